@@ -1,0 +1,203 @@
+"""Youth records as the signed-in person may see and change them.
+
+Every read of a record and every write goes through here, so permission checks
+and audit entries cannot be skipped by a screen that forgets them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from csec_desktop.domain.base import Body
+from csec_desktop.domain.kinds import model_for
+from csec_desktop.domain.people import Permission, User
+from csec_desktop.domain.youth import LegalStatus, Youth
+from csec_desktop.errors import NotFound
+from csec_desktop.storage.records import StoredRecord
+from csec_desktop.storage.vault import Vault
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def visibility(user: User, alias: str = "r") -> tuple[str, list[Any]]:
+    """SQL condition on a youth row: what this user may see."""
+    parts: list[str] = []
+    params: list[Any] = []
+    if not user.can(Permission.READ_YOUTH):
+        return "0", []
+    if not user.can(Permission.READ_ALL_YOUTH):
+        scope = [f"json_extract({alias}.body, '$.assigned_worker') = ?"]
+        params.append(user.username)
+        if user.unit:
+            scope.append(f"json_extract({alias}.body, '$.unit') = ?")
+            params.append(user.unit)
+        parts.append("(" + " OR ".join(scope) + ")")
+    if not user.can(Permission.READ_SEALED):
+        parts.append(f"json_extract({alias}.body, '$.sealed') = 0")
+    return (" AND ".join(parts) or "1"), params
+
+
+def can_see(user: User, youth: Youth) -> bool:
+    if not user.can(Permission.READ_YOUTH):
+        return False
+    if youth.sealed and not user.can(Permission.READ_SEALED):
+        return False
+    if user.can(Permission.READ_ALL_YOUTH):
+        return True
+    return youth.assigned_worker == user.username or bool(user.unit and youth.unit == user.unit)
+
+
+@dataclass(frozen=True)
+class YouthSummary:
+    id: str
+    name: str
+    legal_name: str
+    date_of_birth: date
+    status: LegalStatus
+    assigned_worker: str | None
+    unit: str | None
+    sealed: bool
+    aliases: tuple[str, ...]
+
+    def age(self, on: date | None = None) -> int:
+        return age_on(self.date_of_birth, on or date.today())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "name": self.name, "legal_name": self.legal_name,
+            "date_of_birth": self.date_of_birth.isoformat(), "status": self.status.value,
+            "assigned_worker": self.assigned_worker, "unit": self.unit, "sealed": self.sealed,
+            "aliases": list(self.aliases),
+        }
+
+
+def age_on(birth: date, day: date) -> int:
+    """Whole years; someone born on 29 February turns a year older on 1 March in common years."""
+    years = day.year - birth.year
+    if (day.month, day.day) < (birth.month, birth.day):
+        years -= 1
+    return years
+
+
+def summary_of(record_id: str, body_json: str) -> YouthSummary:
+    youth = Youth.model_validate(json.loads(body_json))
+    return YouthSummary(
+        id=record_id, name=youth.display_name(), legal_name=youth.legal_name.full(),
+        date_of_birth=youth.date_of_birth, status=youth.current_status(),
+        assigned_worker=youth.assigned_worker, unit=youth.unit, sealed=youth.sealed,
+        aliases=tuple(a.name for a in youth.aliases),
+    )
+
+
+def fts_query(text: str) -> str | None:
+    """Every word must match the start of an indexed word; accents are ignored by the index."""
+    tokens = _TOKEN.findall(text)
+    if not tokens:
+        return None
+    return " AND ".join('"' + t.replace('"', '""') + '"*' for t in tokens[:8])
+
+
+def search(vault: Vault, text: str, limit: int = 50) -> list[YouthSummary]:
+    query = fts_query(text)
+    if query is None:
+        return []
+    cond, params = visibility(vault.user)
+    rows = vault.require_db().query(
+        "SELECT r.id, r.body FROM youth_search s JOIN records r ON r.rowid = s.rowid "
+        f"WHERE youth_search MATCH ? AND r.kind = 'youth' AND r.deleted = 0 AND {cond} "
+        "LIMIT ?",
+        [query, *params, limit],
+    )
+    return [summary_of(r[0], r[1]) for r in rows]
+
+
+def get_youth(vault: Vault, youth_id: str, *, audit: bool = True) -> StoredRecord:
+    """Open one youth record; counts as a view in the audit trail."""
+    record = vault.records.get(youth_id)
+    if record.kind != "youth":
+        raise NotFound(f"No youth with id {youth_id}.")
+    assert isinstance(record.body, Youth)
+    if not can_see(vault.user, record.body):
+        if audit:
+            vault.audit("view_refused", record_id=youth_id)
+        raise NotFound(f"No youth with id {youth_id} in your caseload.")
+    if audit:
+        vault.audit("view", record_id=youth_id)
+    return record
+
+
+def create_youth(vault: Vault, data: dict[str, Any] | Youth) -> StoredRecord:
+    vault.require(Permission.WRITE_YOUTH)
+    youth = data if isinstance(data, Youth) else Youth.parse(data, record="youth")
+    if not vault.user.can(Permission.READ_ALL_YOUTH) and not can_see(vault.user, youth):
+        # A caseworker's new record must land in their own caseload, not vanish from it.
+        youth = youth.model_copy(update={"assigned_worker": vault.user.username})
+    with vault.require_db().transaction():
+        record = vault.records.create(youth)
+        vault.audit("create", record_id=record.id, kind="youth")
+    return record
+
+
+def update_youth(vault: Vault, youth_id: str, changes: dict[str, Any],
+                 expected_version: int | None = None) -> StoredRecord:
+    vault.require(Permission.WRITE_YOUTH)
+    get_youth(vault, youth_id, audit=False)
+    with vault.require_db().transaction():
+        record = vault.records.update(youth_id, changes, expected_version=expected_version)
+        vault.audit("update", record_id=youth_id, fields=sorted(changes))
+    return record
+
+
+def delete_youth(vault: Vault, youth_id: str) -> None:
+    vault.require(Permission.WRITE_YOUTH)
+    get_youth(vault, youth_id, audit=False)
+    with vault.require_db().transaction():
+        vault.records.delete(youth_id)
+        for item in vault.records.attached(youth_id):
+            if item.id != youth_id:
+                vault.records.delete(item.id)
+        vault.audit("delete", record_id=youth_id, kind="youth")
+
+
+def attached(vault: Vault, youth_id: str, kind: str) -> list[StoredRecord]:
+    get_youth(vault, youth_id, audit=False)
+    return vault.records.attached(youth_id, kind)
+
+
+def add_attached(vault: Vault, youth_id: str, kind: str, data: dict[str, Any]) -> StoredRecord:
+    vault.require(Permission.WRITE_YOUTH)
+    get_youth(vault, youth_id, audit=False)
+    body: Body = model_for(kind).parse({**data, "youth_id": youth_id}, record=kind)
+    with vault.require_db().transaction():
+        record = vault.records.create(body)
+        vault.audit("create", record_id=record.id, kind=kind, youth=youth_id)
+    return record
+
+
+def update_attached(vault: Vault, record_id: str, changes: dict[str, Any],
+                    expected_version: int | None = None) -> StoredRecord:
+    vault.require(Permission.WRITE_YOUTH)
+    current = vault.records.get(record_id)
+    if current.owner_id is None or current.kind == "youth":
+        raise NotFound(f"No attached record with id {record_id}.")
+    get_youth(vault, current.owner_id, audit=False)
+    with vault.require_db().transaction():
+        record = vault.records.update(record_id, changes, expected_version=expected_version)
+        vault.audit("update", record_id=record_id, kind=current.kind, fields=sorted(changes))
+    return record
+
+
+def delete_attached(vault: Vault, record_id: str) -> None:
+    vault.require(Permission.WRITE_YOUTH)
+    current = vault.records.get(record_id)
+    if current.owner_id is None or current.kind == "youth":
+        raise NotFound(f"No attached record with id {record_id}.")
+    get_youth(vault, current.owner_id, audit=False)
+    with vault.require_db().transaction():
+        vault.records.delete(record_id)
+        vault.audit("delete", record_id=record_id, kind=current.kind)
+

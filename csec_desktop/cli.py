@@ -1,0 +1,278 @@
+"""`csec`: administration from a terminal. Core only; never imports the GUI.
+
+Passphrases and recovery keys are read from standard input, one per line, so
+they never appear in the process list or the shell history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from csec_desktop import __version__, caseload, transfer
+from csec_desktop.demo import demo_youth
+from csec_desktop.domain.people import Permission, Role
+from csec_desktop.errors import CsecError, PermissionDenied, ValidationFailed
+from csec_desktop.paths import default_vault_dir
+from csec_desktop.storage.vault import Vault
+
+EXIT_ERROR = 2
+
+
+class _Stdin:
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def line(self, what: str) -> str:
+        text = self._stream.readline()
+        if not text:
+            raise CsecError(f"Expected the {what} as a line on standard input.")
+        return text.rstrip("\r\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="csec", description="CSEC case vault administration.")
+    p.add_argument("--version", action="version", version=f"csec {__version__}")
+    p.add_argument("--vault", type=Path, default=None, help="vault folder")
+    p.add_argument("--user", help="your user name")
+    p.add_argument("--passphrase-stdin", action="store_true",
+                   help="read your passphrase from the first line of standard input")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    init = sub.add_parser("init", help="create a vault; prints the recovery key once")
+    init.add_argument("--county", required=True)
+    init.add_argument("--admin", required=True)
+    init.add_argument("--display-name")
+
+    users = sub.add_parser("users", help="manage people").add_subparsers(dest="users_cmd",
+                                                                        required=True)
+    add = users.add_parser("add", help="new user; their passphrase is the next stdin line")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--unit")
+    add.add_argument("--display-name")
+    users.add_parser("list")
+    rm = users.add_parser("remove")
+    rm.add_argument("name")
+    rm.add_argument("--for-cause", action="store_true",
+                    help="also rotate the data key so the person's old key opens nothing")
+    for name in ("disable", "enable", "release"):
+        users.add_parser(name).add_argument("name")
+
+    demo = sub.add_parser("demo", help="add synthetic, plainly fictional youth")
+    demo.add_argument("--youth", type=int, required=True)
+    demo.add_argument("--seed", type=int, default=1)
+
+    search = sub.add_parser("search", help="find youth by name, alias, moniker or number")
+    search.add_argument("text")
+    search.add_argument("--json", action="store_true")
+    search.add_argument("--limit", type=int, default=50)
+
+    export = sub.add_parser("export", help="a youth and everything attached, as JSON")
+    export.add_argument("--youth", required=True)
+    export.add_argument("--purpose", default="administrative export from the command line")
+
+    imp = sub.add_parser("import", help="import a file written by export; all or nothing")
+    imp.add_argument("file", type=Path)
+
+    audit = sub.add_parser("audit").add_subparsers(dest="audit_cmd", required=True)
+    audit.add_parser("verify")
+
+    backup = sub.add_parser("backup", help="write an encrypted backup file")
+    backup.add_argument("file", type=Path)
+
+    restore = sub.add_parser("restore", help="rebuild the vault from a backup")
+    restore.add_argument("file", type=Path)
+    restore.add_argument("--recovery-key-stdin", action="store_true", required=True)
+
+    rec = sub.add_parser("recovery").add_subparsers(dest="recovery_cmd", required=True)
+    raw = rec.add_parser("raw-key", help="print the hex data key (for other SQLCipher 4 tools)")
+    raw.add_argument("--recovery-key-stdin", action="store_true", required=True)
+
+    sub.add_parser("rotate-key", help="re-encrypt the vault under a new data key")
+    sub.add_parser("passwd", help="change your passphrase: old and new on stdin lines 2 and 3")
+    return p
+
+
+def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
+         stdout: TextIO | None = None) -> int:
+    args = build_parser().parse_args(_globals_first(list(sys.argv[1:] if argv is None else argv)))
+    inp = _Stdin(stdin or sys.stdin)
+    out = stdout or sys.stdout
+    folder: Path = args.vault or default_vault_dir()
+    try:
+        return _run(args, folder, inp, out)
+    except CsecError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _globals_first(argv: list[str]) -> list[str]:
+    """Accept --vault, --user and --passphrase-stdin before or after the command word."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("--vault", "--user") and i + 1 < len(argv):
+            front += [arg, argv[i + 1]]
+            i += 2
+            continue
+        if arg.startswith(("--vault=", "--user=")) or arg == "--passphrase-stdin":
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+def _run(args: argparse.Namespace, folder: Path, inp: _Stdin, out: TextIO) -> int:
+    cmd = args.command
+    if cmd == "init":
+        vault, secret = Vault.create(folder, county=args.county, admin=args.admin,
+                                     passphrase=_passphrase(args, inp),
+                                     display_name=args.display_name)
+        vault.lock("cli")
+        print("Vault created. County recovery key (shown once; print it and store it "
+              "sealed with county IT):", file=out)
+        print(secret, file=out)
+        return 0
+    if cmd == "restore":
+        report = Vault.restore(folder, args.file, inp.line("recovery key"))
+        print(f"Restored {report.records} records and {report.users} users; checked record by "
+              "record.", file=out)
+        if report.moved_aside:
+            print(f"The vault that was there was moved to {report.moved_aside}.", file=out)
+        return 0
+    if cmd == "recovery":
+        from csec_desktop.clock import system_clock
+
+        dek = Vault.recovery_key_to_dek(folder, inp.line("recovery key"))
+        Vault.audit_recovery_use(folder, dek, "recovery_raw_key", system_clock)
+        print(dek.hex(), file=out)
+        return 0
+
+    if not args.user:
+        raise CsecError("Give --user NAME (and your passphrase on standard input).")
+    vault = Vault.unlock(folder, args.user, _passphrase(args, inp))
+    try:
+        return COMMANDS[cmd](vault, args, inp, out)
+    finally:
+        vault.lock("cli")
+
+
+def _passphrase(args: argparse.Namespace, inp: _Stdin) -> str:
+    if not args.passphrase_stdin:
+        raise CsecError("Pass --passphrase-stdin and give the passphrase as a line on standard input.")
+    return inp.line("passphrase")
+
+
+Handler = Callable[[Vault, argparse.Namespace, _Stdin, TextIO], int]
+
+
+def _users(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    sub = args.users_cmd
+    if sub == "add":
+        user = vault.add_user(args.name, role=args.role, passphrase=inp.line("new user's passphrase"),
+                              display_name=args.display_name, unit=args.unit)
+        print(f"Added {user.username} ({user.role.value}).", file=out)
+    elif sub == "list":
+        vault.require(Permission.MANAGE_USERS)
+        for user in vault.users():
+            state = "disabled" if user.disabled else "active"
+            print(f"{user.username}\t{user.role.value}\t{user.unit or '-'}\t{state}", file=out)
+    elif sub == "remove":
+        vault.remove_user(args.name, for_cause=args.for_cause)
+        print(f"Removed {args.name}" + (" and rotated the data key." if args.for_cause else "."),
+              file=out)
+    elif sub in ("disable", "enable"):
+        vault.update_user(args.name, disabled=sub == "disable")
+        print(f"{args.name} {sub}d.", file=out)
+    elif sub == "release":
+        vault.release_lockout(args.name)
+        print(f"Released {args.name}.", file=out)
+    return 0
+
+
+def _demo(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    vault.require(Permission.WRITE_YOUTH)
+    vault.require(Permission.READ_ALL_YOUTH)
+    if args.youth < 1:
+        raise ValidationFailed([])
+    workers = [u.username for u in vault.users() if u.role == Role.CASEWORKER] or [vault.user.username]
+    db = vault.require_db()
+    with db.transaction():
+        for youth in demo_youth(args.youth, seed=args.seed, county=vault.county, workers=workers):
+            vault.records.create(youth)
+        vault.audit("demo_data", count=args.youth, seed=args.seed)
+    print(f"Added {args.youth} fictional youth.", file=out)
+    return 0
+
+
+def _search(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    found = caseload.search(vault, args.text, limit=args.limit)
+    vault.audit("search", results=len(found))
+    if args.json:
+        json.dump([s.to_json() for s in found], out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    else:
+        for s in found:
+            print(f"{s.id}\t{s.name}\t{s.date_of_birth}\t{s.status.value}", file=out)
+    return 0
+
+
+def _export(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    data = transfer.export_youth(vault, args.youth, args.purpose)
+    json.dump(data, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+    return 0
+
+
+def _import(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    try:
+        data = json.loads(args.file.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CsecError(f"Cannot read {args.file}: {exc}") from None
+    youth_id = transfer.import_youth(vault, data)
+    print(f"Imported youth {youth_id}.", file=out)
+    return 0
+
+
+def _audit(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    result = vault.verify_audit()
+    print(result, file=out)
+    return 0 if result.ok else 1
+
+
+def _backup(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    count = vault.backup(args.file)
+    print(f"Backed up {count} records to {args.file} (restore needs the county recovery key).",
+          file=out)
+    return 0
+
+
+def _rotate(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    vault.rotate_data_key("requested from the command line")
+    print("The vault is now encrypted under a new data key.", file=out)
+    return 0
+
+
+def _passwd(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    vault.change_passphrase(inp.line("current passphrase"), inp.line("new passphrase"))
+    print("Passphrase changed.", file=out)
+    return 0
+
+
+COMMANDS: dict[str, Handler] = {
+    "users": _users, "demo": _demo, "search": _search, "export": _export, "import": _import,
+    "audit": _audit, "backup": _backup, "rotate-key": _rotate, "passwd": _passwd,
+}
+
+__all__ = ["PermissionDenied", "main"]
+
+if __name__ == "__main__":
+    raise SystemExit(main())

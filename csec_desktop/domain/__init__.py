@@ -1,0 +1,1 @@
+"""pydantic models for what the app records. No I/O here."""

@@ -1,0 +1,97 @@
+"""Exceptions the core raises.
+
+`CsecError` subclasses are *known* conditions: their message is written for the
+person at the keyboard and says what to do next. Anything else is a bug.
+Messages never carry a youth's name or any record content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CsecError(Exception):
+    """A condition the user can understand and act on."""
+
+
+class WrongPassphrase(CsecError):
+    def __init__(self, failures_left: int | None = None) -> None:
+        self.failures_left = failures_left
+        tail = ""
+        if failures_left is not None:
+            tail = f" {failures_left} attempt(s) left before the account locks for 10 minutes."
+        super().__init__("Wrong user name or passphrase." + tail)
+
+
+class AccountLocked(CsecError):
+    def __init__(self, minutes_left: int) -> None:
+        self.minutes_left = minutes_left
+        super().__init__(
+            f"This account is locked after 5 failed unlocks. Try again in {minutes_left} "
+            "minute(s), or ask an administrator to release it."
+        )
+
+
+class AccountDisabled(CsecError):
+    def __init__(self) -> None:
+        super().__init__("This account is disabled. Ask an administrator.")
+
+
+class VaultMissing(CsecError):
+    pass
+
+
+class CorruptVault(CsecError):
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(
+            f"The vault is damaged and cannot be trusted ({detail}). Nothing was changed. "
+            "Restore it from a backup with the county recovery key (see docs/recovery.md)."
+        )
+
+
+class PlaintextVault(CsecError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Refusing to open an unencrypted SQLite file as a vault. "
+            "Move it aside and restore the vault from a backup."
+        )
+
+
+class NewerVault(CsecError):
+    def __init__(self, found: int, supported: int) -> None:
+        super().__init__(
+            f"This vault was made by a newer version of the app (schema {found}; this app "
+            f"reads up to {supported}). Install the newer version to open it."
+        )
+
+
+class PermissionDenied(CsecError):
+    pass
+
+
+class NotFound(CsecError):
+    pass
+
+
+class StaleRecord(CsecError):
+    """The record changed since it was read (optimistic concurrency)."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class ValidationFailed(CsecError):
+    """Input was refused; each problem names the field it is about."""
+
+    def __init__(self, problems: list[FieldProblem], record: str | None = None) -> None:
+        self.problems = problems
+        self.record = record
+        where = f"{record}: " if record else ""
+        super().__init__(where + "; ".join(str(p) for p in problems))

@@ -1,0 +1,1 @@
+"""The encrypted vault: keys, the SQLCipher connection, schema, records, search, audit."""

@@ -1,0 +1,318 @@
+"""The key file: how each person (and the county recovery key) reaches the data key.
+
+Envelope encryption in two layers, so that the data key (DEK) can be rotated
+without knowing anyone's passphrase:
+
+* every principal (a user, or the recovery key) has an X25519 key pair;
+* a user's private key is sealed with AES-256-GCM under a key derived from
+  their passphrase with Argon2id; the associated data binds vault id, user id,
+  the Argon2 parameters and the public key, so a wrap moved to another user or
+  vault, or downgraded parameters, fail authentication;
+* the DEK is sealed to each principal's public key (ephemeral X25519, HKDF,
+  AES-256-GCM; associated data: vault id, principal, key generation).
+
+Changing a passphrase re-seals one private key. Rotating the DEK seals a new
+DEK to the public keys recorded inside the encrypted database, so a removed
+user's old wrap opens only the retired database file.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from csec_desktop.errors import CorruptVault, WrongPassphrase
+from csec_desktop.fileio import atomic_write
+
+KEYFILE_NAME = "keys.json"
+KEYFILE_FORMAT = 1
+
+# Floor for passphrase wraps (RFC 9106 memory-constrained profile; Bitwarden's default).
+ARGON2_MEMORY_KIB = 64 * 1024
+ARGON2_TIME_COST = 3
+ARGON2_PARALLELISM = 4
+# Wraps below the floor but above this (made under an older, lower floor) still open and
+# are re-wrapped at once; anything lower can only come from tampering and is refused.
+ARGON2_ACCEPT_MEMORY_KIB = 19 * 1024
+ARGON2_ACCEPT_TIME_COST = 2
+
+RECOVERY = "@recovery"
+"""Principal name of the county recovery key; '@' cannot start a user name."""
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    memory_kib: int
+    time_cost: int
+    parallelism: int
+    salt: bytes
+
+    @classmethod
+    def fresh(cls) -> KdfParams:
+        return cls(ARGON2_MEMORY_KIB, ARGON2_TIME_COST, ARGON2_PARALLELISM, os.urandom(16))
+
+    def below_floor(self) -> bool:
+        return self.memory_kib < ARGON2_MEMORY_KIB or self.time_cost < ARGON2_TIME_COST
+
+    def derive(self, passphrase: str) -> bytes:
+        return hash_secret_raw(
+            passphrase.encode("utf-8"),
+            self.salt,
+            time_cost=self.time_cost,
+            memory_cost=self.memory_kib,
+            parallelism=self.parallelism,
+            hash_len=32,
+            type=Type.ID,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "alg": "argon2id",
+            "memory_kib": self.memory_kib,
+            "time_cost": self.time_cost,
+            "parallelism": self.parallelism,
+            "salt": b64(self.salt),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> KdfParams:
+        if data.get("alg") != "argon2id":
+            raise CorruptVault("unknown key-derivation algorithm in the key file")
+        return cls(
+            int(data["memory_kib"]), int(data["time_cost"]), int(data["parallelism"]),
+            unb64(data["salt"]),
+        )
+
+
+def public_bytes(key: X25519PrivateKey) -> bytes:
+    return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def private_bytes(key: X25519PrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+
+
+def _hkdf(secret: bytes, salt: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(secret)
+
+
+def _seal_aad(vault_id: str, principal: str, generation: int) -> bytes:
+    return json.dumps(["dek", vault_id, principal, generation]).encode()
+
+
+def seal_dek(dek: bytes, public: bytes, vault_id: str, principal: str, generation: int) -> dict[str, str]:
+    eph = X25519PrivateKey.generate()
+    eph_pub = public_bytes(eph)
+    shared = eph.exchange(X25519PublicKey.from_public_bytes(public))
+    key = _hkdf(shared, eph_pub + public, b"csec dek seal v1")
+    nonce = os.urandom(12)
+    ct = AESGCM(key).encrypt(nonce, dek, _seal_aad(vault_id, principal, generation))
+    return {"eph": b64(eph_pub), "nonce": b64(nonce), "ct": b64(ct)}
+
+
+def open_dek(
+    sealed: dict[str, str], private: X25519PrivateKey, vault_id: str, principal: str, generation: int
+) -> bytes:
+    eph_pub = unb64(sealed["eph"])
+    shared = private.exchange(X25519PublicKey.from_public_bytes(eph_pub))
+    key = _hkdf(shared, eph_pub + public_bytes(private), b"csec dek seal v1")
+    return AESGCM(key).decrypt(
+        unb64(sealed["nonce"]), unb64(sealed["ct"]), _seal_aad(vault_id, principal, generation)
+    )
+
+
+def _private_aad(vault_id: str, user: str, params: KdfParams, public: bytes) -> bytes:
+    return json.dumps(["private", vault_id, user, params.to_json(), b64(public)]).encode()
+
+
+@dataclass
+class UserWrap:
+    public_key: bytes
+    kdf: KdfParams
+    private_nonce: bytes
+    private_ct: bytes
+    dek: dict[str, str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "public_key": b64(self.public_key),
+            "kdf": self.kdf.to_json(),
+            "private": {"nonce": b64(self.private_nonce), "ct": b64(self.private_ct)},
+            "dek": self.dek,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> UserWrap:
+        return cls(
+            unb64(data["public_key"]),
+            KdfParams.from_json(data["kdf"]),
+            unb64(data["private"]["nonce"]),
+            unb64(data["private"]["ct"]),
+            dict(data["dek"]),
+        )
+
+
+def wrap_private(
+    private: X25519PrivateKey, passphrase: str, vault_id: str, user: str, params: KdfParams | None = None
+) -> tuple[KdfParams, bytes, bytes]:
+    params = params or KdfParams.fresh()
+    kek = params.derive(passphrase)
+    nonce = os.urandom(12)
+    ct = AESGCM(kek).encrypt(
+        nonce, private_bytes(private), _private_aad(vault_id, user, params, public_bytes(private))
+    )
+    return params, nonce, ct
+
+
+def unwrap_private(wrap: UserWrap, passphrase: str, vault_id: str, user: str) -> X25519PrivateKey:
+    if wrap.kdf.memory_kib < ARGON2_ACCEPT_MEMORY_KIB or wrap.kdf.time_cost < ARGON2_ACCEPT_TIME_COST:
+        raise CorruptVault("a key-file entry asks for key-derivation settings below the minimum")
+    # Parameters lowered by editing the file change the associated data and fail
+    # authentication; genuine old wraps are raised to the floor after a good unlock.
+    kek = wrap.kdf.derive(passphrase)
+    try:
+        raw = AESGCM(kek).decrypt(
+            wrap.private_nonce, wrap.private_ct, _private_aad(vault_id, user, wrap.kdf, wrap.public_key)
+        )
+    except InvalidTag:
+        raise WrongPassphrase() from None
+    private = X25519PrivateKey.from_private_bytes(raw)
+    if public_bytes(private) != wrap.public_key:
+        raise CorruptVault("a key-file entry does not match its own public key")
+    return private
+
+
+# The recovery key: 160 random bits shown as 8 groups of 4 letters/digits.
+_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ0123456789"  # Crockford-style, no I L O U
+
+
+def new_recovery_secret() -> str:
+    groups = ["".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(8)]
+    return "-".join(groups)
+
+
+def normalize_recovery_secret(text: str) -> str:
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    cleaned = cleaned.replace("O", "0").replace("I", "1").replace("L", "1")
+    if len(cleaned) != 32 or any(ch not in _ALPHABET for ch in cleaned):
+        raise WrongPassphrase()
+    return "-".join(cleaned[i : i + 4] for i in range(0, 32, 4))
+
+
+def recovery_private(secret: str, vault_id: str) -> X25519PrivateKey:
+    normal = normalize_recovery_secret(secret)
+    seed = _hkdf(normal.encode("ascii"), vault_id.encode("ascii"), b"csec recovery x25519 v1")
+    return X25519PrivateKey.from_private_bytes(seed)
+
+
+@dataclass
+class KeyFile:
+    vault_id: str
+    generation: int
+    users: dict[str, UserWrap] = field(default_factory=dict)
+    recovery_public: bytes = b""
+    recovery_dek: dict[str, str] = field(default_factory=dict)
+
+    @staticmethod
+    def path(folder: Path) -> Path:
+        return folder / KEYFILE_NAME
+
+    def db_name(self) -> str:
+        return f"vault-{self.generation}.db"
+
+    def to_bytes(self) -> bytes:
+        data = {
+            "format": KEYFILE_FORMAT,
+            "vault_id": self.vault_id,
+            "generation": self.generation,
+            "users": {name: wrap.to_json() for name, wrap in sorted(self.users.items())},
+            "recovery": {"public_key": b64(self.recovery_public), "dek": self.recovery_dek},
+        }
+        return json.dumps(data, indent=2).encode()
+
+    def save(self, folder: Path) -> None:
+        atomic_write(self.path(folder), self.to_bytes())
+
+    @classmethod
+    def load(cls, folder: Path) -> KeyFile:
+        path = cls.path(folder)
+        try:
+            data = json.loads(path.read_bytes())
+            if data.get("format") != KEYFILE_FORMAT:
+                raise CorruptVault(f"key file format {data.get('format')!r} is not supported")
+            return cls(
+                vault_id=str(data["vault_id"]),
+                generation=int(data["generation"]),
+                users={n: UserWrap.from_json(w) for n, w in data["users"].items()},
+                recovery_public=unb64(data["recovery"]["public_key"]),
+                recovery_dek=dict(data["recovery"]["dek"]),
+            )
+        except FileNotFoundError:
+            raise
+        except CorruptVault:
+            raise
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CorruptVault(f"the key file cannot be read: {type(exc).__name__}") from None
+
+    def unlock_user(self, user: str, passphrase: str) -> tuple[bytes, X25519PrivateKey]:
+        wrap = self.users.get(user)
+        if wrap is None:
+            # Spend the same Argon2 effort so timing does not reveal which names exist.
+            KdfParams.fresh().derive(passphrase)
+            raise WrongPassphrase()
+        private = unwrap_private(wrap, passphrase, self.vault_id, user)
+        try:
+            dek = open_dek(wrap.dek, private, self.vault_id, user, self.generation)
+        except InvalidTag:
+            raise CorruptVault("the data-key wrap for this user fails authentication") from None
+        return dek, private
+
+    def unlock_recovery(self, secret: str) -> bytes:
+        private = recovery_private(secret, self.vault_id)
+        if public_bytes(private) != self.recovery_public:
+            raise WrongPassphrase()
+        try:
+            return open_dek(self.recovery_dek, private, self.vault_id, RECOVERY, self.generation)
+        except InvalidTag:
+            raise CorruptVault("the recovery wrap fails authentication") from None
+
+    def set_user(self, user: str, private: X25519PrivateKey, passphrase: str, dek: bytes) -> None:
+        params, nonce, ct = wrap_private(private, passphrase, self.vault_id, user)
+        public = public_bytes(private)
+        self.users[user] = UserWrap(
+            public, params, nonce, ct, seal_dek(dek, public, self.vault_id, user, self.generation)
+        )
+
+    def reseal_all(self, dek: bytes, publics: dict[str, bytes]) -> None:
+        """Seal `dek` (of this generation) to each listed user and to the recovery key."""
+        for user, public in publics.items():
+            wrap = self.users[user]
+            if wrap.public_key != public:
+                raise CorruptVault(f"the key file's public key for user {user} was altered")
+            wrap.dek = seal_dek(dek, public, self.vault_id, user, self.generation)
+        for user in list(self.users):
+            if user not in publics:
+                del self.users[user]
+        self.recovery_dek = seal_dek(dek, self.recovery_public, self.vault_id, RECOVERY, self.generation)

@@ -1,0 +1,217 @@
+"""Records with history: every write is versioned, clocked per field and logged.
+
+One table holds every kind (the body is JSON checked by the kind's model);
+`changes` receives one row per write in the same transaction. That row is the
+history the UI shows and the outbox sync pushes. Deletes are tombstones.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from csec_desktop.clock import HybridClock, WallClock, utc_iso
+from csec_desktop.domain.base import Body
+from csec_desktop.domain.kinds import model_for
+from csec_desktop.errors import FieldProblem, NotFound, StaleRecord, ValidationFailed
+from csec_desktop.ids import new_id
+from csec_desktop.storage.database import Database, Row
+
+_RECORD_COLUMNS = (
+    "id, kind, owner_id, version, created_at, created_by, updated_at, updated_by, deleted, "
+    "body, clocks, rowid"
+)
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    id: str
+    kind: str
+    owner_id: str | None
+    version: int
+    created_at: str
+    created_by: str
+    updated_at: str
+    updated_by: str
+    deleted: bool
+    body: Body
+    clocks: dict[str, str]
+    rowid: int
+
+    @classmethod
+    def from_row(cls, row: Row) -> StoredRecord:
+        kind = str(row[1])
+        body = model_for(kind).parse(json.loads(row[9]), record=f"{kind} {row[0]}")
+        return cls(
+            id=row[0], kind=kind, owner_id=row[2], version=int(row[3]), created_at=row[4],
+            created_by=row[5], updated_at=row[6], updated_by=row[7], deleted=bool(row[8]),
+            body=body, clocks=json.loads(row[10]), rowid=int(row[11]),
+        )
+
+
+@dataclass(frozen=True)
+class Change:
+    seq: int
+    op_id: str
+    record_id: str
+    kind: str
+    op: str
+    fields: dict[str, dict[str, Any]]
+    hlc: str
+    user: str
+    device: str
+    at: str
+
+
+class RecordStore:
+    """Writes as one actor on one device. Permission checks live above this layer."""
+
+    def __init__(
+        self, db: Database, clock: HybridClock, wall: WallClock, actor: str, device: str
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.wall = wall
+        self.actor = actor
+        self.device = device
+
+    # Reading ---------------------------------------------------------------
+
+    def get(self, record_id: str, *, include_deleted: bool = False) -> StoredRecord:
+        row = self.db.one(f"SELECT {_RECORD_COLUMNS} FROM records WHERE id = ?", (record_id,))
+        if row is None or (row[8] and not include_deleted):
+            raise NotFound(f"No record with id {record_id}.")
+        return StoredRecord.from_row(row)
+
+    def attached(self, owner_id: str, kind: str | None = None) -> list[StoredRecord]:
+        sql = f"SELECT {_RECORD_COLUMNS} FROM records WHERE owner_id = ? AND deleted = 0"
+        params: list[Any] = [owner_id]
+        if kind:
+            sql += " AND kind = ?"
+            params.append(kind)
+        return [StoredRecord.from_row(r) for r in self.db.query(sql + " ORDER BY id", params)]
+
+    def history(self, record_id: str) -> list[Change]:
+        rows = self.db.query(
+            "SELECT seq, op_id, record_id, kind, op, fields, hlc, user, device, at "
+            "FROM changes WHERE record_id = ? ORDER BY seq",
+            (record_id,),
+        )
+        return [
+            Change(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7], r[8], r[9])
+            for r in rows
+        ]
+
+    # Writing ---------------------------------------------------------------
+
+    def create(self, body: Body, *, record_id: str | None = None) -> StoredRecord:
+        record_id = record_id or new_id()
+        data = body.dump()
+        owner = _owner(body) or record_id
+        now = utc_iso(self.wall())
+        stamp = self.clock.now()
+        clocks = dict.fromkeys(data, stamp)
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO records (id, kind, owner_id, version, created_at, created_by, "
+                "updated_at, updated_by, deleted, body, clocks) VALUES (?,?,?,?,?,?,?,?,0,?,?)",
+                (record_id, body.kind, owner, 1, now, self.actor, now, self.actor,
+                 _json(data), _json(clocks)),
+            )
+            fields = {k: {"old": None, "new": v} for k, v in data.items()}
+            self._log(record_id, body.kind, owner, "create", fields, stamp, now)
+            stored = self.get(record_id)
+            self._index(stored)
+        return stored
+
+    def update(
+        self, record_id: str, changes: dict[str, Any], *, expected_version: int | None = None
+    ) -> StoredRecord:
+        """Apply top-level field changes; the merged body is validated as a whole."""
+        with self.db.transaction():
+            current = self.get(record_id)
+            if expected_version is not None and current.version != expected_version:
+                raise StaleRecord(
+                    "This record was changed elsewhere since you opened it. Reopen it, "
+                    "then make your change again."
+                )
+            old = current.body.dump()
+            unknown = [k for k in changes if k not in old]
+            if unknown:
+                raise ValidationFailed(
+                    [FieldProblem(k, "is not a field of this record") for k in unknown],
+                    record=f"{current.kind} {record_id}",
+                )
+            merged = {**old, **changes}
+            body = type(current.body).parse(merged, record=f"{current.kind} {record_id}")
+            if _owner(body) not in (None, current.owner_id):
+                raise ValidationFailed([FieldProblem("youth_id", "cannot be changed")])
+            new = body.dump()
+            diff = {k: {"old": old[k], "new": new[k]} for k in new if new[k] != old.get(k)}
+            if not diff:
+                return current
+            stamp = self.clock.now()
+            clocks = {**current.clocks, **dict.fromkeys(diff, stamp)}
+            now = utc_iso(self.wall())
+            self.db.execute(
+                "UPDATE records SET version = version + 1, updated_at = ?, updated_by = ?, "
+                "body = ?, clocks = ? WHERE id = ?",
+                (now, self.actor, _json(new), _json(clocks), record_id),
+            )
+            self._log(record_id, current.kind, current.owner_id, "update", diff, stamp, now)
+            stored = self.get(record_id)
+            self._index(stored)
+        return stored
+
+    def delete(self, record_id: str) -> StoredRecord:
+        """Tombstone: the row stays (sync must not resurrect it), the content leaves search."""
+        with self.db.transaction():
+            current = self.get(record_id)
+            stamp = self.clock.now()
+            now = utc_iso(self.wall())
+            self.db.execute(
+                "UPDATE records SET deleted = 1, version = version + 1, updated_at = ?, "
+                "updated_by = ? WHERE id = ?",
+                (now, self.actor, record_id),
+            )
+            self._log(
+                record_id, current.kind, current.owner_id, "delete",
+                {"deleted": {"old": False, "new": True}}, stamp, now,
+            )
+            if current.kind == "youth":
+                self.db.execute("DELETE FROM youth_search WHERE rowid = ?", (current.rowid,))
+            stored = self.get(record_id, include_deleted=True)
+        return stored
+
+    def _log(
+        self, record_id: str, kind: str, owner: str | None, op: str,
+        fields: dict[str, dict[str, Any]], stamp: str, now: str,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO changes (op_id, record_id, kind, owner_id, op, fields, hlc, user, "
+            "device, at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (new_id(), record_id, kind, owner, op, _json(fields), stamp, self.actor,
+             self.device, now),
+        )
+
+    def _index(self, stored: StoredRecord) -> None:
+        terms = getattr(stored.body, "search_terms", None)
+        if terms is None:
+            return
+        self.db.execute("DELETE FROM youth_search WHERE rowid = ?", (stored.rowid,))
+        self.db.execute(
+            "INSERT INTO youth_search (rowid, terms) VALUES (?, ?)",
+            (stored.rowid, " ".join(terms())),
+        )
+
+
+def _owner(body: Body) -> str | None:
+    if body.owner_field is None:
+        return None
+    value = getattr(body, body.owner_field)
+    return str(value) if value is not None else None
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)

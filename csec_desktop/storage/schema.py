@@ -1,0 +1,120 @@
+"""Schema versions, applied in order inside one exclusive transaction.
+
+`PRAGMA user_version` is the schema version. A vault newer than SCHEMA_VERSION
+is refused. Never edit a released step: add a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from csec_desktop.errors import NewerVault
+from csec_desktop.storage.database import Database
+
+
+def _v1(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+        CREATE TABLE users (
+            username   TEXT PRIMARY KEY,
+            body       TEXT NOT NULL,           -- JSON of domain.people.User
+            public_key TEXT NOT NULL,           -- the copy rotation trusts (key file may be edited)
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            removed    INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE records (
+            id         TEXT PRIMARY KEY,        -- UUIDv7
+            kind       TEXT NOT NULL,
+            owner_id   TEXT,                    -- the youth a record belongs to
+            version    INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            deleted    INTEGER NOT NULL DEFAULT 0,  -- tombstone; rows are never removed
+            body       TEXT NOT NULL,           -- JSON validated by the kind's pydantic model
+            clocks     TEXT NOT NULL            -- JSON: field -> hybrid logical clock stamp
+        );
+        CREATE INDEX records_kind_owner ON records(kind, owner_id);
+
+        CREATE TABLE changes (
+            seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+            op_id     TEXT NOT NULL UNIQUE,
+            record_id TEXT NOT NULL REFERENCES records(id),
+            kind      TEXT NOT NULL,
+            owner_id  TEXT,
+            op        TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),
+            fields    TEXT NOT NULL,            -- JSON: field -> {old, new}
+            hlc       TEXT NOT NULL,
+            user      TEXT NOT NULL,
+            device    TEXT NOT NULL,
+            at        TEXT NOT NULL,
+            pushed    INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX changes_record ON changes(record_id, seq);
+
+        CREATE TABLE audit (
+            seq       INTEGER PRIMARY KEY,
+            at        TEXT NOT NULL,
+            user      TEXT NOT NULL,
+            device    TEXT NOT NULL,
+            action    TEXT NOT NULL,
+            record_id TEXT,
+            detail    TEXT NOT NULL,
+            mac       TEXT NOT NULL
+        );
+
+        CREATE VIRTUAL TABLE youth_search USING fts5(
+            terms, content='', contentless_delete=1,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        """
+    )
+
+
+def _v2(db: Database) -> None:
+    # Caseload filters read these; partial expression indexes keep one records table.
+    db.executescript(
+        """
+        CREATE INDEX youth_worker ON records(json_extract(body, '$.assigned_worker'))
+            WHERE kind = 'youth';
+        CREATE INDEX youth_unit ON records(json_extract(body, '$.unit'))
+            WHERE kind = 'youth';
+        CREATE INDEX changes_unpushed ON changes(seq) WHERE pushed = 0;
+
+        CREATE TABLE drafts (
+            user       TEXT NOT NULL,
+            key        TEXT NOT NULL,           -- what is being edited, e.g. 'youth:<id>'
+            body       TEXT NOT NULL,
+            saved_at   TEXT NOT NULL,
+            PRIMARY KEY (user, key)
+        );
+        """
+    )
+
+
+STEPS: dict[int, Callable[[Database], None]] = {0: _v1, 1: _v2}
+SCHEMA_VERSION = max(STEPS) + 1
+
+
+def schema_version(db: Database) -> int:
+    return int(db.scalar("PRAGMA user_version"))
+
+
+def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:
+    """Bring the vault to `target`; all steps commit together or not at all."""
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise NewerVault(current, SCHEMA_VERSION)
+    if current >= target:
+        return current
+    with db.transaction("EXCLUSIVE"):
+        while current < target:
+            STEPS[current](db)
+            current += 1
+            db.execute(f"PRAGMA user_version = {current}")
+    return current

@@ -1,0 +1,274 @@
+"""The vault: creation, unlock, lockout, settings, people, rotation, recovery."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from csec_desktop import caseload
+from csec_desktop.domain.people import Role
+from csec_desktop.errors import (
+    AccountDisabled,
+    AccountLocked,
+    CorruptVault,
+    NewerVault,
+    NotFound,
+    PermissionDenied,
+    PlaintextVault,
+    ValidationFailed,
+    WrongPassphrase,
+)
+from csec_desktop.storage import keys as K
+from csec_desktop.storage.database import Database
+from csec_desktop.storage.schema import SCHEMA_VERSION
+from csec_desktop.storage.vault import Vault
+from tests.conftest import ADMIN_PASS, WORKER_PASS, FakeClock, youth_data
+
+
+def test_unlock_with_the_right_passphrase_only(admin: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    admin.close()
+    again = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    assert again.user.role is Role.ADMINISTRATOR
+    again.close()
+    with pytest.raises(WrongPassphrase) as err:
+        Vault.unlock(vault_dir, "admin", ADMIN_PASS + "x", wall=clock)
+    assert "4 attempt(s) left" in str(err.value)
+    with pytest.raises(WrongPassphrase):
+        Vault.unlock(vault_dir, "nobody", ADMIN_PASS, wall=clock)
+
+
+def test_five_failures_lock_for_ten_minutes_across_restarts(
+    admin: Vault, vault_dir: Path, clock: FakeClock
+) -> None:
+    admin.close()
+    for _ in range(4):
+        with pytest.raises(WrongPassphrase):
+            Vault.unlock(vault_dir, "admin", "wrong wrong wrong", wall=clock)
+    with pytest.raises(AccountLocked) as err:
+        Vault.unlock(vault_dir, "admin", "wrong wrong wrong", wall=clock)
+    assert err.value.minutes_left == 10
+    # Even the right passphrase is refused while locked; the state lives on disk.
+    clock.advance(9 * 60)
+    with pytest.raises(AccountLocked) as err:
+        Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    assert err.value.minutes_left == 1
+    clock.advance(61)
+    vault = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    actions = [e.action for e in vault.audit_log.entries()]
+    assert actions.count("unlock_failed") == 5
+    assert "account_locked" in actions
+    assert vault.verify_audit().ok
+    vault.close()
+
+
+def test_administrator_releases_a_lockout(admin: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS)
+    for _ in range(5):
+        with pytest.raises((WrongPassphrase, AccountLocked)):
+            Vault.unlock(vault_dir, "casey", "not the passphrase", wall=clock)
+    with pytest.raises(AccountLocked):
+        Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    admin.release_lockout("casey")
+    Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock).close()
+
+
+def test_settings_are_asserted_and_the_file_is_not_plain_sqlite(admin: Vault) -> None:
+    db = admin.require_db()
+    assert str(db.scalar("PRAGMA cipher_memory_security")) == "1"
+    assert db.scalar("PRAGMA temp_store") == 2
+    assert db.scalar("PRAGMA secure_delete") == 1
+    assert db.scalar("PRAGMA foreign_keys") == 1
+    assert db.scalar("PRAGMA journal_mode") == "wal"
+    assert db.scalar("PRAGMA synchronous") == 2
+    version = str(db.scalar("PRAGMA cipher_version"))
+    major, minor = (int(x) for x in version.split()[0].split(".")[:2])
+    assert (major, minor) >= (4, 5)
+    header = db.path.read_bytes()[:16]
+    assert header != b"SQLite format 3\x00"
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(db.path).execute("SELECT * FROM sqlite_master").fetchall()
+
+
+def test_each_vault_has_its_own_key_and_salt(tmp_path: Path, clock: FakeClock) -> None:
+    a, _ = Vault.create(tmp_path / "a", county="X", admin="admin", passphrase=ADMIN_PASS, wall=clock)
+    b, _ = Vault.create(tmp_path / "b", county="X", admin="admin", passphrase=ADMIN_PASS, wall=clock)
+    assert a.require_db().path.read_bytes()[:16] != b.require_db().path.read_bytes()[:16]
+    assert bytes(a._dek) != bytes(b._dek)
+    a.close()
+    b.close()
+
+
+def test_plaintext_file_is_refused(admin: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    path = admin.require_db().path
+    admin.close()
+    path.unlink()
+    plain = sqlite3.connect(path)
+    plain.execute("CREATE TABLE t (x)")
+    plain.commit()
+    plain.close()
+    with pytest.raises(PlaintextVault):
+        Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+
+
+def test_a_newer_vault_is_refused(admin: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    admin.require_db().execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    admin.close()
+    with pytest.raises(NewerVault, match="newer version"):
+        Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+
+
+def test_creation_validates_its_input(tmp_path: Path) -> None:
+    with pytest.raises(ValidationFailed, match="passphrase"):
+        Vault.create(tmp_path / "v", county="X", admin="admin", passphrase="short")
+    with pytest.raises(ValidationFailed, match="username"):
+        Vault.create(tmp_path / "v", county="X", admin="Admin Person", passphrase=ADMIN_PASS)
+    with pytest.raises(ValidationFailed, match="county"):
+        Vault.create(tmp_path / "v", county=" ", admin="admin", passphrase=ADMIN_PASS)
+    assert not (tmp_path / "v" / "keys.json").exists()
+
+
+def test_caseworker_sees_own_and_unit_youth_only(admin: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS, unit="Unit A")
+    mine = caseload.create_youth(admin, youth_data(assigned_worker="casey", unit="Unit Z"))
+    unit = caseload.create_youth(admin, youth_data(assigned_worker="other", unit="Unit A"))
+    other = caseload.create_youth(admin, youth_data(assigned_worker="other", unit="Unit B"))
+    sealed = caseload.create_youth(admin, youth_data(sealed=True))
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    found = {s.id for s in caseload.search(casey, "Sampleton")}
+    assert found == {mine.id, unit.id}
+    with pytest.raises(NotFound):
+        caseload.get_youth(casey, other.id)
+    with pytest.raises(NotFound):
+        caseload.get_youth(casey, sealed.id)
+    with pytest.raises(PermissionDenied):
+        casey.add_user("eve", role="administrator", passphrase=WORKER_PASS)
+    # Sealed records: not for the administrator either; the supervisor may see them.
+    assert sealed.id not in {s.id for s in caseload.search(admin, "Sampleton")}
+    admin.add_user("sam", role="supervisor", passphrase=WORKER_PASS)
+    sam = Vault.unlock(vault_dir, "sam", WORKER_PASS, wall=clock)
+    assert sealed.id in {s.id for s in caseload.search(sam, "Sampleton")}
+    casey.close()
+    sam.close()
+
+
+def test_read_only_cannot_write(admin: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    admin.add_user("rory", role="read_only", passphrase=WORKER_PASS, unit="Unit A")
+    record = caseload.create_youth(admin, youth_data())
+    rory = Vault.unlock(vault_dir, "rory", WORKER_PASS, wall=clock)
+    assert caseload.get_youth(rory, record.id).id == record.id
+    with pytest.raises(PermissionDenied):
+        caseload.update_youth(rory, record.id, {"pronouns": "she/her"})
+    rory.close()
+
+
+def test_disabled_user_cannot_unlock(admin: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS)
+    admin.update_user("casey", disabled=True)
+    with pytest.raises(AccountDisabled):
+        Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    admin.update_user("casey", disabled=False, role=Role.SUPERVISOR)
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    assert casey.user.role is Role.SUPERVISOR
+    casey.close()
+    with pytest.raises(PermissionDenied):
+        admin.update_user("admin", disabled=True)
+
+
+def test_change_passphrase_rewraps(admin: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    with pytest.raises(ValidationFailed, match="current passphrase"):
+        admin.change_passphrase("not it at all", "a brand new passphrase")
+    admin.change_passphrase(ADMIN_PASS, "a brand new passphrase")
+    admin.close()
+    with pytest.raises(WrongPassphrase):
+        Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    Vault.unlock(vault_dir, "admin", "a brand new passphrase", wall=clock).close()
+
+
+def test_removal_for_cause_rotates_so_an_old_wrap_opens_nothing(
+    admin: Vault, vault_dir: Path, clock: FakeClock
+) -> None:
+    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS)
+    record = caseload.create_youth(admin, youth_data())
+    stolen = K.KeyFile.load(vault_dir)  # casey keeps a copy of the key file
+    old_db = admin.require_db().path
+    admin.remove_user("casey", for_cause=True)
+    assert not old_db.exists()
+    with pytest.raises(WrongPassphrase):
+        Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    old_dek, _ = stolen.unlock_user("casey", WORKER_PASS)
+    current = K.KeyFile.load(vault_dir)
+    with pytest.raises(CorruptVault):
+        Database.open(vault_dir / current.db_name(), old_dek)
+    # Everyone else still gets in, and the data came across.
+    assert caseload.get_youth(admin, record.id).body.dump() == record.body.dump()
+    admin.close()
+    again = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    assert again.verify_audit().ok
+    again.close()
+
+
+def test_tampered_wraps_fail_cleanly(admin: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS)
+    admin.close()
+    path = vault_dir / "keys.json"
+    original = json.loads(path.read_text())
+    # Lowered Argon2 parameters are bound into the associated data.
+    data = json.loads(json.dumps(original))
+    data["users"]["casey"]["kdf"]["memory_kib"] = 8
+    data["users"]["casey"]["kdf"]["time_cost"] = 1
+    path.write_text(json.dumps(data))
+    with pytest.raises(CorruptVault, match="below the minimum"):
+        Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    # Lowered only a little (still above the accepted minimum): the seal breaks.
+    data = json.loads(json.dumps(original))
+    data["users"]["casey"]["kdf"]["time_cost"] = 2
+    path.write_text(json.dumps(data))
+    with pytest.raises(WrongPassphrase):
+        Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    # A wrap moved to another user name fails.
+    data = json.loads(json.dumps(original))
+    data["users"]["admin"] = original["users"]["casey"]
+    path.write_text(json.dumps(data))
+    with pytest.raises(WrongPassphrase):
+        Vault.unlock(vault_dir, "admin", WORKER_PASS, wall=clock)
+    path.write_text("{not json")
+    with pytest.raises(CorruptVault):
+        Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+
+
+def test_recovery_key_reaches_the_data_key(made: tuple[Vault, str], vault_dir: Path) -> None:
+    vault, secret = made
+    assert Vault.recovery_key_to_dek(vault_dir, secret.lower()) == bytes(vault._dek)
+    with pytest.raises(WrongPassphrase):
+        Vault.recovery_key_to_dek(vault_dir, "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA")
+
+
+def test_backup_and_restore_record_by_record(
+    made: tuple[Vault, str], vault_dir: Path, tmp_path: Path, clock: FakeClock
+) -> None:
+    vault, secret = made
+    vault.add_user("casey", role="caseworker", passphrase=WORKER_PASS)
+    ids = [caseload.create_youth(vault, youth_data(legal_name={"given": f"Kai{i}", "family": "Demo"})).id
+           for i in range(5)]
+    caseload.add_attached(vault, ids[0], "case_note", {"occurred_at": "2026-11-01T10:00:00+00:00",
+                                                       "text": "Met at school (fictional)."})
+    target = tmp_path / "backup.csecbak"
+    assert vault.backup(target) == 6
+    with pytest.raises(Exception, match="already exists"):
+        vault.backup(target)
+    vault.close()
+    with pytest.raises(WrongPassphrase):
+        Vault.restore(tmp_path / "elsewhere", target, K.new_recovery_secret())
+    report = Vault.restore(vault_dir, target, secret)
+    assert report.records == 6 and report.users == 2
+    assert report.moved_aside is not None and (report.moved_aside / "keys.json").exists()
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    casey.close()
+    again = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    assert {s.id for s in caseload.search(again, "Demo")} == set(ids)
+    assert again.verify_audit().ok
+    assert "restore" in [e.action for e in again.audit_log.entries()]
+    again.close()
