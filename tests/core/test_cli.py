@@ -1,0 +1,127 @@
+"""The csec command as an administrator types it: exact spelling, stdin passphrases, clear errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PASS = "fictional admin passphrase"
+WPASS = "fictional worker passphrase"
+
+
+def csec(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "csec_desktop.cli", *args], input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    folder = tmp_path_factory.mktemp("cli") / "vault"
+    out = csec("--vault", str(folder), "init", "--county", "Demo County", "--admin", "admin",
+               "--passphrase-stdin", stdin=PASS + "\n")
+    assert out.returncode == 0, out.stderr
+    secret = out.stdout.strip().splitlines()[-1]
+    assert len(secret) == 39
+    out = csec("--vault", str(folder), "--user", "admin", "--passphrase-stdin", "users", "add",
+               "casey", "--role", "caseworker", "--unit", "Unit A", stdin=f"{PASS}\n{WPASS}\n")
+    assert out.returncode == 0, out.stderr
+    out = csec("--vault", str(folder), "--user", "admin", "--passphrase-stdin", "demo",
+               "--youth", "40", "--seed", "7", stdin=PASS + "\n")
+    assert out.returncode == 0, out.stderr
+    return folder, secret
+
+
+def admin(folder: Path, *args: str, extra: str = "") -> subprocess.CompletedProcess[str]:
+    return csec("--vault", str(folder), "--user", "admin", "--passphrase-stdin", *args,
+                stdin=PASS + "\n" + extra)
+
+
+def test_search_export_import_round_trip(vault: tuple[Path, str], tmp_path: Path) -> None:
+    folder, _ = vault
+    found = json.loads(admin(folder, "search", "JV", "--json").stdout)
+    # Sealed records (about 3% of demo youth) are hidden from the administrator role.
+    assert 35 <= len(found) <= 40
+    youth_id = found[0]["id"]
+    out = admin(folder, "export", "--youth", youth_id)
+    assert out.returncode == 0, out.stderr
+    exported = json.loads(out.stdout)
+    assert exported["youth"]["id"] == youth_id
+    # Importing into the same vault is refused by id, naming the record; nothing is written.
+    path = tmp_path / "youth.json"
+    path.write_text(out.stdout)
+    again = admin(folder, "import", str(path))
+    assert again.returncode == 2 and "already exists" in again.stderr and youth_id in again.stderr
+    # A bad field is named with its record and path.
+    exported["youth"]["id"] = "01a220a0-d4c3-7b9e-965f-69996f122467"
+    exported["youth"]["body"]["date_of_birth"] = "not a date"
+    path.write_text(json.dumps(exported))
+    bad = admin(folder, "import", str(path))
+    assert bad.returncode == 2 and "youth.date_of_birth" in bad.stderr
+    assert len(json.loads(admin(folder, "search", "JV", "--json").stdout)) == len(found)
+
+
+def test_import_into_another_vault(vault: tuple[Path, str], tmp_path: Path) -> None:
+    folder, _ = vault
+    youth_id = json.loads(admin(folder, "search", "JV", "--json").stdout)[0]["id"]
+    path = tmp_path / "y.json"
+    path.write_text(admin(folder, "export", "--youth", youth_id).stdout)
+    other = tmp_path / "other"
+    assert csec("--vault", str(other), "init", "--county", "Demo County", "--admin", "admin",
+                "--passphrase-stdin", stdin=PASS + "\n").returncode == 0
+    out = admin(other, "import", str(path))
+    assert out.returncode == 0, out.stderr
+    assert [y["id"] for y in json.loads(admin(other, "search", "JV", "--json").stdout)] == [youth_id]
+
+
+def test_caseworker_search_is_limited(vault: tuple[Path, str]) -> None:
+    folder, _ = vault
+    out = csec("--vault", str(folder), "--user", "casey", "--passphrase-stdin", "search", "JV",
+               "--json", stdin=WPASS + "\n")
+    rows = json.loads(out.stdout)
+    assert rows
+    assert all(r["assigned_worker"] == "casey" or r["unit"] == "Unit A" for r in rows)
+    assert not any(r["sealed"] for r in rows)
+
+
+def test_errors_are_one_clear_line(vault: tuple[Path, str], tmp_path: Path) -> None:
+    folder, _ = vault
+    wrong = csec("--vault", str(folder), "--user", "casey", "--passphrase-stdin", "search", "x",
+                 stdin="nope nope nope\n")
+    assert wrong.returncode == 2
+    assert wrong.stderr.strip().splitlines() == [
+        "error: Wrong user name or passphrase. 4 attempt(s) left before the account locks for 10 minutes."]
+    for _ in range(4):
+        csec("--vault", str(folder), "--user", "casey", "--passphrase-stdin", "search", "x",
+             stdin="nope nope nope\n")
+    locked = csec("--vault", str(folder), "--user", "casey", "--passphrase-stdin", "search", "x",
+                  stdin=WPASS + "\n")
+    assert locked.returncode == 2 and "locked" in locked.stderr and "10 minute" in locked.stderr
+    assert admin(folder, "users", "release", "casey").returncode == 0
+    missing = csec("--vault", str(tmp_path / "none"), "--user", "a", "--passphrase-stdin",
+                   "search", "x", stdin="x\n")
+    assert missing.returncode == 2 and "No vault" in missing.stderr
+    assert "Traceback" not in wrong.stderr + locked.stderr + missing.stderr
+
+
+def test_audit_verify_backup_restore_raw_key(vault: tuple[Path, str], tmp_path: Path) -> None:
+    folder, secret = vault
+    visible = len(json.loads(admin(folder, "search", "JV", "--json").stdout))
+    ok = admin(folder, "audit", "verify")
+    assert ok.returncode == 0 and "intact" in ok.stdout
+    backup = tmp_path / "b.csecbak"
+    assert admin(folder, "backup", str(backup)).returncode == 0
+    raw = csec("--vault", str(folder), "recovery", "raw-key", "--recovery-key-stdin",
+               stdin=secret + "\n")
+    assert raw.returncode == 0 and len(raw.stdout.strip()) == 64
+    target = tmp_path / "restored"
+    out = csec("--vault", str(target), "restore", str(backup), "--recovery-key-stdin",
+               stdin=secret + "\n")
+    assert out.returncode == 0, out.stderr
+    assert "Restored" in out.stdout
+    assert len(json.loads(admin(target, "search", "JV", "--json").stdout)) == visible
+    bad = csec("--vault", str(target), "recovery", "raw-key", "--recovery-key-stdin", stdin="ZZZZ\n")
+    assert bad.returncode == 2

@@ -1,0 +1,115 @@
+"""Records: validation naming fields, history, clocks, tombstones, search."""
+
+from __future__ import annotations
+
+import pytest
+
+from csec_desktop import caseload
+from csec_desktop.clock import HybridClock, Stamp
+from csec_desktop.errors import NotFound, StaleRecord, ValidationFailed
+from csec_desktop.ids import is_id
+from csec_desktop.storage.vault import Vault
+from tests.conftest import FakeClock, youth_data
+
+
+def test_validation_names_the_field(admin: Vault) -> None:
+    with pytest.raises(ValidationFailed) as err:
+        caseload.create_youth(admin, youth_data(date_of_birth="2999-01-01"))
+    assert [p.field for p in err.value.problems] == ["date_of_birth"]
+    assert "future" in str(err.value)
+    with pytest.raises(ValidationFailed) as err:
+        caseload.create_youth(admin, youth_data(legal_name={"given": "", "family": "Demo"}))
+    assert err.value.problems[0].field == "legal_name.given"
+    with pytest.raises(ValidationFailed) as err:
+        caseload.create_youth(admin, youth_data(
+            legal_status=[{"status": "ward", "start": "2024-05-01", "end": "2024-01-01"}]))
+    assert err.value.problems[0].field == "legal_status.0"
+    assert "before the start" in err.value.problems[0].message
+    with pytest.raises(ValidationFailed) as err:
+        caseload.create_youth(admin, youth_data(favourite_colour="blue"))
+    assert err.value.problems[0].field == "favourite_colour"
+    assert admin.require_db().scalar("SELECT count(*) FROM records") == 0
+
+
+def test_a_refused_edit_changes_nothing(admin: Vault) -> None:
+    record = caseload.create_youth(admin, youth_data())
+    with pytest.raises(ValidationFailed, match="identifiers.juvenile_case_number"):
+        caseload.update_youth(admin, record.id, {"identifiers": {"juvenile_case_number": "JV<24>"}})
+    again = caseload.get_youth(admin, record.id)
+    assert again.version == 1 and again.body == record.body
+    assert len(admin.records.history(record.id)) == 1
+
+
+def test_history_clocks_and_versions(admin: Vault, clock: FakeClock) -> None:
+    record = caseload.create_youth(admin, youth_data())
+    assert is_id(record.id)
+    clock.advance(5)
+    edited = caseload.update_youth(admin, record.id, {"pronouns": "she/her"}, expected_version=1)
+    assert edited.version == 2
+    assert edited.clocks["pronouns"] > edited.clocks["county"]
+    assert edited.clocks["county"] == record.clocks["county"]
+    with pytest.raises(StaleRecord):
+        caseload.update_youth(admin, record.id, {"pronouns": "they/them"}, expected_version=1)
+    history = admin.records.history(record.id)
+    assert [c.op for c in history] == ["create", "update"]
+    assert history[1].fields == {"pronouns": {"old": None, "new": "she/her"}}
+    assert history[1].user == "admin" and history[1].device == admin.device
+    assert len({c.op_id for c in history}) == 2
+
+
+def test_delete_is_a_tombstone_and_leaves_search(admin: Vault) -> None:
+    record = caseload.create_youth(admin, youth_data())
+    note = caseload.add_attached(admin, record.id, "contact",
+                                 {"name": "Aunt Demo", "relationship": "aunt", "phone": "555-0100"})
+    caseload.delete_youth(admin, record.id)
+    with pytest.raises(NotFound):
+        caseload.get_youth(admin, record.id)
+    assert caseload.search(admin, "Sampleton") == []
+    kept = admin.records.get(record.id, include_deleted=True)
+    assert kept.deleted and admin.records.get(note.id, include_deleted=True).deleted
+    assert admin.records.history(record.id)[-1].op == "delete"
+
+
+def test_attached_records_validate(admin: Vault) -> None:
+    record = caseload.create_youth(admin, youth_data())
+    with pytest.raises(ValidationFailed) as err:
+        caseload.add_attached(admin, record.id, "contact",
+                              {"name": "Coach Demo", "relationship": "coach", "phone": "12"})
+    assert err.value.problems[0].field == "phone"
+    with pytest.raises(ValidationFailed) as err:
+        caseload.add_attached(admin, record.id, "case_note",
+                              {"occurred_at": "2026-11-01T10:00:00", "text": "x"})
+    assert err.value.problems[0].field == "occurred_at"
+    with pytest.raises(NotFound):
+        caseload.add_attached(admin, "01a220a0-d4c3-7b9e-965f-69996f122467", "contact",
+                              {"name": "A", "relationship": "b"})
+
+
+@pytest.mark.parametrize(
+    ("query", "hit"),
+    [("jose", True), ("JOSÉ", True), ("jos", True), ("samp", True), ("sparrow", True),
+     ("spa", True), ("JV-24-001234", True), ("JV24001234", True), ("001234", True), ("1234", False),
+     ("jose sampleton", True), ("jose nobody", False), ("", False), ("*", False)],
+)
+def test_search_prefix_accents_aliases_numbers(admin: Vault, query: str, hit: bool) -> None:
+    record = caseload.create_youth(admin, youth_data())
+    found = [s.id for s in caseload.search(admin, query)]
+    assert (record.id in found) is hit
+
+
+def test_search_finds_accented_names_from_plain_typing(admin: Vault) -> None:
+    a = caseload.create_youth(admin, youth_data(legal_name={"given": "Thảo", "family": "Trần-Demo"}))
+    b = caseload.create_youth(admin, youth_data(legal_name={"given": "Ñeli", "family": "Castañemo"}))
+    assert [s.id for s in caseload.search(admin, "thao tran")] == [a.id]
+    assert [s.id for s in caseload.search(admin, "neli castan")] == [b.id]
+
+
+def test_hybrid_clock_is_monotonic_under_skew() -> None:
+    wall = FakeClock(1_000_000.0)
+    hlc = HybridClock("dev-a", wall)
+    first = hlc.now()
+    wall.advance(-3600)  # the wall clock jumps back an hour
+    second = hlc.now()
+    assert second > first
+    hlc.observe(str(Stamp(2_000_000_000, 7, "dev-b")))
+    assert Stamp.parse(hlc.now()).millis == 2_000_000_000
