@@ -201,3 +201,18 @@ def delete_attached(vault: Vault, record_id: str) -> None:
         vault.records.delete(record_id)
         vault.audit("delete", record_id=record_id, kind=current.kind)
 
+
+
+def page(vault: Vault, *, limit: int = 200, offset: int = 0) -> tuple[int, list[YouthSummary]]:
+    """The caseload the user may see, by family name: (total, one page)."""
+    cond, params = visibility(vault.user)
+    db = vault.require_db()
+    where = f"r.kind = 'youth' AND r.deleted = 0 AND {cond}"
+    total = int(db.scalar(f"SELECT count(*) FROM records r WHERE {where}", params))
+    rows = db.query(
+        f"SELECT r.id, r.body FROM records r WHERE {where} "
+        "ORDER BY json_extract(r.body, '$.legal_name.family'), "
+        "json_extract(r.body, '$.legal_name.given'), r.id LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    return total, [summary_of(r[0], r[1]) for r in rows]

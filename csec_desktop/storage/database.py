@@ -97,6 +97,12 @@ class Database:
         with self.guard():
             return int(self._conn.execute(sql, params).rowcount)
 
+    def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run an INSERT and return the new row's rowid."""
+        with self.guard():
+            rowid = self._conn.execute(sql, params).lastrowid
+        return int(rowid or 0)
+
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with self.guard():
             self._conn.executemany(sql, rows)

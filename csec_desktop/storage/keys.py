@@ -305,6 +305,9 @@ class KeyFile:
             public, params, nonce, ct, seal_dek(dek, public, self.vault_id, user, self.generation)
         )
 
+    def drop_user(self, user: str) -> None:
+        self.users.pop(user, None)
+
     def reseal_all(self, dek: bytes, publics: dict[str, bytes]) -> None:
         """Seal `dek` (of this generation) to each listed user and to the recovery key."""
         for user, public in publics.items():

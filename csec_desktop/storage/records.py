@@ -113,7 +113,7 @@ class RecordStore:
         stamp = self.clock.now()
         clocks = dict.fromkeys(data, stamp)
         with self.db.transaction():
-            self.db.execute(
+            rowid = self.db.insert(
                 "INSERT INTO records (id, kind, owner_id, version, created_at, created_by, "
                 "updated_at, updated_by, deleted, body, clocks) VALUES (?,?,?,?,?,?,?,?,0,?,?)",
                 (record_id, body.kind, owner, 1, now, self.actor, now, self.actor,
@@ -121,8 +121,9 @@ class RecordStore:
             )
             fields = {k: {"old": None, "new": v} for k, v in data.items()}
             self._log(record_id, body.kind, owner, "create", fields, stamp, now)
-            stored = self.get(record_id)
-            self._index(stored)
+            stored = StoredRecord(record_id, body.kind, owner, 1, now, self.actor, now,
+                                  self.actor, False, body, clocks, rowid)
+            self._index(stored, fresh=True)
         return stored
 
     def update(
@@ -195,11 +196,12 @@ class RecordStore:
              self.device, now),
         )
 
-    def _index(self, stored: StoredRecord) -> None:
+    def _index(self, stored: StoredRecord, fresh: bool = False) -> None:
         terms = getattr(stored.body, "search_terms", None)
         if terms is None:
             return
-        self.db.execute("DELETE FROM youth_search WHERE rowid = ?", (stored.rowid,))
+        if not fresh:
+            self.db.execute("DELETE FROM youth_search WHERE rowid = ?", (stored.rowid,))
         self.db.execute(
             "INSERT INTO youth_search (rowid, terms) VALUES (?, ?)",
             (stored.rowid, " ".join(terms())),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from csec_desktop.errors import (
     VaultMissing,
     WrongPassphrase,
 )
-from csec_desktop.fileio import atomic_write, fsync_dir
+from csec_desktop.fileio import atomic_write, exclusive_lock, fsync_dir
 from csec_desktop.ids import new_id
 from csec_desktop.storage import keys as K
 from csec_desktop.storage.access import AccessState
@@ -277,6 +278,17 @@ class Vault:
         access.pending.clear()
         access.save(self.folder)
 
+    def _edit_keyfile(self, change: Callable[[K.KeyFile], None]) -> None:
+        """Re-read, change and save the key file under a lock, so that two sessions (the
+        app and the CLI, or two users) never overwrite each other's wraps."""
+        with exclusive_lock(self.folder / "keys.lock"):
+            fresh = K.KeyFile.load(self.folder)
+            if fresh.generation != self.keyfile.generation:
+                raise CsecError("The vault was re-keyed by another session. Lock, then unlock again.")
+            change(fresh)
+            fresh.save(self.folder)
+            self.keyfile = fresh
+
     # People ------------------------------------------------------------------
 
     def users(self) -> list[User]:
@@ -292,17 +304,20 @@ class Vault:
         db = self.require_db()
         user = _user_or_error({"username": username, "display_name": display_name or username,
                                "role": role, "unit": unit})
-        if db.one("SELECT 1 FROM users WHERE username = ?", (user.username,)):
+        existing = db.one("SELECT removed FROM users WHERE username = ?", (user.username,))
+        if existing and not existing[0]:
             raise ValidationFailed([FieldProblem("username", "is already taken")])
         _check_passphrase(passphrase)
         private = X25519PrivateKey.generate()
         with db.transaction():
+            if existing:  # a removed user comes back with a new key pair and passphrase
+                db.execute("DELETE FROM users WHERE username = ?", (user.username,))
             _insert_user(db, user, K.public_bytes(private), utc_iso(self.wall()))
             self.audit("user_added", target=user.username, role=user.role.value)
-            self.keyfile.set_user(user.username, private, passphrase, bytes(self._dek))
+            dek = bytes(self._dek)
             # Saved inside the transaction: if the key file cannot be written the user row
             # rolls back too, so no one exists in one place and not the other.
-            self.keyfile.save(self.folder)
+            self._edit_keyfile(lambda kf: kf.set_user(user.username, private, passphrase, dek))
         return user
 
     def update_user(self, username: str, **changes: Any) -> User:
@@ -338,8 +353,8 @@ class Vault:
         self.audit("passphrase_changed", target=self.user.username)
 
     def _rewrap_self(self, passphrase: str, private: X25519PrivateKey) -> None:
-        self.keyfile.set_user(self.user.username, private, passphrase, bytes(self._dek))
-        self.keyfile.save(self.folder)
+        dek = bytes(self._dek)
+        self._edit_keyfile(lambda kf: kf.set_user(self.user.username, private, passphrase, dek))
 
     def release_lockout(self, username: str) -> None:
         self.require(Permission.MANAGE_USERS)
@@ -359,8 +374,7 @@ class Vault:
             db.execute("UPDATE users SET removed = 1, updated_at = ? WHERE username = ?",
                        (utc_iso(self.wall()), username))
             self.audit("user_removed", target=username, for_cause=for_cause)
-            self.keyfile.users.pop(username, None)
-            self.keyfile.save(self.folder)
+            self._edit_keyfile(lambda kf: kf.drop_user(username))
         if for_cause:
             self.rotate_data_key(reason=f"user {username} removed for cause")
 
@@ -375,8 +389,14 @@ class Vault:
         recovery = K.unb64(str(db.scalar("SELECT value FROM meta WHERE key = 'recovery_public'")))
         if recovery != self.keyfile.recovery_public:
             raise CorruptVault("the key file's recovery key was altered")
+        with exclusive_lock(self.folder / "keys.lock"):
+            self._rotate_locked(db, publics, reason)
+
+    def _rotate_locked(self, db: Database, publics: dict[str, bytes], reason: str) -> None:
         new_dek = os.urandom(32)
         new_keyfile = K.KeyFile.load(self.folder)
+        if new_keyfile.generation != self.keyfile.generation:
+            raise CsecError("The vault was re-keyed by another session. Lock, then unlock again.")
         new_keyfile.generation = self.keyfile.generation + 1
         target = self.folder / new_keyfile.db_name()
         _remove_db(self.folder, target.name)

@@ -33,7 +33,7 @@ def test_validation_names_the_field(admin: Vault) -> None:
 
 def test_a_refused_edit_changes_nothing(admin: Vault) -> None:
     record = caseload.create_youth(admin, youth_data())
-    with pytest.raises(ValidationFailed, match="identifiers.juvenile_case_number"):
+    with pytest.raises(ValidationFailed, match=r"identifiers\.juvenile_case_number"):
         caseload.update_youth(admin, record.id, {"identifiers": {"juvenile_case_number": "JV<24>"}})
     again = caseload.get_youth(admin, record.id)
     assert again.version == 1 and again.body == record.body

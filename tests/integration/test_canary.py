@@ -51,7 +51,7 @@ def test_canary_never_in_the_clear(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "done"
     assert canary not in out.stderr
-    assert sorted(p.name for p in vault.iterdir()) == ["access.json", "keys.json", "vault-2.db"]
+    assert sorted(p.name for p in vault.iterdir()) == ["access.json", "keys.json", "keys.lock", "vault-2.db"]
     hits = (_hits(vault, needles) + _hits(home, needles) + _hits(tmp, needles)
             + _hits(backup.parent, needles)
             + _hits(Path(tempfile.gettempdir()), needles, newer_than=started))

@@ -1,0 +1,85 @@
+"""The window as a caseworker meets it: unlock (wrong, then right), find, lock."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QAbstractItemModelTester
+from pytestqt.qtbot import QtBot
+
+from csec_desktop.demo import demo_youth
+from csec_desktop.storage.vault import Vault
+from tests.conftest import ADMIN_PASS
+from ui.main_window import MainWindow
+
+pytestmark = pytest.mark.qt_log_level_fail("WARNING")
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
+    folder = tmp_path / "vault"
+    vault, _ = Vault.create(folder, county="Demo County", admin="admin", passphrase=ADMIN_PASS)
+    with vault.require_db().transaction():
+        for youth in demo_youth(450, seed=9, workers=["admin"]):
+            vault.records.create(youth)
+    vault.close()
+    win = MainWindow(folder)
+    qtbot.addWidget(win)
+    QAbstractItemModelTester(win.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    win.show()
+    yield win
+    win.close()
+
+
+def _unlock(qtbot: QtBot, win: MainWindow, passphrase: str) -> None:
+    win.unlock_page.user.setText("admin")
+    win.unlock_page.passphrase.setText(passphrase)
+    qtbot.mouseClick(win.unlock_page.button, Qt.MouseButton.LeftButton)
+
+
+def test_unlock_find_and_lock(qtbot: QtBot, window: MainWindow) -> None:
+    _unlock(qtbot, window, "not the passphrase")
+    qtbot.waitUntil(lambda: "Wrong user name or passphrase" in window.unlock_page.message.text(),
+                    timeout=10_000)
+    assert window.stack.currentWidget() is window.unlock_page
+    assert window.unlock_page.passphrase.text() == ""
+    assert window.model.rowCount() == 0
+
+    _unlock(qtbot, window, ADMIN_PASS)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 200, timeout=10_000)
+    assert window.model.total() > 400
+    assert window.windowTitle() == "CSEC Case Desktop"
+    # Scrolling to the end pages in the rest from the worker thread.
+    window.caseload_page.table.scrollToBottom()
+    qtbot.waitUntil(lambda: window.model.rowCount() > 200, timeout=10_000)
+
+    qtbot.keyClicks(window.caseload_page.find, "jose")
+    qtbot.waitUntil(lambda: 0 < window.model.rowCount() < 200, timeout=10_000)
+    for row in range(window.model.rowCount()):
+        s = window.model.summary(row)
+        assert "José" in s.legal_name or "José" in s.name or any("José" in a for a in s.aliases)
+
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.rowCount() == 0
+    assert window.stack.currentWidget() is window.unlock_page
+    assert window.caseload_page.find.text() == ""
+    qtbot.waitUntil(lambda: window.backend.holder.vault is None, timeout=10_000)
+
+
+def test_pyside6_version_is_pinned_below_the_appendrow_abort() -> None:
+    """PySide6 6.12.0 aborts after a few thousand QStandardItemModel.appendRow calls on 3.11."""
+    code = (
+        "import os; os.environ['QT_QPA_PLATFORM']='offscreen'\n"
+        "from PySide6.QtGui import QStandardItemModel, QStandardItem\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "m = QStandardItemModel()\n"
+        "for i in range(20000): m.appendRow([QStandardItem(str(i)), QStandardItem('x')])\n"
+        "print(m.rowCount())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "20000"

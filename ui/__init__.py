@@ -1,0 +1,1 @@
+"""The PySide6 desktop shell. Everything about data goes through csec_desktop."""

@@ -1,0 +1,69 @@
+"""`csec-desktop`: start the window on a vault folder (or the demo vault)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from csec_desktop import APP_NAME, __version__
+from csec_desktop.paths import default_vault_dir, demo_vault_dir
+
+DEMO_USER = "demo"
+DEMO_PASSPHRASE = "demo vault passphrase"  # noqa: S105 (shown on screen on purpose)
+"""The demo vault holds only synthetic youth, so its credentials are shown on screen."""
+
+
+def ensure_demo_vault(folder: Path, youth: int = 300) -> None:
+    from csec_desktop.demo import demo_youth
+    from csec_desktop.storage.vault import Vault, vault_exists
+
+    if vault_exists(folder):
+        return
+    vault, _ = Vault.create(folder, county="Demo County", admin=DEMO_USER,
+                            passphrase=DEMO_PASSPHRASE, display_name="Demo administrator")
+    try:
+        with vault.require_db().transaction():
+            for record in demo_youth(youth, seed=2026, county="Demo County", workers=[DEMO_USER]):
+                vault.records.create(record)
+            vault.audit("demo_data", count=youth)
+    finally:
+        vault.lock("setup")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="csec-desktop", description=APP_NAME)
+    parser.add_argument("--vault", type=Path, help="vault folder")
+    parser.add_argument("--demo", action="store_true", help="open (creating if needed) a demo vault")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    args = parser.parse_args(argv)
+
+    from PySide6.QtWidgets import QApplication
+
+    from csec_desktop.storage.vault import vault_exists
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    hint = ""
+    if args.demo:
+        folder = args.vault or demo_vault_dir()
+        ensure_demo_vault(folder)
+        hint = (f"Demo vault of fictional youth. User name: {DEMO_USER}, "
+                f"passphrase: {DEMO_PASSPHRASE}")
+    else:
+        folder = args.vault or default_vault_dir()
+        if not vault_exists(folder):
+            hint = (f"No vault in {folder} yet. Ask county IT to create one "
+                    "(csec --vault DIR init …), or start with --demo to explore.")
+    window = MainWindow(folder, hint)
+    if args.demo:
+        window.unlock_page.user.setText(DEMO_USER)
+    window.show()
+    focus = window.unlock_page.passphrase if window.unlock_page.user.text() else window.unlock_page.user
+    focus.setFocus()
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
