@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -20,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csec_desktop import APP_NAME, caseload
+from csec_desktop import APP_NAME, caseload, policy
 from csec_desktop.storage.vault import Vault
 from ui.caseload_model import CaseloadModel
+from ui.idle import IdleWatcher
 from ui.worker import Holder, VaultThread
 
 PAGE = 200
@@ -93,7 +95,7 @@ class CaseloadPage(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, folder: Path, hint: str = "") -> None:
+    def __init__(self, folder: Path, hint: str = "", idle: IdleWatcher | None = None) -> None:
         super().__init__()
         self.folder = folder
         # The title never carries a youth's name, nor the user's.
@@ -118,6 +120,11 @@ class MainWindow(QMainWindow):
         self._generation = 0  # drop results of superseded queries
         lock = QShortcut(QKeySequence("Ctrl+L"), self)
         lock.activated.connect(self.lock)
+        self.idle = idle or IdleWatcher(parent=self)
+        self.idle.idle.connect(lambda: self.lock("idle"))
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
         self.resize(1100, 700)
 
     # Unlock and lock -----------------------------------------------------
@@ -130,16 +137,19 @@ class MainWindow(QMainWindow):
         self.unlock_page.message.setText("Unlocking…")
         folder = self.folder
 
-        def work(holder: Holder) -> tuple[str, str]:
+        def work(holder: Holder) -> tuple[str, str, int]:
             holder.vault = Vault.unlock(folder, user, passphrase)
-            return holder.vault.user.username, holder.vault.user.role.value
+            minutes = policy.idle_lock_minutes(holder.vault)
+            return holder.vault.user.username, holder.vault.user.role.value, minutes
 
         self.backend.call(work, self._unlocked, self._unlock_failed)
 
-    def _unlocked(self, who: tuple[str, str]) -> None:
+    def _unlocked(self, who: tuple[str, str, int]) -> None:
         self.unlock_page.button.setEnabled(True)
         self.unlock_page.message.clear()
-        self.user_label.setText(f"{who[0]} ({who[1].replace('_', ' ')}) · unlocked · Ctrl+L locks")
+        self.idle.arm(who[2])
+        self.user_label.setText(f"{who[0]} ({who[1].replace('_', ' ')}) · unlocked · "
+                                f"locks after {who[2]} min idle · Ctrl+L locks now")
         self.stack.setCurrentWidget(self.caseload_page)
         self.caseload_page.find.setFocus()
         self._refresh()
@@ -149,8 +159,9 @@ class MainWindow(QMainWindow):
         self.unlock_page.message.setText(str(error))
         self.unlock_page.passphrase.setFocus()
 
-    def lock(self) -> None:
+    def lock(self, reason: str = "manual") -> None:
         """Drop every view of youth data first, then close the vault on its thread."""
+        self.idle.disarm()
         self._generation += 1
         self.model.clear()
         self.caseload_page.find.clear()
@@ -158,11 +169,14 @@ class MainWindow(QMainWindow):
         self.caseload_page.count.clear()
         self.user_label.setText("Locked")
         self.stack.setCurrentWidget(self.unlock_page)
-        self.unlock_page.message.setText("Locked. Unlock to continue.")
+        self.unlock_page.message.setText(
+            "Locked after a period without activity. Unlock to continue." if reason == "idle"
+            else "Locked. Unlock to continue.")
+        self.unlock_page.passphrase.setFocus()
 
         def work(holder: Holder) -> None:
             if holder.vault is not None:
-                holder.vault.lock()
+                holder.vault.lock(reason)
                 holder.vault = None
 
         self.backend.call(work)

@@ -11,9 +11,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
+from csec_desktop import policy
 from csec_desktop.demo import demo_youth
+from csec_desktop.errors import ValidationFailed
 from csec_desktop.storage.vault import Vault
-from tests.conftest import ADMIN_PASS
+from tests.conftest import ADMIN_PASS, FakeClock
+from ui.idle import IdleWatcher
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_level_fail("WARNING")
@@ -68,6 +71,41 @@ def test_unlock_find_and_lock(qtbot: QtBot, window: MainWindow) -> None:
     assert window.stack.currentWidget() is window.unlock_page
     assert window.caseload_page.find.text() == ""
     qtbot.waitUntil(lambda: window.backend.holder.vault is None, timeout=10_000)
+
+
+def test_idle_lock_clears_every_view(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = tmp_path / "vault"
+    vault, _ = Vault.create(folder, county="Demo County", admin="admin", passphrase=ADMIN_PASS)
+    with vault.require_db().transaction():
+        for youth in demo_youth(30, seed=3, workers=["admin"]):
+            vault.records.create(youth)
+    policy.set_idle_lock_minutes(vault, 5)
+    with pytest.raises(ValidationFailed, match="between 1 and 30"):
+        policy.set_idle_lock_minutes(vault, 45)
+    vault.close()
+    clock = FakeClock(1000.0)
+    win = MainWindow(folder, idle=IdleWatcher(clock=clock))
+    qtbot.addWidget(win)
+    win.show()
+    _unlock(qtbot, win, ADMIN_PASS)
+    qtbot.waitUntil(lambda: win.model.rowCount() > 0, timeout=10_000)
+    assert "5 min idle" in win.user_label.text()
+    clock.advance(4 * 60)
+    qtbot.keyClicks(win.caseload_page.find, "a")  # activity resets the countdown
+    clock.advance(4 * 60)
+    win.idle.check()
+    assert win.stack.currentWidget() is win.caseload_page
+    clock.advance(61)
+    win.idle.check()
+    assert win.stack.currentWidget() is win.unlock_page
+    assert win.model.rowCount() == 0 and win.caseload_page.find.text() == ""
+    assert "without activity" in win.unlock_page.message.text()
+    qtbot.waitUntil(lambda: win.backend.holder.vault is None, timeout=10_000)
+    again = Vault.unlock(folder, "admin", ADMIN_PASS)
+    assert any(e.action == "lock" and e.detail.get("reason") == "idle"
+               for e in again.audit_log.entries())
+    again.close()
+    win.close()
 
 
 def test_pyside6_version_is_pinned_below_the_appendrow_abort() -> None:
