@@ -53,15 +53,15 @@ def main(argv: list[str] | None = None) -> int:
                 f"passphrase: {DEMO_PASSPHRASE}")
     else:
         folder = args.vault or default_vault_dir()
-        if not vault_exists(folder):
-            hint = (f"No vault in {folder} yet. Ask county IT to create one "
-                    "(csec --vault DIR init …), or start with --demo to explore.")
     window = MainWindow(folder, hint)
+    if not vault_exists(folder):
+        window.start_first_run()
     if args.demo:
         window.unlock_page.user.setText(DEMO_USER)
     window.show()
-    focus = window.unlock_page.passphrase if window.unlock_page.user.text() else window.unlock_page.user
-    focus.setFocus()
+    if vault_exists(folder):
+        page = window.unlock_page
+        (page.passphrase if page.user.text() else page.user).setFocus()
     return int(app.exec())
 
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from csec_desktop import APP_NAME, caseload, policy
 from csec_desktop.storage.vault import Vault
 from ui.caseload_model import CaseloadModel
+from ui.first_run import FirstRunPage
 from ui.idle import IdleWatcher
 from ui.worker import Holder, VaultThread
 
@@ -108,6 +109,10 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.unlock_page)
         self.stack.addWidget(self.caseload_page)
+        self.first_run = FirstRunPage()
+        self.stack.addWidget(self.first_run)
+        self.first_run.create_requested.connect(self._create_vault)
+        self.first_run.finished.connect(self._first_run_done)
         self.setCentralWidget(self.stack)
         self.user_label = QLabel("Locked")
         self.statusBar().addPermanentWidget(self.user_label)
@@ -118,6 +123,7 @@ class MainWindow(QMainWindow):
         self._search_timer.timeout.connect(self._refresh)
         self.caseload_page.find.textChanged.connect(lambda _t: self._search_timer.start())
         self._generation = 0  # drop results of superseded queries
+        self._pending_session: tuple[str, str, int] = ("", "", 15)
         lock = QShortcut(QKeySequence("Ctrl+L"), self)
         lock.activated.connect(self.lock)
         self.idle = idle or IdleWatcher(parent=self)
@@ -126,6 +132,30 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.installEventFilter(self.idle)
         self.resize(1100, 700)
+
+    # First run -------------------------------------------------------------
+
+    def start_first_run(self) -> None:
+        self.stack.setCurrentWidget(self.first_run)
+        self.first_run.county.setFocus()
+
+    def _create_vault(self, county: str, admin: str, display: str, passphrase: str) -> None:
+        folder = self.folder
+
+        def work(holder: Holder) -> tuple[str, str, str, int]:
+            vault, secret = Vault.create(folder, county=county, admin=admin,
+                                         passphrase=passphrase, display_name=display or None)
+            holder.vault = vault
+            return secret, vault.user.username, vault.user.role.value, policy.idle_lock_minutes(vault)
+
+        def done(result: tuple[str, str, str, int]) -> None:
+            self._pending_session = result[1:]
+            self.first_run.show_recovery_key(result[0])
+
+        self.backend.call(work, done, lambda e: self.first_run.failed(str(e)))
+
+    def _first_run_done(self) -> None:
+        self._unlocked(self._pending_session)
 
     # Unlock and lock -----------------------------------------------------
 

@@ -121,3 +121,35 @@ def test_pyside6_version_is_pinned_below_the_appendrow_abort() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and out.stdout.strip() == "20000"
+
+
+def test_first_run_creates_the_vault_and_shows_the_key_once(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = tmp_path / "new-vault"
+    win = MainWindow(folder)
+    qtbot.addWidget(win)
+    win.show()
+    win.start_first_run()
+    page = win.first_run
+    qtbot.keyClicks(page.county, "Demo County")
+    qtbot.keyClicks(page.admin, "admin")
+    qtbot.keyClicks(page.passphrase, "short")
+    assert "Too weak" in page.strength.text()
+    page.passphrase.clear()
+    qtbot.keyClicks(page.passphrase, ADMIN_PASS)
+    qtbot.keyClicks(page.confirm, ADMIN_PASS + "x")
+    qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
+    assert "differ" in page.message.text()
+    assert not (folder / "keys.json").exists()
+    qtbot.keyClicks(page.confirm, ADMIN_PASS)
+    qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.steps.currentIndex() == 1, timeout=10_000)
+    secret = page.key.text()
+    assert len(secret) == 39 and (folder / "keys.json").exists()
+    assert not page.done_button.isEnabled()
+    page.saved.setChecked(True)
+    qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
+    assert page.key.text() == ""
+    assert win.stack.currentWidget() is win.caseload_page
+    qtbot.waitUntil(lambda: "admin (administrator)" in win.user_label.text(), timeout=10_000)
+    assert len(Vault.recovery_key_to_dek(folder, secret)) == 32
+    win.close()
