@@ -216,3 +216,34 @@ def page(vault: Vault, *, limit: int = 200, offset: int = 0) -> tuple[int, list[
         [*params, limit, offset],
     )
     return total, [summary_of(r[0], r[1]) for r in rows]
+
+
+def undo_last_edit(vault: Vault, youth_id: str) -> StoredRecord:
+    """Put back the fields of the last change to this record, as a new change (history keeps both)."""
+    vault.require(Permission.WRITE_YOUTH)
+    get_youth(vault, youth_id, audit=False)
+    history = vault.records.history(youth_id)
+    if not history or history[-1].op != "update":
+        raise NotFound("There is no edit to undo on this record.")
+    last = history[-1]
+    return update_youth(vault, youth_id, {k: v["old"] for k, v in last.fields.items()})
+
+
+def save_draft(vault: Vault, key: str, data: dict[str, Any]) -> None:
+    """Unsaved typing, kept in the vault so a crash or power cut loses none of it."""
+    db = vault.require_db()
+    db.execute(
+        "INSERT OR REPLACE INTO drafts (user, key, body, saved_at) VALUES (?, ?, ?, datetime('now'))",
+        (vault.user.username, key, json.dumps(data, ensure_ascii=False)),
+    )
+
+
+def load_draft(vault: Vault, key: str) -> dict[str, Any] | None:
+    row = vault.require_db().one("SELECT body FROM drafts WHERE user = ? AND key = ?",
+                                 (vault.user.username, key))
+    return json.loads(row[0]) if row else None
+
+
+def drop_draft(vault: Vault, key: str) -> None:
+    vault.require_db().execute("DELETE FROM drafts WHERE user = ? AND key = ?",
+                               (vault.user.username, key))

@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from csec_desktop import APP_NAME, caseload, policy
+from csec_desktop.errors import StaleRecord, ValidationFailed
 from csec_desktop.storage.vault import Vault
 from ui.caseload_model import CaseloadModel
 from ui.first_run import FirstRunPage
 from ui.idle import IdleWatcher
 from ui.worker import Holder, VaultThread
+from ui.youth_page import YouthPage
 
 PAGE = 200
 
@@ -109,6 +111,14 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.unlock_page)
         self.stack.addWidget(self.caseload_page)
+        self.youth_page = YouthPage()
+        self.stack.addWidget(self.youth_page)
+        self.youth_page.save_requested.connect(self._save_youth)
+        self.youth_page.undo_requested.connect(self._undo_youth)
+        self.youth_page.draft_changed.connect(self._save_draft)
+        self.youth_page.back_requested.connect(self._back_to_caseload)
+        self.caseload_page.table.activated.connect(lambda index: self.open_youth(
+            self.model.summary(index.row()).id))
         self.first_run = FirstRunPage()
         self.stack.addWidget(self.first_run)
         self.first_run.create_requested.connect(self._create_vault)
@@ -194,6 +204,7 @@ class MainWindow(QMainWindow):
         self.idle.disarm()
         self._generation += 1
         self.model.clear()
+        self.youth_page.clear()
         self.caseload_page.find.clear()
         self._search_timer.stop()  # clearing the find box must not query a closing vault
         self.caseload_page.count.clear()
@@ -244,6 +255,68 @@ class MainWindow(QMainWindow):
                 self._show_count()
 
         self.backend.call(work, done, self._error)
+
+    # One youth ---------------------------------------------------------------
+
+    def open_youth(self, youth_id: str) -> None:
+        generation = self._generation
+
+        def work(holder: Holder) -> tuple[Any, ...]:
+            vault = holder.require()
+            record = caseload.get_youth(vault, youth_id)
+            history = [
+                f"{c.at[:16].replace('T', ' ')}  {c.user}  "
+                + ("created the record" if c.op == "create" else
+                   "deleted the record" if c.op == "delete" else
+                   "changed " + ", ".join(sorted(c.fields)))
+                for c in reversed(vault.records.history(youth_id))
+            ]
+            draft = caseload.load_draft(vault, f"youth:{youth_id}")
+            return youth_id, record.version, record.body.dump(), history, draft
+
+        def done(result: tuple[Any, ...]) -> None:
+            if generation == self._generation:
+                self.youth_page.show_record(*result)
+                self.stack.setCurrentWidget(self.youth_page)
+
+        self.backend.call(work, done, self._error)
+
+    def _save_youth(self, youth_id: str, changes: dict[str, Any], version: int) -> None:
+        def work(holder: Holder) -> None:
+            vault = holder.require()
+            caseload.update_youth(vault, youth_id, changes, expected_version=version)
+            caseload.drop_draft(vault, f"youth:{youth_id}")
+
+        def failed(error: Exception) -> None:
+            if isinstance(error, ValidationFailed):
+                self.youth_page.show_problems([(p.field, p.message) for p in error.problems])
+            elif isinstance(error, StaleRecord):
+                self.youth_page.notice.setText(str(error))
+            else:
+                self._error(error)
+
+        def done(_: None) -> None:
+            self.open_youth(youth_id)
+            self.statusBar().showMessage("Saved.", 5_000)
+
+        self.backend.call(work, done, failed)
+
+    def _undo_youth(self, youth_id: str) -> None:
+        def done(_: Any) -> None:
+            self.open_youth(youth_id)
+            self.statusBar().showMessage("The last saved edit was undone.", 5_000)
+
+        self.backend.call(lambda h: caseload.undo_last_edit(h.require(), youth_id), done,
+                          lambda e: self.youth_page.notice.setText(str(e)))
+
+    def _save_draft(self, key: str, values: dict[str, str]) -> None:
+        self.backend.call(lambda h: caseload.save_draft(h.require(), key, values))
+
+    def _back_to_caseload(self) -> None:
+        self.youth_page.clear()
+        self.stack.setCurrentWidget(self.caseload_page)
+        self.caseload_page.find.setFocus()
+        self._refresh()
 
     def _show_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total()

@@ -113,3 +113,24 @@ def test_hybrid_clock_is_monotonic_under_skew() -> None:
     assert second > first
     hlc.observe(str(Stamp(2_000_000_000, 7, "dev-b")))
     assert Stamp.parse(hlc.now()).millis == 2_000_000_000
+
+
+def test_undo_puts_back_the_last_edit(admin: Vault) -> None:
+    record = caseload.create_youth(admin, youth_data())
+    caseload.update_youth(admin, record.id, {"pronouns": "she/her", "unit": "Unit B"})
+    undone = caseload.undo_last_edit(admin, record.id)
+    assert undone.body.dump() == record.body.dump()
+    assert [c.op for c in admin.records.history(record.id)] == ["create", "update", "update"]
+    fresh = caseload.create_youth(admin, youth_data())
+    with pytest.raises(NotFound):
+        caseload.undo_last_edit(admin, fresh.id)
+
+
+def test_drafts_survive_a_restart(admin: Vault, clock: FakeClock) -> None:
+    caseload.save_draft(admin, "youth:new", {"legal_name.given": "Kai", "pronouns": "they/them"})
+    admin.close()
+    again = Vault.unlock(admin.folder, "admin", "fictional admin passphrase", wall=clock)
+    assert caseload.load_draft(again, "youth:new") == {"legal_name.given": "Kai", "pronouns": "they/them"}
+    caseload.drop_draft(again, "youth:new")
+    assert caseload.load_draft(again, "youth:new") is None
+    again.close()

@@ -153,3 +153,52 @@ def test_first_run_creates_the_vault_and_shows_the_key_once(qtbot: QtBot, tmp_pa
     qtbot.waitUntil(lambda: "admin (administrator)" in win.user_label.text(), timeout=10_000)
     assert len(Vault.recovery_key_to_dek(folder, secret)) == 32
     win.close()
+
+
+def test_edit_with_a_validation_error_then_fix_then_undo(qtbot: QtBot, window: MainWindow) -> None:
+    _unlock(qtbot, window, ADMIN_PASS)
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
+    youth_id = window.model.summary(0).id
+    window.open_youth(youth_id)
+    page = window.youth_page
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is page, timeout=10_000)
+    dob = page.edits["date_of_birth"]
+    original = dob.text()
+    dob.clear()
+    qtbot.keyClicks(dob, "2999-01-01")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.errors["date_of_birth"].text() != "", timeout=10_000)
+    assert "future" in page.errors["date_of_birth"].text()
+    assert dob.text() == "2999-01-01"  # nothing the person typed is lost
+    dob.clear()
+    qtbot.keyClicks(dob, original)
+    page.edits["pronouns"].clear()
+    qtbot.keyClicks(page.edits["pronouns"], "they/them")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.version == 2, timeout=10_000)
+    assert page.edits["pronouns"].text() == "they/them"
+    assert "pronouns" in page.history.item(0).text()
+    qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.version == 3, timeout=10_000)
+    assert page.edits["pronouns"].text() != "they/them"
+
+
+def test_typing_is_kept_as_a_draft_across_a_lock(qtbot: QtBot, window: MainWindow) -> None:
+    _unlock(qtbot, window, ADMIN_PASS)
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
+    youth_id = window.model.summary(0).id
+    window.open_youth(youth_id)
+    page = window.youth_page
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is page, timeout=10_000)
+    page.edits["unit"].clear()
+    qtbot.keyClicks(page.edits["unit"], "Unit Draft")
+    qtbot.wait(1200)  # the draft is written after a pause in typing
+    qtbot.waitUntil(lambda: not window.backend.busy(), timeout=10_000)
+    window.lock()
+    assert page.edits["unit"].text() == ""
+    _unlock(qtbot, window, ADMIN_PASS)
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
+    window.open_youth(youth_id)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is page, timeout=10_000)
+    assert page.edits["unit"].text() == "Unit Draft"
+    assert "restored" in page.notice.text()
