@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from csec_desktop import APP_NAME, caseload, policy
+from csec_desktop.domain.people import Permission
 from csec_desktop.errors import StaleRecord, ValidationFailed
 from csec_desktop.storage.vault import Vault
+from ui.admin_page import AdminPage
 from ui.caseload_model import CaseloadModel
 from ui.first_run import FirstRunPage
 from ui.idle import IdleWatcher
@@ -119,6 +121,23 @@ class MainWindow(QMainWindow):
         self.youth_page.back_requested.connect(self._back_to_caseload)
         self.caseload_page.table.activated.connect(lambda index: self.open_youth(
             self.model.summary(index.row()).id))
+        self.admin_page = AdminPage()
+        self.stack.addWidget(self.admin_page)
+        self.admin_page.add_requested.connect(self._add_user)
+        self.admin_page.set_disabled_requested.connect(self._set_disabled)
+        self.admin_page.release_requested.connect(self._release)
+        self.admin_page.verify_requested.connect(self._verify_audit)
+        nav = self.addToolBar("Navigation")
+        nav.setObjectName("navigation")
+        nav.setMovable(False)
+        self.caseload_action = QAction("&Caseload", self, shortcut=QKeySequence("Ctrl+1"))
+        self.admin_action = QAction("&Administration", self, shortcut=QKeySequence("Ctrl+2"))
+        self.caseload_action.triggered.connect(self._back_to_caseload)
+        self.admin_action.triggered.connect(self.open_admin)
+        nav.addAction(self.caseload_action)
+        nav.addAction(self.admin_action)
+        self.nav = nav
+        nav.setVisible(False)
         self.first_run = FirstRunPage()
         self.stack.addWidget(self.first_run)
         self.first_run.create_requested.connect(self._create_vault)
@@ -188,6 +207,9 @@ class MainWindow(QMainWindow):
         self.unlock_page.button.setEnabled(True)
         self.unlock_page.message.clear()
         self.idle.arm(who[2])
+        self.nav.setVisible(True)
+        # What is not allowed is not shown; the core refuses it anyway.
+        self.admin_action.setVisible(who[1] == "administrator")
         self.user_label.setText(f"{who[0]} ({who[1].replace('_', ' ')}) · unlocked · "
                                 f"locks after {who[2]} min idle · Ctrl+L locks now")
         self.stack.setCurrentWidget(self.caseload_page)
@@ -205,6 +227,8 @@ class MainWindow(QMainWindow):
         self._generation += 1
         self.model.clear()
         self.youth_page.clear()
+        self.admin_page.clear()
+        self.nav.setVisible(False)
         self.caseload_page.find.clear()
         self._search_timer.stop()  # clearing the find box must not query a closing vault
         self.caseload_page.count.clear()
@@ -317,6 +341,49 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.caseload_page)
         self.caseload_page.find.setFocus()
         self._refresh()
+
+    # Administration --------------------------------------------------------
+
+    def open_admin(self) -> None:
+        def work(holder: Holder) -> tuple[Any, Any]:
+            vault = holder.require()
+            vault.require(Permission.MANAGE_USERS)
+            entries = vault.audit_log.entries(newest_first=True, limit=500)
+            vault.audit("audit_viewed", entries=len(entries))
+            return vault.users(), entries
+
+        def done(result: tuple[Any, Any]) -> None:
+            self.admin_page.show_data(*result)
+            self.stack.setCurrentWidget(self.admin_page)
+
+        self.backend.call(work, done, self._error)
+
+    def _admin_call(self, fn: Any, message: str) -> None:
+        def done(_: Any) -> None:
+            self.open_admin()
+            self.admin_page.message.setText(message)
+
+        self.backend.call(lambda h: fn(h.require()), done,
+                          lambda e: self.admin_page.message.setText(str(e)))
+
+    def _add_user(self, user: str, name: str, role: str, unit: str, passphrase: str) -> None:
+        self._admin_call(lambda v: v.add_user(user, role=role, passphrase=passphrase,
+                                              display_name=name or None, unit=unit or None),
+                         f"Added {user}. Give them their first passphrase in person.")
+
+    def _set_disabled(self, user: str, disabled: bool) -> None:
+        self._admin_call(lambda v: v.update_user(user, disabled=disabled),
+                         f"{user} is now {'disabled' if disabled else 'active'}.")
+
+    def _release(self, user: str) -> None:
+        self._admin_call(lambda v: v.release_lockout(user), f"Released any lockout of {user}.")
+
+    def _verify_audit(self) -> None:
+        def done(result: Any) -> None:
+            self.admin_page.verify_result.setText(str(result))
+
+        self.backend.call(lambda h: h.require().verify_audit(), done,
+                          lambda e: self.admin_page.verify_result.setText(str(e)))
 
     def _show_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total()

@@ -202,3 +202,30 @@ def test_typing_is_kept_as_a_draft_across_a_lock(qtbot: QtBot, window: MainWindo
     qtbot.waitUntil(lambda: window.stack.currentWidget() is page, timeout=10_000)
     assert page.edits["unit"].text() == "Unit Draft"
     assert "restored" in page.notice.text()
+
+
+def test_administrator_adds_a_user_and_verifies_the_trail(qtbot: QtBot, window: MainWindow,
+                                                          tmp_path: Path) -> None:
+    _unlock(qtbot, window, ADMIN_PASS)
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
+    assert window.admin_action.isVisible()
+    window.admin_action.trigger()
+    page = window.admin_page
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is page, timeout=10_000)
+    qtbot.keyClicks(page.username, "casey")
+    qtbot.keyClicks(page.display, "Casey Sample")
+    qtbot.keyClicks(page.unit, "Unit A")
+    qtbot.keyClicks(page.passphrase, "short")
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "passphrase" in page.message.text(), timeout=10_000)
+    qtbot.keyClicks(page.passphrase, "fictional worker passphrase")
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.users.rowCount() == 2, timeout=10_000)
+    assert page.passphrase.text() == ""
+    qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "intact" in page.verify_result.text(), timeout=10_000)
+    actions = [page.audit.item(r, 3).text() for r in range(page.audit.rowCount())]
+    assert "user_added" in actions
+    casey = Vault.unlock(window.folder, "casey", "fictional worker passphrase")
+    assert casey.user.unit == "Unit A"
+    casey.close()
