@@ -52,6 +52,50 @@ def can_see(user: User, youth: Youth) -> bool:
 
 
 @dataclass(frozen=True)
+class Filters:
+    """Caseload filters; None means any."""
+
+    status: LegalStatus | None = None
+    min_age: int | None = None
+    max_age: int | None = None
+    worker: str | None = None
+
+    def sql(self, today: date, alias: str = "r") -> tuple[str, list[Any]]:
+        parts: list[str] = []
+        params: list[Any] = []
+        if self.status is not None:
+            current = (
+                f"SELECT 1 FROM json_each({alias}.body, '$.legal_status') j "
+                "WHERE json_extract(j.value, '$.start') <= ? AND "
+                "(json_extract(j.value, '$.end') IS NULL OR json_extract(j.value, '$.end') >= ?)"
+            )
+            day = today.isoformat()
+            if self.status is LegalStatus.NONE:
+                parts.append(f"NOT EXISTS ({current})")
+                params += [day, day]
+            else:
+                parts.append(f"EXISTS ({current} AND json_extract(j.value, '$.status') = ?)")
+                params += [day, day, self.status.value]
+        if self.min_age is not None:  # at least min_age: born on or before today - min_age years
+            parts.append(f"json_extract({alias}.body, '$.date_of_birth') <= ?")
+            params.append(_years_before(today, self.min_age).isoformat())
+        if self.max_age is not None:  # younger than max_age + 1
+            parts.append(f"json_extract({alias}.body, '$.date_of_birth') > ?")
+            params.append(_years_before(today, self.max_age + 1).isoformat())
+        if self.worker is not None:
+            parts.append(f"json_extract({alias}.body, '$.assigned_worker') = ?")
+            params.append(self.worker)
+        return (" AND ".join(parts) or "1"), params
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a common year: the birthday falls on 1 March
+        return day.replace(year=day.year - years, month=3, day=1)
+
+
+@dataclass(frozen=True)
 class YouthSummary:
     id: str
     name: str
@@ -101,16 +145,18 @@ def fts_query(text: str) -> str | None:
     return " AND ".join('"' + t.replace('"', '""') + '"*' for t in tokens[:8])
 
 
-def search(vault: Vault, text: str, limit: int = 50) -> list[YouthSummary]:
+def search(vault: Vault, text: str, limit: int = 50, filters: Filters | None = None,
+           today: date | None = None) -> list[YouthSummary]:
     query = fts_query(text)
     if query is None:
         return []
     cond, params = visibility(vault.user)
+    fcond, fparams = (filters or Filters()).sql(today or date.today())
     rows = vault.require_db().query(
         "SELECT r.id, r.body FROM youth_search s JOIN records r ON r.rowid = s.rowid "
         f"WHERE youth_search MATCH ? AND r.kind = 'youth' AND r.deleted = 0 AND {cond} "
-        "LIMIT ?",
-        [query, *params, limit],
+        f"AND {fcond} LIMIT ?",
+        [query, *params, *fparams, limit],
     )
     return [summary_of(r[0], r[1]) for r in rows]
 
@@ -203,11 +249,14 @@ def delete_attached(vault: Vault, record_id: str) -> None:
 
 
 
-def page(vault: Vault, *, limit: int = 200, offset: int = 0) -> tuple[int, list[YouthSummary]]:
+def page(vault: Vault, *, limit: int = 200, offset: int = 0, filters: Filters | None = None,
+         today: date | None = None) -> tuple[int, list[YouthSummary]]:
     """The caseload the user may see, by family name: (total, one page)."""
     cond, params = visibility(vault.user)
+    fcond, fparams = (filters or Filters()).sql(today or date.today())
+    params = [*params, *fparams]
     db = vault.require_db()
-    where = f"r.kind = 'youth' AND r.deleted = 0 AND {cond}"
+    where = f"r.kind = 'youth' AND r.deleted = 0 AND {cond} AND {fcond}"
     total = int(db.scalar(f"SELECT count(*) FROM records r WHERE {where}", params))
     rows = db.query(
         f"SELECT r.id, r.body FROM records r WHERE {where} "

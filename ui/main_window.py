@@ -9,7 +9,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from csec_desktop import APP_NAME, caseload, policy
 from csec_desktop.domain.people import Permission
+from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, LegalStatus
 from csec_desktop.errors import StaleRecord, ValidationFailed
 from csec_desktop.storage.vault import Vault
 from ui.admin_page import AdminPage
@@ -33,6 +36,10 @@ from ui.worker import Holder, VaultThread
 from ui.youth_page import YouthPage
 
 PAGE = 200
+AGE_BANDS: tuple[tuple[str, tuple[int, int] | None], ...] = (
+    ("Any age", None), ("Under 14", (0, 13)), ("14-15", (14, 15)), ("16-17", (16, 17)),
+    ("18-21 (extended foster care)", (18, 21)),
+)
 
 
 class UnlockPage(QWidget):
@@ -91,10 +98,31 @@ class CaseloadPage(QWidget):
         for column, width in enumerate((260, 50, 110, 230, 110, 80)):
             self.table.setColumnWidth(column, width)
         self.count = QLabel()
+        self.status = QComboBox()
+        self.status.addItem("Any legal status", None)
+        for status, text in LEGAL_STATUS_LABELS.items():
+            self.status.addItem(text, status.value)
+        self.age = QComboBox()
+        for text, band in AGE_BANDS:
+            self.age.addItem(text, band)
+        self.worker = QComboBox()
+        self.worker.addItem("Anyone's", None)
+        self.worker.addItem("Assigned to me", "me")
+        filters = QHBoxLayout()
+        for text, combo, name in (("&Status", self.status, "Legal status filter"),
+                                  ("A&ge", self.age, "Age filter"),
+                                  ("&Worker", self.worker, "Worker filter")):
+            label = QLabel(text)
+            label.setBuddy(combo)
+            combo.setAccessibleName(name)
+            filters.addWidget(label)
+            filters.addWidget(combo)
+        filters.addStretch(1)
         row = QFormLayout()
         row.addRow(find_label, self.find)
         box = QVBoxLayout(self)
         box.addLayout(row)
+        box.addLayout(filters)
         box.addWidget(self.table)
         box.addWidget(self.count)
 
@@ -151,6 +179,9 @@ class MainWindow(QMainWindow):
         self._search_timer.setInterval(150)
         self._search_timer.timeout.connect(self._refresh)
         self.caseload_page.find.textChanged.connect(lambda _t: self._search_timer.start())
+        for combo in (self.caseload_page.status, self.caseload_page.age, self.caseload_page.worker):
+            combo.currentIndexChanged.connect(lambda _i: self._refresh())
+        self._username = ""
         self._generation = 0  # drop results of superseded queries
         self._pending_session: tuple[str, str, int] = ("", "", 15)
         lock = QShortcut(QKeySequence("Ctrl+L"), self)
@@ -207,6 +238,7 @@ class MainWindow(QMainWindow):
         self.unlock_page.button.setEnabled(True)
         self.unlock_page.message.clear()
         self.idle.arm(who[2])
+        self._username = who[0]
         self.nav.setVisible(True)
         # What is not allowed is not shown; the core refuses it anyway.
         self.admin_action.setVisible(who[1] == "administrator")
@@ -248,17 +280,30 @@ class MainWindow(QMainWindow):
 
     # Caseload ------------------------------------------------------------
 
+    def filters(self) -> caseload.Filters:
+        page = self.caseload_page
+        status = page.status.currentData()
+        band = page.age.currentData()
+        return caseload.Filters(
+            status=LegalStatus(status) if status else None,
+            min_age=band[0] if band else None, max_age=band[1] if band else None,
+            worker=self._username if page.worker.currentData() == "me" else None,
+        )
+
     def _refresh(self) -> None:
+        if self.stack.currentWidget() is not self.caseload_page:
+            return
         self._generation += 1
         generation = self._generation
         text = self.caseload_page.find.text()
+        filters = self.filters()
 
         def work(holder: Holder) -> tuple[int, list[Any]]:
             vault = holder.require()
             if text.strip():
-                found = caseload.search(vault, text, limit=PAGE)
+                found = caseload.search(vault, text, limit=PAGE, filters=filters)
                 return len(found), found
-            return caseload.page(vault, limit=PAGE)
+            return caseload.page(vault, limit=PAGE, filters=filters)
 
         def done(result: tuple[int, list[Any]]) -> None:
             if generation == self._generation:
@@ -269,9 +314,10 @@ class MainWindow(QMainWindow):
 
     def _more(self, offset: int) -> None:
         generation = self._generation
+        filters = self.filters()
 
         def work(holder: Holder) -> list[Any]:
-            return caseload.page(holder.require(), limit=PAGE, offset=offset)[1]
+            return caseload.page(holder.require(), limit=PAGE, offset=offset, filters=filters)[1]
 
         def done(rows: list[Any]) -> None:
             if generation == self._generation:

@@ -6,6 +6,7 @@ import pytest
 
 from csec_desktop import caseload
 from csec_desktop.clock import HybridClock, Stamp
+from csec_desktop.domain.youth import LegalStatus
 from csec_desktop.errors import NotFound, StaleRecord, ValidationFailed
 from csec_desktop.ids import is_id
 from csec_desktop.storage.vault import Vault
@@ -134,3 +135,28 @@ def test_drafts_survive_a_restart(admin: Vault, clock: FakeClock) -> None:
     caseload.drop_draft(again, "youth:new")
     assert caseload.load_draft(again, "youth:new") is None
     again.close()
+
+
+def test_caseload_filters_by_status_age_and_worker(admin: Vault) -> None:
+    from datetime import date
+
+    today = date(2026, 11, 28)
+    a = caseload.create_youth(admin, youth_data(date_of_birth="2008-11-28", assigned_worker="casey",
+                                                legal_status=[{"status": "ward", "start": "2024-01-01"}]))
+    b = caseload.create_youth(admin, youth_data(date_of_birth="2008-11-29", assigned_worker="drew",
+                                                legal_status=[{"status": "dependent", "start": "2020-01-01",
+                                                               "end": "2025-01-01"}]))
+    c = caseload.create_youth(admin, youth_data(date_of_birth="2012-02-29", assigned_worker="casey",
+                                                legal_status=[]))
+
+    def ids(**f: object) -> set[str]:
+        return {s.id for s in caseload.page(admin, filters=caseload.Filters(**f), today=today)[1]}  # type: ignore[arg-type]
+
+    assert ids(status=LegalStatus.WARD) == {a.id}
+    assert ids(status=LegalStatus.NONE) == {b.id, c.id}  # b's dependency ended
+    assert ids(min_age=18) == {a.id}  # a turns 18 today; b tomorrow
+    assert ids(max_age=17) == {b.id, c.id}
+    assert ids(min_age=14, max_age=14) == {c.id}  # leap-day birthday: 14 on 2026-03-01
+    assert ids(worker="casey") == {a.id, c.id}
+    found = caseload.search(admin, "sampleton", filters=caseload.Filters(worker="drew"), today=today)
+    assert [s.id for s in found] == [b.id]

@@ -229,3 +229,21 @@ def test_administrator_adds_a_user_and_verifies_the_trail(qtbot: QtBot, window: 
     casey = Vault.unlock(window.folder, "casey", "fictional worker passphrase")
     assert casey.user.unit == "Unit A"
     casey.close()
+
+
+def test_caseload_filters(qtbot: QtBot, window: MainWindow) -> None:
+    from csec_desktop.domain.youth import LegalStatus
+
+    _unlock(qtbot, window, ADMIN_PASS)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 200, timeout=10_000)
+    everyone = window.model.total()
+    page = window.caseload_page
+    page.status.setCurrentIndex(page.status.findData(LegalStatus.WARD.value))
+    qtbot.waitUntil(lambda: window.model.total() < everyone, timeout=10_000)
+    assert window.model.rowCount() > 0
+    assert all(window.model.summary(r).status is LegalStatus.WARD for r in range(window.model.rowCount()))
+    page.age.setCurrentIndex(4)  # 18-21: no wards in the demo data are that old
+    qtbot.waitUntil(lambda: window.model.total() == 0, timeout=10_000)
+    page.status.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: window.model.total() > 0, timeout=10_000)
+    assert all(18 <= window.model.summary(r).age() <= 21 for r in range(window.model.rowCount()))
