@@ -23,21 +23,21 @@ from csec_desktop.storage.vault import Vault
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
-def visibility(user: User, alias: str = "r") -> tuple[str, list[Any]]:
-    """SQL condition on a youth row: what this user may see."""
+def visibility(user: User, alias: str = "f") -> tuple[str, list[Any]]:
+    """SQL condition on a youth_fields row: what this user may see."""
     parts: list[str] = []
     params: list[Any] = []
     if not user.can(Permission.READ_YOUTH):
         return "0", []
     if not user.can(Permission.READ_ALL_YOUTH):
-        scope = [f"json_extract({alias}.body, '$.assigned_worker') = ?"]
+        scope = [f"{alias}.worker = ?"]
         params.append(user.username)
         if user.unit:
-            scope.append(f"json_extract({alias}.body, '$.unit') = ?")
+            scope.append(f"{alias}.unit = ?")
             params.append(user.unit)
         parts.append("(" + " OR ".join(scope) + ")")
     if not user.can(Permission.READ_SEALED):
-        parts.append(f"json_extract({alias}.body, '$.sealed') = 0")
+        parts.append(f"{alias}.sealed = 0")
     return (" AND ".join(parts) or "1"), params
 
 
@@ -60,30 +60,29 @@ class Filters:
     max_age: int | None = None
     worker: str | None = None
 
-    def sql(self, today: date, alias: str = "r") -> tuple[str, list[Any]]:
+    def sql(self, today: date, alias: str = "f") -> tuple[str, list[Any]]:
         parts: list[str] = []
         params: list[Any] = []
         if self.status is not None:
             current = (
-                f"SELECT 1 FROM json_each({alias}.body, '$.legal_status') j "
-                "WHERE json_extract(j.value, '$.start') <= ? AND "
-                "(json_extract(j.value, '$.end') IS NULL OR json_extract(j.value, '$.end') >= ?)"
+                f"SELECT 1 FROM json_each({alias}.periods) j "
+                "WHERE j.value ->> 1 <= ? AND (j.value ->> 2 IS NULL OR j.value ->> 2 >= ?)"
             )
             day = today.isoformat()
             if self.status is LegalStatus.NONE:
                 parts.append(f"NOT EXISTS ({current})")
                 params += [day, day]
             else:
-                parts.append(f"EXISTS ({current} AND json_extract(j.value, '$.status') = ?)")
+                parts.append(f"EXISTS ({current} AND j.value ->> 0 = ?)")
                 params += [day, day, self.status.value]
         if self.min_age is not None:  # at least min_age: born on or before today - min_age years
-            parts.append(f"json_extract({alias}.body, '$.date_of_birth') <= ?")
+            parts.append(f"{alias}.birth <= ?")
             params.append(_years_before(today, self.min_age).isoformat())
         if self.max_age is not None:  # younger than max_age + 1
-            parts.append(f"json_extract({alias}.body, '$.date_of_birth') > ?")
+            parts.append(f"{alias}.birth > ?")
             params.append(_years_before(today, self.max_age + 1).isoformat())
         if self.worker is not None:
-            parts.append(f"json_extract({alias}.body, '$.assigned_worker') = ?")
+            parts.append(f"{alias}.worker = ?")
             params.append(self.worker)
         return (" AND ".join(parts) or "1"), params
 
@@ -153,9 +152,9 @@ def search(vault: Vault, text: str, limit: int = 50, filters: Filters | None = N
     cond, params = visibility(vault.user)
     fcond, fparams = (filters or Filters()).sql(today or date.today())
     rows = vault.require_db().query(
-        "SELECT r.id, r.body FROM youth_search s JOIN records r ON r.rowid = s.rowid "
-        f"WHERE youth_search MATCH ? AND r.kind = 'youth' AND r.deleted = 0 AND {cond} "
-        f"AND {fcond} LIMIT ?",
+        "SELECT r.id, r.body FROM youth_search s JOIN youth_fields f ON f.rowid = s.rowid "
+        "JOIN records r ON r.rowid = f.rowid "
+        f"WHERE youth_search MATCH ? AND f.deleted = 0 AND {cond} AND {fcond} LIMIT ?",
         [query, *params, *fparams, limit],
     )
     return [summary_of(r[0], r[1]) for r in rows]
@@ -256,12 +255,11 @@ def page(vault: Vault, *, limit: int = 200, offset: int = 0, filters: Filters | 
     fcond, fparams = (filters or Filters()).sql(today or date.today())
     params = [*params, *fparams]
     db = vault.require_db()
-    where = f"r.kind = 'youth' AND r.deleted = 0 AND {cond} AND {fcond}"
-    total = int(db.scalar(f"SELECT count(*) FROM records r WHERE {where}", params))
+    where = f"f.deleted = 0 AND {cond} AND {fcond}"
+    total = int(db.scalar(f"SELECT count(*) FROM youth_fields f WHERE {where}", params))
     rows = db.query(
-        f"SELECT r.id, r.body FROM records r WHERE {where} "
-        "ORDER BY json_extract(r.body, '$.legal_name.family'), "
-        "json_extract(r.body, '$.legal_name.given'), r.id LIMIT ? OFFSET ?",
+        f"SELECT r.id, r.body FROM youth_fields f JOIN records r ON r.rowid = f.rowid WHERE {where} "
+        "ORDER BY f.family, f.given, f.rowid LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
     return total, [summary_of(r[0], r[1]) for r in rows]

@@ -17,6 +17,7 @@ from csec_desktop.domain.kinds import model_for
 from csec_desktop.errors import FieldProblem, NotFound, StaleRecord, ValidationFailed
 from csec_desktop.ids import new_id
 from csec_desktop.storage.database import Database, Row
+from csec_desktop.storage.schema import YOUTH_FIELDS_UPSERT, youth_field_values
 
 _RECORD_COLUMNS = (
     "id, kind, owner_id, version, created_at, created_by, updated_at, updated_by, deleted, "
@@ -182,6 +183,7 @@ class RecordStore:
             )
             if current.kind == "youth":
                 self.db.execute("DELETE FROM youth_search WHERE rowid = ?", (current.rowid,))
+                self.db.execute("UPDATE youth_fields SET deleted = 1 WHERE rowid = ?", (current.rowid,))
             stored = self.get(record_id, include_deleted=True)
         return stored
 
@@ -197,6 +199,10 @@ class RecordStore:
         )
 
     def _index(self, stored: StoredRecord, fresh: bool = False) -> None:
+        if stored.kind != "youth":
+            return
+        self.db.execute(YOUTH_FIELDS_UPSERT,
+                        youth_field_values(stored.rowid, stored.body.dump(), stored.deleted))
         terms = getattr(stored.body, "search_terms", None)
         if terms is None:
             return
