@@ -20,6 +20,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m tests.benchmarks
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m tests.benchmarks.shell
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check csec_desktop ui tests
