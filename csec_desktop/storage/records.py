@@ -124,7 +124,7 @@ class RecordStore:
             self._log(record_id, body.kind, owner, "create", fields, stamp, now)
             stored = StoredRecord(record_id, body.kind, owner, 1, now, self.actor, now,
                                   self.actor, False, body, clocks, rowid)
-            self._index(stored, fresh=True)
+            self._index(stored, fresh=True, data=data)
         return stored
 
     def update(
@@ -198,11 +198,15 @@ class RecordStore:
              self.device, now),
         )
 
-    def _index(self, stored: StoredRecord, fresh: bool = False) -> None:
+    def _index(self, stored: StoredRecord, fresh: bool = False,
+               data: dict[str, Any] | None = None) -> None:
         if stored.kind != "youth":
             return
-        self.db.execute(YOUTH_FIELDS_UPSERT,
-                        youth_field_values(stored.rowid, stored.body.dump(), stored.deleted))
+        body = data if data is not None else stored.body.dump()
+        values = youth_field_values(stored.rowid, body, stored.deleted)
+        # A plain INSERT for a new record: OR REPLACE probes every index first.
+        self.db.execute(YOUTH_FIELDS_UPSERT.replace("OR REPLACE ", "") if fresh else YOUTH_FIELDS_UPSERT,
+                        values)
         terms = getattr(stored.body, "search_terms", None)
         if terms is None:
             return
