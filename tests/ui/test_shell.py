@@ -18,6 +18,7 @@ from csec_desktop.storage.vault import Vault
 from tests.conftest import ADMIN_PASS, FakeClock
 from ui.idle import IdleWatcher
 from ui.main_window import MainWindow
+from ui.youth_page import YouthPage
 
 pytestmark = pytest.mark.qt_log_level_fail("WARNING")
 
@@ -155,13 +156,17 @@ def test_first_run_creates_the_vault_and_shows_the_key_once(qtbot: QtBot, tmp_pa
     win.close()
 
 
-def test_edit_with_a_validation_error_then_fix_then_undo(qtbot: QtBot, window: MainWindow) -> None:
+def _open_first_youth(qtbot: QtBot, window: MainWindow) -> tuple[str, YouthPage]:
     _unlock(qtbot, window, ADMIN_PASS)
     qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
     youth_id = window.model.summary(0).id
     window.open_youth(youth_id)
-    page = window.youth_page
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is page, timeout=10_000)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.youth_page, timeout=10_000)
+    return youth_id, window.youth_page
+
+
+def test_edit_with_a_validation_error_then_fix_then_undo(qtbot: QtBot, window: MainWindow) -> None:
+    _, page = _open_first_youth(qtbot, window)
     dob = page.edits["date_of_birth"]
     original = dob.text()
     dob.clear()
@@ -184,12 +189,7 @@ def test_edit_with_a_validation_error_then_fix_then_undo(qtbot: QtBot, window: M
 
 
 def test_typing_is_kept_as_a_draft_across_a_lock(qtbot: QtBot, window: MainWindow) -> None:
-    _unlock(qtbot, window, ADMIN_PASS)
-    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
-    youth_id = window.model.summary(0).id
-    window.open_youth(youth_id)
-    page = window.youth_page
-    qtbot.waitUntil(lambda: window.stack.currentWidget() is page, timeout=10_000)
+    youth_id, page = _open_first_youth(qtbot, window)
     page.edits["unit"].clear()
     qtbot.keyClicks(page.edits["unit"], "Unit Draft")
     qtbot.wait(1200)  # the draft is written after a pause in typing
