@@ -132,15 +132,17 @@ class AdminPage(QWidget):
         self.passphrase.clear()
 
     def _toggle(self) -> None:
-        user = self.selected_user()
-        if user is None:
-            self.message.setText("Select one user first.")
-            return
-        self.set_disabled_requested.emit(user.username, not user.disabled)
+        user = self._selected_or_say()
+        if user is not None:
+            self.set_disabled_requested.emit(user.username, not user.disabled)
 
     def _release(self) -> None:
+        user = self._selected_or_say()
+        if user is not None:
+            self.release_requested.emit(user.username)
+
+    def _selected_or_say(self) -> User | None:
         user = self.selected_user()
         if user is None:
             self.message.setText("Select one user first.")
-            return
-        self.release_requested.emit(user.username)
+        return user

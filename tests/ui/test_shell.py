@@ -23,14 +23,19 @@ from ui.youth_page import YouthPage
 pytestmark = pytest.mark.qt_log_level_fail("WARNING")
 
 
+def _vault_of_youth(folder: Path, count: int, seed: int) -> Vault:
+    """A new vault holding `count` fictional youth, left unlocked for the caller to close."""
+    vault, _ = Vault.create(folder, county="Demo County", admin="admin", passphrase=ADMIN_PASS)
+    with vault.require_db().transaction():
+        for youth in demo_youth(count, seed=seed, workers=["admin"]):
+            vault.records.create(youth)
+    return vault
+
+
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
     folder = tmp_path / "vault"
-    vault, _ = Vault.create(folder, county="Demo County", admin="admin", passphrase=ADMIN_PASS)
-    with vault.require_db().transaction():
-        for youth in demo_youth(450, seed=9, workers=["admin"]):
-            vault.records.create(youth)
-    vault.close()
+    _vault_of_youth(folder, 450, seed=9).close()
     win = MainWindow(folder)
     qtbot.addWidget(win)
     QAbstractItemModelTester(win.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
@@ -76,10 +81,7 @@ def test_unlock_find_and_lock(qtbot: QtBot, window: MainWindow) -> None:
 
 def test_idle_lock_clears_every_view(qtbot: QtBot, tmp_path: Path) -> None:
     folder = tmp_path / "vault"
-    vault, _ = Vault.create(folder, county="Demo County", admin="admin", passphrase=ADMIN_PASS)
-    with vault.require_db().transaction():
-        for youth in demo_youth(30, seed=3, workers=["admin"]):
-            vault.records.create(youth)
+    vault = _vault_of_youth(folder, 30, seed=3)
     policy.set_idle_lock_minutes(vault, 5)
     with pytest.raises(ValidationFailed, match="between 1 and 30"):
         policy.set_idle_lock_minutes(vault, 45)
