@@ -77,17 +77,17 @@ class Filters:
                 params += [day, day, self.status.value]
         if self.min_age is not None:  # at least min_age: born on or before today - min_age years
             parts.append(f"{alias}.birth <= ?")
-            params.append(_years_before(today, self.min_age).isoformat())
+            params.append(years_before(today, self.min_age).isoformat())
         if self.max_age is not None:  # younger than max_age + 1
             parts.append(f"{alias}.birth > ?")
-            params.append(_years_before(today, self.max_age + 1).isoformat())
+            params.append(years_before(today, self.max_age + 1).isoformat())
         if self.worker is not None:
             parts.append(f"{alias}.worker = ?")
             params.append(self.worker)
         return (" AND ".join(parts) or "1"), params
 
 
-def _years_before(day: date, years: int) -> date:
+def years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February in a common year: the birthday falls on 1 March
@@ -144,8 +144,23 @@ def fts_query(text: str) -> str | None:
     return " AND ".join('"' + t.replace('"', '""') + '"*' for t in tokens[:8])
 
 
+ORDERS: dict[str, str] = {
+    "name": "f.family {d}, f.given {d}, f.rowid {d}",
+    "birth": "f.birth {d}, f.rowid {d}",
+    "worker": "f.worker {d}, f.family {d}, f.rowid {d}",
+    "unit": "f.unit {d}, f.family {d}, f.rowid {d}",
+}
+"""Sort orders a caseload screen may ask for; each ends on rowid so paging is stable."""
+
+
+def order_by(order: str, descending: bool) -> str:
+    if order not in ORDERS:
+        raise ValueError(f"unknown sort order {order!r}")
+    return ORDERS[order].format(d="DESC" if descending else "ASC")
+
+
 def search(vault: Vault, text: str, limit: int = 50, filters: Filters | None = None,
-           today: date | None = None) -> list[YouthSummary]:
+           today: date | None = None, order: str = "name", descending: bool = False) -> list[YouthSummary]:
     query = fts_query(text)
     if query is None:
         return []
@@ -154,7 +169,8 @@ def search(vault: Vault, text: str, limit: int = 50, filters: Filters | None = N
     rows = vault.require_db().query(
         "SELECT r.id, r.body FROM youth_search s JOIN youth_fields f ON f.rowid = s.rowid "
         "JOIN records r ON r.rowid = f.rowid "
-        f"WHERE youth_search MATCH ? AND f.deleted = 0 AND {cond} AND {fcond} LIMIT ?",
+        f"WHERE youth_search MATCH ? AND f.deleted = 0 AND {cond} AND {fcond} "
+        f"ORDER BY {order_by(order, descending)} LIMIT ?",
         [query, *params, *fparams, limit],
     )
     return [summary_of(r[0], r[1]) for r in rows]
@@ -249,7 +265,8 @@ def delete_attached(vault: Vault, record_id: str) -> None:
 
 
 def page(vault: Vault, *, limit: int = 200, offset: int = 0, filters: Filters | None = None,
-         today: date | None = None) -> tuple[int, list[YouthSummary]]:
+         today: date | None = None, order: str = "name",
+         descending: bool = False) -> tuple[int, list[YouthSummary]]:
     """The caseload the user may see, by family name: (total, one page)."""
     cond, params = visibility(vault.user)
     fcond, fparams = (filters or Filters()).sql(today or date.today())
@@ -259,7 +276,7 @@ def page(vault: Vault, *, limit: int = 200, offset: int = 0, filters: Filters | 
     total = int(db.scalar(f"SELECT count(*) FROM youth_fields f WHERE {where}", params))
     rows = db.query(
         f"SELECT r.id, r.body FROM youth_fields f JOIN records r ON r.rowid = f.rowid WHERE {where} "
-        "ORDER BY f.family, f.given, f.rowid LIMIT ? OFFSET ?",
+        f"ORDER BY {order_by(order, descending)} LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
     return total, [summary_of(r[0], r[1]) for r in rows]

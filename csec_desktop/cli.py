@@ -95,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("rotate-key", help="re-encrypt the vault under a new data key")
     sub.add_parser("passwd", help="change your passphrase: old and new on stdin lines 2 and 3")
+    rules = sub.add_parser("rules", help="every rule the app applies, with its law and date checked")
+    rules.add_argument("--json", action="store_true")
+    today = sub.add_parser("today", help="what is due and overdue in your caseload")
+    today.add_argument("--json", action="store_true")
     return p
 
 
@@ -148,6 +152,8 @@ def _run(args: argparse.Namespace, folder: Path, inp: _Stdin, out: TextIO) -> in
         if report.moved_aside:
             print(f"The vault that was there was moved to {report.moved_aside}.", file=out)
         return 0
+    if cmd == "rules":
+        return _rules(args, out)
     if cmd == "recovery":
         from csec_desktop.clock import system_clock
 
@@ -267,7 +273,44 @@ def _passwd(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) ->
     return 0
 
 
+def _rules(args: argparse.Namespace, out: TextIO) -> int:
+    from csec_desktop import today  # noqa: F401 - loads every module that registers rules
+    from csec_desktop.rules import REGISTRY
+
+    infos = sorted(REGISTRY.info.values(), key=lambda i: i.rule_id)
+    if args.json:
+        json.dump([i.to_json() for i in infos], out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return 0
+    for info in infos:
+        print(f"{info.rule_id}\t{info.citation}\tlaw as of {info.law_as_of.isoformat()}\t"
+              f"{info.confidence.value}\t{info.summary}", file=out)
+    return 0
+
+
+def _today(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    from datetime import datetime
+
+    from csec_desktop import today
+    from csec_desktop.rules import LEGAL_ZONE
+
+    now = datetime.now(LEGAL_ZONE)
+    found = today.items(vault, now)
+    vault.audit("today_viewed", items=len(found))
+    if args.json:
+        json.dump([i.to_json() for i in found], out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return 0
+    for item in found:
+        f = item.finding
+        due = f.due.strftime("%Y-%m-%d") if f.due else "-"
+        state = "OVERDUE" if f.overdue(now) else "due"
+        print(f"{state}\t{due}\t{f.youth_id}\t{f.rule_id}\t{f.title}\t{f.citation}", file=out)
+    return 0
+
+
 COMMANDS: dict[str, Handler] = {
+    "today": _today,
     "users": _users, "demo": _demo, "search": _search, "export": _export, "import": _import,
     "audit": _audit, "backup": _backup, "rotate-key": _rotate, "passwd": _passwd,
 }

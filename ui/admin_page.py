@@ -20,12 +20,20 @@ from PySide6.QtWidgets import (
 
 from csec_desktop.domain.people import Role, User
 from csec_desktop.storage.audit import AuditEntry
+from ui.i18n import N_, _, bind
+
+ROLE_LABELS = {"administrator": N_("administrator"), "supervisor": N_("supervisor"),
+               "caseworker": N_("caseworker"), "attorney": N_("attorney"), "read_only": N_("read only")}
+
+
+def role_label(value: str) -> str:
+    return _(ROLE_LABELS.get(value, value.replace("_", " ")))
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
     table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setAccessibleName(name)
+    bind(table, lambda t, _text: t.setHorizontalHeaderLabels([_(h) for h in headers]), name)
+    bind(table, "setAccessibleName", name)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
     table.verticalHeader().hide()
@@ -42,33 +50,40 @@ class AdminPage(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.users = _table(["User", "Name", "Role", "Unit", "State"], "Users")
+        self.users = _table([N_("User"), N_("Name"), N_("Role"), N_("Unit"), N_("State")], N_("Users"))
         self.username = QLineEdit()
         self.display = QLineEdit()
         self.role = QComboBox()
-        for role in Role:
-            self.role.addItem(role.value.replace("_", " "), role.value)
+        for index, role in enumerate(Role):
+            self.role.addItem("", role.value)
+            bind(self.role, lambda combo, text, i=index: combo.setItemText(i, text),
+                 ROLE_LABELS.get(role.value, role.value))
         self.role.setCurrentIndex(list(Role).index(Role.CASEWORKER))
         self.unit = QLineEdit()
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         form = QFormLayout()
-        for text, widget, name in (("User &name", self.username, "New user name"),
-                                   ("Full na&me", self.display, "New user full name"),
-                                   ("&Role", self.role, "New user role"),
-                                   ("U&nit", self.unit, "New user unit"),
-                                   ("First &passphrase", self.passphrase, "New user passphrase")):
-            label = QLabel(text)
+        for text, widget, name in ((N_("User &name"), self.username, N_("New user name")),
+                                   (N_("Full na&me"), self.display, N_("New user full name")),
+                                   (N_("&Role"), self.role, N_("New user role")),
+                                   (N_("U&nit"), self.unit, N_("New user unit")),
+                                   (N_("First &passphrase"), self.passphrase, N_("New user passphrase"))):
+            label = QLabel()
+            bind(label, "setText", text)
             label.setBuddy(widget)
-            widget.setAccessibleName(name)
+            bind(widget, "setAccessibleName", name)
             form.addRow(label, widget)
-        self.add_button = QPushButton("&Add user")
-        self.disable_button = QPushButton("&Disable or enable selected")
-        self.release_button = QPushButton("Re&lease selected lockout")
+        self.add_button = QPushButton()
+        bind(self.add_button, "setText", N_("&Add user"))
+        self.disable_button = QPushButton()
+        bind(self.disable_button, "setText", N_("&Disable or enable selected"))
+        self.release_button = QPushButton()
+        bind(self.release_button, "setText", N_("Re&lease selected lockout"))
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setAccessibleName("Administration message")
-        people = QGroupBox("People")
+        bind(self.message, "setAccessibleName", N_("Administration message"))
+        people = QGroupBox()
+        bind(people, "setTitle", N_("People"))
         pbox = QVBoxLayout(people)
         pbox.addWidget(self.users)
         row = QHBoxLayout()
@@ -80,11 +95,15 @@ class AdminPage(QWidget):
         pbox.addWidget(self.add_button)
         pbox.addWidget(self.message)
 
-        self.audit = _table(["#", "When (UTC)", "User", "Action", "Record"], "Audit trail")
-        self.verify_button = QPushButton("&Verify the audit trail")
+        self.audit = _table(["#", N_("When (UTC)"), N_("User"), N_("Action"), N_("Record")],
+                            N_("Audit trail"))
+        self.verify_button = QPushButton()
+        bind(self.verify_button, "setText", N_("&Verify the audit trail"))
         self.verify_result = QLabel()
-        self.verify_result.setAccessibleName("Audit verification result")
-        trail = QGroupBox("Audit trail (newest first)")
+        self.verify_result.setWordWrap(True)
+        bind(self.verify_result, "setAccessibleName", N_("Audit verification result"))
+        trail = QGroupBox()
+        bind(trail, "setTitle", N_("Audit trail (newest first)"))
         tbox = QVBoxLayout(trail)
         tbox.addWidget(self.audit)
         vrow = QHBoxLayout()
@@ -105,8 +124,8 @@ class AdminPage(QWidget):
         self._users = users
         self.users.setRowCount(len(users))
         for r, u in enumerate(users):
-            state = "disabled" if u.disabled else "active"
-            for c, text in enumerate((u.username, u.display_name, u.role.value.replace("_", " "),
+            state = _("disabled") if u.disabled else _("active")
+            for c, text in enumerate((u.username, u.display_name, role_label(u.role.value),
                                       u.unit or "", state)):
                 self.users.setItem(r, c, QTableWidgetItem(text))
         self.audit.setRowCount(len(entries))
@@ -144,5 +163,5 @@ class AdminPage(QWidget):
     def _selected_or_say(self) -> User | None:
         user = self.selected_user()
         if user is None:
-            self.message.setText("Select one user first.")
+            self.message.setText(_("Select one user first."))
         return user

@@ -20,7 +20,7 @@ def ensure_demo_vault(folder: Path, youth: int = 300) -> None:
 
     if vault_exists(folder):
         return
-    vault, _ = Vault.create(folder, county="Demo County", admin=DEMO_USER,
+    vault, _secret = Vault.create(folder, county="Demo County", admin=DEMO_USER,
                             passphrase=DEMO_PASSPHRASE, display_name="Demo administrator")
     try:
         with vault.require_db().transaction():

@@ -9,22 +9,39 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from csec_desktop.caseload import YouthSummary
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS
+from ui.i18n import N_, _
+from ui.table_model import Index, TranslatedTableModel
 
-COLUMNS = ("Name", "Age", "Date of birth", "Legal status", "Worker", "Unit", "Aliases")
-Index = QModelIndex | QPersistentModelIndex
+# How the core sorts each column: (order, whether ascending here means descending there).
+SORTS: dict[int, tuple[str, bool]] = {0: ("name", False), 1: ("birth", True), 2: ("birth", False),
+                                      4: ("worker", False), 5: ("unit", False)}
 
 
-class CaseloadModel(QAbstractTableModel):
+class CaseloadModel(TranslatedTableModel):
+    COLUMNS = (N_("Name"), N_("Age"), N_("Date of birth"), N_("Legal status"), N_("Worker"), N_("Unit"),
+               N_("Aliases"))
+
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[YouthSummary] = []
         self._total = 0
         self._loading = False
         self.request_more: Any = None  # set by the window: callable(offset) -> None
+        self.request_sort: Any = None  # set by the window: callable() -> None
+        self.order = ("name", False)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting 100,000 youth is the database's job: ask for the first page again in order."""
+        if column not in SORTS:
+            return
+        name, flip = SORTS[column]
+        self.order = (name, (order == Qt.SortOrder.DescendingOrder) != flip)
+        if self.request_sort is not None:
+            self.request_sort()
 
     def reset(self, total: int, rows: list[YouthSummary]) -> None:
         self.beginResetModel()
@@ -52,12 +69,6 @@ class CaseloadModel(QAbstractTableModel):
     def summary(self, row: int) -> YouthSummary:
         return self._rows[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
     def canFetchMore(self, parent: Index) -> bool:
         return not parent.isValid() and not self._loading and len(self._rows) < self._total
 
@@ -65,12 +76,6 @@ class CaseloadModel(QAbstractTableModel):
         if self.canFetchMore(parent) and self.request_more is not None:
             self._loading = True
             self.request_more(len(self._rows))
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -85,7 +90,7 @@ class CaseloadModel(QAbstractTableModel):
             if column == 2:
                 return s.date_of_birth.isoformat()
             if column == 3:
-                return LEGAL_STATUS_LABELS[s.status]
+                return _(LEGAL_STATUS_LABELS[s.status])
             if column == 4:
                 return s.assigned_worker or ""
             if column == 5:

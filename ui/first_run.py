@@ -16,31 +16,35 @@ from PySide6.QtWidgets import (
 )
 
 from csec_desktop.domain.people import MIN_PASSPHRASE_LENGTH, passphrase_problem
+from ui.i18n import N_, _, bind
 
 
 def _labelled(form: QFormLayout, text: str, field: QLineEdit, name: str) -> None:
-    label = QLabel(text)
+    label = QLabel()
+    bind(label, "setText", text)
     label.setBuddy(field)
-    field.setAccessibleName(name)
+    bind(field, "setAccessibleName", name)
     form.addRow(label, field)
 
 
 def strength_text(passphrase: str) -> str:
     if not passphrase:
-        return f"At least {MIN_PASSPHRASE_LENGTH} characters; a few unrelated words work well."
+        return _("At least {n} characters; a few unrelated words work well.").format(
+            n=MIN_PASSPHRASE_LENGTH)
     problem = passphrase_problem(passphrase)
     if problem:
-        return f"Too weak: {problem}."
+        return _("Too weak: {problem}.").format(problem=_(problem))
     words = len(passphrase.split())
     if len(passphrase) >= 20 or words >= 4:
-        return "Strong."
-    return "Acceptable. Longer is stronger: add another word."
+        return _("Strong.")
+    return _("Acceptable. Longer is stronger: add another word.")
 
 
 class FirstRunPage(QWidget):
     """Two steps: the form, then the recovery key. Emits `finished` when the person is done."""
 
     create_requested = Signal(str, str, str, str)  # county, admin, display name, passphrase
+    print_requested = Signal(str, str)  # county, recovery key
     finished = Signal()
 
     def __init__(self) -> None:
@@ -56,22 +60,26 @@ class FirstRunPage(QWidget):
         self.confirm = QLineEdit()
         for field in (self.passphrase, self.confirm):
             field.setEchoMode(QLineEdit.EchoMode.Password)
-        _labelled(form, "&County", self.county, "County")
-        _labelled(form, "Administrator &user name", self.admin, "Administrator user name")
-        _labelled(form, "&Full name", self.display_name, "Administrator full name")
-        _labelled(form, "&Passphrase", self.passphrase, "Passphrase")
-        _labelled(form, "Passphrase &again", self.confirm, "Passphrase again")
+        _labelled(form, N_("&County"), self.county, N_("County"))
+        _labelled(form, N_("Administrator &user name"), self.admin, N_("Administrator user name"))
+        _labelled(form, N_("&Full name"), self.display_name, N_("Administrator full name"))
+        _labelled(form, N_("&Passphrase"), self.passphrase, N_("Passphrase"))
+        _labelled(form, N_("Passphrase &again"), self.confirm, N_("Passphrase again"))
         self.strength = QLabel(strength_text(""))
-        self.strength.setAccessibleName("Passphrase strength")
+        bind(self.strength, "setAccessibleName", N_("Passphrase strength"))
         form.addRow("", self.strength)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setAccessibleName("Set-up message")
-        self.create_button = QPushButton("&Create the vault")
+        bind(self.message, "setAccessibleName", N_("Set-up message"))
+        self.create_button = QPushButton()
+        bind(self.create_button, "setText", N_("&Create the vault"))
         box = QVBoxLayout(form_page)
-        box.addWidget(QLabel("<h2>Set up this workstation</h2><p>Records are kept encrypted "
-                             "in a vault on this computer. Create it and its first administrator."
-                             "</p>"))
+        intro = QLabel()
+        intro.setWordWrap(True)
+        bind(intro, "setText", N_("<h2>Set up this workstation</h2><p>Records are kept encrypted "
+                                  "in a vault on this computer. Create it and its first administrator."
+                                  "</p>"))
+        box.addWidget(intro)
         box.addLayout(form)
         box.addWidget(self.create_button, alignment=Qt.AlignmentFlag.AlignLeft)
         box.addWidget(self.message)
@@ -87,19 +95,29 @@ class FirstRunPage(QWidget):
         font = QFont("monospace")
         font.setPointSize(18)
         self.key.setFont(font)
-        self.key.setAccessibleName("County recovery key")
-        self.saved = QCheckBox("I have written the recovery key down and it will be stored sealed "
-                               "with county IT")
-        self.done_button = QPushButton("&Continue")
+        bind(self.key, "setAccessibleName", N_("County recovery key"))
+        self.saved = QCheckBox()
+        bind(self.saved, "setText", N_("I have written the recovery key down or printed it, and it will "
+                                       "be stored sealed with county IT"))
+        self.print_button = QPushButton()
+        bind(self.print_button, "setText", N_("&Print the recovery sheet…"))
+        self.print_button.clicked.connect(
+            lambda: self.print_requested.emit(self.county.text(), self.key.text()))
+        self.done_button = QPushButton()
+        bind(self.done_button, "setText", N_("&Continue"))
         self.done_button.setEnabled(False)
         self.saved.toggled.connect(self.done_button.setEnabled)
         self.done_button.clicked.connect(self._done)
         kbox = QVBoxLayout(key_page)
-        kbox.addWidget(QLabel("<h2>County recovery key</h2><p>This key is shown <b>once</b>. "
-                              "With it, county IT can restore the vault from a backup if every "
-                              "passphrase is lost. Anyone holding it can open the vault: keep it "
-                              "sealed and away from this computer.</p>"))
+        explain = QLabel()
+        explain.setWordWrap(True)
+        bind(explain, "setText", N_("<h2>County recovery key</h2><p>This key is shown <b>once</b>. "
+                                    "With it, county IT can restore the vault from a backup if every "
+                                    "passphrase is lost. Anyone holding it can open the vault: keep it "
+                                    "sealed and away from this computer.</p>"))
+        kbox.addWidget(explain)
         kbox.addWidget(self.key, alignment=Qt.AlignmentFlag.AlignHCenter)
+        kbox.addWidget(self.print_button, alignment=Qt.AlignmentFlag.AlignLeft)
         kbox.addWidget(self.saved)
         kbox.addWidget(self.done_button, alignment=Qt.AlignmentFlag.AlignLeft)
         kbox.addStretch(1)
@@ -111,11 +129,11 @@ class FirstRunPage(QWidget):
 
     def _submit(self) -> None:
         if self.passphrase.text() != self.confirm.text():
-            self.message.setText("The two passphrases differ. Type them again.")
+            self.message.setText(_("The two passphrases differ. Type them again."))
             self.confirm.clear()
             self.confirm.setFocus()
             return
-        self.message.setText("Creating the vault…")
+        self.message.setText(_("Creating the vault…"))
         self.create_button.setEnabled(False)
         self.create_requested.emit(self.county.text(), self.admin.text().strip(),
                                    self.display_name.text(), self.passphrase.text())

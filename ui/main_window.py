@@ -1,7 +1,13 @@
-"""The main window: unlock, then the caseload with find-as-you-type. Ctrl+L locks."""
+"""The main window: unlock, then Today, the caseload, one youth, administration.
+
+All vault work runs on the worker thread (ui/worker.py). Ctrl+L locks at once; an
+idle period locks too. The window title never carries a youth's name.
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,55 +29,75 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csec_desktop import APP_NAME, caseload, policy
+from csec_desktop import APP_NAME, caseload, policy, today
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, LegalStatus
-from csec_desktop.errors import StaleRecord, ValidationFailed
+from csec_desktop.errors import ValidationFailed
+from csec_desktop.fileio import atomic_write
+from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
-from ui.admin_page import AdminPage
+from ui import i18n
+from ui.admin_page import AdminPage, role_label
 from ui.caseload_model import CaseloadModel
 from ui.first_run import FirstRunPage
+from ui.i18n import N_, _, bind
 from ui.idle import IdleWatcher
+from ui.messages import describe
+from ui.today_page import TodayModel, TodayPage
 from ui.worker import Holder, VaultThread
 from ui.youth_page import YouthPage
 
 PAGE = 200
 AGE_BANDS: tuple[tuple[str, tuple[int, int] | None], ...] = (
-    ("Any age", None), ("Under 14", (0, 13)), ("14-15", (14, 15)), ("16-17", (16, 17)),
-    ("18-21 (extended foster care)", (18, 21)),
+    (N_("Any age"), None), (N_("Under 14"), (0, 13)), ("14-15", (14, 15)), ("16-17", (16, 17)),
+    (N_("18-21 (extended foster care)"), (18, 21)),
 )
+INTERFACE_FILE = "interface.json"
+"""Beside the vault: the interface language only. Nothing about any youth."""
+
+
+def _combo_items(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
+    """Fill a combo whose item texts follow the interface language."""
+    for index, (text, data) in enumerate(items):
+        combo.addItem("", data)
+        bind(combo, lambda c, t, i=index: c.setItemText(i, t), text)
 
 
 class UnlockPage(QWidget):
     def __init__(self, hint: str = "") -> None:
         super().__init__()
         self.user = QLineEdit()
-        self.user.setAccessibleName("User name")
+        bind(self.user, "setAccessibleName", N_("User name"))
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("Passphrase")
-        self.button = QPushButton("&Unlock")
+        bind(self.passphrase, "setAccessibleName", N_("Passphrase"))
+        self.button = QPushButton()
+        bind(self.button, "setText", N_("&Unlock"))
         self.message = QLabel(hint)
         self.message.setWordWrap(True)
-        self.message.setAccessibleName("Unlock message")
+        bind(self.message, "setAccessibleName", N_("Unlock message"))
         form = QFormLayout()
-        user_label = QLabel("&User name")
+        user_label = QLabel()
+        bind(user_label, "setText", N_("&User name"))
         user_label.setBuddy(self.user)
-        pass_label = QLabel("&Passphrase")
+        pass_label = QLabel()
+        bind(pass_label, "setText", N_("&Passphrase"))
         pass_label.setBuddy(self.passphrase)
         form.addRow(user_label, self.user)
         form.addRow(pass_label, self.passphrase)
         box = QVBoxLayout(self)
         box.addStretch(1)
-        title = QLabel(f"<h2>{APP_NAME}</h2><p>Unlock the vault to continue.</p>")
+        title = QLabel()
+        bind(title, "setText", N_("<h2>CSEC Case Desktop</h2><p>Unlock the vault to continue.</p>"))
         box.addWidget(title, alignment=Qt.AlignmentFlag.AlignHCenter)
         inner = QWidget()
         inner.setLayout(form)
         inner.setMinimumWidth(380)
-        inner.setMaximumWidth(520)
+        inner.setMaximumWidth(620)
         box.addWidget(inner, alignment=Qt.AlignmentFlag.AlignHCenter)
         box.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignHCenter)
-        self.message.setFixedWidth(520)
+        self.message.setMinimumWidth(380)
+        self.message.setMaximumWidth(620)
         self.message.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         box.addWidget(self.message, alignment=Qt.AlignmentFlag.AlignHCenter)
         box.addStretch(2)
@@ -82,39 +108,41 @@ class CaseloadPage(QWidget):
     def __init__(self, model: CaseloadModel) -> None:
         super().__init__()
         self.find = QLineEdit()
-        self.find.setPlaceholderText("Find by name, alias, moniker or case number")
-        self.find.setAccessibleName("Find youth")
+        bind(self.find, "setPlaceholderText", N_("Find by name, alias, moniker or case number"))
+        bind(self.find, "setAccessibleName", N_("Find youth"))
         self.find.setClearButtonEnabled(True)
-        find_label = QLabel("&Find")
+        find_label = QLabel()
+        bind(find_label, "setText", N_("&Find"))
         find_label.setBuddy(self.find)
         self.table = QTableView()
         self.table.setModel(model)
-        self.table.setAccessibleName("Caseload")
+        bind(self.table, "setAccessibleName", N_("Caseload"))
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(model.sort)
         self.table.setWordWrap(False)
         for column, width in enumerate((260, 50, 110, 230, 110, 80)):
             self.table.setColumnWidth(column, width)
         self.count = QLabel()
         self.status = QComboBox()
-        self.status.addItem("Any legal status", None)
-        for status, text in LEGAL_STATUS_LABELS.items():
-            self.status.addItem(text, status.value)
+        _combo_items(self.status, [(N_("Any legal status"), None),
+                                   *[(text, status.value) for status, text in LEGAL_STATUS_LABELS.items()]])
         self.age = QComboBox()
-        for text, band in AGE_BANDS:
-            self.age.addItem(text, band)
+        _combo_items(self.age, list(AGE_BANDS))
         self.worker = QComboBox()
-        self.worker.addItem("Anyone's", None)
-        self.worker.addItem("Assigned to me", "me")
+        _combo_items(self.worker, [(N_("Anyone's"), None), (N_("Assigned to me"), "me")])
         filters = QHBoxLayout()
-        for text, combo, name in (("&Status", self.status, "Legal status filter"),
-                                  ("A&ge", self.age, "Age filter"),
-                                  ("&Worker", self.worker, "Worker filter")):
-            label = QLabel(text)
+        for text, combo, name in ((N_("&Status"), self.status, N_("Legal status filter")),
+                                  (N_("A&ge"), self.age, N_("Age filter")),
+                                  (N_("&Worker"), self.worker, N_("Worker filter"))):
+            label = QLabel()
+            bind(label, "setText", text)
             label.setBuddy(combo)
-            combo.setAccessibleName(name)
+            bind(combo, "setAccessibleName", name)
             filters.addWidget(label)
             filters.addWidget(combo)
         filters.addStretch(1)
@@ -131,48 +159,74 @@ class MainWindow(QMainWindow):
     def __init__(self, folder: Path, hint: str = "", idle: IdleWatcher | None = None) -> None:
         super().__init__()
         self.folder = folder
+        self._load_language()
         # The title never carries a youth's name, nor the user's.
         self.setWindowTitle(APP_NAME)
         self.backend = VaultThread(self)
         self.model = CaseloadModel()
         self.model.request_more = self._more
+        self.model.request_sort = self._refresh
+        self.today_model = TodayModel()
         self.unlock_page = UnlockPage(hint)
+        self.today_page = TodayPage(self.today_model)
         self.caseload_page = CaseloadPage(self.model)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.unlock_page)
-        self.stack.addWidget(self.caseload_page)
         self.youth_page = YouthPage()
-        self.stack.addWidget(self.youth_page)
+        self.admin_page = AdminPage()
+        self.first_run = FirstRunPage()
+        self.stack = QStackedWidget()
+        for page in (self.unlock_page, self.today_page, self.caseload_page, self.youth_page,
+                     self.admin_page, self.first_run):
+            self.stack.addWidget(page)
         self.youth_page.save_requested.connect(self._save_youth)
         self.youth_page.undo_requested.connect(self._undo_youth)
         self.youth_page.draft_changed.connect(self._save_draft)
         self.youth_page.back_requested.connect(self._back_to_caseload)
+        self.youth_page.attached_add.connect(self._add_attached)
+        self.youth_page.attached_update.connect(self._update_attached)
+        self.youth_page.attached_delete.connect(self._delete_attached)
         self.caseload_page.table.activated.connect(lambda index: self.open_youth(
             self.model.summary(index.row()).id))
-        self.admin_page = AdminPage()
-        self.stack.addWidget(self.admin_page)
+        self.today_page.open_requested.connect(self.open_youth)
+        self.today_page.done_requested.connect(self._duty_done)
+        self.today_page.reopen_requested.connect(self._duty_reopen)
+        self.today_page.refresh_requested.connect(self.open_today)
         self.admin_page.add_requested.connect(self._add_user)
         self.admin_page.set_disabled_requested.connect(self._set_disabled)
         self.admin_page.release_requested.connect(self._release)
         self.admin_page.verify_requested.connect(self._verify_audit)
-        nav = self.addToolBar("Navigation")
+        nav = self.addToolBar("")
+        bind(nav, "setWindowTitle", N_("Navigation"))
         nav.setObjectName("navigation")
         nav.setMovable(False)
-        self.caseload_action = QAction("&Caseload", self, shortcut=QKeySequence("Ctrl+1"))
-        self.admin_action = QAction("&Administration", self, shortcut=QKeySequence("Ctrl+2"))
+        self.today_action = QAction(self, shortcut=QKeySequence("Ctrl+1"))
+        self.caseload_action = QAction(self, shortcut=QKeySequence("Ctrl+2"))
+        self.admin_action = QAction(self, shortcut=QKeySequence("Ctrl+3"))
+        self.lock_action = QAction(self)
+        for action, text in ((self.today_action, N_("&Today")), (self.caseload_action, N_("&Caseload")),
+                             (self.admin_action, N_("&Administration")), (self.lock_action, N_("&Lock"))):
+            bind(action, "setText", text)
+            nav.addAction(action)
+        bind(self.lock_action, "setToolTip", N_("Lock now (Ctrl+L)"))
+        self.today_action.triggered.connect(self.open_today)
         self.caseload_action.triggered.connect(self._back_to_caseload)
         self.admin_action.triggered.connect(self.open_admin)
-        nav.addAction(self.caseload_action)
-        nav.addAction(self.admin_action)
+        self.lock_action.triggered.connect(lambda: self.lock())
         self.nav = nav
         nav.setVisible(False)
-        self.first_run = FirstRunPage()
-        self.stack.addWidget(self.first_run)
         self.first_run.create_requested.connect(self._create_vault)
         self.first_run.finished.connect(self._first_run_done)
+        self.first_run.print_requested.connect(self._print_recovery_sheet)
         self.setCentralWidget(self.stack)
-        self.user_label = QLabel("Locked")
+        self.user_label = QLabel()
+        bind(self.user_label, "setAccessibleName", N_("Who is signed in"))
+        self.language = QComboBox()
+        for code, name in i18n.LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(self.language.findData(i18n.language()), 0))
+        bind(self.language, "setAccessibleName", N_("Interface language"))
+        self.language.currentIndexChanged.connect(lambda _i: self.set_language(self.language.currentData()))
         self.statusBar().addPermanentWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.language)
         self.unlock_page.button.clicked.connect(self._unlock)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -182,7 +236,9 @@ class MainWindow(QMainWindow):
         for combo in (self.caseload_page.status, self.caseload_page.age, self.caseload_page.worker):
             combo.currentIndexChanged.connect(lambda _i: self._refresh())
         self._username = ""
-        self._generation = 0  # drop results of superseded queries
+        self._session: tuple[str, str, int] = ("", "", 15)
+        self._generation = 0  # drop results of superseded caseload queries (and all, on lock)
+        self._today_generation = 0
         self._pending_session: tuple[str, str, int] = ("", "", 15)
         lock = QShortcut(QKeySequence("Ctrl+L"), self)
         lock.activated.connect(self.lock)
@@ -191,13 +247,50 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
+        self._show_user()
         self.resize(1100, 700)
+
+    # Language ------------------------------------------------------------------
+
+    def _load_language(self) -> None:
+        try:
+            code = json.loads((self.folder / INTERFACE_FILE).read_text("utf-8")).get("language", "en")
+            i18n.set_language(code if code in i18n.LANGUAGES else "en")
+        except (OSError, ValueError):
+            i18n.set_language("en")
+
+    def set_language(self, code: str) -> None:
+        """Switch every bound text now; remember the choice beside the vault."""
+        i18n.set_language(code)
+        index = self.language.findData(code)
+        if index != self.language.currentIndex():
+            self.language.setCurrentIndex(index)
+        self._show_user()
+        if self.folder.is_dir():
+            atomic_write(self.folder / INTERFACE_FILE, json.dumps({"language": code}).encode())
+        if self.stack.currentWidget() is self.caseload_page:
+            self._show_count()
 
     # First run -------------------------------------------------------------
 
     def start_first_run(self) -> None:
         self.stack.setCurrentWidget(self.first_run)
         self.first_run.county.setFocus()
+
+    def prepare(self, work: Any, message: str) -> None:
+        """Run set-up work (making the demo vault) on the worker thread; unlock waits for it."""
+        self.unlock_page.button.setEnabled(False)
+        hint = self.unlock_page.message.text()
+        self.unlock_page.message.setText(message)
+
+        def done(_result: Any) -> None:
+            self.unlock_page.button.setEnabled(True)
+            self.unlock_page.message.setText(hint)
+
+        def failed(error: Exception) -> None:
+            self.unlock_page.message.setText(describe(error))
+
+        self.backend.call(lambda _h: work(), done, failed)
 
     def _create_vault(self, county: str, admin: str, display: str, passphrase: str) -> None:
         folder = self.folder
@@ -212,10 +305,22 @@ class MainWindow(QMainWindow):
             self._pending_session = result[1:]
             self.first_run.show_recovery_key(result[0])
 
-        self.backend.call(work, done, lambda e: self.first_run.failed(str(e)))
+        self.backend.call(work, done, lambda e: self.first_run.failed(describe(e)))
 
     def _first_run_done(self) -> None:
         self._unlocked(self._pending_session)
+
+    def _print_recovery_sheet(self, county: str, secret: str) -> None:
+        from ui.printing import show_document
+
+        def work(_holder: Holder) -> bytes:
+            from csec_desktop.documents.recovery_sheet import recovery_sheet
+
+            return recovery_sheet(county=county, secret=secret, made_on=datetime.now(LEGAL_ZONE).date())
+
+        self.backend.call(work, lambda pdf: show_document(self, pdf, _("County recovery sheet"),
+                                                          allow_export=False),
+                          lambda e: self.first_run.failed(describe(e)))
 
     # Unlock and lock -----------------------------------------------------
 
@@ -224,7 +329,7 @@ class MainWindow(QMainWindow):
         passphrase = self.unlock_page.passphrase.text()
         self.unlock_page.passphrase.clear()
         self.unlock_page.button.setEnabled(False)
-        self.unlock_page.message.setText("Unlocking…")
+        self.unlock_page.message.setText(_("Unlocking…"))
         folder = self.folder
 
         def work(holder: Holder) -> tuple[str, str, int]:
@@ -239,36 +344,47 @@ class MainWindow(QMainWindow):
         self.unlock_page.message.clear()
         self.idle.arm(who[2])
         self._username = who[0]
+        self._session = who
         self.nav.setVisible(True)
         # What is not allowed is not shown; the core refuses it anyway.
         self.admin_action.setVisible(who[1] == "administrator")
-        self.user_label.setText(f"{who[0]} ({who[1].replace('_', ' ')}) · unlocked · "
-                                f"locks after {who[2]} min idle · Ctrl+L locks now")
-        self.stack.setCurrentWidget(self.caseload_page)
-        self.caseload_page.find.setFocus()
-        self._refresh()
+        self._show_user()
+        self.open_today()
+        self._refresh(force=True)
+
+    def _show_user(self) -> None:
+        if not self._username:
+            self.user_label.setText(_("Locked"))
+            return
+        user, role, minutes = self._session
+        self.user_label.setText(_("{user} ({role}) · unlocked · locks after {minutes} min idle · "
+                                  "Ctrl+L locks now").format(user=user, role=role_label(role),
+                                                             minutes=minutes))
 
     def _unlock_failed(self, error: Exception) -> None:
         self.unlock_page.button.setEnabled(True)
-        self.unlock_page.message.setText(str(error))
+        self.unlock_page.message.setText(describe(error))
         self.unlock_page.passphrase.setFocus()
 
     def lock(self, reason: str = "manual") -> None:
         """Drop every view of youth data first, then close the vault on its thread."""
         self.idle.disarm()
         self._generation += 1
+        self._today_generation += 1
         self.model.clear()
+        self.today_page.clear()
         self.youth_page.clear()
         self.admin_page.clear()
         self.nav.setVisible(False)
         self.caseload_page.find.clear()
         self._search_timer.stop()  # clearing the find box must not query a closing vault
         self.caseload_page.count.clear()
-        self.user_label.setText("Locked")
+        self._username = ""
+        self._show_user()
         self.stack.setCurrentWidget(self.unlock_page)
         self.unlock_page.message.setText(
-            "Locked after a period without activity. Unlock to continue." if reason == "idle"
-            else "Locked. Unlock to continue.")
+            _("Locked after a period without activity. Unlock to continue.") if reason == "idle"
+            else _("Locked. Unlock to continue."))
         self.unlock_page.passphrase.setFocus()
 
         def work(holder: Holder) -> None:
@@ -277,6 +393,44 @@ class MainWindow(QMainWindow):
                 holder.vault = None
 
         self.backend.call(work)
+
+    # Today ---------------------------------------------------------------------
+
+    def open_today(self) -> None:
+        self.stack.setCurrentWidget(self.today_page)
+        self.today_page.table.setFocus()
+        self._today_generation += 1
+        generation = self._today_generation
+        include_done = self.today_page.show_done.isChecked()
+
+        def work(holder: Holder) -> tuple[list[today.Item], datetime]:
+            now = datetime.now(LEGAL_ZONE)
+            return today.items(holder.require(), now, include_done=include_done), now
+
+        def done(result: tuple[list[today.Item], datetime]) -> None:
+            if generation == self._today_generation:
+                self.today_model.reset(*result)
+                if result[0]:
+                    self.today_page.table.selectRow(0)
+
+        self.backend.call(work, done, self._error)
+
+    def _duty_done(self, youth_id: str, rule_id: str, occurrence: str, note: str) -> None:
+        def done(_result: Any) -> None:
+            self.open_today()
+            self.today_page.message.setText(_("Marked done. Tick Show done duties to reopen it."))
+
+        self.backend.call(lambda h: today.mark_done(h.require(), youth_id, rule_id, occurrence,
+                                                    note=note or None), done,
+                          lambda e: self.today_page.message.setText(describe(e)))
+
+    def _duty_reopen(self, youth_id: str, rule_id: str, occurrence: str) -> None:
+        def done(_result: Any) -> None:
+            self.open_today()
+            self.today_page.message.setText(_("Reopened: the duty is due again."))
+
+        self.backend.call(lambda h: today.reopen(h.require(), youth_id, rule_id, occurrence), done,
+                          lambda e: self.today_page.message.setText(describe(e)))
 
     # Caseload ------------------------------------------------------------
 
@@ -290,20 +444,22 @@ class MainWindow(QMainWindow):
             worker=self._username if page.worker.currentData() == "me" else None,
         )
 
-    def _refresh(self) -> None:
-        if self.stack.currentWidget() is not self.caseload_page:
+    def _refresh(self, force: bool = False) -> None:
+        if not force and self.stack.currentWidget() is not self.caseload_page:
             return
         self._generation += 1
         generation = self._generation
         text = self.caseload_page.find.text()
         filters = self.filters()
+        order, descending = self.model.order
 
         def work(holder: Holder) -> tuple[int, list[Any]]:
             vault = holder.require()
             if text.strip():
-                found = caseload.search(vault, text, limit=PAGE, filters=filters)
+                found = caseload.search(vault, text, limit=PAGE, filters=filters, order=order,
+                                        descending=descending)
                 return len(found), found
-            return caseload.page(vault, limit=PAGE, filters=filters)
+            return caseload.page(vault, limit=PAGE, filters=filters, order=order, descending=descending)
 
         def done(result: tuple[int, list[Any]]) -> None:
             if generation == self._generation:
@@ -315,9 +471,11 @@ class MainWindow(QMainWindow):
     def _more(self, offset: int) -> None:
         generation = self._generation
         filters = self.filters()
+        order, descending = self.model.order
 
         def work(holder: Holder) -> list[Any]:
-            return caseload.page(holder.require(), limit=PAGE, offset=offset, filters=filters)[1]
+            return caseload.page(holder.require(), limit=PAGE, offset=offset, filters=filters,
+                                 order=order, descending=descending)[1]
 
         def done(rows: list[Any]) -> None:
             if generation == self._generation:
@@ -336,17 +494,22 @@ class MainWindow(QMainWindow):
             record = caseload.get_youth(vault, youth_id)
             history = [
                 f"{c.at[:16].replace('T', ' ')}  {c.user}  "
-                + ("created the record" if c.op == "create" else
-                   "deleted the record" if c.op == "delete" else
-                   "changed " + ", ".join(sorted(c.fields)))
+                + (_("created the record") if c.op == "create" else
+                   _("deleted the record") if c.op == "delete" else
+                   _("changed {fields}").format(fields=", ".join(sorted(c.fields))))
                 for c in reversed(vault.records.history(youth_id))
             ]
             draft = caseload.load_draft(vault, f"youth:{youth_id}")
-            return youth_id, record.version, record.body.dump(), history, draft
+            attached = {kind: [(r.id, r.body.dump()) for r in caseload.attached(vault, youth_id, kind)]
+                        for kind in ("contact", "case_note")}
+            duties = today.for_youth(vault, youth_id)
+            return youth_id, record.version, record.body.dump(), history, draft, attached, duties
 
         def done(result: tuple[Any, ...]) -> None:
             if generation == self._generation:
+                tab = self.youth_page.tabs.currentIndex() if self.youth_page.youth_id == youth_id else 0
                 self.youth_page.show_record(*result)
+                self.youth_page.tabs.setCurrentIndex(tab)
                 self.stack.setCurrentWidget(self.youth_page)
 
         self.backend.call(work, done, self._error)
@@ -360,27 +523,51 @@ class MainWindow(QMainWindow):
         def failed(error: Exception) -> None:
             if isinstance(error, ValidationFailed):
                 self.youth_page.show_problems([(p.field, p.message) for p in error.problems])
-            elif isinstance(error, StaleRecord):
-                self.youth_page.notice.setText(str(error))
             else:
-                self._error(error)
+                self.youth_page.notice.setText(describe(error))
 
-        def done(_: None) -> None:
+        def done(_result: None) -> None:
             self.open_youth(youth_id)
-            self.statusBar().showMessage("Saved.", 5_000)
+            self.statusBar().showMessage(_("Saved."), 5_000)
 
         self.backend.call(work, done, failed)
 
     def _undo_youth(self, youth_id: str) -> None:
-        def done(_: Any) -> None:
+        def done(_result: Any) -> None:
             self.open_youth(youth_id)
-            self.statusBar().showMessage("The last saved edit was undone.", 5_000)
+            self.statusBar().showMessage(_("The last saved edit was undone."), 5_000)
 
         self.backend.call(lambda h: caseload.undo_last_edit(h.require(), youth_id), done,
-                          lambda e: self.youth_page.notice.setText(str(e)))
+                          lambda e: self.youth_page.notice.setText(describe(e)))
 
-    def _save_draft(self, key: str, values: dict[str, str]) -> None:
+    def _save_draft(self, key: str, values: dict[str, Any]) -> None:
         self.backend.call(lambda h: caseload.save_draft(h.require(), key, values))
+
+    def _attached_call(self, fn: Any, message: str) -> None:
+        youth_id = self.youth_page.youth_id
+
+        def done(_result: Any) -> None:
+            self.open_youth(youth_id)
+            self.statusBar().showMessage(message, 5_000)
+
+        def failed(error: Exception) -> None:
+            section = self.youth_page.notes if self.youth_page.tabs.currentIndex() == 4 \
+                else self.youth_page.contacts
+            if isinstance(error, ValidationFailed):
+                section.show_problems([(p.field, p.message) for p in error.problems])
+            else:
+                section.message.setText(describe(error))
+
+        self.backend.call(lambda h: fn(h.require()), done, failed)
+
+    def _add_attached(self, youth_id: str, kind: str, data: dict[str, Any]) -> None:
+        self._attached_call(lambda v: caseload.add_attached(v, youth_id, kind, data), _("Added."))
+
+    def _update_attached(self, record_id: str, data: dict[str, Any]) -> None:
+        self._attached_call(lambda v: caseload.update_attached(v, record_id, data), _("Saved."))
+
+    def _delete_attached(self, record_id: str) -> None:
+        self._attached_call(lambda v: caseload.delete_attached(v, record_id), _("Removed."))
 
     def _back_to_caseload(self) -> None:
         self.youth_page.clear()
@@ -405,40 +592,44 @@ class MainWindow(QMainWindow):
         self.backend.call(work, done, self._error)
 
     def _admin_call(self, fn: Any, message: str) -> None:
-        def done(_: Any) -> None:
+        def done(_result: Any) -> None:
             self.open_admin()
             self.admin_page.message.setText(message)
 
         self.backend.call(lambda h: fn(h.require()), done,
-                          lambda e: self.admin_page.message.setText(str(e)))
+                          lambda e: self.admin_page.message.setText(describe(e)))
 
     def _add_user(self, user: str, name: str, role: str, unit: str, passphrase: str) -> None:
         self._admin_call(lambda v: v.add_user(user, role=role, passphrase=passphrase,
                                               display_name=name or None, unit=unit or None),
-                         f"Added {user}. Give them their first passphrase in person.")
+                         _("Added {user}. Give them their first passphrase in person.").format(user=user))
 
     def _set_disabled(self, user: str, disabled: bool) -> None:
         self._admin_call(lambda v: v.update_user(user, disabled=disabled),
-                         f"{user} is now {'disabled' if disabled else 'active'}.")
+                         (_("{user} is now disabled.") if disabled else _("{user} is now active.")
+                          ).format(user=user))
 
     def _release(self, user: str) -> None:
-        self._admin_call(lambda v: v.release_lockout(user), f"Released any lockout of {user}.")
+        self._admin_call(lambda v: v.release_lockout(user),
+                         _("Released any lockout of {user}.").format(user=user))
 
     def _verify_audit(self) -> None:
         def done(result: Any) -> None:
             self.admin_page.verify_result.setText(str(result))
 
         self.backend.call(lambda h: h.require().verify_audit(), done,
-                          lambda e: self.admin_page.verify_result.setText(str(e)))
+                          lambda e: self.admin_page.verify_result.setText(describe(e)))
 
     def _show_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total()
-        self.caseload_page.count.setText(f"{shown:,} of {total:,} youth shown")
+        self.caseload_page.count.setText(_("{shown} of {total} youth shown").format(
+            shown=f"{shown:,}", total=f"{total:,}"))
 
     def _error(self, error: Exception) -> None:
-        self.statusBar().showMessage(str(error), 10_000)
+        self.statusBar().showMessage(describe(error), 10_000)
 
     def closeEvent(self, event: Any) -> None:
         self.model.clear()
+        self.today_model.clear()
         self.backend.stop()
         super().closeEvent(event)

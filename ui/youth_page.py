@@ -1,8 +1,11 @@
-"""One youth's record: safety banner, editable fields with messages beside them,
-history, undo of the last saved edit, and drafts kept in the vault while typing."""
+"""One youth's record: safety banner, every field of the core model with messages
+beside each, the lists (aliases, legal status, placement, safety flags, consents),
+contacts and case notes, the duties the rules find, history, undo of the last saved
+edit, and drafts kept in the vault while typing."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -14,25 +17,54 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
+    QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from csec_desktop.domain.youth import (
+    Alias,
+    AliasKind,
+    CaseNote,
+    Consent,
+    ConsentKind,
+    Contact,
+    LegalStatus,
+    NoteKind,
+    Placement,
+    PlacementType,
+    SafetyFlag,
+    StatusPeriod,
+)
+from csec_desktop.rules import LEGAL_ZONE, Finding
+from ui.i18n import N_, _, bind
+from ui.record_form import ItemList, enum_label
+
 # (path in the record body, label). Paths with a dot are one level inside a group.
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("legal_name.given", "Given name"),
-    ("legal_name.middle", "Middle name"),
-    ("legal_name.family", "Family name"),
-    ("preferred_name", "Preferred name"),
-    ("date_of_birth", "Date of birth (YYYY-MM-DD)"),
-    ("pronouns", "Pronouns"),
-    ("primary_language", "Primary language"),
-    ("county", "County"),
-    ("identifiers.juvenile_case_number", "Juvenile case number"),
-    ("identifiers.probation_number", "Probation number"),
-    ("identifiers.cws_cms_client_id", "CWS/CMS client id"),
-    ("assigned_worker", "Assigned worker"),
-    ("unit", "Unit"),
+    ("legal_name.given", N_("Given name")),
+    ("legal_name.middle", N_("Middle name")),
+    ("legal_name.family", N_("Family name")),
+    ("preferred_name", N_("Preferred name")),
+    ("date_of_birth", N_("Date of birth (YYYY-MM-DD)")),
+    ("pronouns", N_("Pronouns")),
+    ("primary_language", N_("Primary language")),
+    ("county", N_("County")),
+    ("identifiers.juvenile_case_number", N_("Juvenile case number")),
+    ("identifiers.probation_number", N_("Probation number")),
+    ("identifiers.cws_cms_client_id", N_("CWS/CMS client id")),
+    ("assigned_worker", N_("Assigned worker")),
+    ("unit", N_("Unit")),
+)
+
+# Lists inside the youth record: (field, section title, item model, one item only).
+LISTS: tuple[tuple[str, str, type[Any], bool], ...] = (
+    ("aliases", N_("Aliases, monikers and street names"), Alias, False),
+    ("legal_status", N_("Legal status over time"), StatusPeriod, False),
+    ("placement", N_("Current placement"), Placement, True),
+    ("safety_flags", N_("Safety flags: people who must not be given information"), SafetyFlag, False),
+    ("consents", N_("Consents"), Consent, False),
 )
 
 
@@ -50,7 +82,7 @@ def changes_from(body: dict[str, Any], values: dict[str, str]) -> dict[str, Any]
         new: str | None = text.strip() or None
         if read_path(body, path) == (new or ""):
             continue
-        top, _, inner = path.partition(".")
+        top, _sep, inner = path.partition(".")
         if inner:
             group = dict(out.get(top) or body.get(top) or {})
             group[inner] = new
@@ -60,11 +92,56 @@ def changes_from(body: dict[str, Any], values: dict[str, str]) -> dict[str, Any]
     return out
 
 
+def _summary(field: str) -> Any:
+    def text(item: dict[str, Any]) -> str:
+        if field == "aliases":
+            return f"{item.get('name')} ({enum_label_of(item.get('kind'))})"
+        if field == "legal_status":
+            end = item.get("end") or _("now")
+            return f"{enum_label_of(item.get('status'))}: {item.get('start')} – {end}"
+        if field == "placement":
+            return " · ".join(str(x) for x in (enum_label_of(item.get('type')), item.get('name'),
+                                                item.get('since')) if x)
+        if field == "safety_flags":
+            return f"{item.get('person')}: {item.get('instruction') or ''}"
+        if field == "consents":
+            state = _("revoked") if item.get("revoked_on") else _("given")
+            return f"{enum_label_of(item.get('kind'))}: {item.get('scope')} ({state} {item.get('given_on')})"
+        if field == "contact":
+            return f"{item.get('name')} · {item.get('relationship')} · {item.get('phone') or ''}"
+        if field == "case_note":
+            when = str(item.get("occurred_at") or "")[:16].replace("T", " ")
+            return f"{when} · {enum_label_of(item.get('note_kind'))} · {str(item.get('text'))[:60]}"
+        return json.dumps(item, ensure_ascii=False)
+
+    return text
+
+
+def enum_label_of(value: Any) -> str:
+    """The translated label of a stored enum value (kinds, statuses, placement types)."""
+    for enum in (AliasKind, LegalStatus, PlacementType, ConsentKind, NoteKind):
+        try:
+            return enum_label(enum(value))
+        except ValueError:
+            continue
+    return str(value)
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(widget)
+    return area
+
+
 class YouthPage(QWidget):
     save_requested = Signal(str, dict, int)  # youth id, changes, expected version
     undo_requested = Signal(str)
     draft_changed = Signal(str, dict)  # draft key, values
     back_requested = Signal()
+    attached_add = Signal(str, str, dict)  # youth id, kind, data
+    attached_update = Signal(str, dict)  # record id, data
+    attached_delete = Signal(str)  # record id
 
     def __init__(self) -> None:
         super().__init__()
@@ -73,23 +150,26 @@ class YouthPage(QWidget):
         self.body: dict[str, Any] = {}
         self.banner = QLabel()
         self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("Safety flags")
+        bind(self.banner, "setAccessibleName", N_("Safety flags"))
         self.banner.setStyleSheet("background:#8b0000;color:white;padding:8px;font-weight:bold")
         self.title = QLabel()
-        self.title.setAccessibleName("Record heading")
+        bind(self.title, "setAccessibleName", N_("Record heading"))
         self.notice = QLabel()
-        self.notice.setAccessibleName("Record message")
+        bind(self.notice, "setAccessibleName", N_("Record message"))
         self.notice.setWordWrap(True)
         self.edits: dict[str, QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
-        form = QFormLayout()
+        details = QWidget()
+        form = QFormLayout(details)
         for path, text in FIELDS:
             edit = QLineEdit()
-            edit.setAccessibleName(text)
+            bind(edit, "setAccessibleName", text)
             error = QLabel()
             error.setStyleSheet("color:#b00020")
-            error.setAccessibleName(f"{text} problem")
-            label = QLabel(text)
+            error.setWordWrap(True)
+            bind(error, "setAccessibleName", N_("Problem with the field before"))
+            label = QLabel()
+            bind(label, "setText", text)
             label.setBuddy(edit)
             row = QHBoxLayout()
             row.addWidget(edit, 3)
@@ -98,33 +178,57 @@ class YouthPage(QWidget):
             edit.textEdited.connect(self._edited)
             self.edits[path] = edit
             self.errors[path] = error
-        self.save_button = QPushButton("&Save")
-        self.save_button.setShortcut(QKeySequence.StandardKey.Save)
-        self.undo_button = QPushButton("&Undo last saved edit")
-        self.back_button = QPushButton("&Back to caseload")
+        self.lists: dict[str, ItemList] = {}
+        lists_a, lists_b = QWidget(), QWidget()
+        box_a, box_b = QVBoxLayout(lists_a), QVBoxLayout(lists_b)
+        for field, title, model, single in LISTS:
+            section = ItemList(title, model, _summary(field), single=single)
+            section.changed.connect(self._edited)
+            self.lists[field] = section
+            (box_a if field in ("aliases", "legal_status", "placement") else box_b).addWidget(section)
+        box_a.addStretch(1)
+        box_b.addStretch(1)
+        self.contacts = ItemList(N_("Contacts"), Contact, _summary("contact"), skip=("youth_id",),
+                                 attached=True)
+        self.notes = ItemList(N_("Case notes"), CaseNote, _summary("case_note"), skip=("youth_id",),
+                              attached=True)
+        for kind, section in (("contact", self.contacts), ("case_note", self.notes)):
+            section.add_record.connect(lambda data, k=kind: self.attached_add.emit(self.youth_id, k, data))
+            section.update_record.connect(self.attached_update.emit)
+            section.delete_record.connect(self.attached_delete.emit)
+        self.duties = QListWidget()
+        bind(self.duties, "setAccessibleName", N_("Duties found by the rules"))
+        self.history = QListWidget()
+        bind(self.history, "setAccessibleName", N_("Record history"))
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        pages = (
+            (_scrolled(details), N_("&Details")), (_scrolled(lists_a), N_("&Names, status, placement")),
+            (_scrolled(lists_b), N_("Sa&fety and consent")), (_scrolled(self.contacts), N_("Con&tacts")),
+            (_scrolled(self.notes), N_("N&otes")), (self.duties, N_("Dut&ies")),
+            (self.history, N_("&History")),
+        )
+        for index, (page, text) in enumerate(pages):
+            self.tabs.addTab(page, "")
+            bind(self.tabs, lambda tabs, t, i=index: tabs.setTabText(i, t), text)
+        bind(self.tabs, "setAccessibleName", N_("Parts of the record"))
+        self.save_button = QPushButton()
+        bind(self.save_button, "setText", N_("&Save"))
+        # A separate shortcut: a button's own shortcut is replaced by its mnemonic on every setText.
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_button.click)
+        self.undo_button = QPushButton()
+        bind(self.undo_button, "setText", N_("&Undo last saved edit"))
+        self.back_button = QPushButton()
+        bind(self.back_button, "setText", N_("&Back to caseload"))
         buttons = QHBoxLayout()
         for button in (self.save_button, self.undo_button, self.back_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
-        self.history = QListWidget()
-        self.history.setAccessibleName("Record history")
-        history_label = QLabel("&History")
-        history_label.setBuddy(self.history)
-        left = QVBoxLayout()
-        left.addLayout(form)
-        left.addLayout(buttons)
-        left.addWidget(self.notice)
-        left.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(history_label)
-        right.addWidget(self.history)
-        body = QHBoxLayout()
-        body.addLayout(left, 3)
-        body.addLayout(right, 2)
+        buttons.addWidget(self.notice, 1)
         outer = QVBoxLayout(self)
         outer.addWidget(self.banner)
         outer.addWidget(self.title)
-        outer.addLayout(body)
+        outer.addWidget(self.tabs, 1)
+        outer.addLayout(buttons)
         self.save_button.clicked.connect(self._save)
         self.undo_button.clicked.connect(lambda: self.undo_requested.emit(self.youth_id))
         self.back_button.clicked.connect(self.back_requested.emit)
@@ -137,28 +241,52 @@ class YouthPage(QWidget):
     def draft_key(self) -> str:
         return f"youth:{self.youth_id}"
 
-    def show_record(self, youth_id: str, version: int, body: dict[str, Any],
-                    history: list[str], draft: dict[str, str] | None) -> None:
+    def show_record(self, youth_id: str, version: int, body: dict[str, Any], history: list[str],
+                    draft: dict[str, Any] | None, attached: dict[str, list[tuple[str, dict[str, Any]]]]
+                    | None = None, duties: list[Finding] | None = None) -> None:
         self.youth_id, self.version, self.body = youth_id, version, body
         flags = body.get("safety_flags") or []
         self.banner.setVisible(bool(flags))
-        self.banner.setText("SAFETY: " + " | ".join(
+        self.banner.setText(_("SAFETY:") + " " + " | ".join(
             f"{f['person']}: {f.get('instruction') or ''}" for f in flags))
-        status = "sealed record · " if body.get("sealed") else ""
-        self.title.setText(f"<h2>Youth record</h2><p>{status}version {version}</p>")
+        status = _("sealed record") + " · " if body.get("sealed") else ""
+        heading = _("Youth record")
+        self.title.setText(f"<h2>{heading}</h2><p>{status}" +
+                           _("version {n}").format(n=version) + "</p>")
         for path, edit in self.edits.items():
             edit.setText(read_path(body, path))
             self.errors[path].clear()
+        for field, section in self.lists.items():
+            value = body.get(field)
+            section.set_items([value] if isinstance(value, dict) else list(value or []))
+        attached = attached or {}
+        for kind, section in (("contact", self.contacts), ("case_note", self.notes)):
+            rows = attached.get(kind, [])
+            section.set_items([data for _id, data in rows], [rid for rid, _d in rows])
+        self.duties.clear()
+        for finding in duties or []:
+            due = finding.due.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d") if finding.due else "—"
+            state = _("done") if finding.done else _("due")
+            self.duties.addItem(f"{state} {due} · {_(finding.title)} · {finding.citation}")
+        if not duties:
+            self.duties.addItem(_("No duties found for this youth today."))
         self.history.clear()
         self.history.addItems(history)
         self.notice.clear()
         if draft:
-            for path, text in draft.items():
-                if path in self.edits:
-                    self.edits[path].setText(text)
-            self.notice.setText("Unsaved changes from an earlier session were restored. "
-                                "Save them, or press Undo in each field to discard.")
+            self._restore(draft)
+            self.notice.setText(_("Unsaved changes from an earlier session were restored. "
+                                  "Save them, or press Back to discard them."))
         self.edits["legal_name.given"].setFocus()
+
+    def _restore(self, draft: dict[str, Any]) -> None:
+        fields = draft.get("fields", draft) if isinstance(draft.get("fields"), dict) else draft
+        for path, text in fields.items():
+            if path in self.edits and isinstance(text, str):
+                self.edits[path].setText(text)
+        for field, items in (draft.get("lists") or {}).items():
+            if field in self.lists and isinstance(items, list):
+                self.lists[field].set_items(items)
 
     def clear(self) -> None:
         self._draft_timer.stop()
@@ -166,38 +294,65 @@ class YouthPage(QWidget):
         for path, edit in self.edits.items():
             edit.clear()
             self.errors[path].clear()
+        for section in (*self.lists.values(), self.contacts, self.notes):
+            section.clear()
         self.banner.clear()
         self.title.clear()
         self.history.clear()
+        self.duties.clear()
         self.notice.clear()
+        self.tabs.setCurrentIndex(0)
 
     def values(self) -> dict[str, str]:
         return {path: edit.text() for path, edit in self.edits.items()}
+
+    def list_changes(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for field, section in self.lists.items():
+            if section.single:
+                value: Any = section.items[0] if section.items else None
+                if value != self.body.get(field):
+                    out[field] = value
+            elif section.items != list(self.body.get(field) or []):
+                out[field] = section.items
+        return out
 
     def show_problems(self, problems: list[tuple[str, str]]) -> None:
         for label in self.errors.values():
             label.clear()
         unplaced = []
+        by_list: dict[str, list[tuple[str, str]]] = {}
         for field, message in problems:
-            target = self.errors.get(field) or self.errors.get(field.split(".")[0])
-            if target is None:
+            top = field.split(".")[0]
+            target = self.errors.get(field) or self.errors.get(top)
+            if top in self.lists:
+                by_list.setdefault(top, []).append((field, message))
+            elif target is None:
                 unplaced.append(f"{field}: {message}")
             else:
-                target.setText(message)
-        self.notice.setText("Not saved: fix the fields marked in red." +
+                target.setText(_(message))
+        for top, found in by_list.items():
+            self.lists[top].show_problems(found)
+        if problems:
+            first = problems[0][0].split(".")[0]
+            self.tabs.setCurrentIndex(0 if first not in self.lists else
+                                      1 if first in ("aliases", "legal_status", "placement") else 2)
+        self.notice.setText(_("Not saved: fix the fields marked in red.") +
                             (" " + "; ".join(unplaced) if unplaced else ""))
 
-    def _edited(self, _text: str) -> None:
+    def _edited(self, *_args: Any) -> None:
         self._draft_timer.start()
 
     def _emit_draft(self) -> None:
         if self.youth_id:
-            self.draft_changed.emit(self.draft_key(), self.values())
+            lists = {f: s.items for f, s in self.lists.items() if f in self.list_changes()}
+            self.draft_changed.emit(self.draft_key(), {"fields": self.values(), "lists": lists})
 
     def _save(self) -> None:
         self._draft_timer.stop()
-        changes = changes_from(self.body, self.values())
+        changes = {**changes_from(self.body, self.values()), **self.list_changes()}
         if not changes:
-            self.notice.setText("Nothing to save.")
+            self.notice.setText(_("Nothing to save."))
             return
+        self._emit_draft()  # kept until the save succeeds, so a refused save loses nothing
         self.save_requested.emit(self.youth_id, changes, self.version)

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from csec_desktop.text import N_
+
 
 class Role(StrEnum):
     ADMINISTRATOR = "administrator"
@@ -95,15 +97,16 @@ class User(BaseModel):
         return not self.disabled and permission in self.permissions()
 
 
-MIN_PASSPHRASE_LENGTH = 12
+MIN_PASSPHRASE_LENGTH = 12  # the message below says 12: change both together
 
 
 def passphrase_problem(passphrase: str) -> str | None:
     """Why a new passphrase is refused, or None. Long beats complex (NIST 800-63B)."""
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        return f"must be at least {MIN_PASSPHRASE_LENGTH} characters (a few words work well)"
+        # Marked for translation as a whole sentence; the length is a constant.
+        return N_("must be at least 12 characters (a few words work well)")
     if len(set(passphrase)) < 5:
-        return "uses too few different characters"
+        return N_("uses too few different characters")
     if passphrase.lower() in {"password1234", "passwordpassword", "123456789012"}:
-        return "is too common"
+        return N_("is too common")
     return None

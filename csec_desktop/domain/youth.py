@@ -9,6 +9,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from csec_desktop.domain.base import Body
+from csec_desktop.text import N_
 
 
 class _Part(BaseModel):
@@ -24,11 +25,11 @@ class LegalStatus(StrEnum):
 
 
 LEGAL_STATUS_LABELS: dict[LegalStatus, str] = {
-    LegalStatus.DEPENDENT: "Dependent (WIC 300)",
-    LegalStatus.WARD: "Ward (WIC 602)",
-    LegalStatus.DUAL_STATUS: "Dual status (WIC 241.1)",
-    LegalStatus.NONMINOR_DEPENDENT: "Nonminor dependent (WIC 11400(v))",
-    LegalStatus.NONE: "No court status",
+    LegalStatus.DEPENDENT: N_("Dependent (WIC 300)"),
+    LegalStatus.WARD: N_("Ward (WIC 602)"),
+    LegalStatus.DUAL_STATUS: N_("Dual status (WIC 241.1)"),
+    LegalStatus.NONMINOR_DEPENDENT: N_("Nonminor dependent (WIC 11400(v))"),
+    LegalStatus.NONE: N_("No court status"),
 }
 
 

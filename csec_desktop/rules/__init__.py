@@ -9,7 +9,7 @@ days, deadlines on weekends).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -39,6 +39,8 @@ class Finding:
     youth_id: str | None = None
     due: datetime | None = None
     done: bool = False
+    occurrence: str = ""
+    """Which time a recurring duty is for (an age, a date); with rule_id it names the duty done."""
 
     def __post_init__(self) -> None:
         if not self.citation.strip():
@@ -55,6 +57,7 @@ class Finding:
             "why": list(self.why), "citation": self.citation,
             "law_as_of": self.law_as_of.isoformat(), "youth_id": self.youth_id,
             "due": self.due.astimezone(UTC).isoformat() if self.due else None, "done": self.done,
+            "occurrence": self.occurrence,
         }
 
 
@@ -62,24 +65,74 @@ Facts = dict[str, Any]
 RuleFn = Callable[[Facts, datetime], Iterable[Finding]]
 
 
+class Confidence(StrEnum):
+    """How sure the project is of the law a rule applies (the marks of DOMAIN.md)."""
+
+    VERIFIED = "verified"
+    SECONDARY = "secondary"
+    UNCONFIRMED = "unconfirmed"
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    rule_id: str
+    summary: str
+    citation: str
+    law_as_of: date
+    confidence: Confidence = Confidence.VERIFIED
+    ages: tuple[int, int] | None = None
+    """The ages (inclusive) at which the rule can find anything; lets Today skip other youth."""
+
+    def finding(self, kind: FindingKind, title: str, why: tuple[str, ...], **rest: Any) -> Finding:
+        """A finding of this rule, carrying the rule's own citation and law date."""
+        return Finding(self.rule_id, kind, title, why, self.citation, self.law_as_of, **rest)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rule_id": self.rule_id, "summary": self.summary, "citation": self.citation,
+                "law_as_of": self.law_as_of.isoformat(), "confidence": self.confidence.value,
+                "ages": list(self.ages) if self.ages else None}
+
+
 @dataclass
 class Registry:
     rules: dict[str, RuleFn] = field(default_factory=dict)
+    info: dict[str, RuleInfo] = field(default_factory=dict)
 
-    def register(self, rule_id: str) -> Callable[[RuleFn], RuleFn]:
+    def register(self, rule_id: str, *, summary: str, citation: str, law_as_of: date,
+                 confidence: Confidence = Confidence.VERIFIED,
+                 ages: tuple[int, int] | None = None) -> Callable[[RuleFn], RuleFn]:
+        if not citation.strip():
+            raise ValueError(f"rule {rule_id} has no citation")
+
         def add(fn: RuleFn) -> RuleFn:
             if rule_id in self.rules:
                 raise ValueError(f"rule {rule_id} is registered twice")
             self.rules[rule_id] = fn
+            self.info[rule_id] = RuleInfo(rule_id, summary, citation, law_as_of, confidence, ages)
             return fn
 
         return add
 
     def evaluate(self, facts: Facts, as_of: datetime) -> list[Finding]:
+        """Every rule's findings for these facts, most urgent first.
+
+        `facts["done"]`, when present, holds (rule_id, occurrence) pairs a person marked
+        done; the matching findings come back with done=True rather than vanishing, so a
+        screen can still show what was done and undo the mark.
+        """
         if as_of.tzinfo is None:
             raise ValueError("as_of needs a time zone")
+        done: set[tuple[str, str]] = facts.get("done") or set()
         found = [f for fn in self.rules.values() for f in fn(facts, as_of)]
+        found = [replace(f, done=True) if (f.rule_id, f.occurrence) in done else f for f in found]
         return sorted(found, key=lambda f: urgency(f, as_of))
+
+    def age_span(self) -> tuple[int, int] | None:
+        """The ages any rule cares about, or None when some rule applies at every age."""
+        spans = [info.ages for info in self.info.values()]
+        if not spans or any(span is None for span in spans):
+            return None
+        return min(s[0] for s in spans if s), max(s[1] for s in spans if s)
 
 
 REGISTRY = Registry()
@@ -105,3 +158,16 @@ def hours_after(instant: datetime, hours: int) -> datetime:
 def calendar_days_after(day: date, days: int) -> date:
     """An "within N calendar days" deadline, counted in whole days."""
     return day + timedelta(days=days)
+
+
+def birthday(birth: date, age: int) -> date:
+    """The day someone turns `age`; a 29 February birthday falls on 1 March in common years."""
+    try:
+        return birth.replace(year=birth.year + age)
+    except ValueError:
+        return date(birth.year + age, 3, 1)
+
+
+def end_of_day(day: date) -> datetime:
+    """A duty due "by" a day is met until that day ends in California."""
+    return datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=LEGAL_ZONE)

@@ -125,3 +125,15 @@ def test_audit_verify_backup_restore_raw_key(vault: tuple[Path, str], tmp_path: 
     assert len(json.loads(admin(target, "search", "JV", "--json").stdout)) == visible
     bad = csec("--vault", str(target), "recovery", "raw-key", "--recovery-key-stdin", stdin="ZZZZ\n")
     assert bad.returncode == 2
+
+
+def test_rules_lists_every_rule_with_its_law(vault: tuple[Path, str]) -> None:
+    out = csec("rules", "--json")
+    assert out.returncode == 0, out.stderr
+    rules = {r["rule_id"]: r for r in json.loads(out.stdout)}
+    assert rules["efc.notice_at_16"]["citation"] == "Welf. & Inst. Code, § 11403, subd. (f)(2)"
+    assert all(r["law_as_of"] and r["confidence"] for r in rules.values())
+    today = admin(vault[0], "today", "--json")
+    assert today.returncode == 0, today.stderr
+    items = json.loads(today.stdout)
+    assert all(i["rule_id"] in rules and i["citation"] for i in items)

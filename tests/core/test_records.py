@@ -160,3 +160,24 @@ def test_caseload_filters_by_status_age_and_worker(admin: Vault) -> None:
     assert ids(worker="casey") == {a.id, c.id}
     found = caseload.search(admin, "sampleton", filters=caseload.Filters(worker="drew"), today=today)
     assert [s.id for s in found] == [b.id]
+
+
+def test_caseload_sorts_by_name_birth_worker_both_ways(admin: Vault) -> None:
+    made = [caseload.create_youth(admin, youth_data(legal_name={"given": g, "family": f}, date_of_birth=b,
+                                                    assigned_worker=w))
+            for g, f, b, w in (("Ana", "Zed", "2010-01-01", "casey"), ("Bo", "Alder", "2012-01-01", "drew"),
+                               ("Cy", "Moss", "2008-01-01", "avery"))]
+    z, a, m = (r.id for r in made)
+
+    def ids(order: str, descending: bool = False) -> list[str]:
+        return [s.id for s in caseload.page(admin, order=order, descending=descending)[1]]
+
+    assert ids("name") == [a, m, z]
+    assert ids("name", True) == [z, m, a]
+    assert ids("birth") == [m, z, a]
+    assert ids("worker") == [m, z, a]
+    found = caseload.search(admin, "sampleton", order="birth", descending=True)
+    assert found == []  # names were replaced; search still accepts the order
+    assert [s.id for s in caseload.search(admin, "moss", order="birth")] == [m]
+    with pytest.raises(ValueError, match="sort order"):
+        caseload.page(admin, order="body; DROP TABLE records")

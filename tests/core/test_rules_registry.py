@@ -27,7 +27,7 @@ def test_findings_sort_overdue_then_soonest_then_undated_then_done() -> None:
     now = datetime(2026, 11, 28, 9, 0, tzinfo=LEGAL_ZONE)
     registry = Registry()
 
-    @registry.register("test.many")
+    @registry.register("test.many", summary="many", citation="Pen. Code, § 11166", law_as_of=CHECKED)
     def many(facts: dict[str, object], as_of: datetime) -> list[Finding]:
         return [
             _finding("later", datetime(2026, 11, 30, tzinfo=LEGAL_ZONE)),
@@ -41,7 +41,9 @@ def test_findings_sort_overdue_then_soonest_then_undated_then_done() -> None:
     assert order == ["overdue", "soon", "later", "undated", "done"]
     assert registry.evaluate({}, now)[0].overdue(now)
     with pytest.raises(ValueError, match="twice"):
-        registry.register("test.many")(many)
+        registry.register("test.many", summary="again", citation="x", law_as_of=CHECKED)(many)
+    with pytest.raises(ValueError, match="citation"):
+        registry.register("test.uncited", summary="none", citation=" ", law_as_of=CHECKED)
     with pytest.raises(ValueError, match="time zone"):
         registry.evaluate({}, datetime(2026, 11, 28))
 

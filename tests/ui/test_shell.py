@@ -32,14 +32,19 @@ def _vault_of_youth(folder: Path, count: int, seed: int) -> Vault:
     return vault
 
 
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
-    folder = tmp_path / "vault"
-    _vault_of_youth(folder, 450, seed=9).close()
+def new_window(qtbot: QtBot, folder: Path, youth: int, seed: int) -> MainWindow:
+    """A shown window on a new vault of `youth` fictional youth (closed by the caller)."""
+    _vault_of_youth(folder, youth, seed=seed).close()
     win = MainWindow(folder)
     qtbot.addWidget(win)
     QAbstractItemModelTester(win.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     win.show()
+    return win
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
+    win = new_window(qtbot, tmp_path / "vault", 450, seed=9)
     yield win
     win.close()
 
@@ -48,6 +53,13 @@ def _unlock(qtbot: QtBot, win: MainWindow, passphrase: str) -> None:
     win.unlock_page.user.setText("admin")
     win.unlock_page.passphrase.setText(passphrase)
     qtbot.mouseClick(win.unlock_page.button, Qt.MouseButton.LeftButton)
+
+
+def _to_caseload(qtbot: QtBot, win: MainWindow) -> None:
+    """After unlock the window opens on Today; Ctrl+2 goes to the caseload."""
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+    qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert win.stack.currentWidget() is win.caseload_page
 
 
 def test_unlock_find_and_lock(qtbot: QtBot, window: MainWindow) -> None:
@@ -59,6 +71,7 @@ def test_unlock_find_and_lock(qtbot: QtBot, window: MainWindow) -> None:
     assert window.model.rowCount() == 0
 
     _unlock(qtbot, window, ADMIN_PASS)
+    _to_caseload(qtbot, window)
     qtbot.waitUntil(lambda: window.model.rowCount() == 200, timeout=10_000)
     assert window.model.total() > 400
     assert window.windowTitle() == "CSEC Case Desktop"
@@ -91,6 +104,7 @@ def test_idle_lock_clears_every_view(qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.addWidget(win)
     win.show()
     _unlock(qtbot, win, ADMIN_PASS)
+    _to_caseload(qtbot, win)
     qtbot.waitUntil(lambda: win.model.rowCount() > 0, timeout=10_000)
     assert "5 min idle" in win.user_label.text()
     clock.advance(4 * 60)
@@ -152,7 +166,7 @@ def test_first_run_creates_the_vault_and_shows_the_key_once(qtbot: QtBot, tmp_pa
     page.saved.setChecked(True)
     qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
     assert page.key.text() == ""
-    assert win.stack.currentWidget() is win.caseload_page
+    assert win.stack.currentWidget() is win.today_page
     qtbot.waitUntil(lambda: "admin (administrator)" in win.user_label.text(), timeout=10_000)
     assert len(Vault.recovery_key_to_dek(folder, secret)) == 32
     win.close()
@@ -237,6 +251,7 @@ def test_caseload_filters(qtbot: QtBot, window: MainWindow) -> None:
     from csec_desktop.domain.youth import LegalStatus
 
     _unlock(qtbot, window, ADMIN_PASS)
+    _to_caseload(qtbot, window)
     qtbot.waitUntil(lambda: window.model.rowCount() == 200, timeout=10_000)
     everyone = window.model.total()
     page = window.caseload_page
@@ -249,3 +264,70 @@ def test_caseload_filters(qtbot: QtBot, window: MainWindow) -> None:
     page.status.setCurrentIndex(0)
     qtbot.waitUntil(lambda: window.model.total() > 0, timeout=10_000)
     assert all(18 <= window.model.summary(r).age() <= 21 for r in range(window.model.rowCount()))
+
+
+def test_lists_and_attached_records_are_edited_with_messages_beside_fields(
+        qtbot: QtBot, window: MainWindow) -> None:
+    youth_id, page = _open_first_youth(qtbot, window)
+    aliases = page.lists["aliases"]
+    before = len(aliases.items)
+    aliases.form.set_values({"name": "", "kind": "moniker"})
+    qtbot.mouseClick(aliases.add_button, Qt.MouseButton.LeftButton)
+    assert aliases.form.errors["name"].text() != ""  # refused beside the field, nothing added
+    assert len(aliases.items) == before
+    aliases.form.set_values({"name": "Wren", "kind": "moniker"})
+    qtbot.mouseClick(aliases.add_button, Qt.MouseButton.LeftButton)
+    flags = page.lists["safety_flags"]
+    flags.set_items([])
+    flags.form.set_values({"person": "Fictional Exploiter", "instruction": "Never confirm placement."})
+    qtbot.mouseClick(flags.add_button, Qt.MouseButton.LeftButton)
+    periods = page.lists["legal_status"]
+    periods.form.set_values({"status": "ward", "start": "2025-05-01", "end": "2025-01-01"})
+    qtbot.mouseClick(periods.add_button, Qt.MouseButton.LeftButton)
+    assert "before the start" in periods.form.general.text()
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.version == 2, timeout=10_000)
+    assert "Wren" in [a["name"] for a in page.body["aliases"]]
+    assert page.banner.isVisibleTo(page) and "Fictional Exploiter" in page.banner.text()
+    # A contact is its own record: a bad phone is named beside its field, then fixed and saved.
+    contacts = page.contacts
+    contacts.form.set_values({"name": "Fictional Aunt", "relationship": "aunt", "phone": "12"})
+    qtbot.mouseClick(contacts.add_button, Qt.MouseButton.LeftButton)
+    assert "7 digits" in contacts.form.errors["phone"].text()
+    contacts.form.set_values({"name": "Fictional Aunt", "relationship": "aunt", "phone": "555-0100"})
+    qtbot.mouseClick(contacts.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(page.contacts.items) == 1, timeout=10_000)
+    # Removing a separate record takes a second press.
+    page.contacts.listing.setCurrentRow(0)
+    qtbot.mouseClick(page.contacts.remove_button, Qt.MouseButton.LeftButton)
+    assert len(page.contacts.items) == 1 and "again" in page.contacts.message.text()
+    qtbot.mouseClick(page.contacts.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.contacts.items == [], timeout=10_000)
+    # Undo of the last saved edit takes the alias and flag back out.
+    qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.version == 3, timeout=10_000)
+    assert "Wren" not in [a["name"] for a in page.body["aliases"]]
+    assert youth_id == page.youth_id
+
+
+def test_today_lists_duties_and_marks_one_done(qtbot: QtBot, window: MainWindow) -> None:
+    _unlock(qtbot, window, ADMIN_PASS)
+    qtbot.waitUntil(lambda: window.today_model.rowCount() > 0, timeout=10_000)
+    QAbstractItemModelTester(window.today_model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    page = window.today_page
+    count = window.today_model.rowCount()
+    first = window.today_model.item(0).finding
+    assert first.citation and "law as of" in page.detail.text()
+    assert window.windowTitle() == "CSEC Case Desktop"
+    qtbot.keyClicks(page.note, "Told the youth at the visit")
+    qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.today_model.rowCount() == count - 1, timeout=10_000)
+    page.show_done.setChecked(True)
+    qtbot.waitUntil(lambda: window.today_model.rowCount() == count, timeout=10_000)
+    done_rows = [r for r in range(count) if window.today_model.item(r).finding.done]
+    assert len(done_rows) == 1
+    page.table.selectRow(done_rows[0])
+    qtbot.mouseClick(page.reopen_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "due again" in page.message.text(), timeout=10_000)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.today_model.rowCount() == 0

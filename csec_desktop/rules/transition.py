@@ -1,0 +1,117 @@
+"""Duties that fall due on a foster youth's birthdays, read from the core record alone.
+
+Later modules (AB 12 planning) will record the plans themselves; until then a person
+marks each duty done on Today, and the mark is kept in the vault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+
+from csec_desktop.domain.youth import LegalStatus, PlacementType, Youth
+from csec_desktop.rules import REGISTRY, Facts, Finding, FindingKind, birthday, end_of_day
+from csec_desktop.text import N_
+
+LAW_AS_OF = date(2026, 1, 1)
+"""DOMAIN.md section 2 was read in statute text including amendments effective 1 January 2026."""
+
+_COURT_STATUSES = {LegalStatus.DEPENDENT, LegalStatus.WARD, LegalStatus.DUAL_STATUS,
+                   LegalStatus.NONMINOR_DEPENDENT}
+# Living at home, in custody or in camp is not a foster-care placement.
+_NOT_FOSTER_CARE = {PlacementType.HOME_OF_PARENT, PlacementType.JUVENILE_HALL, PlacementType.CAMP}
+
+# Shown this many days before a duty opens, so it can be planned.
+LOOKAHEAD_DAYS = 30
+
+
+def foster_care_basis(youth: Youth, day: date) -> str | None:
+    """Why this youth counts as in foster care on `day`, or None when it does not."""
+    status = youth.current_status(day)
+    if status not in _COURT_STATUSES:
+        return None
+    if youth.placement is None:
+        return f"legal status {status.value} (no placement recorded, so foster care is assumed)"
+    if youth.placement.type in _NOT_FOSTER_CARE:
+        return None
+    return f"legal status {status.value}, placed in {youth.placement.type.value}"
+
+
+def _in_care(facts: Facts, as_of: datetime) -> tuple[str, Youth, date, str] | None:
+    """(youth id, youth, today, why in care) for a youth in foster care; None otherwise."""
+    youth = facts.get("youth")
+    if not isinstance(youth, Youth):
+        return None
+    today = as_of.date()
+    basis = foster_care_basis(youth, today)
+    return None if basis is None else (str(facts.get("youth_id")), youth, today, basis)
+
+
+@REGISTRY.register(
+    "efc.notice_at_16",
+    summary=N_("Tell every foster youth about extended foster care when they turn 16."),
+    citation="Welf. & Inst. Code, § 11403, subd. (f)(2)",
+    law_as_of=LAW_AS_OF, ages=(15, 17),
+)
+def notice_at_16(facts: Facts, as_of: datetime) -> Iterator[Finding]:
+    found = _in_care(facts, as_of)
+    if found is None:
+        return
+    youth_id, youth, today, basis = found
+    sixteen, eighteen = birthday(youth.date_of_birth, 16), birthday(youth.date_of_birth, 18)
+    if sixteen - timedelta(days=LOOKAHEAD_DAYS) <= today < eighteen:
+        yield REGISTRY.info["efc.notice_at_16"].finding(
+            FindingKind.DEADLINE, N_("Give the notice of extended foster care (age 16)"),
+            (f"turns 16 on {sixteen.isoformat()}", basis,
+             "the county must tell every foster youth about extended foster care at 16"),
+            youth_id=youth_id, due=end_of_day(sixteen), occurrence="16",
+        )
+
+
+@REGISTRY.register(
+    "transition.ninety_day_plan",
+    summary=N_("Help the youth write a transition plan in the 90 days before 18."),
+    citation="Welf. & Inst. Code, § 16501.1, subd. (g)(16)(B); 42 U.S.C. § 675(5)(H)",
+    law_as_of=LAW_AS_OF, ages=(17, 20),
+)
+def ninety_day_plan(facts: Facts, as_of: datetime) -> Iterator[Finding]:
+    found = _in_care(facts, as_of)
+    if found is None:
+        return
+    youth_id, youth, today, basis = found
+    eighteen = birthday(youth.date_of_birth, 18)
+    opens = eighteen - timedelta(days=90)
+    if opens - timedelta(days=LOOKAHEAD_DAYS) <= today < birthday(youth.date_of_birth, 21):
+        yield REGISTRY.info["transition.ninety_day_plan"].finding(
+            FindingKind.DEADLINE, N_("Write the 90-day transition plan with the youth"),
+            (f"the 90-day window opens on {opens.isoformat()} and ends on the 18th birthday, "
+             f"{eighteen.isoformat()}", basis,
+             "the plan is directed by the youth and covers housing, health insurance, education, "
+             "mentors and support, work, a health-care power of attorney and advance directives"),
+            youth_id=youth_id, due=end_of_day(eighteen - timedelta(days=1)), occurrence="18",
+        )
+
+
+@REGISTRY.register(
+    "tilp.credit_report",
+    summary=N_("From age 14, get the youth's credit reports every year and help fix errors."),
+    citation="Welf. & Inst. Code, § 16501.1, subd. (g)(16)(C)",
+    law_as_of=LAW_AS_OF, ages=(13, 20),
+)
+def credit_report(facts: Facts, as_of: datetime) -> Iterator[Finding]:
+    found = _in_care(facts, as_of)
+    if found is None:
+        return
+    youth_id, youth, today, basis = found
+    # The duty for each year of age from 14 falls on that birthday; show the coming one early.
+    for age in range(14, 21):
+        due_day = birthday(youth.date_of_birth, age)
+        next_day = birthday(youth.date_of_birth, age + 1)
+        if due_day - timedelta(days=LOOKAHEAD_DAYS) <= today < next_day:
+            yield REGISTRY.info["tilp.credit_report"].finding(
+                FindingKind.DEADLINE, N_("Check the youth's credit reports for this year"),
+                (f"year of age {age} began on {due_day.isoformat()}", basis,
+                 "a free report from each of the three bureaus, every year from age 14"),
+                youth_id=youth_id, due=end_of_day(next_day - timedelta(days=1)),
+                occurrence=str(age),
+            )

@@ -1,0 +1,135 @@
+"""Today: every duty the rules find across the caseload the user may see, most urgent first.
+
+Marking a duty done stores a small `duty_done` record beside the youth (so it is audited,
+synced and undoable like any other record); rules then return that finding as done.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+import csec_desktop.rules.transition  # noqa: F401 - registers its rules
+from csec_desktop.caseload import can_see, get_youth, visibility, years_before
+from csec_desktop.domain.base import Body
+from csec_desktop.domain.kinds import register
+from csec_desktop.domain.people import Permission
+from csec_desktop.domain.youth import Youth
+from csec_desktop.errors import NotFound
+from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Finding, Registry, urgency
+from csec_desktop.storage.records import StoredRecord
+from csec_desktop.storage.vault import Vault
+
+
+@register
+class DutyDone(Body):
+    kind: ClassVar[str] = "duty_done"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    rule_id: str = Field(min_length=1, max_length=100)
+    occurrence: str = Field(default="", max_length=40)
+    done_on: date
+    note: str | None = Field(default=None, max_length=2000)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One row of Today: a finding and the youth it is about."""
+
+    finding: Finding
+    youth_name: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.finding.to_json(), "youth_name": self.youth_name}
+
+
+def _birth_bounds(today: date, span: tuple[int, int]) -> tuple[str, str]:
+    """Birth dates (exclusive low, inclusive high) of everyone aged span[0]..span[1] today."""
+    return years_before(today, span[1] + 1).isoformat(), years_before(today, span[0]).isoformat()
+
+
+def _done_marks(vault: Vault) -> dict[str, set[tuple[str, str]]]:
+    marks: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for owner, body in vault.require_db().query(
+            "SELECT owner_id, body FROM records WHERE kind = 'duty_done' AND deleted = 0"):
+        data = json.loads(body)
+        marks[owner].add((data["rule_id"], data.get("occurrence", "")))
+    return marks
+
+
+def items(vault: Vault, as_of: datetime | None = None, *, registry: Registry = REGISTRY,
+          include_done: bool = False) -> list[Item]:
+    """What is due and overdue for the youth this user may see, sorted by urgency."""
+    now = (as_of or datetime.now(LEGAL_ZONE)).astimezone(LEGAL_ZONE)
+    cond, params = visibility(vault.user)
+    where = f"f.deleted = 0 AND {cond}"
+    span = registry.age_span()
+    if span is not None:
+        low, high = _birth_bounds(now.date(), span)
+        where += " AND f.birth > ? AND f.birth <= ?"
+        params = [*params, low, high]
+    marks = _done_marks(vault)
+    found: list[Item] = []
+    for record_id, body in vault.require_db().query(
+            f"SELECT r.id, r.body FROM youth_fields f JOIN records r ON r.rowid = f.rowid WHERE {where}",
+            params):
+        youth = Youth.model_validate(json.loads(body))
+        facts = {"youth_id": record_id, "youth": youth, "done": marks.get(record_id, set())}
+        name = youth.display_name()
+        found.extend(Item(f, name) for f in registry.evaluate(facts, now)
+                     if include_done or not f.done)
+    found.sort(key=lambda item: _order(item, now))
+    return found
+
+
+def _order(item: Item, now: datetime) -> tuple[Any, ...]:
+    return (*urgency(item.finding, now), item.youth_name)
+
+
+def for_youth(vault: Vault, youth_id: str, as_of: datetime | None = None, *,
+              registry: Registry = REGISTRY) -> list[Finding]:
+    """Every finding for one youth, done ones included (the record screen shows both)."""
+    now = (as_of or datetime.now(LEGAL_ZONE)).astimezone(LEGAL_ZONE)
+    record = get_youth(vault, youth_id, audit=False)
+    assert isinstance(record.body, Youth)
+    done = {(r.body.rule_id, r.body.occurrence) for r in vault.records.attached(youth_id, "duty_done")
+            if isinstance(r.body, DutyDone)}
+    return registry.evaluate({"youth_id": youth_id, "youth": record.body, "done": done}, now)
+
+
+def mark_done(vault: Vault, youth_id: str, rule_id: str, occurrence: str, *,
+              done_on: date | None = None, note: str | None = None) -> StoredRecord:
+    vault.require(Permission.WRITE_YOUTH)
+    record = get_youth(vault, youth_id, audit=False)
+    assert isinstance(record.body, Youth)
+    if rule_id not in REGISTRY.rules:
+        raise NotFound(f"No rule {rule_id}.")
+    body = DutyDone.parse({"youth_id": youth_id, "rule_id": rule_id, "occurrence": occurrence,
+                           "done_on": (done_on or datetime.now(LEGAL_ZONE).date()).isoformat(),
+                           "note": note}, record="duty_done")
+    with vault.require_db().transaction():
+        stored = vault.records.create(body)
+        vault.audit("duty_done", record_id=stored.id, youth=youth_id, rule=rule_id)
+    return stored
+
+
+def reopen(vault: Vault, youth_id: str, rule_id: str, occurrence: str) -> None:
+    """Undo a mark: the duty shows as due again."""
+    vault.require(Permission.WRITE_YOUTH)
+    record = get_youth(vault, youth_id, audit=False)
+    assert isinstance(record.body, Youth) and can_see(vault.user, record.body)
+    marks = [r for r in vault.records.attached(youth_id, "duty_done")
+             if isinstance(r.body, DutyDone) and r.body.rule_id == rule_id
+             and r.body.occurrence == occurrence]
+    if not marks:
+        raise NotFound("That duty is not marked done.")
+    with vault.require_db().transaction():
+        for mark in marks:
+            vault.records.delete(mark.id)
+        vault.audit("duty_reopened", youth=youth_id, rule=rule_id)

@@ -1,0 +1,102 @@
+"""Every control has an accessible name, every form label a buddy, and Tab moves in reading order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import ADMIN_PASS
+from tests.ui.test_shell import _open_first_youth, new_window
+
+INPUTS = (QLineEdit, QComboBox, QPlainTextEdit, QAbstractItemView, QAbstractButton)
+
+
+def _unnamed(page: QWidget) -> list[str]:
+    missing = []
+    for widget in page.findChildren(QWidget):
+        if not isinstance(widget, INPUTS) or widget.objectName().startswith("qt_"):
+            continue
+        if type(widget).__name__ in ("QToolButton", "QHeaderView", "QTableCornerButton"):
+            continue  # Qt's own parts (scroll arrows, headers, clear buttons) name themselves
+        parent = widget.parentWidget()
+        if parent is not None and "ComboBox" in parent.metaObject().className():
+            continue  # a combo box's popup list is announced as part of the combo
+        text = widget.text() if isinstance(widget, QAbstractButton) else ""
+        if not (widget.accessibleName() or text):
+            missing.append(f"{type(widget).__name__} in {type(page).__name__}")
+    return missing
+
+
+def _labels_without_buddies(page: QWidget) -> list[str]:
+    missing = []
+    for form in page.findChildren(QFormLayout):
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            label = item.widget() if item is not None else None
+            if isinstance(label, QLabel) and label.text() and label.buddy() is None:
+                missing.append(label.text())
+    return missing
+
+
+def test_every_control_is_named_and_every_label_has_a_buddy(qtbot: QtBot, tmp_path: Path) -> None:
+    win = new_window(qtbot, tmp_path / "vault", 20, seed=5)
+    try:
+        _open_first_youth(qtbot, win)
+        pages = [win.unlock_page, win.today_page, win.caseload_page, win.youth_page, win.admin_page,
+                 win.first_run]
+        assert [m for p in pages for m in _unnamed(p)] == []
+        assert [m for p in pages for m in _labels_without_buddies(p)] == []
+        assert win.language.accessibleName() and win.user_label.accessibleName()
+    finally:
+        win.close()
+
+
+def test_tab_moves_in_reading_order(qtbot: QtBot, tmp_path: Path) -> None:
+    win = new_window(qtbot, tmp_path / "vault", 5, seed=6)
+    win.activateWindow()
+    try:
+        page = win.unlock_page
+        page.user.setFocus()
+        order = [page.user]
+        for _step in range(2):
+            qtbot.keyClick(win.focusWidget(), Qt.Key.Key_Tab)
+            order.append(win.focusWidget())
+        assert order == [page.user, page.passphrase, page.button]
+        # Keyboard only: type, Enter unlocks; Ctrl+2 goes to the caseload.
+        page.user.setFocus()
+        qtbot.keyClicks(page.user, "admin")
+        qtbot.keyClick(page.user, Qt.Key.Key_Tab)
+        qtbot.keyClicks(win.focusWidget(), ADMIN_PASS)
+        qtbot.keyClick(win.focusWidget(), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+        qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+        assert win.focusWidget() is win.caseload_page.find
+        qtbot.keyClick(win.focusWidget(), Qt.Key.Key_Tab)
+        assert win.focusWidget() is win.caseload_page.status
+        # Into the table, Enter opens the youth; the record starts on the first name field.
+        qtbot.waitUntil(lambda: win.model.rowCount() > 0, timeout=10_000)
+        table = win.caseload_page.table
+        table.setFocus()
+        table.setCurrentIndex(win.model.index(0, 0))
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+        youth = win.youth_page
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is youth, timeout=10_000)
+        assert win.focusWidget() is youth.edits["legal_name.given"]
+        qtbot.keyClick(win.focusWidget(), Qt.Key.Key_Tab)
+        assert win.focusWidget() is youth.edits["legal_name.middle"]
+        qtbot.keyClick(win.focusWidget(), Qt.Key.Key_Escape)
+        assert win.stack.currentWidget() is win.caseload_page
+    finally:
+        win.close()

@@ -1,0 +1,85 @@
+"""English and Spanish: every string translated, and the language switches without a restart."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import ADMIN_PASS
+from tests.ui.test_shell import _unlock, new_window
+from ui import i18n
+from ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+PLACEHOLDER = re.compile(r"\{\w+\}")
+
+
+def _marked() -> set[str | tuple[str, str]]:
+    found: set[str | tuple[str, str]] = set()
+    for folder in ("ui", "csec_desktop"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+                ROOT / folder, method_map=[("**.py", "python")],
+                keywords={"_": None, "N_": None, "ngettext": (1, 2)}):
+            found.add(message if isinstance(message, str) else (message[0], message[1]))
+    return found
+
+
+def test_every_marked_string_has_a_spanish_translation() -> None:
+    with (ROOT / "ui" / "locale" / "es.po").open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    problems = []
+    for message in _marked():
+        key = message if isinstance(message, str) else message[0]
+        entry = catalog.get(key)
+        english = [message] if isinstance(message, str) else list(message)
+        spanish = [] if entry is None else ([entry.string] if isinstance(entry.string, str)
+                                            else list(entry.string))
+        if entry is None or not all(spanish) or entry.fuzzy:
+            problems.append(f"untranslated: {key!r}")
+            continue
+        for en, es in zip(english, spanish, strict=False):
+            if sorted(PLACEHOLDER.findall(en)) != sorted(PLACEHOLDER.findall(es)):
+                problems.append(f"placeholders differ: {en!r} / {es!r}")
+            if en.count("&") != es.count("&"):
+                problems.append(f"keyboard mnemonic lost or added: {en!r} / {es!r}")
+    assert problems == []
+
+
+def test_switching_language_changes_the_window_without_a_restart(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = tmp_path / "vault"
+    win = new_window(qtbot, folder, 40, seed=4)
+    try:
+        assert win.unlock_page.button.text() == "&Unlock"
+        win.language.setCurrentIndex(win.language.findData("es"))
+        assert win.unlock_page.button.text() == "&Desbloquear"
+        assert win.user_label.text() == "Bloqueado"
+        _unlock(qtbot, win, "not the passphrase")
+        qtbot.waitUntil(lambda: "incorrectos" in win.unlock_page.message.text(), timeout=10_000)
+        _unlock(qtbot, win, ADMIN_PASS)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+        assert "desbloqueado" in win.user_label.text()
+        assert win.model.headerData(0, Qt.Orientation.Horizontal) == "Nombre"
+        assert win.today_action.text() == "&Hoy"
+        win.set_language("en")
+        assert win.today_action.text() == "&Today"
+        assert win.model.headerData(0, Qt.Orientation.Horizontal) == "Name"
+        assert "unlocked" in win.user_label.text()
+        win.set_language("es")
+    finally:
+        win.close()
+    # The choice is remembered beside the vault for the next start.
+    again = MainWindow(folder)
+    qtbot.addWidget(again)
+    try:
+        assert again.unlock_page.button.text() == "&Desbloquear"
+    finally:
+        again.close()
+        i18n.set_language("en")
+    with pytest.raises(ValueError):
+        i18n.set_language("xx")

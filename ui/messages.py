@@ -1,0 +1,52 @@
+"""What the window says about a core error, in the interface language.
+
+The core's messages are English sentences for the command line and logs; the known
+conditions below are said again here through gettext. Anything else falls back to
+the core's own sentence, which is still a clear one.
+"""
+
+from __future__ import annotations
+
+from csec_desktop.errors import (
+    AccountDisabled,
+    AccountLocked,
+    CorruptVault,
+    NewerVault,
+    PlaintextVault,
+    StaleRecord,
+    VaultMissing,
+    WrongPassphrase,
+)
+from ui.i18n import _, ngettext
+
+
+def describe(error: BaseException) -> str:
+    if isinstance(error, WrongPassphrase):
+        text = _("Wrong user name or passphrase.")
+        if error.failures_left is not None:
+            text += " " + ngettext(
+                "{n} attempt left before the account locks for 10 minutes.",
+                "{n} attempts left before the account locks for 10 minutes.",
+                error.failures_left).format(n=error.failures_left)
+        return text
+    if isinstance(error, AccountLocked):
+        return ngettext(
+            "This account is locked after 5 failed unlocks. Try again in {n} minute, "
+            "or ask an administrator to release it.",
+            "This account is locked after 5 failed unlocks. Try again in {n} minutes, "
+            "or ask an administrator to release it.", error.minutes_left).format(n=error.minutes_left)
+    if isinstance(error, AccountDisabled):
+        return _("This account is disabled. Ask an administrator.")
+    if isinstance(error, CorruptVault):
+        return _("The vault is damaged and cannot be trusted. Nothing was changed. Restore it from "
+                 "a backup with the county recovery key (see docs/recovery.md). Detail: {detail}"
+                 ).format(detail=error.detail)
+    if isinstance(error, PlaintextVault):
+        return _("This folder holds an unencrypted file where the vault should be. Move it aside and "
+                 "restore the vault from a backup.")
+    if isinstance(error, StaleRecord):
+        return _("Someone saved this record after you opened it. Your typing is kept as a draft: go "
+                 "back, open the record again and re-apply your change.")
+    if isinstance(error, NewerVault | VaultMissing):
+        return str(error)
+    return str(error)

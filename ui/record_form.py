@@ -1,0 +1,405 @@
+"""Forms generated from the core's pydantic models, and list sections built on them.
+
+One mechanism edits every part of a youth record that is a list of small items
+(aliases, legal status periods, safety flags, consents), the single placement, and
+the records attached to a youth (contacts, case notes). The model class says which
+fields exist and their types; this module picks a widget per type, reads and writes
+plain JSON values, and puts each validation message beside its field.
+"""
+
+from __future__ import annotations
+
+import types
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csec_desktop.domain.base import problems_from
+from csec_desktop.domain.youth import LEGAL_STATUS_LABELS
+from csec_desktop.rules import LEGAL_ZONE
+from ui.i18n import N_, _, bind
+
+FIELD_LABELS: dict[str, str] = {
+    "name": N_("Name"), "kind": N_("Kind"), "note": N_("Note"), "status": N_("Legal status"),
+    "start": N_("Start (YYYY-MM-DD)"), "end": N_("End (YYYY-MM-DD)"), "type": N_("Placement type"),
+    "since": N_("Since (YYYY-MM-DD)"), "address": N_("Address"), "person": N_("Person"),
+    "description": N_("Description"), "instruction": N_("Instruction to staff"),
+    "scope": N_("What it covers"), "given_by": N_("Given by"), "given_on": N_("Given on (YYYY-MM-DD)"),
+    "expires_on": N_("Expires on (YYYY-MM-DD)"), "revoked_on": N_("Revoked on (YYYY-MM-DD)"),
+    "relationship": N_("Relationship"), "phone": N_("Phone"), "email": N_("E-mail"),
+    "may_receive_information": N_("May receive information about the youth"),
+    "notes": N_("Notes"), "occurred_at": N_("When (YYYY-MM-DD HH:MM)"), "note_kind": N_("Kind of note"),
+    "text": N_("Text"),
+}
+
+ENUM_LABELS: dict[str, str] = {
+    # Alias kinds
+    "alias": N_("Alias"), "moniker": N_("Moniker"), "street_name": N_("Street name"),
+    # Placement types
+    "home_of_parent": N_("Home of parent"), "relative": N_("Relative"),
+    "nrefm": N_("Non-relative extended family member"), "resource_family": N_("Resource family"),
+    "strtp": N_("STRTP (short-term residential therapeutic program)"),
+    "thpp": N_("THPP (transitional housing, minors)"), "thp_nmd": N_("THP-NMD (transitional housing, 18-21)"),
+    "silp": N_("SILP (supervised independent living)"), "juvenile_hall": N_("Juvenile hall"),
+    "camp": N_("Camp"), "shelter": N_("Shelter"), "other": N_("Other"),
+    # Consent kinds
+    "release_of_information": N_("Release of information"), "referral": N_("Referral"),
+    "health": N_("Health"), "substance_use_disclosure": N_("Substance use disclosure (42 CFR Part 2)"),
+    # Note kinds
+    "contact": N_("Contact"), "home_visit": N_("Home visit"), "court": N_("Court"),
+    "team": N_("Team meeting"),
+}
+
+
+def enum_label(value: Enum) -> str:
+    for status, text in LEGAL_STATUS_LABELS.items():
+        if status is value:
+            return _(text)
+    return _(ENUM_LABELS.get(str(value.value), str(value.value).replace("_", " ")))
+
+
+def _plain(annotation: Any) -> tuple[Any, bool]:
+    """(the type, whether None is allowed) from an annotation such as `date | None`."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return args[0], True
+    return annotation, False
+
+
+class ModelForm(QWidget):
+    """Fields of one pydantic model; values in and out as JSON-ready dicts."""
+
+    def __init__(self, model: type[BaseModel], skip: tuple[str, ...] = (), prefix: str = "") -> None:
+        super().__init__()
+        self.model = model
+        self.widgets: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.types: dict[str, Any] = {}
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        for name, info in model.model_fields.items():
+            if name in skip:
+                continue
+            kind, _optional = _plain(info.annotation)
+            self.types[name] = kind
+            widget: QWidget
+            if isinstance(kind, type) and issubclass(kind, Enum):
+                combo = QComboBox()
+                for member in kind:
+                    combo.addItem(enum_label(member), member.value)
+                widget = combo
+            elif kind is bool:
+                widget = QCheckBox()
+            elif name in ("text", "notes", "description"):
+                edit = QPlainTextEdit()
+                edit.setTabChangesFocus(True)
+                edit.setMinimumHeight(70)
+                widget = edit
+            else:
+                widget = QLineEdit()
+            label = QLabel()
+            message = FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+            bind(label, "setText", message)
+            bind(widget, "setAccessibleName", message)
+            if isinstance(widget, QCheckBox):
+                bind(widget, "setText", message)
+            label.setBuddy(widget)
+            error = QLabel()
+            error.setStyleSheet("color:#b00020")
+            error.setWordWrap(True)
+            bind(error, "setAccessibleName", N_("Problem with the field above"))
+            column = QVBoxLayout()
+            column.setSpacing(0)
+            column.addWidget(widget)
+            column.addWidget(error)
+            error.hide()
+            form.addRow(label, column)
+            self.widgets[name] = widget
+            self.errors[name] = error
+        # Messages about the item as a whole (an end date before its start, say).
+        self.general = QLabel()
+        self.general.setStyleSheet("color:#b00020")
+        self.general.setWordWrap(True)
+        bind(self.general, "setAccessibleName", N_("Problem with this item"))
+        self.general.hide()
+        form.addRow(self.general)
+        self.prefix = prefix
+
+    def set_values(self, data: dict[str, Any] | None) -> None:
+        data = data or {}
+        for name, widget in self.widgets.items():
+            value = data.get(name)
+            if isinstance(widget, QComboBox):
+                index = widget.findData(value)
+                widget.setCurrentIndex(max(index, 0))
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+            elif isinstance(widget, QPlainTextEdit):
+                widget.setPlainText("" if value is None else str(value))
+            elif isinstance(widget, QLineEdit):
+                widget.setText(self._show(name, value))
+        self.show_problems([])
+
+    def _show(self, name: str, value: Any) -> str:
+        if value is None:
+            return ""
+        if self.types[name] is datetime:
+            moment = datetime.fromisoformat(str(value)).astimezone(LEGAL_ZONE)
+            return moment.strftime("%Y-%m-%d %H:%M")
+        return str(value)
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, widget in self.widgets.items():
+            if isinstance(widget, QComboBox):
+                out[name] = widget.currentData()
+            elif isinstance(widget, QCheckBox):
+                out[name] = widget.isChecked()
+            else:
+                text = (widget.toPlainText() if isinstance(widget, QPlainTextEdit)
+                        else widget.text() if isinstance(widget, QLineEdit) else "").strip()
+                out[name] = self._parse(name, text) if text else None
+        return out
+
+    def _parse(self, name: str, text: str) -> Any:
+        # Times typed here are California times; the core stores them with their zone.
+        if self.types[name] is datetime:
+            try:
+                return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=LEGAL_ZONE).isoformat()
+            except ValueError:
+                return text  # the model names the problem beside the field
+        return text
+
+    def defaults(self) -> dict[str, Any]:
+        """What a new item starts with: the model's defaults, today's date and time for a note."""
+        out: dict[str, Any] = {}
+        for name, info in self.model.model_fields.items():
+            if name in self.widgets and not info.is_required():
+                value = info.get_default(call_default_factory=True)
+                out[name] = value.value if isinstance(value, Enum) else value
+            if name in self.widgets and self.types.get(name) is datetime:
+                out[name] = datetime.now(LEGAL_ZONE).replace(second=0, microsecond=0).isoformat()
+            elif name in self.widgets and self.types.get(name) is date and info.is_required():
+                out[name] = date.today().isoformat()
+        return out
+
+    def check(self, extra: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """The values if the model accepts them; otherwise None, with messages shown."""
+        data = {**(extra or {}), **self.values()}
+        try:
+            item = self.model.model_validate(data)
+        except ValidationError as exc:
+            self.show_problems([(p.field, p.message) for p in problems_from(exc)])
+            return None
+        self.show_problems([])
+        dumped: dict[str, Any] = item.model_dump(mode="json", exclude=set(extra or {}))
+        return dumped
+
+    def show_problems(self, problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Put each message beside its field; return those that have no field here."""
+        for label in (*self.errors.values(), self.general):
+            label.clear()
+            label.hide()
+        unplaced = []
+        general = []
+        for field, message in problems:
+            name = field.split(".")[0]
+            label = self.errors.get(name)
+            if label is not None:
+                label.setText(_(message))
+                label.show()
+            elif name in ("", "(record)"):
+                general.append(_(message))
+            else:
+                unplaced.append((field, message))
+        if general:
+            self.general.setText("; ".join(general))
+            self.general.show()
+        return unplaced
+
+    def first_widget(self) -> QWidget | None:
+        return next(iter(self.widgets.values()), None)
+
+
+class ItemList(QGroupBox):
+    """A list of small items with a form: select to edit, Add, Replace, Remove.
+
+    Embedded lists (aliases, periods...) change only the page's pending edit, which
+    Save stores and Undo reverts. Attached records (contacts, notes) are separate
+    records: the section emits signals and the window saves them at once.
+    """
+
+    changed = Signal()
+    add_record = Signal(dict)
+    update_record = Signal(str, dict)
+    delete_record = Signal(str)
+
+    def __init__(self, title: str, model: type[BaseModel], summary: Any, *,
+                 skip: tuple[str, ...] = (), attached: bool = False, single: bool = False) -> None:
+        super().__init__()
+        bind(self, "setTitle", title)
+        self.summary = summary
+        self.attached = attached
+        self.single = single
+        self.items: list[dict[str, Any]] = []
+        self.ids: list[str] = []  # record ids, for attached sections
+        self.listing = QListWidget()
+        self.listing.setMaximumHeight(120)
+        bind(self.listing, "setAccessibleName", title)
+        self.form = ModelForm(model, skip=skip)
+        self.add_button = QPushButton()
+        self.replace_button = QPushButton()
+        self.remove_button = QPushButton()
+        bind(self.add_button, "setText", N_("Set") if single else N_("Add as new"))
+        bind(self.replace_button, "setText", N_("Save changes to selected"))
+        bind(self.remove_button, "setText", N_("Clear") if single else N_("Remove selected"))
+        self.replace_button.setVisible(not single)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        bind(self.message, "setAccessibleName", N_("Section message"))
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.replace_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        box = QVBoxLayout(self)
+        box.addWidget(self.listing)
+        box.addWidget(self.form)
+        box.addLayout(buttons)
+        box.addWidget(self.message)
+        self.listing.currentRowChanged.connect(self._selected)
+        self.add_button.clicked.connect(self._add)
+        self.replace_button.clicked.connect(self._replace)
+        self.remove_button.clicked.connect(self._remove)
+        self._confirm_timer = QTimer(self)
+        self._confirm_timer.setSingleShot(True)
+        self._confirm_timer.setInterval(5000)
+        self._confirm_timer.timeout.connect(self._cancel_confirm)
+
+    # Contents ---------------------------------------------------------------
+
+    def set_items(self, items: list[dict[str, Any]], ids: list[str] | None = None) -> None:
+        self.items = [dict(i) for i in items]
+        self.ids = list(ids or [])
+        self._refill()
+        if self.single and self.items:
+            self.form.set_values(self.items[0])
+        else:
+            self.form.set_values(self.form.defaults())
+        self.message.clear()
+
+    def clear(self) -> None:
+        self.set_items([])
+        self.form.set_values({})
+
+    def _refill(self) -> None:
+        self.listing.blockSignals(True)
+        self.listing.clear()
+        for item in self.items:
+            self.listing.addItem(self.summary(item))
+        if not self.items:
+            self.listing.addItem(_("(none recorded)"))
+        self.listing.blockSignals(False)
+
+    def _selected(self, row: int) -> None:
+        if 0 <= row < len(self.items):
+            self.form.set_values(self.items[row])
+        self._cancel_confirm()
+
+    def _row(self) -> int:
+        row = self.listing.currentRow()
+        return row if 0 <= row < len(self.items) else -1
+
+    # Actions ------------------------------------------------------------------
+
+    def _extra(self) -> dict[str, Any]:
+        return {"youth_id": "pending"} if self.attached else {}
+
+    def _add(self) -> None:
+        data = self.form.check(self._extra())
+        if data is None:
+            self.message.setText(_("Not added: fix the fields marked in red."))
+            return
+        if self.attached:
+            self.add_record.emit(data)
+            return
+        if self.single:
+            self.items = [data]
+        else:
+            self.items.append(data)
+        self._refill()
+        self.message.setText(_("Added. Save the record to keep it."))
+        self.changed.emit()
+
+    def _replace(self) -> None:
+        row = self._row()
+        if row < 0:
+            self.message.setText(_("Select an item in the list first."))
+            return
+        data = self.form.check(self._extra())
+        if data is None:
+            self.message.setText(_("Not changed: fix the fields marked in red."))
+            return
+        if self.attached:
+            self.update_record.emit(self.ids[row], data)
+            return
+        self.items[row] = data
+        self._refill()
+        self.listing.setCurrentRow(row)
+        self.message.setText(_("Changed. Save the record to keep it."))
+        self.changed.emit()
+
+    def _remove(self) -> None:
+        row = 0 if self.single and self.items else self._row()
+        if row < 0:
+            self.message.setText(_("Select an item in the list first."))
+            return
+        if self.attached and not self._confirm_timer.isActive():
+            # A separate record is removed at once: ask for a second press first.
+            self._confirm_timer.start()
+            self.remove_button.setText(_("Press again to remove"))
+            self.message.setText(_("Press the button again within 5 seconds to remove it."))
+            return
+        self._cancel_confirm()
+        if self.attached:
+            self.delete_record.emit(self.ids[row])
+            return
+        del self.items[row]
+        self._refill()
+        if self.single:
+            self.form.set_values({})
+        self.message.setText(_("Removed. Save the record to keep the change."))
+        self.changed.emit()
+
+    def _cancel_confirm(self) -> None:
+        if self._confirm_timer.isActive():
+            self._confirm_timer.stop()
+        self.remove_button.setText(_("Clear") if self.single else _("Remove selected"))
+
+    def show_problems(self, problems: list[tuple[str, str]]) -> None:
+        """Messages for paths like `aliases.1.name`: select that item and mark its field."""
+        if not problems:
+            return
+        first = problems[0][0].split(".")
+        if len(first) > 1 and first[1].isdigit() and not self.single:
+            self.listing.setCurrentRow(int(first[1]))
+        inner = [(".".join(p.split(".")[2:] if not self.single else p.split(".")[1:]), m)
+                 for p, m in problems]
+        left = self.form.show_problems(inner)
+        self.message.setText("; ".join(f"{f}: {m}" for f, m in left) or _("Fix the fields marked in red."))
