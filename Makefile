@@ -27,9 +27,10 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 # Re-extract the interface's strings and merge them into each catalog; then translate
-# the new entries in ui/locale/*.po (tests/ui/test_language.py fails until every one is).
+# the new entries in csec_desktop/locale/*.po
+# (tests/ui/test_language.py fails until every one is).
 messages: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location \
-		--sort-output -o ui/locale/messages.pot .
-	$(VENV)/bin/pybabel update -i ui/locale/messages.pot -o ui/locale/es.po -l es \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ -k t -k ngettext:1,2 --no-location \
+		--sort-output -o csec_desktop/locale/messages.pot .
+	$(VENV)/bin/pybabel update -i csec_desktop/locale/messages.pot -o csec_desktop/locale/es.po -l es \
 		--no-fuzzy-matching --ignore-obsolete

@@ -1,9 +1,6 @@
-"""The interface's language: gettext catalogs kept as .po files, switchable while running.
+"""The interface's language, switchable while running.
 
-Catalogs are the .po files in ui/locale (extracted and updated with Babel; see
-`make messages`). They are compiled in memory when a language is chosen, so there
-is no build step and no compiled file to fall out of date.
-
+The catalogs live in the core (csec_desktop/text.py), shared with printed documents.
 Widgets do not set fixed text directly: they `bind` it, which sets it now and
 remembers how, so `set_language` can set every bound text again. That one mechanism
 is how the language changes without a restart. Transient messages are simply set
@@ -13,37 +10,14 @@ with `_()`; the next message comes in the new language.
 from __future__ import annotations
 
 import gettext
-import io
 import weakref
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
-from csec_desktop.text import N_
-
-LOCALE_DIR = Path(__file__).with_name("locale")
-LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
+from csec_desktop.text import LANGUAGES, N_, translations
 
 _current: gettext.NullTranslations = gettext.NullTranslations()
 _code = "en"
-
-
-def catalog_path(code: str) -> Path:
-    return LOCALE_DIR / f"{code}.po"
-
-
-def load(code: str) -> gettext.NullTranslations:
-    if code == "en":
-        return gettext.NullTranslations()
-    with catalog_path(code).open("rb") as handle:
-        catalog = read_po(handle, locale=code)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
 
 
 Apply = Callable[[Any, str], None]
@@ -72,7 +46,7 @@ def set_language(code: str) -> None:
     global _current, _code
     if code not in LANGUAGES:
         raise ValueError(f"no interface language {code!r}")
-    _current, _code = load(code), code
+    _current, _code = translations(code), code
     alive = []
     for ref, setter, message in _bound:
         owner = ref()

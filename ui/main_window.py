@@ -7,6 +7,7 @@ idle period locks too. The window title never carries a youth's name.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,14 @@ from ui.worker import Holder, VaultThread
 from ui.youth_page import YouthPage
 
 PAGE = 200
+
+
+def choose_export_path(parent: QWidget) -> Path | None:
+    """Ask where to save an exported PDF (replaced in tests, which never block on a dialog)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    name, _filter = QFileDialog.getSaveFileName(parent, _("Save as PDF file"), "document.pdf", "PDF (*.pdf)")
+    return Path(name) if name else None
 AGE_BANDS: tuple[tuple[str, tuple[int, int] | None], ...] = (
     (N_("Any age"), None), (N_("Under 14"), (0, 13)), ("14-15", (14, 15)), ("16-17", (16, 17)),
     (N_("18-21 (extended foster care)"), (18, 21)),
@@ -184,6 +193,8 @@ class MainWindow(QMainWindow):
         self.youth_page.attached_add.connect(self._add_attached)
         self.youth_page.attached_update.connect(self._update_attached)
         self.youth_page.attached_delete.connect(self._delete_attached)
+        self.youth_page.print_requested.connect(self.print_summary)
+        self._views: list[Any] = []  # open document previews: closed on lock
         self.caseload_page.table.activated.connect(lambda index: self.open_youth(
             self.model.summary(index.row()).id))
         self.today_page.open_requested.connect(self.open_youth)
@@ -240,7 +251,8 @@ class MainWindow(QMainWindow):
         self._generation = 0  # drop results of superseded caseload queries (and all, on lock)
         self._today_generation = 0
         self._pending_session: tuple[str, str, int] = ("", "", 15)
-        lock = QShortcut(QKeySequence("Ctrl+L"), self)
+        # Application-wide: Ctrl+L locks from a document preview or any other window too.
+        lock = QShortcut(QKeySequence("Ctrl+L"), self, context=Qt.ShortcutContext.ApplicationShortcut)
         lock.activated.connect(self.lock)
         self.idle = idle or IdleWatcher(parent=self)
         self.idle.idle.connect(lambda: self.lock("idle"))
@@ -311,16 +323,71 @@ class MainWindow(QMainWindow):
         self._unlocked(self._pending_session)
 
     def _print_recovery_sheet(self, county: str, secret: str) -> None:
-        from ui.printing import show_document
+        """Made and previewed in memory; only its printing is audited (never the key)."""
 
-        def work(_holder: Holder) -> bytes:
-            from csec_desktop.documents.recovery_sheet import recovery_sheet
+        def make(lang: str) -> Callable[[Holder], bytes]:
+            def work(_holder: Holder) -> bytes:
+                from csec_desktop.documents.recovery_sheet import recovery_sheet
 
-            return recovery_sheet(county=county, secret=secret, made_on=datetime.now(LEGAL_ZONE).date())
+                return recovery_sheet(county=county, secret=secret,
+                                      made_on=datetime.now(LEGAL_ZONE).date(), lang=lang)
+            return work
 
-        self.backend.call(work, lambda pdf: show_document(self, pdf, _("County recovery sheet"),
-                                                          allow_export=False),
-                          lambda e: self.first_run.failed(describe(e)))
+        def on_printed(pages: int) -> None:
+            self.backend.call(lambda h: h.require().audit("recovery_sheet_printed", pages=pages))
+
+        self._open_document(make, N_("County recovery sheet"), on_printed, None,
+                            lambda e: self.first_run.failed(describe(e)))
+
+    # Documents ---------------------------------------------------------------
+
+    def _open_document(self, make: Callable[[str], Callable[[Holder], bytes]], title: str,
+                       on_printed: Callable[[int], None],
+                       on_export: Callable[[str, str, Path], None] | None,
+                       on_error: Callable[[Exception], None] | None = None) -> None:
+        """Make a document on the worker thread, then preview it; its language can change."""
+        from ui.printing import DocumentView
+
+        lang = i18n.language()
+
+        def shown(pdf: bytes) -> None:
+            view = DocumentView(self, pdf, _(title), allow_export=on_export is not None, lang=lang)
+            self._views.append(view)
+            view.finished.connect(lambda _code, v=view: self._views.remove(v) if v in self._views else None)
+            view.printed.connect(on_printed)
+            view.language_changed.connect(
+                lambda code: self.backend.call(make(code), view.show_pdf, self._error))
+            if on_export is not None:
+                export = on_export
+
+                def chosen(purpose: str, code: str) -> None:
+                    path = choose_export_path(view)
+                    if path is not None:
+                        export(purpose, code, path)
+                view.export_requested.connect(chosen)
+            view.show()
+
+        self.backend.call(make(lang), shown, on_error or self._error)
+
+    def print_summary(self, youth_id: str) -> None:
+        from csec_desktop.documents import jobs
+
+        def make(lang: str) -> Callable[[Holder], bytes]:
+            return lambda h: jobs.make(h.require(), "youth_summary", youth_id, lang)
+
+        def on_printed(pages: int) -> None:
+            self.backend.call(lambda h: jobs.printed(h.require(), "youth_summary", youth_id, pages),
+                              None, self._error)
+
+        def on_export(purpose: str, lang: str, path: Path) -> None:
+            def done(size: int) -> None:
+                self.statusBar().showMessage(_("Saved the PDF ({kb} KB). The export is in the audit trail.")
+                                             .format(kb=max(size // 1024, 1)), 10_000)
+
+            self.backend.call(lambda h: jobs.export(h.require(), "youth_summary", youth_id, purpose, path,
+                                                    lang), done, self._error)
+
+        self._open_document(make, jobs.DOCUMENTS["youth_summary"].title, on_printed, on_export)
 
     # Unlock and lock -----------------------------------------------------
 
@@ -371,6 +438,9 @@ class MainWindow(QMainWindow):
         self.idle.disarm()
         self._generation += 1
         self._today_generation += 1
+        for view in list(self._views):
+            view.close()
+        self._views.clear()
         self.model.clear()
         self.today_page.clear()
         self.youth_page.clear()

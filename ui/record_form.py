@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from csec_desktop.domain.base import problems_from
-from csec_desktop.domain.youth import LEGAL_STATUS_LABELS
+from csec_desktop.domain.labels import choice_label
 from csec_desktop.rules import LEGAL_ZONE
 from ui.i18n import N_, _, bind
 
@@ -49,30 +49,8 @@ FIELD_LABELS: dict[str, str] = {
     "text": N_("Text"),
 }
 
-ENUM_LABELS: dict[str, str] = {
-    # Alias kinds
-    "alias": N_("Alias"), "moniker": N_("Moniker"), "street_name": N_("Street name"),
-    # Placement types
-    "home_of_parent": N_("Home of parent"), "relative": N_("Relative"),
-    "nrefm": N_("Non-relative extended family member"), "resource_family": N_("Resource family"),
-    "strtp": N_("STRTP (short-term residential therapeutic program)"),
-    "thpp": N_("THPP (transitional housing, minors)"), "thp_nmd": N_("THP-NMD (transitional housing, 18-21)"),
-    "silp": N_("SILP (supervised independent living)"), "juvenile_hall": N_("Juvenile hall"),
-    "camp": N_("Camp"), "shelter": N_("Shelter"), "other": N_("Other"),
-    # Consent kinds
-    "release_of_information": N_("Release of information"), "referral": N_("Referral"),
-    "health": N_("Health"), "substance_use_disclosure": N_("Substance use disclosure (42 CFR Part 2)"),
-    # Note kinds
-    "contact": N_("Contact"), "home_visit": N_("Home visit"), "court": N_("Court"),
-    "team": N_("Team meeting"),
-}
-
-
 def enum_label(value: Enum) -> str:
-    for status, text in LEGAL_STATUS_LABELS.items():
-        if status is value:
-            return _(text)
-    return _(ENUM_LABELS.get(str(value.value), str(value.value).replace("_", " ")))
+    return _(choice_label(value))
 
 
 def _plain(annotation: Any) -> tuple[Any, bool]:

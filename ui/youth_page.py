@@ -142,6 +142,7 @@ class YouthPage(QWidget):
     attached_add = Signal(str, str, dict)  # youth id, kind, data
     attached_update = Signal(str, dict)  # record id, data
     attached_delete = Signal(str)  # record id
+    print_requested = Signal(str)  # youth id
 
     def __init__(self) -> None:
         super().__init__()
@@ -220,8 +221,11 @@ class YouthPage(QWidget):
         bind(self.undo_button, "setText", N_("&Undo last saved edit"))
         self.back_button = QPushButton()
         bind(self.back_button, "setText", N_("&Back to caseload"))
+        self.print_button = QPushButton()
+        bind(self.print_button, "setText", N_("&Print summary…"))
+        self.print_button.clicked.connect(lambda: self.print_requested.emit(self.youth_id))
         buttons = QHBoxLayout()
-        for button in (self.save_button, self.undo_button, self.back_button):
+        for button in (self.save_button, self.undo_button, self.print_button, self.back_button):
             buttons.addWidget(button)
         buttons.addWidget(self.notice, 1)
         outer = QVBoxLayout(self)

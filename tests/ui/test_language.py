@@ -25,13 +25,13 @@ def _marked() -> set[str | tuple[str, str]]:
     for folder in ("ui", "csec_desktop"):
         for _file, _line, message, _comments, _context in extract_from_dir(
                 ROOT / folder, method_map=[("**.py", "python")],
-                keywords={"_": None, "N_": None, "ngettext": (1, 2)}):
+                keywords={"_": None, "N_": None, "t": None, "ngettext": (1, 2)}):
             found.add(message if isinstance(message, str) else (message[0], message[1]))
     return found
 
 
 def test_every_marked_string_has_a_spanish_translation() -> None:
-    with (ROOT / "ui" / "locale" / "es.po").open("rb") as handle:
+    with (ROOT / "csec_desktop" / "locale" / "es.po").open("rb") as handle:
         catalog = read_po(handle, locale="es")
     problems = []
     for message in _marked():

@@ -1,0 +1,84 @@
+"""Printable documents as the signed-in person may make, print and export them.
+
+A document is made in memory (bytes) for preview. Printing it writes an audit entry;
+saving it as a file is an export: it needs the export permission and a stated purpose
+(Welf. & Inst. Code 827), stamps every page with who exported it, when and why, and
+writes an audit entry naming the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from csec_desktop import caseload, today
+from csec_desktop.clock import utc_iso
+from csec_desktop.documents.summary import TITLE as SUMMARY_TITLE
+from csec_desktop.documents.summary import youth_summary
+from csec_desktop.domain.people import Permission
+from csec_desktop.domain.youth import Youth
+from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
+from csec_desktop.fileio import atomic_write
+from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.storage.vault import Vault
+
+Builder = Callable[[Vault, str, str, str], bytes]  # vault, youth id, language, stamp -> PDF
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    kind: str
+    title: str  # N_-marked English; also the PDF's neutral title
+    build: Builder
+
+
+def _summary(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
+    record = caseload.get_youth(vault, youth_id, audit=False)
+    assert isinstance(record.body, Youth)
+    contacts = [r.body.dump() for r in caseload.attached(vault, youth_id, "contact")]
+    now = datetime.now(LEGAL_ZONE)
+    return youth_summary(record.body, contacts=contacts, findings=today.for_youth(vault, youth_id, now),
+                         made_on=now.date(), lang=lang, stamp=stamp)
+
+
+DOCUMENTS: dict[str, DocumentKind] = {
+    "youth_summary": DocumentKind("youth_summary", SUMMARY_TITLE, _summary),
+}
+"""Later modules (plans, petitions) add their documents here."""
+
+
+def _kind(kind: str) -> DocumentKind:
+    try:
+        return DOCUMENTS[kind]
+    except KeyError:
+        raise NotFound(f"No document kind {kind!r}.") from None
+
+
+def make(vault: Vault, kind: str, youth_id: str, lang: str = "en") -> bytes:
+    """The document for preview; reading the record for it counts as viewing it."""
+    vault.require(Permission.READ_YOUTH)
+    caseload.get_youth(vault, youth_id)  # permission check and the audited view
+    return _kind(kind).build(vault, youth_id, lang, "")
+
+
+def printed(vault: Vault, kind: str, youth_id: str | None, pages: int) -> None:
+    vault.require(Permission.PRINT)
+    vault.audit("print", record_id=youth_id, document=_kind(kind).kind, pages=pages)
+
+
+def export(vault: Vault, kind: str, youth_id: str, purpose: str, path: Path, lang: str = "en") -> int:
+    """Write the document to `path`, stamped, after checking role and purpose. Returns its size."""
+    vault.require(Permission.EXPORT)
+    if not purpose.strip():
+        raise ValidationFailed([FieldProblem("purpose", "say why this document leaves the vault")],
+                               record="export")
+    caseload.get_youth(vault, youth_id, audit=False)
+    stamp = (f"Exported by {vault.user.username} at {utc_iso(vault.wall())[:16].replace('T', ' ')} UTC "
+             f"for: {purpose.strip()[:120]}")
+    data = _kind(kind).build(vault, youth_id, lang, stamp)
+    atomic_write(path, data)
+    vault.audit("export", record_id=youth_id, document=kind, purpose=purpose.strip(), file=path.name,
+                bytes=len(data))
+    return len(data)

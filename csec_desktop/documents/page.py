@@ -1,0 +1,180 @@
+"""The shared page machinery: PDF bytes made in memory, clean metadata, the confidentiality
+notice and "Page X of Y" on every page, and the styles documents are set in.
+
+No document is ever written to disk here: `render` returns bytes. Saving one is an
+export the interface asks for explicitly (see csec_desktop/exports.py).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
+
+from csec_desktop import APP_NAME
+from csec_desktop.documents.fonts import SANS, SERIF, markup, register
+
+WIC_827_NOTICE = "Confidential: juvenile case file information, Welf. & Inst. Code 827"
+PAGE_WIDTH, PAGE_HEIGHT = float(LETTER[0]), float(LETTER[1])
+
+
+@dataclass(frozen=True)
+class Footer:
+    """What every page carries besides the body."""
+
+    notice: str = WIC_827_NOTICE
+    page_label: Callable[[int, int], str] = lambda page, total: f"Page {page} of {total}"
+    title: str = ""  # a court paper's footer title (rule 2.110); empty for other documents
+    font: str = SANS
+    stamp: str = ""  # on an exported copy: who exported it, when, and why
+
+
+class _NumberedCanvas(Canvas):
+    """Holds every page until the end so each can say how many pages there are."""
+
+    footer: Footer = Footer()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+        # ReportLab writes the machine's UTC offset into the dates; write UTC instead.
+        stamp = datetime.now(UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
+        self.setDateFormatter(lambda *_parts: stamp)
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            self._furniture(number, total)
+            super().showPage()
+        super().save()
+
+    def _furniture(self, number: int, total: int) -> None:
+        footer = self.footer
+        self.saveState()
+        self.setFillColorRGB(0, 0, 0)
+        if footer.notice:
+            self.setFont(footer.font, 8)
+            self.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 0.45 * inch, footer.notice)
+        if footer.stamp:
+            self.setFont(footer.font, 7)
+            self.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 0.62 * inch, footer.stamp)
+        self.setFont(footer.font, 10)
+        self.drawCentredString(PAGE_WIDTH / 2, 34, footer.page_label(number, total))
+        if footer.title:
+            self.setLineWidth(0.75)
+            self.line(79, 28, PAGE_WIDTH - 42, 28)
+            para = Paragraph(markup(footer.title, footer.font), STYLES["footer_title"])
+            para.wrapOn(self, PAGE_WIDTH - 42 - 79, 20)
+            para.drawOn(self, 79, 14)
+        self.restoreState()
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    register()
+    base = ParagraphStyle("body", fontName=SANS, fontSize=10.5, leading=14)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=9, leading=12),
+        "title": ParagraphStyle("title", parent=base, fontSize=16, leading=20, spaceAfter=6,
+                                fontName=SANS + "-Bold"),
+        "heading": ParagraphStyle("heading", parent=base, fontSize=12, leading=16, spaceBefore=8,
+                                  spaceAfter=3, fontName=SANS + "-Bold"),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=12),
+        "cell_bold": ParagraphStyle("cell_bold", parent=base, fontSize=9.5, leading=12,
+                                    fontName=SANS + "-Bold"),
+        "footer_title": ParagraphStyle("footer_title", fontName=SERIF, fontSize=10, leading=12,
+                                       alignment=TA_CENTER),
+    }
+
+
+STYLES = _styles()
+
+
+def para(text: str, style: str = "body", font: str = SANS) -> Paragraph:
+    """A paragraph of plain text (escaped, with per-character font fallback)."""
+    return Paragraph(markup(text, font), STYLES[style])
+
+
+class _Box(Flowable):
+    """A square drawn with lines, crossed when checked (no font needs to have a box glyph)."""
+
+    SIZE = 9.0
+
+    def __init__(self, checked: bool) -> None:
+        super().__init__()
+        self.checked = checked
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.SIZE, self.SIZE
+
+    def draw(self) -> None:
+        size = self.SIZE
+        self.canv.setLineWidth(0.8)
+        self.canv.rect(0, 0, size, size)
+        if self.checked:
+            self.canv.line(1.5, 1.5, size - 1.5, size - 1.5)
+            self.canv.line(1.5, size - 1.5, size - 1.5, 1.5)
+
+
+def checkbox(checked: bool, label: str, width: float = 6.5 * inch) -> Table:
+    """A printed tick box and its label."""
+    result = Table([[_Box(checked), para(label)]], colWidths=[16, width - 16])
+    result.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                ("TOPPADDING", (0, 0), (0, 0), 5)]))
+    return result
+
+
+def table(rows: Sequence[Sequence[str]], widths: Sequence[float], header: bool = True) -> Table:
+    """A table of plain text cells, header row bold and repeated on each page."""
+    cells = [[para(text, "cell_bold" if header and r == 0 else "cell") for text in row]
+             for r, row in enumerate(rows)]
+    result = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0)
+    result.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, "#777777"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0 if header else -1), "#e8e8e8" if header else None),
+    ]))
+    return result
+
+
+def signature_block(people: Sequence[str]) -> Table:
+    """Lines to sign and date, one row per person."""
+    rows = [[para("_" * 38 + "\n" + who, "small"), para("_" * 16 + "\nDate", "small")] for who in people]
+    result = Table(rows, colWidths=[3.6 * inch, 2.0 * inch])
+    result.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 18)]))
+    return result
+
+
+def render(story: list[Flowable], *, title: str, footer: Footer | None = None,
+           templates: list[PageTemplate] | None = None) -> bytes:
+    """Lay the story out on letter paper and return the PDF bytes.
+
+    `title` becomes the PDF's Title: keep it neutral ("Youth summary"), never a name.
+    The Author and Subject are empty: a PDF says nothing of who made it or about whom.
+    """
+    register()
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(buffer, pagesize=LETTER, title=title, author="", subject="", keywords="",
+                          creator=APP_NAME, leftMargin=0.75 * inch, rightMargin=0.75 * inch,
+                          topMargin=0.75 * inch, bottomMargin=0.75 * inch)
+    if templates is None:
+        frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
+        templates = [PageTemplate(id="plain", frames=[frame])]
+    doc.addPageTemplates(templates)
+    canvas_class = type("DocumentCanvas", (_NumberedCanvas,), {"footer": footer or Footer()})
+    doc.build(story, canvasmaker=canvas_class)
+    return buffer.getvalue()

@@ -1,0 +1,235 @@
+"""California pleading paper (Cal. Rules of Court, rules 2.100-2.119) and a generic
+court-paper builder on top of it: caption, numbered paragraphs, a declaration under
+penalty of perjury, a signature, and a proof of service.
+
+Geometry (DOMAIN.md section 6): letter paper; 28 numbered lines, one every 24 pt from
+1 inch below the top edge, restarting on each page; text double-spaced on those
+lines in a 12 pt Times-equivalent; left margin over 1 inch with a double rule between
+the numbers and the text, a single rule inside the 1/2 inch right margin; the page
+number at the bottom and under it, below a rule, the paper's title in 10 pt.
+First page: counsel or party block from line 1 on the left, the clerk's space right
+of lines 1-7 left blank, the court's title on line 8, then the caption.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
+
+from csec_desktop.documents.fonts import SERIF, markup, register
+from csec_desktop.documents.page import PAGE_HEIGHT, PAGE_WIDTH, WIC_827_NOTICE, Footer, render
+
+LINES = 28
+STEP = 24.0  # points per numbered line: three lines per inch (rule 2.108)
+TOP = 72.0  # line 1's band starts one inch below the top edge
+FONT_SIZE = 12.0  # rule 2.104: not smaller than 12 points
+NUMBER_RIGHT = 64.0  # the numbers end here ...
+RULE_X = (68.0, 70.5)  # ... then a double rule ...
+TEXT_LEFT = 79.0  # ... and the text starts 1.1 inch in (rule 2.107: at least 1 inch)
+TEXT_RIGHT = PAGE_WIDTH - 42.0  # right margin 0.58 inch (rule 2.107: at least 1/2 inch)
+RIGHT_RULE_X = PAGE_WIDTH - 38.0
+FIRST_PAGE_LINES_ABOVE_TITLE = 7  # the counsel block and the clerk's space use lines 1-7
+
+
+def baseline(line: int) -> float:
+    """The y of numbered line `line` (1-28), counted up from the bottom edge as PDF does."""
+    return PAGE_HEIGHT - (TOP + STEP * line - 6.0)
+
+
+def _frame_top(first_line: int) -> float:
+    # Platypus sets a paragraph's first baseline one font size below its frame's top.
+    return baseline(first_line) + FONT_SIZE
+
+
+BOTTOM = _frame_top(1) - LINES * STEP  # the frames end where a 29th line would begin
+
+
+def _style(name: str, **kw: Any) -> ParagraphStyle:
+    register()
+    base: dict[str, Any] = {"fontName": SERIF, "fontSize": FONT_SIZE, "leading": STEP,
+                            "alignment": TA_LEFT}
+    base.update(kw)
+    return ParagraphStyle(name, **base)
+
+
+STYLES = {
+    "body": _style("body", alignment=TA_JUSTIFY, firstLineIndent=36),
+    "plain": _style("plain"),
+    "center_bold": _style("center_bold", fontName=SERIF + "-Bold", alignment=TA_CENTER),
+    "heading": _style("heading", fontName=SERIF + "-Bold", alignment=TA_CENTER, keepWithNext=1),
+    "single": _style("single", leading=FONT_SIZE),  # single-spaced: captions and the counsel block
+    "single_bold": _style("single_bold", leading=FONT_SIZE, fontName=SERIF + "-Bold"),
+    "signature": _style("signature", leftIndent=(TEXT_RIGHT - TEXT_LEFT) / 2),
+}
+
+
+def text(value: str, style: str = "body") -> Paragraph:
+    # An empty caption line still takes its line: a no-break space has height, "" has none.
+    return Paragraph(markup(value, SERIF) or "\u00a0", STYLES[style])
+
+
+class GridSnap(Flowable):
+    """Empty space down to the next numbered line, so text after a caption or table sits on
+    the lines again. The space left in the frame, minus whole lines, is the gap."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.height = available_height % STEP
+        return available_width, self.height
+
+    def draw(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str | None
+    paragraphs: tuple[str, ...]
+    numbered: bool = True
+
+
+@dataclass(frozen=True)
+class Signature:
+    name: str
+    role: str  # "Attorney for Petitioner", "Petitioner, in pro per"
+    dated: str  # the date as it is to be printed
+    typed: bool = True  # "/s/ Name" (electronic) or a wet-signature line
+
+
+@dataclass(frozen=True)
+class Service:
+    """A proof of service by a person over 18 who is not a party."""
+
+    server: str
+    server_address: str
+    method: str  # "by placing a true copy in a sealed envelope with first-class postage ..."
+    served_on: str  # the date as printed
+    place: str  # city where signed
+    parties: tuple[str, ...]  # each person served with their address
+
+
+@dataclass(frozen=True)
+class CourtPaper:
+    counsel: tuple[str, ...]
+    court: str
+    county: str
+    case_title: tuple[str, ...]
+    case_number: str
+    title: str
+    sections: tuple[Section, ...]
+    signature: Signature
+    hearing: tuple[str, ...] = ()
+    declaration: str | None = None  # declarant's name: adds the penalty-of-perjury statement
+    declaration_place: str = ""
+    service: Service | None = None
+    footer_title: str = ""
+    notice: str = WIC_827_NOTICE
+    extra: tuple[Flowable, ...] = field(default_factory=tuple)
+
+
+def _paper(canvas: Canvas, counsel: tuple[str, ...] | None) -> None:
+    """The lines, numbers and rules of every page; the counsel block on the first."""
+    canvas.saveState()
+    canvas.setFont(SERIF, FONT_SIZE)
+    for line in range(1, LINES + 1):
+        canvas.drawRightString(NUMBER_RIGHT, baseline(line), str(line))
+    canvas.setLineWidth(0.6)
+    for x in RULE_X:
+        canvas.line(x, 0, x, PAGE_HEIGHT)
+    canvas.line(RIGHT_RULE_X, 0, RIGHT_RULE_X, PAGE_HEIGHT)
+    if counsel:
+        y = baseline(1)
+        for entry in counsel[: FIRST_PAGE_LINES_ABOVE_TITLE * 2]:  # single-spaced: two per line
+            para = text(entry, "single")
+            para.wrapOn(canvas, (TEXT_RIGHT - TEXT_LEFT) / 2, FONT_SIZE)
+            para.drawOn(canvas, TEXT_LEFT, y - 2.5)
+            y -= FONT_SIZE
+    canvas.restoreState()
+
+
+def _caption(paper: CourtPaper) -> Table:
+    left = [text(line, "single") for line in paper.case_title]
+    right: list[Flowable] = [text(f"Case No. {paper.case_number}", "single_bold"), text(" ", "single"),
+                             text(paper.title, "single_bold")]
+    if paper.hearing:
+        right += [text(" ", "single"), *[text(line, "single") for line in paper.hearing]]
+    width = TEXT_RIGHT - TEXT_LEFT
+    caption = Table([[left, right]], colWidths=[width * 0.52, width * 0.48])
+    caption.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEAFTER", (0, 0), (0, 0), 0.8, "black"),
+        ("LINEBELOW", (0, 0), (0, 0), 0.8, "black"),
+        ("LEFTPADDING", (0, 0), (0, 0), 0), ("LEFTPADDING", (1, 0), (1, 0), 12),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 12),
+    ]))
+    return caption
+
+
+def _signature(sig: Signature) -> list[Flowable]:
+    """"Dated:" at the left; the signature, name and role together in the right half."""
+    mark = f"/s/ {sig.name}" if sig.typed else "_" * 34
+    return [text(f"Dated: {sig.dated}", "plain"),
+            KeepTogether([text(line, "signature") for line in (mark, sig.name, sig.role)])]
+
+
+def story(paper: CourtPaper) -> list[Flowable]:
+    out: list[Flowable] = [NextPageTemplate("later"), text(paper.court.upper(), "center_bold"),
+                           text(paper.county.upper(), "center_bold"), _caption(paper), GridSnap()]
+    number = 1
+    for section in paper.sections:
+        if section.heading:
+            out.append(text(section.heading, "heading"))
+        for paragraph in section.paragraphs:
+            if section.numbered:
+                out.append(text(f"{number}.\u2003{paragraph}"))
+                number += 1
+            else:
+                out.append(text(paragraph))
+    out.extend(paper.extra)
+    if paper.declaration:
+        out.append(text(
+            f"I, {paper.declaration}, declare under penalty of perjury under the laws of the State of "
+            "California that the foregoing is true and correct."
+            + (f" Executed at {paper.declaration_place}, California." if paper.declaration_place else "")))
+    out.extend(_signature(paper.signature))
+    if paper.service:
+        s = paper.service
+        out += [PageBreak(), text("PROOF OF SERVICE", "heading"),
+                text(f"I am over 18 years of age and not a party to this action. My address is "
+                     f"{s.server_address}. On {s.served_on}, I served the foregoing {paper.title} on the "
+                     f"persons named below {s.method}:"),
+                *[text(party, "plain") for party in s.parties],
+                text("I declare under penalty of perjury under the laws of the State of California that the "
+                     f"foregoing is true and correct. Executed on {s.served_on} at {s.place}, California."),
+                *_signature(Signature(s.server, "Person serving", s.served_on, typed=False))]
+    return out
+
+
+def render_court_paper(paper: CourtPaper) -> bytes:
+    """The paper as PDF bytes, in memory."""
+    height_first = _frame_top(FIRST_PAGE_LINES_ABOVE_TITLE + 1) - BOTTOM
+    first = Frame(TEXT_LEFT, BOTTOM, TEXT_RIGHT - TEXT_LEFT, height_first, id="first",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    later = Frame(TEXT_LEFT, BOTTOM, TEXT_RIGHT - TEXT_LEFT, _frame_top(1) - BOTTOM, id="later",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    templates = [
+        PageTemplate(id="first", frames=[first], onPage=lambda c, _d: _paper(c, paper.counsel)),
+        PageTemplate(id="later", frames=[later], onPage=lambda c, _d: _paper(c, None)),
+    ]
+    footer = Footer(notice=paper.notice, page_label=lambda page, _total: str(page),
+                    title=paper.footer_title or paper.title, font=SERIF)
+    return render(story(paper), title=paper.footer_title or paper.title, footer=footer, templates=templates)

@@ -1,0 +1,36 @@
+"""Readable labels (English source text, marked for translation) for the coded values
+the records hold: alias kinds, placement types, consent kinds, note kinds, legal status."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from csec_desktop.domain.youth import LEGAL_STATUS_LABELS
+from csec_desktop.text import N_
+
+CHOICE_LABELS: dict[str, str] = {
+    # Alias kinds
+    "alias": N_("Alias"), "moniker": N_("Moniker"), "street_name": N_("Street name"),
+    # Placement types
+    "home_of_parent": N_("Home of parent"), "relative": N_("Relative"),
+    "nrefm": N_("Non-relative extended family member"), "resource_family": N_("Resource family"),
+    "strtp": N_("STRTP (short-term residential therapeutic program)"),
+    "thpp": N_("THPP (transitional housing, minors)"), "thp_nmd": N_("THP-NMD (transitional housing, 18-21)"),
+    "silp": N_("SILP (supervised independent living)"), "juvenile_hall": N_("Juvenile hall"),
+    "camp": N_("Camp"), "shelter": N_("Shelter"), "other": N_("Other"),
+    # Consent kinds
+    "release_of_information": N_("Release of information"), "referral": N_("Referral"),
+    "health": N_("Health"), "substance_use_disclosure": N_("Substance use disclosure (42 CFR Part 2)"),
+    # Note kinds
+    "contact": N_("Contact"), "home_visit": N_("Home visit"), "court": N_("Court"),
+    "team": N_("Team meeting"),
+}
+
+
+
+def choice_label(value: Enum) -> str:
+    """The English label of a coded value; translate it with gettext where it is shown."""
+    for status, text in LEGAL_STATUS_LABELS.items():
+        if status is value:
+            return text
+    return CHOICE_LABELS.get(str(value.value), str(value.value).replace("_", " "))

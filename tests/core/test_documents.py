@@ -1,0 +1,201 @@
+"""Documents: pleading-paper geometry, names in every script, clean metadata, made in memory,
+and printing and export that check the role, ask the purpose and leave an audit entry."""
+
+from __future__ import annotations
+
+import builtins
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+
+from csec_desktop import caseload
+from csec_desktop.documents import jobs
+from csec_desktop.documents.fonts import markup, missing_characters
+from csec_desktop.documents.pleading import (
+    LINES,
+    CourtPaper,
+    Section,
+    Service,
+    Signature,
+    baseline,
+    render_court_paper,
+)
+from csec_desktop.documents.recovery_sheet import recovery_sheet
+from csec_desktop.documents.summary import youth_summary
+from csec_desktop.domain.youth import Youth
+from csec_desktop.errors import PermissionDenied, ValidationFailed
+from csec_desktop.storage.vault import Vault
+from tests.conftest import WORKER_PASS, youth_data
+
+NAMES = ("Nguyễn Thị Hương", "王小明", "Ñuñez", "Zoë Łukasiewicz")
+
+
+def _paper(paragraphs: int = 30, **over: Any) -> CourtPaper:
+    fields: dict[str, Any] = dict(
+        counsel=("Alex Q. Sample (SBN 000000)", "Fictional Legal Aid", "100 Example Street",
+                 "Demo City, CA 90000", "Attorney for Petitioner"),
+        court="Superior Court of the State of California", county="County of Demo",
+        case_title=("THE PEOPLE OF THE STATE OF CALIFORNIA,", "Plaintiff,", "v.", "J. D.,", "Defendant."),
+        case_number="24CR-000123", title="PETITION TO VACATE (Pen. Code, § 236.14)",
+        sections=(Section("GROUNDS", tuple(f"Ground {i}: " + "plain words on the lines " * 8
+                                           for i in range(paragraphs))),
+                  Section("NAMES", (" / ".join(NAMES),))),
+        signature=Signature("Alex Q. Sample", "Attorney for Petitioner", "November 28, 2026"),
+        declaration="Alex Q. Sample",
+        service=Service("Pat Example", "100 Example Street", "by first-class mail", "November 28, 2026",
+                        "Demo City", ("Office of the District Attorney",)),
+    )
+    fields.update(over)
+    return CourtPaper(**fields)
+
+
+def _chars(pdf: bytes) -> list[list[tuple[str, float, float, float, float]]]:
+    """Per page: (character, left, bottom, right, font size)."""
+    document = pdfium.PdfDocument(pdf)
+    pages = []
+    for index in range(len(document)):
+        text = document[index].get_textpage()
+        found = []
+        for i in range(text.count_chars()):
+            char = text.get_text_range(i, 1)
+            if char.strip():
+                left, bottom, right, _top = text.get_charbox(i)
+                found.append((char, left, bottom, right, pdfium_c.FPDFText_GetFontSize(text.raw, i)))
+        pages.append(found)
+    return pages
+
+
+def _text(pdf: bytes) -> list[str]:
+    document = pdfium.PdfDocument(pdf)
+    return [document[i].get_textpage().get_text_range() for i in range(len(document))]
+
+
+def test_pleading_paper_lines_margins_and_first_page() -> None:
+    pdf = render_court_paper(_paper())
+    pages = _chars(pdf)
+    assert len(pages) >= 3
+    document = pdfium.PdfDocument(pdf)
+    assert document[0].get_size() == (612.0, 792.0)  # 8.5 x 11 in (rule 2.103)
+    for number, chars in enumerate(pages, start=1):
+        # Numbers 1-28 sit left of a 1-inch margin, one every 24 pt, restarting on each page.
+        margin = [c for c in chars if c[3] < 66]
+        numbers: dict[float, str] = {}
+        for char, _left, bottom, _right, _size in margin:
+            numbers[round(bottom)] = numbers.get(round(bottom), "") + char
+        labels = [numbers[y] for y in sorted(numbers, reverse=True)]
+        assert labels[:LINES] == [str(n) for n in range(1, LINES + 1)], f"page {number}"
+        body = [c for c in chars if c[1] >= 72 and 40 < c[2] < 740]
+        assert all(c[1] >= 72 and c[3] <= 612 - 36 for c in body)  # rule 2.107 margins
+        assert min(c[4] for c in body) >= 12  # rule 2.104, body text
+        lines = {round(baseline(n)) for n in range(1, LINES + 1)}
+        # Baselines of plain letters without descenders (a glyph's box bottom is its baseline).
+        body_rows = {round(c[2]) for c in body if c[0].isascii() and c[0].isalnum() and c[0] not in "gjpqyQ"}
+        double_spaced = [y for y in body_rows if any(abs(y - line) <= 1 for line in lines)]
+        if number > 1:  # later pages: all text on the numbered lines (double-spaced)
+            assert len(double_spaced) == len(body_rows), f"page {number}: text off the lines"
+    first = pages[0]
+    title_y = min(c[2] for c in first if c[0] == "S" and c[1] > 150 and c[2] > 500)  # SUPERIOR COURT...
+    assert abs(title_y - baseline(8)) <= 1  # the court's title on line 8 (rule 2.111)
+    clerk = [c for c in first if c[1] > 306 and c[2] > baseline(7) - 3 and c[2] < 740]
+    assert clerk == []  # the clerk's space right of lines 1-7 stays blank
+    counsel_top = max(c[2] for c in first if c[1] >= 72 and c[2] < 740)
+    assert abs(counsel_top - baseline(1)) <= 3
+    # Footer: page number, then under it the paper's title in at least 10 pt (rules 2.109, 2.110).
+    footer = [c for c in first if c[2] < 30]
+    assert "".join(c[0] for c in footer).startswith("PETITIONTOVACATE")
+    assert min(c[4] for c in footer) >= 10
+    texts = _text(pdf)
+    assert all("Confidential: juvenile case file information, Welf. & Inst. Code 827" in t for t in texts)
+    assert "PROOF OF SERVICE" in texts[-1] and "penalty of perjury" in texts[-1]
+    assert "/s/ Alex Q. Sample" in "".join(texts)
+
+
+def test_names_in_every_script_survive_and_missing_glyphs_show() -> None:
+    pdf = render_court_paper(_paper(paragraphs=1))
+    joined = "".join(_text(pdf))
+    for name in NAMES:
+        assert name in joined
+    assert b"LiberationSerif" in pdf and b"DroidSansFallback" in pdf  # embedded, not system fonts
+    assert missing_characters("Ana ᚠ 王") == "ᚠ"
+    assert markup("a<b ᚠ 王") == 'a&lt;b ? <font face="Fallback">王</font>'
+
+
+def test_metadata_is_neutral_and_in_utc() -> None:
+    youth = Youth.model_validate(youth_data(legal_name={"given": "Canary", "family": "Fictionalname"}))
+    pdf = youth_summary(youth, contacts=[], findings=[], made_on=date(2026, 11, 28))
+    meta = pdfium.PdfDocument(pdf).get_metadata_dict()
+    assert meta["Title"] == "Youth summary" and meta["Author"] == "" and meta["Subject"] == ""
+    assert meta["CreationDate"].endswith("+00'00'")
+    for value in meta.values():
+        assert "Canary" not in value and "Fictionalname" not in value
+    assert b"/Metadata" not in pdf and b"/JavaScript" not in pdf and b"/EmbeddedFile" not in pdf
+    assert "Canary Fictionalname" in _text(pdf)[0]
+
+
+def test_documents_are_made_without_writing_any_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    writes: list[str] = []
+    real_open, real_os_open = builtins.open, os.open
+
+    def watched_open(file: Any, mode: str = "r", *args: Any, **kw: Any) -> Any:
+        if any(flag in mode for flag in "wax+"):
+            writes.append(str(file))
+        return real_open(file, mode, *args, **kw)
+
+    def watched_os_open(path: Any, flags: int, *args: Any, **kw: Any) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            writes.append(str(path))
+        return real_os_open(path, flags, *args, **kw)
+
+    monkeypatch.setattr(builtins, "open", watched_open)
+    monkeypatch.setattr(os, "open", watched_os_open)
+    youth = Youth.model_validate(youth_data())
+    youth_summary(youth, contacts=[], findings=[], made_on=date(2026, 11, 28), lang="es")
+    render_court_paper(_paper(paragraphs=3))
+    recovery_sheet(county="Demo County", secret="ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789",
+                   made_on=date(2026, 11, 28))
+    assert writes == []
+
+
+def test_spanish_documents_and_page_x_of_y() -> None:
+    youth = Youth.model_validate(youth_data(safety_flags=[{"person": "Fictional Exploiter"}]))
+    english = _text(youth_summary(youth, contacts=[], findings=[], made_on=date(2026, 11, 28)))[0]
+    spanish = _text(youth_summary(youth, contacts=[], findings=[], made_on=date(2026, 11, 28), lang="es"))[0]
+    assert "Youth summary" in english and "Page 1 of 1" in english
+    assert "Resumen del joven" in spanish and "Página 1 de 1" in spanish
+    assert "SEGURIDAD" in spanish and "Fictional Exploiter" in spanish
+    sheet = _text(recovery_sheet(county="Demo County", secret="ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789",
+                                 made_on=date(2026, 11, 28), lang="es"))[0]
+    assert "Clave de recuperación del condado" in sheet and "ABCD-EFGH-JKLM-NPQR" in sheet
+
+
+def test_print_and_export_check_the_role_ask_the_purpose_and_are_audited(admin: Vault,
+                                                                         tmp_path: Path) -> None:
+    youth = caseload.create_youth(admin, youth_data())
+    pdf = jobs.make(admin, "youth_summary", youth.id)
+    assert pdf.startswith(b"%PDF")
+    jobs.printed(admin, "youth_summary", youth.id, pages=1)
+    target = tmp_path / "out" / "summary.pdf"
+    with pytest.raises(ValidationFailed) as refused:
+        jobs.export(admin, "youth_summary", youth.id, "  ", target)
+    assert refused.value.problems[0].field == "purpose" and not target.exists()
+    size = jobs.export(admin, "youth_summary", youth.id, "Court report for the hearing", target)
+    assert target.stat().st_size == size and oct(target.stat().st_mode & 0o777) == "0o600"
+    stamped = _text(target.read_bytes())[0]
+    assert "Exported by admin" in stamped and "Court report for the hearing" in stamped
+    entries = [(e.action, e.record_id, e.detail) for e in admin.audit_log.entries()]
+    assert ("print", youth.id, {"document": "youth_summary", "pages": 1}) in entries
+    assert any(a == "export" and r == youth.id and d["purpose"] == "Court report for the hearing"
+               for a, r, d in entries)
+    admin.add_user("reader", role="read_only", passphrase=WORKER_PASS)
+    reader = Vault.unlock(admin.folder, "reader", WORKER_PASS)
+    try:
+        with pytest.raises(PermissionDenied):
+            jobs.export(reader, "youth_summary", youth.id, "curiosity", tmp_path / "no.pdf")
+        assert not (tmp_path / "no.pdf").exists()
+    finally:
+        reader.close()
