@@ -10,6 +10,7 @@ import random
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 
+from csec_desktop.caseload import age_on
 from csec_desktop.domain.youth import (
     Alias,
     AliasKind,
@@ -22,6 +23,7 @@ from csec_desktop.domain.youth import (
     StatusPeriod,
     Youth,
 )
+from csec_desktop.rules import birthday
 
 GIVEN = (
     "Alex", "Jordan", "Maya", "José", "Ximena", "Ñeli", "Sofía", "Mateo", "Aaliyah", "Jayden",
@@ -47,11 +49,13 @@ def demo_youth(count: int, *, seed: int = 1, county: str = "Demo County",
     for n in range(count):
         age_days = rng.randint(11 * 365 + 3, 21 * 365 + 360)
         birth = today - timedelta(days=age_days)
-        age = (today - birth).days // 365
+        age = age_on(birth, today)
         given = rng.choice(GIVEN)
         family = rng.choice(FAMILY)
         status = _status_for(rng, age)
         start = max(birth + timedelta(days=10 * 365), today - timedelta(days=rng.randint(30, 2000)))
+        if status is LegalStatus.NONMINOR_DEPENDENT:  # a nonminor dependent is 18 or over
+            start = max(start, birthday(birth, 18))
         aliases: list[Alias] = []
         if rng.random() < 0.45:
             aliases.append(Alias(name=rng.choice(MONIKERS), kind=AliasKind.MONIKER))

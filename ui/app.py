@@ -45,23 +45,24 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
-    hint = ""
-    if args.demo:
-        folder = args.vault or demo_vault_dir()
-        ensure_demo_vault(folder)
-        hint = (f"Demo vault of fictional youth. User name: {DEMO_USER}, "
-                f"passphrase: {DEMO_PASSPHRASE}")
-    else:
-        folder = args.vault or default_vault_dir()
-    window = MainWindow(folder, hint)
-    if not vault_exists(folder):
-        window.start_first_run()
+    from ui.i18n import _
+
+    folder = (args.vault or demo_vault_dir()) if args.demo else (args.vault or default_vault_dir())
+    window = MainWindow(folder)  # loads the interface language chosen last time
     if args.demo:
         window.unlock_page.user.setText(DEMO_USER)
+        window.unlock_page.message.setText(
+            _("Demo vault of fictional youth. User name: {user}, passphrase: {passphrase}").format(
+                user=DEMO_USER, passphrase=DEMO_PASSPHRASE))
+        if not vault_exists(folder):
+            # Made on the worker thread: the window is up at once and says what it is doing.
+            window.prepare(lambda: ensure_demo_vault(folder),
+                           _("Preparing the demo vault of fictional youth (a few seconds, once)…"))
+    elif not vault_exists(folder):
+        window.start_first_run()
     window.show()
-    if vault_exists(folder):
-        page = window.unlock_page
-        (page.passphrase if page.user.text() else page.user).setFocus()
+    page = window.unlock_page
+    (page.passphrase if page.user.text() else page.user).setFocus()
     return int(app.exec())
 
 

@@ -105,8 +105,7 @@ class UnlockPage(QWidget):
         inner.setMaximumWidth(620)
         box.addWidget(inner, alignment=Qt.AlignmentFlag.AlignHCenter)
         box.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignHCenter)
-        self.message.setMinimumWidth(380)
-        self.message.setMaximumWidth(620)
+        self.message.setFixedWidth(560)  # a fixed width lets a wrapped message get its full height
         self.message.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         box.addWidget(self.message, alignment=Qt.AlignmentFlag.AlignHCenter)
         box.addStretch(2)
@@ -628,7 +627,18 @@ class MainWindow(QMainWindow):
             else:
                 section.message.setText(describe(error))
 
-        self.backend.call(lambda h: fn(h.require()), done, failed)
+        def work(holder: Holder) -> Any:
+            vault = holder.require()
+            result = fn(vault)
+            # The typing kept for the note or contact is saved now: forget it from the draft.
+            key = f"youth:{youth_id}"
+            draft = caseload.load_draft(vault, key)
+            if draft and draft.get("forms"):
+                draft["forms"] = {}
+                caseload.save_draft(vault, key, draft)
+            return result
+
+        self.backend.call(work, done, failed)
 
     def _add_attached(self, youth_id: str, kind: str, data: dict[str, Any]) -> None:
         self._attached_call(lambda v: caseload.add_attached(v, youth_id, kind, data), _("Added."))

@@ -140,7 +140,7 @@ class DocumentView(QDialog):
         self.close_button.clicked.connect(self.close)
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_document)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(760, 900)
+        self.resize(900, 900)  # a letter page at preview resolution is 816 px wide
         self.show_pdf(pdf)
 
     def show_pdf(self, pdf: bytes) -> None:

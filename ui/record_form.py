@@ -64,8 +64,11 @@ def _plain(annotation: Any) -> tuple[Any, bool]:
 class ModelForm(QWidget):
     """Fields of one pydantic model; values in and out as JSON-ready dicts."""
 
+    edited = Signal()  # the person changed a field (not set_values)
+
     def __init__(self, model: type[BaseModel], skip: tuple[str, ...] = (), prefix: str = "") -> None:
         super().__init__()
+        self._loading = False
         self.model = model
         self.widgets: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
@@ -110,6 +113,7 @@ class ModelForm(QWidget):
             error.hide()
             form.addRow(label, column)
             self.widgets[name] = widget
+            self._watch(widget)
             self.errors[name] = error
         # Messages about the item as a whole (an end date before its start, say).
         self.general = QLabel()
@@ -120,7 +124,28 @@ class ModelForm(QWidget):
         form.addRow(self.general)
         self.prefix = prefix
 
+    def _watch(self, widget: QWidget) -> None:
+        def changed(*_args: Any) -> None:
+            if not self._loading:
+                self.edited.emit()
+
+        if isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(changed)
+        elif isinstance(widget, QCheckBox):
+            widget.toggled.connect(changed)
+        elif isinstance(widget, QPlainTextEdit):
+            widget.textChanged.connect(changed)
+        elif isinstance(widget, QLineEdit):
+            widget.textEdited.connect(changed)
+
     def set_values(self, data: dict[str, Any] | None) -> None:
+        self._loading = True
+        try:
+            self._set_values(data)
+        finally:
+            self._loading = False
+
+    def _set_values(self, data: dict[str, Any] | None) -> None:
         data = data or {}
         for name, widget in self.widgets.items():
             value = data.get(name)
@@ -225,6 +250,7 @@ class ItemList(QGroupBox):
     """
 
     changed = Signal()
+    typing = Signal()  # the form is being filled in (kept as a draft)
     add_record = Signal(dict)
     update_record = Signal(str, dict)
     delete_record = Signal(str)
@@ -245,7 +271,9 @@ class ItemList(QGroupBox):
         self.add_button = QPushButton()
         self.replace_button = QPushButton()
         self.remove_button = QPushButton()
-        bind(self.add_button, "setText", N_("Set") if single else N_("Add as new"))
+        # A contact or note is saved at once; a list item waits for the record's Save.
+        bind(self.add_button, "setText", N_("Set") if single else
+             N_("Save as a new entry") if attached else N_("Add as new"))
         bind(self.replace_button, "setText", N_("Save changes to selected"))
         bind(self.remove_button, "setText", N_("Clear") if single else N_("Remove selected"))
         self.replace_button.setVisible(not single)
@@ -262,6 +290,7 @@ class ItemList(QGroupBox):
         box.addLayout(buttons)
         box.addWidget(self.message)
         self.listing.currentRowChanged.connect(self._selected)
+        self.form.edited.connect(self.typing.emit)
         self.add_button.clicked.connect(self._add)
         self.replace_button.clicked.connect(self._replace)
         self.remove_button.clicked.connect(self._remove)

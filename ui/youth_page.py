@@ -5,6 +5,7 @@ edit, and drafts kept in the vault while typing."""
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -194,6 +195,7 @@ class YouthPage(QWidget):
         self.notes = ItemList(N_("Case notes"), CaseNote, _summary("case_note"), skip=("youth_id",),
                               attached=True)
         for kind, section in (("contact", self.contacts), ("case_note", self.notes)):
+            section.typing.connect(self._edited)
             section.add_record.connect(lambda data, k=kind: self.attached_add.emit(self.youth_id, k, data))
             section.update_record.connect(self.attached_update.emit)
             section.delete_record.connect(self.attached_delete.emit)
@@ -254,9 +256,11 @@ class YouthPage(QWidget):
         self.banner.setText(_("SAFETY:") + " " + " | ".join(
             f"{f['person']}: {f.get('instruction') or ''}" for f in flags))
         status = _("sealed record") + " · " if body.get("sealed") else ""
-        heading = _("Youth record")
-        self.title.setText(f"<h2>{heading}</h2><p>{status}" +
-                           _("version {n}").format(n=version) + "</p>")
+        # The name is shown inside the page (never in the window title or a notification).
+        name = body.get("preferred_name") or body["legal_name"]["given"]
+        heading = html.escape(f"{name} {body['legal_name']['family']}")
+        self.title.setText(f"<h2>{heading}</h2><p>{status}" + html.escape(
+            _("born {day} · version {n}").format(day=body.get("date_of_birth"), n=version)) + "</p>")
         for path, edit in self.edits.items():
             edit.setText(read_path(body, path))
             self.errors[path].clear()
@@ -291,6 +295,12 @@ class YouthPage(QWidget):
         for field, items in (draft.get("lists") or {}).items():
             if field in self.lists and isinstance(items, list):
                 self.lists[field].set_items(items)
+        forms = draft.get("forms") or {}
+        for kind, section in self._attached_sections():
+            values = forms.get(kind)
+            if isinstance(values, dict) and any(v not in (None, "", False) for k, v in values.items()
+                                                if k not in ("occurred_at", "note_kind")):
+                section.form.set_values(values)
 
     def clear(self) -> None:
         self._draft_timer.stop()
@@ -350,7 +360,13 @@ class YouthPage(QWidget):
     def _emit_draft(self) -> None:
         if self.youth_id:
             lists = {f: s.items for f, s in self.lists.items() if f in self.list_changes()}
-            self.draft_changed.emit(self.draft_key(), {"fields": self.values(), "lists": lists})
+            # A half-written note or contact is kept too: notes are where people type most.
+            forms = {kind: section.form.values() for kind, section in self._attached_sections()}
+            self.draft_changed.emit(self.draft_key(), {"fields": self.values(), "lists": lists,
+                                                       "forms": forms})
+
+    def _attached_sections(self) -> tuple[tuple[str, ItemList], ...]:
+        return (("contact", self.contacts), ("case_note", self.notes))
 
     def _save(self) -> None:
         self._draft_timer.stop()

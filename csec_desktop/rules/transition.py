@@ -72,7 +72,7 @@ def notice_at_16(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     "transition.ninety_day_plan",
     summary=N_("Help the youth write a transition plan in the 90 days before 18."),
     citation="Welf. & Inst. Code, § 16501.1, subd. (g)(16)(B); 42 U.S.C. § 675(5)(H)",
-    law_as_of=LAW_AS_OF, ages=(17, 20),
+    law_as_of=LAW_AS_OF, ages=(17, 18),
 )
 def ninety_day_plan(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     found = _in_care(facts, as_of)
@@ -81,7 +81,9 @@ def ninety_day_plan(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     youth_id, youth, today, basis = found
     eighteen = birthday(youth.date_of_birth, 18)
     opens = eighteen - timedelta(days=90)
-    if opens - timedelta(days=LOOKAHEAD_DAYS) <= today < birthday(youth.date_of_birth, 21):
+    # Shown until the 19th birthday: a plan missed at 18 is still worth writing, but a
+    # caseload of 20-year-olds should not open on years-old reminders.
+    if opens - timedelta(days=LOOKAHEAD_DAYS) <= today < birthday(youth.date_of_birth, 19):
         yield REGISTRY.info["transition.ninety_day_plan"].finding(
             FindingKind.DEADLINE, N_("Write the 90-day transition plan with the youth"),
             (f"the 90-day window opens on {opens.isoformat()} and ends on the 18th birthday, "

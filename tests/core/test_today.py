@@ -60,6 +60,8 @@ def test_the_90_day_window_and_its_lookahead(admin: Vault) -> None:
     assert "2026-10-22" in found[0].why[0]
     # 18 on 2027-04-01: the window opens 2027-01-01, more than 30 days ahead: not shown yet.
     caseload.create_youth(admin, youth_data(date_of_birth="2009-04-01", **FOSTER))
+    # 19 on 2026-06-01: a plan missed at 18 is no longer shown a year on.
+    caseload.create_youth(admin, youth_data(date_of_birth="2007-06-01", **FOSTER))
     assert sum(1 for r, _ in _rules(admin) if r == "transition.ninety_day_plan") == 1
 
 

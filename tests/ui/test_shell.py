@@ -331,3 +331,24 @@ def test_today_lists_duties_and_marks_one_done(qtbot: QtBot, window: MainWindow)
     qtbot.waitUntil(lambda: "due again" in page.message.text(), timeout=10_000)
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.today_model.rowCount() == 0
+
+
+def test_a_half_written_note_survives_a_lock_and_is_forgotten_once_saved(
+        qtbot: QtBot, window: MainWindow) -> None:
+    youth_id, page = _open_first_youth(qtbot, window)
+    page.tabs.setCurrentIndex(4)
+    text = page.notes.form.widgets["text"]
+    qtbot.keyClicks(text, "Met the youth at school; follow up on")
+    qtbot.wait(1200)
+    qtbot.waitUntil(lambda: not window.backend.busy(), timeout=10_000)
+    window.lock()
+    _unlock(qtbot, window, ADMIN_PASS)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.today_page, timeout=10_000)
+    window.open_youth(youth_id)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is page, timeout=10_000)
+    assert page.notes.form.values()["text"] == "Met the youth at school; follow up on"
+    qtbot.mouseClick(page.notes.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(page.notes.items) == 1, timeout=10_000)
+    window.open_youth(youth_id)
+    qtbot.waitUntil(lambda: not window.backend.busy(), timeout=10_000)
+    assert page.notes.form.values()["text"] is None
