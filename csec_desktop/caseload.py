@@ -166,11 +166,13 @@ def search(vault: Vault, text: str, limit: int = 50, filters: Filters | None = N
         return []
     cond, params = visibility(vault.user)
     fcond, fparams = (filters or Filters()).sql(today or date.today())
+    # Sort and cut the (small) youth_fields rows first, then read only the bodies shown:
+    # joining records before the sort would decrypt every match's body ("j" matches thousands).
+    ordering = order_by(order, descending)
     rows = vault.require_db().query(
-        "SELECT r.id, r.body FROM youth_search s JOIN youth_fields f ON f.rowid = s.rowid "
-        "JOIN records r ON r.rowid = f.rowid "
-        f"WHERE youth_search MATCH ? AND f.deleted = 0 AND {cond} AND {fcond} "
-        f"ORDER BY {order_by(order, descending)} LIMIT ?",
+        "SELECT r.id, r.body FROM (SELECT f.* FROM youth_search s JOIN youth_fields f ON f.rowid = s.rowid "
+        f"WHERE youth_search MATCH ? AND f.deleted = 0 AND {cond} AND {fcond} ORDER BY {ordering} LIMIT ?) "
+        f"AS f JOIN records r ON r.rowid = f.rowid ORDER BY {ordering}",
         [query, *params, *fparams, limit],
     )
     return [summary_of(r[0], r[1]) for r in rows]
@@ -274,9 +276,10 @@ def page(vault: Vault, *, limit: int = 200, offset: int = 0, filters: Filters | 
     db = vault.require_db()
     where = f"f.deleted = 0 AND {cond} AND {fcond}"
     total = int(db.scalar(f"SELECT count(*) FROM youth_fields f WHERE {where}", params))
-    rows = db.query(
-        f"SELECT r.id, r.body FROM youth_fields f JOIN records r ON r.rowid = f.rowid WHERE {where} "
-        f"ORDER BY {order_by(order, descending)} LIMIT ? OFFSET ?",
+    ordering = order_by(order, descending)
+    rows = db.query(  # bodies only for the page shown, as in search()
+        f"SELECT r.id, r.body FROM (SELECT f.* FROM youth_fields f WHERE {where} ORDER BY {ordering} "
+        f"LIMIT ? OFFSET ?) AS f JOIN records r ON r.rowid = f.rowid ORDER BY {ordering}",
         [*params, limit, offset],
     )
     return total, [summary_of(r[0], r[1]) for r in rows]

@@ -54,38 +54,73 @@ def _birth_bounds(today: date, span: tuple[int, int]) -> tuple[str, str]:
     return years_before(today, span[1] + 1).isoformat(), years_before(today, span[0]).isoformat()
 
 
-def _done_marks(vault: Vault) -> dict[str, set[tuple[str, str]]]:
+def _done_marks(vault: Vault, owners: list[str]) -> dict[str, set[tuple[str, str]]]:
     marks: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    if not owners:
+        return marks
     for owner, body in vault.require_db().query(
-            "SELECT owner_id, body FROM records WHERE kind = 'duty_done' AND deleted = 0"):
+            "SELECT owner_id, body FROM records WHERE kind = 'duty_done' AND deleted = 0 "
+            f"AND owner_id IN ({','.join('?' * len(owners))})", owners):
         data = json.loads(body)
         marks[owner].add((data["rule_id"], data.get("occurrence", "")))
     return marks
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One chunk of Today's work, so a screen can keep its database thread responsive."""
+
+    items: list[Item]
+    next_after: int | None  # pass back as `after` for the next chunk; None when finished
+    checked: int  # youth looked at in this chunk
+    total: int  # youth Today will look at in all (on the first chunk; 0 after)
+
+
+def scan(vault: Vault, as_of: datetime, *, after: int = 0, limit: int = 250,
+         registry: Registry = REGISTRY, include_done: bool = False) -> Scan:
+    """Evaluate the rules for up to `limit` visible youth whose row id is above `after`."""
+    now = as_of.astimezone(LEGAL_ZONE)
+    cond, params = visibility(vault.user)
+    # Every rule so far concerns youth with a court status; the age span narrows further.
+    where = f"f.deleted = 0 AND f.periods != '[]' AND {cond}"
+    span = registry.age_span()
+    if span is not None:
+        low, high = _birth_bounds(now.date(), span)
+        # "+f.birth": not through the birth index, so each chunk walks rows in rowid order from
+        # `after` and stops at `limit`, instead of re-reading the whole age band every time.
+        where += " AND +f.birth > ? AND +f.birth <= ?"
+        params = [*params, low, high]
+    db = vault.require_db()
+    total = int(db.scalar(f"SELECT count(*) FROM youth_fields f WHERE {where}", params)) if after == 0 else 0
+    rows = db.query(
+        f"SELECT f.rowid, r.id, r.body FROM youth_fields f JOIN records r ON r.rowid = f.rowid "
+        f"WHERE {where} AND f.rowid > ? ORDER BY f.rowid LIMIT ?", [*params, after, limit])
+    marks = _done_marks(vault, [r[1] for r in rows])
+    found: list[Item] = []
+    for _rowid, record_id, body in rows:
+        youth = Youth.model_validate_json(body)
+        facts = {"youth_id": record_id, "youth": youth, "done": marks.get(record_id, set())}
+        name = youth.display_name()
+        found.extend(Item(f, name) for f in registry.evaluate(facts, now) if include_done or not f.done)
+    next_after = rows[-1][0] if len(rows) == limit else None
+    return Scan(found, next_after, len(rows), total)
 
 
 def items(vault: Vault, as_of: datetime | None = None, *, registry: Registry = REGISTRY,
           include_done: bool = False) -> list[Item]:
     """What is due and overdue for the youth this user may see, sorted by urgency."""
     now = (as_of or datetime.now(LEGAL_ZONE)).astimezone(LEGAL_ZONE)
-    cond, params = visibility(vault.user)
-    where = f"f.deleted = 0 AND {cond}"
-    span = registry.age_span()
-    if span is not None:
-        low, high = _birth_bounds(now.date(), span)
-        where += " AND f.birth > ? AND f.birth <= ?"
-        params = [*params, low, high]
-    marks = _done_marks(vault)
     found: list[Item] = []
-    for record_id, body in vault.require_db().query(
-            f"SELECT r.id, r.body FROM youth_fields f JOIN records r ON r.rowid = f.rowid WHERE {where}",
-            params):
-        youth = Youth.model_validate(json.loads(body))
-        facts = {"youth_id": record_id, "youth": youth, "done": marks.get(record_id, set())}
-        name = youth.display_name()
-        found.extend(Item(f, name) for f in registry.evaluate(facts, now)
-                     if include_done or not f.done)
-    found.sort(key=lambda item: _order(item, now))
-    return found
+    after: int | None = 0
+    while after is not None:
+        chunk = scan(vault, now, after=after, registry=registry, include_done=include_done)
+        found.extend(chunk.items)
+        after = chunk.next_after
+    return sort_items(found, now)
+
+
+def sort_items(found: list[Item], now: datetime) -> list[Item]:
+    return sorted(found, key=lambda item: _order(item, now))
 
 
 def _order(item: Item, now: datetime) -> tuple[Any, ...]:

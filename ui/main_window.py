@@ -415,8 +415,8 @@ class MainWindow(QMainWindow):
         # What is not allowed is not shown; the core refuses it anyway.
         self.admin_action.setVisible(who[1] == "administrator")
         self._show_user()
+        self._refresh(force=True)  # the caseload first: it is quick, and Today can take a moment
         self.open_today()
-        self._refresh(force=True)
 
     def _show_user(self) -> None:
         if not self._username:
@@ -466,23 +466,39 @@ class MainWindow(QMainWindow):
     # Today ---------------------------------------------------------------------
 
     def open_today(self) -> None:
+        """Show Today and (re)compute it in chunks, so caseload queries can run in between."""
         self.stack.setCurrentWidget(self.today_page)
         self.today_page.table.setFocus()
         self._today_generation += 1
         generation = self._today_generation
         include_done = self.today_page.show_done.isChecked()
+        now = datetime.now(LEGAL_ZONE)
+        found: list[today.Item] = []
+        progress = {"checked": 0, "total": 0}
+        self.today_page.message.setText(_("Finding what is due…"))
 
-        def work(holder: Holder) -> tuple[list[today.Item], datetime]:
-            now = datetime.now(LEGAL_ZONE)
-            return today.items(holder.require(), now, include_done=include_done), now
+        def step(after: int) -> None:
+            self.backend.call(lambda h: today.scan(h.require(), now, after=after, include_done=include_done),
+                              got, self._error)
 
-        def done(result: tuple[list[today.Item], datetime]) -> None:
-            if generation == self._today_generation:
-                self.today_model.reset(*result)
-                if result[0]:
-                    self.today_page.table.selectRow(0)
+        def got(chunk: today.Scan) -> None:
+            if generation != self._today_generation:
+                return  # superseded or locked
+            found.extend(chunk.items)
+            progress["checked"] += chunk.checked
+            progress["total"] = progress["total"] or chunk.total
+            if chunk.next_after is not None:
+                self.today_page.message.setText(_("Finding what is due… {checked} of {total} youth checked")
+                                                .format(checked=f"{progress['checked']:,}",
+                                                        total=f"{progress['total']:,}"))
+                step(chunk.next_after)
+                return
+            self.today_model.reset(today.sort_items(found, now), now)
+            self.today_page.message.clear()
+            if found:
+                self.today_page.table.selectRow(0)
 
-        self.backend.call(work, done, self._error)
+        step(0)
 
     def _duty_done(self, youth_id: str, rule_id: str, occurrence: str, note: str) -> None:
         def done(_result: Any) -> None:

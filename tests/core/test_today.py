@@ -122,3 +122,20 @@ def test_the_age_span_skips_youth_no_rule_can_concern(admin: Vault) -> None:
     seen.clear()
     today.items(admin, NOW, registry=registry)
     assert len(seen) == 3
+
+
+def test_today_in_chunks_finds_the_same_as_at_once(admin: Vault) -> None:
+    for day in ("2010-11-18", "2010-10-01", "2009-01-20", "2012-11-20", "2010-11-01"):
+        caseload.create_youth(admin, youth_data(date_of_birth=day, **FOSTER))
+    caseload.create_youth(admin, youth_data(date_of_birth="2010-11-18", legal_status=[]))  # skipped
+    whole = today.items(admin, NOW)
+    parts: list[today.Item] = []
+    after: int | None = 0
+    chunks = []
+    while after is not None:
+        chunk = today.scan(admin, NOW, after=after, limit=2)
+        chunks.append(chunk)
+        parts.extend(chunk.items)
+        after = chunk.next_after
+    assert chunks[0].total == 5 and sum(c.checked for c in chunks) == 5 and len(chunks) == 3
+    assert today.sort_items(parts, NOW) == whole
