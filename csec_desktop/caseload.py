@@ -208,7 +208,11 @@ def create_youth(vault: Vault, data: dict[str, Any] | Youth) -> StoredRecord:
 def update_youth(vault: Vault, youth_id: str, changes: dict[str, Any],
                  expected_version: int | None = None) -> StoredRecord:
     vault.require(Permission.WRITE_YOUTH)
-    get_youth(vault, youth_id, audit=False)
+    current = get_youth(vault, youth_id, audit=False)
+    if "sealed" in changes and bool(changes["sealed"]) != bool(current.body.dump().get("sealed")):
+        # Only a role that can still read a sealed record may seal or unseal one; anyone
+        # else would make the record vanish from their own caseload.
+        vault.require(Permission.READ_SEALED)
     with vault.require_db().transaction():
         record = vault.records.update(youth_id, changes, expected_version=expected_version)
         vault.audit("update", record_id=youth_id, fields=sorted(changes))

@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
         self.today_page.open_requested.connect(self.open_youth)
         self.today_page.done_requested.connect(self._duty_done)
         self.today_page.reopen_requested.connect(self._duty_reopen)
-        self.today_page.refresh_requested.connect(self.open_today)
+        self.today_page.refresh_requested.connect(lambda: self.open_today())
         self.admin_page.add_requested.connect(self._add_user)
         self.admin_page.set_disabled_requested.connect(self._set_disabled)
         self.admin_page.release_requested.connect(self._release)
@@ -217,7 +217,7 @@ class MainWindow(QMainWindow):
             bind(action, "setText", text)
             nav.addAction(action)
         bind(self.lock_action, "setToolTip", N_("Lock now (Ctrl+L)"))
-        self.today_action.triggered.connect(self.open_today)
+        self.today_action.triggered.connect(lambda: self.open_today())
         self.caseload_action.triggered.connect(self._back_to_caseload)
         self.admin_action.triggered.connect(self.open_admin)
         self.lock_action.triggered.connect(lambda: self.lock())
@@ -414,6 +414,8 @@ class MainWindow(QMainWindow):
         self.nav.setVisible(True)
         # What is not allowed is not shown; the core refuses it anyway.
         self.admin_action.setVisible(who[1] == "administrator")
+        self.backend.call(lambda h: h.require().user.can(Permission.READ_SEALED),
+                          self.youth_page.set_can_seal)
         self._show_user()
         self._refresh(force=True)  # the caseload first: it is quick, and Today can take a moment
         self.open_today()
@@ -443,6 +445,7 @@ class MainWindow(QMainWindow):
         self.model.clear()
         self.today_page.clear()
         self.youth_page.clear()
+        self.youth_page.set_can_seal(False)
         self.admin_page.clear()
         self.nav.setVisible(False)
         self.caseload_page.find.clear()
@@ -465,8 +468,9 @@ class MainWindow(QMainWindow):
 
     # Today ---------------------------------------------------------------------
 
-    def open_today(self) -> None:
-        """Show Today and (re)compute it in chunks, so caseload queries can run in between."""
+    def open_today(self, message: str = "") -> None:
+        """Show Today and (re)compute it in chunks, so caseload queries can run in between;
+        `message` is shown when it is ready."""
         self.stack.setCurrentWidget(self.today_page)
         self.today_page.table.setFocus()
         self._today_generation += 1
@@ -494,7 +498,7 @@ class MainWindow(QMainWindow):
                 step(chunk.next_after)
                 return
             self.today_model.reset(today.sort_items(found, now), now)
-            self.today_page.message.clear()
+            self.today_page.message.setText(message)
             if found:
                 self.today_page.table.selectRow(0)
 
@@ -502,8 +506,7 @@ class MainWindow(QMainWindow):
 
     def _duty_done(self, youth_id: str, rule_id: str, occurrence: str, note: str) -> None:
         def done(_result: Any) -> None:
-            self.open_today()
-            self.today_page.message.setText(_("Marked done. Tick Show done duties to reopen it."))
+            self.open_today(_("Marked done. Tick Show done duties to reopen it."))
 
         self.backend.call(lambda h: today.mark_done(h.require(), youth_id, rule_id, occurrence,
                                                     note=note or None), done,
@@ -511,8 +514,7 @@ class MainWindow(QMainWindow):
 
     def _duty_reopen(self, youth_id: str, rule_id: str, occurrence: str) -> None:
         def done(_result: Any) -> None:
-            self.open_today()
-            self.today_page.message.setText(_("Reopened: the duty is due again."))
+            self.open_today(_("Reopened: the duty is due again."))
 
         self.backend.call(lambda h: today.reopen(h.require(), youth_id, rule_id, occurrence), done,
                           lambda e: self.today_page.message.setText(describe(e)))

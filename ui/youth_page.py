@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -180,6 +181,11 @@ class YouthPage(QWidget):
             edit.textEdited.connect(self._edited)
             self.edits[path] = edit
             self.errors[path] = error
+        self.sealed = QCheckBox()
+        bind(self.sealed, "setText", N_("Sealed record (seen only by roles allowed to read sealed records)"))
+        self.sealed.toggled.connect(self._edited)
+        self.sealed.setVisible(False)  # shown only to roles that may seal (see set_can_seal)
+        form.addRow(self.sealed)
         self.lists: dict[str, ItemList] = {}
         lists_a, lists_b = QWidget(), QWidget()
         box_a, box_b = QVBoxLayout(lists_a), QVBoxLayout(lists_b)
@@ -244,6 +250,9 @@ class YouthPage(QWidget):
         self._draft_timer.setInterval(800)
         self._draft_timer.timeout.connect(self._emit_draft)
 
+    def set_can_seal(self, allowed: bool) -> None:
+        self.sealed.setVisible(allowed)
+
     def draft_key(self) -> str:
         return f"youth:{self.youth_id}"
 
@@ -264,6 +273,9 @@ class YouthPage(QWidget):
         for path, edit in self.edits.items():
             edit.setText(read_path(body, path))
             self.errors[path].clear()
+        self.sealed.blockSignals(True)
+        self.sealed.setChecked(bool(body.get("sealed")))
+        self.sealed.blockSignals(False)
         for field, section in self.lists.items():
             value = body.get(field)
             section.set_items([value] if isinstance(value, dict) else list(value or []))
@@ -371,6 +383,8 @@ class YouthPage(QWidget):
     def _save(self) -> None:
         self._draft_timer.stop()
         changes = {**changes_from(self.body, self.values()), **self.list_changes()}
+        if self.sealed.isVisible() and self.sealed.isChecked() != bool(self.body.get("sealed")):
+            changes["sealed"] = self.sealed.isChecked()
         if not changes:
             self.notice.setText(_("Nothing to save."))
             return

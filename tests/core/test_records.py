@@ -7,7 +7,7 @@ import pytest
 from csec_desktop import caseload
 from csec_desktop.clock import HybridClock, Stamp
 from csec_desktop.domain.youth import LegalStatus
-from csec_desktop.errors import NotFound, StaleRecord, ValidationFailed
+from csec_desktop.errors import NotFound, PermissionDenied, StaleRecord, ValidationFailed
 from csec_desktop.ids import is_id
 from csec_desktop.storage.vault import Vault
 from tests.conftest import FakeClock, youth_data
@@ -181,3 +181,19 @@ def test_caseload_sorts_by_name_birth_worker_both_ways(admin: Vault) -> None:
     assert [s.id for s in caseload.search(admin, "moss", order="birth")] == [m]
     with pytest.raises(ValueError, match="sort order"):
         caseload.page(admin, order="body; DROP TABLE records")
+
+
+def test_only_a_role_that_reads_sealed_records_may_seal_one(admin: Vault) -> None:
+    from tests.conftest import WORKER_PASS
+
+    youth = caseload.create_youth(admin, youth_data(assigned_worker="casey", unit=None))
+    with pytest.raises(PermissionDenied):  # the administrator cannot read sealed records
+        caseload.update_youth(admin, youth.id, {"sealed": True})
+    admin.add_user("sam", role="supervisor", passphrase=WORKER_PASS)
+    supervisor = Vault.unlock(admin.folder, "sam", WORKER_PASS)
+    try:
+        caseload.update_youth(supervisor, youth.id, {"sealed": True})
+        assert caseload.get_youth(supervisor, youth.id).body.dump()["sealed"] is True
+    finally:
+        supervisor.close()
+    assert caseload.page(admin)[0] == 0  # now hidden from the administrator's caseload

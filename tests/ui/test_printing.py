@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from csec_desktop.storage.vault import Vault
 from tests.conftest import ADMIN_PASS
+from tests.ui.test_accessibility import _labels_without_buddies, _unnamed
 from tests.ui.test_shell import _open_first_youth, new_window
 from ui import main_window
 from ui.printing import DocumentView
@@ -26,6 +27,7 @@ def test_preview_print_export_and_lock(qtbot: QtBot, tmp_path: Path, monkeypatch
         view: DocumentView = win._views[0]
         assert view.windowTitle() == "Youth summary"  # never the youth's name
         assert view.pages_box.count() >= 2  # at least one page image and the stretch
+        assert _unnamed(view) == [] and _labels_without_buddies(view) == []
         # Print: the dialog cannot print to a file; here the test points the printer at a PDF.
         printed = tmp_path / "printer-output.pdf"
 

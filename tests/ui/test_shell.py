@@ -352,3 +352,19 @@ def test_a_half_written_note_survives_a_lock_and_is_forgotten_once_saved(
     window.open_youth(youth_id)
     qtbot.waitUntil(lambda: not window.backend.busy(), timeout=10_000)
     assert page.notes.form.values()["text"] is None
+
+
+def test_five_wrong_passphrases_lock_the_account_with_minutes_left(qtbot: QtBot, tmp_path: Path) -> None:
+    win = new_window(qtbot, tmp_path / "vault", 3, seed=2)
+    try:
+        for attempt in range(5):
+            _unlock(qtbot, win, f"wrong passphrase number {attempt}")
+            qtbot.waitUntil(lambda: win.unlock_page.button.isEnabled(), timeout=10_000)
+        assert "attempt" in win.unlock_page.message.text() or "locked" in win.unlock_page.message.text()
+        _unlock(qtbot, win, ADMIN_PASS)  # even the right passphrase is refused now
+        qtbot.waitUntil(lambda: win.unlock_page.button.isEnabled(), timeout=10_000)
+        message = win.unlock_page.message.text()
+        assert "locked after 5 failed unlocks" in message and "minutes" in message
+        assert win.stack.currentWidget() is win.unlock_page and win.model.rowCount() == 0
+    finally:
+        win.close()
