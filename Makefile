@@ -21,6 +21,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python -m tests.benchmarks
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m tests.benchmarks.shell
+	$(VENV)/bin/python -m tests.benchmarks.documents
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check csec_desktop ui tests
@@ -30,7 +31,7 @@ lint: $(STAMP)
 # the new entries in csec_desktop/locale/*.po
 # (tests/ui/test_language.py fails until every one is).
 messages: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ -k t -k ngettext:1,2 --no-location \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ -k t -k block -k ngettext:1,2 --no-location \
 		--sort-output -o csec_desktop/locale/messages.pot .
 	$(VENV)/bin/pybabel update -i csec_desktop/locale/messages.pot -o csec_desktop/locale/es.po -l es \
 		--no-fuzzy-matching --ignore-obsolete

@@ -95,6 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("rotate-key", help="re-encrypt the vault under a new data key")
     sub.add_parser("passwd", help="change your passphrase: old and new on stdin lines 2 and 3")
+    doc = sub.add_parser("document", help="list documents, or export one as a PDF (audited)")
+    doc.add_argument("name", nargs="?", help="document name (see --list)")
+    doc.add_argument("--list", action="store_true", help="name every document")
+    doc.add_argument("--youth", help="the youth's record id")
+    doc.add_argument("--petition", help="the petition's record id (petition documents)")
+    doc.add_argument("--out", type=Path, help="the PDF file to write")
+    doc.add_argument("--purpose", help="why this document leaves the vault (required to export)")
+    doc.add_argument("--lang", default="en", help="en, es or en+es (side by side)")
     rules = sub.add_parser("rules", help="every rule the app applies, with its law and date checked")
     rules.add_argument("--json", action="store_true")
     today = sub.add_parser("today", help="what is due and overdue in your caseload")
@@ -288,6 +296,24 @@ def _rules(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _document(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    from csec_desktop.documents import jobs
+    from csec_desktop.errors import FieldProblem
+
+    if args.list:
+        for kind in jobs.DOCUMENTS.values():
+            print(f"{kind.kind}\t{kind.title}", file=out)
+        return 0
+    missing = [FieldProblem(name, "is required to export a document")
+               for name, value in (("name", args.name), ("--youth", args.youth), ("--out", args.out),
+                                   ("--purpose", args.purpose)) if not value]
+    if missing:
+        raise ValidationFailed(missing, record="document")
+    size = jobs.export(vault, args.name, args.youth, args.purpose, args.out, lang=args.lang)
+    print(f"Wrote {args.out} ({size:,} bytes); the export is in the audit trail.", file=out)
+    return 0
+
+
 def _today(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
     from datetime import datetime
 
@@ -310,6 +336,7 @@ def _today(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> 
 
 
 COMMANDS: dict[str, Handler] = {
+    "document": _document,
     "today": _today,
     "users": _users, "demo": _demo, "search": _search, "export": _export, "import": _import,
     "audit": _audit, "backup": _backup, "rotate-key": _rotate, "passwd": _passwd,

@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
         self.youth_page.attached_add.connect(self._add_attached)
         self.youth_page.attached_update.connect(self._update_attached)
         self.youth_page.attached_delete.connect(self._delete_attached)
-        self.youth_page.print_requested.connect(self.print_summary)
+        self.youth_page.print_requested.connect(self.print_document)
         self._views: list[Any] = []  # open document previews: closed on lock
         self.caseload_page.table.activated.connect(lambda index: self.open_youth(
             self.model.summary(index.row()).id))
@@ -368,14 +368,14 @@ class MainWindow(QMainWindow):
 
         self.backend.call(make(lang), shown, on_error or self._error)
 
-    def print_summary(self, youth_id: str) -> None:
+    def print_document(self, youth_id: str, kind: str) -> None:
         from csec_desktop.documents import jobs
 
         def make(lang: str) -> Callable[[Holder], bytes]:
-            return lambda h: jobs.make(h.require(), "youth_summary", youth_id, lang)
+            return lambda h: jobs.make(h.require(), kind, youth_id, lang)
 
         def on_printed(pages: int) -> None:
-            self.backend.call(lambda h: jobs.printed(h.require(), "youth_summary", youth_id, pages),
+            self.backend.call(lambda h: jobs.printed(h.require(), kind, youth_id, pages),
                               None, self._error)
 
         def on_export(purpose: str, lang: str, path: Path) -> None:
@@ -383,10 +383,10 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(_("Saved the PDF ({kb} KB). The export is in the audit trail.")
                                              .format(kb=max(size // 1024, 1)), 10_000)
 
-            self.backend.call(lambda h: jobs.export(h.require(), "youth_summary", youth_id, purpose, path,
-                                                    lang), done, self._error)
+            self.backend.call(lambda h: jobs.export(h.require(), kind, youth_id, purpose, path, lang),
+                              done, self._error)
 
-        self._open_document(make, jobs.DOCUMENTS["youth_summary"].title, on_printed, on_export)
+        self._open_document(make, jobs.DOCUMENTS[kind].title, on_printed, on_export)
 
     # Unlock and lock -----------------------------------------------------
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QImage, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtGui import QImage, QKeySequence, QPagedPaintDevice, QPainter, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csec_desktop.text import LANGUAGES
+from csec_desktop.documents.page import DOCUMENT_LANGUAGES
 from ui.i18n import N_, _, bind, language
 
 PREVIEW_DPI = 96
@@ -52,22 +52,21 @@ def page_images(pdf: bytes, dpi: int) -> list[QImage]:
     return images
 
 
-def paint(printer: QPrinter, pdf: bytes) -> int:
-    """Paint the pages onto the printer; returns how many were printed."""
+def paint(device: QPagedPaintDevice, pdf: bytes) -> int:
+    """Paint the pages onto a printer (or any paged device); returns how many were painted."""
     images = page_images(pdf, PRINT_DPI)
     painter = QPainter()
-    if not painter.begin(printer):
+    if not painter.begin(device):
         raise RuntimeError(_("The printer could not be started."))
     try:
         for number, image in enumerate(images):
             if number:
-                printer.newPage()
-            target = printer.pageRect(QPrinter.Unit.DevicePixel)
+                device.newPage()
             # Actual size: 1 PDF point = 1/72 inch on paper, centred in the printable area.
-            scale = printer.resolution() / PRINT_DPI
+            scale = device.logicalDpiX() / PRINT_DPI
             width, height = image.width() * scale, image.height() * scale
-            x = max((target.width() - width) / 2, 0)
-            y = max((target.height() - height) / 2, 0)
+            x = max((device.width() - width) / 2, 0)
+            y = max((device.height() - height) / 2, 0)
             painter.drawImage(QRectF(x, y, width, height), image)
     finally:
         painter.end()
@@ -94,7 +93,7 @@ class DocumentView(QDialog):
         area.setWidget(self.pages)
         bind(area, "setAccessibleName", N_("Document preview"))
         self.language_box = QComboBox()
-        for code, name in LANGUAGES.items():
+        for code, name in DOCUMENT_LANGUAGES.items():
             self.language_box.addItem(name, code)
         self.language_box.setCurrentIndex(max(self.language_box.findData(lang or language()), 0))
         bind(self.language_box, "setAccessibleName", N_("Document language"))

@@ -144,7 +144,7 @@ class YouthPage(QWidget):
     attached_add = Signal(str, str, dict)  # youth id, kind, data
     attached_update = Signal(str, dict)  # record id, data
     attached_delete = Signal(str)  # record id
-    print_requested = Signal(str)  # youth id
+    print_requested = Signal(str, str)  # youth id, document kind
 
     def __init__(self) -> None:
         super().__init__()
@@ -231,9 +231,14 @@ class YouthPage(QWidget):
         bind(self.back_button, "setText", N_("&Back to caseload"))
         self.print_button = QPushButton()
         bind(self.print_button, "setText", N_("&Print summary…"))
-        self.print_button.clicked.connect(lambda: self.print_requested.emit(self.youth_id))
+        self.print_button.clicked.connect(lambda: self.print_requested.emit(self.youth_id, "youth_summary"))
+        self.hearing_button = QPushButton()
+        bind(self.hearing_button, "setText", N_("Hearing sheet… (Ctrl+P)"))
+        self.hearing_button.clicked.connect(lambda: self.print_requested.emit(self.youth_id, "hearing_sheet"))
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.hearing_button.click)
         buttons = QHBoxLayout()
-        for button in (self.save_button, self.undo_button, self.print_button, self.back_button):
+        for button in (self.save_button, self.undo_button, self.hearing_button, self.print_button,
+                       self.back_button):
             buttons.addWidget(button)
         buttons.addWidget(self.notice, 1)
         outer = QVBoxLayout(self)

@@ -64,6 +64,8 @@ def _covered(font_name: str) -> frozenset[int]:
 def markup(text: str, font: str = SANS) -> str:
     """Paragraph markup for plain text: escaped, with runs the font lacks in the fallback."""
     main, spare = _covered(font), _covered(FALLBACK)
+    if main.issuperset(map(ord, text)):  # the usual case: nothing to switch
+        return escape(text).replace("\n", "<br/>")
     out: list[str] = []
     in_fallback = False
     for char in text:

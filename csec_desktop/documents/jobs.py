@@ -15,6 +15,8 @@ from pathlib import Path
 
 from csec_desktop import caseload, today
 from csec_desktop.clock import utc_iso
+from csec_desktop.documents.hearing_sheet import TITLE as HEARING_TITLE
+from csec_desktop.documents.hearing_sheet import hearing_sheet
 from csec_desktop.documents.summary import TITLE as SUMMARY_TITLE
 from csec_desktop.documents.summary import youth_summary
 from csec_desktop.domain.people import Permission
@@ -43,8 +45,18 @@ def _summary(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
                          made_on=now.date(), lang=lang, stamp=stamp)
 
 
+def _hearing(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
+    record = caseload.get_youth(vault, youth_id, audit=False)
+    assert isinstance(record.body, Youth)
+    now = datetime.now(LEGAL_ZONE)
+    # Goals come from the service plan once that module records plans (issue 6).
+    return hearing_sheet(record.body, findings=today.for_youth(vault, youth_id, now), goals=[],
+                         made_on=now.date(), lang=lang, stamp=stamp)
+
+
 DOCUMENTS: dict[str, DocumentKind] = {
     "youth_summary": DocumentKind("youth_summary", SUMMARY_TITLE, _summary),
+    "hearing_sheet": DocumentKind("hearing_sheet", HEARING_TITLE, _hearing),
 }
 """Later modules (plans, petitions) add their documents here."""
 

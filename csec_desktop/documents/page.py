@@ -22,6 +22,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 
 from csec_desktop import APP_NAME
 from csec_desktop.documents.fonts import SANS, SERIF, markup, register
+from csec_desktop.text import translations
 
 WIC_827_NOTICE = "Confidential: juvenile case file information, Welf. & Inst. Code 827"
 PAGE_WIDTH, PAGE_HEIGHT = float(LETTER[0]), float(LETTER[1])
@@ -138,6 +139,43 @@ def checkbox(checked: bool, label: str, width: float = 6.5 * inch) -> Table:
     return result
 
 
+DOCUMENT_LANGUAGES: dict[str, str] = {"en": "English", "es": "Español", "en+es": "English + Español"}
+"""Languages a document can be printed in; "en+es" sets the two side by side."""
+
+
+class Texts:
+    """A document's words in one language, or two side by side."""
+
+    def __init__(self, lang: str) -> None:
+        if lang not in DOCUMENT_LANGUAGES:
+            raise ValueError(f"no document language {lang!r}")
+        self.codes = lang.split("+")
+        self.lang = lang
+
+    def t(self, message: str) -> str:
+        """A short text (a label, a heading): "English / Español" when bilingual."""
+        seen: list[str] = []
+        for code in self.codes:
+            text = translations(code).gettext(message)
+            if text not in seen:
+                seen.append(text)
+        return " / ".join(seen)
+
+    def block(self, message: str, style: str = "body", **values: Any) -> Flowable:
+        """A paragraph; bilingual ones are set in two columns, English on the left."""
+        texts = [translations(code).gettext(message).format(**values) for code in self.codes]
+        if len(texts) == 1:
+            return para(texts[0], style)
+        columns = Table([[para(text, style) for text in texts]], colWidths=[3.5 * inch, 3.5 * inch])
+        columns.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                     ("LEFTPADDING", (0, 0), (0, 0), 0),
+                                     ("LINEAFTER", (0, 0), (0, 0), 0.4, "#999999")]))
+        return columns
+
+    def page_label(self, page: int, total: int) -> str:
+        return self.t("Page {page} of {total}").format(page=page, total=total)
+
+
 def table(rows: Sequence[Sequence[str]], widths: Sequence[float], header: bool = True) -> Table:
     """A table of plain text cells, header row bold and repeated on each page."""
     cells = [[para(text, "cell_bold" if header and r == 0 else "cell") for text in row]
@@ -151,9 +189,10 @@ def table(rows: Sequence[Sequence[str]], widths: Sequence[float], header: bool =
     return result
 
 
-def signature_block(people: Sequence[str]) -> Table:
+def signature_block(people: Sequence[str], date_label: str = "Date") -> Table:
     """Lines to sign and date, one row per person."""
-    rows = [[para("_" * 38 + "\n" + who, "small"), para("_" * 16 + "\nDate", "small")] for who in people]
+    rows = [[para("_" * 38 + "\n" + who, "small"), para("_" * 16 + "\n" + date_label, "small")]
+            for who in people]
     result = Table(rows, colWidths=[3.6 * inch, 2.0 * inch])
     result.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 18)]))
     return result

@@ -10,16 +10,17 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from csec_desktop.caseload import age_on
-from csec_desktop.documents.page import Footer, para, render, table
+from csec_desktop.documents.page import Footer, Texts, para, render, table
 from csec_desktop.domain.labels import choice_label
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, Youth
 from csec_desktop.rules import LEGAL_ZONE, Finding
-from csec_desktop.text import N_, translations
+from csec_desktop.text import N_
 
 TITLE = N_("Youth summary")
 
 
-def _safety(flags: list[dict[str, Any]], t: Any) -> Table:
+def safety_box(flags: list[dict[str, Any]], t: Any) -> Table:
+    """The safety flags, boxed in red, for the top of any document about a youth."""
     rows = [[para(t("SAFETY: do not share information with these people"), "cell_bold")]]
     rows += [[para(f"{f['person']}: {f.get('instruction') or ''}"
                    + (f" ({f['description']})" if f.get("description") else ""), "cell")] for f in flags]
@@ -31,12 +32,13 @@ def _safety(flags: list[dict[str, Any]], t: Any) -> Table:
 
 def youth_summary(youth: Youth, *, contacts: list[dict[str, Any]], findings: list[Finding],
                   made_on: date, lang: str = "en", stamp: str = "") -> bytes:
-    t = translations(lang).gettext
+    texts = Texts(lang)
+    t = texts.t
     body = youth.dump()
     flags = body.get("safety_flags") or []
     story: list[Flowable] = [para(t(TITLE), "title")]
     if flags:
-        story += [_safety(flags, t), Spacer(1, 8)]
+        story += [safety_box(flags, t), Spacer(1, 8)]
     ids = youth.identifiers
     age = t("{day} (age {years})").format(day=youth.date_of_birth.isoformat(),
                                           years=age_on(youth.date_of_birth, made_on))
@@ -96,4 +98,4 @@ def youth_summary(youth: Youth, *, contacts: list[dict[str, Any]], findings: lis
     story += [Spacer(1, 10), para(t("Printed on {day}.").format(day=made_on.isoformat()), "small")]
     return render(story, title=t(TITLE), footer=Footer(
         notice=t("Confidential: juvenile case file information, Welf. & Inst. Code 827"), stamp=stamp,
-        page_label=lambda page, total: t("Page {page} of {total}").format(page=page, total=total)))
+        page_label=texts.page_label))

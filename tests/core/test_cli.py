@@ -137,3 +137,17 @@ def test_rules_lists_every_rule_with_its_law(vault: tuple[Path, str]) -> None:
     assert today.returncode == 0, today.stderr
     items = json.loads(today.stdout)
     assert all(i["rule_id"] in rules and i["citation"] for i in items)
+
+
+def test_document_list_and_export(vault: tuple[Path, str], tmp_path: Path) -> None:
+    folder = vault[0]
+    listed = admin(folder, "document", "--list")
+    assert listed.returncode == 0 and "hearing_sheet" in listed.stdout and "youth_summary" in listed.stdout
+    youth_id = json.loads(admin(folder, "search", "JV", "--json").stdout)[0]["id"]
+    out = tmp_path / "hearing.pdf"
+    refused = admin(folder, "document", "hearing_sheet", "--youth", youth_id, "--out", str(out))
+    assert refused.returncode == 2 and "--purpose" in refused.stderr and not out.exists()
+    done = admin(folder, "document", "hearing_sheet", "--youth", youth_id, "--out", str(out),
+                 "--purpose", "Dispositional hearing", "--lang", "en+es")
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"%PDF")

@@ -98,6 +98,9 @@ def test_pleading_paper_lines_margins_and_first_page() -> None:
         double_spaced = [y for y in body_rows if any(abs(y - line) <= 1 for line in lines)]
         if number > 1:  # later pages: all text on the numbered lines (double-spaced)
             assert len(double_spaced) == len(body_rows), f"page {number}: text off the lines"
+        footer = [c for c in chars if c[2] < 30]  # under the page number and its rule
+        assert "".join(c[0] for c in footer).startswith("PETITIONTOVACATE"), f"page {number}"
+        assert min(c[4] for c in footer) >= 10
     first = pages[0]
     title_y = min(c[2] for c in first if c[0] == "S" and c[1] > 150 and c[2] > 500)  # SUPERIOR COURT...
     assert abs(title_y - baseline(8)) <= 1  # the court's title on line 8 (rule 2.111)
@@ -199,3 +202,22 @@ def test_print_and_export_check_the_role_ask_the_purpose_and_are_audited(admin: 
         assert not (tmp_path / "no.pdf").exists()
     finally:
         reader.close()
+
+
+def test_the_hearing_sheet_stays_on_one_page_and_can_be_bilingual() -> None:
+    from datetime import datetime
+
+    from csec_desktop.documents.hearing_sheet import hearing_sheet
+    from csec_desktop.rules import LEGAL_ZONE, Finding, FindingKind
+
+    youth = Youth.model_validate(youth_data(safety_flags=[{"person": "Fictional Exploiter"}],
+                                            placement={"type": "strtp", "since": "2025-01-01"}))
+    many = [Finding(f"rule.{i}", FindingKind.DEADLINE, f"Duty number {i}", (), "Welf. & Inst. Code, § 1",
+                    date(2026, 1, 1), due=datetime(2026, 12, 1, tzinfo=LEGAL_ZONE)) for i in range(80)]
+    pdf = hearing_sheet(youth, findings=many, goals=["Stay in school"] * 10, made_on=date(2026, 11, 28))
+    assert len(pdfium.PdfDocument(pdf)) == 1
+    text = _text(pdf)[0]
+    assert "Fictional Exploiter" in text and "JV-24-001234" in text and "Duty number 79" in text
+    both = _text(hearing_sheet(youth, findings=[], goals=[], made_on=date(2026, 11, 28), lang="en+es"))[0]
+    assert "Hearing sheet / Hoja para la audiencia" in both and "Página 1 de 1" in both
+    assert "STRTP" in both

@@ -25,7 +25,7 @@ def _marked() -> set[str | tuple[str, str]]:
     for folder in ("ui", "csec_desktop"):
         for _file, _line, message, _comments, _context in extract_from_dir(
                 ROOT / folder, method_map=[("**.py", "python")],
-                keywords={"_": None, "N_": None, "t": None, "ngettext": (1, 2)}):
+                keywords={"_": None, "N_": None, "t": None, "block": None, "ngettext": (1, 2)}):
             found.add(message if isinstance(message, str) else (message[0], message[1]))
     return found
 

@@ -89,3 +89,78 @@ def test_first_run_recovery_sheet_preview_cannot_be_exported(qtbot: QtBot, tmp_p
         view.close()
     finally:
         win.close()
+
+
+def test_every_document_is_made_previewed_and_printed_without_a_file(
+        qtbot: QtBot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import builtins
+    import os
+    import tempfile
+    from datetime import date
+
+    from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QPdfWriter
+
+    from csec_desktop import caseload
+    from csec_desktop.documents import jobs
+    from csec_desktop.documents.pleading import CourtPaper, Section, Signature, render_court_paper
+    from csec_desktop.documents.recovery_sheet import recovery_sheet
+    from tests.conftest import youth_data
+    from ui.printing import page_images, paint
+
+    vault, _secret = Vault.create(tmp_path / "vault", county="Demo County", admin="admin",
+                                  passphrase=ADMIN_PASS)
+    youth = caseload.create_youth(vault, youth_data(safety_flags=[{"person": "Fictional Exploiter"}]))
+    home, temp = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir()
+    temp.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    writes: list[str] = []
+    real_open, real_os_open = builtins.open, os.open
+
+    def watched_open(file, mode="r", *args, **kw):  # type: ignore[no-untyped-def]
+        if any(flag in mode for flag in "wax+"):
+            writes.append(str(file))
+        return real_open(file, mode, *args, **kw)
+
+    def watched_os_open(path, flags, *args, **kw):  # type: ignore[no-untyped-def]
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT) and "vault" not in str(path):
+            writes.append(str(path))
+        return real_os_open(path, flags, *args, **kw)
+
+    monkeypatch.setattr(builtins, "open", watched_open)
+    monkeypatch.setattr(os, "open", watched_os_open)
+    made = [jobs.make(vault, kind, youth.id, lang)
+            for kind in jobs.DOCUMENTS for lang in ("en", "es", "en+es")]
+    made.append(recovery_sheet(county="Demo County", secret="ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789",
+                               made_on=date(2026, 11, 28)))
+    made.append(render_court_paper(CourtPaper(
+        counsel=("Fictional Counsel",), court="Superior Court of the State of California",
+        county="County of Demo", case_title=("IN RE J. D.",), case_number="JV-1", title="DECLARATION",
+        sections=(Section(None, ("Text.",)),),
+        signature=Signature("Fictional Counsel", "Attorney", "November 28, 2026"))))
+    for pdf in made:
+        assert page_images(pdf, 48)  # the preview
+        buffer = QBuffer()  # its own byte array, in memory
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        assert paint(QPdfWriter(buffer), pdf) >= 1  # the print path, onto a device in memory
+    vault.close()
+    assert writes == []
+    assert list(home.iterdir()) == [] and list(temp.iterdir()) == []
+
+
+def test_ctrl_p_on_a_record_opens_its_hearing_sheet(qtbot: QtBot, tmp_path: Path) -> None:
+    win = new_window(qtbot, tmp_path / "vault", 6, seed=4)
+    try:
+        _youth_id, page = _open_first_youth(qtbot, win)
+        page.edits["pronouns"].setFocus()
+        qtbot.keyClick(page.edits["pronouns"], Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: len(win._views) == 1, timeout=10_000)
+        view = win._views[0]
+        assert view.windowTitle() == "Hearing sheet"
+        assert len(pdfium.PdfDocument(view.pdf)) == 1
+        view.close()
+    finally:
+        win.close()
