@@ -103,8 +103,15 @@ def build_parser() -> argparse.ArgumentParser:
     doc.add_argument("--out", type=Path, help="the PDF file to write")
     doc.add_argument("--purpose", help="why this document leaves the vault (required to export)")
     doc.add_argument("--lang", default="en", help="en, es or en+es (side by side)")
-    rules = sub.add_parser("rules", help="every rule the app applies, with its law and date checked")
+    rules = sub.add_parser("rules", help="every rule the app applies, with its law and date checked; "
+                                          "with --youth, every finding for that youth")
     rules.add_argument("--json", action="store_true")
+    rules.add_argument("--youth", help="a youth's record id: print that youth's findings")
+    rules.add_argument("--as-of", dest="as_of", help="the instant to evaluate at (ISO 8601 with offset)")
+    forms = sub.add_parser("forms", help="the declarative forms in forms/").add_subparsers(
+        dest="forms_cmd", required=True)
+    check = forms.add_parser("check", help="validate form files; errors name the file, field and problem")
+    check.add_argument("files", nargs="*", type=Path)
     today = sub.add_parser("today", help="what is due and overdue in your caseload")
     today.add_argument("--json", action="store_true")
     return p
@@ -160,8 +167,10 @@ def _run(args: argparse.Namespace, folder: Path, inp: _Stdin, out: TextIO) -> in
         if report.moved_aside:
             print(f"The vault that was there was moved to {report.moved_aside}.", file=out)
         return 0
-    if cmd == "rules":
+    if cmd == "rules" and not args.youth:
         return _rules(args, out)
+    if cmd == "forms":
+        return _forms(args, out)
     if cmd == "recovery":
         from csec_desktop.clock import system_clock
 
@@ -314,6 +323,48 @@ def _document(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) 
     return 0
 
 
+def _forms(args: argparse.Namespace, out: TextIO) -> int:
+    from csec_desktop import formspec
+
+    files = args.files or sorted(formspec.forms_dir().glob("*.yaml"))
+    bad = 0
+    for path in files:
+        try:
+            spec = formspec.load_file(path)
+        except formspec.FormError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            bad += 1
+            continue
+        fields = sum(1 for _ in spec.fields())
+        print(f"ok: {path.name}: {spec.id} version {spec.version}, {len(spec.steps)} steps, {fields} fields",
+              file=out)
+    return EXIT_ERROR if bad else 0
+
+
+def _youth_rules(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    from datetime import datetime
+
+    from csec_desktop import today
+    from csec_desktop.errors import FieldProblem
+    from csec_desktop.rules import LEGAL_ZONE
+
+    try:
+        as_of = datetime.fromisoformat(args.as_of) if args.as_of else datetime.now(LEGAL_ZONE)
+    except ValueError:
+        raise ValidationFailed([FieldProblem("--as-of", "is not an ISO 8601 instant")]) from None
+    if as_of.tzinfo is None:
+        raise ValidationFailed([FieldProblem("--as-of", "needs a UTC offset, e.g. 2026-11-28T09:00-08:00")])
+    found = today.for_youth(vault, args.youth, as_of)
+    if args.json:
+        json.dump([f.to_json() for f in found], out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return 0
+    for f in found:
+        due = f.due.isoformat() if f.due else "-"
+        print(f"{'done' if f.done else f.kind.value}\t{due}\t{f.rule_id}\t{f.title}\t{f.citation}", file=out)
+    return 0
+
+
 def _today(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
     from datetime import datetime
 
@@ -336,6 +387,7 @@ def _today(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> 
 
 
 COMMANDS: dict[str, Handler] = {
+    "rules": _youth_rules,
     "document": _document,
     "today": _today,
     "users": _users, "demo": _demo, "search": _search, "export": _export, "import": _import,

@@ -1,29 +1,75 @@
-"""County policy kept inside the vault (so only an administrator can change it)."""
+"""County policy kept inside the vault (so only an administrator can change it).
+
+Each setting says where its default comes from. Where the law sets no number and the
+county must choose (DOMAIN.md marks these UNCONFIRMED or county practice), the setting
+says so, and the screens that use it say so too.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from csec_desktop.domain.people import Permission
 from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.storage.vault import Vault
+from csec_desktop.text import N_
 
-IDLE_LOCK_DEFAULT_MINUTES = 15
-IDLE_LOCK_MAX_MINUTES = 30  # CJIS-style ceiling (SECURITY.md section 5.1)
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: int
+    low: int
+    high: int
+    unit: str
+    source: str  # why the default is what it is
+
+
+SETTINGS: dict[str, Setting] = {s.name: s for s in (
+    Setting("idle_lock_minutes", 15, 1, 30, "minutes",
+            N_("CJIS-style ceiling of 30 minutes (SECURITY.md); 15 by default")),
+    Setting("team_convene_days", 30, 1, 90, "days",
+            N_("county practice: no statute sets when the team must meet (Welf. & Inst. Code 16524.6-16524.8 "
+               "call for a team, not a deadline); set by the county")),
+    Setting("rescreen_days", 180, 30, 365, "days",
+            N_("county practice: no statute sets a re-screening interval; set by the county")),
+    Setting("rescreen_after_event_days", 7, 1, 30, "days",
+            N_("county practice: re-screen this soon after a return from missing or a placement change")),
+)}
+
+IDLE_LOCK_DEFAULT_MINUTES = SETTINGS["idle_lock_minutes"].default
+IDLE_LOCK_MAX_MINUTES = SETTINGS["idle_lock_minutes"].high
+
+
+def get(vault: Vault, name: str) -> int:
+    setting = SETTINGS[name]
+    value = vault.require_db().scalar("SELECT value FROM meta WHERE key = ?", (f"policy.{name}",))
+    if value is None and name == "idle_lock_minutes":  # stored under its first key by schema 1-3
+        value = vault.require_db().scalar("SELECT value FROM meta WHERE key = 'idle_lock_minutes'")
+    if value is None:
+        return setting.default
+    return max(setting.low, min(int(value), setting.high))
+
+
+def values(vault: Vault) -> dict[str, int]:
+    return {name: get(vault, name) for name in SETTINGS}
+
+
+def set_value(vault: Vault, name: str, value: int) -> None:
+    vault.require(Permission.MANAGE_USERS)
+    setting = SETTINGS[name]
+    if not setting.low <= value <= setting.high:
+        raise ValidationFailed([FieldProblem(
+            name.replace("_", " "), f"must be between {setting.low} and {setting.high} {setting.unit}")])
+    db = vault.require_db()
+    with db.transaction():
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (f"policy.{name}", str(value)))
+        vault.audit("policy_changed", setting=name, value=value)
 
 
 def idle_lock_minutes(vault: Vault) -> int:
-    value = vault.require_db().scalar("SELECT value FROM meta WHERE key = 'idle_lock_minutes'")
-    if value is None:
-        return IDLE_LOCK_DEFAULT_MINUTES
-    return min(int(value), IDLE_LOCK_MAX_MINUTES)
+    return get(vault, "idle_lock_minutes")
 
 
 def set_idle_lock_minutes(vault: Vault, minutes: int) -> None:
-    vault.require(Permission.MANAGE_USERS)
-    if not 1 <= minutes <= IDLE_LOCK_MAX_MINUTES:
-        raise ValidationFailed([FieldProblem(
-            "idle lock", f"must be between 1 and {IDLE_LOCK_MAX_MINUTES} minutes")])
-    db = vault.require_db()
-    with db.transaction():
-        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('idle_lock_minutes', ?)",
-                   (str(minutes),))
-        vault.audit("policy_changed", setting="idle_lock_minutes", value=minutes)
+    set_value(vault, "idle_lock_minutes", minutes)

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+import csec_desktop.rules.csec
 import csec_desktop.rules.transition  # noqa: F401 - registers its rules
+from csec_desktop import policy
 from csec_desktop.caseload import can_see, get_youth, visibility, years_before
 from csec_desktop.domain.base import Body
-from csec_desktop.domain.kinds import register
+from csec_desktop.domain.kinds import model_for, register
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import NotFound
@@ -36,6 +38,16 @@ class DutyDone(Body):
     occurrence: str = Field(default="", max_length=40)
     done_on: date
     note: str | None = Field(default=None, max_length=2000)
+    done_at: datetime | None = None  # for hour-clock duties: when exactly
+    method: str | None = Field(default=None, max_length=100)  # phone, fax, electronic, in person...
+    recipient: str | None = Field(default=None, max_length=300)  # who was told
+
+    @field_validator("done_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("needs a time zone")
+        return value
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,43 @@ class Item:
 def _birth_bounds(today: date, span: tuple[int, int]) -> tuple[str, str]:
     """Birth dates (exclusive low, inclusive high) of everyone aged span[0]..span[1] today."""
     return years_before(today, span[1] + 1).isoformat(), years_before(today, span[0]).isoformat()
+
+
+def _candidates(registry: Registry, today: date) -> tuple[str, list[Any]]:
+    """SQL over youth_fields f / records r for the youth some rule could find anything about;
+    "" when some rule concerns every youth. Each rule's scope comes from its RuleInfo:
+    the record kinds it needs, or the ages it concerns (with a court status)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for info in registry.info.values():
+        if info.needs:
+            marks = ",".join("?" * len(info.needs))
+            parts.append("EXISTS (SELECT 1 FROM records a WHERE a.owner_id = r.id AND a.deleted = 0 "
+                         f"AND a.kind IN ({marks}))")
+            params += list(info.needs)
+        elif info.ages:
+            low, high = _birth_bounds(today, info.ages)
+            # "+f.birth": not through the birth index, so each chunk walks rows in rowid order
+            # from `after` and stops at `limit`, instead of re-reading the whole age band.
+            parts.append("(f.periods != '[]' AND +f.birth > ? AND +f.birth <= ?)")
+            params += [low, high]
+        else:
+            return "", []
+    return " OR ".join(parts), params
+
+
+def _records(vault: Vault, owners: list[str], kinds: tuple[str, ...]) -> dict[str, dict[str, list[Any]]]:
+    """The attached records rules need, parsed, by youth and kind."""
+    out: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    if not owners or not kinds:
+        return out
+    kind_marks, owner_marks = ",".join("?" * len(kinds)), ",".join("?" * len(owners))
+    rows = vault.require_db().query(
+        f"SELECT owner_id, kind, body FROM records WHERE deleted = 0 AND kind IN ({kind_marks}) "
+        f"AND owner_id IN ({owner_marks}) ORDER BY id", [*kinds, *owners])
+    for owner, kind, body in rows:
+        out[owner][kind].append(model_for(kind).model_validate_json(body))
+    return out
 
 
 def _done_marks(vault: Vault, owners: list[str]) -> dict[str, set[tuple[str, str]]]:
@@ -81,25 +130,25 @@ def scan(vault: Vault, as_of: datetime, *, after: int = 0, limit: int = 250,
     """Evaluate the rules for up to `limit` visible youth whose row id is above `after`."""
     now = as_of.astimezone(LEGAL_ZONE)
     cond, params = visibility(vault.user)
-    # Every rule so far concerns youth with a court status; the age span narrows further.
-    where = f"f.deleted = 0 AND f.periods != '[]' AND {cond}"
-    span = registry.age_span()
-    if span is not None:
-        low, high = _birth_bounds(now.date(), span)
-        # "+f.birth": not through the birth index, so each chunk walks rows in rowid order from
-        # `after` and stops at `limit`, instead of re-reading the whole age band every time.
-        where += " AND +f.birth > ? AND +f.birth <= ?"
-        params = [*params, low, high]
+    where = f"f.deleted = 0 AND {cond}"
+    candidates, cparams = _candidates(registry, now.date())
+    if candidates:
+        where += f" AND ({candidates})"
+        params = [*params, *cparams]
     db = vault.require_db()
-    total = int(db.scalar(f"SELECT count(*) FROM youth_fields f WHERE {where}", params)) if after == 0 else 0
+    total = int(db.scalar(f"SELECT count(*) FROM youth_fields f JOIN records r ON r.rowid = f.rowid "
+                          f"WHERE {where}", params)) if after == 0 else 0
     rows = db.query(
         f"SELECT f.rowid, r.id, r.body FROM youth_fields f JOIN records r ON r.rowid = f.rowid "
         f"WHERE {where} AND f.rowid > ? ORDER BY f.rowid LIMIT ?", [*params, after, limit])
     marks = _done_marks(vault, [r[1] for r in rows])
+    records = _records(vault, [r[1] for r in rows], registry.needed_kinds())
+    settings = policy.values(vault)
     found: list[Item] = []
     for _rowid, record_id, body in rows:
         youth = Youth.model_validate_json(body)
-        facts = {"youth_id": record_id, "youth": youth, "done": marks.get(record_id, set())}
+        facts = {"youth_id": record_id, "youth": youth, "done": marks.get(record_id, set()),
+                 "records": records.get(record_id, {}), "policy": settings}
         name = youth.display_name()
         found.extend(Item(f, name) for f in registry.evaluate(facts, now) if include_done or not f.done)
     next_after = rows[-1][0] if len(rows) == limit else None
@@ -135,19 +184,25 @@ def for_youth(vault: Vault, youth_id: str, as_of: datetime | None = None, *,
     assert isinstance(record.body, Youth)
     done = {(r.body.rule_id, r.body.occurrence) for r in vault.records.attached(youth_id, "duty_done")
             if isinstance(r.body, DutyDone)}
-    return registry.evaluate({"youth_id": youth_id, "youth": record.body, "done": done}, now)
+    records = _records(vault, [youth_id], registry.needed_kinds()).get(youth_id, {})
+    return registry.evaluate({"youth_id": youth_id, "youth": record.body, "done": done,
+                              "records": records, "policy": policy.values(vault)}, now)
 
 
 def mark_done(vault: Vault, youth_id: str, rule_id: str, occurrence: str, *,
-              done_on: date | None = None, note: str | None = None) -> StoredRecord:
+              done_on: date | None = None, note: str | None = None, done_at: datetime | None = None,
+              method: str | None = None, recipient: str | None = None) -> StoredRecord:
+    """Who (the signed-in person), when and how a duty was completed."""
     vault.require(Permission.WRITE_YOUTH)
     record = get_youth(vault, youth_id, audit=False)
     assert isinstance(record.body, Youth)
     if rule_id not in REGISTRY.rules:
         raise NotFound(f"No rule {rule_id}.")
+    moment = done_at or datetime.now(LEGAL_ZONE)
     body = DutyDone.parse({"youth_id": youth_id, "rule_id": rule_id, "occurrence": occurrence,
-                           "done_on": (done_on or datetime.now(LEGAL_ZONE).date()).isoformat(),
-                           "note": note}, record="duty_done")
+                           "done_on": (done_on or moment.astimezone(LEGAL_ZONE).date()).isoformat(),
+                           "note": note, "done_at": moment.isoformat(), "method": method,
+                           "recipient": recipient}, record="duty_done")
     with vault.require_db().transaction():
         stored = vault.records.create(body)
         vault.audit("duty_done", record_id=stored.id, youth=youth_id, rule=rule_id)

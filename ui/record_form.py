@@ -275,7 +275,7 @@ class ItemList(QGroupBox):
         bind(self.add_button, "setText", N_("Set") if single else
              N_("Save as a new entry") if attached else N_("Add as new"))
         bind(self.replace_button, "setText", N_("Save changes to selected"))
-        bind(self.remove_button, "setText", N_("Clear") if single else N_("Remove selected"))
+        bind(self.remove_button, "setText", N_("Remove") if single else N_("Remove selected"))
         self.replace_button.setVisible(not single)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -397,7 +397,7 @@ class ItemList(QGroupBox):
     def _cancel_confirm(self) -> None:
         if self._confirm_timer.isActive():
             self._confirm_timer.stop()
-        self.remove_button.setText(_("Clear") if self.single else _("Remove selected"))
+        self.remove_button.setText(_("Remove") if self.single else _("Remove selected"))
 
     def show_problems(self, problems: list[tuple[str, str]]) -> None:
         """Messages for paths like `aliases.1.name`: select that item and mark its field."""

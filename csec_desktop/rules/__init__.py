@@ -82,6 +82,9 @@ class RuleInfo:
     confidence: Confidence = Confidence.VERIFIED
     ages: tuple[int, int] | None = None
     """The ages (inclusive) at which the rule can find anything; lets Today skip other youth."""
+    needs: tuple[str, ...] = ()
+    """Record kinds attached to the youth that the rule reads (facts["records"][kind]); a rule
+    that needs records finds nothing for a youth without any of them."""
 
     def finding(self, kind: FindingKind, title: str, why: tuple[str, ...], **rest: Any) -> Finding:
         """A finding of this rule, carrying the rule's own citation and law date."""
@@ -90,7 +93,7 @@ class RuleInfo:
     def to_json(self) -> dict[str, Any]:
         return {"rule_id": self.rule_id, "summary": self.summary, "citation": self.citation,
                 "law_as_of": self.law_as_of.isoformat(), "confidence": self.confidence.value,
-                "ages": list(self.ages) if self.ages else None}
+                "ages": list(self.ages) if self.ages else None, "needs": list(self.needs)}
 
 
 @dataclass
@@ -100,7 +103,8 @@ class Registry:
 
     def register(self, rule_id: str, *, summary: str, citation: str, law_as_of: date,
                  confidence: Confidence = Confidence.VERIFIED,
-                 ages: tuple[int, int] | None = None) -> Callable[[RuleFn], RuleFn]:
+                 ages: tuple[int, int] | None = None,
+                 needs: tuple[str, ...] = ()) -> Callable[[RuleFn], RuleFn]:
         if not citation.strip():
             raise ValueError(f"rule {rule_id} has no citation")
 
@@ -108,7 +112,7 @@ class Registry:
             if rule_id in self.rules:
                 raise ValueError(f"rule {rule_id} is registered twice")
             self.rules[rule_id] = fn
-            self.info[rule_id] = RuleInfo(rule_id, summary, citation, law_as_of, confidence, ages)
+            self.info[rule_id] = RuleInfo(rule_id, summary, citation, law_as_of, confidence, ages, needs)
             return fn
 
         return add
@@ -126,6 +130,9 @@ class Registry:
         found = [f for fn in self.rules.values() for f in fn(facts, as_of)]
         found = [replace(f, done=True) if (f.rule_id, f.occurrence) in done else f for f in found]
         return sorted(found, key=lambda f: urgency(f, as_of))
+
+    def needed_kinds(self) -> tuple[str, ...]:
+        return tuple(sorted({kind for info in self.info.values() for kind in info.needs}))
 
     def age_span(self) -> tuple[int, int] | None:
         """The ages any rule cares about, or None when some rule applies at every age."""

@@ -151,3 +151,22 @@ def test_document_list_and_export(vault: tuple[Path, str], tmp_path: Path) -> No
                  "--purpose", "Dispositional hearing", "--lang", "en+es")
     assert done.returncode == 0, done.stderr
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_rules_for_one_youth_at_an_instant_and_forms_check(vault: tuple[Path, str], tmp_path: Path) -> None:
+    folder = vault[0]
+    youth_id = json.loads(admin(folder, "search", "JV", "--json").stdout)[0]["id"]
+    out = admin(folder, "rules", "--youth", youth_id, "--as-of", "2026-11-28T09:00:00-08:00", "--json")
+    assert out.returncode == 0, out.stderr
+    for finding in json.loads(out.stdout):
+        assert {"rule_id", "kind", "title", "why", "citation", "law_as_of", "due"} <= set(finding)
+    naive = admin(folder, "rules", "--youth", youth_id, "--as-of", "2026-11-28T09:00")
+    assert naive.returncode == 2 and "--as-of" in naive.stderr
+    ok = csec("forms", "check")
+    assert ok.returncode == 0 and "csec_indicator_screen" in ok.stdout
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("schema_version: 1\nid: Not A Stable Id\nversion: 1\n", "utf-8")
+    bad = csec("forms", "check", str(broken))
+    assert bad.returncode == 2
+    assert "broken.yaml: id: must be lower-case" in bad.stderr
+    assert "broken.yaml: title: Field required" in bad.stderr

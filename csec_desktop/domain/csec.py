@@ -1,0 +1,185 @@
+"""Records of the CSEC response: status over time, screens (ours and licensed tools'
+results), missing-from-care episodes and multidisciplinary team meetings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from pydantic import Field, field_validator, model_validator
+
+from csec_desktop.domain.base import Body
+from csec_desktop.domain.kinds import register
+from csec_desktop.text import N_
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError("needs a time zone")
+    return value
+
+
+class CsecStatusValue(StrEnum):
+    VICTIM = "victim"
+    AT_RISK = "at_risk"
+    NOT_IDENTIFIED = "not_identified"
+    NO_LONGER_AT_RISK = "no_longer_at_risk"
+
+
+CSEC_STATUS_LABELS: dict[CsecStatusValue, str] = {
+    CsecStatusValue.VICTIM: N_("Victim of commercial sexual exploitation"),
+    CsecStatusValue.AT_RISK: N_("At risk of commercial sexual exploitation"),
+    CsecStatusValue.NOT_IDENTIFIED: N_("Not identified"),
+    CsecStatusValue.NO_LONGER_AT_RISK: N_("No longer at risk"),
+}
+
+
+@register
+class CsecStatus(Body):
+    """A decision about a youth's CSEC status; the latest by `decided_at` is current."""
+
+    kind: ClassVar[str] = "csec_status"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    status: CsecStatusValue
+    decided_at: datetime
+    """When the information was received that supports this status: the 24-hour clocks of
+    Pen. Code 11166(j) run from here."""
+    basis: str = Field(min_length=1, max_length=4000)
+    decided_by: str = Field(min_length=1, max_length=200)
+
+    @field_validator("decided_at")
+    @classmethod
+    def _tz(cls, value: datetime) -> datetime | None:
+        return _aware(value)
+
+
+class ScreenBand(StrEnum):
+    NO_CONCERN = "no_concern"
+    POSSIBLE_CONCERN = "possible_concern"
+    CLEAR_CONCERN = "clear_concern"
+
+
+@register
+class FormResponse(Body):
+    """Answers to a form in forms/, with the form's id and version so they can be upgraded."""
+
+    kind: ClassVar[str] = "form_response"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    form_id: str = Field(min_length=1, max_length=64)
+    form_version: int = Field(ge=1)
+    answers: dict[str, Any]
+    completed_at: datetime
+    completed_by: str = Field(min_length=1, max_length=200)
+    outcome: dict[str, Any] | None = None
+
+    @field_validator("completed_at")
+    @classmethod
+    def _tz(cls, value: datetime) -> datetime | None:
+        return _aware(value)
+
+
+@register
+class LicensedScreen(Body):
+    """The result of a licensed, validated tool (the CSE-IT, say). Never its items."""
+
+    kind: ClassVar[str] = "licensed_screen"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    tool: str = Field(min_length=1, max_length=100)
+    tool_version: str = Field(min_length=1, max_length=40)
+    screened_on: date
+    screener: str = Field(min_length=1, max_length=200)
+    screener_trained: bool
+    band: ScreenBand
+    notes: str | None = Field(default=None, max_length=4000)
+
+    @field_validator("screened_on")
+    @classmethod
+    def _past(cls, value: date) -> date:
+        if value > date.today():
+            raise ValueError("is in the future")
+        return value
+
+
+@register
+class MissingEpisode(Body):
+    """A time the youth was missing from care (Welf. & Inst. Code 16501.35(b), (c))."""
+
+    kind: ClassVar[str] = "missing_episode"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    learned_at: datetime
+    """When staff learned the youth was missing: the 24-hour notice clock runs from here."""
+    last_seen_at: datetime | None = None
+    returned_at: datetime | None = None
+    where_and_with_whom: str | None = Field(default=None, max_length=4000)
+    why_left: str | None = Field(default=None, max_length=4000)  # 16501.35(b)(1)(A)
+    experiences_while_away: str | None = Field(default=None, max_length=4000)  # (b)(1)(C)
+    screened_for_exploitation: bool = False  # (b)(1)(D)
+    nonminor_at_risk: bool = False
+    """For a nonminor dependent, missing counts only if the agency suspects they did not leave
+    of their own will or are at risk of substantial harm (16501.35(c))."""
+
+    @field_validator("learned_at", "last_seen_at", "returned_at")
+    @classmethod
+    def _tz(cls, value: datetime | None) -> datetime | None:
+        return _aware(value)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MissingEpisode:
+        if self.returned_at is not None and self.returned_at < (self.last_seen_at or self.learned_at):
+            raise ValueError("the return is before the youth went missing")
+        return self
+
+
+class Discipline(StrEnum):
+    CHILD_WELFARE = "child_welfare"
+    PROBATION = "probation"
+    MENTAL_HEALTH = "mental_health"
+    SUBSTANCE_USE = "substance_use"
+    PUBLIC_HEALTH = "public_health"
+    PROVIDER = "provider"
+    EDUCATION = "education"
+    LAW_ENFORCEMENT = "law_enforcement"
+    SURVIVOR_ADVOCATE = "survivor_advocate"
+    YOUTH = "youth"
+    OTHER = "other"
+
+
+REQUIRED_DISCIPLINES: tuple[Discipline, ...] = (
+    Discipline.CHILD_WELFARE, Discipline.PROBATION, Discipline.MENTAL_HEALTH,
+    Discipline.SUBSTANCE_USE, Discipline.PUBLIC_HEALTH,
+)
+"""Welf. & Inst. Code 16524.7(d)(2)(B): the team "shall include" these departments' staff."""
+
+
+@register
+class TeamMeeting(Body):
+    kind: ClassVar[str] = "team_meeting"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    held_on: date
+    attendees: list[dict[str, str]] = Field(default_factory=list)  # {"discipline": ..., "name": ...}
+    decisions: str | None = Field(default=None, max_length=8000)
+    next_steps: str | None = Field(default=None, max_length=8000)
+
+    @field_validator("attendees")
+    @classmethod
+    def _disciplines(cls, value: list[dict[str, str]]) -> list[dict[str, str]]:
+        for person in value:
+            Discipline(person.get("discipline", ""))  # raises for an unknown discipline
+            if not person.get("name", "").strip():
+                raise ValueError("every attendee needs a name")
+        return value
+
+    def missing_disciplines(self) -> list[Discipline]:
+        present = {p["discipline"] for p in self.attendees}
+        return [d for d in REQUIRED_DISCIPLINES if d.value not in present]

@@ -1,0 +1,243 @@
+"""The CSEC response: reports and notices on 24- and 36-hour clocks, the team, re-screening.
+
+Each clock runs from the moment the information was received (a status's `decided_at`,
+an episode's `learned_at`) and counts elapsed hours, so a clock change does not stretch
+it (rules.hours_after). DOMAIN.md section 3 (VERIFIED statute text) unless marked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from csec_desktop.domain.csec import (
+    CsecStatus,
+    CsecStatusValue,
+    FormResponse,
+    LicensedScreen,
+    MissingEpisode,
+)
+from csec_desktop.domain.youth import LegalStatus, Youth
+from csec_desktop.rules import (
+    LEGAL_ZONE,
+    REGISTRY,
+    Confidence,
+    Facts,
+    Finding,
+    FindingKind,
+    end_of_day,
+    hours_after,
+)
+from csec_desktop.text import N_
+
+LAW_AS_OF = date(2026, 1, 1)
+CONCERN = {CsecStatusValue.VICTIM, CsecStatusValue.AT_RISK}
+NOTICE_LIST = (
+    "parents or Indian custodian (unless the court limited it)", "legal guardians", "their attorneys",
+    "the youth's attorney", "the CASA", "the court", "the tribe", "any known dependent sibling aged 10 or "
+    "older", "local law enforcement (tribal law enforcement included)",
+)
+NCMEC_CONTENTS = (
+    "a photo", "a physical description (height, weight, sex, ethnicity, race, hair and eye colour)",
+    "endangerment information (pregnancy, prescriptions, suicidal tendencies, vulnerability to sex "
+    "trafficking, other risks, as far as lawful)",
+    "whether the youth is or may be an Indian child, and the tribe",
+)
+
+
+def _stamp(moment: datetime) -> str:
+    """A short, stable occurrence key for a moment (DutyDone keeps 40 characters)."""
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%MZ")
+
+
+def _records(facts: Facts, kind: str) -> list[Any]:
+    records: dict[str, list[Any]] = facts.get("records") or {}
+    return list(records.get(kind, []))
+
+
+def _statuses(facts: Facts) -> list[CsecStatus]:
+    return sorted(_records(facts, "csec_status"), key=lambda s: s.decided_at)
+
+
+def status_at(facts: Facts, moment: datetime) -> CsecStatus | None:
+    """The status decided most recently at or before `moment`."""
+    known = [s for s in _statuses(facts) if s.decided_at <= moment]
+    return known[-1] if known else None
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _victim_clock(facts: Facts, rule_id: str, hours: int, title: str, why: str) -> Iterator[Finding]:
+    """A clock that each decision "identified as a victim" starts; "at risk" alone starts none."""
+    info = REGISTRY.info[rule_id]
+    for status in _statuses(facts):
+        if status.status is not CsecStatusValue.VICTIM:
+            continue
+        yield info.finding(
+            FindingKind.DEADLINE, title,
+            (f"identified as a victim: information received {_when(status.decided_at)}",
+             f"basis recorded: {status.basis[:160]}", why),
+            youth_id=str(facts.get("youth_id")), due=hours_after(status.decided_at, hours),
+            occurrence=_stamp(status.decided_at))
+
+
+@REGISTRY.register(
+    "csec.report_law_enforcement_24h",
+    summary=N_("Report a youth identified as a CSEC victim to law enforcement within 24 hours."),
+    citation="Pen. Code, § 11166, subd. (j)(2)", law_as_of=LAW_AS_OF, needs=("csec_status",),
+)
+def report_law_enforcement(facts: Facts, as_of: datetime) -> Iterator[Finding]:
+    return _victim_clock(
+        facts, "csec.report_law_enforcement_24h", 24,
+        N_("Report to law enforcement: youth identified as a CSEC victim"),
+        "report to the law enforcement agency with jurisdiction immediately, and in no case in more "
+        "than 24 hours")
+
+
+@REGISTRY.register(
+    "csec.canra_written_36h",
+    summary=N_("Send the written child-abuse cross-report within 36 hours."),
+    citation="Pen. Code, § 11166, subd. (j)(1)", law_as_of=LAW_AS_OF, needs=("csec_status",),
+)
+def canra_written(facts: Facts, as_of: datetime) -> Iterator[Finding]:
+    return _victim_clock(
+        facts, "csec.canra_written_36h", 36, N_("Send the written cross-report (36 hours)"),
+        "commercial sexual exploitation is child abuse (Pen. Code 11165.1): report at once by telephone, "
+        "fax or electronically, and in writing within 36 hours")
+
+
+def _counts_as_missing(youth: Youth, episode: MissingEpisode) -> bool:
+    """A nonminor dependent is missing only if involuntary or at risk (16501.35(c))."""
+    status = youth.current_status(episode.learned_at.astimezone(LEGAL_ZONE).date())
+    return status is not LegalStatus.NONMINOR_DEPENDENT or episode.nonminor_at_risk
+
+
+@REGISTRY.register(
+    "missing.notices_24h",
+    summary=N_("Notify everyone on the missing-from-care list within 24 hours."),
+    citation="Welf. & Inst. Code, § 16501.35, subds. (b), (c)", law_as_of=LAW_AS_OF,
+    needs=("missing_episode",),
+)
+def missing_notices(facts: Facts, as_of: datetime) -> Iterator[Finding]:
+    info = REGISTRY.info["missing.notices_24h"]
+    youth = facts.get("youth")
+    for episode in _records(facts, "missing_episode"):
+        if not isinstance(youth, Youth) or not _counts_as_missing(youth, episode):
+            continue
+        yield info.finding(
+            FindingKind.DEADLINE, N_("Give the missing-from-care notices"),
+            (f"staff learned the youth was missing at {_when(episode.learned_at)}",
+             "notify immediately, and no later than 24 hours after: " + "; ".join(NOTICE_LIST),
+             "each notice gives a worker to contact"),
+            youth_id=str(facts.get("youth_id")), due=hours_after(episode.learned_at, 24),
+            occurrence=_stamp(episode.learned_at))
+
+
+@REGISTRY.register(
+    "missing.ncic_ncmec_24h",
+    summary=N_("A missing youth who is a CSEC victim or at risk: report to law enforcement for NCIC and "
+               "to NCMEC within 24 hours."),
+    citation="Pen. Code, § 11166, subd. (j)(3)(A), (B)", law_as_of=LAW_AS_OF,
+    needs=("missing_episode", "csec_status"),
+)
+def missing_ncmec(facts: Facts, as_of: datetime) -> Iterator[Finding]:
+    info = REGISTRY.info["missing.ncic_ncmec_24h"]
+    youth = facts.get("youth")
+    for episode in _records(facts, "missing_episode"):
+        if not isinstance(youth, Youth) or not _counts_as_missing(youth, episode):
+            continue
+        status = status_at(facts, episode.learned_at)
+        if status is None or status.status not in CONCERN:
+            continue
+        yield info.finding(
+            FindingKind.DEADLINE, N_("Report the missing youth to law enforcement (NCIC) and to NCMEC"),
+            (f"missing since staff learned of it at {_when(episode.learned_at)}",
+             f"CSEC status then: {status.status.value.replace('_', ' ')} "
+             f"(decided {_when(status.decided_at)})",
+             "include where reasonably possible: " + "; ".join(NCMEC_CONTENTS)),
+            youth_id=str(facts.get("youth_id")), due=hours_after(episode.learned_at, 24),
+            occurrence=_stamp(episode.learned_at))
+
+
+@REGISTRY.register(
+    "csec.team_meeting",
+    summary=N_("Convene the multidisciplinary team for an identified or at-risk youth "
+               "(the county sets when)."),
+    citation="Welf. & Inst. Code, §§ 16524.6, 16524.7, subd. (d)(2)(B)", law_as_of=LAW_AS_OF,
+    confidence=Confidence.UNCONFIRMED, needs=("csec_status", "team_meeting"),
+)
+def team_meeting(facts: Facts, as_of: datetime) -> Iterator[Finding]:
+    info = REGISTRY.info["csec.team_meeting"]
+    statuses = _statuses(facts)
+    if not statuses or statuses[-1].status not in CONCERN:
+        return
+    latest = statuses[-1]
+    days = int((facts.get("policy") or {}).get("team_convene_days", 30))
+    meetings = sorted(_records(facts, "team_meeting"), key=lambda m: m.held_on)
+    since = [m for m in meetings if m.held_on >= latest.decided_at.astimezone(LEGAL_ZONE).date()]
+    yield info.finding(
+        FindingKind.DEADLINE, N_("Convene the multidisciplinary team"),
+        (f"status {latest.status.value.replace('_', ' ')} decided {_when(latest.decided_at)}",
+         f"the county's setting: within {days} days (no statute sets this number)",
+         "the team includes child welfare, probation, mental health, substance use disorder and public "
+         "health staff"),
+        youth_id=str(facts.get("youth_id")),
+        due=end_of_day(latest.decided_at.astimezone(LEGAL_ZONE).date() + timedelta(days=days)),
+        occurrence=_stamp(latest.decided_at), done=bool(since))
+    if meetings:
+        absent = meetings[-1].missing_disciplines()
+        if absent:
+            yield info.finding(
+                FindingKind.WARNING, N_("The last team meeting lacked a required discipline"),
+                (f"meeting of {meetings[-1].held_on.isoformat()} had no one from: "
+                 + ", ".join(d.value.replace("_", " ") for d in absent),),
+                youth_id=str(facts.get("youth_id")), occurrence=f"team:{meetings[-1].held_on.isoformat()}")
+
+
+def _last_screen(facts: Facts) -> date | None:
+    days = [r.completed_at.astimezone(LEGAL_ZONE).date() for r in _records(facts, "form_response")
+            if isinstance(r, FormResponse) and r.form_id == "csec_indicator_screen"]
+    days += [r.screened_on for r in _records(facts, "licensed_screen") if isinstance(r, LicensedScreen)]
+    return max(days) if days else None
+
+
+@REGISTRY.register(
+    "csec.rescreen",
+    summary=N_("Screen again at the county's interval, and soon after a return from missing or a "
+               "placement change."),
+    citation="Welf. & Inst. Code, § 16501.35, subds. (a)(1), (b)(1)(D)", law_as_of=LAW_AS_OF,
+    confidence=Confidence.UNCONFIRMED, needs=("form_response", "licensed_screen", "missing_episode"),
+)
+def rescreen(facts: Facts, as_of: datetime) -> Iterator[Finding]:
+    info = REGISTRY.info["csec.rescreen"]
+    youth = facts.get("youth")
+    settings = facts.get("policy") or {}
+    last = _last_screen(facts)
+    youth_id = str(facts.get("youth_id"))
+    if last is not None:
+        interval = int(settings.get("rescreen_days", 180))
+        due = last + timedelta(days=interval)
+        yield info.finding(
+            FindingKind.DEADLINE, N_("Screen again (the county's interval)"),
+            (f"last screen {last.isoformat()}", f"the county re-screens every {interval} days"),
+            youth_id=youth_id, due=end_of_day(due), occurrence=f"interval:{due.isoformat()}")
+    soon = int(settings.get("rescreen_after_event_days", 7))
+    events: list[tuple[date, str, str]] = []
+    for episode in _records(facts, "missing_episode"):
+        if isinstance(episode, MissingEpisode) and episode.returned_at is not None:
+            day = episode.returned_at.astimezone(LEGAL_ZONE).date()
+            events.append((day, f"returned from missing on {day.isoformat()}", f"return:{day.isoformat()}"))
+    if isinstance(youth, Youth) and youth.placement and youth.placement.since and last is not None:
+        events.append((youth.placement.since, f"placement changed on {youth.placement.since.isoformat()}",
+                       f"placement:{youth.placement.since.isoformat()}"))
+    for day, why, key in events:
+        if last is not None and last >= day:
+            continue  # screened since
+        yield info.finding(
+            FindingKind.DEADLINE, N_("Screen again after a return from missing or a placement change"),
+            (why, f"the county re-screens within {soon} days of such an event",
+             "a returned youth is also screened for exploitation while away (16501.35(b)(1)(D))"),
+            youth_id=youth_id, due=end_of_day(day + timedelta(days=soon)), occurrence=key)
