@@ -41,6 +41,7 @@ from ui import i18n
 from ui.admin_page import AdminPage, role_label
 from ui.caseload_model import CaseloadModel
 from ui.first_run import FirstRunPage
+from ui.form_view import FormView
 from ui.i18n import N_, _, bind
 from ui.idle import IdleWatcher
 from ui.messages import describe
@@ -181,9 +182,14 @@ class MainWindow(QMainWindow):
         self.youth_page = YouthPage()
         self.admin_page = AdminPage()
         self.first_run = FirstRunPage()
+        self.form_view = FormView()
+        self._form_target: tuple[str, str] = ("", "")
+        self.form_view.submitted.connect(self._form_submitted)
+        self.form_view.cancelled.connect(self._form_closed)
+        self.form_view.draft_changed.connect(self._form_draft)
         self.stack = QStackedWidget()
         for page in (self.unlock_page, self.today_page, self.caseload_page, self.youth_page,
-                     self.admin_page, self.first_run):
+                     self.admin_page, self.first_run, self.form_view):
             self.stack.addWidget(page)
         self.youth_page.save_requested.connect(self._save_youth)
         self.youth_page.undo_requested.connect(self._undo_youth)
@@ -193,6 +199,7 @@ class MainWindow(QMainWindow):
         self.youth_page.attached_update.connect(self._update_attached)
         self.youth_page.attached_delete.connect(self._delete_attached)
         self.youth_page.print_requested.connect(self.print_document)
+        self.youth_page.screen_requested.connect(self.open_screen)
         self._views: list[Any] = []  # open document previews: closed on lock
         self.caseload_page.table.activated.connect(lambda index: self.open_youth(
             self.model.summary(index.row()).id))
@@ -445,6 +452,8 @@ class MainWindow(QMainWindow):
         self.model.clear()
         self.today_page.clear()
         self.youth_page.clear()
+        self.form_view.clear()
+        self._form_target = ("", "")
         self.youth_page.set_can_seal(False)
         self.admin_page.clear()
         self.nav.setVisible(False)
@@ -588,7 +597,8 @@ class MainWindow(QMainWindow):
             ]
             draft = caseload.load_draft(vault, f"youth:{youth_id}")
             attached = {kind: [(r.id, r.body.dump()) for r in caseload.attached(vault, youth_id, kind)]
-                        for kind in ("contact", "case_note")}
+                        for kind in ("contact", "case_note", "csec_status", "licensed_screen",
+                                     "missing_episode", "team_meeting", "form_response")}
             duties = today.for_youth(vault, youth_id)
             return youth_id, record.version, record.body.dump(), history, draft, attached, duties
 
@@ -659,7 +669,67 @@ class MainWindow(QMainWindow):
         self.backend.call(work, done, failed)
 
     def _add_attached(self, youth_id: str, kind: str, data: dict[str, Any]) -> None:
+        if kind == "csec_status":  # who decided is the person signed in, never typed
+            data = {**data, "decided_by": self._username}
         self._attached_call(lambda v: caseload.add_attached(v, youth_id, kind, data), _("Added."))
+
+    # Forms (screens) -------------------------------------------------------------
+
+    def open_screen(self, youth_id: str, form_id: str) -> None:
+        from csec_desktop import identification
+
+        def work(holder: Holder) -> tuple[Any, Any]:
+            vault = holder.require()
+            caseload.get_youth(vault, youth_id, audit=False)
+            forms = identification.forms()
+            draft = caseload.load_draft(vault, f"form:{youth_id}:{form_id}")
+            return forms.get(form_id), draft
+
+        def done(result: tuple[Any, Any]) -> None:
+            spec, draft = result
+            if spec is None:
+                self.youth_page.notice.setText(
+                    _("The form {form} is missing or broken; run csec forms check.").format(form=form_id))
+                return
+            self._form_target = (youth_id, form_id)
+            self.form_view.open_form(spec, draft)
+            self.stack.setCurrentWidget(self.form_view)
+
+        self.backend.call(work, done, self._error)
+
+    def _form_draft(self, answers: dict[str, Any]) -> None:
+        youth_id, form_id = self._form_target
+        if youth_id:
+            key = f"form:{youth_id}:{form_id}"
+            self.backend.call(lambda h: caseload.save_draft(h.require(), key, answers))
+
+    def _form_submitted(self, answers: dict[str, Any]) -> None:
+        from csec_desktop import identification
+
+        youth_id, form_id = self._form_target
+
+        def work(holder: Holder) -> Any:
+            vault = holder.require()
+            _record, outcome = identification.save_screen(vault, youth_id, form_id, answers)
+            caseload.drop_draft(vault, f"form:{youth_id}:{form_id}")
+            return outcome
+
+        def failed(error: Exception) -> None:
+            if isinstance(error, ValidationFailed):
+                self.form_view.show_problems([(p.field, p.message) for p in error.problems])
+            else:
+                self.form_view.message.setText(describe(error))
+
+        self.backend.call(work, self.form_view.show_outcome, failed)
+
+    def _form_closed(self) -> None:
+        youth_id, _form_id = self._form_target
+        self.form_view.clear()
+        self._form_target = ("", "")
+        if youth_id:
+            self.open_youth(youth_id)
+        else:
+            self._back_to_caseload()
 
     def _update_attached(self, record_id: str, data: dict[str, Any]) -> None:
         self._attached_call(lambda v: caseload.update_attached(v, record_id, data), _("Saved."))

@@ -47,7 +47,26 @@ FIELD_LABELS: dict[str, str] = {
     "may_receive_information": N_("May receive information about the youth"),
     "notes": N_("Notes"), "occurred_at": N_("When (YYYY-MM-DD HH:MM)"), "note_kind": N_("Kind of note"),
     "text": N_("Text"),
+    "CsecStatus.status": N_("CSEC status"), "decided_at": N_("Information received (YYYY-MM-DD HH:MM)"),
+    "basis": N_("Basis (facts and sources)"), "tool": N_("Tool"), "tool_version": N_("Tool version"),
+    "screened_on": N_("Screened on (YYYY-MM-DD)"), "screener": N_("Screener"),
+    "screener_trained": N_("The screener is trained on this tool"), "band": N_("Outcome band"),
+    "learned_at": N_("Staff learned the youth was missing (YYYY-MM-DD HH:MM)"),
+    "last_seen_at": N_("Last seen (YYYY-MM-DD HH:MM)"), "returned_at": N_("Returned (YYYY-MM-DD HH:MM)"),
+    "where_and_with_whom": N_("Where and with whom"), "why_left": N_("Why the youth left"),
+    "experiences_while_away": N_("What happened while away"),
+    "screened_for_exploitation": N_("Screened for exploitation after the return"),
+    "nonminor_at_risk": N_("Nonminor dependent: left involuntarily or at risk of substantial harm"),
+    "held_on": N_("Held on (YYYY-MM-DD)"), "attendees": N_("Attendees"), "decisions": N_("Decisions"),
+    "next_steps": N_("Next steps"),
 }
+
+PAIR_HINTS: dict[str, str] = {
+    "attendees": N_("One person per line, as discipline: name. Disciplines: child_welfare, probation, "
+                    "mental_health, substance_use, public_health, provider, education, law_enforcement, "
+                    "survivor_advocate, youth, other"),
+}
+
 
 def enum_label(value: Enum) -> str:
     return _(choice_label(value))
@@ -88,7 +107,15 @@ class ModelForm(QWidget):
                 widget = combo
             elif kind is bool:
                 widget = QCheckBox()
-            elif name in ("text", "notes", "description"):
+            elif get_origin(kind) is list:
+                # A list of small records (a meeting's attendees): one "code: name" per line.
+                edit = QPlainTextEdit()
+                edit.setTabChangesFocus(True)
+                edit.setMinimumHeight(90)
+                bind(edit, "setPlaceholderText", PAIR_HINTS.get(name, N_("one per line: kind: name")))
+                widget = edit
+            elif name in ("text", "notes", "description", "basis", "decisions", "next_steps",
+                          "where_and_with_whom", "why_left", "experiences_while_away"):
                 edit = QPlainTextEdit()
                 edit.setTabChangesFocus(True)
                 edit.setMinimumHeight(70)
@@ -96,7 +123,8 @@ class ModelForm(QWidget):
             else:
                 widget = QLineEdit()
             label = QLabel()
-            message = FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+            message = FIELD_LABELS.get(f"{model.__name__}.{name}") or FIELD_LABELS.get(
+                name, name.replace("_", " ").capitalize())
             bind(label, "setText", message)
             bind(widget, "setAccessibleName", message)
             if isinstance(widget, QCheckBox):
@@ -155,7 +183,7 @@ class ModelForm(QWidget):
             elif isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
             elif isinstance(widget, QPlainTextEdit):
-                widget.setPlainText("" if value is None else str(value))
+                widget.setPlainText(self._show(name, value))
             elif isinstance(widget, QLineEdit):
                 widget.setText(self._show(name, value))
         self.show_problems([])
@@ -163,6 +191,8 @@ class ModelForm(QWidget):
     def _show(self, name: str, value: Any) -> str:
         if value is None:
             return ""
+        if get_origin(self.types[name]) is list:
+            return "\n".join(f"{item.get('discipline', '')}: {item.get('name', '')}" for item in value)
         if self.types[name] is datetime:
             moment = datetime.fromisoformat(str(value)).astimezone(LEGAL_ZONE)
             return moment.strftime("%Y-%m-%d %H:%M")
@@ -182,6 +212,9 @@ class ModelForm(QWidget):
         return out
 
     def _parse(self, name: str, text: str) -> Any:
+        if get_origin(self.types[name]) is list:
+            pairs = [line.partition(":") for line in text.splitlines() if line.strip()]
+            return [{"discipline": code.strip(), "name": who.strip()} for code, _sep, who in pairs]
         # Times typed here are California times; the core stores them with their zone.
         if self.types[name] is datetime:
             try:
@@ -262,6 +295,7 @@ class ItemList(QGroupBox):
         self.summary = summary
         self.attached = attached
         self.single = single
+        self.skip = skip  # fields the window fills (youth_id, decided_by): placeholders when checking
         self.items: list[dict[str, Any]] = []
         self.ids: list[str] = []  # record ids, for attached sections
         self.listing = QListWidget()
@@ -336,7 +370,7 @@ class ItemList(QGroupBox):
     # Actions ------------------------------------------------------------------
 
     def _extra(self) -> dict[str, Any]:
-        return {"youth_id": "pending"} if self.attached else {}
+        return {name: "pending" for name in self.skip}
 
     def _add(self) -> None:
         data = self.form.check(self._extra())

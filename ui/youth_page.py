@@ -25,6 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csec_desktop.domain.csec import (
+    CsecStatus,
+    CsecStatusValue,
+    LicensedScreen,
+    MissingEpisode,
+    ScreenBand,
+    TeamMeeting,
+)
 from csec_desktop.domain.youth import (
     Alias,
     AliasKind,
@@ -111,6 +119,17 @@ def _summary(field: str) -> Any:
             return f"{enum_label_of(item.get('kind'))}: {item.get('scope')} ({state} {item.get('given_on')})"
         if field == "contact":
             return f"{item.get('name')} · {item.get('relationship')} · {item.get('phone') or ''}"
+        if field == "csec_status":
+            when = str(item.get("decided_at"))[:16].replace("T", " ")
+            return f"{when} · {enum_label_of(item.get('status'))} · {item.get('decided_by')}"
+        if field == "licensed_screen":
+            return f"{item.get('screened_on')} · {item.get('tool')} {item.get('tool_version')} · " \
+                   f"{enum_label_of(item.get('band'))}"
+        if field == "missing_episode":
+            back = str(item.get("returned_at") or "")[:16].replace("T", " ") or _("not returned")
+            return f"{str(item.get('learned_at'))[:16].replace('T', ' ')} → {back}"
+        if field == "team_meeting":
+            return f"{item.get('held_on')} · {len(item.get('attendees') or [])} " + _("attending")
         if field == "case_note":
             when = str(item.get("occurred_at") or "")[:16].replace("T", " ")
             return f"{when} · {enum_label_of(item.get('note_kind'))} · {str(item.get('text'))[:60]}"
@@ -121,7 +140,7 @@ def _summary(field: str) -> Any:
 
 def enum_label_of(value: Any) -> str:
     """The translated label of a stored enum value (kinds, statuses, placement types)."""
-    for enum in (AliasKind, LegalStatus, PlacementType, ConsentKind, NoteKind):
+    for enum in (AliasKind, LegalStatus, PlacementType, ConsentKind, NoteKind, CsecStatusValue, ScreenBand):
         try:
             return enum_label(enum(value))
         except ValueError:
@@ -145,6 +164,7 @@ class YouthPage(QWidget):
     attached_update = Signal(str, dict)  # record id, data
     attached_delete = Signal(str)  # record id
     print_requested = Signal(str, str)  # youth id, document kind
+    screen_requested = Signal(str, str)  # youth id, form id
 
     def __init__(self) -> None:
         super().__init__()
@@ -205,6 +225,46 @@ class YouthPage(QWidget):
             section.add_record.connect(lambda data, k=kind: self.attached_add.emit(self.youth_id, k, data))
             section.update_record.connect(self.attached_update.emit)
             section.delete_record.connect(self.attached_delete.emit)
+        # Identification: status over time, screens, licensed results, missing episodes, the team.
+        self.csec_status = ItemList(N_("CSEC status over time (the latest decision is current)"), CsecStatus,
+                                    _summary("csec_status"), skip=("youth_id", "decided_by"), attached=True)
+        self.screens = QListWidget()
+        self.screens.setMaximumHeight(110)
+        bind(self.screens, "setAccessibleName", N_("Screens done"))
+        self.screen_button = QPushButton()
+        bind(self.screen_button, "setText", N_("New CSEC indicator sc&reen…"))
+        self.screen_button.clicked.connect(
+            lambda: self.screen_requested.emit(self.youth_id, "csec_indicator_screen"))
+        screen_note = QLabel()
+        screen_note.setWordWrap(True)
+        bind(screen_note, "setText", N_("A screen is not proof: it shows how much concern the information "
+                                        "raises and whether to follow up."))
+        self.licensed = ItemList(N_("Result of a licensed screening tool (such as the CSE-IT): the result "
+                                    "only, never its items"), LicensedScreen, _summary("licensed_screen"),
+                                 skip=("youth_id",), attached=True)
+        self.missing = ItemList(N_("Missing from care"), MissingEpisode, _summary("missing_episode"),
+                                skip=("youth_id",), attached=True)
+        self.meetings = ItemList(N_("Multidisciplinary team meetings"), TeamMeeting, _summary("team_meeting"),
+                                 skip=("youth_id",), attached=True)
+        csec_page, csec_box = QWidget(), None
+        csec_box = QVBoxLayout(csec_page)
+        screens_label = QLabel()
+        bind(screens_label, "setText", N_("Screens"))
+        screens_label.setBuddy(self.screens)
+        for widget in (self.csec_status, screens_label, self.screens, self.screen_button, screen_note,
+                       self.licensed):
+            csec_box.addWidget(widget)
+        csec_box.addStretch(1)
+        care_page = QWidget()
+        care_box = QVBoxLayout(care_page)
+        care_box.addWidget(self.missing)
+        care_box.addWidget(self.meetings)
+        care_box.addStretch(1)
+        for kind, section in self._more_sections():
+            section.typing.connect(self._edited)
+            section.add_record.connect(lambda data, k=kind: self.attached_add.emit(self.youth_id, k, data))
+            section.update_record.connect(self.attached_update.emit)
+            section.delete_record.connect(self.attached_delete.emit)
         self.duties = QListWidget()
         bind(self.duties, "setAccessibleName", N_("Duties found by the rules"))
         self.history = QListWidget()
@@ -214,7 +274,8 @@ class YouthPage(QWidget):
         pages = (
             (_scrolled(details), N_("&Details")), (_scrolled(lists_a), N_("&Names, status, placement")),
             (_scrolled(lists_b), N_("Sa&fety and consent")), (_scrolled(self.contacts), N_("Con&tacts")),
-            (_scrolled(self.notes), N_("N&otes")), (self.duties, N_("Dut&ies")),
+            (_scrolled(self.notes), N_("N&otes")), (_scrolled(csec_page), N_("CS&EC")),
+            (_scrolled(care_page), N_("&Missing and team")), (self.duties, N_("Dut&ies")),
             (self.history, N_("&History")),
         )
         for index, (page, text) in enumerate(pages):
@@ -285,9 +346,16 @@ class YouthPage(QWidget):
             value = body.get(field)
             section.set_items([value] if isinstance(value, dict) else list(value or []))
         attached = attached or {}
-        for kind, section in (("contact", self.contacts), ("case_note", self.notes)):
+        for kind, section in self._attached_sections():
             rows = attached.get(kind, [])
             section.set_items([data for _id, data in rows], [rid for rid, _d in rows])
+        self.screens.clear()
+        for _rid, data in attached.get("form_response", []):
+            outcome = data.get("outcome") or {}
+            self.screens.addItem(f"{str(data.get('completed_at'))[:10]} · {data.get('completed_by')} · "
+                                 f"{enum_label_of(outcome.get('band'))} ({outcome.get('score', '—')})")
+        if not attached.get("form_response"):
+            self.screens.addItem(_("(none recorded)"))
         self.duties.clear()
         for finding in duties or []:
             due = finding.due.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d") if finding.due else "—"
@@ -325,8 +393,9 @@ class YouthPage(QWidget):
         for path, edit in self.edits.items():
             edit.clear()
             self.errors[path].clear()
-        for section in (*self.lists.values(), self.contacts, self.notes):
+        for section in (*self.lists.values(), *[s for _k, s in self._attached_sections()]):
             section.clear()
+        self.screens.clear()
         self.banner.clear()
         self.title.clear()
         self.history.clear()
@@ -383,7 +452,11 @@ class YouthPage(QWidget):
                                                        "forms": forms})
 
     def _attached_sections(self) -> tuple[tuple[str, ItemList], ...]:
-        return (("contact", self.contacts), ("case_note", self.notes))
+        return (("contact", self.contacts), ("case_note", self.notes), *self._more_sections())
+
+    def _more_sections(self) -> tuple[tuple[str, ItemList], ...]:
+        return (("csec_status", self.csec_status), ("licensed_screen", self.licensed),
+                ("missing_episode", self.missing), ("team_meeting", self.meetings))
 
     def _save(self) -> None:
         self._draft_timer.stop()

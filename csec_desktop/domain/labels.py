@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from enum import Enum
 
+from csec_desktop.domain.csec import CSEC_STATUS_LABELS
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS
 from csec_desktop.text import N_
 
@@ -26,6 +27,15 @@ CHOICE_LABELS: dict[str, str] = {
     "team": N_("Team meeting"),
 }
 
+
+
+CHOICE_LABELS.update({status.value: text for status, text in CSEC_STATUS_LABELS.items()})
+CHOICE_LABELS.update({
+    "no_concern": N_("No concern"), "possible_concern": N_("Possible concern"),
+    "clear_concern": N_("Clear concern"),
+    "child_welfare": N_("Child welfare"), "probation": N_("Probation"), "mental_health": N_("Mental health"),
+    "substance_use": N_("Substance use disorder services"), "public_health": N_("Public health"),
+})
 
 
 def choice_label(value: Enum) -> str:
