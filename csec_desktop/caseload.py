@@ -59,6 +59,7 @@ class Filters:
     min_age: int | None = None
     max_age: int | None = None
     worker: str | None = None
+    csec: str | None = None  # a CsecStatusValue; "not_identified" includes youth never assessed
 
     def sql(self, today: date, alias: str = "f") -> tuple[str, list[Any]]:
         parts: list[str] = []
@@ -84,6 +85,14 @@ class Filters:
         if self.worker is not None:
             parts.append(f"{alias}.worker = ?")
             params.append(self.worker)
+        if self.csec is not None:
+            # The latest decision (decided_at is stored as ISO text in Pacific time, so text order
+            # is time order) through the (kind, owner_id) index.
+            parts.append(
+                "COALESCE((SELECT a.body ->> '$.status' FROM records a WHERE a.kind = 'csec_status' "
+                f"AND a.owner_id = (SELECT id FROM records WHERE rowid = {alias}.rowid) AND a.deleted = 0 "
+                "ORDER BY a.body ->> '$.decided_at' DESC LIMIT 1), 'not_identified') = ?")
+            params.append(self.csec)
         return (" AND ".join(parts) or "1"), params
 
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from csec_desktop import APP_NAME, caseload, policy, today
+from csec_desktop.domain.csec import CSEC_STATUS_LABELS
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, LegalStatus
 from csec_desktop.errors import ValidationFailed
@@ -144,8 +145,12 @@ class CaseloadPage(QWidget):
         _combo_items(self.age, list(AGE_BANDS))
         self.worker = QComboBox()
         _combo_items(self.worker, [(N_("Anyone's"), None), (N_("Assigned to me"), "me")])
+        self.csec = QComboBox()
+        _combo_items(self.csec, [(N_("Any CSEC status"), None),
+                                 *[(text, status.value) for status, text in CSEC_STATUS_LABELS.items()]])
         filters = QHBoxLayout()
         for text, combo, name in ((N_("&Status"), self.status, N_("Legal status filter")),
+                                  (N_("CS&EC"), self.csec, N_("CSEC status filter")),
                                   (N_("A&ge"), self.age, N_("Age filter")),
                                   (N_("&Worker"), self.worker, N_("Worker filter"))):
             label = QLabel()
@@ -250,7 +255,8 @@ class MainWindow(QMainWindow):
         self._search_timer.setInterval(150)
         self._search_timer.timeout.connect(self._refresh)
         self.caseload_page.find.textChanged.connect(lambda _t: self._search_timer.start())
-        for combo in (self.caseload_page.status, self.caseload_page.age, self.caseload_page.worker):
+        for combo in (self.caseload_page.status, self.caseload_page.age, self.caseload_page.worker,
+                      self.caseload_page.csec):
             combo.currentIndexChanged.connect(lambda _i: self._refresh())
         self._username = ""
         self._session: tuple[str, str, int] = ("", "", 15)
@@ -513,12 +519,11 @@ class MainWindow(QMainWindow):
 
         step(0)
 
-    def _duty_done(self, youth_id: str, rule_id: str, occurrence: str, note: str) -> None:
+    def _duty_done(self, youth_id: str, rule_id: str, occurrence: str, how: dict[str, Any]) -> None:
         def done(_result: Any) -> None:
             self.open_today(_("Marked done. Tick Show done duties to reopen it."))
 
-        self.backend.call(lambda h: today.mark_done(h.require(), youth_id, rule_id, occurrence,
-                                                    note=note or None), done,
+        self.backend.call(lambda h: today.mark_done(h.require(), youth_id, rule_id, occurrence, **how), done,
                           lambda e: self.today_page.message.setText(describe(e)))
 
     def _duty_reopen(self, youth_id: str, rule_id: str, occurrence: str) -> None:
@@ -538,6 +543,7 @@ class MainWindow(QMainWindow):
             status=LegalStatus(status) if status else None,
             min_age=band[0] if band else None, max_age=band[1] if band else None,
             worker=self._username if page.worker.currentData() == "me" else None,
+            csec=page.csec.currentData(),
         )
 
     def _refresh(self, force: bool = False) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -77,7 +78,7 @@ class TodayModel(TranslatedTableModel):
 
 class TodayPage(QWidget):
     open_requested = Signal(str)  # youth id
-    done_requested = Signal(str, str, str, str)  # youth id, rule id, occurrence, note
+    done_requested = Signal(str, str, str, dict)  # youth id, rule id, occurrence, how (note, method...)
     reopen_requested = Signal(str, str, str)
     refresh_requested = Signal()
 
@@ -104,6 +105,24 @@ class TodayPage(QWidget):
         note_label = QLabel()
         bind(note_label, "setText", N_("&Note (optional)"))
         note_label.setBuddy(self.note)
+        # How a report or notice was made, and to whom: the record a 24-hour duty needs.
+        self.method = QComboBox()
+        self.method.addItem("", None)  # not said
+        methods = [(N_("telephone"), "telephone"), (N_("fax"), "fax"),
+                   (N_("electronic report"), "electronic"), (N_("in person"), "in_person"),
+                   (N_("in writing"), "writing")]
+        for index, (text, value) in enumerate(methods, start=1):
+            self.method.addItem("", value)
+            bind(self.method, lambda c, t, i=index: c.setItemText(i, t), text)
+        bind(self.method, "setAccessibleName", N_("How it was done"))
+        method_label = QLabel()
+        bind(method_label, "setText", N_("Ho&w"))
+        method_label.setBuddy(self.method)
+        self.recipient = QLineEdit()
+        bind(self.recipient, "setAccessibleName", N_("Who was told"))
+        recipient_label = QLabel()
+        bind(recipient_label, "setText", N_("Who was &told (agency, person)"))
+        recipient_label.setBuddy(self.recipient)
         self.show_done = QCheckBox()
         bind(self.show_done, "setText", N_("Show &done duties"))
         self.open_button = QPushButton()
@@ -119,6 +138,8 @@ class TodayPage(QWidget):
                                          "</p>"))
         form = QFormLayout()
         form.addRow(note_label, self.note)
+        form.addRow(method_label, self.method)
+        form.addRow(recipient_label, self.recipient)
         buttons = QHBoxLayout()
         for widget in (self.open_button, self.done_button, self.reopen_button, self.show_done):
             buttons.addWidget(widget)
@@ -164,9 +185,12 @@ class TodayPage(QWidget):
         if item is None or item.finding.youth_id is None:
             self.message.setText(_("Select a duty first."))
             return
-        self.done_requested.emit(item.finding.youth_id, item.finding.rule_id, item.finding.occurrence,
-                                 self.note.text().strip())
+        how = {"note": self.note.text().strip() or None, "method": self.method.currentData(),
+               "recipient": self.recipient.text().strip() or None}
+        self.done_requested.emit(item.finding.youth_id, item.finding.rule_id, item.finding.occurrence, how)
         self.note.clear()
+        self.recipient.clear()
+        self.method.setCurrentIndex(0)
 
     def _reopen(self) -> None:
         item = self._current()
@@ -178,5 +202,6 @@ class TodayPage(QWidget):
     def clear(self) -> None:
         self.model.clear()
         self.note.clear()
+        self.recipient.clear()
         self.message.clear()
         self.detail.clear()

@@ -197,3 +197,25 @@ def test_only_a_role_that_reads_sealed_records_may_seal_one(admin: Vault) -> Non
     finally:
         supervisor.close()
     assert caseload.page(admin)[0] == 0  # now hidden from the administrator's caseload
+
+
+def test_caseload_filters_by_current_csec_status(admin: Vault) -> None:
+    from datetime import datetime
+
+    from csec_desktop import identification
+    from csec_desktop.rules import LEGAL_ZONE
+
+    victim, at_risk, never = (caseload.create_youth(admin, youth_data()) for _ in range(3))
+    identification.record_status(admin, victim.id, "at_risk", "first screen",
+                                 datetime(2026, 9, 1, 9, 0, tzinfo=LEGAL_ZONE))
+    identification.record_status(admin, victim.id, "victim", "disclosure",
+                                 datetime(2026, 11, 1, 9, 0, tzinfo=LEGAL_ZONE))
+    identification.record_status(admin, at_risk.id, "at_risk", "screen",
+                                 datetime(2026, 10, 1, 9, 0, tzinfo=LEGAL_ZONE))
+
+    def ids(csec: str) -> set[str]:
+        return {s.id for s in caseload.page(admin, filters=caseload.Filters(csec=csec))[1]}
+
+    assert ids("victim") == {victim.id}
+    assert ids("at_risk") == {at_risk.id}  # the victim's earlier "at risk" is no longer current
+    assert ids("not_identified") == {never.id}
