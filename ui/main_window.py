@@ -399,7 +399,8 @@ class MainWindow(QMainWindow):
             self.backend.call(lambda h: jobs.export(h.require(), kind, youth_id, purpose, path, lang),
                               done, self._error)
 
-        self._open_document(make, jobs.DOCUMENTS[kind].title, on_printed, on_export)
+        self._open_document(make, jobs.DOCUMENTS[kind].title, on_printed, on_export,
+                            lambda e: self.youth_page.notice.setText(describe(e)))
 
     # Unlock and lock -----------------------------------------------------
 

@@ -9,7 +9,7 @@ import html
 import json
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -251,13 +251,26 @@ class YouthPage(QWidget):
         screens_label = QLabel()
         bind(screens_label, "setText", N_("Screens"))
         screens_label.setBuddy(self.screens)
+        prints = QHBoxLayout()
+        for text, kind in ((N_("Print the last screen's summary"), "screening_summary"),
+                           (N_("Print the 24-hour notification log"), "notification_log")):
+            button = QPushButton()
+            bind(button, "setText", text)
+            button.clicked.connect(lambda _c=False, k=kind: self.print_requested.emit(self.youth_id, k))
+            prints.addWidget(button)
+        prints.addStretch(1)
         for widget in (self.csec_status, screens_label, self.screens, self.screen_button, screen_note,
                        self.licensed):
             csec_box.addWidget(widget)
+        csec_box.addLayout(prints)
         csec_box.addStretch(1)
         care_page = QWidget()
         care_box = QVBoxLayout(care_page)
         care_box.addWidget(self.missing)
+        self.missing_print = QPushButton()
+        bind(self.missing_print, "setText", N_("Print the missing youth report sheet (latest episode)"))
+        self.missing_print.clicked.connect(lambda: self.print_requested.emit(self.youth_id, "missing_report"))
+        care_box.addWidget(self.missing_print, alignment=Qt.AlignmentFlag.AlignLeft)
         care_box.addWidget(self.meetings)
         care_box.addStretch(1)
         for kind, section in self._more_sections():

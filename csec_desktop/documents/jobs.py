@@ -12,13 +12,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from csec_desktop import caseload, today
+from csec_desktop import caseload, identification, today
 from csec_desktop.clock import utc_iso
 from csec_desktop.documents.hearing_sheet import TITLE as HEARING_TITLE
 from csec_desktop.documents.hearing_sheet import hearing_sheet
+from csec_desktop.documents.identification import (
+    LOG_TITLE,
+    MISSING_TITLE,
+    SCREEN_TITLE,
+    missing_report,
+    notification_log,
+    screening_summary,
+)
 from csec_desktop.documents.summary import TITLE as SUMMARY_TITLE
 from csec_desktop.documents.summary import youth_summary
+from csec_desktop.domain.csec import FormResponse, MissingEpisode
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
@@ -54,9 +64,50 @@ def _hearing(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
                          made_on=now.date(), lang=lang, stamp=stamp)
 
 
+def _youth(vault: Vault, youth_id: str) -> Youth:
+    record = caseload.get_youth(vault, youth_id, audit=False)
+    assert isinstance(record.body, Youth)
+    return record.body
+
+
+def _latest(vault: Vault, youth_id: str, kind: str, what: str) -> Any:
+    records = caseload.attached(vault, youth_id, kind)
+    if not records:
+        raise NotFound(f"This youth has no {what} to print yet.")
+    return records[-1].body  # ids are UUIDv7: the last is the newest
+
+
+def _screening(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
+    response = _latest(vault, youth_id, "form_response", "screen")
+    assert isinstance(response, FormResponse)
+    spec = identification.forms().get(response.form_id)
+    if spec is None:
+        raise NotFound(f"The form {response.form_id!r} is missing from forms/.")
+    current = response.model_copy(update={"answers": identification.current_answers(response)})
+    return screening_summary(_youth(vault, youth_id), current, spec, lang=lang, stamp=stamp)
+
+
+def _log(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
+    now = datetime.now(LEGAL_ZONE)
+    marks = [{**r.body.dump(), "by": r.created_by} for r in caseload.attached(vault, youth_id, "duty_done")]
+    return notification_log(_youth(vault, youth_id), today.for_youth(vault, youth_id, now), marks,
+                            made_on=now.date(), lang=lang, stamp=stamp)
+
+
+def _missing(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
+    episode = _latest(vault, youth_id, "missing_episode", "missing-from-care episode")
+    assert isinstance(episode, MissingEpisode)
+    known = [s for s in identification.statuses(vault, youth_id) if s.decided_at <= episode.learned_at]
+    return missing_report(_youth(vault, youth_id), episode, known[-1] if known else None, lang=lang,
+                          stamp=stamp)
+
+
 DOCUMENTS: dict[str, DocumentKind] = {
     "youth_summary": DocumentKind("youth_summary", SUMMARY_TITLE, _summary),
     "hearing_sheet": DocumentKind("hearing_sheet", HEARING_TITLE, _hearing),
+    "screening_summary": DocumentKind("screening_summary", SCREEN_TITLE, _screening),
+    "notification_log": DocumentKind("notification_log", LOG_TITLE, _log),
+    "missing_report": DocumentKind("missing_report", MISSING_TITLE, _missing),
 }
 """Later modules (plans, petitions) add their documents here."""
 

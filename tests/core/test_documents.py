@@ -221,3 +221,34 @@ def test_the_hearing_sheet_stays_on_one_page_and_can_be_bilingual() -> None:
     both = _text(hearing_sheet(youth, findings=[], goals=[], made_on=date(2026, 11, 28), lang="en+es"))[0]
     assert "Hearing sheet / Hoja para la audiencia" in both and "Página 1 de 1" in both
     assert "STRTP" in both
+
+
+def test_identification_printables(admin: Vault) -> None:
+    from datetime import datetime
+
+    from csec_desktop import identification, today
+    from csec_desktop.errors import NotFound
+    from csec_desktop.rules import LEGAL_ZONE
+
+    youth = caseload.create_youth(admin, youth_data())
+    with pytest.raises(NotFound, match="no screen"):
+        jobs.make(admin, "screening_summary", youth.id)
+    identification.save_screen(admin, youth.id, "csec_indicator_screen", {
+        "screened_on": "2026-11-20", "sources_used": ["youth"], "exchange_for_needs": "clear"})
+    screen = " ".join(_text(jobs.make(admin, "screening_summary", youth.id))[0].split())
+    assert "Clear concern (score 6)" in screen and "A screen is not proof" in screen
+    assert "traded sexual acts" in screen
+    identification.record_status(admin, youth.id, "victim", "disclosure",
+                                 datetime(2026, 11, 27, 15, 30, tzinfo=LEGAL_ZONE))
+    caseload.add_attached(admin, youth.id, "missing_episode", {
+        "learned_at": datetime(2026, 11, 28, 7, 0, tzinfo=LEGAL_ZONE).isoformat()})
+    report = next(f for f in today.for_youth(admin, youth.id)
+                  if f.rule_id == "csec.report_law_enforcement_24h")
+    today.mark_done(admin, youth.id, report.rule_id, report.occurrence, method="telephone",
+                    recipient="Demo County Sheriff (fictional)")
+    log = " ".join(_text(jobs.make(admin, "notification_log", youth.id))[0].split())  # cells wrap
+    assert "Demo County Sheriff (fictional)" in log and "telephone" in log and "not yet" in log
+    assert "NCMEC" in log and "16501.35" in log
+    sheet = " ".join(" ".join(_text(jobs.make(admin, "missing_report", youth.id, "en+es"))).split())
+    assert "Victim of commercial sexual exploitation" in sheet and "Indian child" in sheet
+    assert "11166, subd. (j)(3)(B)" in sheet

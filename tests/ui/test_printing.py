@@ -111,6 +111,17 @@ def test_every_document_is_made_previewed_and_printed_without_a_file(
     vault, _secret = Vault.create(tmp_path / "vault", county="Demo County", admin="admin",
                                   passphrase=ADMIN_PASS)
     youth = caseload.create_youth(vault, youth_data(safety_flags=[{"person": "Fictional Exploiter"}]))
+    from datetime import datetime
+
+    from csec_desktop import identification
+    from csec_desktop.rules import LEGAL_ZONE
+
+    # Something for every document to print: a screen, a status and a missing episode.
+    identification.save_screen(vault, youth.id, "csec_indicator_screen",
+                               {"screened_on": "2026-11-20", "sources_used": ["youth"], "branding": "clear"})
+    identification.record_status(vault, youth.id, "at_risk", "screen")
+    caseload.add_attached(vault, youth.id, "missing_episode",
+                          {"learned_at": datetime.now(LEGAL_ZONE).isoformat()})
     home, temp = tmp_path / "home", tmp_path / "tmp"
     home.mkdir()
     temp.mkdir()
