@@ -12,15 +12,24 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from csec_desktop import policy
 from csec_desktop.domain.people import Role, User
 from csec_desktop.storage.audit import AuditEntry
 from ui.i18n import N_, _, bind
+
+SETTING_LABELS = {
+    "idle_lock_minutes": N_("Lock after this many idle minutes"),
+    "team_convene_days": N_("Convene the team within (days)"),
+    "rescreen_days": N_("Screen again every (days)"),
+    "rescreen_after_event_days": N_("Screen again after a return or a move within (days)"),
+}
 
 ROLE_LABELS = {"administrator": N_("administrator"), "supervisor": N_("supervisor"),
                "caseworker": N_("caseworker"), "attorney": N_("attorney"), "read_only": N_("read only")}
@@ -47,6 +56,7 @@ class AdminPage(QWidget):
     set_disabled_requested = Signal(str, bool)
     release_requested = Signal(str)
     verify_requested = Signal()
+    settings_requested = Signal(dict)
 
     def __init__(self) -> None:
         super().__init__()
@@ -111,14 +121,50 @@ class AdminPage(QWidget):
         vrow.addWidget(self.verify_result, 1)
         tbox.addLayout(vrow)
 
+        # County settings: each says where its default comes from, and which are the county's choice
+        # because no statute sets a number.
+        settings = QGroupBox()
+        bind(settings, "setTitle", N_("County settings"))
+        sform = QFormLayout(settings)
+        self.settings: dict[str, QSpinBox] = {}
+        for setting in policy.SETTINGS.values():
+            spin = QSpinBox()
+            spin.setRange(setting.low, setting.high)
+            label = QLabel()
+            bind(label, "setText", SETTING_LABELS.get(setting.name, setting.name))
+            bind(spin, "setAccessibleName", SETTING_LABELS.get(setting.name, setting.name))
+            bind(spin, "setToolTip", setting.source)
+            label.setBuddy(spin)
+            source = QLabel()
+            source.setWordWrap(True)
+            source.setStyleSheet("color:#555")
+            bind(source, "setText", setting.source)
+            column = QVBoxLayout()
+            column.addWidget(spin)
+            column.addWidget(source)
+            sform.addRow(label, column)
+            self.settings[setting.name] = spin
+        self.save_settings = QPushButton()
+        bind(self.save_settings, "setText", N_("Save the &settings"))
+        self.save_settings.clicked.connect(
+            lambda: self.settings_requested.emit({n: s.value() for n, s in self.settings.items()}))
+        sform.addRow(self.save_settings)
+        right = QVBoxLayout()
+        right.addWidget(trail, 2)
+        right.addWidget(settings, 1)
         outer = QHBoxLayout(self)
         outer.addWidget(people, 1)
-        outer.addWidget(trail, 1)
+        outer.addLayout(right, 1)
         self.add_button.clicked.connect(self._add)
         self.disable_button.clicked.connect(self._toggle)
         self.release_button.clicked.connect(self._release)
         self.verify_button.clicked.connect(self.verify_requested.emit)
         self._users: list[User] = []
+
+    def show_settings(self, values: dict[str, int]) -> None:
+        for name, value in values.items():
+            if name in self.settings:
+                self.settings[name].setValue(value)
 
     def show_data(self, users: list[User], entries: list[AuditEntry]) -> None:
         self._users = users

@@ -216,6 +216,7 @@ class MainWindow(QMainWindow):
         self.admin_page.set_disabled_requested.connect(self._set_disabled)
         self.admin_page.release_requested.connect(self._release)
         self.admin_page.verify_requested.connect(self._verify_audit)
+        self.admin_page.settings_requested.connect(self._save_settings)
         nav = self.addToolBar("")
         bind(nav, "setWindowTitle", N_("Navigation"))
         nav.setObjectName("navigation")
@@ -753,15 +754,16 @@ class MainWindow(QMainWindow):
     # Administration --------------------------------------------------------
 
     def open_admin(self) -> None:
-        def work(holder: Holder) -> tuple[Any, Any]:
+        def work(holder: Holder) -> tuple[Any, Any, Any]:
             vault = holder.require()
             vault.require(Permission.MANAGE_USERS)
             entries = vault.audit_log.entries(newest_first=True, limit=500)
             vault.audit("audit_viewed", entries=len(entries))
-            return vault.users(), entries
+            return vault.users(), entries, policy.values(vault)
 
-        def done(result: tuple[Any, Any]) -> None:
-            self.admin_page.show_data(*result)
+        def done(result: tuple[Any, Any, Any]) -> None:
+            self.admin_page.show_data(result[0], result[1])
+            self.admin_page.show_settings(result[2])
             self.stack.setCurrentWidget(self.admin_page)
 
         self.backend.call(work, done, self._error)
@@ -787,6 +789,14 @@ class MainWindow(QMainWindow):
     def _release(self, user: str) -> None:
         self._admin_call(lambda v: v.release_lockout(user),
                          _("Released any lockout of {user}.").format(user=user))
+
+    def _save_settings(self, values: dict[str, int]) -> None:
+        def save(vault: Vault) -> None:
+            for name, value in values.items():
+                if value != policy.get(vault, name):
+                    policy.set_value(vault, name, value)
+
+        self._admin_call(save, _("Settings saved. The idle lock takes the new time at the next unlock."))
 
     def _verify_audit(self) -> None:
         def done(result: Any) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QAbstractSpinBox,
     QComboBox,
     QFormLayout,
     QLabel,
@@ -20,7 +21,7 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import ADMIN_PASS
 from tests.ui.test_shell import _open_first_youth, new_window
 
-INPUTS = (QLineEdit, QComboBox, QPlainTextEdit, QAbstractItemView, QAbstractButton)
+INPUTS = (QLineEdit, QComboBox, QPlainTextEdit, QAbstractItemView, QAbstractButton, QAbstractSpinBox)
 
 
 def _unnamed(page: QWidget) -> list[str]:

@@ -97,3 +97,30 @@ def test_a_screen_in_progress_is_kept_as_a_draft(qtbot: QtBot, tmp_path: Path) -
         assert win.form_view.widgets["sources_used"].value() == ["records"]
     finally:
         win.close()
+
+
+def test_an_administrator_sets_the_county_settings_shown_with_their_source(qtbot: QtBot,
+                                                                           tmp_path: Path) -> None:
+    from csec_desktop import policy
+    from csec_desktop.storage.vault import Vault
+
+    win = new_window(qtbot, tmp_path / "vault", 2, seed=13)
+    try:
+        _unlock(qtbot, win, ADMIN_PASS)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+        win.admin_action.trigger()
+        page = win.admin_page
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is page, timeout=10_000)
+        spin = page.settings["team_convene_days"]
+        assert spin.value() == 30 and "no statute" in spin.toolTip()
+        spin.setValue(14)
+        qtbot.mouseClick(page.save_settings, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "Settings saved" in page.message.text(), timeout=10_000)
+        qtbot.keyClick(win, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: win.backend.holder.vault is None, timeout=10_000)
+        vault = Vault.unlock(win.folder, "admin", ADMIN_PASS)
+        assert policy.get(vault, "team_convene_days") == 14
+        assert any(e.action == "policy_changed" for e in vault.audit_log.entries())
+        vault.close()
+    finally:
+        win.close()
