@@ -46,6 +46,7 @@ from ui.form_view import FormView
 from ui.i18n import N_, _, bind
 from ui.idle import IdleWatcher
 from ui.messages import describe
+from ui.record_form import local_time
 from ui.today_page import TodayModel, TodayPage
 from ui.worker import Holder, VaultThread
 from ui.youth_page import YouthPage
@@ -597,7 +598,7 @@ class MainWindow(QMainWindow):
             vault = holder.require()
             record = caseload.get_youth(vault, youth_id)
             history = [
-                f"{c.at[:16].replace('T', ' ')}  {c.user}  "
+                f"{local_time(c.at)}  {c.user}  "
                 + (_("created the record") if c.op == "create" else
                    _("deleted the record") if c.op == "delete" else
                    _("changed {fields}").format(fields=", ".join(sorted(c.fields))))

@@ -72,6 +72,17 @@ def enum_label(value: Enum) -> str:
     return _(choice_label(value))
 
 
+def local_time(value: Any) -> str:
+    """A stored instant as California wall-clock time; a time without a zone already is one."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)  # not a time yet: show what was typed
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LEGAL_ZONE)
+    return moment.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d %H:%M")
+
+
 def _plain(annotation: Any) -> tuple[Any, bool]:
     """(the type, whether None is allowed) from an annotation such as `date | None`."""
     if get_origin(annotation) in (Union, types.UnionType):
@@ -194,8 +205,7 @@ class ModelForm(QWidget):
         if get_origin(self.types[name]) is list:
             return "\n".join(f"{item.get('discipline', '')}: {item.get('name', '')}" for item in value)
         if self.types[name] is datetime:
-            moment = datetime.fromisoformat(str(value)).astimezone(LEGAL_ZONE)
-            return moment.strftime("%Y-%m-%d %H:%M")
+            return local_time(value)
         return str(value)
 
     def values(self) -> dict[str, Any]:

@@ -49,7 +49,7 @@ from csec_desktop.domain.youth import (
 )
 from csec_desktop.rules import LEGAL_ZONE, Finding
 from ui.i18n import N_, _, bind
-from ui.record_form import ItemList, enum_label
+from ui.record_form import ItemList, enum_label, local_time
 
 # (path in the record body, label). Paths with a dot are one level inside a group.
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -120,18 +120,18 @@ def _summary(field: str) -> Any:
         if field == "contact":
             return f"{item.get('name')} · {item.get('relationship')} · {item.get('phone') or ''}"
         if field == "csec_status":
-            when = str(item.get("decided_at"))[:16].replace("T", " ")
+            when = local_time(item.get("decided_at"))
             return f"{when} · {enum_label_of(item.get('status'))} · {item.get('decided_by')}"
         if field == "licensed_screen":
             return f"{item.get('screened_on')} · {item.get('tool')} {item.get('tool_version')} · " \
                    f"{enum_label_of(item.get('band'))}"
         if field == "missing_episode":
-            back = str(item.get("returned_at") or "")[:16].replace("T", " ") or _("not returned")
-            return f"{str(item.get('learned_at'))[:16].replace('T', ' ')} → {back}"
+            back = local_time(item["returned_at"]) if item.get("returned_at") else _("not returned")
+            return f"{local_time(item.get('learned_at'))} → {back}"
         if field == "team_meeting":
             return f"{item.get('held_on')} · {len(item.get('attendees') or [])} " + _("attending")
         if field == "case_note":
-            when = str(item.get("occurred_at") or "")[:16].replace("T", " ")
+            when = local_time(item.get("occurred_at"))
             return f"{when} · {enum_label_of(item.get('note_kind'))} · {str(item.get('text'))[:60]}"
         return json.dumps(item, ensure_ascii=False)
 
