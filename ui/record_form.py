@@ -136,10 +136,11 @@ class ModelForm(QWidget):
             label = QLabel()
             message = FIELD_LABELS.get(f"{model.__name__}.{name}") or FIELD_LABELS.get(
                 name, name.replace("_", " ").capitalize())
-            bind(label, "setText", message)
             bind(widget, "setAccessibleName", message)
             if isinstance(widget, QCheckBox):
-                bind(widget, "setText", message)
+                bind(widget, "setText", message)  # a check box carries its own label
+            else:
+                bind(label, "setText", message)
             label.setBuddy(widget)
             error = QLabel()
             error.setStyleSheet("color:#b00020")
@@ -240,7 +241,7 @@ class ModelForm(QWidget):
             if name in self.widgets and not info.is_required():
                 value = info.get_default(call_default_factory=True)
                 out[name] = value.value if isinstance(value, Enum) else value
-            if name in self.widgets and self.types.get(name) is datetime:
+            if name in self.widgets and self.types.get(name) is datetime and info.is_required():
                 out[name] = datetime.now(LEGAL_ZONE).replace(second=0, microsecond=0).isoformat()
             elif name in self.widgets and self.types.get(name) is date and info.is_required():
                 out[name] = date.today().isoformat()
