@@ -33,6 +33,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
                "call for a team, not a deadline); set by the county")),
     Setting("rescreen_days", 180, 30, 365, "days",
             N_("county practice: no statute sets a re-screening interval; set by the county")),
+    Setting("referral_followup_days", 14, 1, 90, "days",
+            N_("county practice: follow up a referral not yet active after this many days")),
     Setting("rescreen_after_event_days", 7, 1, 30, "days",
             N_("county practice: re-screen this soon after a return from missing or a placement change")),
 )}

@@ -10,44 +10,20 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any
 
-from pydantic import Field, field_validator
-
-import csec_desktop.rules.csec
-import csec_desktop.rules.transition  # noqa: F401 - registers its rules
 from csec_desktop import policy
 from csec_desktop.caseload import can_see, get_youth, visibility, years_before
-from csec_desktop.domain.base import Body
-from csec_desktop.domain.kinds import model_for, register
+from csec_desktop.domain.duties import DutyDone
+from csec_desktop.domain.kinds import model_for
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import NotFound
-from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Finding, Registry, urgency
+from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Finding, Registry, load_all, urgency
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
 
-
-@register
-class DutyDone(Body):
-    kind: ClassVar[str] = "duty_done"
-    owner_field: ClassVar[str | None] = "youth_id"
-
-    youth_id: str
-    rule_id: str = Field(min_length=1, max_length=100)
-    occurrence: str = Field(default="", max_length=40)
-    done_on: date
-    note: str | None = Field(default=None, max_length=2000)
-    done_at: datetime | None = None  # for hour-clock duties: when exactly
-    method: str | None = Field(default=None, max_length=100)  # phone, fax, electronic, in person...
-    recipient: str | None = Field(default=None, max_length=300)  # who was told
-
-    @field_validator("done_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("needs a time zone")
-        return value
+load_all()  # every rule module registers its rules before Today reads the registry
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ SETTING_LABELS = {
     "team_convene_days": N_("Convene the team within (days)"),
     "rescreen_days": N_("Screen again every (days)"),
     "rescreen_after_event_days": N_("Screen again after a return or a move within (days)"),
+    "referral_followup_days": N_("Follow up a referral after (days)"),
 }
 
 ROLE_LABELS = {"administrator": N_("administrator"), "supervisor": N_("supervisor"),

@@ -171,7 +171,9 @@ class FormView(QWidget):
             area.setWidgetResizable(True)
             area.setWidget(page)
             self.steps.addWidget(area)
-        self.set_answers(answers or {"screened_on": date.today().isoformat()})
+        # A new form starts with today's date in its required date fields.
+        self.set_answers(answers or {f.id: date.today().isoformat() for f in spec.fields()
+                                     if f.type is FieldType.DATE and f.required})
         self._go(0)
 
     def _widget(self, field: FormField, lang: str) -> QWidget:

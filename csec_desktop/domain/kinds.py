@@ -22,3 +22,8 @@ def model_for(kind: str) -> type[Body]:
         return KINDS[kind]
     except KeyError:
         raise ValueError(f"unknown record kind {kind!r}") from None
+
+
+# The other record kinds register themselves when their modules load; load them here so any
+# code that reads records can parse every kind.
+from csec_desktop.domain import csec, duties, services  # noqa: E402, F401

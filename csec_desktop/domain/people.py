@@ -29,6 +29,7 @@ class Permission(StrEnum):
     IMPORT = "import"
     BACKUP = "backup"
     PRINT = "print"
+    OVERRIDE_CONSENT = "override_consent"  # refer without a recorded consent, with a reason
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -56,6 +57,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EXPORT,
             Permission.BACKUP,
             Permission.PRINT,
+            Permission.OVERRIDE_CONSENT,
         }
     ),
     Role.CASEWORKER: frozenset(

@@ -144,6 +144,18 @@ class Registry:
 
 REGISTRY = Registry()
 
+RULE_MODULES = ("transition", "csec", "services")
+"""The modules that register rules; a module added here is loaded by `load_all`."""
+
+
+def load_all() -> Registry:
+    """Import every rule module (each registers its rules) and return the registry."""
+    import importlib
+
+    for name in RULE_MODULES:
+        importlib.import_module(f"csec_desktop.rules.{name}")
+    return REGISTRY
+
 
 def urgency(finding: Finding, as_of: datetime) -> tuple[int, float, str]:
     """Overdue first, then soonest due, then undated findings; done last."""

@@ -1,0 +1,65 @@
+"""Referrals to services, with the consent that allows each one."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import Field, model_validator
+
+from csec_desktop.domain.base import Body
+from csec_desktop.domain.kinds import register
+from csec_desktop.text import N_
+
+
+class ReferralStatus(StrEnum):
+    SUGGESTED = "suggested"
+    REFERRED = "referred"
+    ACCEPTED = "accepted"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    NO_SHOW = "no_show"
+
+
+REFERRAL_STATUS_LABELS: dict[ReferralStatus, str] = {
+    ReferralStatus.SUGGESTED: N_("Suggested"), ReferralStatus.REFERRED: N_("Referred"),
+    ReferralStatus.ACCEPTED: N_("Accepted"), ReferralStatus.ACTIVE: N_("Active"),
+    ReferralStatus.COMPLETED: N_("Completed"), ReferralStatus.DECLINED: N_("Declined"),
+    ReferralStatus.NO_SHOW: N_("No-show"),
+}
+
+# Where a referral may go next; completed, declined and no-show are ends.
+NEXT: dict[ReferralStatus, frozenset[ReferralStatus]] = {
+    ReferralStatus.SUGGESTED: frozenset({ReferralStatus.REFERRED, ReferralStatus.DECLINED}),
+    ReferralStatus.REFERRED: frozenset({ReferralStatus.ACCEPTED, ReferralStatus.DECLINED,
+                                        ReferralStatus.NO_SHOW}),
+    ReferralStatus.ACCEPTED: frozenset({ReferralStatus.ACTIVE, ReferralStatus.DECLINED,
+                                        ReferralStatus.NO_SHOW}),
+    ReferralStatus.ACTIVE: frozenset({ReferralStatus.COMPLETED, ReferralStatus.DECLINED}),
+    ReferralStatus.COMPLETED: frozenset(), ReferralStatus.DECLINED: frozenset(),
+    ReferralStatus.NO_SHOW: frozenset(),
+}
+
+
+@register
+class Referral(Body):
+    kind: ClassVar[str] = "referral"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    domain: str = Field(min_length=1, max_length=40)  # a needs-assessment domain id
+    service: str = Field(min_length=1, max_length=300)
+    provider: str = Field(min_length=1, max_length=300)
+    status: ReferralStatus = ReferralStatus.SUGGESTED
+    referred_on: date | None = None
+    consent_given_on: date | None = None  # the consent the referral relies on
+    consent_override_reason: str | None = Field(default=None, max_length=2000)
+    notes: str | None = Field(default=None, max_length=4000)
+
+    @model_validator(mode="after")
+    def _sent_needs_a_date(self) -> Referral:
+        if self.status is not ReferralStatus.SUGGESTED and self.referred_on is None:
+            raise ValueError("a referral that has been sent needs the date it was sent")
+        return self
