@@ -62,6 +62,12 @@ class Finding:
 
 
 Facts = dict[str, Any]
+
+
+def records_of(facts: Facts, kind: str) -> list[Any]:
+    """The youth's attached records of one kind, as a rule declared it needs them."""
+    records: dict[str, list[Any]] = facts.get("records") or {}
+    return list(records.get(kind, []))
 RuleFn = Callable[[Facts, datetime], Iterable[Finding]]
 
 

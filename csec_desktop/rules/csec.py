@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from csec_desktop.domain.csec import (
     CsecStatus,
@@ -28,6 +27,7 @@ from csec_desktop.rules import (
     FindingKind,
     end_of_day,
     hours_after,
+    records_of,
 )
 from csec_desktop.text import N_
 
@@ -51,13 +51,10 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%MZ")
 
 
-def _records(facts: Facts, kind: str) -> list[Any]:
-    records: dict[str, list[Any]] = facts.get("records") or {}
-    return list(records.get(kind, []))
 
 
 def _statuses(facts: Facts) -> list[CsecStatus]:
-    return sorted(_records(facts, "csec_status"), key=lambda s: s.decided_at)
+    return sorted(records_of(facts, "csec_status"), key=lambda s: s.decided_at)
 
 
 def status_at(facts: Facts, moment: datetime) -> CsecStatus | None:
@@ -124,7 +121,7 @@ def _counts_as_missing(youth: Youth, episode: MissingEpisode) -> bool:
 def missing_notices(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     info = REGISTRY.info["missing.notices_24h"]
     youth = facts.get("youth")
-    for episode in _records(facts, "missing_episode"):
+    for episode in records_of(facts, "missing_episode"):
         if not isinstance(youth, Youth) or not _counts_as_missing(youth, episode):
             continue
         yield info.finding(
@@ -146,7 +143,7 @@ def missing_notices(facts: Facts, as_of: datetime) -> Iterator[Finding]:
 def missing_ncmec(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     info = REGISTRY.info["missing.ncic_ncmec_24h"]
     youth = facts.get("youth")
-    for episode in _records(facts, "missing_episode"):
+    for episode in records_of(facts, "missing_episode"):
         if not isinstance(youth, Youth) or not _counts_as_missing(youth, episode):
             continue
         status = status_at(facts, episode.learned_at)
@@ -176,7 +173,7 @@ def team_meeting(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         return
     latest = statuses[-1]
     days = int((facts.get("policy") or {}).get("team_convene_days", 30))
-    meetings = sorted(_records(facts, "team_meeting"), key=lambda m: m.held_on)
+    meetings = sorted(records_of(facts, "team_meeting"), key=lambda m: m.held_on)
     since = [m for m in meetings if m.held_on >= latest.decided_at.astimezone(LEGAL_ZONE).date()]
     yield info.finding(
         FindingKind.DEADLINE, N_("Convene the multidisciplinary team"),
@@ -198,9 +195,9 @@ def team_meeting(facts: Facts, as_of: datetime) -> Iterator[Finding]:
 
 
 def _last_screen(facts: Facts) -> date | None:
-    days = [r.completed_at.astimezone(LEGAL_ZONE).date() for r in _records(facts, "form_response")
+    days = [r.completed_at.astimezone(LEGAL_ZONE).date() for r in records_of(facts, "form_response")
             if isinstance(r, FormResponse) and r.form_id == "csec_indicator_screen"]
-    days += [r.screened_on for r in _records(facts, "licensed_screen") if isinstance(r, LicensedScreen)]
+    days += [r.screened_on for r in records_of(facts, "licensed_screen") if isinstance(r, LicensedScreen)]
     return max(days) if days else None
 
 
@@ -226,7 +223,7 @@ def rescreen(facts: Facts, as_of: datetime) -> Iterator[Finding]:
             youth_id=youth_id, due=end_of_day(due), occurrence=f"interval:{due.isoformat()}")
     soon = int(settings.get("rescreen_after_event_days", 7))
     events: list[tuple[date, str, str]] = []
-    for episode in _records(facts, "missing_episode"):
+    for episode in records_of(facts, "missing_episode"):
         if isinstance(episode, MissingEpisode) and episode.returned_at is not None:
             day = episode.returned_at.astimezone(LEGAL_ZONE).date()
             events.append((day, f"returned from missing on {day.isoformat()}", f"return:{day.isoformat()}"))

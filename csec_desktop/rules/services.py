@@ -18,6 +18,7 @@ from csec_desktop.rules import (
     FindingKind,
     birthday,
     end_of_day,
+    records_of,
 )
 from csec_desktop.text import N_
 
@@ -78,7 +79,7 @@ def epsdt(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     today = as_of.astimezone(LEGAL_ZONE).date()
     if today >= birthday(youth.date_of_birth, 21):
         return
-    needs = [r for r in _records(facts, "form_response")
+    needs = [r for r in records_of(facts, "form_response")
              if isinstance(r, FormResponse) and r.form_id == "needs_assessment"]
     if not needs or needs[-1].answers.get("mental_health_need") not in ("need", "in_progress"):
         return
@@ -98,7 +99,7 @@ def epsdt(facts: Facts, as_of: datetime) -> Iterator[Finding]:
 )
 def victim_compensation(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     youth = _youth(facts)
-    victims = [s for s in _records(facts, "csec_status")
+    victims = [s for s in records_of(facts, "csec_status")
                if isinstance(s, CsecStatus) and s.status is CsecStatusValue.VICTIM]
     if youth is None or not victims:
         return
@@ -127,7 +128,7 @@ def victim_compensation(facts: Facts, as_of: datetime) -> Iterator[Finding]:
 )
 def follow_up(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     days = int((facts.get("policy") or {}).get("referral_followup_days", 14))
-    for referral in _records(facts, "referral"):
+    for referral in records_of(facts, "referral"):
         if not isinstance(referral, Referral) or referral.referred_on is None:
             continue
         if referral.status not in (ReferralStatus.REFERRED, ReferralStatus.ACCEPTED):
