@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from csec_desktop.domain.csec import CsecStatus, CsecStatusValue, FormResponse
 from csec_desktop.domain.services import Referral, ReferralStatus
@@ -29,10 +28,6 @@ _IN_CARE = {LegalStatus.DEPENDENT, LegalStatus.WARD, LegalStatus.DUAL_STATUS, Le
 def _youth(facts: Facts) -> Youth | None:
     youth = facts.get("youth")
     return youth if isinstance(youth, Youth) else None
-
-
-def _records(facts: Facts, kind: str) -> list[Any]:
-    return list((facts.get("records") or {}).get(kind, []))
 
 
 def in_care_on(youth: Youth, day: date) -> bool:
