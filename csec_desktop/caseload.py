@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,7 +19,7 @@ from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import model_for
 from csec_desktop.domain.people import Permission, User
 from csec_desktop.domain.youth import LegalStatus, Youth
-from csec_desktop.errors import NotFound
+from csec_desktop.errors import NotFound, PermissionDenied
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
 
@@ -261,10 +264,31 @@ def update_attached(vault: Vault, record_id: str, changes: dict[str, Any],
     if current.owner_id is None or current.kind == "youth":
         raise NotFound(f"No attached record with id {record_id}.")
     get_youth(vault, current.owner_id, audit=False)
+    guarded = sorted(set(changes) & GUARDED_FIELDS.get(current.kind, set()))
+    if guarded and not _guard_released.get():
+        # A referral's status and consent move only through services.send/move, which check them.
+        raise PermissionDenied(f"{', '.join(guarded)} of a {current.kind} change only through its own "
+                               "steps (send, accept, complete...).")
     with vault.require_db().transaction():
         record = vault.records.update(record_id, changes, expected_version=expected_version)
         vault.audit("update", record_id=record_id, kind=current.kind, fields=sorted(changes))
     return record
+
+
+GUARDED_FIELDS: dict[str, set[str]] = {
+    "referral": {"status", "referred_on", "consent_given_on", "consent_override_reason"},
+}
+_guard_released: ContextVar[bool] = ContextVar("guard_released", default=False)
+
+
+@contextmanager
+def checked_change() -> Iterator[None]:
+    """For the module that checks a guarded change itself (services.py): let it through."""
+    token = _guard_released.set(True)
+    try:
+        yield
+    finally:
+        _guard_released.reset(token)
 
 
 def delete_attached(vault: Vault, record_id: str) -> None:

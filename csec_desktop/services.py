@@ -53,7 +53,8 @@ def send(vault: Vault, referral_id: str, on: date, override_reason: str | None =
             vault.audit("consent_override_refused", record_id=referral_id)
             raise PermissionDenied("Only a supervisor may send a referral without a recorded consent.")
         changes["consent_override_reason"] = override_reason
-    updated = caseload.update_attached(vault, referral_id, changes)
+    with caseload.checked_change():
+        updated = caseload.update_attached(vault, referral_id, changes)
     if consent is None:
         vault.audit("consent_override", record_id=referral_id, youth=record.owner_id,
                     reason=(override_reason or "").strip())
@@ -69,7 +70,8 @@ def move(vault: Vault, referral_id: str, status: str) -> StoredRecord:
     if target is ReferralStatus.REFERRED:
         raise ValidationFailed([FieldProblem("status", "use send() so the consent is checked")])
     _check_move(referral.status, target)
-    return caseload.update_attached(vault, referral_id, {"status": target.value})
+    with caseload.checked_change():
+        return caseload.update_attached(vault, referral_id, {"status": target.value})
 
 
 def _check_move(current: ReferralStatus, target: ReferralStatus) -> None:

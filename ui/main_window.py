@@ -206,6 +206,8 @@ class MainWindow(QMainWindow):
         self.youth_page.attached_delete.connect(self._delete_attached)
         self.youth_page.print_requested.connect(self.print_document)
         self.youth_page.screen_requested.connect(self.open_screen)
+        self.youth_page.referral_send.connect(self._send_referral)
+        self.youth_page.referral_move.connect(self._move_referral)
         self._views: list[Any] = []  # open document previews: closed on lock
         self.caseload_page.table.activated.connect(lambda index: self.open_youth(
             self.model.summary(index.row()).id))
@@ -607,7 +609,7 @@ class MainWindow(QMainWindow):
             draft = caseload.load_draft(vault, f"youth:{youth_id}")
             attached = {kind: [(r.id, r.body.dump()) for r in caseload.attached(vault, youth_id, kind)]
                         for kind in ("contact", "case_note", "csec_status", "licensed_screen",
-                                     "missing_episode", "team_meeting", "form_response")}
+                                     "missing_episode", "team_meeting", "form_response", "referral")}
             duties = today.for_youth(vault, youth_id)
             return youth_id, record.version, record.body.dump(), history, draft, attached, duties
 
@@ -680,7 +682,39 @@ class MainWindow(QMainWindow):
     def _add_attached(self, youth_id: str, kind: str, data: dict[str, Any]) -> None:
         if kind == "csec_status":  # who decided is the person signed in, never typed
             data = {**data, "decided_by": self._username}
+        if kind == "referral":  # a new referral is a suggestion; sending checks the consent
+            from csec_desktop import services
+
+            self._attached_call(lambda v: services.suggest(v, youth_id, data), _("Added as a suggestion."))
+            return
         self._attached_call(lambda v: caseload.add_attached(v, youth_id, kind, data), _("Added."))
+
+    def _send_referral(self, record_id: str, reason: str) -> None:
+        from csec_desktop import services
+
+        self._referral_call(lambda v: services.send(v, record_id, datetime.now(LEGAL_ZONE).date(),
+                                                    override_reason=reason or None), _("Referral sent."))
+
+    def _move_referral(self, record_id: str, status: str) -> None:
+        from csec_desktop import services
+
+        self._referral_call(lambda v: services.move(v, record_id, status), _("Status changed."))
+
+    def _referral_call(self, fn: Any, message: str) -> None:
+        youth_id = self.youth_page.youth_id
+
+        def done(_result: Any) -> None:
+            self.youth_page.override.clear()
+            self.open_youth(youth_id)
+            self.statusBar().showMessage(message, 5_000)
+
+        def failed(error: Exception) -> None:
+            if isinstance(error, ValidationFailed):
+                self.youth_page.referrals.message.setText("; ".join(p.message for p in error.problems))
+            else:
+                self.youth_page.referrals.message.setText(describe(error))
+
+        self.backend.call(lambda h: fn(h.require()), done, failed)
 
     # Forms (screens) -------------------------------------------------------------
 

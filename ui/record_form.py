@@ -99,6 +99,7 @@ class ModelForm(QWidget):
     def __init__(self, model: type[BaseModel], skip: tuple[str, ...] = (), prefix: str = "") -> None:
         super().__init__()
         self._loading = False
+        self.skip = skip
         self.model = model
         self.widgets: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
@@ -256,7 +257,8 @@ class ModelForm(QWidget):
             self.show_problems([(p.field, p.message) for p in problems_from(exc)])
             return None
         self.show_problems([])
-        dumped: dict[str, Any] = item.model_dump(mode="json", exclude=set(extra or {}))
+        # Fields this form does not show are not its to send (the core or the window sets them).
+        dumped: dict[str, Any] = item.model_dump(mode="json", exclude=set(extra or {}) | set(self.skip))
         return dumped
 
     def show_problems(self, problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -381,7 +383,9 @@ class ItemList(QGroupBox):
     # Actions ------------------------------------------------------------------
 
     def _extra(self) -> dict[str, Any]:
-        return {name: "pending" for name in self.skip}
+        """Placeholders for required fields the window fills, so the form can check the rest."""
+        fields = self.form.model.model_fields
+        return {name: "pending" for name in self.skip if fields[name].is_required()}
 
     def _add(self) -> None:
         data = self.form.check(self._extra())

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,6 +34,7 @@ from csec_desktop.domain.csec import (
     ScreenBand,
     TeamMeeting,
 )
+from csec_desktop.domain.services import REFERRAL_STATUS_LABELS, Referral, ReferralStatus
 from csec_desktop.domain.youth import (
     Alias,
     AliasKind,
@@ -128,6 +130,9 @@ def _summary(field: str) -> Any:
         if field == "missing_episode":
             back = local_time(item["returned_at"]) if item.get("returned_at") else _("not returned")
             return f"{local_time(item.get('learned_at'))} → {back}"
+        if field == "referral":
+            status = REFERRAL_STATUS_LABELS.get(ReferralStatus(item.get("status", "suggested")), "")
+            return f"{item.get('service')} · {item.get('provider')} · {_(status)}"
         if field == "team_meeting":
             return f"{item.get('held_on')} · {len(item.get('attendees') or [])} " + _("attending")
         if field == "case_note":
@@ -165,6 +170,8 @@ class YouthPage(QWidget):
     attached_delete = Signal(str)  # record id
     print_requested = Signal(str, str)  # youth id, document kind
     screen_requested = Signal(str, str)  # youth id, form id
+    referral_send = Signal(str, str)  # record id, override reason
+    referral_move = Signal(str, str)  # record id, status
 
     def __init__(self) -> None:
         super().__init__()
@@ -264,6 +271,51 @@ class YouthPage(QWidget):
             csec_box.addWidget(widget)
         csec_box.addLayout(prints)
         csec_box.addStretch(1)
+        # Services: the needs assessment and referrals (sent only through the consent check).
+        self.needs_button = QPushButton()
+        bind(self.needs_button, "setText", N_("Needs &assessment…"))
+        self.needs_button.clicked.connect(
+            lambda: self.screen_requested.emit(self.youth_id, "needs_assessment"))
+        self.referrals = ItemList(N_("Referrals"), Referral, _summary("referral"),
+                                  skip=("youth_id", "status", "referred_on", "consent_given_on",
+                                        "consent_override_reason"), attached=True)
+        self.override = QLineEdit()
+        bind(self.override, "setAccessibleName", N_("Reason to send without a recorded consent"))
+        bind(self.override, "setPlaceholderText", N_("Only if no consent is on record: why it cannot wait "
+                                                     "(supervisors only; audited)"))
+        self.send_button = QPushButton()
+        bind(self.send_button, "setText", N_("Send the selected referral"))
+        self.send_button.clicked.connect(self._send_referral)
+        self.next_status = QComboBox()
+        for index, status in enumerate(s for s in ReferralStatus
+                                       if s not in (ReferralStatus.SUGGESTED, ReferralStatus.REFERRED)):
+            self.next_status.addItem("", status.value)
+            bind(self.next_status, lambda c, t, i=index: c.setItemText(i, t), REFERRAL_STATUS_LABELS[status])
+        bind(self.next_status, "setAccessibleName", N_("New status of the selected referral"))
+        self.move_button = QPushButton()
+        bind(self.move_button, "setText", N_("Set the status"))
+        self.move_button.clicked.connect(self._move_referral)
+        services_page = QWidget()
+        services_box = QVBoxLayout(services_page)
+        services_box.addWidget(self.needs_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        services_box.addWidget(self.referrals)
+        send_row, move_row = QHBoxLayout(), QHBoxLayout()
+        override_label = QLabel()
+        bind(override_label, "setText", N_("Override &reason"))
+        override_label.setBuddy(self.override)
+        send_row.addWidget(override_label)
+        send_row.addWidget(self.override, 1)
+        send_row.addWidget(self.send_button)
+        status_label = QLabel()
+        bind(status_label, "setText", N_("Status"))
+        status_label.setBuddy(self.next_status)
+        move_row.addWidget(status_label)
+        move_row.addWidget(self.next_status)
+        move_row.addWidget(self.move_button)
+        move_row.addStretch(1)
+        services_box.addLayout(send_row)
+        services_box.addLayout(move_row)
+        services_box.addStretch(1)
         care_page = QWidget()
         care_box = QVBoxLayout(care_page)
         care_box.addWidget(self.missing)
@@ -288,7 +340,8 @@ class YouthPage(QWidget):
             (_scrolled(details), N_("&Details")), (_scrolled(lists_a), N_("&Names, status, placement")),
             (_scrolled(lists_b), N_("Sa&fety and consent")), (_scrolled(self.contacts), N_("Con&tacts")),
             (_scrolled(self.notes), N_("N&otes")), (_scrolled(csec_page), N_("CS&EC")),
-            (_scrolled(care_page), N_("&Missing and team")), (self.duties, N_("Dut&ies")),
+            (_scrolled(care_page), N_("&Missing and team")), (_scrolled(services_page), N_("Ser&vices")),
+            (self.duties, N_("Dut&ies")),
             (self.history, N_("&History")),
         )
         for index, (page, text) in enumerate(pages):
@@ -469,7 +522,25 @@ class YouthPage(QWidget):
 
     def _more_sections(self) -> tuple[tuple[str, ItemList], ...]:
         return (("csec_status", self.csec_status), ("licensed_screen", self.licensed),
-                ("missing_episode", self.missing), ("team_meeting", self.meetings))
+                ("missing_episode", self.missing), ("team_meeting", self.meetings),
+                ("referral", self.referrals))
+
+    def _selected_referral(self) -> str | None:
+        row = self.referrals.listing.currentRow()
+        if not 0 <= row < len(self.referrals.ids):
+            self.referrals.message.setText(_("Select a referral in the list first."))
+            return None
+        return self.referrals.ids[row]
+
+    def _send_referral(self) -> None:
+        record_id = self._selected_referral()
+        if record_id:
+            self.referral_send.emit(record_id, self.override.text().strip())
+
+    def _move_referral(self) -> None:
+        record_id = self._selected_referral()
+        if record_id:
+            self.referral_move.emit(record_id, str(self.next_status.currentData()))
 
     def _save(self) -> None:
         self._draft_timer.stop()

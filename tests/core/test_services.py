@@ -133,3 +133,12 @@ def test_referral_status_moves_in_order_and_follow_ups_reach_today(admin: Vault)
     with pytest.raises(ValidationFailed, match="it has ended"):
         services.move(admin, ref.id, "active")
     assert identification  # imported for its registrations
+
+
+def test_a_referral_status_cannot_be_edited_around_the_consent_check(admin: Vault) -> None:
+    youth = caseload.create_youth(admin, youth_data(consents=[]))
+    ref = services.suggest(admin, youth.id, {"domain": "housing", "service": "SILP", "provider": "Fictional"})
+    with pytest.raises(PermissionDenied, match="status"):
+        caseload.update_attached(admin, ref.id, {"status": "referred", "referred_on": "2026-11-28"})
+    caseload.update_attached(admin, ref.id, {"notes": "Youth prefers a place near school"})  # allowed
+    assert admin.records.get(ref.id).body.dump()["status"] == "suggested"

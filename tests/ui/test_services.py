@@ -1,0 +1,59 @@
+"""Services in the window: the needs assessment, a referral refused without consent, then sent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.ui.test_shell import _open_first_youth, new_window
+
+
+def test_needs_assessment_and_a_referral_that_needs_consent(qtbot: QtBot, tmp_path: Path) -> None:
+    win = new_window(qtbot, tmp_path / "vault", 5, seed=21)
+    try:
+        youth_id, page = _open_first_youth(qtbot, win)
+        # Start from no consent on record.
+        page.lists["consents"].set_items([])
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not page.body.get("consents"), timeout=10_000)
+        qtbot.mouseClick(page.needs_button, Qt.MouseButton.LeftButton)
+        view = win.form_view
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is view, timeout=10_000)
+        view.widgets["mental_health_need"].setCurrentIndex(view.widgets["mental_health_need"].findData("need"))
+        view.widgets["mental_health_words"].setPlainText("I want someone to talk to who gets it.")
+        qtbot.mouseClick(view.finish_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: view.result.text() == "Saved.", timeout=10_000)
+        qtbot.mouseClick(view.done_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is page, timeout=10_000)
+        # A suggestion: nothing leaves the vault yet.
+        refs = page.referrals
+        refs.form.set_values({"domain": "mental_health", "service": "Trauma therapy",
+                              "provider": "Fictional Clinic"})
+        qtbot.mouseClick(refs.add_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(page.referrals.items) == 1, timeout=10_000)
+        assert page.referrals.items[0]["status"] == "suggested"
+        page.referrals.listing.setCurrentRow(0)
+        qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "consent" in page.referrals.message.text(), timeout=10_000)
+        assert page.referrals.items[0]["status"] == "suggested"
+        # The youth's consent recorded, then the referral goes.
+        consents = page.lists["consents"]
+        consents.form.set_values({"kind": "referral", "scope": "mental-health referrals", "given_by": "youth",
+                                  "given_on": "2026-11-01"})
+        qtbot.mouseClick(consents.add_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(page.body.get("consents")), timeout=10_000)
+        page.referrals.listing.setCurrentRow(0)
+        qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.referrals.items and page.referrals.items[0]["status"] == "referred",
+                        timeout=10_000)
+        assert page.referrals.items[0]["consent_given_on"] == "2026-11-01"
+        page.referrals.listing.setCurrentRow(0)
+        page.next_status.setCurrentIndex(page.next_status.findData("accepted"))
+        qtbot.mouseClick(page.move_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.referrals.items[0]["status"] == "accepted", timeout=10_000)
+        assert youth_id == page.youth_id
+    finally:
+        win.close()
