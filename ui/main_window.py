@@ -609,7 +609,8 @@ class MainWindow(QMainWindow):
             draft = caseload.load_draft(vault, f"youth:{youth_id}")
             attached = {kind: [(r.id, r.body.dump()) for r in caseload.attached(vault, youth_id, kind)]
                         for kind in ("contact", "case_note", "csec_status", "licensed_screen",
-                                     "missing_episode", "team_meeting", "form_response", "referral")}
+                                     "missing_episode", "team_meeting", "form_response", "referral",
+                                     "plan_goal", "plan_signoff")}
             duties = today.for_youth(vault, youth_id)
             return youth_id, record.version, record.body.dump(), history, draft, attached, duties
 

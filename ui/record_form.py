@@ -58,7 +58,11 @@ FIELD_LABELS: dict[str, str] = {
     "screened_for_exploitation": N_("Screened for exploitation after the return"),
     "nonminor_at_risk": N_("Nonminor dependent: left involuntarily or at risk of substantial harm"),
     "held_on": N_("Held on (YYYY-MM-DD)"), "attendees": N_("Attendees"), "decisions": N_("Decisions"),
-    "next_steps": N_("Next steps"),
+    "next_steps": N_("Next steps"), "domain": N_("Area of life"), "goal": N_("Goal, in the youth's words"),
+    "steps": N_("Steps (one per line)"), "who_helps": N_("Who helps"), "due_on": N_("By when (YYYY-MM-DD)"),
+    "PlanGoal.status": N_("Where it stands"), "reviewed_on": N_("Reviewed on (YYYY-MM-DD)"),
+    "next_review_on": N_("Next review (YYYY-MM-DD)"), "youth_signed": N_("The youth signed"),
+    "worker_signed": N_("The worker signed"), "service": N_("Service"), "provider": N_("Provider"),
 }
 
 PAIR_HINTS: dict[str, str] = {
@@ -96,7 +100,8 @@ class ModelForm(QWidget):
 
     edited = Signal()  # the person changed a field (not set_values)
 
-    def __init__(self, model: type[BaseModel], skip: tuple[str, ...] = (), prefix: str = "") -> None:
+    def __init__(self, model: type[BaseModel], skip: tuple[str, ...] = (), prefix: str = "",
+                 choices: dict[str, dict[str, str]] | None = None) -> None:
         super().__init__()
         self._loading = False
         self.skip = skip
@@ -112,7 +117,14 @@ class ModelForm(QWidget):
             kind, _optional = _plain(info.annotation)
             self.types[name] = kind
             widget: QWidget
-            if isinstance(kind, type) and issubclass(kind, Enum):
+            if name in (choices or {}):
+                # A text field with a fixed list of codes (service domains): value -> N_ label.
+                combo = QComboBox()
+                for index, (value, text) in enumerate((choices or {})[name].items()):
+                    combo.addItem("", value)
+                    bind(combo, lambda c, t, i=index: c.setItemText(i, t), text)
+                widget = combo
+            elif isinstance(kind, type) and issubclass(kind, Enum):
                 combo = QComboBox()
                 for member in kind:
                     combo.addItem(enum_label(member), member.value)
@@ -302,7 +314,8 @@ class ItemList(QGroupBox):
     delete_record = Signal(str)
 
     def __init__(self, title: str, model: type[BaseModel], summary: Any, *,
-                 skip: tuple[str, ...] = (), attached: bool = False, single: bool = False) -> None:
+                 skip: tuple[str, ...] = (), attached: bool = False, single: bool = False,
+                 choices: dict[str, dict[str, str]] | None = None) -> None:
         super().__init__()
         bind(self, "setTitle", title)
         self.summary = summary
@@ -314,7 +327,7 @@ class ItemList(QGroupBox):
         self.listing = QListWidget()
         self.listing.setMaximumHeight(120)
         bind(self.listing, "setAccessibleName", title)
-        self.form = ModelForm(model, skip=skip)
+        self.form = ModelForm(model, skip=skip, choices=choices)
         self.add_button = QPushButton()
         self.replace_button = QPushButton()
         self.remove_button = QPushButton()

@@ -34,7 +34,14 @@ from csec_desktop.domain.csec import (
     ScreenBand,
     TeamMeeting,
 )
-from csec_desktop.domain.services import REFERRAL_STATUS_LABELS, Referral, ReferralStatus
+from csec_desktop.domain.services import (
+    REFERRAL_STATUS_LABELS,
+    SERVICE_DOMAINS,
+    PlanGoal,
+    PlanSignoff,
+    Referral,
+    ReferralStatus,
+)
 from csec_desktop.domain.youth import (
     Alias,
     AliasKind,
@@ -130,6 +137,13 @@ def _summary(field: str) -> Any:
         if field == "missing_episode":
             back = local_time(item["returned_at"]) if item.get("returned_at") else _("not returned")
             return f"{local_time(item.get('learned_at'))} → {back}"
+        if field == "plan_goal":
+            area = _(SERVICE_DOMAINS.get(str(item.get("domain")), str(item.get("domain"))))
+            return f"{area} · {item.get('goal')} · {item.get('who_helps')}"
+        if field == "plan_signoff":
+            signed = " · ".join(x for x in (_("youth signed") if item.get("youth_signed") else "",
+                                            _("worker signed") if item.get("worker_signed") else "") if x)
+            return f"{item.get('reviewed_on')} → {item.get('next_review_on')} {signed}"
         if field == "referral":
             status = REFERRAL_STATUS_LABELS.get(ReferralStatus(item.get("status", "suggested")), "")
             return f"{item.get('service')} · {item.get('provider')} · {_(status)}"
@@ -276,9 +290,17 @@ class YouthPage(QWidget):
         bind(self.needs_button, "setText", N_("Needs &assessment…"))
         self.needs_button.clicked.connect(
             lambda: self.screen_requested.emit(self.youth_id, "needs_assessment"))
+        self.goals = ItemList(N_("The plan: goals in the youth's own words"), PlanGoal, _summary("plan_goal"),
+                              skip=("youth_id",), attached=True, choices={"domain": SERVICE_DOMAINS})
+        self.signoffs = ItemList(N_("Plan reviews and signatures"), PlanSignoff, _summary("plan_signoff"),
+                                 skip=("youth_id",), attached=True)
+        self.plan_print = QPushButton()
+        bind(self.plan_print, "setText", N_("Print the plan for the youth…"))
+        self.plan_print.clicked.connect(lambda: self.print_requested.emit(self.youth_id, "youth_plan"))
         self.referrals = ItemList(N_("Referrals"), Referral, _summary("referral"),
                                   skip=("youth_id", "status", "referred_on", "consent_given_on",
-                                        "consent_override_reason"), attached=True)
+                                        "consent_override_reason"), attached=True,
+                                  choices={"domain": SERVICE_DOMAINS})
         self.override = QLineEdit()
         bind(self.override, "setAccessibleName", N_("Reason to send without a recorded consent"))
         bind(self.override, "setPlaceholderText", N_("Only if no consent is on record: why it cannot wait "
@@ -298,6 +320,9 @@ class YouthPage(QWidget):
         services_page = QWidget()
         services_box = QVBoxLayout(services_page)
         services_box.addWidget(self.needs_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        services_box.addWidget(self.goals)
+        services_box.addWidget(self.signoffs)
+        services_box.addWidget(self.plan_print, alignment=Qt.AlignmentFlag.AlignLeft)
         services_box.addWidget(self.referrals)
         send_row, move_row = QHBoxLayout(), QHBoxLayout()
         override_label = QLabel()
@@ -523,7 +548,7 @@ class YouthPage(QWidget):
     def _more_sections(self) -> tuple[tuple[str, ItemList], ...]:
         return (("csec_status", self.csec_status), ("licensed_screen", self.licensed),
                 ("missing_episode", self.missing), ("team_meeting", self.meetings),
-                ("referral", self.referrals))
+                ("referral", self.referrals), ("plan_goal", self.goals), ("plan_signoff", self.signoffs))
 
     def _selected_referral(self) -> str | None:
         row = self.referrals.listing.currentRow()

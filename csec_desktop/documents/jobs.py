@@ -26,10 +26,13 @@ from csec_desktop.documents.identification import (
     notification_log,
     screening_summary,
 )
+from csec_desktop.documents.plan import TITLE as PLAN_TITLE
+from csec_desktop.documents.plan import youth_plan
 from csec_desktop.documents.summary import TITLE as SUMMARY_TITLE
 from csec_desktop.documents.summary import youth_summary
 from csec_desktop.domain.csec import FormResponse, MissingEpisode
 from csec_desktop.domain.people import Permission
+from csec_desktop.domain.services import PlanGoal, PlanSignoff
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
 from csec_desktop.fileio import atomic_write
@@ -102,7 +105,17 @@ def _missing(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
                           stamp=stamp)
 
 
+def _plan(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
+    goals = [r.body for r in caseload.attached(vault, youth_id, "plan_goal") if isinstance(r.body, PlanGoal)]
+    signoffs = [r.body for r in caseload.attached(vault, youth_id, "plan_signoff")
+                if isinstance(r.body, PlanSignoff)]
+    return youth_plan(_youth(vault, youth_id), goals, signoffs[-1] if signoffs else None,
+                      identification.forms().get("needs_assessment"),
+                      made_on=datetime.now(LEGAL_ZONE).date(), lang=lang, stamp=stamp)
+
+
 DOCUMENTS: dict[str, DocumentKind] = {
+    "youth_plan": DocumentKind("youth_plan", PLAN_TITLE, _plan),
     "youth_summary": DocumentKind("youth_summary", SUMMARY_TITLE, _summary),
     "hearing_sheet": DocumentKind("hearing_sheet", HEARING_TITLE, _hearing),
     "screening_summary": DocumentKind("screening_summary", SCREEN_TITLE, _screening),

@@ -12,6 +12,15 @@ from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import register
 from csec_desktop.text import N_
 
+SERVICE_DOMAINS: dict[str, str] = {
+    "physical_health": N_("Physical health"), "mental_health": N_("Mental health"),
+    "reproductive_health": N_("Reproductive and sexual health"), "substance_use": N_("Substance use"),
+    "safety": N_("Safety"), "housing": N_("Housing and placement"), "legal": N_("Civil legal needs"),
+    "education": N_("Education"), "employment": N_("Employment and vocational training"),
+    "income_benefits": N_("Income and benefits"), "permanency": N_("Permanency and connections"),
+}
+"""The needs-assessment domains (forms/needs_assessment.yaml uses the same ids; a test checks)."""
+
 
 class ReferralStatus(StrEnum):
     SUGGESTED = "suggested"
@@ -62,4 +71,49 @@ class Referral(Body):
     def _sent_needs_a_date(self) -> Referral:
         if self.status is not ReferralStatus.SUGGESTED and self.referred_on is None:
             raise ValueError("a referral that has been sent needs the date it was sent")
+        return self
+
+
+class GoalStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CHANGED = "changed"  # the youth changed their mind: kept, not deleted
+
+
+@register
+class PlanGoal(Body):
+    """One goal of the service plan, in the youth's own words, with the next step and who helps.
+    Each goal is its own record, so its history keeps every version."""
+
+    kind: ClassVar[str] = "plan_goal"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    domain: str = Field(min_length=1, max_length=40)
+    goal: str = Field(min_length=1, max_length=2000)  # the youth's words
+    steps: str = Field(min_length=1, max_length=4000)  # one step per line
+    who_helps: str = Field(min_length=1, max_length=300)
+    due_on: date | None = None
+    status: GoalStatus = GoalStatus.NOT_STARTED
+
+
+@register
+class PlanSignoff(Body):
+    """The plan as reviewed and signed on a day; the next review date."""
+
+    kind: ClassVar[str] = "plan_signoff"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    reviewed_on: date
+    next_review_on: date
+    youth_signed: bool = False
+    worker_signed: bool = False
+    notes: str | None = Field(default=None, max_length=2000)
+
+    @model_validator(mode="after")
+    def _later(self) -> PlanSignoff:
+        if self.next_review_on <= self.reviewed_on:
+            raise ValueError("the next review must be after this one")
         return self

@@ -142,3 +142,36 @@ def test_a_referral_status_cannot_be_edited_around_the_consent_check(admin: Vaul
         caseload.update_attached(admin, ref.id, {"status": "referred", "referred_on": "2026-11-28"})
     caseload.update_attached(admin, ref.id, {"notes": "Youth prefers a place near school"})  # allowed
     assert admin.records.get(ref.id).body.dump()["status"] == "suggested"
+
+
+def test_the_plan_in_plain_language_is_wholly_spanish_when_printed_in_spanish(admin: Vault) -> None:
+    import pypdfium2 as pdfium
+
+    from csec_desktop import formspec
+    from csec_desktop.documents import jobs
+    from csec_desktop.domain.services import SERVICE_DOMAINS
+
+    spec = formspec.load_file(formspec.forms_dir() / "needs_assessment.yaml")
+    assert [s.id for s in spec.steps[1:]] == list(SERVICE_DOMAINS)  # one list of domains
+    youth = caseload.create_youth(admin, youth_data())
+    caseload.add_attached(admin, youth.id, "plan_goal", {
+        "domain": "education", "goal": "Terminar la prepa y luego estudiar enfermería",
+        "steps": "Enroll in credit recovery\nMeet the school liaison", "who_helps": "Fictional Liaison",
+        "due_on": "2027-06-01"})
+    caseload.add_attached(admin, youth.id, "plan_signoff", {
+        "reviewed_on": "2026-11-28", "next_review_on": "2027-05-28", "youth_signed": True})
+
+    def text(lang: str) -> str:
+        pdf = jobs.make(admin, "youth_plan", youth.id, lang)
+        document = pdfium.PdfDocument(pdf)
+        return " ".join(" ".join(document[i].get_textpage().get_text_range().split())
+                        for i in range(len(document)))
+
+    spanish = text("es")
+    for english in ("My plan", "What I want", "Steps", "Who helps", "By when", "Where it stands",
+                    "We will look", "Printed on", "Page 1", "Education", "not started", "Youth", "Worker"):
+        assert english not in spanish, english
+    for words in ("Mi plan", "Lo que quiero", "Educación", "2027-05-28", "Terminar la prepa"):
+        assert words in spanish, words
+    both = text("en+es")
+    assert "My plan / Mi plan" in both and "What I want / Lo que quiero" in both

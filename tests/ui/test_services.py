@@ -57,3 +57,26 @@ def test_needs_assessment_and_a_referral_that_needs_consent(qtbot: QtBot, tmp_pa
         assert youth_id == page.youth_id
     finally:
         win.close()
+
+
+def test_build_a_plan_and_print_it_for_the_youth(qtbot: QtBot, tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    win = new_window(qtbot, tmp_path / "vault", 3, seed=22)
+    try:
+        _youth_id, page = _open_first_youth(qtbot, win)
+        goals = page.goals
+        goals.form.set_values({"domain": "education", "goal": "Finish high school",
+                               "steps": "Meet the liaison", "who_helps": "Fictional Liaison",
+                               "due_on": "2027-06-01"})
+        qtbot.mouseClick(goals.add_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(page.goals.items) == 1, timeout=10_000)
+        qtbot.mouseClick(page.plan_print, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(win._views) == 1, timeout=10_000)
+        view = win._views[0]
+        assert view.windowTitle() == "My plan"
+        text = pdfium.PdfDocument(view.pdf)[0].get_textpage().get_text_range()
+        assert "Finish high school" in text and "Education" in text
+        view.close()
+    finally:
+        win.close()
