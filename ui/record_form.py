@@ -14,7 +14,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AwareDatetime, BaseModel, ValidationError
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -89,10 +89,12 @@ def local_time(value: Any) -> str:
 
 def _plain(annotation: Any) -> tuple[Any, bool]:
     """(the type, whether None is allowed) from an annotation such as `date | None`."""
+    optional = False
     if get_origin(annotation) in (Union, types.UnionType):
-        args = [a for a in get_args(annotation) if a is not type(None)]
-        return args[0], True
-    return annotation, False
+        annotation = next(a for a in get_args(annotation) if a is not type(None))
+        optional = True
+    # pydantic's AwareDatetime is a datetime that must carry a zone: edit it as a datetime.
+    return (datetime if annotation is AwareDatetime else annotation), optional
 
 
 class ModelForm(QWidget):
@@ -321,7 +323,7 @@ class ItemList(QGroupBox):
         self.summary = summary
         self.attached = attached
         self.single = single
-        self.skip = skip  # fields the window fills (youth_id, decided_by): placeholders when checking
+        self.skip = skip  # fields the window or the core fills (youth_id, decided_by); not shown here
         self.items: list[dict[str, Any]] = []
         self.ids: list[str] = []  # record ids, for attached sections
         self.listing = QListWidget()

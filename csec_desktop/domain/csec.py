@@ -3,21 +3,15 @@ results), missing-from-care episodes and multidisciplinary team meetings."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import register
 from csec_desktop.text import N_
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        raise ValueError("needs a time zone")
-    return value
 
 
 class CsecStatusValue(StrEnum):
@@ -44,16 +38,11 @@ class CsecStatus(Body):
 
     youth_id: str
     status: CsecStatusValue
-    decided_at: datetime
+    decided_at: AwareDatetime
     """When the information was received that supports this status: the 24-hour clocks of
     Pen. Code 11166(j) run from here."""
     basis: str = Field(min_length=1, max_length=4000)
     decided_by: str = Field(min_length=1, max_length=200)
-
-    @field_validator("decided_at")
-    @classmethod
-    def _tz(cls, value: datetime) -> datetime | None:
-        return _aware(value)
 
 
 class ScreenBand(StrEnum):
@@ -73,14 +62,9 @@ class FormResponse(Body):
     form_id: str = Field(min_length=1, max_length=64)
     form_version: int = Field(ge=1)
     answers: dict[str, Any]
-    completed_at: datetime
+    completed_at: AwareDatetime
     completed_by: str = Field(min_length=1, max_length=200)
     outcome: dict[str, Any] | None = None
-
-    @field_validator("completed_at")
-    @classmethod
-    def _tz(cls, value: datetime) -> datetime | None:
-        return _aware(value)
 
 
 @register
@@ -115,10 +99,10 @@ class MissingEpisode(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    learned_at: datetime
+    learned_at: AwareDatetime
     """When staff learned the youth was missing: the 24-hour notice clock runs from here."""
-    last_seen_at: datetime | None = None
-    returned_at: datetime | None = None
+    last_seen_at: AwareDatetime | None = None
+    returned_at: AwareDatetime | None = None
     where_and_with_whom: str | None = Field(default=None, max_length=4000)
     why_left: str | None = Field(default=None, max_length=4000)  # 16501.35(b)(1)(A)
     experiences_while_away: str | None = Field(default=None, max_length=4000)  # (b)(1)(C)
@@ -126,11 +110,6 @@ class MissingEpisode(Body):
     nonminor_at_risk: bool = False
     """For a nonminor dependent, missing counts only if the agency suspects they did not leave
     of their own will or are at risk of substantial harm (16501.35(c))."""
-
-    @field_validator("learned_at", "last_seen_at", "returned_at")
-    @classmethod
-    def _tz(cls, value: datetime | None) -> datetime | None:
-        return _aware(value)
 
     @model_validator(mode="after")
     def _ordered(self) -> MissingEpisode:

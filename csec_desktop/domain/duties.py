@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import ClassVar
 
-from pydantic import Field, field_validator
+from pydantic import AwareDatetime, Field
 
 from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import register
@@ -21,13 +21,6 @@ class DutyDone(Body):
     occurrence: str = Field(default="", max_length=40)
     done_on: date
     note: str | None = Field(default=None, max_length=2000)
-    done_at: datetime | None = None  # for hour-clock duties: when exactly
+    done_at: AwareDatetime | None = None  # for hour-clock duties: when exactly
     method: str | None = Field(default=None, max_length=100)  # phone, fax, electronic, in person...
     recipient: str | None = Field(default=None, max_length=300)  # who was told
-
-    @field_validator("done_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("needs a time zone")
-        return value

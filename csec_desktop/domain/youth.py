@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from csec_desktop.domain.base import Body
 from csec_desktop.text import N_
@@ -230,13 +230,6 @@ class CaseNote(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    occurred_at: datetime
+    occurred_at: AwareDatetime  # pydantic refuses a time without a zone
     note_kind: NoteKind = NoteKind.CONTACT
     text: str = Field(min_length=1, max_length=20000)
-
-    @field_validator("occurred_at")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("needs a time zone")
-        return value
