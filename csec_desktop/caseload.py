@@ -20,6 +20,7 @@ from csec_desktop.domain.kinds import model_for
 from csec_desktop.domain.people import Permission, User
 from csec_desktop.domain.youth import LegalStatus, Youth
 from csec_desktop.errors import NotFound, PermissionDenied
+from csec_desktop.rules import age_on
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
 
@@ -129,13 +130,6 @@ class YouthSummary:
             "aliases": list(self.aliases),
         }
 
-
-def age_on(birth: date, day: date) -> int:
-    """Whole years; someone born on 29 February turns a year older on 1 March in common years."""
-    years = day.year - birth.year
-    if (day.month, day.day) < (birth.month, birth.day):
-        years -= 1
-    return years
 
 
 def summary_of(record_id: str, body_json: str) -> YouthSummary:

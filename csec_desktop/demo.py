@@ -10,7 +10,6 @@ import random
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 
-from csec_desktop.caseload import age_on
 from csec_desktop.domain.youth import (
     Alias,
     AliasKind,
@@ -23,7 +22,7 @@ from csec_desktop.domain.youth import (
     StatusPeriod,
     Youth,
 )
-from csec_desktop.rules import birthday
+from csec_desktop.rules import age_on, birthday
 
 GIVEN = (
     "Alex", "Jordan", "Maya", "José", "Ximena", "Ñeli", "Sofía", "Mateo", "Aaliyah", "Jayden",

@@ -9,11 +9,10 @@ from typing import Any
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from csec_desktop.caseload import age_on
 from csec_desktop.documents.page import Footer, Texts, para, render, table
 from csec_desktop.domain.labels import choice_label
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, Youth
-from csec_desktop.rules import LEGAL_ZONE, Finding
+from csec_desktop.rules import LEGAL_ZONE, Finding, age_on
 from csec_desktop.text import N_
 
 TITLE = N_("Youth summary")

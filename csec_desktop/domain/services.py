@@ -117,3 +117,46 @@ class PlanSignoff(Body):
         if self.next_review_on <= self.reviewed_on:
             raise ValueError("the next review must be after this one")
         return self
+
+
+@register
+class SchoolChange(Body):
+    """A move to another school: what the liaisons and the graduation exemption turn on."""
+
+    kind: ClassVar[str] = "school_change"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    changed_on: date
+    from_school: str | None = Field(default=None, max_length=200)
+    to_school: str = Field(min_length=1, max_length=200)
+    high_school_years_completed: int = Field(default=0, ge=0, le=5)
+    homeless: bool = False  # a homeless child or youth (McKinney-Vento)
+    from_court_school: bool = False  # a former juvenile court school pupil
+    exemption_notice_on: date | None = None  # when the school's notice under Ed. Code 51225.1 came
+
+    @model_validator(mode="after")
+    def _notice_after(self) -> SchoolChange:
+        if self.exemption_notice_on is not None and self.exemption_notice_on < self.changed_on:
+            raise ValueError("the school's notice cannot come before the change of school")
+        return self
+
+
+@register
+class UncoveredService(Body):
+    """Health care the youth received with no Medi-Cal in force (retroactive coverage may pay)."""
+
+    kind: ClassVar[str] = "uncovered_service"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    received_on: date
+    what: str = Field(min_length=1, max_length=300)
+    medi_cal_applied_on: date | None = None  # when Medi-Cal was applied for, if it has been
+
+    @model_validator(mode="after")
+    def _applied_after(self) -> UncoveredService:
+        if self.medi_cal_applied_on is not None and self.medi_cal_applied_on < self.received_on:
+            raise ValueError("an application before the service would have covered it: record the gap "
+                             "only for care received without coverage")
+        return self

@@ -91,6 +91,9 @@ class RuleInfo:
     needs: tuple[str, ...] = ()
     """Record kinds attached to the youth that the rule reads (facts["records"][kind]); a rule
     that needs records finds nothing for a youth without any of them."""
+    domain: str | None = None
+    """For a suggestion: the service domain it belongs to, so a person can add it to the plan
+    or refer in one step (the ids of domain.services.SERVICE_DOMAINS)."""
 
     def finding(self, kind: FindingKind, title: str, why: tuple[str, ...], **rest: Any) -> Finding:
         """A finding of this rule, carrying the rule's own citation and law date."""
@@ -99,7 +102,8 @@ class RuleInfo:
     def to_json(self) -> dict[str, Any]:
         return {"rule_id": self.rule_id, "summary": self.summary, "citation": self.citation,
                 "law_as_of": self.law_as_of.isoformat(), "confidence": self.confidence.value,
-                "ages": list(self.ages) if self.ages else None, "needs": list(self.needs)}
+                "ages": list(self.ages) if self.ages else None, "needs": list(self.needs),
+                "domain": self.domain}
 
 
 @dataclass
@@ -110,7 +114,8 @@ class Registry:
     def register(self, rule_id: str, *, summary: str, citation: str, law_as_of: date,
                  confidence: Confidence = Confidence.VERIFIED,
                  ages: tuple[int, int] | None = None,
-                 needs: tuple[str, ...] = ()) -> Callable[[RuleFn], RuleFn]:
+                 needs: tuple[str, ...] = (),
+                 domain: str | None = None) -> Callable[[RuleFn], RuleFn]:
         if not citation.strip():
             raise ValueError(f"rule {rule_id} has no citation")
 
@@ -118,7 +123,8 @@ class Registry:
             if rule_id in self.rules:
                 raise ValueError(f"rule {rule_id} is registered twice")
             self.rules[rule_id] = fn
-            self.info[rule_id] = RuleInfo(rule_id, summary, citation, law_as_of, confidence, ages, needs)
+            self.info[rule_id] = RuleInfo(rule_id, summary, citation, law_as_of, confidence, ages,
+                                          needs, domain)
             return fn
 
         return add
@@ -150,7 +156,7 @@ class Registry:
 
 REGISTRY = Registry()
 
-RULE_MODULES = ("transition", "csec", "services")
+RULE_MODULES = ("transition", "csec", "services", "housing", "education", "case_plan")
 """The modules that register rules; a module added here is loaded by `load_all`."""
 
 
@@ -191,6 +197,14 @@ def birthday(birth: date, age: int) -> date:
         return birth.replace(year=birth.year + age)
     except ValueError:
         return date(birth.year + age, 3, 1)
+
+
+def age_on(birth: date, day: date) -> int:
+    """Whole years; someone born on 29 February turns a year older on 1 March in common years."""
+    years = day.year - birth.year
+    if (day.month, day.day) < (birth.month, birth.day):
+        years -= 1
+    return years
 
 
 def end_of_day(day: date) -> datetime:

@@ -16,10 +16,10 @@ from csec_desktop.text import N_
 LAW_AS_OF = date(2026, 1, 1)
 """DOMAIN.md section 2 was read in statute text including amendments effective 1 January 2026."""
 
-_COURT_STATUSES = {LegalStatus.DEPENDENT, LegalStatus.WARD, LegalStatus.DUAL_STATUS,
+COURT_STATUSES = {LegalStatus.DEPENDENT, LegalStatus.WARD, LegalStatus.DUAL_STATUS,
                    LegalStatus.NONMINOR_DEPENDENT}
 # Living at home, in custody or in camp is not a foster-care placement.
-_NOT_FOSTER_CARE = {PlacementType.HOME_OF_PARENT, PlacementType.JUVENILE_HALL, PlacementType.CAMP}
+NOT_FOSTER_CARE = {PlacementType.HOME_OF_PARENT, PlacementType.JUVENILE_HALL, PlacementType.CAMP}
 
 # Shown this many days before a duty opens, so it can be planned.
 LOOKAHEAD_DAYS = 30
@@ -28,11 +28,11 @@ LOOKAHEAD_DAYS = 30
 def foster_care_basis(youth: Youth, day: date) -> str | None:
     """Why this youth counts as in foster care on `day`, or None when it does not."""
     status = youth.current_status(day)
-    if status not in _COURT_STATUSES:
+    if status not in COURT_STATUSES:
         return None
     if youth.placement is None:
         return f"legal status {status.value} (no placement recorded, so foster care is assumed)"
-    if youth.placement.type in _NOT_FOSTER_CARE:
+    if youth.placement.type in NOT_FOSTER_CARE:
         return None
     return f"legal status {status.value}, placed in {youth.placement.type.value}"
 

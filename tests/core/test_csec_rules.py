@@ -108,7 +108,7 @@ def test_the_team_is_due_by_the_county_setting_and_done_by_a_meeting() -> None:
     assert found["csec.team_meeting"].done
     warning = [f for f in REGISTRY.evaluate({"youth_id": "y", "youth": YOUTH, "done": set(), "records": {
         "csec_status": [_status("victim", at)], "team_meeting": [meeting]}, "policy": {}}, at)
-        if f.kind.value == "warning"]
+        if f.kind.value == "warning" and f.rule_id == "csec.team_meeting"]
     assert "mental health" in warning[0].why[0] and "public health" in warning[0].why[0]
 
 

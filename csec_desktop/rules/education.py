@@ -1,0 +1,100 @@
+"""School moves: the liaisons who keep a foster or homeless youth's schooling whole, and the
+graduation exemption of Ed. Code 51225.1 with its 30-day notice (DOMAIN.md section 5.5)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from csec_desktop.domain.services import SchoolChange
+from csec_desktop.domain.youth import Youth
+from csec_desktop.rules import (
+    LEGAL_ZONE,
+    REGISTRY,
+    Confidence,
+    Facts,
+    Finding,
+    FindingKind,
+    calendar_days_after,
+    end_of_day,
+    records_of,
+)
+from csec_desktop.rules.services import LAW_AS_OF
+from csec_desktop.rules.transition import foster_care_basis
+from csec_desktop.text import N_
+
+LIAISON_DAYS = 30
+"""How long after a school move the liaison suggestion stays up (a project choice: the first
+month is when enrollment, records and credits go wrong)."""
+NOTICE_DAYS = 30
+STILL_CHASED_DAYS = 365
+"""A missing exemption notice stays on Today this long after the move, then the school year is over."""
+
+
+def _changes(facts: Facts) -> list[SchoolChange]:
+    return [c for c in records_of(facts, "school_change") if isinstance(c, SchoolChange)]
+
+
+@REGISTRY.register(
+    "education.liaisons",
+    summary=N_("After a school move: the foster-youth liaison (and the homeless liaison) for the school "
+               "of origin, immediate enrollment and the transfer of credits."),
+    citation="Ed. Code, §§ 48853.5, 48850; 42 U.S.C. § 11432(g)(1)(J)", law_as_of=LAW_AS_OF,
+    confidence=Confidence.SECONDARY, needs=("school_change",), domain="education",
+)
+def liaisons(facts: Facts, as_of: datetime) -> Iterator[Finding]:
+    youth = facts.get("youth")
+    if not isinstance(youth, Youth):
+        return
+    today = as_of.astimezone(LEGAL_ZONE).date()
+    for change in _changes(facts):
+        if not change.changed_on <= today <= change.changed_on + timedelta(days=LIAISON_DAYS):
+            continue
+        why: list[str] = [f"moved to {change.to_school} on {change.changed_on.isoformat()}"]
+        basis = foster_care_basis(youth, change.changed_on)
+        if basis:
+            why.append(f"in foster care ({basis}): the district's foster-youth educational liaison helps "
+                       "with enrollment, records and credits; the youth may stay in the school of origin")
+        if change.homeless:
+            why.append("homeless: the McKinney-Vento liaison arranges school of origin and transportation")
+        if len(why) == 1:
+            continue
+        yield REGISTRY.info["education.liaisons"].finding(
+            FindingKind.SUGGESTION, N_("Call the school liaison about the move"), tuple(why),
+            youth_id=str(facts.get("youth_id")), occurrence=f"liaison:{change.changed_on.isoformat()}")
+
+
+@REGISTRY.register(
+    "education.graduation_exemption",
+    summary=N_("A foster, homeless or former court-school pupil who changes school after the second "
+               "year of high school is exempt from local graduation requirements; the school gives "
+               "notice within 30 calendar days."),
+    citation="Ed. Code, § 51225.1", law_as_of=LAW_AS_OF, confidence=Confidence.SECONDARY,
+    needs=("school_change",), domain="education",
+)
+def graduation_exemption(facts: Facts, as_of: datetime) -> Iterator[Finding]:
+    youth = facts.get("youth")
+    if not isinstance(youth, Youth):
+        return
+    today = as_of.astimezone(LEGAL_ZONE).date()
+    for change in _changes(facts):
+        if change.high_school_years_completed < 2 or change.exemption_notice_on is not None:
+            continue
+        if today > change.changed_on + timedelta(days=STILL_CHASED_DAYS):
+            continue
+        basis = foster_care_basis(youth, change.changed_on)
+        groups = [g for g, yes in (((f"a pupil in foster care ({basis})"), bool(basis)),
+                                   ("a homeless youth", change.homeless),
+                                   ("a former juvenile court school pupil", change.from_court_school)) if yes]
+        if not groups:
+            continue
+        due = calendar_days_after(change.changed_on, NOTICE_DAYS)
+        yield REGISTRY.info["education.graduation_exemption"].finding(
+            FindingKind.DEADLINE, N_("Get the school's notice on the graduation exemption (AB 167/216)"),
+            (f"changed school on {change.changed_on.isoformat()} after "
+             f"{change.high_school_years_completed} years of high school", "; ".join(groups),
+             f"the school tells the youth, the rights holder and the worker within {NOTICE_DAYS} calendar "
+             f"days ({due.isoformat()}) whether the exemption applies",
+             "a ward living at home who was never in a court school is not covered"),
+            youth_id=str(facts.get("youth_id")), due=end_of_day(due),
+            occurrence=f"51225.1:{change.changed_on.isoformat()}")
