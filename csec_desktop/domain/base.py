@@ -29,6 +29,19 @@ class Body(BaseModel):
         return self.model_dump(mode="json")
 
 
+def check_phone(value: str | None) -> str | None:
+    """A phone number people will dial: at least seven digits (extensions and brackets allowed)."""
+    if value and sum(ch.isdigit() for ch in value) < 7:
+        raise ValueError("needs at least 7 digits")
+    return value or None
+
+
+def check_email(value: str | None) -> str | None:
+    if value and ("@" not in value or value.startswith("@") or value.endswith("@")):
+        raise ValueError("is not an e-mail address")
+    return value or None
+
+
 def problems_from(exc: ValidationError) -> list[FieldProblem]:
     out: list[FieldProblem] = []
     for err in exc.errors(include_url=False, include_input=False):

@@ -30,6 +30,7 @@ class Permission(StrEnum):
     BACKUP = "backup"
     PRINT = "print"
     OVERRIDE_CONSENT = "override_consent"  # refer without a recorded consent, with a reason
+    MANAGE_DIRECTORY = "manage_directory"  # add, edit and import the county's resource directory
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -45,6 +46,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.IMPORT,
             Permission.BACKUP,
             Permission.PRINT,
+            Permission.MANAGE_DIRECTORY,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -58,6 +60,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.BACKUP,
             Permission.PRINT,
             Permission.OVERRIDE_CONSENT,
+            Permission.MANAGE_DIRECTORY,
         }
     ),
     Role.CASEWORKER: frozenset(

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from csec_desktop.domain.base import Body
+from csec_desktop.domain.base import Body, check_email, check_phone
 from csec_desktop.text import N_
 
 
@@ -205,16 +205,12 @@ class Contact(Body):
     @field_validator("phone")
     @classmethod
     def _phone(cls, value: str | None) -> str | None:
-        if value and sum(ch.isdigit() for ch in value) < 7:
-            raise ValueError("needs at least 7 digits")
-        return value or None
+        return check_phone(value)
 
     @field_validator("email")
     @classmethod
     def _email(cls, value: str | None) -> str | None:
-        if value and ("@" not in value or value.startswith("@") or value.endswith("@")):
-            raise ValueError("is not an e-mail address")
-        return value or None
+        return check_email(value)
 
 
 class NoteKind(StrEnum):
