@@ -3,16 +3,28 @@ record, unless a role allowed to override gives a reason (audited)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from csec_desktop import caseload
+from csec_desktop.domain.csec import FormResponse
 from csec_desktop.domain.people import Permission
-from csec_desktop.domain.services import NEXT, Referral, ReferralStatus
+from csec_desktop.domain.services import (
+    NEXT,
+    SERVICE_DOMAINS,
+    GoalStatus,
+    PlanGoal,
+    Referral,
+    ReferralStatus,
+)
 from csec_desktop.domain.youth import Consent, ConsentKind, Youth
 from csec_desktop.errors import FieldProblem, PermissionDenied, ValidationFailed
+from csec_desktop.identification import current_answers
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
+from csec_desktop.text import N_
 
 REFERRAL_CONSENTS = {ConsentKind.REFERRAL, ConsentKind.RELEASE_OF_INFORMATION}
 
@@ -80,3 +92,78 @@ def _check_move(current: ReferralStatus, target: ReferralStatus) -> None:
         raise ValidationFailed([FieldProblem(
             "status", f"cannot go from {current.value} to {target.value}; next can be: {allowed}")],
             record="referral")
+
+
+# The plan at a glance -------------------------------------------------------------------------
+
+
+class AreaState(StrEnum):
+    """Where one area of life stands, worst first (the order a reader should look at them)."""
+
+    UNMET = "unmet"  # a need recorded and nothing in the plan for it yet
+    WORKING = "working"  # goals or referrals under way
+    MET = "met"
+    NO_NEED = "no_need"
+    NOT_SAID = "not_said"  # the youth chose not to say
+    NOT_ASSESSED = "not_assessed"
+
+
+AREA_STATE_LABELS: dict[AreaState, str] = {
+    AreaState.UNMET: N_("Need, no plan yet"), AreaState.WORKING: N_("Being worked on"),
+    AreaState.MET: N_("Met"), AreaState.NO_NEED: N_("No need now"),
+    AreaState.NOT_SAID: N_("Chose not to say"), AreaState.NOT_ASSESSED: N_("Not assessed"),
+}
+
+_OPEN_REFERRALS = {ReferralStatus.SUGGESTED, ReferralStatus.REFERRED, ReferralStatus.ACCEPTED,
+                   ReferralStatus.ACTIVE}
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    domain: str
+    state: AreaState
+    goals_open: int
+    goals_done: int
+    referrals_open: int
+    referrals_done: int
+
+
+def overview(answers: dict[str, Any], goals: list[PlanGoal], referrals: list[Referral]) -> list[AreaSummary]:
+    """Every area of life with its state, from the latest needs assessment, the plan's goals and the
+    referrals; one function so the screen and the printed plan say the same."""
+    out = []
+    for domain in SERVICE_DOMAINS:
+        need = answers.get(f"{domain}_need")
+        mine = [g for g in goals if g.domain == domain]
+        open_goals = sum(g.status in (GoalStatus.NOT_STARTED, GoalStatus.IN_PROGRESS) for g in mine)
+        done_goals = sum(g.status is GoalStatus.DONE for g in mine)
+        refs = [r for r in referrals if r.domain == domain]
+        open_refs = sum(r.status in _OPEN_REFERRALS for r in refs)
+        done_refs = sum(r.status is ReferralStatus.COMPLETED for r in refs)
+        if need == "met":
+            state = AreaState.MET
+        elif open_goals or open_refs or need == "in_progress":
+            state = AreaState.WORKING
+        elif need == "need":
+            state = AreaState.UNMET
+        elif done_goals or done_refs:
+            state = AreaState.MET
+        elif need == "none":
+            state = AreaState.NO_NEED
+        elif need == "declined":
+            state = AreaState.NOT_SAID
+        else:
+            state = AreaState.NOT_ASSESSED
+        out.append(AreaSummary(domain, state, open_goals, done_goals, open_refs, done_refs))
+    return out
+
+
+def plan_overview(vault: Vault, youth_id: str) -> list[AreaSummary]:
+    """The plan at a glance for one youth, read from the vault."""
+    responses = [r.body for r in caseload.attached(vault, youth_id, "form_response")
+                 if isinstance(r.body, FormResponse) and r.body.form_id == "needs_assessment"]
+    answers = current_answers(max(responses, key=lambda r: r.completed_at)) if responses else {}
+    goals = [g.body for g in caseload.attached(vault, youth_id, "plan_goal") if isinstance(g.body, PlanGoal)]
+    referrals = [f.body for f in caseload.attached(vault, youth_id, "referral")
+                 if isinstance(f.body, Referral)]
+    return overview(answers, goals, referrals)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csec_desktop import APP_NAME, caseload, policy, today
+from csec_desktop import APP_NAME, caseload, policy, services, today
 from csec_desktop.domain.csec import CSEC_STATUS_LABELS
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, LegalStatus
@@ -41,6 +41,7 @@ from csec_desktop.storage.vault import Vault
 from ui import i18n
 from ui.admin_page import AdminPage, role_label
 from ui.caseload_model import CaseloadModel
+from ui.directory_page import DirectoryPage
 from ui.first_run import FirstRunPage
 from ui.form_view import FormView
 from ui.i18n import N_, _, bind
@@ -187,6 +188,7 @@ class MainWindow(QMainWindow):
         self.caseload_page = CaseloadPage(self.model)
         self.youth_page = YouthPage()
         self.admin_page = AdminPage()
+        self.directory_page = DirectoryPage(self.backend)
         self.first_run = FirstRunPage()
         self.form_view = FormView()
         self._form_target: tuple[str, str] = ("", "")
@@ -195,7 +197,7 @@ class MainWindow(QMainWindow):
         self.form_view.draft_changed.connect(self._form_draft)
         self.stack = QStackedWidget()
         for page in (self.unlock_page, self.today_page, self.caseload_page, self.youth_page,
-                     self.admin_page, self.first_run, self.form_view):
+                     self.admin_page, self.directory_page, self.first_run, self.form_view):
             self.stack.addWidget(page)
         self.youth_page.save_requested.connect(self._save_youth)
         self.youth_page.undo_requested.connect(self._undo_youth)
@@ -227,8 +229,10 @@ class MainWindow(QMainWindow):
         self.today_action = QAction(self, shortcut=QKeySequence("Ctrl+1"))
         self.caseload_action = QAction(self, shortcut=QKeySequence("Ctrl+2"))
         self.admin_action = QAction(self, shortcut=QKeySequence("Ctrl+3"))
+        self.directory_action = QAction(self, shortcut=QKeySequence("Ctrl+4"))
         self.lock_action = QAction(self)
         for action, text in ((self.today_action, N_("&Today")), (self.caseload_action, N_("&Caseload")),
+                             (self.directory_action, N_("Di&rectory")),
                              (self.admin_action, N_("&Administration")), (self.lock_action, N_("&Lock"))):
             bind(action, "setText", text)
             nav.addAction(action)
@@ -236,6 +240,9 @@ class MainWindow(QMainWindow):
         self.today_action.triggered.connect(lambda: self.open_today())
         self.caseload_action.triggered.connect(self._back_to_caseload)
         self.admin_action.triggered.connect(self.open_admin)
+        self.directory_action.triggered.connect(self.open_directory)
+        self.directory_page.status_message.connect(lambda text: self.statusBar().showMessage(text, 8_000))
+        self.directory_page.entries_changed.connect(self.youth_page.set_providers)
         self.lock_action.triggered.connect(lambda: self.lock())
         self.nav = nav
         nav.setVisible(False)
@@ -467,6 +474,7 @@ class MainWindow(QMainWindow):
         self._form_target = ("", "")
         self.youth_page.set_can_seal(False)
         self.admin_page.clear()
+        self.directory_page.clear()
         self.nav.setVisible(False)
         self.caseload_page.find.clear()
         self._search_timer.stop()  # clearing the find box must not query a closing vault
@@ -610,9 +618,10 @@ class MainWindow(QMainWindow):
             attached = {kind: [(r.id, r.body.dump()) for r in caseload.attached(vault, youth_id, kind)]
                         for kind in ("contact", "case_note", "csec_status", "licensed_screen",
                                      "missing_episode", "team_meeting", "form_response", "referral",
-                                     "plan_goal", "plan_signoff")}
+                                     "plan_goal", "plan_signoff", "school_change", "uncovered_service")}
             duties = today.for_youth(vault, youth_id)
-            return youth_id, record.version, record.body.dump(), history, draft, attached, duties
+            glance = services.plan_overview(vault, youth_id)
+            return youth_id, record.version, record.body.dump(), history, draft, attached, duties, glance
 
         def done(result: tuple[Any, ...]) -> None:
             if generation == self._generation:
@@ -684,21 +693,15 @@ class MainWindow(QMainWindow):
         if kind == "csec_status":  # who decided is the person signed in, never typed
             data = {**data, "decided_by": self._username}
         if kind == "referral":  # a new referral is a suggestion; sending checks the consent
-            from csec_desktop import services
-
             self._attached_call(lambda v: services.suggest(v, youth_id, data), _("Added as a suggestion."))
             return
         self._attached_call(lambda v: caseload.add_attached(v, youth_id, kind, data), _("Added."))
 
     def _send_referral(self, record_id: str, reason: str) -> None:
-        from csec_desktop import services
-
         self._referral_call(lambda v: services.send(v, record_id, datetime.now(LEGAL_ZONE).date(),
                                                     override_reason=reason or None), _("Referral sent."))
 
     def _move_referral(self, record_id: str, status: str) -> None:
-        from csec_desktop import services
-
         self._referral_call(lambda v: services.move(v, record_id, status), _("Status changed."))
 
     def _referral_call(self, fn: Any, message: str) -> None:
@@ -786,6 +789,9 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.caseload_page)
         self.caseload_page.find.setFocus()
         self._refresh()
+
+    def open_directory(self) -> None:
+        self.directory_page.load(lambda: self.stack.setCurrentWidget(self.directory_page))
 
     # Administration --------------------------------------------------------
 

@@ -15,7 +15,7 @@ from enum import Enum
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import AwareDatetime, BaseModel, ValidationError
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -63,6 +64,16 @@ FIELD_LABELS: dict[str, str] = {
     "PlanGoal.status": N_("Where it stands"), "reviewed_on": N_("Reviewed on (YYYY-MM-DD)"),
     "next_review_on": N_("Next review (YYYY-MM-DD)"), "youth_signed": N_("The youth signed"),
     "worker_signed": N_("The worker signed"), "service": N_("Service"), "provider": N_("Provider"),
+    "entry_kind": N_("Kind of entry"), "domains": N_("Areas of life served"),
+    "services": N_("Services offered"), "age_from": N_("Youngest age served"),
+    "age_to": N_("Oldest age served"), "languages": N_("Languages (one per line)"), "hours": N_("Hours"),
+    "intake_notes": N_("How to refer (intake notes)"), "last_verified": N_("Last verified (YYYY-MM-DD)"),
+    "changed_on": N_("Changed school on (YYYY-MM-DD)"), "from_school": N_("From school"),
+    "to_school": N_("To school"), "high_school_years_completed": N_("Years of high school completed"),
+    "homeless": N_("Homeless (McKinney-Vento)"), "from_court_school": N_("Came from a juvenile court school"),
+    "exemption_notice_on": N_("School's exemption notice received on (YYYY-MM-DD)"),
+    "received_on": N_("Care received on (YYYY-MM-DD)"), "what": N_("What care"),
+    "medi_cal_applied_on": N_("Medi-Cal applied for on (YYYY-MM-DD)"),
 }
 
 PAIR_HINTS: dict[str, str] = {
@@ -119,7 +130,19 @@ class ModelForm(QWidget):
             kind, _optional = _plain(info.annotation)
             self.types[name] = kind
             widget: QWidget
-            if name in (choices or {}):
+            if name in (choices or {}) and get_origin(kind) is list:
+                # Several codes from a fixed list (the areas a provider serves): check boxes.
+                checks = QListWidget()
+                checks.setMaximumHeight(120)
+                for index, (value, text) in enumerate((choices or {})[name].items()):
+                    item = QListWidgetItem("")
+                    item.setData(Qt.ItemDataRole.UserRole, value)
+                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                    item.setCheckState(Qt.CheckState.Unchecked)
+                    checks.addItem(item)
+                    bind(checks, lambda c, t, i=index: c.item(i).setText(t), text)
+                widget = checks
+            elif name in (choices or {}):
                 # A text field with a fixed list of codes (service domains): value -> N_ label.
                 combo = QComboBox()
                 for index, (value, text) in enumerate((choices or {})[name].items()):
@@ -133,6 +156,12 @@ class ModelForm(QWidget):
                 widget = combo
             elif kind is bool:
                 widget = QCheckBox()
+            elif get_origin(kind) is list and get_args(kind) == (str,):
+                edit = QPlainTextEdit()
+                edit.setTabChangesFocus(True)
+                edit.setMaximumHeight(70)
+                bind(edit, "setPlaceholderText", N_("one per line"))
+                widget = edit
             elif get_origin(kind) is list:
                 # A list of small records (a meeting's attendees): one "code: name" per line.
                 edit = QPlainTextEdit()
@@ -141,7 +170,8 @@ class ModelForm(QWidget):
                 bind(edit, "setPlaceholderText", PAIR_HINTS.get(name, N_("one per line: kind: name")))
                 widget = edit
             elif name in ("text", "notes", "description", "basis", "decisions", "next_steps",
-                          "where_and_with_whom", "why_left", "experiences_while_away"):
+                          "where_and_with_whom", "why_left", "experiences_while_away", "intake_notes",
+                          "goal", "steps", "services"):
                 edit = QPlainTextEdit()
                 edit.setTabChangesFocus(True)
                 edit.setMinimumHeight(70)
@@ -186,6 +216,8 @@ class ModelForm(QWidget):
 
         if isinstance(widget, QComboBox):
             widget.currentIndexChanged.connect(changed)
+        elif isinstance(widget, QListWidget):
+            widget.itemChanged.connect(changed)
         elif isinstance(widget, QCheckBox):
             widget.toggled.connect(changed)
         elif isinstance(widget, QPlainTextEdit):
@@ -207,6 +239,11 @@ class ModelForm(QWidget):
             if isinstance(widget, QComboBox):
                 index = widget.findData(value)
                 widget.setCurrentIndex(max(index, 0))
+            elif isinstance(widget, QListWidget):
+                for row in range(widget.count()):
+                    item = widget.item(row)
+                    item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole)
+                                       in (value or []) else Qt.CheckState.Unchecked)
             elif isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
             elif isinstance(widget, QPlainTextEdit):
@@ -218,6 +255,8 @@ class ModelForm(QWidget):
     def _show(self, name: str, value: Any) -> str:
         if value is None:
             return ""
+        if get_args(self.types[name]) == (str,):
+            return "\n".join(value)
         if get_origin(self.types[name]) is list:
             return "\n".join(f"{item.get('discipline', '')}: {item.get('name', '')}" for item in value)
         if self.types[name] is datetime:
@@ -229,6 +268,9 @@ class ModelForm(QWidget):
         for name, widget in self.widgets.items():
             if isinstance(widget, QComboBox):
                 out[name] = widget.currentData()
+            elif isinstance(widget, QListWidget):
+                out[name] = [widget.item(row).data(Qt.ItemDataRole.UserRole) for row in range(widget.count())
+                             if widget.item(row).checkState() == Qt.CheckState.Checked]
             elif isinstance(widget, QCheckBox):
                 out[name] = widget.isChecked()
             else:
@@ -238,6 +280,8 @@ class ModelForm(QWidget):
         return out
 
     def _parse(self, name: str, text: str) -> Any:
+        if get_args(self.types[name]) == (str,):
+            return [line.strip() for line in text.splitlines() if line.strip()]
         if get_origin(self.types[name]) is list:
             pairs = [line.partition(":") for line in text.splitlines() if line.strip()]
             return [{"discipline": code.strip(), "name": who.strip()} for code, _sep, who in pairs]

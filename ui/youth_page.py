@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -41,6 +42,8 @@ from csec_desktop.domain.services import (
     PlanSignoff,
     Referral,
     ReferralStatus,
+    SchoolChange,
+    UncoveredService,
 )
 from csec_desktop.domain.youth import (
     Alias,
@@ -57,8 +60,11 @@ from csec_desktop.domain.youth import (
     StatusPeriod,
 )
 from csec_desktop.rules import LEGAL_ZONE, Finding
+from csec_desktop.services import AreaSummary
 from ui.i18n import N_, _, bind
+from ui.plan_glance import PlanGlance
 from ui.record_form import ItemList, enum_label, local_time
+from ui.suggestions import SuggestionList
 
 # (path in the record body, label). Paths with a dot are one level inside a group.
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -147,6 +153,12 @@ def _summary(field: str) -> Any:
         if field == "referral":
             status = REFERRAL_STATUS_LABELS.get(ReferralStatus(item.get("status", "suggested")), "")
             return f"{item.get('service')} · {item.get('provider')} · {_(status)}"
+        if field == "school_change":
+            notice = _("notice {day}").format(day=item["exemption_notice_on"]) \
+                if item.get("exemption_notice_on") else ""
+            return " · ".join(str(x) for x in (item.get("changed_on"), item.get("to_school"), notice) if x)
+        if field == "uncovered_service":
+            return f"{item.get('received_on')} · {item.get('what')}"
         if field == "team_meeting":
             return f"{item.get('held_on')} · {len(item.get('attendees') or [])} " + _("attending")
         if field == "case_note":
@@ -297,6 +309,14 @@ class YouthPage(QWidget):
         self.plan_print = QPushButton()
         bind(self.plan_print, "setText", N_("Print the plan for the youth…"))
         self.plan_print.clicked.connect(lambda: self.print_requested.emit(self.youth_id, "youth_plan"))
+        self.suggestions = SuggestionList()
+        self.suggestions.add_to_plan.connect(self._suggest_goal)
+        self.suggestions.refer.connect(self._suggest_referral)
+        self.glance = PlanGlance()
+        self.school_moves = ItemList(N_("School moves"), SchoolChange, _summary("school_change"),
+                                     skip=("youth_id",), attached=True)
+        self.uncovered = ItemList(N_("Health care received without Medi-Cal"), UncoveredService,
+                                  _summary("uncovered_service"), skip=("youth_id",), attached=True)
         self.referrals = ItemList(N_("Referrals"), Referral, _summary("referral"),
                                   skip=("youth_id", "status", "referred_on", "consent_given_on",
                                         "consent_override_reason"), attached=True,
@@ -319,7 +339,13 @@ class YouthPage(QWidget):
         self.move_button.clicked.connect(self._move_referral)
         services_page = QWidget()
         services_box = QVBoxLayout(services_page)
+        glance_label = QLabel()
+        bind(glance_label, "setText", N_("<b>The plan at a glance</b> (from the needs assessment, the "
+                                         "goals and the referrals)"))
+        services_box.addWidget(glance_label)
+        services_box.addWidget(self.glance)
         services_box.addWidget(self.needs_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        services_box.addWidget(self.suggestions)
         services_box.addWidget(self.goals)
         services_box.addWidget(self.signoffs)
         services_box.addWidget(self.plan_print, alignment=Qt.AlignmentFlag.AlignLeft)
@@ -340,6 +366,8 @@ class YouthPage(QWidget):
         move_row.addStretch(1)
         services_box.addLayout(send_row)
         services_box.addLayout(move_row)
+        services_box.addWidget(self.school_moves)
+        services_box.addWidget(self.uncovered)
         services_box.addStretch(1)
         care_page = QWidget()
         care_box = QVBoxLayout(care_page)
@@ -415,7 +443,8 @@ class YouthPage(QWidget):
 
     def show_record(self, youth_id: str, version: int, body: dict[str, Any], history: list[str],
                     draft: dict[str, Any] | None, attached: dict[str, list[tuple[str, dict[str, Any]]]]
-                    | None = None, duties: list[Finding] | None = None) -> None:
+                    | None = None, duties: list[Finding] | None = None,
+                    glance: list[AreaSummary] | None = None) -> None:
         self.youth_id, self.version, self.body = youth_id, version, body
         flags = body.get("safety_flags") or []
         self.banner.setVisible(bool(flags))
@@ -447,6 +476,8 @@ class YouthPage(QWidget):
                                  f"{enum_label_of(outcome.get('band'))} ({outcome.get('score', '—')})")
         if not attached.get("form_response"):
             self.screens.addItem(_("(none recorded)"))
+        self.suggestions.set_findings(duties or [])
+        self.glance.set_areas(glance or [])
         self.duties.clear()
         for finding in duties or []:
             due = finding.due.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d") if finding.due else "—"
@@ -548,7 +579,42 @@ class YouthPage(QWidget):
     def _more_sections(self) -> tuple[tuple[str, ItemList], ...]:
         return (("csec_status", self.csec_status), ("licensed_screen", self.licensed),
                 ("missing_episode", self.missing), ("team_meeting", self.meetings),
-                ("referral", self.referrals), ("plan_goal", self.goals), ("plan_signoff", self.signoffs))
+                ("referral", self.referrals), ("plan_goal", self.goals), ("plan_signoff", self.signoffs),
+                ("school_change", self.school_moves), ("uncovered_service", self.uncovered))
+
+    def set_providers(self, names: list[str]) -> None:
+        """Directory names offered while typing a referral's provider."""
+        widget = self.referrals.form.widgets.get("provider")
+        if isinstance(widget, QLineEdit):
+            completer = QCompleter(sorted(names), widget)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            widget.setCompleter(completer)
+
+    def _suggest_goal(self, domain: str, text: str) -> None:
+        """A suggestion becomes a draft goal: the youth's own words still have to be written."""
+        self.goals.listing.setCurrentRow(-1)
+        self.goals.form.set_values({**self.goals.form.defaults(), "domain": domain, "steps": text})
+        self.goals.message.setText(_("Write the goal in the youth's own words and who helps, then save it "
+                                     "as a new entry."))
+        self._focus(self.goals, "goal")
+
+    def _suggest_referral(self, domain: str, text: str) -> None:
+        self.referrals.listing.setCurrentRow(-1)
+        self.referrals.form.set_values({**self.referrals.form.defaults(), "domain": domain, "service": text})
+        self.referrals.message.setText(_("Choose the provider (the directory's names are offered as you "
+                                         "type), then save it as a new entry: it stays a suggestion until "
+                                         "you send it."))
+        self._focus(self.referrals, "provider")
+
+    def _focus(self, section: ItemList, field: str) -> None:
+        widget = section.form.widgets.get(field)
+        if widget is not None:
+            scroll = self.tabs.currentWidget()
+            if isinstance(scroll, QScrollArea):
+                scroll.ensureWidgetVisible(widget)
+            widget.setFocus()
+        self._edited()
 
     def _selected_referral(self) -> str | None:
         row = self.referrals.listing.currentRow()
