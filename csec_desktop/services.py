@@ -114,6 +114,14 @@ AREA_STATE_LABELS: dict[AreaState, str] = {
     AreaState.NOT_SAID: N_("Chose not to say"), AreaState.NOT_ASSESSED: N_("Not assessed"),
 }
 
+AREA_STATE_COLOURS: dict[AreaState, tuple[str, str]] = {
+    AreaState.UNMET: ("#fde0dc", "#b3261e"), AreaState.WORKING: ("#fff1c2", "#8a6100"),
+    AreaState.MET: ("#dcefdc", "#1e6b32"), AreaState.NO_NEED: ("#eef0f2", "#5f6368"),
+    AreaState.NOT_SAID: ("#eef0f2", "#5f6368"), AreaState.NOT_ASSESSED: ("#ffffff", "#9aa0a6"),
+}
+"""Fill and border of each state, shared by the screen and the printed picture; the worst states
+are the most saturated, and the state is always written in words too."""
+
 _OPEN_REFERRALS = {ReferralStatus.SUGGESTED, ReferralStatus.REFERRED, ReferralStatus.ACCEPTED,
                    ReferralStatus.ACTIVE}
 

@@ -207,6 +207,7 @@ class MainWindow(QMainWindow):
         self.youth_page.attached_update.connect(self._update_attached)
         self.youth_page.attached_delete.connect(self._delete_attached)
         self.youth_page.print_requested.connect(self.print_document)
+        self.youth_page.print_item_requested.connect(self.print_document)
         self.youth_page.screen_requested.connect(self.open_screen)
         self.youth_page.referral_send.connect(self._send_referral)
         self.youth_page.referral_move.connect(self._move_referral)
@@ -392,11 +393,12 @@ class MainWindow(QMainWindow):
 
         self.backend.call(make(lang), shown, on_error or self._error)
 
-    def print_document(self, youth_id: str, kind: str) -> None:
+    def print_document(self, youth_id: str, kind: str, item: str = "") -> None:
+        """Preview a document about the youth (or about one of its records, `item`)."""
         from csec_desktop.documents import jobs
 
         def make(lang: str) -> Callable[[Holder], bytes]:
-            return lambda h: jobs.make(h.require(), kind, youth_id, lang)
+            return lambda h: jobs.make(h.require(), kind, youth_id, lang, item or None)
 
         def on_printed(pages: int) -> None:
             self.backend.call(lambda h: jobs.printed(h.require(), kind, youth_id, pages),
@@ -407,8 +409,8 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(_("Saved the PDF ({kb} KB). The export is in the audit trail.")
                                              .format(kb=max(size // 1024, 1)), 10_000)
 
-            self.backend.call(lambda h: jobs.export(h.require(), kind, youth_id, purpose, path, lang),
-                              done, self._error)
+            self.backend.call(lambda h: jobs.export(h.require(), kind, youth_id, purpose, path, lang,
+                                                    item or None), done, self._error)
 
         self._open_document(make, jobs.DOCUMENTS[kind].title, on_printed, on_export,
                             lambda e: self.youth_page.notice.setText(describe(e)))

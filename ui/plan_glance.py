@@ -11,15 +11,9 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from csec_desktop.domain.services import SERVICE_DOMAINS
-from csec_desktop.services import AREA_STATE_LABELS, AreaState, AreaSummary
+from csec_desktop.services import AREA_STATE_COLOURS, AREA_STATE_LABELS, AreaState, AreaSummary
 from ui.i18n import N_, _, bind, on_change
 
-# Fill and border per state: the worst states are the most saturated.
-COLOURS: dict[AreaState, tuple[str, str]] = {
-    AreaState.UNMET: ("#fde0dc", "#b3261e"), AreaState.WORKING: ("#fff1c2", "#8a6100"),
-    AreaState.MET: ("#dcefdc", "#1e6b32"), AreaState.NO_NEED: ("#eef0f2", "#5f6368"),
-    AreaState.NOT_SAID: ("#eef0f2", "#5f6368"), AreaState.NOT_ASSESSED: ("#ffffff", "#9aa0a6"),
-}
 COLUMNS = 4
 TILE_H = 62
 
@@ -70,7 +64,7 @@ class PlanGlance(QWidget):
         for index, area in enumerate(self.areas):
             row, column = divmod(index, COLUMNS)
             rect = QRectF(column * (width + 6), row * (TILE_H + 6) + 2, width, TILE_H)
-            fill, border = COLOURS[area.state]
+            fill, border = AREA_STATE_COLOURS[area.state]
             painter.setPen(QPen(QColor(border), 2 if area.state is AreaState.UNMET else 1))
             painter.setBrush(QColor(fill))
             painter.drawRoundedRect(rect, 6, 6)

@@ -151,8 +151,10 @@ class ModelForm(QWidget):
                 widget = combo
             elif isinstance(kind, type) and issubclass(kind, Enum):
                 combo = QComboBox()
-                for member in kind:
-                    combo.addItem(enum_label(member), member.value)
+                for index, member in enumerate(kind):
+                    combo.addItem("", member.value)
+                    # Bound, so the items follow a change of language like every other text.
+                    bind(combo, lambda c, t, i=index: c.setItemText(i, t), choice_label(member))
                 widget = combo
             elif kind is bool:
                 widget = QCheckBox()

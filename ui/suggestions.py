@@ -11,7 +11,7 @@ from csec_desktop.rules import REGISTRY, Confidence, Finding
 from ui.i18n import N_, _, bind
 
 CONFIDENCE_NOTES: dict[Confidence, str] = {
-    Confidence.VERIFIED: N_("law checked in the statute text"),
+    Confidence.VERIFIED: N_("law checked in the official text"),
     Confidence.SECONDARY: N_("law checked in secondary sources"),
     Confidence.UNCONFIRMED: N_("NOT CONFIRMED: county setting or referral category; check before "
                                "relying on it"),

@@ -195,6 +195,7 @@ class YouthPage(QWidget):
     attached_update = Signal(str, dict)  # record id, data
     attached_delete = Signal(str)  # record id
     print_requested = Signal(str, str)  # youth id, document kind
+    print_item_requested = Signal(str, str, str)  # youth id, document kind, record id
     screen_requested = Signal(str, str)  # youth id, form id
     referral_send = Signal(str, str)  # record id, override reason
     referral_move = Signal(str, str)  # record id, status
@@ -364,6 +365,10 @@ class YouthPage(QWidget):
         move_row.addWidget(self.next_status)
         move_row.addWidget(self.move_button)
         move_row.addStretch(1)
+        self.letter_button = QPushButton()
+        bind(self.letter_button, "setText", N_("Print a referral &letter for the selected referral…"))
+        self.letter_button.clicked.connect(lambda: self._print_selected(self.referrals, "referral_letter"))
+        move_row.addWidget(self.letter_button)
         services_box.addLayout(send_row)
         services_box.addLayout(move_row)
         services_box.addWidget(self.school_moves)
@@ -377,6 +382,10 @@ class YouthPage(QWidget):
         self.missing_print.clicked.connect(lambda: self.print_requested.emit(self.youth_id, "missing_report"))
         care_box.addWidget(self.missing_print, alignment=Qt.AlignmentFlag.AlignLeft)
         care_box.addWidget(self.meetings)
+        self.team_print = QPushButton()
+        bind(self.team_print, "setText", N_("Print the summary of the selected team meeting…"))
+        self.team_print.clicked.connect(lambda: self._print_selected(self.meetings, "team_summary"))
+        care_box.addWidget(self.team_print, alignment=Qt.AlignmentFlag.AlignLeft)
         care_box.addStretch(1)
         for kind, section in self._more_sections():
             section.typing.connect(self._edited)
@@ -615,6 +624,13 @@ class YouthPage(QWidget):
                 scroll.ensureWidgetVisible(widget)
             widget.setFocus()
         self._edited()
+
+    def _print_selected(self, section: ItemList, kind: str) -> None:
+        row = section.listing.currentRow()
+        if not 0 <= row < len(section.ids):
+            section.message.setText(_("Select an item in the list first."))
+            return
+        self.print_item_requested.emit(self.youth_id, kind, section.ids[row])
 
     def _selected_referral(self) -> str | None:
         row = self.referrals.listing.currentRow()

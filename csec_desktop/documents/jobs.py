@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from csec_desktop import caseload, identification, today
+from csec_desktop import caseload, directory, identification, services, today
 from csec_desktop.clock import utc_iso
 from csec_desktop.documents.hearing_sheet import TITLE as HEARING_TITLE
 from csec_desktop.documents.hearing_sheet import hearing_sheet
@@ -28,18 +28,22 @@ from csec_desktop.documents.identification import (
 )
 from csec_desktop.documents.plan import TITLE as PLAN_TITLE
 from csec_desktop.documents.plan import youth_plan
+from csec_desktop.documents.services import LETTER_TITLE, TEAM_TITLE, referral_letter, team_summary
 from csec_desktop.documents.summary import TITLE as SUMMARY_TITLE
 from csec_desktop.documents.summary import youth_summary
-from csec_desktop.domain.csec import FormResponse, MissingEpisode
+from csec_desktop.domain.csec import FormResponse, MissingEpisode, TeamMeeting
+from csec_desktop.domain.directory import DirectoryEntry
 from csec_desktop.domain.people import Permission
-from csec_desktop.domain.services import PlanGoal, PlanSignoff
+from csec_desktop.domain.services import GoalStatus, PlanGoal, PlanSignoff, Referral, ReferralStatus
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
 from csec_desktop.fileio import atomic_write
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
 
-Builder = Callable[[Vault, str, str, str], bytes]  # vault, youth id, language, stamp -> PDF
+Builder = Callable[[Vault, str, str, str, str | None], bytes]
+"""vault, youth id, language, stamp, and for a document about one record (a referral letter)
+that record's id (None: the newest) -> PDF."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class DocumentKind:
     build: Builder
 
 
-def _summary(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
+def _summary(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | None = None) -> bytes:
     record = caseload.get_youth(vault, youth_id, audit=False)
     assert isinstance(record.body, Youth)
     contacts = [r.body.dump() for r in caseload.attached(vault, youth_id, "contact")]
@@ -58,12 +62,14 @@ def _summary(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
                          made_on=now.date(), lang=lang, stamp=stamp)
 
 
-def _hearing(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
+def _hearing(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | None = None) -> bytes:
     record = caseload.get_youth(vault, youth_id, audit=False)
     assert isinstance(record.body, Youth)
     now = datetime.now(LEGAL_ZONE)
-    # Goals come from the service plan once that module records plans (issue 6).
-    return hearing_sheet(record.body, findings=today.for_youth(vault, youth_id, now), goals=[],
+    open_goals = (GoalStatus.NOT_STARTED, GoalStatus.IN_PROGRESS)
+    goals = [f"{r.body.goal} ({r.body.who_helps})" for r in caseload.attached(vault, youth_id, "plan_goal")
+             if isinstance(r.body, PlanGoal) and r.body.status in open_goals]
+    return hearing_sheet(record.body, findings=today.for_youth(vault, youth_id, now), goals=goals,
                          made_on=now.date(), lang=lang, stamp=stamp)
 
 
@@ -80,7 +86,7 @@ def _latest(vault: Vault, youth_id: str, kind: str, what: str) -> Any:
     return records[-1].body  # ids are UUIDv7: the last is the newest
 
 
-def _screening(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
+def _screening(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | None = None) -> bytes:
     response = _latest(vault, youth_id, "form_response", "screen")
     assert isinstance(response, FormResponse)
     spec = identification.forms().get(response.form_id)
@@ -90,14 +96,14 @@ def _screening(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
     return screening_summary(_youth(vault, youth_id), current, spec, lang=lang, stamp=stamp)
 
 
-def _log(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
+def _log(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | None = None) -> bytes:
     now = datetime.now(LEGAL_ZONE)
     marks = [{**r.body.dump(), "by": r.created_by} for r in caseload.attached(vault, youth_id, "duty_done")]
     return notification_log(_youth(vault, youth_id), today.for_youth(vault, youth_id, now), marks,
                             made_on=now.date(), lang=lang, stamp=stamp)
 
 
-def _missing(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
+def _missing(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | None = None) -> bytes:
     episode = _latest(vault, youth_id, "missing_episode", "missing-from-care episode")
     assert isinstance(episode, MissingEpisode)
     known = [s for s in identification.statuses(vault, youth_id) if s.decided_at <= episode.learned_at]
@@ -105,7 +111,7 @@ def _missing(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
                           stamp=stamp)
 
 
-def _plan(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
+def _plan(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | None = None) -> bytes:
     goals = [r.body for r in caseload.attached(vault, youth_id, "plan_goal") if isinstance(r.body, PlanGoal)]
     signoffs = [r.body for r in caseload.attached(vault, youth_id, "plan_signoff")
                 if isinstance(r.body, PlanSignoff)]
@@ -114,7 +120,44 @@ def _plan(vault: Vault, youth_id: str, lang: str, stamp: str) -> bytes:
                       made_on=datetime.now(LEGAL_ZONE).date(), lang=lang, stamp=stamp)
 
 
+def _chosen(vault: Vault, youth_id: str, kind: str, item: str | None, what: str, pick: Any = None) -> Any:
+    """The record `item` of this youth, or the newest one `pick` accepts."""
+    if item is not None:
+        record = vault.records.get(item)
+        if record.owner_id != youth_id or record.kind != kind:
+            raise NotFound(f"No {what} {item} for this youth.")
+        return record.body
+    records = [r for r in caseload.attached(vault, youth_id, kind) if pick is None or pick(r.body)]
+    if not records:
+        raise NotFound(f"This youth has no {what} to print yet.")
+    return records[-1].body
+
+
+def _referral_letter(vault: Vault, youth_id: str, lang: str, stamp: str, item: str | None = None) -> bytes:
+    referral = _chosen(vault, youth_id, "referral", item, "referral",
+                       lambda r: r.status is not ReferralStatus.SUGGESTED)
+    assert isinstance(referral, Referral)
+    entries = {e.body.name: e.body for e in directory.entries(vault) if isinstance(e.body, DirectoryEntry)}
+    return referral_letter(_youth(vault, youth_id), referral, entries.get(referral.provider),
+                           county=vault.county, worker=vault.user.display_name,
+                           made_on=datetime.now(LEGAL_ZONE).date(), lang=lang, stamp=stamp)
+
+
+def _team(vault: Vault, youth_id: str, lang: str, stamp: str, item: str | None = None) -> bytes:
+    meeting = _chosen(vault, youth_id, "team_meeting", item, "team meeting")
+    assert isinstance(meeting, TeamMeeting)
+    decided = [s for s in identification.statuses(vault, youth_id)
+               if s.decided_at.astimezone(LEGAL_ZONE).date() <= meeting.held_on]
+    sent = (ReferralStatus.REFERRED, ReferralStatus.ACCEPTED, ReferralStatus.ACTIVE)
+    referrals = [r.body for r in caseload.attached(vault, youth_id, "referral")
+                 if isinstance(r.body, Referral) and r.body.status in sent]
+    return team_summary(_youth(vault, youth_id), meeting, decided[-1] if decided else None,
+                        services.plan_overview(vault, youth_id), referrals, lang=lang, stamp=stamp)
+
+
 DOCUMENTS: dict[str, DocumentKind] = {
+    "referral_letter": DocumentKind("referral_letter", LETTER_TITLE, _referral_letter),
+    "team_summary": DocumentKind("team_summary", TEAM_TITLE, _team),
     "youth_plan": DocumentKind("youth_plan", PLAN_TITLE, _plan),
     "youth_summary": DocumentKind("youth_summary", SUMMARY_TITLE, _summary),
     "hearing_sheet": DocumentKind("hearing_sheet", HEARING_TITLE, _hearing),
@@ -132,11 +175,11 @@ def _kind(kind: str) -> DocumentKind:
         raise NotFound(f"No document kind {kind!r}.") from None
 
 
-def make(vault: Vault, kind: str, youth_id: str, lang: str = "en") -> bytes:
+def make(vault: Vault, kind: str, youth_id: str, lang: str = "en", item: str | None = None) -> bytes:
     """The document for preview; reading the record for it counts as viewing it."""
     vault.require(Permission.READ_YOUTH)
     caseload.get_youth(vault, youth_id)  # permission check and the audited view
-    return _kind(kind).build(vault, youth_id, lang, "")
+    return _kind(kind).build(vault, youth_id, lang, "", item)
 
 
 def printed(vault: Vault, kind: str, youth_id: str | None, pages: int) -> None:
@@ -144,7 +187,8 @@ def printed(vault: Vault, kind: str, youth_id: str | None, pages: int) -> None:
     vault.audit("print", record_id=youth_id, document=_kind(kind).kind, pages=pages)
 
 
-def export(vault: Vault, kind: str, youth_id: str, purpose: str, path: Path, lang: str = "en") -> int:
+def export(vault: Vault, kind: str, youth_id: str, purpose: str, path: Path, lang: str = "en",
+           item: str | None = None) -> int:
     """Write the document to `path`, stamped, after checking role and purpose. Returns its size."""
     vault.require(Permission.EXPORT)
     if not purpose.strip():
@@ -153,7 +197,7 @@ def export(vault: Vault, kind: str, youth_id: str, purpose: str, path: Path, lan
     caseload.get_youth(vault, youth_id, audit=False)
     stamp = (f"Exported by {vault.user.username} at {utc_iso(vault.wall())[:16].replace('T', ' ')} UTC "
              f"for: {purpose.strip()[:120]}")
-    data = _kind(kind).build(vault, youth_id, lang, stamp)
+    data = _kind(kind).build(vault, youth_id, lang, stamp, item)
     atomic_write(path, data)
     vault.audit("export", record_id=youth_id, document=kind, purpose=purpose.strip(), file=path.name,
                 bytes=len(data))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from enum import Enum
 
 from csec_desktop.domain.csec import CSEC_STATUS_LABELS
+from csec_desktop.domain.directory import ENTRY_KIND_LABELS
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS
 from csec_desktop.text import N_
 
@@ -30,11 +31,14 @@ CHOICE_LABELS: dict[str, str] = {
 
 
 CHOICE_LABELS.update({status.value: text for status, text in CSEC_STATUS_LABELS.items()})
+CHOICE_LABELS.update({kind.value: text for kind, text in ENTRY_KIND_LABELS.items()})
 CHOICE_LABELS.update({
     "no_concern": N_("No concern"), "possible_concern": N_("Possible concern"),
     "clear_concern": N_("Clear concern"),
     "child_welfare": N_("Child welfare"), "probation": N_("Probation"), "mental_health": N_("Mental health"),
     "substance_use": N_("Substance use disorder services"), "public_health": N_("Public health"),
+    "education": N_("Education"), "law_enforcement": N_("Law enforcement"),
+    "survivor_advocate": N_("Survivor advocate"), "youth": N_("The youth"),
 })
 
 

@@ -110,6 +110,15 @@ def test_build_a_plan_from_suggestions_refer_and_print(qtbot: QtBot, tmp_path: P
         qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: page.referrals.items[0]["status"] == "referred", timeout=10_000)
         assert dict(page.glance.tile_text())["Mental health"] == "Being worked on"
+        # The letter to the provider, for the selected referral.
+        page.referrals.listing.setCurrentRow(0)
+        qtbot.mouseClick(page.letter_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(win._views) == 1, timeout=10_000)
+        assert win._views[0].windowTitle() == "Referral"
+        letter = pdfium.PdfDocument(win._views[0].pdf)[0].get_textpage().get_text_range()
+        assert "Fictional Counseling Collective" in letter and "consent" in letter
+        win._views[0].close()
+        qtbot.waitUntil(lambda: win._views == [], timeout=10_000)
         # Print the plan: the goal in the youth's words is on the page.
         qtbot.mouseClick(page.plan_print, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(win._views) == 1, timeout=10_000)

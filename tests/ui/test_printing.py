@@ -122,6 +122,15 @@ def test_every_document_is_made_previewed_and_printed_without_a_file(
     identification.record_status(vault, youth.id, "at_risk", "screen")
     caseload.add_attached(vault, youth.id, "missing_episode",
                           {"learned_at": datetime.now(LEGAL_ZONE).isoformat()})
+    # ... a sent referral and a team meeting (the letter and the team summary).
+    from csec_desktop import services
+
+    caseload.update_youth(vault, youth.id, {"consents": [{"kind": "referral", "scope": "services",
+                                                          "given_by": "youth", "given_on": "2026-11-01"}]})
+    referral = services.suggest(vault, youth.id, {"domain": "safety", "service": "Advocacy",
+                                                  "provider": "Fictional Advocates"})
+    services.send(vault, referral.id, date(2026, 11, 20))
+    caseload.add_attached(vault, youth.id, "team_meeting", {"held_on": "2026-11-21"})
     home, temp = tmp_path / "home", tmp_path / "tmp"
     home.mkdir()
     temp.mkdir()

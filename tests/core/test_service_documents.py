@@ -1,0 +1,108 @@
+"""The referral letter and the team meeting summary, and every document's words translated:
+each label a Spanish document prints must come from the catalog, none left in English."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pypdfium2 as pdfium
+import pytest
+from babel.messages.pofile import read_po
+
+from csec_desktop import caseload, directory, identification, services
+from csec_desktop.documents import jobs, page
+from csec_desktop.errors import NotFound
+from csec_desktop.storage.vault import Vault
+from csec_desktop.text import LOCALE_DIR
+from tests.conftest import youth_data
+
+SAFETY_PERSON = "Canary Exploiter Fictionalname"
+
+
+def _words(pdf: bytes) -> str:
+    document = pdfium.PdfDocument(pdf)
+    pages = (document[i].get_textpage().get_text_range() for i in range(len(document)))
+    return " ".join(" ".join(text.split()) for text in pages)
+
+
+def _youth_with_everything(vault: Vault) -> str:
+    youth = caseload.create_youth(vault, youth_data(
+        consents=[{"kind": "referral", "scope": "services", "given_by": "youth", "given_on": "2026-11-01"}],
+        safety_flags=[{"person": SAFETY_PERSON, "description": "recruiter"}]))
+    directory.add(vault, {"name": "Fictional Counseling Collective", "services": "Therapy",
+                          "domains": ["mental_health"], "address": "1 Example Way, Demo City",
+                          "phone": "(555) 010-0100"})
+    ref = services.suggest(vault, youth.id, {"domain": "mental_health", "service": "Trauma therapy",
+                                             "provider": "Fictional Counseling Collective",
+                                             "notes": "Prefers afternoon appointments."})
+    services.send(vault, ref.id, date(2026, 11, 20))
+    identification.record_status(vault, youth.id, "victim", "disclosure to the worker",
+                                 datetime.fromisoformat("2026-11-02T10:00:00-08:00"))
+    caseload.add_attached(vault, youth.id, "team_meeting", {
+        "held_on": "2026-11-25", "attendees": [{"discipline": "child_welfare", "name": "Fictional Worker"},
+                                              {"discipline": "youth", "name": "the youth"}],
+        "decisions": "Refer for therapy.", "next_steps": "Meet again in a month."})
+    caseload.add_attached(vault, youth.id, "plan_goal", {
+        "domain": "mental_health", "goal": "Sleep better.", "steps": "Therapy weekly", "who_helps": "Casey"})
+    caseload.add_attached(vault, youth.id, "case_note", {
+        "occurred_at": "2026-11-03T09:00:00-08:00", "text": "Private note text that no letter carries."})
+    identification.save_screen(vault, youth.id, "needs_assessment", {
+        "assessed_on": "2026-11-01", "mental_health_need": "need"})
+    caseload.add_attached(vault, youth.id, "missing_episode", {
+        "learned_at": "2026-11-10T20:00:00-08:00", "last_seen_at": "2026-11-10T18:00:00-08:00",
+        "returned_at": "2026-11-11T09:00:00-08:00"})
+    return youth.id
+
+
+def test_referral_letter_holds_what_the_provider_needs_and_nothing_more(admin: Vault) -> None:
+    youth_id = _youth_with_everything(admin)
+    words = _words(jobs.make(admin, "referral_letter", youth_id))
+    for expected in ("Referral", "Trauma therapy", "1 Example Way, Demo City", "given on 2026-11-01",
+                     "Prefers afternoon appointments.", "Do not share", "Page 1 of 1", "827"):
+        assert expected in words, expected
+    for private in (SAFETY_PERSON, "Private note text", "disclosure to the worker", "JV-24-001234"):
+        assert private not in words, private
+    # A referral not sent yet has no letter; another youth's referral is never printed here.
+    other = caseload.create_youth(admin, youth_data())
+    pending = services.suggest(admin, other.id, {"domain": "housing", "service": "SILP", "provider": "X"})
+    with pytest.raises(NotFound):
+        jobs.make(admin, "referral_letter", other.id)
+    with pytest.raises(NotFound):
+        jobs.make(admin, "referral_letter", youth_id, item=pending.id)
+
+
+def test_team_summary_shows_who_came_and_which_disciplines_were_missing(admin: Vault) -> None:
+    youth_id = _youth_with_everything(admin)
+    words = _words(jobs.make(admin, "team_summary", youth_id))
+    for expected in ("Team meeting summary", "2026-11-25", "Fictional Worker", "Refer for therapy.",
+                     "Victim of commercial sexual exploitation", "Mental health", "Being worked on",
+                     "Trauma therapy", "Probation"):
+        assert expected in words, expected
+    assert SAFETY_PERSON not in words
+
+
+def test_every_label_of_every_spanish_document_comes_from_the_catalog(
+        admin: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    youth_id = _youth_with_everything(admin)
+    with (LOCALE_DIR / "es.po").open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    asked: set[str] = set()
+    real_t, real_block = page.Texts.t, page.Texts.block
+
+    def t(self: page.Texts, message: str) -> str:
+        asked.add(message)
+        return real_t(self, message)
+
+    def block(self: page.Texts, message: str, style: str = "body", **values: Any) -> Any:
+        asked.add(message)
+        return real_block(self, message, style, **values)
+
+    monkeypatch.setattr(page.Texts, "t", t)
+    monkeypatch.setattr(page.Texts, "block", block)
+    for kind in jobs.DOCUMENTS:
+        spanish = _words(jobs.make(admin, kind, youth_id, "es"))
+        assert "Page 1" not in spanish and "Página 1" in spanish, kind
+    untranslated = sorted(m for m in asked if not (catalog.get(m) and catalog.get(m).string))
+    assert untranslated == []
+    assert len(asked) > 100  # the documents really asked for their words
