@@ -139,7 +139,12 @@ class Registry:
         if as_of.tzinfo is None:
             raise ValueError("as_of needs a time zone")
         done: set[tuple[str, str]] = facts.get("done") or set()
-        found = [f for fn in self.rules.values() for f in fn(facts, as_of)]
+        records: dict[str, list[Any]] = facts.get("records") or {}
+        # A rule that needs records finds nothing without them (RuleInfo.needs): skip it unasked,
+        # which keeps Today's pass over a county's caseload from growing with every new rule.
+        found = [f for rule_id, fn in self.rules.items()
+                 if not self.info[rule_id].needs or any(records.get(k) for k in self.info[rule_id].needs)
+                 for f in fn(facts, as_of)]
         found = [replace(f, done=True) if (f.rule_id, f.occurrence) in done else f for f in found]
         return sorted(found, key=lambda f: urgency(f, as_of))
 
