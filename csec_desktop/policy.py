@@ -37,6 +37,9 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             N_("county practice: follow up a referral not yet active after this many days")),
     Setting("rescreen_after_event_days", 7, 1, 30, "days",
             N_("county practice: re-screen this soon after a return from missing or a placement change")),
+    Setting("efc_medical_update_days", 180, 30, 365, "days",
+            N_("NOT CONFIRMED: Welf. & Inst. Code 11403(b)(5) asks for \"regularly updated\" medical "
+               "information without a number; six months (the TILCP cycle) by default, set by the county")),
 )}
 
 IDLE_LOCK_DEFAULT_MINUTES = SETTINGS["idle_lock_minutes"].default

@@ -91,6 +91,9 @@ class RuleInfo:
     needs: tuple[str, ...] = ()
     """Record kinds attached to the youth that the rule reads (facts["records"][kind]); a rule
     that needs records finds nothing for a youth without any of them."""
+    reads: tuple[str, ...] = ()
+    """Record kinds the rule also reads when present, without needing them (a plan's goals, say):
+    Today loads them so the rule sees the same facts there as on the record page."""
     domain: str | None = None
     """For a suggestion: the service domain it belongs to, so a person can add it to the plan
     or refer in one step (the ids of domain.services.SERVICE_DOMAINS)."""
@@ -103,7 +106,7 @@ class RuleInfo:
         return {"rule_id": self.rule_id, "summary": self.summary, "citation": self.citation,
                 "law_as_of": self.law_as_of.isoformat(), "confidence": self.confidence.value,
                 "ages": list(self.ages) if self.ages else None, "needs": list(self.needs),
-                "domain": self.domain}
+                "reads": list(self.reads), "domain": self.domain}
 
 
 @dataclass
@@ -114,7 +117,7 @@ class Registry:
     def register(self, rule_id: str, *, summary: str, citation: str, law_as_of: date,
                  confidence: Confidence = Confidence.VERIFIED,
                  ages: tuple[int, int] | None = None,
-                 needs: tuple[str, ...] = (),
+                 needs: tuple[str, ...] = (), reads: tuple[str, ...] = (),
                  domain: str | None = None) -> Callable[[RuleFn], RuleFn]:
         if not citation.strip():
             raise ValueError(f"rule {rule_id} has no citation")
@@ -124,7 +127,7 @@ class Registry:
                 raise ValueError(f"rule {rule_id} is registered twice")
             self.rules[rule_id] = fn
             self.info[rule_id] = RuleInfo(rule_id, summary, citation, law_as_of, confidence, ages,
-                                          needs, domain)
+                                          needs, reads, domain)
             return fn
 
         return add
@@ -149,7 +152,7 @@ class Registry:
         return sorted(found, key=lambda f: urgency(f, as_of))
 
     def needed_kinds(self) -> tuple[str, ...]:
-        return tuple(sorted({kind for info in self.info.values() for kind in info.needs}))
+        return tuple(sorted({kind for info in self.info.values() for kind in (*info.needs, *info.reads)}))
 
     def age_span(self) -> tuple[int, int] | None:
         """The ages any rule cares about, or None when some rule applies at every age."""
@@ -161,7 +164,7 @@ class Registry:
 
 REGISTRY = Registry()
 
-RULE_MODULES = ("transition", "csec", "services", "housing", "education", "case_plan")
+RULE_MODULES = ("transition", "csec", "services", "housing", "education", "case_plan", "efc")
 """The modules that register rules; a module added here is loaded by `load_all`."""
 
 
@@ -202,6 +205,15 @@ def birthday(birth: date, age: int) -> date:
         return birth.replace(year=birth.year + age)
     except ValueError:
         return date(birth.year + age, 3, 1)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the 31st of a shorter month falls on its last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
 
 
 def age_on(birth: date, day: date) -> int:

@@ -27,7 +27,7 @@ def _latest_status(facts: Facts) -> CsecStatus | None:
     summary=N_("The case plan of a child or nonminor dependent who is, or is at risk of becoming, a "
                "victim of commercial sexual exploitation documents the services that address it."),
     citation="Welf. & Inst. Code, § 16501.1, subd. (g)(19)", law_as_of=LAW_AS_OF,
-    needs=("csec_status",), domain="safety",
+    needs=("csec_status",), reads=("plan_goal", "referral"), domain="safety",
 )
 def csec_services(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     youth = facts.get("youth")
@@ -53,7 +53,8 @@ def csec_services(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     "legal.vacatur_screening",
     summary=N_("A trafficking victim with an arrest, conviction or juvenile record: screen for vacatur "
                "under Penal Code 236.14 (a petition may be made at any time)."),
-    citation="Pen. Code, § 236.14", law_as_of=LAW_AS_OF, needs=("csec_status",), domain="legal",
+    citation="Pen. Code, § 236.14", law_as_of=LAW_AS_OF, needs=("csec_status",), reads=("form_response",),
+    domain="legal",
 )
 def vacatur_screening(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     victim = any(isinstance(s, CsecStatus) and s.status is CsecStatusValue.VICTIM

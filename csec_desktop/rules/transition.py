@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
+from csec_desktop.domain.efc import TransitionPlan
 from csec_desktop.domain.youth import LegalStatus, PlacementType, Youth
-from csec_desktop.rules import REGISTRY, Facts, Finding, FindingKind, birthday, end_of_day
+from csec_desktop.rules import REGISTRY, Facts, Finding, FindingKind, birthday, end_of_day, records_of
 from csec_desktop.text import N_
 
 LAW_AS_OF = date(2026, 1, 1)
@@ -72,7 +73,7 @@ def notice_at_16(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     "transition.ninety_day_plan",
     summary=N_("Help the youth write a transition plan in the 90 days before 18."),
     citation="Welf. & Inst. Code, § 16501.1, subd. (g)(16)(B); 42 U.S.C. § 675(5)(H)",
-    law_as_of=LAW_AS_OF, ages=(17, 18),
+    law_as_of=LAW_AS_OF, ages=(17, 18), reads=("transition_plan",),
 )
 def ninety_day_plan(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     found = _in_care(facts, as_of)
@@ -84,13 +85,21 @@ def ninety_day_plan(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     # Shown until the 19th birthday: a plan missed at 18 is still worth writing, but a
     # caseload of 20-year-olds should not open on years-old reminders.
     if opens - timedelta(days=LOOKAHEAD_DAYS) <= today < birthday(youth.date_of_birth, 19):
+        # A plan recorded with every section written counts as done; a partial one says what is left.
+        plans = [p for p in records_of(facts, "transition_plan") if isinstance(p, TransitionPlan)]
+        latest = max(plans, key=lambda p: p.made_on) if plans else None
+        left = latest.missing_sections() if latest else []
+        state = ("no plan recorded yet",) if latest is None else \
+            (f"plan of {latest.made_on.isoformat()} still lacks: {', '.join(left)}",) if left else \
+            (f"plan of {latest.made_on.isoformat()} covers every section",)
         yield REGISTRY.info["transition.ninety_day_plan"].finding(
             FindingKind.DEADLINE, N_("Write the 90-day transition plan with the youth"),
             (f"the 90-day window opens on {opens.isoformat()} and ends on the 18th birthday, "
-             f"{eighteen.isoformat()}", basis,
+             f"{eighteen.isoformat()}", basis, *state,
              "the plan is directed by the youth and covers housing, health insurance, education, "
              "mentors and support, work, a health-care power of attorney and advance directives"),
             youth_id=youth_id, due=end_of_day(eighteen - timedelta(days=1)), occurrence="18",
+            done=latest is not None and not left,
         )
 
 

@@ -1,0 +1,217 @@
+"""Extended foster care (AB 12) records: the orders that open it, the participation conditions
+and their evidence, the agreements, the six-month cycle, re-entry and the transition plan
+(DOMAIN.md section 2). Each is a record attached to the youth, so its history keeps every version.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import Field, model_validator
+
+from csec_desktop.domain.base import Body
+from csec_desktop.domain.kinds import register
+from csec_desktop.text import N_
+
+
+class OrderType(StrEnum):
+    DEPENDENCY = "dependency"  # a dependent in foster care (WIC 300, 361.2)
+    WARD_727A = "ward_727a"  # a ward ordered into foster care placement (WIC 727(a))
+    TRANSITION_450 = "transition_450"  # transition jurisdiction (WIC 450)
+    REENTRY = "reentry"  # a voluntary re-entry agreement (SOC 163) and the 388(e) order
+
+
+@register
+class PlacementOrder(Body):
+    """A foster-care placement order: the gateway to extended foster care when it is in effect on
+    the 18th birthday."""
+
+    kind: ClassVar[str] = "placement_order"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    order_type: OrderType
+    ordered_on: date
+    ended_on: date | None = None
+    vacated_under_236_14: bool = False
+    """The order ended because the underlying adjudication was vacated under Pen. Code 236.14:
+    WIC 450(a)(1)(B) treats the youth as if it had not (AB 604, 2017)."""
+    court_case: str | None = Field(default=None, max_length=60)
+
+    @model_validator(mode="after")
+    def _order(self) -> PlacementOrder:
+        if self.ended_on is not None and self.ended_on < self.ordered_on:
+            raise ValueError("an order cannot end before it was made")
+        return self
+
+    def in_effect_on(self, day: date) -> bool:
+        return self.ordered_on <= day and (self.ended_on is None or self.ended_on >= day)
+
+
+class Condition(StrEnum):
+    SCHOOL = "1"
+    POSTSECONDARY = "2"
+    EMPLOYMENT_PROGRAM = "3"
+    WORKING_80_HOURS = "4"
+    MEDICAL = "5"
+
+
+CONDITION_TEXT: dict[Condition, str] = {
+    # Welf. & Inst. Code 11403(b)(1)-(5), quoted exactly (DOMAIN.md 2.2, VERIFIED).
+    Condition.SCHOOL: N_("(1) The nonminor is completing secondary education or a program leading to an "
+                         "equivalent credential."),
+    Condition.POSTSECONDARY: N_("(2) The nonminor is enrolled in an institution that provides postsecondary "
+                                "or vocational education."),
+    Condition.EMPLOYMENT_PROGRAM: N_("(3) The nonminor is participating in a program or activity designed to "
+                                     "promote, or remove barriers to employment."),
+    Condition.WORKING_80_HOURS: N_("(4) The nonminor is employed for at least 80 hours per month."),
+    Condition.MEDICAL: N_("(5) The nonminor is incapable of doing any of the activities described in "
+                          "paragraphs (1) to (4), inclusive, due to a medical condition, and that "
+                          "incapability is supported by regularly updated information in the case plan of "
+                          "the nonminor."),
+}
+
+
+@register
+class Participation(Body):
+    """One participation condition the youth meets, with its evidence and when it was verified."""
+
+    kind: ClassVar[str] = "efc_participation"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    condition: Condition
+    since: date
+    until: date | None = None
+    evidence: str = Field(min_length=1, max_length=2000)  # enrollment letter, pay stubs, program letter...
+    verified_on: date | None = None
+    plan: str | None = Field(default=None, max_length=4000)
+    """For condition (3): the plan to remove barriers to employment (it may include therapy and
+    trauma services); for (5): the medical or mental-health condition as the case plan records it."""
+    medical_update_on: date | None = None  # condition (5): the latest update of the documentation
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Participation:
+        if self.until is not None and self.until < self.since:
+            raise ValueError("a condition cannot end before it began")
+        if self.condition is Condition.MEDICAL and self.medical_update_on is None:
+            raise ValueError("condition (5) needs the date its medical or mental-health information was "
+                             "last updated")
+        if self.condition is Condition.EMPLOYMENT_PROGRAM and not (self.plan or "").strip():
+            raise ValueError("condition (3) needs the plan to remove barriers to employment")
+        return self
+
+    def met_on(self, day: date) -> bool:
+        return self.since <= day and (self.until is None or self.until >= day)
+
+
+@register
+class EfcAgreement(Body):
+    """The signed agreements and SILP approvals: SOC 162 (mutual agreement), SOC 157C/157A/157B."""
+
+    kind: ClassVar[str] = "efc_agreement"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    mutual_agreement_signed_on: date | None = None  # SOC 162
+    remains_under_delinquency: bool = False  # a ward who stays under 602: no mutual agreement needed
+    silp_readiness_on: date | None = None  # SOC 157C (optional but encouraged)
+    silp_approved_on: date | None = None  # SOC 157A
+    silp_inspected_on: date | None = None  # SOC 157B, re-inspected every 12 months
+    strtp_need_documented: bool = False  # an NMD in an STRTP: the need documented in the case plan
+
+
+@register
+class Certification(Body):
+    """The six-month TILCP update and the certification of the conditions met (the content of
+    SOC 161), given to the eligibility worker and the court."""
+
+    kind: ClassVar[str] = "efc_certification"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    certified_on: date
+    conditions: list[Condition] = Field(min_length=1)
+    tilcp_updated: bool = True
+    certified_by: str = Field(min_length=1, max_length=200)
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+class HearingKind(StrEnum):
+    REVIEW = "review"  # WIC 366.31 status review
+    REENTRY = "reentry"  # WIC 388(e) request to return
+    TERMINATION = "termination"  # WIC 391
+
+
+@register
+class NmdHearing(Body):
+    kind: ClassVar[str] = "nmd_hearing"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    hearing: HearingKind = HearingKind.REVIEW
+    on: date
+    held: bool = False
+    report_filed_on: date | None = None
+    advised_benefits_and_reentry: bool = False
+    """WIC 391: the youth was told the benefits of staying and the right to re-enter before 21."""
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+@register
+class ReentryAgreement(Body):
+    """A voluntary re-entry agreement (SOC 163), the 388(e) petition and the new TILCP."""
+
+    kind: ClassVar[str] = "reentry_agreement"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    signed_on: date
+    petition_filed_on: date | None = None
+    tilcp_done_on: date | None = None
+
+    @model_validator(mode="after")
+    def _after(self) -> ReentryAgreement:
+        for name in ("petition_filed_on", "tilcp_done_on"):
+            value = getattr(self, name)
+            if value is not None and value < self.signed_on:
+                raise ValueError(f"{name.replace('_', ' ')} cannot be before the agreement was signed")
+        return self
+
+
+TRANSITION_SECTIONS: dict[str, str] = {
+    # Welf. & Inst. Code 16501.1(g)(16)(B): what the 90-day transition plan covers at least.
+    "housing": N_("Housing"), "health_insurance": N_("Health insurance"), "education": N_("Education"),
+    "mentors": N_("Local mentors and continuing support"),
+    "workforce": N_("Workforce supports and employment"),
+    "health_care_power_of_attorney": N_("A power of attorney for health care"),
+    "advance_directive": N_("Information on the advance health care directive"),
+}
+
+
+@register
+class TransitionPlan(Body):
+    """The 90-day transition plan, personalized at the youth's direction, as detailed as the
+    youth chooses; each section in the youth's words."""
+
+    kind: ClassVar[str] = "transition_plan"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    made_on: date
+    youth_directed: bool = True
+    housing: str = Field(default="", max_length=4000)
+    health_insurance: str = Field(default="", max_length=4000)
+    medi_cal_verified: bool = False
+    """Medi-Cal enrollment verified, and the move to former-foster-youth Medi-Cal (WIC 14005.28)
+    arranged with no gap and no new application."""
+    education: str = Field(default="", max_length=4000)
+    mentors: str = Field(default="", max_length=4000)
+    workforce: str = Field(default="", max_length=4000)
+    health_care_power_of_attorney: str = Field(default="", max_length=4000)
+    advance_directive: str = Field(default="", max_length=4000)
+
+    def missing_sections(self) -> list[str]:
+        return [name for name in TRANSITION_SECTIONS if not getattr(self, name).strip()]

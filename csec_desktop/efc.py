@@ -1,0 +1,183 @@
+"""Extended foster care (AB 12) for one youth: eligibility with its why, and the timeline
+from 16 to 21. Pure functions of the youth, its records and a day, so the rules, the screen,
+the printed plans and the tests all say the same (DOMAIN.md section 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from csec_desktop.domain.efc import (
+    Certification,
+    Condition,
+    EfcAgreement,
+    HearingKind,
+    NmdHearing,
+    Participation,
+    PlacementOrder,
+    ReentryAgreement,
+    TransitionPlan,
+)
+from csec_desktop.domain.youth import Youth
+from csec_desktop.rules import add_months, birthday
+from csec_desktop.rules.transition import foster_care_basis
+from csec_desktop.text import N_
+
+MEDICAL_UPDATE_DAYS = 180  # the county setting's default (policy.efc_medical_update_days)
+
+
+def _of(records: Iterable[Any], kind: type[Any]) -> list[Any]:
+    return [r for r in records if isinstance(r, kind)]
+
+
+@dataclass(frozen=True)
+class Check:
+    ok: bool
+    text: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool
+    checks: tuple[Check, ...]
+    ends_on: date
+    """The last day of extended foster care: the day before the 21st birthday."""
+
+    def why(self) -> tuple[str, ...]:
+        return tuple(("yes: " if c.ok else "NO: ") + c.text for c in self.checks)
+
+
+def order_on_18th(youth: Youth, orders: list[PlacementOrder]) -> Check:
+    """A foster-care placement order in effect on the 18th birthday, or the vacatur path."""
+    eighteen = birthday(youth.date_of_birth, 18)
+    for order in orders:
+        if order.in_effect_on(eighteen):
+            return Check(True, f"a {order.order_type.value} foster-care placement order from "
+                               f"{order.ordered_on.isoformat()} is in effect on the 18th birthday "
+                               f"({eighteen.isoformat()})", "Welf. & Inst. Code, § 11400, subd. (v)(1)")
+    for order in orders:
+        if order.vacated_under_236_14 and order.ordered_on <= eighteen:
+            return Check(True, f"the order from {order.ordered_on.isoformat()} ended only because the "
+                               "adjudication was vacated under Pen. Code 236.14: treated as in effect",
+                         "Welf. & Inst. Code, § 450, subd. (a)(1)(B) (AB 604, 2017)")
+    if not orders:
+        basis = foster_care_basis(youth, eighteen)
+        if basis:
+            return Check(True, f"no order recorded; on the 18th birthday ({eighteen.isoformat()}) the "
+                               f"record shows {basis}: record the order to confirm",
+                         "Welf. & Inst. Code, § 11400, subd. (v)(1)")
+    ended = [o for o in orders if o.ended_on is not None and o.ended_on < eighteen]
+    detail = (f"the last order ended on {max(o.ended_on for o in ended if o.ended_on).isoformat()}, before "
+              f"the 18th birthday ({eighteen.isoformat()})") if ended else \
+        f"no foster-care placement order in effect on the 18th birthday ({eighteen.isoformat()})"
+    return Check(False, detail + "; a voluntary re-entry agreement is the way back in",
+                 "Welf. & Inst. Code, §§ 11400, subd. (v)(1), 11403, subd. (b)")
+
+
+def conditions_met(participations: list[Participation], on: date,
+                   medical_days: int = MEDICAL_UPDATE_DAYS) -> tuple[list[Condition], list[str]]:
+    """The conditions met on a day, and why any recorded one does not count."""
+    met: list[Condition] = []
+    notes: list[str] = []
+    for item in participations:
+        if not item.met_on(on):
+            continue
+        if item.condition is Condition.MEDICAL and item.medical_update_on is not None \
+                and (on - item.medical_update_on).days > medical_days:
+            notes.append(f"condition (5): the medical information was last updated on "
+                         f"{item.medical_update_on.isoformat()}, more than {medical_days} days ago")
+            continue
+        met.append(item.condition)
+    return sorted(set(met)), notes
+
+
+def eligibility(youth: Youth, records: Iterable[Any], on: date,
+                medical_days: int = MEDICAL_UPDATE_DAYS) -> Eligibility:
+    records = list(records)
+    eighteen, twenty_one = birthday(youth.date_of_birth, 18), birthday(youth.date_of_birth, 21)
+    ends_on = twenty_one - timedelta(days=1)
+    checks = [order_on_18th(youth, _of(records, PlacementOrder))]
+    under = (f"under 21 on {on.isoformat()}: support ends on {ends_on.isoformat()}, the day before the "
+             "21st birthday") if on < twenty_one else \
+        f"21 on {twenty_one.isoformat()}: extended foster care has ended"
+    checks.append(Check(on < twenty_one, under, "Welf. & Inst. Code, § 11403, subd. (a); ACL 18-15"))
+    # Before 18 the plan is checked against the 18th birthday: the conditions must hold from then.
+    when = max(on, eighteen)
+    met, notes = conditions_met(_of(records, Participation), when, medical_days)
+    if met:
+        text = "meets condition " + ", ".join(f"({c.value})" for c in met) + f" on {when.isoformat()}"
+    else:
+        text = f"no participation condition recorded for {when.isoformat()}"
+    checks.append(Check(bool(met), "; ".join([text, *notes]),
+                        "Welf. & Inst. Code, § 11403, subd. (b)(1)-(5)"))
+    agreements = _of(records, EfcAgreement)
+    signed = any(a.mutual_agreement_signed_on for a in agreements)
+    exempt = any(a.remains_under_delinquency for a in agreements)
+    checks.append(Check(signed or exempt,
+                        "mutual agreement (SOC 162) signed" if signed else
+                        "remains under delinquency jurisdiction: no mutual agreement needed" if exempt else
+                        "no mutual agreement (SOC 162) recorded",
+                        "Welf. & Inst. Code, § 11400, subd. (u)"))
+    return Eligibility(all(c.ok for c in checks), tuple(checks), ends_on)
+
+
+# The timeline ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    day: date
+    label: str  # N_-marked where fixed; record text otherwise
+    state: str  # "done", "due", "overdue", "ahead", "past"
+    citation: str = ""
+
+
+def next_six_month(anchor: date, done: list[date]) -> date:
+    """Six months after the latest of the anchor and the dates already done."""
+    return add_months(max([anchor, *done]), 6)
+
+
+def timeline(youth: Youth, records: Iterable[Any], on: date) -> list[Event]:
+    """Birthdays, windows, certifications, hearings and re-entries from 16 to 21, in date order."""
+    records = list(records)
+    birth = youth.date_of_birth
+    sixteen, eighteen, twenty_one = (birthday(birth, a) for a in (16, 18, 21))
+
+    def state(day: date, done: bool) -> str:
+        if done:
+            return "done"
+        return "ahead" if day > on else ("overdue" if day < on else "due")
+
+    plans = _of(records, TransitionPlan)
+    events = [
+        Event(sixteen, N_("Told about extended foster care (age 16)"), "past" if sixteen <= on else "ahead",
+              "WIC 11403(f)(2)"),
+        Event(eighteen - timedelta(days=90), N_("90-day transition plan window opens"),
+              "past" if eighteen - timedelta(days=90) <= on else "ahead", "WIC 16501.1(g)(16)(B)"),
+        Event(eighteen, N_("18th birthday: transition plan done"),
+              state(eighteen, any(not p.missing_sections() for p in plans)), "WIC 16501.1(g)(16)(B)"),
+        Event(twenty_one - timedelta(days=1), N_("Last day of extended foster care"),
+              "past" if twenty_one <= on else "ahead", "WIC 11403(a)"),
+    ]
+    certs = sorted(c.certified_on for c in _of(records, Certification))
+    events += [Event(d, N_("Six-month certification and TILCP update (SOC 161)"), "done", "WIC 11403(c)")
+               for d in certs]
+    if on < twenty_one:
+        due = next_six_month(eighteen, certs)
+        if due < twenty_one:
+            events.append(Event(due, N_("Six-month certification and TILCP update (SOC 161)"),
+                                state(due, False), "WIC 11403(c)"))
+    for hearing in _of(records, NmdHearing):
+        label = {HearingKind.REVIEW: N_("Review hearing"), HearingKind.REENTRY: N_("Re-entry hearing"),
+                 HearingKind.TERMINATION: N_("Termination hearing")}[hearing.hearing]
+        events.append(Event(hearing.on, label, "done" if hearing.held else state(hearing.on, False),
+                            "WIC 366.31" if hearing.hearing is HearingKind.REVIEW else
+                            "WIC 388(e)" if hearing.hearing is HearingKind.REENTRY else "WIC 391"))
+    for agreement in _of(records, ReentryAgreement):
+        events.append(Event(agreement.signed_on, N_("Re-entry agreement signed (SOC 163)"), "done",
+                            "WIC 11400(z)"))
+    return sorted(events, key=lambda e: e.day)
+

@@ -1,0 +1,164 @@
+"""Extended foster care at its boundaries: the order on the 18th birthday (and the day before),
+the vacatur path, leap-day birthdays, birthdays at midnight, the day before 21, and every due date
+of the six-month cycle and re-entry (DOMAIN.md section 2)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from csec_desktop import efc, today  # noqa: F401  (today loads every rule module)
+from csec_desktop.domain.efc import (
+    Certification,
+    EfcAgreement,
+    NmdHearing,
+    Participation,
+    PlacementOrder,
+    ReentryAgreement,
+    TransitionPlan,
+)
+from csec_desktop.domain.youth import Youth
+from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Finding
+from csec_desktop.rules.court_days import court_days_after, holidays
+from tests.conftest import youth_data
+
+
+def _youth(birth: str, status: str = "nonminor_dependent", placement: str = "resource_family") -> Youth:
+    return Youth.model_validate(youth_data(date_of_birth=birth, placement={"type": placement},
+                                           legal_status=[{"status": status, "start": "2015-01-01"}]))
+
+
+def _order(on: str, ended: str | None = None, **more: Any) -> PlacementOrder:
+    return PlacementOrder(youth_id="y", order_type=more.pop("order_type", "dependency"),
+                          ordered_on=date.fromisoformat(on),
+                          ended_on=date.fromisoformat(ended) if ended else None, **more)
+
+
+SCHOOL = Participation(youth_id="y", condition="2", since=date(2026, 1, 1), evidence="enrollment letter")
+SIGNED = EfcAgreement(youth_id="y", mutual_agreement_signed_on=date(2026, 1, 2))
+
+
+def _find(youth: Youth, moment: datetime | date, *records: Any) -> dict[str, Finding]:
+    by_kind: dict[str, list[Any]] = {}
+    for record in records:
+        by_kind.setdefault(record.kind, []).append(record)
+    if isinstance(moment, date) and not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time(12), LEGAL_ZONE)
+    facts = {"youth_id": "y", "youth": youth, "done": set(), "records": by_kind, "policy": {}}
+    return {f.rule_id: f for f in REGISTRY.evaluate(facts, moment)}
+
+
+def test_an_order_that_ended_the_day_before_18_does_not_open_extended_care() -> None:
+    youth = _youth("2008-03-10")
+    on = date(2026, 11, 28)
+    ended_before = efc.eligibility(youth, [_order("2020-01-01", "2026-03-09"), SCHOOL, SIGNED], on)
+    assert not ended_before.eligible and "before the 18th birthday" in ended_before.checks[0].text
+    ended_on = efc.eligibility(youth, [_order("2020-01-01", "2026-03-10"), SCHOOL, SIGNED], on)
+    assert ended_on.eligible
+
+
+def test_the_vacatur_path_counts_an_order_ended_by_a_236_14_vacatur() -> None:
+    youth = _youth("2008-03-10", status="ward")
+    order = _order("2024-05-01", "2025-12-01", order_type="ward_727a", vacated_under_236_14=True)
+    result = efc.eligibility(youth, [order, SCHOOL, SIGNED], date(2026, 11, 28))
+    assert result.eligible and result.checks[0].citation.startswith("Welf. & Inst. Code, § 450")
+    plain = _order("2024-05-01", "2025-12-01", order_type="ward_727a")
+    assert not efc.eligibility(youth, [plain, SCHOOL, SIGNED], date(2026, 11, 28)).eligible
+
+
+def test_conditions_and_the_mutual_agreement() -> None:
+    youth = _youth("2008-03-10")
+    order = _order("2020-01-01")
+    assert not efc.eligibility(youth, [order, SIGNED], date(2026, 11, 28)).eligible  # no condition
+    assert not efc.eligibility(youth, [order, SCHOOL], date(2026, 11, 28)).eligible  # no SOC 162
+    exempt = EfcAgreement(youth_id="y", remains_under_delinquency=True)
+    assert efc.eligibility(youth, [order, SCHOOL, exempt], date(2026, 11, 28)).eligible
+    medical = Participation(youth_id="y", condition="5", since=date(2026, 1, 1), evidence="doctor's letter",
+                            plan="PTSD, in treatment", medical_update_on=date(2026, 6, 1))
+    assert efc.eligibility(youth, [order, medical, SIGNED], date(2026, 11, 28)).eligible  # 180 days
+    stale = efc.eligibility(youth, [order, medical, SIGNED], date(2026, 11, 29))  # 181 days
+    assert not stale.eligible and "more than 180 days" in stale.checks[2].text
+
+
+def test_the_day_before_21_and_a_birthday_at_midnight() -> None:
+    youth = _youth("2006-12-01")
+    records = (_order("2020-01-01"), SCHOOL, SIGNED)
+    last = efc.eligibility(youth, records, date(2027, 11, 30))
+    assert last.eligible and last.ends_on == date(2027, 11, 30)
+    assert not efc.eligibility(youth, records, date(2027, 12, 1)).eligible
+    # On Today: the finding is there one second before midnight, gone at midnight Pacific time.
+    before = datetime(2027, 11, 30, 23, 59, 59, tzinfo=LEGAL_ZONE)
+    midnight = datetime(2027, 12, 1, 0, 0, tzinfo=LEGAL_ZONE)
+    assert "efc.eligibility" in _find(youth, before, *records)
+    assert "efc.eligibility" not in _find(youth, midnight, *records)
+    assert _find(youth, before, *records)["efc.ends_at_21"].due == datetime(
+        2027, 11, 30, 23, 59, 59, tzinfo=LEGAL_ZONE)
+
+
+def test_a_leap_day_birthday() -> None:
+    youth = _youth("2008-02-29")
+    result = efc.eligibility(youth, [_order("2020-01-01", "2026-03-01"), SCHOOL, SIGNED], date(2026, 11, 28))
+    assert result.eligible  # turned 18 on 1 March 2026, the day the order ended
+    assert result.ends_on == date(2029, 2, 28)
+    assert not efc.eligibility(youth, [_order("2020-01-01", "2026-02-28")], date(2026, 11, 28)).checks[0].ok
+
+
+def test_six_month_certification_and_review_due_dates() -> None:
+    youth = _youth("2008-03-10")
+    found = _find(youth, date(2026, 8, 20), _order("2020-01-01"))
+    assert found["efc.six_month_certification"].due.date() == date(2026, 9, 10)  # 18th birthday + 6 months
+    assert "efc.six_month_certification" not in _find(youth, date(2026, 8, 10), _order("2020-01-01"))
+    certified = Certification(youth_id="y", certified_on=date(2026, 9, 3), conditions=["2"],
+                              certified_by="casey")
+    found = _find(youth, date(2027, 2, 20), _order("2020-01-01"), certified)
+    assert found["efc.six_month_certification"].due.date() == date(2027, 3, 3)
+    assert found["efc.review_hearing"].due.date() == date(2026, 9, 10)  # no review held since 18
+    hearing = NmdHearing(youth_id="y", on=date(2027, 3, 15))
+    found = _find(youth, date(2027, 2, 20), _order("2020-01-01"), certified, hearing)
+    report = found["efc.review_hearing"]
+    assert report.title.startswith("File the court report") and report.due.date() == date(2027, 3, 5)
+
+
+def test_reentry_petition_in_15_judicial_days_and_the_tilcp_in_60() -> None:
+    assert {date(2026, 11, 26), date(2026, 11, 27), date(2026, 11, 11), date(2026, 9, 25)} <= holidays(2026)
+    assert date(2027, 12, 24) not in holidays(2027) and date(2028, 11, 10) in holidays(2028)  # Sat. Nov 11
+    assert court_days_after(date(2026, 11, 20), 15) == date(2026, 12, 15)  # across Thanksgiving
+    youth = _youth("2007-06-01", status="none")
+    signed = ReentryAgreement(youth_id="y", signed_on=date(2026, 11, 20))
+    found = [f for f in REGISTRY.evaluate({"youth_id": "y", "youth": youth, "done": set(), "policy": {},
+                                           "records": {"reentry_agreement": [signed]}},
+                                          datetime(2026, 11, 28, 12, tzinfo=LEGAL_ZONE))
+             if f.rule_id == "efc.reentry"]
+    assert sorted(f.due.date() for f in found if f.due) == [date(2026, 12, 15), date(2027, 1, 19)]
+
+
+def test_silp_approval_and_yearly_inspection() -> None:
+    youth = _youth("2007-03-10", placement="silp")
+    assert _find(youth, date(2026, 11, 28), _order("2020-01-01"), SIGNED)["efc.agreements"].title.startswith(
+        "Approve and inspect")
+    approved = EfcAgreement(youth_id="y", mutual_agreement_signed_on=date(2026, 1, 2),
+                            silp_approved_on=date(2026, 1, 5), silp_inspected_on=date(2026, 1, 6))
+    found = _find(youth, date(2026, 12, 10), _order("2020-01-01"), approved)
+    assert found["efc.agreements"].due.date() == date(2027, 1, 6)
+
+
+def test_the_transition_plan_is_done_only_with_every_section() -> None:
+    youth = _youth("2009-01-20", status="dependent")
+    partial = TransitionPlan(youth_id="y", made_on=date(2026, 11, 1), housing="Stay with my aunt")
+    found = _find(youth, date(2026, 11, 28), partial)
+    assert not found["transition.ninety_day_plan"].done
+    assert any("still lacks" in line for line in found["transition.ninety_day_plan"].why)
+    from csec_desktop.domain.efc import TRANSITION_SECTIONS
+    full = TransitionPlan(youth_id="y", made_on=date(2026, 11, 1),
+                          **dict.fromkeys(TRANSITION_SECTIONS, "written with the youth"))
+    assert _find(youth, date(2026, 11, 28), full)["transition.ninety_day_plan"].done
+
+
+def test_the_timeline_from_16_to_21() -> None:
+    youth = _youth("2008-03-10")
+    events = efc.timeline(youth, [_order("2020-01-01")], date(2026, 11, 28))
+    days = [e.day for e in events]
+    assert days == sorted(days)
+    assert days[0] == date(2024, 3, 10) and days[-1] == date(2029, 3, 9)
+    due = [e for e in events if e.label.startswith("Six-month")]
+    assert due and due[0].state == "overdue" and due[0].day == date(2026, 9, 10)
