@@ -30,13 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csec_desktop import APP_NAME, caseload, policy, services, today
+from csec_desktop import APP_NAME, caseload, efc, policy, services, today
 from csec_desktop.domain.csec import CSEC_STATUS_LABELS
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, LegalStatus
 from csec_desktop.errors import ValidationFailed
 from csec_desktop.fileio import atomic_write
-from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.rules import LEGAL_ZONE, birthday
+from csec_desktop.rules.efc import EFC_KINDS
 from csec_desktop.storage.vault import Vault
 from ui import i18n
 from ui.admin_page import AdminPage, role_label
@@ -53,6 +54,15 @@ from ui.worker import Holder, VaultThread
 from ui.youth_page import YouthPage
 
 PAGE = 200
+
+
+def _efc_view(vault: Vault, youth: Any, youth_id: str) -> tuple[Any, ...]:
+    """Eligibility today and the 16-to-21 timeline, for the Extended foster care tab."""
+    on = datetime.now(LEGAL_ZONE).date()
+    records = [r.body for kind in EFC_KINDS for r in caseload.attached(vault, youth_id, kind)]
+    birthdays = [(age, birthday(youth.date_of_birth, age)) for age in range(16, 22)]
+    return (efc.eligibility(youth, records, on, policy.get(vault, "efc_medical_update_days")),
+            efc.timeline(youth, records, on), birthdays, on)
 
 
 def choose_export_path(parent: QWidget) -> Path | None:
@@ -620,10 +630,12 @@ class MainWindow(QMainWindow):
             attached = {kind: [(r.id, r.body.dump()) for r in caseload.attached(vault, youth_id, kind)]
                         for kind in ("contact", "case_note", "csec_status", "licensed_screen",
                                      "missing_episode", "team_meeting", "form_response", "referral",
-                                     "plan_goal", "plan_signoff", "school_change", "uncovered_service")}
+                                     "plan_goal", "plan_signoff", "school_change", "uncovered_service",
+                                     *EFC_KINDS)}
             duties = today.for_youth(vault, youth_id)
             glance = services.plan_overview(vault, youth_id)
-            return youth_id, record.version, record.body.dump(), history, draft, attached, duties, glance
+            return (youth_id, record.version, record.body.dump(), history, draft, attached, duties, glance,
+                    _efc_view(vault, record.body, youth_id))
 
         def done(result: tuple[Any, ...]) -> None:
             if generation == self._generation:

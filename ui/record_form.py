@@ -74,6 +74,37 @@ FIELD_LABELS: dict[str, str] = {
     "exemption_notice_on": N_("School's exemption notice received on (YYYY-MM-DD)"),
     "received_on": N_("Care received on (YYYY-MM-DD)"), "what": N_("What care"),
     "medi_cal_applied_on": N_("Medi-Cal applied for on (YYYY-MM-DD)"),
+    "order_type": N_("Kind of order"), "ordered_on": N_("Ordered on (YYYY-MM-DD)"),
+    "ended_on": N_("Ended on (YYYY-MM-DD)"),
+    "vacated_under_236_14": N_("Ended because the adjudication was vacated under Pen. Code 236.14"),
+    "court_case": N_("Court case number"), "condition": N_("Condition"), "until": N_("Until (YYYY-MM-DD)"),
+    "evidence": N_("Evidence"), "verified_on": N_("Verified on (YYYY-MM-DD)"),
+    "plan": N_("Plan (condition 3: removing barriers to work; condition 5: the condition)"),
+    "medical_update_on": N_("Medical information last updated (YYYY-MM-DD)"),
+    "mutual_agreement_signed_on": N_("Mutual agreement (SOC 162) signed on (YYYY-MM-DD)"),
+    "remains_under_delinquency": N_("Remains under delinquency jurisdiction (no mutual agreement needed)"),
+    "silp_readiness_on": N_("SILP readiness assessment (SOC 157C) on (YYYY-MM-DD)"),
+    "silp_approved_on": N_("SILP approved (SOC 157A) on (YYYY-MM-DD)"),
+    "silp_inspected_on": N_("SILP inspected (SOC 157B) on (YYYY-MM-DD)"),
+    "strtp_need_documented": N_("STRTP: the need is documented in the case plan"),
+    "certified_on": N_("Certified on (YYYY-MM-DD)"), "conditions": N_("Conditions met"),
+    "tilcp_updated": N_("The TILCP was updated"), "certified_by": N_("Certified by"),
+    "hearing": N_("Hearing"), "on": N_("Date (YYYY-MM-DD)"), "held": N_("Held"),
+    "report_filed_on": N_("Report filed on (YYYY-MM-DD)"),
+    "advised_benefits_and_reentry": N_("Told the benefits of staying and the right to re-enter"),
+    "efforts": N_("Efforts made and help given"), "exit_documents": N_("Progress on the WIC 391(e)(2) items"),
+    "high_school_credits": N_("High school credits"),
+    "postsecondary_helper": N_("Who helps with college and financial-aid applications"),
+    "signed_on": N_("Signed on (YYYY-MM-DD)"),
+    "petition_filed_on": N_("388(e) petition filed on (YYYY-MM-DD)"),
+    "tilcp_done_on": N_("TILCP done on (YYYY-MM-DD)"), "made_on": N_("Made on (YYYY-MM-DD)"),
+    "youth_directed": N_("Directed by the youth"), "housing": N_("Housing"),
+    "health_insurance": N_("Health insurance"),
+    "medi_cal_verified": N_("Medi-Cal verified; the move to former-foster-youth Medi-Cal arranged"),
+    "TransitionPlan.education": N_("Education"), "mentors": N_("Local mentors and continuing support"),
+    "workforce": N_("Workforce supports and employment"),
+    "health_care_power_of_attorney": N_("A power of attorney for health care"),
+    "advance_directive": N_("Information on the advance health care directive"),
 }
 
 PAIR_HINTS: dict[str, str] = {
@@ -173,7 +204,9 @@ class ModelForm(QWidget):
                 widget = edit
             elif name in ("text", "notes", "description", "basis", "decisions", "next_steps",
                           "where_and_with_whom", "why_left", "experiences_while_away", "intake_notes",
-                          "goal", "steps", "services"):
+                          "goal", "steps", "services", "evidence", "plan", "efforts", "exit_documents",
+                          "housing", "health_insurance", "education", "mentors", "workforce",
+                          "health_care_power_of_attorney", "advance_directive"):
                 edit = QPlainTextEdit()
                 edit.setTabChangesFocus(True)
                 edit.setMinimumHeight(70)

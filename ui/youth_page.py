@@ -61,6 +61,7 @@ from csec_desktop.domain.youth import (
 )
 from csec_desktop.rules import LEGAL_ZONE, Finding
 from csec_desktop.services import AreaSummary
+from ui.efc_tab import EfcTab
 from ui.i18n import N_, _, bind
 from ui.plan_glance import PlanGlance
 from ui.record_form import ItemList, enum_label, local_time
@@ -387,6 +388,10 @@ class YouthPage(QWidget):
         self.team_print.clicked.connect(lambda: self._print_selected(self.meetings, "team_summary"))
         care_box.addWidget(self.team_print, alignment=Qt.AlignmentFlag.AlignLeft)
         care_box.addStretch(1)
+        self.efc = EfcTab()
+        self.efc.print_requested.connect(lambda kind: self.print_requested.emit(self.youth_id, kind))
+        self.efc.print_item_requested.connect(
+            lambda kind, item: self.print_item_requested.emit(self.youth_id, kind, item))
         for kind, section in self._more_sections():
             section.typing.connect(self._edited)
             section.add_record.connect(lambda data, k=kind: self.attached_add.emit(self.youth_id, k, data))
@@ -403,6 +408,7 @@ class YouthPage(QWidget):
             (_scrolled(lists_b), N_("Sa&fety and consent")), (_scrolled(self.contacts), N_("Con&tacts")),
             (_scrolled(self.notes), N_("N&otes")), (_scrolled(csec_page), N_("CS&EC")),
             (_scrolled(care_page), N_("&Missing and team")), (_scrolled(services_page), N_("Ser&vices")),
+            (_scrolled(self.efc), N_("E&xtended foster care")),
             (self.duties, N_("Dut&ies")),
             (self.history, N_("&History")),
         )
@@ -453,7 +459,7 @@ class YouthPage(QWidget):
     def show_record(self, youth_id: str, version: int, body: dict[str, Any], history: list[str],
                     draft: dict[str, Any] | None, attached: dict[str, list[tuple[str, dict[str, Any]]]]
                     | None = None, duties: list[Finding] | None = None,
-                    glance: list[AreaSummary] | None = None) -> None:
+                    glance: list[AreaSummary] | None = None, efc_view: tuple[Any, ...] | None = None) -> None:
         self.youth_id, self.version, self.body = youth_id, version, body
         flags = body.get("safety_flags") or []
         self.banner.setVisible(bool(flags))
@@ -487,6 +493,7 @@ class YouthPage(QWidget):
             self.screens.addItem(_("(none recorded)"))
         self.suggestions.set_findings(duties or [])
         self.glance.set_areas(glance or [])
+        self.efc.show_efc(*(efc_view or (None, [], [], None)))
         self.duties.clear()
         for finding in duties or []:
             due = finding.due.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d") if finding.due else "—"
@@ -589,7 +596,8 @@ class YouthPage(QWidget):
         return (("csec_status", self.csec_status), ("licensed_screen", self.licensed),
                 ("missing_episode", self.missing), ("team_meeting", self.meetings),
                 ("referral", self.referrals), ("plan_goal", self.goals), ("plan_signoff", self.signoffs),
-                ("school_change", self.school_moves), ("uncovered_service", self.uncovered))
+                ("school_change", self.school_moves), ("uncovered_service", self.uncovered),
+                *self.efc.sections().items())
 
     def set_providers(self, names: list[str]) -> None:
         """Directory names offered while typing a referral's provider."""

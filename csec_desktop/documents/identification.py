@@ -27,7 +27,7 @@ def _footer(texts: Texts, stamp: str) -> Footer:
                   stamp=stamp, page_label=texts.page_label)
 
 
-def _who(youth: Youth, texts: Texts) -> Flowable:
+def youth_identity(youth: Youth, texts: Texts) -> Flowable:
     t = texts.t
     return table([(t("Name"), youth.display_name()), (t("Date of birth"), youth.date_of_birth.isoformat()),
                   (t("Juvenile case number"), youth.identifiers.juvenile_case_number or "—")],
@@ -42,7 +42,7 @@ def screening_summary(youth: Youth, response: FormResponse, spec: formspec.FormS
     answers = response.answers
     outcome = response.outcome or {}
     story: list[Flowable] = [para(t(SCREEN_TITLE) + " · " + spec.title.get(code), "title"),
-                             _who(youth, texts), Spacer(1, 6)]
+                             youth_identity(youth, texts), Spacer(1, 6)]
     if spec.notice:  # the form's own words: a screen is not proof
         story.append(para(spec.notice.get(code), "small"))
     sources = {o.value: o.label.get(code) for f in spec.fields() for o in f.options}
@@ -90,7 +90,7 @@ def notification_log(youth: Youth, findings: list[Finding], marks: list[dict[str
                      f.due.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d %H:%M") if f.due else "",
                      done_at or t("not yet"), mark.get("method") or "", mark.get("recipient") or "",
                      mark.get("by", "")))
-    story: list[Flowable] = [para(t(LOG_TITLE), "title"), _who(youth, texts), Spacer(1, 8)]
+    story: list[Flowable] = [para(t(LOG_TITLE), "title"), youth_identity(youth, texts), Spacer(1, 8)]
     if len(rows) == 1:
         story.append(para(t("No reports or notices are due for this youth."), "small"))
     else:

@@ -16,6 +16,7 @@ from typing import Any
 
 from csec_desktop import caseload, directory, identification, services, today
 from csec_desktop.clock import utc_iso
+from csec_desktop.documents import efc as efc_docs
 from csec_desktop.documents.hearing_sheet import TITLE as HEARING_TITLE
 from csec_desktop.documents.hearing_sheet import hearing_sheet
 from csec_desktop.documents.identification import (
@@ -33,6 +34,7 @@ from csec_desktop.documents.summary import TITLE as SUMMARY_TITLE
 from csec_desktop.documents.summary import youth_summary
 from csec_desktop.domain.csec import FormResponse, MissingEpisode, TeamMeeting
 from csec_desktop.domain.directory import DirectoryEntry
+from csec_desktop.domain.efc import NmdHearing, TransitionPlan
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.services import GoalStatus, PlanGoal, PlanSignoff, Referral, ReferralStatus
 from csec_desktop.domain.youth import Youth
@@ -155,7 +157,42 @@ def _team(vault: Vault, youth_id: str, lang: str, stamp: str, item: str | None =
                         services.plan_overview(vault, youth_id), referrals, lang=lang, stamp=stamp)
 
 
+def _efc_records(vault: Vault, youth_id: str) -> list[Any]:
+    from csec_desktop.rules.efc import EFC_KINDS
+
+    return [r.body for kind in EFC_KINDS for r in caseload.attached(vault, youth_id, kind)]
+
+
+def _transition(vault: Vault, youth_id: str, lang: str, stamp: str, item: str | None = None) -> bytes:
+    plans = [r for r in _efc_records(vault, youth_id) if isinstance(r, TransitionPlan)]
+    plan = _chosen(vault, youth_id, "transition_plan", item, "transition plan") if item else \
+        (max(plans, key=lambda p: p.made_on) if plans else None)
+    return efc_docs.transition_plan(_youth(vault, youth_id), plan, made_on=datetime.now(LEGAL_ZONE).date(),
+                                    lang=lang, stamp=stamp)
+
+
+def _participation(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | None = None) -> bytes:
+    return efc_docs.participation_plan(_youth(vault, youth_id), _efc_records(vault, youth_id),
+                                       made_on=datetime.now(LEGAL_ZONE).date(), lang=lang, stamp=stamp)
+
+
+def _worksheet(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | None = None) -> bytes:
+    return efc_docs.certification_worksheet(_youth(vault, youth_id), _efc_records(vault, youth_id),
+                                            made_on=datetime.now(LEGAL_ZONE).date(), lang=lang, stamp=stamp)
+
+
+def _attachment(vault: Vault, youth_id: str, lang: str, stamp: str, item: str | None = None) -> bytes:
+    hearing = _chosen(vault, youth_id, "nmd_hearing", item, "hearing")
+    assert isinstance(hearing, NmdHearing)
+    return efc_docs.court_attachment(_youth(vault, youth_id), _efc_records(vault, youth_id), hearing,
+                                     made_on=datetime.now(LEGAL_ZONE).date(), lang=lang, stamp=stamp)
+
+
 DOCUMENTS: dict[str, DocumentKind] = {
+    "transition_plan": DocumentKind("transition_plan", efc_docs.PLAN_TITLE, _transition),
+    "participation_plan": DocumentKind("participation_plan", efc_docs.PARTICIPATION_TITLE, _participation),
+    "certification_worksheet": DocumentKind("certification_worksheet", efc_docs.WORKSHEET_TITLE, _worksheet),
+    "court_attachment": DocumentKind("court_attachment", efc_docs.ATTACHMENT_TITLE, _attachment),
     "referral_letter": DocumentKind("referral_letter", LETTER_TITLE, _referral_letter),
     "team_summary": DocumentKind("team_summary", TEAM_TITLE, _team),
     "youth_plan": DocumentKind("youth_plan", PLAN_TITLE, _plan),

@@ -73,6 +73,14 @@ CONDITION_TEXT: dict[Condition, str] = {
                           "the nonminor."),
 }
 
+CONDITION_SHORT: dict[str, str] = {
+    Condition.SCHOOL.value: N_("(1) Finishing high school or an equivalent"),
+    Condition.POSTSECONDARY.value: N_("(2) In college or vocational school"),
+    Condition.EMPLOYMENT_PROGRAM.value: N_("(3) In a program to find work or remove barriers to it"),
+    Condition.WORKING_80_HOURS.value: N_("(4) Working at least 80 hours a month"),
+    Condition.MEDICAL.value: N_("(5) A medical condition prevents (1)-(4)"),
+}
+
 
 @register
 class Participation(Body):
@@ -157,6 +165,11 @@ class NmdHearing(Body):
     report_filed_on: date | None = None
     advised_benefits_and_reentry: bool = False
     """WIC 391: the youth was told the benefits of staying and the right to re-enter before 21."""
+    # The report's items (WIC 366.31(b)) that the record does not already hold:
+    efforts: str | None = Field(default=None, max_length=4000)  # efforts made and help given
+    exit_documents: str | None = Field(default=None, max_length=4000)  # progress on WIC 391(e)(2) items
+    high_school_credits: str | None = Field(default=None, max_length=1000)
+    postsecondary_helper: str | None = Field(default=None, max_length=200)
     notes: str | None = Field(default=None, max_length=2000)
 
 

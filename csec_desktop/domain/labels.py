@@ -39,6 +39,12 @@ CHOICE_LABELS.update({
     "substance_use": N_("Substance use disorder services"), "public_health": N_("Public health"),
     "education": N_("Education"), "law_enforcement": N_("Law enforcement"),
     "survivor_advocate": N_("Survivor advocate"), "youth": N_("The youth"),
+    # Extended foster care: order types and hearings
+    "dependency": N_("Dependency (foster care placement)"),
+    "ward_727a": N_("Ward in foster care (WIC 727(a))"),
+    "transition_450": N_("Transition jurisdiction (WIC 450)"),
+    "reentry": N_("Re-entry (voluntary re-entry agreement, WIC 388(e))"),
+    "review": N_("Status review (WIC 366.31)"), "termination": N_("Termination (WIC 391)"),
 })
 
 

@@ -52,6 +52,16 @@ def _youth_with_everything(vault: Vault) -> str:
     caseload.add_attached(vault, youth.id, "missing_episode", {
         "learned_at": "2026-11-10T20:00:00-08:00", "last_seen_at": "2026-11-10T18:00:00-08:00",
         "returned_at": "2026-11-11T09:00:00-08:00"})
+    # Extended foster care: an order, a condition, a hearing, a transition plan.
+    for kind, data in (
+            ("placement_order", {"order_type": "dependency", "ordered_on": "2020-01-01"}),
+            ("efc_participation", {"condition": "3", "since": "2026-06-01", "evidence": "program letter",
+                                   "plan": "job readiness with trauma therapy alongside"}),
+            ("efc_agreement", {"mutual_agreement_signed_on": "2026-06-02"}),
+            ("nmd_hearing", {"on": "2026-12-15", "efforts": "weekly visits",
+                             "postsecondary_helper": "Casey"}),
+            ("transition_plan", {"made_on": "2026-11-01", "housing": "Stay with my aunt"})):
+        caseload.add_attached(vault, youth.id, kind, data)
     return youth.id
 
 

@@ -1,0 +1,187 @@
+"""The Extended foster care tab: eligibility with its why, the timeline from 16 to 21, and the
+records of the AB 12 plan (orders, conditions, agreements, certifications, hearings, re-entry,
+the transition plan), each edited with the generic record forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from csec_desktop.domain.efc import (
+    CONDITION_SHORT,
+    Certification,
+    EfcAgreement,
+    HearingKind,
+    NmdHearing,
+    OrderType,
+    Participation,
+    PlacementOrder,
+    ReentryAgreement,
+    TransitionPlan,
+)
+from csec_desktop.efc import Eligibility, Event
+from ui.i18n import N_, _, bind, on_change
+from ui.record_form import ItemList, enum_label
+
+STATE_COLOURS = {"done": "#1e6b32", "due": "#8a6100", "overdue": "#b3261e", "ahead": "#1a73e8",
+                 "past": "#9aa0a6"}
+STATE_WORDS = {"done": N_("done"), "due": N_("due today"), "overdue": N_("overdue"), "ahead": N_("ahead"),
+               "past": N_("past")}
+
+
+class Timeline(QWidget):
+    """Ages 16 to 21 on a line, each event a numbered mark in its state's colour; the list under
+    the line says the same in words (and is what a screen reader reads)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[Event] = []
+        self.birth_year_days: list[tuple[int, Any]] = []  # (age, date of that birthday)
+        self.today: Any = None
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        bind(self, "setAccessibleName", N_("Timeline from 16 to 21"))
+        on_change(self, "_describe")
+
+    def set_events(self, events: list[Event], birthdays: list[tuple[int, Any]], today: Any) -> None:
+        self.events, self.birth_year_days, self.today = events, birthdays, today
+        self._describe()
+        self.updateGeometry()
+
+    def lines(self) -> list[str]:
+        return [f"{i}. {e.day.isoformat()} · {_(e.label)} · {_(STATE_WORDS[e.state])}"
+                for i, e in enumerate(self.events, start=1)]
+
+    def _describe(self) -> None:
+        self.setAccessibleDescription("; ".join(self.lines()))
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(720, 70 + 18 * len(self.events))
+
+    def _x(self, day: Any, left: float, width: float) -> float:
+        first, last = self.birth_year_days[0][1], self.birth_year_days[-1][1]
+        span = max((last - first).days, 1)
+        return left + width * min(max((day - first).days / span, 0.0), 1.0)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        if not self.birth_year_days:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        left, width, axis = 20.0, self.width() - 40.0, 34.0
+        painter.setPen(QPen(QColor("#5f6368"), 2))
+        painter.drawLine(int(left), int(axis), int(left + width), int(axis))
+        for age, day in self.birth_year_days:
+            x = self._x(day, left, width)
+            painter.drawLine(int(x), int(axis - 6), int(x), int(axis + 6))
+            painter.drawText(QRectF(x - 30, axis + 6, 60, 16), int(Qt.AlignmentFlag.AlignHCenter), str(age))
+        if self.today is not None:
+            x = self._x(self.today, left, width)
+            painter.setPen(QPen(QColor("#202124"), 1, Qt.PenStyle.DashLine))
+            painter.drawLine(int(x), 4, int(x), int(axis + 10))
+            painter.drawText(QRectF(x + 3, 2, 80, 14), 0, _("today"))
+        for index, event in enumerate(self.events, start=1):
+            x = self._x(event.day, left, width)
+            colour = QColor(STATE_COLOURS[event.state])
+            painter.setPen(QPen(colour, 1))
+            painter.setBrush(colour)
+            painter.drawEllipse(QRectF(x - 5, axis - 14 - (index % 2) * 8, 10, 10))
+        painter.setPen(QColor("#202124"))
+        for row, (event, line) in enumerate(zip(self.events, self.lines(), strict=True)):
+            top = axis + 26 + row * 18
+            painter.setPen(QColor(STATE_COLOURS[event.state]))
+            painter.drawText(QRectF(left, top, width, 18), 0, line)
+        painter.end()
+
+
+class EfcTab(QWidget):
+    print_requested = Signal(str)  # document kind
+    print_item_requested = Signal(str, str)  # document kind, record id
+
+    def __init__(self) -> None:
+        super().__init__()
+        conditions = {"condition": CONDITION_SHORT}
+        self.eligibility = QLabel()
+        self.eligibility.setWordWrap(True)
+        self.eligibility.setTextFormat(Qt.TextFormat.RichText)
+        bind(self.eligibility, "setAccessibleName", N_("Extended foster care eligibility"))
+        self.timeline = Timeline()
+        self.orders = ItemList(N_("Foster-care placement orders"), PlacementOrder,
+                               lambda i: f"{enum_label(OrderType(i['order_type']))} · "
+                                         f"{i.get('ordered_on')} – {i.get('ended_on') or ''}",
+                               skip=("youth_id",), attached=True)
+        self.participation = ItemList(N_("Participation conditions (WIC 11403(b)) and their evidence"),
+                                      Participation, lambda i: f"{_(CONDITION_SHORT[i['condition']])} · "
+                                      f"{i.get('since')} · {i.get('evidence')}", skip=("youth_id",),
+                                      attached=True, choices=conditions)
+        self.agreements = ItemList(N_("Agreements and placement approvals (SOC 162, 157A-C)"), EfcAgreement,
+                                   lambda i: _("mutual agreement {day}").format(
+                                       day=i.get("mutual_agreement_signed_on") or "—"),
+                                   skip=("youth_id",), attached=True)
+        self.certifications = ItemList(N_("Six-month certifications (the content of SOC 161)"), Certification,
+                                       lambda i: f"{i.get('certified_on')} · " + ", ".join(
+                                           f"({c})" for c in i.get("conditions") or []),
+                                       skip=("youth_id",), attached=True,
+                                       choices={"conditions": CONDITION_SHORT})
+        self.hearings = ItemList(N_("Hearings (review, re-entry, termination)"), NmdHearing,
+                                 lambda i: f"{enum_label(HearingKind(i['hearing']))} · {i.get('on')}"
+                                           + (" · " + _("held") if i.get("held") else ""),
+                                 skip=("youth_id",), attached=True)
+        self.reentries = ItemList(N_("Voluntary re-entry agreements (SOC 163)"), ReentryAgreement,
+                                  lambda i: f"{i.get('signed_on')}", skip=("youth_id",), attached=True)
+        self.plans = ItemList(N_("90-day transition plan, in the youth's words"), TransitionPlan,
+                              lambda i: f"{i.get('made_on')}", skip=("youth_id",), attached=True)
+        prints = QHBoxLayout()
+        self.print_buttons: dict[str, QPushButton] = {}
+        for kind, text in (("transition_plan", N_("Print the transition plan…")),
+                           ("participation_plan", N_("Print the participation plan…")),
+                           ("certification_worksheet", N_("Print the certification worksheet…")),
+                           ("court_attachment", N_("Print the hearing attachment (selected hearing)…"))):
+            button = QPushButton()
+            bind(button, "setText", text)
+            button.clicked.connect(lambda _c=False, k=kind: self._print(k))
+            prints.addWidget(button)
+            self.print_buttons[kind] = button
+        prints.addStretch(1)
+        box = QVBoxLayout(self)
+        heading = QLabel()
+        bind(heading, "setText", N_("<b>Extended foster care (AB 12)</b>: eligibility on this day, and what "
+                                    "is done and due from 16 to 21"))
+        box.addWidget(heading)
+        box.addWidget(self.eligibility)
+        box.addWidget(self.timeline)
+        box.addLayout(prints)
+        for section in self.sections().values():
+            box.addWidget(section)
+        box.addStretch(1)
+
+    def sections(self) -> dict[str, ItemList]:
+        return {"placement_order": self.orders, "efc_participation": self.participation,
+                "efc_agreement": self.agreements, "efc_certification": self.certifications,
+                "nmd_hearing": self.hearings, "reentry_agreement": self.reentries,
+                "transition_plan": self.plans}
+
+    def show_efc(self, eligibility: Eligibility | None, events: list[Event], birthdays: list[tuple[int, Any]],
+                 today: Any) -> None:
+        if eligibility is None:
+            self.eligibility.setText(_("Not computed."))
+        else:
+            head = _("Eligible for extended foster care") if eligibility.eligible else \
+                _("Not yet eligible for extended foster care")
+            rows = "".join(f"<li>{'✔' if c.ok else '✘'} {c.text} <i>({c.citation})</i></li>"
+                           for c in eligibility.checks)
+            self.eligibility.setText(f"<b>{head}</b><ul>{rows}</ul>")
+        self.timeline.set_events(events, birthdays, today)
+
+    def _print(self, kind: str) -> None:
+        if kind == "court_attachment":
+            row = self.hearings.listing.currentRow()
+            if not 0 <= row < len(self.hearings.ids):
+                self.hearings.message.setText(_("Select a hearing in the list first."))
+                return
+            self.print_item_requested.emit(kind, self.hearings.ids[row])
+            return
+        self.print_requested.emit(kind)
