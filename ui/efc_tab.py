@@ -4,6 +4,7 @@ the transition plan), each edited with the generic record forms."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
@@ -171,9 +172,9 @@ class EfcTab(QWidget):
         else:
             head = _("Eligible for extended foster care") if eligibility.eligible else \
                 _("Not yet eligible for extended foster care")
-            rows = "".join(f"<li>{'✔' if c.ok else '✘'} {c.text} <i>({c.citation})</i></li>"
-                           for c in eligibility.checks)
-            self.eligibility.setText(f"<b>{head}</b><ul>{rows}</ul>")
+            rows = "".join(f"<br/>{'✔' if c.ok else '✘ <b>' + _('missing') + ':</b>'} {html.escape(c.text)} "
+                           f"<i>({html.escape(c.citation)})</i>" for c in eligibility.checks)
+            self.eligibility.setText(f"<b>{head}</b>{rows}")
         self.timeline.set_events(events, birthdays, today)
 
     def _print(self, kind: str) -> None:

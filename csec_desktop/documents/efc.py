@@ -80,7 +80,7 @@ def _conditions(participations: list[Participation], texts: Texts) -> Flowable:
              f"{p.since.isoformat()} – {p.until.isoformat() if p.until else ''}",
              p.verified_on.isoformat() if p.verified_on else "—") for p in participations]
     return table([(t("Condition"), t("Evidence and plan"), t("From – to"), t("Verified")), *rows],
-                 [2.0 * inch, 2.9 * inch, 1.3 * inch, 0.8 * inch])
+                 [1.9 * inch, 2.6 * inch, 1.5 * inch, 1.0 * inch])
 
 
 def participation_plan(youth: Youth, records: list[Any], *, made_on: date, lang: str = "en",
@@ -126,7 +126,7 @@ def certification_worksheet(youth: Youth, records: list[Any], *, made_on: date, 
                "then complete the county's SOC 161."), "heading"),
         youth_identity(youth, texts),
         table([(t("Last certification"), certs[-1].certified_on.isoformat() if certs else "—"),
-               (t("This certification is due by"), due.isoformat())], [3.0 * inch, 4.0 * inch], header=False),
+               (t("This certification is due by"), due.isoformat())], [2.0 * inch, 5.0 * inch], header=False),
         para(t("Conditions the nonminor meets (Welf. & Inst. Code 11403(b))"), "heading"),
     ]
     for condition in Condition:

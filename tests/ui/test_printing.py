@@ -131,6 +131,7 @@ def test_every_document_is_made_previewed_and_printed_without_a_file(
                                                   "provider": "Fictional Advocates"})
     services.send(vault, referral.id, date(2026, 11, 20))
     caseload.add_attached(vault, youth.id, "team_meeting", {"held_on": "2026-11-21"})
+    caseload.add_attached(vault, youth.id, "nmd_hearing", {"on": "2026-12-15"})
     home, temp = tmp_path / "home", tmp_path / "tmp"
     home.mkdir()
     temp.mkdir()
