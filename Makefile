@@ -31,7 +31,7 @@ lint: $(STAMP)
 # the new entries in csec_desktop/locale/*.po
 # (tests/ui/test_language.py fails until every one is).
 messages: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ -k t -k block -k ngettext:1,2 --no-location \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ -k W -k t -k block -k ngettext:1,2 --no-location \
 		--sort-output -o csec_desktop/locale/messages.pot .
 	$(VENV)/bin/pybabel update -i csec_desktop/locale/messages.pot -o csec_desktop/locale/es.po -l es \
 		--no-fuzzy-matching --ignore-obsolete

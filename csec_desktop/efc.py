@@ -23,7 +23,7 @@ from csec_desktop.domain.efc import (
 from csec_desktop.domain.youth import Youth
 from csec_desktop.rules import add_months, birthday
 from csec_desktop.rules.transition import foster_care_basis
-from csec_desktop.text import N_
+from csec_desktop.text import N_, Line, W
 
 MEDICAL_UPDATE_DAYS = 180  # the county setting's default (policy.efc_medical_update_days)
 
@@ -35,7 +35,7 @@ def _of(records: Iterable[Any], kind: type[Any]) -> list[Any]:
 @dataclass(frozen=True)
 class Check:
     ok: bool
-    text: str
+    text: Line
     citation: str
 
 
@@ -46,8 +46,9 @@ class Eligibility:
     ends_on: date
     """The last day of extended foster care: the day before the 21st birthday."""
 
-    def why(self) -> tuple[str, ...]:
-        return tuple(("yes: " if c.ok else "NO: ") + c.text for c in self.checks)
+    def why(self) -> tuple[Line, ...]:
+        return tuple(W("yes: {text}", text=c.text) if c.ok else W("NO: {text}", text=c.text)
+                     for c in self.checks)
 
 
 def order_on_18th(youth: Youth, orders: list[PlacementOrder]) -> Check:
@@ -55,40 +56,44 @@ def order_on_18th(youth: Youth, orders: list[PlacementOrder]) -> Check:
     eighteen = birthday(youth.date_of_birth, 18)
     for order in orders:
         if order.in_effect_on(eighteen):
-            return Check(True, f"a {order.order_type.value} foster-care placement order from "
-                               f"{order.ordered_on.isoformat()} is in effect on the 18th birthday "
-                               f"({eighteen.isoformat()})", "Welf. & Inst. Code, § 11400, subd. (v)(1)")
+            return Check(True, W("a {kind} foster-care placement order from {ordered} is in effect on the "
+                                 "18th birthday ({eighteen})", kind=order.order_type.value,
+                                 ordered=order.ordered_on.isoformat(), eighteen=eighteen.isoformat()),
+                         "Welf. & Inst. Code, § 11400, subd. (v)(1)")
     for order in orders:
         if order.vacated_under_236_14 and order.ordered_on <= eighteen:
-            return Check(True, f"the order from {order.ordered_on.isoformat()} ended only because the "
-                               "adjudication was vacated under Pen. Code 236.14: treated as in effect",
+            return Check(True, W("the order from {day} ended only because the adjudication was vacated under "
+                                 "Pen. Code 236.14: treated as in effect", day=order.ordered_on.isoformat()),
                          "Welf. & Inst. Code, § 450, subd. (a)(1)(B) (AB 604, 2017)")
     if not orders:
         basis = foster_care_basis(youth, eighteen)
         if basis:
-            return Check(True, f"no order recorded; on the 18th birthday ({eighteen.isoformat()}) the "
-                               f"record shows {basis}: record the order to confirm",
+            return Check(True, W("no order recorded; on the 18th birthday ({eighteen}) the record shows "
+                                 "{basis}: record the order to confirm", eighteen=eighteen.isoformat(),
+                                 basis=basis),
                          "Welf. & Inst. Code, § 11400, subd. (v)(1)")
     ended = [o for o in orders if o.ended_on is not None and o.ended_on < eighteen]
-    detail = (f"the last order ended on {max(o.ended_on for o in ended if o.ended_on).isoformat()}, before "
-              f"the 18th birthday ({eighteen.isoformat()})") if ended else \
-        f"no foster-care placement order in effect on the 18th birthday ({eighteen.isoformat()})"
-    return Check(False, detail + "; a voluntary re-entry agreement is the way back in",
+    last = max((o.ended_on for o in ended if o.ended_on), default=None)
+    detail = W("the last order ended on {day}, before the 18th birthday ({eighteen}); a voluntary re-entry "
+               "agreement is the way back in", day=last.isoformat(), eighteen=eighteen.isoformat()) if last \
+        else W("no foster-care placement order in effect on the 18th birthday ({eighteen}); a voluntary "
+               "re-entry agreement is the way back in", eighteen=eighteen.isoformat())
+    return Check(False, detail,
                  "Welf. & Inst. Code, §§ 11400, subd. (v)(1), 11403, subd. (b)")
 
 
 def conditions_met(participations: list[Participation], on: date,
-                   medical_days: int = MEDICAL_UPDATE_DAYS) -> tuple[list[Condition], list[str]]:
+                   medical_days: int = MEDICAL_UPDATE_DAYS) -> tuple[list[Condition], list[Line]]:
     """The conditions met on a day, and why any recorded one does not count."""
     met: list[Condition] = []
-    notes: list[str] = []
+    notes: list[Line] = []
     for item in participations:
         if not item.met_on(on):
             continue
         if item.condition is Condition.MEDICAL and item.medical_update_on is not None \
                 and (on - item.medical_update_on).days > medical_days:
-            notes.append(f"condition (5): the medical information was last updated on "
-                         f"{item.medical_update_on.isoformat()}, more than {medical_days} days ago")
+            notes.append(W("condition (5): the medical information was last updated on {day}, more than "
+                           "{days} days ago", day=item.medical_update_on.isoformat(), days=medical_days))
             continue
         met.append(item.condition)
     return sorted(set(met)), notes
@@ -100,26 +105,26 @@ def eligibility(youth: Youth, records: Iterable[Any], on: date,
     eighteen, twenty_one = birthday(youth.date_of_birth, 18), birthday(youth.date_of_birth, 21)
     ends_on = twenty_one - timedelta(days=1)
     checks = [order_on_18th(youth, _of(records, PlacementOrder))]
-    under = (f"under 21 on {on.isoformat()}: support ends on {ends_on.isoformat()}, the day before the "
-             "21st birthday") if on < twenty_one else \
-        f"21 on {twenty_one.isoformat()}: extended foster care has ended"
+    under = W("under 21 on {day}: support ends on {ends}, the day before the 21st birthday",
+              day=on.isoformat(), ends=ends_on.isoformat()) if on < twenty_one else \
+        W("21 on {day}: extended foster care has ended", day=twenty_one.isoformat())
     checks.append(Check(on < twenty_one, under, "Welf. & Inst. Code, § 11403, subd. (a); ACL 18-15"))
     # Before 18 the plan is checked against the 18th birthday: the conditions must hold from then.
     when = max(on, eighteen)
     met, notes = conditions_met(_of(records, Participation), when, medical_days)
-    if met:
-        text = "meets condition " + ", ".join(f"({c.value})" for c in met) + f" on {when.isoformat()}"
-    else:
-        text = f"no participation condition recorded for {when.isoformat()}"
-    checks.append(Check(bool(met), "; ".join([text, *notes]),
-                        "Welf. & Inst. Code, § 11403, subd. (b)(1)-(5)"))
+    text = W("meets condition {conditions} on {day}", conditions=", ".join(f"({c.value})" for c in met),
+             day=when.isoformat()) if met else \
+        W("no participation condition recorded for {day}", day=when.isoformat())
+    for note in notes:
+        text = W("{text}; {note}", text=text, note=note)
+    checks.append(Check(bool(met), text, "Welf. & Inst. Code, § 11403, subd. (b)(1)-(5)"))
     agreements = _of(records, EfcAgreement)
     signed = any(a.mutual_agreement_signed_on for a in agreements)
     exempt = any(a.remains_under_delinquency for a in agreements)
     checks.append(Check(signed or exempt,
-                        "mutual agreement (SOC 162) signed" if signed else
-                        "remains under delinquency jurisdiction: no mutual agreement needed" if exempt else
-                        "no mutual agreement (SOC 162) recorded",
+                        W("mutual agreement (SOC 162) signed") if signed else
+                        W("remains under delinquency jurisdiction: no mutual agreement needed") if exempt else
+                        W("no mutual agreement (SOC 162) recorded"),
                         "Welf. & Inst. Code, § 11400, subd. (u)"))
     return Eligibility(all(c.ok for c in checks), tuple(checks), ends_on)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +21,39 @@ LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
 
 def N_(message: str) -> str:
     return message
+
+
+class Line(str):
+    """A sentence made from a template marked for translation and its values.
+
+    As a str it is the English sentence (for the audit trail, JSON and the CLI); a screen or a
+    document says it in its own language with `in_language`. Values are shown as they are
+    (dates in ISO form, codes), so only the template is translated.
+    """
+
+    msgid: str
+    values: dict[str, object]
+
+    def __new__(cls, msgid: str, **values: object) -> Line:
+        line = super().__new__(cls, msgid.format(**values))
+        line.msgid = msgid
+        line.values = values
+        return line
+
+    def in_language(self, gettext_: Callable[[str], str]) -> str:
+        """The sentence in gettext_'s language; values that are Lines themselves are said in it too."""
+        values = {k: v.in_language(gettext_) if isinstance(v, Line) else v for k, v in self.values.items()}
+        return gettext_(self.msgid).format(**values)
+
+
+def W(msgid: str, **values: object) -> Line:
+    """A "why" line of a rule (extracted for translation like N_)."""
+    return Line(msgid, **values)
+
+
+def say(text: str, gettext_: Callable[[str], str]) -> str:
+    """A Line in the language of `gettext_`; any other text as it is."""
+    return text.in_language(gettext_) if isinstance(text, Line) else text
 
 
 @cache

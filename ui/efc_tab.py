@@ -24,7 +24,7 @@ from csec_desktop.domain.efc import (
     TransitionPlan,
 )
 from csec_desktop.efc import Eligibility, Event
-from ui.i18n import N_, _, bind, on_change
+from ui.i18n import N_, _, bind, on_change, say
 from ui.record_form import ItemList, enum_label
 
 STATE_COLOURS = {"done": "#1e6b32", "due": "#8a6100", "overdue": "#b3261e", "ahead": "#1a73e8",
@@ -172,7 +172,8 @@ class EfcTab(QWidget):
         else:
             head = _("Eligible for extended foster care") if eligibility.eligible else \
                 _("Not yet eligible for extended foster care")
-            rows = "".join(f"<br/>{'✔' if c.ok else '✘ <b>' + _('missing') + ':</b>'} {html.escape(c.text)} "
+            missing = "✘ <b>" + _("missing") + ":</b>"
+            rows = "".join(f"<br/>{'✔' if c.ok else missing} {html.escape(say(c.text))} "
                            f"<i>({html.escape(c.citation)})</i>" for c in eligibility.checks)
             self.eligibility.setText(f"<b>{head}</b>{rows}")
         self.timeline.set_events(events, birthdays, today)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from csec_desktop.text import LANGUAGES, N_, translations
+from csec_desktop.text import say as say_line
 
 _current: gettext.NullTranslations = gettext.NullTranslations()
 _code = "en"
@@ -84,3 +85,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 __all__ = ["LANGUAGES", "N_", "_", "bind", "language", "ngettext", "on_change", "set_language"]
+
+
+def say(text: str) -> str:
+    """A rule's "why" line (text.Line) in the interface language; other text as it is."""
+    return say_line(text, _)

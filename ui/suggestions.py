@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QListWidget, QPush
 
 from csec_desktop.domain.services import SERVICE_DOMAINS
 from csec_desktop.rules import REGISTRY, Confidence, Finding
-from ui.i18n import N_, _, bind
+from ui.i18n import N_, _, bind, say
 
 CONFIDENCE_NOTES: dict[Confidence, str] = {
     Confidence.VERIFIED: N_("law checked in the official text"),
@@ -73,7 +73,8 @@ class SuggestionList(QGroupBox):
         finding = self.findings[row]
         info = REGISTRY.info[finding.rule_id]
         self.why.setText(_("Why: {why}. Law: {citation} (as of {day}; {confidence}).").format(
-            why="; ".join(finding.why), citation=finding.citation, day=finding.law_as_of.isoformat(),
+            why="; ".join(say(w) for w in finding.why), citation=finding.citation,
+            day=finding.law_as_of.isoformat(),
             confidence=_(CONFIDENCE_NOTES[info.confidence])))
 
     def _emit(self, signal: Signal) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.today import Item
-from ui.i18n import N_, _, bind
+from ui.i18n import N_, _, bind, say
 from ui.table_model import Index, TranslatedTableModel
 
 
@@ -170,7 +170,7 @@ class TodayPage(QWidget):
             return
         finding = self.model.item(row).finding
         self.detail.setText("\n".join([
-            _(finding.title), *[f"• {why}" for why in finding.why],
+            _(finding.title), *[f"• {say(why)}" for why in finding.why],
             _("Law: {citation} (law as of {date})").format(citation=finding.citation,
                                                           date=finding.law_as_of.isoformat()),
         ]))

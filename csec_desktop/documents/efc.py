@@ -90,7 +90,7 @@ def participation_plan(youth: Youth, records: list[Any], *, made_on: date, lang:
     result = efc.eligibility(youth, records, made_on)
     story: list[Flowable] = [para(t(PARTICIPATION_TITLE), "title"), youth_identity(youth, texts),
                              para(t("Eligibility on {day}").format(day=made_on.isoformat()), "heading")]
-    story += [checkbox(c.ok, f"{c.text} ({c.citation})") for c in result.checks]
+    story += [checkbox(c.ok, f"{texts.say(c.text)} ({c.citation})") for c in result.checks]
     story += [para(t("Participation conditions"), "heading"),
               _conditions([r for r in records if isinstance(r, Participation)], texts)]
     agreements = [r for r in records if isinstance(r, EfcAgreement)]
@@ -132,7 +132,7 @@ def certification_worksheet(youth: Youth, records: list[Any], *, made_on: date, 
     for condition in Condition:
         story += [checkbox(condition in met, t(CONDITION_TEXT[condition]))]
     if notes:
-        story += [para("; ".join(notes), "small")]
+        story += [para("; ".join(texts.say(n) for n in notes), "small")]
     story += [para(t("Evidence checked"), "heading"),
               _conditions([r for r in records if isinstance(r, Participation)], texts),
               checkbox(False, t("The TILCP was updated with the nonminor for this period")),

@@ -22,7 +22,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 
 from csec_desktop import APP_NAME
 from csec_desktop.documents.fonts import SANS, SERIF, markup, register
-from csec_desktop.text import translations
+from csec_desktop.text import say, translations
 
 WIC_827_NOTICE = "Confidential: juvenile case file information, Welf. & Inst. Code 827"
 PAGE_WIDTH, PAGE_HEIGHT = float(LETTER[0]), float(LETTER[1])
@@ -157,6 +157,15 @@ class Texts:
         seen: list[str] = []
         for code in self.codes:
             text = translations(code).gettext(message)
+            if text not in seen:
+                seen.append(text)
+        return " / ".join(seen)
+
+    def say(self, line: str) -> str:
+        """A rule's why line (text.Line) in the document's language(s); other text as it is."""
+        seen: list[str] = []
+        for code in self.codes:
+            text = say(line, translations(code).gettext)
             if text not in seen:
                 seen.append(text)
         return " / ".join(seen)

@@ -15,6 +15,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from csec_desktop.text import Line
+
 LEGAL_ZONE = ZoneInfo("America/Los_Angeles")
 """California law counts days and hours in Pacific time."""
 
@@ -99,7 +101,11 @@ class RuleInfo:
     or refer in one step (the ids of domain.services.SERVICE_DOMAINS)."""
 
     def finding(self, kind: FindingKind, title: str, why: tuple[str, ...], **rest: Any) -> Finding:
-        """A finding of this rule, carrying the rule's own citation and law date."""
+        """A finding of this rule, carrying the rule's own citation and law date. Every why line
+        is a text.Line, so a Spanish screen can say it in Spanish (a plain str is refused)."""
+        plain = [w for w in why if not isinstance(w, Line)]
+        if plain:
+            raise TypeError(f"rule {self.rule_id}: why lines must be made with text.W: {plain[0]!r}")
         return Finding(self.rule_id, kind, title, why, self.citation, self.law_as_of, **rest)
 
     def to_json(self) -> dict[str, Any]:

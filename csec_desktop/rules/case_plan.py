@@ -12,7 +12,7 @@ from csec_desktop.domain.youth import Youth
 from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Facts, Finding, FindingKind, records_of
 from csec_desktop.rules.services import LAW_AS_OF, needs_answers
 from csec_desktop.rules.transition import foster_care_basis
-from csec_desktop.text import N_
+from csec_desktop.text import N_, W
 
 _CONCERN = {CsecStatusValue.VICTIM, CsecStatusValue.AT_RISK}
 
@@ -44,8 +44,9 @@ def csec_services(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         return
     yield REGISTRY.info["case_plan.csec_services"].finding(
         FindingKind.WARNING, N_("The case plan must document the services for exploitation"),
-        (f"CSEC status {latest.status.value} since {latest.decided_at.astimezone(LEGAL_ZONE).date()}",
-         f"in foster care ({basis})", "no plan goal and no open referral is recorded"),
+        (W("CSEC status {status} since {day}", status=latest.status.value,
+           day=latest.decided_at.astimezone(LEGAL_ZONE).date().isoformat()),
+         W("in foster care ({basis})", basis=basis), W("no plan goal and no open referral is recorded")),
         youth_id=str(facts.get("youth_id")), occurrence="g19")
 
 
@@ -64,8 +65,8 @@ def vacatur_screening(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         return
     yield REGISTRY.info["legal.vacatur_screening"].finding(
         FindingKind.SUGGESTION, N_("Screen for vacatur of arrests and convictions (PC 236.14)"),
-        ("identified as a victim of commercial sexual exploitation",
-         "the needs assessment records an arrest, citation, conviction or juvenile petition",
-         "no time limit; juvenile matters carry a rebuttable presumption; a minor's commercial sex is "
-         "not a crime at all (SB 1322) and such a record is an error to correct"),
+        (W("identified as a victim of commercial sexual exploitation"),
+         W("the needs assessment records an arrest, citation, conviction or juvenile petition"),
+         W("no time limit; juvenile matters carry a rebuttable presumption; a minor's commercial sex is "
+           "not a crime at all (SB 1322) and such a record is an error to correct")),
         youth_id=str(facts.get("youth_id")), occurrence="vacatur")

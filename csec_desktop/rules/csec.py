@@ -29,23 +29,10 @@ from csec_desktop.rules import (
     hours_after,
     records_of,
 )
-from csec_desktop.text import N_
+from csec_desktop.text import N_, Line, W
 
 LAW_AS_OF = date(2026, 1, 1)
 CONCERN = {CsecStatusValue.VICTIM, CsecStatusValue.AT_RISK}
-NOTICE_LIST = (
-    "parents or Indian custodian (unless the court limited it)", "legal guardians", "their attorneys",
-    "the youth's attorney", "the CASA", "the court", "the tribe", "any known dependent sibling aged 10 or "
-    "older", "local law enforcement (tribal law enforcement included)",
-)
-NCMEC_CONTENTS = (
-    "a photo", "a physical description (height, weight, sex, ethnicity, race, hair and eye colour)",
-    "endangerment information (pregnancy, prescriptions, suicidal tendencies, vulnerability to sex "
-    "trafficking, other risks, as far as lawful)",
-    "whether the youth is or may be an Indian child, and the tribe",
-)
-
-
 def _stamp(moment: datetime) -> str:
     """A short, stable occurrence key for a moment (DutyDone keeps 40 characters)."""
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%MZ")
@@ -67,7 +54,7 @@ def _when(moment: datetime) -> str:
     return moment.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def _victim_clock(facts: Facts, rule_id: str, hours: int, title: str, why: str) -> Iterator[Finding]:
+def _victim_clock(facts: Facts, rule_id: str, hours: int, title: str, why: Line) -> Iterator[Finding]:
     """A clock that each decision "identified as a victim" starts; "at risk" alone starts none."""
     info = REGISTRY.info[rule_id]
     for status in _statuses(facts):
@@ -75,8 +62,8 @@ def _victim_clock(facts: Facts, rule_id: str, hours: int, title: str, why: str) 
             continue
         yield info.finding(
             FindingKind.DEADLINE, title,
-            (f"identified as a victim: information received {_when(status.decided_at)}",
-             f"basis recorded: {status.basis[:160]}", why),
+            (W("identified as a victim: information received {when}", when=_when(status.decided_at)),
+             W("basis recorded: {basis}", basis=status.basis[:160]), why),
             youth_id=str(facts.get("youth_id")), due=hours_after(status.decided_at, hours),
             occurrence=_stamp(status.decided_at))
 
@@ -90,8 +77,8 @@ def report_law_enforcement(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     return _victim_clock(
         facts, "csec.report_law_enforcement_24h", 24,
         N_("Report to law enforcement: youth identified as a CSEC victim"),
-        "report to the law enforcement agency with jurisdiction immediately, and in no case in more "
-        "than 24 hours")
+        W("report to the law enforcement agency with jurisdiction immediately, and in no case in more "
+          "than 24 hours"))
 
 
 @REGISTRY.register(
@@ -102,8 +89,8 @@ def report_law_enforcement(facts: Facts, as_of: datetime) -> Iterator[Finding]:
 def canra_written(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     return _victim_clock(
         facts, "csec.canra_written_36h", 36, N_("Send the written cross-report (36 hours)"),
-        "commercial sexual exploitation is child abuse (Pen. Code 11165.1): report at once by telephone, "
-        "fax or electronically, and in writing within 36 hours")
+        W("commercial sexual exploitation is child abuse (Pen. Code 11165.1): report at once by telephone, "
+          "fax or electronically, and in writing within 36 hours"))
 
 
 def _counts_as_missing(youth: Youth, episode: MissingEpisode) -> bool:
@@ -126,9 +113,12 @@ def missing_notices(facts: Facts, as_of: datetime) -> Iterator[Finding]:
             continue
         yield info.finding(
             FindingKind.DEADLINE, N_("Give the missing-from-care notices"),
-            (f"staff learned the youth was missing at {_when(episode.learned_at)}",
-             "notify immediately, and no later than 24 hours after: " + "; ".join(NOTICE_LIST),
-             "each notice gives a worker to contact"),
+            (W("staff learned the youth was missing at {when}", when=_when(episode.learned_at)),
+             W("notify immediately, and no later than 24 hours after: parents or Indian custodian (unless "
+               "the court limited it); legal guardians; their attorneys; the youth's attorney; the CASA; "
+               "the court; the tribe; any known dependent sibling aged 10 or older; local law enforcement "
+               "(tribal law enforcement included)"),
+             W("each notice gives a worker to contact")),
             youth_id=str(facts.get("youth_id")), due=hours_after(episode.learned_at, 24),
             occurrence=_stamp(episode.learned_at))
 
@@ -151,10 +141,13 @@ def missing_ncmec(facts: Facts, as_of: datetime) -> Iterator[Finding]:
             continue
         yield info.finding(
             FindingKind.DEADLINE, N_("Report the missing youth to law enforcement (NCIC) and to NCMEC"),
-            (f"missing since staff learned of it at {_when(episode.learned_at)}",
-             f"CSEC status then: {status.status.value.replace('_', ' ')} "
-             f"(decided {_when(status.decided_at)})",
-             "include where reasonably possible: " + "; ".join(NCMEC_CONTENTS)),
+            (W("missing since staff learned of it at {when}", when=_when(episode.learned_at)),
+             W("CSEC status then: {status} (decided {when})", status=status.status.value.replace("_", " "),
+               when=_when(status.decided_at)),
+             W("include where reasonably possible: a photo; a physical description (height, weight, sex, "
+               "ethnicity, race, hair and eye colour); endangerment information (pregnancy, prescriptions, "
+               "suicidal tendencies, vulnerability to sex trafficking, other risks, as far as lawful); "
+               "whether the youth is or may be an Indian child, and the tribe")),
             youth_id=str(facts.get("youth_id")), due=hours_after(episode.learned_at, 24),
             occurrence=_stamp(episode.learned_at))
 
@@ -177,10 +170,11 @@ def team_meeting(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     since = [m for m in meetings if m.held_on >= latest.decided_at.astimezone(LEGAL_ZONE).date()]
     yield info.finding(
         FindingKind.DEADLINE, N_("Convene the multidisciplinary team"),
-        (f"status {latest.status.value.replace('_', ' ')} decided {_when(latest.decided_at)}",
-         f"the county's setting: within {days} days (no statute sets this number)",
-         "the team includes child welfare, probation, mental health, substance use disorder and public "
-         "health staff"),
+        (W("status {status} decided {when}", status=latest.status.value.replace("_", " "),
+           when=_when(latest.decided_at)),
+         W("the county's setting: within {days} days (no statute sets this number)", days=days),
+         W("the team includes child welfare, probation, mental health, substance use disorder and public "
+           "health staff")),
         youth_id=str(facts.get("youth_id")),
         due=end_of_day(latest.decided_at.astimezone(LEGAL_ZONE).date() + timedelta(days=days)),
         occurrence=_stamp(latest.decided_at), done=bool(since))
@@ -189,8 +183,8 @@ def team_meeting(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         if absent:
             yield info.finding(
                 FindingKind.WARNING, N_("The last team meeting lacked a required discipline"),
-                (f"meeting of {meetings[-1].held_on.isoformat()} had no one from: "
-                 + ", ".join(d.value.replace("_", " ") for d in absent),),
+                (W("meeting of {day} had no one from: {disciplines}", day=meetings[-1].held_on.isoformat(),
+                   disciplines=", ".join(d.value.replace("_", " ") for d in absent)),),
                 youth_id=str(facts.get("youth_id")), occurrence=f"team:{meetings[-1].held_on.isoformat()}")
 
 
@@ -219,22 +213,25 @@ def rescreen(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         due = last + timedelta(days=interval)
         yield info.finding(
             FindingKind.DEADLINE, N_("Screen again (the county's interval)"),
-            (f"last screen {last.isoformat()}", f"the county re-screens every {interval} days"),
+            (W("last screen {day}", day=last.isoformat()),
+             W("the county re-screens every {days} days", days=interval)),
             youth_id=youth_id, due=end_of_day(due), occurrence=f"interval:{due.isoformat()}")
     soon = int(settings.get("rescreen_after_event_days", 7))
-    events: list[tuple[date, str, str]] = []
+    events: list[tuple[date, Line, str]] = []
     for episode in records_of(facts, "missing_episode"):
         if isinstance(episode, MissingEpisode) and episode.returned_at is not None:
             day = episode.returned_at.astimezone(LEGAL_ZONE).date()
-            events.append((day, f"returned from missing on {day.isoformat()}", f"return:{day.isoformat()}"))
+            events.append((day, W("returned from missing on {day}", day=day.isoformat()),
+                           f"return:{day.isoformat()}"))
     if isinstance(youth, Youth) and youth.placement and youth.placement.since and last is not None:
-        events.append((youth.placement.since, f"placement changed on {youth.placement.since.isoformat()}",
+        events.append((youth.placement.since, W("placement changed on {day}",
+                                                day=youth.placement.since.isoformat()),
                        f"placement:{youth.placement.since.isoformat()}"))
     for day, why, key in events:
         if last is not None and last >= day:
             continue  # screened since
         yield info.finding(
             FindingKind.DEADLINE, N_("Screen again after a return from missing or a placement change"),
-            (why, f"the county re-screens within {soon} days of such an event",
-             "a returned youth is also screened for exploitation while away (16501.35(b)(1)(D))"),
+            (why, W("the county re-screens within {days} days of such an event", days=soon),
+             W("a returned youth is also screened for exploitation while away (16501.35(b)(1)(D))")),
             youth_id=youth_id, due=end_of_day(day + timedelta(days=soon)), occurrence=key)

@@ -21,7 +21,7 @@ from csec_desktop.rules import (
 )
 from csec_desktop.rules.services import LAW_AS_OF
 from csec_desktop.rules.transition import foster_care_basis
-from csec_desktop.text import N_
+from csec_desktop.text import N_, Line, W
 
 LIAISON_DAYS = 30
 """How long after a school move the liaison suggestion stays up (a project choice: the first
@@ -50,13 +50,15 @@ def liaisons(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     for change in _changes(facts):
         if not change.changed_on <= today <= change.changed_on + timedelta(days=LIAISON_DAYS):
             continue
-        why: list[str] = [f"moved to {change.to_school} on {change.changed_on.isoformat()}"]
+        why: list[Line] = [W("moved to {school} on {day}", school=change.to_school,
+                             day=change.changed_on.isoformat())]
         basis = foster_care_basis(youth, change.changed_on)
         if basis:
-            why.append(f"in foster care ({basis}): the district's foster-youth educational liaison helps "
-                       "with enrollment, records and credits; the youth may stay in the school of origin")
+            why.append(W("in foster care ({basis}): the district's foster-youth educational liaison helps "
+                         "with enrollment, records and credits; the youth may stay in the school of origin",
+                         basis=basis))
         if change.homeless:
-            why.append("homeless: the McKinney-Vento liaison arranges school of origin and transportation")
+            why.append(W("homeless: the McKinney-Vento liaison arranges school of origin and transportation"))
         if len(why) == 1:
             continue
         yield REGISTRY.info["education.liaisons"].finding(
@@ -83,18 +85,19 @@ def graduation_exemption(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         if today > change.changed_on + timedelta(days=STILL_CHASED_DAYS):
             continue
         basis = foster_care_basis(youth, change.changed_on)
-        groups = [g for g, yes in (((f"a pupil in foster care ({basis})"), bool(basis)),
-                                   ("a homeless youth", change.homeless),
-                                   ("a former juvenile court school pupil", change.from_court_school)) if yes]
+        candidates = ((W("a pupil in foster care ({basis})", basis=basis or ""), bool(basis)),
+                      (W("a homeless youth"), change.homeless),
+                      (W("a former juvenile court school pupil"), change.from_court_school))
+        groups = [group for group, yes in candidates if yes]
         if not groups:
             continue
         due = calendar_days_after(change.changed_on, NOTICE_DAYS)
         yield REGISTRY.info["education.graduation_exemption"].finding(
             FindingKind.DEADLINE, N_("Get the school's notice on the graduation exemption (AB 167/216)"),
-            (f"changed school on {change.changed_on.isoformat()} after "
-             f"{change.high_school_years_completed} years of high school", "; ".join(groups),
-             f"the school tells the youth, the rights holder and the worker within {NOTICE_DAYS} calendar "
-             f"days ({due.isoformat()}) whether the exemption applies",
-             "a ward living at home who was never in a court school is not covered"),
+            (W("changed school on {day} after {years} years of high school",
+               day=change.changed_on.isoformat(), years=change.high_school_years_completed), *groups,
+             W("the school tells the youth, the rights holder and the worker within {days} calendar days "
+               "({due}) whether the exemption applies", days=NOTICE_DAYS, due=due.isoformat()),
+             W("a ward living at home who was never in a court school is not covered")),
             youth_id=str(facts.get("youth_id")), due=end_of_day(due),
             occurrence=f"51225.1:{change.changed_on.isoformat()}")

@@ -34,7 +34,7 @@ from csec_desktop.rules import (
 )
 from csec_desktop.rules import court_days as court
 from csec_desktop.rules.transition import LAW_AS_OF
-from csec_desktop.text import N_
+from csec_desktop.text import N_, W
 
 EFC_KINDS = ("placement_order", "efc_participation", "efc_agreement", "efc_certification", "nmd_hearing",
              "reentry_agreement", "transition_plan")
@@ -106,12 +106,13 @@ def certification(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     due = efc.next_six_month(eighteen, done)
     if due >= twenty_one or today < due - timedelta(days=LOOKAHEAD_DAYS):
         return
-    last = max(done).isoformat() if done else "none yet (the cycle starts at 18)"
     yield REGISTRY.info["efc.six_month_certification"].finding(
         FindingKind.DEADLINE, N_("Six-month TILCP update and certification (SOC 161)"),
-        (f"last certification: {last}", f"due six months later, {due.isoformat()}",
-         "certify which of conditions (1)-(5) the youth meets and give it to the eligibility worker and "
-         "the court"),
+        (W("last certification: {day}", day=max(done).isoformat()) if done
+         else W("no certification yet: the cycle starts at 18"),
+         W("due six months later, {day}", day=due.isoformat()),
+         W("certify which of conditions (1)-(5) the youth meets and give it to the eligibility worker and "
+           "the court")),
         youth_id=str(facts.get("youth_id")), due=end_of_day(due), occurrence=f"soc161:{due.isoformat()}")
 
 
@@ -136,11 +137,11 @@ def review_hearing(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         if today <= hearing.on:
             yield REGISTRY.info["efc.review_hearing"].finding(
                 FindingKind.DEADLINE, N_("File the court report for the hearing"),
-                (f"{hearing.hearing.value} hearing on {hearing.on.isoformat()}",
-                 "the report is due at least 10 calendar days before",
-                 "it covers the plan to remain and to meet the conditions, the help given, progress on the "
-                 "WIC 391(e)(2) items, any STRTP justification, high-school credits and who helps with "
-                 "postsecondary applications"),
+                (W("{kind} hearing on {day}", kind=hearing.hearing.value, day=hearing.on.isoformat()),
+                 W("the report is due at least 10 calendar days before"),
+                 W("it covers the plan to remain and to meet the conditions, the help given, progress on the "
+                   "WIC 391(e)(2) items, any STRTP justification, high-school credits and who helps with "
+                   "postsecondary applications")),
                 youth_id=youth_id, due=end_of_day(due), occurrence=f"report:{hearing.on.isoformat()}")
     if _nmd(facts, today) is None:
         return
@@ -152,8 +153,9 @@ def review_hearing(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     if due < twenty_one and today >= due - timedelta(days=60):
         yield REGISTRY.info["efc.review_hearing"].finding(
             FindingKind.DEADLINE, N_("Set the six-month review hearing"),
-            (f"last review held: {max(reviews).isoformat() if reviews else 'none since 18'}",
-             f"the next falls by {due.isoformat()}"),
+            (W("last review held: {day}", day=max(reviews).isoformat()) if reviews
+             else W("no review held since 18"),
+             W("the next falls by {day}", day=due.isoformat())),
             youth_id=youth_id, due=end_of_day(due), occurrence=f"review:{due.isoformat()}")
 
 
@@ -174,16 +176,17 @@ def reentry(facts: Facts, as_of: datetime) -> Iterator[Finding]:
             due = court.court_days_after(agreement.signed_on, 15)
             yield REGISTRY.info["efc.reentry"].finding(
                 FindingKind.DEADLINE, N_("File the WIC 388(e) petition (15 judicial days)"),
-                (f"re-entry agreement signed on {signed}",
-                 f"15 judicial days later is {due.isoformat()} (weekends and California judicial holidays "
-                 "skipped; the holiday list is NOT CONFIRMED: the court's calendar governs)",
-                 "aid under the agreement lasts at most 180 days without the court's order"),
+                (W("re-entry agreement signed on {day}", day=signed),
+                 W("15 judicial days later is {day} (weekends and California judicial holidays skipped; the "
+                   "holiday list is NOT CONFIRMED: the court's calendar governs)", day=due.isoformat()),
+                 W("aid under the agreement lasts at most 180 days without the court's order")),
                 youth_id=youth_id, due=end_of_day(due), occurrence=f"388e:{signed}")
         if agreement.tilcp_done_on is None:
             due = agreement.signed_on + timedelta(days=60)
             yield REGISTRY.info["efc.reentry"].finding(
                 FindingKind.DEADLINE, N_("Write the TILCP after re-entry (60 days)"),
-                (f"re-entry agreement signed on {signed}", f"the TILCP is due by {due.isoformat()}"),
+                (W("re-entry agreement signed on {day}", day=signed),
+                 W("the TILCP is due by {day}", day=due.isoformat())),
                 youth_id=youth_id, due=end_of_day(due), occurrence=f"tilcp:{signed}")
 
 
@@ -204,8 +207,9 @@ def agreements(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     found = [a for a in records_of(facts, "efc_agreement") if isinstance(a, EfcAgreement)]
     if not any(a.mutual_agreement_signed_on or a.remains_under_delinquency for a in found):
         yield info.finding(FindingKind.WARNING, N_("Sign the mutual agreement (SOC 162)"),
-                           ("a nonminor in extended foster care", "no signed mutual agreement is recorded",
-                            "not needed only for a ward who remains under delinquency jurisdiction"),
+                           (W("a nonminor in extended foster care"),
+                            W("no signed mutual agreement is recorded"),
+                            W("not needed only for a ward who remains under delinquency jurisdiction")),
                            youth_id=youth_id, occurrence="soc162")
     placement = youth.placement.type if youth.placement else None
     if placement is PlacementType.SILP:
@@ -213,22 +217,22 @@ def agreements(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         inspected = max((a.silp_inspected_on for a in found if a.silp_inspected_on), default=None)
         if approved is None or inspected is None:
             yield info.finding(FindingKind.WARNING, N_("Approve and inspect the SILP (SOC 157A, 157B)"),
-                               ("placed in a supervised independent living placement",
-                                f"approval: {approved or 'not recorded'}; "
-                                f"inspection: {inspected or 'not recorded'}",
-                                "the youth may live there while approval is pending"),
+                               (W("placed in a supervised independent living placement"),
+                                W("approval: {approved}; inspection: {inspected}",
+                                  approved=approved or "—", inspected=inspected or "—"),
+                                W("the youth may live there while approval is pending")),
                                youth_id=youth_id, occurrence="silp")
         else:
             due = add_months(inspected, 12)
             if today >= due - timedelta(days=LOOKAHEAD_DAYS):
                 yield info.finding(FindingKind.DEADLINE, N_("Re-inspect the SILP (every 12 months)"),
-                                   (f"last inspected on {inspected.isoformat()}",),
+                                   (W("last inspected on {day}", day=inspected.isoformat()),),
                                    youth_id=youth_id, due=end_of_day(due),
                                    occurrence=f"silp:{due.isoformat()}")
     if placement is PlacementType.STRTP and not any(a.strtp_need_documented for a in found):
         yield info.finding(FindingKind.WARNING, N_("Document the need for the STRTP in the case plan"),
-                           ("a nonminor dependent placed in a short-term residential therapeutic program",
-                            "the court reviews the evidence at each review (WIC 366.31(b)(4))"),
+                           (W("a nonminor dependent placed in a short-term residential therapeutic program"),
+                            W("the court reviews the evidence at each review (WIC 366.31(b)(4))")),
                            youth_id=youth_id, occurrence="strtp")
 
 
@@ -250,9 +254,9 @@ def condition_five(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         if today >= due - timedelta(days=LOOKAHEAD_DAYS):
             yield REGISTRY.info["efc.condition_five_update"].finding(
                 FindingKind.DEADLINE, N_("Update the medical information for condition (5)"),
-                (f"last updated on {item.medical_update_on.isoformat()}",
-                 f"the county updates it every {days} days (a county setting: the statute says "
-                 "\"regularly updated\")"),
+                (W("last updated on {day}", day=item.medical_update_on.isoformat()),
+                 W("the county updates it every {days} days (a county setting: the statute says "
+                   "\"regularly updated\")", days=days)),
                 youth_id=str(facts.get("youth_id")), due=end_of_day(due),
                 occurrence=f"c5:{due.isoformat()}")
 
@@ -270,8 +274,8 @@ def termination(facts: Facts, as_of: datetime) -> Iterator[Finding]:
                 and not hearing.held and not hearing.advised_benefits_and_reentry:
             yield REGISTRY.info["efc.termination_advisements"].finding(
                 FindingKind.DEADLINE, N_("Advise the youth before the termination hearing"),
-                (f"termination hearing on {hearing.on.isoformat()}",
-                 "the benefits of staying in extended foster care and the right to re-enter before 21"),
+                (W("termination hearing on {day}", day=hearing.on.isoformat()),
+                 W("the benefits of staying in extended foster care and the right to re-enter before 21")),
                 youth_id=str(facts.get("youth_id")), due=end_of_day(hearing.on),
                 occurrence=f"391:{hearing.on.isoformat()}")
 
@@ -291,6 +295,6 @@ def ends_at_21(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     if today >= add_months(last, -6):
         yield REGISTRY.info["efc.ends_at_21"].finding(
             FindingKind.DEADLINE, N_("Extended foster care ends: plan the exit"),
-            (f"the last day of support is {last.isoformat()}, the day before the 21st birthday",
-             "former-foster-youth Medi-Cal continues to 26; THP-Plus housing to 24"),
+            (W("the last day of support is {day}, the day before the 21st birthday", day=last.isoformat()),
+             W("former-foster-youth Medi-Cal continues to 26; THP-Plus housing to 24")),
             youth_id=str(facts.get("youth_id")), due=end_of_day(last), occurrence="21")

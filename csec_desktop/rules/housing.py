@@ -16,7 +16,7 @@ from csec_desktop.domain.youth import LegalStatus, Youth
 from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Confidence, Facts, Finding, FindingKind, age_on, birthday
 from csec_desktop.rules.services import LAW_AS_OF, OPEN_NEED, in_care_on, needs_answers
 from csec_desktop.rules.transition import foster_care_basis
-from csec_desktop.text import N_
+from csec_desktop.text import N_, Line, W
 
 
 def _in_care_on_18th(youth: Youth) -> bool:
@@ -35,37 +35,37 @@ class Option:
     citation: str
     confidence: Confidence
     ages: tuple[int, int]
-    who: Callable[[Youth, date, dict[str, object]], str | None]
+    who: Callable[[Youth, date, dict[str, object]], Line | None]
     """Why this youth fits the option on this day, or None."""
 
 
-def _thpp(youth: Youth, day: date, _answers: dict[str, object]) -> str | None:
+def _thpp(youth: Youth, day: date, _answers: dict[str, object]) -> Line | None:
     basis = foster_care_basis(youth, day)
-    return f"a foster youth aged 16 or 17 ({basis})" if basis else None
+    return W("a foster youth aged 16 or 17 ({basis})", basis=basis) if basis else None
 
 
-def _nmd(youth: Youth, day: date, _answers: dict[str, object]) -> str | None:
+def _nmd(youth: Youth, day: date, _answers: dict[str, object]) -> Line | None:
     if youth.current_status(day) is LegalStatus.NONMINOR_DEPENDENT:
-        return "a nonminor dependent under 21"
+        return W("a nonminor dependent under 21")
     return None
 
 
-def _exited_at_18(youth: Youth, day: date, _answers: dict[str, object]) -> str | None:
+def _exited_at_18(youth: Youth, day: date, _answers: dict[str, object]) -> Line | None:
     if _in_care_on_18th(youth) and youth.current_status(day) is LegalStatus.NONE:
-        return "in foster care on the 18th birthday and has since left care"
+        return W("in foster care on the 18th birthday and has since left care")
     return None
 
 
-def _former_foster(youth: Youth, day: date, _answers: dict[str, object]) -> str | None:
+def _former_foster(youth: Youth, day: date, _answers: dict[str, object]) -> Line | None:
     if _ever_in_care(youth):
-        return "has been in foster care (check the voucher's own rules: left care at 16 or later, " \
-               "homeless or at risk)"
+        return W("has been in foster care (check the voucher's own rules: left care at 16 or later, "
+                 "homeless or at risk)")
     return None
 
 
-def _mental_health(_youth: Youth, _day: date, answers: dict[str, object]) -> str | None:
+def _mental_health(_youth: Youth, _day: date, answers: dict[str, object]) -> Line | None:
     if answers.get("mental_health_need") in OPEN_NEED:
-        return "the needs assessment also records a mental-health need"
+        return W("the needs assessment also records a mental-health need")
     return None
 
 
@@ -112,10 +112,10 @@ def _rule(option: Option) -> Callable[[Facts, datetime], Iterator[Finding]]:
         reason = option.who(youth, today, answers)
         if reason is None:
             return
-        why: tuple[str, ...] = ("the needs assessment records a housing need", f"aged {low} to {high}",
-                                reason)
+        why: tuple[Line, ...] = (W("the needs assessment records a housing need"),
+                                 W("aged {low} to {high}", low=low, high=high), reason)
         if option.confidence is Confidence.UNCONFIRMED:
-            why += ("a referral category: the program decides eligibility",)
+            why += (W("a referral category: the program decides eligibility"),)
         yield REGISTRY.info[option.rule_id].finding(
             FindingKind.SUGGESTION, option.title, why, youth_id=str(facts.get("youth_id")),
             occurrence=option.rule_id)

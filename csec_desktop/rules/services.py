@@ -21,7 +21,7 @@ from csec_desktop.rules import (
     records_of,
 )
 from csec_desktop.rules.transition import COURT_STATUSES, NOT_FOSTER_CARE
-from csec_desktop.text import N_
+from csec_desktop.text import N_, Line, W
 
 LAW_AS_OF = date(2026, 1, 1)
 
@@ -51,10 +51,10 @@ def needs_answers(facts: Facts) -> dict[str, Any]:
     return dict(max(responses, key=lambda r: r.completed_at).answers) if responses else {}
 
 
-def _coverage_line(answers: dict[str, Any]) -> str:
+def _coverage_line(answers: dict[str, Any]) -> Line:
     if answers.get("medi_cal") == "full_scope":
-        return "full-scope Medi-Cal is recorded"
-    return "Medi-Cal coverage is not recorded: check that it is full scope"
+        return W("full-scope Medi-Cal is recorded")
+    return W("Medi-Cal coverage is not recorded: check that it is full scope")
 
 
 @REGISTRY.register(
@@ -76,10 +76,11 @@ def former_foster_youth_medi_cal(facts: Facts, as_of: datetime) -> Iterator[Find
         return
     yield REGISTRY.info["benefits.former_foster_youth_medi_cal"].finding(
         FindingKind.SUGGESTION, N_("Former-foster-youth Medi-Cal until 26"),
-        (f"in foster care on {min(eighteen, today).isoformat()}"
-         + (" (the 18th birthday)" if today >= eighteen else " (the 18th birthday is ahead)"),
-         f"covered to the day before the 26th birthday, {twenty_six.isoformat()}; no income test",
-         "the 90-day transition plan verifies enrollment and the move without a gap or a new application"),
+        (W("in foster care on {day} (the 18th birthday)", day=eighteen.isoformat()) if today >= eighteen
+         else W("in foster care on {day} (the 18th birthday is ahead)", day=today.isoformat()),
+         W("covered to the day before the 26th birthday, {day}; no income test", day=twenty_six.isoformat()),
+         W("the 90-day transition plan verifies enrollment and the move without a gap or a new "
+           "application")),
         youth_id=str(facts.get("youth_id")), occurrence="ffy")
 
 
@@ -101,9 +102,9 @@ def epsdt(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         return
     yield REGISTRY.info["benefits.epsdt_intensive_mental_health"].finding(
         FindingKind.SUGGESTION, N_("Ask for ICC, IHBS or TFC through Medi-Cal (EPSDT)"),
-        ("the needs assessment records a mental-health need", "under 21", _coverage_line(answers),
-         "for full-scope Medi-Cal beneficiaries who meet medical necessity; Katie A. class membership is "
-         "not required"),
+        (W("the needs assessment records a mental-health need"), W("under 21"), _coverage_line(answers),
+         W("for full-scope Medi-Cal beneficiaries who meet medical necessity; Katie A. class membership is "
+           "not required")),
         youth_id=str(facts.get("youth_id")), occurrence="epsdt")
 
 
@@ -127,12 +128,13 @@ def victim_compensation(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     due_day = max(birthday(youth.date_of_birth, 28), seven_years) if minor else seven_years
     yield REGISTRY.info["benefits.victim_compensation"].finding(
         FindingKind.SUGGESTION, N_("Apply for California victim compensation (CalVCB)"),
-        (f"identified as a trafficking victim on {known.isoformat()}"
-         + (" while a minor: the deadline is the 28th birthday" if minor else ""),
-         "covers income loss up to $10,000 a year for two years, relocation, medical, dental and "
-         "mental-health costs; no police report is required",
-         "file within seven years of the crime (the record holds the identification date; an earlier "
-         "crime date would make the deadline earlier)"),
+        (W("identified as a trafficking victim on {day} while a minor: the deadline is the 28th birthday",
+           day=known.isoformat()) if minor else
+         W("identified as a trafficking victim on {day}", day=known.isoformat()),
+         W("covers income loss up to $10,000 a year for two years, relocation, medical, dental and "
+           "mental-health costs; no police report is required"),
+         W("file within seven years of the crime (the record holds the identification date; an earlier "
+           "crime date would make the deadline earlier)")),
         youth_id=str(facts.get("youth_id")), due=end_of_day(due_day), occurrence="calvcb")
 
 
@@ -151,8 +153,10 @@ def follow_up(facts: Facts, as_of: datetime) -> Iterator[Finding]:
             continue
         yield REGISTRY.info["referral.follow_up"].finding(
             FindingKind.DEADLINE, N_("Follow up the referral"),
-            (f"{referral.service} with {referral.provider}, sent {referral.referred_on.isoformat()}, is "
-             f"{referral.status.value}", f"the county follows up after {days} days"),
+            (W("{service} with {provider}, sent {day}, is {status}", service=referral.service,
+               provider=referral.provider, day=referral.referred_on.isoformat(),
+               status=referral.status.value),
+             W("the county follows up after {days} days", days=days)),
             youth_id=str(facts.get("youth_id")),
             due=end_of_day(referral.referred_on + timedelta(days=days)),
             occurrence=f"ref:{referral.referred_on.isoformat()}:{referral.service[:12]}")
@@ -186,20 +190,22 @@ def retroactive_medi_cal(facts: Facts, as_of: datetime) -> Iterator[Finding]:
             # apply by the end of the third month after the service.
             due = _last_day_of_month(month + 3)
             title = N_("Apply for Medi-Cal and ask for retroactive coverage")
-            why = (f"care received on {service.received_on.isoformat()} without Medi-Cal: {service.what}",
-                   f"an application by {due.isoformat()} can reach back to that month",
-                   "coverage reaches the three months before the month of application when the youth "
-                   "would have been eligible")
+            why = (W("care received on {day} without Medi-Cal: {what}", day=service.received_on.isoformat(),
+                     what=service.what),
+                   W("an application by {day} can reach back to that month", day=due.isoformat()),
+                   W("coverage reaches the three months before the month of application when the youth "
+                     "would have been eligible"))
         else:
             applied = _month_index(service.medi_cal_applied_on)
             if not applied - 3 <= month < applied:
                 continue  # the month of application itself is ordinary coverage; earlier is too late
             due = _last_day_of_month(month + 12)
             title = N_("Ask for retroactive Medi-Cal for care before the application (MC 210A)")
-            why = (f"care received on {service.received_on.isoformat()} without Medi-Cal: {service.what}",
-                   f"Medi-Cal applied for on {service.medi_cal_applied_on.isoformat()}: that month is within "
-                   "the three months before the month of application",
-                   f"ask within 12 months of the month of service: by {due.isoformat()}")
+            why = (W("care received on {day} without Medi-Cal: {what}", day=service.received_on.isoformat(),
+                     what=service.what),
+                   W("Medi-Cal applied for on {day}: that month is within the three months before the month "
+                     "of application", day=service.medi_cal_applied_on.isoformat()),
+                   W("ask within 12 months of the month of service: by {day}", day=due.isoformat()))
         if today > due:
             continue  # the window has closed: nothing a person can still do
         yield REGISTRY.info["benefits.retroactive_medi_cal"].finding(
@@ -227,10 +233,10 @@ def therapeutic_behavioral_services(facts: Facts, as_of: datetime) -> Iterator[F
         return
     yield REGISTRY.info["benefits.tbs"].finding(
         FindingKind.SUGGESTION, N_("Ask the mental health plan about TBS"),
-        ("placed in a short-term residential therapeutic program (STRTP), one of the situations the "
-         "TBS class is understood to cover", "the needs assessment records a mental-health need",
-         _coverage_line(answers), "the TBS class criteria are UNCONFIRMED here: the county mental "
-         "health plan decides"),
+        (W("placed in a short-term residential therapeutic program (STRTP), one of the situations the "
+           "TBS class is understood to cover"), W("the needs assessment records a mental-health need"),
+         _coverage_line(answers), W("the TBS class criteria are UNCONFIRMED here: the county mental "
+                                    "health plan decides")),
         youth_id=str(facts.get("youth_id")), occurrence="tbs")
 
 
@@ -256,8 +262,8 @@ def foster_care_order(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     where = youth.placement.type.value if youth.placement else "no placement recorded"
     yield REGISTRY.info["placement.foster_care_order_727a"].finding(
         FindingKind.SUGGESTION, N_("Consider a foster-care placement order (WIC 727(a))"),
-        ("a ward (WIC 602) under 18", f"not in a foster-care placement ({where})",
-         "the needs assessment records that a parent or guardian did not or could not protect the youth",
-         "a foster-care placement order in effect on the 18th birthday is the gateway to extended "
-         "foster care; the exact text of 727(a) is UNCONFIRMED here"),
+        (W("a ward (WIC 602) under 18"), W("not in a foster-care placement ({where})", where=where),
+         W("the needs assessment records that a parent or guardian did not or could not protect the youth"),
+         W("a foster-care placement order in effect on the 18th birthday is the gateway to extended "
+           "foster care; the exact text of 727(a) is UNCONFIRMED here")),
         youth_id=str(facts.get("youth_id")), occurrence="727a")

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from csec_desktop.domain.efc import TransitionPlan
 from csec_desktop.domain.youth import LegalStatus, PlacementType, Youth
 from csec_desktop.rules import REGISTRY, Facts, Finding, FindingKind, birthday, end_of_day, records_of
-from csec_desktop.text import N_
+from csec_desktop.text import N_, Line, W
 
 LAW_AS_OF = date(2026, 1, 1)
 """DOMAIN.md section 2 was read in statute text including amendments effective 1 January 2026."""
@@ -26,19 +26,21 @@ NOT_FOSTER_CARE = {PlacementType.HOME_OF_PARENT, PlacementType.JUVENILE_HALL, Pl
 LOOKAHEAD_DAYS = 30
 
 
-def foster_care_basis(youth: Youth, day: date) -> str | None:
+def foster_care_basis(youth: Youth, day: date) -> Line | None:
     """Why this youth counts as in foster care on `day`, or None when it does not."""
     status = youth.current_status(day)
     if status not in COURT_STATUSES:
         return None
     if youth.placement is None:
-        return f"legal status {status.value} (no placement recorded, so foster care is assumed)"
+        return W("legal status {status} (no placement recorded, so foster care is assumed)",
+                 status=status.value)
     if youth.placement.type in NOT_FOSTER_CARE:
         return None
-    return f"legal status {status.value}, placed in {youth.placement.type.value}"
+    return W("legal status {status}, placed in {placement}", status=status.value,
+             placement=youth.placement.type.value)
 
 
-def _in_care(facts: Facts, as_of: datetime) -> tuple[str, Youth, date, str] | None:
+def _in_care(facts: Facts, as_of: datetime) -> tuple[str, Youth, date, Line] | None:
     """(youth id, youth, today, why in care) for a youth in foster care; None otherwise."""
     youth = facts.get("youth")
     if not isinstance(youth, Youth):
@@ -63,8 +65,8 @@ def notice_at_16(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     if sixteen - timedelta(days=LOOKAHEAD_DAYS) <= today < eighteen:
         yield REGISTRY.info["efc.notice_at_16"].finding(
             FindingKind.DEADLINE, N_("Give the notice of extended foster care (age 16)"),
-            (f"turns 16 on {sixteen.isoformat()}", basis,
-             "the county must tell every foster youth about extended foster care at 16"),
+            (W("turns 16 on {day}", day=sixteen.isoformat()), basis,
+             W("the county must tell every foster youth about extended foster care at 16")),
             youth_id=youth_id, due=end_of_day(sixteen), occurrence="16",
         )
 
@@ -89,15 +91,16 @@ def ninety_day_plan(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         plans = [p for p in records_of(facts, "transition_plan") if isinstance(p, TransitionPlan)]
         latest = max(plans, key=lambda p: p.made_on) if plans else None
         left = latest.missing_sections() if latest else []
-        state = ("no plan recorded yet",) if latest is None else \
-            (f"plan of {latest.made_on.isoformat()} still lacks: {', '.join(left)}",) if left else \
-            (f"plan of {latest.made_on.isoformat()} covers every section",)
+        state = (W("no plan recorded yet"),) if latest is None else \
+            (W("plan of {day} still lacks: {sections}", day=latest.made_on.isoformat(),
+               sections=", ".join(left)),) if left else \
+            (W("plan of {day} covers every section", day=latest.made_on.isoformat()),)
         yield REGISTRY.info["transition.ninety_day_plan"].finding(
             FindingKind.DEADLINE, N_("Write the 90-day transition plan with the youth"),
-            (f"the 90-day window opens on {opens.isoformat()} and ends on the 18th birthday, "
-             f"{eighteen.isoformat()}", basis, *state,
-             "the plan is directed by the youth and covers housing, health insurance, education, "
-             "mentors and support, work, a health-care power of attorney and advance directives"),
+            (W("the 90-day window opens on {opens} and ends on the 18th birthday, {eighteen}",
+               opens=opens.isoformat(), eighteen=eighteen.isoformat()), basis, *state,
+             W("the plan is directed by the youth and covers housing, health insurance, education, "
+               "mentors and support, work, a health-care power of attorney and advance directives")),
             youth_id=youth_id, due=end_of_day(eighteen - timedelta(days=1)), occurrence="18",
             done=latest is not None and not left,
         )
@@ -121,8 +124,8 @@ def credit_report(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         if due_day - timedelta(days=LOOKAHEAD_DAYS) <= today < next_day:
             yield REGISTRY.info["tilp.credit_report"].finding(
                 FindingKind.DEADLINE, N_("Check the youth's credit reports for this year"),
-                (f"year of age {age} began on {due_day.isoformat()}", basis,
-                 "a free report from each of the three bureaus, every year from age 14"),
+                (W("year of age {age} began on {day}", age=age, day=due_day.isoformat()), basis,
+                 W("a free report from each of the three bureaus, every year from age 14")),
                 youth_id=youth_id, due=end_of_day(next_day - timedelta(days=1)),
                 occurrence=str(age),
             )

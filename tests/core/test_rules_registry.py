@@ -66,3 +66,22 @@ def test_24_hours_across_the_spring_and_autumn_clock_changes() -> None:
     assert hours_after(datetime(2026, 6, 1, 6, 30, tzinfo=UTC), 36).isoformat() == \
         "2026-06-02T11:30:00-07:00"
     assert calendar_days_after(date(2026, 12, 15), 30) == date(2027, 1, 14)
+
+
+def test_every_why_line_is_made_for_translation() -> None:
+    """A rule's why lines are text.W(...) calls (Spanish screens say them in Spanish); a plain or
+    f-string why line would be refused at run time, so none may be written (checked in the source)."""
+    import ast
+    from pathlib import Path
+
+    import csec_desktop.rules as rules_package
+
+    offenders = []
+    for path in sorted(Path(rules_package.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr == "finding" and len(node.args) >= 3 \
+                    and isinstance(node.args[2], ast.Tuple):
+                offenders += [f"{path.name}:{item.lineno}" for item in node.args[2].elts
+                              if isinstance(item, ast.Constant | ast.JoinedStr | ast.BinOp)]
+    assert offenders == []

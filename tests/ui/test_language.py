@@ -66,6 +66,12 @@ def test_switching_language_changes_the_window_without_a_restart(qtbot: QtBot, t
         assert "desbloqueado" in win.user_label.text()
         assert win.model.headerData(0, Qt.Orientation.Horizontal) == "Nombre"
         assert win.today_action.text() == "&Hoy"
+        # The rules' "why" lines are said in Spanish too (text.W), not only the titles.
+        qtbot.waitUntil(lambda: win.today_model.rowCount() > 0, timeout=10_000)
+        win.today_page.table.selectRow(0)
+        detail = win.today_page.detail.text()
+        assert "• " in detail and not any(english in detail for english in (
+            "legal status", "the county must", "year of age", "the 90-day window"))
         win.set_language("en")
         assert win.today_action.text() == "&Today"
         assert win.model.headerData(0, Qt.Orientation.Horizontal) == "Name"
