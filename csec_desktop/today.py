@@ -65,18 +65,24 @@ def _candidates(registry: Registry, today: date) -> tuple[str, list[Any]]:
     return " OR ".join(parts), params
 
 
-def _records(vault: Vault, owners: list[str], kinds: tuple[str, ...]) -> dict[str, dict[str, list[Any]]]:
-    """The attached records rules need, parsed, by youth and kind."""
-    out: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+Records = dict[str, dict[str, list[Any]]]
+
+
+def _records(vault: Vault, owners: list[str], kinds: tuple[str, ...]) -> tuple[Records, Records]:
+    """The attached records rules need, parsed, by youth and kind; and their ids in the same order
+    (facts["record_ids"]), for a record that names others (a vacatur case names its counts)."""
+    out: Records = defaultdict(lambda: defaultdict(list))
+    ids: Records = defaultdict(lambda: defaultdict(list))
     if not owners or not kinds:
-        return out
+        return out, ids
     kind_marks, owner_marks = ",".join("?" * len(kinds)), ",".join("?" * len(owners))
     rows = vault.require_db().query(
-        f"SELECT owner_id, kind, body FROM records WHERE deleted = 0 AND kind IN ({kind_marks}) "
+        f"SELECT owner_id, kind, body, id FROM records WHERE deleted = 0 AND kind IN ({kind_marks}) "
         f"AND owner_id IN ({owner_marks}) ORDER BY id", [*kinds, *owners])
-    for owner, kind, body in rows:
+    for owner, kind, body, record_id in rows:
         out[owner][kind].append(model_for(kind).model_validate_json(body))
-    return out
+        ids[owner][kind].append(record_id)
+    return out, ids
 
 
 def _done_marks(vault: Vault, owners: list[str]) -> dict[str, set[tuple[str, str]]]:
@@ -118,13 +124,14 @@ def scan(vault: Vault, as_of: datetime, *, after: int = 0, limit: int = 250,
         f"SELECT f.rowid, r.id, r.body FROM youth_fields f JOIN records r ON r.rowid = f.rowid "
         f"WHERE {where} AND f.rowid > ? ORDER BY f.rowid LIMIT ?", [*params, after, limit])
     marks = _done_marks(vault, [r[1] for r in rows])
-    records = _records(vault, [r[1] for r in rows], registry.needed_kinds())
+    records, record_ids = _records(vault, [r[1] for r in rows], registry.needed_kinds())
     settings = policy.values(vault)
     found: list[Item] = []
     for _rowid, record_id, body in rows:
         youth = Youth.model_validate_json(body)
         facts = {"youth_id": record_id, "youth": youth, "done": marks.get(record_id, set()),
-                 "records": records.get(record_id, {}), "policy": settings}
+                 "records": records.get(record_id, {}), "record_ids": record_ids.get(record_id, {}),
+                 "policy": settings}
         name = youth.display_name()
         found.extend(Item(f, name) for f in registry.evaluate(facts, now) if include_done or not f.done)
     next_after = rows[-1][0] if len(rows) == limit else None
@@ -160,9 +167,10 @@ def for_youth(vault: Vault, youth_id: str, as_of: datetime | None = None, *,
     assert isinstance(record.body, Youth)
     done = {(r.body.rule_id, r.body.occurrence) for r in vault.records.attached(youth_id, "duty_done")
             if isinstance(r.body, DutyDone)}
-    records = _records(vault, [youth_id], registry.needed_kinds()).get(youth_id, {})
+    records, ids = _records(vault, [youth_id], registry.needed_kinds())
     return registry.evaluate({"youth_id": youth_id, "youth": record.body, "done": done,
-                              "records": records, "policy": policy.values(vault)}, now)
+                              "records": records.get(youth_id, {}), "record_ids": ids.get(youth_id, {}),
+                              "policy": policy.values(vault)}, now)
 
 
 def mark_done(vault: Vault, youth_id: str, rule_id: str, occurrence: str, *,

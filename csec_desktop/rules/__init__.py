@@ -170,7 +170,7 @@ class Registry:
 
 REGISTRY = Registry()
 
-RULE_MODULES = ("transition", "csec", "services", "housing", "education", "case_plan", "efc")
+RULE_MODULES = ("transition", "csec", "services", "housing", "education", "case_plan", "efc", "vacatur")
 """The modules that register rules; a module added here is loaded by `load_all`."""
 
 

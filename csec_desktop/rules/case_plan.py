@@ -54,18 +54,20 @@ def csec_services(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     "legal.vacatur_screening",
     summary=N_("A trafficking victim with an arrest, conviction or juvenile record: screen for vacatur "
                "under Penal Code 236.14 (a petition may be made at any time)."),
-    citation="Pen. Code, § 236.14", law_as_of=LAW_AS_OF, needs=("csec_status",), reads=("form_response",),
-    domain="legal",
+    citation="Pen. Code, § 236.14", law_as_of=LAW_AS_OF, needs=("csec_status",),
+    reads=("form_response", "criminal_count"), domain="legal",
 )
 def vacatur_screening(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     victim = any(isinstance(s, CsecStatus) and s.status is CsecStatusValue.VICTIM
                  for s in records_of(facts, "csec_status"))
     answers = needs_answers(facts)
-    if not victim or answers.get("has_record") is not True:
+    counts = records_of(facts, "criminal_count")
+    if not victim or (answers.get("has_record") is not True and not counts):
         return
     yield REGISTRY.info["legal.vacatur_screening"].finding(
         FindingKind.SUGGESTION, N_("Screen for vacatur of arrests and convictions (PC 236.14)"),
         (W("identified as a victim of commercial sexual exploitation"),
+         W("{n} arrests, convictions or adjudications are recorded", n=len(counts)) if counts else
          W("the needs assessment records an arrest, citation, conviction or juvenile petition"),
          W("no time limit; juvenile matters carry a rebuttable presumption; a minor's commercial sex is "
            "not a crime at all (SB 1322) and such a record is an error to correct")),

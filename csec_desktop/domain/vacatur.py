@@ -1,0 +1,90 @@
+"""Record relief (Pen. Code 236.14 and the paths beside it): the youth's arrests, convictions
+and juvenile adjudications count by count, and the vacatur case that petitions for some of them
+(DOMAIN.md section 1)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import Field, field_validator, model_validator
+
+from csec_desktop.domain.base import Body
+from csec_desktop.domain.kinds import register
+
+
+class CountKind(StrEnum):
+    ARREST = "arrest"  # an arrest or citation with no conviction
+    CONVICTION = "conviction"
+    ADJUDICATION = "adjudication"  # a sustained juvenile (WIC 602) petition
+    JUVENILE_ARREST = "juvenile_arrest"  # arrested as a person described in WIC 602, no petition sustained
+
+
+@register
+class CriminalCount(Body):
+    kind: ClassVar[str] = "criminal_count"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    count_kind: CountKind
+    code: str = Field(default="PC", min_length=1, max_length=10)  # PC, HS, VC...
+    section: str = Field(min_length=1, max_length=40)  # "647(b)", "11350(a)"
+    description: str | None = Field(default=None, max_length=200)
+    offense_date: date | None = None
+    arrest_date: date | None = None
+    court: str | None = Field(default=None, max_length=200)
+    county: str | None = Field(default=None, max_length=60)
+    case_number: str | None = Field(default=None, max_length=60)
+    arresting_agency: str | None = Field(default=None, max_length=200)
+    prosecuting_agency: str | None = Field(default=None, max_length=200)
+    disposition: str | None = Field(default=None, max_length=300)
+    disposition_date: date | None = None
+    fines_and_restitution: str | None = Field(default=None, max_length=300)
+    enhancements: list[str] = Field(default_factory=list)  # "12022.7", "12022.5"...
+    while_victim: bool = False  # committed while the youth was a victim of human trafficking
+    nexus: str | None = Field(default=None, max_length=4000)  # why it was the direct result
+
+    @field_validator("section")
+    @classmethod
+    def _section(cls, value: str) -> str:
+        return value.replace(" ", "")
+
+    @property
+    def juvenile(self) -> bool:
+        return self.count_kind in (CountKind.ADJUDICATION, CountKind.JUVENILE_ARREST)
+
+    def label(self) -> str:
+        return f"{self.code} {self.section}" + (f" ({self.description})" if self.description else "")
+
+
+class CaseStage(StrEnum):
+    DRAFT = "draft"
+    ATTORNEY_REVIEWED = "attorney_reviewed"
+    FILED = "filed"
+
+
+@register
+class VacaturCase(Body):
+    """A petition in the making and after: what the interview gathers, the service and the order."""
+
+    kind: ClassVar[str] = "vacatur_case"
+    owner_field: ClassVar[str | None] = "youth_id"
+
+    youth_id: str
+    public_name: str = Field(min_length=1, max_length=60)
+    """Initials or a court-approved pseudonym: everything public carries only this (236.14(q))."""
+    count_ids: list[str] = Field(default_factory=list)
+    victimization_ended_on: date | None = None
+    services_sought_on: date | None = None
+    stage: CaseStage = CaseStage.DRAFT
+    served_on: date | None = None  # the prosecuting agency received service
+    hearing_on: date | None = None
+    order_granted_on: date | None = None
+    stay_fines: bool = True  # 236.14(i): collection of fines stayed while the petition is pending
+
+    @model_validator(mode="after")
+    def _order(self) -> VacaturCase:
+        if self.order_granted_on and self.served_on and self.order_granted_on < self.served_on:
+            raise ValueError("the order cannot come before the petition was served")
+        return self
