@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csec_desktop import APP_NAME, caseload, efc, policy, services, today
+from csec_desktop import APP_NAME, caseload, efc, policy, services, today, vacatur
 from csec_desktop.domain.csec import CSEC_STATUS_LABELS
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, LegalStatus
@@ -631,11 +631,13 @@ class MainWindow(QMainWindow):
                         for kind in ("contact", "case_note", "csec_status", "licensed_screen",
                                      "missing_episode", "team_meeting", "form_response", "referral",
                                      "plan_goal", "plan_signoff", "school_change", "uncovered_service",
-                                     *EFC_KINDS)}
+                                     *EFC_KINDS, "criminal_count", "vacatur_case")}
             duties = today.for_youth(vault, youth_id)
             glance = services.plan_overview(vault, youth_id)
+            relief = [(r.body.dump(), vacatur.assess(r.body, record.body))
+                      for r in caseload.attached(vault, youth_id, "criminal_count")]
             return (youth_id, record.version, record.body.dump(), history, draft, attached, duties, glance,
-                    _efc_view(vault, record.body, youth_id))
+                    _efc_view(vault, record.body, youth_id), relief)
 
         def done(result: tuple[Any, ...]) -> None:
             if generation == self._generation:

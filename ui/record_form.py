@@ -105,6 +105,22 @@ FIELD_LABELS: dict[str, str] = {
     "workforce": N_("Workforce supports and employment"),
     "health_care_power_of_attorney": N_("A power of attorney for health care"),
     "advance_directive": N_("Information on the advance health care directive"),
+    "count_kind": N_("Kind"), "code": N_("Code (PC, HS, VC…)"), "section": N_("Section, such as 647(b)"),
+    "offense_date": N_("Offense date (YYYY-MM-DD)"), "arrest_date": N_("Arrest date (YYYY-MM-DD)"),
+    "court": N_("Court"), "county": N_("County"), "case_number": N_("Case number"),
+    "arresting_agency": N_("Arresting agency"), "prosecuting_agency": N_("Prosecuting agency"),
+    "disposition": N_("Disposition"), "disposition_date": N_("Disposition date (YYYY-MM-DD)"),
+    "fines_and_restitution": N_("Fines and restitution"),
+    "enhancements": N_("Enhancements charged and proved (one per line)"),
+    "while_victim": N_("Committed while the youth was a victim of human trafficking"),
+    "nexus": N_("How it was the direct result of being trafficked (the youth's account)"),
+    "public_name": N_("Initials or pseudonym for the public papers"),
+    "victimization_ended_on": N_("Victimization ended on (YYYY-MM-DD)"),
+    "services_sought_on": N_("Services first sought on (YYYY-MM-DD)"), "stage": N_("Stage"),
+    "served_on": N_("Prosecutor received service on (YYYY-MM-DD)"),
+    "hearing_on": N_("Hearing on (YYYY-MM-DD)"),
+    "order_granted_on": N_("Order granted on (YYYY-MM-DD)"),
+    "stay_fines": N_("Ask that collection of fines be stayed while the petition is pending"),
 }
 
 PAIR_HINTS: dict[str, str] = {
@@ -206,7 +222,7 @@ class ModelForm(QWidget):
                           "where_and_with_whom", "why_left", "experiences_while_away", "intake_notes",
                           "goal", "steps", "services", "evidence", "plan", "efforts", "exit_documents",
                           "housing", "health_insurance", "education", "mentors", "workforce",
-                          "health_care_power_of_attorney", "advance_directive"):
+                          "health_care_power_of_attorney", "advance_directive", "nexus"):
                 edit = QPlainTextEdit()
                 edit.setTabChangesFocus(True)
                 edit.setMinimumHeight(70)
@@ -311,7 +327,9 @@ class ModelForm(QWidget):
             else:
                 text = (widget.toPlainText() if isinstance(widget, QPlainTextEdit)
                         else widget.text() if isinstance(widget, QLineEdit) else "").strip()
-                out[name] = self._parse(name, text) if text else None
+                # An empty list field is an empty list, not "no value" (the model wants a list).
+                empty = [] if get_origin(self.types[name]) is list else None
+                out[name] = self._parse(name, text) if text else empty
         return out
 
     def _parse(self, name: str, text: str) -> Any:

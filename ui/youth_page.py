@@ -66,6 +66,7 @@ from ui.i18n import N_, _, bind
 from ui.plan_glance import PlanGlance
 from ui.record_form import ItemList, enum_label, local_time
 from ui.suggestions import SuggestionList
+from ui.vacatur_tab import VacaturTab
 
 # (path in the record body, label). Paths with a dot are one level inside a group.
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -388,6 +389,7 @@ class YouthPage(QWidget):
         self.team_print.clicked.connect(lambda: self._print_selected(self.meetings, "team_summary"))
         care_box.addWidget(self.team_print, alignment=Qt.AlignmentFlag.AlignLeft)
         care_box.addStretch(1)
+        self.relief = VacaturTab()
         self.efc = EfcTab()
         self.efc.print_requested.connect(lambda kind: self.print_requested.emit(self.youth_id, kind))
         self.efc.print_item_requested.connect(
@@ -409,6 +411,7 @@ class YouthPage(QWidget):
             (_scrolled(self.notes), N_("N&otes")), (_scrolled(csec_page), N_("CS&EC")),
             (_scrolled(care_page), N_("&Missing and team")), (_scrolled(services_page), N_("Ser&vices")),
             (_scrolled(self.efc), N_("E&xtended foster care")),
+            (_scrolled(self.relief), N_("Re&cord relief")),
             (self.duties, N_("Dut&ies")),
             (self.history, N_("&History")),
         )
@@ -459,7 +462,8 @@ class YouthPage(QWidget):
     def show_record(self, youth_id: str, version: int, body: dict[str, Any], history: list[str],
                     draft: dict[str, Any] | None, attached: dict[str, list[tuple[str, dict[str, Any]]]]
                     | None = None, duties: list[Finding] | None = None,
-                    glance: list[AreaSummary] | None = None, efc_view: tuple[Any, ...] | None = None) -> None:
+                    glance: list[AreaSummary] | None = None, efc_view: tuple[Any, ...] | None = None,
+                    relief: list[tuple[dict[str, Any], Any]] | None = None) -> None:
         self.youth_id, self.version, self.body = youth_id, version, body
         flags = body.get("safety_flags") or []
         self.banner.setVisible(bool(flags))
@@ -494,6 +498,7 @@ class YouthPage(QWidget):
         self.suggestions.set_findings(duties or [])
         self.glance.set_areas(glance or [])
         self.efc.show_efc(*(efc_view or (None, [], [], None)))
+        self.relief.show_answers(relief or [])
         self.duties.clear()
         for finding in duties or []:
             due = finding.due.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d") if finding.due else "—"
@@ -597,7 +602,7 @@ class YouthPage(QWidget):
                 ("missing_episode", self.missing), ("team_meeting", self.meetings),
                 ("referral", self.referrals), ("plan_goal", self.goals), ("plan_signoff", self.signoffs),
                 ("school_change", self.school_moves), ("uncovered_service", self.uncovered),
-                *self.efc.sections().items())
+                *self.efc.sections().items(), *self.relief.sections().items())
 
     def set_providers(self, names: list[str]) -> None:
         """Directory names offered while typing a referral's provider."""

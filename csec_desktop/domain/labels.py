@@ -45,6 +45,10 @@ CHOICE_LABELS.update({
     "transition_450": N_("Transition jurisdiction (WIC 450)"),
     "reentry": N_("Re-entry (voluntary re-entry agreement, WIC 388(e))"),
     "review": N_("Status review (WIC 366.31)"), "termination": N_("Termination (WIC 391)"),
+    # Record relief: kinds of count and the stages of a petition
+    "arrest": N_("Arrest or citation"), "conviction": N_("Conviction"),
+    "adjudication": N_("Juvenile adjudication (WIC 602)"), "juvenile_arrest": N_("Juvenile arrest (WIC 602)"),
+    "draft": N_("Draft"), "attorney_reviewed": N_("Reviewed by the attorney"), "filed": N_("Filed"),
 })
 
 
