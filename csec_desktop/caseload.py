@@ -11,13 +11,14 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import model_for
 from csec_desktop.domain.people import Permission, User
+from csec_desktop.domain.vacatur import RESTRICTED_FIELDS
 from csec_desktop.domain.youth import LegalStatus, Youth
 from csec_desktop.errors import NotFound, PermissionDenied
 from csec_desktop.rules import age_on
@@ -238,12 +239,30 @@ def delete_youth(vault: Vault, youth_id: str) -> None:
 
 def attached(vault: Vault, youth_id: str, kind: str) -> list[StoredRecord]:
     get_youth(vault, youth_id, audit=False)
-    return vault.records.attached(youth_id, kind)
+    return [_narrative(vault, r) for r in vault.records.attached(youth_id, kind)]
+
+
+def _narrative(vault: Vault, record: StoredRecord) -> StoredRecord:
+    """A youth's own account (RESTRICTED_FIELDS) is blanked for roles without READ_NARRATIVE; for
+    the others every read of a written account is audited."""
+    fields = RESTRICTED_FIELDS.get(record.kind, ())
+    written = [f for f in fields if getattr(record.body, f, None)]
+    if not written:
+        return record
+    if vault.user.can(Permission.READ_NARRATIVE):
+        vault.audit("narrative_viewed", record_id=record.id, kind=record.kind, youth=record.owner_id)
+        return record
+    return replace(record, body=record.body.model_copy(update=dict.fromkeys(written)))
 
 
 def add_attached(vault: Vault, youth_id: str, kind: str, data: dict[str, Any]) -> StoredRecord:
     vault.require(Permission.WRITE_YOUTH)
     get_youth(vault, youth_id, audit=False)
+    narrative = any(data.get(f) for f in RESTRICTED_FIELDS.get(kind, ()))
+    if narrative and not vault.user.can(Permission.READ_NARRATIVE):
+        raise PermissionDenied("Only an attorney or a supervisor may read or write the youth's account.")
+    # A new record starts its guarded steps at the beginning (a petition as a draft): the model's default.
+    data = {k: v for k, v in data.items() if k not in GUARDED_FIELDS.get(kind, set()) or kind == "referral"}
     body: Body = model_for(kind).parse({**data, "youth_id": youth_id}, record=kind)
     with vault.require_db().transaction():
         record = vault.records.create(body)
@@ -258,6 +277,12 @@ def update_attached(vault: Vault, record_id: str, changes: dict[str, Any],
     if current.owner_id is None or current.kind == "youth":
         raise NotFound(f"No attached record with id {record_id}.")
     get_youth(vault, current.owner_id, audit=False)
+    restricted = RESTRICTED_FIELDS.get(current.kind, ())
+    if restricted and not vault.user.can(Permission.READ_NARRATIVE):
+        # Their form showed these blank: a blank sent back means "unchanged", anything else is refused.
+        if any(changes.get(f) for f in restricted):
+            raise PermissionDenied("Only an attorney or a supervisor may read or write the youth's account.")
+        changes = {k: v for k, v in changes.items() if k not in restricted}
     guarded = sorted(set(changes) & GUARDED_FIELDS.get(current.kind, set()))
     if guarded and not _guard_released.get():
         # A referral's status and consent move only through services.send/move, which check them.
@@ -271,6 +296,7 @@ def update_attached(vault: Vault, record_id: str, changes: dict[str, Any],
 
 GUARDED_FIELDS: dict[str, set[str]] = {
     "referral": {"status", "referred_on", "consent_given_on", "consent_override_reason"},
+    "vacatur_case": {"stage"},  # moves only through vacatur.advance, which checks the role
 }
 _guard_released: ContextVar[bool] = ContextVar("guard_released", default=False)
 

@@ -221,6 +221,7 @@ class MainWindow(QMainWindow):
         self.youth_page.screen_requested.connect(self.open_screen)
         self.youth_page.referral_send.connect(self._send_referral)
         self.youth_page.referral_move.connect(self._move_referral)
+        self.youth_page.petition_stage.connect(self._petition_stage)
         self._views: list[Any] = []  # open document previews: closed on lock
         self.caseload_page.table.activated.connect(lambda index: self.open_youth(
             self.model.summary(index.row()).id))
@@ -677,16 +678,16 @@ class MainWindow(QMainWindow):
     def _save_draft(self, key: str, values: dict[str, Any]) -> None:
         self.backend.call(lambda h: caseload.save_draft(h.require(), key, values))
 
-    def _attached_call(self, fn: Any, message: str) -> None:
+    def _attached_call(self, fn: Any, message: str, kind: str = "", record_id: str = "") -> None:
         youth_id = self.youth_page.youth_id
+        section = self.youth_page.section_for(kind, record_id)
 
         def done(_result: Any) -> None:
             self.open_youth(youth_id)
             self.statusBar().showMessage(message, 5_000)
 
         def failed(error: Exception) -> None:
-            section = self.youth_page.notes if self.youth_page.tabs.currentIndex() == 4 \
-                else self.youth_page.contacts
+            # The message goes beside the list the person was working in.
             if isinstance(error, ValidationFailed):
                 section.show_problems([(p.field, p.message) for p in error.problems])
             else:
@@ -709,9 +710,10 @@ class MainWindow(QMainWindow):
         if kind == "csec_status":  # who decided is the person signed in, never typed
             data = {**data, "decided_by": self._username}
         if kind == "referral":  # a new referral is a suggestion; sending checks the consent
-            self._attached_call(lambda v: services.suggest(v, youth_id, data), _("Added as a suggestion."))
+            self._attached_call(lambda v: services.suggest(v, youth_id, data), _("Added as a suggestion."),
+                                kind=kind)
             return
-        self._attached_call(lambda v: caseload.add_attached(v, youth_id, kind, data), _("Added."))
+        self._attached_call(lambda v: caseload.add_attached(v, youth_id, kind, data), _("Added."), kind=kind)
 
     def _send_referral(self, record_id: str, reason: str) -> None:
         self._referral_call(lambda v: services.send(v, record_id, datetime.now(LEGAL_ZONE).date(),
@@ -719,6 +721,22 @@ class MainWindow(QMainWindow):
 
     def _move_referral(self, record_id: str, status: str) -> None:
         self._referral_call(lambda v: services.move(v, record_id, status), _("Status changed."))
+
+    def _petition_stage(self, case_id: str, stage: str) -> None:
+        from csec_desktop.vacatur import workflow
+
+        youth_id = self.youth_page.youth_id
+
+        def done(_result: Any) -> None:
+            self.open_youth(youth_id)
+            self.statusBar().showMessage(_("The petition's stage was changed."), 5_000)
+
+        def failed(error: Exception) -> None:
+            message = "; ".join(p.message for p in error.problems) if isinstance(error, ValidationFailed) \
+                else describe(error)
+            self.youth_page.relief.cases.message.setText(message)
+
+        self.backend.call(lambda h: workflow.advance(h.require(), case_id, stage), done, failed)
 
     def _referral_call(self, fn: Any, message: str) -> None:
         youth_id = self.youth_page.youth_id
@@ -795,10 +813,12 @@ class MainWindow(QMainWindow):
             self._back_to_caseload()
 
     def _update_attached(self, record_id: str, data: dict[str, Any]) -> None:
-        self._attached_call(lambda v: caseload.update_attached(v, record_id, data), _("Saved."))
+        self._attached_call(lambda v: caseload.update_attached(v, record_id, data), _("Saved."),
+                            record_id=record_id)
 
     def _delete_attached(self, record_id: str) -> None:
-        self._attached_call(lambda v: caseload.delete_attached(v, record_id), _("Removed."))
+        self._attached_call(lambda v: caseload.delete_attached(v, record_id), _("Removed."),
+                            record_id=record_id)
 
     def _back_to_caseload(self) -> None:
         self.youth_page.clear()

@@ -121,6 +121,14 @@ FIELD_LABELS: dict[str, str] = {
     "hearing_on": N_("Hearing on (YYYY-MM-DD)"),
     "order_granted_on": N_("Order granted on (YYYY-MM-DD)"),
     "stay_fines": N_("Ask that collection of fines be stayed while the petition is pending"),
+    "court_county": N_("County of the court"), "court_case_number": N_("Court case number of the petition"),
+    "counsel": N_("Counsel block for the first page (one line each: name and bar number, office, address, "
+                  "phone)"),
+    "grounds": N_("Grounds: the youth's account of being trafficked (seen only by attorneys and "
+                  "supervisors)"),
+    "safety_concerns": N_("Safety concerns"), "official_documents": N_("Official documentation to attach"),
+    "agencies_to_seal": N_("Other agencies to seal and destroy records (one per line)"),
+    "server_name": N_("Who serves the papers"), "server_address": N_("Their address"),
 }
 
 PAIR_HINTS: dict[str, str] = {
@@ -222,7 +230,8 @@ class ModelForm(QWidget):
                           "where_and_with_whom", "why_left", "experiences_while_away", "intake_notes",
                           "goal", "steps", "services", "evidence", "plan", "efforts", "exit_documents",
                           "housing", "health_insurance", "education", "mentors", "workforce",
-                          "health_care_power_of_attorney", "advance_directive", "nexus"):
+                          "health_care_power_of_attorney", "advance_directive", "nexus", "grounds",
+                          "safety_concerns"):
                 edit = QPlainTextEdit()
                 edit.setTabChangesFocus(True)
                 edit.setMinimumHeight(70)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from csec_desktop.domain.vacatur import CountKind, CriminalCount, VacaturCase
+from csec_desktop.domain.vacatur import OFFICIAL_DOCUMENTS, CaseStage, CountKind, CriminalCount, VacaturCase
 from csec_desktop.vacatur import Answer, CountAnswer
 from ui.i18n import N_, _, bind, on_change, say
 from ui.record_form import ItemList, enum_label
@@ -24,6 +24,9 @@ ANSWER_COLOURS = {Answer.ELIGIBLE: "#1e6b32", Answer.NOT_ELIGIBLE: "#b3261e", An
 
 
 class VacaturTab(QWidget):
+    print_item_requested = Signal(str, str)  # document kind, case id
+    stage_requested = Signal(str, str)  # case id, stage
+
     def __init__(self) -> None:
         super().__init__()
         self.answers: list[tuple[dict[str, Any], CountAnswer]] = []
@@ -42,15 +45,54 @@ class VacaturTab(QWidget):
                                          f"{i.get('offense_date') or i.get('arrest_date') or ''}",
                                skip=("youth_id",), attached=True)
         self.cases = ItemList(N_("Vacatur petition (the public papers carry only the initials or pseudonym)"),
-                              VacaturCase, lambda i: f"{i.get('public_name')} · {i.get('stage')}",
-                              skip=("youth_id", "count_ids"), attached=True)
+                              VacaturCase, lambda i: f"{i.get('public_name')} · "
+                                                     f"{enum_label(CaseStage(i.get('stage', 'draft')))}",
+                              skip=("youth_id", "count_ids", "stage"), attached=True,
+                              choices={"official_documents": OFFICIAL_DOCUMENTS})
+        self.print_buttons: dict[str, QPushButton] = {}
+        prints = QHBoxLayout()
+        papers = (("vacatur_petition", N_("Petition…")), ("vacatur_declaration", N_("Declaration…")),
+                  ("vacatur_order", N_("Proposed order…")), ("vacatur_service", N_("Proof of service…")),
+                  ("vacatur_identity", N_("Confidential identity attachment…")))
+        for kind, text in papers:
+            button = QPushButton()
+            bind(button, "setText", text)
+            button.clicked.connect(lambda _c=False, k=kind: self._for_case(
+                lambda case: self.print_item_requested.emit(k, case)))
+            prints.addWidget(button)
+            self.print_buttons[kind] = button
+        prints.addStretch(1)
+        self.stage_buttons: dict[str, QPushButton] = {}
+        steps = QHBoxLayout()
+        for stage, text in (("attorney_reviewed", N_("Mark reviewed by counsel")),
+                            ("filed", N_("Mark filed")), ("draft", N_("Back to draft"))):
+            button = QPushButton()
+            bind(button, "setText", text)
+            button.clicked.connect(lambda _c=False, s=stage: self._for_case(
+                lambda case: self.stage_requested.emit(case, s)))
+            steps.addWidget(button)
+            self.stage_buttons[stage] = button
+        steps.addStretch(1)
+        print_label = QLabel()
+        bind(print_label, "setText", N_("Print for the selected petition (on pleading paper; an unsigned "
+                                        "draft until counsel reviews it):"))
         box = QVBoxLayout(self)
         box.addWidget(heading)
         box.addWidget(self.assessment)
         box.addWidget(self.counts)
         box.addWidget(self.cases)
+        box.addWidget(print_label)
+        box.addLayout(prints)
+        box.addLayout(steps)
         box.addStretch(1)
         on_change(self, "_render")
+
+    def _for_case(self, act: Any) -> None:
+        row = self.cases.listing.currentRow()
+        if not 0 <= row < len(self.cases.ids):
+            self.cases.message.setText(_("Select a petition in the list first."))
+            return
+        act(self.cases.ids[row])
 
     def sections(self) -> dict[str, ItemList]:
         return {"criminal_count": self.counts, "vacatur_case": self.cases}

@@ -201,6 +201,7 @@ class YouthPage(QWidget):
     screen_requested = Signal(str, str)  # youth id, form id
     referral_send = Signal(str, str)  # record id, override reason
     referral_move = Signal(str, str)  # record id, status
+    petition_stage = Signal(str, str)  # vacatur case id, stage
 
     def __init__(self) -> None:
         super().__init__()
@@ -390,6 +391,9 @@ class YouthPage(QWidget):
         care_box.addWidget(self.team_print, alignment=Qt.AlignmentFlag.AlignLeft)
         care_box.addStretch(1)
         self.relief = VacaturTab()
+        self.relief.print_item_requested.connect(
+            lambda kind, item: self.print_item_requested.emit(self.youth_id, kind, item))
+        self.relief.stage_requested.connect(self.petition_stage.emit)
         self.efc = EfcTab()
         self.efc.print_requested.connect(lambda kind: self.print_requested.emit(self.youth_id, kind))
         self.efc.print_item_requested.connect(
@@ -603,6 +607,13 @@ class YouthPage(QWidget):
                 ("referral", self.referrals), ("plan_goal", self.goals), ("plan_signoff", self.signoffs),
                 ("school_change", self.school_moves), ("uncovered_service", self.uncovered),
                 *self.efc.sections().items(), *self.relief.sections().items())
+
+    def section_for(self, kind: str = "", record_id: str = "") -> ItemList:
+        """The list a record kind (or a record) is edited in, for its messages."""
+        for section_kind, section in self._attached_sections():
+            if section_kind == kind or (record_id and record_id in section.ids):
+                return section
+        return self.contacts
 
     def set_providers(self, names: list[str]) -> None:
         """Directory names offered while typing a referral's provider."""

@@ -17,6 +17,7 @@ from typing import Any
 from csec_desktop import caseload, directory, identification, services, today
 from csec_desktop.clock import utc_iso
 from csec_desktop.documents import efc as efc_docs
+from csec_desktop.documents import vacatur as vacatur_docs
 from csec_desktop.documents.hearing_sheet import TITLE as HEARING_TITLE
 from csec_desktop.documents.hearing_sheet import hearing_sheet
 from csec_desktop.documents.identification import (
@@ -37,6 +38,7 @@ from csec_desktop.domain.directory import DirectoryEntry
 from csec_desktop.domain.efc import NmdHearing, TransitionPlan
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.services import GoalStatus, PlanGoal, PlanSignoff, Referral, ReferralStatus
+from csec_desktop.domain.vacatur import CriminalCount, VacaturCase
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
 from csec_desktop.fileio import atomic_write
@@ -53,6 +55,8 @@ class DocumentKind:
     kind: str
     title: str  # N_-marked English; also the PDF's neutral title
     build: Builder
+    court_paper: bool = False
+    """Filed with a California court: in English whatever language is asked for."""
 
 
 def _summary(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | None = None) -> bytes:
@@ -188,7 +192,31 @@ def _attachment(vault: Vault, youth_id: str, lang: str, stamp: str, item: str | 
                                      made_on=datetime.now(LEGAL_ZONE).date(), lang=lang, stamp=stamp)
 
 
+def _packet(build: Callable[[vacatur_docs.Packet], bytes]) -> Builder:
+    """A paper of the vacatur packet, for the case `item` (or the newest case)."""
+    def make(vault: Vault, youth_id: str, _lang: str, _stamp: str, item: str | None = None) -> bytes:
+        # The papers quote the youth's account: only roles that may read it make them.
+        vault.require(Permission.READ_NARRATIVE)
+        case = _chosen(vault, youth_id, "vacatur_case", item, "vacatur case")
+        assert isinstance(case, VacaturCase)
+        counts = [r.body for r in caseload.attached(vault, youth_id, "criminal_count")
+                  if isinstance(r.body, CriminalCount) and (not case.count_ids or r.id in case.count_ids)]
+        return build(vacatur_docs.packet(_youth(vault, youth_id), case, counts,
+                                         datetime.now(LEGAL_ZONE).date()))
+    return make
+
+
 DOCUMENTS: dict[str, DocumentKind] = {
+    "vacatur_petition": DocumentKind("vacatur_petition", vacatur_docs.PETITION_TITLE,
+                                     _packet(vacatur_docs.petition), court_paper=True),
+    "vacatur_declaration": DocumentKind("vacatur_declaration", vacatur_docs.DECLARATION_TITLE,
+                                        _packet(vacatur_docs.declaration), court_paper=True),
+    "vacatur_order": DocumentKind("vacatur_order", vacatur_docs.ORDER_TITLE, _packet(vacatur_docs.order),
+                                  court_paper=True),
+    "vacatur_service": DocumentKind("vacatur_service", vacatur_docs.SERVICE_TITLE,
+                                    _packet(vacatur_docs.proof_of_service), court_paper=True),
+    "vacatur_identity": DocumentKind("vacatur_identity", vacatur_docs.IDENTITY_TITLE,
+                                     _packet(vacatur_docs.identity_attachment), court_paper=True),
     "transition_plan": DocumentKind("transition_plan", efc_docs.PLAN_TITLE, _transition),
     "participation_plan": DocumentKind("participation_plan", efc_docs.PARTICIPATION_TITLE, _participation),
     "certification_worksheet": DocumentKind("certification_worksheet", efc_docs.WORKSHEET_TITLE, _worksheet),

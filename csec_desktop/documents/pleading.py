@@ -139,11 +139,20 @@ class CourtPaper:
     footer_title: str = ""
     notice: str = WIC_827_NOTICE
     extra: tuple[Flowable, ...] = field(default_factory=tuple)
+    watermark: str = ""  # across every page, light grey (an unsigned draft)
 
 
-def _paper(canvas: Canvas, counsel: tuple[str, ...] | None) -> None:
+def _paper(canvas: Canvas, counsel: tuple[str, ...] | None, watermark: str = "") -> None:
     """The lines, numbers and rules of every page; the counsel block on the first."""
     canvas.saveState()
+    if watermark:
+        canvas.saveState()
+        canvas.setFillGray(0.82)
+        canvas.setFont(SERIF + "-Bold", 54)
+        canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+        canvas.rotate(52)
+        canvas.drawCentredString(0, 0, watermark)
+        canvas.restoreState()
     canvas.setFont(SERIF, FONT_SIZE)
     for line in range(1, LINES + 1):
         canvas.drawRightString(NUMBER_RIGHT, baseline(line), str(line))
@@ -227,8 +236,9 @@ def render_court_paper(paper: CourtPaper) -> bytes:
     later = Frame(TEXT_LEFT, BOTTOM, TEXT_RIGHT - TEXT_LEFT, _frame_top(1) - BOTTOM, id="later",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     templates = [
-        PageTemplate(id="first", frames=[first], onPage=lambda c, _d: _paper(c, paper.counsel)),
-        PageTemplate(id="later", frames=[later], onPage=lambda c, _d: _paper(c, None)),
+        PageTemplate(id="first", frames=[first],
+                     onPage=lambda c, _d: _paper(c, paper.counsel, paper.watermark)),
+        PageTemplate(id="later", frames=[later], onPage=lambda c, _d: _paper(c, None, paper.watermark)),
     ]
     footer = Footer(notice=paper.notice, page_label=lambda page, _total: str(page),
                     title=paper.footer_title or paper.title, font=SERIF)

@@ -31,6 +31,8 @@ class Permission(StrEnum):
     PRINT = "print"
     OVERRIDE_CONSENT = "override_consent"  # refer without a recorded consent, with a reason
     MANAGE_DIRECTORY = "manage_directory"  # add, edit and import the county's resource directory
+    READ_NARRATIVE = "read_narrative"  # the youth's own account in a vacatur case (read and write)
+    REVIEW_PETITION = "review_petition"  # mark a petition reviewed by counsel, and filed
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -61,13 +63,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PRINT,
             Permission.OVERRIDE_CONSENT,
             Permission.MANAGE_DIRECTORY,
+            Permission.READ_NARRATIVE,
         }
     ),
     Role.CASEWORKER: frozenset(
         {Permission.READ_YOUTH, Permission.WRITE_YOUTH, Permission.PRINT, Permission.BACKUP}
     ),
     Role.ATTORNEY: frozenset(
-        {Permission.READ_YOUTH, Permission.WRITE_YOUTH, Permission.READ_SEALED, Permission.PRINT}
+        {Permission.READ_YOUTH, Permission.WRITE_YOUTH, Permission.READ_SEALED, Permission.PRINT,
+         Permission.READ_NARRATIVE, Permission.REVIEW_PETITION}
     ),
     Role.READ_ONLY: frozenset({Permission.READ_YOUTH}),
 }

@@ -12,6 +12,7 @@ from pydantic import Field, field_validator, model_validator
 
 from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import register
+from csec_desktop.text import N_
 
 
 class CountKind(StrEnum):
@@ -58,6 +59,25 @@ class CriminalCount(Body):
         return f"{self.code} {self.section}" + (f" ({self.description})" if self.description else "")
 
 
+OFFICIAL_DOCUMENTS: dict[str, str] = {
+    # Pen. Code 236.14(m): documentation from a federal, state or local agency that tends to show the
+    # petitioner's status as a trafficking victim; not required. These are the project's suggestions
+    # (DOMAIN.md 1.1), not a statutory list.
+    "t_visa": N_("T visa approval, or a law-enforcement declaration (I-914 Supplement B)"),
+    "hhs_letter": N_("HHS Office on Trafficking in Persons certification or eligibility letter"),
+    "child_welfare": N_("A sustained WIC 300 petition or CSEC identification in child-welfare or probation "
+                        "records"),
+    "police_report": N_("A police report naming the petitioner as a victim"),
+    "calvcb": N_("California Victim Compensation Board approval"),
+    "court_finding": N_("A court finding in the trafficker's case"),
+}
+
+RESTRICTED_FIELDS: dict[str, tuple[str, ...]] = {
+    "criminal_count": ("nexus",), "vacatur_case": ("grounds", "safety_concerns"),
+}
+"""The youth's own account: read and written only with READ_NARRATIVE (caseload enforces it)."""
+
+
 class CaseStage(StrEnum):
     DRAFT = "draft"
     ATTORNEY_REVIEWED = "attorney_reviewed"
@@ -82,6 +102,24 @@ class VacaturCase(Body):
     hearing_on: date | None = None
     order_granted_on: date | None = None
     stay_fines: bool = True  # 236.14(i): collection of fines stayed while the petition is pending
+    # For the papers:
+    court_county: str | None = Field(default=None, max_length=60)
+    court_case_number: str | None = Field(default=None, max_length=60)
+    counsel: list[str] = Field(default_factory=list)  # the first-page block, one line each
+    grounds: str | None = Field(default=None, max_length=20000)  # the youth's account (restricted)
+    safety_concerns: str | None = Field(default=None, max_length=4000)  # (restricted)
+    official_documents: list[str] = Field(default_factory=list)  # OFFICIAL_DOCUMENTS codes
+    agencies_to_seal: list[str] = Field(default_factory=list)  # beyond those the counts name
+    server_name: str | None = Field(default=None, max_length=200)  # who serves the prosecutor
+    server_address: str | None = Field(default=None, max_length=300)
+
+    @field_validator("official_documents")
+    @classmethod
+    def _documents(cls, value: list[str]) -> list[str]:
+        unknown = [v for v in value if v not in OFFICIAL_DOCUMENTS]
+        if unknown:
+            raise ValueError(f"unknown kind of documentation: {', '.join(unknown)}")
+        return value
 
     @model_validator(mode="after")
     def _order(self) -> VacaturCase:

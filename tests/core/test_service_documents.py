@@ -110,7 +110,7 @@ def test_every_label_of_every_spanish_document_comes_from_the_catalog(
 
     monkeypatch.setattr(page.Texts, "t", t)
     monkeypatch.setattr(page.Texts, "block", block)
-    for kind in jobs.DOCUMENTS:
+    for kind in (k for k, d in jobs.DOCUMENTS.items() if not d.court_paper):  # court papers are English
         spanish = _words(jobs.make(admin, kind, youth_id, "es"))
         assert "Page 1" not in spanish and "Página 1" in spanish, kind
     untranslated = sorted(m for m in asked if not (catalog.get(m) and catalog.get(m).string))

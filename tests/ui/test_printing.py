@@ -132,6 +132,14 @@ def test_every_document_is_made_previewed_and_printed_without_a_file(
     services.send(vault, referral.id, date(2026, 11, 20))
     caseload.add_attached(vault, youth.id, "team_meeting", {"held_on": "2026-11-21"})
     caseload.add_attached(vault, youth.id, "nmd_hearing", {"on": "2026-12-15"})
+    # ... and a vacatur case, which only an attorney (or a supervisor) may print.
+    from tests.conftest import WORKER_PASS
+
+    vault.add_user("alex", role="attorney", passphrase=WORKER_PASS, unit="Unit A")
+    attorney = Vault.unlock(tmp_path / "vault", "alex", WORKER_PASS)
+    caseload.add_attached(attorney, youth.id, "criminal_count", {
+        "count_kind": "arrest", "section": "484", "arrest_date": "2024-01-01", "nexus": "told to"})
+    caseload.add_attached(attorney, youth.id, "vacatur_case", {"public_name": "J. D."})
     home, temp = tmp_path / "home", tmp_path / "tmp"
     home.mkdir()
     temp.mkdir()
@@ -153,8 +161,9 @@ def test_every_document_is_made_previewed_and_printed_without_a_file(
 
     monkeypatch.setattr(builtins, "open", watched_open)
     monkeypatch.setattr(os, "open", watched_os_open)
-    made = [jobs.make(vault, kind, youth.id, lang)
+    made = [jobs.make(attorney if jobs.DOCUMENTS[kind].court_paper else vault, kind, youth.id, lang)
             for kind in jobs.DOCUMENTS for lang in ("en", "es", "en+es")]
+    attorney.close()
     made.append(recovery_sheet(county="Demo County", secret="ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789",
                                made_on=date(2026, 11, 28)))
     made.append(render_court_paper(CourtPaper(

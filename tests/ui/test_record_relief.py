@@ -20,22 +20,86 @@ def test_counts_are_assessed_as_they_are_entered(qtbot: QtBot, tmp_path: Path) -
         tab = page.relief
         page.tabs.setCurrentIndex(9)
         assert "No arrest" in tab.assessment.text()
+        # An administrator may not write the youth's account: refused, nothing saved.
+        form = tab.counts.form
+        form.set_values({**form.defaults(), "count_kind": "conviction", "section": "484",
+                         "offense_date": "2025-03-01", "nexus": "He made me."})
+        qtbot.mouseClick(tab.counts.add_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "attorney" in tab.counts.message.text(), timeout=10_000)
+        assert tab.counts.items == []
         for section, while_victim in (("211", True), ("484", True), ("11350", False)):
-            form = tab.counts.form
             form.set_values({**form.defaults(), "count_kind": "conviction", "section": section,
-                             "offense_date": "2025-03-01", "while_victim": while_victim,
-                             "nexus": "He made me." if while_victim else ""})
+                             "offense_date": "2025-03-01", "while_victim": while_victim})
             before = len(tab.counts.items)
             qtbot.mouseClick(tab.counts.add_button, Qt.MouseButton.LeftButton)
             qtbot.waitUntil(lambda b=before: len(tab.counts.items) == b + 1, timeout=10_000)
         text = tab.assessment.text()
         assert "cannot be petitioned under 236.14" in text and "violent felony" in text
-        assert "can be petitioned under 236.14" in text
-        assert "needs review" in text and "trafficking victim" in text
+        assert "needs review" in text and "direct-result narrative" in text and "trafficking victim" in text
         # Spanish: the why lines follow the language.
         win.set_language("es")
         assert "no puede incluirse en una petición" in tab.assessment.text()
         assert "delito grave violento" in tab.assessment.text()
         win.set_language("en")
+    finally:
+        win.close()
+
+
+def test_from_the_record_to_a_printed_packet_offline(qtbot: QtBot, tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    from csec_desktop import caseload
+    from csec_desktop.storage.vault import Vault
+    from tests.conftest import ADMIN_PASS, WORKER_PASS, youth_data
+    from ui.main_window import MainWindow
+
+    vault, _ = Vault.create(tmp_path / "vault", county="Demo County", admin="admin", passphrase=ADMIN_PASS)
+    vault.add_user("alex", role="attorney", passphrase=WORKER_PASS, unit="Unit A")
+    caseload.create_youth(vault, youth_data(legal_name={"given": "Canarygiven", "family": "Zzyzxfamily"},
+                                            date_of_birth="2002-05-01"))
+    vault.close()
+    win = MainWindow(tmp_path / "vault")
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        win.unlock_page.user.setText("alex")
+        win.unlock_page.passphrase.setText(WORKER_PASS)
+        qtbot.mouseClick(win.unlock_page.button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+        qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: win.model.rowCount() == 1, timeout=10_000)
+        win.open_youth(win.model.summary(0).id)
+        page = win.youth_page
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is page, timeout=10_000)
+        tab = page.relief
+        form = tab.counts.form
+        form.set_values({**form.defaults(), "count_kind": "conviction", "section": "484",
+                         "offense_date": "2021-03-01", "prosecuting_agency": "Demo County District Attorney",
+                         "while_victim": True, "nexus": "He sent me to steal."})
+        qtbot.mouseClick(tab.counts.add_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(tab.counts.items) == 1, timeout=10_000)
+        case = tab.cases.form
+        case.set_values({**case.defaults(), "public_name": "C. Z.",
+                         "grounds": "A man controlled my life from 2020 to 2022."})
+        qtbot.mouseClick(tab.cases.add_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(tab.cases.items) == 1, timeout=10_000)
+        tab.cases.listing.setCurrentRow(0)
+        qtbot.mouseClick(tab.print_buttons["vacatur_petition"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(win._views) == 1, timeout=10_000)
+        words = pdfium.PdfDocument(win._views[0].pdf)[0].get_textpage().get_text_range()
+        assert "C. Z." in words and "Canarygiven" not in words and "UNSIGNED DRAFT" in words
+        win._views[0].close()
+        qtbot.waitUntil(lambda: win._views == [], timeout=10_000)
+        # Counsel reviews it: the watermark goes.
+        tab.cases.listing.setCurrentRow(0)
+        qtbot.mouseClick(tab.stage_buttons["attorney_reviewed"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: tab.cases.items and tab.cases.items[0]["stage"] == "attorney_reviewed",
+                        timeout=10_000)
+        tab.cases.listing.setCurrentRow(0)
+        qtbot.mouseClick(tab.print_buttons["vacatur_petition"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(win._views) == 1, timeout=10_000)
+        reviewed = pdfium.PdfDocument(win._views[0].pdf)[0].get_textpage().get_text_range()
+        assert "UNSIGNED DRAFT" not in reviewed
+        win._views[0].close()
     finally:
         win.close()
