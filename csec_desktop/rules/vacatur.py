@@ -52,6 +52,14 @@ def prosecutor_response(facts: Facts, as_of: datetime) -> Iterator[Finding]:
              W("if no opposition is filed the court deems the petition unopposed")),
             youth_id=str(facts.get("youth_id")), due=end_of_day(due),
             occurrence=f"response:{case.served_on.isoformat()}")
+        if case.hearing_on is not None:
+            yield REGISTRY.info["vacatur.prosecutor_response"].finding(
+                FindingKind.DEADLINE, N_("The vacatur hearing"),
+                (W("hearing on {day}", day=case.hearing_on.isoformat()),
+                 W("unopposed, the petitioner may appear through counsel; opposed, in person unless the "
+                   "court finds a compelling reason (remote appearance)")),
+                youth_id=str(facts.get("youth_id")), due=end_of_day(case.hearing_on),
+                occurrence=f"hearing:{case.hearing_on.isoformat()}")
 
 
 @REGISTRY.register(

@@ -77,9 +77,11 @@ def _find(on: date, **records: list[Any]) -> dict[str, list[Finding]]:
 
 
 def test_the_prosecutor_has_45_days_from_service() -> None:
-    case = VacaturCase(youth_id="y", public_name="J. D.", served_on=date(2026, 11, 1))
+    case = VacaturCase(youth_id="y", public_name="J. D.", served_on=date(2026, 11, 1),
+                       hearing_on=date(2027, 1, 8))
     found = _find(date(2026, 11, 28), vacatur_case=[case], criminal_count=[_count("484")])
-    assert found["vacatur.prosecutor_response"][0].due.date() == date(2026, 12, 16)
+    response, hearing = found["vacatur.prosecutor_response"]
+    assert response.due.date() == date(2026, 12, 16) and hearing.due.date() == date(2027, 1, 8)
 
 
 def test_sealing_and_destruction_after_the_order() -> None:
