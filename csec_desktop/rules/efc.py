@@ -67,7 +67,10 @@ def _today(as_of: datetime) -> date:
     summary=N_("Extended foster care eligibility: a foster-care placement order on the 18th birthday (or "
                "the vacatur path), under 21, at least one participation condition, the mutual agreement."),
     citation="Welf. & Inst. Code, §§ 11400, subds. (u), (v), 11403, subds. (a), (b), 450, subd. (a)(1)(B)",
-    law_as_of=LAW_AS_OF, ages=(17, 20), reads=EFC_KINDS,
+    # Only once the AB 12 plan has begun (any of its records): before that the notice at 16, the
+    # 90-day plan and the SOC 162 warning say what to do, and a county's caseload of 17-to-20-year-olds
+    # would otherwise open Today on an "eligibility" line for each of them.
+    law_as_of=LAW_AS_OF, needs=EFC_KINDS,
 )
 def eligibility(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     youth = facts.get("youth")
