@@ -519,7 +519,7 @@ class MainWindow(QMainWindow):
         include_done = self.today_page.show_done.isChecked()
         now = datetime.now(LEGAL_ZONE)
         found: list[today.Item] = []
-        progress = {"checked": 0, "total": 0}
+        progress = {"checked": 0}
         self.today_page.message.setText(_("Finding what is due…"))
 
         def step(after: int) -> None:
@@ -531,11 +531,10 @@ class MainWindow(QMainWindow):
                 return  # superseded or locked
             found.extend(chunk.items)
             progress["checked"] += chunk.checked
-            progress["total"] = progress["total"] or chunk.total
             if chunk.next_after is not None:
-                self.today_page.message.setText(_("Finding what is due… {checked} of {total} youth checked")
+                self.today_page.message.setText(_("Finding what is due… {percent}% ({checked} youth checked)")
                                                 .format(checked=f"{progress['checked']:,}",
-                                                        total=f"{progress['total']:,}"))
+                                                        percent=int(chunk.done_fraction * 100)))
                 step(chunk.next_after)
                 return
             self.today_model.reset(today.sort_items(found, now), now)
