@@ -93,7 +93,7 @@ class Participation(Body):
     condition: Condition
     since: date
     until: date | None = None
-    evidence: str = Field(min_length=1, max_length=2000)  # enrollment letter, pay stubs, program letter...
+    evidence: str = Field(min_length=1, max_length=2000)  # what shows it: an enrollment letter, pay stubs
     verified_on: date | None = None
     plan: str | None = Field(default=None, max_length=4000)
     """For condition (3): the plan to remove barriers to employment (it may include therapy and
