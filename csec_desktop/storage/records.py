@@ -150,7 +150,10 @@ class RecordStore:
             if _owner(body) not in (None, current.owner_id):
                 raise ValidationFailed([FieldProblem("youth_id", "cannot be changed")])
             new = body.dump()
-            diff = {k: {"old": old[k], "new": new[k]} for k in new if new[k] != old.get(k)}
+            # `base`: the field's stamp this change was made against; the hub keeps a conflict
+            # when another device changed the field since (see hub/store.py).
+            diff = {k: {"old": old[k], "new": new[k], "base": current.clocks.get(k)}
+                    for k in new if new[k] != old.get(k)}
             if not diff:
                 return current
             stamp = self.clock.now()
@@ -186,6 +189,58 @@ class RecordStore:
                 self.db.execute("UPDATE youth_fields SET deleted = 1 WHERE rowid = ?", (current.rowid,))
             stored = self.get(record_id, include_deleted=True)
         return stored
+
+    def put_remote(
+        self, *, record_id: str, kind: str, owner_id: str | None, version: int, deleted: bool,
+        body: dict[str, Any], clocks: dict[str, str], updated_at: str, updated_by: str,
+    ) -> bool:
+        """Store a record as the hub holds it (the caller's transaction). Returns whether it changed.
+
+        The history gets one row by the hub's author, already pushed, so the record's history
+        shows other devices' edits too.
+        """
+        parsed = model_for(kind).parse(body, record=f"{kind} {record_id}")
+        data = parsed.dump()
+        row = self.db.one("SELECT body, deleted, rowid, clocks FROM records WHERE id = ?", (record_id,))
+        if row is None:
+            rowid = self.db.insert(
+                "INSERT INTO records (id, kind, owner_id, version, created_at, created_by, "
+                "updated_at, updated_by, deleted, body, clocks) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (record_id, kind, owner_id, version, updated_at, updated_by, updated_at, updated_by,
+                 int(deleted), _json(data), _json(clocks)),
+            )
+            old: dict[str, Any] = {}
+            was_deleted = False
+        else:
+            old, was_deleted, rowid = json.loads(row[0]), bool(row[1]), int(row[2])
+            if old == data and was_deleted == deleted and json.loads(row[3]) == clocks:
+                return False
+            self.db.execute(
+                "UPDATE records SET version = ?, updated_at = ?, updated_by = ?, deleted = ?, body = ?, "
+                "clocks = ? WHERE id = ?",
+                (version, updated_at, updated_by, int(deleted), _json(data), _json(clocks), record_id),
+            )
+        diff = {k: {"old": old.get(k), "new": v} for k, v in data.items() if old.get(k) != v}
+        if deleted and not was_deleted:
+            op, diff = "delete", {"deleted": {"old": False, "new": True}}
+        else:
+            op = "create" if row is None else "update"
+        if diff:
+            self.db.execute(
+                "INSERT INTO changes (op_id, record_id, kind, owner_id, op, fields, hlc, user, device, at, "
+                "pushed) VALUES (?,?,?,?,?,?,?,?,?,?,1)",
+                (new_id(), record_id, kind, owner_id, op, _json(diff), max(clocks.values(), default=""),
+                 updated_by, "hub", updated_at),
+            )
+        stored = StoredRecord(record_id, kind, owner_id, version, updated_at, updated_by, updated_at,
+                              updated_by, deleted, parsed, clocks, rowid)
+        if kind == "youth":
+            if deleted:
+                self.db.execute("DELETE FROM youth_search WHERE rowid = ?", (rowid,))
+                self.db.execute(YOUTH_FIELDS_UPSERT, youth_field_values(rowid, data, True))
+            else:
+                self._index(stored, fresh=row is None, data=data)
+        return True
 
     def _log(
         self, record_id: str, kind: str, owner: str | None, op: str,

@@ -125,6 +125,24 @@ def _v3(db: Database) -> None:
         db.execute(YOUTH_FIELDS_UPSERT, youth_field_values(rowid, json.loads(body), bool(deleted)))
 
 
+def _v4(db: Database) -> None:
+    # Sync with the county hub: what the hub said of each pushed change (refused ones stay
+    # visible), and the conflicts it keeps for a person, with this device's pending decision.
+    db.executescript(
+        """
+        ALTER TABLE changes ADD COLUMN sync_detail TEXT;
+        CREATE TABLE sync_conflicts (
+            conflict_id TEXT PRIMARY KEY,
+            record_id   TEXT NOT NULL,
+            field       TEXT NOT NULL,
+            body        TEXT NOT NULL,          -- JSON protocol.ConflictState
+            resolution  TEXT                    -- JSON protocol.Resolution not yet accepted by the hub
+        );
+        CREATE INDEX sync_conflicts_record ON sync_conflicts(record_id);
+        """
+    )
+
+
 YOUTH_FIELDS_UPSERT = (
     "INSERT OR REPLACE INTO youth_fields (rowid, family, given, birth, worker, unit, sealed, "
     "deleted, periods) VALUES (?,?,?,?,?,?,?,?,?)"
@@ -139,7 +157,7 @@ def youth_field_values(rowid: int, body: dict[str, Any], deleted: bool) -> tuple
             int(bool(body.get("sealed"))), int(deleted), json.dumps(periods))
 
 
-STEPS: dict[int, Callable[[Database], None]] = {0: _v1, 1: _v2, 2: _v3}
+STEPS: dict[int, Callable[[Database], None]] = {0: _v1, 1: _v2, 2: _v3, 3: _v4}
 SCHEMA_VERSION = max(STEPS) + 1
 
 

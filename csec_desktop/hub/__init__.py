@@ -1,0 +1,1 @@
+"""csec-hub: the county sync hub (FastAPI on uvicorn; PostgreSQL, or SQLite for one office)."""

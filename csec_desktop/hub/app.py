@@ -1,0 +1,110 @@
+"""`csec-hub`'s HTTP interface (FastAPI): thin handlers over `store.Hub`.
+
+Credentials travel as `Authorization: Bearer ...`: a device sends
+`device.<device id>.<secret>` (issued once at enrolment), a hub administrator
+`admin.<token>`. No answer ever carries record data unless the caller's user
+may see it; refusals say what to do and nothing else.
+"""
+
+
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from csec_desktop import __version__
+from csec_desktop.hub.db import engine_for, upgrade
+from csec_desktop.hub.store import Admin, Device, Hub, Refusal
+from csec_desktop.sync import protocol as P
+
+_bearer = HTTPBearer(auto_error=False, description="device.<id>.<secret> or admin.<token>")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+_REFUSALS: dict[int | str, dict[str, Any]] = {
+    401: {"model": P.Problem, "description": "No or wrong credentials"},
+    403: {"model": P.Problem, "description": "Revoked device (wipe), or a role that may not do this"},
+}
+DEVICE_REFUSALS = {**_REFUSALS, 423: {"model": P.Problem, "description": "Locked after too long offline"}}
+ADMIN_REFUSALS = {**_REFUSALS, 404: {"model": P.Problem, "description": "No such user or device"}}
+
+
+def create_app(hub: Hub) -> FastAPI:
+    app = FastAPI(title="csec-hub", version=__version__,
+                  description="County sync hub for the CSEC caseworker desktop.")
+    app.state.hub = hub
+
+    @app.exception_handler(Refusal)
+    async def _refused(_request: Request, exc: Refusal) -> JSONResponse:
+        return JSONResponse(exc.problem().model_dump(), status_code=exc.status)
+
+    def device(credentials: Credentials) -> Device:
+        token = credentials.credentials if credentials else ""
+        if token.startswith("admin."):
+            raise Refusal(403, "forbidden", "Administrator tokens cannot sync; use a device.")
+        parts = token.split(".", 2)
+        if len(parts) != 3 or parts[0] != "device":
+            raise Refusal(401, "unauthenticated", "This device is not enrolled with the hub.")
+        return hub.device(parts[1], parts[2])
+
+    def admin(credentials: Credentials) -> Admin:
+        token = credentials.credentials if credentials else ""
+        if token.startswith("device."):
+            raise Refusal(403, "forbidden", "Devices cannot administer the hub.")
+        return hub.admin(token)
+
+    DeviceDep = Annotated[Device, Depends(device)]
+    AdminDep = Annotated[Admin, Depends(admin)]
+
+    @app.post("/v1/enroll", responses={401: _REFUSALS[401]})
+    def enroll(request: P.EnrollRequest) -> P.Enrollment:
+        """Exchange a one-time code from the administrator for this device's credentials."""
+        return hub.enroll(request)
+
+    @app.get("/v1/status", responses=DEVICE_REFUSALS)
+    def status(dev: DeviceDep) -> P.DeviceStatus:
+        return hub.status(dev)
+
+    @app.post("/v1/push", responses=DEVICE_REFUSALS)
+    def push(dev: DeviceDep, request: P.PushRequest) -> P.PushResponse:
+        """Apply operations once each (a replay answers `duplicate`), then conflict resolutions."""
+        return hub.push(dev, request)
+
+    @app.get("/v1/pull", responses=DEVICE_REFUSALS)
+    def pull(dev: DeviceDep, since: Annotated[int, Query(ge=0, le=2**62)] = 0,
+             limit: Annotated[int, Query(ge=1, le=2000)] = 500) -> P.PullResponse:
+        """Record states changed after `since` that this device's user may see, in sequence order."""
+        return hub.pull(dev, since, limit)
+
+    @app.post("/v1/audit", responses=DEVICE_REFUSALS)
+    def audit(dev: DeviceDep, entries: P.AuditPush) -> P.AuditAck:
+        return hub.store_audit(dev, entries)
+
+    @app.post("/v1/admin/users", responses=ADMIN_REFUSALS)
+    def add_user(who: AdminDep, user: P.NewUser) -> P.HubUser:
+        return hub.add_user(who, user)
+
+    @app.post("/v1/admin/enrollments", responses=ADMIN_REFUSALS)
+    def new_enrollment(who: AdminDep, request: P.NewEnrollment) -> P.EnrollmentCode:
+        return hub.new_enrollment(who, request.username)
+
+    @app.get("/v1/admin/devices", responses=ADMIN_REFUSALS)
+    def list_devices(who: AdminDep) -> list[P.DeviceInfo]:
+        return hub.devices(who)
+
+    @app.post("/v1/admin/devices/{device_id}/revoke", responses=ADMIN_REFUSALS)
+    def revoke(who: AdminDep, device_id: str) -> P.DeviceInfo:
+        return hub.set_device_status(who, device_id, "revoked")
+
+    @app.post("/v1/admin/devices/{device_id}/release", responses=ADMIN_REFUSALS)
+    def release(who: AdminDep, device_id: str) -> P.DeviceInfo:
+        return hub.set_device_status(who, device_id, "active")
+
+    return app
+
+
+def app_for(url: str) -> FastAPI:
+    """The hub on a database URL, its schema brought up to date."""
+    engine = engine_for(url)
+    upgrade(engine)
+    return create_app(Hub(engine))

@@ -1,0 +1,546 @@
+"""The hub's logic over its database: devices, scope, push with merge, pull, audit.
+
+Merge rule (per field): an operation names the stamp its writer last saw for each
+field (`base`). If that is still the field's stamp at the hub, the change applies;
+if the field already holds the new value, nothing happens; otherwise another
+device changed the field meanwhile and both values are kept in a conflict for a
+person to decide. Wall-clock time never decides, so a device whose clock is a
+day off loses nothing. Deletes are tombstones and win: a later edit to a deleted
+record becomes a conflict, never a resurrection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, RowMapping, and_, delete, false, insert, not_, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import NamedFromClause
+
+from csec_desktop.domain.kinds import KINDS
+from csec_desktop.domain.people import ROLE_PERMISSIONS, Permission, Role
+from csec_desktop.errors import ValidationFailed
+from csec_desktop.hub import tables as T
+from csec_desktop.ids import new_id
+from csec_desktop.sync import protocol as P
+
+HLC_AHEAD_MS = 5 * 60 * 1000
+"""Stamps further than this in the hub's future are kept but flagged (a device clock far ahead)."""
+ENROLLMENT_HOURS = 24
+Row = RowMapping
+
+
+class Refusal(Exception):
+    """An answer other than success: HTTP status, a short error code and what to do."""
+
+    def __init__(self, status: int, error: str, detail: str, *, wipe: bool = False) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.error = error
+        self.detail = detail
+        self.wipe = wipe
+
+    def problem(self) -> P.Problem:
+        return P.Problem(error=self.error, detail=self.detail, wipe=self.wipe)
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class Who:
+    """The person a device acts for, as the hub knows them."""
+
+    county: str
+    username: str
+    role: Role
+    unit: str | None
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+    @property
+    def scope_key(self) -> str:
+        return f"{self.role.value}|{self.unit or ''}"
+
+    def sees(self, youth: Row) -> bool:
+        """The desktop's rule (caseload.can_see) on a youth row."""
+        if not self.can(Permission.READ_YOUTH):
+            return False
+        if youth["sealed"] and not self.can(Permission.READ_SEALED):
+            return False
+        if self.can(Permission.READ_ALL_YOUTH):
+            return True
+        return youth["worker"] == self.username or bool(self.unit and youth["unit"] == self.unit)
+
+    def scope(self, y: NamedFromClause) -> ColumnElement[bool]:
+        """The same rule in SQL over an alias of the records table holding youth rows."""
+        if not self.can(Permission.READ_YOUTH):
+            return false()
+        parts: list[ColumnElement[bool]] = []
+        if not self.can(Permission.READ_SEALED):
+            parts.append(y.c.sealed.is_(False))
+        if not self.can(Permission.READ_ALL_YOUTH):
+            mine: list[ColumnElement[bool]] = [y.c.worker == self.username]
+            if self.unit:
+                mine.append(y.c.unit == self.unit)
+            parts.append(or_(*mine))
+        return and_(True, *parts)
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    name: str
+    who: Who
+    scope_key: str | None
+
+
+@dataclass(frozen=True)
+class Admin:
+    county: str
+    name: str
+
+
+class Hub:
+    def __init__(self, engine: Engine, wall: Callable[[], float] = time.time) -> None:
+        self.engine = engine
+        self.wall = wall
+
+    def now(self) -> str:
+        return _iso(self.wall())
+
+    # County set-up (command line) -------------------------------------------
+
+    def add_county(self, county: str, max_offline_days: int = 14) -> None:
+        with self.engine.begin() as conn:
+            if conn.execute(select(T.counties.c.id).where(T.counties.c.id == county)).first() is None:
+                conn.execute(insert(T.counties).values(id=county, seq=0, max_offline_days=max_offline_days))
+            else:
+                conn.execute(update(T.counties).where(T.counties.c.id == county)
+                             .values(max_offline_days=max_offline_days))
+
+    def add_admin(self, county: str, name: str) -> str:
+        """A hub administrator's token; shown once, only its hash is kept."""
+        token = "admin." + secrets.token_urlsafe(32)
+        with self.engine.begin() as conn:
+            self._require_county(conn, county)
+            conn.execute(insert(T.admins).values(token_hash=_hash(token), county=county, name=name))
+            self._event(conn, county, "cli", "admin_added", detail=name)
+        return token
+
+    def add_user(self, admin: Admin, user: P.NewUser) -> P.HubUser:
+        with self.engine.begin() as conn:
+            key = and_(T.users.c.county == admin.county, T.users.c.username == user.username)
+            if conn.execute(select(T.users.c.username).where(key)).first() is None:
+                conn.execute(insert(T.users).values(county=admin.county, **user.model_dump()))
+            else:
+                conn.execute(update(T.users).where(key).values(role=user.role, unit=user.unit))
+            self._event(conn, admin.county, admin.name, "user_saved",
+                        detail=f"{user.username} {user.role} {user.unit or ''}")
+        return P.HubUser(county=admin.county, **user.model_dump())
+
+    # Enrolment, revocation, release ---------------------------------------------
+
+    def new_enrollment(self, admin: Admin, username: str) -> P.EnrollmentCode:
+        code = secrets.token_hex(6).upper()  # 12 characters an administrator can read out
+        expires = _iso(self.wall() + ENROLLMENT_HOURS * 3600)
+        with self.engine.begin() as conn:
+            self._user(conn, admin.county, username, missing=404)
+            conn.execute(insert(T.enrollments).values(
+                code_hash=_hash(code), county=admin.county, username=username, expires_at=expires))
+            self._event(conn, admin.county, admin.name, "enrollment_code", detail=username)
+        return P.EnrollmentCode(code=code, expires_at=expires)
+
+    def enroll(self, request: P.EnrollRequest) -> P.Enrollment:
+        with self.engine.begin() as conn:
+            row = conn.execute(select(T.enrollments).where(
+                T.enrollments.c.code_hash == _hash(request.code.strip().upper()))).mappings().first()
+            if row is None or row["used_at"] is not None or row["expires_at"] < self.now():
+                raise Refusal(401, "bad_code", "This enrolment code is wrong, used or expired. "
+                              "Ask the hub administrator for a new one.")
+            who = self._user(conn, row["county"], row["username"], missing=401)
+            device_id, secret = new_id(), secrets.token_urlsafe(32)
+            conn.execute(update(T.enrollments).where(T.enrollments.c.code_hash == row["code_hash"])
+                         .values(used_at=self.now()))
+            conn.execute(insert(T.devices).values(
+                id=device_id, county=who.county, username=who.username, name=request.device_name,
+                secret_hash=_hash(secret), status="active", enrolled_at=self.now(),
+                last_seen=self.now()))
+            self._event(conn, who.county, who.username, "device_enrolled", device_id, request.device_name)
+            days = self._max_offline_days(conn, who.county)
+        return P.Enrollment(device_id=device_id, secret=secret, county=who.county, username=who.username,
+                            role=who.role.value, max_offline_days=days, server_time=self.now())
+
+    def set_device_status(self, admin: Admin, device_id: str, status: str) -> P.DeviceInfo:
+        """Revoke (refused at once, told to wipe at next contact) or release (active again)."""
+        with self.engine.begin() as conn:
+            where = and_(T.devices.c.id == device_id, T.devices.c.county == admin.county)
+            if conn.execute(select(T.devices.c.id).where(where)).first() is None:
+                raise Refusal(404, "not_found", "No such device in this county.")
+            values: dict[str, Any] = {"status": status}
+            if status == "active":
+                values["last_seen"] = self.now()  # released: the offline count starts again
+            conn.execute(update(T.devices).where(where).values(**values))
+            self._event(conn, admin.county, admin.name,
+                        "device_revoked" if status == "revoked" else "device_released", device_id)
+        return next(d for d in self.devices(admin) if d.device_id == device_id)
+
+    def devices(self, admin: Admin) -> list[P.DeviceInfo]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(T.devices).where(T.devices.c.county == admin.county)
+                                .order_by(T.devices.c.enrolled_at)).mappings()
+            return [P.DeviceInfo(device_id=r["id"], name=r["name"], username=r["username"],
+                                 status=r["status"], enrolled_at=r["enrolled_at"],
+                                 last_seen=r["last_seen"], wipe_sent_at=r["wipe_sent_at"]) for r in rows]
+
+    # Authentication ---------------------------------------------------------------
+
+    def admin(self, token: str) -> Admin:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(T.admins).where(T.admins.c.token_hash == _hash(token))
+                               ).mappings().first()
+        if row is None:
+            raise Refusal(401, "unauthenticated", "Sign in with a hub administrator token.")
+        return Admin(county=row["county"], name=row["name"])
+
+    def device(self, device_id: str, secret: str) -> Device:
+        """Check a device's credentials and standing; every refusal is decided here."""
+        with self.engine.begin() as conn:
+            row = conn.execute(select(T.devices).where(T.devices.c.id == device_id)).mappings().first()
+            if row is None or not hmac.compare_digest(row["secret_hash"], _hash(secret)):
+                raise Refusal(401, "unauthenticated", "This device is not enrolled with the hub.")
+            if row["status"] == "revoked":
+                if row["wipe_sent_at"] is None:
+                    conn.execute(update(T.devices).where(T.devices.c.id == device_id)
+                                 .values(wipe_sent_at=self.now()))
+                    self._event(conn, row["county"], "hub", "wipe_instructed", device_id)
+                refusal: Refusal | None = Refusal(
+                    403, "revoked", "This device was revoked by the county. Its vault is erased now.",
+                    wipe=True)
+            else:
+                refusal = self._stale(conn, row)
+            if refusal is None:
+                conn.execute(update(T.devices).where(T.devices.c.id == device_id)
+                             .values(last_seen=self.now()))
+                who = self._user(conn, row["county"], row["username"], missing=403)
+                return Device(id=device_id, name=row["name"], who=who, scope_key=row["scope_key"])
+        assert refusal is not None
+        raise refusal  # after the commit, so the wipe instruction and the lock are recorded
+
+    def _stale(self, conn: Connection, row: Row) -> Refusal | None:
+        days = self._max_offline_days(conn, row["county"])
+        status = row["status"]
+        if status == "active" and row["last_seen"]:
+            seen = datetime.fromisoformat(row["last_seen"])
+            if datetime.fromtimestamp(self.wall(), UTC) - seen > timedelta(days=days):
+                conn.execute(update(T.devices).where(T.devices.c.id == row["id"]).values(status="locked"))
+                self._event(conn, row["county"], "hub", "device_locked", row["id"],
+                            f"no contact for over {days} days")
+                status = "locked"
+        if status == "locked":
+            return Refusal(423, "locked", f"This device did not reach the hub for over {days} days and "
+                           "is locked. Ask the hub administrator to release it, then sync again.")
+        return None
+
+    # Push -----------------------------------------------------------------------
+
+    def push(self, device: Device, request: P.PushRequest) -> P.PushResponse:
+        who = device.who
+        if (request.ops or request.resolutions) and not who.can(Permission.WRITE_YOUTH):
+            raise Refusal(403, "forbidden", f"The role {who.role.value} may not change records.")
+        results: list[P.OpResult] = []
+        resolved: list[str] = []
+        with self.engine.begin() as conn:
+            counter = _Counter(conn, who.county)
+            for op in request.ops:
+                outcome, detail = apply_op(conn, counter, device, op, self.wall())
+                results.append(P.OpResult(op_id=op.op_id, result=outcome, detail=detail))
+            for resolution in request.resolutions:
+                if _resolve(conn, counter, device, resolution, self.now()):
+                    resolved.append(resolution.resolution_id)
+            counter.save()
+        return P.PushResponse(results=results, resolved=resolved, server_time=self.now())
+
+    # Pull -----------------------------------------------------------------------
+
+    def pull(self, device: Device, since: int, limit: int) -> P.PullResponse:
+        who = device.who
+        r, y = T.records, T.records.alias("y")
+        with self.engine.begin() as conn:
+            if device.scope_key != who.scope_key:
+                # The user's role or unit changed: start again so newly visible youth arrive.
+                since = 0
+                conn.execute(update(T.devices).where(T.devices.c.id == device.id)
+                             .values(scope_key=who.scope_key))
+            visible = or_(y.c.id.is_(None), who.scope(y))
+            rows = list(conn.execute(
+                select(r).select_from(r.outerjoin(y, and_(y.c.id == r.c.owner_id, y.c.kind == "youth")))
+                .where(r.c.county == who.county, r.c.seq > since, visible)
+                .order_by(r.c.seq).limit(limit + 1)).mappings())
+            more = len(rows) > limit
+            rows = rows[:limit]
+            held = {h for (h,) in conn.execute(
+                select(T.holdings.c.youth_id).where(T.holdings.c.device_id == device.id))}
+            extra: list[Row] = []
+            for row in rows:
+                if row["kind"] == "youth" and row["id"] not in held:
+                    conn.execute(insert(T.holdings).values(device_id=device.id, youth_id=row["id"]))
+                    held.add(row["id"])
+                    if since:  # back in scope: its older records are not in this feed any more
+                        extra += conn.execute(select(r).where(
+                            r.c.owner_id == row["id"], r.c.id != row["id"], r.c.seq <= since)).mappings()
+            gone = [g for (g,) in conn.execute(
+                select(y.c.id).select_from(T.holdings.join(y, y.c.id == T.holdings.c.youth_id))
+                .where(T.holdings.c.device_id == device.id, not_(who.scope(y))))]
+            if gone:
+                conn.execute(delete(T.holdings).where(T.holdings.c.device_id == device.id,
+                                                      T.holdings.c.youth_id.in_(gone)))
+            states = _states(conn, [*rows, *extra])
+        return P.PullResponse(records=states, gone=gone, next=rows[-1]["seq"] if rows else since,
+                              more=more, server_time=self.now())
+
+    # Audit ------------------------------------------------------------------------
+
+    def store_audit(self, device: Device, push: P.AuditPush) -> P.AuditAck:
+        a = T.audit
+        with self.engine.begin() as conn:
+            seqs = [e.seq for e in push.entries]
+            have = {s for (s,) in conn.execute(
+                select(a.c.seq).where(a.c.device_id == device.id, a.c.seq.in_(seqs)))} if seqs else set()
+            fresh = [e for e in push.entries if e.seq not in have]
+            if fresh:
+                conn.execute(insert(a), [
+                    {**e.model_dump(exclude={"device"}), "device_id": device.id, "county": device.who.county,
+                     "received_at": self.now()} for e in fresh])
+            last = conn.execute(select(a.c.seq).where(a.c.device_id == device.id)
+                                .order_by(a.c.seq.desc()).limit(1)).scalar()
+        return P.AuditAck(stored=len(fresh), last_seq=int(last or 0))
+
+    def status(self, device: Device) -> P.DeviceStatus:
+        with self.engine.connect() as conn:
+            days = self._max_offline_days(conn, device.who.county)
+        return P.DeviceStatus(device_id=device.id, status="active", username=device.who.username,
+                              role=device.who.role.value, max_offline_days=days, server_time=self.now())
+
+    # Helpers -----------------------------------------------------------------------
+
+    def _require_county(self, conn: Connection, county: str) -> None:
+        if conn.execute(select(T.counties.c.id).where(T.counties.c.id == county)).first() is None:
+            raise Refusal(404, "not_found", f"No county {county!r} on this hub; add it first.")
+
+    def _user(self, conn: Connection, county: str, username: str, *, missing: int) -> Who:
+        row = conn.execute(select(T.users).where(T.users.c.county == county,
+                                                 T.users.c.username == username)).mappings().first()
+        if row is None:
+            raise Refusal(missing, "unknown_user" if missing == 404 else "forbidden",
+                          "This user is not on the hub's list for the county.")
+        return Who(county=county, username=username, role=Role(row["role"]), unit=row["unit"])
+
+    def _max_offline_days(self, conn: Connection, county: str) -> int:
+        return int(conn.execute(select(T.counties.c.max_offline_days)
+                                .where(T.counties.c.id == county)).scalar_one())
+
+    def _event(self, conn: Connection, county: str, actor: str, action: str,
+               device_id: str | None = None, detail: str = "") -> None:
+        conn.execute(insert(T.hub_events).values(county=county, at=self.now(), actor=actor,
+                                                 action=action, device_id=device_id, detail=detail))
+
+
+class _Counter:
+    """The county's sequence, locked for the length of one push (see tables.counties)."""
+
+    def __init__(self, conn: Connection, county: str) -> None:
+        self.conn = conn
+        self.county = county
+        self.value = int(conn.execute(select(T.counties.c.seq).where(T.counties.c.id == county)
+                                      .with_for_update()).scalar_one())
+        self.start = self.value
+
+    def next(self) -> int:
+        self.value += 1
+        return self.value
+
+    def save(self) -> None:
+        if self.value != self.start:
+            self.conn.execute(update(T.counties).where(T.counties.c.id == self.county).values(seq=self.value))
+
+
+def apply_op(conn: Connection, counter: _Counter, device: Device, op: P.Op, now: float) -> tuple[str, str]:
+    """Apply one operation once; the outcome is stored with it, so a replay answers the same."""
+    done = conn.execute(select(T.ops.c.result, T.ops.c.county).where(T.ops.c.op_id == op.op_id)).first()
+    if done is not None:
+        return "duplicate", done[0] if done[1] == device.who.county else ""
+    outcome, detail = _merge(conn, counter, device, op)
+    millis = int(op.hlc.split("-", 1)[0])
+    conn.execute(insert(T.ops).values(
+        op_id=op.op_id, county=device.who.county, device_id=device.id, user=op.user,
+        record_id=op.record_id, op=op.op,
+        fields={k: v.model_dump() for k, v in op.fields.items()}, hlc=op.hlc,
+        hlc_ahead=millis > now * 1000 + HLC_AHEAD_MS, at=op.at, received_at=_iso(now),
+        result=outcome, detail=detail))
+    return outcome, detail
+
+
+UNKNOWN = "unknown record"
+"""The same words whether a record does not exist or belongs to a caseload the user may not see."""
+
+
+def _merge(conn: Connection, counter: _Counter, device: Device, op: P.Op) -> tuple[str, str]:
+    who = device.who
+    model = KINDS.get(op.kind)
+    if model is None:
+        return "refused", f"unknown kind {op.kind}"
+    bad = [f for f in op.fields if f not in model.model_fields and op.op != "delete"]
+    if bad:
+        return "refused", "not fields of this record: " + ", ".join(sorted(bad))
+    rec = conn.execute(select(T.records).where(T.records.c.id == op.record_id)).mappings().first()
+    if rec is not None and (rec["county"] != who.county or rec["kind"] != op.kind
+                            or not _may_touch(conn, who, rec)):
+        return "refused", UNKNOWN
+    author = [op.user, device.id, op.at]
+    if rec is None:
+        if op.op != "create":
+            return "refused", UNKNOWN
+        body = {k: v.new for k, v in op.fields.items()}
+        try:
+            model.parse(body)
+        except ValidationFailed as exc:
+            return "refused", "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
+        owner = str(body.get(model.owner_field) or "") if model.owner_field else op.record_id
+        if model.owner_field:
+            youth = conn.execute(select(T.records).where(T.records.c.id == owner,
+                                                         T.records.c.kind == "youth")).mappings().first()
+            if youth is None or youth["county"] != who.county or not who.sees(youth):
+                return "refused", UNKNOWN
+        elif op.kind != "youth" and not who.can(Permission.MANAGE_DIRECTORY):
+            return "refused", "this role may not change the county directory"
+        conn.execute(insert(T.records).values(
+            id=op.record_id, county=who.county, kind=op.kind, owner_id=owner, version=1, deleted=False,
+            body=body, stamps=dict.fromkeys(body, op.hlc), authors=dict.fromkeys(body, author),
+            updated_at=op.at, updated_by=op.user, seq=counter.next(), **_scope_columns(op.kind, body)))
+        return "applied", ""
+    if op.op == "delete":
+        if not rec["deleted"]:
+            conn.execute(update(T.records).where(T.records.c.id == rec["id"]).values(
+                deleted=True, version=rec["version"] + 1, updated_at=op.at, updated_by=op.user,
+                seq=counter.next()))
+        return "applied", ""
+    body, stamps, authors = dict(rec["body"]), dict(rec["stamps"]), dict(rec["authors"])
+    changed: list[str] = []
+    clashing: list[str] = []
+    for name, change in op.fields.items():
+        if rec["deleted"]:
+            clashing.append(name)
+        elif change.new == body.get(name):
+            continue
+        elif change.base == stamps.get(name):
+            if name == model.owner_field:
+                return "refused", f"{name} cannot be changed"
+            body[name], stamps[name], authors[name] = change.new, op.hlc, author
+            changed.append(name)
+        else:
+            clashing.append(name)
+    if changed:
+        try:
+            model.parse(body)
+        except ValidationFailed:
+            # Valid alone, invalid with the other device's fields: a person decides.
+            clashing += changed
+            changed = []
+            body, stamps, authors = dict(rec["body"]), dict(rec["stamps"]), dict(rec["authors"])
+    for name in clashing:
+        current = P.ConflictValue(value=rec["body"].get(name), stamp=rec["stamps"].get(name),
+                                  user=(rec["authors"].get(name) or [rec["updated_by"]])[0],
+                                  device=(rec["authors"].get(name) or ["", "hub"])[1],
+                                  at=(rec["authors"].get(name) or ["", "", rec["updated_at"]])[2])
+        proposed = P.ConflictValue(value=op.fields[name].new, stamp=op.hlc, user=op.user,
+                                   device=device.id, at=op.at)
+        _keep_conflict(conn, who.county, rec["id"], name, current, proposed, op.at)
+    if not changed and not clashing:
+        return "applied", "no change"
+    values: dict[str, Any] = {"seq": counter.next()}
+    if changed:
+        values.update(body=body, stamps=stamps, authors=authors, version=rec["version"] + 1,
+                      updated_at=op.at, updated_by=op.user, **_scope_columns(op.kind, body))
+    conn.execute(update(T.records).where(T.records.c.id == rec["id"]).values(**values))
+    if clashing:
+        return "conflict", ", ".join(sorted(clashing))
+    return "applied", ""
+
+
+def _may_touch(conn: Connection, who: Who, rec: Row) -> bool:
+    if rec["kind"] == "youth":
+        return who.sees(rec)
+    if rec["owner_id"] == rec["id"]:
+        return True  # county-wide records (the directory)
+    youth = conn.execute(select(T.records).where(T.records.c.id == rec["owner_id"])).mappings().first()
+    return youth is not None and who.sees(youth)
+
+
+def _scope_columns(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    if kind != "youth":
+        return {}
+    return {"worker": body.get("assigned_worker"), "unit": body.get("unit"),
+            "sealed": bool(body.get("sealed"))}
+
+
+def _keep_conflict(conn: Connection, county: str, record_id: str, field: str,
+                   current: P.ConflictValue, proposed: P.ConflictValue, at: str) -> None:
+    c = T.conflicts
+    row = conn.execute(select(c).where(c.c.record_id == record_id, c.c.field == field,
+                                       c.c.resolved_at.is_(None))).mappings().first()
+    if row is None:
+        conn.execute(insert(c).values(id=new_id(), county=county, record_id=record_id, field=field,
+                                      values=[current.model_dump(), proposed.model_dump()], created_at=at))
+        return
+    values = list(row["values"])
+    if proposed.model_dump() not in values:
+        conn.execute(update(c).where(c.c.id == row["id"]).values(values=[*values, proposed.model_dump()]))
+
+
+def _resolve(conn: Connection, counter: _Counter, device: Device, res: P.Resolution, now: str) -> bool:
+    c = T.conflicts
+    row = conn.execute(select(c).where(c.c.id == res.conflict_id, c.c.county == device.who.county)
+                       ).mappings().first()
+    if row is None:
+        return False
+    rec = conn.execute(select(T.records).where(T.records.c.id == row["record_id"])).mappings().one()
+    if not _may_touch(conn, device.who, rec):
+        return False
+    if row["resolved_at"] is not None:
+        return bool(row["resolution_id"] == res.resolution_id)
+    if len(row["values"]) > res.seen:
+        return False  # a value arrived that this person has not seen: it stays open
+    conn.execute(update(c).where(c.c.id == row["id"]).values(
+        resolved_at=now, resolved_by=res.user, resolved_value=res.value, resolution_id=res.resolution_id))
+    conn.execute(update(T.records).where(T.records.c.id == rec["id"]).values(seq=counter.next()))
+    return True
+
+
+def _states(conn: Connection, rows: list[Row]) -> list[P.RecordState]:
+    ids = [r["id"] for r in rows]
+    open_conflicts: dict[str, list[P.ConflictState]] = {}
+    if ids:
+        c = T.conflicts
+        for row in conn.execute(select(c).where(c.c.record_id.in_(ids), c.c.resolved_at.is_(None))
+                                .order_by(c.c.created_at, c.c.id)).mappings():
+            open_conflicts.setdefault(row["record_id"], []).append(P.ConflictState(
+                conflict_id=row["id"], field=row["field"], created_at=row["created_at"],
+                values=[P.ConflictValue(**v) for v in row["values"]]))
+    return [P.RecordState(
+        id=r["id"], kind=r["kind"], owner_id=r["owner_id"], version=r["version"], deleted=r["deleted"],
+        body=r["body"], stamps=r["stamps"], updated_at=r["updated_at"], updated_by=r["updated_by"],
+        seq=r["seq"], conflicts=open_conflicts.get(r["id"], [])) for r in rows]

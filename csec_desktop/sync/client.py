@@ -1,0 +1,194 @@
+"""Talking to the county hub over HTTPS, and one sync round.
+
+`sync()` takes a `local` callable that runs a vault function where the vault
+lives (the desktop's vault thread; a test calls it directly), so the network
+waits happen on the caller's thread and never hold the vault or the window.
+
+A round: push the outbox in batches (each answered change is marked in the
+vault), push conflict decisions, pull pages since the checkpoint (each page and
+the new checkpoint in one vault transaction), then send the audit trail. Cut
+off anywhere, the next round resumes from what the vault committed: pushing an
+operation twice changes nothing, pulling a page twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from csec_desktop.errors import CsecError
+from csec_desktop.storage.vault import Vault
+from csec_desktop.sync import local
+from csec_desktop.sync import protocol as P
+
+M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
+Local = Callable[[Callable[[Vault], R]], R]
+
+
+class HubUnreachable(CsecError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"Could not reach the county hub ({detail}). Everything is kept on this "
+                         "computer; sync again when connected.")
+
+
+class HubRefused(CsecError):
+    def __init__(self, status: int, detail: str) -> None:
+        self.status = status
+        super().__init__(f"The county hub refused ({status}): {detail}")
+
+
+class DeviceRevoked(CsecError):
+    def __init__(self) -> None:
+        super().__init__("The county revoked this device. Its vault has been erased, as the county "
+                         "requires. Ask the hub administrator to enrol this computer again.")
+
+
+class DeviceLocked(CsecError):
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or "This device has not reached the county hub for too long and is "
+                         "locked. Connect, ask the hub administrator to release it, then Sync now.")
+
+
+def tls_context(cert_pem: str) -> ssl.SSLContext:
+    """Trust only the county's certificate (or its CA) given at enrolment: the hub is pinned."""
+    context = ssl.create_default_context(cadata=cert_pem)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
+def _loopback(url: str) -> bool:
+    return (urlsplit(url).hostname or "") in {"127.0.0.1", "localhost", "::1"}
+
+
+class HubClient:
+    def __init__(self, base_url: str, token: str = "", *, cert_pem: str = "",
+                 transport: httpx.BaseTransport | None = None, timeout: float = 30.0) -> None:
+        if base_url.startswith("https://"):
+            if not cert_pem:
+                raise CsecError("The hub's certificate is needed to connect over HTTPS. Ask the hub "
+                                "administrator for the county certificate file.")
+            verify: ssl.SSLContext | bool = tls_context(cert_pem)
+        elif _loopback(base_url) or transport is not None:
+            verify = False  # plain HTTP only to this machine (a hub for one office, tests)
+        else:
+            raise CsecError("The hub address must start with https:// (plain http is allowed only "
+                            "to this computer).")
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.http = httpx.Client(base_url=base_url, headers=headers, verify=verify, timeout=timeout,
+                                 transport=transport)
+        self.sent_bytes = 0
+        self.received_bytes = 0
+
+    @classmethod
+    def for_enrolment(cls, found: local.Enrolment, **kwargs: Any) -> HubClient:
+        return cls(found.hub_url, found.token, cert_pem=found.cert_pem, **kwargs)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _call(self, model: type[M], method: str, path: str, body: BaseModel | None = None,
+              params: dict[str, Any] | None = None) -> M:
+        content = body.model_dump_json().encode() if body is not None else None
+        try:
+            response = self.http.request(method, path, content=content, params=params,
+                                         headers={"Content-Type": "application/json"} if content else None)
+        except httpx.TransportError as exc:
+            raise HubUnreachable(type(exc).__name__) from exc
+        self.sent_bytes += len(content or b"")
+        self.received_bytes += len(response.content)
+        if response.status_code >= 400:
+            try:
+                problem = P.Problem.model_validate_json(response.content)
+            except ValidationError:
+                problem = P.Problem(error="error", detail=response.reason_phrase)
+            if problem.wipe:
+                raise DeviceRevoked()
+            if response.status_code == 423:
+                raise DeviceLocked(problem.detail)
+            raise HubRefused(response.status_code, problem.detail)
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise HubRefused(response.status_code, "the answer was not understood") from exc
+
+    def enroll(self, code: str, device_name: str) -> P.Enrollment:
+        request = P.EnrollRequest(code=code, device_name=device_name)
+        return self._call(P.Enrollment, "POST", "/v1/enroll", request)
+
+    def status(self) -> P.DeviceStatus:
+        return self._call(P.DeviceStatus, "GET", "/v1/status")
+
+    def push(self, request: P.PushRequest) -> P.PushResponse:
+        return self._call(P.PushResponse, "POST", "/v1/push", request)
+
+    def pull(self, since: int, limit: int) -> P.PullResponse:
+        return self._call(P.PullResponse, "GET", "/v1/pull", params={"since": since, "limit": limit})
+
+    def audit(self, entries: list[P.AuditEntry]) -> P.AuditAck:
+        return self._call(P.AuditAck, "POST", "/v1/audit", P.AuditPush(entries=entries))
+
+
+@dataclass
+class Report:
+    pushed: int = 0
+    refused: int = 0
+    conflicts: int = 0
+    pulled: int = 0
+    pages: int = 0
+    audit: int = 0
+    outcomes: dict[str, str] = field(default_factory=dict)
+
+
+def sync(local_call: Local[Any], client: HubClient, *, page_size: int = 500) -> Report:
+    """One round. Raises DeviceRevoked after erasing nothing itself: the caller wipes."""
+    report = Report()
+    status = client.status()
+    local_call(partial(_note, days=status.max_offline_days))
+    while True:
+        ops: list[P.Op] = local_call(local.outbox)
+        decisions: list[P.Resolution] = local_call(local.resolutions)
+        if not ops and not decisions:
+            break
+        answer = client.push(P.PushRequest(ops=ops, resolutions=decisions))
+        local_call(partial(local.record_push, response=answer))
+        for result in answer.results:
+            report.outcomes[result.op_id] = result.result
+            report.pushed += 1
+            report.refused += result.result == "refused"
+            report.conflicts += result.result == "conflict"
+        if len(ops) < P.MAX_OPS:
+            break
+    while True:
+        since: int = local_call(local.checkpoint)
+        page = client.pull(since, page_size)
+        report.pulled += local_call(partial(local.apply_pull, page=page))
+        report.pages += 1
+        if not page.more:
+            break
+    while True:
+        entries: list[P.AuditEntry] = local_call(local.audit_outbox)
+        if not entries:
+            break
+        ack = client.audit(entries)
+        local_call(partial(local.record_audit, ack=ack))
+        report.audit += ack.stored
+        if len(entries) < P.MAX_OPS:
+            break
+    return report
+
+
+def _note(vault: Vault, days: int) -> None:
+    local.note_contact(vault, days)
+
+
+def sync_vault(vault: Vault, client: HubClient, **kwargs: Any) -> Report:
+    """A round on a vault this thread owns (the command line, tests)."""
+    return sync(lambda fn: fn(vault), client, **kwargs)

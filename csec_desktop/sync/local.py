@@ -1,0 +1,347 @@
+"""The desktop's side of sync, inside the vault: no network here.
+
+The outbox is the `changes` table (rows not yet pushed); the hub's answers, the
+pulled record states, the checkpoint and the conflicts kept for a person are
+written back in the vault's own transactions, so a sync cut off at any point
+resumes from what was last committed. Enrolment (hub address, pinned
+certificate, device credentials) lives in the encrypted `meta` table.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from csec_desktop.clock import utc_iso
+from csec_desktop.domain.people import Permission
+from csec_desktop.errors import CsecError, NotFound
+from csec_desktop.ids import new_id
+from csec_desktop.storage.database import Database
+from csec_desktop.storage.keys import KEYFILE_NAME
+from csec_desktop.storage.vault import Vault
+from csec_desktop.sync import protocol as P
+
+_KEYS = ("hub_url", "device_id", "secret", "cert_pem", "county", "username", "role",
+         "max_offline_days", "checkpoint", "last_contact", "audit_pushed")
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    hub_url: str
+    device_id: str
+    secret: str
+    cert_pem: str
+    county: str
+    username: str
+    role: str
+    max_offline_days: int
+    checkpoint: int
+    last_contact: str
+    audit_pushed: int
+
+    @property
+    def token(self) -> str:
+        return f"device.{self.device_id}.{self.secret}"
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the status bar shows."""
+
+    enrolled: bool
+    last_contact: str | None
+    waiting: int
+    refused: int
+    conflicts: int
+    locked: bool
+    days_left: float | None
+
+
+def _get(db: Database, key: str) -> str | None:
+    value = db.scalar("SELECT value FROM meta WHERE key = ?", (f"sync.{key}",))
+    return None if value is None else str(value)
+
+
+def _set(db: Database, key: str, value: object) -> None:
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (f"sync.{key}", str(value)))
+
+
+def enrolment(vault: Vault) -> Enrolment | None:
+    db = vault.require_db()
+    values = {k: _get(db, k) for k in _KEYS}
+    if not values["device_id"]:
+        return None
+    return Enrolment(
+        hub_url=values["hub_url"] or "", device_id=values["device_id"] or "", secret=values["secret"] or "",
+        cert_pem=values["cert_pem"] or "", county=values["county"] or "", username=values["username"] or "",
+        role=values["role"] or "", max_offline_days=int(values["max_offline_days"] or 14),
+        checkpoint=int(values["checkpoint"] or 0), last_contact=values["last_contact"] or "",
+        audit_pushed=int(values["audit_pushed"] or 0),
+    )
+
+
+def save_enrolment(vault: Vault, hub_url: str, cert_pem: str, granted: P.Enrollment) -> Enrolment:
+    vault.require(Permission.MANAGE_USERS)
+    db = vault.require_db()
+    if granted.county != vault.county:
+        raise CsecError(f"This hub enrolled the device for {granted.county}, but the vault belongs to "
+                        f"{vault.county}. Ask the hub administrator for a code for {vault.county}.")
+    with db.transaction():
+        for key, value in (("hub_url", hub_url.rstrip("/")), ("cert_pem", cert_pem),
+                           ("device_id", granted.device_id), ("secret", granted.secret),
+                           ("county", granted.county), ("username", granted.username),
+                           ("role", granted.role), ("max_offline_days", granted.max_offline_days),
+                           ("checkpoint", 0), ("last_contact", utc_iso(vault.wall())), ("audit_pushed", 0)):
+            _set(db, key, value)
+    vault.audit("device_enrolled", hub_device=granted.device_id, hub_user=granted.username)
+    found = enrolment(vault)
+    assert found is not None
+    return found
+
+
+# Push ------------------------------------------------------------------------------
+
+
+def outbox(vault: Vault, limit: int = P.MAX_OPS) -> list[P.Op]:
+    rows = vault.require_db().query(
+        "SELECT op_id, record_id, kind, owner_id, op, fields, hlc, user, at FROM changes "
+        "WHERE pushed = 0 ORDER BY seq LIMIT ?", (limit,))
+    return [P.Op(op_id=r[0], record_id=r[1], kind=r[2], owner_id=r[3], op=r[4],
+                 fields={k: P.FieldChange(**v) for k, v in json.loads(r[5]).items()},
+                 hlc=r[6], user=r[7], at=r[8]) for r in rows]
+
+
+def resolutions(vault: Vault) -> list[P.Resolution]:
+    rows = vault.require_db().query(
+        "SELECT resolution FROM sync_conflicts WHERE resolution IS NOT NULL ORDER BY conflict_id")
+    return [P.Resolution.model_validate_json(r[0]) for r in rows]
+
+
+def record_push(vault: Vault, response: P.PushResponse) -> None:
+    """The hub's answer, in one transaction: what it holds is marked pushed, refusals kept."""
+    db = vault.require_db()
+    with db.transaction():
+        for result in response.results:
+            db.execute("UPDATE changes SET pushed = ?, sync_detail = ? WHERE op_id = ?",
+                       (2 if result.result == "refused" else 1,
+                        f"{result.result}: {result.detail}".rstrip(": "), result.op_id))
+        accepted = set(response.resolved)
+        for res in resolutions(vault):
+            if res.resolution_id in accepted:
+                db.execute("DELETE FROM sync_conflicts WHERE conflict_id = ?", (res.conflict_id,))
+            else:  # a value arrived meanwhile: ask again with what the hub now holds
+                db.execute("UPDATE sync_conflicts SET resolution = NULL WHERE conflict_id = ?",
+                           (res.conflict_id,))
+        _contact(db, response.server_time, vault)
+
+
+# Pull ------------------------------------------------------------------------------
+
+
+def apply_pull(vault: Vault, page: P.PullResponse) -> int:
+    """Store one page of record states and the new checkpoint together. Returns records changed."""
+    db = vault.require_db()
+    changed = 0
+    with db.transaction():
+        for youth_id in page.gone:
+            _forget_youth(db, youth_id)
+        for state in page.records:
+            changed += _apply_state(vault, state)
+        _set(db, "checkpoint", page.next)
+        _contact(db, page.server_time, vault)
+    return changed
+
+
+def _apply_state(vault: Vault, state: P.RecordState) -> int:
+    db = vault.require_db()
+    body, clocks, deleted = dict(state.body), dict(state.stamps), state.deleted
+    # This device's changes the hub has not had yet stay on top until they are pushed; the
+    # hub then judges them against what it holds (and keeps a conflict if it must).
+    for op, fields, hlc in db.query(
+            "SELECT op, fields, hlc FROM changes WHERE record_id = ? AND pushed = 0 ORDER BY seq",
+            (state.id,)):
+        if op == "delete":
+            deleted = True
+            continue
+        for name, change in json.loads(fields).items():
+            body[name] = change["new"]
+            clocks[name] = hlc
+    try:
+        changed = vault.records.put_remote(
+            record_id=state.id, kind=state.kind, owner_id=state.owner_id, version=state.version,
+            deleted=deleted, body=body, clocks=clocks, updated_at=state.updated_at,
+            updated_by=state.updated_by)
+    except CsecError:
+        # Valid alone, invalid together: show the hub's version; the push will be judged there.
+        changed = vault.records.put_remote(
+            record_id=state.id, kind=state.kind, owner_id=state.owner_id, version=state.version,
+            deleted=state.deleted, body=state.body, clocks=state.stamps, updated_at=state.updated_at,
+            updated_by=state.updated_by)
+    keep = {c.conflict_id for c in state.conflicts}
+    for (cid,) in db.query("SELECT conflict_id FROM sync_conflicts WHERE record_id = ?", (state.id,)):
+        if cid not in keep:
+            db.execute("DELETE FROM sync_conflicts WHERE conflict_id = ?", (cid,))
+    for conflict in state.conflicts:
+        db.execute(
+            "INSERT INTO sync_conflicts (conflict_id, record_id, field, body) VALUES (?,?,?,?) "
+            "ON CONFLICT(conflict_id) DO UPDATE SET body = excluded.body",
+            (conflict.conflict_id, state.id, conflict.field, conflict.model_dump_json()))
+    return int(changed)
+
+
+def _forget_youth(db: Database, youth_id: str) -> None:
+    """A youth moved out of this user's caseload at the hub: nothing of theirs stays here."""
+    ids = [r[0] for r in db.query("SELECT id FROM records WHERE id = ? OR owner_id = ?",
+                                  (youth_id, youth_id))]
+    for rid in ids:
+        db.execute("DELETE FROM sync_conflicts WHERE record_id = ?", (rid,))
+        db.execute("DELETE FROM changes WHERE record_id = ?", (rid,))
+    row = db.one("SELECT rowid FROM records WHERE id = ? AND kind = 'youth'", (youth_id,))
+    if row is not None:
+        db.execute("DELETE FROM youth_search WHERE rowid = ?", (row[0],))
+        db.execute("DELETE FROM youth_fields WHERE rowid = ?", (row[0],))
+    db.execute("DELETE FROM records WHERE id = ? OR owner_id = ?", (youth_id, youth_id))
+    db.execute("DELETE FROM drafts WHERE key LIKE ?", (f"%{youth_id}%",))
+
+
+def checkpoint(vault: Vault) -> int:
+    return int(_get(vault.require_db(), "checkpoint") or 0)
+
+
+# Audit -----------------------------------------------------------------------------
+
+
+def audit_outbox(vault: Vault, limit: int = P.MAX_OPS) -> list[P.AuditEntry]:
+    db = vault.require_db()
+    after = int(_get(db, "audit_pushed") or 0)
+    rows = db.query("SELECT seq, at, user, device, action, record_id, detail, mac FROM audit "
+                    "WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit))
+    return [P.AuditEntry(seq=r[0], at=r[1], user=r[2], device=r[3], action=r[4], record_id=r[5],
+                         detail=r[6], mac=r[7]) for r in rows]
+
+
+def record_audit(vault: Vault, ack: P.AuditAck) -> None:
+    db = vault.require_db()
+    with db.transaction():
+        _set(db, "audit_pushed", ack.last_seq)
+
+
+# Standing ----------------------------------------------------------------------------
+
+
+def _contact(db: Database, server_time: str, vault: Vault) -> None:
+    # The device's own clock, not the hub's: the offline limit is counted on this machine.
+    del server_time
+    _set(db, "last_contact", utc_iso(vault.wall()))
+
+
+def note_contact(vault: Vault, max_offline_days: int | None = None) -> None:
+    db = vault.require_db()
+    with db.transaction():
+        _contact(db, "", vault)
+        if max_offline_days is not None:
+            _set(db, "max_offline_days", max_offline_days)
+
+
+def offline_days(vault: Vault) -> float | None:
+    found = enrolment(vault)
+    if found is None or not found.last_contact:
+        return None
+    seen = datetime.fromisoformat(found.last_contact)
+    return (datetime.fromtimestamp(vault.wall(), UTC) - seen).total_seconds() / 86400
+
+
+def is_locked(vault: Vault) -> bool:
+    """An enrolled device that has not reached the hub for too long refuses to show cases."""
+    found = enrolment(vault)
+    days = offline_days(vault)
+    return found is not None and days is not None and days > found.max_offline_days
+
+
+def status(vault: Vault) -> Status:
+    db = vault.require_db()
+    found = enrolment(vault)
+    days = offline_days(vault)
+    return Status(
+        enrolled=found is not None,
+        last_contact=found.last_contact if found else None,
+        waiting=int(db.scalar("SELECT count(*) FROM changes WHERE pushed = 0")),
+        refused=int(db.scalar("SELECT count(*) FROM changes WHERE pushed = 2")),
+        conflicts=int(db.scalar("SELECT count(*) FROM sync_conflicts")),
+        locked=is_locked(vault),
+        days_left=(found.max_offline_days - days) if found and days is not None else None,
+    )
+
+
+# Conflicts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    conflict_id: str
+    record_id: str
+    kind: str
+    owner_id: str | None
+    field: str
+    state: P.ConflictState
+    current: Any
+    decided: Any
+    pending: bool
+
+
+def conflicts(vault: Vault) -> list[Conflict]:
+    db = vault.require_db()
+    found: list[Conflict] = []
+    for cid, rid, field, body, resolution in db.query(
+            "SELECT c.conflict_id, c.record_id, c.field, c.body, c.resolution FROM sync_conflicts c "
+            "ORDER BY c.conflict_id"):
+        rec = db.one("SELECT kind, owner_id, body FROM records WHERE id = ?", (rid,))
+        if rec is None:
+            continue
+        res = P.Resolution.model_validate_json(resolution) if resolution else None
+        found.append(Conflict(cid, rid, rec[0], rec[1], field, P.ConflictState.model_validate_json(body),
+                              json.loads(rec[2]).get(field), res.value if res else None, res is not None))
+    return found
+
+
+def resolve(vault: Vault, conflict_id: str, value: Any) -> None:
+    """A person keeps `value`: the record takes it now (one ordinary, undoable change) and
+    the decision goes to the hub with the next push."""
+    vault.require(Permission.WRITE_YOUTH)
+    db = vault.require_db()
+    row = db.one("SELECT record_id, field, body FROM sync_conflicts WHERE conflict_id = ?", (conflict_id,))
+    if row is None:
+        raise NotFound("This conflict was already resolved.")
+    state = P.ConflictState.model_validate_json(row[2])
+    with db.transaction():
+        current = vault.records.get(row[0], include_deleted=True)
+        if not current.deleted and current.body.dump().get(row[1]) != value:
+            vault.records.update(row[0], {row[1]: value})
+        decision = P.Resolution(resolution_id=new_id(), conflict_id=conflict_id, value=value,
+                                seen=len(state.values), user=vault.user.username, at=utc_iso(vault.wall()))
+        db.execute("UPDATE sync_conflicts SET resolution = ? WHERE conflict_id = ?",
+                   (decision.model_dump_json(), conflict_id))
+        vault.audit("conflict_resolved", row[0], field=row[1])
+
+
+# Wipe ------------------------------------------------------------------------------------
+
+
+def wipe(folder: Path) -> list[str]:
+    """Erase a revoked device's vault: the key file first (without its wraps the encrypted
+    database cannot be opened by anyone), then the database files and the lockout file.
+    Other files in the folder are left alone. Returns the names removed."""
+    names = [KEYFILE_NAME, *sorted(p.name for p in folder.glob("vault-*.db*")), "access.json"]
+    removed = []
+    for name in names:
+        target = folder / name
+        if target.exists():
+            target.unlink()
+            removed.append(name)
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only when nothing else is in it
+    return removed
