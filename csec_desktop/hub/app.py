@@ -7,6 +7,7 @@ may see it; refusals say what to do and nothing else.
 """
 
 
+import os
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -108,3 +109,8 @@ def app_for(url: str) -> FastAPI:
     engine = engine_for(url)
     upgrade(engine)
     return create_app(Hub(engine))
+
+
+def from_environment() -> FastAPI:
+    """uvicorn's factory (`csec-hub serve`, several workers): the database from $CSEC_HUB_DB."""
+    return app_for(os.environ.get("CSEC_HUB_DB", "sqlite:///csec-hub.db"))

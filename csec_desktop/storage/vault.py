@@ -91,6 +91,11 @@ class Vault:
         self.device = str(db.scalar("SELECT value FROM meta WHERE key = 'device_id'"))
         self.county = str(db.scalar("SELECT value FROM meta WHERE key = 'county'"))
         self.clock = HybridClock(self.device, wall)
+        # Carry the clock past every stamp this vault has issued or pulled, so an edit after a
+        # restart on a machine whose clock went back still comes after what it had seen.
+        latest = db.scalar("SELECT max(hlc) FROM changes")
+        if latest:
+            self.clock.observe(str(latest))
         self._bind(db)
 
     def _bind(self, db: Database) -> None:

@@ -169,7 +169,8 @@ def sync(local_call: Local[Any], client: HubClient, *, page_size: int = 500) -> 
     while True:
         since: int = local_call(local.checkpoint)
         page = client.pull(since, page_size)
-        report.pulled += local_call(partial(local.apply_pull, page=page))
+        local_call(partial(local.apply_pull, page=page))
+        report.pulled += len(page.records)
         report.pages += 1
         if not page.more:
             break

@@ -151,6 +151,8 @@ def apply_pull(vault: Vault, page: P.PullResponse) -> int:
             _forget_youth(db, youth_id)
         for state in page.records:
             changed += _apply_state(vault, state)
+            for stamp in state.stamps.values():
+                vault.clock.observe(stamp)  # this device's next edit is stamped after what it saw
         _set(db, "checkpoint", page.next)
         _contact(db, page.server_time, vault)
     return changed

@@ -49,7 +49,7 @@ class HubServer:
         upgrade(engine)
         self.hub = Hub(engine, wall=self.wall)
         self.app = create_app(self.hub)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="critical",
                                 ssl_certfile=self.certfile, ssl_keyfile=self.keyfile, lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
