@@ -10,7 +10,7 @@ may see it; refusals say what to do and nothing else.
 import os
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -55,6 +55,7 @@ def create_app(hub: Hub) -> FastAPI:
         return hub.admin(token)
 
     DeviceDep = Annotated[Device, Depends(device)]
+    DeviceId = Annotated[str, Path(pattern=P.ID)]
     AdminDep = Annotated[Admin, Depends(admin)]
 
     @app.post("/v1/enroll", responses={401: _REFUSALS[401]})
@@ -72,7 +73,7 @@ def create_app(hub: Hub) -> FastAPI:
         return hub.push(dev, request)
 
     @app.get("/v1/pull", responses=DEVICE_REFUSALS)
-    def pull(dev: DeviceDep, since: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    def pull(dev: DeviceDep, since: Annotated[int, Query(ge=0, le=P.MAX_SEQ)] = 0,
              limit: Annotated[int, Query(ge=1, le=2000)] = 500) -> P.PullResponse:
         """Record states changed after `since` that this device's user may see, in sequence order."""
         return hub.pull(dev, since, limit)
@@ -94,11 +95,11 @@ def create_app(hub: Hub) -> FastAPI:
         return hub.devices(who)
 
     @app.post("/v1/admin/devices/{device_id}/revoke", responses=ADMIN_REFUSALS)
-    def revoke(who: AdminDep, device_id: str) -> P.DeviceInfo:
+    def revoke(who: AdminDep, device_id: DeviceId) -> P.DeviceInfo:
         return hub.set_device_status(who, device_id, "revoked")
 
     @app.post("/v1/admin/devices/{device_id}/release", responses=ADMIN_REFUSALS)
-    def release(who: AdminDep, device_id: str) -> P.DeviceInfo:
+    def release(who: AdminDep, device_id: DeviceId) -> P.DeviceInfo:
         return hub.set_device_status(who, device_id, "active")
 
     return app

@@ -22,6 +22,11 @@ ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 STAMP = r"^[0-9]{13}-[0-9]{5}-[0-9A-Za-z._:-]{1,64}$"
 NAME = r"^[A-Za-z0-9._@-]{1,64}$"
 KIND = r"^[a-z_]{1,40}$"
+AT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{8,15}(Z|[+-][0-9]{2}:[0-9]{2})$"
+TEXT = r"^[^\x00]*$"
+"""Free text: anything but NUL, which PostgreSQL's text columns cannot hold."""
+MAX_SEQ = 2**53 - 1
+"""The largest integer every JSON reader keeps exact."""
 MAX_OPS = 500
 """Operations in one push; the desktop sends its outbox in batches of this size."""
 
@@ -46,7 +51,7 @@ class Op(Wire):
     fields: dict[str, FieldChange] = Field(max_length=200)
     hlc: str = Field(pattern=STAMP)
     user: str = Field(pattern=NAME)
-    at: str = Field(max_length=40)
+    at: str = Field(pattern=AT)
 
 
 class Resolution(Wire):
@@ -57,7 +62,7 @@ class Resolution(Wire):
     value: Any = None
     seen: int = Field(ge=2, le=1000)
     user: str = Field(pattern=NAME)
-    at: str = Field(max_length=40)
+    at: str = Field(pattern=AT)
 
 
 class PushRequest(Wire):
@@ -120,14 +125,14 @@ class PullResponse(Wire):
 
 
 class AuditEntry(Wire):
-    seq: int = Field(ge=1)
-    at: str = Field(max_length=40)
-    user: str = Field(max_length=64)
-    device: str = Field(max_length=64)
-    action: str = Field(max_length=64)
-    record_id: str | None = Field(default=None, max_length=64)
-    detail: str = Field(max_length=4000)
-    mac: str = Field(max_length=128)
+    seq: int = Field(ge=1, le=MAX_SEQ)
+    at: str = Field(pattern=AT)
+    user: str = Field(max_length=64, pattern=TEXT)
+    device: str = Field(max_length=64, pattern=TEXT)
+    action: str = Field(max_length=64, pattern=TEXT)
+    record_id: str | None = Field(default=None, max_length=64, pattern=TEXT)
+    detail: str = Field(max_length=4000, pattern=TEXT)
+    mac: str = Field(pattern=r"^[0-9a-f]{1,128}$")
 
 
 class AuditPush(Wire):
@@ -140,8 +145,8 @@ class AuditAck(Wire):
 
 
 class EnrollRequest(Wire):
-    code: str = Field(min_length=8, max_length=64)
-    device_name: str = Field(min_length=1, max_length=100)
+    code: str = Field(min_length=8, max_length=64, pattern=TEXT)
+    device_name: str = Field(min_length=1, max_length=100, pattern=TEXT)
 
 
 class Enrollment(Wire):
@@ -174,7 +179,7 @@ class Problem(Wire):
 class NewUser(Wire):
     username: str = Field(pattern=NAME)
     role: Literal["administrator", "supervisor", "caseworker", "attorney", "read_only"]
-    unit: str | None = Field(default=None, max_length=64)
+    unit: str | None = Field(default=None, max_length=64, pattern=TEXT)
 
 
 class HubUser(NewUser):

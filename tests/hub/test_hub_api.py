@@ -1,0 +1,297 @@
+"""The hub's doors: who may call what, whose records each device receives, revocation,
+the offline lock, pinned TLS and replays. Real hub app on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from csec_desktop import caseload
+from csec_desktop.hub.app import create_app
+from csec_desktop.hub.cli import make_certificate
+from csec_desktop.hub.db import engine_for, upgrade
+from csec_desktop.hub.store import Admin, Hub
+from csec_desktop.ids import new_id
+from csec_desktop.storage.vault import Vault
+from csec_desktop.sync import local
+from csec_desktop.sync import protocol as P
+from csec_desktop.sync.client import DeviceLocked, DeviceRevoked, HubClient, HubUnreachable, sync_vault
+from tests.hub.conftest import empty
+from tests.hub.harness import HubServer
+
+PASS = "correct horse battery staple 1"
+NORTH, SOUTH = "Fictional County", "Imaginary County"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+
+@dataclass
+class World:
+    hub: Hub
+    http: TestClient
+    clock: Clock
+    admin: str
+    other_admin: str
+    tokens: dict[str, str]
+    devices: dict[str, str]
+
+    def as_(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+
+def _enroll(hub: Hub, http: TestClient, county: str, username: str) -> P.Enrollment:
+    code = hub.new_enrollment(Admin(county, "it"), username).code
+    answer = http.post("/v1/enroll", json={"code": code, "device_name": f"laptop of {username}"})
+    assert answer.status_code == 200, answer.text
+    return P.Enrollment.model_validate(answer.json())
+
+
+@pytest.fixture
+def world(pg_url: str) -> Iterator[World]:
+    clock = Clock()
+    engine = engine_for(pg_url)
+    upgrade(engine)
+    hub = Hub(engine, wall=clock)
+    empty(hub)
+    for county in (NORTH, SOUTH):
+        hub.add_county(county, max_offline_days=14)
+    admin, other_admin = hub.add_admin(NORTH, "it"), hub.add_admin(SOUTH, "it")
+    people = {"ana": ("caseworker", "north"), "ben": ("caseworker", "south"),
+              "rita": ("read_only", "north"), "ana2": ("caseworker", "north")}
+    for name, (role, unit) in people.items():
+        hub.add_user(Admin(NORTH, "it"), P.NewUser(username=name, role=role, unit=unit))
+    hub.add_user(Admin(SOUTH, "it"), P.NewUser(username="zed", role="supervisor"))
+    http = TestClient(create_app(hub))
+    tokens, devices = {}, {}
+    for name, county in [*((n, NORTH) for n in people), ("zed", SOUTH)]:
+        granted = _enroll(hub, http, county, name)
+        tokens[name] = f"device.{granted.device_id}.{granted.secret}"
+        devices[name] = granted.device_id
+    hub.set_device_status(Admin(NORTH, "it"), devices["ana2"], "revoked")
+    yield World(hub, http, clock, admin, other_admin, tokens, devices)
+    engine.dispose()
+
+
+def _op(record_id: str, kind: str, fields: dict[str, Any], *, op: str = "create",
+        base: str | None = None, owner: str | None = None, user: str = "ana") -> dict[str, Any]:
+    return P.Op(op_id=new_id(), record_id=record_id, kind=kind, owner_id=owner, op=op,  # type: ignore[arg-type]
+                fields={k: P.FieldChange(new=v, base=base) for k, v in fields.items()},
+                hlc=f"{int(time.time() * 1000):013d}-00000-test", user=user,
+                at="2026-11-28T10:00:00.000+00:00").model_dump()
+
+
+def _youth(worker: str, unit: str) -> dict[str, Any]:
+    return {"legal_name": {"given": "Testchild", "family": "Fictional"}, "date_of_birth": "2010-05-17",
+            "county": NORTH, "assigned_worker": worker, "unit": unit}
+
+
+def _note(youth_id: str) -> dict[str, Any]:
+    return {"youth_id": youth_id, "occurred_at": "2026-11-20T10:00:00+00:00", "text": "CANARY-NOTE"}
+
+
+def _push(world: World, who: str, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    answer = world.http.post("/v1/push", json={"ops": ops}, headers=world.as_(who))
+    assert answer.status_code == 200, answer.text
+    return list(answer.json()["results"])
+
+
+def _pull_ids(world: World, who: str, since: int = 0) -> tuple[set[str], list[str]]:
+    answer = world.http.get("/v1/pull", params={"since": since}, headers=world.as_(who))
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    return {r["id"] for r in body["records"]}, body["gone"]
+
+
+DEVICE_ENDPOINTS = [("GET", "/v1/status", None), ("POST", "/v1/push", {"ops": []}),
+                    ("GET", "/v1/pull", None), ("POST", "/v1/audit", {"entries": []})]
+
+
+def _admin_endpoints(world: World) -> list[tuple[str, str, Any]]:
+    device = world.devices["ana"]
+    return [("POST", "/v1/admin/users", {"username": "new.user", "role": "caseworker"}),
+            ("POST", "/v1/admin/enrollments", {"username": "ana"}),
+            ("GET", "/v1/admin/devices", None),
+            ("POST", f"/v1/admin/devices/{device}/revoke", None),
+            ("POST", f"/v1/admin/devices/{device}/release", None)]
+
+
+def _call(world: World, method: str, path: str, body: Any, token: str | None) -> Any:
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    return world.http.request(method, path, json=body, headers=headers)
+
+
+def test_every_endpoint_is_covered_by_the_matrix(world: World) -> None:
+    documented = {(m.upper(), p) for p, ops in world.http.app.openapi()["paths"].items()  # type: ignore[attr-defined]
+                  for m in ops}
+    tested = {(m, p) for m, p, _ in DEVICE_ENDPOINTS}
+    tested |= {(m, p.replace(world.devices["ana"], "{device_id}")) for m, p, _ in _admin_endpoints(world)}
+    assert documented - {("POST", "/v1/enroll")} == tested
+
+
+def test_authentication_matrix(world: World) -> None:
+    ana_id, ben_secret = world.devices["ana"], world.tokens["ben"].split(".", 2)[2]
+    cells = {
+        "no credentials": (None, 401),
+        "garbage": ("device.nonsense", 401),
+        "another device's secret": (f"device.{ana_id}.{ben_secret}", 401),
+        "revoked device": (world.tokens["ana2"], 403),
+        "administrator token on a device endpoint": (world.admin, 403),
+    }
+    for method, path, body in DEVICE_ENDPOINTS:
+        for cell, (token, status) in cells.items():
+            answer = _call(world, method, path, body, token)
+            assert answer.status_code == status, (cell, method, path, answer.text)
+            assert set(answer.json()) == {"error", "detail", "wipe"}, "only a Problem in an error body"
+            assert answer.json()["wipe"] == (cell == "revoked device")
+    # An insufficient role: a read-only user's device may pull but not change anything.
+    ops = [_op(new_id(), "youth", _youth("rita", "north"), user="rita")]
+    assert world.http.post("/v1/push", json={"ops": ops}, headers=world.as_("rita")).status_code == 403
+    assert world.http.get("/v1/pull", headers=world.as_("rita")).status_code == 200
+    admin_cells = {"no credentials": (None, 401), "garbage": ("admin.nonsense", 401),
+                   "a device's credentials": (world.tokens["ana"], 403)}
+    for method, path, body in _admin_endpoints(world):
+        for cell, (token, status) in admin_cells.items():
+            answer = _call(world, method, path, body, token)
+            assert answer.status_code == status, (cell, method, path, answer.text)
+    # Another county's administrator cannot see or touch this county's devices.
+    assert _call(world, "POST", f"/v1/admin/devices/{ana_id}/revoke", None, world.other_admin).status_code == 404
+    listed = _call(world, "GET", "/v1/admin/devices", None, world.other_admin).json()
+    assert [d["username"] for d in listed] == ["zed"]
+
+
+def test_a_device_receives_only_its_users_caseload(world: World) -> None:
+    mine, theirs, note = new_id(), new_id(), new_id()
+    _push(world, "ana", [_op(mine, "youth", _youth("ana", "north")),
+                         _op(note, "case_note", _note(mine), owner=mine)])
+    _push(world, "ben", [_op(theirs, "youth", _youth("ben", "south"), user="ben")])
+    ana_sees, _ = _pull_ids(world, "ana")
+    ben_sees, _ = _pull_ids(world, "ben")
+    assert mine in ana_sees and theirs not in ana_sees
+    assert theirs in ben_sees and mine not in ben_sees and len(ben_sees) == 1
+    assert mine in _pull_ids(world, "rita")[0]  # same unit, read-only
+    assert not _pull_ids(world, "zed")[0]  # another county entirely
+    # Writing into another caseload is refused in the same words as writing to nothing.
+    outside = _push(world, "ben", [_op(mine, "youth", {"preferred_name": "X"}, op="update", user="ben"),
+                                   _op(new_id(), "case_note", _note(mine), owner=mine, user="ben")])
+    nowhere = _push(world, "ben", [_op(new_id(), "youth", {"preferred_name": "X"}, op="update", user="ben"),
+                                   _op(new_id(), "case_note", _note(new_id()), owner=new_id(), user="ben")])
+    assert [(r["result"], r["detail"]) for r in outside] == [(r["result"], r["detail"]) for r in nowhere]
+    assert {r["result"] for r in outside} == {"refused"}
+    assert all(r["result"] == "refused" for r in _push(world, "zed", [
+        _op(mine, "youth", {"preferred_name": "X"}, op="update", user="zed")]))
+    # Reassigned to ben: ana's device is told to drop the youth, ben's receives it and its note.
+    stamp = _pull_full(world, "ana", mine)["stamps"]["assigned_worker"]
+    _push(world, "ana", [_op(mine, "youth", {"assigned_worker": "ben", "unit": "south"}, op="update",
+                             base=stamp)])
+    answer = world.http.get("/v1/pull", params={"since": 1}, headers=world.as_("ana")).json()
+    assert answer["gone"] == [mine]
+    assert mine not in {r["id"] for r in answer["records"]}
+    assert _pull_ids(world, "ana")[1] == []  # told once
+    ben_now, _ = _pull_ids(world, "ben", since=1)
+    assert {mine, note} <= ben_now  # the youth, and the note written before it moved
+
+
+def _pull_full(world: World, who: str, record_id: str) -> dict[str, Any]:
+    records = world.http.get("/v1/pull", headers=world.as_(who)).json()["records"]
+    return next(r for r in records if r["id"] == record_id)
+
+
+def test_replays_change_nothing(world: World) -> None:
+    youth = new_id()
+    batch = {"ops": [_op(youth, "youth", _youth("ana", "north")),
+                     _op(new_id(), "case_note", _note(youth), owner=youth)]}
+    first = world.http.post("/v1/push", json=batch, headers=world.as_("ana")).json()
+    before = _pull_full(world, "ana", youth)
+    for _ in range(3):
+        again = world.http.post("/v1/push", json=batch, headers=world.as_("ana")).json()
+        assert [r["result"] for r in again["results"]] == ["duplicate", "duplicate"]
+    assert [r["result"] for r in first["results"]] == ["applied", "applied"]
+    after = _pull_full(world, "ana", youth)
+    assert before == after
+    notes = [r for r in world.http.get("/v1/pull", headers=world.as_("ana")).json()["records"]
+             if r["kind"] == "case_note"]
+    assert len(notes) == 1
+
+
+def test_revoked_device_is_refused_and_its_vault_erased(world: World, tmp_path: Path) -> None:
+    vault, _ = Vault.create(tmp_path / "v", county=NORTH, admin="ana", passphrase=PASS)
+    granted = _enroll(world.hub, world.http, NORTH, "ana")
+    local.save_enrolment(vault, "http://testserver", "", granted)
+    caseload.create_youth(vault, _youth("ana", "north"))
+    client = HubClient("http://testserver", f"device.{granted.device_id}.{granted.secret}",
+                       transport=world.http._transport)  # type: ignore[attr-defined]
+    assert sync_vault(vault, client).pushed == 1
+    world.hub.set_device_status(Admin(NORTH, "it"), granted.device_id, "revoked")
+    with pytest.raises(DeviceRevoked):
+        sync_vault(vault, client)
+    vault.close()
+    removed = local.wipe(tmp_path / "v")
+    assert "keys.json" in removed and any(n.startswith("vault-") for n in removed)
+    assert not (tmp_path / "v").exists()
+    listed = world.http.get("/v1/admin/devices", headers={"Authorization": f"Bearer {world.admin}"}).json()
+    assert next(d for d in listed if d["device_id"] == granted.device_id)["wipe_sent_at"]
+
+
+def test_a_device_offline_too_long_is_locked_until_released(world: World, tmp_path: Path) -> None:
+    clock = Clock()
+    vault, _ = Vault.create(tmp_path / "v", county=NORTH, admin="ana", passphrase=PASS, wall=clock)
+    granted = _enroll(world.hub, world.http, NORTH, "ana")
+    local.save_enrolment(vault, "http://testserver", "", granted)
+    client = HubClient("http://testserver", f"device.{granted.device_id}.{granted.secret}",
+                       transport=world.http._transport)  # type: ignore[attr-defined]
+    sync_vault(vault, client)
+    clock.offset = world.clock.offset = 13.9 * 86400
+    assert not local.is_locked(vault)
+    clock.offset = world.clock.offset = 14.1 * 86400
+    assert local.is_locked(vault)  # the desktop locks itself, even with no network
+    with pytest.raises(DeviceLocked):
+        sync_vault(vault, client)
+    world.hub.set_device_status(Admin(NORTH, "it"), granted.device_id, "active")
+    sync_vault(vault, client)
+    assert not local.is_locked(vault)
+    vault.close()
+
+
+def test_tls_pins_the_county_certificate(pg_url: str, tmp_path: Path) -> None:
+    cert, key = make_certificate("hub.fictional.example", tmp_path / "right")
+    wrong, _ = make_certificate("hub.fictional.example", tmp_path / "wrong")
+    server = HubServer(pg_url, certfile=str(cert), keyfile=str(key))
+    try:
+        good = HubClient(server.base_url, cert_pem=cert.read_text())
+        answer = good.http.get("/openapi.json")
+        assert answer.status_code == 200
+        bad = HubClient(server.base_url, cert_pem=wrong.read_text())
+        with pytest.raises(HubUnreachable):
+            bad.status()
+        with pytest.raises(Exception, match="https"):
+            HubClient("http://hub.fictional.example:8443")
+    finally:
+        server.stop()
+
+
+def test_audit_entries_travel_once(world: World, tmp_path: Path) -> None:
+    vault, _ = Vault.create(tmp_path / "v", county=NORTH, admin="ana", passphrase=PASS)
+    granted = _enroll(world.hub, world.http, NORTH, "ana")
+    local.save_enrolment(vault, "http://testserver", "", granted)
+    client = HubClient("http://testserver", f"device.{granted.device_id}.{granted.secret}",
+                       transport=world.http._transport)  # type: ignore[attr-defined]
+    first = sync_vault(vault, client)
+    again = sync_vault(vault, client)
+    entries = vault.require_db().scalar("SELECT count(*) FROM audit")
+    assert first.audit == entries and again.audit == 0
+    detail = json.dumps([e.model_dump() for e in local.audit_outbox(vault)])
+    assert "CANARY" not in detail
+    vault.close()
