@@ -167,7 +167,8 @@ def test_authentication_matrix(world: World) -> None:
             answer = _call(world, method, path, body, token)
             assert answer.status_code == status, (cell, method, path, answer.text)
     # Another county's administrator cannot see or touch this county's devices.
-    assert _call(world, "POST", f"/v1/admin/devices/{ana_id}/revoke", None, world.other_admin).status_code == 404
+    revoke = f"/v1/admin/devices/{ana_id}/revoke"
+    assert _call(world, "POST", revoke, None, world.other_admin).status_code == 404
     listed = _call(world, "GET", "/v1/admin/devices", None, world.other_admin).json()
     assert [d["username"] for d in listed] == ["zed"]
 
