@@ -58,6 +58,7 @@ class AdminPage(QWidget):
     release_requested = Signal(str)
     verify_requested = Signal()
     settings_requested = Signal(dict)
+    enrol_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -90,6 +91,9 @@ class AdminPage(QWidget):
         bind(self.disable_button, "setText", N_("&Disable or enable selected"))
         self.release_button = QPushButton()
         bind(self.release_button, "setText", N_("Re&lease selected lockout"))
+        self.enrol_button = QPushButton()
+        bind(self.enrol_button, "setText", N_("&Enrol this computer with the county hub…"))
+        self.enrol_button.clicked.connect(self.enrol_requested)
         self.message = QLabel()
         self.message.setWordWrap(True)
         bind(self.message, "setAccessibleName", N_("Administration message"))
@@ -104,6 +108,7 @@ class AdminPage(QWidget):
         pbox.addLayout(row)
         pbox.addLayout(form)
         pbox.addWidget(self.add_button)
+        pbox.addWidget(self.enrol_button)
         pbox.addWidget(self.message)
 
         self.audit = _table(["#", N_("When (UTC)"), N_("User"), N_("Action"), N_("Record")],

@@ -39,6 +39,7 @@ from csec_desktop.fileio import atomic_write
 from csec_desktop.rules import LEGAL_ZONE, birthday
 from csec_desktop.rules.efc import EFC_KINDS
 from csec_desktop.storage.vault import Vault
+from csec_desktop.sync import local as sync_local
 from ui import i18n
 from ui.admin_page import AdminPage, role_label
 from ui.caseload_model import CaseloadModel
@@ -49,6 +50,16 @@ from ui.i18n import N_, _, bind
 from ui.idle import IdleWatcher
 from ui.messages import describe
 from ui.record_form import local_time
+from ui.sync_ui import (
+    ConflictsPage,
+    EnrolDialog,
+    OfflineLockPage,
+    SyncController,
+    SyncStatus,
+    describe_report,
+    enrol,
+    youth_names,
+)
 from ui.today_page import TodayModel, TodayPage
 from ui.worker import Holder, VaultThread
 from ui.youth_page import YouthPage
@@ -63,6 +74,15 @@ def _efc_view(vault: Vault, youth: Any, youth_id: str) -> tuple[Any, ...]:
     birthdays = [(age, birthday(youth.date_of_birth, age)) for age in range(16, 22)]
     return (efc.eligibility(youth, records, on, policy.get(vault, "efc_medical_update_days")),
             efc.timeline(youth, records, on), birthdays, on)
+
+
+def _offline_lock(holder: Holder) -> int | None:
+    """The county's offline limit in days if this device is past it, else None."""
+    vault = holder.require()
+    if not sync_local.is_locked(vault):
+        return None
+    found = sync_local.enrolment(vault)
+    return found.max_offline_days if found else None
 
 
 def choose_export_path(parent: QWidget) -> Path | None:
@@ -201,13 +221,16 @@ class MainWindow(QMainWindow):
         self.directory_page = DirectoryPage(self.backend)
         self.first_run = FirstRunPage()
         self.form_view = FormView()
+        self.conflicts_page = ConflictsPage()
+        self.offline_page = OfflineLockPage()
         self._form_target: tuple[str, str] = ("", "")
         self.form_view.submitted.connect(self._form_submitted)
         self.form_view.cancelled.connect(self._form_closed)
         self.form_view.draft_changed.connect(self._form_draft)
         self.stack = QStackedWidget()
         for page in (self.unlock_page, self.today_page, self.caseload_page, self.youth_page,
-                     self.admin_page, self.directory_page, self.first_run, self.form_view):
+                     self.admin_page, self.directory_page, self.first_run, self.form_view,
+                     self.conflicts_page, self.offline_page):
             self.stack.addWidget(page)
         self.youth_page.save_requested.connect(self._save_youth)
         self.youth_page.undo_requested.connect(self._undo_youth)
@@ -270,6 +293,21 @@ class MainWindow(QMainWindow):
         self.language.setCurrentIndex(max(self.language.findData(i18n.language()), 0))
         bind(self.language, "setAccessibleName", N_("Interface language"))
         self.language.currentIndexChanged.connect(lambda _i: self.set_language(self.language.currentData()))
+        self.sync = SyncController(self.backend, self)
+        self.sync_status = SyncStatus()
+        self.sync_status.setVisible(False)
+        self.sync_status.sync_requested.connect(self.sync.sync_now)
+        self.sync_status.conflicts_requested.connect(self.open_conflicts)
+        self.sync.status_changed.connect(self.sync_status.show_status)
+        self.sync.finished.connect(self._synced)
+        self.sync.revoked.connect(self._revoked)
+        self.conflicts_page.keep_requested.connect(self._keep_conflict)
+        self.conflicts_page.back_requested.connect(lambda: self.open_today())
+        self.offline_page.sync_requested.connect(self.sync.sync_now)
+        self.admin_page.enrol_requested.connect(self._enrol)
+        sync_now = QShortcut(QKeySequence("F9"), self)
+        sync_now.activated.connect(lambda: self.sync.sync_now() if self._username else None)
+        self.statusBar().addPermanentWidget(self.sync_status)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.language)
         self.unlock_page.button.clicked.connect(self._unlock)
@@ -455,6 +493,19 @@ class MainWindow(QMainWindow):
         self.backend.call(lambda h: h.require().user.can(Permission.READ_SEALED),
                           self.youth_page.set_can_seal)
         self._show_user()
+        self.sync_status.setVisible(True)
+        self.sync.start()
+        self.backend.call(_offline_lock, self._enter)
+
+    def _enter(self, offline_days: int | None) -> None:
+        """Into the cases, unless the device has been offline longer than the county allows."""
+        if offline_days is not None:
+            self._offline_days = offline_days
+            self.nav.setVisible(False)
+            self.offline_page.explain(offline_days)
+            self.stack.setCurrentWidget(self.offline_page)
+            return
+        self.nav.setVisible(True)
         self._refresh(force=True)  # the caseload first: it is quick, and Today can take a moment
         self.open_today()
 
@@ -489,6 +540,9 @@ class MainWindow(QMainWindow):
         self.admin_page.clear()
         self.directory_page.clear()
         self.nav.setVisible(False)
+        self.sync.stop()
+        self.sync_status.setVisible(False)
+        self.conflicts_page.show_conflicts([], {})
         self.caseload_page.find.clear()
         self._search_timer.stop()  # clearing the find box must not query a closing vault
         self.caseload_page.count.clear()
@@ -886,6 +940,75 @@ class MainWindow(QMainWindow):
         shown, total = self.model.rowCount(), self.model.total()
         self.caseload_page.count.setText(_("{shown} of {total} youth shown").format(
             shown=f"{shown:,}", total=f"{total:,}"))
+
+    # Sync ------------------------------------------------------------------------
+
+    def _synced(self, report: Any, error: Exception | None) -> None:
+        self.statusBar().showMessage(describe_report(report, error), 10_000)
+        if error is None and self.stack.currentWidget() is self.offline_page:
+            self.backend.call(_offline_lock, self._enter)
+        elif error is not None and self.stack.currentWidget() is self.offline_page:
+            self.offline_page.explain(self._offline_days, describe(error))
+        elif self.stack.currentWidget() is self.conflicts_page:
+            self.open_conflicts()
+
+    def open_conflicts(self) -> None:
+        def work(holder: Holder) -> tuple[Any, Any, str]:
+            found = sync_local.conflicts(holder.require())
+            enrolled = sync_local.enrolment(holder.require())
+            return found, youth_names(holder, found), enrolled.device_id if enrolled else ""
+
+        def done(result: tuple[Any, Any, str]) -> None:
+            self.conflicts_page.show_conflicts(*result)
+            self.stack.setCurrentWidget(self.conflicts_page)
+
+        self.backend.call(work, done, self._error)
+
+    def _keep_conflict(self, conflict_id: str, value: Any) -> None:
+        def done(_result: Any) -> None:
+            self.statusBar().showMessage(_("Kept. The decision goes to the hub at the next sync."), 8_000)
+            self.sync.refresh()
+            self.open_conflicts()
+
+        self.backend.call(lambda h: sync_local.resolve(h.require(), conflict_id, value), done, self._error)
+
+    def _enrol(self) -> None:
+        dialog = EnrolDialog(self)
+        if dialog.exec() != EnrolDialog.DialogCode.Accepted:
+            return
+        try:
+            url, code, pem = dialog.values()
+        except OSError as exc:
+            self.statusBar().showMessage(_("Could not read the certificate file: {error}").format(
+                error=exc.strerror), 10_000)
+            return
+
+        def done(_result: Any) -> None:
+            self.statusBar().showMessage(_("Enrolled with the county hub. Syncing now."), 8_000)
+            self.sync.sync_now()
+
+        enrol(self.backend, url, code, pem, done, self._error)
+
+    def _revoked(self) -> None:
+        """The county revoked this device: close every view, erase the vault, say so."""
+        folder = self.folder
+        self.lock("revoked")
+
+        def work(holder: Holder) -> list[str]:
+            if holder.vault is not None:
+                holder.vault.close()
+                holder.vault = None
+            return sync_local.wipe(folder)
+
+        def done(_removed: list[str]) -> None:
+            self.unlock_page.message.setText(_(
+                "The county revoked this computer, so its vault has been erased. Ask the hub "
+                "administrator to enrol it again."))
+            self.unlock_page.button.setEnabled(False)
+
+        self.backend.call(work, done, self._error)
+
+    _offline_days = 14
 
     def _error(self, error: Exception) -> None:
         self.statusBar().showMessage(describe(error), 10_000)

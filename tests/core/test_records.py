@@ -53,7 +53,9 @@ def test_history_clocks_and_versions(admin: Vault, clock: FakeClock) -> None:
         caseload.update_youth(admin, record.id, {"pronouns": "they/them"}, expected_version=1)
     history = admin.records.history(record.id)
     assert [c.op for c in history] == ["create", "update"]
-    assert history[1].fields == {"pronouns": {"old": None, "new": "she/her"}}
+    # `base`: the stamp the edit was made against, which the hub's merge compares.
+    assert history[1].fields == {"pronouns": {"old": None, "new": "she/her",
+                                              "base": record.clocks["pronouns"]}}
     assert history[1].user == "admin" and history[1].device == admin.device
     assert len({c.op_id for c in history}) == 2
 

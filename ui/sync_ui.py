@@ -1,0 +1,391 @@
+"""Sync with the county hub, seen from the window.
+
+- `SyncController`: runs a sync round on a thread of its own (network waits never touch
+  the GUI thread); vault work inside the round is handed to the vault thread. Syncs on
+  demand (Sync now, F9) and every five minutes while unlocked and enrolled.
+- `SyncStatus`: the status-bar widget (state, last synced, changes waiting, conflicts).
+- `ConflictsPage`: each conflict's values side by side with who and when; "Keep this"
+  decides it (an ordinary change, undoable, sent with the next sync).
+- `OfflineLockPage`: shown instead of cases when the device has been offline too long.
+- `EnrolDialog`: the administrator's enrolment with the hub (address, code, certificate).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csec_desktop.domain.kinds import model_for
+from csec_desktop.errors import CsecError
+from csec_desktop.storage.vault import Vault
+from csec_desktop.sync import local
+from csec_desktop.sync.client import DeviceRevoked, HubClient, Report, sync
+from ui.i18n import N_, _, bind
+from ui.messages import describe
+from ui.record_form import FIELD_LABELS, local_time
+from ui.worker import Holder, VaultThread
+
+AUTO_SYNC_MS = 5 * 60 * 1000
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return _("never")
+    return local_time(datetime.fromisoformat(iso))
+
+
+class SyncController(QObject):
+    status_changed = Signal(object)  # local.Status
+    finished = Signal(object, object)  # Report | None, Exception | None
+    revoked = Signal()
+
+    def __init__(self, backend: VaultThread, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.running = False
+        self._relay = _Relay()
+        self._relay.done.connect(self._done)
+        self.timer = QTimer(self)
+        self.timer.setInterval(AUTO_SYNC_MS)
+        self.timer.timeout.connect(self.sync_now)
+        self.make_client: Callable[[local.Enrolment], HubClient] = HubClient.for_enrolment
+
+    def start(self) -> None:
+        self.timer.start()
+        self.refresh()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def refresh(self) -> None:
+        self.backend.call(lambda h: local.status(h.require()), self.status_changed.emit, lambda _e: None)
+
+    def sync_now(self) -> None:
+        if self.running:
+            return
+        self.backend.call(lambda h: local.enrolment(h.require()), self._go, self._failed)
+
+    def _go(self, found: local.Enrolment | None) -> None:
+        if found is None:
+            self.finished.emit(None, CsecError(_("This computer is not enrolled with a county hub. An "
+                                                 "administrator enrols it under Administration.")))
+            return
+        self.running = True
+        self.status_changed.emit(None)
+        thread = threading.Thread(target=self._run, args=(found,), name="hub-sync", daemon=True)
+        thread.start()
+
+    def _run(self, found: local.Enrolment) -> None:
+        """On the sync thread: network here; vault work queued to the vault thread."""
+        try:
+            client = self.make_client(found)
+            try:
+                report: Report | None = sync(self._on_vault, client)
+            finally:
+                client.close()
+            error: Exception | None = None
+        except Exception as exc:  # reported in the window; a bug still names only its type
+            report, error = None, exc if isinstance(exc, CsecError) else RuntimeError(type(exc).__name__)
+        self._relay.done.emit(report, error)
+
+    def _on_vault(self, fn: Callable[[Vault], Any]) -> Any:
+        done = threading.Event()
+        box: dict[str, Any] = {}
+
+        def ok(result: Any) -> None:
+            box["result"] = result
+            done.set()
+
+        def bad(error: Exception) -> None:
+            box["error"] = error
+            done.set()
+
+        self.backend.call(lambda h: fn(h.require()), ok, bad)
+        if not done.wait(120):
+            raise CsecError(_("The vault did not answer; sync stopped. Try again."))
+        if "error" in box:
+            raise box["error"]
+        return box.get("result")
+
+    def _done(self, report: Report | None, error: Exception | None) -> None:
+        self.running = False
+        if isinstance(error, DeviceRevoked):
+            self.revoked.emit()
+        self.finished.emit(report, error)
+        self.refresh()
+
+    def _failed(self, error: Exception) -> None:
+        self.finished.emit(None, error)
+
+
+class _Relay(QObject):
+    """Carries the sync thread's result to the GUI thread (a queued signal)."""
+
+    done = Signal(object, object)
+
+
+class SyncStatus(QWidget):
+    """Status bar: "Synced 10:42 · 2 waiting · 1 conflict" and the Sync now button."""
+
+    sync_requested = Signal()
+    conflicts_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel()
+        bind(self.label, "setAccessibleName", N_("Sync with the county hub"))
+        self.conflicts = QToolButton()
+        self.conflicts.setVisible(False)
+        self.conflicts.clicked.connect(self.conflicts_requested)
+        self.button = QToolButton()
+        bind(self.button, "setText", N_("Sync now (F9)"))
+        self.button.clicked.connect(self.sync_requested)
+        layout.addWidget(self.label)
+        layout.addWidget(self.conflicts)
+        layout.addWidget(self.button)
+        self.show_status(None)
+
+    def show_status(self, status: local.Status | None, message: str = "") -> None:
+        if status is None:
+            self.label.setText(message or _("Syncing…"))
+            self.button.setEnabled(False)
+            return
+        self.button.setEnabled(status.enrolled)
+        if not status.enrolled:
+            self.label.setText(_("Offline only (not enrolled with a hub)"))
+            self.conflicts.setVisible(False)
+            return
+        parts = [_("Synced {when}").format(when=_when(status.last_contact))]
+        if status.waiting:
+            parts.append(_("{n} change(s) waiting").format(n=status.waiting))
+        if status.refused:
+            parts.append(_("{n} refused by the hub").format(n=status.refused))
+        if status.days_left is not None and status.days_left < 3:
+            parts.append(_("locks in {days:.0f} day(s) without sync").format(days=max(status.days_left, 0)))
+        self.label.setText(message or " · ".join(parts))
+        self.conflicts.setVisible(bool(status.conflicts))
+        self.conflicts.setText(_("{n} conflict(s) to decide").format(n=status.conflicts))
+
+
+def _field_label(kind: str, field: str) -> str:
+    try:
+        model = model_for(kind).__name__
+    except ValueError:
+        model = ""
+    message = FIELD_LABELS.get(f"{model}.{field}") or FIELD_LABELS.get(field)
+    return _(message) if message else field.replace("_", " ").capitalize()
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return _("(empty)")
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, indent=1)
+
+
+class ConflictsPage(QWidget):
+    """Side by side: the values two (or more) computers gave one field, with who and when."""
+
+    keep_requested = Signal(str, object)  # conflict id, value kept
+    back_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        outer = QVBoxLayout(self)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        bind(self.heading, "setText", N_(
+            "The same field was changed on two computers before they synced. Nothing was "
+            "overwritten: choose the value to keep. Your choice is an ordinary change (it can be "
+            "undone) and reaches the other computers at the next sync."))
+        outer.addWidget(self.heading)
+        self.area = QScrollArea()
+        self.area.setWidgetResizable(True)
+        outer.addWidget(self.area, 1)
+        self.back = QPushButton()
+        bind(self.back, "setText", N_("&Back"))
+        self.back.clicked.connect(self.back_requested)
+        outer.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeft)
+        self.show_conflicts([], {})
+
+    def show_conflicts(self, found: list[local.Conflict], names: dict[str, str], here: str = "") -> None:
+        """`names`: youth display names by id; `here`: this computer's hub device id."""
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        if not found:
+            empty = QLabel(_("No conflicts to decide."))
+            column.addWidget(empty)
+        for conflict in found:
+            box = QGroupBox(_("{who} · {kind} · “{field}”").format(
+                who=names.get(conflict.owner_id or "", _("a record")),
+                kind=conflict.kind.replace("_", " "),
+                field=_field_label(conflict.kind, conflict.field)))
+            grid = QGridLayout(box)
+            for col, value in enumerate(conflict.state.values):
+                current = value.value == conflict.current
+                device = _("this computer") if value.device == here else _("computer …{id}").format(
+                    id=value.device[-6:])
+                title = QLabel(_("{user} on {device}\n{when}").format(
+                    user=value.user, device=device, when=_when(value.at)))
+                shown = QLabel(_shown(value.value))
+                shown.setWordWrap(True)
+                shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                shown.setFrameShape(QLabel.Shape.StyledPanel)
+                note = QLabel(_("now in the record") if current else "")
+                keep = QPushButton(_("Keep this"))
+                keep.setAccessibleName(_("Keep the value from {user} on {device}").format(
+                    user=value.user, device=device))
+                keep.setEnabled(not conflict.pending)
+                keep.clicked.connect(lambda _c=False, cid=conflict.conflict_id, v=value.value:
+                                     self.keep_requested.emit(cid, v))
+                for row, widget in enumerate((title, shown, note, keep)):
+                    grid.addWidget(widget, row, col)
+            if conflict.pending:
+                grid.addWidget(QLabel(_("Decided here; sent at the next sync.")), 4, 0, 1, -1)
+            column.addWidget(box)
+        column.addStretch(1)
+        self.area.setWidget(inner)
+
+
+class OfflineLockPage(QWidget):
+    sync_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.button = QPushButton()
+        bind(self.button, "setText", N_("&Sync now"))
+        self.button.clicked.connect(self.sync_requested)
+        layout.addStretch(1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(2)
+
+    def explain(self, days: int, detail: str = "") -> None:
+        self.message.setText(_(
+            "This computer has not reached the county hub for more than {days} days, so it keeps "
+            "the cases closed, as county policy requires. Connect to the county network, ask the "
+            "hub administrator to release this device, then press Sync now.").format(days=days)
+            + (f"\n\n{detail}" if detail else ""))
+
+
+class EnrolDialog(QDialog):
+    """Administrator: the hub's address, the one-time code, the county certificate file."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        bind(self, "setWindowTitle", N_("Enrol with the county hub"))
+        form = QFormLayout(self)
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("https://hub.county.example:8443")
+        self.code = QLineEdit()
+        self.cert = QLineEdit()
+        browse = QPushButton(_("Choose…"))
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.cert, 1)
+        row.addWidget(browse)
+        form.addRow(_("Hub &address"), self.url)
+        form.addRow(_("Enrolment &code"), self.code)
+        form.addRow(_("County &certificate file"), row)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        form.addRow(self.message)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def _browse(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("County certificate"), "",
+                                                    _("Certificates (*.pem *.crt)"))
+        if path:
+            self.cert.setText(path)
+
+    def values(self) -> tuple[str, str, str]:
+        path = self.cert.text().strip()
+        pem = Path(path).read_text(encoding="ascii") if path else ""
+        return self.url.text().strip(), self.code.text().strip(), pem
+
+
+def enrol(backend: VaultThread, url: str, code: str, cert_pem: str,
+          done: Callable[[Any], None], failed: Callable[[Exception], None]) -> None:
+    """Ask the hub for credentials (sync thread), then keep them in the vault (vault thread)."""
+    relay = _Relay(backend)
+
+    def finish(granted: Any, error: Exception | None) -> None:
+        if error is not None:
+            failed(error)
+            return
+        backend.call(lambda h: local.save_enrolment(h.require(), url, cert_pem, granted), done, failed)
+
+    relay.done.connect(finish)
+
+    def run() -> None:
+        try:
+            client = HubClient(url, cert_pem=cert_pem)
+            try:
+                granted = client.enroll(code, socket.gethostname()[:100] or "desktop")
+            finally:
+                client.close()
+            relay.done.emit(granted, None)
+        except Exception as exc:
+            relay.done.emit(None, exc if isinstance(exc, CsecError) else RuntimeError(type(exc).__name__))
+
+    threading.Thread(target=run, name="hub-enrol", daemon=True).start()
+
+
+def youth_names(holder: Holder, found: list[local.Conflict]) -> dict[str, str]:
+    """Display names for the youth the conflicts belong to (shown inside the unlocked window only)."""
+    vault = holder.require()
+    names = {}
+    for conflict in found:
+        if conflict.owner_id and conflict.owner_id not in names:
+            try:
+                youth = vault.records.get(conflict.owner_id, include_deleted=True).body
+                names[conflict.owner_id] = youth.display_name()  # type: ignore[attr-defined]
+            except CsecError:
+                continue
+    return names
+
+
+def describe_report(report: Report | None, error: Exception | None) -> str:
+    if error is not None:
+        return describe(error)
+    assert report is not None
+    text = _("Synced: {sent} change(s) sent, {got} record(s) received.").format(
+        sent=report.pushed, got=report.pulled)
+    if report.conflicts:
+        text += " " + _("{n} conflict(s) kept for you to decide.").format(n=report.conflicts)
+    if report.refused:
+        text += " " + _("{n} change(s) refused by the hub.").format(n=report.refused)
+    return text
