@@ -15,12 +15,12 @@ import hashlib
 import hmac
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, RowMapping, and_, delete, false, insert, not_, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, false, insert, not_, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import NamedFromClause
 
@@ -34,7 +34,7 @@ from csec_desktop.sync import protocol as P
 HLC_AHEAD_MS = 5 * 60 * 1000
 """Stamps further than this in the hub's future are kept but flagged (a device clock far ahead)."""
 ENROLLMENT_HOURS = 24
-Row = RowMapping
+Row = Mapping[Any, Any]
 
 
 class Refusal(Exception):
@@ -264,7 +264,7 @@ class Hub:
         results: list[P.OpResult] = []
         resolved: list[str] = []
         with self.engine.begin() as conn:
-            counter = _Counter(conn, who.county)
+            counter = _Counter(conn, who.county, request)
             for op in request.ops:
                 outcome, detail = apply_op(conn, counter, device, op, self.wall())
                 results.append(P.OpResult(op_id=op.op_id, result=outcome, detail=detail))
@@ -320,7 +320,11 @@ class Hub:
             seqs = [e.seq for e in push.entries]
             have = {s for (s,) in conn.execute(
                 select(a.c.seq).where(a.c.device_id == device.id, a.c.seq.in_(seqs)))} if seqs else set()
-            fresh = [e for e in push.entries if e.seq not in have]
+            fresh = []
+            for entry in push.entries:  # a batch naming one entry twice stores it once
+                if entry.seq not in have:
+                    have.add(entry.seq)
+                    fresh.append(entry)
             if fresh:
                 conn.execute(insert(a), [
                     {**e.model_dump(exclude={"device"}), "device_id": device.id, "county": device.who.county,
@@ -360,37 +364,67 @@ class Hub:
 
 
 class _Counter:
-    """The county's sequence, locked for the length of one push (see tables.counties)."""
+    """One push's working set: the county's sequence, locked for the length of the push (see
+    tables.counties), and the batch's records and earlier outcomes read in one query each
+    rather than one per operation."""
 
-    def __init__(self, conn: Connection, county: str) -> None:
+    def __init__(self, conn: Connection, county: str, request: P.PushRequest) -> None:
         self.conn = conn
         self.county = county
         self.value = int(conn.execute(select(T.counties.c.seq).where(T.counties.c.id == county)
                                       .with_for_update()).scalar_one())
         self.start = self.value
+        ids = [op.op_id for op in request.ops]
+        self.done: dict[str, tuple[str, str]] = {
+            r.op_id: (r.result, r.county) for r in conn.execute(
+                select(T.ops.c.op_id, T.ops.c.result, T.ops.c.county).where(T.ops.c.op_id.in_(ids)))
+        } if ids else {}
+        wanted = {op.record_id for op in request.ops} | {op.owner_id for op in request.ops if op.owner_id}
+        self.records: dict[str, Row | None] = dict.fromkeys(wanted)
+        if wanted:
+            for row in conn.execute(select(T.records).where(T.records.c.id.in_(wanted))).mappings():
+                self.records[row["id"]] = dict(row)
+        self.new_ops: list[dict[str, Any]] = []
+
+    def record(self, record_id: str) -> Row | None:
+        if record_id not in self.records:
+            row = self.conn.execute(select(T.records).where(T.records.c.id == record_id)).mappings().first()
+            self.records[record_id] = dict(row) if row is not None else None
+        return self.records[record_id]
+
+    def write(self, record_id: str, values: dict[str, Any], *, new: bool = False) -> None:
+        if new:
+            self.conn.execute(insert(T.records).values(id=record_id, **values))
+            self.records[record_id] = {"id": record_id, **values}
+        else:
+            self.conn.execute(update(T.records).where(T.records.c.id == record_id).values(**values))
+            self.records[record_id] = {**(self.records.get(record_id) or {}), **values}
 
     def next(self) -> int:
         self.value += 1
         return self.value
 
     def save(self) -> None:
+        if self.new_ops:
+            self.conn.execute(insert(T.ops), self.new_ops)
         if self.value != self.start:
             self.conn.execute(update(T.counties).where(T.counties.c.id == self.county).values(seq=self.value))
 
 
 def apply_op(conn: Connection, counter: _Counter, device: Device, op: P.Op, now: float) -> tuple[str, str]:
     """Apply one operation once; the outcome is stored with it, so a replay answers the same."""
-    done = conn.execute(select(T.ops.c.result, T.ops.c.county).where(T.ops.c.op_id == op.op_id)).first()
+    done = counter.done.get(op.op_id)
     if done is not None:
         return "duplicate", done[0] if done[1] == device.who.county else ""
     outcome, detail = _merge(conn, counter, device, op)
     millis = int(op.hlc.split("-", 1)[0])
-    conn.execute(insert(T.ops).values(
+    counter.new_ops.append(dict(
         op_id=op.op_id, county=device.who.county, device_id=device.id, user=op.user,
         record_id=op.record_id, op=op.op,
         fields={k: v.model_dump() for k, v in op.fields.items()}, hlc=op.hlc,
         hlc_ahead=millis > now * 1000 + HLC_AHEAD_MS, at=op.at, received_at=_iso(now),
         result=outcome, detail=detail))
+    counter.done[op.op_id] = (outcome, device.who.county)
     return outcome, detail
 
 
@@ -406,9 +440,9 @@ def _merge(conn: Connection, counter: _Counter, device: Device, op: P.Op) -> tup
     bad = [f for f in op.fields if f not in model.model_fields and op.op != "delete"]
     if bad:
         return "refused", "not fields of this record: " + ", ".join(sorted(bad))
-    rec = conn.execute(select(T.records).where(T.records.c.id == op.record_id)).mappings().first()
+    rec = counter.record(op.record_id)
     if rec is not None and (rec["county"] != who.county or rec["kind"] != op.kind
-                            or not _may_touch(conn, who, rec)):
+                            or not _may_touch(counter, who, rec)):
         return "refused", UNKNOWN
     author = [op.user, device.id, op.at]
     if rec is None:
@@ -421,22 +455,22 @@ def _merge(conn: Connection, counter: _Counter, device: Device, op: P.Op) -> tup
             return "refused", "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
         owner = str(body.get(model.owner_field) or "") if model.owner_field else op.record_id
         if model.owner_field:
-            youth = conn.execute(select(T.records).where(T.records.c.id == owner,
-                                                         T.records.c.kind == "youth")).mappings().first()
-            if youth is None or youth["county"] != who.county or not who.sees(youth):
+            youth = counter.record(owner)
+            if youth is None or youth["kind"] != "youth" or youth["county"] != who.county \
+                    or not who.sees(youth):
                 return "refused", UNKNOWN
         elif op.kind != "youth" and not who.can(Permission.MANAGE_DIRECTORY):
             return "refused", "this role may not change the county directory"
-        conn.execute(insert(T.records).values(
-            id=op.record_id, county=who.county, kind=op.kind, owner_id=owner, version=1, deleted=False,
+        counter.write(op.record_id, dict(
+            county=who.county, kind=op.kind, owner_id=owner, version=1, deleted=False,
             body=body, stamps=dict.fromkeys(body, op.hlc), authors=dict.fromkeys(body, author),
-            updated_at=op.at, updated_by=op.user, seq=counter.next(), **_scope_columns(op.kind, body)))
+            updated_at=op.at, updated_by=op.user, seq=counter.next(),
+            **{"worker": None, "unit": None, "sealed": False, **_scope_columns(op.kind, body)}), new=True)
         return "applied", ""
     if op.op == "delete":
         if not rec["deleted"]:
-            conn.execute(update(T.records).where(T.records.c.id == rec["id"]).values(
-                deleted=True, version=rec["version"] + 1, updated_at=op.at, updated_by=op.user,
-                seq=counter.next()))
+            counter.write(rec["id"], dict(deleted=True, version=rec["version"] + 1, updated_at=op.at,
+                                          updated_by=op.user, seq=counter.next()))
         return "applied", ""
     body, stamps, authors = dict(rec["body"]), dict(rec["stamps"]), dict(rec["authors"])
     changed: list[str] = []
@@ -475,18 +509,18 @@ def _merge(conn: Connection, counter: _Counter, device: Device, op: P.Op) -> tup
     if changed:
         values.update(body=body, stamps=stamps, authors=authors, version=rec["version"] + 1,
                       updated_at=op.at, updated_by=op.user, **_scope_columns(op.kind, body))
-    conn.execute(update(T.records).where(T.records.c.id == rec["id"]).values(**values))
+    counter.write(rec["id"], values)
     if clashing:
         return "conflict", ", ".join(sorted(clashing))
     return "applied", ""
 
 
-def _may_touch(conn: Connection, who: Who, rec: Row) -> bool:
+def _may_touch(counter: _Counter, who: Who, rec: Row) -> bool:
     if rec["kind"] == "youth":
         return who.sees(rec)
     if rec["owner_id"] == rec["id"]:
         return True  # county-wide records (the directory)
-    youth = conn.execute(select(T.records).where(T.records.c.id == rec["owner_id"])).mappings().first()
+    youth = counter.record(rec["owner_id"])
     return youth is not None and who.sees(youth)
 
 
@@ -517,8 +551,8 @@ def _resolve(conn: Connection, counter: _Counter, device: Device, res: P.Resolut
                        ).mappings().first()
     if row is None:
         return False
-    rec = conn.execute(select(T.records).where(T.records.c.id == row["record_id"])).mappings().one()
-    if not _may_touch(conn, device.who, rec):
+    rec = counter.record(row["record_id"])
+    if rec is None or not _may_touch(counter, device.who, rec):
         return False
     if row["resolved_at"] is not None:
         return bool(row["resolution_id"] == res.resolution_id)
@@ -526,7 +560,7 @@ def _resolve(conn: Connection, counter: _Counter, device: Device, res: P.Resolut
         return False  # a value arrived that this person has not seen: it stays open
     conn.execute(update(c).where(c.c.id == row["id"]).values(
         resolved_at=now, resolved_by=res.user, resolved_value=res.value, resolution_id=res.resolution_id))
-    conn.execute(update(T.records).where(T.records.c.id == rec["id"]).values(seq=counter.next()))
+    counter.write(rec["id"], {"seq": counter.next()})
     return True
 
 

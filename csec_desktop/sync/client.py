@@ -84,8 +84,8 @@ class HubClient:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.http = httpx.Client(base_url=base_url, headers=headers, verify=verify, timeout=timeout,
                                  transport=transport)
-        self.sent_bytes = 0
-        self.received_bytes = 0
+        self.exchanges: list[tuple[int, int]] = []
+        """Bytes sent and received per request (the benchmark replays them as raw HTTP)."""
 
     @classmethod
     def for_enrolment(cls, found: local.Enrolment, **kwargs: Any) -> HubClient:
@@ -102,8 +102,7 @@ class HubClient:
                                          headers={"Content-Type": "application/json"} if content else None)
         except httpx.TransportError as exc:
             raise HubUnreachable(type(exc).__name__) from exc
-        self.sent_bytes += len(content or b"")
-        self.received_bytes += len(response.content)
+        self.exchanges.append((len(content or b""), len(response.content)))
         if response.status_code >= 400:
             try:
                 problem = P.Problem.model_validate_json(response.content)
