@@ -22,6 +22,7 @@ bench: $(STAMP)
 	$(VENV)/bin/python -m tests.benchmarks
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m tests.benchmarks.shell
 	$(VENV)/bin/python -m tests.benchmarks.documents
+	$(VENV)/bin/python -m tests.benchmarks.sync
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check csec_desktop ui tests
