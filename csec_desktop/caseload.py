@@ -24,6 +24,7 @@ from csec_desktop.errors import NotFound, PermissionDenied
 from csec_desktop.rules import age_on
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
+from csec_desktop.sync.local import require_in_contact
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -171,6 +172,7 @@ def search(vault: Vault, text: str, limit: int = 50, filters: Filters | None = N
     query = fts_query(text)
     if query is None:
         return []
+    require_in_contact(vault)
     cond, params = visibility(vault.user)
     fcond, fparams = (filters or Filters()).sql(today or date.today())
     # Sort and cut the (small) youth_fields rows first, then read only the bodies shown:
@@ -187,6 +189,7 @@ def search(vault: Vault, text: str, limit: int = 50, filters: Filters | None = N
 
 def get_youth(vault: Vault, youth_id: str, *, audit: bool = True) -> StoredRecord:
     """Open one youth record; counts as a view in the audit trail."""
+    require_in_contact(vault)
     record = vault.records.get(youth_id)
     if record.kind != "youth":
         raise NotFound(f"No youth with id {youth_id}.")
@@ -327,6 +330,7 @@ def page(vault: Vault, *, limit: int = 200, offset: int = 0, filters: Filters | 
          today: date | None = None, order: str = "name",
          descending: bool = False) -> tuple[int, list[YouthSummary]]:
     """The caseload the user may see, by family name: (total, one page)."""
+    require_in_contact(vault)
     cond, params = visibility(vault.user)
     fcond, fparams = (filters or Filters()).sql(today or date.today())
     params = [*params, *fparams]

@@ -95,3 +95,12 @@ class ValidationFailed(CsecError):
         self.record = record
         where = f"{record}: " if record else ""
         super().__init__(where + "; ".join(str(p) for p in problems))
+
+
+class OfflineLocked(CsecError):
+    def __init__(self, days: int) -> None:
+        self.days = days
+        super().__init__(
+            f"This computer has not reached the county hub for more than {days} days, so cases stay "
+            "closed. Connect, ask the hub administrator to release this device, then Sync now."
+        )

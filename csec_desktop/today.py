@@ -22,6 +22,7 @@ from csec_desktop.errors import NotFound
 from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Finding, Registry, load_all, urgency
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
+from csec_desktop.sync.local import require_in_contact
 
 load_all()  # every rule module registers its rules before Today reads the registry
 
@@ -114,6 +115,7 @@ def scan(vault: Vault, as_of: datetime, *, after: int = 0, limit: int = 250,
          registry: Registry = REGISTRY, include_done: bool = False) -> Scan:
     """Evaluate the rules for up to `limit` visible youth whose row id is above `after`."""
     now = as_of.astimezone(LEGAL_ZONE)
+    require_in_contact(vault)
     cond, params = visibility(vault.user)
     where = f"f.deleted = 0 AND {cond}"
     candidates, cparams = _candidates(registry, now.date())

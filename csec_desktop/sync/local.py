@@ -18,7 +18,7 @@ from typing import Any
 
 from csec_desktop.clock import utc_iso
 from csec_desktop.domain.people import Permission
-from csec_desktop.errors import CsecError, NotFound
+from csec_desktop.errors import CsecError, NotFound, OfflineLocked
 from csec_desktop.ids import new_id
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.keys import KEYFILE_NAME
@@ -259,9 +259,21 @@ def offline_days(vault: Vault) -> float | None:
 
 def is_locked(vault: Vault) -> bool:
     """An enrolled device that has not reached the hub for too long refuses to show cases."""
-    found = enrolment(vault)
-    days = offline_days(vault)
-    return found is not None and days is not None and days > found.max_offline_days
+    rows: dict[str, str] = dict(vault.require_db().query(
+        "SELECT key, value FROM meta WHERE key IN ('sync.device_id', 'sync.last_contact', "
+        "'sync.max_offline_days')"))
+    if not rows.get("sync.device_id") or not rows.get("sync.last_contact"):
+        return False
+    seen = datetime.fromisoformat(rows["sync.last_contact"])
+    days = (datetime.fromtimestamp(vault.wall(), UTC) - seen).total_seconds() / 86400
+    return bool(days > int(rows.get("sync.max_offline_days") or 14))
+
+
+def require_in_contact(vault: Vault) -> None:
+    """The core's gate on every read of cases (caseload, search, a youth, Today)."""
+    if is_locked(vault):
+        found = enrolment(vault)
+        raise OfflineLocked(found.max_offline_days if found else 14)
 
 
 def status(vault: Vault) -> Status:

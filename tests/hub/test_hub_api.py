@@ -296,3 +296,24 @@ def test_audit_entries_travel_once(world: World, tmp_path: Path) -> None:
     detail = json.dumps([e.model_dump() for e in local.audit_outbox(vault)])
     assert "CANARY" not in detail
     vault.close()
+
+
+def test_the_core_keeps_cases_closed_when_offline_too_long(world: World, tmp_path: Path) -> None:
+    """Not only the window: the caseload, search, a youth and Today all refuse."""
+    from datetime import UTC, datetime
+
+    from csec_desktop import today
+    from csec_desktop.errors import OfflineLocked
+
+    clock = Clock()
+    vault, _ = Vault.create(tmp_path / "v", county=NORTH, admin="ana", passphrase=PASS, wall=clock)
+    youth = caseload.create_youth(vault, _youth("ana", "north"))
+    local.save_enrolment(vault, "http://testserver", "", _enroll(world.hub, world.http, NORTH, "ana"))
+    assert caseload.page(vault)[0] == 1
+    clock.offset = 15 * 86400
+    for read in (lambda: caseload.page(vault), lambda: caseload.search(vault, "Testchild"),
+                 lambda: caseload.get_youth(vault, youth.id),
+                 lambda: today.scan(vault, datetime.now(UTC))):
+        with pytest.raises(OfflineLocked):
+            read()
+    vault.close()
