@@ -166,7 +166,8 @@ def test_first_run_creates_the_vault_and_shows_the_key_once(qtbot: QtBot, tmp_pa
     page.saved.setChecked(True)
     qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
     assert page.key.text() == ""
-    assert win.stack.currentWidget() is win.today_page
+    # Into Today once the vault thread has confirmed the device is not locked for being offline.
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
     qtbot.waitUntil(lambda: "admin (administrator)" in win.user_label.text(), timeout=10_000)
     assert len(Vault.recovery_key_to_dek(folder, secret)) == 32
     win.close()
