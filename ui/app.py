@@ -36,7 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vault", type=Path, help="vault folder")
     parser.add_argument("--demo", action="store_true", help="open (creating if needed) a demo vault")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--smoke-test", type=Path, metavar="DIR",
+                        help="check this build end to end offscreen in a new folder, then quit")
     args = parser.parse_args(argv)
+    if args.smoke_test:
+        from ui.smoke import main as smoke
+
+        return smoke(args.smoke_test)
 
     from PySide6.QtWidgets import QApplication
 
