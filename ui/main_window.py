@@ -41,6 +41,7 @@ from csec_desktop.rules.efc import EFC_KINDS
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local as sync_local
 from ui import i18n
+from ui.about import show_about
 from ui.admin_page import AdminPage, role_label
 from ui.caseload_model import CaseloadModel
 from ui.directory_page import DirectoryPage
@@ -266,9 +267,11 @@ class MainWindow(QMainWindow):
         self.admin_action = QAction(self, shortcut=QKeySequence("Ctrl+3"))
         self.directory_action = QAction(self, shortcut=QKeySequence("Ctrl+4"))
         self.lock_action = QAction(self)
+        self.about_action = QAction(self, shortcut=QKeySequence("F1"))
         for action, text in ((self.today_action, N_("&Today")), (self.caseload_action, N_("&Caseload")),
                              (self.directory_action, N_("Di&rectory")),
-                             (self.admin_action, N_("&Administration")), (self.lock_action, N_("&Lock"))):
+                             (self.admin_action, N_("&Administration")), (self.lock_action, N_("&Lock")),
+                             (self.about_action, N_("A&bout"))):
             bind(action, "setText", text)
             nav.addAction(action)
         bind(self.lock_action, "setToolTip", N_("Lock now (Ctrl+L)"))
@@ -279,6 +282,7 @@ class MainWindow(QMainWindow):
         self.directory_page.status_message.connect(lambda text: self.statusBar().showMessage(text, 8_000))
         self.directory_page.entries_changed.connect(self.youth_page.set_providers)
         self.lock_action.triggered.connect(lambda: self.lock())
+        self.about_action.triggered.connect(lambda: show_about(self))
         self.nav = nav
         nav.setVisible(False)
         self.first_run.create_requested.connect(self._create_vault)

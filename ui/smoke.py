@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-PASS = "smoke test passphrase, fictional"
+PASS = "smoke test passphrase, fictional"  # noqa: S105 (a throwaway vault of synthetic data)
 
 
 def run(folder: Path) -> dict[str, Any]:
