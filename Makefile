@@ -9,7 +9,7 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: app test bench lint messages
+.PHONY: app test bench lint messages bundle
 app: $(STAMP)
 	$(VENV)/bin/csec-desktop --demo
 
@@ -23,6 +23,12 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m tests.benchmarks.shell
 	$(VENV)/bin/python -m tests.benchmarks.documents
 	$(VENV)/bin/python -m tests.benchmarks.sync
+
+# The one-folder desktop bundle in dist/csec-desktop/ (PyInstaller's work files in .pyinstaller/,
+# never in build/), then its smoke test.
+bundle: $(STAMP)
+	$(VENV)/bin/pyinstaller build/csec-desktop.spec --workpath .pyinstaller --distpath dist --noconfirm
+	QT_QPA_PLATFORM=offscreen dist/csec-desktop/csec-desktop --smoke-test "$$(mktemp -d)/smoke"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check csec_desktop ui tests
