@@ -2,9 +2,9 @@
 
 Offscreen, with synthetic data only: create a vault in DIR, unlock it, open a youth, make
 a PDF in memory and render its first page, check the forms load, build the main window,
-then quit. Prints one JSON line of what it did and how long each step took; exit code 0
-only if every step worked. The frozen-bundle test in CI and county IT after an install
-both run it.
+then quit. Prints one JSON line of what it did and how long each step took (and leaves it
+in DIR/smoke-result.json); exit code 0 only if every step worked. The frozen-bundle test
+in CI and county IT after an install both run it.
 """
 
 from __future__ import annotations
@@ -69,8 +69,12 @@ def run(folder: Path) -> dict[str, Any]:
 
 def main(folder: Path) -> int:
     if folder.exists() and any(folder.iterdir()):
-        print(json.dumps({"error": f"{folder} is not empty; give a new folder"}))
+        if sys.stdout is not None:
+            print(json.dumps({"error": f"{folder} is not empty; give a new folder"}))
         return 2
     result = run(folder)
-    print(json.dumps(result))
+    # A windowed build on Windows has no console: the result is also left in the folder.
+    (folder / "smoke-result.json").write_text(json.dumps(result), encoding="utf-8")
+    if sys.stdout is not None:
+        print(json.dumps(result))
     return 0

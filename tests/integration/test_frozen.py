@@ -39,6 +39,7 @@ def test_the_frozen_app_passes_its_smoke_test(tmp_path: Path) -> None:
     assert result["frozen"] is True and result["version"] == __version__
     assert result["pdf_pages"] >= 1 and result["forms"] >= 2
     assert (tmp_path / "vault" / "keys.json").exists()
+    assert json.loads((tmp_path / "vault" / "smoke-result.json").read_text()) == result
     # Only the Qt modules the app uses went in.
     qt = {p.name.split(".")[0] for p in (app / "_internal" / "PySide6").glob("Qt*.so")} | {
         p.name.split(".")[0] for p in (app / "_internal" / "PySide6").glob("Qt*.pyd")}
