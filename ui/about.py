@@ -20,7 +20,7 @@ def about_text() -> str:
     return _(
         "{name}\nVersion {version}\n\n"
         "{rules} rules; the law behind them checked {checked}. Each rule shows its citation and "
-        "the date its law was checked (`csec rules`).\n\n"
+        "the date its law was checked (the command “csec rules” lists them all).\n\n"
         "Records stay in this computer's encrypted vault (SQLCipher 4) unless a person exports "
         "them.\n\n"
         "Python {python}, Qt for Python {qt}. Fonts: Liberation (SIL Open Font License), Droid "
