@@ -385,6 +385,7 @@ class _Counter:
             for row in conn.execute(select(T.records).where(T.records.c.id.in_(wanted))).mappings():
                 self.records[row["id"]] = dict(row)
         self.new_ops: list[dict[str, Any]] = []
+        self.fresh: dict[str, dict[str, Any]] = {}
 
     def record(self, record_id: str) -> Row | None:
         if record_id not in self.records:
@@ -393,9 +394,13 @@ class _Counter:
         return self.records[record_id]
 
     def write(self, record_id: str, values: dict[str, Any], *, new: bool = False) -> None:
+        """New records are inserted together at the end of the push (one statement); a later
+        operation of the same batch reads and changes them here meanwhile."""
         if new:
-            self.conn.execute(insert(T.records).values(id=record_id, **values))
-            self.records[record_id] = {"id": record_id, **values}
+            self.fresh[record_id] = {"id": record_id, **values}
+            self.records[record_id] = self.fresh[record_id]
+        elif record_id in self.fresh:
+            self.fresh[record_id].update(values)
         else:
             self.conn.execute(update(T.records).where(T.records.c.id == record_id).values(**values))
             self.records[record_id] = {**(self.records.get(record_id) or {}), **values}
@@ -405,6 +410,8 @@ class _Counter:
         return self.value
 
     def save(self) -> None:
+        if self.fresh:
+            self.conn.execute(insert(T.records), list(self.fresh.values()))
         if self.new_ops:
             self.conn.execute(insert(T.ops), self.new_ops)
         if self.value != self.start:
