@@ -18,6 +18,7 @@ from typing import Any
 
 from csec_desktop.clock import utc_iso
 from csec_desktop.domain.people import Permission
+from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import CsecError, NotFound, OfflineLocked
 from csec_desktop.ids import new_id
 from csec_desktop.storage.database import Database
@@ -325,6 +326,9 @@ class Conflict:
 
 
 def conflicts(vault: Vault) -> list[Conflict]:
+    """Open conflicts on records of youth the signed-in person may see."""
+    from csec_desktop.caseload import can_see  # caseload imports this module
+
     db = vault.require_db()
     found: list[Conflict] = []
     for cid, rid, field, body, resolution in db.query(
@@ -332,6 +336,9 @@ def conflicts(vault: Vault) -> list[Conflict]:
             "ORDER BY c.conflict_id"):
         rec = db.one("SELECT kind, owner_id, body FROM records WHERE id = ?", (rid,))
         if rec is None:
+            continue
+        youth = vault.records.get(rec[1], include_deleted=True) if rec[1] else None
+        if youth is not None and isinstance(youth.body, Youth) and not can_see(vault.user, youth.body):
             continue
         res = P.Resolution.model_validate_json(resolution) if resolution else None
         found.append(Conflict(cid, rid, rec[0], rec[1], field, P.ConflictState.model_validate_json(body),
@@ -348,8 +355,14 @@ def resolve(vault: Vault, conflict_id: str, value: Any) -> None:
     if row is None:
         raise NotFound("This conflict was already resolved.")
     state = P.ConflictState.model_validate_json(row[2])
+    from csec_desktop.caseload import can_see  # caseload imports this module
+
     with db.transaction():
         current = vault.records.get(row[0], include_deleted=True)
+        owner = current if current.kind == "youth" else (
+            vault.records.get(current.owner_id, include_deleted=True) if current.owner_id else None)
+        if owner is not None and isinstance(owner.body, Youth) and not can_see(vault.user, owner.body):
+            raise NotFound("This conflict belongs to a youth outside your caseload.")
         if not current.deleted and current.body.dump().get(row[1]) != value:
             vault.records.update(row[0], {row[1]: value})
         decision = P.Resolution(resolution_id=new_id(), conflict_id=conflict_id, value=value,
