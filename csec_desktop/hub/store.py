@@ -40,12 +40,14 @@ Row = Mapping[Any, Any]
 class Refusal(Exception):
     """An answer other than success: HTTP status, a short error code and what to do."""
 
-    def __init__(self, status: int, error: str, detail: str, *, wipe: bool = False) -> None:
+    def __init__(self, status: int, error: str, detail: str, *, wipe: bool = False,
+                 retry_after: int = 0) -> None:
         super().__init__(detail)
         self.status = status
         self.error = error
         self.detail = detail
         self.wipe = wipe
+        self.retry_after = retry_after
 
     def problem(self) -> P.Problem:
         return P.Problem(error=self.error, detail=self.detail, wipe=self.wipe)

@@ -45,6 +45,13 @@ class HubRefused(CsecError):
         super().__init__(f"The county hub refused ({status}): {detail}")
 
 
+class HubBusy(CsecError):
+    def __init__(self, seconds: int) -> None:
+        self.seconds = seconds
+        super().__init__(f"The county hub is busy. Everything is kept on this computer; sync again "
+                         f"in {seconds} second(s).")
+
+
 class DeviceRevoked(CsecError):
     def __init__(self) -> None:
         super().__init__("The county revoked this device. Its vault has been erased, as the county "
@@ -112,6 +119,8 @@ class HubClient:
                 raise DeviceRevoked()
             if response.status_code == 423:
                 raise DeviceLocked(problem.detail)
+            if response.status_code == 429:
+                raise HubBusy(int(response.headers.get("Retry-After", "60") or 60))
             raise HubRefused(response.status_code, problem.detail)
         try:
             return model.model_validate_json(response.content)

@@ -347,3 +347,39 @@ def test_conflicts_show_only_to_people_who_may_see_the_youth(world: World, tmp_p
         local.resolve(other, conflict_id, "River")
     other.close()
     b.close()
+
+
+def test_rate_limits_answer_429_with_retry_after_and_spare_others(pg_url: str) -> None:
+    from csec_desktop.hub.limits import Limits
+    from csec_desktop.sync.client import HubBusy
+
+    engine = engine_for(pg_url)
+    upgrade(engine)
+    hub = Hub(engine)
+    empty(hub)
+    hub.add_county(NORTH)
+    for name in ("ana", "ben"):
+        hub.add_user(Admin(NORTH, "it"), P.NewUser(username=name, role="caseworker", unit="north"))
+    http = TestClient(create_app(hub, Limits(device_per_minute=20, enrol_per_minute=5,
+                                             failures_per_minute=10)))
+    tokens = {}
+    for name in ("ana", "ben"):
+        code = hub.new_enrollment(Admin(NORTH, "it"), name).code
+        granted = http.post("/v1/enroll", json={"code": code, "device_name": name}).json()
+        tokens[name] = f"device.{granted['device_id']}.{granted['secret']}"
+    ana = [http.get("/v1/status", headers={"Authorization": f"Bearer {tokens['ana']}"}) for _ in range(30)]
+    assert [a.status_code for a in ana].count(200) == 20
+    busy = [a for a in ana if a.status_code == 429]
+    assert busy and all(int(a.headers["Retry-After"]) >= 1 for a in busy)
+    assert set(busy[0].json()) == {"error", "detail", "wipe"}
+    assert http.get("/v1/status", headers={"Authorization": f"Bearer {tokens['ben']}"}).status_code == 200
+    guesses = [http.post("/v1/enroll", json={"code": f"GUESS{n:07d}", "device_name": "x"}).status_code
+               for n in range(10)]
+    assert guesses == [401, 401, 401] + [429] * 7  # 2 codes were used above; 5 a minute
+    wrong = [http.get("/v1/status", headers={"Authorization": "Bearer device.x.y"}).status_code
+             for _ in range(15)]
+    assert wrong == [401] * 10 + [429] * 5
+    client = HubClient("http://testserver", tokens["ana"], transport=http._transport)  # type: ignore[attr-defined]
+    with pytest.raises(HubBusy):
+        client.status()
+    engine.dispose()

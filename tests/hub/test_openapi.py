@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 
 from csec_desktop.hub.app import create_app
 from csec_desktop.hub.db import engine_for, upgrade
+from csec_desktop.hub.limits import Limits
 from csec_desktop.hub.store import Admin, Hub
 from csec_desktop.sync import protocol as P
 from tests.hub.conftest import empty
@@ -31,7 +32,10 @@ def hub_schema(pg_url: str) -> Iterator[Any]:
     hub.add_county(COUNTY)
     TOKENS["admin"] = hub.add_admin(COUNTY, "it")
     hub.add_user(Admin(COUNTY, "it"), P.NewUser(username="ana", role="caseworker", unit="north"))
-    app = create_app(hub)
+    # Limits high enough not to trip during the campaign (one address, thousands of requests,
+    # many with wrong credentials on purpose); test_hub_api.py tests the limits themselves.
+    app = create_app(hub, Limits(device_per_minute=10**6, admin_per_minute=10**6,
+                                 enrol_per_minute=10**6, failures_per_minute=10**6))
     code = hub.new_enrollment(Admin(COUNTY, "it"), "ana").code
     granted = TestClient(app).post("/v1/enroll", json={"code": code, "device_name": "fuzz"}).json()
     TOKENS["device"] = f"device.{granted['device_id']}.{granted['secret']}"
