@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from csec_desktop.hub.app import create_app
 from csec_desktop.hub.db import engine_for, upgrade
+from csec_desktop.hub.limits import Limits
 from csec_desktop.hub.store import Hub
 
 
@@ -32,6 +33,10 @@ class HubServer:
         self.wall = wall
         self.port = free_port()
         self.certfile, self.keyfile = certfile, keyfile
+        # Every test device comes from 127.0.0.1 and enrols many times a minute, which the
+        # production limits rightly refuse; test_hub_api.py tests the limits themselves.
+        self.limits = Limits(device_per_minute=10**6, admin_per_minute=10**6, enrol_per_minute=10**6,
+                             failures_per_minute=10**6)
         self.server: uvicorn.Server | None = None
         self.thread: threading.Thread | None = None
         self.hub: Hub
@@ -48,7 +53,7 @@ class HubServer:
         engine = engine_for(self.url)
         upgrade(engine)
         self.hub = Hub(engine, wall=self.wall)
-        self.app = create_app(self.hub)
+        self.app = create_app(self.hub, self.limits)
         config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="critical",
                                 ssl_certfile=self.certfile, ssl_keyfile=self.keyfile, lifespan="off")
         self.server = uvicorn.Server(config)
