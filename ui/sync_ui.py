@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -42,11 +42,13 @@ from csec_desktop.domain.kinds import model_for
 from csec_desktop.errors import CsecError
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
-from csec_desktop.sync.client import DeviceRevoked, HubClient, Report, sync
 from ui.i18n import N_, _, bind
 from ui.messages import describe
 from ui.record_form import FIELD_LABELS, local_time
 from ui.worker import Holder, VaultThread
+
+if TYPE_CHECKING:  # the network client (httpx) loads on the first sync, not at start-up
+    from csec_desktop.sync.client import HubClient, Report
 
 AUTO_SYNC_MS = 5 * 60 * 1000
 
@@ -71,7 +73,7 @@ class SyncController(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(AUTO_SYNC_MS)
         self.timer.timeout.connect(self.sync_now)
-        self.make_client: Callable[[local.Enrolment], HubClient] = HubClient.for_enrolment
+        self.make_client: Callable[[local.Enrolment], HubClient] | None = None
 
     def start(self) -> None:
         self.timer.start()
@@ -101,7 +103,9 @@ class SyncController(QObject):
     def _run(self, found: local.Enrolment) -> None:
         """On the sync thread: network here; vault work queued to the vault thread."""
         try:
-            client = self.make_client(found)
+            from csec_desktop.sync.client import HubClient, sync
+
+            client = (self.make_client or HubClient.for_enrolment)(found)
             try:
                 report: Report | None = sync(self._on_vault, client)
             finally:
@@ -132,6 +136,8 @@ class SyncController(QObject):
 
     def _done(self, report: Report | None, error: Exception | None) -> None:
         self.running = False
+        from csec_desktop.sync.client import DeviceRevoked
+
         if isinstance(error, DeviceRevoked):
             self.revoked.emit()
         self.finished.emit(report, error)
@@ -352,6 +358,8 @@ def enrol(backend: VaultThread, url: str, code: str, cert_pem: str,
 
     def run() -> None:
         try:
+            from csec_desktop.sync.client import HubClient
+
             client = HubClient(url, cert_pem=cert_pem)
             try:
                 granted = client.enroll(code, socket.gethostname()[:100] or "desktop")
