@@ -130,9 +130,9 @@ class DirectoryPage(QWidget):
         bind(heading, "setText", N_("<h2>Directory</h2>The county CSEC coordinator and the providers youth "
                                     "are referred to. Check the date each entry was last verified."))
         heading.setWordWrap(True)
-        self.find = QLineEdit()
-        bind(self.find, "setAccessibleName", N_("Search the directory"))
-        bind(self.find, "setPlaceholderText", N_("Search names, services, notes…"))
+        self.search_box = QLineEdit()
+        bind(self.search_box, "setAccessibleName", N_("Search the directory"))
+        bind(self.search_box, "setPlaceholderText", N_("Search names, services, notes…"))
         self.area = QComboBox()
         self.area.addItem("", "")
         bind(self.area, lambda c, t: c.setItemText(0, t), N_("Any area of life"))
@@ -149,7 +149,7 @@ class DirectoryPage(QWidget):
         bind(self.language, "setAccessibleName", N_("Serves in this language"))
         bind(self.language, "setPlaceholderText", N_("Language"))
         filters = QHBoxLayout()
-        for text, widget, stretch in ((N_("&Find"), self.find, 3), (N_("Ar&ea"), self.area, 2),
+        for text, widget, stretch in ((N_("&Find"), self.search_box, 3), (N_("Ar&ea"), self.area, 2),
                                       (N_("A&ge"), self.age, 0), (N_("Lan&guage"), self.language, 1)):
             label = QLabel()
             bind(label, "setText", text)
@@ -179,7 +179,7 @@ class DirectoryPage(QWidget):
         box.addLayout(filters)
         box.addLayout(tools)
         box.addWidget(self.entries, 1)
-        self.find.textChanged.connect(lambda _t: self._show())
+        self.search_box.textChanged.connect(lambda _t: self._show())
         self.language.textChanged.connect(lambda _t: self._show())
         self.area.currentIndexChanged.connect(lambda _i: self._show())
         self.age.valueChanged.connect(lambda _v: self._show())
@@ -206,7 +206,7 @@ class DirectoryPage(QWidget):
 
     def _show(self) -> None:
         age = self.age.value()
-        shown = directory.search(self.records, self.find.text(), domain=self.area.currentData() or None,
+        shown = directory.search(self.records, self.search_box.text(), domain=self.area.currentData() or None,
                                  age=None if age < 0 else age, language=self.language.text())
         self.entries.set_items([r.body.dump() for r in shown], [r.id for r in shown])
         self.count.setText(_("{shown} of {total} entries shown").format(shown=len(shown),
@@ -215,7 +215,7 @@ class DirectoryPage(QWidget):
     def clear(self) -> None:
         self.records = []
         self.entries.clear()
-        self.find.clear()
+        self.search_box.clear()
         self.language.clear()
         if self.dialog is not None:
             self.dialog.reject()

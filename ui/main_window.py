@@ -150,13 +150,13 @@ class UnlockPage(QWidget):
 class CaseloadPage(QWidget):
     def __init__(self, model: CaseloadModel) -> None:
         super().__init__()
-        self.find = QLineEdit()
-        bind(self.find, "setPlaceholderText", N_("Find by name, alias, moniker or case number"))
-        bind(self.find, "setAccessibleName", N_("Find youth"))
-        self.find.setClearButtonEnabled(True)
+        self.search_box = QLineEdit()
+        bind(self.search_box, "setPlaceholderText", N_("Find by name, alias, moniker or case number"))
+        bind(self.search_box, "setAccessibleName", N_("Find youth"))
+        self.search_box.setClearButtonEnabled(True)
         find_label = QLabel()
         bind(find_label, "setText", N_("&Find"))
-        find_label.setBuddy(self.find)
+        find_label.setBuddy(self.search_box)
         self.table = QTableView()
         self.table.setModel(model)
         bind(self.table, "setAccessibleName", N_("Caseload"))
@@ -194,7 +194,7 @@ class CaseloadPage(QWidget):
             filters.addWidget(combo)
         filters.addStretch(1)
         row = QFormLayout()
-        row.addRow(find_label, self.find)
+        row.addRow(find_label, self.search_box)
         box = QVBoxLayout(self)
         box.addLayout(row)
         box.addLayout(filters)
@@ -319,7 +319,7 @@ class MainWindow(QMainWindow):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(150)
         self._search_timer.timeout.connect(self._refresh)
-        self.caseload_page.find.textChanged.connect(lambda _t: self._search_timer.start())
+        self.caseload_page.search_box.textChanged.connect(lambda _t: self._search_timer.start())
         for combo in (self.caseload_page.status, self.caseload_page.age, self.caseload_page.worker,
                       self.caseload_page.csec):
             combo.currentIndexChanged.connect(lambda _i: self._refresh())
@@ -547,7 +547,7 @@ class MainWindow(QMainWindow):
         self.sync.stop()
         self.sync_status.setVisible(False)
         self.conflicts_page.show_conflicts([], {})
-        self.caseload_page.find.clear()
+        self.caseload_page.search_box.clear()
         self._search_timer.stop()  # clearing the find box must not query a closing vault
         self.caseload_page.count.clear()
         self._username = ""
@@ -634,7 +634,7 @@ class MainWindow(QMainWindow):
             return
         self._generation += 1
         generation = self._generation
-        text = self.caseload_page.find.text()
+        text = self.caseload_page.search_box.text()
         filters = self.filters()
         order, descending = self.model.order
 
@@ -880,7 +880,7 @@ class MainWindow(QMainWindow):
     def _back_to_caseload(self) -> None:
         self.youth_page.clear()
         self.stack.setCurrentWidget(self.caseload_page)
-        self.caseload_page.find.setFocus()
+        self.caseload_page.search_box.setFocus()
         self._refresh()
 
     def open_directory(self) -> None:

@@ -52,9 +52,9 @@ def poll():
             if i >= len(queries) * 4:
                 print('latencies ' + ' '.join(f'{x:.2f}' for x in latencies), flush=True)
                 w.close(); app.quit(); return
-            w.caseload_page.find.blockSignals(True)
-            w.caseload_page.find.setText(queries[i % len(queries)])
-            w.caseload_page.find.blockSignals(False)
+            w.caseload_page.search_box.blockSignals(True)
+            w.caseload_page.search_box.setText(queries[i % len(queries)])
+            w.caseload_page.search_box.blockSignals(False)
             start = time.perf_counter()
             def done():
                 latencies.append((time.perf_counter() - start) * 1000)

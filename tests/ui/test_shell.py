@@ -79,7 +79,7 @@ def test_unlock_find_and_lock(qtbot: QtBot, window: MainWindow) -> None:
     window.caseload_page.table.scrollToBottom()
     qtbot.waitUntil(lambda: window.model.rowCount() > 200, timeout=10_000)
 
-    qtbot.keyClicks(window.caseload_page.find, "jose")
+    qtbot.keyClicks(window.caseload_page.search_box, "jose")
     qtbot.waitUntil(lambda: 0 < window.model.rowCount() < 200, timeout=10_000)
     for row in range(window.model.rowCount()):
         s = window.model.summary(row)
@@ -88,7 +88,7 @@ def test_unlock_find_and_lock(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.model.rowCount() == 0
     assert window.stack.currentWidget() is window.unlock_page
-    assert window.caseload_page.find.text() == ""
+    assert window.caseload_page.search_box.text() == ""
     qtbot.waitUntil(lambda: window.backend.holder.vault is None, timeout=10_000)
 
 
@@ -108,14 +108,14 @@ def test_idle_lock_clears_every_view(qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.waitUntil(lambda: win.model.rowCount() > 0, timeout=10_000)
     assert "5 min idle" in win.user_label.text()
     clock.advance(4 * 60)
-    qtbot.keyClicks(win.caseload_page.find, "a")  # activity resets the countdown
+    qtbot.keyClicks(win.caseload_page.search_box, "a")  # activity resets the countdown
     clock.advance(4 * 60)
     win.idle.check()
     assert win.stack.currentWidget() is win.caseload_page
     clock.advance(61)
     win.idle.check()
     assert win.stack.currentWidget() is win.unlock_page
-    assert win.model.rowCount() == 0 and win.caseload_page.find.text() == ""
+    assert win.model.rowCount() == 0 and win.caseload_page.search_box.text() == ""
     assert "without activity" in win.unlock_page.message.text()
     qtbot.waitUntil(lambda: win.backend.holder.vault is None, timeout=10_000)
     again = Vault.unlock(folder, "admin", ADMIN_PASS)
