@@ -123,6 +123,8 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
     inp = _Stdin(stdin or sys.stdin)
     out = stdout or sys.stdout
     folder: Path = args.vault or default_vault_dir()
+    from csec_desktop import logs  # the redacted log (no file until a line is written)
+    logs.setup(folder)
     try:
         return _run(args, folder, inp, out)
     except CsecError as exc:

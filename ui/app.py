@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import platform
 import sys
 from pathlib import Path
 
 from csec_desktop import APP_NAME, __version__
 from csec_desktop.paths import default_vault_dir, demo_vault_dir
+
+log = logging.getLogger("csec.app")
 
 DEMO_USER = "demo"
 DEMO_PASSPHRASE = "demo vault passphrase"  # noqa: S105 (shown on screen on purpose)
@@ -46,14 +50,25 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from csec_desktop.storage.vault import vault_exists
-    from ui.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName(APP_NAME)
-    from ui.i18n import _
+    from csec_desktop import logs
 
     folder = (args.vault or demo_vault_dir()) if args.demo else (args.vault or default_vault_dir())
+    # The log, faults.log and the crash hook before anything else can fail (docs/architecture.md,
+    # "Logging and crash reports"): no names, no record bodies, no messages are written.
+    logs.setup(folder)
+    logs.install_faulthandler(folder)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    from ui import crash
+
+    crash.install(folder)
+    log.info("start: version %s, python %s, %s, demo %s, installed build %s", __version__,
+             platform.python_version(), sys.platform, args.demo, bool(getattr(sys, "frozen", False)))
+
+    from csec_desktop.storage.vault import vault_exists
+    from ui.i18n import _
+    from ui.main_window import MainWindow
+
     window = MainWindow(folder)  # loads the interface language chosen last time
     if args.demo:
         window.unlock_page.user.setText(DEMO_USER)
@@ -69,7 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     page = window.unlock_page
     (page.passphrase if page.user.text() else page.user).setFocus()
-    return int(app.exec())
+    code = int(app.exec())
+    log.info("exit %d", code)
+    return code
 
 
 if __name__ == "__main__":

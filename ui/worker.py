@@ -43,7 +43,15 @@ class _Worker(QObject):
             self.finished.emit(request, None, exc)
             return
         except Exception as exc:  # a bug: report it without record data
-            self.finished.emit(request, None, RuntimeError(f"Internal error ({type(exc).__name__})."))
+            import logging
+
+            from ui.i18n import _
+
+            # The log's filter writes the type and the frames only, never the message.
+            logging.getLogger("csec.worker").error("vault call failed: %s", type(exc), exc_info=True)
+            self.finished.emit(request, None, RuntimeError(_(
+                "Internal error ({kind}). Details were written to the log for county IT."
+            ).format(kind=type(exc).__name__)))
             return
         self.finished.emit(request, result, None)
 
