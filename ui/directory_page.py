@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from csec_desktop import directory
-from csec_desktop.domain.directory import ENTRY_KIND_LABELS, DirectoryEntry, EntryKind
+from csec_desktop.domain.directory import DirectoryEntry
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.services import SERVICE_DOMAINS
+from csec_desktop.domain.summaries import summarize
 from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.storage.records import StoredRecord
 from ui.i18n import N_, _, bind
@@ -41,14 +42,8 @@ from ui.worker import Holder, VaultThread
 
 
 def summary(item: dict[str, Any]) -> str:
-    kind = _(ENTRY_KIND_LABELS[EntryKind(item.get("entry_kind", "provider"))])
-    areas = ", ".join(_(SERVICE_DOMAINS[d]) for d in item.get("domains") or [] if d in SERVICE_DOMAINS)
-    parts = [item.get("name", ""), kind, areas,
-             _("ages {low}-{high}").format(low=item.get("age_from", 0), high=item.get("age_to", 25)),
-             ", ".join(item.get("languages") or []), item.get("phone") or ""]
-    verified = item.get("last_verified")
-    parts.append(_("verified {day}").format(day=verified) if verified else _("never verified"))
-    return " · ".join(p for p in parts if p)
+    """An entry's line in the list (the registry in csec_desktop.domain.summaries)."""
+    return summarize(DirectoryEntry, item, _)
 
 
 class PreviewModel(TranslatedTableModel):

@@ -3,13 +3,16 @@
 One mechanism edits every part of a youth record that is a list of small items
 (aliases, legal status periods, safety flags, consents), the single placement, and
 the records attached to a youth (contacts, case notes). The model class says which
-fields exist and their types; this module picks a widget per type, reads and writes
-plain JSON values, and puts each validation message beside its field.
+fields exist, their types, their labels (pydantic's `title`) and help texts (`description`);
+this module picks a widget per type, reads and writes plain JSON values, and puts each
+validation message beside its field. A list's rows are said by the registry in
+csec_desktop.domain.summaries.
 """
 
 from __future__ import annotations
 
 import types
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, Union, get_args, get_origin
@@ -32,125 +35,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csec_desktop.domain import fields
 from csec_desktop.domain.base import problems_from
 from csec_desktop.domain.labels import choice_label
+from csec_desktop.domain.summaries import local_time, summarize
 from csec_desktop.rules import LEGAL_ZONE
 from ui.i18n import N_, _, bind
 
 FIELD_LABELS: dict[str, str] = {
-    "name": N_("Name"), "kind": N_("Kind"), "note": N_("Note"), "status": N_("Legal status"),
-    "start": N_("Start (YYYY-MM-DD)"), "end": N_("End (YYYY-MM-DD)"), "type": N_("Placement type"),
-    "since": N_("Since (YYYY-MM-DD)"), "address": N_("Address"), "person": N_("Person"),
-    "description": N_("Description"), "instruction": N_("Instruction to staff"),
-    "scope": N_("What it covers"), "given_by": N_("Given by"), "given_on": N_("Given on (YYYY-MM-DD)"),
-    "expires_on": N_("Expires on (YYYY-MM-DD)"), "revoked_on": N_("Revoked on (YYYY-MM-DD)"),
-    "relationship": N_("Relationship"), "phone": N_("Phone"), "email": N_("E-mail"),
-    "may_receive_information": N_("May receive information about the youth"),
-    "notes": N_("Notes"), "occurred_at": N_("When (YYYY-MM-DD HH:MM)"), "note_kind": N_("Kind of note"),
-    "text": N_("Text"),
-    "CsecStatus.status": N_("CSEC status"), "decided_at": N_("Information received (YYYY-MM-DD HH:MM)"),
-    "basis": N_("Basis (facts and sources)"), "tool": N_("Tool"), "tool_version": N_("Tool version"),
-    "screened_on": N_("Screened on (YYYY-MM-DD)"), "screener": N_("Screener"),
-    "screener_trained": N_("The screener is trained on this tool"), "band": N_("Outcome band"),
-    "learned_at": N_("Staff learned the youth was missing (YYYY-MM-DD HH:MM)"),
-    "last_seen_at": N_("Last seen (YYYY-MM-DD HH:MM)"), "returned_at": N_("Returned (YYYY-MM-DD HH:MM)"),
-    "where_and_with_whom": N_("Where and with whom"), "why_left": N_("Why the youth left"),
-    "experiences_while_away": N_("What happened while away"),
-    "screened_for_exploitation": N_("Screened for exploitation after the return"),
-    "nonminor_at_risk": N_("Nonminor dependent: left involuntarily or at risk of substantial harm"),
-    "held_on": N_("Held on (YYYY-MM-DD)"), "attendees": N_("Attendees"), "decisions": N_("Decisions"),
-    "next_steps": N_("Next steps"), "domain": N_("Area of life"), "goal": N_("Goal, in the youth's words"),
-    "steps": N_("Steps (one per line)"), "who_helps": N_("Who helps"), "due_on": N_("By when (YYYY-MM-DD)"),
-    "PlanGoal.status": N_("Where it stands"), "reviewed_on": N_("Reviewed on (YYYY-MM-DD)"),
-    "next_review_on": N_("Next review (YYYY-MM-DD)"), "youth_signed": N_("The youth signed"),
-    "worker_signed": N_("The worker signed"), "service": N_("Service"), "provider": N_("Provider"),
-    "entry_kind": N_("Kind of entry"), "domains": N_("Areas of life served"),
-    "services": N_("Services offered"), "age_from": N_("Youngest age served"),
-    "age_to": N_("Oldest age served"), "languages": N_("Languages (one per line)"), "hours": N_("Hours"),
-    "intake_notes": N_("How to refer (intake notes)"), "last_verified": N_("Last verified (YYYY-MM-DD)"),
-    "changed_on": N_("Changed school on (YYYY-MM-DD)"), "from_school": N_("From school"),
-    "to_school": N_("To school"), "high_school_years_completed": N_("Years of high school completed"),
-    "homeless": N_("Homeless (McKinney-Vento)"), "from_court_school": N_("Came from a juvenile court school"),
-    "exemption_notice_on": N_("School's exemption notice received on (YYYY-MM-DD)"),
-    "received_on": N_("Care received on (YYYY-MM-DD)"), "what": N_("What care"),
-    "medi_cal_applied_on": N_("Medi-Cal applied for on (YYYY-MM-DD)"),
-    "order_type": N_("Kind of order"), "ordered_on": N_("Ordered on (YYYY-MM-DD)"),
-    "ended_on": N_("Ended on (YYYY-MM-DD)"),
-    "vacated_under_236_14": N_("Ended because the adjudication was vacated under Pen. Code 236.14"),
-    "court_case": N_("Court case number"), "condition": N_("Condition"), "until": N_("Until (YYYY-MM-DD)"),
-    "evidence": N_("Evidence"), "verified_on": N_("Verified on (YYYY-MM-DD)"),
-    "plan": N_("Plan (condition 3: removing barriers to work; condition 5: the condition)"),
-    "medical_update_on": N_("Medical information last updated (YYYY-MM-DD)"),
-    "mutual_agreement_signed_on": N_("Mutual agreement (SOC 162) signed on (YYYY-MM-DD)"),
-    "remains_under_delinquency": N_("Remains under delinquency jurisdiction (no mutual agreement needed)"),
-    "silp_readiness_on": N_("SILP readiness assessment (SOC 157C) on (YYYY-MM-DD)"),
-    "silp_approved_on": N_("SILP approved (SOC 157A) on (YYYY-MM-DD)"),
-    "silp_inspected_on": N_("SILP inspected (SOC 157B) on (YYYY-MM-DD)"),
-    "strtp_need_documented": N_("STRTP: the need is documented in the case plan"),
-    "certified_on": N_("Certified on (YYYY-MM-DD)"), "conditions": N_("Conditions met"),
-    "tilcp_updated": N_("The TILCP was updated"), "certified_by": N_("Certified by"),
-    "hearing": N_("Hearing"), "on": N_("Date (YYYY-MM-DD)"), "held": N_("Held"),
-    "report_filed_on": N_("Report filed on (YYYY-MM-DD)"),
-    "advised_benefits_and_reentry": N_("Told the benefits of staying and the right to re-enter"),
-    "efforts": N_("Efforts made and help given"), "exit_documents": N_("Progress on the WIC 391(e)(2) items"),
-    "high_school_credits": N_("High school credits"),
-    "postsecondary_helper": N_("Who helps with college and financial-aid applications"),
-    "signed_on": N_("Signed on (YYYY-MM-DD)"),
-    "petition_filed_on": N_("388(e) petition filed on (YYYY-MM-DD)"),
-    "tilcp_done_on": N_("TILCP done on (YYYY-MM-DD)"), "made_on": N_("Made on (YYYY-MM-DD)"),
-    "youth_directed": N_("Directed by the youth"), "housing": N_("Housing"),
-    "health_insurance": N_("Health insurance"),
-    "medi_cal_verified": N_("Medi-Cal verified; the move to former-foster-youth Medi-Cal arranged"),
-    "TransitionPlan.education": N_("Education"), "mentors": N_("Local mentors and continuing support"),
-    "workforce": N_("Workforce supports and employment"),
-    "health_care_power_of_attorney": N_("A power of attorney for health care"),
-    "advance_directive": N_("Information on the advance health care directive"),
-    "count_kind": N_("Kind"), "code": N_("Code (PC, HS, VC…)"), "section": N_("Section, such as 647(b)"),
-    "offense_date": N_("Offense date (YYYY-MM-DD)"), "arrest_date": N_("Arrest date (YYYY-MM-DD)"),
-    "court": N_("Court"), "county": N_("County"), "case_number": N_("Case number"),
-    "arresting_agency": N_("Arresting agency"), "prosecuting_agency": N_("Prosecuting agency"),
-    "disposition": N_("Disposition"), "disposition_date": N_("Disposition date (YYYY-MM-DD)"),
-    "fines_and_restitution": N_("Fines and restitution"),
-    "enhancements": N_("Enhancements charged and proved (one per line)"),
-    "while_victim": N_("Committed while the youth was a victim of human trafficking"),
-    "nexus": N_("How it was the direct result of being trafficked (the youth's account)"),
-    "public_name": N_("Initials or pseudonym for the public papers"),
-    "victimization_ended_on": N_("Victimization ended on (YYYY-MM-DD)"),
-    "services_sought_on": N_("Services first sought on (YYYY-MM-DD)"), "stage": N_("Stage"),
-    "served_on": N_("Prosecutor received service on (YYYY-MM-DD)"),
-    "hearing_on": N_("Hearing on (YYYY-MM-DD)"),
-    "order_granted_on": N_("Order granted on (YYYY-MM-DD)"),
-    "stay_fines": N_("Ask that collection of fines be stayed while the petition is pending"),
-    "court_county": N_("County of the court"), "court_case_number": N_("Court case number of the petition"),
-    "counsel": N_("Counsel block for the first page (one line each: name and bar number, office, address, "
-                  "phone)"),
-    "grounds": N_("Grounds: the youth's account of being trafficked (seen only by attorneys and "
-                  "supervisors)"),
-    "safety_concerns": N_("Safety concerns"), "official_documents": N_("Official documentation to attach"),
-    "agencies_to_seal": N_("Other agencies to seal and destroy records (one per line)"),
-    "server_name": N_("Who serves the papers"), "server_address": N_("Their address"),
+    f"{model.__name__}.{name}": info.title
+    for model in fields.form_models() for name, info in model.model_fields.items() if info.title
 }
-
-PAIR_HINTS: dict[str, str] = {
-    "attendees": N_("One person per line, as discipline: name. Disciplines: child_welfare, probation, "
-                    "mental_health, substance_use, public_health, provider, education, law_enforcement, "
-                    "survivor_advocate, youth, other"),
-}
+"""Deprecated: field labels now live on the models (`csec_desktop.domain.fields.label`). Kept, keyed
+"Model.field", for callers that still look labels up here (ui/sync_ui.py)."""
 
 
 def enum_label(value: Enum) -> str:
     return _(choice_label(value))
 
 
-def local_time(value: Any) -> str:
-    """A stored instant as California wall-clock time; a time without a zone already is one."""
-    try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
-        return str(value)  # not a time yet: show what was typed
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=LEGAL_ZONE)
-    return moment.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d %H:%M")
+def summary_for(what: type[BaseModel] | str) -> Callable[[dict[str, Any]], str]:
+    """The one-line text of an item of `what` (a model, a kind or a youth list field), in the
+    interface's language at the time it is asked for."""
+    return lambda item: summarize(what, item, _)
 
 
 def _plain(annotation: Any) -> tuple[Any, bool]:
@@ -224,7 +131,7 @@ class ModelForm(QWidget):
                 edit = QPlainTextEdit()
                 edit.setTabChangesFocus(True)
                 edit.setMinimumHeight(90)
-                bind(edit, "setPlaceholderText", PAIR_HINTS.get(name, N_("one per line: kind: name")))
+                bind(edit, "setPlaceholderText", fields.hint(model, name) or N_("one per line: kind: name"))
                 widget = edit
             elif name in ("text", "notes", "description", "basis", "decisions", "next_steps",
                           "where_and_with_whom", "why_left", "experiences_while_away", "intake_notes",
@@ -239,9 +146,12 @@ class ModelForm(QWidget):
             else:
                 widget = QLineEdit()
             label = QLabel()
-            message = FIELD_LABELS.get(f"{model.__name__}.{name}") or FIELD_LABELS.get(
-                name, name.replace("_", " ").capitalize())
+            message = fields.label(model, name)  # the field's title on the model (English; shown translated)
             bind(widget, "setAccessibleName", message)
+            help_text = fields.hint(model, name)
+            if help_text:
+                bind(widget, "setToolTip", help_text)
+                bind(widget, "setAccessibleDescription", help_text)
             if isinstance(widget, QCheckBox):
                 bind(widget, "setText", message)  # a check box carries its own label
             else:
@@ -421,12 +331,14 @@ class ItemList(QGroupBox):
     update_record = Signal(str, dict)
     delete_record = Signal(str)
 
-    def __init__(self, title: str, model: type[BaseModel], summary: Any, *,
+    def __init__(self, title: str, model: type[BaseModel],
+                 summary: Callable[[dict[str, Any]], str] | None = None, *,
                  skip: tuple[str, ...] = (), attached: bool = False, single: bool = False,
                  choices: dict[str, dict[str, str]] | None = None) -> None:
         super().__init__()
         bind(self, "setTitle", title)
-        self.summary = summary
+        # Each row's text: the model's registered summary (csec_desktop.domain.summaries) unless given.
+        self.summary = summary or summary_for(model)
         self.attached = attached
         self.single = single
         self.skip = skip  # fields the window or the core fills (youth_id, decided_by); not shown here

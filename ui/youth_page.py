@@ -6,7 +6,6 @@ edit, and drafts kept in the vault while typing."""
 from __future__ import annotations
 
 import html
-import json
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -29,10 +28,8 @@ from PySide6.QtWidgets import (
 
 from csec_desktop.domain.csec import (
     CsecStatus,
-    CsecStatusValue,
     LicensedScreen,
     MissingEpisode,
-    ScreenBand,
     TeamMeeting,
 )
 from csec_desktop.domain.services import (
@@ -45,17 +42,13 @@ from csec_desktop.domain.services import (
     SchoolChange,
     UncoveredService,
 )
+from csec_desktop.domain.summaries import code_label
 from csec_desktop.domain.youth import (
     Alias,
-    AliasKind,
     CaseNote,
     Consent,
-    ConsentKind,
     Contact,
-    LegalStatus,
-    NoteKind,
     Placement,
-    PlacementType,
     SafetyFlag,
     StatusPeriod,
 )
@@ -64,7 +57,7 @@ from csec_desktop.services import AreaSummary
 from ui.efc_tab import EfcTab
 from ui.i18n import N_, _, bind
 from ui.plan_glance import PlanGlance
-from ui.record_form import ItemList, enum_label, local_time
+from ui.record_form import ItemList, summary_for
 from ui.suggestions import SuggestionList
 from ui.vacatur_tab import VacaturTab
 
@@ -120,65 +113,14 @@ def changes_from(body: dict[str, Any], values: dict[str, str]) -> dict[str, Any]
 
 
 def _summary(field: str) -> Any:
-    def text(item: dict[str, Any]) -> str:
-        if field == "aliases":
-            return f"{item.get('name')} ({enum_label_of(item.get('kind'))})"
-        if field == "legal_status":
-            end = item.get("end") or _("now")
-            return f"{enum_label_of(item.get('status'))}: {item.get('start')} – {end}"
-        if field == "placement":
-            return " · ".join(str(x) for x in (enum_label_of(item.get('type')), item.get('name'),
-                                                item.get('since')) if x)
-        if field == "safety_flags":
-            return f"{item.get('person')}: {item.get('instruction') or ''}"
-        if field == "consents":
-            state = _("revoked") if item.get("revoked_on") else _("given")
-            return f"{enum_label_of(item.get('kind'))}: {item.get('scope')} ({state} {item.get('given_on')})"
-        if field == "contact":
-            return f"{item.get('name')} · {item.get('relationship')} · {item.get('phone') or ''}"
-        if field == "csec_status":
-            when = local_time(item.get("decided_at"))
-            return f"{when} · {enum_label_of(item.get('status'))} · {item.get('decided_by')}"
-        if field == "licensed_screen":
-            return f"{item.get('screened_on')} · {item.get('tool')} {item.get('tool_version')} · " \
-                   f"{enum_label_of(item.get('band'))}"
-        if field == "missing_episode":
-            back = local_time(item["returned_at"]) if item.get("returned_at") else _("not returned")
-            return f"{local_time(item.get('learned_at'))} → {back}"
-        if field == "plan_goal":
-            area = _(SERVICE_DOMAINS.get(str(item.get("domain")), str(item.get("domain"))))
-            return f"{area} · {item.get('goal')} · {item.get('who_helps')}"
-        if field == "plan_signoff":
-            signed = " · ".join(x for x in (_("youth signed") if item.get("youth_signed") else "",
-                                            _("worker signed") if item.get("worker_signed") else "") if x)
-            return f"{item.get('reviewed_on')} → {item.get('next_review_on')} {signed}"
-        if field == "referral":
-            status = REFERRAL_STATUS_LABELS.get(ReferralStatus(item.get("status", "suggested")), "")
-            return f"{item.get('service')} · {item.get('provider')} · {_(status)}"
-        if field == "school_change":
-            notice = _("notice {day}").format(day=item["exemption_notice_on"]) \
-                if item.get("exemption_notice_on") else ""
-            return " · ".join(str(x) for x in (item.get("changed_on"), item.get("to_school"), notice) if x)
-        if field == "uncovered_service":
-            return f"{item.get('received_on')} · {item.get('what')}"
-        if field == "team_meeting":
-            return f"{item.get('held_on')} · {len(item.get('attendees') or [])} " + _("attending")
-        if field == "case_note":
-            when = local_time(item.get("occurred_at"))
-            return f"{when} · {enum_label_of(item.get('note_kind'))} · {str(item.get('text'))[:60]}"
-        return json.dumps(item, ensure_ascii=False)
-
-    return text
+    """The one-line text of an item of a youth list ("aliases") or attached kind ("case_note"):
+    the registry in csec_desktop.domain.summaries, said in the interface's language."""
+    return summary_for(field)
 
 
 def enum_label_of(value: Any) -> str:
     """The translated label of a stored enum value (kinds, statuses, placement types)."""
-    for enum in (AliasKind, LegalStatus, PlacementType, ConsentKind, NoteKind, CsecStatusValue, ScreenBand):
-        try:
-            return enum_label(enum(value))
-        except ValueError:
-            continue
-    return str(value)
+    return code_label(value, _)
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:

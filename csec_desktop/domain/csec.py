@@ -37,12 +37,12 @@ class CsecStatus(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    status: CsecStatusValue
-    decided_at: AwareDatetime
+    status: CsecStatusValue = Field(title=N_("CSEC status"))
+    decided_at: AwareDatetime = Field(title=N_("Information received (YYYY-MM-DD HH:MM)"))
     """When the information was received that supports this status: the 24-hour clocks of
     Pen. Code 11166(j) run from here."""
-    basis: str = Field(min_length=1, max_length=4000)
-    decided_by: str = Field(min_length=1, max_length=200)
+    basis: str = Field(min_length=1, max_length=4000, title=N_("Basis (facts and sources)"))
+    decided_by: str = Field(min_length=1, max_length=200, title=N_("Decided by"))
 
 
 class ScreenBand(StrEnum):
@@ -59,12 +59,12 @@ class FormResponse(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    form_id: str = Field(min_length=1, max_length=64)
-    form_version: int = Field(ge=1)
-    answers: dict[str, Any]
-    completed_at: AwareDatetime
-    completed_by: str = Field(min_length=1, max_length=200)
-    outcome: dict[str, Any] | None = None
+    form_id: str = Field(min_length=1, max_length=64, title=N_("Form"))
+    form_version: int = Field(ge=1, title=N_("Form version"))
+    answers: dict[str, Any] = Field(title=N_("Answers"))
+    completed_at: AwareDatetime = Field(title=N_("Completed (YYYY-MM-DD HH:MM)"))
+    completed_by: str = Field(min_length=1, max_length=200, title=N_("Completed by"))
+    outcome: dict[str, Any] | None = Field(default=None, title=N_("Outcome"))
 
 
 @register
@@ -75,13 +75,13 @@ class LicensedScreen(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    tool: str = Field(min_length=1, max_length=100)
-    tool_version: str = Field(min_length=1, max_length=40)
-    screened_on: date
-    screener: str = Field(min_length=1, max_length=200)
-    screener_trained: bool
-    band: ScreenBand
-    notes: str | None = Field(default=None, max_length=4000)
+    tool: str = Field(min_length=1, max_length=100, title=N_("Tool"))
+    tool_version: str = Field(min_length=1, max_length=40, title=N_("Tool version"))
+    screened_on: date = Field(title=N_("Screened on (YYYY-MM-DD)"))
+    screener: str = Field(min_length=1, max_length=200, title=N_("Screener"))
+    screener_trained: bool = Field(title=N_("The screener is trained on this tool"))
+    band: ScreenBand = Field(title=N_("Outcome band"))
+    notes: str | None = Field(default=None, max_length=4000, title=N_("Notes"))
 
     @field_validator("screened_on")
     @classmethod
@@ -99,15 +99,20 @@ class MissingEpisode(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    learned_at: AwareDatetime
+    learned_at: AwareDatetime = Field(title=N_("Staff learned the youth was missing (YYYY-MM-DD HH:MM)"))
     """When staff learned the youth was missing: the 24-hour notice clock runs from here."""
-    last_seen_at: AwareDatetime | None = None
-    returned_at: AwareDatetime | None = None
-    where_and_with_whom: str | None = Field(default=None, max_length=4000)
-    why_left: str | None = Field(default=None, max_length=4000)  # 16501.35(b)(1)(A)
-    experiences_while_away: str | None = Field(default=None, max_length=4000)  # (b)(1)(C)
-    screened_for_exploitation: bool = False  # (b)(1)(D)
-    nonminor_at_risk: bool = False
+    last_seen_at: AwareDatetime | None = Field(default=None, title=N_("Last seen (YYYY-MM-DD HH:MM)"))
+    returned_at: AwareDatetime | None = Field(default=None, title=N_("Returned (YYYY-MM-DD HH:MM)"))
+    where_and_with_whom: str | None = Field(default=None, max_length=4000, title=N_("Where and with whom"))
+    # 16501.35(b)(1)(A)
+    why_left: str | None = Field(default=None, max_length=4000, title=N_("Why the youth left"))
+    experiences_while_away: str | None = Field(default=None, max_length=4000,  # (b)(1)(C)
+                                               title=N_("What happened while away"))
+    screened_for_exploitation: bool = Field(default=False,  # (b)(1)(D)
+                                            title=N_("Screened for exploitation after the return"))
+    nonminor_at_risk: bool = Field(default=False,
+                                   title=N_("Nonminor dependent: left involuntarily or at risk of "
+                                            "substantial harm"))
     """For a nonminor dependent, missing counts only if the agency suspects they did not leave
     of their own will or are at risk of substantial harm (16501.35(c))."""
 
@@ -145,10 +150,14 @@ class TeamMeeting(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    held_on: date
-    attendees: list[dict[str, str]] = Field(default_factory=list)  # {"discipline": ..., "name": ...}
-    decisions: str | None = Field(default=None, max_length=8000)
-    next_steps: str | None = Field(default=None, max_length=8000)
+    held_on: date = Field(title=N_("Held on (YYYY-MM-DD)"))
+    attendees: list[dict[str, str]] = Field(  # {"discipline": ..., "name": ...}
+        default_factory=list, title=N_("Attendees"),
+        description=N_("One person per line, as discipline: name. Disciplines: child_welfare, probation, "
+                       "mental_health, substance_use, public_health, provider, education, law_enforcement, "
+                       "survivor_advocate, youth, other"))
+    decisions: str | None = Field(default=None, max_length=8000, title=N_("Decisions"))
+    next_steps: str | None = Field(default=None, max_length=8000, title=N_("Next steps"))
 
     @field_validator("attendees")
     @classmethod

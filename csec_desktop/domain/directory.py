@@ -33,20 +33,20 @@ ENTRY_KIND_LABELS: dict[EntryKind, str] = {
 class DirectoryEntry(Body):
     kind: ClassVar[str] = "directory_entry"
 
-    name: str = Field(min_length=1, max_length=200)
-    entry_kind: EntryKind = EntryKind.PROVIDER
-    domains: list[str] = Field(default_factory=list)
+    name: str = Field(min_length=1, max_length=200, title=N_("Name"))
+    entry_kind: EntryKind = Field(default=EntryKind.PROVIDER, title=N_("Kind of entry"))
+    domains: list[str] = Field(default_factory=list, title=N_("Areas of life served"))
     """Service domains served (the ids of SERVICE_DOMAINS)."""
-    services: str = Field(min_length=1, max_length=1000)
-    age_from: int = Field(default=0, ge=0, le=30)
-    age_to: int = Field(default=25, ge=0, le=30)
-    languages: list[str] = Field(default_factory=lambda: ["English"])
-    phone: str | None = Field(default=None, max_length=40)
-    email: str | None = Field(default=None, max_length=200)
-    address: str | None = Field(default=None, max_length=300)
-    hours: str | None = Field(default=None, max_length=200)
-    intake_notes: str | None = Field(default=None, max_length=2000)
-    last_verified: date | None = None
+    services: str = Field(min_length=1, max_length=1000, title=N_("Services offered"))
+    age_from: int = Field(default=0, ge=0, le=30, title=N_("Youngest age served"))
+    age_to: int = Field(default=25, ge=0, le=30, title=N_("Oldest age served"))
+    languages: list[str] = Field(default_factory=lambda: ["English"], title=N_("Languages (one per line)"))
+    phone: str | None = Field(default=None, max_length=40, title=N_("Phone"))
+    email: str | None = Field(default=None, max_length=200, title=N_("E-mail"))
+    address: str | None = Field(default=None, max_length=300, title=N_("Address"))
+    hours: str | None = Field(default=None, max_length=200, title=N_("Hours"))
+    intake_notes: str | None = Field(default=None, max_length=2000, title=N_("How to refer (intake notes)"))
+    last_verified: date | None = Field(default=None, title=N_("Last verified (YYYY-MM-DD)"))
 
     @field_validator("domains")
     @classmethod

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, Field
 
 from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import register
+from csec_desktop.text import N_
 
 
 @register
@@ -17,10 +18,12 @@ class DutyDone(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    rule_id: str = Field(min_length=1, max_length=100)
-    occurrence: str = Field(default="", max_length=40)
-    done_on: date
-    note: str | None = Field(default=None, max_length=2000)
-    done_at: AwareDatetime | None = None  # for hour-clock duties: when exactly
-    method: str | None = Field(default=None, max_length=100)  # phone, fax, electronic, in person...
-    recipient: str | None = Field(default=None, max_length=300)  # who was told
+    rule_id: str = Field(min_length=1, max_length=100, title=N_("Duty"))
+    occurrence: str = Field(default="", max_length=40, title=N_("Occurrence"))
+    done_on: date = Field(title=N_("Done on (YYYY-MM-DD)"))
+    note: str | None = Field(default=None, max_length=2000, title=N_("Note"))
+    # for hour-clock duties: when exactly
+    done_at: AwareDatetime | None = Field(default=None, title=N_("When it was done (YYYY-MM-DD HH:MM)"))
+    # phone, fax, electronic, in person...
+    method: str | None = Field(default=None, max_length=100, title=N_("How it was done"))
+    recipient: str | None = Field(default=None, max_length=300, title=N_("Who was told"))

@@ -32,13 +32,15 @@ class PlacementOrder(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    order_type: OrderType
-    ordered_on: date
-    ended_on: date | None = None
-    vacated_under_236_14: bool = False
+    order_type: OrderType = Field(title=N_("Kind of order"))
+    ordered_on: date = Field(title=N_("Ordered on (YYYY-MM-DD)"))
+    ended_on: date | None = Field(default=None, title=N_("Ended on (YYYY-MM-DD)"))
+    vacated_under_236_14: bool = Field(default=False,
+                                       title=N_("Ended because the adjudication was vacated under Pen. Code "
+                                                "236.14"))
     """The order ended because the underlying adjudication was vacated under Pen. Code 236.14:
     WIC 450(a)(1)(B) treats the youth as if it had not (AB 604, 2017)."""
-    court_case: str | None = Field(default=None, max_length=60)
+    court_case: str | None = Field(default=None, max_length=60, title=N_("Court case number"))
 
     @model_validator(mode="after")
     def _order(self) -> PlacementOrder:
@@ -90,15 +92,20 @@ class Participation(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    condition: Condition
-    since: date
-    until: date | None = None
-    evidence: str = Field(min_length=1, max_length=2000)  # what shows it: an enrollment letter, pay stubs
-    verified_on: date | None = None
-    plan: str | None = Field(default=None, max_length=4000)
+    condition: Condition = Field(title=N_("Condition"))
+    since: date = Field(title=N_("Since (YYYY-MM-DD)"))
+    until: date | None = Field(default=None, title=N_("Until (YYYY-MM-DD)"))
+    # what shows it: an enrollment letter, pay stubs
+    evidence: str = Field(min_length=1, max_length=2000, title=N_("Evidence"))
+    verified_on: date | None = Field(default=None, title=N_("Verified on (YYYY-MM-DD)"))
+    plan: str | None = Field(default=None, max_length=4000,
+                             title=N_("Plan (condition 3: removing barriers to work; condition 5: the "
+                                      "condition)"))
     """For condition (3): the plan to remove barriers to employment (it may include therapy and
     trauma services); for (5): the medical or mental-health condition as the case plan records it."""
-    medical_update_on: date | None = None  # condition (5): the latest update of the documentation
+    # condition (5): the latest update of the documentation
+    medical_update_on: date | None = Field(default=None,
+                                           title=N_("Medical information last updated (YYYY-MM-DD)"))
 
     @model_validator(mode="after")
     def _consistent(self) -> Participation:
@@ -123,12 +130,22 @@ class EfcAgreement(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    mutual_agreement_signed_on: date | None = None  # SOC 162
-    remains_under_delinquency: bool = False  # a ward who stays under 602: no mutual agreement needed
-    silp_readiness_on: date | None = None  # SOC 157C (optional but encouraged)
-    silp_approved_on: date | None = None  # SOC 157A
-    silp_inspected_on: date | None = None  # SOC 157B, re-inspected every 12 months
-    strtp_need_documented: bool = False  # an NMD in an STRTP: the need documented in the case plan
+    mutual_agreement_signed_on: date | None = Field(default=None,  # SOC 162
+                                                    title=N_("Mutual agreement (SOC 162) signed on "
+                                                             "(YYYY-MM-DD)"))
+    # a ward who stays under 602: no mutual agreement needed
+    remains_under_delinquency: bool = Field(default=False,
+                                            title=N_("Remains under delinquency jurisdiction (no mutual "
+                                                     "agreement needed)"))
+    silp_readiness_on: date | None = Field(default=None,  # SOC 157C (optional but encouraged)
+                                           title=N_("SILP readiness assessment (SOC 157C) on (YYYY-MM-DD)"))
+    # SOC 157A
+    silp_approved_on: date | None = Field(default=None, title=N_("SILP approved (SOC 157A) on (YYYY-MM-DD)"))
+    silp_inspected_on: date | None = Field(default=None,  # SOC 157B, re-inspected every 12 months
+                                           title=N_("SILP inspected (SOC 157B) on (YYYY-MM-DD)"))
+    # an NMD in an STRTP: the need documented in the case plan
+    strtp_need_documented: bool = Field(default=False,
+                                        title=N_("STRTP: the need is documented in the case plan"))
 
 
 @register
@@ -140,11 +157,11 @@ class Certification(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    certified_on: date
-    conditions: list[Condition] = Field(min_length=1)
-    tilcp_updated: bool = True
-    certified_by: str = Field(min_length=1, max_length=200)
-    notes: str | None = Field(default=None, max_length=2000)
+    certified_on: date = Field(title=N_("Certified on (YYYY-MM-DD)"))
+    conditions: list[Condition] = Field(min_length=1, title=N_("Conditions met"))
+    tilcp_updated: bool = Field(default=True, title=N_("The TILCP was updated"))
+    certified_by: str = Field(min_length=1, max_length=200, title=N_("Certified by"))
+    notes: str | None = Field(default=None, max_length=2000, title=N_("Notes"))
 
 
 class HearingKind(StrEnum):
@@ -159,18 +176,23 @@ class NmdHearing(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    hearing: HearingKind = HearingKind.REVIEW
-    on: date
-    held: bool = False
-    report_filed_on: date | None = None
-    advised_benefits_and_reentry: bool = False
+    hearing: HearingKind = Field(default=HearingKind.REVIEW, title=N_("Hearing"))
+    on: date = Field(title=N_("Date (YYYY-MM-DD)"))
+    held: bool = Field(default=False, title=N_("Held"))
+    report_filed_on: date | None = Field(default=None, title=N_("Report filed on (YYYY-MM-DD)"))
+    advised_benefits_and_reentry: bool = Field(default=False,
+                                               title=N_("Told the benefits of staying and the right to "
+                                                        "re-enter"))
     """WIC 391: the youth was told the benefits of staying and the right to re-enter before 21."""
     # The report's items (WIC 366.31(b)) that the record does not already hold:
-    efforts: str | None = Field(default=None, max_length=4000)  # efforts made and help given
-    exit_documents: str | None = Field(default=None, max_length=4000)  # progress on WIC 391(e)(2) items
-    high_school_credits: str | None = Field(default=None, max_length=1000)
-    postsecondary_helper: str | None = Field(default=None, max_length=200)
-    notes: str | None = Field(default=None, max_length=2000)
+    efforts: str | None = Field(default=None, max_length=4000, title=N_("Efforts made and help given"))
+    exit_documents: str | None = Field(default=None, max_length=4000,  # progress on WIC 391(e)(2) items
+                                       title=N_("Progress on the WIC 391(e)(2) items"))
+    high_school_credits: str | None = Field(default=None, max_length=1000, title=N_("High school credits"))
+    postsecondary_helper: str | None = Field(default=None, max_length=200,
+                                             title=N_("Who helps with college and financial-aid "
+                                                      "applications"))
+    notes: str | None = Field(default=None, max_length=2000, title=N_("Notes"))
 
 
 @register
@@ -181,9 +203,9 @@ class ReentryAgreement(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    signed_on: date
-    petition_filed_on: date | None = None
-    tilcp_done_on: date | None = None
+    signed_on: date = Field(title=N_("Signed on (YYYY-MM-DD)"))
+    petition_filed_on: date | None = Field(default=None, title=N_("388(e) petition filed on (YYYY-MM-DD)"))
+    tilcp_done_on: date | None = Field(default=None, title=N_("TILCP done on (YYYY-MM-DD)"))
 
     @model_validator(mode="after")
     def _after(self) -> ReentryAgreement:
@@ -213,18 +235,22 @@ class TransitionPlan(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    made_on: date
-    youth_directed: bool = True
-    housing: str = Field(default="", max_length=4000)
-    health_insurance: str = Field(default="", max_length=4000)
-    medi_cal_verified: bool = False
+    made_on: date = Field(title=N_("Made on (YYYY-MM-DD)"))
+    youth_directed: bool = Field(default=True, title=N_("Directed by the youth"))
+    housing: str = Field(default="", max_length=4000, title=N_("Housing"))
+    health_insurance: str = Field(default="", max_length=4000, title=N_("Health insurance"))
+    medi_cal_verified: bool = Field(default=False,
+                                    title=N_("Medi-Cal verified; the move to former-foster-youth Medi-Cal "
+                                             "arranged"))
     """Medi-Cal enrollment verified, and the move to former-foster-youth Medi-Cal (WIC 14005.28)
     arranged with no gap and no new application."""
-    education: str = Field(default="", max_length=4000)
-    mentors: str = Field(default="", max_length=4000)
-    workforce: str = Field(default="", max_length=4000)
-    health_care_power_of_attorney: str = Field(default="", max_length=4000)
-    advance_directive: str = Field(default="", max_length=4000)
+    education: str = Field(default="", max_length=4000, title=N_("Education"))
+    mentors: str = Field(default="", max_length=4000, title=N_("Local mentors and continuing support"))
+    workforce: str = Field(default="", max_length=4000, title=N_("Workforce supports and employment"))
+    health_care_power_of_attorney: str = Field(default="", max_length=4000,
+                                               title=N_("A power of attorney for health care"))
+    advance_directive: str = Field(default="", max_length=4000,
+                                   title=N_("Information on the advance health care directive"))
 
     def missing_sections(self) -> list[str]:
         return [name for name in TRANSITION_SECTIONS if not getattr(self, name).strip()]

@@ -58,14 +58,16 @@ class Referral(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    domain: str = Field(min_length=1, max_length=40)  # a needs-assessment domain id
-    service: str = Field(min_length=1, max_length=300)
-    provider: str = Field(min_length=1, max_length=300)
-    status: ReferralStatus = ReferralStatus.SUGGESTED
-    referred_on: date | None = None
-    consent_given_on: date | None = None  # the consent the referral relies on
-    consent_override_reason: str | None = Field(default=None, max_length=2000)
-    notes: str | None = Field(default=None, max_length=4000)
+    domain: str = Field(min_length=1, max_length=40, title=N_("Area of life"))  # a needs-assessment domain id
+    service: str = Field(min_length=1, max_length=300, title=N_("Service"))
+    provider: str = Field(min_length=1, max_length=300, title=N_("Provider"))
+    status: ReferralStatus = Field(default=ReferralStatus.SUGGESTED, title=N_("Status"))
+    referred_on: date | None = Field(default=None, title=N_("Referred on (YYYY-MM-DD)"))
+    # the consent the referral relies on
+    consent_given_on: date | None = Field(default=None, title=N_("Consent given on (YYYY-MM-DD)"))
+    consent_override_reason: str | None = Field(default=None, max_length=2000,
+                                                title=N_("Reason to send without a recorded consent"))
+    notes: str | None = Field(default=None, max_length=4000, title=N_("Notes"))
 
     @model_validator(mode="after")
     def _sent_needs_a_date(self) -> Referral:
@@ -90,12 +92,12 @@ class PlanGoal(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    domain: str = Field(min_length=1, max_length=40)
-    goal: str = Field(min_length=1, max_length=2000)  # the youth's words
-    steps: str = Field(min_length=1, max_length=4000)  # one step per line
-    who_helps: str = Field(min_length=1, max_length=300)
-    due_on: date | None = None
-    status: GoalStatus = GoalStatus.NOT_STARTED
+    domain: str = Field(min_length=1, max_length=40, title=N_("Area of life"))
+    goal: str = Field(min_length=1, max_length=2000, title=N_("Goal, in the youth's words"))
+    steps: str = Field(min_length=1, max_length=4000, title=N_("Steps (one per line)"))
+    who_helps: str = Field(min_length=1, max_length=300, title=N_("Who helps"))
+    due_on: date | None = Field(default=None, title=N_("By when (YYYY-MM-DD)"))
+    status: GoalStatus = Field(default=GoalStatus.NOT_STARTED, title=N_("Where it stands"))
 
 
 @register
@@ -106,11 +108,11 @@ class PlanSignoff(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    reviewed_on: date
-    next_review_on: date
-    youth_signed: bool = False
-    worker_signed: bool = False
-    notes: str | None = Field(default=None, max_length=2000)
+    reviewed_on: date = Field(title=N_("Reviewed on (YYYY-MM-DD)"))
+    next_review_on: date = Field(title=N_("Next review (YYYY-MM-DD)"))
+    youth_signed: bool = Field(default=False, title=N_("The youth signed"))
+    worker_signed: bool = Field(default=False, title=N_("The worker signed"))
+    notes: str | None = Field(default=None, max_length=2000, title=N_("Notes"))
 
     @model_validator(mode="after")
     def _later(self) -> PlanSignoff:
@@ -127,13 +129,18 @@ class SchoolChange(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    changed_on: date
-    from_school: str | None = Field(default=None, max_length=200)
-    to_school: str = Field(min_length=1, max_length=200)
-    high_school_years_completed: int = Field(default=0, ge=0, le=5)
-    homeless: bool = False  # a homeless child or youth (McKinney-Vento)
-    from_court_school: bool = False  # a former juvenile court school pupil
-    exemption_notice_on: date | None = None  # when the school's notice under Ed. Code 51225.1 came
+    changed_on: date = Field(title=N_("Changed school on (YYYY-MM-DD)"))
+    from_school: str | None = Field(default=None, max_length=200, title=N_("From school"))
+    to_school: str = Field(min_length=1, max_length=200, title=N_("To school"))
+    high_school_years_completed: int = Field(default=0, ge=0, le=5,
+                                             title=N_("Years of high school completed"))
+    # a homeless child or youth (McKinney-Vento)
+    homeless: bool = Field(default=False, title=N_("Homeless (McKinney-Vento)"))
+    # a former juvenile court school pupil
+    from_court_school: bool = Field(default=False, title=N_("Came from a juvenile court school"))
+    # when the school's notice under Ed. Code 51225.1 came
+    exemption_notice_on: date | None = Field(default=None,
+                                             title=N_("School's exemption notice received on (YYYY-MM-DD)"))
 
     @model_validator(mode="after")
     def _notice_after(self) -> SchoolChange:
@@ -150,9 +157,10 @@ class UncoveredService(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    received_on: date
-    what: str = Field(min_length=1, max_length=300)
-    medi_cal_applied_on: date | None = None  # when Medi-Cal was applied for, if it has been
+    received_on: date = Field(title=N_("Care received on (YYYY-MM-DD)"))
+    what: str = Field(min_length=1, max_length=300, title=N_("What care"))
+    # when Medi-Cal was applied for, if it has been
+    medi_cal_applied_on: date | None = Field(default=None, title=N_("Medi-Cal applied for on (YYYY-MM-DD)"))
 
     @model_validator(mode="after")
     def _applied_after(self) -> UncoveredService:

@@ -28,23 +28,27 @@ class CriminalCount(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    count_kind: CountKind
-    code: str = Field(default="PC", min_length=1, max_length=10)  # PC, HS, VC...
-    section: str = Field(min_length=1, max_length=40)  # "647(b)", "11350(a)"
-    description: str | None = Field(default=None, max_length=200)
-    offense_date: date | None = None
-    arrest_date: date | None = None
-    court: str | None = Field(default=None, max_length=200)
-    county: str | None = Field(default=None, max_length=60)
-    case_number: str | None = Field(default=None, max_length=60)
-    arresting_agency: str | None = Field(default=None, max_length=200)
-    prosecuting_agency: str | None = Field(default=None, max_length=200)
-    disposition: str | None = Field(default=None, max_length=300)
-    disposition_date: date | None = None
-    fines_and_restitution: str | None = Field(default=None, max_length=300)
-    enhancements: list[str] = Field(default_factory=list)  # "12022.7", "12022.5"...
-    while_victim: bool = False  # committed while the youth was a victim of human trafficking
-    nexus: str | None = Field(default=None, max_length=4000)  # why it was the direct result
+    count_kind: CountKind = Field(title=N_("Kind"))
+    code: str = Field(default="PC", min_length=1, max_length=10, title=N_("Code (PC, HS, VC…)"))
+    section: str = Field(min_length=1, max_length=40, title=N_("Section, such as 647(b)"))
+    description: str | None = Field(default=None, max_length=200, title=N_("Description"))
+    offense_date: date | None = Field(default=None, title=N_("Offense date (YYYY-MM-DD)"))
+    arrest_date: date | None = Field(default=None, title=N_("Arrest date (YYYY-MM-DD)"))
+    court: str | None = Field(default=None, max_length=200, title=N_("Court"))
+    county: str | None = Field(default=None, max_length=60, title=N_("County"))
+    case_number: str | None = Field(default=None, max_length=60, title=N_("Case number"))
+    arresting_agency: str | None = Field(default=None, max_length=200, title=N_("Arresting agency"))
+    prosecuting_agency: str | None = Field(default=None, max_length=200, title=N_("Prosecuting agency"))
+    disposition: str | None = Field(default=None, max_length=300, title=N_("Disposition"))
+    disposition_date: date | None = Field(default=None, title=N_("Disposition date (YYYY-MM-DD)"))
+    fines_and_restitution: str | None = Field(default=None, max_length=300, title=N_("Fines and restitution"))
+    enhancements: list[str] = Field(default_factory=list,  # "12022.7", "12022.5"...
+                                    title=N_("Enhancements charged and proved (one per line)"))
+    while_victim: bool = Field(default=False,  # committed while the youth was a victim of human trafficking
+                               title=N_("Committed while the youth was a victim of human trafficking"))
+    nexus: str | None = Field(default=None, max_length=4000,  # why it was the direct result
+                              title=N_("How it was the direct result of being trafficked (the youth's "
+                                       "account)"))
 
     @field_validator("section")
     @classmethod
@@ -92,26 +96,39 @@ class VacaturCase(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    public_name: str = Field(min_length=1, max_length=60)
+    public_name: str = Field(min_length=1, max_length=60,
+                             title=N_("Initials or pseudonym for the public papers"))
     """Initials or a court-approved pseudonym: everything public carries only this (236.14(q))."""
-    count_ids: list[str] = Field(default_factory=list)
-    victimization_ended_on: date | None = None
-    services_sought_on: date | None = None
-    stage: CaseStage = CaseStage.DRAFT
-    served_on: date | None = None  # the prosecuting agency received service
-    hearing_on: date | None = None
-    order_granted_on: date | None = None
-    stay_fines: bool = True  # 236.14(i): collection of fines stayed while the petition is pending
+    count_ids: list[str] = Field(default_factory=list, title=N_("Counts in the petition"))
+    victimization_ended_on: date | None = Field(default=None, title=N_("Victimization ended on (YYYY-MM-DD)"))
+    services_sought_on: date | None = Field(default=None, title=N_("Services first sought on (YYYY-MM-DD)"))
+    stage: CaseStage = Field(default=CaseStage.DRAFT, title=N_("Stage"))
+    # the prosecuting agency received service
+    served_on: date | None = Field(default=None, title=N_("Prosecutor received service on (YYYY-MM-DD)"))
+    hearing_on: date | None = Field(default=None, title=N_("Hearing on (YYYY-MM-DD)"))
+    order_granted_on: date | None = Field(default=None, title=N_("Order granted on (YYYY-MM-DD)"))
+    # 236.14(i): collection of fines stayed while the petition is pending
+    stay_fines: bool = Field(default=True,
+                             title=N_("Ask that collection of fines be stayed while the petition is pending"))
     # For the papers:
-    court_county: str | None = Field(default=None, max_length=60)
-    court_case_number: str | None = Field(default=None, max_length=60)
-    counsel: list[str] = Field(default_factory=list)  # the first-page block, one line each
-    grounds: str | None = Field(default=None, max_length=20000)  # the youth's account (restricted)
-    safety_concerns: str | None = Field(default=None, max_length=4000)  # (restricted)
-    official_documents: list[str] = Field(default_factory=list)  # OFFICIAL_DOCUMENTS codes
-    agencies_to_seal: list[str] = Field(default_factory=list)  # beyond those the counts name
-    server_name: str | None = Field(default=None, max_length=200)  # who serves the prosecutor
-    server_address: str | None = Field(default=None, max_length=300)
+    court_county: str | None = Field(default=None, max_length=60, title=N_("County of the court"))
+    court_case_number: str | None = Field(default=None, max_length=60,
+                                          title=N_("Court case number of the petition"))
+    counsel: list[str] = Field(default_factory=list,  # the first-page block, one line each
+                               title=N_("Counsel block for the first page (one line each: name and bar "
+                                        "number, office, address, phone)"))
+    grounds: str | None = Field(default=None, max_length=20000,  # the youth's account (restricted)
+                                title=N_("Grounds: the youth's account of being trafficked (seen only by "
+                                         "attorneys and supervisors)"))
+    # (restricted)
+    safety_concerns: str | None = Field(default=None, max_length=4000, title=N_("Safety concerns"))
+    # OFFICIAL_DOCUMENTS codes
+    official_documents: list[str] = Field(default_factory=list, title=N_("Official documentation to attach"))
+    agencies_to_seal: list[str] = Field(default_factory=list,  # beyond those the counts name
+                                        title=N_("Other agencies to seal and destroy records (one per line)"))
+    # who serves the prosecutor
+    server_name: str | None = Field(default=None, max_length=200, title=N_("Who serves the papers"))
+    server_address: str | None = Field(default=None, max_length=300, title=N_("Their address"))
 
     @field_validator("official_documents")
     @classmethod

@@ -63,24 +63,24 @@ class ConsentKind(StrEnum):
 
 
 class Name(_Part):
-    given: str = Field(min_length=1, max_length=100)
-    middle: str | None = Field(default=None, max_length=100)
-    family: str = Field(min_length=1, max_length=100)
+    given: str = Field(min_length=1, max_length=100, title=N_("Given name"))
+    middle: str | None = Field(default=None, max_length=100, title=N_("Middle name"))
+    family: str = Field(min_length=1, max_length=100, title=N_("Family name"))
 
     def full(self) -> str:
         return " ".join(p for p in (self.given, self.middle, self.family) if p)
 
 
 class Alias(_Part):
-    name: str = Field(min_length=1, max_length=200)
-    kind: AliasKind = AliasKind.ALIAS
-    note: str | None = Field(default=None, max_length=500)
+    name: str = Field(min_length=1, max_length=200, title=N_("Name"))
+    kind: AliasKind = Field(default=AliasKind.ALIAS, title=N_("Kind"))
+    note: str | None = Field(default=None, max_length=500, title=N_("Note"))
 
 
 class Identifiers(_Part):
-    juvenile_case_number: str | None = Field(default=None, max_length=40)
-    probation_number: str | None = Field(default=None, max_length=40)
-    cws_cms_client_id: str | None = Field(default=None, max_length=40)
+    juvenile_case_number: str | None = Field(default=None, max_length=40, title=N_("Juvenile case number"))
+    probation_number: str | None = Field(default=None, max_length=40, title=N_("Probation number"))
+    cws_cms_client_id: str | None = Field(default=None, max_length=40, title=N_("CWS/CMS client id"))
 
     @field_validator("*")
     @classmethod
@@ -91,9 +91,9 @@ class Identifiers(_Part):
 
 
 class StatusPeriod(_Part):
-    status: LegalStatus
-    start: date
-    end: date | None = None
+    status: LegalStatus = Field(title=N_("Legal status"))
+    start: date = Field(title=N_("Start (YYYY-MM-DD)"))
+    end: date | None = Field(default=None, title=N_("End (YYYY-MM-DD)"))
 
     @model_validator(mode="after")
     def _ordered(self) -> StatusPeriod:
@@ -103,28 +103,29 @@ class StatusPeriod(_Part):
 
 
 class Placement(_Part):
-    type: PlacementType
-    name: str | None = Field(default=None, max_length=200)
-    since: date | None = None
-    address: str | None = Field(default=None, max_length=300)
+    type: PlacementType = Field(title=N_("Placement type"))
+    name: str | None = Field(default=None, max_length=200, title=N_("Name"))
+    since: date | None = Field(default=None, title=N_("Since (YYYY-MM-DD)"))
+    address: str | None = Field(default=None, max_length=300, title=N_("Address"))
 
 
 class SafetyFlag(_Part):
     """A person who must not be given information (an exploiter, for instance)."""
 
-    person: str = Field(min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=1000)
-    instruction: str = Field(default="Do not share any information or whereabouts.", max_length=500)
-    since: date | None = None
+    person: str = Field(min_length=1, max_length=200, title=N_("Person"))
+    description: str | None = Field(default=None, max_length=1000, title=N_("Description"))
+    instruction: str = Field(default="Do not share any information or whereabouts.", max_length=500,
+                             title=N_("Instruction to staff"))
+    since: date | None = Field(default=None, title=N_("Since (YYYY-MM-DD)"))
 
 
 class Consent(_Part):
-    kind: ConsentKind
-    scope: str = Field(min_length=1, max_length=500)
-    given_by: str = Field(min_length=1, max_length=200)
-    given_on: date
-    expires_on: date | None = None
-    revoked_on: date | None = None
+    kind: ConsentKind = Field(title=N_("Kind"))
+    scope: str = Field(min_length=1, max_length=500, title=N_("What it covers"))
+    given_by: str = Field(min_length=1, max_length=200, title=N_("Given by"))
+    given_on: date = Field(title=N_("Given on (YYYY-MM-DD)"))
+    expires_on: date | None = Field(default=None, title=N_("Expires on (YYYY-MM-DD)"))
+    revoked_on: date | None = Field(default=None, title=N_("Revoked on (YYYY-MM-DD)"))
 
     @model_validator(mode="after")
     def _ordered(self) -> Consent:
@@ -138,21 +139,24 @@ class Consent(_Part):
 class Youth(Body):
     kind: ClassVar[str] = "youth"
 
-    legal_name: Name
-    preferred_name: str | None = Field(default=None, max_length=100)
-    aliases: list[Alias] = Field(default_factory=list)
-    date_of_birth: date
-    pronouns: str | None = Field(default=None, max_length=40)
-    primary_language: str = Field(default="English", min_length=1, max_length=60)
-    county: str = Field(min_length=1, max_length=60)
-    identifiers: Identifiers = Field(default_factory=Identifiers)
-    legal_status: list[StatusPeriod] = Field(default_factory=list)
-    placement: Placement | None = None
-    assigned_worker: str | None = Field(default=None, max_length=64)
-    unit: str | None = Field(default=None, max_length=64)
-    safety_flags: list[SafetyFlag] = Field(default_factory=list)
-    consents: list[Consent] = Field(default_factory=list)
-    sealed: bool = False
+    legal_name: Name = Field(title=N_("Legal name"))
+    preferred_name: str | None = Field(default=None, max_length=100, title=N_("Preferred name"))
+    aliases: list[Alias] = Field(default_factory=list, title=N_("Aliases, monikers and street names"))
+    date_of_birth: date = Field(title=N_("Date of birth (YYYY-MM-DD)"))
+    pronouns: str | None = Field(default=None, max_length=40, title=N_("Pronouns"))
+    primary_language: str = Field(default="English", min_length=1, max_length=60,
+                                  title=N_("Primary language"))
+    county: str = Field(min_length=1, max_length=60, title=N_("County"))
+    identifiers: Identifiers = Field(default_factory=Identifiers, title=N_("Identifiers"))
+    legal_status: list[StatusPeriod] = Field(default_factory=list, title=N_("Legal status over time"))
+    placement: Placement | None = Field(default=None, title=N_("Current placement"))
+    assigned_worker: str | None = Field(default=None, max_length=64, title=N_("Assigned worker"))
+    unit: str | None = Field(default=None, max_length=64, title=N_("Unit"))
+    safety_flags: list[SafetyFlag] = Field(default_factory=list,
+                                           title=N_("Safety flags: people who must not be given information"))
+    consents: list[Consent] = Field(default_factory=list, title=N_("Consents"))
+    sealed: bool = Field(default=False,
+                         title=N_("Sealed record (seen only by roles allowed to read sealed records)"))
 
     @field_validator("date_of_birth")
     @classmethod
@@ -194,13 +198,13 @@ class Contact(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    name: str = Field(min_length=1, max_length=200)
-    relationship: str = Field(min_length=1, max_length=100)
-    phone: str | None = Field(default=None, max_length=40)
-    email: str | None = Field(default=None, max_length=200)
-    address: str | None = Field(default=None, max_length=300)
-    may_receive_information: bool = False
-    notes: str | None = Field(default=None, max_length=2000)
+    name: str = Field(min_length=1, max_length=200, title=N_("Name"))
+    relationship: str = Field(min_length=1, max_length=100, title=N_("Relationship"))
+    phone: str | None = Field(default=None, max_length=40, title=N_("Phone"))
+    email: str | None = Field(default=None, max_length=200, title=N_("E-mail"))
+    address: str | None = Field(default=None, max_length=300, title=N_("Address"))
+    may_receive_information: bool = Field(default=False, title=N_("May receive information about the youth"))
+    notes: str | None = Field(default=None, max_length=2000, title=N_("Notes"))
 
     @field_validator("phone")
     @classmethod
@@ -226,6 +230,7 @@ class CaseNote(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    occurred_at: AwareDatetime  # pydantic refuses a time without a zone
-    note_kind: NoteKind = NoteKind.CONTACT
-    text: str = Field(min_length=1, max_length=20000)
+    # pydantic refuses a time without a zone
+    occurred_at: AwareDatetime = Field(title=N_("When (YYYY-MM-DD HH:MM)"))
+    note_kind: NoteKind = Field(default=NoteKind.CONTACT, title=N_("Kind of note"))
+    text: str = Field(min_length=1, max_length=20000, title=N_("Text"))
