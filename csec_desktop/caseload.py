@@ -30,31 +30,17 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def visibility(user: User, alias: str = "f") -> tuple[str, list[Any]]:
-    """SQL condition on a youth_fields row: what this user may see."""
-    parts: list[str] = []
-    params: list[Any] = []
-    if not user.can(Permission.READ_YOUTH):
-        return "0", []
-    if not user.can(Permission.READ_ALL_YOUTH):
-        scope = [f"{alias}.worker = ?"]
-        params.append(user.username)
-        if user.unit:
-            scope.append(f"{alias}.unit = ?")
-            params.append(user.unit)
-        parts.append("(" + " OR ".join(scope) + ")")
-    if not user.can(Permission.READ_SEALED):
-        parts.append(f"{alias}.sealed = 0")
-    return (" AND ".join(parts) or "1"), params
+    """SQL condition on a youth_fields row: what this user may see (domain/visibility.py)."""
+    from csec_desktop.domain.visibility import Scope
+
+    return Scope.for_user(user).sql(alias)
 
 
 def can_see(user: User, youth: Youth) -> bool:
-    if not user.can(Permission.READ_YOUTH):
-        return False
-    if youth.sealed and not user.can(Permission.READ_SEALED):
-        return False
-    if user.can(Permission.READ_ALL_YOUTH):
-        return True
-    return youth.assigned_worker == user.username or bool(user.unit and youth.unit == user.unit)
+    """The same rule in Python, on a youth record (domain/visibility.py)."""
+    from csec_desktop.domain.visibility import Scope
+
+    return Scope.for_user(user).allows(youth.assigned_worker, youth.unit, youth.sealed)
 
 
 @dataclass(frozen=True)

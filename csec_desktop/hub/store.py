@@ -18,16 +18,19 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, false, insert, not_, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, insert, not_, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import NamedFromClause
 
 from csec_desktop.domain.kinds import KINDS
 from csec_desktop.domain.people import ROLE_PERMISSIONS, Permission, Role
+from csec_desktop.domain.visibility import Scope
 from csec_desktop.errors import ValidationFailed
 from csec_desktop.hub import tables as T
+from csec_desktop.hub import visibility_sql
 from csec_desktop.ids import new_id
 from csec_desktop.sync import protocol as P
 
@@ -35,6 +38,7 @@ HLC_AHEAD_MS = 5 * 60 * 1000
 """Stamps further than this in the hub's future are kept but flagged (a device clock far ahead)."""
 ENROLLMENT_HOURS = 24
 Row = Mapping[Any, Any]
+_PERMISSIONS = frozenset(p.value for p in Permission)
 
 
 class Refusal(Exception):
@@ -69,37 +73,35 @@ class Who:
     username: str
     role: Role
     unit: str | None
+    extra: frozenset[Permission] = frozenset()
+    """Grants beyond the role (`User.extra_permissions` on the desktop)."""
+
+    @cached_property
+    def permissions(self) -> frozenset[Permission]:
+        return ROLE_PERMISSIONS[self.role] | self.extra
 
     def can(self, permission: Permission) -> bool:
-        return permission in ROLE_PERMISSIONS[self.role]
+        return permission in self.permissions
+
+    @cached_property
+    def visibility(self) -> Scope:
+        """Which youth this person may see: the desktop's one rule (domain/visibility.py)."""
+        return Scope.of(self.permissions, self.username, self.unit)
 
     @property
     def scope_key(self) -> str:
-        return f"{self.role.value}|{self.unit or ''}"
+        """Changes when the role, the unit or the grants beyond the role change (the feed then
+        starts again). Without grants it is `role|unit`, as before grants were kept."""
+        grants = "".join(f"+{p.value}" for p in sorted(self.extra - ROLE_PERMISSIONS[self.role]))
+        return f"{self.role.value}{grants}|{self.unit or ''}"
 
     def sees(self, youth: Row) -> bool:
         """The desktop's rule (caseload.can_see) on a youth row."""
-        if not self.can(Permission.READ_YOUTH):
-            return False
-        if youth["sealed"] and not self.can(Permission.READ_SEALED):
-            return False
-        if self.can(Permission.READ_ALL_YOUTH):
-            return True
-        return youth["worker"] == self.username or bool(self.unit and youth["unit"] == self.unit)
+        return self.visibility.allows(youth["worker"], youth["unit"], bool(youth["sealed"]))
 
     def scope(self, y: NamedFromClause) -> ColumnElement[bool]:
         """The same rule in SQL over an alias of the records table holding youth rows."""
-        if not self.can(Permission.READ_YOUTH):
-            return false()
-        parts: list[ColumnElement[bool]] = []
-        if not self.can(Permission.READ_SEALED):
-            parts.append(y.c.sealed.is_(False))
-        if not self.can(Permission.READ_ALL_YOUTH):
-            mine: list[ColumnElement[bool]] = [y.c.worker == self.username]
-            if self.unit:
-                mine.append(y.c.unit == self.unit)
-            parts.append(or_(*mine))
-        return and_(True, *parts)
+        return visibility_sql.clause(self.visibility, y)
 
 
 @dataclass(frozen=True)
@@ -144,15 +146,21 @@ class Hub:
         return token
 
     def add_user(self, admin: Admin, user: P.NewUser) -> P.HubUser:
+        """Add a user, or change their role, unit and extra grants (the list given replaces the
+        one kept; a change of role, unit or grants makes the user's devices' next pull start again)."""
+        grants = sorted({p.value for p in user.extra_permissions})
         with self.engine.begin() as conn:
             key = and_(T.users.c.county == admin.county, T.users.c.username == user.username)
+            values = {"role": user.role, "unit": user.unit, "extra_permissions": grants}
             if conn.execute(select(T.users.c.username).where(key)).first() is None:
-                conn.execute(insert(T.users).values(county=admin.county, **user.model_dump()))
+                conn.execute(insert(T.users).values(county=admin.county, username=user.username,
+                                                    **values))
             else:
-                conn.execute(update(T.users).where(key).values(role=user.role, unit=user.unit))
-            self._event(conn, admin.county, admin.name, "user_saved",
-                        detail=f"{user.username} {user.role} {user.unit or ''}")
-        return P.HubUser(county=admin.county, **user.model_dump())
+                conn.execute(update(T.users).where(key).values(**values))
+            detail = f"{user.username} {user.role} {user.unit or ''}" + "".join(f" +{g}" for g in grants)
+            self._event(conn, admin.county, admin.name, "user_saved", detail=detail)
+        return P.HubUser(county=admin.county, username=user.username, role=user.role, unit=user.unit,
+                         extra_permissions=[Permission(g) for g in grants])
 
     # Enrolment, revocation, release ---------------------------------------------
 
@@ -353,7 +361,9 @@ class Hub:
         if row is None:
             raise Refusal(missing, "unknown_user" if missing == 404 else "forbidden",
                           "This user is not on the hub's list for the county.")
-        return Who(county=county, username=username, role=Role(row["role"]), unit=row["unit"])
+        # A grant this version does not know (written by a later one) grants nothing.
+        extra = frozenset(Permission(g) for g in row["extra_permissions"] or () if g in _PERMISSIONS)
+        return Who(county=county, username=username, role=Role(row["role"]), unit=row["unit"], extra=extra)
 
     def _max_offline_days(self, conn: Connection, county: str) -> int:
         return int(conn.execute(select(T.counties.c.max_offline_days)

@@ -37,6 +37,8 @@ users = Table(
     Column("username", String(64), primary_key=True),
     Column("role", String(32), nullable=False),
     Column("unit", String(64)),
+    # Grants beyond the role (Permission values, sorted), as `User.extra_permissions` on the desktop.
+    Column("extra_permissions", JSON, nullable=False, default=list, server_default="[]"),
 )
 
 admins = Table(
@@ -66,7 +68,7 @@ devices = Table(
     Column("enrolled_at", String(40), nullable=False),
     Column("last_seen", String(40)),
     Column("wipe_sent_at", String(40)),
-    Column("scope_key", String(200)),  # the user's role and unit at the last pull
+    Column("scope_key", Text),  # the user's role, grants and unit at the last pull (Who.scope_key)
 )
 
 records = Table(

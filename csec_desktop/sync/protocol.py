@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from csec_desktop.domain.people import Permission
+
 ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 STAMP = r"^[0-9]{13}-[0-9]{5}-[0-9A-Za-z._:-]{1,64}$"
 NAME = r"^[A-Za-z0-9._@-]{1,64}$"
@@ -180,6 +182,9 @@ class NewUser(Wire):
     username: str = Field(pattern=NAME)
     role: Literal["administrator", "supervisor", "caseworker", "attorney", "read_only"]
     unit: str | None = Field(default=None, max_length=64, pattern=TEXT)
+    extra_permissions: list[Permission] = Field(default_factory=list, max_length=len(Permission))
+    """Grants beyond the role, as `User.extra_permissions` on the desktop (e.g. read_all_youth for
+    a caseworker covering a colleague); saving a user replaces the list kept."""
 
 
 class HubUser(NewUser):
