@@ -154,23 +154,37 @@ def order_by(order: str, descending: bool) -> str:
 
 
 def search(vault: Vault, text: str, limit: int = 50, filters: Filters | None = None,
-           today: date | None = None, order: str = "name", descending: bool = False) -> list[YouthSummary]:
+           today: date | None = None, order: str = "name", descending: bool = False,
+           offset: int = 0) -> list[YouthSummary]:
+    """One page of the youth matching `text` (see `search_page` for the total too)."""
+    return search_page(vault, text, limit=limit, offset=offset, filters=filters, today=today,
+                       order=order, descending=descending)[1]
+
+
+def search_page(vault: Vault, text: str, *, limit: int = 200, offset: int = 0,
+                filters: Filters | None = None, today: date | None = None, order: str = "name",
+                descending: bool = False) -> tuple[int, list[YouthSummary]]:
+    """(how many youth match in all, one page of them), like `page` for the whole caseload."""
     query = fts_query(text)
     if query is None:
-        return []
+        return 0, []
     require_in_contact(vault)
     cond, params = visibility(vault.user)
     fcond, fparams = (filters or Filters()).sql(today or date.today())
+    db = vault.require_db()
+    matches = (f"youth_search s JOIN youth_fields f ON f.rowid = s.rowid WHERE youth_search MATCH ? "
+               f"AND f.deleted = 0 AND {cond} AND {fcond}")
+    args = [query, *params, *fparams]
+    total = int(db.scalar(f"SELECT count(*) FROM {matches}", args))
     # Sort and cut the (small) youth_fields rows first, then read only the bodies shown:
     # joining records before the sort would decrypt every match's body ("j" matches thousands).
     ordering = order_by(order, descending)
-    rows = vault.require_db().query(
-        "SELECT r.id, r.body FROM (SELECT f.* FROM youth_search s JOIN youth_fields f ON f.rowid = s.rowid "
-        f"WHERE youth_search MATCH ? AND f.deleted = 0 AND {cond} AND {fcond} ORDER BY {ordering} LIMIT ?) "
+    rows = db.query(
+        f"SELECT r.id, r.body FROM (SELECT f.* FROM {matches} ORDER BY {ordering} LIMIT ? OFFSET ?) "
         f"AS f JOIN records r ON r.rowid = f.rowid ORDER BY {ordering}",
-        [query, *params, *fparams, limit],
+        [*args, limit, offset],
     )
-    return [summary_of(r[0], r[1]) for r in rows]
+    return total, [summary_of(r[0], r[1]) for r in rows]
 
 
 def get_youth(vault: Vault, youth_id: str, *, audit: bool = True) -> StoredRecord:
@@ -228,18 +242,33 @@ def delete_youth(vault: Vault, youth_id: str) -> None:
 
 def attached(vault: Vault, youth_id: str, kind: str) -> list[StoredRecord]:
     get_youth(vault, youth_id, audit=False)
-    return [_narrative(vault, r) for r in vault.records.attached(youth_id, kind)]
+    return [narrative_view(vault, r) for r in vault.records.attached(youth_id, kind)]
 
 
-def _narrative(vault: Vault, record: StoredRecord) -> StoredRecord:
+def attached_record(vault: Vault, youth_id: str, record_id: str, kind: str) -> StoredRecord:
+    """One record of this youth, of this kind, as the person may see it (a document about one
+    referral or one petition reads it here, so the narrative rule and its audit apply)."""
+    get_youth(vault, youth_id, audit=False)
+    try:
+        record = vault.records.get(record_id)
+    except NotFound:
+        record = None
+    if record is None or record.owner_id != youth_id or record.kind != kind:
+        raise NotFound(f"No {kind} {record_id} for this youth.")
+    return narrative_view(vault, record)
+
+
+def narrative_view(vault: Vault, record: StoredRecord, *, audit: bool = True) -> StoredRecord:
     """A youth's own account (RESTRICTED_FIELDS) is blanked for roles without READ_NARRATIVE; for
-    the others every read of a written account is audited."""
+    the others every read of a written account is audited (`audit=False` only to redraw a page
+    whose opening was audited)."""
     fields = RESTRICTED_FIELDS.get(record.kind, ())
     written = [f for f in fields if getattr(record.body, f, None)]
     if not written:
         return record
     if vault.user.can(Permission.READ_NARRATIVE):
-        vault.audit("narrative_viewed", record_id=record.id, kind=record.kind, youth=record.owner_id)
+        if audit:
+            vault.audit("narrative_viewed", record_id=record.id, kind=record.kind, youth=record.owner_id)
         return record
     return replace(record, body=record.body.model_copy(update=dict.fromkeys(written)))
 

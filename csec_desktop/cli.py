@@ -13,12 +13,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from csec_desktop import __version__, caseload, transfer
-from csec_desktop.demo import demo_youth
+from csec_desktop import __version__, demo, transfer
 from csec_desktop.domain.people import Permission, Role
 from csec_desktop.errors import CsecError, PermissionDenied, ValidationFailed
 from csec_desktop.paths import default_vault_dir
 from csec_desktop.storage.vault import Vault
+from csec_desktop.usecases import caseload as caseload_screen
 
 EXIT_ERROR = 2
 
@@ -224,23 +224,16 @@ def _users(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> 
 
 
 def _demo(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
-    vault.require(Permission.WRITE_YOUTH)
-    vault.require(Permission.READ_ALL_YOUTH)
-    if args.youth < 1:
-        raise ValidationFailed([])
-    workers = [u.username for u in vault.users() if u.role == Role.CASEWORKER] or [vault.user.username]
-    db = vault.require_db()
-    with db.transaction():
-        for youth in demo_youth(args.youth, seed=args.seed, county=vault.county, workers=workers):
-            vault.records.create(youth)
-        vault.audit("demo_data", count=args.youth, seed=args.seed)
+    demo.populate(vault, args.youth, seed=args.seed)
     print(f"Added {args.youth} fictional youth.", file=out)
     return 0
 
 
 def _search(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
-    found = caseload.search(vault, args.text, limit=args.limit)
-    vault.audit("search", results=len(found))
+    result = caseload_screen.query(vault, caseload_screen.CaseloadQuery(text=args.text), limit=args.limit)
+    found = result.rows
+    if not args.json and result.total > len(found):
+        print(f"{len(found)} of {result.total} shown (raise --limit for more)", file=sys.stderr)
     if args.json:
         json.dump([s.to_json() for s in found], out, ensure_ascii=False, indent=1)
         out.write("\n")
@@ -370,12 +363,11 @@ def _youth_rules(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextI
 def _today(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
     from datetime import datetime
 
-    from csec_desktop import today
     from csec_desktop.rules import LEGAL_ZONE
+    from csec_desktop.usecases import today as today_screen
 
     now = datetime.now(LEGAL_ZONE)
-    found = today.items(vault, now)
-    vault.audit("today_viewed", items=len(found))
+    found = today_screen.whole(vault, now)
     if args.json:
         json.dump([i.to_json() for i in found], out, ensure_ascii=False, indent=1)
         out.write("\n")

@@ -10,6 +10,7 @@ import random
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 
+from csec_desktop.domain.people import Permission, Role
 from csec_desktop.domain.youth import (
     Alias,
     AliasKind,
@@ -22,7 +23,9 @@ from csec_desktop.domain.youth import (
     StatusPeriod,
     Youth,
 )
+from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.rules import age_on, birthday
+from csec_desktop.storage.vault import Vault
 
 GIVEN = (
     "Alex", "Jordan", "Maya", "José", "Ximena", "Ñeli", "Sofía", "Mateo", "Aaliyah", "Jayden",
@@ -108,3 +111,19 @@ def _placement_for(rng: random.Random, age: int) -> PlacementType:
                            PlacementType.RESOURCE_FAMILY))
     return rng.choice((PlacementType.RESOURCE_FAMILY, PlacementType.RELATIVE, PlacementType.STRTP,
                        PlacementType.HOME_OF_PARENT, PlacementType.NREFM, PlacementType.SHELTER))
+
+
+def populate(vault: Vault, count: int, *, seed: int = 1, workers: Sequence[str] | None = None) -> int:
+    """Add `count` fictional youth in one transaction (a role that sees every youth only, so the
+    demo lands where its maker can see it), audited once."""
+    vault.require(Permission.WRITE_YOUTH)
+    vault.require(Permission.READ_ALL_YOUTH)
+    if count < 1:
+        raise ValidationFailed([FieldProblem("youth", "must be at least 1")])
+    names = list(workers or []) or [u.username for u in vault.users() if u.role == Role.CASEWORKER] \
+        or [vault.user.username]
+    with vault.require_db().transaction():
+        for youth in demo_youth(count, seed=seed, county=vault.county, workers=names):
+            vault.records.create(youth)
+        vault.audit("demo_data", count=count, seed=seed)
+    return count

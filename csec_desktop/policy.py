@@ -57,7 +57,16 @@ def get(vault: Vault, name: str) -> int:
 
 
 def values(vault: Vault) -> dict[str, int]:
-    return {name: get(vault, name) for name in SETTINGS}
+    """Every setting in one query (a record page and each chunk of Today read them all)."""
+    stored: dict[str, str] = dict(vault.require_db().query(
+        "SELECT key, value FROM meta WHERE key LIKE 'policy.%' OR key = 'idle_lock_minutes'"))
+    out: dict[str, int] = {}
+    for name, setting in SETTINGS.items():
+        value = stored.get(f"policy.{name}")
+        if value is None and name == "idle_lock_minutes":  # stored under its first key by schema 1-3
+            value = stored.get("idle_lock_minutes")
+        out[name] = setting.default if value is None else max(setting.low, min(int(value), setting.high))
+    return out
 
 
 def set_value(vault: Vault, name: str, value: int) -> None:

@@ -167,15 +167,29 @@ def _order(item: Item, now: datetime) -> tuple[Any, ...]:
 def for_youth(vault: Vault, youth_id: str, as_of: datetime | None = None, *,
               registry: Registry = REGISTRY) -> list[Finding]:
     """Every finding for one youth, done ones included (the record screen shows both)."""
-    now = (as_of or datetime.now(LEGAL_ZONE)).astimezone(LEGAL_ZONE)
     record = get_youth(vault, youth_id, audit=False)
     assert isinstance(record.body, Youth)
-    done = {(r.body.rule_id, r.body.occurrence) for r in vault.records.attached(youth_id, "duty_done")
-            if isinstance(r.body, DutyDone)}
-    records, ids = _records(vault, [youth_id], registry.needed_kinds())
-    return registry.evaluate({"youth_id": youth_id, "youth": record.body, "done": done,
-                              "records": records.get(youth_id, {}), "record_ids": ids.get(youth_id, {}),
-                              "policy": policy.values(vault)}, now)
+    return evaluate_youth(record.id, record.body, vault.records.attached(youth_id), policy.values(vault),
+                          as_of, registry=registry)
+
+
+def evaluate_youth(youth_id: str, youth: Youth, attached: list[StoredRecord], settings: dict[str, int],
+                   as_of: datetime | None = None, *, registry: Registry = REGISTRY) -> list[Finding]:
+    """The registry over one youth's records already read (as stored, not as a role sees them:
+    a rule about a petition must not change with who is looking)."""
+    now = (as_of or datetime.now(LEGAL_ZONE)).astimezone(LEGAL_ZONE)
+    needed = set(registry.needed_kinds())
+    records: dict[str, list[Any]] = defaultdict(list)
+    ids: dict[str, list[Any]] = defaultdict(list)
+    done: set[tuple[str, str]] = set()
+    for record in sorted(attached, key=lambda r: r.id):
+        if isinstance(record.body, DutyDone):
+            done.add((record.body.rule_id, record.body.occurrence))
+        if record.kind in needed:
+            records[record.kind].append(record.body)
+            ids[record.kind].append(record.id)
+    return registry.evaluate({"youth_id": youth_id, "youth": youth, "done": done, "records": records,
+                              "record_ids": ids, "policy": settings}, now)
 
 
 def mark_done(vault: Vault, youth_id: str, rule_id: str, occurrence: str, *,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -21,8 +24,12 @@ from PySide6.QtWidgets import (
 
 from csec_desktop import policy
 from csec_desktop.domain.people import Role, User
-from csec_desktop.storage.audit import AuditEntry
-from ui.i18n import N_, _, bind
+from csec_desktop.storage.vault import Vault
+from csec_desktop.usecases import admin as admin_screen
+from csec_desktop.usecases.admin import AuditEntry
+from ui.i18n import N_, _, bind, item_text
+from ui.messages import describe
+from ui.tasks import Tasks
 
 SETTING_LABELS = {
     "idle_lock_minutes": N_("Lock after this many idle minutes"),
@@ -68,7 +75,7 @@ class AdminPage(QWidget):
         self.role = QComboBox()
         for index, role in enumerate(Role):
             self.role.addItem("", role.value)
-            bind(self.role, lambda combo, text, i=index: combo.setItemText(i, text),
+            bind(self.role, item_text(index),
                  ROLE_LABELS.get(role.value, role.value))
         self.role.setCurrentIndex(list(Role).index(Role.CASEWORKER))
         self.unit = QLineEdit()
@@ -217,3 +224,46 @@ class AdminPage(QWidget):
         if user is None:
             self.message.setText(_("Select one user first."))
         return user
+
+
+class AdminController(QObject):
+    """People, the audit trail and county settings; each change then redraws the page."""
+
+    def __init__(self, tasks: Tasks, page: AdminPage, *, show_page: Callable[[], None]) -> None:
+        super().__init__(page)
+        self.tasks, self.page, self._show_page = tasks, page, show_page
+        page.add_requested.connect(self.add_user)
+        page.set_disabled_requested.connect(
+            lambda user, disabled: self._change(
+                lambda v: v.update_user(user, disabled=disabled),
+                (_("{user} is now disabled.") if disabled else _("{user} is now active.")).format(user=user)))
+        page.release_requested.connect(
+            lambda user: self._change(lambda v: v.release_lockout(user),
+                                      _("Released any lockout of {user}.").format(user=user)))
+        page.settings_requested.connect(
+            lambda values: self._change(lambda v: admin_screen.save_settings(v, values),
+                                        _("Settings saved. The idle lock takes the new time at the next "
+                                          "unlock.")))
+        page.verify_requested.connect(
+            lambda: self.tasks.run(lambda v: v.verify_audit(), lambda r: page.verify_result.setText(str(r)),
+                                   lambda e: page.verify_result.setText(describe(e))))
+
+    def open(self) -> None:
+        def show(found: admin_screen.AdminOverview) -> None:
+            self.page.show_data(found.users, found.entries)
+            self.page.show_settings(found.settings)
+            self._show_page()
+
+        self.tasks.run(admin_screen.overview, show)
+
+    def add_user(self, user: str, name: str, role: str, unit: str, passphrase: str) -> None:
+        self._change(lambda v: v.add_user(user, role=role, passphrase=passphrase, display_name=name or None,
+                                          unit=unit or None),
+                     _("Added {user}. Give them their first passphrase in person.").format(user=user))
+
+    def _change(self, write: Callable[[Vault], Any], message: str) -> None:
+        def done(_result: Any) -> None:
+            self.open()
+            self.page.message.setText(message)
+
+        self.tasks.run(write, done, lambda e: self.page.message.setText(describe(e)))

@@ -19,7 +19,7 @@ DEMO_PASSPHRASE = "demo vault passphrase"  # noqa: S105 (shown on screen on purp
 
 
 def ensure_demo_vault(folder: Path, youth: int = 300) -> None:
-    from csec_desktop.demo import demo_youth
+    from csec_desktop.demo import populate
     from csec_desktop.storage.vault import Vault, vault_exists
 
     if vault_exists(folder):
@@ -27,10 +27,7 @@ def ensure_demo_vault(folder: Path, youth: int = 300) -> None:
     vault, _secret = Vault.create(folder, county="Demo County", admin=DEMO_USER,
                             passphrase=DEMO_PASSPHRASE, display_name="Demo administrator")
     try:
-        with vault.require_db().transaction():
-            for record in demo_youth(youth, seed=2026, county="Demo County", workers=[DEMO_USER]):
-                vault.records.create(record)
-            vault.audit("demo_data", count=youth)
+        populate(vault, youth, seed=2026, workers=[DEMO_USER])
     finally:
         vault.lock("setup")
 

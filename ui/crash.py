@@ -68,7 +68,7 @@ class CrashReporter(QObject):
                 except OSError as error:
                     log.error("could not write a crash report (%s)", error)
         log.critical("unhandled %s; crash report %s", exc_type, path.name if path else None,
-                     exc_info=(exc_type, exc, tb))
+                     exc_info=(exc_type, exc, tb) if exc is not None else None)
         if allowed:
             self._reported.emit(str(path) if path else "")
         return path

@@ -33,12 +33,13 @@ from csec_desktop.domain.people import Permission
 from csec_desktop.domain.services import SERVICE_DOMAINS
 from csec_desktop.domain.summaries import summarize
 from csec_desktop.errors import FieldProblem, ValidationFailed
-from csec_desktop.storage.records import StoredRecord
-from ui.i18n import N_, _, bind
+from csec_desktop.storage.vault import Vault
+from csec_desktop.usecases import StoredRecord
+from ui.i18n import N_, _, bind, item_text
 from ui.messages import describe
 from ui.record_form import ItemList
 from ui.table_model import Index, TranslatedTableModel
-from ui.worker import Holder, VaultThread
+from ui.tasks import Tasks
 
 
 def summary(item: dict[str, Any]) -> str:
@@ -115,9 +116,9 @@ class DirectoryPage(QWidget):
     status_message = Signal(str)
     entries_changed = Signal(list)  # names, for the provider field of referrals
 
-    def __init__(self, backend: VaultThread) -> None:
+    def __init__(self, tasks: Tasks) -> None:
         super().__init__()
-        self.backend = backend
+        self.tasks = tasks
         self.records: list[StoredRecord] = []
         self.can_manage = False
         self.dialog: ImportDialog | None = None
@@ -133,7 +134,7 @@ class DirectoryPage(QWidget):
         bind(self.area, lambda c, t: c.setItemText(0, t), N_("Any area of life"))
         for index, (code, text) in enumerate(SERVICE_DOMAINS.items(), start=1):
             self.area.addItem("", code)
-            bind(self.area, lambda c, t, i=index: c.setItemText(i, t), text)
+            bind(self.area, item_text(index), text)
         bind(self.area, "setAccessibleName", N_("Area of life"))
         self.age = QSpinBox()
         self.age.setRange(-1, 30)
@@ -182,8 +183,7 @@ class DirectoryPage(QWidget):
     # Loading and filtering -------------------------------------------------------
 
     def load(self, on_done: Callable[[], None] | None = None) -> None:
-        def work(holder: Holder) -> tuple[list[StoredRecord], bool]:
-            vault = holder.require()
+        def work(vault: Vault) -> tuple[list[StoredRecord], bool]:
             return directory.entries(vault), vault.user.can(Permission.MANAGE_DIRECTORY)
 
         def done(result: tuple[list[StoredRecord], bool]) -> None:
@@ -197,7 +197,7 @@ class DirectoryPage(QWidget):
             if on_done:
                 on_done()
 
-        self.backend.call(work, done, lambda e: self.entries.message.setText(describe(e)))
+        self.tasks.run(work, done, lambda e: self.entries.message.setText(describe(e)))
 
     def _show(self) -> None:
         age = self.age.value()
@@ -228,7 +228,7 @@ class DirectoryPage(QWidget):
             else:
                 self.entries.message.setText(describe(error))
 
-        self.backend.call(lambda h: fn(h.require()), done, failed)
+        self.tasks.run(fn, done, failed)
 
     def _add(self, data: dict[str, Any]) -> None:
         self._call(lambda v: directory.add(v, data), _("Added to the directory."))
@@ -249,13 +249,13 @@ class DirectoryPage(QWidget):
 
     def import_file(self, path: Path, on_preview: Callable[[ImportDialog], None] | None = None) -> None:
         """Preview the file on the worker, then show the preview; Import writes the good rows."""
-        def work(holder: Holder) -> directory.ImportPreview:
+        def work(vault: Vault) -> directory.ImportPreview:
             try:
                 content = path.read_bytes()
             except OSError as exc:
                 raise ValidationFailed([FieldProblem("file", f"cannot be read: {exc.strerror}")],
                                        record="directory import") from None
-            return directory.preview(holder.require(), content)
+            return directory.preview(vault, content)
 
         def previewed(preview: directory.ImportPreview) -> None:
             self.dialog = ImportDialog(preview, self)
@@ -269,7 +269,7 @@ class DirectoryPage(QWidget):
             self.entries.message.setText(describe(error) if not isinstance(error, ValidationFailed)
                                          else "; ".join(str(p) for p in error.problems))
 
-        self.backend.call(work, previewed, failed)
+        self.tasks.run(work, previewed, failed)
 
     def _apply(self, preview: directory.ImportPreview) -> None:
         def done(result: tuple[int, int]) -> None:
@@ -279,8 +279,8 @@ class DirectoryPage(QWidget):
             self.status_message.emit(text)
             self.load(lambda: self.entries.message.setText(text))  # after the reload, which clears it
 
-        self.backend.call(lambda h: directory.apply(h.require(), preview), done,
-                          lambda e: self.entries.message.setText(describe(e)))
+        self.tasks.run(lambda vault: directory.apply(vault, preview), done,
+                       lambda e: self.entries.message.setText(describe(e)))
 
     def _save_template(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(self, _("Save a blank CSV template"),

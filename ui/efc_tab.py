@@ -65,7 +65,8 @@ class Timeline(QWidget):
     def _x(self, day: Any, left: float, width: float) -> float:
         first, last = self.birth_year_days[0][1], self.birth_year_days[-1][1]
         span = max((last - first).days, 1)
-        return left + width * min(max((day - first).days / span, 0.0), 1.0)
+        fraction: float = (day - first).days / span
+        return left + width * min(max(fraction, 0.0), 1.0)
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         if not self.birth_year_days:

@@ -291,6 +291,8 @@ class FormView(QWidget):
         self._draft_timer.stop()
         while self.steps.count():
             page = self.steps.widget(0)
+            if page is None:
+                break
             self.steps.removeWidget(page)
             page.deleteLater()
         self.widgets.clear()

@@ -32,10 +32,25 @@ def bind(owner: Any, apply: Apply | str, message: str) -> None:
     `apply` may name a method of the owner ("setText", "setToolTip"...). Only a weak
     reference to the owner is kept, so bound widgets are freed as usual.
     """
-    setter: Apply = (lambda o, text, name=apply: getattr(o, name)(text)) if isinstance(apply, str) \
-        else apply
+    setter: Apply = _method(apply) if isinstance(apply, str) else apply
     setter(owner, _(message))
     _bound.append((weakref.ref(owner), setter, message))
+
+
+def _method(name: str) -> Apply:
+    def apply(owner: Any, text: str) -> None:
+        getattr(owner, name)(text)
+    return apply
+
+
+def item_text(index: int) -> Apply:
+    """For `bind`: the text of item `index` of a combo box (setItemText) or a tab bar (setTabText)."""
+    def apply(owner: Any, text: str) -> None:
+        if hasattr(owner, "setItemText"):
+            owner.setItemText(index, text)
+        else:
+            owner.setTabText(index, text)
+    return apply
 
 
 def on_change(owner: Any, method: str) -> None:

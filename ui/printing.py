@@ -137,7 +137,7 @@ class DocumentView(QDialog):
         self.print_button.clicked.connect(self.print_document)
         self.export_button.clicked.connect(self._export)
         self.close_button.clicked.connect(self.close)
-        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_document)
+        QShortcut(QKeySequence.StandardKey.Print, self).activated.connect(lambda: self.print_document())
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(900, 900)  # a letter page at preview resolution is 816 px wide
         self.show_pdf(pdf)
@@ -146,8 +146,9 @@ class DocumentView(QDialog):
         self.pdf = pdf
         while self.pages_box.count():
             item = self.pages_box.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for number, image in enumerate(page_images(pdf, PREVIEW_DPI), start=1):
             label = QLabel()
             label.setPixmap(QPixmap.fromImage(image))

@@ -38,9 +38,10 @@ from PySide6.QtWidgets import (
 from csec_desktop.domain import fields
 from csec_desktop.domain.base import problems_from
 from csec_desktop.domain.labels import choice_label
-from csec_desktop.domain.summaries import local_time, summarize
+from csec_desktop.domain.summaries import local_time as local_time
+from csec_desktop.domain.summaries import summarize
 from csec_desktop.rules import LEGAL_ZONE
-from ui.i18n import N_, _, bind
+from ui.i18n import N_, Apply, _, bind, item_text
 
 FIELD_LABELS: dict[str, str] = {
     f"{model.__name__}.{name}": info.title
@@ -48,6 +49,13 @@ FIELD_LABELS: dict[str, str] = {
 }
 """Deprecated: field labels now live on the models (`csec_desktop.domain.fields.label`). Kept, keyed
 "Model.field", for callers that still look labels up here (ui/sync_ui.py)."""
+
+
+def _check_text(index: int) -> Apply:
+    """For `bind`: the text of check box `index` of a list of check boxes."""
+    def apply(owner: Any, text: str) -> None:
+        owner.item(index).setText(text)
+    return apply
 
 
 def enum_label(value: Enum) -> str:
@@ -102,21 +110,21 @@ class ModelForm(QWidget):
                     item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                     item.setCheckState(Qt.CheckState.Unchecked)
                     checks.addItem(item)
-                    bind(checks, lambda c, t, i=index: c.item(i).setText(t), text)
+                    bind(checks, _check_text(index), text)
                 widget = checks
             elif name in (choices or {}):
                 # A text field with a fixed list of codes (service domains): value -> N_ label.
                 combo = QComboBox()
                 for index, (value, text) in enumerate((choices or {})[name].items()):
                     combo.addItem("", value)
-                    bind(combo, lambda c, t, i=index: c.setItemText(i, t), text)
+                    bind(combo, item_text(index), text)
                 widget = combo
             elif isinstance(kind, type) and issubclass(kind, Enum):
                 combo = QComboBox()
                 for index, member in enumerate(kind):
                     combo.addItem("", member.value)
                     # Bound, so the items follow a change of language like every other text.
-                    bind(combo, lambda c, t, i=index: c.setItemText(i, t), choice_label(member))
+                    bind(combo, item_text(index), choice_label(member))
                 widget = combo
             elif kind is bool:
                 widget = QCheckBox()
@@ -247,7 +255,7 @@ class ModelForm(QWidget):
                 text = (widget.toPlainText() if isinstance(widget, QPlainTextEdit)
                         else widget.text() if isinstance(widget, QLineEdit) else "").strip()
                 # An empty list field is an empty list, not "no value" (the model wants a list).
-                empty = [] if get_origin(self.types[name]) is list else None
+                empty: list[Any] | None = [] if get_origin(self.types[name]) is list else None
                 out[name] = self._parse(name, text) if text else empty
         return out
 
@@ -296,14 +304,14 @@ class ModelForm(QWidget):
         for label in (*self.errors.values(), self.general):
             label.clear()
             label.hide()
-        unplaced = []
-        general = []
+        unplaced: list[tuple[str, str]] = []
+        general: list[str] = []
         for field, message in problems:
             name = field.split(".")[0]
-            label = self.errors.get(name)
-            if label is not None:
-                label.setText(_(message))
-                label.show()
+            beside = self.errors.get(name)
+            if beside is not None:
+                beside.setText(_(message))
+                beside.show()
             elif name in ("", "(record)"):
                 general.append(_(message))
             else:

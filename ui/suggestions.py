@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout
 
 from csec_desktop.domain.services import SERVICE_DOMAINS
@@ -77,10 +77,10 @@ class SuggestionList(QGroupBox):
             day=finding.law_as_of.isoformat(),
             confidence=_(CONFIDENCE_NOTES[info.confidence])))
 
-    def _emit(self, signal: Signal) -> None:
+    def _emit(self, signal: SignalInstance) -> None:
         row = self.listing.currentRow()
         if not 0 <= row < len(self.findings):
             self.why.setText(_("Select a suggestion in the list first."))
             return
         finding = self.findings[row]
-        signal.emit(REGISTRY.info[finding.rule_id].domain or "", _(finding.title))  # type: ignore[attr-defined]
+        signal.emit(REGISTRY.info[finding.rule_id].domain or "", _(finding.title))

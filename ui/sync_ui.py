@@ -45,7 +45,7 @@ from csec_desktop.sync import local
 from ui.i18n import N_, _, bind
 from ui.messages import describe
 from ui.record_form import FIELD_LABELS, local_time
-from ui.worker import Holder, VaultThread
+from ui.worker import VaultThread
 
 if TYPE_CHECKING:  # the network client (httpx) loads on the first sync, not at start-up
     from csec_desktop.sync.client import HubClient, Report
@@ -370,20 +370,6 @@ def enrol(backend: VaultThread, url: str, code: str, cert_pem: str,
             relay.done.emit(None, exc if isinstance(exc, CsecError) else RuntimeError(type(exc).__name__))
 
     threading.Thread(target=run, name="hub-enrol", daemon=True).start()
-
-
-def youth_names(holder: Holder, found: list[local.Conflict]) -> dict[str, str]:
-    """Display names for the youth the conflicts belong to (shown inside the unlocked window only)."""
-    vault = holder.require()
-    names = {}
-    for conflict in found:
-        if conflict.owner_id and conflict.owner_id not in names:
-            try:
-                youth = vault.records.get(conflict.owner_id, include_deleted=True).body
-                names[conflict.owner_id] = youth.display_name()  # type: ignore[attr-defined]
-            except CsecError:
-                continue
-    return names
 
 
 def describe_report(report: Report | None, error: Exception | None) -> str:

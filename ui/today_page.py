@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,9 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from csec_desktop.rules import LEGAL_ZONE
-from csec_desktop.today import Item
-from ui.i18n import N_, _, bind, say
+from csec_desktop.today import Item, mark_done, reopen, sort_items
+from csec_desktop.usecases import today as today_screen
+from ui.i18n import N_, _, bind, item_text, say
+from ui.messages import describe
 from ui.table_model import Index, TranslatedTableModel
+from ui.tasks import Change, Tasks
 
 
 class TodayModel(TranslatedTableModel):
@@ -113,7 +117,7 @@ class TodayPage(QWidget):
                    (N_("in writing"), "writing")]
         for index, (text, value) in enumerate(methods, start=1):
             self.method.addItem("", value)
-            bind(self.method, lambda c, t, i=index: c.setItemText(i, t), text)
+            bind(self.method, item_text(index), text)
         bind(self.method, "setAccessibleName", N_("How it was done"))
         method_label = QLabel()
         bind(method_label, "setText", N_("Ho&w"))
@@ -205,3 +209,69 @@ class TodayPage(QWidget):
         self.recipient.clear()
         self.message.clear()
         self.detail.clear()
+
+
+class TodayController(QObject):
+    """Computes Today in chunks (so a search typed meanwhile waits for one chunk at most) and
+    redraws it after a duty is marked done or reopened, or a record changed."""
+
+    def __init__(self, tasks: Tasks, page: TodayPage, model: TodayModel, *,
+                 shown: Callable[[], bool]) -> None:
+        super().__init__(page)
+        self.tasks, self.page, self.model, self._shown = tasks, page, model, shown
+        page.done_requested.connect(self.mark_done)
+        page.reopen_requested.connect(self.reopen)
+        page.refresh_requested.connect(lambda: self.compute())
+
+    def compute(self, message: str = "") -> None:
+        """(Re)compute the list; `message` is shown when it is ready."""
+        include_done = self.page.show_done.isChecked()
+        now = datetime.now(LEGAL_ZONE)
+        found: list[Item] = []
+        checked = [0]
+        self.page.message.setText(_("Finding what is due…"))
+
+        def step(after: int) -> None:
+            self.tasks.run(lambda vault: today_screen.scan(vault, now, after=after, found_before=len(found),
+                                                            include_done=include_done),
+                           got, self._failed, latest="today")
+
+        def got(chunk: today_screen.TodayChunk) -> None:
+            found.extend(chunk.scan.items)
+            checked[0] += chunk.scan.checked
+            if chunk.scan.next_after is not None:
+                self.page.message.setText(_("Finding what is due… {percent}% ({checked} youth checked)")
+                                          .format(checked=f"{checked[0]:,}",
+                                                  percent=int(chunk.scan.done_fraction * 100)))
+                step(chunk.scan.next_after)
+                return
+            self.model.reset(sort_items(found, now), now)
+            self.page.message.setText(message)
+            if found:
+                self.page.table.selectRow(0)
+
+        step(0)
+
+    def _failed(self, error: Exception) -> None:
+        self.page.message.setText(describe(error))
+
+    def mark_done(self, youth_id: str, rule_id: str, occurrence: str, how: dict[str, Any]) -> None:
+        self.tasks.run(lambda vault: mark_done(vault, youth_id, rule_id, occurrence, **how),
+                       lambda _r: self.compute(_("Marked done. Tick Show done duties to reopen it.")),
+                       self._failed)
+
+    def reopen(self, youth_id: str, rule_id: str, occurrence: str) -> None:
+        self.tasks.run(lambda vault: reopen(vault, youth_id, rule_id, occurrence),
+                       lambda _r: self.compute(_("Reopened: the duty is due again.")), self._failed)
+
+    def changed(self, _change: Change) -> None:
+        if self._shown():
+            self.compute()
+
+    def entered(self, message: str = "") -> None:
+        self.page.table.setFocus()
+        self.compute(message)
+
+    def clear(self) -> None:
+        self.tasks.supersede("today")
+        self.page.clear()

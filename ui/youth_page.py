@@ -52,12 +52,13 @@ from csec_desktop.domain.youth import (
     SafetyFlag,
     StatusPeriod,
 )
-from csec_desktop.rules import LEGAL_ZONE, Finding
-from csec_desktop.services import AreaSummary
+from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.usecases import StoredRecord
+from csec_desktop.usecases.youth import Derived, HistoryEntry, Saved, YouthFile
 from ui.efc_tab import EfcTab
-from ui.i18n import N_, _, bind
+from ui.i18n import N_, _, bind, item_text
 from ui.plan_glance import PlanGlance
-from ui.record_form import ItemList, summary_for
+from ui.record_form import ItemList, local_time, summary_for
 from ui.suggestions import SuggestionList
 from ui.vacatur_tab import VacaturTab
 
@@ -278,7 +279,7 @@ class YouthPage(QWidget):
         for index, status in enumerate(s for s in ReferralStatus
                                        if s not in (ReferralStatus.SUGGESTED, ReferralStatus.REFERRED)):
             self.next_status.addItem("", status.value)
-            bind(self.next_status, lambda c, t, i=index: c.setItemText(i, t), REFERRAL_STATUS_LABELS[status])
+            bind(self.next_status, item_text(index), REFERRAL_STATUS_LABELS[status])
         bind(self.next_status, "setAccessibleName", N_("New status of the selected referral"))
         self.move_button = QPushButton()
         bind(self.move_button, "setText", N_("Set the status"))
@@ -363,12 +364,12 @@ class YouthPage(QWidget):
         )
         for index, (page, text) in enumerate(pages):
             self.tabs.addTab(page, "")
-            bind(self.tabs, lambda tabs, t, i=index: tabs.setTabText(i, t), text)
+            bind(self.tabs, item_text(index), text)
         bind(self.tabs, "setAccessibleName", N_("Parts of the record"))
         self.save_button = QPushButton()
         bind(self.save_button, "setText", N_("&Save"))
         # A separate shortcut: a button's own shortcut is replaced by its mnemonic on every setText.
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_button.click)
+        QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(lambda: self.save_button.click())
         self.undo_button = QPushButton()
         bind(self.undo_button, "setText", N_("&Undo last saved edit"))
         self.back_button = QPushButton()
@@ -379,7 +380,7 @@ class YouthPage(QWidget):
         self.hearing_button = QPushButton()
         bind(self.hearing_button, "setText", N_("Hearing sheet… (Ctrl+P)"))
         self.hearing_button.clicked.connect(lambda: self.print_requested.emit(self.youth_id, "hearing_sheet"))
-        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.hearing_button.click)
+        QShortcut(QKeySequence.StandardKey.Print, self).activated.connect(lambda: self.hearing_button.click())
         buttons = QHBoxLayout()
         for button in (self.save_button, self.undo_button, self.hearing_button, self.print_button,
                        self.back_button):
@@ -393,7 +394,7 @@ class YouthPage(QWidget):
         self.save_button.clicked.connect(self._save)
         self.undo_button.clicked.connect(lambda: self.undo_requested.emit(self.youth_id))
         self.back_button.clicked.connect(self.back_requested.emit)
-        QShortcut(QKeySequence("Esc"), self, activated=self.back_requested.emit)
+        QShortcut(QKeySequence("Esc"), self).activated.connect(lambda: self.back_requested.emit())
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(800)
@@ -405,12 +406,33 @@ class YouthPage(QWidget):
     def draft_key(self) -> str:
         return f"youth:{self.youth_id}"
 
-    def show_record(self, youth_id: str, version: int, body: dict[str, Any], history: list[str],
-                    draft: dict[str, Any] | None, attached: dict[str, list[tuple[str, dict[str, Any]]]]
-                    | None = None, duties: list[Finding] | None = None,
-                    glance: list[AreaSummary] | None = None, efc_view: tuple[Any, ...] | None = None,
-                    relief: list[tuple[dict[str, Any], Any]] | None = None) -> None:
-        self.youth_id, self.version, self.body = youth_id, version, body
+    def show_record(self, file: YouthFile) -> None:
+        """A youth just opened: every part of the page, a draft from an earlier session on top."""
+        self._show_youth(file.record, file.history)
+        self._show_attached(file)
+        self.show_derived(file.derived)
+        self.notice.clear()
+        if file.draft:
+            self._restore(file.draft)
+            self.notice.setText(_("Unsaved changes from an earlier session were restored. "
+                                  "Save them, or press Back to discard them."))
+        self.edits["legal_name.given"].setFocus()
+
+    def show_refreshed(self, file: YouthFile) -> None:
+        """After a change to an attached record: its lists and what the rules find; what is being
+        typed in the youth's own fields, and where the focus is, stay as they are."""
+        self.history_entries(file.history)
+        self._show_attached(file)
+        self.show_derived(file.derived)
+
+    def show_saved(self, saved: Saved) -> None:
+        """After a save or an undo of the youth's own fields."""
+        self._show_youth(saved.record, saved.history)
+        self.show_derived(saved.derived)
+
+    def _show_youth(self, record: StoredRecord, history: list[HistoryEntry]) -> None:
+        body = record.body.dump()
+        self.youth_id, self.version, self.body = record.id, record.version, body
         flags = body.get("safety_flags") or []
         self.banner.setVisible(bool(flags))
         self.banner.setText(_("SAFETY:") + " " + " | ".join(
@@ -420,7 +442,7 @@ class YouthPage(QWidget):
         name = body.get("preferred_name") or body["legal_name"]["given"]
         heading = html.escape(f"{name} {body['legal_name']['family']}")
         self.title.setText(f"<h2>{heading}</h2><p>{status}" + html.escape(
-            _("born {day} · version {n}").format(day=body.get("date_of_birth"), n=version)) + "</p>")
+            _("born {day} · version {n}").format(day=body.get("date_of_birth"), n=record.version)) + "</p>")
         for path, edit in self.edits.items():
             edit.setText(read_path(body, path))
             self.errors[path].clear()
@@ -430,36 +452,44 @@ class YouthPage(QWidget):
         for field, section in self.lists.items():
             value = body.get(field)
             section.set_items([value] if isinstance(value, dict) else list(value or []))
-        attached = attached or {}
-        for kind, section in self._attached_sections():
-            rows = attached.get(kind, [])
-            section.set_items([data for _id, data in rows], [rid for rid, _d in rows])
+        self.history_entries(history)
+
+    def history_entries(self, history: list[HistoryEntry]) -> None:
+        self.history.clear()
+        self.history.addItems([
+            f"{local_time(c.at)}  {c.user}  "
+            + (_("created the record") if c.op == "create" else
+               _("deleted the record") if c.op == "delete" else
+               _("changed {fields}").format(fields=", ".join(c.fields)))
+            for c in history])
+
+    def _show_attached(self, file: YouthFile) -> None:
+        for kind, section in self.attached_sections():
+            rows = file.of(kind)
+            section.set_items([r.body.dump() for r in rows], [r.id for r in rows])
         self.screens.clear()
-        for _rid, data in attached.get("form_response", []):
+        for record in file.of("form_response"):
+            data = record.body.dump()
             outcome = data.get("outcome") or {}
             self.screens.addItem(f"{str(data.get('completed_at'))[:10]} · {data.get('completed_by')} · "
                                  f"{enum_label_of(outcome.get('band'))} ({outcome.get('score', '—')})")
-        if not attached.get("form_response"):
+        if not file.of("form_response"):
             self.screens.addItem(_("(none recorded)"))
-        self.suggestions.set_findings(duties or [])
-        self.glance.set_areas(glance or [])
-        self.efc.show_efc(*(efc_view or (None, [], [], None)))
-        self.relief.show_answers(relief or [])
+
+    def show_derived(self, derived: Derived) -> None:
+        duties = derived.duties
+        self.suggestions.set_findings(duties)
+        self.glance.set_areas(derived.glance)
+        view = derived.efc
+        self.efc.show_efc(view.eligibility, view.timeline, view.birthdays, view.on)
+        self.relief.show_answers([(c.count.dump(), c.answer) for c in derived.relief])
         self.duties.clear()
-        for finding in duties or []:
+        for finding in duties:
             due = finding.due.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d") if finding.due else "—"
             state = _("done") if finding.done else _("due")
             self.duties.addItem(f"{state} {due} · {_(finding.title)} · {finding.citation}")
         if not duties:
             self.duties.addItem(_("No duties found for this youth today."))
-        self.history.clear()
-        self.history.addItems(history)
-        self.notice.clear()
-        if draft:
-            self._restore(draft)
-            self.notice.setText(_("Unsaved changes from an earlier session were restored. "
-                                  "Save them, or press Back to discard them."))
-        self.edits["legal_name.given"].setFocus()
 
     def _restore(self, draft: dict[str, Any]) -> None:
         fields = draft.get("fields", draft) if isinstance(draft.get("fields"), dict) else draft
@@ -470,7 +500,7 @@ class YouthPage(QWidget):
             if field in self.lists and isinstance(items, list):
                 self.lists[field].set_items(items)
         forms = draft.get("forms") or {}
-        for kind, section in self._attached_sections():
+        for kind, section in self.attached_sections():
             values = forms.get(kind)
             if isinstance(values, dict) and any(v not in (None, "", False) for k, v in values.items()
                                                 if k not in ("occurred_at", "note_kind")):
@@ -482,7 +512,7 @@ class YouthPage(QWidget):
         for path, edit in self.edits.items():
             edit.clear()
             self.errors[path].clear()
-        for section in (*self.lists.values(), *[s for _k, s in self._attached_sections()]):
+        for section in (*self.lists.values(), *[s for _k, s in self.attached_sections()]):
             section.clear()
         self.screens.clear()
         self.banner.clear()
@@ -536,11 +566,11 @@ class YouthPage(QWidget):
         if self.youth_id:
             lists = {f: s.items for f, s in self.lists.items() if f in self.list_changes()}
             # A half-written note or contact is kept too: notes are where people type most.
-            forms = {kind: section.form.values() for kind, section in self._attached_sections()}
+            forms = {kind: section.form.values() for kind, section in self.attached_sections()}
             self.draft_changed.emit(self.draft_key(), {"fields": self.values(), "lists": lists,
                                                        "forms": forms})
 
-    def _attached_sections(self) -> tuple[tuple[str, ItemList], ...]:
+    def attached_sections(self) -> tuple[tuple[str, ItemList], ...]:
         return (("contact", self.contacts), ("case_note", self.notes), *self._more_sections())
 
     def _more_sections(self) -> tuple[tuple[str, ItemList], ...]:
@@ -552,7 +582,7 @@ class YouthPage(QWidget):
 
     def section_for(self, kind: str = "", record_id: str = "") -> ItemList:
         """The list a record kind (or a record) is edited in, for its messages."""
-        for section_kind, section in self._attached_sections():
+        for section_kind, section in self.attached_sections():
             if section_kind == kind or (record_id and record_id in section.ids):
                 return section
         return self.contacts

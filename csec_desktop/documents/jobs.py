@@ -57,6 +57,10 @@ class DocumentKind:
     build: Builder
     court_paper: bool = False
     """Filed with a California court: in English whatever language is asked for."""
+    needs: tuple[Permission, ...] = ()
+    """Beyond reading the youth: a paper quoting the youth's account needs READ_NARRATIVE."""
+    item_kind: str | None = None
+    """The kind of record a paper is about (one referral, one petition), when it is about one."""
 
 
 def _summary(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | None = None) -> bytes:
@@ -129,10 +133,8 @@ def _plan(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | None 
 def _chosen(vault: Vault, youth_id: str, kind: str, item: str | None, what: str, pick: Any = None) -> Any:
     """The record `item` of this youth, or the newest one `pick` accepts."""
     if item is not None:
-        record = vault.records.get(item)
-        if record.owner_id != youth_id or record.kind != kind:
-            raise NotFound(f"No {what} {item} for this youth.")
-        return record.body
+        # Through the caseload's door: the youth's account in it is audited or blanked there.
+        return caseload.attached_record(vault, youth_id, item, kind).body
     records = [r for r in caseload.attached(vault, youth_id, kind) if pick is None or pick(r.body)]
     if not records:
         raise NotFound(f"This youth has no {what} to print yet.")
@@ -195,8 +197,6 @@ def _attachment(vault: Vault, youth_id: str, lang: str, stamp: str, item: str | 
 def _packet(build: Callable[[vacatur_docs.Packet], bytes]) -> Builder:
     """A paper of the vacatur packet, for the case `item` (or the newest case)."""
     def make(vault: Vault, youth_id: str, _lang: str, _stamp: str, item: str | None = None) -> bytes:
-        # The papers quote the youth's account: only roles that may read it make them.
-        vault.require(Permission.READ_NARRATIVE)
         case = _chosen(vault, youth_id, "vacatur_case", item, "vacatur case")
         assert isinstance(case, VacaturCase)
         counts = [r.body for r in caseload.attached(vault, youth_id, "criminal_count")
@@ -206,23 +206,26 @@ def _packet(build: Callable[[vacatur_docs.Packet], bytes]) -> Builder:
     return make
 
 
+# The papers quote the youth's account: only roles that may read it make them.
+_PACKET_NEEDS = (Permission.READ_NARRATIVE,)
+
 DOCUMENTS: dict[str, DocumentKind] = {
-    "vacatur_petition": DocumentKind("vacatur_petition", vacatur_docs.PETITION_TITLE,
-                                     _packet(vacatur_docs.petition), court_paper=True),
-    "vacatur_declaration": DocumentKind("vacatur_declaration", vacatur_docs.DECLARATION_TITLE,
-                                        _packet(vacatur_docs.declaration), court_paper=True),
-    "vacatur_order": DocumentKind("vacatur_order", vacatur_docs.ORDER_TITLE, _packet(vacatur_docs.order),
-                                  court_paper=True),
-    "vacatur_service": DocumentKind("vacatur_service", vacatur_docs.SERVICE_TITLE,
-                                    _packet(vacatur_docs.proof_of_service), court_paper=True),
-    "vacatur_identity": DocumentKind("vacatur_identity", vacatur_docs.IDENTITY_TITLE,
-                                     _packet(vacatur_docs.identity_attachment), court_paper=True),
-    "transition_plan": DocumentKind("transition_plan", efc_docs.PLAN_TITLE, _transition),
+    **{kind: DocumentKind(kind, title, _packet(build), court_paper=True, needs=_PACKET_NEEDS,
+                          item_kind="vacatur_case")
+       for kind, title, build in (
+           ("vacatur_petition", vacatur_docs.PETITION_TITLE, vacatur_docs.petition),
+           ("vacatur_declaration", vacatur_docs.DECLARATION_TITLE, vacatur_docs.declaration),
+           ("vacatur_order", vacatur_docs.ORDER_TITLE, vacatur_docs.order),
+           ("vacatur_service", vacatur_docs.SERVICE_TITLE, vacatur_docs.proof_of_service),
+           ("vacatur_identity", vacatur_docs.IDENTITY_TITLE, vacatur_docs.identity_attachment))},
+    "transition_plan": DocumentKind("transition_plan", efc_docs.PLAN_TITLE, _transition,
+                                                 item_kind="transition_plan"),
     "participation_plan": DocumentKind("participation_plan", efc_docs.PARTICIPATION_TITLE, _participation),
     "certification_worksheet": DocumentKind("certification_worksheet", efc_docs.WORKSHEET_TITLE, _worksheet),
-    "court_attachment": DocumentKind("court_attachment", efc_docs.ATTACHMENT_TITLE, _attachment),
-    "referral_letter": DocumentKind("referral_letter", LETTER_TITLE, _referral_letter),
-    "team_summary": DocumentKind("team_summary", TEAM_TITLE, _team),
+    "court_attachment": DocumentKind("court_attachment", efc_docs.ATTACHMENT_TITLE, _attachment,
+                                                  item_kind="nmd_hearing"),
+    "referral_letter": DocumentKind("referral_letter", LETTER_TITLE, _referral_letter, item_kind="referral"),
+    "team_summary": DocumentKind("team_summary", TEAM_TITLE, _team, item_kind="team_meeting"),
     "youth_plan": DocumentKind("youth_plan", PLAN_TITLE, _plan),
     "youth_summary": DocumentKind("youth_summary", SUMMARY_TITLE, _summary),
     "hearing_sheet": DocumentKind("hearing_sheet", HEARING_TITLE, _hearing),
@@ -242,9 +245,12 @@ def _kind(kind: str) -> DocumentKind:
 
 def make(vault: Vault, kind: str, youth_id: str, lang: str = "en", item: str | None = None) -> bytes:
     """The document for preview; reading the record for it counts as viewing it."""
+    document = _kind(kind)
     vault.require(Permission.READ_YOUTH)
+    for permission in document.needs:
+        vault.require(permission)
     caseload.get_youth(vault, youth_id)  # permission check and the audited view
-    return _kind(kind).build(vault, youth_id, lang, "", item)
+    return document.build(vault, youth_id, lang, "", item)
 
 
 def printed(vault: Vault, kind: str, youth_id: str | None, pages: int) -> None:
@@ -259,10 +265,13 @@ def export(vault: Vault, kind: str, youth_id: str, purpose: str, path: Path, lan
     if not purpose.strip():
         raise ValidationFailed([FieldProblem("purpose", "say why this document leaves the vault")],
                                record="export")
+    document = _kind(kind)
+    for permission in document.needs:
+        vault.require(permission)
     caseload.get_youth(vault, youth_id, audit=False)
     stamp = (f"Exported by {vault.user.username} at {utc_iso(vault.wall())[:16].replace('T', ' ')} UTC "
              f"for: {purpose.strip()[:120]}")
-    data = _kind(kind).build(vault, youth_id, lang, stamp, item)
+    data = document.build(vault, youth_id, lang, stamp, item)
     atomic_write(path, data)
     vault.audit("export", record_id=youth_id, document=kind, purpose=purpose.strip(), file=path.name,
                 bytes=len(data))

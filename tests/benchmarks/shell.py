@@ -61,7 +61,7 @@ def poll():
                 w.model.modelReset.disconnect(done)
                 QTimer.singleShot(0, lambda: one(i + 1))
             w.model.modelReset.connect(done)
-            w._refresh()
+            w.caseload.refresh()
         one()
     else:
         QTimer.singleShot(5, poll)

@@ -82,8 +82,8 @@ def test_plan_for_a_youth_who_turns_18_in_80_days(qtbot: QtBot, tmp_path: Path) 
                    for line in tab.timeline.lines())
         # Printed for the youth, in Spanish.
         qtbot.mouseClick(tab.print_buttons["transition_plan"], Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: len(win._views) == 1, timeout=10_000)
-        view = win._views[0]
+        qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=10_000)
+        view = win.documents.views[0]
         assert "Stay with my aunt" in pdfium.PdfDocument(view.pdf)[0].get_textpage().get_text_range()
         view.language_box.setCurrentIndex(view.language_box.findData("es"))
         qtbot.waitUntil(lambda: "Mi plan de transición" in

@@ -113,18 +113,18 @@ def test_build_a_plan_from_suggestions_refer_and_print(qtbot: QtBot, tmp_path: P
         # The letter to the provider, for the selected referral.
         page.referrals.listing.setCurrentRow(0)
         qtbot.mouseClick(page.letter_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: len(win._views) == 1, timeout=10_000)
-        assert win._views[0].windowTitle() == "Referral"
-        letter = pdfium.PdfDocument(win._views[0].pdf)[0].get_textpage().get_text_range()
+        qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=10_000)
+        assert win.documents.views[0].windowTitle() == "Referral"
+        letter = pdfium.PdfDocument(win.documents.views[0].pdf)[0].get_textpage().get_text_range()
         assert "Fictional Counseling Collective" in letter and "consent" in letter
-        win._views[0].close()
-        qtbot.waitUntil(lambda: win._views == [], timeout=10_000)
+        win.documents.views[0].close()
+        qtbot.waitUntil(lambda: win.documents.views == [], timeout=10_000)
         # Print the plan: the goal in the youth's words is on the page.
         qtbot.mouseClick(page.plan_print, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: len(win._views) == 1, timeout=10_000)
-        text = pdfium.PdfDocument(win._views[0].pdf)[0].get_textpage().get_text_range()
+        qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=10_000)
+        text = pdfium.PdfDocument(win.documents.views[0].pdf)[0].get_textpage().get_text_range()
         assert "I want my own place near my college." in text
-        win._views[0].close()
+        win.documents.views[0].close()
     finally:
         win.close()
 

@@ -14,7 +14,7 @@ from csec_desktop.storage.vault import Vault
 from tests.conftest import ADMIN_PASS
 from tests.ui.test_accessibility import _labels_without_buddies, _unnamed
 from tests.ui.test_shell import _open_first_youth, new_window
-from ui import main_window
+from ui import documents, main_window
 from ui.printing import DocumentView
 
 
@@ -23,8 +23,8 @@ def test_preview_print_export_and_lock(qtbot: QtBot, tmp_path: Path, monkeypatch
     try:
         youth_id, page = _open_first_youth(qtbot, win)
         qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: len(win._views) == 1, timeout=10_000)
-        view: DocumentView = win._views[0]
+        qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=10_000)
+        view: DocumentView = win.documents.views[0]
         assert view.windowTitle() == "Youth summary"  # never the youth's name
         assert view.pages_box.count() >= 2  # at least one page image and the stretch
         assert _unnamed(view) == [] and _labels_without_buddies(view) == []
@@ -45,7 +45,7 @@ def test_preview_print_export_and_lock(qtbot: QtBot, tmp_path: Path, monkeypatch
         assert "Not printed" in view.message.text()
         # Export: refused without a purpose; with one, saved where the person chose.
         target = tmp_path / "export" / "summary.pdf"
-        monkeypatch.setattr(main_window, "choose_export_path", lambda _parent: target)
+        monkeypatch.setattr(documents, "choose_export_path", lambda _parent: target)
         qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
         assert "why" in view.message.text() and not target.exists()
         qtbot.keyClicks(view.purpose, "Team meeting packet")
@@ -57,7 +57,7 @@ def test_preview_print_export_and_lock(qtbot: QtBot, tmp_path: Path, monkeypatch
         assert "Resumen del joven" in pdfium.PdfDocument(view.pdf)[0].get_textpage().get_text_range()
         # Locking closes the preview with everything else.
         qtbot.keyClick(win, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-        assert win._views == [] and not view.isVisible()
+        assert win.documents.views == [] and not view.isVisible()
         qtbot.waitUntil(lambda: win.backend.holder.vault is None, timeout=10_000)
         vault = Vault.unlock(win.folder, "admin", ADMIN_PASS)
         actions = [(e.action, e.record_id) for e in vault.audit_log.entries()]
@@ -81,8 +81,8 @@ def test_first_run_recovery_sheet_preview_cannot_be_exported(qtbot: QtBot, tmp_p
         qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: page.steps.currentIndex() == 1, timeout=10_000)
         qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: len(win._views) == 1, timeout=10_000)
-        view = win._views[0]
+        qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=10_000)
+        view = win.documents.views[0]
         assert not view.export_button.isVisibleTo(view)
         text = pdfium.PdfDocument(view.pdf)[0].get_textpage().get_text_range()
         assert page.key.text()[:19] in text
@@ -187,8 +187,8 @@ def test_ctrl_p_on_a_record_opens_its_hearing_sheet(qtbot: QtBot, tmp_path: Path
         _youth_id, page = _open_first_youth(qtbot, win)
         page.edits["pronouns"].setFocus()
         qtbot.keyClick(page.edits["pronouns"], Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-        qtbot.waitUntil(lambda: len(win._views) == 1, timeout=10_000)
-        view = win._views[0]
+        qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=10_000)
+        view = win.documents.views[0]
         assert view.windowTitle() == "Hearing sheet"
         assert len(pdfium.PdfDocument(view.pdf)) == 1
         view.close()

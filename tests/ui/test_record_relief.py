@@ -85,11 +85,11 @@ def test_from_the_record_to_a_printed_packet_offline(qtbot: QtBot, tmp_path: Pat
         qtbot.waitUntil(lambda: len(tab.cases.items) == 1, timeout=10_000)
         tab.cases.listing.setCurrentRow(0)
         qtbot.mouseClick(tab.print_buttons["vacatur_petition"], Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: len(win._views) == 1, timeout=10_000)
-        words = pdfium.PdfDocument(win._views[0].pdf)[0].get_textpage().get_text_range()
+        qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=10_000)
+        words = pdfium.PdfDocument(win.documents.views[0].pdf)[0].get_textpage().get_text_range()
         assert "C. Z." in words and "Canarygiven" not in words and "UNSIGNED DRAFT" in words
-        win._views[0].close()
-        qtbot.waitUntil(lambda: win._views == [], timeout=10_000)
+        win.documents.views[0].close()
+        qtbot.waitUntil(lambda: win.documents.views == [], timeout=10_000)
         # Counsel reviews it: the watermark goes.
         tab.cases.listing.setCurrentRow(0)
         qtbot.mouseClick(tab.stage_buttons["attorney_reviewed"], Qt.MouseButton.LeftButton)
@@ -97,9 +97,9 @@ def test_from_the_record_to_a_printed_packet_offline(qtbot: QtBot, tmp_path: Pat
                         timeout=10_000)
         tab.cases.listing.setCurrentRow(0)
         qtbot.mouseClick(tab.print_buttons["vacatur_petition"], Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: len(win._views) == 1, timeout=10_000)
-        reviewed = pdfium.PdfDocument(win._views[0].pdf)[0].get_textpage().get_text_range()
+        qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=10_000)
+        reviewed = pdfium.PdfDocument(win.documents.views[0].pdf)[0].get_textpage().get_text_range()
         assert "UNSIGNED DRAFT" not in reviewed
-        win._views[0].close()
+        win.documents.views[0].close()
     finally:
         win.close()

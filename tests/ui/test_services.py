@@ -72,8 +72,8 @@ def test_build_a_plan_and_print_it_for_the_youth(qtbot: QtBot, tmp_path: Path) -
         qtbot.mouseClick(goals.add_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(page.goals.items) == 1, timeout=10_000)
         qtbot.mouseClick(page.plan_print, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: len(win._views) == 1, timeout=10_000)
-        view = win._views[0]
+        qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=10_000)
+        view = win.documents.views[0]
         assert view.windowTitle() == "My plan"
         text = pdfium.PdfDocument(view.pdf)[0].get_textpage().get_text_range()
         assert "Finish high school" in text and "Education" in text

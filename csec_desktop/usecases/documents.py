@@ -1,0 +1,38 @@
+"""What a person may do with each document about a youth: make (preview), print, export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from csec_desktop import caseload
+from csec_desktop.documents import jobs
+from csec_desktop.domain.people import Permission
+from csec_desktop.storage.vault import Vault
+
+
+@dataclass(frozen=True)
+class DocumentChoice:
+    kind: str
+    title: str  # N_-marked English, translated on display
+    court_paper: bool
+    item_kind: str | None  # made about one record of this kind (None: about the youth)
+    can_make: bool
+    can_print: bool
+    can_export: bool
+
+
+def _allowed(vault: Vault, *needs: Permission) -> bool:
+    return all(vault.user.can(need) for need in needs)
+
+
+def for_youth(vault: Vault, youth_id: str) -> list[DocumentChoice]:
+    """Every document kind, with what this person may do with it for this youth (read from the
+    same permissions `jobs.make`, `jobs.printed` and `jobs.export` enforce)."""
+    caseload.get_youth(vault, youth_id, audit=False)
+    out = []
+    for document in jobs.DOCUMENTS.values():
+        make = _allowed(vault, Permission.READ_YOUTH, *document.needs)
+        out.append(DocumentChoice(document.kind, document.title, document.court_paper, document.item_kind,
+                                  make, make and _allowed(vault, Permission.PRINT),
+                                  make and _allowed(vault, Permission.EXPORT)))
+    return out

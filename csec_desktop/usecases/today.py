@@ -1,0 +1,35 @@
+"""Today, in chunks so the window stays responsive; audited once, when the last chunk is done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from csec_desktop import today
+from csec_desktop.storage.vault import Vault
+
+
+@dataclass(frozen=True)
+class TodayChunk:
+    scan: today.Scan
+    found_so_far: int  # items in this chunk and every chunk before it
+
+
+def scan(vault: Vault, now: datetime, *, after: int = 0, found_before: int = 0,
+         include_done: bool = False) -> TodayChunk:
+    chunk = today.scan(vault, now, after=after, include_done=include_done)
+    found = found_before + len(chunk.items)
+    if chunk.next_after is None:
+        vault.audit("today_viewed", items=found)
+    return TodayChunk(chunk, found)
+
+
+def whole(vault: Vault, now: datetime, *, include_done: bool = False) -> list[today.Item]:
+    """Every chunk, sorted by urgency (the command line; the window asks chunk by chunk)."""
+    found: list[today.Item] = []
+    after: int | None = 0
+    while after is not None:
+        chunk = scan(vault, now, after=after, found_before=len(found), include_done=include_done)
+        found.extend(chunk.scan.items)
+        after = chunk.scan.next_after
+    return today.sort_items(found, now)

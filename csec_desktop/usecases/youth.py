@@ -1,0 +1,199 @@
+"""A youth's record page: opening it, saving it, undoing, and refreshing what a change touched."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from csec_desktop import caseload, efc, formspec, identification, policy, services, today
+from csec_desktop.domain.csec import FormResponse
+from csec_desktop.domain.kinds import KINDS
+from csec_desktop.domain.services import PlanGoal, Referral
+from csec_desktop.domain.vacatur import CriminalCount
+from csec_desktop.domain.youth import Youth
+from csec_desktop.identification import current_answers
+from csec_desktop.rules import LEGAL_ZONE, Finding, birthday
+from csec_desktop.storage.records import StoredRecord
+from csec_desktop.storage.vault import Vault
+from csec_desktop.vacatur import CountAnswer, assess
+
+DRAFT_PREFIX = "youth:"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: str  # UTC ISO instant, as stored
+    user: str
+    op: str  # create, update, delete
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EfcView:
+    """The Extended foster care tab: eligibility today, the 16-to-21 timeline, the birthdays."""
+
+    eligibility: efc.Eligibility
+    timeline: list[efc.Event]
+    birthdays: list[tuple[int, date]]
+    on: date
+
+
+@dataclass(frozen=True)
+class CountView:
+    record_id: str
+    count: CriminalCount
+    answer: CountAnswer
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What the rules and pure functions make of the record: recomputed after any change."""
+
+    duties: list[Finding]
+    glance: list[services.AreaSummary]
+    efc: EfcView
+    relief: list[CountView]
+
+
+@dataclass(frozen=True)
+class YouthFile:
+    """Everything the record page shows, read once."""
+
+    record: StoredRecord
+    attached: dict[str, list[StoredRecord]]  # by kind, as this person may see them
+    history: list[HistoryEntry]
+    draft: dict[str, Any] | None
+    derived: Derived
+    kinds: tuple[str, ...] = field(default=())
+
+    @property
+    def youth(self) -> Youth:
+        assert isinstance(self.record.body, Youth)
+        return self.record.body
+
+    def of(self, kind: str) -> list[StoredRecord]:
+        return self.attached.get(kind, [])
+
+
+def attached_kinds() -> tuple[str, ...]:
+    """Every registered kind that belongs to a youth (the registry decides, not the screen)."""
+    return tuple(kind for kind, model in KINDS.items()
+                 if kind != "youth" and "youth_id" in model.model_fields)
+
+
+def _history(vault: Vault, youth_id: str) -> list[HistoryEntry]:
+    return [HistoryEntry(c.at, c.user, c.op, tuple(sorted(c.fields)))
+            for c in reversed(vault.records.history(youth_id))]
+
+
+def _derive(vault: Vault, record: StoredRecord, stored: list[StoredRecord],
+            shown: dict[str, list[StoredRecord]], now: datetime) -> Derived:
+    youth = record.body
+    assert isinstance(youth, Youth)
+    settings = policy.values(vault)
+    on = now.date()
+    bodies = [r.body for r in stored]
+    duties = today.evaluate_youth(record.id, youth, stored, settings, now)
+    responses = [r.body for r in shown.get("form_response", [])
+                 if isinstance(r.body, FormResponse) and r.body.form_id == "needs_assessment"]
+    answers = current_answers(max(responses, key=lambda r: r.completed_at)) if responses else {}
+    goals = [r.body for r in shown.get("plan_goal", []) if isinstance(r.body, PlanGoal)]
+    referrals = [r.body for r in shown.get("referral", []) if isinstance(r.body, Referral)]
+    glance = services.overview(answers, goals, referrals)
+    view = EfcView(efc.eligibility(youth, bodies, on, settings["efc_medical_update_days"]),
+                   efc.timeline(youth, bodies, on),
+                   [(age, birthday(youth.date_of_birth, age)) for age in range(16, 22)], on)
+    # Counts as this person sees them: the assessment must not reveal an account they may not read.
+    relief = [CountView(r.id, r.body, assess(r.body, youth)) for r in shown.get("criminal_count", [])
+              if isinstance(r.body, CriminalCount)]
+    return Derived(duties, glance, view, relief)
+
+
+def _read(vault: Vault, record: StoredRecord, now: datetime | None, *,
+          audit: bool) -> tuple[dict[str, list[StoredRecord]], Derived]:
+    moment = (now or datetime.now(LEGAL_ZONE)).astimezone(LEGAL_ZONE)
+    stored = vault.records.attached(record.id)  # every kind in one query
+    shown: dict[str, list[StoredRecord]] = defaultdict(list)
+    for item in stored:
+        if item.id != record.id:
+            shown[item.kind].append(caseload.narrative_view(vault, item, audit=audit))
+    return dict(shown), _derive(vault, record, stored, shown, moment)
+
+
+def open_youth(vault: Vault, youth_id: str, now: datetime | None = None) -> YouthFile:
+    """The record page: one audited view, the attached records of every kind, the history, the
+    draft kept from an earlier session, and what the rules find today."""
+    record = caseload.get_youth(vault, youth_id)  # the one permission check and "view" entry
+    shown, derived = _read(vault, record, now, audit=True)
+    return YouthFile(record, shown, _history(vault, youth_id),
+                     caseload.load_draft(vault, DRAFT_PREFIX + youth_id), derived, attached_kinds())
+
+
+def refresh(vault: Vault, youth_id: str, now: datetime | None = None) -> YouthFile:
+    """The same page after a change made on it: no second "view" entry, and no draft (what was
+    typed is what was just saved, or is still on the screen)."""
+    record = caseload.get_youth(vault, youth_id, audit=False)
+    shown, derived = _read(vault, record, now, audit=False)
+    return YouthFile(record, shown, _history(vault, youth_id), None, derived, attached_kinds())
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The youth's own record after a save or an undo, its history, and what the rules now find
+    (a new birth date or legal status moves them); the attached lists are unchanged."""
+
+    record: StoredRecord
+    history: list[HistoryEntry]
+    derived: Derived
+
+
+def _saved(vault: Vault, record: StoredRecord, now: datetime | None) -> Saved:
+    _shown, derived = _read(vault, record, now, audit=False)  # shown already, not a new view
+    return Saved(record, _history(vault, record.id), derived)
+
+
+def save_youth(vault: Vault, youth_id: str, changes: dict[str, Any], version: int,
+               now: datetime | None = None) -> Saved:
+    """Save edited fields (refused if someone saved a newer version meanwhile) and drop the draft."""
+    record = caseload.update_youth(vault, youth_id, changes, expected_version=version)
+    caseload.drop_draft(vault, DRAFT_PREFIX + youth_id)
+    return _saved(vault, record, now)
+
+
+def undo_youth(vault: Vault, youth_id: str, now: datetime | None = None) -> Saved:
+    return _saved(vault, caseload.undo_last_edit(vault, youth_id), now)
+
+
+def forget_typed_forms(vault: Vault, youth_id: str) -> None:
+    """A note or contact was saved: drop the typing kept for it from the youth's draft."""
+    key = DRAFT_PREFIX + youth_id
+    draft = caseload.load_draft(vault, key)
+    if draft and draft.get("forms"):
+        draft["forms"] = {}
+        caseload.save_draft(vault, key, draft)
+
+
+@dataclass(frozen=True)
+class OpenScreen:
+    spec: formspec.FormSpec | None  # None: the form file is missing or broken
+    draft: dict[str, Any] | None
+
+
+def screen_draft_key(youth_id: str, form_id: str) -> str:
+    return f"form:{youth_id}:{form_id}"
+
+
+def open_screen(vault: Vault, youth_id: str, form_id: str) -> OpenScreen:
+    """A screen or assessment to fill in for this youth, with what was typed in it before."""
+    caseload.get_youth(vault, youth_id, audit=False)
+    return OpenScreen(identification.forms().get(form_id),
+                      caseload.load_draft(vault, screen_draft_key(youth_id, form_id)))
+
+
+def save_screen(vault: Vault, youth_id: str, form_id: str,
+                answers: dict[str, Any]) -> formspec.Outcome | None:
+    _record, outcome = identification.save_screen(vault, youth_id, form_id, answers)
+    caseload.drop_draft(vault, screen_draft_key(youth_id, form_id))
+    return outcome

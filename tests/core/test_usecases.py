@@ -1,0 +1,170 @@
+"""The use-case layer: one door per screen, so what is read and audited is decided once.
+
+- opening a youth reads every attached kind the registry knows, with one "view" entry;
+- a save of one field stays within 20 SQL statements and writes no "view" entry;
+- printing a paper about one petition goes through the narrative rule and its audit;
+- the caseload query gives the true total for a search, and its next page keeps the words;
+- `csec` and the window's functions write the same audit entries for the same search and Today.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from csec_desktop import caseload, cli
+from csec_desktop.documents import jobs
+from csec_desktop.domain.kinds import KINDS
+from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.storage.vault import Vault
+from csec_desktop.usecases import admin as admin_screen
+from csec_desktop.usecases import caseload as caseload_screen
+from csec_desktop.usecases import documents as documents_screen
+from csec_desktop.usecases import today as today_screen
+from csec_desktop.usecases import youth as youth_screen
+from tests.conftest import ADMIN_PASS, WORKER_PASS, youth_data
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=LEGAL_ZONE)
+
+
+@contextmanager
+def counted(vault: Vault) -> Iterator[list[str]]:
+    """Every SQL statement our code runs on the vault's connection inside the block (SQLite also
+    reports, prefixed "--", the statements a virtual table such as FTS5 runs for one of ours)."""
+    seen: list[str] = []
+    conn = vault.require_db()._conn
+    conn.set_trace_callback(lambda sql: None if sql.startswith("--") else seen.append(sql))
+    try:
+        yield seen
+    finally:
+        conn.set_trace_callback(None)
+
+
+def _actions(vault: Vault, since: int) -> list[tuple[str, str | None, dict[str, Any]]]:
+    return [(e.action, e.record_id, e.detail) for e in vault.audit_log.entries() if e.seq > since]
+
+
+def _head(vault: Vault) -> int:
+    entries = vault.audit_log.entries(newest_first=True, limit=1)
+    return entries[0].seq if entries else 0
+
+
+def test_opening_a_youth_reads_every_kind_with_one_view(admin: Vault) -> None:
+    youth = caseload.create_youth(admin, youth_data())
+    caseload.add_attached(admin, youth.id, "contact", {"name": "Rowan Example", "relationship": "aunt"})
+    caseload.add_attached(admin, youth.id, "case_note", {"occurred_at": "2026-11-02T10:00:00-08:00",
+                                                         "note_kind": "contact", "text": "Met at school."})
+    before = _head(admin)
+    with counted(admin) as statements:
+        file = youth_screen.open_youth(admin, youth.id, NOW)
+    assert [a for a, _r, _d in _actions(admin, before)] == ["view"]
+    assert [r.body.dump()["name"] for r in file.of("contact")] == ["Rowan Example"]
+    assert len(file.of("case_note")) == 1
+    # The registry decides which kinds a youth has, not the screen.
+    expected = {k for k, m in KINDS.items() if k != "youth" and "youth_id" in m.model_fields}
+    assert set(file.kinds) == expected
+    assert file.history[0].op in ("create", "update")
+    # One query for every attached kind: not one per kind.
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "WHERE owner_id" in s]
+    assert len(reads) == 1, reads
+
+
+def test_saving_one_field_is_at_most_20_statements_and_no_view(admin: Vault) -> None:
+    youth = caseload.create_youth(admin, youth_data())
+    opened = youth_screen.open_youth(admin, youth.id, NOW)
+    before = _head(admin)
+    with counted(admin) as statements:
+        saved = youth_screen.save_youth(admin, youth.id, {"preferred_name": "Jo"}, opened.record.version, NOW)
+    assert len(statements) <= 20, "\n".join(statements)
+    assert saved.record.body.dump()["preferred_name"] == "Jo"
+    assert saved.history[0].fields == ("preferred_name",)
+    assert [a for a, _r, _d in _actions(admin, before)] == ["update"]
+    undone = youth_screen.undo_youth(admin, youth.id, NOW)
+    assert undone.record.body.dump().get("preferred_name") is None
+
+
+def _petition(admin: Vault) -> tuple[Vault, Vault, str, str]:
+    admin.add_user("alex", role="attorney", passphrase=WORKER_PASS, unit="Unit A")
+    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS, unit="Unit A")
+    attorney = Vault.unlock(admin.folder, "alex", WORKER_PASS)
+    worker = Vault.unlock(admin.folder, "casey", WORKER_PASS)
+    youth = caseload.create_youth(admin, youth_data(date_of_birth="2002-05-01"))
+    caseload.add_attached(attorney, youth.id, "criminal_count", {
+        "count_kind": "conviction", "section": "484", "offense_date": "2021-03-01",
+        "prosecuting_agency": "Demo County District Attorney", "while_victim": True,
+        "nexus": "He took my ID and sent me to steal."})
+    case = caseload.add_attached(attorney, youth.id, "vacatur_case", {
+        "public_name": "J. S.", "grounds": "A man controlled where I lived.",
+        "victimization_ended_on": "2022-06-01", "court_county": "Demo"})
+    return attorney, worker, youth.id, case.id
+
+
+def test_printing_one_petition_audits_the_account_it_quotes(admin: Vault) -> None:
+    attorney, worker, youth_id, case_id = _petition(admin)
+    try:
+        before = _head(admin)
+        jobs.make(attorney, "vacatur_petition", youth_id, item=case_id)
+        viewed = [(r, d.get("kind")) for a, r, d in _actions(attorney, before) if a == "narrative_viewed"]
+        assert (case_id, "vacatur_case") in viewed  # the case named by id, not only the counts
+        # A caseworker is told plainly, and nothing of the account is read for them.
+        choices = {c.kind: c for c in documents_screen.for_youth(worker, youth_id)}
+        assert not choices["vacatur_petition"].can_make and choices["youth_summary"].can_print
+        assert not choices["youth_summary"].can_export  # caseworkers print; they do not export
+        assert choices["referral_letter"].item_kind == "referral"
+    finally:
+        attorney.close()
+        worker.close()
+
+
+def test_search_total_is_every_match_and_more_keeps_the_words(admin: Vault) -> None:
+    for n in range(7):
+        caseload.create_youth(admin, youth_data(legal_name={"given": f"Pagetest{n}", "family": "Sampleton"},
+                                                aliases=[], identifiers={}))
+    for n in range(5):
+        caseload.create_youth(admin, youth_data(legal_name={"given": f"Other{n}", "family": "Elsewhere"},
+                                                aliases=[], identifiers={}))
+    asked = caseload_screen.CaseloadQuery(text="pagetest")
+    first = caseload_screen.query(admin, asked, limit=3)
+    assert first.total == 7 and len(first.rows) == 3
+    second = caseload_screen.query(admin, asked, offset=3, limit=3)
+    third = caseload_screen.query(admin, asked, offset=6, limit=3)
+    names = [r.legal_name for r in (*first.rows, *second.rows, *third.rows)]
+    assert len(names) == 7 == len(set(names)) and all(n.startswith("Pagetest") for n in names)
+    everyone = caseload_screen.query(admin, caseload_screen.CaseloadQuery(), limit=3)
+    assert everyone.total == 12
+
+
+def test_window_and_csec_write_the_same_audit_for_a_search_and_today(admin: Vault) -> None:
+    caseload.create_youth(admin, youth_data())
+    folder = admin.folder
+    before = _head(admin)
+    caseload_screen.query(admin, caseload_screen.CaseloadQuery(text="jose"))
+    caseload_screen.query(admin, caseload_screen.CaseloadQuery(text="jose"), offset=200)  # "load more"
+    today_screen.whole(admin, NOW)
+    window = [(a, d) for a, _r, d in _actions(admin, before)]
+    admin.close()
+    for command in (["search", "jose"], ["today"]):
+        code = cli.main(["--vault", str(folder), "--user", "admin", "--passphrase-stdin", *command],
+                        stdin=io.StringIO(ADMIN_PASS + "\n"), stdout=io.StringIO())
+        assert code == 0
+    again = Vault.unlock(folder, "admin", ADMIN_PASS)
+    try:
+        entries = _actions(again, 0)
+        start = next(i for i, (a, _r, _d) in enumerate(entries) if a == "unlock" and i > 0 and
+                     entries[i - 1][0] in ("today_viewed", "lock"))
+        command_line = [(a, d) for a, _r, d in entries[start:] if a in ("search", "today_viewed")]
+        assert window == [("search", {"results": 1}), ("today_viewed", window[1][1])]
+        assert [a for a, _d in command_line] == ["search", "today_viewed"]
+        assert command_line[0][1] == window[0][1]
+    finally:
+        again.close()
+
+
+def test_admin_overview_is_audited_and_refused_to_others(admin: Vault) -> None:
+    found = admin_screen.overview(admin)
+    assert [u.username for u in found.users] == ["admin"] and "idle_lock_minutes" in found.settings
+    assert admin.audit_log.entries(newest_first=True, limit=1)[0].action == "audit_viewed"
+    assert admin_screen.save_settings(admin, {**found.settings, "rescreen_days": 90}) == ["rescreen_days"]

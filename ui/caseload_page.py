@@ -1,0 +1,181 @@
+"""The caseload: find-as-you-type, filters, a paged table sorted by the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csec_desktop.caseload import Filters
+from csec_desktop.domain.csec import CSEC_STATUS_LABELS
+from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, LegalStatus
+from csec_desktop.usecases import caseload as caseload_screen
+from ui.caseload_model import CaseloadModel
+from ui.i18n import N_, _, bind, item_text
+from ui.tasks import Change, Tasks
+
+AGE_BANDS: tuple[tuple[str, tuple[int, int] | None], ...] = (
+    (N_("Any age"), None), (N_("Under 14"), (0, 13)), ("14-15", (14, 15)), ("16-17", (16, 17)),
+    (N_("18-21 (extended foster care)"), (18, 21)),
+)
+SEARCH_PAUSE_MS = 150
+
+
+def combo_items(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
+    """Fill a combo whose item texts follow the interface language."""
+    for index, (text, data) in enumerate(items):
+        combo.addItem("", data)
+        bind(combo, item_text(index), text)
+
+
+class CaseloadPage(QWidget):
+    def __init__(self, model: CaseloadModel) -> None:
+        super().__init__()
+        self.search_box = QLineEdit()
+        bind(self.search_box, "setPlaceholderText", N_("Find by name, alias, moniker or case number"))
+        bind(self.search_box, "setAccessibleName", N_("Find youth"))
+        self.search_box.setClearButtonEnabled(True)
+        find_label = QLabel()
+        bind(find_label, "setText", N_("&Find"))
+        find_label.setBuddy(self.search_box)
+        self.table = QTableView()
+        self.table.setModel(model)
+        bind(self.table, "setAccessibleName", N_("Caseload"))
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(model.sort)
+        self.table.setWordWrap(False)
+        for column, width in enumerate((260, 50, 110, 230, 110, 80)):
+            self.table.setColumnWidth(column, width)
+        self.count = QLabel()
+        self.status = QComboBox()
+        combo_items(self.status, [(N_("Any legal status"), None),
+                                  *[(text, status.value) for status, text in LEGAL_STATUS_LABELS.items()]])
+        self.age = QComboBox()
+        combo_items(self.age, list(AGE_BANDS))
+        self.worker = QComboBox()
+        combo_items(self.worker, [(N_("Anyone's"), None), (N_("Assigned to me"), "me")])
+        self.csec = QComboBox()
+        combo_items(self.csec, [(N_("Any CSEC status"), None),
+                                *[(text, status.value) for status, text in CSEC_STATUS_LABELS.items()]])
+        filters = QHBoxLayout()
+        for text, combo, name in ((N_("&Status"), self.status, N_("Legal status filter")),
+                                  (N_("CS&EC"), self.csec, N_("CSEC status filter")),
+                                  (N_("A&ge"), self.age, N_("Age filter")),
+                                  (N_("&Worker"), self.worker, N_("Worker filter"))):
+            label = QLabel()
+            bind(label, "setText", text)
+            label.setBuddy(combo)
+            bind(combo, "setAccessibleName", name)
+            filters.addWidget(label)
+            filters.addWidget(combo)
+        filters.addStretch(1)
+        row = QFormLayout()
+        row.addRow(find_label, self.search_box)
+        box = QVBoxLayout(self)
+        box.addLayout(row)
+        box.addLayout(filters)
+        box.addWidget(self.table)
+        box.addWidget(self.count)
+
+    def combos(self) -> tuple[QComboBox, ...]:
+        return (self.status, self.age, self.worker, self.csec)
+
+
+class CaseloadController(QObject):
+    """Asks the core for the first page whenever the words, filters or order change, and for
+    the next page of the same query when the table scrolls to the end."""
+
+    def __init__(self, tasks: Tasks, page: CaseloadPage, model: CaseloadModel, *,
+                 username: Callable[[], str], shown: Callable[[], bool]) -> None:
+        super().__init__(page)
+        self.tasks, self.page, self.model = tasks, page, model
+        self._username, self._shown = username, shown
+        self._query = caseload_screen.CaseloadQuery()
+        model.request_more = self.more
+        model.request_sort = self.refresh
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_PAUSE_MS)
+        self._timer.timeout.connect(self.refresh)
+        page.search_box.textChanged.connect(lambda _t: self._timer.start())
+        for combo in page.combos():
+            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+
+    def query(self) -> caseload_screen.CaseloadQuery:
+        page = self.page
+        status = page.status.currentData()
+        band = page.age.currentData()
+        filters = Filters(
+            status=LegalStatus(status) if status else None,
+            min_age=band[0] if band else None, max_age=band[1] if band else None,
+            worker=self._username() if page.worker.currentData() == "me" else None,
+            csec=page.csec.currentData(),
+        )
+        order, descending = self.model.order
+        return caseload_screen.CaseloadQuery(page.search_box.text(), filters, order, descending)
+
+    def refresh(self, force: bool = False) -> None:
+        """The first page of what the screen asks for now (only while it is shown, unless forced)."""
+        if not force and not self._shown():
+            return
+        self._timer.stop()
+        asked = self._query = self.query()
+
+        def show(result: caseload_screen.CaseloadPage) -> None:
+            self.model.reset(result.total, result.rows)
+            self.show_count()
+
+        self.tasks.run(lambda vault: caseload_screen.query(vault, asked), show, latest="caseload")
+
+    def more(self, offset: int) -> None:
+        """The next page of the same query (words included), appended below."""
+        asked = self._query
+
+        def show(result: caseload_screen.CaseloadPage) -> None:
+            if result.offset == self.model.rowCount():
+                self.model.append(result.rows)
+                self.show_count()
+
+        self.tasks.run(lambda vault: caseload_screen.query(vault, asked, offset=offset), show,
+                       latest="caseload")
+
+    def entered(self) -> None:
+        """The screen is shown again: the list as it is now (a sync or a save may have changed it)."""
+        self.page.search_box.setFocus()
+        self.refresh(force=True)
+
+    def changed(self, change: Change) -> None:
+        if self._shown() and change.kinds & {"youth", "csec_status"}:
+            self.refresh()
+
+    def show_count(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total()
+        self.page.count.setText(_("{shown} of {total} youth shown").format(
+            shown=f"{shown:,}", total=f"{total:,}"))
+
+    def clear(self) -> None:
+        """On lock: nothing of the caseload stays on screen, and no query runs on a closing vault."""
+        self._timer.stop()
+        self.page.search_box.blockSignals(True)
+        self.page.search_box.clear()
+        self.page.search_box.blockSignals(False)
+        self.page.count.clear()
+        self.model.clear()

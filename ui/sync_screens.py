@@ -1,0 +1,85 @@
+"""The window's side of sync: the conflicts page, enrolment, and what a finished round shows."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
+
+from csec_desktop.sync import local as sync_local
+from csec_desktop.usecases import sync as sync_screen
+from ui.i18n import _
+from ui.messages import describe
+from ui.sync_ui import ConflictsPage, EnrolDialog, OfflineLockPage, SyncController, describe_report, enrol
+from ui.tasks import Tasks, VaultEvents
+
+log = logging.getLogger(__name__)
+
+
+class SyncScreens(QObject):
+    def __init__(self, tasks: Tasks, events: VaultEvents, sync: SyncController, conflicts: ConflictsPage,
+                 offline: OfflineLockPage, *, status: Callable[[str], None], show: Callable[[QWidget], None],
+                 current: Callable[[], QWidget | None], offline_check: Callable[[], None]) -> None:
+        super().__init__(conflicts)
+        self.tasks, self.events, self.sync = tasks, events, sync
+        self.conflicts, self.offline = conflicts, offline
+        self._status, self._show, self._current, self._offline_check = status, show, current, offline_check
+        self.offline_days = 14
+        sync.finished.connect(self.finished)
+        conflicts.keep_requested.connect(self.keep)
+        offline.sync_requested.connect(sync.sync_now)
+
+    def finished(self, report: Any, error: Exception | None) -> None:
+        if error is not None:
+            log.warning("sync failed: %s", type(error))
+        elif report is not None:
+            log.info("sync: pushed %d, pulled %d, conflicts %d, refused %d", report.pushed, report.pulled,
+                     report.conflicts, report.refused)
+        self._status(describe_report(report, error))
+        here = self._current()
+        if error is None and report is not None and report.pulled:
+            self.events.announce("", "youth")  # records arrived: lists shown now are redrawn
+        if here is self.offline:
+            if error is None:
+                self._offline_check()
+            else:
+                self.offline.explain(self.offline_days, describe(error))
+        elif here is self.conflicts:
+            self.open_conflicts()
+
+    def open_conflicts(self) -> None:
+        def show(found: sync_screen.ConflictsView) -> None:
+            self.conflicts.show_conflicts(found.conflicts, found.names, found.device_id)
+            self._show(self.conflicts)
+
+        self.tasks.run(sync_screen.conflicts, show)
+
+    def keep(self, conflict_id: str, value: Any) -> None:
+        def done(_result: Any) -> None:
+            self._status(_("Kept. The decision goes to the hub at the next sync."))
+            self.sync.refresh()
+            self.open_conflicts()
+
+        self.tasks.run(lambda vault: sync_local.resolve(vault, conflict_id, value), done)
+
+    def enrol(self, parent: QWidget) -> None:
+        dialog = EnrolDialog(parent)
+        if dialog.exec() != EnrolDialog.DialogCode.Accepted:
+            return
+        try:
+            url, code, pem = dialog.values()
+        except OSError as exc:
+            self._status(_("Could not read the certificate file: {error}").format(error=exc.strerror))
+            return
+
+        def done(_result: Any) -> None:
+            self._status(_("Enrolled with the county hub. Syncing now."))
+            self.sync.sync_now()
+
+        enrol(self.sync.backend, url, code, pem, done, lambda e: self._status(describe(e)))
+
+    def clear(self) -> None:
+        self.conflicts.show_conflicts([], {})

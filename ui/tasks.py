@@ -1,0 +1,84 @@
+"""Run core work on the vault thread, then update the window or report the error.
+
+Every screen does the same three things: call a core use case with the unlocked vault on the
+thread that owns it, show the result on the GUI thread, or put the error where the person is
+looking. `Tasks.run` is that, once. A result that arrives after a newer run of the same named
+work (a search typed over), or after the vault was locked, is dropped.
+
+`VaultEvents.changed` says what a write changed (which youth, which kinds of record), so each
+view refreshes what it shows of that and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+
+from csec_desktop.storage.vault import Vault
+from ui.worker import Holder, VaultThread
+
+T = TypeVar("T")
+Report = Callable[[Exception], None]
+
+
+class Tasks:
+    def __init__(self, backend: VaultThread, report: Report) -> None:
+        self.backend = backend
+        self.report = report  # where an error goes when the caller names no better place
+        self._latest: dict[str, int] = {}
+        self._epoch = 0  # bumped on lock: everything in flight is dropped
+
+    def run(self, work: Callable[[Vault], T], then: Callable[[T], None] | None = None,
+            fail: Report | None = None, *, latest: str = "") -> None:
+        """`work(vault)` on the vault thread; then `then(result)` or `fail(error)` here.
+        With `latest`, only the newest run of that name delivers its result."""
+        epoch = self._epoch
+        ticket = self._latest[latest] = self._latest.get(latest, 0) + 1 if latest else 0
+
+        def current() -> bool:
+            return epoch == self._epoch and (not latest or self._latest.get(latest) == ticket)
+
+        def done(result: T) -> None:
+            if current() and then is not None:
+                then(result)
+
+        def failed(error: Exception) -> None:
+            if current():
+                (fail or self.report)(error)
+
+        self.backend.call(lambda holder: work(holder.require()), done, failed)
+
+    def run_holder(self, work: Callable[[Holder], T], then: Callable[[T], None] | None = None,
+                   fail: Report | None = None) -> None:
+        """For the few steps that open or close the vault itself (unlock, create, lock, wipe)."""
+        self.backend.call(work, then, fail or self.report)
+
+    def supersede(self, latest: str) -> None:
+        """Drop the result of the named work still in flight (its screen was left)."""
+        self._latest[latest] = self._latest.get(latest, 0) + 1
+
+    def drop_all(self) -> None:
+        """On lock: nothing queued before now may show data afterwards."""
+        self._epoch += 1
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a write changed: the youth (empty for county data) and the record kinds."""
+
+    youth_id: str
+    kinds: frozenset[str]
+
+
+class VaultEvents(QObject):
+    changed = Signal(object)  # a Change
+
+    def announce(self, youth_id: str, *kinds: str) -> None:
+        self.changed.emit(Change(youth_id, frozenset(kinds)))
+
+
+def ignore(_result: Any) -> None:
+    """For work whose result nothing shows."""

@@ -1,0 +1,235 @@
+"""The youth record page and the screens filled in from it: open, save, undo, drafts, the
+attached records, referrals, a petition's stage. Every step is one core use case; after a
+write only what it changed is redrawn."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+from csec_desktop import caseload, services
+from csec_desktop.errors import ValidationFailed
+from csec_desktop.formspec import Outcome
+from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.storage.vault import Vault
+from csec_desktop.usecases import youth as youth_screen
+from csec_desktop.vacatur import workflow
+from ui.form_view import FormView
+from ui.i18n import _
+from ui.messages import describe
+from ui.record_form import ItemList
+from ui.tasks import Tasks, VaultEvents
+from ui.youth_page import YouthPage
+
+Status = Callable[[str], None]
+
+
+def _problems(error: Exception) -> list[tuple[str, str]] | None:
+    return [(p.field, p.message) for p in error.problems] if isinstance(error, ValidationFailed) else None
+
+
+class YouthController(QObject):
+    def __init__(self, tasks: Tasks, events: VaultEvents, page: YouthPage, *,
+                 show_page: Callable[[], None], status: Status, username: Callable[[], str]) -> None:
+        super().__init__(page)
+        self.tasks, self.events, self.page = tasks, events, page
+        self._show_page, self._status, self._username = show_page, status, username
+        page.save_requested.connect(self.save)
+        page.undo_requested.connect(self.undo)
+        page.draft_changed.connect(self.save_draft)
+        page.attached_add.connect(self.add)
+        page.attached_update.connect(
+            lambda record_id, data: self._attached(lambda v: caseload.update_attached(v, record_id, data),
+                                                   _("Saved."), record_id=record_id))
+        page.attached_delete.connect(
+            lambda record_id: self._attached(lambda v: caseload.delete_attached(v, record_id),
+                                             _("Removed."), record_id=record_id))
+        page.referral_send.connect(self.send_referral)
+        page.referral_move.connect(
+            lambda record_id, status: self._referral(lambda v: services.move(v, record_id, status),
+                                                     _("Status changed.")))
+        page.petition_stage.connect(self.petition_stage)
+
+    def open(self, youth_id: str) -> None:
+        """Open (or reopen) a youth: an audited view."""
+        def show(file: youth_screen.YouthFile) -> None:
+            tab = self.page.tabs.currentIndex() if self.page.youth_id == youth_id else 0
+            self.page.show_record(file)
+            self.page.tabs.setCurrentIndex(tab)
+            self._show_page()
+
+        self.tasks.run(lambda vault: youth_screen.open_youth(vault, youth_id), show, latest="youth")
+
+    def _refresh(self, youth_id: str, *kinds: str) -> None:
+        """Redraw the attached lists and findings after a change (no new "view" in the trail)."""
+        self.events.announce(youth_id, *kinds)
+
+        def show(file: youth_screen.YouthFile) -> None:
+            if self.page.youth_id == youth_id:
+                self.page.show_refreshed(file)
+
+        self.tasks.run(lambda vault: youth_screen.refresh(vault, youth_id), show, latest="youth")
+
+    def save(self, youth_id: str, changes: dict[str, Any], version: int) -> None:
+        def saved(result: youth_screen.Saved) -> None:
+            self.events.announce(youth_id, "youth")
+            if self.page.youth_id == youth_id:
+                self.page.show_saved(result)
+            self._status(_("Saved."))
+
+        def failed(error: Exception) -> None:
+            problems = _problems(error)
+            if problems is not None:
+                self.page.show_problems(problems)
+            else:
+                self.page.notice.setText(describe(error))
+
+        self.tasks.run(lambda vault: youth_screen.save_youth(vault, youth_id, changes, version), saved,
+                       failed)
+
+    def undo(self, youth_id: str) -> None:
+        def undone(result: youth_screen.Saved) -> None:
+            self.events.announce(youth_id, "youth")
+            if self.page.youth_id == youth_id:
+                self.page.show_saved(result)
+            self._status(_("The last saved edit was undone."))
+
+        self.tasks.run(lambda vault: youth_screen.undo_youth(vault, youth_id), undone,
+                       lambda e: self.page.notice.setText(describe(e)))
+
+    def save_draft(self, key: str, values: dict[str, Any]) -> None:
+        self.tasks.run(lambda vault: caseload.save_draft(vault, key, values))
+
+    def add(self, youth_id: str, kind: str, data: dict[str, Any]) -> None:
+        if kind == "csec_status":  # who decided is the person signed in, never typed
+            data = {**data, "decided_by": self._username()}
+        if kind == "referral":  # a new referral is a suggestion; sending checks the consent
+            self._attached(lambda v: services.suggest(v, youth_id, data), _("Added as a suggestion."),
+                           kind=kind)
+            return
+        self._attached(lambda v: caseload.add_attached(v, youth_id, kind, data), _("Added."), kind=kind)
+
+    def _attached(self, write: Callable[[Vault], Any], message: str, kind: str = "",
+                  record_id: str = "") -> None:
+        youth_id = self.page.youth_id
+        section = self.page.section_for(kind, record_id)
+        changed_kind = kind or section_kind(self.page, section)
+
+        def work(vault: Vault) -> None:
+            write(vault)
+            youth_screen.forget_typed_forms(vault, youth_id)  # the note or contact is saved now
+
+        def done(_result: None) -> None:
+            self._status(message)
+            self._refresh(youth_id, changed_kind)
+
+        def failed(error: Exception) -> None:  # the message goes beside the list being worked in
+            problems = _problems(error)
+            if problems is not None:
+                section.show_problems(problems)
+            else:
+                section.message.setText(describe(error))
+
+        self.tasks.run(work, done, failed)
+
+    def send_referral(self, record_id: str, reason: str) -> None:
+        self._referral(lambda v: services.send(v, record_id, datetime.now(LEGAL_ZONE).date(),
+                                               override_reason=reason or None), _("Referral sent."))
+
+    def _referral(self, write: Callable[[Vault], Any], message: str) -> None:
+        youth_id = self.page.youth_id
+
+        def done(_result: Any) -> None:
+            self.page.override.clear()
+            self._status(message)
+            self._refresh(youth_id, "referral")
+
+        def failed(error: Exception) -> None:
+            problems = _problems(error)
+            self.page.referrals.message.setText(
+                "; ".join(m for _f, m in problems) if problems is not None else describe(error))
+
+        self.tasks.run(write, done, failed)
+
+    def petition_stage(self, case_id: str, stage: str) -> None:
+        youth_id = self.page.youth_id
+
+        def done(_result: Any) -> None:
+            self._status(_("The petition's stage was changed."))
+            self._refresh(youth_id, "vacatur_case")
+
+        def failed(error: Exception) -> None:
+            problems = _problems(error)
+            self.page.relief.cases.message.setText(
+                "; ".join(m for _f, m in problems) if problems is not None else describe(error))
+
+        self.tasks.run(lambda vault: workflow.advance(vault, case_id, stage), done, failed)
+
+
+def section_kind(page: YouthPage, section: ItemList) -> str:
+    for kind, candidate in page.attached_sections():
+        if candidate is section:
+            return kind
+    return ""
+
+
+class ScreenController(QObject):
+    """A screen or assessment filled in for one youth, kept as a draft while typed."""
+
+    def __init__(self, tasks: Tasks, events: VaultEvents, view: FormView, *,
+                 show_view: Callable[[], None], closed: Callable[[str], None],
+                 report: Callable[[str], None]) -> None:
+        super().__init__(view)
+        self.tasks, self.events, self.view = tasks, events, view
+        self._show_view, self._closed, self._report = show_view, closed, report
+        self.target: tuple[str, str] = ("", "")
+        view.submitted.connect(self.submit)
+        view.cancelled.connect(self.close)
+        view.draft_changed.connect(self.save_draft)
+
+    def open(self, youth_id: str, form_id: str) -> None:
+        def show(found: youth_screen.OpenScreen) -> None:
+            if found.spec is None:
+                self._report(_("The form {form} is missing or broken; run csec forms check.").format(
+                    form=form_id))
+                return
+            self.target = (youth_id, form_id)
+            self.view.open_form(found.spec, found.draft)
+            self._show_view()
+
+        self.tasks.run(lambda vault: youth_screen.open_screen(vault, youth_id, form_id), show)
+
+    def save_draft(self, answers: dict[str, Any]) -> None:
+        youth_id, form_id = self.target
+        if youth_id:
+            key = youth_screen.screen_draft_key(youth_id, form_id)
+            self.tasks.run(lambda vault: caseload.save_draft(vault, key, answers))
+
+    def submit(self, answers: dict[str, Any]) -> None:
+        youth_id, form_id = self.target
+
+        def done(outcome: Outcome | None) -> None:
+            self.events.announce(youth_id, "form_response")
+            self.view.show_outcome(outcome)
+
+        def failed(error: Exception) -> None:
+            problems = _problems(error)
+            if problems is not None:
+                self.view.show_problems(problems)
+            else:
+                self.view.message.setText(describe(error))
+
+        self.tasks.run(lambda vault: youth_screen.save_screen(vault, youth_id, form_id, answers), done,
+                       failed)
+
+    def close(self) -> None:
+        youth_id, _form_id = self.target
+        self.clear()
+        self._closed(youth_id)
+
+    def clear(self) -> None:
+        self.view.clear()
+        self.target = ("", "")
