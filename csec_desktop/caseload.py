@@ -19,6 +19,7 @@ from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import model_for
 from csec_desktop.domain.people import Permission, User
 from csec_desktop.domain.vacatur import RESTRICTED_FIELDS
+from csec_desktop.domain.visibility import Scope
 from csec_desktop.domain.youth import LegalStatus, Youth
 from csec_desktop.errors import NotFound, PermissionDenied
 from csec_desktop.rules import age_on
@@ -31,15 +32,11 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 def visibility(user: User, alias: str = "f") -> tuple[str, list[Any]]:
     """SQL condition on a youth_fields row: what this user may see (domain/visibility.py)."""
-    from csec_desktop.domain.visibility import Scope
-
     return Scope.for_user(user).sql(alias)
 
 
 def can_see(user: User, youth: Youth) -> bool:
     """The same rule in Python, on a youth record (domain/visibility.py)."""
-    from csec_desktop.domain.visibility import Scope
-
     return Scope.for_user(user).allows(youth.assigned_worker, youth.unit, youth.sealed)
 
 
