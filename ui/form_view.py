@@ -4,6 +4,7 @@ and for a scored form the outcome with the items that drove it. No rule lives he
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -28,9 +29,14 @@ from csec_desktop import formspec
 from csec_desktop.formspec import FieldType, FormField, FormSpec, Outcome
 from ui.i18n import N_, _, bind, language
 
+FINISH_AND_SAVE = N_("&Finish and save")
+
 
 class _Rating(QWidget):
-    """Three radio buttons: no concern / possible / clear."""
+    """Radio buttons: no concern / possible / clear, and "Not answered", where every item starts.
+
+    "Not answered" is its own state, never "no concern": the answers leave the item out and the
+    score counts it as unanswered. It can be chosen again to take back a rating."""
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -45,16 +51,21 @@ class _Rating(QWidget):
             self.group.addButton(button)
             self.buttons[value] = button
             row.addWidget(button)
+        self.unanswered = QRadioButton()
+        bind(self.unanswered, "setText", formspec.NOT_ANSWERED)
+        self.unanswered.setAccessibleName(f"{name}: {_(formspec.NOT_ANSWERED)}")
+        self.unanswered.setStyleSheet("color:#555")
+        self.group.addButton(self.unanswered)
+        row.addWidget(self.unanswered)
         row.addStretch(1)
+        self.unanswered.setChecked(True)
 
     def value(self) -> str | None:
         return next((v for v, b in self.buttons.items() if b.isChecked()), None)
 
     def set_value(self, value: str | None) -> None:
-        self.group.setExclusive(False)
-        for v, button in self.buttons.items():
-            button.setChecked(v == value)
-        self.group.setExclusive(True)
+        button = self.buttons.get(value or "", self.unanswered)
+        button.setChecked(True)  # exclusive: the others clear
 
 
 class _Choices(QWidget):
@@ -86,6 +97,7 @@ class FormView(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.spec: FormSpec | None = None
+        self.subject = ""
         self.widgets: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self.step_of: dict[str, int] = {}
@@ -96,13 +108,34 @@ class FormView(QWidget):
         self.notice.setStyleSheet("background:#fff4ce;padding:6px")
         bind(self.notice, "setAccessibleName", N_("About this form"))
         self.steps = QStackedWidget()
+        # The review before scoring: every answer, "not answered" said as such, then Score it.
+        self.review = QLabel()
+        self.review.setWordWrap(True)
+        self.review.setTextFormat(Qt.TextFormat.RichText)
+        self.review.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.review.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                            | Qt.TextInteractionFlag.TextSelectableByMouse)
+        bind(self.review, "setAccessibleName", N_("Review of the answers"))
+        review_area = QScrollArea()
+        review_area.setWidgetResizable(True)
+        review_area.setWidget(self.review)
+        self.pages = QStackedWidget()  # the steps, or the review
+        self.pages.addWidget(self.steps)
+        self.pages.addWidget(review_area)
         self.position = QLabel()
         self.back_button, self.next_button = QPushButton(), QPushButton()
         self.finish_button, self.cancel_button = QPushButton(), QPushButton()
+        self.review_back_button, self.score_button = QPushButton(), QPushButton()
         for button, text in ((self.back_button, N_("&Back")), (self.next_button, N_("&Next")),
-                             (self.finish_button, N_("&Finish and score")),
-                             (self.cancel_button, N_("Cancel"))):
+                             (self.cancel_button, N_("Cancel")),
+                             (self.review_back_button, N_("&Back")), (self.score_button, N_("&Score it"))):
             bind(button, "setText", text)
+        bind(self.review_back_button, "setAccessibleName", N_("Back to the answers"))
+        # A scored form is reviewed before scoring; any other form is saved at once.
+        bind(self.finish_button, lambda button, _text: button.setText(self._finish_text()),
+             N_("&Review answers"))
+        self.review_back_button.hide()
+        self.score_button.hide()
         self.message = QLabel()
         self.message.setWordWrap(True)
         bind(self.message, "setAccessibleName", N_("Form message"))
@@ -113,20 +146,23 @@ class FormView(QWidget):
         self.done_button = QPushButton()
         bind(self.done_button, "setText", N_("&Done"))
         buttons = QHBoxLayout()
-        for button in (self.back_button, self.next_button, self.finish_button, self.cancel_button):
+        for button in (self.back_button, self.next_button, self.finish_button, self.review_back_button,
+                       self.score_button, self.cancel_button):
             buttons.addWidget(button)
         buttons.addWidget(self.position, 1)
         box = QVBoxLayout(self)
         box.addWidget(self.heading)
         box.addWidget(self.notice)
-        box.addWidget(self.steps, 1)
+        box.addWidget(self.pages, 1)
         box.addLayout(buttons)
         box.addWidget(self.message)
         box.addWidget(self.result)
         box.addWidget(self.done_button, alignment=Qt.AlignmentFlag.AlignLeft)
         self.back_button.clicked.connect(lambda: self._go(self.steps.currentIndex() - 1))
         self.next_button.clicked.connect(lambda: self._go(self.steps.currentIndex() + 1))
-        self.finish_button.clicked.connect(self._finish)
+        self.finish_button.clicked.connect(self._finish_pressed)
+        self.review_back_button.clicked.connect(self._leave_review)
+        self.score_button.clicked.connect(self._finish)
         self.cancel_button.clicked.connect(self.cancelled.emit)
         self.done_button.clicked.connect(self.cancelled.emit)
         self._draft_timer = QTimer(self)
@@ -136,12 +172,16 @@ class FormView(QWidget):
 
     # Building -------------------------------------------------------------------
 
-    def open_form(self, spec: FormSpec, answers: dict[str, Any] | None = None) -> None:
+    def open_form(self, spec: FormSpec, answers: dict[str, Any] | None = None, subject: str = "") -> None:
+        """Show `spec` with `answers` filled in; `subject` is whom it is about (the youth's name),
+        said in the header of every step and of the review."""
         self.clear()
         self.spec = spec
+        self.subject = subject
         lang = language()
-        self.heading.setText(f"<h2>{spec.title.get(lang)}</h2>" + (
-            f"<p>{spec.intro.get(lang)}</p>" if spec.intro else ""))
+        about = "<p><b>" + escape(_("About: {name}").format(name=subject)) + "</b></p>" if subject else ""
+        self.heading.setText(f"<h2>{escape(spec.title.get(lang))}</h2>" + about + (
+            f"<p>{escape(spec.intro.get(lang))}</p>" if spec.intro else ""))
         self.notice.setText(spec.notice.get(lang) if spec.notice else "")
         self.notice.setVisible(spec.notice is not None)
         for index, step in enumerate(spec.steps):
@@ -171,6 +211,7 @@ class FormView(QWidget):
             area.setWidgetResizable(True)
             area.setWidget(page)
             self.steps.addWidget(area)
+        self.finish_button.setText(self._finish_text())
         # A new form starts with today's date in its required date fields.
         self.set_answers(answers or {f.id: date.today().isoformat() for f in spec.fields()
                                      if f.type is FieldType.DATE and f.required})
@@ -251,6 +292,7 @@ class FormView(QWidget):
                 widget.setText("" if value is None else str(value))
 
     def show_problems(self, problems: list[tuple[str, str]]) -> None:
+        self._leave_review()
         for label in self.errors.values():
             label.clear()
         for field_id, message in problems:
@@ -265,15 +307,21 @@ class FormView(QWidget):
         spec = self.spec
         assert spec is not None
         lang = language()
-        for button in (self.back_button, self.next_button, self.finish_button, self.cancel_button):
+        for button in (self.back_button, self.next_button, self.finish_button, self.cancel_button,
+                       self.review_back_button, self.score_button):
             button.hide()
         self.steps.setEnabled(False)
+        self.pages.setCurrentWidget(self.steps)
         self.done_button.show()
         if outcome is None or spec.scoring is None:
             self.result.setText(_("Saved."))
             return
-        band = next(b for b in spec.scoring.bands if b.band == outcome.band)
-        lines = [_("Result: {band} (score {score}).").format(band=band.label.get(lang), score=outcome.score)]
+        band = formspec.result_text(spec, outcome, lang, _)
+        lines = [_("Result: {band} (score {score}).").format(band=band, score=outcome.score)]
+        if outcome.unanswered:
+            lines.append(_("{n} of {total} items not answered: they add nothing to the score and are not "
+                           "counted as \"no concern\".").format(
+                n=len(outcome.unanswered), total=len(outcome.unanswered) + outcome.rated))
         if outcome.by_key_item:
             lines.append(_("A key item was rated clear, which decides the result on its own."))
         if outcome.drivers:
@@ -305,8 +353,13 @@ class FormView(QWidget):
         self.result.clear()
         self.done_button.hide()
         self.steps.setEnabled(True)
+        self.subject = ""
+        self.review.clear()
+        self.pages.setCurrentWidget(self.steps)
         for button in (self.back_button, self.next_button, self.finish_button, self.cancel_button):
             button.show()
+        self.review_back_button.hide()
+        self.score_button.hide()
 
     def _go(self, index: int) -> None:
         count = self.steps.count()
@@ -316,6 +369,92 @@ class FormView(QWidget):
         self.back_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < count - 1)
         self.position.setText(_("Step {n} of {total}").format(n=index + 1, total=count))
+
+    # Review, then score -------------------------------------------------------------
+
+    def _finish_text(self) -> str:
+        scored = self.spec is None or self.spec.scoring is not None
+        return _("&Review answers") if scored else _(FINISH_AND_SAVE)
+
+    def _finish_pressed(self) -> None:
+        """A scored form is reviewed before it is scored; any other form is saved at once."""
+        if self.spec is not None and self.spec.scoring is not None:
+            self._show_review()
+        else:
+            self._finish()
+
+    def reviewing(self) -> bool:
+        return self.pages.currentWidget() is not self.steps
+
+    def _show_review(self) -> None:
+        """Every answer, step by step, before anything is scored or saved; problems the form's own
+        checks find send the person back to the field instead."""
+        spec = self.spec
+        if spec is None:
+            return
+        answers = self.answers()
+        problems = formspec.check_answers(spec, answers)
+        if problems:
+            self.show_problems([(p.field, p.message) for p in problems])
+            return
+        for label in self.errors.values():
+            label.clear()
+        self.review.setText(self.review_text(answers))
+        self.pages.setCurrentIndex(1)
+        for button in (self.back_button, self.next_button, self.finish_button):
+            button.hide()
+        self.review_back_button.show()
+        self.score_button.show()
+        self.score_button.setDefault(True)
+        self.position.setText(_("Review before scoring"))
+        self.message.clear()
+
+    def review_text(self, answers: dict[str, Any]) -> str:
+        spec = self.spec
+        assert spec is not None
+        lang = language()
+        ratings = [f for f in spec.fields() if f.type is FieldType.RATING]
+        missing = [f for f in ratings if f.id not in answers]
+        parts = ["<h3>" + escape(_("Check the answers before scoring")) + "</h3>"]
+        if self.subject:
+            parts.append("<p>" + escape(_("About: {name}").format(name=self.subject)) + "</p>")
+        if ratings:
+            count = _("{n} of {total} items not answered.").format(n=len(missing), total=len(ratings))
+            parts.append(f"<p><b>{escape(count)}</b> " + escape(
+                _("An item not answered adds nothing to the score and is not counted as \"no concern\"; "
+                  "go back to answer it if you can.")) + "</p>")
+        unanswered = escape(_(formspec.NOT_ANSWERED))
+        for step in spec.steps:
+            rows = []
+            for field in step.fields:
+                value = answers.get(field.id)
+                shown = (f"<i style='color:#8a4b00'>{unanswered}</i>" if value is None
+                         else escape(self._answer_text(field, value, lang)))
+                rows.append(f"<tr><td style='padding:2px 12px 2px 0'>{escape(field.label.get(lang))}</td>"
+                            f"<td style='padding:2px 0'><b>{shown}</b></td></tr>")
+            parts.append(f"<h4>{escape(step.title.get(lang))}</h4><table>{''.join(rows)}</table>")
+        return "".join(parts)
+
+    @staticmethod
+    def _answer_text(field: FormField, value: Any, lang: str) -> str:
+        options = {o.value: o.label.get(lang) for o in field.options}
+        if field.type is FieldType.RATING:
+            return _(formspec.RATINGS.get(str(value), str(value)))
+        if field.type is FieldType.YES_NO:
+            return _("Yes") if value else _("No")
+        if isinstance(value, list):
+            return ", ".join(options.get(v, str(v)) for v in value)
+        return options.get(str(value), str(value))
+
+    def _leave_review(self) -> None:
+        if not self.reviewing():
+            return
+        self.pages.setCurrentWidget(self.steps)
+        self.review_back_button.hide()
+        self.score_button.hide()
+        for button in (self.back_button, self.next_button, self.finish_button):
+            button.show()
+        self._go(self.steps.currentIndex())
 
     def _finish(self) -> None:
         self._draft_timer.stop()

@@ -121,7 +121,14 @@ class ModelForm(QWidget):
                 widget = combo
             elif isinstance(kind, type) and issubclass(kind, Enum):
                 combo = QComboBox()
-                for index, member in enumerate(kind):
+                # A required choice with no default on the model (a CSEC status, a screen's band)
+                # starts with nothing chosen: an empty first item whose value is None, which the
+                # model refuses beside the field until a person picks one.
+                first = 1 if info.is_required() else 0
+                if first:
+                    combo.addItem("", None)
+                    bind(combo, item_text(0), N_("(choose one)"))
+                for index, member in enumerate(kind, start=first):
                     combo.addItem("", member.value)
                     # Bound, so the items follow a change of language like every other text.
                     bind(combo, item_text(index), choice_label(member))

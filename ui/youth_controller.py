@@ -197,7 +197,7 @@ class ScreenController(QObject):
                     form=form_id))
                 return
             self.target = (youth_id, form_id)
-            self.view.open_form(found.spec, found.draft)
+            self.view.open_form(found.spec, found.draft, subject=found.subject)
             self._show_view()
 
         self.tasks.run(lambda vault: youth_screen.open_screen(vault, youth_id, form_id), show)

@@ -53,9 +53,14 @@ def screening_summary(youth: Youth, response: FormResponse, spec: formspec.FormS
         (t("Form"), f"{spec.id} v{response.form_version}"),
     ], [2.0 * inch, 5.0 * inch], header=False))
     if spec.scoring and outcome:
-        band = next((b.label.get(code) for b in spec.scoring.bands if b.band == outcome.get("band")), "")
+        band = formspec.result_text(spec, outcome, code, t)
         story += [para(t("Result"), "heading"),
                   para(t("{band} (score {score})").format(band=band, score=outcome.get("score")))]
+        unanswered = outcome.get("unanswered") or []
+        if unanswered:
+            story.append(para(t("{n} of {total} items not answered: they add nothing to the score and are "
+                                "not counted as \"no concern\".").format(
+                n=len(unanswered), total=len(unanswered) + int(outcome.get("rated") or 0))))
         drivers = outcome.get("drivers") or []
         if drivers:
             rows = [(spec.field(d["field_id"]).label.get(code), t(formspec.RATINGS[d["rating"]]),

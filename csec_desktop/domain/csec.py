@@ -37,12 +37,22 @@ class CsecStatus(Body):
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
-    status: CsecStatusValue = Field(title=N_("CSEC status"))
+    status: CsecStatusValue = Field(title=N_("CSEC status"),
+                                    description=N_("Nothing is chosen for you: pick the status the facts "
+                                                   "support."))
+    """Required, with no default: a status is a person's decision, never a presumption."""
     decided_at: AwareDatetime = Field(title=N_("Information received (YYYY-MM-DD HH:MM)"))
     """When the information was received that supports this status: the 24-hour clocks of
     Pen. Code 11166(j) run from here."""
     basis: str = Field(min_length=1, max_length=4000, title=N_("Basis (facts and sources)"))
     decided_by: str = Field(min_length=1, max_length=200, title=N_("Decided by"))
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _chosen(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ValueError("choose a status: none is preselected")
+        return value
 
 
 class ScreenBand(StrEnum):

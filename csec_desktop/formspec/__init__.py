@@ -310,6 +310,11 @@ def check_answers(spec: FormSpec, answers: dict[str, Any]) -> list[FieldProblem]
             problem = next((p for v in field.validators if (p := VALIDATORS[v](value))), None)
         if problem:
             problems.append(FieldProblem(field.id, problem))
+    ratings = [f for f in spec.fields() if f.type is FieldType.RATING]
+    if spec.scoring is not None and ratings and not any(answers.get(f.id) for f in ratings):
+        # Nothing rated gives no result at all; it must never read as "no concern".
+        problems.append(FieldProblem(ratings[0].id, "no item is rated: rate at least one (an item left "
+                                                    "unanswered is not \"no concern\")"))
     return problems
 
 
@@ -350,10 +355,19 @@ class Outcome:
     score: int
     drivers: tuple[Driver, ...]  # the items that raised the score, largest first
     by_key_item: bool  # the band comes from a key indicator rated clear
+    unanswered: tuple[str, ...] = ()
+    """Rating items left unanswered, in form order. They add nothing to the score and are never
+    counted as "no concern": with any of them the band is only what the answered items reach."""
+    rated: int = 0  # rating items answered (no concern, possible or clear)
+
+    @property
+    def complete(self) -> bool:
+        return not self.unanswered
 
     def to_json(self) -> dict[str, Any]:
         return {"band": self.band, "score": self.score, "by_key_item": self.by_key_item,
-                "drivers": [d.__dict__ for d in self.drivers]}
+                "drivers": [d.__dict__ for d in self.drivers], "unanswered": list(self.unanswered),
+                "rated": self.rated}
 
 
 def score(spec: FormSpec, answers: dict[str, Any]) -> Outcome:
@@ -362,11 +376,15 @@ def score(spec: FormSpec, answers: dict[str, Any]) -> Outcome:
         raise FormError(spec.id, "scoring", "this form has no scoring rule")
     rule = spec.scoring
     drivers: list[Driver] = []
+    unanswered: list[str] = []
     total = 0
     for field in spec.fields():
         if field.type is not FieldType.RATING:
             continue
-        rating = answers.get(field.id) or "none"
+        rating = answers.get(field.id)
+        if rating not in rule.values:
+            unanswered.append(field.id)  # not answered is not "no concern"
+            continue
         points = rule.values.get(rating, 0) * field.weight
         total += points
         if points or (field.key and rating == "clear"):
@@ -378,7 +396,28 @@ def score(spec: FormSpec, answers: dict[str, Any]) -> Outcome:
         if order.index(rule.key_clear_band) > order.index(band):
             band, by_key = rule.key_clear_band, True
     drivers.sort(key=lambda d: (-d.points, not d.key, d.field_id))
-    return Outcome(band, total, tuple(drivers), by_key)
+    rated = sum(1 for f in spec.fields() if f.type is FieldType.RATING) - len(unanswered)
+    return Outcome(band, total, tuple(drivers), by_key, tuple(unanswered), rated)
+
+
+INCOMPLETE_LOWEST = N_("Incomplete: no concern in the {rated} items answered, {unanswered} not answered")
+"""The lowest band of a screen with items left unanswered: it is not a result of "no concern"."""
+NOT_ANSWERED = N_("Not answered")
+
+
+def result_text(spec: FormSpec, outcome: dict[str, Any] | Outcome, lang: str,
+                t: Callable[[str], str]) -> str:
+    """The band's name as a person reads it, from an Outcome or its saved JSON. A screen with
+    unanswered items whose answered items reach only the lowest band does not say "no concern"."""
+    data = outcome.to_json() if isinstance(outcome, Outcome) else outcome
+    band = data.get("band")
+    label = next((b.label.get(lang) for b in (spec.scoring.bands if spec.scoring else ())
+                  if b.band == band), str(band or ""))
+    unanswered = len(data.get("unanswered") or ())
+    lowest = bool(spec.scoring and spec.scoring.bands[0].band == band)
+    if unanswered and lowest:
+        return t(INCOMPLETE_LOWEST).format(rated=data.get("rated", 0), unanswered=unanswered)
+    return label
 
 
 def upgrade(spec: FormSpec, version: int, answers: dict[str, Any]) -> dict[str, Any]:

@@ -179,6 +179,7 @@ def forget_typed_forms(vault: Vault, youth_id: str) -> None:
 class OpenScreen:
     spec: formspec.FormSpec | None  # None: the form file is missing or broken
     draft: dict[str, Any] | None
+    subject: str = ""  # whom the form is about: the youth's display name, for the form's header
 
 
 def screen_draft_key(youth_id: str, form_id: str) -> str:
@@ -187,9 +188,10 @@ def screen_draft_key(youth_id: str, form_id: str) -> str:
 
 def open_screen(vault: Vault, youth_id: str, form_id: str) -> OpenScreen:
     """A screen or assessment to fill in for this youth, with what was typed in it before."""
-    caseload.get_youth(vault, youth_id, audit=False)
+    record = caseload.get_youth(vault, youth_id, audit=False)
+    subject = record.body.display_name() if isinstance(record.body, Youth) else ""
     return OpenScreen(identification.forms().get(form_id),
-                      caseload.load_draft(vault, screen_draft_key(youth_id, form_id)))
+                      caseload.load_draft(vault, screen_draft_key(youth_id, form_id)), subject)
 
 
 def save_screen(vault: Vault, youth_id: str, form_id: str,

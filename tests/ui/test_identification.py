@@ -36,6 +36,8 @@ def test_screen_status_deadlines_and_completion(qtbot: QtBot, tmp_path: Path) ->
         rating.buttons["clear"].setChecked(True)
         view.widgets["older_partner"].buttons["possible"].setChecked(True)
         qtbot.mouseClick(view.finish_button, Qt.MouseButton.LeftButton)
+        assert view.reviewing() and view.score_button.isVisible()  # a review comes before the score
+        qtbot.mouseClick(view.score_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "Result:" in view.result.text(), timeout=10_000)
         text = view.result.text()
         assert "Clear concern" in text and "key item" in text
