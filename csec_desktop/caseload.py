@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from csec_desktop.domain.base import Body
@@ -20,9 +20,9 @@ from csec_desktop.domain.kinds import model_for
 from csec_desktop.domain.people import Permission, User
 from csec_desktop.domain.vacatur import RESTRICTED_FIELDS
 from csec_desktop.domain.visibility import Scope
-from csec_desktop.domain.youth import LegalStatus, Youth
-from csec_desktop.errors import NotFound, PermissionDenied
-from csec_desktop.rules import age_on
+from csec_desktop.domain.youth import LegalStatus, Youth, birth_date_problems
+from csec_desktop.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from csec_desktop.rules import LEGAL_ZONE, age_on
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
@@ -200,9 +200,21 @@ def get_youth(vault: Vault, youth_id: str, *, audit: bool = True) -> StoredRecor
     return record
 
 
+def _write_day(vault: Vault) -> date:
+    return datetime.fromtimestamp(vault.wall(), LEGAL_ZONE).date()
+
+
+def _check_birth(vault: Vault, youth: Youth) -> None:
+    """The birth-date checks relative to today, on writes only (reading never refuses a record)."""
+    problems = birth_date_problems(youth, _write_day(vault))
+    if problems:
+        raise ValidationFailed([FieldProblem("date_of_birth", p) for p in problems], "youth")
+
+
 def create_youth(vault: Vault, data: dict[str, Any] | Youth) -> StoredRecord:
     vault.require(Permission.WRITE_YOUTH)
     youth = data if isinstance(data, Youth) else Youth.parse(data, record="youth")
+    _check_birth(vault, youth)
     if not vault.user.can(Permission.READ_ALL_YOUTH) and not can_see(vault.user, youth):
         # A caseworker's new record must land in their own caseload, not vanish from it.
         youth = youth.model_copy(update={"assigned_worker": vault.user.username})
@@ -222,6 +234,9 @@ def update_youth(vault: Vault, youth_id: str, changes: dict[str, Any],
         vault.require(Permission.READ_SEALED)
     with vault.require_db().transaction():
         record = vault.records.update(youth_id, changes, expected_version=expected_version)
+        if {"date_of_birth", "record_relief_client"} & set(changes):
+            assert isinstance(record.body, Youth)
+            _check_birth(vault, record.body)  # raising here rolls the update back
         vault.audit("update", record_id=youth_id, fields=sorted(changes))
     return record
 

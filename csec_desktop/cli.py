@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -108,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--json", action="store_true")
     rules.add_argument("--youth", help="a youth's record id: print that youth's findings")
     rules.add_argument("--as-of", dest="as_of", help="the instant to evaluate at (ISO 8601 with offset)")
+    rules.add_argument("--changes", action="store_true",
+                       help="the law changes ahead (from --as-of or today), each with its source and "
+                            "confidence")
     forms = sub.add_parser("forms", help="the declarative forms in forms/").add_subparsers(
         dest="forms_cmd", required=True)
     check = forms.add_parser("check", help="validate form files; errors name the file, field and problem")
@@ -285,10 +289,33 @@ def _passwd(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) ->
     return 0
 
 
+def _as_of(args: argparse.Namespace) -> datetime:
+    from csec_desktop.errors import FieldProblem
+    from csec_desktop.rules import LEGAL_ZONE
+
+    try:
+        as_of = datetime.fromisoformat(args.as_of) if args.as_of else datetime.now(LEGAL_ZONE)
+    except ValueError:
+        raise ValidationFailed([FieldProblem("--as-of", "is not an ISO 8601 instant")]) from None
+    if as_of.tzinfo is None:
+        raise ValidationFailed([FieldProblem("--as-of", "needs a UTC offset, e.g. 2026-11-28T09:00-08:00")])
+    return as_of
+
+
 def _rules(args: argparse.Namespace, out: TextIO) -> int:
     from csec_desktop import today  # noqa: F401 - loads every module that registers rules
-    from csec_desktop.rules import REGISTRY
+    from csec_desktop.rules import LEGAL_ZONE, REGISTRY, law
 
+    if args.changes:
+        ahead = law.changes(_as_of(args).astimezone(LEGAL_ZONE).date())
+        if args.json:
+            json.dump([c.to_json() for c in ahead], out, ensure_ascii=False, indent=1)
+            out.write("\n")
+            return 0
+        for c in ahead:
+            print(f"{c.day.isoformat() if c.day else 'date NOT CONFIRMED'}\t{c.confidence.value}"
+                  f"{' (pending bill)' if c.pending else ''}\t{c.source}\t{c.title}", file=out)
+        return 0
     infos = sorted(REGISTRY.info.values(), key=lambda i: i.rule_id)
     if args.json:
         json.dump([i.to_json() for i in infos], out, ensure_ascii=False, indent=1)
@@ -337,27 +364,46 @@ def _forms(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _youth_rules(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
-    from datetime import datetime
+    """Every finding for one youth at an instant; with --json, each eligibility finding's state
+    (eligible, not_eligible, cannot_tell) and missing facts, and the per-count vacatur verdicts."""
+    from csec_desktop import caseload, today, vacatur
+    from csec_desktop.domain.vacatur import CriminalCount
+    from csec_desktop.domain.youth import Youth
 
-    from csec_desktop import today
-    from csec_desktop.errors import FieldProblem
-    from csec_desktop.rules import LEGAL_ZONE
-
-    try:
-        as_of = datetime.fromisoformat(args.as_of) if args.as_of else datetime.now(LEGAL_ZONE)
-    except ValueError:
-        raise ValidationFailed([FieldProblem("--as-of", "is not an ISO 8601 instant")]) from None
-    if as_of.tzinfo is None:
-        raise ValidationFailed([FieldProblem("--as-of", "needs a UTC offset, e.g. 2026-11-28T09:00-08:00")])
+    as_of = _as_of(args)
     found = today.for_youth(vault, args.youth, as_of)
     if args.json:
-        json.dump([f.to_json() for f in found], out, ensure_ascii=False, indent=1)
+        youth = caseload.get_youth(vault, args.youth, audit=False).body
+        assert isinstance(youth, Youth)
+        verdicts = []
+        for record in caseload.attached(vault, args.youth, "criminal_count"):
+            if not isinstance(record.body, CriminalCount):
+                continue
+            answer = vacatur.assess(record.body, youth)
+            state = VACATUR_STATE.get(answer.answer.value, "cannot_tell")
+            verdicts.append({
+                "count_id": record.id, "label": record.body.label(), "answer": answer.answer.value,
+                "state": state, "missing": ["an attorney's review of the facts of this count"]
+                if state == "cannot_tell" else [],
+                "why": [str(w) for w in answer.why], "citations": list(answer.citations),
+                "standard": str(answer.standard) if answer.standard else None})
+        json.dump({"youth_id": args.youth, "as_of": as_of.isoformat(),
+                   "findings": [f.to_json() for f in found],
+                   "eligibility": [f.to_json() for f in found if f.state is not None],
+                   "vacatur": verdicts}, out, ensure_ascii=False, indent=1)
         out.write("\n")
         return 0
     for f in found:
         due = f.due.isoformat() if f.due else "-"
-        print(f"{'done' if f.done else f.kind.value}\t{due}\t{f.rule_id}\t{f.title}\t{f.citation}", file=out)
+        state = f.state.value if f.state else ("done" if f.done else f.kind.value)
+        print(f"{state}\t{due}\t{f.rule_id}\t{f.title}\t{f.citation}\t{f.confidence.value}", file=out)
     return 0
+
+
+VACATUR_STATE = {"eligible": "eligible", "not_eligible": "not_eligible", "review": "cannot_tell",
+                 "correct_record": "not_eligible"}
+"""A count's vacatur answer as one of the three states ("review": an attorney decides on facts the
+record does not hold; "correct_record": no petition, the record is an error to correct)."""
 
 
 def _today(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:

@@ -21,8 +21,8 @@ from csec_desktop.domain.efc import (
     TransitionPlan,
 )
 from csec_desktop.domain.youth import Youth
-from csec_desktop.rules import add_months, birthday
-from csec_desktop.rules.transition import foster_care_basis
+from csec_desktop.rules import Answer, State, add_months, birthday, combine
+from csec_desktop.rules.transition import in_foster_care_on
 from csec_desktop.text import N_, Line, W
 
 MEDICAL_UPDATE_DAYS = 180  # the county setting's default (policy.efc_medical_update_days)
@@ -34,57 +34,109 @@ def _of(records: Iterable[Any], kind: type[Any]) -> list[Any]:
 
 @dataclass(frozen=True)
 class Check:
-    ok: bool
+    state: State
     text: Line
     citation: str
+    missing: tuple[str, ...] = ()
+    """When it cannot tell: the facts to record (N_-marked English)."""
+
+    @property
+    def ok(self) -> bool:
+        return self.state is State.ELIGIBLE
+
+
+def _check(answer: Answer, citation: str) -> Check:
+    return Check(answer.state, answer.why, citation, answer.missing)
 
 
 @dataclass(frozen=True)
 class Eligibility:
-    eligible: bool
+    state: State
     checks: tuple[Check, ...]
     ends_on: date
     """The last day of extended foster care: the day before the 21st birthday."""
 
+    @property
+    def eligible(self) -> bool:
+        return self.state is State.ELIGIBLE
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(m for c in self.checks if c.state is State.CANNOT_TELL for m in c.missing)
+
     def why(self) -> tuple[Line, ...]:
-        return tuple(W("yes: {text}", text=c.text) if c.ok else W("NO: {text}", text=c.text)
-                     for c in self.checks)
+        return tuple(W("yes: {text}", text=c.text) if c.state is State.ELIGIBLE else
+                     W("NO: {text}", text=c.text) if c.state is State.NOT_ELIGIBLE else
+                     W("CANNOT TELL: {text}", text=c.text) for c in self.checks)
+
+
+ORDER_CITATION = "Welf. & Inst. Code, § 11400, subd. (v)(1)"
+VACATUR_CITATION = "Welf. & Inst. Code, § 450, subd. (a)(1)(B) (AB 604, 2017)"
+REENTRY_CITATION = "Welf. & Inst. Code, §§ 11400, subd. (v)(1), 388, subd. (e)(1), 450, subd. (a)(1)(B)"
+MISSING_ORDER = N_("the foster-care placement order in effect on the 18th birthday (or the placement then)")
 
 
 def order_on_18th(youth: Youth, orders: list[PlacementOrder]) -> Check:
-    """A foster-care placement order in effect on the 18th birthday, or the vacatur path."""
+    """A foster-care placement order in effect on the 18th birthday, or the vacatur path.
+
+    Re-entry under WIC 388(e)(1) is open only to a nonminor who turned 18 under a foster-care
+    placement order; a youth whose order ended before 18 is not eligible, and the only route the
+    statute gives such a youth is WIC 450(a)(1)(B): an order ended because the adjudication was
+    vacated under Pen. Code 236.14 counts as if it had not ended."""
     eighteen = birthday(youth.date_of_birth, 18)
     for order in orders:
         if order.in_effect_on(eighteen):
-            return Check(True, W("a {kind} foster-care placement order from {ordered} is in effect on the "
-                                 "18th birthday ({eighteen})", kind=order.order_type.value,
-                                 ordered=order.ordered_on.isoformat(), eighteen=eighteen.isoformat()),
-                         "Welf. & Inst. Code, § 11400, subd. (v)(1)")
+            return Check(State.ELIGIBLE,
+                         W("a {kind} foster-care placement order from {ordered} is in effect on the "
+                           "18th birthday ({eighteen})", kind=order.order_type.value,
+                           ordered=order.ordered_on.isoformat(), eighteen=eighteen.isoformat()),
+                         ORDER_CITATION)
     for order in orders:
-        if order.vacated_under_236_14 and order.ordered_on <= eighteen:
-            return Check(True, W("the order from {day} ended only because the adjudication was vacated under "
-                                 "Pen. Code 236.14: treated as in effect", day=order.ordered_on.isoformat()),
-                         "Welf. & Inst. Code, § 450, subd. (a)(1)(B) (AB 604, 2017)")
+        if order.vacated_under_236_14 and order.ordered_on < eighteen:
+            return Check(State.ELIGIBLE,
+                         W("the order from {day} ended only because the adjudication was vacated under "
+                           "Pen. Code 236.14: WIC 450(a)(1)(B) treats it as in effect (\"met or would meet "
+                           "the "
+                           "criteria ... but for the fact that the underlying adjudication was vacated\")",
+                           day=order.ordered_on.isoformat()), VACATUR_CITATION)
     if not orders:
-        basis = foster_care_basis(youth, eighteen)
-        if basis:
-            return Check(True, W("no order recorded; on the 18th birthday ({eighteen}) the record shows "
-                                 "{basis}: record the order to confirm", eighteen=eighteen.isoformat(),
-                                 basis=basis),
-                         "Welf. & Inst. Code, § 11400, subd. (v)(1)")
-    ended = [o for o in orders if o.ended_on is not None and o.ended_on < eighteen]
-    last = max((o.ended_on for o in ended if o.ended_on), default=None)
-    detail = W("the last order ended on {day}, before the 18th birthday ({eighteen}); a voluntary re-entry "
-               "agreement is the way back in", day=last.isoformat(), eighteen=eighteen.isoformat()) if last \
-        else W("no foster-care placement order in effect on the 18th birthday ({eighteen}); a voluntary "
-               "re-entry agreement is the way back in", eighteen=eighteen.isoformat())
-    return Check(False, detail,
-                 "Welf. & Inst. Code, §§ 11400, subd. (v)(1), 11403, subd. (b)")
+        # No order recorded: the placement history may show foster care on the 18th birthday, but
+        # only the order decides; and nothing recorded is not "in foster care".
+        placed = in_foster_care_on(youth, eighteen)
+        if placed.state is State.NOT_ELIGIBLE:
+            return Check(State.NOT_ELIGIBLE,
+                         W("{why}; re-entry under WIC 388(e)(1) is only for a nonminor who turned 18 under a "
+                           "foster-care placement order", why=placed.why), REENTRY_CITATION)
+        return Check(State.CANNOT_TELL,
+                     W("no placement order recorded; {why}: record the order in effect on the 18th birthday "
+                       "({eighteen})", why=placed.why, eighteen=eighteen.isoformat()),
+                     ORDER_CITATION, (MISSING_ORDER,))
+    ended = [o.ended_on for o in orders if o.ended_on is not None and o.ended_on < eighteen]
+    later = [o.ordered_on for o in orders if o.ordered_on > eighteen]
+    if not ended and later:
+        return Check(State.NOT_ELIGIBLE,
+                     W("the first order recorded begins on {day}, after the 18th birthday ({eighteen}): "
+                       "extended foster care needs an order in effect on the 18th birthday",
+                       day=min(later).isoformat(), eighteen=eighteen.isoformat()), REENTRY_CITATION)
+    last = max(ended) if ended else eighteen
+    return Check(State.NOT_ELIGIBLE,
+                 W("the last order ended on {day}, before the 18th birthday ({eighteen}); WIC 388(e)(1) "
+                   "re-entry is only for a nonminor who turned 18 under a foster-care placement order; if "
+                   "that "
+                   "order ended because the adjudication was vacated under Pen. Code 236.14, record it: WIC "
+                   "450(a)(1)(B) then applies", day=last.isoformat(), eighteen=eighteen.isoformat()),
+                 REENTRY_CITATION)
+
+
+MISSING_MEDICAL = N_("current medical or mental-health information in the case plan for condition (5)")
+MISSING_CONDITION = N_("which participation condition (1)-(5) the youth meets, with its evidence")
+MISSING_AGREEMENT = N_("the mutual agreement (SOC 162), or that the youth remains under delinquency "
+                       "jurisdiction")
 
 
 def conditions_met(participations: list[Participation], on: date,
                    medical_days: int = MEDICAL_UPDATE_DAYS) -> tuple[list[Condition], list[Line]]:
-    """The conditions met on a day, and why any recorded one does not count."""
+    """The conditions met on a day, and why a recorded condition (5) cannot be counted yet."""
     met: list[Condition] = []
     notes: list[Line] = []
     for item in participations:
@@ -101,6 +153,7 @@ def conditions_met(participations: list[Participation], on: date,
 
 def eligibility(youth: Youth, records: Iterable[Any], on: date,
                 medical_days: int = MEDICAL_UPDATE_DAYS) -> Eligibility:
+    """Eligible, not eligible or cannot tell on `on`, each check with its law and the fact it lacks."""
     records = list(records)
     eighteen, twenty_one = birthday(youth.date_of_birth, 18), birthday(youth.date_of_birth, 21)
     ends_on = twenty_one - timedelta(days=1)
@@ -108,25 +161,34 @@ def eligibility(youth: Youth, records: Iterable[Any], on: date,
     under = W("under 21 on {day}: support ends on {ends}, the day before the 21st birthday",
               day=on.isoformat(), ends=ends_on.isoformat()) if on < twenty_one else \
         W("21 on {day}: extended foster care has ended", day=twenty_one.isoformat())
-    checks.append(Check(on < twenty_one, under, "Welf. & Inst. Code, § 11403, subd. (a); ACL 18-15"))
+    checks.append(Check(State.ELIGIBLE if on < twenty_one else State.NOT_ELIGIBLE, under,
+                        "Welf. & Inst. Code, § 11403, subd. (a); ACL 18-15"))
     # Before 18 the plan is checked against the 18th birthday: the conditions must hold from then.
     when = max(on, eighteen)
     met, notes = conditions_met(_of(records, Participation), when, medical_days)
-    text = W("meets condition {conditions} on {day}", conditions=", ".join(f"({c.value})" for c in met),
-             day=when.isoformat()) if met else \
-        W("no participation condition recorded for {day}", day=when.isoformat())
-    for note in notes:
-        text = W("{text}; {note}", text=text, note=note)
-    checks.append(Check(bool(met), text, "Welf. & Inst. Code, § 11403, subd. (b)(1)-(5)"))
+    conditions = "Welf. & Inst. Code, § 11403, subd. (b)(1)-(5)"
+    if met:
+        checks.append(Check(State.ELIGIBLE, W("meets condition {conditions} on {day}",
+                                              conditions=", ".join(f"({c.value})" for c in met),
+                                              day=when.isoformat()), conditions))
+    elif notes:
+        # Late paperwork is not a lost condition: (5) asks for "regularly updated information in the
+        # case plan"; until it is updated the record cannot tell, it does not say "not eligible".
+        text = W("{note}: update it to count condition (5)", note=notes[0])
+        checks.append(Check(State.CANNOT_TELL, text, conditions, (MISSING_MEDICAL,)))
+    else:
+        checks.append(Check(State.CANNOT_TELL, W("no participation condition recorded for {day}",
+                                                 day=when.isoformat()), conditions, (MISSING_CONDITION,)))
     agreements = _of(records, EfcAgreement)
     signed = any(a.mutual_agreement_signed_on for a in agreements)
     exempt = any(a.remains_under_delinquency for a in agreements)
-    checks.append(Check(signed or exempt,
+    checks.append(Check(State.ELIGIBLE if signed or exempt else State.CANNOT_TELL,
                         W("mutual agreement (SOC 162) signed") if signed else
                         W("remains under delinquency jurisdiction: no mutual agreement needed") if exempt else
                         W("no mutual agreement (SOC 162) recorded"),
-                        "Welf. & Inst. Code, § 11400, subd. (u)"))
-    return Eligibility(all(c.ok for c in checks), tuple(checks), ends_on)
+                        "Welf. & Inst. Code, § 11400, subd. (u)",
+                        () if signed or exempt else (MISSING_AGREEMENT,)))
+    return Eligibility(combine(c.state for c in checks), tuple(checks), ends_on)
 
 
 # The timeline ------------------------------------------------------------------------------

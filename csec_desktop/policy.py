@@ -40,6 +40,15 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("efc_medical_update_days", 180, 30, 365, "days",
             N_("NOT CONFIRMED: Welf. & Inst. Code 11403(b)(5) asks for \"regularly updated\" medical "
                "information without a number; six months (the TILCP cycle) by default, set by the county")),
+    Setting("retro_medi_cal_months_2027", 2, 0, 3, "months",
+            N_("NOT CONFIRMED: H.R. 1 (Pub. L. 119-21) sec. 71112 as we read it: applications from 1 January "
+               "2027 reach back two months for most groups; correct it here from DHCS guidance")),
+    Setting("retro_medi_cal_months_2027_expansion", 1, 0, 3, "months",
+            N_("NOT CONFIRMED: H.R. 1 (Pub. L. 119-21) sec. 71112 as we read it: applications from 1 January "
+               "2027 reach back one month for expansion adults; correct it here from DHCS guidance")),
+    Setting("csec_program_county", 0, 0, 1, "1 = yes, 0 = no",
+            N_("whether the county opted into the state CSEC Program (Welf. & Inst. Code 16524.7); only then "
+               "does the team of 16524.7(d)(2)(B) apply, and the app warns when a discipline is absent")),
 )}
 
 IDLE_LOCK_DEFAULT_MINUTES = SETTINGS["idle_lock_minutes"].default

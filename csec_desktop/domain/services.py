@@ -149,6 +149,17 @@ class SchoolChange(Body):
         return self
 
 
+class MediCalGroup(StrEnum):
+    """The Medi-Cal eligibility group: from 2027 it decides how far back coverage reaches."""
+
+    UNKNOWN = "unknown"
+    CHILD = "child"
+    FORMER_FOSTER_YOUTH = "former_foster_youth"
+    PREGNANT = "pregnant"
+    EXPANSION_ADULT = "expansion_adult"
+    OTHER = "other"
+
+
 @register
 class UncoveredService(Body):
     """Health care the youth received with no Medi-Cal in force (retroactive coverage may pay)."""
@@ -161,6 +172,9 @@ class UncoveredService(Body):
     what: str = Field(min_length=1, max_length=300, title=N_("What care"))
     # when Medi-Cal was applied for, if it has been
     medi_cal_applied_on: date | None = Field(default=None, title=N_("Medi-Cal applied for on (YYYY-MM-DD)"))
+    medi_cal_group: MediCalGroup = Field(default=MediCalGroup.UNKNOWN,
+                                         title=N_("Medi-Cal group (from 2027 it decides how far back "
+                                                  "coverage reaches)"))
 
     @model_validator(mode="after")
     def _applied_after(self) -> UncoveredService:

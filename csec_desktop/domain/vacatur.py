@@ -8,7 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import register
@@ -22,6 +22,13 @@ class CountKind(StrEnum):
     JUVENILE_ARREST = "juvenile_arrest"  # arrested as a person described in WIC 602, no petition sustained
 
 
+class CounselDecision(StrEnum):
+    """Counsel's reading of the record of conviction where the 667.5(c) table cannot decide."""
+
+    NONVIOLENT = "nonviolent"
+    VIOLENT = "violent"
+
+
 @register
 class CriminalCount(Body):
     kind: ClassVar[str] = "criminal_count"
@@ -29,7 +36,7 @@ class CriminalCount(Body):
 
     youth_id: str
     count_kind: CountKind = Field(title=N_("Kind"))
-    code: str = Field(default="PC", min_length=1, max_length=10, title=N_("Code (PC, HS, VC…)"))
+    code: str = Field(default="PC", min_length=1, max_length=30, title=N_("Code (PC, HS, VC…)"))
     section: str = Field(min_length=1, max_length=40, title=N_("Section, such as 647(b)"))
     description: str | None = Field(default=None, max_length=200, title=N_("Description"))
     offense_date: date | None = Field(default=None, title=N_("Offense date (YYYY-MM-DD)"))
@@ -41,6 +48,9 @@ class CriminalCount(Body):
     prosecuting_agency: str | None = Field(default=None, max_length=200, title=N_("Prosecuting agency"))
     disposition: str | None = Field(default=None, max_length=300, title=N_("Disposition"))
     disposition_date: date | None = Field(default=None, title=N_("Disposition date (YYYY-MM-DD)"))
+    judgment_date: date | None = Field(default=None,  # printed as "convicted on" / "petition sustained on"
+                                       title=N_("Date of the conviction or of the sustained petition "
+                                                "(YYYY-MM-DD)"))
     fines_and_restitution: str | None = Field(default=None, max_length=300, title=N_("Fines and restitution"))
     enhancements: list[str] = Field(default_factory=list,  # "12022.7", "12022.5"...
                                     title=N_("Enhancements charged and proved (one per line)"))
@@ -49,6 +59,8 @@ class CriminalCount(Body):
     nexus: str | None = Field(default=None, max_length=4000,  # why it was the direct result
                               title=N_("How it was the direct result of being trafficked (the youth's "
                                        "account)"))
+    counsel_decision: CounselDecision | None = Field(
+        default=None, title=N_("Counsel's decision where the violent-felony table cannot decide"))
 
     @field_validator("section")
     @classmethod
@@ -82,6 +94,25 @@ RESTRICTED_FIELDS: dict[str, tuple[str, ...]] = {
 """The youth's own account: read and written only with READ_NARRATIVE (caseload enforces it)."""
 
 
+class ServiceMethod(StrEnum):
+    """One manner of service, as the proof of service declares it (Code Civ. Proc. 1011, 1013)."""
+
+    PERSONAL = "personal"  # 1011: delivered to the office
+    MAIL = "mail"  # 1013(a): first-class mail, postage prepaid
+    OVERNIGHT = "overnight"  # 1013(c): express mail or overnight delivery
+
+
+class CourtHearing(BaseModel):
+    """The hearing set in one court case (a packet's first page prints it)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    case_number: str = Field(min_length=1, max_length=60, title=N_("Case number"))
+    on: date | None = Field(default=None, title=N_("Hearing on (YYYY-MM-DD)"))
+    time: str | None = Field(default=None, max_length=20, title=N_("Time"))
+    department: str | None = Field(default=None, max_length=40, title=N_("Department"))
+
+
 class CaseStage(StrEnum):
     DRAFT = "draft"
     ATTORNEY_REVIEWED = "attorney_reviewed"
@@ -100,12 +131,16 @@ class VacaturCase(Body):
                              title=N_("Initials or pseudonym for the public papers"))
     """Initials or a court-approved pseudonym: everything public carries only this (236.14(q))."""
     count_ids: list[str] = Field(default_factory=list, title=N_("Counts in the petition"))
+    victimization_started_on: date | None = Field(default=None,
+                                                  title=N_("Victimization began on (YYYY-MM-DD)"))
     victimization_ended_on: date | None = Field(default=None, title=N_("Victimization ended on (YYYY-MM-DD)"))
     services_sought_on: date | None = Field(default=None, title=N_("Services first sought on (YYYY-MM-DD)"))
     stage: CaseStage = Field(default=CaseStage.DRAFT, title=N_("Stage"))
     # the prosecuting agency received service
     served_on: date | None = Field(default=None, title=N_("Prosecutor received service on (YYYY-MM-DD)"))
     hearing_on: date | None = Field(default=None, title=N_("Hearing on (YYYY-MM-DD)"))
+    hearings: list[CourtHearing] = Field(default_factory=list,
+                                         title=N_("Hearing and department in each court case"))
     order_granted_on: date | None = Field(default=None, title=N_("Order granted on (YYYY-MM-DD)"))
     # 236.14(i): collection of fines stayed while the petition is pending
     stay_fines: bool = Field(default=True,
@@ -126,9 +161,27 @@ class VacaturCase(Body):
     official_documents: list[str] = Field(default_factory=list, title=N_("Official documentation to attach"))
     agencies_to_seal: list[str] = Field(default_factory=list,  # beyond those the counts name
                                         title=N_("Other agencies to seal and destroy records (one per line)"))
+    # A petitioner in pro per (no counsel block): rule 2.111(1) asks for an address and telephone.
+    petitioner_address: str | None = Field(default=None, max_length=300,
+                                           title=N_("Petitioner's mailing address (in pro per)"))
+    address_is_confidential: bool = Field(default=False,
+                                          title=N_("The mailing address is a confidential one (such as Safe "
+                                                   "at Home), not where the petitioner lives"))
+    petitioner_phone: str | None = Field(default=None, max_length=40,
+                                         title=N_("Petitioner's telephone (in pro per)"))
+    petitioner_email: str | None = Field(default=None, max_length=200,
+                                         title=N_("Petitioner's e-mail (in pro per, optional)"))
+    guardian_ad_litem: str | None = Field(default=None, max_length=200,
+                                          title=N_("Guardian ad litem, for a petitioner under 18 without "
+                                                   "counsel"))
     # who serves the prosecutor
     server_name: str | None = Field(default=None, max_length=200, title=N_("Who serves the papers"))
     server_address: str | None = Field(default=None, max_length=300, title=N_("Their address"))
+    service_method: ServiceMethod | None = Field(default=None, title=N_("How the papers are served"))
+    service_date: date | None = Field(default=None,
+                                      title=N_("Date delivered or mailed (YYYY-MM-DD)"))
+    service_place: str | None = Field(default=None, max_length=100,
+                                      title=N_("City where the server signs the proof of service"))
 
     @field_validator("official_documents")
     @classmethod
@@ -142,4 +195,9 @@ class VacaturCase(Body):
     def _order(self) -> VacaturCase:
         if self.order_granted_on and self.served_on and self.order_granted_on < self.served_on:
             raise ValueError("the order cannot come before the petition was served")
+        if self.victimization_started_on and self.victimization_ended_on \
+                and self.victimization_ended_on < self.victimization_started_on:
+            raise ValueError("victimization cannot end before it began")
+        if self.served_on and self.service_date and self.served_on < self.service_date:
+            raise ValueError("the prosecutor cannot receive the papers before they were delivered or mailed")
         return self

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -109,6 +109,37 @@ class Placement(_Part):
     address: str | None = Field(default=None, max_length=300, title=N_("Address"))
 
 
+FOSTER_CARE_TYPES = frozenset({
+    PlacementType.RELATIVE, PlacementType.NREFM, PlacementType.RESOURCE_FAMILY, PlacementType.STRTP,
+    PlacementType.THPP, PlacementType.THP_NMD, PlacementType.SILP, PlacementType.SHELTER})
+"""Placements that are foster care. Living with a parent, in juvenile hall or in a camp is not;
+"other" says nothing either way (a rule that needs to know says it cannot tell)."""
+NOT_FOSTER_CARE_TYPES = frozenset({PlacementType.HOME_OF_PARENT, PlacementType.JUVENILE_HALL,
+                                   PlacementType.CAMP})
+
+
+class PlacementPeriod(_Part):
+    """Where the youth lived from one day to another, and under which order: the facts every rule
+    that asks "in foster care on day X" reads (extended foster care at 18, former-foster-youth
+    Medi-Cal, THP-Plus, re-entry)."""
+
+    type: PlacementType = Field(title=N_("Placement type"))
+    start: date = Field(title=N_("Start (YYYY-MM-DD)"))
+    end: date | None = Field(default=None, title=N_("End (YYYY-MM-DD)"))
+    order: str | None = Field(default=None, max_length=200,
+                              title=N_("Order (e.g. WIC 361.2 or 727(a) placement order, date)"))
+    name: str | None = Field(default=None, max_length=200, title=N_("Name"))
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PlacementPeriod:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("the end date is before the start date")
+        return self
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or self.end >= day)
+
+
 class SafetyFlag(_Part):
     """A person who must not be given information (an exploiter, for instance)."""
 
@@ -136,6 +167,12 @@ class Consent(_Part):
         return self
 
 
+EARLIEST_BIRTH = date(1900, 1, 1)
+MAX_YOUTH_AGE = 30
+"""Past this age a record is an adult client of the record-relief work, marked as such; a youth
+this old is more likely a typing error in the year."""
+
+
 class Youth(Body):
     kind: ClassVar[str] = "youth"
 
@@ -150,6 +187,10 @@ class Youth(Body):
     identifiers: Identifiers = Field(default_factory=Identifiers, title=N_("Identifiers"))
     legal_status: list[StatusPeriod] = Field(default_factory=list, title=N_("Legal status over time"))
     placement: Placement | None = Field(default=None, title=N_("Current placement"))
+    placement_history: list[PlacementPeriod] = Field(
+        default_factory=list, title=N_("Placement history (type, order and dates)"))
+    record_relief_client: bool = Field(
+        default=False, title=N_("Adult client of the record-relief work (Pen. Code 236.14): any age"))
     assigned_worker: str | None = Field(default=None, max_length=64, title=N_("Assigned worker"))
     unit: str | None = Field(default=None, max_length=64, title=N_("Unit"))
     safety_flags: list[SafetyFlag] = Field(default_factory=list,
@@ -158,14 +199,26 @@ class Youth(Body):
     sealed: bool = Field(default=False,
                          title=N_("Sealed record (seen only by roles allowed to read sealed records)"))
 
+    @model_validator(mode="before")
+    @classmethod
+    def _migrate_placement(cls, data: Any) -> Any:
+        """A record stored before placement history had only the current placement: read it as
+        one open period from its "since" date, so rules about past days have something to read."""
+        if isinstance(data, dict) and not data.get("placement_history"):
+            current = data.get("placement")
+            if isinstance(current, dict) and current.get("since") and current.get("type"):
+                data = {**data, "placement_history": [
+                    {"type": current["type"], "start": current["since"], "name": current.get("name")}]}
+        return data
+
     @field_validator("date_of_birth")
     @classmethod
     def _plausible_birth(cls, value: date) -> date:
-        today = date.today()
-        if value > today:
-            raise ValueError("is in the future")
-        if today.year - value.year > 30:
-            raise ValueError("makes the person older than 30; check the year")
+        # Only a fixed bound here: a check against today's date would make a stored record stop
+        # reading on the day it is crossed (1 January of the year someone turns 31). The checks
+        # relative to today are birth_date_problems (on writes) and read_warnings (on reads).
+        if value < EARLIEST_BIRTH:
+            raise ValueError(f"is before {EARLIEST_BIRTH.isoformat()}; check the year")
         return value
 
     def current_status(self, on: date | None = None) -> LegalStatus:
@@ -174,6 +227,11 @@ class Youth(Body):
             if period.start <= day and (period.end is None or period.end >= day):
                 return period.status
         return LegalStatus.NONE
+
+    def placement_on(self, day: date) -> PlacementPeriod | None:
+        """The placement period covering `day` (the latest started, if periods overlap)."""
+        covering = [p for p in self.placement_history if p.covers(day)]
+        return max(covering, key=lambda p: p.start) if covering else None
 
     def display_name(self) -> str:
         if self.preferred_name:
@@ -234,3 +292,27 @@ class CaseNote(Body):
     occurred_at: AwareDatetime = Field(title=N_("When (YYYY-MM-DD HH:MM)"))
     note_kind: NoteKind = Field(default=NoteKind.CONTACT, title=N_("Kind of note"))
     text: str = Field(min_length=1, max_length=20000, title=N_("Text"))
+
+
+def _age(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def birth_date_problems(youth: Youth, today: date) -> list[str]:
+    """What a write must refuse about the birth date, relative to the day it is made. Never used
+    on reading: a stored record always opens (read_warnings says what looks wrong)."""
+    if youth.date_of_birth > today:
+        return ["is in the future"]
+    if _age(youth.date_of_birth, today) > MAX_YOUTH_AGE and not youth.record_relief_client:
+        return [f"makes the person older than {MAX_YOUTH_AGE}: check the year, or mark the person as an "
+                "adult client of the record-relief work"]
+    return []
+
+
+def read_warnings(youth: Youth, today: date) -> list[str]:
+    """What looks wrong in a stored record on this day, said as a warning: the record still opens,
+    and Today and search still read it."""
+    return [N_("The date of birth is in the future: check it.")] if youth.date_of_birth > today else \
+        [N_("This person is over 30 and not marked as an adult record-relief client: check the year "
+            "of birth.")] if _age(youth.date_of_birth, today) > MAX_YOUTH_AGE \
+        and not youth.record_relief_client else []

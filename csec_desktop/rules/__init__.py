@@ -15,7 +15,10 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from csec_desktop.text import Line
+from csec_desktop.text import N_, Line
+
+RECHECKED_ON = date(2026, 11, 30)
+"""The day the rules named in issue 18 were re-read against the statutes (their `law_as_of`)."""
 
 LEGAL_ZONE = ZoneInfo("America/Los_Angeles")
 """California law counts days and hours in Pacific time."""
@@ -24,9 +27,55 @@ LEGAL_ZONE = ZoneInfo("America/Los_Angeles")
 class FindingKind(StrEnum):
     ELIGIBLE = "eligible"
     NOT_ELIGIBLE = "not_eligible"
+    CANNOT_TELL = "cannot_tell"
     SUGGESTION = "suggestion"
     DEADLINE = "deadline"
     WARNING = "warning"
+
+
+class State(StrEnum):
+    """Three answers, never two: an eligibility check the record cannot decide says so, and names
+    the fact it lacks, instead of assuming it."""
+
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not_eligible"
+    CANNOT_TELL = "cannot_tell"
+
+
+STATE_WORDS: dict[State, str] = {
+    State.ELIGIBLE: N_("eligible"), State.NOT_ELIGIBLE: N_("not eligible"),
+    State.CANNOT_TELL: N_("cannot tell"),
+}
+
+
+def combine(states: Iterable[State]) -> State:
+    """All checks together: any "not eligible" decides; else any "cannot tell"; else eligible."""
+    found = set(states)
+    if State.NOT_ELIGIBLE in found:
+        return State.NOT_ELIGIBLE
+    return State.CANNOT_TELL if State.CANNOT_TELL in found else State.ELIGIBLE
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A three-valued answer to one question of fact ("in foster care on day X?"), with why, and
+    the fact a person would record to decide it when it cannot tell."""
+
+    state: State
+    why: Line
+    missing: tuple[str, ...] = ()
+
+    @property
+    def yes(self) -> bool:
+        return self.state is State.ELIGIBLE
+
+
+class Confidence(StrEnum):
+    """How sure the project is of the law a rule applies (the marks of DOMAIN.md)."""
+
+    VERIFIED = "verified"
+    SECONDARY = "secondary"
+    UNCONFIRMED = "unconfirmed"
 
 
 @dataclass(frozen=True)
@@ -43,6 +92,14 @@ class Finding:
     done: bool = False
     occurrence: str = ""
     """Which time a recurring duty is for (an age, a date); with rule_id it names the duty done."""
+    state: State | None = None
+    """For an eligibility finding: eligible, not eligible or cannot tell (None for a duty)."""
+    missing: tuple[str, ...] = ()
+    """When it cannot tell: the facts a person would record to decide (English, N_-marked)."""
+    confidence: Confidence = Confidence.VERIFIED
+    """How sure the project is of the law applied (shown wherever the finding is)."""
+    law_change: date | None = None
+    """A day within the finding's window when the law it applies changes (effective-dated rules)."""
 
     def __post_init__(self) -> None:
         if not self.citation.strip():
@@ -59,7 +116,9 @@ class Finding:
             "why": list(self.why), "citation": self.citation,
             "law_as_of": self.law_as_of.isoformat(), "youth_id": self.youth_id,
             "due": self.due.astimezone(UTC).isoformat() if self.due else None, "done": self.done,
-            "occurrence": self.occurrence,
+            "occurrence": self.occurrence, "state": self.state.value if self.state else None,
+            "missing": list(self.missing), "confidence": self.confidence.value,
+            "law_change": self.law_change.isoformat() if self.law_change else None,
         }
 
 
@@ -71,14 +130,6 @@ def records_of(facts: Facts, kind: str) -> list[Any]:
     records: dict[str, list[Any]] = facts.get("records") or {}
     return list(records.get(kind, []))
 RuleFn = Callable[[Facts, datetime], Iterable[Finding]]
-
-
-class Confidence(StrEnum):
-    """How sure the project is of the law a rule applies (the marks of DOMAIN.md)."""
-
-    VERIFIED = "verified"
-    SECONDARY = "secondary"
-    UNCONFIRMED = "unconfirmed"
 
 
 @dataclass(frozen=True)
@@ -106,6 +157,13 @@ class RuleInfo:
         plain = [w for w in why if not isinstance(w, Line)]
         if plain:
             raise TypeError(f"rule {self.rule_id}: why lines must be made with text.W: {plain[0]!r}")
+        rest.setdefault("confidence", self.confidence)
+        state = rest.get("state")
+        if state is None and kind in (FindingKind.ELIGIBLE, FindingKind.NOT_ELIGIBLE,
+                                      FindingKind.CANNOT_TELL):
+            rest["state"] = State(kind.value)
+        if rest.get("state") is State.CANNOT_TELL and not rest.get("missing"):
+            raise ValueError(f"rule {self.rule_id}: \"cannot tell\" must name the missing fact")
         return Finding(self.rule_id, kind, title, why, self.citation, self.law_as_of, **rest)
 
     def to_json(self) -> dict[str, Any]:
@@ -170,7 +228,8 @@ class Registry:
 
 REGISTRY = Registry()
 
-RULE_MODULES = ("transition", "csec", "services", "housing", "education", "case_plan", "efc", "vacatur")
+RULE_MODULES = ("transition", "csec", "services", "housing", "education", "case_plan", "efc", "vacatur",
+                "record")
 """The modules that register rules; a module added here is loaded by `load_all`."""
 
 

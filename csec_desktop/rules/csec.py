@@ -20,15 +20,18 @@ from csec_desktop.domain.csec import (
 from csec_desktop.domain.youth import LegalStatus, Youth
 from csec_desktop.rules import (
     LEGAL_ZONE,
+    RECHECKED_ON,
     REGISTRY,
     Confidence,
     Facts,
     Finding,
     FindingKind,
+    birthday,
     end_of_day,
     hours_after,
     records_of,
 )
+from csec_desktop.rules.transition import COURT_STATUSES
 from csec_desktop.text import N_, Line, W
 
 LAW_AS_OF = date(2026, 1, 1)
@@ -54,12 +57,23 @@ def _when(moment: datetime) -> str:
     return moment.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def _victim_clock(facts: Facts, rule_id: str, hours: int, title: str, why: Line) -> Iterator[Finding]:
-    """A clock that each decision "identified as a victim" starts; "at risk" alone starts none."""
+def _victim_clock(facts: Facts, rule_id: str, hours: int, title: str, why: Line, *,
+                  who: str) -> Iterator[Finding]:
+    """A clock that each decision "identified as a victim" starts; "at risk" alone starts none.
+    `who` scopes it by the person's age and status when the information was received: "child" (under 18:
+    Pen. Code 11165) or "child_or_youth" (under 18, or a youth receiving child welfare services: 11166(j))."""
     info = REGISTRY.info[rule_id]
+    youth = facts.get("youth")
     for status in _statuses(facts):
         if status.status is not CsecStatusValue.VICTIM:
             continue
+        day = status.decided_at.astimezone(LEGAL_ZONE).date()
+        minor = isinstance(youth, Youth) and day < birthday(youth.date_of_birth, 18)
+        if isinstance(youth, Youth) and not minor:
+            if who == "child":
+                continue  # CANRA concerns children: "child" means a person under 18 (Pen. Code 11165)
+            if youth.current_status(day) not in COURT_STATUSES:
+                continue  # an adult not receiving child welfare services that day
         yield info.finding(
             FindingKind.DEADLINE, title,
             (W("identified as a victim: information received {when}", when=_when(status.decided_at)),
@@ -70,31 +84,41 @@ def _victim_clock(facts: Facts, rule_id: str, hours: int, title: str, why: Line)
 
 @REGISTRY.register(
     "csec.report_law_enforcement_24h",
-    summary=N_("Report a youth identified as a CSEC victim to law enforcement within 24 hours."),
-    citation="Pen. Code, § 11166, subd. (j)(2)", law_as_of=LAW_AS_OF, needs=("csec_status",),
+    summary=N_("Report a child or youth receiving child welfare services who is identified as a CSEC victim "
+               "to "
+               "law enforcement within 24 hours."),
+    citation="Pen. Code, § 11166, subd. (j)(2)", law_as_of=RECHECKED_ON, needs=("csec_status",),
 )
 def report_law_enforcement(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     return _victim_clock(
         facts, "csec.report_law_enforcement_24h", 24,
         N_("Report to law enforcement: youth identified as a CSEC victim"),
-        W("report to the law enforcement agency with jurisdiction immediately, and in no case in more "
-          "than 24 hours"))
+        W("Pen. Code 11166(j)(2): \"immediately, and in no case in more than 24 hours, report to the law "
+          "enforcement agency having jurisdiction over the case after receiving information that a child or "
+          "youth who is receiving child welfare services has been identified as the victim of commercial "
+          "sexual "
+          "exploitation\""), who="child_or_youth")
 
 
 @REGISTRY.register(
     "csec.canra_written_36h",
-    summary=N_("Send the written child-abuse cross-report within 36 hours."),
-    citation="Pen. Code, § 11166, subd. (j)(1)", law_as_of=LAW_AS_OF, needs=("csec_status",),
+    summary=N_("Send the written child-abuse cross-report within 36 hours (a child: under 18 when the "
+               "information was received)."),
+    citation="Pen. Code, §§ 11165, 11166, subd. (j)(1)", law_as_of=RECHECKED_ON, needs=("csec_status",),
 )
 def canra_written(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     return _victim_clock(
         facts, "csec.canra_written_36h", 36, N_("Send the written cross-report (36 hours)"),
-        W("commercial sexual exploitation is child abuse (Pen. Code 11165.1): report at once by telephone, "
-          "fax or electronically, and in writing within 36 hours"))
+        W("commercial sexual exploitation of a child is child abuse (Pen. Code 11165.1(d)); in the "
+          "reporting act "
+          "\"'child' means a person under the age of 18 years\" (Pen. Code 11165): report at once by "
+          "telephone, "
+          "fax or electronically, and in writing within 36 hours"), who="child")
 
 
 def _counts_as_missing(youth: Youth, episode: MissingEpisode) -> bool:
-    """A nonminor dependent is missing only if involuntary or at risk (16501.35(c))."""
+    """For the WIC 16501.35 notices: a nonminor dependent is "missing from foster care" only if the agency
+    suspects the nonminor did not leave voluntarily or is at risk of substantial harm (16501.35(c))."""
     status = youth.current_status(episode.learned_at.astimezone(LEGAL_ZONE).date())
     return status is not LegalStatus.NONMINOR_DEPENDENT or episode.nonminor_at_risk
 
@@ -127,23 +151,32 @@ def missing_notices(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     "missing.ncic_ncmec_24h",
     summary=N_("A missing youth who is a CSEC victim or at risk: report to law enforcement for NCIC and "
                "to NCMEC within 24 hours."),
-    citation="Pen. Code, § 11166, subd. (j)(3)(A), (B)", law_as_of=LAW_AS_OF,
-    needs=("missing_episode", "csec_status"),
+    citation="Pen. Code, § 11166, subd. (j)(3)(A), (B); Welf. & Inst. Code, § 16501.35, subds. (a)(1), (c)",
+    law_as_of=RECHECKED_ON, needs=("missing_episode", "csec_status"),
 )
 def missing_ncmec(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     info = REGISTRY.info["missing.ncic_ncmec_24h"]
     youth = facts.get("youth")
     for episode in records_of(facts, "missing_episode"):
-        if not isinstance(youth, Youth) or not _counts_as_missing(youth, episode):
+        if not isinstance(youth, Youth):
             continue
         status = status_at(facts, episode.learned_at)
         if status is None or status.status not in CONCERN:
             continue
+        # 11166(j)(3)(A) reaches "a child or youth who is receiving child welfare services" (nonminor
+        # dependents are among them: 16501.35(a)(1)) who "is missing or has been abducted"; a nonminor
+        # victim or youth at risk who left voluntarily is at risk of substantial harm (16501.35(c)).
+        nonminor = youth.current_status(episode.learned_at.astimezone(LEGAL_ZONE).date()) \
+            is LegalStatus.NONMINOR_DEPENDENT
         yield info.finding(
             FindingKind.DEADLINE, N_("Report the missing youth to law enforcement (NCIC) and to NCMEC"),
             (W("missing since staff learned of it at {when}", when=_when(episode.learned_at)),
              W("CSEC status then: {status} (decided {when})", status=status.status.value.replace("_", " "),
                when=_when(status.decided_at)),
+             *((W("a nonminor dependent: the report is due even if the nonminor left voluntarily; a victim "
+                  "or "
+                  "youth at risk of exploitation is at risk of substantial harm (WIC 16501.35(c))"),)
+               if nonminor else ()),
              W("include where reasonably possible: a photo; a physical description (height, weight, sex, "
                "ethnicity, race, hair and eye colour); endangerment information (pregnancy, prescriptions, "
                "suicidal tendencies, vulnerability to sex trafficking, other risks, as far as lawful); "
@@ -156,7 +189,7 @@ def missing_ncmec(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     "csec.team_meeting",
     summary=N_("Convene the multidisciplinary team for an identified or at-risk youth "
                "(the county sets when)."),
-    citation="Welf. & Inst. Code, §§ 16524.6, 16524.7, subd. (d)(2)(B)", law_as_of=LAW_AS_OF,
+    citation="Welf. & Inst. Code, §§ 16524.6, 16524.7, subd. (d)(2)(B)", law_as_of=RECHECKED_ON,
     confidence=Confidence.UNCONFIRMED, needs=("csec_status", "team_meeting"),
 )
 def team_meeting(facts: Facts, as_of: datetime) -> Iterator[Finding]:
@@ -178,13 +211,20 @@ def team_meeting(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         youth_id=str(facts.get("youth_id")),
         due=end_of_day(latest.decided_at.astimezone(LEGAL_ZONE).date() + timedelta(days=days)),
         occurrence=_stamp(latest.decided_at), done=bool(since))
-    if meetings:
+    # The team of 16524.7(d)(2)(B) is for "a child pursuant to this chapter": the CSEC Program, which a
+    # county opts into (16524.7). Only such a county is warned of an absent discipline (a county setting).
+    if meetings and int((facts.get("policy") or {}).get("csec_program_county", 0)) == 1:
         absent = meetings[-1].missing_disciplines()
         if absent:
             yield info.finding(
                 FindingKind.WARNING, N_("The last team meeting lacked a required discipline"),
                 (W("meeting of {day} had no one from: {disciplines}", day=meetings[-1].held_on.isoformat(),
-                   disciplines=", ".join(d.value.replace("_", " ") for d in absent)),),
+                   disciplines=", ".join(d.value.replace("_", " ") for d in absent)),
+                 W("the county is in the CSEC Program (county setting): \"A multidisciplinary team serving a "
+                   "child pursuant to this chapter shall include, but is not limited to, appropriate staff "
+                   "from "
+                   "the county child welfare, probation, mental health, substance abuse disorder, and public "
+                   "health departments.\" (WIC 16524.7(d)(2)(B))")),
                 youth_id=str(facts.get("youth_id")), occurrence=f"team:{meetings[-1].held_on.isoformat()}")
 
 

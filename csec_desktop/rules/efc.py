@@ -26,6 +26,7 @@ from csec_desktop.rules import (
     Facts,
     Finding,
     FindingKind,
+    State,
     add_months,
     age_on,
     birthday,
@@ -66,7 +67,8 @@ def _today(as_of: datetime) -> date:
     "efc.eligibility",
     summary=N_("Extended foster care eligibility: a foster-care placement order on the 18th birthday (or "
                "the vacatur path), under 21, at least one participation condition, the mutual agreement."),
-    citation="Welf. & Inst. Code, §§ 11400, subds. (u), (v), 11403, subds. (a), (b), 450, subd. (a)(1)(B)",
+    citation="Welf. & Inst. Code, §§ 11400, subds. (u), (v), 11403, subds. (a), (b), 388, subd. (e)(1), "
+             "450, subd. (a)(1)(B)",
     # Only once the AB 12 plan has begun (any of its records): before that the notice at 16, the
     # 90-day plan and the SOC 162 warning say what to do, and a county's caseload of 17-to-20-year-olds
     # would otherwise open Today on an "eligibility" line for each of them.
@@ -85,11 +87,15 @@ def eligibility(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         return  # not in care and nothing recorded: nothing to say
     days = int((facts.get("policy") or {}).get("efc_medical_update_days", efc.MEDICAL_UPDATE_DAYS))
     result = efc.eligibility(youth, records, today, days)
+    kind, title = {
+        State.ELIGIBLE: (FindingKind.ELIGIBLE, N_("Eligible for extended foster care")),
+        State.NOT_ELIGIBLE: (FindingKind.NOT_ELIGIBLE, N_("Not eligible for extended foster care: see why")),
+        State.CANNOT_TELL: (FindingKind.CANNOT_TELL,
+                            N_("Extended foster care: cannot tell yet (a fact is missing)")),
+    }[result.state]
     yield REGISTRY.info["efc.eligibility"].finding(
-        FindingKind.ELIGIBLE if result.eligible else FindingKind.NOT_ELIGIBLE,
-        N_("Eligible for extended foster care") if result.eligible else
-        N_("Not yet eligible for extended foster care: see why"),
-        result.why(), youth_id=str(facts.get("youth_id")), occurrence="efc")
+        kind, title, result.why(), youth_id=str(facts.get("youth_id")), occurrence="efc",
+        state=result.state, missing=result.missing)
 
 
 @REGISTRY.register(
@@ -214,7 +220,8 @@ def agreements(facts: Facts, as_of: datetime) -> Iterator[Finding]:
                             W("no signed mutual agreement is recorded"),
                             W("not needed only for a ward who remains under delinquency jurisdiction")),
                            youth_id=youth_id, occurrence="soc162")
-    placement = youth.placement.type if youth.placement else None
+    period = youth.placement_on(today)
+    placement = period.type if period else youth.placement.type if youth.placement else None
     if placement is PlacementType.SILP:
         approved = max((a.silp_approved_on for a in found if a.silp_approved_on), default=None)
         inspected = max((a.silp_inspected_on for a in found if a.silp_inspected_on), default=None)

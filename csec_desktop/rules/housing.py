@@ -13,14 +13,25 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from csec_desktop.domain.youth import LegalStatus, Youth
-from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Confidence, Facts, Finding, FindingKind, age_on, birthday
-from csec_desktop.rules.services import LAW_AS_OF, OPEN_NEED, in_care_on, needs_answers
-from csec_desktop.rules.transition import foster_care_basis
+from csec_desktop.rules import (
+    LEGAL_ZONE,
+    REGISTRY,
+    Answer,
+    Confidence,
+    Facts,
+    Finding,
+    FindingKind,
+    State,
+    age_on,
+    birthday,
+)
+from csec_desktop.rules.services import LAW_AS_OF, OPEN_NEED, needs_answers
+from csec_desktop.rules.transition import foster_care_basis, in_foster_care_on
 from csec_desktop.text import N_, Line, W
 
 
-def _in_care_on_18th(youth: Youth) -> bool:
-    return in_care_on(youth, birthday(youth.date_of_birth, 18))
+def _in_care_on_18th(youth: Youth) -> Answer:
+    return in_foster_care_on(youth, birthday(youth.date_of_birth, 18))
 
 
 def _ever_in_care(youth: Youth) -> bool:
@@ -35,8 +46,8 @@ class Option:
     citation: str
     confidence: Confidence
     ages: tuple[int, int]
-    who: Callable[[Youth, date, dict[str, object]], Line | None]
-    """Why this youth fits the option on this day, or None."""
+    who: Callable[[Youth, date, dict[str, object]], Line | Answer | None]
+    """Why this youth fits the option on this day, or None; an Answer when the record cannot tell."""
 
 
 def _thpp(youth: Youth, day: date, _answers: dict[str, object]) -> Line | None:
@@ -50,10 +61,15 @@ def _nmd(youth: Youth, day: date, _answers: dict[str, object]) -> Line | None:
     return None
 
 
-def _exited_at_18(youth: Youth, day: date, _answers: dict[str, object]) -> Line | None:
-    if _in_care_on_18th(youth) and youth.current_status(day) is LegalStatus.NONE:
-        return W("in foster care on the 18th birthday and has since left care")
-    return None
+def _exited_at_18(youth: Youth, day: date, _answers: dict[str, object]) -> Line | Answer | None:
+    """THP-Plus (WIC 11400(s)): a former foster youth who exited care at or after 18. A ward who lived at
+    home at 18 was under the court, not in foster care."""
+    if youth.current_status(day) is not LegalStatus.NONE:
+        return None
+    at_18 = _in_care_on_18th(youth)
+    if at_18.state is State.ELIGIBLE:
+        return W("in foster care on the 18th birthday ({why}) and has since left care", why=at_18.why)
+    return at_18 if at_18.state is State.CANNOT_TELL else None
 
 
 def _former_foster(youth: Youth, day: date, _answers: dict[str, object]) -> Line | None:
@@ -112,13 +128,19 @@ def _rule(option: Option) -> Callable[[Facts, datetime], Iterator[Finding]]:
         reason = option.who(youth, today, answers)
         if reason is None:
             return
+        unsure = isinstance(reason, Answer)
         why: tuple[Line, ...] = (W("the needs assessment records a housing need"),
-                                 W("aged {low} to {high}", low=low, high=high), reason)
+                                 W("aged {low} to {high}", low=low, high=high),
+                                 reason.why if isinstance(reason, Answer) else reason)
+        if unsure:
+            why += (W("cannot tell whether the youth was in foster care on the 18th birthday: record it"),)
         if option.confidence is Confidence.UNCONFIRMED:
             why += (W("a referral category: the program decides eligibility"),)
         yield REGISTRY.info[option.rule_id].finding(
-            FindingKind.SUGGESTION, option.title, why, youth_id=str(facts.get("youth_id")),
-            occurrence=option.rule_id)
+            FindingKind.CANNOT_TELL if unsure else FindingKind.SUGGESTION, option.title, why,
+            youth_id=str(facts.get("youth_id")), occurrence=option.rule_id,
+            state=State.CANNOT_TELL if unsure else None,
+            missing=reason.missing if isinstance(reason, Answer) else ())
     return rule
 
 

@@ -7,20 +7,25 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from csec_desktop.domain.csec import CsecStatus, CsecStatusValue, FormResponse
-from csec_desktop.domain.services import Referral, ReferralStatus, UncoveredService
+from csec_desktop.domain.efc import PlacementOrder
+from csec_desktop.domain.services import MediCalGroup, Referral, ReferralStatus, UncoveredService
 from csec_desktop.domain.youth import LegalStatus, PlacementType, Youth
 from csec_desktop.rules import (
     LEGAL_ZONE,
+    RECHECKED_ON,
     REGISTRY,
     Confidence,
     Facts,
     Finding,
     FindingKind,
+    State,
+    age_on,
     birthday,
     end_of_day,
+    law,
     records_of,
 )
-from csec_desktop.rules.transition import COURT_STATUSES, NOT_FOSTER_CARE
+from csec_desktop.rules.transition import COURT_STATUSES, NOT_FOSTER_CARE, in_foster_care_on
 from csec_desktop.text import N_, Line, W
 
 LAW_AS_OF = date(2026, 1, 1)
@@ -59,9 +64,10 @@ def _coverage_line(answers: dict[str, Any]) -> Line:
 
 @REGISTRY.register(
     "benefits.former_foster_youth_medi_cal",
-    summary=N_("Former-foster-youth Medi-Cal to 26: no income test; moved at exit without a gap."),
-    citation="Welf. & Inst. Code, §§ 14005.28, 16501.1, subd. (g)(16)(B)", law_as_of=LAW_AS_OF,
-    confidence=Confidence.SECONDARY, ages=(17, 25), domain="income_benefits",
+    summary=N_("Former-foster-youth Medi-Cal to 26 for a youth in foster care on the 18th birthday: no "
+               "income test; moved at exit without a gap."),
+    citation="Welf. & Inst. Code, §§ 14005.28, 16501.1, subd. (g)(16)(B)", law_as_of=RECHECKED_ON,
+    confidence=Confidence.SECONDARY, ages=(17, 25), reads=("placement_order",), domain="income_benefits",
 )
 def former_foster_youth_medi_cal(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     youth = _youth(facts)
@@ -71,17 +77,33 @@ def former_foster_youth_medi_cal(facts: Facts, as_of: datetime) -> Iterator[Find
     eighteen, twenty_six = birthday(youth.date_of_birth, 18), birthday(youth.date_of_birth, 26)
     if not (eighteen - timedelta(days=90) <= today < twenty_six):
         return
-    # In foster care on the 18th birthday (or, before it, now: the plan is made ahead).
-    if not in_care_on(youth, min(eighteen, today)):
+    # In foster care on the 18th birthday (before it, now: the plan is made ahead). Court status alone
+    # is not foster care: a ward living at home at 18 is not a former foster youth.
+    orders = [o for o in records_of(facts, "placement_order") if isinstance(o, PlacementOrder)]
+    answer = in_foster_care_on(youth, eighteen, orders) if today >= eighteen else \
+        in_foster_care_on(youth, today, orders, current=True)
+    if answer.state is State.NOT_ELIGIBLE:
         return
-    yield REGISTRY.info["benefits.former_foster_youth_medi_cal"].finding(
+    info = REGISTRY.info["benefits.former_foster_youth_medi_cal"]
+    if answer.state is State.CANNOT_TELL:
+        yield info.finding(
+            FindingKind.CANNOT_TELL, N_("Former-foster-youth Medi-Cal: cannot tell (record the placement on "
+                                        "the "
+                                        "18th birthday)"),
+            (answer.why, W("former-foster-youth Medi-Cal is for a youth in foster care on the 18th birthday "
+                           "({day}); a court status alone is not foster care", day=eighteen.isoformat())),
+            youth_id=str(facts.get("youth_id")), occurrence="ffy", state=State.CANNOT_TELL,
+            missing=answer.missing)
+        return
+    yield info.finding(
         FindingKind.SUGGESTION, N_("Former-foster-youth Medi-Cal until 26"),
-        (W("in foster care on {day} (the 18th birthday)", day=eighteen.isoformat()) if today >= eighteen
+        (answer.why,
+         W("in foster care on {day} (the 18th birthday)", day=eighteen.isoformat()) if today >= eighteen
          else W("in foster care on {day} (the 18th birthday is ahead)", day=today.isoformat()),
          W("covered to the day before the 26th birthday, {day}; no income test", day=twenty_six.isoformat()),
          W("the 90-day transition plan verifies enrollment and the move without a gap or a new "
            "application")),
-        youth_id=str(facts.get("youth_id")), occurrence="ffy")
+        youth_id=str(facts.get("youth_id")), occurrence="ffy", state=State.ELIGIBLE)
 
 
 @REGISTRY.register(
@@ -108,10 +130,21 @@ def epsdt(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         youth_id=str(facts.get("youth_id")), occurrence="epsdt")
 
 
+GOV_13953_A = ("\"An application for compensation shall be filed within seven years of the date of the "
+               "crime, "
+               "seven years after the victim attains 21 years of age, or seven years of the time the victim "
+               "or "
+               "derivative victim knew or in the exercise of ordinary diligence could have discovered that "
+               "an "
+               "injury or death had been sustained as a direct result of crime, whichever is later.\"")
+
+
 @REGISTRY.register(
     "benefits.victim_compensation",
-    summary=N_("California victim compensation: file within seven years; a minor by the 28th birthday."),
-    citation="CalVCB, Recovery From Human Trafficking (victims.ca.gov); AB 629 (2019)", law_as_of=LAW_AS_OF,
+    summary=N_("California victim compensation: the application is due at the latest of seven years from the "
+               "crime, from the 21st birthday, or from when the injury was discovered; never before the 28th "
+               "birthday."),
+    citation="Gov. Code, § 13953, subds. (a), (b)", law_as_of=RECHECKED_ON,
     needs=("csec_status",), domain="income_benefits",
 )
 def victim_compensation(facts: Facts, as_of: datetime) -> Iterator[Finding]:
@@ -122,19 +155,20 @@ def victim_compensation(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         return
     first = min(victims, key=lambda s: s.decided_at)
     known = first.decided_at.astimezone(LEGAL_ZONE).date()
-    minor = known < birthday(youth.date_of_birth, 18)
-    # The crime date is not recorded: the identification date stands in, which can only be later.
-    seven_years = birthday(known, 7)
-    due_day = max(birthday(youth.date_of_birth, 28), seven_years) if minor else seven_years
+    # Gov. Code 13953(a): the latest of three dates. The crime date is not recorded, and the crime came
+    # before the identification, so seven years from the crime is never the latest; the identification
+    # stands in for discovery; seven years after the 21st birthday is the 28th birthday, whatever the age.
+    twenty_eight, seven_years = birthday(youth.date_of_birth, 28), birthday(known, 7)
+    due_day = max(twenty_eight, seven_years)
     yield REGISTRY.info["benefits.victim_compensation"].finding(
         FindingKind.SUGGESTION, N_("Apply for California victim compensation (CalVCB)"),
-        (W("identified as a trafficking victim on {day} while a minor: the deadline is the 28th birthday",
-           day=known.isoformat()) if minor else
-         W("identified as a trafficking victim on {day}", day=known.isoformat()),
-         W("covers income loss up to $10,000 a year for two years, relocation, medical, dental and "
-           "mental-health costs; no police report is required"),
-         W("file within seven years of the crime (the record holds the identification date; an earlier "
-           "crime date would make the deadline earlier)")),
+        (W("identified as a trafficking victim on {day}", day=known.isoformat()),
+         W("Gov. Code 13953(a): {text}", text=GOV_13953_A),
+         W("the later of the 28th birthday ({birthday}) and seven years from the identification ({seven}): "
+           "{due}; the board may extend it for good cause (13953(b))", birthday=twenty_eight.isoformat(),
+           seven=seven_years.isoformat(), due=due_day.isoformat()),
+         W("covers income loss, relocation, medical, dental and mental-health costs; no police report is "
+           "required (CalVCB)")),
         youth_id=str(facts.get("youth_id")), due=end_of_day(due_day), occurrence="calvcb")
 
 
@@ -172,45 +206,109 @@ def _last_day_of_month(index: int) -> date:
     return date(year, month + 1, 1) - timedelta(days=1)
 
 
+def _first_of(index: int) -> date:
+    year, month = divmod(index, 12)
+    return date(year, month + 1, 1)
+
+
+def _parameter_for(group: MediCalGroup) -> law.Parameter:
+    return law.RETRO_MONTHS_EXPANSION if group is MediCalGroup.EXPANSION_ADULT else law.RETRO_MONTHS
+
+
+def _apply_by(month: int, parameter: law.Parameter, settings: dict[str, Any]) -> int:
+    """The last month an application can still reach back to `month`: the version in force on the day
+    of application decides how far back it reaches (H.R. 1 sec. 71112 from 1 January 2027)."""
+    last = month
+    for applied in range(month + 1, month + 4):
+        if applied - parameter.value_at(_first_of(applied), settings) <= month:
+            last = applied
+    return last
+
+
+MISSING_GROUP = N_("the Medi-Cal eligibility group (expansion adult or another group)")
+
+
 @REGISTRY.register(
     "benefits.retroactive_medi_cal",
-    summary=N_("Retroactive Medi-Cal for up to three months before the month of application (MC 210A)."),
-    citation="Medi-Cal retroactive coverage (county Medi-Cal handbook; DHCS form MC 210A)",
-    law_as_of=LAW_AS_OF, confidence=Confidence.SECONDARY, needs=("uncovered_service",),
+    summary=N_("Retroactive Medi-Cal before the month of application (MC 210A): three months for "
+               "applications "
+               "until 31 December 2026; from 1 January 2027 two months, one for expansion adults (H.R. 1 "
+               "sec. 71112, NOT CONFIRMED: county settings)."),
+    citation="42 U.S.C. § 1396a(a)(34); Pub. L. 119-21, § 71112; DHCS form MC 210A",
+    law_as_of=RECHECKED_ON, confidence=Confidence.SECONDARY, needs=("uncovered_service",),
     domain="income_benefits",
 )
 def retroactive_medi_cal(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     today = as_of.astimezone(LEGAL_ZONE).date()
+    youth = _youth(facts)
+    settings: dict[str, Any] = facts.get("policy") or {}
     for service in records_of(facts, "uncovered_service"):
         if not isinstance(service, UncoveredService):
             continue
         month = _month_index(service.received_on)
+        group = service.medi_cal_group
+        if group is MediCalGroup.UNKNOWN and youth is not None \
+                and age_on(youth.date_of_birth, service.received_on) < 19:
+            group = MediCalGroup.CHILD  # under 19: a child, whatever else is unknown
+        state: State | None = None
+        missing: tuple[str, ...] = ()
+        change: date | None = None
         if service.medi_cal_applied_on is None:
-            # An application in month A reaches back to months A-3 .. A-1 (and covers A itself):
-            # apply by the end of the third month after the service.
-            due = _last_day_of_month(month + 3)
+            # The later the application, the fewer months it may reach back: apply by the last month
+            # whose application still reaches the service month, under the law in force then.
+            plain = _apply_by(month, _parameter_for(group), settings)
+            if group is MediCalGroup.UNKNOWN:
+                short = _apply_by(month, law.RETRO_MONTHS_EXPANSION, settings)
+                if short != plain:
+                    state, missing = State.CANNOT_TELL, (MISSING_GROUP,)
+                plain = min(plain, short)
+            due = _last_day_of_month(plain)
+            used = _parameter_for(group).version_at(_first_of(plain))
             title = N_("Apply for Medi-Cal and ask for retroactive coverage")
-            why = (W("care received on {day} without Medi-Cal: {what}", day=service.received_on.isoformat(),
-                     what=service.what),
-                   W("an application by {day} can reach back to that month", day=due.isoformat()),
-                   W("coverage reaches the three months before the month of application when the youth "
-                     "would have been eligible"))
+            why: tuple[Line, ...] = (
+                W("care received on {day} without Medi-Cal: {what}", day=service.received_on.isoformat(),
+                  what=service.what),
+                W("an application by {day} can reach back to that month", day=due.isoformat()),
+                W("for an application made then: {rule} ({citation})", rule=used.note,
+                  citation=used.citation))
+            if state is State.CANNOT_TELL:
+                why += (W("the eligibility group is not recorded: an expansion adult's window is shorter, "
+                          "so the "
+                          "earlier date is shown; record the group"),)
+            window_end = _last_day_of_month(month + 3)
         else:
-            applied = _month_index(service.medi_cal_applied_on)
-            if not applied - 3 <= month < applied:
+            applied_day = service.medi_cal_applied_on
+            applied = _month_index(applied_day)
+            used = _parameter_for(group).version_at(applied_day)
+            months = _parameter_for(group).value_at(applied_day, settings)
+            if group is MediCalGroup.UNKNOWN and used.start is not None:
+                months = min(months, law.RETRO_MONTHS_EXPANSION.value_at(applied_day, settings))
+                state, missing = State.CANNOT_TELL, (MISSING_GROUP,)
+            if not applied - months <= month < applied:
                 continue  # the month of application itself is ordinary coverage; earlier is too late
             due = _last_day_of_month(month + 12)
             title = N_("Ask for retroactive Medi-Cal for care before the application (MC 210A)")
             why = (W("care received on {day} without Medi-Cal: {what}", day=service.received_on.isoformat(),
                      what=service.what),
-                   W("Medi-Cal applied for on {day}: that month is within the three months before the month "
-                     "of application", day=service.medi_cal_applied_on.isoformat()),
+                   W("Medi-Cal applied for on {day}: that month is within the {months} months before the "
+                     "month "
+                     "of application", day=applied_day.isoformat(), months=months),
+                   W("the law in force on the application date: {rule} ({citation})", rule=used.note,
+                     citation=used.citation),
                    W("ask within 12 months of the month of service: by {day}", day=due.isoformat()))
+            window_end = applied_day
+        moved = law.RETRO_MONTHS.change_within(service.received_on, window_end)
+        if moved is not None and moved.start is not None:
+            change = moved.start
+            why += (W("the law changes on {day}: {rule}", day=moved.start.isoformat(), rule=moved.note),)
         if today > due:
             continue  # the window has closed: nothing a person can still do
         yield REGISTRY.info["benefits.retroactive_medi_cal"].finding(
             FindingKind.SUGGESTION, title, why, youth_id=str(facts.get("youth_id")),
-            due=end_of_day(due), occurrence=f"retro:{service.received_on.isoformat()}")
+            due=end_of_day(due), occurrence=f"retro:{service.received_on.isoformat()}", state=state,
+            missing=missing, law_change=change,
+            confidence=Confidence.UNCONFIRMED if used.confidence is Confidence.UNCONFIRMED
+            else Confidence.SECONDARY)
 
 
 @REGISTRY.register(

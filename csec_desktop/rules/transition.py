@@ -6,12 +6,27 @@ marks each duty done on Today, and the mark is kept in the vault.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
-from csec_desktop.domain.efc import TransitionPlan
-from csec_desktop.domain.youth import LegalStatus, PlacementType, Youth
-from csec_desktop.rules import REGISTRY, Facts, Finding, FindingKind, birthday, end_of_day, records_of
+from csec_desktop.domain.efc import PlacementOrder, TransitionPlan
+from csec_desktop.domain.youth import (
+    FOSTER_CARE_TYPES,
+    NOT_FOSTER_CARE_TYPES,
+    LegalStatus,
+    Youth,
+)
+from csec_desktop.rules import (
+    REGISTRY,
+    Answer,
+    Facts,
+    Finding,
+    FindingKind,
+    State,
+    birthday,
+    end_of_day,
+    records_of,
+)
 from csec_desktop.text import N_, Line, W
 
 LAW_AS_OF = date(2026, 1, 1)
@@ -20,24 +35,59 @@ LAW_AS_OF = date(2026, 1, 1)
 COURT_STATUSES = {LegalStatus.DEPENDENT, LegalStatus.WARD, LegalStatus.DUAL_STATUS,
                    LegalStatus.NONMINOR_DEPENDENT}
 # Living at home, in custody or in camp is not a foster-care placement.
-NOT_FOSTER_CARE = {PlacementType.HOME_OF_PARENT, PlacementType.JUVENILE_HALL, PlacementType.CAMP}
+NOT_FOSTER_CARE = NOT_FOSTER_CARE_TYPES
+MISSING_PLACEMENT = N_("the placement on that day (the youth's placement history), or the placement order")
 
 # Shown this many days before a duty opens, so it can be planned.
 LOOKAHEAD_DAYS = 30
 
 
-def foster_care_basis(youth: Youth, day: date) -> Line | None:
-    """Why this youth counts as in foster care on `day`, or None when it does not."""
+def in_foster_care_on(youth: Youth, day: date, orders: Iterable[PlacementOrder] = (), *,
+                      current: bool = False) -> Answer:
+    """Was the youth in foster care on `day`? Eligible (yes), not eligible (no) or cannot tell, from the
+    legal-status periods, the placement history and the placement orders recorded; never assumed.
+    `current`: `day` is today, so the current placement speaks for it when no period does."""
     status = youth.current_status(day)
     if status not in COURT_STATUSES:
+        return Answer(State.NOT_ELIGIBLE, W("no court status on {day} in the record's legal-status periods",
+                                            day=day.isoformat()))
+    for order in orders:
+        if order.in_effect_on(day):
+            return Answer(State.ELIGIBLE, W("a {kind} foster-care placement order from {ordered} was in "
+                                            "effect "
+                                            "on {day}", kind=order.order_type.value,
+                                            ordered=order.ordered_on.isoformat(), day=day.isoformat()))
+    period = youth.placement_on(day)
+    placement = period.type if period else \
+        youth.placement.type if current and youth.placement and not youth.placement_history else None
+    if placement in FOSTER_CARE_TYPES:
+        return Answer(State.ELIGIBLE, W("legal status {status}, placed in {placement} on {day}",
+                                        status=status.value, placement=placement.value if placement else "",
+                                        day=day.isoformat()))
+    if placement in NOT_FOSTER_CARE_TYPES:
+        return Answer(State.NOT_ELIGIBLE, W("legal status {status}, but living in {placement} on {day}: not "
+                                            "a "
+                                            "foster-care placement", status=status.value,
+                                            placement=placement.value if placement else "",
+                                            day=day.isoformat()))
+    return Answer(State.CANNOT_TELL,
+                  W("legal status {status} on {day}, but the record shows no foster-care placement for that "
+                    "day",
+                    status=status.value, day=day.isoformat()),
+                  (MISSING_PLACEMENT,))
+
+
+def foster_care_basis(youth: Youth, day: date, *, current: bool = True) -> Line | None:
+    """Why a duty owed to a foster youth applies on `day`, or None when the record says it does not.
+    A duty is shown when the record cannot tell (better a duty checked than one missed), and says so."""
+    answer = in_foster_care_on(youth, day, current=current)
+    if answer.state is State.NOT_ELIGIBLE:
         return None
-    if youth.placement is None:
-        return W("legal status {status} (no placement recorded, so foster care is assumed)",
-                 status=status.value)
-    if youth.placement.type in NOT_FOSTER_CARE:
-        return None
-    return W("legal status {status}, placed in {placement}", status=status.value,
-             placement=youth.placement.type.value)
+    if answer.state is State.CANNOT_TELL:
+        return W("legal status {status}; no placement recorded for {day}: this applies if the youth is in "
+                 "foster care (record the placement)", status=youth.current_status(day).value,
+                 day=day.isoformat())
+    return answer.why
 
 
 def _in_care(facts: Facts, as_of: datetime) -> tuple[str, Youth, date, Line] | None:

@@ -10,7 +10,6 @@ fit (236.15, 1170.22, 653.29, WIC 781 and 786).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -24,13 +23,13 @@ from csec_desktop.domain.vacatur import CriminalCount
 from csec_desktop.domain.youth import Youth
 from csec_desktop.rules import birthday
 from csec_desktop.text import Line, W
+from csec_desktop.vacatur import citations
+from csec_desktop.vacatur.citations import Citation
 
 SB_1322_EFFECTIVE = date(2017, 1, 1)
 """Pen. Code 647(b) and 653.22 stopped applying to minors (DOMAIN.md 1.4; the exact chapter is
 UNCONFIRMED, the effective date is the usual 1 January)."""
 COMMERCIAL_SEX_SECTIONS = ("647(b)", "653.22")
-VIOLENT_ENHANCEMENTS = ("12022.7", "12022.8", "12022.9", "12022.3(a)", "12022.5", "12022.55")
-"""Enhancements that, charged and proved, make any felony violent (667.5(c)(8))."""
 
 
 class Answer(StrEnum):
@@ -40,28 +39,123 @@ class Answer(StrEnum):
     CORRECT_RECORD = "correct_record"  # not a crime at all: correct the record, do not petition
 
 
+class Listing(StrEnum):
+    SECTION = "section"  # violent by itself
+    FORMER = "former"  # an earlier number of a listed section
+    ENHANCEMENT = "enhancement"  # violent when charged and proved
+    DEPENDS = "depends"  # violent on a fact a section number does not show
+
+
+@dataclass(frozen=True)
+class Entry:
+    paragraph: int
+    text: str  # the paragraph's substance
+    listing: Listing
+    cited: Citation
+    when: str = ""  # DEPENDS: on what
+    now: str = ""  # FORMER: the section it became
+
+    @property
+    def citation(self) -> str:
+        return f"Pen. Code, § 667.5, subd. (c)({self.paragraph})"
+
+
 @dataclass(frozen=True)
 class Table:
     checked_on: date
+    confidence: str
     citation: str
-    violent: dict[str, str]
-    depends: dict[str, str]
+    entries: tuple[Entry, ...]
+
+    def of(self, *listings: Listing) -> list[Entry]:
+        return [e for e in self.entries if e.listing in listings]
+
+
+def _cite(text: str) -> Citation:
+    found = citations.parse(text, "PC")
+    if found is None:
+        raise ValueError(f"violent_felonies.yaml: {text!r} is not a section")
+    return found
+
+
+def load(data: dict[str, Any]) -> Table:
+    entries: list[Entry] = []
+    for p in data["paragraphs"]:
+        number, text = int(p["paragraph"]), str(p["text"])
+        entries += [Entry(number, text, Listing.SECTION, _cite(str(s))) for s in p.get("sections", [])]
+        entries += [Entry(number, text, Listing.FORMER, _cite(str(f["section"])), now=str(f["now"]))
+                    for f in p.get("former", [])]
+        entries += [Entry(number, text, Listing.ENHANCEMENT, _cite(str(e)))
+                    for e in p.get("enhancements", [])]
+        entries += [Entry(number, text, Listing.DEPENDS, _cite(str(d["section"])), when=str(d["when"]))
+                    for d in p.get("depends", [])]
+    return Table(date.fromisoformat(str(data["checked_on"])), str(data["confidence"]), str(data["citation"]),
+                 tuple(entries))
 
 
 @cache
 def table() -> Table:
     source = Path(__file__).with_name("violent_felonies.yaml")
-    data: dict[str, Any] = yaml.safe_load(source.read_text("utf-8"))
-    return Table(date.fromisoformat(str(data["checked_on"])), str(data["citation"]),
-                 {str(e["code"]): str(e["what"]) for e in data["violent"]},
-                 {str(e["code"]): str(e["what"]) for e in data["depends"]})
+    return load(yaml.safe_load(source.read_text("utf-8")))
 
 
-def _matches(section: str, listed: str) -> bool:
-    """'261(a)(2)' matches the listed '261(a)(2)' and '211' matches '211' or '211(a)'; '2111' does not."""
-    section = section.replace(" ", "").lower()
-    listed = listed.lower()
-    return section == listed or (section.startswith(listed) and not re.match(r"[0-9.]", section[len(listed)]))
+@dataclass(frozen=True)
+class Verdict:
+    """What the 667.5(c) table says of one count: violent (with the entry), for counsel (with the
+    entries it might fall under and why), or not listed."""
+
+    violent: Entry | None = None
+    also: tuple[Entry, ...] = ()  # other paragraphs the count is listed under
+    uncertain: tuple[tuple[Entry, Line], ...] = ()  # (entry, why counsel must decide)
+    attempt: bool = False  # an attempt or conspiracy of a section that is listed
+
+
+def verdict(count: CriminalCount, tbl: Table | None = None) -> Verdict:
+    """The table applied to the count's section (written any way people write it) and to every
+    enhancement charged and proved."""
+    tbl = tbl or table()
+    cited = citations.parse(count.section, count.code)
+    uncertain: list[tuple[Entry, Line]] = []
+    attempt = False
+    if cited is not None and cited.code in (None, "PC"):
+        listed = [e for e in tbl.of(Listing.SECTION, Listing.FORMER)
+                  if citations.matches(cited, e.cited) is citations.Match.YES]
+        if listed:
+            return Verdict(listed[0], tuple(listed[1:]))
+        for entry in tbl.of(Listing.SECTION, Listing.FORMER):
+            found = citations.matches(cited, entry.cited)
+            if found is citations.Match.PARTLY:
+                uncertain.append((entry, W("section {section} is recorded without the subdivision; "
+                                           "667.5(c)({paragraph}) lists {listed}", section=str(cited.section),
+                                           paragraph=entry.paragraph, listed=str(entry.cited))))
+        for entry in tbl.of(Listing.DEPENDS):
+            if citations.matches(cited, entry.cited) is not citations.Match.NO:
+                uncertain.append((entry, Line(entry.when)))
+        if cited.inchoate:
+            plain = citations.Citation(cited.code, cited.section)
+            listed = [e for e in tbl.of(Listing.SECTION, Listing.FORMER, Listing.DEPENDS)
+                      if citations.matches(plain, e.cited) is not citations.Match.NO]
+            if listed and cited.inchoate == citations.CONSPIRACY:
+                uncertain.append((listed[0], W("a conspiracy is punished as its target offense: violent "
+                                               "under 667.5(c)(7) when that punishment is life")))
+            attempt = bool(listed)
+    for text in count.enhancements:
+        enhancement = citations.parse(text, "PC")
+        if enhancement is None or enhancement.code not in (None, "PC"):
+            continue
+        for entry in tbl.of(Listing.ENHANCEMENT):
+            found = citations.matches(enhancement, entry.cited)
+            if found is citations.Match.YES:
+                return Verdict(entry)
+            if found is citations.Match.PARTLY:
+                uncertain.append((entry, W("enhancement {section} is recorded without the subdivision; "
+                                           "667.5(c)({paragraph}) lists {listed}",
+                                           section=str(enhancement.section), paragraph=entry.paragraph,
+                                           listed=str(entry.cited))))
+        for entry in tbl.of(Listing.DEPENDS):
+            if citations.matches(enhancement, entry.cited) is not citations.Match.NO:
+                uncertain.append((entry, Line(entry.when)))
+    return Verdict(None, uncertain=tuple(uncertain), attempt=attempt)
 
 
 @dataclass(frozen=True)
@@ -72,65 +166,130 @@ class CountAnswer:
     standard: Line | None = None
     """The wording of the showing for a petition: adult or juvenile."""
     other_paths: tuple[Line, ...] = field(default=())
+    nonviolent: bool = False
+    """The petition may say the count is nonviolent: the table says so, or counsel decided it."""
+    undecided: bool = False
+    """The table cannot decide and counsel has not: the count blocks review."""
+    correction: tuple[Line, ...] = field(default=())
+    """For a record that should never have existed (a minor's commercial sex): the paths to
+    correct or seal it, for counsel to choose."""
+
+
+def minor_commercial_sex(count: CriminalCount, youth: Youth) -> bool:
+    """A commercial-sex arrest or record of a minor since SB 1322: not a crime."""
+    when = count.offense_date or count.arrest_date
+    cited = citations.parse(count.section, count.code)
+    if when is None or cited is None or cited.code not in (None, "PC") or cited.inchoate:
+        return False
+    listed = [citations.parse(s, "PC") for s in COMMERCIAL_SEX_SECTIONS]
+    return when < birthday(youth.date_of_birth, 18) and when >= SB_1322_EFFECTIVE and any(
+        c is not None and citations.matches(cited, c) is citations.Match.YES for c in listed)
+
+
+def correction_paths(count: CriminalCount) -> tuple[Line, ...]:
+    """The ways to clear a minor's commercial-sex record, for counsel to choose (none is
+    decided by the app)."""
+    paths = [W("ask the arresting agency and the prosecutor to correct the record: since SB 1322 the conduct "
+               "was not an offense for a person under 18 (Pen. Code 647(b), 653.22 as amended)")]
+    if count.count_kind.value == "juvenile_arrest":
+        paths.append(W("an arrest with no petition sustained: seal under WIC 781 (or WIC 786.5 for "
+                       "diversion), or factual-innocence sealing under WIC 781.5"))
+    else:
+        paths.append(W("a petition sustained: move to vacate the finding, then dismissal and sealing "
+                       "under WIC 786 or sealing under WIC 781"))
+    paths.append(W("236.14(j) also reaches juvenile arrests and adjudications of a trafficking victim: "
+                   "counsel may petition to vacate and seal it with the other counts"))
+    if count.count_kind.value in ("conviction", "arrest"):
+        paths.append(W("charged in adult court: vacate under Pen. Code 236.14 or, for former 653.22, dismiss "
+                       "and seal under Pen. Code 653.29"))
+    return tuple(paths)
 
 
 def assess(count: CriminalCount, youth: Youth) -> CountAnswer:
     """Whether this count can be petitioned under 236.14, and what else fits."""
     when = count.offense_date or count.arrest_date
-    minor_then = when is not None and when < birthday(youth.date_of_birth, 18)
     others = _other_paths(count)
-    if count.code.upper() == "PC" and any(_matches(count.section, s) for s in COMMERCIAL_SEX_SECTIONS) \
-            and minor_then and when is not None and when >= SB_1322_EFFECTIVE:
+    if minor_commercial_sex(count, youth):
+        assert when is not None
         return CountAnswer(Answer.CORRECT_RECORD, (
             W("{label} on {day}, when the youth was under 18", label=count.label(), day=when.isoformat()),
             W("since SB 1322 (2016) a minor's commercial sex is not a crime: this record is an error to "
-              "correct, and the youth is a victim to protect (a CANRA report), not a person to charge")),
-            ("Pen. Code, §§ 647, subd. (b), 653.22 (SB 1322, 2016)",), other_paths=others)
+              "correct, and the youth is a victim to protect (a CANRA report), not a person to charge"),
+            W("counsel chooses how to clear it: the paths are listed below")),
+            ("Pen. Code, §§ 647, subd. (b), 653.22 (SB 1322, 2016)",), other_paths=others,
+            correction=correction_paths(count))
     tbl = table()
-    section = count.section
-    violent = next((what for code, what in tbl.violent.items() if count.code.upper() == "PC"
-                    and _matches(section, code)), None)
-    enhancement = next((e for e in count.enhancements if e.replace(" ", "") in VIOLENT_ENHANCEMENTS), None)
-    if violent or enhancement:
-        reason = W("{label} is a violent felony ({what})", label=count.label(), what=violent) if violent \
-            else W("the count carries the enhancement {enhancement}, which makes it a violent felony",
-                   enhancement=enhancement)
+    checked = W("667.5(c) table checked on {day} ({confidence})", day=tbl.checked_on.isoformat(),
+                confidence=tbl.confidence)
+    found = verdict(count, tbl)
+    decided = count.counsel_decision
+    if found.violent is not None:
+        entry = found.violent
+        if entry.listing is Listing.ENHANCEMENT:
+            reason = W("the count carries the enhancement {enhancement}, which makes it a violent felony "
+                       "(667.5(c)({paragraph}): {what})", enhancement=str(entry.cited.section),
+                       paragraph=entry.paragraph, what=entry.text)
+        elif entry.listing is Listing.FORMER:
+            reason = W("{label} is former section {section} (now {now}), a violent felony under 667.5(c)"
+                       "({paragraph}): {what}", label=count.label(), section=str(entry.cited.section),
+                       now=entry.now, paragraph=entry.paragraph, what=entry.text)
+        else:
+            reason = W("{label} is a violent felony under 667.5(c)({paragraph}): {what}", label=count.label(),
+                       paragraph=entry.paragraph, what=entry.text)
         return CountAnswer(Answer.NOT_ELIGIBLE, (
             reason, W("236.14 reaches only nonviolent offenses; the other counts of the record can still be "
-                      "petitioned"),
-            W("table of violent felonies checked on {day}", day=tbl.checked_on.isoformat())),
-            (tbl.citation, "Pen. Code, § 236.14, subd. (t)(1)"), other_paths=others)
-    depends = next((what for code, what in tbl.depends.items() if count.code.upper() == "PC"
-                    and _matches(section, code)), None)
+                      "petitioned"), checked),
+            (entry.citation, *(e.citation for e in found.also), "Pen. Code, § 236.14, subd. (t)(1)"),
+            other_paths=others)
     standard = W("juvenile count: on showing it was the direct result of being a trafficking victim, the "
                  "petitioner is entitled to a rebuttable presumption that the requirements are met") \
         if count.juvenile else \
         W("adult count: clear and convincing evidence that it was the direct result of being a trafficking "
           "victim, showing the person lacked the requisite intent")
-    if depends:
-        return CountAnswer(Answer.REVIEW, (
-            W("{label}: {what}", label=count.label(), what=depends),
-            W("an attorney decides from the record of conviction whether it is violent")),
-            (tbl.citation,), standard, others)
+    why: list[Line] = []
+    cites = ["Pen. Code, § 236.14, subds. (a), (j), (l), (t)"]
+    if found.uncertain:
+        why += [W("{label}: {what}", label=count.label(), what=w) for _e, w in found.uncertain]
+        cites += [e.citation for e, _w in found.uncertain]
+        if decided is None:
+            return CountAnswer(Answer.REVIEW, (
+                *why, W("counsel decides from the record of conviction whether it is violent, and records "
+                        "the decision on the count"), checked),
+                tuple(dict.fromkeys(cites)), standard, others, undecided=True)
+        if decided.value == "violent":
+            return CountAnswer(Answer.NOT_ELIGIBLE, (
+                *why, W("counsel found it violent on the record of conviction: it is not petitioned"),
+                checked),
+                tuple(dict.fromkeys(cites)), other_paths=others)
+        why.append(W("counsel found it nonviolent on the record of conviction"))
+    else:
+        why.append(W("{label} is not listed in 667.5(c): a nonviolent offense", label=count.label()))
+        if found.attempt:
+            why.append(W("an attempt or conspiracy: 667.5(c) lists no attempt but attempted murder"))
+    why.append(checked)
     missing: list[Line] = []
     if not count.while_victim:
         missing.append(W("not yet recorded that the offense was committed while the youth was a trafficking "
                          "victim (Pen. Code 236.1)"))
     if not (count.nexus or "").strip():
         missing.append(W("the direct-result narrative for this count is not written yet"))
-    why = (W("{label} is not in the table of violent felonies (checked {day}): a nonviolent offense",
-             label=count.label(), day=tbl.checked_on.isoformat()), *missing,
-           W("a petition may be made at any time; fines and fees owed are no bar"))
-    return CountAnswer(Answer.REVIEW if missing else Answer.ELIGIBLE, why,
-                       ("Pen. Code, § 236.14, subds. (a), (j), (l), (t)",), standard, others)
+    why += [*missing, W("a petition may be made at any time; fines and fees owed are no bar")]
+    return CountAnswer(Answer.REVIEW if missing else Answer.ELIGIBLE, tuple(why), tuple(dict.fromkeys(cites)),
+                       standard, others, nonviolent=True)
 
 
 def _other_paths(count: CriminalCount) -> tuple[Line, ...]:
     paths: list[Line] = []
-    section = count.section.lower()
-    if count.code.upper() == "PC" and _matches(section, "647(f)"):
+    cited = citations.parse(count.section, count.code)
+
+    def under(listed: str) -> bool:
+        other = citations.parse(listed, "PC")
+        return cited is not None and other is not None and cited.code in (None, "PC") and \
+            citations.matches(cited, other) is citations.Match.YES
+
+    if under("647(f)"):
         paths.append(W("former felony prostitution: vacate under Pen. Code 1170.22 (forms CR-404, CR-405)"))
-    if count.code.upper() == "PC" and _matches(section, "653.22"):
+    if under("653.22"):
         paths.append(W("former loitering offense: dismiss and seal under Pen. Code 653.29 (forms CR-425, "
                        "CR-426)"))
     if count.juvenile:

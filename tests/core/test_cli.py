@@ -158,8 +158,22 @@ def test_rules_for_one_youth_at_an_instant_and_forms_check(vault: tuple[Path, st
     youth_id = json.loads(admin(folder, "search", "JV", "--json").stdout)[0]["id"]
     out = admin(folder, "rules", "--youth", youth_id, "--as-of", "2026-11-28T09:00:00-08:00", "--json")
     assert out.returncode == 0, out.stderr
-    for finding in json.loads(out.stdout):
-        assert {"rule_id", "kind", "title", "why", "citation", "law_as_of", "due"} <= set(finding)
+    answer = json.loads(out.stdout)
+    assert answer["youth_id"] == youth_id and answer["as_of"].startswith("2026-11-28T09:00")
+    for finding in answer["findings"]:
+        assert {"rule_id", "kind", "title", "why", "citation", "law_as_of", "due", "state", "missing",
+                "confidence"} <= set(finding)
+    for finding in answer["eligibility"]:
+        assert finding["state"] in ("eligible", "not_eligible", "cannot_tell")
+        assert (finding["state"] == "cannot_tell") == bool(finding["missing"])
+    assert isinstance(answer["vacatur"], list)
+    changes = csec("rules", "--changes", "--as-of", "2026-11-30T09:00:00-08:00", "--json")
+    assert changes.returncode == 0, changes.stderr
+    ahead = json.loads(changes.stdout)
+    retro = next(c for c in ahead if c["parameter"] == "medi_cal.retroactive_months")
+    assert retro["day"] == "2027-01-01" and retro["confidence"] == "unconfirmed"
+    assert "71112" in retro["source"]
+    assert all(c["day"] is None or c["day"] >= "2026-11-30" for c in ahead)
     naive = admin(folder, "rules", "--youth", youth_id, "--as-of", "2026-11-28T09:00")
     assert naive.returncode == 2 and "--as-of" in naive.stderr
     ok = csec("forms", "check")

@@ -106,10 +106,17 @@ def test_the_team_is_due_by_the_county_setting_and_done_by_a_meeting() -> None:
         {"discipline": "probation", "name": "Fictional Officer"}]})
     found = _find({"csec_status": [_status("victim", at)], "team_meeting": [meeting]}, at)
     assert found["csec.team_meeting"].done
-    warning = [f for f in REGISTRY.evaluate({"youth_id": "y", "youth": YOUTH, "done": set(), "records": {
-        "csec_status": [_status("victim", at)], "team_meeting": [meeting]}, "policy": {}}, at)
-        if f.kind.value == "warning" and f.rule_id == "csec.team_meeting"]
-    assert "mental health" in warning[0].why[0] and "public health" in warning[0].why[0]
+    def warnings(program: int) -> list[Finding]:
+        return [f for f in REGISTRY.evaluate({"youth_id": "y", "youth": YOUTH, "done": set(), "records": {
+            "csec_status": [_status("victim", at)], "team_meeting": [meeting]},
+            "policy": {"csec_program_county": program}}, at)
+            if f.kind.value == "warning" and f.rule_id == "csec.team_meeting"]
+
+    # WIC 16524.7(d)(2)(B) is for "a child pursuant to this chapter": only a CSEC Program county.
+    assert warnings(0) == []
+    (warning,) = warnings(1)
+    assert "mental health" in warning.why[0] and "public health" in warning.why[0]
+    assert "16524.7(d)(2)(B)" in warning.why[1]
 
 
 def test_today_shows_the_duties_and_completing_one_records_who_when_and_how(admin: Vault) -> None:
@@ -130,3 +137,43 @@ def test_today_shows_the_duties_and_completing_one_records_who_when_and_how(admi
     assert "csec.report_law_enforcement_24h" not in after
     assert any(f.rule_id == "csec.report_law_enforcement_24h" and f.done
                for f in today.for_youth(admin, youth.id, now))
+
+
+def _nmd_youth(birth: str = "2007-01-01") -> Youth:
+    return Youth.model_validate(youth_data(date_of_birth=birth, legal_status=[
+        {"status": "dependent", "start": "2020-01-01", "end": "2024-12-31"},
+        {"status": "nonminor_dependent", "start": "2025-01-01"}]))
+
+
+def test_the_36_hour_cross_report_is_for_a_child_the_24_hour_report_for_a_youth_in_services() -> None:
+    # Pen. Code 11165: "'child' means a person under the age of 18 years". Born 2007-01-01: 18 on 2025-01-01.
+    nmd = _nmd_youth()
+    minor_day = datetime(2024, 12, 31, 23, 0, tzinfo=LEGAL_ZONE)
+    adult_day = datetime(2025, 1, 1, 0, 30, tzinfo=LEGAL_ZONE)
+    as_minor = _find({"csec_status": [_status("victim", minor_day)]}, minor_day, nmd)
+    assert {"csec.canra_written_36h", "csec.report_law_enforcement_24h"} <= set(as_minor)
+    as_nmd = _find({"csec_status": [_status("victim", adult_day)]}, adult_day, nmd)
+    assert "csec.canra_written_36h" not in as_nmd  # identified at 18: no child-abuse cross-report
+    assert "csec.report_law_enforcement_24h" in as_nmd  # (j)(2): "a child or youth ... receiving services"
+    # An adult with no court status (a record-relief client) is not receiving child welfare services.
+    adult = Youth.model_validate(youth_data(date_of_birth="1990-05-05", legal_status=[],
+                                            record_relief_client=True))
+    as_adult = _find({"csec_status": [_status("victim", adult_day)]}, adult_day, adult)
+    assert not {"csec.canra_written_36h", "csec.report_law_enforcement_24h"} & set(as_adult)
+
+
+def test_ncic_and_ncmec_for_a_nonminor_victim_who_left_voluntarily() -> None:
+    nmd = _nmd_youth()
+    learned = datetime(2026, 11, 28, 16, 0, tzinfo=LEGAL_ZONE)
+    victim = _status("victim", datetime(2026, 10, 1, 9, 0, tzinfo=LEGAL_ZONE))
+    found = _find({"missing_episode": [_missing(learned)], "csec_status": [victim]}, learned, nmd)
+    # Left voluntarily: no 16501.35 notice list, but the (j)(3) report is due in 24 hours.
+    assert "missing.notices_24h" not in found
+    report = found["missing.ncic_ncmec_24h"]
+    assert report.due is not None and (report.due - learned).total_seconds() == 24 * 3600
+    assert any("16501.35(c)" in line for line in report.why)
+    # Not identified as a victim nor at risk: nothing under (j)(3).
+    none = _find({"missing_episode": [_missing(learned)],
+                  "csec_status": [_status("not_identified", datetime(2026, 10, 1, tzinfo=LEGAL_ZONE))]},
+                 learned, nmd)
+    assert "missing.ncic_ncmec_24h" not in none

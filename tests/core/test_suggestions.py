@@ -70,8 +70,8 @@ def test_retroactive_medi_cal_before_applying_says_by_when_to_apply() -> None:
     found = _find(youth, date(2026, 12, 1), uncovered_service=[_gap("2026-09-30")])
     assert found[RETRO].due is not None and found[RETRO].due.date() == date(2026, 12, 31)
     assert RETRO not in _find(youth, date(2027, 1, 1), uncovered_service=[_gap("2026-09-30")])
-    # A leap year's February end.
-    found = _find(youth, date(2027, 12, 1), uncovered_service=[_gap("2027-11-30")])
+    # A leap year's February end (two months from 2027: H.R. 1 sec. 71112, a child's group).
+    found = _find(youth, date(2027, 12, 31), uncovered_service=[_gap("2027-12-31")])
     assert found[RETRO].due is not None and found[RETRO].due.date() == date(2028, 2, 29)
 
 
@@ -167,12 +167,19 @@ def test_graduation_exemption_after_the_second_year_with_notice_in_30_days() -> 
     assert EXEMPT not in _find(foster, date(2026, 11, 28), school_change=[noticed])
 
 
-def test_a_ward_at_home_is_covered_only_as_homeless_or_from_a_court_school() -> None:
+def test_a_ward_at_home_is_a_foster_child_for_school_purposes() -> None:
+    # Ed. Code 48853.5(a), 51225.2(a)(1): "the subject of a petition filed under Section 300 or 602".
     home = _youth("2009-09-01", ("ward", "2024-01-01", None), placement="home_of_parent")
-    assert EXEMPT not in _find(home, date(2026, 11, 28), school_change=[_move("2026-11-01")])
-    court_school = _move("2026-11-01", from_court_school=True)
-    assert EXEMPT in _find(home, date(2026, 11, 28), school_change=[court_school])
-    assert EXEMPT in _find(home, date(2026, 11, 28), school_change=[_move("2026-11-01", homeless=True)])
+    found = _find(home, date(2026, 11, 28), school_change=[_move("2026-11-01")])
+    assert EXEMPT in found and any("300 or 602" in line for line in found[EXEMPT].why)
+    assert not any("not covered" in line for line in found[EXEMPT].why)
+    assert "education.liaisons" in found
+    # The day before the petition's status began, the ward was not yet covered (no other ground).
+    later = _youth("2009-09-01", ("ward", "2026-11-02", None), placement="home_of_parent")
+    assert EXEMPT not in _find(later, date(2026, 11, 28), school_change=[_move("2026-11-01")])
+    assert EXEMPT in _find(later, date(2026, 11, 28), school_change=[_move("2026-11-02")])
+    no_court = _youth("2009-09-01", ("none", "2020-01-01", None))
+    assert EXEMPT not in _find(no_court, date(2026, 11, 28), school_change=[_move("2026-11-01")])
 
 
 def test_liaisons_in_the_first_30_days_after_a_move() -> None:
