@@ -8,11 +8,11 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -24,6 +24,7 @@ from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, LegalStatus
 from csec_desktop.usecases import caseload as caseload_screen
 from ui.caseload_model import CaseloadModel
 from ui.i18n import N_, _, bind, item_text
+from ui.scrolling import narrow
 from ui.tasks import Change, Tasks
 
 AGE_BANDS: tuple[tuple[str, tuple[int, int] | None], ...] = (
@@ -35,6 +36,7 @@ SEARCH_PAUSE_MS = 150
 
 def combo_items(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
     """Fill a combo whose item texts follow the interface language."""
+    narrow(combo)
     for index, (text, data) in enumerate(items):
         combo.addItem("", data)
         bind(combo, item_text(index), text)
@@ -87,11 +89,20 @@ class CaseloadPage(QWidget):
             filters.addWidget(label)
             filters.addWidget(combo)
         filters.addStretch(1)
-        row = QFormLayout()
-        row.addRow(find_label, self.search_box)
+        self.new_button = QPushButton()
+        bind(self.new_button, "setText", N_("&New youth… (Ctrl+N)"))
+        row = QHBoxLayout()
+        row.addWidget(find_label)
+        row.addWidget(self.search_box, 1)
+        row.addWidget(self.new_button)
+        self.empty = QLabel()
+        self.empty.setWordWrap(True)
+        self.empty.setVisible(False)
+        bind(self.empty, "setAccessibleName", N_("Why the list is empty"))
         box = QVBoxLayout(self)
         box.addLayout(row)
         box.addLayout(filters)
+        box.addWidget(self.empty)
         box.addWidget(self.table)
         box.addWidget(self.count)
 
@@ -104,10 +115,11 @@ class CaseloadController(QObject):
     the next page of the same query when the table scrolls to the end."""
 
     def __init__(self, tasks: Tasks, page: CaseloadPage, model: CaseloadModel, *,
-                 username: Callable[[], str], shown: Callable[[], bool]) -> None:
+                 username: Callable[[], str], shown: Callable[[], bool],
+                 sees: Callable[[], str] = lambda: "") -> None:
         super().__init__(page)
         self.tasks, self.page, self.model = tasks, page, model
-        self._username, self._shown = username, shown
+        self._username, self._shown, self._sees = username, shown, sees
         self._query = caseload_screen.CaseloadQuery()
         model.request_more = self.more
         model.request_sort = self.refresh
@@ -170,6 +182,15 @@ class CaseloadController(QObject):
         shown, total = self.model.rowCount(), self.model.total()
         self.page.count.setText(_("{shown} of {total} youth shown").format(
             shown=f"{shown:,}", total=f"{total:,}"))
+        self.page.empty.setVisible(total == 0)
+        if total == 0:  # say why, and what to do next
+            words = self._query.text.strip()
+            self.page.empty.setText(
+                _("No youth match “{words}”. If this is a youth new to the county, press New youth… "
+                  "(Ctrl+N).").format(words=words) if words else
+                (_("No youth match these filters.") if self._query.filters != Filters() else
+                 _("There are no youth in your caseload yet.")) + " " + self._sees() + " " +
+                _("To start a case, press New youth… (Ctrl+N)."))
 
     def clear(self) -> None:
         """On lock: nothing of the caseload stays on screen, and no query runs on a closing vault."""

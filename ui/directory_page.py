@@ -38,6 +38,7 @@ from csec_desktop.usecases import StoredRecord
 from ui.i18n import N_, _, bind, item_text
 from ui.messages import describe
 from ui.record_form import ItemList
+from ui.scrolling import scrolled
 from ui.table_model import Index, TranslatedTableModel
 from ui.tasks import Tasks
 
@@ -174,7 +175,7 @@ class DirectoryPage(QWidget):
         box.addWidget(heading)
         box.addLayout(filters)
         box.addLayout(tools)
-        box.addWidget(self.entries, 1)
+        box.addWidget(scrolled(self.entries), 1)
         self.search_box.textChanged.connect(lambda _t: self._show())
         self.language.textChanged.connect(lambda _t: self._show())
         self.area.currentIndexChanged.connect(lambda _i: self._show())

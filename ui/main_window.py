@@ -16,15 +16,16 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMainWindow, QStackedWidget, QWidget
 
 from csec_desktop import APP_NAME, policy
 from csec_desktop.domain.people import Permission
 from csec_desktop.fileio import atomic_write
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local as sync_local
+from csec_desktop.usecases import session
 from ui import i18n
 from ui.about import show_about
 from ui.admin_page import AdminController, AdminPage, role_label
@@ -36,6 +37,7 @@ from ui.first_run import FirstRunPage
 from ui.form_view import FormView
 from ui.i18n import N_, _, bind
 from ui.idle import IdleWatcher
+from ui.intake_page import IntakeController, IntakePage
 from ui.messages import describe
 from ui.sync_screens import SyncScreens
 from ui.sync_ui import ConflictsPage, OfflineLockPage, SyncController, SyncStatus
@@ -47,7 +49,7 @@ from ui.youth_controller import ScreenController, YouthController
 from ui.youth_page import YouthPage
 
 INTERFACE_FILE = "interface.json"
-"""Beside the vault: the interface language only. Nothing about any youth."""
+"""Beside the vault: the interface language and the window's geometry. Nothing about any youth."""
 
 Session = tuple[str, str, int]  # user name, role, idle minutes
 log = logging.getLogger(__name__)
@@ -85,6 +87,7 @@ class MainWindow(QMainWindow):
         # Application-wide: Ctrl+L locks from a document preview or any other window too.
         lock = QShortcut(QKeySequence("Ctrl+L"), self, context=Qt.ShortcutContext.ApplicationShortcut)
         lock.activated.connect(self.lock)
+        QShortcut(QKeySequence.StandardKey.New, self).activated.connect(self.new_youth)
         sync_now = QShortcut(QKeySequence("F9"), self)
         sync_now.activated.connect(lambda: self.sync.sync_now() if self._username else None)
         self.idle = idle or IdleWatcher(parent=self)
@@ -93,7 +96,7 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.installEventFilter(self.idle)
         self._show_user()
-        self.resize(1100, 700)
+        self.restore_geometry()
 
     # Building -------------------------------------------------------------------
 
@@ -110,10 +113,11 @@ class MainWindow(QMainWindow):
         self.form_view = FormView()
         self.conflicts_page = ConflictsPage()
         self.offline_page = OfflineLockPage()
+        self.intake_page = IntakePage()
         self.stack = QStackedWidget()
         for page in (self.unlock_page, self.today_page, self.caseload_page, self.youth_page,
                      self.admin_page, self.directory_page, self.first_run, self.form_view,
-                     self.conflicts_page, self.offline_page):
+                     self.conflicts_page, self.offline_page, self.intake_page):
             self.stack.addWidget(page)
         self.setCentralWidget(self.stack)
         self.unlock_page.button.clicked.connect(self._unlock)
@@ -127,7 +131,11 @@ class MainWindow(QMainWindow):
         status = self._status
         self.caseload = CaseloadController(
             self.tasks, self.caseload_page, self.model, username=lambda: self._username,
-            shown=lambda: self.stack.currentWidget() is self.caseload_page)
+            shown=lambda: self.stack.currentWidget() is self.caseload_page, sees=self._sees)
+        self.intake = IntakeController(
+            self.tasks, self.intake_page, show_page=lambda: self.stack.setCurrentWidget(self.intake_page),
+            opened=self.open_youth, cancelled=self._back_to_caseload)
+        self.caseload_page.new_button.clicked.connect(self.new_youth)
         self.youth = YouthController(
             self.tasks, self.events, self.youth_page, status=status, username=lambda: self._username,
             show_page=lambda: self.stack.setCurrentWidget(self.youth_page))
@@ -148,6 +156,8 @@ class MainWindow(QMainWindow):
             show=self.stack.setCurrentWidget, current=self.stack.currentWidget,
             offline_check=lambda: self.tasks.run(_offline_lock, self._enter))
         self.events.changed.connect(self._changed)
+        self._shown_page: QWidget | None = None
+        self.stack.currentChanged.connect(self._page_changed)
         page = self.youth_page
         page.back_requested.connect(self._back_to_caseload)
         page.screen_requested.connect(self.open_screen)
@@ -213,12 +223,28 @@ class MainWindow(QMainWindow):
 
     # Language ---------------------------------------------------------------------
 
-    def _load_language(self) -> None:
+    def _interface(self) -> dict[str, str]:
         try:
-            code = json.loads((self.folder / INTERFACE_FILE).read_text("utf-8")).get("language", "en")
-            i18n.set_language(code if code in i18n.LANGUAGES else "en")
+            found = json.loads((self.folder / INTERFACE_FILE).read_text("utf-8"))
         except (OSError, ValueError):
-            i18n.set_language("en")
+            return {}
+        return {k: v for k, v in found.items() if isinstance(v, str)} if isinstance(found, dict) else {}
+
+    def _load_language(self) -> None:
+        code = self._interface().get("language", "en")
+        i18n.set_language(code if code in i18n.LANGUAGES else "en")
+
+    def _remember(self, **values: str) -> None:
+        """Keep interface choices beside the vault (only once the vault folder exists)."""
+        if self.folder.is_dir():
+            kept = {**self._interface(), **values}
+            atomic_write(self.folder / INTERFACE_FILE, json.dumps(kept).encode())
+
+    def restore_geometry(self) -> None:
+        """Where and how large the window was last time; a laptop's default otherwise."""
+        saved = self._interface().get("geometry", "")
+        if not (saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))):
+            self.resize(1280, 720)
 
     def set_language(self, code: str) -> None:
         """Switch every bound text now; remember the choice beside the vault."""
@@ -227,8 +253,7 @@ class MainWindow(QMainWindow):
         if index != self.language.currentIndex():
             self.language.setCurrentIndex(index)
         self._show_user()
-        if self.folder.is_dir():
-            atomic_write(self.folder / INTERFACE_FILE, json.dumps({"language": code}).encode())
+        self._remember(language=code)
         if self.stack.currentWidget() is self.caseload_page:
             self.caseload.show_count()
 
@@ -288,11 +313,35 @@ class MainWindow(QMainWindow):
         self.nav.setVisible(True)
         # What is not allowed is not shown; the core refuses it anyway.
         self.admin_action.setVisible(who[1] == "administrator")
-        self.tasks.run(lambda vault: vault.user.can(Permission.READ_SEALED), self.youth_page.set_can_seal)
+        self.tasks.run(session.capabilities, self._guide)
         self._show_user()
         self.sync_status.setVisible(True)
         self.sync.start()
         self.tasks.run(_offline_lock, self._enter)
+
+    def _guide(self, found: session.Capabilities) -> None:
+        """Offer what this person's role may do; say why where it may not."""
+        self.capabilities = found
+        self.youth_page.set_can_seal(found.can(Permission.READ_SEALED))
+        write = found.can(Permission.WRITE_YOUTH)
+        self.caseload_page.new_button.setEnabled(write)
+        self.caseload_page.new_button.setToolTip("" if write else _(session.WHY_NOT[Permission.WRITE_YOUTH]))
+
+    def _sees(self) -> str:
+        found = self.capabilities
+        return _(found.sees).format(unit=found.unit or "") if found is not None else ""
+
+    capabilities: session.Capabilities | None = None
+
+    def new_youth(self) -> None:
+        """Intake (Ctrl+N): only for a role that may add youth; others are told why."""
+        if not self._username or self.stack.currentWidget() is self.offline_page:
+            return
+        found = self.capabilities
+        if found is not None and not found.can(Permission.WRITE_YOUTH):
+            self._status(_(session.WHY_NOT[Permission.WRITE_YOUTH]))
+            return
+        self.intake.start()
 
     def _enter(self, offline_days: int | None) -> None:
         """Into the cases, unless the device has been offline longer than the county allows."""
@@ -325,6 +374,7 @@ class MainWindow(QMainWindow):
         """Drop every view of youth data first, then close the vault on its thread."""
         log.info("locked: %s", reason)
         self.idle.disarm()
+        self.youth.leave()  # its draft is saved before the vault closes (one thread, in order)
         self.tasks.drop_all()
         self.documents.close_all()
         self.caseload.clear()
@@ -380,8 +430,6 @@ class MainWindow(QMainWindow):
         self.today.entered(message)
 
     def _back_to_caseload(self) -> None:
-        self.youth_page.clear()
-        self.tasks.supersede("youth")
         self.stack.setCurrentWidget(self.caseload_page)
         self.caseload.entered()
 
@@ -404,11 +452,20 @@ class MainWindow(QMainWindow):
     def open_conflicts(self) -> None:
         self.sync_screens.open_conflicts()
 
+    def _page_changed(self, _index: int) -> None:
+        """Leaving the youth page by any route keeps what was typed as a draft first."""
+        now = self.stack.currentWidget()
+        if self._shown_page is self.youth_page and now is not self.youth_page:
+            self.youth.leave()
+        self._shown_page = now
+
     def _changed(self, change: Change) -> None:
         self.caseload.changed(change)
         self.today.changed(change)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._remember(geometry=bytes(self.saveGeometry().toBase64().data()).decode("ascii"))
+        self.youth.leave()
         self.model.clear()
         self.today_model.clear()
         self.backend.stop()

@@ -397,11 +397,23 @@ class ItemList(QGroupBox):
     # Contents ---------------------------------------------------------------
 
     def set_items(self, items: list[dict[str, Any]], ids: list[str] | None = None) -> None:
+        """Show these items; the one selected before (same id, or same content) stays selected."""
+        row = self.listing.currentRow()
+        before: Any = None
+        if 0 <= row < len(self.items):
+            before = self.ids[row] if row < len(self.ids) else self.items[row]
         self.items = [dict(i) for i in items]
         self.ids = list(ids or [])
         self._refill()
+        keys: list[Any] = self.ids if self.ids else self.items
         if self.single and self.items:
             self.form.set_values(self.items[0])
+        elif before is not None and before in keys:
+            again = keys.index(before)
+            self.listing.blockSignals(True)
+            self.listing.setCurrentRow(again)
+            self.listing.blockSignals(False)
+            self.form.set_values(self.items[again])
         else:
             self.form.set_values(self.form.defaults())
         self.message.clear()

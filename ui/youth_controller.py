@@ -52,6 +52,7 @@ class YouthController(QObject):
             lambda record_id, status: self._referral(lambda v: services.move(v, record_id, status),
                                                      _("Status changed.")))
         page.petition_stage.connect(self.petition_stage)
+        page.discard_requested.connect(self.discard)
 
     def open(self, youth_id: str) -> None:
         """Open (or reopen) a youth: an audited view."""
@@ -62,6 +63,25 @@ class YouthController(QObject):
             self._show_page()
 
         self.tasks.run(lambda vault: youth_screen.open_youth(vault, youth_id), show, latest="youth")
+
+    def leave(self) -> None:
+        """The page is left by any route: what was typed is kept as a draft first."""
+        self.page.flush_draft()
+        self.tasks.supersede("youth")
+        self.page.clear()
+
+    def discard(self, youth_id: str) -> None:
+        """Throw away the unsaved changes: the record as saved, and no draft."""
+        def show(file: youth_screen.YouthFile) -> None:
+            if self.page.youth_id == youth_id:
+                tab = self.page.tabs.currentIndex()
+                self.page.clear()  # nothing typed survives a discard
+                self.page.show_record(file)
+                self.page.tabs.setCurrentIndex(tab)
+                self._status(_("Unsaved changes discarded."))
+
+        self.page.cancel_draft()
+        self.tasks.run(lambda vault: youth_screen.discard(vault, youth_id), show, latest="youth")
 
     def _refresh(self, youth_id: str, *kinds: str) -> None:
         """Redraw the attached lists and findings after a change (no new "view" in the trail)."""

@@ -145,6 +145,7 @@ class YouthPage(QWidget):
     referral_send = Signal(str, str)  # record id, override reason
     referral_move = Signal(str, str)  # record id, status
     petition_stage = Signal(str, str)  # vacatur case id, stage
+    discard_requested = Signal(str)  # youth id
 
     def __init__(self) -> None:
         super().__init__()
@@ -191,7 +192,9 @@ class YouthPage(QWidget):
         box_a, box_b = QVBoxLayout(lists_a), QVBoxLayout(lists_b)
         for field, title, model, single in LISTS:
             section = ItemList(title, model, _summary(field), single=single)
-            section.changed.connect(self._edited)
+            # One way to save on every tab: a list entry is saved when its button is pressed,
+            # like a contact or a note; only the Details fields wait for Save.
+            section.changed.connect(lambda f=field: self._save_list(f))
             self.lists[field] = section
             (box_a if field in ("aliases", "legal_status", "placement") else box_b).addWidget(section)
         box_a.addStretch(1)
@@ -374,6 +377,13 @@ class YouthPage(QWidget):
         bind(self.undo_button, "setText", N_("&Undo last saved edit"))
         self.back_button = QPushButton()
         bind(self.back_button, "setText", N_("&Back to caseload"))
+        self.dirty_mark = QLabel()
+        bind(self.dirty_mark, "setText", N_("● Unsaved changes in Details"))
+        self.dirty_mark.setStyleSheet("color:#8a4b00;font-weight:bold")
+        self.dirty_mark.setVisible(False)
+        self.discard_button = QPushButton()
+        bind(self.discard_button, "setText", N_("&Discard unsaved changes"))
+        self.discard_button.clicked.connect(lambda: self.discard_requested.emit(self.youth_id))
         self.print_button = QPushButton()
         bind(self.print_button, "setText", N_("&Print summary…"))
         self.print_button.clicked.connect(lambda: self.print_requested.emit(self.youth_id, "youth_summary"))
@@ -382,9 +392,10 @@ class YouthPage(QWidget):
         self.hearing_button.clicked.connect(lambda: self.print_requested.emit(self.youth_id, "hearing_sheet"))
         QShortcut(QKeySequence.StandardKey.Print, self).activated.connect(lambda: self.hearing_button.click())
         buttons = QHBoxLayout()
-        for button in (self.save_button, self.undo_button, self.hearing_button, self.print_button,
-                       self.back_button):
+        for button in (self.save_button, self.discard_button, self.undo_button, self.hearing_button,
+                       self.print_button, self.back_button):
             buttons.addWidget(button)
+        buttons.addWidget(self.dirty_mark)
         buttons.addWidget(self.notice, 1)
         outer = QVBoxLayout(self)
         outer.addWidget(self.banner)
@@ -412,10 +423,9 @@ class YouthPage(QWidget):
         self._show_attached(file)
         self.show_derived(file.derived)
         self.notice.clear()
-        if file.draft:
-            self._restore(file.draft)
+        if file.draft and self._restore(file.draft):
             self.notice.setText(_("Unsaved changes from an earlier session were restored. "
-                                  "Save them, or press Back to discard them."))
+                                  "Save them to keep them."))
         self.edits["legal_name.given"].setFocus()
 
     def show_refreshed(self, file: YouthFile) -> None:
@@ -431,6 +441,9 @@ class YouthPage(QWidget):
         self.show_derived(saved.derived)
 
     def _show_youth(self, record: StoredRecord, history: list[HistoryEntry]) -> None:
+        # Typing not yet saved survives a redraw of the same youth (a list entry saved meanwhile).
+        typed = {path: edit.text() for path, edit in self.edits.items()
+                 if record.id == self.youth_id and edit.text() != read_path(self.body, path)}
         body = record.body.dump()
         self.youth_id, self.version, self.body = record.id, record.version, body
         flags = body.get("safety_flags") or []
@@ -444,7 +457,8 @@ class YouthPage(QWidget):
         self.title.setText(f"<h2>{heading}</h2><p>{status}" + html.escape(
             _("born {day} · version {n}").format(day=body.get("date_of_birth"), n=record.version)) + "</p>")
         for path, edit in self.edits.items():
-            edit.setText(read_path(body, path))
+            if path not in typed:
+                edit.setText(read_path(body, path))
             self.errors[path].clear()
         self.sealed.blockSignals(True)
         self.sealed.setChecked(bool(body.get("sealed")))
@@ -453,6 +467,7 @@ class YouthPage(QWidget):
             value = body.get(field)
             section.set_items([value] if isinstance(value, dict) else list(value or []))
         self.history_entries(history)
+        self._show_dirty()
 
     def history_entries(self, history: list[HistoryEntry]) -> None:
         self.history.clear()
@@ -491,24 +506,41 @@ class YouthPage(QWidget):
         if not duties:
             self.duties.addItem(_("No duties found for this youth today."))
 
-    def _restore(self, draft: dict[str, Any]) -> None:
+    def _restore(self, draft: dict[str, Any]) -> bool:
+        """Lay a draft over the saved record; True if it held anything the record does not."""
+        restored = False
         fields = draft.get("fields", draft) if isinstance(draft.get("fields"), dict) else draft
         for path, text in fields.items():
-            if path in self.edits and isinstance(text, str):
+            if path in self.edits and isinstance(text, str) and text != self.edits[path].text():
                 self.edits[path].setText(text)
+                restored = True
         for field, items in (draft.get("lists") or {}).items():
-            if field in self.lists and isinstance(items, list):
+            if field in self.lists and isinstance(items, list) and items != self.lists[field].items:
                 self.lists[field].set_items(items)
+                restored = True
         forms = draft.get("forms") or {}
         for kind, section in self.attached_sections():
             values = forms.get(kind)
-            if isinstance(values, dict) and any(v not in (None, "", False) for k, v in values.items()
+            if isinstance(values, dict) and any(v not in (None, "", False, []) for k, v in values.items()
                                                 if k not in ("occurred_at", "note_kind")):
                 section.form.set_values(values)
+                restored = True
+        return restored
+
+    def cancel_draft(self) -> None:
+        """A draft about to be discarded must not be written again by a pending pause."""
+        self._draft_timer.stop()
+
+    def flush_draft(self) -> None:
+        """Leaving the page (Esc, Back, another page, lock, closing): keep what was just typed."""
+        if self.youth_id and self._draft_timer.isActive():
+            self._draft_timer.stop()
+            self._emit_draft()
 
     def clear(self) -> None:
         self._draft_timer.stop()
         self.youth_id, self.version, self.body = "", 0, {}
+        self.dirty_mark.setVisible(False)
         for path, edit in self.edits.items():
             edit.clear()
             self.errors[path].clear()
@@ -561,6 +593,24 @@ class YouthPage(QWidget):
 
     def _edited(self, *_args: Any) -> None:
         self._draft_timer.start()
+        self._show_dirty()
+
+    def dirty(self) -> bool:
+        """The Details fields hold typing not saved yet."""
+        if not self.youth_id:
+            return False
+        sealed = self.sealed.isVisible() and self.sealed.isChecked() != bool(self.body.get("sealed"))
+        return bool(changes_from(self.body, self.values())) or sealed
+
+    def _show_dirty(self) -> None:
+        dirty = self.dirty()
+        self.dirty_mark.setVisible(dirty)
+        self.discard_button.setEnabled(dirty)
+
+    def _save_list(self, field: str) -> None:
+        changes = {k: v for k, v in self.list_changes().items() if k == field}
+        if changes:
+            self.save_requested.emit(self.youth_id, changes, self.version)
 
     def _emit_draft(self) -> None:
         if self.youth_id:

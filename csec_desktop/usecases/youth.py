@@ -166,6 +166,12 @@ def undo_youth(vault: Vault, youth_id: str, now: datetime | None = None) -> Save
     return _saved(vault, caseload.undo_last_edit(vault, youth_id), now)
 
 
+def discard(vault: Vault, youth_id: str, now: datetime | None = None) -> YouthFile:
+    """Drop the draft of unsaved changes; the page as saved (no new "view": it is open)."""
+    caseload.drop_draft(vault, DRAFT_PREFIX + youth_id)
+    return refresh(vault, youth_id, now)
+
+
 def forget_typed_forms(vault: Vault, youth_id: str) -> None:
     """A note or contact was saved: drop the typing kept for it from the youth's draft."""
     key = DRAFT_PREFIX + youth_id

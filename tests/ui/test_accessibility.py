@@ -84,6 +84,8 @@ def test_tab_moves_in_reading_order(qtbot: QtBot, tmp_path: Path) -> None:
         qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
         qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
         assert win.focusWidget() is win.caseload_page.search_box
+        qtbot.keyClick(win.focusWidget(), Qt.Key.Key_Tab)  # the row reads: Find, New youth, filters
+        assert win.focusWidget() is win.caseload_page.new_button
         qtbot.keyClick(win.focusWidget(), Qt.Key.Key_Tab)
         assert win.focusWidget() is win.caseload_page.status
         # Into the table, Enter opens the youth; the record starts on the first name field.

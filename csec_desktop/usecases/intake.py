@@ -1,0 +1,131 @@
+"""Intake: a new youth, after checking that the youth is not already in the vault.
+
+The same check serves the window's "New youth" and `csec youth add`: close spellings of the
+name (accents and case ignored), an alias or moniker equal to the name, and the same birth
+date with a similar name. Matches the person may see are named so they can open the record
+instead; matches outside their caseload are only counted, so a duplicate check never shows
+a name the person may not read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from csec_desktop import caseload
+from csec_desktop.caseload import YouthSummary, summary_of
+from csec_desktop.domain.people import Permission
+from csec_desktop.domain.youth import Youth
+from csec_desktop.storage.records import StoredRecord
+from csec_desktop.storage.vault import Vault
+
+CLOSE = 0.84  # similarity of two normalised full names counted as a close spelling
+CLOSE_WITH_BIRTH = 0.6  # lower bar when the birth date is the same
+PREFIX = 3  # letters of each name used to gather candidates from the search index
+
+
+def plain(text: str) -> str:
+    """Lower case, no accents, single spaces: how names are compared."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return " ".join("".join(c if c.isalnum() else " " for c in kept).split())
+
+
+@dataclass(frozen=True)
+class Match:
+    youth: YouthSummary
+    why: str  # "same name", "close spelling", "alias", "same birth date"
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    matches: list[Match]  # youth this person may open
+    hidden: int  # close matches outside their caseload: counted, never named
+
+    @property
+    def any(self) -> bool:
+        return bool(self.matches) or self.hidden > 0
+
+
+def _why(youth: Youth, given: str, family: str, birth: date | None) -> str | None:
+    wanted = plain(f"{given} {family}")
+    names = [plain(youth.legal_name.given + " " + youth.legal_name.family)]
+    if youth.preferred_name:
+        names.append(plain(f"{youth.preferred_name} {youth.legal_name.family}"))
+    best = max(difflib.SequenceMatcher(None, wanted, n).ratio() for n in names)
+    same_birth = birth is not None and youth.date_of_birth == birth
+    if wanted in names:
+        return "same name"
+    if any(plain(a.name) in (wanted, plain(given)) for a in youth.aliases) and plain(given):
+        return "alias"
+    if best >= CLOSE:
+        return "close spelling"
+    if same_birth and best >= CLOSE_WITH_BIRTH:
+        return "same birth date"
+    return None
+
+
+def duplicates(vault: Vault, data: dict[str, Any]) -> Duplicates:
+    """Youth who may be the one about to be created."""
+    vault.require(Permission.WRITE_YOUTH)
+    name = data.get("legal_name") or {}
+    given, family = str(name.get("given") or ""), str(name.get("family") or "")
+    try:
+        birth = date.fromisoformat(str(data.get("date_of_birth"))) if data.get("date_of_birth") else None
+    except ValueError:
+        birth = None
+    words = [w[:PREFIX] for w in plain(f"{given} {family}").split() if len(w) >= 2]
+    query = " OR ".join('"' + w.replace('"', "") + '"*' for w in words[:6])
+    db = vault.require_db()
+    rows: list[Any] = []
+    if query:
+        rows += db.query("SELECT r.id, r.body FROM youth_search s JOIN records r ON r.rowid = s.rowid "
+                         "WHERE youth_search MATCH ? AND r.deleted = 0 LIMIT 2000", [query])
+    if birth is not None:
+        rows += db.query("SELECT r.id, r.body FROM youth_fields f JOIN records r ON r.rowid = f.rowid "
+                         "WHERE f.birth = ? AND f.deleted = 0 LIMIT 2000", [birth.isoformat()])
+    seen: set[str] = set()
+    matches: list[Match] = []
+    hidden = 0
+    for record_id, body in rows:
+        if record_id in seen:
+            continue
+        seen.add(record_id)
+        youth = Youth.model_validate(json.loads(body))
+        why = _why(youth, given, family, birth)
+        if why is None:
+            continue
+        if caseload.can_see(vault.user, youth):
+            matches.append(Match(summary_of(record_id, body), why))
+        else:
+            hidden += 1
+    order = {"same name": 0, "alias": 1, "close spelling": 2, "same birth date": 3}
+    matches.sort(key=lambda m: (order[m.why], m.youth.name))
+    vault.audit("duplicate_check", results=len(matches), hidden=hidden)
+    return Duplicates(matches[:20], hidden)
+
+
+def defaults(vault: Vault) -> dict[str, Any]:
+    """A new youth is assigned to the person signed in, in their unit, until they say otherwise."""
+    return {"assigned_worker": vault.user.username, "unit": vault.user.unit, "county": vault.county}
+
+
+def _complete(vault: Vault, data: dict[str, Any]) -> dict[str, Any]:
+    given = {k: v for k, v in data.items() if v not in (None, "", [])}
+    return {**defaults(vault), **given}
+
+
+def validate(vault: Vault, data: dict[str, Any]) -> Youth:
+    """The youth as it would be created; ValidationFailed names each field that is wrong."""
+    vault.require(Permission.WRITE_YOUTH)
+    return Youth.parse(_complete(vault, data), record="youth")
+
+
+def create(vault: Vault, data: dict[str, Any]) -> StoredRecord:
+    """Create the youth (validated by the model; errors name the field). Opening it afterwards
+    (`usecases.youth.open_youth`) is its first audited view."""
+    return caseload.create_youth(vault, _complete(vault, data))
