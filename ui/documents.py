@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 from csec_desktop.documents import jobs
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
+from csec_desktop.usecases import documents as documents_screen
 from ui import i18n
 from ui.i18n import N_, _
 from ui.tasks import Report, Tasks, ignore
@@ -78,7 +79,11 @@ class DocumentsController(QObject):
             self.tasks.run(lambda vault: jobs.export(vault, kind, youth_id, purpose, path, lang,
                                                      item or None), done)
 
-        self.open(make, jobs.DOCUMENTS[kind].title, on_printed, on_export, on_error)
+        def allowed(choice: documents_screen.DocumentChoice) -> None:
+            # What the role may not do is not offered (the core refuses it anyway).
+            self.open(make, choice.title, on_printed, on_export if choice.can_export else None, on_error)
+
+        self.tasks.run(lambda vault: documents_screen.choice(vault, kind), allowed, on_error)
 
     def recovery_sheet(self, county: str, secret: str, on_error: Report) -> None:
         """Made and previewed in memory; only its printing is audited (never the key)."""

@@ -25,14 +25,17 @@ def _allowed(vault: Vault, *needs: Permission) -> bool:
     return all(vault.user.can(need) for need in needs)
 
 
+def choice(vault: Vault, kind: str) -> DocumentChoice:
+    """What this person may do with one kind of document (the same checks as `for_youth`)."""
+    document = jobs.DOCUMENTS[kind]
+    make = _allowed(vault, Permission.READ_YOUTH, *document.needs)
+    return DocumentChoice(document.kind, document.title, document.court_paper, document.item_kind, make,
+                          make and _allowed(vault, Permission.PRINT),
+                          make and jobs.may_export(vault, document))
+
+
 def for_youth(vault: Vault, youth_id: str) -> list[DocumentChoice]:
     """Every document kind, with what this person may do with it for this youth (read from the
     same permissions `jobs.make`, `jobs.printed` and `jobs.export` enforce)."""
     caseload.get_youth(vault, youth_id, audit=False)
-    out = []
-    for document in jobs.DOCUMENTS.values():
-        make = _allowed(vault, Permission.READ_YOUTH, *document.needs)
-        out.append(DocumentChoice(document.kind, document.title, document.court_paper, document.item_kind,
-                                  make, make and _allowed(vault, Permission.PRINT),
-                                  make and _allowed(vault, Permission.EXPORT)))
-    return out
+    return [choice(vault, kind) for kind in jobs.DOCUMENTS]
