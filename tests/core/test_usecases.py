@@ -114,6 +114,9 @@ def test_printing_one_petition_audits_the_account_it_quotes(admin: Vault) -> Non
         assert not choices["vacatur_petition"].can_make and choices["youth_summary"].can_print
         assert not choices["youth_summary"].can_export  # caseworkers print; they do not export
         assert choices["referral_letter"].item_kind == "referral"
+        # An attorney may save the court papers they file as PDF, and no other document.
+        theirs = {c.kind: c for c in documents_screen.for_youth(attorney, youth_id)}
+        assert theirs["vacatur_petition"].can_export and not theirs["youth_summary"].can_export
     finally:
         attorney.close()
         worker.close()
