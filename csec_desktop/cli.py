@@ -228,8 +228,12 @@ def _users(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> 
 
 
 def _demo(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
-    demo.populate(vault, args.youth, seed=args.seed)
-    print(f"Added {args.youth} fictional youth.", file=out)
+    """The demo county's data (what `csec-desktop --demo` shows), dated from now. No people are
+    added: the demo's public passphrases belong in the demo vault only."""
+    made = demo.populate_county(vault, args.youth, seed=args.seed)
+    print(f"Added {made.youth} fictional youth with {made.records} records about them "
+          f"({made.duties_done} older duties recorded done, {made.overdue_left} left overdue) and "
+          f"{made.directory} directory entries.", file=out)
     return 0
 
 

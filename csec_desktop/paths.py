@@ -28,4 +28,5 @@ def default_vault_dir() -> Path:
 
 
 def demo_vault_dir() -> Path:
-    return default_vault_dir().parent / "demo-vault"
+    # "demo-county" since the demo has a person per role; an older "demo-vault" folder is left alone.
+    return default_vault_dir().parent / "demo-county"

@@ -13,23 +13,28 @@ from csec_desktop.paths import default_vault_dir, demo_vault_dir
 
 log = logging.getLogger("csec.app")
 
-DEMO_USER = "demo"
-DEMO_PASSPHRASE = "demo vault passphrase"  # noqa: S105 (shown on screen on purpose)
-"""The demo vault holds only synthetic youth, so its credentials are shown on screen."""
+DEMO_USER = "demo.worker"
+"""The demo signs in as a caseworker by default (the unlock page is filled in with this name)."""
+DEMO_PASSPHRASE = "demo caseworker passphrase"  # noqa: S105 (shown on screen on purpose)
+"""The demo vault holds only synthetic youth, so its people's passphrases are shown on screen
+(csec_desktop.demo.DEMO_STAFF: one person per role)."""
 
 
 def ensure_demo_vault(folder: Path, youth: int = 300) -> None:
-    from csec_desktop.demo import populate
-    from csec_desktop.storage.vault import Vault, vault_exists
+    """The demo county on first run: a person of every role, the resource directory and `youth`
+    fictional youth with a working day in every module, dated from this moment."""
+    from csec_desktop.demo import create_demo_vault
+    from csec_desktop.storage.vault import vault_exists
 
-    if vault_exists(folder):
-        return
-    vault, _secret = Vault.create(folder, county="Demo County", admin=DEMO_USER,
-                            passphrase=DEMO_PASSPHRASE, display_name="Demo administrator")
-    try:
-        populate(vault, youth, seed=2026, workers=[DEMO_USER])
-    finally:
-        vault.lock("setup")
+    if not vault_exists(folder):
+        create_demo_vault(folder, youth)
+
+
+def demo_users() -> list[tuple[str, str, str]]:
+    """(user name, role, passphrase) of the demo's people, the caseworker first."""
+    from csec_desktop.demo import DEMO_STAFF
+
+    return [(name, role.value, passphrase) for name, role, _display, _unit, passphrase in DEMO_STAFF]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,10 +73,10 @@ def main(argv: list[str] | None = None) -> int:
 
     window = MainWindow(folder)  # loads the interface language chosen last time
     if args.demo:
-        window.unlock_page.user.setText(DEMO_USER)
+        window.unlock_page.offer_demo_users(demo_users(), DEMO_USER)
         window.unlock_page.message.setText(
-            _("Demo vault of fictional youth. User name: {user}, passphrase: {passphrase}").format(
-                user=DEMO_USER, passphrase=DEMO_PASSPHRASE))
+            _("Demo vault of fictional youth. Sign in as any of these fictional people; the caseworker "
+              "is filled in."))
         if not vault_exists(folder):
             # Made on the worker thread: the window is up at once and says what it is doing.
             window.prepare(lambda: ensure_demo_vault(folder),

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from collections.abc import Sequence
+from html import escape
 
-from ui.i18n import N_, bind
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from ui.i18n import N_, _, bind
+
+ROLE_NAMES = {"caseworker": N_("caseworker"), "supervisor": N_("supervisor"), "attorney": N_("attorney"),
+              "administrator": N_("administrator"), "read_only": N_("read only")}
 
 
 class UnlockPage(QWidget):
@@ -30,6 +36,22 @@ class UnlockPage(QWidget):
         pass_label.setBuddy(self.passphrase)
         form.addRow(user_label, self.user)
         form.addRow(pass_label, self.passphrase)
+        # The demo vault only: its people, one per role, with their (public) passphrases.
+        self.demo_users = QComboBox()
+        bind(self.demo_users, "setAccessibleName", N_("Demo person to sign in as"))
+        self.demo_label = QLabel()
+        bind(self.demo_label, "setText", N_("&Demo person"))
+        self.demo_label.setBuddy(self.demo_users)
+        form.addRow(self.demo_label, self.demo_users)
+        self.demo_users.hide()
+        self.demo_label.hide()
+        self.demo_passphrases = QLabel()
+        self.demo_passphrases.setTextFormat(Qt.TextFormat.RichText)
+        self.demo_passphrases.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bind(self.demo_passphrases, "setAccessibleName", N_("Demo people and their passphrases"))
+        self.demo_passphrases.hide()
+        self._demo: list[tuple[str, str, str]] = []
+        self.demo_users.currentIndexChanged.connect(self._demo_chosen)
         box = QVBoxLayout(self)
         box.addStretch(1)
         title = QLabel()
@@ -41,8 +63,36 @@ class UnlockPage(QWidget):
         inner.setMaximumWidth(620)
         box.addWidget(inner, alignment=Qt.AlignmentFlag.AlignHCenter)
         box.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignHCenter)
+        box.addWidget(self.demo_passphrases, alignment=Qt.AlignmentFlag.AlignHCenter)
         self.message.setFixedWidth(560)  # a fixed width lets a wrapped message get its full height
         self.message.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         box.addWidget(self.message, alignment=Qt.AlignmentFlag.AlignHCenter)
         box.addStretch(2)
         self.passphrase.returnPressed.connect(self.button.click)
+
+    def offer_demo_users(self, users: Sequence[tuple[str, str, str]], default: str) -> None:
+        """The demo vault's people (user name, role, passphrase), shown with their passphrases
+        because the demo holds only fictional youth; `default` is filled in. Never for a real vault."""
+        self._demo = list(users)
+        self.demo_users.blockSignals(True)
+        self.demo_users.clear()
+        for name, role, _passphrase in self._demo:
+            self.demo_users.addItem(f"{name} ({_(ROLE_NAMES.get(role, role))})", name)
+        self.demo_users.blockSignals(False)
+        self.demo_users.show()
+        self.demo_label.show()
+        rows = "".join(f"<tr><td>{escape(name)}</td><td>{escape(_(ROLE_NAMES.get(role, role)))}</td>"
+                       f"<td><code>{escape(passphrase)}</code></td></tr>"
+                       for name, role, passphrase in self._demo)
+        heading = escape(_("Demo only: these fictional people and passphrases are public."))
+        self.demo_passphrases.setText(f"<p><b>{heading}</b></p><table cellspacing='6'>{rows}</table>")
+        self.demo_passphrases.show()
+        index = self.demo_users.findData(default)
+        self.demo_users.setCurrentIndex(max(index, 0))
+        self._demo_chosen(self.demo_users.currentIndex())
+
+    def _demo_chosen(self, index: int) -> None:
+        if 0 <= index < len(self._demo):
+            self.user.setText(self._demo[index][0])
+            self.passphrase.clear()
+            self.passphrase.setFocus()

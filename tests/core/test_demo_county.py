@@ -1,0 +1,129 @@
+"""The demo county shows the product: every kind of record a youth can have, a working day on
+Today (24-hour duties open, only a few overdue), a person of every role who can sign in; every record
+valid through the normal models and plainly fictional; the same county for the same seed and moment."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from csec_desktop import caseload, demo, today
+from csec_desktop.domain.kinds import KINDS, model_for
+from csec_desktop.domain.people import Role
+from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.storage.vault import Vault
+
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=LEGAL_ZONE)
+STAFF = {name: (role, passphrase) for name, role, _display, _unit, passphrase in demo.DEMO_STAFF}
+ADMIN = next(name for name, (role, _p) in STAFF.items() if role is Role.ADMINISTRATOR)
+WORKER = demo.DEMO_STAFF[0][0]
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, demo.DemoCounty]:
+    folder = tmp_path_factory.mktemp("demo") / "vault"
+    made = demo.create_demo_vault(folder, 300, seed=2026, now=NOW)
+    return folder, made
+
+
+def _open(folder: Path, name: str) -> Vault:
+    return Vault.unlock(folder, name, STAFF[name][1])
+
+
+def test_every_kind_a_youth_can_have_appears(county: tuple[Path, demo.DemoCounty]) -> None:
+    folder, made = county
+    vault = _open(folder, ADMIN)
+    try:
+        kinds = Counter(k for (k,) in vault.require_db().query("SELECT kind FROM records WHERE deleted = 0"))
+        youth_kinds = {kind for kind, model in KINDS.items() if model.owner_field is not None}
+        missing = sorted(youth_kinds - set(kinds))
+        assert not missing, f"the demo has no {', '.join(missing)} record"
+        assert kinds["youth"] == made.youth == 300
+        assert kinds["directory_entry"] == made.directory >= 8
+        # Every record reads back through its model (the store parses on the way in and out).
+        for kind, body in vault.require_db().query("SELECT kind, body FROM records WHERE deleted = 0"):
+            model_for(kind).model_validate_json(body)
+            if kind == "directory_entry":
+                assert "fictional" in body.lower()
+    finally:
+        vault.close()
+
+
+def test_today_has_open_24_hour_duties_and_only_a_few_overdue(county: tuple[Path, demo.DemoCounty]) -> None:
+    folder, made = county
+    assert made.duties_done > 0  # older duties were recorded done, not left to pile up
+    for name in (WORKER, ADMIN):
+        vault = _open(folder, name)
+        try:
+            found = today.items(vault, NOW)
+        finally:
+            vault.close()
+        overdue = [i for i in found if i.finding.overdue(NOW)]
+        assert len(overdue) <= 10, [(i.finding.rule_id, i.finding.due) for i in overdue]
+        hourly = [i for i in found if i.finding.rule_id.endswith("_24h") and i.finding.due is not None
+                  and NOW < i.finding.due <= NOW + timedelta(days=1)]
+        assert {i.finding.rule_id for i in hourly} >= {"csec.report_law_enforcement_24h",
+                                                      "missing.ncic_ncmec_24h"}, name
+        # Near the top: after what is overdue, among the first few due.
+        first = min(found.index(i) for i in hourly)
+        assert first <= len(overdue) + 5, [i.finding.rule_id for i in found[:first + 1]]
+
+
+def test_every_role_can_sign_in_and_sees_what_its_role_allows(county: tuple[Path, demo.DemoCounty]) -> None:
+    folder, _made = county
+    assert {role for role, _p in STAFF.values()} == set(Role)
+    for name, (role, _passphrase) in STAFF.items():
+        vault = _open(folder, name)
+        try:
+            assert vault.user.role is role and "fictional" in vault.user.display_name
+        finally:
+            vault.close()
+    # The youth's account in a count was written (as the attorney would) and only READ_NARRATIVE reads it.
+    attorney, worker = _open(folder, "demo.attorney"), _open(folder, WORKER)
+    try:
+        rows = attorney.require_db().query(
+            "SELECT DISTINCT owner_id FROM records WHERE kind = 'criminal_count' AND deleted = 0")
+        youth_id = rows[0][0]
+        seen = [r.body.dump() for r in caseload.attached(attorney, youth_id, "criminal_count")]
+        hidden = [r.body.dump() for r in caseload.attached(worker, youth_id, "criminal_count")]
+        assert all(c["nexus"] for c in seen) and not any(c["nexus"] for c in hidden)
+        cases = [r.body.dump() for r in caseload.attached(attorney, youth_id, "vacatur_case")]
+        assert cases
+    finally:
+        attorney.close()
+        worker.close()
+
+
+def test_record_relief_has_adult_juvenile_and_mixed_cases(county: tuple[Path, demo.DemoCounty]) -> None:
+    folder, _made = county
+    vault = _open(folder, "demo.attorney")
+    try:
+        counts = {r[0]: r[1] for r in vault.require_db().query(
+            "SELECT id, json_extract(body, '$.count_kind') FROM records WHERE kind = 'criminal_count'")}
+        juvenile = {"adjudication", "juvenile_arrest"}
+        mixes = set()
+        for (body,) in vault.require_db().query("SELECT body FROM records WHERE kind = 'vacatur_case'"):
+            kinds = {counts[c] in juvenile for c in model_for("vacatur_case").model_validate_json(body)
+                     .model_dump()["count_ids"]}
+            mixes.add("mixed" if kinds == {True, False} else "juvenile" if kinds == {True} else "adult")
+        assert mixes == {"adult", "juvenile", "mixed"}
+    finally:
+        vault.close()
+
+
+def test_the_same_seed_and_moment_make_the_same_county(tmp_path: Path) -> None:
+    def make(folder: Path) -> list[tuple[str, str]]:
+        vault, _secret = Vault.create(folder, county="Demo County", admin="admin",
+                                      passphrase="fictional admin passphrase")
+        try:
+            demo.populate_county(vault, 20, seed=5, now=NOW)
+            rows = vault.require_db().query(
+                "SELECT kind, json_extract(body, '$.legal_name.family') FROM records WHERE deleted = 0")
+            return sorted((kind, family or "") for kind, family in rows)
+        finally:
+            vault.close()
+
+    assert make(tmp_path / "a") == make(tmp_path / "b")
