@@ -426,7 +426,6 @@ class YouthPage(QWidget):
         if file.draft and self._restore(file.draft):
             self.notice.setText(_("Unsaved changes from an earlier session were restored. "
                                   "Save them to keep them."))
-            self._show_dirty()
         self.edits["legal_name.given"].setFocus()
 
     def show_refreshed(self, file: YouthFile) -> None:

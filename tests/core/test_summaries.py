@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from csec_desktop.domain import summaries
 from csec_desktop.domain.csec import CsecStatus, FormResponse, LicensedScreen, MissingEpisode, TeamMeeting
 from csec_desktop.domain.directory import DirectoryEntry
-from csec_desktop.domain.duties import DutyDone, Told
+from csec_desktop.domain.duties import DutyDone
 from csec_desktop.domain.efc import (
     Certification,
     EfcAgreement,
@@ -112,7 +112,6 @@ def test_the_generic_line_of_every_form_model_is_built_from_titles(model: type[B
         FormResponse: {"form_id": "csec_indicator_screen", "form_version": 1, "answers": {"q1": "yes"},
                        "completed_at": WHEN, "completed_by": "ana"},
         DutyDone: {"rule_id": "csec.report_24h", "done_on": "2026-01-05", "method": "telephone"},
-        Told: {"who": "Demo County Sheriff (fictional desk)", "at": WHEN, "method": "telephone"},
     }[model]
     _plain(generic(model, _item(model, data)))
     _plain(generic(model, _item(model, data), translations("es").gettext))
