@@ -49,6 +49,7 @@ from csec_desktop.domain.youth import (
     Consent,
     Contact,
     Placement,
+    PlacementPeriod,
     SafetyFlag,
     StatusPeriod,
 )
@@ -84,6 +85,7 @@ LISTS: tuple[tuple[str, str, type[Any], bool], ...] = (
     ("aliases", N_("Aliases, monikers and street names"), Alias, False),
     ("legal_status", N_("Legal status over time"), StatusPeriod, False),
     ("placement", N_("Current placement"), Placement, True),
+    ("placement_history", N_("Placement history (type, order and dates)"), PlacementPeriod, False),
     ("safety_flags", N_("Safety flags: people who must not be given information"), SafetyFlag, False),
     ("consents", N_("Consents"), Consent, False),
 )
@@ -187,6 +189,11 @@ class YouthPage(QWidget):
         self.sealed.toggled.connect(self._edited)
         self.sealed.setVisible(False)  # shown only to roles that may seal (see set_can_seal)
         form.addRow(self.sealed)
+        self.relief_client = QCheckBox()
+        bind(self.relief_client, "setText",
+             N_("Adult client of the record-relief work (Pen. Code 236.14): any age"))
+        self.relief_client.toggled.connect(self._edited)
+        form.addRow(self.relief_client)
         self.lists: dict[str, ItemList] = {}
         lists_a, lists_b = QWidget(), QWidget()
         box_a, box_b = QVBoxLayout(lists_a), QVBoxLayout(lists_b)
@@ -196,7 +203,8 @@ class YouthPage(QWidget):
             # like a contact or a note; only the Details fields wait for Save.
             section.changed.connect(lambda f=field: self._save_list(f))
             self.lists[field] = section
-            (box_a if field in ("aliases", "legal_status", "placement") else box_b).addWidget(section)
+            (box_a if field in ("aliases", "legal_status", "placement", "placement_history")
+             else box_b).addWidget(section)
         box_a.addStretch(1)
         box_b.addStretch(1)
         self.contacts = ItemList(N_("Contacts"), Contact, _summary("contact"), skip=("youth_id",),
@@ -426,6 +434,7 @@ class YouthPage(QWidget):
         if file.draft and self._restore(file.draft):
             self.notice.setText(_("Unsaved changes from an earlier session were restored. "
                                   "Save them to keep them."))
+            self._show_dirty()
         self.edits["legal_name.given"].setFocus()
 
     def show_refreshed(self, file: YouthFile) -> None:
@@ -460,9 +469,10 @@ class YouthPage(QWidget):
             if path not in typed:
                 edit.setText(read_path(body, path))
             self.errors[path].clear()
-        self.sealed.blockSignals(True)
-        self.sealed.setChecked(bool(body.get("sealed")))
-        self.sealed.blockSignals(False)
+        for box, name in ((self.sealed, "sealed"), (self.relief_client, "record_relief_client")):
+            box.blockSignals(True)
+            box.setChecked(bool(body.get(name)))
+            box.blockSignals(False)
         for field, section in self.lists.items():
             value = body.get(field)
             section.set_items([value] if isinstance(value, dict) else list(value or []))
@@ -587,7 +597,8 @@ class YouthPage(QWidget):
         if problems:
             first = problems[0][0].split(".")[0]
             self.tabs.setCurrentIndex(0 if first not in self.lists else
-                                      1 if first in ("aliases", "legal_status", "placement") else 2)
+                                      1 if first in ("aliases", "legal_status", "placement",
+                                                     "placement_history") else 2)
         self.notice.setText(_("Not saved: fix the fields marked in red.") +
                             (" " + "; ".join(unplaced) if unplaced else ""))
 
@@ -599,8 +610,16 @@ class YouthPage(QWidget):
         """The Details fields hold typing not saved yet."""
         if not self.youth_id:
             return False
-        sealed = self.sealed.isVisible() and self.sealed.isChecked() != bool(self.body.get("sealed"))
-        return bool(changes_from(self.body, self.values())) or sealed
+        return bool(changes_from(self.body, self.values())) or bool(self._checks())
+
+    def _checks(self) -> dict[str, bool]:
+        """The Details check boxes whose state differs from the record (sealing only for its roles)."""
+        out = {}
+        if self.sealed.isVisible() and self.sealed.isChecked() != bool(self.body.get("sealed")):
+            out["sealed"] = self.sealed.isChecked()
+        if self.relief_client.isChecked() != bool(self.body.get("record_relief_client")):
+            out["record_relief_client"] = self.relief_client.isChecked()
+        return out
 
     def _show_dirty(self) -> None:
         dirty = self.dirty()
@@ -698,8 +717,7 @@ class YouthPage(QWidget):
     def _save(self) -> None:
         self._draft_timer.stop()
         changes = {**changes_from(self.body, self.values()), **self.list_changes()}
-        if self.sealed.isVisible() and self.sealed.isChecked() != bool(self.body.get("sealed")):
-            changes["sealed"] = self.sealed.isChecked()
+        changes.update(self._checks())
         if not changes:
             self.notice.setText(_("Nothing to save."))
             return

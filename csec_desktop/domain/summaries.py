@@ -61,6 +61,7 @@ from csec_desktop.domain.youth import (
     Name,
     NoteKind,
     Placement,
+    PlacementPeriod,
     PlacementType,
     SafetyFlag,
     StatusPeriod,
@@ -232,6 +233,13 @@ def _status_period(item: Item, t: Gettext) -> str:
 def _placement(item: Item, t: Gettext) -> str:
     return " · ".join(str(x) for x in (_code(Placement, "type", item, t), item.get("name"),
                                         item.get("since")) if x)
+
+
+@summary(PlacementPeriod)
+def _placement_period(item: Item, t: Gettext) -> str:
+    when = f"{item.get('start')} – {item.get('end') or t('now')}"
+    return " · ".join(str(x) for x in (_code(PlacementPeriod, "type", item, t), when, item.get("name"),
+                                        item.get("order")) if x)
 
 
 @summary(SafetyFlag)

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from csec_desktop.domain import summaries
 from csec_desktop.domain.csec import CsecStatus, FormResponse, LicensedScreen, MissingEpisode, TeamMeeting
 from csec_desktop.domain.directory import DirectoryEntry
-from csec_desktop.domain.duties import DutyDone
+from csec_desktop.domain.duties import DutyDone, Told
 from csec_desktop.domain.efc import (
     Certification,
     EfcAgreement,
@@ -34,6 +34,7 @@ from csec_desktop.domain.youth import (
     Name,
     Placement,
     SafetyFlag,
+    PlacementPeriod,
     StatusPeriod,
     Youth,
 )
@@ -47,6 +48,7 @@ SAMPLES: dict[type[BaseModel], dict[str, Any]] = {
     Identifiers: {"juvenile_case_number": "JV-24-001", "probation_number": "P-7"},
     Alias: {"name": "Lulu", "kind": "moniker"},
     StatusPeriod: {"status": "dependent", "start": "2025-01-02"},
+    PlacementPeriod: {"type": "resource_family", "start": "2025-01-02", "order": "WIC 361.2 order"},
     Placement: {"type": "resource_family", "name": "The Ortiz home", "since": "2025-02-01"},
     SafetyFlag: {"person": "J. Doe"},
     Consent: {"kind": "referral", "scope": "Housing referral", "given_by": "Ana", "given_on": "2026-01-05"},
@@ -112,6 +114,7 @@ def test_the_generic_line_of_every_form_model_is_built_from_titles(model: type[B
         FormResponse: {"form_id": "csec_indicator_screen", "form_version": 1, "answers": {"q1": "yes"},
                        "completed_at": WHEN, "completed_by": "ana"},
         DutyDone: {"rule_id": "csec.report_24h", "done_on": "2026-01-05", "method": "telephone"},
+        Told: {"who": "Demo County Sheriff (fictional desk)", "at": WHEN, "method": "telephone"},
     }[model]
     _plain(generic(model, _item(model, data)))
     _plain(generic(model, _item(model, data), translations("es").gettext))
