@@ -36,14 +36,18 @@ from csec_desktop.documents.summary import youth_summary
 from csec_desktop.domain.csec import FormResponse, MissingEpisode, TeamMeeting
 from csec_desktop.domain.directory import DirectoryEntry
 from csec_desktop.domain.efc import NmdHearing, TransitionPlan
-from csec_desktop.domain.people import Permission
+from csec_desktop.domain.people import Permission, Role, User
 from csec_desktop.domain.services import GoalStatus, PlanGoal, PlanSignoff, Referral, ReferralStatus
-from csec_desktop.domain.vacatur import CriminalCount, VacaturCase
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
 from csec_desktop.fileio import atomic_write
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
+from csec_desktop.vacatur.petition import Petition
+
+_COURT_PAPER_EXPORT = frozenset({Role.ATTORNEY})
+"""An attorney files court papers: they may export these (purpose required, audited) although
+their role has no EXPORT for any other document."""
 
 Builder = Callable[[Vault, str, str, str, str | None], bytes]
 """vault, youth id, language, stamp, and for a document about one record (a referral letter)
@@ -61,6 +65,12 @@ class DocumentKind:
     """Beyond reading the youth: a paper quoting the youth's account needs READ_NARRATIVE."""
     item_kind: str | None = None
     """The kind of record a paper is about (one referral, one petition), when it is about one."""
+    export_by: frozenset[Role] = frozenset()
+    """Roles that may export this document although their role lacks EXPORT (the attorney, for
+    court papers only: domain/people.py). Everyone else needs EXPORT."""
+
+    def may_export(self, user: User) -> bool:
+        return user.can(Permission.EXPORT) or (not user.disabled and user.role in self.export_by)
 
 
 def _summary(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | None = None) -> bytes:
@@ -194,30 +204,36 @@ def _attachment(vault: Vault, youth_id: str, lang: str, stamp: str, item: str | 
                                      made_on=datetime.now(LEGAL_ZONE).date(), lang=lang, stamp=stamp)
 
 
-def _packet(build: Callable[[vacatur_docs.Packet], bytes]) -> Builder:
-    """A paper of the vacatur packet, for the case `item` (or the newest case)."""
+def _vacatur(build: Callable[[Petition], bytes]) -> Builder:
+    """A vacatur paper (or the whole packet) for the petition `item` (or the newest), one per
+    court case; public papers are checked for private facts before they are returned."""
     def make(vault: Vault, youth_id: str, _lang: str, _stamp: str, item: str | None = None) -> bytes:
-        case = _chosen(vault, youth_id, "vacatur_case", item, "vacatur case")
-        assert isinstance(case, VacaturCase)
-        counts = [r.body for r in caseload.attached(vault, youth_id, "criminal_count")
-                  if isinstance(r.body, CriminalCount) and (not case.count_ids or r.id in case.count_ids)]
-        return build(vacatur_docs.packet(_youth(vault, youth_id), case, counts,
-                                         datetime.now(LEGAL_ZONE).date()))
+        from csec_desktop.vacatur import workflow
+
+        return build(workflow.load(vault, youth_id, item))
     return make
+
+
+def _one(paper: vacatur_docs.Paper, name: str, public: bool = True) -> Callable[[Petition], bytes]:
+    return lambda p: vacatur_docs.one_paper(p, paper, name, public)
 
 
 # The papers quote the youth's account: only roles that may read it make them.
 _PACKET_NEEDS = (Permission.READ_NARRATIVE,)
 
 DOCUMENTS: dict[str, DocumentKind] = {
-    **{kind: DocumentKind(kind, title, _packet(build), court_paper=True, needs=_PACKET_NEEDS,
-                          item_kind="vacatur_case")
+    **{kind: DocumentKind(kind, title, _vacatur(build), court_paper=True, needs=_PACKET_NEEDS,
+                          item_kind="vacatur_case", export_by=_COURT_PAPER_EXPORT)
        for kind, title, build in (
-           ("vacatur_petition", vacatur_docs.PETITION_TITLE, vacatur_docs.petition),
-           ("vacatur_declaration", vacatur_docs.DECLARATION_TITLE, vacatur_docs.declaration),
-           ("vacatur_order", vacatur_docs.ORDER_TITLE, vacatur_docs.order),
-           ("vacatur_service", vacatur_docs.SERVICE_TITLE, vacatur_docs.proof_of_service),
-           ("vacatur_identity", vacatur_docs.IDENTITY_TITLE, vacatur_docs.identity_attachment))},
+           ("vacatur_packet", vacatur_docs.PACKET_TITLE, vacatur_docs.packet),
+           ("vacatur_petition", vacatur_docs.PETITION_TITLE, _one(vacatur_docs.petition, "petition")),
+           ("vacatur_declaration", vacatur_docs.DECLARATION_TITLE,
+            _one(vacatur_docs.declaration, "declaration")),
+           ("vacatur_order", vacatur_docs.ORDER_TITLE, _one(vacatur_docs.order, "proposed order")),
+           ("vacatur_service", vacatur_docs.SERVICE_TITLE, _one(vacatur_docs.proof_of_service,
+                                                                "proof of service")),
+           ("vacatur_identity", vacatur_docs.IDENTITY_TITLE,
+            _one(vacatur_docs.identity_attachment, "identity attachment", public=False)))},
     "transition_plan": DocumentKind("transition_plan", efc_docs.PLAN_TITLE, _transition,
                                                  item_kind="transition_plan"),
     "participation_plan": DocumentKind("participation_plan", efc_docs.PARTICIPATION_TITLE, _participation),

@@ -140,19 +140,66 @@ class CourtPaper:
     notice: str = WIC_827_NOTICE
     extra: tuple[Flowable, ...] = field(default_factory=tuple)
     watermark: str = ""  # across every page, light grey (an unsigned draft)
+    closing: tuple[Flowable, ...] = ()  # after the signature: a verification, a proposed order
+
+
+# A stroke alphabet for the watermark: drawn as lines, never as text, so extracting the text of a
+# draft (to read it, or to check it for a name) never finds the watermark in it. Each letter is
+# polylines on a 4-wide, 6-high grid.
+_STROKES: dict[str, tuple[tuple[tuple[float, float], ...], ...]] = {
+    "A": (((0, 0), (2, 6), (4, 0)), ((1, 3), (3, 3))),
+    "D": (((0, 0), (0, 6), (2.5, 6), (4, 4.5), (4, 1.5), (2.5, 0), (0, 0)),),
+    "E": (((4, 6), (0, 6), (0, 0), (4, 0)), ((0, 3), (3, 3))),
+    "F": (((4, 6), (0, 6), (0, 0)), ((0, 3), (3, 3))),
+    "G": (((4, 5), (3, 6), (1, 6), (0, 5), (0, 1), (1, 0), (3, 0), (4, 1), (4, 3), (2, 3)),),
+    "I": (((1, 6), (3, 6)), ((2, 6), (2, 0)), ((1, 0), (3, 0))),
+    "N": (((0, 0), (0, 6), (4, 0), (4, 6)),),
+    "R": (((0, 0), (0, 6), (3, 6), (4, 5), (4, 4), (3, 3), (0, 3)), ((2, 3), (4, 0))),
+    "S": (((4, 5), (3, 6), (1, 6), (0, 5), (0, 4), (1, 3), (3, 3), (4, 2), (4, 1), (3, 0), (1, 0), (0, 1)),),
+    "T": (((0, 6), (4, 6)), ((2, 6), (2, 0))),
+    "U": (((0, 6), (0, 1), (1, 0), (3, 0), (4, 1), (4, 6)),),
+}
+
+
+def draw_watermark(canvas: Canvas, words: str, unit: float = 7.0) -> None:
+    """`words` in light grey strokes across the middle of the page (letters without a stroke
+    form leave a gap)."""
+    advance = 6 * unit
+    canvas.saveState()
+    canvas.setStrokeGray(0.8)
+    canvas.setLineWidth(unit * 0.9)
+    canvas.setLineCap(1)
+    canvas.setLineJoin(1)
+    canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    canvas.rotate(52)
+    x = -advance * len(words) / 2
+    for letter in words.upper():
+        for stroke in _STROKES.get(letter, ()):
+            path = canvas.beginPath()
+            path.moveTo(x + stroke[0][0] * unit, (stroke[0][1] - 3) * unit)
+            for px, py in stroke[1:]:
+                path.lineTo(x + px * unit, (py - 3) * unit)
+            canvas.drawPath(path, stroke=1, fill=0)
+        x += advance
+    canvas.restoreState()
+
+
+def county_line(county: str) -> str:
+    """"COUNTY OF DEMO" from "Demo", "Demo County" or "County of Demo": the county named once."""
+    name = " ".join(county.split())
+    lowered = name.lower()
+    if lowered.startswith("county of "):
+        name = name[len("county of "):]
+    elif lowered.endswith(" county"):
+        name = name[: -len(" county")]
+    return f"COUNTY OF {name.upper()}"
 
 
 def _paper(canvas: Canvas, counsel: tuple[str, ...] | None, watermark: str = "") -> None:
     """The lines, numbers and rules of every page; the counsel block on the first."""
     canvas.saveState()
     if watermark:
-        canvas.saveState()
-        canvas.setFillGray(0.82)
-        canvas.setFont(SERIF + "-Bold", 54)
-        canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
-        canvas.rotate(52)
-        canvas.drawCentredString(0, 0, watermark)
-        canvas.restoreState()
+        draw_watermark(canvas, watermark)
     canvas.setFont(SERIF, FONT_SIZE)
     for line in range(1, LINES + 1):
         canvas.drawRightString(NUMBER_RIGHT, baseline(line), str(line))
@@ -161,13 +208,24 @@ def _paper(canvas: Canvas, counsel: tuple[str, ...] | None, watermark: str = "")
         canvas.line(x, 0, x, PAGE_HEIGHT)
     canvas.line(RIGHT_RULE_X, 0, RIGHT_RULE_X, PAGE_HEIGHT)
     if counsel:
-        y = baseline(1)
-        for entry in counsel[: FIRST_PAGE_LINES_ABOVE_TITLE * 2]:  # single-spaced: two per line
+        # Single-spaced in the left half, each entry wrapped under itself, down to line 7.
+        y = baseline(1) + FONT_SIZE - 2.5
+        floor = baseline(FIRST_PAGE_LINES_ABOVE_TITLE) - 6
+        for entry in counsel:
             para = text(entry, "single")
-            para.wrapOn(canvas, (TEXT_RIGHT - TEXT_LEFT) / 2, FONT_SIZE)
-            para.drawOn(canvas, TEXT_LEFT, y - 2.5)
-            y -= FONT_SIZE
+            _w, height = para.wrapOn(canvas, (TEXT_RIGHT - TEXT_LEFT) / 2 - 6, FONT_SIZE)
+            if y - height < floor:
+                break  # the block may not run into the court's title (CounselBlock.fits says so first)
+            para.drawOn(canvas, TEXT_LEFT, y - height)
+            y -= height
     canvas.restoreState()
+
+
+def counsel_fits(counsel: tuple[str, ...]) -> bool:
+    """Whether the first-page block fits above the court's title (lines 1-7) once wrapped."""
+    register()
+    height = sum(float(text(e, "single").wrap((TEXT_RIGHT - TEXT_LEFT) / 2 - 6, 1000)[1]) for e in counsel)
+    return bool(height <= baseline(1) - baseline(FIRST_PAGE_LINES_ABOVE_TITLE) + FONT_SIZE + 3.5)
 
 
 def _caption(paper: CourtPaper) -> Table:
@@ -188,6 +246,10 @@ def _caption(paper: CourtPaper) -> Table:
     return caption
 
 
+def signature_block(sig: Signature) -> list[Flowable]:
+    return _signature(sig)
+
+
 def _signature(sig: Signature) -> list[Flowable]:
     """"Dated:" at the left; the signature, name and role together in the right half."""
     mark = f"/s/ {sig.name}" if sig.typed else "_" * 34
@@ -197,7 +259,7 @@ def _signature(sig: Signature) -> list[Flowable]:
 
 def story(paper: CourtPaper) -> list[Flowable]:
     out: list[Flowable] = [NextPageTemplate("later"), text(paper.court.upper(), "center_bold"),
-                           text(paper.county.upper(), "center_bold"), _caption(paper), GridSnap()]
+                           text(county_line(paper.county), "center_bold"), _caption(paper), GridSnap()]
     number = 1
     for section in paper.sections:
         if section.heading:
@@ -215,6 +277,7 @@ def story(paper: CourtPaper) -> list[Flowable]:
             "California that the foregoing is true and correct."
             + (f" Executed at {paper.declaration_place}, California." if paper.declaration_place else "")))
     out.extend(_signature(paper.signature))
+    out.extend(paper.closing)
     if paper.service:
         s = paper.service
         out += [PageBreak(), text("PROOF OF SERVICE", "heading"),

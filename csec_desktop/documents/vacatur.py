@@ -1,28 +1,43 @@
-"""The vacatur packet on pleading paper (Pen. Code 236.14; there is no Judicial Council form):
-the petition, the petitioner's declaration, a proposed order, a proof of service on each
-prosecuting agency, and a confidential identity attachment.
+"""The vacatur papers on pleading paper (Pen. Code 236.14; there is no Judicial Council form),
+one packet per court case: the verified petition, the petitioner's declaration, a proposed
+order ruling count by count, a proof of service (Code Civ. Proc. 1011, 1013, 1013a), and a
+confidential identity attachment with its request to keep it confidential or sealed (Pen. Code
+236.14(q); Cal. Rules of Court, rules 2.550-2.551). `packet` joins them behind a cover index.
 
-Every public paper names the petitioner only by the case's initials or pseudonym (236.14(q));
-the full name appears only on the confidential attachment, which is filed under seal. Until
-counsel has reviewed the petition each page carries an "UNSIGNED DRAFT" watermark. The papers
-are in English, the language of the court.
+Every public paper names the petitioner only by the case's initials or pseudonym (236.14(q)),
+and its text is scanned before it leaves: a legal name, alias, moniker, date of birth or
+address of the youth refuses it, naming the paper and page. Until counsel has reviewed the
+petition each page carries an "UNSIGNED DRAFT" watermark drawn as strokes (not text), counsel's
+signature is a blank line, and every gap reads "[TO BE COMPLETED: ...]". The papers are in
+English, the language of the court.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import io
+from collections.abc import Callable
 from datetime import date
 
+import pypdfium2 as pdfium
 from reportlab.lib.units import inch
-from reportlab.platypus import Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from csec_desktop.documents.page import Footer, para, render, table
-from csec_desktop.documents.pleading import CourtPaper, Section, Service, Signature, render_court_paper
-from csec_desktop.domain.vacatur import OFFICIAL_DOCUMENTS, CaseStage, CriminalCount, VacaturCase
-from csec_desktop.domain.youth import Youth
+from csec_desktop.documents.pleading import (
+    CourtPaper,
+    Section,
+    Signature,
+    render_court_paper,
+    signature_block,
+)
+from csec_desktop.documents.pleading import text as line
+from csec_desktop.domain.vacatur import OFFICIAL_DOCUMENTS, CaseStage, CountKind, ServiceMethod
+from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.text import N_
-from csec_desktop.vacatur import Answer, assess
+from csec_desktop.vacatur import Answer
+from csec_desktop.vacatur.petition import CountOnFile, CourtCase, Petition, gap, privacy_hits
 
+PACKET_TITLE = N_("Vacatur packet (Pen. Code 236.14)")
 PETITION_TITLE = N_("Vacatur petition (Pen. Code 236.14)")
 DECLARATION_TITLE = N_("Vacatur declaration")
 ORDER_TITLE = N_("Vacatur proposed order")
@@ -32,187 +47,564 @@ IDENTITY_TITLE = N_("Vacatur confidential identity attachment")
 DRAFT_MARK = "UNSIGNED DRAFT"
 PROBATION = "The county probation department (Pen. Code 236.14(k)(1)(E))"
 DOJ = "The California Department of Justice (Pen. Code 236.14(k)(1)(B))"
+COURT = "Superior Court of the State of California"
+
+PETITION_CAPTION = "VERIFIED PETITION TO VACATE ARRESTS, CONVICTIONS AND ADJUDICATIONS (Pen. Code, § 236.14)"
+DECLARATION_CAPTION = "DECLARATION OF PETITIONER IN SUPPORT OF PETITION TO VACATE (Pen. Code, § 236.14)"
+ORDER_CAPTION = "[PROPOSED] ORDER ON PETITION TO VACATE (Pen. Code, § 236.14)"
+SERVICE_CAPTION = "PROOF OF SERVICE (Code Civ. Proc., §§ 1011, 1013, 1013a)"
+IDENTITY_CAPTION = ("CONFIDENTIAL IDENTITY ATTACHMENT; REQUEST TO KEEP IT CONFIDENTIAL OR, IN THE "
+                    "ALTERNATIVE, "
+                    "MOTION TO FILE IT UNDER SEAL (Pen. Code, § 236.14, subd. (q); Cal. Rules of Court, "
+                    "rules "
+                    "2.550, 2.551)")
+CONFIDENTIAL_MARK = "CONFIDENTIAL: LODGED CONDITIONALLY UNDER SEAL"
+JUVENILE_NOTICE = "Confidential: juvenile case file information, Welf. & Inst. Code 827"
 
 
-@dataclass(frozen=True)
-class Packet:
-    youth: Youth
-    case: VacaturCase
-    counts: list[CriminalCount]
-    """The counts this petition asks to vacate (those that may be petitioned)."""
-    made_on: date
-
-    @property
-    def juvenile(self) -> bool:
-        return any(c.juvenile for c in self.counts)
-
-    @property
-    def name(self) -> str:
-        return self.case.public_name
+def _day(value: date | None) -> str:
+    return value.strftime("%B %d, %Y").replace(" 0", " ") if value else ""
 
 
-def packet(youth: Youth, case: VacaturCase, counts: list[CriminalCount], made_on: date) -> Packet:
-    chosen = [c for c in counts if assess(c, youth).answer in (Answer.ELIGIBLE, Answer.REVIEW)]
-    return Packet(youth, case, chosen, made_on)
+def _kind_words(count: CountOnFile) -> tuple[str, str]:
+    """(what it is, the label of its date of judgment)."""
+    kind = count.count.count_kind
+    if kind is CountKind.CONVICTION:
+        return "conviction", "Convicted on"
+    if kind is CountKind.ADJUDICATION:
+        return ("juvenile adjudication (petition sustained under Welf. & Inst. Code § 602)",
+                "Petition sustained on")
+    if kind is CountKind.JUVENILE_ARREST:
+        return "arrest as a person described in Welf. & Inst. Code § 602, no petition sustained", ""
+    return "arrest, no conviction", ""
 
 
-def _common(p: Packet, title: str, sections: tuple[Section, ...], signature: Signature,
-            declaration: str | None = None, service: Service | None = None) -> CourtPaper:
-    county = f"COUNTY OF {(p.case.court_county or p.youth.county).upper()}"
-    caption: tuple[str, ...]
-    if p.juvenile:
-        caption = ("In re", f"{p.name},", "a person described in Welfare and Institutions Code section 602.")
-    else:
-        caption = ("THE PEOPLE OF THE STATE OF CALIFORNIA,", "Plaintiff,", "v.", f"{p.name},", "Defendant.")
+def count_text(number: int, c: CountOnFile, petition: bool = True) -> str:
+    """A count as the papers state it: each date under its own label, the case and court, the
+    agencies, and (in the petition) whether it is nonviolent, only where that was found."""
+    k = c.count
+    what, judged = _kind_words(c)
+    parts = [f"Count {number}: {k.code} § {k.section}" + (f" ({k.description})" if k.description else "")
+             + f", {what}."]
+    dates: tuple[tuple[str, date | None], ...] = (
+        ("Offense date", k.offense_date), ("Arrest date", k.arrest_date),
+        (judged, k.judgment_date if judged else None))
+    for label, when in dates:
+        if label and when:
+            parts.append(f"{label}: {_day(when)}.")
+    where = ", ".join(x for x in (f"case no. {k.case_number}" if k.case_number else "", k.court or "") if x)
+    if where:
+        parts.append(where[0].upper() + where[1:] + ".")
+    for label, value in (("Arresting agency", k.arresting_agency),
+                         ("Prosecuting agency", k.prosecuting_agency),
+                         ("Disposition", k.disposition)):
+        if value:
+            parts.append(f"{label}: {value}.")
+    if petition:
+        if c.answer.answer is Answer.CORRECT_RECORD:
+            parts.append("The conduct was not an offense for a person under 18 when it occurred (Pen. Code, "
+                         "§§ 647, subd. (b), 653.22, as amended by Stats. 2016, SB 1322); it is in any event "
+                         "a nonviolent offense, not listed in Penal Code section 667.5, subdivision (c).")
+        elif c.answer.nonviolent and k.counsel_decision is not None:
+            parts.append("Counsel has reviewed the record of conviction: the offense as committed is not a "
+                         "violent felony listed in Penal Code section 667.5, subdivision (c); it is a "
+                         "nonviolent offense (Pen. Code, § 236.14, subd. (t)(1)).")
+        elif c.answer.nonviolent:
+            parts.append("It is a nonviolent offense: it is not listed in Penal Code section 667.5, "
+                         "subdivision (c) (Pen. Code, § 236.14, subd. (t)(1)).")
+        else:
+            parts.append(gap("counsel's decision whether this count is nonviolent under Penal Code section "
+                             "667.5, subdivision (c)"))
+    return " ".join(parts)
+
+
+def _caption(p: Petition, cc: CourtCase) -> tuple[str, ...]:
+    name = p.case.public_name
+    if cc.juvenile:
+        return ("In re", f"{name},", "a person described in Welfare and Institutions Code section 602.")
+    if cc.case_number:
+        return ("THE PEOPLE OF THE STATE OF CALIFORNIA,", "Plaintiff,", "v.", f"{name},", "Defendant.")
+    return ("In the Matter of the Petition of", f"{name}", "under Penal Code section 236.14.")
+
+
+def _first_page_block(p: Petition) -> tuple[str, ...]:
+    """Rule 2.111(1): counsel's block, or the self-represented petitioner's (a confidential
+    mailing address may stand for where they live; a minor's guardian ad litem is named)."""
+    case = p.case
+    if case.counsel:
+        block = tuple(case.counsel)
+        if not any("attorney for" in entry.lower() for entry in block):
+            block += (f"Attorney for Petitioner {case.public_name}",)
+        return block
+    address = case.petitioner_address or gap("mailing address")
+    if case.address_is_confidential:
+        address += " (confidential mailing address)"
+    block = (case.public_name, address, f"Telephone: {case.petitioner_phone or gap('telephone')}")
+    if case.petitioner_email:
+        block += (f"E-mail: {case.petitioner_email}",)
+    if case.guardian_ad_litem:
+        block += (f"By {case.guardian_ad_litem}, guardian ad litem",)
+    return (*block, "Petitioner in pro per")
+
+
+def _hearing(p: Petition, cc: CourtCase) -> tuple[str, ...]:
+    on, time, department = p.hearing(cc)
+    out = []
+    if on:
+        out.append(f"Date: {_day(on)}")
+    if time:
+        out.append(f"Time: {time}")
+    if department:
+        out.append(f"Dept.: {department}")
+    return tuple(out)
+
+
+def _paper(p: Petition, cc: CourtCase, title: str, sections: tuple[Section, ...], signature: Signature, *,
+           declaration: str | None = None, closing: tuple[Flowable, ...] = (), confidential: bool = False,
+           footer_title: str = "") -> CourtPaper:
+    notice = JUVENILE_NOTICE if cc.juvenile else ""
+    if confidential:
+        notice = "CONFIDENTIAL: Pen. Code 236.14(q), not part of the public record" + (
+            "; Welf. & Inst. Code 827" if cc.juvenile else "")
     return CourtPaper(
-        counsel=tuple(p.case.counsel) or (f"{p.name}, Petitioner in pro per",),
-        court="Superior Court of the State of California", county=county, case_title=caption,
-        case_number=p.case.court_case_number or "(to be assigned)", title=title, sections=sections,
-        signature=signature, declaration=declaration, service=service,
-        # Juvenile matters are confidential case files (WIC 827); an adult petition is a public record.
-        notice="Confidential: juvenile case file information, Welf. & Inst. Code 827" if p.juvenile else "",
+        counsel=_first_page_block(p), court=COURT, county=cc.county, case_title=_caption(p, cc),
+        case_number=cc.case_number or "(to be assigned by the clerk)",
+        title=(f"{CONFIDENTIAL_MARK}\u2003" if confidential else "") + title, sections=sections,
+        signature=signature, hearing=_hearing(p, cc), declaration=declaration, notice=notice,
+        footer_title=footer_title or title, closing=closing,
         watermark=DRAFT_MARK if p.case.stage is CaseStage.DRAFT else "")
 
 
-def _counsel_signature(p: Packet) -> Signature:
-    lines = p.case.counsel
-    name = lines[0].split(" (")[0] if lines else p.name
-    role = "Attorney for Petitioner" if lines else "Petitioner"
-    return Signature(name, role, p.made_on.strftime("%B %d, %Y").replace(" 0", " "))
+def _dated(p: Petition) -> str:
+    return _day(p.made_on)
 
 
-def _count_line(count: CriminalCount) -> str:
-    when = count.offense_date or count.arrest_date
-    parts = [f"{count.code} § {count.section}" + (f" ({count.description})" if count.description else ""),
-             f"{count.count_kind.value.replace('_', ' ')}" + (f" on {when.isoformat()}" if when else ""),
-             f"case no. {count.case_number}" if count.case_number else "",
-             count.court or "",
-             f"arresting agency: {count.arresting_agency}" if count.arresting_agency else "",
-             f"prosecuting agency: {count.prosecuting_agency}" if count.prosecuting_agency else "",
-             f"disposition: {count.disposition}" if count.disposition else ""]
-    return "; ".join(x for x in parts if x) + "."
+def _counsel_signature(p: Petition) -> Signature:
+    case = p.case
+    if not case.counsel:
+        return Signature(case.public_name, "Petitioner in pro per", _dated(p), typed=False)
+    name = case.counsel[0].split(" (")[0]
+    # A typed /s/ only once counsel has reviewed the petition: a draft is never signed.
+    return Signature(name, "Attorney for Petitioner", _dated(p), typed=p.case.stage is not CaseStage.DRAFT)
 
 
-def agencies(p: Packet) -> list[str]:
+def agencies(p: Petition, cc: CourtCase) -> list[str]:
     """Those ordered to seal and destroy: (k)(1)(A)-(E), the department itself always included."""
-    named = [c.arresting_agency for c in p.counts if c.arresting_agency]
+    named = [c.count.arresting_agency for c in cc.counts if c.count.arresting_agency]
     return list(dict.fromkeys([*named, *p.case.agencies_to_seal, DOJ, PROBATION]))
 
 
-def prosecutors(p: Packet) -> list[str]:
-    return list(dict.fromkeys(c.prosecuting_agency for c in p.counts if c.prosecuting_agency)) or \
-        ["The prosecuting agency (name it on the count)"]
+def _timeliness(p: Petition) -> tuple[str, ...]:
+    case, today = p.case, p.made_on
+    out = []
+    started = case.victimization_started_on
+    ended = case.victimization_ended_on if case.victimization_ended_on and \
+        case.victimization_ended_on <= today else None
+    sought = case.services_sought_on if case.services_sought_on and case.services_sought_on <= today else None
+    if started and started <= today:
+        out.append(f"The petitioner became a victim of human trafficking on or about {_day(started)}.")
+    if ended:
+        out.append(f"The petitioner ceased to be a victim of human trafficking on or about {_day(ended)}.")
+    if sought:
+        out.append(f"The petitioner first sought services as a victim of human trafficking on "
+                   f"{_day(sought)}.")
+    if ended or sought:
+        later = max(d for d in (ended, sought) if d)
+        out.append(f"This petition is made after {_day(later)}, the later of those dates, and so at a time "
+                   "subdivision (l) of Penal Code section 236.14 permits; the right to petition does not "
+                   "expire "
+                   "with the passage of time.")
+    else:
+        out.append(gap("when victimization ended or when services were first sought"))
+    return tuple(out)
 
 
-def petition(p: Packet) -> bytes:
-    standard = ("The arrests and adjudications were the direct result of the petitioner being a victim "
-                "of human trafficking, and the petitioner is entitled to a rebuttable presumption that the "
-                "requirements for relief have been met (Pen. Code, § 236.14, subd. (j)).") \
-        if p.juvenile else \
-        ("The petitioner will show by clear and convincing evidence that each arrest and conviction was the "
-         "direct result of being a victim of human trafficking, demonstrating that the petitioner lacked "
-         "the requisite intent to commit the offense (Pen. Code, § 236.14, subd. (a)).")
-    timely = [f"The petitioner ceased to be a victim of human trafficking on "
-              f"{p.case.victimization_ended_on.isoformat()}." if p.case.victimization_ended_on else "",
-              f"The petitioner first sought services as a victim on {p.case.services_sought_on.isoformat()}."
-              if p.case.services_sought_on else "",
-              "The petition may be made at any time thereafter; the right to petition does not expire "
-              "(Pen. Code, § 236.14, subd. (l))."]
+def _plural(cc: CourtCase) -> str:
+    kinds = {c.count.count_kind for c in cc.counts}
+    words = []
+    if kinds & {CountKind.ARREST, CountKind.JUVENILE_ARREST}:
+        words.append("arrests")
+    if CountKind.CONVICTION in kinds:
+        words.append("convictions")
+    if CountKind.ADJUDICATION in kinds:
+        words.append("adjudications")
+    return " and ".join(words) or "records"
+
+
+def petition(p: Petition, cc: CourtCase) -> bytes:
+    name = p.case.public_name
+    if cc.juvenile:
+        standard = ("Each arrest or adjudication listed above was the direct result of the petitioner being "
+                    "a "
+                    "victim of human trafficking. On that showing the petitioner is entitled to a rebuttable "
+                    "presumption that the requirements for relief have been met (Pen. Code, § 236.14, subd. "
+                    "(j)).")
+    else:
+        standard = ("The petitioner will establish by clear and convincing evidence that each arrest or "
+                    "conviction listed above was the direct result of being a victim of human trafficking, "
+                    "which demonstrates that the petitioner lacked the requisite intent to commit the "
+                    "offense "
+                    "(Pen. Code, § 236.14, subd. (a)).")
     documents = [OFFICIAL_DOCUMENTS[d] for d in p.case.official_documents]
     sections: tuple[Section, ...] = (
         Section("RELIEF REQUESTED", (
-            f"Petitioner {p.name} asks the Court to vacate the arrests, convictions and adjudications "
-            "listed below under Penal Code section 236.14, to order the records sealed and destroyed, and to "
-            "notify the Department of Justice.",)),
-        Section("THE ARRESTS, CONVICTIONS AND ADJUDICATIONS", tuple(
-            _count_line(c) + " It is a nonviolent offense: it is not listed in Penal Code section 667.5, "
-            "subdivision (c)." for c in p.counts)),
+            f"Petitioner {name} asks the Court to vacate the {_plural(cc)} listed below under Penal Code "
+            f"section 236.14{', subdivision (j)' if cc.juvenile else ''}, to find that the petitioner lacked "
+            "the requisite intent, to order the records sealed and destroyed, and to notify the Department "
+            "of "
+            "Justice.",)),
+        Section("THE ARRESTS, CONVICTIONS AND ADJUDICATIONS",
+                tuple(count_text(n, c) for n, c in enumerate(cc.counts, start=1))),
         Section("GROUNDS", (
             "At the time of each offense the petitioner was a victim of human trafficking as described in "
-            "Penal Code section 236.1.", p.case.grounds or "[The petitioner's account is to be added by "
-            "counsel.]", standard)),
-        Section("DIRECT RESULT OF BEING A VICTIM", tuple(
-            f"As to {c.code} § {c.section}: {c.nexus or '[to be added]'}" for c in p.counts)),
-        Section("TIMELINESS", tuple(t for t in timely if t)),
-        Section("OFFICIAL DOCUMENTATION", tuple(documents) or (
-            "None is attached; official documentation is not required for relief (Pen. Code, § 236.14, "
-            "subd. (m)).",)),
+            "Penal Code section 236.1.",
+            p.case.grounds or gap("the petitioner's account of being trafficked"),
+            "This petition describes all of the available grounds and evidence that the petitioner was a "
+            "victim "
+            "of human trafficking and that each arrest or conviction of a nonviolent offense was the direct "
+            "result of being a victim (Pen. Code, § 236.14, subd. (b)).")),
+        Section("DIRECT RESULT OF BEING A VICTIM", (*(
+            f"As to count {n} ({c.count.code} § {c.count.section}): "
+            + (c.count.nexus or gap("how this count was the direct result of being trafficked"))
+            for n, c in enumerate(cc.counts, start=1)), standard)),
+        Section("TIMELINESS", _timeliness(p)),
+        Section("SUPPORTING PAPERS", (
+            "This petition is supported by the Declaration of Petitioner in Support of Petition to Vacate "
+            "(Pen. "
+            "Code, § 236.14), filed with it, and by the official documentation listed below.",
+            *(documents or ["No official documentation is attached; it is not required for relief (Pen. "
+                            "Code, "
+                            "§ 236.14, subd. (m))."]))),
         Section("FINES AND FEES", (
             ("The petitioner asks that collection of all fines and fees other than restitution be stayed "
-             "while this petition is pending (Pen. Code, § 236.14, subd. (i)).") if p.case.stay_fines else
+             "while "
+             "this petition is pending (Pen. Code, § 236.14, subd. (i)).") if p.case.stay_fines else
             "No stay of fines is requested.",)),
-        Section("AGENCIES TO SEAL AND DESTROY RECORDS", tuple(agencies(p))),
+        Section("AGENCIES TO SEAL AND DESTROY RECORDS", tuple(agencies(p, cc))),
+        Section("CONFIDENTIALITY", (
+            "The petitioner asks that the record of this proceeding accessible to the public not disclose "
+            "the "
+            "petitioner's full name (Pen. Code, § 236.14, subd. (q)). The petitioner's identity is stated "
+            "in a "
+            "confidential attachment lodged with this petition.",)),
     )
     if p.case.safety_concerns:
         sections += (Section("SAFETY", (p.case.safety_concerns,)),)
-    return render_court_paper(_common(p, "PETITION TO VACATE ARRESTS, CONVICTIONS AND ADJUDICATIONS "
-                                         "(Pen. Code, § 236.14)", sections, _counsel_signature(p)))
+    verification: list[Flowable] = [
+        line("VERIFICATION", "heading"),
+        line(f"I, {name}, am the petitioner in this matter. I have read this petition and know its "
+             "contents. The "
+             "facts stated in it are true of my own knowledge, except as to matters stated on information "
+             "and "
+             "belief, and as to those matters I believe them to be true. I declare under penalty of perjury "
+             "under the laws of the State of California that the foregoing is true and correct. Executed on "
+             "________________ at ________________, California."),
+        *signature_block(Signature(name, "Petitioner", "________________", typed=False)),
+    ]
+    return render_court_paper(_paper(p, cc, PETITION_CAPTION, sections, _counsel_signature(p),
+                                     closing=tuple(verification), footer_title="PETITION TO VACATE (Pen. "
+                                     "Code, § 236.14)"))
 
 
-def declaration(p: Packet) -> bytes:
+def declaration(p: Petition, cc: CourtCase) -> bytes:
+    name = p.case.public_name
     sections = (Section(None, (
-        f"I am the petitioner in this matter, identified in the public record as {p.name} (Pen. Code, "
-        "§ 236.14, subd. (q)).",
+        f"I am the petitioner in this matter, identified in the public record as {name} (Pen. Code, § "
+        "236.14, "
+        "subd. (q)).",
         "I was a victim of human trafficking when each offense listed in my petition was committed.",
-        p.case.grounds or "[My account is to be added.]",
-        *(f"As to {c.code} § {c.section}: {c.nexus}" for c in p.counts if c.nexus))),)
-    sig = Signature(p.name, "Petitioner", p.made_on.strftime("%B %d, %Y").replace(" 0", " "), typed=False)
-    return render_court_paper(_common(p, "DECLARATION OF PETITIONER IN SUPPORT OF PETITION TO VACATE "
-                                         "(Pen. Code, § 236.14)", sections, sig, declaration=p.name))
+        p.case.grounds or gap("the petitioner's account"),
+        *(f"As to count {n} ({c.count.code} § {c.count.section}): "
+          + (c.count.nexus or gap("how this count was the direct result of being trafficked"))
+          for n, c in enumerate(cc.counts, start=1)))),)
+    sig = Signature(name, "Petitioner", "________________", typed=False)
+    return render_court_paper(_paper(p, cc, DECLARATION_CAPTION, sections, sig, declaration=name,
+                                     footer_title="DECLARATION OF PETITIONER (Pen. Code, § 236.14)"))
 
 
-def order(p: Packet) -> bytes:
+def order(p: Petition, cc: CourtCase) -> bytes:
+    on, _time, department = p.hearing(cc)
+    rulings = tuple(
+        count_text(n, c, petition=False) + " ____ GRANTED ____ DENIED ____ DENIED WITHOUT PREJUDICE"
+        for n, c in enumerate(cc.counts, start=1))
+    presumption = ("The petitioner established that each such arrest or adjudication was the direct result "
+                   "of "
+                   "being a victim of human trafficking, and the presumption that the requirements for "
+                   "relief "
+                   "have been met has not been rebutted (Pen. Code, § 236.14, subd. (j)).") \
+        if cc.juvenile else \
+        ("The petitioner established by clear and convincing evidence that each such arrest or conviction "
+         "was "
+         "the direct result of being a victim of human trafficking, which demonstrates that the petitioner "
+         "lacked the requisite intent to commit the offense (Pen. Code, § 236.14, subd. (a)).")
     sections = (
-        Section("FINDINGS", (
-            "The petitioner was a victim of human trafficking at the time of the alleged commission of each "
-            "offense listed below, and therefore lacked the requisite intent to commit it.",
-            "Each arrest, conviction or adjudication was the direct result of being a victim of human "
-            "trafficking.",
-            "Vacating them is in the best interest of justice (Pen. Code, § 236.14, subd. (g)).")),
-        Section("ORDERS", (
-            "Each arrest, finding of guilt and adjudication listed below is set aside, and the accusation or "
-            "information is dismissed, as invalid due to a legal defect at the time of the arrest or "
-            "conviction (Pen. Code, § 236.14, subd. (h)):",
-            *(_count_line(c) for c in p.counts),
+        Section(None, (
+            f"The petition of {p.case.public_name} under Penal Code section 236.14 came on for hearing on "
+            f"{_day(on) or '________________'} in Department {department or '______'}. Having considered the "
+            "totality of the evidence presented, the Court rules on each count as follows.",),
+            numbered=False),
+        Section("RULING ON EACH COUNT", rulings),
+        Section("FINDINGS AS TO EACH COUNT GRANTED", (
+            "The petitioner was a victim of human trafficking at the time of the alleged commission of the "
+            "offense, and therefore lacked the requisite intent to commit it (Pen. Code, § 236.14, subds. "
+            "(g)(1), "
+            "(h)(1)).",
+            "The arrest for, conviction of or adjudication of the offense was the direct result of being a "
+            "victim "
+            "of human trafficking (subd. (g)(2)).", presumption,
+            "It is in the best interest of justice to grant the petition as to the count (subd. (g)(3)).")),
+        Section("ORDERS AS TO EACH COUNT GRANTED", (
+            "The arrest, the finding of guilt or the adjudication is set aside and vacated, and the "
+            "accusation "
+            "or information is dismissed, as invalid due to a legal defect at the time of the arrest or "
+            "conviction (Pen. Code, § 236.14, subd. (h)(2)).",
             "The clerk shall notify the Department of Justice that the petitioner was a victim of human "
-            "trafficking when the offenses were committed and of the relief ordered.",
-            "Each agency listed below shall seal its records of the arrests and this order within one year "
-            "from the date of arrest or within 90 days after this order, whichever is later, and destroy "
-            "them within one year of this order (Pen. Code, § 236.14, subd. (k)):",
-            *agencies(p),
-            "The arrests, adjudications and convictions are deemed not to have occurred; the petitioner may "
-            "lawfully deny them (Pen. Code, § 236.14, subds. (o), (t)(2)).")),
+            "trafficking when the offense was committed, and of the relief ordered (subd. (h)(3)).",
+            "Each agency listed below shall seal its records of the arrest and this order within one year "
+            "from "
+            "the date of arrest or within 90 days after this order is granted, whichever occurs later, and "
+            "shall destroy them within one year of the date of this order (subd. (k)(1), (k)(2)):",
+            *agencies(p, cc),
+            "The clerk shall give the petitioner a certified copy of this order, and the petitioner and "
+            "counsel "
+            "copies of any form sent to an agency, including the Department of Justice; the Department of "
+            "Justice shall notify the petitioner and counsel that it has complied (subd. (k)(3), (k)(4)).",
+            "This order does not relieve the petitioner of a financial restitution order that directly "
+            "benefits "
+            "the victim of a nonviolent crime, unless it has already been paid (subd. (i)).",
+            "The arrest, adjudication or conviction is deemed not to have occurred; the petitioner may "
+            "lawfully "
+            "deny or refuse to acknowledge it (subds. (o), (t)(2)). The records shall not be distributed to "
+            "any "
+            "state licensing board (subd. (p)). The record of this proceeding accessible to the public "
+            "shall not "
+            "disclose the petitioner's full name (subd. (q)).")),
+        Section("AS TO EACH COUNT DENIED WITHOUT PREJUDICE", (
+            "The evidence is insufficient for the reasons stated on the record or here: "
+            "______________________________________________. The petitioner may cure the defect and renew "
+            "the "
+            "petition within ______ days (Pen. Code, § 236.14, subd. (s)).",)),
     )
-    judge = Signature("Judge of the Superior Court", "", "______________", typed=False)
-    return render_court_paper(_common(p, "[PROPOSED] ORDER VACATING ARRESTS, CONVICTIONS AND ADJUDICATIONS "
-                                         "(Pen. Code, § 236.14)", sections, judge))
+    judge = Signature("Judge of the Superior Court", "", "________________", typed=False)
+    return render_court_paper(_paper(p, cc, ORDER_CAPTION, sections, judge,
+                                     footer_title="[PROPOSED] ORDER (Pen. Code, § 236.14)"))
 
 
-def proof_of_service(p: Packet) -> bytes:
-    service = Service(server=p.case.server_name or "________________",
-                      server_address=p.case.server_address or "________________",
-                      method="by personal delivery or by first-class mail, postage prepaid",
-                      served_on=p.case.served_on.isoformat() if p.case.served_on else "____________",
-                      place=p.case.court_county or p.youth.county,
-                      parties=tuple(prosecutors(p)))
-    sections = (Section(None, (
-        "The petition to vacate under Penal Code section 236.14, the declaration and the proposed order, "
-        "with the supporting documentation, are served on each prosecuting agency below, which has 45 days "
-        "from receipt to respond (Pen. Code, § 236.14, subd. (c)).",), numbered=False),)
-    return render_court_paper(_common(p, "PETITION TO VACATE (Pen. Code, § 236.14): SERVICE", sections,
-                                      _counsel_signature(p), service=service))
+SERVED_PAPERS = ("Verified Petition to Vacate Arrests, Convictions and Adjudications (Pen. Code, § 236.14)",
+                 "Declaration of Petitioner in Support of Petition to Vacate",
+                 "[Proposed] Order on Petition to Vacate",
+                 "Confidential Identity Attachment; Request to Keep It Confidential or, in the Alternative, "
+                 "Motion to File It under Seal (lodged conditionally under seal)")
 
 
-def identity_attachment(p: Packet) -> bytes:
-    """Filed under seal: who the initials stand for. Never part of the public record."""
-    youth = p.youth
-    rows = [("Public name in the papers", p.name), ("Full legal name", youth.display_name()),
-            ("Date of birth", youth.date_of_birth.isoformat()),
-            ("Other names", ", ".join(a.name for a in youth.aliases) or "—"),
-            ("Case numbers", ", ".join(c.case_number for c in p.counts if c.case_number) or "—")]
-    story = [para("CONFIDENTIAL IDENTITY ATTACHMENT: FILE UNDER SEAL", "title"),
-             para("Pen. Code, § 236.14, subd. (q): the public record of this proceeding shall not disclose "
-                  "the petitioner's full name."),
-             Spacer(1, 8), table(rows, [2.4 * inch, 4.6 * inch], header=False)]
-    return render(story, title="Confidential identity attachment",
-                  footer=Footer(notice="CONFIDENTIAL: not part of the public record (Pen. Code 236.14(q))"))
+def _manner(p: Petition) -> str:
+    method, place = p.case.service_method, p.case.service_place or gap("city")
+    if method is ServiceMethod.PERSONAL:
+        return ("By personal delivery (Code Civ. Proc., § 1011): I delivered a copy of each paper to the "
+                "office "
+                "of each party named below, leaving it with the receptionist or a person in charge of the "
+                "office, during usual office hours.")
+    if method is ServiceMethod.MAIL:
+        return ("By mail (Code Civ. Proc., §§ 1013, subd. (a), 1013a, subd. (1)): I enclosed a copy of each "
+                "paper in a sealed envelope addressed to each party at the address below, with first-class "
+                f"postage fully prepaid, and deposited it with the United States Postal Service at {place}, "
+                "California. I am a resident of or employed in the county where the mailing occurred.")
+    if method is ServiceMethod.OVERNIGHT:
+        return ("By overnight delivery (Code Civ. Proc., § 1013, subd. (c)): I enclosed a copy of each "
+                "paper in "
+                "an envelope or package designated by an express service carrier, addressed to each party at "
+                "the address below, with delivery fees paid or provided for, and deposited it in a box or "
+                "other "
+                f"facility regularly maintained by the carrier at {place}, California.")
+    return gap("one manner of service: personal delivery, mail or overnight delivery")
+
+
+def proof_of_service(p: Petition, cc: CourtCase) -> bytes:
+    case = p.case
+    served = case.service_date
+    parties = p.parties(cc)
+    party_lines = tuple(f"{x.name}, {x.address or gap('address from the county agency list')}"
+                        for x in parties) or (gap("the prosecuting agency to be served, with its address"),)
+    documents = [OFFICIAL_DOCUMENTS[d] for d in case.official_documents]
+    papers = (*SERVED_PAPERS[:3], *(f"Official documentation: {d}" for d in documents), SERVED_PAPERS[3])
+    sections = (
+        Section(None, (
+            f"I am over 18 years of age and not a party to this action. My residence or business address is "
+            f"{case.server_address or gap('the server address')}.",
+            f"On {_day(served) or gap('the date of service')}, I served the following papers in this case "
+            f"(case no. {cc.case_number or 'to be assigned'}):"), numbered=False),
+        Section(None, tuple(f"({n}) {t}" for n, t in enumerate(papers, start=1)), numbered=False),
+        Section(None, (_manner(p), "The parties served and their addresses:"), numbered=False),
+        Section(None, party_lines, numbered=False),
+        Section(None, (
+            "I declare under penalty of perjury under the laws of the State of California that the "
+            "foregoing is "
+            f"true and correct. Executed on {_day(served) or gap('date')} at "
+            f"{case.service_place or gap('city')}, California.",), numbered=False),
+    )
+    sig = Signature(case.server_name or gap("name of the person serving"), "Person serving",
+                    _day(served) or "________________", typed=False)
+    return render_court_paper(_paper(p, cc, SERVICE_CAPTION, sections, sig, footer_title="PROOF OF SERVICE"))
+
+
+def identity_attachment(p: Petition, cc: CourtCase) -> bytes:
+    """Lodged with the petition, kept out of the public file: who the initials stand for. The
+    full name is confidential by statute (236.14(q)); rule 2.550(a)(2) leaves such records outside
+    the sealing rules, and the motion to seal is made in the alternative (rules 2.550(d),
+    2.551(b))."""
+    youth, case = p.youth, p.case
+    name = youth.legal_name
+    rows = (
+        f"Public name in the papers: {case.public_name}",
+        f"Full legal name: {name.full()}",
+        f"Other names, aliases and monikers: {', '.join(a.name for a in youth.aliases) or 'none recorded'}",
+        f"Date of birth: {_day(youth.date_of_birth)}",
+        f"Case numbers: {', '.join(c.count.case_number for c in cc.counts if c.count.case_number) or 'none'}",
+    )
+    sections = (
+        Section("CONFIDENTIAL IDENTITY OF THE PETITIONER", rows, numbered=False),
+        Section("REQUEST TO KEEP THIS ATTACHMENT CONFIDENTIAL", (
+            "Penal Code section 236.14, subdivision (q), provides that the record of a proceeding on a "
+            "petition "
+            "under that section that is accessible to the public shall not disclose the petitioner's full "
+            "name. "
+            "The information above is therefore confidential by law, and the rules on sealed records do not "
+            "apply to it (Cal. Rules of Court, rule 2.550(a)(2)). The petitioner asks the clerk to keep this "
+            "attachment in the confidential part of the file and out of the public record.",)),
+        Section("IN THE ALTERNATIVE, MOTION TO FILE UNDER SEAL", (
+            "If the Court finds that this attachment is not confidential by law, the petitioner moves to "
+            "file it "
+            "under seal (Cal. Rules of Court, rule 2.551(b)) and asks the Court to find, under rule "
+            "2.550(d):",
+            "(1) an overriding interest overcomes the right of public access to this attachment: the safety "
+            "and "
+            "privacy of a victim of human trafficking, and the Legislature's direction in subdivision (q);",
+            "(2) that interest supports sealing it; (3) a substantial probability exists that the interest "
+            "will "
+            "be prejudiced if it is not sealed, by exposing the petitioner to the people who trafficked "
+            "them and "
+            "to the stigma the petition seeks to remove;",
+            "(4) the sealing is narrowly tailored: only this attachment is sealed, and every other paper is "
+            "public with the petitioner's initials; and (5) no less restrictive means exists to achieve the "
+            "overriding interest.",
+            "This attachment is lodged conditionally under seal, with a public redacted version (the "
+            "petition and "
+            "its papers) filed with it (rule 2.551(b))."), numbered=False),
+    )
+    closing: list[Flowable] = [
+        line("[PROPOSED] ORDER", "heading"),
+        line("____ This attachment is confidential under Penal Code section 236.14, subdivision (q), and "
+             "shall "
+             "not be part of the public record."),
+        line("____ This attachment is sealed; the Court makes the findings of rule 2.550(d) stated above."),
+        *signature_block(Signature("Judge of the Superior Court", "", "________________", typed=False)),
+    ]
+    declarant = case.counsel[0].split(" (")[0] if case.counsel else case.public_name
+    return render_court_paper(_paper(p, cc, IDENTITY_CAPTION, sections,
+                                     Signature(declarant, "Declarant", "________________", typed=False),
+                                     declaration=declarant, closing=tuple(closing), confidential=True,
+                                     footer_title="CONFIDENTIAL IDENTITY ATTACHMENT (Pen. Code, "
+                                                  "§ 236.14(q))"))
+
+
+# Privacy, joining, the cover index --------------------------------------------------------------
+
+def page_texts(pdf: bytes) -> list[str]:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    finally:
+        document.close()
+
+
+def checked(p: Petition, paper: str, pdf: bytes) -> bytes:
+    """The public paper, or a refusal naming each private fact found in it and where."""
+    hits = privacy_hits(p, page_texts(pdf))
+    if hits:
+        raise ValidationFailed([FieldProblem("public_name" if "address" not in what else "grounds",
+                                             f"{what} appears on page {page} of the {paper}; a public paper "
+                                             "may carry only the initials or pseudonym (Pen. Code 236.14(q))")
+                                for what, page in hits], record="vacatur papers")
+    return pdf
+
+
+def join(pdfs: list[bytes]) -> bytes:
+    """One PDF of several, page order kept, in memory."""
+    out = pdfium.PdfDocument.new()
+    sources = [pdfium.PdfDocument(pdf) for pdf in pdfs]
+    try:
+        for source in sources:
+            out.import_pages(source)
+        buffer = io.BytesIO()
+        out.save(buffer)
+        return buffer.getvalue()
+    finally:
+        for source in sources:
+            source.close()
+        out.close()
+
+
+Paper = Callable[[Petition, CourtCase], bytes]
+PUBLIC_PAPERS: tuple[tuple[str, Paper], ...] = (
+    ("petition", petition), ("declaration", declaration), ("proposed order", order),
+    ("proof of service", proof_of_service))
+
+
+def _no_counts(p: Petition) -> None:
+    if not p.court_cases():
+        raise ValidationFailed([FieldProblem("count_ids", "choose the counts this petition asks to vacate; "
+                                             "none that can be petitioned is chosen")], record="vacatur case")
+
+
+def one_paper(p: Petition, which: Paper, name: str, public: bool = True) -> bytes:
+    """One paper for every court case of the petition (one after another)."""
+    _no_counts(p)
+    pdfs = [which(p, cc) for cc in p.court_cases()]
+    pdf = pdfs[0] if len(pdfs) == 1 else join(pdfs)
+    return checked(p, name, pdf) if public else pdf
+
+
+def cover(p: Petition, cc: CourtCase, contents: list[tuple[str, int, bool]]) -> bytes:
+    """The packet's first page: what is in it, in filing order, with pages (not filed)."""
+    due, how = p.response_due()
+    rows = [("Court", f"{COURT}, County of {cc.county.removesuffix(' County')}"
+             + (" (juvenile)" if cc.juvenile else "")),
+            ("Case number", cc.case_number or "to be assigned by the clerk"),
+            ("Petitioner (public name)", p.case.public_name),
+            ("Counts", str(len(cc.counts))),
+            ("Service", (f"{p.case.service_method.value if p.case.service_method else 'manner not chosen'}, "
+                         f"{_day(p.case.service_date) or 'date not recorded'}")),
+            ("Prosecutor's response due", f"{_day(due)} (45 days {how}; Pen. Code 236.14(c))" if due
+             else "when service is recorded (45 days from receipt; Pen. Code 236.14(c))")]
+    start = 2
+    index = []
+    for title, pages, public in contents:
+        index.append((title, f"pages {start}-{start + pages - 1}" if pages > 1 else f"page {start}",
+                      "public" if public else "confidential: lodged separately, conditionally under seal"))
+        start += pages
+    story: list[Flowable] = [
+        para("Vacatur packet: filing index", "title"),
+        para("Not for filing. The papers follow in filing order; the confidential identity attachment is "
+             "lodged separately, never in the public file."),
+        Spacer(1, 8), table(rows, [2.2 * inch, 4.8 * inch], header=False), Spacer(1, 12),
+        table([("Paper", "Pages", "Filing"), *index], [3.6 * inch, 1.1 * inch, 2.3 * inch])]
+    if p.case.stage is CaseStage.DRAFT:
+        story.insert(1, para("UNSIGNED DRAFT: counsel has not reviewed these papers.", "heading"))
+    return render(story, title="Vacatur packet", footer=Footer(notice=JUVENILE_NOTICE if cc.juvenile else ""))
+
+
+def packet(p: Petition) -> bytes:
+    """Every court case's packet, each behind its cover index: petition, declaration, proposed
+    order, proof of service, then the confidential identity attachment. Public papers are
+    checked for private facts first."""
+    _no_counts(p)
+    pdfs: list[bytes] = []
+    for cc in p.court_cases():
+        papers = [(name, checked(p, name, make(p, cc)), True) for name, make in PUBLIC_PAPERS]
+        papers.append(("confidential identity attachment", identity_attachment(p, cc), False))
+        contents = [(name, len(pdfium.PdfDocument(pdf)), public) for name, pdf, public in papers]
+        front = cover(p, cc, contents)
+        checked(p, "cover index", front)
+        pdfs += [front, *(pdf for _n, pdf, _p in papers)]
+    return join(pdfs)
+

@@ -69,6 +69,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CASEWORKER: frozenset(
         {Permission.READ_YOUTH, Permission.WRITE_YOUTH, Permission.PRINT, Permission.BACKUP}
     ),
+    # An attorney has no EXPORT: they may export only the court papers they file (the documents
+    # with DocumentKind.export_by naming the attorney: the vacatur papers and packet), with a
+    # purpose and an audit entry like any export (documents/jobs.export).
     Role.ATTORNEY: frozenset(
         {Permission.READ_YOUTH, Permission.WRITE_YOUTH, Permission.READ_SEALED, Permission.PRINT,
          Permission.READ_NARRATIVE, Permission.REVIEW_PETITION}

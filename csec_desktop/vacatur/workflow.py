@@ -1,20 +1,74 @@
 """A petition's steps: draft -> reviewed by the attorney -> filed. Only a role allowed to review
-petitions moves it (and may send it back to draft); every move is audited."""
+petitions moves it (and may send it back to draft); every move is audited. "Reviewed" and
+"filed" are refused while any problem remains (vacatur.petition.problems: a placeholder, a
+missing fact, an undecided count, a party with no address, a timeliness problem, service not
+recorded, a private fact in a public paper), each named with its field."""
 
 from __future__ import annotations
 
-from csec_desktop import caseload
+from datetime import date, datetime
+
+from csec_desktop import caseload, directory
+from csec_desktop.domain.directory import DirectoryEntry
 from csec_desktop.domain.people import Permission
-from csec_desktop.domain.vacatur import CaseStage, VacaturCase
-from csec_desktop.errors import FieldProblem, PermissionDenied, ValidationFailed
+from csec_desktop.domain.vacatur import CaseStage, CriminalCount, VacaturCase
+from csec_desktop.domain.youth import Youth
+from csec_desktop.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
+from csec_desktop.vacatur.petition import PLACEHOLDER, Petition, Problem, blocking
 
 NEXT: dict[CaseStage, frozenset[CaseStage]] = {
     CaseStage.DRAFT: frozenset({CaseStage.ATTORNEY_REVIEWED}),
     CaseStage.ATTORNEY_REVIEWED: frozenset({CaseStage.FILED, CaseStage.DRAFT}),
     CaseStage.FILED: frozenset(),
 }
+
+
+def load(vault: Vault, youth_id: str, case_id: str | None, made_on: date | None = None) -> Petition:
+    """The petition `case_id` of this youth (None: the newest), with its counts, the directory's
+    addresses and the youth's own, read through the caseload's doors (narrative rule, audit)."""
+    if case_id:
+        record = caseload.attached_record(vault, youth_id, case_id, "vacatur_case")
+    else:
+        cases = caseload.attached(vault, youth_id, "vacatur_case")
+        if not cases:
+            raise NotFound("This youth has no vacatur case to print yet.")
+        record = cases[-1]  # ids are UUIDv7: the last is the newest
+    case = record.body
+    assert isinstance(case, VacaturCase)
+    youth = caseload.get_youth(vault, youth_id, audit=False).body
+    assert isinstance(youth, Youth)
+    counts = {r.id: r.body for r in caseload.attached(vault, youth_id, "criminal_count")
+              if isinstance(r.body, CriminalCount)}
+    agencies = {e.body.name: e.body.address for e in directory.entries(vault)
+                if isinstance(e.body, DirectoryEntry)}
+    addresses = tuple(a for a in (youth.placement.address if youth.placement else None,) if a)
+    return Petition.of(youth, case, record.id, counts, agencies, made_on or datetime.now(LEGAL_ZONE).date(),
+                       addresses)
+
+
+def review(vault: Vault, youth_id: str, case_id: str, target: CaseStage = CaseStage.FILED) -> list[Problem]:
+    """What keeps the petition from `target`: the facts, then the public papers themselves (a gap
+    left in their text, or a private fact printed in them)."""
+    from csec_desktop.documents import vacatur as papers
+
+    p = load(vault, youth_id, case_id)
+    found = blocking(p, p.made_on, target)
+    for cc in p.court_cases():
+        for name, make in papers.PUBLIC_PAPERS:
+            pdf = make(p, cc)
+            pages = papers.page_texts(pdf)
+            for_filing = make is papers.proof_of_service  # service is recorded after review
+            if any(PLACEHOLDER in " ".join(page.split()) for page in pages) and not found \
+                    and (target is CaseStage.FILED or not for_filing):
+                found.append(Problem("stage", f"the {name} still has a gap to complete", case_id))
+            try:
+                papers.checked(p, name, pdf)
+            except ValidationFailed as refused:
+                found += [Problem(x.field, x.message, case_id) for x in refused.problems]
+    return found
 
 
 def advance(vault: Vault, case_id: str, stage: str) -> StoredRecord:
@@ -29,6 +83,12 @@ def advance(vault: Vault, case_id: str, stage: str) -> StoredRecord:
     if target not in NEXT[case.stage]:
         problem = f"cannot go from {case.stage.value} to {target.value}"
         raise ValidationFailed([FieldProblem("stage", problem)], record="vacatur case")
+    if target is not CaseStage.DRAFT:
+        assert record.owner_id is not None
+        found = review(vault, record.owner_id, case_id, target)
+        if found:
+            vault.audit("petition_stage_refused", record_id=case_id, stage=target.value, problems=len(found))
+            raise ValidationFailed([FieldProblem(x.field, x.message) for x in found], record="vacatur case")
     with caseload.checked_change():
         updated = caseload.update_attached(vault, case_id, {"stage": target.value})
     vault.audit("petition_stage", record_id=case_id, youth=record.owner_id, stage=target.value)

@@ -92,12 +92,12 @@ def _petition(admin: Vault) -> tuple[Vault, Vault, str, str]:
     attorney = Vault.unlock(admin.folder, "alex", WORKER_PASS)
     worker = Vault.unlock(admin.folder, "casey", WORKER_PASS)
     youth = caseload.create_youth(admin, youth_data(date_of_birth="2002-05-01"))
-    caseload.add_attached(attorney, youth.id, "criminal_count", {
+    count = caseload.add_attached(attorney, youth.id, "criminal_count", {
         "count_kind": "conviction", "section": "484", "offense_date": "2021-03-01",
         "prosecuting_agency": "Demo County District Attorney", "while_victim": True,
         "nexus": "He took my ID and sent me to steal."})
     case = caseload.add_attached(attorney, youth.id, "vacatur_case", {
-        "public_name": "J. S.", "grounds": "A man controlled where I lived.",
+        "public_name": "J. S.", "count_ids": [count.id], "grounds": "A man controlled where I lived.",
         "victimization_ended_on": "2022-06-01", "court_county": "Demo"})
     return attorney, worker, youth.id, case.id
 

@@ -8,7 +8,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 
-from csec_desktop import caseload
+from csec_desktop import caseload, directory
 from csec_desktop.documents import jobs
 from csec_desktop.documents.pleading import LINES
 from csec_desktop.errors import PermissionDenied, ValidationFailed
@@ -37,12 +37,16 @@ def _setup(admin: Vault) -> tuple[Vault, Vault, str, str, str]:
         aliases=[{"name": "Canarymoniker", "kind": "moniker"}]))
     theft = caseload.add_attached(attorney, youth.id, "criminal_count", {
         "count_kind": "conviction", "section": "484", "offense_date": "2021-03-01",
+        "judgment_date": "2021-05-03", "county": "Demo",
         "case_number": "21CR-0001", "arresting_agency": "Demo City Police Department",
         "prosecuting_agency": "Demo County District Attorney",
         "while_victim": True, "nexus": "He took my ID and sent me to steal."})
-    caseload.add_attached(attorney, youth.id, "criminal_count", {
+    robbery = caseload.add_attached(attorney, youth.id, "criminal_count", {
         "count_kind": "conviction", "section": "211", "offense_date": "2021-04-01", "while_victim": True})
+    directory.add(admin, {"name": "Demo County District Attorney", "services": "Prosecuting agency",
+                          "address": "1 Justice Plaza, Demo City, CA 90000"})
     case = caseload.add_attached(attorney, youth.id, "vacatur_case", {
+        "count_ids": [theft.id, robbery.id], "services_sought_on": "2022-07-01",
         "public_name": "C. Z.", "counsel": ["Alex Q. Sample (SBN 000000)", "Fictional Legal Aid",
                                              "100 Example Street", "Demo City, CA 90000"],
         "grounds": "From 2020 to 2022 a man controlled where I lived and what I did.",
@@ -61,7 +65,7 @@ def test_no_public_paper_carries_the_full_name(admin: Vault) -> None:
             assert "C. Z." in words, kind
             assert GIVEN.encode() not in pdf and FAMILY.encode() not in pdf  # nor in metadata
         identity = _text(jobs.make(attorney, "vacatur_identity", youth_id))
-        assert f"{GIVEN} {FAMILY}" in identity and "FILE UNDER SEAL" in identity
+        assert f"{GIVEN} {FAMILY}" in identity and "CONDITIONALLY UNDER SEAL" in identity
         petition = _text(jobs.make(attorney, "vacatur_petition", youth_id))
         assert "484" in petition and "§ 211" not in petition  # robbery is violent: not petitioned
         assert "clear and convincing" in petition and "He took my ID" in petition
@@ -69,7 +73,7 @@ def test_no_public_paper_carries_the_full_name(admin: Vault) -> None:
         assert "Department of Justice" in order and "probation department" in order
         assert "Demo City Police Department" in order and "legal defect" in order
         service = _text(jobs.make(attorney, "vacatur_service", youth_id))
-        assert "Demo County District Attorney" in service and "45 days" in service
+        assert "Demo County District Attorney, 1 Justice Plaza" in service and "PROOF OF SERVICE" in service
         # A caseworker cannot make the papers (they quote the youth's account).
         with pytest.raises(PermissionDenied):
             jobs.make(worker, "vacatur_petition", youth_id)
@@ -80,9 +84,13 @@ def test_no_public_paper_carries_the_full_name(admin: Vault) -> None:
 
 
 def test_the_draft_watermark_goes_when_counsel_reviews(admin: Vault) -> None:
-    attorney, worker, youth_id, _theft, case_id = _setup(admin)
+    attorney, worker, youth_id, theft, case_id = _setup(admin)
     try:
-        assert "UNSIGNED DRAFT" in _text(jobs.make(attorney, "vacatur_petition", youth_id))
+        # The watermark is strokes, not text: a draft is known by its unsigned counsel line.
+        assert "/s/" not in _text(jobs.make(attorney, "vacatur_petition", youth_id))
+        with pytest.raises(ValidationFailed, match="cannot be petitioned"):  # robbery is still chosen
+            workflow.advance(attorney, case_id, "attorney_reviewed")
+        caseload.update_attached(attorney, case_id, {"count_ids": [theft]})
         with pytest.raises(PermissionDenied):
             workflow.advance(worker, case_id, "attorney_reviewed")
         with pytest.raises(ValidationFailed, match="cannot go from draft to filed"):
@@ -90,7 +98,9 @@ def test_the_draft_watermark_goes_when_counsel_reviews(admin: Vault) -> None:
         with pytest.raises(PermissionDenied):  # nor around the step, by editing the stage
             caseload.update_attached(attorney, case_id, {"stage": "filed"})
         workflow.advance(attorney, case_id, "attorney_reviewed")
-        assert "UNSIGNED DRAFT" not in _text(jobs.make(attorney, "vacatur_petition", youth_id))
+        assert "/s/ Alex Q. Sample" in _text(jobs.make(attorney, "vacatur_petition", youth_id))
+        caseload.update_attached(attorney, case_id, {"service_method": "mail", "service_date": "2026-11-02",
+                                                     "service_place": "Demo City"})
         workflow.advance(attorney, case_id, "filed")
         actions = [e.action for e in admin.audit_log.entries()]
         assert "petition_stage_refused" in actions and actions.count("petition_stage") == 2

@@ -1,0 +1,300 @@
+"""A petition as the papers are made from it: the counts it asks to vacate grouped into one
+packet per court case, the parties to serve with their addresses, the dates the papers state,
+and every problem that keeps it from being marked reviewed or filed.
+
+Pure: the caller (documents.jobs, vacatur.workflow) reads the vault and passes the facts in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from csec_desktop.domain.vacatur import CaseStage, CriminalCount, ServiceMethod, VacaturCase
+from csec_desktop.domain.youth import Youth
+from csec_desktop.rules import birthday
+from csec_desktop.vacatur import Answer, CountAnswer, assess
+
+RESPONSE_DAYS = 45
+"""Pen. Code 236.14(c): the prosecuting agency has 45 days from receipt of service to respond."""
+MAIL_EXTENSION_DAYS = 5
+"""Code Civ. Proc. 1013(a): a period to respond after service by mail within California is
+extended by five calendar days. Applied here to find the earliest day the 45 days can end when
+only the mailing date is recorded (whether 1013(a) extends 236.14(c) is UNCONFIRMED: record the
+date the prosecutor received the papers to use that instead)."""
+OVERNIGHT_EXTENSION_DAYS = 2
+"""Code Civ. Proc. 1013(c): two court days for express or overnight delivery (counted here as
+calendar days, UNCONFIRMED)."""
+PLACEHOLDER = "[TO BE COMPLETED"
+"""Every gap in a draft paper starts with this, so the review can find any left in the text."""
+
+
+def gap(what: str) -> str:
+    return f"{PLACEHOLDER}: {what}]"
+
+
+@dataclass(frozen=True)
+class CountOnFile:
+    id: str
+    count: CriminalCount
+    answer: CountAnswer
+
+    @property
+    def petitioned(self) -> bool:
+        """In the petition: found nonviolent (by the table or by counsel), or a record that should
+        never have existed (a minor's commercial sex: counsel may ask 236.14(j) to clear it)."""
+        return self.answer.nonviolent or self.answer.answer is Answer.CORRECT_RECORD or self.answer.undecided
+
+
+@dataclass(frozen=True)
+class CourtCase:
+    """One packet: the counts of one case in one court, adult or juvenile."""
+
+    juvenile: bool
+    county: str
+    court: str | None
+    case_number: str | None
+    counts: tuple[CountOnFile, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{'juvenile' if self.juvenile else 'adult'}:{self.county}:{self.case_number or '-'}"
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    address: str | None  # from the county's agency list in the resource directory
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing that keeps the petition from being reviewed or filed, and where to fix it."""
+
+    field: str  # the field of the record to change
+    message: str
+    record_id: str | None = None  # the count or the case; None: the youth's record or the directory
+    for_filing_only: bool = False
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _norm(name: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", name.casefold()).split())
+
+
+@dataclass(frozen=True)
+class Petition:
+    youth: Youth
+    case: VacaturCase
+    case_id: str
+    counts: tuple[CountOnFile, ...]  # the counts the case names, in the order recorded
+    directory: dict[str, str | None] = field(default_factory=dict)
+    """The resource directory's names (any case) -> address: where prosecutors are served."""
+    made_on: date = date(2000, 1, 1)
+    youth_addresses: tuple[str, ...] = ()
+    """Where the youth lives or has lived (the placement, contacts' addresses): never printed."""
+
+    @classmethod
+    def of(cls, youth: Youth, case: VacaturCase, case_id: str, counts: dict[str, CriminalCount],
+           directory: dict[str, str | None], made_on: date,
+           youth_addresses: tuple[str, ...] = ()) -> Petition:
+        chosen = [CountOnFile(i, counts[i], assess(counts[i], youth)) for i in case.count_ids if i in counts]
+        return cls(youth, case, case_id, tuple(chosen), {_norm(k): v for k, v in directory.items()}, made_on,
+                   youth_addresses)
+
+    @property
+    def petitioned(self) -> list[CountOnFile]:
+        return [c for c in self.counts if c.petitioned]
+
+    def court_cases(self) -> list[CourtCase]:
+        """The packets: counts grouped by adult or juvenile, county and case number (a count with
+        no case number, an arrest never charged, goes with the others of its county and kind)."""
+        groups: dict[tuple[bool, str, str], list[CountOnFile]] = {}
+        for c in self.petitioned:
+            county = c.count.county or self.case.court_county or self.youth.county
+            groups.setdefault((c.count.juvenile, _norm(county), (c.count.case_number or "").strip().upper()),
+                              []).append(c)
+        out = []
+        for (juvenile, _county, number), members in groups.items():
+            first = members[0].count
+            county = first.county or self.case.court_county or self.youth.county
+            out.append(CourtCase(juvenile, county, first.court, number or None, tuple(members)))
+        return out
+
+    def parties(self, court_case: CourtCase) -> list[Party]:
+        names = list(dict.fromkeys(c.count.prosecuting_agency.strip() for c in court_case.counts
+                                   if c.count.prosecuting_agency and c.count.prosecuting_agency.strip()))
+        return [Party(n, self.directory.get(_norm(n))) for n in names]
+
+    def hearing(self, court_case: CourtCase) -> tuple[date | None, str | None, str | None]:
+        """(date, time, department) of the hearing in this court case, when known."""
+        for h in self.case.hearings:
+            if court_case.case_number and _norm(h.case_number) == _norm(court_case.case_number):
+                return h.on, h.time, h.department
+        if len(self.court_cases()) == 1 and self.case.hearing_on:
+            return self.case.hearing_on, None, None
+        return None, None, None
+
+    def response_due(self) -> tuple[date | None, str]:
+        """The last day of the prosecutor's 45 days, and how it was reckoned."""
+        case = self.case
+        if case.served_on:
+            return case.served_on + timedelta(RESPONSE_DAYS), "from the date the prosecutor received service"
+        if case.service_date and case.service_method is ServiceMethod.PERSONAL:
+            return case.service_date + timedelta(RESPONSE_DAYS), "from the date of personal delivery"
+        if case.service_date and case.service_method is ServiceMethod.MAIL:
+            return (case.service_date + timedelta(MAIL_EXTENSION_DAYS + RESPONSE_DAYS),
+                    "from the date of mailing, extended five days (Code Civ. Proc. 1013(a))")
+        if case.service_date and case.service_method is ServiceMethod.OVERNIGHT:
+            return (case.service_date + timedelta(OVERNIGHT_EXTENSION_DAYS + RESPONSE_DAYS),
+                    "from the date of deposit for overnight delivery, extended two days (Code Civ. Proc. "
+                    "1013(c))")
+        return None, ""
+
+    def minor_now(self) -> bool:
+        return self.made_on < birthday(self.youth.date_of_birth, 18)
+
+    def pro_per(self) -> bool:
+        return not self.case.counsel
+
+
+# The problems -----------------------------------------------------------------------------------
+
+def problems(p: Petition, today: date) -> list[Problem]:
+    """Everything that keeps the petition from being marked reviewed (and, marked for_filing_only,
+    filed), each naming the field to change."""
+    case, cid = p.case, p.case_id
+    out: list[Problem] = []
+
+    def add(field_: str, message: str, record: str | None = cid, filing: bool = False) -> None:
+        out.append(Problem(field_, message, record, filing))
+
+    if not case.count_ids:
+        add("count_ids", ("no count is chosen for this petition"))
+    elif not p.counts:
+        add("count_ids", ("the counts chosen for this petition are no longer on the record"))
+    for c in p.counts:
+        label = c.count.label()
+        if c.answer.undecided:
+            add("counsel_decision", f"{label}: counsel has not decided whether it is violent "
+                                    "(Pen. Code 667.5(c))", c.id)
+        elif not c.petitioned:
+            add("count_ids", f"{label} cannot be petitioned under 236.14 ({c.answer.answer.value}); take it "
+                             "out of the petition", c.id)
+            continue
+        if not c.count.while_victim:
+            add("while_victim", f"{label}: not recorded as committed while a trafficking victim", c.id)
+        if not (c.count.nexus or "").strip():
+            add("nexus", f"{label}: the direct-result account is not written", c.id)
+        if not (c.count.prosecuting_agency or "").strip():
+            add("prosecuting_agency", f"{label}: no prosecuting agency to serve (236.14(c): the agency that "
+                                      "obtained the conviction or has charging jurisdiction)", c.id)
+        if not (c.count.county or case.court_county):
+            add("county", f"{label}: the county of the court is not recorded", c.id)
+        for name, when in (("offense_date", c.count.offense_date), ("arrest_date", c.count.arrest_date),
+                           ("judgment_date", c.count.judgment_date)):
+            if when and when > today:
+                add(name, f"{label}: the date {when.isoformat()} is in the future", c.id)
+        if c.count.count_kind.value in ("conviction", "adjudication") and not c.count.judgment_date:
+            add("judgment_date", f"{label}: the date of the conviction or sustained petition is missing",
+                c.id)
+    if not (case.grounds or "").strip():
+        add("grounds", ("the petitioner's account of being trafficked (grounds) is not written"))
+    # Timeliness from facts (236.14(l)): at any time after victimization ended or services were sought.
+    if not case.victimization_ended_on and not case.services_sought_on:
+        add("victimization_ended_on", ("record when victimization ended or when services were first sought "
+                                         "(236.14(l))"))
+    for name, when in (("victimization_started_on", case.victimization_started_on),
+                       ("victimization_ended_on", case.victimization_ended_on),
+                       ("services_sought_on", case.services_sought_on)):
+        if when and when > today:
+            add(name, f"the date {when.isoformat()} is in the future")
+    # The first page (rule 2.111(1)).
+    if p.pro_per():
+        if not (case.petitioner_address or "").strip():
+            add("petitioner_address", ("a petitioner in pro per needs a mailing address on the first page "
+                                         "(rule 2.111(1)); a confidential mailing address may be used"))
+        if not (case.petitioner_phone or "").strip():
+            add("petitioner_phone", ("a petitioner in pro per needs a telephone number on the first page "
+                                       "(rule 2.111(1))"))
+        if p.minor_now() and not (case.guardian_ad_litem or "").strip():
+            add("guardian_ad_litem", ("the petitioner is under 18: name counsel or a guardian ad litem"))
+    else:
+        from csec_desktop.documents.pleading import counsel_fits
+
+        if not counsel_fits(tuple(case.counsel)):
+            add("counsel", ("the counsel block is too long for lines 1 to 7 of the first page"))
+    # Service (Code Civ. Proc. 1011, 1013, 1013a): every prosecuting agency, with its address.
+    for court_case in p.court_cases():
+        for party in p.parties(court_case):
+            if not party.address:
+                add("prosecuting_agency", f"no address for {party.name}: add it to the resource directory "
+                                          "(the county's agency list)", None)
+    if not case.service_method:
+        add("service_method", ("choose how the papers are served (one manner)"), filing=True)
+    if not case.service_date:
+        add("service_date", ("record the date the papers were delivered or mailed"), filing=True)
+    elif case.service_date > today:
+        add("service_date", f"the service date {case.service_date.isoformat()} is in the future", filing=True)
+    if not (case.server_name or "").strip() or not (case.server_address or "").strip():
+        add("server_name", ("name who served the papers and their address"), filing=True)
+    if not (case.service_place or "").strip():
+        add("service_place", ("record the city where the proof of service is signed"), filing=True)
+    return out
+
+
+def blocking(p: Petition, today: date, target: CaseStage) -> list[Problem]:
+    found = problems(p, today)
+    if target is CaseStage.ATTORNEY_REVIEWED:
+        return [x for x in found if not x.for_filing_only]
+    if target is CaseStage.FILED:
+        return found
+    return []
+
+
+# Privacy ----------------------------------------------------------------------------------------
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def private_terms(p: Petition) -> list[tuple[str, str]]:
+    """(what, text) pairs a public paper must never contain: the legal name in its parts and
+    whole, every alias and moniker, the preferred name, the date of birth as people write it,
+    and the youth's addresses."""
+    youth = p.youth
+    name = youth.legal_name
+    terms: list[tuple[str, str]] = [("the legal name", name.full())]
+    terms += [("the legal given name", name.given), ("the legal family name", name.family)]
+    if name.middle:
+        terms.append(("the legal middle name", name.middle))
+    if youth.preferred_name:
+        terms.append(("the preferred name", youth.preferred_name))
+    terms += [("an alias or moniker", a.name) for a in youth.aliases]
+    dob = youth.date_of_birth
+    terms += [("the date of birth", t) for t in (
+        dob.isoformat(), f"{dob.month}/{dob.day}/{dob.year}", f"{dob.month:02d}/{dob.day:02d}/{dob.year}",
+        f"{dob.month}-{dob.day}-{dob.year}", f"{_MONTHS[dob.month - 1]} {dob.day}, {dob.year}",
+        f"{dob.day} {_MONTHS[dob.month - 1]} {dob.year}")]
+    terms += [("an address of the youth", a) for a in p.youth_addresses if a.strip()]
+    return [(what, t) for what, t in terms if len(t.strip()) >= 2]
+
+
+def _pattern(term: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in term.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+def privacy_hits(p: Petition, pages: list[str]) -> list[tuple[str, int]]:
+    """(what, page number) for every private term found in the text of a public paper."""
+    hits: list[tuple[str, int]] = []
+    terms = [(what, _pattern(t)) for what, t in private_terms(p)]
+    for number, page in enumerate(pages, start=1):
+        flat = " ".join(page.split())
+        for what, pattern in terms:
+            if pattern.search(flat) and (what, number) not in hits:
+                hits.append((what, number))
+    return hits
