@@ -1,12 +1,15 @@
 """`csec`: administration from a terminal. Core only; never imports the GUI.
 
-Passphrases and recovery keys are read from standard input, one per line, so
-they never appear in the process list or the shell history.
+Passphrases and recovery keys never go on the command line (where the process list and the
+shell history would keep them): at a terminal `csec` asks for them without echo; a script
+gives `--passphrase-stdin` (and `--recovery-key-stdin`) and sends them on standard input, one
+per line, from a file or a secret store. The exit codes are EXIT_CODES.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -14,19 +17,73 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from csec_desktop import __version__, demo, transfer
+from csec_desktop import __version__, demo, errors, transfer
 from csec_desktop.domain.people import Permission, Role
-from csec_desktop.errors import CsecError, PermissionDenied, ValidationFailed
+from csec_desktop.errors import (
+    AccountDisabled,
+    AccountLocked,
+    CorruptVault,
+    CsecError,
+    NewerVault,
+    NotFound,
+    PermissionDenied,
+    PlaintextVault,
+    ValidationFailed,
+    VaultMissing,
+    WrongPassphrase,
+)
 from csec_desktop.paths import default_vault_dir
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import caseload as caseload_screen
 
-EXIT_ERROR = 2
+EXIT_CHECK_FAILED = 1  # audit verify: the trail does not hold
+EXIT_ERROR = 2  # usage: a wrong option, or input refused (the message names the field)
+EXIT_DUPLICATE = 3  # youth add: possible duplicates found, nothing created
+EXIT_AUTHENTICATION = 4
+EXIT_PERMISSION = 5
+EXIT_NOT_FOUND = 6
+EXIT_CORRUPT = 7
+EXIT_CODES = f"""exit codes:
+  0  done
+  {EXIT_CHECK_FAILED}  a check found a problem (audit verify)
+  {EXIT_ERROR}  usage: a wrong option, or input refused (the message names the field)
+  {EXIT_DUPLICATE}  youth add: possible duplicates, nothing created
+  {EXIT_AUTHENTICATION}  authentication: wrong user name or passphrase, account locked or disabled
+  {EXIT_PERMISSION}  permission: your role may not do this
+  {EXIT_NOT_FOUND}  not found: no vault in that folder, or no such youth, user or file
+  {EXIT_CORRUPT}  the vault is damaged, unencrypted or from a newer version: restore from a backup
+
+At a terminal, passphrases and recovery keys are asked for without echo. In a script give
+--passphrase-stdin (and --recovery-key-stdin) and send them on standard input, one a line,
+from a file or a secret store, never in the command itself."""
+
+_EXIT_FOR: tuple[tuple[tuple[type[Exception], ...], int], ...] = (
+    ((WrongPassphrase, AccountLocked, AccountDisabled), EXIT_AUTHENTICATION),
+    ((PermissionDenied,), EXIT_PERMISSION),
+    ((NotFound, VaultMissing, FileNotFoundError), EXIT_NOT_FOUND),
+    ((CorruptVault, PlaintextVault, NewerVault), EXIT_CORRUPT),
+)
+
+
+def exit_code(exc: Exception) -> int:
+    for kinds, code in _EXIT_FOR:
+        if isinstance(exc, kinds):
+            return code
+    return EXIT_ERROR
 
 
 class _Stdin:
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, *, from_stdin: bool = False) -> None:
         self._stream = stream
+        self.from_stdin = from_stdin
+        """--passphrase-stdin: secrets come from standard input even at a terminal."""
+
+    @property
+    def terminal(self) -> bool:
+        try:
+            return self._stream.isatty()
+        except (AttributeError, ValueError):
+            return False
 
     def line(self, what: str) -> str:
         text = self._stream.readline()
@@ -34,14 +91,29 @@ class _Stdin:
             raise CsecError(f"Expected the {what} as a line on standard input.")
         return text.rstrip("\r\n")
 
+    def secret(self, what: str, *, new: bool = False) -> str:
+        """A passphrase or recovery key: asked for without echo at a terminal (twice when `new`),
+        else a line of standard input (a script that gave --passphrase-stdin)."""
+        if self.from_stdin:
+            return self.line(what)
+        if not self.terminal:
+            raise CsecError(f"Standard input is not a terminal: give --passphrase-stdin (or "
+                            f"--recovery-key-stdin) and send the {what} as a line on standard input.")
+        first = getpass.getpass(f"{what[0].upper()}{what[1:]}: ")
+        if new and getpass.getpass(f"The {what} again: ") != first:
+            raise ValidationFailed([errors.FieldProblem(what, "the two entries differ; nothing was changed")])
+        return first
+
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="csec", description="CSEC case vault administration.")
+    p = argparse.ArgumentParser(prog="csec", description="CSEC case vault administration.", epilog=EXIT_CODES,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"csec {__version__}")
     p.add_argument("--vault", type=Path, default=None, help="vault folder")
     p.add_argument("--user", help="your user name")
     p.add_argument("--passphrase-stdin", action="store_true",
-                   help="read your passphrase from the first line of standard input")
+                   help="read passphrases from standard input, one a line (for scripts; at a terminal "
+                        "csec asks without echo)")
     sub = p.add_subparsers(dest="command", required=True)
 
     init = sub.add_parser("init", help="create a vault; prints the recovery key once")
@@ -88,14 +160,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     restore = sub.add_parser("restore", help="rebuild the vault from a backup")
     restore.add_argument("file", type=Path)
-    restore.add_argument("--recovery-key-stdin", action="store_true", required=True)
+    restore.add_argument("--recovery-key-stdin", action="store_true",
+                         help="read the recovery key from standard input (else asked at the terminal)")
 
     rec = sub.add_parser("recovery").add_subparsers(dest="recovery_cmd", required=True)
     raw = rec.add_parser("raw-key", help="print the hex data key (for other SQLCipher 4 tools)")
-    raw.add_argument("--recovery-key-stdin", action="store_true", required=True)
+    raw.add_argument("--recovery-key-stdin", action="store_true",
+                     help="read the recovery key from standard input (else asked at the terminal)")
 
     sub.add_parser("rotate-key", help="re-encrypt the vault under a new data key")
-    sub.add_parser("passwd", help="change your passphrase: old and new on stdin lines 2 and 3")
+    sub.add_parser("passwd", help="change your passphrase (asked at the terminal; with --passphrase-stdin, "
+                                  "the current and the new on lines 2 and 3)")
     doc = sub.add_parser("document", help="list documents, or export one as a PDF (audited)")
     doc.add_argument("name", nargs="?", help="document name (see --list)")
     doc.add_argument("--list", action="store_true", help="name every document")
@@ -130,16 +205,29 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
          stdout: TextIO | None = None) -> int:
     args = build_parser().parse_args(_globals_first(list(sys.argv[1:] if argv is None else argv)))
-    inp = _Stdin(stdin or sys.stdin)
+    from_stdin = bool(args.passphrase_stdin or getattr(args, "recovery_key_stdin", False))
+    inp = _Stdin(stdin or sys.stdin, from_stdin=from_stdin)
     out = stdout or sys.stdout
     folder: Path = args.vault or default_vault_dir()
     from csec_desktop import logs  # the redacted log (no file until a line is written)
     logs.setup(folder)
     try:
         return _run(args, folder, inp, out)
-    except CsecError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (CsecError, FileNotFoundError) as exc:
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        return exit_code(exc)
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing more was done", file=sys.stderr)
+        return 130
+    except EOFError:
+        print("error: no input (standard input closed)", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _one_line(exc: Exception) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return f"no such file: {exc.filename}"
+    return " ".join(str(exc).split())
 
 
 def _globals_first(argv: list[str]) -> list[str]:
@@ -165,7 +253,7 @@ def _run(args: argparse.Namespace, folder: Path, inp: _Stdin, out: TextIO) -> in
     cmd = args.command
     if cmd == "init":
         vault, secret = Vault.create(folder, county=args.county, admin=args.admin,
-                                     passphrase=_passphrase(args, inp),
+                                     passphrase=inp.secret("new passphrase for " + args.admin, new=True),
                                      display_name=args.display_name)
         vault.lock("cli")
         print("Vault created. County recovery key (shown once; print it and store it "
@@ -173,7 +261,7 @@ def _run(args: argparse.Namespace, folder: Path, inp: _Stdin, out: TextIO) -> in
         print(secret, file=out)
         return 0
     if cmd == "restore":
-        report = Vault.restore(folder, args.file, inp.line("recovery key"))
+        report = Vault.restore(folder, args.file, inp.secret("county recovery key"))
         print(f"Restored {report.records} records and {report.users} users; checked record by "
               "record.", file=out)
         if report.moved_aside:
@@ -186,24 +274,18 @@ def _run(args: argparse.Namespace, folder: Path, inp: _Stdin, out: TextIO) -> in
     if cmd == "recovery":
         from csec_desktop.clock import system_clock
 
-        dek = Vault.recovery_key_to_dek(folder, inp.line("recovery key"))
+        dek = Vault.recovery_key_to_dek(folder, inp.secret("county recovery key"))
         Vault.audit_recovery_use(folder, dek, "recovery_raw_key", system_clock)
         print(dek.hex(), file=out)
         return 0
 
     if not args.user:
-        raise CsecError("Give --user NAME (and your passphrase on standard input).")
-    vault = Vault.unlock(folder, args.user, _passphrase(args, inp))
+        raise CsecError("Give --user NAME (csec then asks for your passphrase).")
+    vault = Vault.unlock(folder, args.user, inp.secret(f"passphrase for {args.user}"))
     try:
         return COMMANDS[cmd](vault, args, inp, out)
     finally:
         vault.lock("cli")
-
-
-def _passphrase(args: argparse.Namespace, inp: _Stdin) -> str:
-    if not args.passphrase_stdin:
-        raise CsecError("Pass --passphrase-stdin and give the passphrase as a line on standard input.")
-    return inp.line("passphrase")
 
 
 Handler = Callable[[Vault, argparse.Namespace, _Stdin, TextIO], int]
@@ -212,8 +294,9 @@ Handler = Callable[[Vault, argparse.Namespace, _Stdin, TextIO], int]
 def _users(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
     sub = args.users_cmd
     if sub == "add":
-        user = vault.add_user(args.name, role=args.role, passphrase=inp.line("new user's passphrase"),
-                              display_name=args.display_name, unit=args.unit)
+        first = inp.secret(f"first passphrase for {args.name}", new=True)
+        user = vault.add_user(args.name, role=args.role, passphrase=first, display_name=args.display_name,
+                              unit=args.unit)
         print(f"Added {user.username} ({user.role.value}).", file=out)
     elif sub == "list":
         vault.require(Permission.MANAGE_USERS)
@@ -277,7 +360,7 @@ def _import(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) ->
 def _audit(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
     result = vault.verify_audit()
     print(result, file=out)
-    return 0 if result.ok else 1
+    return 0 if result.ok else EXIT_CHECK_FAILED
 
 
 def _backup(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
@@ -294,7 +377,7 @@ def _rotate(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) ->
 
 
 def _passwd(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
-    vault.change_passphrase(inp.line("current passphrase"), inp.line("new passphrase"))
+    vault.change_passphrase(inp.secret("current passphrase"), inp.secret("new passphrase", new=True))
     print("Passphrase changed.", file=out)
     return 0
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -15,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csec_desktop.domain.people import MIN_PASSPHRASE_LENGTH, passphrase_problem
+from csec_desktop.domain.people import MIN_PASSPHRASE_LENGTH, passphrase_strength
 from ui.i18n import N_, _, bind
 
 
@@ -27,15 +29,17 @@ def _labelled(form: QFormLayout, text: str, field: QLineEdit, name: str) -> None
     form.addRow(label, field)
 
 
-def strength_text(passphrase: str) -> str:
+def strength_text(passphrase: str, about: Iterable[str | None] = ()) -> str:
+    """The estimator's verdict with its advice (zxcvbn), in the interface's language; `about` are
+    the person's name and the county, which make a passphrase easier to guess."""
     if not passphrase:
         return _("At least {n} characters; a few unrelated words work well.").format(
             n=MIN_PASSPHRASE_LENGTH)
-    problem = passphrase_problem(passphrase)
-    if problem:
-        return _("Too weak: {problem}.").format(problem=_(problem))
-    words = len(passphrase.split())
-    if len(passphrase) >= 20 or words >= 4:
+    found = passphrase_strength(passphrase, about)
+    advice = " ".join(_(text) for text in found.feedback)
+    if found.problem:
+        return " ".join((_("Too weak: {problem}.").format(problem=_(found.problem)), advice)).strip()
+    if found.score >= 4:
         return _("Strong.")
     return _("Acceptable. Longer is stronger: add another word.")
 
@@ -84,7 +88,8 @@ class FirstRunPage(QWidget):
         box.addWidget(self.create_button, alignment=Qt.AlignmentFlag.AlignLeft)
         box.addWidget(self.message)
         box.addStretch(1)
-        self.passphrase.textChanged.connect(lambda t: self.strength.setText(strength_text(t)))
+        self.passphrase.textChanged.connect(lambda t: self.strength.setText(
+            strength_text(t, (self.admin.text(), self.display_name.text(), self.county.text()))))
         self.create_button.clicked.connect(self._submit)
         self.confirm.returnPressed.connect(self._submit)
         form_page.setMaximumWidth(720)

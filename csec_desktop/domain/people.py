@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -110,15 +112,89 @@ class User(BaseModel):
 
 
 MIN_PASSPHRASE_LENGTH = 12  # the message below says 12: change both together
+MIN_PASSPHRASE_SCORE = 3
+"""zxcvbn's score from 0 to 4; 3 is "safely unguessable" (under 10^10 guesses counts as guessable)."""
+
+# zxcvbn's feedback, marked so the interface shows it in Spanish too (these are its exact English
+# sentences; one it adds in a later release is shown in English until it is added here).
+ZXCVBN_FEEDBACK = (
+    N_("A word by itself is easy to guess."),
+    N_("Add another word or two. Uncommon words are better."),
+    N_("All-uppercase is almost as easy to guess as all-lowercase."),
+    N_("Avoid dates and years that are associated with you."),
+    N_("Avoid recent years."),
+    N_("Avoid repeated words and characters."),
+    N_("Avoid sequences."),
+    N_("Avoid years that are associated with you."),
+    N_("Capitalization doesn't help very much."),
+    N_("Common names and surnames are easy to guess."),
+    N_("Dates are often easy to guess."),
+    N_("Names and surnames by themselves are easy to guess."),
+    N_("No need for symbols, digits, or uppercase letters."),
+    N_("Predictable substitutions like '@' instead of 'a' don't help very much."),
+    N_("Recent years are easy to guess."),
+    N_('Repeats like "aaa" are easy to guess.'),
+    N_('Repeats like "abcabcabc" are only slightly harder to guess than "abc".'),
+    N_("Reversed words aren't much harder to guess."),
+    N_('Sequences like "abc" or "6543" are easy to guess.'),
+    N_("Short keyboard patterns are easy to guess."),
+    N_("Straight rows of keys are easy to guess."),
+    N_("This is a top-10 common password."),
+    N_("This is a top-100 common password."),
+    N_("This is a very common password."),
+    N_("This is similar to a commonly used password."),
+    N_("Use a few words, avoid common phrases."),
+    N_("Use a longer keyboard pattern with more turns."),
+)
 
 
-def passphrase_problem(passphrase: str) -> str | None:
-    """Why a new passphrase is refused, or None. Long beats complex (NIST 800-63B)."""
+@dataclass(frozen=True)
+class Strength:
+    """How guessable a passphrase is, by zxcvbn (Dropbox's estimator), with its feedback.
+
+    Texts are English marked for translation: show them through gettext."""
+
+    score: int
+    """0 (guessed at once) to 4 (very unguessable)."""
+    guesses_log10: float
+    problem: str | None
+    """Why it is refused, or None."""
+    warning: str | None
+    """What makes it guessable (zxcvbn's warning), if anything."""
+    suggestions: tuple[str, ...]
+
+    @property
+    def feedback(self) -> tuple[str, ...]:
+        return ((self.warning,) if self.warning else ()) + self.suggestions
+
+
+def passphrase_strength(passphrase: str, user_inputs: Iterable[str | None] = ()) -> Strength:
+    """Judge a new passphrase. `user_inputs` are words an attacker would try first: the user's
+    name, display name, the county."""
+    from zxcvbn import zxcvbn  # imported on use: ~40 ms of dictionaries, not needed at start-up
+
+    words: list[str] = []
+    for value in user_inputs:
+        if value:
+            words += [value, *re.split(r"[\s._@-]+", value)]
+    # zxcvbn refuses more than 72 characters; the first 72 decide whether it is guessable.
+    found = zxcvbn(passphrase[:72], user_inputs=[w for w in words if w])
+    feedback = found.get("feedback") or {}
+    warning = str(feedback.get("warning") or "") or None
+    suggestions = tuple(str(s) for s in feedback.get("suggestions") or ())
+    problem: str | None = None
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         # Marked for translation as a whole sentence; the length is a constant.
-        return N_("must be at least 12 characters (a few words work well)")
-    if len(set(passphrase)) < 5:
-        return N_("uses too few different characters")
-    if passphrase.lower() in {"password1234", "passwordpassword", "123456789012"}:
-        return N_("is too common")
-    return None
+        problem = N_("must be at least 12 characters (a few words work well)")
+    elif int(found["score"]) < MIN_PASSPHRASE_SCORE:
+        problem = N_("is too easy to guess")
+        if not warning and not suggestions:
+            suggestions = (N_("Add another word or two. Uncommon words are better."),)
+    return Strength(int(found["score"]), float(found["guesses_log10"]), problem, warning, suggestions)
+
+
+def passphrase_problem(passphrase: str, user_inputs: Iterable[str | None] = ()) -> str | None:
+    """Why a new passphrase is refused, or None. Long beats complex (NIST SP 800-63B 3.1.1.2:
+    at least 8 characters, checked against lists of commonly used and compromised values; we ask
+    for 12 and for zxcvbn's score 3)."""
+    return passphrase_strength(passphrase, user_inputs).problem

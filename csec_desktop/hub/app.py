@@ -3,21 +3,31 @@
 Credentials travel as `Authorization: Bearer ...`: a device sends
 `device.<device id>.<secret>` (issued once at enrolment), a hub administrator
 `admin.<token>`. No answer ever carries record data unless the caller's user
-may see it; refusals say what to do and nothing else.
+may see it; refusals say what to do and nothing else, always as problem details
+(RFC 9457). `/healthz` and `/readyz` are for a load balancer; `/docs` is served from
+the hub's own files (no network needed to read it).
 """
 
-
+import importlib.util
+import ipaddress
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
+from http import HTTPStatus
+from pathlib import Path as FilePath
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, FastAPI, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from csec_desktop import __version__
-from csec_desktop.hub.db import engine_for, upgrade
+from csec_desktop.hub.db import engine_for, schema_state, upgrade
 from csec_desktop.hub.limits import Buckets, Limits
 from csec_desktop.hub.store import Admin, Device, Hub, Refusal
 from csec_desktop.sync import protocol as P
@@ -27,27 +37,123 @@ _bearer = HTTPBearer(auto_error=False, description="device.<id>.<secret> or admi
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 _REFUSALS: dict[int | str, dict[str, Any]] = {
-    401: {"model": P.Problem, "description": "No or wrong credentials"},
-    403: {"model": P.Problem, "description": "Revoked device (wipe), or a role that may not do this"},
-    429: {"model": P.Problem, "description": "Too many requests; the Retry-After header says when to retry",
+    401: {"description": "No or wrong credentials"},
+    403: {"description": "Revoked device (wipe), or a role that may not do this"},
+    422: {"description": "The request was not valid; `errors` names each field"},
+    426: {"description": "The desktop's sync protocol is older than this hub serves; upgrade the desktop"},
+    429: {"description": "Too many requests; the Retry-After header says when to retry",
           "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}}},
 }
-DEVICE_REFUSALS = {**_REFUSALS, 423: {"model": P.Problem, "description": "Locked after too long offline"}}
-ADMIN_REFUSALS = {**_REFUSALS, 404: {"model": P.Problem, "description": "No such user or device"}}
+DEVICE_REFUSALS = {**_REFUSALS, 423: {"description": "Locked after too long offline"}}
+ADMIN_REFUSALS = {**_REFUSALS, 404: {"description": "No such user, device or county"}}
+ENROL_REFUSALS: dict[int | str, dict[str, Any]] = {k: _REFUSALS[k] for k in (401, 422, 426, 429)}
+
+TAGS = [
+    {"name": "enrolment", "description": "A desktop exchanges a one-time code for its credentials."},
+    {"name": "sync", "description": "A device pushes its changes, pulls its user's caseload and sends "
+                                    "its audit trail."},
+    {"name": "administration", "description": "A hub administrator manages users, enrolment codes and "
+                                              "devices of their county."},
+    {"name": "health", "description": "For a load balancer or monitoring: no credentials, no data."},
+]
+DESCRIPTION = f"""County sync hub for the CSEC caseworker desktop.
+
+Sync protocol {P.PROTOCOL}: a request says its protocol in the `{P.HEADER}` header (none means 1);
+every answer carries the hub's in `{P.HEADER}` and the oldest it serves in `{P.MIN_HEADER}`.
+Every error is problem details (RFC 9457, `{P.PROBLEM_MEDIA_TYPE}`)."""
 
 
-def create_app(hub: Hub, limits: Limits | None = None) -> FastAPI:
-    app = FastAPI(title="csec-hub", version=__version__,
-                  description="County sync hub for the CSEC caseworker desktop.")
+def _swagger_assets() -> FilePath | None:
+    """Swagger UI's own files, from the swagger-ui-py package (no CDN)."""
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = FilePath(next(iter(spec.submodule_search_locations))) / "static"
+    return folder if (folder / "swagger-ui-bundle.js").exists() else None
+
+
+class Proxies:
+    """Which peers may say who the client is (X-Forwarded-For): the county's load balancers."""
+
+    def __init__(self, networks: Sequence[str] = ()) -> None:
+        self.networks = [ipaddress.ip_network(n.strip(), strict=False) for n in networks if n.strip()]
+
+    def trusted(self, host: str) -> bool:
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
+
+    def client(self, peer: str, forwarded_for: str | None) -> str:
+        """The client's address: the peer's, or when the peer is a trusted proxy, the nearest
+        address in X-Forwarded-For that is not itself a trusted proxy (read from the right, since
+        everything left of the proxies' own entries was written by the client and can be forged)."""
+        if not (forwarded_for and self.trusted(peer)):
+            return peer
+        hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
+        for hop in reversed(hops):
+            if not self.trusted(hop):
+                return hop
+        return hops[0] if hops else peer
+
+
+def _problem(request: Request, status: int, error: str, detail: str, *, wipe: bool = False,
+             errors: list[P.FieldError] | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+    problem = P.Problem(type=f"urn:csec:problem:{error}", title=HTTPStatus(status).phrase, status=status,
+                        detail=detail, error=error, wipe=wipe, errors=errors or [])
+    body = problem.model_dump(mode="json")
+    if not body["errors"]:
+        del body["errors"]
+    if P.client_protocol(request.headers.get(P.HEADER)) < 2:
+        body = {k: v for k, v in body.items() if k in P.PROTOCOL_1_PROBLEM}
+    return JSONResponse(body, status_code=status, headers=headers, media_type=P.PROBLEM_MEDIA_TYPE)
+
+
+def _field_name(loc: Sequence[Any]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Sequence[str] = ()) -> FastAPI:
+    app = FastAPI(title="csec-hub", version=__version__, description=DESCRIPTION, openapi_tags=TAGS,
+                  docs_url=None, redoc_url=None)
     app.state.hub = hub
     limits = limits or Limits()
+    proxies = Proxies(trusted_proxies)
     buckets = {"device": Buckets(limits.device_per_minute), "admin": Buckets(limits.admin_per_minute),
                "enrol": Buckets(limits.enrol_per_minute), "failure": Buckets(limits.failures_per_minute)}
 
+    @app.middleware("http")
+    async def _versions(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        if P.client_protocol(request.headers.get(P.HEADER)) < P.MIN_PROTOCOL:
+            response: Response = _problem(
+                request, 426, "protocol_too_old",
+                f"This desktop speaks sync protocol {P.client_protocol(request.headers.get(P.HEADER))}; "
+                f"the hub serves {P.MIN_PROTOCOL} to {P.PROTOCOL}. Install the newer desktop.")
+        else:
+            response = await call_next(request)
+        response.headers[P.HEADER] = str(P.PROTOCOL)
+        response.headers[P.MIN_HEADER] = str(P.MIN_PROTOCOL)
+        return response
+
     @app.exception_handler(Refusal)
-    async def _refused(_request: Request, exc: Refusal) -> JSONResponse:
+    async def _refused(request: Request, exc: Refusal) -> JSONResponse:
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
-        return JSONResponse(exc.problem().model_dump(), status_code=exc.status, headers=headers)
+        return _problem(request, exc.status, exc.error, exc.detail, wipe=exc.wipe, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [P.FieldError(field=_field_name(e.get("loc", ())), message=str(e.get("msg", "")))
+                  for e in exc.errors()]
+        named = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
+        return _problem(request, 422, "invalid_request", f"The request was not valid ({named}).",
+                        errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        error = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _problem(request, exc.status_code, error, str(exc.detail),
+                        headers=dict(exc.headers) if exc.headers else None)
 
     def limit(kind: str, key: str) -> None:
         wait = buckets[kind].take(key)
@@ -56,7 +162,10 @@ def create_app(hub: Hub, limits: Limits | None = None) -> FastAPI:
                           retry_after=max(1, math.ceil(wait)))
 
     def address(request: Request) -> str:
-        return request.client.host if request.client else "unknown"
+        peer = request.client.host if request.client else "unknown"
+        return proxies.client(peer, request.headers.get("x-forwarded-for"))
+
+    app.state.client_address = address
 
     def checked(request: Request, kind: str, key: str, call: Callable[[], T]) -> T:
         """Limit a caller by key; count wrong credentials against its network address."""
@@ -88,64 +197,135 @@ def create_app(hub: Hub, limits: Limits | None = None) -> FastAPI:
         return found
 
     DeviceDep = Annotated[Device, Depends(device)]
-    DeviceId = Annotated[str, Path(pattern=P.ID)]
+    DeviceId = Annotated[str, Path(pattern=P.ID, description="The device's id (from the list of devices).")]
     AdminDep = Annotated[Admin, Depends(admin)]
 
-    @app.post("/v1/enroll", responses={401: _REFUSALS[401], 429: _REFUSALS[429]})
+    @app.post("/v1/enroll", tags=["enrolment"], responses=ENROL_REFUSALS)
     def enroll(request: P.EnrollRequest, http: Request) -> P.Enrollment:
         """Exchange a one-time code from the administrator for this device's credentials."""
         limit("enrol", address(http))
         return hub.enroll(request)
 
-    @app.get("/v1/status", responses=DEVICE_REFUSALS)
+    @app.get("/v1/status", tags=["sync"], responses=DEVICE_REFUSALS)
     def status(dev: DeviceDep) -> P.DeviceStatus:
+        """This device's state (active, revoked, locked), its user and the county's offline limit."""
         return hub.status(dev)
 
-    @app.post("/v1/push", responses=DEVICE_REFUSALS)
+    @app.post("/v1/push", tags=["sync"], responses=DEVICE_REFUSALS)
     def push(dev: DeviceDep, request: P.PushRequest) -> P.PushResponse:
         """Apply operations once each (a replay answers `duplicate`), then conflict resolutions."""
         return hub.push(dev, request)
 
-    @app.get("/v1/pull", responses=DEVICE_REFUSALS)
-    def pull(dev: DeviceDep, since: Annotated[int, Query(ge=0, le=P.MAX_SEQ)] = 0,
-             limit: Annotated[int, Query(ge=1, le=2000)] = 500) -> P.PullResponse:
+    @app.get("/v1/pull", tags=["sync"], responses=DEVICE_REFUSALS)
+    def pull(dev: DeviceDep,
+             since: Annotated[int, Query(ge=0, le=P.MAX_SEQ, description=(
+                 "The checkpoint from the last page (0: from the start)."))] = 0,
+             limit: Annotated[int, Query(ge=1, le=2000, description="Records in one page at most.")] = 500,
+             ) -> P.PullResponse:
         """Record states changed after `since` that this device's user may see, in sequence order."""
         return hub.pull(dev, since, limit)
 
-    @app.post("/v1/audit", responses=DEVICE_REFUSALS)
+    @app.post("/v1/audit", tags=["sync"], responses=DEVICE_REFUSALS)
     def audit(dev: DeviceDep, entries: P.AuditPush) -> P.AuditAck:
+        """Store this device's audit entries (each once) for the county's review."""
         return hub.store_audit(dev, entries)
 
-    @app.post("/v1/admin/users", responses=ADMIN_REFUSALS)
+    @app.post("/v1/admin/users", tags=["administration"], responses=ADMIN_REFUSALS)
     def add_user(who: AdminDep, user: P.NewUser) -> P.HubUser:
+        """Add a user of this county, or change their role, unit and extra grants."""
         return hub.add_user(who, user)
 
-    @app.post("/v1/admin/enrollments", responses=ADMIN_REFUSALS)
+    @app.post("/v1/admin/enrollments", tags=["administration"], responses=ADMIN_REFUSALS)
     def new_enrollment(who: AdminDep, request: P.NewEnrollment) -> P.EnrollmentCode:
+        """A one-time code with which a user's new device enrols."""
         return hub.new_enrollment(who, request.username)
 
-    @app.get("/v1/admin/devices", responses=ADMIN_REFUSALS)
+    @app.get("/v1/admin/devices", tags=["administration"], responses=ADMIN_REFUSALS)
     def list_devices(who: AdminDep) -> list[P.DeviceInfo]:
+        """Every device of this county, with its state and when it was last seen."""
         return hub.devices(who)
 
-    @app.post("/v1/admin/devices/{device_id}/revoke", responses=ADMIN_REFUSALS)
+    @app.post("/v1/admin/devices/{device_id}/revoke", tags=["administration"], responses=ADMIN_REFUSALS)
     def revoke(who: AdminDep, device_id: DeviceId) -> P.DeviceInfo:
+        """Revoke a device: its next request is told to erase its vault."""
         return hub.set_device_status(who, device_id, "revoked")
 
-    @app.post("/v1/admin/devices/{device_id}/release", responses=ADMIN_REFUSALS)
+    @app.post("/v1/admin/devices/{device_id}/release", tags=["administration"], responses=ADMIN_REFUSALS)
     def release(who: AdminDep, device_id: DeviceId) -> P.DeviceInfo:
+        """Release a device locked after too long offline (or reinstate a revoked one)."""
         return hub.set_device_status(who, device_id, "active")
 
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> P.Health:
+        """The hub process answers (liveness). Checks nothing else, so it stays cheap."""
+        return P.Health(status="ok")
+
+    not_ready = {"model": P.Health, "description": "Not ready: see database and migrations"}
+
+    @app.get("/readyz", tags=["health"], responses={503: not_ready})
+    def readyz() -> Any:
+        """Ready for traffic: the database answers and its schema is at this hub's latest migration."""
+        reachable, current = schema_state(hub.engine)
+        health = P.Health(status="ready" if reachable and current else "not_ready",
+                          database="ok" if reachable else "unreachable",
+                          migrations="current" if current else "behind" if reachable else "not_checked")
+        if health.status == "ready":
+            return health
+        return JSONResponse(health.model_dump(mode="json"), status_code=503)
+
+    assets = _swagger_assets()
+    if assets is not None:
+        app.mount("/docs/assets", StaticFiles(directory=assets), name="docs-assets")
+
+        @app.get("/docs", include_in_schema=False)
+        def docs() -> HTMLResponse:
+            return get_swagger_ui_html(openapi_url="/openapi.json", title="csec-hub API",
+                                       swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+                                       swagger_css_url="/docs/assets/swagger-ui.css",
+                                       swagger_favicon_url="/docs/assets/favicon-32x32.png")
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                             routes=app.routes, tags=app.openapi_tags)
+        problem = {"$ref": "#/components/schemas/Problem"}
+        schema["components"]["schemas"]["Problem"] = P.Problem.model_json_schema(
+            ref_template="#/components/schemas/{model}")
+        field_error = schema["components"]["schemas"]["Problem"].pop("$defs", {}).get("FieldError")
+        if field_error:
+            schema["components"]["schemas"]["FieldError"] = field_error
+        for path in schema["paths"].values():
+            for operation in path.values():
+                for code, response in operation.get("responses", {}).items():
+                    if code.isdigit() and int(code) >= 400 and "readyz" not in operation["operationId"]:
+                        response["content"] = {P.PROBLEM_MEDIA_TYPE: {"schema": problem}}
+                    response.setdefault("headers", {}).update({
+                        P.HEADER: {"description": "The hub's sync protocol.", "schema": {"type": "integer"}},
+                        P.MIN_HEADER: {"description": "The oldest protocol the hub serves.",
+                                       "schema": {"type": "integer"}}})
+                operation.setdefault("parameters", []).append({
+                    "name": P.HEADER, "in": "header", "required": False, "schema": {"type": "integer"},
+                    "description": f"The desktop's sync protocol ({P.PROTOCOL} now); none means 1."})
+        for name in ("HTTPValidationError", "ValidationError"):
+            schema["components"]["schemas"].pop(name, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 
-def app_for(url: str) -> FastAPI:
+def app_for(url: str, trusted_proxies: Sequence[str] = ()) -> FastAPI:
     """The hub on a database URL, its schema brought up to date."""
     engine = engine_for(url)
     upgrade(engine)
-    return create_app(Hub(engine))
+    return create_app(Hub(engine), trusted_proxies=trusted_proxies)
 
 
 def from_environment() -> FastAPI:
-    """uvicorn's factory (`csec-hub serve`, several workers): the database from $CSEC_HUB_DB."""
-    return app_for(os.environ.get("CSEC_HUB_DB", "sqlite:///csec-hub.db"))
+    """uvicorn's factory (`csec-hub serve`, several workers): the database from $CSEC_HUB_DB, the
+    load balancers from $CSEC_HUB_TRUSTED_PROXIES (comma-separated addresses or networks)."""
+    proxies = os.environ.get("CSEC_HUB_TRUSTED_PROXIES", "")
+    return app_for(os.environ.get("CSEC_HUB_DB", "sqlite:///csec-hub.db"),
+                   [p for p in proxies.split(",") if p.strip()])

@@ -4,9 +4,12 @@
     csec-hub add-admin "Fresno County" it.lead          # prints the token once
     csec-hub make-cert hub.fresno.example --out certs/  # a self-signed certificate for one office
     csec-hub serve --cert certs/hub.pem --key certs/hub.key --port 8443
+    csec-hub serve --host 10.0.0.5 --trusted-proxy 10.0.0.0/24   # behind the county's load balancer
 
 The database is `--db` or $CSEC_HUB_DB: a PostgreSQL URL in production, or by default
-an SQLite file for a single office (`./csec-hub.db`).
+an SQLite file for a single office (`./csec-hub.db`). Without TLS the hub listens on this
+computer only (127.0.0.1) unless `--host` names an address. Errors are one line on standard
+error and an exit code (EXIT_CODES).
 """
 
 from __future__ import annotations
@@ -15,11 +18,36 @@ import argparse
 import datetime as dt
 import ipaddress
 import os
+import socket
 import sys
 from pathlib import Path
 
+from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
 from csec_desktop.hub.db import engine_for, upgrade
-from csec_desktop.hub.store import Hub
+from csec_desktop.hub.store import Hub, Refusal
+
+EXIT_USAGE = 2
+EXIT_DATABASE = 3
+EXIT_NOT_FOUND = 4
+EXIT_FILE = 5
+EXIT_ADDRESS = 6
+EXIT_CODES = f"""exit codes:
+  0  done
+  {EXIT_USAGE}  usage: a wrong option or value (also --cert without --key)
+  {EXIT_DATABASE}  the database cannot be reached or brought up to date
+  {EXIT_NOT_FOUND}  no such county
+  {EXIT_FILE}  a certificate, key or output file cannot be read or written
+  {EXIT_ADDRESS}  the address and port cannot be listened on (in use, or not this computer's)"""
+
+
+class Failed(Exception):
+    """A command that cannot go on: one line for the person, and the exit code."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def make_certificate(host: str, folder: Path, days: int = 825) -> tuple[Path, Path]:
@@ -49,16 +77,22 @@ def make_certificate(host: str, folder: Path, days: int = 825) -> tuple[Path, Pa
     return cert_path, key_path
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="csec-hub", description="The county sync hub.")
-    parser.add_argument("--db", default=os.environ.get("CSEC_HUB_DB", "sqlite:///csec-hub.db"))
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="csec-hub", description="The county sync hub.", epilog=EXIT_CODES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", default=os.environ.get("CSEC_HUB_DB", "sqlite:///csec-hub.db"),
+                        help="database URL (default $CSEC_HUB_DB, else sqlite:///csec-hub.db)")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the hub (HTTPS with --cert and --key)")
-    serve.add_argument("--host", default="0.0.0.0")  # noqa: S104 - a server for the county network
+    serve.add_argument("--host", default=None,
+                       help="address to listen on (default: 0.0.0.0 with TLS, else 127.0.0.1 only)")
     serve.add_argument("--port", type=int, default=8443)
-    serve.add_argument("--cert")
-    serve.add_argument("--key")
+    serve.add_argument("--cert", type=Path, help="the server certificate (PEM)")
+    serve.add_argument("--key", type=Path, help="its private key (PEM)")
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--trusted-proxy", action="append", default=None, metavar="ADDRESS[/BITS]",
+                       help="a load balancer or proxy whose X-Forwarded-For names the client; repeat for "
+                            "several (default $CSEC_HUB_TRUSTED_PROXIES, comma-separated; else none)")
     county = sub.add_parser("add-county", help="add a county, or change its offline limit")
     county.add_argument("county")
     county.add_argument("--max-offline-days", type=int, default=14)
@@ -68,14 +102,75 @@ def main(argv: list[str] | None = None) -> int:
     cert = sub.add_parser("make-cert", help="make a self-signed certificate for one office's hub")
     cert.add_argument("host")
     cert.add_argument("--out", type=Path, default=Path("."))
+    return parser
+
+
+def listen_host(host: str | None, tls: bool) -> str:
+    """Every interface only with TLS or when asked for by address; else this computer only."""
+    if host:
+        return host
+    return "0.0.0.0" if tls else "127.0.0.1"  # noqa: S104 - with TLS, a server for the county network
+
+
+def trusted_proxies(given: list[str] | None) -> list[str]:
+    values = given if given is not None else os.environ.get("CSEC_HUB_TRUSTED_PROXIES", "").split(",")
+    found = [v.strip() for v in values if v.strip()]
+    for value in found:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise Failed(EXIT_USAGE, f"--trusted-proxy {value!r} is not an address or network "
+                                     "(e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except Failed as failed:
+        print(f"csec-hub: error: {failed}", file=sys.stderr)
+        return failed.code
+    except Refusal as refusal:
+        print(f"csec-hub: error: {refusal.detail}", file=sys.stderr)
+        return EXIT_NOT_FOUND if refusal.status == 404 else EXIT_USAGE
+    except SQLAlchemyError as exc:
+        print(f"csec-hub: error: {database_problem(exc)}", file=sys.stderr)
+        return EXIT_DATABASE
+    except KeyboardInterrupt:
+        return 130
+
+
+def database_problem(exc: BaseException) -> str:
+    """One line about a database failure, without the URL (it may hold a password)."""
+    cause = getattr(exc, "orig", None) or exc.__cause__ or exc
+    first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    if isinstance(exc, ArgumentError | NoSuchModuleError):
+        first = "the --db URL is not one the hub understands (postgresql://... or sqlite:///file)"
+    return f"cannot open the hub database: {first}"
+
+
+def _engine(url: str) -> Engine:
+    try:
+        return engine_for(url)
+    except ImportError as exc:  # a URL for a database whose driver is not installed
+        raise Failed(EXIT_DATABASE, f"cannot open the hub database: no driver for it ({exc.name})") from None
+
+
+def _main(argv: list[str] | None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
 
     if args.command == "make-cert":
-        cert_path, key_path = make_certificate(args.host, args.out)
+        try:
+            cert_path, key_path = make_certificate(args.host, args.out)
+        except OSError as exc:
+            raise Failed(EXIT_FILE, f"cannot write the certificate into {args.out}: {exc.strerror}") from None
         print(f"certificate: {cert_path} (give this file to each desktop at enrolment)")
         print(f"private key: {key_path} (keep it on the hub only)")
         return 0
-    engine = engine_for(args.db)
+    if args.command == "serve":
+        return _serve(args)
+    engine = _engine(args.db)
     upgrade(engine)
     hub = Hub(engine)
     if args.command == "add-county":
@@ -84,14 +179,41 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "add-admin":
         print(hub.add_admin(args.county, args.name))
         print("Keep this token safe: it is shown only once.", file=sys.stderr)
-    elif args.command == "serve":
-        import uvicorn
+    return 0
 
-        if not (args.cert and args.key):
-            print("Serving without TLS: only for a hub on this computer.", file=sys.stderr)
-        os.environ["CSEC_HUB_DB"] = args.db
-        uvicorn.run("csec_desktop.hub.app:from_environment", factory=True, host=args.host,
-                    port=args.port, workers=args.workers, ssl_certfile=args.cert, ssl_keyfile=args.key)
+
+def _serve(args: argparse.Namespace) -> int:
+    if bool(args.cert) != bool(args.key):
+        raise Failed(EXIT_USAGE, "give both --cert and --key, or neither")
+    for path in (args.cert, args.key):
+        if path is not None and not path.is_file():
+            raise Failed(EXIT_FILE, f"cannot read {path}: no such file")
+    tls = args.cert is not None
+    host = listen_host(args.host, tls)
+    proxies = trusted_proxies(args.trusted_proxy)
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, args.port))
+    except OSError as exc:
+        raise Failed(EXIT_ADDRESS, f"cannot listen on {host}:{args.port}: {exc.strerror or exc}") from None
+    engine = _engine(args.db)
+    upgrade(engine)  # fail here, in one line, rather than in every worker
+    engine.dispose()
+    if not tls:
+        where = "this computer only" if host in ("127.0.0.1", "::1", "localhost") else host
+        print(f"Serving without TLS on {where}: give --cert and --key for the county network.",
+              file=sys.stderr)
+    import uvicorn
+
+    os.environ["CSEC_HUB_DB"] = args.db
+    os.environ["CSEC_HUB_TRUSTED_PROXIES"] = ",".join(proxies)
+    # The hub reads X-Forwarded-For itself, from the trusted proxies only; uvicorn's own reading
+    # (which trusts 127.0.0.1 by default) is switched off so there is one rule.
+    uvicorn.run("csec_desktop.hub.app:from_environment", factory=True, host=host, port=args.port,
+                workers=args.workers, ssl_certfile=str(args.cert) if tls else None,
+                ssl_keyfile=str(args.key) if tls else None, proxy_headers=False)
     return 0
 
 

@@ -5,12 +5,16 @@ The schema is brought to Alembic's head on every start, inside one transaction.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -41,9 +45,30 @@ def engine_for(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def upgrade(engine: Engine) -> None:
+def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+@functools.cache
+def head() -> str | None:
+    """The latest migration this hub's code knows."""
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def schema_state(engine: Engine) -> tuple[bool, bool]:
+    """(the database answers, its schema is at `head()`), for /readyz."""
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    except SQLAlchemyError:
+        return False, False
+    return True, current == head()
+
+
+def upgrade(engine: Engine) -> None:
+    config = _config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from csec_desktop.clock import HybridClock, WallClock, system_clock, utc_iso
-from csec_desktop.domain.people import Permission, Role, User, passphrase_problem
+from csec_desktop.domain.people import Permission, Role, User, passphrase_strength
 from csec_desktop.errors import (
     AccountDisabled,
     AccountLocked,
@@ -62,10 +62,14 @@ def _remove_db(folder: Path, name: str) -> None:
             path.unlink()
 
 
-def _check_passphrase(passphrase: str, field: str = "passphrase") -> None:
-    problem = passphrase_problem(passphrase)
-    if problem:
-        raise ValidationFailed([FieldProblem(field, problem)])
+def _check_passphrase(passphrase: str, field: str = "passphrase", *,
+                      about: Iterable[str | None] = ()) -> None:
+    """Refuse a guessable passphrase; `about` are the user's name, display name and county, which
+    an attacker would try first. The message carries zxcvbn's feedback."""
+    found = passphrase_strength(passphrase, about)
+    if found.problem:
+        advice = " ".join(found.feedback)
+        raise ValidationFailed([FieldProblem(field, found.problem + (f" ({advice})" if advice else ""))])
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,7 @@ class Vault:
             raise ValidationFailed([FieldProblem("county", "is required")])
         user = _user_or_error({"username": admin, "display_name": display_name or admin,
                                "role": Role.ADMINISTRATOR})
-        _check_passphrase(passphrase)
+        _check_passphrase(passphrase, about=(admin, display_name, county))
         folder.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(OSError):
             folder.chmod(0o700)
@@ -312,7 +316,7 @@ class Vault:
         existing = db.one("SELECT removed FROM users WHERE username = ?", (user.username,))
         if existing and not existing[0]:
             raise ValidationFailed([FieldProblem("username", "is already taken")])
-        _check_passphrase(passphrase)
+        _check_passphrase(passphrase, about=(user.username, user.display_name, self.county))
         private = X25519PrivateKey.generate()
         with db.transaction():
             if existing:  # a removed user comes back with a new key pair and passphrase
@@ -349,7 +353,8 @@ class Vault:
 
     def change_passphrase(self, old: str, new: str) -> None:
         """Re-wrap this user's private key under a key derived from the new passphrase."""
-        _check_passphrase(new, "new passphrase")
+        _check_passphrase(new, "new passphrase",
+                          about=(self.user.username, self.user.display_name, self.county))
         try:
             _dek, private = self.keyfile.unlock_user(self.user.username, old)
         except WrongPassphrase:

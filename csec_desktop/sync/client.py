@@ -64,6 +64,28 @@ class DeviceLocked(CsecError):
                          "locked. Connect, ask the hub administrator to release it, then Sync now.")
 
 
+class HubIncompatible(CsecError):
+    """The hub and this desktop speak sync protocols too far apart; says which to upgrade."""
+
+    def __init__(self, hub_protocol: int, hub_minimum: int) -> None:
+        self.hub_protocol, self.hub_minimum = hub_protocol, hub_minimum
+        if hub_protocol < P.MIN_PROTOCOL:
+            what = "Ask county IT to upgrade the county hub"
+        else:
+            what = "Install the newer version of this app (ask county IT)"
+        super().__init__(
+            f"The county hub speaks sync protocol {hub_protocol} (it serves {hub_minimum} and later); "
+            f"this desktop speaks {P.PROTOCOL} and understands answers from {P.MIN_PROTOCOL} on. "
+            f"{what}. Everything is kept on this computer until then.")
+
+
+def _int_header(response: httpx.Response, name: str, default: int) -> int:
+    try:
+        return int(response.headers.get(name, default))
+    except ValueError:
+        return default
+
+
 def tls_context(cert_pem: str) -> ssl.SSLContext:
     """Trust only the county's certificate (or its CA) given at enrolment: the hub is pinned."""
     context = ssl.create_default_context(cadata=cert_pem)
@@ -88,7 +110,9 @@ class HubClient:
         else:
             raise CsecError("The hub address must start with https:// (plain http is allowed only "
                             "to this computer).")
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers = {P.HEADER: str(P.PROTOCOL)}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         self.http = httpx.Client(base_url=base_url, headers=headers, verify=verify, timeout=timeout,
                                  transport=transport)
         self.exchanges: list[tuple[int, int]] = []
@@ -110,6 +134,11 @@ class HubClient:
         except httpx.TransportError as exc:
             raise HubUnreachable(type(exc).__name__) from exc
         self.exchanges.append((len(content or b""), len(response.content)))
+        # A hub from before the header existed speaks protocol 1 and serves 1.
+        hub_protocol = _int_header(response, P.HEADER, 1)
+        hub_minimum = _int_header(response, P.MIN_HEADER, hub_protocol)
+        if hub_minimum > P.PROTOCOL or hub_protocol < P.MIN_PROTOCOL or response.status_code == 426:
+            raise HubIncompatible(hub_protocol, hub_minimum)
         if response.status_code >= 400:
             try:
                 problem = P.Problem.model_validate_json(response.content)
@@ -123,8 +152,12 @@ class HubClient:
                 raise HubBusy(int(response.headers.get("Retry-After", "60") or 60))
             raise HubRefused(response.status_code, problem.detail)
         try:
+            # Fields a newer hub added are ignored (protocol.Reply); only what this desktop cannot
+            # read (a value it does not know where it must know it) stops the round.
             return model.model_validate_json(response.content)
         except ValidationError as exc:
+            if hub_protocol > P.PROTOCOL:
+                raise HubIncompatible(hub_protocol, hub_minimum) from exc
             raise HubRefused(response.status_code, "the answer was not understood") from exc
 
     def enroll(self, code: str, device_name: str) -> P.Enrollment:

@@ -1,8 +1,9 @@
 """What the desktop and the county hub say to each other (JSON over HTTPS).
 
 One set of pydantic models serves both ends: the hub's OpenAPI description is
-generated from them, and the desktop parses every answer with them, so a field
-renamed on one side fails a test rather than a sync.
+generated from them (each field's docstring is its description), and the desktop
+parses every answer with them, so a field renamed on one side fails a test rather
+than a sync.
 
 The exchange is by *operation*: every write on a desktop is one row of its
 `changes` table with a unique operation id; pushing it twice changes nothing.
@@ -10,6 +11,16 @@ Each field change carries the clock stamp the writer had seen for that field
 (`base`): the hub applies it when that is still the field's stamp, and keeps a
 conflict for a person when someone else changed the field in between.
 Pulls return whole record states in the order of the county's sequence.
+
+Versions. Every request carries `CSEC-Protocol: <PROTOCOL>`; every answer carries the
+hub's `CSEC-Protocol` and the oldest it still serves, `CSEC-Protocol-Min`. A request
+without the header is protocol 1 (desktops before the header existed). Requests
+(`Wire`) are strict: the hub refuses a field it does not know. Answers (`Reply`) are
+tolerant: a desktop ignores fields a newer hub added, and refuses clearly (naming what
+to upgrade) only an answer it cannot understand. Protocol 1 desktops parsed answers
+strictly, so the hub answers them with protocol 1 bodies (`PROTOCOL_1_PROBLEM`); a field
+added to an answer must likewise be left out for clients older than it, and
+tests/hub/test_protocol_compat.py runs the protocol 1 client against the hub to hold it.
 """
 
 from __future__ import annotations
@@ -19,6 +30,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from csec_desktop.domain.people import Permission
+
+PROTOCOL = 2
+"""This code's protocol. 2: problem details (RFC 9457) for errors, versions in headers."""
+MIN_PROTOCOL = 1
+"""The oldest protocol this hub still answers, and the oldest hub this desktop can talk to."""
+HEADER = "CSEC-Protocol"
+MIN_HEADER = "CSEC-Protocol-Min"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROTOCOL_1_PROBLEM = frozenset({"error", "detail", "wipe"})
+"""The members of an error a protocol 1 desktop accepts (it refused any other)."""
 
 ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 STAMP = r"^[0-9]{13}-[0-9]{5}-[0-9A-Za-z._:-]{1,64}$"
@@ -33,178 +54,324 @@ MAX_OPS = 500
 """Operations in one push; the desktop sends its outbox in batches of this size."""
 
 
+def client_protocol(header: str | None) -> int:
+    """The protocol a request speaks: its header, or 1 when it has none (or an unreadable one)."""
+    try:
+        return max(1, int(header)) if header else 1
+    except ValueError:
+        return 1
+
+
 class Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request body: strict, so a misspelt or unknown field is refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+
+class Reply(BaseModel):
+    """An answer: a desktop ignores fields a newer hub added (they cannot change the meaning of
+    the fields it knows: a change of meaning is a new protocol version)."""
+
+    model_config = ConfigDict(extra="ignore", use_attribute_docstrings=True)
 
 
 class FieldChange(Wire):
     old: Any = None
+    """The field's value before the change (None for a new record)."""
     new: Any = None
+    """The field's value after the change."""
     base: str | None = Field(default=None, max_length=100)
     """The field's stamp the writer saw before this change (None for a new record)."""
 
 
 class Op(Wire):
     op_id: str = Field(pattern=ID)
+    """The operation's own id (UUIDv7): pushing it again answers `duplicate`."""
     record_id: str = Field(pattern=ID)
+    """The record written."""
     kind: str = Field(pattern=KIND)
+    """The record's kind (youth, case_note, referral...)."""
     owner_id: str | None = Field(default=None, pattern=ID)
+    """The youth the record belongs to (None for a youth itself and for county records)."""
     op: Literal["create", "update", "delete"]
+    """What the operation does; a delete is a tombstone and wins over later edits."""
     fields: dict[str, FieldChange] = Field(max_length=200)
+    """Each field changed, by name."""
     hlc: str = Field(pattern=STAMP)
+    """Hybrid logical clock stamp: milliseconds, counter, device."""
     user: str = Field(pattern=NAME)
+    """Who made the change on the desktop."""
     at: str = Field(pattern=AT)
+    """When, by the desktop's clock (ISO 8601 with offset); never used to decide a conflict."""
 
 
 class Resolution(Wire):
     """A person's decision on a conflict: the value kept, after seeing `seen` values."""
 
     resolution_id: str = Field(pattern=ID)
+    """The decision's own id: sending it again changes nothing."""
     conflict_id: str = Field(pattern=ID)
+    """The conflict decided."""
     value: Any = None
+    """The value the person kept."""
     seen: int = Field(ge=2, le=1000)
+    """How many values the person saw side by side; a conflict that has more now stays open."""
     user: str = Field(pattern=NAME)
+    """Who decided."""
     at: str = Field(pattern=AT)
+    """When (ISO 8601 with offset)."""
 
 
 class PushRequest(Wire):
     ops: list[Op] = Field(default_factory=list, max_length=MAX_OPS)
+    """Operations from the outbox, oldest first."""
     resolutions: list[Resolution] = Field(default_factory=list, max_length=MAX_OPS)
+    """Conflict decisions made on the desktop since the last push."""
 
 
 OpOutcome = Literal["applied", "conflict", "duplicate", "refused"]
 
 
-class OpResult(Wire):
+class OpResult(Reply):
     op_id: str
+    """The operation answered."""
     result: OpOutcome
+    """applied; conflict (kept for a person to decide); duplicate (already had it); refused."""
     detail: str = ""
+    """Why an operation was refused or made a conflict."""
 
 
-class PushResponse(Wire):
+class PushResponse(Reply):
     results: list[OpResult]
+    """One result per operation, in the order sent."""
     resolved: list[str]
     """Resolution ids the hub accepted (a conflict that gained a value meanwhile stays open)."""
     server_time: str
+    """The hub's clock (ISO 8601, UTC)."""
 
 
-class ConflictValue(Wire):
+class ConflictValue(Reply):
     value: Any = None
+    """One of the values in conflict."""
     stamp: str | None = None
+    """Its clock stamp."""
     user: str
+    """Who wrote it."""
     device: str
+    """On which device."""
     at: str
+    """When, by that device's clock."""
 
 
-class ConflictState(Wire):
+class ConflictState(Reply):
     conflict_id: str
+    """The conflict's id, to decide it by."""
     field: str
+    """The field in conflict."""
     values: list[ConflictValue]
+    """Every value written concurrently, each with who, where and when."""
     created_at: str
+    """When the hub found the conflict."""
 
 
-class RecordState(Wire):
+class RecordState(Reply):
     id: str
+    """The record's id."""
     kind: str
+    """Its kind."""
     owner_id: str | None
+    """The youth it belongs to (None for a youth and for county records)."""
     version: int
+    """How many writes the hub has applied to it."""
     deleted: bool
+    """True for a tombstone: remove the record."""
     body: dict[str, Any]
+    """The whole record as the hub holds it."""
     stamps: dict[str, str]
+    """Each field's clock stamp (the `base` of the next change to it)."""
     updated_at: str
+    """When the hub last changed it."""
     updated_by: str
+    """Who made that change."""
     seq: int
+    """Its place in the county's sequence."""
     conflicts: list[ConflictState] = Field(default_factory=list)
+    """Its open conflicts."""
 
 
-class PullResponse(Wire):
+class PullResponse(Reply):
     records: list[RecordState]
+    """Record states changed after `since`, in sequence order."""
     gone: list[str]
     """Youth this device held that its user may no longer see: drop them and their records."""
     next: int
+    """The checkpoint to pull from next time."""
     more: bool
+    """True when another page is waiting."""
     server_time: str
+    """The hub's clock (ISO 8601, UTC)."""
 
 
 class AuditEntry(Wire):
     seq: int = Field(ge=1, le=MAX_SEQ)
+    """The entry's number in the vault's chain."""
     at: str = Field(pattern=AT)
+    """When (ISO 8601 with offset)."""
     user: str = Field(max_length=64, pattern=TEXT)
+    """Who acted."""
     device: str = Field(max_length=64, pattern=TEXT)
+    """On which device."""
     action: str = Field(max_length=64, pattern=TEXT)
+    """What was done (view, update, export...)."""
     record_id: str | None = Field(default=None, max_length=64, pattern=TEXT)
+    """The record it concerns, if any."""
     detail: str = Field(max_length=4000, pattern=TEXT)
+    """Details as JSON (never record content)."""
     mac: str = Field(pattern=r"^[0-9a-f]{1,128}$")
+    """The chain's HMAC over this entry and the one before."""
 
 
 class AuditPush(Wire):
     entries: list[AuditEntry] = Field(max_length=MAX_OPS)
+    """Audit entries not yet sent, in order."""
 
 
-class AuditAck(Wire):
+class AuditAck(Reply):
     stored: int
+    """Entries newly stored."""
     last_seq: int
+    """The last entry the hub holds for this device."""
 
 
 class EnrollRequest(Wire):
     code: str = Field(min_length=8, max_length=64, pattern=TEXT)
+    """The one-time enrolment code from the hub administrator."""
     device_name: str = Field(min_length=1, max_length=100, pattern=TEXT)
+    """A name for this computer in the hub's list of devices."""
 
 
-class Enrollment(Wire):
+class Enrollment(Reply):
     device_id: str
+    """This device's id."""
     secret: str
+    """This device's secret, shown once: requests carry `device.<id>.<secret>`."""
     county: str
+    """The county the device belongs to."""
     username: str
+    """The person the device syncs for."""
     role: str
+    """Their role on the hub."""
     max_offline_days: int
+    """Days without reaching the hub before the desktop keeps cases closed."""
     server_time: str
+    """The hub's clock (ISO 8601, UTC)."""
 
 
-class DeviceStatus(Wire):
+DeviceState = Literal["active", "revoked", "locked"]
+
+
+class DeviceStatus(Reply):
     device_id: str
-    status: Literal["active", "revoked", "locked"]
+    """This device's id."""
+    status: DeviceState
+    """active; revoked (erase the vault); locked (offline too long, until released)."""
     username: str
+    """The person the device syncs for."""
     role: str
+    """Their role on the hub."""
     max_offline_days: int
+    """Days without reaching the hub before the desktop keeps cases closed."""
     server_time: str
+    """The hub's clock (ISO 8601, UTC)."""
 
 
-class Problem(Wire):
-    """Every refusal: what happened, what to do; `wipe` tells a revoked device to erase its vault."""
+class FieldError(Reply):
+    field: str
+    """Where the problem is: body, query or path, then the field's names, dot-separated."""
+    message: str
+    """What is wrong with it."""
 
-    error: str
+
+class Problem(Reply):
+    """Every refusal, as problem details (RFC 9457, `application/problem+json`): what happened
+    and what to do; `wipe` tells a revoked device to erase its vault."""
+
+    type: str = "about:blank"
+    """A URI naming the kind of problem (`urn:csec:problem:<error>`)."""
+    title: str = ""
+    """A short, fixed summary of the kind of problem."""
+    status: int = 0
+    """The HTTP status code of this answer."""
     detail: str
+    """What happened here and what to do, for a person."""
+    error: str
+    """A short code for programs (unauthenticated, forbidden, not_found, invalid_request...)."""
     wipe: bool = False
+    """True only to a revoked device: erase the vault now."""
+    errors: list[FieldError] = Field(default_factory=list)
+    """For a request that was not valid: each field and what is wrong with it."""
 
 
 class NewUser(Wire):
     username: str = Field(pattern=NAME)
+    """The person's user name, the same as on the desktops."""
     role: Literal["administrator", "supervisor", "caseworker", "attorney", "read_only"]
+    """Their role: decides what they may see and change."""
     unit: str | None = Field(default=None, max_length=64, pattern=TEXT)
+    """Their unit (a caseworker sees their own and their unit's youth)."""
     extra_permissions: list[Permission] = Field(default_factory=list, max_length=len(Permission))
     """Grants beyond the role, as `User.extra_permissions` on the desktop (e.g. read_all_youth for
     a caseworker covering a colleague); saving a user replaces the list kept."""
 
 
-class HubUser(NewUser):
+class HubUser(Reply):
+    username: str
+    """The person's user name."""
+    role: str
+    """Their role."""
+    unit: str | None = None
+    """Their unit."""
+    extra_permissions: list[Permission] = Field(default_factory=list)
+    """Grants beyond the role."""
     county: str
+    """Their county."""
 
 
 class NewEnrollment(Wire):
     username: str = Field(pattern=NAME)
+    """The person whose new device will enrol with the code."""
 
 
-class EnrollmentCode(Wire):
+class EnrollmentCode(Reply):
     code: str
+    """The one-time code to type into the desktop's enrolment dialog."""
     expires_at: str
+    """When the code stops working (ISO 8601, UTC)."""
 
 
-class DeviceInfo(Wire):
+class DeviceInfo(Reply):
     device_id: str
+    """The device's id."""
     name: str
+    """The name it enrolled with."""
     username: str
-    status: Literal["active", "revoked", "locked"]
+    """The person it syncs for."""
+    status: DeviceState
+    """active, revoked or locked."""
     enrolled_at: str
+    """When it enrolled."""
     last_seen: str | None
+    """When it last reached the hub."""
     wipe_sent_at: str | None
+    """When the hub told it (revoked) to erase its vault."""
+
+
+class Health(Reply):
+    status: Literal["ok", "ready", "not_ready"]
+    """ok: the process answers (/healthz); ready or not_ready (/readyz)."""
+    protocol: int = PROTOCOL
+    """The sync protocol this hub speaks."""
+    database: Literal["ok", "unreachable", "not_checked"] = "not_checked"
+    """Whether the database answered (/readyz only)."""
+    migrations: Literal["current", "behind", "not_checked"] = "not_checked"
+    """Whether the database schema is at this hub's latest migration (/readyz only)."""

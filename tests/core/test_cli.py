@@ -91,7 +91,7 @@ def test_errors_are_one_clear_line(vault: tuple[Path, str], tmp_path: Path) -> N
     folder, _ = vault
     wrong = csec("--vault", str(folder), "--user", "casey", "--passphrase-stdin", "search", "x",
                  stdin="nope nope nope\n")
-    assert wrong.returncode == 2
+    assert wrong.returncode == 4  # authentication
     assert wrong.stderr.strip().splitlines() == [
         "error: Wrong user name or passphrase. 4 attempt(s) left before the account locks for 10 minutes."]
     for _ in range(4):
@@ -99,11 +99,11 @@ def test_errors_are_one_clear_line(vault: tuple[Path, str], tmp_path: Path) -> N
              stdin="nope nope nope\n")
     locked = csec("--vault", str(folder), "--user", "casey", "--passphrase-stdin", "search", "x",
                   stdin=WPASS + "\n")
-    assert locked.returncode == 2 and "locked" in locked.stderr and "10 minute" in locked.stderr
+    assert locked.returncode == 4 and "locked" in locked.stderr and "10 minute" in locked.stderr
     assert admin(folder, "users", "release", "casey").returncode == 0
     missing = csec("--vault", str(tmp_path / "none"), "--user", "a", "--passphrase-stdin",
                    "search", "x", stdin="x\n")
-    assert missing.returncode == 2 and "No vault" in missing.stderr
+    assert missing.returncode == 6 and "No vault" in missing.stderr  # not found
     assert "Traceback" not in wrong.stderr + locked.stderr + missing.stderr
 
 
@@ -124,7 +124,7 @@ def test_audit_verify_backup_restore_raw_key(vault: tuple[Path, str], tmp_path: 
     assert "Restored" in out.stdout
     assert len(json.loads(admin(target, "search", "JV", "--json").stdout)) == visible
     bad = csec("--vault", str(target), "recovery", "raw-key", "--recovery-key-stdin", stdin="ZZZZ\n")
-    assert bad.returncode == 2
+    assert bad.returncode == 4  # authentication: the recovery key does not open this vault
 
 
 def test_rules_lists_every_rule_with_its_law(vault: tuple[Path, str]) -> None:
@@ -181,6 +181,6 @@ def test_rules_for_one_youth_at_an_instant_and_forms_check(vault: tuple[Path, st
     broken = tmp_path / "broken.yaml"
     broken.write_text("schema_version: 1\nid: Not A Stable Id\nversion: 1\n", "utf-8")
     bad = csec("forms", "check", str(broken))
-    assert bad.returncode == 2
+    assert bad.returncode == 4  # authentication: the recovery key does not open this vault
     assert "broken.yaml: id: must be lower-case" in bad.stderr
     assert "broken.yaml: title: Field required" in bad.stderr

@@ -138,7 +138,8 @@ def test_every_endpoint_is_covered_by_the_matrix(world: World) -> None:
                   for m in ops}
     tested = {(m, p) for m, p, _ in DEVICE_ENDPOINTS}
     tested |= {(m, p.replace(world.devices["ana"], "{device_id}")) for m, p, _ in _admin_endpoints(world)}
-    assert documented - {("POST", "/v1/enroll")} == tested
+    public = {("POST", "/v1/enroll"), ("GET", "/healthz"), ("GET", "/readyz")}  # tested on their own
+    assert documented - public == tested
 
 
 def test_authentication_matrix(world: World) -> None:
@@ -154,8 +155,15 @@ def test_authentication_matrix(world: World) -> None:
         for cell, (token, status) in cells.items():
             answer = _call(world, method, path, body, token)
             assert answer.status_code == status, (cell, method, path, answer.text)
+            # A request without CSEC-Protocol is a protocol 1 desktop: the members it knows, no more.
             assert set(answer.json()) == {"error", "detail", "wipe"}, "only a Problem in an error body"
             assert answer.json()["wipe"] == (cell == "revoked device")
+            assert answer.headers["content-type"] == "application/problem+json"
+            v2 = world.http.request(method, path, json=body, headers={
+                **({"Authorization": f"Bearer {token}"} if token is not None else {}), "CSEC-Protocol": "2"})
+            problem = v2.json()
+            assert {"type", "title", "status", "detail", "error", "wipe"} <= set(problem), problem
+            assert problem["status"] == status and problem["type"] == f"urn:csec:problem:{problem['error']}"
     # An insufficient role: a read-only user's device may pull but not change anything.
     ops = [_op(new_id(), "youth", _youth("rita", "north"), user="rita")]
     assert world.http.post("/v1/push", json={"ops": ops}, headers=world.as_("rita")).status_code == 403
