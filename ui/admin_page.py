@@ -1,19 +1,28 @@
-"""Administration: people and roles, lockouts, and the audit trail with a Verify button."""
+"""Administration: people and roles, lockouts, the audit trail with a Verify button, county
+settings, and keeping the vault (backup, restore, key rotation, passphrases, the recovery sheet).
+
+Every dialog here is opened with `open()`, never `exec()`: nothing waits on a person, so tests
+drive the dialogs and the controller without blocking."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -26,10 +35,17 @@ from csec_desktop import policy
 from csec_desktop.domain.people import Role, User
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import admin as admin_screen
-from csec_desktop.usecases.admin import AuditEntry
+from csec_desktop.usecases.admin import AuditEntry, RestoreReport
 from ui.i18n import N_, _, bind, item_text
 from ui.messages import describe
 from ui.tasks import Tasks
+from ui.worker import Holder
+
+
+def _judge(passphrase: str) -> str:
+    from ui.first_run import strength_text
+
+    return strength_text(passphrase)
 
 SETTING_LABELS = {
     "idle_lock_minutes": N_("Lock after this many idle minutes"),
@@ -59,8 +75,62 @@ def _table(headers: list[str], name: str) -> QTableWidget:
     return table
 
 
+class PassphraseDialog(QDialog):
+    """Passphrases (and the recovery key) typed without echo; the new one judged as it is typed.
+    `submitted` carries the values in the order of the fields."""
+
+    submitted = Signal(list)
+
+    def __init__(self, parent: QWidget, title: str, fields: list[tuple[str, bool]], *,
+                 judge: Callable[[str], str] | None = None, judged: int = -1, intro: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_(title))
+        self.setModal(True)
+        form = QFormLayout(self)
+        if intro:
+            note = QLabel(_(intro))
+            note.setWordWrap(True)
+            form.addRow(note)
+        self.fields: list[QLineEdit] = []
+        for label, secret in fields:
+            field = QLineEdit()
+            if secret:
+                field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setAccessibleName(_(label))
+            form.addRow(_(label), field)
+            self.fields.append(field)
+        self.strength = QLabel()
+        self.strength.setWordWrap(True)
+        self.strength.setAccessibleName(_("Passphrase strength"))
+        if judge is not None and 0 <= judged < len(self.fields):
+            self.fields[judged].textChanged.connect(lambda text: self.strength.setText(judge(text)))
+            form.addRow(self.strength)
+        ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        buttons = QDialogButtonBox(ok_cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.accepted.connect(self._submit)
+        self.finished.connect(lambda _code: self._forget())
+
+    def _submit(self) -> None:
+        self.submitted.emit([f.text() for f in self.fields])
+
+    def _forget(self) -> None:
+        for field in self.fields:
+            field.clear()
+
+
 class AdminPage(QWidget):
     add_requested = Signal(str, str, str, str, str)  # user, name, role, unit, passphrase
+    change_user_requested = Signal(str, str, str)  # user, role, unit
+    reset_requested = Signal(str)  # user whose passphrase is set anew
+    backup_requested = Signal()
+    restore_requested = Signal()
+    rotate_requested = Signal()
+    passphrase_requested = Signal()
+    recovery_sheet_requested = Signal()
+    cleared = Signal()
     set_disabled_requested = Signal(str, bool)
     release_requested = Signal(str)
     verify_requested = Signal()
@@ -101,6 +171,25 @@ class AdminPage(QWidget):
         self.enrol_button = QPushButton()
         bind(self.enrol_button, "setText", N_("&Enrol this computer with the county hub…"))
         self.enrol_button.clicked.connect(self.enrol_requested)
+        # The selected person's role and unit.
+        self.edit_role = QComboBox()
+        for index, role in enumerate(Role):
+            self.edit_role.addItem("", role.value)
+            bind(self.edit_role, item_text(index), ROLE_LABELS.get(role.value, role.value))
+        self.edit_unit = QLineEdit()
+        bind(self.edit_role, "setAccessibleName", N_("Selected user's role"))
+        bind(self.edit_unit, "setAccessibleName", N_("Selected user's unit"))
+        self.change_user_button = QPushButton()
+        bind(self.change_user_button, "setText", N_("Save r&ole and unit"))
+        self.reset_button = QPushButton()
+        bind(self.reset_button, "setText", N_("Set a new passp&hrase for the selected user…"))
+        edit = QFormLayout()
+        for text, widget in ((N_("Role of the selected user"), self.edit_role),
+                             (N_("Unit of the selected user"), self.edit_unit)):
+            label = QLabel()
+            bind(label, "setText", text)
+            label.setBuddy(widget)
+            edit.addRow(label, widget)
         self.message = QLabel()
         self.message.setWordWrap(True)
         bind(self.message, "setAccessibleName", N_("Administration message"))
@@ -113,6 +202,12 @@ class AdminPage(QWidget):
         row.addWidget(self.release_button)
         row.addStretch(1)
         pbox.addLayout(row)
+        pbox.addLayout(edit)
+        erow = QHBoxLayout()
+        erow.addWidget(self.change_user_button)
+        erow.addWidget(self.reset_button)
+        erow.addStretch(1)
+        pbox.addLayout(erow)
         pbox.addLayout(form)
         pbox.addWidget(self.add_button)
         pbox.addWidget(self.enrol_button)
@@ -162,9 +257,35 @@ class AdminPage(QWidget):
         self.save_settings.clicked.connect(
             lambda: self.settings_requested.emit({n: s.value() for n, s in self.settings.items()}))
         sform.addRow(self.save_settings)
+        # Keeping the vault.
+        keeping = QGroupBox()
+        bind(keeping, "setTitle", N_("Keeping the vault"))
+        kbox = QVBoxLayout(keeping)
+        self.backup_button = QPushButton()
+        bind(self.backup_button, "setText", N_("&Back up the vault…"))
+        self.restore_button = QPushButton()
+        bind(self.restore_button, "setText", N_("Res&tore from a backup…"))
+        self.rotate_button = QPushButton()
+        bind(self.rotate_button, "setText", N_("Re-encr&ypt under a new key…"))
+        self.passphrase_button = QPushButton()
+        bind(self.passphrase_button, "setText", N_("&Change my passphrase…"))
+        self.sheet_button = QPushButton()
+        bind(self.sheet_button, "setText", N_("Print the recovery sheet a&gain…"))
+        for button, signal in ((self.backup_button, self.backup_requested),
+                               (self.restore_button, self.restore_requested),
+                               (self.rotate_button, self.rotate_requested),
+                               (self.passphrase_button, self.passphrase_requested),
+                               (self.sheet_button, self.recovery_sheet_requested)):
+            button.clicked.connect(signal)
+            kbox.addWidget(button)
+        self.keeping_message = QLabel()
+        self.keeping_message.setWordWrap(True)
+        bind(self.keeping_message, "setAccessibleName", N_("Keeping the vault: result"))
+        kbox.addWidget(self.keeping_message)
         right = QVBoxLayout()
         right.addWidget(trail, 2)
         right.addWidget(settings, 1)
+        right.addWidget(keeping)
         outer = QHBoxLayout(self)
         outer.addWidget(people, 1)
         outer.addLayout(right, 1)
@@ -172,7 +293,34 @@ class AdminPage(QWidget):
         self.disable_button.clicked.connect(self._toggle)
         self.release_button.clicked.connect(self._release)
         self.verify_button.clicked.connect(self.verify_requested.emit)
+        self.change_user_button.clicked.connect(self._change_user)
+        self.reset_button.clicked.connect(self._reset)
+        self.users.itemSelectionChanged.connect(self._selected_changed)
         self._users: list[User] = []
+
+    def show_abilities(self, abilities: admin_screen.AdminAbilities) -> None:
+        """Offer only what this person's role may do."""
+        self.backup_button.setVisible(abilities.backup)
+        for widget in (self.restore_button, self.rotate_button, self.sheet_button, self.change_user_button,
+                       self.reset_button):
+            widget.setVisible(abilities.manage_users)
+
+    def _selected_changed(self) -> None:
+        user = self.selected_user()
+        if user is not None:
+            self.edit_role.setCurrentIndex(list(Role).index(user.role))
+            self.edit_unit.setText(user.unit or "")
+
+    def _change_user(self) -> None:
+        user = self._selected_or_say()
+        if user is not None:
+            self.change_user_requested.emit(user.username, str(self.edit_role.currentData()),
+                                            self.edit_unit.text().strip())
+
+    def _reset(self) -> None:
+        user = self._selected_or_say()
+        if user is not None:
+            self.reset_requested.emit(user.username)
 
     def show_settings(self, values: dict[str, int]) -> None:
         for name, value in values.items():
@@ -196,8 +344,13 @@ class AdminPage(QWidget):
     def clear(self) -> None:
         self.show_data([], [])
         self.message.clear()
+        self.keeping_message.clear()
         self.verify_result.clear()
         self.passphrase.clear()
+        self.edit_unit.clear()
+        for dialog in self.findChildren(QDialog):  # a half-typed passphrase or key goes with the lock
+            dialog.reject()
+        self.cleared.emit()
 
     def selected_user(self) -> User | None:
         rows = {i.row() for i in self.users.selectedIndexes()}
@@ -227,11 +380,26 @@ class AdminPage(QWidget):
 
 
 class AdminController(QObject):
-    """People, the audit trail and county settings; each change then redraws the page."""
+    """People, the audit trail and county settings, and keeping the vault; each change then redraws
+    the page. `lock_session` locks the window (a restore replaces the vault under it); by default
+    the window's own `lock`."""
 
-    def __init__(self, tasks: Tasks, page: AdminPage, *, show_page: Callable[[], None]) -> None:
+    restored = Signal(object)  # a RestoreReport
+
+    def __init__(self, tasks: Tasks, page: AdminPage, *, show_page: Callable[[], None],
+                 lock_session: Callable[[str], None] | None = None) -> None:
         super().__init__(page)
         self.tasks, self.page, self._show_page = tasks, page, show_page
+        self._lock_session = lock_session
+        self._documents: Any = None  # ui.documents.DocumentsController, made when first needed
+        page.change_user_requested.connect(self.change_user)
+        page.reset_requested.connect(self.ask_reset)
+        page.backup_requested.connect(self.ask_backup)
+        page.restore_requested.connect(self.ask_restore)
+        page.rotate_requested.connect(self.ask_rotate)
+        page.passphrase_requested.connect(self.ask_passphrase)
+        page.recovery_sheet_requested.connect(self.ask_recovery_sheet)
+        page.cleared.connect(self._close_previews)
         page.add_requested.connect(self.add_user)
         page.set_disabled_requested.connect(
             lambda user, disabled: self._change(
@@ -249,12 +417,176 @@ class AdminController(QObject):
                                    lambda e: page.verify_result.setText(describe(e))))
 
     def open(self) -> None:
-        def show(found: admin_screen.AdminOverview) -> None:
-            self.page.show_data(found.users, found.entries)
-            self.page.show_settings(found.settings)
+        def show(found: tuple[admin_screen.AdminOverview, admin_screen.AdminAbilities]) -> None:
+            overview, abilities = found
+            self.page.show_data(overview.users, overview.entries)
+            self.page.show_settings(overview.settings)
+            self.page.show_abilities(abilities)
             self._show_page()
 
-        self.tasks.run(admin_screen.overview, show)
+        self.tasks.run(lambda v: (admin_screen.overview(v), admin_screen.abilities(v)), show)
+
+    # People -----------------------------------------------------------------------------------
+
+    def change_user(self, user: str, role: str, unit: str) -> None:
+        self._change(lambda v: admin_screen.change_user(v, user, role=role, unit=unit),
+                     _("{user}: role {role}, unit {unit}.").format(user=user, role=role_label(role),
+                                                                  unit=unit or "—"))
+
+    def ask_reset(self, user: str) -> PassphraseDialog:
+        dialog = PassphraseDialog(
+            self.page, N_("A new passphrase"),
+            [(N_("New passphrase"), True), (N_("New passphrase again"), True)],
+            judge=_judge, judged=0,
+            intro=N_("For a person who forgot their passphrase. Give it to them in person; their records are "
+                     "not affected."))
+        dialog.submitted.connect(lambda values: self.reset(user, values[0], values[1]))
+        dialog.open()
+        return dialog
+
+    def reset(self, user: str, new: str, again: str) -> None:
+        self._change(lambda v: admin_screen.reset_passphrase(v, user, new, again),
+                     _("{user} has a new passphrase. Give it to them in person.").format(user=user))
+
+    # Keeping the vault ------------------------------------------------------------------------
+
+    def ask_backup(self) -> QFileDialog:
+        dialog = QFileDialog(self.page, _("Back up the vault to"), str(Path.home()),
+                             _("Vault backup (*{suffix})").format(suffix=admin_screen.BACKUP_SUFFIX))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setDefaultSuffix(admin_screen.BACKUP_SUFFIX.lstrip("."))
+        dialog.fileSelected.connect(lambda name: self.backup(Path(name)))
+        dialog.open()
+        return dialog
+
+    def backup(self, target: Path) -> None:
+        self._keep(lambda v: admin_screen.backup(v, target),
+                   lambda count: _("Backed up {n} records to {file}. Only the county recovery key restores "
+                                   "it: keep the two apart.").format(n=count, file=target.name))
+
+    def ask_restore(self) -> QFileDialog:
+        dialog = QFileDialog(self.page, _("Restore from the backup"), str(Path.home()),
+                             _("Vault backup (*{suffix})").format(suffix=admin_screen.BACKUP_SUFFIX))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.fileSelected.connect(lambda name: self.ask_restore_key(Path(name)))
+        dialog.open()
+        return dialog
+
+    def ask_restore_key(self, source: Path) -> PassphraseDialog:
+        dialog = PassphraseDialog(
+            self.page, N_("Restore from a backup"), [(N_("County recovery key"), True)],
+            intro=N_("The vault locks, the vault here is moved aside (still encrypted) and the backup "
+                     "takes its place. Everyone then unlocks with the passphrase they had when the backup "
+                     "was made."))
+        dialog.submitted.connect(lambda values: self.restore(source, values[0]))
+        dialog.open()
+        return dialog
+
+    def restore(self, source: Path, recovery_key: str) -> None:
+        def start(folder: Path) -> None:
+            lock = self._lock_session or getattr(self.page.window(), "lock", None)
+            if callable(lock):
+                lock("restore")
+
+            def work(holder: Holder) -> RestoreReport:
+                if holder.vault is not None:  # no window lock to close it (a bare page)
+                    holder.vault.lock("restore")
+                    holder.vault = None
+                return admin_screen.restore(folder, source, recovery_key)
+
+            self.tasks.run_holder(work, done, failed)
+
+        def done(report: RestoreReport) -> None:
+            text = _("Restored {records} records and {users} people from the backup, checked record by "
+                     "record. Unlock with the passphrase you had when the backup was made.").format(
+                records=report.records, users=report.users)
+            if report.moved_aside:
+                text += " " + _("The vault that was here is kept, still encrypted, in {folder}.").format(
+                    folder=report.moved_aside)
+            self._tell(QMessageBox.Icon.Information, text)
+            self.restored.emit(report)
+
+        def failed(error: Exception) -> None:
+            self._tell(QMessageBox.Icon.Warning, _("Nothing was restored: {problem}").format(
+                problem=describe(error)))
+
+        self.tasks.run(lambda v: admin_screen.prepare_restore(v, source), start,
+                       lambda e: self.page.keeping_message.setText(describe(e)))
+
+    def ask_rotate(self) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Question, _("Re-encrypt under a new key"),
+                          _("Re-encrypt the whole vault under a new data key? Do this when a key may have "
+                            "been exposed (a copy of the key file or a printed raw key). Passphrases and "
+                            "the recovery key stay as they are."),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.page)
+        yes = QMessageBox.StandardButton.Yes
+        box.buttonClicked.connect(lambda button: self.rotate() if box.standardButton(button) == yes else None)
+        box.open()
+        return box
+
+    def rotate(self) -> None:
+        self._keep(admin_screen.rotate_key,
+                   lambda _none: _("The vault is now encrypted under a new data key."))
+
+    def ask_passphrase(self) -> PassphraseDialog:
+        dialog = PassphraseDialog(
+            self.page, N_("Change my passphrase"),
+            [(N_("Current passphrase"), True), (N_("New passphrase"), True),
+             (N_("New passphrase again"), True)],
+            judge=_judge, judged=1)
+        dialog.submitted.connect(lambda values: self.change_passphrase(*values))
+        dialog.open()
+        return dialog
+
+    def change_passphrase(self, current: str, new: str, again: str) -> None:
+        self._keep(lambda v: admin_screen.change_passphrase(v, current, new, again),
+                   lambda _none: _("Your passphrase is changed: use the new one from the next unlock."))
+
+    def ask_recovery_sheet(self) -> PassphraseDialog:
+        dialog = PassphraseDialog(
+            self.page, N_("Print the recovery sheet again"), [(N_("County recovery key"), True)],
+            intro=N_("Type the county recovery key from the sealed sheet. It is checked against this vault, "
+                     "then shown to print; it is never stored."))
+        dialog.submitted.connect(lambda values: self.print_recovery_sheet(values[0]))
+        dialog.open()
+        return dialog
+
+    def print_recovery_sheet(self, recovery_key: str) -> None:
+        def show(found: tuple[str, str]) -> None:
+            county, key = found
+            self.page.keeping_message.setText(
+                _("The recovery key is this vault's. Print the sheet and seal it."))
+            self._docs().recovery_sheet(county, key, lambda e: self.page.keeping_message.setText(describe(e)))
+
+        self.tasks.run(lambda v: (v.county, admin_screen.check_recovery_key(v, recovery_key)), show,
+                       lambda e: self.page.keeping_message.setText(describe(e)))
+
+    def _docs(self) -> Any:
+        if self._documents is None:
+            from ui.documents import DocumentsController
+
+            self._documents = DocumentsController(self.tasks, self.page,
+                                                  status=self.page.keeping_message.setText)
+        return self._documents
+
+    def _close_previews(self) -> None:
+        if self._documents is not None:
+            self._documents.close_all()
+
+    def _tell(self, icon: QMessageBox.Icon, text: str) -> QMessageBox:
+        box = QMessageBox(icon, _("Administration"), text, QMessageBox.StandardButton.Ok, self.page.window())
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    def _keep(self, work: Callable[[Vault], Any], message: Callable[[Any], str]) -> None:
+        def done(result: Any) -> None:
+            self.open()
+            self.page.keeping_message.setText(message(result))
+
+        self.tasks.run(work, done, lambda e: self.page.keeping_message.setText(describe(e)))
 
     def add_user(self, user: str, name: str, role: str, unit: str, passphrase: str) -> None:
         self._change(lambda v: v.add_user(user, role=role, passphrase=passphrase, display_name=name or None,

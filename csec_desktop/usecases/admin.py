@@ -1,15 +1,21 @@
-"""The administration page: people, the audit trail (newest first), county settings."""
+"""The administration page: people, the audit trail (newest first), county settings, and keeping
+the vault (backup, restore, key rotation, passphrases, the recovery sheet)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from csec_desktop import policy
-from csec_desktop.domain.people import Permission, User
+from csec_desktop.domain import people
+from csec_desktop.domain.people import Permission, Role, User
+from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
 from csec_desktop.storage.audit import AuditEntry
-from csec_desktop.storage.vault import Vault
+from csec_desktop.storage.vault import RestoreReport, Vault
 
-__all__ = ["AuditEntry"]  # re-exported for the window, which reads no storage module
+__all__ = ["AuditEntry", "RestoreReport"]  # re-exported for the window, which reads no storage module
+
+BACKUP_SUFFIX = ".csecbak"
 
 AUDIT_SHOWN = 500
 
@@ -35,3 +41,94 @@ def save_settings(vault: Vault, values: dict[str, int]) -> list[str]:
     for name in changed:
         policy.set_value(vault, name, values[name])
     return changed
+
+
+# Keeping the vault: backup, restore, key rotation, passphrases, the recovery sheet. Each is the one
+# door for the window's Administration and `csec` alike; the vault checks the permission again.
+
+@dataclass(frozen=True)
+class AdminAbilities:
+    """What the signed-in person may do on the page (what they may not is not offered)."""
+
+    manage_users: bool
+    backup: bool
+
+
+def abilities(vault: Vault) -> AdminAbilities:
+    return AdminAbilities(manage_users=vault.user.can(Permission.MANAGE_USERS),
+                          backup=vault.user.can(Permission.BACKUP))
+
+
+def backup(vault: Vault, target: Path) -> int:
+    """An encrypted backup file (only the county recovery key restores it); returns its records."""
+    if target.suffix != BACKUP_SUFFIX:
+        target = target.with_name(target.name + BACKUP_SUFFIX)
+    return vault.backup(target)
+
+
+def rotate_key(vault: Vault) -> None:
+    """Re-encrypt the vault under a new data key (after a key may have been exposed)."""
+    vault.rotate_data_key("requested in Administration")
+
+
+def change_passphrase(vault: Vault, current: str, new: str, again: str) -> None:
+    """The signed-in person's own passphrase; judged by the estimator, typed twice."""
+    if new != again:
+        raise ValidationFailed([FieldProblem("new passphrase again", "differs from the new passphrase")])
+    vault.change_passphrase(current, new)
+
+
+def change_user(vault: Vault, username: str, *, role: Role | str, unit: str | None) -> User:
+    """A person's role and unit (what they see follows at once; synced devices at their next pull)."""
+    return vault.update_user(username, role=Role(role), unit=unit or None)
+
+
+def reset_passphrase(vault: Vault, username: str, new: str, again: str) -> User:
+    """For a person who forgot their passphrase: a new key pair under a new first passphrase, with the
+    same role, unit, name and grants. No record is lost (records do not belong to a person's key)."""
+    vault.require(Permission.MANAGE_USERS)
+    if new != again:
+        raise ValidationFailed([FieldProblem("new passphrase again", "differs from the new passphrase")])
+    if username == vault.user.username:
+        raise ValidationFailed([FieldProblem("user", "change your own passphrase with Change my passphrase")])
+    kept = vault.get_user(username)
+    # Judged before anything changes: a refused passphrase must not leave the person removed.
+    found = people.passphrase_strength(new, (kept.username, kept.display_name, vault.county))
+    if found.problem:
+        raise ValidationFailed([FieldProblem("new passphrase", " ".join((found.problem, *found.feedback)))])
+    vault.remove_user(username, for_cause=False)
+    vault.add_user(username, role=kept.role, passphrase=new, display_name=kept.display_name, unit=kept.unit)
+    restored = {"disabled": kept.disabled, "extra_permissions": list(kept.extra_permissions)}
+    if kept.disabled or kept.extra_permissions:
+        return vault.update_user(username, **restored)
+    vault.release_lockout(username)
+    return vault.get_user(username)
+
+
+def check_recovery_key(vault: Vault, secret: str) -> str:
+    """Whether `secret` is this vault's county recovery key (for printing its sheet again); returns
+    it as typed, normalised. The check is audited; the key never is."""
+    vault.require(Permission.MANAGE_USERS)
+    Vault.recovery_key_to_dek(vault.folder, secret)  # WrongPassphrase if it is not this vault's
+    vault.audit("recovery_key_checked")
+    return " ".join(secret.split()).upper()
+
+
+def prepare_restore(vault: Vault, source: Path) -> Path:
+    """Before the vault closes for a restore: the permission, the file, an audit entry. Returns the
+    vault folder for `restore`."""
+    vault.require(Permission.MANAGE_USERS)
+    if not source.is_file():
+        raise NotFound(f"No backup file at {source}.")
+    vault.audit("restore_started")
+    return vault.folder
+
+
+def restore(folder: Path, source: Path, recovery_secret: str) -> RestoreReport:
+    """Rebuild the (closed) vault from a backup with the county recovery key; the vault that was there
+    is moved aside, still encrypted. People unlock with the passphrases they had at the backup."""
+    return Vault.restore(folder, source, recovery_secret)
+
+
+def passphrase_strength(passphrase: str, about: tuple[str | None, ...] = ()) -> people.Strength:
+    return people.passphrase_strength(passphrase, about)

@@ -181,6 +181,6 @@ def test_rules_for_one_youth_at_an_instant_and_forms_check(vault: tuple[Path, st
     broken = tmp_path / "broken.yaml"
     broken.write_text("schema_version: 1\nid: Not A Stable Id\nversion: 1\n", "utf-8")
     bad = csec("forms", "check", str(broken))
-    assert bad.returncode == 4  # authentication: the recovery key does not open this vault
+    assert bad.returncode == 2
     assert "broken.yaml: id: must be lower-case" in bad.stderr
     assert "broken.yaml: title: Field required" in bad.stderr

@@ -281,10 +281,12 @@ def test_tls_pins_the_county_certificate(pg_url: str, tmp_path: Path) -> None:
     try:
         good = HubClient(server.base_url, cert_pem=cert.read_text())
         answer = good.http.get("/openapi.json")
+        good.close()
         assert answer.status_code == 200
         bad = HubClient(server.base_url, cert_pem=wrong.read_text())
         with pytest.raises(HubUnreachable):
             bad.status()
+        bad.close()
         with pytest.raises(Exception, match="https"):
             HubClient("http://hub.fictional.example:8443")
     finally:

@@ -1,0 +1,170 @@
+"""Administration inside the window: back up, restore with the recovery key, re-encrypt, change
+one's own passphrase (judged as it is typed), give a person a new passphrase, change a person's
+role and unit, print the recovery sheet again. Dialogs are driven as a person would, none blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from csec_desktop import caseload
+from csec_desktop.demo import demo_youth
+from csec_desktop.domain.people import Role
+from csec_desktop.storage.vault import Vault
+from tests.conftest import ADMIN_PASS
+from ui.admin_page import PassphraseDialog
+from ui.main_window import MainWindow
+
+WORKER_PASS = "fictional worker passphrase"
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[MainWindow, str]]:
+    folder = tmp_path / "vault"
+    vault, secret = Vault.create(folder, county="Demo County", admin="admin", passphrase=ADMIN_PASS)
+    vault.add_user("casey", role=Role.CASEWORKER, passphrase=WORKER_PASS, unit="Unit A")
+    for youth in demo_youth(3, seed=4, county="Demo County", workers=["casey"]):
+        caseload.create_youth(vault, youth)
+    vault.close()
+    win = MainWindow(folder)
+    qtbot.addWidget(win)
+    win.show()
+    win.unlock_page.user.setText("admin")
+    win.unlock_page.passphrase.setText(ADMIN_PASS)
+    qtbot.mouseClick(win.unlock_page.button, Qt.MouseButton.LeftButton)
+    _to_admin(qtbot, win, 2)
+    yield win, secret
+    win.close()
+
+
+def _to_admin(qtbot: QtBot, win: MainWindow, people: int) -> None:
+    """After unlock the window enters Today (after the vault thread's offline check); then Administration."""
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+    win.admin_action.trigger()
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.admin_page
+                    and win.admin_page.users.rowCount() == people, timeout=10_000)
+
+
+def _submit(dialog: PassphraseDialog, *values: str) -> None:
+    assert dialog.isVisible() and dialog.isModal()
+    for field, value in zip(dialog.fields, values, strict=True):
+        assert field.echoMode() == field.EchoMode.Password
+        field.setText(value)
+    dialog.accept()
+
+
+def _message(qtbot: QtBot, win: MainWindow, words: str) -> str:
+    qtbot.waitUntil(lambda: words in win.admin_page.keeping_message.text(), timeout=20_000)
+    return win.admin_page.keeping_message.text()
+
+
+def test_backup_then_restore_with_the_recovery_key(qtbot: QtBot, window: tuple[MainWindow, str],
+                                                   tmp_path: Path) -> None:
+    win, secret = window
+    page, admin = win.admin_page, win.admin
+    assert page.backup_button.isVisible() and page.restore_button.isVisible()
+    chooser = admin.ask_backup()
+    assert isinstance(chooser, QFileDialog) and chooser.isVisible(), "the file dialog opens, never blocks"
+    chooser.reject()
+    admin.backup(tmp_path / "monday")
+    _message(qtbot, win, "Backed up")
+    backup = tmp_path / "monday.csecbak"
+    assert backup.is_file()
+    # A change after the backup, which the restore takes away.
+    admin.add_user("later", "", "caseworker", "", "another fictional passphrase")
+    qtbot.waitUntil(lambda: page.users.rowCount() == 3, timeout=10_000)
+
+    # A wrong recovery key: nothing is restored, the vault is as it was.
+    admin.ask_restore_key(backup)
+    dialog = page.findChildren(PassphraseDialog)[-1]
+    _submit(dialog, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH")
+    qtbot.waitUntil(lambda: _box("Nothing was restored") is not None, timeout=20_000)
+    _box("Nothing was restored").accept()  # type: ignore[union-attr]
+    assert win.stack.currentWidget() is win.unlock_page, "the window locked before the restore"
+    check = Vault.unlock(win.folder, "later", "another fictional passphrase")
+    check.close()
+
+    # The right key, from an unlocked window again.
+    win.unlock_page.user.setText("admin")
+    win.unlock_page.passphrase.setText(ADMIN_PASS)
+    qtbot.mouseClick(win.unlock_page.button, Qt.MouseButton.LeftButton)
+    _to_admin(qtbot, win, 3)
+    with qtbot.waitSignal(admin.restored, timeout=30_000) as restored:
+        admin.restore(backup, secret)
+    assert restored.args[0].users == 2
+    box = _box("Restored")
+    assert box is not None and win.stack.currentWidget() is win.unlock_page
+    box.accept()
+    with pytest.raises(Exception, match="Wrong user name or passphrase"):
+        Vault.unlock(win.folder, "later", "another fictional passphrase")
+    again = Vault.unlock(win.folder, "casey", WORKER_PASS)
+    assert again.user.unit == "Unit A"
+    again.close()
+
+
+def _box(words: str) -> QMessageBox | None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.isVisible() and words in widget.text():
+            return widget
+    return None
+
+
+def test_rotate_change_passphrase_reset_and_change_role(qtbot: QtBot, window: tuple[MainWindow, str]) -> None:
+    win, _secret = window
+    page, admin = win.admin_page, win.admin
+    box = admin.ask_rotate()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    _message(qtbot, win, "new data key")
+    # My passphrase: judged as it is typed, refused when weak, typed twice.
+    dialog = admin.ask_passphrase()
+    dialog.fields[1].setText("password12345")
+    assert "Too weak" in dialog.strength.text() and "commonly used password" in dialog.strength.text()
+    _submit(dialog, ADMIN_PASS, "password12345", "password12345")
+    assert "too easy to guess" in _message(qtbot, win, "guess")
+    dialog = admin.ask_passphrase()
+    _submit(dialog, ADMIN_PASS, "lantern orchard quietly drifting", "lantern orchard quietly drifting")
+    _message(qtbot, win, "Your passphrase is changed")
+    Vault.unlock(win.folder, "admin", "lantern orchard quietly drifting").close()
+    # Casey forgot theirs: a new one, same role and unit.
+    page.users.selectRow(1)
+    assert page.edit_unit.text() == "Unit A"
+    page.reset_button.click()
+    dialog = page.findChildren(PassphraseDialog)[-1]
+    _submit(dialog, "copper meadow violin harbor", "copper meadow violin harbor")
+    qtbot.waitUntil(lambda: "new passphrase" in page.message.text(), timeout=20_000)
+    casey = Vault.unlock(win.folder, "casey", "copper meadow violin harbor")
+    assert casey.user.unit == "Unit A" and casey.user.role is Role.CASEWORKER
+    casey.close()
+    # Role and unit of the selected person.
+    qtbot.waitUntil(lambda: page.users.rowCount() == 2, timeout=10_000)
+    page.users.selectRow([u.username for u in page._users].index("casey"))
+    page.edit_role.setCurrentIndex(list(Role).index(Role.SUPERVISOR))
+    page.edit_unit.setText("Unit B")
+    page.change_user_button.click()
+    qtbot.waitUntil(lambda: "unit Unit B" in page.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: {"key_rotation", "passphrase_changed", "user_changed"} <= {
+        page.audit.item(r, 3).text() for r in range(page.audit.rowCount())}, timeout=10_000)
+    casey = Vault.unlock(win.folder, "casey", "copper meadow violin harbor")
+    assert casey.user.role is Role.SUPERVISOR and casey.user.unit == "Unit B"
+    casey.close()
+
+
+def test_the_recovery_sheet_is_printed_again_only_with_this_vaults_key(
+        qtbot: QtBot, window: tuple[MainWindow, str]) -> None:
+    win, secret = window
+    admin = win.admin
+    dialog = admin.ask_recovery_sheet()
+    _submit(dialog, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH")
+    _message(qtbot, win, "Wrong")
+    assert not admin._docs().views
+    dialog = admin.ask_recovery_sheet()
+    _submit(dialog, secret.lower())
+    _message(qtbot, win, "Print the sheet and seal it")
+    qtbot.waitUntil(lambda: len(admin._docs().views) == 1, timeout=20_000)
+    win.lock()
+    qtbot.waitUntil(lambda: not admin._docs().views, timeout=10_000)
