@@ -1,4 +1,11 @@
-"""Today: what is due and overdue across the caseload, most urgent first, each with its law."""
+"""Today: what is due across the caseload, grouped by urgency, each duty with its law.
+
+The order and the groups are the core's (`csec_desktop.today.sort_items`, `group_of`): overdue,
+due within 24 hours, within 7 days, later, long overdue (more than 90 days), done; legal duties
+above suggestions in each group. The page narrows the list by kind, by youth and, for a person who
+sees every youth, by worker, without asking the vault again. "Mark done" records when it was
+actually done, how, and to whom, one line per recipient.
+"""
 
 from __future__ import annotations
 
@@ -6,83 +13,207 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QDateTime, QObject, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFormLayout,
+    QDateTimeEdit,
+    QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from csec_desktop.rules import LEGAL_ZONE
-from csec_desktop.today import Item, mark_done, reopen, sort_items
+from csec_desktop.domain.duties import NAMED_RECIPIENTS
+from csec_desktop.rules import LEGAL_ZONE, Confidence, FindingKind
+from csec_desktop.today import (
+    LEGAL_KINDS,
+    Group,
+    Item,
+    TodayFilter,
+    due_text,
+    filter_items,
+    mark_done,
+    relative_text,
+    reopen,
+    sort_items,
+)
 from csec_desktop.usecases import today as today_screen
-from ui.i18n import N_, _, bind, item_text, say
+from ui.i18n import N_, _, bind, item_text, on_change, say
 from ui.messages import describe
+from ui.suggestions import CONFIDENCE_NOTES
 from ui.table_model import Index, TranslatedTableModel
 from ui.tasks import Change, Tasks
 
+GROUP_NAMES: dict[Group, str] = {
+    Group.OVERDUE: N_("Overdue"),
+    Group.DUE_24H: N_("Due within 24 hours"),
+    Group.THIS_WEEK: N_("This week"),
+    Group.LATER: N_("Later"),
+    Group.LONG_OVERDUE: N_("Long overdue (over 90 days)"),
+    Group.DONE: N_("Done"),
+}
+GROUP_COLOURS: dict[Group, str] = {  # always beside the group's name in words
+    Group.OVERDUE: "#fde2e1", Group.DUE_24H: "#ffe9c7", Group.THIS_WEEK: "#fff7cc",
+    Group.LATER: "#eef2f7", Group.LONG_OVERDUE: "#ece6f3", Group.DONE: "#e3f1e3",
+}
+ELIGIBILITY_KINDS = frozenset(kind for kind in FindingKind if kind not in LEGAL_KINDS
+                              and kind is not FindingKind.SUGGESTION)
+"""Eligible, not eligible, and any other answer to "may the youth have it?"."""
+KIND_NAMES: dict[FindingKind, str] = {
+    FindingKind.DEADLINE: N_("Legal deadline"),
+    FindingKind.WARNING: N_("Legal warning"),
+    FindingKind.SUGGESTION: N_("Suggestion"),
+    **{kind: N_("Eligibility") for kind in ELIGIBILITY_KINDS},
+}
+CONFIDENCE_NAMES: dict[Confidence, str] = {
+    Confidence.VERIFIED: N_("Verified"),
+    Confidence.SECONDARY: N_("Secondary source"),
+    Confidence.UNCONFIRMED: N_("Unconfirmed"),
+}
+KIND_FILTERS: tuple[tuple[str, frozenset[FindingKind]], ...] = (
+    (N_("All kinds"), frozenset()),
+    (N_("Legal duties (deadlines and warnings)"), LEGAL_KINDS),
+    (N_("Deadlines"), frozenset({FindingKind.DEADLINE})),
+    (N_("Warnings"), frozenset({FindingKind.WARNING})),
+    (N_("Suggestions"), frozenset({FindingKind.SUGGESTION})),
+    (N_("Eligibility"), ELIGIBILITY_KINDS),
+)
+METHODS = ((N_("telephone"), "telephone"), (N_("fax"), "fax"), (N_("electronic report"), "electronic"),
+           (N_("in person"), "in_person"), (N_("in writing"), "writing"))
+METHOD_NAMES = {value: text for text, value in METHODS}
+EVERY_WORKER = "\x00every"  # the worker filter's "all workers" (None would read as unset in Qt)
+
 
 class TodayModel(TranslatedTableModel):
-    COLUMNS = (N_("When"), N_("Due"), N_("Youth"), N_("Duty"), N_("Law"))
+    """Every row is one duty (`item(row)`); `reset` takes everything found, `set_filter` narrows
+    what is shown. Rows come in the core's order, so each group is one run of rows."""
+
+    COLUMNS = (N_("Group"), N_("When"), N_("Due"), N_("Youth"), N_("Duty"), N_("Kind"),
+               N_("Confidence"), N_("Law"))
 
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[Item] = []
+        self._all: list[Item] = []
+        self._groups: list[Group] = []
+        self._filter = TodayFilter()
         self._now = datetime.now(LEGAL_ZONE)
 
     def reset(self, items: list[Item], now: datetime) -> None:
+        self._all, self._now = sort_items(items, now), now
+        self._refilter()
+
+    def set_filter(self, wanted: TodayFilter) -> None:
+        self._filter = wanted
+        self._refilter()
+
+    def _refilter(self) -> None:
         self.beginResetModel()
-        self._rows, self._now = list(items), now
+        self._rows = filter_items(self._all, self._filter)
+        self._groups = [item.group(self._now) for item in self._rows]
         self.endResetModel()
 
     def clear(self) -> None:
+        self._all = []
+        self._filter = TodayFilter()
         self.reset([], datetime.now(LEGAL_ZONE))
 
     def item(self, row: int) -> Item:
         item: Item = self._rows[row]
         return item
 
+    def total(self) -> int:
+        """Duties found before the filters."""
+        return len(self._all)
+
+    def workers(self) -> list[str]:
+        return sorted({item.worker for item in self._all if item.worker})
+
+    def groups(self) -> list[tuple[Group, int, int]]:
+        """(group, first row, rows) of each group shown, in order."""
+        out: list[tuple[Group, int, int]] = []
+        for row, group in enumerate(self._groups):
+            if out and out[-1][0] is group:
+                out[-1] = (group, out[-1][1], out[-1][2] + 1)
+            else:
+                out.append((group, row, 1))
+        return out
+
+    def group_of_row(self, row: int) -> Group:
+        return self._groups[row]
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        item: Item = self._rows[index.row()]
+        row, column = index.row(), index.column()
+        item: Item = self._rows[row]
         finding = item.finding
+        group = self._groups[row]
+        first = row == 0 or self._groups[row - 1] is not group
         if role == Qt.ItemDataRole.DisplayRole:
-            column = index.column()
-            if column == 0:
+            if column == 0:  # the group's name on its first row; the colour carries it below
+                return _(GROUP_NAMES[group]) if first else ""
+            if column == 1:
                 if finding.done:
                     return _("Done")
-                if finding.due is None:
-                    return _("No date")
-                days = (finding.due.date() - self._now.date()).days
-                if finding.overdue(self._now):
-                    return _("Overdue by {days} d").format(days=max(days * -1, 0))
-                return _("Due today") if days == 0 else _("In {days} d").format(days=days)
-            if column == 1:
-                return finding.due.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d") if finding.due else ""
+                return relative_text(finding.due, self._now, _) if finding.due else _("No date")
             if column == 2:
-                return item.youth_name
+                return due_text(finding.due, _) if finding.due else ""
             if column == 3:
-                return _(finding.title)
+                return item.youth_name
             if column == 4:
+                return _(finding.title)
+            if column == 5:
+                return _(KIND_NAMES[finding.kind])
+            if column == 6:
+                confidence = item.confidence
+                return _(CONFIDENCE_NAMES[confidence]) if confidence else ""
+            if column == 7:
                 return finding.citation
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0 and finding.overdue(self._now):
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
+            return _(GROUP_NAMES[group])  # a screen reader hears the group on every row
+        if role == Qt.ItemDataRole.BackgroundRole and column == 0:
+            return QBrush(QColor(GROUP_COLOURS[group]))
+        if role == Qt.ItemDataRole.FontRole and column == 0 and first:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and column in (1, 2) and finding.overdue(self._now):
             return QBrush(QColor("#b00020"))
+        unconfirmed = item.confidence is Confidence.UNCONFIRMED
+        if role == Qt.ItemDataRole.ForegroundRole and column == 6 and unconfirmed:
+            return QBrush(QColor("#8a4b00"))
+        if role == Qt.ItemDataRole.ToolTipRole and column == 6 and item.confidence:
+            return _(CONFIDENCE_NOTES[item.confidence])
         return None
+
+
+def _now_edit_value() -> QDateTime:
+    now = datetime.now(LEGAL_ZONE)
+    return QDateTime(now.year, now.month, now.day, now.hour, now.minute, 0)
+
+
+def _when_of(edit: QDateTimeEdit) -> datetime:
+    """The edit's date and time, read as California wall-clock time (not the computer's zone)."""
+    value = edit.dateTime()
+    day, time = value.date(), value.time()
+    return datetime(day.year(), day.month(), day.day(), time.hour(), time.minute(), tzinfo=LEGAL_ZONE)
 
 
 class TodayPage(QWidget):
     open_requested = Signal(str)  # youth id
-    done_requested = Signal(str, str, str, dict)  # youth id, rule id, occurrence, how (note, method...)
+    done_requested = Signal(str, str, str, dict)  # youth id, rule id, occurrence, how (note, when, lines)
     reopen_requested = Signal(str, str, str)
     refresh_requested = Signal()
 
@@ -90,32 +221,129 @@ class TodayPage(QWidget):
         super().__init__()
         self.model = model
         self.heading = QLabel()
+        bind(self.heading, "setText", N_(
+            "<h2>Today</h2><p>What is due in your caseload, by urgency. In each group, legal duties "
+            "come before suggestions. Duties overdue for more than 90 days keep their own group at the "
+            "end. Times are California time.</p>"))
+        self.heading.setWordWrap(True)
+        # Filters: they narrow what was found; nothing is asked of the vault again.
+        self.kind = QComboBox()
+        for index, (text, _kinds) in enumerate(KIND_FILTERS):
+            self.kind.addItem("", index)
+            bind(self.kind, item_text(index), text)
+        bind(self.kind, "setAccessibleName", N_("Kind of duty"))
+        kind_label = QLabel()
+        bind(kind_label, "setText", N_("&Kind"))
+        kind_label.setBuddy(self.kind)
+        self.youth = QLineEdit()
+        self.youth.setClearButtonEnabled(True)
+        bind(self.youth, "setAccessibleName", N_("Youth's name contains"))
+        bind(self.youth, "setPlaceholderText", N_("name"))
+        youth_label = QLabel()
+        bind(youth_label, "setText", N_("&Youth"))
+        youth_label.setBuddy(self.youth)
+        self.worker = QComboBox()
+        self.worker.setMinimumContentsLength(12)
+        bind(self.worker, "setAccessibleName", N_("Assigned worker"))
+        self.worker_label = QLabel()
+        bind(self.worker_label, "setText", N_("Work&er"))
+        self.worker_label.setBuddy(self.worker)
+        self._fill_workers([])
+        self.worker.setVisible(False)  # for those who see every youth (supervisors): set_workers
+        self.worker_label.setVisible(False)
+        self.show_done = QCheckBox()
+        bind(self.show_done, "setText", N_("Show &done duties"))
+        self.shown = QLabel()
+        bind(self.shown, "setAccessibleName", N_("Duties shown"))
+        filters = QHBoxLayout()
+        for widget in (kind_label, self.kind, youth_label, self.youth, self.worker_label, self.worker,
+                       self.show_done):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        filters.addWidget(self.shown)
+        # One button per group shown, with its count: a jump to its first row.
+        self.group_bar = QHBoxLayout()
+        self.group_buttons: dict[Group, QPushButton] = {}
+        for group in Group:
+            button = QPushButton()
+            button.setFlat(True)
+            button.setStyleSheet(f"background: {GROUP_COLOURS[group]}; padding: 2px 8px;")
+            bind(button, "setAccessibleName", GROUP_NAMES[group])
+            button.clicked.connect(lambda _c=False, g=group: self.jump_to(g))
+            self.group_buttons[group] = button
+            self.group_bar.addWidget(button)
+        self.group_bar.addStretch(1)
         self.table = QTableView()
         self.table.setModel(model)
         bind(self.table, "setAccessibleName", N_("Due and overdue duties"))
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((130, 100, 200, 330)):
+        for column, width in enumerate((150, 125, 145, 150, 310, 100, 115)):
             self.table.setColumnWidth(column, width)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         bind(self.detail, "setAccessibleName", N_("Why this duty is shown"))
-        self.note = QLineEdit()
-        bind(self.note, "setAccessibleName", N_("Note on what was done"))
-        note_label = QLabel()
-        bind(note_label, "setText", N_("&Note (optional)"))
-        note_label.setBuddy(self.note)
-        # How a report or notice was made, and to whom: the record a 24-hour duty needs.
+        self.done_box = self._done_form()
+        self.open_button = QPushButton()
+        bind(self.open_button, "setText", N_("&Open the youth's record"))
+        self.done_button = QPushButton()
+        bind(self.done_button, "setText", N_("&Mark done"))
+        self.reopen_button = QPushButton()
+        bind(self.reopen_button, "setText", N_("&Reopen (undo done)"))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        bind(self.message, "setAccessibleName", N_("Today message"))
+        buttons = QHBoxLayout()
+        for button in (self.open_button, self.done_button, self.reopen_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        lower = QHBoxLayout()
+        lower.addWidget(self.detail, 1)
+        lower.addWidget(self.done_box, 1)
+        box = QVBoxLayout(self)
+        box.addWidget(self.heading)
+        box.addLayout(filters)
+        box.addLayout(self.group_bar)
+        box.addWidget(self.table, 1)
+        box.addLayout(lower)
+        box.addLayout(buttons)
+        box.addWidget(self.message)
+        self.table.activated.connect(lambda _i: self._open())
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._describe(cur.row()))
+        model.modelReset.connect(self._redrawn)
+        self.open_button.clicked.connect(self._open)
+        self.done_button.clicked.connect(self._done)
+        self.reopen_button.clicked.connect(self._reopen)
+        on_change(self, "retranslate")
+        self.show_done.toggled.connect(lambda _c: self.refresh_requested.emit())
+        self.kind.currentIndexChanged.connect(lambda _i: self._filter())
+        self.youth.textChanged.connect(lambda _t: self._filter())
+        self.worker.currentIndexChanged.connect(lambda _i: self._filter())
+        self._redrawn()
+
+    def _done_form(self) -> QGroupBox:
+        """When it was done, how, and to whom: one line per recipient."""
+        box = QGroupBox()
+        bind(box, "setTitle", N_("Mark the selected duty done"))
+        self.when = QDateTimeEdit()
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        bind(self.when, "setAccessibleName", N_("When it was done (California time)"))
+        when_label = QLabel()
+        bind(when_label, "setText", N_("W&hen it was done"))
+        when_label.setBuddy(self.when)
+        self._when_set_by_person = False
+        self.when.dateTimeChanged.connect(lambda _v: self._when_edited())
         self.method = QComboBox()
         self.method.addItem("", None)  # not said
-        methods = [(N_("telephone"), "telephone"), (N_("fax"), "fax"),
-                   (N_("electronic report"), "electronic"), (N_("in person"), "in_person"),
-                   (N_("in writing"), "writing")]
-        for index, (text, value) in enumerate(methods, start=1):
+        for index, (text, value) in enumerate(METHODS, start=1):
             self.method.addItem("", value)
             bind(self.method, item_text(index), text)
         bind(self.method, "setAccessibleName", N_("How it was done"))
@@ -124,77 +352,239 @@ class TodayPage(QWidget):
         method_label.setBuddy(self.method)
         self.recipient = QLineEdit()
         bind(self.recipient, "setAccessibleName", N_("Who was told"))
+        bind(self.recipient, "setPlaceholderText", N_("agency or person; Enter adds the line"))
         recipient_label = QLabel()
-        bind(recipient_label, "setText", N_("Who was &told (agency, person)"))
+        bind(recipient_label, "setText", N_("Who was &told"))
         recipient_label.setBuddy(self.recipient)
-        self.show_done = QCheckBox()
-        bind(self.show_done, "setText", N_("Show &done duties"))
-        self.open_button = QPushButton()
-        bind(self.open_button, "setText", N_("&Open the youth's record"))
-        self.done_button = QPushButton()
-        bind(self.done_button, "setText", N_("&Mark done"))
-        self.reopen_button = QPushButton()
-        bind(self.reopen_button, "setText", N_("&Reopen (undo done)"))
-        self.message = QLabel()
-        bind(self.message, "setAccessibleName", N_("Today message"))
-        bind(self.heading, "setText", N_("<h2>Today</h2><p>What is due and overdue in your caseload, "
-                                         "most urgent first. Each duty shows the law it comes from."
-                                         "</p>"))
-        form = QFormLayout()
-        form.addRow(note_label, self.note)
-        form.addRow(method_label, self.method)
-        form.addRow(recipient_label, self.recipient)
-        buttons = QHBoxLayout()
-        for widget in (self.open_button, self.done_button, self.reopen_button, self.show_done):
-            buttons.addWidget(widget)
-        buttons.addStretch(1)
-        box = QVBoxLayout(self)
-        box.addWidget(self.heading)
-        box.addWidget(self.table, 1)
-        box.addWidget(self.detail)
-        box.addLayout(form)
-        box.addLayout(buttons)
-        box.addWidget(self.message)
-        self.table.activated.connect(lambda _i: self._open())
-        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._describe(cur.row()))
-        model.modelReset.connect(lambda: self._describe(-1))
-        self.open_button.clicked.connect(self._open)
-        self.done_button.clicked.connect(self._done)
-        self.reopen_button.clicked.connect(self._reopen)
-        self.show_done.toggled.connect(lambda _c: self.refresh_requested.emit())
+        self.add_recipient = QPushButton()
+        bind(self.add_recipient, "setText", N_("Add reci&pient"))
+        self.named_button = QPushButton()
+        bind(self.named_button, "setText", N_("Add those the &statute names"))
+        self.named_button.setVisible(False)
+        self.recipients = QTableWidget(0, 3)
+        bind(self.recipients, "setAccessibleName", N_("Recipients, one line each"))
+        self.recipients.verticalHeader().hide()
+        self.recipients.verticalHeader().setDefaultSectionSize(22)
+        self.recipients.setWordWrap(False)
+        self.recipients.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.recipients.setColumnWidth(1, 140)
+        self.recipients.setColumnWidth(2, 110)
+        self.recipients.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.recipients.setMaximumHeight(96)
+        self._retitle_recipients()
+        self.remove_recipient = QPushButton()
+        bind(self.remove_recipient, "setText", N_("Remo&ve recipient"))
+        self.note = QLineEdit()
+        bind(self.note, "setAccessibleName", N_("Note on what was done"))
+        note_label = QLabel()
+        bind(note_label, "setText", N_("&Note (optional)"))
+        note_label.setBuddy(self.note)
+        # When and how on one line, then who (each line added below with its when and how).
+        grid = QGridLayout(box)
+        grid.addWidget(when_label, 0, 0)
+        grid.addWidget(self.when, 0, 1)
+        grid.addWidget(method_label, 0, 2)
+        grid.addWidget(self.method, 0, 3)
+        grid.addWidget(recipient_label, 1, 0)
+        grid.addWidget(self.recipient, 1, 1, 1, 3)
+        grid.addWidget(self.recipients, 2, 0, 3, 4)
+        grid.addWidget(self.add_recipient, 1, 4)
+        grid.addWidget(self.named_button, 2, 4)
+        grid.addWidget(self.remove_recipient, 3, 4)
+        grid.addWidget(note_label, 5, 0)
+        grid.addWidget(self.note, 5, 1, 1, 4)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        self.add_recipient.clicked.connect(self._add_pending)
+        self.recipient.returnPressed.connect(self._add_pending)
+        self.named_button.clicked.connect(self._add_named)
+        self.remove_recipient.clicked.connect(self._remove_line)
+        self._reset_when()
+        return box
+
+    def retranslate(self) -> None:
+        """After a change of language: the texts set from code rather than bound."""
+        self._retitle_recipients()
+        self._fill_workers(self.model.workers())
+        self._redrawn()
+
+    def _retitle_recipients(self) -> None:
+        self.recipients.setHorizontalHeaderLabels([_("Who"), _("When"), _("How")])
+
+    # -- filters and groups --------------------------------------------------------------------
+
+    def _filter(self) -> None:
+        kinds = KIND_FILTERS[max(self.kind.currentIndex(), 0)][1]
+        worker = self.worker.currentData()
+        self.model.set_filter(TodayFilter(kinds=kinds, youth=self.youth.text(),
+                                          worker=None if worker in (None, EVERY_WORKER) else str(worker)))
+
+    def _fill_workers(self, workers: list[str]) -> None:
+        current = self.worker.currentData()
+        self.worker.blockSignals(True)
+        self.worker.clear()
+        self.worker.addItem(_("All workers"), EVERY_WORKER)
+        self.worker.addItem(_("No worker assigned"), "")
+        for name in workers:
+            self.worker.addItem(name, name)
+        found = self.worker.findData(current) if current is not None else -1
+        self.worker.setCurrentIndex(max(found, 0))
+        self.worker.blockSignals(False)
+
+    def set_workers(self, workers: list[str], sees_all: bool) -> None:
+        """The worker filter, for a person who sees every youth (a supervisor)."""
+        self._fill_workers(workers)
+        self.worker.setVisible(sees_all)
+        self.worker_label.setVisible(sees_all)
+        if not sees_all and self.worker.currentIndex() != 0:
+            self.worker.setCurrentIndex(0)
+
+    def _redrawn(self) -> None:
+        groups = {group: (first, rows) for group, first, rows in self.model.groups()}
+        for group, button in self.group_buttons.items():
+            found = groups.get(group)
+            button.setVisible(found is not None)
+            if found is not None:
+                button.setText(f"{_(GROUP_NAMES[group])}: {found[1]:,}")
+                button.setAccessibleName(_("Go to {group} ({count})").format(
+                    group=_(GROUP_NAMES[group]), count=f"{found[1]:,}"))
+        shown, total = self.model.rowCount(), self.model.total()
+        self.shown.setText(_("{shown} of {total} shown").format(shown=f"{shown:,}", total=f"{total:,}")
+                           if shown != total else "")
+        self._describe(-1)
+
+    def jump_to(self, group: Group) -> None:
+        for found, first, _rows in self.model.groups():
+            if found is group:
+                self.table.selectRow(first)
+                self.table.scrollTo(self.model.index(first, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+                self.table.setFocus()
+                return
+
+    # -- the selected duty ---------------------------------------------------------------------
 
     def _current(self) -> Item | None:
         row = self.table.currentIndex().row()
         return self.model.item(row) if 0 <= row < self.model.rowCount() else None
 
     def _describe(self, row: int) -> None:
+        self.named_button.setVisible(False)
         if not 0 <= row < self.model.rowCount():
-            self.detail.setText(_("Select a duty to see why it is shown.") if self.model.rowCount()
-                                else _("Nothing is due in your caseload."))
+            if self.model.rowCount():
+                self.detail.setText(_("Select a duty to see why it is shown."))
+            elif self.model.total():
+                self.detail.setText(_("No duty matches the filters."))
+            else:
+                self.detail.setText(_("Nothing is due in your caseload."))
             return
-        finding = self.model.item(row).finding
-        self.detail.setText("\n".join([
-            _(finding.title), *[f"• {say(why)}" for why in finding.why],
-            _("Law: {citation} (law as of {date})").format(citation=finding.citation,
-                                                          date=finding.law_as_of.isoformat()),
-        ]))
+        item = self.model.item(row)
+        finding = item.finding
+        confidence = item.confidence
+        lines = [_(finding.title) + " · " + item.youth_name]
+        if finding.due is not None:
+            lines.append(_("Due {when} ({iso}); {group}").format(
+                when=due_text(finding.due, _), iso=finding.due.astimezone(LEGAL_ZONE).date().isoformat(),
+                group=_(GROUP_NAMES[self.model.group_of_row(row)]).lower()))
+        lines += [f"• {say(why)}" for why in finding.why]
+        lines.append(_("Law: {citation} (law as of {date})").format(citation=finding.citation,
+                                                                   date=finding.law_as_of.isoformat()))
+        if confidence is not None:
+            lines.append(_("Confidence: {name}, {note}").format(name=_(CONFIDENCE_NAMES[confidence]),
+                                                                note=_(CONFIDENCE_NOTES[confidence])))
+        self.detail.setText("\n".join(lines))
+        self.named_button.setVisible(finding.rule_id in NAMED_RECIPIENTS and not finding.done)
+        if not self._when_set_by_person:
+            self._reset_when()
 
     def _open(self) -> None:
         item = self._current()
         if item is not None and item.finding.youth_id:
             self.open_requested.emit(item.finding.youth_id)
 
+    # -- marking done --------------------------------------------------------------------------
+
+    def _reset_when(self) -> None:
+        self.when.blockSignals(True)
+        self.when.setDateTime(_now_edit_value())
+        self.when.blockSignals(False)
+        self._when_set_by_person = False
+
+    def _when_edited(self) -> None:
+        self._when_set_by_person = True
+
+    def _moment(self) -> datetime:
+        """When it was done: the field when a person set it, else this very minute."""
+        return _when_of(self.when) if self._when_set_by_person else datetime.now(LEGAL_ZONE)
+
+    def _append_line(self, who: str, at: datetime, method: str | None) -> None:
+        row = self.recipients.rowCount()
+        self.recipients.insertRow(row)
+        name = QTableWidgetItem(who)
+        name.setData(Qt.ItemDataRole.UserRole, (at, method))
+        self.recipients.setItem(row, 0, name)
+        for column, text in ((1, due_text(at, _)), (2, _(METHOD_NAMES[method]) if method else "")):
+            cell = QTableWidgetItem(text)
+            cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.recipients.setItem(row, column, cell)
+
+    def _add_pending(self) -> None:
+        who = self.recipient.text().strip()
+        if not who:
+            self.message.setText(_("Type who was told, then add the line."))
+            return
+        self._append_line(who, self._moment(), self.method.currentData())
+        self.recipient.clear()
+        self.recipient.setFocus()
+
+    def _add_named(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        moment, method = self._moment(), self.method.currentData()
+        for who in NAMED_RECIPIENTS.get(item.finding.rule_id, ()):
+            self._append_line(_(who), moment, method)
+        self.message.setText(_("Replace each line with the person or office told, and remove those "
+                               "that do not apply (Remove recipient)."))
+
+    def _remove_line(self) -> None:
+        row = self.recipients.currentRow()
+        if row >= 0:
+            self.recipients.removeRow(row)
+
+    def lines(self) -> list[dict[str, Any]]:
+        """The recipient lines, with the one still being typed (as if added now)."""
+        out: list[dict[str, Any]] = []
+        for row in range(self.recipients.rowCount()):
+            cell = self.recipients.item(row, 0)
+            if cell is None:
+                continue
+            at, method = cell.data(Qt.ItemDataRole.UserRole)
+            out.append({"who": cell.text().strip(), "at": at.isoformat(), "method": method})
+        pending = self.recipient.text().strip()
+        if pending:
+            out.append({"who": pending, "at": self._moment().isoformat(),
+                        "method": self.method.currentData()})
+        return out
+
     def _done(self) -> None:
         item = self._current()
         if item is None or item.finding.youth_id is None:
             self.message.setText(_("Select a duty first."))
             return
-        how = {"note": self.note.text().strip() or None, "method": self.method.currentData(),
-               "recipient": self.recipient.text().strip() or None}
+        lines = self.lines()
+        how: dict[str, Any] = {"note": self.note.text().strip() or None,
+                               "method": self.method.currentData(), "recipients": lines}
+        if not lines or self._when_set_by_person:
+            how["done_at"] = self._moment()
         self.done_requested.emit(item.finding.youth_id, item.finding.rule_id, item.finding.occurrence, how)
+
+    def done_saved(self) -> None:
+        """The mark is stored: empty the form for the next duty."""
         self.note.clear()
         self.recipient.clear()
+        self.recipients.setRowCount(0)
         self.method.setCurrentIndex(0)
+        self._reset_when()
 
     def _reopen(self) -> None:
         item = self._current()
@@ -205,8 +595,10 @@ class TodayPage(QWidget):
 
     def clear(self) -> None:
         self.model.clear()
-        self.note.clear()
-        self.recipient.clear()
+        self.done_saved()
+        self.youth.clear()
+        self.kind.setCurrentIndex(0)
+        self.set_workers([], False)
         self.message.clear()
         self.detail.clear()
 
@@ -224,11 +616,13 @@ class TodayController(QObject):
         page.refresh_requested.connect(lambda: self.compute())
 
     def compute(self, message: str = "") -> None:
-        """(Re)compute the list; `message` is shown when it is ready."""
+        """(Re)compute the list; `message` is shown when it is ready. The selected row stays where
+        it was (the next duty, after one was marked done)."""
         include_done = self.page.show_done.isChecked()
         now = datetime.now(LEGAL_ZONE)
         found: list[Item] = []
         checked = [0]
+        keep_row = self.page.table.currentIndex().row()
         self.page.message.setText(_("Finding what is due…"))
 
         def step(after: int) -> None:
@@ -245,10 +639,11 @@ class TodayController(QObject):
                                                   percent=int(chunk.scan.done_fraction * 100)))
                 step(chunk.scan.next_after)
                 return
-            self.model.reset(sort_items(found, now), now)
+            self.model.reset(found, now)
+            self.page.set_workers(self.model.workers(), chunk.sees_all)
             self.page.message.setText(message)
-            if found:
-                self.page.table.selectRow(0)
+            if self.model.rowCount():
+                self.page.table.selectRow(min(max(keep_row, 0), self.model.rowCount() - 1))
 
         step(0)
 
@@ -256,8 +651,11 @@ class TodayController(QObject):
         self.page.message.setText(describe(error))
 
     def mark_done(self, youth_id: str, rule_id: str, occurrence: str, how: dict[str, Any]) -> None:
-        self.tasks.run(lambda vault: mark_done(vault, youth_id, rule_id, occurrence, **how),
-                       lambda _r: self.compute(_("Marked done. Tick Show done duties to reopen it.")),
+        def saved(_result: object) -> None:
+            self.page.done_saved()
+            self.compute(_("Marked done. Tick Show done duties to reopen it."))
+
+        self.tasks.run(lambda vault: mark_done(vault, youth_id, rule_id, occurrence, **how), saved,
                        self._failed)
 
     def reopen(self, youth_id: str, rule_id: str, occurrence: str) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import pypdfium2 as pdfium
 import pytest
 
-from csec_desktop import caseload, today
-from csec_desktop.errors import NotFound
+from csec_desktop import caseload, identification, today
+from csec_desktop.documents import jobs
+from csec_desktop.domain.duties import DutyDone, Told
+from csec_desktop.errors import NotFound, ValidationFailed
 from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Finding, FindingKind, Registry, birthday
 from csec_desktop.storage.vault import Vault
+from csec_desktop.text import translations
 from tests.conftest import WORKER_PASS, youth_data
 
 NOW = datetime(2026, 11, 28, 9, 30, tzinfo=LEGAL_ZONE)
@@ -144,3 +148,214 @@ def test_today_in_chunks_finds_the_same_as_at_once(admin: Vault) -> None:
     fractions = [c.done_fraction for c in chunks]
     assert fractions == sorted(fractions) and 0 < fractions[0] < 1 and fractions[-1] == 1.0
     assert today.sort_items(parts, NOW) == whole
+
+
+# Triage: groups, order, filters, due times, marking done with its recipients ---------------------
+
+def _finding(rule: str, kind: FindingKind, due: datetime | None, *, done: bool = False) -> Finding:
+    return Finding(rule, kind, rule, (), "Test Code, § 1", date(2026, 1, 1), youth_id="y", due=due,
+                   done=done)
+
+
+def test_group_boundaries_at_a_fixed_now() -> None:
+    hour, day = timedelta(hours=1), timedelta(days=1)
+    second = timedelta(seconds=1)
+    cases = [
+        (NOW, today.Group.OVERDUE),  # due this very second: overdue, as Finding.overdue says
+        (NOW - 90 * day, today.Group.OVERDUE),
+        (NOW - 90 * day - second, today.Group.LONG_OVERDUE),
+        (NOW - 909 * day, today.Group.LONG_OVERDUE),
+        (NOW + second, today.Group.DUE_24H),
+        (NOW + 24 * hour, today.Group.DUE_24H),
+        (NOW + 24 * hour + second, today.Group.THIS_WEEK),
+        (NOW + 7 * day, today.Group.THIS_WEEK),
+        (NOW + 7 * day + second, today.Group.LATER),
+        (None, today.Group.LATER),
+    ]
+    for due, group in cases:
+        assert today.group_of(_finding("t", FindingKind.DEADLINE, due), NOW) is group, due
+    assert today.group_of(_finding("t", FindingKind.DEADLINE, NOW - 909 * day, done=True), NOW) \
+        is today.Group.DONE
+    # Elapsed hours across the end of daylight time (1 Nov 2026): 24 h after 00:30 PDT is 23:30 PST.
+    before = datetime(2026, 11, 1, 0, 30, tzinfo=LEGAL_ZONE)
+    assert today.group_of(_finding("t", FindingKind.DEADLINE,
+                                   datetime(2026, 11, 1, 23, 30, tzinfo=LEGAL_ZONE)), before) \
+        is today.Group.DUE_24H
+    assert today.group_of(_finding("t", FindingKind.DEADLINE,
+                                   datetime(2026, 11, 2, 0, 0, tzinfo=LEGAL_ZONE)), before) \
+        is today.Group.THIS_WEEK
+
+
+def test_the_order_groups_then_legal_duties_then_closest_to_now() -> None:
+    day = timedelta(days=1)
+    rows = [
+        today.Item(_finding("stale.suggestion", FindingKind.SUGGESTION, NOW - 909 * day), "Ana"),
+        today.Item(_finding("stale.deadline", FindingKind.DEADLINE, NOW - 909 * day), "Ana"),
+        today.Item(_finding("old.deadline", FindingKind.DEADLINE, NOW - 400 * day), "Ana"),
+        today.Item(_finding("later.suggestion", FindingKind.SUGGESTION, None), "Ana"),
+        today.Item(_finding("week.suggestion", FindingKind.SUGGESTION, NOW + 2 * day), "Ana"),
+        today.Item(_finding("week.warning", FindingKind.WARNING, NOW + 6 * day), "Ana"),
+        today.Item(_finding("overdue.suggestion", FindingKind.SUGGESTION, NOW - 2 * day), "Ana"),
+        today.Item(_finding("overdue.a_month", FindingKind.DEADLINE, NOW - 30 * day), "Ana"),
+        today.Item(_finding("overdue.two_hours", FindingKind.DEADLINE, NOW - timedelta(hours=2)), "Ana"),
+        today.Item(_finding("report.in_20_hours", FindingKind.DEADLINE, NOW + timedelta(hours=20)), "Ana"),
+        today.Item(_finding("later.deadline", FindingKind.DEADLINE, NOW + 60 * day), "Ana"),
+        today.Item(_finding("done.deadline", FindingKind.DEADLINE, NOW - day, done=True), "Ana"),
+    ]
+    order = [i.finding.rule_id for i in today.sort_items(rows, NOW)]
+    assert order == [
+        # overdue by up to 90 days: legal duties first, the most recently missed first
+        "overdue.two_hours", "overdue.a_month", "overdue.suggestion",
+        "report.in_20_hours",  # due within 24 hours
+        "week.warning", "week.suggestion",  # within 7 days: a legal warning above a suggestion
+        "later.deadline", "later.suggestion",  # later; undated after dated
+        # overdue by more than 90 days: kept, at the end, most recent first, legal first
+        "old.deadline", "stale.deadline", "stale.suggestion",
+        "done.deadline",
+    ]
+
+
+LAW_ENFORCEMENT = "csec.report_law_enforcement_24h"
+
+
+def test_a_fresh_24_hour_report_comes_above_duties_overdue_for_years(admin: Vault) -> None:
+    # Many foster youth whose transition plan was due months ago (the demo's "overdue by 909 d")...
+    for n in range(12):
+        caseload.create_youth(admin, youth_data(legal_name={"given": f"Old{n}", "family": "Fictorra"},
+                                                date_of_birth="2008-03-01", **FOSTER))
+    # ...and one youth identified as a victim four hours ago: the report is due in 20 hours.
+    youth = caseload.create_youth(admin, youth_data(legal_name={"given": "Wren", "family": "Zamplevoy"}))
+    identification.record_status(admin, youth.id, "victim", "the youth disclosed an exchange",
+                                 NOW - timedelta(hours=4))
+    found = today.items(admin, NOW)
+    rows = [(i.finding.rule_id, i.group(NOW)) for i in found]
+    report = next(n for n, (rule, _g) in enumerate(rows) if rule == LAW_ENFORCEMENT)
+    assert found[report].finding.due == NOW + timedelta(hours=20)
+    assert rows[report][1] is today.Group.DUE_24H
+    stale = [n for n, (_rule, group) in enumerate(rows) if group is today.Group.LONG_OVERDUE]
+    assert len(stale) >= 12 and all(found[n].legal for n in stale)  # the 90-day plans missed at 18
+    assert report < min(stale), f"the 24-hour report is row {report + 1} of {len(rows)}"
+    assert all(group is today.Group.OVERDUE for _rule, group in rows[:report])
+    # The command line's order is the window's.
+    from csec_desktop.usecases import today as today_screen
+    assert [i.finding for i in today_screen.whole(admin, NOW)] == [i.finding for i in found]
+
+
+def test_filters_by_kind_youth_and_worker() -> None:
+    rows = [
+        today.Item(_finding("a", FindingKind.DEADLINE, NOW), "José Sampleton", "casey"),
+        today.Item(_finding("b", FindingKind.SUGGESTION, None), "José Sampleton", "casey"),
+        today.Item(_finding("c", FindingKind.WARNING, None), "Ñeli Castañemo", "drew"),
+        today.Item(_finding("d", FindingKind.ELIGIBLE, None), "Mei Lê-Sample", None),
+    ]
+
+    def rules(**wanted: object) -> list[str]:
+        return [i.finding.rule_id for i in today.filter_items(rows, today.TodayFilter(**wanted))]  # type: ignore[arg-type]
+
+    assert rules() == ["a", "b", "c", "d"]
+    assert rules(kinds=today.LEGAL_KINDS) == ["a", "c"]
+    assert rules(kinds=frozenset({FindingKind.SUGGESTION})) == ["b"]
+    assert rules(youth="jose") == ["a", "b"]  # accents and case do not matter
+    assert rules(youth="  castanemo ÑELI ") == ["c"]  # words in any order
+    assert rules(youth="sampleton wren") == []
+    assert rules(worker="drew") == ["c"]
+    assert rules(worker="") == ["d"]  # youth with no worker
+    assert rules(worker="casey", kinds=today.LEGAL_KINDS) == ["a"]
+
+
+def test_due_times_say_the_hour_and_the_zone_in_both_languages() -> None:
+    es = translations("es").gettext
+    winter = datetime(2026, 12, 1, 22, 5, tzinfo=UTC)
+    assert today.due_text(winter) == "Tue 1 Dec 14:05 PST"
+    assert today.due_text(winter, es) == "mar 1 dic 14:05 PST"
+    assert today.due_text(datetime(2027, 7, 4, 9, 0, tzinfo=LEGAL_ZONE)) == "Sun 4 Jul 09:00 PDT"
+    assert today.relative_text(NOW + timedelta(hours=20), NOW) == "In 20 h"
+    assert today.relative_text(NOW - timedelta(days=909), NOW) == "Overdue by 909 d"
+    assert today.relative_text(NOW - timedelta(minutes=5), NOW, es) == "Vencido hace 5 min"
+    assert today.relative_text(NOW + timedelta(days=3), NOW, es) == "En 3 d"
+
+
+def test_mark_done_at_a_past_time_with_several_recipients(admin: Vault) -> None:
+    youth = caseload.create_youth(admin, youth_data(date_of_birth="2011-06-01"))
+    learned = datetime.now(LEGAL_ZONE) - timedelta(hours=10)
+    caseload.add_attached(admin, youth.id, "missing_episode", {"learned_at": learned.isoformat()})
+    notices = next(f for f in today.for_youth(admin, youth.id) if f.rule_id == "missing.notices_24h")
+    court = learned + timedelta(hours=1)
+    sheriff = learned + timedelta(hours=2)
+    stored = today.mark_done(admin, youth.id, notices.rule_id, notices.occurrence, method="telephone",
+                             note="Fictional notices", recipients=[
+                                 {"who": "Juvenile court clerk (fictional)", "at": court.isoformat(),
+                                  "method": "fax"},
+                                 Told(who="Demo County Sheriff (fictional desk)", at=sheriff),
+                                 {"who": "Youth's attorney (fictional)"},
+                             ])
+    body = stored.body
+    assert isinstance(body, DutyDone)
+    lines = [(t.who, t.at, t.method) for t in body.told()]
+    assert lines == [("Juvenile court clerk (fictional)", court, "fax"),
+                     ("Demo County Sheriff (fictional desk)", sheriff, "telephone"),
+                     ("Youth's attorney (fictional)", sheriff, "telephone")]
+    # Done when the last recipient was told, not when it was typed in.
+    assert body.done_at == sheriff and body.done_on == sheriff.date() and body.recipient is None
+    assert all(i.finding.rule_id != notices.rule_id for i in today.items(admin))
+    # The log prints every recipient on a line of its own, with when and how.
+    log = " ".join(" ".join(pdfium.PdfDocument(jobs.make(admin, "notification_log", youth.id))[0]
+                            .get_textpage().get_text_range().split()).split())
+    for who, at, method in lines:
+        assert who in log and at.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d %H:%M") in log and method in log
+
+
+def test_mark_done_refuses_a_time_in_the_future_naming_the_field(admin: Vault) -> None:
+    youth = caseload.create_youth(admin, youth_data(date_of_birth="2010-11-18", **FOSTER))
+    tomorrow = datetime.now(LEGAL_ZONE) + timedelta(days=1)
+    with pytest.raises(ValidationFailed) as caught:
+        today.mark_done(admin, youth.id, "efc.notice_at_16", "16", done_at=tomorrow)
+    assert [p.field for p in caught.value.problems] == ["done_at"]
+    with pytest.raises(ValidationFailed) as caught:
+        today.mark_done(admin, youth.id, "efc.notice_at_16", "16", recipients=[
+            {"who": "Fictional youth", "at": datetime.now(LEGAL_ZONE).isoformat()},
+            {"who": "Fictional caregiver", "at": tomorrow.isoformat()}])
+    assert [p.field for p in caught.value.problems] == ["recipients.1.at"]
+    with pytest.raises(ValidationFailed) as caught:
+        today.mark_done(admin, youth.id, "efc.notice_at_16", "16", recipients=[{"who": "  "}])
+    assert [p.field for p in caught.value.problems] == ["recipients.0.who"]
+    assert admin.records.attached(youth.id, "duty_done") == []
+
+
+def test_a_mark_made_before_the_recipient_list_still_reads_and_prints(admin: Vault) -> None:
+    youth = caseload.create_youth(admin, youth_data(date_of_birth="2011-06-01"))
+    decided = datetime.now(LEGAL_ZONE) - timedelta(hours=6)
+    identification.record_status(admin, youth.id, "victim", "disclosure", decided)
+    report = next(f for f in today.for_youth(admin, youth.id) if f.rule_id == LAW_ENFORCEMENT)
+    told_at = decided + timedelta(hours=1)
+    old = {"youth_id": youth.id, "rule_id": report.rule_id, "occurrence": report.occurrence,
+           "done_on": told_at.date().isoformat(), "done_at": told_at.isoformat(), "method": "telephone",
+           "recipient": "Demo County Sheriff (fictional, old record)"}
+    admin.records.create(DutyDone.parse(old))  # as an earlier release stored it
+    (mark,) = admin.records.attached(youth.id, "duty_done")
+    assert isinstance(mark.body, DutyDone)
+    assert [(t.who, t.at, t.method) for t in mark.body.told()] == [
+        ("Demo County Sheriff (fictional, old record)", told_at, "telephone")]
+    assert any(f.rule_id == LAW_ENFORCEMENT and f.done for f in today.for_youth(admin, youth.id))
+    log = " ".join(pdfium.PdfDocument(jobs.make(admin, "notification_log", youth.id))[0]
+                   .get_textpage().get_text_range().split())
+    assert "Demo County Sheriff (fictional, old record)" in log and "telephone" in log
+
+
+def test_each_item_names_its_worker_and_only_those_who_see_everyone_get_the_worker_filter(
+        admin: Vault) -> None:
+    from csec_desktop.usecases import today as today_screen
+
+    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS)
+    caseload.create_youth(admin, youth_data(date_of_birth="2010-11-18", assigned_worker="casey",
+                                            unit=None, **FOSTER))
+    caseload.create_youth(admin, youth_data(date_of_birth="2010-11-18", assigned_worker="drew",
+                                            unit=None, **FOSTER))
+    chunk = today_screen.scan(admin, NOW)
+    assert chunk.sees_all and {i.worker for i in chunk.scan.items} == {"casey", "drew"}
+    casey = Vault.unlock(admin.folder, "casey", WORKER_PASS)
+    try:
+        chunk = today_screen.scan(casey, NOW)
+        assert not chunk.sees_all and {i.worker for i in chunk.scan.items} == {"casey"}
+    finally:
+        casey.close()
