@@ -53,11 +53,12 @@ from csec_desktop.domain.youth import (
     SafetyFlag,
     StatusPeriod,
 )
+from csec_desktop.formspec import result_text
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.usecases import StoredRecord
 from csec_desktop.usecases.youth import Derived, HistoryEntry, Saved, YouthFile
 from ui.efc_tab import EfcTab
-from ui.i18n import N_, _, bind, item_text
+from ui.i18n import N_, _, bind, item_text, language
 from ui.plan_glance import PlanGlance
 from ui.record_form import ItemList, local_time, summary_for
 from ui.suggestions import SuggestionList
@@ -496,8 +497,12 @@ class YouthPage(QWidget):
         for record in file.of("form_response"):
             data = record.body.dump()
             outcome = data.get("outcome") or {}
+            spec = file.forms.get(str(data.get("form_id")))
+            # Said as the form says it: an incomplete screen is never listed as "no concern".
+            said = result_text(spec, outcome, language(), _) if spec is not None and outcome \
+                else enum_label_of(outcome.get("band"))
             self.screens.addItem(f"{str(data.get('completed_at'))[:10]} · {data.get('completed_by')} · "
-                                 f"{enum_label_of(outcome.get('band'))} ({outcome.get('score', '—')})")
+                                 f"{said} ({outcome.get('score', '—')})")
         if not file.of("form_response"):
             self.screens.addItem(_("(none recorded)"))
 

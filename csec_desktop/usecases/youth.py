@@ -67,6 +67,8 @@ class YouthFile:
     draft: dict[str, Any] | None
     derived: Derived
     kinds: tuple[str, ...] = field(default=())
+    forms: dict[str, formspec.FormSpec] = field(default_factory=dict)
+    """The forms of the screens saved for this youth, so each result is said as its form says it."""
 
     @property
     def youth(self) -> Youth:
@@ -81,6 +83,11 @@ def attached_kinds() -> tuple[str, ...]:
     """Every registered kind that belongs to a youth (the registry decides, not the screen)."""
     return tuple(kind for kind, model in KINDS.items()
                  if kind != "youth" and "youth_id" in model.model_fields)
+
+
+def _forms(shown: dict[str, list[StoredRecord]]) -> dict[str, formspec.FormSpec]:
+    used = {r.body.form_id for r in shown.get("form_response", []) if isinstance(r.body, FormResponse)}
+    return {k: v for k, v in identification.forms().items() if k in used} if used else {}
 
 
 def _history(vault: Vault, youth_id: str) -> list[HistoryEntry]:
@@ -128,7 +135,8 @@ def open_youth(vault: Vault, youth_id: str, now: datetime | None = None) -> Yout
     record = caseload.get_youth(vault, youth_id)  # the one permission check and "view" entry
     shown, derived = _read(vault, record, now, audit=True)
     return YouthFile(record, shown, _history(vault, youth_id),
-                     caseload.load_draft(vault, DRAFT_PREFIX + youth_id), derived, attached_kinds())
+                     caseload.load_draft(vault, DRAFT_PREFIX + youth_id), derived, attached_kinds(),
+                     _forms(shown))
 
 
 def refresh(vault: Vault, youth_id: str, now: datetime | None = None) -> YouthFile:
@@ -136,7 +144,8 @@ def refresh(vault: Vault, youth_id: str, now: datetime | None = None) -> YouthFi
     typed is what was just saved, or is still on the screen)."""
     record = caseload.get_youth(vault, youth_id, audit=False)
     shown, derived = _read(vault, record, now, audit=False)
-    return YouthFile(record, shown, _history(vault, youth_id), None, derived, attached_kinds())
+    return YouthFile(record, shown, _history(vault, youth_id), None, derived, attached_kinds(),
+                     _forms(shown))
 
 
 @dataclass(frozen=True)
