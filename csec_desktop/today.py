@@ -7,35 +7,108 @@ synced and undoable like any other record); rules then return that finding as do
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from csec_desktop import policy
 from csec_desktop.caseload import can_see, get_youth, visibility, years_before
-from csec_desktop.domain.duties import DutyDone
+from csec_desktop.domain.duties import DutyDone, Told
 from csec_desktop.domain.kinds import model_for
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.youth import Youth
-from csec_desktop.errors import NotFound
-from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Finding, Registry, load_all, urgency
+from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
+from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Confidence, Finding, FindingKind, Registry, load_all
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
+from csec_desktop.text import N_
 
 load_all()  # every rule module registers its rules before Today reads the registry
 
 
+LONG_OVERDUE_DAYS = 90
+"""Overdue by more than this many days: moved to the "long overdue" group (kept, not hidden)."""
+
+
+class Group(StrEnum):
+    """Today's groups, in the order they are shown."""
+
+    OVERDUE = "overdue"  # due has passed, by 90 days or less
+    DUE_24H = "due_24h"  # due within the next 24 hours
+    THIS_WEEK = "this_week"  # due within the next 7 days (after the first 24 hours)
+    LATER = "later"  # due later, or with no due time (an eligibility, most suggestions)
+    LONG_OVERDUE = "long_overdue"  # overdue by more than LONG_OVERDUE_DAYS
+    DONE = "done"  # marked done (listed only when asked for)
+
+
+LEGAL_KINDS = frozenset({FindingKind.DEADLINE, FindingKind.WARNING})
+"""Findings that say what the law requires (a deadline, a warning that something the statute asks
+for is missing); the other kinds (suggestions, eligibility) say what a person could do."""
+
+
 @dataclass(frozen=True)
 class Item:
-    """One row of Today: a finding and the youth it is about."""
+    """One row of Today: a finding, the youth it is about and the youth's assigned worker."""
 
     finding: Finding
     youth_name: str
+    worker: str | None = None
+
+    @property
+    def legal(self) -> bool:
+        return self.finding.kind in LEGAL_KINDS
+
+    @property
+    def confidence(self) -> Confidence | None:
+        """How sure the project is of the law applied: the finding's own when it carries one, else
+        its rule's (RuleInfo); None for a finding of a rule not registered."""
+        own = getattr(self.finding, "confidence", None)
+        if isinstance(own, Confidence):
+            return own
+        info = REGISTRY.info.get(self.finding.rule_id)
+        return info.confidence if info else None
+
+    def group(self, now: datetime) -> Group:
+        return group_of(self.finding, now)
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.finding.to_json(), "youth_name": self.youth_name}
+        confidence = self.confidence
+        return {**self.finding.to_json(), "youth_name": self.youth_name, "worker": self.worker,
+                "confidence": confidence.value if confidence else None}
+
+
+def _elapsed(start: datetime, end: datetime) -> timedelta:
+    """Real time from start to end. Subtracting two datetimes of the same zone in Python ignores a
+    daylight-time change between them (wall-clock difference), so both go to UTC first."""
+    return end.astimezone(UTC) - start.astimezone(UTC)
+
+
+def group_of(finding: Finding, now: datetime) -> Group:
+    """Which group a finding is in at `now`. Due exactly at `now` is overdue (as Finding.overdue
+    says). "24 hours" is elapsed time, as the statutes' hour clocks run (23 or 25 wall-clock hours
+    across a daylight-time change); 7 and 90 days are calendar days in California (the same
+    wall-clock time that many days later or earlier). Each boundary belongs to the nearer group:
+    overdue by exactly 90 days is OVERDUE, due in exactly 24 hours DUE_24H, in exactly 7 days
+    THIS_WEEK."""
+    if finding.done:
+        return Group.DONE
+    if finding.due is None:
+        return Group.LATER
+    local = now.astimezone(LEGAL_ZONE)
+    if finding.due <= now:
+        # calendar days (the same wall-clock time 90 days before), like the "overdue by N d" shown
+        return Group.LONG_OVERDUE if finding.due < local - timedelta(days=LONG_OVERDUE_DAYS) \
+            else Group.OVERDUE
+    if _elapsed(now, finding.due) <= timedelta(hours=24):  # elapsed hours, as the hour clocks count
+        return Group.DUE_24H
+    if finding.due <= local + timedelta(days=7):
+        return Group.THIS_WEEK
+    return Group.LATER
 
 
 def _birth_bounds(today: date, span: tuple[int, int]) -> tuple[str, str]:
@@ -157,11 +230,99 @@ def items(vault: Vault, as_of: datetime | None = None, *, registry: Registry = R
 
 
 def sort_items(found: list[Item], now: datetime) -> list[Item]:
+    """Today's order, for a worker deciding what to do first.
+
+    1. By group: overdue (by up to 90 days), due within 24 hours, within 7 days, later (undated
+       included), long overdue (more than 90 days), done. A duty overdue for months has usually
+       been handled outside the app or needs a supervisor's look, not the first minutes of the
+       day; listed above everything it buried a fresh 24-hour report (on the demo caseload a
+       law-enforcement report due in 20 hours was row 177 of 502, under 176 rows "overdue by
+       909 d"). It keeps its own group at the end rather than being hidden.
+    2. Within a group, legal duties (deadlines and warnings) before suggestions and eligibility.
+    3. Then closest to now first: in the overdue groups the most recently missed first (a report
+       two hours late can still be made today; the longest overdue drift toward "long overdue"),
+       in the others the soonest due first. Undated findings follow the dated ones.
+    4. Then the youth's name, the rule and the occurrence, so the order is stable.
+    """
     return sorted(found, key=lambda item: _order(item, now))
 
 
 def _order(item: Item, now: datetime) -> tuple[Any, ...]:
-    return (*urgency(item.finding, now), item.youth_name)
+    finding = item.finding
+    group = item.group(now)
+    distance = abs(_elapsed(now, finding.due).total_seconds()) if finding.due is not None else float("inf")
+    return (GROUP_RANK[group], 0 if item.legal else 1, distance, item.youth_name, finding.rule_id,
+            finding.occurrence)
+
+
+GROUP_RANK = {group: rank for rank, group in enumerate(Group)}
+
+
+@dataclass(frozen=True)
+class TodayFilter:
+    """What a person narrowed Today to. Empty means everything."""
+
+    kinds: frozenset[FindingKind] = frozenset()
+    youth: str = ""
+    """Words of the youth's name, in any order; case and accents are ignored ("jose" finds José)."""
+    worker: str | None = None
+    """Only youth assigned to this worker; "" for youth with no worker; None for every worker."""
+
+    def matches(self, item: Item) -> bool:
+        if self.kinds and item.finding.kind not in self.kinds:
+            return False
+        if self.worker is not None and (item.worker or "") != self.worker:
+            return False
+        name = _folded(item.youth_name)
+        return all(word in name for word in _folded(self.youth).split())
+
+
+def filter_items(found: list[Item], wanted: TodayFilter) -> list[Item]:
+    return [item for item in found if wanted.matches(item)]
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"), N_("Aug"),
+          N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))
+
+
+def due_text(when: datetime, gettext: Callable[[str], str] = str) -> str:
+    """A due time as a worker reads it, in California time with its zone: "Tue 1 Dec 14:05 PST"
+    (the zone's own abbreviation, PST or PDT, in every language). No year: the detail line under
+    the list gives the full date."""
+    local = when.astimezone(LEGAL_ZONE)
+    return (f"{gettext(WEEKDAYS[local.weekday()])} {local.day} {gettext(MONTHS[local.month - 1])} "
+            f"{local:%H:%M} {local.tzname()}")
+
+
+def relative_text(due: datetime, now: datetime, gettext: Callable[[str], str] = str) -> str:
+    """How far a due time is from now: minutes under an hour, hours under two days, then days."""
+    seconds = _elapsed(now, due).total_seconds()
+    late = seconds <= 0
+    span = abs(seconds)
+    if span < 3600:
+        value, text = int(span // 60), (N_("Overdue by {n} min") if late else N_("In {n} min"))
+    elif span < 48 * 3600:
+        value, text = int(span // 3600), (N_("Overdue by {n} h") if late else N_("In {n} h"))
+    else:
+        value, text = int(span // 86400), (N_("Overdue by {n} d") if late else N_("In {n} d"))
+    return gettext(text).format(n=value)
+
+
+def assigned_workers(vault: Vault, items_found: list[Item]) -> list[Item]:
+    """The items with each youth's assigned worker filled in (one query for the lot)."""
+    ids = sorted({i.finding.youth_id for i in items_found if i.finding.youth_id})
+    if not ids:
+        return list(items_found)
+    workers: dict[str, str | None] = dict(vault.require_db().query(
+        "SELECT r.id, f.worker FROM records r JOIN youth_fields f ON f.rowid = r.rowid "
+        f"WHERE r.id IN ({','.join('?' * len(ids))})", ids))
+    return [replace(i, worker=workers.get(i.finding.youth_id or "")) for i in items_found]
 
 
 def for_youth(vault: Vault, youth_id: str, as_of: datetime | None = None, *,
@@ -192,20 +353,51 @@ def evaluate_youth(youth_id: str, youth: Youth, attached: list[StoredRecord], se
                               "record_ids": ids, "policy": settings}, now)
 
 
+FUTURE_SLACK = timedelta(minutes=5)
+"""A time "when it was done" may be this far ahead of the computer's clock (clocks differ a little);
+further ahead it is refused: Today records what happened, not what is planned."""
+
+
 def mark_done(vault: Vault, youth_id: str, rule_id: str, occurrence: str, *,
               done_on: date | None = None, note: str | None = None, done_at: datetime | None = None,
-              method: str | None = None, recipient: str | None = None) -> StoredRecord:
-    """Who (the signed-in person), when and how a duty was completed."""
+              method: str | None = None, recipient: str | None = None,
+              recipients: Sequence[Told | Mapping[str, Any]] = ()) -> StoredRecord:
+    """Record that a duty was done: by the signed-in person; when it actually happened (`done_at`,
+    default now; it may be earlier than now, never later); how (`method`); and to whom, one line
+    per recipient (`recipients`: who, and when and how that one was told; a line without a time or
+    method takes `done_at` and `method`). `recipient` is one more line, for callers of one.
+    Without `done_at`, a duty with timed lines is done when its last recipient was told."""
     vault.require(Permission.WRITE_YOUTH)
     record = get_youth(vault, youth_id, audit=False)
     assert isinstance(record.body, Youth)
     if rule_id not in REGISTRY.rules:
         raise NotFound(f"No rule {rule_id}.")
-    moment = done_at or datetime.now(LEGAL_ZONE)
+    lines: list[dict[str, Any]] = [
+        line.model_dump(mode="json") if isinstance(line, Told) else dict(line) for line in recipients]
+    if recipient and recipient.strip():
+        lines.append({"who": recipient})
+    parsed = DutyDone.parse({"youth_id": youth_id, "rule_id": rule_id, "occurrence": occurrence,
+                             "done_on": (done_on or date.today()).isoformat(), "recipients": lines},
+                            record="duty_done")
+    times = [line.at for line in parsed.recipients if line.at is not None]
+    moment = (done_at or (max(times) if times else None)
+              or datetime.fromtimestamp(vault.wall(), LEGAL_ZONE))
+    if moment.tzinfo is None:
+        raise ValidationFailed([FieldProblem("done_at", "needs a time zone")], "duty_done")
+    latest = datetime.fromtimestamp(vault.wall(), LEGAL_ZONE) + FUTURE_SLACK
+    late = [FieldProblem("done_at", "is in the future: record when it was actually done")] \
+        if done_at is not None and done_at > latest else []
+    late += [FieldProblem(f"recipients.{n}.at", "is in the future: record when they were actually told")
+             for n, line in enumerate(parsed.recipients) if line.at is not None and line.at > latest]
+    if late:
+        raise ValidationFailed(late, "duty_done")
+    told = [line.model_copy(update={"at": line.at or moment, "method": line.method or method})
+            for line in parsed.recipients]
     body = DutyDone.parse({"youth_id": youth_id, "rule_id": rule_id, "occurrence": occurrence,
                            "done_on": (done_on or moment.astimezone(LEGAL_ZONE).date()).isoformat(),
                            "note": note, "done_at": moment.isoformat(), "method": method,
-                           "recipient": recipient}, record="duty_done")
+                           "recipients": [line.model_dump(mode="json") for line in told]},
+                          record="duty_done")
     with vault.require_db().transaction():
         stored = vault.records.create(body)
         vault.audit("duty_done", record_id=stored.id, youth=youth_id, rule=rule_id)

@@ -171,12 +171,18 @@ class EfcTab(QWidget):
         if eligibility is None:
             self.eligibility.setText(_("Not computed."))
         else:
-            head = _("Eligible for extended foster care") if eligibility.eligible else \
-                _("Not yet eligible for extended foster care")
-            missing = "✘ <b>" + _("missing") + ":</b>"
-            rows = "".join(f"<br/>{'✔' if c.ok else missing} {html.escape(say(c.text))} "
+            # Three answers: "cannot tell" is said plainly, with the fact to record (never "eligible").
+            head = {"eligible": _("Eligible for extended foster care"),
+                    "not_eligible": _("Not eligible for extended foster care"),
+                    "cannot_tell": _("Cannot tell yet: a fact is missing")}[eligibility.state.value]
+            marks = {"eligible": "✔", "not_eligible": "✘ <b>" + _("no") + ":</b>",
+                     "cannot_tell": "? <b>" + _("cannot tell") + ":</b>"}
+            rows = "".join(f"<br/>{marks[c.state.value]} {html.escape(say(c.text))} "
                            f"<i>({html.escape(c.citation)})</i>" for c in eligibility.checks)
-            self.eligibility.setText(f"<b>{head}</b>{rows}")
+            needed = "".join(f"<br/>• {html.escape(_(m))}" for m in eligibility.missing)
+            if needed:
+                needed = "<br/><b>" + _("To decide, record:") + "</b>" + needed
+            self.eligibility.setText(f"<b>{head}</b>{rows}{needed}")
         self.timeline.set_events(events, birthdays, today)
 
     def _print(self, kind: str) -> None:

@@ -3,7 +3,7 @@ the missing-youth report sheet (with what Pen. Code 11166(j)(3)(B) asks a report
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from reportlab.lib.units import inch
@@ -13,6 +13,7 @@ from csec_desktop import formspec
 from csec_desktop.documents.page import Footer, Texts, checkbox, para, render, signature_block, table
 from csec_desktop.documents.summary import safety_box
 from csec_desktop.domain.csec import CSEC_STATUS_LABELS, CsecStatus, FormResponse, MissingEpisode
+from csec_desktop.domain.duties import DutyDone, Told
 from csec_desktop.domain.youth import Youth
 from csec_desktop.rules import LEGAL_ZONE, Finding
 from csec_desktop.text import N_
@@ -86,15 +87,24 @@ def notification_log(youth: Youth, findings: list[Finding], marks: list[dict[str
     t = texts.t
     by_key = {(m["rule_id"], m.get("occurrence", "")): m for m in marks}
     rows = [(t("Duty"), t("Due"), t("Done"), t("How"), t("Who was told"), t("By"))]
+
+    def when(moment: datetime | None) -> str:
+        return moment.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d %H:%M") if moment else ""
+
     for f in findings:
         if not f.rule_id.startswith(("csec.report", "csec.canra", "missing.")):
             continue
-        mark = by_key.get((f.rule_id, f.occurrence), {})
-        done_at = str(mark.get("done_at") or "")[:16].replace("T", " ")
-        rows.append((f"{t(f.title)} ({f.citation})",
-                     f.due.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d %H:%M") if f.due else "",
-                     done_at or t("not yet"), mark.get("method") or "", mark.get("recipient") or "",
-                     mark.get("by", "")))
+        duty = (f"{t(f.title)} ({f.citation})", when(f.due))
+        mark = by_key.get((f.rule_id, f.occurrence))
+        if mark is None:
+            rows.append((*duty, t("not yet"), "", "", ""))
+            continue
+        done = DutyDone.model_validate({k: v for k, v in mark.items() if k != "by"})
+        # each recipient on a line of its own, with when and how that one was told
+        told = done.told() or [Told(who="—", at=done.done_at, method=done.method)]
+        for n, line in enumerate(told):
+            rows.append((*(duty if n == 0 else ("", "")), when(line.at) or done.done_on.isoformat(),
+                         line.method or "", line.who, mark.get("by", "") if n == 0 else ""))
     story: list[Flowable] = [para(t(LOG_TITLE), "title"), youth_identity(youth, texts), Spacer(1, 8)]
     if len(rows) == 1:
         story.append(para(t("No reports or notices are due for this youth."), "small"))

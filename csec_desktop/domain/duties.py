@@ -1,15 +1,31 @@
-"""A duty a person marked done: who (the record's creator), when, how and to whom."""
+"""A duty a person marked done: who (the record's creator), when, how and to whom.
+
+A duty with several recipients (the missing-from-care notices of Welf. & Inst. Code 16501.35(b)
+go to about ten) records each recipient on its own line, with when and how that one was told.
+Records made before the list existed keep a single `recipient` beside `done_at` and `method`;
+`told()` reads both shapes as lines.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import ClassVar
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import register
 from csec_desktop.text import N_
+
+
+class Told(BaseModel):
+    """One recipient of a report or notice: who, when, how."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    who: str = Field(min_length=1, max_length=300, title=N_("Who was told"))
+    at: AwareDatetime | None = Field(default=None, title=N_("When they were told (YYYY-MM-DD HH:MM)"))
+    method: str | None = Field(default=None, max_length=100, title=N_("How it was done"))
 
 
 @register
@@ -22,8 +38,38 @@ class DutyDone(Body):
     occurrence: str = Field(default="", max_length=40, title=N_("Occurrence"))
     done_on: date = Field(title=N_("Done on (YYYY-MM-DD)"))
     note: str | None = Field(default=None, max_length=2000, title=N_("Note"))
-    # for hour-clock duties: when exactly
+    # when it was actually done (which may be before it was recorded)
     done_at: AwareDatetime | None = Field(default=None, title=N_("When it was done (YYYY-MM-DD HH:MM)"))
     # phone, fax, electronic, in person...
     method: str | None = Field(default=None, max_length=100, title=N_("How it was done"))
     recipient: str | None = Field(default=None, max_length=300, title=N_("Who was told"))
+    """A record made before `recipients`: its one recipient. New records use `recipients`."""
+    recipients: list[Told] = Field(default_factory=list, max_length=60,
+                                   title=N_("Who was told, one line each"))
+
+    def told(self) -> list[Told]:
+        """Each recipient on its own line, whichever shape the record was made in."""
+        if self.recipients:
+            return list(self.recipients)
+        if self.recipient:
+            return [Told(who=self.recipient, at=self.done_at, method=self.method)]
+        return []
+
+
+NAMED_RECIPIENTS: dict[str, tuple[str, ...]] = {
+    # Welf. & Inst. Code 16501.35(b): notice immediately, and no later than 24 hours after learning
+    # a youth is missing from care, to each of these (the statute's list, law as of 2026-01-01).
+    "missing.notices_24h": (
+        N_("Parent or Indian custodian (unless the court limited it)"),
+        N_("Legal guardian"),
+        N_("Attorney of the parent, custodian or guardian"),
+        N_("The youth's attorney"),
+        N_("CASA (court appointed special advocate)"),
+        N_("The juvenile court"),
+        N_("The youth's tribe"),
+        N_("Dependent sibling aged 10 or older (if not contrary to their safety)"),
+        N_("Local law enforcement (tribal law enforcement included)"),
+    ),
+}
+"""For a duty whose statute names who must be told: one line each, for a person to fill in with the
+name of the person or office actually told, or to remove where it does not apply (no CASA, no tribe)."""

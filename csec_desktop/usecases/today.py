@@ -1,11 +1,15 @@
-"""Today, in chunks so the window stays responsive; audited once, when the last chunk is done."""
+"""Today, in chunks so the window stays responsive; audited once, when the last chunk is done.
+
+Each item carries its youth's assigned worker, so a supervisor can narrow Today to one worker;
+`sees_all` says whether this person sees every youth (and so gets that filter)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from csec_desktop import today
+from csec_desktop.domain.visibility import Reach, Scope
 from csec_desktop.storage.vault import Vault
 
 
@@ -13,19 +17,21 @@ from csec_desktop.storage.vault import Vault
 class TodayChunk:
     scan: today.Scan
     found_so_far: int  # items in this chunk and every chunk before it
+    sees_all: bool = False  # the person sees every youth (a supervisor): offer the worker filter
 
 
 def scan(vault: Vault, now: datetime, *, after: int = 0, found_before: int = 0,
          include_done: bool = False) -> TodayChunk:
     chunk = today.scan(vault, now, after=after, include_done=include_done)
+    chunk = replace(chunk, items=today.assigned_workers(vault, chunk.items))
     found = found_before + len(chunk.items)
     if chunk.next_after is None:
         vault.audit("today_viewed", items=found)
-    return TodayChunk(chunk, found)
+    return TodayChunk(chunk, found, Scope.for_user(vault.user).reach is Reach.ALL)
 
 
 def whole(vault: Vault, now: datetime, *, include_done: bool = False) -> list[today.Item]:
-    """Every chunk, sorted by urgency (the command line; the window asks chunk by chunk)."""
+    """Every chunk, in Today's order (the command line; the window asks chunk by chunk)."""
     found: list[today.Item] = []
     after: int | None = 0
     while after is not None:

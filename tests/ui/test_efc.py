@@ -43,7 +43,9 @@ def test_plan_for_a_youth_who_turns_18_in_80_days(qtbot: QtBot, tmp_path: Path) 
         qtbot.waitUntil(lambda: win.stack.currentWidget() is page, timeout=10_000)
         tab = page.efc
         page.tabs.setCurrentIndex(8)
-        assert "Not yet eligible" in tab.eligibility.text() and "SOC 162" in tab.eligibility.text()
+        # No order or placement recorded: "cannot tell", with the facts to record (never "eligible").
+        assert "Cannot tell yet" in tab.eligibility.text() and "SOC 162" in tab.eligibility.text()
+        assert "To decide, record" in tab.eligibility.text()
         assert any("90-day transition plan window opens" in line and "past" in line
                    for line in tab.timeline.lines())
         # The order, a condition (college from the fall) and the mutual agreement.

@@ -1,0 +1,224 @@
+"""Today as a worker triages it in the window: groups by urgency with a fresh 24-hour report above
+duties overdue for months, due times with their hour and zone, confidence in words, filters by
+kind, youth and worker, marking done at a past time with several recipients, and Spanish."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtTest import QAbstractItemModelTester
+from pytestqt.qtbot import QtBot
+
+from csec_desktop import caseload, identification
+from csec_desktop.demo import demo_youth
+from csec_desktop.domain.duties import NAMED_RECIPIENTS, DutyDone
+from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.storage.vault import Vault
+from csec_desktop.today import Group
+from tests.conftest import ADMIN_PASS, youth_data
+from tests.ui.test_shell import _unlock
+from ui import i18n
+from ui.main_window import MainWindow
+
+pytestmark = pytest.mark.qt_log_level_fail("WARNING")
+
+REPORT = "csec.report_law_enforcement_24h"
+NOTICES = "missing.notices_24h"
+FOSTER = {"legal_status": [{"status": "dependent", "start": "2020-01-01"}],
+          "placement": {"type": "resource_family"}}
+DUE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+                 r"\d\d:\d\d P[SD]T$")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Once per module: 80 fictional youth (many with duties missed months ago), a youth identified
+    as a victim four hours ago (the report is due in 20 hours) and a youth missing for ten hours."""
+    folder = tmp_path_factory.mktemp("today-triage") / "vault"
+    vault, _secret = Vault.create(folder, county="Demo County", admin="admin", passphrase=ADMIN_PASS)
+    try:
+        with vault.require_db().transaction():
+            for youth in demo_youth(80, seed=21, workers=["admin", "drew"]):
+                vault.records.create(youth)
+        now = datetime.now(LEGAL_ZONE)
+        wren = caseload.create_youth(vault, youth_data(
+            legal_name={"given": "Wren", "family": "Zamplevoy"}, date_of_birth="2011-06-01",
+            assigned_worker="casey", **FOSTER))
+        identification.record_status(vault, wren.id, "victim", "the youth disclosed an exchange (fictional)",
+                                     now - timedelta(hours=4))
+        ola = caseload.create_youth(vault, youth_data(
+            legal_name={"given": "Ola", "family": "Missingsample"}, date_of_birth="2012-02-02",
+            assigned_worker="drew", **FOSTER))
+        caseload.add_attached(vault, ola.id, "missing_episode",
+                              {"learned_at": (now - timedelta(hours=10)).isoformat()})
+    finally:
+        vault.close()
+    return folder
+
+
+@pytest.fixture
+def win(qtbot: QtBot, template: Path, tmp_path: Path) -> Iterator[MainWindow]:
+    folder = tmp_path / "vault"
+    shutil.copytree(template, folder)
+    window = MainWindow(folder)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    _unlock(qtbot, window, ADMIN_PASS)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.today_page, timeout=10_000)
+    qtbot.waitUntil(lambda: window.today_model.rowCount() > 0 and window.today_page.message.text() == "",
+                    timeout=30_000)
+    yield window
+    i18n.set_language("en")
+    window.close()
+
+
+def _rows(win: MainWindow, rule: str) -> list[int]:
+    model = win.today_model
+    return [r for r in range(model.rowCount()) if model.item(r).finding.rule_id == rule]
+
+
+def _text(win: MainWindow, row: int, column: int) -> str:
+    return str(win.today_model.index(row, column).data() or "")
+
+
+def test_a_fresh_24_hour_report_is_above_the_duties_missed_months_ago(qtbot: QtBot, win: MainWindow) -> None:
+    model = win.today_model
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    (report,) = _rows(win, REPORT)
+    groups = [model.group_of_row(r) for r in range(model.rowCount())]
+    stale = [r for r, g in enumerate(groups) if g is Group.LONG_OVERDUE]
+    assert len(stale) > 10, "the demo youth should carry duties missed months ago"
+    assert report < min(stale), f"the 24-hour report is row {report + 1} of {model.rowCount()}"
+    assert groups == sorted(groups, key=list(Group).index)  # each group one run, in order
+    assert groups[report] is Group.DUE_24H
+    # Rows above it are only duties overdue by up to 90 days or the 24-hour group's legal duties.
+    assert all(g in (Group.OVERDUE, Group.DUE_24H) for g in groups[:report])
+    # Each row says its group (in words on the group's first row, and to a screen reader on every row).
+    first = groups.index(Group.DUE_24H)
+    assert _text(win, first, 0) == "Due within 24 hours"
+    assert model.index(report, 0).data(Qt.ItemDataRole.AccessibleTextRole) == "Due within 24 hours"
+    assert _text(win, min(stale), 0) == "Long overdue (over 90 days)"
+    # The due time with its hour and zone; how far away in hours; the rule's confidence in words.
+    assert DUE.match(_text(win, report, 2)), _text(win, report, 2)
+    assert re.fullmatch(r"In (19|20) h", _text(win, report, 1))
+    assert _text(win, report, 5) == "Legal deadline"
+    assert _text(win, report, 6) in ("Verified", "Secondary source", "Unconfirmed")
+    assert {_text(win, r, 6) for r in range(model.rowCount())} <= {"Verified", "Secondary source",
+                                                                     "Unconfirmed"}
+    # The group bar counts each group and jumps to it.
+    page = win.today_page
+    counts = {g: groups.count(g) for g in set(groups)}
+    assert page.group_buttons[Group.LONG_OVERDUE].text() == \
+        f"Long overdue (over 90 days): {counts[Group.LONG_OVERDUE]:,}"
+    assert not page.group_buttons[Group.DONE].isVisibleTo(page)  # done only when asked for
+    qtbot.mouseClick(page.group_buttons[Group.DUE_24H], Qt.MouseButton.LeftButton)
+    assert page.table.currentIndex().row() == first
+    assert "Confidence:" in page.detail.text() and "Due " in page.detail.text()
+
+
+def test_filters_by_kind_youth_and_worker(qtbot: QtBot, win: MainWindow) -> None:
+    page, model = win.today_page, win.today_model
+    total = model.rowCount()
+    page.kind.setCurrentIndex(1)  # legal duties (deadlines and warnings)
+    assert 0 < model.rowCount() < total
+    assert {_text(win, r, 5) for r in range(model.rowCount())} <= {"Legal deadline", "Legal warning"}
+    assert page.shown.text() == f"{model.rowCount():,} of {total:,} shown"
+    page.kind.setCurrentIndex(0)
+    qtbot.keyClicks(page.youth, "zamplevoy WREN")  # case and word order do not matter
+    assert model.rowCount() > 0
+    assert {model.item(r).youth_name for r in range(model.rowCount())} == {"Wren Zamplevoy"}
+    page.youth.clear()
+    # An administrator sees every youth, so the worker filter is offered.
+    assert page.worker.isVisibleTo(page)
+    names = [page.worker.itemText(i) for i in range(page.worker.count())]
+    assert names[:2] == ["All workers", "No worker assigned"] and {"casey", "drew"} <= set(names)
+    page.worker.setCurrentIndex(page.worker.findData("casey"))
+    assert {model.item(r).worker for r in range(model.rowCount())} == {"casey"}
+    assert _rows(win, REPORT) and not _rows(win, NOTICES)
+    page.youth.setText("nobody by this name")
+    assert model.rowCount() == 0 and page.detail.text() == "No duty matches the filters."
+    # The filters survive a recomputation (after a duty is marked done or a record changes).
+    page.youth.clear()
+    win.today.compute()
+    qtbot.waitUntil(lambda: page.message.text() == "", timeout=30_000)
+    assert {model.item(r).worker for r in range(model.rowCount())} == {"casey"}
+
+
+def test_mark_done_at_a_past_time_with_each_recipient_on_its_own_line(qtbot: QtBot, win: MainWindow) -> None:
+    page = win.today_page
+    (row,) = _rows(win, NOTICES)
+    page.table.selectRow(row)
+    assert page.named_button.isVisibleTo(page)  # the statute names who is told
+    youth_id = win.today_model.item(row).finding.youth_id
+    told = (datetime.now(LEGAL_ZONE) - timedelta(hours=3)).replace(second=0, microsecond=0)
+    page.when.setDateTime(QDateTime(told.year, told.month, told.day, told.hour, told.minute, 0))
+    page.method.setCurrentIndex(page.method.findData("telephone"))
+    qtbot.mouseClick(page.named_button, Qt.MouseButton.LeftButton)
+    named = NAMED_RECIPIENTS[NOTICES]
+    assert page.recipients.rowCount() == len(named) >= 9
+    page.recipients.item(0, 0).setText("Fictional Parent Samplemother")
+    page.recipients.setCurrentCell(6, 0)  # no tribe for this youth
+    qtbot.mouseClick(page.remove_recipient, Qt.MouseButton.LeftButton)
+    assert page.recipients.rowCount() == len(named) - 1
+    later = told + timedelta(minutes=40)
+    page.when.setDateTime(QDateTime(later.year, later.month, later.day, later.hour, later.minute, 0))
+    page.method.setCurrentIndex(page.method.findData("fax"))
+    qtbot.keyClicks(page.recipient, "Demo County Sheriff (fictional desk)")  # typed, not yet added
+    qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Marked done" in page.message.text(), timeout=10_000)
+    assert not _rows(win, NOTICES) and page.recipients.rowCount() == 0
+    qtbot.keyClick(win, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: win.backend.holder.vault is None, timeout=10_000)
+    vault = Vault.unlock(win.folder, "admin", ADMIN_PASS)
+    try:
+        (mark,) = [r.body for r in vault.records.attached(youth_id or "", "duty_done")]
+    finally:
+        vault.close()
+    assert isinstance(mark, DutyDone)
+    lines = [(line.who, line.at, line.method) for line in mark.told()]
+    assert len(lines) == len(named)
+    assert lines[0] == ("Fictional Parent Samplemother", told, "telephone")
+    assert all(at == told and how == "telephone" for _who, at, how in lines[:-1])
+    assert "The youth's tribe" not in [who for who, _at, _how in lines]
+    assert lines[-1] == ("Demo County Sheriff (fictional desk)", later, "fax")
+    assert mark.done_at == later  # the time the person set, not when it was typed in
+
+
+def test_a_time_in_the_future_is_refused_and_nothing_is_recorded(qtbot: QtBot, win: MainWindow) -> None:
+    page = win.today_page
+    (row,) = _rows(win, REPORT)
+    page.table.selectRow(row)
+    tomorrow = datetime.now(LEGAL_ZONE) + timedelta(days=1)
+    page.when.setDateTime(QDateTime(tomorrow.year, tomorrow.month, tomorrow.day, tomorrow.hour, 0, 0))
+    qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "future" in page.message.text(), timeout=10_000)
+    assert "done_at" in page.message.text() or "When it was done" in page.message.text()
+    assert _rows(win, REPORT)
+
+
+def test_today_in_spanish(qtbot: QtBot, win: MainWindow) -> None:
+    win.language.setCurrentIndex(win.language.findData("es"))
+    page = win.today_page
+    (report,) = _rows(win, REPORT)
+    first = next(r for r in range(win.today_model.rowCount())
+                 if win.today_model.group_of_row(r) is Group.DUE_24H)
+    assert _text(win, first, 0) == "Vence en 24 horas"
+    assert re.fullmatch(r"(lun|mar|mié|jue|vie|sáb|dom) \d{1,2} "
+                        r"(ene|feb|mar|abr|may|jun|jul|ago|sept|oct|nov|dic) \d\d:\d\d P[SD]T",
+                        _text(win, report, 2)), _text(win, report, 2)
+    assert re.fullmatch(r"En (19|20) h", _text(win, report, 1))
+    assert _text(win, report, 5) == "Plazo legal"
+    assert _text(win, report, 6) in ("Verificado", "Fuente secundaria", "Sin confirmar")
+    assert win.today_model.headerData(6, Qt.Orientation.Horizontal) == "Confianza"
+    assert page.kind.itemText(1) == "Obligaciones legales (plazos y avisos)"
+    assert page.worker.itemText(0) == "Todos los trabajadores"
+    assert page.group_buttons[Group.DUE_24H].text().startswith("Vence en 24 horas: ")
+    assert page.named_button.text() == "Añadir los que nombra la &ley"
+    assert page.recipients.horizontalHeaderItem(0).text() == "Quién"

@@ -1,0 +1,128 @@
+"""The bugs a caseworker met in a working day, driven through the real window:
+
+- intake: New youth (Ctrl+N) offers a near-duplicate first; declining it creates and opens the record;
+- after saving an entry on another tab, focus stays there and typing never lands in the legal name;
+- typing is kept when the page is left at once by Esc, or by Ctrl+L;
+- a role that cannot add youth is told why instead of finding a dead button.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from csec_desktop import caseload
+from csec_desktop.storage.vault import Vault
+from tests.conftest import ADMIN_PASS, WORKER_PASS, youth_data
+from ui.main_window import MainWindow
+
+pytestmark = pytest.mark.qt_log_level_fail("WARNING")
+
+
+def _window(qtbot: QtBot, tmp_path: Path, user: str = "admin", passphrase: str = ADMIN_PASS) -> MainWindow:
+    folder = tmp_path / "vault"
+    if not folder.exists():
+        vault, _ = Vault.create(folder, county="Demo County", admin="admin", passphrase=ADMIN_PASS)
+        vault.add_user("rory", role="read_only", passphrase=WORKER_PASS)
+        caseload.create_youth(vault, youth_data(assigned_worker="admin"))  # José Sampleton, 2010-04-02
+        vault.close()
+    win = MainWindow(folder)
+    qtbot.addWidget(win)
+    win.show()
+    win.unlock_page.user.setText(user)
+    win.unlock_page.passphrase.setText(passphrase)
+    qtbot.mouseClick(win.unlock_page.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+    return win
+
+
+def test_intake_offers_the_near_duplicate_then_creates(qtbot: QtBot, tmp_path: Path) -> None:
+    win = _window(qtbot, tmp_path)
+    qtbot.keyClick(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    page = win.intake_page
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is page, timeout=10_000)
+    assert page.edits["assigned_worker"].text() == "admin"  # the person signed in, by default
+    qtbot.keyClicks(page.edits["legal_name.given"], "Jose")
+    qtbot.keyClicks(page.edits["legal_name.family"], "Sampletn")
+    qtbot.keyClicks(page.edits["date_of_birth"], "2010-04-31")
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)  # a bad date: said beside the field
+    qtbot.waitUntil(lambda: page.errors["date_of_birth"].text() != "", timeout=10_000)
+    assert page.edits["legal_name.family"].text() == "Sampletn"  # the typing is kept
+    page.edits["date_of_birth"].setText("2010-04-02")
+    page.edits["date_of_birth"].textEdited.emit("2010-04-02")
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.matches.count() == 1, timeout=10_000)
+    assert "José Sampleton" in page.matches.item(0).text() and page.create_button.isVisible()
+    qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)  # not the same youth
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.youth_page, timeout=10_000)
+    assert win.youth_page.body["legal_name"]["family"] == "Sampletn"
+    assert win.youth_page.body["assigned_worker"] == "admin"
+    win.close()
+
+
+def test_focus_stays_after_saving_on_another_tab(qtbot: QtBot, tmp_path: Path) -> None:
+    win = _window(qtbot, tmp_path)
+    win.caseload_action.trigger()
+    qtbot.waitUntil(lambda: win.model.rowCount() == 1, timeout=10_000)
+    win.open_youth(win.model.summary(0).id)
+    page = win.youth_page
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is page, timeout=10_000)
+    page.tabs.setCurrentIndex(3)  # Contacts
+    contacts = page.contacts
+    contacts.form.set_values({"name": "Fictional Aunt", "relationship": "aunt", "phone": "555-0100"})
+    name = contacts.form.widgets["name"]
+    name.setFocus()
+    qtbot.mouseClick(contacts.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(contacts.items) == 1, timeout=10_000)
+    assert page.tabs.currentIndex() == 3
+    assert win.focusWidget() is not page.edits["legal_name.given"]
+    qtbot.keyClicks(win.focusWidget(), "ZZ")
+    assert page.edits["legal_name.given"].text() == "José"
+    win.close()
+
+
+@pytest.mark.parametrize("leave", ["escape", "lock"])
+def test_typing_is_kept_when_leaving_at_once(qtbot: QtBot, tmp_path: Path, leave: str) -> None:
+    win = _window(qtbot, tmp_path)
+    win.caseload_action.trigger()
+    qtbot.waitUntil(lambda: win.model.rowCount() == 1, timeout=10_000)
+    youth_id = win.model.summary(0).id
+    win.open_youth(youth_id)
+    page = win.youth_page
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is page, timeout=10_000)
+    page.edits["pronouns"].setFocus()
+    qtbot.keyClicks(page.edits["pronouns"], "ze/zir")
+    if leave == "escape":  # well within the pause after which a draft is written
+        qtbot.keyClick(page.edits["pronouns"], Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.caseload_page, timeout=10_000)
+    else:
+        qtbot.keyClick(win, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: win.backend.holder.vault is None, timeout=10_000)
+        win.unlock_page.user.setText("admin")
+        win.unlock_page.passphrase.setText(ADMIN_PASS)
+        qtbot.mouseClick(win.unlock_page.button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+    win.open_youth(youth_id)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is page and page.youth_id == youth_id, timeout=10_000)
+    assert page.edits["pronouns"].text() == "ze/zir"
+    assert "Unsaved changes" in page.notice.text() and page.dirty_mark.isVisibleTo(page)
+    qtbot.mouseClick(page.discard_button, Qt.MouseButton.LeftButton)  # and they can be thrown away
+    qtbot.waitUntil(lambda: page.edits["pronouns"].text() == "", timeout=10_000)
+    win.close()
+
+
+def test_a_read_only_person_is_told_why_they_cannot_add(qtbot: QtBot, tmp_path: Path) -> None:
+    _window(qtbot, tmp_path).close()  # makes the vault
+    win = _window(qtbot, tmp_path, "rory", WORKER_PASS)
+    win.caseload_action.trigger()
+    qtbot.waitUntil(lambda: win.caseload_page.empty.isVisible(), timeout=10_000)
+    assert "assigned to you" in win.caseload_page.empty.text()  # why the list is empty
+    assert not win.caseload_page.new_button.isEnabled()
+    assert "read records but not change" in win.caseload_page.new_button.toolTip()
+    qtbot.keyClick(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert win.stack.currentWidget() is win.caseload_page
+    assert "read records but not change" in win.statusBar().currentMessage()
+    win.close()
