@@ -179,6 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
     doc.add_argument("--out", type=Path, help="the PDF file to write")
     doc.add_argument("--purpose", help="why this document leaves the vault (required to export)")
     doc.add_argument("--lang", default="en", help="en, es or en+es (side by side)")
+    dire = sub.add_parser("directory", help="the county's resource directory").add_subparsers(
+        dest="directory_cmd", required=True)
+    dimp = dire.add_parser("import", help="add or update entries from a CSV file (the window's import: "
+                                          "every row checked, good rows written in one transaction)")
+    dimp.add_argument("file", type=Path, help="CSV in the directory's columns (see the window's template)")
+    dimp.add_argument("--dry-run", action="store_true", help="check the file and write nothing")
     rules = sub.add_parser("rules", help="every rule the app applies, with its law and date checked; "
                                           "with --youth, every finding for that youth")
     rules.add_argument("--json", action="store_true")
@@ -427,7 +433,12 @@ def _document(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) 
                                    ("--purpose", args.purpose)) if not value]
     if missing:
         raise ValidationFailed(missing, record="document")
-    size = jobs.export(vault, args.name, args.youth, args.purpose, args.out, lang=args.lang)
+    item = args.petition or None
+    chosen = jobs.DOCUMENTS.get(args.name)
+    if chosen is not None and chosen.item_kind == "vacatur_case" and not item:
+        raise ValidationFailed([FieldProblem("--petition", "name the petition (a vacatur case id) to print; "
+                                             "a youth may have several")], record="document")
+    size = jobs.export(vault, args.name, args.youth, args.purpose, args.out, lang=args.lang, item=item)
     print(f"Wrote {args.out} ({size:,} bytes); the export is in the audit trail.", file=out)
     return 0
 
@@ -513,9 +524,37 @@ def _today(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> 
     return 0
 
 
+def _directory(vault: Vault, args: argparse.Namespace, out: TextIO) -> int:
+    """`csec directory import FILE.csv`: the same preview and apply as the window's import."""
+    from csec_desktop import directory
+
+    try:
+        content = args.file.read_bytes()
+    except OSError as exc:
+        raise CsecError(f"Cannot read {args.file}: {exc}") from None
+    previewed = directory.preview(vault, content)
+    for problem in previewed.header_problems:
+        print(f"{args.file.name}: {problem.field}: {problem.message}", file=out)
+    for row in previewed.bad:
+        for problem in row.problems:
+            print(f"{args.file.name}: line {row.line}: {problem.field}: {problem.message}", file=out)
+    if previewed.header_problems:
+        print("Nothing imported: fix the header first.", file=out)
+        return EXIT_ERROR
+    good = previewed.good
+    if args.dry_run:
+        print(f"{len(good)} row(s) would be imported, {len(previewed.bad)} refused; nothing written.",
+              file=out)
+        return 0 if not previewed.bad else EXIT_ERROR
+    added, updated = directory.apply(vault, previewed)
+    print(f"Added {added}, updated {updated}, refused {len(previewed.bad)}.", file=out)
+    return 0 if not previewed.bad else EXIT_ERROR
+
+
 COMMANDS: dict[str, Handler] = {
     "rules": _youth_rules,
     "document": _document,
+    "directory": lambda vault, args, inp, out: _directory(vault, args, out),
     "today": _today,
     "users": _users, "demo": _demo, "search": _search, "export": _export, "import": _import,
     "audit": _audit, "backup": _backup, "rotate-key": _rotate, "passwd": _passwd,
