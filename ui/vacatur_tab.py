@@ -5,13 +5,24 @@ the vacatur case itself (public name, service, order), whose deadlines reach Tod
 from __future__ import annotations
 
 import html
+from datetime import date
 from typing import Any
 
+from pydantic import ValidationError
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from csec_desktop.domain.vacatur import OFFICIAL_DOCUMENTS, CaseStage, CountKind, CriminalCount, VacaturCase
 from csec_desktop.vacatur import Answer, CountAnswer
+from csec_desktop.vacatur.petition import CountOnFile, form_problems
 from ui.i18n import N_, _, bind, on_change, say
 from ui.record_form import ItemList, enum_label
 
@@ -51,7 +62,8 @@ class VacaturTab(QWidget):
                               choices={"official_documents": OFFICIAL_DOCUMENTS})
         self.print_buttons: dict[str, QPushButton] = {}
         prints = QHBoxLayout()
-        papers = (("vacatur_petition", N_("Petition…")), ("vacatur_declaration", N_("Declaration…")),
+        papers = (("vacatur_packet", N_("Make the packet (one PDF)…")),
+                  ("vacatur_petition", N_("Petition…")), ("vacatur_declaration", N_("Declaration…")),
                   ("vacatur_order", N_("Proposed order…")), ("vacatur_service", N_("Proof of service…")),
                   ("vacatur_identity", N_("Confidential identity attachment…")))
         for kind, text in papers:
@@ -73,6 +85,28 @@ class VacaturTab(QWidget):
             steps.addWidget(button)
             self.stage_buttons[stage] = button
         steps.addStretch(1)
+        # The counts of the selected petition, ticked; saved into the petition by the button.
+        self.petition_counts = QListWidget()
+        self.petition_counts.setMaximumHeight(110)
+        bind(self.petition_counts, "setAccessibleName", N_("Counts in the selected petition"))
+        self.use_counts = QPushButton()
+        bind(self.use_counts, "setText", N_("Put the ticked counts in the selected petition"))
+        self.use_counts.clicked.connect(self._save_counts)
+        counts_label = QLabel()
+        bind(counts_label, "setText", N_("Counts in the selected petition (one packet is made for each court "
+                                         "case):"))
+        # Before review: what the petition's own fields show; double-click to go to the field.
+        self.review = QListWidget()
+        self.review.setMaximumHeight(130)
+        bind(self.review, "setAccessibleName", N_("Problems to resolve before review"))
+        self.review.itemActivated.connect(self._go_to_problem)
+        review_label = QLabel()
+        review_label.setWordWrap(True)
+        bind(review_label, "setText", N_(
+            "Before review (double-click a line to go to its field). \"Mark reviewed\" and \"Mark filed\" "
+            "are refused while any problem remains; they also check the directory's addresses and every "
+            "public paper for the youth's name, aliases, birth date and addresses."))
+        self.cases.listing.currentRowChanged.connect(lambda _row: self._render_petition())
         print_label = QLabel()
         bind(print_label, "setText", N_("Print for the selected petition (on pleading paper; an unsigned "
                                         "draft until counsel reviews it):"))
@@ -81,6 +115,11 @@ class VacaturTab(QWidget):
         box.addWidget(self.assessment)
         box.addWidget(self.counts)
         box.addWidget(self.cases)
+        box.addWidget(counts_label)
+        box.addWidget(self.petition_counts)
+        box.addWidget(self.use_counts)
+        box.addWidget(review_label)
+        box.addWidget(self.review)
         box.addWidget(print_label)
         box.addLayout(prints)
         box.addLayout(steps)
@@ -101,7 +140,82 @@ class VacaturTab(QWidget):
         self.answers = list(answers)
         self._render()
 
+    def _selected_case(self) -> tuple[str, dict[str, Any]] | None:
+        row = self.cases.listing.currentRow()
+        if not 0 <= row < len(self.cases.ids):
+            return None
+        return self.cases.ids[row], self.cases.items[row]
+
+    def _counts_on_file(self) -> dict[str, CountOnFile]:
+        out: dict[str, CountOnFile] = {}
+        if len(self.answers) != len(self.counts.ids):
+            return out
+        for record_id, (count, answer) in zip(self.counts.ids, self.answers, strict=True):
+            try:
+                out[record_id] = CountOnFile(record_id, CriminalCount.model_validate(count), answer)
+            except ValidationError:
+                continue
+        return out
+
+    def _render_petition(self) -> None:
+        """The ticked counts and the problems of the selected petition."""
+        chosen = self._selected_case()
+        self.petition_counts.clear()
+        self.review.clear()
+        if chosen is None:
+            return
+        case_id, case_data = chosen
+        ticked = set(case_data.get("count_ids") or [])
+        for record_id, item in zip(self.counts.ids, self.counts.items, strict=False):
+            line = QListWidgetItem(self.counts.summary(item))
+            line.setFlags(line.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            line.setCheckState(Qt.CheckState.Checked if record_id in ticked else Qt.CheckState.Unchecked)
+            line.setData(Qt.ItemDataRole.UserRole, record_id)
+            self.petition_counts.addItem(line)
+        try:
+            case = VacaturCase.model_validate(case_data)
+        except ValidationError:
+            return
+        on_file = self._counts_on_file()
+        counts = tuple(on_file[i] for i in case.count_ids if i in on_file)
+        for problem in form_problems(case, case_id, counts, date.today()):
+            lead = _("• before filing: ") if problem.for_filing_only else "• "
+            line = QListWidgetItem(lead + problem.message)
+            line.setData(Qt.ItemDataRole.UserRole, (problem.record_id or "", problem.field))
+            self.review.addItem(line)
+        if not self.review.count():
+            self.review.addItem(_("Nothing found in the petition's fields."))
+
+    def _save_counts(self) -> None:
+        chosen = self._selected_case()
+        if chosen is None:
+            self.cases.message.setText(_("Select a petition in the list first."))
+            return
+        ids = [str(self.petition_counts.item(i).data(Qt.ItemDataRole.UserRole))
+               for i in range(self.petition_counts.count())
+               if self.petition_counts.item(i).checkState() is Qt.CheckState.Checked]
+        self.cases.update_record.emit(chosen[0], {"count_ids": ids})
+
+    def _go_to_problem(self, line: QListWidgetItem) -> None:
+        """Select the record the problem is about and put the cursor in its field."""
+        where = line.data(Qt.ItemDataRole.UserRole)
+        if not where:
+            return
+        record_id, name = where
+        if name == "count_ids":
+            self.petition_counts.setFocus()
+            return
+        for section in (self.cases, self.counts):
+            if record_id in section.ids:
+                section.listing.setCurrentRow(section.ids.index(record_id))
+                widget = section.form.widgets.get(name)
+                if widget is not None:
+                    widget.setFocus()
+                return
+        self.cases.message.setText(_("This is kept in the resource directory: add the address there."))
+
     def _render(self) -> None:
+        self._render_petition()
         if not self.answers:
             self.assessment.setText(_("No arrest, conviction or adjudication is recorded."))
             return
@@ -112,6 +226,9 @@ class VacaturTab(QWidget):
             if answer.standard:
                 lines += f"<br/>• <i>{html.escape(say(answer.standard))}</i>"
             lines += "".join(f"<br/>→ {html.escape(say(p))}" for p in answer.other_paths)
+            if answer.correction:
+                lines += "<br/>" + html.escape(_("Paths to clear it, for counsel to choose:"))
+                lines += "".join(f"<br/>⇒ {html.escape(say(p))}" for p in answer.correction)
             parts.append(f"<p><b>{label}</b>: <span style='color:{ANSWER_COLOURS[answer.answer]}'><b>"
                          f"{html.escape(_(ANSWER_WORDS[answer.answer]))}</b></span>{lines}</p>")
         self.assessment.setText("".join(parts))

@@ -29,6 +29,12 @@ class CounselDecision(StrEnum):
     VIOLENT = "violent"
 
 
+COUNSEL_DECISION_LABELS: dict[CounselDecision, str] = {
+    CounselDecision.NONVIOLENT: N_("Nonviolent on the record of conviction: petition it"),
+    CounselDecision.VIOLENT: N_("Violent on the record of conviction: leave it out"),
+}
+
+
 @register
 class CriminalCount(Body):
     kind: ClassVar[str] = "criminal_count"
@@ -100,6 +106,13 @@ class ServiceMethod(StrEnum):
     PERSONAL = "personal"  # 1011: delivered to the office
     MAIL = "mail"  # 1013(a): first-class mail, postage prepaid
     OVERNIGHT = "overnight"  # 1013(c): express mail or overnight delivery
+
+
+SERVICE_METHOD_LABELS: dict[ServiceMethod, str] = {
+    ServiceMethod.PERSONAL: N_("Personal delivery to the office (Code Civ. Proc. 1011)"),
+    ServiceMethod.MAIL: N_("First-class mail (Code Civ. Proc. 1013(a))"),
+    ServiceMethod.OVERNIGHT: N_("Overnight delivery (Code Civ. Proc. 1013(c))"),
+}
 
 
 class CourtHearing(BaseModel):

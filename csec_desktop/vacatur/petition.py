@@ -166,7 +166,22 @@ class Petition:
 def problems(p: Petition, today: date) -> list[Problem]:
     """Everything that keeps the petition from being marked reviewed (and, marked for_filing_only,
     filed), each naming the field to change."""
-    case, cid = p.case, p.case_id
+    out = form_problems(p.case, p.case_id, p.counts, today)
+    if p.pro_per() and p.minor_now() and not (p.case.guardian_ad_litem or "").strip():
+        out.append(Problem("guardian_ad_litem",
+                           "the petitioner is under 18: name counsel or a guardian ad litem", p.case_id))
+    # Service (Code Civ. Proc. 1011, 1013, 1013a): every prosecuting agency, with its address.
+    for court_case in p.court_cases():
+        for party in p.parties(court_case):
+            if not party.address:
+                out.append(Problem("prosecuting_agency", f"no address for {party.name}: add it to the "
+                                   "resource directory (the county's agency list)", None))
+    return out
+
+
+def form_problems(case: VacaturCase, cid: str, counts: tuple[CountOnFile, ...], today: date) -> list[Problem]:
+    """The problems the case's and counts' own fields show (what a form can take the attorney to);
+    `problems` adds those that need the youth's record and the directory."""
     out: list[Problem] = []
 
     def add(field_: str, message: str, record: str | None = cid, filing: bool = False) -> None:
@@ -174,9 +189,9 @@ def problems(p: Petition, today: date) -> list[Problem]:
 
     if not case.count_ids:
         add("count_ids", ("no count is chosen for this petition"))
-    elif not p.counts:
+    elif not counts:
         add("count_ids", ("the counts chosen for this petition are no longer on the record"))
-    for c in p.counts:
+    for c in counts:
         label = c.count.label()
         if c.answer.undecided:
             add("counsel_decision", f"{label}: counsel has not decided whether it is violent "
@@ -213,26 +228,18 @@ def problems(p: Petition, today: date) -> list[Problem]:
         if when and when > today:
             add(name, f"the date {when.isoformat()} is in the future")
     # The first page (rule 2.111(1)).
-    if p.pro_per():
+    if not case.counsel:
         if not (case.petitioner_address or "").strip():
             add("petitioner_address", ("a petitioner in pro per needs a mailing address on the first page "
                                          "(rule 2.111(1)); a confidential mailing address may be used"))
         if not (case.petitioner_phone or "").strip():
             add("petitioner_phone", ("a petitioner in pro per needs a telephone number on the first page "
                                        "(rule 2.111(1))"))
-        if p.minor_now() and not (case.guardian_ad_litem or "").strip():
-            add("guardian_ad_litem", ("the petitioner is under 18: name counsel or a guardian ad litem"))
     else:
         from csec_desktop.documents.pleading import counsel_fits
 
         if not counsel_fits(tuple(case.counsel)):
             add("counsel", ("the counsel block is too long for lines 1 to 7 of the first page"))
-    # Service (Code Civ. Proc. 1011, 1013, 1013a): every prosecuting agency, with its address.
-    for court_case in p.court_cases():
-        for party in p.parties(court_case):
-            if not party.address:
-                add("prosecuting_agency", f"no address for {party.name}: add it to the resource directory "
-                                          "(the county's agency list)", None)
     if not case.service_method:
         add("service_method", ("choose how the papers are served (one manner)"), filing=True)
     if not case.service_date:

@@ -46,21 +46,34 @@ def test_counts_are_assessed_as_they_are_entered(qtbot: QtBot, tmp_path: Path) -
 
 
 def test_from_the_record_to_a_printed_packet_offline(qtbot: QtBot, tmp_path: Path) -> None:
+    """The attorney's path in the window: counts ticked into the petition, the review listing what
+    is missing and refusing, then one packet previewed as one document, signed once reviewed."""
     import pypdfium2 as pdfium
 
-    from csec_desktop import caseload
+    from csec_desktop import directory
     from csec_desktop.storage.vault import Vault
     from tests.conftest import ADMIN_PASS, WORKER_PASS, youth_data
     from ui.main_window import MainWindow
 
     vault, _ = Vault.create(tmp_path / "vault", county="Demo County", admin="admin", passphrase=ADMIN_PASS)
     vault.add_user("alex", role="attorney", passphrase=WORKER_PASS, unit="Unit A")
-    caseload.create_youth(vault, youth_data(legal_name={"given": "Canarygiven", "family": "Zzyzxfamily"},
-                                            date_of_birth="2002-05-01"))
+    caseload_youth = youth_data(legal_name={"given": "Canarygiven", "family": "Zzyzxfamily"},
+                                date_of_birth="2002-05-01")
+    from csec_desktop import caseload
+
+    caseload.create_youth(vault, caseload_youth)
+    directory.add(vault, {"name": "Demo County District Attorney", "services": "Prosecuting agency",
+                          "address": "1 Justice Plaza, Demo City, CA 90000"})
     vault.close()
     win = MainWindow(tmp_path / "vault")
     qtbot.addWidget(win)
     win.show()
+
+    def text_of(pdf: bytes) -> str:
+        document = pdfium.PdfDocument(pdf)
+        return " ".join(" ".join(document[i].get_textpage().get_text_range().split())
+                        for i in range(len(document)))
+
     try:
         win.unlock_page.user.setText("alex")
         win.unlock_page.passphrase.setText(WORKER_PASS)
@@ -74,32 +87,55 @@ def test_from_the_record_to_a_printed_packet_offline(qtbot: QtBot, tmp_path: Pat
         tab = page.relief
         form = tab.counts.form
         form.set_values({**form.defaults(), "count_kind": "conviction", "section": "484",
-                         "offense_date": "2021-03-01", "prosecuting_agency": "Demo County District Attorney",
+                         "offense_date": "2021-03-01", "judgment_date": "2021-05-03", "county": "Demo",
+                         "case_number": "21CR-0001", "prosecuting_agency": "Demo County District Attorney",
                          "while_victim": True, "nexus": "He sent me to steal."})
         qtbot.mouseClick(tab.counts.add_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(tab.counts.items) == 1, timeout=10_000)
         case = tab.cases.form
-        case.set_values({**case.defaults(), "public_name": "C. Z.",
-                         "grounds": "A man controlled my life from 2020 to 2022."})
+        case.set_values({**case.defaults(), "public_name": "C. Z.", "services_sought_on": "2022-07-01",
+                         "grounds": "A man controlled my life from 2020 to 2022.",
+                         "counsel": ["Alex Q. Sample (SBN 000000)", "Fictional Legal Aid"]})
         qtbot.mouseClick(tab.cases.add_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(tab.cases.items) == 1, timeout=10_000)
         tab.cases.listing.setCurrentRow(0)
-        qtbot.mouseClick(tab.print_buttons["vacatur_petition"], Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=10_000)
-        words = pdfium.PdfDocument(win.documents.views[0].pdf)[0].get_textpage().get_text_range()
-        assert "C. Z." in words and "Canarygiven" not in words and "UNSIGNED DRAFT" in words
+        lines = [tab.review.item(i).text() for i in range(tab.review.count())]
+        assert any("no count is chosen" in line for line in lines), lines
+        # Mark reviewed is refused, with the problems named.
+        qtbot.mouseClick(tab.stage_buttons["attorney_reviewed"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "no count is chosen" in tab.cases.message.text(), timeout=20_000)
+        # Tick the count into the petition.
+        assert tab.petition_counts.count() == 1
+        tab.petition_counts.item(0).setCheckState(Qt.CheckState.Checked)
+        qtbot.mouseClick(tab.use_counts, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(tab.cases.items[0].get("count_ids")), timeout=10_000)
+        tab.cases.listing.setCurrentRow(0)
+        lines = [tab.review.item(i).text() for i in range(tab.review.count())]
+        assert not any("no count is chosen" in line for line in lines)
+        assert any("before filing" in line for line in lines)  # service is not recorded yet
+        # A problem line takes the attorney to its field.
+        service = next(i for i in range(tab.review.count()) if "delivered or mailed" in
+                       tab.review.item(i).text())
+        tab._go_to_problem(tab.review.item(service))
+        assert tab.cases.form.widgets["service_date"].hasFocus() or not win.isActiveWindow()
+        qtbot.mouseClick(tab.print_buttons["vacatur_packet"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=20_000)
+        words = text_of(win.documents.views[0].pdf)
+        assert "Vacatur packet: filing index" in words and "VERIFIED PETITION" in words
+        assert "PROOF OF SERVICE" in words and "[PROPOSED] ORDER" in words and "/s/" not in words
+        public = words.split("CONFIDENTIAL IDENTITY ATTACHMENT;")[0]
+        assert "C. Z." in public and "Canarygiven" not in public
         win.documents.views[0].close()
         qtbot.waitUntil(lambda: win.documents.views == [], timeout=10_000)
-        # Counsel reviews it: the watermark goes.
+        # Counsel reviews it: signed.
         tab.cases.listing.setCurrentRow(0)
         qtbot.mouseClick(tab.stage_buttons["attorney_reviewed"], Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: tab.cases.items and tab.cases.items[0]["stage"] == "attorney_reviewed",
-                        timeout=10_000)
+                        timeout=20_000)
         tab.cases.listing.setCurrentRow(0)
         qtbot.mouseClick(tab.print_buttons["vacatur_petition"], Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=10_000)
-        reviewed = pdfium.PdfDocument(win.documents.views[0].pdf)[0].get_textpage().get_text_range()
-        assert "UNSIGNED DRAFT" not in reviewed
+        qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=20_000)
+        assert "/s/ Alex Q. Sample" in text_of(win.documents.views[0].pdf)
         win.documents.views[0].close()
     finally:
         win.close()
