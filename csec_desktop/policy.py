@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from csec_desktop import machine_policy
 from csec_desktop.domain.people import Permission
 from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.storage.vault import Vault
@@ -55,7 +56,22 @@ IDLE_LOCK_DEFAULT_MINUTES = SETTINGS["idle_lock_minutes"].default
 IDLE_LOCK_MAX_MINUTES = SETTINGS["idle_lock_minutes"].high
 
 
+def machine_set() -> dict[str, str]:
+    """Settings this computer's policy fixes (machine_policy), with where: no one changes them here."""
+    found = machine_policy.load()
+    return {name: found.source for name in SETTINGS if getattr(found, name, None) is not None}
+
+
+def _machine(name: str, value: int) -> int:
+    """The computer's policy wins over the vault's setting (machine_policy)."""
+    return machine_policy.idle_lock_minutes(value) if name == "idle_lock_minutes" else value
+
+
 def get(vault: Vault, name: str) -> int:
+    return _machine(name, _stored(vault, name))
+
+
+def _stored(vault: Vault, name: str) -> int:
     setting = SETTINGS[name]
     value = vault.require_db().scalar("SELECT value FROM meta WHERE key = ?", (f"policy.{name}",))
     if value is None and name == "idle_lock_minutes":  # stored under its first key by schema 1-3
@@ -74,13 +90,19 @@ def values(vault: Vault) -> dict[str, int]:
         value = stored.get(f"policy.{name}")
         if value is None and name == "idle_lock_minutes":  # stored under its first key by schema 1-3
             value = stored.get("idle_lock_minutes")
-        out[name] = setting.default if value is None else max(setting.low, min(int(value), setting.high))
+        out[name] = _machine(name, setting.default if value is None else
+                             max(setting.low, min(int(value), setting.high)))
     return out
 
 
 def set_value(vault: Vault, name: str, value: int) -> None:
     vault.require(Permission.MANAGE_USERS)
     setting = SETTINGS[name]
+    fixed = machine_set()
+    if name in fixed:
+        where = fixed[name]
+        raise ValidationFailed([FieldProblem(name.replace("_", " "), f"is set by this computer's policy "
+                                             f"({where}); county IT changes it there")])
     if not setting.low <= value <= setting.high:
         raise ValidationFailed([FieldProblem(
             name.replace("_", " "), f"must be between {setting.low} and {setting.high} {setting.unit}")])

@@ -322,10 +322,17 @@ class AdminPage(QWidget):
         if user is not None:
             self.reset_requested.emit(user.username)
 
-    def show_settings(self, values: dict[str, int]) -> None:
+    def show_settings(self, values: dict[str, int], fixed: dict[str, str] | None = None) -> None:
+        """`fixed`: settings this computer's policy sets (and where), shown but not changeable."""
+        fixed = fixed or {}
         for name, value in values.items():
             if name in self.settings:
-                self.settings[name].setValue(value)
+                spin = self.settings[name]
+                spin.setValue(value)
+                spin.setEnabled(name not in fixed)
+                if name in fixed:
+                    spin.setToolTip(_("Set by this computer's policy ({source}); county IT changes it "
+                                      "there.").format(source=fixed[name]))
 
     def show_data(self, users: list[User], entries: list[AuditEntry]) -> None:
         self._users = users
@@ -417,14 +424,17 @@ class AdminController(QObject):
                                    lambda e: page.verify_result.setText(describe(e))))
 
     def open(self) -> None:
-        def show(found: tuple[admin_screen.AdminOverview, admin_screen.AdminAbilities]) -> None:
-            overview, abilities = found
+        Found = tuple[admin_screen.AdminOverview, admin_screen.AdminAbilities, dict[str, str]]
+
+        def show(found: Found) -> None:
+            overview, abilities, fixed = found
             self.page.show_data(overview.users, overview.entries)
-            self.page.show_settings(overview.settings)
+            self.page.show_settings(overview.settings, fixed)
             self.page.show_abilities(abilities)
             self._show_page()
 
-        self.tasks.run(lambda v: (admin_screen.overview(v), admin_screen.abilities(v)), show)
+        self.tasks.run(lambda v: (admin_screen.overview(v), admin_screen.abilities(v), policy.machine_set()),
+                       show)
 
     # People -----------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from csec_desktop import machine_policy
 from csec_desktop.clock import HybridClock, WallClock, system_clock, utc_iso
 from csec_desktop.domain.people import Permission, Role, User, passphrase_strength
 from csec_desktop.errors import (
@@ -120,6 +121,7 @@ class Vault:
             raise CsecError(f"A vault already exists in {folder}.")
         if not county.strip():
             raise ValidationFailed([FieldProblem("county", "is required")])
+        machine_policy.check_county(county)
         user = _user_or_error({"username": admin, "display_name": display_name or admin,
                                "role": Role.ADMINISTRATOR})
         _check_passphrase(passphrase, about=(admin, display_name, county))

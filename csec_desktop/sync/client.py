@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from csec_desktop import machine_policy
 from csec_desktop.errors import CsecError
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
@@ -100,6 +101,7 @@ def _loopback(url: str) -> bool:
 class HubClient:
     def __init__(self, base_url: str, token: str = "", *, cert_pem: str = "",
                  transport: httpx.BaseTransport | None = None, timeout: float = 30.0) -> None:
+        machine_policy.check_hub(base_url, cert_pem)  # only the hub this computer's policy names
         if base_url.startswith("https://"):
             if not cert_pem:
                 raise CsecError("The hub's certificate is needed to connect over HTTPS. Ask the hub "

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from csec_desktop import machine_policy
 from csec_desktop.clock import utc_iso
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.youth import Youth
@@ -88,6 +89,7 @@ def enrolment(vault: Vault) -> Enrolment | None:
 def save_enrolment(vault: Vault, hub_url: str, cert_pem: str, granted: P.Enrollment) -> Enrolment:
     vault.require(Permission.MANAGE_USERS)
     db = vault.require_db()
+    machine_policy.check_hub(hub_url, cert_pem)
     if granted.county != vault.county:
         raise CsecError(f"This hub enrolled the device for {granted.county}, but the vault belongs to "
                         f"{vault.county}. Ask the hub administrator for a code for {vault.county}.")
@@ -284,14 +286,14 @@ def is_locked(vault: Vault) -> bool:
         return False
     seen = datetime.fromisoformat(rows["sync.last_contact"])
     days = (datetime.fromtimestamp(vault.wall(), UTC) - seen).total_seconds() / 86400
-    return bool(days > int(rows.get("sync.max_offline_days") or 14))
+    return bool(days > machine_policy.max_offline_days(int(rows.get("sync.max_offline_days") or 14)))
 
 
 def require_in_contact(vault: Vault) -> None:
     """The core's gate on every read of cases (caseload, search, a youth, Today)."""
     if is_locked(vault):
         found = enrolment(vault)
-        raise OfflineLocked(found.max_offline_days if found else 14)
+        raise OfflineLocked(machine_policy.max_offline_days(found.max_offline_days if found else 14))
 
 
 def status(vault: Vault) -> Status:
