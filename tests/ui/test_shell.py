@@ -276,20 +276,29 @@ def test_lists_and_attached_records_are_edited_with_messages_beside_fields(
     qtbot.mouseClick(aliases.add_button, Qt.MouseButton.LeftButton)
     assert aliases.form.errors["name"].text() != ""  # refused beside the field, nothing added
     assert len(aliases.items) == before
+    # Typing in Details is kept while list entries save on their own button (one way to save:
+    # each entry saves when its button is pressed; only the Details fields wait for Save).
+    page.edits["pronouns"].setText("they/them")
+    page.edits["pronouns"].textEdited.emit("they/them")
+    assert page.dirty_mark.isVisibleTo(page)
     aliases.form.set_values({"name": "Wren", "kind": "moniker"})
     qtbot.mouseClick(aliases.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.version == 2, timeout=10_000)
+    assert "Wren" in [a["name"] for a in page.body["aliases"]]
+    assert page.edits["pronouns"].text() == "they/them" and page.dirty_mark.isVisibleTo(page)
     flags = page.lists["safety_flags"]
-    flags.set_items([])
     flags.form.set_values({"person": "Fictional Exploiter", "instruction": "Never confirm placement."})
     qtbot.mouseClick(flags.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.version == 3, timeout=10_000)
+    assert page.banner.isVisibleTo(page) and "Fictional Exploiter" in page.banner.text()
     periods = page.lists["legal_status"]
     periods.form.set_values({"status": "ward", "start": "2025-05-01", "end": "2025-01-01"})
     qtbot.mouseClick(periods.add_button, Qt.MouseButton.LeftButton)
     assert "before the start" in periods.form.general.text()
+    assert page.version == 3  # refused beside the list, nothing saved
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.version == 2, timeout=10_000)
-    assert "Wren" in [a["name"] for a in page.body["aliases"]]
-    assert page.banner.isVisibleTo(page) and "Fictional Exploiter" in page.banner.text()
+    qtbot.waitUntil(lambda: page.version == 4, timeout=10_000)
+    assert page.body["pronouns"] == "they/them" and not page.dirty_mark.isVisibleTo(page)
     # A contact is its own record: a bad phone is named beside its field, then fixed and saved.
     contacts = page.contacts
     contacts.form.set_values({"name": "Fictional Aunt", "relationship": "aunt", "phone": "12"})
@@ -304,10 +313,11 @@ def test_lists_and_attached_records_are_edited_with_messages_beside_fields(
     assert len(page.contacts.items) == 1 and "again" in page.contacts.message.text()
     qtbot.mouseClick(page.contacts.remove_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.contacts.items == [], timeout=10_000)
-    # Undo of the last saved edit takes the alias and flag back out.
+    # Undo of the last saved edit takes the pronouns back out; the alias saved before stays.
     qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.version == 3, timeout=10_000)
-    assert "Wren" not in [a["name"] for a in page.body["aliases"]]
+    qtbot.waitUntil(lambda: page.version == 5, timeout=10_000)
+    assert page.body.get("pronouns") != "they/them" and page.edits["pronouns"].text() != "they/them"
+    assert "Wren" in [a["name"] for a in page.body["aliases"]]
     assert youth_id == page.youth_id
 
 
