@@ -31,7 +31,13 @@ from csec_desktop.documents.pleading import (
     signature_block,
 )
 from csec_desktop.documents.pleading import text as line
-from csec_desktop.domain.vacatur import OFFICIAL_DOCUMENTS, CaseStage, CountKind, ServiceMethod
+from csec_desktop.domain.vacatur import (
+    OFFICIAL_DOCUMENTS,
+    CaseStage,
+    CounselDecision,
+    CountKind,
+    ServiceMethod,
+)
 from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.text import N_
 from csec_desktop.vacatur import Answer
@@ -105,7 +111,7 @@ def count_text(number: int, c: CountOnFile, petition: bool = True) -> str:
             parts.append("The conduct was not an offense for a person under 18 when it occurred (Pen. Code, "
                          "§§ 647, subd. (b), 653.22, as amended by Stats. 2016, SB 1322); it is in any event "
                          "a nonviolent offense, not listed in Penal Code section 667.5, subdivision (c).")
-        elif c.answer.nonviolent and k.counsel_decision is not None:
+        elif c.answer.nonviolent and k.counsel_decision is CounselDecision.NONVIOLENT:
             parts.append("Counsel has reviewed the record of conviction: the offense as committed is not a "
                          "violent felony listed in Penal Code section 667.5, subdivision (c); it is a "
                          "nonviolent offense (Pen. Code, § 236.14, subd. (t)(1)).")
@@ -572,7 +578,7 @@ def cover(p: Petition, cc: CourtCase, contents: list[tuple[str, int, bool]]) -> 
             ("Case number", cc.case_number or "to be assigned by the clerk"),
             ("Petitioner (public name)", p.case.public_name),
             ("Counts", str(len(cc.counts))),
-            ("Service", (f"{p.case.service_method.value if p.case.service_method else 'manner not chosen'}, "
+            ("Service", (f"{p.case.service_method.value.replace('_', ' ')}, "
                          f"{_day(p.case.service_date) or 'date not recorded'}")),
             ("Prosecutor's response due", f"{_day(due)} (45 days {how}; Pen. Code 236.14(c))" if due
              else "when service is recorded (45 days from receipt; Pen. Code 236.14(c))")]

@@ -25,11 +25,13 @@ class CountKind(StrEnum):
 class CounselDecision(StrEnum):
     """Counsel's reading of the record of conviction where the 667.5(c) table cannot decide."""
 
+    UNDECIDED = "undecided"  # first, and the default: a form never decides for counsel
     NONVIOLENT = "nonviolent"
     VIOLENT = "violent"
 
 
 COUNSEL_DECISION_LABELS: dict[CounselDecision, str] = {
+    CounselDecision.UNDECIDED: N_("Not decided (or the table decides)"),
     CounselDecision.NONVIOLENT: N_("Nonviolent on the record of conviction: petition it"),
     CounselDecision.VIOLENT: N_("Violent on the record of conviction: leave it out"),
 }
@@ -65,8 +67,14 @@ class CriminalCount(Body):
     nexus: str | None = Field(default=None, max_length=4000,  # why it was the direct result
                               title=N_("How it was the direct result of being trafficked (the youth's "
                                        "account)"))
-    counsel_decision: CounselDecision | None = Field(
-        default=None, title=N_("Counsel's decision where the violent-felony table cannot decide"))
+    counsel_decision: CounselDecision = Field(
+        default=CounselDecision.UNDECIDED,
+        title=N_("Counsel's decision where the violent-felony table cannot decide"))
+
+    @field_validator("counsel_decision", mode="before")
+    @classmethod
+    def _undecided(cls, value: object) -> object:
+        return CounselDecision.UNDECIDED if value is None else value
 
     @field_validator("section")
     @classmethod
@@ -103,12 +111,14 @@ RESTRICTED_FIELDS: dict[str, tuple[str, ...]] = {
 class ServiceMethod(StrEnum):
     """One manner of service, as the proof of service declares it (Code Civ. Proc. 1011, 1013)."""
 
+    NOT_CHOSEN = "not_chosen"  # first, and the default: the manner is chosen by a person
     PERSONAL = "personal"  # 1011: delivered to the office
     MAIL = "mail"  # 1013(a): first-class mail, postage prepaid
     OVERNIGHT = "overnight"  # 1013(c): express mail or overnight delivery
 
 
 SERVICE_METHOD_LABELS: dict[ServiceMethod, str] = {
+    ServiceMethod.NOT_CHOSEN: N_("Not chosen yet"),
     ServiceMethod.PERSONAL: N_("Personal delivery to the office (Code Civ. Proc. 1011)"),
     ServiceMethod.MAIL: N_("First-class mail (Code Civ. Proc. 1013(a))"),
     ServiceMethod.OVERNIGHT: N_("Overnight delivery (Code Civ. Proc. 1013(c))"),
@@ -190,11 +200,17 @@ class VacaturCase(Body):
     # who serves the prosecutor
     server_name: str | None = Field(default=None, max_length=200, title=N_("Who serves the papers"))
     server_address: str | None = Field(default=None, max_length=300, title=N_("Their address"))
-    service_method: ServiceMethod | None = Field(default=None, title=N_("How the papers are served"))
+    service_method: ServiceMethod = Field(default=ServiceMethod.NOT_CHOSEN,
+                                          title=N_("How the papers are served"))
     service_date: date | None = Field(default=None,
                                       title=N_("Date delivered or mailed (YYYY-MM-DD)"))
     service_place: str | None = Field(default=None, max_length=100,
                                       title=N_("City where the server signs the proof of service"))
+
+    @field_validator("service_method", mode="before")
+    @classmethod
+    def _not_chosen(cls, value: object) -> object:
+        return ServiceMethod.NOT_CHOSEN if value is None else value
 
     @field_validator("official_documents")
     @classmethod

@@ -222,7 +222,7 @@ def assess(count: CriminalCount, youth: Youth) -> CountAnswer:
     checked = W("667.5(c) table checked on {day} ({confidence})", day=tbl.checked_on.isoformat(),
                 confidence=tbl.confidence)
     found = verdict(count, tbl)
-    decided = count.counsel_decision
+    decided = None if count.counsel_decision.value == "undecided" else count.counsel_decision
     if found.violent is not None:
         entry = found.violent
         if entry.listing is Listing.ENHANCEMENT:

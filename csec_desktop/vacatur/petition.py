@@ -240,7 +240,7 @@ def form_problems(case: VacaturCase, cid: str, counts: tuple[CountOnFile, ...], 
 
         if not counsel_fits(tuple(case.counsel)):
             add("counsel", ("the counsel block is too long for lines 1 to 7 of the first page"))
-    if not case.service_method:
+    if case.service_method is ServiceMethod.NOT_CHOSEN:
         add("service_method", ("choose how the papers are served (one manner)"), filing=True)
     if not case.service_date:
         add("service_date", ("record the date the papers were delivered or mailed"), filing=True)

@@ -198,7 +198,7 @@ def test_the_review_blocks_with_each_kind_of_problem_and_then_lets_through(admin
     gaps = {**fx.ADULT, "section": "496(a)", "nexus": None, "while_victim": False, "judgment_date": None}
     case_id = fx.petition(attorney, youth_id, [gaps, undecided], grounds=None,
                           victimization_ended_on="2099-01-01", services_sought_on=None,
-                          service_method=None, service_date=None, service_place=None)
+                          service_method="not_chosen", service_date=None, service_place=None)
     with pytest.raises(ValidationFailed) as refused:
         workflow.advance(attorney, case_id, "attorney_reviewed")
     fields = {x.field for x in refused.value.problems}

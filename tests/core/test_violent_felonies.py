@@ -108,6 +108,9 @@ def test_what_the_table_cannot_decide_waits_for_counsel_and_counsel_decides() ->
         answer = _answer(section)
         assert answer.answer is Answer.REVIEW and answer.undecided and not answer.nonviolent, section
         assert f"Pen. Code, § 667.5, subd. (c)({paragraph})" in answer.citations, (section, answer.citations)
+    # A form's blank (None) or its first choice is "undecided": nothing decides for counsel.
+    assert _answer("459", counsel_decision=None).undecided
+    assert _answer("459", counsel_decision="undecided").undecided
     nonviolent = _answer("459", counsel_decision="nonviolent")
     assert nonviolent.answer is Answer.ELIGIBLE and nonviolent.nonviolent and not nonviolent.undecided
     assert any("counsel found it nonviolent" in line for line in nonviolent.why)
