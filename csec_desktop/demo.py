@@ -29,6 +29,7 @@ from csec_desktop.domain.efc import (
     TransitionPlan,
 )
 from csec_desktop.domain.people import Permission, Role
+from csec_desktop.domain.protection import ProtectiveOrder
 from csec_desktop.domain.services import PlanGoal, PlanSignoff, Referral, SchoolChange, UncoveredService
 from csec_desktop.domain.vacatur import CriminalCount, VacaturCase
 from csec_desktop.domain.youth import (
@@ -476,6 +477,10 @@ def _team_and_plan(b: _Builder, y: str) -> None:
     b.add(y, TeamMeeting, held_on=b.day(-35), attendees=_TEAM,
           decisions="Fictional: trauma therapy, survivor mentor, school stability.",
           next_steps="Fictional: referrals this week; review in 30 days.")
+    # A juvenile restraining order (WIC 213.5) granted after hearing, ending within the county's notice days.
+    b.add(y, ProtectiveOrder, order_kind="juvenile_213_5", stage="granted",
+          restrained_person="The adult named in the safety flag (fictional)", requested_on=b.day(-36),
+          granted_on=b.day(-14), expires_on=b.day(20), court_case_number="JV-DEMO-0042")
     b.add(y, PlanGoal, domain="mental_health", goal="Talk to someone who gets it",
           steps="Intake\nWeekly sessions",
           who_helps="Bramble Street Trauma Therapy Clinic (fictional)", due_on=b.day(60),

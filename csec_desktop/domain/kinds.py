@@ -26,4 +26,4 @@ def model_for(kind: str) -> type[Body]:
 
 # The other record kinds register themselves when their modules load; load them here so any
 # code that reads records can parse every kind.
-from csec_desktop.domain import csec, directory, duties, efc, services, vacatur  # noqa: E402, F401
+from csec_desktop.domain import csec, directory, duties, efc, protection, services, vacatur  # noqa: E402, F401

@@ -38,6 +38,7 @@ from csec_desktop.domain.efc import (
 from csec_desktop.domain.fields import inner_models, label
 from csec_desktop.domain.kinds import KINDS
 from csec_desktop.domain.labels import choice_label
+from csec_desktop.domain.protection import ProtectiveOrder
 from csec_desktop.domain.services import (
     REFERRAL_STATUS_LABELS,
     SERVICE_DOMAINS,
@@ -319,6 +320,14 @@ def _school_change(item: Item, t: Gettext) -> str:
 @summary(UncoveredService)
 def _uncovered_service(item: Item, t: Gettext) -> str:
     return f"{item.get('received_on')} · {item.get('what')}"
+
+
+@summary(ProtectiveOrder)
+def _protective_order(item: Item, t: Gettext) -> str:
+    ends = t("until {day}").format(day=item["expires_on"]) if item.get("expires_on") else ""
+    parts = (_code(ProtectiveOrder, "order_kind", item, t), str(item.get("restrained_person") or ""),
+             _code(ProtectiveOrder, "stage", item, t), ends)
+    return " · ".join(x for x in parts if x)
 
 
 # Extended foster care ----------------------------------------------------------------------------

@@ -229,7 +229,7 @@ class Registry:
 REGISTRY = Registry()
 
 RULE_MODULES = ("transition", "csec", "services", "housing", "education", "case_plan", "efc", "vacatur",
-                "record")
+                "record", "protection", "survivor")
 """The modules that register rules; a module added here is loaded by `load_all`."""
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from csec_desktop.domain.youth import LegalStatus, Youth
 from csec_desktop.rules import (
     LEGAL_ZONE,
+    RECHECKED_ON,
     REGISTRY,
     Answer,
     Confidence,
@@ -85,6 +86,15 @@ def _mental_health(_youth: Youth, _day: date, answers: dict[str, object]) -> Lin
     return None
 
 
+def _homeless(youth: Youth, day: date, _answers: dict[str, object]) -> Line | None:
+    """Continuum of Care and RHY programs serve youth who are homeless or cannot live safely at home; a youth
+    in a foster-care placement today has a placement (its agency finds another)."""
+    if in_foster_care_on(youth, day, current=True).state is State.ELIGIBLE:
+        return None
+    return W("not in a foster-care placement today: check whether the youth is homeless or at risk, or "
+             "cannot live safely at home")
+
+
 OPTIONS = (
     Option("housing.thpp", N_("Transitional Housing Placement Program (THPP)"),
            N_("THPP: supervised transitional housing for foster youth 16 to 18."),
@@ -111,6 +121,24 @@ OPTIONS = (
               "(referral category: eligibility not yet confirmed here)."),
            "Behavioral Health Services Act (Proposition 1, 2024), formerly the Mental Health Services Act",
            Confidence.UNCONFIRMED, (12, 25), _mental_health),
+    # Issue 18: the federal homeless-youth categories California's CSEC guidance names. Referral categories
+    # only: 24 CFR part 578 and the Runaway and Homeless Youth Act were not re-read (ages from secondary
+    # summaries of the programs).
+    Option("housing.hud_coc", N_("Refer to the Continuum of Care (HUD homeless housing)"),
+           N_("HUD Continuum of Care housing through the local coordinated entry: transitional housing and "
+              "rapid re-housing for homeless youth (referral category: eligibility not yet confirmed here)."),
+           "24 C.F.R. part 578; McKinney-Vento Homeless Assistance Act, 42 U.S.C. § 11381 and following",
+           Confidence.UNCONFIRMED, (18, 24), _homeless),
+    Option("housing.rhy_basic_center", N_("Refer to a runaway and homeless youth shelter (Basic Center)"),
+           N_("Runaway and Homeless Youth Act Basic Center Program: short-term shelter and family work for "
+              "youth under 18 (referral category: eligibility not yet confirmed here)."),
+           "Runaway and Homeless Youth Act, Basic Center Program (34 U.S.C. ch. 111, formerly 42 U.S.C. "
+           "§ 5711)", Confidence.UNCONFIRMED, (12, 17), _homeless),
+    Option("housing.rhy_transitional_living", N_("Refer to a transitional living program for homeless youth"),
+           N_("Runaway and Homeless Youth Act Transitional Living Program: longer-term housing for homeless "
+              "youth who enter at 16 to 21 (referral category: eligibility not yet confirmed here)."),
+           "Runaway and Homeless Youth Act, Transitional Living Program (34 U.S.C. ch. 111)",
+           Confidence.UNCONFIRMED, (16, 21), _homeless),
 )
 
 
@@ -144,7 +172,10 @@ def _rule(option: Option) -> Callable[[Facts, datetime], Iterator[Finding]]:
     return rule
 
 
+NEW_IN_ISSUE_18 = ("housing.hud_coc", "housing.rhy_basic_center", "housing.rhy_transitional_living")
+
 for _option in OPTIONS:
     REGISTRY.register(_option.rule_id, summary=_option.summary, citation=_option.citation,
-                      law_as_of=LAW_AS_OF, confidence=_option.confidence, ages=_option.ages,
+                      law_as_of=RECHECKED_ON if _option.rule_id in NEW_IN_ISSUE_18 else LAW_AS_OF,
+                      confidence=_option.confidence, ages=_option.ages,
                       needs=("form_response",), domain="housing")(_rule(_option))

@@ -139,6 +139,15 @@ GOV_13953_A = ("\"An application for compensation shall be filed within seven ye
                "injury or death had been sustained as a direct result of crime, whichever is later.\"")
 
 
+def victim_compensation_due(youth: Youth, victims: list[CsecStatus]) -> date:
+    """The last day to apply to CalVCB (Gov. Code 13953(a)): the latest of three dates. The crime date is
+    not recorded, and the crime came before the identification, so seven years from the crime is never the
+    latest; the first identification stands in for discovery; seven years after the 21st birthday is the
+    28th birthday, whatever the age."""
+    known = min(s.decided_at for s in victims).astimezone(LEGAL_ZONE).date()
+    return max(birthday(youth.date_of_birth, 28), birthday(known, 7))
+
+
 @REGISTRY.register(
     "benefits.victim_compensation",
     summary=N_("California victim compensation: the application is due at the latest of seven years from the "
@@ -155,11 +164,8 @@ def victim_compensation(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         return
     first = min(victims, key=lambda s: s.decided_at)
     known = first.decided_at.astimezone(LEGAL_ZONE).date()
-    # Gov. Code 13953(a): the latest of three dates. The crime date is not recorded, and the crime came
-    # before the identification, so seven years from the crime is never the latest; the identification
-    # stands in for discovery; seven years after the 21st birthday is the 28th birthday, whatever the age.
     twenty_eight, seven_years = birthday(youth.date_of_birth, 28), birthday(known, 7)
-    due_day = max(twenty_eight, seven_years)
+    due_day = victim_compensation_due(youth, victims)
     yield REGISTRY.info["benefits.victim_compensation"].finding(
         FindingKind.SUGGESTION, N_("Apply for California victim compensation (CalVCB)"),
         (W("identified as a trafficking victim on {day}", day=known.isoformat()),

@@ -135,8 +135,12 @@ def test_housing_options_follow_age_and_court_status() -> None:
     assert _housing(nmd, date(2026, 11, 28)) == {"housing.thp_nmd", "housing.silp", "housing.fyi_voucher"}
     assert _housing(nmd, date(2028, 3, 10)) == {"housing.fyi_voucher"}  # 21: no longer an NMD placement
     left = _youth("2006-03-10", ("dependent", "2020-01-01", "2025-01-31"), ("none", "2025-02-01", None))
-    assert _housing(left, date(2026, 11, 28)) == {"housing.thp_plus", "housing.fyi_voucher"}
-    assert _housing(left, date(2030, 3, 10)) == {"housing.fyi_voucher"}  # 24: past THP-Plus
+    # Issue 18 added the homeless-youth categories: the Continuum of Care (18-24) and, entering at 16-21, a
+    # transitional living program (youth not in a foster-care placement).
+    assert _housing(left, date(2026, 11, 28)) == {"housing.thp_plus", "housing.fyi_voucher",
+                                                  "housing.hud_coc", "housing.rhy_transitional_living"}
+    # 24: past THP-Plus
+    assert _housing(left, date(2030, 3, 10)) == {"housing.fyi_voucher", "housing.hud_coc"}
     early = _youth("2006-03-10", ("dependent", "2020-01-01", "2023-01-31"), ("none", "2023-02-01", None))
     assert "housing.thp_plus" not in _housing(early, date(2026, 11, 28))  # left care before 18
     assert _housing(foster, date(2026, 11, 28), mental_health_need="need") == {"housing.thpp", "housing.bhsa"}

@@ -22,6 +22,7 @@ from csec_desktop.domain.efc import (
     TransitionPlan,
 )
 from csec_desktop.domain.fields import form_models
+from csec_desktop.domain.protection import ProtectiveOrder
 from csec_desktop.domain.services import PlanGoal, PlanSignoff, Referral, SchoolChange, UncoveredService
 from csec_desktop.domain.summaries import SUMMARIES, generic, local_time, model_for_key, summarize
 from csec_desktop.domain.vacatur import CriminalCount, VacaturCase
@@ -33,8 +34,8 @@ from csec_desktop.domain.youth import (
     Identifiers,
     Name,
     Placement,
-    SafetyFlag,
     PlacementPeriod,
+    SafetyFlag,
     StatusPeriod,
     Youth,
 )
@@ -65,6 +66,8 @@ SAMPLES: dict[type[BaseModel], dict[str, Any]] = {
     SchoolChange: {"changed_on": "2026-01-05", "to_school": "Central High",
                    "exemption_notice_on": "2026-01-20"},
     UncoveredService: {"received_on": "2026-01-05", "what": "Dental cleaning"},
+    ProtectiveOrder: {"order_kind": "juvenile_213_5", "restrained_person": "J. Doe", "stage": "granted",
+                      "requested_on": "2026-01-05", "granted_on": "2026-01-20", "expires_on": "2029-01-20"},
     PlacementOrder: {"order_type": "dependency", "ordered_on": "2024-01-05"},
     Participation: {"condition": "1", "since": "2026-01-05", "evidence": "Enrollment letter"},
     EfcAgreement: {"mutual_agreement_signed_on": "2026-01-05"},
