@@ -12,6 +12,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from csec_desktop import efc
+from csec_desktop.documents.findings import check_line
 from csec_desktop.documents.identification import youth_identity
 from csec_desktop.documents.page import Footer, Texts, checkbox, para, render, signature_block, table
 from csec_desktop.domain.efc import (
@@ -26,7 +27,8 @@ from csec_desktop.domain.efc import (
     TransitionPlan,
 )
 from csec_desktop.domain.youth import PlacementType, Youth
-from csec_desktop.rules import birthday
+from csec_desktop.rules import STATE_WORDS as ANSWER_WORDS
+from csec_desktop.rules import State, birthday
 from csec_desktop.text import N_
 
 PLAN_TITLE = N_("My transition plan")
@@ -89,8 +91,12 @@ def participation_plan(youth: Youth, records: list[Any], *, made_on: date, lang:
     t = texts.t
     result = efc.eligibility(youth, records, made_on)
     story: list[Flowable] = [para(t(PARTICIPATION_TITLE), "title"), youth_identity(youth, texts),
-                             para(t("Eligibility on {day}").format(day=made_on.isoformat()), "heading")]
-    story += [checkbox(c.ok, f"{texts.say(c.text)} ({c.citation})") for c in result.checks]
+                             para(t("Eligibility on {day}").format(day=made_on.isoformat()), "heading"),
+                             para(t("Extended foster care: {answer}").format(
+                                 answer=t(ANSWER_WORDS[result.state])), "body")]
+    # Three answers: a check the record cannot decide says so in words, with the fact to record.
+    story += [check_line(c.state, f"{texts.say(c.text)} ({c.citation})", c.missing, texts)
+              for c in result.checks]
     story += [para(t("Participation conditions"), "heading"),
               _conditions([r for r in records if isinstance(r, Participation)], texts)]
     agreements = [r for r in records if isinstance(r, EfcAgreement)]
@@ -130,9 +136,13 @@ def certification_worksheet(youth: Youth, records: list[Any], *, made_on: date, 
         para(t("Conditions the nonminor meets (Welf. & Inst. Code 11403(b))"), "heading"),
     ]
     for condition in Condition:
+        if condition is Condition.MEDICAL and notes and condition not in met:
+            # Recorded but its medical information is out of date: not "unmet", cannot tell yet.
+            late = "; ".join(texts.say(n) for n in notes)
+            story += [check_line(State.CANNOT_TELL, f"{t(CONDITION_TEXT[condition])} ({late})",
+                                 (efc.MISSING_MEDICAL,), texts)]
+            continue
         story += [checkbox(condition in met, t(CONDITION_TEXT[condition]))]
-    if notes:
-        story += [para("; ".join(texts.say(n) for n in notes), "small")]
     story += [para(t("Evidence checked"), "heading"),
               _conditions([r for r in records if isinstance(r, Participation)], texts),
               checkbox(False, t("The TILCP was updated with the nonminor for this period")),

@@ -13,6 +13,7 @@ from typing import Any
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepInFrame, Spacer
 
+from csec_desktop.documents.findings import answer, law_cell
 from csec_desktop.documents.page import Footer, Texts, para, render, table
 from csec_desktop.documents.summary import safety_box
 from csec_desktop.domain.labels import choice_label
@@ -56,10 +57,10 @@ def hearing_sheet(youth: Youth, *, findings: list[Finding], goals: list[str], ma
         para(t("No service plan is recorded yet."), "small")]
     story.append(para(t("Due and overdue in the next {days} days").format(days=UPCOMING_DAYS), "heading"))
     if upcoming:
-        story.append(table([(t("Due"), t("Duty"), t("Law")),
+        story.append(table([(t("Due"), t("Duty"), t("Answer"), t("Law")),
                             *[(f.due.astimezone(LEGAL_ZONE).date().isoformat() if f.due else "",
-                               t(f.title), f.citation) for f in upcoming]],
-                           [1.0 * inch, 3.2 * inch, 2.8 * inch]))
+                               t(f.title), answer(f, texts), law_cell(f, texts)) for f in upcoming]],
+                           [0.9 * inch, 2.6 * inch, 1.6 * inch, 1.9 * inch]))
     else:
         story.append(para(t("Nothing is due."), "small"))
     story.append(para(t("Prepared on {day}.").format(day=made_on.isoformat()), "small"))

@@ -9,6 +9,7 @@ from typing import Any
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
+from csec_desktop.documents.findings import answer, law_cell
 from csec_desktop.documents.page import Footer, Texts, para, render, table
 from csec_desktop.domain.labels import choice_label
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, Youth
@@ -86,14 +87,15 @@ def youth_summary(youth: Youth, *, contacts: list[dict[str, Any]], findings: lis
                             t("yes") if c.get("may_receive_information") else t("no")) for c in contacts]],
                         [2.2 * inch, 1.6 * inch, 1.5 * inch, 1.7 * inch])]
     if findings:
+        # Each finding with its answer (eligible, not eligible, or cannot tell with what to record) and the
+        # confidence of the law it applies.
         story += [para(t("Duties"), "heading"),
-                  table([(t("Due"), t("Duty"), t("Law")),
+                  table([(t("Due"), t("Duty"), t("Answer"), t("Law")),
                          *[(f.due.astimezone(LEGAL_ZONE).date().isoformat() if f.due else "",
-                            (t("done") + ": " if f.done else "") + t(f.title),
-                            t("{citation} (law as of {date})").format(citation=f.citation,
-                                                                      date=f.law_as_of.isoformat()))
+                            (t("done") + ": " if f.done else "") + t(f.title), answer(f, texts),
+                            law_cell(f, texts))
                            for f in findings]],
-                        [1.0 * inch, 3.0 * inch, 3.0 * inch])]
+                        [0.9 * inch, 2.5 * inch, 1.6 * inch, 2.0 * inch])]
     story += [Spacer(1, 10), para(t("Printed on {day}.").format(day=made_on.isoformat()), "small")]
     return render(story, title=t(TITLE), footer=Footer(
         notice=t("Confidential: juvenile case file information, Welf. & Inst. Code 827"), stamp=stamp,

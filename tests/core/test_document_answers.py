@@ -1,0 +1,117 @@
+"""Issue 18 on paper: the extended-foster-care printables print "cannot tell" in words with the fact to
+record (never an empty tick box a reader takes for "no"), and the youth summary and hearing sheet print each
+finding's answer and the confidence of its law. Fictional people; fixed dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pypdfium2 as pdfium
+
+from csec_desktop import efc
+from csec_desktop.documents.efc import certification_worksheet, participation_plan
+from csec_desktop.documents.hearing_sheet import hearing_sheet
+from csec_desktop.documents.summary import youth_summary
+from csec_desktop.domain.efc import Condition, EfcAgreement, Participation, PlacementOrder
+from csec_desktop.domain.youth import Youth
+from csec_desktop.rules import LEGAL_ZONE, Confidence, Finding, FindingKind, State
+from tests.conftest import youth_data
+
+
+def _text(pdf: bytes) -> str:
+    document = pdfium.PdfDocument(pdf)
+    pages = (document[i].get_textpage().get_text_range() for i in range(len(document)))
+    return " ".join(" ".join(page.split()) for page in pages)
+
+
+def _nmd() -> Youth:
+    # Turned 18 on 2026-04-02 in a resource family under a dependency order; now a nonminor dependent.
+    return Youth.model_validate(youth_data(
+        date_of_birth="2008-04-02",
+        legal_status=[{"status": "dependent", "start": "2020-01-01", "end": "2026-04-01"},
+                      {"status": "nonminor_dependent", "start": "2026-04-02"}],
+        placement_history=[{"type": "resource_family", "start": "2020-01-01"}]))
+
+
+def _order() -> PlacementOrder:
+    return PlacementOrder.model_validate({"youth_id": "y", "order_type": "dependency",
+                                          "ordered_on": "2020-01-01"})
+
+
+def test_the_participation_plan_says_cannot_tell_and_what_to_record() -> None:
+    youth = _nmd()
+    records = [_order()]  # no condition, no mutual agreement recorded
+    result = efc.eligibility(youth, records, date(2026, 11, 30))
+    assert result.state is State.CANNOT_TELL
+    text = _text(participation_plan(youth, records, made_on=date(2026, 11, 30)))
+    assert "Extended foster care: cannot tell" in text
+    assert text.count("CANNOT TELL") == 2  # the condition and the agreement, each in words
+    assert "To decide, record: which participation condition (1)-(5) the youth meets" in text
+    assert "To decide, record: the mutual agreement (SOC 162)" in text
+    # In Spanish too.
+    spanish = _text(participation_plan(youth, records, made_on=date(2026, 11, 30), lang="es"))
+    assert "no se puede saber" in spanish and "CANNOT TELL" not in spanish
+
+
+def test_an_eligible_youth_has_ticks_and_no_cannot_tell() -> None:
+    youth = _nmd()
+    records = [_order(),
+               Participation.model_validate({"youth_id": "y", "condition": "4", "since": "2026-04-02",
+                                             "evidence": "Fictional pay stubs"}),
+               EfcAgreement.model_validate({"youth_id": "y", "mutual_agreement_signed_on": "2026-04-02"})]
+    text = _text(participation_plan(youth, records, made_on=date(2026, 11, 30)))
+    assert "Extended foster care: eligible" in text and "CANNOT TELL" not in text
+    # 21: the age check is a plain "No", not "cannot tell".
+    text = _text(participation_plan(youth, records, made_on=date(2029, 4, 2)))
+    assert "Extended foster care: not eligible" in text and "No: 21 on 2029-04-02" in text
+
+
+def test_the_worksheet_prints_a_late_medical_update_as_cannot_tell() -> None:
+    youth = _nmd()
+    late = Participation.model_validate({"youth_id": "y", "condition": Condition.MEDICAL.value,
+                                         "since": "2026-04-02", "evidence": "Fictional letter",
+                                         "medical_update_on": "2026-04-02"})
+    # 180 days after the update it still counts; the day after, it cannot be counted yet.
+    assert "CANNOT TELL" not in _text(certification_worksheet(youth, [late], made_on=date(2026, 9, 29)))
+    text = _text(certification_worksheet(youth, [late], made_on=date(2026, 9, 30)))
+    assert "CANNOT TELL" in text
+    assert "To decide, record: current medical or mental-health information in the case plan" in text
+
+
+def _findings() -> list[Finding]:
+    due = datetime(2026, 12, 15, 17, 0, tzinfo=LEGAL_ZONE)
+    return [
+        Finding("benefits.ffy_medi_cal_lapsed", FindingKind.CANNOT_TELL, "Medi-Cal lapsed: cannot tell", (),
+                "Welf. & Inst. Code, §§ 14005.28, 14011.10", date(2026, 11, 30), state=State.CANNOT_TELL,
+                missing=("the youth's placement on the 18th birthday (the placement history), or the "
+                         "placement order",), confidence=Confidence.SECONDARY),
+        Finding("csec.record_in_statewide_system", FindingKind.DEADLINE, "Record the CSEC status in CWS/CMS",
+                (),
+                "Welf. & Inst. Code, § 16501.35, subd. (a)(2)", date(2026, 11, 30), due=due,
+                confidence=Confidence.UNCONFIRMED),
+        Finding("efc.notice_at_16", FindingKind.DEADLINE, "Tell the youth about extended foster care", (),
+                "Welf. & Inst. Code, § 11403, subd. (f)(2)", date(2026, 1, 1), due=due),
+    ]
+
+
+def test_the_youth_summary_prints_each_answer_and_confidence() -> None:
+    youth = _nmd()
+    text = _text(youth_summary(youth, contacts=[], findings=_findings(), made_on=date(2026, 11, 30)))
+    assert "Answer" in text
+    assert "cannot tell. To decide, record: the youth's placement on the 18th birthday" in text
+    assert "law as of 2026-11-30; Secondary source" in text
+    assert "law as of 2026-11-30; Unconfirmed" in text
+    assert "law as of 2026-01-01; Verified" in text
+    spanish = _text(youth_summary(youth, contacts=[], findings=_findings(), made_on=date(2026, 11, 30),
+                                  lang="es"))
+    assert "no se puede saber" in spanish and "Sin confirmar" in spanish
+
+
+def test_the_hearing_sheet_prints_answers_and_confidence_on_one_page() -> None:
+    youth = _nmd()
+    many = _findings() * 20
+    pdf = hearing_sheet(youth, findings=many, goals=["Finish school"], made_on=date(2026, 11, 30))
+    assert len(pdfium.PdfDocument(pdf)) == 1
+    text = _text(pdf)
+    assert "cannot tell" in text and "Unconfirmed" in text and "Secondary source" in text
+    assert "duty" in text  # a duty's answer is its kind, never an empty cell
