@@ -305,6 +305,15 @@ def test_the_first_page_of_a_petitioner_in_pro_per(admin: Vault, attorney: Vault
     with pytest.raises(ValidationFailed) as refused:
         workflow.advance(attorney, bare, "attorney_reviewed")
     assert {"petitioner_address", "petitioner_phone"} <= {x.field for x in refused.value.problems}
+    # A petitioner still under 18 with no counsel: a guardian ad litem is named on the first page.
+    minor_id = fx.youth(admin, date_of_birth="2011-02-03")
+    minor = fx.petition(attorney, minor_id, [fx.JUVENILE], counsel=[],
+                        petitioner_address="PO Box 1, Demo City", petitioner_phone="(555) 010-0404")
+    with pytest.raises(ValidationFailed, match="guardian ad litem"):
+        workflow.advance(attorney, minor, "attorney_reviewed")
+    caseload.update_attached(attorney, minor, {"guardian_ad_litem": "Robin Example"})
+    first = _pages(jobs.make(attorney, "vacatur_petition", minor_id, item=minor))[0]
+    assert "By Robin Example, guardian ad litem Petitioner in pro per" in first
     long_lines = fx.petition(attorney, youth_id, [fx.ADULT], counsel=[
         "Alexandra Quinn Samplewright-Longname, Senior Staff Attorney (SBN 000000)"] * 8)
     with pytest.raises(ValidationFailed, match="too long for lines 1 to 7"):

@@ -25,9 +25,9 @@ def attorney_of(admin: Vault) -> Vault:
     return Vault.unlock(admin.folder, "alex", WORKER_PASS)
 
 
-def youth(admin: Vault) -> str:
+def youth(admin: Vault, date_of_birth: str = DOB) -> str:
     record = caseload.create_youth(admin, youth_data(
-        legal_name={"given": GIVEN, "middle": MIDDLE, "family": FAMILY}, date_of_birth=DOB,
+        legal_name={"given": GIVEN, "middle": MIDDLE, "family": FAMILY}, date_of_birth=date_of_birth,
         assigned_worker="alex", unit="Unit A", county="Demo County",
         aliases=[{"name": ALIAS, "kind": "alias"}, {"name": MONIKER, "kind": "moniker"}],
         placement={"type": "resource_family", "address": PLACEMENT}))
