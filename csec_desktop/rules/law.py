@@ -130,6 +130,15 @@ class LawChange:
     parameter: str | None = None
     who: str = ""  # N_-marked: whom it touches
     notes: tuple[str, ...] = field(default=())
+    kinds: tuple[str, ...] = ()
+    """Record kinds whose presence on a youth means the change touches them (usecases.law counts them)."""
+    statuses: tuple[str, ...] = ()
+    """Legal statuses (LegalStatus values) a youth ever held that mean the change touches them."""
+
+    @property
+    def countable(self) -> bool:
+        """Whether the record can tell whom it touches (an immigration status, say, is not recorded)."""
+        return bool(self.kinds or self.statuses)
 
     def to_json(self) -> dict[str, Any]:
         return {"day": self.day.isoformat() if self.day else None, "title": self.title, "source": self.source,
@@ -150,19 +159,27 @@ KNOWN_CHANGES: tuple[LawChange, ...] = (
               N_("Retroactive Medi-Cal shortened for applications on or after this day: two months for most "
                  "groups, one month for expansion adults (as we read sec. 71112)"),
               f"{HR1}, § 71112", Confidence.UNCONFIRMED, parameter="medi_cal.retroactive_months",
-              who=N_("anyone with care received before applying for Medi-Cal")),
+              who=N_("anyone with care received before applying for Medi-Cal"), kinds=("uncovered_service",)),
     LawChange(None,
               N_("Juvenile records: the probation department petitions to seal the records of a person who "
                  "has turned 18 (new WIC 781.2); the operative date is NOT CONFIRMED here"),
               "Welf. & Inst. Code, § 781.2 (AB 1877, Stats. 2024, ch. 811)", Confidence.UNCONFIRMED,
-              who=N_("youth with a juvenile record (record relief: compare with Pen. Code 236.14)")),
+              who=N_("youth with a juvenile record (record relief: compare with Pen. Code 236.14)"),
+              kinds=("criminal_count",), statuses=("ward", "dual_status")),
 )
+
+PARAMETER_TOUCHES: dict[str, tuple[str, ...]] = {
+    "medi_cal.retroactive_months": ("uncovered_service",),
+    "medi_cal.retroactive_months_expansion_adult": ("uncovered_service",),
+}
+"""The record kinds of the youth a parameter's change touches."""
 
 
 def changes(after: date, *, until: date | None = None) -> list[LawChange]:
     """The changes on or after `after` (and on or before `until`), soonest first; undated ones last."""
     parameter_changes = [
-        LawChange(v.start, v.note, v.citation, v.confidence, parameter=p.id)
+        LawChange(v.start, v.note, v.citation, v.confidence, parameter=p.id,
+                  kinds=PARAMETER_TOUCHES.get(p.id, ()))
         for p in PARAMETERS.values() for v in p.versions
         if v.start is not None and v.start >= after and (until is None or v.start <= until)
         and not any(k.parameter == p.id and k.day == v.start for k in KNOWN_CHANGES)]
