@@ -323,6 +323,7 @@ class MainWindow(QMainWindow):
         """Offer what this person's role may do; say why where it may not."""
         self.capabilities = found
         self.youth_page.set_can_seal(found.can(Permission.READ_SEALED))
+        self.youth_page.guide(found.can, session.WHY_NOT)
         write = found.can(Permission.WRITE_YOUTH)
         self.caseload_page.new_button.setEnabled(write)
         self.caseload_page.new_button.setToolTip("" if write else _(session.WHY_NOT[Permission.WRITE_YOUTH]))

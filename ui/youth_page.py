@@ -6,6 +6,7 @@ edit, and drafts kept in the vault while typing."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -32,6 +33,7 @@ from csec_desktop.domain.csec import (
     MissingEpisode,
     TeamMeeting,
 )
+from csec_desktop.domain.people import Permission
 from csec_desktop.domain.services import (
     REFERRAL_STATUS_LABELS,
     SERVICE_DOMAINS,
@@ -422,6 +424,26 @@ class YouthPage(QWidget):
 
     def set_can_seal(self, allowed: bool) -> None:
         self.sealed.setVisible(allowed)
+
+    def guide(self, can: Callable[[Permission], bool], why_not: dict[Permission, str]) -> None:
+        """Offer what the role may do; where it may not, disable the button and say why on it."""
+        def allow(button: QWidget, permission: Permission) -> None:
+            allowed = can(permission)
+            button.setEnabled(allowed)
+            button.setToolTip("" if allowed else _(why_not[permission]))
+
+        writes = (self.save_button, self.discard_button, self.undo_button, self.send_button,
+                  self.move_button, self.screen_button, self.needs_button)
+        sections = (*self.lists.values(), *(section for _kind, section in self.attached_sections()))
+        for button in (*writes, *(b for s in sections for b in (s.add_button, s.replace_button,
+                                                                   s.remove_button))):
+            allow(button, Permission.WRITE_YOUTH)
+        for button in self.relief.print_buttons.values():  # the papers quote the youth's account
+            allow(button, Permission.READ_NARRATIVE)
+        for button in self.relief.stage_buttons.values():  # draft -> reviewed -> filed: counsel only
+            allow(button, Permission.REVIEW_PETITION)
+        for button in (self.print_button, self.hearing_button):
+            allow(button, Permission.PRINT)
 
     def draft_key(self) -> str:
         return f"youth:{self.youth_id}"

@@ -126,3 +126,17 @@ def test_a_read_only_person_is_told_why_they_cannot_add(qtbot: QtBot, tmp_path: 
     assert win.stack.currentWidget() is win.caseload_page
     assert "read records but not change" in win.statusBar().currentMessage()
     win.close()
+
+
+def test_the_record_page_says_why_a_role_cannot_act(qtbot: QtBot, tmp_path: Path) -> None:
+    _window(qtbot, tmp_path).close()  # makes the vault
+    win = _window(qtbot, tmp_path, "rory", WORKER_PASS)
+    page = win.youth_page
+    qtbot.waitUntil(lambda: not page.save_button.isEnabled(), timeout=10_000)
+    assert "read records but not change" in page.save_button.toolTip()
+    assert not page.contacts.add_button.isEnabled()
+    assert not page.relief.print_buttons["vacatur_petition"].isEnabled()
+    assert "attorney or a supervisor" in page.relief.print_buttons["vacatur_petition"].toolTip()
+    assert "attorney" in page.relief.stage_buttons["filed"].toolTip()
+    assert page.print_button.isEnabled() is False  # read-only: no printing either
+    win.close()
