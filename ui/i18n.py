@@ -19,6 +19,7 @@ from csec_desktop.text import say as say_line
 
 _current: gettext.NullTranslations = gettext.NullTranslations()
 _code = "en"
+_qt_translator: Any = None  # Qt's own strings (standard buttons, file dialogs, context menus)
 
 
 Apply = Callable[[Any, str], None]
@@ -63,6 +64,7 @@ def set_language(code: str) -> None:
     if code not in LANGUAGES:
         raise ValueError(f"no interface language {code!r}")
     _current, _code = translations(code), code
+    _qt_language(code)
     alive = []
     for ref, setter, message in _bound:
         owner = ref()
@@ -105,3 +107,23 @@ __all__ = ["LANGUAGES", "N_", "_", "bind", "language", "ngettext", "on_change", 
 def say(text: str) -> str:
     """A rule's "why" line (text.Line) in the interface language; other text as it is."""
     return say_line(text, _)
+
+
+def _qt_language(code: str) -> None:
+    """Qt's own buttons and dialogs in the interface's language: its qtbase catalog (the bundle keeps
+    only the Spanish one, build/bundle_support.QT_TRANSLATIONS); English is built into Qt."""
+    global _qt_translator
+    from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    if _qt_translator is not None:
+        app.removeTranslator(_qt_translator)
+        _qt_translator = None
+    if code == "en":
+        return
+    translator = QTranslator(app)
+    if translator.load(f"qtbase_{code}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+        _qt_translator = translator

@@ -3,8 +3,9 @@
 Offscreen, with synthetic data only: create a vault in DIR, unlock it, open a youth, make
 a PDF in memory and render its first page, check the forms load, build the main window,
 then quit. Prints one JSON line of what it did and how long each step took (and leaves it
-in DIR/smoke-result.json); exit code 0 only if every step worked. The frozen-bundle test
-in CI and county IT after an install both run it.
+in DIR/smoke-result.json); exit code 0 only if every step worked, and no module the app
+does not need (development tools, the hub: UNNEEDED) was loaded on the way. The
+frozen-bundle test in CI and county IT after an install both run it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,17 @@ from pathlib import Path
 from typing import Any
 
 PASS = "smoke test passphrase, fictional"  # noqa: S105 (a throwaway vault of synthetic data)
+
+# Modules a start of the app must never load: they cost start-up time and do not belong in the
+# bundle (build/bundle_support.NEVER_BUNDLED is the same list for the build).
+UNNEEDED = ("mypy", "click", "rich", "pygments", "pkg_resources", "setuptools", "pytest", "numpy",
+            "fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic", "psycopg", "jinja2",
+            "csec_desktop.hub")
+
+
+def unneeded_loaded() -> list[str]:
+    return sorted(name for name in sys.modules if name in UNNEEDED or name.split(".")[0] in UNNEEDED
+                  or name.startswith("csec_desktop.hub"))
 
 
 def run(folder: Path) -> dict[str, Any]:
@@ -50,21 +62,33 @@ def run(folder: Path) -> dict[str, Any]:
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(pdf)
-    image = document[0].render(scale=0.5).to_pil()
+    bitmap = document[0].render(scale=0.5)  # pixels in memory; no image library needed
+    size = [bitmap.width, bitmap.height]
     pages = len(document)
     document.close()
     mark("PDF made and rendered in memory")
     forms, problems = load_all()
     if problems:
         raise RuntimeError(f"{len(problems)} form file problem(s)")
+    from PySide6.QtCore import QCoreApplication
+
+    from ui.i18n import set_language
+
+    set_language("es")  # Qt's own buttons in Spanish too (its qtbase catalog is bundled)
+    qt_spanish = QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancelar"
+    set_language("en")
     window = MainWindow(folder)
     window.show()
     app.processEvents()
     window.close()
     vault.lock("smoke")
     mark("forms and window")
+    unneeded = unneeded_loaded()
+    if unneeded and getattr(sys, "frozen", False):  # a development environment may well hold them
+        raise RuntimeError(f"modules the app does not need were loaded: {', '.join(unneeded)}")
     return {"version": __version__, "frozen": bool(getattr(sys, "frozen", False)), "pdf_bytes": len(pdf),
-            "pdf_pages": pages, "page_pixels": list(image.size), "forms": len(forms), "steps": steps}
+            "pdf_pages": pages, "page_pixels": size, "forms": len(forms), "steps": steps,
+            "modules": len(sys.modules), "unneeded": unneeded, "qt_spanish": qt_spanish}
 
 
 def main(folder: Path) -> int:

@@ -18,3 +18,21 @@ def test_about_names_the_version_and_the_law_date(qtbot: QtBot) -> None:
         assert f"Versión {__version__}" in about_text()
     finally:
         set_language("en")
+
+
+def test_about_lists_the_third_party_licences(qtbot: QtBot) -> None:
+    text = about_text()
+    assert "LGPL" in text and "THIRD-PARTY-NOTICES.txt" in text
+    for component in ("PySide6", "sqlcipher3", "cryptography", "reportlab", "zxcvbn"):
+        assert component.lower() in text.lower(), component
+
+
+def test_qt_own_buttons_follow_the_language(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    set_language("es")
+    try:
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancelar"
+    finally:
+        set_language("en")
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
