@@ -38,6 +38,7 @@ from csec_desktop.usecases import admin as admin_screen
 from csec_desktop.usecases.admin import AuditEntry, RestoreReport
 from ui.i18n import N_, _, bind, item_text
 from ui.messages import describe
+from ui.scrolling import scrolled
 from ui.tasks import Tasks
 from ui.worker import Holder
 
@@ -286,9 +287,13 @@ class AdminPage(QWidget):
         right.addWidget(trail, 2)
         right.addWidget(settings, 1)
         right.addWidget(keeping)
-        outer = QHBoxLayout(self)
-        outer.addWidget(people, 1)
-        outer.addLayout(right, 1)
+        inner = QWidget()
+        columns = QHBoxLayout(inner)
+        columns.addWidget(people, 1)
+        columns.addLayout(right, 1)
+        outer = QVBoxLayout(self)  # scrolls on a laptop screen instead of making the window taller
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolled(inner))
         self.add_button.clicked.connect(self._add)
         self.disable_button.clicked.connect(self._toggle)
         self.release_button.clicked.connect(self._release)
