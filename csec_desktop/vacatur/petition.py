@@ -290,17 +290,44 @@ def private_terms(p: Petition) -> list[tuple[str, str]]:
     return [(what, t) for what, t in terms if len(t.strip()) >= 2]
 
 
-def _pattern(term: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in term.split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+_PARTS = ("the legal given name", "the legal family name", "the legal middle name", "the preferred name")
+
+
+def _pattern(term: str, what: str) -> re.Pattern[str]:
+    """A name part alone is matched as a name is written (capitalised or in capitals), so a given
+    name that is also a word ("Hope", "Will") is not found in every sentence; everything else
+    (the whole name, aliases, the birth date, addresses) in any case and spacing."""
+    words = r"\s+".join(re.escape(w) for w in term.split())
+    if what in _PARTS:
+        capital = re.escape(term[:1].upper() + term[1:])
+        return re.compile(r"(?<!\w)(?:" + capital + "|" + re.escape(term.upper()) + r")(?!\w)")
+    return re.compile(r"(?<!\w)" + words + r"(?!\w)", re.IGNORECASE)
+
+
+def not_about_the_youth(p: Petition) -> list[str]:
+    """Text the papers carry about other people (counsel, the server, the agencies and courts):
+    left out of the scan, so counsel named Alex does not refuse the papers of a youth named Alex."""
+    case = p.case
+    out = [*case.counsel, case.server_name or "", case.server_address or ""]
+    if case.counsel:
+        out.append(case.counsel[0].split(" (")[0])  # counsel's name as it is signed
+    for c in p.counts:
+        out += [c.count.arresting_agency or "", c.count.prosecuting_agency or "", c.count.court or ""]
+    for court_case in p.court_cases():
+        out += [f"{x.name}, {x.address}" for x in p.parties(court_case) if x.address]
+    out += [*case.agencies_to_seal]
+    return sorted({" ".join(x.split()) for x in out if x.strip()}, key=len, reverse=True)
 
 
 def privacy_hits(p: Petition, pages: list[str]) -> list[tuple[str, int]]:
     """(what, page number) for every private term found in the text of a public paper."""
     hits: list[tuple[str, int]] = []
-    terms = [(what, _pattern(t)) for what, t in private_terms(p)]
+    terms = [(what, _pattern(t, what)) for what, t in private_terms(p)]
+    others = not_about_the_youth(p)
     for number, page in enumerate(pages, start=1):
         flat = " ".join(page.split())
+        for text in others:
+            flat = flat.replace(text, " ")
         for what, pattern in terms:
             if pattern.search(flat) and (what, number) not in hits:
                 hits.append((what, number))

@@ -22,6 +22,7 @@ from csec_desktop.errors import PermissionDenied, ValidationFailed
 from csec_desktop.storage.vault import Vault
 from csec_desktop.vacatur import Answer, workflow
 from csec_desktop.vacatur.petition import Petition
+from tests.conftest import youth_data
 from tests.core import vacatur_fixtures as fx
 from tests.core.test_documents import _chars
 
@@ -165,6 +166,13 @@ def test_a_public_paper_with_a_private_fact_is_refused_with_the_place(admin: Vau
                 jobs.make(attorney, kind, youth_id, item=case_id)
         with pytest.raises(ValidationFailed, match=what):
             workflow.advance(attorney, case_id, "attorney_reviewed")
+    # Counsel who shares the youth's given name, and a given name that is also a word, refuse nothing.
+    shared = fx.petition(attorney, youth_id, [fx.ADULT], counsel=[f"{fx.GIVEN} Q. Lawyer (SBN 000001)"])
+    assert fx.GIVEN in _text(jobs.make(attorney, "vacatur_petition", youth_id, item=shared))
+    hope = caseload.create_youth(admin, {**youth_data(legal_name={"given": "Hope", "family": "Zzyzxfamily"},
+                                                      assigned_worker="alex", unit="Unit A", aliases=[])}).id
+    case_id = fx.petition(attorney, hope, [fx.ADULT], grounds="I had no hope of leaving.")
+    assert "no hope of leaving" in _text(jobs.make(attorney, "vacatur_petition", hope, item=case_id))
     # The identity attachment is where the name belongs: it is not refused.
     assert fx.GIVEN in _text(jobs.make(attorney, "vacatur_identity", youth_id, item=named))
 
