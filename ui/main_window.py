@@ -38,6 +38,7 @@ from ui.form_view import FormView
 from ui.i18n import N_, _, bind
 from ui.idle import IdleWatcher
 from ui.intake_page import IntakeController, IntakePage
+from ui.law_changes import LawChangesPage
 from ui.messages import describe
 from ui.sync_screens import SyncScreens
 from ui.sync_ui import ConflictsPage, OfflineLockPage, SyncController, SyncStatus
@@ -114,10 +115,11 @@ class MainWindow(QMainWindow):
         self.conflicts_page = ConflictsPage()
         self.offline_page = OfflineLockPage()
         self.intake_page = IntakePage()
+        self.law_changes_page = LawChangesPage(self.tasks)
         self.stack = QStackedWidget()
         for page in (self.unlock_page, self.today_page, self.caseload_page, self.youth_page,
                      self.admin_page, self.directory_page, self.first_run, self.form_view,
-                     self.conflicts_page, self.offline_page, self.intake_page):
+                     self.conflicts_page, self.offline_page, self.intake_page, self.law_changes_page):
             self.stack.addWidget(page)
         self.setCentralWidget(self.stack)
         self.unlock_page.button.clicked.connect(self._unlock)
@@ -180,10 +182,12 @@ class MainWindow(QMainWindow):
         self.caseload_action = QAction(self, shortcut=QKeySequence("Ctrl+2"))
         self.admin_action = QAction(self, shortcut=QKeySequence("Ctrl+3"))
         self.directory_action = QAction(self, shortcut=QKeySequence("Ctrl+4"))
+        self.law_changes_action = QAction(self, shortcut=QKeySequence("Ctrl+5"))
         self.lock_action = QAction(self)
         self.about_action = QAction(self, shortcut=QKeySequence("F1"))
         for action, text in ((self.today_action, N_("&Today")), (self.caseload_action, N_("&Caseload")),
                              (self.directory_action, N_("Di&rectory")),
+                             (self.law_changes_action, N_("Law c&hanges")),
                              (self.admin_action, N_("&Administration")), (self.lock_action, N_("&Lock")),
                              (self.about_action, N_("A&bout"))):
             bind(action, "setText", text)
@@ -193,6 +197,9 @@ class MainWindow(QMainWindow):
         self.caseload_action.triggered.connect(self._back_to_caseload)
         self.admin_action.triggered.connect(self.open_admin)
         self.directory_action.triggered.connect(self.open_directory)
+        bind(self.law_changes_action, "setToolTip", N_("Law changes (Ctrl+5)"))
+        self.law_changes_action.triggered.connect(
+            lambda: self.law_changes_page.load(lambda: self.stack.setCurrentWidget(self.law_changes_page)))
         self.lock_action.triggered.connect(lambda: self.lock())
         self.about_action.triggered.connect(lambda: show_about(self))
         self.nav = nav
@@ -385,6 +392,7 @@ class MainWindow(QMainWindow):
         self.youth_page.set_can_seal(False)
         self.admin_page.clear()
         self.directory_page.clear()
+        self.law_changes_page.clear()
         self.nav.setVisible(False)
         self.sync.stop()
         self.sync_status.setVisible(False)

@@ -34,6 +34,7 @@ from csec_desktop.domain.csec import (
     TeamMeeting,
 )
 from csec_desktop.domain.people import Permission
+from csec_desktop.domain.protection import ProtectiveOrder
 from csec_desktop.domain.services import (
     REFERRAL_STATUS_LABELS,
     SERVICE_DOMAINS,
@@ -240,6 +241,8 @@ class YouthPage(QWidget):
                                 skip=("youth_id",), attached=True)
         self.meetings = ItemList(N_("Multidisciplinary team meetings"), TeamMeeting, _summary("team_meeting"),
                                  skip=("youth_id",), attached=True)
+        self.orders = ItemList(N_("Protective orders"), ProtectiveOrder, _summary("protective_order"),
+                               skip=("youth_id",), attached=True)
         csec_page, csec_box = QWidget(), None
         csec_box = QVBoxLayout(csec_page)
         screens_label = QLabel()
@@ -346,6 +349,7 @@ class YouthPage(QWidget):
         bind(self.team_print, "setText", N_("Print the summary of the selected team meeting…"))
         self.team_print.clicked.connect(lambda: self._print_selected(self.meetings, "team_summary"))
         care_box.addWidget(self.team_print, alignment=Qt.AlignmentFlag.AlignLeft)
+        care_box.addWidget(self.orders)
         care_box.addStretch(1)
         self.relief = VacaturTab()
         self.relief.print_item_requested.connect(
@@ -672,6 +676,7 @@ class YouthPage(QWidget):
     def _more_sections(self) -> tuple[tuple[str, ItemList], ...]:
         return (("csec_status", self.csec_status), ("licensed_screen", self.licensed),
                 ("missing_episode", self.missing), ("team_meeting", self.meetings),
+                ("protective_order", self.orders),
                 ("referral", self.referrals), ("plan_goal", self.goals), ("plan_signoff", self.signoffs),
                 ("school_change", self.school_moves), ("uncovered_service", self.uncovered),
                 *self.efc.sections().items(), *self.relief.sections().items())

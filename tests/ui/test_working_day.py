@@ -140,3 +140,16 @@ def test_the_record_page_says_why_a_role_cannot_act(qtbot: QtBot, tmp_path: Path
     assert "attorney" in page.relief.stage_buttons["filed"].toolTip()
     assert page.print_button.isEnabled() is False  # read-only: no printing either
     win.close()
+
+
+def test_law_changes_from_the_navigation(qtbot: QtBot, tmp_path: Path) -> None:
+    win = _window(qtbot, tmp_path)
+    qtbot.keyClick(win, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.law_changes_page, timeout=10_000)
+    qtbot.waitUntil(lambda: win.law_changes_page.model.rowCount() > 0, timeout=10_000)
+    texts = [win.law_changes_page.model.data(win.law_changes_page.model.index(r, c))
+             for r in range(win.law_changes_page.model.rowCount()) for c in range(6)]
+    assert any("2027-01-01" in str(t) or "2027" in str(t) for t in texts)
+    win.lock()
+    assert win.law_changes_page.model.rowCount() == 0
+    win.close()
