@@ -137,9 +137,10 @@ def test_every_document_is_made_previewed_and_printed_without_a_file(
 
     vault.add_user("alex", role="attorney", passphrase=WORKER_PASS, unit="Unit A")
     attorney = Vault.unlock(tmp_path / "vault", "alex", WORKER_PASS)
-    caseload.add_attached(attorney, youth.id, "criminal_count", {
+    count = caseload.add_attached(attorney, youth.id, "criminal_count", {
         "count_kind": "arrest", "section": "484", "arrest_date": "2024-01-01", "nexus": "told to"})
-    caseload.add_attached(attorney, youth.id, "vacatur_case", {"public_name": "J. D."})
+    caseload.add_attached(attorney, youth.id, "vacatur_case", {"public_name": "J. D.",
+                                                               "count_ids": [count.id]})
     home, temp = tmp_path / "home", tmp_path / "tmp"
     home.mkdir()
     temp.mkdir()
