@@ -104,8 +104,9 @@ class PassphraseDialog(QDialog):
         self.strength.setWordWrap(True)
         self.strength.setAccessibleName(_("Passphrase strength"))
         if judge is not None and 0 <= judged < len(self.fields):
-            self.fields[judged].textChanged.connect(lambda text: self.strength.setText(judge(text)))
+            self.fields[judged].textChanged.connect(lambda text: self._judged(judge(text)))
             form.addRow(self.strength)
+        self.setMinimumWidth(460)  # room for the estimator's advice on two or three lines
         ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         buttons = QDialogButtonBox(ok_cancel)
         buttons.accepted.connect(self.accept)
@@ -113,6 +114,10 @@ class PassphraseDialog(QDialog):
         form.addRow(buttons)
         self.accepted.connect(self._submit)
         self.finished.connect(lambda _code: self._forget())
+
+    def _judged(self, text: str) -> None:
+        self.strength.setText(text)
+        self.adjustSize()  # the advice may need another line: grow rather than cut it off
 
     def _submit(self) -> None:
         self.submitted.emit([f.text() for f in self.fields])
