@@ -35,6 +35,7 @@ from csec_desktop.errors import (
 from csec_desktop.paths import default_vault_dir
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import caseload as caseload_screen
+from csec_desktop.usecases import intake
 
 EXIT_CHECK_FAILED = 1  # audit verify: the trail does not hold
 EXIT_ERROR = 2  # usage: a wrong option, or input refused (the message names the field)
@@ -199,6 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="*", type=Path)
     today = sub.add_parser("today", help="what is due and overdue in your caseload")
     today.add_argument("--json", action="store_true")
+    youth = sub.add_parser("youth", help="intake").add_subparsers(dest="youth_cmd", required=True)
+    youth_add = youth.add_parser("add", help="a new youth from a JSON file, after a duplicate check")
+    youth_add.add_argument("file", type=Path, help="JSON: legal_name, date_of_birth, aliases...")
+    youth_add.add_argument("--json", action="store_true")
+    youth_add.add_argument("--not-a-duplicate", action="store_true",
+                           help="create it although youth with close names or the same birth date exist")
     return p
 
 
@@ -524,6 +531,43 @@ def _today(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> 
     return 0
 
 
+def _youth_add(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    """Intake for county IT: the window's validation and duplicate check."""
+    try:
+        data = json.loads(args.file.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CsecError(f"Cannot read {args.file}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValidationFailed([errors.FieldProblem("file", "must hold one JSON object (the youth)")])
+    found = intake.duplicates(vault, data)
+    if found.any and not args.not_a_duplicate:
+        if args.json:
+            json.dump({"created": None, "possible_duplicates": [
+                {**m.youth.to_json(), "why": m.why} for m in found.matches],
+                "outside_your_caseload": found.hidden}, out, ensure_ascii=False, indent=1)
+            out.write("\n")
+        else:
+            for m in found.matches:
+                print(f"possible duplicate ({m.why}): {m.youth.id}\t{m.youth.name}\t{m.youth.date_of_birth}",
+                      file=out)
+            if found.hidden:
+                print(f"{found.hidden} close match(es) outside your caseload: ask a supervisor", file=out)
+            print("Nothing created. Open the existing record, or add --not-a-duplicate.", file=out)
+        return EXIT_DUPLICATE
+    record = intake.create(vault, data)
+    if args.json:
+        json.dump({"created": record.id, "possible_duplicates": [], "outside_your_caseload": found.hidden},
+                  out, indent=1)
+        out.write("\n")
+    else:
+        print(f"Created {record.id}.", file=out)
+    return 0
+
+
+def _youth(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    return _youth_add(vault, args, inp, out)
+
+
 def _directory(vault: Vault, args: argparse.Namespace, out: TextIO) -> int:
     """`csec directory import FILE.csv`: the same preview and apply as the window's import."""
     from csec_desktop import directory
@@ -552,6 +596,7 @@ def _directory(vault: Vault, args: argparse.Namespace, out: TextIO) -> int:
 
 
 COMMANDS: dict[str, Handler] = {
+    "youth": _youth,
     "rules": _youth_rules,
     "document": _document,
     "directory": lambda vault, args, inp, out: _directory(vault, args, out),

@@ -75,8 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.demo:
         window.unlock_page.offer_demo_users(demo_users(), DEMO_USER)
         window.unlock_page.message.setText(
-            _("Demo vault of fictional youth. Sign in as any of these fictional people; the caseworker "
-              "is filled in."))
+            _("Demo vault of fictional youth: sign in as one of these people."))
         if not vault_exists(folder):
             # Made on the worker thread: the window is up at once and says what it is doing.
             window.prepare(lambda: ensure_demo_vault(folder),

@@ -1,0 +1,97 @@
+"""Intake: the duplicate check (accent-blind, close spellings, aliases, birth date; matches outside
+the person's caseload counted, never named), validation naming the field, `csec youth add`."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from csec_desktop import caseload, cli
+from csec_desktop.errors import PermissionDenied, ValidationFailed
+from csec_desktop.storage.vault import Vault
+from csec_desktop.usecases import intake
+from tests.conftest import ADMIN_PASS, WORKER_PASS, youth_data
+
+
+def _new(given: str, family: str, birth: str = "2011-03-04") -> dict[str, object]:
+    return {"legal_name": {"given": given, "family": family}, "date_of_birth": birth}
+
+
+def test_duplicates_by_name_spelling_alias_and_birth(admin: Vault) -> None:
+    existing = caseload.create_youth(admin, youth_data())  # José Sampleton, alias Sparrow, 2010-04-02
+    def why(data: dict[str, object]) -> list[str]:
+        return [m.why for m in intake.duplicates(admin, data).matches if m.youth.id == existing.id]
+
+    assert why(_new("Jose", "Sampleton")) == ["same name"]  # accents and case ignored
+    assert why(_new("JOSÉ", "SAMPLETON")) == ["same name"]
+    assert why(_new("Jose", "Sampletn")) == ["close spelling"]
+    assert why(_new("Sparrow", "Unknown")) == ["alias"]
+    assert why(_new("Josiah", "Samples", "2010-04-02")) == ["same birth date"]
+    assert why(_new("Kiona", "Fauxmont", "2010-04-02")) == []  # same birth date, another person
+    assert why(_new("Mateo", "Riverdemo")) == []
+
+
+def test_a_match_outside_the_caseload_is_counted_not_named(admin: Vault) -> None:
+    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS, unit="Unit A")
+    caseload.create_youth(admin, youth_data(assigned_worker="robin", unit="Unit B"))
+    casey = Vault.unlock(admin.folder, "casey", WORKER_PASS)
+    try:
+        found = intake.duplicates(casey, _new("Jose", "Sampleton"))
+        assert found.matches == [] and found.hidden == 1 and found.any
+    finally:
+        casey.close()
+
+
+def test_create_assigns_to_the_person_and_names_bad_fields(admin: Vault) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        intake.validate(admin, _new("Ana", "Example", "2011-02-30"))
+    assert [p.field for p in refused.value.problems] == ["date_of_birth"]
+    record = intake.create(admin, {**_new("Ana", "Example"), "aliases": [{"name": "Wren", "kind": "moniker"}],
+                                   "legal_status": [{"status": "dependent", "start": "2024-01-02"}]})
+    body = caseload.get_youth(admin, record.id).body.dump()
+    assert body["assigned_worker"] == "admin" and body["county"] == "Demo County"
+    assert body["aliases"][0]["name"] == "Wren"
+
+
+def test_read_only_cannot_take_in_a_youth(admin: Vault) -> None:
+    admin.add_user("rory", role="read_only", passphrase=WORKER_PASS)
+    rory = Vault.unlock(admin.folder, "rory", WORKER_PASS)
+    try:
+        with pytest.raises(PermissionDenied):
+            intake.duplicates(rory, _new("Ana", "Example"))
+        with pytest.raises(PermissionDenied):
+            intake.create(rory, _new("Ana", "Example"))
+    finally:
+        rory.close()
+
+
+def _cli(folder: Path, *args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = cli.main(["--vault", str(folder), "--user", "admin", "--passphrase-stdin", *args],
+                    stdin=io.StringIO(ADMIN_PASS + "\n"), stdout=out)
+    return code, out.getvalue()
+
+
+def test_csec_youth_add_checks_for_duplicates_first(admin: Vault, tmp_path: Path) -> None:
+    caseload.create_youth(admin, youth_data())
+    folder = admin.folder
+    admin.close()
+    file = tmp_path / "youth.json"
+    file.write_text(json.dumps(_new("Jose", "Sampleton")), "utf-8")
+    code, out = _cli(folder, "youth", "add", str(file), "--json")
+    assert code == cli.EXIT_DUPLICATE
+    report = json.loads(out)
+    assert report["created"] is None and report["possible_duplicates"][0]["why"] == "same name"
+    code, out = _cli(folder, "youth", "add", str(file), "--not-a-duplicate", "--json")
+    assert code == 0 and json.loads(out)["created"]
+    file.write_text(json.dumps(_new("Ana", "Example", "not a date")), "utf-8")
+    code, _out = _cli(folder, "youth", "add", str(file))
+    assert code != 0
+    again = Vault.unlock(folder, "admin", ADMIN_PASS)
+    try:
+        assert caseload.page(again)[0] == 2  # the refused ones created nothing
+    finally:
+        again.close()

