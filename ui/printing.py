@@ -12,7 +12,15 @@ from collections.abc import Callable
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QImage, QKeySequence, QPagedPaintDevice, QPainter, QPixmap, QShortcut
+from PySide6.QtGui import (
+    QGuiApplication,
+    QImage,
+    QKeySequence,
+    QPagedPaintDevice,
+    QPainter,
+    QPixmap,
+    QShortcut,
+)
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -139,7 +147,11 @@ class DocumentView(QDialog):
         self.close_button.clicked.connect(self.close)
         QShortcut(QKeySequence.StandardKey.Print, self).activated.connect(lambda: self.print_document())
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(900, 900)  # a letter page at preview resolution is 816 px wide
+        # A letter page at preview resolution is 816 px wide; on a laptop the preview is only as tall
+        # as the screen leaves room for, so its buttons and the export purpose stay on screen.
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().height() - 60 if screen is not None else 900
+        self.resize(900, max(480, min(900, room)))
         self.show_pdf(pdf)
 
     def show_pdf(self, pdf: bytes) -> None:
