@@ -274,7 +274,7 @@ def _run(args: argparse.Namespace, folder: Path, inp: _Stdin, out: TextIO) -> in
         if report.moved_aside:
             print(f"The vault that was there was moved to {report.moved_aside}.", file=out)
         return 0
-    if cmd == "rules" and not args.youth:
+    if cmd == "rules" and not args.youth and not (args.changes and args.user):
         return _rules(args, out)
     if cmd == "forms":
         return _forms(args, out)
@@ -404,18 +404,10 @@ def _as_of(args: argparse.Namespace) -> datetime:
 
 def _rules(args: argparse.Namespace, out: TextIO) -> int:
     from csec_desktop import today  # noqa: F401 - loads every module that registers rules
-    from csec_desktop.rules import LEGAL_ZONE, REGISTRY, law
+    from csec_desktop.rules import REGISTRY
 
     if args.changes:
-        ahead = law.changes(_as_of(args).astimezone(LEGAL_ZONE).date())
-        if args.json:
-            json.dump([c.to_json() for c in ahead], out, ensure_ascii=False, indent=1)
-            out.write("\n")
-            return 0
-        for c in ahead:
-            print(f"{c.day.isoformat() if c.day else 'date NOT CONFIRMED'}\t{c.confidence.value}"
-                  f"{' (pending bill)' if c.pending else ''}\t{c.source}\t{c.title}", file=out)
-        return 0
+        return _law_changes(None, args, out)
     infos = sorted(REGISTRY.info.values(), key=lambda i: i.rule_id)
     if args.json:
         json.dump([i.to_json() for i in infos], out, ensure_ascii=False, indent=1)
@@ -468,9 +460,31 @@ def _forms(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_ERROR if bad else 0
 
 
+def _law_changes(vault: Vault | None, args: argparse.Namespace, out: TextIO) -> int:
+    """`csec rules --changes`: the window's "Law changes" page (usecases.law.upcoming); with --user, how many
+    youth in that person's caseload each change touches."""
+    from csec_desktop.usecases import law as law_screen
+
+    found = law_screen.upcoming(vault, _as_of(args))
+    if args.json:
+        json.dump([r.to_json() for r in found.rows], out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return 0
+    for r in found.rows:
+        c = r.change
+        touched = "" if not found.counted else \
+            f"\t{r.youth} youth" if r.youth is not None else "\tyouth: not recorded"
+        print(f"{c.day.isoformat() if c.day else 'date NOT CONFIRMED'}\t{c.confidence.value}"
+              f"{' (pending bill)' if c.pending else ''}\t{c.source}\t{c.title}{touched}", file=out)
+    return 0
+
+
 def _youth_rules(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
     """Every finding for one youth at an instant; with --json, each eligibility finding's state
-    (eligible, not_eligible, cannot_tell) and missing facts, and the per-count vacatur verdicts."""
+    (eligible, not_eligible, cannot_tell) and missing facts, and the per-count vacatur verdicts.
+    With --changes (and --user), the law changes ahead counted over the caseload."""
+    if args.changes:
+        return _law_changes(vault, args, out)
     from csec_desktop import caseload, today, vacatur
     from csec_desktop.domain.vacatur import CriminalCount
     from csec_desktop.domain.youth import Youth

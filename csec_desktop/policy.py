@@ -47,6 +47,16 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("retro_medi_cal_months_2027_expansion", 1, 0, 3, "months",
             N_("NOT CONFIRMED: H.R. 1 (Pub. L. 119-21) sec. 71112 as we read it: applications from 1 January "
                "2027 reach back one month for expansion adults; correct it here from DHCS guidance")),
+    Setting("statewide_system_days", 7, 1, 60, "days",
+            N_("county practice: Welf. & Inst. Code 16501.35(a)(2) requires the CSEC status to be documented "
+               "in the statewide child welfare system (CWS/CMS, later CARES) but sets no deadline; the "
+               "county sets how soon after an identification")),
+    Setting("protective_order_notice_days", 30, 1, 120, "days",
+            N_("county practice: how long before a protective order ends Today says so (the renewal rules "
+               "are not encoded here)")),
+    Setting("calvcb_relocation_cap", 0, 0, 100000, "dollars (0 = not stated)",
+            N_("NOT CONFIRMED: the most CalVCB pays for relocation (Gov. Code 13957); the amount was not "
+               "confirmed in the enacted text, so nothing is shown until the county enters it from CalVCB")),
     Setting("csec_program_county", 0, 0, 1, "1 = yes, 0 = no",
             N_("whether the county opted into the state CSEC Program (Welf. & Inst. Code 16524.7); only then "
                "does the team of 16524.7(d)(2)(B) apply, and the app warns when a discipline is absent")),
