@@ -12,12 +12,12 @@ import importlib.util
 import ipaddress
 import math
 import os
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from pathlib import Path as FilePath
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, FastAPI, Path, Query, Request, Response
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
@@ -110,6 +110,36 @@ def _problem(request: Request, status: int, error: str, detail: str, *, wipe: bo
     return JSONResponse(body, status_code=status, headers=headers, media_type=P.PROBLEM_MEDIA_TYPE)
 
 
+class ProtocolVersions:
+    """Every answer says the hub's protocol and the oldest it serves; a request below that is refused
+    (426). Plain ASGI, so answers pass through unbuffered."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        versions = [(P.HEADER.lower().encode(), str(P.PROTOCOL).encode()),
+                    (P.MIN_HEADER.lower().encode(), str(P.MIN_PROTOCOL).encode())]
+
+        async def send_with_versions(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *versions]}
+            await send(message)
+
+        request = Request(scope)
+        spoken = P.client_protocol(request.headers.get(P.HEADER))
+        if spoken < P.MIN_PROTOCOL:
+            refusal = _problem(request, 426, "protocol_too_old",
+                               f"This desktop speaks sync protocol {spoken}; the hub serves {P.MIN_PROTOCOL} "
+                               f"to {P.PROTOCOL}. Install the newer desktop.")
+            await refusal(scope, receive, send_with_versions)
+            return
+        await self.app(scope, receive, send_with_versions)
+
+
 def _field_name(loc: Sequence[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
@@ -123,18 +153,7 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
     buckets = {"device": Buckets(limits.device_per_minute), "admin": Buckets(limits.admin_per_minute),
                "enrol": Buckets(limits.enrol_per_minute), "failure": Buckets(limits.failures_per_minute)}
 
-    @app.middleware("http")
-    async def _versions(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if P.client_protocol(request.headers.get(P.HEADER)) < P.MIN_PROTOCOL:
-            response: Response = _problem(
-                request, 426, "protocol_too_old",
-                f"This desktop speaks sync protocol {P.client_protocol(request.headers.get(P.HEADER))}; "
-                f"the hub serves {P.MIN_PROTOCOL} to {P.PROTOCOL}. Install the newer desktop.")
-        else:
-            response = await call_next(request)
-        response.headers[P.HEADER] = str(P.PROTOCOL)
-        response.headers[P.MIN_HEADER] = str(P.MIN_PROTOCOL)
-        return response
+    app.add_middleware(ProtocolVersions)
 
     @app.exception_handler(Refusal)
     async def _refused(request: Request, exc: Refusal) -> JSONResponse:

@@ -224,3 +224,13 @@ def test_usage_errors_and_the_exit_codes_are_documented(capsys: pytest.CaptureFi
     with pytest.raises(SystemExit) as exited:
         cli.main(["serve", "--port", "many"])
     assert exited.value.code == cli.EXIT_USAGE
+
+
+def test_a_desktop_older_than_the_hub_serves_is_told_to_upgrade(sqlite_hub: Hub,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(P, "MIN_PROTOCOL", 2)  # a future hub that no longer serves protocol 1
+    http = TestClient(create_app(sqlite_hub))
+    old = http.get("/v1/status")
+    assert old.status_code == 426 and old.headers["CSEC-Protocol-Min"] == "2"
+    assert "Install the newer desktop" in old.json()["detail"]
+    assert http.get("/healthz", headers={"CSEC-Protocol": "2"}).status_code == 200
