@@ -9,19 +9,24 @@ from hypothesis import strategies as st
 
 from csec_desktop import caseload
 from csec_desktop.storage.vault import Vault
-from tests.conftest import ADMIN_PASS, FakeClock, youth_data
+from tests.conftest import ADMIN_PASS, FakeClock, session_templates, youth_data
 
 EVENTS = 12
+START = 1_800_000_000.0
 
 
-def _vault_with_entries(folder: Path) -> Vault:
-    vault, _ = Vault.create(folder, county="Demo County", admin="admin", passphrase=ADMIN_PASS,
-                            wall=FakeClock(1_800_000_000.0))
+def _entries(vault: Vault) -> None:
     record = caseload.create_youth(vault, youth_data())
     for i in range(EVENTS):
         caseload.get_youth(vault, record.id)
         vault.audit("print", record_id=record.id, document=f"sheet-{i}")
-    return vault
+
+
+def _vault_with_entries(folder: Path) -> Vault:
+    """A copy of the session's vault of a youth viewed and printed EVENTS times, all at START."""
+    template = session_templates().get(fill=_entries, key="audit: one youth, viewed and printed",
+                                       start=START)
+    return template.open_copy(folder, wall=FakeClock(START))
 
 
 def test_every_kind_of_event_is_chained(admin: Vault) -> None:

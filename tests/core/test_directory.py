@@ -32,9 +32,9 @@ def test_search_by_words_area_age_and_language(admin: Vault) -> None:
     assert names(directory.search(everyone, "mentoring", domain="housing")) == set()
 
 
-def test_a_caseworker_reads_the_directory_but_cannot_change_it(admin: Vault) -> None:
+def test_a_caseworker_reads_the_directory_but_cannot_change_it(admin_with_casey: Vault) -> None:
+    admin = admin_with_casey
     entry = directory.add(admin, GOOD)
-    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS)
     worker = Vault.unlock(admin.folder, "casey", WORKER_PASS)
     try:
         assert len(directory.entries(worker)) == 1

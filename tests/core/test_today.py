@@ -94,8 +94,8 @@ def test_mark_done_hides_it_reopen_brings_it_back(admin: Vault) -> None:
     assert "duty_done" in actions and "duty_reopened" in actions
 
 
-def test_a_caseworker_sees_only_their_caseload_on_today(admin: Vault) -> None:
-    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS)
+def test_a_caseworker_sees_only_their_caseload_on_today(admin_with_casey: Vault) -> None:
+    admin = admin_with_casey
     caseload.create_youth(admin, youth_data(date_of_birth="2010-11-18", assigned_worker="casey",
                                             unit=None, **FOSTER))
     caseload.create_youth(admin, youth_data(date_of_birth="2010-11-18", assigned_worker="drew",

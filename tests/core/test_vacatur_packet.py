@@ -3,6 +3,7 @@ draft watermark until counsel reviews it, role checks on the steps and on the yo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -14,7 +15,7 @@ from csec_desktop.documents.pleading import LINES
 from csec_desktop.errors import PermissionDenied, ValidationFailed
 from csec_desktop.storage.vault import Vault
 from csec_desktop.vacatur import workflow
-from tests.conftest import WORKER_PASS, youth_data
+from tests.conftest import WORKER_PASS, Users, youth_data
 from tests.core.test_documents import _chars
 
 GIVEN, FAMILY = "Canarygiven", "Zzyzxfamily"
@@ -27,9 +28,13 @@ def _text(pdf: bytes) -> str:
     return " ".join(" ".join(page.split()) for page in pages)
 
 
+@pytest.fixture
+def admin(vault_of: Callable[[Users], Vault]) -> Vault:
+    """Here the administrator's vault already has attorney alex and caseworker casey, both Unit A."""
+    return vault_of((("alex", "attorney", "Unit A"), ("casey", "caseworker", "Unit A")))
+
+
 def _setup(admin: Vault) -> tuple[Vault, Vault, str, str, str]:
-    admin.add_user("alex", role="attorney", passphrase=WORKER_PASS, unit="Unit A")
-    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS, unit="Unit A")
     attorney = Vault.unlock(admin.folder, "alex", WORKER_PASS)
     worker = Vault.unlock(admin.folder, "casey", WORKER_PASS)
     youth = caseload.create_youth(admin, youth_data(

@@ -64,8 +64,8 @@ def test_five_failures_lock_for_ten_minutes_across_restarts(
     vault.close()
 
 
-def test_administrator_releases_a_lockout(admin: Vault, vault_dir: Path, clock: FakeClock) -> None:
-    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS)
+def test_administrator_releases_a_lockout(admin_with_casey: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    admin = admin_with_casey
     for _ in range(5):
         with pytest.raises((WrongPassphrase, AccountLocked)):
             Vault.unlock(vault_dir, "casey", "not the passphrase", wall=clock)
@@ -164,8 +164,8 @@ def test_read_only_cannot_write(admin: Vault, vault_dir: Path, clock: FakeClock)
     rory.close()
 
 
-def test_disabled_user_cannot_unlock(admin: Vault, vault_dir: Path, clock: FakeClock) -> None:
-    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS)
+def test_disabled_user_cannot_unlock(admin_with_casey: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    admin = admin_with_casey
     admin.update_user("casey", disabled=True)
     with pytest.raises(AccountDisabled):
         Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
@@ -188,9 +188,9 @@ def test_change_passphrase_rewraps(admin: Vault, vault_dir: Path, clock: FakeClo
 
 
 def test_removal_for_cause_rotates_so_an_old_wrap_opens_nothing(
-    admin: Vault, vault_dir: Path, clock: FakeClock
+    admin_with_casey: Vault, vault_dir: Path, clock: FakeClock
 ) -> None:
-    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS)
+    admin = admin_with_casey
     record = caseload.create_youth(admin, youth_data())
     stolen = K.KeyFile.load(vault_dir)  # casey keeps a copy of the key file
     old_db = admin.require_db().path
@@ -210,8 +210,8 @@ def test_removal_for_cause_rotates_so_an_old_wrap_opens_nothing(
     again.close()
 
 
-def test_tampered_wraps_fail_cleanly(admin: Vault, vault_dir: Path, clock: FakeClock) -> None:
-    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS)
+def test_tampered_wraps_fail_cleanly(admin_with_casey: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    admin = admin_with_casey
     admin.close()
     path = vault_dir / "keys.json"
     original = json.loads(path.read_text())
@@ -247,10 +247,9 @@ def test_recovery_key_reaches_the_data_key(made: tuple[Vault, str], vault_dir: P
 
 
 def test_backup_and_restore_record_by_record(
-    made: tuple[Vault, str], vault_dir: Path, tmp_path: Path, clock: FakeClock
+    made_with_casey: tuple[Vault, str], vault_dir: Path, tmp_path: Path, clock: FakeClock
 ) -> None:
-    vault, secret = made
-    vault.add_user("casey", role="caseworker", passphrase=WORKER_PASS)
+    vault, secret = made_with_casey
     ids = [caseload.create_youth(vault, youth_data(legal_name={"given": f"Kai{i}", "family": "Demo"})).id
            for i in range(5)]
     caseload.add_attached(vault, ids[0], "case_note", {"occurred_at": "2026-11-01T10:00:00+00:00",

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import random
-import select
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,8 +13,14 @@ import pytest
 
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.schema import migrate
+from tests.integration import crash_writer
 
 RUNS = int(os.environ.get("CSEC_KILL_RUNS", "100"))
+# Each writer is forked from a server process that has already imported the writer and the
+# core (a fresh interpreter per run spent most of the test starting Python); the writer then
+# opens the database itself, in a process of its own, and that process is killed.
+FORKS = multiprocessing.get_context("forkserver")
+FORKS.set_forkserver_preload(["tests.integration.crash_writer"])
 
 
 def _run_once(tmp: Path, rng: random.Random) -> tuple[int, int]:
@@ -25,24 +29,30 @@ def _run_once(tmp: Path, rng: random.Random) -> tuple[int, int]:
     db = Database.open(path, key, create=True)
     migrate(db)
     db.close()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.integration.crash_writer", str(path), key.hex(),
-         str(rng.randrange(1 << 30))],
-        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2],
-    )
-    assert child.stdout is not None
-    assert child.stdout.readline().strip() == "ready"
+    acks, child_end = FORKS.Pipe(duplex=False)
+    child = FORKS.Process(target=crash_writer.write_to, daemon=True,
+                          args=(str(path), key.hex(), rng.randrange(1 << 30), child_end))
+    child.start()
+    child_end.close()
+    assert acks.recv_bytes() == b"ready"
     deadline = time.monotonic() + rng.uniform(0.001, 0.5)
     acked: list[str] = []
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([child.stdout], [], [], max(0.0, deadline - time.monotonic()))
-        if ready:
-            line = child.stdout.readline()
-            if line:
-                acked.append(line.strip())
+    ended = False
+    while time.monotonic() < deadline and not ended:
+        if acks.poll(max(0.0, deadline - time.monotonic())):
+            try:
+                acked.append(acks.recv_bytes().decode())
+            except EOFError:
+                ended = True
+    assert child.pid is not None
     os.kill(child.pid, signal.SIGKILL)
-    child.wait()
-    acked.extend(line.strip() for line in child.stdout.read().splitlines() if line.strip())
+    child.join()
+    while True:
+        try:
+            acked.append(acks.recv_bytes().decode())
+        except EOFError:
+            break
+    acks.close()
 
     db = Database.open(path, key)
     try:

@@ -92,8 +92,8 @@ def test_a_screen_in_progress_is_kept_as_a_draft(qtbot: QtBot, tmp_path: Path) -
         youth_id, page = _open_first_youth(qtbot, win)
         page.screen_button.click()
         qtbot.waitUntil(lambda: win.stack.currentWidget() is win.form_view, timeout=10_000)
-        win.form_view.widgets["sources_used"].boxes["records"].setChecked(True)
-        qtbot.wait(1200)
+        with qtbot.waitSignal(win.form_view.draft_changed, timeout=10_000):
+            win.form_view.widgets["sources_used"].boxes["records"].setChecked(True)
         qtbot.waitUntil(lambda: not win.backend.busy(), timeout=10_000)
         win.lock()
         assert win.form_view.spec is None  # nothing of the screen left on screen

@@ -15,7 +15,7 @@ from csec_desktop import policy
 from csec_desktop.demo import demo_youth
 from csec_desktop.errors import ValidationFailed
 from csec_desktop.storage.vault import Vault
-from tests.conftest import ADMIN_PASS, FakeClock
+from tests.conftest import ADMIN_PASS, FakeClock, Template, session_templates
 from ui.idle import IdleWatcher
 from ui.main_window import MainWindow
 from ui.youth_page import YouthPage
@@ -23,18 +23,25 @@ from ui.youth_page import YouthPage
 pytestmark = pytest.mark.qt_log_level_fail("WARNING")
 
 
+def _youth_template(count: int, seed: int) -> Template:
+    """The session's vault of `count` fictional youth (demo seed `seed`), made on first use."""
+
+    def fill(vault: Vault) -> None:
+        with vault.require_db().transaction():
+            for youth in demo_youth(count, seed=seed, workers=["admin"]):
+                vault.records.create(youth)
+
+    return session_templates().get(fill=fill, key=("demo youth", count, seed))
+
+
 def _vault_of_youth(folder: Path, count: int, seed: int) -> Vault:
-    """A new vault holding `count` fictional youth, left unlocked for the caller to close."""
-    vault, _ = Vault.create(folder, county="Demo County", admin="admin", passphrase=ADMIN_PASS)
-    with vault.require_db().transaction():
-        for youth in demo_youth(count, seed=seed, workers=["admin"]):
-            vault.records.create(youth)
-    return vault
+    """A vault of its own holding `count` fictional youth, left unlocked for the caller to close."""
+    return _youth_template(count, seed).open_copy(folder)
 
 
 def new_window(qtbot: QtBot, folder: Path, youth: int, seed: int) -> MainWindow:
-    """A shown window on a new vault of `youth` fictional youth (closed by the caller)."""
-    _vault_of_youth(folder, youth, seed=seed).close()
+    """A shown window on a vault of its own of `youth` fictional youth (closed by the caller)."""
+    _youth_template(youth, seed).copy_to(folder)
     win = MainWindow(folder)
     qtbot.addWidget(win)
     QAbstractItemModelTester(win.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
@@ -207,9 +214,9 @@ def test_edit_with_a_validation_error_then_fix_then_undo(qtbot: QtBot, window: M
 
 def test_typing_is_kept_as_a_draft_across_a_lock(qtbot: QtBot, window: MainWindow) -> None:
     youth_id, page = _open_first_youth(qtbot, window)
-    page.edits["unit"].clear()
-    qtbot.keyClicks(page.edits["unit"], "Unit Draft")
-    qtbot.wait(1200)  # the draft is written after a pause in typing
+    with qtbot.waitSignal(page.draft_changed, timeout=10_000):  # the draft, after a pause in typing
+        page.edits["unit"].clear()
+        qtbot.keyClicks(page.edits["unit"], "Unit Draft")
     qtbot.waitUntil(lambda: not window.backend.busy(), timeout=10_000)
     window.lock()
     assert page.edits["unit"].text() == ""
@@ -349,8 +356,8 @@ def test_a_half_written_note_survives_a_lock_and_is_forgotten_once_saved(
     youth_id, page = _open_first_youth(qtbot, window)
     page.tabs.setCurrentIndex(4)
     text = page.notes.form.widgets["text"]
-    qtbot.keyClicks(text, "Met the youth at school; follow up on")
-    qtbot.wait(1200)
+    with qtbot.waitSignal(page.draft_changed, timeout=10_000):
+        qtbot.keyClicks(text, "Met the youth at school; follow up on")
     qtbot.waitUntil(lambda: not window.backend.busy(), timeout=10_000)
     window.lock()
     _unlock(qtbot, window, ADMIN_PASS)
