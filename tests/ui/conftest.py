@@ -4,7 +4,7 @@ on any dialog a test leaves open: the next test starts with none."""
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -13,16 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-_CALL_FAILED = pytest.StashKey[bool]()
-Reported = Generator[None, pytest.TestReport, pytest.TestReport]
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Reported:
-    report = yield
-    if report.when == "call":
-        item.stash[_CALL_FAILED] = report.failed
-    return report
+from tests.conftest import CALL_FAILED
 
 
 def open_dialogs() -> list[QWidget]:
@@ -70,5 +61,5 @@ def no_dialog_left_open(request: pytest.FixtureRequest, qtbot: QtBot) -> Iterato
         if widget.parent() is None:
             widget.deleteLater()
     app.processEvents()
-    if left and not request.node.stash.get(_CALL_FAILED, False):
+    if left and not request.node.stash.get(CALL_FAILED, False):
         pytest.fail("left open at the end of the test: " + "; ".join(names), pytrace=False)

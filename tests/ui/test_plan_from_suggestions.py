@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from csec_desktop import directory
 from csec_desktop.domain.youth import Youth
 from csec_desktop.storage.vault import Vault
-from tests.conftest import ADMIN_PASS, youth_data
+from tests.conftest import ADMIN_PASS, session_templates, youth_data
 from tests.ui.test_shell import _unlock
 from ui.directory_page import ImportDialog
 from ui.main_window import MainWindow
@@ -25,18 +25,24 @@ pytestmark = pytest.mark.qt_log_level_fail("WARNING")
 
 def _window(qtbot: QtBot, folder: Path) -> MainWindow:
     """One fictional nonminor dependent of 19 with no consent on record; one directory entry."""
-    vault, _ = Vault.create(folder, county="Demo County", admin="admin", passphrase=ADMIN_PASS)
-    born = date.today() - timedelta(days=round(19.4 * 365.25))
-    eighteen = born.replace(year=born.year + 18)
-    vault.records.create(Youth.model_validate(youth_data(
-        date_of_birth=born.isoformat(), consents=[], assigned_worker="admin",
-        legal_status=[
-            {"status": "dependent", "start": "2015-01-01", "end": (eighteen - timedelta(days=1)).isoformat()},
-            {"status": "nonminor_dependent", "start": eighteen.isoformat()}],
-        placement={"type": "resource_family"})))
-    directory.add(vault, {"name": "Fictional Counseling Collective", "services": "Trauma-informed therapy",
-                          "domains": ["mental_health"], "age_from": 12, "age_to": 24})
-    vault.close()
+    today = date.today()
+
+    def fill(vault: Vault) -> None:
+        born = today - timedelta(days=round(19.4 * 365.25))
+        eighteen = born.replace(year=born.year + 18)
+        vault.records.create(Youth.model_validate(youth_data(
+            date_of_birth=born.isoformat(), consents=[], assigned_worker="admin",
+            legal_status=[
+                {"status": "dependent", "start": "2015-01-01",
+                 "end": (eighteen - timedelta(days=1)).isoformat()},
+                {"status": "nonminor_dependent", "start": eighteen.isoformat()}],
+            placement={"type": "resource_family"})))
+        directory.add(vault, {"name": "Fictional Counseling Collective",
+                              "services": "Trauma-informed therapy",
+                              "domains": ["mental_health"], "age_from": 12, "age_to": 24})
+
+    # A vault of its own, copied from the session's (made once per day it runs on: the ages count from today).
+    session_templates().get(fill=fill, key=("a nonminor dependent of 19", today)).copy_to(folder)
     win = MainWindow(folder)
     qtbot.addWidget(win)
     win.show()

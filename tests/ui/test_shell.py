@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,8 @@ def _youth_template(count: int, seed: int) -> Template:
             for youth in demo_youth(count, seed=seed, workers=["admin"]):
                 vault.records.create(youth)
 
-    return session_templates().get(fill=fill, key=("demo youth", count, seed))
+    # Keyed by the day too: the demo youth's ages count from today.
+    return session_templates().get(fill=fill, key=("demo youth", count, seed, date.today()))
 
 
 def _vault_of_youth(folder: Path, count: int, seed: int) -> Vault:
