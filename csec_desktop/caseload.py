@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from csec_desktop.clock import legal_today
 from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import model_for
 from csec_desktop.domain.people import Permission, User
@@ -105,7 +106,7 @@ class YouthSummary:
     aliases: tuple[str, ...]
 
     def age(self, on: date | None = None) -> int:
-        return age_on(self.date_of_birth, on or date.today())
+        return age_on(self.date_of_birth, on or legal_today())
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -167,7 +168,7 @@ def search_page(vault: Vault, text: str, *, limit: int = 200, offset: int = 0,
         return 0, []
     require_in_contact(vault)
     cond, params = visibility(vault.user)
-    fcond, fparams = (filters or Filters()).sql(today or date.today())
+    fcond, fparams = (filters or Filters()).sql(today or legal_today())
     db = vault.require_db()
     matches = (f"youth_search s JOIN youth_fields f ON f.rowid = s.rowid WHERE youth_search MATCH ? "
                f"AND f.deleted = 0 AND {cond} AND {fcond}")
@@ -359,7 +360,7 @@ def page(vault: Vault, *, limit: int = 200, offset: int = 0, filters: Filters | 
     """The caseload the user may see, by family name: (total, one page)."""
     require_in_contact(vault)
     cond, params = visibility(vault.user)
-    fcond, fparams = (filters or Filters()).sql(today or date.today())
+    fcond, fparams = (filters or Filters()).sql(today or legal_today())
     params = [*params, *fparams]
     db = vault.require_db()
     where = f"f.deleted = 0 AND {cond} AND {fcond}"

@@ -12,7 +12,20 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+LEGAL_ZONE = ZoneInfo("America/Los_Angeles")
+"""California law counts days and hours in Pacific time."""
+
+
+def legal_today() -> date:
+    """Today in California, whatever zone this machine is set to: a date a worker records as
+    "today" and the date a rule checks it against must be the same day (a laptop left on UTC
+    would otherwise write tomorrow's date into a consent that the referral check, counting in
+    Pacific time, reads as not yet given)."""
+    return datetime.now(LEGAL_ZONE).date()
+
 
 WallClock = Callable[[], float]
 """Seconds since the epoch; tests pass a fake."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from csec_desktop import policy
+from csec_desktop.clock import legal_today
 from csec_desktop.domain.base import Body
 from csec_desktop.domain.csec import CsecStatus, FormResponse, LicensedScreen, MissingEpisode, TeamMeeting
 from csec_desktop.domain.directory import DirectoryEntry
@@ -73,7 +74,7 @@ UNITS = ("Unit A", "Unit B", "Unit C")
 def demo_youth(count: int, *, seed: int = 1, county: str = "Demo County",
                workers: Sequence[str] = ("demo.worker",), today: date | None = None) -> Iterator[Youth]:
     rng = random.Random(seed)
-    today = today or date.today()
+    today = today or legal_today()
     for n in range(count):
         age_days = rng.randint(11 * 365 + 3, 21 * 365 + 360)
         birth = today - timedelta(days=age_days)
@@ -270,7 +271,7 @@ class _Builder:
 
     def past_day(self, days: int) -> str:
         """A day `days` ago, never after the machine's own today (models refuse future screens)."""
-        return min(self.today - timedelta(days=days), date.today()).isoformat()
+        return min(self.today - timedelta(days=days), legal_today()).isoformat()
 
 
 def _story_youth(rng: random.Random, youth: Youth, today: date, *, age: int, days_to_birthday: int,

@@ -17,6 +17,7 @@ from typing import Any
 
 from csec_desktop import policy
 from csec_desktop.caseload import can_see, get_youth, visibility, years_before
+from csec_desktop.clock import legal_today
 from csec_desktop.domain.duties import DutyDone, Told
 from csec_desktop.domain.kinds import model_for
 from csec_desktop.domain.people import Permission
@@ -377,7 +378,7 @@ def mark_done(vault: Vault, youth_id: str, rule_id: str, occurrence: str, *,
     if recipient and recipient.strip():
         lines.append({"who": recipient})
     parsed = DutyDone.parse({"youth_id": youth_id, "rule_id": rule_id, "occurrence": occurrence,
-                             "done_on": (done_on or date.today()).isoformat(), "recipients": lines},
+                             "done_on": (done_on or legal_today()).isoformat(), "recipients": lines},
                             record="duty_done")
     times = [line.at for line in parsed.recipients if line.at is not None]
     moment = (done_at or (max(times) if times else None)

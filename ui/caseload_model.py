@@ -6,12 +6,12 @@ cost only what is on screen.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 
 from csec_desktop.caseload import YouthSummary
+from csec_desktop.clock import legal_today
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS
 from ui.i18n import N_, _
 from ui.table_model import Index, TranslatedTableModel
@@ -86,7 +86,7 @@ class CaseloadModel(TranslatedTableModel):
             if column == 0:
                 return s.name
             if column == 1:
-                return s.age(date.today())
+                return s.age(legal_today())
             if column == 2:
                 return s.date_of_birth.isoformat()
             if column == 3:

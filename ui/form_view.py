@@ -3,7 +3,6 @@ and for a scored form the outcome with the items that drove it. No rule lives he
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape
 from typing import Any
 
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from csec_desktop import formspec
+from csec_desktop.clock import legal_today
 from csec_desktop.formspec import FieldType, FormField, FormSpec, Outcome
 from ui.i18n import N_, _, bind, language
 
@@ -213,7 +213,7 @@ class FormView(QWidget):
             self.steps.addWidget(area)
         self.finish_button.setText(self._finish_text())
         # A new form starts with today's date in its required date fields.
-        self.set_answers(answers or {f.id: date.today().isoformat() for f in spec.fields()
+        self.set_answers(answers or {f.id: legal_today().isoformat() for f in spec.fields()
                                      if f.type is FieldType.DATE and f.required})
         self._go(0)
 

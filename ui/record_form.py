@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csec_desktop.clock import legal_today
 from csec_desktop.domain import fields
 from csec_desktop.domain.base import problems_from
 from csec_desktop.domain.labels import choice_label
@@ -290,7 +291,7 @@ class ModelForm(QWidget):
             if name in self.widgets and self.types.get(name) is datetime and info.is_required():
                 out[name] = datetime.now(LEGAL_ZONE).replace(second=0, microsecond=0).isoformat()
             elif name in self.widgets and self.types.get(name) is date and info.is_required():
-                out[name] = date.today().isoformat()
+                out[name] = legal_today().isoformat()
         return out
 
     def check(self, extra: dict[str, Any] | None = None) -> dict[str, Any] | None:

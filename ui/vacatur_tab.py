@@ -5,7 +5,6 @@ the vacatur case itself (public name, service, order), whose deadlines reach Tod
 from __future__ import annotations
 
 import html
-from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csec_desktop.clock import legal_today
 from csec_desktop.domain.vacatur import OFFICIAL_DOCUMENTS, CaseStage, CountKind, CriminalCount, VacaturCase
 from csec_desktop.vacatur import Answer, CountAnswer
 from csec_desktop.vacatur.petition import CountOnFile, form_problems
@@ -178,7 +178,7 @@ class VacaturTab(QWidget):
             return
         on_file = self._counts_on_file()
         counts = tuple(on_file[i] for i in case.count_ids if i in on_file)
-        for problem in form_problems(case, case_id, counts, date.today()):
+        for problem in form_problems(case, case_id, counts, legal_today()):
             lead = _("• before filing: ") if problem.for_filing_only else "• "
             line = QListWidgetItem(lead + problem.message)
             line.setData(Qt.ItemDataRole.UserRole, (problem.record_id or "", problem.field))

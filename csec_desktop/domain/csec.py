@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
+from csec_desktop.clock import legal_today
 from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import register
 from csec_desktop.text import N_
@@ -96,7 +97,7 @@ class LicensedScreen(Body):
     @field_validator("screened_on")
     @classmethod
     def _past(cls, value: date) -> date:
-        if value > date.today():
+        if value > legal_today():
             raise ValueError("is in the future")
         return value
 

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from csec_desktop.clock import legal_today
 from csec_desktop.domain.base import Body, check_email, check_phone
 from csec_desktop.text import N_
 
@@ -222,7 +223,7 @@ class Youth(Body):
         return value
 
     def current_status(self, on: date | None = None) -> LegalStatus:
-        day = on or date.today()
+        day = on or legal_today()
         for period in sorted(self.legal_status, key=lambda p: p.start, reverse=True):
             if period.start <= day and (period.end is None or period.end >= day):
                 return period.status

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from csec_desktop.clock import legal_today
 from csec_desktop.domain.base import problems_from
 from csec_desktop.errors import CsecError, FieldProblem
 from csec_desktop.text import N_
@@ -84,7 +85,7 @@ class Option(_Spec):
 
 # Validators a form may name. They live in the core so a form file cannot run code.
 def _not_future(value: Any) -> str | None:
-    return "is in the future" if isinstance(value, str) and value > date.today().isoformat() else None
+    return "is in the future" if isinstance(value, str) and value > legal_today().isoformat() else None
 
 
 def _not_empty_list(value: Any) -> str | None:

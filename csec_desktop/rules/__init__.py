@@ -13,14 +13,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from csec_desktop import clock
 from csec_desktop.text import N_, Line
 
 RECHECKED_ON = date(2026, 11, 30)
 """The day the rules named in issue 18 were re-read against the statutes (their `law_as_of`)."""
 
-LEGAL_ZONE = ZoneInfo("America/Los_Angeles")
+LEGAL_ZONE = clock.LEGAL_ZONE
 """California law counts days and hours in Pacific time."""
 
 

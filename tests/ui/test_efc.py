@@ -3,7 +3,7 @@ participation condition through the transition plan, to the printed plan."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from csec_desktop.clock import legal_today
 from csec_desktop.domain.youth import Youth
 from csec_desktop.storage.vault import Vault
 from tests.conftest import ADMIN_PASS, youth_data
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.qt_log_level_fail("WARNING")
 
 
 def test_plan_for_a_youth_who_turns_18_in_80_days(qtbot: QtBot, tmp_path: Path) -> None:
-    today = date.today()
+    today = legal_today()
     eighteen = today + timedelta(days=80)
     born = eighteen.replace(year=eighteen.year - 18)
     vault, _ = Vault.create(tmp_path / "vault", county="Demo County", admin="admin", passphrase=ADMIN_PASS)

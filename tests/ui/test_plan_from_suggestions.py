@@ -4,7 +4,7 @@ offered for the provider, and a CSV import is previewed before anything is writt
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from csec_desktop import directory
+from csec_desktop.clock import legal_today
 from csec_desktop.domain.youth import Youth
 from csec_desktop.storage.vault import Vault
 from tests.conftest import ADMIN_PASS, session_templates, youth_data
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.qt_log_level_fail("WARNING")
 
 def _window(qtbot: QtBot, folder: Path) -> MainWindow:
     """One fictional nonminor dependent of 19 with no consent on record; one directory entry."""
-    today = date.today()
+    today = legal_today()
 
     def fill(vault: Vault) -> None:
         born = today - timedelta(days=round(19.4 * 365.25))
@@ -108,7 +109,7 @@ def test_build_a_plan_from_suggestions_refer_and_print(qtbot: QtBot, tmp_path: P
         # With the consent recorded, it goes.
         consents = page.lists["consents"]
         consents.form.set_values({"kind": "referral", "scope": "mental-health referrals", "given_by": "youth",
-                                  "given_on": date.today().isoformat()})
+                                  "given_on": legal_today().isoformat()})
         qtbot.mouseClick(consents.add_button, Qt.MouseButton.LeftButton)
         qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: bool(page.body.get("consents")), timeout=10_000)

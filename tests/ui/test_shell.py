@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
 from csec_desktop import policy
+from csec_desktop.clock import legal_today
 from csec_desktop.demo import demo_youth
 from csec_desktop.errors import ValidationFailed
 from csec_desktop.storage.vault import Vault
@@ -33,7 +33,7 @@ def _youth_template(count: int, seed: int) -> Template:
                 vault.records.create(youth)
 
     # Keyed by the day too: the demo youth's ages count from today.
-    return session_templates().get(fill=fill, key=("demo youth", count, seed, date.today()))
+    return session_templates().get(fill=fill, key=("demo youth", count, seed, legal_today()))
 
 
 def _vault_of_youth(folder: Path, count: int, seed: int) -> Vault:
