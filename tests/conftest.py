@@ -8,6 +8,7 @@ test's own tmp_path: every test still gets an independent vault of its own. A te
 
 from __future__ import annotations
 
+import faulthandler
 import gc
 import os
 import shutil
@@ -106,6 +107,21 @@ def _leaks_surface_in_their_own_test(request: pytest.FixtureRequest) -> Iterator
             if hasattr(sys, name):
                 delattr(sys, name)
         gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def _crashes_still_reported(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that points faulthandler elsewhere (the crash log's tests point it at a file, then
+    at sys.__stderr__, which is captured during each test) would make a later segfault die
+    without a traceback: after each test it writes again where pytest's own faulthandler wrote."""
+    yield
+    try:
+        from _pytest.faulthandler import fault_handler_stderr_fd_key
+    except ImportError:  # pytest moved it: nothing to restore to
+        return
+    fd = request.config.stash.get(fault_handler_stderr_fd_key, None)
+    if fd is not None and faulthandler.is_enabled():
+        faulthandler.enable(file=fd, all_threads=True)
 
 
 # Argon2id, computed once per input -----------------------------------------------------------

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import CALL_FAILED
+from ui.collector import MainThreadCollector
 
 
 def open_dialogs() -> list[QWidget]:
@@ -63,3 +64,13 @@ def no_dialog_left_open(request: pytest.FixtureRequest, qtbot: QtBot) -> Iterato
     app.processEvents()
     if left and not request.node.stash.get(CALL_FAILED, False):
         pytest.fail("left open at the end of the test: " + "; ".join(names), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread(qapp: QApplication) -> Iterator[MainThreadCollector]:
+    """As in the application: no garbage collection outside the GUI thread while a window is
+    up (a hub test's leftover thread collecting a window's cycle crashed the run once)."""
+    collector = MainThreadCollector(qapp)
+    yield collector
+    collector.stop()
+    collector.deleteLater()
