@@ -550,19 +550,28 @@ class AdminController(QObject):
         self._keep(admin_screen.rotate_key,
                    lambda _none: _("The vault is now encrypted under a new data key."))
 
-    def ask_passphrase(self) -> PassphraseDialog:
+    def ask_passphrase(self, parent: QWidget | None = None,
+                       tell: Callable[[str], None] | None = None) -> PassphraseDialog:
+        """Anyone's own passphrase: from this page, or (with `parent` and `tell`, where the result
+        is said) from the window's menu for the roles that never see this page."""
         dialog = PassphraseDialog(
-            self.page, N_("Change my passphrase"),
+            parent or self.page, N_("Change my passphrase"),
             [(N_("Current passphrase"), True), (N_("New passphrase"), True),
              (N_("New passphrase again"), True)],
             judge=_judge, judged=1)
-        dialog.submitted.connect(lambda values: self.change_passphrase(*values))
+        dialog.submitted.connect(
+            lambda values: self.change_passphrase(values[0], values[1], values[2], tell=tell))
         dialog.open()
         return dialog
 
-    def change_passphrase(self, current: str, new: str, again: str) -> None:
-        self._keep(lambda v: admin_screen.change_passphrase(v, current, new, again),
-                   lambda _none: _("Your passphrase is changed: use the new one from the next unlock."))
+    def change_passphrase(self, current: str, new: str, again: str,
+                          tell: Callable[[str], None] | None = None) -> None:
+        work = lambda v: admin_screen.change_passphrase(v, current, new, again)  # noqa: E731
+        done = _("Your passphrase is changed: use the new one from the next unlock.")
+        if tell is None:
+            self._keep(work, lambda _none: done)
+        else:
+            self.tasks.run(work, lambda _none: tell(done), lambda e: tell(describe(e)))
 
     def ask_recovery_sheet(self) -> PassphraseDialog:
         dialog = PassphraseDialog(

@@ -7,9 +7,13 @@ import logging
 import platform
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from csec_desktop import APP_NAME, __version__
-from csec_desktop.paths import default_vault_dir, demo_vault_dir
+from csec_desktop.paths import default_vault_dir, demo_vault_dir, resource_root
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
 
 log = logging.getLogger("csec.app")
 
@@ -37,6 +41,12 @@ def demo_users() -> list[tuple[str, str, str]]:
     return [(name, role.value, passphrase) for name, role, _display, _unit, passphrase in DEMO_STAFF]
 
 
+def application_icon() -> QIcon:
+    from PySide6.QtGui import QIcon
+
+    return QIcon(str(resource_root() / "assets" / "icon" / "csec-desktop.png"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="csec-desktop", description=APP_NAME)
     parser.add_argument("--vault", type=Path, help="vault folder")
@@ -61,7 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     logs.install_faulthandler(folder)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
+    QApplication.setWindowIcon(application_icon())  # every window, dialog and the taskbar entry
     from ui import crash
+    from ui.collector import MainThreadCollector
+
+    collector = MainThreadCollector(app)  # cycles holding Qt objects freed only on this thread
 
     crash.install(folder)
     log.info("start: version %s, python %s, %s, demo %s, installed build %s", __version__,
@@ -86,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     page = window.unlock_page
     (page.passphrase if page.user.text() else page.user).setFocus()
     code = int(app.exec())
+    collector.stop()
     log.info("exit %d", code)
     return code
 

@@ -28,7 +28,7 @@ from csec_desktop.sync import local as sync_local
 from csec_desktop.usecases import session
 from ui import i18n
 from ui.about import show_about
-from ui.admin_page import AdminController, AdminPage, role_label
+from ui.admin_page import AdminController, AdminPage, PassphraseDialog, role_label
 from ui.caseload_model import CaseloadModel
 from ui.caseload_page import CaseloadController, CaseloadPage
 from ui.directory_page import DirectoryPage
@@ -184,11 +184,13 @@ class MainWindow(QMainWindow):
         self.directory_action = QAction(self, shortcut=QKeySequence("Ctrl+4"))
         self.law_changes_action = QAction(self, shortcut=QKeySequence("Ctrl+5"))
         self.lock_action = QAction(self)
+        self.passphrase_action = QAction(self)
         self.about_action = QAction(self, shortcut=QKeySequence("F1"))
         for action, text in ((self.today_action, N_("&Today")), (self.caseload_action, N_("&Caseload")),
                              (self.directory_action, N_("Di&rectory")),
                              (self.law_changes_action, N_("Law c&hanges")),
-                             (self.admin_action, N_("&Administration")), (self.lock_action, N_("&Lock")),
+                             (self.admin_action, N_("&Administration")),
+                             (self.passphrase_action, N_("My &passphrase…")), (self.lock_action, N_("&Lock")),
                              (self.about_action, N_("A&bout"))):
             bind(action, "setText", text)
             nav.addAction(action)
@@ -201,6 +203,9 @@ class MainWindow(QMainWindow):
         self.law_changes_action.triggered.connect(
             lambda: self.law_changes_page.load(lambda: self.stack.setCurrentWidget(self.law_changes_page)))
         self.lock_action.triggered.connect(lambda: self.lock())
+        bind(self.passphrase_action, "setToolTip", N_("Change the passphrase you sign in with"))
+        self.passphrase_action.triggered.connect(
+            lambda: self.admin.ask_passphrase(self, lambda text: self.statusBar().showMessage(text, 10_000)))
         self.about_action.triggered.connect(lambda: show_about(self))
         self.nav = nav
         nav.setVisible(False)
@@ -391,6 +396,8 @@ class MainWindow(QMainWindow):
         self.screens.clear()
         self.youth_page.set_can_seal(False)
         self.admin_page.clear()
+        for dialog in self.findChildren(PassphraseDialog):  # a half-typed passphrase goes with the lock
+            dialog.reject()
         self.directory_page.clear()
         self.law_changes_page.clear()
         self.nav.setVisible(False)

@@ -77,6 +77,10 @@ def run(folder: Path) -> dict[str, Any]:
     set_language("es")  # Qt's own buttons in Spanish too (its qtbase catalog is bundled)
     qt_spanish = QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancelar"
     set_language("en")
+    from ui.app import application_icon
+
+    icon = application_icon()  # found inside the bundle (assets/ is frozen with it)
+    QApplication.setWindowIcon(icon)
     window = MainWindow(folder)
     window.show()
     app.processEvents()
@@ -88,7 +92,8 @@ def run(folder: Path) -> dict[str, Any]:
         raise RuntimeError(f"modules the app does not need were loaded: {', '.join(unneeded)}")
     return {"version": __version__, "frozen": bool(getattr(sys, "frozen", False)), "pdf_bytes": len(pdf),
             "pdf_pages": pages, "page_pixels": size, "forms": len(forms), "steps": steps,
-            "modules": len(sys.modules), "unneeded": unneeded, "qt_spanish": qt_spanish}
+            "modules": len(sys.modules), "unneeded": unneeded, "qt_spanish": qt_spanish,
+            "icon": not icon.isNull()}
 
 
 def main(folder: Path) -> int:

@@ -9,6 +9,8 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
+from csec_desktop import machine_policy
+from csec_desktop.errors import CsecError
 from csec_desktop.sync import local as sync_local
 from csec_desktop.usecases import sync as sync_screen
 from ui.i18n import _
@@ -66,7 +68,12 @@ class SyncScreens(QObject):
         self.tasks.run(lambda vault: sync_local.resolve(vault, conflict_id, value), done)
 
     def enrol(self, parent: QWidget) -> None:
-        dialog = EnrolDialog(parent)
+        try:
+            policy = machine_policy.load()
+        except CsecError as exc:  # a broken policy file: enrolment would be refused; say why now
+            self._status(describe(exc))
+            return
+        dialog = EnrolDialog(parent, policy)
         if dialog.exec() != EnrolDialog.DialogCode.Accepted:
             return
         try:

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from csec_desktop.domain.kinds import model_for
 from csec_desktop.errors import CsecError
+from csec_desktop.machine_policy import MachinePolicy
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
 from ui.i18n import N_, _, bind
@@ -306,7 +307,7 @@ class OfflineLockPage(QWidget):
 class EnrolDialog(QDialog):
     """Administrator: the hub's address, the one-time code, the county certificate file."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, policy: MachinePolicy | None = None) -> None:
         super().__init__(parent)
         bind(self, "setWindowTitle", N_("Enrol with the county hub"))
         form = QFormLayout(self)
@@ -330,6 +331,27 @@ class EnrolDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
+        if policy is not None:
+            self._fixed_by(policy, browse)
+
+    def _fixed_by(self, policy: MachinePolicy, browse: QPushButton) -> None:
+        """What county IT set for this computer is filled in and cannot be changed here (the
+        enrolment would be refused anyway): the administrator types only the one-time code."""
+        fixed = []
+        if policy.hub_url:
+            self.url.setText(policy.hub_url)
+            fixed.append(self.url)
+        if policy.hub_certificate:
+            self.cert.setText(policy.hub_certificate)
+            fixed.append(self.cert)
+            browse.setEnabled(False)
+        for edit in fixed:
+            edit.setReadOnly(True)
+            edit.setToolTip(_("Set for this computer by county IT ({source}).").format(source=policy.source))
+        if fixed:
+            self.message.setText(_("County IT set the hub for this computer; type the enrolment code "
+                                   "the hub administrator gave you."))
+            self.code.setFocus()
 
     def _browse(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, _("County certificate"), "",

@@ -141,6 +141,7 @@ def test_the_desktop_executable_passes_its_smoke_test(app: Path, tmp_path: Path)
     assert result["pdf_pages"] >= 1 and result["forms"] >= 2
     assert result["unneeded"] == [], "the app loaded modules it does not need"
     assert result["qt_spanish"] is True, "Qt's own Spanish catalog is missing"
+    assert result["icon"] is True, "the window icon is missing from the bundle"
     assert (tmp_path / "vault" / "keys.json").exists()
     assert json.loads((tmp_path / "vault" / "smoke-result.json").read_text()) == result
     print("frozen smoke test:", result["steps"])

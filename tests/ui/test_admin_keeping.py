@@ -168,3 +168,41 @@ def test_the_recovery_sheet_is_printed_again_only_with_this_vaults_key(
     qtbot.waitUntil(lambda: len(admin._docs().views) == 1, timeout=20_000)
     win.lock()
     qtbot.waitUntil(lambda: not admin._docs().views, timeout=10_000)
+
+
+def test_a_caseworker_changes_their_own_passphrase_from_the_menu(qtbot: QtBot, tmp_path: Path) -> None:
+    """Every role can change their own passphrase (not only administrators, who see the page); a
+    wrong current passphrase is said, and a dialog left open goes with the lock."""
+    folder = tmp_path / "vault"
+    vault, _secret = Vault.create(folder, county="Demo County", admin="admin", passphrase=ADMIN_PASS)
+    vault.add_user("casey", role=Role.CASEWORKER, passphrase=WORKER_PASS, unit="Unit A")
+    vault.close()
+    win = MainWindow(folder)
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        win.unlock_page.user.setText("casey")
+        win.unlock_page.passphrase.setText(WORKER_PASS)
+        qtbot.mouseClick(win.unlock_page.button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+        assert not win.admin_action.isVisible() and win.passphrase_action.isVisible()
+        new = "walnut lighthouse mellow canyon"
+        win.passphrase_action.trigger()
+        dialog = win.findChildren(PassphraseDialog)[-1]
+        _submit(dialog, "not my passphrase at all", new, new)
+        qtbot.waitUntil(lambda: "passphrase" in win.statusBar().currentMessage().lower(), timeout=20_000)
+        assert "changed" not in win.statusBar().currentMessage()
+        win.passphrase_action.trigger()
+        dialog = win.findChildren(PassphraseDialog)[-1]
+        _submit(dialog, WORKER_PASS, new, new)
+        qtbot.waitUntil(lambda: "Your passphrase is changed" in win.statusBar().currentMessage(),
+                        timeout=20_000)
+        win.passphrase_action.trigger()
+        left = win.findChildren(PassphraseDialog)[-1]
+        left.fields[0].setText("half typed")
+        win.lock()
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.unlock_page, timeout=10_000)
+        assert not left.isVisible() and left.fields[0].text() == ""
+    finally:
+        win.close()
+    Vault.unlock(folder, "casey", new).close()
