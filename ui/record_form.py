@@ -19,7 +19,9 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import AwareDatetime, BaseModel, ValidationError
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -31,6 +33,8 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -79,6 +83,13 @@ def _plain(annotation: Any) -> tuple[Any, bool]:
     return (datetime if annotation is AwareDatetime else annotation), optional
 
 
+LIST_HEIGHT = 120
+LONG_TEXT_HEIGHT = 110
+SIDE_BY_SIDE_WIDTH = 900
+"""A section at least this wide shows its list beside its form (list two fifths, form three)."""
+QWIDGETSIZE_MAX = (1 << 24) - 1
+
+
 class ModelForm(QWidget):
     """Fields of one pydantic model; values in and out as JSON-ready dicts."""
 
@@ -95,9 +106,24 @@ class ModelForm(QWidget):
         self.types: dict[str, Any] = {}
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        for name, info in model.model_fields.items():
-            if name in skip:
+        self._form = form
+        self._later_rows: list[int] = []
+        # Fields marked "later" on the model (fields.LATER) come after the others, folded under
+        # one button: a first entry shows what the rules and the list need, the rest on request.
+        shown = [n for n in model.model_fields if n not in skip]
+        folded = [n for n in shown if fields.later(model, n)]
+        self.more_button = QToolButton()
+        self.more_button.setCheckable(True)
+        self.more_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.more_button.setArrowType(Qt.ArrowType.RightArrow)
+        bind(self.more_button, "setText", N_("More details"))
+        self.more_button.toggled.connect(self._unfold)
+        for name in [n for n in shown if n not in folded] + ["(more)"] + folded:
+            if name == "(more)":
+                if folded:
+                    form.addRow(self.more_button)
                 continue
+            info = model.model_fields[name]
             kind, _optional = _plain(info.annotation)
             self.types[name] = kind
             widget: QWidget
@@ -158,6 +184,8 @@ class ModelForm(QWidget):
                 edit = QPlainTextEdit()
                 edit.setTabChangesFocus(True)
                 edit.setMinimumHeight(70)
+                if name != "text":  # a note is the page's main text; the rest are a few lines each,
+                    edit.setMaximumHeight(LONG_TEXT_HEIGHT)  # so their form fits beside its list
                 widget = edit
             else:
                 widget = QLineEdit()
@@ -183,6 +211,8 @@ class ModelForm(QWidget):
             column.addWidget(error)
             error.hide()
             form.addRow(label, column)
+            if name in folded:
+                self._later_rows.append(form.rowCount() - 1)
             self.widgets[name] = widget
             self._watch(widget)
             self.errors[name] = error
@@ -194,6 +224,19 @@ class ModelForm(QWidget):
         self.general.hide()
         form.addRow(self.general)
         self.prefix = prefix
+        self._unfold(False)
+
+    def _unfold(self, open_: bool) -> None:
+        for row in self._later_rows:
+            self._form.setRowVisible(row, open_)
+        self.more_button.setArrowType(Qt.ArrowType.DownArrow if open_ else Qt.ArrowType.RightArrow)
+        if self.more_button.isChecked() != open_:
+            self.more_button.setChecked(open_)
+
+    def unfold_for(self, names: list[str]) -> None:
+        """Show the folded fields when one of `names` is among them (a value or a problem there)."""
+        if any(self.widgets.get(n) is not None and fields.later(self.model, n) for n in names):
+            self._unfold(True)
 
     def _watch(self, widget: QWidget) -> None:
         def changed(*_args: Any) -> None:
@@ -217,6 +260,13 @@ class ModelForm(QWidget):
             self._set_values(data)
         finally:
             self._loading = False
+        # An entry opened for editing shows its folded fields if any is filled in; a fresh form
+        # starts folded again.
+        defaults = self.defaults()
+        filled = [n for n, v in (data or {}).items()
+                  if v not in (None, "", [], False) and v != defaults.get(n)]
+        self._unfold(False)
+        self.unfold_for(filled)
 
     def _set_values(self, data: dict[str, Any] | None) -> None:
         data = data or {}
@@ -320,6 +370,7 @@ class ModelForm(QWidget):
             if beside is not None:
                 beside.setText(_(message))
                 beside.show()
+                self.unfold_for([name])
             elif name in ("", "(record)"):
                 general.append(_(message))
             else:
@@ -350,9 +401,18 @@ class ItemList(QGroupBox):
     def __init__(self, title: str, model: type[BaseModel],
                  summary: Callable[[dict[str, Any]], str] | None = None, *,
                  skip: tuple[str, ...] = (), attached: bool = False, single: bool = False,
-                 choices: dict[str, dict[str, str]] | None = None) -> None:
+                 choices: dict[str, dict[str, str]] | None = None, select_new: bool = False) -> None:
         super().__init__()
         bind(self, "setTitle", title)
+        # Where the next step acts on the entry just saved (send a referral, print a petition) or
+        # the next entry repeats much of it (the counts of one court case), the saved entry stays
+        # selected and shown; elsewhere (a note, a contact) the form starts afresh.
+        self.select_new = select_new
+        self._ids_before_add: set[str] | None = None
+        self.starting: Callable[[], dict[str, Any]] | None = None
+        """What a new entry starts with beyond the model's defaults (a petition: the youth's
+        initials and the counts the law lets it include); values the form does not show are put
+        into the entry when it is saved."""
         # Each row's text: the model's registered summary (csec_desktop.domain.summaries) unless given.
         self.summary = summary or summary_for(model)
         self.attached = attached
@@ -361,7 +421,7 @@ class ItemList(QGroupBox):
         self.items: list[dict[str, Any]] = []
         self.ids: list[str] = []  # record ids, for attached sections
         self.listing = QListWidget()
-        self.listing.setMaximumHeight(120)
+        self.listing.setMaximumHeight(LIST_HEIGHT)
         bind(self.listing, "setAccessibleName", title)
         self.form = ModelForm(model, skip=skip, choices=choices)
         self.add_button = QPushButton()
@@ -380,11 +440,16 @@ class ItemList(QGroupBox):
         for button in (self.add_button, self.replace_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        box = QVBoxLayout(self)
-        box.addWidget(self.listing)
-        box.addWidget(self.form)
-        box.addLayout(buttons)
-        box.addWidget(self.message)
+        # The list beside its form where the section is wide enough (a laptop's full width), above
+        # it where it is not: at 1366x768 a form below its list sat below the fold on every tab.
+        editing = QVBoxLayout()
+        editing.addWidget(self.form)
+        editing.addLayout(buttons)
+        editing.addWidget(self.message)
+        editing.addStretch(1)
+        self._box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._box.addWidget(self.listing, 2)
+        self._box.addLayout(editing, 3)
         self.listing.currentRowChanged.connect(self._selected)
         self.form.edited.connect(self.typing.emit)
         self.add_button.clicked.connect(self._add)
@@ -394,6 +459,18 @@ class ItemList(QGroupBox):
         self._confirm_timer.setSingleShot(True)
         self._confirm_timer.setInterval(5000)
         self._confirm_timer.timeout.connect(self._cancel_confirm)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        wide = event.size().width() >= SIDE_BY_SIDE_WIDTH
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self._box.direction() != direction:
+            self._box.setDirection(direction)
+            # Beside the form the list is as tall as the form (never taller); above it, a few rows.
+            self.listing.setMaximumHeight(QWIDGETSIZE_MAX if wide else LIST_HEIGHT)
+            policy = self.listing.sizePolicy()
+            policy.setVerticalPolicy(QSizePolicy.Policy.Ignored if wide else QSizePolicy.Policy.Expanding)
+            self.listing.setSizePolicy(policy)
+        super().resizeEvent(event)
 
     # Contents ---------------------------------------------------------------
 
@@ -407,6 +484,10 @@ class ItemList(QGroupBox):
         self.ids = list(ids or [])
         self._refill()
         keys: list[Any] = self.ids if self.ids else self.items
+        known, self._ids_before_add = self._ids_before_add, None
+        added = [i for i in self.ids if i not in known] if known is not None else []
+        if len(added) == 1:
+            before = added[0]
         if self.single and self.items:
             self.form.set_values(self.items[0])
         elif before is not None and before in keys:
@@ -416,8 +497,12 @@ class ItemList(QGroupBox):
             self.listing.blockSignals(False)
             self.form.set_values(self.items[again])
         else:
-            self.form.set_values(self.form.defaults())
+            self.form.set_values(self.fresh())
         self.message.clear()
+
+    def fresh(self) -> dict[str, Any]:
+        """The values a new entry's form starts with."""
+        return {**self.form.defaults(), **(self.starting() if self.starting is not None else {})}
 
     def clear(self) -> None:
         self.set_items([])
@@ -453,7 +538,12 @@ class ItemList(QGroupBox):
         if data is None:
             self.message.setText(_("Not added: fix the fields marked in red."))
             return
+        hidden = {k: v for k, v in (self.starting() if self.starting is not None else {}).items()
+                  if k not in self.form.widgets and k not in data}
+        data = {**hidden, **data}
         if self.attached:
+            if self.select_new:
+                self._ids_before_add = set(self.ids)
             self.add_record.emit(data)
             return
         if self.single:

@@ -54,12 +54,14 @@ class VacaturTab(QWidget):
                                lambda i: f"{enum_label(CountKind(i['count_kind']))} · {i.get('code')} "
                                          f"{i.get('section')} · "
                                          f"{i.get('offense_date') or i.get('arrest_date') or ''}",
-                               skip=("youth_id",), attached=True)
+                               skip=("youth_id",), attached=True, select_new=True)
         self.cases = ItemList(N_("Vacatur petition (the public papers carry only the initials or pseudonym)"),
                               VacaturCase, lambda i: f"{i.get('public_name')} · "
                                                      f"{enum_label(CaseStage(i.get('stage', 'draft')))}",
                               skip=("youth_id", "count_ids", "stage"), attached=True,
-                              choices={"official_documents": OFFICIAL_DOCUMENTS})
+                              choices={"official_documents": OFFICIAL_DOCUMENTS}, select_new=True)
+        self.initials = ""
+        self.cases.starting = self._new_petition
         self.print_buttons: dict[str, QPushButton] = {}
         prints = QHBoxLayout()
         papers = (("vacatur_packet", N_("Make the packet (one PDF)…")),
@@ -135,6 +137,14 @@ class VacaturTab(QWidget):
 
     def sections(self) -> dict[str, ItemList]:
         return {"criminal_count": self.counts, "vacatur_case": self.cases}
+
+    def _new_petition(self) -> dict[str, Any]:
+        """A new petition starts with the youth's initials as its public name (236.14(q)) and every
+        count the law allows that no other petition holds, ticked for counsel to review."""
+        taken = {i for case in self.cases.items for i in case.get("count_ids") or []}
+        allowed = [record_id for record_id, on_file in self._counts_on_file().items()
+                   if on_file.answer.answer is Answer.ELIGIBLE and record_id not in taken]
+        return {"public_name": self.initials, "count_ids": allowed}
 
     def show_answers(self, answers: list[tuple[dict[str, Any], CountAnswer]]) -> None:
         self.answers = list(answers)

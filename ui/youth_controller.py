@@ -57,7 +57,7 @@ class YouthController(QObject):
     def open(self, youth_id: str) -> None:
         """Open (or reopen) a youth: an audited view."""
         def show(file: youth_screen.YouthFile) -> None:
-            tab = self.page.tabs.currentIndex() if self.page.youth_id == youth_id else 0
+            tab = self.page.tabs.currentIndex() if self.page.youth_id == youth_id else self.page.home_tab
             self.page.show_record(file)
             self.page.tabs.setCurrentIndex(tab)
             self._show_page()

@@ -46,6 +46,7 @@ from csec_desktop.domain.services import (
     UncoveredService,
 )
 from csec_desktop.domain.summaries import code_label
+from csec_desktop.domain.vacatur import initials
 from csec_desktop.domain.youth import (
     Alias,
     CaseNote,
@@ -281,7 +282,7 @@ class YouthPage(QWidget):
                                      skip=("youth_id",), attached=True)
         self.uncovered = ItemList(N_("Health care received without Medi-Cal"), UncoveredService,
                                   _summary("uncovered_service"), skip=("youth_id",), attached=True)
-        self.referrals = ItemList(N_("Referrals"), Referral, _summary("referral"),
+        self.referrals = ItemList(N_("Referrals"), Referral, _summary("referral"), select_new=True,
                                   skip=("youth_id", "status", "referred_on", "consent_given_on",
                                         "consent_override_reason"), attached=True,
                                   choices={"domain": SERVICE_DOMAINS})
@@ -384,6 +385,9 @@ class YouthPage(QWidget):
             self.tabs.addTab(page, "")
             bind(self.tabs, item_text(index), text)
         bind(self.tabs, "setAccessibleName", N_("Parts of the record"))
+        self._relief_tab = next(i for i, (_p, text) in enumerate(pages) if text == N_("Re&cord relief"))
+        self.home_tab = 0
+        """The tab a record opens on: Details, or Record relief for the person who files the papers."""
         self.save_button = QPushButton()
         bind(self.save_button, "setText", N_("&Save"))
         # A separate shortcut: a button's own shortcut is replaced by its mnemonic on every setText.
@@ -431,6 +435,10 @@ class YouthPage(QWidget):
 
     def guide(self, can: Callable[[Permission], bool], why_not: dict[Permission, str]) -> None:
         """Offer what the role may do; where it may not, disable the button and say why on it."""
+        # The person who files the papers (an attorney) opens a record where that work is.
+        self.home_tab = self._relief_tab if can(Permission.REVIEW_PETITION) else 0
+        self.tabs.setCurrentIndex(self.home_tab)
+
         def allow(button: QWidget, permission: Permission) -> None:
             allowed = can(permission)
             button.setEnabled(allowed)
@@ -482,6 +490,7 @@ class YouthPage(QWidget):
                  if record.id == self.youth_id and edit.text() != read_path(self.body, path)}
         body = record.body.dump()
         self.youth_id, self.version, self.body = record.id, record.version, body
+        self.relief.initials = initials(body["legal_name"].get("given"), body["legal_name"].get("family"))
         flags = body.get("safety_flags") or []
         self.banner.setVisible(bool(flags))
         self.banner.setText(_("SAFETY:") + " " + " | ".join(
@@ -593,7 +602,7 @@ class YouthPage(QWidget):
         self.history.clear()
         self.duties.clear()
         self.notice.clear()
-        self.tabs.setCurrentIndex(0)
+        self.tabs.setCurrentIndex(self.home_tab)
 
     def values(self) -> dict[str, str]:
         return {path: edit.text() for path, edit in self.edits.items()}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, get_args
 
 from pydantic import BaseModel
+from pydantic.config import JsonDict
 
 from csec_desktop.domain.kinds import KINDS, model_for
 
@@ -32,6 +33,18 @@ def hint(model: type[BaseModel], name: str) -> str | None:
     """The English help text of a field (its `description`), if it has one."""
     info = model.model_fields.get(name)
     return info.description if info is not None else None
+
+
+LATER: JsonDict = {"later": True}
+"""`json_schema_extra` of a field a form shows under "More details" (what the record needs in the
+end, not what the first entry or the rules need): Field(..., json_schema_extra=LATER)."""
+
+
+def later(model: type[BaseModel], name: str) -> bool:
+    """Whether a form shows this field folded away until asked for (or filled in)."""
+    info = model.model_fields.get(name)
+    extra = info.json_schema_extra if info is not None else None
+    return isinstance(extra, dict) and extra.get("later") is True
 
 
 def kind_label(kind: str, name: str) -> str:

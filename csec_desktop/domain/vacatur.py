@@ -11,6 +11,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from csec_desktop.domain.base import Body
+from csec_desktop.domain.fields import LATER
 from csec_desktop.domain.kinds import register
 from csec_desktop.text import N_
 
@@ -37,29 +38,41 @@ COUNSEL_DECISION_LABELS: dict[CounselDecision, str] = {
 }
 
 
+def initials(*names: str | None) -> str:
+    """'José', 'Sampleton' -> 'J. S.': the public name a petition starts with (236.14(q))."""
+    return " ".join(f"{n.strip()[0].upper()}." for n in names if n and n.strip())
+
+
 @register
 class CriminalCount(Body):
     kind: ClassVar[str] = "criminal_count"
     owner_field: ClassVar[str | None] = "youth_id"
 
     youth_id: str
+    # What the rules and the count list need come first; LATER fields are folded in the form.
     count_kind: CountKind = Field(title=N_("Kind"))
     code: str = Field(default="PC", min_length=1, max_length=30, title=N_("Code (PC, HS, VC…)"))
     section: str = Field(min_length=1, max_length=40, title=N_("Section, such as 647(b)"))
-    description: str | None = Field(default=None, max_length=200, title=N_("Description"))
+    description: str | None = Field(default=None, max_length=200, title=N_("Description"),
+                                    json_schema_extra=LATER)
     offense_date: date | None = Field(default=None, title=N_("Offense date (YYYY-MM-DD)"))
-    arrest_date: date | None = Field(default=None, title=N_("Arrest date (YYYY-MM-DD)"))
-    court: str | None = Field(default=None, max_length=200, title=N_("Court"))
-    county: str | None = Field(default=None, max_length=60, title=N_("County"))
+    arrest_date: date | None = Field(default=None, title=N_("Arrest date (YYYY-MM-DD)"),
+                                     json_schema_extra=LATER)
+    court: str | None = Field(default=None, max_length=200, title=N_("Court"), json_schema_extra=LATER)
+    county: str | None = Field(default=None, max_length=60, title=N_("County"), json_schema_extra=LATER)
     case_number: str | None = Field(default=None, max_length=60, title=N_("Case number"))
-    arresting_agency: str | None = Field(default=None, max_length=200, title=N_("Arresting agency"))
+    arresting_agency: str | None = Field(default=None, max_length=200, title=N_("Arresting agency"),
+                                         json_schema_extra=LATER)
     prosecuting_agency: str | None = Field(default=None, max_length=200, title=N_("Prosecuting agency"))
-    disposition: str | None = Field(default=None, max_length=300, title=N_("Disposition"))
-    disposition_date: date | None = Field(default=None, title=N_("Disposition date (YYYY-MM-DD)"))
+    disposition: str | None = Field(default=None, max_length=300, title=N_("Disposition"),
+                                    json_schema_extra=LATER)
+    disposition_date: date | None = Field(default=None, title=N_("Disposition date (YYYY-MM-DD)"),
+                                          json_schema_extra=LATER)
     judgment_date: date | None = Field(default=None,  # printed as "convicted on" / "petition sustained on"
                                        title=N_("Date of the conviction or of the sustained petition "
-                                                "(YYYY-MM-DD)"))
-    fines_and_restitution: str | None = Field(default=None, max_length=300, title=N_("Fines and restitution"))
+                                                "(YYYY-MM-DD)"), json_schema_extra=LATER)
+    fines_and_restitution: str | None = Field(default=None, max_length=300, title=N_("Fines and restitution"),
+                                              json_schema_extra=LATER)
     enhancements: list[str] = Field(default_factory=list,  # "12022.7", "12022.5"...
                                     title=N_("Enhancements charged and proved (one per line)"))
     while_victim: bool = Field(default=False,  # committed while the youth was a victim of human trafficking
@@ -69,7 +82,7 @@ class CriminalCount(Body):
                                        "account)"))
     counsel_decision: CounselDecision = Field(
         default=CounselDecision.UNDECIDED,
-        title=N_("Counsel's decision where the violent-felony table cannot decide"))
+        title=N_("Counsel's decision where the violent-felony table cannot decide"), json_schema_extra=LATER)
 
     @field_validator("counsel_decision", mode="before")
     @classmethod
@@ -158,54 +171,70 @@ class VacaturCase(Body):
                                                   title=N_("Victimization began on (YYYY-MM-DD)"))
     victimization_ended_on: date | None = Field(default=None, title=N_("Victimization ended on (YYYY-MM-DD)"))
     services_sought_on: date | None = Field(default=None, title=N_("Services first sought on (YYYY-MM-DD)"))
-    stage: CaseStage = Field(default=CaseStage.DRAFT, title=N_("Stage"))
+    stage: CaseStage = Field(default=CaseStage.DRAFT, title=N_("Stage"), json_schema_extra=LATER)
     # the prosecuting agency received service
-    served_on: date | None = Field(default=None, title=N_("Prosecutor received service on (YYYY-MM-DD)"))
-    hearing_on: date | None = Field(default=None, title=N_("Hearing on (YYYY-MM-DD)"))
+    served_on: date | None = Field(default=None, title=N_("Prosecutor received service on (YYYY-MM-DD)"),
+                                   json_schema_extra=LATER)
+    hearing_on: date | None = Field(default=None, title=N_("Hearing on (YYYY-MM-DD)"),
+                                    json_schema_extra=LATER)
     hearings: list[CourtHearing] = Field(default_factory=list,
-                                         title=N_("Hearing and department in each court case"))
-    order_granted_on: date | None = Field(default=None, title=N_("Order granted on (YYYY-MM-DD)"))
+                                         title=N_("Hearing and department in each court case"),
+                                         json_schema_extra=LATER)
+    order_granted_on: date | None = Field(default=None, title=N_("Order granted on (YYYY-MM-DD)"),
+                                          json_schema_extra=LATER)
     # 236.14(i): collection of fines stayed while the petition is pending
     stay_fines: bool = Field(default=True,
                              title=N_("Ask that collection of fines be stayed while the petition is pending"))
     # For the papers:
-    court_county: str | None = Field(default=None, max_length=60, title=N_("County of the court"))
+    court_county: str | None = Field(default=None, max_length=60, title=N_("County of the court"),
+                                     json_schema_extra=LATER)
     court_case_number: str | None = Field(default=None, max_length=60,
-                                          title=N_("Court case number of the petition"))
+                                          title=N_("Court case number of the petition"),
+                                          json_schema_extra=LATER)
     counsel: list[str] = Field(default_factory=list,  # the first-page block, one line each
                                title=N_("Counsel block for the first page (one line each: name and bar "
-                                        "number, office, address, phone)"))
+                                        "number, office, address, phone)"), json_schema_extra=LATER)
     grounds: str | None = Field(default=None, max_length=20000,  # the youth's account (restricted)
                                 title=N_("Grounds: the youth's account of being trafficked (seen only by "
                                          "attorneys and supervisors)"))
     # (restricted)
     safety_concerns: str | None = Field(default=None, max_length=4000, title=N_("Safety concerns"))
     # OFFICIAL_DOCUMENTS codes
-    official_documents: list[str] = Field(default_factory=list, title=N_("Official documentation to attach"))
+    official_documents: list[str] = Field(default_factory=list, title=N_("Official documentation to attach"),
+                                          json_schema_extra=LATER)
     agencies_to_seal: list[str] = Field(default_factory=list,  # beyond those the counts name
-                                        title=N_("Other agencies to seal and destroy records (one per line)"))
+                                        title=N_("Other agencies to seal and destroy records (one per line)"),
+                                        json_schema_extra=LATER)
     # A petitioner in pro per (no counsel block): rule 2.111(1) asks for an address and telephone.
     petitioner_address: str | None = Field(default=None, max_length=300,
-                                           title=N_("Petitioner's mailing address (in pro per)"))
+                                           title=N_("Petitioner's mailing address (in pro per)"),
+                                           json_schema_extra=LATER)
     address_is_confidential: bool = Field(default=False,
                                           title=N_("The mailing address is a confidential one (such as Safe "
-                                                   "at Home), not where the petitioner lives"))
+                                                   "at Home), not where the petitioner lives"),
+                                          json_schema_extra=LATER)
     petitioner_phone: str | None = Field(default=None, max_length=40,
-                                         title=N_("Petitioner's telephone (in pro per)"))
+                                         title=N_("Petitioner's telephone (in pro per)"),
+                                         json_schema_extra=LATER)
     petitioner_email: str | None = Field(default=None, max_length=200,
-                                         title=N_("Petitioner's e-mail (in pro per, optional)"))
+                                         title=N_("Petitioner's e-mail (in pro per, optional)"),
+                                         json_schema_extra=LATER)
     guardian_ad_litem: str | None = Field(default=None, max_length=200,
                                           title=N_("Guardian ad litem, for a petitioner under 18 without "
-                                                   "counsel"))
+                                                   "counsel"), json_schema_extra=LATER)
     # who serves the prosecutor
-    server_name: str | None = Field(default=None, max_length=200, title=N_("Who serves the papers"))
-    server_address: str | None = Field(default=None, max_length=300, title=N_("Their address"))
+    server_name: str | None = Field(default=None, max_length=200, title=N_("Who serves the papers"),
+                                    json_schema_extra=LATER)
+    server_address: str | None = Field(default=None, max_length=300, title=N_("Their address"),
+                                       json_schema_extra=LATER)
     service_method: ServiceMethod = Field(default=ServiceMethod.NOT_CHOSEN,
-                                          title=N_("How the papers are served"))
+                                          title=N_("How the papers are served"), json_schema_extra=LATER)
     service_date: date | None = Field(default=None,
-                                      title=N_("Date delivered or mailed (YYYY-MM-DD)"))
+                                      title=N_("Date delivered or mailed (YYYY-MM-DD)"),
+                                      json_schema_extra=LATER)
     service_place: str | None = Field(default=None, max_length=100,
-                                      title=N_("City where the server signs the proof of service"))
+                                      title=N_("City where the server signs the proof of service"),
+                                      json_schema_extra=LATER)
 
     @field_validator("service_method", mode="before")
     @classmethod

@@ -98,6 +98,12 @@ def test_from_the_record_to_a_printed_packet_offline(qtbot: QtBot, tmp_path: Pat
                          "counsel": ["Alex Q. Sample (SBN 000000)", "Fictional Legal Aid"]})
         qtbot.mouseClick(tab.cases.add_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(tab.cases.items) == 1, timeout=10_000)
+        # The new petition starts with the count the law allows, ticked; counsel takes it out.
+        assert tab.cases.listing.currentRow() == 0 and tab.cases.items[0]["count_ids"] == tab.counts.ids
+        assert tab.petition_counts.item(0).checkState() is Qt.CheckState.Checked
+        tab.petition_counts.item(0).setCheckState(Qt.CheckState.Unchecked)
+        qtbot.mouseClick(tab.use_counts, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: tab.cases.items[0].get("count_ids") == [], timeout=10_000)
         tab.cases.listing.setCurrentRow(0)
         lines = [tab.review.item(i).text() for i in range(tab.review.count())]
         assert any("no count is chosen" in line for line in lines), lines
