@@ -136,53 +136,79 @@ def fts_query(text: str) -> str | None:
     return " AND ".join('"' + t.replace('"', '""') + '"*' for t in tokens[:8])
 
 
-ORDERS: dict[str, str] = {
-    "name": "f.family {d}, f.given {d}, f.rowid {d}",
-    "birth": "f.birth {d}, f.rowid {d}",
-    "worker": "f.worker {d}, f.family {d}, f.rowid {d}",
-    "unit": "f.unit {d}, f.family {d}, f.rowid {d}",
+ORDERS: dict[str, tuple[str, ...]] = {
+    "name": ("f.family", "f.given", "f.rowid"),
+    "birth": ("f.birth", "f.rowid"),
+    "worker": ("coalesce(f.worker, '')", "f.family", "f.rowid"),
+    "unit": ("coalesce(f.unit, '')", "f.family", "f.rowid"),
 }
-"""Sort orders a caseload screen may ask for; each ends on rowid so paging is stable."""
+"""Sort orders a caseload screen may ask for: the columns of each key, ending on rowid, so every
+row has a key of its own and the next page starts strictly after the last one shown (keyset
+paging: no offset to count past, nothing shown twice or skipped when a record is added between
+two pages). A missing worker or unit sorts as empty, never as NULL, so the key can be compared."""
+
+Cursor = tuple[Any, ...]
+"""The sort key of the last row of a page: where the next page starts."""
 
 
 def order_by(order: str, descending: bool) -> str:
     if order not in ORDERS:
         raise ValueError(f"unknown sort order {order!r}")
-    return ORDERS[order].format(d="DESC" if descending else "ASC")
+    direction = "DESC" if descending else "ASC"
+    return ", ".join(f"{column} {direction}" for column in ORDERS[order])
+
+
+def _after(order: str, descending: bool, after: Cursor | None) -> tuple[str, list[Any]]:
+    """The condition for rows past `after` in this order (true when there is no cursor)."""
+    columns = ORDERS[order]
+    if after is None:
+        return "1", []
+    if len(after) != len(columns):
+        raise ValueError("the page cursor does not fit this order")
+    past = "<" if descending else ">"
+    return f"({', '.join(columns)}) {past} ({', '.join('?' * len(columns))})", list(after)
+
+
+def _page_rows(vault: Vault, source: str, args: list[Any], order: str, descending: bool,
+               after: Cursor | None, limit: int) -> tuple[list[YouthSummary], Cursor | None]:
+    """One page of `source` (a FROM ... WHERE over youth_fields f) past the cursor; with the
+    cursor of its last row. The small youth_fields rows are sorted and cut first, then only the
+    bodies shown are read: joining records before the sort would decrypt every match's body."""
+    ordering = order_by(order, descending)
+    past, past_args = _after(order, descending, after)
+    keys = ", ".join(ORDERS[order])
+    rows = vault.require_db().query(
+        f"SELECT r.id, r.body, {keys} FROM (SELECT f.* FROM {source} AND {past} "
+        f"ORDER BY {ordering} LIMIT ?) AS f JOIN records r ON r.rowid = f.rowid ORDER BY {ordering}",
+        [*args, *past_args, limit],
+    )
+    return [summary_of(r[0], r[1]) for r in rows], (tuple(rows[-1][2:]) if rows else None)
 
 
 def search(vault: Vault, text: str, limit: int = 50, filters: Filters | None = None,
-           today: date | None = None, order: str = "name", descending: bool = False,
-           offset: int = 0) -> list[YouthSummary]:
-    """One page of the youth matching `text` (see `search_page` for the total too)."""
-    return search_page(vault, text, limit=limit, offset=offset, filters=filters, today=today,
-                       order=order, descending=descending)[1]
+           today: date | None = None, order: str = "name", descending: bool = False) -> list[YouthSummary]:
+    """The first page of the youth matching `text` (see `search_page` for the total and paging)."""
+    return search_page(vault, text, limit=limit, filters=filters, today=today, order=order,
+                       descending=descending)[1]
 
 
-def search_page(vault: Vault, text: str, *, limit: int = 200, offset: int = 0,
+def search_page(vault: Vault, text: str, *, limit: int = 200, after: Cursor | None = None,
                 filters: Filters | None = None, today: date | None = None, order: str = "name",
-                descending: bool = False) -> tuple[int, list[YouthSummary]]:
-    """(how many youth match in all, one page of them), like `page` for the whole caseload."""
+                descending: bool = False) -> tuple[int, list[YouthSummary], Cursor | None]:
+    """(how many youth match in all, the page after `after`, the cursor for the next page), like
+    `page` for the whole caseload."""
     query = fts_query(text)
     if query is None:
-        return 0, []
+        return 0, [], None
     require_in_contact(vault)
     cond, params = visibility(vault.user)
     fcond, fparams = (filters or Filters()).sql(today or legal_today())
-    db = vault.require_db()
-    matches = (f"youth_search s JOIN youth_fields f ON f.rowid = s.rowid WHERE youth_search MATCH ? "
-               f"AND f.deleted = 0 AND {cond} AND {fcond}")
+    source = (f"youth_search s JOIN youth_fields f ON f.rowid = s.rowid WHERE youth_search MATCH ? "
+              f"AND f.deleted = 0 AND {cond} AND {fcond}")
     args = [query, *params, *fparams]
-    total = int(db.scalar(f"SELECT count(*) FROM {matches}", args))
-    # Sort and cut the (small) youth_fields rows first, then read only the bodies shown:
-    # joining records before the sort would decrypt every match's body ("j" matches thousands).
-    ordering = order_by(order, descending)
-    rows = db.query(
-        f"SELECT r.id, r.body FROM (SELECT f.* FROM {matches} ORDER BY {ordering} LIMIT ? OFFSET ?) "
-        f"AS f JOIN records r ON r.rowid = f.rowid ORDER BY {ordering}",
-        [*args, limit, offset],
-    )
-    return total, [summary_of(r[0], r[1]) for r in rows]
+    total = int(vault.require_db().scalar(f"SELECT count(*) FROM {source}", args))
+    rows, cursor = _page_rows(vault, source, args, order, descending, after, limit)
+    return total, rows, cursor
 
 
 def get_youth(vault: Vault, youth_id: str, *, audit: bool = True) -> StoredRecord:
@@ -354,24 +380,18 @@ def delete_attached(vault: Vault, record_id: str) -> None:
 
 
 
-def page(vault: Vault, *, limit: int = 200, offset: int = 0, filters: Filters | None = None,
+def page(vault: Vault, *, limit: int = 200, after: Cursor | None = None, filters: Filters | None = None,
          today: date | None = None, order: str = "name",
-         descending: bool = False) -> tuple[int, list[YouthSummary]]:
-    """The caseload the user may see, by family name: (total, one page)."""
+         descending: bool = False) -> tuple[int, list[YouthSummary], Cursor | None]:
+    """The caseload the user may see: (total, the page after `after`, the next page's cursor)."""
     require_in_contact(vault)
     cond, params = visibility(vault.user)
     fcond, fparams = (filters or Filters()).sql(today or legal_today())
     params = [*params, *fparams]
-    db = vault.require_db()
-    where = f"f.deleted = 0 AND {cond} AND {fcond}"
-    total = int(db.scalar(f"SELECT count(*) FROM youth_fields f WHERE {where}", params))
-    ordering = order_by(order, descending)
-    rows = db.query(  # bodies only for the page shown, as in search()
-        f"SELECT r.id, r.body FROM (SELECT f.* FROM youth_fields f WHERE {where} ORDER BY {ordering} "
-        f"LIMIT ? OFFSET ?) AS f JOIN records r ON r.rowid = f.rowid ORDER BY {ordering}",
-        [*params, limit, offset],
-    )
-    return total, [summary_of(r[0], r[1]) for r in rows]
+    source = f"youth_fields f WHERE f.deleted = 0 AND {cond} AND {fcond}"
+    total = int(vault.require_db().scalar(f"SELECT count(*) FROM {source}", params))
+    rows, cursor = _page_rows(vault, source, params, order, descending, after, limit)
+    return total, rows, cursor
 
 
 def undo_last_edit(vault: Vault, youth_id: str) -> StoredRecord:

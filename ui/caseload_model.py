@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from csec_desktop.caseload import YouthSummary
+from csec_desktop.caseload import Cursor, YouthSummary
 from csec_desktop.clock import legal_today
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS
 from ui.i18n import N_, _
@@ -30,7 +30,8 @@ class CaseloadModel(TranslatedTableModel):
         self._rows: list[YouthSummary] = []
         self._total = 0
         self._loading = False
-        self.request_more: Any = None  # set by the window: callable(offset) -> None
+        self.request_more: Any = None  # set by the window: callable(cursor) -> None
+        self.next: Cursor | None = None  # where the next page starts
         self.request_sort: Any = None  # set by the window: callable() -> None
         self.order = ("name", False)
 
@@ -43,18 +44,20 @@ class CaseloadModel(TranslatedTableModel):
         if self.request_sort is not None:
             self.request_sort()
 
-    def reset(self, total: int, rows: list[YouthSummary]) -> None:
+    def reset(self, total: int, rows: list[YouthSummary], next_page: Cursor | None = None) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self._total = total
+        self.next = next_page
         self._loading = False
         self.endResetModel()
 
     def clear(self) -> None:
         self.reset(0, [])
 
-    def append(self, rows: list[YouthSummary]) -> None:
+    def append(self, rows: list[YouthSummary], next_page: Cursor | None = None) -> None:
         self._loading = False
+        self.next = next_page if rows else self.next
         if not rows:
             self._total = len(self._rows)
             return
@@ -70,12 +73,13 @@ class CaseloadModel(TranslatedTableModel):
         return self._rows[row]
 
     def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and not self._loading and len(self._rows) < self._total
+        return (not parent.isValid() and not self._loading and len(self._rows) < self._total
+                and self.next is not None)
 
     def fetchMore(self, parent: Index) -> None:
         if self.canFetchMore(parent) and self.request_more is not None:
             self._loading = True
-            self.request_more(len(self._rows))
+            self.request_more(self.next)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

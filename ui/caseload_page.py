@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csec_desktop.caseload import Filters
+from csec_desktop.caseload import Cursor, Filters
 from csec_desktop.domain.csec import CSEC_STATUS_LABELS
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, LegalStatus
 from csec_desktop.usecases import caseload as caseload_screen
@@ -152,21 +152,21 @@ class CaseloadController(QObject):
         asked = self._query = self.query()
 
         def show(result: caseload_screen.CaseloadPage) -> None:
-            self.model.reset(result.total, result.rows)
+            self.model.reset(result.total, result.rows, result.next)
             self.show_count()
 
         self.tasks.run(lambda vault: caseload_screen.query(vault, asked), show, latest="caseload")
 
-    def more(self, offset: int) -> None:
+    def more(self, after: Cursor) -> None:
         """The next page of the same query (words included), appended below."""
         asked = self._query
 
         def show(result: caseload_screen.CaseloadPage) -> None:
-            if result.offset == self.model.rowCount():
-                self.model.append(result.rows)
+            if result.after == self.model.next:  # not a page of a list since replaced
+                self.model.append(result.rows, result.next)
                 self.show_count()
 
-        self.tasks.run(lambda vault: caseload_screen.query(vault, asked, offset=offset), show,
+        self.tasks.run(lambda vault: caseload_screen.query(vault, asked, after=after), show,
                        latest="caseload")
 
     def entered(self) -> None:

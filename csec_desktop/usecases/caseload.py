@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from csec_desktop import caseload
-from csec_desktop.caseload import Filters, YouthSummary
+from csec_desktop.caseload import Cursor, Filters, YouthSummary
 from csec_desktop.storage.vault import Vault
 
 PAGE = 200
@@ -28,20 +28,22 @@ class CaseloadQuery:
 class CaseloadPage:
     total: int  # every youth the query matches that this person may see
     rows: list[YouthSummary]
-    offset: int
+    after: Cursor | None  # where this page started (None: the first page)
+    next: Cursor | None  # where the next one starts (the key of this page's last row)
 
 
-def query(vault: Vault, asked: CaseloadQuery, *, offset: int = 0, limit: int = PAGE,
+def query(vault: Vault, asked: CaseloadQuery, *, after: Cursor | None = None, limit: int = PAGE,
           today: date | None = None) -> CaseloadPage:
-    """One page of the caseload (or of a search in it) with the total. A search is audited once,
-    when its first page is read (the words are not kept: they may be a youth's name)."""
+    """One page of the caseload (or of a search in it) with the total; the next page starts after
+    this one's `next`. A search is audited once, when its first page is read (the words are not
+    kept: they may be a youth's name)."""
     if asked.searching:
-        total, rows = caseload.search_page(vault, asked.text, limit=limit, offset=offset,
-                                           filters=asked.filters, today=today, order=asked.order,
-                                           descending=asked.descending)
-        if offset == 0:
+        total, rows, cursor = caseload.search_page(vault, asked.text, limit=limit, after=after,
+                                                   filters=asked.filters, today=today, order=asked.order,
+                                                   descending=asked.descending)
+        if after is None:
             vault.audit("search", results=total)
     else:
-        total, rows = caseload.page(vault, limit=limit, offset=offset, filters=asked.filters, today=today,
-                                    order=asked.order, descending=asked.descending)
-    return CaseloadPage(total, rows, offset)
+        total, rows, cursor = caseload.page(vault, limit=limit, after=after, filters=asked.filters,
+                                            today=today, order=asked.order, descending=asked.descending)
+    return CaseloadPage(total, rows, after, cursor)

@@ -56,10 +56,12 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Vault, li
 def _walk(vault: Vault, asked: caseload_screen.CaseloadQuery, page: int) -> tuple[int, list[str]]:
     first = caseload_screen.query(vault, asked, limit=page)
     ids = [r.id for r in first.rows]
+    cursor = first.next
     while len(ids) < first.total:
-        more = caseload_screen.query(vault, asked, offset=len(ids), limit=page)
+        more = caseload_screen.query(vault, asked, after=cursor, limit=page)
         assert more.total == first.total and more.rows, "a page came back empty before the end"
         ids += [r.id for r in more.rows]
+        cursor = more.next
     return first.total, ids
 
 

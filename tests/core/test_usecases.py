@@ -132,20 +132,26 @@ def test_search_total_is_every_match_and_more_keeps_the_words(admin: Vault) -> N
     asked = caseload_screen.CaseloadQuery(text="pagetest")
     first = caseload_screen.query(admin, asked, limit=3)
     assert first.total == 7 and len(first.rows) == 3
-    second = caseload_screen.query(admin, asked, offset=3, limit=3)
-    third = caseload_screen.query(admin, asked, offset=6, limit=3)
+    # A youth added between two pages, sorting before what was shown, moves nothing on: keyset
+    # paging starts after the last row shown (an offset would have shown that row again).
+    caseload.create_youth(admin, youth_data(legal_name={"given": "Pagetest", "family": "Aaronsample"},
+                                            aliases=[], identifiers={}))
+    second = caseload_screen.query(admin, asked, after=first.next, limit=3)
+    third = caseload_screen.query(admin, asked, after=second.next, limit=3)
+    assert second.total == third.total == 8 and third.next is not None
     names = [r.legal_name for r in (*first.rows, *second.rows, *third.rows)]
     assert len(names) == 7 == len(set(names)) and all(n.startswith("Pagetest") for n in names)
+    assert caseload_screen.query(admin, asked, after=third.next, limit=3).rows == []
     everyone = caseload_screen.query(admin, caseload_screen.CaseloadQuery(), limit=3)
-    assert everyone.total == 12
+    assert everyone.total == 13
 
 
 def test_window_and_csec_write_the_same_audit_for_a_search_and_today(admin: Vault) -> None:
     caseload.create_youth(admin, youth_data())
     folder = admin.folder
     before = _head(admin)
-    caseload_screen.query(admin, caseload_screen.CaseloadQuery(text="jose"))
-    caseload_screen.query(admin, caseload_screen.CaseloadQuery(text="jose"), offset=200)  # "load more"
+    shown = caseload_screen.query(admin, caseload_screen.CaseloadQuery(text="jose"))
+    caseload_screen.query(admin, caseload_screen.CaseloadQuery(text="jose"), after=shown.next)  # "load more"
     today_screen.whole(admin, NOW)
     window = [(a, d) for a, _r, d in _actions(admin, before)]
     admin.close()
