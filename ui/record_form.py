@@ -83,6 +83,27 @@ def _plain(annotation: Any) -> tuple[Any, bool]:
     return (datetime if annotation is AwareDatetime else annotation), optional
 
 
+def _row_model(kind: Any) -> type[BaseModel] | None:
+    """The model of a list-of-records field (list[CourtHearing] -> CourtHearing), else None."""
+    args = get_args(kind) if get_origin(kind) is list else ()
+    inner = args[0] if len(args) == 1 else None
+    return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
+
+
+def _without_trailing_blanks(parts: list[str]) -> list[str]:
+    while parts and not parts[-1]:
+        parts = parts[:-1]
+    return parts
+
+
+def _row_placeholder(row: type[BaseModel]) -> Callable[[QPlainTextEdit, str], None]:
+    """The hint of a list-of-records box: its fields, in the order a line gives them."""
+    def apply(edit: QPlainTextEdit, text: str) -> None:
+        edit.setPlaceholderText(text + " " + "; ".join(_(fields.label(row, f)) for f in row.model_fields))
+
+    return apply
+
+
 LIST_HEIGHT = 120
 LONG_TEXT_HEIGHT = 110
 SIDE_BY_SIDE_WIDTH = 900
@@ -167,6 +188,17 @@ class ModelForm(QWidget):
                 edit.setTabChangesFocus(True)
                 edit.setMaximumHeight(70)
                 bind(edit, "setPlaceholderText", N_("one per line"))
+                widget = edit
+            elif _row_model(kind) is not None:
+                # A list of small records with a model (a hearing in each court case): one per
+                # line, the model's fields in order, separated by semicolons.
+                row = _row_model(kind)
+                assert row is not None
+                edit = QPlainTextEdit()
+                edit.setTabChangesFocus(True)
+                edit.setMinimumHeight(70)
+                edit.setMaximumHeight(LONG_TEXT_HEIGHT)
+                bind(edit, _row_placeholder(row), N_("one per line:"))
                 widget = edit
             elif get_origin(kind) is list:
                 # A list of small records (a meeting's attendees): one "code: name" per line.
@@ -293,6 +325,11 @@ class ModelForm(QWidget):
             return ""
         if get_args(self.types[name]) == (str,):
             return "\n".join(value)
+        row = _row_model(self.types[name])
+        if row is not None:
+            lines = (["" if item.get(f) is None else str(item.get(f)) for f in row.model_fields]
+                     for item in value)
+            return "\n".join("; ".join(_without_trailing_blanks(parts)) for parts in lines)
         if get_origin(self.types[name]) is list:
             return "\n".join(f"{item.get('discipline', '')}: {item.get('name', '')}" for item in value)
         if self.types[name] is datetime:
@@ -320,6 +357,11 @@ class ModelForm(QWidget):
     def _parse(self, name: str, text: str) -> Any:
         if get_args(self.types[name]) == (str,):
             return [line.strip() for line in text.splitlines() if line.strip()]
+        row = _row_model(self.types[name])
+        if row is not None:  # empty parts are "not given": the model's default, or its message
+            names = list(row.model_fields)
+            return [{f: part.strip() for f, part in zip(names, line.split(";"), strict=False) if part.strip()}
+                    for line in text.splitlines() if line.strip()]
         if get_origin(self.types[name]) is list:
             pairs = [line.partition(":") for line in text.splitlines() if line.strip()]
             return [{"discipline": code.strip(), "name": who.strip()} for code, _sep, who in pairs]

@@ -403,8 +403,8 @@ SERVED_PAPERS = ("Verified Petition to Vacate Arrests, Convictions and Adjudicat
                  "Motion to File It under Seal (lodged conditionally under seal)")
 
 
-def _manner(p: Petition) -> str:
-    method, place = p.case.service_method, p.case.service_place or gap("city")
+def _manner(p: Petition, cc: CourtCase) -> str:
+    method, place = p.service(cc).method, p.case.service_place or gap("city")
     if method is ServiceMethod.PERSONAL:
         return ("By personal delivery (Code Civ. Proc., § 1011): I delivered a copy of each paper to the "
                 "office "
@@ -427,7 +427,7 @@ def _manner(p: Petition) -> str:
 
 def proof_of_service(p: Petition, cc: CourtCase) -> bytes:
     case = p.case
-    served = case.service_date
+    served = p.service(cc).delivered_on  # this court case's own service, or the petition's
     parties = p.parties(cc)
     party_lines = tuple(f"{x.name}, {x.address or gap('address from the county agency list')}"
                         for x in parties) or (gap("the prosecuting agency to be served, with its address"),)
@@ -440,7 +440,7 @@ def proof_of_service(p: Petition, cc: CourtCase) -> bytes:
             f"On {_day(served) or gap('the date of service')}, I served the following papers in this case "
             f"(case no. {cc.case_number or 'to be assigned'}):"), numbered=False),
         Section(None, tuple(f"({n}) {t}" for n, t in enumerate(papers, start=1)), numbered=False),
-        Section(None, (_manner(p), "The parties served and their addresses:"), numbered=False),
+        Section(None, (_manner(p, cc), "The parties served and their addresses:"), numbered=False),
         Section(None, party_lines, numbered=False),
         Section(None, (
             "I declare under penalty of perjury under the laws of the State of California that the "
@@ -572,14 +572,15 @@ def one_paper(p: Petition, which: Paper, name: str, public: bool = True) -> byte
 
 def cover(p: Petition, cc: CourtCase, contents: list[tuple[str, int, bool]]) -> bytes:
     """The packet's first page: what is in it, in filing order, with pages (not filed)."""
-    due, how = p.response_due()
+    due, how = p.response_due(cc)
+    service = p.service(cc)
     rows = [("Court", f"{COURT}, County of {cc.county.removesuffix(' County')}"
              + (" (juvenile)" if cc.juvenile else "")),
             ("Case number", cc.case_number or "to be assigned by the clerk"),
             ("Petitioner (public name)", p.case.public_name),
             ("Counts", str(len(cc.counts))),
-            ("Service", (f"{p.case.service_method.value.replace('_', ' ')}, "
-                         f"{_day(p.case.service_date) or 'date not recorded'}")),
+            ("Service", (f"{service.method.value.replace('_', ' ')}, "
+                         f"{_day(service.delivered_on) or 'date not recorded'}")),
             ("Prosecutor's response due", f"{_day(due)} (45 days {how}; Pen. Code 236.14(c))" if due
              else "when service is recorded (45 days from receipt; Pen. Code 236.14(c))")]
     start = 2

@@ -149,6 +149,19 @@ class CourtHearing(BaseModel):
     department: str | None = Field(default=None, max_length=40, title=N_("Department"))
 
 
+class CourtService(BaseModel):
+    """How the papers of one court case were served, where that differs from the petition's own
+    service fields (a petition spanning an adult and a juvenile case serves each packet on its
+    own, often on different days or by different means)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    case_number: str = Field(min_length=1, max_length=60, title=N_("Case number"))
+    method: ServiceMethod = Field(title=N_("How served (personal, mail or overnight)"))
+    delivered_on: date | None = Field(default=None, title=N_("Delivered or mailed on (YYYY-MM-DD)"))
+    received_on: date | None = Field(default=None, title=N_("Received by the prosecutor on (YYYY-MM-DD)"))
+
+
 class CaseStage(StrEnum):
     DRAFT = "draft"
     ATTORNEY_REVIEWED = "attorney_reviewed"
@@ -235,6 +248,9 @@ class VacaturCase(Body):
     service_place: str | None = Field(default=None, max_length=100,
                                       title=N_("City where the server signs the proof of service"),
                                       json_schema_extra=LATER)
+    services: list[CourtService] = Field(
+        default_factory=list, json_schema_extra=LATER,
+        title=N_("Service in each court case, where it differs from the above"))
 
     @field_validator("service_method", mode="before")
     @classmethod

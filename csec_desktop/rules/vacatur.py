@@ -41,17 +41,23 @@ def _counts(facts: Facts, case: VacaturCase) -> list[CriminalCount]:
 )
 def prosecutor_response(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     for case in records_of(facts, "vacatur_case"):
-        if not isinstance(case, VacaturCase) or case.served_on is None or case.order_granted_on is not None:
+        if not isinstance(case, VacaturCase) or case.order_granted_on is not None:
             continue
-        due = case.served_on + timedelta(days=45)
-        yield REGISTRY.info["vacatur.prosecutor_response"].finding(
-            FindingKind.DEADLINE, N_("The prosecutor's response to the vacatur petition is due"),
-            (W("service received on {day}", day=case.served_on.isoformat()),
-             W("45 days later: {day} (counted as calendar days; whether a weekend moves it is NOT "
-               "CONFIRMED)", day=due.isoformat()),
-             W("if no opposition is filed the court deems the petition unopposed")),
-            youth_id=str(facts.get("youth_id")), due=end_of_day(due),
-            occurrence=f"response:{case.served_on.isoformat()}")
+        # Each court case's packet is served on its own: one deadline for each receipt recorded.
+        receipts = [(None, case.served_on), *((e.case_number, e.received_on) for e in case.services)]
+        for number, received in receipts:
+            if received is None:
+                continue
+            due = received + timedelta(days=45)
+            yield REGISTRY.info["vacatur.prosecutor_response"].finding(
+                FindingKind.DEADLINE, N_("The prosecutor's response to the vacatur petition is due"),
+                (W("service received on {day}", day=received.isoformat()),
+                 *((W("in court case {case}", case=number),) if number else ()),
+                 W("45 days later: {day} (counted as calendar days; whether a weekend moves it is NOT "
+                   "CONFIRMED)", day=due.isoformat()),
+                 W("if no opposition is filed the court deems the petition unopposed")),
+                youth_id=str(facts.get("youth_id")), due=end_of_day(due),
+                occurrence=f"response:{number + ':' if number else ''}{received.isoformat()}")
         if case.hearing_on is not None:
             yield REGISTRY.info["vacatur.prosecutor_response"].finding(
                 FindingKind.DEADLINE, N_("The vacatur hearing"),

@@ -86,6 +86,39 @@ def _norm(name: str) -> str:
 
 
 @dataclass(frozen=True)
+class Service:
+    """How one court case's papers were served: its own entry, or the petition's fields."""
+
+    method: ServiceMethod
+    delivered_on: date | None
+    received_on: date | None
+    own: bool  # from the court case's own entry
+
+
+def service_for(case: VacaturCase, case_number: str | None) -> Service:
+    for entry in case.services:
+        if case_number and _norm(entry.case_number) == _norm(case_number):
+            return Service(entry.method, entry.delivered_on, entry.received_on, True)
+    return Service(case.service_method, case.service_date, case.served_on, False)
+
+
+def response_due(service: Service) -> tuple[date | None, str]:
+    """The last day of the prosecutor's 45 days after this service, and how it was reckoned."""
+    if service.received_on:
+        return service.received_on + timedelta(RESPONSE_DAYS), "from the date the prosecutor received service"
+    if service.delivered_on and service.method is ServiceMethod.PERSONAL:
+        return service.delivered_on + timedelta(RESPONSE_DAYS), "from the date of personal delivery"
+    if service.delivered_on and service.method is ServiceMethod.MAIL:
+        return (service.delivered_on + timedelta(MAIL_EXTENSION_DAYS + RESPONSE_DAYS),
+                "from the date of mailing, extended five days (Code Civ. Proc. 1013(a))")
+    if service.delivered_on and service.method is ServiceMethod.OVERNIGHT:
+        return (service.delivered_on + timedelta(OVERNIGHT_EXTENSION_DAYS + RESPONSE_DAYS),
+                "from the date of deposit for overnight delivery, extended two days (Code Civ. Proc. "
+                "1013(c))")
+    return None, ""
+
+
+@dataclass(frozen=True)
 class Petition:
     youth: Youth
     case: VacaturCase
@@ -138,21 +171,13 @@ class Petition:
             return self.case.hearing_on, None, None
         return None, None, None
 
-    def response_due(self) -> tuple[date | None, str]:
-        """The last day of the prosecutor's 45 days, and how it was reckoned."""
-        case = self.case
-        if case.served_on:
-            return case.served_on + timedelta(RESPONSE_DAYS), "from the date the prosecutor received service"
-        if case.service_date and case.service_method is ServiceMethod.PERSONAL:
-            return case.service_date + timedelta(RESPONSE_DAYS), "from the date of personal delivery"
-        if case.service_date and case.service_method is ServiceMethod.MAIL:
-            return (case.service_date + timedelta(MAIL_EXTENSION_DAYS + RESPONSE_DAYS),
-                    "from the date of mailing, extended five days (Code Civ. Proc. 1013(a))")
-        if case.service_date and case.service_method is ServiceMethod.OVERNIGHT:
-            return (case.service_date + timedelta(OVERNIGHT_EXTENSION_DAYS + RESPONSE_DAYS),
-                    "from the date of deposit for overnight delivery, extended two days (Code Civ. Proc. "
-                    "1013(c))")
-        return None, ""
+    def service(self, court_case: CourtCase | None = None) -> Service:
+        """How this court case's packet was served (each packet is served on its own)."""
+        return service_for(self.case, court_case.case_number if court_case is not None else None)
+
+    def response_due(self, court_case: CourtCase | None = None) -> tuple[date | None, str]:
+        """The last day of the prosecutor's 45 days in this court case, and how it was reckoned."""
+        return response_due(self.service(court_case))
 
     def minor_now(self) -> bool:
         return self.made_on < birthday(self.youth.date_of_birth, 18)
@@ -240,12 +265,25 @@ def form_problems(case: VacaturCase, cid: str, counts: tuple[CountOnFile, ...], 
 
         if not counsel_fits(tuple(case.counsel)):
             add("counsel", ("the counsel block is too long for lines 1 to 7 of the first page"))
-    if case.service_method is ServiceMethod.NOT_CHOSEN:
-        add("service_method", ("choose how the papers are served (one manner)"), filing=True)
-    if not case.service_date:
-        add("service_date", ("record the date the papers were delivered or mailed"), filing=True)
-    elif case.service_date > today:
-        add("service_date", f"the service date {case.service_date.isoformat()} is in the future", filing=True)
+    # Service, court case by court case: each packet is served on its own (its own entry in
+    # `services`, or the petition's fields).
+    numbers = list(dict.fromkeys((c.count.case_number or "").strip() for c in counts if c.petitioned)) or [""]
+    for number in numbers:
+        served = service_for(case, number or None)
+        where = f"case {number}: " if len(numbers) > 1 and number else ""
+        field_ = "services" if served.own else "service_method"
+        if served.method is ServiceMethod.NOT_CHOSEN:
+            add(field_, where + "choose how the papers are served (one manner)", filing=True)
+        if not served.delivered_on:
+            add(field_ if served.own else "service_date",
+                where + "record the date the papers were delivered or mailed", filing=True)
+        elif served.delivered_on > today:
+            add(field_ if served.own else "service_date",
+                where + f"the service date {served.delivered_on.isoformat()} is in the future", filing=True)
+    for entry in case.services:
+        if not any(_norm(entry.case_number) == _norm(n) for n in numbers if n):
+            add("services", f"service is recorded for case {entry.case_number}, which no count of this "
+                            "petition carries")
     if not (case.server_name or "").strip() or not (case.server_address or "").strip():
         add("server_name", ("name who served the papers and their address"), filing=True)
     if not (case.service_place or "").strip():

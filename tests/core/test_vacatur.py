@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from csec_desktop import today, vacatur  # noqa: F401  (today loads every rule module)
-from csec_desktop.domain.vacatur import CriminalCount, VacaturCase
+from csec_desktop.domain.vacatur import CourtService, CriminalCount, ServiceMethod, VacaturCase
 from csec_desktop.domain.youth import Youth
 from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Finding
 from csec_desktop.vacatur import Answer
@@ -85,6 +85,16 @@ def test_the_prosecutor_has_45_days_from_service() -> None:
     found = _find(date(2026, 11, 28), vacatur_case=[case], criminal_count=[_count("484")])
     response, hearing = found["vacatur.prosecutor_response"]
     assert response.due.date() == date(2026, 12, 16) and hearing.due.date() == date(2027, 1, 8)
+
+
+def test_each_court_case_served_on_its_own_has_its_own_45_days() -> None:
+    case = VacaturCase(youth_id="y", public_name="J. D.", served_on=date(2026, 11, 1),
+                       services=[CourtService(case_number="JV-0099", method=ServiceMethod.PERSONAL,
+                                              delivered_on=date(2026, 11, 9), received_on=date(2026, 11, 9))])
+    found = _find(date(2026, 11, 28), vacatur_case=[case], criminal_count=[_count("484")])
+    dues = sorted(f.due.date() for f in found["vacatur.prosecutor_response"])
+    assert dues == [date(2026, 12, 16), date(2026, 12, 24)]
+    assert any("JV-0099" in str(line) for f in found["vacatur.prosecutor_response"] for line in f.why)
 
 
 def test_sealing_and_destruction_after_the_order() -> None:

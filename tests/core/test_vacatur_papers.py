@@ -134,6 +134,29 @@ def test_the_proof_of_service_proves_itself(admin: Vault, attorney: Vault) -> No
     assert "December 22, 2026 (45 days from the date of mailing" in packet
 
 
+def test_each_court_case_is_served_on_its_own(admin: Vault, attorney: Vault) -> None:
+    """The juvenile packet went by hand a few days after the adult one was mailed: its proof of
+    service, its 45 days and its cover say so; the adult packet keeps the petition's service."""
+    youth_id, case_id = _mixed(admin, attorney, services=[
+        {"case_number": "JV-0099", "method": "personal", "delivered_on": "2026-11-05"}])
+    p = workflow.load(attorney, youth_id, case_id)
+    adult, juvenile = sorted(p.court_cases(), key=lambda cc: cc.juvenile)
+    assert p.response_due(adult)[0] == date(2026, 12, 22)  # mailed 11-02, + 5 + 45
+    assert p.response_due(juvenile)[0] == date(2026, 12, 20)  # delivered 11-05, + 45
+    proofs = _pages(jobs.make(attorney, "vacatur_service", youth_id, item=case_id))
+    adult_proof = " ".join(page for page in proofs if "23CR-004567" in page)
+    juvenile_proof = " ".join(page for page in proofs if "JV-0099" in page)
+    assert "On November 2, 2026, I served" in adult_proof and "By mail" in adult_proof
+    assert "On November 5, 2026, I served" in juvenile_proof and "By personal delivery" in juvenile_proof
+    assert "By mail" not in juvenile_proof
+    # A case whose own service has no date yet is named when the petition is checked for filing.
+    undated = fx.petition(attorney, youth_id, [fx.ADULT, fx.JUVENILE], services=[
+        {"case_number": "JV-0099", "method": "mail"}, {"case_number": "99CR-0000", "method": "mail"}])
+    found = [x.message for x in workflow.review(attorney, youth_id, undated)]
+    assert "case JV-0099: record the date the papers were delivered or mailed" in found
+    assert any("case 99CR-0000, which no count of this petition carries" in m for m in found)
+
+
 def test_no_agency_or_no_address_is_flagged_before_anything_is_marked(admin: Vault, attorney: Vault) -> None:
     youth_id = fx.youth(admin)
     arrest = {**fx.ADULT, "count_kind": "arrest", "prosecuting_agency": None, "case_number": None}

@@ -82,3 +82,23 @@ def test_a_new_petition_starts_with_initials_and_the_hidden_counts(qtbot: QtBot)
     with qtbot.waitSignal(cases.add_record) as sent:
         cases.add_button.click()
     assert sent.args[0]["count_ids"] == ["count-1"] and sent.args[0]["public_name"] == "J. S."
+
+
+def test_a_list_of_small_records_is_typed_one_per_line(qtbot: QtBot) -> None:
+    """A petition's hearing and service in each court case: the fields in order, by semicolons."""
+    cases = _section(qtbot, VacaturCase)
+    form = cases.form
+    assert "Case number; How served" in form.widgets["services"].placeholderText()  # type: ignore[attr-defined]
+    form.set_values({**form.defaults(), "public_name": "J. S."})
+    form.widgets["services"].setPlainText("JV-0099; personal; 2026-11-05\n")  # type: ignore[attr-defined]
+    form.widgets["hearings"].setPlainText("23CR-0001; 2027-01-08; 8:30 a.m.; 12")  # type: ignore[attr-defined]
+    data = form.check({"youth_id": "pending"})
+    assert data is not None, [e.text() for e in form.errors.values() if e.text()]
+    assert data["services"] == [{"case_number": "JV-0099", "method": "personal", "delivered_on": "2026-11-05",
+                                 "received_on": None}]
+    assert data["hearings"][0]["department"] == "12" and data["hearings"][0]["time"] == "8:30 a.m."
+    form.set_values(data)
+    assert form.widgets["services"].toPlainText() == "JV-0099; personal; 2026-11-05"  # type: ignore[attr-defined]
+    assert form.widgets["services"].isVisible()  # filled in: unfolded
+    form.widgets["services"].setPlainText("JV-0099; by pigeon")  # type: ignore[attr-defined]
+    assert form.check({"youth_id": "pending"}) is None and form.errors["services"].text()
