@@ -47,6 +47,10 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("retro_medi_cal_months_2027_expansion", 1, 0, 3, "months",
             N_("NOT CONFIRMED: H.R. 1 (Pub. L. 119-21) sec. 71112 as we read it: applications from 1 January "
                "2027 reach back one month for expansion adults; correct it here from DHCS guidance")),
+    Setting("federal_medicaid_humanitarian_2026", 0, 0, 1, "yes (1) or no (0)",
+            N_("NOT CONFIRMED: H.R. 1 (Pub. L. 119-21) sec. 71109 as we read it: from 1 October 2026 "
+               "federal Medicaid no longer funds Medi-Cal for refugees, asylees and certified trafficking "
+               "victims (0); set 1 if DHCS guidance says otherwise")),
     Setting("statewide_system_days", 7, 1, 60, "days",
             N_("county practice: Welf. & Inst. Code 16501.35(a)(2) requires the CSEC status to be documented "
                "in the statewide child welfare system (CWS/CMS, later CARES) but sets no deadline; the "

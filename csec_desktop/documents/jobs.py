@@ -41,7 +41,7 @@ from csec_desktop.domain.services import GoalStatus, PlanGoal, PlanSignoff, Refe
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
 from csec_desktop.fileio import atomic_write
-from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.rules import LEGAL_ZONE, REGISTRY
 from csec_desktop.storage.vault import Vault
 from csec_desktop.vacatur.petition import Petition
 
@@ -78,7 +78,8 @@ def _summary(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | No
     assert isinstance(record.body, Youth)
     contacts = [r.body.dump() for r in caseload.attached(vault, youth_id, "contact")]
     now = datetime.now(LEGAL_ZONE)
-    return youth_summary(record.body, contacts=contacts, findings=today.for_youth(vault, youth_id, now),
+    return youth_summary(record.body, contacts=contacts,
+                         findings=REGISTRY.printable(today.for_youth(vault, youth_id, now)),
                          made_on=now.date(), lang=lang, stamp=stamp)
 
 
@@ -89,7 +90,8 @@ def _hearing(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | No
     open_goals = (GoalStatus.NOT_STARTED, GoalStatus.IN_PROGRESS)
     goals = [f"{r.body.goal} ({r.body.who_helps})" for r in caseload.attached(vault, youth_id, "plan_goal")
              if isinstance(r.body, PlanGoal) and r.body.status in open_goals]
-    return hearing_sheet(record.body, findings=today.for_youth(vault, youth_id, now), goals=goals,
+    return hearing_sheet(record.body, findings=REGISTRY.printable(today.for_youth(vault, youth_id, now)),
+                         goals=goals,
                          made_on=now.date(), lang=lang, stamp=stamp)
 
 
@@ -119,8 +121,8 @@ def _screening(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | 
 def _log(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | None = None) -> bytes:
     now = datetime.now(LEGAL_ZONE)
     marks = [{**r.body.dump(), "by": r.created_by} for r in caseload.attached(vault, youth_id, "duty_done")]
-    return notification_log(_youth(vault, youth_id), today.for_youth(vault, youth_id, now), marks,
-                            made_on=now.date(), lang=lang, stamp=stamp)
+    found = REGISTRY.printable(today.for_youth(vault, youth_id, now))
+    return notification_log(_youth(vault, youth_id), found, marks, made_on=now.date(), lang=lang, stamp=stamp)
 
 
 def _missing(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | None = None) -> bytes:

@@ -150,6 +150,9 @@ class RuleInfo:
     domain: str | None = None
     """For a suggestion: the service domain it belongs to, so a person can add it to the plan
     or refer in one step (the ids of domain.services.SERVICE_DOMAINS)."""
+    private: bool = False
+    """Its findings say something sensitive about the youth (an immigration status): shown in
+    the app to the people who see the youth, never printed (`printable`)."""
 
     def finding(self, kind: FindingKind, title: str, why: tuple[str, ...], **rest: Any) -> Finding:
         """A finding of this rule, carrying the rule's own citation and law date. Every why line
@@ -182,7 +185,7 @@ class Registry:
                  confidence: Confidence = Confidence.VERIFIED,
                  ages: tuple[int, int] | None = None,
                  needs: tuple[str, ...] = (), reads: tuple[str, ...] = (),
-                 domain: str | None = None) -> Callable[[RuleFn], RuleFn]:
+                 domain: str | None = None, private: bool = False) -> Callable[[RuleFn], RuleFn]:
         if not citation.strip():
             raise ValueError(f"rule {rule_id} has no citation")
 
@@ -191,10 +194,14 @@ class Registry:
                 raise ValueError(f"rule {rule_id} is registered twice")
             self.rules[rule_id] = fn
             self.info[rule_id] = RuleInfo(rule_id, summary, citation, law_as_of, confidence, ages,
-                                          needs, reads, domain)
+                                          needs, reads, domain, private)
             return fn
 
         return add
+
+    def printable(self, findings: Iterable[Finding]) -> list[Finding]:
+        """The findings a printed paper may carry: none of a private rule's."""
+        return [f for f in findings if not (f.rule_id in self.info and self.info[f.rule_id].private)]
 
     def evaluate(self, facts: Facts, as_of: datetime) -> list[Finding]:
         """Every rule's findings for these facts, most urgent first.

@@ -116,6 +116,22 @@ RETRO_MONTHS_EXPANSION = parameter(Parameter(
              setting="retro_medi_cal_months_2027_expansion"))))
 
 
+FEDERAL_MEDICAID_HUMANITARIAN = parameter(Parameter(
+    "medi_cal.federal_funding_humanitarian",
+    N_("Whether federal Medicaid funds Medi-Cal for refugees, asylees and trafficking victims with a "
+       "T visa or an HHS certification or eligibility letter (1: yes, 0: no)."),
+    (Version(1, None, date(2026, 9, 30),
+             "8 U.S.C. § 1641(b); 22 U.S.C. § 7105(b)(1)(A) (before Pub. L. 119-21)", Confidence.SECONDARY,
+             N_("qualified non-citizens: refugees and asylees, and certified trafficking victims to the same "
+                "extent as refugees")),
+     Version(0, date(2026, 10, 1), None, f"{HR1}, § 71109 (amending 42 U.S.C. § 1396b(v))",
+             Confidence.UNCONFIRMED,
+             N_("from 1 October 2026 federal funding only for lawful permanent residents, certain Cuban and "
+                "Haitian entrants and COFA citizens (our reading of sec. 71109; NOT CONFIRMED in the "
+                "enacted text or in DHCS guidance)"),
+             setting="federal_medicaid_humanitarian_2026"))))
+
+
 @dataclass(frozen=True)
 class LawChange:
     """An effective date ahead that touches the caseload."""

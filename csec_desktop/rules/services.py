@@ -317,6 +317,47 @@ def retroactive_medi_cal(facts: Facts, as_of: datetime) -> Iterator[Finding]:
             else Confidence.SECONDARY)
 
 
+HUMANITARIAN = ("trafficking_victim", "refugee_or_asylee")
+"""Immigration statuses (needs-assessment answers) whose federal Medicaid funding H.R. 1 sec. 71109
+ends, as we read it."""
+
+
+@REGISTRY.register(
+    "benefits.humanitarian_medi_cal_funding",
+    summary=N_("Federal Medicaid funding for refugees, asylees and certified trafficking victims ends on "
+               "1 October 2026 (H.R. 1 sec. 71109, NOT CONFIRMED: a county setting); California may "
+               "keep their Medi-Cal as state-funded: check before the next renewal."),
+    citation="Pub. L. 119-21, § 71109; 8 U.S.C. § 1641(b); 22 U.S.C. § 7105(b)(1)(A)",
+    law_as_of=date(2026, 12, 1), confidence=Confidence.UNCONFIRMED, needs=("form_response",),
+    domain="income_benefits", private=True,
+)
+def humanitarian_medi_cal_funding(facts: Facts, as_of: datetime) -> Iterator[Finding]:
+    """Only for a youth whose recorded immigration status the change touches. Private: shown in
+    the app, never printed (a summary or a hearing sheet would disclose the status)."""
+    answers = needs_answers(facts)
+    if answers.get("immigration_status") not in HUMANITARIAN:
+        return
+    today = as_of.astimezone(LEGAL_ZONE).date()
+    settings: dict[str, Any] = facts.get("policy") or {}
+    parameter = law.FEDERAL_MEDICAID_HUMANITARIAN
+    funded_now = parameter.value_at(today, settings)
+    ahead = parameter.change_within(today, today + timedelta(days=120))
+    if funded_now and ahead is None:
+        return
+    version = ahead or parameter.version_at(today)
+    yield REGISTRY.info["benefits.humanitarian_medi_cal_funding"].finding(
+        FindingKind.WARNING,
+        N_("Medi-Cal may lose its federal funding for this youth's immigration status: check with the "
+           "eligibility worker before the renewal"),
+        (W("the immigration status recorded in the needs assessment is one the change touches"),
+         W("the law: {rule} ({citation})", rule=version.note, citation=version.citation),
+         W("California may keep full-scope Medi-Cal as state-funded coverage: ask the county eligibility "
+           "worker, keep the T visa or HHS letter on file, and never put the status on a referral or a "
+           "court paper")),
+        youth_id=str(facts.get("youth_id")), occurrence="federal-funding-71109",
+        law_change=ahead.start if ahead is not None else None, confidence=Confidence.UNCONFIRMED)
+
+
 @REGISTRY.register(
     "benefits.tbs",
     summary=N_("Therapeutic Behavioral Services (TBS) for full-scope Medi-Cal under 21 in the class "

@@ -356,3 +356,44 @@ def test_homeless_youth_programs_by_age_are_unconfirmed_referral_categories() ->
     placed = _youth("2009-12-01", ("dependent", "2020-01-01", None), history=[("resource_family",
                                                                                "2020-01-01", None)])
     assert "housing.rhy_basic_center" not in _find(placed, date(2026, 11, 30), form_response=need)
+
+
+# Immigration status, asked only where it changes a benefit (H.R. 1 sec. 71109) -------------------
+
+def test_federal_funding_for_humanitarian_statuses_ends_on_1_october_2026() -> None:
+    youth = _youth("2009-03-01", ("dependent", "2024-01-01", None))
+    rule = "benefits.humanitarian_medi_cal_funding"
+    survivor = _needs(immigration_status="trafficking_victim")
+    assert rule not in _find(youth, date(2026, 5, 1), form_response=[survivor])  # far ahead: nothing yet
+    ahead = _find(youth, date(2026, 9, 30), form_response=[survivor])[rule]
+    assert ahead.kind is FindingKind.WARNING and ahead.law_change == date(2026, 10, 1)
+    assert ahead.confidence is Confidence.UNCONFIRMED
+    after = _find(youth, date(2026, 10, 1), form_response=[survivor])[rule]
+    assert after.law_change is None and "71109" in " ".join(str(line) for line in after.why)
+    # Not for a status the change does not touch, nor when the status was not asked or is unknown.
+    for status in ("citizen", "permanent_resident", "sijs", "not_asked", "unknown"):
+        assert rule not in _find(youth, date(2026, 12, 1), form_response=[_needs(immigration_status=status)])
+    assert rule not in _find(youth, date(2026, 12, 1), form_response=[_needs()])
+    # The county corrects an UNCONFIRMED reading from DHCS guidance.
+    corrected = {"federal_medicaid_humanitarian_2026": 1}
+    assert rule not in _find(youth, date(2026, 12, 1), corrected, form_response=[survivor])
+    # Private: shown in the app, never on a printed paper (a summary or hearing sheet would disclose it).
+    assert REGISTRY.info[rule].private and REGISTRY.printable([after]) == []
+
+
+def test_the_immigration_status_is_never_printed(admin: Vault) -> None:
+    from csec_desktop import identification
+    from csec_desktop.documents import jobs
+    from csec_desktop.documents.vacatur import page_texts
+
+    record = caseload.create_youth(admin, youth_data(assigned_worker="admin"))
+    spec = identification.forms()["needs_assessment"]
+    labels = [o.label.get("en") for f in spec.fields() if f.id == "immigration_status" for o in f.options]
+    identification.save_screen(admin, record.id, "needs_assessment", {
+        "assessed_on": "2026-11-01", "immigration_status": "trafficking_victim", "medi_cal": "full_scope"})
+    caseload.add_attached(admin, record.id, "plan_goal", {"domain": "housing", "goal": "A place of my own",
+                                                          "steps": "Apply for SILP", "who_helps": "Casey"})
+    for kind in ("youth_plan", "youth_summary", "hearing_sheet"):
+        text = " ".join(page_texts(jobs.make(admin, kind, record.id)))
+        assert not any(label and label.split(",")[0] in text for label in labels[1:-1]), kind
+        assert "immigration" not in text.lower(), kind
