@@ -25,7 +25,7 @@ from csec_desktop.domain.fields import form_models
 from csec_desktop.domain.protection import ProtectiveOrder
 from csec_desktop.domain.services import PlanGoal, PlanSignoff, Referral, SchoolChange, UncoveredService
 from csec_desktop.domain.summaries import SUMMARIES, generic, local_time, model_for_key, summarize
-from csec_desktop.domain.vacatur import CourtHearing, CriminalCount, VacaturCase
+from csec_desktop.domain.vacatur import CourtHearing, CourtService, CriminalCount, VacaturCase
 from csec_desktop.domain.youth import (
     Alias,
     CaseNote,
@@ -119,6 +119,7 @@ def test_the_generic_line_of_every_form_model_is_built_from_titles(model: type[B
         DutyDone: {"rule_id": "csec.report_24h", "done_on": "2026-01-05", "method": "telephone"},
         Told: {"who": "Demo County Sheriff (fictional desk)", "at": WHEN, "method": "telephone"},
         CourtHearing: {"case_number": "23CR-004567", "on": "2027-01-08", "department": "12"},
+        CourtService: {"case_number": "JV-0099", "method": "personal", "delivered_on": "2026-11-05"},
     }[model]
     _plain(generic(model, _item(model, data)))
     _plain(generic(model, _item(model, data), translations("es").gettext))
