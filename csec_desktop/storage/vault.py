@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
+import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +47,8 @@ from csec_desktop.storage.audit import AuditLog, Verification, derive_audit_key
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.records import RecordStore
 from csec_desktop.storage.schema import migrate
+
+log = logging.getLogger(__name__)
 
 BACKUP_MAGIC = b"CSEC-VAULT-BACKUP-1\n"
 
@@ -246,18 +250,25 @@ class Vault:
         return self.db
 
     def close(self) -> None:
-        """Lock: close the connection and overwrite the key bytes we hold."""
-        if self.db is not None:
-            self.db.close()
-            self.db = None
-        for i in range(len(self._dek)):
-            self._dek[i] = 0
+        """Lock: close the connection and overwrite the key bytes we hold (even if closing fails)."""
+        db, self.db = self.db, None
+        try:
+            if db is not None:
+                db.close()
+        finally:
+            for i in range(len(self._dek)):
+                self._dek[i] = 0
 
     def lock(self, reason: str = "manual") -> None:
-        if self.db is not None:
-            with contextlib.suppress(CsecError):
+        """Close the vault whatever happens to the lock's audit entry: a full disk or a damaged
+        page must never leave the database and the key open behind a screen that says Locked."""
+        try:
+            if self.db is not None:
                 self.audit("lock", reason=reason)
-        self.close()
+        except Exception as exc:  # the entry is lost; the lock must not be
+            log.warning("lock: its audit entry could not be written (%s)", type(exc))
+        finally:
+            self.close()
 
     def require(self, permission: Permission) -> None:
         if not self.user.can(permission):
@@ -489,49 +500,89 @@ class Vault:
         except Exception:
             raise CorruptVault("the backup's key fails authentication") from None
 
+        # The new vault is built and checked in a staging folder first; only then is a vault
+        # already here moved aside and the new one moved in. A damaged backup, a full disk or a
+        # crash before the swap leaves the vault here as it was.
         folder.mkdir(parents=True, exist_ok=True)
+        staging = folder / f".restore-{new_id()}"
+        staging.mkdir()
+        try:
+            compared, users, entries = _build_restored(staging, header, payload, backup_key, vault_id,
+                                                       recovery_pub, wall)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        vault_files = (K.KEYFILE_NAME, "access.json")
         moved: Path | None = None
-        if vault_exists(folder) or any(folder.glob("vault-*.db")):
+        old = [item for item in folder.iterdir() if item.is_file()
+               and (item.name.startswith("vault-") or item.name in vault_files)]
+        if old:
             moved = folder / f"replaced-{utc_iso(wall()).replace(':', '').replace('.', '')}"
             moved.mkdir()
-            for item in list(folder.iterdir()):
-                if item.is_file() and (item.name.startswith("vault-") or
-                                       item.name in (K.KEYFILE_NAME, "access.json")):
-                    item.rename(moved / item.name)
-        scratch = folder / f".restore-{new_id()}.db"
-        atomic_write(scratch, payload)
-        new_dek = os.urandom(32)
-        keyfile = K.KeyFile(vault_id=vault_id, generation=1, recovery_public=recovery_pub,
-                            users={n: K.UserWrap.from_json(w) for n, w in header["users"].items()})
-        target = folder / keyfile.db_name()
-        src = Database.open(scratch, backup_key)
+        placed: list[Path] = []
         try:
-            if src.integrity_problems():
-                raise CorruptVault("the backup's database fails its integrity check")
-            src.export_to(target, new_dek)
-            dst = Database.open(target, new_dek)
-            try:
-                compared = _compare_records(src, dst)
-                publics = {r[0]: K.unb64(r[1]) for r in
-                           dst.query("SELECT username, public_key FROM users WHERE removed = 0")}
-                keyfile.users = {n: w for n, w in keyfile.users.items() if n in publics}
-                keyfile.reseal_all(new_dek, {n: publics[n] for n in keyfile.users})
-                audit_key = bytes.fromhex(str(dst.scalar("SELECT value FROM meta WHERE key='audit_key'")))
-                device = str(dst.scalar("SELECT value FROM meta WHERE key = 'device_id'"))
-                log = AuditLog(dst, audit_key)
-                log.append(at=utc_iso(wall()), user=K.RECOVERY, device=device, action="restore",
-                           detail={"records": compared, "backup_made_at": header.get("made_at")})
-                entries = log.count()
-            finally:
-                dst.close()
+            for item in old:
+                assert moved is not None
+                item.rename(moved / item.name)
+            # The key file last: until it is in place, the folder has no vault to open.
+            for item in sorted(staging.iterdir(), key=lambda i: i.name == K.KEYFILE_NAME):
+                item.rename(folder / item.name)
+                placed.append(folder / item.name)
+            fsync_dir(folder)
         except BaseException:
-            _remove_db(folder, target.name)
+            for item in placed:  # undo: the new files out, the old ones back
+                with contextlib.suppress(OSError):
+                    item.unlink()
+            if moved is not None:
+                for item in moved.iterdir():
+                    with contextlib.suppress(OSError):
+                        item.rename(folder / item.name)
+                with contextlib.suppress(OSError):
+                    moved.rmdir()
             raise
         finally:
-            src.close()
-            _remove_db(folder, scratch.name)
-        keyfile.save(folder)
-        return RestoreReport(compared, len(keyfile.users), entries, moved)
+            shutil.rmtree(staging, ignore_errors=True)
+        return RestoreReport(compared, users, entries, moved)
+
+
+def _build_restored(staging: Path, header: dict[str, Any], payload: bytes, backup_key: bytes,
+                    vault_id: str, recovery_pub: bytes, wall: WallClock) -> tuple[int, int, int]:
+    """The vault of a backup, re-encrypted under a new key and checked record by record, with its
+    key file, all in `staging`: (records, people, audit entries)."""
+    scratch = staging / "backup.db"
+    atomic_write(scratch, payload)
+    new_dek = os.urandom(32)
+    try:
+        users = {n: K.UserWrap.from_json(w) for n, w in header["users"].items()}
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CorruptVault(f"the backup header cannot be read ({type(exc).__name__})") from None
+    keyfile = K.KeyFile(vault_id=vault_id, generation=1, recovery_public=recovery_pub, users=users)
+    target = staging / keyfile.db_name()
+    src = Database.open(scratch, backup_key)
+    try:
+        if src.integrity_problems():
+            raise CorruptVault("the backup's database fails its integrity check")
+        src.export_to(target, new_dek)
+        dst = Database.open(target, new_dek)
+        try:
+            compared = _compare_records(src, dst)
+            publics = {r[0]: K.unb64(r[1]) for r in
+                       dst.query("SELECT username, public_key FROM users WHERE removed = 0")}
+            keyfile.users = {n: w for n, w in keyfile.users.items() if n in publics}
+            keyfile.reseal_all(new_dek, {n: publics[n] for n in keyfile.users})
+            audit_key = bytes.fromhex(str(dst.scalar("SELECT value FROM meta WHERE key='audit_key'")))
+            device = str(dst.scalar("SELECT value FROM meta WHERE key = 'device_id'"))
+            log = AuditLog(dst, audit_key)
+            log.append(at=utc_iso(wall()), user=K.RECOVERY, device=device, action="restore",
+                       detail={"records": compared, "backup_made_at": header.get("made_at")})
+            entries = log.count()
+        finally:
+            dst.close()
+    finally:
+        src.close()
+        _remove_db(staging, scratch.name)
+    keyfile.save(staging)
+    return compared, len(keyfile.users), entries
 
 
 def _compare_records(src: Database, dst: Database) -> int:

@@ -14,6 +14,7 @@ from csec_desktop.errors import (
     AccountDisabled,
     AccountLocked,
     CorruptVault,
+    CsecError,
     NewerVault,
     NotFound,
     PermissionDenied,
@@ -24,7 +25,7 @@ from csec_desktop.errors import (
 from csec_desktop.storage import keys as K
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.schema import SCHEMA_VERSION
-from csec_desktop.storage.vault import Vault
+from csec_desktop.storage.vault import BACKUP_MAGIC, Vault
 from tests.conftest import ADMIN_PASS, WORKER_PASS, FakeClock, youth_data
 
 
@@ -271,3 +272,58 @@ def test_backup_and_restore_record_by_record(
     assert again.verify_audit().ok
     assert "restore" in [e.action for e in again.audit_log.entries()]
     again.close()
+
+
+@pytest.mark.parametrize("damage", ["truncated", "payload_flipped", "header_users_missing", "not_a_backup"])
+def test_a_damaged_backup_leaves_the_vault_here_as_it_was(
+    made_with_casey: tuple[Vault, str], vault_dir: Path, tmp_path: Path, clock: FakeClock, damage: str
+) -> None:
+    """Issue 20: restoring a damaged backup moved the working vault aside before checking the
+    backup and never moved it back. Now the backup is rebuilt and checked in a staging folder
+    first: whatever is wrong with it, the vault here opens with every record."""
+    vault, secret = made_with_casey
+    ids = {caseload.create_youth(vault, youth_data(legal_name={"given": f"Rin{i}", "family": "Demo"})).id
+           for i in range(3)}
+    target = tmp_path / "backup.csecbak"
+    vault.backup(target)
+    vault.close()
+    blob = bytearray(target.read_bytes())
+    if damage == "truncated":
+        blob = blob[: len(blob) // 2]
+    elif damage == "payload_flipped":
+        for at in range(len(blob) - 4000, len(blob) - 100, 97):
+            blob[at] ^= 0xFF
+    elif damage == "header_users_missing":
+        offset = len(BACKUP_MAGIC)
+        size = int.from_bytes(blob[offset: offset + 8], "big")
+        header = json.loads(bytes(blob[offset + 8: offset + 8 + size]))
+        del header["users"]
+        raw = json.dumps(header).encode()
+        blob = bytearray(blob[:offset] + len(raw).to_bytes(8, "big") + raw + blob[offset + 8 + size:])
+    else:
+        blob = bytearray(b"PK\x03\x04 a zip file, not a backup")
+    target.write_bytes(bytes(blob))
+    before = sorted(p.name for p in vault_dir.iterdir())
+    with pytest.raises(CsecError):
+        Vault.restore(vault_dir, target, secret)
+    assert sorted(p.name for p in vault_dir.iterdir()) == before  # nothing moved, no staging left
+    again = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    assert {s.id for s in caseload.search(again, "Demo")} == ids
+    again.close()
+
+
+def test_lock_always_locks_even_when_its_audit_entry_cannot_be_written(
+    made: tuple[Vault, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20: a full disk or a damaged page made the lock's audit entry fail, and the
+    database and the key stayed open behind a screen that said Locked."""
+    vault, _secret = made
+
+    def full_disk(*_args: object, **_kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(vault.audit_log, "append", full_disk)
+    vault.lock("idle")
+    assert vault.db is None and not any(vault._dek)
+    with pytest.raises(CsecError):
+        vault.require_db()
