@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from csec_desktop import __version__
-from csec_desktop.caseload import can_see, get_youth
+from csec_desktop.caseload import GUARDED_FIELDS, can_see, get_youth, narrative_view
 from csec_desktop.clock import utc_iso
 from csec_desktop.domain.kinds import KINDS, model_for
 from csec_desktop.domain.people import Permission
+from csec_desktop.domain.vacatur import RESTRICTED_FIELDS
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import FieldProblem, PermissionDenied, ValidationFailed
 from csec_desktop.ids import is_id
@@ -22,7 +23,8 @@ def export_youth(vault: Vault, youth_id: str, purpose: str) -> dict[str, Any]:
     if not purpose.strip():
         raise ValidationFailed([FieldProblem("purpose", "say why this record leaves the vault")])
     youth = get_youth(vault, youth_id, audit=False)
-    items = [r for r in vault.records.attached(youth_id) if r.id != youth_id]
+    # As the screen shows them: the youth's account blanked for a role that may not read it.
+    items = [narrative_view(vault, r) for r in vault.records.attached(youth_id) if r.id != youth_id]
     vault.audit("export", record_id=youth_id, purpose=purpose.strip(), records=1 + len(items))
     return {
         "format": FORMAT,
@@ -63,6 +65,17 @@ def import_youth(vault: Vault, data: Any) -> str:
         if index > 0 and isinstance(body, dict) and body.get("youth_id") != youth_id:
             problems.append(FieldProblem(f"{label}.body.youth_id", "does not name the youth"))
             continue
+        if isinstance(body, dict):
+            # As for a record typed in: the youth's account only from a role that may read it,
+            # and guarded steps (a petition's stage) from the beginning, never "reviewed" or "filed".
+            written = [f for f in RESTRICTED_FIELDS.get(str(kind), ()) if body.get(f)]
+            if written and not vault.user.can(Permission.READ_NARRATIVE):
+                problems.extend(FieldProblem(f"{label}.body.{f}",
+                                             "is the youth's account, which your role may not write")
+                                for f in written)
+                continue
+            guarded = set() if kind == "referral" else GUARDED_FIELDS.get(str(kind), set())
+            body = {k: v for k, v in body.items() if k not in guarded}
         try:
             parsed.append((rid, model_for(str(kind)).parse(body, record=f"{label} {rid}")))
         except ValidationFailed as exc:

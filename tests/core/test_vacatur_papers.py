@@ -18,11 +18,12 @@ from csec_desktop import caseload, directory
 from csec_desktop.documents import jobs
 from csec_desktop.documents import vacatur as papers
 from csec_desktop.documents.pleading import LINES
+from csec_desktop.domain.vacatur import CaseStage
 from csec_desktop.errors import PermissionDenied, ValidationFailed
 from csec_desktop.storage.vault import Vault
 from csec_desktop.vacatur import Answer, workflow
 from csec_desktop.vacatur.petition import Petition
-from tests.conftest import youth_data
+from tests.conftest import ADMIN_PASS, WORKER_PASS, youth_data
 from tests.core import vacatur_fixtures as fx
 from tests.core.test_documents import _chars
 
@@ -388,3 +389,35 @@ def test_render_every_paper_of_the_three_fixtures(admin: Vault, attorney: Vault)
         case_id = fx.petition(attorney, youth_id, counts)
         (out / f"{name}.pdf").write_bytes(jobs.make(attorney, "vacatur_packet", youth_id, item=case_id))
     assert directory
+
+
+def test_export_blanks_the_account_and_import_starts_drafts(admin: Vault, attorney: Vault) -> None:
+    """Issue 20: `csec export` by an administrator printed the youth's account (the screen blanks
+    it for that role), and an import could create a petition already filed with the account in it."""
+    from csec_desktop import transfer
+
+    youth_id, case_id = _mixed(admin, attorney)
+    exported = transfer.export_youth(admin, youth_id, "moving the case to another county")
+    bodies = [a["body"] for a in exported["attached"]]
+    assert all(not b.get("grounds") and not b.get("nexus") for b in bodies)
+    assert fx.CASE["grounds"] not in str(exported)
+    admin.add_user("sam", role="supervisor", passphrase=WORKER_PASS, unit="Unit A")
+    supervisor = Vault.unlock(admin.folder, "sam", WORKER_PASS)
+    by_supervisor = transfer.export_youth(supervisor, youth_id, "moving the case to another county")
+    supervisor.close()
+    assert fx.CASE["grounds"] in str(by_supervisor)  # a role that may read it exports it
+    # Into another vault: the account is refused from a role that may not write it; a petition
+    # always starts as a draft.
+    other, _secret = Vault.create(admin.folder.parent / "other", county="Demo County", admin="admin",
+                                  passphrase=ADMIN_PASS)
+    with pytest.raises(ValidationFailed) as refused:
+        transfer.import_youth(other, by_supervisor)
+    assert any("youth's account" in p.message for p in refused.value.problems)
+    for entry in exported["attached"]:
+        if entry["kind"] == "vacatur_case":
+            entry["body"]["stage"] = "filed"
+    assert case_id in str(exported)
+    transfer.import_youth(other, exported)
+    cases = [r for r in other.records.attached(youth_id, "vacatur_case")]
+    assert cases and all(r.body.stage is CaseStage.DRAFT for r in cases)  # type: ignore[attr-defined]
+    other.close()
