@@ -20,13 +20,45 @@ class Body(BaseModel):
 
     @classmethod
     def parse(cls, data: Any, record: str | None = None) -> Self:
+        """Check what is written (a form, an import, an update): the model, and no hidden
+        characters in any text. Reading a stored record uses model_validate and never refuses
+        on these, so a record written before this check still opens."""
+        hidden = hidden_characters(data)
         try:
-            return cls.model_validate(data)
+            body = cls.model_validate(data)
         except ValidationError as exc:
-            raise ValidationFailed(problems_from(exc), record) from None
+            raise ValidationFailed([*hidden, *problems_from(exc)], record) from None
+        if hidden:
+            raise ValidationFailed(hidden, record)
+        return body
 
     def dump(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+
+HIDDEN = frozenset([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0),
+                    *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+"""NUL and the other control characters (tab, line feed and carriage return allowed), and the
+text-direction embeddings, overrides and isolates: invisible on screen, they can make a name read
+as another (a right-to-left override reverses what follows) or break a file or a terminal."""
+
+
+def hidden_characters(data: Any, path: str = "") -> list[FieldProblem]:
+    """A problem for every text in `data` (nested dicts and lists) holding a HIDDEN character."""
+    if isinstance(data, str):
+        found = next((ch for ch in data if ord(ch) in HIDDEN), None)
+        if found is None:
+            return []
+        return [FieldProblem(path or "(record)", f"contains a hidden control or text-direction character "
+                                                 f"(U+{ord(found):04X}); remove it")]
+    if isinstance(data, dict):
+        items = list(data.items())
+    elif isinstance(data, list | tuple):
+        items = list(enumerate(data))
+    else:
+        return []
+    return [problem for key, value in items
+            for problem in hidden_characters(value, f"{path}.{key}" if path else str(key))]
 
 
 def check_phone(value: str | None) -> str | None:

@@ -221,3 +221,23 @@ def test_caseload_filters_by_current_csec_status(admin: Vault) -> None:
     assert ids("victim") == {victim.id}
     assert ids("at_risk") == {at_risk.id}  # the victim's earlier "at risk" is no longer current
     assert ids("not_identified") == {never.id}
+
+
+@pytest.mark.parametrize("hidden", ["\x00", "\x1b[31m", "\u202e", "\u2066", "\x85"])
+def test_names_refuse_hidden_control_and_direction_characters(admin: Vault, hidden: str) -> None:
+    """Issue 20: a NUL, an ANSI escape or a right-to-left override in a name was accepted (it can
+    make one name read as another, or break a terminal or a file). Refused with the field named,
+    nothing written; tabs and line breaks in long text stay allowed."""
+    before = caseload.page(admin)[0]
+    with pytest.raises(ValidationFailed) as refused:
+        caseload.create_youth(admin, youth_data(legal_name={"given": f"Ana{hidden}", "family": "Demo"}))
+    assert [p.field for p in refused.value.problems] == ["legal_name.given"]
+    assert "hidden control or text-direction character" in refused.value.problems[0].message
+    with pytest.raises(ValidationFailed) as alias:
+        caseload.create_youth(admin, youth_data(aliases=[{"name": f"Sparrow{hidden}", "kind": "moniker"}]))
+    assert alias.value.problems[0].field == "aliases.0.name"
+    assert caseload.page(admin)[0] == before
+    youth = caseload.create_youth(admin, youth_data())
+    note = caseload.add_attached(admin, youth.id, "case_note", {
+        "occurred_at": "2026-11-01T10:00:00+00:00", "text": "Line one\n\tindented line two\r\n"})
+    assert note.body.text.startswith("Line one")  # type: ignore[attr-defined]
