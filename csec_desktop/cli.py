@@ -177,7 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     doc.add_argument("--list", action="store_true", help="name every document")
     doc.add_argument("--youth", help="the youth's record id")
     doc.add_argument("--petition", help="the petition's record id (petition documents)")
-    doc.add_argument("--out", type=Path, help="the PDF file to write")
+    doc.add_argument("--out", type=Path, help="the PDF file to write (a new file)")
+    doc.add_argument("--force", action="store_true",
+                     help="replace --out if it exists (never a link or a device)")
     doc.add_argument("--purpose", help="why this document leaves the vault (required to export)")
     doc.add_argument("--lang", default="en", help="en, es or en+es (side by side)")
     dire = sub.add_parser("directory", help="the county's resource directory").add_subparsers(
@@ -437,7 +439,8 @@ def _document(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) 
     if chosen is not None and chosen.item_kind == "vacatur_case" and not item:
         raise ValidationFailed([FieldProblem("--petition", "name the petition (a vacatur case id) to print; "
                                              "a youth may have several")], record="document")
-    size = jobs.export(vault, args.name, args.youth, args.purpose, args.out, lang=args.lang, item=item)
+    size = jobs.export(vault, args.name, args.youth, args.purpose, args.out, lang=args.lang, item=item,
+                       overwrite=args.force)
     print(f"Wrote {args.out} ({size:,} bytes); the export is in the audit trail.", file=out)
     return 0
 

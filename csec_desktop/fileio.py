@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from csec_desktop.errors import CsecError
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -29,6 +32,22 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.unlink(tmp)
         raise
     fsync_dir(path.parent)
+
+
+def check_output_path(path: Path, *, overwrite: bool) -> None:
+    """Refuse to write where a person did not mean to: through a link, onto a folder, a device or
+    a pipe, or over an existing file unless asked to replace it."""
+    try:
+        found = path.lstat()
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(found.st_mode):
+        raise CsecError(f"{path.name} is a link: give the path of a file to write, not a link")
+    if not stat.S_ISREG(found.st_mode):
+        raise CsecError(f"{path} is a folder or a device, not a file: give the path of a file to write")
+    if not overwrite:
+        raise CsecError(f"{path.name} already exists: give another name, or replace it on purpose "
+                        "(csec document ... --force)")
 
 
 def fsync_dir(folder: Path) -> None:

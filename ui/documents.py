@@ -76,8 +76,9 @@ class DocumentsController(QObject):
                 self._status(_("Saved the PDF ({kb} KB). The export is in the audit trail.").format(
                     kb=max(size // 1024, 1)))
 
+            # The save dialog has asked before replacing a file.
             self.tasks.run(lambda vault: jobs.export(vault, kind, youth_id, purpose, path, lang,
-                                                     item or None), done)
+                                                     item or None, overwrite=True), done)
 
         def allowed(choice: documents_screen.DocumentChoice) -> None:
             # What the role may not do is not offered (the core refuses it anyway).

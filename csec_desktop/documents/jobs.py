@@ -40,7 +40,7 @@ from csec_desktop.domain.people import Permission, Role, User
 from csec_desktop.domain.services import GoalStatus, PlanGoal, PlanSignoff, Referral, ReferralStatus
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
-from csec_desktop.fileio import atomic_write
+from csec_desktop.fileio import atomic_write, check_output_path
 from csec_desktop.rules import LEGAL_ZONE, REGISTRY
 from csec_desktop.storage.vault import Vault
 from csec_desktop.vacatur.petition import Petition
@@ -285,8 +285,10 @@ def may_export(vault: Vault, document: DocumentKind) -> bool:
 
 
 def export(vault: Vault, kind: str, youth_id: str, purpose: str, path: Path, lang: str = "en",
-           item: str | None = None) -> int:
-    """Write the document to `path`, stamped, after checking role and purpose. Returns its size."""
+           item: str | None = None, *, overwrite: bool = False) -> int:
+    """Write the document to `path`, stamped, after checking role and purpose. Returns its size.
+    Never through a link or onto a device; over an existing file only with `overwrite`."""
+    check_output_path(path, overwrite=overwrite)
     if not may_export(vault, _kind(kind)):
         vault.require(Permission.EXPORT)  # says what is missing
     if not purpose.strip():
@@ -299,6 +301,7 @@ def export(vault: Vault, kind: str, youth_id: str, purpose: str, path: Path, lan
     stamp = (f"Exported by {vault.user.username} at {utc_iso(vault.wall())[:16].replace('T', ' ')} UTC "
              f"for: {purpose.strip()[:120]}")
     data = document.build(vault, youth_id, lang, stamp, item)
+    check_output_path(path, overwrite=overwrite)  # again: it may have appeared while the paper was made
     atomic_write(path, data)
     vault.audit("export", record_id=youth_id, document=kind, purpose=purpose.strip(), file=path.name,
                 bytes=len(data))

@@ -151,6 +151,24 @@ def test_document_list_and_export(vault: tuple[Path, str], tmp_path: Path) -> No
                  "--purpose", "Dispositional hearing", "--lang", "en+es")
     assert done.returncode == 0, done.stderr
     assert out.read_bytes().startswith(b"%PDF")
+    # Issue 20: --out never replaces a file unasked, and never writes through a link or to a device.
+    first = out.read_bytes()
+    again = admin(folder, "document", "hearing_sheet", "--youth", youth_id, "--out", str(out),
+                  "--purpose", "Dispositional hearing")
+    assert again.returncode != 0 and "already exists" in again.stderr and "Traceback" not in again.stderr
+    assert out.read_bytes() == first
+    kept = tmp_path / "kept.txt"
+    kept.write_text("a file the link points at", encoding="utf-8")
+    link = tmp_path / "link.pdf"
+    link.symlink_to(kept)
+    for target in (link, tmp_path, Path("/dev/null")):
+        refused = admin(folder, "document", "hearing_sheet", "--youth", youth_id, "--out", str(target),
+                        "--purpose", "Dispositional hearing", "--force")
+        assert refused.returncode != 0 and "Traceback" not in refused.stderr, target
+    assert kept.read_text(encoding="utf-8") == "a file the link points at" and link.is_symlink()
+    replaced = admin(folder, "document", "hearing_sheet", "--youth", youth_id, "--out", str(out),
+                     "--purpose", "Dispositional hearing", "--force")
+    assert replaced.returncode == 0, replaced.stderr
 
 
 def test_rules_for_one_youth_at_an_instant_and_forms_check(vault: tuple[Path, str], tmp_path: Path) -> None:
