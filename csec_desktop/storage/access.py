@@ -40,11 +40,16 @@ class AccessState:
             # A damaged counter file must not lock everyone out or unlock anyone:
             # start counting again, and say so in the audit trail.
             return cls(pending=[{"action": "access_file_reset", "user": "-", "at": 0.0}])
-        return cls(
-            failures={k: int(v) for k, v in data.get("failures", {}).items()},
-            locked_until={k: float(v) for k, v in data.get("locked_until", {}).items()},
-            pending=list(data.get("pending", [])),
-        )
+        try:  # well-formed JSON of the wrong shape is damage too, never a crash at every unlock
+            return cls(
+                failures={str(k): int(v) for k, v in data.get("failures", {}).items()},
+                locked_until={str(k): float(v) for k, v in data.get("locked_until", {}).items()},
+                pending=[{"action": str(e["action"]), "user": str(e.get("user", "-")),
+                          "at": float(e.get("at", 0.0))}
+                         for e in data.get("pending", []) if isinstance(e, dict) and "action" in e],
+            )
+        except (AttributeError, TypeError, ValueError, OverflowError):
+            return cls(pending=[{"action": "access_file_reset", "user": "-", "at": 0.0}])
 
     def save(self, folder: Path) -> None:
         data = {"failures": self.failures, "locked_until": self.locked_until, "pending": self.pending}

@@ -47,6 +47,11 @@ ARGON2_PARALLELISM = 4
 # are re-wrapped at once; anything lower can only come from tampering and is refused.
 ARGON2_ACCEPT_MEMORY_KIB = 19 * 1024
 ARGON2_ACCEPT_TIME_COST = 2
+# Ceilings: well above anything this app writes (16x memory, 10x passes), low enough that an
+# edited key file cannot make an unlock run for hours or exhaust a laptop's memory.
+ARGON2_MAX_MEMORY_KIB = 1024 * 1024
+ARGON2_MAX_TIME_COST = 30
+ARGON2_MAX_PARALLELISM = 16
 
 RECOVERY = "@recovery"
 """Principal name of the county recovery key; '@' cannot start a user name."""
@@ -98,10 +103,18 @@ class KdfParams:
     def from_json(cls, data: dict[str, Any]) -> KdfParams:
         if data.get("alg") != "argon2id":
             raise CorruptVault("unknown key-derivation algorithm in the key file")
-        return cls(
-            int(data["memory_kib"]), int(data["time_cost"]), int(data["parallelism"]),
-            unb64(data["salt"]),
-        )
+        params = cls(int(data["memory_kib"]), int(data["time_cost"]), int(data["parallelism"]),
+                     unb64(data["salt"]))
+        # Bounds on every setting: a key file edited to ask for 100 GiB or a million passes would
+        # hang every unlock (a damaged file, said as such, not a wrong passphrase).
+        for name, value, most in (("memory_kib", params.memory_kib, ARGON2_MAX_MEMORY_KIB),
+                                  ("time_cost", params.time_cost, ARGON2_MAX_TIME_COST),
+                                  ("parallelism", params.parallelism, ARGON2_MAX_PARALLELISM)):
+            if not 1 <= value <= most:
+                raise CorruptVault(f"the key file's key-derivation setting {name} is out of bounds ({value})")
+        if not 8 <= len(params.salt) <= 64:
+            raise CorruptVault("the key file's key-derivation salt has the wrong length")
+        return params
 
 
 def public_bytes(key: X25519PrivateKey) -> bytes:

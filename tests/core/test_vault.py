@@ -327,3 +327,35 @@ def test_lock_always_locks_even_when_its_audit_entry_cannot_be_written(
     assert vault.db is None and not any(vault._dek)
     with pytest.raises(CsecError):
         vault.require_db()
+
+
+@pytest.mark.parametrize("shape", [
+    {"failures": [1, 2]}, {"failures": {"admin": "many"}}, {"locked_until": {"admin": [9e99]}},
+    {"pending": [{"user": "x"}, "text", {"action": "unlock_failed", "at": "soon"}]}, [1, 2, 3]])
+def test_a_badly_shaped_access_file_is_damage_not_a_crash(
+    made: tuple[Vault, str], vault_dir: Path, clock: FakeClock, shape: object
+) -> None:
+    """Issue 20: well-formed JSON of the wrong shape in access.json crashed every unlock."""
+    vault, _secret = made
+    vault.close()
+    (vault_dir / "access.json").write_text(json.dumps(shape), encoding="utf-8")
+    again = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    assert "access_file_reset" in [e.action for e in again.audit_log.entries()]
+    again.close()
+
+
+@pytest.mark.parametrize("setting, value", [("memory_kib", 100 * 1024 * 1024), ("time_cost", 10**6),
+                                            ("parallelism", 0), ("memory_kib", -5)])
+def test_key_derivation_settings_out_of_bounds_are_damage_not_a_hang(
+    made: tuple[Vault, str], vault_dir: Path, clock: FakeClock, setting: str, value: int
+) -> None:
+    """Issue 20: keys.json accepted any key-derivation setting (an edited file could make every
+    unlock run for hours); it is now reported as damaged, never as a wrong passphrase."""
+    vault, _secret = made
+    vault.close()
+    path = vault_dir / "keys.json"
+    data = json.loads(path.read_bytes())
+    data["users"]["admin"]["kdf"][setting] = value
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CorruptVault, match="out of bounds"):
+        Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
