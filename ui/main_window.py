@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
         self._load_language()
         self.setWindowTitle(APP_NAME)  # never a youth's name, nor the user's
         self.backend = VaultThread(self)
-        self.tasks = Tasks(self.backend, self._error)
+        self.tasks = Tasks(self.backend, self._error, ended=lambda _e: self._session_ended())
         self.events = VaultEvents(self)
         self._username = ""
         self._session: Session = ("", "", 15)
@@ -418,6 +418,14 @@ class MainWindow(QMainWindow):
                 holder.vault = None
 
         self.tasks.run_holder(work)
+
+    def _session_ended(self) -> None:
+        """An administrator disabled or removed this person while they worked: the vault has
+        closed itself; every view goes, as at a lock, and the unlock page says why."""
+        log.warning("session ended: the account was disabled")
+        self.lock("disabled")
+        self.unlock_page.message.setText(
+            _("An administrator has disabled this account, so the session has ended. Ask an administrator."))
 
     def _revoked(self) -> None:
         """The county revoked this device: close every view, erase the vault, say so."""

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from csec_desktop.errors import AccountDisabled
 from csec_desktop.storage.vault import Vault
 from ui.worker import Holder, VaultThread
 
@@ -25,9 +26,12 @@ Report = Callable[[Exception], None]
 
 
 class Tasks:
-    def __init__(self, backend: VaultThread, report: Report) -> None:
+    def __init__(self, backend: VaultThread, report: Report, *, ended: Report | None = None) -> None:
         self.backend = backend
         self.report = report  # where an error goes when the caller names no better place
+        self.ended = ended
+        """Where a session ended by the vault goes (the person was disabled meanwhile), whatever
+        the caller asked: the window locks rather than showing one more error."""
         self._latest: dict[str, int] = {}
         self._epoch = 0  # bumped on lock: everything in flight is dropped
 
@@ -46,7 +50,11 @@ class Tasks:
                 then(result)
 
         def failed(error: Exception) -> None:
-            if current():
+            if not current():
+                return
+            if isinstance(error, AccountDisabled) and self.ended is not None:
+                self.ended(error)
+            else:
                 (fail or self.report)(error)
 
         self.backend.call(lambda holder: work(holder.require()), done, failed)

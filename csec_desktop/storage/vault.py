@@ -271,10 +271,29 @@ class Vault:
             self.close()
 
     def require(self, permission: Permission) -> None:
+        self._still_allowed()
         if not self.user.can(permission):
             raise PermissionDenied(
                 f"Your role ({self.user.role.value}) does not allow this ({permission.value})."
             )
+
+    def _still_allowed(self) -> None:
+        """The person as the users table says now: a role changed meanwhile applies at once, and a
+        person disabled or removed meanwhile has their session ended (every guarded step asks,
+        so at the latest at the next write), the vault closed and the key wiped."""
+        db = self.db
+        if db is None:
+            return
+        try:
+            fresh: User | None = _load_user(db, self.user.username)
+        except NotFound:
+            fresh = None
+        if fresh is None or fresh.disabled:
+            with contextlib.suppress(Exception):  # the session ends even if the entry cannot be written
+                self.audit("session_ended", reason="disabled" if fresh is not None else "removed")
+            self.close()
+            raise AccountDisabled()
+        self.user = fresh
 
     def audit(self, action: str, record_id: str | None = None, **detail: Any) -> None:
         self.require_db()

@@ -359,3 +359,23 @@ def test_key_derivation_settings_out_of_bounds_are_damage_not_a_hang(
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(CorruptVault, match="out of bounds"):
         Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+
+
+def test_disabling_a_person_ends_the_session_already_open(
+    made_with_casey: tuple[Vault, str], vault_dir: Path, clock: FakeClock
+) -> None:
+    """Issue 20: disabling a user did not end a session already open. Her next guarded step
+    (a write) finds her disabled, ends the session and wipes the key; a role changed meanwhile
+    applies at once."""
+    admin, _secret = made_with_casey
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    youth = caseload.create_youth(casey, youth_data(assigned_worker="casey", unit="Unit A"))
+    admin.update_user("casey", role=Role.READ_ONLY)
+    with pytest.raises(PermissionDenied):  # the demotion applies to the open session
+        caseload.update_youth(casey, youth.id, {"preferred_name": "Kit"}, youth.version)
+    admin.update_user("casey", role=Role.CASEWORKER, disabled=True)
+    with pytest.raises(AccountDisabled):
+        caseload.update_youth(casey, youth.id, {"preferred_name": "Kit"}, youth.version)
+    assert casey.db is None and not any(casey._dek)
+    assert "session_ended" in [e.action for e in admin.audit_log.entries()]
+    assert caseload.get_youth(admin, youth.id).body.preferred_name != "Kit"  # type: ignore[attr-defined]

@@ -206,3 +206,38 @@ def test_a_caseworker_changes_their_own_passphrase_from_the_menu(qtbot: QtBot, t
     finally:
         win.close()
     Vault.unlock(folder, "casey", new).close()
+
+
+def test_a_person_disabled_while_working_is_locked_out_at_the_next_save(qtbot: QtBot, tmp_path: Path) -> None:
+    """Issue 20: disabling a user did not end the session already open. At her next save the
+    vault ends the session; the window drops every view, as at a lock, and says why."""
+    folder = tmp_path / "vault"
+    vault, _secret = Vault.create(folder, county="Demo County", admin="admin", passphrase=ADMIN_PASS)
+    vault.add_user("casey", role=Role.CASEWORKER, passphrase=WORKER_PASS, unit="Unit A")
+    youth = caseload.create_youth(vault, next(demo_youth(1, seed=4, county="Demo County", workers=["casey"])))
+    vault.close()
+    win = MainWindow(folder)
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        win.unlock_page.user.setText("casey")
+        win.unlock_page.passphrase.setText(WORKER_PASS)
+        qtbot.mouseClick(win.unlock_page.button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+        win.open_youth(youth.id)
+        page = win.youth_page
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is page and page.youth_id == youth.id,
+                        timeout=10_000)
+        admin = Vault.unlock(folder, "admin", ADMIN_PASS)
+        admin.update_user("casey", disabled=True)
+        admin.close()
+        page.edits["preferred_name"].setText("Kit")
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.unlock_page, timeout=10_000)
+        assert "disabled this account" in win.unlock_page.message.text()
+        assert page.youth_id == "" and not win.nav.isVisible()
+    finally:
+        win.close()
+    admin = Vault.unlock(folder, "admin", ADMIN_PASS)
+    assert caseload.get_youth(admin, youth.id).body.preferred_name != "Kit"  # type: ignore[attr-defined]
+    admin.close()
