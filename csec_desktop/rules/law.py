@@ -167,7 +167,7 @@ KNOWN_CHANGES: tuple[LawChange, ...] = (
               N_("Federally funded Medicaid narrowed to fewer groups of non-citizens (lawful permanent "
                  "residents, certain Cuban and Haitian entrants, COFA citizens); refugees, asylees and "
                  "other humanitarian groups, including some trafficking survivors, are affected"),
-              f"{HR1}, § 71109", Confidence.SECONDARY,
+              f"{HR1}, § 71109", Confidence.SECONDARY, parameter="medi_cal.federal_funding_humanitarian",
               who=N_("non-citizen youth whose Medi-Cal is federally funded: ask immigration status only "
                      "where it changes the benefit; \"unknown\" is an answer; never on a letter or court "
                      "paper")),

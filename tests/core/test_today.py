@@ -31,8 +31,9 @@ def test_every_rule_cites_its_law_and_date() -> None:
         # A statute, or for programs the official source (a DHCS manual, the CalVCB page, the Act).
         sources = ("Code", "U.S.C.", "DHCS", "CalVCB", "Act")
         assert any(word in info.citation for word in sources), info.rule_id
-        # 1 January 2026: the statute snapshot; 30 November 2026: the rules re-read for issue 18.
-        assert info.law_as_of in (date(2026, 1, 1), date(2026, 11, 30)), info.rule_id
+        # 1 January 2026: the statute snapshot; 30 November 2026: the rules re-read for issue 18;
+        # 1 December 2026: the rules added for issue 18's immigration question.
+        assert info.law_as_of in (date(2026, 1, 1), date(2026, 11, 30), date(2026, 12, 1)), info.rule_id
 
 
 def test_a_foster_youth_who_turned_16_ten_days_ago(admin: Vault) -> None:
