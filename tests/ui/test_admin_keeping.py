@@ -170,6 +170,18 @@ def test_the_recovery_sheet_is_printed_again_only_with_this_vaults_key(
     qtbot.waitUntil(lambda: not admin._docs().views, timeout=10_000)
 
 
+def _casey_at_work(qtbot: QtBot, folder: Path) -> MainWindow:
+    """The window unlocked by the caseworker casey (added to a new vault by the caller)."""
+    win = MainWindow(folder)
+    qtbot.addWidget(win)
+    win.show()
+    win.unlock_page.user.setText("casey")
+    win.unlock_page.passphrase.setText(WORKER_PASS)
+    qtbot.mouseClick(win.unlock_page.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+    return win
+
+
 def test_a_caseworker_changes_their_own_passphrase_from_the_menu(qtbot: QtBot, tmp_path: Path) -> None:
     """Every role can change their own passphrase (not only administrators, who see the page); a
     wrong current passphrase is said, and a dialog left open goes with the lock."""
@@ -177,14 +189,8 @@ def test_a_caseworker_changes_their_own_passphrase_from_the_menu(qtbot: QtBot, t
     vault, _secret = Vault.create(folder, county="Demo County", admin="admin", passphrase=ADMIN_PASS)
     vault.add_user("casey", role=Role.CASEWORKER, passphrase=WORKER_PASS, unit="Unit A")
     vault.close()
-    win = MainWindow(folder)
-    qtbot.addWidget(win)
-    win.show()
+    win = _casey_at_work(qtbot, folder)
     try:
-        win.unlock_page.user.setText("casey")
-        win.unlock_page.passphrase.setText(WORKER_PASS)
-        qtbot.mouseClick(win.unlock_page.button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
         assert not win.admin_action.isVisible() and win.passphrase_action.isVisible()
         new = "walnut lighthouse mellow canyon"
         win.passphrase_action.trigger()
@@ -216,14 +222,8 @@ def test_a_person_disabled_while_working_is_locked_out_at_the_next_save(qtbot: Q
     vault.add_user("casey", role=Role.CASEWORKER, passphrase=WORKER_PASS, unit="Unit A")
     youth = caseload.create_youth(vault, next(demo_youth(1, seed=4, county="Demo County", workers=["casey"])))
     vault.close()
-    win = MainWindow(folder)
-    qtbot.addWidget(win)
-    win.show()
+    win = _casey_at_work(qtbot, folder)
     try:
-        win.unlock_page.user.setText("casey")
-        win.unlock_page.passphrase.setText(WORKER_PASS)
-        qtbot.mouseClick(win.unlock_page.button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
         win.open_youth(youth.id)
         page = win.youth_page
         qtbot.waitUntil(lambda: win.stack.currentWidget() is page and page.youth_id == youth.id,
