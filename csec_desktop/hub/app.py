@@ -269,9 +269,10 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
         """Revoke a device: its next request is told to erase its vault."""
         return hub.set_device_status(who, device_id, "revoked")
 
-    @app.post("/v1/admin/devices/{device_id}/release", tags=["administration"], responses=ADMIN_REFUSALS)
+    @app.post("/v1/admin/devices/{device_id}/release", tags=["administration"],
+              responses={**ADMIN_REFUSALS, 409: {"description": "The device was revoked: it stays revoked"}})
     def release(who: AdminDep, device_id: DeviceId) -> P.DeviceInfo:
-        """Release a device locked after too long offline (or reinstate a revoked one)."""
+        """Release a device locked after too long offline (a revoked device stays revoked: 409)."""
         return hub.set_device_status(who, device_id, "active")
 
     @app.get("/healthz", tags=["health"])

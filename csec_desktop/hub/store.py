@@ -183,8 +183,14 @@ class Hub:
                               "Ask the hub administrator for a new one.")
             who = self._user(conn, row["county"], row["username"], missing=401)
             device_id, secret = new_id(), secrets.token_urlsafe(32)
-            conn.execute(update(T.enrollments).where(T.enrollments.c.code_hash == row["code_hash"])
-                         .values(used_at=self.now()))
+            # Claim the code in one conditional write: of requests racing with the same code, the
+            # database lets exactly one change the row (the others see it used and are refused).
+            claimed = conn.execute(update(T.enrollments).where(and_(
+                T.enrollments.c.code_hash == row["code_hash"], T.enrollments.c.used_at.is_(None)))
+                .values(used_at=self.now()))
+            if claimed.rowcount != 1:
+                raise Refusal(401, "bad_code", "This enrolment code is wrong, used or expired. "
+                              "Ask the hub administrator for a new one.")
             conn.execute(insert(T.devices).values(
                 id=device_id, county=who.county, username=who.username, name=request.device_name,
                 secret_hash=_hash(secret), status="active", enrolled_at=self.now(),
@@ -195,11 +201,17 @@ class Hub:
                             role=who.role.value, max_offline_days=days, server_time=self.now())
 
     def set_device_status(self, admin: Admin, device_id: str, status: str) -> P.DeviceInfo:
-        """Revoke (refused at once, told to wipe at next contact) or release (active again)."""
+        """Revoke (refused at once, told to wipe at next contact) or release a device locked
+        after too long offline. A revoked device stays revoked: it was told to erase its vault,
+        and its token must never work again (enrol it anew with a new code)."""
         with self.engine.begin() as conn:
             where = and_(T.devices.c.id == device_id, T.devices.c.county == admin.county)
-            if conn.execute(select(T.devices.c.id).where(where)).first() is None:
+            found = conn.execute(select(T.devices.c.status).where(where)).first()
+            if found is None:
                 raise Refusal(404, "not_found", "No such device in this county.")
+            if found[0] == "revoked" and status != "revoked":
+                raise Refusal(409, "revoked", "This device was revoked and stays revoked. Enrol the computer "
+                              "again with a new code.")
             values: dict[str, Any] = {"status": status}
             if status == "active":
                 values["last_seen"] = self.now()  # released: the offline count starts again

@@ -17,6 +17,7 @@ from csec_desktop import caseload
 from csec_desktop.hub.app import create_app
 from csec_desktop.hub.cli import make_certificate
 from csec_desktop.hub.db import engine_for, upgrade
+from csec_desktop.hub.limits import Limits
 from csec_desktop.hub.store import Admin, Hub
 from csec_desktop.ids import new_id
 from csec_desktop.storage.vault import Vault
@@ -393,3 +394,35 @@ def test_rate_limits_answer_429_with_retry_after_and_spare_others(pg_url: str) -
     with pytest.raises(HubBusy):
         client.status()
     engine.dispose()
+
+
+def test_one_enrolment_code_makes_one_device_even_when_requests_race(world: World) -> None:
+    """Issue 21: eight simultaneous requests per code made several devices (the code row was not
+    claimed atomically). Exactly one request gets credentials; the others are refused."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    before = len(world.hub.devices(Admin(NORTH, "it")))
+    codes = [world.hub.new_enrollment(Admin(NORTH, "it"), "ana2").code for _ in range(3)]
+    app = create_app(world.hub, Limits(enrol_per_minute=1000))  # the race, not the rate limit
+
+    def attempt(code: str) -> int:
+        with TestClient(app) as http:
+            return http.post("/v1/enroll", json={"code": code, "device_name": "racing laptop"}).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(attempt, [c for c in codes for _ in range(8)]))
+    assert sorted(answers).count(200) == 3 and set(answers) <= {200, 401}, answers
+    assert len(world.hub.devices(Admin(NORTH, "it"))) == before + 3
+
+
+def test_release_never_reinstates_a_revoked_device(world: World) -> None:
+    """Issue 21: release un-revoked a revoked device, whose token then got 200s again."""
+    device = world.devices["ana"]
+    admin = {"Authorization": f"Bearer {world.admin}"}
+    revoked = world.http.post(f"/v1/admin/devices/{device}/revoke", headers=admin)
+    assert revoked.status_code == 200
+    released = world.http.post(f"/v1/admin/devices/{device}/release", headers=admin)
+    assert released.status_code == 409 and "stays revoked" in released.text
+    assert world.http.get("/v1/status", headers=world.as_("ana")).status_code != 200
+    status = {d.device_id: d.status for d in world.hub.devices(Admin(NORTH, "it"))}
+    assert status[device] == "revoked"
