@@ -448,9 +448,11 @@ def apply_op(conn: Connection, counter: _Counter, device: Device, op: P.Op, now:
     if done is not None:
         return "duplicate", done[0] if done[1] == device.who.county else ""
     outcome, detail = _merge(conn, counter, device, op)
+    if op.user != device.who.username:  # kept for the record, attributed to who it really was
+        detail = f"{detail}; the device named {op.user[:64]}".lstrip("; ")
     millis = int(op.hlc.split("-", 1)[0])
     counter.new_ops.append(dict(
-        op_id=op.op_id, county=device.who.county, device_id=device.id, user=op.user,
+        op_id=op.op_id, county=device.who.county, device_id=device.id, user=device.who.username,
         record_id=op.record_id, op=op.op,
         fields={k: v.model_dump() for k, v in op.fields.items()}, hlc=op.hlc,
         hlc_ahead=millis > now * 1000 + HLC_AHEAD_MS, at=op.at, received_at=_iso(now),
@@ -475,7 +477,9 @@ def _merge(conn: Connection, counter: _Counter, device: Device, op: P.Op) -> tup
     if rec is not None and (rec["county"] != who.county or rec["kind"] != op.kind
                             or not _may_touch(counter, who, rec)):
         return "refused", UNKNOWN
-    author = [op.user, device.id, op.at]
+    # The author is the person the hub authenticated (the device's enrolled user), never the name
+    # an operation claims: that record may be read in court.
+    author = [who.username, device.id, op.at]
     if rec is None:
         if op.op != "create":
             return "refused", UNKNOWN
@@ -495,13 +499,13 @@ def _merge(conn: Connection, counter: _Counter, device: Device, op: P.Op) -> tup
         counter.write(op.record_id, dict(
             county=who.county, kind=op.kind, owner_id=owner, version=1, deleted=False,
             body=body, stamps=dict.fromkeys(body, op.hlc), authors=dict.fromkeys(body, author),
-            updated_at=op.at, updated_by=op.user, seq=counter.next(),
+            updated_at=op.at, updated_by=who.username, seq=counter.next(),
             **{"worker": None, "unit": None, "sealed": False, **_scope_columns(op.kind, body)}), new=True)
         return "applied", ""
     if op.op == "delete":
         if not rec["deleted"]:
             counter.write(rec["id"], dict(deleted=True, version=rec["version"] + 1, updated_at=op.at,
-                                          updated_by=op.user, seq=counter.next()))
+                                          updated_by=who.username, seq=counter.next()))
         return "applied", ""
     body, stamps, authors = dict(rec["body"]), dict(rec["stamps"]), dict(rec["authors"])
     changed: list[str] = []
@@ -531,7 +535,7 @@ def _merge(conn: Connection, counter: _Counter, device: Device, op: P.Op) -> tup
                                   user=(rec["authors"].get(name) or [rec["updated_by"]])[0],
                                   device=(rec["authors"].get(name) or ["", "hub"])[1],
                                   at=(rec["authors"].get(name) or ["", "", rec["updated_at"]])[2])
-        proposed = P.ConflictValue(value=op.fields[name].new, stamp=op.hlc, user=op.user,
+        proposed = P.ConflictValue(value=op.fields[name].new, stamp=op.hlc, user=who.username,
                                    device=device.id, at=op.at)
         _keep_conflict(conn, who.county, rec["id"], name, current, proposed, op.at)
     if not changed and not clashing:
@@ -539,7 +543,7 @@ def _merge(conn: Connection, counter: _Counter, device: Device, op: P.Op) -> tup
     values: dict[str, Any] = {"seq": counter.next()}
     if changed:
         values.update(body=body, stamps=stamps, authors=authors, version=rec["version"] + 1,
-                      updated_at=op.at, updated_by=op.user, **_scope_columns(op.kind, body))
+                      updated_at=op.at, updated_by=who.username, **_scope_columns(op.kind, body))
     counter.write(rec["id"], values)
     if clashing:
         return "conflict", ", ".join(sorted(clashing))
@@ -590,7 +594,8 @@ def _resolve(conn: Connection, counter: _Counter, device: Device, res: P.Resolut
     if len(row["values"]) > res.seen:
         return False  # a value arrived that this person has not seen: it stays open
     conn.execute(update(c).where(c.c.id == row["id"]).values(
-        resolved_at=now, resolved_by=res.user, resolved_value=res.value, resolution_id=res.resolution_id))
+        resolved_at=now, resolved_by=device.who.username,  # who the hub authenticated, not a claim
+        resolved_value=res.value, resolution_id=res.resolution_id))
     counter.write(rec["id"], {"seq": counter.next()})
     return True
 

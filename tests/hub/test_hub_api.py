@@ -426,3 +426,21 @@ def test_release_never_reinstates_a_revoked_device(world: World) -> None:
     assert world.http.get("/v1/status", headers=world.as_("ana")).status_code != 200
     status = {d.device_id: d.status for d in world.hub.devices(Admin(NORTH, "it"))}
     assert status[device] == "revoked"
+
+
+def test_the_author_is_who_the_hub_authenticated_not_who_the_device_claims(world: World) -> None:
+    """Issue 21: a caseworker's device wrote as `county.director` and the hub stored that name as
+    the author (a record that may be read in court). The author is the device's enrolled user;
+    the claim is kept in the operation's note."""
+    from sqlalchemy import select
+
+    from csec_desktop.hub import tables as T
+
+    youth = new_id()
+    [result] = _push(world, "ana", [_op(youth, "youth", _youth("ana", "north"), user="county.director")])
+    assert result["result"] == "applied" and "county.director" in result["detail"]
+    with world.hub.engine.connect() as conn:
+        row = conn.execute(select(T.records).where(T.records.c.id == youth)).mappings().one()
+        op = conn.execute(select(T.ops).where(T.ops.c.record_id == youth)).mappings().one()
+    assert row["updated_by"] == "ana" and {a[0] for a in row["authors"].values()} == {"ana"}
+    assert op["user"] == "ana"
