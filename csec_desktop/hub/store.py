@@ -399,10 +399,15 @@ class _Counter:
                                       .with_for_update()).scalar_one())
         self.start = self.value
         ids = [op.op_id for op in request.ops]
-        self.done: dict[str, tuple[str, str]] = {
-            r.op_id: (r.result, r.county) for r in conn.execute(
-                select(T.ops.c.op_id, T.ops.c.result, T.ops.c.county).where(T.ops.c.op_id.in_(ids)))
-        } if ids else {}
+        self.done: dict[str, tuple[str, str]] = {}
+        self.content: dict[str, tuple[Any, ...]] = {}
+        """What each operation already applied carried: a replay must carry the same."""
+        if ids:
+            for r in conn.execute(select(T.ops.c.op_id, T.ops.c.result, T.ops.c.county, T.ops.c.record_id,
+                                         T.ops.c.op, T.ops.c.fields, T.ops.c.hlc)
+                                  .where(T.ops.c.op_id.in_(ids))):
+                self.done[r.op_id] = (r.result, r.county)
+                self.content[r.op_id] = (r.record_id, r.op, r.fields, r.hlc)
         wanted = {op.record_id for op in request.ops} | {op.owner_id for op in request.ops if op.owner_id}
         self.records: dict[str, Row | None] = dict.fromkeys(wanted)
         if wanted:
@@ -446,6 +451,10 @@ def apply_op(conn: Connection, counter: _Counter, device: Device, op: P.Op, now:
     """Apply one operation once; the outcome is stored with it, so a replay answers the same."""
     done = counter.done.get(op.op_id)
     if done is not None:
+        carried = (op.record_id, op.op, {k: v.model_dump() for k, v in op.fields.items()}, op.hlc)
+        if done[1] == device.who.county and counter.content.get(op.op_id, carried) != carried:
+            # Not a replay: different content under a used id would be acknowledged and dropped.
+            return "refused", "this operation id was already used for other content; send it with a new id"
         return "duplicate", done[0] if done[1] == device.who.county else ""
     outcome, detail = _merge(conn, counter, device, op)
     if op.user != device.who.username:  # kept for the record, attributed to who it really was
@@ -458,6 +467,8 @@ def apply_op(conn: Connection, counter: _Counter, device: Device, op: P.Op, now:
         hlc_ahead=millis > now * 1000 + HLC_AHEAD_MS, at=op.at, received_at=_iso(now),
         result=outcome, detail=detail))
     counter.done[op.op_id] = (outcome, device.who.county)
+    counter.content[op.op_id] = (op.record_id, op.op, {k: v.model_dump() for k, v in op.fields.items()},
+                                 op.hlc)
     return outcome, detail
 
 

@@ -444,3 +444,15 @@ def test_the_author_is_who_the_hub_authenticated_not_who_the_device_claims(world
         op = conn.execute(select(T.ops).where(T.ops.c.record_id == youth)).mappings().one()
     assert row["updated_by"] == "ana" and {a[0] for a in row["authors"].values()} == {"ana"}
     assert op["user"] == "ana"
+
+
+def test_an_operation_id_reused_for_other_content_is_refused_not_dropped(world: World) -> None:
+    """Issue 21: an operation id reused with a different body was acknowledged as a duplicate and
+    the new content silently dropped. A true replay is still a duplicate."""
+    youth = new_id()
+    first = _op(youth, "youth", _youth("ana", "north"))
+    assert _push(world, "ana", [first])[0]["result"] == "applied"
+    assert _push(world, "ana", [first])[0]["result"] == "duplicate"  # the same bytes again
+    other = {**_op(youth, "youth", {"preferred_name": "Kit"}, op="update"), "op_id": first["op_id"]}
+    [answer] = _push(world, "ana", [other])
+    assert answer["result"] == "refused" and "new id" in answer["detail"]
