@@ -143,6 +143,17 @@ def _v4(db: Database) -> None:
     )
 
 
+def _v5(db: Database) -> None:
+    # Unlock reads the newest clock stamp and the status bar counts refused changes: without
+    # these, both scanned the whole change log (one row per edit ever made) at every unlock.
+    db.executescript(
+        """
+        CREATE INDEX changes_hlc ON changes(hlc);
+        CREATE INDEX changes_refused ON changes(seq) WHERE pushed = 2;
+        """
+    )
+
+
 YOUTH_FIELDS_UPSERT = (
     "INSERT OR REPLACE INTO youth_fields (rowid, family, given, birth, worker, unit, sealed, "
     "deleted, periods) VALUES (?,?,?,?,?,?,?,?,?)"
@@ -157,7 +168,7 @@ def youth_field_values(rowid: int, body: dict[str, Any], deleted: bool) -> tuple
             int(bool(body.get("sealed"))), int(deleted), json.dumps(periods))
 
 
-STEPS: dict[int, Callable[[Database], None]] = {0: _v1, 1: _v2, 2: _v3, 3: _v4}
+STEPS: dict[int, Callable[[Database], None]] = {0: _v1, 1: _v2, 2: _v3, 3: _v4, 4: _v5}
 SCHEMA_VERSION = max(STEPS) + 1
 
 

@@ -379,3 +379,14 @@ def test_disabling_a_person_ends_the_session_already_open(
     assert casey.db is None and not any(casey._dek)
     assert "session_ended" in [e.action for e in admin.audit_log.entries()]
     assert caseload.get_youth(admin, youth.id).body.preferred_name != "Kit"  # type: ignore[attr-defined]
+
+
+def test_unlock_and_the_status_bar_never_scan_the_change_log(made: tuple[Vault, str]) -> None:
+    """Issue 24: unlock read max(hlc) and the status bar counted refused changes by scanning
+    every change ever made (69 ms each at 200,000 changes; 0.1 ms with these indexes)."""
+    vault, _secret = made
+    db = vault.require_db()
+    plans = {sql: " ".join(str(row[-1]) for row in db.query(f"EXPLAIN QUERY PLAN {sql}"))
+             for sql in ("SELECT max(hlc) FROM changes", "SELECT count(*) FROM changes WHERE pushed = 2")}
+    assert "changes_hlc" in plans["SELECT max(hlc) FROM changes"], plans
+    assert "changes_refused" in plans["SELECT count(*) FROM changes WHERE pushed = 2"], plans
