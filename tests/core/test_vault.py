@@ -390,3 +390,31 @@ def test_unlock_and_the_status_bar_never_scan_the_change_log(made: tuple[Vault, 
              for sql in ("SELECT max(hlc) FROM changes", "SELECT count(*) FROM changes WHERE pushed = 2")}
     assert "changes_hlc" in plans["SELECT max(hlc) FROM changes"], plans
     assert "changes_refused" in plans["SELECT count(*) FROM changes WHERE pushed = 2"], plans
+
+
+def test_scratch_of_killed_operations_is_removed_at_the_next_unlock(
+    made: tuple[Vault, str], vault_dir: Path, clock: FakeClock
+) -> None:
+    """Issue 20: a killed backup left a full-size scratch copy in the vault folder for good.
+    What killed operations left over an hour ago goes at the next unlock (audited); what a
+    running operation is writing now stays."""
+    import os
+
+    vault, _secret = made
+    vault.close()
+    old = [vault_dir / ".backup-01a2.db", vault_dir / ".backup-01a2.db-wal", vault_dir / ".keys.json.x1.tmp"]
+    for path in old:
+        path.write_bytes(b"scratch")
+    staging = vault_dir / ".restore-01a3"
+    staging.mkdir()
+    (staging / "backup.db").write_bytes(b"scratch")
+    fresh = vault_dir / ".backup-01a4.db"
+    fresh.write_bytes(b"scratch")
+    long_ago = clock() - 2 * 3600
+    for path in [*old, staging]:
+        os.utime(path, (long_ago, long_ago))
+    os.utime(fresh, (clock(), clock()))
+    again = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    assert not any(p.exists() for p in [*old, staging]) and fresh.exists()
+    assert "scratch_removed" in [e.action for e in again.audit_log.entries()]
+    again.close()
