@@ -283,8 +283,9 @@ def _run(args: argparse.Namespace, folder: Path, inp: _Stdin, out: TextIO) -> in
     if cmd == "recovery":
         from csec_desktop.clock import system_clock
 
-        dek = Vault.recovery_key_to_dek(folder, inp.secret("county recovery key"))
-        Vault.audit_recovery_use(folder, dek, "recovery_raw_key", system_clock)
+        secret = inp.secret("county recovery key")
+        dek = Vault.recovery_key_to_dek(folder, secret)
+        Vault.audit_recovery_use(folder, dek, "recovery_raw_key", system_clock, secret)
         print(dek.hex(), file=out)
         return 0
 

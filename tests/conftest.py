@@ -181,7 +181,21 @@ class Template:
         except BaseException:
             db.close()
             raise
-        return Vault(folder, keyfile, db, dek, user, wall)
+        return Vault(folder, keyfile, db, dek, user, wall, self.private(username))
+
+    def private(self, username: str) -> K.X25519PrivateKey:
+        """The person's own key (to sign and open what is sealed to them): one Argon2id per
+        template and person, then remembered (every copy has the same key file)."""
+        found = _PRIVATES.get((self.folder, username))
+        if found is None:
+            passphrase = ADMIN_PASS if username == "admin" else WORKER_PASS
+            keyfile = K.KeyFile.load(self.folder)
+            _dek, found = keyfile.unlock_user(username, passphrase)
+            _PRIVATES[(self.folder, username)] = found
+        return found
+
+
+_PRIVATES: dict[tuple[Path, str], K.X25519PrivateKey] = {}
 
 
 Users = tuple[tuple[str, str, str | None], ...]

@@ -1,9 +1,15 @@
-"""Append-only audit trail, each entry chained to the one before by an HMAC.
+"""Append-only audit trail: each entry chained to the one before and signed by its writer.
 
-mac(n) = HMAC-SHA256(audit key, mac(n-1) || canonical entry n). The audit key
-is derived from the vault's first data key and kept in the encrypted `meta`
-table, so rotation does not break the chain. The head (last seq and mac) is
-kept in `meta` too, so removing entries from the end is detected as well.
+Since schema 6 entry n carries hash(n) = SHA-256(hash(n-1) | signer | canonical entry n) and
+the writer's Ed25519 signature of it. Anyone holding the data key can still write rows, but
+not sign as someone else: an edited, removed or resealed entry of another person no longer
+holds. Entries written before signatures carry HMAC-SHA256(audit key, mac(n-1) || entry n),
+the audit key kept in the encrypted `meta` table (so a holder of the data key can reseal
+them: they are covered by the first signed entry's chain, which includes their last mac).
+
+The head (last seq and mac) is in `meta`; each person's key-file entry pins the newest entry
+they saw at their unlock, so removing entries from the end is detected by the next person who
+unlocks, and by `csec audit verify`.
 """
 
 from __future__ import annotations
@@ -11,10 +17,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from csec_desktop.storage.database import Database
+from csec_desktop.storage.keys import b64, sign, signature_holds, unb64
 
 GENESIS = "0" * 64
 
@@ -29,6 +37,7 @@ class AuditEntry:
     record_id: str | None
     detail: dict[str, Any]
     mac: str
+    signer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -37,11 +46,30 @@ class Verification:
     entries: int
     first_bad: int | None
     reason: str
+    signed: int = 0
 
     def __str__(self) -> str:
         if self.ok:
-            return f"audit trail intact: {self.entries} entries"
+            older = self.entries - self.signed
+            tail = f" ({older} written before signatures, sealed by the chain)" if older else ""
+            return f"audit trail intact: {self.entries} entries, {self.signed} signed{tail}"
         return f"audit trail BROKEN at entry {self.first_bad}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs what this session writes: a user name (or '@recovery') and its Ed25519 seed.
+    The seed is the vault's own bytearray, wiped at lock."""
+
+    name: str
+    seed: bytearray
+
+
+def chain_hash(prev: str, signer: str, seq: int, at: str, user: str, device: str, action: str,
+               record_id: str | None, detail: str) -> str:
+    msg = prev.encode() + b"|" + signer.encode() + b"|" + _canonical(seq, at, user, device, action,
+                                                                     record_id, detail)
+    return hashlib.sha256(msg).hexdigest()
 
 
 def _canonical(seq: int, at: str, user: str, device: str, action: str,
@@ -61,9 +89,10 @@ def derive_audit_key(dek: bytes) -> bytes:
 
 
 class AuditLog:
-    def __init__(self, db: Database, key: bytes) -> None:
+    def __init__(self, db: Database, key: bytes, signer: Signer | None = None) -> None:
         self.db = db
         self.key = key
+        self.signer = signer
 
     def _head(self) -> tuple[int, str]:
         row = self.db.one("SELECT value FROM meta WHERE key = 'audit_head'")
@@ -78,11 +107,17 @@ class AuditLog:
         with self.db.transaction():
             seq, prev = self._head()
             seq += 1
-            mac = compute_mac(self.key, prev, seq, at, user, device, action, record_id, text)
+            signer, sig = None, None
+            if self.signer is not None:
+                signer = self.signer.name
+                mac = chain_hash(prev, signer, seq, at, user, device, action, record_id, text)
+                sig = b64(sign(self.signer.seed, mac.encode()))
+            else:  # a vault before schema 6 (only while it is being upgraded)
+                mac = compute_mac(self.key, prev, seq, at, user, device, action, record_id, text)
             self.db.execute(
-                "INSERT INTO audit (seq, at, user, device, action, record_id, detail, mac) "
-                "VALUES (?,?,?,?,?,?,?,?)",
-                (seq, at, user, device, action, record_id, text, mac),
+                "INSERT INTO audit (seq, at, user, device, action, record_id, detail, mac, signer, sig) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (seq, at, user, device, action, record_id, text, mac, signer, sig),
             )
             self.db.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('audit_head', ?)",
@@ -93,41 +128,100 @@ class AuditLog:
     def entries(self, *, newest_first: bool = False, limit: int | None = None,
                 offset: int = 0) -> list[AuditEntry]:
         order = "DESC" if newest_first else "ASC"
-        sql = f"SELECT seq, at, user, device, action, record_id, detail, mac FROM audit ORDER BY seq {order}"
+        sql = ("SELECT seq, at, user, device, action, record_id, detail, mac, signer FROM audit "
+               f"ORDER BY seq {order}")
         params: list[Any] = []
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
         return [
-            AuditEntry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7])
+            AuditEntry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8])
             for r in self.db.query(sql, params)
         ]
 
     def count(self) -> int:
         return int(self.db.scalar("SELECT count(*) FROM audit"))
 
-    def verify(self) -> Verification:
-        """Walk the chain in storage order; name the first entry that does not hold."""
+    def hash_at(self, seq: int) -> str | None:
+        value = self.db.scalar("SELECT mac FROM audit WHERE seq = ?", (seq,))
+        return str(value) if value is not None else None
+
+    def head(self) -> tuple[int, str]:
+        return self._head()
+
+    def trusted_keys(self) -> tuple[dict[str, bytes], int | None]:
+        """Signers' keys as the signed list of people holds them (plus a key a person recorded
+        for themselves that no administrator has confirmed yet), and where signatures begin."""
+        from csec_desktop.storage import roster
+
+        snapshot = roster.load(self.db)
+        if snapshot is None:
+            return {}, None
+        found = snapshot.signing_keys()
+        pending = roster.differences(snapshot, roster.current_rows(self.db)).pending
+        for name, _body, _public, signing, _removed in roster.current_rows(self.db):
+            if name in pending and signing:
+                found[name] = unb64(signing)
+        return found, snapshot.audit_signed_from
+
+    def verify(self, keys: Callable[[str], bytes | None] | None = None, *, signed_from: int | None = None,
+               anchor: tuple[int, str] | None = None) -> Verification:
+        """Walk the chain in order; name the first entry that does not hold.
+
+        `keys` gives a signer's Ed25519 public key (from the signed roster); `signed_from` is the
+        first entry that must be signed (from the signed roster, so it cannot be moved); `anchor`
+        is an entry some person saw (seq, hash), which must still be there unchanged."""
+        if keys is None:
+            trusted, signed_from = self.trusted_keys()
+            keys = trusted.get
         prev = GENESIS
         expected_seq = 1
-        count = 0
-        # rowid order is insertion order for an INTEGER PRIMARY KEY table only by seq,
-        # so read by seq and check that seq itself is contiguous.
+        count = signed = 0
         rows = self.db.query(
-            "SELECT seq, at, user, device, action, record_id, detail, mac FROM audit ORDER BY seq"
-        )
-        for seq, at, user, device, action, record_id, detail, mac in rows:
+            "SELECT seq, at, user, device, action, record_id, detail, mac, signer, sig FROM audit "
+            "ORDER BY seq")
+        for seq, at, user, device, action, record_id, detail, mac, signer, sig in rows:
             if seq != expected_seq:
                 return Verification(False, count, expected_seq,
-                                    f"entry {expected_seq} is missing (next found is {seq})")
-            want = compute_mac(self.key, prev, seq, at, user, device, action, record_id, detail)
-            if not hmac.compare_digest(want, mac):
-                return Verification(False, count, seq, "content or order does not match its seal")
+                                    f"entry {expected_seq} is missing (next found is {seq})", signed)
+            if signer is None:
+                if signed or (signed_from is not None and seq >= signed_from):
+                    return Verification(False, count, seq, "an entry after signatures began is not "
+                                        "signed (the trail was rewritten)", signed)
+                want = compute_mac(self.key, prev, seq, at, user, device, action, record_id, detail)
+                if not hmac.compare_digest(want, mac):
+                    return Verification(False, count, seq, "content or order does not match its seal",
+                                        signed)
+            else:
+                want = chain_hash(prev, signer, seq, at, user, device, action, record_id, detail)
+                if not hmac.compare_digest(want, mac):
+                    return Verification(False, count, seq, "content or order does not match its seal",
+                                        signed)
+                public = keys(signer) if keys is not None else None
+                if public is None:
+                    return Verification(False, count, seq, f"signed by {signer}, whose key the "
+                                        "administrators' list does not hold", signed)
+                try:
+                    good = signature_holds(public, unb64(sig or ""), mac.encode())
+                except ValueError:
+                    good = False
+                if not good:
+                    return Verification(False, count, seq, f"the signature of {signer} does not hold",
+                                        signed)
+                signed += 1
             prev = mac
             expected_seq += 1
             count += 1
         head_seq, head_mac = self._head()
         if head_seq != count or (count and head_mac != prev):
             return Verification(False, count, count + 1 if head_seq > count else head_seq,
-                                f"the trail ends at {count} but the recorded head is {head_seq}")
-        return Verification(True, count, None, "ok")
+                                f"the trail ends at {count} but the recorded head is {head_seq}", signed)
+        if anchor is not None and anchor[0] > 0:
+            seen = self.hash_at(anchor[0])
+            if seen is None:
+                return Verification(False, count, anchor[0], f"the trail ends at {count}, but entry "
+                                    f"{anchor[0]} was seen at an unlock: entries were removed", signed)
+            if not hmac.compare_digest(seen, anchor[1]):
+                return Verification(False, count, anchor[0], "this entry differs from the one seen at "
+                                    "an unlock: the trail was rewritten", signed)
+        return Verification(True, count, None, "ok", signed)

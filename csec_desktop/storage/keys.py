@@ -19,6 +19,8 @@ user's old wrap opens only the retired database file.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -29,6 +31,7 @@ from typing import Any
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -131,90 +134,175 @@ def _hkdf(secret: bytes, salt: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(secret)
 
 
-def _seal_aad(vault_id: str, principal: str, generation: int) -> bytes:
-    return json.dumps(["dek", vault_id, principal, generation]).encode()
+def _seal_aad(vault_id: str, principal: str, generation: int, purpose: str) -> bytes:
+    return json.dumps([purpose, vault_id, principal, generation]).encode()
 
 
-def seal_dek(dek: bytes, public: bytes, vault_id: str, principal: str, generation: int) -> dict[str, str]:
+def seal_dek(dek: bytes, public: bytes, vault_id: str, principal: str, generation: int,
+             purpose: str = "dek") -> dict[str, str]:
+    """Seal a secret (the data key, or another key: `purpose` names which, and is authenticated)
+    to one principal's public key."""
     eph = X25519PrivateKey.generate()
     eph_pub = public_bytes(eph)
     shared = eph.exchange(X25519PublicKey.from_public_bytes(public))
     key = _hkdf(shared, eph_pub + public, b"csec dek seal v1")
     nonce = os.urandom(12)
-    ct = AESGCM(key).encrypt(nonce, dek, _seal_aad(vault_id, principal, generation))
+    ct = AESGCM(key).encrypt(nonce, dek, _seal_aad(vault_id, principal, generation, purpose))
     return {"eph": b64(eph_pub), "nonce": b64(nonce), "ct": b64(ct)}
 
 
 def open_dek(
-    sealed: dict[str, str], private: X25519PrivateKey, vault_id: str, principal: str, generation: int
+    sealed: dict[str, str], private: X25519PrivateKey, vault_id: str, principal: str, generation: int,
+    purpose: str = "dek",
 ) -> bytes:
     eph_pub = unb64(sealed["eph"])
     shared = private.exchange(X25519PublicKey.from_public_bytes(eph_pub))
     key = _hkdf(shared, eph_pub + public_bytes(private), b"csec dek seal v1")
     return AESGCM(key).decrypt(
-        unb64(sealed["nonce"]), unb64(sealed["ct"]), _seal_aad(vault_id, principal, generation)
+        unb64(sealed["nonce"]), unb64(sealed["ct"]), _seal_aad(vault_id, principal, generation, purpose)
     )
 
 
-def _private_aad(vault_id: str, user: str, params: KdfParams, public: bytes) -> bytes:
-    return json.dumps(["private", vault_id, user, params.to_json(), b64(public)]).encode()
+# Signatures -------------------------------------------------------------------------------
+# Each person signs with an Ed25519 key derived from their X25519 private key, so the signing
+# key needs no wrap of its own: whoever can open a person's wrap can sign as them, and no one
+# else. The seed is kept in a bytearray so that the vault can wipe it at lock.
+
+
+def signing_seed(private: X25519PrivateKey) -> bytearray:
+    return bytearray(_hkdf(private_bytes(private), b"", b"csec signing ed25519 v1"))
+
+
+def signing_public(seed: bytes | bytearray) -> bytes:
+    key = Ed25519PrivateKey.from_private_bytes(bytes(seed))
+    return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def sign(seed: bytes | bytearray, message: bytes) -> bytes:
+    return Ed25519PrivateKey.from_private_bytes(bytes(seed)).sign(message)
+
+
+def signature_holds(public: bytes, signature: bytes, message: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+
+    try:
+        Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def recovery_signing_seed(secret: str, vault_id: str) -> bytearray:
+    return signing_seed(recovery_private(secret, vault_id))
+
+
+def _kek_check(kek: bytes | bytearray) -> bytes:
+    """Tells a wrong passphrase (the check differs) from an altered wrap (the check holds but the
+    wrap does not open): only the first counts toward the lockout."""
+    return hmac.new(bytes(kek), b"csec kek check v1", hashlib.sha256).digest()[:16]
+
+
+def _private_aad(vault_id: str, user: str, params: KdfParams, public: bytes,
+                 pin: dict[str, Any] | None) -> bytes:
+    parts: list[Any] = ["private", vault_id, user, params.to_json(), b64(public)]
+    if pin is None:  # entries written before pins: their associated data exactly as it was
+        return json.dumps(parts).encode()
+    return json.dumps([*parts, pin], sort_keys=True).encode()
 
 
 @dataclass
 class UserWrap:
+    """One person's entry. `pin` is what this person trusts and has seen (the roster's signing
+    key, the newest roster and audit entry at their last unlock): it is authenticated with their
+    passphrase, so no one else can change it unnoticed. Entries from before pins have none."""
+
     public_key: bytes
     kdf: KdfParams
     private_nonce: bytes
     private_ct: bytes
     dek: dict[str, str]
+    pin: dict[str, Any] | None = None
+    check: bytes | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "public_key": b64(self.public_key),
             "kdf": self.kdf.to_json(),
             "private": {"nonce": b64(self.private_nonce), "ct": b64(self.private_ct)},
             "dek": self.dek,
         }
+        if self.pin is not None:
+            data["pin"] = self.pin
+        if self.check is not None:
+            data["check"] = b64(self.check)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> UserWrap:
+        pin = data.get("pin")
+        if pin is not None and not isinstance(pin, dict):
+            raise CorruptVault("a key-file entry's pin has the wrong shape")
+        check = data.get("check")
         return cls(
             unb64(data["public_key"]),
             KdfParams.from_json(data["kdf"]),
             unb64(data["private"]["nonce"]),
             unb64(data["private"]["ct"]),
             dict(data["dek"]),
+            pin,
+            unb64(check) if check is not None else None,
         )
 
 
 def wrap_private(
-    private: X25519PrivateKey, passphrase: str, vault_id: str, user: str, params: KdfParams | None = None
-) -> tuple[KdfParams, bytes, bytes]:
+    private: X25519PrivateKey, passphrase: str, vault_id: str, user: str, params: KdfParams | None = None,
+    pin: dict[str, Any] | None = None,
+) -> tuple[KdfParams, bytes, bytes, bytes]:
     params = params or KdfParams.fresh()
-    kek = params.derive(passphrase)
+    kek = bytearray(params.derive(passphrase))
+    try:
+        nonce, ct = _seal_private(private, kek, vault_id, user, params, pin)
+        return params, nonce, ct, _kek_check(kek)
+    finally:
+        kek[:] = bytes(len(kek))
+
+
+def _seal_private(private: X25519PrivateKey, kek: bytearray, vault_id: str, user: str,
+                  params: KdfParams, pin: dict[str, Any] | None) -> tuple[bytes, bytes]:
     nonce = os.urandom(12)
-    ct = AESGCM(kek).encrypt(
-        nonce, private_bytes(private), _private_aad(vault_id, user, params, public_bytes(private))
+    ct = AESGCM(bytes(kek)).encrypt(
+        nonce, private_bytes(private), _private_aad(vault_id, user, params, public_bytes(private), pin)
     )
-    return params, nonce, ct
+    return nonce, ct
 
 
-def unwrap_private(wrap: UserWrap, passphrase: str, vault_id: str, user: str) -> X25519PrivateKey:
+def unwrap_private(wrap: UserWrap, passphrase: str, vault_id: str,
+                   user: str) -> tuple[X25519PrivateKey, bytearray]:
+    """The person's private key and the key their passphrase derives (to re-pin the wrap without
+    a second derivation; the caller wipes it)."""
     if wrap.kdf.memory_kib < ARGON2_ACCEPT_MEMORY_KIB or wrap.kdf.time_cost < ARGON2_ACCEPT_TIME_COST:
         raise CorruptVault("a key-file entry asks for key-derivation settings below the minimum")
     # Parameters lowered by editing the file change the associated data and fail
     # authentication; genuine old wraps are raised to the floor after a good unlock.
-    kek = wrap.kdf.derive(passphrase)
+    kek = bytearray(wrap.kdf.derive(passphrase))
+    if wrap.check is not None and not hmac.compare_digest(_kek_check(kek), wrap.check):
+        kek[:] = bytes(len(kek))
+        raise WrongPassphrase()
     try:
-        raw = AESGCM(kek).decrypt(
-            wrap.private_nonce, wrap.private_ct, _private_aad(vault_id, user, wrap.kdf, wrap.public_key)
+        raw = AESGCM(bytes(kek)).decrypt(
+            wrap.private_nonce, wrap.private_ct,
+            _private_aad(vault_id, user, wrap.kdf, wrap.public_key, wrap.pin),
         )
     except InvalidTag:
+        kek[:] = bytes(len(kek))
+        if wrap.check is not None:  # the passphrase is right: the entry was changed
+            raise CorruptVault(f"the key-file entry of {user} was altered") from None
         raise WrongPassphrase() from None
     private = X25519PrivateKey.from_private_bytes(raw)
     if public_bytes(private) != wrap.public_key:
+        kek[:] = bytes(len(kek))
         raise CorruptVault("a key-file entry does not match its own public key")
-    return private
+    return private, kek
 
 
 # The recovery key: 160 random bits shown as 8 groups of 4 letters/digits.
@@ -290,17 +378,32 @@ class KeyFile:
             raise CorruptVault(f"the key file cannot be read: {type(exc).__name__}") from None
 
     def unlock_user(self, user: str, passphrase: str) -> tuple[bytes, X25519PrivateKey]:
+        dek, private, kek = self.unlock_user_pinned(user, passphrase)
+        kek[:] = bytes(len(kek))
+        return dek, private
+
+    def unlock_user_pinned(self, user: str, passphrase: str) -> tuple[bytes, X25519PrivateKey, bytearray]:
+        """As unlock_user, plus the passphrase-derived key that `repin` needs (wipe it after)."""
         wrap = self.users.get(user)
         if wrap is None:
             # Spend the same Argon2 effort so timing does not reveal which names exist.
             KdfParams.fresh().derive(passphrase)
             raise WrongPassphrase()
-        private = unwrap_private(wrap, passphrase, self.vault_id, user)
+        private, kek = unwrap_private(wrap, passphrase, self.vault_id, user)
         try:
             dek = open_dek(wrap.dek, private, self.vault_id, user, self.generation)
         except InvalidTag:
+            kek[:] = bytes(len(kek))
             raise CorruptVault("the data-key wrap for this user fails authentication") from None
-        return dek, private
+        return dek, private, kek
+
+    def repin(self, user: str, private: X25519PrivateKey, kek: bytearray, pin: dict[str, Any]) -> None:
+        """Seal the person's private key again with a new pin, under the same passphrase key."""
+        wrap = self.users[user]
+        wrap.private_nonce, wrap.private_ct = _seal_private(private, kek, self.vault_id, user,
+                                                            wrap.kdf, pin)
+        wrap.pin = pin
+        wrap.check = _kek_check(kek)
 
     def unlock_recovery(self, secret: str) -> bytes:
         private = recovery_private(secret, self.vault_id)
@@ -311,11 +414,13 @@ class KeyFile:
         except InvalidTag:
             raise CorruptVault("the recovery wrap fails authentication") from None
 
-    def set_user(self, user: str, private: X25519PrivateKey, passphrase: str, dek: bytes) -> None:
-        params, nonce, ct = wrap_private(private, passphrase, self.vault_id, user)
+    def set_user(self, user: str, private: X25519PrivateKey, passphrase: str, dek: bytes,
+                 pin: dict[str, Any] | None = None) -> None:
+        params, nonce, ct, check = wrap_private(private, passphrase, self.vault_id, user, pin=pin)
         public = public_bytes(private)
         self.users[user] = UserWrap(
-            public, params, nonce, ct, seal_dek(dek, public, self.vault_id, user, self.generation)
+            public, params, nonce, ct, seal_dek(dek, public, self.vault_id, user, self.generation),
+            pin, check,
         )
 
     def drop_user(self, user: str) -> None:

@@ -7,6 +7,7 @@ history the UI shows and the outbox sync pushes. Deletes are tombstones.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,9 @@ from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import model_for
 from csec_desktop.errors import FieldProblem, NotFound, StaleRecord, ValidationFailed
 from csec_desktop.ids import new_id
+from csec_desktop.storage.audit import Signer
 from csec_desktop.storage.database import Database, Row
+from csec_desktop.storage.keys import b64, sign
 from csec_desktop.storage.schema import YOUTH_FIELDS_UPSERT, youth_field_values
 
 _RECORD_COLUMNS = (
@@ -69,9 +72,11 @@ class RecordStore:
     """Writes as one actor on one device. Permission checks live above this layer."""
 
     def __init__(
-        self, db: Database, clock: HybridClock, wall: WallClock, actor: str, device: str
+        self, db: Database, clock: HybridClock, wall: WallClock, actor: str, device: str,
+        signer: Signer | None = None,
     ) -> None:
         self.db = db
+        self.signer = signer
         self.clock = clock
         self.wall = wall
         self.actor = actor
@@ -226,12 +231,8 @@ class RecordStore:
         else:
             op = "create" if row is None else "update"
         if diff:
-            self.db.execute(
-                "INSERT INTO changes (op_id, record_id, kind, owner_id, op, fields, hlc, user, device, at, "
-                "pushed) VALUES (?,?,?,?,?,?,?,?,?,?,1)",
-                (new_id(), record_id, kind, owner_id, op, _json(diff), max(clocks.values(), default=""),
-                 updated_by, "hub", updated_at),
-            )
+            self._insert_change(new_id(), record_id, kind, owner_id, op, _json(diff),
+                                max(clocks.values(), default=""), updated_by, "hub", updated_at, pushed=1)
         stored = StoredRecord(record_id, kind, owner_id, version, updated_at, updated_by, updated_at,
                               updated_by, deleted, parsed, clocks, rowid)
         if kind == "youth":
@@ -246,11 +247,22 @@ class RecordStore:
         self, record_id: str, kind: str, owner: str | None, op: str,
         fields: dict[str, dict[str, Any]], stamp: str, now: str,
     ) -> None:
+        self._insert_change(new_id(), record_id, kind, owner, op, _json(fields), stamp, self.actor,
+                            self.device, now, pushed=0)
+
+    def _insert_change(self, op_id: str, record_id: str, kind: str, owner: str | None, op: str,
+                       fields: str, hlc: str, user: str, device: str, at: str, *, pushed: int) -> None:
+        """One history row, signed by the person writing it here (for a record pulled from the hub,
+        the person whose sync stored it; `user` stays the author the hub names)."""
+        signer = sig = None
+        if self.signer is not None:
+            signer = self.signer.name
+            message = change_message(op_id, record_id, kind, owner, op, fields, hlc, user, device, at)
+            sig = b64(sign(self.signer.seed, message))
         self.db.execute(
-            "INSERT INTO changes (op_id, record_id, kind, owner_id, op, fields, hlc, user, "
-            "device, at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (new_id(), record_id, kind, owner, op, _json(fields), stamp, self.actor,
-             self.device, now),
+            "INSERT INTO changes (op_id, record_id, kind, owner_id, op, fields, hlc, user, device, at, "
+            "pushed, signer, sig) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (op_id, record_id, kind, owner, op, fields, hlc, user, device, at, pushed, signer, sig),
         )
 
     def _index(self, stored: StoredRecord, fresh: bool = False,
@@ -271,6 +283,13 @@ class RecordStore:
             "INSERT INTO youth_search (rowid, terms) VALUES (?, ?)",
             (stored.rowid, " ".join(terms())),
         )
+
+
+def change_message(op_id: str, record_id: str, kind: str, owner: str | None, op: str, fields: str,
+                   hlc: str, user: str, device: str, at: str) -> bytes:
+    canonical = json.dumps(["change", op_id, record_id, kind, owner, op, fields, hlc, user, device, at],
+                           ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).digest()
 
 
 def _owner(body: Body) -> str | None:

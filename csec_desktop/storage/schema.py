@@ -154,6 +154,28 @@ def _v5(db: Database) -> None:
     )
 
 
+def _v6(db: Database) -> None:
+    # Signatures and compartments (issue 20). Each person's Ed25519 public key; who signed each
+    # audit entry and each change; secrets sealed to the people allowed them: the roster's
+    # signing key (to administrators) and each compartment's key (to those who may read it).
+    db.executescript(
+        """
+        ALTER TABLE users ADD COLUMN signing_key TEXT;
+        ALTER TABLE audit ADD COLUMN signer TEXT;
+        ALTER TABLE audit ADD COLUMN sig TEXT;
+        ALTER TABLE changes ADD COLUMN signer TEXT;
+        ALTER TABLE changes ADD COLUMN sig TEXT;
+        CREATE TABLE sealed_keys (
+            purpose    TEXT NOT NULL,           -- 'roster' or 'compartment:<name>'
+            principal  TEXT NOT NULL,           -- a user name or '@recovery'
+            generation INTEGER NOT NULL,        -- bumped when the secret is replaced
+            sealed     TEXT NOT NULL,           -- JSON keys.seal_dek(...)
+            PRIMARY KEY (purpose, principal)
+        );
+        """
+    )
+
+
 YOUTH_FIELDS_UPSERT = (
     "INSERT OR REPLACE INTO youth_fields (rowid, family, given, birth, worker, unit, sealed, "
     "deleted, periods) VALUES (?,?,?,?,?,?,?,?,?)"
@@ -168,7 +190,7 @@ def youth_field_values(rowid: int, body: dict[str, Any], deleted: bool) -> tuple
             int(bool(body.get("sealed"))), int(deleted), json.dumps(periods))
 
 
-STEPS: dict[int, Callable[[Database], None]] = {0: _v1, 1: _v2, 2: _v3, 3: _v4, 4: _v5}
+STEPS: dict[int, Callable[[Database], None]] = {0: _v1, 1: _v2, 2: _v3, 3: _v4, 4: _v5, 5: _v6}
 SCHEMA_VERSION = max(STEPS) + 1
 
 

@@ -42,8 +42,9 @@ from csec_desktop.errors import (
 from csec_desktop.fileio import atomic_write, exclusive_lock, fsync_dir
 from csec_desktop.ids import new_id
 from csec_desktop.storage import keys as K
+from csec_desktop.storage import roster as R
 from csec_desktop.storage.access import AccessState
-from csec_desktop.storage.audit import AuditLog, Verification, derive_audit_key
+from csec_desktop.storage.audit import AuditLog, Signer, Verification, derive_audit_key
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.records import RecordStore
 from csec_desktop.storage.schema import migrate
@@ -105,6 +106,34 @@ def _check_passphrase(passphrase: str, field: str = "passphrase", *,
 
 
 @dataclass(frozen=True)
+class IntegrityReport:
+    """What `csec audit verify` checks: the database's pages and structure (full), the list of
+    people against its signature, the audit trail (chain, signatures, the entry this person saw),
+    and every record against its signed history."""
+
+    database: list[str]
+    roster: list[str]
+    audit: Verification
+    records: list[str]
+    unsigned_changes: int
+
+    @property
+    def ok(self) -> bool:
+        return not (self.database or self.roster or self.records) and self.audit.ok
+
+    def __str__(self) -> str:
+        lines = [str(self.audit)]
+        lines.append("database: " + ("intact (full integrity check)" if not self.database
+                                     else "DAMAGED: " + "; ".join(self.database[:5])))
+        lines.append("people: " + ("as an administrator signed them" if not self.roster
+                                   else "CHANGED outside the app: " + "; ".join(self.roster)))
+        tail = f" ({self.unsigned_changes} changes from before signatures)" if self.unsigned_changes else ""
+        lines.append("records: " + ("every record matches its signed history" + tail if not self.records
+                                    else f"{len(self.records)} PROBLEM(S): " + "; ".join(self.records[:10])))
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
 class RestoreReport:
     records: int
     users: int
@@ -115,9 +144,15 @@ class RestoreReport:
 class Vault:
     def __init__(
         self, folder: Path, keyfile: K.KeyFile, db: Database, dek: bytes, user: User,
-        wall: WallClock,
+        wall: WallClock, private: X25519PrivateKey | None = None,
     ) -> None:
         self.folder = folder
+        # The person's own keys, as bytes this object can wipe at lock: the X25519 key opens the
+        # secrets sealed to them (the roster key, compartments), the seed signs what they write.
+        self._private = bytearray(K.private_bytes(private)) if private is not None else bytearray()
+        self._seed = K.signing_seed(private) if private is not None else bytearray()
+        self._kek = bytearray()  # set by unlock: re-pins this person's key-file entry at lock
+        self.warnings: list[str] = []
         self.keyfile = keyfile
         self.db: Database | None = db
         self._dek = bytearray(dek)
@@ -137,8 +172,24 @@ class Vault:
     def _bind(self, db: Database) -> None:
         self.db = db
         audit_key = bytes.fromhex(str(db.scalar("SELECT value FROM meta WHERE key = 'audit_key'")))
-        self.audit_log = AuditLog(db, audit_key)
-        self.records = RecordStore(db, self.clock, self.wall, self.user.username, self.device)
+        signing = bool(self._seed) and R.load(db) is not None
+        signer = Signer(self.user.username, self._seed) if signing else None
+        self.audit_log = AuditLog(db, audit_key, signer)
+        self.records = RecordStore(db, self.clock, self.wall, self.user.username, self.device, signer)
+
+    def _private_key(self) -> X25519PrivateKey:
+        if not self._private:
+            raise PermissionDenied("The vault is locked. Unlock it to continue.")
+        return X25519PrivateKey.from_private_bytes(bytes(self._private))
+
+    def _pin(self) -> dict[str, Any]:
+        """What this person trusts and has seen now, for their key-file entry."""
+        db = self.require_db()
+        root = R.root_public(db)
+        snapshot = R.load(db)
+        seq, head = self.audit_log.head()
+        return {"roster": K.b64(root) if root else None, "roster_seq": snapshot.seq if snapshot else 0,
+                "audit_seq": seq, "audit_hash": head}
 
     # Opening ---------------------------------------------------------------
 
@@ -166,7 +217,12 @@ class Vault:
         keyfile = K.KeyFile(vault_id=vault_id, generation=1, recovery_public=recovery_pub)
         keyfile.recovery_dek = K.seal_dek(dek, recovery_pub, vault_id, K.RECOVERY, 1)
         private = X25519PrivateKey.generate()
-        keyfile.set_user(user.username, private, passphrase, dek)
+        roster_seed = bytearray(os.urandom(32))
+        roster_public = K.signing_public(roster_seed)
+        keyfile.set_user(user.username, private, passphrase, dek,
+                         pin={"roster": K.b64(roster_public), "roster_seq": 1, "audit_seq": 0,
+                              "audit_hash": ""})
+        recovery_signing = K.b64(K.signing_public(K.recovery_signing_seed(secret, vault_id)))
 
         _remove_db(folder, keyfile.db_name())
         db = Database.open(folder / keyfile.db_name(), dek, create=True)
@@ -177,16 +233,21 @@ class Vault:
                 for key, value in {
                     "vault_id": vault_id, "device_id": new_id(), "county": county.strip(),
                     "created_at": now, "audit_key": derive_audit_key(dek).hex(),
-                    "recovery_public": K.b64(recovery_pub),
+                    "recovery_public": K.b64(recovery_pub), "roster_public": K.b64(roster_public),
                 }.items():
                     db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
-                _insert_user(db, user, K.public_bytes(private), now)
+                _insert_user(db, user, K.public_bytes(private), now,
+                             K.signing_public(K.signing_seed(private)))
+                R.seal_to(db, vault_id, R.PURPOSE, bytes(roster_seed),
+                          {user.username: K.public_bytes(private), K.RECOVERY: recovery_pub})
+                R.sign(db, vault_id, roster_seed, audit_signed_from=1, recovery_signing=recovery_signing)
+            roster_seed[:] = bytes(32)
         except BaseException:
             db.close()
             raise
         # The key file is written last: until it exists there is no vault, only debris.
         keyfile.save(folder)
-        vault = cls(folder, keyfile, db, dek, user, wall)
+        vault = cls(folder, keyfile, db, dek, user, wall, private)
         vault.audit("vault_created", county=county.strip())
         vault.audit("user_added", target=user.username, role=user.role.value)
         return vault, secret
@@ -204,34 +265,160 @@ class Vault:
         if minutes:
             raise AccountLocked(minutes)
         try:
-            dek, _private = keyfile.unlock_user(username, passphrase)
+            dek, _private, kek = keyfile.unlock_user_pinned(username, passphrase)
         except WrongPassphrase:
             left = access.record_failure(username, now)
             access.save(folder)
             if left == 0:
                 raise AccountLocked(access.minutes_left(username, now)) from None
             raise WrongPassphrase(left) from None
-        db = cls._open_db(folder, keyfile, dek)
         try:
-            user = _load_user(db, username)
-        except BaseException:
-            db.close()
-            raise
-        vault = cls(folder, keyfile, db, dek, user, wall)
-        vault._flush_access_events(access)
-        if user.disabled:
-            vault.audit("unlock_refused", reason="disabled")
-            vault.close()
-            raise AccountDisabled()
-        access.record_success(username)
-        access.save(folder)
-        if keyfile.users[username].kdf.below_floor():
-            vault._rewrap_self(passphrase, _private)
-        vault.audit("unlock")
-        swept = sweep_scratch(folder, wall())
-        if swept:
-            vault.audit("scratch_removed", files=swept)
+            try:
+                db = cls._open_db(folder, keyfile, dek)
+            except BaseException:
+                kek[:] = bytes(len(kek))
+                raise
+            try:
+                user = _load_user(db, username)
+            except BaseException:
+                db.close()
+                raise
+            vault = cls(folder, keyfile, db, dek, user, wall, _private)
+            try:
+                vault._check_trust(keyfile.users[username].pin)
+                vault._flush_access_events(access)
+                if vault.user.disabled:
+                    vault.audit("unlock_refused", reason="disabled")
+                    raise AccountDisabled()
+            except BaseException:
+                vault.close()
+                raise
+            access.record_success(username)
+            access.save(folder)
+            if keyfile.users[username].kdf.below_floor():
+                vault._rewrap_self(passphrase, _private)
+            vault.audit("unlock")
+            swept = sweep_scratch(folder, wall())
+            if swept:
+                vault.audit("scratch_removed", files=swept)
+            # What this person now trusts and has seen, sealed with their passphrase.
+            vault._kek = bytearray(kek)
+            vault._repin()
+        finally:
+            kek[:] = bytes(len(kek))
         return vault
+
+    def _repin(self) -> None:
+        if not self._kek:
+            return
+        pin, kek, private = self._pin(), self._kek, self._private_key()
+        self._edit_keyfile(lambda kf: kf.repin(self.user.username, private, kek, pin))
+
+    def _check_trust(self, pin: dict[str, Any] | None) -> None:
+        """At unlock: the list of people against its signature (rows changed outside the app are put
+        back and named), this person's own signing key, and the audit entry they saw last."""
+        db = self.require_db()
+        snapshot = R.load(db)
+        if snapshot is None:
+            if self.user.role == Role.ADMINISTRATOR:
+                self._start_signatures()
+            else:
+                self.warnings.append("This vault's list of people is not signed yet: it will be at an "
+                                     "administrator's next unlock.")
+            return
+        root = R.root_public(db)
+        pinned = K.unb64(pin["roster"]) if pin and pin.get("roster") else None
+        if pinned is not None and root != pinned:
+            raise CorruptVault("the vault's roster key is not the one you trusted at your last unlock")
+        if root is None:
+            raise CorruptVault("the vault's roster key is missing")
+        R.check_signature(snapshot, self.vault_id, root)
+        if pin and int(pin.get("roster_seq") or 0) > snapshot.seq:
+            raise CorruptVault("the list of people is older than the one you saw at your last unlock "
+                               "(an older copy was put back)")
+        diff = R.differences(snapshot, R.current_rows(db))
+        mine = K.b64(K.signing_public(self._seed))
+        with db.transaction():
+            if diff.changed:
+                R.put_back(db, snapshot, diff.changed, utc_iso(self.wall()))
+                self.audit_log.append(at=utc_iso(self.wall()), user=self.user.username, device=self.device,
+                                      action="tamper_detected", detail={"what": "people",
+                                                                        "users": diff.changed})
+                self.warnings.append("People were changed outside the app and were put back as an "
+                                     "administrator signed them: " + ", ".join(diff.changed) + ".")
+                self.user = _load_user(db, self.user.username)
+            row = db.one("SELECT signing_key FROM users WHERE username = ?", (self.user.username,))
+            if row is not None and row[0] != mine:
+                if row[0] is not None:
+                    self.warnings.append("Your signing key in the list of people was replaced; it was "
+                                         "set back.")
+                db.execute("UPDATE users SET signing_key = ? WHERE username = ?", (mine, self.user.username))
+                self.audit_log.append(at=utc_iso(self.wall()), user=self.user.username, device=self.device,
+                                      action="signing_key_recorded", detail={})
+            if self.user.role == Role.ADMINISTRATOR:
+                pending = R.differences(R.load(db) or snapshot, R.current_rows(db)).pending
+                if pending:
+                    self._sign_roster()
+                    self.audit_log.append(at=utc_iso(self.wall()), user=self.user.username,
+                                          device=self.device, action="signing_keys_confirmed",
+                                          detail={"users": pending})
+        if pin and int(pin.get("audit_seq") or 0) > 0:
+            seen = self.audit_log.hash_at(int(pin["audit_seq"]))
+            if seen != pin.get("audit_hash"):
+                what = "removed" if seen is None else "rewritten"
+                self.warnings.append(f"The audit trail was {what} since your last unlock (entry "
+                                     f"{pin['audit_seq']}). Tell your administrator.")
+                self.audit("tamper_detected", what="audit trail", entry=int(pin["audit_seq"]), found=what)
+
+    def _start_signatures(self) -> None:
+        """A vault from before signatures, opened by an administrator: make the roster key, seal it
+        to every administrator and the recovery key, sign the list; from here every entry is signed."""
+        db = self.require_db()
+        seed = bytearray(os.urandom(32))
+        try:
+            admins = {r[0]: K.unb64(r[2]) for r in db.query("SELECT username, body, public_key FROM users "
+                                                            "WHERE removed = 0")
+                      if json.loads(r[1]).get("role") == Role.ADMINISTRATOR.value}
+            with db.transaction():
+                db.execute("UPDATE users SET signing_key = ? WHERE username = ?",
+                           (K.b64(K.signing_public(self._seed)), self.user.username))
+                db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('roster_public', ?)",
+                           (K.b64(K.signing_public(seed)),))
+                R.seal_to(db, self.vault_id, R.PURPOSE, bytes(seed),
+                          {**admins, K.RECOVERY: self.keyfile.recovery_public})
+                next_seq = self.audit_log.head()[0] + 2  # after the entry below
+                self.audit_log.append(at=utc_iso(self.wall()), user=self.user.username, device=self.device,
+                                      action="signatures_started", detail={})
+                R.sign(db, self.vault_id, seed, audit_signed_from=next_seq)
+        finally:
+            seed[:] = bytes(32)
+        self._bind(db)
+
+    def _roster_seed(self) -> bytearray:
+        db = self.require_db()
+        seed = R.open_sealed(db, self.vault_id, R.PURPOSE, self.user.username, self._private_key())
+        if seed is None:
+            raise PermissionDenied("Only an administrator holding the roster key can change people.")
+        return seed
+
+    def _sign_roster(self) -> None:
+        seed = self._roster_seed()
+        try:
+            R.sign(self.require_db(), self.vault_id, seed)
+        finally:
+            seed[:] = bytes(len(seed))
+
+    def _admin_keys(self, username: str, public: bytes, is_admin: bool) -> None:
+        """Give the roster key to a person who is now an administrator; take it from one who is not."""
+        db = self.require_db()
+        if is_admin:
+            seed = self._roster_seed()
+            try:
+                R.seal_to(db, self.vault_id, R.PURPOSE, bytes(seed), {username: public})
+            finally:
+                seed[:] = bytes(len(seed))
+        else:
+            db.execute("DELETE FROM sealed_keys WHERE purpose = ? AND principal = ?", (R.PURPOSE, username))
 
     @staticmethod
     def _open_db(folder: Path, keyfile: K.KeyFile, dek: bytes) -> Database:
@@ -257,14 +444,17 @@ class Vault:
         return K.KeyFile.load(folder).unlock_recovery(secret)
 
     @classmethod
-    def audit_recovery_use(cls, folder: Path, dek: bytes, action: str, wall: WallClock) -> None:
+    def audit_recovery_use(cls, folder: Path, dek: bytes, action: str, wall: WallClock,
+                           secret: str) -> None:
         keyfile = K.KeyFile.load(folder)
         db = cls._open_db(folder, keyfile, dek)
         try:
             key = bytes.fromhex(str(db.scalar("SELECT value FROM meta WHERE key = 'audit_key'")))
             device = str(db.scalar("SELECT value FROM meta WHERE key = 'device_id'"))
-            AuditLog(db, key).append(at=utc_iso(wall()), user=K.RECOVERY, device=device,
-                                     action=action)
+            with db.transaction():
+                signer = _recovery_signer(db, keyfile.vault_id, secret)
+                AuditLog(db, key, signer).append(at=utc_iso(wall()), user=K.RECOVERY, device=device,
+                                                 action=action)
         finally:
             db.close()
 
@@ -286,8 +476,8 @@ class Vault:
             if db is not None:
                 db.close()
         finally:
-            for i in range(len(self._dek)):
-                self._dek[i] = 0
+            for secret in (self._dek, self._private, self._seed, self._kek):
+                secret[:] = bytes(len(secret))
 
     def lock(self, reason: str = "manual") -> None:
         """Close the vault whatever happens to the lock's audit entry: a full disk or a damaged
@@ -295,6 +485,7 @@ class Vault:
         try:
             if self.db is not None:
                 self.audit("lock", reason=reason)
+                self._repin()  # the newest entry and list this person saw, for the next unlock
         except Exception as exc:  # the entry is lost; the lock must not be
             log.warning("lock: its audit entry could not be written (%s)", type(exc))
         finally:
@@ -331,11 +522,40 @@ class Vault:
                               device=self.device, action=action, record_id=record_id,
                               detail=detail)
 
-    def verify_audit(self) -> Verification:
+    def verify_audit(self) -> IntegrityReport:
+        """The full check (`csec audit verify`, the Administration page's button)."""
         self.require(Permission.VIEW_AUDIT)
-        result = self.audit_log.verify()
-        self.audit("audit_verified", ok=result.ok, entries=result.entries)
-        return result
+        db = self.require_db()
+        database = db.integrity_problems()
+        snapshot = R.load(db)
+        people: list[str] = []
+        keys: dict[str, bytes] = {}
+        signed_from: int | None = None
+        if snapshot is not None:
+            try:
+                root = R.root_public(db)
+                pin = self.keyfile.users.get(self.user.username)
+                pinned = pin.pin.get("roster") if pin is not None and pin.pin else None
+                if root is None or (pinned and K.b64(root) != pinned):
+                    raise CorruptVault("the roster key is not the one this person trusts")
+                R.check_signature(snapshot, self.vault_id, root)
+                diff = R.differences(snapshot, R.current_rows(db))
+                people = [f"{name}: differs from the signed list" for name in diff.changed]
+                keys, signed_from = self.audit_log.trusted_keys()
+            except CorruptVault as exc:
+                people = [exc.detail]
+        anchor = self._seen_anchor()
+        result = self.audit_log.verify(keys.get, signed_from=signed_from, anchor=anchor)
+        problems, unsigned = _check_records(db, keys)
+        report = IntegrityReport(database, people, result, problems, unsigned)
+        self.audit("audit_verified", ok=report.ok, entries=result.entries)
+        return report
+
+    def _seen_anchor(self) -> tuple[int, str] | None:
+        wrap = self.keyfile.users.get(self.user.username)
+        if wrap is None or not wrap.pin or not wrap.pin.get("audit_seq"):
+            return None
+        return int(wrap.pin["audit_seq"]), str(wrap.pin.get("audit_hash") or "")
 
     def _flush_access_events(self, access: AccessState) -> None:
         if not access.pending:
@@ -383,13 +603,26 @@ class Vault:
         with db.transaction():
             if existing:  # a removed user comes back with a new key pair and passphrase
                 db.execute("DELETE FROM users WHERE username = ?", (user.username,))
-            _insert_user(db, user, K.public_bytes(private), utc_iso(self.wall()))
+            _insert_user(db, user, K.public_bytes(private), utc_iso(self.wall()),
+                         K.signing_public(K.signing_seed(private)))
+            self._after_people_change(user.username, K.public_bytes(private), user)
             self.audit("user_added", target=user.username, role=user.role.value)
             dek = bytes(self._dek)
+            pin = self._pin()
+            pin["audit_seq"], pin["audit_hash"] = 0, ""  # they have seen nothing yet
             # Saved inside the transaction: if the key file cannot be written the user row
             # rolls back too, so no one exists in one place and not the other.
-            self._edit_keyfile(lambda kf: kf.set_user(user.username, private, passphrase, dek))
+            self._edit_keyfile(lambda kf: kf.set_user(user.username, private, passphrase, dek, pin))
         return user
+
+    def _after_people_change(self, username: str, public: bytes, user: User | None) -> None:
+        """Inside the change's transaction: the roster key follows the administrator role, then the
+        list is signed again (a vault from before signatures has no roster key yet)."""
+        if R.load(self.require_db()) is None:
+            return
+        self._admin_keys(username, public,
+                         user is not None and not user.disabled and user.role == Role.ADMINISTRATOR)
+        self._sign_roster()
 
     def update_user(self, username: str, **changes: Any) -> User:
         """Role, unit, display name, disabled flag, extra permissions."""
@@ -408,6 +641,8 @@ class Vault:
         with db.transaction():
             db.execute("UPDATE users SET body = ?, updated_at = ? WHERE username = ?",
                        (updated.model_dump_json(), utc_iso(self.wall()), username))
+            public = K.unb64(str(db.scalar("SELECT public_key FROM users WHERE username = ?", (username,))))
+            self._after_people_change(username, public, updated)
             diff = {k: [getattr(current, k), getattr(updated, k)] for k in changes}
             self.audit("user_changed", target=username,
                        changes=json.loads(json.dumps(diff, default=str)))
@@ -445,6 +680,8 @@ class Vault:
         with db.transaction():
             db.execute("UPDATE users SET removed = 1, updated_at = ? WHERE username = ?",
                        (utc_iso(self.wall()), username))
+            db.execute("DELETE FROM sealed_keys WHERE principal = ?", (username,))
+            self._after_people_change(username, b"", None)
             self.audit("user_removed", target=username, for_cause=for_cause)
             self._edit_keyfile(lambda kf: kf.drop_user(username))
         if for_cause:
@@ -557,7 +794,7 @@ class Vault:
         staging.mkdir()
         try:
             compared, users, entries = _build_restored(staging, header, payload, backup_key, vault_id,
-                                                       recovery_pub, wall)
+                                                       recovery_secret, wall)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -594,8 +831,27 @@ class Vault:
         return RestoreReport(compared, users, entries, moved)
 
 
+def _recovery_signer(db: Database, vault_id: str, secret: str) -> Signer | None:
+    """The recovery key signs what it writes (a restore, a raw-key use); its signing key enters
+    the signed list of people the first time, signed with the roster key sealed to it."""
+    snapshot = R.load(db)
+    if snapshot is None:
+        return None
+    seed = K.recovery_signing_seed(secret, vault_id)
+    public = K.b64(K.signing_public(seed))
+    if snapshot.recovery_signing != public:
+        roster_seed = R.open_sealed(db, vault_id, R.PURPOSE, K.RECOVERY, K.recovery_private(secret, vault_id))
+        if roster_seed is None:
+            return None
+        try:
+            R.sign(db, vault_id, roster_seed, recovery_signing=public)
+        finally:
+            roster_seed[:] = bytes(len(roster_seed))
+    return Signer(K.RECOVERY, seed)
+
+
 def _build_restored(staging: Path, header: dict[str, Any], payload: bytes, backup_key: bytes,
-                    vault_id: str, recovery_pub: bytes, wall: WallClock) -> tuple[int, int, int]:
+                    vault_id: str, recovery_secret: str, wall: WallClock) -> tuple[int, int, int]:
     """The vault of a backup, re-encrypted under a new key and checked record by record, with its
     key file, all in `staging`: (records, people, audit entries)."""
     scratch = staging / "backup.db"
@@ -605,6 +861,7 @@ def _build_restored(staging: Path, header: dict[str, Any], payload: bytes, backu
         users = {n: K.UserWrap.from_json(w) for n, w in header["users"].items()}
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CorruptVault(f"the backup header cannot be read ({type(exc).__name__})") from None
+    recovery_pub = K.public_bytes(K.recovery_private(recovery_secret, vault_id))
     keyfile = K.KeyFile(vault_id=vault_id, generation=1, recovery_public=recovery_pub, users=users)
     target = staging / keyfile.db_name()
     src = Database.open(scratch, backup_key)
@@ -621,9 +878,10 @@ def _build_restored(staging: Path, header: dict[str, Any], payload: bytes, backu
             keyfile.reseal_all(new_dek, {n: publics[n] for n in keyfile.users})
             audit_key = bytes.fromhex(str(dst.scalar("SELECT value FROM meta WHERE key='audit_key'")))
             device = str(dst.scalar("SELECT value FROM meta WHERE key = 'device_id'"))
-            log = AuditLog(dst, audit_key)
-            log.append(at=utc_iso(wall()), user=K.RECOVERY, device=device, action="restore",
-                       detail={"records": compared, "backup_made_at": header.get("made_at")})
+            with dst.transaction():
+                log = AuditLog(dst, audit_key, _recovery_signer(dst, vault_id, recovery_secret))
+                log.append(at=utc_iso(wall()), user=K.RECOVERY, device=device, action="restore",
+                           detail={"records": compared, "backup_made_at": header.get("made_at")})
             entries = log.count()
         finally:
             dst.close()
@@ -657,11 +915,55 @@ def _user_or_error(data: dict[str, Any]) -> User:
         raise ValidationFailed(problems_from(exc)) from None
 
 
-def _insert_user(db: Database, user: User, public: bytes, now: str) -> None:
+def _insert_user(db: Database, user: User, public: bytes, now: str, signing: bytes) -> None:
     db.execute(
-        "INSERT INTO users (username, body, public_key, created_at, updated_at) VALUES (?,?,?,?,?)",
-        (user.username, user.model_dump_json(), K.b64(public), now, now),
+        "INSERT INTO users (username, body, public_key, signing_key, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?)",
+        (user.username, user.model_dump_json(), K.b64(public), K.b64(signing), now, now),
     )
+
+
+def _check_records(db: Database, keys: dict[str, bytes]) -> tuple[list[str], int]:
+    """Every change row's signature (by the person who wrote it on this device), and every record
+    against the fold of its history: a body, a history row or a user edited outside the app shows.
+    Returns the problems and how many rows predate signatures."""
+    from csec_desktop.storage.records import change_message
+
+    problems: list[str] = []
+    unsigned = 0
+    folded: dict[str, tuple[dict[str, Any], bool]] = {}
+    rows = db.query("SELECT seq, op_id, record_id, kind, owner_id, op, fields, hlc, user, device, at, "
+                    "signer, sig FROM changes ORDER BY seq")
+    signing_started = False
+    for seq, op_id, rid, kind, owner, op, fields, hlc, user, device, at, signer, sig in rows:
+        if signer is None:
+            if signing_started:
+                problems.append(f"change {seq} of record {rid} is not signed")
+            unsigned += 1
+        else:
+            signing_started = True
+            public = keys.get(signer)
+            message = change_message(op_id, rid, kind, owner, op, fields, hlc, user, device, at)
+            try:
+                good = public is not None and K.signature_holds(public, K.unb64(sig or ""), message)
+            except ValueError:
+                good = False
+            if not good:
+                problems.append(f"change {seq} of record {rid} does not hold its signature ({signer})")
+        body, deleted = folded.get(rid, ({}, False))
+        if op == "delete":
+            deleted = True
+        else:
+            for name, change in json.loads(fields).items():
+                body[name] = change.get("new")
+        folded[rid] = (body, deleted)
+    for rid, body, deleted in db.query("SELECT id, body, deleted FROM records"):
+        want = folded.get(rid)
+        if want is None:
+            problems.append(f"record {rid} has no history")
+        elif want[0] != json.loads(body) or want[1] != bool(deleted):
+            problems.append(f"record {rid} differs from its history")
+    return problems, unsigned
 
 
 def _load_user(db: Database, username: str) -> User:

@@ -23,6 +23,7 @@ from csec_desktop.errors import (
     WrongPassphrase,
 )
 from csec_desktop.storage import keys as K
+from csec_desktop.storage.access import AccessState
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.schema import SCHEMA_VERSION
 from csec_desktop.storage.vault import BACKUP_MAGIC, Vault
@@ -229,12 +230,26 @@ def test_tampered_wraps_fail_cleanly(admin_with_casey: Vault, vault_dir: Path, c
     path.write_text(json.dumps(data))
     with pytest.raises(WrongPassphrase):
         Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
-    # A wrap moved to another user name fails.
+    # A wrap moved to another user name fails; the passphrase is right for it, so it is named as
+    # an altered entry, not counted as a wrong passphrase toward the lockout.
     data = json.loads(json.dumps(original))
     data["users"]["admin"] = original["users"]["casey"]
     path.write_text(json.dumps(data))
-    with pytest.raises(WrongPassphrase):
+    with pytest.raises(CorruptVault, match="entry of admin was altered"):
         Vault.unlock(vault_dir, "admin", WORKER_PASS, wall=clock)
+    # So is a wrap whose sealed key or pin was edited; the lockout counter does not move.
+    for edit in ("ct", "pin"):
+        data = json.loads(json.dumps(original))
+        if edit == "ct":
+            ct = bytearray(K.unb64(data["users"]["casey"]["private"]["ct"]))
+            ct[0] ^= 1
+            data["users"]["casey"]["private"]["ct"] = K.b64(bytes(ct))
+        else:
+            data["users"]["casey"]["pin"]["audit_seq"] = 1
+        path.write_text(json.dumps(data))
+        with pytest.raises(CorruptVault, match="entry of casey was altered"):
+            Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    assert AccessState.load(vault_dir).failures.get("casey") == 1  # the lowered settings' one only
     path.write_text("{not json")
     with pytest.raises(CorruptVault):
         Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)

@@ -1,0 +1,162 @@
+"""The list of people (users table) as an administrator signed it.
+
+Roles are checked by the app, but the users table is only rows in a database that every
+person holding the data key can write. So an administrator signs the whole list (every row:
+name, role, unit, disabled, public and signing keys, removed) with the vault's roster key: an
+Ed25519 key whose private half is sealed only to administrators (and to the county recovery
+key). The signed copy is kept beside the table; at every unlock the table is compared with it
+and any row changed outside the app is put back as signed, naming the people concerned.
+
+The roster key's public half is pinned in each person's key-file entry (authenticated by their
+passphrase), so a forged list signed with another key is refused, and so is an older signed
+list than the one the person saw at their last unlock.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from csec_desktop.errors import CorruptVault
+from csec_desktop.storage import keys as K
+from csec_desktop.storage.database import Database
+
+PURPOSE = "roster"
+RECOVERY_ROW = "@recovery"
+
+Row = list[Any]  # [username, body (dict), public_key, signing_key | None, removed (bool)]
+
+
+def current_rows(db: Database) -> list[Row]:
+    return [[name, json.loads(body), public, signing, bool(removed)] for name, body, public, signing, removed
+            in db.query("SELECT username, body, public_key, signing_key, removed FROM users "
+                        "ORDER BY username")]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    seq: int
+    rows: list[Row]
+    audit_signed_from: int
+    recovery_signing: str | None
+    sig: str
+
+    def message(self, vault_id: str) -> bytes:
+        return _message(vault_id, self.seq, self.rows, self.audit_signed_from, self.recovery_signing)
+
+    def signing_keys(self) -> dict[str, bytes]:
+        found = {row[0]: K.unb64(row[3]) for row in self.rows if row[3]}
+        if self.recovery_signing:
+            found[RECOVERY_ROW] = K.unb64(self.recovery_signing)
+        return found
+
+    def to_json(self) -> str:
+        return json.dumps({"seq": self.seq, "rows": self.rows, "audit_signed_from": self.audit_signed_from,
+                           "recovery_signing": self.recovery_signing, "sig": self.sig})
+
+
+def _message(vault_id: str, seq: int, rows: list[Row], signed_from: int, recovery: str | None) -> bytes:
+    return json.dumps(["roster", vault_id, seq, signed_from, recovery, rows], sort_keys=True,
+                      ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def load(db: Database) -> Snapshot | None:
+    value = db.scalar("SELECT value FROM meta WHERE key = 'roster'")
+    if value is None:
+        return None
+    try:
+        data = json.loads(value)
+        return Snapshot(int(data["seq"]), list(data["rows"]), int(data["audit_signed_from"]),
+                        data.get("recovery_signing"), str(data["sig"]))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CorruptVault(f"the signed list of people cannot be read ({type(exc).__name__})") from None
+
+
+def root_public(db: Database) -> bytes | None:
+    value = db.scalar("SELECT value FROM meta WHERE key = 'roster_public'")
+    return K.unb64(str(value)) if value else None
+
+
+def sign(db: Database, vault_id: str, seed: bytes | bytearray, *, audit_signed_from: int | None = None,
+         recovery_signing: str | None = None) -> Snapshot:
+    """Sign the users table as it is now (the caller's transaction) and keep the signed copy."""
+    before = load(db)
+    seq = before.seq + 1 if before else 1
+    signed_from = audit_signed_from if audit_signed_from is not None else (
+        before.audit_signed_from if before else 1)
+    recovery = recovery_signing or (before.recovery_signing if before else None)
+    rows = current_rows(db)
+    sig = K.b64(K.sign(seed, _message(vault_id, seq, rows, signed_from, recovery)))
+    snapshot = Snapshot(seq, rows, signed_from, recovery, sig)
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('roster', ?)", (snapshot.to_json(),))
+    return snapshot
+
+
+def check_signature(snapshot: Snapshot, vault_id: str, public: bytes) -> None:
+    try:
+        good = K.signature_holds(public, K.unb64(snapshot.sig), snapshot.message(vault_id))
+    except ValueError:
+        good = False
+    if not good:
+        raise CorruptVault("the list of people is not signed by an administrator of this vault")
+
+
+@dataclass(frozen=True)
+class Differences:
+    changed: list[str]  # rows edited, added or removed outside the app
+    pending: list[str]  # only a signing key recorded by its own person, not yet signed
+
+
+def differences(snapshot: Snapshot, rows: list[Row]) -> Differences:
+    signed = {row[0]: row for row in snapshot.rows}
+    now = {row[0]: row for row in rows}
+    changed, pending = [], []
+    for name in sorted(set(signed) | set(now)):
+        a, b = signed.get(name), now.get(name)
+        if a == b:
+            continue
+        if a is not None and b is not None and a[3] is None and a[:3] + a[4:] == b[:3] + b[4:]:
+            pending.append(name)
+        else:
+            changed.append(name)
+    return Differences(changed, pending)
+
+
+def put_back(db: Database, snapshot: Snapshot, names: list[str], now: str) -> None:
+    """Rewrite the named rows as the signed list has them (remove rows it does not have)."""
+    signed = {row[0]: row for row in snapshot.rows}
+    for name in names:
+        row = signed.get(name)
+        if row is None:
+            db.execute("DELETE FROM users WHERE username = ?", (name,))
+            continue
+        db.execute(
+            "INSERT INTO users (username, body, public_key, signing_key, removed, created_at, updated_at) "
+            "VALUES (?,?,?,?,?,?,?) ON CONFLICT(username) DO UPDATE SET body = excluded.body, "
+            "public_key = excluded.public_key, signing_key = excluded.signing_key, "
+            "removed = excluded.removed, updated_at = excluded.updated_at",
+            (name, json.dumps(row[1]), row[2], row[3], int(row[4]), now, now))
+
+
+def seal_to(db: Database, vault_id: str, purpose: str, secret: bytes, principals: dict[str, bytes],
+            generation: int = 1) -> None:
+    for name, public in principals.items():
+        sealed = K.seal_dek(secret, public, vault_id, name, generation, purpose)
+        db.execute("INSERT OR REPLACE INTO sealed_keys (purpose, principal, generation, sealed) "
+                   "VALUES (?,?,?,?)", (purpose, name, generation, json.dumps(sealed)))
+
+
+def open_sealed(db: Database, vault_id: str, purpose: str, principal: str,
+                private: X25519PrivateKey) -> bytearray | None:
+    """The secret sealed to this principal, or None when none is (they are not allowed it)."""
+    row = db.one("SELECT generation, sealed FROM sealed_keys WHERE purpose = ? AND principal = ?",
+                 (purpose, principal))
+    if row is None:
+        return None
+    try:
+        return bytearray(K.open_dek(json.loads(row[1]), private, vault_id, principal, int(row[0]), purpose))
+    except Exception:
+        raise CorruptVault(f"the {purpose} key sealed to {principal} does not open") from None
