@@ -408,16 +408,22 @@ def undo_last_edit(vault: Vault, youth_id: str) -> StoredRecord:
 def save_draft(vault: Vault, key: str, data: dict[str, Any]) -> None:
     """Unsaved typing, kept in the vault so a crash or power cut loses none of it."""
     db = vault.require_db()
+    # Sealed to its author alone: a draft of a vacatur case may hold the youth's account, and no
+    # colleague holding the data key should read another person's unsaved typing.
+    sealed = vault.seal_to_self(json.dumps(data, ensure_ascii=False).encode())
     db.execute(
         "INSERT OR REPLACE INTO drafts (user, key, body, saved_at) VALUES (?, ?, ?, datetime('now'))",
-        (vault.user.username, key, json.dumps(data, ensure_ascii=False)),
+        (vault.user.username, key, sealed),
     )
 
 
 def load_draft(vault: Vault, key: str) -> dict[str, Any] | None:
     row = vault.require_db().one("SELECT body FROM drafts WHERE user = ? AND key = ?",
                                  (vault.user.username, key))
-    return json.loads(row[0]) if row else None
+    if row is None:
+        return None
+    value: dict[str, Any] = json.loads(vault.open_for_self(row[0]))
+    return value
 
 
 def drop_draft(vault: Vault, key: str) -> None:

@@ -18,6 +18,7 @@ from csec_desktop.domain.kinds import model_for
 from csec_desktop.errors import FieldProblem, NotFound, StaleRecord, ValidationFailed
 from csec_desktop.ids import new_id
 from csec_desktop.storage.audit import Signer
+from csec_desktop.storage.compartments import Keyring
 from csec_desktop.storage.database import Database, Row
 from csec_desktop.storage.keys import b64, sign
 from csec_desktop.storage.schema import YOUTH_FIELDS_UPSERT, youth_field_values
@@ -44,9 +45,12 @@ class StoredRecord:
     rowid: int
 
     @classmethod
-    def from_row(cls, row: Row) -> StoredRecord:
+    def from_row(cls, row: Row, ring: Keyring | None = None) -> StoredRecord:
         kind = str(row[1])
-        body = model_for(kind).parse(json.loads(row[9]), record=f"{kind} {row[0]}")
+        data = json.loads(row[9])
+        if ring is not None:
+            data = ring.open_body(str(row[0]), data)  # a compartment's values, or blanks
+        body = model_for(kind).parse(data, record=f"{kind} {row[0]}")
         return cls(
             id=row[0], kind=kind, owner_id=row[2], version=int(row[3]), created_at=row[4],
             created_by=row[5], updated_at=row[6], updated_by=row[7], deleted=bool(row[8]),
@@ -73,10 +77,11 @@ class RecordStore:
 
     def __init__(
         self, db: Database, clock: HybridClock, wall: WallClock, actor: str, device: str,
-        signer: Signer | None = None,
+        signer: Signer | None = None, ring: Keyring | None = None,
     ) -> None:
         self.db = db
         self.signer = signer
+        self.ring = ring or Keyring("")
         self.clock = clock
         self.wall = wall
         self.actor = actor
@@ -88,7 +93,11 @@ class RecordStore:
         row = self.db.one(f"SELECT {_RECORD_COLUMNS} FROM records WHERE id = ?", (record_id,))
         if row is None or (row[8] and not include_deleted):
             raise NotFound(f"No record with id {record_id}.")
-        return StoredRecord.from_row(row)
+        return StoredRecord.from_row(row, self.ring)
+
+    def decode(self, record_id: str, body: str) -> dict[str, Any]:
+        """A stored body as this person may read it (for code that selects bodies itself)."""
+        return self.ring.open_body(record_id, json.loads(body))
 
     def attached(self, owner_id: str, kind: str | None = None) -> list[StoredRecord]:
         sql = f"SELECT {_RECORD_COLUMNS} FROM records WHERE owner_id = ? AND deleted = 0"
@@ -96,7 +105,7 @@ class RecordStore:
         if kind:
             sql += " AND kind = ?"
             params.append(kind)
-        return [StoredRecord.from_row(r) for r in self.db.query(sql + " ORDER BY id", params)]
+        return [StoredRecord.from_row(r, self.ring) for r in self.db.query(sql + " ORDER BY id", params)]
 
     def history(self, record_id: str) -> list[Change]:
         rows = self.db.query(
@@ -105,7 +114,8 @@ class RecordStore:
             (record_id,),
         )
         return [
-            Change(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7], r[8], r[9])
+            Change(r[0], r[1], r[2], r[3], r[4], self.ring.open_fields(r[2], json.loads(r[5]))[1], r[6], r[7],
+                   r[8], r[9])
             for r in rows
         ]
 
@@ -118,14 +128,17 @@ class RecordStore:
         now = utc_iso(self.wall())
         stamp = self.clock.now()
         clocks = dict.fromkeys(data, stamp)
+        # A compartment's values are sealed once: the same envelope in the body and the history,
+        # so that `audit verify` can fold the history without reading them.
+        stored_data = self.ring.seal_body(body.kind, record_id, data)
         with self.db.transaction():
             rowid = self.db.insert(
                 "INSERT INTO records (id, kind, owner_id, version, created_at, created_by, "
                 "updated_at, updated_by, deleted, body, clocks) VALUES (?,?,?,?,?,?,?,?,0,?,?)",
                 (record_id, body.kind, owner, 1, now, self.actor, now, self.actor,
-                 _json(data), _json(clocks)),
+                 _json(stored_data), _json(clocks)),
             )
-            fields = {k: {"old": None, "new": v} for k, v in data.items()}
+            fields = {k: {"old": None, "new": v} for k, v in stored_data.items()}
             self._log(record_id, body.kind, owner, "create", fields, stamp, now)
             stored = StoredRecord(record_id, body.kind, owner, 1, now, self.actor, now,
                                   self.actor, False, body, clocks, rowid)
@@ -157,17 +170,24 @@ class RecordStore:
             new = body.dump()
             # `base`: the field's stamp this change was made against; the hub keeps a conflict
             # when another device changed the field since (see hub/store.py).
-            diff = {k: {"old": old[k], "new": new[k], "base": current.clocks.get(k)}
-                    for k in new if new[k] != old.get(k)}
-            if not diff:
+            changed = [k for k in new if new[k] != old.get(k)]
+            if not changed:
                 return current
+            raw = json.loads(self.db.scalar("SELECT body FROM records WHERE id = ?", (record_id,)))
+            # Unchanged values stay as stored (a compartment's value this person cannot read
+            # included); changed ones are sealed when a compartment holds them.
+            stored_new = {**raw, **self.ring.seal_body(current.kind, record_id,
+                                                       {k: new[k] for k in changed})}
+            stored_new = {k: stored_new.get(k) for k in new}
+            diff = {k: {"old": raw.get(k), "new": stored_new[k], "base": current.clocks.get(k)}
+                    for k in changed}
             stamp = self.clock.now()
             clocks = {**current.clocks, **dict.fromkeys(diff, stamp)}
             now = utc_iso(self.wall())
             self.db.execute(
                 "UPDATE records SET version = version + 1, updated_at = ?, updated_by = ?, "
                 "body = ?, clocks = ? WHERE id = ?",
-                (now, self.actor, _json(new), _json(clocks), record_id),
+                (now, self.actor, _json(stored_new), _json(clocks), record_id),
             )
             self._log(record_id, current.kind, current.owner_id, "update", diff, stamp, now)
             stored = self.get(record_id)
@@ -205,8 +225,17 @@ class RecordStore:
         shows other devices' edits too.
         """
         parsed = model_for(kind).parse(body, record=f"{kind} {record_id}")
-        data = parsed.dump()
+        plain = parsed.dump()
         row = self.db.one("SELECT body, deleted, rowid, clocks FROM records WHERE id = ?", (record_id,))
+        raw_old: dict[str, Any] = json.loads(row[0]) if row is not None else {}
+        data = {}
+        for name, value in plain.items():
+            before = raw_old.get(name)
+            readable, opened = self.ring.open(record_id, name, before)
+            if (readable and opened == value) or (not readable and value is None):
+                data[name] = before  # unchanged, or blank only because this person may not read it
+            else:
+                data[name] = self.ring.seal_body(kind, record_id, {name: value})[name]
         if row is None:
             rowid = self.db.insert(
                 "INSERT INTO records (id, kind, owner_id, version, created_at, created_by, "

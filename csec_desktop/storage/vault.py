@@ -41,6 +41,7 @@ from csec_desktop.errors import (
 )
 from csec_desktop.fileio import atomic_write, exclusive_lock, fsync_dir
 from csec_desktop.ids import new_id
+from csec_desktop.storage import compartments as C
 from csec_desktop.storage import keys as K
 from csec_desktop.storage import roster as R
 from csec_desktop.storage.access import AccessState
@@ -152,6 +153,7 @@ class Vault:
         self._private = bytearray(K.private_bytes(private)) if private is not None else bytearray()
         self._seed = K.signing_seed(private) if private is not None else bytearray()
         self._kek = bytearray()  # set by unlock: re-pins this person's key-file entry at lock
+        self.keyring = C.Keyring(keyfile.vault_id)
         self.warnings: list[str] = []
         self.keyfile = keyfile
         self.db: Database | None = db
@@ -175,7 +177,11 @@ class Vault:
         signing = bool(self._seed) and R.load(db) is not None
         signer = Signer(self.user.username, self._seed) if signing else None
         self.audit_log = AuditLog(db, audit_key, signer)
-        self.records = RecordStore(db, self.clock, self.wall, self.user.username, self.device, signer)
+        self.keyring.wipe()
+        self.keyring = C.load_keyring(db, self.vault_id, self.user.username,
+                                      self._private_key() if self._private else None)
+        self.records = RecordStore(db, self.clock, self.wall, self.user.username, self.device, signer,
+                                   self.keyring)
 
     def _private_key(self) -> X25519PrivateKey:
         if not self._private:
@@ -241,6 +247,8 @@ class Vault:
                 R.seal_to(db, vault_id, R.PURPOSE, bytes(roster_seed),
                           {user.username: K.public_bytes(private), K.RECOVERY: recovery_pub})
                 R.sign(db, vault_id, roster_seed, audit_signed_from=1, recovery_signing=recovery_signing)
+                for compartment in C.COMPARTMENTS:
+                    C.new_generation(db, vault_id, compartment, recovery_pub, None)
             roster_seed[:] = bytes(32)
         except BaseException:
             db.close()
@@ -295,6 +303,7 @@ class Vault:
                 raise
             access.record_success(username)
             access.save(folder)
+            vault._kek = bytearray(kek)
             if keyfile.users[username].kdf.below_floor():
                 vault._rewrap_self(passphrase, _private)
             vault.audit("unlock")
@@ -302,7 +311,6 @@ class Vault:
             if swept:
                 vault.audit("scratch_removed", files=swept)
             # What this person now trusts and has seen, sealed with their passphrase.
-            vault._kek = bytearray(kek)
             vault._repin()
         finally:
             kek[:] = bytes(len(kek))
@@ -317,6 +325,10 @@ class Vault:
     def _check_trust(self, pin: dict[str, Any] | None) -> None:
         """At unlock: the list of people against its signature (rows changed outside the app are put
         back and named), this person's own signing key, and the audit entry they saw last."""
+        self._check_people(pin)
+        self._compartment_upkeep()
+
+    def _check_people(self, pin: dict[str, Any] | None) -> None:
         db = self.require_db()
         snapshot = R.load(db)
         if snapshot is None:
@@ -478,6 +490,7 @@ class Vault:
         finally:
             for secret in (self._dek, self._private, self._seed, self._kek):
                 secret[:] = bytes(len(secret))
+            self.keyring.wipe()
 
     def lock(self, reason: str = "manual") -> None:
         """Close the vault whatever happens to the lock's audit entry: a full disk or a damaged
@@ -618,11 +631,58 @@ class Vault:
     def _after_people_change(self, username: str, public: bytes, user: User | None) -> None:
         """Inside the change's transaction: the roster key follows the administrator role, then the
         list is signed again (a vault from before signatures has no roster key yet)."""
-        if R.load(self.require_db()) is None:
+        db = self.require_db()
+        waiting = C.people_changed(db, self.vault_id, self.keyring_recovery(), self.keyring)
+        if waiting:
+            self.warnings.append("The youth's account opens for " + ", ".join(waiting) + " after an "
+                                 "attorney or supervisor who reads it next unlocks this vault.")
+        if R.load(db) is None:
             return
         self._admin_keys(username, public,
                          user is not None and not user.disabled and user.role == Role.ADMINISTRATOR)
         self._sign_roster()
+
+    def seal_to_self(self, data: bytes) -> str:
+        """Text only this person can open (their drafts)."""
+        public = K.public_bytes(self._private_key())
+        return json.dumps({"sealed_to": self.user.username,
+                           **K.seal_dek(data, public, self.vault_id, self.user.username, 0, "self")})
+
+    def open_for_self(self, text: str) -> bytes:
+        data = json.loads(text)
+        if not isinstance(data, dict) or "sealed_to" not in data:
+            return text.encode()  # written before drafts were sealed
+        try:
+            return K.open_dek(data, self._private_key(), self.vault_id, self.user.username, 0, "self")
+        except Exception:
+            raise CorruptVault("a draft of yours does not open") from None
+
+    def keyring_recovery(self) -> bytes:
+        return self.keyfile.recovery_public
+
+    def _compartment_upkeep(self) -> None:
+        """At unlock: a vault from before compartments gets them (anyone may make them: the key is
+        sealed to the people allowed, by their public keys); a holder gives copies to people newly
+        allowed and makes a new generation after someone lost the right."""
+        db = self.require_db()
+        with db.transaction():
+            made = [c.name for c in C.COMPARTMENTS if db.scalar("SELECT 1 FROM meta WHERE key = ?",
+                                                                (c.purpose,)) is None]
+            for compartment in C.COMPARTMENTS:
+                if compartment.name in made:
+                    C.new_generation(db, self.vault_id, compartment, self.keyfile.recovery_public, None)
+            if made:
+                self.keyring = C.load_keyring(db, self.vault_id, self.user.username, self._private_key())
+                sealed = C.seal_existing(db, self.keyring)
+                self.audit_log.append(at=utc_iso(self.wall()), user=self.user.username, device=self.device,
+                                      action="compartments_made", detail={"compartments": made,
+                                                                          "values_sealed": sealed})
+            done = C.upkeep(db, self.vault_id, self.keyfile.recovery_public, self.keyring)
+            if done:
+                self.audit_log.append(at=utc_iso(self.wall()), user=self.user.username, device=self.device,
+                                      action="compartment_keys", detail=done)
+        if made or done:
+            self._bind(db)
 
     def update_user(self, username: str, **changes: Any) -> User:
         """Role, unit, display name, disabled flag, extra permissions."""
@@ -661,7 +721,11 @@ class Vault:
 
     def _rewrap_self(self, passphrase: str, private: X25519PrivateKey) -> None:
         dek = bytes(self._dek)
-        self._edit_keyfile(lambda kf: kf.set_user(self.user.username, private, passphrase, dek))
+        pin = self._pin()
+        self._edit_keyfile(lambda kf: kf.set_user(self.user.username, private, passphrase, dek, pin))
+        # The key the new passphrase derives, for re-pinning at lock (the old one opens nothing now).
+        self._kek[:] = bytes(len(self._kek))
+        self._kek = bytearray(self.keyfile.users[self.user.username].kdf.derive(passphrase))
 
     def release_lockout(self, username: str) -> None:
         self.require(Permission.MANAGE_USERS)

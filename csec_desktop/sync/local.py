@@ -110,12 +110,32 @@ def save_enrolment(vault: Vault, hub_url: str, cert_pem: str, granted: P.Enrollm
 
 
 def outbox(vault: Vault, limit: int = P.MAX_OPS) -> list[P.Op]:
-    rows = vault.require_db().query(
-        "SELECT op_id, record_id, kind, owner_id, op, fields, hlc, user, at FROM changes "
-        "WHERE pushed = 0 ORDER BY seq LIMIT ?", (limit,))
-    return [P.Op(op_id=r[0], record_id=r[1], kind=r[2], owner_id=r[3], op=r[4],
-                 fields={k: P.FieldChange(**v) for k, v in json.loads(r[5]).items()},
-                 hlc=r[6], user=r[7], at=r[8]) for r in rows]
+    """Changes to push, in order. The hub holds the youth's account in clear (its own access rules
+    apply), so a change carrying a compartment's value is sent by a person who can open it; for
+    anyone else it waits, with every later change of the same record (`held_back`)."""
+    ops: list[P.Op] = []
+    held: set[str] = set()
+    for r in vault.require_db().query(
+            "SELECT op_id, record_id, kind, owner_id, op, fields, hlc, user, at FROM changes "
+            "WHERE pushed = 0 ORDER BY seq"):
+        if r[1] in held:
+            continue
+        readable, fields = vault.records.ring.open_fields(r[1], json.loads(r[5]))
+        if not readable:
+            held.add(r[1])
+            continue
+        ops.append(P.Op(op_id=r[0], record_id=r[1], kind=r[2], owner_id=r[3], op=r[4],
+                        fields={k: P.FieldChange(**v) for k, v in fields.items()},
+                        hlc=r[6], user=r[7], at=r[8]))
+        if len(ops) >= limit:
+            break
+    return ops
+
+
+def held_back(vault: Vault) -> int:
+    """Changes waiting for a person who may read the youth's account to sync them."""
+    waiting = int(vault.require_db().scalar("SELECT count(*) FROM changes WHERE pushed = 0"))
+    return waiting - len(outbox(vault, limit=waiting)) if waiting else 0
 
 
 def resolutions(vault: Vault) -> list[P.Resolution]:
@@ -189,7 +209,8 @@ def _apply_state(vault: Vault, state: P.RecordState) -> int:
         if op == "delete":
             deleted = True
             continue
-        for name, change in json.loads(fields).items():
+        # A value this person may not read opens as blank; put_remote then keeps the stored one.
+        for name, change in vault.records.ring.open_fields(state.id, json.loads(fields))[1].items():
             body[name] = change["new"]
             clocks[name] = hlc
     try:
@@ -344,7 +365,8 @@ def conflicts(vault: Vault) -> list[Conflict]:
             continue
         res = P.Resolution.model_validate_json(resolution) if resolution else None
         found.append(Conflict(cid, rid, rec[0], rec[1], field, P.ConflictState.model_validate_json(body),
-                              json.loads(rec[2]).get(field), res.value if res else None, res is not None))
+                              vault.records.decode(rid, rec[2]).get(field), res.value if res else None,
+                              res is not None))
     return found
 
 

@@ -187,6 +187,12 @@ def test_change_passphrase_rewraps(admin: Vault, vault_dir: Path, clock: FakeClo
     with pytest.raises(WrongPassphrase):
         Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
     Vault.unlock(vault_dir, "admin", "a brand new passphrase", wall=clock).close()
+    # Changed inside an unlocked session, then locked: the lock re-pins the entry under the new
+    # passphrase (not the one the session was opened with).
+    opened = Vault.unlock(vault_dir, "admin", "a brand new passphrase", wall=clock)
+    opened.change_passphrase("a brand new passphrase", "another new passphrase here")
+    opened.lock()
+    Vault.unlock(vault_dir, "admin", "another new passphrase here", wall=clock).lock()
 
 
 def test_removal_for_cause_rotates_so_an_old_wrap_opens_nothing(

@@ -1,0 +1,354 @@
+"""Compartments: data some roles may read, encrypted inside the vault to those people only.
+
+The data key opens the whole database for everyone who may unlock it, so a role that may not
+read the youth's own account in a vacatur case (READ_NARRATIVE) would still find it in the file
+with the project's own library. Each such value is therefore sealed again, field by field, to
+the compartment's X25519 public key (ephemeral X25519, HKDF-SHA256, AES-256-GCM; associated data
+binding vault, compartment, generation, record and field), and the compartment's private key is
+sealed, in the same envelope scheme as the data key, only to the people allowed to read it and
+to the county recovery key (table `sealed_keys`).
+
+Anyone may seal a value to the public key, so a person who may not read the account can still
+store one that sync brings. Only a person who holds the private key can give it to someone newly
+allowed: a grant made by an administrator waits until such a person next unlocks (`upkeep`).
+When someone loses the right, their copy is deleted and a new generation is made at the next
+upkeep by a holder; the old generation's private key is sealed to the new one, so the people
+allowed keep reading older values while the person removed gets nothing written after.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from csec_desktop.domain.people import Permission, User
+from csec_desktop.domain.vacatur import RESTRICTED_FIELDS
+from csec_desktop.errors import CorruptVault
+from csec_desktop.storage import keys as K
+from csec_desktop.storage import roster as R
+from csec_desktop.storage.database import Database
+
+MARK = "$sealed"
+
+
+@dataclass(frozen=True)
+class Compartment:
+    name: str
+    permission: Permission
+    fields: dict[str, tuple[str, ...]]  # kind -> fields sealed
+
+    @property
+    def purpose(self) -> str:
+        return f"compartment:{self.name}"
+
+
+COMPARTMENTS: tuple[Compartment, ...] = (
+    Compartment("narrative", Permission.READ_NARRATIVE, RESTRICTED_FIELDS),
+)
+"""Every class of data the permission table keeps from some roles and that lives in fields.
+Sealed youth (READ_SEALED) are kept out of reach by the caseload's rule; their records are not
+yet sealed field by field (see docs/architecture.md)."""
+
+
+def compartment_of(kind: str, name: str) -> Compartment | None:
+    for compartment in COMPARTMENTS:
+        if name in compartment.fields.get(kind, ()):
+            return compartment
+    return None
+
+
+def is_sealed(value: Any) -> bool:
+    return isinstance(value, dict) and MARK in value
+
+
+def _aad(vault_id: str, compartment: str, generation: int, record_id: str, name: str) -> bytes:
+    return json.dumps(["value", vault_id, compartment, generation, record_id, name]).encode()
+
+
+@dataclass
+class Keyring:
+    """What one session can seal and open: every compartment's public key (from `meta`) and, for
+    the compartments this person holds, the private keys of every generation (wiped at lock)."""
+
+    vault_id: str
+    publics: dict[str, tuple[int, bytes]] = field(default_factory=dict)  # name -> (generation, key)
+    privates: dict[tuple[str, int], bytearray] = field(default_factory=dict)
+
+    def holds(self, name: str) -> bool:
+        return any(key[0] == name for key in self.privates)
+
+    def seal(self, compartment: str, record_id: str, name: str, value: Any) -> Any:
+        if value is None or is_sealed(value) or compartment not in self.publics:
+            return value
+        generation, public = self.publics[compartment]
+        eph = X25519PrivateKey.generate()
+        eph_pub = K.public_bytes(eph)
+        shared = eph.exchange(X25519PublicKey.from_public_bytes(public))
+        key = K._hkdf(shared, eph_pub + public, b"csec compartment value v1")
+        nonce = os.urandom(12)
+        plain = json.dumps(value, ensure_ascii=False).encode()
+        ct = AESGCM(key).encrypt(nonce, plain, _aad(self.vault_id, compartment, generation, record_id, name))
+        return {MARK: compartment, "g": generation, "e": K.b64(eph_pub), "n": K.b64(nonce), "c": K.b64(ct)}
+
+    def open(self, record_id: str, name: str, value: Any) -> tuple[bool, Any]:
+        """(True, the value) when this person may read it, else (False, None)."""
+        if not is_sealed(value):
+            return True, value
+        try:
+            compartment, generation = str(value[MARK]), int(value["g"])
+            private = self.privates.get((compartment, generation))
+            if private is None:
+                return False, None
+            eph_pub = K.unb64(value["e"])
+            own = X25519PrivateKey.from_private_bytes(bytes(private))
+            shared = own.exchange(X25519PublicKey.from_public_bytes(eph_pub))
+            key = K._hkdf(shared, eph_pub + K.public_bytes(own), b"csec compartment value v1")
+            plain = AESGCM(key).decrypt(K.unb64(value["n"]), K.unb64(value["c"]),
+                                        _aad(self.vault_id, compartment, generation, record_id, name))
+        except (InvalidTag, KeyError, TypeError, ValueError):
+            raise CorruptVault(f"a sealed value of record {record_id} ({name}) does not open") from None
+        return True, json.loads(plain)
+
+    def seal_body(self, kind: str, record_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        out = dict(data)
+        for compartment in COMPARTMENTS:
+            for name in compartment.fields.get(kind, ()):
+                if name in out:
+                    out[name] = self.seal(compartment.name, record_id, name, out[name])
+        return out
+
+    def open_body(self, record_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        """The body as this person may read it: sealed values opened, or blank (None)."""
+        if not any(is_sealed(v) for v in data.values()):
+            return data
+        return {name: self.open(record_id, name, value)[1] for name, value in data.items()}
+
+    def seal_fields(self, kind: str, record_id: str,
+                    fields: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        out = {}
+        for name, change in fields.items():
+            compartment = compartment_of(kind, name)
+            if compartment is None:
+                out[name] = change
+                continue
+            out[name] = {k: (self.seal(compartment.name, record_id, name, v) if k in ("old", "new") else v)
+                         for k, v in change.items()}
+        return out
+
+    def open_fields(self, record_id: str, fields: dict[str, dict[str, Any]]) -> tuple[bool, dict[str, Any]]:
+        """History values opened; (False, blanked) when one cannot be read by this person."""
+        readable = True
+        out: dict[str, Any] = {}
+        for name, change in fields.items():
+            opened = {}
+            for k, v in change.items():
+                ok, value = self.open(record_id, name, v) if k in ("old", "new") else (True, v)
+                readable = readable and ok
+                opened[k] = value
+            out[name] = opened
+        return readable, out
+
+    def wipe(self) -> None:
+        for secret in self.privates.values():
+            secret[:] = bytes(len(secret))
+        self.privates.clear()
+
+
+# Keys ----------------------------------------------------------------------------------------
+
+
+def _meta_key(compartment: Compartment) -> str:
+    return compartment.purpose
+
+
+def load_keyring(db: Database, vault_id: str, principal: str, private: X25519PrivateKey | None) -> Keyring:
+    ring = Keyring(vault_id)
+    for compartment in COMPARTMENTS:
+        state = _state(db, compartment)
+        if state is None:
+            continue
+        ring.publics[compartment.name] = (int(state["generation"]), K.unb64(state["public"]))
+        if private is None:
+            continue
+        current = R.open_sealed(db, vault_id, compartment.purpose, principal, private)
+        if current is None:
+            continue
+        generation = int(state["generation"])
+        ring.privates[(compartment.name, generation)] = current
+        # Older generations, each sealed to the one after it.
+        for older in sorted(state.get("older", []), key=lambda o: -int(o["generation"])):
+            newer = ring.privates.get((compartment.name, int(older["generation"]) + 1))
+            if newer is None:
+                break
+            try:
+                secret = K.open_dek(older["sealed"], X25519PrivateKey.from_private_bytes(bytes(newer)),
+                                    vault_id, compartment.purpose, int(older["generation"]), "older")
+            except (InvalidTag, KeyError, ValueError):
+                raise CorruptVault(f"an older key of the {compartment.name} compartment does not "
+                                   "open") from None
+            ring.privates[(compartment.name, int(older["generation"]))] = bytearray(secret)
+    return ring
+
+
+def _state(db: Database, compartment: Compartment) -> dict[str, Any] | None:
+    value = db.scalar("SELECT value FROM meta WHERE key = ?", (_meta_key(compartment),))
+    if value is None:
+        return None
+    try:
+        state = json.loads(value)
+        int(state["generation"])
+        K.unb64(state["public"])
+        return dict(state)
+    except (ValueError, KeyError, TypeError):
+        raise CorruptVault(f"the {compartment.name} compartment's key record cannot be read") from None
+
+
+def allowed(db: Database, compartment: Compartment) -> dict[str, bytes]:
+    """The people who may read the compartment now, with their X25519 public keys."""
+    found = {}
+    for name, body, public in db.query("SELECT username, body, public_key FROM users WHERE removed = 0"):
+        user = User.model_validate_json(body)
+        if not user.disabled and user.can(compartment.permission):
+            found[name] = K.unb64(public)
+    return found
+
+
+def holders(db: Database, compartment: Compartment) -> set[str]:
+    rows = db.query("SELECT principal FROM sealed_keys WHERE purpose = ?", (compartment.purpose,))
+    return {r[0] for r in rows}
+
+
+def new_generation(db: Database, vault_id: str, compartment: Compartment, recovery_public: bytes,
+                   previous: bytearray | None) -> None:
+    """A new key pair sealed to everyone allowed now and to the recovery key; the previous
+    generation's private key (when this session holds it) sealed to the new public key."""
+    state = _state(db, compartment)
+    generation = int(state["generation"]) + 1 if state else 1
+    private = X25519PrivateKey.generate()
+    public = K.public_bytes(private)
+    older = list(state.get("older", [])) if state else []
+    if state is not None and previous is not None:
+        older.append({"generation": generation - 1,
+                      "sealed": K.seal_dek(bytes(previous), public, vault_id, compartment.purpose,
+                                           generation - 1, "older")})
+    db.execute("DELETE FROM sealed_keys WHERE purpose = ?", (compartment.purpose,))
+    secret = bytearray(K.private_bytes(private))
+    try:
+        R.seal_to(db, vault_id, compartment.purpose, bytes(secret),
+                  {**allowed(db, compartment), K.RECOVERY: recovery_public}, generation)
+    finally:
+        secret[:] = bytes(len(secret))
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+               (_meta_key(compartment), json.dumps({"generation": generation, "public": K.b64(public),
+                                                    "older": older, "rotate": False})))
+
+
+def people_changed(db: Database, vault_id: str, recovery_public: bytes, ring: Keyring) -> list[str]:
+    """After a change of people (inside its transaction): copies of people no longer allowed are
+    deleted and a new generation is due; people newly allowed get a copy when this session holds
+    the key, else they wait for a holder's unlock. Returns the names still waiting."""
+    waiting: list[str] = []
+    for compartment in COMPARTMENTS:
+        state = _state(db, compartment)
+        if state is None:
+            new_generation(db, vault_id, compartment, recovery_public, None)
+            continue
+        may = allowed(db, compartment)
+        has = holders(db, compartment) - {K.RECOVERY}
+        gone = sorted(has - set(may))
+        if gone:
+            marks = ",".join("?" * len(gone))
+            db.execute(f"DELETE FROM sealed_keys WHERE purpose = ? AND principal IN ({marks})",
+                       (compartment.purpose, *gone))
+            state["rotate"] = True
+            db.execute("UPDATE meta SET value = ? WHERE key = ?", (json.dumps(state), _meta_key(compartment)))
+        generation = int(state["generation"])
+        current = ring.privates.get((compartment.name, generation))
+        for name in sorted(set(may) - has):
+            if current is not None:
+                R.seal_to(db, vault_id, compartment.purpose, bytes(current), {name: may[name]}, generation)
+            else:
+                waiting.append(name)
+        if not (holders(db, compartment) - {K.RECOVERY}) and may:
+            # No one here holds the key (made before anyone was allowed): start a generation for
+            # the people allowed now; values sealed before stay readable with the recovery key.
+            new_generation(db, vault_id, compartment, recovery_public, current)
+            waiting = [n for n in waiting if n not in may]
+    return waiting
+
+
+def upkeep(db: Database, vault_id: str, recovery_public: bytes, ring: Keyring) -> dict[str, Any]:
+    """At a holder's unlock: a new generation where someone lost the right, copies for people
+    newly allowed. Returns what was done, for the audit trail."""
+    done: dict[str, Any] = {}
+    for compartment in COMPARTMENTS:
+        state = _state(db, compartment)
+        current = ring.privates.get((compartment.name, int(state["generation"]))) if state else None
+        if state is None or current is None:
+            continue
+        if state.get("rotate"):
+            new_generation(db, vault_id, compartment, recovery_public, current)
+            done[compartment.name] = "new generation"
+            continue
+        may = allowed(db, compartment)
+        granted = sorted(set(may) - holders(db, compartment))
+        for name in granted:
+            R.seal_to(db, vault_id, compartment.purpose, bytes(current), {name: may[name]},
+                      int(state["generation"]))
+        if granted:
+            done[compartment.name] = {"granted": granted}
+    return done
+
+
+def seal_existing(db: Database, ring: Keyring) -> int:
+    """Values written in clear before compartments (a vault from an older release): sealed in the
+    records and in the history rows written before signatures (signed rows are left as they are:
+    resealing would break their signature). The body and its history share one envelope per value,
+    so the history still folds to the body. Returns how many values were sealed."""
+    count = 0
+    for compartment in COMPARTMENTS:
+        for kind, fields in compartment.fields.items():
+            for record_id, body in db.query("SELECT id, body FROM records WHERE kind = ?", (kind,)):
+                data = json.loads(body)
+                envelopes: dict[tuple[str, str], Any] = {}
+                for name in fields:
+                    value = data.get(name)
+                    if value is not None and not is_sealed(value):
+                        data[name] = ring.seal(compartment.name, record_id, name, value)
+                        envelopes[(name, json.dumps(value))] = data[name]
+                        count += 1
+                if envelopes:
+                    db.execute("UPDATE records SET body = ? WHERE id = ?",
+                               (json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
+                                record_id))
+                for seq, text in db.query("SELECT seq, fields FROM changes WHERE record_id = ? "
+                                          "AND signer IS NULL", (record_id,)):
+                    changes = json.loads(text)
+                    touched = False
+                    for name in fields:
+                        change = changes.get(name)
+                        if not isinstance(change, dict):
+                            continue
+                        for side in ("old", "new"):
+                            value = change.get(side)
+                            if value is None or is_sealed(value):
+                                continue
+                            change[side] = envelopes.get((name, json.dumps(value))) or ring.seal(
+                                compartment.name, record_id, name, value)
+                            touched = True
+                    if touched:
+                        db.execute("UPDATE changes SET fields = ? WHERE seq = ?",
+                                   (json.dumps(changes, ensure_ascii=False, separators=(",", ":"),
+                                               sort_keys=True), seq))
+    return count
+
+
+def names(compartments: Iterable[Compartment] = COMPARTMENTS) -> list[str]:
+    return [c.name for c in compartments]

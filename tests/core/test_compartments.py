@@ -1,0 +1,181 @@
+"""Issue 20: the youth's account is held by keys, not only by the app's checks.
+
+The central test uses the project's library alone (no app checks): a caseworker opens the data
+key with her own passphrase and reads the whole database file; the account, written by an
+attorney, is nowhere in it in clear, and her key material cannot open the compartment.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cryptography.exceptions import InvalidTag
+
+from csec_desktop import caseload
+from csec_desktop.storage import compartments as C
+from csec_desktop.storage import keys as K
+from csec_desktop.storage.database import Database
+from csec_desktop.storage.vault import Vault
+from csec_desktop.sync import local
+from tests.conftest import WORKER_PASS, FakeClock, youth_data
+
+ACCOUNT = "FICTIONAL-ACCOUNT-MARKER he kept my papers"
+NEXUS = "FICTIONAL-NEXUS-MARKER he sent me to take food"
+PEOPLE = (("casey", "caseworker", "Unit A"), ("ana", "attorney", "Unit A"), ("sam", "supervisor", "Unit A"))
+
+
+def _case(vault: Vault, youth_id: str) -> str:
+    count = caseload.add_attached(vault, youth_id, "criminal_count", {
+        "count_kind": "conviction", "section": "484", "description": "petty theft", "nexus": NEXUS})
+    return caseload.add_attached(vault, youth_id, "vacatur_case", {
+        "public_name": "C. Z.", "grounds": ACCOUNT, "count_ids": [count.id]}).id
+
+
+def _every_text(folder: Path, user: str) -> str:
+    """Everything in the database as a person holding the data key reads it with the library."""
+    keyfile = K.KeyFile.load(folder)
+    dek, _private = keyfile.unlock_user(user, WORKER_PASS)
+    db = Database.open(folder / keyfile.db_name(), dek)
+    try:
+        tables = [r[0] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                         "AND name NOT LIKE 'youth_search%'")]
+        return "\n".join(json.dumps(db.query(f"SELECT * FROM {table}"), default=str) for table in tables)
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def office(vault_of, vault_dir: Path, clock: FakeClock):  # type: ignore[no-untyped-def]
+    admin = vault_of(PEOPLE)
+    youth = caseload.create_youth(admin, youth_data(assigned_worker="casey", unit="Unit A")).id
+    admin.close()
+    return vault_dir, youth
+
+
+def test_a_caseworkers_key_material_cannot_read_the_account(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    folder, youth = office
+    ana = Vault.unlock(folder, "ana", WORKER_PASS, wall=clock)
+    case_id = _case(ana, youth)
+    caseload.save_draft(ana, f"vacatur_case:{case_id}", {"grounds": ACCOUNT + " (draft)"})
+    ana.lock()
+
+    text = _every_text(folder, "casey")
+    assert "FICTIONAL-ACCOUNT-MARKER" not in text  # not in the record, its history or the draft
+    assert "FICTIONAL-NEXUS-MARKER" not in text
+    assert "C. Z." in text  # the rest of the case is readable as before
+
+    keyfile = K.KeyFile.load(folder)
+    dek, casey_private = keyfile.unlock_user("casey", WORKER_PASS)
+    db = Database.open(folder / keyfile.db_name(), dek)
+    try:
+        sealed = {r[0]: json.loads(r[1]) for r in db.query(
+            "SELECT principal, sealed FROM sealed_keys WHERE purpose = 'compartment:narrative'")}
+        generation = int(db.scalar("SELECT generation FROM sealed_keys WHERE principal = 'ana' "
+                                   "AND purpose = 'compartment:narrative'"))
+    finally:
+        db.close()
+    assert "casey" not in sealed and "ana" in sealed
+    with pytest.raises(InvalidTag):  # the attorney's copy does not open with the caseworker's key
+        K.open_dek(sealed["ana"], casey_private, keyfile.vault_id, "ana", generation, "compartment:narrative")
+
+    # Through the app the attorney reads it; the caseworker sees it blank and the rest of the case.
+    ana = Vault.unlock(folder, "ana", WORKER_PASS, wall=clock)
+    assert caseload.attached_record(ana, youth, case_id, "vacatur_case").body.grounds == ACCOUNT  # type: ignore[attr-defined]
+    ana.close()
+    casey = Vault.unlock(folder, "casey", WORKER_PASS, wall=clock)
+    seen = caseload.attached_record(casey, youth, case_id, "vacatur_case").body
+    assert seen.grounds is None and seen.public_name == "C. Z."  # type: ignore[attr-defined]
+    casey.close()
+
+
+def test_a_caseworkers_edit_keeps_the_account_and_the_history_folds(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    folder, youth = office
+    ana = Vault.unlock(folder, "ana", WORKER_PASS, wall=clock)
+    case_id = _case(ana, youth)
+    ana.close()
+    casey = Vault.unlock(folder, "casey", WORKER_PASS, wall=clock)
+    caseload.update_attached(casey, case_id, {"public_name": "C. Y.", "grounds": None})
+    casey.close()
+    ana = Vault.unlock(folder, "ana", WORKER_PASS, wall=clock)
+    body = caseload.attached_record(ana, youth, case_id, "vacatur_case").body
+    assert body.grounds == ACCOUNT and body.public_name == "C. Y."  # type: ignore[attr-defined]
+    history = ana.records.history(case_id)
+    assert history[0].fields["grounds"]["new"] == ACCOUNT  # the attorney reads the history in clear
+    ana.close()
+    admin = Vault.unlock(folder, "admin", "fictional admin passphrase", wall=clock)
+    report = admin.verify_audit()  # folds sealed values without reading them
+    assert report.ok, str(report)
+    admin.close()
+
+
+def test_a_person_newly_allowed_gets_the_key_from_the_next_holder(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    folder, _youth = office
+    # The supervisor was added by the administrator, who does not hold the key: sam waits.
+    sam = Vault.unlock(folder, "sam", WORKER_PASS, wall=clock)
+    assert sam.keyring.holds("narrative") is False
+    sam.close()
+    ana = Vault.unlock(folder, "ana", WORKER_PASS, wall=clock)  # a holder's unlock gives sam a copy
+    assert any(e.action == "compartment_keys" and e.detail == {"narrative": {"granted": ["sam"]}}
+               for e in ana.audit_log.entries(newest_first=True, limit=5))
+    case_id = _case(ana, _youth)
+    ana.close()
+    sam = Vault.unlock(folder, "sam", WORKER_PASS, wall=clock)
+    assert caseload.attached_record(sam, _youth, case_id, "vacatur_case").body.grounds == ACCOUNT  # type: ignore[attr-defined]
+    sam.close()
+
+
+def test_losing_the_right_loses_what_is_written_after(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    folder, youth = office
+    ana = Vault.unlock(folder, "ana", WORKER_PASS, wall=clock)  # also gives sam a copy
+    case_id = _case(ana, youth)
+    kept = bytearray(next(v for k, v in ana.keyring.privates.items() if k[0] == "narrative"))
+    old_generation = ana.keyring.publics["narrative"][0]
+    ana.close()
+
+    admin = Vault.unlock(folder, "admin", "fictional admin passphrase", wall=clock)
+    admin.update_user("ana", role="caseworker")
+    db = admin.require_db()
+    assert db.one("SELECT 1 FROM sealed_keys WHERE principal = 'ana' AND purpose LIKE 'compartment:%'") is None
+    assert json.loads(db.scalar("SELECT value FROM meta WHERE key = 'compartment:narrative'"))["rotate"]
+    admin.close()
+
+    sam = Vault.unlock(folder, "sam", WORKER_PASS, wall=clock)  # a holder: makes the new generation
+    assert sam.keyring.publics["narrative"][0] == old_generation + 1
+    caseload.update_attached(sam, case_id, {"grounds": ACCOUNT + " (amended after ana left)"})
+    assert caseload.attached_record(sam, youth, case_id, "vacatur_case").body.grounds.endswith("left)")  # type: ignore[attr-defined]
+    sam.close()
+
+    # Ana kept her old private key of the compartment (a copy made while she was allowed): it opens
+    # what she could read then, and not what was written after.
+    keyfile = K.KeyFile.load(folder)
+    dek = keyfile.unlock_user("ana", WORKER_PASS)[0]
+    db = Database.open(folder / keyfile.db_name(), dek)
+    try:
+        body = json.loads(db.scalar("SELECT body FROM records WHERE id = ?", (case_id,)))
+        fields = [json.loads(r[0]) for r in db.query(
+            "SELECT fields FROM changes WHERE record_id = ? ORDER BY seq", (case_id,))]
+    finally:
+        db.close()
+    ring = C.Keyring(keyfile.vault_id, privates={("narrative", old_generation): kept})
+    assert ring.open(case_id, "grounds", fields[0]["grounds"]["new"]) == (True, ACCOUNT)
+    assert body["grounds"]["g"] == old_generation + 1
+    assert ring.open(case_id, "grounds", body["grounds"]) == (False, None)
+
+
+def test_a_change_to_the_account_waits_for_someone_who_may_read_it(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    folder, youth = office
+    ana = Vault.unlock(folder, "ana", WORKER_PASS, wall=clock)
+    case_id = _case(ana, youth)
+    pushed_by_ana = {op.record_id for op in local.outbox(ana)}
+    ana.close()
+    assert case_id in pushed_by_ana
+    casey = Vault.unlock(folder, "casey", WORKER_PASS, wall=clock)
+    try:
+        ops = local.outbox(casey)
+        assert case_id not in {op.record_id for op in ops}  # the caseworker cannot send it in clear
+        assert youth in {op.record_id for op in ops}  # everything else goes
+        assert local.held_back(casey) >= 1
+    finally:
+        casey.close()
