@@ -44,7 +44,7 @@ from csec_desktop.ids import new_id
 from csec_desktop.storage import keys as K
 from csec_desktop.storage.access import AccessState
 from csec_desktop.storage.audit import AuditLog, Verification, derive_audit_key
-from csec_desktop.storage.database import Database
+from csec_desktop.storage.database import Database, wipe_bytes
 from csec_desktop.storage.records import RecordStore
 from csec_desktop.storage.schema import migrate
 
@@ -288,6 +288,11 @@ class Vault:
         finally:
             for i in range(len(self._dek)):
                 self._dek[i] = 0
+            # The audit key is bytes (immutable): overwritten in place, or a memory image taken
+            # after lock still holds it (the memory test found it).
+            audit_key = getattr(getattr(self, "audit_log", None), "key", None)
+            if isinstance(audit_key, bytes) and len(audit_key) >= 16:
+                wipe_bytes(audit_key)
 
     def lock(self, reason: str = "manual") -> None:
         """Close the vault whatever happens to the lock's audit entry: a full disk or a damaged
