@@ -237,6 +237,9 @@ def measure(window: bool = False, timeout: float = 300) -> dict[str, Any]:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+            for stream in (proc.stdin, proc.stdout, proc.stderr):
+                if stream is not None:
+                    stream.close()
     return {"window": window, "bytes_read": read, "unlocked": stages["unlocked"],
             "locked": stages["locked"]}
 
