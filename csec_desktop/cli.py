@@ -28,9 +28,11 @@ from csec_desktop.errors import (
     NotFound,
     PermissionDenied,
     PlaintextVault,
+    StorageProblem,
     ValidationFailed,
     VaultMissing,
     WrongPassphrase,
+    storage_problem,
 )
 from csec_desktop.paths import default_vault_dir
 from csec_desktop.storage.vault import Vault
@@ -44,6 +46,7 @@ EXIT_AUTHENTICATION = 4
 EXIT_PERMISSION = 5
 EXIT_NOT_FOUND = 6
 EXIT_CORRUPT = 7
+EXIT_STORAGE = 8  # the disk is full or read-only, or the vault's files cannot be opened
 EXIT_CODES = f"""exit codes:
   0  done
   {EXIT_CHECK_FAILED}  a check found a problem (audit verify)
@@ -53,6 +56,8 @@ EXIT_CODES = f"""exit codes:
   {EXIT_PERMISSION}  permission: your role may not do this
   {EXIT_NOT_FOUND}  not found: no vault in that folder, or no such youth, user or file
   {EXIT_CORRUPT}  the vault is damaged, unencrypted or from a newer version: restore from a backup
+  {EXIT_STORAGE}  the disk is full or read-only, or the vault's files cannot be opened: nothing of
+     the last change was saved; free space or fix the folder (do not restore: nothing is damaged)
 
 At a terminal, passphrases and recovery keys are asked for without echo. In a script give
 --passphrase-stdin (and --recovery-key-stdin) and send them on standard input, one a line,
@@ -63,6 +68,7 @@ _EXIT_FOR: tuple[tuple[tuple[type[Exception], ...], int], ...] = (
     ((PermissionDenied,), EXIT_PERMISSION),
     ((NotFound, VaultMissing, FileNotFoundError), EXIT_NOT_FOUND),
     ((CorruptVault, PlaintextVault, NewerVault), EXIT_CORRUPT),
+    ((StorageProblem,), EXIT_STORAGE),
 )
 
 
@@ -221,7 +227,13 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
     from csec_desktop import logs  # the redacted log (no file until a line is written)
     logs.setup(folder)
     try:
-        return _run(args, folder, inp, out)
+        try:
+            return _run(args, folder, inp, out)
+        except OSError as exc:  # a full disk or a read-only folder, said as such
+            named = storage_problem(exc) if not isinstance(exc, FileNotFoundError) else None
+            if named is None:
+                raise
+            raise named from None
     except (CsecError, FileNotFoundError) as exc:
         print(f"error: {_one_line(exc)}", file=sys.stderr)
         return exit_code(exc)

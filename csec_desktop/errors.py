@@ -7,6 +7,7 @@ Messages never carry a youth's name or any record content.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -48,6 +49,39 @@ class CorruptVault(CsecError):
             f"The vault is damaged and cannot be trusted ({detail}). Nothing was changed. "
             "Restore it from a backup with the county recovery key (see docs/recovery.md)."
         )
+
+
+class StorageProblem(CsecError):
+    """The disk or the folder refused a read or a write: the vault is not damaged, and a restore
+    would not help (it needs the same disk). Each subclass says what to do about it."""
+
+    advice = "Check the disk and the vault folder, then try again."
+
+    def __init__(self, detail: str = "") -> None:
+        self.detail = detail
+        where = f" ({detail})" if detail else ""
+        super().__init__(f"{self.summary}{where}. Nothing of the last change was saved; "
+                         f"what was saved before is intact. {self.advice}")
+
+    summary = "The vault's disk could not be used"
+
+
+class DiskFull(StorageProblem):
+    summary = "The disk that holds the vault is full"
+    advice = ("Free some space on it (empty the trash, move large files away), then do it again. "
+              "Do not restore from a backup: the vault is not damaged.")
+
+
+class ReadOnlyVault(StorageProblem):
+    summary = "The vault cannot be written here: its disk or folder is read-only"
+    advice = ("Check the vault folder's permissions (your account must be able to write in it) "
+              "or move the vault to a folder on a disk that is not read-only, then try again.")
+
+
+class VaultUnreachable(StorageProblem):
+    summary = "The vault's files could not be opened or read"
+    advice = ("Check that the disk is connected and the vault folder is there and readable by "
+              "your account, then try again. If it keeps happening, ask county IT.")
 
 
 class PlaintextVault(CsecError):
@@ -104,3 +138,19 @@ class OfflineLocked(CsecError):
             f"This computer has not reached the county hub for more than {days} days, so cases stay "
             "closed. Connect, ask the hub administrator to release this device, then Sync now."
         )
+
+
+_OS_ERRORS: dict[int, type[StorageProblem]] = {
+    errno.ENOSPC: DiskFull,
+    errno.EDQUOT: DiskFull,
+    errno.EROFS: ReadOnlyVault,
+    errno.EACCES: ReadOnlyVault,
+    errno.EPERM: ReadOnlyVault,
+    errno.EIO: VaultUnreachable,
+}
+
+
+def storage_problem(exc: OSError) -> StorageProblem | None:
+    """The named condition for an OSError from a file the vault writes, or None (a bug)."""
+    kind = _OS_ERRORS.get(exc.errno or -1)
+    return kind(exc.strerror or "") if kind is not None else None

@@ -11,16 +11,34 @@ from csec_desktop.errors import (
     AccountDisabled,
     AccountLocked,
     CorruptVault,
+    DiskFull,
     NewerVault,
     PlaintextVault,
+    ReadOnlyVault,
     StaleRecord,
     VaultMissing,
+    VaultUnreachable,
     WrongPassphrase,
+    storage_problem,
 )
 from ui.i18n import _, ngettext
 
 
 def describe(error: BaseException) -> str:
+    if isinstance(error, OSError):  # a file the vault writes: a full disk is not a bug
+        error = storage_problem(error) or error
+    if isinstance(error, DiskFull):
+        return _("The disk that holds the vault is full. Nothing of the last change was saved; what "
+                 "was saved before is intact. Free some space on it, then do it again. Do not restore "
+                 "from a backup: the vault is not damaged.")
+    if isinstance(error, ReadOnlyVault):
+        return _("The vault cannot be written here: its disk or folder is read-only. Nothing of the "
+                 "last change was saved. Check the vault folder's permissions or move the vault to a "
+                 "disk that is not read-only, then try again.")
+    if isinstance(error, VaultUnreachable):
+        return _("The vault's files could not be opened or read. Nothing of the last change was "
+                 "saved. Check that the disk is connected and the vault folder is there and readable, "
+                 "then try again.")
     if isinstance(error, WrongPassphrase):
         text = _("Wrong user name or passphrase.")
         if error.failures_left is not None:

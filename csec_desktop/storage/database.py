@@ -7,6 +7,7 @@ so SQLCipher's own PBKDF2 is skipped: the Argon2id wrap is what protects it.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -14,7 +15,17 @@ from typing import Any
 
 import sqlcipher3
 
-from csec_desktop.errors import CorruptVault, PlaintextVault, VaultMissing
+from csec_desktop.errors import (
+    CorruptVault,
+    CsecError,
+    DiskFull,
+    PlaintextVault,
+    ReadOnlyVault,
+    StorageProblem,
+    VaultMissing,
+    VaultUnreachable,
+    storage_problem,
+)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -32,10 +43,38 @@ REQUIRED_PRAGMAS: tuple[tuple[str, str, str], ...] = (
 Row = tuple[Any, ...]
 
 
-def key_literal(key: bytes) -> str:
+_HEX = b"0123456789abcdef"
+
+
+def raw_key_spec(key: bytes | bytearray) -> bytearray:
+    """SQLCipher's raw-key form, x'<64 hex digits>', built as bytes the caller wipes.
+
+    Never a str: a Python str cannot be overwritten, so the key's hex text would stay in the
+    process's memory after lock (the memory test counted one copy before this)."""
     if len(key) != 32:
         raise ValueError("the data key must be 32 bytes")
-    return f"\"x'{key.hex()}'\""
+    spec = bytearray(b"x'" + b"0" * 64 + b"'")
+    for i, byte in enumerate(key):
+        spec[2 + 2 * i] = _HEX[byte >> 4]
+        spec[3 + 2 * i] = _HEX[byte & 15]
+    return spec
+
+
+def wipe(buffer: bytearray) -> None:
+    buffer[:] = bytes(len(buffer))
+
+
+_BYTES_DATA = bytes.__basicsize__ - 1  # where a bytes object's content starts (CPython)
+
+
+def wipe_bytes(data: bytes) -> None:
+    """Overwrite an immutable bytes object in place (CPython only). The last resort for key
+    material some library returned as bytes: freeing it leaves the content in memory Python
+    reuses but never clears. Only for an object the caller made and nothing else reads after
+    this; short objects (which CPython shares) are refused."""
+    if type(data) is not bytes or len(data) < 16:
+        raise ValueError("only a key-sized bytes object of one's own can be wiped")
+    ctypes.memset(id(data) + _BYTES_DATA, 0, len(data))
 
 
 def looks_plaintext(path: Path) -> bool:
@@ -51,7 +90,18 @@ class Database:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path, key: bytes, *, create: bool = False) -> Database:
+    def open(cls, path: Path, key: bytes | bytearray, *, create: bool = False) -> Database:
+        """Open (or create) and check the settings; a full disk, a read-only folder or a file
+        that cannot be opened is named as such (StorageProblem), damage as CorruptVault."""
+        try:
+            return cls._open(path, key, create=create)
+        except OSError as exc:
+            raise (storage_problem(exc) or exc) from None
+        except sqlcipher3.Error as exc:
+            raise (_named(exc) or exc) from None
+
+    @classmethod
+    def _open(cls, path: Path, key: bytes | bytearray, *, create: bool) -> Database:
         if create:
             # Create it private first: SQLite gives the -wal and -shm files the same mode.
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
@@ -61,14 +111,17 @@ class Database:
             if looks_plaintext(path):
                 raise PlaintextVault()
         conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+        spec = raw_key_spec(key)
         try:
-            # The key must precede every other statement (SQLCipher 4.7+).
-            conn.execute(f"PRAGMA key = {key_literal(key)}")
+            # The key must precede every other statement (SQLCipher 4.7+). sqlite3_key through
+            # set_key reads the bytearray in place; `PRAGMA key` would need the key as a str.
+            conn.set_key(spec)
+            wipe(spec)
             conn.execute("PRAGMA cipher_memory_security = ON")
             try:
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             except sqlcipher3.DatabaseError as exc:
-                raise CorruptVault(_engine_reason(exc)) from None
+                raise (_named(exc) or CorruptVault(_engine_reason(exc))) from None
             for name, value, _ in REQUIRED_PRAGMAS:
                 conn.execute(f"PRAGMA {name} = {value}").fetchall()
             db = cls(conn, path)
@@ -77,6 +130,8 @@ class Database:
         except BaseException:
             conn.close()
             raise
+        finally:
+            wipe(spec)
 
     def assert_settings(self) -> None:
         for name, _, expected in REQUIRED_PRAGMAS:
@@ -155,37 +210,90 @@ class Database:
             yield
         except sqlcipher3.IntegrityError:
             raise
-        except sqlcipher3.OperationalError as exc:
-            text = str(exc).lower()
-            if any(w in text for w in ("malformed", "not a database", "disk i/o", "corrupt")):
-                raise CorruptVault(_engine_reason(exc)) from None
-            raise
-        except sqlcipher3.DatabaseError as exc:
-            raise CorruptVault(_engine_reason(exc)) from None
+        except sqlcipher3.Error as exc:
+            named = _named(exc)
+            if named is None:
+                raise
+            raise named from None
 
-    def integrity_problems(self) -> list[str]:
-        """Both checks: page HMACs (cipher) and b-tree structure (SQLite)."""
-        problems = [str(r[0]) for r in self.query("PRAGMA cipher_integrity_check")]
-        structure = [str(r[0]) for r in self.query("PRAGMA integrity_check")]
-        if structure != ["ok"]:
-            problems.extend(structure)
-        problems.extend(f"foreign key: {r}" for r in self.query("PRAGMA foreign_key_check"))
+    def full_check(self) -> list[str]:
+        """Every page's HMAC (cipher_integrity_check), the b-tree structure and indexes
+        (integrity_check) and foreign keys: the problems found, [] when the vault holds. Damage so
+        bad that the engine stops reading is itself a problem found, not an exception.
+        Reads every page: about 2.5 s for a vault of 10,000 youth (60 MB), so for
+        `csec audit verify`, not for every unlock."""
+        try:
+            problems = [f"page check: {r[0]}" for r in self.query("PRAGMA cipher_integrity_check")]
+            structure = [str(r[0]) for r in self.query("PRAGMA integrity_check")]
+            if structure != ["ok"]:
+                problems.extend(f"structure: {s}" for s in structure)
+            problems.extend(f"foreign key: {r}" for r in self.query("PRAGMA foreign_key_check"))
+        except CorruptVault as exc:
+            problems = [exc.detail]
         return problems
+
+    integrity_problems = full_check  # the name the vault's callers used first
+
+    def quick_check(self) -> list[str]:
+        """SQLite's quick_check (structure without index contents): [] when it holds. Not run at
+        every unlock: about 1.0 s on a vault of 10,000 youth, where unlock takes 0.46 s."""
+        try:
+            found = [str(r[0]) for r in self.query("PRAGMA quick_check")]
+        except CorruptVault as exc:
+            return [exc.detail]
+        return [] if found == ["ok"] else found
 
     def export_to(self, target: Path, key: bytes) -> None:
         """Copy everything into a new encrypted file (the backup API is disabled for SQLCipher)."""
         if target.exists():
             raise FileExistsError(target)
+        spec = raw_key_spec(key)
         with self.guard():
-            self._conn.execute(
-                f"ATTACH DATABASE ? AS export_target KEY {key_literal(key)}", (str(target),)
-            )
+            # The key as a bound blob, not in the SQL text (a str). SQLite copies it into memory
+            # that SQLCipher's memory security wipes when the statement or connection is freed.
+            try:
+                self._conn.execute("ATTACH DATABASE ? AS export_target KEY ?", (str(target), spec))
+            finally:
+                wipe(spec)
             try:
                 self._conn.execute("SELECT sqlcipher_export('export_target')")
                 version = int(self._conn.execute("PRAGMA main.user_version").fetchone()[0])
                 self._conn.execute(f"PRAGMA export_target.user_version = {version}")
             finally:
                 self._conn.execute("DETACH DATABASE export_target")
+
+
+# SQLite's primary result codes (the low byte of an extended code) that are about the disk or
+# the folder, not about the vault: a full disk is not damage, and saying "restore from a
+# backup" would send the person into a restore that cannot help.
+_STORAGE_CODES: dict[int, type[StorageProblem]] = {
+    sqlcipher3.SQLITE_FULL: DiskFull,
+    sqlcipher3.SQLITE_READONLY: ReadOnlyVault,
+    sqlcipher3.SQLITE_CANTOPEN: VaultUnreachable,
+    sqlcipher3.SQLITE_PERM: ReadOnlyVault,
+}
+_STORAGE_DETAIL = {DiskFull: "no space left", ReadOnlyVault: "write refused",
+                   VaultUnreachable: "cannot open the database file"}
+_DAMAGE_WORDS = ("malformed", "not a database", "disk i/o", "corrupt")
+
+
+def _named(exc: BaseException) -> CsecError | None:
+    """What an engine error means for the person: a storage problem, damage, or None (a bug,
+    e.g. an SQL error, raised as it is)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and (code & 0xFF) in _STORAGE_CODES:
+        kind = _STORAGE_CODES[code & 0xFF]
+        return kind(_STORAGE_DETAIL[kind])
+    text = str(exc).lower()
+    if "database or disk is full" in text:  # an engine without error codes on its exceptions
+        return DiskFull(_STORAGE_DETAIL[DiskFull])
+    if "readonly database" in text:
+        return ReadOnlyVault(_STORAGE_DETAIL[ReadOnlyVault])
+    if isinstance(exc, sqlcipher3.OperationalError):
+        return CorruptVault(_engine_reason(exc)) if any(w in text for w in _DAMAGE_WORDS) else None
+    if isinstance(exc, sqlcipher3.DatabaseError) and not isinstance(exc, sqlcipher3.IntegrityError):
+        return CorruptVault(_engine_reason(exc))
+    return None
 
 
 def _engine_reason(exc: BaseException) -> str:

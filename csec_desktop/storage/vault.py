@@ -46,7 +46,7 @@ from csec_desktop.storage import keys as K
 from csec_desktop.storage import roster as R
 from csec_desktop.storage.access import AccessState
 from csec_desktop.storage.audit import AuditLog, Signer, Verification, derive_audit_key
-from csec_desktop.storage.database import Database
+from csec_desktop.storage.database import Database, wipe_bytes
 from csec_desktop.storage.records import RecordStore
 from csec_desktop.storage.schema import migrate
 
@@ -491,6 +491,11 @@ class Vault:
             for secret in (self._dek, self._private, self._seed, self._kek):
                 secret[:] = bytes(len(secret))
             self.keyring.wipe()
+            # The audit key is bytes (immutable): overwritten in place, or a memory image taken
+            # after lock still holds it (the memory test found it).
+            audit_key = getattr(getattr(self, "audit_log", None), "key", None)
+            if isinstance(audit_key, bytes) and len(audit_key) >= 16:
+                wipe_bytes(audit_key)
 
     def lock(self, reason: str = "manual") -> None:
         """Close the vault whatever happens to the lock's audit entry: a full disk or a damaged
@@ -539,7 +544,7 @@ class Vault:
         """The full check (`csec audit verify`, the Administration page's button)."""
         self.require(Permission.VIEW_AUDIT)
         db = self.require_db()
-        database = db.integrity_problems()
+        database = db.full_check()
         snapshot = R.load(db)
         people: list[str] = []
         keys: dict[str, bytes] = {}

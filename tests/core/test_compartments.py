@@ -137,7 +137,8 @@ def test_losing_the_right_loses_what_is_written_after(office, clock: FakeClock) 
     admin = Vault.unlock(folder, "admin", "fictional admin passphrase", wall=clock)
     admin.update_user("ana", role="caseworker")
     db = admin.require_db()
-    assert db.one("SELECT 1 FROM sealed_keys WHERE principal = 'ana' AND purpose LIKE 'compartment:%'") is None
+    assert db.one("SELECT 1 FROM sealed_keys WHERE principal = 'ana' "
+                  "AND purpose LIKE 'compartment:%'") is None
     assert json.loads(db.scalar("SELECT value FROM meta WHERE key = 'compartment:narrative'"))["rotate"]
     admin.close()
 
