@@ -287,6 +287,9 @@ def _run(args: argparse.Namespace, folder: Path, inp: _Stdin, out: TextIO) -> in
               "record.", file=out)
         if report.moved_aside:
             print(f"The vault that was there was moved to {report.moved_aside}.", file=out)
+        if report.replayed:
+            print("Removed or disabled again, as the vault that was there had them: "
+                  + ", ".join(report.replayed) + ".", file=out)
         return 0
     if cmd == "rules" and not args.youth and not (args.changes and args.user):
         return _rules(args, out)

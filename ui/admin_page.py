@@ -525,6 +525,9 @@ class AdminController(QObject):
             if report.moved_aside:
                 text += " " + _("The vault that was here is kept, still encrypted, in {folder}.").format(
                     folder=report.moved_aside)
+            if report.replayed:
+                text += " " + _("Removed or disabled again, as the vault that was here had them: "
+                                "{names}.").format(names=", ".join(report.replayed))
             self._tell(QMessageBox.Icon.Information, text)
             self.restored.emit(report)
 

@@ -140,6 +140,9 @@ class RestoreReport:
     users: int
     audit_entries: int
     moved_aside: Path | None
+    replayed: tuple[str, ...] = ()
+    """People removed or disabled in the vault that was here after the backup was made: removed or
+    disabled again in the restored vault, so an older backup never brings back someone put out."""
 
 
 class Vault:
@@ -859,11 +862,12 @@ class Vault:
         # already here moved aside and the new one moved in. A damaged backup, a full disk or a
         # crash before the swap leaves the vault here as it was.
         folder.mkdir(parents=True, exist_ok=True)
+        put_out = _people_put_out(folder, vault_id, recovery_secret)
         staging = folder / f".restore-{new_id()}"
         staging.mkdir()
         try:
-            compared, users, entries = _build_restored(staging, header, payload, backup_key, vault_id,
-                                                       recovery_secret, wall)
+            compared, users, entries, replayed = _build_restored(
+                staging, header, payload, backup_key, vault_id, recovery_secret, wall, put_out)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -897,7 +901,7 @@ class Vault:
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        return RestoreReport(compared, users, entries, moved)
+        return RestoreReport(compared, users, entries, moved, tuple(replayed))
 
 
 def _recovery_signer(db: Database, vault_id: str, secret: str) -> Signer | None:
@@ -919,8 +923,66 @@ def _recovery_signer(db: Database, vault_id: str, secret: str) -> Signer | None:
     return Signer(K.RECOVERY, seed)
 
 
+def _people_put_out(folder: Path, vault_id: str, secret: str) -> dict[str, str]:
+    """Who the vault here (if it is this vault and opens with the recovery key) has removed or
+    disabled: name -> 'removed' or 'disabled'. A vault that does not open tells nothing."""
+    if not vault_exists(folder):
+        return {}
+    try:
+        keyfile = K.KeyFile.load(folder)
+        if keyfile.vault_id != vault_id:
+            return {}
+        dek = keyfile.unlock_recovery(secret)
+        db = Database.open(folder / keyfile.db_name(), dek)
+    except (CsecError, OSError):
+        return {}
+    try:
+        found = {}
+        for name, body, removed in db.query("SELECT username, body, removed FROM users"):
+            if removed:
+                found[name] = "removed"
+            elif json.loads(body).get("disabled"):
+                found[name] = "disabled"
+        return found
+    except CsecError:
+        return {}
+    finally:
+        db.close()
+
+
+def _replay_put_out(db: Database, vault_id: str, secret: str, put_out: dict[str, str],
+                    now: str) -> list[str]:
+    """In the restored copy: remove or disable again the people the vault here had put out, and
+    sign the list again with the roster key sealed to the recovery key."""
+    replayed = []
+    for name, what in sorted(put_out.items()):
+        row = db.one("SELECT body, removed FROM users WHERE username = ?", (name,))
+        if row is None or row[1]:
+            continue
+        body = json.loads(row[0])
+        if what == "removed":
+            db.execute("UPDATE users SET removed = 1, updated_at = ? WHERE username = ?", (now, name))
+            db.execute("DELETE FROM sealed_keys WHERE principal = ?", (name,))
+        elif not body.get("disabled"):
+            body["disabled"] = True
+            db.execute("UPDATE users SET body = ?, updated_at = ? WHERE username = ?",
+                       (json.dumps(body), now, name))
+        else:
+            continue
+        replayed.append(name)
+    if replayed and R.load(db) is not None:
+        seed = R.open_sealed(db, vault_id, R.PURPOSE, K.RECOVERY, K.recovery_private(secret, vault_id))
+        if seed is not None:
+            try:
+                R.sign(db, vault_id, seed)
+            finally:
+                seed[:] = bytes(len(seed))
+    return replayed
+
+
 def _build_restored(staging: Path, header: dict[str, Any], payload: bytes, backup_key: bytes,
-                    vault_id: str, recovery_secret: str, wall: WallClock) -> tuple[int, int, int]:
+                    vault_id: str, recovery_secret: str, wall: WallClock,
+                    put_out: dict[str, str]) -> tuple[int, int, int, list[str]]:
     """The vault of a backup, re-encrypted under a new key and checked record by record, with its
     key file, all in `staging`: (records, people, audit entries)."""
     scratch = staging / "backup.db"
@@ -941,6 +1003,9 @@ def _build_restored(staging: Path, header: dict[str, Any], payload: bytes, backu
         dst = Database.open(target, new_dek)
         try:
             compared = _compare_records(src, dst)
+            migrate(dst)
+            with dst.transaction():
+                replayed = _replay_put_out(dst, vault_id, recovery_secret, put_out, utc_iso(wall()))
             publics = {r[0]: K.unb64(r[1]) for r in
                        dst.query("SELECT username, public_key FROM users WHERE removed = 0")}
             keyfile.users = {n: w for n, w in keyfile.users.items() if n in publics}
@@ -950,7 +1015,8 @@ def _build_restored(staging: Path, header: dict[str, Any], payload: bytes, backu
             with dst.transaction():
                 log = AuditLog(dst, audit_key, _recovery_signer(dst, vault_id, recovery_secret))
                 log.append(at=utc_iso(wall()), user=K.RECOVERY, device=device, action="restore",
-                           detail={"records": compared, "backup_made_at": header.get("made_at")})
+                           detail={"records": compared, "backup_made_at": header.get("made_at"),
+                                   "put_out_again": replayed})
             entries = log.count()
         finally:
             dst.close()
@@ -958,7 +1024,7 @@ def _build_restored(staging: Path, header: dict[str, Any], payload: bytes, backu
         src.close()
         _remove_db(staging, scratch.name)
     keyfile.save(staging)
-    return compared, len(keyfile.users), entries
+    return compared, len(keyfile.users), entries, replayed
 
 
 def _compare_records(src: Database, dst: Database) -> int:

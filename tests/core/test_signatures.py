@@ -205,3 +205,31 @@ def test_only_administrators_hold_the_roster_key(admin_with_casey: Vault, vault_
     holders = {r[0] for r in db.query("SELECT principal FROM sealed_keys WHERE purpose = 'roster'")}
     assert holders == {"admin", K.RECOVERY}
     assert admin_with_casey.verify_audit().ok
+
+
+def test_restoring_an_older_backup_does_not_bring_back_a_person_removed_since(
+        made_with_casey: tuple[Vault, str], vault_dir: Path, tmp_path: Path, clock: FakeClock) -> None:
+    from csec_desktop.errors import WrongPassphrase
+
+    admin, secret = made_with_casey
+    admin.add_user("drew", role="caseworker", passphrase=WORKER_PASS)
+    backup = tmp_path / "before.csecbak"
+    admin.backup(backup)  # casey and drew both active in the backup
+    admin.remove_user("casey", for_cause=True)
+    admin.update_user("drew", disabled=True)
+    admin.close()
+
+    report = Vault.restore(vault_dir, backup, secret, wall=clock)
+    assert report.replayed == ("casey", "drew")
+    with pytest.raises(WrongPassphrase):  # her entry is not in the restored key file
+        Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    from csec_desktop.errors import AccountDisabled
+
+    with pytest.raises(AccountDisabled):
+        Vault.unlock(vault_dir, "drew", WORKER_PASS, wall=clock)
+    restored = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    try:
+        assert "casey" not in {u.username for u in restored.users()}
+        assert restored.verify_audit().ok, str(restored.verify_audit())
+    finally:
+        restored.close()
