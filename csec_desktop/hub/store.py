@@ -340,8 +340,21 @@ class Hub:
         a = T.audit
         with self.engine.begin() as conn:
             seqs = [e.seq for e in push.entries]
-            have = {s for (s,) in conn.execute(
-                select(a.c.seq).where(a.c.device_id == device.id, a.c.seq.in_(seqs)))} if seqs else set()
+            held = {s: m for (s, m) in conn.execute(select(a.c.seq, a.c.mac).where(
+                a.c.device_id == device.id, a.c.seq.in_(seqs)))} if seqs else {}
+            # The hub is the trail's anchor outside the device: an entry it holds is never replaced,
+            # and one sent again with another seal means the device's trail was rewritten.
+            rewritten = sorted(e.seq for e in push.entries if e.seq in held and held[e.seq] != e.mac)
+            if rewritten:
+                self._event(conn, device.who.county, device.who.username, "audit_rewritten", device.id,
+                            f"entries {rewritten[0]}..{rewritten[-1]} differ from what it sent before")
+        if rewritten:  # the event above is committed; the push is refused
+            raise Refusal(409, "audit_rewritten",
+                          f"The audit trail on this device differs from what it sent before (entry "
+                          f"{rewritten[0]}): it was rewritten. The county has been told; keep the device "
+                          "as it is and call your administrator.")
+        with self.engine.begin() as conn:
+            have = set(held)
             fresh = []
             for entry in push.entries:  # a batch naming one entry twice stores it once
                 if entry.seq not in have:

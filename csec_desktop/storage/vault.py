@@ -1006,6 +1006,9 @@ def _build_restored(staging: Path, header: dict[str, Any], payload: bytes, backu
             migrate(dst)
             with dst.transaction():
                 replayed = _replay_put_out(dst, vault_id, recovery_secret, put_out, utc_iso(wall()))
+                # Enrolled again after a restore: its trail went back to the backup's, and the hub,
+                # which anchors the trail, refuses a device whose entries differ from those it sent.
+                enrolled = dst.execute("DELETE FROM meta WHERE key LIKE 'sync.%'") > 0
             publics = {r[0]: K.unb64(r[1]) for r in
                        dst.query("SELECT username, public_key FROM users WHERE removed = 0")}
             keyfile.users = {n: w for n, w in keyfile.users.items() if n in publics}
@@ -1016,7 +1019,7 @@ def _build_restored(staging: Path, header: dict[str, Any], payload: bytes, backu
                 log = AuditLog(dst, audit_key, _recovery_signer(dst, vault_id, recovery_secret))
                 log.append(at=utc_iso(wall()), user=K.RECOVERY, device=device, action="restore",
                            detail={"records": compared, "backup_made_at": header.get("made_at"),
-                                   "put_out_again": replayed})
+                                   "put_out_again": replayed, "enrolment_cleared": enrolled})
             entries = log.count()
         finally:
             dst.close()

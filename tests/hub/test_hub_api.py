@@ -456,3 +456,36 @@ def test_an_operation_id_reused_for_other_content_is_refused_not_dropped(world: 
     other = {**_op(youth, "youth", {"preferred_name": "Kit"}, op="update"), "op_id": first["op_id"]}
     [answer] = _push(world, "ana", [other])
     assert answer["result"] == "refused" and "new id" in answer["detail"]
+
+
+def test_the_hub_anchors_the_trail_a_rewritten_entry_is_refused(world: World, tmp_path: Path) -> None:
+    """Issue 20: entries the hub holds are the trail's anchor outside the device. A trail rewritten
+    on the device (here by someone holding the data key) is refused at the next sync and the county
+    is told in the hub's own events."""
+    from csec_desktop.errors import CsecError
+    from csec_desktop.storage.audit import chain_hash
+
+    vault, _ = Vault.create(tmp_path / "v", county=NORTH, admin="ana", passphrase=PASS)
+    granted = _enroll(world.hub, world.http, NORTH, "ana")
+    local.save_enrolment(vault, "http://testserver", "", granted)
+    client = HubClient("http://testserver", f"device.{granted.device_id}.{granted.secret}",
+                       transport=world.http._transport)  # type: ignore[attr-defined]
+    sync_vault(vault, client)
+    db = vault.require_db()
+    at, user, device, action, record_id = db.one(
+        "SELECT at, user, device, action, record_id FROM audit WHERE seq = 2") or ()
+    detail = json.dumps({"rewritten": True})
+    prev = str(db.scalar("SELECT mac FROM audit WHERE seq = 1"))
+    mac = chain_hash(prev, "ana", 2, at, user, device, action, record_id, detail)
+    db.execute("UPDATE audit SET detail = ?, mac = ? WHERE seq = 2", (detail, mac))
+    db.execute("UPDATE meta SET value = '0' WHERE key = 'sync.audit_pushed'")
+    with pytest.raises(CsecError, match="rewritten"):
+        sync_vault(vault, client)
+    vault.close()
+    from sqlalchemy import select
+
+    from csec_desktop.hub import tables as T
+
+    with world.hub.engine.connect() as conn:
+        events = conn.execute(select(T.hub_events.c.action, T.hub_events.c.device_id)).all()
+    assert ("audit_rewritten", granted.device_id) in [tuple(e) for e in events]
