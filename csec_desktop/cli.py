@@ -307,6 +307,8 @@ def _run(args: argparse.Namespace, folder: Path, inp: _Stdin, out: TextIO) -> in
     if not args.user:
         raise CsecError("Give --user NAME (csec then asks for your passphrase).")
     vault = Vault.unlock(folder, args.user, inp.secret(f"passphrase for {args.user}"))
+    for warning in vault.warnings:  # what the unlock found: said before anything else
+        print(f"warning: {warning}", file=sys.stderr)
     try:
         return COMMANDS[cmd](vault, args, inp, out)
     finally:

@@ -330,6 +330,13 @@ class MainWindow(QMainWindow):
         self.sync_status.setVisible(True)
         self.sync.start()
         self.tasks.run(_offline_lock, self._enter)
+        # What the unlock found (people changed outside the app and put back, an audit trail cut
+        # since this person's last unlock, the youth's account not yet opened for them).
+        self.tasks.run(lambda v: list(v.warnings), self._warn)
+
+    def _warn(self, warnings: list[str]) -> None:
+        if warnings:
+            self.statusBar().showMessage(" ".join(warnings), 60_000)
 
     def _guide(self, found: session.Capabilities) -> None:
         """Offer what this person's role may do; say why where it may not."""

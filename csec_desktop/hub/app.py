@@ -244,7 +244,9 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
         """Record states changed after `since` that this device's user may see, in sequence order."""
         return hub.pull(dev, since, limit)
 
-    @app.post("/v1/audit", tags=["sync"], responses=DEVICE_REFUSALS)
+    @app.post("/v1/audit", tags=["sync"], responses={
+        **DEVICE_REFUSALS, 409: {"description": "An entry the hub holds came again with another seal: the "
+                                 "trail on the device was rewritten (the county is told)"}})
     def audit(dev: DeviceDep, entries: P.AuditPush) -> P.AuditAck:
         """Store this device's audit entries (each once) for the county's review."""
         return hub.store_audit(dev, entries)

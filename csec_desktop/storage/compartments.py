@@ -276,12 +276,20 @@ def people_changed(db: Database, vault_id: str, recovery_public: bytes, ring: Ke
                 R.seal_to(db, vault_id, compartment.purpose, bytes(current), {name: may[name]}, generation)
             else:
                 waiting.append(name)
-        if not (holders(db, compartment) - {K.RECOVERY}) and may:
-            # No one here holds the key (made before anyone was allowed): start a generation for
-            # the people allowed now; values sealed before stay readable with the recovery key.
+        if waiting and (not (holders(db, compartment) - {K.RECOVERY}) or not _used(db, compartment)):
+            # No one here holds the key yet, or nothing was ever sealed to it (a new vault whose
+            # people are being added): a new generation for everyone allowed now loses nothing
+            # (values sealed before, if any, stay readable with the recovery key).
             new_generation(db, vault_id, compartment, recovery_public, current)
-            waiting = [n for n in waiting if n not in may]
+            waiting = []
     return waiting
+
+
+def _used(db: Database, compartment: Compartment) -> bool:
+    """Whether any value was ever sealed to this compartment (a scan, only when people change)."""
+    mark = f'%"{MARK}":"{compartment.name}"%'
+    return db.one("SELECT 1 FROM records WHERE body LIKE ? UNION ALL SELECT 1 FROM changes "
+                  "WHERE fields LIKE ? LIMIT 1", (mark, mark)) is not None
 
 
 def upkeep(db: Database, vault_id: str, recovery_public: bytes, ring: Keyring) -> dict[str, Any]:

@@ -290,6 +290,7 @@ class Vault:
                 kek[:] = bytes(len(kek))
                 raise
             try:
+                _check_after_unclean_end(db)
                 user = _load_user(db, username)
             except BaseException:
                 db.close()
@@ -641,6 +642,7 @@ class Vault:
         list is signed again (a vault from before signatures has no roster key yet)."""
         db = self.require_db()
         waiting = C.people_changed(db, self.vault_id, self.keyring_recovery(), self.keyring)
+        self._reload_keyring()  # a new generation may have been made: seal to its key from now on
         if waiting:
             self.warnings.append("The youth's account opens for " + ", ".join(waiting) + " after an "
                                  "attorney or supervisor who reads it next unlocks this vault.")
@@ -664,6 +666,12 @@ class Vault:
             return K.open_dek(data, self._private_key(), self.vault_id, self.user.username, 0, "self")
         except Exception:
             raise CorruptVault("a draft of yours does not open") from None
+
+    def _reload_keyring(self) -> None:
+        self.keyring.wipe()
+        self.keyring = C.load_keyring(self.require_db(), self.vault_id, self.user.username,
+                                      self._private_key() if self._private else None)
+        self.records.ring = self.keyring
 
     def keyring_recovery(self) -> bytes:
         return self.keyfile.recovery_public
@@ -691,6 +699,10 @@ class Vault:
                                       action="compartment_keys", detail=done)
         if made or done:
             self._bind(db)
+        for compartment in C.COMPARTMENTS:
+            if self.user.can(compartment.permission) and not self.keyring.holds(compartment.name):
+                self.warnings.append("The youth's account in vacatur cases opens for you after an "
+                                     "attorney or supervisor who reads it next unlocks this vault.")
 
     def update_user(self, username: str, **changes: Any) -> User:
         """Role, unit, display name, disabled flag, extra permissions."""
@@ -921,6 +933,21 @@ def _recovery_signer(db: Database, vault_id: str, secret: str) -> Signer | None:
         finally:
             roster_seed[:] = bytes(len(roster_seed))
     return Signer(K.RECOVERY, seed)
+
+
+CLEAN_ENDS = frozenset({"lock", "unlock_refused", "session_ended", "vault_created", "restore"})
+
+
+def _check_after_unclean_end(db: Database) -> None:
+    """SQLite's quick check when the last session did not end with a lock (a crash, a power cut,
+    a killed process): the likeliest moment for damage, found before anyone writes on top of it.
+    Not at every unlock: about 1 s on a vault of 10,000 youth, where unlock takes 0.46 s."""
+    last = db.scalar("SELECT action FROM audit ORDER BY seq DESC LIMIT 1")
+    if last is None or last in CLEAN_ENDS:
+        return
+    problems = db.quick_check()
+    if problems:
+        raise CorruptVault("the quick check after an unfinished session found: " + "; ".join(problems[:3]))
 
 
 def _people_put_out(folder: Path, vault_id: str, secret: str) -> dict[str, str]:

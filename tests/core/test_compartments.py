@@ -111,19 +111,36 @@ def test_a_caseworkers_edit_keeps_the_account_and_the_history_folds(office, cloc
 
 
 def test_a_person_newly_allowed_gets_the_key_from_the_next_holder(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
-    folder, _youth = office
-    # The supervisor was added by the administrator, who does not hold the key: sam waits.
-    sam = Vault.unlock(folder, "sam", WORKER_PASS, wall=clock)
-    assert sam.keyring.holds("narrative") is False
-    sam.close()
-    ana = Vault.unlock(folder, "ana", WORKER_PASS, wall=clock)  # a holder's unlock gives sam a copy
-    assert any(e.action == "compartment_keys" and e.detail == {"narrative": {"granted": ["sam"]}}
-               for e in ana.audit_log.entries(newest_first=True, limit=5))
-    case_id = _case(ana, _youth)
+    folder, youth = office
+    ana = Vault.unlock(folder, "ana", WORKER_PASS, wall=clock)
+    case_id = _case(ana, youth)
     ana.close()
-    sam = Vault.unlock(folder, "sam", WORKER_PASS, wall=clock)
-    assert caseload.attached_record(sam, _youth, case_id, "vacatur_case").body.grounds == ACCOUNT  # type: ignore[attr-defined]
-    sam.close()
+    # Added by an administrator (who may not read the account) once accounts exist: the new
+    # supervisor waits for a holder, and is told so.
+    admin = Vault.unlock(folder, "admin", "fictional admin passphrase", wall=clock)
+    admin.add_user("tess", role="supervisor", passphrase=WORKER_PASS, unit="Unit A")
+    assert any("tess" in w for w in admin.warnings)
+    admin.close()
+    tess = Vault.unlock(folder, "tess", WORKER_PASS, wall=clock)
+    assert tess.keyring.holds("narrative") is False
+    assert any("opens for you after" in w for w in tess.warnings)
+    assert caseload.attached_record(tess, youth, case_id, "vacatur_case").body.grounds is None  # type: ignore[attr-defined]
+    tess.close()
+    ana = Vault.unlock(folder, "ana", WORKER_PASS, wall=clock)  # a holder's unlock gives tess a copy
+    assert any(e.action == "compartment_keys" and e.detail == {"narrative": {"granted": ["tess"]}}
+               for e in ana.audit_log.entries(newest_first=True, limit=5))
+    ana.close()
+    tess = Vault.unlock(folder, "tess", WORKER_PASS, wall=clock)
+    assert caseload.attached_record(tess, youth, case_id, "vacatur_case").body.grounds == ACCOUNT  # type: ignore[attr-defined]
+    tess.close()
+
+
+def test_people_added_before_any_account_is_written_hold_the_key_at_once(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    folder, _youth = office
+    for name in ("ana", "sam"):
+        person = Vault.unlock(folder, name, WORKER_PASS, wall=clock)
+        assert person.keyring.holds("narrative") and not person.warnings
+        person.close()
 
 
 def test_losing_the_right_loses_what_is_written_after(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]

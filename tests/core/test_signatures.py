@@ -233,3 +233,25 @@ def test_restoring_an_older_backup_does_not_bring_back_a_person_removed_since(
         assert restored.verify_audit().ok, str(restored.verify_audit())
     finally:
         restored.close()
+
+
+def test_damage_after_an_unfinished_session_is_found_at_unlock(admin: Vault, vault_dir: Path,
+                                                               clock: FakeClock) -> None:
+    """The quick check runs when the last session did not end with a lock, and finds damage on a
+    page unlock itself never reads; after a clean lock the same unlock does not pay for it."""
+    for i in range(120):
+        caseload.create_youth(admin, youth_data(legal_name={"given": f"Quill{i}" + "x" * 60,
+                                                            "family": "Fixture"}))
+    db_path = admin.require_db().path
+    admin.require_db().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    admin.lock()
+    size = db_path.stat().st_size
+    page = 4096
+    damaged = bytearray(db_path.read_bytes())
+    middle = (size // page // 2) * page + 100
+    damaged[middle] ^= 0xFF
+    db_path.write_bytes(bytes(damaged))
+    clean = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)  # a clean end: no check
+    clean.close()  # ... and this session ends without a lock
+    with pytest.raises(CorruptVault, match="quick check after an unfinished session"):
+        Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)

@@ -402,6 +402,9 @@ def test_export_blanks_the_account_and_import_starts_drafts(admin: Vault, attorn
     assert all(not b.get("grounds") and not b.get("nexus") for b in bodies)
     assert fx.CASE["grounds"] not in str(exported)
     admin.add_user("sam", role="supervisor", passphrase=WORKER_PASS, unit="Unit A")
+    # The account is sealed to those who may read it: the supervisor, added by an administrator
+    # (who may not), receives the key at the next unlock of someone who holds it.
+    Vault.unlock(admin.folder, attorney.user.username, WORKER_PASS).close()
     supervisor = Vault.unlock(admin.folder, "sam", WORKER_PASS)
     by_supervisor = transfer.export_youth(supervisor, youth_id, "moving the case to another county")
     supervisor.close()
