@@ -156,6 +156,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--youth", required=True)
     export.add_argument("--purpose", default="administrative export from the command line")
 
+    kept = sub.add_parser("undelivered", help="your changes the hub would not take because the youth "
+                          "left this device's caseload; --export them for your supervisor")
+    kept.add_argument("--export", type=Path, metavar="FILE")
+    kept.add_argument("--purpose", default="")
+    kept.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
     imp = sub.add_parser("import", help="import a file written by export; all or nothing")
     imp.add_argument("file", type=Path)
 
@@ -381,6 +387,23 @@ def _import(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) ->
         raise CsecError(f"Cannot read {args.file}: {exc}") from None
     youth_id = transfer.import_youth(vault, data)
     print(f"Imported youth {youth_id}.", file=out)
+    return 0
+
+
+def _undelivered(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    from csec_desktop.sync import undelivered
+
+    if args.export is not None:
+        count = undelivered.export(vault, args.export, args.purpose, overwrite=args.force)
+        print(f"Exported {count} undelivered change(s) to {args.export}.", file=out)
+        return 0
+    items = undelivered.mine(vault)
+    for item in items:
+        values = "; ".join(f"{k}: {v}" for k, v in item.fields.items())
+        about = item.youth_name or item.youth_id
+        print(f"#{item.id} {item.typed_at[:16]} {item.kind} ({item.op}) about {about}: {values}\n"
+              f"    why kept: {item.reason}", file=out)
+    print(f"{len(items)} undelivered change(s).", file=out)
     return 0
 
 
@@ -638,6 +661,7 @@ COMMANDS: dict[str, Handler] = {
     "today": _today,
     "users": _users, "demo": _demo, "search": _search, "export": _export, "import": _import,
     "audit": _audit, "backup": _backup, "rotate-key": _rotate, "passwd": _passwd,
+    "undelivered": _undelivered,
 }
 
 __all__ = ["PermissionDenied", "main"]

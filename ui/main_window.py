@@ -41,7 +41,7 @@ from ui.intake_page import IntakeController, IntakePage
 from ui.law_changes import LawChangesPage
 from ui.messages import describe
 from ui.sync_screens import SyncScreens
-from ui.sync_ui import ConflictsPage, OfflineLockPage, SyncController, SyncStatus
+from ui.sync_ui import ConflictsPage, KeptDialog, OfflineLockPage, SyncController, SyncStatus
 from ui.tasks import Change, Tasks, VaultEvents
 from ui.today_page import TodayController, TodayModel, TodayPage
 from ui.unlock_page import UnlockPage
@@ -223,6 +223,7 @@ class MainWindow(QMainWindow):
         self.sync_status.setVisible(False)
         self.sync_status.sync_requested.connect(self.sync.sync_now)
         self.sync_status.conflicts_requested.connect(self.open_conflicts)
+        self.sync_status.kept_requested.connect(lambda: self.sync_screens.open_kept(self))
         self.sync.status_changed.connect(self.sync_status.show_status)
         for widget in (self.sync_status, self.user_label, self.language):
             self.statusBar().addPermanentWidget(widget)
@@ -405,6 +406,9 @@ class MainWindow(QMainWindow):
         self.admin_page.clear()
         for dialog in self.findChildren(PassphraseDialog):  # a half-typed passphrase goes with the lock
             dialog.reject()
+        for kept in self.findChildren(KeptDialog):  # what it shows goes with the lock too
+            kept.reject()
+            kept.deleteLater()
         self.directory_page.clear()
         self.law_changes_page.clear()
         self.nav.setVisible(False)

@@ -15,7 +15,15 @@ from csec_desktop.sync import local as sync_local
 from csec_desktop.usecases import sync as sync_screen
 from ui.i18n import _
 from ui.messages import describe
-from ui.sync_ui import ConflictsPage, EnrolDialog, OfflineLockPage, SyncController, describe_report, enrol
+from ui.sync_ui import (
+    ConflictsPage,
+    EnrolDialog,
+    KeptDialog,
+    OfflineLockPage,
+    SyncController,
+    describe_report,
+    enrol,
+)
 from ui.tasks import Tasks, VaultEvents
 
 log = logging.getLogger(__name__)
@@ -51,6 +59,21 @@ class SyncScreens(QObject):
                 self.offline.explain(self.offline_days, describe(error))
         elif here is self.conflicts:
             self.open_conflicts()
+
+    def open_kept(self, parent: QWidget) -> None:
+        """This person's changes kept because the youth left the caseload (sync/undelivered.py)."""
+        from pathlib import Path
+
+        from csec_desktop.sync import undelivered
+
+        def show(items: list[undelivered.Undelivered]) -> None:
+            dialog = KeptDialog(items, parent)
+            dialog.export_requested.connect(lambda path, purpose: self.tasks.run(
+                lambda v: undelivered.export(v, Path(path), purpose, overwrite=True),
+                lambda n: self._status(_("Exported {n} change(s) for your supervisor.").format(n=n))))
+            dialog.open()
+
+        self.tasks.run(undelivered.mine, show)
 
     def open_conflicts(self) -> None:
         def show(found: sync_screen.ConflictsView) -> None:

@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QToolButton,
@@ -154,11 +156,56 @@ class _Relay(QObject):
     done = Signal(object, object)
 
 
+class KeptDialog(QDialog):
+    """This person's changes the hub would not take because the youth left the caseload: what they
+    typed, about whom, why it was kept; exported for their supervisor (audited)."""
+
+    export_requested = Signal(str, str)  # file, purpose
+
+    def __init__(self, items: list[Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Not delivered"))
+        self.resize(640, 420)
+        layout = QVBoxLayout(self)
+        intro = QLabel(_("These changes of yours were not taken by the hub because the youth left this "
+                         "device's caseload. They are kept, readable by you alone. Export them for your "
+                         "supervisor so they reach whoever holds the youth now."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        lines = []
+        for item in items:
+            values = "; ".join(f"{_field_label(item.kind, k) if item.kind != 'draft' else k}: {_shown(v)}"
+                               for k, v in item.fields.items())
+            lines.append(f"{item.typed_at[:16].replace('T', ' ')} · {item.youth_name or item.youth_id} · "
+                         f"{item.kind}\n  {values}\n  {_('Why kept:')} {item.reason}")
+        self.text.setPlainText("\n\n".join(lines))
+        bind(self.text, "setAccessibleName", N_("Changes not delivered"))
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        export = buttons.addButton(_("Export for my supervisor…"), QDialogButtonBox.ButtonRole.ActionRole)
+        export.clicked.connect(self._export)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _export(self) -> None:
+        path, _chosen = QFileDialog.getSaveFileName(self, _("Export for my supervisor"), "not-delivered.json",
+                                                    "JSON (*.json)")
+        if not path:
+            return
+        purpose, ok = QInputDialog.getText(self, _("Export for my supervisor"),
+                                           _("Who receives this file, and why:"))
+        if ok and purpose.strip():
+            self.export_requested.emit(path, purpose)
+
+
 class SyncStatus(QWidget):
     """Status bar: "Synced 10:42 · 2 waiting · 1 conflict" and the Sync now button."""
 
     sync_requested = Signal()
     conflicts_requested = Signal()
+    kept_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -169,11 +216,15 @@ class SyncStatus(QWidget):
         self.conflicts = QToolButton()
         self.conflicts.setVisible(False)
         self.conflicts.clicked.connect(self.conflicts_requested)
+        self.kept = QToolButton()
+        self.kept.setVisible(False)
+        self.kept.clicked.connect(self.kept_requested)
         self.button = QToolButton()
         bind(self.button, "setText", N_("Sync now (F9)"))
         self.button.clicked.connect(self.sync_requested)
         layout.addWidget(self.label)
         layout.addWidget(self.conflicts)
+        layout.addWidget(self.kept)
         layout.addWidget(self.button)
         self.show_status(None)
 
@@ -183,6 +234,9 @@ class SyncStatus(QWidget):
             self.button.setEnabled(False)
             return
         self.button.setEnabled(status.enrolled)
+        # What this person typed that the hub would not take (the youth left the caseload): kept.
+        self.kept.setVisible(bool(status.undelivered))
+        self.kept.setText(_("{n} of your changes not delivered").format(n=status.undelivered))
         if not status.enrolled:
             self.label.setText(_("Offline only (not enrolled with a hub)"))
             self.conflicts.setVisible(False)
@@ -197,6 +251,7 @@ class SyncStatus(QWidget):
         self.label.setText(message or " · ".join(parts))
         self.conflicts.setVisible(bool(status.conflicts))
         self.conflicts.setText(_("{n} conflict(s) to decide").format(n=status.conflicts))
+
 
 
 def _field_label(kind: str, field: str) -> str:

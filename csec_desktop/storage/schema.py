@@ -176,6 +176,27 @@ def _v6(db: Database) -> None:
     )
 
 
+def _v7(db: Database) -> None:
+    # Sync never deletes what a person typed: changes the hub will not take because the youth left
+    # this device's caseload (moved, sealed, access revoked) are kept here, sealed to their author.
+    db.executescript(
+        """
+        CREATE TABLE undelivered (
+            id         INTEGER PRIMARY KEY,
+            author     TEXT NOT NULL,           -- who typed it (only they can open `sealed`)
+            youth_id   TEXT NOT NULL,
+            record_id  TEXT,
+            kind       TEXT NOT NULL,           -- the record's kind, or 'draft'
+            reason     TEXT NOT NULL,
+            typed_at   TEXT NOT NULL,
+            kept_at    TEXT NOT NULL,
+            sealed     TEXT NOT NULL            -- JSON keys.seal_dek(...) to the author
+        );
+        CREATE INDEX undelivered_author ON undelivered(author);
+        """
+    )
+
+
 YOUTH_FIELDS_UPSERT = (
     "INSERT OR REPLACE INTO youth_fields (rowid, family, given, birth, worker, unit, sealed, "
     "deleted, periods) VALUES (?,?,?,?,?,?,?,?,?)"
@@ -190,7 +211,7 @@ def youth_field_values(rowid: int, body: dict[str, Any], deleted: bool) -> tuple
             int(bool(body.get("sealed"))), int(deleted), json.dumps(periods))
 
 
-STEPS: dict[int, Callable[[Database], None]] = {0: _v1, 1: _v2, 2: _v3, 3: _v4, 4: _v5, 5: _v6}
+STEPS: dict[int, Callable[[Database], None]] = {0: _v1, 1: _v2, 2: _v3, 3: _v4, 4: _v5, 5: _v6, 6: _v7}
 SCHEMA_VERSION = max(STEPS) + 1
 
 

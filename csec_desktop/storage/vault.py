@@ -673,6 +673,13 @@ class Vault:
                                       self._private_key() if self._private else None)
         self.records.ring = self.keyring
 
+    def open_sealed_to_self(self, sealed: dict[str, str], purpose: str) -> bytes:
+        """What was sealed to this person's public key (`keys.seal_dek` with `purpose`, generation 0)."""
+        try:
+            return K.open_dek(sealed, self._private_key(), self.vault_id, self.user.username, 0, purpose)
+        except Exception:
+            raise CorruptVault(f"something sealed to you ({purpose}) does not open") from None
+
     def keyring_recovery(self) -> bytes:
         return self.keyfile.recovery_public
 

@@ -26,6 +26,7 @@ from csec_desktop.storage.database import Database
 from csec_desktop.storage.keys import KEYFILE_NAME
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import protocol as P
+from csec_desktop.sync import undelivered
 
 _KEYS = ("hub_url", "device_id", "secret", "cert_pem", "county", "username", "role",
          "max_offline_days", "checkpoint", "last_contact", "audit_pushed")
@@ -61,6 +62,8 @@ class Status:
     conflicts: int
     locked: bool
     days_left: float | None
+    undelivered: int = 0
+    """This person's own changes kept because the youth left the caseload (undelivered.py)."""
 
 
 def _get(db: Database, key: str) -> str | None:
@@ -171,6 +174,7 @@ def apply_pull(vault: Vault, page: P.PullResponse) -> int:
     changed = 0
     with db.transaction():
         for youth_id in page.gone:
+            undelivered.keep_before_forgetting(vault, youth_id)  # nothing typed is lost with it
             _forget_youth(db, youth_id)
         ids = [state.id for state in page.records]
         marks = ",".join("?" * len(ids))
@@ -237,7 +241,8 @@ def _apply_state(vault: Vault, state: P.RecordState) -> int:
 
 
 def _forget_youth(db: Database, youth_id: str) -> None:
-    """A youth moved out of this user's caseload at the hub: nothing of theirs stays here."""
+    """A youth moved out of this user's caseload at the hub: nothing of theirs stays here (what was
+    typed here and not taken by the hub was kept first, sealed to its author: undelivered.py)."""
     ids = [r[0] for r in db.query("SELECT id FROM records WHERE id = ? OR owner_id = ?",
                                   (youth_id, youth_id))]
     for rid in ids:
@@ -326,6 +331,7 @@ def status(vault: Vault) -> Status:
         last_contact=found.last_contact if found else None,
         waiting=int(db.scalar("SELECT count(*) FROM changes WHERE pushed = 0")),
         refused=int(db.scalar("SELECT count(*) FROM changes WHERE pushed = 2")),
+        undelivered=undelivered.count(vault),
         conflicts=int(db.scalar("SELECT count(*) FROM sync_conflicts")),
         locked=is_locked(vault),
         days_left=(found.max_offline_days - days) if found and days is not None else None,

@@ -489,3 +489,68 @@ def test_the_hub_anchors_the_trail_a_rewritten_entry_is_refused(world: World, tm
     with world.hub.engine.connect() as conn:
         events = conn.execute(select(T.hub_events.c.action, T.hub_events.c.device_id)).all()
     assert ("audit_rewritten", granted.device_id) in [tuple(e) for e in events]
+
+
+def test_offline_work_on_a_youth_moved_away_is_kept_not_deleted(world: World, tmp_path: Path) -> None:
+    """Issue 21: a caseworker adds a case note and edits a field offline; a supervisor moves the
+    youth to another unit; at the next sync the hub refuses both and the device must stop holding
+    the youth. What she typed is kept (sealed to her), counted, readable by her alone, exportable
+    for her supervisor."""
+    from csec_desktop.sync import undelivered
+    from tests.conftest import WORKER_PASS, youth_data
+
+    world.hub.add_user(Admin(NORTH, "it"), P.NewUser(username="sue", role="supervisor", unit="north"))
+    sue = _enroll(world.hub, world.http, NORTH, "sue")
+    vault, _ = Vault.create(tmp_path / "v", county=NORTH, admin="ana", passphrase=PASS)
+    vault.add_user("colleague", role="caseworker", passphrase=WORKER_PASS, unit="north")
+    granted = _enroll(world.hub, world.http, NORTH, "ana")
+    local.save_enrolment(vault, "http://testserver", "", granted)
+    client = HubClient("http://testserver", f"device.{granted.device_id}.{granted.secret}",
+                       transport=world.http._transport)  # type: ignore[attr-defined]
+    youth = caseload.create_youth(vault, youth_data(assigned_worker="ana", unit="north", county=NORTH)).id
+    sync_vault(vault, client)
+
+    # Offline: a note and an edit.
+    caseload.add_attached(vault, youth, "case_note", {"occurred_at": "2026-11-29T09:00:00+00:00",
+                                                      "text": "FICTIONAL-OFFLINE-NOTE met at school"})
+    caseload.update_youth(vault, youth, {"preferred_name": "Offlinename"})
+    # Meanwhile the supervisor moves the youth to another unit.
+    stamp = world.http.get("/v1/pull", params={"since": 0},
+                           headers={"Authorization": f"Bearer device.{sue.device_id}.{sue.secret}"}).json()
+    base = next(r for r in stamp["records"] if r["id"] == youth)["stamps"]["unit"]
+    as_sue = {"Authorization": f"Bearer device.{sue.device_id}.{sue.secret}"}
+    move = _op(youth, "youth", {"assigned_worker": "ben", "unit": "south"}, op="update", base=base,
+               user="sue")
+    moved = world.http.post("/v1/push", headers=as_sue, json={"ops": [move]})
+    assert moved.status_code == 200 and moved.json()["results"][0]["result"] != "refused"
+
+    sync_vault(vault, client)
+    assert vault.require_db().scalar("SELECT count(*) FROM records WHERE id = ? OR owner_id = ?",
+                                     (youth, youth)) == 0  # the device no longer holds the youth
+    assert local.status(vault).undelivered == 2
+    kept = undelivered.mine(vault)
+    assert {k.kind for k in kept} == {"case_note", "youth"}
+    note = next(k for k in kept if k.kind == "case_note")
+    assert note.fields["text"] == "FICTIONAL-OFFLINE-NOTE met at school"
+    assert note.youth_name and "left this device's caseload" in note.reason
+    assert "refused by the hub" in next(k for k in kept if k.kind == "youth").reason
+
+    target = tmp_path / "for-supervisor.json"
+    assert undelivered.export(vault, target, "for my supervisor, the youth moved to south unit") == 2
+    assert "FICTIONAL-OFFLINE-NOTE" in target.read_text()
+    recent = vault.audit_log.entries(newest_first=True, limit=3)
+    assert any(e.action == "undelivered_exported" for e in recent)
+    vault.close()
+
+    # A colleague on the same device neither sees them nor can open them.
+    colleague = Vault.unlock(tmp_path / "v", "colleague", WORKER_PASS)
+    try:
+        assert local.status(colleague).undelivered == 0 and undelivered.mine(colleague) == []
+        sealed = colleague.require_db().scalar("SELECT sealed FROM undelivered LIMIT 1")
+        assert "FICTIONAL-OFFLINE-NOTE" not in sealed
+        from csec_desktop.errors import CorruptVault
+
+        with pytest.raises(CorruptVault):  # sealed to ana's key, not to hers
+            colleague.open_sealed_to_self(json.loads(sealed), "undelivered")
+    finally:
+        colleague.close()

@@ -151,3 +151,31 @@ def test_a_revoked_device_erases_its_vault(qtbot: QtBot, tmp_path: Path, hub: Hu
     assert not list((tmp_path).glob("v/vault-*.db*"))
     devices = json.loads(json.dumps([d.model_dump() for d in hub.hub.devices(Admin(COUNTY, "it"))]))
     assert devices[0]["wipe_sent_at"]
+
+
+def test_changes_kept_after_a_youth_left_are_shown_to_their_author(qtbot: QtBot, tmp_path: Path,
+                                                                   hub: HubServer) -> None:
+    """Issue 21: the status bar counts the person's kept changes; the dialog lists what they typed,
+    about whom and why; a lock takes the dialog away."""
+    from csec_desktop.sync import undelivered
+    from ui.sync_ui import KeptDialog
+
+    vault = _enrolled_vault(hub, tmp_path / "v")
+    youth = caseload.create_youth(vault, youth_data(assigned_worker="admin"))
+    caseload.add_attached(vault, youth.id, "case_note", {"occurred_at": "2026-11-29T09:00:00+00:00",
+                                                         "text": "FICTIONAL-KEPT-NOTE"})
+    with vault.require_db().transaction():  # what a pull naming the youth `gone` does
+        undelivered.keep_before_forgetting(vault, youth.id)
+        local._forget_youth(vault.require_db(), youth.id)
+    vault.close()
+    win = _window(qtbot, tmp_path / "v")
+    qtbot.waitUntil(lambda: win.sync_status.kept.isVisible(), timeout=10_000)
+    assert win.sync_status.kept.text().startswith("2 ")
+    qtbot.mouseClick(win.sync_status.kept, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(win.findChildren(KeptDialog)), timeout=5_000)
+    dialog = win.findChildren(KeptDialog)[0]
+    assert "FICTIONAL-KEPT-NOTE" in dialog.text.toPlainText()
+    assert "left this device's caseload" in dialog.text.toPlainText()
+    win.lock()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5_000)
+    win.close()
