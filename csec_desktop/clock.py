@@ -54,6 +54,14 @@ class Stamp:
         return cls(int(millis), int(counter), node)
 
 
+COUNTER_MAX = 99_999
+"""The protocol's stamps carry a five-digit counter."""
+OBSERVE_AHEAD_MS = 24 * 3600 * 1000
+"""A stamp further ahead of this machine's clock is not followed: one device with a wrong (or
+hostile) clock must not carry every other device's stamps to the end of the format, after which
+each edit would make a stamp the protocol refuses and every sync would fail."""
+
+
 class HybridClock:
     def __init__(self, node: str, wall: WallClock = system_clock) -> None:
         self._node = node
@@ -66,6 +74,8 @@ class HybridClock:
             wall_ms = int(self._wall() * 1000)
             if wall_ms > self._last.millis:
                 self._last = Stamp(wall_ms, 0, self._node)
+            elif self._last.counter >= COUNTER_MAX:  # the counter is full: the next millisecond
+                self._last = Stamp(self._last.millis + 1, 0, self._node)
             else:
                 self._last = Stamp(self._last.millis, self._last.counter + 1, self._node)
             return str(self._last)
@@ -74,5 +84,7 @@ class HybridClock:
         """Move past a stamp seen from another device."""
         other = Stamp.parse(remote)
         with self._lock:
+            if other.millis > int(self._wall() * 1000) + OBSERVE_AHEAD_MS:
+                return  # far ahead of this clock: kept on its record, not followed (see OBSERVE_AHEAD_MS)
             if (other.millis, other.counter) > (self._last.millis, self._last.counter):
                 self._last = Stamp(other.millis, other.counter, self._node)

@@ -36,6 +36,9 @@ from csec_desktop.sync import protocol as P
 
 HLC_AHEAD_MS = 5 * 60 * 1000
 """Stamps further than this in the hub's future are kept but flagged (a device clock far ahead)."""
+HLC_REFUSED_MS = 24 * 3600 * 1000
+"""Stamps further than this in the hub's future are refused: kept, they would become the field's
+stamp for every device (which follow stamps up to a day ahead only, clock.OBSERVE_AHEAD_MS)."""
 ENROLLMENT_HOURS = 24
 Row = Mapping[Any, Any]
 _PERMISSIONS = frozenset(p.value for p in Permission)
@@ -469,10 +472,14 @@ def apply_op(conn: Connection, counter: _Counter, device: Device, op: P.Op, now:
             # Not a replay: different content under a used id would be acknowledged and dropped.
             return "refused", "this operation id was already used for other content; send it with a new id"
         return "duplicate", done[0] if done[1] == device.who.county else ""
-    outcome, detail = _merge(conn, counter, device, op)
+    millis = int(op.hlc.split("-", 1)[0])
+    if millis > now * 1000 + HLC_REFUSED_MS:
+        outcome, detail = "refused", ("this device's clock is more than a day ahead of the hub's; set the "
+                                      "date and time right, then edit again")
+    else:
+        outcome, detail = _merge(conn, counter, device, op)
     if op.user != device.who.username:  # kept for the record, attributed to who it really was
         detail = f"{detail}; the device named {op.user[:64]}".lstrip("; ")
-    millis = int(op.hlc.split("-", 1)[0])
     counter.new_ops.append(dict(
         op_id=op.op_id, county=device.who.county, device_id=device.id, user=device.who.username,
         record_id=op.record_id, op=op.op,
