@@ -26,6 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import NamedFromClause
 
 from csec_desktop.domain.kinds import KINDS
+from csec_desktop.domain.merge import LIST_MERGE, merge_list
 from csec_desktop.domain.people import ROLE_PERMISSIONS, Permission, Role
 from csec_desktop.domain.visibility import Scope
 from csec_desktop.errors import ValidationFailed
@@ -551,6 +552,14 @@ def _merge(conn: Connection, counter: _Counter, device: Device, op: P.Op) -> tup
                 return "refused", f"{name} cannot be changed"
             body[name], stamps[name], authors[name] = change.new, op.hlc, author
             changed.append(name)
+        elif (op.kind, name) in LIST_MERGE and isinstance(body.get(name) or [], list):
+            # Changed on both sides: items merge one by one; only a clash on one item is a conflict.
+            merged, clashes = merge_list(LIST_MERGE[(op.kind, name)], change.old, change.new, body.get(name))
+            if clashes:
+                clashing.append(name)
+            elif merged != body.get(name):
+                body[name], stamps[name], authors[name] = merged, op.hlc, author
+                changed.append(name)
         else:
             clashing.append(name)
     if changed:

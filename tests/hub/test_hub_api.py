@@ -567,3 +567,29 @@ def test_a_stamp_more_than_a_day_ahead_is_refused(world: World) -> None:
     assert youth not in _pull_ids(world, "ana")[0]
     [fine] = _push(world, "ana", [_op(youth, "youth", _youth("ana", "north"))])
     assert fine["result"] != "refused"
+
+
+def test_two_devices_each_add_a_safety_flag_and_both_stay(world: World) -> None:
+    """Issue 21: lists conflicted as whole lists; the second flag was lost."""
+    youth = new_id()
+    _push(world, "ana", [_op(youth, "youth", {**_youth("ana", "north"), "safety_flags": []})])
+    base = _pull_full(world, "ana", youth)["stamps"]["safety_flags"]
+    x = {"person": "Fictional Person X", "instruction": "Do not share any information or whereabouts."}
+    y = {"person": "Fictional Person Y", "instruction": "Do not share any information or whereabouts."}
+
+    def flags(new: list[dict[str, Any]], old: list[dict[str, Any]], base: str) -> dict[str, Any]:
+        op = _op(youth, "youth", {}, op="update")
+        op["fields"] = {"safety_flags": {"old": old, "new": new, "base": base}}
+        return op
+
+    first = _push(world, "ana", [flags([x], [], base)])
+    second = _push(world, "ana", [flags([y], [], base)])  # made offline against the same base
+    assert first[0]["result"] == "applied" and second[0]["result"] == "applied", second
+    held = _pull_full(world, "ana", youth)
+    assert [f["person"] for f in held["body"]["safety_flags"]] == ["Fictional Person X", "Fictional Person Y"]
+    assert not held.get("conflicts")
+    # The same flag changed two ways from one base is for a person to decide.
+    now = held["stamps"]["safety_flags"]
+    _push(world, "ana", [flags([{**x, "instruction": "Call the supervisor first."}, y], [x, y], now)])
+    clash = _push(world, "ana", [flags([{**x, "instruction": "Never call."}, y], [x, y], now)])
+    assert clash[0]["result"] == "conflict"
