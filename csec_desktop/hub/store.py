@@ -432,6 +432,15 @@ class _Counter:
                 self.records[row["id"]] = dict(row)
         self.new_ops: list[dict[str, Any]] = []
         self.fresh: dict[str, dict[str, Any]] = {}
+        # Fields with a conflict still open: a change to one joins the conflict (a person deciding
+        # must see it) unless this push carries that person's decision of it.
+        c = T.conflicts
+        self.open: set[tuple[str, str]] = {(r.record_id, r.field) for r in conn.execute(
+            select(c.c.record_id, c.c.field).where(c.c.record_id.in_(wanted), c.c.resolved_at.is_(None)))
+        } if wanted else set()
+        decided = [r.conflict_id for r in request.resolutions]
+        self.deciding: set[tuple[str, str]] = {(r.record_id, r.field) for r in conn.execute(
+            select(c.c.record_id, c.c.field).where(c.c.id.in_(decided)))} if decided else set()
 
     def record(self, record_id: str) -> Row | None:
         if record_id not in self.records:
@@ -547,6 +556,8 @@ def _merge(conn: Connection, counter: _Counter, device: Device, op: P.Op) -> tup
             clashing.append(name)
         elif change.new == body.get(name):
             continue
+        elif (rec["id"], name) in counter.open and (rec["id"], name) not in counter.deciding:
+            clashing.append(name)  # a value written while a conflict is open is shown, not applied
         elif change.base == stamps.get(name):
             if name == model.owner_field:
                 return "refused", f"{name} cannot be changed"
@@ -633,6 +644,17 @@ def _resolve(conn: Connection, counter: _Counter, device: Device, res: P.Resolut
         return bool(row["resolution_id"] == res.resolution_id)
     if len(row["values"]) > res.seen:
         return False  # a value arrived that this person has not seen: it stays open
+    if rec["deleted"] and any(v.get("value") == res.value for v in row["values"][1:]):
+        # Someone deleted the record while this edit was made; the person keeps the edit: the
+        # record comes back with it (keeping the deletion is keeping the first value).
+        body, stamps, authors = dict(rec["body"]), dict(rec["stamps"]), dict(rec["authors"])
+        kept = next(v for v in row["values"][1:] if v.get("value") == res.value)
+        body[row["field"]] = res.value
+        stamps[row["field"]] = kept.get("stamp") or stamps.get(row["field"])
+        authors[row["field"]] = [device.who.username, device.id, now]
+        counter.write(rec["id"], {"deleted": False, "body": body, "stamps": stamps, "authors": authors,
+                                  "version": rec["version"] + 1, "updated_at": now,
+                                  "updated_by": device.who.username})
     conn.execute(update(c).where(c.c.id == row["id"]).values(
         resolved_at=now, resolved_by=device.who.username,  # who the hub authenticated, not a claim
         resolved_value=res.value, resolution_id=res.resolution_id))

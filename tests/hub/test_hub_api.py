@@ -593,3 +593,50 @@ def test_two_devices_each_add_a_safety_flag_and_both_stay(world: World) -> None:
     _push(world, "ana", [flags([{**x, "instruction": "Call the supervisor first."}, y], [x, y], now)])
     clash = _push(world, "ana", [flags([{**x, "instruction": "Never call."}, y], [x, y], now)])
     assert clash[0]["result"] == "conflict"
+
+
+def _decide(world: World, conflict_id: str, value: Any, seen: int) -> list[str]:
+    res = P.Resolution(resolution_id=new_id(), conflict_id=conflict_id, value=value, seen=seen, user="ana",
+                       at="2026-11-28T11:00:00.000+00:00").model_dump()
+    answer = world.http.post("/v1/push", json={"ops": [], "resolutions": [res]}, headers=world.as_("ana"))
+    assert answer.status_code == 200, answer.text
+    return list(answer.json()["resolved"])
+
+
+def test_a_value_written_while_a_conflict_is_open_joins_it(world: World) -> None:
+    """Issue 21: a third device's value was applied unseen and then overwritten by the decision."""
+    youth = new_id()
+    _push(world, "ana", [_op(youth, "youth", _youth("ana", "north"))])
+    base = _pull_full(world, "ana", youth)["stamps"]["legal_name"]
+    name = _youth("ana", "north")["legal_name"]
+    first = _op(youth, "youth", {"legal_name": {**name, "given": "Aone"}}, op="update", base=base)
+    _push(world, "ana", [first])
+    [clash] = _push(world, "ana", [_op(youth, "youth", {"legal_name": {**name, "given": "Btwo"}},
+                                       op="update", base=base)])
+    assert clash["result"] == "conflict"
+    held = _pull_full(world, "ana", youth)
+    [conflict] = held["conflicts"]
+    # A third device, up to date with the record, writes the field while the conflict is open.
+    [third] = _push(world, "ana", [_op(youth, "youth", {"legal_name": {**name, "given": "Cthree"}},
+                                       op="update", base=held["stamps"]["legal_name"])])
+    assert third["result"] == "conflict"
+    assert _decide(world, conflict["conflict_id"], {**name, "given": "Btwo"}, seen=2) == []  # not seen all
+    [now] = _pull_full(world, "ana", youth)["conflicts"]
+    assert [v["value"]["given"] for v in now["values"]] == ["Aone", "Btwo", "Cthree"]
+    assert _decide(world, conflict["conflict_id"], {**name, "given": "Btwo"}, seen=3)
+
+
+def test_keeping_an_edit_to_a_record_deleted_elsewhere_brings_it_back(world: World) -> None:
+    """Issue 21: "Keep this" did nothing and closed the conflict."""
+    youth, note = new_id(), new_id()
+    _push(world, "ana", [_op(youth, "youth", _youth("ana", "north")),
+                         _op(note, "case_note", _note(youth), owner=youth)])
+    base = _pull_full(world, "ana", note)["stamps"]["text"]
+    _push(world, "ana", [_op(note, "case_note", {}, op="delete")])
+    [clash] = _push(world, "ana", [_op(note, "case_note", {"text": "FICTIONAL-KEPT-EDIT"}, op="update",
+                                       base=base)])
+    assert clash["result"] == "conflict"
+    [conflict] = _pull_full(world, "ana", note)["conflicts"]
+    assert _decide(world, conflict["conflict_id"], "FICTIONAL-KEPT-EDIT", seen=2)
+    back = _pull_full(world, "ana", note)
+    assert back["deleted"] is False and back["body"]["text"] == "FICTIONAL-KEPT-EDIT"
