@@ -15,6 +15,8 @@ Chosen per list (the identity is what a person would call "the same item"):
 * youth consents: kind, scope and date given;
 * a vacatur case's counts (count ids), official documents and agencies to seal, a directory
   entry's areas and languages: the value itself (plain sets);
+* contacts, plan goals, referrals and case notes are records of their own: two added on two
+  devices are two records, and an edit conflicts only with an edit of the same record's field;
 * the legal-status and placement periods, court hearings and services, counsel lines and team
   attendees stay whole values: their items depend on each other (one period ends where the next
   starts; counsel lines are one block), so a concurrent edit is for a person to decide.
