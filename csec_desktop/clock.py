@@ -56,8 +56,9 @@ class Stamp:
 
 COUNTER_MAX = 99_999
 """The protocol's stamps carry a five-digit counter."""
-OBSERVE_AHEAD_MS = 24 * 3600 * 1000
-"""A stamp further ahead of this machine's clock is not followed: one device with a wrong (or
+OBSERVE_AHEAD_MS = 7 * 24 * 3600 * 1000
+"""A stamp further ahead of this machine's clock than a week is not followed (clocks a day or two
+apart are ordinary and must lose nothing): one device with a wrong (or
 hostile) clock must not carry every other device's stamps to the end of the format, after which
 each edit would make a stamp the protocol refuses and every sync would fail."""
 
