@@ -645,17 +645,6 @@ def _resolve(conn: Connection, counter: _Counter, device: Device, res: P.Resolut
         return bool(row["resolution_id"] == res.resolution_id)
     if len(row["values"]) > res.seen:
         return False  # a value arrived that this person has not seen: it stays open
-    if rec["deleted"] and any(v.get("value") == res.value for v in row["values"][1:]):
-        # Someone deleted the record while this edit was made; the person keeps the edit: the
-        # record comes back with it (keeping the deletion is keeping the first value).
-        body, stamps, authors = dict(rec["body"]), dict(rec["stamps"]), dict(rec["authors"])
-        kept = next(v for v in row["values"][1:] if v.get("value") == res.value)
-        body[row["field"]] = res.value
-        stamps[row["field"]] = kept.get("stamp") or stamps.get(row["field"])
-        authors[row["field"]] = [device.who.username, device.id, now]
-        counter.write(rec["id"], {"deleted": False, "body": body, "stamps": stamps, "authors": authors,
-                                  "version": rec["version"] + 1, "updated_at": now,
-                                  "updated_by": device.who.username})
     conn.execute(update(c).where(c.c.id == row["id"]).values(
         resolved_at=now, resolved_by=device.who.username,  # who the hub authenticated, not a claim
         resolved_value=res.value, resolution_id=res.resolution_id))

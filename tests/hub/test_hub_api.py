@@ -624,19 +624,3 @@ def test_a_value_written_while_a_conflict_is_open_joins_it(world: World) -> None
     [now] = _pull_full(world, "ana", youth)["conflicts"]
     assert [v["value"]["given"] for v in now["values"]] == ["Aone", "Btwo", "Cthree"]
     assert _decide(world, conflict["conflict_id"], {**name, "given": "Btwo"}, seen=3)
-
-
-def test_keeping_an_edit_to_a_record_deleted_elsewhere_brings_it_back(world: World) -> None:
-    """Issue 21: "Keep this" did nothing and closed the conflict."""
-    youth, note = new_id(), new_id()
-    _push(world, "ana", [_op(youth, "youth", _youth("ana", "north")),
-                         _op(note, "case_note", _note(youth), owner=youth)])
-    base = _pull_full(world, "ana", note)["stamps"]["text"]
-    _push(world, "ana", [_op(note, "case_note", {}, op="delete")])
-    [clash] = _push(world, "ana", [_op(note, "case_note", {"text": "FICTIONAL-KEPT-EDIT"}, op="update",
-                                       base=base)])
-    assert clash["result"] == "conflict"
-    [conflict] = _pull_full(world, "ana", note)["conflicts"]
-    assert _decide(world, conflict["conflict_id"], "FICTIONAL-KEPT-EDIT", seen=2)
-    back = _pull_full(world, "ana", note)
-    assert back["deleted"] is False and back["body"]["text"] == "FICTIONAL-KEPT-EDIT"
