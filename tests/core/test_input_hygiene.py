@@ -1,18 +1,22 @@
-"""The bounds on what a record may hold, and inputs that once ended in a traceback, now a message
-naming what is wrong, with nothing written. Every name here is fictional."""
+"""Each input that once ended in a traceback (found by hand, by an independent tester, or by
+tests/core/test_fuzz_input.py) now ends in a message naming what is wrong, with nothing written; and
+the bounds on what a record may hold. Every name here is fictional."""
 
 from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from csec_desktop import caseload
+from csec_desktop import caseload, directory, formspec, transfer
+from csec_desktop.demo import populate_county
 from csec_desktop.domain.base import MAX_DEPTH, MAX_ITEMS
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import ValidationFailed
+from csec_desktop.ids import new_id
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import intake
 from tests.conftest import youth_data
@@ -123,3 +127,141 @@ def test_a_number_that_is_not_finite_is_refused(admin: Vault, youth: str) -> Non
                "completed_at": "2026-01-05T09:00:00-08:00", "completed_by": "admin"}
     exc = refused(admin, caseload.add_attached, admin, youth, "form_response", answers)
     assert fields(exc) == ["answers.q"] and "finite" in str(exc)
+
+
+# Forms and screens -------------------------------------------------------------------------------
+
+
+def test_an_unknown_kind_of_record_is_named(admin: Vault, youth: str) -> None:
+    exc = refused(admin, caseload.add_attached, admin, youth, "not_a_kind", {})
+    assert fields(exc) == ["kind"]
+
+
+def test_a_legal_name_of_the_wrong_shape_is_named_not_raised(admin: Vault) -> None:
+    for wrong in ("Ada Ficta", ["Ada", "Ficta"], 7):
+        data = youth_data(legal_name=wrong)
+        assert not intake.duplicates(admin, data).any
+        exc = refused(admin, intake.create, admin, data)
+        assert fields(exc) == ["legal_name"]
+
+
+def test_screen_answers_of_the_wrong_type_are_named() -> None:
+    """A list or a mapping where a choice or a rating belongs raised TypeError (unhashable)."""
+    wrong: dict[formspec.FieldType, Any] = {formspec.FieldType.CHOICE: ["a", "list"],
+                                            formspec.FieldType.RATING: {"a": "mapping"},
+                                            formspec.FieldType.MULTI_CHOICE: [["nested"]]}
+    seen = set()
+    for path in sorted(formspec.forms_dir().glob("*.yaml")):
+        spec = formspec.load_file(path)
+        answers = {f.id: wrong[f.type] for f in spec.fields() if f.type in wrong}
+        problems = {p.field: p.message for p in formspec.check_answers(spec, {**answers, "": "x"})}
+        assert set(answers) | {"(a field with no name)"} <= set(problems), problems
+        seen |= {f.type for f in spec.fields() if f.type in wrong}
+    assert seen == set(wrong)
+
+
+def test_a_number_answer_must_be_finite() -> None:
+    spec = formspec.parse({
+        "schema_version": 1, "id": "fictional_form", "version": 1, "title": {"en": "T", "es": "T"},
+        "steps": [{"id": "one", "title": {"en": "T", "es": "T"},
+                   "fields": [{"id": "count", "type": "number", "label": {"en": "N", "es": "N"}}]}],
+    }, "fictional.yaml")
+    for bad in (math.inf, math.nan, "7", True):
+        assert [p.field for p in formspec.check_answers(spec, {"count": bad})] == ["count"], bad
+    for good in (7, 2.5, 10**50):
+        assert formspec.check_answers(spec, {"count": good}) == []
+
+
+@pytest.mark.parametrize("text", [
+    "a: " + "[" * 5_000 + "]" * 5_000,
+    "schema_version: 1\nid: x\nversion: 2001-02-30\n",
+    "schema_version: 1\nid: x\nversion: " + "9" * 5_000 + "\n",
+], ids=["nested", "no such day", "5000 digits"])
+def test_a_form_file_yaml_cannot_read_is_a_form_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(formspec.FormError) as caught:
+        formspec.load_file(path)
+    assert caught.value.file == "bad.yaml" and caught.value.field == "(file)"
+
+
+# Directory CSV -----------------------------------------------------------------------------------
+
+
+def test_a_csv_whose_first_line_cannot_be_read_is_named(admin: Vault) -> None:
+    # A cell longer than the csv module's limit (131,072 characters) in the header line.
+    content = b"name,services," + b"x" * 200_000 + b"\nFictional Provider,Housing\n"
+    previewed = directory.preview(admin, content)
+    assert [p.field for p in previewed.header_problems] == ["file"]
+
+
+def test_a_row_the_preview_calls_good_is_one_the_import_writes(admin: Vault) -> None:
+    """A right-to-left override in a name: the preview refused nothing and the import then refused
+    the whole file. Now the preview names it and the other rows go in."""
+    content = "name,services\nFictional \u202eProvider,Housing\nFictional Shelter,Beds\n".encode()
+    previewed = directory.preview(admin, content)
+    assert [(r.line, [p.field for p in r.problems]) for r in previewed.bad] == [(2, ["name"])]
+    assert directory.apply(admin, previewed) == (1, 0)
+
+
+# Import ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def export(admin: Vault) -> dict[str, Any]:
+    populate_county(admin, 2, seed=4)
+    youth_id = max((r[0] for r in admin.require_db().query(
+        "SELECT r.id FROM records r JOIN youth_fields f ON f.rowid = r.rowid WHERE f.sealed = 0")),
+        key=lambda y: len(admin.records.attached(y)))
+    data = transfer.export_youth(admin, youth_id, "test")
+    text = json.dumps(data)
+    for entry in [data["youth"], *data["attached"]]:
+        text = text.replace(entry["id"], new_id())
+    fresh: dict[str, Any] = json.loads(text)
+    assert len(fresh["attached"]) >= 2
+    return fresh
+
+
+def test_ids_repeated_in_one_file_are_named(admin: Vault, export: dict[str, Any]) -> None:
+    export["attached"][1]["id"] = export["attached"][0]["id"]
+    exc = refused(admin, transfer.import_youth, admin, export)
+    assert fields(exc) == ["attached[1].id"] and "attached[0]" in str(exc)
+    export["attached"][1]["id"] = export["youth"]["id"]
+    assert fields(refused(admin, transfer.import_youth, admin, export)) == ["attached[1].id"]
+
+
+@pytest.mark.parametrize("where,value,field", [
+    ("attached", 5, "attached"), ("attached", "text", "attached"), ("attached", {"a": 1}, "attached"),
+    ("kind", ["contact"], "attached[0].kind"), ("kind", {"k": 1}, "attached[0].kind"),
+])
+def test_wrong_types_in_an_import_are_named(admin: Vault, export: dict[str, Any], where: str, value: Any,
+                                            field: str) -> None:
+    if where == "attached":
+        export["attached"] = value
+    else:
+        export["attached"][0]["kind"] = value
+    assert fields(refused(admin, transfer.import_youth, admin, export)) == [field]
+
+
+def test_an_import_file_that_cannot_be_read_says_why(tmp_path: Path) -> None:
+    cases = {
+        "deep.json": b"[" * 100_000 + b"]" * 100_000, "latin.json": '{"a": "Zo\xeb"}'.encode("latin-1"),
+        "digits.json": b"[" + b"9" * 5_000 + b"]", "twice.json": b'{"format": 1, "format": 2}',
+        "text.json": b"not json",
+    }
+    said = {}
+    for name, content in cases.items():
+        (tmp_path / name).write_bytes(content)
+        with pytest.raises(ValidationFailed) as caught:
+            transfer.read_json(tmp_path / name)
+        assert fields(caught.value) == ["file"] and caught.value.record == name
+        said[name] = str(caught.value)
+    assert "nested too deeply" in said["deep.json"] and "UTF-8" in said["latin.json"]
+    assert "twice" in said["twice.json"]
+    with pytest.raises(ValidationFailed, match="cannot be read"):
+        transfer.read_json(tmp_path)
+
+
+def test_a_good_export_with_a_bom_still_imports(admin: Vault, export: dict[str, Any]) -> None:
+    data = transfer.parse_json(b"\xef\xbb\xbf" + json.dumps(export).encode())
+    assert transfer.import_youth(admin, data) == export["youth"]["id"]
