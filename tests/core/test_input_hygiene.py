@@ -4,6 +4,8 @@ the bounds on what a record may hold. Every name here is fictional."""
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import math
 from pathlib import Path
@@ -11,15 +13,15 @@ from typing import Any
 
 import pytest
 
-from csec_desktop import caseload, directory, formspec, transfer
+from csec_desktop import caseload, cli, directory, formspec, transfer
 from csec_desktop.demo import populate_county
 from csec_desktop.domain.base import MAX_DEPTH, MAX_ITEMS
 from csec_desktop.domain.youth import Youth
-from csec_desktop.errors import ValidationFailed
+from csec_desktop.errors import CsecError, ValidationFailed
 from csec_desktop.ids import new_id
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import intake
-from tests.conftest import youth_data
+from tests.conftest import ADMIN_PASS, VaultTemplates, youth_data
 
 
 def _counts(vault: Vault) -> tuple[int, int]:
@@ -265,3 +267,90 @@ def test_an_import_file_that_cannot_be_read_says_why(tmp_path: Path) -> None:
 def test_a_good_export_with_a_bom_still_imports(admin: Vault, export: dict[str, Any]) -> None:
     data = transfer.parse_json(b"\xef\xbb\xbf" + json.dumps(export).encode())
     assert transfer.import_youth(admin, data) == export["youth"]["id"]
+
+
+# The command line --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def folder(vault_templates: VaultTemplates, tmp_path: Path) -> Path:
+    vault = vault_templates.get(()).open_copy(tmp_path / "vault")
+    populate_county(vault, 1, seed=2)
+    vault.close()
+    return tmp_path / "vault"
+
+
+def run_cli(folder: Path, *args: str, stdout: Any = None) -> tuple[int, str]:
+    err = io.StringIO()
+    import contextlib
+
+    with contextlib.redirect_stderr(err):
+        code = cli.main(["--vault", str(folder), "--user", "admin", "--passphrase-stdin", *args],
+                        stdin=io.StringIO(ADMIN_PASS + "\n"), stdout=stdout or io.StringIO())
+    return code, err.getvalue()
+
+
+def _a_youth(folder: Path) -> str:
+    out = io.StringIO()
+    run_cli(folder, "search", "", "--json", stdout=out)
+    youth_id: str = json.loads(out.getvalue())[0]["id"]
+    return youth_id
+
+
+def test_cli_import_of_a_deeply_nested_file(folder: Path, tmp_path: Path) -> None:
+    (tmp_path / "deep.json").write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    code, err = run_cli(folder, "import", str(tmp_path / "deep.json"))
+    assert code == cli.EXIT_ERROR and "nested too deeply" in err
+
+
+def test_cli_document_in_a_language_it_does_not_have(folder: Path, tmp_path: Path) -> None:
+    code, err = run_cli(folder, "document", "youth_summary", "--youth", _a_youth(folder), "--purpose", "test",
+                        "--out", str(tmp_path / "a.pdf"), "--lang", "xx")
+    assert code == cli.EXIT_ERROR and "--lang" in err and not (tmp_path / "a.pdf").exists()
+
+
+@pytest.mark.parametrize("number,advice", [(errno.EROFS, "read-only"), (errno.ENOSPC, "disk is full"),
+                                           (errno.EACCES, "may not")])
+def test_cli_a_folder_it_cannot_write_is_said_not_raised(folder: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch, number: int,
+                                                        advice: str) -> None:
+    from csec_desktop.documents import jobs
+
+    def refuse(path: Path, data: bytes) -> None:
+        raise OSError(number, "refused", str(path))
+
+    monkeypatch.setattr(jobs, "atomic_write", refuse)
+    youth_id = _a_youth(folder)
+    code, err = run_cli(folder, "document", "youth_summary", "--youth", youth_id, "--purpose", "test",
+                        "--out", str(tmp_path / "ro" / "a.pdf"))
+    assert code == cli.EXIT_ERROR and advice in err and str(tmp_path / "ro" / "a.pdf") in err
+
+
+def test_cli_restore_from_a_folder(folder: Path, tmp_path: Path) -> None:
+    err = io.StringIO()
+    import contextlib
+
+    with contextlib.redirect_stderr(err):
+        code = cli.main(["--vault", str(folder), "restore", str(tmp_path), "--recovery-key-stdin"],
+                        stdin=io.StringIO("NOT-A-KEY\n"), stdout=io.StringIO())
+    assert code == cli.EXIT_ERROR and "folder" in err.getvalue()
+
+
+def test_cli_demo_of_absurdly_many_youth_is_refused_at_once(folder: Path) -> None:
+    code, err = run_cli(folder, "demo", "--youth", str(10**20))
+    assert code == cli.EXIT_ERROR and "youth" in err
+
+
+def test_cli_output_closed_early_is_not_a_traceback(folder: Path) -> None:
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    code, _ = run_cli(folder, "search", "", "--json", stdout=ClosedPipe())
+    assert code == cli.EXIT_ERROR
+
+
+def test_the_cli_still_answers_csec_errors_as_before(folder: Path) -> None:
+    code, err = run_cli(folder, "export", "--youth", "no-such-id")
+    assert code == cli.EXIT_NOT_FOUND and err.startswith("error: ")
+    assert issubclass(ValidationFailed, CsecError)
