@@ -32,8 +32,8 @@ def read_json(path: Path) -> Any:
             content = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ValidationFailed([FieldProblem("file", f"cannot be read ({exc.strerror or exc})")],
-                               record=path.name) from None
-    return parse_json(content, path.name)
+                               record=str(path)) from None
+    return parse_json(content, str(path))
 
 
 def parse_json(content: bytes, name: str = "file") -> Any:

@@ -256,7 +256,7 @@ def test_an_import_file_that_cannot_be_read_says_why(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(content)
         with pytest.raises(ValidationFailed) as caught:
             transfer.read_json(tmp_path / name)
-        assert fields(caught.value) == ["file"] and caught.value.record == name
+        assert fields(caught.value) == ["file"] and caught.value.record == str(tmp_path / name)
         said[name] = str(caught.value)
     assert "nested too deeply" in said["deep.json"] and "UTF-8" in said["latin.json"]
     assert "twice" in said["twice.json"]
