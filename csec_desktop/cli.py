@@ -271,8 +271,15 @@ def _os_problem(exc: OSError) -> str:
 
 def _one_line(exc: Exception) -> str:
     if isinstance(exc, FileNotFoundError):
-        return f"no such file: {exc.filename}"
-    return " ".join(str(exc).split())
+        return _shown(f"no such file: {exc.filename}")
+    return _shown(" ".join(str(exc).split()))
+
+
+def _shown(text: str) -> str:
+    """Text from a file or a record as the terminal may print it: a control, escape or
+    text-direction character (a field name in an import file can hold one) is written as its
+    escape (\x1b, \u202e) so it can neither drive the terminal nor reorder the line."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def _globals_first(argv: list[str]) -> list[str]:
@@ -632,10 +639,10 @@ def _directory(vault: Vault, args: argparse.Namespace, out: TextIO) -> int:
         raise CsecError(f"Cannot read {args.file}: {exc}") from None
     previewed = directory.preview(vault, content)
     for problem in previewed.header_problems:
-        print(f"{args.file.name}: {problem.field}: {problem.message}", file=out)
+        print(_shown(f"{args.file.name}: {problem.field}: {problem.message}"), file=out)
     for row in previewed.bad:
         for problem in row.problems:
-            print(f"{args.file.name}: line {row.line}: {problem.field}: {problem.message}", file=out)
+            print(_shown(f"{args.file.name}: line {row.line}: {problem.field}: {problem.message}"), file=out)
     if previewed.header_problems:
         print("Nothing imported: fix the header first.", file=out)
         return EXIT_ERROR

@@ -354,3 +354,17 @@ def test_the_cli_still_answers_csec_errors_as_before(folder: Path) -> None:
     code, err = run_cli(folder, "export", "--youth", "no-such-id")
     assert code == cli.EXIT_NOT_FOUND and err.startswith("error: ")
     assert issubclass(ValidationFailed, CsecError)
+
+
+def test_cli_errors_never_send_control_characters_to_the_terminal(folder: Path, tmp_path: Path) -> None:
+    """A field name in an import file is quoted back in the error: an escape sequence in it would
+    drive the terminal, a right-to-left override reorder the line."""
+    (tmp_path / "bad.json").write_text(json.dumps({"format": "csec-youth-export/1", "youth": {
+        "id": new_id(), "kind": "youth", "body": {"\x1b]0;owned\x07\u202eevil": 1}}}))
+    code, err = run_cli(folder, "import", str(tmp_path / "bad.json"))
+    assert code == cli.EXIT_ERROR and "\\x1b]0;owned\\x07\\u202eevil" in err
+    assert not any(ch in err for ch in "\x1b\x07\u202e")
+    (tmp_path / "bad.csv").write_text("name,services,\x1b[2Jcolumn\n")
+    out = io.StringIO()
+    run_cli(folder, "directory", "import", str(tmp_path / "bad.csv"), stdout=out)
+    assert "\\x1b[2jcolumn" in out.getvalue() and "\x1b" not in out.getvalue()
