@@ -443,6 +443,8 @@ def _as_of(args: argparse.Namespace) -> datetime:
         raise ValidationFailed([FieldProblem("--as-of", "is not an ISO 8601 instant")]) from None
     if as_of.tzinfo is None:
         raise ValidationFailed([FieldProblem("--as-of", "needs a UTC offset, e.g. 2026-11-28T09:00-08:00")])
+    if not 1900 <= as_of.year <= 2200:  # the rules count years and days from it: year 1 or 9999 overflows
+        raise ValidationFailed([FieldProblem("--as-of", "is a year from 1900 to 2200")])
     return as_of
 
 
@@ -634,9 +636,10 @@ def _directory(vault: Vault, args: argparse.Namespace, out: TextIO) -> int:
     from csec_desktop import directory
 
     try:
-        content = args.file.read_bytes()
+        with args.file.open("rb") as handle:  # bounded: /dev/zero or a huge file is refused, not read
+            content = handle.read(directory.MAX_IMPORT_BYTES + 1)
     except OSError as exc:
-        raise CsecError(f"Cannot read {args.file}: {exc}") from None
+        raise CsecError(f"Cannot read {args.file}: {exc.strerror or exc}") from None
     previewed = directory.preview(vault, content)
     for problem in previewed.header_problems:
         print(_shown(f"{args.file.name}: {problem.field}: {problem.message}"), file=out)

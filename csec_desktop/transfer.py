@@ -9,6 +9,7 @@ from typing import Any
 from csec_desktop import __version__
 from csec_desktop.caseload import GUARDED_FIELDS, can_see, get_youth, narrative_view
 from csec_desktop.clock import utc_iso
+from csec_desktop.domain.base import stated_purpose
 from csec_desktop.domain.kinds import KINDS, model_for
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.vacatur import RESTRICTED_FIELDS
@@ -74,8 +75,7 @@ def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def export_youth(vault: Vault, youth_id: str, purpose: str) -> dict[str, Any]:
     vault.require(Permission.EXPORT)
-    if not purpose.strip():
-        raise ValidationFailed([FieldProblem("purpose", "say why this record leaves the vault")])
+    purpose = stated_purpose(purpose, "record")
     youth = get_youth(vault, youth_id, audit=False)
     # As the screen shows them: the youth's account blanked for a role that may not read it.
     items = [narrative_view(vault, r) for r in vault.records.attached(youth_id) if r.id != youth_id]

@@ -179,6 +179,23 @@ def hidden_characters(data: Any, path: str = "") -> list[FieldProblem]:
             for problem in hidden_characters(value, f"{path}.{key}" if path else str(key))]
 
 
+MAX_PURPOSE = 500
+
+
+def stated_purpose(purpose: str, what: str) -> str:
+    """Why something leaves the vault, as the audit trail keeps it and the paper's stamp prints it:
+    said, at most MAX_PURPOSE characters, and nothing hidden in it."""
+    text = purpose.strip()
+    problems = hidden_characters(text, "purpose")
+    if not text:
+        problems.append(FieldProblem("purpose", f"say why this {what} leaves the vault"))
+    elif len(text) > MAX_PURPOSE:
+        problems.append(FieldProblem("purpose", f"is {len(text):,} characters long; at most {MAX_PURPOSE}"))
+    if problems:
+        raise ValidationFailed(problems, record="export")
+    return text
+
+
 def check_phone(value: str | None) -> str | None:
     """A phone number people will dial: at least seven digits (extensions and brackets allowed)."""
     if value and sum(ch.isdigit() for ch in value) < 7:

@@ -257,9 +257,18 @@ def _where(data: dict[str, Any], path: str) -> str:
     return ".".join(out)
 
 
+MAX_FORM_BYTES = 1_000_000
+"""A form file is a few dozen kilobytes; anything over a megabyte (or endless, /dev/zero) is not one."""
+
+
 def load_file(path: Path) -> FormSpec:
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        with path.open("rb") as handle:
+            content = handle.read(MAX_FORM_BYTES + 1)
+        if len(content) > MAX_FORM_BYTES:
+            raise FormError(path.name, "(file)", f"is larger than {MAX_FORM_BYTES // 1_000_000} MB: not a "
+                                                 "form")
+        data = yaml.safe_load(content.decode("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise FormError(path.name, "(file)", f"cannot be read: {exc}") from None
     except yaml.YAMLError as exc:

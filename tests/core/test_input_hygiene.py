@@ -368,3 +368,34 @@ def test_cli_errors_never_send_control_characters_to_the_terminal(folder: Path, 
     out = io.StringIO()
     run_cli(folder, "directory", "import", str(tmp_path / "bad.csv"), stdout=out)
     assert "\\x1b[2jcolumn" in out.getvalue() and "\x1b" not in out.getvalue()
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01T00:00+00:00", "9999-12-31T23:59-12:00"])
+def test_cli_rules_at_an_instant_out_of_range_is_named(folder: Path, as_of: str) -> None:
+    """Year 1, or the last minute of 9999 west of UTC: the rules' date arithmetic overflowed."""
+    code, err = run_cli(folder, "rules", "--youth", _a_youth(folder), "--json", "--as-of", as_of)
+    assert code == cli.EXIT_ERROR and "--as-of" in err
+
+
+@pytest.mark.parametrize("purpose,words", [("\x00", "hidden"), ("Court\u202e order", "U+202E"),
+                                           ("x" * 501, "at most 500"), ("  ", "say why")])
+def test_a_purpose_is_said_short_and_with_nothing_hidden(folder: Path, tmp_path: Path, purpose: str,
+                                                        words: str) -> None:
+    """The purpose goes into the audit trail and onto the exported paper's stamp."""
+    youth_id = _a_youth(folder)
+    code, err = run_cli(folder, "export", "--youth", youth_id, "--purpose", purpose)
+    assert code == cli.EXIT_ERROR and "purpose" in err and words in err
+    code, err = run_cli(folder, "document", "youth_summary", "--youth", youth_id, "--purpose", purpose,
+                        "--out", str(tmp_path / "a.pdf"))
+    assert code == cli.EXIT_ERROR and "purpose" in err and words in err and not (tmp_path / "a.pdf").exists()
+
+
+def test_cli_reads_at_most_what_a_file_of_its_kind_can_hold(folder: Path) -> None:
+    """/dev/zero never ends: each reader stops past its limit instead of filling memory."""
+    for args, words in ((("import", "/dev/zero"), "larger than 50 MB"),
+                        (("youth", "add", "/dev/zero"), "larger than 50 MB"),
+                        (("forms", "check", "/dev/zero"), "larger than 1 MB"),
+                        (("directory", "import", "/dev/zero"), "larger than 2 MB")):
+        out = io.StringIO()
+        code, err = run_cli(folder, *args, stdout=out)
+        assert code == cli.EXIT_ERROR and words in err + out.getvalue(), (args, err, out.getvalue())
