@@ -380,6 +380,8 @@ def test_fuzz_directory_csv(county: Vault) -> None:
             row["name"] = f"Fictional Provider {next(names)}"
             for column in data.draw(st.lists(st.sampled_from(header), max_size=4)):
                 row[column] = data.draw(CELLS)
+            if data.draw(st.booleans()):  # ages are where the tester's tracebacks were
+                row["ages"] = data.draw(st.sampled_from(AGES))
             cells = [row.get(c, "") for c in columns]
             if data.draw(st.integers(0, 9)) == 0:
                 cells.append("one cell too many")
