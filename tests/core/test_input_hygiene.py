@@ -114,6 +114,19 @@ def test_a_record_stored_before_a_bound_or_check_still_opens(admin: Vault, youth
     assert set(fields(exc)) == {"preferred_name", "aliases"}
 
 
+def test_a_pulled_state_written_before_a_bound_is_stored(admin: Vault, youth: str) -> None:
+    """The hub's state of a youth saved (by an older version) with 60 aliases: refusing it at the pull
+    would stop every later pull at this record."""
+    body = admin.records.get(youth).body.dump()
+    body["aliases"] = [{"name": f"Old alias {i}", "kind": "alias"} for i in range(60)]
+    with admin.require_db().transaction():
+        assert admin.records.put_remote(record_id=youth, kind="youth", owner_id=youth, version=2,
+                                        deleted=False, body=body, clocks={"aliases": "0" * 16},
+                                        updated_at="2026-01-05T17:00:00Z", updated_by="casey")
+    stored = admin.records.get(youth).body
+    assert isinstance(stored, Youth) and len(stored.aliases) == 60
+
+
 def test_nesting_deeper_than_any_record_is_refused_not_a_recursion_error(admin: Vault, youth: str) -> None:
     deep: Any = "x"
     for _ in range(5_000):
