@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: app test bench lint messages bundle bundle-lock
+.PHONY: app test bench lint messages bundle bundle-lock fuzz
 app: $(STAMP)
 	$(VENV)/bin/csec-desktop --demo
 
@@ -28,6 +28,12 @@ test: $(STAMP) $(BUNDLE_BUILT)
 	$(VENV)/bin/ruff check csec_desktop ui tests
 	$(VENV)/bin/mypy
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest
+
+# The input fuzz at 1,000 examples per target (make test runs 100); no per-test time limit here.
+FUZZ_EXAMPLES ?= 1000
+fuzz: $(STAMP)
+	CSEC_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/python -m pytest tests/core/test_fuzz_input.py \
+		-o timeout=0 -q
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m tests.benchmarks

@@ -17,7 +17,7 @@ from typing import Any
 
 from csec_desktop.clock import legal_today
 from csec_desktop.domain.base import Body
-from csec_desktop.domain.kinds import model_for
+from csec_desktop.domain.kinds import KINDS, model_for
 from csec_desktop.domain.people import Permission, User
 from csec_desktop.domain.vacatur import RESTRICTED_FIELDS
 from csec_desktop.domain.visibility import Scope
@@ -314,6 +314,8 @@ def narrative_view(vault: Vault, record: StoredRecord, *, audit: bool = True) ->
 
 def add_attached(vault: Vault, youth_id: str, kind: str, data: dict[str, Any]) -> StoredRecord:
     vault.require(Permission.WRITE_YOUTH)
+    if kind not in KINDS:
+        raise ValidationFailed([FieldProblem("kind", f"{kind!r} is not a kind of record this app keeps")])
     get_youth(vault, youth_id, audit=False)
     narrative = any(data.get(f) for f in RESTRICTED_FIELDS.get(kind, ()))
     if narrative and not vault.user.can(Permission.READ_NARRATIVE):

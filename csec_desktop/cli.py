@@ -9,8 +9,10 @@ per line, from a file or a secret store. The exit codes are EXIT_CODES.
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -243,6 +245,16 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
     except (CsecError, FileNotFoundError) as exc:
         print(f"error: {_one_line(exc)}", file=sys.stderr)
         return exit_code(exc)
+    except BrokenPipeError:
+        # The reader went away (`csec search ... | head`): nothing more to say to it. Point stdout at
+        # nothing so the interpreter's last flush at exit does not raise the same error again.
+        _silence_stdout()
+        return EXIT_ERROR
+    except OSError as exc:
+        # The machine, not the input: a full disk, a read-only or forbidden folder, a file that is
+        # a folder. Said as such, with the path, instead of a traceback.
+        print(f"error: {_os_problem(exc)}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("error: interrupted; nothing more was done", file=sys.stderr)
         return 130
@@ -251,10 +263,41 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
         return EXIT_ERROR
 
 
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout replaced (a test) or already closed
+        pass
+
+
+OS_ADVICE = {
+    errno.ENOSPC: "the disk is full: free some space, then do it again",
+    errno.EROFS: "that place is read-only: choose a folder you can write to",
+    errno.EACCES: "you may not read or write there: choose another folder or ask county IT",
+    errno.EPERM: "you may not read or write there: choose another folder or ask county IT",
+    errno.EISDIR: "that is a folder: give the path of a file",
+    errno.ENOTDIR: "part of that path is a file, not a folder",
+}
+
+
+def _os_problem(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    advice = OS_ADVICE.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    return f"{where}{advice}; nothing more was done"
+
+
 def _one_line(exc: Exception) -> str:
     if isinstance(exc, FileNotFoundError):
-        return f"no such file: {exc.filename}"
-    return " ".join(str(exc).split())
+        return _shown(f"no such file: {exc.filename}")
+    return _shown(" ".join(str(exc).split()))
+
+
+def _shown(text: str) -> str:
+    """Text from a file or a record as the terminal may print it: a control, escape or
+    text-direction character (a field name in an import file can hold one) is written as its
+    escape (\x1b, \u202e) so it can neither drive the terminal nor reorder the line."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def _globals_first(argv: list[str]) -> list[str]:
@@ -288,6 +331,9 @@ def _run(args: argparse.Namespace, folder: Path, inp: _Stdin, out: TextIO) -> in
         print(secret, file=out)
         return 0
     if cmd == "restore":
+        if args.file.exists() and not args.file.is_file():
+            raise ValidationFailed([errors.FieldProblem("file", "is a folder or a device, not a backup "
+                                                                "file")], record=str(args.file))
         report = Vault.restore(folder, args.file, inp.secret("county recovery key"))
         print(f"Restored {report.records} records and {report.users} users; checked record by "
               "record.", file=out)
@@ -381,11 +427,7 @@ def _export(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) ->
 
 
 def _import(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
-    try:
-        data = json.loads(args.file.read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise CsecError(f"Cannot read {args.file}: {exc}") from None
-    youth_id = transfer.import_youth(vault, data)
+    youth_id = transfer.import_youth(vault, transfer.read_json(args.file))
     print(f"Imported youth {youth_id}.", file=out)
     return 0
 
@@ -442,6 +484,8 @@ def _as_of(args: argparse.Namespace) -> datetime:
         raise ValidationFailed([FieldProblem("--as-of", "is not an ISO 8601 instant")]) from None
     if as_of.tzinfo is None:
         raise ValidationFailed([FieldProblem("--as-of", "needs a UTC offset, e.g. 2026-11-28T09:00-08:00")])
+    if not 1900 <= as_of.year <= 2200:  # the rules count years and days from it: year 1 or 9999 overflows
+        raise ValidationFailed([FieldProblem("--as-of", "is a year from 1900 to 2200")])
     return as_of
 
 
@@ -475,6 +519,11 @@ def _document(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) 
                                    ("--purpose", args.purpose)) if not value]
     if missing:
         raise ValidationFailed(missing, record="document")
+    from csec_desktop.documents.page import DOCUMENT_LANGUAGES
+
+    if args.lang not in DOCUMENT_LANGUAGES:
+        raise ValidationFailed([FieldProblem("--lang", f"is one of {', '.join(DOCUMENT_LANGUAGES)}")],
+                               record="document")
     item = args.petition or None
     chosen = jobs.DOCUMENTS.get(args.name)
     if chosen is not None and chosen.item_kind == "vacatur_case" and not item:
@@ -591,10 +640,7 @@ def _today(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> 
 
 def _youth_add(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
     """Intake for county IT: the window's validation and duplicate check."""
-    try:
-        data = json.loads(args.file.read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise CsecError(f"Cannot read {args.file}: {exc}") from None
+    data = transfer.read_json(args.file)
     if not isinstance(data, dict):
         raise ValidationFailed([errors.FieldProblem("file", "must hold one JSON object (the youth)")])
     found = intake.duplicates(vault, data)
@@ -631,15 +677,16 @@ def _directory(vault: Vault, args: argparse.Namespace, out: TextIO) -> int:
     from csec_desktop import directory
 
     try:
-        content = args.file.read_bytes()
+        with args.file.open("rb") as handle:  # bounded: /dev/zero or a huge file is refused, not read
+            content = handle.read(directory.MAX_IMPORT_BYTES + 1)
     except OSError as exc:
-        raise CsecError(f"Cannot read {args.file}: {exc}") from None
+        raise CsecError(f"Cannot read {args.file}: {exc.strerror or exc}") from None
     previewed = directory.preview(vault, content)
     for problem in previewed.header_problems:
-        print(f"{args.file.name}: {problem.field}: {problem.message}", file=out)
+        print(_shown(f"{args.file.name}: {problem.field}: {problem.message}"), file=out)
     for row in previewed.bad:
         for problem in row.problems:
-            print(f"{args.file.name}: line {row.line}: {problem.field}: {problem.message}", file=out)
+            print(_shown(f"{args.file.name}: line {row.line}: {problem.field}: {problem.message}"), file=out)
     if previewed.header_problems:
         print("Nothing imported: fix the header first.", file=out)
         return EXIT_ERROR

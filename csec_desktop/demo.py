@@ -69,6 +69,9 @@ LANGUAGES = ("English", "English", "English", "Spanish", "Spanish", "Vietnamese"
              "Tagalog", "Navajo", "Arabic")
 PRONOUNS = ("she/her", "he/him", "they/them", None)
 UNITS = ("Unit A", "Unit B", "Unit C")
+MAX_YOUTH = 200_000
+"""More demo youth than any county has (the benchmarks go to 100,000): a bigger number is a typing
+slip, and would run for days inside one transaction."""
 
 
 def demo_youth(count: int, *, seed: int = 1, county: str = "Demo County",
@@ -145,8 +148,8 @@ def populate(vault: Vault, count: int, *, seed: int = 1, workers: Sequence[str] 
     demo lands where its maker can see it), audited once."""
     vault.require(Permission.WRITE_YOUTH)
     vault.require(Permission.READ_ALL_YOUTH)
-    if count < 1:
-        raise ValidationFailed([FieldProblem("youth", "must be at least 1")])
+    if not 1 <= count <= MAX_YOUTH:
+        raise ValidationFailed([FieldProblem("youth", f"must be from 1 to {MAX_YOUTH:,}")])
     names = list(workers or []) or [u.username for u in vault.users() if u.role == Role.CASEWORKER] \
         or [vault.user.username]
     with vault.require_db().transaction():
@@ -314,8 +317,8 @@ def populate_county(vault: Vault, count: int = 300, *, seed: int = 2026, now: da
 
     vault.require(Permission.WRITE_YOUTH)
     vault.require(Permission.READ_ALL_YOUTH)
-    if count < 1:
-        raise ValidationFailed([FieldProblem("youth", "must be at least 1")])
+    if not 1 <= count <= MAX_YOUTH:
+        raise ValidationFailed([FieldProblem("youth", f"must be from 1 to {MAX_YOUTH:,}")])
     moment = (now or datetime.now(LEGAL_ZONE)).astimezone(LEGAL_ZONE)
     today = moment.date()
     rng = random.Random(seed)

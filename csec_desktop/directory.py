@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
-
-from csec_desktop.domain.base import problems_from
 from csec_desktop.domain.directory import DirectoryEntry
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.services import SERVICE_DOMAINS
@@ -26,6 +24,7 @@ COLUMNS = ("name", "entry_kind", "domains", "services", "ages", "languages", "ph
            "hours", "intake_notes", "last_verified")
 """The CSV columns, in the order a blank template lists them; only name and services are required."""
 MAX_IMPORT_BYTES = 2_000_000
+AGES = re.compile(r"([0-9]{1,3})\s*-\s*([0-9]{1,3})", re.ASCII)
 
 
 def entries(vault: Vault) -> list[StoredRecord]:
@@ -154,11 +153,13 @@ def _row_data(row: dict[str, str]) -> tuple[dict[str, Any], list[FieldProblem]]:
         elif column == "languages":
             data["languages"] = [p.strip() for p in value.split(LIST_SEPARATOR) if p.strip()]
         elif column == "ages":
-            low, dash, high = value.partition("-")
-            if not dash or not low.strip().isdigit() or not high.strip().isdigit():
-                problems.append(FieldProblem("ages", f"{value!r} is not a range such as 12-24"))
+            # ASCII digits only: str.isdigit also says yes to "²" and to a 5,000-digit number,
+            # which int() then refuses with an error of its own.
+            ages = AGES.fullmatch(value)
+            if ages is None:
+                problems.append(FieldProblem("ages", "is not a range of ages such as 12-24"))
             else:
-                data["age_from"], data["age_to"] = int(low), int(high)
+                data["age_from"], data["age_to"] = int(ages[1]), int(ages[2])
         elif column == "entry_kind":
             data["entry_kind"] = value.lower()
         else:
@@ -180,7 +181,10 @@ def preview(vault: Vault, content: bytes) -> ImportPreview:
         except UnicodeDecodeError:
             return ImportPreview([], [FieldProblem("file", "is not text; save it as CSV (UTF-8)")])
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    try:  # reading the header reads the first line, which can be as unreadable as any other
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        return ImportPreview([], [FieldProblem("file", f"cannot be read as CSV: {exc}")])
     reader.fieldnames = header
     header_problems = [FieldProblem(h or "(blank column)", "is not a column of the directory; columns are "
                                     + ", ".join(COLUMNS)) for h in header if h not in COLUMNS]
@@ -196,10 +200,12 @@ def preview(vault: Vault, content: bytes) -> ImportPreview:
             if raw.get(None):
                 problems.append(FieldProblem("(row)", "has more cells than the header has columns"))
             if not problems:
+                # The checks of the write itself (hidden characters, bounds, the model), so a row
+                # shown as good is one that apply() writes.
                 try:
-                    DirectoryEntry.model_validate(data)
-                except ValidationError as exc:
-                    problems.extend(problems_from(exc))
+                    DirectoryEntry.parse(data)
+                except ValidationFailed as exc:
+                    problems.extend(exc.problems)
             key = str(data.get("name", "")).casefold()
             if key and key in seen:
                 problems.append(FieldProblem("name", f"appears again (first on line {seen[key]})"))

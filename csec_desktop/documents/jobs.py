@@ -33,13 +33,14 @@ from csec_desktop.documents.plan import youth_plan
 from csec_desktop.documents.services import LETTER_TITLE, TEAM_TITLE, referral_letter, team_summary
 from csec_desktop.documents.summary import TITLE as SUMMARY_TITLE
 from csec_desktop.documents.summary import youth_summary
+from csec_desktop.domain.base import stated_purpose
 from csec_desktop.domain.csec import FormResponse, MissingEpisode, TeamMeeting
 from csec_desktop.domain.directory import DirectoryEntry
 from csec_desktop.domain.efc import NmdHearing, TransitionPlan
 from csec_desktop.domain.people import Permission, Role, User
 from csec_desktop.domain.services import GoalStatus, PlanGoal, PlanSignoff, Referral, ReferralStatus
 from csec_desktop.domain.youth import Youth
-from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
+from csec_desktop.errors import NotFound
 from csec_desktop.fileio import atomic_write, check_output_path
 from csec_desktop.rules import LEGAL_ZONE, REGISTRY
 from csec_desktop.storage.vault import Vault
@@ -291,9 +292,7 @@ def export(vault: Vault, kind: str, youth_id: str, purpose: str, path: Path, lan
     check_output_path(path, overwrite=overwrite)
     if not may_export(vault, _kind(kind)):
         vault.require(Permission.EXPORT)  # says what is missing
-    if not purpose.strip():
-        raise ValidationFailed([FieldProblem("purpose", "say why this document leaves the vault")],
-                               record="export")
+    purpose = stated_purpose(purpose, "document")
     document = _kind(kind)
     for permission in document.needs:
         vault.require(permission)

@@ -2,11 +2,39 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
+from annotated_types import MaxLen
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from csec_desktop.errors import FieldProblem, ValidationFailed
+
+# Bounds on what is written ----------------------------------------------------------------------
+
+MAX_ITEMS = 50
+"""A list (or mapping) field holds at most this many entries unless its model's `bounds` say
+otherwise: 50 aliases, flags or attendees is already far beyond any real record."""
+MAX_TEXT = 4_000
+"""A text with no `max_length` of its own (an id, an entry of a list of texts, a form's answer) is
+at most this long unless its model's `bounds` say otherwise."""
+MAX_DEPTH = 12
+"""Nesting deeper than any record has (a youth's alias is 3 levels down, a form's answer 4)."""
+HARD_ITEMS = 2_000
+HARD_TEXT = 100_000
+"""Beyond these no field of any record goes: refused before the model is tried, so a file of a
+million entries or a megabyte-long name costs nothing to refuse and yields one problem, not a
+million."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    """How many entries a list or mapping field may hold, and how long each text in it may be."""
+
+    items: int = MAX_ITEMS
+    text: int = MAX_TEXT
 
 
 class Body(BaseModel):
@@ -17,23 +45,113 @@ class Body(BaseModel):
     kind: ClassVar[str]
     owner_field: ClassVar[str | None] = None
     """The field naming the youth this record belongs to (None for the youth itself)."""
+    bounds: ClassVar[Mapping[str, Bound]] = {}
+    """Fields whose lists genuinely grow longer than MAX_ITEMS (a placement history) or whose
+    texts run longer than MAX_TEXT (a form's long answers), with their own bound."""
 
     @classmethod
     def parse(cls, data: Any, record: str | None = None) -> Self:
-        """Check what is written (a form, an import, an update): the model, and no hidden
-        characters in any text. Reading a stored record uses model_validate and never refuses
-        on these, so a record written before this check still opens."""
+        """Check what is written (a form, an import, an update): its shape (nesting, sizes,
+        finite numbers), no hidden characters in any text, the model, and every list and text
+        within its bound (`Bound`). Reading a stored record (`load`) never refuses on these, so a
+        record written before a check existed still opens."""
+        shape = shape_problems(data)
+        if shape:  # refused before anything walks or validates it: nothing below meets a monster
+            raise ValidationFailed(shape, record)
         hidden = hidden_characters(data)
         try:
             body = cls.model_validate(data)
         except ValidationError as exc:
             raise ValidationFailed([*hidden, *problems_from(exc)], record) from None
-        if hidden:
-            raise ValidationFailed(hidden, record)
+        problems = [*hidden, *bound_problems(body)]
+        if problems:
+            raise ValidationFailed(problems, record)
         return body
+
+    @classmethod
+    def load(cls, data: Any, record: str | None = None) -> Self:
+        """Read a stored record: the model only (the write-time checks of `parse` are not applied
+        again, so text or lists written before a bound existed never lock a record away)."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise ValidationFailed(problems_from(exc), record) from None
 
     def dump(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+
+DEFAULT_BOUND = Bound()
+
+
+def shape_problems(data: Any) -> list[FieldProblem]:
+    """What no record may hold at all: nesting deeper than MAX_DEPTH, more than HARD_ITEMS entries,
+    text longer than HARD_TEXT, numbers that are not finite (NaN, infinity). Iterative, so data
+    nested a hundred thousand levels deep is refused instead of exhausting the stack."""
+    problems: list[FieldProblem] = []
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack and len(problems) < 20:
+        value, path, depth = stack.pop()
+        where = path or "(record)"
+        if isinstance(value, str):
+            if len(value) > HARD_TEXT:
+                problems.append(FieldProblem(where, f"is {len(value):,} characters long, far more than any "
+                                                    "field holds"))
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                problems.append(FieldProblem(where, "is not a finite number"))
+        elif isinstance(value, dict | list | tuple):
+            if depth >= MAX_DEPTH:
+                problems.append(FieldProblem(where, f"is nested more than {MAX_DEPTH} levels deep"))
+            elif len(value) > HARD_ITEMS:
+                problems.append(FieldProblem(where, f"has {len(value):,} entries, far more than any field "
+                                                    "holds"))
+            else:
+                items = value.items() if isinstance(value, dict) else enumerate(value)
+                for key, item in items:
+                    if isinstance(key, str) and len(key) > HARD_TEXT:
+                        problems.append(FieldProblem(where, "has a field name far longer than any"))
+                        continue
+                    stack.append((item, f"{path}.{key}" if path else str(key), depth + 1))
+    return problems
+
+
+def bound_problems(model: BaseModel, path: str = "") -> list[FieldProblem]:
+    """A problem for every list, mapping or text in a checked model longer than its bound: the
+    field's own `max_length` where it has one (pydantic checked it), else the `bounds` entry of
+    its model, else DEFAULT_BOUND. Nested models are checked against their own bounds."""
+    problems: list[FieldProblem] = []
+    bounds: Mapping[str, Bound] = getattr(type(model), "bounds", {})
+    for name, info in type(model).model_fields.items():
+        own = any(isinstance(m, MaxLen) for m in info.metadata)
+        where = f"{path}.{name}" if path else name
+        value = getattr(model, name, None)  # None: a field a model_construct left out
+        problems += _value_problems(value, where, bounds.get(name, DEFAULT_BOUND), own)
+    return problems
+
+
+def _value_problems(value: Any, where: str, bound: Bound, own_max: bool = False) -> list[FieldProblem]:
+    if isinstance(value, BaseModel):
+        return bound_problems(value, where)
+    if isinstance(value, str):
+        if not own_max and len(value) > bound.text:
+            return [FieldProblem(where, f"is {len(value):,} characters long; at most {bound.text:,}")]
+        return []
+    if isinstance(value, dict | list | tuple | set | frozenset):
+        problems: list[FieldProblem] = []
+        if not own_max and len(value) > bound.items:
+            problems.append(FieldProblem(where, f"has {len(value):,} entries; at most {bound.items:,}"))
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and len(key) > bound.text:
+                    problems.append(FieldProblem(where, f"has a field name longer than {bound.text:,} "
+                                                        "characters"))
+                problems += _value_problems(item, f"{where}.{key}", bound)
+        else:
+            for index, item in enumerate(value):
+                problems += _value_problems(item, f"{where}.{index}", bound)
+        return problems
+    return []
 
 
 HIDDEN = frozenset([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0),
@@ -59,6 +177,23 @@ def hidden_characters(data: Any, path: str = "") -> list[FieldProblem]:
         return []
     return [problem for key, value in items
             for problem in hidden_characters(value, f"{path}.{key}" if path else str(key))]
+
+
+MAX_PURPOSE = 500
+
+
+def stated_purpose(purpose: str, what: str) -> str:
+    """Why something leaves the vault, as the audit trail keeps it and the paper's stamp prints it:
+    said, at most MAX_PURPOSE characters, and nothing hidden in it."""
+    text = purpose.strip()
+    problems = hidden_characters(text, "purpose")
+    if not text:
+        problems.append(FieldProblem("purpose", f"say why this {what} leaves the vault"))
+    elif len(text) > MAX_PURPOSE:
+        problems.append(FieldProblem("purpose", f"is {len(text):,} characters long; at most {MAX_PURPOSE}"))
+    if problems:
+        raise ValidationFailed(problems, record="export")
+    return text
 
 
 def check_phone(value: str | None) -> str | None:

@@ -3,6 +3,7 @@ results), missing-from-care episodes and multidisciplinary team meetings."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -10,7 +11,7 @@ from typing import Any, ClassVar
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from csec_desktop.clock import legal_today
-from csec_desktop.domain.base import Body
+from csec_desktop.domain.base import Body, Bound
 from csec_desktop.domain.kinds import register
 from csec_desktop.text import N_
 
@@ -68,6 +69,9 @@ class FormResponse(Body):
 
     kind: ClassVar[str] = "form_response"
     owner_field: ClassVar[str | None] = "youth_id"
+    # One answer per field of the form (forms have dozens), long-text answers as long as a note.
+    bounds: ClassVar[Mapping[str, Bound]] = {"answers": Bound(items=300, text=20_000),
+                                             "outcome": Bound(items=300)}
 
     youth_id: str
     form_id: str = Field(min_length=1, max_length=64, title=N_("Form"))

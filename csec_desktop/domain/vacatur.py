@@ -4,13 +4,14 @@ and juvenile adjudications count by count, and the vacatur case that petitions f
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from csec_desktop.domain.base import Body
+from csec_desktop.domain.base import Body, Bound
 from csec_desktop.domain.fields import LATER
 from csec_desktop.domain.kinds import register
 from csec_desktop.text import N_
@@ -174,6 +175,9 @@ class VacaturCase(Body):
 
     kind: ClassVar[str] = "vacatur_case"
     owner_field: ClassVar[str | None] = "youth_id"
+    # A petition may gather many arrests, each court case with its hearings and its service.
+    bounds: ClassVar[Mapping[str, Bound]] = {"count_ids": Bound(items=200), "hearings": Bound(items=100),
+                                             "services": Bound(items=100)}
 
     youth_id: str
     public_name: str = Field(min_length=1, max_length=60,

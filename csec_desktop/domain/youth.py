@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -9,7 +10,7 @@ from typing import Any, ClassVar
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from csec_desktop.clock import legal_today
-from csec_desktop.domain.base import Body, check_email, check_phone
+from csec_desktop.domain.base import Body, Bound, check_email, check_phone
 from csec_desktop.text import N_
 
 
@@ -176,6 +177,11 @@ this old is more likely a typing error in the year."""
 
 class Youth(Body):
     kind: ClassVar[str] = "youth"
+    # Histories grow over a childhood in care (a placement every few months, a status at each
+    # hearing); aliases, flags and the rest keep the default bound.
+    bounds: ClassVar[Mapping[str, Bound]] = {"legal_status": Bound(items=200),
+                                             "placement_history": Bound(items=200),
+                                             "consents": Bound(items=100)}
 
     legal_name: Name = Field(title=N_("Legal name"))
     preferred_name: str | None = Field(default=None, max_length=100, title=N_("Preferred name"))

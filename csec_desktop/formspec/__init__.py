@@ -9,6 +9,7 @@ ui/ renders any form from this description.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -256,15 +257,28 @@ def _where(data: dict[str, Any], path: str) -> str:
     return ".".join(out)
 
 
+MAX_FORM_BYTES = 1_000_000
+"""A form file is a few dozen kilobytes; anything over a megabyte (or endless, /dev/zero) is not one."""
+
+
 def load_file(path: Path) -> FormSpec:
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        with path.open("rb") as handle:
+            content = handle.read(MAX_FORM_BYTES + 1)
+        if len(content) > MAX_FORM_BYTES:
+            raise FormError(path.name, "(file)", f"is larger than {MAX_FORM_BYTES // 1_000_000} MB: not a "
+                                                 "form")
+        data = yaml.safe_load(content.decode("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise FormError(path.name, "(file)", f"cannot be read: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(file)"
         raise FormError(path.name, where, f"is not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    except RecursionError:  # PyYAML composes nested blocks by recursion
+        raise FormError(path.name, "(file)", "is nested too deeply to be a form") from None
+    except (ValueError, TypeError) as exc:  # what YAML's own types refuse: 2001-02-30, 5,000 digits
+        raise FormError(path.name, "(file)", f"holds a value that cannot be read: {exc}") from None
     return parse(data, path.name)
 
 
@@ -299,7 +313,9 @@ def check_answers(spec: FormSpec, answers: dict[str, Any]) -> list[FieldProblem]
     """Problems with answers, each naming its field; an empty list means they can be saved."""
     problems: list[FieldProblem] = []
     known = {f.id for f in spec.fields()}
-    problems += [FieldProblem(k, "is not a field of this form") for k in answers if k not in known]
+    # Named as given (shortened), or said to be blank: a problem always names its field.
+    problems += [FieldProblem(str(k)[:64] or "(a field with no name)", "is not a field of this form")
+                 for k in answers if k not in known]
     for field in spec.fields():
         value = answers.get(field.id)
         if value in (None, "", []):
@@ -322,6 +338,10 @@ def check_answers(spec: FormSpec, answers: dict[str, Any]) -> list[FieldProblem]
 def _type_problem(field: FormField, value: Any) -> str | None:
     kind = field.type
     options = {o.value for o in field.options}
+    # Choices and ratings are texts: anything else (a list, a mapping) is not one, and would not
+    # even hash to be looked up among them.
+    if kind in (FieldType.CHOICE, FieldType.RATING) and not isinstance(value, str):
+        return "is not one of the choices" if kind is FieldType.CHOICE else "must be none, possible or clear"
     if kind in (FieldType.TEXT, FieldType.LONG_TEXT):
         return None if isinstance(value, str) else "must be text"
     if kind is FieldType.DATE:
@@ -331,13 +351,15 @@ def _type_problem(field: FormField, value: Any) -> str | None:
             return "must be a date (YYYY-MM-DD)"
         return None
     if kind is FieldType.NUMBER:
-        return None if isinstance(value, int | float) and not isinstance(value, bool) else "must be a number"
+        number = (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, float) and math.isfinite(value))
+        return None if number else "must be a number"
     if kind is FieldType.YES_NO:
         return None if isinstance(value, bool) else "must be yes or no"
     if kind is FieldType.CHOICE:
         return None if value in options else "is not one of the choices"
     if kind is FieldType.MULTI_CHOICE:
-        ok = isinstance(value, list) and all(v in options for v in value)
+        ok = isinstance(value, list) and all(isinstance(v, str) and v in options for v in value)
         return None if ok else "holds a value that is not one of the choices"
     return None if value in RATINGS else "must be none, possible or clear"
 
@@ -383,7 +405,7 @@ def score(spec: FormSpec, answers: dict[str, Any]) -> Outcome:
         if field.type is not FieldType.RATING:
             continue
         rating = answers.get(field.id)
-        if rating not in rule.values:
+        if not isinstance(rating, str) or rating not in rule.values:
             unanswered.append(field.id)  # not answered is not "no concern"
             continue
         points = rule.values.get(rating, 0) * field.weight

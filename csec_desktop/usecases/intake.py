@@ -72,7 +72,10 @@ def _why(youth: Youth, given: str, family: str, birth: date | None) -> str | Non
 def duplicates(vault: Vault, data: dict[str, Any]) -> Duplicates:
     """Youth who may be the one about to be created."""
     vault.require(Permission.WRITE_YOUTH)
-    name = data.get("legal_name") or {}
+    # Whatever shape the data has: the duplicate check looks for what it can, the model names the rest.
+    name = data.get("legal_name")
+    if not isinstance(name, dict):
+        name = {}
     given, family = str(name.get("given") or ""), str(name.get("family") or "")
     try:
         birth = date.fromisoformat(str(data.get("date_of_birth"))) if data.get("date_of_birth") else None

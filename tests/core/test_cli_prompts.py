@@ -104,7 +104,7 @@ def test_a_script_must_say_it_sends_passphrases_on_stdin(folder: Path) -> None:
     ("no such user to change", ["--user", "admin", "--passphrase-stdin", "users", "disable", "nobody"],
      PASS + "\n", cli.EXIT_NOT_FOUND, "No user named nobody"),
     ("no such file", ["--user", "admin", "--passphrase-stdin", "import", "/nonexistent/file.json"],
-     PASS + "\n", cli.EXIT_ERROR, "Cannot read"),
+     PASS + "\n", cli.EXIT_ERROR, "/nonexistent/file.json: file: cannot be read"),
     ("a usage mistake", ["--user", "admin", "--passphrase-stdin", "users", "add", "x", "--role", "boss"],
      "", cli.EXIT_ERROR, "invalid choice"),
 ])
