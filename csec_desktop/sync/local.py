@@ -401,9 +401,10 @@ def resolve(vault: Vault, conflict_id: str, value: Any) -> None:
 
 def wipe(folder: Path) -> list[str]:
     """Erase a revoked device's vault: the key file first (without its wraps the encrypted
-    database cannot be opened by anyone), then the database files and the lockout file.
-    Other files in the folder are left alone. Returns the names removed."""
-    names = [KEYFILE_NAME, *sorted(p.name for p in folder.glob("vault-*.db*")), "access.json"]
+    database cannot be opened by anyone), then the database files, the lockout file and the key
+    file's lock (empty, but it says a vault was here). Other files in the folder are left alone.
+    Returns the names removed."""
+    names = [KEYFILE_NAME, *sorted(p.name for p in folder.glob("vault-*.db*")), "access.json", "keys.lock"]
     removed = []
     for name in names:
         target = folder / name
