@@ -21,7 +21,8 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, insert, not_, or_, select, update
+from sqlalchemy import Connection, Engine, Table, and_, delete, insert, not_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import NamedFromClause
 
@@ -338,35 +339,40 @@ class Hub:
 
     def store_audit(self, device: Device, push: P.AuditPush) -> P.AuditAck:
         a = T.audit
-        with self.engine.begin() as conn:
-            seqs = [e.seq for e in push.entries]
-            held = {s: m for (s, m) in conn.execute(select(a.c.seq, a.c.mac).where(
-                a.c.device_id == device.id, a.c.seq.in_(seqs)))} if seqs else {}
-            # The hub is the trail's anchor outside the device: an entry it holds is never replaced,
-            # and one sent again with another seal means the device's trail was rewritten.
-            rewritten = sorted(e.seq for e in push.entries if e.seq in held and held[e.seq] != e.mac)
-            if rewritten:
+        entries: dict[int, P.AuditEntry] = {}
+        for entry in push.entries:  # a batch naming one entry twice stores it once (the first)
+            entries.setdefault(entry.seq, entry)
+        try:
+            with self.engine.begin() as conn:
+                stored = 0
+                if entries:
+                    # Uploads race (a desktop retrying while its first request still runs): the
+                    # insert skips what another transaction stored first rather than fail on the
+                    # key; the database makes it wait for that transaction, then skip.
+                    stored = len(conn.execute(
+                        _insert_new(conn, a).values([
+                            {**e.model_dump(exclude={"device"}), "device_id": device.id,
+                             "county": device.who.county, "received_at": self.now()}
+                            for e in entries.values()]).returning(a.c.seq)).all())
+                    held = dict(conn.execute(select(a.c.seq, a.c.mac).where(
+                        a.c.device_id == device.id, a.c.seq.in_(list(entries)))).all())
+                    # The hub is the trail's anchor outside the device: an entry it holds is never
+                    # replaced, and one sent again with another seal means the device's trail was
+                    # rewritten; nothing of such a batch is kept.
+                    rewritten = sorted(s for s, e in entries.items() if held.get(s) != e.mac)
+                    if rewritten:
+                        raise _Rewritten(rewritten)
+                last = conn.execute(select(a.c.seq).where(a.c.device_id == device.id)
+                                    .order_by(a.c.seq.desc()).limit(1)).scalar()
+        except _Rewritten as found:
+            with self.engine.begin() as conn:
                 self._event(conn, device.who.county, device.who.username, "audit_rewritten", device.id,
-                            f"entries {rewritten[0]}..{rewritten[-1]} differ from what it sent before")
-        if rewritten:  # the event above is committed; the push is refused
+                            f"entries {found.seqs[0]}..{found.seqs[-1]} differ from what it sent before")
             raise Refusal(409, "audit_rewritten",
                           f"The audit trail on this device differs from what it sent before (entry "
-                          f"{rewritten[0]}): it was rewritten. The county has been told; keep the device "
-                          "as it is and call your administrator.")
-        with self.engine.begin() as conn:
-            have = set(held)
-            fresh = []
-            for entry in push.entries:  # a batch naming one entry twice stores it once
-                if entry.seq not in have:
-                    have.add(entry.seq)
-                    fresh.append(entry)
-            if fresh:
-                conn.execute(insert(a), [
-                    {**e.model_dump(exclude={"device"}), "device_id": device.id, "county": device.who.county,
-                     "received_at": self.now()} for e in fresh])
-            last = conn.execute(select(a.c.seq).where(a.c.device_id == device.id)
-                                .order_by(a.c.seq.desc()).limit(1)).scalar()
-        return P.AuditAck(stored=len(fresh), last_seq=int(last or 0))
+                          f"{found.seqs[0]}): it was rewritten. The county has been told; keep the device "
+                          "as it is and call your administrator.") from None
+        return P.AuditAck(stored=stored, last_seq=int(last or 0))
 
     def status(self, device: Device) -> P.DeviceStatus:
         with self.engine.connect() as conn:
@@ -398,6 +404,20 @@ class Hub:
                device_id: str | None = None, detail: str = "") -> None:
         conn.execute(insert(T.hub_events).values(county=county, at=self.now(), actor=actor,
                                                  action=action, device_id=device_id, detail=detail))
+
+
+class _Rewritten(Exception):
+    """Entries the hub holds came again with another seal (rolls the upload back)."""
+
+    def __init__(self, seqs: list[int]) -> None:
+        super().__init__(seqs)
+        self.seqs = seqs
+
+
+def _insert_new(conn: Connection, table: Table) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING, in the dialect of the connection."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
 
 
 class _Counter:

@@ -6,10 +6,23 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import pytest
+from sqlalchemy import func, select
+from starlette.testclient import TestClient
+
+from csec_desktop.hub import tables as T
+from csec_desktop.hub.app import create_app
 from csec_desktop.hub.db import engine_for, upgrade
-from csec_desktop.hub.store import Hub
+from csec_desktop.hub.limits import Limits
+from csec_desktop.hub.store import Admin, Hub
+from csec_desktop.sync import protocol as P
+from tests.hub.conftest import empty
 
 COUNTY = "Fictional County"
 
@@ -48,3 +61,87 @@ def test_an_sqlite_hub_left_readable_by_an_earlier_version_is_closed_up(tmp_path
     path.chmod(0o644)
     engine_for(f"sqlite:///{path}").dispose()
     assert _mode(path) == 0o600
+
+
+# On PostgreSQL ---------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    hub: Hub
+    app: Any
+    http: TestClient
+    admin: str
+    tokens: dict[str, str]
+
+    def as_(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+
+@pytest.fixture
+def world(pg_url: str) -> Iterator[World]:
+    engine = engine_for(pg_url)
+    upgrade(engine)
+    hub = Hub(engine)
+    empty(hub)
+    hub.add_county(COUNTY)
+    admin = hub.add_admin(COUNTY, "it.lead")
+    app = create_app(hub, Limits(device_per_minute=10_000, enrol_per_minute=1000))
+    http = TestClient(app)
+    tokens = {}
+    for name in ("ana", "ben", "cara", "dev"):
+        hub.add_user(Admin(COUNTY, "it.lead"), P.NewUser(username=name, role="caseworker", unit="north"))
+        code = hub.new_enrollment(Admin(COUNTY, "it.lead"), name).code
+        granted = http.post("/v1/enroll", json={"code": code, "device_name": f"laptop of {name}"}).json()
+        tokens[name] = f"device.{granted['device_id']}.{granted['secret']}"
+    yield World(hub, app, http, admin, tokens)
+    engine.dispose()
+
+
+def _entries(first: int, count: int, *, mac: str = "ab") -> list[dict[str, Any]]:
+    return [P.AuditEntry(seq=n, at="2026-11-28T10:00:00.000+00:00", user="ana", device="laptop",
+                         action="youth_viewed", detail="", mac=f"{mac}{n:04x}").model_dump()
+            for n in range(first, first + count)]
+
+
+def test_forty_concurrent_audit_uploads_all_succeed(world: World) -> None:
+    """Issue 21: 10 of 40 concurrent audit uploads failed (two requests storing the same entry
+    raced on its key). Forty at once, for one device and for several, overlapping entries: every
+    one answers 200, each entry is stored once, and the trail is whole."""
+    people = ["ana"] * 16 + ["ben", "cara", "dev"] * 8
+    batches = [(who, _entries(1 + (n % 4) * 10, 30)) for n, who in enumerate(people)]
+
+    def upload(job: tuple[str, list[dict[str, Any]]]) -> int:
+        who, entries = job
+        with TestClient(world.app) as http:
+            return http.post("/v1/audit", json={"entries": entries}, headers=world.as_(who)).status_code
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        answers = list(pool.map(upload, batches))
+    assert answers == [200] * 40
+    with world.hub.engine.connect() as conn:
+        stored = dict(conn.execute(select(T.devices.c.username, func.count())
+                                   .select_from(T.audit.join(T.devices, T.devices.c.id == T.audit.c.device_id))
+                                   .group_by(T.devices.c.username)).all())
+    assert stored == {"ana": 60, "ben": 60, "cara": 60, "dev": 60}
+    again = world.http.post("/v1/audit", json={"entries": _entries(1, 60)}, headers=world.as_("ana"))
+    assert again.json() == {"stored": 0, "last_seq": 60}
+
+
+def test_concurrent_uploads_still_refuse_a_rewritten_trail(world: World) -> None:
+    """The race fix keeps the rule: an entry the hub holds arriving with another seal is refused
+    (409 audit_rewritten), and nothing of that batch is stored."""
+    first = world.http.post("/v1/audit", json={"entries": _entries(1, 5)}, headers=world.as_("ana"))
+    assert first.json() == {"stored": 5, "last_seq": 5}
+
+    def upload(mac: str) -> Any:
+        with TestClient(world.app) as http:
+            return http.post("/v1/audit", json={"entries": _entries(1, 10, mac=mac)}, headers=world.as_("ana"))
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(upload, ["ab", "cd"] * 5))
+    assert [a.status_code for a in answers] == [200, 409] * 5
+    assert all(a.json()["error"] == "audit_rewritten" for a in answers[1::2])
+    with world.hub.engine.connect() as conn:
+        macs = dict(conn.execute(select(T.audit.c.seq, T.audit.c.mac)).all())
+    assert macs == {n: f"ab{n:04x}" for n in range(1, 11)}
