@@ -10,9 +10,10 @@ the hub's own files (no network needed to read it).
 
 import importlib.util
 import ipaddress
+import json
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from http import HTTPStatus
 from pathlib import Path as FilePath
 from typing import Annotated, Any, TypeVar
@@ -21,7 +22,8 @@ from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -140,6 +142,46 @@ class ProtocolVersions:
         await self.app(scope, receive, send_with_versions)
 
 
+NOT_JSON_NUMBER = "{} is not a JSON number (JSON, RFC 8259, has no NaN or Infinity); send a number or null"
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+class StrictJSONRequest(Request):
+    """A request whose JSON body is strict: Python's reader takes NaN, Infinity and -Infinity,
+    which PostgreSQL's JSON refuses when the value is stored (a 500 after the work was done).
+    They are refused here, before anything is stored, as an invalid request (422)."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            body = await self.body()
+            try:
+                self._json = json.loads(body, parse_constant=_refuse_constant)
+            except ValueError as exc:
+                if isinstance(exc, json.JSONDecodeError):
+                    raise
+                text = body.decode("utf-8", "replace")
+                # FastAPI turns a JSONDecodeError into its 422 (json_invalid) with this message.
+                raise json.JSONDecodeError(NOT_JSON_NUMBER.format(exc.args[0]), text,
+                                           max(0, text.find(str(exc.args[0])))) from None
+        return self._json
+
+
+class StrictJSONRoute(APIRoute):
+    """Every route of the hub reads its body with `StrictJSONRequest` (FastAPI's documented way to
+    change how a request is read)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def strict(request: Request) -> Response:
+            return await handler(StrictJSONRequest(request.scope, request.receive, request._send))
+
+        return strict
+
+
 def _field_name(loc: Sequence[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
@@ -147,6 +189,7 @@ def _field_name(loc: Sequence[Any]) -> str:
 def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Sequence[str] = ()) -> FastAPI:
     app = FastAPI(title="csec-hub", version=__version__, description=DESCRIPTION, openapi_tags=TAGS,
                   docs_url=None, redoc_url=None)
+    app.router.route_class = StrictJSONRoute
     app.state.hub = hub
     limits = limits or Limits()
     proxies = Proxies(trusted_proxies)
@@ -162,7 +205,9 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [P.FieldError(field=_field_name(e.get("loc", ())), message=str(e.get("msg", "")))
+        # A body that is not JSON says why (FastAPI's own message is only "JSON decode error").
+        errors = [P.FieldError(field=_field_name(e.get("loc", ())), message=str(e.get("msg", "")) + (
+                      f": {e['ctx']['error']}" if e.get("type") == "json_invalid" and e.get("ctx") else ""))
                   for e in exc.errors()]
         named = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
         return _problem(request, 422, "invalid_request", f"The request was not valid ({named}).",

@@ -3,7 +3,6 @@ vault behind, and setting the computer's clock back does not undo the offline lo
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from csec_desktop.storage.vault import Vault

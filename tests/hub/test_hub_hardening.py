@@ -4,6 +4,7 @@ revocable administrator tokens. Real hub app on a real PostgreSQL (SQLite where 
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from csec_desktop.hub.app import create_app
 from csec_desktop.hub.db import engine_for, upgrade
 from csec_desktop.hub.limits import Limits
 from csec_desktop.hub.store import Admin, Hub
+from csec_desktop.ids import new_id
 from csec_desktop.sync import protocol as P
 from tests.hub.conftest import empty
 
@@ -120,8 +122,8 @@ def test_forty_concurrent_audit_uploads_all_succeed(world: World) -> None:
         answers = list(pool.map(upload, batches))
     assert answers == [200] * 40
     with world.hub.engine.connect() as conn:
-        stored = dict(conn.execute(select(T.devices.c.username, func.count())
-                                   .select_from(T.audit.join(T.devices, T.devices.c.id == T.audit.c.device_id))
+        joined = T.audit.join(T.devices, T.devices.c.id == T.audit.c.device_id)
+        stored = dict(conn.execute(select(T.devices.c.username, func.count()).select_from(joined)
                                    .group_by(T.devices.c.username)).all())
     assert stored == {"ana": 60, "ben": 60, "cara": 60, "dev": 60}
     again = world.http.post("/v1/audit", json={"entries": _entries(1, 60)}, headers=world.as_("ana"))
@@ -136,7 +138,8 @@ def test_concurrent_uploads_still_refuse_a_rewritten_trail(world: World) -> None
 
     def upload(mac: str) -> Any:
         with TestClient(world.app) as http:
-            return http.post("/v1/audit", json={"entries": _entries(1, 10, mac=mac)}, headers=world.as_("ana"))
+            return http.post("/v1/audit", json={"entries": _entries(1, 10, mac=mac)},
+                             headers=world.as_("ana"))
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         answers = list(pool.map(upload, ["ab", "cd"] * 5))
@@ -145,3 +148,40 @@ def test_concurrent_uploads_still_refuse_a_rewritten_trail(world: World) -> None
     with world.hub.engine.connect() as conn:
         macs = dict(conn.execute(select(T.audit.c.seq, T.audit.c.mac)).all())
     assert macs == {n: f"ab{n:04x}" for n in range(1, 11)}
+
+
+def _bodies(app: Any) -> list[tuple[str, str]]:
+    """Every operation that takes a JSON body, from the hub's own description."""
+    return [(method.upper(), path) for path, ops in app.openapi()["paths"].items()
+            for method, op in ops.items() if "requestBody" in op]
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_refused_as_invalid_json_on_every_body(world: World, constant: str) -> None:
+    """Issue 21: NaN/Infinity in a body gave 500 on /v1/enroll (no login needed), /v1/push and
+    /v1/audit (Python's reader takes them; PostgreSQL's JSON then refused to store them). Every
+    endpoint with a body answers 422 and says what is wrong; nothing is stored."""
+    youth = {"legal_name": {"new": {"given": "Testchild", "family": "Fictional"}},
+             "date_of_birth": {"new": "2010-05-17"}, "county": {"new": COUNTY},
+             "assigned_worker": {"new": "ana"}, "unit": {"new": "north", "old": "__C__"}}
+    op = {"op_id": new_id(), "record_id": new_id(), "kind": "youth", "op": "create", "fields": youth,
+          "hlc": "1764567890123-00000-test", "user": "ana", "at": "2026-11-28T10:00:00.000+00:00"}
+    entry = {**_entries(1, 1)[0], "seq": "__C__"}
+    bodies = {"/v1/enroll": {"code": "ABCDEF123456", "device_name": "__C__"},
+              "/v1/push": {"ops": [op]}, "/v1/audit": {"entries": [entry]},
+              "/v1/admin/users": {"username": "new.worker", "role": "caseworker", "unit": "__C__"},
+              "/v1/admin/enrollments": {"username": "__C__"}}
+    endpoints = _bodies(world.app)
+    assert {p for _, p in endpoints} == set(bodies), "a new endpoint with a body: add it here"
+    for method, path in endpoints:
+        token = world.admin if path.startswith("/v1/admin") else world.tokens["ana"]
+        content = json.dumps(bodies[path]).replace('"__C__"', constant)
+        answer = world.http.request(method, path, content=content, headers={
+            "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        assert answer.status_code == 422, (path, answer.text)
+        problem = answer.json()
+        assert problem["error"] == "invalid_request"
+        assert f"{constant} is not a JSON number" in problem["detail"], problem
+    with world.hub.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(T.ops)).scalar() == 0
+        assert conn.execute(select(func.count()).select_from(T.audit)).scalar() == 0
