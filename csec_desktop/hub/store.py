@@ -239,6 +239,21 @@ class Hub:
             raise Refusal(401, "unauthenticated", "Sign in with a hub administrator token.")
         return Admin(county=row["county"], name=row["name"])
 
+    def knows_admin(self, token: str) -> bool:
+        """The token is a hub administrator's (read only: checked before a request body is read)."""
+        try:
+            self.admin(token)
+        except Refusal:
+            return False
+        return True
+
+    def knows_device(self, device_id: str, secret: str) -> bool:
+        """The credentials are an enrolled device's, whatever its standing (read only: checked
+        before a request body is read; `device` then decides the standing)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(select(T.devices.c.secret_hash).where(T.devices.c.id == device_id)).scalar()
+        return found is not None and hmac.compare_digest(str(found), _hash(secret))
+
     def device(self, device_id: str, secret: str) -> Device:
         """Check a device's credentials and standing; every refusal is decided here."""
         with self.engine.begin() as conn:

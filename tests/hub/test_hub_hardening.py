@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
@@ -185,3 +186,75 @@ def test_nan_and_infinity_are_refused_as_invalid_json_on_every_body(world: World
     with world.hub.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(T.ops)).scalar() == 0
         assert conn.execute(select(func.count()).select_from(T.audit)).scalar() == 0
+
+
+MB = 1024 * 1024
+
+
+def _post_raw(app: Any, path: str, token: str | None, *, chunks: int, length: int | None) -> tuple[int, int]:
+    """POST `chunks` MiB straight into the app (ASGI), as a server would hand them over; the answer's
+    status and how many bytes the hub asked for before answering."""
+    chunk = b" " * MB
+    handed = 0
+
+    async def receive() -> dict[str, Any]:
+        nonlocal handed
+        if handed < chunks * MB:
+            handed += MB
+            return {"type": "http.request", "body": chunk, "more_body": handed < chunks * MB}
+        await anyio.sleep(3600)  # the client is still there; it has sent everything
+        raise AssertionError
+
+    answers: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        answers.append(message)
+
+    headers = [(b"content-type", b"application/json"), (b"csec-protocol", b"2")]
+    if token is not None:
+        headers.append((b"authorization", f"Bearer {token}".encode()))
+    if length is not None:
+        headers.append((b"content-length", str(length).encode()))
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+             "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+             "root_path": "", "headers": headers, "client": ("192.0.2.7", 50000),
+             "server": ("testserver", 80)}
+
+    async def run() -> None:
+        with anyio.fail_after(60):
+            await app(scope, receive, send)
+
+    anyio.run(run)
+    return answers[0]["status"], handed
+
+
+def test_a_huge_body_without_credentials_is_refused_unread(world: World) -> None:
+    """Issue 21: a 200 MB body without credentials was read whole (hub memory 91 -> 705 MB). It is
+    refused before a byte of it is read: by its declared length, or for want of credentials."""
+    for path in ("/v1/push", "/v1/audit", "/v1/admin/users"):
+        assert _post_raw(world.app, path, None, chunks=200, length=200 * MB) == (413, 0)
+        for token in (None, "device.0.wrong", "admin.wrong"):
+            assert _post_raw(world.app, path, token, chunks=200, length=None) == (401, 0), (path, token)
+    assert _post_raw(world.app, "/v1/enroll", None, chunks=200, length=200 * MB) == (413, 0)
+
+
+def test_a_streamed_body_is_cut_off_at_the_endpoints_limit(world: World) -> None:
+    """With good credentials, a body sent without its length is read only up to the endpoint's
+    limit, then refused (413); a declared length over it is refused unread."""
+    limits = Limits()
+    for path, who in (("/v1/push", "ana"), ("/v1/audit", "ana"), ("/v1/admin/users", "admin"),
+                      ("/v1/enroll", None)):
+        token = world.admin if who == "admin" else world.tokens[who] if who else None
+        most = limits.body_bytes(path)
+        status, handed = _post_raw(world.app, path, token, chunks=200, length=None)
+        assert status == 413 and handed <= most + MB, (path, handed)
+        assert _post_raw(world.app, path, token, chunks=200, length=200 * MB) == (413, 0)
+
+
+def test_too_long_is_said_as_a_problem_and_documented(world: World) -> None:
+    answer = world.http.post("/v1/enroll", content=b'{"code": "' + b"A" * 20_000 + b'"}',
+                             headers={"Content-Type": "application/json"})
+    assert answer.status_code == 413
+    assert answer.json()["error"] == "too_large" and "16384 bytes" in answer.json()["detail"]
+    for method, path in _bodies(world.app):
+        assert "413" in world.app.openapi()["paths"][path][method.lower()]["responses"], path
