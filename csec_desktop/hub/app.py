@@ -418,6 +418,19 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
         """Release a device locked after too long offline (a revoked device stays revoked: 409)."""
         return hub.set_device_status(who, device_id, "active")
 
+    AdminId = Annotated[str, Path(pattern=r"^[0-9a-f]{12}$",
+                                  description="The token's id (from the list of administrators).")]
+
+    @app.get("/v1/admin/admins", tags=["administration"], responses=ADMIN_REFUSALS)
+    def list_admins(who: AdminDep) -> list[P.AdminInfo]:
+        """This county's administrator tokens: ids and names, never the tokens; revoked ones too."""
+        return hub.admins(who.county)
+
+    @app.post("/v1/admin/admins/{admin_id}/revoke", tags=["administration"], responses=ADMIN_REFUSALS)
+    def revoke_admin(who: AdminDep, admin_id: AdminId) -> P.AdminInfo:
+        """Revoke an administrator token (leaked, or of someone who left): refused from now on."""
+        return hub.revoke_admin(who.county, admin_id, who.name)
+
     @app.get("/healthz", tags=["health"])
     def healthz() -> P.Health:
         """The hub process answers (liveness). Checks nothing else, so it stays cheap."""

@@ -117,6 +117,21 @@ class Device:
 class Admin:
     county: str
     name: str
+    id: str = ""
+    """The token's id (`admin_id`), when known."""
+
+
+ADMIN_ID_LENGTH = 12
+
+
+def admin_id(token_hash: str) -> str:
+    """An administrator token's id: the start of its hash, which says nothing of the token."""
+    return token_hash[:ADMIN_ID_LENGTH]
+
+
+def token_id(token: str) -> str:
+    """The id of an administrator token (`admin_id` of its hash)."""
+    return admin_id(_hash(token))
 
 
 class Hub:
@@ -142,9 +157,37 @@ class Hub:
         token = "admin." + secrets.token_urlsafe(32)
         with self.engine.begin() as conn:
             self._require_county(conn, county)
-            conn.execute(insert(T.admins).values(token_hash=_hash(token), county=county, name=name))
-            self._event(conn, county, "cli", "admin_added", detail=name)
+            conn.execute(insert(T.admins).values(token_hash=_hash(token), county=county, name=name,
+                                                 created_at=self.now()))
+            self._event(conn, county, "cli", "admin_added", detail=f"{name} {admin_id(_hash(token))}")
         return token
+
+    def admins(self, county: str) -> list[P.AdminInfo]:
+        """The county's administrator tokens (never the tokens: their ids), revoked ones too."""
+        with self.engine.connect() as conn:
+            self._require_county(conn, county)
+            rows = conn.execute(select(T.admins).where(T.admins.c.county == county)
+                                .order_by(T.admins.c.created_at, T.admins.c.name)).mappings()
+            return [P.AdminInfo(admin_id=admin_id(r["token_hash"]), name=r["name"],
+                                created_at=r["created_at"], revoked_at=r["revoked_at"]) for r in rows]
+
+    def revoke_admin(self, county: str, token_id: str, actor: str) -> P.AdminInfo:
+        """Revoke an administrator token (one that leaked, or of someone who left): refused (401)
+        from its next request on; recorded in the hub's events. Revoking it again changes nothing."""
+        with self.engine.begin() as conn:
+            self._require_county(conn, county)
+            a = T.admins
+            rows = list(conn.execute(select(a).where(a.c.county == county,
+                                                     a.c.token_hash.startswith(token_id, autoescape=True)))
+                        .mappings()) if len(token_id) == ADMIN_ID_LENGTH else []
+            if len(rows) != 1:
+                raise Refusal(404, "not_found", "No such administrator token in this county.")
+            row = rows[0]
+            if row["revoked_at"] is None:
+                conn.execute(update(a).where(a.c.token_hash == row["token_hash"])
+                             .values(revoked_at=self.now()))
+                self._event(conn, county, actor, "admin_revoked", detail=f"{row['name']} {token_id}")
+        return next(i for i in self.admins(county) if i.admin_id == token_id)
 
     def add_user(self, admin: Admin, user: P.NewUser) -> P.HubUser:
         """Add a user, or change their role, unit and extra grants (the list given replaces the
@@ -235,9 +278,9 @@ class Hub:
         with self.engine.connect() as conn:
             row = conn.execute(select(T.admins).where(T.admins.c.token_hash == _hash(token))
                                ).mappings().first()
-        if row is None:
+        if row is None or row["revoked_at"] is not None:
             raise Refusal(401, "unauthenticated", "Sign in with a hub administrator token.")
-        return Admin(county=row["county"], name=row["name"])
+        return Admin(county=row["county"], name=row["name"], id=admin_id(row["token_hash"]))
 
     def knows_admin(self, token: str) -> bool:
         """The token is a hub administrator's (read only: checked before a request body is read)."""

@@ -126,7 +126,9 @@ def _admin_endpoints(world: World) -> list[tuple[str, str, Any]]:
             ("POST", "/v1/admin/enrollments", {"username": "ana"}),
             ("GET", "/v1/admin/devices", None),
             ("POST", f"/v1/admin/devices/{device}/revoke", None),
-            ("POST", f"/v1/admin/devices/{device}/release", None)]
+            ("POST", f"/v1/admin/devices/{device}/release", None),
+            ("GET", "/v1/admin/admins", None),
+            ("POST", f"/v1/admin/admins/{world.hub.admins(NORTH)[0].admin_id}/revoke", None)]
 
 
 def _call(world: World, method: str, path: str, body: Any, token: str | None) -> Any:
@@ -138,7 +140,9 @@ def test_every_endpoint_is_covered_by_the_matrix(world: World) -> None:
     documented = {(m.upper(), p) for p, ops in world.http.app.openapi()["paths"].items()  # type: ignore[attr-defined]
                   for m in ops}
     tested = {(m, p) for m, p, _ in DEVICE_ENDPOINTS}
-    tested |= {(m, p.replace(world.devices["ana"], "{device_id}")) for m, p, _ in _admin_endpoints(world)}
+    admin_id = world.hub.admins(NORTH)[0].admin_id
+    tested |= {(m, p.replace(world.devices["ana"], "{device_id}").replace(admin_id, "{admin_id}"))
+               for m, p, _ in _admin_endpoints(world)}
     public = {("POST", "/v1/enroll"), ("GET", "/healthz"), ("GET", "/readyz")}  # tested on their own
     assert documented - public == tested
 
@@ -180,6 +184,10 @@ def test_authentication_matrix(world: World) -> None:
     assert _call(world, "POST", revoke, None, world.other_admin).status_code == 404
     listed = _call(world, "GET", "/v1/admin/devices", None, world.other_admin).json()
     assert [d["username"] for d in listed] == ["zed"]
+    north_admin = world.hub.admins(NORTH)[0].admin_id  # nor its administrators' tokens
+    assert _call(world, "POST", f"/v1/admin/admins/{north_admin}/revoke", None,
+                 world.other_admin).status_code == 404
+    assert world.hub.admins(NORTH)[0].revoked_at is None
 
 
 def test_a_device_receives_only_its_users_caseload(world: World) -> None:

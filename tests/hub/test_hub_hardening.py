@@ -258,3 +258,60 @@ def test_too_long_is_said_as_a_problem_and_documented(world: World) -> None:
     assert answer.json()["error"] == "too_large" and "16384 bytes" in answer.json()["detail"]
     for method, path in _bodies(world.app):
         assert "413" in world.app.openapi()["paths"][path][method.lower()]["responses"], path
+
+
+def test_an_administrator_token_can_be_revoked_through_the_api(world: World) -> None:
+    """Issue 21: administrator tokens could not be revoked. An administrator lists the county's
+    tokens (ids, never tokens) and revokes one; from then on it gets 401, and the county's events
+    say who revoked whose token."""
+    leaked = world.hub.add_admin(COUNTY, "former.lead")
+    admin = {"Authorization": f"Bearer {world.admin}"}
+    before = {"Authorization": f"Bearer {leaked}"}
+    assert world.http.get("/v1/admin/devices", headers=before).status_code == 200
+    listed = world.http.get("/v1/admin/admins", headers=admin).json()
+    assert {a["name"] for a in listed} == {"it.lead", "former.lead"}
+    assert leaked not in json.dumps(listed) and all(a["revoked_at"] is None for a in listed)
+    target = next(a["admin_id"] for a in listed if a["name"] == "former.lead")
+    answer = world.http.post(f"/v1/admin/admins/{target}/revoke", headers=admin)
+    assert answer.status_code == 200 and answer.json()["revoked_at"]
+    for method, path, body in (("GET", "/v1/admin/devices", None), ("GET", "/v1/admin/admins", None),
+                               ("POST", "/v1/admin/users", {"username": "x.y", "role": "caseworker"})):
+        refused = world.http.request(method, path, json=body, headers=before)
+        assert refused.status_code == 401, (path, refused.text)
+    assert world.http.get("/v1/admin/devices", headers=admin).status_code == 200  # the others still work
+    with world.hub.engine.connect() as conn:
+        events = conn.execute(select(T.hub_events.c.actor, T.hub_events.c.detail)
+                              .where(T.hub_events.c.action == "admin_revoked")).all()
+    assert [tuple(e) for e in events] == [("it.lead", f"former.lead {target}")]
+    unknown = world.http.post("/v1/admin/admins/0123456789ab/revoke", headers=admin)
+    assert unknown.status_code == 404
+
+
+def test_an_administrator_token_can_be_revoked_from_the_command_line(
+        pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from csec_desktop.hub import cli
+
+    engine = engine_for(pg_url)
+    upgrade(engine)
+    hub = Hub(engine)
+    empty(hub)
+    assert cli.main(["--db", pg_url, "add-county", COUNTY]) == 0
+    assert cli.main(["--db", pg_url, "add-admin", COUNTY, "it.night"]) == 0
+    made = capsys.readouterr()
+    token = made.out.strip().splitlines()[-1]
+    ident = made.err.split("Its id is ")[1].split()[0]
+    http = TestClient(create_app(hub))
+    assert http.get("/v1/admin/devices", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert cli.main(["--db", pg_url, "list-admins", COUNTY]) == 0
+    assert f"{ident}  it.night" in capsys.readouterr().out
+    assert cli.main(["--db", pg_url, "revoke-admin", COUNTY, ident]) == 0
+    assert "revoked" in capsys.readouterr().out
+    assert http.get("/v1/admin/devices", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert cli.main(["--db", pg_url, "list-admins", COUNTY]) == 0
+    assert "revoked 20" in capsys.readouterr().out
+    assert cli.main(["--db", pg_url, "revoke-admin", COUNTY, "0123456789ab"]) == cli.EXIT_NOT_FOUND
+    assert "No such administrator token" in capsys.readouterr().err
+    with engine.connect() as conn:
+        assert conn.execute(select(T.hub_events.c.actor).where(T.hub_events.c.action == "admin_revoked")
+                            ).scalars().all() == ["cli"]
+    engine.dispose()
