@@ -23,7 +23,14 @@ from csec_desktop.ids import new_id
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
 from csec_desktop.sync import protocol as P
-from csec_desktop.sync.client import DeviceLocked, DeviceRevoked, HubClient, HubUnreachable, sync_vault
+from csec_desktop.sync.client import (
+    DeviceLocked,
+    DeviceRevoked,
+    HubCertificateUntrusted,
+    HubClient,
+    HubUnreachable,
+    sync_vault,
+)
 from tests.hub.conftest import empty
 from tests.hub.harness import HubServer
 
@@ -293,8 +300,17 @@ def test_tls_pins_the_county_certificate(pg_url: str, tmp_path: Path) -> None:
         good.close()
         assert answer.status_code == 200
         bad = HubClient(server.base_url, cert_pem=wrong.read_text())
-        with pytest.raises(HubUnreachable):
+        # Issue 21: this was reported as "could not reach"; it says what is wrong, and that
+        # nothing was sent.
+        with pytest.raises(HubCertificateUntrusted, match=r"device trusts.*nothing was sent"):
             bad.status()
+        with pytest.raises(HubCertificateUntrusted):
+            bad.enroll("ABCDEF123456", "laptop")
+        bad.close()
+        nobody = HubClient("http://127.0.0.1:9", timeout=2)  # nothing listens: that is unreachable
+        with pytest.raises(HubUnreachable):
+            nobody.status()
+        nobody.close()
         bad.close()
         with pytest.raises(Exception, match="https"):
             HubClient("http://hub.fictional.example:8443")
