@@ -219,7 +219,7 @@ def sync(local_call: Local[Any], client: HubClient, *, page_size: int = 500) -> 
     """One round. Raises DeviceRevoked after erasing nothing itself: the caller wipes."""
     report = Report()
     status = client.status()
-    local_call(partial(_note, days=status.max_offline_days))
+    local_call(partial(_note, days=status.max_offline_days, server_time=status.server_time))
     while True:
         ops: list[P.Op] = local_call(local.outbox)
         decisions: list[P.Resolution] = local_call(local.resolutions)
@@ -254,8 +254,8 @@ def sync(local_call: Local[Any], client: HubClient, *, page_size: int = 500) -> 
     return report
 
 
-def _note(vault: Vault, days: int) -> None:
-    local.note_contact(vault, days)
+def _note(vault: Vault, days: int, server_time: str) -> None:
+    local.note_contact(vault, days, server_time)
 
 
 def sync_vault(vault: Vault, client: HubClient, **kwargs: Any) -> Report:
