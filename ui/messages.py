@@ -7,6 +7,8 @@ the core's own sentence, which is still a clear one.
 
 from __future__ import annotations
 
+import sys
+
 from csec_desktop.errors import (
     AccountDisabled,
     AccountLocked,
@@ -65,6 +67,12 @@ def describe(error: BaseException) -> str:
     if isinstance(error, StaleRecord):
         return _("Someone saved this record after you opened it. Your typing is kept as a draft: go "
                  "back, open the record again and re-apply your change.")
+    # The sync client (httpx) is loaded only when a sync starts; its errors exist only after that.
+    client = sys.modules.get("csec_desktop.sync.client")
+    if client is not None and isinstance(error, client.HubCertificateUntrusted):
+        return _("The county hub's certificate is not the one this device trusts, so nothing was "
+                 "sent. Ask county IT: the hub's certificate may have been renewed, or this is not "
+                 "the county's hub.")
     if isinstance(error, NewerVault | VaultMissing):
         return str(error)
     return str(error)

@@ -10,18 +10,21 @@ the hub's own files (no network needed to read it).
 
 import importlib.util
 import ipaddress
+import json
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from http import HTTPStatus
 from pathlib import Path as FilePath
 from typing import Annotated, Any, TypeVar
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -140,6 +143,102 @@ class ProtocolVersions:
         await self.app(scope, receive, send_with_versions)
 
 
+NOT_JSON_NUMBER = "{} is not a JSON number (JSON, RFC 8259, has no NaN or Infinity); send a number or null"
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+class StrictJSONRequest(Request):
+    """A request whose JSON body is strict: Python's reader takes NaN, Infinity and -Infinity,
+    which PostgreSQL's JSON refuses when the value is stored (a 500 after the work was done).
+    They are refused here, before anything is stored, as an invalid request (422)."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            body = await self.body()
+            try:
+                self._json = json.loads(body, parse_constant=_refuse_constant)
+            except ValueError as exc:
+                if isinstance(exc, json.JSONDecodeError):
+                    raise
+                text = body.decode("utf-8", "replace")
+                # FastAPI turns a JSONDecodeError into its 422 (json_invalid) with this message.
+                raise json.JSONDecodeError(NOT_JSON_NUMBER.format(exc.args[0]), text,
+                                           max(0, text.find(str(exc.args[0])))) from None
+        return self._json
+
+
+class StrictJSONRoute(APIRoute):
+    """Every route of the hub reads its body with `StrictJSONRequest` (FastAPI's documented way to
+    change how a request is read)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def strict(request: Request) -> Response:
+            return await handler(StrictJSONRequest(request.scope, request.receive, request._send))
+
+        return strict
+
+
+def too_large(most: int) -> str:
+    return (f"The request body is longer than this endpoint reads ({most} bytes). A desktop never sends "
+            "one this long; nothing was stored.")
+
+
+class BodyGate:
+    """A request body is bounded before it is read: a declared length (Content-Length) over the
+    endpoint's limit (Limits.body_bytes) is refused at once (413), then credentials are checked
+    (`refuse_early`: 401 without reading anything), then a body streamed without a length is cut
+    off as soon as it passes the limit (413). FastAPI reads the body before it checks credentials,
+    so without this a request without credentials was read whole (200 MB in memory). Plain ASGI."""
+
+    def __init__(self, app: Any, limit_for: Callable[[str], int],
+                 refuse_early: Callable[[Request], Awaitable[Response | None]]) -> None:
+        self.app = app
+        self.limit_for = limit_for
+        self.refuse_early = refuse_early
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        most = self.limit_for(scope["path"])
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > most:
+            await _problem(request, 413, "too_large", too_large(most))(scope, receive, send)
+            return
+        early = await self.refuse_early(request)
+        if early is not None:
+            await early(scope, receive, send)
+            return
+        seen = 0
+
+        async def bounded() -> Any:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > most:  # FastAPI passes an HTTPException from here on to `_http`
+                    raise StarletteHTTPException(413, too_large(most))
+            return message
+
+        await self.app(scope, bounded, send)
+
+
+def _bearer_token(request: Request) -> str:
+    """The token as HTTPBearer reads it ("" without one)."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+NOT_ENROLLED = "This device is not enrolled with the hub."
+NOT_ADMIN = "Sign in with a hub administrator token."
+
+
 def _field_name(loc: Sequence[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
@@ -147,13 +246,12 @@ def _field_name(loc: Sequence[Any]) -> str:
 def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Sequence[str] = ()) -> FastAPI:
     app = FastAPI(title="csec-hub", version=__version__, description=DESCRIPTION, openapi_tags=TAGS,
                   docs_url=None, redoc_url=None)
+    app.router.route_class = StrictJSONRoute
     app.state.hub = hub
     limits = limits or Limits()
     proxies = Proxies(trusted_proxies)
     buckets = {"device": Buckets(limits.device_per_minute), "admin": Buckets(limits.admin_per_minute),
                "enrol": Buckets(limits.enrol_per_minute), "failure": Buckets(limits.failures_per_minute)}
-
-    app.add_middleware(ProtocolVersions)
 
     @app.exception_handler(Refusal)
     async def _refused(request: Request, exc: Refusal) -> JSONResponse:
@@ -162,7 +260,9 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [P.FieldError(field=_field_name(e.get("loc", ())), message=str(e.get("msg", "")))
+        # A body that is not JSON says why (FastAPI's own message is only "JSON decode error").
+        errors = [P.FieldError(field=_field_name(e.get("loc", ())), message=str(e.get("msg", "")) + (
+                      f": {e['ctx']['error']}" if e.get("type") == "json_invalid" and e.get("ctx") else ""))
                   for e in exc.errors()]
         named = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
         return _problem(request, 422, "invalid_request", f"The request was not valid ({named}).",
@@ -170,7 +270,8 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        error = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        error = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(exc.status_code,
+                                                                                     "http_error")
         return _problem(request, exc.status_code, error, str(exc.detail),
                         headers=dict(exc.headers) if exc.headers else None)
 
@@ -205,7 +306,7 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
         if len(parts) != 3 or parts[0] != "device":
             if token:  # a guess; a request with no credentials at all costs nothing to refuse
                 limit("failure", address(request))
-            raise Refusal(401, "unauthenticated", "This device is not enrolled with the hub.")
+            raise Refusal(401, "unauthenticated", NOT_ENROLLED)
         return checked(request, "device", parts[1], lambda: hub.device(parts[1], parts[2]))
 
     def admin(request: Request, credentials: Credentials) -> Admin:
@@ -215,11 +316,48 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
         found = checked(request, "admin", token[-16:], lambda: hub.admin(token))
         return found
 
+    def early_refusal(request: Request) -> Refusal | None:
+        """Before a body is read: credentials that are no device's and no administrator's get the
+        endpoint's 401 (an unknown `admin.` token on a device endpoint too, which would otherwise get
+        403 after its body was read). Known credentials go on: their standing (revoked, locked, a
+        role) is left to the endpoint, after the body."""
+        path, token = request.url.path, _bearer_token(request)
+        if path not in ("/v1/push", "/v1/audit") and not path.startswith("/v1/admin/"):
+            return None
+        parts = token.split(".", 2)
+        known = (hub.knows_admin(token) if parts[0] == "admin" else
+                 len(parts) == 3 and parts[0] == "device" and hub.knows_device(parts[1], parts[2]))
+        if known:  # whoever it is, the endpoint answers them as before (a device on /v1/admin: 403)
+            return None
+        if path in ("/v1/push", "/v1/audit"):
+            refusal, counted = Refusal(401, "unauthenticated", NOT_ENROLLED), bool(token)
+        else:
+            refusal, counted = Refusal(401, "unauthenticated", NOT_ADMIN), True
+        if counted:
+            try:
+                limit("failure", address(request))
+            except Refusal as busy:
+                return busy
+        return refusal
+
+    async def refuse_early(request: Request) -> Response | None:
+        refusal = await anyio.to_thread.run_sync(early_refusal, request)
+        if refusal is None:
+            return None
+        headers = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after else None
+        return _problem(request, refusal.status, refusal.error, refusal.detail, headers=headers)
+
+    app.add_middleware(BodyGate, limit_for=limits.body_bytes, refuse_early=refuse_early)
+    app.add_middleware(ProtocolVersions)  # outermost: every answer, the gate's too, says the versions
+
     DeviceDep = Annotated[Device, Depends(device)]
     DeviceId = Annotated[str, Path(pattern=P.ID, description="The device's id (from the list of devices).")]
     AdminDep = Annotated[Admin, Depends(admin)]
 
-    @app.post("/v1/enroll", tags=["enrolment"], responses=ENROL_REFUSALS)
+    def body(most: int) -> dict[int | str, dict[str, Any]]:
+        return {413: {"description": f"The body is longer than this endpoint reads ({most} bytes)"}}
+
+    @app.post("/v1/enroll", tags=["enrolment"], responses={**ENROL_REFUSALS, **body(limits.enrol_bytes)})
     def enroll(request: P.EnrollRequest, http: Request) -> P.Enrollment:
         """Exchange a one-time code from the administrator for this device's credentials."""
         limit("enrol", address(http))
@@ -230,7 +368,7 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
         """This device's state (active, revoked, locked), its user and the county's offline limit."""
         return hub.status(dev)
 
-    @app.post("/v1/push", tags=["sync"], responses=DEVICE_REFUSALS)
+    @app.post("/v1/push", tags=["sync"], responses={**DEVICE_REFUSALS, **body(limits.push_bytes)})
     def push(dev: DeviceDep, request: P.PushRequest) -> P.PushResponse:
         """Apply operations once each (a replay answers `duplicate`), then conflict resolutions."""
         return hub.push(dev, request)
@@ -245,18 +383,21 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
         return hub.pull(dev, since, limit)
 
     @app.post("/v1/audit", tags=["sync"], responses={
-        **DEVICE_REFUSALS, 409: {"description": "An entry the hub holds came again with another seal: the "
-                                 "trail on the device was rewritten (the county is told)"}})
+        **DEVICE_REFUSALS, **body(limits.audit_bytes),
+        409: {"description": "An entry the hub holds came again with another seal: the trail on the "
+                             "device was rewritten (the county is told)"}})
     def audit(dev: DeviceDep, entries: P.AuditPush) -> P.AuditAck:
         """Store this device's audit entries (each once) for the county's review."""
         return hub.store_audit(dev, entries)
 
-    @app.post("/v1/admin/users", tags=["administration"], responses=ADMIN_REFUSALS)
+    admin_body = {**ADMIN_REFUSALS, **body(limits.admin_bytes)}
+
+    @app.post("/v1/admin/users", tags=["administration"], responses=admin_body)
     def add_user(who: AdminDep, user: P.NewUser) -> P.HubUser:
         """Add a user of this county, or change their role, unit and extra grants."""
         return hub.add_user(who, user)
 
-    @app.post("/v1/admin/enrollments", tags=["administration"], responses=ADMIN_REFUSALS)
+    @app.post("/v1/admin/enrollments", tags=["administration"], responses=admin_body)
     def new_enrollment(who: AdminDep, request: P.NewEnrollment) -> P.EnrollmentCode:
         """A one-time code with which a user's new device enrols."""
         return hub.new_enrollment(who, request.username)
@@ -276,6 +417,19 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
     def release(who: AdminDep, device_id: DeviceId) -> P.DeviceInfo:
         """Release a device locked after too long offline (a revoked device stays revoked: 409)."""
         return hub.set_device_status(who, device_id, "active")
+
+    AdminId = Annotated[str, Path(pattern=r"^[0-9a-f]{12}$",
+                                  description="The token's id (from the list of administrators).")]
+
+    @app.get("/v1/admin/admins", tags=["administration"], responses=ADMIN_REFUSALS)
+    def list_admins(who: AdminDep) -> list[P.AdminInfo]:
+        """This county's administrator tokens: ids and names, never the tokens; revoked ones too."""
+        return hub.admins(who.county)
+
+    @app.post("/v1/admin/admins/{admin_id}/revoke", tags=["administration"], responses=ADMIN_REFUSALS)
+    def revoke_admin(who: AdminDep, admin_id: AdminId) -> P.AdminInfo:
+        """Revoke an administrator token (leaked, or of someone who left): refused from now on."""
+        return hub.revoke_admin(who.county, admin_id, who.name)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> P.Health:

@@ -2,6 +2,8 @@
 
     csec-hub add-county "Fresno County" --max-offline-days 14
     csec-hub add-admin "Fresno County" it.lead          # prints the token once
+    csec-hub list-admins "Fresno County"                # ids, names, when made and revoked
+    csec-hub revoke-admin "Fresno County" 3f9a0c12d4e5  # that token is refused from now on
     csec-hub make-cert hub.fresno.example --out certs/  # a self-signed certificate for one office
     csec-hub serve --cert certs/hub.pem --key certs/hub.key --port 8443
     csec-hub serve --host 10.0.0.5 --trusted-proxy 10.0.0.0/24   # behind the county's load balancer
@@ -26,7 +28,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from csec_desktop.hub.db import engine_for, upgrade
-from csec_desktop.hub.store import Hub, Refusal
+from csec_desktop.hub.store import Hub, Refusal, token_id
 
 EXIT_USAGE = 2
 EXIT_DATABASE = 3
@@ -37,7 +39,7 @@ EXIT_CODES = f"""exit codes:
   0  done
   {EXIT_USAGE}  usage: a wrong option or value (also --cert without --key)
   {EXIT_DATABASE}  the database cannot be reached or brought up to date
-  {EXIT_NOT_FOUND}  no such county
+  {EXIT_NOT_FOUND}  no such county (or administrator token)
   {EXIT_FILE}  a certificate, key or output file cannot be read or written
   {EXIT_ADDRESS}  the address and port cannot be listened on (in use, or not this computer's)"""
 
@@ -99,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     admin = sub.add_parser("add-admin", help="make a hub administrator token (printed once)")
     admin.add_argument("county")
     admin.add_argument("name")
+    admins = sub.add_parser("list-admins", help="list a county's administrator tokens (ids, never tokens)")
+    admins.add_argument("county")
+    revoke = sub.add_parser("revoke-admin", help="revoke an administrator token by its id (see list-admins)")
+    revoke.add_argument("county")
+    revoke.add_argument("admin_id", metavar="ID")
     cert = sub.add_parser("make-cert", help="make a self-signed certificate for one office's hub")
     cert.add_argument("host")
     cert.add_argument("--out", type=Path, default=Path("."))
@@ -171,14 +178,27 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "serve":
         return _serve(args)
     engine = _engine(args.db)
-    upgrade(engine)
-    hub = Hub(engine)
-    if args.command == "add-county":
-        hub.add_county(args.county, args.max_offline_days)
-        print(f"county {args.county!r}: devices lock after {args.max_offline_days} days without contact")
-    elif args.command == "add-admin":
-        print(hub.add_admin(args.county, args.name))
-        print("Keep this token safe: it is shown only once.", file=sys.stderr)
+    try:  # the engine's connections are closed when the command ends, whatever happened
+        upgrade(engine)
+        hub = Hub(engine)
+        if args.command == "add-county":
+            hub.add_county(args.county, args.max_offline_days)
+            print(f"county {args.county!r}: devices lock after {args.max_offline_days} days without contact")
+        elif args.command == "add-admin":
+            token = hub.add_admin(args.county, args.name)
+            print(token)
+            print(f"Keep this token safe: it is shown only once. Its id is {token_id(token)} "
+                  f"(to revoke it: csec-hub revoke-admin {args.county!r} {token_id(token)}).",
+                  file=sys.stderr)
+        elif args.command == "list-admins":
+            for info in hub.admins(args.county):
+                state = f"revoked {info.revoked_at}" if info.revoked_at else "active"
+                print(f"{info.admin_id}  {info.name}  made {info.created_at or 'unknown'}  {state}")
+        elif args.command == "revoke-admin":
+            info = hub.revoke_admin(args.county, args.admin_id, "cli")
+            print(f"administrator token {info.admin_id} of {info.name}: revoked {info.revoked_at}")
+    finally:
+        engine.dispose()
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Rate limits (token buckets), per device, per administrator and per network address.
+"""Rate limits (token buckets), per device, per administrator and per network address, and the
+longest request body each endpoint reads.
 
 Kept in the hub process's memory: with several hub processes each applies its own, so the
 county-wide ceiling is the per-process limit times the processes (docs/scaling.md). What a
@@ -22,6 +23,21 @@ class Limits:
     """Per network address: enrolment codes are 48 bits; this makes guessing hopeless."""
     failures_per_minute: int = 60
     """Requests with wrong credentials, per network address."""
+    enrol_bytes: int = 16 * 1024
+    """The longest enrolment request (a code and a device name: well under 1 KiB). Anyone may send
+    one, so it is kept small."""
+    push_bytes: int = 32 * 1024 * 1024
+    """The longest push: 500 operations (protocol.MAX_OPS) of at most 200 fields each, old and new
+    values. A desktop's batch is far smaller; a larger body is refused before it is read whole."""
+    audit_bytes: int = 16 * 1024 * 1024
+    """The longest audit upload: 500 entries of at most 4,000 characters of detail (UTF-8)."""
+    admin_bytes: int = 64 * 1024
+    """The longest administration request (a user, an enrolment code); also any other path."""
+
+    def body_bytes(self, path: str) -> int:
+        """The longest body `path` reads; beyond it the hub answers 413 without reading on."""
+        return {"/v1/enroll": self.enrol_bytes, "/v1/push": self.push_bytes,
+                "/v1/audit": self.audit_bytes}.get(path, self.admin_bytes)
 
 
 class Buckets:

@@ -21,7 +21,8 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, insert, not_, or_, select, update
+from sqlalchemy import Connection, Engine, Table, and_, delete, insert, not_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import NamedFromClause
 
@@ -121,6 +122,21 @@ class Device:
 class Admin:
     county: str
     name: str
+    id: str = ""
+    """The token's id (`admin_id`), when known."""
+
+
+ADMIN_ID_LENGTH = 12
+
+
+def admin_id(token_hash: str) -> str:
+    """An administrator token's id: the start of its hash, which says nothing of the token."""
+    return token_hash[:ADMIN_ID_LENGTH]
+
+
+def token_id(token: str) -> str:
+    """The id of an administrator token (`admin_id` of its hash)."""
+    return admin_id(_hash(token))
 
 
 class Hub:
@@ -146,9 +162,37 @@ class Hub:
         token = "admin." + secrets.token_urlsafe(32)
         with self.engine.begin() as conn:
             self._require_county(conn, county)
-            conn.execute(insert(T.admins).values(token_hash=_hash(token), county=county, name=name))
-            self._event(conn, county, "cli", "admin_added", detail=name)
+            conn.execute(insert(T.admins).values(token_hash=_hash(token), county=county, name=name,
+                                                 created_at=self.now()))
+            self._event(conn, county, "cli", "admin_added", detail=f"{name} {admin_id(_hash(token))}")
         return token
+
+    def admins(self, county: str) -> list[P.AdminInfo]:
+        """The county's administrator tokens (never the tokens: their ids), revoked ones too."""
+        with self.engine.connect() as conn:
+            self._require_county(conn, county)
+            rows = conn.execute(select(T.admins).where(T.admins.c.county == county)
+                                .order_by(T.admins.c.created_at, T.admins.c.name)).mappings()
+            return [P.AdminInfo(admin_id=admin_id(r["token_hash"]), name=r["name"],
+                                created_at=r["created_at"], revoked_at=r["revoked_at"]) for r in rows]
+
+    def revoke_admin(self, county: str, token_id: str, actor: str) -> P.AdminInfo:
+        """Revoke an administrator token (one that leaked, or of someone who left): refused (401)
+        from its next request on; recorded in the hub's events. Revoking it again changes nothing."""
+        with self.engine.begin() as conn:
+            self._require_county(conn, county)
+            a = T.admins
+            rows = list(conn.execute(select(a).where(a.c.county == county,
+                                                     a.c.token_hash.startswith(token_id, autoescape=True)))
+                        .mappings()) if len(token_id) == ADMIN_ID_LENGTH else []
+            if len(rows) != 1:
+                raise Refusal(404, "not_found", "No such administrator token in this county.")
+            row = rows[0]
+            if row["revoked_at"] is None:
+                conn.execute(update(a).where(a.c.token_hash == row["token_hash"])
+                             .values(revoked_at=self.now()))
+                self._event(conn, county, actor, "admin_revoked", detail=f"{row['name']} {token_id}")
+        return next(i for i in self.admins(county) if i.admin_id == token_id)
 
     def add_user(self, admin: Admin, user: P.NewUser) -> P.HubUser:
         """Add a user, or change their role, unit and extra grants (the list given replaces the
@@ -239,9 +283,24 @@ class Hub:
         with self.engine.connect() as conn:
             row = conn.execute(select(T.admins).where(T.admins.c.token_hash == _hash(token))
                                ).mappings().first()
-        if row is None:
+        if row is None or row["revoked_at"] is not None:
             raise Refusal(401, "unauthenticated", "Sign in with a hub administrator token.")
-        return Admin(county=row["county"], name=row["name"])
+        return Admin(county=row["county"], name=row["name"], id=admin_id(row["token_hash"]))
+
+    def knows_admin(self, token: str) -> bool:
+        """The token is a hub administrator's (read only: checked before a request body is read)."""
+        try:
+            self.admin(token)
+        except Refusal:
+            return False
+        return True
+
+    def knows_device(self, device_id: str, secret: str) -> bool:
+        """The credentials are an enrolled device's, whatever its standing (read only: checked
+        before a request body is read; `device` then decides the standing)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(select(T.devices.c.secret_hash).where(T.devices.c.id == device_id)).scalar()
+        return found is not None and hmac.compare_digest(str(found), _hash(secret))
 
     def device(self, device_id: str, secret: str) -> Device:
         """Check a device's credentials and standing; every refusal is decided here."""
@@ -343,35 +402,40 @@ class Hub:
 
     def store_audit(self, device: Device, push: P.AuditPush) -> P.AuditAck:
         a = T.audit
-        with self.engine.begin() as conn:
-            seqs = [e.seq for e in push.entries]
-            held = {s: m for (s, m) in conn.execute(select(a.c.seq, a.c.mac).where(
-                a.c.device_id == device.id, a.c.seq.in_(seqs)))} if seqs else {}
-            # The hub is the trail's anchor outside the device: an entry it holds is never replaced,
-            # and one sent again with another seal means the device's trail was rewritten.
-            rewritten = sorted(e.seq for e in push.entries if e.seq in held and held[e.seq] != e.mac)
-            if rewritten:
+        entries: dict[int, P.AuditEntry] = {}
+        for entry in push.entries:  # a batch naming one entry twice stores it once (the first)
+            entries.setdefault(entry.seq, entry)
+        try:
+            with self.engine.begin() as conn:
+                stored = 0
+                if entries:
+                    # Uploads race (a desktop retrying while its first request still runs): the
+                    # insert skips what another transaction stored first rather than fail on the
+                    # key; the database makes it wait for that transaction, then skip.
+                    stored = len(conn.execute(
+                        _insert_new(conn, a).values([
+                            {**e.model_dump(exclude={"device"}), "device_id": device.id,
+                             "county": device.who.county, "received_at": self.now()}
+                            for e in entries.values()]).returning(a.c.seq)).all())
+                    held = dict(conn.execute(select(a.c.seq, a.c.mac).where(
+                        a.c.device_id == device.id, a.c.seq.in_(list(entries)))).all())
+                    # The hub is the trail's anchor outside the device: an entry it holds is never
+                    # replaced, and one sent again with another seal means the device's trail was
+                    # rewritten; nothing of such a batch is kept.
+                    rewritten = sorted(s for s, e in entries.items() if held.get(s) != e.mac)
+                    if rewritten:
+                        raise _Rewritten(rewritten)
+                last = conn.execute(select(a.c.seq).where(a.c.device_id == device.id)
+                                    .order_by(a.c.seq.desc()).limit(1)).scalar()
+        except _Rewritten as found:
+            with self.engine.begin() as conn:
                 self._event(conn, device.who.county, device.who.username, "audit_rewritten", device.id,
-                            f"entries {rewritten[0]}..{rewritten[-1]} differ from what it sent before")
-        if rewritten:  # the event above is committed; the push is refused
+                            f"entries {found.seqs[0]}..{found.seqs[-1]} differ from what it sent before")
             raise Refusal(409, "audit_rewritten",
                           f"The audit trail on this device differs from what it sent before (entry "
-                          f"{rewritten[0]}): it was rewritten. The county has been told; keep the device "
-                          "as it is and call your administrator.")
-        with self.engine.begin() as conn:
-            have = set(held)
-            fresh = []
-            for entry in push.entries:  # a batch naming one entry twice stores it once
-                if entry.seq not in have:
-                    have.add(entry.seq)
-                    fresh.append(entry)
-            if fresh:
-                conn.execute(insert(a), [
-                    {**e.model_dump(exclude={"device"}), "device_id": device.id, "county": device.who.county,
-                     "received_at": self.now()} for e in fresh])
-            last = conn.execute(select(a.c.seq).where(a.c.device_id == device.id)
-                                .order_by(a.c.seq.desc()).limit(1)).scalar()
-        return P.AuditAck(stored=len(fresh), last_seq=int(last or 0))
+                          f"{found.seqs[0]}): it was rewritten. The county has been told; keep the device "
+                          "as it is and call your administrator.") from None
+        return P.AuditAck(stored=stored, last_seq=int(last or 0))
 
     def status(self, device: Device) -> P.DeviceStatus:
         with self.engine.connect() as conn:
@@ -403,6 +467,20 @@ class Hub:
                device_id: str | None = None, detail: str = "") -> None:
         conn.execute(insert(T.hub_events).values(county=county, at=self.now(), actor=actor,
                                                  action=action, device_id=device_id, detail=detail))
+
+
+class _Rewritten(Exception):
+    """Entries the hub holds came again with another seal (rolls the upload back)."""
+
+    def __init__(self, seqs: list[int]) -> None:
+        super().__init__(seqs)
+        self.seqs = seqs
+
+
+def _insert_new(conn: Connection, table: Table) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING, in the dialect of the connection."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
 
 
 class _Counter:

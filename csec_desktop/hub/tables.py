@@ -46,6 +46,8 @@ admins = Table(
     Column("token_hash", String(64), primary_key=True),
     Column("county", String(64), ForeignKey("counties.id"), nullable=False),
     Column("name", String(64), nullable=False),
+    Column("created_at", String(40)),  # None for tokens made before it was kept
+    Column("revoked_at", String(40)),  # a revoked token is refused (401) from then on
 )
 
 enrollments = Table(

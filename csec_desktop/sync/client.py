@@ -40,6 +40,29 @@ class HubUnreachable(CsecError):
                          "computer; sync again when connected.")
 
 
+class HubCertificateUntrusted(CsecError):
+    """The hub answered, but with a certificate other than the one this device was given: not
+    "could not reach" (the network is fine, and waiting will not help)."""
+
+    def __init__(self) -> None:
+        super().__init__("The county hub's certificate is not the one this device trusts, so nothing "
+                         "was sent. Ask county IT: the hub's certificate may have been renewed, or this "
+                         "is not the county's hub.")
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    """TLS refused the hub's certificate somewhere in the chain of causes (httpx wraps httpcore's
+    error, which wraps ssl's)."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 class HubRefused(CsecError):
     def __init__(self, status: int, detail: str) -> None:
         self.status = status
@@ -134,6 +157,8 @@ class HubClient:
             response = self.http.request(method, path, content=content, params=params,
                                          headers={"Content-Type": "application/json"} if content else None)
         except httpx.TransportError as exc:
+            if _certificate_refused(exc):
+                raise HubCertificateUntrusted() from exc
             raise HubUnreachable(type(exc).__name__) from exc
         self.exchanges.append((len(content or b""), len(response.content)))
         # A hub from before the header existed speaks protocol 1 and serves 1.
@@ -194,7 +219,7 @@ def sync(local_call: Local[Any], client: HubClient, *, page_size: int = 500) -> 
     """One round. Raises DeviceRevoked after erasing nothing itself: the caller wipes."""
     report = Report()
     status = client.status()
-    local_call(partial(_note, days=status.max_offline_days))
+    local_call(partial(_note, days=status.max_offline_days, server_time=status.server_time))
     while True:
         ops: list[P.Op] = local_call(local.outbox)
         decisions: list[P.Resolution] = local_call(local.resolutions)
@@ -229,8 +254,8 @@ def sync(local_call: Local[Any], client: HubClient, *, page_size: int = 500) -> 
     return report
 
 
-def _note(vault: Vault, days: int) -> None:
-    local.note_contact(vault, days)
+def _note(vault: Vault, days: int, server_time: str) -> None:
+    local.note_contact(vault, days, server_time)
 
 
 def sync_vault(vault: Vault, client: HubClient, **kwargs: Any) -> Report:

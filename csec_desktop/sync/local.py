@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -283,35 +283,55 @@ def record_audit(vault: Vault, ack: P.AuditAck) -> None:
 
 def _contact(db: Database, server_time: str, vault: Vault) -> None:
     # The device's own clock, not the hub's: the offline limit is counted on this machine.
-    del server_time
-    _set(db, "last_contact", utc_iso(vault.wall()))
+    now = vault.wall()
+    _set(db, "last_contact", utc_iso(now))
+    # The newest time this device has seen (its clock or the hub's, at a contact): the offline
+    # count never runs from a clock earlier than it, so setting the clock back cannot add days.
+    newest = max(now, _seconds(server_time), _seconds(_get(db, "newest_seen")))
+    _set(db, "newest_seen", utc_iso(newest))
 
 
-def note_contact(vault: Vault, max_offline_days: int | None = None) -> None:
+def _seconds(iso: str | None) -> float:
+    """An ISO time as seconds since the epoch; 0 for none or one that cannot be read."""
+    try:
+        return datetime.fromisoformat(iso).timestamp() if iso else 0.0
+    except ValueError:
+        return 0.0
+
+
+def note_contact(vault: Vault, max_offline_days: int | None = None, server_time: str = "") -> None:
     db = vault.require_db()
     with db.transaction():
-        _contact(db, "", vault)
+        _contact(db, server_time, vault)
         if max_offline_days is not None:
             _set(db, "max_offline_days", max_offline_days)
+
+
+def _days_since(vault: Vault, last_contact: str, newest_seen: str | None) -> float:
+    """Days since the last contact, counted from the newest time seen then (this device's clock or
+    the hub's, whichever was later) by a clock not earlier than it: a wall clock set back (to undo
+    the offline lock) counts as if it stood at that time, and a device whose clock was behind the
+    hub's is not counted as offline for the difference."""
+    newest = _seconds(newest_seen)
+    since = max(datetime.fromisoformat(last_contact).timestamp(), newest)
+    return (max(vault.wall(), newest) - since) / 86400
 
 
 def offline_days(vault: Vault) -> float | None:
     found = enrolment(vault)
     if found is None or not found.last_contact:
         return None
-    seen = datetime.fromisoformat(found.last_contact)
-    return (datetime.fromtimestamp(vault.wall(), UTC) - seen).total_seconds() / 86400
+    return _days_since(vault, found.last_contact, _get(vault.require_db(), "newest_seen"))
 
 
 def is_locked(vault: Vault) -> bool:
     """An enrolled device that has not reached the hub for too long refuses to show cases."""
     rows: dict[str, str] = dict(vault.require_db().query(
         "SELECT key, value FROM meta WHERE key IN ('sync.device_id', 'sync.last_contact', "
-        "'sync.max_offline_days')"))
+        "'sync.max_offline_days', 'sync.newest_seen')"))
     if not rows.get("sync.device_id") or not rows.get("sync.last_contact"):
         return False
-    seen = datetime.fromisoformat(rows["sync.last_contact"])
-    days = (datetime.fromtimestamp(vault.wall(), UTC) - seen).total_seconds() / 86400
+    days = _days_since(vault, rows["sync.last_contact"], rows.get("sync.newest_seen"))
     return bool(days > machine_policy.max_offline_days(int(rows.get("sync.max_offline_days") or 14)))
 
 
@@ -407,9 +427,10 @@ def resolve(vault: Vault, conflict_id: str, value: Any) -> None:
 
 def wipe(folder: Path) -> list[str]:
     """Erase a revoked device's vault: the key file first (without its wraps the encrypted
-    database cannot be opened by anyone), then the database files and the lockout file.
-    Other files in the folder are left alone. Returns the names removed."""
-    names = [KEYFILE_NAME, *sorted(p.name for p in folder.glob("vault-*.db*")), "access.json"]
+    database cannot be opened by anyone), then the database files, the lockout file and the key
+    file's lock (empty, but it says a vault was here). Other files in the folder are left alone.
+    Returns the names removed."""
+    names = [KEYFILE_NAME, *sorted(p.name for p in folder.glob("vault-*.db*")), "access.json", "keys.lock"]
     removed = []
     for name in names:
         target = folder / name

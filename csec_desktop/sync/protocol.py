@@ -349,6 +349,17 @@ class EnrollmentCode(Reply):
     """When the code stops working (ISO 8601, UTC)."""
 
 
+class AdminInfo(Reply):
+    admin_id: str
+    """The token's id (the start of its hash; not a secret): names it to revoke it."""
+    name: str
+    """Whose token it is."""
+    created_at: str | None = None
+    """When it was made (None for tokens made before this was kept)."""
+    revoked_at: str | None = None
+    """When it was revoked (None: it works)."""
+
+
 class DeviceInfo(Reply):
     device_id: str
     """The device's id."""

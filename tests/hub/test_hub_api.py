@@ -23,7 +23,14 @@ from csec_desktop.ids import new_id
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
 from csec_desktop.sync import protocol as P
-from csec_desktop.sync.client import DeviceLocked, DeviceRevoked, HubClient, HubUnreachable, sync_vault
+from csec_desktop.sync.client import (
+    DeviceLocked,
+    DeviceRevoked,
+    HubCertificateUntrusted,
+    HubClient,
+    HubUnreachable,
+    sync_vault,
+)
 from tests.hub.conftest import empty
 from tests.hub.harness import HubServer
 
@@ -126,7 +133,9 @@ def _admin_endpoints(world: World) -> list[tuple[str, str, Any]]:
             ("POST", "/v1/admin/enrollments", {"username": "ana"}),
             ("GET", "/v1/admin/devices", None),
             ("POST", f"/v1/admin/devices/{device}/revoke", None),
-            ("POST", f"/v1/admin/devices/{device}/release", None)]
+            ("POST", f"/v1/admin/devices/{device}/release", None),
+            ("GET", "/v1/admin/admins", None),
+            ("POST", f"/v1/admin/admins/{world.hub.admins(NORTH)[0].admin_id}/revoke", None)]
 
 
 def _call(world: World, method: str, path: str, body: Any, token: str | None) -> Any:
@@ -138,7 +147,9 @@ def test_every_endpoint_is_covered_by_the_matrix(world: World) -> None:
     documented = {(m.upper(), p) for p, ops in world.http.app.openapi()["paths"].items()  # type: ignore[attr-defined]
                   for m in ops}
     tested = {(m, p) for m, p, _ in DEVICE_ENDPOINTS}
-    tested |= {(m, p.replace(world.devices["ana"], "{device_id}")) for m, p, _ in _admin_endpoints(world)}
+    admin_id = world.hub.admins(NORTH)[0].admin_id
+    tested |= {(m, p.replace(world.devices["ana"], "{device_id}").replace(admin_id, "{admin_id}"))
+               for m, p, _ in _admin_endpoints(world)}
     public = {("POST", "/v1/enroll"), ("GET", "/healthz"), ("GET", "/readyz")}  # tested on their own
     assert documented - public == tested
 
@@ -180,6 +191,10 @@ def test_authentication_matrix(world: World) -> None:
     assert _call(world, "POST", revoke, None, world.other_admin).status_code == 404
     listed = _call(world, "GET", "/v1/admin/devices", None, world.other_admin).json()
     assert [d["username"] for d in listed] == ["zed"]
+    north_admin = world.hub.admins(NORTH)[0].admin_id  # nor its administrators' tokens
+    assert _call(world, "POST", f"/v1/admin/admins/{north_admin}/revoke", None,
+                 world.other_admin).status_code == 404
+    assert world.hub.admins(NORTH)[0].revoked_at is None
 
 
 def test_a_device_receives_only_its_users_caseload(world: World) -> None:
@@ -285,8 +300,17 @@ def test_tls_pins_the_county_certificate(pg_url: str, tmp_path: Path) -> None:
         good.close()
         assert answer.status_code == 200
         bad = HubClient(server.base_url, cert_pem=wrong.read_text())
-        with pytest.raises(HubUnreachable):
+        # Issue 21: this was reported as "could not reach"; it says what is wrong, and that
+        # nothing was sent.
+        with pytest.raises(HubCertificateUntrusted, match=r"device trusts.*nothing was sent"):
             bad.status()
+        with pytest.raises(HubCertificateUntrusted):
+            bad.enroll("ABCDEF123456", "laptop")
+        bad.close()
+        nobody = HubClient("http://127.0.0.1:9", timeout=2)  # nothing listens: that is unreachable
+        with pytest.raises(HubUnreachable):
+            nobody.status()
+        nobody.close()
         bad.close()
         with pytest.raises(Exception, match="https"):
             HubClient("http://hub.fictional.example:8443")

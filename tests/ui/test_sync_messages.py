@@ -1,0 +1,23 @@
+"""What the window says when the hub's certificate is not the pinned one (issue 21: it said
+"could not reach", which sends people to check a network that works)."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from csec_desktop.sync.client import HubCertificateUntrusted, HubUnreachable
+from ui.i18n import set_language
+from ui.messages import describe
+
+
+def test_a_wrong_certificate_is_said_as_such_in_both_languages(qtbot: QtBot) -> None:
+    text = describe(HubCertificateUntrusted())
+    assert "certificate is not the one this device trusts" in text and "nothing was sent" in text
+    assert "county IT" in text and "Could not reach" not in text
+    assert "Could not reach" in describe(HubUnreachable("ConnectError"))
+    set_language("es")
+    try:
+        spanish = describe(HubCertificateUntrusted())
+        assert "no se envió nada" in spanish and "certificado" in spanish
+    finally:
+        set_language("en")
