@@ -289,6 +289,8 @@ def _contact(db: Database, server_time: str, vault: Vault) -> None:
     # count never runs from a clock earlier than it, so setting the clock back cannot add days.
     newest = max(now, _seconds(server_time), _seconds(_get(db, "newest_seen")))
     _set(db, "newest_seen", utc_iso(newest))
+    # Where the audit trail stood: times recorded after this contact also count (_newest_recorded).
+    _set(db, "contact_seq", int(db.scalar("SELECT coalesce(max(seq), 0) FROM audit")))
 
 
 def _seconds(iso: str | None) -> float:
@@ -314,7 +316,16 @@ def _days_since(vault: Vault, last_contact: str, newest_seen: str | None) -> flo
     hub's is not counted as offline for the difference."""
     newest = _seconds(newest_seen)
     since = max(datetime.fromisoformat(last_contact).timestamp(), newest)
-    return (max(vault.wall(), newest) - since) / 86400
+    return (max(vault.wall(), newest, _newest_recorded(vault)) - since) / 86400
+
+
+def _newest_recorded(vault: Vault) -> float:
+    """The latest time this vault's own (signed) audit trail has recorded since the last contact: a
+    laptop used past its offline limit, then set back to before that contact, is still past it."""
+    db = vault.require_db()
+    after = int(_get(db, "contact_seq") or 0)
+    rows = db.query("SELECT at FROM audit WHERE seq > ? ORDER BY seq DESC LIMIT 50", (after,))
+    return max((_seconds(str(r[0])) for r in rows), default=0.0)
 
 
 def offline_days(vault: Vault) -> float | None:

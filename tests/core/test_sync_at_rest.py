@@ -102,3 +102,17 @@ def test_the_lock_still_comes_after_the_limit_by_the_clock(tmp_path: Path) -> No
     clock.offset = 14.1 * 86400
     assert local.is_locked(vault)
     vault.close()
+
+
+def test_a_laptop_used_past_its_limit_stays_locked_when_its_clock_is_set_back(tmp_path: Path) -> None:
+    """Issue 21: the last gap of the clock set back. Used (and audited) 20 days after its last
+    contact, then set back to the day after that contact: it stays locked."""
+    clock = Clock()
+    vault = _enrolled(tmp_path, clock)
+    local.note_contact(vault, 14, server_time=utc_iso(time.time()))
+    clock.offset = 20 * 86400
+    vault.audit("note")  # the laptop in use, 20 days on
+    assert local.is_locked(vault)
+    clock.offset = 1 * 86400  # set back to the day after the contact
+    assert local.is_locked(vault)
+    vault.close()
