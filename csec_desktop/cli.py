@@ -237,10 +237,12 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
     try:
         try:
             return _run(args, folder, inp, out)
-        except OSError as exc:  # a full disk or a read-only folder, said as such
-            named = storage_problem(exc) if not isinstance(exc, FileNotFoundError) else None
+        except OSError as exc:  # the vault's own disk full or read-only, said as such
+            outside = exc.filename is not None and not Path(str(exc.filename)).resolve().is_relative_to(
+                folder.resolve())
+            named = storage_problem(exc) if not isinstance(exc, FileNotFoundError) and not outside else None
             if named is None:
-                raise
+                raise  # a path elsewhere (an output file, an import): said below with the path
             raise named from None
     except (CsecError, FileNotFoundError) as exc:
         print(f"error: {_one_line(exc)}", file=sys.stderr)
@@ -254,7 +256,7 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
         # The machine, not the input: a full disk, a read-only or forbidden folder, a file that is
         # a folder. Said as such, with the path, instead of a traceback.
         print(f"error: {_os_problem(exc)}", file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_STORAGE if exc.errno in STORAGE_ERRNOS else EXIT_ERROR
     except KeyboardInterrupt:
         print("error: interrupted; nothing more was done", file=sys.stderr)
         return 130
@@ -279,6 +281,10 @@ OS_ADVICE = {
     errno.EISDIR: "that is a folder: give the path of a file",
     errno.ENOTDIR: "part of that path is a file, not a folder",
 }
+
+
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM})
+"""A disk full, read-only or forbidden: exit 8 wherever it happens (the vault or a file given)."""
 
 
 def _os_problem(exc: OSError) -> str:

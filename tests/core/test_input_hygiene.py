@@ -336,7 +336,7 @@ def test_cli_a_folder_it_cannot_write_is_said_not_raised(folder: Path, tmp_path:
     youth_id = _a_youth(folder)
     code, err = run_cli(folder, "document", "youth_summary", "--youth", youth_id, "--purpose", "test",
                         "--out", str(tmp_path / "ro" / "a.pdf"))
-    assert code == cli.EXIT_ERROR and advice in err and str(tmp_path / "ro" / "a.pdf") in err
+    assert code == cli.EXIT_STORAGE and advice in err and str(tmp_path / "ro" / "a.pdf") in err
 
 
 def test_cli_restore_from_a_folder(folder: Path, tmp_path: Path) -> None:
