@@ -54,6 +54,15 @@ SETTING_LABELS = {
     "rescreen_days": N_("Screen again every (days)"),
     "rescreen_after_event_days": N_("Screen again after a return or a move within (days)"),
     "referral_followup_days": N_("Follow up a referral after (days)"),
+    "efc_medical_update_days": N_("Update an AB 12 youth's medical information every (days)"),
+    "retro_medi_cal_months_2027": N_("Medi-Cal reaches back from 2027, most groups (months)"),
+    "retro_medi_cal_months_2027_expansion": N_("Medi-Cal reaches back from 2027, expansion adults (months)"),
+    "federal_medicaid_humanitarian_2026": N_("Federal Medicaid still funds refugees and trafficking "
+                                             "victims (1 = yes)"),
+    "statewide_system_days": N_("Record a CSEC status in the statewide system within (days)"),
+    "protective_order_notice_days": N_("Say a protective order is ending this many days before"),
+    "calvcb_relocation_cap": N_("Most CalVCB pays for relocation (dollars, 0 = not stated)"),
+    "csec_program_county": N_("This county opted into the state CSEC Program (1 = yes)"),
 }
 
 ROLE_LABELS = {"administrator": N_("administrator"), "supervisor": N_("supervisor"),

@@ -18,7 +18,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from csec_desktop import APP_NAME, policy
 from csec_desktop.domain.people import Permission
@@ -121,7 +131,29 @@ class MainWindow(QMainWindow):
                      self.admin_page, self.directory_page, self.first_run, self.form_view,
                      self.conflicts_page, self.offline_page, self.intake_page, self.law_changes_page):
             self.stack.addWidget(page)
-        self.setCentralWidget(self.stack)
+        # What an unlock found that the person must read (people changed outside the app and put
+        # back, the audit trail cut since their last unlock, the youth's account not yet theirs):
+        # a band above every page until dismissed or locked, not a status message that scrolls away.
+        self.warning_band = QWidget()
+        band = QHBoxLayout(self.warning_band)
+        band.setContentsMargins(8, 4, 8, 4)
+        self.warning_text = QLabel()
+        self.warning_text.setWordWrap(True)
+        bind(self.warning_text, "setAccessibleName", N_("What the unlock found"))
+        dismiss = QPushButton()
+        bind(dismiss, "setText", N_("Dismiss"))
+        dismiss.clicked.connect(lambda: self.warning_band.setVisible(False))
+        band.addWidget(self.warning_text, 1)
+        band.addWidget(dismiss)
+        self.warning_band.setStyleSheet("background:#fff3cd;color:#3d2e00")
+        self.warning_band.setVisible(False)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.warning_band)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.unlock_page.button.clicked.connect(self._unlock)
         self.first_run.create_requested.connect(self._create_vault)
         self.first_run.finished.connect(lambda: self._unlocked(self._pending_session))
@@ -336,8 +368,8 @@ class MainWindow(QMainWindow):
         self.tasks.run(lambda v: list(v.warnings), self._warn)
 
     def _warn(self, warnings: list[str]) -> None:
-        if warnings:
-            self.statusBar().showMessage(" ".join(warnings), 60_000)
+        self.warning_text.setText("\n".join(warnings))
+        self.warning_band.setVisible(bool(warnings))
 
     def _guide(self, found: session.Capabilities) -> None:
         """Offer what this person's role may do; say why where it may not."""
@@ -404,6 +436,8 @@ class MainWindow(QMainWindow):
         self.screens.clear()
         self.youth_page.set_can_seal(False)
         self.admin_page.clear()
+        self.warning_band.setVisible(False)
+        self.warning_text.clear()
         for dialog in self.findChildren(PassphraseDialog):  # a half-typed passphrase goes with the lock
             dialog.reject()
         for kept in self.findChildren(KeptDialog):  # what it shows goes with the lock too

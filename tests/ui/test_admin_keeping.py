@@ -241,3 +241,37 @@ def test_a_person_disabled_while_working_is_locked_out_at_the_next_save(qtbot: Q
     admin = Vault.unlock(folder, "admin", ADMIN_PASS)
     assert caseload.get_youth(admin, youth.id).body.preferred_name != "Kit"  # type: ignore[attr-defined]
     admin.close()
+
+
+def test_every_county_setting_has_a_label() -> None:
+    """A setting shown by its internal name (efc_medical_update_days) was found by looking."""
+    from csec_desktop.policy import SETTINGS
+    from ui.admin_page import SETTING_LABELS
+
+    assert set(SETTINGS) <= set(SETTING_LABELS)
+
+
+def test_what_an_unlock_found_is_shown_until_dismissed_or_locked(qtbot: QtBot, tmp_path: Path) -> None:
+    """Issue 20: a caseworker made herself administrator by editing the file; her next unlock puts
+    her row back and the window says so in a band above the page (a status message scrolled away)."""
+    from csec_desktop.storage import keys as K
+    from csec_desktop.storage.database import Database
+
+    folder = tmp_path / "vault"
+    vault, _secret = Vault.create(folder, county="Demo County", admin="admin", passphrase=ADMIN_PASS)
+    vault.add_user("casey", role=Role.CASEWORKER, passphrase=WORKER_PASS, unit="Unit A")
+    vault.close()
+    keyfile = K.KeyFile.load(folder)
+    dek, _private = keyfile.unlock_user("casey", WORKER_PASS)
+    db = Database.open(folder / keyfile.db_name(), dek)
+    db.execute("UPDATE users SET body = json_set(body, '$.role', 'administrator') WHERE username = 'casey'")
+    db.close()
+    win = _casey_at_work(qtbot, folder)
+    try:
+        qtbot.waitUntil(lambda: win.warning_band.isVisible(), timeout=10_000)
+        assert "casey" in win.warning_text.text() and "put back" in win.warning_text.text()
+        assert not win.admin_action.isVisible()  # she is a caseworker, as the signed list says
+        win.lock()
+        assert not win.warning_band.isVisible() and win.warning_text.text() == ""
+    finally:
+        win.close()
