@@ -64,6 +64,8 @@ class Status:
     days_left: float | None
     undelivered: int = 0
     """This person's own changes kept because the youth left the caseload (undelivered.py)."""
+    held: int = 0
+    """Changes carrying the youth's account that wait for someone who may read it to sync."""
 
 
 def _get(db: Database, key: str) -> str | None:
@@ -136,9 +138,14 @@ def outbox(vault: Vault, limit: int = P.MAX_OPS) -> list[P.Op]:
 
 
 def held_back(vault: Vault) -> int:
-    """Changes waiting for a person who may read the youth's account to sync them."""
-    waiting = int(vault.require_db().scalar("SELECT count(*) FROM changes WHERE pushed = 0"))
-    return waiting - len(outbox(vault, limit=waiting)) if waiting else 0
+    """Changes carrying the youth's account that this person cannot open, so cannot send: they wait
+    for an attorney or supervisor to sync on this device (the status bar says so)."""
+    ring = vault.records.ring
+    if all(ring.holds(name) for name in ring.publics):
+        return 0
+    rows = vault.require_db().query(
+        "SELECT record_id, fields FROM changes WHERE pushed = 0 AND fields LIKE '%\"$sealed\"%'")
+    return sum(1 for record_id, fields in rows if not ring.open_fields(record_id, json.loads(fields))[0])
 
 
 def resolutions(vault: Vault) -> list[P.Resolution]:
@@ -363,6 +370,7 @@ def status(vault: Vault) -> Status:
         waiting=int(db.scalar("SELECT count(*) FROM changes WHERE pushed = 0")),
         refused=int(db.scalar("SELECT count(*) FROM changes WHERE pushed = 2")),
         undelivered=undelivered.count(vault),
+        held=held_back(vault),
         conflicts=int(db.scalar("SELECT count(*) FROM sync_conflicts")),
         locked=is_locked(vault),
         days_left=(found.max_offline_days - days) if found and days is not None else None,
