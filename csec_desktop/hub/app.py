@@ -397,6 +397,23 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
         """Add a user of this county, or change their role, unit and extra grants."""
         return hub.add_user(who, user)
 
+    @app.get("/v1/admin/users", tags=["administration"], responses=ADMIN_REFUSALS)
+    def list_users(who: AdminDep) -> list[P.HubUser]:
+        """This county's users, with their role, unit, grants and whether they are disabled."""
+        return hub.users(who.county)
+
+    UserName = Annotated[str, Path(pattern=P.NAME, description="The user's name.")]
+
+    @app.post("/v1/admin/users/{username}/disable", tags=["administration"], responses=ADMIN_REFUSALS)
+    def disable_user(who: AdminDep, username: UserName) -> P.HubUser:
+        """Disable a person: their devices are refused (403) until they are enabled again."""
+        return hub.set_user_disabled(who, username, True)
+
+    @app.post("/v1/admin/users/{username}/enable", tags=["administration"], responses=ADMIN_REFUSALS)
+    def enable_user(who: AdminDep, username: UserName) -> P.HubUser:
+        """Enable a disabled person again."""
+        return hub.set_user_disabled(who, username, False)
+
     @app.post("/v1/admin/enrollments", tags=["administration"], responses=admin_body)
     def new_enrollment(who: AdminDep, request: P.NewEnrollment) -> P.EnrollmentCode:
         """A one-time code with which a user's new device enrols."""

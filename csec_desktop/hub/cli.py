@@ -28,7 +28,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from csec_desktop.hub.db import engine_for, upgrade
-from csec_desktop.hub.store import Hub, Refusal, token_id
+from csec_desktop.hub.store import Admin, Hub, Refusal, token_id
 
 EXIT_USAGE = 2
 EXIT_DATABASE = 3
@@ -106,6 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = sub.add_parser("revoke-admin", help="revoke an administrator token by its id (see list-admins)")
     revoke.add_argument("county")
     revoke.add_argument("admin_id", metavar="ID")
+    users = sub.add_parser("list-users", help="list a county's users (role, unit, disabled)")
+    users.add_argument("county")
+    disable = sub.add_parser("disable-user",
+                             help="disable a user: their devices sync nothing (--enable undoes it)")
+    disable.add_argument("county")
+    disable.add_argument("username")
+    disable.add_argument("--enable", action="store_true", help="enable the user again")
     cert = sub.add_parser("make-cert", help="make a self-signed certificate for one office's hub")
     cert.add_argument("host")
     cert.add_argument("--out", type=Path, default=Path("."))
@@ -194,6 +201,13 @@ def _main(argv: list[str] | None) -> int:
             for info in hub.admins(args.county):
                 state = f"revoked {info.revoked_at}" if info.revoked_at else "active"
                 print(f"{info.admin_id}  {info.name}  made {info.created_at or 'unknown'}  {state}")
+        elif args.command == "list-users":
+            for user in hub.users(args.county):
+                state = "disabled" if user.disabled else "active"
+                print(f"{user.username}  {user.role}  {user.unit or '-'}  {state}")
+        elif args.command == "disable-user":
+            user = hub.set_user_disabled(Admin(args.county, "cli"), args.username, not args.enable)
+            print(f"{user.username}: {'disabled' if user.disabled else 'enabled'}")
         elif args.command == "revoke-admin":
             info = hub.revoke_admin(args.county, args.admin_id, "cli")
             print(f"administrator token {info.admin_id} of {info.name}: revoked {info.revoked_at}")

@@ -211,6 +211,25 @@ class Hub:
         return P.HubUser(county=admin.county, username=user.username, role=user.role, unit=user.unit,
                          extra_permissions=[Permission(g) for g in grants])
 
+    def users(self, county: str) -> list[P.HubUser]:
+        """The county's users, disabled ones too."""
+        with self.engine.connect() as conn:
+            self._require_county(conn, county)
+            rows = conn.execute(select(T.users).where(T.users.c.county == county)
+                                .order_by(T.users.c.username)).mappings()
+            return [_hub_user(r) for r in rows]
+
+    def set_user_disabled(self, admin: Admin, username: str, disabled: bool) -> P.HubUser:
+        """Disable a person (their devices are refused from the next request, enrolment codes for
+        them too), or enable them again; recorded in the hub's events."""
+        with self.engine.begin() as conn:
+            key = and_(T.users.c.county == admin.county, T.users.c.username == username)
+            if conn.execute(update(T.users).where(key).values(disabled=disabled)).rowcount != 1:
+                raise Refusal(404, "unknown_user", "This user is not on the hub's list for the county.")
+            self._event(conn, admin.county, admin.name, "user_disabled" if disabled else "user_enabled",
+                        detail=username)
+            return _hub_user(conn.execute(select(T.users).where(key)).mappings().one())
+
     # Enrolment, revocation, release ---------------------------------------------
 
     def new_enrollment(self, admin: Admin, username: str) -> P.EnrollmentCode:
@@ -455,6 +474,9 @@ class Hub:
         if row is None:
             raise Refusal(missing, "unknown_user" if missing == 404 else "forbidden",
                           "This user is not on the hub's list for the county.")
+        if row["disabled"]:
+            raise Refusal(403, "user_disabled", "This person is disabled at the hub: nothing is sent or "
+                          "received for them. Ask the hub administrator.")
         # A grant this version does not know (written by a later one) grants nothing.
         extra = frozenset(Permission(g) for g in row["extra_permissions"] or () if g in _PERMISSIONS)
         return Who(county=county, username=username, role=Role(row["role"]), unit=row["unit"], extra=extra)
@@ -678,6 +700,12 @@ def _merge(conn: Connection, counter: _Counter, device: Device, op: P.Op) -> tup
     if clashing:
         return "conflict", ", ".join(sorted(clashing))
     return "applied", ""
+
+
+def _hub_user(row: Row) -> P.HubUser:
+    grants = [Permission(g) for g in row["extra_permissions"] or () if g in _PERMISSIONS]
+    return P.HubUser(county=row["county"], username=row["username"], role=row["role"], unit=row["unit"],
+                     extra_permissions=grants, disabled=bool(row["disabled"]))
 
 
 def _may_touch(counter: _Counter, who: Who, rec: Row) -> bool:

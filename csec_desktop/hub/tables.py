@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData()
@@ -39,6 +40,8 @@ users = Table(
     Column("unit", String(64)),
     # Grants beyond the role (Permission values, sorted), as `User.extra_permissions` on the desktop.
     Column("extra_permissions", JSON, nullable=False, default=list, server_default="[]"),
+    # Disabled by the hub administrator: the person's devices are refused until enabled again.
+    Column("disabled", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 admins = Table(

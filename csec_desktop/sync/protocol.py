@@ -335,6 +335,8 @@ class HubUser(Reply):
     """Grants beyond the role."""
     county: str
     """Their county."""
+    disabled: bool = False
+    """Disabled by the hub administrator: their devices sync nothing until enabled again."""
 
 
 class NewEnrollment(Wire):

@@ -135,6 +135,9 @@ def _admin_endpoints(world: World) -> list[tuple[str, str, Any]]:
             ("POST", f"/v1/admin/devices/{device}/revoke", None),
             ("POST", f"/v1/admin/devices/{device}/release", None),
             ("GET", "/v1/admin/admins", None),
+            ("GET", "/v1/admin/users", None),
+            ("POST", "/v1/admin/users/rita/disable", None),
+            ("POST", "/v1/admin/users/rita/enable", None),
             ("POST", f"/v1/admin/admins/{world.hub.admins(NORTH)[0].admin_id}/revoke", None)]
 
 
@@ -148,8 +151,8 @@ def test_every_endpoint_is_covered_by_the_matrix(world: World) -> None:
                   for m in ops}
     tested = {(m, p) for m, p, _ in DEVICE_ENDPOINTS}
     admin_id = world.hub.admins(NORTH)[0].admin_id
-    tested |= {(m, p.replace(world.devices["ana"], "{device_id}").replace(admin_id, "{admin_id}"))
-               for m, p, _ in _admin_endpoints(world)}
+    tested |= {(m, p.replace(world.devices["ana"], "{device_id}").replace(admin_id, "{admin_id}")
+                .replace("/users/rita/", "/users/{username}/")) for m, p, _ in _admin_endpoints(world)}
     public = {("POST", "/v1/enroll"), ("GET", "/healthz"), ("GET", "/readyz")}  # tested on their own
     assert documented - public == tested
 
@@ -648,3 +651,26 @@ def test_a_value_written_while_a_conflict_is_open_joins_it(world: World) -> None
     [now] = _pull_full(world, "ana", youth)["conflicts"]
     assert [v["value"]["given"] for v in now["values"]] == ["Aone", "Btwo", "Cthree"]
     assert _decide(world, conflict["conflict_id"], {**name, "given": "Btwo"}, seen=3)
+
+
+def test_a_hub_user_can_be_listed_disabled_and_enabled(world: World) -> None:
+    """Issue 21 (and the decision: hub users stay typed by the administrator, listed and disabled).
+    A disabled person's devices are refused at their next request, a new enrolment code for them
+    too; enabling lets them back; both are in the hub's events."""
+    from sqlalchemy import select
+
+    from csec_desktop.hub import tables as T
+
+    listed = _call(world, "GET", "/v1/admin/users", None, world.admin).json()
+    assert {u["username"]: u["disabled"] for u in listed}["ana"] is False
+    assert _call(world, "POST", "/v1/admin/users/ana/disable", None, world.admin).json()["disabled"] is True
+    refused = world.http.get("/v1/pull", headers=world.as_("ana"))
+    assert refused.status_code == 403 and refused.json()["error"] == "user_disabled"
+    code = _call(world, "POST", "/v1/admin/enrollments", {"username": "ana"}, world.admin)
+    assert code.status_code == 403
+    assert _call(world, "POST", "/v1/admin/users/nobody/disable", None, world.admin).status_code == 404
+    assert _call(world, "POST", "/v1/admin/users/ana/enable", None, world.admin).json()["disabled"] is False
+    assert world.http.get("/v1/pull", headers=world.as_("ana")).status_code == 200
+    with world.hub.engine.connect() as conn:
+        actions = [r[0] for r in conn.execute(select(T.hub_events.c.action))]
+    assert "user_disabled" in actions and "user_enabled" in actions

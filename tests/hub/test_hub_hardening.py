@@ -315,3 +315,25 @@ def test_an_administrator_token_can_be_revoked_from_the_command_line(
         assert conn.execute(select(T.hub_events.c.actor).where(T.hub_events.c.action == "admin_revoked")
                             ).scalars().all() == ["cli"]
     engine.dispose()
+
+
+def test_hub_users_are_listed_and_disabled_from_the_command_line(
+        pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from csec_desktop.hub import cli
+    from csec_desktop.hub.store import Admin
+    from csec_desktop.sync import protocol as P
+
+    engine = engine_for(pg_url)
+    upgrade(engine)
+    hub = Hub(engine)
+    empty(hub)
+    hub.add_county(COUNTY)
+    hub.add_user(Admin(COUNTY, "it"), P.NewUser(username="fictional.worker", role="caseworker", unit="north"))
+    assert cli.main(["--db", pg_url, "disable-user", COUNTY, "fictional.worker"]) == 0
+    assert "fictional.worker: disabled" in capsys.readouterr().out
+    assert cli.main(["--db", pg_url, "list-users", COUNTY]) == 0
+    assert "fictional.worker  caseworker  north  disabled" in capsys.readouterr().out
+    assert cli.main(["--db", pg_url, "disable-user", COUNTY, "fictional.worker", "--enable"]) == 0
+    assert "enabled" in capsys.readouterr().out
+    assert cli.main(["--db", pg_url, "disable-user", COUNTY, "nobody.here"]) == cli.EXIT_NOT_FOUND
+    engine.dispose()
