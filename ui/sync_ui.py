@@ -246,6 +246,8 @@ class SyncStatus(QWidget):
             parts.append(_("{n} change(s) waiting").format(n=status.waiting))
         if status.refused:
             parts.append(_("{n} refused by the hub").format(n=status.refused))
+        if status.syncs_as:
+            parts.append(_("sends as {user}, this device's enrolled person").format(user=status.syncs_as))
         if status.held:
             parts.append(_("{n} wait for an attorney or supervisor to sync").format(n=status.held))
         if status.days_left is not None and status.days_left < 3:

@@ -419,6 +419,11 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
         """A one-time code with which a user's new device enrols."""
         return hub.new_enrollment(who, request.username)
 
+    @app.post("/v1/admin/enrollments/cancel", tags=["administration"], status_code=204, responses=admin_body)
+    def cancel_enrollment(who: AdminDep, request: P.CodeToCancel) -> None:
+        """Cancel an enrolment code not used yet (sent in the body, never in the address)."""
+        hub.cancel_enrollment(who, request.code)
+
     @app.get("/v1/admin/devices", tags=["administration"], responses=ADMIN_REFUSALS)
     def list_devices(who: AdminDep) -> list[P.DeviceInfo]:
         """Every device of this county, with its state and when it was last seen."""

@@ -113,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     disable.add_argument("county")
     disable.add_argument("username")
     disable.add_argument("--enable", action="store_true", help="enable the user again")
+    cancel = sub.add_parser("cancel-code", help="cancel an enrolment code not used yet")
+    cancel.add_argument("county")
+    cancel.add_argument("code")
     cert = sub.add_parser("make-cert", help="make a self-signed certificate for one office's hub")
     cert.add_argument("host")
     cert.add_argument("--out", type=Path, default=Path("."))
@@ -201,6 +204,9 @@ def _main(argv: list[str] | None) -> int:
             for info in hub.admins(args.county):
                 state = f"revoked {info.revoked_at}" if info.revoked_at else "active"
                 print(f"{info.admin_id}  {info.name}  made {info.created_at or 'unknown'}  {state}")
+        elif args.command == "cancel-code":
+            hub.cancel_enrollment(Admin(args.county, "cli"), args.code)
+            print("enrolment code cancelled")
         elif args.command == "list-users":
             for user in hub.users(args.county):
                 state = "disabled" if user.disabled else "active"

@@ -242,6 +242,18 @@ class Hub:
             self._event(conn, admin.county, admin.name, "enrollment_code", detail=username)
         return P.EnrollmentCode(code=code, expires_at=expires)
 
+    def cancel_enrollment(self, admin: Admin, code: str) -> None:
+        """An enrolment code not used yet stops working (given to the wrong person, or no longer
+        needed); recorded in the hub's events. A used, expired or unknown code: 404."""
+        e = T.enrollments
+        with self.engine.begin() as conn:
+            key = and_(e.c.code_hash == _hash(code.strip().upper()), e.c.county == admin.county,
+                       e.c.used_at.is_(None), e.c.expires_at >= self.now())
+            row = conn.execute(select(e.c.username).where(key)).first()
+            if row is None or conn.execute(update(e).where(key).values(used_at=self.now())).rowcount != 1:
+                raise Refusal(404, "not_found", "No enrolment code of this county waiting to be used.")
+            self._event(conn, admin.county, admin.name, "enrollment_cancelled", detail=str(row[0]))
+
     def enroll(self, request: P.EnrollRequest) -> P.Enrollment:
         with self.engine.begin() as conn:
             row = conn.execute(select(T.enrollments).where(

@@ -66,6 +66,9 @@ class Status:
     """This person's own changes kept because the youth left the caseload (undelivered.py)."""
     held: int = 0
     """Changes carrying the youth's account that wait for someone who may read it to sync."""
+    syncs_as: str = ""
+    """The person the device was enrolled for, when another person of the vault is signed in: the
+    hub knows one person per device and writes everything this device sends under that name."""
 
 
 def _get(db: Database, key: str) -> str | None:
@@ -371,6 +374,7 @@ def status(vault: Vault) -> Status:
         refused=int(db.scalar("SELECT count(*) FROM changes WHERE pushed = 2")),
         undelivered=undelivered.count(vault),
         held=held_back(vault),
+        syncs_as=found.username if found and found.username != vault.user.username else "",
         conflicts=int(db.scalar("SELECT count(*) FROM sync_conflicts")),
         locked=is_locked(vault),
         days_left=(found.max_offline_days - days) if found and days is not None else None,

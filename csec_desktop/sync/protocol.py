@@ -243,6 +243,11 @@ class AuditAck(Reply):
     """The last entry the hub holds for this device."""
 
 
+class CodeToCancel(Wire):
+    code: str = Field(min_length=8, max_length=64, pattern=TEXT)
+    """An enrolment code not used yet (given to the wrong person, or no longer needed)."""
+
+
 class EnrollRequest(Wire):
     code: str = Field(min_length=8, max_length=64, pattern=TEXT)
     """The one-time enrolment code from the hub administrator."""

@@ -131,6 +131,7 @@ def _admin_endpoints(world: World) -> list[tuple[str, str, Any]]:
     device = world.devices["ana"]
     return [("POST", "/v1/admin/users", {"username": "new.user", "role": "caseworker"}),
             ("POST", "/v1/admin/enrollments", {"username": "ana"}),
+            ("POST", "/v1/admin/enrollments/cancel", {"code": "NOT-A-REAL-CODE"}),
             ("GET", "/v1/admin/devices", None),
             ("POST", f"/v1/admin/devices/{device}/revoke", None),
             ("POST", f"/v1/admin/devices/{device}/release", None),
@@ -573,6 +574,7 @@ def test_offline_work_on_a_youth_moved_away_is_kept_not_deleted(world: World, tm
     colleague = Vault.unlock(tmp_path / "v", "colleague", WORKER_PASS)
     try:
         assert local.status(colleague).undelivered == 0 and undelivered.mine(colleague) == []
+        assert local.status(colleague).syncs_as == "ana"  # the hub knows one person per device
         sealed = colleague.require_db().scalar("SELECT sealed FROM undelivered LIMIT 1")
         assert "FICTIONAL-OFFLINE-NOTE" not in sealed
         from csec_desktop.errors import CorruptVault
@@ -674,3 +676,16 @@ def test_a_hub_user_can_be_listed_disabled_and_enabled(world: World) -> None:
     with world.hub.engine.connect() as conn:
         actions = [r[0] for r in conn.execute(select(T.hub_events.c.action))]
     assert "user_disabled" in actions and "user_enabled" in actions
+
+
+def test_an_enrolment_code_can_be_cancelled(world: World) -> None:
+    """Issue 21: a code given to the wrong person stops working before anyone uses it."""
+    code = _call(world, "POST", "/v1/admin/enrollments", {"username": "ana"}, world.admin).json()["code"]
+    cancel = "/v1/admin/enrollments/cancel"
+    assert _call(world, "POST", cancel, {"code": code}, world.admin).status_code == 204
+    answer = world.http.post("/v1/enroll", json={"code": code, "device_name": "fictional laptop"})
+    assert answer.status_code == 401
+    again = _call(world, "POST", cancel, {"code": code}, world.admin)
+    assert again.status_code == 404
+    other = _call(world, "POST", "/v1/admin/enrollments", {"username": "ana"}, world.admin).json()["code"]
+    assert _call(world, "POST", cancel, {"code": other}, world.other_admin).status_code == 404

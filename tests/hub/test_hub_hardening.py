@@ -171,7 +171,8 @@ def test_nan_and_infinity_are_refused_as_invalid_json_on_every_body(world: World
     bodies = {"/v1/enroll": {"code": "ABCDEF123456", "device_name": "__C__"},
               "/v1/push": {"ops": [op]}, "/v1/audit": {"entries": [entry]},
               "/v1/admin/users": {"username": "new.worker", "role": "caseworker", "unit": "__C__"},
-              "/v1/admin/enrollments": {"username": "__C__"}}
+              "/v1/admin/enrollments": {"username": "__C__"},
+              "/v1/admin/enrollments/cancel": {"code": "__C__"}}
     endpoints = _bodies(world.app)
     assert {p for _, p in endpoints} == set(bodies), "a new endpoint with a body: add it here"
     for method, path in endpoints:
