@@ -25,6 +25,7 @@ from csec_desktop.domain.youth import LegalStatus, Youth, birth_date_problems
 from csec_desktop.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from csec_desktop.rules import LEGAL_ZONE, age_on
 from csec_desktop.storage.records import StoredRecord
+from csec_desktop.storage.sealed_rows import VIEW
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
 
@@ -77,11 +78,16 @@ class Filters:
             params.append(self.worker)
         if self.csec is not None:
             # The latest decision (decided_at is stored as ISO text in Pacific time, so text order
-            # is time order) through the (kind, owner_id) index.
+            # is time order) through the (kind, owner_id) index. A sealed youth's decisions are
+            # sealed: opened by `opened` (storage/vault.py), blank for anyone who may not read them.
+            status = (f"CASE WHEN {alias}.sealed THEN opened(a.id, a.body, 'status') "
+                      "ELSE a.body ->> '$.status' END")
+            decided = (f"CASE WHEN {alias}.sealed THEN opened(a.id, a.body, 'decided_at') "
+                       "ELSE a.body ->> '$.decided_at' END")
             parts.append(
-                "COALESCE((SELECT a.body ->> '$.status' FROM records a WHERE a.kind = 'csec_status' "
+                f"COALESCE((SELECT {status} FROM records a WHERE a.kind = 'csec_status' "
                 f"AND a.owner_id = (SELECT id FROM records WHERE rowid = {alias}.rowid) AND a.deleted = 0 "
-                "ORDER BY a.body ->> '$.decided_at' DESC LIMIT 1), 'not_identified') = ?")
+                f"ORDER BY {decided} DESC LIMIT 1), 'not_identified') = ?")
             params.append(self.csec)
         return (" AND ".join(parts) or "1"), params
 
@@ -118,8 +124,9 @@ class YouthSummary:
 
 
 
-def summary_of(record_id: str, body_json: str) -> YouthSummary:
-    youth = Youth.model_validate(json.loads(body_json))
+def summary_of(record_id: str, data: dict[str, Any]) -> YouthSummary:
+    """One row of a caseload list, from a youth's body as the person reads it (records.decode)."""
+    youth = Youth.model_validate(data)
     return YouthSummary(
         id=record_id, name=youth.display_name(), legal_name=youth.legal_name.full(),
         date_of_birth=youth.date_of_birth, status=youth.current_status(),
@@ -182,7 +189,8 @@ def _page_rows(vault: Vault, source: str, args: list[Any], order: str, descendin
         f"ORDER BY {ordering} LIMIT ?) AS f JOIN records r ON r.rowid = f.rowid ORDER BY {ordering}",
         [*args, *past_args, limit],
     )
-    return [summary_of(r[0], r[1]) for r in rows], (tuple(rows[-1][2:]) if rows else None)
+    return ([summary_of(r[0], vault.records.decode(r[0], r[1])) for r in rows],
+            (tuple(rows[-1][2:]) if rows else None))
 
 
 def search(vault: Vault, text: str, limit: int = 50, filters: Filters | None = None,
@@ -203,9 +211,9 @@ def search_page(vault: Vault, text: str, *, limit: int = 200, after: Cursor | No
     require_in_contact(vault)
     cond, params = visibility(vault.user)
     fcond, fparams = (filters or Filters()).sql(today or legal_today())
-    source = (f"youth_search s JOIN youth_fields f ON f.rowid = s.rowid WHERE youth_search MATCH ? "
-              f"AND f.deleted = 0 AND {cond} AND {fcond}")
-    args = [query, *params, *fparams]
+    matching, margs = vault.records.shadow.matching(query)
+    source = f"{matching} JOIN {VIEW} f ON f.rowid = s.rowid WHERE f.deleted = 0 AND {cond} AND {fcond}"
+    args = [*margs, *params, *fparams]
     total = int(vault.require_db().scalar(f"SELECT count(*) FROM {source}", args))
     rows, cursor = _page_rows(vault, source, args, order, descending, after, limit)
     return total, rows, cursor
@@ -241,6 +249,8 @@ def _check_birth(vault: Vault, youth: Youth) -> None:
 def create_youth(vault: Vault, data: dict[str, Any] | Youth) -> StoredRecord:
     vault.require(Permission.WRITE_YOUTH)
     youth = data if isinstance(data, Youth) else Youth.parse(data, record="youth")
+    if youth.sealed:
+        vault.require(Permission.READ_SEALED)  # as for sealing one (update_youth)
     _check_birth(vault, youth)
     if not vault.user.can(Permission.READ_ALL_YOUTH) and not can_see(vault.user, youth):
         # A caseworker's new record must land in their own caseload, not vanish from it.
@@ -390,7 +400,7 @@ def page(vault: Vault, *, limit: int = 200, after: Cursor | None = None, filters
     cond, params = visibility(vault.user)
     fcond, fparams = (filters or Filters()).sql(today or legal_today())
     params = [*params, *fparams]
-    source = f"youth_fields f WHERE f.deleted = 0 AND {cond} AND {fcond}"
+    source = f"{VIEW} f WHERE f.deleted = 0 AND {cond} AND {fcond}"
     total = int(vault.require_db().scalar(f"SELECT count(*) FROM {source}", params))
     rows, cursor = _page_rows(vault, source, params, order, descending, after, limit)
     return total, rows, cursor

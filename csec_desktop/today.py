@@ -6,7 +6,6 @@ synced and undoable like any other record); rules then return that finding as do
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -25,6 +24,7 @@ from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
 from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Confidence, Finding, FindingKind, Registry, load_all
 from csec_desktop.storage.records import StoredRecord
+from csec_desktop.storage.sealed_rows import VIEW
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
 from csec_desktop.text import N_
@@ -167,10 +167,10 @@ def _done_marks(vault: Vault, owners: list[str]) -> dict[str, set[tuple[str, str
     marks: dict[str, set[tuple[str, str]]] = defaultdict(set)
     if not owners:
         return marks
-    for owner, body in vault.require_db().query(
-            "SELECT owner_id, body FROM records WHERE kind = 'duty_done' AND deleted = 0 "
+    for owner, body, record_id in vault.require_db().query(
+            "SELECT owner_id, body, id FROM records WHERE kind = 'duty_done' AND deleted = 0 "
             f"AND owner_id IN ({','.join('?' * len(owners))})", owners):
-        data = json.loads(body)
+        data = vault.records.decode(record_id, body)
         marks[owner].add((data["rule_id"], data.get("occurrence", "")))
     return marks
 
@@ -201,14 +201,14 @@ def scan(vault: Vault, as_of: datetime, *, after: int = 0, limit: int = 250,
         params = [*params, *cparams]
     db = vault.require_db()
     rows = db.query(
-        f"SELECT f.rowid, r.id, r.body FROM youth_fields f JOIN records r ON r.rowid = f.rowid "
+        f"SELECT f.rowid, r.id, r.body FROM {VIEW} f JOIN records r ON r.rowid = f.rowid "
         f"WHERE {where} AND f.rowid > ? ORDER BY f.rowid LIMIT ?", [*params, after, limit])
     marks = _done_marks(vault, [r[1] for r in rows])
     records, record_ids = _records(vault, [r[1] for r in rows], registry.needed_kinds())
     settings = policy.values(vault)
     found: list[Item] = []
     for _rowid, record_id, body in rows:
-        youth = Youth.model_validate_json(body)
+        youth = Youth.model_validate(vault.records.decode(record_id, body))
         facts = {"youth_id": record_id, "youth": youth, "done": marks.get(record_id, set()),
                  "records": records.get(record_id, {}), "record_ids": record_ids.get(record_id, {}),
                  "policy": settings}

@@ -14,6 +14,13 @@ allowed: a grant made by an administrator waits until such a person next unlocks
 When someone loses the right, their copy is deleted and a new generation is made at the next
 upkeep by a holder; the old generation's private key is sealed to the new one, so the people
 allowed keep reading older values while the person removed gets nothing written after.
+
+Two kinds of compartment: one holds named fields wherever they are (the youth's account), the
+other holds whole records while their youth is sealed (every field of the youth and of each record
+attached, except the few the caseload rule and sync route by: `ROUTING`). A value in both is sealed
+twice, the record's layer outside, so each layer opens only for the people its compartment allows.
+Sealing or unsealing a youth re-wraps the outer layer of their records and their history
+(`RecordStore.reseal_owner`); the inner layer is left as it is.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from csec_desktop.domain.people import Permission, User
 from csec_desktop.domain.vacatur import RESTRICTED_FIELDS
-from csec_desktop.errors import CorruptVault
+from csec_desktop.errors import CorruptVault, PermissionDenied
 from csec_desktop.storage import keys as K
 from csec_desktop.storage import roster as R
 from csec_desktop.storage.database import Database
@@ -43,25 +50,39 @@ class Compartment:
     name: str
     permission: Permission
     fields: dict[str, tuple[str, ...]]  # kind -> fields sealed
+    whole_record: bool = False  # every field but ROUTING, of the records of a sealed youth
 
     @property
     def purpose(self) -> str:
         return f"compartment:{self.name}"
 
 
-COMPARTMENTS: tuple[Compartment, ...] = (
-    Compartment("narrative", Permission.READ_NARRATIVE, RESTRICTED_FIELDS),
-)
-"""Every class of data the permission table keeps from some roles and that lives in fields.
-Sealed youth (READ_SEALED) are kept out of reach by the caseload's rule; their records are not
-yet sealed field by field (see docs/architecture.md)."""
+NARRATIVE = Compartment("narrative", Permission.READ_NARRATIVE, RESTRICTED_FIELDS)
+SEALED = Compartment("sealed", Permission.READ_SEALED, {}, whole_record=True)
+COMPARTMENTS: tuple[Compartment, ...] = (NARRATIVE, SEALED)
+"""Every class of data the permission table keeps from some roles: the youth's account in a
+vacatur case (READ_NARRATIVE) and sealed youth (READ_SEALED). The other permissions govern actions
+(export, print, manage people...), not data some role may not read."""
+
+ROUTING = frozenset({"youth_id", "sealed", "assigned_worker", "unit"})
+"""What stays readable in a sealed youth's records: who the caseload rule shows them to, which
+youth a record belongs to, and the flag itself. Names, dates and everything else are sealed."""
 
 
 def compartment_of(kind: str, name: str) -> Compartment | None:
+    """The compartment that holds this field wherever it is (not the sealed youth's)."""
     for compartment in COMPARTMENTS:
         if name in compartment.fields.get(kind, ()):
             return compartment
     return None
+
+
+def layers(kind: str, name: str, under_seal: bool) -> list[Compartment]:
+    """The compartments a value of this field is sealed to, innermost first."""
+    found = [c for c in COMPARTMENTS if name in c.fields.get(kind, ())]
+    if under_seal and name not in ROUTING:
+        found.extend(c for c in COMPARTMENTS if c.whole_record)
+    return found
 
 
 def is_sealed(value: Any) -> bool:
@@ -85,7 +106,9 @@ class Keyring:
         return any(key[0] == name for key in self.privates)
 
     def seal(self, compartment: str, record_id: str, name: str, value: Any) -> Any:
-        if value is None or is_sealed(value) or compartment not in self.publics:
+        """One layer: `value` (plain, or sealed to an inner compartment) sealed to `compartment`."""
+        if value is None or compartment not in self.publics or (
+                is_sealed(value) and value[MARK] == compartment):
             return value
         generation, public = self.publics[compartment]
         eph = X25519PrivateKey.generate()
@@ -98,7 +121,15 @@ class Keyring:
         return {MARK: compartment, "g": generation, "e": K.b64(eph_pub), "n": K.b64(nonce), "c": K.b64(ct)}
 
     def open(self, record_id: str, name: str, value: Any) -> tuple[bool, Any]:
-        """(True, the value) when this person may read it, else (False, None)."""
+        """(True, the value) when this person may read every layer of it, else (False, None)."""
+        while is_sealed(value):
+            readable, value = self.open_layer(record_id, name, value)
+            if not readable:
+                return False, None
+        return True, value
+
+    def open_layer(self, record_id: str, name: str, value: Any) -> tuple[bool, Any]:
+        """The outer layer opened: (True, what it held, maybe sealed again), else (False, None)."""
         if not is_sealed(value):
             return True, value
         try:
@@ -116,31 +147,52 @@ class Keyring:
             raise CorruptVault(f"a sealed value of record {record_id} ({name}) does not open") from None
         return True, json.loads(plain)
 
-    def seal_body(self, kind: str, record_id: str, data: dict[str, Any]) -> dict[str, Any]:
-        out = dict(data)
-        for compartment in COMPARTMENTS:
-            for name in compartment.fields.get(kind, ()):
-                if name in out:
-                    out[name] = self.seal(compartment.name, record_id, name, out[name])
-        return out
+    def seal_value(self, kind: str, record_id: str, name: str, value: Any, under_seal: bool) -> Any:
+        for compartment in layers(kind, name, under_seal):
+            value = self.seal(compartment.name, record_id, name, value)
+        return value
+
+    def seal_body(self, kind: str, record_id: str, data: dict[str, Any],
+                  under_seal: bool = False) -> dict[str, Any]:
+        return {name: self.seal_value(kind, record_id, name, value, under_seal)
+                for name, value in data.items()}
+
+    def reseal(self, record_id: str, name: str, value: Any, under_seal: bool, *, strict: bool = True) -> Any:
+        """The whole-record layer taken off or put on (a youth sealed or unsealed); an inner
+        layer stays as it is, so this needs only the sealed youth's key, and only to take it off.
+        Not `strict`: a layer this person cannot take off stays on (a pull for a shared device)."""
+        wrapped = is_sealed(value) and value[MARK] == SEALED.name
+        if wrapped == (under_seal and name not in ROUTING and value is not None):
+            return value
+        if wrapped:
+            readable, inner = self.open_layer(record_id, name, value)
+            if readable:
+                return inner
+            if strict:
+                raise PermissionDenied("Only a person who holds the key of sealed records can unseal a "
+                                       "youth: ask an attorney or supervisor who reads them.")
+            return value
+        return self.seal(SEALED.name, record_id, name, value)
 
     def open_body(self, record_id: str, data: dict[str, Any]) -> dict[str, Any]:
         """The body as this person may read it: sealed values opened, or blank (None)."""
-        if not any(is_sealed(v) for v in data.values()):
-            return data
-        return {name: self.open(record_id, name, value)[1] for name, value in data.items()}
+        return self.open_body_readable(record_id, data)[1]
 
-    def seal_fields(self, kind: str, record_id: str,
-                    fields: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        out = {}
-        for name, change in fields.items():
-            compartment = compartment_of(kind, name)
-            if compartment is None:
-                out[name] = change
-                continue
-            out[name] = {k: (self.seal(compartment.name, record_id, name, v) if k in ("old", "new") else v)
-                         for k, v in change.items()}
-        return out
+    def open_body_readable(self, record_id: str, data: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
+        """(whether every value opened, the body with each value opened or blank)."""
+        if not any(is_sealed(v) for v in data.values()):
+            return True, data
+        readable, out = True, {}
+        for name, value in data.items():
+            ok, out[name] = self.open(record_id, name, value)
+            readable = readable and ok
+        return readable, out
+
+    def seal_fields(self, kind: str, record_id: str, fields: dict[str, dict[str, Any]],
+                    under_seal: bool = False) -> dict[str, dict[str, Any]]:
+        return {name: {k: (self.seal_value(kind, record_id, name, v, under_seal) if k in ("old", "new")
+                           else v) for k, v in change.items()}
+                for name, change in fields.items()}
 
     def open_fields(self, record_id: str, fields: dict[str, dict[str, Any]]) -> tuple[bool, dict[str, Any]]:
         """History values opened; (False, blanked) when one cannot be read by this person."""
@@ -271,17 +323,19 @@ def people_changed(db: Database, vault_id: str, recovery_public: bytes, ring: Ke
             db.execute("UPDATE meta SET value = ? WHERE key = ?", (json.dumps(state), _meta_key(compartment)))
         generation = int(state["generation"])
         current = ring.privates.get((compartment.name, generation))
+        wait = []
         for name in sorted(set(may) - has):
             if current is not None:
                 R.seal_to(db, vault_id, compartment.purpose, bytes(current), {name: may[name]}, generation)
             else:
-                waiting.append(name)
-        if waiting and (not (holders(db, compartment) - {K.RECOVERY}) or not _used(db, compartment)):
+                wait.append(name)
+        if wait and (not (holders(db, compartment) - {K.RECOVERY}) or not _used(db, compartment)):
             # No one here holds the key yet, or nothing was ever sealed to it (a new vault whose
             # people are being added): a new generation for everyone allowed now loses nothing
             # (values sealed before, if any, stay readable with the recovery key).
             new_generation(db, vault_id, compartment, recovery_public, current)
-            waiting = []
+            wait = []
+        waiting.extend(name for name in wait if name not in waiting)
     return waiting
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +161,10 @@ class Database:
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with self.guard():
             self._conn.executemany(sql, rows)
+
+    def function(self, name: str, arguments: int, body: Callable[..., Any]) -> None:
+        """An SQL function for this connection (gone when it closes)."""
+        self._conn.create_function(name, arguments, body, deterministic=True)
 
     def executescript(self, sql: str) -> None:
         """Run statements one by one; unlike sqlite3's executescript this never COMMITs."""

@@ -22,6 +22,7 @@ from csec_desktop.storage.compartments import Keyring
 from csec_desktop.storage.database import Database, Row
 from csec_desktop.storage.keys import b64, sign
 from csec_desktop.storage.schema import YOUTH_FIELDS_UPSERT, youth_field_values
+from csec_desktop.storage.sealed_rows import SealedRows
 
 _RECORD_COLUMNS = (
     "id, kind, owner_id, version, created_at, created_by, updated_at, updated_by, deleted, "
@@ -48,11 +49,20 @@ class StoredRecord:
     def from_row(cls, row: Row, ring: Keyring | None = None) -> StoredRecord:
         kind = str(row[1])
         data = json.loads(row[9])
+        readable = True
         if ring is not None:
-            data = ring.open_body(str(row[0]), data)  # a compartment's values, or blanks
-        # Read, not written: the write-time checks (hidden characters, bounds) are not applied
-        # again, so a record stored before one of them existed still opens.
-        body = model_for(kind).load(data, record=f"{kind} {row[0]}")
+            readable, data = ring.open_body_readable(str(row[0]), data)  # a compartment's values
+        try:
+            # Read, not written: the write-time checks (hidden characters, bounds) are not applied
+            # again, so a record stored before one of them existed still opens.
+            body = model_for(kind).load(data, record=f"{kind} {row[0]}")
+        except ValidationFailed:
+            if readable:
+                raise
+            # Sealed values this person may not read, as blanks: a sealed youth's record lacks even
+            # the name a model requires, and is shown to no one who reads it this way (the caseload
+            # rule decides from the fields left readable).
+            body = model_for(kind).model_construct(**data)
         return cls(
             id=row[0], kind=kind, owner_id=row[2], version=int(row[3]), created_at=row[4],
             created_by=row[5], updated_at=row[6], updated_by=row[7], deleted=bool(row[8]),
@@ -84,6 +94,7 @@ class RecordStore:
         self.db = db
         self.signer = signer
         self.ring = ring or Keyring("")
+        self.shadow = SealedRows(db)
         self.clock = clock
         self.wall = wall
         self.actor = actor
@@ -132,8 +143,9 @@ class RecordStore:
         clocks = dict.fromkeys(data, stamp)
         # A compartment's values are sealed once: the same envelope in the body and the history,
         # so that `audit verify` can fold the history without reading them.
-        stored_data = self.ring.seal_body(body.kind, record_id, data)
         with self.db.transaction():
+            stored_data = self.ring.seal_body(body.kind, record_id, data,
+                                              self._under_seal(body.kind, owner, data))
             rowid = self.db.insert(
                 "INSERT INTO records (id, kind, owner_id, version, created_at, created_by, "
                 "updated_at, updated_by, deleted, body, clocks) VALUES (?,?,?,?,?,?,?,?,0,?,?)",
@@ -178,8 +190,9 @@ class RecordStore:
             raw = json.loads(self.db.scalar("SELECT body FROM records WHERE id = ?", (record_id,)))
             # Unchanged values stay as stored (a compartment's value this person cannot read
             # included); changed ones are sealed when a compartment holds them.
+            under_seal = self._under_seal(current.kind, current.owner_id, new)
             stored_new = {**raw, **self.ring.seal_body(current.kind, record_id,
-                                                       {k: new[k] for k in changed})}
+                                                       {k: new[k] for k in changed}, under_seal)}
             stored_new = {k: stored_new.get(k) for k in new}
             diff = {k: {"old": raw.get(k), "new": stored_new[k], "base": current.clocks.get(k)}
                     for k in changed}
@@ -192,6 +205,8 @@ class RecordStore:
                 (now, self.actor, _json(stored_new), _json(clocks), record_id),
             )
             self._log(record_id, current.kind, current.owner_id, "update", diff, stamp, now)
+            if "sealed" in changed and current.kind == "youth":
+                self.reseal_owner(record_id, under_seal)
             stored = self.get(record_id)
             self._index(stored)
         return stored
@@ -214,6 +229,7 @@ class RecordStore:
             if current.kind == "youth":
                 self.db.execute("DELETE FROM youth_search WHERE rowid = ?", (current.rowid,))
                 self.db.execute("UPDATE youth_fields SET deleted = 1 WHERE rowid = ?", (current.rowid,))
+                self.shadow.forget(current.rowid)
             stored = self.get(record_id, include_deleted=True)
         return stored
 
@@ -233,6 +249,8 @@ class RecordStore:
         plain = parsed.dump()
         row = self.db.one("SELECT body, deleted, rowid, clocks FROM records WHERE id = ?", (record_id,))
         raw_old: dict[str, Any] = json.loads(row[0]) if row is not None else {}
+        was_sealed = kind == "youth" and self._under_seal(kind, record_id, {}) if row is not None else False
+        under_seal = self._under_seal(kind, owner_id or record_id, plain)
         data = {}
         for name, value in plain.items():
             before = raw_old.get(name)
@@ -240,7 +258,7 @@ class RecordStore:
             if (readable and opened == value) or (not readable and value is None):
                 data[name] = before  # unchanged, or blank only because this person may not read it
             else:
-                data[name] = self.ring.seal_body(kind, record_id, {name: value})[name]
+                data[name] = self.ring.seal_value(kind, record_id, name, value, under_seal)
         if row is None:
             rowid = self.db.insert(
                 "INSERT INTO records (id, kind, owner_id, version, created_at, created_by, "
@@ -272,10 +290,65 @@ class RecordStore:
         if kind == "youth":
             if deleted:
                 self.db.execute("DELETE FROM youth_search WHERE rowid = ?", (rowid,))
-                self.db.execute(YOUTH_FIELDS_UPSERT, youth_field_values(rowid, data, True))
+                self.db.execute(YOUTH_FIELDS_UPSERT, youth_field_values(rowid, plain, True))
+                self.shadow.forget(rowid)
             else:
-                self._index(stored, fresh=row is None, data=data)
+                self._index(stored, fresh=row is None, data=plain)
+            if under_seal != was_sealed:
+                # Sealed or unsealed elsewhere (or a sealed youth new here, after records of
+                # theirs in the same pull): every record of theirs is re-wrapped to match.
+                self.reseal_owner(record_id, under_seal, strict=False)
         return True
+
+    def _under_seal(self, kind: str, owner: str | None, data: dict[str, Any]) -> bool:
+        """Whether a record's fields go to the sealed youth's compartment: a youth by its own flag
+        (in `data` when given), any other record by its youth's."""
+        if kind == "youth" and "sealed" in data:
+            return bool(data["sealed"])
+        if owner is None:
+            return False
+        return bool(self.db.scalar("SELECT f.sealed FROM records r JOIN youth_fields f ON f.rowid = r.rowid "
+                                   "WHERE r.id = ?", (owner,)))
+
+    def reseal_owner(self, youth_id: str, under_seal: bool, *, strict: bool = True) -> int:
+        """A youth sealed or unsealed: every value of theirs and of their records, in the bodies
+        and in the history, is wrapped in the sealed records' compartment or taken out of it (the
+        caller's transaction). History rows are signed again by the person doing it (their `user`
+        stays the author); each body keeps the envelope its history's last row holds, so the
+        history still folds to it. Returns how many records were re-wrapped."""
+        rows = self.db.query("SELECT id, kind, body FROM records WHERE id = ? OR owner_id = ?",
+                             (youth_id, youth_id))
+        for record_id, kind, body in rows:
+            latest: dict[str, Any] = {}
+            for seq, op_id, owner, op, fields, hlc, user, device, at, signer in self.db.query(
+                    "SELECT seq, op_id, owner_id, op, fields, hlc, user, device, at, signer FROM changes "
+                    "WHERE record_id = ? ORDER BY seq", (record_id,)):
+                rewrapped = {}
+                for name, change in json.loads(fields).items():
+                    rewrapped[name] = {k: (self.ring.reseal(record_id, name, v, under_seal, strict=strict)
+                                           if k in ("old", "new") and op != "delete" else v)
+                                       for k, v in change.items()}
+                    if op != "delete":
+                        latest[name] = rewrapped[name].get("new")
+                text = _json(rewrapped)
+                sig = None
+                if signer is not None and self.signer is not None:
+                    signer = self.signer.name
+                    sig = b64(sign(self.signer.seed, change_message(op_id, record_id, kind, owner, op, text,
+                                                                    hlc, user, device, at)))
+                self.db.execute("UPDATE changes SET fields = ?, signer = ?, sig = ? WHERE seq = ?",
+                                (text, signer, sig, seq))
+            data = json.loads(body)
+            for name, value in data.items():
+                data[name] = latest[name] if name in latest else self.ring.reseal(record_id, name, value,
+                                                                                   under_seal, strict=strict)
+            self.db.execute("UPDATE records SET body = ? WHERE id = ?", (_json(data), record_id))
+        row = self.db.one(f"SELECT {_RECORD_COLUMNS} FROM records WHERE id = ? AND kind = 'youth'",
+                          (youth_id,))
+        if row is not None:
+            self._index(StoredRecord.from_row(row, self.ring),
+                        data=self.ring.open_body(youth_id, json.loads(row[9])))
+        return len(rows)
 
     def _log(
         self, record_id: str, kind: str, owner: str | None, op: str,
@@ -301,22 +374,44 @@ class RecordStore:
 
     def _index(self, stored: StoredRecord, fresh: bool = False,
                data: dict[str, Any] | None = None) -> None:
+        """`youth_fields` and the search index for a youth (blank for a sealed one: its names go
+        to this session's in-memory rows when it may read them, storage/sealed_rows.py)."""
         if stored.kind != "youth":
             return
         body = data if data is not None else stored.body.dump()
+        sealed = bool(body.get("sealed"))
         values = youth_field_values(stored.rowid, body, stored.deleted)
         # A plain INSERT for a new record: OR REPLACE probes every index first.
         self.db.execute(YOUTH_FIELDS_UPSERT.replace("OR REPLACE ", "") if fresh else YOUTH_FIELDS_UPSERT,
                         values)
-        terms = getattr(stored.body, "search_terms", None)
-        if terms is None:
-            return
         if not fresh:
             self.db.execute("DELETE FROM youth_search WHERE rowid = ?", (stored.rowid,))
-        self.db.execute(
-            "INSERT INTO youth_search (rowid, terms) VALUES (?, ?)",
-            (stored.rowid, " ".join(terms())),
-        )
+        terms = _terms(stored.body)
+        if sealed:
+            self.shadow.put(stored.rowid, body, stored.deleted, terms)
+            return
+        self.shadow.forget(stored.rowid)
+        if terms and not stored.deleted:
+            self.db.execute("INSERT INTO youth_search (rowid, terms) VALUES (?, ?)",
+                            (stored.rowid, " ".join(terms)))
+
+    def sealed_youth(self) -> list[tuple[int, dict[str, Any], bool, list[str]]]:
+        """Every sealed youth as this person opens them: for the in-memory rows (sealed_rows.py)."""
+        found = []
+        for row in self.db.query(f"SELECT {_RECORD_COLUMNS} FROM records WHERE rowid IN "
+                                 "(SELECT rowid FROM youth_fields WHERE sealed = 1)"):
+            record = StoredRecord.from_row(row, self.ring)
+            found.append((record.rowid, record.body.dump(), record.deleted, _terms(record.body)))
+        return found
+
+
+def _terms(body: Body) -> list[str]:
+    """A youth's search terms, none when this person cannot read them (a sealed youth's, blank)."""
+    terms = getattr(body, "search_terms", None)
+    try:
+        return list(terms()) if terms is not None else []
+    except (AttributeError, TypeError):
+        return []
 
 
 def change_message(op_id: str, record_id: str, kind: str, owner: str | None, op: str, fields: str,

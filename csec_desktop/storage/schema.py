@@ -203,11 +203,18 @@ YOUTH_FIELDS_UPSERT = (
 )
 
 
-def youth_field_values(rowid: int, body: dict[str, Any], deleted: bool) -> tuple[Any, ...]:
+def youth_field_values(rowid: int, body: dict[str, Any], deleted: bool, *,
+                       shown: bool = False) -> tuple[Any, ...]:
+    """The row for `youth_fields`; a sealed youth's names, birth and status are left blank there
+    unless `shown` (the in-memory rows of a person who may read them: storage/sealed_rows.py)."""
+    if body.get("sealed") and not shown:
+        return (rowid, "", "", "", body.get("assigned_worker"), body.get("unit"), 1, int(deleted), "[]")
     name = body.get("legal_name") or {}
+    if not isinstance(name, dict):
+        name = {}
     periods = [[p.get("status"), p.get("start"), p.get("end")] for p in body.get("legal_status") or []]
     return (rowid, str(name.get("family", "")).casefold(), str(name.get("given", "")).casefold(),
-            str(body.get("date_of_birth", "")), body.get("assigned_worker"), body.get("unit"),
+            str(body.get("date_of_birth") or ""), body.get("assigned_worker"), body.get("unit"),
             int(bool(body.get("sealed"))), int(deleted), json.dumps(periods))
 
 

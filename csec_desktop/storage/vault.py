@@ -185,6 +185,13 @@ class Vault:
                                       self._private_key() if self._private else None)
         self.records = RecordStore(db, self.clock, self.wall, self.user.username, self.device, signer,
                                    self.keyring)
+        self.records.shadow.prepare(self.keyring.holds(C.SEALED.name), self.records.sealed_youth)
+        # A field of a stored body as this person reads it, for queries over sealed records.
+        db.function("opened", 3, self._opened)
+
+    def _opened(self, record_id: str, body: str, name: str) -> Any:
+        value = json.loads(body).get(name)
+        return self.keyring.open(record_id, name, value)[1] if C.is_sealed(value) else value
 
     def _private_key(self) -> X25519PrivateKey:
         if not self._private:
@@ -672,6 +679,7 @@ class Vault:
         self.keyring = C.load_keyring(self.require_db(), self.vault_id, self.user.username,
                                       self._private_key() if self._private else None)
         self.records.ring = self.keyring
+        self.records.shadow.prepare(self.keyring.holds(C.SEALED.name), self.records.sealed_youth)
 
     def open_sealed_to_self(self, sealed: dict[str, str], purpose: str) -> bytes:
         """What was sealed to this person's public key (`keys.seal_dek` with `purpose`, generation 0)."""
@@ -697,6 +705,13 @@ class Vault:
             if made:
                 self.keyring = C.load_keyring(db, self.vault_id, self.user.username, self._private_key())
                 sealed = C.seal_existing(db, self.keyring)
+                if C.SEALED.name in made:
+                    # Youth sealed before their records were: wrapped now (needs only the public key).
+                    self.records.ring = self.keyring
+                    for (youth_id,) in db.query("SELECT r.id FROM youth_fields f JOIN records r ON "
+                                                "r.rowid = f.rowid WHERE f.sealed = 1 OR (r.body ->> "
+                                                "'$.sealed') = 1"):
+                        sealed += self.records.reseal_owner(str(youth_id), True)
                 self.audit_log.append(at=utc_iso(self.wall()), user=self.user.username, device=self.device,
                                       action="compartments_made", detail={"compartments": made,
                                                                           "values_sealed": sealed})
@@ -708,8 +723,10 @@ class Vault:
             self._bind(db)
         for compartment in C.COMPARTMENTS:
             if self.user.can(compartment.permission) and not self.keyring.holds(compartment.name):
-                self.warnings.append("The youth's account in vacatur cases opens for you after an "
-                                     "attorney or supervisor who reads it next unlocks this vault.")
+                what = ("Sealed records open" if compartment is C.SEALED
+                        else "The youth's account in vacatur cases opens")
+                self.warnings.append(f"{what} for you after an attorney or supervisor who reads them "
+                                     "next unlocks this vault.")
 
     def update_user(self, username: str, **changes: Any) -> User:
         """Role, unit, display name, disabled flag, extra permissions."""

@@ -15,6 +15,7 @@ from typing import Any
 
 from csec_desktop.caseload import visibility
 from csec_desktop.rules import LEGAL_ZONE, law
+from csec_desktop.storage.sealed_rows import VIEW
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
 
@@ -55,7 +56,7 @@ def _touched(vault: Vault, change: law.LawChange) -> int:
         parts.append("EXISTS (SELECT 1 FROM json_each(f.periods) p WHERE json_extract(p.value, '$[0]') IN "
                      f"({','.join('?' * len(change.statuses))}))")
         params = [*params, *change.statuses]
-    sql = (f"SELECT count(*) FROM youth_fields f JOIN records r ON r.rowid = f.rowid "
+    sql = (f"SELECT count(*) FROM {VIEW} f JOIN records r ON r.rowid = f.rowid "
            f"WHERE f.deleted = 0 AND {cond} AND ({' OR '.join(parts)})")
     return int(vault.require_db().scalar(sql, params) or 0)
 

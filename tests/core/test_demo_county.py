@@ -4,6 +4,7 @@ valid through the normal models and plainly fictional; the same county for the s
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -44,12 +45,21 @@ def test_every_kind_a_youth_can_have_appears(county: tuple[Path, demo.DemoCounty
         assert kinds["youth"] == made.youth == 300
         assert kinds["directory_entry"] == made.directory >= 8
         # Every record reads back through its model (the store parses on the way in and out; the
-        # youth's account is sealed in the file and opens blank for the administrator).
-        for rid, kind, body in vault.require_db().query(
-                "SELECT id, kind, body FROM records WHERE deleted = 0"):
-            model_for(kind).model_validate(vault.records.decode(rid, body))
+        # youth's account is sealed in the file and opens blank for the administrator, and a
+        # sealed youth's records do not open for them at all).
+        sealed = {r[0] for r in vault.require_db().query(
+            "SELECT r.id FROM records r JOIN youth_fields f ON f.rowid = r.rowid WHERE f.sealed = 1")}
+        closed = 0
+        for rid, kind, owner, body in vault.require_db().query(
+                "SELECT id, kind, owner_id, body FROM records WHERE deleted = 0"):
+            readable, data = vault.records.ring.open_body_readable(rid, json.loads(body))
+            if not readable and owner in sealed:
+                closed += 1
+                continue
+            model_for(kind).model_validate(data)
             if kind == "directory_entry":
                 assert "fictional" in body.lower()
+        assert sealed and closed >= len(sealed)
     finally:
         vault.close()
 

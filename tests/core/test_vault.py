@@ -137,7 +137,11 @@ def test_caseworker_sees_own_and_unit_youth_only(admin: Vault, vault_dir: Path, 
     mine = caseload.create_youth(admin, youth_data(assigned_worker="casey", unit="Unit Z"))
     unit = caseload.create_youth(admin, youth_data(assigned_worker="other", unit="Unit A"))
     other = caseload.create_youth(admin, youth_data(assigned_worker="other", unit="Unit B"))
-    sealed = caseload.create_youth(admin, youth_data(sealed=True))
+    admin.add_user("sam", role="supervisor", passphrase=WORKER_PASS)
+    sam = Vault.unlock(vault_dir, "sam", WORKER_PASS, wall=clock)
+    with pytest.raises(PermissionDenied):  # it would vanish from the administrator's own view
+        caseload.create_youth(admin, youth_data(sealed=True))
+    sealed = caseload.create_youth(sam, youth_data(sealed=True))
     casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
     found = {s.id for s in caseload.search(casey, "Sampleton")}
     assert found == {mine.id, unit.id}
@@ -149,8 +153,6 @@ def test_caseworker_sees_own_and_unit_youth_only(admin: Vault, vault_dir: Path, 
         casey.add_user("eve", role="administrator", passphrase=WORKER_PASS)
     # Sealed records: not for the administrator either; the supervisor may see them.
     assert sealed.id not in {s.id for s in caseload.search(admin, "Sampleton")}
-    admin.add_user("sam", role="supervisor", passphrase=WORKER_PASS)
-    sam = Vault.unlock(vault_dir, "sam", WORKER_PASS, wall=clock)
     assert sealed.id in {s.id for s in caseload.search(sam, "Sampleton")}
     casey.close()
     sam.close()

@@ -1,0 +1,83 @@
+"""Sealed youth in the caseload of the people who may read them.
+
+Anyone who opens the vault can read `youth_fields` and the search index, so a sealed youth's row
+there keeps only what the caseload rule needs (worker, unit, the flag, deleted): names, birth date
+and legal status are blank, and nothing of theirs is indexed for search. For a person who holds the
+sealed records' key, the session fills two tables in memory with what the blank columns would hold
+(TEMP tables, which this vault keeps in memory: nothing of them reaches the disk), and the view
+`seen_fields`, which every caseload query reads, shows those rows in place of the blank ones. Both
+go with the connection at lock.
+
+Sealed youth are few (records sealed by a court or by the county), so filling at unlock opens a
+handful of bodies, and the view's UNION ALL still walks both tables' name indexes in order (SQLite
+merges the two sorted halves: measured, a page of 200 out of 100,000 costs the same either way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from csec_desktop.storage.database import Database
+from csec_desktop.storage.schema import youth_field_values
+
+VIEW = "seen_fields"
+Opened = tuple[int, dict[str, Any], bool, list[str]]  # rowid, body, deleted, search terms
+COLUMNS = "rowid, family, given, birth, worker, unit, sealed, deleted, periods"
+
+
+class SealedRows:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.active = False  # whether this session shows sealed youth's names (holds the key)
+
+    def prepare(self, holds_key: bool, rows: Callable[[], list[Opened]]) -> None:
+        """Make `seen_fields` for this session; `rows` gives each sealed youth opened (rowid, body,
+        deleted, search terms), read only when this person holds the key."""
+        for drop in ("VIEW IF EXISTS temp.seen_fields", "TABLE IF EXISTS temp.sealed_fields",
+                     "TABLE IF EXISTS temp.sealed_search"):
+            self.db.execute(f"DROP {drop}")
+        self.active = holds_key
+        if not holds_key:
+            self.db.execute(f"CREATE TEMP VIEW {VIEW} AS SELECT {COLUMNS} FROM main.youth_fields")
+            return
+        self.db.executescript(
+            f"""
+            CREATE TEMP TABLE sealed_fields (
+                rowid INTEGER PRIMARY KEY, family TEXT NOT NULL, given TEXT NOT NULL,
+                birth TEXT NOT NULL, worker TEXT, unit TEXT, sealed INTEGER NOT NULL,
+                deleted INTEGER NOT NULL, periods TEXT NOT NULL);
+            CREATE INDEX temp.sealed_fields_name ON sealed_fields(family, given);
+            CREATE INDEX temp.sealed_fields_birth ON sealed_fields(birth);
+            CREATE VIRTUAL TABLE temp.sealed_search USING fts5(
+                terms, content='', contentless_delete=1, tokenize = 'unicode61 remove_diacritics 2');
+            CREATE TEMP VIEW {VIEW} AS
+                SELECT {COLUMNS} FROM main.youth_fields WHERE sealed = 0
+                UNION ALL SELECT {COLUMNS} FROM temp.sealed_fields;
+            """)
+        for rowid, body, deleted, terms in rows():
+            self.put(rowid, body, deleted, terms)
+
+    def put(self, rowid: int, body: dict[str, Any], deleted: bool, terms: list[str]) -> None:
+        if not self.active:
+            return
+        self.forget(rowid)
+        self.db.execute(f"INSERT INTO temp.sealed_fields ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
+                        youth_field_values(rowid, body, deleted, shown=True))
+        if terms and not deleted:
+            self.db.execute("INSERT INTO temp.sealed_search (rowid, terms) VALUES (?, ?)",
+                            (rowid, " ".join(terms)))
+
+    def forget(self, rowid: int) -> None:
+        if not self.active:
+            return
+        self.db.execute("DELETE FROM temp.sealed_fields WHERE rowid = ?", (rowid,))
+        self.db.execute("DELETE FROM temp.sealed_search WHERE rowid = ?", (rowid,))
+
+    def matching(self, query: str) -> tuple[str, list[Any]]:
+        """A FROM-clause term `s` with the rowid of every youth whose terms match an FTS query."""
+        if not self.active:
+            return "(SELECT rowid FROM youth_search WHERE youth_search MATCH ?) s", [query]
+        return ("(SELECT rowid FROM youth_search WHERE youth_search MATCH ? UNION ALL "
+                "SELECT rowid FROM temp.sealed_search WHERE sealed_search MATCH ?) s", [query, query])
+

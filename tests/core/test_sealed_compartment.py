@@ -1,0 +1,192 @@
+"""Issue 20: sealed youth are held by keys, not only by the caseload's rule.
+
+With the project's library alone, a caseworker and an administrator open the data key with
+their own passphrases and read the whole database file: a sealed youth's name, birth date,
+identifiers and every record of theirs are nowhere in it in clear, history included (the history
+of the time before the youth was sealed too). Supervisors and attorneys, who hold the sealed
+records' key, still find, sort, filter and open them; unsealing gives everyone back what the
+caseload rule allows; `audit verify` holds across both.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from csec_desktop import caseload
+from csec_desktop.errors import NotFound
+from csec_desktop.identification import record_status
+from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.storage import compartments as C
+from csec_desktop.storage import keys as K
+from csec_desktop.storage.database import Database
+from csec_desktop.storage.vault import Vault
+from tests.conftest import WORKER_PASS, FakeClock, youth_data
+
+GIVEN, FAMILY = "Zephyrine", "Quillmarker"
+PEOPLE = (("casey", "caseworker", "Unit A"), ("ana", "attorney", "Unit A"), ("sam", "supervisor", "Unit A"))
+ADMIN_PASS = "fictional admin passphrase"
+NOTE = "FICTIONAL-SEALED-NOTE shelter on Elm"
+GOAL = {"domain": "housing", "goal": NOTE, "steps": "call the fictional shelter", "who_helps": "casey"}
+
+
+def _every_text(folder: Path, user: str, passphrase: str = WORKER_PASS) -> str:
+    """Every table as a person holding the data key reads it with the library (search included)."""
+    keyfile = K.KeyFile.load(folder)
+    dek, _private = keyfile.unlock_user(user, passphrase)
+    db = Database.open(folder / keyfile.db_name(), dek)
+    try:
+        tables = [r[0] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                         "AND name NOT LIKE 'youth_search%'")]
+        text = "\n".join(json.dumps(db.query(f"SELECT * FROM {t}"), default=str, ensure_ascii=False)
+                         for t in tables)
+        found = db.query("SELECT rowid FROM youth_search WHERE youth_search MATCH ?", (FAMILY,))
+        return text + ("\nINDEXED" if found else "")
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def office(vault_of, vault_dir: Path, clock: FakeClock):  # type: ignore[no-untyped-def]
+    admin = vault_of(PEOPLE)
+    youth = caseload.create_youth(admin, youth_data(
+        legal_name={"given": GIVEN, "family": FAMILY}, assigned_worker="casey", unit="Unit A",
+        date_of_birth="2009-06-15", identifiers={"juvenile_case_number": "JV-99-424242"})).id
+    admin.close()
+    return vault_dir, youth
+
+
+def _open(folder: Path, name: str, clock: FakeClock) -> Vault:
+    return Vault.unlock(folder, name, ADMIN_PASS if name == "admin" else WORKER_PASS, wall=clock)
+
+
+def test_a_sealed_youth_is_nowhere_in_clear_for_those_who_may_not_read_them(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    folder, youth = office
+    casey = _open(folder, "casey", clock)  # her own youth: she writes a note before it is sealed
+    goal = caseload.add_attached(casey, youth, "plan_goal", GOAL)
+    casey.close()
+    before = _every_text(folder, "casey")
+    assert FAMILY in before and NOTE in before and "INDEXED" in before
+
+    sam = _open(folder, "sam", clock)
+    caseload.update_youth(sam, youth, {"sealed": True})
+    sam.close()
+
+    for person, passphrase in (("casey", WORKER_PASS), ("admin", ADMIN_PASS)):
+        text = _every_text(folder, person, passphrase)
+        for secret in (GIVEN, FAMILY, "JV-99-424242", "2009-06-15", NOTE, "INDEXED"):
+            assert secret not in text, f"{secret} readable by {person}"
+
+    # The caseworker's key material opens neither the compartment nor any sealed value.
+    keyfile = K.KeyFile.load(folder)
+    dek, casey_private = keyfile.unlock_user("casey", WORKER_PASS)
+    db = Database.open(folder / keyfile.db_name(), dek)
+    try:
+        ring = C.load_keyring(db, keyfile.vault_id, "casey", casey_private)
+        assert not ring.holds(C.SEALED.name) and ring.holds(C.NARRATIVE.name) is False
+        body = json.loads(str(db.scalar("SELECT body FROM records WHERE id = ?", (goal.id,))))
+        readable, opened = ring.open_body_readable(goal.id, body)
+        assert not readable and opened["goal"] is None and opened["youth_id"] == youth
+        holders = {r[0] for r in db.query("SELECT principal FROM sealed_keys WHERE purpose = ?",
+                                          (C.SEALED.purpose,))}
+    finally:
+        db.close()
+    assert holders == {"ana", "sam", K.RECOVERY}
+
+
+def test_those_who_hold_the_key_find_sort_filter_and_open_a_sealed_youth(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    folder, youth = office
+    sam = _open(folder, "sam", clock)
+    caseload.update_youth(sam, youth, {"sealed": True})
+    record_status(sam, youth, "victim", "fictional basis, sealed youth",
+                  datetime(2026, 11, 2, 9, tzinfo=LEGAL_ZONE))
+    goal = caseload.add_attached(sam, youth, "plan_goal", GOAL)
+    sam.close()
+
+    for name in ("sam", "ana"):
+        vault = _open(folder, name, clock)
+        try:
+            assert [s.id for s in caseload.search(vault, FAMILY)] == [youth]
+            assert [s.id for s in caseload.search(vault, "JV99424242")] == [youth]
+            found = caseload.search(vault, GIVEN)[0]
+            assert found.legal_name.startswith(GIVEN) and found.sealed
+            today = date(2026, 11, 30)
+            aged = caseload.page(vault, filters=caseload.Filters(min_age=17, max_age=17), today=today)[1]
+            assert youth in {s.id for s in aged}
+            young = caseload.page(vault, filters=caseload.Filters(max_age=12), today=today)[1]
+            assert youth not in {s.id for s in young}
+            victims = caseload.page(vault, filters=caseload.Filters(csec="victim"), today=today)[1]
+            assert [s.id for s in victims] == [youth]
+            assert youth in {s.id for s in caseload.page(vault, order="name")[1]}
+            record = caseload.attached_record(vault, youth, goal.id, "plan_goal")
+            assert record.body.goal == NOTE  # type: ignore[attr-defined]
+            assert any(c.fields.get("goal", {}).get("new") == NOTE for c in vault.records.history(goal.id))
+        finally:
+            vault.close()
+
+    casey = _open(folder, "casey", clock)
+    try:
+        assert caseload.search(casey, FAMILY) == []
+        assert youth not in {s.id for s in caseload.page(casey)[1]}
+    finally:
+        casey.close()
+
+
+def test_unsealing_gives_back_the_caseload_and_the_trail_holds_throughout(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    folder, youth = office
+    sam = _open(folder, "sam", clock)
+    caseload.update_youth(sam, youth, {"sealed": True})
+    goal = caseload.add_attached(sam, youth, "plan_goal", GOAL)
+    report = sam.verify_audit()
+    assert report.ok, str(report)
+    sam.close()
+
+    admin = _open(folder, "admin", clock)
+    with pytest.raises(NotFound):  # may not read them, so may not unseal them either
+        caseload.update_youth(admin, youth, {"sealed": False})
+    assert admin.verify_audit().ok
+    admin.close()
+
+    ana = _open(folder, "ana", clock)
+    caseload.update_youth(ana, youth, {"sealed": False})
+    ana.close()
+    admin = _open(folder, "admin", clock)
+    report = admin.verify_audit()  # signatures and every record against its history
+    assert report.ok, str(report)
+    admin.close()
+
+    text = _every_text(folder, "casey")
+    assert FAMILY in text and NOTE in text and "INDEXED" in text
+    casey = _open(folder, "casey", clock)
+    try:
+        assert [s.id for s in caseload.search(casey, FAMILY)] == [youth]
+        record = caseload.attached_record(casey, youth, goal.id, "plan_goal")
+        assert record.body.goal == NOTE  # type: ignore[attr-defined]
+    finally:
+        casey.close()
+
+
+def test_an_older_vaults_sealed_youth_are_sealed_at_next_unlock(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    folder, youth = office
+    sam = _open(folder, "sam", clock)
+    # As an older release wrote it: the flag set, nothing sealed, no compartment key.
+    sam.keyring.publics.pop(C.SEALED.name)
+    caseload.update_youth(sam, youth, {"sealed": True})
+    db = sam.require_db()
+    db.execute("DELETE FROM meta WHERE key = ?", (C.SEALED.purpose,))
+    db.execute("DELETE FROM sealed_keys WHERE purpose = ?", (C.SEALED.purpose,))
+    sam.close()
+    assert FAMILY in _every_text(folder, "casey")
+
+    casey = _open(folder, "casey", clock)  # anyone's unlock seals them (only public keys are needed)
+    casey.close()
+    assert FAMILY not in _every_text(folder, "casey")
+    sam = _open(folder, "sam", clock)
+    try:
+        assert [s.id for s in caseload.search(sam, FAMILY)] == [youth]
+        assert sam.verify_audit().ok
+    finally:
+        sam.close()
