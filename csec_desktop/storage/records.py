@@ -145,7 +145,7 @@ class RecordStore:
         # so that `audit verify` can fold the history without reading them.
         with self.db.transaction():
             stored_data = self.ring.seal_body(body.kind, record_id, data,
-                                              self._under_seal(body.kind, owner, data))
+                                              self.under_seal(body.kind, owner, data))
             rowid = self.db.insert(
                 "INSERT INTO records (id, kind, owner_id, version, created_at, created_by, "
                 "updated_at, updated_by, deleted, body, clocks) VALUES (?,?,?,?,?,?,?,?,0,?,?)",
@@ -190,7 +190,7 @@ class RecordStore:
             raw = json.loads(self.db.scalar("SELECT body FROM records WHERE id = ?", (record_id,)))
             # Unchanged values stay as stored (a compartment's value this person cannot read
             # included); changed ones are sealed when a compartment holds them.
-            under_seal = self._under_seal(current.kind, current.owner_id, new)
+            under_seal = self.under_seal(current.kind, current.owner_id, new)
             stored_new = {**raw, **self.ring.seal_body(current.kind, record_id,
                                                        {k: new[k] for k in changed}, under_seal)}
             stored_new = {k: stored_new.get(k) for k in new}
@@ -249,8 +249,8 @@ class RecordStore:
         plain = parsed.dump()
         row = self.db.one("SELECT body, deleted, rowid, clocks FROM records WHERE id = ?", (record_id,))
         raw_old: dict[str, Any] = json.loads(row[0]) if row is not None else {}
-        was_sealed = kind == "youth" and self._under_seal(kind, record_id, {}) if row is not None else False
-        under_seal = self._under_seal(kind, owner_id or record_id, plain)
+        was_sealed = kind == "youth" and self.under_seal(kind, record_id, {}) if row is not None else False
+        under_seal = self.under_seal(kind, owner_id or record_id, plain)
         data = {}
         for name, value in plain.items():
             before = raw_old.get(name)
@@ -300,7 +300,7 @@ class RecordStore:
                 self.reseal_owner(record_id, under_seal, strict=False)
         return True
 
-    def _under_seal(self, kind: str, owner: str | None, data: dict[str, Any]) -> bool:
+    def under_seal(self, kind: str, owner: str | None, data: dict[str, Any]) -> bool:
         """Whether a record's fields go to the sealed youth's compartment: a youth by its own flag
         (in `data` when given), any other record by its youth's."""
         if kind == "youth" and "sealed" in data:
@@ -343,6 +343,7 @@ class RecordStore:
                 data[name] = latest[name] if name in latest else self.ring.reseal(record_id, name, value,
                                                                                    under_seal, strict=strict)
             self.db.execute("UPDATE records SET body = ? WHERE id = ?", (_json(data), record_id))
+            self._reseal_conflicts(record_id, under_seal, strict)
         row = self.db.one(f"SELECT {_RECORD_COLUMNS} FROM records WHERE id = ? AND kind = 'youth'",
                           (youth_id,))
         if row is not None:
@@ -371,6 +372,22 @@ class RecordStore:
             "pushed, signer, sig) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (op_id, record_id, kind, owner, op, fields, hlc, user, device, at, pushed, signer, sig),
         )
+
+    def _reseal_conflicts(self, record_id: str, under_seal: bool, strict: bool) -> None:
+        """Conflicts kept from sync on this record (sync/local.py): each value re-wrapped too."""
+        for cid, name, body, resolution in self.db.query(
+                "SELECT conflict_id, field, body, resolution FROM sync_conflicts WHERE record_id = ?",
+                (record_id,)):
+            state = json.loads(body)
+            for value in state.get("values", []):
+                value["value"] = self.ring.reseal(record_id, name, value.get("value"), under_seal,
+                                                  strict=strict)
+            decided = json.loads(resolution) if resolution else None
+            if decided is not None:
+                decided["value"] = self.ring.reseal(record_id, name, decided.get("value"), under_seal,
+                                                    strict=strict)
+            self.db.execute("UPDATE sync_conflicts SET body = ?, resolution = ? WHERE conflict_id = ?",
+                            (_json(state), _json(decided) if decided is not None else None, cid))
 
     def _index(self, stored: StoredRecord, fresh: bool = False,
                data: dict[str, Any] | None = None) -> None:

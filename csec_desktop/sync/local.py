@@ -152,9 +152,18 @@ def held_back(vault: Vault) -> int:
 
 
 def resolutions(vault: Vault) -> list[P.Resolution]:
+    """Decisions to send; one on a value this person cannot open waits for someone who can."""
     rows = vault.require_db().query(
-        "SELECT resolution FROM sync_conflicts WHERE resolution IS NOT NULL ORDER BY conflict_id")
-    return [P.Resolution.model_validate_json(r[0]) for r in rows]
+        "SELECT record_id, field, resolution FROM sync_conflicts WHERE resolution IS NOT NULL "
+        "ORDER BY conflict_id")
+    found = (_opened_resolution(vault, rid, field, text) for rid, field, text in rows)
+    return [res for res in found if res is not None]
+
+
+def _opened_resolution(vault: Vault, record_id: str, field: str, text: str) -> P.Resolution | None:
+    res = P.Resolution.model_validate_json(text)
+    readable, value = vault.records.ring.open(record_id, field, res.value)
+    return res.model_copy(update={"value": value}) if readable else None
 
 
 def record_push(vault: Vault, response: P.PushResponse) -> None:
@@ -242,12 +251,29 @@ def _apply_state(vault: Vault, state: P.RecordState) -> int:
     for (cid,) in db.query("SELECT conflict_id FROM sync_conflicts WHERE record_id = ?", (state.id,)):
         if cid not in keep:
             db.execute("DELETE FROM sync_conflicts WHERE conflict_id = ?", (cid,))
+    under_seal = vault.records.under_seal(state.kind, state.owner_id or state.id, {})
     for conflict in state.conflicts:
+        # Each value sealed as the field is in the record (the youth's account, a sealed youth).
+        values = [v.model_copy(update={"value": vault.records.ring.seal_value(
+            state.kind, state.id, conflict.field, v.value, under_seal)}) for v in conflict.values]
         db.execute(
             "INSERT INTO sync_conflicts (conflict_id, record_id, field, body) VALUES (?,?,?,?) "
             "ON CONFLICT(conflict_id) DO UPDATE SET body = excluded.body",
-            (conflict.conflict_id, state.id, conflict.field, conflict.model_dump_json()))
+            (conflict.conflict_id, state.id, conflict.field,
+             conflict.model_copy(update={"values": values}).model_dump_json()))
     return int(changed)
+
+
+def _opened_conflict(vault: Vault, record_id: str, field: str, body: str) -> P.ConflictState | None:
+    """A kept conflict with its values opened, or None when this person may not read them."""
+    state = P.ConflictState.model_validate_json(body)
+    values = []
+    for value in state.values:
+        readable, opened = vault.records.ring.open(record_id, field, value.value)
+        if not readable:
+            return None
+        values.append(value.model_copy(update={"value": opened}))
+    return state.model_copy(update={"values": values})
 
 
 def _forget_youth(db: Database, youth_id: str) -> None:
@@ -412,8 +438,11 @@ def conflicts(vault: Vault) -> list[Conflict]:
         youth = vault.records.get(rec[1], include_deleted=True) if rec[1] else None
         if youth is not None and isinstance(youth.body, Youth) and not can_see(vault.user, youth.body):
             continue
-        res = P.Resolution.model_validate_json(resolution) if resolution else None
-        found.append(Conflict(cid, rid, rec[0], rec[1], field, P.ConflictState.model_validate_json(body),
+        state = _opened_conflict(vault, rid, field, body)
+        res = _opened_resolution(vault, rid, field, resolution) if resolution else None
+        if state is None or (resolution and res is None):
+            continue  # values this person may not read: someone who may decides it
+        found.append(Conflict(cid, rid, rec[0], rec[1], field, state,
                               vault.records.decode(rid, rec[2]).get(field), res.value if res else None,
                               res is not None))
     return found
@@ -440,8 +469,10 @@ def resolve(vault: Vault, conflict_id: str, value: Any) -> None:
             vault.records.update(row[0], {row[1]: value})
         decision = P.Resolution(resolution_id=new_id(), conflict_id=conflict_id, value=value,
                                 seen=len(state.values), user=vault.user.username, at=utc_iso(vault.wall()))
+        kept = vault.records.ring.seal_value(current.kind, row[0], row[1], value, vault.records.under_seal(
+            current.kind, current.owner_id or row[0], {}))
         db.execute("UPDATE sync_conflicts SET resolution = ? WHERE conflict_id = ?",
-                   (decision.model_dump_json(), conflict_id))
+                   (decision.model_copy(update={"value": kept}).model_dump_json(), conflict_id))
         vault.audit("conflict_resolved", row[0], field=row[1])
 
 

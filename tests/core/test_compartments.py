@@ -197,3 +197,38 @@ def test_a_change_to_the_account_waits_for_someone_who_may_read_it(office, clock
         assert local.held_back(casey) >= 1 and local.status(casey).held == local.held_back(casey)
     finally:
         casey.close()
+
+
+def test_a_conflict_on_the_account_is_kept_sealed(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """The hub's conflicting values of an account field were kept in clear in sync_conflicts; now
+    sealed, and listed, decided and sent only by people who read the account."""
+    from csec_desktop.ids import new_id
+    from csec_desktop.sync import protocol as P
+
+    folder, youth = office
+    ana = Vault.unlock(folder, "ana", WORKER_PASS, wall=clock)
+    case_id = _case(ana, youth)
+    record = ana.records.get(case_id)
+    body = record.body.dump()
+    at = "2026-11-30T10:00:00Z"
+    values = [P.ConflictValue(value=ACCOUNT + f" ({n})", user="ana", device=f"laptop {n}", at=at)
+              for n in (1, 2)]
+    kept = P.ConflictState(conflict_id=new_id(), field="grounds", values=values, created_at=at)
+    state = P.RecordState(id=case_id, kind="vacatur_case", owner_id=youth, version=2, deleted=False,
+                          body=body, stamps=record.clocks, updated_at=at, updated_by="ana", seq=9,
+                          conflicts=[kept])
+    with ana.require_db().transaction():
+        local._apply_state(ana, state)
+    [conflict] = local.conflicts(ana)
+    assert [v.value for v in conflict.state.values] == [ACCOUNT + " (1)", ACCOUNT + " (2)"]
+    local.resolve(ana, conflict.conflict_id, ACCOUNT + " (2)")
+    assert [r.value for r in local.resolutions(ana)] == [ACCOUNT + " (2)"]  # opened to be sent
+    ana.close()
+
+    assert "FICTIONAL-ACCOUNT-MARKER" not in _every_text(folder, "casey")  # neither values nor decision
+    casey = Vault.unlock(folder, "casey", WORKER_PASS, wall=clock)
+    try:
+        assert local.conflicts(casey) == []  # she cannot read the values, so cannot decide them
+        assert local.resolutions(casey) == []  # nor send the attorney's decision
+    finally:
+        casey.close()
