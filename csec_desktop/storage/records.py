@@ -174,7 +174,8 @@ class RecordStore:
             unknown = [k for k in changes if k not in old]
             if unknown:
                 raise ValidationFailed(
-                    [FieldProblem(k, "is not a field of this record") for k in unknown],
+                    [FieldProblem(k or "(a field with no name)", "is not a field of this record")
+                     for k in unknown],
                     record=f"{current.kind} {record_id}",
                 )
             merged = {**old, **changes}

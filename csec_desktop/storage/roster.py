@@ -10,11 +10,17 @@ and any row changed outside the app is put back as signed, naming the people con
 The roster key's public half is pinned in each person's key-file entry (authenticated by their
 passphrase), so a forged list signed with another key is refused, and so is an older signed
 list than the one the person saw at their last unlock.
+
+When someone stops being an administrator (demoted, disabled, removed) they may have kept the
+roster key, so a new one is made, sealed to the administrators left, and endorsed by the old one
+(`links`): a person whose pin names an older key follows the endorsements to the current one, and
+their next pin names the new key, after which a list signed with the old key is refused for them.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,3 +166,59 @@ def open_sealed(db: Database, vault_id: str, purpose: str, principal: str,
         return bytearray(K.open_dek(json.loads(row[1]), private, vault_id, principal, int(row[0]), purpose))
     except Exception:
         raise CorruptVault(f"the {purpose} key sealed to {principal} does not open") from None
+
+
+# Rotation -----------------------------------------------------------------------------
+
+
+def _link_message(vault_id: str, old: str, new: str) -> bytes:
+    return json.dumps(["roster-key", vault_id, old, new], separators=(",", ":")).encode()
+
+
+def links(db: Database) -> list[dict[str, str]]:
+    value = db.scalar("SELECT value FROM meta WHERE key = 'roster_links'")
+    try:
+        found = json.loads(value) if value else []
+        return [{"old": str(x["old"]), "new": str(x["new"]), "sig": str(x["sig"])} for x in found]
+    except (ValueError, KeyError, TypeError):
+        raise CorruptVault("the roster key's endorsements cannot be read") from None
+
+
+def rotate(db: Database, vault_id: str, old_seed: bytes | bytearray, holders: dict[str, bytes]) -> None:
+    """A new roster key endorsed by the old, sealed to `holders` only (the caller's transaction;
+    the caller signs the list with it next)."""
+    new_seed = bytearray(os.urandom(32))
+    try:
+        old, new = K.b64(K.signing_public(old_seed)), K.b64(K.signing_public(new_seed))
+        sig = K.b64(K.sign(old_seed, _link_message(vault_id, old, new)))
+        chain = [*links(db), {"old": old, "new": new, "sig": sig}]
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('roster_links', ?)",
+                   (json.dumps(chain),))
+        db.execute("UPDATE meta SET value = ? WHERE key = 'roster_public'", (new,))
+        db.execute("DELETE FROM sealed_keys WHERE purpose = ?", (PURPOSE,))
+        seal_to(db, vault_id, PURPOSE, bytes(new_seed), holders)
+    finally:
+        new_seed[:] = bytes(len(new_seed))
+
+
+def trusted_root(db: Database, vault_id: str, pinned: bytes | None) -> bytes:
+    """The roster key, when it is the one pinned or one the pinned key endorsed (in turn)."""
+    root = root_public(db)
+    if root is None:
+        raise CorruptVault("the vault's roster key is missing")
+    if pinned is None or pinned == root:
+        return root
+    current = K.b64(pinned)
+    for link in links(db):
+        if link["old"] != current:
+            continue
+        try:
+            good = K.signature_holds(K.unb64(current), K.unb64(link["sig"]),
+                                     _link_message(vault_id, link["old"], link["new"]))
+        except ValueError:
+            good = False
+        if good:
+            current = link["new"]
+    if current != K.b64(root):
+        raise CorruptVault("the vault's roster key is not the one you trusted at your last unlock")
+    return root

@@ -156,6 +156,7 @@ class Vault:
         self._private = bytearray(K.private_bytes(private)) if private is not None else bytearray()
         self._seed = K.signing_seed(private) if private is not None else bytearray()
         self._kek = bytearray()  # set by unlock: re-pins this person's key-file entry at lock
+        self._rotated = False  # the roster key was just replaced (Vault._admin_keys)
         self.keyring = C.Keyring(keyfile.vault_id)
         self.warnings: list[str] = []
         self.keyfile = keyfile
@@ -349,12 +350,8 @@ class Vault:
                 self.warnings.append("This vault's list of people is not signed yet: it will be at an "
                                      "administrator's next unlock.")
             return
-        root = R.root_public(db)
         pinned = K.unb64(pin["roster"]) if pin and pin.get("roster") else None
-        if pinned is not None and root != pinned:
-            raise CorruptVault("the vault's roster key is not the one you trusted at your last unlock")
-        if root is None:
-            raise CorruptVault("the vault's roster key is missing")
+        root = R.trusted_root(db, self.vault_id, pinned)
         R.check_signature(snapshot, self.vault_id, root)
         if pin and int(pin.get("roster_seq") or 0) > snapshot.seq:
             raise CorruptVault("the list of people is older than the one you saw at your last unlock "
@@ -440,8 +437,19 @@ class Vault:
                 R.seal_to(db, self.vault_id, R.PURPOSE, bytes(seed), {username: public})
             finally:
                 seed[:] = bytes(len(seed))
-        else:
-            db.execute("DELETE FROM sealed_keys WHERE purpose = ? AND principal = ?", (R.PURPOSE, username))
+        elif db.execute("DELETE FROM sealed_keys WHERE purpose = ? AND principal = ?", (R.PURPOSE, username)):
+            # They held the roster key and may have kept it: a new one, endorsed by the old.
+            seed = self._roster_seed()
+            try:
+                people = ((name, User.model_validate_json(body), public) for name, body, public in
+                          db.query("SELECT username, body, public_key FROM users WHERE removed = 0"))
+                admins = {name: K.unb64(public) for name, user, public in people
+                          if user.role == Role.ADMINISTRATOR and not user.disabled}
+                R.rotate(db, self.vault_id, seed, {**admins, K.RECOVERY: self.keyfile.recovery_public})
+            finally:
+                seed[:] = bytes(len(seed))
+            self.audit("roster_key_rotated", former=username)
+            self._rotated = True
 
     @staticmethod
     def _open_db(folder: Path, keyfile: K.KeyFile, dek: bytes) -> Database:
@@ -562,11 +570,9 @@ class Vault:
         signed_from: int | None = None
         if snapshot is not None:
             try:
-                root = R.root_public(db)
                 pin = self.keyfile.users.get(self.user.username)
                 pinned = pin.pin.get("roster") if pin is not None and pin.pin else None
-                if root is None or (pinned and K.b64(root) != pinned):
-                    raise CorruptVault("the roster key is not the one this person trusts")
+                root = R.trusted_root(db, self.vault_id, K.unb64(pinned) if pinned else None)
                 R.check_signature(snapshot, self.vault_id, root)
                 diff = R.differences(snapshot, R.current_rows(db))
                 people = [f"{name}: differs from the signed list" for name in diff.changed]
@@ -655,9 +661,14 @@ class Vault:
                                  "attorney or supervisor who reads it next unlocks this vault.")
         if R.load(db) is None:
             return
+        self._rotated = False
         self._admin_keys(username, public,
                          user is not None and not user.disabled and user.role == Role.ADMINISTRATOR)
         self._sign_roster()
+        if self._rotated:
+            # Pinned at once (not only at lock), so a list later signed with the key the former
+            # administrator kept is refused for this person even if the session ends abruptly.
+            self._repin()
 
     def seal_to_self(self, data: bytes) -> str:
         """Text only this person can open (their drafts)."""
@@ -788,8 +799,8 @@ class Vault:
         with db.transaction():
             db.execute("UPDATE users SET removed = 1, updated_at = ? WHERE username = ?",
                        (utc_iso(self.wall()), username))
+            self._after_people_change(username, b"", None)  # their keys taken, the roster key renewed
             db.execute("DELETE FROM sealed_keys WHERE principal = ?", (username,))
-            self._after_people_change(username, b"", None)
             self.audit("user_removed", target=username, for_cause=for_cause)
             self._edit_keyfile(lambda kf: kf.drop_user(username))
         if for_cause:

@@ -207,6 +207,66 @@ def test_only_administrators_hold_the_roster_key(admin_with_casey: Vault, vault_
     assert admin_with_casey.verify_audit().ok
 
 
+def test_a_former_administrator_cannot_sign_with_the_roster_key_they_kept(
+        admin_with_casey: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    """Demoted, she kept the roster key she held (read with her own key material while she was an
+    administrator): the key was replaced when she lost the role, so her list is refused."""
+    admin_with_casey.close()
+    admin = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    admin.update_user("casey", role="administrator")
+    keyfile = K.KeyFile.load(vault_dir)
+    dek, casey_private = keyfile.unlock_user("casey", WORKER_PASS)
+    db = Database.open(vault_dir / keyfile.db_name(), dek)
+    kept = R.open_sealed(db, keyfile.vault_id, R.PURPOSE, "casey", casey_private)
+    db.close()
+    assert kept is not None
+    admin.update_user("casey", role="caseworker")
+    assert any(e.action == "roster_key_rotated" for e in admin.audit_log.entries(newest_first=True, limit=5))
+    assert admin.verify_audit().ok
+    pinned = K.KeyFile.load(vault_dir).users["admin"].pin
+    assert pinned is not None and pinned["roster"] == K.b64(R.root_public(admin.require_db()) or b"")
+    assert pinned["roster"] != K.b64(K.signing_public(kept))  # pinned at once, before any lock
+    admin.close()
+
+    db = _as_casey(vault_dir)
+    db.execute("UPDATE users SET body = json_set(body, '$.role', 'administrator') WHERE username = 'casey'")
+    R.sign(db, keyfile.vault_id, kept)  # signed with the key she kept ...
+    db.close()
+    with pytest.raises(CorruptVault, match="not signed by an administrator"):
+        Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+
+    db = _as_casey(vault_dir)  # ... and with that key put back as the vault's roster key
+    db.execute("UPDATE meta SET value = ? WHERE key = 'roster_public'", (K.b64(K.signing_public(kept)),))
+    db.close()
+    with pytest.raises(CorruptVault, match="roster key"):
+        Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+
+
+def test_a_person_who_pinned_the_old_roster_key_follows_its_endorsement(
+        admin_with_casey: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    admin = admin_with_casey
+    admin.add_user("ada", role="administrator", passphrase=WORKER_PASS + " ada")
+    admin.close()
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)  # pins the roster key
+    casey.close()
+    admin = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    admin.remove_user("ada", for_cause=False)
+    holders = {r[0] for r in admin.require_db().query(
+        "SELECT principal FROM sealed_keys WHERE purpose = 'roster'")}
+    assert holders == {"admin", K.RECOVERY}
+    admin.close()
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)  # an older pin, endorsed on
+    try:
+        assert casey.user.role.value == "caseworker" and not casey.warnings
+    finally:
+        casey.close()
+    admin = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    root = R.root_public(admin.require_db())
+    admin.close()
+    pinned = K.KeyFile.load(vault_dir).users["casey"].pin
+    assert root is not None and pinned is not None and pinned["roster"] == K.b64(root)  # re-pinned on
+
+
 def test_restoring_an_older_backup_does_not_bring_back_a_person_removed_since(
         made_with_casey: tuple[Vault, str], vault_dir: Path, tmp_path: Path, clock: FakeClock) -> None:
     from csec_desktop.errors import WrongPassphrase
