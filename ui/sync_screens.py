@@ -82,13 +82,14 @@ class SyncScreens(QObject):
 
         self.tasks.run(sync_screen.conflicts, show)
 
-    def keep(self, conflict_id: str, value: Any) -> None:
+    def keep(self, conflict_id: str, value: Any, deletion: bool = False) -> None:
         def done(_result: Any) -> None:
             self._status(_("Kept. The decision goes to the hub at the next sync."))
             self.sync.refresh()
             self.open_conflicts()
 
-        self.tasks.run(lambda vault: sync_local.resolve(vault, conflict_id, value), done)
+        self.tasks.run(lambda vault: sync_local.resolve(vault, conflict_id, value, keep_deleted=deletion),
+                       done)
 
     def enrol(self, parent: QWidget) -> None:
         try:

@@ -278,7 +278,7 @@ def _shown(value: Any) -> str:
 class ConflictsPage(QWidget):
     """Side by side: the values two (or more) computers gave one field, with who and when."""
 
-    keep_requested = Signal(str, object)  # conflict id, value kept
+    keep_requested = Signal(str, object, bool)  # conflict id, value kept, whether it is the deletion
     back_requested = Signal()
 
     def __init__(self) -> None:
@@ -319,17 +319,19 @@ class ConflictsPage(QWidget):
                     id=value.device[-6:])
                 title = QLabel(_("{user} on {device}\n{when}").format(
                     user=value.user, device=device, when=_when(value.at)))
-                shown = QLabel(_shown(value.value))
+                shown = QLabel(_("Deleted the record") if value.deleted else _shown(value.value))
                 shown.setWordWrap(True)
                 shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 shown.setFrameShape(QLabel.Shape.StyledPanel)
-                note = QLabel(_("now in the record") if current else "")
+                note = QLabel(_("now in the record") if current and not value.deleted else "")
+                if conflict.deleted_elsewhere and not value.deleted:
+                    note.setText(_("keeping it brings the record back"))
                 keep = QPushButton(_("Keep this"))
                 keep.setAccessibleName(_("Keep the value from {user} on {device}").format(
                     user=value.user, device=device))
                 keep.setEnabled(not conflict.pending)
-                keep.clicked.connect(lambda _c=False, cid=conflict.conflict_id, v=value.value:
-                                     self.keep_requested.emit(cid, v))
+                keep.clicked.connect(lambda _c=False, cid=conflict.conflict_id, v=value.value,
+                                     d=value.deleted: self.keep_requested.emit(cid, v, d))
                 for row, widget in enumerate((title, shown, note, keep)):
                     grid.addWidget(widget, row, col)
             if conflict.pending:

@@ -5,8 +5,10 @@ field (`base`). If that is still the field's stamp at the hub, the change applie
 if the field already holds the new value, nothing happens; otherwise another
 device changed the field meanwhile and both values are kept in a conflict for a
 person to decide. Wall-clock time never decides, so a device whose clock is a
-day off loses nothing. Deletes are tombstones and win: a later edit to a deleted
-record becomes a conflict, never a resurrection.
+day off loses nothing. Deletes are tombstones: a later edit to a deleted record
+becomes a conflict (the deletion one side of it), never a silent resurrection;
+a person who keeps the edit brings the record back (as CouchDB lets an edit beat
+a delete), one who keeps the deletion leaves it deleted.
 """
 
 from __future__ import annotations
@@ -695,10 +697,17 @@ def _merge(conn: Connection, counter: _Counter, device: Device, op: P.Op) -> tup
             changed = []
             body, stamps, authors = dict(rec["body"]), dict(rec["stamps"]), dict(rec["authors"])
     for name in clashing:
-        current = P.ConflictValue(value=rec["body"].get(name), stamp=rec["stamps"].get(name),
-                                  user=(rec["authors"].get(name) or [rec["updated_by"]])[0],
-                                  device=(rec["authors"].get(name) or ["", "hub"])[1],
-                                  at=(rec["authors"].get(name) or ["", "", rec["updated_at"]])[2])
+        current = [P.ConflictValue(value=rec["body"].get(name), stamp=rec["stamps"].get(name),
+                                   user=(rec["authors"].get(name) or [rec["updated_by"]])[0],
+                                   device=(rec["authors"].get(name) or ["", "hub"])[1],
+                                   at=(rec["authors"].get(name) or ["", "", rec["updated_at"]])[2])]
+        if rec["deleted"]:
+            # One side is the deletion, by whoever deleted the record; the value it held is a side
+            # too when this edit was not made against it (restoring must not drop it unseen).
+            deletion = P.ConflictValue(value=None, deleted=True, stamp=None, user=rec["updated_by"],
+                                       device="hub", at=rec["updated_at"])
+            same_base = op.fields[name].base == rec["stamps"].get(name)
+            current = [deletion] if same_base or name not in rec["body"] else [deletion, *current]
         proposed = P.ConflictValue(value=op.fields[name].new, stamp=op.hlc, user=who.username,
                                    device=device.id, at=op.at)
         _keep_conflict(conn, who.county, rec["id"], name, current, proposed, op.at)
@@ -737,17 +746,20 @@ def _scope_columns(kind: str, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _keep_conflict(conn: Connection, county: str, record_id: str, field: str,
-                   current: P.ConflictValue, proposed: P.ConflictValue, at: str) -> None:
+                   current: list[P.ConflictValue], proposed: P.ConflictValue, at: str) -> None:
     c = T.conflicts
     row = conn.execute(select(c).where(c.c.record_id == record_id, c.c.field == field,
                                        c.c.resolved_at.is_(None))).mappings().first()
     if row is None:
         conn.execute(insert(c).values(id=new_id(), county=county, record_id=record_id, field=field,
-                                      values=[current.model_dump(), proposed.model_dump()], created_at=at))
+                                      values=[v.model_dump() for v in (*current, proposed)], created_at=at))
         return
     values = list(row["values"])
-    if proposed.model_dump() not in values:
-        conn.execute(update(c).where(c.c.id == row["id"]).values(values=[*values, proposed.model_dump()]))
+    # An open conflict gains the new value; against a deletion, also the sides it did not have yet.
+    wanted = [*current, proposed] if current[0].deleted else [proposed]
+    added = [v.model_dump() for v in wanted if v.model_dump() not in values]
+    if added:
+        conn.execute(update(c).where(c.c.id == row["id"]).values(values=[*values, *added]))
 
 
 def _resolve(conn: Connection, counter: _Counter, device: Device, res: P.Resolution, now: str) -> bool:
@@ -766,7 +778,19 @@ def _resolve(conn: Connection, counter: _Counter, device: Device, res: P.Resolut
     conn.execute(update(c).where(c.c.id == row["id"]).values(
         resolved_at=now, resolved_by=device.who.username,  # who the hub authenticated, not a claim
         resolved_value=res.value, resolution_id=res.resolution_id))
-    counter.write(rec["id"], {"seq": counter.next()})
+    values: dict[str, Any] = {"seq": counter.next()}
+    if res.restore and rec["deleted"]:
+        # The edit kept over the deletion: the record comes back with the value kept, stamped as
+        # that side was (a later edit made against it applies without a new conflict).
+        kept = next((v for v in row["values"] if not v.get("deleted") and v.get("value") == res.value), None)
+        field = row["field"]
+        stamp = kept.get("stamp") if kept else None
+        values.update(deleted=False, version=rec["version"] + 1, updated_at=now,
+                      updated_by=device.who.username, body={**rec["body"], field: res.value},
+                      stamps={**rec["stamps"], field: stamp or rec["stamps"].get(field)},
+                      authors={**rec["authors"], field: [device.who.username, device.id, now]},
+                      **_scope_columns(rec["kind"], {**rec["body"], field: res.value}))
+    counter.write(rec["id"], values)
     return True
 
 

@@ -18,7 +18,7 @@ from csec_desktop.domain.kinds import model_for
 from csec_desktop.errors import FieldProblem, NotFound, StaleRecord, ValidationFailed
 from csec_desktop.ids import new_id
 from csec_desktop.storage.audit import Signer
-from csec_desktop.storage.compartments import Keyring
+from csec_desktop.storage.compartments import MARK, Keyring
 from csec_desktop.storage.database import Database, Row
 from csec_desktop.storage.keys import b64, sign
 from csec_desktop.storage.schema import YOUTH_FIELDS_UPSERT, youth_field_values
@@ -278,7 +278,9 @@ class RecordStore:
                 "clocks = ? WHERE id = ?",
                 (version, updated_at, updated_by, int(deleted), _json(data), _json(clocks), record_id),
             )
-        diff = {k: {"old": old.get(k), "new": v} for k, v in data.items() if old.get(k) != v}
+        # A new record's history names every field, blank ones too: the body keeps them, and
+        # `audit verify` folds the history to compare it with the body.
+        diff = {k: {"old": old.get(k), "new": v} for k, v in data.items() if row is None or old.get(k) != v}
         if deleted and not was_deleted:
             op, diff = "delete", {"deleted": {"old": False, "new": True}}
         else:
@@ -350,7 +352,23 @@ class RecordStore:
         if row is not None:
             self._index(StoredRecord.from_row(row, self.ring),
                         data=self.ring.open_body(youth_id, json.loads(row[9])))
+        if under_seal:
+            self.purge_search()
+        elif any(f'"{MARK}":"sealed"' in body for (body,) in self.db.query(
+                "SELECT body FROM records WHERE id = ? OR owner_id = ?", (youth_id, youth_id))):
+            # Unsealed by the hub, pulled by someone who cannot take the layer off: the next holder
+            # to unlock finishes it (Vault._compartment_upkeep).
+            waiting = set(json.loads(self.db.scalar(
+                "SELECT value FROM meta WHERE key = 'unseal_waiting'") or "[]"))
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('unseal_waiting', ?)",
+                            (json.dumps(sorted(waiting | {youth_id})),))
         return len(rows)
+
+    def purge_search(self) -> None:
+        """Removed search terms gone from the file, not only marked: a contentless FTS5 table keeps
+        a deleted row's terms in its segments until they are merged (a sealed youth's names, a
+        youth who left this device). Merging every segment costs a moment, so only after those."""
+        self.db.execute("INSERT INTO youth_search (youth_search) VALUES ('optimize')")
 
     def _log(
         self, record_id: str, kind: str, owner: str | None, op: str,

@@ -727,6 +727,9 @@ class Vault:
                                       action="compartments_made", detail={"compartments": made,
                                                                           "values_sealed": sealed})
             done = C.upkeep(db, self.vault_id, self.keyfile.recovery_public, self.keyring)
+            unsealed = self._finish_unsealing(db)
+            if unsealed:
+                done["unsealed"] = unsealed
             if done:
                 self.audit_log.append(at=utc_iso(self.wall()), user=self.user.username, device=self.device,
                                       action="compartment_keys", detail=done)
@@ -738,6 +741,23 @@ class Vault:
                         else "The youth's account in vacatur cases opens")
                 self.warnings.append(f"{what} for you after an attorney or supervisor who reads them "
                                      "next unlocks this vault.")
+
+    def _finish_unsealing(self, db: Database) -> list[str]:
+        """Youth unsealed at the hub whose records were pulled by someone who could not take the
+        sealed layer off: finished by the first holder to unlock (in the caller's transaction)."""
+        waiting = json.loads(db.scalar("SELECT value FROM meta WHERE key = 'unseal_waiting'") or "[]")
+        if not waiting or not self.keyring.holds(C.SEALED.name):
+            return []
+        self.records.ring = self.keyring
+        done = []
+        for youth_id in waiting:
+            still_unsealed = db.scalar("SELECT f.sealed FROM records r JOIN youth_fields f ON "
+                                       "f.rowid = r.rowid WHERE r.id = ?", (youth_id,)) == 0
+            if still_unsealed:
+                self.records.reseal_owner(youth_id, False)
+                done.append(youth_id)
+        db.execute("DELETE FROM meta WHERE key = 'unseal_waiting'")
+        return done
 
     def update_user(self, username: str, **changes: Any) -> User:
         """Role, unit, display name, disabled flag, extra permissions."""

@@ -195,6 +195,8 @@ def apply_pull(vault: Vault, page: P.PullResponse) -> int:
         for youth_id in page.gone:
             undelivered.keep_before_forgetting(vault, youth_id)  # nothing typed is lost with it
             _forget_youth(db, youth_id)
+        if page.gone:
+            vault.records.purge_search()
         ids = [state.id for state in page.records]
         marks = ",".join("?" * len(ids))
         # Records with local business (unpushed changes, kept conflicts) take the full path;
@@ -422,6 +424,11 @@ class Conflict:
     decided: Any
     pending: bool
 
+    @property
+    def deleted_elsewhere(self) -> bool:
+        """An edit made against a deletion: keeping the edit brings the record back."""
+        return any(v.deleted for v in self.state.values)
+
 
 def conflicts(vault: Vault) -> list[Conflict]:
     """Open conflicts on records of youth the signed-in person may see."""
@@ -448,9 +455,11 @@ def conflicts(vault: Vault) -> list[Conflict]:
     return found
 
 
-def resolve(vault: Vault, conflict_id: str, value: Any) -> None:
+def resolve(vault: Vault, conflict_id: str, value: Any, *, keep_deleted: bool = False) -> None:
     """A person keeps `value`: the record takes it now (one ordinary, undoable change) and
-    the decision goes to the hub with the next push."""
+    the decision goes to the hub with the next push. On a record deleted elsewhere, keeping an
+    edit brings the record back (the hub restores it and the next pull shows it here);
+    `keep_deleted` keeps the deletion instead."""
     vault.require(Permission.WRITE_YOUTH)
     db = vault.require_db()
     row = db.one("SELECT record_id, field, body FROM sync_conflicts WHERE conflict_id = ?", (conflict_id,))
@@ -467,8 +476,10 @@ def resolve(vault: Vault, conflict_id: str, value: Any) -> None:
             raise NotFound("This conflict belongs to a youth outside your caseload.")
         if not current.deleted and current.body.dump().get(row[1]) != value:
             vault.records.update(row[0], {row[1]: value})
+        restore = current.deleted and not keep_deleted and any(v.deleted for v in state.values)
         decision = P.Resolution(resolution_id=new_id(), conflict_id=conflict_id, value=value,
-                                seen=len(state.values), user=vault.user.username, at=utc_iso(vault.wall()))
+                                restore=restore, seen=len(state.values), user=vault.user.username,
+                                at=utc_iso(vault.wall()))
         kept = vault.records.ring.seal_value(current.kind, row[0], row[1], value, vault.records.under_seal(
             current.kind, current.owner_id or row[0], {}))
         db.execute("UPDATE sync_conflicts SET resolution = ? WHERE conflict_id = ?",

@@ -114,6 +114,9 @@ class Resolution(Wire):
     """The conflict decided."""
     value: Any = None
     """The value the person kept."""
+    restore: bool = False
+    """True to bring back a record deleted elsewhere with this value (the person kept an edit
+    made against the deletion); false keeps the record as it is at the hub, deleted or not."""
     seen: int = Field(ge=2, le=1000)
     """How many values the person saw side by side; a conflict that has more now stays open."""
     user: str = Field(pattern=NAME)
@@ -153,6 +156,9 @@ class PushResponse(Reply):
 class ConflictValue(Reply):
     value: Any = None
     """One of the values in conflict."""
+    deleted: bool = False
+    """True when this side is the record's deletion (an edit arrived after someone deleted it):
+    keeping it keeps the record deleted; keeping another side restores the record."""
     stamp: str | None = None
     """Its clock stamp."""
     user: str

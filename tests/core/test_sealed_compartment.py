@@ -190,3 +190,32 @@ def test_an_older_vaults_sealed_youth_are_sealed_at_next_unlock(office, clock: F
         assert sam.verify_audit().ok
     finally:
         sam.close()
+
+
+def test_an_unseal_pulled_without_the_key_is_finished_by_the_next_holder(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """The hub unseals a youth; this shared desktop's administrator (no sealed key) syncs. The
+    youth comes back in clear, but the layer on their other records cannot come off until
+    someone who holds the key unlocks: then it does, and the administrator reads them."""
+    folder, youth = office
+    sam = _open(folder, "sam", clock)
+    goal = caseload.add_attached(sam, youth, "plan_goal", GOAL)
+    caseload.update_youth(sam, youth, {"sealed": True})
+    clocks = json.loads(str(sam.require_db().scalar("SELECT clocks FROM records WHERE id = ?", (youth,))))
+    plain = sam.records.get(youth).body.dump()
+    sam.close()
+
+    admin = _open(folder, "admin", clock)
+    with admin.require_db().transaction():
+        admin.records.put_remote(record_id=youth, kind="youth", owner_id=youth, version=9, deleted=False,
+                                 body={**plain, "sealed": False},
+                                 clocks={**clocks, "sealed": "9999999999999-00000-hub"},
+                                 updated_at="2026-11-28T10:00:00.000+00:00", updated_by="ana")
+    assert caseload.attached_record(admin, youth, goal.id, "plan_goal").body.goal is None  # type: ignore[attr-defined]
+    admin.close()
+    _open(folder, "ana", clock).close()  # a holder's unlock takes the layer off
+    admin = _open(folder, "admin", clock)
+    try:
+        assert caseload.attached_record(admin, youth, goal.id, "plan_goal").body.goal == NOTE  # type: ignore[attr-defined]
+        assert admin.verify_audit().ok
+    finally:
+        admin.close()

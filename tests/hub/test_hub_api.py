@@ -689,3 +689,57 @@ def test_an_enrolment_code_can_be_cancelled(world: World) -> None:
     assert again.status_code == 404
     other = _call(world, "POST", "/v1/admin/enrollments", {"username": "ana"}, world.admin).json()["code"]
     assert _call(world, "POST", cancel, {"code": other}, world.other_admin).status_code == 404
+
+
+def _two_desktops(world: World, tmp_path: Path) -> list[tuple[Vault, HubClient]]:
+    found = []
+    for name in ("a", "b"):
+        vault, _ = Vault.create(tmp_path / name, county=NORTH, admin="ana", passphrase=PASS)
+        granted = _enroll(world.hub, world.http, NORTH, "ana")
+        local.save_enrolment(vault, "http://testserver", "", granted)
+        found.append((vault, HubClient("http://testserver", f"device.{granted.device_id}.{granted.secret}",
+                                       transport=world.http._transport)))  # type: ignore[attr-defined]
+    return found
+
+
+@pytest.mark.parametrize("keep", ["the edit", "the deletion"])
+def test_an_edit_made_against_a_deletion_is_kept_or_let_go_by_a_person(
+        world: World, tmp_path: Path, keep: str) -> None:
+    """Issue 21: "Keep this" on an edit to a record deleted elsewhere closed the conflict and left
+    the edit lost. Now the deletion is one side of the conflict: keeping the edit restores the
+    record (everywhere, with the edit), keeping the deletion leaves it deleted."""
+    (a, a_hub), (b, b_hub) = _two_desktops(world, tmp_path)
+    youth = caseload.create_youth(a, _youth("ana", "north"))
+    note = caseload.add_attached(a, youth.id, "case_note", _note(youth.id))
+    sync_vault(a, a_hub)
+    sync_vault(b, b_hub)
+    caseload.delete_attached(a, note.id)  # one desktop deletes the note ...
+    sync_vault(a, a_hub)
+    caseload.update_attached(b, note.id, {"text": "CANARY-NOTE, corrected offline"})  # ... the other edits it
+    sync_vault(b, b_hub)
+    [conflict] = local.conflicts(b)
+    assert conflict.deleted_elsewhere
+    deletion = next(v for v in conflict.state.values if v.deleted)
+    edit = next(v for v in conflict.state.values if not v.deleted)
+    assert deletion.user == "ana" and edit.value == "CANARY-NOTE, corrected offline"
+    if keep == "the edit":
+        local.resolve(b, conflict.conflict_id, edit.value)
+    else:
+        local.resolve(b, conflict.conflict_id, deletion.value, keep_deleted=True)
+    sync_vault(b, b_hub)
+    sync_vault(a, a_hub)
+    for vault in (a, b):
+        assert local.conflicts(vault) == []
+        stored = vault.records.get(note.id, include_deleted=True)
+        if keep == "the edit":
+            assert not stored.deleted and stored.body.text == "CANARY-NOTE, corrected offline"  # type: ignore[attr-defined]
+        else:
+            assert stored.deleted
+    # A later edit made against the restored record applies without a new conflict.
+    if keep == "the edit":
+        caseload.update_attached(a, note.id, {"text": "CANARY-NOTE, third pass"})
+        sync_vault(a, a_hub)
+        sync_vault(b, b_hub)
+        assert local.conflicts(b) == [] and b.records.get(note.id).body.text == "CANARY-NOTE, third pass"  # type: ignore[attr-defined]
+    a.close()
+    b.close()

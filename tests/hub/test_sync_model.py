@@ -9,7 +9,8 @@ After every run all faults heal and the clients sync to quiescence. Then (SECURI
 - every replica holds exactly the hub's records and open conflicts (convergence);
 - every change a client saw acknowledged is at the hub once (exactly-once), and its value
   is in the record, in that field's causal history, or in a kept conflict (nothing lost);
-- tombstones hold (no deleted record is live anywhere);
+- tombstones hold (no deleted record is live anywhere), unless a person kept an edit made
+  against the deletion, which brings the record back everywhere (convergence checks that);
 - every conflict the hub created is open, or was resolved by a person in this run;
 - each device's stamps only grow, and each change is stamped after the stamp it edited.
 """
@@ -402,11 +403,11 @@ class SyncModel(RuleBasedStateMachine):
         # that set it, each naming the stamp it was made against.
         setter: dict[tuple[str, str, str], tuple[Any, str | None]] = {}
         for op in ops.values():
-            clashed = set(op.detail.split(", ")) if op.result == "conflict" else set()
+            # A clashing value reaches the record only when a person keeps it over a deletion
+            # (the record comes back with that value and its stamp): it sets the field then.
             if op.result in ("applied", "conflict"):
                 for name, change in op.fields.items():
-                    if name not in clashed:
-                        setter[(op.record_id, name, op.hlc)] = (change["new"], change.get("base"))
+                    setter[(op.record_id, name, op.hlc)] = (change["new"], change.get("base"))
         for op in ops.values():
             if op.op != "update":
                 continue
