@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: app test bench lint messages bundle bundle-lock fuzz
+.PHONY: app test bench lint messages bundle bundle-lock fuzz sync-model
 app: $(STAMP)
 	$(VENV)/bin/csec-desktop --demo
 
@@ -34,6 +34,12 @@ FUZZ_EXAMPLES ?= 1000
 fuzz: $(STAMP)
 	CSEC_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/python -m pytest tests/core/test_fuzz_input.py \
 		-o timeout=0 -q
+
+# The randomized sync model (three desktops, the real hub, faults, seals, deletes against edits) at
+# 500 histories (make test runs 25). Needs CSEC_HUB_TEST_DSN: a PostgreSQL database it may empty.
+SYNC_EXAMPLES ?= 500
+sync-model: $(STAMP)
+	SYNC_EXAMPLES=$(SYNC_EXAMPLES) $(VENV)/bin/python -m pytest tests/hub/test_sync_model.py -o timeout=0 -q -s
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m tests.benchmarks

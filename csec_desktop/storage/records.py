@@ -281,13 +281,16 @@ class RecordStore:
         # A new record's history names every field, blank ones too: the body keeps them, and
         # `audit verify` folds the history to compare it with the body.
         diff = {k: {"old": old.get(k), "new": v} for k, v in data.items() if row is None or old.get(k) != v}
-        if deleted and not was_deleted:
-            op, diff = "delete", {"deleted": {"old": False, "new": True}}
-        else:
-            op = "create" if row is None else "update"
+        stamp = max(clocks.values(), default="")
         if diff:
-            self._insert_change(new_id(), record_id, kind, owner_id, op, _json(diff),
-                                max(clocks.values(), default=""), updated_by, "hub", updated_at, pushed=1)
+            self._insert_change(new_id(), record_id, kind, owner_id, "create" if row is None else "update",
+                                _json(diff), stamp, updated_by, "hub", updated_at, pushed=1)
+        if deleted and not was_deleted:
+            # After the values it came with, so the history still folds to the body (a deletion
+            # pulled together with values that differ from this device's had lost them there).
+            self._insert_change(new_id(), record_id, kind, owner_id, "delete",
+                                _json({"deleted": {"old": False, "new": True}}), stamp, updated_by, "hub",
+                                updated_at, pushed=1)
         stored = StoredRecord(record_id, kind, owner_id, version, updated_at, updated_by, updated_at,
                               updated_by, deleted, parsed, clocks, rowid)
         if kind == "youth":

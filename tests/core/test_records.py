@@ -242,3 +242,23 @@ def test_names_refuse_hidden_control_and_direction_characters(admin: Vault, hidd
     note = caseload.add_attached(admin, youth.id, "case_note", {
         "occurred_at": "2026-11-01T10:00:00+00:00", "text": "Line one\n\tindented line two\r\n"})
     assert note.body.text.startswith("Line one")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("deleted", [False, True])
+def test_a_pulled_state_keeps_the_history_folding_to_the_record(admin: Vault, deleted: bool) -> None:
+    """Two pull cases `audit verify` flagged (the model test and the sealed-sync test found them):
+    a new record with blank fields, whose history left them out; and a deletion pulled with values
+    that differ from this device's, whose history kept only the deletion."""
+    body = caseload.create_youth(admin, youth_data()).body.dump()
+    record_id = "01a20000-0000-7000-8000-000000000001"
+    stamps = dict.fromkeys(body, "1796000000000-00000-hub")
+    with admin.require_db().transaction():
+        admin.records.put_remote(record_id=record_id, kind="youth", owner_id=record_id, version=1,
+                                 deleted=False, body={**body, "preferred_name": None}, clocks=stamps,
+                                 updated_at="2026-11-28T10:00:00.000+00:00", updated_by="ana")
+        admin.records.put_remote(record_id=record_id, kind="youth", owner_id=record_id, version=3,
+                                 deleted=deleted, body={**body, "preferred_name": "Sky"},
+                                 clocks={**stamps, "preferred_name": "1796000000001-00000-hub"},
+                                 updated_at="2026-11-28T10:01:00.000+00:00", updated_by="ana")
+    report = admin.verify_audit()
+    assert report.ok, str(report)

@@ -35,6 +35,7 @@ from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_s
 from sqlalchemy import select
 
 from csec_desktop import caseload
+from csec_desktop.domain.people import Permission
 from csec_desktop.errors import CsecError
 from csec_desktop.hub import store as hub_store
 from csec_desktop.hub import tables as T
@@ -127,6 +128,8 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Pa
     made = {}
     for name in USERS:
         vault, _secret = Vault.create(root / name, county=COUNTY, admin=name, passphrase=PASS)
+        # Each desktop's person reads sealed records, as the supervisor the hub knows them as does.
+        vault.update_user(name, extra_permissions=[Permission.READ_SEALED])
         vault.close()
         made[name] = root / name
     yield made
@@ -140,11 +143,15 @@ def server(pg_url: str) -> Iterator[HubServer]:
 
 
 def _snapshot_local(vault: Vault) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the desktop holds, as its person reads it (a sealed youth's values opened)."""
     db = vault.require_db()
-    records = {r[0]: (r[1], r[2], bool(r[3]), json.loads(r[4]), json.loads(r[5])) for r in db.query(
-        "SELECT id, kind, owner_id, deleted, body, clocks FROM records")}
-    conflicts = {r[0]: (r[1], r[2], json.loads(r[3])["values"]) for r in db.query(
-        "SELECT conflict_id, record_id, field, body FROM sync_conflicts")}
+    records = {r[0]: (r[1], r[2], bool(r[3]), vault.records.decode(r[0], r[4]), json.loads(r[5]))
+               for r in db.query("SELECT id, kind, owner_id, deleted, body, clocks FROM records")}
+    conflicts = {}
+    for cid, rid, field, body in db.query("SELECT conflict_id, record_id, field, body FROM sync_conflicts"):
+        state = local._opened_conflict(vault, rid, field, body)
+        assert state is not None, "a kept conflict this desktop's person cannot read"
+        conflicts[cid] = (rid, field, [v.model_dump() for v in state.values])
     return records, conflicts
 
 
@@ -227,6 +234,15 @@ class SyncModel(RuleBasedStateMachine):
         for n, who in enumerate((first, second)):
             self.edit(who, pick, {name: pool[(n + flip) % len(pool)]})
 
+    @rule(who=st.integers(0, 2), pick=st.integers(0, 50), sealed=st.booleans())
+    def seal(self, who: int, pick: int, sealed: bool) -> None:
+        """A youth sealed or unsealed mid-history: every desktop re-wraps their records as it pulls."""
+        client = self.clients[who]
+        youth = self._youth(client, pick)
+        if youth is not None:
+            caseload.update_youth(client.vault, youth, {"sealed": sealed})
+            _count("seals and unseals")
+
     @rule(who=st.integers(0, 2), pick=st.integers(0, 50), text=st.sampled_from(("Met at school.", "Called.")))
     def append_note(self, who: int, pick: int, text: str) -> None:
         client = self.clients[who]
@@ -255,8 +271,9 @@ class SyncModel(RuleBasedStateMachine):
         if open_ones:
             conflict = open_ones[pick % len(open_ones)]
             values = conflict.state.values
+            kept = values[choice % len(values)]
             try:
-                local.resolve(client.vault, conflict.conflict_id, values[choice % len(values)].value)
+                local.resolve(client.vault, conflict.conflict_id, kept.value, keep_deleted=kept.deleted)
                 _count("conflicts decided on a desktop")
             except CsecError as exc:  # e.g. a value invalid beside the other fields
                 _count(f"decision refused: {type(exc).__name__}")
@@ -353,7 +370,8 @@ class SyncModel(RuleBasedStateMachine):
         for n, client in enumerate(self.clients):
             for conflict in local.conflicts(client.vault)[n % 2::2]:
                 with contextlib.suppress(CsecError):
-                    local.resolve(client.vault, conflict.conflict_id, conflict.state.values[-1].value)
+                    last = conflict.state.values[-1]
+                    local.resolve(client.vault, conflict.conflict_id, last.value, keep_deleted=last.deleted)
                     _count("conflicts decided on a desktop")
         self._quiesce()
 
