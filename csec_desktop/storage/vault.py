@@ -657,7 +657,8 @@ class Vault:
         waiting = C.people_changed(db, self.vault_id, self.keyring_recovery(), self.keyring)
         self._reload_keyring()  # a new generation may have been made: seal to its key from now on
         if waiting:
-            self.warnings.append("The youth's account opens for " + ", ".join(waiting) + " after an "
+            self.warnings.append("What only some roles read (the youth's account in vacatur cases, "
+                                 "sealed records) opens for " + ", ".join(waiting) + " after an "
                                  "attorney or supervisor who reads it next unlocks this vault.")
         if R.load(db) is None:
             return

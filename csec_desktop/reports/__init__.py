@@ -1,0 +1,1 @@
+"""Reports for supervisors and the county program (issue 23): periods, counts, de-identification."""

@@ -1,0 +1,80 @@
+"""Issue 23, first pieces: reporting periods at their boundaries, and de-identified tables whose
+suppressed counts cannot be worked out from what is shown."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from csec_desktop.errors import ValidationFailed
+from csec_desktop.reports import deidentify as D
+from csec_desktop.reports.periods import parse
+from csec_desktop.rules import LEGAL_ZONE
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("2026Q3", date(2026, 7, 1), date(2026, 9, 30)),
+    ("2026q4", date(2026, 10, 1), date(2026, 12, 31)),
+    ("2024-02", date(2024, 2, 1), date(2024, 2, 29)),
+    ("2026-12", date(2026, 12, 1), date(2026, 12, 31)),
+    ("FY2025-26", date(2025, 7, 1), date(2026, 6, 30)),
+    ("2026-07-01..2026-07-01", date(2026, 7, 1), date(2026, 7, 1)),
+])
+def test_periods_cover_the_days_they_name(text: str, first: date, last: date) -> None:
+    period = parse(text)
+    assert (period.first, period.last) == (first, last)
+
+
+def test_a_decision_at_2359_on_the_last_day_belongs_to_the_quarter() -> None:
+    q3 = parse("2026Q3")
+    last_minute = datetime(2026, 9, 30, 23, 59, tzinfo=LEGAL_ZONE)
+    assert q3.contains(last_minute)
+    assert not q3.contains(last_minute + timedelta(minutes=1))
+    # 06:59 UTC on 1 October is still 30 September in California.
+    assert q3.contains(datetime.fromisoformat("2026-10-01T06:59:00+00:00"))
+    assert not q3.contains(datetime.fromisoformat("2026-10-01T07:00:00+00:00"))
+    with pytest.raises(ValueError):
+        q3.contains(datetime(2026, 9, 30, 12, 0))  # no zone: refused, never guessed
+
+
+@pytest.mark.parametrize("text", ["2026Q5", "2026-13", "FY2025-27", "2026-09-30..2026-07-01",
+                                  "2010-01-01..2026-01-01", "last quarter", ""])
+def test_a_period_that_is_not_one_is_refused_by_name(text: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        parse(text)
+    assert caught.value.problems[0].field == "period"
+
+
+def test_small_counts_are_hidden_and_cannot_be_recovered_by_subtraction() -> None:
+    table = D.Table(["north", "south"], ["victim", "at risk"], [[5, 40], [30, 22]])
+    shown = D.shown(table)
+    assert shown[1][1] == D.HIDDEN  # the 5
+    # north's 40 alone beside a shown total would give the 5 away: it is hidden too, and so on.
+    flat = [cell for row in shown[1:] for cell in row[1:]]
+    assert "5" not in flat and flat.count(D.HIDDEN) >= 2
+    assert shown[-1][-1] == "97"  # the grand total is large and kept
+
+
+def _recoverable(grid: list[list[int]], hide: list[list[bool]]) -> bool:
+    rows = [[(r, c) for c in range(len(grid[0]))] for r in range(len(grid))]
+    columns = [[(r, c) for r in range(len(grid))] for c in range(len(grid[0]))]
+    return any(sum(hide[r][c] for r, c in line) == 1 for line in rows + columns)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda w: st.lists(
+    st.lists(st.integers(0, 60), min_size=w, max_size=w), min_size=1, max_size=6)))
+def test_no_table_leaves_a_single_hidden_count_in_any_line(counts: list[list[int]]) -> None:
+    table = D.Table([f"r{n}" for n in range(len(counts))], [f"c{n}" for n in range(len(counts[0]))], counts)
+    grid, hide = D._extended(table), D.suppressed(table)
+    for r, row in enumerate(grid):
+        for c, n in enumerate(row):
+            if 0 < n < D.SMALL:
+                assert hide[r][c], "a small count or total is shown"
+    assert not _recoverable(grid, hide), "a hidden count equals a total minus the shown counts"
+    shown = D.shown(table)
+    assert all(cell == D.HIDDEN or int(cell) == 0 or int(cell) >= D.SMALL
+               for row in shown[1:] for cell in row[1:])
