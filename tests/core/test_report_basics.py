@@ -78,3 +78,47 @@ def test_no_table_leaves_a_single_hidden_count_in_any_line(counts: list[list[int
     shown = D.shown(table)
     assert all(cell == D.HIDDEN or int(cell) == 0 or int(cell) >= D.SMALL
                for row in shown[1:] for cell in row[1:])
+
+
+def test_the_16501_45_counts_on_built_data_with_known_answers(admin) -> None:  # type: ignore[no-untyped-def]
+    """Five youth, each built to land in known counts; decisions at the quarter's edges."""
+    from csec_desktop import caseload
+    from csec_desktop.identification import record_status
+    from csec_desktop.reports import counts as R
+    from tests.conftest import youth_data
+
+    def youth(unit: str, placements: list[dict[str, str]]) -> str:
+        return caseload.create_youth(admin, youth_data(unit=unit, placement_history=placements)).id
+
+    strtp = [{"type": "strtp", "start": "2026-01-01"}]
+    home = [{"type": "home_of_parent", "start": "2020-01-01"}]
+    in_care = youth("Unit A", strtp)                     # victim while in an STRTP, 23:59 on 30 Sept
+    before = youth("Unit A", home)                       # victim, never yet in foster care
+    missing = youth("Unit B", [{"type": "resource_family", "start": "2025-01-01"}])  # back 3 days
+    late = youth("Unit B", strtp)                        # victim at 00:00 on 1 Oct: next quarter
+    risk = youth("Unit B", home)                         # at risk only
+    caseload.add_attached(admin, missing, "missing_episode", {
+        "learned_at": "2026-08-01T10:00:00-07:00", "returned_at": "2026-08-10T10:00:00-07:00"})
+    decide = {in_care: ("victim", datetime(2026, 9, 30, 23, 59, tzinfo=LEGAL_ZONE)),
+              before: ("victim", datetime(2026, 7, 1, 0, 0, tzinfo=LEGAL_ZONE)),
+              missing: ("victim", datetime(2026, 8, 13, 9, 0, tzinfo=LEGAL_ZONE)),
+              late: ("victim", datetime(2026, 10, 1, 0, 0, tzinfo=LEGAL_ZONE)),
+              risk: ("at_risk", datetime(2026, 7, 15, 12, 0, tzinfo=LEGAL_ZONE))}
+    for youth_id, (status, moment) in decide.items():
+        record_status(admin, youth_id, status, "fictional basis for a report test", moment)
+
+    found = R.facts(admin)
+    result = R.compute(found, parse("2026Q3"))
+    assert result == {
+        "identified_victims": {in_care, before, missing},
+        "before_care": {before},
+        "in_care": {in_care, missing},
+        "while_missing": {missing},
+        "in_strtp": {in_care},
+        "identified_at_risk": {risk},
+    }
+    assert R.compute(found, parse("2026Q4"))["identified_victims"] == {late}
+    units, table = R.by_unit(found, result)
+    assert units == ["Unit A", "Unit B"]
+    assert table["identified_victims"] == {"Unit A": 2, "Unit B": 1}
+    assert all(count.citation.startswith("Welf. & Inst. Code") and count.definition for count in R.COUNTS)

@@ -1,0 +1,180 @@
+"""The counts a county's CSEC program reports, each with its definition and the law it answers.
+
+Welf. & Inst. Code 16501.45 asks counties to collect data on youth exploited before entering
+care, while in care, while missing from care, and youth at risk, with data for youth in group
+homes and STRTPs; 16524.13 describes the State's reports built on it. The app knows when a
+status was decided (`csec_status.decided_at`: when the supporting information was received), not
+when the exploitation happened, so each count here is stated as what it measures: the youth
+*identified* in the period, placed by where they were on the day of that decision. That is the
+definition shown with every figure; where a county defines it otherwise, the figure says so.
+
+Each count is a `Count` (law as data): its id, label, definition, citation and the date the law
+was checked; `compute` returns, per count, the set of youth ids behind it, so a screen can drill
+down to the list (for the people allowed to see them) and a table can count by unit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from csec_desktop.caseload import visibility
+from csec_desktop.domain.csec import CsecStatus, CsecStatusValue, MissingEpisode
+from csec_desktop.domain.youth import FOSTER_CARE_TYPES, PlacementType, Youth
+from csec_desktop.reports.periods import Period
+from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.storage.sealed_rows import VIEW
+from csec_desktop.storage.vault import Vault
+
+CHECKED = date(2026, 12, 1)
+RETURN_WINDOW = timedelta(days=7)
+"""A decision within this many days after a missing youth returned counts as identified while
+missing: the interview 16501.35(b) asks for after a return is where it is most often learned. The
+app's definition (the statute names no window), shown with the count."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    youth_id: str
+    status: CsecStatusValue
+    at: datetime
+
+
+@dataclass
+class Facts:
+    """What the counts read, for every youth the person may see."""
+
+    youth: dict[str, Youth] = field(default_factory=dict)
+    units: dict[str, str | None] = field(default_factory=dict)
+    decisions: list[Decision] = field(default_factory=list)
+    missing: dict[str, list[MissingEpisode]] = field(default_factory=lambda: defaultdict(list))
+
+
+@dataclass(frozen=True)
+class Count:
+    id: str
+    label: str
+    definition: str
+    citation: str
+    select: Callable[[Facts, Period], set[str]]
+    checked: date = CHECKED
+
+
+def _in_period(facts: Facts, period: Period, status: CsecStatusValue) -> list[Decision]:
+    return [d for d in facts.decisions if d.status is status and period.contains(d.at)]
+
+
+def _placed(youth: Youth, day: date, types: frozenset[PlacementType]) -> bool:
+    return any(p.type in types and p.covers(day) for p in youth.placement_history)
+
+
+def _entered_care_by(youth: Youth, day: date) -> bool:
+    return any(p.type in FOSTER_CARE_TYPES and p.start <= day for p in youth.placement_history)
+
+
+def _missing_then(episodes: list[MissingEpisode], moment: datetime) -> bool:
+    for episode in episodes:
+        back = episode.returned_at + RETURN_WINDOW if episode.returned_at else None
+        if episode.learned_at <= moment and (back is None or moment <= back):
+            return True
+    return False
+
+
+def _day(moment: datetime) -> date:
+    return moment.astimezone(LEGAL_ZONE).date()
+
+
+def _victims(facts: Facts, period: Period) -> set[str]:
+    return {d.youth_id for d in _in_period(facts, period, CsecStatusValue.VICTIM)}
+
+
+def _at_risk(facts: Facts, period: Period) -> set[str]:
+    return {d.youth_id for d in _in_period(facts, period, CsecStatusValue.AT_RISK)}
+
+
+def _before_care(facts: Facts, period: Period) -> set[str]:
+    return {d.youth_id for d in _in_period(facts, period, CsecStatusValue.VICTIM)
+            if not _entered_care_by(facts.youth[d.youth_id], _day(d.at))}
+
+
+def _in_care(facts: Facts, period: Period) -> set[str]:
+    return {d.youth_id for d in _in_period(facts, period, CsecStatusValue.VICTIM)
+            if _placed(facts.youth[d.youth_id], _day(d.at), FOSTER_CARE_TYPES)}
+
+
+def _while_missing(facts: Facts, period: Period) -> set[str]:
+    return {d.youth_id for d in _in_period(facts, period, CsecStatusValue.VICTIM)
+            if _missing_then(facts.missing.get(d.youth_id, []), d.at)}
+
+
+def _in_strtp(facts: Facts, period: Period) -> set[str]:
+    return {d.youth_id for d in _in_period(facts, period, CsecStatusValue.VICTIM)
+            if _placed(facts.youth[d.youth_id], _day(d.at), frozenset({PlacementType.STRTP}))}
+
+
+WIC = "Welf. & Inst. Code 16501.45"
+COUNTS: tuple[Count, ...] = (
+    Count("identified_victims", "Youth identified as exploited",
+          "Youth with a decision 'victim' whose information was received in the period.", WIC, _victims),
+    Count("before_care", "... not yet in foster care when identified",
+          "Of those, youth who had no foster-care placement beginning on or before the day of the "
+          "decision (exploited before entering care, as far as the record shows).", WIC,
+          _before_care),
+    Count("in_care", "... in foster care when identified",
+          "Of those, youth in a foster-care placement on the day of the decision.", WIC, _in_care),
+    Count("while_missing", "... missing from care, or just back, when identified",
+          "Of those, youth with a missing-from-care episode open at the decision, or which ended at "
+          "most 7 days before it (the app's window: the statute names none).", WIC,
+          _while_missing),
+    Count("in_strtp", "... placed in an STRTP when identified",
+          "Of those, youth placed in a short-term residential therapeutic program (the former group "
+          "homes) on the day of the decision.", WIC, _in_strtp),
+    Count("identified_at_risk", "Youth identified as at risk",
+          "Youth with a decision 'at risk' whose information was received in the period.", WIC, _at_risk),
+)
+
+
+def facts(vault: Vault) -> Facts:
+    """Every youth this person may see, with their decisions and missing episodes (opened as
+    they may read them: a sealed youth's for those who hold the key)."""
+    cond, params = visibility(vault.user)
+    db = vault.require_db()
+    found = Facts()
+    rows = db.query(f"SELECT r.id, r.body, f.unit FROM {VIEW} f JOIN records r ON r.rowid = f.rowid "
+                    f"WHERE f.deleted = 0 AND {cond}", params)
+    for youth_id, body, unit in rows:
+        found.youth[youth_id] = Youth.model_validate(vault.records.decode(youth_id, body))
+        found.units[youth_id] = unit
+    for record_id, owner, kind, body in db.query(
+            "SELECT id, owner_id, kind, body FROM records WHERE kind IN ('csec_status', 'missing_episode') "
+            "AND deleted = 0"):
+        if owner not in found.youth:
+            continue
+        data: dict[str, Any] = vault.records.decode(record_id, body)
+        if kind == "csec_status":
+            decision = CsecStatus.model_validate(data)
+            found.decisions.append(Decision(owner, decision.status, decision.decided_at))
+        else:
+            found.missing[owner].append(MissingEpisode.model_validate(data))
+    return found
+
+
+def compute(found: Facts, period: Period) -> dict[str, set[str]]:
+    """Each count's youth, by count id."""
+    return {count.id: count.select(found, period) for count in COUNTS}
+
+
+def by_unit(found: Facts, result: dict[str, set[str]]) -> tuple[list[str], dict[str, dict[str, int]]]:
+    """(units, count id -> unit -> how many), for a table by unit."""
+    units = sorted({u or "(no unit)" for u in found.units.values()})
+    table = {cid: dict.fromkeys(units, 0) for cid in result}
+    for cid, ids in result.items():
+        for youth_id in ids:
+            table[cid][found.units.get(youth_id) or "(no unit)"] += 1
+    return units, table
+
+
+__all__ = ["COUNTS", "Count", "Facts", "by_unit", "compute", "facts"]
