@@ -164,6 +164,16 @@ def build_parser() -> argparse.ArgumentParser:
     kept.add_argument("--purpose", default="")
     kept.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
+    report = sub.add_parser("report", help="the program's counts for a period by unit, as CSV (audited)")
+    report.add_argument("--period", required=True,
+                        help="2026Q3, 2026-09, FY2025-26 or 2026-07-01..2026-09-30")
+    report.add_argument("--format", choices=["csv"], default="csv")
+    report.add_argument("--deidentified", action="store_true",
+                        help="hide counts under 11 (for outside the county)")
+    report.add_argument("--out", type=Path, required=True, metavar="FILE")
+    report.add_argument("--purpose", required=True, help="who receives it and why")
+    report.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
     imp = sub.add_parser("import", help="import a file written by export; all or nothing")
     imp.add_argument("file", type=Path)
 
@@ -455,6 +465,15 @@ def _undelivered(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextI
     return 0
 
 
+def _report(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    from csec_desktop.reports import export, periods
+
+    period = periods.parse(args.period)
+    export.write(vault, period, args.out, args.purpose, deidentified=args.deidentified, overwrite=args.force)
+    print(f"Wrote the {period.label} report to {args.out}.", file=out)
+    return 0
+
+
 def _audit(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
     result = vault.verify_audit()
     print(result, file=out)
@@ -715,6 +734,7 @@ COMMANDS: dict[str, Handler] = {
     "users": _users, "demo": _demo, "search": _search, "export": _export, "import": _import,
     "audit": _audit, "backup": _backup, "rotate-key": _rotate, "passwd": _passwd,
     "undelivered": _undelivered,
+    "report": _report,
 }
 
 __all__ = ["PermissionDenied", "main"]

@@ -32,6 +32,9 @@ class Table:
     rows: list[str]
     columns: list[str]
     counts: list[list[int]]
+    column_totals_mean_something: bool = True
+    """False when the rows are different counts (nested or overlapping: summing them counts a youth
+    twice), so there is no totals row to show or to protect; each row still has its total."""
 
     def row_totals(self) -> list[int]:
         return [sum(r) for r in self.counts]
@@ -48,6 +51,8 @@ def _extended(table: Table) -> list[list[int]]:
     """The counts with each row's total at its end and a last row of column totals (and the
     grand total): every row and column of this grid sums to its last entry."""
     grid = [[*row, sum(row)] for row in table.counts]
+    if not table.column_totals_mean_something:
+        return grid
     columns = table.column_totals()
     return [*grid, [*columns, sum(columns)]]
 
@@ -61,7 +66,8 @@ def suppressed(table: Table) -> list[list[bool]]:
     height, width = len(grid), len(grid[0])
     hide = [[_small(n) for n in row] for row in grid]
     lines = [[(r, c) for c in range(width)] for r in range(height)]
-    lines += [[(r, c) for r in range(height)] for c in range(width)]
+    if table.column_totals_mean_something:
+        lines += [[(r, c) for r in range(height)] for c in range(width)]
     changed = True
     while changed:
         changed = False
@@ -81,6 +87,7 @@ def shown(table: Table) -> list[list[str]]:
     """The table as it may leave the county: a header row, each row with its total, a totals row."""
     grid, hide = _extended(table), suppressed(table)
     out = [["", *table.columns, "Total"]]
-    for r, name in enumerate([*table.rows, "Total"]):
+    names = [*table.rows, "Total"] if table.column_totals_mean_something else table.rows
+    for r, name in enumerate(names):
         out.append([name, *(HIDDEN if hide[r][c] else str(n) for c, n in enumerate(grid[r]))])
     return out

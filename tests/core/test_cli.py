@@ -202,3 +202,35 @@ def test_rules_for_one_youth_at_an_instant_and_forms_check(vault: tuple[Path, st
     assert bad.returncode == 2
     assert "broken.yaml: id: must be lower-case" in bad.stderr
     assert "broken.yaml: title: Field required" in bad.stderr
+
+
+def test_report_by_period_as_csv_plain_and_deidentified(vault: tuple[Path, str], tmp_path: Path) -> None:
+    """Issue 23: `csec report --period ... --format csv --out FILE`, audited, with a purpose."""
+    folder, _ = vault
+    plain, hidden = tmp_path / "report.csv", tmp_path / "report-deid.csv"
+    period = "2025-12-01..2026-12-31"
+    out = admin(folder, "report", "--period", period, "--out", str(plain), "--purpose", "quarterly review")
+    assert out.returncode == 0, out.stderr
+    text = plain.read_text()
+    assert "Youth identified as exploited" in text and "Welf. & Inst. Code 16501.45" in text
+    total = next(line for line in text.splitlines() if line.startswith("Youth identified as exploited,"))
+    assert int(total.split(",")[-1]) > 0  # the demo county has decided statuses in the year
+    out = admin(folder, "report", "--period", period, "--deidentified", "--out", str(hidden),
+                "--purpose", "state program report")
+    assert out.returncode == 0, out.stderr
+    shown = hidden.read_text()
+    assert "CalHHS Data De-identification Guidelines" in shown and "<11" in shown
+    for line in shown.split("\nCount,Definition")[0].splitlines():
+        cells = line.split(",")
+        if cells[0].startswith("Youth identified"):
+            assert all(c == "<11" or int(c) == 0 or int(c) >= 11 for c in cells[1:])
+    again = admin(folder, "report", "--period", period, "--out", str(plain), "--purpose", "again")
+    assert again.returncode != 0 and "exists" in again.stderr  # never overwritten without --force
+    bad = admin(folder, "report", "--period", "last quarter", "--out", str(tmp_path / "x.csv"),
+                "--purpose", "x")
+    assert bad.returncode == 2 and "period" in bad.stderr
+    worker = csec("--vault", str(folder), "--user", "casey", "--passphrase-stdin", "report", "--period",
+                  period, "--out", str(tmp_path / "w.csv"), "--purpose", "x", stdin=WPASS + "\n")
+    assert worker.returncode != 0 and not (tmp_path / "w.csv").exists()  # no export permission
+    audit = admin(folder, "audit", "verify")
+    assert audit.returncode == 0, audit.stdout
