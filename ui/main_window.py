@@ -50,6 +50,7 @@ from ui.idle import IdleWatcher
 from ui.intake_page import IntakeController, IntakePage
 from ui.law_changes import LawChangesPage
 from ui.messages import describe
+from ui.reports_page import ReportsPage
 from ui.sync_screens import SyncScreens
 from ui.sync_ui import ConflictsPage, KeptDialog, OfflineLockPage, SyncController, SyncStatus
 from ui.tasks import Change, Tasks, VaultEvents
@@ -126,10 +127,12 @@ class MainWindow(QMainWindow):
         self.offline_page = OfflineLockPage()
         self.intake_page = IntakePage()
         self.law_changes_page = LawChangesPage(self.tasks)
+        self.reports_page = ReportsPage(self.tasks)
         self.stack = QStackedWidget()
         for page in (self.unlock_page, self.today_page, self.caseload_page, self.youth_page,
                      self.admin_page, self.directory_page, self.first_run, self.form_view,
-                     self.conflicts_page, self.offline_page, self.intake_page, self.law_changes_page):
+                     self.conflicts_page, self.offline_page, self.intake_page, self.law_changes_page,
+                     self.reports_page):
             self.stack.addWidget(page)
         # What an unlock found that the person must read (people changed outside the app and put
         # back, the audit trail cut since their last unlock, the youth's account not yet theirs):
@@ -200,6 +203,7 @@ class MainWindow(QMainWindow):
         self.caseload_page.table.activated.connect(
             lambda index: self.open_youth(self.model.summary(index.row()).id))
         self.today_page.open_requested.connect(self.open_youth)
+        self.reports_page.open_requested.connect(self.open_youth)
         self.conflicts_page.back_requested.connect(lambda: self.open_today())
         self.admin_page.enrol_requested.connect(lambda: self.sync_screens.enrol(self))
         self.directory_page.status_message.connect(status)
@@ -215,12 +219,14 @@ class MainWindow(QMainWindow):
         self.admin_action = QAction(self, shortcut=QKeySequence("Ctrl+3"))
         self.directory_action = QAction(self, shortcut=QKeySequence("Ctrl+4"))
         self.law_changes_action = QAction(self, shortcut=QKeySequence("Ctrl+5"))
+        self.reports_action = QAction(self, shortcut=QKeySequence("Ctrl+6"))
         self.lock_action = QAction(self)
         self.passphrase_action = QAction(self)
         self.about_action = QAction(self, shortcut=QKeySequence("F1"))
         for action, text in ((self.today_action, N_("&Today")), (self.caseload_action, N_("&Caseload")),
                              (self.directory_action, N_("Di&rectory")),
                              (self.law_changes_action, N_("Law c&hanges")),
+                             (self.reports_action, N_("Re&ports")),
                              (self.admin_action, N_("&Administration")),
                              (self.passphrase_action, N_("My &passphrase…")), (self.lock_action, N_("&Lock")),
                              (self.about_action, N_("A&bout"))):
@@ -234,6 +240,8 @@ class MainWindow(QMainWindow):
         bind(self.law_changes_action, "setToolTip", N_("Law changes (Ctrl+5)"))
         self.law_changes_action.triggered.connect(
             lambda: self.law_changes_page.load(lambda: self.stack.setCurrentWidget(self.law_changes_page)))
+        bind(self.reports_action, "setToolTip", N_("Reports (Ctrl+6)"))
+        self.reports_action.triggered.connect(lambda: self.stack.setCurrentWidget(self.reports_page))
         self.lock_action.triggered.connect(lambda: self.lock())
         bind(self.passphrase_action, "setToolTip", N_("Change the passphrase you sign in with"))
         self.passphrase_action.triggered.connect(
@@ -445,6 +453,7 @@ class MainWindow(QMainWindow):
             kept.deleteLater()
         self.directory_page.clear()
         self.law_changes_page.clear()
+        self.reports_page.clear()
         self.nav.setVisible(False)
         self.sync.stop()
         self.sync_status.setVisible(False)

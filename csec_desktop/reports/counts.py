@@ -28,6 +28,7 @@ from csec_desktop.reports.periods import Period
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.sealed_rows import VIEW
 from csec_desktop.storage.vault import Vault
+from csec_desktop.text import N_
 
 CHECKED = date(2026, 12, 1)
 RETURN_WINDOW = timedelta(days=7)
@@ -117,23 +118,21 @@ def _in_strtp(facts: Facts, period: Period) -> set[str]:
 
 WIC = "Welf. & Inst. Code 16501.45"
 COUNTS: tuple[Count, ...] = (
-    Count("identified_victims", "Youth identified as exploited",
-          "Youth with a decision 'victim' whose information was received in the period.", WIC, _victims),
-    Count("before_care", "... not yet in foster care when identified",
-          "Of those, youth who had no foster-care placement beginning on or before the day of the "
-          "decision (exploited before entering care, as far as the record shows).", WIC,
-          _before_care),
-    Count("in_care", "... in foster care when identified",
-          "Of those, youth in a foster-care placement on the day of the decision.", WIC, _in_care),
-    Count("while_missing", "... missing from care, or just back, when identified",
-          "Of those, youth with a missing-from-care episode open at the decision, or which ended at "
-          "most 7 days before it (the app's window: the statute names none).", WIC,
-          _while_missing),
-    Count("in_strtp", "... placed in an STRTP when identified",
-          "Of those, youth placed in a short-term residential therapeutic program (the former group "
-          "homes) on the day of the decision.", WIC, _in_strtp),
-    Count("identified_at_risk", "Youth identified as at risk",
-          "Youth with a decision 'at risk' whose information was received in the period.", WIC, _at_risk),
+    Count("identified_victims", N_("Youth identified as exploited"),
+          N_("Youth with a decision 'victim' whose information was received in the period."), WIC, _victims),
+    Count("before_care", N_("... not yet in foster care when identified"),
+          N_("Of those, youth who had no foster-care placement beginning on or before the day of the "
+             "decision (exploited before entering care, as far as the record shows)."), WIC, _before_care),
+    Count("in_care", N_("... in foster care when identified"),
+          N_("Of those, youth in a foster-care placement on the day of the decision."), WIC, _in_care),
+    Count("while_missing", N_("... missing from care, or just back, when identified"),
+          N_("Of those, youth with a missing-from-care episode open at the decision, or which ended at "
+             "most 7 days before it (the app's window: the statute names none)."), WIC, _while_missing),
+    Count("in_strtp", N_("... placed in an STRTP when identified"),
+          N_("Of those, youth placed in a short-term residential therapeutic program (the former group "
+             "homes) on the day of the decision."), WIC, _in_strtp),
+    Count("identified_at_risk", N_("Youth identified as at risk"),
+          N_("Youth with a decision 'at risk' whose information was received in the period."), WIC, _at_risk),
 )
 
 

@@ -1,0 +1,47 @@
+"""The Reports page and `csec report`: the program's counts for a period, by unit, with the youth
+behind each count (for drill-down) among those the signed-in person may see.
+
+A caseworker sees the counts of their own caseload, a supervisor or administrator of all they may
+see: the caseload's visibility rule decides (reports/counts.py reads through it). Opening a report
+is one audit entry, with the period; the names come from the same read, never a second query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from csec_desktop.reports import counts as C
+from csec_desktop.reports.periods import Period
+from csec_desktop.storage.vault import Vault
+from csec_desktop.sync.local import require_in_contact
+
+
+@dataclass(frozen=True)
+class Line:
+    count: C.Count
+    by_unit: dict[str, int]
+    youth: tuple[str, ...]  # the ids behind the count, sorted by name
+
+    @property
+    def total(self) -> int:
+        return len(self.youth)
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    units: list[str]
+    lines: list[Line]
+    names: dict[str, str]  # youth id -> the name shown
+
+
+def run(vault: Vault, period: Period) -> Report:
+    require_in_contact(vault)
+    found = C.facts(vault)
+    result = C.compute(found, period)
+    units, table = C.by_unit(found, result)
+    names = {youth_id: found.youth[youth_id].display_name() for ids in result.values() for youth_id in ids}
+    lines = [Line(count, table[count.id], tuple(sorted(result[count.id], key=lambda y: (names[y], y))))
+             for count in C.COUNTS]
+    vault.audit("report_viewed", period=period.label, youth=len(found.youth))
+    return Report(period, units, lines, names)

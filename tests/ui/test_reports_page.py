@@ -1,0 +1,76 @@
+"""The Reports page (issue 23): counts by unit with their law, the youth behind a count, exports;
+locking clears it. Run against a real vault through a synchronous stand-in for the vault thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from csec_desktop import caseload
+from csec_desktop.identification import record_status
+from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.storage.vault import Vault
+from tests.conftest import youth_data
+from ui.reports_page import ReportsPage, presets
+
+
+class NowTasks:
+    """Runs each task at once on the test's vault (the window runs them on its vault thread)."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+
+    def run(self, work: Callable[[Vault], Any], done: Callable[[Any], None],
+            failed: Callable[[BaseException], None] | None = None, latest: str | None = None) -> None:
+        try:
+            result = work(self.vault)
+        except Exception as exc:
+            assert failed is not None
+            failed(exc)
+            return
+        done(result)
+
+    def supersede(self, key: str) -> None:
+        pass
+
+
+def test_the_page_counts_lists_the_youth_and_exports(qtbot: QtBot, admin: Vault, tmp_path: Path) -> None:
+    victims = []
+    for n, unit in enumerate(("Unit A", "Unit A", "Unit B")):
+        youth = caseload.create_youth(admin, youth_data(
+            unit=unit, legal_name={"given": f"Fictionalia{n}", "family": "Reportson"},
+            placement_history=[{"type": "strtp", "start": "2026-01-01"}]))
+        decided = datetime(2026, 8, n + 1, 9, tzinfo=LEGAL_ZONE)
+        record_status(admin, youth.id, "victim", "fictional basis", decided)
+        victims.append(youth.id)
+    page = ReportsPage(NowTasks(admin), now=lambda: datetime(2026, 10, 15, 9, tzinfo=LEGAL_ZONE))  # type: ignore[arg-type]
+    qtbot.addWidget(page)
+    page.resize(1280, 720)
+    assert page.period.text() == "2026Q3"  # last quarter, first in the picker
+    assert [text for _label, text in presets(datetime(2026, 10, 15).date())][3] == "FY2026-27"
+    page.load()
+    headers = [page.table.horizontalHeaderItem(c).text() for c in range(page.table.columnCount())]
+    assert headers[:3] == ["Count", "Unit A", "Unit B"] and headers[-2:] == ["Total", "Law"]
+    first = [page.table.item(0, c).text() for c in range(page.table.columnCount())]
+    assert first == ["Youth identified as exploited", "2", "1", "3", "Welf. & Inst. Code 16501.45"]
+    assert page.youth.count() == 3 and page.youth.item(0).text().startswith("Fictionalia")
+    assert "received in the period" in page.definition.text()
+    page.table.selectRow(4)  # ... placed in an STRTP
+    assert page.youth.count() == 3
+    with qtbot.waitSignal(page.open_requested) as opened:
+        page.youth.itemActivated.emit(page.youth.item(0))
+    assert opened.args[0] in victims
+    page.grab().save(str(tmp_path / "reports.png"))
+
+    page.export_to(tmp_path / "r.csv", "quarterly review", deidentified=True)
+    text = (tmp_path / "r.csv").read_text()
+    assert "<11" in text and "Reportson" not in text and "Saved r.csv." in page.message.text()
+    page.period.setText("last quarter")
+    page.load()
+    assert "period" in page.message.text()  # a clear message, the old figures not replaced silently
+    page.clear()
+    assert page.table.rowCount() == 0 and page.youth.count() == 0 and page.report is None

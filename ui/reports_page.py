@@ -1,0 +1,227 @@
+"""Reports (issue 23): the program's counts for a period, by unit, each with its definition and law;
+a count's youth listed beside it (double-click opens one); CSV exports, plain or de-identified.
+
+The page reads one use case (csec_desktop.usecases.reports.run) on the window's vault thread, so a
+caseworker sees their own caseload's counts and a supervisor all they may see. Locking clears it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csec_desktop.reports import export
+from csec_desktop.reports import periods as P
+from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.storage.vault import Vault
+from csec_desktop.usecases import reports as report_screen
+from ui.i18n import N_, _, bind
+from ui.messages import describe
+from ui.tasks import Tasks
+
+
+def presets(today: date) -> list[tuple[str, str]]:
+    """(label, period text) for the picker: this and last quarter, this and last fiscal year, last month."""
+    quarter = (today.month - 1) // 3 + 1
+    last_q = (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
+    fy = today.year if today.month >= 7 else today.year - 1
+    last_month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return [(N_("Last quarter"), f"{last_q[0]}Q{last_q[1]}"), (N_("This quarter"), f"{today.year}Q{quarter}"),
+            (N_("Last month"), f"{last_month[0]}-{last_month[1]:02d}"),
+            (N_("This fiscal year"), f"FY{fy}-{(fy + 1) % 100:02d}"),
+            (N_("Last fiscal year"), f"FY{fy - 1}-{fy % 100:02d}")]
+
+
+class ReportsPage(QWidget):
+    open_requested = Signal(str)  # a youth id
+
+    def __init__(self, tasks: Tasks, now: Callable[[], datetime] = lambda: datetime.now(LEGAL_ZONE)) -> None:
+        super().__init__()
+        self.tasks = tasks
+        self.now = now
+        self.report: report_screen.Report | None = None
+        heading = QLabel()
+        bind(heading, "setText", N_("<h2>Reports</h2>The program's counts for a period, by unit, among the "
+                                    "youth you may see. Each count says what it measures and the law it "
+                                    "answers; select one to see the youth behind it."))
+        heading.setWordWrap(True)
+        self.preset = QComboBox()
+        bind(self.preset, "setAccessibleName", N_("Period"))
+        for label, text in presets(self.now().date()):
+            self.preset.addItem(_(label), text)
+        self.period = QLineEdit(self.preset.currentData())
+        bind(self.period, "setPlaceholderText", N_("2026Q3, 2026-09, FY2025-26 or 2026-07-01..2026-09-30"))
+        bind(self.period, "setAccessibleName", N_("Period, as text"))
+        self.preset.currentIndexChanged.connect(lambda _i: self.period.setText(self.preset.currentData()))
+        self.show_button = QPushButton()
+        bind(self.show_button, "setText", N_("&Show"))
+        self.show_button.clicked.connect(lambda: self.load())
+        self.period.returnPressed.connect(lambda: self.load())
+        picker = QHBoxLayout()
+        for widget in (self.preset, self.period, self.show_button):
+            picker.addWidget(widget)
+        picker.addStretch(1)
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        bind(self.table, "setAccessibleName", N_("Counts by unit"))
+        self.table.itemSelectionChanged.connect(self._show_youth)
+        self.youth = QListWidget()
+        bind(self.youth, "setAccessibleName", N_("Youth behind the selected count"))
+        self.youth.itemActivated.connect(
+            lambda item: self.open_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.youth_title = QLabel()
+        side = QWidget()
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.youth_title)
+        column.addWidget(self.youth, 1)
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(side)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        self.definition = QLabel()
+        self.definition.setWordWrap(True)
+        self.definition.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        bind(self.message, "setAccessibleName", N_("Reports message"))
+        self.export_plain = QPushButton()
+        bind(self.export_plain, "setText", N_("Export CSV…"))
+        self.export_hidden = QPushButton()
+        bind(self.export_hidden, "setText", N_("Export de-identified CSV…"))
+        bind(self.export_hidden, "setToolTip", N_("Counts under 11 hidden, so the file can leave the county"))
+        self.export_plain.clicked.connect(lambda: self._ask_export(deidentified=False))
+        self.export_hidden.clicked.connect(lambda: self._ask_export(deidentified=True))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_plain)
+        buttons.addWidget(self.export_hidden)
+        buttons.addStretch(1)
+        box = QVBoxLayout(self)
+        box.addWidget(heading)
+        box.addLayout(picker)
+        box.addWidget(split, 1)
+        box.addWidget(self.definition)
+        box.addWidget(self.message)
+        box.addLayout(buttons)
+
+    # Loading ------------------------------------------------------------------------------------
+
+    def load(self, on_done: Callable[[], None] | None = None) -> None:
+        text = self.period.text()
+        self.message.setText(_("Counting…"))
+
+        def work(vault: Vault) -> report_screen.Report:
+            return report_screen.run(vault, P.parse(text))
+
+        def done(found: report_screen.Report) -> None:
+            self.show_report(found)
+            if on_done:
+                on_done()
+
+        self.tasks.run(work, done, self._failed, latest="reports")
+
+    def show_report(self, found: report_screen.Report) -> None:
+        self.report = found
+        headers = [_("Count"), *found.units, _("Total"), _("Law")]
+        self.table.clear()
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setRowCount(len(found.lines))
+        for row, line in enumerate(found.lines):
+            cells = [_(line.count.label), *(str(line.by_unit[u]) for u in found.units), str(line.total),
+                     line.count.citation]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(_(line.count.definition))
+                if 0 < col <= len(found.units) + 1:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, col, item)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(len(headers) - 1, 210)
+        period = found.period
+        self.message.setText(_("{label}: {first} to {last}, California days. Law checked {checked}.").format(
+            label=period.label, first=period.first.isoformat(), last=period.last.isoformat(),
+            checked=found.lines[0].count.checked.isoformat() if found.lines else "—"))
+        if found.lines:
+            self.table.selectRow(0)
+
+    def _show_youth(self) -> None:
+        self.youth.clear()
+        rows = {index.row() for index in self.table.selectedIndexes()}
+        if self.report is None or not rows:
+            self.youth_title.clear()
+            self.definition.clear()
+            return
+        line = self.report.lines[min(rows)]
+        self.definition.setText(_(line.count.definition) + " (" + line.count.citation + ")")
+        self.youth_title.setText(_("{n} youth: {count}").format(n=line.total, count=_(line.count.label)))
+        for youth_id in line.youth:
+            item = QListWidgetItem(self.report.names.get(youth_id, youth_id))
+            item.setData(Qt.ItemDataRole.UserRole, youth_id)
+            self.youth.addItem(item)
+
+    def _failed(self, error: BaseException) -> None:
+        self.message.setText(describe(error))
+
+    # Exports --------------------------------------------------------------------------------------
+
+    def _ask_export(self, *, deidentified: bool) -> None:
+        if self.report is None:
+            self.message.setText(_("Show a report first, then export it."))
+            return
+        suggested = f"csec-report-{self.report.period.label}{'-deidentified' if deidentified else ''}.csv"
+        path, _filter = QFileDialog.getSaveFileName(self, _("Export the report"), suggested, "CSV (*.csv)")
+        if not path:
+            return
+        purpose, ok = QInputDialog.getText(self, _("Purpose"), _("Who receives this report, and why?"))
+        if ok:
+            self.export_to(Path(path), purpose, deidentified=deidentified)
+
+    def export_to(self, path: Path, purpose: str, *, deidentified: bool) -> None:
+        """Write the report shown (the file dialog asked whether to replace an existing file)."""
+        assert self.report is not None
+        period = self.report.period
+
+        def work(vault: Vault) -> None:
+            export.write(vault, period, path, purpose, deidentified=deidentified, overwrite=True)
+
+        self.tasks.run(work, lambda _r: self.message.setText(_("Saved {name}.").format(name=path.name)),
+                       self._failed)
+
+    def clear(self) -> None:
+        """On lock: nothing about the caseload stays on screen."""
+        self.tasks.supersede("reports")
+        self.report = None
+        self.table.clear()
+        self.table.setRowCount(0)
+        self.youth.clear()
+        self.youth_title.clear()
+        self.definition.clear()
+        self.message.clear()
