@@ -71,6 +71,7 @@ class ReportsPage(QWidget):
         for label, text in presets(self.now().date()):
             self.preset.addItem(_(label), text)
         self.period = QLineEdit(self.preset.currentData())
+        self.period.setMinimumWidth(240)
         bind(self.period, "setPlaceholderText", N_("2026Q3, 2026-09, FY2025-26 or 2026-07-01..2026-09-30"))
         bind(self.period, "setAccessibleName", N_("Period, as text"))
         self.preset.currentIndexChanged.connect(lambda _i: self.period.setText(self.preset.currentData()))
