@@ -124,8 +124,11 @@ def test_those_who_hold_the_key_find_sort_filter_and_open_a_sealed_youth(office,
             record = caseload.attached_record(vault, youth, goal.id, "plan_goal")
             assert record.body.goal == NOTE  # type: ignore[attr-defined]
             assert any(c.fields.get("goal", {}).get("new") == NOTE for c in vault.records.history(goal.id))
+            derived = list(vault.keyring._opened.values())
+            assert derived  # value keys derived once per ephemeral key, kept for the session ...
         finally:
             vault.close()
+        assert all(not any(key) for key in derived) and not vault.keyring._opened  # ... wiped at lock
 
     casey = _open(folder, "casey", clock)
     try:
