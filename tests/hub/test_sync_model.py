@@ -413,8 +413,11 @@ class SyncModel(RuleBasedStateMachine):
         assert acknowledged <= set(ops), "a change the hub acknowledged is missing from it"
         assert len(ops) == len(acknowledged), "the hub applied an operation no client made, or twice"
         kept: dict[tuple[str, str], list[Any]] = {}
+        stamped: dict[tuple[str, str], list[str]] = {}
         for c in all_conflicts:
             kept.setdefault((c.record_id, c.field), []).extend(v["value"] for v in c.values)
+            stamped.setdefault((c.record_id, c.field), []).extend(
+                v["stamp"] for v in c.values if v.get("stamp"))
             if c.resolved_at is not None:
                 assert c.resolved_by in USERS
         # Each field's causal history: from its current stamp back through the operations
@@ -431,11 +434,16 @@ class SyncModel(RuleBasedStateMachine):
                 continue
             kind, _owner, deleted, body, stamps = hub_records[op.record_id]
             for name, change in op.fields.items():
-                chain, stamp, seen = [], stamps.get(name), set()
-                while stamp and (op.record_id, name, stamp) in setter and stamp not in seen:
-                    seen.add(stamp)
-                    value, stamp = setter[(op.record_id, name, stamp)]
-                    chain.append(value)
+                # From the field's stamp, and from each value a person was shown in a conflict
+                # (a value it superseded was seen through it: kept over a deletion, the record
+                # comes back with the kept value's own stamp, not one made after the others).
+                chain, seen = [], set()
+                for start in [stamps.get(name), *stamped.get((op.record_id, name), [])]:
+                    stamp = start
+                    while stamp and (op.record_id, name, stamp) in setter and stamp not in seen:
+                        seen.add(stamp)
+                        value, stamp = setter[(op.record_id, name, stamp)]
+                        chain.append(value)
                 place = (op.record_id, name)
                 assert (deleted or body.get(name) == change["new"] or change["new"] in chain
                         or change["new"] in kept.get(place, [])), f"lost: {kind}.{name} from {op.user}"
