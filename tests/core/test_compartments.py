@@ -20,6 +20,7 @@ from csec_desktop.storage.database import Database
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
 from tests.conftest import WORKER_PASS, FakeClock, youth_data
+from tests.library_reads import every_text
 
 ACCOUNT = "FICTIONAL-ACCOUNT-MARKER he kept my papers"
 NEXUS = "FICTIONAL-NEXUS-MARKER he sent me to take food"
@@ -34,16 +35,7 @@ def _case(vault: Vault, youth_id: str) -> str:
 
 
 def _every_text(folder: Path, user: str) -> str:
-    """Everything in the database as a person holding the data key reads it with the library."""
-    keyfile = K.KeyFile.load(folder)
-    dek, _private = keyfile.unlock_user(user, WORKER_PASS)
-    db = Database.open(folder / keyfile.db_name(), dek)
-    try:
-        tables = [r[0] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                         "AND name NOT LIKE 'youth_search%'")]
-        return "\n".join(json.dumps(db.query(f"SELECT * FROM {table}"), default=str) for table in tables)
-    finally:
-        db.close()
+    return every_text(folder, user, WORKER_PASS)
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from csec_desktop.storage import keys as K
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.vault import Vault
 from tests.conftest import WORKER_PASS, FakeClock, youth_data
+from tests.library_reads import every_text
 
 GIVEN, FAMILY = "Zephyrine", "Quillmarker"
 PEOPLE = (("casey", "caseworker", "Unit A"), ("ana", "attorney", "Unit A"), ("sam", "supervisor", "Unit A"))
@@ -34,19 +35,7 @@ GOAL = {"domain": "housing", "goal": NOTE, "steps": "call the fictional shelter"
 
 
 def _every_text(folder: Path, user: str, passphrase: str = WORKER_PASS) -> str:
-    """Every table as a person holding the data key reads it with the library (search included)."""
-    keyfile = K.KeyFile.load(folder)
-    dek, _private = keyfile.unlock_user(user, passphrase)
-    db = Database.open(folder / keyfile.db_name(), dek)
-    try:
-        tables = [r[0] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                         "AND name NOT LIKE 'youth_search%'")]
-        text = "\n".join(json.dumps(db.query(f"SELECT * FROM {t}"), default=str, ensure_ascii=False)
-                         for t in tables)
-        found = db.query("SELECT rowid FROM youth_search WHERE youth_search MATCH ?", (FAMILY,))
-        return text + ("\nINDEXED" if found else "")
-    finally:
-        db.close()
+    return every_text(folder, user, passphrase, search_for=FAMILY)
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ import pytest
 from csec_desktop import caseload
 from csec_desktop.errors import NotFound
 from csec_desktop.hub.store import Admin
-from csec_desktop.storage import keys as K
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
@@ -34,6 +33,7 @@ from csec_desktop.sync.client import HubClient, Report, sync
 from tests.conftest import ADMIN_PASS, WORKER_PASS, VaultTemplates, youth_data
 from tests.hub.conftest import empty
 from tests.hub.harness import HubServer
+from tests.library_reads import as_library, every_text
 
 COUNTY = "Demo County"  # the county of the session's template vaults
 UNIT = "north"
@@ -49,31 +49,11 @@ SECRETS = (GIVEN, FAMILY, CASE_NUMBER, EARLY, NOTE)
 
 
 def _every_text(folder: Path, user: str, passphrase: str = WORKER_PASS) -> str:
-    """Every table as a person holding the data key reads it with the library (search included);
-    as in tests/core/test_sealed_compartment.py."""
-    keyfile = K.KeyFile.load(folder)
-    dek, _private = keyfile.unlock_user(user, passphrase)
-    db = Database.open(folder / keyfile.db_name(), dek)
-    try:
-        tables = [r[0] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                         "AND name NOT LIKE 'youth_search%'")]
-        text = "\n".join(json.dumps(db.query(f"SELECT * FROM {t}"), default=str, ensure_ascii=False)
-                         for t in tables)
-        found = db.query("SELECT rowid FROM youth_search WHERE youth_search MATCH ?", (FAMILY,))
-        return text + ("\nINDEXED" if found else "")
-    finally:
-        db.close()
+    return every_text(folder, user, passphrase, search_for=FAMILY)
 
 
 def _library(folder: Path, user: str, read: Callable[[Database], Any]) -> Any:
-    """`read` over the file as the library gives it to a person holding the data key."""
-    keyfile = K.KeyFile.load(folder)
-    dek, _private = keyfile.unlock_user(user, WORKER_PASS)
-    db = Database.open(folder / keyfile.db_name(), dek)
-    try:
-        return read(db)
-    finally:
-        db.close()
+    return as_library(folder, user, WORKER_PASS, read)
 
 
 @dataclass
