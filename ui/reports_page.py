@@ -40,6 +40,9 @@ from ui.i18n import N_, _, bind
 from ui.messages import describe
 from ui.tasks import Tasks
 
+BAND_NAMES = {"no_concern": N_("No concern"), "possible_concern": N_("Possible concern"),
+              "clear_concern": N_("Clear concern")}
+
 
 def presets(today: date) -> list[tuple[str, str]]:
     """(label, period text) for the picker: this and last quarter, this and last fiscal year, last month."""
@@ -107,6 +110,12 @@ class ReportsPage(QWidget):
         split.addWidget(side)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        self.screens_title = QLabel()
+        self.screens = QTableWidget()
+        self.screens.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.screens.verticalHeader().setVisible(False)
+        self.screens.setMaximumHeight(140)
+        bind(self.screens, "setAccessibleName", N_("Screens by tool and outcome"))
         self.definition = QLabel()
         self.definition.setWordWrap(True)
         self.definition.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -128,6 +137,8 @@ class ReportsPage(QWidget):
         box.addWidget(heading)
         box.addLayout(picker)
         box.addWidget(split, 1)
+        box.addWidget(self.screens_title)
+        box.addWidget(self.screens)
         box.addWidget(self.definition)
         box.addWidget(self.message)
         box.addLayout(buttons)
@@ -170,8 +181,28 @@ class ReportsPage(QWidget):
         self.message.setText(_("{label}: {first} to {last}, California days. Law checked {checked}.").format(
             label=period.label, first=period.first.isoformat(), last=period.last.isoformat(),
             checked=found.lines[0].count.checked.isoformat() if found.lines else "—"))
+        self._show_screens(found)
         if found.lines:
             self.table.selectRow(0)
+
+    def _show_screens(self, found: report_screen.Report) -> None:
+        self.screens_title.setText(_("Screens with a licensed tool: {n} youth screened in the period "
+                                     "(the tool's result as recorded).").format(n=found.screened))
+        bands = [_(BAND_NAMES.get(b, b)) for b in found.screen_bands]
+        self.screens.clear()
+        self.screens.setColumnCount(len(bands) + 2)
+        self.screens.setHorizontalHeaderLabels([_("Tool"), *bands, _("Total")])
+        self.screens.setRowCount(len(found.screen_tools))
+        for row, tool in enumerate(found.screen_tools):
+            cells = [tool, *map(str, found.screens[row]), str(sum(found.screens[row]))]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.screens.setItem(row, col, item)
+        header = self.screens.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
     def _show_youth(self) -> None:
         self.youth.clear()
@@ -225,4 +256,7 @@ class ReportsPage(QWidget):
         self.youth.clear()
         self.youth_title.clear()
         self.definition.clear()
+        self.screens.clear()
+        self.screens.setRowCount(0)
+        self.screens_title.clear()
         self.message.clear()

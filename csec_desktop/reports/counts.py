@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from csec_desktop.caseload import visibility
-from csec_desktop.domain.csec import CsecStatus, CsecStatusValue, MissingEpisode
+from csec_desktop.domain.csec import CsecStatus, CsecStatusValue, LicensedScreen, MissingEpisode, ScreenBand
 from csec_desktop.domain.youth import FOSTER_CARE_TYPES, PlacementType, Youth
 from csec_desktop.reports.periods import Period
 from csec_desktop.rules import LEGAL_ZONE
@@ -52,6 +52,7 @@ class Facts:
     units: dict[str, str | None] = field(default_factory=dict)
     decisions: list[Decision] = field(default_factory=list)
     missing: dict[str, list[MissingEpisode]] = field(default_factory=lambda: defaultdict(list))
+    screens: list[tuple[str, LicensedScreen]] = field(default_factory=list)  # (youth id, screen)
 
 
 @dataclass(frozen=True)
@@ -148,14 +149,16 @@ def facts(vault: Vault) -> Facts:
         found.youth[youth_id] = Youth.model_validate(vault.records.decode(youth_id, body))
         found.units[youth_id] = unit
     for record_id, owner, kind, body in db.query(
-            "SELECT id, owner_id, kind, body FROM records WHERE kind IN ('csec_status', 'missing_episode') "
-            "AND deleted = 0"):
+            "SELECT id, owner_id, kind, body FROM records WHERE kind IN ('csec_status', 'missing_episode', "
+            "'licensed_screen') AND deleted = 0"):
         if owner not in found.youth:
             continue
         data: dict[str, Any] = vault.records.decode(record_id, body)
         if kind == "csec_status":
             decision = CsecStatus.model_validate(data)
             found.decisions.append(Decision(owner, decision.status, decision.decided_at))
+        elif kind == "licensed_screen":
+            found.screens.append((owner, LicensedScreen.model_validate(data)))
         else:
             found.missing[owner].append(MissingEpisode.model_validate(data))
     return found
@@ -164,6 +167,21 @@ def facts(vault: Vault) -> Facts:
 def compute(found: Facts, period: Period) -> dict[str, set[str]]:
     """Each count's youth, by count id."""
     return {count.id: count.select(found, period) for count in COUNTS}
+
+
+SCREENING_DEFINITION = N_("Screens with a licensed, validated tool done in the period, by tool and "
+                          "outcome band (the tool's result as recorded; never its items).")
+SCREENING_CITATION = "Welf. & Inst. Code 16524.13"
+
+
+def screenings(found: Facts, period: Period) -> tuple[list[str], list[ScreenBand], list[list[int]], int]:
+    """(tools, bands, screens by tool and band, youth screened) for screens done in the period."""
+    done = [(youth_id, screen) for youth_id, screen in found.screens if period.contains(screen.screened_on)]
+    tools = sorted({screen.tool for _y, screen in done})
+    bands = list(ScreenBand)
+    counts = [[sum(1 for _y, s in done if s.tool == tool and s.band is band) for band in bands]
+              for tool in tools]
+    return tools, bands, counts, len({youth_id for youth_id, _s in done})
 
 
 def by_unit(found: Facts, result: dict[str, set[str]]) -> tuple[list[str], dict[str, dict[str, int]]]:

@@ -22,17 +22,25 @@ from csec_desktop.reports.periods import Period
 from csec_desktop.storage.vault import Vault
 
 
-def table(vault: Vault, period: Period) -> D.Table:
-    found = C.facts(vault)
+def table(vault: Vault, period: Period, found: C.Facts | None = None) -> D.Table:
+    found = found or C.facts(vault)
     units, by_unit = C.by_unit(found, C.compute(found, period))
     # The rows are nested counts ("of those ..."): a youth is in several, so no totals row.
     return D.Table([c.label for c in C.COUNTS], units, [[by_unit[c.id][u] for u in units] for c in C.COUNTS],
                    column_totals_mean_something=False)
 
 
+def screening_table(found: C.Facts, period: Period) -> D.Table:
+    tools, bands, counts, _youth = C.screenings(found, period)
+    return D.Table(tools, [band.value for band in bands], counts)
+
+
 def csv_text(vault: Vault, period: Period, *, deidentified: bool) -> str:
-    counts = table(vault, period)
+    found = C.facts(vault)
+    counts = table(vault, period, found)
     grid = D.shown(counts) if deidentified else _plain(counts)
+    screens = screening_table(found, period)
+    screen_grid = D.shown(screens) if deidentified else _plain(screens)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([f"CSEC program report, {period.label} ({period.first.isoformat()} to "
@@ -43,6 +51,11 @@ def csv_text(vault: Vault, period: Period, *, deidentified: bool) -> str:
         writer.writerow([D.RULE])
     writer.writerow([])
     for row in grid:
+        writer.writerow(row)
+    writer.writerow([])
+    writer.writerow([f"Screens by tool and outcome: {C.SCREENING_DEFINITION} ({C.SCREENING_CITATION})"])
+    writer.writerow(["Tool", *screen_grid[0][1:]])
+    for row in screen_grid[1:]:
         writer.writerow(row)
     writer.writerow([])
     writer.writerow(["Count", "Definition", "Law", "Law checked"])

@@ -33,6 +33,10 @@ class Report:
     units: list[str]
     lines: list[Line]
     names: dict[str, str]  # youth id -> the name shown
+    screen_tools: list[str]
+    screen_bands: list[str]
+    screens: list[list[int]]  # by tool, then band
+    screened: int  # youth screened in the period
 
 
 def run(vault: Vault, period: Period) -> Report:
@@ -43,5 +47,6 @@ def run(vault: Vault, period: Period) -> Report:
     names = {youth_id: found.youth[youth_id].display_name() for ids in result.values() for youth_id in ids}
     lines = [Line(count, table[count.id], tuple(sorted(result[count.id], key=lambda y: (names[y], y))))
              for count in C.COUNTS]
+    tools, bands, screens, screened = C.screenings(found, period)
     vault.audit("report_viewed", period=period.label, youth=len(found.youth))
-    return Report(period, units, lines, names)
+    return Report(period, units, lines, names, tools, [b.value for b in bands], screens, screened)

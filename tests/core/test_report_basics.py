@@ -124,3 +124,25 @@ def test_the_16501_45_counts_on_built_data_with_known_answers(admin) -> None:  #
     assert units == ["Unit A", "Unit B"]
     assert table["identified_victims"] == {"Unit A": 2, "Unit B": 1}
     assert all(count.citation.startswith("Welf. & Inst. Code") and count.definition for count in R.COUNTS)
+
+
+def test_screens_by_tool_and_outcome_in_the_period(admin) -> None:  # type: ignore[no-untyped-def]
+    """Issue 23: screening counts from the licensed tool's recorded result (never its items)."""
+    from csec_desktop import caseload
+    from csec_desktop.reports import counts as R
+    from csec_desktop.reports import export
+    from tests.conftest import youth_data
+
+    youth = [caseload.create_youth(admin, youth_data()).id for _ in range(3)]
+    screens = [(youth[0], "2026-07-01", "clear_concern"), (youth[1], "2026-09-30", "no_concern"),
+               (youth[1], "2026-08-15", "possible_concern"), (youth[2], "2026-10-01", "clear_concern")]
+    for youth_id, on, band in screens:
+        caseload.add_attached(admin, youth_id, "licensed_screen", {
+            "tool": "Fictional Screening Tool", "tool_version": "2.0", "screened_on": on,
+            "screener": "casey", "screener_trained": True, "band": band})
+    tools, bands, counts, screened = R.screenings(R.facts(admin), parse("2026Q3"))
+    assert tools == ["Fictional Screening Tool"] and screened == 2  # the 1 October screen is Q4
+    assert dict(zip([b.value for b in bands], counts[0], strict=True)) == {
+        "no_concern": 1, "possible_concern": 1, "clear_concern": 1}
+    text = export.csv_text(admin, parse("2026Q3"), deidentified=True)
+    assert "Screens by tool and outcome" in text and "Fictional Screening Tool,<11,<11,<11,<11" in text

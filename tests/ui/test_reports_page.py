@@ -64,6 +64,12 @@ def test_the_page_counts_lists_the_youth_and_exports(qtbot: QtBot, admin: Vault,
     with qtbot.waitSignal(page.open_requested) as opened:
         page.youth.itemActivated.emit(page.youth.item(0))
     assert opened.args[0] in victims
+    caseload.add_attached(admin, victims[0], "licensed_screen", {
+        "tool": "Fictional Screening Tool", "tool_version": "2.0", "screened_on": "2026-08-20",
+        "screener": "casey", "screener_trained": True, "band": "clear_concern"})
+    page.load()
+    assert page.screens.rowCount() == 1 and page.screens.item(0, 0).text() == "Fictional Screening Tool"
+    assert page.screens.item(0, 3).text() == "1" and "1 youth screened" in page.screens_title.text()
     page.grab().save(str(tmp_path / "reports.png"))
 
     page.export_to(tmp_path / "r.csv", "quarterly review", deidentified=True)
