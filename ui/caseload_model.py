@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QFont
 
 from csec_desktop.caseload import Cursor, YouthSummary
 from csec_desktop.clock import legal_today
@@ -101,4 +102,12 @@ class CaseloadModel(TranslatedTableModel):
                 return s.unit or ""
             if column == 6:
                 return ", ".join(s.aliases)
+        if s.sealed and index.column() == 0:
+            # Marked without changing the text (sorting, search and screen readers read the name).
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setItalic(True)
+                return font
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+                return _("Sealed record (seen only by roles allowed to read sealed records)")
         return None

@@ -80,3 +80,4 @@ def test_the_page_counts_lists_the_youth_and_exports(qtbot: QtBot, admin: Vault,
     assert "period" in page.message.text()  # a clear message, the old figures not replaced silently
     page.clear()
     assert page.table.rowCount() == 0 and page.youth.count() == 0 and page.report is None
+

@@ -388,3 +388,27 @@ def test_five_wrong_passphrases_lock_the_account_with_minutes_left(qtbot: QtBot,
         assert win.stack.currentWidget() is win.unlock_page and win.model.rowCount() == 0
     finally:
         win.close()
+
+
+def test_a_sealed_youth_is_marked_in_the_caseload_list_without_changing_its_name(qtbot: QtBot) -> None:
+    """A helper's look at the window: sealed youth looked like everyone else in the list."""
+    from datetime import date
+
+    from PySide6.QtCore import Qt
+
+    from csec_desktop.caseload import YouthSummary
+    from csec_desktop.domain.youth import LegalStatus
+    from ui.caseload_model import CaseloadModel
+
+    def summary(name: str, sealed: bool) -> YouthSummary:
+        return YouthSummary(id=name, name=name, legal_name=name, date_of_birth=date(2010, 1, 1),
+                            status=LegalStatus.DEPENDENT, assigned_worker=None, unit=None, sealed=sealed,
+                            aliases=())
+
+    model = CaseloadModel()
+    model.reset(2, [summary("Ana Fictional", False), summary("Bea Fictional", True)])
+    open_, sealed = model.index(0, 0), model.index(1, 0)
+    assert model.data(sealed) == "Bea Fictional"
+    assert model.data(sealed, Qt.ItemDataRole.FontRole).italic()
+    assert "Sealed record" in model.data(sealed, Qt.ItemDataRole.ToolTipRole)
+    assert model.data(open_, Qt.ItemDataRole.FontRole) is None
