@@ -361,14 +361,7 @@ def test_the_core_keeps_cases_closed_when_offline_too_long(world: World, tmp_pat
 def test_conflicts_show_only_to_people_who_may_see_the_youth(world: World, tmp_path: Path) -> None:
     """In a vault shared by several people, a conflict on a youth outside a person's
     caseload is neither listed for them nor decided by them."""
-    vaults = []
-    for name in ("a", "b"):
-        vault, _ = Vault.create(tmp_path / name, county=NORTH, admin="ana", passphrase=PASS)
-        granted = _enroll(world.hub, world.http, NORTH, "ana")
-        local.save_enrolment(vault, "http://testserver", "", granted)
-        vaults.append((vault, HubClient("http://testserver", f"device.{granted.device_id}.{granted.secret}",
-                                        transport=world.http._transport)))  # type: ignore[attr-defined]
-    (a, a_hub), (b, b_hub) = vaults
+    (a, a_hub), (b, b_hub) = _two_desktops(world, tmp_path)
     a.add_user("cw.south", role="caseworker", passphrase=PASS + " south", unit="south")
     youth = caseload.create_youth(a, _youth("ana", "north"))
     sync_vault(a, a_hub)
