@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import sqlcipher3
-
 from csec_desktop.errors import (
     CorruptVault,
     CsecError,
@@ -26,6 +24,7 @@ from csec_desktop.errors import (
     VaultUnreachable,
     storage_problem,
 )
+from csec_desktop.storage.engine import sqlcipher3
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 

@@ -15,13 +15,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import sqlcipher3
-
 from csec_desktop import caseload
 from csec_desktop.clock import HybridClock, system_clock
 from csec_desktop.demo import FAMILY, GIVEN, MONIKERS, demo_youth
 from csec_desktop.domain.people import Role, User
 from csec_desktop.storage.database import REQUIRED_PRAGMAS, Database
+from csec_desktop.storage.engine import sqlcipher3
 from csec_desktop.storage.records import RecordStore
 from csec_desktop.storage.schema import migrate
 from csec_desktop.storage.vault import Vault

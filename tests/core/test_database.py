@@ -8,6 +8,8 @@ from __future__ import annotations
 import errno
 import io
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -195,3 +197,35 @@ def test_full_check_finds_a_flipped_page_without_raising(vault: Vault) -> None:
     finally:
         damaged.close()
     assert problems and any("page" in p or "damaged" in p or "authentication" in p for p in problems)
+
+
+def test_the_engine_keeps_statements_off_mlock_and_memory_security_holds(tmp_path: Path) -> None:
+    """The app's first import of SQLCipher enlarges the lookaside buffer (engine.py); with memory
+    security on, a vault connection's INSERT otherwise cost 5-10x more in mlock/munlock calls.
+    In a fresh process, as the app starts: the setting took, and the vault still asserts memory
+    security, still refuses a wrong key and still reads with the right one."""
+    script = f"""
+import os, sys
+from pathlib import Path
+from csec_desktop.storage.database import Database
+from csec_desktop.storage import engine
+from csec_desktop.errors import CorruptVault
+assert engine.LOOKASIDE_ENLARGED, "lookaside not enlarged"
+key = bytearray(b"k" * 32)
+db = Database.open(Path({str(tmp_path / "v.db")!r}), bytearray(key), create=True)
+assert str(db.scalar("PRAGMA cipher_memory_security")) == "1"
+db.execute("CREATE TABLE t (x TEXT)")
+db.execute("INSERT INTO t VALUES ('fictional')")
+db.close()
+try:
+    Database.open(Path({str(tmp_path / "v.db")!r}), bytearray(b"w" * 32))
+    sys.exit("a wrong key opened the vault")
+except CorruptVault:
+    pass
+db = Database.open(Path({str(tmp_path / "v.db")!r}), bytearray(key))
+assert db.scalar("SELECT x FROM t") == "fictional"
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
