@@ -18,11 +18,11 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from csec_desktop.storage.database import Database
-from csec_desktop.storage.keys import b64, sign, signature_holds, unb64
+from csec_desktop.storage.keys import b64, signature_holds, signing_key, unb64
 
 GENESIS = "0" * 64
 
@@ -63,6 +63,17 @@ class Signer:
 
     name: str
     seed: bytearray
+    # The key object, made once per session: deriving it from the seed for each signature cost
+    # a third of a pulled record's signing. Dropped at lock (OpenSSL clears it when freed).
+    _key: list[Any] = field(default_factory=list, compare=False, repr=False)
+
+    def sign(self, message: bytes) -> bytes:
+        if not self._key:
+            self._key.append(signing_key(self.seed))
+        return bytes(self._key[0].sign(message))
+
+    def forget(self) -> None:
+        self._key.clear()
 
 
 def chain_hash(prev: str, signer: str, seq: int, at: str, user: str, device: str, action: str,
@@ -111,7 +122,7 @@ class AuditLog:
             if self.signer is not None:
                 signer = self.signer.name
                 mac = chain_hash(prev, signer, seq, at, user, device, action, record_id, text)
-                sig = b64(sign(self.signer.seed, mac.encode()))
+                sig = b64(self.signer.sign(mac.encode()))
             else:  # a vault before schema 6 (only while it is being upgraded)
                 mac = compute_mac(self.key, prev, seq, at, user, device, action, record_id, text)
             self.db.execute(

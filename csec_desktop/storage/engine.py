@@ -22,7 +22,7 @@ import sys
 _FIRST = "sqlcipher3" not in sys.modules  # nothing can have opened a connection yet
 
 import sqlcipher3  # noqa: E402
-from sqlcipher3 import _sqlite3  # type: ignore[attr-defined]  # noqa: E402
+from sqlcipher3 import _sqlite3  # noqa: E402
 
 SQLITE_CONFIG_LOOKASIDE = 13
 LOOKASIDE_SLOT_BYTES = 1200
@@ -40,8 +40,8 @@ def _enlarge_lookaside() -> bool:
         return False
     if shutdown() != 0:
         return False
-    done = config(ctypes.c_int(SQLITE_CONFIG_LOOKASIDE), ctypes.c_int(LOOKASIDE_SLOT_BYTES),
-                  ctypes.c_int(LOOKASIDE_SLOTS)) == 0
+    done = int(config(ctypes.c_int(SQLITE_CONFIG_LOOKASIDE), ctypes.c_int(LOOKASIDE_SLOT_BYTES),
+                      ctypes.c_int(LOOKASIDE_SLOTS))) == 0
     if initialize() != 0:
         raise RuntimeError("SQLCipher could not be initialized")
     return done

@@ -178,8 +178,12 @@ def signing_public(seed: bytes | bytearray) -> bytes:
     return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
+def signing_key(seed: bytes | bytearray) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(bytes(seed))
+
+
 def sign(seed: bytes | bytearray, message: bytes) -> bytes:
-    return Ed25519PrivateKey.from_private_bytes(bytes(seed)).sign(message)
+    return signing_key(seed).sign(message)
 
 
 def signature_holds(public: bytes, signature: bytes, message: bytes) -> bool:

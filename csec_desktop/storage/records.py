@@ -20,7 +20,7 @@ from csec_desktop.ids import new_id
 from csec_desktop.storage.audit import Signer
 from csec_desktop.storage.compartments import MARK, Keyring
 from csec_desktop.storage.database import Database, Row
-from csec_desktop.storage.keys import b64, sign
+from csec_desktop.storage.keys import b64
 from csec_desktop.storage.schema import YOUTH_FIELDS_UPSERT, youth_field_values
 from csec_desktop.storage.sealed_rows import SealedRows
 
@@ -340,7 +340,7 @@ class RecordStore:
                 sig = None
                 if signer is not None and self.signer is not None:
                     signer = self.signer.name
-                    sig = b64(sign(self.signer.seed, change_message(op_id, record_id, kind, owner, op, text,
+                    sig = b64(self.signer.sign(change_message(op_id, record_id, kind, owner, op, text,
                                                                     hlc, user, device, at)))
                 self.db.execute("UPDATE changes SET fields = ?, signer = ?, sig = ? WHERE seq = ?",
                                 (text, signer, sig, seq))
@@ -389,7 +389,7 @@ class RecordStore:
         if self.signer is not None:
             signer = self.signer.name
             message = change_message(op_id, record_id, kind, owner, op, fields, hlc, user, device, at)
-            sig = b64(sign(self.signer.seed, message))
+            sig = b64(self.signer.sign(message))
         self.db.execute(
             "INSERT INTO changes (op_id, record_id, kind, owner_id, op, fields, hlc, user, device, at, "
             "pushed, signer, sig) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",

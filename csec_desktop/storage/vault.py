@@ -510,6 +510,9 @@ class Vault:
             for secret in (self._dek, self._private, self._seed, self._kek):
                 secret[:] = bytes(len(secret))
             self.keyring.wipe()
+            signer = getattr(getattr(self, "records", None), "signer", None)
+            if signer is not None:
+                signer.forget()
             # The audit key is bytes (immutable): overwritten in place, or a memory image taken
             # after lock still holds it (the memory test found it).
             audit_key = getattr(getattr(self, "audit_log", None), "key", None)
