@@ -413,14 +413,16 @@ class Hub:
             rows = rows[:limit]
             held = {h for (h,) in conn.execute(
                 select(T.holdings.c.youth_id).where(T.holdings.c.device_id == device.id))}
+            arrived = list(dict.fromkeys(row["id"] for row in rows
+                                         if row["kind"] == "youth" and row["id"] not in held))
             extra: list[Row] = []
-            for row in rows:
-                if row["kind"] == "youth" and row["id"] not in held:
-                    conn.execute(insert(T.holdings).values(device_id=device.id, youth_id=row["id"]))
-                    held.add(row["id"])
-                    if since:  # back in scope: its older records are not in this feed any more
-                        extra += conn.execute(select(r).where(
-                            r.c.owner_id == row["id"], r.c.id != row["id"], r.c.seq <= since)).mappings()
+            if arrived:  # one statement for the page, not one per youth
+                conn.execute(insert(T.holdings).values([{"device_id": device.id, "youth_id": youth_id}
+                                                        for youth_id in arrived]))
+                if since:  # back in scope: their older records are not in this feed any more
+                    extra = list(conn.execute(select(r).where(
+                        r.c.owner_id.in_(arrived), r.c.id != r.c.owner_id, r.c.seq <= since)
+                        .order_by(r.c.seq)).mappings())
             gone = [g for (g,) in conn.execute(
                 select(y.c.id).select_from(T.holdings.join(y, y.c.id == T.holdings.c.youth_id))
                 .where(T.holdings.c.device_id == device.id, not_(who.scope(y))))]

@@ -1,21 +1,31 @@
-"""Sync benchmark: `python -m tests.benchmarks.sync [--records 10000] [--delta 100]`.
+"""Sync benchmark: `python -m tests.benchmarks.sync [--records 10000] [--delta 100] [--json FILE]`.
 
-An initial sync of N records from one desktop through the hub to another, then a delta of
-M edits, each as records per second and bytes on the wire. The baseline, measured in the
-same run on the same machine: the same requests (the same count, the same bytes up and
-down) against a bare ASGI endpoint on the same uvicorn, so the ratio is what the hub's
-work (merge, PostgreSQL, the vaults) costs over moving the bytes. Uses PostgreSQL when
-CSEC_HUB_TEST_DSN (or the default test DSN) answers, else the embedded SQLite hub.
+A first sync of N records from one desktop through the hub to another, then a delta of M
+edits: push and pull each as records per second, against a floor measured in the same run on
+the same machine. The floor replays the very same requests (the same bytes up and down, over
+the same uvicorn and httpx) against a bare endpoint that does the least a hub must: push
+parses each request and writes every operation in it as a row into the same PostgreSQL in
+one transaction; pull reads the same records, in the same pages, back out of PostgreSQL and
+the client parses them. So the ratio is what the hub's and the desktops' work (checks, merge,
+encryption, signatures, indexes) costs over moving and storing the bytes. Uses PostgreSQL when
+CSEC_HUB_TEST_DSN (or the default test DSN) answers, else the embedded SQLite hub (floors
+then need PostgreSQL and are skipped).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 import psycopg
@@ -42,37 +52,110 @@ def _hub_url(root: Path) -> str:
         return f"sqlite:///{root / 'hub.db'}"
 
 
-async def _raw(scope: dict, receive, send) -> None:  # type: ignore[no-untyped-def]
-    """The ceiling: read the body, answer `n` bytes (from the query string)."""
-    if scope["type"] != "http":
-        return
-    while True:
-        message = await receive()
-        if not message.get("more_body"):
-            break
-    size = int(scope["query_string"].decode().partition("=")[2] or 0)
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(size).encode())]})
-    await send({"type": "http.response.body", "body": b"x" * size})
+@dataclass
+class Exchange:
+    """One request of a real sync, as sent and answered."""
+
+    method: str
+    path: str
+    query: str
+    sent: bytes
+    received: bytes
+    seconds: float  # from sending the request to the whole answer read: the hub's part
 
 
-def _ceiling(exchanges: list[tuple[int, int]]) -> float:
+class Floor:
+    """The bare endpoint: stores pushed operations as rows and serves pulled records from rows,
+    in the same PostgreSQL the hub uses (tables of its own, dropped at the end)."""
+
+    def __init__(self, dsn: str) -> None:
+        self.conn = psycopg.connect(dsn, autocommit=True)
+        self.conn.execute("DROP TABLE IF EXISTS bench_floor_ops, bench_floor_records")
+        self.conn.execute("CREATE TABLE bench_floor_ops (seq bigserial PRIMARY KEY, body text NOT NULL)")
+        self.conn.execute("CREATE TABLE bench_floor_records (seq bigint PRIMARY KEY, body text NOT NULL)")
+        self.replies: dict[tuple[str, str, str], bytes] = {}
+
+    def close(self) -> None:
+        self.conn.execute("DROP TABLE IF EXISTS bench_floor_ops, bench_floor_records")
+        self.conn.close()
+
+    def load_pages(self, exchanges: list[Exchange]) -> None:
+        """The records the hub served, one row each under the sequence it gave them."""
+        rows: list[tuple[int, str]] = []
+        for ex in exchanges:
+            if ex.path == "/v1/pull":
+                page = json.loads(ex.received)
+                first = int(parse_qs(ex.query)["since"][0])
+                rows += [(first + i + 1, json.dumps(r)) for i, r in enumerate(page["records"])]
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            cur.execute("TRUNCATE bench_floor_records")
+            cur.executemany("INSERT INTO bench_floor_records (seq, body) VALUES (%s, %s)", rows)
+
+    def answer(self, method: str, path: str, query: str, body: bytes) -> bytes:
+        if path == "/v1/pull":
+            args = parse_qs(query)
+            since, limit = int(args["since"][0]), int(args["limit"][0])
+            bodies = [r[0] for r in self.conn.execute(
+                "SELECT body FROM bench_floor_records WHERE seq > %s ORDER BY seq LIMIT %s", (since, limit))]
+            return ('{"records":[' + ",".join(bodies) + '],"next":' + str(since + len(bodies)) +
+                    ',"more":' + ("true" if len(bodies) == limit else "false") + "}").encode()
+        if body:
+            items = next((v for v in json.loads(body).values() if isinstance(v, list)), [])
+            with self.conn.transaction(), self.conn.cursor() as cur:
+                cur.executemany("INSERT INTO bench_floor_ops (body) VALUES (%s)",
+                                [(json.dumps(item),) for item in items])
+        return self.replies[(method, path, query)]
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        reply = self.answer(scope["method"], scope["path"], scope["query_string"].decode(), b"".join(chunks))
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(reply)).encode())]})
+        await send({"type": "http.response.body", "body": reply})
+
+
+@contextmanager
+def _served(app: Any) -> Iterator[str]:
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(_raw, host="127.0.0.1", port=port, log_level="critical",
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical",
                                            lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
         time.sleep(0.005)
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
-            start = time.perf_counter()
-            for sent, received in exchanges:
-                client.post("/raw", params={"n": received}, content=b"y" * sent)
-            return time.perf_counter() - start
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join()
+
+
+def floor_seconds(dsn: str, exchanges: list[Exchange], *, pulls: bool) -> float:
+    """Replay a phase's requests against the bare endpoint: the seconds from each request sent to
+    its answer read, summed (as Exchange.seconds is for the hub)."""
+    floor = Floor(dsn)
+    try:
+        if pulls:
+            floor.load_pages(exchanges)
+        for ex in exchanges:
+            floor.replies.setdefault((ex.method, ex.path, ex.query), ex.received)
+        with _served(floor) as url, httpx.Client(base_url=url) as client:
+            start = time.perf_counter()
+            for ex in exchanges:
+                reply = client.request(ex.method, ex.path + ("?" + ex.query if ex.query else ""),
+                                       content=ex.sent or None)
+                json.loads(reply.content)
+            return time.perf_counter() - start
+    finally:
+        floor.close()
 
 
 def _enrol(server: HubServer, folder: Path, name: str) -> Vault:
@@ -82,23 +165,35 @@ def _enrol(server: HubServer, folder: Path, name: str) -> Vault:
     return vault
 
 
-def _timed(vault: Vault, server: HubServer) -> tuple[float, list[tuple[int, int]]]:
+def _timed(vault: Vault, server: HubServer) -> tuple[float, list[Exchange]]:
     found = local.enrolment(vault)
     assert found is not None
     client = HubClient(server.base_url, found.token)
+    seen: list[Exchange] = []
+    started: dict[int, float] = {}
+
+    def begin(request: httpx.Request) -> None:
+        started[id(request)] = time.perf_counter()
+
+    def keep(response: httpx.Response) -> None:
+        response.read()
+        request = response.request
+        seen.append(Exchange(request.method, request.url.path, request.url.query.decode(),
+                             request.content, response.content,
+                             time.perf_counter() - started.pop(id(request))))
+
+    client.http.event_hooks = {"request": [begin], "response": [keep]}
     start = time.perf_counter()
     sync_vault(vault, client)
     elapsed = time.perf_counter() - start
     client.close()
-    return elapsed, client.exchanges
+    return elapsed, seen
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--records", type=int, default=10_000)
-    parser.add_argument("--delta", type=int, default=100)
-    args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="csec-sync-bench-"))
+def measure(records: int, delta: int, root: Path) -> dict[str, dict[str, float]]:
+    """The figures, by phase: {"push": {...}, "pull": {...}, "delta_push": ..., "delta_pull": ...},
+    each with records, ours_s (the whole round on the desktop), hub_s (its requests' round trips),
+    floor_s and the ratios to it (floors only on PostgreSQL), requests and megabytes."""
     url = _hub_url(root)
     server = HubServer(url)
     empty(server.hub)
@@ -106,42 +201,67 @@ def main() -> None:
     for name in ("bench.one", "bench.two"):
         server.hub.add_user(Admin(COUNTY, "bench"), P.NewUser(username=name, role="supervisor"))
     one, two = _enrol(server, root / "one", "bench.one"), _enrol(server, root / "two", "bench.two")
-    youth_count = args.records // 5
+    youth_ids = _fill(one, records // 5)
+    figures: dict[str, dict[str, float]] = {}
+    phases: list[tuple[str, int, Callable[[], object] | None]] = [
+        ("", (records // 5) * 5, None),
+        ("delta_", delta, lambda: [one.records.update(y, {"preferred_name": "Bench"})
+                                   for y in youth_ids[:delta]]),
+    ]
+    for prefix, count, prepare in phases:
+        if prepare:
+            prepare()
+        for name, vault in (("push", one), ("pull", two)):
+            seconds, seen = _timed(vault, server)
+            hub = sum(e.seconds for e in seen)
+            row = {"records": count, "ours_s": seconds, "ours_rps": count / seconds, "hub_s": hub,
+                   "up_mb": sum(len(e.sent) for e in seen) / 1e6,
+                   "down_mb": sum(len(e.received) for e in seen) / 1e6, "requests": len(seen)}
+            if url.startswith("postgresql"):
+                floor = floor_seconds(url, seen, pulls=name == "pull")
+                row |= {"floor_s": floor, "floor_rps": count / floor, "hub_ratio": hub / floor,
+                        "ratio": seconds / floor}
+            figures[prefix + name] = row
+    assert local.status(two).waiting == 0
+    one.close()
+    two.close()
+    server.stop()
+    return figures
+
+
+def _fill(vault: Vault, youth_count: int) -> list[str]:
     youth_ids = []
-    with one.require_db().transaction():
+    with vault.require_db().transaction():
         for n in range(youth_count):
-            youth = one.records.create(Youth.model_validate({
+            youth = vault.records.create(Youth.model_validate({
                 "legal_name": {"given": "Testchild", "family": f"Fictional{n}"},
                 "date_of_birth": "2010-05-17", "county": COUNTY, "assigned_worker": "bench.one",
                 "unit": "north"}))
             youth_ids.append(youth.id)
             for k in range(4):
-                one.records.create(CaseNote.model_validate({
+                vault.records.create(CaseNote.model_validate({
                     "youth_id": youth.id, "occurred_at": datetime.now(UTC).isoformat(),
                     "text": f"Synthetic contact note {k} for a fictional youth."}))
-    print(f"hub database: {'PostgreSQL' if url.startswith('postgresql') else 'SQLite'}; "
-          f"{youth_count * 5} records")
-    for label, count, prepare in (
-        ("initial", youth_count * 5, None),
-        ("delta", args.delta, lambda: [one.records.update(y, {"preferred_name": "Bench"})
-                                       for y in youth_ids[: args.delta]]),
-    ):
-        if prepare:
-            prepare()
-        push_time, push_x = _timed(one, server)
-        pull_time, pull_x = _timed(two, server)
-        exchanges = push_x + pull_x
-        total = push_time + pull_time
-        up, down = sum(s for s, _ in exchanges), sum(r for _, r in exchanges)
-        ceiling = _ceiling(exchanges)
-        print(f"{label:8} {count:>6} records: push {push_time:6.2f} s ({count / push_time:8.0f} rec/s), "
-              f"pull {pull_time:6.2f} s ({count / pull_time:8.0f} rec/s); {len(exchanges)} requests, "
-              f"{up / 1e6:.2f} MB up, {down / 1e6:.2f} MB down; raw HTTP for the same bytes {ceiling:.3f} s "
-              f"-> {total / ceiling:.1f}x the ceiling")
-    assert local.status(two).waiting == 0
-    one.close()
-    two.close()
-    server.stop()
+    return youth_ids
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--delta", type=int, default=100)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    figures = measure(args.records, args.delta, Path(tempfile.mkdtemp(prefix="csec-sync-bench-")))
+    for name, row in figures.items():
+        line = (f"{name:11} {row['records']:>7.0f} records: {row['ours_s']:7.2f} s in all "
+                f"({row['ours_rps']:6.0f} rec/s), {row['hub_s']:6.2f} s of it at the hub; "
+                f"{row['requests']:.0f} requests, {row['up_mb']:.2f} MB up, {row['down_mb']:.2f} MB down")
+        if "floor_s" in row:
+            line += (f"; floor {row['floor_s']:6.2f} s -> hub {row['hub_ratio']:.1f}x, "
+                     f"in all {row['ratio']:.1f}x the floor")
+        print(line)
+    if args.json:
+        args.json.write_text(json.dumps({"records": args.records, "phases": figures}, indent=1))
 
 
 if __name__ == "__main__":
