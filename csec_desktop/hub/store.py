@@ -549,6 +549,9 @@ class _Counter:
                 self.records[row["id"]] = dict(row)
         self.new_ops: list[dict[str, Any]] = []
         self.fresh: dict[str, dict[str, Any]] = {}
+        self.holdings: set[tuple[str, str]] = set()
+        """(device, youth) for youth a device created: it holds them as if pulled, so a later move
+        out of its user's caseload reaches it as `gone` even if it never pulled the youth."""
         # Fields with a conflict still open: a change to one joins the conflict (a person deciding
         # must see it) unless this push carries that person's decision of it.
         c = T.conflicts
@@ -586,6 +589,9 @@ class _Counter:
             self.conn.execute(insert(T.records), list(self.fresh.values()))
         if self.new_ops:
             self.conn.execute(insert(T.ops), self.new_ops)
+        if self.holdings:
+            self.conn.execute(_insert_new(self.conn, T.holdings).values(
+                [{"device_id": d, "youth_id": y} for d, y in sorted(self.holdings)]))
         if self.value != self.start:
             self.conn.execute(update(T.counties).where(T.counties.c.id == self.county).values(seq=self.value))
 
@@ -659,6 +665,8 @@ def _merge(conn: Connection, counter: _Counter, device: Device, op: P.Op) -> tup
             body=body, stamps=dict.fromkeys(body, op.hlc), authors=dict.fromkeys(body, author),
             updated_at=op.at, updated_by=who.username, seq=counter.next(),
             **{"worker": None, "unit": None, "sealed": False, **_scope_columns(op.kind, body)}), new=True)
+        if op.kind == "youth":
+            counter.holdings.add((device.id, op.record_id))
         return "applied", ""
     if op.op == "delete":
         if not rec["deleted"]:

@@ -512,6 +512,32 @@ def test_the_hub_anchors_the_trail_a_rewritten_entry_is_refused(world: World, tm
     assert ("audit_rewritten", granted.device_id) in [tuple(e) for e in events]
 
 
+def test_a_youth_created_and_handed_over_before_the_first_sync_leaves_the_device(
+        world: World, tmp_path: Path) -> None:
+    """Found by the sync model: a caseworker creates a youth and, before syncing, assigns them to
+    a supervisor of another unit. The hub applies both, but the device had never pulled the youth,
+    so the hub never named it `gone` and the desktop kept a youth its person may no longer see."""
+    from tests.conftest import youth_data
+
+    world.hub.add_user(Admin(NORTH, "it"), P.NewUser(username="ben", role="caseworker", unit="south"))
+    vault, _ = Vault.create(tmp_path / "v", county=NORTH, admin="it.ben", passphrase=PASS)
+    vault.add_user("ben", role="caseworker", passphrase=PASS, unit="south")
+    granted = _enroll(world.hub, world.http, NORTH, "ben")
+    local.save_enrolment(vault, "http://testserver", "", granted)
+    vault.close()
+    vault = Vault.unlock(tmp_path / "v", "ben", PASS)
+    client = HubClient("http://testserver", f"device.{granted.device_id}.{granted.secret}",
+                       transport=world.http._transport)  # type: ignore[attr-defined]
+    youth = caseload.create_youth(vault, youth_data(assigned_worker="ben", unit="north", county=NORTH)).id
+    caseload.update_youth(vault, youth, {"assigned_worker": "sue"})
+    report = sync_vault(vault, client)
+    assert report.refused == 0  # both were his to make
+    assert vault.require_db().scalar("SELECT count(*) FROM records WHERE id = ? OR owner_id = ?",
+                                     (youth, youth)) == 0
+    assert local.status(vault).undelivered == 0  # nothing of his was left undelivered
+    vault.close()
+
+
 def test_offline_work_on_a_youth_moved_away_is_kept_not_deleted(world: World, tmp_path: Path) -> None:
     """Issue 21: a caseworker adds a case note and edits a field offline; a supervisor moves the
     youth to another unit; at the next sync the hub refuses both and the device must stop holding
