@@ -35,7 +35,8 @@ fuzz: $(STAMP)
 	CSEC_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/python -m pytest tests/core/test_fuzz_input.py \
 		-o timeout=0 -q
 
-# The randomized sync model (three desktops, the real hub, faults, seals, deletes against edits) at
+# The randomized sync model (a supervisor and two caseworkers of different units, the real hub,
+# faults, reassignments and seals, concurrent list edits, deletes against edits, a hostile device) at
 # 500 histories (make test runs 25). Needs CSEC_HUB_TEST_DSN: a PostgreSQL database it may empty.
 SYNC_EXAMPLES ?= 500
 sync-model: $(STAMP)

@@ -267,12 +267,15 @@ class SyncModel(RuleBasedStateMachine):
 
     # Edits -----------------------------------------------------------------------
 
-    def _youth(self, client: Client, pick: int) -> str | None:
+    def _visible(self, client: Client) -> list[str]:
         # Only youth in the person's caseload: one moved away here stays stored until the next pull.
         seen, params = Scope.for_user(client.vault.user).sql("f")
-        ids = [r[0] for r in client.vault.require_db().query(
+        return [r[0] for r in client.vault.require_db().query(
             "SELECT r.id FROM records r JOIN youth_fields f ON f.rowid = r.rowid "
             f"WHERE r.kind = 'youth' AND r.deleted = 0 AND {seen} ORDER BY r.id", params)]
+
+    def _youth(self, client: Client, pick: int) -> str | None:
+        ids = self._visible(client)
         return ids[pick % len(ids)] if ids else None
 
     @rule(who=st.integers(0, 2), unit=st.sampled_from(UNITS))
@@ -336,6 +339,27 @@ class SyncModel(RuleBasedStateMachine):
             with contextlib.suppress(CsecError):
                 caseload.update_youth(client.vault, youth, {"safety_flags": changed})
                 _count("safety flags added" if add else "safety flags removed")
+
+    @rule(second=st.integers(1, 2), pick=st.integers(0, 50), flip=st.booleans(), remove=st.booleans())
+    def concurrent_flags(self, second: int, pick: int, flip: bool, remove: bool) -> None:
+        """The supervisor and a caseworker each change the same youth's flags before either syncs:
+        different people added (and perhaps one taken out) merge; only the same person flagged
+        differently would be a conflict."""
+        both = sorted(set(self._visible(self.clients[0])) & set(self._visible(self.clients[second])))
+        if not both:
+            return
+        youth = both[pick % len(both)]
+        people = PEOPLE[::-1] if flip else PEOPLE
+        for n, who in enumerate((0, second)):
+            client = self.clients[who]
+            body: Any = client.vault.records.get(youth).body
+            flags = [f.model_dump(mode="json", exclude_defaults=True) for f in body.safety_flags]
+            changed = [f for f in flags if f["person"] != people[2]] if remove and n == 1 else flags
+            if all(f["person"] != people[n] for f in changed):
+                changed = [*changed, {"person": people[n]}]
+            if changed != flags:
+                caseload.update_youth(client.vault, youth, {"safety_flags": changed})
+        _count("flags changed on two desktops at once")
 
     @rule(pick=st.integers(0, 50), attack=st.sampled_from(("claim", "elsewhere", "note_elsewhere", "reuse")))
     def hostile(self, pick: int, attack: str) -> None:
