@@ -718,7 +718,11 @@ def _merge(conn: Connection, counter: _Counter, device: Device, op: P.Op) -> tup
             if clashes:
                 clashing.append(name)
             elif merged != body.get(name):
-                body[name], stamps[name], authors[name] = merged, op.hlc, author
+                # A value no device wrote gets a stamp of its own: under the operation's stamp,
+                # the writer's next edit (made before it pulled the merge, against its own list)
+                # would match it as `base` and replace the merged list, losing the other items.
+                stamp = op.hlc if merged == change.new else f"{op.hlc}:merged"
+                body[name], stamps[name], authors[name] = merged, stamp, author
                 changed.append(name)
         else:
             clashing.append(name)

@@ -631,11 +631,20 @@ def test_two_devices_each_add_a_safety_flag_and_both_stay(world: World) -> None:
         return op
 
     first = _push(world, "ana", [flags([x], [], base)])
-    second = _push(world, "ana", [flags([y], [], base)])  # made offline against the same base
+    second_op = flags([y], [], base)  # made offline against the same base
+    second = _push(world, "ana", [second_op])
     assert first[0]["result"] == "applied" and second[0]["result"] == "applied", second
     held = _pull_full(world, "ana", youth)
     assert [f["person"] for f in held["body"]["safety_flags"]] == ["Fictional Person X", "Fictional Person Y"]
     assert not held.get("conflicts")
+    # Found by the sync model: the second device edits its list again before pulling the merge,
+    # against the stamp of its own change. The merged list is not that device's list: Y is kept.
+    z = {"person": "Fictional Person Z", "instruction": "Do not share any information or whereabouts."}
+    again = _push(world, "ana", [flags([y, z], [y], str(second_op["hlc"]))])
+    assert again[0]["result"] == "applied"
+    held = _pull_full(world, "ana", youth)
+    assert sorted(f["person"] for f in held["body"]["safety_flags"]) == [
+        "Fictional Person X", "Fictional Person Y", "Fictional Person Z"]
     # The same flag changed two ways from one base is for a person to decide.
     now = held["stamps"]["safety_flags"]
     _push(world, "ana", [flags([{**x, "instruction": "Call the supervisor first."}, y], [x, y], now)])
