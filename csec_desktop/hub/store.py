@@ -407,6 +407,11 @@ class Hub:
                 conn.execute(update(T.devices).where(T.devices.c.id == device.id)
                              .values(scope_key=who.scope_key))
             visible = or_(y.c.id.is_(None), who.scope(y))
+            # Every record up to the county's counter is committed (a push moves it as it commits):
+            # read first, it lets the checkpoint pass records this user may not see, so the device
+            # moves on (and a youth named gone is forgotten) even when nothing of theirs changed.
+            top = int(conn.execute(select(T.counties.c.seq).where(T.counties.c.id == who.county))
+                      .scalar_one())
             # What a record's state carries, no more: `authors` alone was a third of the JSON decoded.
             sent = [r.c[name] for name in ("id", "kind", "owner_id", "version", "deleted", "body", "stamps",
                                            "updated_at", "updated_by", "seq")]
@@ -416,26 +421,38 @@ class Hub:
                 .order_by(r.c.seq).limit(limit + 1)).mappings())
             more = len(rows) > limit
             rows = rows[:limit]
-            held = {h for (h,) in conn.execute(
-                select(T.holdings.c.youth_id).where(T.holdings.c.device_id == device.id))}
+            h = T.holdings
+            holdings = dict(conn.execute(select(h.c.youth_id, h.c.gone_since)
+                                         .where(h.c.device_id == device.id)).all())
+            held = {yid for yid, gone_since in holdings.items() if gone_since is None}
             arrived = list(dict.fromkeys(row["id"] for row in rows
                                          if row["kind"] == "youth" and row["id"] not in held))
             extra: list[Row] = []
             if arrived:  # one statement for the page, not one per youth
-                conn.execute(insert(T.holdings).values([{"device_id": device.id, "youth_id": youth_id}
-                                                        for youth_id in arrived]))
+                back = [yid for yid in arrived if yid in holdings]  # named gone before, in scope again
+                if back:
+                    conn.execute(update(h).where(h.c.device_id == device.id, h.c.youth_id.in_(back))
+                                 .values(gone_since=None))
+                new = [yid for yid in arrived if yid not in holdings]
+                if new:
+                    conn.execute(insert(h).values([{"device_id": device.id, "youth_id": yid} for yid in new]))
                 if since:  # back in scope: their older records are not in this feed any more
                     extra = list(conn.execute(select(*sent).where(
                         r.c.owner_id.in_(arrived), r.c.id != r.c.owner_id, r.c.seq <= since)
                         .order_by(r.c.seq)).mappings())
+            # Named gone until the device pulls past the page that told it (it stored that page):
+            # an answer lost on the way, or a pull sent twice, must not lose the news.
+            conn.execute(delete(h).where(h.c.device_id == device.id, h.c.gone_since < since))
             gone = [g for (g,) in conn.execute(
-                select(y.c.id).select_from(T.holdings.join(y, y.c.id == T.holdings.c.youth_id))
-                .where(T.holdings.c.device_id == device.id, not_(who.scope(y))))]
+                select(y.c.id).select_from(h.join(y, y.c.id == h.c.youth_id))
+                .where(h.c.device_id == device.id, h.c.gone_since.is_(None) | (h.c.gone_since >= since),
+                       not_(who.scope(y))))]
             if gone:
-                conn.execute(delete(T.holdings).where(T.holdings.c.device_id == device.id,
-                                                      T.holdings.c.youth_id.in_(gone)))
+                conn.execute(update(h).where(h.c.device_id == device.id, h.c.youth_id.in_(gone),
+                                             h.c.gone_since.is_(None)).values(gone_since=since))
             states = _states(conn, [*rows, *extra])
-        return P.PullResponse(records=states, gone=gone, next=rows[-1]["seq"] if rows else since,
+        last = rows[-1]["seq"] if rows else since
+        return P.PullResponse(records=states, gone=gone, next=last if more else max(top, last),
                               more=more, server_time=self.now())
 
     # Audit ------------------------------------------------------------------------

@@ -137,6 +137,10 @@ holdings = Table(
     "holdings", metadata,
     Column("device_id", String(36), primary_key=True),
     Column("youth_id", String(36), primary_key=True),
+    # The `since` of the pull that first named the youth gone; the holding is forgotten only when
+    # the device pulls from further on (it stored that page), so a lost or repeated answer still
+    # tells it. NULL while the device may see the youth.
+    Column("gone_since", BigInteger),
 )
 
 audit = Table(

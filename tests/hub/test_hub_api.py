@@ -228,7 +228,8 @@ def test_a_device_receives_only_its_users_caseload(world: World) -> None:
     answer = world.http.get("/v1/pull", params={"since": 1}, headers=world.as_("ana")).json()
     assert answer["gone"] == [mine]
     assert mine not in {r["id"] for r in answer["records"]}
-    assert _pull_ids(world, "ana")[1] == []  # told once
+    assert _pull_ids(world, "ana", since=1)[1] == [mine]  # told until it pulls past that page
+    assert _pull_ids(world, "ana", since=answer["next"])[1] == []
     ben_now, _ = _pull_ids(world, "ben", since=1)
     assert {mine, note} <= ben_now  # the youth, and the note written before it moved
 
@@ -536,6 +537,33 @@ def test_a_youth_created_and_handed_over_before_the_first_sync_leaves_the_device
                                      (youth, youth)) == 0
     assert local.status(vault).undelivered == 0  # nothing of his was left undelivered
     vault.close()
+
+
+def test_gone_is_named_until_the_device_pulls_past_the_page_that_named_it(world: World) -> None:
+    """Found by the sync model: the hub forgot a device's holding as it named the youth gone, so
+    when that answer was lost (or the pull was sent twice and the second answer used), the device
+    was never told and kept a youth its person may no longer see."""
+    youth = new_id()
+    _push(world, "ana", [_op(youth, "youth", _youth("ana", "north"))])
+    first = world.http.get("/v1/pull", params={"since": 0}, headers=world.as_("ana")).json()
+    since = first["next"]
+    base = next(r for r in first["records"] if r["id"] == youth)["stamps"]
+    # Another caseworker of ana's unit hands the youth over to the south unit.
+    world.hub.add_user(Admin(NORTH, "it"), P.NewUser(username="cleo", role="supervisor"))
+    cleo = _enroll(world.hub, world.http, NORTH, "cleo")
+    world.tokens["cleo"] = f"device.{cleo.device_id}.{cleo.secret}"
+    moved = _push(world, "cleo", [_op(youth, "youth", {"assigned_worker": "ben", "unit": "south"},
+                                      op="update", base=base["unit"], user="cleo")])
+    assert moved[0]["result"] == "applied"
+    lost = world.http.get("/v1/pull", params={"since": since}, headers=world.as_("ana")).json()
+    assert lost["gone"] == [youth]  # this answer never reaches the desktop
+    again = world.http.get("/v1/pull", params={"since": since}, headers=world.as_("ana")).json()
+    assert again["gone"] == [youth]
+    # Once the device pulls from further on, it has stored the page that told it: no more news.
+    _push(world, "ana", [_op(new_id(), "youth", _youth("ana", "north"))])
+    later = world.http.get("/v1/pull", params={"since": again["next"]}, headers=world.as_("ana")).json()
+    after = world.http.get("/v1/pull", params={"since": later["next"]}, headers=world.as_("ana")).json()
+    assert after["gone"] == []
 
 
 def test_offline_work_on_a_youth_moved_away_is_kept_not_deleted(world: World, tmp_path: Path) -> None:
