@@ -23,7 +23,9 @@ from typing import Any
 
 from csec_desktop.caseload import visibility
 from csec_desktop.domain.csec import CsecStatus, CsecStatusValue, LicensedScreen, MissingEpisode, ScreenBand
+from csec_desktop.domain.duties import DutyDone
 from csec_desktop.domain.youth import FOSTER_CARE_TYPES, PlacementType, Youth
+from csec_desktop.reports import periods as P
 from csec_desktop.reports.periods import Period
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.sealed_rows import VIEW
@@ -53,6 +55,9 @@ class Facts:
     decisions: list[Decision] = field(default_factory=list)
     missing: dict[str, list[MissingEpisode]] = field(default_factory=lambda: defaultdict(list))
     screens: list[tuple[str, LicensedScreen]] = field(default_factory=list)  # (youth id, screen)
+    statuses: dict[str, list[CsecStatus]] = field(default_factory=lambda: defaultdict(list))
+    done: dict[str, list[DutyDone]] = field(default_factory=lambda: defaultdict(list))
+    """Duties marked done, by youth (reports/duties.py weighs them against the rules' deadlines)."""
 
 
 @dataclass(frozen=True)
@@ -150,13 +155,16 @@ def facts(vault: Vault) -> Facts:
         found.units[youth_id] = unit
     for record_id, owner, kind, body in db.query(
             "SELECT id, owner_id, kind, body FROM records WHERE kind IN ('csec_status', 'missing_episode', "
-            "'licensed_screen') AND deleted = 0"):
+            "'licensed_screen', 'duty_done') AND deleted = 0"):
         if owner not in found.youth:
             continue
         data: dict[str, Any] = vault.records.decode(record_id, body)
         if kind == "csec_status":
             decision = CsecStatus.model_validate(data)
             found.decisions.append(Decision(owner, decision.status, decision.decided_at))
+            found.statuses[owner].append(decision)
+        elif kind == "duty_done":
+            found.done[owner].append(DutyDone.model_validate(data))
         elif kind == "licensed_screen":
             found.screens.append((owner, LicensedScreen.model_validate(data)))
         else:
@@ -167,6 +175,24 @@ def facts(vault: Vault) -> Facts:
 def compute(found: Facts, period: Period) -> dict[str, set[str]]:
     """Each count's youth, by count id."""
     return {count.id: count.select(found, period) for count in COUNTS}
+
+
+TREND = ("identified_victims", "identified_at_risk")
+"""The counts drawn month by month (a line each) on the page and in the printed report."""
+
+
+def monthly(found: Facts, period: Period) -> tuple[list[Period], dict[str, list[int]]]:
+    """The trend: each month of the period (or the twelve months ending with it, when shorter),
+    with each TREND count's youth in that month."""
+    end = period.last
+    first = period.first if period.days > 300 else date(end.year - (end.month < 12), end.month % 12 + 1, 1)
+    months: list[Period] = []
+    day = date(first.year, first.month, 1)
+    while day <= end:
+        months.append(P.month(day.year, day.month))
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    selects = {c.id: c.select for c in COUNTS if c.id in TREND}
+    return months, {cid: [len(select(found, m)) for m in months] for cid, select in selects.items()}
 
 
 SCREENING_DEFINITION = N_("Screens with a licensed, validated tool done in the period, by tool and "

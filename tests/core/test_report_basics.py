@@ -3,7 +3,7 @@ suppressed counts cannot be worked out from what is shown."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import example, given, settings
@@ -146,3 +146,55 @@ def test_screens_by_tool_and_outcome_in_the_period(admin) -> None:  # type: igno
         "no_concern": 1, "possible_concern": 1, "clear_concern": 1}
     text = export.csv_text(admin, parse("2026Q3"), deidentified=True)
     assert "Screens by tool and outcome" in text and "Fictional Screening Tool,<11,<11,<11,<11" in text
+
+
+def test_duties_in_the_period_on_time_late_and_open(admin) -> None:  # type: ignore[no-untyped-def]
+    """Issue 23: the 24-hour law-enforcement report and the 36-hour written cross-report, weighed
+    by the rules' own deadlines against when each was done; a deadline on 1 October is the next
+    quarter's, whatever day the youth was identified."""
+    from csec_desktop import caseload
+    from csec_desktop.identification import record_status
+    from csec_desktop.reports import counts as R
+    from csec_desktop.reports.duties import duties
+    from tests.conftest import youth_data
+
+    on_time, next_quarter, never = (caseload.create_youth(admin, youth_data()).id for _ in range(3))
+    decided = {on_time: datetime(2026, 7, 10, 10, 0, tzinfo=LEGAL_ZONE),
+               next_quarter: datetime(2026, 9, 30, 12, 0, tzinfo=LEGAL_ZONE),
+               never: datetime(2026, 8, 1, 9, 0, tzinfo=LEGAL_ZONE)}
+    for youth_id, moment in decided.items():
+        record_status(admin, youth_id, "victim", "fictional basis for a report test", moment)
+    occurrence = decided[on_time].astimezone(UTC).strftime("%Y%m%dT%H%MZ")
+    for rule_id, done_at in (("csec.report_law_enforcement_24h", "2026-07-11T09:00:00-07:00"),  # 1 h early
+                             ("csec.canra_written_36h", "2026-07-12T04:00:00-07:00")):  # 6 h late
+        caseload.add_attached(admin, on_time, "duty_done", {
+            "rule_id": rule_id, "occurrence": occurrence, "done_on": done_at[:10], "done_at": done_at})
+    lines = {line.info.rule_id: line for line in duties(
+        R.facts(admin), parse("2026Q3"), datetime(2026, 12, 1, 12, 0, tzinfo=LEGAL_ZONE))}
+    police, written = lines["csec.report_law_enforcement_24h"], lines["csec.canra_written_36h"]
+    assert police.youth(police.on_time) == {on_time} and police.late == set()
+    assert police.youth(police.still_open) == {never}
+    assert police.due == 2 and police.on_time_rate == 0.5
+    assert (written.on_time, written.youth(written.late), written.youth(written.still_open)) == (
+        set(), {on_time}, {never})
+    assert written.median_delay_hours == 6.0
+    assert "11166" in police.info.citation and police.info.law_as_of
+
+
+def test_the_monthly_trend_counts_each_month(admin) -> None:  # type: ignore[no-untyped-def]
+    from csec_desktop import caseload
+    from csec_desktop.identification import record_status
+    from csec_desktop.reports import counts as R
+    from tests.conftest import youth_data
+
+    for moment, status in ((datetime(2026, 7, 31, 23, 59, tzinfo=LEGAL_ZONE), "victim"),
+                           (datetime(2026, 8, 1, 0, 0, tzinfo=LEGAL_ZONE), "victim"),
+                           (datetime(2026, 9, 2, 8, 0, tzinfo=LEGAL_ZONE), "at_risk")):
+        youth_id = caseload.create_youth(admin, youth_data()).id
+        record_status(admin, youth_id, status, "fictional basis for a report test", moment)
+    months, lines = R.monthly(R.facts(admin), parse("2026Q3"))
+    assert [m.label for m in months][-3:] == ["2026-07", "2026-08", "2026-09"] and len(months) == 12
+    assert lines["identified_victims"][-3:] == [1, 1, 0]
+    assert lines["identified_at_risk"][-3:] == [0, 0, 1]
+    months, _ = R.monthly(R.facts(admin), parse("FY2025-26"))
+    assert len(months) == 12 and months[0].label == "2025-07"
