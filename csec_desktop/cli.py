@@ -164,10 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     kept.add_argument("--purpose", default="")
     kept.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
-    report = sub.add_parser("report", help="the program's counts for a period by unit, as CSV (audited)")
+    report = sub.add_parser("report", help="the program's counts, duties and screens for a period, as CSV, "
+                            "XLSX or the printed PDF (audited)")
     report.add_argument("--period", required=True,
                         help="2026Q3, 2026-09, FY2025-26 or 2026-07-01..2026-09-30")
-    report.add_argument("--format", choices=["csv"], default="csv")
+    report.add_argument("--format", choices=["csv", "xlsx", "pdf"], default="csv")
     report.add_argument("--deidentified", action="store_true",
                         help="hide counts under 11 (for outside the county)")
     report.add_argument("--out", type=Path, required=True, metavar="FILE")
@@ -469,7 +470,8 @@ def _report(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) ->
     from csec_desktop.reports import export, periods
 
     period = periods.parse(args.period)
-    export.write(vault, period, args.out, args.purpose, deidentified=args.deidentified, overwrite=args.force)
+    export.write(vault, period, args.out, args.purpose, deidentified=args.deidentified, fmt=args.format,
+                 overwrite=args.force)
     print(f"Wrote the {period.label} report to {args.out}.", file=out)
     return 0
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from csec_desktop.domain.duties import DutyDone
+from csec_desktop.reports import deidentify as D
 from csec_desktop.reports.counts import Facts
 from csec_desktop.reports.periods import Period
 from csec_desktop.rules import LEGAL_ZONE, REGISTRY, RuleInfo, load_all
@@ -22,6 +23,9 @@ load_all()  # the duty rules register themselves as their modules load
 
 RULES = ("csec.report_law_enforcement_24h", "csec.canra_written_36h")
 """The duties a report weighs: the clocks an identification starts (Pen. Code 11166(j))."""
+SHORT = {"csec.report_law_enforcement_24h": "Police report, 24 h",
+         "csec.canra_written_36h": "Written report, 36 h"}
+"""Each duty in a few words, for a chart's axis (the table beside it gives the rule in full)."""
 
 
 @dataclass
@@ -79,3 +83,23 @@ def duties(found: Facts, period: Period, now: datetime) -> list[DutyLine]:
                     line.late.add((youth_id, finding.occurrence))
                     line.delays.append(_done_at(mark) - finding.due)
     return lines
+
+
+HEADER = ["Duty", "Law", "Law checked", "Due", "In time", "Late", "Median delay (hours)", "Still open"]
+
+
+def grid(lines: list[DutyLine], *, deidentified: bool) -> list[list[str]]:
+    """The duties as rows of text (HEADER first). De-identified: the parts of each duty (in time,
+    late, open) are suppressed with their total, the number due, as any table's are, and the
+    delay is left out (with few late duties it describes a single youth's case)."""
+    parts = D.Table([line.info.rule_id for line in lines], ["In time", "Late", "Still open"],
+                    [[len(x.on_time), len(x.late), len(x.still_open)] for x in lines],
+                    column_totals_mean_something=False)
+    cells = D.shown(parts)[1:] if deidentified else [
+        [name, *map(str, row), str(sum(row))] for name, row in zip(parts.rows, parts.counts, strict=True)]
+    rows = [HEADER]
+    for line, (_name, in_time, late, still_open, due) in zip(lines, cells, strict=True):
+        delay = line.median_delay_hours
+        rows.append([line.info.summary, line.info.citation, line.info.law_as_of.isoformat(), due, in_time,
+                     late, "" if delay is None or deidentified else str(delay), still_open])
+    return rows

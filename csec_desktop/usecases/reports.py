@@ -9,8 +9,10 @@ is one audit entry, with the period; the names come from the same read, never a 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from csec_desktop.reports import counts as C
+from csec_desktop.reports.duties import DutyLine, duties
 from csec_desktop.reports.periods import Period
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
@@ -37,10 +39,15 @@ class Report:
     screen_bands: list[str]
     screens: list[list[int]]  # by tool, then band
     screened: int  # youth screened in the period
+    duties: list[DutyLine]
+    months: list[Period]  # the trend's months
+    trend: dict[str, list[int]]  # count id (C.TREND) -> youth per month
+    made_at: datetime
 
 
 def run(vault: Vault, period: Period) -> Report:
     require_in_contact(vault)
+    now = datetime.fromtimestamp(vault.wall()).astimezone()
     found = C.facts(vault)
     result = C.compute(found, period)
     units, table = C.by_unit(found, result)
@@ -48,5 +55,11 @@ def run(vault: Vault, period: Period) -> Report:
     lines = [Line(count, table[count.id], tuple(sorted(result[count.id], key=lambda y: (names[y], y))))
              for count in C.COUNTS]
     tools, bands, screens, screened = C.screenings(found, period)
+    owed = duties(found, period, now)
+    for line in owed:
+        for youth_id in line.youth(line.on_time | line.late | line.still_open):
+            names.setdefault(youth_id, found.youth[youth_id].display_name())
+    months, trend = C.monthly(found, period)
     vault.audit("report_viewed", period=period.label, youth=len(found.youth))
-    return Report(period, units, lines, names, tools, [b.value for b in bands], screens, screened)
+    return Report(period, units, lines, names, tools, [b.value for b in bands], screens, screened, owed,
+                  months, trend, now)

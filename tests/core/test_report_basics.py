@@ -3,6 +3,7 @@ suppressed counts cannot be worked out from what is shown."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from csec_desktop.errors import ValidationFailed
 from csec_desktop.reports import deidentify as D
 from csec_desktop.reports.periods import parse
 from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.storage.vault import Vault
 
 
 @pytest.mark.parametrize(("text", "first", "last"), [
@@ -198,3 +200,55 @@ def test_the_monthly_trend_counts_each_month(admin) -> None:  # type: ignore[no-
     assert lines["identified_at_risk"][-3:] == [0, 0, 1]
     months, _ = R.monthly(R.facts(admin), parse("FY2025-26"))
     assert len(months) == 12 and months[0].label == "2025-07"
+
+
+def _pdf_text(data: bytes) -> str:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+
+
+def test_the_report_as_xlsx_and_printed_pdf_with_definitions_and_no_names(admin, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 23: `csec report --format xlsx|pdf`: the same figures as the page, each with its law;
+    the printed report names no youth; the de-identified one hides small counts, leaves out the
+    charts that would draw them, and states the rule; every file is an audited export."""
+    import openpyxl
+
+    from csec_desktop import caseload, cli
+    from csec_desktop.identification import record_status
+    from tests.conftest import ADMIN_PASS, youth_data
+
+    for n in range(12):  # twelve in Unit A: large enough to show; one in Unit B: small
+        youth_id = caseload.create_youth(admin, youth_data(unit="Unit A")).id
+        record_status(admin, youth_id, "victim", "fictional basis for a report test",
+                      datetime(2026, 8, 1, 9, n, tzinfo=LEGAL_ZONE))
+    lone = caseload.create_youth(admin, youth_data(unit="Unit B")).id
+    record_status(admin, lone, "victim", "fictional basis", datetime(2026, 8, 2, 9, 0, tzinfo=LEGAL_ZONE))
+    folder = admin.folder
+    admin.close()
+    for fmt, extra in (("xlsx", []), ("pdf", []), ("pdf", ["--deidentified"])):
+        out = tmp_path / f"report{len(extra)}.{fmt}"
+        code = cli.main(["--vault", str(folder), "--user", "admin", "--passphrase-stdin", "report",
+                         "--period", "2026Q3", "--format", fmt, "--out", str(out), "--purpose",
+                         "quarterly report to the program", *extra],
+                        stdin=io.StringIO(ADMIN_PASS + "\n"), stdout=io.StringIO())
+        assert code == 0 and out.exists()
+    book = openpyxl.load_workbook(tmp_path / "report0.xlsx")
+    counts = [[c.value for c in row] for row in book["Counts"].iter_rows()]
+    header = next(row for row in counts if row[1:3] == ["Unit A", "Unit B"])
+    victims = next(row for row in counts if row[0] == "Youth identified as exploited")
+    assert (header[1:3], victims[1:4]) == (["Unit A", "Unit B"], [12, 1, 13])
+    assert {"Counts", "Duties", "Screens", "Definitions"} <= set(book.sheetnames)
+    plain = _pdf_text((tmp_path / "report0.pdf").read_bytes())
+    assert "Welf. & Inst. Code 16501.45" in plain and "Pen. Code" in plain and "Prepared by admin" in plain
+    assert "Sampleton" not in plain and "JV-24-001234" not in plain and "Sparrow" not in plain
+    hidden = _pdf_text((tmp_path / "report1.pdf").read_bytes())
+    assert "<11" in hidden and "CalHHS" in hidden and "charts are left out" in hidden
+    reopened = Vault.unlock(folder, "admin", ADMIN_PASS)
+    try:
+        exported = [e for e in reopened.audit_log.entries(newest_first=True, limit=20)
+                    if e.action == "report_exported"]
+        assert sorted(e.detail["format"] for e in exported) == ["pdf", "pdf", "xlsx"]
+    finally:
+        reopened.close()
