@@ -1,5 +1,7 @@
 """Reports (issue 23): the program's counts for a period, by unit, each with its definition and law;
-a count's youth listed beside it (double-click opens one); CSV exports, plain or de-identified.
+a count's youth listed beside it (double-click opens one); the duties an identification starts,
+met in time, late or open; the monthly trend drawn; exports as CSV, XLSX or the printed PDF, plain
+or de-identified.
 
 The page reads one use case (csec_desktop.usecases.reports.run) on the window's vault thread, so a
 caseworker sees their own caseload's counts and a supervisor all they may see. Locking clears it.
@@ -7,11 +9,13 @@ caseworker sees their own caseload's counts and a supervisor all they may see. L
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,8 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csec_desktop.reports import counts as C
 from csec_desktop.reports import export
 from csec_desktop.reports import periods as P
+from csec_desktop.reports.duties import SHORT
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import reports as report_screen
@@ -54,6 +60,67 @@ def presets(today: date) -> list[tuple[str, str]]:
             (N_("Last month"), f"{last_month[0]}-{last_month[1]:02d}"),
             (N_("This fiscal year"), f"FY{fy}-{(fy + 1) % 100:02d}"),
             (N_("Last fiscal year"), f"FY{fy - 1}-{fy % 100:02d}")]
+
+
+LINE_COLOURS = ("#1f4e79", "#c55a11")  # as in the printed report
+
+
+class TrendChart(QWidget):
+    """Youth identified month by month, a line per count (C.TREND), as the printed report draws it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.months: list[str] = []
+        self.lines: list[tuple[str, list[int]]] = []
+        self.setMinimumSize(320, 150)
+        bind(self, "setAccessibleName", N_("Youth identified by month"))
+
+    def show_trend(self, months: list[str], lines: list[tuple[str, list[int]]]) -> None:
+        self.months, self.lines = months, lines
+        # The figures as text too, for a screen reader and a tooltip.
+        self.setAccessibleDescription("; ".join(
+            f"{label}: " + ", ".join(f"{m} {v}" for m, v in zip(months, values, strict=True))
+            for label, values in lines))
+        self.setToolTip("\n".join(f"{label}: {sum(values)}" for label, values in lines))
+        self.update()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        if not self.months:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        left, top, right, bottom = 34, 22, self.width() - 28, self.height() - 34
+        highest = max([1, *(v for _label, values in self.lines for v in values)])
+        step = max(1, -(-highest // 4))
+        ceiling = step * 4
+        painter.setPen(QPen(QColor("#888888")))
+        painter.drawLine(left, bottom, right, bottom)
+        painter.drawLine(left, top, left, bottom)
+        for k in range(0, ceiling + 1, step):
+            y = bottom - (bottom - top) * k / ceiling
+            painter.drawText(2, int(y) + 4, str(k))
+        span = max(len(self.months) - 1, 1)
+
+        def x_of(n: int) -> float:
+            return left + (right - left) * n / span
+
+        every = max(1, len(self.months) // 6)
+        for n, month in enumerate(self.months):
+            if (len(self.months) - 1 - n) % every == 0:  # counted back from the last: it is always named
+                painter.drawText(int(x_of(n)) - 20, bottom + 16, month)
+        for (_label, values), colour in zip(self.lines, LINE_COLOURS, strict=False):
+            pen = QPen(QColor(colour))
+            pen.setWidth(2)
+            painter.setPen(pen)
+            points = [QPointF(x_of(n), bottom - (bottom - top) * v / ceiling) for n, v in enumerate(values)]
+            for a, b in itertools.pairwise(points):
+                painter.drawLine(a, b)
+        legend_x = left + 6
+        for (label, _values), colour in zip(self.lines, LINE_COLOURS, strict=False):
+            painter.setPen(QPen(QColor(colour)))
+            painter.drawText(legend_x, 14, "— " + label)
+            legend_x += painter.fontMetrics().horizontalAdvance("— " + label) + 16
+        painter.end()
 
 
 class ReportsPage(QWidget):
@@ -116,6 +183,22 @@ class ReportsPage(QWidget):
         self.screens.verticalHeader().setVisible(False)
         self.screens.setMaximumHeight(140)
         bind(self.screens, "setAccessibleName", N_("Screens by tool and outcome"))
+        self.duties_title = QLabel()
+        self.duties = QTableWidget()
+        self.duties.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.duties.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.duties.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.duties.verticalHeader().setVisible(False)
+        self.duties.setMaximumHeight(120)
+        bind(self.duties, "setAccessibleName", N_("Duties after an identification"))
+        self.duties.itemSelectionChanged.connect(self._show_duty_youth)
+        self.trend = TrendChart()
+        lower = QHBoxLayout()
+        duty_column = QVBoxLayout()
+        duty_column.addWidget(self.duties_title)
+        duty_column.addWidget(self.duties)
+        lower.addLayout(duty_column, 3)
+        lower.addWidget(self.trend, 2)
         self.definition = QLabel()
         self.definition.setWordWrap(True)
         self.definition.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -123,9 +206,10 @@ class ReportsPage(QWidget):
         self.message.setWordWrap(True)
         bind(self.message, "setAccessibleName", N_("Reports message"))
         self.export_plain = QPushButton()
-        bind(self.export_plain, "setText", N_("Export CSV…"))
+        bind(self.export_plain, "setText", N_("E&xport or print…"))
+        bind(self.export_plain, "setToolTip", N_("The report as CSV, an Excel workbook or the printed PDF"))
         self.export_hidden = QPushButton()
-        bind(self.export_hidden, "setText", N_("Export de-identified CSV…"))
+        bind(self.export_hidden, "setText", N_("Export &de-identified…"))
         bind(self.export_hidden, "setToolTip", N_("Counts under 11 hidden, so the file can leave the county"))
         self.export_plain.clicked.connect(lambda: self._ask_export(deidentified=False))
         self.export_hidden.clicked.connect(lambda: self._ask_export(deidentified=True))
@@ -137,6 +221,7 @@ class ReportsPage(QWidget):
         box.addWidget(heading)
         box.addLayout(picker)
         box.addWidget(split, 1)
+        box.addLayout(lower)
         box.addWidget(self.screens_title)
         box.addWidget(self.screens)
         box.addWidget(self.definition)
@@ -182,8 +267,53 @@ class ReportsPage(QWidget):
             label=period.label, first=period.first.isoformat(), last=period.last.isoformat(),
             checked=found.lines[0].count.checked.isoformat() if found.lines else "—"))
         self._show_screens(found)
+        self._show_duties(found)
+        labels = {c.id: _(c.label) for c in C.COUNTS}
+        self.trend.show_trend([m.label for m in found.months],
+                              [(labels[cid], found.trend[cid]) for cid in C.TREND])
         if found.lines:
             self.table.selectRow(0)
+
+    def _show_duties(self, found: report_screen.Report) -> None:
+        self.duties_title.setText(_("Duties after an identification whose deadline falls in the period "
+                                    "(select one to list the youth still open):"))
+        headers = [_("Duty"), _("Due"), _("In time"), _("Late"), _("Median delay"), _("Still open"), _("Law")]
+        self.duties.clear()
+        self.duties.setColumnCount(len(headers))
+        self.duties.setHorizontalHeaderLabels(headers)
+        self.duties.setRowCount(len(found.duties))
+        for row, line in enumerate(found.duties):
+            delay = line.median_delay_hours
+            cells = [_(SHORT.get(line.info.rule_id, line.info.summary)), str(line.due),
+                     str(len(line.on_time)), str(len(line.late)),
+                     "" if delay is None else _("{hours} h").format(hours=delay), str(len(line.still_open)),
+                     line.info.citation]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(_(line.info.summary) + " " + _("Law checked {day}.").format(
+                    day=line.info.law_as_of.isoformat()))
+                if 0 < col < len(cells) - 1:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.duties.setItem(row, col, item)
+        header = self.duties.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+    def _show_duty_youth(self) -> None:
+        rows = {index.row() for index in self.duties.selectedIndexes()}
+        report = self.report
+        if report is None or not rows:
+            return
+        line = report.duties[min(rows)]
+        self.table.clearSelection()
+        self.youth.clear()
+        ids = sorted(line.youth(line.still_open), key=lambda y: (report.names.get(y, y), y))
+        self.youth_title.setText(_("{n} youth with this duty still open").format(n=len(ids)))
+        self.definition.setText(_(line.info.summary) + " (" + line.info.citation + ")")
+        for youth_id in ids:
+            item = QListWidgetItem(report.names.get(youth_id, youth_id))
+            item.setData(Qt.ItemDataRole.UserRole, youth_id)
+            self.youth.addItem(item)
 
     def _show_screens(self, found: report_screen.Report) -> None:
         self.screens_title.setText(_("Screens with a licensed tool: {n} youth screened in the period "
@@ -211,6 +341,7 @@ class ReportsPage(QWidget):
             self.youth_title.clear()
             self.definition.clear()
             return
+        self.duties.clearSelection()
         line = self.report.lines[min(rows)]
         self.definition.setText(_(line.count.definition) + " (" + line.count.citation + ")")
         self.youth_title.setText(_("{n} youth: {count}").format(n=line.total, count=_(line.count.label)))
@@ -228,8 +359,9 @@ class ReportsPage(QWidget):
         if self.report is None:
             self.message.setText(_("Show a report first, then export it."))
             return
-        suggested = f"csec-report-{self.report.period.label}{'-deidentified' if deidentified else ''}.csv"
-        path, _filter = QFileDialog.getSaveFileName(self, _("Export the report"), suggested, "CSV (*.csv)")
+        suggested = f"csec-report-{self.report.period.label}{'-deidentified' if deidentified else ''}.pdf"
+        filters = ";;".join([_("Printed report, PDF (*.pdf)"), _("Excel workbook (*.xlsx)"), "CSV (*.csv)"])
+        path, _filter = QFileDialog.getSaveFileName(self, _("Export the report"), suggested, filters)
         if not path:
             return
         purpose, ok = QInputDialog.getText(self, _("Purpose"), _("Who receives this report, and why?"))
@@ -241,8 +373,12 @@ class ReportsPage(QWidget):
         assert self.report is not None
         period = self.report.period
 
+        fmt = path.suffix.lower().lstrip(".")
+        if fmt not in export.FORMATS:  # a name typed without one of the offered endings
+            fmt, path = "pdf", path.with_name(path.name + ".pdf")
+
         def work(vault: Vault) -> None:
-            export.write(vault, period, path, purpose, deidentified=deidentified, overwrite=True)
+            export.write(vault, period, path, purpose, deidentified=deidentified, fmt=fmt, overwrite=True)
 
         self.tasks.run(work, lambda _r: self.message.setText(_("Saved {name}.").format(name=path.name)),
                        self._failed)
@@ -259,4 +395,8 @@ class ReportsPage(QWidget):
         self.screens.clear()
         self.screens.setRowCount(0)
         self.screens_title.clear()
+        self.duties.clear()
+        self.duties.setRowCount(0)
+        self.duties_title.clear()
+        self.trend.show_trend([], [])
         self.message.clear()

@@ -18,13 +18,14 @@ from csec_desktop.reports import deidentify as D
 from csec_desktop.reports.counts import Facts
 from csec_desktop.reports.periods import Period
 from csec_desktop.rules import LEGAL_ZONE, REGISTRY, RuleInfo, load_all
+from csec_desktop.text import N_
 
 load_all()  # the duty rules register themselves as their modules load
 
 RULES = ("csec.report_law_enforcement_24h", "csec.canra_written_36h")
 """The duties a report weighs: the clocks an identification starts (Pen. Code 11166(j))."""
-SHORT = {"csec.report_law_enforcement_24h": "Police report, 24 h",
-         "csec.canra_written_36h": "Written report, 36 h"}
+SHORT = {"csec.report_law_enforcement_24h": N_("Police report, 24 h"),
+         "csec.canra_written_36h": N_("Written report, 36 h")}
 """Each duty in a few words, for a chart's axis (the table beside it gives the rule in full)."""
 
 

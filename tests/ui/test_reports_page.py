@@ -70,11 +70,22 @@ def test_the_page_counts_lists_the_youth_and_exports(qtbot: QtBot, admin: Vault,
     page.load()
     assert page.screens.rowCount() == 1 and page.screens.item(0, 0).text() == "Fictional Screening Tool"
     assert page.screens.item(0, 3).text() == "1" and "1 youth screened" in page.screens_title.text()
+    # The duties an identification starts (none marked done here: all three still open), and the trend.
+    police = [page.duties.item(0, c).text() for c in range(page.duties.columnCount())]
+    assert police[:6] == ["Police report, 24 h", "3", "0", "0", "", "3"] and "11166" in police[6]
+    page.duties.selectRow(0)
+    assert page.youth.count() == 3 and "still open" in page.youth_title.text()
+    assert page.table.selectedIndexes() == []  # one selection at a time decides the list
+    assert page.trend.months[-3:] == ["2026-07", "2026-08", "2026-09"]
+    assert "2026-08 3" in page.trend.accessibleDescription()  # all three in August, in words too
     page.grab().save(str(tmp_path / "reports.png"))
 
     page.export_to(tmp_path / "r.csv", "quarterly review", deidentified=True)
     text = (tmp_path / "r.csv").read_text()
     assert "<11" in text and "Reportson" not in text and "Saved r.csv." in page.message.text()
+    page.export_to(tmp_path / "printed", "for the program meeting", deidentified=False)
+    assert (tmp_path / "printed.pdf").read_bytes().startswith(b"%PDF")  # no ending typed: the PDF
+    assert "Saved printed.pdf." in page.message.text()
     page.period.setText("last quarter")
     page.load()
     assert "period" in page.message.text()  # a clear message, the old figures not replaced silently
