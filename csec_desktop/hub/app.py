@@ -402,6 +402,24 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
         """This county's users, with their role, unit, grants and whether they are disabled."""
         return hub.users(who.county)
 
+    @app.get("/v1/admin/report", tags=["administration"], responses={
+        **ADMIN_REFUSALS, 404: {"description": "The text has the shape of a period but names none (a 13th "
+                                "month, a fiscal year spanning two years, a range ending before it starts)"}})
+    def report(who: AdminDep, period: Annotated[str, Query(
+            pattern=r"^(\d{4}[Qq]\d|\d{4}-\d{2}|FY\d{4}-\d{2}|\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})$",
+            description="2026Q3, 2026-09, FY2025-26 or 2026-07-01..2026-09-30.")]) -> P.CountyReport:
+        """The program report's figures over every device's synced records in this county: the same
+        definitions a desktop uses; sealed youth are left out (and counted apart)."""
+        from csec_desktop.errors import ValidationFailed
+        from csec_desktop.hub.reports import county_figures
+        from csec_desktop.reports.periods import parse
+
+        try:
+            chosen = parse(period)
+        except ValidationFailed as exc:
+            raise Refusal(404, "no_such_period", exc.problems[0].message) from None
+        return P.CountyReport.model_validate(county_figures(hub.engine, who.county, chosen))
+
     UserName = Annotated[str, Path(pattern=P.NAME, description="The user's name.")]
 
     @app.post("/v1/admin/users/{username}/disable", tags=["administration"], responses=ADMIN_REFUSALS)

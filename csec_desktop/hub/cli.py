@@ -4,6 +4,7 @@
     csec-hub add-admin "Fresno County" it.lead          # prints the token once
     csec-hub list-admins "Fresno County"                # ids, names, when made and revoked
     csec-hub revoke-admin "Fresno County" 3f9a0c12d4e5  # that token is refused from now on
+    csec-hub report "Fresno County" --period 2026Q3 --out q3.csv   # the program report (--deidentified)
     csec-hub make-cert hub.fresno.example --out certs/  # a self-signed certificate for one office
     csec-hub serve --cert certs/hub.pem --key certs/hub.key --port 8443
     csec-hub serve --host 10.0.0.5 --trusted-proxy 10.0.0.0/24   # behind the county's load balancer
@@ -116,6 +117,15 @@ def build_parser() -> argparse.ArgumentParser:
     cancel = sub.add_parser("cancel-code", help="cancel an enrolment code not used yet")
     cancel.add_argument("county")
     cancel.add_argument("code")
+    report = sub.add_parser("report", help="the program report over the county's synced records, as CSV or "
+                            "JSON (the same definitions as the desktop's; sealed youth left out)")
+    report.add_argument("county")
+    report.add_argument("--period", required=True,
+                        help="2026Q3, 2026-09, FY2025-26 or 2026-07-01..2026-09-30")
+    report.add_argument("--format", choices=["csv", "json"], default="csv")
+    report.add_argument("--deidentified", action="store_true", help="hide counts under 11 (CSV)")
+    report.add_argument("--out", type=Path, required=True, metavar="FILE")
+    report.add_argument("--force", action="store_true", help="replace FILE if it exists")
     cert = sub.add_parser("make-cert", help="make a self-signed certificate for one office's hub")
     cert.add_argument("host")
     cert.add_argument("--out", type=Path, default=Path("."))
@@ -214,12 +224,46 @@ def _main(argv: list[str] | None) -> int:
         elif args.command == "disable-user":
             user = hub.set_user_disabled(Admin(args.county, "cli"), args.username, not args.enable)
             print(f"{user.username}: {'disabled' if user.disabled else 'enabled'}")
+        elif args.command == "report":
+            _report(hub, args)
         elif args.command == "revoke-admin":
             info = hub.revoke_admin(args.county, args.admin_id, "cli")
             print(f"administrator token {info.admin_id} of {info.name}: revoked {info.revoked_at}")
     finally:
         engine.dispose()
     return 0
+
+
+def _report(hub: Hub, args: argparse.Namespace) -> None:
+    import json
+
+    from csec_desktop.errors import ValidationFailed
+    from csec_desktop.hub.reports import county_figures
+    from csec_desktop.reports import figures as F
+    from csec_desktop.reports.periods import parse
+
+    try:
+        period = parse(args.period)
+    except ValidationFailed as exc:
+        raise Failed(EXIT_USAGE, f"--period: {exc.problems[0].message}") from None
+    with hub.engine.connect() as conn:
+        hub._require_county(conn, args.county)  # a missing county: the usual refusal and exit code
+    if args.out.exists() and not args.force:
+        raise Failed(EXIT_FILE, f"{args.out} exists; add --force to replace it")
+    fig = county_figures(hub.engine, args.county, period)
+    if args.format == "json":
+        text = json.dumps(fig, indent=1)
+    else:
+        scope = (f"every youth the hub holds in clear; {fig['sealed_left_out']} sealed youth left out (their "
+                 "figures are on the desktops of those who may read them)")
+        text = F.csv_text(fig, county=args.county, prepared_by="the hub administrator",
+                          day=dt.date.today().isoformat(), scope=scope, deidentified=args.deidentified)
+    try:
+        args.out.write_text(text, encoding="utf-8")
+        args.out.chmod(0o600)
+    except OSError as exc:
+        raise Failed(EXIT_FILE, f"cannot write {args.out}: {exc.strerror}") from None
+    print(f"Wrote the {period.label} report for {args.county} to {args.out}.")
 
 
 def _serve(args: argparse.Namespace) -> int:

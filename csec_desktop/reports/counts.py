@@ -16,7 +16,7 @@ down to the list (for the people allowed to see them) and a table can count by u
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -147,18 +147,34 @@ def facts(vault: Vault) -> Facts:
     they may read them: a sealed youth's for those who hold the key)."""
     cond, params = visibility(vault.user)
     db = vault.require_db()
+    youth = [(youth_id, vault.records.decode(youth_id, body), unit) for youth_id, body, unit in db.query(
+        f"SELECT r.id, r.body, f.unit FROM {VIEW} f JOIN records r ON r.rowid = f.rowid "
+        f"WHERE f.deleted = 0 AND {cond}", params)]
+    seen = {youth_id for youth_id, _body, _unit in youth}
+    kinds = ", ".join(f"'{kind}'" for kind in READS)
+    rows = db.query(f"SELECT id, owner_id, kind, body FROM records WHERE kind IN ({kinds}) AND deleted = 0")
+    # Opened only for youth in the report: decoding the others' records would be wasted work.
+    attached = ((owner, kind, vault.records.decode(record_id, body))
+                for record_id, owner, kind, body in rows if owner in seen)
+    return build(youth, attached)
+
+
+READS = ("csec_status", "missing_episode", "licensed_screen", "duty_done")
+"""The kinds of a youth's records the report reads (beside the youth's own record)."""
+
+
+def build(youth: Iterable[tuple[str, dict[str, Any], str | None]],
+          attached: Iterable[tuple[str, str, dict[str, Any]]]) -> Facts:
+    """Facts from plain records, wherever they are kept: (id, body, unit) for each youth, and
+    (youth id, kind, body) for their records of the READS kinds (others' youth are skipped). The
+    desktop passes what its person may read; the hub what it holds in clear (reports/hub side)."""
     found = Facts()
-    rows = db.query(f"SELECT r.id, r.body, f.unit FROM {VIEW} f JOIN records r ON r.rowid = f.rowid "
-                    f"WHERE f.deleted = 0 AND {cond}", params)
-    for youth_id, body, unit in rows:
-        found.youth[youth_id] = Youth.model_validate(vault.records.decode(youth_id, body))
+    for youth_id, body, unit in youth:
+        found.youth[youth_id] = Youth.model_validate(body)
         found.units[youth_id] = unit
-    for record_id, owner, kind, body in db.query(
-            "SELECT id, owner_id, kind, body FROM records WHERE kind IN ('csec_status', 'missing_episode', "
-            "'licensed_screen', 'duty_done') AND deleted = 0"):
+    for owner, kind, data in attached:
         if owner not in found.youth:
             continue
-        data: dict[str, Any] = vault.records.decode(record_id, body)
         if kind == "csec_status":
             decision = CsecStatus.model_validate(data)
             found.decisions.append(Decision(owner, decision.status, decision.decided_at))
@@ -167,7 +183,7 @@ def facts(vault: Vault) -> Facts:
             found.done[owner].append(DutyDone.model_validate(data))
         elif kind == "licensed_screen":
             found.screens.append((owner, LicensedScreen.model_validate(data)))
-        else:
+        elif kind == "missing_episode":
             found.missing[owner].append(MissingEpisode.model_validate(data))
     return found
 

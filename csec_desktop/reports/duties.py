@@ -48,6 +48,9 @@ class DutyLine:
             return None
         return round(statistics.median(d.total_seconds() for d in self.delays) / 3600, 1)
 
+    def row(self) -> tuple[RuleInfo, int, int, int, float | None]:
+        return self.info, len(self.on_time), len(self.late), len(self.still_open), self.median_delay_hours
+
     @staticmethod
     def youth(duties: set[tuple[str, str]]) -> set[str]:
         """The youth behind some of the duties (for a drill-down list)."""
@@ -89,18 +92,20 @@ def duties(found: Facts, period: Period, now: datetime) -> list[DutyLine]:
 HEADER = ["Duty", "Law", "Law checked", "Due", "In time", "Late", "Median delay (hours)", "Still open"]
 
 
-def grid(lines: list[DutyLine], *, deidentified: bool) -> list[list[str]]:
-    """The duties as rows of text (HEADER first). De-identified: the parts of each duty (in time,
-    late, open) are suppressed with their total, the number due, as any table's are, and the
-    delay is left out (with few late duties it describes a single youth's case)."""
-    parts = D.Table([line.info.rule_id for line in lines], ["In time", "Late", "Still open"],
-                    [[len(x.on_time), len(x.late), len(x.still_open)] for x in lines],
+def grid(lines: list[DutyLine] | list[tuple[RuleInfo, int, int, int, float | None]], *,
+         deidentified: bool) -> list[list[str]]:
+    """The duties as rows of text (HEADER first), from DutyLines or from (rule, in time, late, open,
+    median delay) as a report's figures keep them. De-identified: the parts of each duty are
+    suppressed with their total, the number due, as any table's are, and the delay is left out
+    (with few late duties it describes a single youth's case)."""
+    rows_in = [line.row() if isinstance(line, DutyLine) else line for line in lines]
+    parts = D.Table([info.rule_id for info, *_rest in rows_in], ["In time", "Late", "Still open"],
+                    [[on_time, late, still_open] for _info, on_time, late, still_open, _delay in rows_in],
                     column_totals_mean_something=False)
     cells = D.shown(parts)[1:] if deidentified else [
         [name, *map(str, row), str(sum(row))] for name, row in zip(parts.rows, parts.counts, strict=True)]
     rows = [HEADER]
-    for line, (_name, in_time, late, still_open, due) in zip(lines, cells, strict=True):
-        delay = line.median_delay_hours
-        rows.append([line.info.summary, line.info.citation, line.info.law_as_of.isoformat(), due, in_time,
-                     late, "" if delay is None or deidentified else str(delay), still_open])
+    for (info, *_counts, delay), (_name, in_time, late, still_open, due) in zip(rows_in, cells, strict=True):
+        rows.append([info.summary, info.citation, info.law_as_of.isoformat(), due, in_time, late,
+                     "" if delay is None or deidentified else str(delay), still_open])
     return rows

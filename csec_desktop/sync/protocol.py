@@ -399,3 +399,26 @@ class Health(Reply):
     """Whether the database answered (/readyz only)."""
     migrations: Literal["current", "behind", "not_checked"] = "not_checked"
     """Whether the database schema is at this hub's latest migration (/readyz only)."""
+
+
+class CountyReport(Reply):
+    """The program report's figures over a county's synced records (reports/figures.py)."""
+
+    county: str
+    """The county."""
+    period: dict[str, str]
+    """The period: its label and first and last days (California days)."""
+    youth: int
+    """Youth counted: every youth the hub holds in clear."""
+    sealed_left_out: int
+    """Sealed youth, left out: sealed end to end, they are counted on the desktops that may read them."""
+    units: list[str]
+    """The units, as the columns of `counts`."""
+    counts: dict[str, Any]
+    """Each count by id: label, definition, citation, law_checked, total and by_unit."""
+    screens: dict[str, Any]
+    """Licensed screens in the period: tools, bands, counts by tool and band, youth screened."""
+    duties: dict[str, Any]
+    """Each duty rule's deadlines in the period: due, on_time, late, still_open, median_delay_hours."""
+    trend: dict[str, Any]
+    """The months and, for each trend count, the youth identified in each month."""

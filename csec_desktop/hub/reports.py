@@ -1,0 +1,35 @@
+"""The program report over a whole county, on the hub: the same figures a desktop computes
+(reports/figures.py), from the records every device has synced.
+
+The hub reads what it holds in clear. A sealed youth's records are sealed end to end (only those
+who hold the compartment key read them), so they are left out here and counted apart, and the
+report says so: their figures are on the desktops of the people who may read them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from csec_desktop.hub import tables as T
+from csec_desktop.reports import counts as C
+from csec_desktop.reports.figures import figures
+from csec_desktop.reports.periods import Period
+
+
+def county_figures(engine: Engine, county: str, period: Period,
+                   now: datetime | None = None) -> dict[str, Any]:
+    r = T.records
+    with engine.connect() as conn:
+        youth_rows = list(conn.execute(select(r.c.id, r.c.body, r.c.unit, r.c.sealed).where(
+            r.c.county == county, r.c.kind == "youth", r.c.deleted.is_(False))))
+        attached = list(conn.execute(select(r.c.owner_id, r.c.kind, r.c.body).where(
+            r.c.county == county, r.c.kind.in_(C.READS), r.c.deleted.is_(False))))
+    clear = [(row.id, row.body, row.unit) for row in youth_rows if not row.sealed]
+    found = C.build(clear, ((row.owner_id, row.kind, row.body) for row in attached))
+    result = figures(found, period, now or datetime.now(UTC))
+    result["sealed_left_out"] = sum(1 for row in youth_rows if row.sealed)
+    result["county"] = county
+    return result

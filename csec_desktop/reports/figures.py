@@ -1,0 +1,100 @@
+"""A report's figures as plain data (JSON-ready): what the hub's endpoint answers, and what a
+test compares between a desktop and the hub over the same records. Both build them here, from
+`Facts`, with the same count definitions, duty rules and trend: one definition serves a desk
+and a county. Never a name or an id of a youth: counts only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from csec_desktop.reports import counts as C
+from csec_desktop.reports import deidentify as D
+from csec_desktop.reports.duties import duties
+from csec_desktop.reports.duties import grid as duty_grid
+from csec_desktop.reports.periods import Period
+from csec_desktop.rules import REGISTRY
+
+
+def figures(found: C.Facts, period: Period, now: datetime) -> dict[str, Any]:
+    result = C.compute(found, period)
+    units, table = C.by_unit(found, result)
+    tools, bands, screens, screened = C.screenings(found, period)
+    months, trend = C.monthly(found, period)
+    return {
+        "period": {"label": period.label, "first": period.first.isoformat(), "last": period.last.isoformat()},
+        "youth": len(found.youth),
+        "units": units,
+        "counts": {c.id: {"label": c.label, "definition": c.definition, "citation": c.citation,
+                          "law_checked": c.checked.isoformat(), "total": len(result[c.id]),
+                          "by_unit": table[c.id]} for c in C.COUNTS},
+        "screens": {"tools": tools, "bands": [b.value for b in bands], "counts": screens, "youth": screened},
+        "duties": {line.info.rule_id: {"citation": line.info.citation,
+                                       "law_checked": line.info.law_as_of.isoformat(), "due": line.due,
+                                       "on_time": len(line.on_time), "late": len(line.late),
+                                       "still_open": len(line.still_open),
+                                       "median_delay_hours": line.median_delay_hours}
+                   for line in duties(found, period, now)},
+        "trend": {"months": [m.label for m in months], **trend},
+    }
+
+
+def plain(table: D.Table) -> list[list[str]]:
+    rows = [["", *table.columns, "Total"]]
+    for name, row in zip(table.rows, table.counts, strict=True):
+        rows.append([name, *map(str, row), str(sum(row))])
+    if table.column_totals_mean_something:
+        columns = table.column_totals()
+        rows.append(["Total", *map(str, columns), str(sum(columns))])
+    return rows
+
+
+def duties_grid(fig: dict[str, Any], *, deidentified: bool) -> list[list[str]]:
+    rows = [(REGISTRY.info[rule_id], d["on_time"], d["late"], d["still_open"], d["median_delay_hours"])
+            for rule_id, d in fig["duties"].items()]
+    return duty_grid(rows, deidentified=deidentified)
+
+
+def counts_table(fig: dict[str, Any]) -> D.Table:
+    # The rows are nested counts ("of those ..."): a youth is in several, so no totals row.
+    units = fig["units"]
+    return D.Table([fig["counts"][c.id]["label"] for c in C.COUNTS], units,
+                   [[fig["counts"][c.id]["by_unit"].get(u, 0) for u in units] for c in C.COUNTS],
+                   column_totals_mean_something=False)
+
+
+def screens_table(fig: dict[str, Any]) -> D.Table:
+    screens = fig["screens"]
+    return D.Table(screens["tools"], screens["bands"], screens["counts"])
+
+
+def csv_text(fig: dict[str, Any], *, county: str, prepared_by: str, day: str, scope: str,
+             deidentified: bool) -> str:
+    """The figures as the report's CSV (the desktop's export and `csec-hub report` alike)."""
+    period = fig["period"]
+    grid = (D.shown if deidentified else plain)(counts_table(fig))
+    screen_grid = (D.shown if deidentified else plain)(screens_table(fig))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([f"CSEC program report, {period['label']} ({period['first']} to {period['last']}), "
+                     f"county {county}"])
+    writer.writerow([f"Prepared by {prepared_by} on {day}; {scope}; days are California days."])
+    if deidentified:
+        writer.writerow([D.RULE])
+    writer.writerow([])
+    writer.writerows(grid)
+    writer.writerow([])
+    writer.writerow([f"Screens by tool and outcome: {C.SCREENING_DEFINITION} ({C.SCREENING_CITATION})"])
+    writer.writerow(["Tool", *screen_grid[0][1:]])
+    writer.writerows(screen_grid[1:])
+    writer.writerow([])
+    writer.writerow(["Duties whose deadline falls in the period, by the rules' own deadlines"])
+    writer.writerows(duties_grid(fig, deidentified=deidentified))
+    writer.writerow([])
+    writer.writerow(["Count", "Definition", "Law", "Law checked"])
+    for count in C.COUNTS:
+        writer.writerow([count.label, count.definition, count.citation, count.checked.isoformat()])
+    return buffer.getvalue()
