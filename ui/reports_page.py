@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -149,8 +150,13 @@ class ReportsPage(QWidget):
         bind(self.show_button, "setText", N_("&Show"))
         self.show_button.clicked.connect(lambda: self.load())
         self.period.returnPressed.connect(lambda: self.load())
+        self.busy = QProgressBar()  # while counting: a county's quarter takes a second or two
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(160)
+        self.busy.setVisible(False)
+        bind(self.busy, "setAccessibleName", N_("Counting"))
         picker = QHBoxLayout()
-        for widget in (self.preset, self.period, self.show_button):
+        for widget in (self.preset, self.period, self.show_button, self.busy):
             picker.addWidget(widget)
         picker.addStretch(1)
         self.table = QTableWidget()
@@ -233,11 +239,13 @@ class ReportsPage(QWidget):
     def load(self, on_done: Callable[[], None] | None = None) -> None:
         text = self.period.text()
         self.message.setText(_("Counting…"))
+        self.busy.setVisible(True)
 
         def work(vault: Vault) -> report_screen.Report:
             return report_screen.run(vault, P.parse(text))
 
         def done(found: report_screen.Report) -> None:
+            self.busy.setVisible(False)
             self.show_report(found)
             if on_done:
                 on_done()
@@ -351,6 +359,7 @@ class ReportsPage(QWidget):
             self.youth.addItem(item)
 
     def _failed(self, error: BaseException) -> None:
+        self.busy.setVisible(False)
         self.message.setText(describe(error))
 
     # Exports --------------------------------------------------------------------------------------

@@ -23,12 +23,16 @@ def county_figures(engine: Engine, county: str, period: Period,
                    now: datetime | None = None) -> dict[str, Any]:
     r = T.records
     with engine.connect() as conn:
-        youth_rows = list(conn.execute(select(r.c.id, r.c.body, r.c.unit, r.c.sealed).where(
+        youth_rows = list(conn.execute(select(r.c.id, r.c.unit, r.c.sealed).where(
             r.c.county == county, r.c.kind == "youth", r.c.deleted.is_(False))))
-        attached = list(conn.execute(select(r.c.owner_id, r.c.kind, r.c.body).where(
-            r.c.county == county, r.c.kind.in_(C.READS), r.c.deleted.is_(False))))
-    clear = [(row.id, row.body, row.unit) for row in youth_rows if not row.sealed]
-    found = C.build(clear, ((row.owner_id, row.kind, row.body) for row in attached))
+        units = {row.id: row.unit for row in youth_rows if not row.sealed}
+        records = conn.execute(select(r.c.owner_id, r.c.kind, r.c.body).where(
+            r.c.county == county, r.c.kind.in_(C.READS), r.c.deleted.is_(False)))
+        attached = [(row.owner_id, row.kind, row.body) for row in records if row.owner_id in units]
+        wanted = sorted({owner for owner, _kind, _body in attached})
+        bodies = {row.id: row.body
+                  for row in conn.execute(select(r.c.id, r.c.body).where(r.c.id.in_(wanted)))}
+    found = C.build(units, bodies, attached)
     result = figures(found, period, now or datetime.now(UTC))
     result["sealed_left_out"] = sum(1 for row in youth_rows if row.sealed)
     result["county"] = county

@@ -51,7 +51,9 @@ class Facts:
     """What the counts read, for every youth the person may see."""
 
     youth: dict[str, Youth] = field(default_factory=dict)
+    """The youth with CSEC records (decisions, episodes, screens, duties): all the counts read."""
     units: dict[str, str | None] = field(default_factory=dict)
+    """Every youth in the report, with their unit."""
     decisions: list[Decision] = field(default_factory=list)
     missing: dict[str, list[MissingEpisode]] = field(default_factory=lambda: defaultdict(list))
     screens: list[tuple[str, LicensedScreen]] = field(default_factory=list)  # (youth id, screen)
@@ -144,37 +146,46 @@ COUNTS: tuple[Count, ...] = (
 
 def facts(vault: Vault) -> Facts:
     """Every youth this person may see, with their decisions and missing episodes (opened as
-    they may read them: a sealed youth's for those who hold the key)."""
+    they may read them: a sealed youth's for those who hold the key). Only the youth with such
+    records are opened: the counts read nothing of the others but their unit, which the index
+    holds, so a report costs what the county's CSEC records cost, not its whole caseload."""
     cond, params = visibility(vault.user)
     db = vault.require_db()
-    youth = [(youth_id, vault.records.decode(youth_id, body), unit) for youth_id, body, unit in db.query(
-        f"SELECT r.id, r.body, f.unit FROM {VIEW} f JOIN records r ON r.rowid = f.rowid "
-        f"WHERE f.deleted = 0 AND {cond}", params)]
-    seen = {youth_id for youth_id, _body, _unit in youth}
+    units = {youth_id: unit for youth_id, unit in db.query(
+        f"SELECT r.id, f.unit FROM {VIEW} f JOIN records r ON r.rowid = f.rowid "
+        f"WHERE f.deleted = 0 AND {cond}", params)}
     kinds = ", ".join(f"'{kind}'" for kind in READS)
     rows = db.query(f"SELECT id, owner_id, kind, body FROM records WHERE kind IN ({kinds}) AND deleted = 0")
     # Opened only for youth in the report: decoding the others' records would be wasted work.
-    attached = ((owner, kind, vault.records.decode(record_id, body))
-                for record_id, owner, kind, body in rows if owner in seen)
-    return build(youth, attached)
+    attached = [(owner, kind, vault.records.decode(record_id, body))
+                for record_id, owner, kind, body in rows if owner in units]
+    wanted = sorted({owner for owner, _kind, _data in attached})
+    bodies: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for youth_id, body in db.query(f"SELECT id, body FROM records WHERE id IN ({marks})", chunk):
+            bodies[youth_id] = vault.records.decode(youth_id, body)
+    return build(units, bodies, attached)
 
 
 READS = ("csec_status", "missing_episode", "licensed_screen", "duty_done")
 """The kinds of a youth's records the report reads (beside the youth's own record)."""
 
 
-def build(youth: Iterable[tuple[str, dict[str, Any], str | None]],
+def build(units: dict[str, str | None], bodies: dict[str, dict[str, Any]],
           attached: Iterable[tuple[str, str, dict[str, Any]]]) -> Facts:
-    """Facts from plain records, wherever they are kept: (id, body, unit) for each youth, and
-    (youth id, kind, body) for their records of the READS kinds (others' youth are skipped). The
-    desktop passes what its person may read; the hub what it holds in clear (reports/hub side)."""
+    """Facts from plain records, wherever they are kept: each youth's unit, the bodies of the youth
+    that have records of the READS kinds, and those records as (youth id, kind, body); records of
+    youth not in `units` are skipped. The desktop passes what its person may read; the hub what it
+    holds in clear (hub/reports.py)."""
     found = Facts()
-    for youth_id, body, unit in youth:
-        found.youth[youth_id] = Youth.model_validate(body)
-        found.units[youth_id] = unit
+    found.units = dict(units)
     for owner, kind, data in attached:
-        if owner not in found.youth:
+        if owner not in found.units:
             continue
+        if owner not in found.youth:
+            found.youth[owner] = Youth.model_validate(bodies[owner])
         if kind == "csec_status":
             decision = CsecStatus.model_validate(data)
             found.decisions.append(Decision(owner, decision.status, decision.decided_at))

@@ -60,6 +60,6 @@ def run(vault: Vault, period: Period) -> Report:
         for youth_id in line.youth(line.on_time | line.late | line.still_open):
             names.setdefault(youth_id, found.youth[youth_id].display_name())
     months, trend = C.monthly(found, period)
-    vault.audit("report_viewed", period=period.label, youth=len(found.youth))
+    vault.audit("report_viewed", period=period.label, youth=len(found.units))
     return Report(period, units, lines, names, tools, [b.value for b in bands], screens, screened, owed,
                   months, trend, now)

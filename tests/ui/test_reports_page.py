@@ -53,6 +53,7 @@ def test_the_page_counts_lists_the_youth_and_exports(qtbot: QtBot, admin: Vault,
     assert page.period.text() == "2026Q3"  # last quarter, first in the picker
     assert [text for _label, text in presets(datetime(2026, 10, 15).date())][3] == "FY2026-27"
     page.load()
+    assert not page.busy.isVisibleTo(page)  # shown only while counting
     headers = [page.table.horizontalHeaderItem(c).text() for c in range(page.table.columnCount())]
     assert headers[:3] == ["Count", "Unit A", "Unit B"] and headers[-2:] == ["Total", "Law"]
     first = [page.table.item(0, c).text() for c in range(page.table.columnCount())]
