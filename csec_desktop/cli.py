@@ -21,6 +21,7 @@ from typing import TextIO
 
 from csec_desktop import __version__, demo, errors, transfer
 from csec_desktop.domain.people import Permission, Role
+from csec_desktop.domain.youth import LegalStatus
 from csec_desktop.errors import (
     AccountDisabled,
     AccountLocked,
@@ -174,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, required=True, metavar="FILE")
     report.add_argument("--purpose", required=True, help="who receives it and why")
     report.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    report.add_argument("--unit", help="only this unit's youth")
+    report.add_argument("--worker", help="only this worker's youth")
+    report.add_argument("--status", choices=[s.value for s in LegalStatus],
+                        help="only youth with this court status on the period's last day")
+    report.add_argument("--min-age", type=int, help="only youth at least this old on the period's last day")
+    report.add_argument("--max-age", type=int, help="only youth at most this old on the period's last day")
 
     imp = sub.add_parser("import", help="import a file written by export; all or nothing")
     imp.add_argument("file", type=Path)
@@ -467,11 +474,15 @@ def _undelivered(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextI
 
 
 def _report(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    from csec_desktop.caseload import Filters
     from csec_desktop.reports import export, periods
+    from csec_desktop.reports.counts import Scope
 
     period = periods.parse(args.period)
+    scope = Scope(Filters(status=LegalStatus(args.status) if args.status else None, min_age=args.min_age,
+                          max_age=args.max_age, worker=args.worker), unit=args.unit)
     export.write(vault, period, args.out, args.purpose, deidentified=args.deidentified, fmt=args.format,
-                 overwrite=args.force)
+                 overwrite=args.force, scope=scope)
     print(f"Wrote the {period.label} report to {args.out}.", file=out)
     return 0
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -36,6 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csec_desktop.caseload import Filters
+from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, LegalStatus
 from csec_desktop.reports import counts as C
 from csec_desktop.reports import export
 from csec_desktop.reports import periods as P
@@ -159,6 +162,30 @@ class ReportsPage(QWidget):
         for widget in (self.preset, self.period, self.show_button, self.busy):
             picker.addWidget(widget)
         picker.addStretch(1)
+        # Which youth, among those the person may see: the caseload's own filters and a unit.
+        self.unit = QLineEdit()
+        bind(self.unit, "setPlaceholderText", N_("Any unit"))
+        bind(self.unit, "setAccessibleName", N_("Unit"))
+        self.worker = QLineEdit()
+        bind(self.worker, "setPlaceholderText", N_("Any worker"))
+        bind(self.worker, "setAccessibleName", N_("Worker"))
+        self.status = QComboBox()
+        bind(self.status, "setAccessibleName", N_("Court status on the period's last day"))
+        self.status.addItem(_("Any court status"), None)
+        for value, label in LEGAL_STATUS_LABELS.items():
+            self.status.addItem(_(label), value.value)
+        self.min_age, self.max_age = QSpinBox(), QSpinBox()
+        for spin, name in ((self.min_age, N_("Youngest age")), (self.max_age, N_("Oldest age"))):
+            spin.setRange(-1, 30)
+            spin.setSpecialValueText(_("any"))
+            spin.setValue(-1)
+            bind(spin, "setAccessibleName", name)
+        ages = QLabel()
+        bind(ages, "setText", N_("Ages"))
+        narrow = QHBoxLayout()
+        for field in (self.unit, self.worker, self.status, ages, self.min_age, self.max_age):
+            narrow.addWidget(field)
+        narrow.addStretch(1)
         self.table = QTableWidget()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -226,6 +253,7 @@ class ReportsPage(QWidget):
         box = QVBoxLayout(self)
         box.addWidget(heading)
         box.addLayout(picker)
+        box.addLayout(narrow)
         box.addWidget(split, 1)
         box.addLayout(lower)
         box.addWidget(self.screens_title)
@@ -238,11 +266,12 @@ class ReportsPage(QWidget):
 
     def load(self, on_done: Callable[[], None] | None = None) -> None:
         text = self.period.text()
+        scope = self.scope()
         self.message.setText(_("Counting…"))
         self.busy.setVisible(True)
 
         def work(vault: Vault) -> report_screen.Report:
-            return report_screen.run(vault, P.parse(text))
+            return report_screen.run(vault, P.parse(text), scope)
 
         def done(found: report_screen.Report) -> None:
             self.busy.setVisible(False)
@@ -251,6 +280,14 @@ class ReportsPage(QWidget):
                 on_done()
 
         self.tasks.run(work, done, self._failed, latest="reports")
+
+    def scope(self) -> C.Scope:
+        status = self.status.currentData()
+        return C.Scope(Filters(status=LegalStatus(status) if status else None,
+                               min_age=self.min_age.value() if self.min_age.value() >= 0 else None,
+                               max_age=self.max_age.value() if self.max_age.value() >= 0 else None,
+                               worker=self.worker.text().strip() or None),
+                       unit=self.unit.text().strip() or None)
 
     def show_report(self, found: report_screen.Report) -> None:
         self.report = found
@@ -386,8 +423,11 @@ class ReportsPage(QWidget):
         if fmt not in export.FORMATS:  # a name typed without one of the offered endings
             fmt, path = "pdf", path.with_name(path.name + ".pdf")
 
+        scope = self.report.scope
+
         def work(vault: Vault) -> None:
-            export.write(vault, period, path, purpose, deidentified=deidentified, fmt=fmt, overwrite=True)
+            export.write(vault, period, path, purpose, deidentified=deidentified, fmt=fmt, overwrite=True,
+                         scope=scope)
 
         self.tasks.run(work, lambda _r: self.message.setText(_("Saved {name}.").format(name=path.name)),
                        self._failed)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from csec_desktop.caseload import visibility
+from csec_desktop.caseload import Filters, visibility
 from csec_desktop.domain.csec import CsecStatus, CsecStatusValue, LicensedScreen, MissingEpisode, ScreenBand
 from csec_desktop.domain.duties import DutyDone
 from csec_desktop.domain.youth import FOSTER_CARE_TYPES, PlacementType, Youth
@@ -144,16 +144,39 @@ COUNTS: tuple[Count, ...] = (
 )
 
 
-def facts(vault: Vault) -> Facts:
-    """Every youth this person may see, with their decisions and missing episodes (opened as
-    they may read them: a sealed youth's for those who hold the key). Only the youth with such
-    records are opened: the counts read nothing of the others but their unit, which the index
-    holds, so a report costs what the county's CSEC records cost, not its whole caseload."""
+@dataclass(frozen=True)
+class Scope:
+    """Which youth a report counts, among those the person may see: the caseload's filters (court
+    status and age on a day, worker) and a unit; None means any."""
+
+    filters: Filters = field(default_factory=Filters)
+    unit: str | None = None
+
+    def words(self) -> str:
+        """The filters in words, for a report's heading ("" when none)."""
+        f = self.filters
+        ages = "" if f.min_age is None and f.max_age is None else (
+            f"ages {f.min_age or 0} to {f.max_age if f.max_age is not None else 'any'}")
+        said = [f"unit {self.unit}" if self.unit else "", f"worker {f.worker}" if f.worker else "",
+                f"court status {f.status.value}" if f.status else "", ages]
+        return ", ".join(w for w in said if w)
+
+
+def facts(vault: Vault, scope: Scope | None = None, on: date | None = None) -> Facts:
+    """Every youth this person may see (and the scope names: court status and age as of `on`, the
+    period's last day), with their decisions and missing episodes (opened as they may read them:
+    a sealed youth's for those who hold the key). Only the youth with such records are opened:
+    the counts read nothing of the others but their unit, which the index holds, so a report costs
+    what the county's CSEC records cost, not its whole caseload."""
+    scope = scope or Scope()
     cond, params = visibility(vault.user)
+    chosen, more = scope.filters.sql(on or date.today(), "f")
+    if scope.unit:
+        chosen, more = f"{chosen} AND f.unit = ?", [*more, scope.unit]
     db = vault.require_db()
     units = {youth_id: unit for youth_id, unit in db.query(
         f"SELECT r.id, f.unit FROM {VIEW} f JOIN records r ON r.rowid = f.rowid "
-        f"WHERE f.deleted = 0 AND {cond}", params)}
+        f"WHERE f.deleted = 0 AND {cond} AND {chosen}", [*params, *more])}
     kinds = ", ".join(f"'{kind}'" for kind in READS)
     rows = db.query(f"SELECT id, owner_id, kind, body FROM records WHERE kind IN ({kinds}) AND deleted = 0")
     # Opened only for youth in the report: decoding the others' records would be wasted work.

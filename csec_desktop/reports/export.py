@@ -30,19 +30,27 @@ from csec_desktop.usecases import reports as U
 FORMATS = ("csv", "xlsx", "pdf")
 
 
-def _figures(vault: Vault, period: Period) -> dict[str, Any]:
-    return F.figures(C.facts(vault), period, datetime.fromtimestamp(vault.wall()).astimezone())
+def _figures(vault: Vault, period: Period, scope: C.Scope | None) -> dict[str, Any]:
+    now = datetime.fromtimestamp(vault.wall()).astimezone()
+    return F.figures(C.facts(vault, scope, period.last), period, now)
 
 
-def csv_text(vault: Vault, period: Period, *, deidentified: bool) -> str:
-    return F.csv_text(_figures(vault, period), county=vault.county, prepared_by=vault.user.username,
-                      day=utc_iso(vault.wall())[:10], scope="youth this person may see",
+def scope_words(vault: Vault, scope: C.Scope | None) -> str:
+    who = ("every youth this person may see" if vault.user.can(Permission.READ_ALL_YOUTH)
+           else f"the caseload of {vault.user.username}")
+    chosen = scope.words() if scope else ""
+    return f"{who}; {chosen}" if chosen else who
+
+
+def csv_text(vault: Vault, period: Period, *, deidentified: bool, scope: C.Scope | None = None) -> str:
+    return F.csv_text(_figures(vault, period, scope), county=vault.county, prepared_by=vault.user.username,
+                      day=utc_iso(vault.wall())[:10], scope=scope_words(vault, scope),
                       deidentified=deidentified)
 
 
-def xlsx_bytes(vault: Vault, period: Period, *, deidentified: bool) -> bytes:
+def xlsx_bytes(vault: Vault, period: Period, *, deidentified: bool, scope: C.Scope | None = None) -> bytes:
     """The report as a workbook, made in memory (xlsxwriter's in_memory: no temporary file)."""
-    fig = _figures(vault, period)
+    fig = _figures(vault, period, scope)
     shown = D.shown if deidentified else F.plain
     counts, screens = F.counts_table(fig), F.screens_table(fig)
     buffer = io.BytesIO()
@@ -66,8 +74,8 @@ def xlsx_bytes(vault: Vault, period: Period, *, deidentified: bool) -> bytes:
 
     about = [f"CSEC program report, {period.label} ({period.first.isoformat()} to "
              f"{period.last.isoformat()}), county {vault.county}",
-             f"Prepared by {vault.user.username} on {utc_iso(vault.wall())[:10]}; youth this person may see; "
-             "days are California days."] + ([D.RULE] if deidentified else [])
+             f"Prepared by {vault.user.username} on {utc_iso(vault.wall())[:10]}; "
+             f"{scope_words(vault, scope)}; days are California days."] + ([D.RULE] if deidentified else [])
     sheet("Counts", about, shown(counts), [44] + [12] * len(counts.columns))
     sheet("Duties", about[:1], F.duties_grid(fig, deidentified=deidentified), [60, 28, 12, 8, 8, 8, 12, 10])
     screen_grid = shown(screens)
@@ -79,18 +87,16 @@ def xlsx_bytes(vault: Vault, period: Period, *, deidentified: bool) -> bytes:
     return buffer.getvalue()
 
 
-def pdf_bytes(vault: Vault, period: Period, *, deidentified: bool) -> bytes:
+def pdf_bytes(vault: Vault, period: Period, *, deidentified: bool, scope: C.Scope | None = None) -> bytes:
     from csec_desktop.documents.program_report import program_report
 
-    report = U.run(vault, period)
-    scope = ("every youth this person may see" if vault.user.can(Permission.READ_ALL_YOUTH)
-             else f"the caseload of {vault.user.username}")
-    return program_report(report, county=vault.county, prepared_by=vault.user.username, scope=scope,
-                          deidentified=deidentified)
+    report = U.run(vault, period, scope)
+    return program_report(report, county=vault.county, prepared_by=vault.user.username,
+                          scope=scope_words(vault, scope), deidentified=deidentified)
 
 
 def write(vault: Vault, period: Period, path: Path, purpose: str, *, deidentified: bool, fmt: str = "csv",
-          overwrite: bool = False) -> None:
+          overwrite: bool = False, scope: C.Scope | None = None) -> None:
     vault.require(Permission.EXPORT)
     if fmt not in FORMATS:
         raise ValidationFailed([FieldProblem("format", f"one of {', '.join(FORMATS)}")], "report")
@@ -98,14 +104,14 @@ def write(vault: Vault, period: Period, path: Path, purpose: str, *, deidentifie
         raise ValidationFailed([FieldProblem("purpose", "say who receives this report and why")], "report")
     check_output_path(path, overwrite=overwrite)
     if fmt == "csv":
-        data = csv_text(vault, period, deidentified=deidentified).encode("utf-8")
+        data = csv_text(vault, period, deidentified=deidentified, scope=scope).encode("utf-8")
     elif fmt == "xlsx":
-        data = xlsx_bytes(vault, period, deidentified=deidentified)
+        data = xlsx_bytes(vault, period, deidentified=deidentified, scope=scope)
     else:
-        data = pdf_bytes(vault, period, deidentified=deidentified)
+        data = pdf_bytes(vault, period, deidentified=deidentified, scope=scope)
     atomic_write(path, data)
     vault.audit("report_exported", period=period.label, deidentified=deidentified, format=fmt,
-                purpose=purpose.strip(), file=path.name)
+                purpose=purpose.strip(), file=path.name, scope=scope.words() if scope else "")
 
 
 __all__ = ["FORMATS", "csv_text", "pdf_bytes", "write", "xlsx_bytes"]

@@ -43,12 +43,14 @@ class Report:
     months: list[Period]  # the trend's months
     trend: dict[str, list[int]]  # count id (C.TREND) -> youth per month
     made_at: datetime
+    scope: C.Scope
 
 
-def run(vault: Vault, period: Period) -> Report:
+def run(vault: Vault, period: Period, scope: C.Scope | None = None) -> Report:
     require_in_contact(vault)
     now = datetime.fromtimestamp(vault.wall()).astimezone()
-    found = C.facts(vault)
+    scope = scope or C.Scope()
+    found = C.facts(vault, scope, period.last)
     result = C.compute(found, period)
     units, table = C.by_unit(found, result)
     names = {youth_id: found.youth[youth_id].display_name() for ids in result.values() for youth_id in ids}
@@ -60,6 +62,6 @@ def run(vault: Vault, period: Period) -> Report:
         for youth_id in line.youth(line.on_time | line.late | line.still_open):
             names.setdefault(youth_id, found.youth[youth_id].display_name())
     months, trend = C.monthly(found, period)
-    vault.audit("report_viewed", period=period.label, youth=len(found.units))
+    vault.audit("report_viewed", period=period.label, youth=len(found.units), scope=scope.words())
     return Report(period, units, lines, names, tools, [b.value for b in bands], screens, screened, owed,
-                  months, trend, now)
+                  months, trend, now, scope)

@@ -71,6 +71,16 @@ def test_the_page_counts_lists_the_youth_and_exports(qtbot: QtBot, admin: Vault,
     page.load()
     assert page.screens.rowCount() == 1 and page.screens.item(0, 0).text() == "Fictional Screening Tool"
     assert page.screens.item(0, 3).text() == "1" and "1 youth screened" in page.screens_title.text()
+    # Narrowed to one unit, then to a court status none of them has on the period's last day.
+    page.unit.setText("Unit B")
+    page.load()
+    assert [page.table.item(0, c).text() for c in range(1, 3)] == ["1", "1"]  # Unit B's column, total
+    page.unit.clear()
+    page.status.setCurrentIndex(page.status.findData("ward"))
+    page.load()
+    assert page.table.item(0, 1).text() == "0" and "court status ward" in page.report.scope.words()
+    page.status.setCurrentIndex(0)
+    page.load()
     # The duties an identification starts (none marked done here: all three still open), and the trend.
     police = [page.duties.item(0, c).text() for c in range(page.duties.columnCount())]
     assert police[:6] == ["Police report, 24 h", "3", "0", "0", "", "3"] and "11166" in police[6]
