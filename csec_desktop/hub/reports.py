@@ -32,7 +32,10 @@ def county_figures(engine: Engine, county: str, period: Period,
         wanted = sorted({owner for owner, _kind, _body in attached})
         bodies = {row.id: row.body
                   for row in conn.execute(select(r.c.id, r.c.body).where(r.c.id.in_(wanted)))}
-    found = C.build(units, bodies, attached)
+    population: dict[str, int] = {}
+    for unit in units.values():
+        population[unit or C.NO_UNIT] = population.get(unit or C.NO_UNIT, 0) + 1
+    found = C.build({owner: units[owner] for owner in wanted}, bodies, attached, population)
     result = figures(found, period, now or datetime.now(UTC))
     result["sealed_left_out"] = sum(1 for row in youth_rows if row.sealed)
     result["county"] = county

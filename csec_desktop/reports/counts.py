@@ -53,7 +53,9 @@ class Facts:
     youth: dict[str, Youth] = field(default_factory=dict)
     """The youth with CSEC records (decisions, episodes, screens, duties): all the counts read."""
     units: dict[str, str | None] = field(default_factory=dict)
-    """Every youth in the report, with their unit."""
+    """The unit of each youth with CSEC records."""
+    population: dict[str, int] = field(default_factory=dict)
+    """Every youth in the report, counted by unit ("(no unit)" for none): the table's columns."""
     decisions: list[Decision] = field(default_factory=list)
     missing: dict[str, list[MissingEpisode]] = field(default_factory=lambda: defaultdict(list))
     screens: list[tuple[str, LicensedScreen]] = field(default_factory=list)  # (youth id, screen)
@@ -174,14 +176,18 @@ def facts(vault: Vault, scope: Scope | None = None, on: date | None = None) -> F
     if scope.unit:
         chosen, more = f"{chosen} AND f.unit = ?", [*more, scope.unit]
     db = vault.require_db()
-    units = {youth_id: unit for youth_id, unit in db.query(
-        f"SELECT r.id, f.unit FROM {VIEW} f JOIN records r ON r.rowid = f.rowid "
-        f"WHERE f.deleted = 0 AND {cond} AND {chosen}", [*params, *more])}
+    where = f"f.deleted = 0 AND {cond} AND {chosen}"
+    population = {unit or NO_UNIT: n for unit, n in db.query(
+        f"SELECT f.unit, count(*) FROM {VIEW} f WHERE {where} GROUP BY f.unit", [*params, *more])}
     kinds = ", ".join(f"'{kind}'" for kind in READS)
-    rows = db.query(f"SELECT id, owner_id, kind, body FROM records WHERE kind IN ({kinds}) AND deleted = 0")
-    # Opened only for youth in the report: decoding the others' records would be wasted work.
+    # The CSEC records of the youth in the report, through the youth's row: the others (most of a
+    # county) are counted above, never read one by one.
+    rows = db.query(f"SELECT a.id, a.owner_id, a.kind, a.body, f.unit FROM records a "
+                    f"JOIN records y ON y.id = a.owner_id JOIN {VIEW} f ON f.rowid = y.rowid "
+                    f"WHERE a.kind IN ({kinds}) AND a.deleted = 0 AND {where}", [*params, *more])
+    units = {owner: unit for _id, owner, _kind, _body, unit in rows}
     attached = [(owner, kind, vault.records.decode(record_id, body))
-                for record_id, owner, kind, body in rows if owner in units]
+                for record_id, owner, kind, body, _unit in rows]
     wanted = sorted({owner for owner, _kind, _data in attached})
     bodies: dict[str, dict[str, Any]] = {}
     for start in range(0, len(wanted), 500):
@@ -189,21 +195,23 @@ def facts(vault: Vault, scope: Scope | None = None, on: date | None = None) -> F
         marks = ",".join("?" * len(chunk))
         for youth_id, body in db.query(f"SELECT id, body FROM records WHERE id IN ({marks})", chunk):
             bodies[youth_id] = vault.records.decode(youth_id, body)
-    return build(units, bodies, attached)
+    return build(units, bodies, attached, population)
 
 
+NO_UNIT = "(no unit)"
 READS = ("csec_status", "missing_episode", "licensed_screen", "duty_done")
 """The kinds of a youth's records the report reads (beside the youth's own record)."""
 
 
 def build(units: dict[str, str | None], bodies: dict[str, dict[str, Any]],
-          attached: Iterable[tuple[str, str, dict[str, Any]]]) -> Facts:
+          attached: Iterable[tuple[str, str, dict[str, Any]]], population: dict[str, int]) -> Facts:
     """Facts from plain records, wherever they are kept: each youth's unit, the bodies of the youth
     that have records of the READS kinds, and those records as (youth id, kind, body); records of
     youth not in `units` are skipped. The desktop passes what its person may read; the hub what it
     holds in clear (hub/reports.py)."""
     found = Facts()
     found.units = dict(units)
+    found.population = dict(population)
     for owner, kind, data in attached:
         if owner not in found.units:
             continue
@@ -262,11 +270,11 @@ def screenings(found: Facts, period: Period) -> tuple[list[str], list[ScreenBand
 
 def by_unit(found: Facts, result: dict[str, set[str]]) -> tuple[list[str], dict[str, dict[str, int]]]:
     """(units, count id -> unit -> how many), for a table by unit."""
-    units = sorted({u or "(no unit)" for u in found.units.values()})
+    units = sorted(found.population)
     table = {cid: dict.fromkeys(units, 0) for cid in result}
     for cid, ids in result.items():
         for youth_id in ids:
-            table[cid][found.units.get(youth_id) or "(no unit)"] += 1
+            table[cid][found.units.get(youth_id) or NO_UNIT] += 1
     return units, table
 
 

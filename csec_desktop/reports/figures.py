@@ -26,7 +26,7 @@ def figures(found: C.Facts, period: Period, now: datetime) -> dict[str, Any]:
     months, trend = C.monthly(found, period)
     return {
         "period": {"label": period.label, "first": period.first.isoformat(), "last": period.last.isoformat()},
-        "youth": len(found.units),
+        "youth": sum(found.population.values()),
         "units": units,
         "counts": {c.id: {"label": c.label, "definition": c.definition, "citation": c.citation,
                           "law_checked": c.checked.isoformat(), "total": len(result[c.id]),

@@ -62,6 +62,7 @@ def run(vault: Vault, period: Period, scope: C.Scope | None = None) -> Report:
         for youth_id in line.youth(line.on_time | line.late | line.still_open):
             names.setdefault(youth_id, found.youth[youth_id].display_name())
     months, trend = C.monthly(found, period)
-    vault.audit("report_viewed", period=period.label, youth=len(found.units), scope=scope.words())
+    vault.audit("report_viewed", period=period.label, youth=sum(found.population.values()),
+                scope=scope.words())
     return Report(period, units, lines, names, tools, [b.value for b in bands], screens, screened, owed,
                   months, trend, now, scope)

@@ -89,10 +89,11 @@ def main() -> None:
             db.scalar(f"SELECT count(*) FROM {VIEW} WHERE deleted = 0")
             db.scalar(f"SELECT count(*) FROM records WHERE kind IN ({kinds}) AND deleted = 0")
             count.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            db.query(f"SELECT r.id, f.unit FROM {VIEW} f JOIN records r ON r.rowid = f.rowid "
-                     "WHERE f.deleted = 0")
-            db.query(f"SELECT id, owner_id, kind, body FROM records WHERE kind IN ({kinds}) AND deleted = 0")
+            t = time.perf_counter()  # the report's own two reads, rows fetched and nothing decoded
+            db.query(f"SELECT f.unit, count(*) FROM {VIEW} f WHERE f.deleted = 0 GROUP BY f.unit")
+            db.query(f"SELECT a.id, a.owner_id, a.kind, a.body, f.unit FROM records a JOIN records y "
+                     f"ON y.id = a.owner_id JOIN {VIEW} f ON f.rowid = y.rowid WHERE a.kind IN ({kinds}) "
+                     "AND a.deleted = 0 AND f.deleted = 0")
             read.append(time.perf_counter() - t)
         victims = next(line.total for line in report.lines if line.count.id == "identified_victims")
         print(f"the quarter's report over {args.youth:,} youth ({victims:,} identified as exploited in it): "
