@@ -159,6 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--youth", required=True)
     export.add_argument("--purpose", default="administrative export from the command line")
 
+    listing = sub.add_parser("list", help="your caseload or Today as a CSV that names youth, for your own "
+                             "work (export permission, purpose; audited)")
+    listing.add_argument("which", choices=["caseload", "today"])
+    listing.add_argument("--out", type=Path, required=True, metavar="FILE")
+    listing.add_argument("--purpose", required=True, help="who receives it and why")
+    listing.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
     kept = sub.add_parser("undelivered", help="your changes the hub would not take because the youth "
                           "left this device's caseload; --export them for your supervisor")
     kept.add_argument("--export", type=Path, metavar="FILE")
@@ -473,6 +480,14 @@ def _undelivered(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextI
     return 0
 
 
+def _list(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
+    from csec_desktop.reports import lists
+
+    rows = lists.write(vault, args.which, args.out, args.purpose, overwrite=args.force)
+    print(f"Wrote {rows} rows of your {args.which} to {args.out}.", file=out)
+    return 0
+
+
 def _report(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
     from csec_desktop.caseload import Filters
     from csec_desktop.reports import export, periods
@@ -748,6 +763,7 @@ COMMANDS: dict[str, Handler] = {
     "audit": _audit, "backup": _backup, "rotate-key": _rotate, "passwd": _passwd,
     "undelivered": _undelivered,
     "report": _report,
+    "list": _list,
 }
 
 __all__ = ["PermissionDenied", "main"]

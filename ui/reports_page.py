@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from csec_desktop.caseload import Filters
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, LegalStatus
 from csec_desktop.reports import counts as C
-from csec_desktop.reports import export
+from csec_desktop.reports import export, lists
 from csec_desktop.reports import periods as P
 from csec_desktop.reports.duties import SHORT
 from csec_desktop.rules import LEGAL_ZONE
@@ -246,9 +246,21 @@ class ReportsPage(QWidget):
         bind(self.export_hidden, "setToolTip", N_("Counts under 11 hidden, so the file can leave the county"))
         self.export_plain.clicked.connect(lambda: self._ask_export(deidentified=False))
         self.export_hidden.clicked.connect(lambda: self._ask_export(deidentified=True))
+        # Lists that name youth, for one's own work (an export like any other: purpose, audit).
+        self.export_caseload = QPushButton()
+        bind(self.export_caseload, "setText", N_("My caseload as CSV…"))
+        self.export_today = QPushButton()
+        bind(self.export_today, "setText", N_("Today as CSV…"))
+        for button in (self.export_caseload, self.export_today):
+            bind(button, "setToolTip", N_("A list that names youth, for your own work; audited"))
+        self.export_caseload.clicked.connect(lambda: self._ask_list("caseload"))
+        self.export_today.clicked.connect(lambda: self._ask_list("today"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.export_plain)
         buttons.addWidget(self.export_hidden)
+        buttons.addSpacing(24)
+        buttons.addWidget(self.export_caseload)
+        buttons.addWidget(self.export_today)
         buttons.addStretch(1)
         box = QVBoxLayout(self)
         box.addWidget(heading)
@@ -413,6 +425,25 @@ class ReportsPage(QWidget):
         purpose, ok = QInputDialog.getText(self, _("Purpose"), _("Who receives this report, and why?"))
         if ok:
             self.export_to(Path(path), purpose, deidentified=deidentified)
+
+    def _ask_list(self, which: str) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, _("Export a list that names youth"),
+                                                    f"csec-{which}.csv", "CSV (*.csv)")
+        if not path:
+            return
+        purpose, ok = QInputDialog.getText(self, _("Purpose"), _("Who receives this list, and why?"))
+        if ok:
+            self.export_list(which, Path(path), purpose)
+
+    def export_list(self, which: str, path: Path, purpose: str) -> None:
+        """Write the caseload or Today (the file dialog asked whether to replace an existing file)."""
+        when = self.now()
+
+        def work(vault: Vault) -> int:
+            return lists.write(vault, which, path, purpose, overwrite=True, now=when)
+
+        self.tasks.run(work, lambda rows: self.message.setText(
+            _("Saved {name} ({rows} rows).").format(name=path.name, rows=rows)), self._failed)
 
     def export_to(self, path: Path, purpose: str, *, deidentified: bool) -> None:
         """Write the report shown (the file dialog asked whether to replace an existing file)."""

@@ -234,3 +234,33 @@ def test_report_by_period_as_csv_plain_and_deidentified(vault: tuple[Path, str],
     assert worker.returncode != 0 and not (tmp_path / "w.csv").exists()  # no export permission
     audit = admin(folder, "audit", "verify")
     assert audit.returncode == 0, audit.stdout
+
+
+def test_caseload_and_today_as_identifying_lists(vault: tuple[Path, str], tmp_path: Path) -> None:
+    """Issue 23: the caseload or Today as a CSV naming youth, for one's own work: export permission,
+    a purpose, an audit entry saying how many rows (never who)."""
+    folder, _ = vault
+    mine = tmp_path / "caseload.csv"
+    out = admin(folder, "list", "caseload", "--out", str(mine), "--purpose", "a visit plan for this week")
+    assert out.returncode == 0, out.stderr
+    lines = mine.read_text().splitlines()
+    assert lines[1].startswith("Name,Legal name,Date of birth") and len(lines) == 2 + 40  # the demo's 40
+    today = tmp_path / "today.csv"
+    out = admin(folder, "list", "today", "--out", str(today), "--purpose", "the duties for the team meeting")
+    assert out.returncode == 0, out.stderr
+    assert "Youth,What,Due,Law" in today.read_text() and "Pen. Code" in today.read_text()
+    no_purpose = admin(folder, "list", "today", "--out", str(tmp_path / "x.csv"), "--purpose", " ")
+    assert no_purpose.returncode == 2 and "purpose" in no_purpose.stderr
+    worker = csec("--vault", str(folder), "--user", "casey", "--passphrase-stdin", "list", "caseload",
+                  "--out", str(tmp_path / "w.csv"), "--purpose", "x", stdin=WPASS + "\n")
+    assert worker.returncode != 0 and not (tmp_path / "w.csv").exists()  # no export permission
+    from csec_desktop.storage.vault import Vault
+
+    reopened = Vault.unlock(folder, "admin", PASS)
+    try:
+        entries = [e for e in reopened.audit_log.entries(newest_first=True, limit=30)
+                   if e.action == "list_exported"]
+        assert [e.detail["list"] for e in entries] == ["today", "caseload"]
+        assert entries[1].detail["rows"] == 40 and "Sampleton" not in str(entries[1].detail)
+    finally:
+        reopened.close()

@@ -97,6 +97,8 @@ def test_the_page_counts_lists_the_youth_and_exports(qtbot: QtBot, admin: Vault,
     page.export_to(tmp_path / "printed", "for the program meeting", deidentified=False)
     assert (tmp_path / "printed.pdf").read_bytes().startswith(b"%PDF")  # no ending typed: the PDF
     assert "Saved printed.pdf." in page.message.text()
+    page.export_list("caseload", tmp_path / "mine.csv", "visits this week")
+    assert "Reportson" in (tmp_path / "mine.csv").read_text() and "(3 rows)" in page.message.text()
     page.period.setText("last quarter")
     page.load()
     assert "period" in page.message.text()  # a clear message, the old figures not replaced silently
