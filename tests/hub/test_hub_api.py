@@ -513,6 +513,20 @@ def test_the_hub_anchors_the_trail_a_rewritten_entry_is_refused(world: World, tm
     assert ("audit_rewritten", granted.device_id) in [tuple(e) for e in events]
 
 
+def desktop_of(world: World, folder: Path, username: str, role: str, unit: str | None = None
+               ) -> tuple[Vault, HubClient]:
+    """A desktop whose IT administrator enrolled it for `username` (already a hub user), unlocked
+    by that person, and a client to the world's hub."""
+    vault, _ = Vault.create(folder, county=NORTH, admin=f"it.{username}", passphrase=PASS)
+    vault.add_user(username, role=role, passphrase=PASS, unit=unit)
+    granted = _enroll(world.hub, world.http, NORTH, username)
+    local.save_enrolment(vault, "http://testserver", "", granted)
+    vault.close()
+    client = HubClient("http://testserver", f"device.{granted.device_id}.{granted.secret}",
+                       transport=world.http._transport)  # type: ignore[attr-defined]
+    return Vault.unlock(folder, username, PASS), client
+
+
 def test_a_youth_created_and_handed_over_before_the_first_sync_leaves_the_device(
         world: World, tmp_path: Path) -> None:
     """Found by the sync model: a caseworker creates a youth and, before syncing, assigns them to
@@ -521,14 +535,7 @@ def test_a_youth_created_and_handed_over_before_the_first_sync_leaves_the_device
     from tests.conftest import youth_data
 
     world.hub.add_user(Admin(NORTH, "it"), P.NewUser(username="ben", role="caseworker", unit="south"))
-    vault, _ = Vault.create(tmp_path / "v", county=NORTH, admin="it.ben", passphrase=PASS)
-    vault.add_user("ben", role="caseworker", passphrase=PASS, unit="south")
-    granted = _enroll(world.hub, world.http, NORTH, "ben")
-    local.save_enrolment(vault, "http://testserver", "", granted)
-    vault.close()
-    vault = Vault.unlock(tmp_path / "v", "ben", PASS)
-    client = HubClient("http://testserver", f"device.{granted.device_id}.{granted.secret}",
-                       transport=world.http._transport)  # type: ignore[attr-defined]
+    vault, client = desktop_of(world, tmp_path / "v", "ben", "caseworker", "south")
     youth = caseload.create_youth(vault, youth_data(assigned_worker="ben", unit="north", county=NORTH)).id
     caseload.update_youth(vault, youth, {"assigned_worker": "sue"})
     report = sync_vault(vault, client)

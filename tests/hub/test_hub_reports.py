@@ -18,12 +18,10 @@ from csec_desktop.reports import counts as C
 from csec_desktop.reports.figures import figures
 from csec_desktop.reports.periods import parse
 from csec_desktop.rules import LEGAL_ZONE
-from csec_desktop.storage.vault import Vault
-from csec_desktop.sync import local
 from csec_desktop.sync import protocol as P
-from csec_desktop.sync.client import HubClient, sync_vault
+from csec_desktop.sync.client import sync_vault
 from tests.conftest import youth_data
-from tests.hub.test_hub_api import NORTH, PASS, World, _enroll, world  # noqa: F401 (the fixture)
+from tests.hub.test_hub_api import NORTH, World, desktop_of, world  # noqa: F401 (the fixture)
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=LEGAL_ZONE)
 Q3 = parse("2026Q3")
@@ -37,14 +35,7 @@ def _same(desk: dict[str, Any], hub: dict[str, Any]) -> dict[str, Any]:
 def test_the_desktop_and_the_hub_give_the_same_figures(
         world: World, tmp_path: Path, pg_url: str) -> None:  # noqa: F811 (pytest's fixture, imported)
     world.hub.add_user(Admin(NORTH, "it"), P.NewUser(username="sue", role="supervisor"))
-    vault, _ = Vault.create(tmp_path / "v", county=NORTH, admin="it.sue", passphrase=PASS)
-    vault.add_user("sue", role="supervisor", passphrase=PASS)
-    granted = _enroll(world.hub, world.http, NORTH, "sue")
-    local.save_enrolment(vault, "http://testserver", "", granted)
-    vault.close()
-    vault = Vault.unlock(tmp_path / "v", "sue", PASS)
-    client = HubClient("http://testserver", f"device.{granted.device_id}.{granted.secret}",
-                       transport=world.http._transport)  # type: ignore[attr-defined]
+    vault, client = desktop_of(world, tmp_path / "v", "sue", "supervisor")
     made = []
     plan = [("north", "victim", 3), ("north", "victim", 30), ("south", "at_risk", 9), ("south", "victim", 15),
             ("north", None, 0)]
