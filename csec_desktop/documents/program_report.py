@@ -116,7 +116,7 @@ def duty_chart(report: Report) -> Drawing | None:
     drawing = Drawing(7.0 * inch, 1.8 * inch)
     _title(drawing, "Duties done in time (% of those due in the period)")
     bars = VerticalBarChart()
-    bars.x, bars.y, bars.width, bars.height = 40, 30, 1.4 * inch * len(rated), 1.1 * inch
+    bars.x, bars.y, bars.width, bars.height = 40, 30, min(6.2 * inch, 1.4 * inch * len(rated)), 1.1 * inch
     bars.data = [[round(100 * (line.on_time_rate or 0)) for line in rated]]
     bars.bars[0].fillColor = colors.HexColor("#548235")
     bars.categoryAxis.categoryNames = [SHORT[line.info.rule_id] for line in rated]

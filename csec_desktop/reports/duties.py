@@ -22,10 +22,14 @@ from csec_desktop.text import N_
 
 load_all()  # the duty rules register themselves as their modules load
 
-RULES = ("csec.report_law_enforcement_24h", "csec.canra_written_36h")
-"""The duties a report weighs: the clocks an identification starts (Pen. Code 11166(j))."""
+RULES = ("csec.report_law_enforcement_24h", "csec.canra_written_36h", "missing.notices_24h",
+         "missing.ncic_ncmec_24h")
+"""The duties a report weighs: the clocks an identification starts (Pen. Code 11166(j)), and those a
+youth missing from care starts (WIC 16501.35, Pen. Code 11166(j)(3))."""
 SHORT = {"csec.report_law_enforcement_24h": N_("Police report, 24 h"),
-         "csec.canra_written_36h": N_("Written report, 36 h")}
+         "csec.canra_written_36h": N_("Written report, 36 h"),
+         "missing.notices_24h": N_("Missing notices, 24 h"),
+         "missing.ncic_ncmec_24h": N_("NCIC and NCMEC, 24 h")}
 """Each duty in a few words, for a chart's axis (the table beside it gives the rule in full)."""
 
 
@@ -71,8 +75,12 @@ def duties(found: Facts, period: Period, now: datetime) -> list[DutyLine]:
     """Each duty rule's deadlines falling in the period: met in time, late, or still open (overdue or
     not yet due). `now` is the instant the rules are asked at (they are pure: see rules/)."""
     lines = [DutyLine(REGISTRY.info[rule_id]) for rule_id in RULES]
-    for youth_id, statuses in found.statuses.items():
-        facts = {"youth": found.youth[youth_id], "youth_id": youth_id, "records": {"csec_status": statuses}}
+    for youth_id, youth in found.youth.items():
+        records = {"csec_status": found.statuses.get(youth_id, []),
+                   "missing_episode": found.missing.get(youth_id, [])}
+        if not any(records.values()):
+            continue
+        facts = {"youth": youth, "youth_id": youth_id, "records": records}
         marks = {(m.rule_id, m.occurrence): m for m in found.done.get(youth_id, [])}
         for line in lines:
             for finding in REGISTRY.rules[line.info.rule_id](facts, now):

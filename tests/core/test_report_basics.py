@@ -171,8 +171,17 @@ def test_duties_in_the_period_on_time_late_and_open(admin) -> None:  # type: ign
                              ("csec.canra_written_36h", "2026-07-12T04:00:00-07:00")):  # 6 h late
         caseload.add_attached(admin, on_time, "duty_done", {
             "rule_id": rule_id, "occurrence": occurrence, "done_on": done_at[:10], "done_at": done_at})
+    # Missing from care on 5 August, a victim since 1 August: the notices and the NCIC/NCMEC report.
+    learned = datetime(2026, 8, 5, 9, 0, tzinfo=LEGAL_ZONE)
+    caseload.add_attached(admin, never, "missing_episode", {"learned_at": learned.isoformat()})
+    caseload.add_attached(admin, never, "duty_done", {
+        "rule_id": "missing.ncic_ncmec_24h", "occurrence": learned.astimezone(UTC).strftime("%Y%m%dT%H%MZ"),
+        "done_on": "2026-08-05", "done_at": "2026-08-05T15:00:00-07:00"})
     lines = {line.info.rule_id: line for line in duties(
         R.facts(admin), parse("2026Q3"), datetime(2026, 12, 1, 12, 0, tzinfo=LEGAL_ZONE))}
+    notices, ncmec = lines["missing.notices_24h"], lines["missing.ncic_ncmec_24h"]
+    assert notices.youth(notices.still_open) == {never} and ncmec.youth(ncmec.on_time) == {never}
+    assert "16501.35" in notices.info.citation
     police, written = lines["csec.report_law_enforcement_24h"], lines["csec.canra_written_36h"]
     assert police.youth(police.on_time) == {on_time} and police.late == set()
     assert police.youth(police.still_open) == {never}
