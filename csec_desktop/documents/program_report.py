@@ -12,11 +12,13 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
-from csec_desktop.documents.fonts import SANS
+from csec_desktop.documents.fonts import SANS, markup
 from csec_desktop.documents.page import Footer, para, render, table
+from csec_desktop.domain.services import SERVICE_DOMAINS, GoalStatus, ReferralStatus
 from csec_desktop.reports import counts as C
 from csec_desktop.reports import deidentify as D
 from csec_desktop.reports.duties import SHORT
@@ -27,6 +29,7 @@ TITLE = "CSEC program report"
 LINE_COLOURS = (colors.HexColor("#1f4e79"), colors.HexColor("#c55a11"))
 BAR_COLOUR = colors.HexColor("#1f4e79")
 NOTICE = "County program figures; no youth is named. Confidential: Welf. & Inst. Code 827."
+NARROW_HEADER = ParagraphStyle("narrow_header", fontName=SANS + "-Bold", fontSize=7.5, leading=9)
 
 
 def _counts_table(report: Report, deidentified: bool) -> D.Table:
@@ -170,7 +173,8 @@ def program_report(report: Report, *, county: str, prepared_by: str, scope: str,
         if bars is not None:
             story.append(KeepTogether([bars]))
     widths = [2.9 * inch, 0.6 * inch, 0.7 * inch, 0.6 * inch, 1.1 * inch, 1.1 * inch]
-    story.append(KeepTogether([para("Duties after an identification", "heading"),
+    story.append(KeepTogether([para("Duties the law gives a clock (after an identification, a youth missing "
+                                    "from care)", "heading"),
                                table(_duty_rows(report, deidentified), widths)]))
     rates = duty_chart(report)
     if rates is not None and not (deidentified and not _safe([line.due for line in report.duties])):
@@ -185,6 +189,23 @@ def program_report(report: Report, *, county: str, prepared_by: str, scope: str,
         screen_grid = _grid(screens, deidentified)
         width = (7.0 * inch - 2.0 * inch) / max(len(screen_grid[0]) - 1, 1)
         story.append(table(screen_grid, [2.0 * inch, *[width] * (len(screen_grid[0]) - 1)]))
+    if report.service_areas:
+        story += [para("Services", "heading"),
+                  para(f"{C.SERVICES_DEFINITION} ({C.SERVICES_CITATION})", "small")]
+        names = [SERVICE_DOMAINS.get(a, a) for a in report.service_areas]
+        for title, statuses, values in (
+                ("Referrals made in the period", [s.value.replace("_", " ") for s in ReferralStatus],
+                 report.referrals),
+                ("Plan goals", [s.value.replace("_", " ") for s in GoalStatus], report.goals)):
+            grid = _grid(D.Table(names, statuses, [values[a] for a in report.service_areas]), deidentified)
+            grid[0][0] = title
+            width = (7.0 * inch - 1.3 * inch) / max(len(grid[0]) - 1, 1)
+            built = table(grid, [1.3 * inch, *[width] * (len(grid[0]) - 1)])
+            for column, text in enumerate(grid[0]):  # many narrow columns: a smaller header
+                built._cellvalues[0][column] = Paragraph(markup(text, SANS), NARROW_HEADER)
+            built.setStyle(TableStyle([("LEFTPADDING", (1, 0), (-1, -1), 3),
+                                       ("RIGHTPADDING", (1, 0), (-1, -1), 3)]))
+            story += [built, Spacer(1, 4)]
     story.append(para("Definitions and law", "heading"))
     rows = [["Count", "Definition", "Law", "Law checked"]]
     rows += [[c.label, c.definition, c.citation, c.checked.isoformat()] for c in C.COUNTS]

@@ -24,6 +24,7 @@ from typing import Any
 from csec_desktop.caseload import Filters, visibility
 from csec_desktop.domain.csec import CsecStatus, CsecStatusValue, LicensedScreen, MissingEpisode, ScreenBand
 from csec_desktop.domain.duties import DutyDone
+from csec_desktop.domain.services import SERVICE_DOMAINS, GoalStatus, PlanGoal, Referral, ReferralStatus
 from csec_desktop.domain.youth import FOSTER_CARE_TYPES, PlacementType, Youth
 from csec_desktop.reports import periods as P
 from csec_desktop.reports.periods import Period
@@ -61,6 +62,8 @@ class Facts:
     screens: list[tuple[str, LicensedScreen]] = field(default_factory=list)  # (youth id, screen)
     statuses: dict[str, list[CsecStatus]] = field(default_factory=lambda: defaultdict(list))
     done: dict[str, list[DutyDone]] = field(default_factory=lambda: defaultdict(list))
+    referrals: list[tuple[str, Referral]] = field(default_factory=list)  # (youth id, referral)
+    goals: list[tuple[str, PlanGoal]] = field(default_factory=list)
     """Duties marked done, by youth (reports/duties.py weighs them against the rules' deadlines)."""
 
 
@@ -199,7 +202,7 @@ def facts(vault: Vault, scope: Scope | None = None, on: date | None = None) -> F
 
 
 NO_UNIT = "(no unit)"
-READS = ("csec_status", "missing_episode", "licensed_screen", "duty_done")
+READS = ("csec_status", "missing_episode", "licensed_screen", "duty_done", "referral", "plan_goal")
 """The kinds of a youth's records the report reads (beside the youth's own record)."""
 
 
@@ -227,6 +230,10 @@ def build(units: dict[str, str | None], bodies: dict[str, dict[str, Any]],
             found.screens.append((owner, LicensedScreen.model_validate(data)))
         elif kind == "missing_episode":
             found.missing[owner].append(MissingEpisode.model_validate(data))
+        elif kind == "referral":
+            found.referrals.append((owner, Referral.model_validate(data)))
+        elif kind == "plan_goal":
+            found.goals.append((owner, PlanGoal.model_validate(data)))
     return found
 
 
@@ -266,6 +273,27 @@ def screenings(found: Facts, period: Period) -> tuple[list[str], list[ScreenBand
     counts = [[sum(1 for _y, s in done if s.tool == tool and s.band is band) for band in bands]
               for tool in tools]
     return tools, bands, counts, len({youth_id for youth_id, _s in done})
+
+
+SERVICES_DEFINITION = N_("Referrals made in the period (their referral date in it), by area of life and "
+                        "where each stands now; and the plan goals of the youth in the report, by area and "
+                        "where each stands now. The record keeps no date of first service, so the time "
+                        "from referral to first service is not counted.")
+SERVICES_CITATION = "Welf. & Inst. Code 16524.13"
+
+
+def services(found: Facts, period: Period) -> tuple[list[str], dict[str, list[int]], dict[str, list[int]]]:
+    """(areas, referrals by area -> counts by ReferralStatus, goals by area -> counts by GoalStatus):
+    the areas in SERVICE_DOMAINS order, only those with a referral or a goal."""
+    made = [r for _y, r in found.referrals if r.referred_on is not None and period.contains(r.referred_on)]
+    goals_now = [g for _y, g in found.goals]
+    used = {r.domain for r in made} | {g.domain for g in goals_now}
+    areas = [a for a in SERVICE_DOMAINS if a in used]
+    referrals = {a: [sum(1 for r in made if r.domain == a and r.status is s) for s in ReferralStatus]
+                 for a in areas}
+    goals = {a: [sum(1 for g in goals_now if g.domain == a and g.status is s) for s in GoalStatus]
+             for a in areas}
+    return areas, referrals, goals
 
 
 def by_unit(found: Facts, result: dict[str, set[str]]) -> tuple[list[str], dict[str, dict[str, int]]]:

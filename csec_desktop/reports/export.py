@@ -81,6 +81,10 @@ def xlsx_bytes(vault: Vault, period: Period, *, deidentified: bool, scope: C.Sco
     screen_grid = shown(screens)
     sheet("Screens", [f"{C.SCREENING_DEFINITION} ({C.SCREENING_CITATION})"],
           [["Tool", *screen_grid[0][1:]], *screen_grid[1:]], [36] + [14] * 5)
+    services = [[f"{C.SERVICES_DEFINITION} ({C.SERVICES_CITATION})"]]
+    for name, table_ in F.services_tables(fig).items():
+        services += [[], [name], *shown(table_)]
+    sheet("Services", [], services, [40] + [12] * 8)
     definitions = [[c.label, c.definition, c.citation, c.checked.isoformat()] for c in C.COUNTS]
     sheet("Definitions", [], [["Count", "Definition", "Law", "Law checked"], *definitions], [44, 80, 28, 12])
     book.close()

@@ -11,6 +11,7 @@ import io
 from datetime import datetime
 from typing import Any
 
+from csec_desktop.domain.services import SERVICE_DOMAINS, GoalStatus, ReferralStatus
 from csec_desktop.reports import counts as C
 from csec_desktop.reports import deidentify as D
 from csec_desktop.reports.duties import duties
@@ -24,6 +25,7 @@ def figures(found: C.Facts, period: Period, now: datetime) -> dict[str, Any]:
     units, table = C.by_unit(found, result)
     tools, bands, screens, screened = C.screenings(found, period)
     months, trend = C.monthly(found, period)
+    areas, referrals, goals = C.services(found, period)
     return {
         "period": {"label": period.label, "first": period.first.isoformat(), "last": period.last.isoformat()},
         "youth": sum(found.population.values()),
@@ -39,6 +41,8 @@ def figures(found: C.Facts, period: Period, now: datetime) -> dict[str, Any]:
                                        "median_delay_hours": line.median_delay_hours}
                    for line in duties(found, period, now)},
         "trend": {"months": [m.label for m in months], **trend},
+        "services": {"areas": areas, "referral_statuses": [s.value for s in ReferralStatus],
+                     "goal_statuses": [s.value for s in GoalStatus], "referrals": referrals, "goals": goals},
     }
 
 
@@ -56,6 +60,16 @@ def duties_grid(fig: dict[str, Any], *, deidentified: bool) -> list[list[str]]:
     rows = [(REGISTRY.info[rule_id], d["on_time"], d["late"], d["still_open"], d["median_delay_hours"])
             for rule_id, d in fig["duties"].items()]
     return duty_grid(rows, deidentified=deidentified)
+
+
+def services_tables(fig: dict[str, Any]) -> dict[str, D.Table]:
+    """Referrals and goals by area of life (rows) and where they stand (columns)."""
+    services = fig["services"]
+    names = [SERVICE_DOMAINS.get(a, a) for a in services["areas"]]
+    areas = services["areas"]
+    return {"Referrals made in the period": D.Table(names, services["referral_statuses"],
+                                                    [services["referrals"][a] for a in areas]),
+            "Plan goals": D.Table(names, services["goal_statuses"], [services["goals"][a] for a in areas])}
 
 
 def counts_table(fig: dict[str, Any]) -> D.Table:
@@ -93,6 +107,10 @@ def csv_text(fig: dict[str, Any], *, county: str, prepared_by: str, day: str, sc
     writer.writerow([])
     writer.writerow(["Duties whose deadline falls in the period, by the rules' own deadlines"])
     writer.writerows(duties_grid(fig, deidentified=deidentified))
+    for name, table in services_tables(fig).items():
+        writer.writerow([])
+        writer.writerow([f"{name}: {C.SERVICES_DEFINITION} ({C.SERVICES_CITATION})"])
+        writer.writerows((D.shown if deidentified else plain)(table))
     writer.writerow([])
     writer.writerow(["Count", "Definition", "Law", "Law checked"])
     for count in C.COUNTS:

@@ -44,6 +44,9 @@ class Report:
     trend: dict[str, list[int]]  # count id (C.TREND) -> youth per month
     made_at: datetime
     scope: C.Scope
+    service_areas: list[str]  # ids of SERVICE_DOMAINS with a referral or a goal
+    referrals: dict[str, list[int]]  # area -> made in the period, by ReferralStatus
+    goals: dict[str, list[int]]  # area -> plan goals, by GoalStatus
 
 
 def run(vault: Vault, period: Period, scope: C.Scope | None = None) -> Report:
@@ -62,7 +65,8 @@ def run(vault: Vault, period: Period, scope: C.Scope | None = None) -> Report:
         for youth_id in line.youth(line.on_time | line.late | line.still_open):
             names.setdefault(youth_id, found.youth[youth_id].display_name())
     months, trend = C.monthly(found, period)
+    areas, referrals, goals = C.services(found, period)
     vault.audit("report_viewed", period=period.label, youth=sum(found.population.values()),
                 scope=scope.words())
     return Report(period, units, lines, names, tools, [b.value for b in bands], screens, screened, owed,
-                  months, trend, now, scope)
+                  months, trend, now, scope, areas, referrals, goals)

@@ -261,3 +261,24 @@ def test_the_report_as_xlsx_and_printed_pdf_with_definitions_and_no_names(admin,
         assert sorted(e.detail["format"] for e in exported) == ["pdf", "pdf", "xlsx"]
     finally:
         reopened.close()
+
+
+def test_services_referrals_in_the_period_and_goals_by_area_and_status(admin) -> None:  # type: ignore[no-untyped-def]
+    from csec_desktop import caseload
+    from csec_desktop.reports import counts as R
+    from tests.conftest import youth_data
+
+    youth = caseload.create_youth(admin, youth_data()).id
+    made = (("2026-07-02", "mental_health", "active"), ("2026-09-30", "mental_health", "referred"),
+            ("2026-10-01", "housing", "referred"))
+    for on, domain, status in made:
+        caseload.add_attached(admin, youth, "referral", {
+            "domain": domain, "service": "Fictional counselling", "provider": "Fictional Provider",
+            "status": status, "referred_on": on, "consent_given_on": on})
+    caseload.add_attached(admin, youth, "plan_goal", {
+        "domain": "education", "goal": "Finish the school year", "steps": "Meet the liaison",
+        "who_helps": "casey", "status": "in_progress"})
+    areas, referrals, goals = R.services(R.facts(admin), parse("2026Q3"))
+    assert areas == ["mental_health", "education"]  # housing's referral is the next quarter's
+    assert referrals["mental_health"][1:4] == [1, 0, 1] and sum(referrals["education"]) == 0
+    assert goals["education"] == [0, 1, 0, 0]
