@@ -23,6 +23,7 @@ from csec_desktop.reports import counts as C
 from csec_desktop.reports import deidentify as D
 from csec_desktop.reports.duties import SHORT
 from csec_desktop.reports.duties import grid as duty_grid
+from csec_desktop.reports.figures import relief_grid
 from csec_desktop.usecases.reports import Report
 
 TITLE = "CSEC program report"
@@ -139,6 +140,12 @@ def _duty_rows(report: Report, deidentified: bool) -> list[list[str]]:
     return rows
 
 
+def _relief_tables(report: Report, deidentified: bool) -> list[list[list[str]]]:
+    """relief_grid's lines as one small table each (a header row and its row)."""
+    rows = relief_grid({"record_relief": report.relief}, deidentified=deidentified)
+    return [rows[n:n + 2] for n in range(0, len(rows), 2)]
+
+
 def program_report(report: Report, *, county: str, prepared_by: str, scope: str,
                    deidentified: bool = False) -> bytes:
     """The report as PDF bytes (nothing is written to disk here)."""
@@ -206,6 +213,10 @@ def program_report(report: Report, *, county: str, prepared_by: str, scope: str,
             built.setStyle(TableStyle([("LEFTPADDING", (1, 0), (-1, -1), 3),
                                        ("RIGHTPADDING", (1, 0), (-1, -1), 3)]))
             story += [built, Spacer(1, 4)]
+    story += [para("Record relief", "heading"), para(f"{C.RELIEF_DEFINITION} ({C.RELIEF_CITATION})", "small")]
+    for grid in _relief_tables(report, deidentified):
+        story += [table(grid, [2.2 * inch, *[(4.8 * inch) / (len(grid[0]) - 1)] * (len(grid[0]) - 1)]),
+                  Spacer(1, 4)]
     story.append(para("Definitions and law", "heading"))
     rows = [["Count", "Definition", "Law", "Law checked"]]
     rows += [[c.label, c.definition, c.citation, c.checked.isoformat()] for c in C.COUNTS]

@@ -26,10 +26,10 @@ def county_figures(engine: Engine, county: str, period: Period,
         youth_rows = list(conn.execute(select(r.c.id, r.c.unit, r.c.sealed).where(
             r.c.county == county, r.c.kind == "youth", r.c.deleted.is_(False))))
         units = {row.id: row.unit for row in youth_rows if not row.sealed}
-        records = conn.execute(select(r.c.owner_id, r.c.kind, r.c.body).where(
-            r.c.county == county, r.c.kind.in_(C.READS), r.c.deleted.is_(False)))
-        attached = [(row.owner_id, row.kind, row.body) for row in records if row.owner_id in units]
-        wanted = sorted({owner for owner, _kind, _body in attached})
+        records = conn.execute(select(r.c.owner_id, r.c.kind, r.c.body, r.c.id).where(
+            r.c.county == county, r.c.kind.in_(C.READS), r.c.deleted.is_(False)).order_by(r.c.seq))
+        attached = [(row.owner_id, row.kind, row.body, row.id) for row in records if row.owner_id in units]
+        wanted = sorted({owner for owner, _kind, _body, _id in attached})
         bodies = {row.id: row.body
                   for row in conn.execute(select(r.c.id, r.c.body).where(r.c.id.in_(wanted)))}
     population: dict[str, int] = {}

@@ -25,6 +25,7 @@ from csec_desktop.caseload import Filters, visibility
 from csec_desktop.domain.csec import CsecStatus, CsecStatusValue, LicensedScreen, MissingEpisode, ScreenBand
 from csec_desktop.domain.duties import DutyDone
 from csec_desktop.domain.services import SERVICE_DOMAINS, GoalStatus, PlanGoal, Referral, ReferralStatus
+from csec_desktop.domain.vacatur import CaseStage, CriminalCount, VacaturCase
 from csec_desktop.domain.youth import FOSTER_CARE_TYPES, PlacementType, Youth
 from csec_desktop.reports import periods as P
 from csec_desktop.reports.periods import Period
@@ -64,6 +65,10 @@ class Facts:
     done: dict[str, list[DutyDone]] = field(default_factory=lambda: defaultdict(list))
     referrals: list[tuple[str, Referral]] = field(default_factory=list)  # (youth id, referral)
     goals: list[tuple[str, PlanGoal]] = field(default_factory=list)
+    criminal_counts: dict[str, list[tuple[str, CriminalCount]]] = field(
+        default_factory=lambda: defaultdict(list))
+    """By youth: (record id, count); a petition names its counts by record id."""
+    cases: dict[str, list[VacaturCase]] = field(default_factory=lambda: defaultdict(list))  # record relief
     """Duties marked done, by youth (reports/duties.py weighs them against the rules' deadlines)."""
 
 
@@ -189,9 +194,9 @@ def facts(vault: Vault, scope: Scope | None = None, on: date | None = None) -> F
                     f"JOIN records y ON y.id = a.owner_id JOIN {VIEW} f ON f.rowid = y.rowid "
                     f"WHERE a.kind IN ({kinds}) AND a.deleted = 0 AND {where}", [*params, *more])
     units = {owner: unit for _id, owner, _kind, _body, unit in rows}
-    attached = [(owner, kind, vault.records.decode(record_id, body))
+    attached = [(owner, kind, vault.records.decode(record_id, body), record_id)
                 for record_id, owner, kind, body, _unit in rows]
-    wanted = sorted({owner for owner, _kind, _data in attached})
+    wanted = sorted({owner for owner, _kind, _data, _id in attached})
     bodies: dict[str, dict[str, Any]] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
@@ -202,20 +207,21 @@ def facts(vault: Vault, scope: Scope | None = None, on: date | None = None) -> F
 
 
 NO_UNIT = "(no unit)"
-READS = ("csec_status", "missing_episode", "licensed_screen", "duty_done", "referral", "plan_goal")
+READS = ("csec_status", "missing_episode", "licensed_screen", "duty_done", "referral", "plan_goal",
+         "criminal_count", "vacatur_case")
 """The kinds of a youth's records the report reads (beside the youth's own record)."""
 
 
 def build(units: dict[str, str | None], bodies: dict[str, dict[str, Any]],
-          attached: Iterable[tuple[str, str, dict[str, Any]]], population: dict[str, int]) -> Facts:
+          attached: Iterable[tuple[str, str, dict[str, Any], str]], population: dict[str, int]) -> Facts:
     """Facts from plain records, wherever they are kept: each youth's unit, the bodies of the youth
-    that have records of the READS kinds, and those records as (youth id, kind, body); records of
+    that have records of the READS kinds, and those records as (youth id, kind, body, id); records of
     youth not in `units` are skipped. The desktop passes what its person may read; the hub what it
     holds in clear (hub/reports.py)."""
     found = Facts()
     found.units = dict(units)
     found.population = dict(population)
-    for owner, kind, data in attached:
+    for owner, kind, data, record_id in attached:
         if owner not in found.units:
             continue
         if owner not in found.youth:
@@ -234,6 +240,10 @@ def build(units: dict[str, str | None], bodies: dict[str, dict[str, Any]],
             found.referrals.append((owner, Referral.model_validate(data)))
         elif kind == "plan_goal":
             found.goals.append((owner, PlanGoal.model_validate(data)))
+        elif kind == "criminal_count":
+            found.criminal_counts[owner].append((record_id, CriminalCount.model_validate(data)))
+        elif kind == "vacatur_case":
+            found.cases[owner].append(VacaturCase.model_validate(data))
     return found
 
 
@@ -294,6 +304,29 @@ def services(found: Facts, period: Period) -> tuple[list[str], dict[str, list[in
     goals = {a: [sum(1 for g in goals_now if g.domain == a and g.status is s) for s in GoalStatus]
              for a in areas}
     return areas, referrals, goals
+
+
+RELIEF_DEFINITION = N_("Criminal counts recorded for the youth in the report, by what the app's assessment "
+                       "says of each today (Pen. Code 236.14: eligible, not eligible, for counsel to review, "
+                       "or a record to correct); and their petitions by stage, with those whose order was "
+                       "granted in the period. The record keeps no denial, so denials are not counted.")
+RELIEF_CITATION = "Pen. Code 236.14"
+
+
+def record_relief(found: Facts, period: Period) -> tuple[dict[str, int], dict[str, int], int]:
+    """(counts by assessment answer, petitions by stage, orders granted in the period)."""
+    from csec_desktop.vacatur import Answer, assess  # the 667.5(c) table loads on first use
+
+    verdicts = dict.fromkeys([a.value for a in Answer], 0)
+    for youth_id, counts in found.criminal_counts.items():
+        for _record_id, count in counts:
+            verdicts[assess(count, found.youth[youth_id]).answer.value] += 1
+    stages = dict.fromkeys([s.value for s in CaseStage], 0)
+    granted = 0
+    for case in (c for cases in found.cases.values() for c in cases):
+        stages[case.stage.value] += 1
+        granted += case.order_granted_on is not None and period.contains(case.order_granted_on)
+    return verdicts, stages, granted
 
 
 def by_unit(found: Facts, result: dict[str, set[str]]) -> tuple[list[str], dict[str, dict[str, int]]]:

@@ -23,13 +23,15 @@ from csec_desktop.text import N_
 load_all()  # the duty rules register themselves as their modules load
 
 RULES = ("csec.report_law_enforcement_24h", "csec.canra_written_36h", "missing.notices_24h",
-         "missing.ncic_ncmec_24h")
+         "missing.ncic_ncmec_24h", "vacatur.prosecutor_response", "vacatur.seal_and_destroy")
 """The duties a report weighs: the clocks an identification starts (Pen. Code 11166(j)), and those a
 youth missing from care starts (WIC 16501.35, Pen. Code 11166(j)(3))."""
 SHORT = {"csec.report_law_enforcement_24h": N_("Police report, 24 h"),
          "csec.canra_written_36h": N_("Written report, 36 h"),
          "missing.notices_24h": N_("Missing notices, 24 h"),
-         "missing.ncic_ncmec_24h": N_("NCIC and NCMEC, 24 h")}
+         "missing.ncic_ncmec_24h": N_("NCIC and NCMEC, 24 h"),
+         "vacatur.prosecutor_response": N_("Prosecutor's response, hearing"),
+         "vacatur.seal_and_destroy": N_("Seal and destroy after an order")}
 """Each duty in a few words, for a chart's axis (the table beside it gives the rule in full)."""
 
 
@@ -77,10 +79,13 @@ def duties(found: Facts, period: Period, now: datetime) -> list[DutyLine]:
     lines = [DutyLine(REGISTRY.info[rule_id]) for rule_id in RULES]
     for youth_id, youth in found.youth.items():
         records = {"csec_status": found.statuses.get(youth_id, []),
-                   "missing_episode": found.missing.get(youth_id, [])}
+                   "missing_episode": found.missing.get(youth_id, []),
+                   "vacatur_case": found.cases.get(youth_id, []),
+                   "criminal_count": [c for _id, c in found.criminal_counts.get(youth_id, [])]}
         if not any(records.values()):
             continue
-        facts = {"youth": youth, "youth_id": youth_id, "records": records}
+        facts = {"youth": youth, "youth_id": youth_id, "records": records,  # a petition names counts by id
+                 "record_ids": {"criminal_count": [i for i, _c in found.criminal_counts.get(youth_id, [])]}}
         marks = {(m.rule_id, m.occurrence): m for m in found.done.get(youth_id, [])}
         for line in lines:
             for finding in REGISTRY.rules[line.info.rule_id](facts, now):

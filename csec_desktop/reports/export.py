@@ -85,6 +85,8 @@ def xlsx_bytes(vault: Vault, period: Period, *, deidentified: bool, scope: C.Sco
     for name, table_ in F.services_tables(fig).items():
         services += [[], [name], *shown(table_)]
     sheet("Services", [], services, [40] + [12] * 8)
+    sheet("Record relief", [f"{C.RELIEF_DEFINITION} ({C.RELIEF_CITATION})"],
+          F.relief_grid(fig, deidentified=deidentified), [32] + [14] * 5)
     definitions = [[c.label, c.definition, c.citation, c.checked.isoformat()] for c in C.COUNTS]
     sheet("Definitions", [], [["Count", "Definition", "Law", "Law checked"], *definitions], [44, 80, 28, 12])
     book.close()

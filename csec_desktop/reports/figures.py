@@ -26,6 +26,7 @@ def figures(found: C.Facts, period: Period, now: datetime) -> dict[str, Any]:
     tools, bands, screens, screened = C.screenings(found, period)
     months, trend = C.monthly(found, period)
     areas, referrals, goals = C.services(found, period)
+    verdicts, stages, granted = C.record_relief(found, period)
     return {
         "period": {"label": period.label, "first": period.first.isoformat(), "last": period.last.isoformat()},
         "youth": sum(found.population.values()),
@@ -43,6 +44,8 @@ def figures(found: C.Facts, period: Period, now: datetime) -> dict[str, Any]:
         "trend": {"months": [m.label for m in months], **trend},
         "services": {"areas": areas, "referral_statuses": [s.value for s in ReferralStatus],
                      "goal_statuses": [s.value for s in GoalStatus], "referrals": referrals, "goals": goals},
+        "record_relief": {"counts_by_assessment": verdicts, "petitions_by_stage": stages,
+                          "granted_in_period": granted},
     }
 
 
@@ -70,6 +73,21 @@ def services_tables(fig: dict[str, Any]) -> dict[str, D.Table]:
     return {"Referrals made in the period": D.Table(names, services["referral_statuses"],
                                                     [services["referrals"][a] for a in areas]),
             "Plan goals": D.Table(names, services["goal_statuses"], [services["goals"][a] for a in areas])}
+
+
+def relief_grid(fig: dict[str, Any], *, deidentified: bool) -> list[list[str]]:
+    """Two rows of counts: criminal counts by assessment, petitions by stage (each its own line, so
+    each is suppressed on its own when de-identified)."""
+    relief = fig["record_relief"]
+    rows: list[list[str]] = []
+    for title, values in (("Criminal counts by assessment", relief["counts_by_assessment"]),
+                          ("Petitions by stage", relief["petitions_by_stage"]),
+                          ("Orders granted in the period", {"granted": relief["granted_in_period"]})):
+        names = [k.replace("_", " ") for k in values]
+        line = D.Table([title], names, [list(values.values())], column_totals_mean_something=False)
+        shown = (D.shown if deidentified else plain)(line)
+        rows += shown
+    return rows
 
 
 def counts_table(fig: dict[str, Any]) -> D.Table:
@@ -111,6 +129,9 @@ def csv_text(fig: dict[str, Any], *, county: str, prepared_by: str, day: str, sc
         writer.writerow([])
         writer.writerow([f"{name}: {C.SERVICES_DEFINITION} ({C.SERVICES_CITATION})"])
         writer.writerows((D.shown if deidentified else plain)(table))
+    writer.writerow([])
+    writer.writerow([f"Record relief: {C.RELIEF_DEFINITION} ({C.RELIEF_CITATION})"])
+    writer.writerows(relief_grid(fig, deidentified=deidentified))
     writer.writerow([])
     writer.writerow(["Count", "Definition", "Law", "Law checked"])
     for count in C.COUNTS:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from csec_desktop.reports import counts as C
 from csec_desktop.reports.duties import DutyLine, duties
@@ -47,6 +48,7 @@ class Report:
     service_areas: list[str]  # ids of SERVICE_DOMAINS with a referral or a goal
     referrals: dict[str, list[int]]  # area -> made in the period, by ReferralStatus
     goals: dict[str, list[int]]  # area -> plan goals, by GoalStatus
+    relief: dict[str, Any]  # as figures()["record_relief"]: counts by assessment, petitions by stage
 
 
 def run(vault: Vault, period: Period, scope: C.Scope | None = None) -> Report:
@@ -66,7 +68,9 @@ def run(vault: Vault, period: Period, scope: C.Scope | None = None) -> Report:
             names.setdefault(youth_id, found.youth[youth_id].display_name())
     months, trend = C.monthly(found, period)
     areas, referrals, goals = C.services(found, period)
+    verdicts, stages, granted = C.record_relief(found, period)
+    relief = {"counts_by_assessment": verdicts, "petitions_by_stage": stages, "granted_in_period": granted}
     vault.audit("report_viewed", period=period.label, youth=sum(found.population.values()),
                 scope=scope.words())
     return Report(period, units, lines, names, tools, [b.value for b in bands], screens, screened, owed,
-                  months, trend, now, scope, areas, referrals, goals)
+                  months, trend, now, scope, areas, referrals, goals, relief)

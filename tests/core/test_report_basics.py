@@ -282,3 +282,29 @@ def test_services_referrals_in_the_period_and_goals_by_area_and_status(admin) ->
     assert areas == ["mental_health", "education"]  # housing's referral is the next quarter's
     assert referrals["mental_health"][1:4] == [1, 0, 1] and sum(referrals["education"]) == 0
     assert goals["education"] == [0, 1, 0, 0]
+
+
+def test_record_relief_counts_by_assessment_and_petitions_by_stage(admin) -> None:  # type: ignore[no-untyped-def]
+    """Issue 23: the demo county's record-relief cases, counted by what the 236.14 assessment says of
+    each count and by the petition's stage; the sealing duties after an order are weighed like any."""
+    from csec_desktop import demo
+    from csec_desktop.reports import counts as R
+    from csec_desktop.reports import figures as F
+    from csec_desktop.reports.duties import duties
+    from csec_desktop.vacatur import assess
+
+    now = datetime(2026, 11, 20, 10, 0, tzinfo=LEGAL_ZONE)
+    demo.populate_county(admin, 30, now=now)
+    found = R.facts(admin, None, date(2026, 12, 31))
+    verdicts, stages, granted = R.record_relief(found, parse("2026Q4"))
+    counts = [(y, c) for y, kept in found.criminal_counts.items() for _id, c in kept]
+    assert counts and sum(verdicts.values()) == len(counts)
+    assert verdicts == {a: sum(1 for y, c in counts if assess(c, found.youth[y]).answer.value == a)
+                        for a in verdicts}
+    assert sum(stages.values()) == sum(len(c) for c in found.cases.values()) > 0
+    grid = F.relief_grid({"record_relief": {"counts_by_assessment": verdicts, "petitions_by_stage": stages,
+                                            "granted_in_period": granted}}, deidentified=True)
+    assert grid[0][0] == "" and all(cell in ("0", D.HIDDEN) or int(cell) >= D.SMALL
+                                    for row in grid[1::2] for cell in row[1:])
+    assert {line.info.rule_id for line in duties(found, parse("2026Q4"), now)} >= {
+        "vacatur.prosecutor_response", "vacatur.seal_and_destroy"}
