@@ -117,13 +117,13 @@ def duty_chart(report: Report) -> Drawing | None:
     rated = [line for line in report.duties if line.due]
     if not rated:
         return None
-    drawing = Drawing(7.0 * inch, 1.8 * inch)
+    drawing = Drawing(7.0 * inch, 2.0 * inch)
     _title(drawing, "Duties done in time (% of those due in the period)")
     bars = VerticalBarChart()
-    bars.x, bars.y, bars.width, bars.height = 40, 30, min(6.2 * inch, 1.4 * inch * len(rated)), 1.1 * inch
+    bars.x, bars.y, bars.width, bars.height = 40, 36, min(6.2 * inch, 1.4 * inch * len(rated)), 1.1 * inch
     bars.data = [[round(100 * (line.on_time_rate or 0)) for line in rated]]
     bars.bars[0].fillColor = colors.HexColor("#548235")
-    bars.categoryAxis.categoryNames = [SHORT[line.info.rule_id] for line in rated]
+    bars.categoryAxis.categoryNames = [SHORT[line.info.rule_id].replace(", ", "\n") for line in rated]
     bars.categoryAxis.labels.fontName, bars.categoryAxis.labels.fontSize = SANS, 7
     bars.valueAxis.valueMin, bars.valueAxis.valueMax, bars.valueAxis.valueStep = 0, 100, 25
     bars.valueAxis.labels.fontName, bars.valueAxis.labels.fontSize = SANS, 7
