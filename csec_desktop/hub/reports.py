@@ -8,7 +8,8 @@ report says so: their figures are on the desktops of the people who may read the
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -19,12 +20,22 @@ from csec_desktop.reports.figures import figures
 from csec_desktop.reports.periods import Period
 
 
+def _periods(body: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [(p.get("status"), p.get("start"), p.get("end")) for p in body.get("legal_status") or []]
+
+
+def _placements(body: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(body.get("placement_history") or [])
+
+
 def county_figures(engine: Engine, county: str, period: Period,
                    now: datetime | None = None) -> dict[str, Any]:
     r = T.records
     with engine.connect() as conn:
-        youth_rows = list(conn.execute(select(r.c.id, r.c.unit, r.c.sealed).where(
+        youth_rows = list(conn.execute(select(r.c.id, r.c.unit, r.c.sealed, r.c.body).where(
             r.c.county == county, r.c.kind == "youth", r.c.deleted.is_(False))))
+        planned = {owner for (owner,) in conn.execute(select(r.c.owner_id).where(
+            r.c.county == county, r.c.kind == "transition_plan", r.c.deleted.is_(False)))}
         units = {row.id: row.unit for row in youth_rows if not row.sealed}
         records = conn.execute(select(r.c.owner_id, r.c.kind, r.c.body, r.c.id).where(
             r.c.county == county, r.c.kind.in_(C.READS), r.c.deleted.is_(False)).order_by(r.c.seq))
@@ -36,6 +47,9 @@ def county_figures(engine: Engine, county: str, period: Period,
     for unit in units.values():
         population[unit or C.NO_UNIT] = population.get(unit or C.NO_UNIT, 0) + 1
     found = C.build({owner: units[owner] for owner in wanted}, bodies, attached, population)
+    clear = [row for row in youth_rows if not row.sealed]
+    found.ab12 = C.ab12([(date.fromisoformat(row.body["date_of_birth"]), _periods(row.body),
+                          row.id in planned, partial(_placements, row.body)) for row in clear], period.last)
     result = figures(found, period, now or datetime.now(UTC))
     result["sealed_left_out"] = sum(1 for row in youth_rows if row.sealed)
     result["county"] = county

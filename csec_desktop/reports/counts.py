@@ -15,21 +15,23 @@ down to the list (for the people allowed to see them) and a table can count by u
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
-from csec_desktop.caseload import Filters, visibility
+from csec_desktop.caseload import Filters, visibility, years_before
 from csec_desktop.domain.csec import CsecStatus, CsecStatusValue, LicensedScreen, MissingEpisode, ScreenBand
 from csec_desktop.domain.duties import DutyDone
 from csec_desktop.domain.services import SERVICE_DOMAINS, GoalStatus, PlanGoal, Referral, ReferralStatus
 from csec_desktop.domain.vacatur import CaseStage, CriminalCount, VacaturCase
-from csec_desktop.domain.youth import FOSTER_CARE_TYPES, PlacementType, Youth
+from csec_desktop.domain.youth import FOSTER_CARE_TYPES, LegalStatus, PlacementType, Youth
 from csec_desktop.reports import periods as P
 from csec_desktop.reports.periods import Period
-from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.rules import LEGAL_ZONE, age_on, birthday
 from csec_desktop.storage.sealed_rows import VIEW
 from csec_desktop.storage.vault import Vault
 from csec_desktop.text import N_
@@ -69,6 +71,7 @@ class Facts:
         default_factory=lambda: defaultdict(list))
     """By youth: (record id, count); a petition names its counts by record id."""
     cases: dict[str, list[VacaturCase]] = field(default_factory=lambda: defaultdict(list))  # record relief
+    ab12: dict[str, int] = field(default_factory=dict)  # AB12_KEYS (the desktop computes them; see _ab12)
     """Duties marked done, by youth (reports/duties.py weighs them against the rules' deadlines)."""
 
 
@@ -196,6 +199,7 @@ def facts(vault: Vault, scope: Scope | None = None, on: date | None = None) -> F
     units = {owner: unit for _id, owner, _kind, _body, unit in rows}
     attached = [(owner, kind, vault.records.decode(record_id, body), record_id)
                 for record_id, owner, kind, body, _unit in rows]
+    found_ab12 = _ab12(vault, where, [*params, *more], on or date.today())
     wanted = sorted({owner for owner, _kind, _data, _id in attached})
     bodies: dict[str, dict[str, Any]] = {}
     for start in range(0, len(wanted), 500):
@@ -203,7 +207,67 @@ def facts(vault: Vault, scope: Scope | None = None, on: date | None = None) -> F
         marks = ",".join("?" * len(chunk))
         for youth_id, body in db.query(f"SELECT id, body FROM records WHERE id IN ({marks})", chunk):
             bodies[youth_id] = vault.records.decode(youth_id, body)
-    return build(units, bodies, attached, population)
+    found = build(units, bodies, attached, population)
+    found.ab12 = found_ab12
+    return found
+
+
+AB12_DEFINITION = N_("Youth 16 to 20 on the period's last day, by age and, at 18 to 20, whether they are "
+                     "nonminor dependents in extended foster care then; of those, where they are placed "
+                     "(THP-NMD, SILP, other); and youth in the 90 days before their 18th birthday on that "
+                     "day, when the transition plan is due, with and without a plan recorded (a partial "
+                     "plan counts as recorded; the youth's record page says what it lacks).")
+AB12_CITATION = "Welf. & Inst. Code 11400, 11403, 16501.1(g)(16)"
+
+
+def _ab12(vault: Vault, where: str, params: list[Any], day: date) -> dict[str, int]:
+    """The AB 12 figures from the caseload index (birth, court-status periods); only nonminor
+    dependents are opened, for their placement."""
+    db = vault.require_db()
+    oldest, youngest = years_before(day, 21), years_before(day, 16)
+    rows = db.query(f"SELECT r.id, f.birth, f.periods, EXISTS (SELECT 1 FROM records t WHERE t.kind = "
+                    f"'transition_plan' AND t.owner_id = r.id AND t.deleted = 0) FROM {VIEW} f "
+                    f"JOIN records r ON r.rowid = f.rowid WHERE {where} AND f.birth > ? AND f.birth <= ?",
+                    [*params, oldest.isoformat(), youngest.isoformat()])
+
+    def placements(youth_id: str) -> list[dict[str, Any]]:
+        body = db.scalar("SELECT body FROM records WHERE id = ?", (youth_id,))
+        return list(vault.records.decode(youth_id, body).get("placement_history") or [])
+
+    # A sealed youth for someone who may not read them has a blank birth here: not counted.
+    return ab12([(date.fromisoformat(birth), [tuple(p) for p in json.loads(periods)], bool(planned),
+                  partial(placements, youth_id)) for youth_id, birth, periods, planned in rows if birth], day)
+
+
+def ab12(youth: Iterable[tuple[date, list[tuple[Any, ...]], bool, Callable[[], list[dict[str, Any]]]]],
+         day: date) -> dict[str, int]:
+    """AB12_KEYS counted from each youth's (birth, court-status periods [status, start, end], whether
+    a transition plan is recorded, their placements when asked): the desktop reads these from its
+    index, the hub from the bodies it holds."""
+    figures = dict.fromkeys(AB12_KEYS, 0)
+    for birth, periods, planned, placements in youth:
+        age = age_on(birth, day)
+        if not 16 <= age <= 20:
+            continue
+        if day < birthday(birth, 18) <= day + timedelta(days=90):  # in the plan's 90-day window that day
+            figures["turning_18_with_plan" if planned else "turning_18_without_plan"] += 1
+        if age < 18:
+            figures["aged_16_17"] += 1
+            continue
+        on = day.isoformat()
+        status = next((p[0] for p in periods if p[1] and p[1] <= on and (p[2] is None or p[2] >= on)), None)
+        if status != LegalStatus.NONMINOR_DEPENDENT.value:
+            figures["aged_18_20_not_in_efc"] += 1
+            continue
+        figures["aged_18_20_in_efc"] += 1
+        there = [p for p in placements() if p.get("start", "") <= on and (not p.get("end") or p["end"] >= on)]
+        kind = there[-1].get("type") if there else None
+        figures[{"thp_nmd": "efc_in_thp_nmd", "silp": "efc_in_silp"}.get(kind or "", "efc_elsewhere")] += 1
+    return figures
+
+
+AB12_KEYS = ("aged_16_17", "aged_18_20_in_efc", "aged_18_20_not_in_efc", "efc_in_thp_nmd", "efc_in_silp",
+             "efc_elsewhere", "turning_18_with_plan", "turning_18_without_plan")
 
 
 NO_UNIT = "(no unit)"

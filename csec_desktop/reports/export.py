@@ -85,6 +85,8 @@ def xlsx_bytes(vault: Vault, period: Period, *, deidentified: bool, scope: C.Sco
     for name, table_ in F.services_tables(fig).items():
         services += [[], [name], *shown(table_)]
     sheet("Services", [], services, [40] + [12] * 8)
+    sheet("AB 12", [f"{C.AB12_DEFINITION} ({C.AB12_CITATION})"], F.ab12_grid(fig, deidentified=deidentified),
+          [40] + [16] * 4)
     sheet("Record relief", [f"{C.RELIEF_DEFINITION} ({C.RELIEF_CITATION})"],
           F.relief_grid(fig, deidentified=deidentified), [32] + [14] * 5)
     definitions = [[c.label, c.definition, c.citation, c.checked.isoformat()] for c in C.COUNTS]

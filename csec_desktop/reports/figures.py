@@ -44,6 +44,7 @@ def figures(found: C.Facts, period: Period, now: datetime) -> dict[str, Any]:
         "trend": {"months": [m.label for m in months], **trend},
         "services": {"areas": areas, "referral_statuses": [s.value for s in ReferralStatus],
                      "goal_statuses": [s.value for s in GoalStatus], "referrals": referrals, "goals": goals},
+        "ab12": found.ab12,
         "record_relief": {"counts_by_assessment": verdicts, "petitions_by_stage": stages,
                           "granted_in_period": granted},
     }
@@ -75,19 +76,39 @@ def services_tables(fig: dict[str, Any]) -> dict[str, D.Table]:
             "Plan goals": D.Table(names, services["goal_statuses"], [services["goals"][a] for a in areas])}
 
 
+AB12_LINES = (
+    ("Youth by age and extended foster care", (("aged_16_17", "16 or 17"),
+                                               ("aged_18_20_in_efc", "18-20, in EFC"),
+                                               ("aged_18_20_not_in_efc", "18-20, not in EFC"))),
+    ("Nonminor dependents by placement", (("efc_in_thp_nmd", "THP-NMD"), ("efc_in_silp", "SILP"),
+                                          ("efc_elsewhere", "elsewhere"))),
+    ("In the 90 days before 18", (("turning_18_with_plan", "plan recorded"),
+                                  ("turning_18_without_plan", "no plan recorded"))))
+"""Each line of the AB 12 figures: its title and (key in counts.AB12_KEYS, column label)."""
+
+
+def ab12_grid(fig: dict[str, Any], *, deidentified: bool) -> list[list[str]]:
+    lines = [(title, {label: fig["ab12"].get(key, 0) for key, label in keys}) for title, keys in AB12_LINES]
+    return _lines(lines, deidentified)
+
+
+def _lines(lines: list[tuple[str, dict[str, int]]], deidentified: bool) -> list[list[str]]:
+    """Each line its own one-row table (a header and the row), suppressed on its own."""
+    rows: list[list[str]] = []
+    for title, values in lines:
+        line = D.Table([title], list(values), [list(values.values())], column_totals_mean_something=False)
+        rows += (D.shown if deidentified else plain)(line)
+    return rows
+
+
 def relief_grid(fig: dict[str, Any], *, deidentified: bool) -> list[list[str]]:
     """Two rows of counts: criminal counts by assessment, petitions by stage (each its own line, so
     each is suppressed on its own when de-identified)."""
     relief = fig["record_relief"]
-    rows: list[list[str]] = []
-    for title, values in (("Criminal counts by assessment", relief["counts_by_assessment"]),
-                          ("Petitions by stage", relief["petitions_by_stage"]),
-                          ("Orders granted in the period", {"granted": relief["granted_in_period"]})):
-        names = [k.replace("_", " ") for k in values]
-        line = D.Table([title], names, [list(values.values())], column_totals_mean_something=False)
-        shown = (D.shown if deidentified else plain)(line)
-        rows += shown
-    return rows
+    return _lines([(title, {k.replace("_", " "): n for k, n in values.items()}) for title, values in (
+        ("Criminal counts by assessment", relief["counts_by_assessment"]),
+        ("Petitions by stage", relief["petitions_by_stage"]),
+        ("Orders granted in the period", {"granted": relief["granted_in_period"]}))], deidentified)
 
 
 def counts_table(fig: dict[str, Any]) -> D.Table:
@@ -129,6 +150,9 @@ def csv_text(fig: dict[str, Any], *, county: str, prepared_by: str, day: str, sc
         writer.writerow([])
         writer.writerow([f"{name}: {C.SERVICES_DEFINITION} ({C.SERVICES_CITATION})"])
         writer.writerows((D.shown if deidentified else plain)(table))
+    writer.writerow([])
+    writer.writerow([f"AB 12 extended foster care: {C.AB12_DEFINITION} ({C.AB12_CITATION})"])
+    writer.writerows(ab12_grid(fig, deidentified=deidentified))
     writer.writerow([])
     writer.writerow([f"Record relief: {C.RELIEF_DEFINITION} ({C.RELIEF_CITATION})"])
     writer.writerows(relief_grid(fig, deidentified=deidentified))

@@ -49,6 +49,7 @@ class Report:
     referrals: dict[str, list[int]]  # area -> made in the period, by ReferralStatus
     goals: dict[str, list[int]]  # area -> plan goals, by GoalStatus
     relief: dict[str, Any]  # as figures()["record_relief"]: counts by assessment, petitions by stage
+    ab12: dict[str, int]  # counts.AB12_KEYS
 
 
 def run(vault: Vault, period: Period, scope: C.Scope | None = None) -> Report:
@@ -73,4 +74,4 @@ def run(vault: Vault, period: Period, scope: C.Scope | None = None) -> Report:
     vault.audit("report_viewed", period=period.label, youth=sum(found.population.values()),
                 scope=scope.words())
     return Report(period, units, lines, names, tools, [b.value for b in bands], screens, screened, owed,
-                  months, trend, now, scope, areas, referrals, goals, relief)
+                  months, trend, now, scope, areas, referrals, goals, relief, found.ab12)

@@ -308,3 +308,26 @@ def test_record_relief_counts_by_assessment_and_petitions_by_stage(admin) -> Non
                                     for row in grid[1::2] for cell in row[1:])
     assert {line.info.rule_id for line in duties(found, parse("2026Q4"), now)} >= {
         "vacatur.prosecutor_response", "vacatur.seal_and_destroy"}
+
+
+def test_ab12_youth_by_age_extended_care_placement_and_plans_due(admin) -> None:  # type: ignore[no-untyped-def]
+    from csec_desktop import caseload
+    from csec_desktop.reports import counts as R
+    from tests.conftest import youth_data
+
+    nmd = [{"status": "nonminor_dependent", "start": "2025-06-01"}]
+    for birth, status, placements in (
+            ("2010-01-10", None, []),                                             # 16
+            ("2008-11-15", None, []),                                             # 17, 18 on 15 Nov: plan due
+            ("2007-03-01", nmd, [{"type": "silp", "start": "2026-01-01"}]),       # 19, in EFC, in a SILP
+            ("2007-05-01", [{"status": "dependent", "start": "2020-01-01", "end": "2025-04-30"}],
+             []),                                                                  # 19, out of care
+            ("2004-01-01", None, [])):                                            # 22: not counted
+        over: dict[str, object] = {"date_of_birth": birth, "placement_history": placements}
+        if status is not None:
+            over["legal_status"] = status
+        caseload.create_youth(admin, youth_data(**over))
+    found = R.facts(admin, None, date(2026, 9, 30))
+    assert found.ab12 == {"aged_16_17": 2, "aged_18_20_in_efc": 1, "aged_18_20_not_in_efc": 1,
+                          "efc_in_thp_nmd": 0, "efc_in_silp": 1, "efc_elsewhere": 0,
+                          "turning_18_with_plan": 0, "turning_18_without_plan": 1}
