@@ -28,6 +28,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from csec_desktop.clock import legal_today
 from csec_desktop.hub.db import engine_for, upgrade
 from csec_desktop.hub.store import Admin, Hub, Refusal, token_id
 
@@ -257,7 +258,7 @@ def _report(hub: Hub, args: argparse.Namespace) -> None:
         scope = (f"every youth the hub holds in clear; {fig['sealed_left_out']} sealed youth left out (their "
                  "figures are on the desktops of those who may read them)")
         text = F.csv_text(fig, county=args.county, prepared_by="the hub administrator",
-                          day=dt.date.today().isoformat(), scope=scope, deidentified=args.deidentified)
+                          day=legal_today().isoformat(), scope=scope, deidentified=args.deidentified)
     try:
         args.out.write_text(text, encoding="utf-8")
         args.out.chmod(0o600)

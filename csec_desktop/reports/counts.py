@@ -24,6 +24,7 @@ from functools import partial
 from typing import Any
 
 from csec_desktop.caseload import Filters, visibility, years_before
+from csec_desktop.clock import legal_today
 from csec_desktop.domain.csec import CsecStatus, CsecStatusValue, LicensedScreen, MissingEpisode, ScreenBand
 from csec_desktop.domain.duties import DutyDone
 from csec_desktop.domain.services import SERVICE_DOMAINS, GoalStatus, PlanGoal, Referral, ReferralStatus
@@ -183,7 +184,7 @@ def facts(vault: Vault, scope: Scope | None = None, on: date | None = None) -> F
     what the county's CSEC records cost, not its whole caseload."""
     scope = scope or Scope()
     cond, params = visibility(vault.user)
-    chosen, more = scope.filters.sql(on or date.today(), "f")
+    chosen, more = scope.filters.sql(on or legal_today(), "f")
     if scope.unit:
         chosen, more = f"{chosen} AND f.unit = ?", [*more, scope.unit]
     db = vault.require_db()
@@ -199,7 +200,7 @@ def facts(vault: Vault, scope: Scope | None = None, on: date | None = None) -> F
     units = {owner: unit for _id, owner, _kind, _body, unit in rows}
     attached = [(owner, kind, vault.records.decode(record_id, body), record_id)
                 for record_id, owner, kind, body, _unit in rows]
-    found_ab12 = _ab12(vault, where, [*params, *more], on or date.today())
+    found_ab12 = _ab12(vault, where, [*params, *more], on or legal_today())
     wanted = sorted({owner for owner, _kind, _data, _id in attached})
     bodies: dict[str, dict[str, Any]] = {}
     for start in range(0, len(wanted), 500):

@@ -139,7 +139,8 @@ def _admin_endpoints(world: World) -> list[tuple[str, str, Any]]:
             ("GET", "/v1/admin/users", None),
             ("POST", "/v1/admin/users/rita/disable", None),
             ("POST", "/v1/admin/users/rita/enable", None),
-            ("POST", f"/v1/admin/admins/{world.hub.admins(NORTH)[0].admin_id}/revoke", None)]
+            ("POST", f"/v1/admin/admins/{world.hub.admins(NORTH)[0].admin_id}/revoke", None),
+            ("GET", "/v1/admin/report?period=2026Q3", None)]
 
 
 def _call(world: World, method: str, path: str, body: Any, token: str | None) -> Any:
@@ -153,7 +154,8 @@ def test_every_endpoint_is_covered_by_the_matrix(world: World) -> None:
     tested = {(m, p) for m, p, _ in DEVICE_ENDPOINTS}
     admin_id = world.hub.admins(NORTH)[0].admin_id
     tested |= {(m, p.replace(world.devices["ana"], "{device_id}").replace(admin_id, "{admin_id}")
-                .replace("/users/rita/", "/users/{username}/")) for m, p, _ in _admin_endpoints(world)}
+                .replace("/users/rita/", "/users/{username}/").split("?")[0])  # the path, without a query
+               for m, p, _ in _admin_endpoints(world)}
     public = {("POST", "/v1/enroll"), ("GET", "/healthz"), ("GET", "/readyz")}  # tested on their own
     assert documented - public == tested
 
@@ -199,6 +201,11 @@ def test_authentication_matrix(world: World) -> None:
     assert _call(world, "POST", f"/v1/admin/admins/{north_admin}/revoke", None,
                  world.other_admin).status_code == 404
     assert world.hub.admins(NORTH)[0].revoked_at is None
+    # Nor read its program report: another county's administrator gets their own county's figures.
+    _push(world, "ana", [_op(new_id(), "youth", _youth("ana", "north"))])
+    theirs = _call(world, "GET", "/v1/admin/report?period=2026Q4", None, world.other_admin).json()
+    ours = _call(world, "GET", "/v1/admin/report?period=2026Q4", None, world.admin).json()
+    assert theirs["county"] == SOUTH and theirs["youth"] == 0 and ours["youth"] >= 1
 
 
 def test_a_device_receives_only_its_users_caseload(world: World) -> None:
