@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -46,7 +47,7 @@ from csec_desktop.reports.duties import SHORT
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import reports as report_screen
-from ui.i18n import N_, _, bind
+from ui.i18n import N_, _, bind, item_text
 from ui.messages import describe
 from ui.tasks import Tasks
 
@@ -93,7 +94,7 @@ class TrendChart(QWidget):
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        left, top, right, bottom = 34, 22, self.width() - 28, self.height() - 34
+        left, top, right, bottom = 34, 22, self.width() - 44, self.height() - 34
         highest = max([1, *(v for _label, values in self.lines for v in values)])
         step = max(1, -(-highest // 4))
         ceiling = step * 4
@@ -124,6 +125,46 @@ class TrendChart(QWidget):
             painter.setPen(QPen(QColor(colour)))
             painter.drawText(legend_x, 14, "— " + label)
             legend_x += painter.fontMetrics().horizontalAdvance("— " + label) + 16
+        painter.end()
+
+
+class Bars(QWidget):
+    """A bar per label (identified by unit; duties done in time, in %), as the printed report draws."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.labels: list[str] = []
+        self.values: list[int] = []
+        self.top = 0
+        self.suffix = ""
+        self.title = ""
+        self.setMinimumSize(240, 150)
+        bind(self, "setAccessibleName", name)
+
+    def show_bars(self, title: str, labels: list[str], values: list[int], *, top: int = 0,
+                  suffix: str = "") -> None:
+        self.title, self.labels, self.values, self.suffix = title, labels, values, suffix
+        self.top = top or max([1, *values])
+        self.setAccessibleDescription(title + ": " + "; ".join(
+            f"{label} {value}{suffix}" for label, value in zip(labels, values, strict=True)))
+        self.update()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        if not self.labels:
+            return
+        painter = QPainter(self)
+        left, top, bottom = 8, 36, self.height() - 30
+        painter.setPen(QPen(QColor("#333333")))
+        painter.drawText(left, 14, self.title)
+        slot = (self.width() - 2 * left) / len(self.labels)
+        for n, (label, value) in enumerate(zip(self.labels, self.values, strict=True)):
+            height = (bottom - top) * value / self.top
+            x = left + n * slot + slot * 0.15
+            painter.fillRect(int(x), int(bottom - height), int(slot * 0.7), int(height),
+                             QColor(LINE_COLOURS[0]))
+            painter.drawText(int(x), int(bottom - height) - 3, f"{value}{self.suffix}")
+            painter.drawText(int(x), bottom + 14, painter.fontMetrics().elidedText(
+                label, Qt.TextElideMode.ElideRight, int(slot * 0.95)))
         painter.end()
 
 
@@ -171,13 +212,15 @@ class ReportsPage(QWidget):
         bind(self.worker, "setAccessibleName", N_("Worker"))
         self.status = QComboBox()
         bind(self.status, "setAccessibleName", N_("Court status on the period's last day"))
-        self.status.addItem(_("Any court status"), None)
-        for value, label in LEGAL_STATUS_LABELS.items():
-            self.status.addItem(_(label), value.value)
+        self.status.addItem("", None)
+        bind(self.status, item_text(0), N_("Any court status"))
+        for index, (value, label) in enumerate(LEGAL_STATUS_LABELS.items(), start=1):
+            self.status.addItem("", value.value)
+            bind(self.status, item_text(index), label)
         self.min_age, self.max_age = QSpinBox(), QSpinBox()
         for spin, name in ((self.min_age, N_("Youngest age")), (self.max_age, N_("Oldest age"))):
             spin.setRange(-1, 30)
-            spin.setSpecialValueText(_("any"))
+            bind(spin, "setSpecialValueText", N_("any"))
             spin.setValue(-1)
             bind(spin, "setAccessibleName", name)
         ages = QLabel()
@@ -214,7 +257,7 @@ class ReportsPage(QWidget):
         self.screens = QTableWidget()
         self.screens.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.screens.verticalHeader().setVisible(False)
-        self.screens.setMaximumHeight(140)
+        self.screens.setMaximumHeight(160)
         bind(self.screens, "setAccessibleName", N_("Screens by tool and outcome"))
         self.duties_title = QLabel()
         self.duties = QTableWidget()
@@ -222,16 +265,40 @@ class ReportsPage(QWidget):
         self.duties.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.duties.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.duties.verticalHeader().setVisible(False)
-        self.duties.setMaximumHeight(120)
+
         bind(self.duties, "setAccessibleName", N_("Duties after an identification"))
         self.duties.itemSelectionChanged.connect(self._show_duty_youth)
         self.trend = TrendChart()
-        lower = QHBoxLayout()
-        duty_column = QVBoxLayout()
+        self.by_unit = Bars(N_("Youth identified as exploited, by unit"))
+        self.on_time = Bars(N_("Duties done in time"))
+        self.more = QTableWidget()
+        self.more.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.more.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.more.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.more.verticalHeader().setVisible(False)
+        bind(self.more, "setAccessibleName", N_("Duties, AB 12 and record relief"))
+        self.more.itemSelectionChanged.connect(self._show_more_youth)
+        # Below the counts, one section at a time (Ctrl+Tab moves between them): a laptop's height.
+        self.sections = QTabWidget()
+        bind(self.sections, "setAccessibleName", N_("Report sections"))
+        self.sections.setMinimumHeight(230)
+        duty_page = QWidget()
+        duty_column = QVBoxLayout(duty_page)
         duty_column.addWidget(self.duties_title)
         duty_column.addWidget(self.duties)
-        lower.addLayout(duty_column, 3)
-        lower.addWidget(self.trend, 2)
+        chart_page = QWidget()
+        charts = QHBoxLayout(chart_page)
+        charts.addWidget(self.trend, 2)
+        charts.addWidget(self.by_unit, 1)
+        charts.addWidget(self.on_time, 1)
+        screen_page = QWidget()
+        screen_column = QVBoxLayout(screen_page)
+        screen_column.addWidget(self.screens_title)
+        screen_column.addWidget(self.screens)
+        for page, label in ((duty_page, N_("Duties")), (chart_page, N_("Charts")),
+                            (self.more, N_("Duties, AB 12, record relief: the youth behind each")),
+                            (screen_page, N_("Screens"))):
+            bind(self.sections, item_text(self.sections.addTab(page, "")), label)
         self.definition = QLabel()
         self.definition.setWordWrap(True)
         self.definition.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -267,9 +334,7 @@ class ReportsPage(QWidget):
         box.addLayout(picker)
         box.addLayout(narrow)
         box.addWidget(split, 1)
-        box.addLayout(lower)
-        box.addWidget(self.screens_title)
-        box.addWidget(self.screens)
+        box.addWidget(self.sections)
         box.addWidget(self.definition)
         box.addWidget(self.message)
         box.addLayout(buttons)
@@ -328,12 +393,51 @@ class ReportsPage(QWidget):
         labels = {c.id: _(c.label) for c in C.COUNTS}
         self.trend.show_trend([m.label for m in found.months],
                               [(labels[cid], found.trend[cid]) for cid in C.TREND])
+        victims = next(line for line in found.lines if line.count.id == "identified_victims")
+        self.by_unit.show_bars(_("Identified as exploited, by unit"), found.units,
+                               [victims.by_unit.get(u, 0) for u in found.units])
+        rated = [line for line in found.duties if line.due]
+        self.on_time.show_bars(_("Duties done in time"),
+                               [_(SHORT.get(x.info.rule_id, x.info.rule_id)) for x in rated],
+                               [round(100 * (x.on_time_rate or 0)) for x in rated], top=100, suffix="%")
+        self._show_more(found)
         if found.lines:
             self.table.selectRow(0)
 
+    def _show_more(self, found: report_screen.Report) -> None:
+        self.more.clear()
+        self.more.setColumnCount(3)
+        self.more.setHorizontalHeaderLabels([_("Figure"), _("Of"), _("Youth or counts")])
+        self.more.setRowCount(len(found.more))
+        for row, figure in enumerate(found.more):
+            for col, text in enumerate((figure.section, figure.label, str(figure.value))):
+                item = QTableWidgetItem(text)
+                if col == 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.more.setItem(row, col, item)
+        header = self.more.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+    def _show_more_youth(self) -> None:
+        rows = {index.row() for index in self.more.selectedIndexes()}
+        report = self.report
+        if report is None or not rows:
+            return
+        figure = report.more[min(rows)]
+        self.table.clearSelection()
+        self.duties.clearSelection()
+        self.youth.clear()
+        self.youth_title.setText(_("{n} youth: {figure}").format(
+            n=len(figure.youth), figure=f"{figure.section}, {figure.label}"))
+        for youth_id in sorted(figure.youth, key=lambda y: (report.names.get(y, y), y)):
+            item = QListWidgetItem(report.names.get(youth_id, youth_id))
+            item.setData(Qt.ItemDataRole.UserRole, youth_id)
+            self.youth.addItem(item)
+
     def _show_duties(self, found: report_screen.Report) -> None:
-        self.duties_title.setText(_("Duties after an identification whose deadline falls in the period "
-                                    "(select one to list the youth still open):"))
+        self.duties_title.setText(_("Duties with a deadline in law that falls in the period (select one to "
+                                    "list the youth still open):"))
         headers = [_("Duty"), _("Due"), _("In time"), _("Late"), _("Median delay"), _("Still open"), _("Law")]
         self.duties.clear()
         self.duties.setColumnCount(len(headers))
@@ -363,6 +467,7 @@ class ReportsPage(QWidget):
             return
         line = report.duties[min(rows)]
         self.table.clearSelection()
+        self.more.clearSelection()
         self.youth.clear()
         ids = sorted(line.youth(line.still_open), key=lambda y: (report.names.get(y, y), y))
         self.youth_title.setText(_("{n} youth with this duty still open").format(n=len(ids)))
@@ -399,6 +504,7 @@ class ReportsPage(QWidget):
             self.definition.clear()
             return
         self.duties.clearSelection()
+        self.more.clearSelection()
         line = self.report.lines[min(rows)]
         self.definition.setText(_(line.count.definition) + " (" + line.count.citation + ")")
         self.youth_title.setText(_("{n} youth: {count}").format(n=line.total, count=_(line.count.label)))
@@ -479,4 +585,8 @@ class ReportsPage(QWidget):
         self.duties.setRowCount(0)
         self.duties_title.clear()
         self.trend.show_trend([], [])
+        self.by_unit.show_bars("", [], [])
+        self.on_time.show_bars("", [], [])
+        self.more.clear()
+        self.more.setRowCount(0)
         self.message.clear()

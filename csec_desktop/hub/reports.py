@@ -48,7 +48,7 @@ def county_figures(engine: Engine, county: str, period: Period,
         population[unit or C.NO_UNIT] = population.get(unit or C.NO_UNIT, 0) + 1
     found = C.build({owner: units[owner] for owner in wanted}, bodies, attached, population)
     clear = [row for row in youth_rows if not row.sealed]
-    found.ab12 = C.ab12([(date.fromisoformat(row.body["date_of_birth"]), _periods(row.body),
+    found.ab12 = C.ab12([(row.id, date.fromisoformat(row.body["date_of_birth"]), _periods(row.body),
                           row.id in planned, partial(_placements, row.body)) for row in clear], period.last)
     result = figures(found, period, now or datetime.now(UTC))
     result["sealed_left_out"] = sum(1 for row in youth_rows if row.sealed)

@@ -72,7 +72,7 @@ class Facts:
         default_factory=lambda: defaultdict(list))
     """By youth: (record id, count); a petition names its counts by record id."""
     cases: dict[str, list[VacaturCase]] = field(default_factory=lambda: defaultdict(list))  # record relief
-    ab12: dict[str, int] = field(default_factory=dict)  # AB12_KEYS (the desktop computes them; see _ab12)
+    ab12: dict[str, set[str]] = field(default_factory=dict)  # AB12_KEYS -> the youth behind each
     """Duties marked done, by youth (reports/duties.py weighs them against the rules' deadlines)."""
 
 
@@ -221,7 +221,7 @@ AB12_DEFINITION = N_("Youth 16 to 20 on the period's last day, by age and, at 18
 AB12_CITATION = "Welf. & Inst. Code 11400, 11403, 16501.1(g)(16)"
 
 
-def _ab12(vault: Vault, where: str, params: list[Any], day: date) -> dict[str, int]:
+def _ab12(vault: Vault, where: str, params: list[Any], day: date) -> dict[str, set[str]]:
     """The AB 12 figures from the caseload index (birth, court-status periods); only nonminor
     dependents are opened, for their placement."""
     db = vault.require_db()
@@ -236,34 +236,35 @@ def _ab12(vault: Vault, where: str, params: list[Any], day: date) -> dict[str, i
         return list(vault.records.decode(youth_id, body).get("placement_history") or [])
 
     # A sealed youth for someone who may not read them has a blank birth here: not counted.
-    return ab12([(date.fromisoformat(birth), [tuple(p) for p in json.loads(periods)], bool(planned),
+    return ab12([(youth_id, date.fromisoformat(birth), [tuple(p) for p in json.loads(periods)], bool(planned),
                   partial(placements, youth_id)) for youth_id, birth, periods, planned in rows if birth], day)
 
 
-def ab12(youth: Iterable[tuple[date, list[tuple[Any, ...]], bool, Callable[[], list[dict[str, Any]]]]],
-         day: date) -> dict[str, int]:
-    """AB12_KEYS counted from each youth's (birth, court-status periods [status, start, end], whether
-    a transition plan is recorded, their placements when asked): the desktop reads these from its
-    index, the hub from the bodies it holds."""
-    figures = dict.fromkeys(AB12_KEYS, 0)
-    for birth, periods, planned, placements in youth:
+def ab12(youth: Iterable[tuple[str, date, list[tuple[Any, ...]], bool, Callable[[], list[dict[str, Any]]]]],
+         day: date) -> dict[str, set[str]]:
+    """The youth behind each of AB12_KEYS, from each youth's (id, birth, court-status periods
+    [status, start, end], whether a transition plan is recorded, their placements when asked): the
+    desktop reads these from its index, the hub from the bodies it holds."""
+    figures: dict[str, set[str]] = {key: set() for key in AB12_KEYS}
+    for youth_id, birth, periods, planned, placements in youth:
         age = age_on(birth, day)
         if not 16 <= age <= 20:
             continue
         if day < birthday(birth, 18) <= day + timedelta(days=90):  # in the plan's 90-day window that day
-            figures["turning_18_with_plan" if planned else "turning_18_without_plan"] += 1
+            figures["turning_18_with_plan" if planned else "turning_18_without_plan"].add(youth_id)
         if age < 18:
-            figures["aged_16_17"] += 1
+            figures["aged_16_17"].add(youth_id)
             continue
         on = day.isoformat()
         status = next((p[0] for p in periods if p[1] and p[1] <= on and (p[2] is None or p[2] >= on)), None)
         if status != LegalStatus.NONMINOR_DEPENDENT.value:
-            figures["aged_18_20_not_in_efc"] += 1
+            figures["aged_18_20_not_in_efc"].add(youth_id)
             continue
-        figures["aged_18_20_in_efc"] += 1
+        figures["aged_18_20_in_efc"].add(youth_id)
         there = [p for p in placements() if p.get("start", "") <= on and (not p.get("end") or p["end"] >= on)]
         kind = there[-1].get("type") if there else None
-        figures[{"thp_nmd": "efc_in_thp_nmd", "silp": "efc_in_silp"}.get(kind or "", "efc_elsewhere")] += 1
+        where = {"thp_nmd": "efc_in_thp_nmd", "silp": "efc_in_silp"}.get(kind or "", "efc_elsewhere")
+        figures[where].add(youth_id)
     return figures
 
 
@@ -378,20 +379,38 @@ RELIEF_DEFINITION = N_("Criminal counts recorded for the youth in the report, by
 RELIEF_CITATION = "Pen. Code 236.14"
 
 
-def record_relief(found: Facts, period: Period) -> tuple[dict[str, int], dict[str, int], int]:
-    """(counts by assessment answer, petitions by stage, orders granted in the period)."""
+@dataclass(frozen=True)
+class Relief:
+    """Record relief in a period: criminal counts by what the assessment says (and their youth),
+    petitions by stage (and their youth), orders granted in the period."""
+
+    counts: dict[str, int]
+    counts_youth: dict[str, set[str]]
+    stages: dict[str, int]
+    stages_youth: dict[str, set[str]]
+    granted: set[str]  # the youth whose order was granted in the period
+
+
+def record_relief(found: Facts, period: Period) -> Relief:
     from csec_desktop.vacatur import Answer, assess  # the 667.5(c) table loads on first use
 
-    verdicts = dict.fromkeys([a.value for a in Answer], 0)
-    for youth_id, counts in found.criminal_counts.items():
-        for _record_id, count in counts:
-            verdicts[assess(count, found.youth[youth_id]).answer.value] += 1
+    counts = dict.fromkeys([a.value for a in Answer], 0)
+    counts_youth: dict[str, set[str]] = {a.value: set() for a in Answer}
+    for youth_id, kept in found.criminal_counts.items():
+        for _record_id, count in kept:
+            answer = assess(count, found.youth[youth_id]).answer.value
+            counts[answer] += 1
+            counts_youth[answer].add(youth_id)
     stages = dict.fromkeys([s.value for s in CaseStage], 0)
-    granted = 0
-    for case in (c for cases in found.cases.values() for c in cases):
-        stages[case.stage.value] += 1
-        granted += case.order_granted_on is not None and period.contains(case.order_granted_on)
-    return verdicts, stages, granted
+    stages_youth: dict[str, set[str]] = {s.value: set() for s in CaseStage}
+    granted: set[str] = set()
+    for youth_id, cases in found.cases.items():
+        for case in cases:
+            stages[case.stage.value] += 1
+            stages_youth[case.stage.value].add(youth_id)
+            if case.order_granted_on is not None and period.contains(case.order_granted_on):
+                granted.add(youth_id)
+    return Relief(counts, counts_youth, stages, stages_youth, granted)
 
 
 def by_unit(found: Facts, result: dict[str, set[str]]) -> tuple[list[str], dict[str, dict[str, int]]]:

@@ -26,7 +26,7 @@ def figures(found: C.Facts, period: Period, now: datetime) -> dict[str, Any]:
     tools, bands, screens, screened = C.screenings(found, period)
     months, trend = C.monthly(found, period)
     areas, referrals, goals = C.services(found, period)
-    verdicts, stages, granted = C.record_relief(found, period)
+    relief = C.record_relief(found, period)
     return {
         "period": {"label": period.label, "first": period.first.isoformat(), "last": period.last.isoformat()},
         "youth": sum(found.population.values()),
@@ -44,9 +44,9 @@ def figures(found: C.Facts, period: Period, now: datetime) -> dict[str, Any]:
         "trend": {"months": [m.label for m in months], **trend},
         "services": {"areas": areas, "referral_statuses": [s.value for s in ReferralStatus],
                      "goal_statuses": [s.value for s in GoalStatus], "referrals": referrals, "goals": goals},
-        "ab12": found.ab12,
-        "record_relief": {"counts_by_assessment": verdicts, "petitions_by_stage": stages,
-                          "granted_in_period": granted},
+        "ab12": {key: len(ids) for key, ids in found.ab12.items()},
+        "record_relief": {"counts_by_assessment": relief.counts, "petitions_by_stage": relief.stages,
+                          "granted_in_period": len(relief.granted)},
     }
 
 

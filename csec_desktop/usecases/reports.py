@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from csec_desktop.reports import counts as C
-from csec_desktop.reports.duties import DutyLine, duties
+from csec_desktop.reports.duties import SHORT, DutyLine, duties
+from csec_desktop.reports.figures import AB12_LINES
 from csec_desktop.reports.periods import Period
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
@@ -28,6 +29,16 @@ class Line:
     @property
     def total(self) -> int:
         return len(self.youth)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure beyond the counts table, with the youth behind it, for the page's drill-down."""
+
+    section: str
+    label: str
+    value: int
+    youth: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,39 @@ class Report:
     goals: dict[str, list[int]]  # area -> plan goals, by GoalStatus
     relief: dict[str, Any]  # as figures()["record_relief"]: counts by assessment, petitions by stage
     ab12: dict[str, int]  # counts.AB12_KEYS
+    more: list[Figure]  # every other figure with the youth behind it (duties, AB 12, record relief)
+
+
+def _name(vault: Vault, found: C.Facts, youth_id: str) -> str:
+    if youth_id in found.youth:
+        return found.youth[youth_id].display_name()
+    body = vault.require_db().scalar("SELECT body FROM records WHERE id = ?", (youth_id,))
+    opened = vault.records.decode(youth_id, body) if body else {}
+    legal = opened.get("legal_name") or {}
+    return str(opened.get("preferred_name") or " ".join(str(legal.get(k) or "") for k in ("given", "family"))
+               or youth_id)
+
+
+def _more(found: C.Facts, owed: list[DutyLine], relief: C.Relief) -> list[Figure]:
+    """Every figure of the duties, AB 12 and record relief, each with its youth (sorted later)."""
+    more: list[Figure] = []
+    for line in owed:
+        name = SHORT.get(line.info.rule_id, line.info.summary)
+        for label, kept in (("in time", line.on_time), ("late", line.late), ("still open", line.still_open)):
+            more.append(Figure(f"Duty: {name}", label, len(kept), tuple(sorted(line.youth(kept)))))
+    for title, keys in AB12_LINES:
+        for key, label in keys:
+            ids = found.ab12.get(key, set())
+            more.append(Figure(f"AB 12: {title}", label, len(ids), tuple(sorted(ids))))
+    for answer, n in relief.counts.items():
+        more.append(Figure("Record relief: counts by assessment", answer.replace("_", " "), n,
+                           tuple(sorted(relief.counts_youth[answer]))))
+    for stage, n in relief.stages.items():
+        more.append(Figure("Record relief: petitions by stage", stage.replace("_", " "), n,
+                           tuple(sorted(relief.stages_youth[stage]))))
+    more.append(Figure("Record relief", "orders granted in the period", len(relief.granted),
+                       tuple(sorted(relief.granted))))
+    return more
 
 
 def run(vault: Vault, period: Period, scope: C.Scope | None = None) -> Report:
@@ -69,9 +113,15 @@ def run(vault: Vault, period: Period, scope: C.Scope | None = None) -> Report:
             names.setdefault(youth_id, found.youth[youth_id].display_name())
     months, trend = C.monthly(found, period)
     areas, referrals, goals = C.services(found, period)
-    verdicts, stages, granted = C.record_relief(found, period)
-    relief = {"counts_by_assessment": verdicts, "petitions_by_stage": stages, "granted_in_period": granted}
+    found_relief = C.record_relief(found, period)
+    relief = {"counts_by_assessment": found_relief.counts, "petitions_by_stage": found_relief.stages,
+              "granted_in_period": len(found_relief.granted)}
+    more = _more(found, owed, found_relief)
+    for figure in more:
+        for youth_id in figure.youth:
+            names.setdefault(youth_id, _name(vault, found, youth_id))
     vault.audit("report_viewed", period=period.label, youth=sum(found.population.values()),
                 scope=scope.words())
     return Report(period, units, lines, names, tools, [b.value for b in bands], screens, screened, owed,
-                  months, trend, now, scope, areas, referrals, goals, relief, found.ab12)
+                  months, trend, now, scope, areas, referrals, goals, relief,
+                  {key: len(ids) for key, ids in found.ab12.items()}, more)

@@ -89,7 +89,16 @@ def test_the_page_counts_lists_the_youth_and_exports(qtbot: QtBot, admin: Vault,
     assert page.table.selectedIndexes() == []  # one selection at a time decides the list
     assert page.trend.months[-3:] == ["2026-07", "2026-08", "2026-09"]
     assert "2026-08 3" in page.trend.accessibleDescription()  # all three in August, in words too
+    # Every other figure drills down too: the three are 16 on the quarter's last day (AB 12).
+    row = next(n for n, f in enumerate(page.report.more) if f.label == "16 or 17")
+    assert page.more.item(row, 2).text() == "3"
+    page.more.selectRow(row)
+    assert page.youth.count() == 3 and "AB 12" in page.youth_title.text()
+    assert page.duties.selectedIndexes() == [] and page.table.selectedIndexes() == []
+    assert "Unit A 2" in page.by_unit.accessibleDescription()
     page.grab().save(str(tmp_path / "reports.png"))
+    page.sections.setCurrentIndex(1)  # the charts
+    page.grab().save(str(tmp_path / "reports-charts.png"))
 
     page.export_to(tmp_path / "r.csv", "quarterly review", deidentified=True)
     text = (tmp_path / "r.csv").read_text()
