@@ -23,7 +23,7 @@ from csec_desktop.reports import counts as C
 from csec_desktop.reports import deidentify as D
 from csec_desktop.reports.duties import SHORT
 from csec_desktop.reports.duties import grid as duty_grid
-from csec_desktop.reports.figures import ab12_grid, relief_grid
+from csec_desktop.reports.figures import ab12_grid, follow_up_grid, relief_grid
 from csec_desktop.usecases.reports import Report
 
 TITLE = "CSEC program report"
@@ -213,6 +213,12 @@ def program_report(report: Report, *, county: str, prepared_by: str, scope: str,
             built.setStyle(TableStyle([("LEFTPADDING", (1, 0), (-1, -1), 3),
                                        ("RIGHTPADDING", (1, 0), (-1, -1), 3)]))
             story += [built, Spacer(1, 4)]
+    story += [para("Re-screens and team meetings", "heading"),
+              para(f"{C.RESCREEN_DEFINITION} {C.MEETINGS_DEFINITION}", "small")]
+    rows = follow_up_grid({"follow_up": report.follow_up}, deidentified=deidentified)
+    for grid in (rows[n:n + 2] for n in range(0, len(rows), 2)):
+        story += [table(grid, [2.2 * inch, *[(4.8 * inch) / (len(grid[0]) - 1)] * (len(grid[0]) - 1)]),
+                  Spacer(1, 4)]
     story += [para("AB 12 extended foster care", "heading"),
               para(f"{C.AB12_DEFINITION} ({C.AB12_CITATION})", "small")]
     ab12_rows = ab12_grid({"ab12": report.ab12}, deidentified=deidentified)

@@ -15,6 +15,7 @@ down to the list (for the people allowed to see them) and a table can count by u
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -25,7 +26,14 @@ from typing import Any
 
 from csec_desktop.caseload import Filters, visibility, years_before
 from csec_desktop.clock import legal_today
-from csec_desktop.domain.csec import CsecStatus, CsecStatusValue, LicensedScreen, MissingEpisode, ScreenBand
+from csec_desktop.domain.csec import (
+    CsecStatus,
+    CsecStatusValue,
+    LicensedScreen,
+    MissingEpisode,
+    ScreenBand,
+    TeamMeeting,
+)
 from csec_desktop.domain.duties import DutyDone
 from csec_desktop.domain.services import SERVICE_DOMAINS, GoalStatus, PlanGoal, Referral, ReferralStatus
 from csec_desktop.domain.vacatur import CaseStage, CriminalCount, VacaturCase
@@ -72,6 +80,7 @@ class Facts:
         default_factory=lambda: defaultdict(list))
     """By youth: (record id, count); a petition names its counts by record id."""
     cases: dict[str, list[VacaturCase]] = field(default_factory=lambda: defaultdict(list))  # record relief
+    meetings: list[tuple[str, TeamMeeting]] = field(default_factory=list)  # (youth id, team meeting)
     ab12: dict[str, set[str]] = field(default_factory=dict)  # AB12_KEYS -> the youth behind each
     """Duties marked done, by youth (reports/duties.py weighs them against the rules' deadlines)."""
 
@@ -274,7 +283,7 @@ AB12_KEYS = ("aged_16_17", "aged_18_20_in_efc", "aged_18_20_not_in_efc", "efc_in
 
 NO_UNIT = "(no unit)"
 READS = ("csec_status", "missing_episode", "licensed_screen", "duty_done", "referral", "plan_goal",
-         "criminal_count", "vacatur_case")
+         "criminal_count", "vacatur_case", "team_meeting")
 """The kinds of a youth's records the report reads (beside the youth's own record)."""
 
 
@@ -310,6 +319,8 @@ def build(units: dict[str, str | None], bodies: dict[str, dict[str, Any]],
             found.criminal_counts[owner].append((record_id, CriminalCount.model_validate(data)))
         elif kind == "vacatur_case":
             found.cases[owner].append(VacaturCase.model_validate(data))
+        elif kind == "team_meeting":
+            found.meetings.append((owner, TeamMeeting.model_validate(data)))
     return found
 
 
@@ -411,6 +422,47 @@ def record_relief(found: Facts, period: Period) -> Relief:
             if case.order_granted_on is not None and period.contains(case.order_granted_on):
                 granted.add(youth_id)
     return Relief(counts, counts_youth, stages, stages_youth, granted)
+
+
+RESCREEN_DEFINITION = N_("Re-screens with a licensed tool done in the period (a screen after an earlier "
+                         "one), within the county's interval or later; and youth whose interval ran out by "
+                         "the period's last day with no screen since (the county's interval: Administration, "
+                         "county settings).")
+MEETINGS_DEFINITION = N_("Youth with a multidisciplinary team meeting held in the period, and with one at "
+                         "which every required department was present (Welf. & Inst. Code 16524.7(d)(2)(B): "
+                         "child welfare, probation, mental health, substance use disorder, public health).")
+
+
+def rescreens(found: Facts, period: Period, interval_days: int) -> dict[str, set[str]]:
+    """The youth behind each re-screen figure: done in the period within the interval, done later
+    than it, and overdue at the period's end."""
+    out: dict[str, set[str]] = {key: set() for key in ("rescreened_in_time", "rescreened_late",
+                                                       "rescreen_overdue")}
+    days: dict[str, list[date]] = defaultdict(list)
+    for youth_id, screen in found.screens:
+        days[youth_id].append(screen.screened_on)
+    for youth_id, screened in days.items():
+        screened.sort()
+        for before, after in itertools.pairwise(screened):
+            if period.contains(after):
+                late = (after - before).days > interval_days
+                out["rescreened_late" if late else "rescreened_in_time"].add(youth_id)
+        done_by_end = [d for d in screened if d <= period.last]
+        if done_by_end and done_by_end[-1] + timedelta(days=interval_days) < period.last:
+            out["rescreen_overdue"].add(youth_id)
+    return out
+
+
+def meetings(found: Facts, period: Period) -> dict[str, set[str]]:
+    """The youth behind each team-meeting figure: a meeting held in the period, one with every
+    required discipline present."""
+    out: dict[str, set[str]] = {"meetings_held": set(), "meetings_complete": set()}
+    for youth_id, meeting in found.meetings:
+        if period.contains(meeting.held_on):
+            out["meetings_held"].add(youth_id)
+            if not meeting.missing_disciplines():
+                out["meetings_complete"].add(youth_id)
+    return out
 
 
 def by_unit(found: Facts, result: dict[str, set[str]]) -> tuple[list[str], dict[str, dict[str, int]]]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
 
+from csec_desktop import policy
 from csec_desktop.clock import utc_iso
 from csec_desktop.domain.people import Permission
 from csec_desktop.errors import FieldProblem, ValidationFailed
@@ -32,7 +33,8 @@ FORMATS = ("csv", "xlsx", "pdf")
 
 def _figures(vault: Vault, period: Period, scope: C.Scope | None) -> dict[str, Any]:
     now = datetime.fromtimestamp(vault.wall()).astimezone()
-    return F.figures(C.facts(vault, scope, period.last), period, now)
+    return F.figures(C.facts(vault, scope, period.last), period, now,
+                     rescreen_days=policy.get(vault, "rescreen_days"))
 
 
 def scope_words(vault: Vault, scope: C.Scope | None) -> str:
@@ -85,6 +87,8 @@ def xlsx_bytes(vault: Vault, period: Period, *, deidentified: bool, scope: C.Sco
     for name, table_ in F.services_tables(fig).items():
         services += [[], [name], *shown(table_)]
     sheet("Services", [], services, [40] + [12] * 8)
+    sheet("Follow-up", [str(C.RESCREEN_DEFINITION), str(C.MEETINGS_DEFINITION)],
+          F.follow_up_grid(fig, deidentified=deidentified), [32] + [18] * 4)
     sheet("AB 12", [f"{C.AB12_DEFINITION} ({C.AB12_CITATION})"], F.ab12_grid(fig, deidentified=deidentified),
           [40] + [16] * 4)
     sheet("Record relief", [f"{C.RELIEF_DEFINITION} ({C.RELIEF_CITATION})"],

@@ -20,7 +20,8 @@ from csec_desktop.reports.periods import Period
 from csec_desktop.rules import REGISTRY
 
 
-def figures(found: C.Facts, period: Period, now: datetime) -> dict[str, Any]:
+def figures(found: C.Facts, period: Period, now: datetime, *, rescreen_days: int = 180) -> dict[str, Any]:
+    """`rescreen_days`: the county's interval (a vault's policy setting; the hub uses the default)."""
     result = C.compute(found, period)
     units, table = C.by_unit(found, result)
     tools, bands, screens, screened = C.screenings(found, period)
@@ -45,6 +46,9 @@ def figures(found: C.Facts, period: Period, now: datetime) -> dict[str, Any]:
         "services": {"areas": areas, "referral_statuses": [s.value for s in ReferralStatus],
                      "goal_statuses": [s.value for s in GoalStatus], "referrals": referrals, "goals": goals},
         "ab12": {key: len(ids) for key, ids in found.ab12.items()},
+        "follow_up": {"rescreen_days": rescreen_days,
+                      **{k: len(v) for k, v in C.rescreens(found, period, rescreen_days).items()},
+                      **{k: len(v) for k, v in C.meetings(found, period).items()}},
         "record_relief": {"counts_by_assessment": relief.counts, "petitions_by_stage": relief.stages,
                           "granted_in_period": len(relief.granted)},
     }
@@ -89,6 +93,18 @@ AB12_LINES = (
 
 def ab12_grid(fig: dict[str, Any], *, deidentified: bool) -> list[list[str]]:
     lines = [(title, {label: fig["ab12"].get(key, 0) for key, label in keys}) for title, keys in AB12_LINES]
+    return _lines(lines, deidentified)
+
+
+FOLLOW_UP_LINES = (
+    ("Re-screens", (("rescreened_in_time", "in the interval"), ("rescreened_late", "later"),
+                    ("rescreen_overdue", "overdue at the end"))),
+    ("Team meetings (youth)", (("meetings_held", "held"), ("meetings_complete", "every department present"))))
+
+
+def follow_up_grid(fig: dict[str, Any], *, deidentified: bool) -> list[list[str]]:
+    lines = [(title, {label: fig["follow_up"].get(key, 0) for key, label in keys})
+             for title, keys in FOLLOW_UP_LINES]
     return _lines(lines, deidentified)
 
 
@@ -150,6 +166,9 @@ def csv_text(fig: dict[str, Any], *, county: str, prepared_by: str, day: str, sc
         writer.writerow([])
         writer.writerow([f"{name}: {C.SERVICES_DEFINITION} ({C.SERVICES_CITATION})"])
         writer.writerows((D.shown if deidentified else plain)(table))
+    writer.writerow([])
+    writer.writerow([f"Re-screens: {C.RESCREEN_DEFINITION} Team meetings: {C.MEETINGS_DEFINITION}"])
+    writer.writerows(follow_up_grid(fig, deidentified=deidentified))
     writer.writerow([])
     writer.writerow([f"AB 12 extended foster care: {C.AB12_DEFINITION} ({C.AB12_CITATION})"])
     writer.writerows(ab12_grid(fig, deidentified=deidentified))

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from csec_desktop import policy
 from csec_desktop.reports import counts as C
 from csec_desktop.reports.duties import SHORT, DutyLine, duties
-from csec_desktop.reports.figures import AB12_LINES
+from csec_desktop.reports.figures import AB12_LINES, FOLLOW_UP_LINES
 from csec_desktop.reports.periods import Period
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
@@ -61,6 +62,7 @@ class Report:
     goals: dict[str, list[int]]  # area -> plan goals, by GoalStatus
     relief: dict[str, Any]  # as figures()["record_relief"]: counts by assessment, petitions by stage
     ab12: dict[str, int]  # counts.AB12_KEYS
+    follow_up: dict[str, int]  # re-screens and team meetings (figures.FOLLOW_UP_LINES' keys)
     more: list[Figure]  # every other figure with the youth behind it (duties, AB 12, record relief)
 
 
@@ -74,17 +76,20 @@ def _name(vault: Vault, found: C.Facts, youth_id: str) -> str:
                or youth_id)
 
 
-def _more(found: C.Facts, owed: list[DutyLine], relief: C.Relief) -> list[Figure]:
-    """Every figure of the duties, AB 12 and record relief, each with its youth (sorted later)."""
+def _more(found: C.Facts, owed: list[DutyLine], relief: C.Relief,
+          follow_up: dict[str, set[str]]) -> list[Figure]:
+    """Every figure of the duties, re-screens and team meetings, AB 12 and record relief, each with
+    its youth (sorted later)."""
     more: list[Figure] = []
     for line in owed:
         name = SHORT.get(line.info.rule_id, line.info.summary)
         for label, kept in (("in time", line.on_time), ("late", line.late), ("still open", line.still_open)):
             more.append(Figure(f"Duty: {name}", label, len(kept), tuple(sorted(line.youth(kept)))))
-    for title, keys in AB12_LINES:
-        for key, label in keys:
-            ids = found.ab12.get(key, set())
-            more.append(Figure(f"AB 12: {title}", label, len(ids), tuple(sorted(ids))))
+    for prefix, lines, sets in (("", FOLLOW_UP_LINES, follow_up), ("AB 12: ", AB12_LINES, found.ab12)):
+        for title, keys in lines:
+            for key, label in keys:
+                ids = sets.get(key, set())
+                more.append(Figure(f"{prefix}{title}", label, len(ids), tuple(sorted(ids))))
     for answer, n in relief.counts.items():
         more.append(Figure("Record relief: counts by assessment", answer.replace("_", " "), n,
                            tuple(sorted(relief.counts_youth[answer]))))
@@ -116,7 +121,9 @@ def run(vault: Vault, period: Period, scope: C.Scope | None = None) -> Report:
     found_relief = C.record_relief(found, period)
     relief = {"counts_by_assessment": found_relief.counts, "petitions_by_stage": found_relief.stages,
               "granted_in_period": len(found_relief.granted)}
-    more = _more(found, owed, found_relief)
+    interval = policy.get(vault, "rescreen_days")
+    follow_up = {**C.rescreens(found, period, interval), **C.meetings(found, period)}
+    more = _more(found, owed, found_relief, follow_up)
     for figure in more:
         for youth_id in figure.youth:
             names.setdefault(youth_id, _name(vault, found, youth_id))
@@ -124,4 +131,5 @@ def run(vault: Vault, period: Period, scope: C.Scope | None = None) -> Report:
                 scope=scope.words())
     return Report(period, units, lines, names, tools, [b.value for b in bands], screens, screened, owed,
                   months, trend, now, scope, areas, referrals, goals, relief,
-                  {key: len(ids) for key, ids in found.ab12.items()}, more)
+                  {key: len(ids) for key, ids in found.ab12.items()},
+                  {key: len(ids) for key, ids in follow_up.items()}, more)

@@ -333,3 +333,29 @@ def test_ab12_youth_by_age_extended_care_placement_and_plans_due(admin) -> None:
     assert {k: len(v) for k, v in found.ab12.items()} == {
         "aged_16_17": 2, "aged_18_20_in_efc": 1, "aged_18_20_not_in_efc": 1, "efc_in_thp_nmd": 0,
         "efc_in_silp": 1, "efc_elsewhere": 0, "turning_18_with_plan": 0, "turning_18_without_plan": 1}
+
+
+def test_rescreens_in_the_interval_late_or_overdue_and_team_meetings(admin) -> None:  # type: ignore[no-untyped-def]
+    from csec_desktop import caseload
+    from csec_desktop.reports import counts as R
+    from tests.conftest import youth_data
+
+    late, in_time, overdue = (caseload.create_youth(admin, youth_data()).id for _ in range(3))
+    screened = ((late, ("2026-01-10", "2026-08-01")), (in_time, ("2026-05-01", "2026-07-15")),
+                (overdue, ("2026-01-02",)))
+    for youth_id, days in screened:
+        for on in days:
+            caseload.add_attached(admin, youth_id, "licensed_screen", {
+                "tool": "Fictional Screening Tool", "tool_version": "2.0", "screened_on": on,
+                "screener": "casey", "screener_trained": True, "band": "possible_concern"})
+    everyone = [{"discipline": d, "name": f"Fictional {d}"} for d in
+                ("child_welfare", "probation", "mental_health", "substance_use", "public_health")]
+    caseload.add_attached(admin, late, "team_meeting", {"held_on": "2026-08-03", "attendees": everyone})
+    caseload.add_attached(admin, in_time, "team_meeting", {"held_on": "2026-08-04",
+                                                            "attendees": everyone[:2]})
+    found = R.facts(admin, None, date(2026, 9, 30))
+    assert R.rescreens(found, parse("2026Q3"), 180) == {
+        "rescreened_in_time": {in_time}, "rescreened_late": {late}, "rescreen_overdue": {overdue}}
+    assert R.rescreens(found, parse("2026Q3"), 240)["rescreened_late"] == set()  # the county's own interval
+    assert R.meetings(found, parse("2026Q3")) == {"meetings_held": {late, in_time},
+                                                  "meetings_complete": {late}}
