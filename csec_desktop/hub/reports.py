@@ -24,8 +24,9 @@ def _periods(body: dict[str, Any]) -> list[tuple[Any, ...]]:
     return [(p.get("status"), p.get("start"), p.get("end")) for p in body.get("legal_status") or []]
 
 
-def _placements(body: dict[str, Any]) -> list[dict[str, Any]]:
-    return list(body.get("placement_history") or [])
+def _opened(body: dict[str, Any], efc_records: list[dict[str, Any]]
+            ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    return list(body.get("placement_history") or []), efc_records
 
 
 def county_figures(engine: Engine, county: str, period: Period,
@@ -36,6 +37,11 @@ def county_figures(engine: Engine, county: str, period: Period,
             r.c.county == county, r.c.kind == "youth", r.c.deleted.is_(False))))
         planned = {owner for (owner,) in conn.execute(select(r.c.owner_id).where(
             r.c.county == county, r.c.kind == "transition_plan", r.c.deleted.is_(False)))}
+        efc_records: dict[str, list[dict[str, Any]]] = {}
+        for row in conn.execute(select(r.c.owner_id, r.c.kind, r.c.body).where(
+                r.c.county == county, r.c.kind.in_(("efc_participation", "efc_certification")),
+                r.c.deleted.is_(False))):
+            efc_records.setdefault(row.owner_id, []).append({**row.body, "kind": row.kind})
         units = {row.id: row.unit for row in youth_rows if not row.sealed}
         records = conn.execute(select(r.c.owner_id, r.c.kind, r.c.body, r.c.id).where(
             r.c.county == county, r.c.kind.in_(C.READS), r.c.deleted.is_(False)).order_by(r.c.seq))
@@ -49,7 +55,8 @@ def county_figures(engine: Engine, county: str, period: Period,
     found = C.build({owner: units[owner] for owner in wanted}, bodies, attached, population)
     clear = [row for row in youth_rows if not row.sealed]
     found.ab12 = C.ab12([(row.id, date.fromisoformat(row.body["date_of_birth"]), _periods(row.body),
-                          row.id in planned, partial(_placements, row.body)) for row in clear], period.last)
+                          row.id in planned, partial(_opened, row.body, efc_records.get(row.id, [])))
+                         for row in clear], period.last)
     result = figures(found, period, now or datetime.now(UTC))
     result["sealed_left_out"] = sum(1 for row in youth_rows if row.sealed)
     result["county"] = county

@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
+from csec_desktop import efc as efc_dates
 from csec_desktop.caseload import Filters, visibility, years_before
 from csec_desktop.clock import legal_today
 from csec_desktop.domain.csec import (
@@ -224,9 +225,11 @@ def facts(vault: Vault, scope: Scope | None = None, on: date | None = None) -> F
 
 AB12_DEFINITION = N_("Youth 16 to 20 on the period's last day, by age and, at 18 to 20, whether they are "
                      "nonminor dependents in extended foster care then; of those, where they are placed "
-                     "(THP-NMD, SILP, other); and youth in the 90 days before their 18th birthday on that "
-                     "day, when the transition plan is due, with and without a plan recorded (a partial "
-                     "plan counts as recorded; the youth's record page says what it lacks).")
+                     "(THP-NMD, SILP, other), the participation conditions they meet that day (a youth may "
+                     "meet several) and whose six-month certification is overdue; and youth in the 90 "
+                     "days before their 18th birthday on that day, when the transition plan is due, with "
+                     "and without a plan recorded (a partial plan counts as recorded; the youth's record "
+                     "page says what it lacks).")
 AB12_CITATION = "Welf. & Inst. Code 11400, 11403, 16501.1(g)(16)"
 
 
@@ -240,22 +243,30 @@ def _ab12(vault: Vault, where: str, params: list[Any], day: date) -> dict[str, s
                     f"JOIN records r ON r.rowid = f.rowid WHERE {where} AND f.birth > ? AND f.birth <= ?",
                     [*params, oldest.isoformat(), youngest.isoformat()])
 
-    def placements(youth_id: str) -> list[dict[str, Any]]:
+    def opened(youth_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         body = db.scalar("SELECT body FROM records WHERE id = ?", (youth_id,))
-        return list(vault.records.decode(youth_id, body).get("placement_history") or [])
+        efc_records = [{**vault.records.decode(rid, b), "kind": kind} for rid, kind, b in db.query(
+            "SELECT id, kind, body FROM records WHERE owner_id = ? AND kind IN ('efc_participation', "
+            "'efc_certification') AND deleted = 0", (youth_id,))]
+        return list(vault.records.decode(youth_id, body).get("placement_history") or []), efc_records
 
     # A sealed youth for someone who may not read them has a blank birth here: not counted.
     return ab12([(youth_id, date.fromisoformat(birth), [tuple(p) for p in json.loads(periods)], bool(planned),
-                  partial(placements, youth_id)) for youth_id, birth, periods, planned in rows if birth], day)
+                  partial(opened, youth_id)) for youth_id, birth, periods, planned in rows if birth], day)
 
 
-def ab12(youth: Iterable[tuple[str, date, list[tuple[Any, ...]], bool, Callable[[], list[dict[str, Any]]]]],
+Opened = Callable[[], tuple[list[dict[str, Any]], list[dict[str, Any]]]]
+"""A nonminor dependent's records when asked: (placements, EFC records: participation conditions
+and six-month certifications, as plain bodies with their `kind`)."""
+
+
+def ab12(youth: Iterable[tuple[str, date, list[tuple[Any, ...]], bool, Opened]],
          day: date) -> dict[str, set[str]]:
     """The youth behind each of AB12_KEYS, from each youth's (id, birth, court-status periods
-    [status, start, end], whether a transition plan is recorded, their placements when asked): the
+    [status, start, end], whether a transition plan is recorded, their records when asked): the
     desktop reads these from its index, the hub from the bodies it holds."""
     figures: dict[str, set[str]] = {key: set() for key in AB12_KEYS}
-    for youth_id, birth, periods, planned, placements in youth:
+    for youth_id, birth, periods, planned, opened in youth:
         age = age_on(birth, day)
         if not 16 <= age <= 20:
             continue
@@ -270,7 +281,18 @@ def ab12(youth: Iterable[tuple[str, date, list[tuple[Any, ...]], bool, Callable[
             figures["aged_18_20_not_in_efc"].add(youth_id)
             continue
         figures["aged_18_20_in_efc"].add(youth_id)
-        there = [p for p in placements() if p.get("start", "") <= on and (not p.get("end") or p["end"] >= on)]
+        placements, efc_records = opened()
+        met = {r.get("condition") for r in efc_records if r.get("kind") == "efc_participation"
+               and str(r.get("since", "")) <= on and (not r.get("until") or str(r["until"]) >= on)}
+        for condition in met & {"1", "2", "3", "4", "5"}:
+            figures[f"condition_{condition}"].add(youth_id)
+        if not met:
+            figures["no_condition"].add(youth_id)
+        certified = [date.fromisoformat(str(r["certified_on"])) for r in efc_records
+                     if r.get("kind") == "efc_certification" and str(r.get("certified_on", "")) <= on]
+        if efc_dates.next_six_month(birthday(birth, 18), certified) <= day:
+            figures["certification_overdue"].add(youth_id)  # Welf. & Inst. Code 11403(c): every six months
+        there = [p for p in placements if p.get("start", "") <= on and (not p.get("end") or p["end"] >= on)]
         kind = there[-1].get("type") if there else None
         where = {"thp_nmd": "efc_in_thp_nmd", "silp": "efc_in_silp"}.get(kind or "", "efc_elsewhere")
         figures[where].add(youth_id)
@@ -278,7 +300,8 @@ def ab12(youth: Iterable[tuple[str, date, list[tuple[Any, ...]], bool, Callable[
 
 
 AB12_KEYS = ("aged_16_17", "aged_18_20_in_efc", "aged_18_20_not_in_efc", "efc_in_thp_nmd", "efc_in_silp",
-             "efc_elsewhere", "turning_18_with_plan", "turning_18_without_plan")
+             "efc_elsewhere", "turning_18_with_plan", "turning_18_without_plan", "condition_1", "condition_2",
+             "condition_3", "condition_4", "condition_5", "no_condition", "certification_overdue")
 
 
 NO_UNIT = "(no unit)"

@@ -86,6 +86,10 @@ AB12_LINES = (
                                                ("aged_18_20_not_in_efc", "18-20, not in EFC"))),
     ("Nonminor dependents by placement", (("efc_in_thp_nmd", "THP-NMD"), ("efc_in_silp", "SILP"),
                                           ("efc_elsewhere", "elsewhere"))),
+    ("Nonminor dependents by participation condition", (
+        ("condition_1", "1 school"), ("condition_2", "2 college"), ("condition_3", "3 program"),
+        ("condition_4", "4 work"), ("condition_5", "5 medical"), ("no_condition", "none recorded"))),
+    ("Six-month certification", (("certification_overdue", "overdue at the end"),)),
     ("In the 90 days before 18", (("turning_18_with_plan", "plan recorded"),
                                   ("turning_18_without_plan", "no plan recorded"))))
 """Each line of the AB 12 figures: its title and (key in counts.AB12_KEYS, column label)."""

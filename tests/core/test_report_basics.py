@@ -328,11 +328,19 @@ def test_ab12_youth_by_age_extended_care_placement_and_plans_due(admin) -> None:
         over: dict[str, object] = {"date_of_birth": birth, "placement_history": placements}
         if status is not None:
             over["legal_status"] = status
-        caseload.create_youth(admin, youth_data(**over))
+        made = caseload.create_youth(admin, youth_data(**over)).id
+        if status == nmd:  # in school since January, certified once in January: due again by July
+            caseload.add_attached(admin, made, "efc_participation", {
+                "condition": "1", "since": "2026-01-05", "evidence": "Fictional enrollment letter"})
+            caseload.add_attached(admin, made, "efc_certification", {
+                "certified_on": "2026-01-15", "conditions": ["1"], "certified_by": "casey"})
     found = R.facts(admin, None, date(2026, 9, 30))
     assert {k: len(v) for k, v in found.ab12.items()} == {
         "aged_16_17": 2, "aged_18_20_in_efc": 1, "aged_18_20_not_in_efc": 1, "efc_in_thp_nmd": 0,
-        "efc_in_silp": 1, "efc_elsewhere": 0, "turning_18_with_plan": 0, "turning_18_without_plan": 1}
+        "efc_in_silp": 1, "efc_elsewhere": 0, "turning_18_with_plan": 0, "turning_18_without_plan": 1,
+        "condition_1": 1, "condition_2": 0, "condition_3": 0, "condition_4": 0, "condition_5": 0,
+        "no_condition": 0, "certification_overdue": 1}
+    assert R.facts(admin, None, date(2026, 7, 14)).ab12["certification_overdue"] == set()  # not yet due
 
 
 def test_rescreens_in_the_interval_late_or_overdue_and_team_meetings(admin) -> None:  # type: ignore[no-untyped-def]
