@@ -430,10 +430,19 @@ class ReportsPage(QWidget):
         self.youth.clear()
         self.youth_title.setText(_("{n} youth: {figure}").format(
             n=len(figure.youth), figure=f"{figure.section}, {figure.label}"))
-        for youth_id in sorted(figure.youth, key=lambda y: (report.names.get(y, y), y)):
-            item = QListWidgetItem(report.names.get(youth_id, youth_id))
-            item.setData(Qt.ItemDataRole.UserRole, youth_id)
-            self.youth.addItem(item)
+
+        def work(vault: Vault) -> dict[str, tuple[str, str]]:
+            return report_screen.names(vault, figure.youth)  # read now: a figure can name thousands
+
+        def done(found: dict[str, tuple[str, str]]) -> None:
+            if self.report is not report:
+                return  # another report (or the lock) came meanwhile
+            for youth_id, name in sorted(found.values(), key=lambda pair: (pair[1], pair[0])):
+                item = QListWidgetItem(name)
+                item.setData(Qt.ItemDataRole.UserRole, youth_id)
+                self.youth.addItem(item)
+
+        self.tasks.run(work, done, self._failed, latest="report-names")
 
     def _show_duties(self, found: report_screen.Report) -> None:
         self.duties_title.setText(_("Duties with a deadline in law that falls in the period (select one to "

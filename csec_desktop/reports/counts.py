@@ -238,13 +238,20 @@ def _ab12(vault: Vault, where: str, params: list[Any], day: date) -> dict[str, s
     dependents are opened, for their placement."""
     db = vault.require_db()
     oldest, youngest = years_before(day, 21), years_before(day, 16)
-    rows = db.query(f"SELECT r.id, f.birth, f.periods, EXISTS (SELECT 1 FROM records t WHERE t.kind = "
-                    f"'transition_plan' AND t.owner_id = r.id AND t.deleted = 0) FROM {VIEW} f "
-                    f"JOIN records r ON r.rowid = f.rowid WHERE {where} AND f.birth > ? AND f.birth <= ?",
-                    [*params, oldest.isoformat(), youngest.isoformat()])
+    # Only what ab12() reads of each: the plan only in the 90 days before 18, the court status only
+    # from 18 (a 16-year-old costs one index row).
+    window = (years_before(day + timedelta(days=90), 18).isoformat(), years_before(day, 18).isoformat())
+    # Youth are named by their row ("#<rowid>", resolved by usecases.reports.names when a figure is
+    # opened): reading each youth's id from its record row cost more than the whole figure.
+    rows = db.query(f"SELECT '#' || f.rowid, f.birth, CASE WHEN f.birth <= ? THEN f.periods ELSE '[]' END, "
+                    f"CASE WHEN f.birth > ? AND f.birth <= ? THEN EXISTS (SELECT 1 FROM records t WHERE "
+                    f"t.kind = 'transition_plan' AND t.owner_id = (SELECT id FROM records WHERE rowid = "
+                    f"f.rowid) AND t.deleted = 0) ELSE 0 END FROM {VIEW} f "
+                    f"WHERE {where} AND f.birth > ? AND f.birth <= ?",
+                    [window[1], window[1], window[0], *params, oldest.isoformat(), youngest.isoformat()])
 
-    def opened(youth_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        body = db.scalar("SELECT body FROM records WHERE id = ?", (youth_id,))
+    def opened(key: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        youth_id, body = db.one("SELECT id, body FROM records WHERE rowid = ?", (int(key[1:]),)) or ("", "{}")
         efc_records = [{**vault.records.decode(rid, b), "kind": kind} for rid, kind, b in db.query(
             "SELECT id, kind, body FROM records WHERE owner_id = ? AND kind IN ('efc_participation', "
             "'efc_certification') AND deleted = 0", (youth_id,))]

@@ -8,6 +8,7 @@ is one audit entry, with the period; the names come from the same read, never a 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,7 @@ from csec_desktop.reports import counts as C
 from csec_desktop.reports.duties import SHORT, DutyLine, duties
 from csec_desktop.reports.figures import AB12_LINES, FOLLOW_UP_LINES
 from csec_desktop.reports.periods import Period
+from csec_desktop.storage.sealed_rows import VIEW
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
 
@@ -66,14 +68,25 @@ class Report:
     more: list[Figure]  # every other figure with the youth behind it (duties, AB 12, record relief)
 
 
-def _name(vault: Vault, found: C.Facts, youth_id: str) -> str:
-    if youth_id in found.youth:
-        return found.youth[youth_id].display_name()
-    body = vault.require_db().scalar("SELECT body FROM records WHERE id = ?", (youth_id,))
-    opened = vault.records.decode(youth_id, body) if body else {}
-    legal = opened.get("legal_name") or {}
-    return str(opened.get("preferred_name") or " ".join(str(legal.get(k) or "") for k in ("given", "family"))
-               or youth_id)
+def names(vault: Vault, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """For a figure's drill-down: each key (a youth id, or "#<rowid>" as the AB 12 figures name
+    youth) -> (youth id, name), from the caseload index (nothing decoded): thousands of youth can
+    stand behind one figure."""
+    wanted = list(keys)
+    by_row = [int(k[1:]) for k in wanted if k.startswith("#")]
+    by_id = [k for k in wanted if not k.startswith("#")]
+    found: dict[str, tuple[str, str]] = {}
+    db = vault.require_db()
+    for column, values in (("r.rowid", by_row), ("r.id", by_id)):
+        for start in range(0, len(values), 500):
+            chunk = values[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for rowid, youth_id, given, family in db.query(
+                    f"SELECT r.rowid, r.id, f.given, f.family FROM {VIEW} f JOIN records r "
+                    f"ON r.rowid = f.rowid WHERE {column} IN ({marks})", chunk):
+                key = f"#{rowid}" if column == "r.rowid" else youth_id
+                found[key] = (youth_id, f"{given} {family}".strip() or youth_id)
+    return found
 
 
 def _more(found: C.Facts, owed: list[DutyLine], relief: C.Relief,
@@ -123,10 +136,7 @@ def run(vault: Vault, period: Period, scope: C.Scope | None = None) -> Report:
               "granted_in_period": len(found_relief.granted)}
     interval = policy.get(vault, "rescreen_days")
     follow_up = {**C.rescreens(found, period, interval), **C.meetings(found, period)}
-    more = _more(found, owed, found_relief, follow_up)
-    for figure in more:
-        for youth_id in figure.youth:
-            names.setdefault(youth_id, _name(vault, found, youth_id))
+    more = _more(found, owed, found_relief, follow_up)  # their names are read when one is opened
     vault.audit("report_viewed", period=period.label, youth=sum(found.population.values()),
                 scope=scope.words())
     return Report(period, units, lines, names, tools, [b.value for b in bands], screens, screened, owed,
