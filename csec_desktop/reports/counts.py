@@ -15,6 +15,7 @@ down to the list (for the people allowed to see them) and a table can count by u
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 from collections import defaultdict
@@ -82,6 +83,13 @@ class Facts:
     """By youth: (record id, count); a petition names its counts by record id."""
     cases: dict[str, list[VacaturCase]] = field(default_factory=lambda: defaultdict(list))  # record relief
     meetings: list[tuple[str, TeamMeeting]] = field(default_factory=list)  # (youth id, team meeting)
+    _ordered: list[Decision] | None = None
+
+    def by_time(self) -> list[Decision]:
+        """The decisions in time order (sorted once)."""
+        if self._ordered is None or len(self._ordered) != len(self.decisions):
+            self._ordered = sorted(self.decisions, key=lambda d: d.at)
+        return self._ordered
     ab12: dict[str, set[str]] = field(default_factory=dict)  # AB12_KEYS -> the youth behind each
     """Duties marked done, by youth (reports/duties.py weighs them against the rules' deadlines)."""
 
@@ -97,7 +105,14 @@ class Count:
 
 
 def _in_period(facts: Facts, period: Period, status: CsecStatusValue) -> list[Decision]:
-    return [d for d in facts.decisions if d.status is status and period.contains(d.at)]
+    # Decisions in time order, searched by the period's first and last instants (a trend asks for
+    # twelve months of a county's decisions: scanning them all each time cost a quarter second).
+    ordered = facts.by_time()
+    start = datetime.combine(period.first, datetime.min.time(), LEGAL_ZONE)
+    end = datetime.combine(period.last + timedelta(days=1), datetime.min.time(), LEGAL_ZONE)
+    low = bisect.bisect_left(ordered, start, key=lambda d: d.at)
+    high = bisect.bisect_left(ordered, end, key=lambda d: d.at)
+    return [d for d in ordered[low:high] if d.status is status]
 
 
 def _placed(youth: Youth, day: date, types: frozenset[PlacementType]) -> bool:
