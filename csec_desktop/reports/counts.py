@@ -23,7 +23,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from csec_desktop import efc as efc_dates
 from csec_desktop.caseload import Filters, visibility, years_before
@@ -43,6 +45,7 @@ from csec_desktop.domain.youth import FOSTER_CARE_TYPES, LegalStatus, PlacementT
 from csec_desktop.reports import periods as P
 from csec_desktop.reports.periods import Period
 from csec_desktop.rules import LEGAL_ZONE, age_on, birthday
+from csec_desktop.storage.compartments import MARK
 from csec_desktop.storage.sealed_rows import VIEW
 from csec_desktop.storage.vault import Vault
 from csec_desktop.text import N_
@@ -223,16 +226,16 @@ def facts(vault: Vault, scope: Scope | None = None, on: date | None = None) -> F
                     f"JOIN records y ON y.id = a.owner_id JOIN {VIEW} f ON f.rowid = y.rowid "
                     f"WHERE a.kind IN ({kinds}) AND a.deleted = 0 AND {where}", [*params, *more])
     units = {owner: unit for _id, owner, _kind, _body, unit in rows}
-    attached = [(owner, kind, vault.records.decode(record_id, body), record_id)
+    attached = [(owner, kind, _plain_or_opened(vault, record_id, body), record_id)
                 for record_id, owner, kind, body, _unit in rows]
     found_ab12 = _ab12(vault, where, [*params, *more], on or legal_today())
     wanted = sorted({owner for owner, _kind, _data, _id in attached})
-    bodies: dict[str, dict[str, Any]] = {}
+    bodies: dict[str, dict[str, Any] | str] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
         marks = ",".join("?" * len(chunk))
         for youth_id, body in db.query(f"SELECT id, body FROM records WHERE id IN ({marks})", chunk):
-            bodies[youth_id] = vault.records.decode(youth_id, body)
+            bodies[youth_id] = _plain_or_opened(vault, youth_id, body)
     found = build(units, bodies, attached, population)
     found.ab12 = found_ab12
     return found
@@ -332,8 +335,22 @@ READS = ("csec_status", "missing_episode", "licensed_screen", "duty_done", "refe
 """The kinds of a youth's records the report reads (beside the youth's own record)."""
 
 
-def build(units: dict[str, str | None], bodies: dict[str, dict[str, Any]],
-          attached: Iterable[tuple[str, str, dict[str, Any], str]], population: dict[str, int]) -> Facts:
+M = TypeVar("M", bound=BaseModel)
+
+
+def _load(model: type[M], data: dict[str, Any] | str) -> M:
+    """A record from its body: opened (a dict), or the stored JSON itself when nothing in it is
+    sealed, which pydantic parses in one step (a county's quarter reads tens of thousands)."""
+    return model.model_validate_json(data) if isinstance(data, str) else model.model_validate(data)
+
+
+def _plain_or_opened(vault: Vault, record_id: str, body: str) -> dict[str, Any] | str:
+    return vault.records.decode(record_id, body) if MARK in body else body
+
+
+def build(units: dict[str, str | None], bodies: dict[str, dict[str, Any] | str],
+          attached: Iterable[tuple[str, str, dict[str, Any] | str, str]],
+          population: dict[str, int]) -> Facts:
     """Facts from plain records, wherever they are kept: each youth's unit, the bodies of the youth
     that have records of the READS kinds, and those records as (youth id, kind, body, id); records of
     youth not in `units` are skipped. The desktop passes what its person may read; the hub what it
@@ -345,27 +362,27 @@ def build(units: dict[str, str | None], bodies: dict[str, dict[str, Any]],
         if owner not in found.units:
             continue
         if owner not in found.youth:
-            found.youth[owner] = Youth.model_validate(bodies[owner])
+            found.youth[owner] = _load(Youth, bodies[owner])
         if kind == "csec_status":
-            decision = CsecStatus.model_validate(data)
+            decision = _load(CsecStatus, data)
             found.decisions.append(Decision(owner, decision.status, decision.decided_at))
             found.statuses[owner].append(decision)
         elif kind == "duty_done":
-            found.done[owner].append(DutyDone.model_validate(data))
+            found.done[owner].append(_load(DutyDone, data))
         elif kind == "licensed_screen":
-            found.screens.append((owner, LicensedScreen.model_validate(data)))
+            found.screens.append((owner, _load(LicensedScreen, data)))
         elif kind == "missing_episode":
-            found.missing[owner].append(MissingEpisode.model_validate(data))
+            found.missing[owner].append(_load(MissingEpisode, data))
         elif kind == "referral":
-            found.referrals.append((owner, Referral.model_validate(data)))
+            found.referrals.append((owner, _load(Referral, data)))
         elif kind == "plan_goal":
-            found.goals.append((owner, PlanGoal.model_validate(data)))
+            found.goals.append((owner, _load(PlanGoal, data)))
         elif kind == "criminal_count":
-            found.criminal_counts[owner].append((record_id, CriminalCount.model_validate(data)))
+            found.criminal_counts[owner].append((record_id, _load(CriminalCount, data)))
         elif kind == "vacatur_case":
-            found.cases[owner].append(VacaturCase.model_validate(data))
+            found.cases[owner].append(_load(VacaturCase, data))
         elif kind == "team_meeting":
-            found.meetings.append((owner, TeamMeeting.model_validate(data)))
+            found.meetings.append((owner, _load(TeamMeeting, data)))
     return found
 
 
