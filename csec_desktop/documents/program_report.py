@@ -23,7 +23,7 @@ from csec_desktop.reports import counts as C
 from csec_desktop.reports import deidentify as D
 from csec_desktop.reports.duties import SHORT
 from csec_desktop.reports.duties import grid as duty_grid
-from csec_desktop.reports.figures import ab12_grid, follow_up_grid, relief_grid
+from csec_desktop.reports.figures import ab12_grid, first_service_words, follow_up_grid, relief_grid
 from csec_desktop.usecases.reports import Report
 
 TITLE = "CSEC program report"
@@ -198,7 +198,9 @@ def program_report(report: Report, *, county: str, prepared_by: str, scope: str,
         story.append(table(screen_grid, [2.0 * inch, *[width] * (len(screen_grid[0]) - 1)]))
     if report.service_areas:
         story += [para("Services", "heading"),
-                  para(f"{C.SERVICES_DEFINITION} ({C.SERVICES_CITATION})", "small")]
+                  para(f"{C.SERVICES_DEFINITION} ({C.SERVICES_CITATION})", "small"),
+                  para(first_service_words({"services": report.first_service}, deidentified=deidentified),
+                       "small")]
         names = [SERVICE_DOMAINS.get(a, a) for a in report.service_areas]
         for title, statuses, values in (
                 ("Referrals made in the period", [s.value.replace("_", " ") for s in ReferralStatus],

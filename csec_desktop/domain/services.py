@@ -63,6 +63,8 @@ class Referral(Body):
     provider: str = Field(min_length=1, max_length=300, title=N_("Provider"))
     status: ReferralStatus = Field(default=ReferralStatus.SUGGESTED, title=N_("Status"))
     referred_on: date | None = Field(default=None, title=N_("Referred on (YYYY-MM-DD)"))
+    # the program's reports count the days from referral to this (WIC 16524.13: services and duration)
+    first_service_on: date | None = Field(default=None, title=N_("First service on (YYYY-MM-DD)"))
     # the consent the referral relies on
     consent_given_on: date | None = Field(default=None, title=N_("Consent given on (YYYY-MM-DD)"))
     consent_override_reason: str | None = Field(default=None, max_length=2000,
@@ -73,6 +75,8 @@ class Referral(Body):
     def _sent_needs_a_date(self) -> Referral:
         if self.status is not ReferralStatus.SUGGESTED and self.referred_on is None:
             raise ValueError("a referral that has been sent needs the date it was sent")
+        if self.first_service_on and self.referred_on and self.first_service_on < self.referred_on:
+            raise ValueError("the first service cannot come before the referral")
         return self
 
 

@@ -197,6 +197,8 @@ class VacaturCase(Body):
     hearings: list[CourtHearing] = Field(default_factory=list,
                                          title=N_("Hearing and department in each court case"),
                                          json_schema_extra=LATER)
+    order_denied_on: date | None = Field(default=None, title=N_("Petition denied on (YYYY-MM-DD)"),
+                                        json_schema_extra=LATER)
     order_granted_on: date | None = Field(default=None, title=N_("Order granted on (YYYY-MM-DD)"),
                                           json_schema_extra=LATER)
     # 236.14(i): collection of fines stayed while the petition is pending

@@ -425,10 +425,21 @@ def screenings(found: Facts, period: Period) -> tuple[list[str], list[ScreenBand
 
 
 SERVICES_DEFINITION = N_("Referrals made in the period (their referral date in it), by area of life and "
-                        "where each stands now; and the plan goals of the youth in the report, by area and "
-                        "where each stands now. The record keeps no date of first service, so the time "
-                        "from referral to first service is not counted.")
+                        "where each stands now, with the median days from referral to the first service "
+                        "among those whose first service is recorded; and the plan goals of the youth in "
+                        "the report, by area and where each stands now.")
 SERVICES_CITATION = "Welf. & Inst. Code 16524.13"
+
+
+def days_to_first_service(found: Facts, period: Period) -> tuple[float | None, int]:
+    """(median days from referral to first service, how many referrals made in the period have a
+    first service recorded)."""
+    days = sorted((r.first_service_on - r.referred_on).days for _y, r in found.referrals
+                  if r.referred_on and r.first_service_on and period.contains(r.referred_on))
+    if not days:
+        return None, 0
+    middle = len(days) // 2
+    return (days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2), len(days)
 
 
 def services(found: Facts, period: Period) -> tuple[list[str], dict[str, list[int]], dict[str, list[int]]]:
@@ -447,8 +458,8 @@ def services(found: Facts, period: Period) -> tuple[list[str], dict[str, list[in
 
 RELIEF_DEFINITION = N_("Criminal counts recorded for the youth in the report, by what the app's assessment "
                        "says of each today (Pen. Code 236.14: eligible, not eligible, for counsel to review, "
-                       "or a record to correct); and their petitions by stage, with those whose order was "
-                       "granted in the period. The record keeps no denial, so denials are not counted.")
+                       "or a record to correct); and their petitions by stage, with those granted and those "
+                       "denied in the period.")
 RELIEF_CITATION = "Pen. Code 236.14"
 
 
@@ -462,6 +473,7 @@ class Relief:
     stages: dict[str, int]
     stages_youth: dict[str, set[str]]
     granted: set[str]  # the youth whose order was granted in the period
+    denied: set[str]  # the youth whose petition was denied in the period
 
 
 def record_relief(found: Facts, period: Period) -> Relief:
@@ -477,13 +489,16 @@ def record_relief(found: Facts, period: Period) -> Relief:
     stages = dict.fromkeys([s.value for s in CaseStage], 0)
     stages_youth: dict[str, set[str]] = {s.value: set() for s in CaseStage}
     granted: set[str] = set()
+    denied: set[str] = set()
     for youth_id, cases in found.cases.items():
         for case in cases:
             stages[case.stage.value] += 1
             stages_youth[case.stage.value].add(youth_id)
             if case.order_granted_on is not None and period.contains(case.order_granted_on):
                 granted.add(youth_id)
-    return Relief(counts, counts_youth, stages, stages_youth, granted)
+            if case.order_denied_on is not None and period.contains(case.order_denied_on):
+                denied.add(youth_id)
+    return Relief(counts, counts_youth, stages, stages_youth, granted, denied)
 
 
 RESCREEN_DEFINITION = N_("Re-screens with a licensed tool done in the period (a screen after an earlier "

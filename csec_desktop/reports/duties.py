@@ -42,6 +42,7 @@ class DutyLine:
     on_time: set[tuple[str, str]] = field(default_factory=set)
     late: set[tuple[str, str]] = field(default_factory=set)
     still_open: set[tuple[str, str]] = field(default_factory=set)
+    overdue: set[tuple[str, str]] = field(default_factory=set)  # of the open ones, those past due
     delays: list[timedelta] = field(default_factory=list)  # of the late ones
 
     @property
@@ -94,6 +95,8 @@ def duties(found: Facts, period: Period, now: datetime) -> list[DutyLine]:
                 mark = marks.get((finding.rule_id, finding.occurrence))
                 if mark is None:
                     line.still_open.add((youth_id, finding.occurrence))  # overdue, or not yet due
+                    if finding.due <= now:
+                        line.overdue.add((youth_id, finding.occurrence))
                 elif _done_at(mark) <= finding.due:
                     line.on_time.add((youth_id, finding.occurrence))
                 else:

@@ -39,18 +39,20 @@ def figures(found: C.Facts, period: Period, now: datetime, *, rescreen_days: int
         "duties": {line.info.rule_id: {"citation": line.info.citation,
                                        "law_checked": line.info.law_as_of.isoformat(), "due": line.due,
                                        "on_time": len(line.on_time), "late": len(line.late),
-                                       "still_open": len(line.still_open),
+                                       "still_open": len(line.still_open), "overdue": len(line.overdue),
                                        "median_delay_hours": line.median_delay_hours}
                    for line in duties(found, period, now)},
         "trend": {"months": [m.label for m in months], **trend},
         "services": {"areas": areas, "referral_statuses": [s.value for s in ReferralStatus],
+                     "median_days_to_first_service": C.days_to_first_service(found, period)[0],
+                     "first_services_recorded": C.days_to_first_service(found, period)[1],
                      "goal_statuses": [s.value for s in GoalStatus], "referrals": referrals, "goals": goals},
         "ab12": {key: len(ids) for key, ids in found.ab12.items()},
         "follow_up": {"rescreen_days": rescreen_days,
                       **{k: len(v) for k, v in C.rescreens(found, period, rescreen_days).items()},
                       **{k: len(v) for k, v in C.meetings(found, period).items()}},
         "record_relief": {"counts_by_assessment": relief.counts, "petitions_by_stage": relief.stages,
-                          "granted_in_period": len(relief.granted)},
+                          "granted_in_period": len(relief.granted), "denied_in_period": len(relief.denied)},
     }
 
 
@@ -68,6 +70,16 @@ def duties_grid(fig: dict[str, Any], *, deidentified: bool) -> list[list[str]]:
     rows = [(REGISTRY.info[rule_id], d["on_time"], d["late"], d["still_open"], d["median_delay_hours"])
             for rule_id, d in fig["duties"].items()]
     return duty_grid(rows, deidentified=deidentified)
+
+
+def first_service_words(fig: dict[str, Any], *, deidentified: bool) -> str:
+    services = fig["services"]
+    n, median = services.get("first_services_recorded", 0), services.get("median_days_to_first_service")
+    if median is None:
+        return "Days from referral to first service: no first service recorded for a referral of the period."
+    if deidentified and n < D.SMALL:
+        return f"Days from referral to first service: fewer than {D.SMALL} recorded, not shown."
+    return f"Days from referral to first service: median {median} over {n} referrals with one recorded."
 
 
 def services_tables(fig: dict[str, Any]) -> dict[str, D.Table]:
@@ -128,7 +140,8 @@ def relief_grid(fig: dict[str, Any], *, deidentified: bool) -> list[list[str]]:
     return _lines([(title, {k.replace("_", " "): n for k, n in values.items()}) for title, values in (
         ("Criminal counts by assessment", relief["counts_by_assessment"]),
         ("Petitions by stage", relief["petitions_by_stage"]),
-        ("Orders granted in the period", {"granted": relief["granted_in_period"]}))], deidentified)
+        ("Decisions in the period", {"granted": relief["granted_in_period"],
+                                     "denied": relief.get("denied_in_period", 0)}))], deidentified)
 
 
 def counts_table(fig: dict[str, Any]) -> D.Table:
@@ -170,6 +183,7 @@ def csv_text(fig: dict[str, Any], *, county: str, prepared_by: str, day: str, sc
         writer.writerow([])
         writer.writerow([f"{name}: {C.SERVICES_DEFINITION} ({C.SERVICES_CITATION})"])
         writer.writerows((D.shown if deidentified else plain)(table))
+    writer.writerow([first_service_words(fig, deidentified=deidentified)])
     writer.writerow([])
     writer.writerow([f"Re-screens: {C.RESCREEN_DEFINITION} Team meetings: {C.MEETINGS_DEFINITION}"])
     writer.writerows(follow_up_grid(fig, deidentified=deidentified))

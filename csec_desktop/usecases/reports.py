@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from csec_desktop import policy
+from csec_desktop.domain.services import SERVICE_DOMAINS
 from csec_desktop.reports import counts as C
 from csec_desktop.reports.duties import SHORT, DutyLine, duties
 from csec_desktop.reports.figures import AB12_LINES, FOLLOW_UP_LINES
@@ -65,6 +66,7 @@ class Report:
     relief: dict[str, Any]  # as figures()["record_relief"]: counts by assessment, petitions by stage
     ab12: dict[str, int]  # counts.AB12_KEYS
     follow_up: dict[str, int]  # re-screens and team meetings (figures.FOLLOW_UP_LINES' keys)
+    first_service: dict[str, Any]  # median_days_to_first_service, first_services_recorded
     more: list[Figure]  # every other figure with the youth behind it (duties, AB 12, record relief)
 
 
@@ -89,14 +91,15 @@ def names(vault: Vault, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _more(found: C.Facts, owed: list[DutyLine], relief: C.Relief,
+def _more(found: C.Facts, period: Period, owed: list[DutyLine], relief: C.Relief,
           follow_up: dict[str, set[str]]) -> list[Figure]:
     """Every figure of the duties, re-screens and team meetings, AB 12 and record relief, each with
     its youth (sorted later)."""
     more: list[Figure] = []
     for line in owed:
         name = SHORT.get(line.info.rule_id, line.info.summary)
-        for label, kept in (("in time", line.on_time), ("late", line.late), ("still open", line.still_open)):
+        for label, kept in (("in time", line.on_time), ("late", line.late), ("still open", line.still_open),
+                            ("overdue", line.overdue)):
             more.append(Figure(f"Duty: {name}", label, len(kept), tuple(sorted(line.youth(kept)))))
     for prefix, lines, sets in (("", FOLLOW_UP_LINES, follow_up), ("AB 12: ", AB12_LINES, found.ab12)):
         for title, keys in lines:
@@ -111,6 +114,19 @@ def _more(found: C.Facts, owed: list[DutyLine], relief: C.Relief,
                            tuple(sorted(relief.stages_youth[stage]))))
     more.append(Figure("Record relief", "orders granted in the period", len(relief.granted),
                        tuple(sorted(relief.granted))))
+    more.append(Figure("Record relief", "petitions denied in the period", len(relief.denied),
+                       tuple(sorted(relief.denied))))
+    # Services and screens by area, tool and outcome: the youth behind each cell of those tables.
+    made = [(y, r) for y, r in found.referrals
+            if r.referred_on is not None and period.contains(r.referred_on)]
+    for area in sorted({r.domain for _y, r in made}):
+        ids = {y for y, r in made if r.domain == area}
+        more.append(Figure("Referrals made in the period", SERVICE_DOMAINS.get(area, area), len(ids),
+                           tuple(sorted(ids))))
+    done = [(y, s) for y, s in found.screens if period.contains(s.screened_on)]
+    for tool, band in sorted({(s.tool, s.band.value) for _y, s in done}):
+        ids = {y for y, s in done if s.tool == tool and s.band.value == band}
+        more.append(Figure(f"Screens: {tool}", band.replace("_", " "), len(ids), tuple(sorted(ids))))
     return more
 
 
@@ -133,13 +149,15 @@ def run(vault: Vault, period: Period, scope: C.Scope | None = None) -> Report:
     areas, referrals, goals = C.services(found, period)
     found_relief = C.record_relief(found, period)
     relief = {"counts_by_assessment": found_relief.counts, "petitions_by_stage": found_relief.stages,
-              "granted_in_period": len(found_relief.granted)}
+              "granted_in_period": len(found_relief.granted), "denied_in_period": len(found_relief.denied)}
     interval = policy.get(vault, "rescreen_days")
     follow_up = {**C.rescreens(found, period, interval), **C.meetings(found, period)}
-    more = _more(found, owed, found_relief, follow_up)  # their names are read when one is opened
+    more = _more(found, period, owed, found_relief, follow_up)  # their names are read when one is opened
     vault.audit("report_viewed", period=period.label, youth=sum(found.population.values()),
                 scope=scope.words())
     return Report(period, units, lines, names, tools, [b.value for b in bands], screens, screened, owed,
                   months, trend, now, scope, areas, referrals, goals, relief,
                   {key: len(ids) for key, ids in found.ab12.items()},
-                  {key: len(ids) for key, ids in follow_up.items()}, more)
+                  {key: len(ids) for key, ids in follow_up.items()},
+                  dict(zip(("median_days_to_first_service", "first_services_recorded"),
+                           C.days_to_first_service(found, period), strict=True)), more)

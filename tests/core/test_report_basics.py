@@ -186,6 +186,7 @@ def test_duties_in_the_period_on_time_late_and_open(admin) -> None:  # type: ign
     assert police.youth(police.on_time) == {on_time} and police.late == set()
     assert police.youth(police.still_open) == {never}
     assert police.due == 2 and police.on_time_rate == 0.5
+    assert police.youth(police.overdue) == {never}  # open, and its deadline has passed
     assert (written.on_time, written.youth(written.late), written.youth(written.still_open)) == (
         set(), {on_time}, {never})
     assert written.median_delay_hours == 6.0
@@ -272,9 +273,10 @@ def test_services_referrals_in_the_period_and_goals_by_area_and_status(admin) ->
     made = (("2026-07-02", "mental_health", "active"), ("2026-09-30", "mental_health", "referred"),
             ("2026-10-01", "housing", "referred"))
     for on, domain, status in made:
+        first = {"first_service_on": "2026-07-12"} if on == "2026-07-02" else {}  # 10 days later
         caseload.add_attached(admin, youth, "referral", {
             "domain": domain, "service": "Fictional counselling", "provider": "Fictional Provider",
-            "status": status, "referred_on": on, "consent_given_on": on})
+            "status": status, "referred_on": on, "consent_given_on": on, **first})
     caseload.add_attached(admin, youth, "plan_goal", {
         "domain": "education", "goal": "Finish the school year", "steps": "Meet the liaison",
         "who_helps": "casey", "status": "in_progress"})
@@ -282,6 +284,14 @@ def test_services_referrals_in_the_period_and_goals_by_area_and_status(admin) ->
     assert areas == ["mental_health", "education"]  # housing's referral is the next quarter's
     assert referrals["mental_health"][1:4] == [1, 0, 1] and sum(referrals["education"]) == 0
     assert goals["education"] == [0, 1, 0, 0]
+    assert R.days_to_first_service(R.facts(admin), parse("2026Q3")) == (10, 1)
+    from csec_desktop.errors import ValidationFailed as Refused
+
+    with pytest.raises(Refused, match="first service"):  # a first service before the referral: a typo
+        caseload.add_attached(admin, youth, "referral", {
+            "domain": "housing", "service": "Fictional shelter", "provider": "Fictional Provider",
+            "status": "referred", "referred_on": "2026-08-10", "first_service_on": "2026-08-01",
+            "consent_given_on": "2026-08-10"})
 
 
 def test_record_relief_counts_by_assessment_and_petitions_by_stage(admin) -> None:  # type: ignore[no-untyped-def]
@@ -308,6 +318,13 @@ def test_record_relief_counts_by_assessment_and_petitions_by_stage(admin) -> Non
                                             "granted_in_period": granted}}, deidentified=True)
     assert grid[0][0] == "" and all(cell in ("0", D.HIDDEN) or int(cell) >= D.SMALL
                                     for row in grid[1::2] for cell in row[1:])
+    # A petition denied in the quarter is counted as denied, and named in its drill-down.
+    case_id, owner = admin.require_db().one("SELECT id, owner_id FROM records WHERE kind = 'vacatur_case' "
+                                            "AND deleted = 0 LIMIT 1")
+    from csec_desktop import caseload
+
+    caseload.update_attached(admin, case_id, {"order_denied_on": "2026-11-02"})
+    assert R.record_relief(R.facts(admin, None, date(2026, 12, 31)), parse("2026Q4")).denied == {owner}
     assert {line.info.rule_id for line in duties(found, parse("2026Q4"), now)} >= {
         "vacatur.prosecutor_response", "vacatur.seal_and_destroy"}
 
