@@ -19,7 +19,6 @@ from csec_desktop.reports import counts as C
 from csec_desktop.reports.duties import SHORT, DutyLine, duties
 from csec_desktop.reports.figures import AB12_LINES, FOLLOW_UP_LINES
 from csec_desktop.reports.periods import Period
-from csec_desktop.storage.sealed_rows import VIEW
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
 
@@ -72,22 +71,26 @@ class Report:
 
 def names(vault: Vault, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
     """For a figure's drill-down: each key (a youth id, or "#<rowid>" as the AB 12 figures name
-    youth) -> (youth id, name), from the caseload index (nothing decoded): thousands of youth can
-    stand behind one figure."""
+    youth) -> (youth id, the name shown), read when the figure is opened: thousands of youth can
+    stand behind one figure, and the report itself never opens them."""
     wanted = list(keys)
     by_row = [int(k[1:]) for k in wanted if k.startswith("#")]
     by_id = [k for k in wanted if not k.startswith("#")]
     found: dict[str, tuple[str, str]] = {}
     db = vault.require_db()
-    for column, values in (("r.rowid", by_row), ("r.id", by_id)):
+    for column, values in (("rowid", by_row), ("id", by_id)):
         for start in range(0, len(values), 500):
             chunk = values[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            for rowid, youth_id, given, family in db.query(
-                    f"SELECT r.rowid, r.id, f.given, f.family FROM {VIEW} f JOIN records r "
-                    f"ON r.rowid = f.rowid WHERE {column} IN ({marks})", chunk):
-                key = f"#{rowid}" if column == "r.rowid" else youth_id
-                found[key] = (youth_id, f"{given} {family}".strip() or youth_id)
+            for rowid, youth_id, body in db.query(
+                    f"SELECT rowid, id, body FROM records WHERE kind = 'youth' AND {column} IN ({marks})",
+                    chunk):
+                opened = vault.records.decode(youth_id, body)
+                legal = opened.get("legal_name") or {}
+                family = str(legal.get("family") or "")
+                shown = (f"{opened['preferred_name']} {family}" if opened.get("preferred_name")
+                         else f"{legal.get('given') or ''} {family}").strip()
+                found[f"#{rowid}" if column == "rowid" else youth_id] = (youth_id, shown or youth_id)
     return found
 
 
