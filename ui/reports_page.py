@@ -427,20 +427,16 @@ class ReportsPage(QWidget):
         figure = report.more[min(rows)]
         self.table.clearSelection()
         self.duties.clearSelection()
-        self.youth.clear()
-        self.youth_title.setText(_("{n} youth: {figure}").format(
-            n=len(figure.youth), figure=f"{figure.section}, {figure.label}"))
+        title = _("{n} youth: {figure}").format(n=len(figure.youth),
+                                                 figure=f"{figure.section}, {figure.label}")
+        self._list_youth(title, [])  # filled when the names are read
 
         def work(vault: Vault) -> dict[str, tuple[str, str]]:
             return report_screen.names(vault, figure.youth)  # read now: a figure can name thousands
 
         def done(found: dict[str, tuple[str, str]]) -> None:
-            if self.report is not report:
-                return  # another report (or the lock) came meanwhile
-            for youth_id, name in sorted(found.values(), key=lambda pair: (pair[1], pair[0])):
-                item = QListWidgetItem(name)
-                item.setData(Qt.ItemDataRole.UserRole, youth_id)
-                self.youth.addItem(item)
+            if self.report is report:  # not when another report (or the lock) came meanwhile
+                self._list_youth(title, list(found.values()))
 
         self.tasks.run(work, done, self._failed, latest="report-names")
 
@@ -477,14 +473,10 @@ class ReportsPage(QWidget):
         line = report.duties[min(rows)]
         self.table.clearSelection()
         self.more.clearSelection()
-        self.youth.clear()
-        ids = sorted(line.youth(line.still_open), key=lambda y: (report.names.get(y, y), y))
-        self.youth_title.setText(_("{n} youth with this duty still open").format(n=len(ids)))
+        ids = line.youth(line.still_open)
         self.definition.setText(_(line.info.summary) + " (" + line.info.citation + ")")
-        for youth_id in ids:
-            item = QListWidgetItem(report.names.get(youth_id, youth_id))
-            item.setData(Qt.ItemDataRole.UserRole, youth_id)
-            self.youth.addItem(item)
+        self._list_youth(_("{n} youth with this duty still open").format(n=len(ids)),
+                         [(youth_id, report.names.get(youth_id, youth_id)) for youth_id in ids])
 
     def _show_screens(self, found: report_screen.Report) -> None:
         self.screens_title.setText(_("Screens with a licensed tool: {n} youth screened in the period "
@@ -505,6 +497,15 @@ class ReportsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
+    def _list_youth(self, title: str, people: list[tuple[str, str]]) -> None:
+        """The side list: (youth id, name) pairs, by name; double-click opens one."""
+        self.youth.clear()
+        self.youth_title.setText(title)
+        for youth_id, name in sorted(people, key=lambda pair: (pair[1], pair[0])):
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, youth_id)
+            self.youth.addItem(item)
+
     def _show_youth(self) -> None:
         self.youth.clear()
         rows = {index.row() for index in self.table.selectedIndexes()}
@@ -516,11 +517,9 @@ class ReportsPage(QWidget):
         self.more.clearSelection()
         line = self.report.lines[min(rows)]
         self.definition.setText(_(line.count.definition) + " (" + line.count.citation + ")")
-        self.youth_title.setText(_("{n} youth: {count}").format(n=line.total, count=_(line.count.label)))
-        for youth_id in line.youth:
-            item = QListWidgetItem(self.report.names.get(youth_id, youth_id))
-            item.setData(Qt.ItemDataRole.UserRole, youth_id)
-            self.youth.addItem(item)
+        names = self.report.names
+        self._list_youth(_("{n} youth: {count}").format(n=line.total, count=_(line.count.label)),
+                         [(youth_id, names.get(youth_id, youth_id)) for youth_id in line.youth])
 
     def _failed(self, error: BaseException) -> None:
         self.busy.setVisible(False)

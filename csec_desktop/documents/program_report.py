@@ -140,10 +140,14 @@ def _duty_rows(report: Report, deidentified: bool) -> list[list[str]]:
     return rows
 
 
-def _relief_tables(report: Report, deidentified: bool) -> list[list[list[str]]]:
-    """relief_grid's lines as one small table each (a header row and its row)."""
-    rows = relief_grid({"record_relief": report.relief}, deidentified=deidentified)
-    return [rows[n:n + 2] for n in range(0, len(rows), 2)]
+def _line_tables(title: str, definition: str, rows: list[list[str]]) -> list[Flowable]:
+    """A section of one-line figures (figures._lines: a header row and its row each), as small
+    tables under a heading and the definition."""
+    story: list[Flowable] = [para(title, "heading"), para(definition, "small")]
+    for grid in (rows[n:n + 2] for n in range(0, len(rows), 2)):
+        width = (4.8 * inch) / (len(grid[0]) - 1)
+        story += [table(grid, [2.2 * inch, *[width] * (len(grid[0]) - 1)]), Spacer(1, 4)]
+    return story
 
 
 def program_report(report: Report, *, county: str, prepared_by: str, scope: str,
@@ -215,22 +219,14 @@ def program_report(report: Report, *, county: str, prepared_by: str, scope: str,
             built.setStyle(TableStyle([("LEFTPADDING", (1, 0), (-1, -1), 3),
                                        ("RIGHTPADDING", (1, 0), (-1, -1), 3)]))
             story += [built, Spacer(1, 4)]
-    story += [para("Re-screens and team meetings", "heading"),
-              para(f"{C.RESCREEN_DEFINITION} {C.MEETINGS_DEFINITION}", "small")]
-    rows = follow_up_grid({"follow_up": report.follow_up}, deidentified=deidentified)
-    for grid in (rows[n:n + 2] for n in range(0, len(rows), 2)):
-        story += [table(grid, [2.2 * inch, *[(4.8 * inch) / (len(grid[0]) - 1)] * (len(grid[0]) - 1)]),
-                  Spacer(1, 4)]
-    story += [para("AB 12 extended foster care", "heading"),
-              para(f"{C.AB12_DEFINITION} ({C.AB12_CITATION})", "small")]
-    ab12_rows = ab12_grid({"ab12": report.ab12}, deidentified=deidentified)
-    for grid in (ab12_rows[n:n + 2] for n in range(0, len(ab12_rows), 2)):
-        story += [table(grid, [2.2 * inch, *[(4.8 * inch) / (len(grid[0]) - 1)] * (len(grid[0]) - 1)]),
-                  Spacer(1, 4)]
-    story += [para("Record relief", "heading"), para(f"{C.RELIEF_DEFINITION} ({C.RELIEF_CITATION})", "small")]
-    for grid in _relief_tables(report, deidentified):
-        story += [table(grid, [2.2 * inch, *[(4.8 * inch) / (len(grid[0]) - 1)] * (len(grid[0]) - 1)]),
-                  Spacer(1, 4)]
+    for title, definition, rows in (
+            ("Re-screens and team meetings", f"{C.RESCREEN_DEFINITION} {C.MEETINGS_DEFINITION}",
+             follow_up_grid({"follow_up": report.follow_up}, deidentified=deidentified)),
+            ("AB 12 extended foster care", f"{C.AB12_DEFINITION} ({C.AB12_CITATION})",
+             ab12_grid({"ab12": report.ab12}, deidentified=deidentified)),
+            ("Record relief", f"{C.RELIEF_DEFINITION} ({C.RELIEF_CITATION})",
+             relief_grid({"record_relief": report.relief}, deidentified=deidentified))):
+        story += _line_tables(title, definition, rows)
     story.append(para("Definitions and law", "heading"))
     rows = [["Count", "Definition", "Law", "Law checked"]]
     rows += [[c.label, c.definition, c.citation, c.checked.isoformat()] for c in C.COUNTS]

@@ -124,12 +124,19 @@ def follow_up_grid(fig: dict[str, Any], *, deidentified: bool) -> list[list[str]
     return _lines(lines, deidentified)
 
 
+OVERLAPPING = ("Re-screens", "Team meetings (youth)", "Nonminor dependents by participation condition")
+"""Lines whose figures share youth (one may meet several conditions, a complete meeting is also a
+meeting held): a total would count people twice, so none is shown."""
+
+
 def _lines(lines: list[tuple[str, dict[str, int]]], deidentified: bool) -> list[list[str]]:
-    """Each line its own one-row table (a header and the row), suppressed on its own."""
+    """Each line its own one-row table (a header and the row), suppressed on its own; no total
+    where the figures overlap (OVERLAPPING; suppression still assumes one, so it errs safe)."""
     rows: list[list[str]] = []
     for title, values in lines:
         line = D.Table([title], list(values), [list(values.values())], column_totals_mean_something=False)
-        rows += (D.shown if deidentified else plain)(line)
+        grid = (D.shown if deidentified else plain)(line)
+        rows += [row[:-1] for row in grid] if title in OVERLAPPING else grid
     return rows
 
 
