@@ -24,7 +24,21 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Engine, Table, and_, delete, insert, not_, or_, select, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Engine,
+    Table,
+    Text,
+    and_,
+    cast,
+    delete,
+    insert,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
@@ -398,6 +412,12 @@ class Hub:
     # Pull -----------------------------------------------------------------------
 
     def pull(self, device: Device, since: int, limit: int) -> P.PullResponse:
+        """One page, as a model (in-process callers; the endpoint sends `pull_page`'s bytes)."""
+        return P.PullResponse.model_validate_json(self.pull_page(device, since, limit))
+
+    def pull_page(self, device: Device, since: int, limit: int) -> bytes:
+        """One page of P.PullResponse as JSON. Bodies and stamps go out as the text the database
+        holds: parsing them into Python and writing them back was most of the hub's pull."""
         who = device.who
         r, y = T.records, T.records.alias("y")
         with self.engine.begin() as conn:
@@ -413,8 +433,9 @@ class Hub:
             top = int(conn.execute(select(T.counties.c.seq).where(T.counties.c.id == who.county))
                       .scalar_one())
             # What a record's state carries, no more: `authors` alone was a third of the JSON decoded.
-            sent = [r.c[name] for name in ("id", "kind", "owner_id", "version", "deleted", "body", "stamps",
-                                           "updated_at", "updated_by", "seq")]
+            sent = [*(r.c[name] for name in ("id", "kind", "owner_id", "version", "deleted", "updated_at",
+                                             "updated_by", "seq")),
+                    cast(r.c.body, Text).label("body"), cast(r.c.stamps, Text).label("stamps")]
             rows = list(conn.execute(
                 select(*sent).select_from(r.outerjoin(y, and_(y.c.id == r.c.owner_id, y.c.kind == "youth")))
                 .where(r.c.county == who.county, r.c.seq > since, visible)
@@ -450,10 +471,11 @@ class Hub:
             if gone:
                 conn.execute(update(h).where(h.c.device_id == device.id, h.c.youth_id.in_(gone),
                                              h.c.gone_since.is_(None)).values(gone_since=since))
-            states = _states(conn, [*rows, *extra])
+            states = _state_texts(conn, [*rows, *extra])
         last = rows[-1]["seq"] if rows else since
-        return P.PullResponse(records=states, gone=gone, next=last if more else max(top, last),
-                              more=more, server_time=self.now())
+        tail = {"gone": gone, "next": last if more else max(top, last), "more": more,
+                "server_time": self.now()}
+        return ('{"records":[' + ",".join(states) + "]," + json.dumps(tail)[1:]).encode()
 
     # Audit ------------------------------------------------------------------------
 
@@ -849,17 +871,22 @@ def _resolve(conn: Connection, counter: _Counter, device: Device, res: P.Resolut
     return True
 
 
-def _states(conn: Connection, rows: list[Row]) -> list[P.RecordState]:
+def _state_texts(conn: Connection, rows: list[Row]) -> list[str]:
+    """Each row as P.RecordState's JSON, its body and stamps spliced in as stored (JSON text)."""
     ids = [r["id"] for r in rows]
-    open_conflicts: dict[str, list[P.ConflictState]] = {}
+    open_conflicts: dict[str, list[dict[str, Any]]] = {}
     if ids:
         c = T.conflicts
         for row in conn.execute(select(c).where(c.c.record_id.in_(ids), c.c.resolved_at.is_(None))
                                 .order_by(c.c.created_at, c.c.id)).mappings():
             open_conflicts.setdefault(row["record_id"], []).append(P.ConflictState(
                 conflict_id=row["id"], field=row["field"], created_at=row["created_at"],
-                values=[P.ConflictValue(**v) for v in row["values"]]))
-    return [P.RecordState(
-        id=r["id"], kind=r["kind"], owner_id=r["owner_id"], version=r["version"], deleted=r["deleted"],
-        body=r["body"], stamps=r["stamps"], updated_at=r["updated_at"], updated_by=r["updated_by"],
-        seq=r["seq"], conflicts=open_conflicts.get(r["id"], [])) for r in rows]
+                values=[P.ConflictValue(**v) for v in row["values"]]).model_dump(mode="json"))
+    texts = []
+    for r in rows:
+        head = json.dumps({"id": r["id"], "kind": r["kind"], "owner_id": r["owner_id"],
+                           "version": r["version"], "deleted": bool(r["deleted"]),
+                           "updated_at": r["updated_at"], "updated_by": r["updated_by"], "seq": r["seq"],
+                           "conflicts": open_conflicts.get(r["id"], [])})
+        texts.append(f'{head[:-1]},"body":{r["body"]},"stamps":{r["stamps"]}}}')
+    return texts
