@@ -1,23 +1,32 @@
-"""Preview and print documents from the PDF bytes in memory; nothing is written to disk.
+"""Preview and print documents from the PDF bytes in memory; nothing is written to disk by us.
 
-Pages are rendered with pdfium into images held in memory, shown in a scrolling
-column, and painted onto the printer page by page. The print job's name is the
-document's neutral title, never a youth's name; printing to a file is switched off
-in the dialog (saving a file is the audited export instead).
+The preview draws a page only when it scrolls into view and keeps a few drawn pages, so a
+100-page packet costs what the visible pages cost. Printing goes one of two ways:
+- to a CUPS queue, the PDF itself (csec_desktop/print_queue.py): text stays vector and CUPS
+  applies the page range and copies;
+- to any other printer, each page is rendered with pdfium and painted, one page at a time,
+  so memory stays flat in the page count.
+The print job's name is the document's neutral title, never a youth's name; printing to a file
+is switched off in the dialog (saving a file is the audited export instead).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, QSizeF, Qt, Signal
 from PySide6.QtGui import (
+    QCloseEvent,
     QGuiApplication,
     QImage,
     QKeySequence,
     QPagedPaintDevice,
+    QPageSize,
     QPainter,
+    QPaintEvent,
     QPixmap,
     QShortcut,
 )
@@ -35,50 +44,131 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csec_desktop import print_queue
 from csec_desktop.documents.page import DOCUMENT_LANGUAGES
+from csec_desktop.text import say
 from ui.i18n import N_, _, bind, language
 
 PREVIEW_DPI = 96
 PRINT_DPI = 300
+PREVIEW_KEPT = 6  # drawn preview pages kept; the others are drawn again when scrolled back to
 
 
-def page_images(pdf: bytes, dpi: int) -> list[QImage]:
-    """Every page as an image, rendered from the bytes in memory."""
-    document = pdfium.PdfDocument(pdf)
-    images = []
+def page_image(document: pdfium.PdfDocument, index: int, dpi: int) -> QImage:
+    """One page as an image of its own, rendered from the document in memory."""
+    with rendered(document, index, dpi) as image:
+        return image.copy()  # .copy(): Qt owns the pixels once pdfium's bitmap is gone
+
+
+@contextmanager
+def rendered(document: pdfium.PdfDocument, index: int, dpi: int) -> Iterator[QImage]:
+    """One page as an image over pdfium's own bitmap (no copy), valid inside the block only."""
+    page = document[index]
+    bitmap = page.render(scale=dpi / 72)
     try:
-        for index in range(len(document)):
-            page = document[index]
-            bitmap = page.render(scale=dpi / 72)
-            image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
-                           QImage.Format.Format_BGR888).copy()  # .copy(): Qt owns the pixels
-            images.append(image)
-            bitmap.close()
-            page.close()
+        yield QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_BGR888)
+    finally:
+        bitmap.close()
+        page.close()
+
+
+def page_count(pdf: bytes) -> int:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return len(document)
     finally:
         document.close()
-    return images
 
 
-def paint(device: QPagedPaintDevice, pdf: bytes) -> int:
-    """Paint the pages onto a printer (or any paged device); returns how many were painted."""
-    images = page_images(pdf, PRINT_DPI)
-    painter = QPainter()
-    if not painter.begin(device):
-        raise RuntimeError(_("The printer could not be started."))
+def page_size(pdf: bytes) -> tuple[float, float]:
+    """The first page's width and height in points."""
+    document = pdfium.PdfDocument(pdf)
     try:
-        for number, image in enumerate(images):
-            if number:
-                device.newPage()
-            # Actual size: 1 PDF point = 1/72 inch on paper, centred in the printable area.
-            scale = device.logicalDpiX() / PRINT_DPI
-            width, height = image.width() * scale, image.height() * scale
-            x = max((device.width() - width) / 2, 0)
-            y = max((device.height() - height) / 2, 0)
-            painter.drawImage(QRectF(x, y, width, height), image)
+        width, height = document.get_page_size(0)
+        return width, height
     finally:
+        document.close()
+
+
+def paint(device: QPagedPaintDevice, pdf: bytes, first: int = 1, last: int | None = None,
+          copies: int = 1) -> int:
+    """Paint pages first..last (1-based) onto a printer or any paged device, `copies` times
+    (collated), one page in memory at a time; returns how many pages were painted."""
+    document = pdfium.PdfDocument(pdf)
+    painter = QPainter()
+    painted = 0
+    try:
+        last = min(last or len(document), len(document))
+        if first < 1 or first > last:
+            raise RuntimeError(_("There is no page {first} to {last} in this document.").format(
+                first=first, last=last))
+        if not painter.begin(device):
+            raise RuntimeError(_("The printer could not be started."))
+        try:
+            for _copy in range(max(copies, 1)):
+                for index in range(first - 1, last):
+                    if painted:
+                        device.newPage()
+                    with rendered(document, index, PRINT_DPI) as image:
+                        # Actual size: 1 PDF point = 1/72 inch on paper, centred in the printable area.
+                        scale = device.logicalDpiX() / PRINT_DPI
+                        width, height = image.width() * scale, image.height() * scale
+                        x = max((device.width() - width) / 2, 0)
+                        y = max((device.height() - height) / 2, 0)
+                        painter.drawImage(QRectF(x, y, width, height), image)
+                    painted += 1
+        finally:
+            painter.end()
+    finally:
+        document.close()
+    return painted
+
+
+class PageView(QWidget):
+    """A page of the preview: sized from the PDF, drawn when it is first painted on screen."""
+
+    def __init__(self, pages: PreviewPages, index: int, size: QSize) -> None:
+        super().__init__()
+        self.pages, self.index = pages, index
+        self.setFixedSize(size)
+        self.setAccessibleName(_("Page {n}").format(n=index + 1))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), Qt.GlobalColor.white)
+        if not self.pages.closed:
+            painter.drawPixmap(0, 0, self.pages.pixmap(self.index))
         painter.end()
-    return len(images)
+
+
+class PreviewPages:
+    """The open document and the few pages drawn last (least recently shown dropped first)."""
+
+    def __init__(self, pdf: bytes) -> None:
+        self.document = pdfium.PdfDocument(pdf)
+        self.drawn: OrderedDict[int, QPixmap] = OrderedDict()
+        self.closed = False
+
+    def __len__(self) -> int:
+        return len(self.document)
+
+    def size(self, index: int) -> QSize:
+        width, height = self.document.get_page_size(index)
+        return QSize(round(width * PREVIEW_DPI / 72), round(height * PREVIEW_DPI / 72))
+
+    def pixmap(self, index: int) -> QPixmap:
+        if index in self.drawn:
+            self.drawn.move_to_end(index)
+        else:
+            self.drawn[index] = QPixmap.fromImage(page_image(self.document, index, PREVIEW_DPI))
+            while len(self.drawn) > PREVIEW_KEPT:
+                self.drawn.popitem(last=False)
+        return self.drawn[index]
+
+    def close(self) -> None:
+        self.closed = True  # a page widget still waiting to be deleted draws nothing
+        self.drawn.clear()
+        self.document.close()
 
 
 class DocumentView(QDialog):
@@ -152,6 +242,7 @@ class DocumentView(QDialog):
         screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
         room = screen.availableGeometry().height() - 60 if screen is not None else 900
         self.resize(900, max(480, min(900, room)))
+        self.preview: PreviewPages | None = None
         self.show_pdf(pdf)
 
     def show_pdf(self, pdf: bytes) -> None:
@@ -161,30 +252,62 @@ class DocumentView(QDialog):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        for number, image in enumerate(page_images(pdf, PREVIEW_DPI), start=1):
-            label = QLabel()
-            label.setPixmap(QPixmap.fromImage(image))
-            label.setAccessibleName(_("Page {n}").format(n=number))
-            self.pages_box.addWidget(label, alignment=Qt.AlignmentFlag.AlignHCenter)
+        if self.preview is not None:
+            self.preview.close()
+        self.preview = PreviewPages(pdf)
+        for index in range(len(self.preview)):
+            self.pages_box.addWidget(PageView(self.preview, index, self.preview.size(index)),
+                                     alignment=Qt.AlignmentFlag.AlignHCenter)
         self.pages_box.addStretch(1)
 
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.preview is not None:
+            self.preview.close()
+        super().closeEvent(event)
+
     def print_document(self, dialog_runner: Callable[[QPrintDialog], int] | None = None) -> None:
+        pages = page_count(self.pdf)
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.title)
         printer.setOutputFormat(QPrinter.OutputFormat.NativeFormat)
+        # The paper the document was made for, and the whole sheet as the painter's area: the
+        # document has its own margins, and a court paper's lines must not move or shrink.
+        width, height = page_size(self.pdf)
+        printer.setPageSize(QPageSize(QSizeF(width, height), QPageSize.Unit.Point))
+        printer.setFullPage(True)
         dialog = QPrintDialog(printer, self)
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, False)
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintCollateCopies, True)
+        dialog.setMinMax(1, pages)
         run = dialog_runner or (lambda d: d.exec())
         if int(run(dialog)) != QDialog.DialogCode.Accepted.value:
             self.message.setText(_("Not printed."))
             return
+        first, last = 1, pages
+        if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+            first, last = printer.fromPage(), min(max(printer.toPage(), printer.fromPage()), pages)
+        copies = max(printer.copyCount(), 1)
         try:
-            pages = paint(printer, self.pdf)
+            if (printer.outputFormat() == QPrinter.OutputFormat.NativeFormat
+                    and print_queue.accepts_pdf(printer.printerName())):
+                print_queue.send(self.pdf, print_queue.PrintJob(
+                    queue=printer.printerName(), title=self.title, copies=copies,
+                    first_page=first if (first, last) != (1, pages) else None,
+                    last_page=last if (first, last) != (1, pages) else None,
+                    collate=printer.collateCopies(), media=print_queue.media_of(self.pdf)))
+            else:
+                # A device that makes its own copies is asked once; otherwise every copy is painted.
+                paint(printer, self.pdf, first, last, 1 if printer.supportsMultipleCopies() else copies)
+        except print_queue.PrintError as error:
+            self.message.setText(say(error.line, _))
+            return
         except RuntimeError as error:
             self.message.setText(str(error))
             return
-        self.message.setText(_("Sent {n} page(s) to the printer.").format(n=pages))
-        self.printed.emit(pages)
+        sheets = (last - first + 1) * copies
+        self.message.setText(_("Sent {n} page(s) to the printer.").format(n=sheets))
+        self.printed.emit(sheets)
 
     def _export(self) -> None:
         if not self.purpose.text().strip():
