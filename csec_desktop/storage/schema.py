@@ -197,6 +197,29 @@ def _v7(db: Database) -> None:
     )
 
 
+IN_LIST_CHECK = "CHECK (op IN ('create', 'update', 'delete'))"
+OR_CHECK = "CHECK (op = 'create' OR op = 'update' OR op = 'delete')"
+
+
+def _v8(db: Database) -> None:
+    # Speed: SQLite checks `op IN (...)` by building a temporary b-tree for the list on every
+    # INSERT into `changes`, and with cipher_memory_security each of its allocations is locked and
+    # unlocked in RAM (mlock/munlock): about a fifth of the time of creating a record (measured
+    # here: 505 -> 410 us per youth). The same rule written with OR compiles to three comparisons.
+    # The rewrite is SQLite's documented way of changing a CHECK constraint in place
+    # (https://sqlite.org/lang_altertable.html, "other kinds of table schema changes"): every
+    # row already satisfies it, the file format is unchanged, and the schema version is bumped so
+    # every connection re-reads the schema.
+    version = int(db.scalar("PRAGMA schema_version"))
+    db.execute("PRAGMA writable_schema = ON")
+    try:
+        db.execute("UPDATE sqlite_schema SET sql = replace(sql, ?, ?) "
+                   "WHERE type = 'table' AND name = 'changes'", (IN_LIST_CHECK, OR_CHECK))
+        db.execute(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        db.execute("PRAGMA writable_schema = OFF")
+
+
 YOUTH_FIELDS_UPSERT = (
     "INSERT OR REPLACE INTO youth_fields (rowid, family, given, birth, worker, unit, sealed, "
     "deleted, periods) VALUES (?,?,?,?,?,?,?,?,?)"
@@ -218,7 +241,8 @@ def youth_field_values(rowid: int, body: dict[str, Any], deleted: bool, *,
             int(bool(body.get("sealed"))), int(deleted), json.dumps(periods))
 
 
-STEPS: dict[int, Callable[[Database], None]] = {0: _v1, 1: _v2, 2: _v3, 3: _v4, 4: _v5, 5: _v6, 6: _v7}
+STEPS: dict[int, Callable[[Database], None]] = {
+    0: _v1, 1: _v2, 2: _v3, 3: _v4, 4: _v5, 5: _v6, 6: _v7, 7: _v8}
 SCHEMA_VERSION = max(STEPS) + 1
 
 

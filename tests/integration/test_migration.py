@@ -5,9 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from csec_desktop import caseload
+from csec_desktop.storage.database import Database
 from csec_desktop.storage.schema import SCHEMA_VERSION, schema_version
 from csec_desktop.storage.vault import Vault
+from tests.conftest import youth_data
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "vaults" / "schema1"
 
@@ -19,6 +23,7 @@ def test_schema1_vault_upgrades(tmp_path: Path) -> None:
     db = vault.require_db()
     assert schema_version(db) == SCHEMA_VERSION >= 2
     assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'drafts'") == 1
+    _changes_check_is_cheap_and_still_holds(db)
     [found] = caseload.search(vault, "neli sparrow")
     assert found.legal_name == "Ñeli Fixturedemo"
     assert vault.verify_audit().ok
@@ -26,3 +31,21 @@ def test_schema1_vault_upgrades(tmp_path: Path) -> None:
     vault.close()
     secret = (folder / "RECOVERY-KEY.txt").read_text().strip()
     assert len(Vault.recovery_key_to_dek(folder, secret)) == 32
+
+
+def _changes_check_is_cheap_and_still_holds(db: Database) -> None:
+    """Schema 8: the history's CHECK on `op` no longer builds a temporary b-tree per INSERT (each
+    allocation of which is mlocked under memory security), and still refuses a bad value."""
+    insert = ("INSERT INTO changes (op_id, record_id, kind, owner_id, op, fields, hlc, user, device, at, "
+              "pushed) VALUES (?,?,?,?,?,?,?,?,?,?,0)")
+    plan = [row[1] for row in db.query("EXPLAIN " + insert, (None,) * 10)]
+    assert "OpenEphemeral" not in plan
+    record = db.scalar("SELECT id FROM records LIMIT 1")
+    with pytest.raises(Exception, match="CHECK constraint failed"), db.transaction():
+        db.execute(insert, ("op-x", record, "youth", record, "rename", "{}", "0", "u", "d", "t"))
+
+
+def test_a_new_vault_has_the_cheap_check(admin: Vault) -> None:
+    caseload.create_youth(admin, youth_data())
+    _changes_check_is_cheap_and_still_holds(admin.require_db())
+    assert admin.require_db().integrity_problems() == []
