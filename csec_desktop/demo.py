@@ -304,7 +304,8 @@ def _story_youth(rng: random.Random, youth: Youth, today: date, *, age: int, day
 
 
 def populate_county(vault: Vault, count: int = 300, *, seed: int = 2026, now: datetime | None = None,
-                    workers: Sequence[str] | None = None) -> DemoCounty:
+                    workers: Sequence[str] | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> DemoCounty:
     """A fictional county for a demonstration: `count` youth, and for the first few of the signed-in
     caseworker's unit a working day in every module, dated from `now` (by default this moment):
     identifications made hours ago (their 24-hour duties open and near the top of Today), missing
@@ -312,7 +313,8 @@ def populate_county(vault: Vault, count: int = 300, *, seed: int = 2026, now: da
     cases with adult, juvenile and mixed counts, referrals with consents, plan goals, contacts and
     notes, and the resource directory. Older duties are recorded done, so only a few are overdue.
     Deterministic for a seed and a moment. Written through the records store in one transaction
-    (the youth's account in a count is written as the attorney would), audited once."""
+    (the youth's account in a count is written as the attorney would), audited once. `progress`
+    is called with (youth written, youth in all) every PROGRESS_EVERY youth."""
     from csec_desktop.today import evaluate_youth  # loads every rule module
 
     vault.require(Permission.WRITE_YOUTH)
@@ -344,17 +346,21 @@ def populate_county(vault: Vault, count: int = 300, *, seed: int = 2026, now: da
             build.youth[stored.id] = youth
         for index, (story, _shape) in enumerate(stories):
             story(build, ids[index])
-        # Everyday records across the caseload: a contact and a note for every fourth youth.
+        # The rest of the county, in proportions a county's caseload might have: a contact and a
+        # note for every fourth youth; one in ten identified long ago (status, screen result, team
+        # meeting, a referral, a goal); one in forty back from a missing episode.
         for index, youth_id in enumerate(ids):
-            if index >= len(stories) and index % 4 == 0:
-                _everyday(build, youth_id)
+            if index >= len(stories):
+                _county_mix(build, youth_id, index)
+            if progress is not None and (index + 1) % PROGRESS_EVERY == 0:
+                progress(index + 1, count)
         done, left = _settle_duties(build, ids, evaluate_youth, policy.values(vault))
         vault.audit("demo_data", count=count, seed=seed, records=build.count)
     return DemoCounty(count, build.count, directory, done, left)
 
 
-def create_demo_vault(folder: Path, count: int = 300, *, seed: int = 2026,
-                      now: datetime | None = None) -> DemoCounty:
+def create_demo_vault(folder: Path, count: int = 300, *, seed: int = 2026, now: datetime | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> DemoCounty:
     """A new vault holding the demo county: a person of every role (DEMO_STAFF), the directory and
     `count` youth. The vault is closed again; sign in as any of DEMO_STAFF."""
     admin = next(person for person in DEMO_STAFF if person[1] is Role.ADMINISTRATOR)
@@ -364,7 +370,8 @@ def create_demo_vault(folder: Path, count: int = 300, *, seed: int = 2026,
         for name, role, display, unit, passphrase in DEMO_STAFF:
             if name != admin[0]:
                 vault.add_user(name, role=role, passphrase=passphrase, display_name=display, unit=unit)
-        return populate_county(vault, count, seed=seed, now=now, workers=DEMO_COLLEAGUES)
+        return populate_county(vault, count, seed=seed, now=now, workers=DEMO_COLLEAGUES,
+                               progress=progress)
     finally:
         vault.lock("setup")
 
@@ -406,6 +413,42 @@ def _recent(finding: Finding, now: datetime) -> bool:
     assert finding.due is not None
     hourly = finding.rule_id.endswith(("_24h", "_36h"))
     return not hourly and now - finding.due < timedelta(days=14)
+
+
+PROGRESS_EVERY = 1000
+
+
+def _county_mix(build: _Builder, youth_id: str, index: int) -> None:
+    if index % 4 == 0:
+        _everyday(build, youth_id)
+    if index % 10 == 5:
+        _identified_long_ago(build, youth_id)
+    if index % 40 == 7:
+        _back_from_missing(build, youth_id)
+
+
+def _identified_long_ago(b: _Builder, y: str) -> None:
+    rng = b.rng
+    days = rng.randint(90, 700)
+    b.add(y, CsecStatus, status=rng.choice(("at_risk", "victim")), decided_at=b.at(days=days),
+          decided_by="demo.worker", basis="Fictional: identified from a screen and a disclosure.")
+    b.add(y, LicensedScreen, tool="CSE-IT (result only)", tool_version="2.0",
+          screened_on=b.past_day(days + 2), screener="demo.worker", screener_trained=True,
+          band=rng.choice(("no_concern", "possible_concern", "clear_concern")))
+    b.add(y, TeamMeeting, held_on=b.past_day(days - 20), attendees=_TEAM,
+          decisions="Fictional: safety plan; survivor mentor.")
+    b.add(y, Referral, domain=rng.choice(("mental_health", "safety", "education", "housing")),
+          service="Survivor mentor (fictional)", provider="Harbor Light Survivor Advocates (fictional)",
+          status="active", referred_on=b.past_day(days - 25), consent_given_on=b.past_day(days - 26))
+    b.add(y, PlanGoal, domain="safety", goal="Feel safe getting to school", steps="Bus pass\nCheck-in text",
+          who_helps="Survivor mentor (fictional)", status=rng.choice(("in_progress", "done")))
+
+
+def _back_from_missing(b: _Builder, y: str) -> None:
+    days = b.rng.randint(30, 300)
+    b.add(y, MissingEpisode, learned_at=b.at(days=days), last_seen_at=b.at(days=days + 1),
+          returned_at=b.at(days=days - 2), why_left="Fictional: a fight at the placement.",
+          screened_for_exploitation=True)
 
 
 def _everyday(build: _Builder, youth_id: str) -> None:

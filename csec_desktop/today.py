@@ -188,10 +188,27 @@ class Scan:
     query alone held the database thread (and so the search box) for over a second."""
 
 
-def scan(vault: Vault, as_of: datetime, *, after: int = 0, limit: int = 250,
-         registry: Registry = REGISTRY, include_done: bool = False) -> Scan:
-    """Evaluate the rules for up to `limit` visible youth whose row id is above `after`."""
-    now = as_of.astimezone(LEGAL_ZONE)
+@dataclass(frozen=True)
+class Chunk:
+    """What the rules read for up to `limit` youth: each youth decoded, with the attached records
+    and the duties marked done the rules need (the reading and decoding half of a scan)."""
+
+    youth: list[tuple[str, Youth]]  # (record id, youth), in row order
+    done: dict[str, set[tuple[str, str]]]
+    records: Records
+    record_ids: Records
+    settings: dict[str, int]
+    next_after: int | None
+
+    def decoded(self) -> int:
+        """How many records were decoded: the youth and their attached records."""
+        attached = sum(len(found) for kinds in self.records.values() for found in kinds.values())
+        return len(self.youth) + attached
+
+
+def read_chunk(vault: Vault, now: datetime, *, after: int = 0, limit: int = 250,
+               registry: Registry = REGISTRY) -> Chunk:
+    """The visible youth some rule could find anything about whose row id is above `after`."""
     require_in_contact(vault)
     cond, params = visibility(vault.user)
     where = f"f.deleted = 0 AND {cond}"
@@ -199,25 +216,33 @@ def scan(vault: Vault, as_of: datetime, *, after: int = 0, limit: int = 250,
     if candidates:
         where += f" AND ({candidates})"
         params = [*params, *cparams]
-    db = vault.require_db()
-    rows = db.query(
+    rows = vault.require_db().query(
         f"SELECT f.rowid, r.id, r.body FROM {VIEW} f JOIN records r ON r.rowid = f.rowid "
         f"WHERE {where} AND f.rowid > ? ORDER BY f.rowid LIMIT ?", [*params, after, limit])
-    marks = _done_marks(vault, [r[1] for r in rows])
-    records, record_ids = _records(vault, [r[1] for r in rows], registry.needed_kinds())
-    settings = policy.values(vault)
+    owners = [r[1] for r in rows]
+    records, record_ids = _records(vault, owners, registry.needed_kinds())
+    youth = [(record_id, Youth.model_validate(vault.records.decode(record_id, body)))
+             for _rowid, record_id, body in rows]
+    return Chunk(youth, _done_marks(vault, owners), records, record_ids, policy.values(vault),
+                 rows[-1][0] if len(rows) == limit else None)
+
+
+def scan(vault: Vault, as_of: datetime, *, after: int = 0, limit: int = 250,
+         registry: Registry = REGISTRY, include_done: bool = False) -> Scan:
+    """Evaluate the rules for up to `limit` visible youth whose row id is above `after`."""
+    now = as_of.astimezone(LEGAL_ZONE)
+    chunk = read_chunk(vault, now, after=after, limit=limit, registry=registry)
     found: list[Item] = []
-    for _rowid, record_id, body in rows:
-        youth = Youth.model_validate(vault.records.decode(record_id, body))
-        facts = {"youth_id": record_id, "youth": youth, "done": marks.get(record_id, set()),
-                 "records": records.get(record_id, {}), "record_ids": record_ids.get(record_id, {}),
-                 "policy": settings}
+    for record_id, youth in chunk.youth:
+        facts = {"youth_id": record_id, "youth": youth, "done": chunk.done.get(record_id, set()),
+                 "records": chunk.records.get(record_id, {}),
+                 "record_ids": chunk.record_ids.get(record_id, {}), "policy": chunk.settings}
         name = youth.display_name()
         found.extend(Item(f, name) for f in registry.evaluate(facts, now) if include_done or not f.done)
-    next_after = rows[-1][0] if len(rows) == limit else None
-    last_row = int(db.scalar("SELECT max(rowid) FROM youth_fields") or 1)
+    next_after = chunk.next_after
+    last_row = int(vault.require_db().scalar("SELECT max(rowid) FROM youth_fields") or 1)
     reached = 1.0 if next_after is None else min(next_after / last_row, 1.0)
-    return Scan(found, next_after, len(rows), reached)
+    return Scan(found, next_after, len(chunk.youth), reached)
 
 
 def items(vault: Vault, as_of: datetime | None = None, *, registry: Registry = REGISTRY,

@@ -1,0 +1,194 @@
+"""The window's paths, measured in a real MainWindow in a process of its own (offscreen):
+
+- cold start: from starting the process to the caseload's first page in the window, signed in
+  (Argon2id included), against a bare QMainWindow with a QTableView of 200 rows started the same
+  way plus the same Argon2id derivation, interleaved;
+- Today's first rows: from asking for Today to the first rows painted on screen, and to the
+  whole list; the window's memory then (resident set);
+- keystroke: from the key event in the search box to the matching rows painted, through the
+  window's own debounce, while idle and while Today is computing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.benchmarks.measure import Figures, pct, spread
+
+ROOT = Path(__file__).resolve().parents[2]
+
+BARE = """
+import os, sys, json
+os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+from PySide6.QtGui import QStandardItemModel
+from csec_desktop.storage.keys import KdfParams
+params = KdfParams.from_json(json.loads(sys.argv[1]))
+app = QApplication([])
+w = QMainWindow(); t = QTableView(); t.setModel(QStandardItemModel(200, 7)); w.setCentralWidget(t); w.show()
+params.derive(sys.argv[2])
+QTimer.singleShot(0, lambda: (print('ready', flush=True), app.quit()))
+app.exec()
+"""
+
+APP = """
+import os, sys
+os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from ui.main_window import MainWindow
+app = QApplication([])
+w = MainWindow(Path(sys.argv[1])); w.show()
+w.unlock_page.user.setText(sys.argv[2]); w.unlock_page.passphrase.setText(sys.argv[3])
+w.unlock_page.button.click()
+def poll():
+    if w.model.rowCount() > 0:
+        print('ready', flush=True)
+        if len(sys.argv) > 4:
+            from tests.benchmarks.window import in_window
+            in_window(app, w, int(sys.argv[4]))
+        w.close(); app.quit()
+    else:
+        QTimer.singleShot(2, poll)
+poll()
+app.exec()
+"""
+
+QUERIES = ("jo", "mar", "sp", "kim", "jv-1", "fic", "ana", "ri")
+
+
+def _started(args: list[str]) -> tuple[float, list[str]]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=ROOT)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    elapsed = time.perf_counter() - start
+    rest = proc.stdout.read().splitlines()
+    errors = proc.stderr.read()
+    if proc.wait() != 0 or first.strip() != "ready":
+        raise RuntimeError(f"the measured window failed: {first!r} {rest[-3:]!r} {errors[-2000:]}")
+    return elapsed, rest
+
+
+def measure(folder: Path, user: str, passphrase: str, kdf: dict[str, Any], *, reps: int = 5,
+            keystrokes: int = 40) -> dict[str, Figures]:
+    ours: list[float] = []
+    floor: list[float] = []
+    for rep in range(reps):
+        app = [sys.executable, "-c", APP, str(folder), user, passphrase]
+        bare = [sys.executable, "-c", BARE, json.dumps(kdf), passphrase]
+        for which in ((app, bare) if rep % 2 == 0 else (bare, app)):
+            (ours if which is app else floor).append(_started(which)[0])
+    _elapsed, lines = _started([sys.executable, "-c", APP, str(folder), user, passphrase, str(keystrokes)])
+    inside = json.loads(next(line for line in lines if line.startswith("{")))
+    return {
+        "cold_start": {"ours_s": statistics.median(ours), "floor_s": statistics.median(floor),
+                       "ratio": statistics.median(ours) / statistics.median(floor),
+                       "ours_spread": spread(ours), "floor_spread": spread(floor)},
+        "keystroke_p95": {"ours_ms": pct(inside["keys_idle"], 95),
+                          "while_today_ms": pct(inside["keys_today"], 95),
+                          "p50_ms": pct(inside["keys_idle"], 50), "n": len(inside["keys_idle"]),
+                          "while_today_n": len(inside["keys_today"])},
+        "today_first_rows": {"ours_ms": inside["today_first_ms"], "whole_list_ms": inside["today_all_ms"],
+                             "items": inside["today_items"]},
+        "rss_today": {"ours_mib": inside["rss_mib"]},
+    }
+
+
+def _rss_mib() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def in_window(app: Any, w: Any, keystrokes: int) -> None:
+    """Runs inside the window's process (APP above); prints one JSON line of figures."""
+    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtTest import QTest
+
+    painted: list[float] = []
+
+    class Paints(QObject):
+        def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                painted.append(time.perf_counter())
+            return False
+
+    def wait(until: Any, timeout: float = 120.0) -> None:
+        deadline = time.perf_counter() + timeout
+        while not until():
+            if time.perf_counter() > deadline:
+                raise TimeoutError("the window did not answer in time")
+            app.processEvents()
+            time.sleep(0.0005)
+
+    # Today: from asking to the first rows painted, then to the whole list.
+    today_view = w.today_page.table.viewport()
+    today_view.installEventFilter(paints := Paints())
+    w.today.clear()
+    app.processEvents()
+    painted.clear()
+    start = time.perf_counter()
+    w.today_action.trigger()
+    wait(lambda: w.today_model.rowCount() > 0 and painted and painted[-1] > start)
+    first_ms = (painted[-1] - start) * 1000
+    wait(lambda: not w.today_page.message.text().startswith("Finding"))
+    all_ms = (time.perf_counter() - start) * 1000
+    items = w.today_model.rowCount()
+    rss = _rss_mib()
+    today_view.removeEventFilter(paints)
+
+    # Keystrokes in the caseload's search box, through the debounce, to the rows painted.
+    w.caseload_action.trigger()
+    box = w.caseload_page.search_box
+    view = w.caseload_page.table.viewport()
+    view.installEventFilter(paints)
+    resets: list[float] = []
+    w.model.modelReset.connect(lambda: resets.append(time.perf_counter()))
+
+    def keystroke(key: str | Any) -> float:
+        resets.clear()
+        start = time.perf_counter()
+        if isinstance(key, str):
+            QTest.keyClicks(box, key)
+        else:
+            QTest.keyClick(box, key)
+        want = box.text()
+        wait(lambda: bool(resets) and w.caseload._query.text == want and painted[-1] > resets[-1])
+        return (painted[-1] - start) * 1000
+
+    def session(count: int, during_today: bool) -> list[float]:
+        times: list[float] = []
+        while len(times) < count:
+            for text in QUERIES:
+                resets.clear()
+                box.clear()
+                wait(lambda: bool(resets) and w.caseload._query.text == "")
+                for char in text:
+                    if during_today and not w.today_page.message.text():
+                        w.today.compute()  # Today's chunks run on the vault thread meanwhile
+                    times.append(keystroke(char))
+                times.append(keystroke(Qt.Key.Key_Backspace))
+        return times[:count]
+
+    idle = session(keystrokes, False)
+    busy = session(keystrokes, True)
+    print(json.dumps({"today_first_ms": first_ms, "today_all_ms": all_ms, "today_items": items,
+                      "rss_mib": rss, "keys_idle": idle, "keys_today": busy}), flush=True)
