@@ -74,9 +74,9 @@ def _started(args: list[str]) -> tuple[float, list[str]]:
     assert proc.stdout is not None and proc.stderr is not None
     first = proc.stdout.readline()
     elapsed = time.perf_counter() - start
-    rest = proc.stdout.read().splitlines()
-    errors = proc.stderr.read()
-    if proc.wait() != 0 or first.strip() != "ready":
+    out, errors = proc.communicate()  # both pipes at once: neither can fill and stall the child
+    rest = out.splitlines()
+    if proc.returncode != 0 or first.strip() != "ready":
         raise RuntimeError(f"the measured window failed: {first!r} {rest[-3:]!r} {errors[-2000:]}")
     return elapsed, rest
 
