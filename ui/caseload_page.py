@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -31,7 +31,6 @@ AGE_BANDS: tuple[tuple[str, tuple[int, int] | None], ...] = (
     (N_("Any age"), None), (N_("Under 14"), (0, 13)), ("14-15", (14, 15)), ("16-17", (16, 17)),
     (N_("18-21 (extended foster care)"), (18, 21)),
 )
-SEARCH_PAUSE_MS = 150
 
 
 def combo_items(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
@@ -123,11 +122,9 @@ class CaseloadController(QObject):
         self._query = caseload_screen.CaseloadQuery()
         model.request_more = self.more
         model.request_sort = self.refresh
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_PAUSE_MS)
-        self._timer.timeout.connect(self.refresh)
-        page.search_box.textChanged.connect(lambda _t: self._timer.start())
+        # Every keystroke searches at once: a search typed over before the vault thread reaches it
+        # is skipped there (Tasks.run's skip_stale), so no pause is needed to spare the database.
+        page.search_box.textChanged.connect(lambda _t: self.refresh())
         for combo in page.combos():
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
 
@@ -148,14 +145,14 @@ class CaseloadController(QObject):
         """The first page of what the screen asks for now (only while it is shown, unless forced)."""
         if not force and not self._shown():
             return
-        self._timer.stop()
         asked = self._query = self.query()
 
         def show(result: caseload_screen.CaseloadPage) -> None:
             self.model.reset(result.total, result.rows, result.next)
             self.show_count()
 
-        self.tasks.run(lambda vault: caseload_screen.query(vault, asked), show, latest="caseload")
+        self.tasks.run(lambda vault: caseload_screen.query(vault, asked), show, latest="caseload",
+                       skip_stale=True)
 
     def more(self, after: Cursor) -> None:
         """The next page of the same query (words included), appended below."""
@@ -194,7 +191,7 @@ class CaseloadController(QObject):
 
     def clear(self) -> None:
         """On lock: nothing of the caseload stays on screen, and no query runs on a closing vault."""
-        self._timer.stop()
+        self.tasks.supersede("caseload")
         self.page.search_box.blockSignals(True)
         self.page.search_box.clear()
         self.page.search_box.blockSignals(False)

@@ -36,14 +36,25 @@ class Tasks:
         self._epoch = 0  # bumped on lock: everything in flight is dropped
 
     def run(self, work: Callable[[Vault], T], then: Callable[[T], None] | None = None,
-            fail: Report | None = None, *, latest: str = "") -> None:
+            fail: Report | None = None, *, latest: str = "", skip_stale: bool = False) -> None:
         """`work(vault)` on the vault thread; then `then(result)` or `fail(error)` here.
-        With `latest`, only the newest run of that name delivers its result."""
+        With `latest`, only the newest run of that name delivers its result. With `skip_stale`
+        too (for work that only reads), a run already superseded when the vault thread reaches it
+        is not done at all: keystrokes typed while one search runs queue searches of which only the
+        last is made, so the window needs no typing pause before it searches."""
         epoch = self._epoch
         ticket = self._latest[latest] = self._latest.get(latest, 0) + 1 if latest else 0
 
         def current() -> bool:
             return epoch == self._epoch and (not latest or self._latest.get(latest) == ticket)
+
+        if skip_stale and latest:
+            doing = work
+
+            def work(vault: Vault) -> T:
+                if not current():  # read on the vault thread: a counter only the GUI thread bumps
+                    return None  # type: ignore[return-value]  # never delivered: current() is False
+                return doing(vault)
 
         def done(result: T) -> None:
             if current() and then is not None:

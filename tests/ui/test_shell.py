@@ -412,3 +412,38 @@ def test_a_sealed_youth_is_marked_in_the_caseload_list_without_changing_its_name
     assert model.data(sealed, Qt.ItemDataRole.FontRole).italic()
     assert "Sealed record" in model.data(sealed, Qt.ItemDataRole.ToolTipRole)
     assert model.data(open_, Qt.ItemDataRole.FontRole) is None
+
+
+def test_typing_searches_at_once_and_skips_what_was_typed_over(qtbot: QtBot, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """No typing pause before a search (issue 24: keystroke to rows within 100 ms); keys typed while
+    the vault thread is busy make one search, for the last text, not one per key."""
+    import time
+
+    from csec_desktop.usecases import caseload as caseload_screen
+
+    win = new_window(qtbot, tmp_path / "vault", 30, seed=21)
+    try:
+        _unlock(qtbot, win, ADMIN_PASS)
+        _to_caseload(qtbot, win)
+        qtbot.waitUntil(lambda: not win.backend.busy(), timeout=10_000)
+        made: list[str] = []
+        real = caseload_screen.query
+
+        def counted(vault, asked, **kw):  # type: ignore[no-untyped-def]
+            made.append(asked.text)
+            return real(vault, asked, **kw)
+
+        monkeypatch.setattr(caseload_screen, "query", counted)
+        box = win.caseload_page.search_box
+        qtbot.keyClicks(box, "a")
+        assert win.backend.busy()  # the search was asked for with the key, not after a pause
+        qtbot.waitUntil(lambda: not win.backend.busy(), timeout=5_000)
+        assert made == ["a"]
+        win.tasks.run(lambda _vault: time.sleep(0.4))  # the vault thread busy meanwhile
+        qtbot.keyClicks(box, "bcde")
+        qtbot.waitUntil(lambda: not win.backend.busy(), timeout=5_000)
+        assert made == ["a", "abcde"]
+        assert win.caseload._query.text == "abcde"
+    finally:
+        win.close()
