@@ -207,11 +207,15 @@ class Chunk:
 
 
 def read_chunk(vault: Vault, now: datetime, *, after: int = 0, limit: int = 250,
-               registry: Registry = REGISTRY) -> Chunk:
-    """The visible youth some rule could find anything about whose row id is above `after`."""
+               registry: Registry = REGISTRY, youth_id: str | None = None) -> Chunk:
+    """The visible youth some rule could find anything about whose row id is above `after` (or
+    just `youth_id`, when one youth's duties are looked at again)."""
     require_in_contact(vault)
     cond, params = visibility(vault.user)
     where = f"f.deleted = 0 AND {cond}"
+    if youth_id is not None:
+        where += " AND r.id = ?"
+        params = [*params, youth_id]
     candidates, cparams = _candidates(registry, now.date())
     if candidates:
         where += f" AND ({candidates})"
@@ -228,10 +232,11 @@ def read_chunk(vault: Vault, now: datetime, *, after: int = 0, limit: int = 250,
 
 
 def scan(vault: Vault, as_of: datetime, *, after: int = 0, limit: int = 250,
-         registry: Registry = REGISTRY, include_done: bool = False) -> Scan:
-    """Evaluate the rules for up to `limit` visible youth whose row id is above `after`."""
+         registry: Registry = REGISTRY, include_done: bool = False, youth_id: str | None = None) -> Scan:
+    """Evaluate the rules for up to `limit` visible youth whose row id is above `after` (or for
+    `youth_id` alone: nothing when that youth is not visible or no rule concerns them)."""
     now = as_of.astimezone(LEGAL_ZONE)
-    chunk = read_chunk(vault, now, after=after, limit=limit, registry=registry)
+    chunk = read_chunk(vault, now, after=after, limit=limit, registry=registry, youth_id=youth_id)
     found: list[Item] = []
     for record_id, youth in chunk.youth:
         facts = {"youth_id": record_id, "youth": youth, "done": chunk.done.get(record_id, set()),
@@ -274,6 +279,11 @@ def sort_items(found: list[Item], now: datetime) -> list[Item]:
     4. Then the youth's name, the rule and the occurrence, so the order is stable.
     """
     return sorted(found, key=lambda item: _order(item, now))
+
+
+def order_key(now: datetime) -> Callable[[Item], tuple[Any, ...]]:
+    """Today's order as a sort key (for merging newly found items into a sorted list)."""
+    return lambda item: _order(item, now)
 
 
 def _order(item: Item, now: datetime) -> tuple[Any, ...]:

@@ -9,8 +9,10 @@ actually done, how, and to whom, one line per recipient.
 
 from __future__ import annotations
 
+import heapq
+import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDateTime, QObject, Qt, Signal
@@ -44,6 +46,7 @@ from csec_desktop.today import (
     due_text,
     filter_items,
     mark_done,
+    order_key,
     relative_text,
     reopen,
     sort_items,
@@ -95,6 +98,10 @@ METHOD_NAMES = {value: text for text, value in METHODS}
 EVERY_WORKER = "\x00every"  # the worker filter's "all workers" (None would read as unset in Qt)
 
 
+def identity(item: Item) -> tuple[str | None, str, str]:
+    return item.finding.youth_id, item.finding.rule_id, item.finding.occurrence
+
+
 class TodayModel(TranslatedTableModel):
     """Every row is one duty (`item(row)`); `reset` takes everything found, `set_filter` narrows
     what is shown. Rows come in the core's order, so each group is one run of rows."""
@@ -112,6 +119,24 @@ class TodayModel(TranslatedTableModel):
 
     def reset(self, items: list[Item], now: datetime) -> None:
         self._all, self._now = sort_items(items, now), now
+        self._refilter()
+
+    def retime(self, now: datetime) -> None:
+        """The same duties as of `now`: groups and "in 3 hours" move with the clock."""
+        self.reset(self._all, now)
+
+    def add(self, items: list[Item], now: datetime) -> None:
+        """Merge newly found items in (Today arrives chunk by chunk): the new ones are sorted, then
+        merged with the sorted list in one pass."""
+        key = order_key(now)
+        self._all, self._now = list(heapq.merge(self._all, sorted(items, key=key), key=key)), now
+        self._refilter()
+
+    def replace_youth(self, youth_id: str, items: list[Item], now: datetime) -> None:
+        """One youth's items looked at again (a duty marked done, their record changed)."""
+        key = order_key(now)
+        kept = [item for item in self._all if item.finding.youth_id != youth_id]
+        self._all, self._now = list(heapq.merge(kept, sorted(items, key=key), key=key)), now
         self._refilter()
 
     def set_filter(self, wanted: TodayFilter) -> None:
@@ -132,6 +157,12 @@ class TodayModel(TranslatedTableModel):
     def item(self, row: int) -> Item:
         item: Item = self._rows[row]
         return item
+
+    def row_of(self, wanted: tuple[str | None, str, str] | None) -> int:
+        """The row of the item with this (youth, rule, occurrence), or -1."""
+        if wanted is None:
+            return -1
+        return next((row for row, item in enumerate(self._rows) if identity(item) == wanted), -1)
 
     def total(self) -> int:
         """Duties found before the filters."""
@@ -604,72 +635,161 @@ class TodayPage(QWidget):
 
 
 class TodayController(QObject):
-    """Computes Today in chunks (so a search typed meanwhile waits for one chunk at most) and
-    redraws it after a duty is marked done or reopened, or a record changed."""
+    """Computes Today in chunks, showing rows as they are found (the first within a chunk or two)
+    and keeping each chunk short, so a search typed meanwhile waits a few tens of milliseconds at
+    most. After a duty is marked done or reopened, or a youth's records change, only that youth is
+    looked at again; the whole list is recomputed when asked, when the day or the people seen
+    change, or when it is older than RECOMPUTE_AFTER."""
+
+    CHUNK_TARGET_S = 0.03  # time a chunk may hold the vault thread
+    FIRST_CHUNK, SMALLEST_CHUNK, LARGEST_CHUNK = 40, 10, 2000
+    SHOW_EVERY_S = 0.75  # how often rows found meanwhile are merged into the table
+    RECOMPUTE_AFTER = timedelta(minutes=15)
 
     def __init__(self, tasks: Tasks, page: TodayPage, model: TodayModel, *,
                  shown: Callable[[], bool]) -> None:
         super().__init__(page)
         self.tasks, self.page, self.model, self._shown = tasks, page, model, shown
+        self._computed_at: datetime | None = None  # when the list last became whole
+        self._computing = False
+        self._stale: set[str] = set()  # youth changed while Today was not on screen
+        self._limit = self.FIRST_CHUNK
         page.done_requested.connect(self.mark_done)
         page.reopen_requested.connect(self.reopen)
         page.refresh_requested.connect(lambda: self.compute())
 
     def compute(self, message: str = "") -> None:
-        """(Re)compute the list; `message` is shown when it is ready. The selected row stays where
-        it was (the next duty, after one was marked done)."""
+        """(Re)compute the list, showing rows as chunks find them; `message` is shown when it is
+        whole. The selected duty stays selected (or the row where it was, once it is gone)."""
         include_done = self.page.show_done.isChecked()
         now = datetime.now(LEGAL_ZONE)
-        found: list[Item] = []
         checked = [0]
-        keep_row = self.page.table.currentIndex().row()
+        keep = self._selected()
+        pending: list[Item] = []
+        shown_at = [0.0]
+        self._computing, self._stale = True, set()
+        self.model.reset([], now)
         self.page.message.setText(_("Finding what is due…"))
 
         def step(after: int) -> None:
-            self.tasks.run(lambda vault: today_screen.scan(vault, now, after=after, found_before=len(found),
-                                                            include_done=include_done),
-                           got, self._failed, latest="today")
+            started = time.monotonic()
+            limit = self._limit
+            self.tasks.run(lambda vault: today_screen.scan(vault, now, after=after, found_before=len(pending),
+                                                            include_done=include_done, limit=limit),
+                           lambda chunk: got(chunk, time.monotonic() - started), self._failed,
+                           latest="today", skip_stale=True)
 
-        def got(chunk: today_screen.TodayChunk) -> None:
-            found.extend(chunk.scan.items)
+        def got(chunk: today_screen.TodayChunk, took: float) -> None:
+            # The next chunk sized for CHUNK_TARGET_S from how long this one took (wait included).
+            per_youth = took / max(chunk.scan.checked, 1)
+            self._limit = max(self.SMALLEST_CHUNK, min(self.LARGEST_CHUNK,
+                                                       int(self.CHUNK_TARGET_S / max(per_youth, 1e-6))))
+            pending.extend(chunk.scan.items)
             checked[0] += chunk.scan.checked
             if chunk.scan.next_after is not None:
+                due = not self.model.total() or time.monotonic() - shown_at[0] >= self.SHOW_EVERY_S
+                if pending and due:
+                    self._merge(pending, now, keep)
+                    shown_at[0] = time.monotonic()
                 self.page.message.setText(_("Finding what is due… {percent}% ({checked} youth checked)")
                                           .format(checked=f"{checked[0]:,}",
                                                   percent=int(chunk.scan.done_fraction * 100)))
                 step(chunk.scan.next_after)
                 return
-            self.model.reset(found, now)
+            self._merge(pending, now, keep)
+            self._computing, self._computed_at = False, now
             self.page.set_workers(self.model.workers(), chunk.sees_all)
             self.page.message.setText(message)
-            if self.model.rowCount():
-                self.page.table.selectRow(min(max(keep_row, 0), self.model.rowCount() - 1))
+            for youth_id in sorted(self._stale):  # changed while the chunks ran
+                self.refresh_youth(youth_id)
+            self._stale.clear()
 
         step(0)
 
+    @property
+    def computing(self) -> bool:
+        """Chunks are still running: the table holds what was found so far."""
+        return self._computing
+
+    def _selected(self) -> tuple[tuple[str | None, str, str] | None, int]:
+        row = self.page.table.currentIndex().row()
+        return (identity(self.model.item(row)) if 0 <= row < self.model.rowCount() else None), row
+
+    def _reselect(self, keep: tuple[tuple[str | None, str, str] | None, int]) -> None:
+        if not self.model.rowCount():
+            return
+        row = self.model.row_of(keep[0])
+        if row < 0:
+            row = min(max(keep[1], 0), self.model.rowCount() - 1)
+        self.page.table.selectRow(row)
+
+    def _merge(self, pending: list[Item], now: datetime,
+               keep: tuple[tuple[str | None, str, str] | None, int]) -> None:
+        current = self._selected() if self.model.rowCount() else keep
+        self.model.add(pending, now)
+        pending.clear()
+        self._reselect(current if current[0] is not None else keep)
+
+    def refresh_youth(self, youth_id: str, message: str = "") -> None:
+        """Look at one youth again and put their duties where they now belong."""
+        include_done = self.page.show_done.isChecked()
+        now = datetime.now(LEGAL_ZONE)
+
+        def show(items: list[Item]) -> None:
+            keep = self._selected()
+            self.model.replace_youth(youth_id, items, now)
+            self._reselect(keep)
+            if message:
+                self.page.message.setText(message)
+
+        self.tasks.run(lambda vault: today_screen.for_youth(vault, now, youth_id, include_done=include_done),
+                       show, self._failed)
+
     def _failed(self, error: Exception) -> None:
+        self._computing = False
         self.page.message.setText(describe(error))
 
     def mark_done(self, youth_id: str, rule_id: str, occurrence: str, how: dict[str, Any]) -> None:
         def saved(_result: object) -> None:
             self.page.done_saved()
-            self.compute(_("Marked done. Tick Show done duties to reopen it."))
+            self.refresh_youth(youth_id, _("Marked done. Tick Show done duties to reopen it."))
 
         self.tasks.run(lambda vault: mark_done(vault, youth_id, rule_id, occurrence, **how), saved,
                        self._failed)
 
     def reopen(self, youth_id: str, rule_id: str, occurrence: str) -> None:
         self.tasks.run(lambda vault: reopen(vault, youth_id, rule_id, occurrence),
-                       lambda _r: self.compute(_("Reopened: the duty is due again.")), self._failed)
+                       lambda _r: self.refresh_youth(youth_id, _("Reopened: the duty is due again.")),
+                       self._failed)
 
-    def changed(self, _change: Change) -> None:
-        if self._shown():
-            self.compute()
+    def changed(self, change: Change) -> None:
+        if not change.youth_id:  # county data (policy, people): everything may move
+            self._computed_at = None
+            if self._shown():
+                self.compute()
+        elif self._shown() and not self._computing:
+            self.refresh_youth(change.youth_id)
+        else:  # looked at again when Today is next shown, or when the computation ends
+            self._stale.add(change.youth_id)
 
     def entered(self, message: str = "") -> None:
         self.page.table.setFocus()
-        self.compute(message)
+        now = datetime.now(LEGAL_ZONE)
+        fresh = (self._computed_at is not None and self._computed_at.date() == now.date()
+                 and now - self._computed_at < self.RECOMPUTE_AFTER)
+        if self._computing:
+            return
+        if not fresh:
+            self.compute(message)
+            return
+        for youth_id in sorted(self._stale):
+            self.refresh_youth(youth_id)
+        self._stale.clear()
+        self.model.retime(now)
+        if message:
+            self.page.message.setText(message)
 
     def clear(self) -> None:
+        self._computed_at, self._computing, self._stale = None, False, set()
         self.tasks.supersede("today")
         self.page.clear()

@@ -21,13 +21,20 @@ class TodayChunk:
 
 
 def scan(vault: Vault, now: datetime, *, after: int = 0, found_before: int = 0,
-         include_done: bool = False) -> TodayChunk:
-    chunk = today.scan(vault, now, after=after, include_done=include_done)
+         include_done: bool = False, limit: int = 250) -> TodayChunk:
+    chunk = today.scan(vault, now, after=after, include_done=include_done, limit=limit)
     chunk = replace(chunk, items=today.assigned_workers(vault, chunk.items))
     found = found_before + len(chunk.items)
     if chunk.next_after is None:
         vault.audit("today_viewed", items=found)
     return TodayChunk(chunk, found, Scope.for_user(vault.user).reach is Reach.ALL)
+
+
+def for_youth(vault: Vault, now: datetime, youth_id: str, *, include_done: bool = False) -> list[today.Item]:
+    """One youth's items, looked at again after a change to their record or a duty marked done
+    (not audited: the person is looking at Today, whose viewing is in the trail already)."""
+    chunk = today.scan(vault, now, youth_id=youth_id, include_done=include_done)
+    return today.assigned_workers(vault, chunk.items)
 
 
 def whole(vault: Vault, now: datetime, *, include_done: bool = False) -> list[today.Item]:

@@ -330,18 +330,26 @@ def test_lists_and_attached_records_are_edited_with_messages_beside_fields(
     assert youth_id == page.youth_id
 
 
-def test_today_lists_duties_and_marks_one_done(qtbot: QtBot, window: MainWindow) -> None:
+def test_today_lists_duties_and_marks_one_done(qtbot: QtBot, window: MainWindow,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from csec_desktop.usecases import today as today_screen
+
     _unlock(qtbot, window, ADMIN_PASS)
-    qtbot.waitUntil(lambda: window.today_model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: window.today_model.rowCount() > 0 and not window.today.computing, timeout=10_000)
     QAbstractItemModelTester(window.today_model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     page = window.today_page
     count = window.today_model.rowCount()
     first = window.today_model.item(0).finding
     assert first.citation and "law as of" in page.detail.text()
     assert window.windowTitle() == "CSEC Case Desktop"
+    scans: list[int] = []
+    real_scan = today_screen.scan
+    monkeypatch.setattr(today_screen, "scan", lambda *a, **k: scans.append(1) or real_scan(*a, **k))
     qtbot.keyClicks(page.note, "Told the youth at the visit")
     qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.today_model.rowCount() == count - 1, timeout=10_000)
+    assert scans == []  # only that youth was looked at again, not the caseload
+    assert page.table.currentIndex().row() >= 0  # a row stays selected for the next duty
     page.show_done.setChecked(True)
     qtbot.waitUntil(lambda: window.today_model.rowCount() == count, timeout=10_000)
     done_rows = [r for r in range(count) if window.today_model.item(r).finding.done]
@@ -447,3 +455,21 @@ def test_typing_searches_at_once_and_skips_what_was_typed_over(qtbot: QtBot, tmp
         assert win.caseload._query.text == "abcde"
     finally:
         win.close()
+
+
+def test_today_shows_rows_while_it_is_still_finding(qtbot: QtBot, window: MainWindow,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first rows appear after the first chunk that finds any (issue 24: within 200 ms at
+    100,000 youth), not after the whole caseload; chunks stay small so a search waits little."""
+    from ui.today_page import TodayController
+
+    monkeypatch.setattr(TodayController, "FIRST_CHUNK", 10)
+    monkeypatch.setattr(TodayController, "LARGEST_CHUNK", 10)
+    seen: list[tuple[bool, int]] = []
+    window.today_model.modelReset.connect(
+        lambda: seen.append((window.today.computing, window.today_model.rowCount())))
+    _unlock(qtbot, window, ADMIN_PASS)
+    qtbot.waitUntil(lambda: window.today_model.rowCount() > 0 and not window.today.computing, timeout=20_000)
+    partial = [rows for computing, rows in seen if computing and rows]
+    assert partial and partial[0] < window.today_model.rowCount()
+    assert "Finding what is due" not in window.today_page.message.text()
