@@ -136,8 +136,18 @@ def summary_of(record_id: str, data: dict[str, Any]) -> YouthSummary:
 
 
 def fts_query(text: str) -> str | None:
-    """Every word must match the start of an indexed word; accents are ignored by the index."""
-    tokens = _TOKEN.findall(text)
+    """Every word must match the start of an indexed word; accents are ignored by the index.
+
+    A word with digits and punctuation ("JV-26-1001") is a case number: it is looked up as the
+    index holds it without punctuation ("jv261001", youth.search_terms), one term, rather than as
+    "jv" AND "26" AND "1001", whose first term matches every youth with such a number."""
+    tokens: list[str] = []
+    for word in text.split():
+        parts = _TOKEN.findall(word)
+        if len(parts) > 1 and any(ch.isdigit() for ch in word):
+            tokens.append("".join(parts))
+        else:
+            tokens.extend(parts)
     if not tokens:
         return None
     return " AND ".join('"' + t.replace('"', '""') + '"*' for t in tokens[:8])

@@ -48,7 +48,7 @@ def unlock(folder: Path, user: str, passphrase: str, reps: int) -> Figures:
 
 def queries(count: int, seed: int = 5) -> list[str]:
     """What people type: a given-name prefix, a given name and part of a family name, a moniker,
-    a case number's digits."""
+    the start of a case number."""
     rng = random.Random(seed)
     out = []
     for _ in range(count):
@@ -60,8 +60,9 @@ def queries(count: int, seed: int = 5) -> list[str]:
             out.append(f"{rng.choice(GIVEN)} {rng.choice(FAMILY)[:3]}")
         elif pick < 0.85:
             out.append(rng.choice(MONIKERS))
-        else:
-            out.append(f"JV-{rng.randint(100000, 199999)}")
+        else:  # the demo's juvenile case numbers, typed part way: "JV-26-1004"
+            number = f"JV-{datetime.now(LEGAL_ZONE).year % 100:02d}-{100000 + rng.randint(0, 99_999):06d}"
+            out.append(number[: rng.randint(8, len(number))])
     return out
 
 

@@ -92,6 +92,7 @@ def test_attached_records_validate(admin: Vault) -> None:
     ("query", "hit"),
     [("jose", True), ("JOSÉ", True), ("jos", True), ("samp", True), ("sparrow", True),
      ("spa", True), ("JV-24-001234", True), ("JV24001234", True), ("001234", True), ("1234", False),
+     ("JV-24-0012", True), ("jv-24", True), ("JV-25-001234", False),
      ("jose sampleton", True), ("jose nobody", False), ("", False), ("*", False)],
 )
 def test_search_prefix_accents_aliases_numbers(admin: Vault, query: str, hit: bool) -> None:
