@@ -194,13 +194,34 @@ def _page_rows(vault: Vault, source: str, args: list[Any], order: str, descendin
     ordering = order_by(order, descending)
     past, past_args = _after(order, descending, after)
     keys = ", ".join(ORDERS[order])
-    rows = vault.require_db().query(
-        f"SELECT r.id, r.body, {keys} FROM (SELECT f.* FROM {source} AND {past} "
-        f"ORDER BY {ordering} LIMIT ?) AS f JOIN records r ON r.rowid = f.rowid ORDER BY {ordering}",
+    db = vault.require_db()
+    rows = db.query(
+        f"SELECT r.id, f.names, f.birth, f.periods, f.worker, f.unit, f.sealed, {keys} FROM "
+        f"(SELECT f.* FROM {source} AND {past} ORDER BY {ordering} LIMIT ?) AS f "
+        f"JOIN records r ON r.rowid = f.rowid ORDER BY {ordering}",
         [*args, *past_args, limit],
     )
-    return ([summary_of(r[0], vault.records.decode(r[0], r[1])) for r in rows],
-            (tuple(rows[-1][2:]) if rows else None))
+    today = legal_today()
+    found = []
+    for record_id, names, birth, periods, worker, unit, sealed, *_keys in rows:
+        if names:  # what the row shows, kept beside its sort columns: no body to open
+            display, legal, aliases = json.loads(names)
+            found.append(YouthSummary(record_id, display, legal, date.fromisoformat(birth),
+                                      status_on(json.loads(periods), today), worker, unit, bool(sealed),
+                                      tuple(aliases)))
+        else:  # a row from before schema 9, or a sealed youth shown to one who holds the key
+            body = db.scalar("SELECT body FROM records WHERE id = ?", (record_id,))
+            found.append(summary_of(record_id, vault.records.decode(record_id, body)))
+    return found, (tuple(rows[-1][7:]) if rows else None)
+
+
+def status_on(periods: list[list[Any]], day: date) -> LegalStatus:
+    """Youth.current_status from youth_fields.periods ([[status, start, end], ...])."""
+    iso = day.isoformat()
+    for status, start, end in sorted(periods, key=lambda p: p[1], reverse=True):
+        if start <= iso and (end is None or end >= iso):
+            return LegalStatus(status)
+    return LegalStatus.NONE
 
 
 def search(vault: Vault, text: str, limit: int = 50, filters: Filters | None = None,
@@ -221,8 +242,8 @@ def search_page(vault: Vault, text: str, *, limit: int = 200, after: Cursor | No
     require_in_contact(vault)
     cond, params = visibility(vault.user)
     fcond, fparams = (filters or Filters()).sql(today or legal_today())
-    matching, margs = vault.records.shadow.matching(query)
-    source = f"{matching} JOIN {VIEW} f ON f.rowid = s.rowid WHERE f.deleted = 0 AND {cond} AND {fcond}"
+    matching, margs = vault.records.shadow.matching_fields(query)
+    source = f"{matching} WHERE f.deleted = 0 AND {cond} AND {fcond}"
     args = [*margs, *params, *fparams]
     total = int(vault.require_db().scalar(f"SELECT count(*) FROM {source}", args))
     rows, cursor = _page_rows(vault, source, args, order, descending, after, limit)

@@ -245,6 +245,10 @@ class Youth(Body):
             return f"{self.preferred_name} {self.legal_name.family}"
         return self.legal_name.full()
 
+    def list_names(self) -> list[Any]:
+        """[display name, full legal name, aliases]: what a caseload row shows (youth_fields.names)."""
+        return [self.display_name(), self.legal_name.full(), [a.name for a in self.aliases]]
+
     def search_terms(self) -> list[str]:
         terms = [self.legal_name.full()]
         if self.preferred_name:

@@ -420,7 +420,9 @@ class RecordStore:
             return
         body = data if data is not None else stored.body.dump()
         sealed = bool(body.get("sealed"))
-        values = youth_field_values(stored.rowid, body, stored.deleted)
+        # What a caseload row shows; a sealed youth's row stays blank (its body may be too, here).
+        names = stored.body.list_names() if not sealed and hasattr(stored.body, "list_names") else None
+        values = youth_field_values(stored.rowid, body, stored.deleted, names=names)
         # A plain INSERT for a new record: OR REPLACE probes every index first.
         self.db.execute(YOUTH_FIELDS_UPSERT.replace("OR REPLACE ", "") if fresh else YOUTH_FIELDS_UPSERT,
                         values)

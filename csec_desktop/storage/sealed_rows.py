@@ -23,7 +23,7 @@ from csec_desktop.storage.schema import youth_field_values
 
 VIEW = "seen_fields"
 Opened = tuple[int, dict[str, Any], bool, list[str]]  # rowid, body, deleted, search terms
-COLUMNS = "rowid, family, given, birth, worker, unit, sealed, deleted, periods"
+COLUMNS = "rowid, family, given, birth, worker, unit, sealed, deleted, periods, names"
 
 
 class SealedRows:
@@ -46,7 +46,7 @@ class SealedRows:
             CREATE TEMP TABLE sealed_fields (
                 rowid INTEGER PRIMARY KEY, family TEXT NOT NULL, given TEXT NOT NULL,
                 birth TEXT NOT NULL, worker TEXT, unit TEXT, sealed INTEGER NOT NULL,
-                deleted INTEGER NOT NULL, periods TEXT NOT NULL);
+                deleted INTEGER NOT NULL, periods TEXT NOT NULL, names TEXT NOT NULL);
             CREATE INDEX temp.sealed_fields_name ON sealed_fields(family, given);
             CREATE INDEX temp.sealed_fields_birth ON sealed_fields(birth);
             CREATE VIRTUAL TABLE temp.sealed_search USING fts5(
@@ -62,8 +62,11 @@ class SealedRows:
         if not self.active:
             return
         self.forget(rowid)
-        self.db.execute(f"INSERT INTO temp.sealed_fields ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
-                        youth_field_values(rowid, body, deleted, shown=True))
+        from csec_desktop.domain.youth import Youth
+
+        self.db.execute(f"INSERT INTO temp.sealed_fields ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        youth_field_values(rowid, body, deleted, shown=True,
+                                           names=Youth.model_validate(body).list_names()))
         if terms and not deleted:
             self.db.execute("INSERT INTO temp.sealed_search (rowid, terms) VALUES (?, ?)",
                             (rowid, " ".join(terms)))
@@ -73,6 +76,18 @@ class SealedRows:
             return
         self.db.execute("DELETE FROM temp.sealed_fields WHERE rowid = ?", (rowid,))
         self.db.execute("DELETE FROM temp.sealed_search WHERE rowid = ?", (rowid,))
+
+    def matching_fields(self, query: str) -> tuple[str, list[Any]]:
+        """A FROM-clause term `f` with the row of every youth whose terms match an FTS query. Each
+        index is joined to its own table: joining the index to the view instead made SQLite copy
+        the whole view (every youth's row) for each search of a person who holds the key."""
+        if not self.active:
+            return (f"(SELECT {COLUMNS} FROM main.youth_fields WHERE rowid IN "
+                    "(SELECT rowid FROM youth_search WHERE youth_search MATCH ?)) f", [query])
+        return (f"(SELECT {COLUMNS} FROM main.youth_fields WHERE sealed = 0 AND rowid IN "
+                "(SELECT rowid FROM youth_search WHERE youth_search MATCH ?) UNION ALL "
+                f"SELECT {COLUMNS} FROM temp.sealed_fields WHERE rowid IN "
+                "(SELECT rowid FROM temp.sealed_search WHERE sealed_search MATCH ?)) f", [query, query])
 
     def matching(self, query: str) -> tuple[str, list[Any]]:
         """A FROM-clause term `s` with the rowid of every youth whose terms match an FTS query."""

@@ -263,3 +263,17 @@ def test_a_pulled_state_keeps_the_history_folding_to_the_record(admin: Vault, de
                                  updated_at="2026-11-28T10:01:00.000+00:00", updated_by="ana")
     report = admin.verify_audit()
     assert report.ok, str(report)
+
+
+def test_a_caseload_row_says_what_the_record_says(admin: Vault) -> None:
+    """Rows are made from youth_fields (names kept there since schema 9) without opening bodies;
+    they must be what decoding each body gives: names, aliases, birth, status today, worker."""
+    from csec_desktop.demo import demo_youth
+
+    for youth in demo_youth(40, seed=17, workers=["admin"]):
+        caseload.create_youth(admin, youth)
+    fast = caseload.page(admin, limit=100)[1]
+    slow = [caseload.summary_of(row.id, admin.records.decode(row.id, admin.require_db().scalar(
+        "SELECT body FROM records WHERE id = ?", (row.id,)))) for row in fast]
+    assert fast == slow and len(fast) == 40
+    assert any(row.aliases for row in fast) and len({row.status for row in fast}) > 1
