@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
-from csec_desktop.documents import jobs
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import documents as documents_screen
@@ -19,6 +19,14 @@ from ui.i18n import N_, _
 from ui.tasks import Report, Tasks, ignore
 
 Maker = Callable[[str], Callable[[Vault], bytes]]  # language -> work that makes the PDF
+
+
+def _jobs() -> Any:
+    """The document makers, imported when the first document is made: they load ReportLab and
+    the fonts, which a window that has not printed yet need not wait for at start."""
+    from csec_desktop.documents import jobs
+
+    return jobs
 
 
 def choose_export_path(parent: QWidget) -> Path | None:
@@ -66,10 +74,10 @@ class DocumentsController(QObject):
     def about_youth(self, youth_id: str, kind: str, item: str = "", on_error: Report | None = None) -> None:
         """Preview a document about the youth (or about one of its records, `item`)."""
         def make(lang: str) -> Callable[[Vault], bytes]:
-            return lambda vault: jobs.make(vault, kind, youth_id, lang, item or None)
+            return lambda vault: _jobs().make(vault, kind, youth_id, lang, item or None)
 
         def on_printed(pages: int) -> None:
-            self.tasks.run(lambda vault: jobs.printed(vault, kind, youth_id, pages), ignore)
+            self.tasks.run(lambda vault: _jobs().printed(vault, kind, youth_id, pages), ignore)
 
         def on_export(purpose: str, lang: str, path: Path) -> None:
             def done(size: int) -> None:
@@ -77,7 +85,7 @@ class DocumentsController(QObject):
                     kb=max(size // 1024, 1)))
 
             # The save dialog has asked before replacing a file.
-            self.tasks.run(lambda vault: jobs.export(vault, kind, youth_id, purpose, path, lang,
+            self.tasks.run(lambda vault: _jobs().export(vault, kind, youth_id, purpose, path, lang,
                                                      item or None, overwrite=True), done)
 
         def allowed(choice: documents_screen.DocumentChoice) -> None:

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from csec_desktop.caseload import Filters
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, LegalStatus
 from csec_desktop.reports import counts as C
-from csec_desktop.reports import export, lists
+from csec_desktop.reports import lists
 from csec_desktop.reports import periods as P
 from csec_desktop.reports.duties import SHORT
 from csec_desktop.rules import LEGAL_ZONE
@@ -463,6 +463,8 @@ class ReportsPage(QWidget):
         period = self.report.period
 
         fmt = path.suffix.lower().lstrip(".")
+        from csec_desktop.reports import export  # ReportLab and XlsxWriter: loaded when first used
+
         if fmt not in export.FORMATS:  # a name typed without one of the offered endings
             fmt, path = "pdf", path.with_name(path.name + ".pdf")
 

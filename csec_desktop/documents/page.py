@@ -85,7 +85,7 @@ class _NumberedCanvas(Canvas):
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    register()
+    # No font is registered here: a style only names one (fonts load at the first paragraph).
     base = ParagraphStyle("body", fontName=SANS, fontSize=10.5, leading=14)
     return {
         "body": base,

@@ -60,7 +60,7 @@ BOTTOM = _frame_top(1) - LINES * STEP  # the frames end where a 29th line would 
 
 
 def _style(name: str, **kw: Any) -> ParagraphStyle:
-    register()
+    # No font is registered here: a style only names one (fonts load at the first paragraph).
     base: dict[str, Any] = {"fontName": SERIF, "fontSize": FONT_SIZE, "leading": STEP,
                             "alignment": TA_LEFT}
     base.update(kw)

@@ -430,20 +430,24 @@ class RecordStore:
             self.db.execute("DELETE FROM youth_search WHERE rowid = ?", (stored.rowid,))
         terms = _terms(stored.body)
         if sealed:
-            self.shadow.put(stored.rowid, body, stored.deleted, terms)
+            shown = stored.body.list_names() if terms and hasattr(stored.body, "list_names") else None
+            self.shadow.put(stored.rowid, body, stored.deleted, terms, shown)
             return
         self.shadow.forget(stored.rowid)
         if terms and not stored.deleted:
             self.db.execute("INSERT INTO youth_search (rowid, terms) VALUES (?, ?)",
                             (stored.rowid, " ".join(terms)))
 
-    def sealed_youth(self) -> list[tuple[int, dict[str, Any], bool, list[str]]]:
-        """Every sealed youth as this person opens them: for the in-memory rows (sealed_rows.py)."""
+    def sealed_youth(self) -> list[tuple[int, dict[str, Any], bool, list[str], list[Any] | None]]:
+        """Every sealed youth as this person opens them: for the in-memory rows (sealed_rows.py),
+        with the names a caseload row shows (None when this person cannot read them)."""
         found = []
         for row in self.db.query(f"SELECT {_RECORD_COLUMNS} FROM records WHERE rowid IN "
                                  "(SELECT rowid FROM youth_fields WHERE sealed = 1)"):
             record = StoredRecord.from_row(row, self.ring)
-            found.append((record.rowid, record.body.dump(), record.deleted, _terms(record.body)))
+            body = record.body
+            names = body.list_names() if hasattr(body, "list_names") and _terms(body) else None
+            found.append((record.rowid, body.dump(), record.deleted, _terms(body), names))
         return found
 
 

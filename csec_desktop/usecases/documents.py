@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from csec_desktop import caseload
-from csec_desktop.documents import jobs
 from csec_desktop.domain.people import Permission
 from csec_desktop.storage.vault import Vault
 
@@ -27,6 +26,10 @@ def _allowed(vault: Vault, *needs: Permission) -> bool:
 
 def choice(vault: Vault, kind: str) -> DocumentChoice:
     """What this person may do with one kind of document (the same checks as `for_youth`)."""
+    # The registry imports every document's maker (ReportLab, fonts): loaded when first asked,
+    # so the window starts without it.
+    from csec_desktop.documents import jobs
+
     document = jobs.DOCUMENTS[kind]
     make = _allowed(vault, Permission.READ_YOUTH, *document.needs)
     return DocumentChoice(document.kind, document.title, document.court_paper, document.item_kind, make,
@@ -37,5 +40,7 @@ def choice(vault: Vault, kind: str) -> DocumentChoice:
 def for_youth(vault: Vault, youth_id: str) -> list[DocumentChoice]:
     """Every document kind, with what this person may do with it for this youth (read from the
     same permissions `jobs.make`, `jobs.printed` and `jobs.export` enforce)."""
+    from csec_desktop.documents import jobs
+
     caseload.get_youth(vault, youth_id, audit=False)
     return [choice(vault, kind) for kind in jobs.DOCUMENTS]

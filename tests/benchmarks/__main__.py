@@ -64,7 +64,7 @@ def run(youth: int, root: Path, args: argparse.Namespace) -> dict[str, Figures]:
         out["vault_bytes_per_youth"] = paths.vault_bytes(vault, youth)
         if "unlock" not in skip:
             say("unlock ...")
-            vault.close()
+            vault.lock("benchmark")
             out["unlock"] = paths.unlock(folder, user, passphrase, args.reps)
             vault = Vault.unlock(folder, user, passphrase)
         if "search" not in skip:
@@ -80,7 +80,7 @@ def run(youth: int, root: Path, args: argparse.Namespace) -> dict[str, Figures]:
             say("youth plan ...")
             out["plan"] = paths.plan(vault, args.reps)
     finally:
-        vault.close()
+        vault.lock("benchmark")
     if "court_paper" not in skip:
         say("vacatur packet ...")
         out["court_paper"] = paths.court_paper(folder, county.ATTORNEY, args.reps)
