@@ -24,6 +24,7 @@ from csec_desktop.errors import CsecError, NotFound, OfflineLocked
 from csec_desktop.ids import new_id
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.keys import KEYFILE_NAME
+from csec_desktop.storage.records import unpack_clocks
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import protocol as P
 from csec_desktop.sync import undelivered
@@ -219,7 +220,7 @@ def apply_pull(vault: Vault, page: P.PullResponse) -> int:
 
 def _holds(db: Database, state: P.RecordState) -> bool:
     row = db.one("SELECT body, clocks, deleted FROM records WHERE id = ?", (state.id,))
-    return row is not None and bool(row[2]) == state.deleted and json.loads(row[1]) == state.stamps \
+    return row is not None and bool(row[2]) == state.deleted and unpack_clocks(row[1]) == state.stamps \
         and json.loads(row[0]) == state.body
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from csec_desktop import caseload
@@ -277,3 +279,16 @@ def test_a_caseload_row_says_what_the_record_says(admin: Vault) -> None:
         "SELECT body FROM records WHERE id = ?", (row.id,)))) for row in fast]
     assert fast == slow and len(fast) == 40
     assert any(row.aliases for row in fast) and len({row.status for row in fast}) > 1
+
+
+def test_field_stamps_are_kept_packed_and_old_ones_still_read(admin: Vault) -> None:
+    from csec_desktop.storage.records import pack_clocks, unpack_clocks
+
+    record = caseload.create_youth(admin, youth_data())
+    caseload.update_youth(admin, record.id, {"preferred_name": "Jo"})
+    stored = str(admin.require_db().scalar("SELECT clocks FROM records WHERE id = ?", (record.id,)))
+    clocks = admin.records.get(record.id).clocks
+    assert len(set(clocks.values())) == 2 and unpack_clocks(stored) == clocks
+    assert len(stored) < len(json.dumps(clocks)) / 3  # each stamp once
+    assert unpack_clocks(json.dumps(clocks)) == clocks  # a record written before packing
+    assert unpack_clocks(pack_clocks({})) == {}

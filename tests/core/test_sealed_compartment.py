@@ -23,6 +23,7 @@ from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage import compartments as C
 from csec_desktop.storage import keys as K
 from csec_desktop.storage.database import Database
+from csec_desktop.storage.records import unpack_clocks
 from csec_desktop.storage.vault import Vault
 from tests.conftest import WORKER_PASS, FakeClock, youth_data
 from tests.library_reads import every_text
@@ -192,7 +193,7 @@ def test_an_unseal_pulled_without_the_key_is_finished_by_the_next_holder(office,
     sam = _open(folder, "sam", clock)
     goal = caseload.add_attached(sam, youth, "plan_goal", GOAL)
     caseload.update_youth(sam, youth, {"sealed": True})
-    clocks = json.loads(str(sam.require_db().scalar("SELECT clocks FROM records WHERE id = ?", (youth,))))
+    clocks = unpack_clocks(str(sam.require_db().scalar("SELECT clocks FROM records WHERE id = ?", (youth,))))
     plain = sam.records.get(youth).body.dump()
     sam.close()
 
