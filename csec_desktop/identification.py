@@ -30,7 +30,18 @@ def statuses(vault: Vault, youth_id: str) -> list[CsecStatus]:
 
 
 def forms() -> dict[str, formspec.FormSpec]:
-    return formspec.load_all()[0]
+    """The usable forms, read again only when a file in forms/ changed (a printed plan and every
+    saved screen asked for them: reading the YAML each time was most of a plan's making)."""
+    folder = formspec.forms_dir()
+    stamp = tuple((path.name, path.stat().st_mtime_ns, path.stat().st_size)
+                  for path in sorted(folder.glob("*.yaml")))
+    if _FORMS.get("stamp") != stamp:
+        _FORMS["stamp"], _FORMS["forms"] = stamp, formspec.load_all(folder)[0]
+    forms_now: dict[str, formspec.FormSpec] = _FORMS["forms"]
+    return forms_now
+
+
+_FORMS: dict[str, Any] = {}
 
 
 def save_screen(vault: Vault, youth_id: str, form_id: str, answers: dict[str, Any],

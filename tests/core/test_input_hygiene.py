@@ -197,7 +197,8 @@ def test_a_form_file_yaml_cannot_read_is_a_form_error(tmp_path: Path, text: str)
     path.write_text(text)
     with pytest.raises(formspec.FormError) as caught:
         formspec.load_file(path)
-    assert caught.value.file == "bad.yaml" and caught.value.field == "(file)"
+    # Where libyaml reads the file, too deep a nesting is its own parse error, at line 1.
+    assert caught.value.file == "bad.yaml" and caught.value.field in ("(file)", "line 1")
 
 
 # Directory CSV -----------------------------------------------------------------------------------
