@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: app test bench lint messages bundle bundle-lock fuzz sync-model
+.PHONY: app test bench bench-county lint messages bundle bundle-lock fuzz sync-model
 app: $(STAMP)
 	$(VENV)/bin/csec-desktop --demo
 
@@ -43,10 +43,15 @@ sync-model: $(STAMP)
 	SYNC_EXAMPLES=$(SYNC_EXAMPLES) $(VENV)/bin/python -m pytest tests/hub/test_sync_model.py -o timeout=0 -q -s
 
 bench: $(STAMP)
-	$(VENV)/bin/python -m tests.benchmarks
+	$(VENV)/bin/python -m tests.benchmarks.vault
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m tests.benchmarks.shell
 	$(VENV)/bin/python -m tests.benchmarks.documents
 	$(VENV)/bin/python -m tests.benchmarks.sync
+
+# Every user path at county scale against its floor (issue 24); about half an hour at 100,000.
+BENCH_YOUTH ?= 100000
+bench-county: $(STAMP)
+	$(VENV)/bin/python -m tests.benchmarks --youth $(BENCH_YOUTH) --json bench-$(BENCH_YOUTH).json
 
 # The one-folder bundle in dist/csec-desktop/ (csec-desktop and csec; PyInstaller's work files in
 # .pyinstaller/, never in build/), then both executables' smoke tests.
