@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -26,6 +26,8 @@ from ui.caseload_model import CaseloadModel
 from ui.i18n import N_, _, bind, item_text
 from ui.scrolling import narrow
 from ui.tasks import Change, Tasks
+
+AUDIT_AFTER_MS = 1500  # a search shown this long with no newer one is the one the person settled on
 
 AGE_BANDS: tuple[tuple[str, tuple[int, int] | None], ...] = (
     (N_("Any age"), None), (N_("Under 14"), (0, 13)), ("14-15", (14, 15)), ("16-17", (16, 17)),
@@ -125,6 +127,13 @@ class CaseloadController(QObject):
         # Every keystroke searches at once: a search typed over before the vault thread reaches it
         # is skipped there (Tasks.run's skip_stale), so no pause is needed to spare the database.
         page.search_box.textChanged.connect(lambda _t: self.refresh())
+        # The search the person settles on is audited once: AUDIT_AFTER_MS after its results
+        # showed with no newer search, or at once when the page is left or the vault locks.
+        self._unaudited: int | None = None
+        self._audit_timer = QTimer(self)
+        self._audit_timer.setSingleShot(True)
+        self._audit_timer.setInterval(AUDIT_AFTER_MS)
+        self._audit_timer.timeout.connect(self.flush_audit)
         for combo in page.combos():
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
 
@@ -146,13 +155,27 @@ class CaseloadController(QObject):
         if not force and not self._shown():
             return
         asked = self._query = self.query()
+        self._audit_timer.stop()  # a newer search replaces the one not yet audited
 
         def show(result: caseload_screen.CaseloadPage) -> None:
             self.model.reset(result.total, result.rows, result.next)
             self.show_count()
+            if asked.searching:
+                self._unaudited = result.total
+                self._audit_timer.start()
+            else:
+                self._unaudited = None
 
-        self.tasks.run(lambda vault: caseload_screen.query(vault, asked), show, latest="caseload",
-                       skip_stale=True)
+        self.tasks.run(lambda vault: caseload_screen.query(vault, asked, audit=False), show,
+                       latest="caseload", skip_stale=True)
+
+    def flush_audit(self) -> None:
+        """Audit the search whose results are shown, if not yet done (queued on the vault thread
+        before anything asked after it, a lock included)."""
+        self._audit_timer.stop()
+        results, self._unaudited = self._unaudited, None
+        if results is not None:
+            self.tasks.run(lambda vault: caseload_screen.searched(vault, results))
 
     def more(self, after: Cursor) -> None:
         """The next page of the same query (words included), appended below."""
@@ -192,6 +215,8 @@ class CaseloadController(QObject):
     def clear(self) -> None:
         """On lock: nothing of the caseload stays on screen, and no query runs on a closing vault."""
         self.tasks.supersede("caseload")
+        self._audit_timer.stop()
+        self._unaudited = None
         self.page.search_box.blockSignals(True)
         self.page.search_box.clear()
         self.page.search_box.blockSignals(False)

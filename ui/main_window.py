@@ -436,6 +436,7 @@ class MainWindow(QMainWindow):
         log.info("locked: %s", reason)
         self.idle.disarm()
         self.youth.leave()  # its draft is saved before the vault closes (one thread, in order)
+        self.caseload.flush_audit()  # the search on screen is audited before the vault closes
         self.tasks.drop_all()
         self.documents.close_all()
         self.caseload.clear()
@@ -535,6 +536,8 @@ class MainWindow(QMainWindow):
         now = self.stack.currentWidget()
         if self._shown_page is self.youth_page and now is not self.youth_page:
             self.youth.leave()
+        if self._shown_page is self.caseload_page and now is not self.caseload_page:
+            self.caseload.flush_audit()  # opening a youth from the results settles the search
         self._shown_page = now
 
     def _changed(self, change: Change) -> None:

@@ -33,17 +33,24 @@ class CaseloadPage:
 
 
 def query(vault: Vault, asked: CaseloadQuery, *, after: Cursor | None = None, limit: int = PAGE,
-          today: date | None = None) -> CaseloadPage:
+          today: date | None = None, audit: bool = True) -> CaseloadPage:
     """One page of the caseload (or of a search in it) with the total; the next page starts after
     this one's `next`. A search is audited once, when its first page is read (the words are not
-    kept: they may be a youth's name)."""
+    kept: they may be a youth's name). `audit=False` for a screen searching as the person types,
+    which audits the search they settle on with `searched` (so one search typed is one entry,
+    not one per keystroke)."""
     if asked.searching:
         total, rows, cursor = caseload.search_page(vault, asked.text, limit=limit, after=after,
                                                    filters=asked.filters, today=today, order=asked.order,
                                                    descending=asked.descending)
-        if after is None:
-            vault.audit("search", results=total)
+        if after is None and audit:
+            searched(vault, total)
     else:
         total, rows, cursor = caseload.page(vault, limit=limit, after=after, filters=asked.filters,
                                             today=today, order=asked.order, descending=asked.descending)
     return CaseloadPage(total, rows, after, cursor)
+
+
+def searched(vault: Vault, results: int) -> None:
+    """The audit entry of a search whose results were shown (its words are not kept)."""
+    vault.audit("search", results=results)

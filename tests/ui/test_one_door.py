@@ -55,9 +55,11 @@ def test_search_paging_audit_and_save_through_the_core(qtbot: QtBot, tmp_path: P
     assert all(win.model.summary(r).legal_name.endswith("Pagetestfamily") for r in range(230))
     assert "230 of 230" in win.caseload_page.count.text()
 
+    # Audited once the person settles on it (no newer search for AUDIT_AFTER_MS), not per keystroke.
+    qtbot.waitUntil(lambda: win.caseload._unaudited is None, timeout=10_000)
     entries = _audit(win, qtbot)
     searches = [d for a, d in entries if a == "search"]
-    assert searches == [{"results": 230}]  # one per search typed (after the pause), not per page
+    assert searches == [{"results": 230}]  # one per search settled on, not per keystroke or page
     assert [a for a, _d in entries].count("today_viewed") == 1
 
     # Open a youth, change one field, save: an "update", and no second "view".

@@ -453,6 +453,13 @@ def test_typing_searches_at_once_and_skips_what_was_typed_over(qtbot: QtBot, tmp
         qtbot.waitUntil(lambda: not win.backend.busy(), timeout=5_000)
         assert made == ["a", "abcde"]
         assert win.caseload._query.text == "abcde"
+        # Locking at once still audits the search on screen (once: "a" was typed over).
+        qtbot.keyClick(win, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: win.backend.holder.vault is None, timeout=10_000)
+        vault = Vault.unlock(win.folder, "admin", ADMIN_PASS)
+        actions = [e.action for e in vault.audit_log.entries()]
+        vault.close()
+        assert actions.count("search") == 1 and actions[actions.index("search") + 1] == "lock"
     finally:
         win.close()
 
