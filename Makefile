@@ -44,7 +44,6 @@ sync-model: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python -m tests.benchmarks.vault
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m tests.benchmarks.shell
 	$(VENV)/bin/python -m tests.benchmarks.documents
 	$(VENV)/bin/python -m tests.benchmarks.sync
 

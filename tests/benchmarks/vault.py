@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import statistics
 import tempfile
 import time
@@ -17,13 +16,14 @@ from pathlib import Path
 
 from csec_desktop import caseload
 from csec_desktop.clock import HybridClock, system_clock
-from csec_desktop.demo import FAMILY, GIVEN, MONIKERS, demo_youth
+from csec_desktop.demo import demo_youth
 from csec_desktop.domain.people import Role, User
 from csec_desktop.storage.database import REQUIRED_PRAGMAS, Database
 from csec_desktop.storage.engine import sqlcipher3
 from csec_desktop.storage.records import RecordStore
 from csec_desktop.storage.schema import migrate
 from csec_desktop.storage.vault import Vault
+from tests.benchmarks.paths import queries
 
 PASS = "benchmark passphrase, fictional"
 
@@ -48,23 +48,6 @@ def insert(db: Database, count: int) -> float:
         for y in youth:
             store.create(y)
     return time.perf_counter() - start
-
-
-def queries(n: int) -> list[str]:
-    rng = random.Random(5)
-    out = []
-    for _ in range(n):
-        pick = rng.random()
-        if pick < 0.4:
-            name = rng.choice(GIVEN)
-            out.append(name[: rng.randint(2, len(name))])
-        elif pick < 0.7:
-            out.append(f"{rng.choice(GIVEN)} {rng.choice(FAMILY)[:3]}")
-        elif pick < 0.85:
-            out.append(rng.choice(MONIKERS))
-        else:
-            out.append(f"JV-{rng.randint(100000, 199999)}")
-    return out
 
 
 def search_times(vault_like: object, texts: list[str]) -> list[float]:
