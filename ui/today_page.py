@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from csec_desktop.domain.duties import NAMED_RECIPIENTS
 from csec_desktop.rules import LEGAL_ZONE, Confidence, FindingKind
+from csec_desktop.storage.vault import Vault
 from csec_desktop.today import (
     LEGAL_KINDS,
     Group,
@@ -642,7 +643,7 @@ class TodayController(QObject):
     change, or when it is older than RECOMPUTE_AFTER."""
 
     CHUNK_TARGET_S = 0.03  # time a chunk may hold the vault thread
-    FIRST_CHUNK, SMALLEST_CHUNK, LARGEST_CHUNK = 40, 10, 2000
+    FIRST_CHUNK, SMALLEST_CHUNK, LARGEST_CHUNK = 40, 40, 2000
     SHOW_EVERY_S = 0.75  # how often rows found meanwhile are merged into the table
     RECOMPUTE_AFTER = timedelta(minutes=15)
 
@@ -666,31 +667,37 @@ class TodayController(QObject):
         checked = [0]
         keep = self._selected()
         pending: list[Item] = []
-        shown_at = [0.0]
+        show_next = [0.0]  # when rows found meanwhile may next be merged into the table
         self._computing, self._stale = True, set()
         self.model.reset([], now)
         self.page.message.setText(_("Finding what is due…"))
 
         def step(after: int) -> None:
-            started = time.monotonic()
             limit = self._limit
-            self.tasks.run(lambda vault: today_screen.scan(vault, now, after=after, found_before=len(pending),
-                                                            include_done=include_done, limit=limit),
-                           lambda chunk: got(chunk, time.monotonic() - started), self._failed,
-                           latest="today", skip_stale=True)
+
+            def work(vault: Vault) -> tuple[today_screen.TodayChunk, float]:
+                started = time.perf_counter()  # on the vault thread: the chunk's own time, no wait
+                chunk = today_screen.scan(vault, now, after=after, found_before=len(pending),
+                                          include_done=include_done, limit=limit)
+                return chunk, time.perf_counter() - started
+
+            self.tasks.run(work, lambda done: got(*done), self._failed, latest="today", skip_stale=True)
 
         def got(chunk: today_screen.TodayChunk, took: float) -> None:
-            # The next chunk sized for CHUNK_TARGET_S from how long this one took (wait included).
+            # The next chunk sized for CHUNK_TARGET_S from how long this one held the vault thread.
             per_youth = took / max(chunk.scan.checked, 1)
             self._limit = max(self.SMALLEST_CHUNK, min(self.LARGEST_CHUNK,
                                                        int(self.CHUNK_TARGET_S / max(per_youth, 1e-6))))
             pending.extend(chunk.scan.items)
             checked[0] += chunk.scan.checked
             if chunk.scan.next_after is not None:
-                due = not self.model.total() or time.monotonic() - shown_at[0] >= self.SHOW_EVERY_S
-                if pending and due:
+                if pending and (not self.model.total() or time.monotonic() >= show_next[0]):
+                    started = time.monotonic()
                     self._merge(pending, now, keep)
-                    shown_at[0] = time.monotonic()
+                    # A merge costs as much as the list is long: merge less often as it grows, so
+                    # showing rows early never costs the list much time.
+                    took_merge = time.monotonic() - started
+                    show_next[0] = time.monotonic() + max(self.SHOW_EVERY_S, 20 * took_merge)
                 self.page.message.setText(_("Finding what is due… {percent}% ({checked} youth checked)")
                                           .format(checked=f"{checked[0]:,}",
                                                   percent=int(chunk.scan.done_fraction * 100)))

@@ -471,6 +471,7 @@ def test_today_shows_rows_while_it_is_still_finding(qtbot: QtBot, window: MainWi
     from ui.today_page import TodayController
 
     monkeypatch.setattr(TodayController, "FIRST_CHUNK", 10)
+    monkeypatch.setattr(TodayController, "SMALLEST_CHUNK", 10)
     monkeypatch.setattr(TodayController, "LARGEST_CHUNK", 10)
     seen: list[tuple[bool, int]] = []
     window.today_model.modelReset.connect(
