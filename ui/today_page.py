@@ -9,6 +9,7 @@ actually done, how, and to whom, one line per recipient.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import time
 from collections.abc import Callable
@@ -642,8 +643,8 @@ class TodayController(QObject):
     looked at again; the whole list is recomputed when asked, when the day or the people seen
     change, or when it is older than RECOMPUTE_AFTER."""
 
-    CHUNK_TARGET_S = 0.03  # time a chunk may hold the vault thread
-    FIRST_CHUNK, SMALLEST_CHUNK, LARGEST_CHUNK = 40, 40, 2000
+    CHUNK_TARGET_S = 0.05  # time a chunk may hold the vault thread
+    FIRST_CHUNK, SMALLEST_CHUNK, LARGEST_CHUNK = 40, 100, 2000
     SHOW_EVERY_S = 0.75  # how often rows found meanwhile are merged into the table
     RECOMPUTE_AFTER = timedelta(minutes=15)
 
@@ -664,7 +665,7 @@ class TodayController(QObject):
         whole. The selected duty stays selected (or the row where it was, once it is gone)."""
         include_done = self.page.show_done.isChecked()
         now = datetime.now(LEGAL_ZONE)
-        checked = [0]
+        checked, found = [0], [0]
         keep = self._selected()
         pending: list[Item] = []
         show_next = [0.0]  # when rows found meanwhile may next be merged into the table
@@ -673,23 +674,27 @@ class TodayController(QObject):
         self.page.message.setText(_("Finding what is due…"))
 
         def step(after: int) -> None:
-            limit = self._limit
+            limit, found_before = self._limit, found[0]
 
             def work(vault: Vault) -> tuple[today_screen.TodayChunk, float]:
                 started = time.perf_counter()  # on the vault thread: the chunk's own time, no wait
-                chunk = today_screen.scan(vault, now, after=after, found_before=len(pending),
+                chunk = today_screen.scan(vault, now, after=after, found_before=found_before,
                                           include_done=include_done, limit=limit)
                 return chunk, time.perf_counter() - started
 
             self.tasks.run(work, lambda done: got(*done), self._failed, latest="today", skip_stale=True)
 
         def got(chunk: today_screen.TodayChunk, took: float) -> None:
-            # The next chunk sized for CHUNK_TARGET_S from how long this one held the vault thread.
+            # The next chunk sized for CHUNK_TARGET_S from how long this one held the vault thread,
+            # and asked for first: the vault thread works on it while this one shows what was found.
             per_youth = took / max(chunk.scan.checked, 1)
             self._limit = max(self.SMALLEST_CHUNK, min(self.LARGEST_CHUNK,
                                                        int(self.CHUNK_TARGET_S / max(per_youth, 1e-6))))
-            pending.extend(chunk.scan.items)
+            found[0] += len(chunk.scan.items)
             checked[0] += chunk.scan.checked
+            if chunk.scan.next_after is not None:
+                step(chunk.scan.next_after)
+            pending.extend(chunk.scan.items)
             if chunk.scan.next_after is not None:
                 if pending and (not self.model.total() or time.monotonic() >= show_next[0]):
                     started = time.monotonic()
@@ -701,7 +706,6 @@ class TodayController(QObject):
                 self.page.message.setText(_("Finding what is due… {percent}% ({checked} youth checked)")
                                           .format(checked=f"{checked[0]:,}",
                                                   percent=int(chunk.scan.done_fraction * 100)))
-                step(chunk.scan.next_after)
                 return
             self._merge(pending, now, keep)
             self._computing, self._computed_at = False, now
@@ -735,6 +739,9 @@ class TodayController(QObject):
         current = self._selected() if self.model.rowCount() else keep
         self.model.add(pending, now)
         pending.clear()
+        # The duties shown stay until the next computation: set them aside from the cycle
+        # collector, which otherwise walks them all again and again while the chunks run.
+        gc.freeze()
         self._reselect(current if current[0] is not None else keep)
 
     def refresh_youth(self, youth_id: str, message: str = "") -> None:
