@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -89,6 +90,10 @@ def tune_collector() -> None:
     start (modules, classes, widgets) are set aside from them."""
     gc.set_threshold(50_000, 20, 100)
     gc.freeze()
+    # The window's thread waits for the interpreter lock for every call into Python a paint makes
+    # (a table's data(), row by row); while the vault thread works, each wait lasted up to the
+    # switch interval (5 ms by default), so a table of rows took most of a second to paint.
+    sys.setswitchinterval(0.0005)
 
 
 class MainWindow(QMainWindow):
