@@ -56,8 +56,21 @@ def fiscal_year(starting: int) -> Period:
     return Period(date(starting, 7, 1), date(starting + 1, 6, 30), f"FY{starting}-{(starting + 1) % 100:02d}")
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+"""The days a report may cover: the CSEC program began in 2014; a year such as 0001 only broke the
+arithmetic of the trend (the twelve months before a short period)."""
+
+
 def parse(text: str) -> Period:
     """"2026Q3", "2026-09", "FY2025-26" or "2026-07-01..2026-09-30"; a clear error otherwise."""
+    period = _parse(text)
+    if period.first < EARLIEST or period.last > LATEST:
+        raise ValidationFailed([FieldProblem("period", "a report covers days from 2000 to 2099")],
+                               record="report")
+    return period
+
+
+def _parse(text: str) -> Period:
     value = text.strip()
     try:
         if found := _QUARTER.match(value):

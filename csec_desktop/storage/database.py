@@ -37,6 +37,11 @@ REQUIRED_PRAGMAS: tuple[tuple[str, str, str], ...] = (
     ("foreign_keys", "ON", "1"),
     ("journal_mode", "WAL", "wal"),
     ("synchronous", "FULL", "2"),
+    # 32 MiB of decrypted pages (the default is 8 MiB). A page read from the file is decrypted and
+    # checked each time it enters the cache, so a caseload that outgrows the cache pays that again
+    # and again: at 100,000 youth the benchmark's pages, searches and edits took 2.1x their
+    # unencrypted time with 8 MiB and 1.02x with 32 MiB. The cache fills only as pages are read.
+    ("cache_size", "-32768", "-32768"),
 )
 
 Row = tuple[Any, ...]

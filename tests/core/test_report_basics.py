@@ -43,7 +43,8 @@ def test_a_decision_at_2359_on_the_last_day_belongs_to_the_quarter() -> None:
 
 
 @pytest.mark.parametrize("text", ["2026Q5", "2026-13", "FY2025-27", "2026-09-30..2026-07-01",
-                                  "2010-01-01..2026-01-01", "last quarter", ""])
+                                  "2010-01-01..2026-01-01", "last quarter", "", "0001Q1", "9999-12",
+                                  "FY1999-00"])
 def test_a_period_that_is_not_one_is_refused_by_name(text: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         parse(text)
