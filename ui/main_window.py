@@ -56,7 +56,8 @@ from ui.reports_page import ReportsPage
 from ui.sync_screens import SyncScreens
 from ui.sync_ui import ConflictsPage, KeptDialog, OfflineLockPage, SyncController, SyncStatus
 from ui.tasks import Change, Tasks, VaultEvents
-from ui.today_page import TodayController, TodayModel, TodayPage
+from ui.today_controller import TodayController
+from ui.today_page import TodayModel, TodayPage
 from ui.unlock_page import UnlockPage
 from ui.worker import Holder, VaultThread
 from ui.youth_controller import ScreenController, YouthController

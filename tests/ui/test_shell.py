@@ -468,7 +468,7 @@ def test_today_shows_rows_while_it_is_still_finding(qtbot: QtBot, window: MainWi
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The first rows appear after the first chunk that finds any (issue 24: within 200 ms at
     100,000 youth), not after the whole caseload; chunks stay small so a search waits little."""
-    from ui.today_page import TodayController
+    from ui.today_controller import TodayController
 
     monkeypatch.setattr(TodayController, "FIRST_CHUNK", 10)
     monkeypatch.setattr(TodayController, "SMALLEST_CHUNK", 10)

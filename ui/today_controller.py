@@ -1,0 +1,194 @@
+"""Today's controller: computes the list in chunks on the vault thread and keeps the page's table
+(ui/today_page.py) in step with marks, reopenings and changes to a youth's records."""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.storage.vault import Vault
+from csec_desktop.today import Item, mark_done, reopen
+from csec_desktop.usecases import today as today_screen
+from ui.i18n import _
+from ui.messages import describe
+from ui.tasks import Change, Tasks
+from ui.today_page import TodayModel, TodayPage, identity
+
+
+class TodayController(QObject):
+    """Computes Today in chunks, showing rows as they are found (the first within a chunk or two)
+    and keeping each chunk short, so a search typed meanwhile waits a few tens of milliseconds at
+    most. After a duty is marked done or reopened, or a youth's records change, only that youth is
+    looked at again; the whole list is recomputed when asked, when the day or the people seen
+    change, or when it is older than RECOMPUTE_AFTER."""
+
+    CHUNK_TARGET_S = 0.05  # time a chunk may hold the vault thread
+    FIRST_CHUNK, SMALLEST_CHUNK, LARGEST_CHUNK = 40, 100, 2000
+    SHOW_EVERY_S = 0.75  # how often rows found meanwhile are merged into the table
+    RECOMPUTE_AFTER = timedelta(minutes=15)
+
+    def __init__(self, tasks: Tasks, page: TodayPage, model: TodayModel, *,
+                 shown: Callable[[], bool]) -> None:
+        super().__init__(page)
+        self.tasks, self.page, self.model, self._shown = tasks, page, model, shown
+        self._computed_at: datetime | None = None  # when the list last became whole
+        self._computing = False
+        self._stale: set[str] = set()  # youth changed while Today was not on screen
+        self._limit = self.FIRST_CHUNK
+        page.done_requested.connect(self.mark_done)
+        page.reopen_requested.connect(self.reopen)
+        page.refresh_requested.connect(lambda: self.compute())
+
+    def compute(self, message: str = "") -> None:
+        """(Re)compute the list, showing rows as chunks find them; `message` is shown when it is
+        whole. The selected duty stays selected (or the row where it was, once it is gone)."""
+        include_done = self.page.show_done.isChecked()
+        now = datetime.now(LEGAL_ZONE)
+        checked, found = [0], [0]
+        keep = self._selected()
+        pending: list[Item] = []
+        show_next = [0.0]  # when rows found meanwhile may next be merged into the table
+        self._computing, self._stale = True, set()
+        self.model.reset([], now)
+        self.page.message.setText(_("Finding what is due…"))
+
+        def step(after: int) -> None:
+            limit, found_before = self._limit, found[0]
+
+            def work(vault: Vault) -> tuple[today_screen.TodayChunk, float]:
+                started = time.perf_counter()  # on the vault thread: the chunk's own time, no wait
+                chunk = today_screen.scan(vault, now, after=after, found_before=found_before,
+                                          include_done=include_done, limit=limit)
+                return chunk, time.perf_counter() - started
+
+            self.tasks.run(work, lambda done: got(*done), self._failed, latest="today", skip_stale=True)
+
+        def got(chunk: today_screen.TodayChunk, took: float) -> None:
+            # The next chunk sized for CHUNK_TARGET_S from how long this one held the vault thread,
+            # and asked for first: the vault thread works on it while this one shows what was found.
+            per_youth = took / max(chunk.scan.checked, 1)
+            self._limit = max(self.SMALLEST_CHUNK, min(self.LARGEST_CHUNK,
+                                                       int(self.CHUNK_TARGET_S / max(per_youth, 1e-6))))
+            found[0] += len(chunk.scan.items)
+            checked[0] += chunk.scan.checked
+            if chunk.scan.next_after is not None:
+                step(chunk.scan.next_after)
+            pending.extend(chunk.scan.items)
+            if chunk.scan.next_after is not None:
+                if pending and (not self.model.total() or time.monotonic() >= show_next[0]):
+                    started = time.monotonic()
+                    self._merge(pending, now, keep)
+                    # A merge costs as much as the list is long: merge less often as it grows, so
+                    # showing rows early never costs the list much time.
+                    took_merge = time.monotonic() - started
+                    show_next[0] = time.monotonic() + max(self.SHOW_EVERY_S, 20 * took_merge)
+                self.page.message.setText(_("Finding what is due… {percent}% ({checked} youth checked)")
+                                          .format(checked=f"{checked[0]:,}",
+                                                  percent=int(chunk.scan.done_fraction * 100)))
+                return
+            self._merge(pending, now, keep)
+            self._computing, self._computed_at = False, now
+            self.page.set_workers(self.model.workers(), chunk.sees_all)
+            self.page.message.setText(message)
+            for youth_id in sorted(self._stale):  # changed while the chunks ran
+                self.refresh_youth(youth_id)
+            self._stale.clear()
+
+        step(0)
+
+    @property
+    def computing(self) -> bool:
+        """Chunks are still running: the table holds what was found so far."""
+        return self._computing
+
+    def _selected(self) -> tuple[tuple[str | None, str, str] | None, int]:
+        row = self.page.table.currentIndex().row()
+        return (identity(self.model.item(row)) if 0 <= row < self.model.rowCount() else None), row
+
+    def _reselect(self, keep: tuple[tuple[str | None, str, str] | None, int]) -> None:
+        if not self.model.rowCount():
+            return
+        row = self.model.row_of(keep[0])
+        if row < 0:
+            row = min(max(keep[1], 0), self.model.rowCount() - 1)
+        self.page.table.selectRow(row)
+
+    def _merge(self, pending: list[Item], now: datetime,
+               keep: tuple[tuple[str | None, str, str] | None, int]) -> None:
+        current = self._selected() if self.model.rowCount() else keep
+        self.model.add(pending, now)
+        pending.clear()
+        # The duties shown stay until the next computation: set them aside from the cycle
+        # collector, which otherwise walks them all again and again while the chunks run.
+        gc.freeze()
+        self._reselect(current if current[0] is not None else keep)
+
+    def refresh_youth(self, youth_id: str, message: str = "") -> None:
+        """Look at one youth again and put their duties where they now belong."""
+        include_done = self.page.show_done.isChecked()
+        now = datetime.now(LEGAL_ZONE)
+
+        def show(items: list[Item]) -> None:
+            keep = self._selected()
+            self.model.replace_youth(youth_id, items, now)
+            self._reselect(keep)
+            if message:
+                self.page.message.setText(message)
+
+        self.tasks.run(lambda vault: today_screen.for_youth(vault, now, youth_id, include_done=include_done),
+                       show, self._failed)
+
+    def _failed(self, error: Exception) -> None:
+        self._computing = False
+        self.page.message.setText(describe(error))
+
+    def mark_done(self, youth_id: str, rule_id: str, occurrence: str, how: dict[str, Any]) -> None:
+        def saved(_result: object) -> None:
+            self.page.done_saved()
+            self.refresh_youth(youth_id, _("Marked done. Tick Show done duties to reopen it."))
+
+        self.tasks.run(lambda vault: mark_done(vault, youth_id, rule_id, occurrence, **how), saved,
+                       self._failed)
+
+    def reopen(self, youth_id: str, rule_id: str, occurrence: str) -> None:
+        self.tasks.run(lambda vault: reopen(vault, youth_id, rule_id, occurrence),
+                       lambda _r: self.refresh_youth(youth_id, _("Reopened: the duty is due again.")),
+                       self._failed)
+
+    def changed(self, change: Change) -> None:
+        if not change.youth_id:  # county data (policy, people): everything may move
+            self._computed_at = None
+            if self._shown():
+                self.compute()
+        elif self._shown() and not self._computing:
+            self.refresh_youth(change.youth_id)
+        else:  # looked at again when Today is next shown, or when the computation ends
+            self._stale.add(change.youth_id)
+
+    def entered(self, message: str = "") -> None:
+        self.page.table.setFocus()
+        now = datetime.now(LEGAL_ZONE)
+        fresh = (self._computed_at is not None and self._computed_at.date() == now.date()
+                 and now - self._computed_at < self.RECOMPUTE_AFTER)
+        if self._computing:
+            return
+        if not fresh:
+            self.compute(message)
+            return
+        for youth_id in sorted(self._stale):
+            self.refresh_youth(youth_id)
+        self._stale.clear()
+        self.model.retime(now)
+        if message:
+            self.page.message.setText(message)
+
+    def clear(self) -> None:
+        self._computed_at, self._computing, self._stale = None, False, set()
+        self.tasks.supersede("today")
+        self.page.clear()
