@@ -24,6 +24,7 @@ from csec_desktop.domain.visibility import Scope
 from csec_desktop.domain.youth import LegalStatus, Youth, birth_date_problems
 from csec_desktop.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from csec_desktop.rules import LEGAL_ZONE, age_on
+from csec_desktop.storage import name_order
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.sealed_rows import VIEW
 from csec_desktop.storage.vault import Vault
@@ -189,18 +190,28 @@ def _after(order: str, descending: bool, after: Cursor | None) -> tuple[str, lis
 def _page_rows(vault: Vault, source: str, args: list[Any], order: str, descending: bool,
                after: Cursor | None, limit: int) -> tuple[list[YouthSummary], Cursor | None]:
     """One page of `source` (a FROM ... WHERE over youth_fields f) past the cursor; with the
-    cursor of its last row. The small youth_fields rows are sorted and cut first, then only the
-    bodies shown are read: joining records before the sort would decrypt every match's body."""
+    cursor of its last row."""
+    rows = _sorted_rows(vault, source, args, order, descending, after, limit)
+    return _summaries(vault, rows), (tuple(rows[-1][7:]) if rows else None)
+
+
+def _sorted_rows(vault: Vault, source: str, args: list[Any], order: str, descending: bool,
+                 after: Cursor | None, limit: int) -> list[tuple[Any, ...]]:
+    """The rows of one page: the small youth_fields rows are sorted and cut first, then only the
+    bodies shown are read (joining records before the sort would decrypt every match's body)."""
     ordering = order_by(order, descending)
     past, past_args = _after(order, descending, after)
     keys = ", ".join(ORDERS[order])
-    db = vault.require_db()
-    rows = db.query(
+    return vault.require_db().query(
         f"SELECT r.id, f.names, f.birth, f.periods, f.worker, f.unit, f.sealed, {keys} FROM "
         f"(SELECT f.* FROM {source} AND {past} ORDER BY {ordering} LIMIT ?) AS f "
         f"JOIN records r ON r.rowid = f.rowid ORDER BY {ordering}",
         [*args, *past_args, limit],
     )
+
+
+def _summaries(vault: Vault, rows: list[tuple[Any, ...]]) -> list[YouthSummary]:
+    db = vault.require_db()
     today = legal_today()
     found = []
     for record_id, names, birth, periods, worker, unit, sealed, *_keys in rows:
@@ -212,7 +223,44 @@ def _page_rows(vault: Vault, source: str, args: list[Any], order: str, descendin
         else:  # a row from before schema 9, or a sealed youth shown to one who holds the key
             body = db.scalar("SELECT body FROM records WHERE id = ?", (record_id,))
             found.append(summary_of(record_id, vault.records.decode(record_id, body)))
-    return found, (tuple(rows[-1][7:]) if rows else None)
+    return found
+
+
+def _name_ordered_matches(vault: Vault, query: str, narrow: str, args: list[Any],
+                          after: Cursor | None, limit: int) -> list[tuple[Any, ...]]:
+    """The first `limit` youth by name whose index row matches `query` and `narrow` (conditions
+    on youth_fields f), past `after`: read from the index in rank order a window of whole buckets
+    at a time (storage/name_order.py), each window's rows sorted by name, until the page is full.
+    Every youth in a window comes before every youth after it, so the windows' rows in turn are
+    the page; a window ends before the bucket of its last match, unless that bucket is all of it."""
+    db = vault.require_db()
+    low = name_order.first_rank(name_order.bucket(after[0], after[1])) if after else -name_order.OFFSET
+    window = 2 * limit
+    found: list[tuple[Any, ...]] = []
+    while len(found) < limit:
+        ranks = [r[0] for r in db.query("SELECT rowid FROM youth_search WHERE youth_search MATCH ? "
+                                        "AND rowid >= ? ORDER BY rowid LIMIT ?", (query, low, window))]
+        if not ranks:
+            break
+        following: int | None = None  # where the next window starts, if more may follow
+        if len(ranks) == window:
+            last = name_order.bucket_of(ranks[-1])
+            if name_order.bucket_of(ranks[0]) == last:  # one bucket larger than the window: all of it
+                high = name_order.last_rank(last)
+                ranks = [r[0] for r in db.query("SELECT rowid FROM youth_search WHERE youth_search "
+                                                "MATCH ? AND rowid BETWEEN ? AND ?", (query, low, high))]
+            else:  # the whole buckets before the last match's
+                high = name_order.first_rank(last) - 1
+                ranks = [r for r in ranks if r <= high]
+            following = high + 1 if high < name_order.OFFSET - 1 else None
+        source = (f"main.youth_fields f WHERE f.rank IN (SELECT value FROM json_each(?)) "
+                  f"AND f.deleted = 0 AND {narrow}")
+        found += _sorted_rows(vault, source, [json.dumps(ranks), *args], "name", False, after,
+                              limit - len(found))
+        if following is None:
+            break
+        low, window = following, window * 4
+    return found
 
 
 def status_on(periods: list[list[Any]], day: date) -> LegalStatus:
@@ -242,12 +290,33 @@ def search_page(vault: Vault, text: str, *, limit: int = 200, after: Cursor | No
     require_in_contact(vault)
     cond, params = visibility(vault.user)
     fcond, fparams = (filters or Filters()).sql(today or legal_today())
-    matching, margs = vault.records.shadow.matching_fields(query)
+    shadow = vault.records.shadow
+    matching, margs = shadow.matching_fields(query)
     source = f"{matching} WHERE f.deleted = 0 AND {cond} AND {fcond}"
     args = [*margs, *params, *fparams]
-    total = int(vault.require_db().scalar(f"SELECT count(*) FROM {source}", args))
-    rows, cursor = _page_rows(vault, source, args, order, descending, after, limit)
-    return total, rows, cursor
+    db = vault.require_db()
+    if cond == "1" and fcond == "1":
+        # Nothing but the words narrows it: the index holds exactly the youth neither deleted nor
+        # sealed (and this session's sealed index the sealed ones it may read), so its count is it.
+        total = int(db.scalar("SELECT count(*) FROM youth_search WHERE youth_search MATCH ?", [query]))
+        if shadow.active:
+            total += int(db.scalar("SELECT count(*) FROM temp.sealed_search WHERE sealed_search MATCH ?",
+                                   [query]))
+    else:
+        total = int(db.scalar(f"SELECT count(*) FROM {source}", args))
+    if order != "name" or descending:
+        rows, cursor = _page_rows(vault, source, args, order, descending, after, limit)
+        return total, rows, cursor
+    # By name, the common case: the index's rank order (_name_ordered_matches), with the sealed
+    # youth this person may read (few, in memory) sorted and merged in.
+    narrow, nargs = f"{cond} AND {fcond}", [*params, *fparams]
+    found = _name_ordered_matches(vault, query, narrow, nargs, after, limit)
+    if shadow.active:
+        sealed = ("temp.sealed_fields f WHERE f.rowid IN (SELECT rowid FROM temp.sealed_search WHERE "
+                  f"sealed_search MATCH ?) AND f.deleted = 0 AND {narrow}")
+        found = sorted(found + _sorted_rows(vault, sealed, [query, *nargs], "name", False, after, limit),
+                       key=lambda row: tuple(row[7:]))[:limit]
+    return total, _summaries(vault, found), (tuple(found[-1][7:]) if found else None)
 
 
 def get_youth(vault: Vault, youth_id: str, *, audit: bool = True) -> StoredRecord:

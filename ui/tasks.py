@@ -36,12 +36,14 @@ class Tasks:
         self._epoch = 0  # bumped on lock: everything in flight is dropped
 
     def run(self, work: Callable[[Vault], T], then: Callable[[T], None] | None = None,
-            fail: Report | None = None, *, latest: str = "", skip_stale: bool = False) -> None:
+            fail: Report | None = None, *, latest: str = "", skip_stale: bool = False,
+            background: bool = False) -> None:
         """`work(vault)` on the vault thread; then `then(result)` or `fail(error)` here.
         With `latest`, only the newest run of that name delivers its result. With `skip_stale`
         too (for work that only reads), a run already superseded when the vault thread reaches it
         is not done at all: keystrokes typed while one search runs queue searches of which only the
-        last is made, so the window needs no typing pause before it searches."""
+        last is made, so the window needs no typing pause before it searches. `background` work
+        (reads only) waits until nothing else does (worker.VaultThread)."""
         epoch = self._epoch
         ticket = self._latest[latest] = self._latest.get(latest, 0) + 1 if latest else 0
 
@@ -68,7 +70,7 @@ class Tasks:
             else:
                 (fail or self.report)(error)
 
-        self.backend.call(lambda holder: work(holder.require()), done, failed)
+        self.backend.call(lambda holder: work(holder.require()), done, failed, background=background)
 
     def run_holder(self, work: Callable[[Holder], T], then: Callable[[T], None] | None = None,
                    fail: Report | None = None) -> None:

@@ -67,7 +67,9 @@ class TodayController(QObject):
                                           include_done=include_done, limit=limit)
                 return chunk, time.perf_counter() - started
 
-            self.tasks.run(work, lambda done: got(*done), self._failed, latest="today", skip_stale=True)
+            # In the background: a search or a save asked meanwhile goes first (ui/worker.py).
+            self.tasks.run(work, lambda done: got(*done), self._failed, latest="today", skip_stale=True,
+                           background=True)
 
         def got(chunk: today_screen.TodayChunk, took: float) -> None:
             # The next chunk sized for CHUNK_TARGET_S from how long this one held the vault thread,

@@ -1,12 +1,17 @@
 """One thread owns the vault connection; the GUI thread never waits on the database.
 
 `VaultThread.call(fn, on_done, on_error)` runs `fn(vault_holder)` on the worker thread
-and delivers the result back on the GUI thread through a queued signal.
+and delivers the result back on the GUI thread through a queued signal. Calls run in the order
+made, except `background` ones (Today's chunks over the whole caseload), which run only when
+nothing else waits: a search typed while Today computes waits for the chunk running, not for
+the chunks queued behind it.
 """
 
 from __future__ import annotations
 
 import itertools
+import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -28,15 +33,42 @@ class Holder:
         return self.vault
 
 
+Work = tuple[int, Callable[[Holder], Any]]
+
+
+class _Queue:
+    """The calls waiting for the worker: the ordinary ones first, each kind in order."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ordinary: deque[Work] = deque()
+        self._background: deque[Work] = deque()
+
+    def put(self, work: Work, background: bool) -> None:
+        with self._lock:
+            (self._background if background else self._ordinary).append(work)
+
+    def take(self) -> Work | None:
+        with self._lock:
+            if self._ordinary:
+                return self._ordinary.popleft()
+            return self._background.popleft() if self._background else None
+
+
 class _Worker(QObject):
     finished = Signal(int, object, object)
 
-    def __init__(self, holder: Holder) -> None:
+    def __init__(self, holder: Holder, queue: _Queue) -> None:
         super().__init__()
-        self.holder = holder
+        self.holder, self.queue = holder, queue
 
-    @Slot(int, object)
-    def run(self, request: int, fn: Callable[[Holder], Any]) -> None:
+    @Slot()
+    def run_next(self) -> None:
+        """One wake-up per call made: run whichever call comes first now."""
+        work = self.queue.take()
+        if work is None:
+            return
+        request, fn = work
         try:
             result = fn(self.holder)
         except CsecError as exc:
@@ -57,26 +89,28 @@ class _Worker(QObject):
 
 
 class VaultThread(QObject):
-    _submit = Signal(int, object)
+    _wake = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.holder = Holder()
+        self._queue = _Queue()
         self._thread = QThread()
         self._thread.setObjectName("vault-worker")
-        self._worker = _Worker(self.holder)
+        self._worker = _Worker(self.holder, self._queue)
         self._worker.moveToThread(self._thread)
-        self._submit.connect(self._worker.run)
+        self._wake.connect(self._worker.run_next)
         self._worker.finished.connect(self._finished)
         self._ids = itertools.count(1)
         self._pending: dict[int, tuple[Callable[[Any], None] | None, Callable[[Exception], None] | None]] = {}
         self._thread.start()
 
     def call(self, fn: Callable[[Holder], Any], on_done: Callable[[Any], None] | None = None,
-             on_error: Callable[[Exception], None] | None = None) -> int:
+             on_error: Callable[[Exception], None] | None = None, *, background: bool = False) -> int:
         request = next(self._ids)
         self._pending[request] = (on_done, on_error)
-        self._submit.emit(request, fn)
+        self._queue.put((request, fn), background)
+        self._wake.emit()
         return request
 
     def busy(self) -> bool:

@@ -12,16 +12,19 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import sqlcipher3
+
 from csec_desktop.clock import HybridClock, WallClock, utc_iso
 from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import model_for
 from csec_desktop.errors import FieldProblem, NotFound, StaleRecord, ValidationFailed
 from csec_desktop.ids import new_id
+from csec_desktop.storage import name_order
 from csec_desktop.storage.audit import Signer
 from csec_desktop.storage.compartments import MARK, Keyring
 from csec_desktop.storage.database import Database, Row
 from csec_desktop.storage.keys import b64
-from csec_desktop.storage.schema import YOUTH_FIELDS_UPSERT, youth_field_values
+from csec_desktop.storage.schema import YOUTH_FIELDS_INSERT, YOUTH_FIELDS_UPSERT, youth_field_values
 from csec_desktop.storage.sealed_rows import SealedRows
 
 _RECORD_COLUMNS = (
@@ -228,7 +231,7 @@ class RecordStore:
                 {"deleted": {"old": False, "new": True}}, stamp, now,
             )
             if current.kind == "youth":
-                self.db.execute("DELETE FROM youth_search WHERE rowid = ?", (current.rowid,))
+                name_order.unindex(self.db, current.rowid)
                 self.db.execute("UPDATE youth_fields SET deleted = 1 WHERE rowid = ?", (current.rowid,))
                 self.shadow.forget(current.rowid)
             stored = self.get(record_id, include_deleted=True)
@@ -295,8 +298,8 @@ class RecordStore:
                               updated_by, deleted, parsed, clocks, rowid)
         if kind == "youth":
             if deleted:
-                self.db.execute("DELETE FROM youth_search WHERE rowid = ?", (rowid,))
-                self.db.execute(YOUTH_FIELDS_UPSERT, youth_field_values(rowid, plain, True))
+                name_order.unindex(self.db, rowid)
+                self.db.execute(YOUTH_FIELDS_UPSERT, (*youth_field_values(rowid, plain, True), None))
                 self.shadow.forget(rowid)
             else:
                 self._index(stored, fresh=row is None, data=plain)
@@ -423,20 +426,26 @@ class RecordStore:
         # What a caseload row shows; a sealed youth's row stays blank (its body may be too, here).
         names = stored.body.list_names() if not sealed and hasattr(stored.body, "list_names") else None
         values = youth_field_values(stored.rowid, body, stored.deleted, names=names)
-        # A plain INSERT for a new record: OR REPLACE probes every index first.
-        self.db.execute(YOUTH_FIELDS_UPSERT.replace("OR REPLACE ", "") if fresh else YOUTH_FIELDS_UPSERT,
-                        values)
-        if not fresh:
-            self.db.execute("DELETE FROM youth_search WHERE rowid = ?", (stored.rowid,))
         terms = _terms(stored.body)
+        if not fresh:
+            self.db.execute("DELETE FROM youth_search WHERE rowid = "
+                            "(SELECT rank FROM youth_fields WHERE rowid = ?)", (stored.rowid,))
+        # Indexed under a rank that follows name order (storage/name_order.py).
+        indexed = bool(terms) and not sealed and not stored.deleted
+        rank = name_order.rank(values[1], values[2], stored.rowid) if indexed else None
+        try:
+            self.db.execute(YOUTH_FIELDS_INSERT if fresh else YOUTH_FIELDS_UPSERT, (*values, rank))
+        except sqlcipher3.IntegrityError:  # the rank is taken (name_order.free_rank)
+            self.db.execute(YOUTH_FIELDS_INSERT if fresh else YOUTH_FIELDS_UPSERT, (*values, None))
+            rank = name_order.index(self.db, stored.rowid, values[1], values[2], terms)
+            indexed = False
         if sealed:
             shown = stored.body.list_names() if terms and hasattr(stored.body, "list_names") else None
             self.shadow.put(stored.rowid, body, stored.deleted, terms, shown)
             return
         self.shadow.forget(stored.rowid)
-        if terms and not stored.deleted:
-            self.db.execute("INSERT INTO youth_search (rowid, terms) VALUES (?, ?)",
-                            (stored.rowid, " ".join(terms)))
+        if indexed:
+            self.db.execute("INSERT INTO youth_search (rowid, terms) VALUES (?, ?)", (rank, " ".join(terms)))
 
     def sealed_youth(self) -> list[tuple[int, dict[str, Any], bool, list[str], list[Any] | None]]:
         """Every sealed youth as this person opens them: for the in-memory rows (sealed_rows.py),

@@ -92,18 +92,20 @@ class SealedRows:
         """A FROM-clause term `f` with the row of every youth whose terms match an FTS query. Each
         index is joined to its own table: joining the index to the view instead made SQLite copy
         the whole view (every youth's row) for each search of a person who holds the key."""
+        main = (f"SELECT {COLUMNS} FROM main.youth_fields WHERE rank IN "
+                "(SELECT rowid FROM youth_search WHERE youth_search MATCH ?)")
         if not self.active:
-            return (f"(SELECT {COLUMNS} FROM main.youth_fields WHERE rowid IN "
-                    "(SELECT rowid FROM youth_search WHERE youth_search MATCH ?)) f", [query])
-        return (f"(SELECT {COLUMNS} FROM main.youth_fields WHERE sealed = 0 AND rowid IN "
-                "(SELECT rowid FROM youth_search WHERE youth_search MATCH ?) UNION ALL "
+            return f"({main}) f", [query]
+        return (f"({main} UNION ALL "
                 f"SELECT {COLUMNS} FROM temp.sealed_fields WHERE rowid IN "
                 "(SELECT rowid FROM temp.sealed_search WHERE sealed_search MATCH ?)) f", [query, query])
 
     def matching(self, query: str) -> tuple[str, list[Any]]:
         """A FROM-clause term `s` with the rowid of every youth whose terms match an FTS query."""
+        main = ("SELECT rowid FROM main.youth_fields WHERE rank IN "
+                "(SELECT rowid FROM youth_search WHERE youth_search MATCH ?)")
         if not self.active:
-            return "(SELECT rowid FROM youth_search WHERE youth_search MATCH ?) s", [query]
-        return ("(SELECT rowid FROM youth_search WHERE youth_search MATCH ? UNION ALL "
+            return f"({main}) s", [query]
+        return (f"({main} UNION ALL "
                 "SELECT rowid FROM temp.sealed_search WHERE sealed_search MATCH ?) s", [query, query])
 

@@ -22,6 +22,7 @@ from csec_desktop.domain.people import Permission
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import CsecError, NotFound, OfflineLocked
 from csec_desktop.ids import new_id
+from csec_desktop.storage import name_order
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.keys import KEYFILE_NAME
 from csec_desktop.storage.records import unpack_clocks
@@ -289,7 +290,7 @@ def _forget_youth(db: Database, youth_id: str) -> None:
         db.execute("DELETE FROM changes WHERE record_id = ?", (rid,))
     row = db.one("SELECT rowid FROM records WHERE id = ? AND kind = 'youth'", (youth_id,))
     if row is not None:
-        db.execute("DELETE FROM youth_search WHERE rowid = ?", (row[0],))
+        name_order.unindex(db, row[0])
         db.execute("DELETE FROM youth_fields WHERE rowid = ?", (row[0],))
     db.execute("DELETE FROM records WHERE id = ? OR owner_id = ?", (youth_id, youth_id))
     db.execute("DELETE FROM drafts WHERE key LIKE ?", (f"%{youth_id}%",))

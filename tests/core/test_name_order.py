@@ -1,0 +1,134 @@
+"""A search reads its matches in name order from the index's ranks (storage/name_order.py): the
+pages must be exactly the matches sorted by name, whatever the names' letters, page sizes,
+deletions, sealed youth and filters. Checked against the records themselves."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from csec_desktop import caseload
+from csec_desktop.caseload import Filters
+from csec_desktop.storage import name_order
+from csec_desktop.storage.vault import Vault
+from csec_desktop.usecases import caseload as caseload_screen
+from tests.conftest import ADMIN_PASS, WORKER_PASS, FakeClock, youth_data
+
+# Letters a name may hold: plain, accented, Vietnamese, CJK, beyond the BMP, and the punctuation
+# names carry; casefolded, as youth_fields keeps them.
+LETTERS = "abmnoyz -'0ñáéầ示例𝔸"
+names = st.tuples(st.text(LETTERS, max_size=12), st.text(LETTERS, max_size=12))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(names, names)
+def test_the_bucket_code_never_inverts_name_order(one: tuple[str, str], other: tuple[str, str]) -> None:
+    low, high = sorted([one, other])
+    assert name_order.bucket(*low) <= name_order.bucket(*high)
+    assert 0 <= name_order.bucket(*high) < 1 << (name_order.SYMBOL_BITS * name_order.SYMBOLS)
+
+
+def test_ranks_fit_sqlite_and_keep_bucket_order() -> None:
+    top = (1 << (name_order.SYMBOL_BITS * name_order.SYMBOLS)) - 1
+    assert name_order.first_rank(0) == -(1 << 63)
+    assert name_order.last_rank(top) == (1 << 63) - 1
+    one = name_order.rank("abc", "z", (1 << 40) + 5)  # a row number past the bucket's width
+    assert name_order.bucket_of(one) == name_order.bucket("abc", "z")
+    assert name_order.rank("ab", "zzz", 1) < name_order.rank("ab-c", "a", 1) < name_order.rank("abc", "", 1)
+
+
+FAMILIES = ("Sampleton", "Sampletonia", "Sampleto", "Sample-Ortíz", "Ñandemo", "Núñez", "Nuñez",
+            "示例", "Ab", "Ab-C", "Abc", "O'Demo", "Trần-Demo")
+GIVENS = ("Jo", "José", "Joanna", "Maya", "Ángel", "Jordan")
+PEOPLE = (("casey", "caseworker", "Unit A"), ("sam", "supervisor", "Unit A"))
+
+
+def _tokens(text: str) -> list[str]:
+    """What the index's unicode61 tokenizer (remove_diacritics 2) makes of a text."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.findall(r"[^\W_]+", plain.casefold())
+
+
+def _expected(vault: Vault, text: str, worker: str | None = None, sealed_too: bool = False) -> list[str]:
+    """The matching youth sorted by (family, given, row) as youth_fields holds them, from the
+    records' bodies through the model (the words as the search takes them: caseload.fts_query)."""
+    words = [_tokens(w.replace('""', '"'))[0] for w in re.findall(r'"((?:[^"]|"")*)"\*',
+                                                                  caseload.fts_query(text) or "")]
+    found = []
+    for record_id, rowid, sealed in vault.require_db().query(
+            "SELECT r.id, r.rowid, f.sealed FROM records r JOIN youth_fields f ON f.rowid = r.rowid "
+            "WHERE r.deleted = 0"):
+        if sealed and not sealed_too:
+            continue
+        body = vault.records.get(record_id).body
+        if worker is not None and body.assigned_worker != worker:
+            continue
+        tokens = _tokens(" ".join(body.search_terms()))
+        if all(any(t.startswith(w) for t in tokens) for w in words):
+            name = body.legal_name
+            found.append(((name.family.casefold(), name.given.casefold(), rowid), record_id))
+    return [record_id for _key, record_id in sorted(found)]
+
+
+def _walk(vault: Vault, asked: caseload_screen.CaseloadQuery, page: int) -> tuple[int, list[str]]:
+    first = caseload_screen.query(vault, asked, limit=page, audit=False)
+    ids = [r.id for r in first.rows]
+    cursor = first.next
+    while cursor is not None and len(ids) < first.total:
+        more = caseload_screen.query(vault, asked, after=cursor, limit=page, audit=False)
+        assert more.rows, "a page came back empty before the end"
+        ids += [r.id for r in more.rows]
+        cursor = more.next
+    return first.total, ids
+
+
+def test_search_pages_are_the_matches_in_name_order(vault_of, vault_dir: Path, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    admin = vault_of(PEOPLE)
+    made = []
+    with admin.require_db().transaction():
+        for n in range(160):  # many youth in one bucket ("sampleto"), so windows cross buckets
+            family = FAMILIES[n % len(FAMILIES)] if n % 3 else "Sampleton"
+            made.append(caseload.create_youth(admin, youth_data(
+                legal_name={"given": GIVENS[n % len(GIVENS)], "family": family},
+                assigned_worker="casey" if n % 2 else "robin",
+                identifiers={"juvenile_case_number": f"JV-26-{100000 + n}"})).id)
+    for gone in made[5:20:4]:
+        caseload.delete_youth(admin, gone)
+    renamed = caseload.update_youth(admin, made[30], {"legal_name": {"given": "Jo", "family": "Abc"}})
+    caseload.update_youth(admin, made[31], {"preferred_name": "Sparrow"})  # same bucket, same rank
+    admin.close()
+
+    sam = Vault.unlock(vault_dir, "sam", WORKER_PASS, wall=clock)  # holds the sealed records' key
+    try:
+        for sealed in made[40:60:5]:
+            caseload.update_youth(sam, sealed, {"sealed": True})
+        for text in ("jo", "j", "sampleto", "n", "jv-26-1001", "示例", "a"):
+            expected = _expected(sam, text, sealed_too=True)
+            assert expected, text
+            for page in (1, 3, 7, 200):
+                total, ids = _walk(sam, caseload_screen.CaseloadQuery(text=text), page)
+                assert (total, ids) == (len(expected), expected), (text, page)
+        assert renamed.id in _walk(sam, caseload_screen.CaseloadQuery(text="abc jo"), 5)[1]
+        narrowed = caseload_screen.CaseloadQuery(text="jo", filters=Filters(worker="casey"))
+        assert _walk(sam, narrowed, 4) == (len(want := _expected(sam, "jo", "casey", True)), want)
+    finally:
+        sam.lock("test")
+
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)  # her unit's youth, no sealed ones
+    try:
+        expected = _expected(casey, "jo")
+        assert _walk(casey, caseload_screen.CaseloadQuery(text="jo"), 3) == (len(expected), expected)
+    finally:
+        casey.lock("test")
+
+    admin = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)  # the whole county, no sealed key
+    try:
+        for text in ("j", "sampleto jo"):
+            expected = _expected(admin, text)
+            assert _walk(admin, caseload_screen.CaseloadQuery(text=text), 6) == (len(expected), expected)
+    finally:
+        admin.lock("test")
