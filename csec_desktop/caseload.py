@@ -234,6 +234,7 @@ def _name_ordered_matches(vault: Vault, query: str, narrow: str, args: list[Any]
     Every youth in a window comes before every youth after it, so the windows' rows in turn are
     the page; a window ends before the bucket of its last match, unless that bucket is all of it."""
     db = vault.require_db()
+    past, past_args = _after("name", False, after)
     low = name_order.first_rank(name_order.bucket(after[0], after[1])) if after else -name_order.OFFSET
     window = 2 * limit
     found: list[tuple[Any, ...]] = []
@@ -253,10 +254,16 @@ def _name_ordered_matches(vault: Vault, query: str, narrow: str, args: list[Any]
                 high = name_order.first_rank(last) - 1
                 ranks = [r for r in ranks if r <= high]
             following = high + 1 if high < name_order.OFFSET - 1 else None
-        source = (f"main.youth_fields f WHERE f.rank IN (SELECT value FROM json_each(?)) "
-                  f"AND f.deleted = 0 AND {narrow}")
-        found += _sorted_rows(vault, source, [json.dumps(ranks), *args], "name", False, after,
-                              limit - len(found))
+        # The window's rows sorted from the rank index alone (it carries the names; a youth with
+        # a rank is neither deleted nor sealed), then the page's rows read.
+        chosen = (f"SELECT f.rowid, f.family, f.given FROM main.youth_fields f WHERE f.rank IN "
+                  f"(SELECT value FROM json_each(?)) AND {narrow} AND {past} "
+                  "ORDER BY f.family, f.given, f.rowid LIMIT ?")
+        found += db.query(
+            "SELECT r.id, y.names, y.birth, y.periods, y.worker, y.unit, y.sealed, k.family, k.given, "
+            f"k.rowid FROM ({chosen}) k JOIN main.youth_fields y ON y.rowid = k.rowid "
+            "JOIN records r ON r.rowid = k.rowid ORDER BY k.family, k.given, k.rowid",
+            [json.dumps(ranks), *args, *past_args, limit - len(found)])
         if following is None:
             break
         low, window = following, window * 4

@@ -20,12 +20,13 @@ order. 0 ends the family name, so "ab" comes before "ab-c" and "abc". Names are 
 `youth_fields` holds them (casefolded, SQLite's binary order, which is code-point order).
 
 `youth_fields.rank` holds each indexed youth's rank (NULL for a deleted or sealed youth, who is
-not in the index; UNIQUE otherwise); the index's rowid is that rank.
+not in the index); the index's rowid is that rank. Its index on youth_fields carries the names too,
+so a window's rows are sorted without reading the rows themselves. Row numbers below 2**24 make
+ranks unique by themselves; a vault past that (16.7 million records, far beyond a county's) checks
+each rank it gives (`checked_rank`).
 """
 
 from __future__ import annotations
-
-import sqlcipher3
 
 from csec_desktop.storage.database import Database
 
@@ -83,42 +84,36 @@ def bucket_of(rank: int) -> int:
     return (rank + OFFSET) >> SEQ_BITS
 
 
+WIDE = 1 << SEQ_BITS
+
+
 def rank(family: str, given: str, rowid: int) -> int:
     """The rank of a youth named (family, given): their bucket and their row number, so it is
     known without reading the index (an edit that leaves the first letters alone keeps it)."""
-    return first_rank(bucket(family, given)) + (rowid & ((1 << SEQ_BITS) - 1))
+    return first_rank(bucket(family, given)) + (rowid & (WIDE - 1))
 
 
 class BucketFull(RuntimeError):
     pass
 
 
-def free_rank(db: Database, family: str, given: str) -> int:
-    """A rank in the bucket of (family, given) that no youth holds: for a vault past 16.7 million
-    records, whose row numbers may meet in one bucket (rank's number is then taken)."""
+def checked_rank(db: Database, family: str, given: str, rowid: int) -> int:
+    """`rank`, or in a vault with row numbers past WIDE (whose ranks may meet) the first rank of
+    the bucket that no other youth holds."""
+    wanted = rank(family, given, rowid)
+    if db.one("SELECT 1 FROM youth_fields WHERE rank = ? AND rowid != ?", (wanted, rowid)) is None:
+        return wanted
     code = bucket(family, given)
     low, high = first_rank(code), last_rank(code)
     expected = low
-    for (taken,) in db.query("SELECT rank FROM youth_fields WHERE rank BETWEEN ? AND ? ORDER BY rank",
-                             (low, high)):
-        if taken != expected:
+    for (taken,) in db.query("SELECT rank FROM youth_fields WHERE rank BETWEEN ? AND ? AND rowid != ? "
+                             "ORDER BY rank", (low, high, rowid)):
+        if taken > expected:
             return expected
-        expected += 1
+        expected = taken + 1
     if expected <= high:
         return expected
-    raise BucketFull(f"more than {1 << SEQ_BITS:,} youth share the first letters of one name")
-
-
-def index(db: Database, rowid: int, family: str, given: str, terms: list[str]) -> int:
-    """Give a youth, whose youth_fields row is written, its rank and index its terms under it."""
-    try:
-        rank_ = rank(family, given, rowid)
-        db.execute("UPDATE youth_fields SET rank = ? WHERE rowid = ?", (rank_, rowid))
-    except sqlcipher3.IntegrityError:  # row numbers 16.7 million apart in one bucket
-        rank_ = free_rank(db, family, given)
-        db.execute("UPDATE youth_fields SET rank = ? WHERE rowid = ?", (rank_, rowid))
-    db.execute("INSERT INTO youth_search (rowid, terms) VALUES (?, ?)", (rank_, " ".join(terms)))
-    return rank_
+    raise BucketFull(f"more than {WIDE:,} youth share the first letters of one name")
 
 
 def unindex(db: Database, rowid: int) -> None:

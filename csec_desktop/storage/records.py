@@ -12,8 +12,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import sqlcipher3
-
 from csec_desktop.clock import HybridClock, WallClock, utc_iso
 from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import model_for
@@ -98,6 +96,9 @@ class RecordStore:
         self.signer = signer
         self.ring = ring or Keyring("")
         self.shadow = SealedRows(db)
+        # Whether row numbers have passed name_order.WIDE (never in a county's vault): ranks are
+        # then checked against each other before use.
+        self._wide = int(db.scalar("SELECT coalesce(max(rowid), 0) FROM records")) >= name_order.WIDE
         self.clock = clock
         self.wall = wall
         self.actor = actor
@@ -431,20 +432,19 @@ class RecordStore:
             self.db.execute("DELETE FROM youth_search WHERE rowid = "
                             "(SELECT rank FROM youth_fields WHERE rowid = ?)", (stored.rowid,))
         # Indexed under a rank that follows name order (storage/name_order.py).
-        indexed = bool(terms) and not sealed and not stored.deleted
-        rank = name_order.rank(values[1], values[2], stored.rowid) if indexed else None
-        try:
-            self.db.execute(YOUTH_FIELDS_INSERT if fresh else YOUTH_FIELDS_UPSERT, (*values, rank))
-        except sqlcipher3.IntegrityError:  # the rank is taken (name_order.free_rank)
-            self.db.execute(YOUTH_FIELDS_INSERT if fresh else YOUTH_FIELDS_UPSERT, (*values, None))
-            rank = name_order.index(self.db, stored.rowid, values[1], values[2], terms)
-            indexed = False
+        rank = None
+        if terms and not sealed and not stored.deleted:
+            self._wide = self._wide or stored.rowid >= name_order.WIDE
+            rank = (name_order.checked_rank(self.db, values[1], values[2], stored.rowid) if self._wide
+                    else name_order.rank(values[1], values[2], stored.rowid))
+        # A plain INSERT for a new record: an upsert probes every index first.
+        self.db.execute(YOUTH_FIELDS_INSERT if fresh else YOUTH_FIELDS_UPSERT, (*values, rank))
         if sealed:
             shown = stored.body.list_names() if terms and hasattr(stored.body, "list_names") else None
             self.shadow.put(stored.rowid, body, stored.deleted, terms, shown)
             return
         self.shadow.forget(stored.rowid)
-        if indexed:
+        if rank is not None:
             self.db.execute("INSERT INTO youth_search (rowid, terms) VALUES (?, ?)", (rank, " ".join(terms)))
 
     def sealed_youth(self) -> list[tuple[int, dict[str, Any], bool, list[str], list[Any] | None]]:

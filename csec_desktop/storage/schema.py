@@ -251,7 +251,7 @@ def _v10(db: Database) -> None:
     db.executescript(
         """
         ALTER TABLE youth_fields ADD COLUMN rank INTEGER;
-        CREATE UNIQUE INDEX youth_fields_rank ON youth_fields(rank);
+        CREATE INDEX youth_fields_rank ON youth_fields(rank, family, given);
         DROP TABLE youth_search;
         """
     )
@@ -259,15 +259,22 @@ def _v10(db: Database) -> None:
     shown = ("SELECT r.rowid, r.body, f.family, f.given FROM records r JOIN youth_fields f "
              "ON f.rowid = r.rowid WHERE r.kind = 'youth' AND f.sealed = 0 AND f.deleted = 0 "
              "ORDER BY rowid")
+    wide = int(db.scalar("SELECT coalesce(max(rowid), 0) FROM records")) >= name_order.WIDE
     ranked = []
     for rowid, body, family, given in db.query(shown):
         try:
             terms = Youth.model_validate_json(body).search_terms()
         except ValueError:  # a body the model no longer reads: found again once edited
             continue
-        if terms:  # row numbers are unique here, so are ranks (name_order.rank)
-            ranked.append((name_order.rank(family, given, rowid), rowid, " ".join(terms)))
-    db.executemany("UPDATE youth_fields SET rank = ? WHERE rowid = ?", [r[:2] for r in ranked])
+        if terms:
+            if wide:  # ranks may meet: each checked against those given before it
+                rank = name_order.checked_rank(db, family, given, rowid)
+                db.execute("UPDATE youth_fields SET rank = ? WHERE rowid = ?", (rank, rowid))
+            else:
+                rank = name_order.rank(family, given, rowid)
+            ranked.append((rank, rowid, " ".join(terms)))
+    if not wide:
+        db.executemany("UPDATE youth_fields SET rank = ? WHERE rowid = ?", [r[:2] for r in ranked])
     # In rank order: FTS5 writes out what it holds each time a row comes before the last one.
     db.executemany("INSERT INTO youth_search (rowid, terms) VALUES (?, ?)",
                    [(r[0], r[2]) for r in sorted(ranked)])
@@ -284,8 +291,7 @@ YOUTH_FIELDS_INSERT = (
     "INSERT INTO youth_fields (rowid, family, given, birth, worker, unit, sealed, deleted, periods, "
     "names, rank) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
 )
-# Not INSERT OR REPLACE: that would settle a clash on the UNIQUE rank by deleting the other youth's
-# row (storage/name_order.py); an upsert on the rowid alone lets a rank clash be refused.
+# An upsert rather than INSERT OR REPLACE, which deletes the row and inserts it again.
 YOUTH_FIELDS_UPSERT = YOUTH_FIELDS_INSERT + " ON CONFLICT (rowid) DO UPDATE SET " + ", ".join(
     f"{c} = excluded.{c}" for c in ("family", "given", "birth", "worker", "unit", "sealed", "deleted",
                                     "periods", "names", "rank"))

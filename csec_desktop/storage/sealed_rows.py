@@ -51,7 +51,8 @@ class SealedRows:
             CREATE INDEX temp.sealed_fields_name ON sealed_fields(family, given);
             CREATE INDEX temp.sealed_fields_birth ON sealed_fields(birth);
             CREATE VIRTUAL TABLE temp.sealed_search USING fts5(
-                terms, content='', contentless_delete=1, tokenize = 'unicode61 remove_diacritics 2');
+                terms, content='', contentless_delete=1, prefix='1 2 3 4 5 6 7',
+                tokenize = 'unicode61 remove_diacritics 2');
             CREATE TEMP VIEW {VIEW} AS
                 SELECT {COLUMNS} FROM main.youth_fields WHERE sealed = 0
                 UNION ALL SELECT {COLUMNS} FROM temp.sealed_fields;

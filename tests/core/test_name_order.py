@@ -132,3 +132,22 @@ def test_search_pages_are_the_matches_in_name_order(vault_of, vault_dir: Path, c
             assert _walk(admin, caseload_screen.CaseloadQuery(text=text), 6) == (len(expected), expected)
     finally:
         admin.lock("test")
+
+
+def test_past_16_million_records_ranks_are_checked_and_never_shared(vault_of, vault_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Ranks end with the row number's low 24 bits; a vault whose row numbers pass 2**24 (none
+    will: a county has some hundreds of thousands) must still give each youth a rank of its own."""
+    admin = vault_of(PEOPLE)
+    name = {"given": "Maya", "family": "Sampleton"}
+    first = caseload.create_youth(admin, youth_data(legal_name=name))
+    db = admin.require_db()
+    rowid = int(db.scalar("SELECT rowid FROM records WHERE id = ?", (first.id,)))
+    db.execute("INSERT INTO records (rowid, id, kind, version, created_at, created_by, updated_at, "
+               "updated_by, deleted, body, clocks) SELECT ?, 'filler', kind, version, created_at, created_by, "
+               "updated_at, updated_by, 1, body, clocks FROM records WHERE id = ?",
+               (rowid + name_order.WIDE - 1, first.id))
+    second = caseload.create_youth(admin, youth_data(legal_name=name))  # the next row number: same low bits
+    ranks = db.query("SELECT f.rank FROM youth_fields f JOIN records r ON r.rowid = f.rowid "
+                     "WHERE r.id IN (?, ?)", (first.id, second.id))
+    assert len({r[0] for r in ranks}) == 2
+    assert {s.id for s in caseload.search(admin, "maya sampleton")} == {first.id, second.id}
