@@ -37,6 +37,7 @@ from csec_desktop.domain.people import Permission
 from csec_desktop.fileio import atomic_write
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local as sync_local
+from csec_desktop.usecases import caseload as caseload_screen
 from csec_desktop.usecases import session
 from ui import i18n
 from ui.about import show_about
@@ -392,6 +393,7 @@ class MainWindow(QMainWindow):
         # What the unlock found (people changed outside the app and put back, an audit trail cut
         # since this person's last unlock, the youth's account not yet opened for them).
         self.tasks.run(lambda v: list(v.warnings), self._warn)
+        self.tasks.run(caseload_screen.prepare_search, background=True)
 
     def _warn(self, warnings: list[str]) -> None:
         self.warning_text.setText("\n".join(warnings))

@@ -15,15 +15,15 @@ from typing import Any
 from csec_desktop.clock import HybridClock, WallClock, utc_iso
 from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import model_for
-from csec_desktop.errors import FieldProblem, NotFound, StaleRecord, ValidationFailed
+from csec_desktop.errors import CorruptVault, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from csec_desktop.ids import new_id
 from csec_desktop.storage import name_order
 from csec_desktop.storage.audit import Signer
-from csec_desktop.storage.compartments import MARK, Keyring
+from csec_desktop.storage.compartments import MARK, SEALED, Keyring, is_sealed
 from csec_desktop.storage.database import Database, Row
 from csec_desktop.storage.keys import b64
 from csec_desktop.storage.schema import YOUTH_FIELDS_INSERT, YOUTH_FIELDS_UPSERT, youth_field_values
-from csec_desktop.storage.sealed_rows import SealedRows
+from csec_desktop.storage.sealed_rows import Opened, SealedRows
 
 _RECORD_COLUMNS = (
     "id, kind, owner_id, version, created_at, created_by, updated_at, updated_by, deleted, "
@@ -234,6 +234,7 @@ class RecordStore:
             if current.kind == "youth":
                 name_order.unindex(self.db, current.rowid)
                 self.db.execute("UPDATE youth_fields SET deleted = 1 WHERE rowid = ?", (current.rowid,))
+                self.db.execute("DELETE FROM sealed_cache WHERE rowid = ?", (current.rowid,))
                 self.shadow.forget(current.rowid)
             stored = self.get(record_id, include_deleted=True)
         return stored
@@ -301,6 +302,7 @@ class RecordStore:
             if deleted:
                 name_order.unindex(self.db, rowid)
                 self.db.execute(YOUTH_FIELDS_UPSERT, (*youth_field_values(rowid, plain, True), None))
+                self.db.execute("DELETE FROM sealed_cache WHERE rowid = ?", (rowid,))
                 self.shadow.forget(rowid)
             else:
                 self._index(stored, fresh=row is None, data=plain)
@@ -440,6 +442,7 @@ class RecordStore:
         # A plain INSERT for a new record: an upsert probes every index first.
         self.db.execute(YOUTH_FIELDS_INSERT if fresh else YOUTH_FIELDS_UPSERT, (*values, rank))
         if sealed:
+            self.db.execute("DELETE FROM sealed_cache WHERE rowid = ?", (stored.rowid,))  # sealed_youth
             shown = stored.body.list_names() if terms and hasattr(stored.body, "list_names") else None
             self.shadow.put(stored.rowid, body, stored.deleted, terms, shown)
             return
@@ -447,17 +450,49 @@ class RecordStore:
         if rank is not None:
             self.db.execute("INSERT INTO youth_search (rowid, terms) VALUES (?, ?)", (rank, " ".join(terms)))
 
-    def sealed_youth(self) -> list[tuple[int, dict[str, Any], bool, list[str], list[Any] | None]]:
-        """Every sealed youth as this person opens them: for the in-memory rows (sealed_rows.py),
-        with the names a caseload row shows (None when this person cannot read them)."""
-        found = []
-        for row in self.db.query(f"SELECT {_RECORD_COLUMNS} FROM records WHERE rowid IN "
-                                 "(SELECT rowid FROM youth_fields WHERE sealed = 1)"):
+    def sealed_youth(self) -> list[Opened]:
+        """Every sealed youth as this person opens them, for the in-memory rows (sealed_rows.py):
+        the caseload row as shown and the search terms. Each is kept in `sealed_cache`, sealed to
+        the sealed records' compartment and bound to the youth's row, so an unlock opens one value
+        per youth and reads no record, instead of the score of values of each record (3,000
+        sealed youth: 1.3 s of every supervisor's unlock). Every write of a sealed youth drops
+        their entry (_index, delete); the next unlock by a holder reads the record again."""
+        found: list[Opened] = []
+        fresh: list[tuple[int, str]] = []
+        for rowid, cached in self.db.query("SELECT f.rowid, c.row FROM youth_fields f LEFT JOIN "
+                                           "sealed_cache c ON c.rowid = f.rowid WHERE f.sealed = 1"):
+            bound = f"youth row {rowid}"
+            if cached is not None:
+                try:
+                    readable, opened = self.ring.open(bound, SEALED_ROW, json.loads(cached))
+                except (CorruptVault, ValueError):  # a damaged entry is only a miss
+                    readable = False
+                if readable:
+                    found.append((tuple(opened[0]), list(opened[1])))
+                    continue
+            row = self.db.one(f"SELECT {_RECORD_COLUMNS} FROM records WHERE rowid = ?", (rowid,))
+            if row is None:
+                continue
             record = StoredRecord.from_row(row, self.ring)
             body = record.body
-            names = body.list_names() if hasattr(body, "list_names") and _terms(body) else None
-            found.append((record.rowid, body.dump(), record.deleted, _terms(body), names))
+            terms = _terms(body)
+            names = body.list_names() if hasattr(body, "list_names") and terms else None
+            values = youth_field_values(record.rowid, body.dump(), record.deleted, shown=True, names=names)
+            found.append((values, terms))
+            if terms:  # read in full: kept for the next unlock, sealed as the record is
+                sealed = self.ring.seal(SEALED.name, bound, SEALED_ROW, [list(values), terms])
+                if is_sealed(sealed):
+                    fresh.append((record.rowid, _json(sealed)))
+        if fresh:
+            self.db.executemany("INSERT OR REPLACE INTO sealed_cache (rowid, row) VALUES (?, ?)", fresh)
+        if int(self.db.scalar("SELECT count(*) FROM sealed_cache")) > len(found):  # unsealed, or gone
+            self.db.execute("DELETE FROM sealed_cache WHERE rowid NOT IN "
+                            "(SELECT rowid FROM youth_fields WHERE sealed = 1)")
         return found
+
+
+SEALED_ROW = "$caseload_row"
+"""The field name a sealed youth's cached caseload row is sealed under (its associated data)."""
 
 
 def _terms(body: Body) -> list[str]:

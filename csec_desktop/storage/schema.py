@@ -280,6 +280,12 @@ def _v10(db: Database) -> None:
                    [(r[0], r[2]) for r in sorted(ranked)])
 
 
+def _v11(db: Database) -> None:
+    # Speed: each sealed youth's caseload row, sealed as their record is, so a supervisor's unlock
+    # opens one value per sealed youth (records.RecordStore.sealed_youth).
+    db.execute("CREATE TABLE sealed_cache (rowid INTEGER PRIMARY KEY, row TEXT NOT NULL)")
+
+
 SEARCH_INDEX = """
     CREATE VIRTUAL TABLE youth_search USING fts5(
         terms, content='', contentless_delete=1, prefix='1 2 3 4 5 6 7',
@@ -315,7 +321,7 @@ def youth_field_values(rowid: int, body: dict[str, Any], deleted: bool, *,
 
 
 STEPS: dict[int, Callable[[Database], None]] = {
-    0: _v1, 1: _v2, 2: _v3, 3: _v4, 4: _v5, 5: _v6, 6: _v7, 7: _v8, 8: _v9, 9: _v10}
+    0: _v1, 1: _v2, 2: _v3, 3: _v4, 4: _v5, 5: _v6, 6: _v7, 7: _v8, 8: _v9, 9: _v10, 10: _v11}
 SCHEMA_VERSION = max(STEPS) + 1
 
 

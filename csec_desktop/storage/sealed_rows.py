@@ -22,8 +22,9 @@ from csec_desktop.storage.database import Database
 from csec_desktop.storage.schema import youth_field_values
 
 VIEW = "seen_fields"
-Opened = tuple[int, dict[str, Any], bool, list[str], list[Any] | None]
-"""rowid, body, deleted, search terms, the names a caseload row shows (Youth.list_names)."""
+Opened = tuple[tuple[Any, ...], list[str]]
+"""A sealed youth's youth_fields row as shown (schema.youth_field_values, shown=True) and their
+search terms."""
 COLUMNS = "rowid, family, given, birth, worker, unit, sealed, deleted, periods, names"
 
 
@@ -31,10 +32,14 @@ class SealedRows:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.active = False  # whether this session shows sealed youth's names (holds the key)
+        # Terms not yet in temp.sealed_search: the index is written at the first search (or when
+        # the window has nothing else to do), not at unlock. With SQLCipher's memory security on
+        # (every freed allocation wiped), writing 3,000 youth's terms costs about 90 ms.
+        self._unindexed: dict[int, str] = {}
 
     def prepare(self, holds_key: bool, rows: Callable[[], list[Opened]]) -> None:
-        """Make `seen_fields` for this session; `rows` gives each sealed youth opened (rowid, body,
-        deleted, search terms), read only when this person holds the key."""
+        """Make `seen_fields` for this session; `rows` gives each sealed youth opened (Opened), read
+        only when this person holds the key."""
         for drop in ("VIEW IF EXISTS temp.seen_fields", "TABLE IF EXISTS temp.sealed_fields",
                      "TABLE IF EXISTS temp.sealed_search"):
             self.db.execute(f"DROP {drop}")
@@ -51,7 +56,7 @@ class SealedRows:
             CREATE INDEX temp.sealed_fields_name ON sealed_fields(family, given);
             CREATE INDEX temp.sealed_fields_birth ON sealed_fields(birth);
             CREATE VIRTUAL TABLE temp.sealed_search USING fts5(
-                terms, content='', contentless_delete=1, prefix='1 2 3 4 5 6 7',
+                terms, content='', contentless_delete=1, prefix='1 2',
                 tokenize = 'unicode61 remove_diacritics 2');
             CREATE TEMP VIEW {VIEW} AS
                 SELECT {COLUMNS} FROM main.youth_fields WHERE sealed = 0
@@ -62,15 +67,18 @@ class SealedRows:
         # row (308 rows: 103 -> 3 ms). DEFERRED: only the in-memory tables are written.
         opened = rows()
         with self.db.transaction("DEFERRED"):
-            self._fill(opened)
+            self.db.executemany(f"INSERT INTO temp.sealed_fields ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                                [values for values, _terms in opened])
+        self._unindexed = {values[0]: " ".join(terms) for values, terms in opened if terms and not values[7]}
 
-    def _fill(self, opened: list[Opened]) -> None:
-        self.db.executemany(f"INSERT INTO temp.sealed_fields ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                            [youth_field_values(rowid, body, deleted, shown=True, names=names)
-                             for rowid, body, deleted, _terms, names in opened])
-        self.db.executemany("INSERT INTO temp.sealed_search (rowid, terms) VALUES (?, ?)",
-                            [(rowid, " ".join(terms)) for rowid, _body, deleted, terms, _names in opened
-                             if terms and not deleted])
+    def searchable(self) -> None:
+        """Write the terms still waiting into the session's search index (before any search)."""
+        if not self._unindexed:
+            return
+        waiting, self._unindexed = self._unindexed, {}
+        with self.db.transaction("DEFERRED"):
+            self.db.executemany("INSERT INTO temp.sealed_search (rowid, terms) VALUES (?, ?)",
+                                sorted(waiting.items()))
 
     def put(self, rowid: int, body: dict[str, Any], deleted: bool, terms: list[str],
             names: list[Any] | None = None) -> None:
@@ -80,12 +88,18 @@ class SealedRows:
         self.db.execute(f"INSERT INTO temp.sealed_fields ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
                         youth_field_values(rowid, body, deleted, shown=True, names=names))
         if terms and not deleted:
-            self.db.execute("INSERT INTO temp.sealed_search (rowid, terms) VALUES (?, ?)",
-                            (rowid, " ".join(terms)))
+            if self._unindexed:  # the index not written yet: joins the terms waiting
+                self._unindexed[rowid] = " ".join(terms)
+            else:
+                self.db.execute("INSERT INTO temp.sealed_search (rowid, terms) VALUES (?, ?)",
+                                (rowid, " ".join(terms)))
 
     def forget(self, rowid: int) -> None:
+        # Waiting terms are a dictionary, not rows: a write rolled back afterwards leaves its terms
+        # waiting (found by a search this session, shown with the names saved); the rows roll back.
         if not self.active:
             return
+        self._unindexed.pop(rowid, None)
         self.db.execute("DELETE FROM temp.sealed_fields WHERE rowid = ?", (rowid,))
         self.db.execute("DELETE FROM temp.sealed_search WHERE rowid = ?", (rowid,))
 
@@ -97,6 +111,7 @@ class SealedRows:
                 "(SELECT rowid FROM youth_search WHERE youth_search MATCH ?)")
         if not self.active:
             return f"({main}) f", [query]
+        self.searchable()
         return (f"({main} UNION ALL "
                 f"SELECT {COLUMNS} FROM temp.sealed_fields WHERE rowid IN "
                 "(SELECT rowid FROM temp.sealed_search WHERE sealed_search MATCH ?)) f", [query, query])
@@ -107,6 +122,7 @@ class SealedRows:
                 "(SELECT rowid FROM youth_search WHERE youth_search MATCH ?)")
         if not self.active:
             return f"({main}) s", [query]
+        self.searchable()
         return (f"({main} UNION ALL "
                 "SELECT rowid FROM temp.sealed_search WHERE sealed_search MATCH ?) s", [query, query])
 

@@ -292,6 +292,7 @@ def _forget_youth(db: Database, youth_id: str) -> None:
     if row is not None:
         name_order.unindex(db, row[0])
         db.execute("DELETE FROM youth_fields WHERE rowid = ?", (row[0],))
+        db.execute("DELETE FROM sealed_cache WHERE rowid = ?", (row[0],))
     db.execute("DELETE FROM records WHERE id = ? OR owner_id = ?", (youth_id, youth_id))
     db.execute("DELETE FROM drafts WHERE key LIKE ?", (f"%{youth_id}%",))
 

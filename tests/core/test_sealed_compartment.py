@@ -212,3 +212,42 @@ def test_an_unseal_pulled_without_the_key_is_finished_by_the_next_holder(office,
         assert admin.verify_audit().ok
     finally:
         admin.close()
+
+
+def test_a_holders_unlock_reads_sealed_youth_from_their_sealed_rows_and_sees_every_change(
+        office, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A supervisor's unlock opens one sealed value per sealed youth (sealed_cache) instead of
+    their whole record, yet a change made since, by anyone, shows: the entry is tied to a digest of
+    the stored record. The entry itself is sealed: nothing of the youth is in clear for others."""
+    from csec_desktop.storage.records import StoredRecord
+
+    folder, youth = office
+    sam = _open(folder, "sam", clock)
+    caseload.update_youth(sam, youth, {"sealed": True})
+    sam.close()
+    _open(folder, "sam", clock).close()  # the first unlock since: reads the record, keeps the row
+
+    read: list[str] = []
+    real = StoredRecord.from_row.__func__  # type: ignore[attr-defined]
+
+    def counting(cls, row, ring=None):  # type: ignore[no-untyped-def]
+        read.append(str(row[0]))
+        return real(cls, row, ring)
+
+    monkeypatch.setattr(StoredRecord, "from_row", classmethod(counting))
+    sam = _open(folder, "sam", clock)
+    try:
+        assert youth not in read  # opened from its sealed row
+        assert [s.id for s in caseload.search(sam, FAMILY)] == [youth]
+        caseload.update_youth(sam, youth, {"preferred_name": "Zephy Renamed"})
+    finally:
+        sam.close()
+    read.clear()
+    ana = _open(folder, "ana", clock)
+    try:
+        assert youth in read  # changed since: read again
+        found = caseload.search(ana, "Renamed")
+        assert [s.id for s in found] == [youth] and found[0].name.startswith("Zephy Renamed")
+    finally:
+        ana.close()
+    assert FAMILY not in _every_text(folder, "casey") and "Renamed" not in _every_text(folder, "casey")
