@@ -298,6 +298,7 @@ def search_page(vault: Vault, text: str, *, limit: int = 200, after: Cursor | No
     cond, params = visibility(vault.user)
     fcond, fparams = (filters or Filters()).sql(today or legal_today())
     shadow = vault.records.shadow
+    vault.records.write_index()  # a search inside a write transaction sees what it wrote
     matching, margs = shadow.matching_fields(query)
     source = f"{matching} WHERE f.deleted = 0 AND {cond} AND {fcond}"
     args = [*margs, *params, *fparams]

@@ -22,7 +22,6 @@ from csec_desktop.domain.people import Permission
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import CsecError, NotFound, OfflineLocked
 from csec_desktop.ids import new_id
-from csec_desktop.storage import name_order
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.keys import KEYFILE_NAME
 from csec_desktop.storage.records import unpack_clocks
@@ -196,7 +195,7 @@ def apply_pull(vault: Vault, page: P.PullResponse) -> int:
     with db.transaction():
         for youth_id in page.gone:
             undelivered.keep_before_forgetting(vault, youth_id)  # nothing typed is lost with it
-            _forget_youth(db, youth_id)
+            _forget_youth(vault, youth_id)
         if page.gone:
             vault.records.purge_search()
         ids = [state.id for state in page.records]
@@ -280,9 +279,10 @@ def _opened_conflict(vault: Vault, record_id: str, field: str, body: str) -> P.C
     return state.model_copy(update={"values": values})
 
 
-def _forget_youth(db: Database, youth_id: str) -> None:
+def _forget_youth(vault: Vault, youth_id: str) -> None:
     """A youth moved out of this user's caseload at the hub: nothing of theirs stays here (what was
     typed here and not taken by the hub was kept first, sealed to its author: undelivered.py)."""
+    db = vault.require_db()
     ids = [r[0] for r in db.query("SELECT id FROM records WHERE id = ? OR owner_id = ?",
                                   (youth_id, youth_id))]
     for rid in ids:
@@ -290,7 +290,7 @@ def _forget_youth(db: Database, youth_id: str) -> None:
         db.execute("DELETE FROM changes WHERE record_id = ?", (rid,))
     row = db.one("SELECT rowid FROM records WHERE id = ? AND kind = 'youth'", (youth_id,))
     if row is not None:
-        name_order.unindex(db, row[0])
+        vault.records.unindex(row[0])
         db.execute("DELETE FROM youth_fields WHERE rowid = ?", (row[0],))
         db.execute("DELETE FROM sealed_cache WHERE rowid = ?", (row[0],))
     db.execute("DELETE FROM records WHERE id = ? OR owner_id = ?", (youth_id, youth_id))

@@ -88,6 +88,7 @@ def duplicates(vault: Vault, data: dict[str, Any]) -> Duplicates:
     # A sealed youth is found only by a person who may read them (their names are not in the
     # vault's index: storage/sealed_rows.py), so the check never tells anyone else one exists.
     if query:
+        vault.records.write_index()
         matching, args = vault.records.shadow.matching(query)
         rows += db.query(f"SELECT r.id, r.body FROM {matching} JOIN records r ON r.rowid = s.rowid "
                          "WHERE r.deleted = 0 LIMIT 2000", args)

@@ -143,11 +143,33 @@ def test_past_16_million_records_ranks_are_checked_and_never_shared(vault_of, va
     db = admin.require_db()
     rowid = int(db.scalar("SELECT rowid FROM records WHERE id = ?", (first.id,)))
     db.execute("INSERT INTO records (rowid, id, kind, version, created_at, created_by, updated_at, "
-               "updated_by, deleted, body, clocks) SELECT ?, 'filler', kind, version, created_at, created_by, "
-               "updated_at, updated_by, 1, body, clocks FROM records WHERE id = ?",
+               "updated_by, deleted, body, clocks) SELECT ?, 'filler', kind, version, created_at, "
+               "created_by, updated_at, updated_by, 1, body, clocks FROM records WHERE id = ?",
                (rowid + name_order.WIDE - 1, first.id))
     second = caseload.create_youth(admin, youth_data(legal_name=name))  # the next row number: same low bits
     ranks = db.query("SELECT f.rank FROM youth_fields f JOIN records r ON r.rowid = f.rowid "
                      "WHERE r.id IN (?, ?)", (first.id, second.id))
     assert len({r[0] for r in ranks}) == 2
     assert {s.id for s in caseload.search(admin, "maya sampleton")} == {first.id, second.id}
+
+
+def test_index_rows_written_at_commit_are_found_within_it_and_gone_with_a_rollback(vault_of) -> None:  # type: ignore[no-untyped-def]
+    """Many youth written in one transaction reach the search index at its end, in rank order
+    (RecordStore.write_index); a search inside the transaction still finds them, and a rolled
+    back transaction leaves neither index rows nor rows waiting."""
+    admin = vault_of(PEOPLE)
+    db = admin.require_db()
+    with db.transaction():
+        made = [caseload.create_youth(admin, youth_data(legal_name={"given": g, "family": "Zephyrtest"})).id
+                for g in ("Ana", "Bo", "Cy")]
+        assert [s.id for s in caseload.search(admin, "zephyrtest")] == made  # Ana, Bo, Cy: name order
+    try:
+        with db.transaction():
+            caseload.create_youth(admin, youth_data(legal_name={"given": "Rolled", "family": "Backwards"}))
+            raise RuntimeError("the save failed")
+    except RuntimeError:
+        pass
+    assert caseload.search(admin, "backwards") == []
+    assert db.scalar("SELECT count(*) FROM youth_search WHERE youth_search MATCH 'backwards'") == 0
+    later = caseload.create_youth(admin, youth_data(legal_name={"given": "Later", "family": "Zephyrtest"}))
+    assert [s.id for s in caseload.search(admin, "zephyrtest")] == [*made, later.id]
