@@ -166,7 +166,7 @@ def test_changes_kept_after_a_youth_left_are_shown_to_their_author(qtbot: QtBot,
                                                          "text": "FICTIONAL-KEPT-NOTE"})
     with vault.require_db().transaction():  # what a pull naming the youth `gone` does
         undelivered.keep_before_forgetting(vault, youth.id)
-        local._forget_youth(vault.require_db(), youth.id)
+        local._forget_youth(vault, youth.id)
     vault.close()
     win = _window(qtbot, tmp_path / "v")
     qtbot.waitUntil(lambda: win.sync_status.kept.isVisible(), timeout=10_000)
