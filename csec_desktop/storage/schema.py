@@ -244,7 +244,9 @@ def _v10(db: Database) -> None:
     # Speed: the search index's rows are numbered in name order (storage/name_order.py), so a
     # search reads the first matches by name instead of sorting all of them; and it keeps the
     # one- and two-letter prefixes of its terms, so "j" reads one list instead of merging the
-    # lists of every word starting with j (a case number each: "j" took 24 ms, now 5).
+    # lists of every word starting with j (a case number each: "j" took 24 ms, now 5). Longer
+    # prefixes (to 7, for case numbers typed part way) cost 210 bytes a youth and made each edit's
+    # index write dear enough to take encryption's cost from 1.25x to 1.48x: not kept.
     from csec_desktop.domain.youth import Youth
     from csec_desktop.storage import name_order
 
@@ -288,7 +290,7 @@ def _v11(db: Database) -> None:
 
 SEARCH_INDEX = """
     CREATE VIRTUAL TABLE youth_search USING fts5(
-        terms, content='', contentless_delete=1, prefix='1 2 3 4 5 6 7',
+        terms, content='', contentless_delete=1, prefix='1 2',
         tokenize = 'unicode61 remove_diacritics 2'
     )
 """
