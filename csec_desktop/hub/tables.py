@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     false,
+    text,
 )
 
 metadata = MetaData()
@@ -141,6 +142,12 @@ holdings = Table(
     # the device pulls from further on (it stored that page), so a lost or repeated answer still
     # tells it. NULL while the device may see the youth.
     Column("gone_since", BigInteger),
+    # Each pull forgets the news the device has taken and sends again what it has not: without
+    # this index both read all of the device's holdings (100,000 for a supervisor) every page.
+    # Partial, so it holds only the few youth named gone, and a planner working from stale
+    # statistics cannot pick it to look up one holding (it did: 20 times slower).
+    Index("holdings_gone", "device_id", "gone_since", postgresql_where=text("gone_since IS NOT NULL"),
+          sqlite_where=text("gone_since IS NOT NULL")),
 )
 
 audit = Table(

@@ -172,8 +172,10 @@ def record_push(vault: Vault, response: P.PushResponse) -> None:
     db = vault.require_db()
     with db.transaction():
         for result in response.results:
+            # A hub from before replays answered as the first time names a refusal as a duplicate.
+            refused = result.result == "refused" or (result.result, result.detail) == ("duplicate", "refused")
             db.execute("UPDATE changes SET pushed = ?, sync_detail = ? WHERE op_id = ?",
-                       (2 if result.result == "refused" else 1,
+                       (2 if refused else 1,
                         f"{result.result}: {result.detail}".rstrip(": "), result.op_id))
         accepted = set(response.resolved)
         for res in resolutions(vault):

@@ -86,7 +86,8 @@ class FieldChange(Wire):
 
 class Op(Wire):
     op_id: str = Field(pattern=ID)
-    """The operation's own id (UUIDv7): pushing it again answers `duplicate`."""
+    """The operation's own id (UUIDv7): pushing it again answers `duplicate` (or `refused` again,
+    with the same reason, when the hub refused it the first time)."""
     record_id: str = Field(pattern=ID)
     """The record written."""
     kind: str = Field(pattern=KIND)

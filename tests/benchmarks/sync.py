@@ -138,13 +138,13 @@ def _served(app: Any) -> Iterator[str]:
         thread.join()
 
 
-def floor_seconds(dsn: str, exchanges: list[Exchange], *, pulls: bool) -> float:
+def floor_seconds(dsn: str, exchanges: list[Exchange]) -> float:
     """Replay a phase's requests against the bare endpoint: the seconds from each request sent to
-    its answer read, summed (as Exchange.seconds is for the hub)."""
+    its answer read, summed (as Exchange.seconds is for the hub). The pulls of a push round (the
+    pushing desktop's own records coming back) are served from rows as in a pull round."""
     floor = Floor(dsn)
     try:
-        if pulls:
-            floor.load_pages(exchanges)
+        floor.load_pages(exchanges)
         for ex in exchanges:
             floor.replies.setdefault((ex.method, ex.path, ex.query), ex.received)
         with _served(floor) as url, httpx.Client(base_url=url) as client:
@@ -218,7 +218,7 @@ def measure(records: int, delta: int, root: Path) -> dict[str, dict[str, float]]
                    "up_mb": sum(len(e.sent) for e in seen) / 1e6,
                    "down_mb": sum(len(e.received) for e in seen) / 1e6, "requests": len(seen)}
             if url.startswith("postgresql"):
-                floor = floor_seconds(url, seen, pulls=name == "pull")
+                floor = floor_seconds(url, seen)
                 row |= {"floor_s": floor, "floor_rps": count / floor, "hub_ratio": hub / floor,
                         "ratio": seconds / floor}
             figures[prefix + name] = row

@@ -14,6 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from csec_desktop import caseload
+from csec_desktop.domain.youth import Youth
 from csec_desktop.hub.app import create_app
 from csec_desktop.hub.cli import make_certificate
 from csec_desktop.hub.db import engine_for, upgrade
@@ -485,6 +486,34 @@ def test_an_operation_id_reused_for_other_content_is_refused_not_dropped(world: 
     other = {**_op(youth, "youth", {"preferred_name": "Kit"}, op="update"), "op_id": first["op_id"]}
     [answer] = _push(world, "ana", [other])
     assert answer["result"] == "refused" and "new id" in answer["detail"]
+
+
+def test_a_refused_operation_sent_again_is_refused_again_with_its_reason(world: World) -> None:
+    """Found by the sync model: a push whose answer was lost is sent again; the hub answered a
+    refused operation as `duplicate`, the desktop took it as delivered, and when the youth then
+    left the caseload the change was deleted instead of kept as undelivered."""
+    youth = new_id()
+    assert _push(world, "ana", [_op(youth, "youth", _youth("ana", "north"))])[0]["result"] == "applied"
+    bad = _op(new_id(), "case_note", {**_note(youth), "no_such_field": 1}, owner=youth)
+    [first] = _push(world, "ana", [bad])
+    assert first["result"] == "refused" and first["detail"]
+    for _ in range(2):
+        assert _push(world, "ana", [bad]) == [first]
+
+
+def test_a_desktop_keeps_a_replayed_refusal_from_an_older_hub_as_refused(tmp_path: Path) -> None:
+    """An older hub answers a replayed refusal as ("duplicate", "refused"): still refused here."""
+    vault, _ = Vault.create(tmp_path / "v", county=NORTH, admin="ana", passphrase=PASS)
+    youth = vault.records.create(Youth.model_validate({
+        "legal_name": {"given": "Testchild", "family": "Fictional"}, "date_of_birth": "2010-05-17",
+        "county": NORTH, "assigned_worker": "ana", "unit": "north"}))
+    [op] = local.outbox(vault)
+    local.record_push(vault, P.PushResponse(results=[P.OpResult(op_id=op.op_id, result="duplicate",
+                                                                detail="refused")],
+                                            resolved=[], server_time="2026-12-01T10:00:00+00:00"))
+    assert vault.require_db().one("SELECT pushed FROM changes WHERE op_id = ?", (op.op_id,)) == (2,)
+    assert youth.id == op.record_id
+    vault.lock()
 
 
 def test_the_hub_anchors_the_trail_a_rewritten_entry_is_refused(world: World, tmp_path: Path) -> None:
