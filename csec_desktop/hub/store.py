@@ -13,6 +13,7 @@ a delete), one who keeps the deletion leaves it deleted.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -24,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+from pydantic_core import to_json
 from sqlalchemy import (
     JSON,
     Connection,
@@ -411,9 +413,10 @@ class Hub:
         results: list[P.OpResult] = []
         resolved: list[str] = []
         with self.engine.begin() as conn:
-            counter = _Counter(conn, who.county, request)
+            now = self.wall()  # one time of receipt for the whole push
+            counter = _Counter(conn, who.county, request, now)
             for op in request.ops:
-                outcome, detail = apply_op(conn, counter, device, op, self.wall())
+                outcome, detail = apply_op(conn, counter, device, op, now)
                 results.append(P.OpResult(op_id=op.op_id, result=outcome, detail=detail))
             for resolution in request.resolutions:
                 if _resolve(conn, counter, device, resolution, self.now()):
@@ -602,8 +605,9 @@ class _Counter:
     tables.counties), and the batch's records and earlier outcomes read in one query each
     rather than one per operation."""
 
-    def __init__(self, conn: Connection, county: str, request: P.PushRequest) -> None:
+    def __init__(self, conn: Connection, county: str, request: P.PushRequest, now: float) -> None:
         self.conn = conn
+        self.received_at = _iso(now)
         self.county = county
         self.value = int(conn.execute(select(T.counties.c.seq).where(T.counties.c.id == county)
                                       .with_for_update()).scalar_one())
@@ -669,10 +673,21 @@ class _Counter:
         if self.new_ops:
             _insert_rows(self.conn, T.ops, self.new_ops)
         if self.holdings:
-            self.conn.execute(_insert_new(self.conn, T.holdings).values(
-                [{"device_id": d, "youth_id": y} for d, y in sorted(self.holdings)]))
+            _hold(self.conn, sorted(self.holdings))
         if self.value != self.start:
             self.conn.execute(update(T.counties).where(T.counties.c.id == self.county).values(seq=self.value))
+
+
+def _hold(conn: Connection, pairs: list[tuple[str, str]]) -> None:
+    """Record that each device holds each youth (kept if already held). On PostgreSQL from two
+    arrays in one statement: a VALUES list of 500 rows was parsed anew by the driver every push."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            "INSERT INTO holdings (device_id, youth_id) SELECT d, y "
+            "FROM unnest(%(d)s::text[], %(y)s::text[]) AS t(d, y) ON CONFLICT DO NOTHING",
+            {"d": [d for d, _ in pairs], "y": [y for _, y in pairs]})
+        return
+    conn.execute(_insert_new(conn, T.holdings).values([{"device_id": d, "youth_id": y} for d, y in pairs]))
 
 
 def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -681,22 +696,31 @@ def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
     if conn.dialect.name != "postgresql":
         conn.execute(insert(table), rows)
         return
-    names = [c.name for c in table.columns]
-    as_json = {c.name for c in table.columns if isinstance(c.type, JSON)}
-    defaults = {c.name: c.default.arg for c in table.columns
-                if isinstance(c.default, ScalarElementColumnDefault)}
+    names, as_json, defaults = _copy_layout(table)
     quoted = ", ".join(f'"{n}"' for n in names)
     raw = conn.connection.driver_connection
     assert raw is not None
     with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
         for row in rows:
-            values = {**defaults, **row}
-            copy.write_row([json.dumps(values.get(n)) if n in as_json else values.get(n) for n in names])
+            # pydantic's encoder: json.dumps was a tenth of a push (3.3 against 0.9 us a body)
+            copy.write_row([to_json(row.get(n)).decode() if n in as_json else row.get(n, defaults.get(n))
+                            for n in names])
+
+
+@functools.cache
+def _copy_layout(table: Table) -> tuple[list[str], frozenset[str], dict[str, Any]]:
+    """A table's columns, those holding JSON, and the scalar defaults of the others."""
+    names = [c.name for c in table.columns]
+    as_json = frozenset(c.name for c in table.columns if isinstance(c.type, JSON))
+    defaults = {c.name: c.default.arg for c in table.columns
+                if isinstance(c.default, ScalarElementColumnDefault)}
+    return names, as_json, defaults
 
 
 def apply_op(conn: Connection, counter: _Counter, device: Device, op: P.Op, now: float) -> tuple[str, str]:
     """Apply one operation once; the outcome is stored with it, so a replay answers the same."""
-    fields = {k: v.model_dump() for k, v in op.fields.items()}
+    # As FieldChange.model_dump() gives them (the values are JSON as parsed), a tenth of a push cheaper
+    fields = {k: {"old": v.old, "new": v.new, "base": v.base} for k, v in op.fields.items()}
     carried = (op.record_id, op.op, fields, op.hlc)
     done = counter.done.get(op.op_id)
     if done is not None:
@@ -721,7 +745,7 @@ def apply_op(conn: Connection, counter: _Counter, device: Device, op: P.Op, now:
     counter.new_ops.append(dict(
         op_id=op.op_id, county=device.who.county, device_id=device.id, user=device.who.username,
         record_id=op.record_id, op=op.op, fields=fields, hlc=op.hlc,
-        hlc_ahead=millis > now * 1000 + HLC_AHEAD_MS, at=op.at, received_at=_iso(now),
+        hlc_ahead=millis > now * 1000 + HLC_AHEAD_MS, at=op.at, received_at=counter.received_at,
         result=outcome, detail=detail))
     counter.done[op.op_id] = (outcome, device.who.county, detail)
     counter.content[op.op_id] = carried
@@ -737,7 +761,8 @@ def _merge(conn: Connection, counter: _Counter, device: Device, op: P.Op) -> tup
     model = KINDS.get(op.kind)
     if model is None:
         return "refused", f"unknown kind {op.kind}"
-    bad = [f for f in op.fields if f not in model.model_fields and op.op != "delete"]
+    known = model.model_fields
+    bad = [f for f in op.fields if f not in known] if op.op != "delete" else []
     if bad:
         return "refused", "not fields of this record: " + ", ".join(sorted(bad))
     rec = counter.record(op.record_id)

@@ -215,7 +215,7 @@ class Report:
     outcomes: dict[str, str] = field(default_factory=dict)
 
 
-def sync(local_call: Local[Any], client: HubClient, *, page_size: int = 500) -> Report:
+def sync(local_call: Local[Any], client: HubClient, *, page_size: int = 1000) -> Report:
     """One round. Raises DeviceRevoked after erasing nothing itself: the caller wipes."""
     report = Report()
     status = client.status()

@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from csec_desktop import caseload, cli, directory, formspec, transfer
 from csec_desktop.demo import populate_county
+from csec_desktop.domain import base
 from csec_desktop.domain.base import MAX_DEPTH, MAX_ITEMS
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import CsecError, ValidationFailed
@@ -413,3 +416,25 @@ def test_cli_reads_at_most_what_a_file_of_its_kind_can_hold(folder: Path) -> Non
         out = io.StringIO()
         code, err = run_cli(folder, *args, stdout=out)
         assert code == cli.EXIT_ERROR and words in err + out.getvalue(), (args, err, out.getvalue())
+
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+_JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | _TEXT,
+                        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
+                        max_leaves=12)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(record=st.dictionaries(_TEXT, _JSONISH, max_size=5))
+def test_the_quick_check_for_hidden_characters_finds_what_the_walk_finds(record: dict[str, Any]) -> None:
+    """hidden_characters first looks at the record's JSON text and walks it only on a match: it must
+    never miss what a walk of every text finds (controls escaped, direction marks as themselves)."""
+    walked = [p for key, value in record.items() for p in base.hidden_characters(value, key)]
+    assert base.hidden_characters(record) == walked
+
+
+def test_each_hidden_character_is_found_by_the_quick_check() -> None:
+    for code in sorted(base.HIDDEN):
+        [problem] = base.hidden_characters({"notes": [{"text": f"a{chr(code)}b"}]})
+        assert problem.field == "notes.0.text" and f"U+{code:04X}" in problem.message
+    assert base.hidden_characters({"text": "a backslash \\u0001 typed, and a tab\tand lines\r\n"}) == []
