@@ -8,6 +8,7 @@ may see it; refusals say what to do and nothing else, always as problem details
 the hub's own files (no network needed to read it).
 """
 
+import gc
 import importlib.util
 import ipaddress
 import json
@@ -533,6 +534,15 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
     return app
 
 
+def settle() -> None:
+    """Once the app is made, before serving: what exists now (the app, its routes and schemas, the
+    database engine, the modules) lives as long as the process. Frozen out of the collector's
+    reach, the collections that a push's thousands of parsed operations set off no longer walk it:
+    they were 4 of every 5 ms of validating a push, and pushes took 1.5 times as long."""
+    gc.collect()
+    gc.freeze()
+
+
 def app_for(url: str, trusted_proxies: Sequence[str] = ()) -> FastAPI:
     """The hub on a database URL, its schema brought up to date."""
     engine = engine_for(url)
@@ -544,5 +554,7 @@ def from_environment() -> FastAPI:
     """uvicorn's factory (`csec-hub serve`, several workers): the database from $CSEC_HUB_DB, the
     load balancers from $CSEC_HUB_TRUSTED_PROXIES (comma-separated addresses or networks)."""
     proxies = os.environ.get("CSEC_HUB_TRUSTED_PROXIES", "")
-    return app_for(os.environ.get("CSEC_HUB_DB", "sqlite:///csec-hub.db"),
-                   [p for p in proxies.split(",") if p.strip()])
+    app = app_for(os.environ.get("CSEC_HUB_DB", "sqlite:///csec-hub.db"),
+                  [p for p in proxies.split(",") if p.strip()])
+    settle()
+    return app

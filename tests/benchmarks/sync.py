@@ -32,6 +32,7 @@ import psycopg
 import uvicorn
 
 from csec_desktop.domain.youth import CaseNote, Youth
+from csec_desktop.hub.app import settle
 from csec_desktop.hub.store import Admin
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
@@ -196,6 +197,7 @@ def measure(records: int, delta: int, root: Path) -> dict[str, dict[str, float]]
     floor_s and the ratios to it (floors only on PostgreSQL), requests and megabytes."""
     url = _hub_url(root)
     server = HubServer(url)
+    settle()  # as `csec-hub serve` does once its app is made
     empty(server.hub)
     server.hub.add_county(COUNTY)
     for name in ("bench.one", "bench.two"):
