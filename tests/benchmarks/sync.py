@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import tempfile
 import threading
 import time
@@ -139,22 +140,27 @@ def _served(app: Any) -> Iterator[str]:
         thread.join()
 
 
-def floor_seconds(dsn: str, exchanges: list[Exchange]) -> float:
+def floor_seconds(dsn: str, exchanges: list[Exchange], repeats: int = 3) -> float:
     """Replay a phase's requests against the bare endpoint: the seconds from each request sent to
-    its answer read, summed (as Exchange.seconds is for the hub). The pulls of a push round (the
-    pushing desktop's own records coming back) are served from rows as in a pull round."""
+    its answer read, summed (as Exchange.seconds is for the hub); the median of `repeats` replays
+    (one replay varied by a third from run to run). The pulls of a push round (the pushing
+    desktop's own records coming back) are served from rows as in a pull round."""
     floor = Floor(dsn)
     try:
         floor.load_pages(exchanges)
         for ex in exchanges:
             floor.replies.setdefault((ex.method, ex.path, ex.query), ex.received)
+        times = []
         with _served(floor) as url, httpx.Client(base_url=url) as client:
-            start = time.perf_counter()
-            for ex in exchanges:
-                reply = client.request(ex.method, ex.path + ("?" + ex.query if ex.query else ""),
-                                       content=ex.sent or None)
-                json.loads(reply.content)
-            return time.perf_counter() - start
+            for _ in range(repeats):
+                floor.conn.execute("TRUNCATE bench_floor_ops")  # each replay from the same state
+                start = time.perf_counter()
+                for ex in exchanges:
+                    reply = client.request(ex.method, ex.path + ("?" + ex.query if ex.query else ""),
+                                           content=ex.sent or None)
+                    json.loads(reply.content)
+                times.append(time.perf_counter() - start)
+        return statistics.median(times)
     finally:
         floor.close()
 
