@@ -314,7 +314,8 @@ def populate_county(vault: Vault, count: int = 300, *, seed: int = 2026, now: da
     notes, and the resource directory. Older duties are recorded done, so only a few are overdue.
     Deterministic for a seed and a moment. Written through the records store in one transaction
     (the youth's account in a count is written as the attorney would), audited once. `progress`
-    is called with (youth written, youth in all) every PROGRESS_EVERY youth."""
+    is called with (steps done, steps in all) every PROGRESS_EVERY youth of each of three steps:
+    each youth is written, then given their records, then has their duties checked."""
     from csec_desktop.today import evaluate_youth  # loads every rule module
 
     vault.require(Permission.WRITE_YOUTH)
@@ -338,12 +339,18 @@ def populate_county(vault: Vault, count: int = 300, *, seed: int = 2026, now: da
                     {"last_verified": build.past_day(rng.randint(5, 90)), **entry}, record="directory entry"))
                 directory += 1
         ids: list[str] = []
+
+        def step(stage: int, index: int) -> None:
+            if progress is not None and (index + 1) % PROGRESS_EVERY == 0:
+                progress(stage * count + index + 1, 3 * count)
+
         for index, youth in enumerate(generated):
             if index < len(stories):
                 youth = _story_youth(rng, youth, today, worker=lead, **stories[index][1])
             stored = vault.records.create(youth)
             ids.append(stored.id)
             build.youth[stored.id] = youth
+            step(0, index)
         for index, (story, _shape) in enumerate(stories):
             story(build, ids[index])
         # The rest of the county, in proportions a county's caseload might have: a contact and a
@@ -352,9 +359,9 @@ def populate_county(vault: Vault, count: int = 300, *, seed: int = 2026, now: da
         for index, youth_id in enumerate(ids):
             if index >= len(stories):
                 _county_mix(build, youth_id, index)
-            if progress is not None and (index + 1) % PROGRESS_EVERY == 0:
-                progress(index + 1, count)
-        done, left = _settle_duties(build, ids, evaluate_youth, policy.values(vault))
+            step(1, index)
+        done, left = _settle_duties(build, ids, evaluate_youth, policy.values(vault),
+                                    checked=lambda index: step(2, index))
         vault.audit("demo_data", count=count, seed=seed, records=build.count)
     return DemoCounty(count, build.count, directory, done, left)
 
@@ -376,8 +383,8 @@ def create_demo_vault(folder: Path, count: int = 300, *, seed: int = 2026, now: 
         vault.lock("setup")
 
 
-def _settle_duties(build: _Builder, ids: list[str], evaluate: Any, settings: dict[str, int]) -> tuple[int,
-                                                                                                      int]:
+def _settle_duties(build: _Builder, ids: list[str], evaluate: Any, settings: dict[str, int],
+                   checked: Callable[[int], None] = lambda _index: None) -> tuple[int, int]:
     """Record as done every overdue duty but the first KEEP_OVERDUE of the story youth (a demo with
     hundreds of overdue items shows nothing); repeat while marking one reveals another."""
     keep: set[tuple[str, str, str]] = set()
@@ -385,7 +392,9 @@ def _settle_duties(build: _Builder, ids: list[str], evaluate: Any, settings: dic
     todo = list(ids)
     for _round in range(4):
         overdue = []
-        for youth_id in todo:
+        for index, youth_id in enumerate(todo):
+            if _round == 0:
+                checked(index)
             attached = build.attached.get(youth_id, [])
             for finding in evaluate(youth_id, build.youth[youth_id], attached, settings, build.now):
                 key = (youth_id, finding.rule_id, finding.occurrence)

@@ -28,9 +28,10 @@ def build(folder: Path, youth: int, *, quiet: bool = False) -> dict[str, Any]:
 
     def progress(done: int, total: int) -> None:
         if not quiet:
-            rate = done / (time.perf_counter() - started)
-            print(f"\r  making the county: {done:,} of {total:,} youth ({rate:,.0f}/s)", end="",
-                  file=sys.stderr, flush=True)
+            stage = ("writing the youth", "giving them records", "checking their duties")[
+                min(2, 3 * (done - 1) // total)]
+            print(f"\r  making the county: {100 * done // total}% ({stage}), "
+                  f"{time.perf_counter() - started:.0f} s   ", end="", file=sys.stderr, flush=True)
 
     made = create_demo_vault(folder, youth, progress=progress)
     elapsed = time.perf_counter() - started

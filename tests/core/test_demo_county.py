@@ -139,3 +139,21 @@ def test_the_same_seed_and_moment_make_the_same_county(tmp_path: Path) -> None:
             vault.close()
 
     assert make(tmp_path / "a") == make(tmp_path / "b")
+
+
+def test_progress_covers_every_step_of_a_large_county(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A county of 100,000 took two minutes, and progress was shown only while records were added:
+    nothing for the first 45 s (the youth written) or the last 50 s (duties checked). Each of the
+    three steps now reports, in order, up to all of it."""
+    monkeypatch.setattr(demo, "PROGRESS_EVERY", 10)
+    vault, _secret = Vault.create(tmp_path / "v", county="Demo County", admin="admin",
+                                  passphrase="fictional admin passphrase")
+    seen: list[tuple[int, int]] = []
+    try:
+        demo.populate_county(vault, 40, seed=5, now=NOW,
+                             progress=lambda done, total: seen.append((done, total)))
+    finally:
+        vault.close()
+    assert {total for _done, total in seen} == {120}
+    assert [done for done, _total in seen] == list(range(10, 121, 10))
