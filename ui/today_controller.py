@@ -28,7 +28,9 @@ class TodayController(QObject):
     looked at again; the whole list is recomputed when asked, when the day or the people seen
     change, or when it is older than RECOMPUTE_AFTER."""
 
-    CHUNK_TARGET_S = 0.05  # time a chunk may hold the vault thread
+    # Time a chunk may hold the vault thread. At 100,000 youth a keystroke's p95 while Today computes
+    # was 121-151 ms with 0.05 s and is 94-118 ms with 0.02 s; the whole list takes no longer.
+    CHUNK_TARGET_S = 0.02
     FIRST_CHUNK, SMALLEST_CHUNK, LARGEST_CHUNK = 40, 100, 2000
     SHOW_EVERY_S = 0.75  # how often rows found meanwhile are merged into the table
     RECOMPUTE_AFTER = timedelta(minutes=15)
