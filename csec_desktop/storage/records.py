@@ -488,8 +488,7 @@ class RecordStore:
         their entry (_index, delete); the next unlock by a holder reads the record again."""
         found: list[Opened] = []
         fresh: list[tuple[int, str]] = []
-        for rowid, cached in self.db.query("SELECT f.rowid, c.row FROM youth_fields f LEFT JOIN "
-                                           "sealed_cache c ON c.rowid = f.rowid WHERE f.sealed = 1"):
+        for rowid, cached in self.db.query(SEALED_ROWS):
             bound = f"youth row {rowid}"
             if cached is not None:
                 try:
@@ -519,6 +518,11 @@ class RecordStore:
                             "(SELECT rowid FROM youth_fields WHERE sealed = 1)")
         return found
 
+
+SEALED_ROWS = ("SELECT f.rowid, c.row FROM youth_fields f LEFT JOIN sealed_cache c ON c.rowid = f.rowid "
+               "WHERE f.sealed = 1")
+"""Each sealed youth's row and cached caseload row, read at every holder's unlock: from the
+partial index youth_fields_sealed, never a scan of every youth (schema _v12)."""
 
 SEALED_ROW = "$caseload_row"
 """The field name a sealed youth's cached caseload row is sealed under (its associated data)."""
