@@ -52,7 +52,7 @@ LEGAL_KINDS = frozenset({FindingKind.DEADLINE, FindingKind.WARNING})
 for is missing); the other kinds (suggestions, eligibility) say what a person could do."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """One row of Today: a finding, the youth it is about and the youth's assigned worker."""
 

@@ -78,7 +78,7 @@ class Confidence(StrEnum):
     UNCONFIRMED = "unconfirmed"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule_id: str
     kind: FindingKind

@@ -360,3 +360,27 @@ def test_each_item_names_its_worker_and_only_those_who_see_everyone_get_the_work
         assert not chunk.sees_all and {i.worker for i in chunk.scan.items} == {"casey"}
     finally:
         casey.close()
+
+
+def test_why_lines_are_shared_and_forgotten_at_lock(admin: Vault) -> None:
+    """Issue 24: Today over 100,000 youth held about 360,000 why lines, most of them repeats, each
+    a sentence and a dict (the window's memory: 528 MiB). The same template with the same values
+    gives the same line, told apart by the values' types (a Line value is said in the reader's
+    language, a plain one as it is); the lines kept for sharing go at lock, for they may name a
+    youth's facts."""
+    from csec_desktop import text
+
+    assert text.W("born {day}", day="2010-11-18") is text.W("born {day}", day="2010-11-18")
+    assert text.W("born {day}", day="2010-11-18") is not text.W("born {day}", day="2010-11-19")
+    said = text.W("status: {what}", what=text.W("identified"))
+    plain = text.W("status: {what}", what="identified")
+    assert said is not plain and said == plain == "status: identified"
+    assert text.W("{items}", items=["a"]) == "['a']"  # a value that cannot be a key still works
+    caseload.create_youth(admin, youth_data(date_of_birth="2010-11-18", **FOSTER))
+    first = today.items(admin, NOW)
+    again = today.items(admin, NOW)
+    assert [i.finding.why for i in first] == [i.finding.why for i in again]
+    assert all(a is b for i, j in zip(first, again, strict=True)
+               for a, b in zip(i.finding.why, j.finding.why, strict=True))
+    admin.lock("test")
+    assert not text._SHARED
