@@ -322,7 +322,14 @@ def search_page(vault: Vault, text: str, *, limit: int = 200, after: Cursor | No
     if shadow.active:
         sealed = ("temp.sealed_fields f WHERE f.rowid IN (SELECT rowid FROM temp.sealed_search WHERE "
                   f"sealed_search MATCH ?) AND f.deleted = 0 AND {narrow}")
-        found = sorted(found + _sorted_rows(vault, sealed, [query, *nargs], "name", False, after, limit),
+        sargs = [query, *nargs]
+        if len(found) >= limit:
+            # A full page: only sealed youth sorting before its last row can be on it. Without the
+            # bound every sealed match was read with its record (163 for "We" at 100,000 youth:
+            # 5 of a search's 17 ms) to keep the few that sort in.
+            sealed += " AND (f.family, f.given, f.rowid) < (?, ?, ?)"
+            sargs += list(found[-1][7:])
+        found = sorted(found + _sorted_rows(vault, sealed, sargs, "name", False, after, limit),
                        key=lambda row: tuple(row[7:]))[:limit]
     return total, _summaries(vault, found), (tuple(found[-1][7:]) if found else None)
 
