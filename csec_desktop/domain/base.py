@@ -43,7 +43,10 @@ class Bound:
 class Body(BaseModel):
     """The JSON body of a stored record. Unknown fields are refused, not dropped."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=True)
+    # defer_build: each kind's validator is built when first used, not when the app starts (the
+    # record kinds imported 30 ms sooner, 0.19 s instead of 0.22; a session uses a few of them).
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=True,
+                              defer_build=True)
 
     kind: ClassVar[str]
     owner_field: ClassVar[str | None] = None

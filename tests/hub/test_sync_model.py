@@ -678,14 +678,17 @@ class SyncModel(RuleBasedStateMachine):
 
 
 # SYNC_EXAMPLES=500 for the longer run SECURITY.md test 21 describes.
-SyncModel.TestCase.settings = settings(max_examples=int(os.environ.get("SYNC_EXAMPLES", "25")),
+EXAMPLES = int(os.environ.get("SYNC_EXAMPLES", "25"))
+SyncModel.TestCase.settings = settings(max_examples=EXAMPLES,
                                        stateful_step_count=30, deadline=None,
                                        suppress_health_check=list(HealthCheck))
 
 
 # 25 histories take 40-70 s alone on a 2-core machine, and once went past the 120 s default while
-# the rest of the suite's processes were finishing: its own limit, with room for a loaded machine.
-@pytest.mark.timeout(300)
+# the rest of the suite's processes were finishing: its own limit, with room for a loaded machine,
+# and 10 s a history for the long run (a marker outranks `-o timeout=0`: 500 histories were cut
+# off at 300 s).
+@pytest.mark.timeout(max(300, 10 * EXAMPLES))
 def test_replicas_converge_under_faults(server: HubServer, templates: dict[str, Path],
                                         tmp_path: Path) -> None:
     SyncModel.server = server
