@@ -294,6 +294,15 @@ def _v12(db: Database) -> None:
     db.execute("CREATE INDEX youth_fields_sealed ON youth_fields(sealed) WHERE sealed = 1")
 
 
+def _v13(db: Database) -> None:
+    # Speed: the caseload's count for those who see the whole county (caseload.whole_caseload) read
+    # every youth's row, about 100 ms on a cold cache at 100,000 youth; this index alone holds it.
+    # "IS 0", not "= 0": the caseload's pages say "deleted = 0", which does not imply it, so the
+    # planner never takes this index for a page. As "= 0" it did, and sorted the whole county for a
+    # page in name order instead of walking the name index (4 ms became 35).
+    db.execute("CREATE INDEX youth_fields_live ON youth_fields(sealed) WHERE deleted IS 0")
+
+
 SEARCH_INDEX = """
     CREATE VIRTUAL TABLE youth_search USING fts5(
         terms, content='', contentless_delete=1, prefix='1 2',
@@ -329,7 +338,8 @@ def youth_field_values(rowid: int, body: dict[str, Any], deleted: bool, *,
 
 
 STEPS: dict[int, Callable[[Database], None]] = {
-    0: _v1, 1: _v2, 2: _v3, 3: _v4, 4: _v5, 5: _v6, 6: _v7, 7: _v8, 8: _v9, 9: _v10, 10: _v11, 11: _v12}
+    0: _v1, 1: _v2, 2: _v3, 3: _v4, 4: _v5, 5: _v6, 6: _v7, 7: _v8, 8: _v9, 9: _v10, 10: _v11, 11: _v12,
+    12: _v13}
 SCHEMA_VERSION = max(STEPS) + 1
 
 
