@@ -45,8 +45,10 @@ os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
 from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from ui.main_window import MainWindow
 app = QApplication([])
+from ui.collector import MainThreadCollector  # as ui/app.py: before the window's modules load
+collector = MainThreadCollector(app)
+from ui.main_window import MainWindow
 w = MainWindow(Path(sys.argv[1])); w.show()
 w.unlock_page.user.setText(sys.argv[2]); w.unlock_page.passphrase.setText(sys.argv[3])
 w.unlock_page.button.click()
