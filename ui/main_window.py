@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
             app.installEventFilter(self.idle)
         self._show_user()
         self.restore_geometry()
+        QTimer.singleShot(0, self._build_youth)  # once the window is up (see youth_page)
 
     # Building -------------------------------------------------------------------
 
@@ -137,7 +138,6 @@ class MainWindow(QMainWindow):
         self.unlock_page = UnlockPage(hint)
         self.today_page = TodayPage(self.today_model)
         self.caseload_page = CaseloadPage(self.model)
-        self.youth_page = YouthPage()
         self.admin_page = AdminPage()
         self.directory_page = DirectoryPage(self.tasks)
         self.first_run = FirstRunPage()
@@ -148,10 +148,9 @@ class MainWindow(QMainWindow):
         self.law_changes_page = LawChangesPage(self.tasks)
         self.reports_page = ReportsPage(self.tasks)
         self.stack = QStackedWidget()
-        for page in (self.unlock_page, self.today_page, self.caseload_page, self.youth_page,
-                     self.admin_page, self.directory_page, self.first_run, self.form_view,
-                     self.conflicts_page, self.offline_page, self.intake_page, self.law_changes_page,
-                     self.reports_page):
+        for page in (self.unlock_page, self.today_page, self.caseload_page, self.admin_page,
+                     self.directory_page, self.first_run, self.form_view, self.conflicts_page,
+                     self.offline_page, self.intake_page, self.law_changes_page, self.reports_page):
             self.stack.addWidget(page)
         # What an unlock found that the person must read (people changed outside the app and put
         # back, the audit trail cut since their last unlock, the youth's account not yet theirs):
@@ -192,14 +191,6 @@ class MainWindow(QMainWindow):
             self.tasks, self.intake_page, show_page=lambda: self.stack.setCurrentWidget(self.intake_page),
             opened=self.open_youth, cancelled=self._back_to_caseload)
         self.caseload_page.new_button.clicked.connect(self.new_youth)
-        self.youth = YouthController(
-            self.tasks, self.events, self.youth_page, status=status, username=lambda: self._username,
-            show_page=lambda: self.stack.setCurrentWidget(self.youth_page))
-        self.screens = ScreenController(
-            self.tasks, self.events, self.form_view,
-            show_view=lambda: self.stack.setCurrentWidget(self.form_view),
-            closed=lambda youth_id: self.open_youth(youth_id) if youth_id else self._back_to_caseload(),
-            report=self.youth_page.notice.setText)
         self.documents = DocumentsController(self.tasks, self, status=status)
         self.today = TodayController(self.tasks, self.today_page, self.today_model,
                                      shown=lambda: self.stack.currentWidget() is self.today_page)
@@ -214,11 +205,6 @@ class MainWindow(QMainWindow):
         self.events.changed.connect(self._changed)
         self._shown_page: QWidget | None = None
         self.stack.currentChanged.connect(self._page_changed)
-        page = self.youth_page
-        page.back_requested.connect(self._back_to_caseload)
-        page.screen_requested.connect(self.open_screen)
-        page.print_requested.connect(self.print_document)
-        page.print_item_requested.connect(self.print_document)
         self.caseload_page.table.activated.connect(
             lambda index: self.open_youth(self.model.summary(index.row()).id))
         self.today_page.open_requested.connect(self.open_youth)
@@ -226,7 +212,62 @@ class MainWindow(QMainWindow):
         self.conflicts_page.back_requested.connect(lambda: self.open_today())
         self.admin_page.enrol_requested.connect(lambda: self.sync_screens.enrol(self))
         self.directory_page.status_message.connect(status)
-        self.directory_page.entries_changed.connect(self.youth_page.set_providers)
+        self.directory_page.entries_changed.connect(self._providers_changed)
+
+    # The youth page is the largest (a form for each kind of record: 0.19 s of the window's 0.28 s
+    # at start), and nobody sees it before a youth is opened: it is built once the window is up
+    # (`QTimer.singleShot` in __init__, while the passphrase is typed, or while the vault thread
+    # unlocks), or at once by the first use of `youth_page`, `youth` or `screens`. Added last to
+    # the stack, its widgets end the window's focus chain; Tab order is unchanged, for the chain is
+    # a cycle and the page's widgets stay together in it.
+    _youth_page: YouthPage | None = None
+    _youth: YouthController
+    _screens: ScreenController
+    _providers: list[str] | None = None
+
+    @property
+    def youth_page(self) -> YouthPage:
+        return self._build_youth()
+
+    @property
+    def youth(self) -> YouthController:
+        self._build_youth()
+        return self._youth
+
+    @property
+    def screens(self) -> ScreenController:
+        self._build_youth()
+        return self._screens
+
+    def _build_youth(self) -> YouthPage:
+        if self._youth_page is not None:
+            return self._youth_page
+        # Made inside the window: made on its own once the window is up, it was a window of its
+        # own for a moment and took the focus (and with it the window's shortcuts) away.
+        page = self._youth_page = YouthPage(self.stack)
+        self.stack.addWidget(page)
+        self._youth = YouthController(
+            self.tasks, self.events, page, status=self._status, username=lambda: self._username,
+            show_page=lambda: self.stack.setCurrentWidget(page))
+        self._screens = ScreenController(
+            self.tasks, self.events, self.form_view,
+            show_view=lambda: self.stack.setCurrentWidget(self.form_view),
+            closed=lambda youth_id: self.open_youth(youth_id) if youth_id else self._back_to_caseload(),
+            report=page.notice.setText)
+        page.back_requested.connect(self._back_to_caseload)
+        page.screen_requested.connect(self.open_screen)
+        page.print_requested.connect(self.print_document)
+        page.print_item_requested.connect(self.print_document)
+        if self._providers is not None:
+            page.set_providers(self._providers)
+        if self.capabilities is not None:
+            self._guide_youth(self.capabilities)
+        return page
+
+    def _providers_changed(self, names: list[str]) -> None:
+        self._providers = names
+        if self._youth_page is not None:
+            self._youth_page.set_providers(names)
 
     def _build_navigation(self) -> None:
         nav = self.addToolBar("")
@@ -401,11 +442,16 @@ class MainWindow(QMainWindow):
     def _guide(self, found: session.Capabilities) -> None:
         """Offer what this person's role may do; say why where it may not."""
         self.capabilities = found
-        self.youth_page.set_can_seal(found.can(Permission.READ_SEALED))
-        self.youth_page.guide(found.can, session.WHY_NOT)
+        if self._youth_page is not None:  # else when it is built
+            self._guide_youth(found)
         write = found.can(Permission.WRITE_YOUTH)
         self.caseload_page.new_button.setEnabled(write)
         self.caseload_page.new_button.setToolTip("" if write else _(session.WHY_NOT[Permission.WRITE_YOUTH]))
+
+    def _guide_youth(self, found: session.Capabilities) -> None:
+        assert self._youth_page is not None
+        self._youth_page.set_can_seal(found.can(Permission.READ_SEALED))
+        self._youth_page.guide(found.can, session.WHY_NOT)
 
     def _sees(self) -> str:
         found = self.capabilities
@@ -457,15 +503,18 @@ class MainWindow(QMainWindow):
         """Drop every view of youth data first, then close the vault on its thread."""
         log.info("locked: %s", reason)
         self.idle.disarm()
-        self.youth.leave()  # its draft is saved before the vault closes (one thread, in order)
+        youth_built = self._youth_page is not None
+        if youth_built:
+            self.youth.leave()  # its draft is saved before the vault closes (one thread, in order)
         self.caseload.flush_audit()  # the search on screen is audited before the vault closes
         self.tasks.drop_all()
         self.documents.close_all()
         self.caseload.clear()
         self.today.clear()
-        self.youth_page.clear()
-        self.screens.clear()
-        self.youth_page.set_can_seal(False)
+        if youth_built:
+            self.youth_page.clear()
+            self.screens.clear()
+            self.youth_page.set_can_seal(False)
         self.admin_page.clear()
         self.warning_band.setVisible(False)
         self.warning_text.clear()
@@ -556,7 +605,8 @@ class MainWindow(QMainWindow):
     def _page_changed(self, _index: int) -> None:
         """Leaving the youth page by any route keeps what was typed as a draft first."""
         now = self.stack.currentWidget()
-        if self._shown_page is self.youth_page and now is not self.youth_page:
+        youth_page = self._youth_page
+        if youth_page is not None and self._shown_page is youth_page and now is not youth_page:
             self.youth.leave()
         if self._shown_page is self.caseload_page and now is not self.caseload_page:
             self.caseload.flush_audit()  # opening a youth from the results settles the search
@@ -568,7 +618,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._remember(geometry=bytes(self.saveGeometry().toBase64().data()).decode("ascii"))
-        self.youth.leave()
+        if self._youth_page is not None:
+            self.youth.leave()
         self.model.clear()
         self.today_model.clear()
         self.backend.stop()

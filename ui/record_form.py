@@ -474,7 +474,8 @@ class ItemList(QGroupBox):
              N_("Save as a new entry") if attached else N_("Add as new"))
         bind(self.replace_button, "setText", N_("Save changes to selected"))
         bind(self.remove_button, "setText", N_("Remove") if single else N_("Remove selected"))
-        self.replace_button.setVisible(not single)
+        if single:  # never setVisible(True) here: a widget shown before it has a parent is a window
+            self.replace_button.hide()
         self.message = QLabel()
         self.message.setWordWrap(True)
         bind(self.message, "setAccessibleName", N_("Section message"))

@@ -154,8 +154,8 @@ class YouthPage(QWidget):
     petition_stage = Signal(str, str)  # vacatur case id, stage
     discard_requested = Signal(str)  # youth id
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.youth_id = ""
         self.version = 0
         self.body: dict[str, Any] = {}
