@@ -57,6 +57,10 @@ class TodayController(QObject):
         pending: list[Item] = []
         show_next = [0.0]  # when rows found meanwhile may next be merged into the table
         self._computing, self._stale = True, set()
+        # Every computation starts small: sized from the last computation's last chunk (youth with
+        # few records), the first chunk met the county's richest records first and held the vault
+        # thread 75 ms before any row could show.
+        self._limit = self.FIRST_CHUNK
         self.model.reset([], now)
         self.page.message.setText(_("Finding what is due…"))
 

@@ -71,14 +71,18 @@ class SealedRows:
                                 [values for values, _terms in opened])
         self._unindexed = {values[0]: " ".join(terms) for values, terms in opened if terms and not values[7]}
 
-    def searchable(self) -> None:
-        """Write the terms still waiting into the session's search index (before any search)."""
+    def searchable(self, at_most: int | None = None) -> bool:
+        """Write the terms still waiting into the session's search index (all of them before any
+        search; `at_most` at a time for a window writing them ahead, so that each call holds the
+        vault thread briefly). Whether terms still wait."""
         if not self._unindexed:
-            return
-        waiting, self._unindexed = self._unindexed, {}
+            return False
+        rows = sorted(self._unindexed.items())[:at_most]
         with self.db.transaction("DEFERRED"):
-            self.db.executemany("INSERT INTO temp.sealed_search (rowid, terms) VALUES (?, ?)",
-                                sorted(waiting.items()))
+            self.db.executemany("INSERT INTO temp.sealed_search (rowid, terms) VALUES (?, ?)", rows)
+        for rowid, _terms in rows:
+            del self._unindexed[rowid]
+        return bool(self._unindexed)
 
     def put(self, rowid: int, body: dict[str, Any], deleted: bool, terms: list[str],
             names: list[Any] | None = None) -> None:

@@ -251,3 +251,33 @@ def test_a_holders_unlock_reads_sealed_youth_from_their_sealed_rows_and_sees_eve
     finally:
         ana.close()
     assert FAMILY not in _every_text(folder, "casey") and "Renamed" not in _every_text(folder, "casey")
+
+
+def test_sealed_terms_written_ahead_a_part_at_a_time_are_all_found(office, clock: FakeClock,  # type: ignore[no-untyped-def]
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window writes the sealed youth's search terms ahead in parts (each part a short hold
+    of the vault thread, so Today's chunks are not kept waiting); a search asked with parts still
+    waiting writes the rest first and finds every sealed youth either way."""
+    from csec_desktop.usecases import caseload as caseload_screen
+
+    folder, youth = office  # theirs is the same family name, unsealed
+    sam = _open(folder, "sam", clock)
+    made = [caseload.create_youth(sam, youth_data(legal_name={"given": f"Kit{n}", "family": FAMILY},
+                                                  sealed=True, assigned_worker="casey", unit="Unit A")).id
+            for n in range(5)]
+    sam.close()
+    monkeypatch.setattr(caseload_screen, "PREPARE_AT_ONCE", 2)
+    sam = _open(folder, "sam", clock)
+    try:
+        assert caseload_screen.prepare_search(sam) is True  # 2 of 5 written, 3 wait
+        assert {s.id for s in caseload.search(sam, FAMILY)} == {youth, *made}  # the search writes the rest
+        assert caseload_screen.prepare_search(sam) is False
+    finally:
+        sam.close()
+    sam = _open(folder, "sam", clock)
+    try:
+        while caseload_screen.prepare_search(sam):
+            pass
+        assert {s.id for s in caseload.search(sam, FAMILY)} == {youth, *made}
+    finally:
+        sam.close()
