@@ -39,6 +39,11 @@ class Bound:
     items: int = MAX_ITEMS
     text: int = MAX_TEXT
 
+    def __post_init__(self) -> None:
+        # A bound only widens the defaults: `_plainly_in_bounds` reads a record against them.
+        if self.items < MAX_ITEMS or self.text < MAX_TEXT:
+            raise ValueError(f"a bound below the defaults ({MAX_ITEMS} entries, {MAX_TEXT} characters)")
+
 
 class Body(BaseModel):
     """The JSON body of a stored record. Unknown fields are refused, not dropped."""
@@ -61,15 +66,16 @@ class Body(BaseModel):
         finite numbers), no hidden characters in any text, the model, and every list and text
         within its bound (`Bound`). Reading a stored record (`load`) never refuses on these, so a
         record written before a check existed still opens."""
-        shape = shape_problems(data)
+        text = _json_text(data) if isinstance(data, dict | list) else None
+        shape = [] if text is not None and _plainly_in_shape(text) else shape_problems(data)
         if shape:  # refused before anything walks or validates it: nothing below meets a monster
             raise ValidationFailed(shape, record)
-        hidden = hidden_characters(data)
+        hidden = hidden_characters(data, text=text)
         try:
             body = cls.model_validate(data)
         except ValidationError as exc:
             raise ValidationFailed([*hidden, *problems_from(exc)], record) from None
-        problems = [*hidden, *bound_problems(body)]
+        problems = [*hidden, *([] if text is not None and _plainly_in_bounds(text) else bound_problems(body))]
         if problems:
             raise ValidationFailed(problems, record)
         return body
@@ -120,6 +126,31 @@ def shape_problems(data: Any) -> list[FieldProblem]:
                         continue
                     stack.append((item, f"{path}.{key}" if path else str(key), depth + 1))
     return problems
+
+
+def _json_text(data: Any) -> str | None:
+    """A record's data as JSON text, or None when it holds a value JSON cannot write."""
+    try:
+        return to_json(data).decode()
+    except ValueError:
+        return None
+
+
+def _plainly_in_shape(text: str) -> bool:
+    """Whether a record's JSON text shows, without walking it, that `shape_problems` finds
+    nothing: that short, no container holds HARD_ITEMS entries (each takes two characters) and no
+    text is HARD_TEXT long; with that few brackets nothing nests MAX_DEPTH deep; pydantic writes a
+    non-finite number as NaN or Infinity. Brackets, "NaN" or length in a text only send a record
+    the long way. The walk was the largest part of checking a pushed record at the hub."""
+    return (len(text) <= 2 * HARD_ITEMS and text.count("{") + text.count("[") <= MAX_DEPTH
+            and "NaN" not in text and "Infinity" not in text)
+
+
+def _plainly_in_bounds(text: str) -> bool:
+    """Whether a record's JSON text shows that `bound_problems` finds nothing: no text in it can
+    be longer than MAX_TEXT, and with fewer than MAX_ITEMS commas no list or mapping holds more
+    than MAX_ITEMS entries (no bound is below these, see Bound)."""
+    return len(text) <= MAX_TEXT and text.count(",") < MAX_ITEMS
 
 
 def bound_problems(model: BaseModel, path: str = "") -> list[FieldProblem]:
@@ -186,13 +217,13 @@ below U+0020 as an escape (\\u0001, or \\b and \\f). A match may be a false alar
 typed before "u0001", a field's name); no match means no text holds one."""
 
 
-def hidden_characters(data: Any, path: str = "") -> list[FieldProblem]:
-    """A problem for every text in `data` (nested dicts and lists) holding a HIDDEN character."""
+def hidden_characters(data: Any, path: str = "", *, text: str | None = None) -> list[FieldProblem]:
+    """A problem for every text in `data` (nested dicts and lists) holding a HIDDEN character.
+    `text`: the data as JSON, when the caller has it already."""
     if not path and isinstance(data, dict | list):
-        try:
-            text = to_json(data).decode()
-        except ValueError:  # not JSON-like (a value of a type pydantic cannot write): walk it
-            text = "\\"
+        if text is None:
+            # not JSON-like (a value of a type pydantic cannot write): walk it
+            text = _json_text(data) or "\\"
         escaped = "\\" in text and _HIDDEN_ESCAPED.search(text) is not None
         if not escaped and _HIDDEN_AS_ITSELF.search(text) is None:
             return []  # the common case, in one pass over the record's JSON: walking it took 9 us a youth

@@ -150,7 +150,8 @@ def outbox(vault: Vault, limit: int | None = None) -> list[P.Op]:
                 held.add(r[2])
                 continue
             ops.append(P.Op(op_id=r[1], record_id=r[2], kind=r[3], owner_id=r[4], op=r[5],
-                            fields={k: P.FieldChange(**v) for k, v in fields.items()},
+                            fields={k: P.FieldChange(old=v.get("old"), new=v.get("new"), base=v.get("base"))
+                                    for k, v in fields.items()},
                             hlc=r[7], user=r[8], at=r[9]))
             if len(ops) >= limit:
                 break

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from csec_desktop import caseload, cli, directory, formspec, transfer
 from csec_desktop.demo import populate_county
@@ -439,6 +440,38 @@ def test_each_hidden_character_is_found_by_the_quick_check() -> None:
         [problem] = base.hidden_characters({"notes": [{"text": f"a{chr(code)}b"}]})
         assert problem.field == "notes.0.text" and f"U+{code:04X}" in problem.message
     assert base.hidden_characters({"text": "a backslash \\u0001 typed, and a tab\tand lines\r\n"}) == []
+
+
+_SIZED_TEXT = st.integers(0, 4_100).map(lambda n: "x," * (n // 2))  # texts at and past MAX_TEXT
+_WIDE = st.recursive(
+    st.none() | st.floats() | st.integers() | _TEXT | _SIZED_TEXT,
+    lambda inner: (st.integers(0, 60).flatmap(lambda n: st.lists(inner, min_size=n, max_size=n))
+                   | st.dictionaries(_TEXT, inner, max_size=4)),
+    max_leaves=80)
+
+
+class _Loose(BaseModel):
+    a: Any = None
+    b: Any = None
+
+
+@settings(max_examples=800, deadline=None)
+@given(data=st.fixed_dictionaries({"a": _WIDE, "b": _WIDE}))
+def test_the_quick_checks_of_shape_and_bounds_never_pass_what_the_walks_refuse(data: dict[str, Any]) -> None:
+    """Body.parse skips walking a record when its JSON text alone shows it in shape and in bounds
+    (the walks were most of checking a record pushed to the hub): whatever the quick checks pass,
+    the walks must find nothing in."""
+    text = base._json_text(data)
+    assert text is not None
+    if base._plainly_in_shape(text):
+        assert base.shape_problems(data) == []
+    if base._plainly_in_bounds(text):
+        assert base.bound_problems(_Loose.model_validate(data)) == []
+
+
+def test_a_bound_never_narrows_the_defaults() -> None:
+    with pytest.raises(ValueError, match="below the defaults"):
+        base.Bound(items=10)
 
 
 FIRST_USE_IN_THREADS = """

@@ -476,6 +476,46 @@ def test_the_author_is_who_the_hub_authenticated_not_who_the_device_claims(world
     assert op["user"] == "ana"
 
 
+def test_a_new_records_author_is_kept_once_and_still_named_in_each_fields_conflict(world: World) -> None:
+    """A record's fields are written by one person when it is created: the hub keeps that author
+    once (`EVERY_FIELD`), not once per field (half of each new record's row). A conflict on any
+    field still names who wrote its value, from that entry, from a field's own entry as rows
+    written before kept them, or, with neither, from the record's last writer."""
+    from sqlalchemy import select, update
+
+    from csec_desktop.hub import tables as T
+    from csec_desktop.hub.store import EVERY_FIELD
+
+    r, c = T.records, T.conflicts
+    first, second = new_id(), new_id()
+    for youth in (first, second):
+        assert _push(world, "ana", [_op(youth, "youth", _youth("ana", "north"))])[0]["result"] == "applied"
+    with world.hub.engine.begin() as conn:
+        authors = conn.execute(select(r.c.authors).where(r.c.id == first)).scalar_one()
+        assert authors == {EVERY_FIELD: ["ana", world.devices["ana"], "2026-11-28T10:00:00.000+00:00"]}
+        # The second youth as an older hub stored it: every field named, one by another device.
+        body = conn.execute(select(r.c.body).where(r.c.id == second)).scalar_one()
+        conn.execute(update(r).where(r.c.id == second).values(authors={
+            key: ["ana", "older-laptop", "2026-11-01T09:00:00+00:00"] for key in body}))
+
+    def current_side(youth: str, field: str) -> dict[str, Any]:
+        stale = _op(youth, "youth", {field: "2010-05-18"}, op="update", base="0000000000001-00000-old")
+        assert _push(world, "ana", [stale])[0]["result"] == "conflict"
+        with world.hub.engine.connect() as conn:
+            values = conn.execute(select(c.c["values"]).where(c.c.record_id == youth, c.c.field == field)
+                                  ).scalar_one()
+        return dict(values[0])
+
+    side = current_side(first, "date_of_birth")
+    assert (side["user"], side["device"]) == ("ana", world.devices["ana"])
+    side = current_side(second, "date_of_birth")
+    assert (side["user"], side["device"], side["at"]) == ("ana", "older-laptop", "2026-11-01T09:00:00+00:00")
+    with world.hub.engine.begin() as conn:
+        conn.execute(update(r).where(r.c.id == second).values(authors={}))
+    side = current_side(second, "county")
+    assert (side["user"], side["device"]) == ("ana", "hub")
+
+
 def test_an_operation_id_reused_for_other_content_is_refused_not_dropped(world: World) -> None:
     """Issue 21: an operation id reused with a different body was acknowledged as a duplicate and
     the new content silently dropped. A true replay is still a duplicate."""
