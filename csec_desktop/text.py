@@ -47,34 +47,8 @@ class Line(str):
 
 
 def W(msgid: str, **values: object) -> Line:
-    """A "why" line of a rule (extracted for translation like N_).
-
-    The same template with the same values gives the same Line: Today over 100,000 youth holds
-    about 360,000 why lines, most of them repeats (a statute's words, a date many share), and
-    each Line is its sentence plus a dict. Shared, the window held about 1 KB less per duty.
-    The lines kept for sharing can hold a youth's facts: `forget_lines` drops them at lock."""
-    try:
-        parts: list[object] = [msgid]
-        for name, value in values.items():  # one flat tuple: a key per line costs 60 bytes less
-            parts += (name, type(value), value)
-        key = tuple(parts)
-        line = _SHARED.get(key)
-    except TypeError:  # a value that cannot be a key (a list): a line of its own
-        return Line(msgid, **values)
-    if line is None:
-        if len(_SHARED) >= _SHARED_MAX:
-            _SHARED.clear()
-        line = _SHARED[key] = Line(msgid, **values)
-    return line
-
-
-_SHARED: dict[tuple[object, ...], Line] = {}
-_SHARED_MAX = 200_000
-
-
-def forget_lines() -> None:
-    """Drop the why lines kept for sharing (each session's lock: they may name a youth's facts)."""
-    _SHARED.clear()
+    """A "why" line of a rule (extracted for translation like N_)."""
+    return Line(msgid, **values)
 
 
 def say(text: str, gettext_: Callable[[str], str]) -> str:

@@ -232,9 +232,12 @@ def read_chunk(vault: Vault, now: datetime, *, after: int = 0, limit: int = 250,
 
 
 def scan(vault: Vault, as_of: datetime, *, after: int = 0, limit: int = 250,
-         registry: Registry = REGISTRY, include_done: bool = False, youth_id: str | None = None) -> Scan:
+         registry: Registry = REGISTRY, include_done: bool = False, youth_id: str | None = None,
+         why: bool = True) -> Scan:
     """Evaluate the rules for up to `limit` visible youth whose row id is above `after` (or for
-    `youth_id` alone: nothing when that youth is not visible or no rule concerns them)."""
+    `youth_id` alone: nothing when that youth is not visible or no rule concerns them). Without
+    `why`, the findings come without their why lines (`why_of` gives one duty's): the window
+    holds every duty of the caseload, and the lines were two thirds of what it held per duty."""
     now = as_of.astimezone(LEGAL_ZONE)
     chunk = read_chunk(vault, now, after=after, limit=limit, registry=registry, youth_id=youth_id)
     found: list[Item] = []
@@ -243,7 +246,8 @@ def scan(vault: Vault, as_of: datetime, *, after: int = 0, limit: int = 250,
                  "records": chunk.records.get(record_id, {}),
                  "record_ids": chunk.record_ids.get(record_id, {}), "policy": chunk.settings}
         name = youth.display_name()
-        found.extend(Item(f, name) for f in registry.evaluate(facts, now) if include_done or not f.done)
+        found.extend(Item(f if why else replace(f, why=()), name)
+                     for f in registry.evaluate(facts, now) if include_done or not f.done)
     next_after = chunk.next_after
     last_row = int(vault.require_db().scalar("SELECT max(rowid) FROM youth_fields") or 1)
     reached = 1.0 if next_after is None else min(next_after / last_row, 1.0)

@@ -46,6 +46,7 @@ class TodayController(QObject):
         page.done_requested.connect(self.mark_done)
         page.reopen_requested.connect(self.reopen)
         page.refresh_requested.connect(lambda: self.compute())
+        page.why_wanted.connect(self._why)
 
     def compute(self, message: str = "") -> None:
         """(Re)compute the list, showing rows as chunks find them; `message` is shown when it is
@@ -70,7 +71,7 @@ class TodayController(QObject):
             def work(vault: Vault) -> tuple[today_screen.TodayChunk, float]:
                 started = time.perf_counter()  # on the vault thread: the chunk's own time, no wait
                 chunk = today_screen.scan(vault, now, after=after, found_before=found_before,
-                                          include_done=include_done, limit=limit)
+                                          include_done=include_done, limit=limit, why=False)
                 return chunk, time.perf_counter() - started
 
             # In the background: a search or a save asked meanwhile goes first (ui/worker.py).
@@ -149,8 +150,19 @@ class TodayController(QObject):
             if message:
                 self.page.message.setText(message)
 
-        self.tasks.run(lambda vault: today_screen.for_youth(vault, now, youth_id, include_done=include_done),
+        self.tasks.run(lambda vault: today_screen.for_youth(vault, now, youth_id, include_done=include_done,
+                                                            why=False),
                        show, self._failed)
+
+    def _why(self, youth_id: str, rule_id: str, occurrence: str) -> None:
+        """The selected duty's why lines: the table holds Today's duties without them (at 100,000
+        youth they were two thirds of the window's memory per duty), so they are found again for
+        the duty looked at, on the vault thread, ahead of Today's own chunks."""
+        now = datetime.now(LEGAL_ZONE)
+        self.tasks.run(lambda vault: today_screen.why_of(vault, now, youth_id, rule_id, occurrence),
+                       lambda whys: self.page.show_why((youth_id, rule_id, occurrence), whys),
+                       lambda error: self.page.message.setText(describe(error)), latest="today-why",
+                       skip_stale=True)
 
     def _failed(self, error: Exception) -> None:
         self._computing = False

@@ -107,11 +107,12 @@ class TodayModel(TranslatedTableModel):
         super().__init__()
         self._rows: list[Item] = []
         self._all: list[Item] = []
-        # Every duty found as (sort key, arrival number, item), kept in order: merging a chunk is
+        # Every duty found as (*sort key, arrival number, item), kept in order: merging a chunk is
         # appending it and sorting, which finds the two sorted runs and merges them in C. Each
         # key is computed once per item, not once per item per merge (at 117,000 duties a merge
-        # that called the key on every item held the window for about a second).
-        self._sorted: list[tuple[tuple[Any, ...], int, Item]] = []
+        # that called the key on every item held the window for about a second). One flat tuple
+        # per duty: a key tuple inside an entry tuple cost 48 bytes a duty more.
+        self._sorted: list[tuple[Any, ...]] = []
         self._arrivals = 0
         self._groups: list[Group] = []
         self._filter = TodayFilter()
@@ -134,9 +135,9 @@ class TodayModel(TranslatedTableModel):
 
     def replace_youth(self, youth_id: str, items: list[Item], now: datetime) -> None:
         """One youth's items looked at again (a duty marked done, their record changed)."""
-        kept = [entry for entry in self._sorted if entry[2].finding.youth_id != youth_id]
+        kept = [entry for entry in self._sorted if entry[-1].finding.youth_id != youth_id]
         if now != self._now:
-            self.reset([entry[2] for entry in kept] + items, now)
+            self.reset([entry[-1] for entry in kept] + items, now)
         else:
             self._sorted = kept
             self._take(items)
@@ -145,9 +146,9 @@ class TodayModel(TranslatedTableModel):
         key = order_key(self._now)
         first = self._arrivals
         self._arrivals += len(items)
-        self._sorted += [(key(item), first + n, item) for n, item in enumerate(items)]
+        self._sorted += [(*key(item), first + n, item) for n, item in enumerate(items)]
         self._sorted.sort()
-        self._all = [entry[2] for entry in self._sorted]
+        self._all = [entry[-1] for entry in self._sorted]
         self._refilter()
 
     def set_filter(self, wanted: TodayFilter) -> None:
@@ -158,7 +159,7 @@ class TodayModel(TranslatedTableModel):
         self.beginResetModel()
         if self._filter == TodayFilter():  # everything: no item to look at (the common case)
             self._rows = self._all
-            self._groups = [GROUPS[entry[0][0]] for entry in self._sorted]
+            self._groups = [GROUPS[entry[0]] for entry in self._sorted]
         else:
             self._rows = filter_items(self._all, self._filter)
             self._groups = [item.group(self._now) for item in self._rows]
@@ -262,10 +263,12 @@ class TodayPage(QWidget):
     done_requested = Signal(str, str, str, dict)  # youth id, rule id, occurrence, how (note, when, lines)
     reopen_requested = Signal(str, str, str)
     refresh_requested = Signal()
+    why_wanted = Signal(str, str, str)  # youth id, rule id, occurrence: a duty's why lines, to show
 
     def __init__(self, model: TodayModel) -> None:
         super().__init__()
         self.model = model
+        self._whys: dict[tuple[str | None, str, str], tuple[str, ...]] = {}
         self.heading = QLabel()
         bind(self.heading, "setText", N_(
             "<h2>Today</h2><p>What is due in your caseload, by urgency. In each group, legal duties "
@@ -531,7 +534,10 @@ class TodayPage(QWidget):
             lines.append(_("Due {when} ({iso}); {group}").format(
                 when=due_text(finding.due, _), iso=finding.due.astimezone(LEGAL_ZONE).date().isoformat(),
                 group=_(GROUP_NAMES[self.model.group_of_row(row)]).lower()))
-        lines += [f"• {say(why)}" for why in finding.why]
+        whys = finding.why or self._whys.get(identity(item))
+        if whys is None and finding.youth_id:
+            self.why_wanted.emit(finding.youth_id, finding.rule_id, finding.occurrence)
+        lines += [f"• {say(why)}" for why in whys or ()]
         lines.append(_("Law: {citation} (law as of {date})").format(citation=finding.citation,
                                                                    date=finding.law_as_of.isoformat()))
         if confidence is not None:
@@ -541,6 +547,16 @@ class TodayPage(QWidget):
         self.named_button.setVisible(finding.rule_id in NAMED_RECIPIENTS and not finding.done)
         if not self._when_set_by_person:
             self._reset_when()
+
+    def show_why(self, duty: tuple[str | None, str, str], whys: tuple[str, ...]) -> None:
+        """A duty's why lines, found again on the vault thread (the table holds duties without
+        them): kept for the few duties last looked at, shown if that duty is still selected."""
+        if len(self._whys) >= 50:
+            self._whys.clear()
+        self._whys[duty] = whys
+        item = self._current()
+        if item is not None and identity(item) == duty:
+            self._describe(self.table.currentIndex().row())
 
     def _open(self) -> None:
         item = self._current()
@@ -640,6 +656,7 @@ class TodayPage(QWidget):
         self.reopen_requested.emit(item.finding.youth_id, item.finding.rule_id, item.finding.occurrence)
 
     def clear(self) -> None:
+        self._whys.clear()  # they name a youth's facts: not kept past a lock
         self.model.clear()
         self.done_saved()
         self.youth.clear()

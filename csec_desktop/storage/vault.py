@@ -49,7 +49,6 @@ from csec_desktop.storage.audit import AuditLog, Signer, Verification, derive_au
 from csec_desktop.storage.database import Database, wipe_bytes
 from csec_desktop.storage.records import RecordStore
 from csec_desktop.storage.schema import migrate
-from csec_desktop.text import forget_lines
 
 log = logging.getLogger(__name__)
 
@@ -511,7 +510,6 @@ class Vault:
             for secret in (self._dek, self._private, self._seed, self._kek):
                 secret[:] = bytes(len(secret))
             self.keyring.wipe()
-            forget_lines()  # rules' why lines kept for sharing may name this vault's youth
             signer = getattr(getattr(self, "records", None), "signer", None)
             if signer is not None:
                 signer.forget()

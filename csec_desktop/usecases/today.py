@@ -21,8 +21,8 @@ class TodayChunk:
 
 
 def scan(vault: Vault, now: datetime, *, after: int = 0, found_before: int = 0,
-         include_done: bool = False, limit: int = 250) -> TodayChunk:
-    chunk = today.scan(vault, now, after=after, include_done=include_done, limit=limit)
+         include_done: bool = False, limit: int = 250, why: bool = True) -> TodayChunk:
+    chunk = today.scan(vault, now, after=after, include_done=include_done, limit=limit, why=why)
     chunk = replace(chunk, items=today.assigned_workers(vault, chunk.items))
     found = found_before + len(chunk.items)
     if chunk.next_after is None:
@@ -30,11 +30,21 @@ def scan(vault: Vault, now: datetime, *, after: int = 0, found_before: int = 0,
     return TodayChunk(chunk, found, Scope.for_user(vault.user).reach is Reach.ALL)
 
 
-def for_youth(vault: Vault, now: datetime, youth_id: str, *, include_done: bool = False) -> list[today.Item]:
+def for_youth(vault: Vault, now: datetime, youth_id: str, *, include_done: bool = False,
+              why: bool = True) -> list[today.Item]:
     """One youth's items, looked at again after a change to their record or a duty marked done
     (not audited: the person is looking at Today, whose viewing is in the trail already)."""
-    chunk = today.scan(vault, now, youth_id=youth_id, include_done=include_done)
+    chunk = today.scan(vault, now, youth_id=youth_id, include_done=include_done, why=why)
     return today.assigned_workers(vault, chunk.items)
+
+
+def why_of(vault: Vault, now: datetime, youth_id: str, rule_id: str, occurrence: str) -> tuple[str, ...]:
+    """Why one duty is shown: its why lines, found again for its youth (the window holds Today's
+    duties without them). Empty when the duty is no longer found (a change meanwhile)."""
+    for item in today.scan(vault, now, youth_id=youth_id, include_done=True).items:
+        if (item.finding.rule_id, item.finding.occurrence) == (rule_id, occurrence):
+            return item.finding.why
+    return ()
 
 
 def whole(vault: Vault, now: datetime, *, include_done: bool = False) -> list[today.Item]:

@@ -69,6 +69,8 @@ def test_switching_language_changes_the_window_without_a_restart(qtbot: QtBot, t
         # The rules' "why" lines are said in Spanish too (text.W), not only the titles.
         qtbot.waitUntil(lambda: win.today_model.rowCount() > 0, timeout=10_000)
         win.today_page.table.selectRow(0)
+        # The duty's why lines are found again on the vault thread when it is looked at.
+        qtbot.waitUntil(lambda: "• " in win.today_page.detail.text(), timeout=10_000)
         detail = win.today_page.detail.text()
         assert "• " in detail and not any(english in detail for english in (
             "legal status", "the county must", "year of age", "the 90-day window"))

@@ -222,3 +222,25 @@ def test_today_in_spanish(qtbot: QtBot, win: MainWindow) -> None:
     assert page.group_buttons[Group.DUE_24H].text().startswith("Vence en 24 horas: ")
     assert page.named_button.text() == "Añadir los que nombra la &ley"
     assert page.recipients.horizontalHeaderItem(0).text() == "Quién"
+
+
+def test_a_duty_looked_at_shows_why_though_the_list_holds_no_why_lines(qtbot: QtBot, win: MainWindow) -> None:
+    """Issue 24: the table holds Today's duties without their why lines (two thirds of the
+    window's memory per duty at 100,000 youth); the duty looked at finds its own on the vault
+    thread, and they are not kept past a lock."""
+    page, model = win.today_page, win.today_model
+    assert all(model.item(r).finding.why == () for r in range(model.rowCount()))
+    (report,) = _rows(win, REPORT)
+    page.table.selectRow(report)
+    qtbot.waitUntil(lambda: "• identified as a victim" in page.detail.text(), timeout=10_000)
+    assert "Pen. Code 11166" in page.detail.text()
+    # Another duty, then back: each shows its own lines.
+    (missing,) = _rows(win, NOTICES)
+    page.table.selectRow(missing)
+    qtbot.waitUntil(lambda: "• " in page.detail.text() and "identified as a victim" not in page.detail.text(),
+                    timeout=10_000)
+    page.table.selectRow(report)
+    assert "• identified as a victim" in page.detail.text()  # kept for the duties last looked at
+    win.lock()
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.unlock_page, timeout=10_000)
+    assert page._whys == {} and page.detail.text() == ""
