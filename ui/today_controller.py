@@ -43,6 +43,7 @@ class TodayController(QObject):
         self._computing = False
         self._stale: set[str] = set()  # youth changed while Today was not on screen
         self._limit = self.FIRST_CHUNK
+        self._show_next = 0.0
         page.done_requested.connect(self.mark_done)
         page.reopen_requested.connect(self.reopen)
         page.refresh_requested.connect(lambda: self.compute())
@@ -56,7 +57,7 @@ class TodayController(QObject):
         checked, found = [0], [0]
         keep = self._selected()
         pending: list[Item] = []
-        show_next = [0.0]  # when rows found meanwhile may next be merged into the table
+        self._show_next = 0.0  # when rows found meanwhile may next be merged into the table
         self._computing, self._stale = True, set()
         # Every computation starts small: sized from the last computation's last chunk (youth with
         # few records), the first chunk met the county's richest records first and held the vault
@@ -90,13 +91,17 @@ class TodayController(QObject):
                 step(chunk.scan.next_after)
             pending.extend(chunk.scan.items)
             if chunk.scan.next_after is not None:
-                if pending and (not self.model.total() or time.monotonic() >= show_next[0]):
+                # Rows are merged in while Today is on screen only: a merge holds the window for as
+                # long as the list is long (50 ms at 100,000 duties), and a search typed on the
+                # caseload meanwhile waited behind merges into a table no one was looking at.
+                due = not self.model.total() or time.monotonic() >= self._show_next
+                if pending and self._shown() and due:
                     started = time.monotonic()
                     self._merge(pending, now, keep)
                     # A merge costs as much as the list is long: merge less often as it grows, so
                     # showing rows early never costs the list much time.
                     took_merge = time.monotonic() - started
-                    show_next[0] = time.monotonic() + max(self.SHOW_EVERY_S, 20 * took_merge)
+                    self._show_next = time.monotonic() + max(self.SHOW_EVERY_S, 20 * took_merge)
                 self.page.message.setText(_("Finding what is due… {percent}% ({checked} youth checked)")
                                           .format(checked=f"{checked[0]:,}",
                                                   percent=int(chunk.scan.done_fraction * 100)))
@@ -197,6 +202,7 @@ class TodayController(QObject):
         fresh = (self._computed_at is not None and self._computed_at.date() == now.date()
                  and now - self._computed_at < self.RECOMPUTE_AFTER)
         if self._computing:
+            self._show_next = 0.0  # what was found while Today was not shown: with the next chunk
             return
         if not fresh:
             self.compute(message)

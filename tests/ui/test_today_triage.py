@@ -244,3 +244,25 @@ def test_a_duty_looked_at_shows_why_though_the_list_holds_no_why_lines(qtbot: Qt
     win.lock()
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.unlock_page, timeout=10_000)
     assert page._whys == {} and page.detail.text() == ""
+
+
+def test_today_computed_while_another_page_is_shown_is_whole_when_shown(qtbot: QtBot, win: MainWindow) -> None:
+    """Rows found while Today is not on screen are merged in once, at the end (or with the next
+    chunk once Today is shown), not every 0.75 s into a table no one is looking at."""
+    model = win.today_model
+    before = [identity_of(model, r) for r in range(model.rowCount())]
+    merges: list[int] = []
+    model.modelReset.connect(lambda: merges.append(model.rowCount()))
+    win.caseload_action.trigger()
+    win.today.compute()
+    qtbot.waitUntil(lambda: not win.today.computing, timeout=30_000)
+    assert merges[-1] == len(before) and all(n in (0, len(before)) for n in merges)
+    win.today_action.trigger()
+    assert [identity_of(model, r) for r in range(model.rowCount())] == before
+
+
+def identity_of(model: object, row: int) -> tuple[str | None, str, str]:
+    from ui.today_page import TodayModel, identity
+
+    assert isinstance(model, TodayModel)
+    return identity(model.item(row))
