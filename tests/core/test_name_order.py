@@ -8,6 +8,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -86,7 +87,12 @@ def _walk(vault: Vault, asked: caseload_screen.CaseloadQuery, page: int) -> tupl
     return first.total, ids
 
 
-def test_search_pages_are_the_matches_in_name_order(vault_of, vault_dir: Path, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("all_ranks", [caseload.ALL_RANKS, 3])
+def test_search_pages_are_the_matches_in_name_order(vault_of, vault_dir: Path, clock: FakeClock,  # type: ignore[no-untyped-def]
+                                                    monkeypatch: pytest.MonkeyPatch, all_ranks: int) -> None:
+    """Several words or a case number: every match's rank is read once and the windows cut from
+    it, unless there are more than ALL_RANKS (3: the index is read window by window)."""
+    monkeypatch.setattr(caseload, "ALL_RANKS", all_ranks)
     admin = vault_of(PEOPLE)
     made = []
     with admin.require_db().transaction():
