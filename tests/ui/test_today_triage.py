@@ -246,7 +246,8 @@ def test_a_duty_looked_at_shows_why_though_the_list_holds_no_why_lines(qtbot: Qt
     assert page._whys == {} and page.detail.text() == ""
 
 
-def test_today_computed_while_another_page_is_shown_is_whole_when_shown(qtbot: QtBot, win: MainWindow) -> None:
+def test_today_computed_while_another_page_is_shown_is_whole_when_shown(qtbot: QtBot,
+                                                                        win: MainWindow) -> None:
     """Rows found while Today is not on screen are merged in once, at the end (or with the next
     chunk once Today is shown), not every 0.75 s into a table no one is looking at."""
     model = win.today_model
