@@ -603,6 +603,53 @@ def _insert_new(conn: Connection, table: Table) -> Any:
     return dialect.insert(table).on_conflict_do_nothing()
 
 
+Lookups = tuple[int, list[dict[str, Any]], list[dict[str, Any]], set[tuple[str, str]]]
+
+
+def _lookups(conn: Connection, county: str, ids: list[str], wanted: list[str]) -> Lookups:
+    """What a push reads before it applies anything: the county's counter (locked until the push
+    commits), the operations already applied among its ids, the records it names, and their fields
+    with a conflict open. On PostgreSQL the four statements go in one round trip (a pipeline):
+    one after the other they were a fifth of a push of 500 operations at the hub."""
+    o, r, c = T.ops, T.records, T.conflicts
+    if conn.dialect.name == "postgresql" and not any("," in i for i in (*ids, *wanted)):
+        from psycopg.rows import dict_row
+
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        ops_columns = ", ".join(f'"{n}"' for n in ("op_id", "result", "county", "record_id", "op", "fields",
+                                                    "hlc", "detail"))
+        statements = [
+            ("SELECT seq FROM counties WHERE id = %s FOR UPDATE", [county]),
+            (f"SELECT {ops_columns} FROM ops WHERE op_id = ANY(string_to_array(%s, ','))", [",".join(ids)]),
+            ("SELECT * FROM records WHERE id = ANY(string_to_array(%s, ','))", [",".join(wanted)]),
+            ("SELECT record_id, field FROM conflicts WHERE record_id = ANY(string_to_array(%s, ',')) "
+             "AND resolved_at IS NULL", [",".join(wanted)]),
+        ]
+        cursors = [raw.cursor(row_factory=dict_row) for _ in statements]
+        with raw.pipeline():
+            for cursor, (sql, args) in zip(cursors, statements, strict=True):
+                cursor.execute(sql, args)
+        counter, done, found, conflicts = (cursor.fetchall() for cursor in cursors)
+        for cursor in cursors:
+            cursor.close()
+        if not counter:
+            raise LookupError(f"no county {county}")
+        return (int(counter[0]["seq"]), done, found,
+                {(row["record_id"], row["field"]) for row in conflicts})
+    seq = int(conn.execute(select(T.counties.c.seq).where(T.counties.c.id == county).with_for_update())
+              .scalar_one())
+    done = [dict(row) for row in conn.execute(
+        select(o.c.op_id, o.c.result, o.c.county, o.c.record_id, o.c.op, o.c.fields, o.c.hlc, o.c.detail)
+        .where(_among(conn, o.c.op_id, ids))).mappings()] if ids else []
+    found = [dict(row) for row in conn.execute(
+        select(r).where(_among(conn, r.c.id, wanted))).mappings()] if wanted else []
+    open_fields = {(row.record_id, row.field) for row in conn.execute(
+        select(c.c.record_id, c.c.field).where(_among(conn, c.c.record_id, wanted),
+                                              c.c.resolved_at.is_(None)))} if wanted else set()
+    return seq, done, found, open_fields
+
+
 class _Counter:
     """One push's working set: the county's sequence, locked for the length of the push (see
     tables.counties), and the batch's records and earlier outcomes read in one query each
@@ -612,26 +659,20 @@ class _Counter:
         self.conn = conn
         self.received_at = _iso(now)
         self.county = county
-        self.value = int(conn.execute(select(T.counties.c.seq).where(T.counties.c.id == county)
-                                      .with_for_update()).scalar_one())
-        self.start = self.value
         ids = [op.op_id for op in request.ops]
+        wanted = {op.record_id for op in request.ops} | {op.owner_id for op in request.ops if op.owner_id}
+        seq, done, found, open_fields = _lookups(conn, county, ids, sorted(wanted))
+        self.value = self.start = seq
         self.done: dict[str, tuple[str, str, str]] = {}
         """Operations already applied: (outcome, county, detail)."""
         self.content: dict[str, tuple[Any, ...]] = {}
         """What each operation already applied carried: a replay must carry the same."""
-        if ids:
-            for r in conn.execute(select(T.ops.c.op_id, T.ops.c.result, T.ops.c.county, T.ops.c.record_id,
-                                         T.ops.c.op, T.ops.c.fields, T.ops.c.hlc, T.ops.c.detail)
-                                  .where(_among(conn, T.ops.c.op_id, ids))):
-                self.done[r.op_id] = (r.result, r.county, r.detail)
-                self.content[r.op_id] = (r.record_id, r.op, r.fields, r.hlc)
-        wanted = {op.record_id for op in request.ops} | {op.owner_id for op in request.ops if op.owner_id}
+        for r in done:
+            self.done[r["op_id"]] = (r["result"], r["county"], r["detail"])
+            self.content[r["op_id"]] = (r["record_id"], r["op"], r["fields"], r["hlc"])
         self.records: dict[str, Row | None] = dict.fromkeys(wanted)
-        if wanted:
-            found = conn.execute(select(T.records).where(_among(conn, T.records.c.id, list(wanted))))
-            for row in found.mappings():
-                self.records[row["id"]] = dict(row)
+        for row in found:
+            self.records[row["id"]] = row
         self.new_ops: list[dict[str, Any]] = []
         self.fresh: dict[str, dict[str, Any]] = {}
         self.changed: dict[str, dict[str, Any]] = {}
@@ -642,10 +683,7 @@ class _Counter:
         # Fields with a conflict still open: a change to one joins the conflict (a person deciding
         # must see it) unless this push carries that person's decision of it.
         c = T.conflicts
-        self.open: set[tuple[str, str]] = {(r.record_id, r.field) for r in conn.execute(
-            select(c.c.record_id, c.c.field).where(_among(conn, c.c.record_id, list(wanted)),
-                                                  c.c.resolved_at.is_(None)))
-        } if wanted else set()
+        self.open: set[tuple[str, str]] = open_fields
         decided = [r.conflict_id for r in request.resolutions]
         self.deciding: set[tuple[str, str]] = {(r.record_id, r.field) for r in conn.execute(
             select(c.c.record_id, c.c.field).where(_among(conn, c.c.id, decided)))} if decided else set()
