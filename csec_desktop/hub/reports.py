@@ -8,9 +8,10 @@ report says so: their figures are on the desktops of the people who may read the
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, select
 
@@ -24,6 +25,19 @@ def _periods(body: dict[str, Any]) -> list[tuple[Any, ...]]:
     return [(p.get("status"), p.get("start"), p.get("end")) for p in body.get("legal_status") or []]
 
 
+class Youth(NamedTuple):
+    id: str
+    unit: str | None
+    sealed: bool
+    body: dict[str, Any]
+
+
+def _body(state: str) -> dict[str, Any]:
+    """A record's body, from its state as the hub keeps it (tables.records)."""
+    body: dict[str, Any] = json.loads(state)["body"]
+    return body
+
+
 def _opened(body: dict[str, Any], efc_records: list[dict[str, Any]]
             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return list(body.get("placement_history") or []), efc_records
@@ -33,22 +47,24 @@ def county_figures(engine: Engine, county: str, period: Period,
                    now: datetime | None = None) -> dict[str, Any]:
     r = T.records
     with engine.connect() as conn:
-        youth_rows = list(conn.execute(select(r.c.id, r.c.unit, r.c.sealed, r.c.body).where(
-            r.c.county == county, r.c.kind == "youth", r.c.deleted.is_(False))))
+        youth_rows = [Youth(row.id, row.unit, row.sealed, _body(row.state)) for row in conn.execute(
+            select(r.c.id, r.c.unit, r.c.sealed, r.c.state).where(
+                r.c.county == county, r.c.kind == "youth", r.c.deleted.is_(False)))]
         planned = {owner for (owner,) in conn.execute(select(r.c.owner_id).where(
             r.c.county == county, r.c.kind == "transition_plan", r.c.deleted.is_(False)))}
         efc_records: dict[str, list[dict[str, Any]]] = {}
-        for row in conn.execute(select(r.c.owner_id, r.c.kind, r.c.body).where(
+        for row in conn.execute(select(r.c.owner_id, r.c.kind, r.c.state).where(
                 r.c.county == county, r.c.kind.in_(("efc_participation", "efc_certification")),
                 r.c.deleted.is_(False))):
-            efc_records.setdefault(row.owner_id, []).append({**row.body, "kind": row.kind})
+            efc_records.setdefault(row.owner_id, []).append({**_body(row.state), "kind": row.kind})
         units = {row.id: row.unit for row in youth_rows if not row.sealed}
-        records = conn.execute(select(r.c.owner_id, r.c.kind, r.c.body, r.c.id).where(
+        records = conn.execute(select(r.c.owner_id, r.c.kind, r.c.state, r.c.id).where(
             r.c.county == county, r.c.kind.in_(C.READS), r.c.deleted.is_(False)).order_by(r.c.seq))
-        attached = [(row.owner_id, row.kind, row.body, row.id) for row in records if row.owner_id in units]
-        wanted = sorted({owner for owner, _kind, _body, _id in attached})
-        bodies = {row.id: row.body
-                  for row in conn.execute(select(r.c.id, r.c.body).where(r.c.id.in_(wanted)))}
+        attached = [(row.owner_id, row.kind, _body(row.state), row.id) for row in records
+                    if row.owner_id in units]
+        wanted = sorted({owner for owner, _kind, _body_, _id in attached})
+        bodies: dict[str, dict[str, Any] | str] = {row.id: _body(row.state)
+                  for row in conn.execute(select(r.c.id, r.c.state).where(r.c.id.in_(wanted)))}
     population: dict[str, int] = {}
     for unit in units.values():
         population[unit or C.NO_UNIT] = population.get(unit or C.NO_UNIT, 0) + 1

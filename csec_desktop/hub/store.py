@@ -30,26 +30,24 @@ from pydantic_core import to_json
 from sqlalchemy import (
     JSON,
     Connection,
+    Dialect,
     Engine,
     Table,
-    Text,
     and_,
     any_,
     bindparam,
     case,
-    cast,
     delete,
     exists,
     func,
     insert,
-    literal_column,
     not_,
     or_,
     select,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
 from sqlalchemy.sql.selectable import NamedFromClause
 
@@ -168,10 +166,16 @@ def token_id(token: str) -> str:
     return admin_id(_hash(token))
 
 
+KNOWN_FOR_S = 60.0
+"""How long credentials found enrolled are taken as known without asking the database again."""
+
+
 class Hub:
     def __init__(self, engine: Engine, wall: Callable[[], float] = time.time) -> None:
         self.engine = engine
         self.wall = wall
+        self._known: dict[tuple[str, str], float] = {}
+        """(device id, secret hash) found enrolled, until when (monotonic): see `knows_device`."""
 
     def now(self) -> str:
         return _iso(self.wall())
@@ -357,10 +361,22 @@ class Hub:
 
     def knows_device(self, device_id: str, secret: str) -> bool:
         """The credentials are an enrolled device's, whatever its standing (read only: checked
-        before a request body is read; `device` then decides the standing)."""
+        before a request body is read; `device` then decides the standing).
+        A device found is taken as known for KNOWN_FOR_S without asking again: the question cost a
+        database round trip of its own on every request of a sync (a sixth of a pull page's time),
+        and its answer grants nothing (`device` still checks the credentials and the standing of
+        every request). A wrong secret is never kept, so it is asked every time."""
+        key, now = (device_id, _hash(secret)), time.monotonic()
+        if self._known.get(key, 0.0) > now:
+            return True
         with self.engine.connect() as conn:
             found = conn.execute(select(T.devices.c.secret_hash).where(T.devices.c.id == device_id)).scalar()
-        return found is not None and hmac.compare_digest(str(found), _hash(secret))
+        if found is None or not hmac.compare_digest(str(found), key[1]):
+            return False
+        if len(self._known) >= 10_000:  # bounded whatever comes: forget all, ask again
+            self._known.clear()
+        self._known[key] = now + KNOWN_FOR_S
+        return True
 
     def device(self, device_id: str, secret: str) -> Device:
         """Check a device's credentials and standing; every refusal is decided here."""
@@ -416,7 +432,7 @@ class Hub:
         resolved: list[str] = []
         with self.engine.begin() as conn:
             now = self.wall()  # one time of receipt for the whole push
-            counter = _Counter(conn, who.county, request, now)
+            counter = _Counter(conn, who.county, device.id, request, now)
             for op in request.ops:
                 outcome, detail = apply_op(conn, counter, device, op, now)
                 # made from what the hub itself decided: no need to validate it again
@@ -437,39 +453,29 @@ class Hub:
         """One page of P.PullResponse as JSON. Bodies and stamps go out as the text the database
         holds: parsing them into Python and writing them back was most of the hub's pull."""
         who = device.who
-        r, y = T.records, T.records.alias("y")
+        r, h = T.records, T.holdings
         with self.engine.begin() as conn:
             if device.scope_key != who.scope_key:
                 # The user's role or unit changed: start again so newly visible youth arrive.
                 since = 0
                 conn.execute(update(T.devices).where(T.devices.c.id == device.id)
                              .values(scope_key=who.scope_key))
-            visible = or_(y.c.id.is_(None), who.scope(y))
+            pull = _pull_statements(who.visibility, conn.dialect)
+            asked = {"county": who.county, "device": device.id, "since": since, "limit": limit + 1}
+            # Named gone until the device pulls past the page that told it (it stored that page):
+            # an answer lost on the way, or a pull sent twice, must not lose the news. (A youth it
+            # names, back in scope in this page, is then taken as new: held again, as if updated.)
             # Every record up to the county's counter is committed (a push moves it as it commits):
             # read first, it lets the checkpoint pass records this user may not see, so the device
             # moves on (and a youth named gone is forgotten) even when nothing of theirs changed.
-            top = int(conn.execute(select(T.counties.c.seq).where(T.counties.c.id == who.county))
-                      .scalar_one())
-            c = T.conflicts
-            is_open = exists().where(c.c.record_id == r.c.id, c.c.resolved_at.is_(None))
-            sent = [r.c.id, r.c.kind, r.c.seq, _state_json(conn, r), is_open.label("open")]
-            # Whether the device holds each youth, and since when it was named gone (-1: not gone),
-            # comes with the page: one statement, not a lookup of the page's youth after it.
-            h, hd = T.holdings, T.holdings.alias("hd")
-            holding = select(func.coalesce(hd.c.gone_since, -1)).where(
-                hd.c.device_id == device.id, hd.c.youth_id == r.c.id).scalar_subquery()
-            rows = list(conn.execute(
-                select(*sent, case((r.c.kind == "youth", holding)).label("holding"))
-                .select_from(r.outerjoin(y, and_(y.c.id == r.c.owner_id, y.c.kind == "youth")))
-                .where(r.c.county == who.county, r.c.seq > since, visible)
-                .order_by(r.c.seq).limit(limit + 1)).mappings())
+            top, rows = pull.start(conn, asked)
             more = len(rows) > limit
             rows = rows[:limit]
             last = rows[-1]["seq"] if rows else since
             upto = last if more else max(top, last)
             page_youth = {row["id"]: row for row in rows if row["kind"] == "youth"}
             arrived = [yid for yid, row in page_youth.items() if row["holding"] != -1]  # new, or back
-            extra: list[Row] = []
+            extra: list[Any] = []
             if arrived:  # one statement for the page, not one per youth
                 back = [yid for yid in arrived if page_youth[yid]["holding"] is not None]  # named gone, back
                 if back:
@@ -477,25 +483,16 @@ class Hub:
                                  .values(gone_since=None))
                 new = [yid for yid in arrived if page_youth[yid]["holding"] is None]
                 if new:
-                    _insert_rows(conn, h, [{"device_id": device.id, "youth_id": yid} for yid in new])
+                    _hold(conn, device.id, new)
                 if since:  # back in scope: their older records are not in this feed any more
-                    extra = list(conn.execute(select(*sent).where(
+                    extra = list(conn.execute(select(*pull.sent).where(
                         _among(conn, r.c.owner_id, arrived), r.c.id != r.c.owner_id, r.c.seq <= since)
                         .order_by(r.c.seq)).mappings())
-            # Named gone until the device pulls past the page that told it (it stored that page):
-            # an answer lost on the way, or a pull sent twice, must not lose the news.
-            conn.execute(delete(h).where(h.c.device_id == device.id, h.c.gone_since < since))
             # A youth leaves this user's scope by a write to the youth (worker, unit, sealed), which
             # gives it a sequence number: only youth written within this page's range can have
             # left it (a change of the user's own scope starts the feed again from 0, above). Plus
             # the news not yet taken, sent again until the device pulls past it.
-            mine = and_(h.c.youth_id == y.c.id, h.c.device_id == device.id)
-            moved = select(y.c.id).select_from(y.join(h, mine)).where(
-                y.c.county == who.county, y.c.seq > since, y.c.seq <= upto, y.c.kind == "youth",
-                h.c.gone_since.is_(None), not_(who.scope(y)))
-            told = select(y.c.id).select_from(h.join(y, y.c.id == h.c.youth_id)) \
-                .where(h.c.device_id == device.id, h.c.gone_since >= since, not_(who.scope(y)))
-            gone = sorted({g for (g,) in conn.execute(moved.union(told))})
+            gone = sorted({g for (g,) in conn.execute(pull.gone, {**asked, "upto": upto})})
             if gone:
                 conn.execute(update(h).where(h.c.device_id == device.id, _among(conn, h.c.youth_id, gone),
                                              h.c.gone_since.is_(None)).values(gone_since=since))
@@ -655,8 +652,10 @@ class _Counter:
     tables.counties), and the batch's records and earlier outcomes read in one query each
     rather than one per operation."""
 
-    def __init__(self, conn: Connection, county: str, request: P.PushRequest, now: float) -> None:
+    def __init__(self, conn: Connection, county: str, device_id: str, request: P.PushRequest,
+                 now: float) -> None:
         self.conn = conn
+        self.device_id = device_id
         self.received_at = _iso(now)
         self.county = county
         ids = [op.op_id for op in request.ops]
@@ -672,14 +671,14 @@ class _Counter:
             self.content[r["op_id"]] = (r["record_id"], r["op"], r["fields"], r["hlc"])
         self.records: dict[str, Row | None] = dict.fromkeys(wanted)
         for row in found:
-            self.records[row["id"]] = row
+            self.records[row["id"]] = _opened(row)
         self.new_ops: list[dict[str, Any]] = []
         self.fresh: dict[str, dict[str, Any]] = {}
         self.changed: dict[str, dict[str, Any]] = {}
         """Records of the county changed by this push: the columns changed, written by `save`."""
-        self.holdings: set[tuple[str, str]] = set()
-        """(device, youth) for youth a device created: it holds them as if pulled, so a later move
-        out of its user's caseload reaches it as `gone` even if it never pulled the youth."""
+        self.holdings: set[str] = set()
+        """Youth the pushing device created: it holds them as if pulled, so a later move out of its
+        user's caseload reaches it as `gone` even if it never pulled the youth."""
         # Fields with a conflict still open: a change to one joins the conflict (a person deciding
         # must see it) unless this push carries that person's decision of it.
         c = T.conflicts
@@ -691,7 +690,7 @@ class _Counter:
     def record(self, record_id: str) -> Row | None:
         if record_id not in self.records:
             row = self.conn.execute(select(T.records).where(T.records.c.id == record_id)).mappings().first()
-            self.records[record_id] = dict(row) if row is not None else None
+            self.records[record_id] = _opened(row) if row is not None else None
         return self.records[record_id]
 
     def write(self, record_id: str, values: dict[str, Any], *, new: bool = False) -> None:
@@ -712,11 +711,16 @@ class _Counter:
 
     def save(self) -> None:
         if self.fresh:
+            for row in self.fresh.values():
+                row["state"] = _state_text(row)
             _insert_rows(self.conn, T.records, list(self.fresh.values()))
         # Records changed, one statement per set of columns changed (run as one batch by the
-        # driver): an UPDATE per operation was most of a daily push of a hundred edits.
+        # driver): an UPDATE per operation was most of a daily push of a hundred edits. Every
+        # write changes the record's sequence number, so its state too.
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for record_id, values in self.changed.items():
+        for record_id, changed in self.changed.items():
+            values = {k: v for k, v in changed.items() if k not in IN_STATE_ONLY}
+            values["state"] = _state_text(self.records[record_id] or {})
             groups.setdefault(tuple(sorted(values)), []).append(
                 {"_record": record_id, **{f"_{k}": v for k, v in values.items()}})
         r = T.records
@@ -726,28 +730,51 @@ class _Counter:
         if self.new_ops:
             _insert_rows(self.conn, T.ops, self.new_ops)
         if self.holdings:
-            _hold(self.conn, sorted(self.holdings))
+            _hold(self.conn, self.device_id, sorted(self.holdings))
         if self.value != self.start:
             self.conn.execute(update(T.counties).where(T.counties.c.id == self.county).values(seq=self.value))
 
 
-def _hold(conn: Connection, pairs: list[tuple[str, str]]) -> None:
-    """Record that each device holds each youth (kept if already held). On PostgreSQL from two
-    arrays in one statement: a VALUES list of 500 rows was parsed anew by the driver every push."""
-    if conn.dialect.name == "postgresql":
+IN_STATE_ONLY = ("body", "stamps")
+"""What a record holds in its state text alone (tables.records)."""
+
+
+def _state_text(rec: Mapping[str, Any]) -> str:
+    """A record's state as a pull sends it (P.RecordState, with no conflicts: `_state_texts` adds
+    those open when a page is sent)."""
+    return to_json({"id": rec["id"], "kind": rec["kind"], "owner_id": rec["owner_id"],
+                    "version": rec["version"], "updated_at": rec["updated_at"],
+                    "updated_by": rec["updated_by"], "seq": rec["seq"], "deleted": bool(rec["deleted"]),
+                    "body": rec["body"], "stamps": rec["stamps"], "conflicts": []}).decode()
+
+
+def _opened(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """A stored record with its body and stamps read from its state, to merge into."""
+    state = json.loads(row["state"])
+    return {**row, "body": state["body"], "stamps": state["stamps"]}
+
+
+def _hold(conn: Connection, device_id: str, youth_ids: list[str]) -> None:
+    """Record that a device holds each youth (kept if already held). On PostgreSQL in one statement
+    from the ids joined by commas (as `_among`): a VALUES list of 500 rows was parsed anew by the
+    driver every push, and arrays of ids took the driver longer to send than the rows to store."""
+    joined = ",".join(youth_ids)
+    if conn.dialect.name == "postgresql" and joined.count(",") == len(youth_ids) - 1:
         conn.exec_driver_sql(
-            "INSERT INTO holdings (device_id, youth_id) SELECT d, y "
-            "FROM unnest(%(d)s::text[], %(y)s::text[]) AS t(d, y) ON CONFLICT DO NOTHING",
-            {"d": [d for d, _ in pairs], "y": [y for _, y in pairs]})
+            "INSERT INTO holdings (device_id, youth_id) SELECT %(d)s, y "
+            "FROM unnest(string_to_array(%(y)s, ',')) AS t(y) ON CONFLICT DO NOTHING",
+            {"d": device_id, "y": joined})
         return
-    conn.execute(_insert_new(conn, T.holdings).values([{"device_id": d, "youth_id": y} for d, y in pairs]))
+    conn.execute(_insert_new(conn, T.holdings).values([{"device_id": device_id, "youth_id": y}
+                                                       for y in youth_ids]))
 
 
 def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Many new rows at once: on PostgreSQL by COPY (a push's records and operations took three
     times longer as an INSERT per row, even pipelined), elsewhere by executemany."""
     if conn.dialect.name != "postgresql":
-        conn.execute(insert(table), rows)
+        names = set(table.c.keys())
+        conn.execute(insert(table), [{k: v for k, v in row.items() if k in names} for row in rows])
         return
     layout = _copy_layout(table)
     quoted = ", ".join(f'"{n}"' for n, _, _ in layout)
@@ -856,7 +883,7 @@ def _merge(conn: Connection, counter: _Counter, device: Device, op: P.Op) -> tup
             updated_at=op.at, updated_by=who.username, seq=counter.next(),
             **{"worker": None, "unit": None, "sealed": False, **_scope_columns(op.kind, body)}), new=True)
         if op.kind == "youth":
-            counter.holdings.add((device.id, op.record_id))
+            counter.holdings.add(op.record_id)
         return "applied", ""
     if op.op == "delete":
         if not rec["deleted"]:
@@ -1012,30 +1039,86 @@ def _resolve(conn: Connection, counter: _Counter, device: Device, res: P.Resolut
     return True
 
 
-def _state_json(conn: Connection, r: NamedFromClause) -> ColumnElement[str]:
-    """A record's P.RecordState as JSON text, made by the database: composing it here from the
-    columns (a json.dumps per record) was a fifth of a pull page's time at the hub. What a state
-    carries, no more: `authors` alone was a third of the JSON the desktop decoded. Its open
-    conflicts are added by `_state_texts`."""
-    names = ("id", "kind", "owner_id", "version", "updated_at", "updated_by", "seq")
-    def key(name: str) -> Any:
-        return literal_column(f"'{name}'")  # a constant of ours, in the text: not a parameter
+Compiled = tuple[str, dict[str, Any]]
+"""A statement as the driver takes it: its text and its parameters' values."""
 
-    pairs: list[Any] = [part for name in names for part in (key(name), r.c[name])]
-    if conn.dialect.name == "postgresql":
-        state = func.json_build_object(*pairs, key("deleted"), r.c.deleted, key("body"), r.c.body,
-                                       key("stamps"), r.c.stamps,
-                                       key("conflicts"), literal_column("'[]'::json"))
-    else:  # SQLite keeps JSON and booleans as text and integers
-        deleted = func.json(case((r.c.deleted, "true"), else_="false"))
-        state = func.json_object(*pairs, key("deleted"), deleted,
-                                 key("body"), func.json(r.c.body), key("stamps"), func.json(r.c.stamps),
-                                 key("conflicts"), func.json(literal_column("'[]'")))
-    return cast(state, Text).label("state")
+
+@dataclass(frozen=True)
+class _PullStatements:
+    """A pull page's statements for one scope, built once, with the page's values as parameters
+    (county, device, since, limit, upto): building and compiling them for every page was a fifth
+    of a page's time at the hub, and reading its rows through the SQL layer another."""
+
+    sent: tuple[ColumnElement[Any], ...]
+    """What a page sends of a record: id, kind, seq, its state, whether a conflict is open on it."""
+    forget: Any
+    """Delete the device's youth named gone before `since`: the device has taken the news."""
+    top: Any
+    page: Any
+    gone: Any
+    driver: tuple[Compiled, Compiled, Compiled] | None = None
+    """forget, top and page compiled for PostgreSQL's driver."""
+
+    def start(self, conn: Connection, asked: dict[str, Any]) -> tuple[int, list[Any]]:
+        """Forget what the device took, then read the county's counter and the page's rows (one
+        more than the limit: whether more follow). On PostgreSQL in one round trip."""
+        if self.driver is None:
+            conn.execute(self.forget, asked)
+            top = int(conn.execute(self.top, asked).scalar_one())
+            return top, list(conn.execute(self.page, asked).mappings())
+        from psycopg.rows import dict_row
+
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        cursors = [raw.cursor(row_factory=dict_row) for _ in self.driver]
+        with raw.pipeline():
+            for cursor, (sql, params) in zip(cursors, self.driver, strict=True):
+                cursor.execute(sql, {**params, **{k: v for k, v in asked.items() if k in params}})
+        counter, rows = cursors[1].fetchall(), cursors[2].fetchall()
+        for cursor in cursors:
+            cursor.close()
+        return int(next(iter(counter[0].values()))), rows
+
+
+@functools.lru_cache(maxsize=256)
+def _pull_statements(scope: Scope, dialect: Dialect) -> _PullStatements:
+    r, y, h, hd = T.records, T.records.alias("y"), T.holdings, T.holdings.alias("hd")
+    county: BindParameter[str] = bindparam("county")
+    device: BindParameter[str] = bindparam("device")
+    since: BindParameter[int] = bindparam("since")
+    c = T.conflicts
+    is_open = exists().where(c.c.record_id == r.c.id, c.c.resolved_at.is_(None))
+    sent = (r.c.id, r.c.kind, r.c.seq, r.c.state, is_open.label("open"))
+    # Whether the device holds each youth, and since when it was named gone (-1: not gone), comes
+    # with the page: one statement, not a lookup of the page's youth after it.
+    holding = select(func.coalesce(hd.c.gone_since, -1)).where(
+        hd.c.device_id == device, hd.c.youth_id == r.c.id).scalar_subquery()
+    scoped = visibility_sql.clause(scope, y)
+    page = (select(*sent, case((r.c.kind == "youth", holding)).label("holding"))
+            .select_from(r.outerjoin(y, and_(y.c.id == r.c.owner_id, y.c.kind == "youth")))
+            .where(r.c.county == county, r.c.seq > since, or_(y.c.id.is_(None), scoped))
+            .order_by(r.c.seq).limit(bindparam("limit")))
+    mine = and_(h.c.youth_id == y.c.id, h.c.device_id == device)
+    moved = select(y.c.id).select_from(y.join(h, mine)).where(
+        y.c.county == county, y.c.seq > since, y.c.seq <= bindparam("upto"), y.c.kind == "youth",
+        h.c.gone_since.is_(None), not_(scoped))
+    told = select(y.c.id).select_from(h.join(y, y.c.id == h.c.youth_id)) \
+        .where(h.c.device_id == device, h.c.gone_since >= since, not_(scoped))
+    forget = delete(h).where(h.c.device_id == device, h.c.gone_since < since)
+    top = select(T.counties.c.seq).where(T.counties.c.id == county)
+    driver = None
+    if dialect.name == "postgresql":
+        def compiled(statement: Any) -> Compiled:
+            done = statement.compile(dialect=dialect)
+            return str(done), dict(done.params)
+
+        driver = (compiled(forget), compiled(top), compiled(page))
+    return _PullStatements(sent=sent, forget=forget, top=top, page=page, gone=moved.union(told),
+                           driver=driver)
 
 
 def _state_texts(conn: Connection, rows: list[Row]) -> list[str]:
-    """Each row's state (`_state_json`), with the conflicts still open on it."""
+    """Each row's state (tables.records), with the conflicts still open on it."""
     ids = [r["id"] for r in rows if r["open"]]
     open_conflicts: dict[str, list[dict[str, Any]]] = {}
     if ids:

@@ -85,8 +85,9 @@ records = Table(
     Column("owner_id", String(36)),
     Column("version", Integer, nullable=False),
     Column("deleted", Boolean, nullable=False, default=False),
-    Column("body", JSON, nullable=False),
-    Column("stamps", JSON, nullable=False),  # field -> stamp of the write that set it
+    # The record as a pull sends it (P.RecordState without its open conflicts), as JSON text
+    # written with the record: its body, and the stamp of the write that set each field.
+    Column("state", Text, nullable=False),
     Column("authors", JSON, nullable=False),  # field -> [user, device, at]
     Column("updated_at", String(40), nullable=False),
     Column("updated_by", String(64), nullable=False),

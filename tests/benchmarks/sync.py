@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +39,7 @@ from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
 from csec_desktop.sync import protocol as P
 from csec_desktop.sync.client import HubClient, sync_vault
+from tests.benchmarks.measure import spread
 from tests.hub.conftest import DSN, empty
 from tests.hub.harness import HubServer, free_port
 
@@ -70,16 +71,29 @@ class Floor:
     """The bare endpoint: stores pushed operations as rows and serves pulled records from rows,
     in the same PostgreSQL the hub uses (tables of its own, dropped at the end)."""
 
-    def __init__(self, dsn: str) -> None:
+    def __init__(self, dsn: str, name: str = "bench_floor") -> None:
         self.conn = psycopg.connect(dsn, autocommit=True)
-        self.conn.execute("DROP TABLE IF EXISTS bench_floor_ops, bench_floor_records")
-        self.conn.execute("CREATE TABLE bench_floor_ops (seq bigserial PRIMARY KEY, body text NOT NULL)")
-        self.conn.execute("CREATE TABLE bench_floor_records (seq bigint PRIMARY KEY, body text NOT NULL)")
+        self.ops, self.records = f"{name}_ops", f"{name}_records"  # two floors may stand at once
+        self.conn.execute(f"DROP TABLE IF EXISTS {self.ops}, {self.records}")
+        self.conn.execute(f"CREATE TABLE {self.ops} (seq bigserial PRIMARY KEY, body text NOT NULL)")
+        self.conn.execute(f"CREATE TABLE {self.records} (seq bigint PRIMARY KEY, body text NOT NULL)")
         self.replies: dict[tuple[str, str, str], bytes] = {}
 
     def close(self) -> None:
-        self.conn.execute("DROP TABLE IF EXISTS bench_floor_ops, bench_floor_records")
+        self.conn.execute(f"DROP TABLE IF EXISTS {self.ops}, {self.records}")
         self.conn.close()
+
+    def ready(self, exchanges: list[Exchange]) -> None:
+        """Set to answer a phase's requests: its pages loaded as rows, its other answers kept. The
+        pulls of a push round (the pushing desktop's own records coming back) are served from rows
+        as in a pull round."""
+        self.load_pages(exchanges)
+        for ex in exchanges:
+            self.replies.setdefault((ex.method, ex.path, ex.query), ex.received)
+
+    def reset(self) -> None:
+        """Back to the state before a replay: no operation stored."""
+        self.conn.execute(f"TRUNCATE {self.ops}")
 
     def load_pages(self, exchanges: list[Exchange]) -> None:
         """The records the hub served, one row each under the sequence it gave them."""
@@ -90,21 +104,21 @@ class Floor:
                 first = int(parse_qs(ex.query)["since"][0])
                 rows += [(first + i + 1, json.dumps(r)) for i, r in enumerate(page["records"])]
         with self.conn.transaction(), self.conn.cursor() as cur:
-            cur.execute("TRUNCATE bench_floor_records")
-            cur.executemany("INSERT INTO bench_floor_records (seq, body) VALUES (%s, %s)", rows)
+            cur.execute(f"TRUNCATE {self.records}")
+            cur.executemany(f"INSERT INTO {self.records} (seq, body) VALUES (%s, %s)", rows)
 
     def answer(self, method: str, path: str, query: str, body: bytes) -> bytes:
         if path == "/v1/pull":
             args = parse_qs(query)
             since, limit = int(args["since"][0]), int(args["limit"][0])
             bodies = [r[0] for r in self.conn.execute(
-                "SELECT body FROM bench_floor_records WHERE seq > %s ORDER BY seq LIMIT %s", (since, limit))]
+                f"SELECT body FROM {self.records} WHERE seq > %s ORDER BY seq LIMIT %s", (since, limit))]
             return ('{"records":[' + ",".join(bodies) + '],"next":' + str(since + len(bodies)) +
                     ',"more":' + ("true" if len(bodies) == limit else "false") + "}").encode()
         if body:
             items = next((v for v in json.loads(body).values() if isinstance(v, list)), [])
             with self.conn.transaction(), self.conn.cursor() as cur:
-                cur.executemany("INSERT INTO bench_floor_ops (body) VALUES (%s)",
+                cur.executemany(f"INSERT INTO {self.ops} (body) VALUES (%s)",
                                 [(json.dumps(item),) for item in items])
         return self.replies[(method, path, query)]
 
@@ -140,29 +154,87 @@ def _served(app: Any) -> Iterator[str]:
         thread.join()
 
 
+def sent(client: httpx.Client, exchanges: list[Exchange], check: bool = False) -> float:
+    """Send a phase's requests again, the same bytes in the same order: the seconds from each
+    request sent to its answer read, summed (as Exchange.seconds is for the live round). With
+    `check`, each answer must be the live one's status, and a push's outcomes the same."""
+    total = 0.0
+    for ex in exchanges:
+        start = time.perf_counter()
+        reply = client.request(ex.method, ex.path + ("?" + ex.query if ex.query else ""),
+                               content=ex.sent or None,
+                               headers={"Content-Type": "application/json"} if ex.sent else None)
+        reply.read()
+        total += time.perf_counter() - start
+        if check:
+            reply.raise_for_status()
+            if ex.path == "/v1/push":
+                outcomes = [r["result"] for r in reply.json()["results"]]
+                assert outcomes == [r["result"] for r in json.loads(ex.received)["results"]], ex.path
+    return total
+
+
 def floor_seconds(dsn: str, exchanges: list[Exchange], repeats: int = 3) -> float:
-    """Replay a phase's requests against the bare endpoint: the seconds from each request sent to
-    its answer read, summed (as Exchange.seconds is for the hub); the median of `repeats` replays
-    (one replay varied by a third from run to run). The pulls of a push round (the pushing
-    desktop's own records coming back) are served from rows as in a pull round."""
+    """Replay a phase's requests against the bare endpoint: the median of `repeats` replays."""
     floor = Floor(dsn)
     try:
-        floor.load_pages(exchanges)
-        for ex in exchanges:
-            floor.replies.setdefault((ex.method, ex.path, ex.query), ex.received)
+        floor.ready(exchanges)
         times = []
         with _served(floor) as url, httpx.Client(base_url=url) as client:
             for _ in range(repeats):
-                floor.conn.execute("TRUNCATE bench_floor_ops")  # each replay from the same state
-                start = time.perf_counter()
-                for ex in exchanges:
-                    reply = client.request(ex.method, ex.path + ("?" + ex.query if ex.query else ""),
-                                           content=ex.sent or None)
-                    json.loads(reply.content)
-                times.append(time.perf_counter() - start)
+                floor.reset()  # each replay from the same state
+                times.append(sent(client, exchanges))
         return statistics.median(times)
     finally:
         floor.close()
+
+
+def _fresh_hub(server: HubServer) -> tuple[dict[str, str], dict[str, str]]:
+    """The hub emptied to where a first sync starts: the county, its two users, a device each,
+    newly enrolled. The two devices' headers."""
+    hub = server.hub
+    empty(hub)
+    hub.add_county(COUNTY)
+    headers = []
+    for name in ("bench.one", "bench.two"):
+        hub.add_user(Admin(COUNTY, "bench"), P.NewUser(username=name, role="supervisor"))
+        code = hub.new_enrollment(Admin(COUNTY, "bench"), name).code
+        enrolled = hub.enroll(P.EnrollRequest(code=code, device_name=name))
+        headers.append({P.HEADER: str(P.PROTOCOL),
+                        "Authorization": f"Bearer device.{enrolled.device_id}.{enrolled.secret}"})
+    return headers[0], headers[1]
+
+
+def first_sync_replays(server: HubServer, dsn: str, push: list[Exchange], pull: list[Exchange],
+                       reps: int = 5) -> dict[str, tuple[list[float], list[float]]]:
+    """A first sync (one desktop's push round, then another's pull round) sent again `reps` times
+    to the hub, emptied to the same start each time, and to the bare endpoint, interleaved (hub,
+    floor, floor, hub, ...): a live round runs the hub once, and one slow second moved its ratio
+    by a third. {"push": (hub seconds, floor seconds), "pull": (...)}; the hub's answers are
+    checked against the live round's on the first replay."""
+    phases = {"push": push, "pull": pull}
+    times: dict[str, tuple[list[float], list[float]]] = {"push": ([], []), "pull": ([], [])}
+    with ExitStack() as stack:
+        floors, to_floor = {}, {}
+        for name, exchanges in phases.items():
+            floors[name] = Floor(dsn, f"bench_floor_{name}")
+            stack.callback(floors[name].close)
+            floors[name].ready(exchanges)
+            url = stack.enter_context(_served(floors[name]))
+            to_floor[name] = stack.enter_context(httpx.Client(base_url=url))
+        for rep in range(reps):
+            one, two = _fresh_hub(server)
+            with httpx.Client(base_url=server.base_url, headers=one, timeout=600) as as_one, \
+                    httpx.Client(base_url=server.base_url, headers=two, timeout=600) as as_two:
+                as_device = {"push": as_one, "pull": as_two}
+                for name, exchanges in phases.items():
+                    floors[name].reset()
+                    for side in ("hub", "floor") if rep % 2 == 0 else ("floor", "hub"):
+                        if side == "hub":
+                            times[name][0].append(sent(as_device[name], exchanges, check=rep == 0))
+                        else:
+                            times[name][1].append(sent(to_floor[name], exchanges))
+    return times
 
 
 def _enrol(server: HubServer, folder: Path, name: str) -> Vault:
@@ -197,10 +269,12 @@ def _timed(vault: Vault, server: HubServer) -> tuple[float, list[Exchange]]:
     return elapsed, seen
 
 
-def measure(records: int, delta: int, root: Path) -> dict[str, dict[str, float]]:
+def measure(records: int, delta: int, root: Path, reps: int = 5) -> dict[str, dict[str, Any]]:
     """The figures, by phase: {"push": {...}, "pull": {...}, "delta_push": ..., "delta_pull": ...},
     each with records, ours_s (the whole round on the desktop), hub_s (its requests' round trips),
-    floor_s and the ratios to it (floors only on PostgreSQL), requests and megabytes."""
+    floor_s and the ratios to it (floors only on PostgreSQL), requests and megabytes. For the
+    first sync, hub_ratio is the median of `reps` replays of its requests to the hub against as
+    many to the floor, interleaved (live_hub_ratio: the live round's against the floor)."""
     url = _hub_url(root)
     server = HubServer(url)
     settle()  # as `csec-hub serve` does once its app is made
@@ -210,7 +284,8 @@ def measure(records: int, delta: int, root: Path) -> dict[str, dict[str, float]]
         server.hub.add_user(Admin(COUNTY, "bench"), P.NewUser(username=name, role="supervisor"))
     one, two = _enrol(server, root / "one", "bench.one"), _enrol(server, root / "two", "bench.two")
     youth_ids = _fill(one, records // 5)
-    figures: dict[str, dict[str, float]] = {}
+    figures: dict[str, dict[str, Any]] = {}
+    seen_in: dict[str, list[Exchange]] = {}
     phases: list[tuple[str, int, Callable[[], object] | None]] = [
         ("", (records // 5) * 5, None),
         ("delta_", delta, lambda: [one.records.update(y, {"preferred_name": "Bench"})
@@ -221,11 +296,13 @@ def measure(records: int, delta: int, root: Path) -> dict[str, dict[str, float]]
             prepare()
         for name, vault in (("push", one), ("pull", two)):
             seconds, seen = _timed(vault, server)
+            seen_in[prefix + name] = seen
             hub = sum(e.seconds for e in seen)
-            row = {"records": count, "ours_s": seconds, "ours_rps": count / seconds, "hub_s": hub,
-                   "up_mb": sum(len(e.sent) for e in seen) / 1e6,
-                   "down_mb": sum(len(e.received) for e in seen) / 1e6, "requests": len(seen)}
-            if url.startswith("postgresql"):
+            row: dict[str, Any] = {
+                "records": count, "ours_s": seconds, "ours_rps": count / seconds, "hub_s": hub,
+                "up_mb": sum(len(e.sent) for e in seen) / 1e6,
+                "down_mb": sum(len(e.received) for e in seen) / 1e6, "requests": len(seen)}
+            if url.startswith("postgresql") and prefix:  # the first sync's floors: below
                 floor = floor_seconds(url, seen)
                 row |= {"floor_s": floor, "floor_rps": count / floor, "hub_ratio": hub / floor,
                         "ratio": seconds / floor}
@@ -233,6 +310,14 @@ def measure(records: int, delta: int, root: Path) -> dict[str, dict[str, float]]
     assert local.status(two).waiting == 0
     one.close()
     two.close()
+    if url.startswith("postgresql"):
+        replays = first_sync_replays(server, url, seen_in["push"], seen_in["pull"], reps)
+        for name, (hub_times, floor_times) in replays.items():
+            row, floor = figures[name], statistics.median(floor_times)
+            row |= {"floor_s": floor, "floor_rps": row["records"] / floor,
+                    "hub_ratio": statistics.median(hub_times) / floor, "live_hub_ratio": row["hub_s"] / floor,
+                    "ratio": row["ours_s"] / floor, "hub_replays": spread(hub_times),
+                    "floor_spread": spread(floor_times)}
     server.stop()
     return figures
 
@@ -257,16 +342,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--delta", type=int, default=100)
+    parser.add_argument("--reps", type=int, default=5, help="replays of the first sync, hub and floor")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    figures = measure(args.records, args.delta, Path(tempfile.mkdtemp(prefix="csec-sync-bench-")))
+    figures = measure(args.records, args.delta, Path(tempfile.mkdtemp(prefix="csec-sync-bench-")), args.reps)
     for name, row in figures.items():
         line = (f"{name:11} {row['records']:>7.0f} records: {row['ours_s']:7.2f} s in all "
                 f"({row['ours_rps']:6.0f} rec/s), {row['hub_s']:6.2f} s of it at the hub; "
                 f"{row['requests']:.0f} requests, {row['up_mb']:.2f} MB up, {row['down_mb']:.2f} MB down")
         if "floor_s" in row:
-            line += (f"; floor {row['floor_s']:6.2f} s -> hub {row['hub_ratio']:.1f}x, "
+            line += (f"; floor {row['floor_s']:6.2f} s -> hub {row['hub_ratio']:.2f}x, "
                      f"in all {row['ratio']:.1f}x the floor")
+        if "hub_replays" in row:
+            hub, floor = row["hub_replays"], row["floor_spread"]
+            line += (f" (hub replayed {hub['n']}x: {hub['min']:.2f}-{hub['max']:.2f} s, floor "
+                     f"{floor['min']:.2f}-{floor['max']:.2f} s; live round {row['live_hub_ratio']:.2f}x)")
         print(line)
     if args.json:
         args.json.write_text(json.dumps({"records": args.records, "phases": figures}, indent=1))

@@ -215,7 +215,9 @@ def _snapshot_hub(server: HubServer, username: str | None = None) -> tuple[dict[
             return bool(r.owner_id == r.id)  # county-wide records (the directory)
         return scope is None or scope.allows(owner.worker, owner.unit, bool(owner.sealed))
 
-    records = {r.id: (r.kind, r.owner_id, r.deleted, r.body, r.stamps) for r in rows if seen(r)}
+    states = {r.id: json.loads(r.state) for r in rows}
+    records = {r.id: (r.kind, r.owner_id, r.deleted, states[r.id]["body"], states[r.id]["stamps"])
+               for r in rows if seen(r)}
     conflicts = {r.id: (r.record_id, r.field, r.values) for r in open_conflicts if r.record_id in records}
     return records, conflicts
 

@@ -56,7 +56,7 @@ def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 def _record(record_id: str, seq: int, row: rule.Row) -> dict[str, Any]:
     worker, unit, sealed = row
     return dict(id=record_id, county=COUNTY, kind="youth", owner_id=record_id, version=1, deleted=False,
-                body={}, stamps={}, authors={}, updated_at="2026-11-28T10:00:00.000+00:00",
+                state="{}", authors={}, updated_at="2026-11-28T10:00:00.000+00:00",
                 updated_by="it", seq=seq, worker=worker, unit=unit, sealed=sealed)
 
 
