@@ -380,10 +380,16 @@ class Hub:
 
     def device(self, device_id: str, secret: str) -> Device:
         """Check a device's credentials and standing; every refusal is decided here."""
-        d = T.devices
+        d, u = T.devices, T.users
         with self.engine.begin() as conn:
-            row = conn.execute(select(d, T.counties.c.max_offline_days).join_from(
-                d, T.counties, T.counties.c.id == d.c.county).where(d.c.id == device_id)).mappings().first()
+            # The device, its county's offline limit and its user, in one statement (a second for
+            # the user was a round trip on every request of a sync).
+            row = conn.execute(select(
+                d, T.counties.c.max_offline_days, u.c.username.label("user_found"), u.c.role,
+                u.c.unit, u.c.extra_permissions, u.c.disabled)
+                .join_from(d, T.counties, T.counties.c.id == d.c.county)
+                .outerjoin(u, and_(u.c.county == d.c.county, u.c.username == d.c.username))
+                .where(d.c.id == device_id)).mappings().first()
             if row is None or not hmac.compare_digest(row["secret_hash"], _hash(secret)):
                 raise Refusal(401, "unauthenticated", "This device is not enrolled with the hub.")
             if row["status"] == "revoked":
@@ -402,7 +408,7 @@ class Hub:
                 if not row["last_seen"] or (datetime.fromisoformat(now) - datetime.fromisoformat(
                         row["last_seen"])).total_seconds() >= LAST_SEEN_EVERY_S:
                     conn.execute(update(d).where(d.c.id == device_id).values(last_seen=now))
-                who = self._user(conn, row["county"], row["username"], missing=403)
+                who = _who(row["county"], row["username"], row if row["user_found"] else None, missing=403)
                 return Device(id=device_id, name=row["name"], who=who, scope_key=row["scope_key"])
         assert refusal is not None
         raise refusal  # after the commit, so the wipe instruction and the lock are recorded
@@ -471,23 +477,23 @@ class Hub:
             top, rows = pull.start(conn, asked)
             more = len(rows) > limit
             rows = rows[:limit]
-            last = rows[-1]["seq"] if rows else since
+            last = rows[-1][SEQ] if rows else since
             upto = last if more else max(top, last)
-            page_youth = {row["id"]: row for row in rows if row["kind"] == "youth"}
-            arrived = [yid for yid, row in page_youth.items() if row["holding"] != -1]  # new, or back
+            page_youth = {row[ID]: row for row in rows if row[KIND] == "youth"}
+            arrived = [yid for yid, row in page_youth.items() if row[HOLDING] != -1]  # new, or back
             extra: list[Any] = []
             if arrived:  # one statement for the page, not one per youth
-                back = [yid for yid in arrived if page_youth[yid]["holding"] is not None]  # named gone, back
+                back = [yid for yid in arrived if page_youth[yid][HOLDING] is not None]  # named gone, back
                 if back:
                     conn.execute(update(h).where(h.c.device_id == device.id, _among(conn, h.c.youth_id, back))
                                  .values(gone_since=None))
-                new = [yid for yid in arrived if page_youth[yid]["holding"] is None]
+                new = [yid for yid in arrived if page_youth[yid][HOLDING] is None]
                 if new:
                     _hold(conn, device.id, new)
                 if since:  # back in scope: their older records are not in this feed any more
                     extra = list(conn.execute(select(*pull.sent).where(
                         _among(conn, r.c.owner_id, arrived), r.c.id != r.c.owner_id, r.c.seq <= since)
-                        .order_by(r.c.seq)).mappings())
+                        .order_by(r.c.seq)))
             # A youth leaves this user's scope by a write to the youth (worker, unit, sealed), which
             # gives it a sequence number: only youth written within this page's range can have
             # left it (a change of the user's own scope starts the feed again from 0, above). Plus
@@ -555,15 +561,7 @@ class Hub:
     def _user(self, conn: Connection, county: str, username: str, *, missing: int) -> Who:
         row = conn.execute(select(T.users).where(T.users.c.county == county,
                                                  T.users.c.username == username)).mappings().first()
-        if row is None:
-            raise Refusal(missing, "unknown_user" if missing == 404 else "forbidden",
-                          "This user is not on the hub's list for the county.")
-        if row["disabled"]:
-            raise Refusal(403, "user_disabled", "This person is disabled at the hub: nothing is sent or "
-                          "received for them. Ask the hub administrator.")
-        # A grant this version does not know (written by a later one) grants nothing.
-        extra = frozenset(Permission(g) for g in row["extra_permissions"] or () if g in _PERMISSIONS)
-        return Who(county=county, username=username, role=Role(row["role"]), unit=row["unit"], extra=extra)
+        return _who(county, username, row, missing=missing)
 
     def _max_offline_days(self, conn: Connection, county: str) -> int:
         return int(conn.execute(select(T.counties.c.max_offline_days)
@@ -968,6 +966,20 @@ def _author(rec: Row, name: str) -> tuple[str, str, str]:
     return found[0], found[1], found[2]
 
 
+def _who(county: str, username: str, row: Mapping[Any, Any] | None, *, missing: int) -> Who:
+    """The person a user row names (role, unit, grants), or the refusal for a user not listed
+    (`missing`: the status to answer) or disabled."""
+    if row is None:
+        raise Refusal(missing, "unknown_user" if missing == 404 else "forbidden",
+                      "This user is not on the hub's list for the county.")
+    if row["disabled"]:
+        raise Refusal(403, "user_disabled", "This person is disabled at the hub: nothing is sent or "
+                      "received for them. Ask the hub administrator.")
+    # A grant this version does not know (written by a later one) grants nothing.
+    extra = frozenset(Permission(g) for g in row["extra_permissions"] or () if g in _PERMISSIONS)
+    return Who(county=county, username=username, role=Role(row["role"]), unit=row["unit"], extra=extra)
+
+
 def _hub_user(row: Row) -> P.HubUser:
     grants = [Permission(g) for g in row["extra_permissions"] or () if g in _PERMISSIONS]
     return P.HubUser(county=row["county"], username=row["username"], role=row["role"], unit=row["unit"],
@@ -1039,6 +1051,9 @@ def _resolve(conn: Connection, counter: _Counter, device: Device, res: P.Resolut
     return True
 
 
+ID, KIND, SEQ, STATE, OPEN, HOLDING = range(6)
+"""The columns of a pull page's rows, by position (tuples: mappings were a tenth of a page)."""
+
 Compiled = tuple[str, dict[str, Any]]
 """A statement as the driver takes it: its text and its parameters' values."""
 
@@ -1050,7 +1065,8 @@ class _PullStatements:
     of a page's time at the hub, and reading its rows through the SQL layer another."""
 
     sent: tuple[ColumnElement[Any], ...]
-    """What a page sends of a record: id, kind, seq, its state, whether a conflict is open on it."""
+    """What a page sends of a record: id, kind, seq, its state, whether a conflict is open on it
+    (read by position: ID, KIND, SEQ, STATE, OPEN; a page's rows add HOLDING)."""
     forget: Any
     """Delete the device's youth named gone before `since`: the device has taken the news."""
     top: Any
@@ -1065,19 +1081,17 @@ class _PullStatements:
         if self.driver is None:
             conn.execute(self.forget, asked)
             top = int(conn.execute(self.top, asked).scalar_one())
-            return top, list(conn.execute(self.page, asked).mappings())
-        from psycopg.rows import dict_row
-
+            return top, list(conn.execute(self.page, asked))
         raw = conn.connection.driver_connection
         assert raw is not None
-        cursors = [raw.cursor(row_factory=dict_row) for _ in self.driver]
+        cursors = [raw.cursor() for _ in self.driver]
         with raw.pipeline():
             for cursor, (sql, params) in zip(cursors, self.driver, strict=True):
                 cursor.execute(sql, {**params, **{k: v for k, v in asked.items() if k in params}})
         counter, rows = cursors[1].fetchall(), cursors[2].fetchall()
         for cursor in cursors:
             cursor.close()
-        return int(next(iter(counter[0].values()))), rows
+        return int(counter[0][0]), rows
 
 
 @functools.lru_cache(maxsize=256)
@@ -1117,9 +1131,9 @@ def _pull_statements(scope: Scope, dialect: Dialect) -> _PullStatements:
                            driver=driver)
 
 
-def _state_texts(conn: Connection, rows: list[Row]) -> list[str]:
+def _state_texts(conn: Connection, rows: list[Any]) -> list[str]:
     """Each row's state (tables.records), with the conflicts still open on it."""
-    ids = [r["id"] for r in rows if r["open"]]
+    ids = [r[ID] for r in rows if r[OPEN]]
     open_conflicts: dict[str, list[dict[str, Any]]] = {}
     if ids:
         c = T.conflicts
@@ -1129,6 +1143,6 @@ def _state_texts(conn: Connection, rows: list[Row]) -> list[str]:
                 conflict_id=row["id"], field=row["field"], created_at=row["created_at"],
                 values=[P.ConflictValue(**v) for v in row["values"]]).model_dump(mode="json"))
     if not open_conflicts:
-        return [r["state"] for r in rows]
-    return [json.dumps({**json.loads(r["state"]), "conflicts": open_conflicts[r["id"]]})
-            if r["id"] in open_conflicts else r["state"] for r in rows]
+        return [r[STATE] for r in rows]
+    return [json.dumps({**json.loads(r[STATE]), "conflicts": open_conflicts[r[ID]]})
+            if r[ID] in open_conflicts else r[STATE] for r in rows]
