@@ -99,7 +99,9 @@ def run(youth: int, root: Path, args: argparse.Namespace) -> dict[str, Figures]:
             out[f"sync_{phase}"] = {
                 "ours_rps": row["ours_rps"], "floor_rps": row.get("floor_rps"), "ours_s": row["ours_s"],
                 "share": row["ours_rps"] / row["floor_rps"] if row.get("floor_rps") else None,
-                "records": row["records"], "hub_ratio": row.get("hub_ratio")}
+                "records": row["records"], "hub_ratio": row.get("hub_ratio"),
+                "live_hub_ratio": row.get("live_hub_ratio"), "hub_replays": row.get("hub_replays"),
+                "floor_spread": row.get("floor_spread")}
     return out
 
 

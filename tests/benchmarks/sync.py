@@ -240,7 +240,11 @@ def first_sync_replays(server: HubServer, dsn: str, push: list[Exchange], pull: 
 def _enrol(server: HubServer, folder: Path, name: str) -> Vault:
     vault, _ = Vault.create(folder, county=COUNTY, admin=name, passphrase=PASS)
     code = server.hub.new_enrollment(Admin(COUNTY, "bench"), name).code
-    local.save_enrolment(vault, server.base_url, "", HubClient(server.base_url).enroll(code, name))
+    client = HubClient(server.base_url)
+    try:
+        local.save_enrolment(vault, server.base_url, "", client.enroll(code, name))
+    finally:
+        client.close()
     return vault
 
 
@@ -269,13 +273,14 @@ def _timed(vault: Vault, server: HubServer) -> tuple[float, list[Exchange]]:
     return elapsed, seen
 
 
-def measure(records: int, delta: int, root: Path, reps: int = 5) -> dict[str, dict[str, Any]]:
+def measure(records: int, delta: int, root: Path, reps: int = 5,
+            url: str | None = None) -> dict[str, dict[str, Any]]:
     """The figures, by phase: {"push": {...}, "pull": {...}, "delta_push": ..., "delta_pull": ...},
     each with records, ours_s (the whole round on the desktop), hub_s (its requests' round trips),
     floor_s and the ratios to it (floors only on PostgreSQL), requests and megabytes. For the
     first sync, hub_ratio is the median of `reps` replays of its requests to the hub against as
     many to the floor, interleaved (live_hub_ratio: the live round's against the floor)."""
-    url = _hub_url(root)
+    url = url or _hub_url(root)
     server = HubServer(url)
     settle()  # as `csec-hub serve` does once its app is made
     empty(server.hub)
