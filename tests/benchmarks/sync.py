@@ -350,7 +350,8 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=5, help="replays of the first sync, hub and floor")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    figures = measure(args.records, args.delta, Path(tempfile.mkdtemp(prefix="csec-sync-bench-")), args.reps)
+    with tempfile.TemporaryDirectory(prefix="csec-sync-bench-") as root:  # its vaults go with it
+        figures = measure(args.records, args.delta, Path(root), args.reps)
     for name, row in figures.items():
         line = (f"{name:11} {row['records']:>7.0f} records: {row['ours_s']:7.2f} s in all "
                 f"({row['ours_rps']:6.0f} rec/s), {row['hub_s']:6.2f} s of it at the hub; "
