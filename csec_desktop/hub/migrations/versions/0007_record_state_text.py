@@ -5,9 +5,9 @@ more than the rest of its reading. The hub now writes the text as it writes the 
 pull sends it as it is (as the body and stamps in it were sent before). The body and stamps are
 read back from it where the hub merges.
 
-The upgrade rewrites every record once, in one transaction (100,000 records: seconds; the whole
-state's 4.5 million: minutes, with the table's space twice over until vacuumed): run it when no device
-syncs, as every migration.
+The upgrade rewrites every record once, in one transaction (100,000 records on PostgreSQL: 3.0 s
+up, 4.2 s down on the development machine; the table takes twice its space until vacuumed): run
+it when no device syncs, as every migration.
 
 Revision ID: 0007
 Revises: 0006
