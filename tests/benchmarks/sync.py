@@ -1,13 +1,17 @@
-"""Sync benchmark: `python -m tests.benchmarks.sync [--records 10000] [--delta 100] [--json FILE]`.
+"""Sync benchmark: `python -m tests.benchmarks.sync [--records 10000] [--delta 100] [--reps 5]
+[--json FILE]`.
 
 A first sync of N records from one desktop through the hub to another, then a delta of M
 edits: push and pull each as records per second, against a floor measured in the same run on
 the same machine. The floor replays the very same requests (the same bytes up and down, over
 the same uvicorn and httpx) against a bare endpoint that does the least a hub must: push
 parses each request and writes every operation in it as a row into the same PostgreSQL in
-one transaction; pull reads the same records, in the same pages, back out of PostgreSQL and
-the client parses them. So the ratio is what the hub's and the desktops' work (checks, merge,
-encryption, signatures, indexes) costs over moving and storing the bytes. Uses PostgreSQL when
+one transaction; pull reads the same records, in the same pages, back out of PostgreSQL. So
+the ratio is what the hub's and the desktops' work (checks, merge, encryption, signatures,
+indexes) costs over moving and storing the bytes. The first sync's requests are also sent
+again `reps` times to the hub (emptied to the same start) and to the floor, interleaved, each
+request timed alike from sending to its answer read: the hub's ratio is the median of those
+(`first_sync_replays`). Uses PostgreSQL when
 CSEC_HUB_TEST_DSN (or the default test DSN) answers, else the embedded SQLite hub (floors
 then need PostgreSQL and are skipped).
 """
