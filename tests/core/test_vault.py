@@ -441,6 +441,35 @@ def test_the_whole_caseloads_count_and_first_page_walk_indexes(made: tuple[Vault
     assert "COVERING INDEX youth_fields_live" in counted, counted
 
 
+def test_a_holders_first_page_does_not_step_over_the_sealed_youths_blank_rows(
+        admin: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    """Issue 24: sealed youth have blank names in youth_fields, so they lead the name index; a
+    person who holds the sealed key sees them from the session's rows, and their first page read
+    and skipped every blank row first (3,000 at 100,000 youth: 50 of its 60 ms after an unlock).
+    The page walks an index of the unsealed rows alone, and still merges the sealed youth in."""
+    admin.add_user("sam", role="supervisor", passphrase=WORKER_PASS)
+    sam = Vault.unlock(vault_dir, "sam", WORKER_PASS, wall=clock)
+    try:
+        for given, family in (("Ana", "Zed-Sample"), ("Kit", "Sampleton")):
+            caseload.create_youth(sam, youth_data(legal_name={"given": given, "family": family}))
+        sealed = caseload.create_youth(sam, youth_data(sealed=True, legal_name={"given": "Bo",
+                                                                               "family": "Testcase"}))
+        db = sam.require_db()
+        asked: list[tuple[str, Any]] = []
+        real = type(db).query
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(type(db), "query",
+                          lambda self, sql, args=(): asked.append((sql, args)) or real(self, sql, args))
+            total, rows, _cursor = caseload.page(sam)
+        plan = " ".join(str(r[-1]) for r in db.query(f"EXPLAIN QUERY PLAN {asked[-1][0]}", asked[-1][1]))
+        assert "youth_fields_name_open" in plan and "TEMP B-TREE" not in plan.split("SCAN f")[0], plan
+        assert total == 3
+        assert [r.legal_name for r in rows] == ["Kit Sampleton", "Bo Testcase", "Ana Zed-Sample"]
+        assert rows[1].id == sealed.id
+    finally:
+        sam.close()
+
+
 def test_scratch_of_killed_operations_is_removed_at_the_next_unlock(
     made: tuple[Vault, str], vault_dir: Path, clock: FakeClock
 ) -> None:
