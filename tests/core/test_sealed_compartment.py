@@ -281,3 +281,61 @@ def test_sealed_terms_written_ahead_a_part_at_a_time_are_all_found(office, clock
         assert {s.id for s in caseload.search(sam, FAMILY)} == {youth, *made}
     finally:
         sam.close()
+
+
+def test_a_holders_unlock_opens_every_sealed_row_at_once_until_a_sealed_youth_changes(
+        office, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 24: a supervisor's unlock opened one value per sealed youth (3,000 at 100,000 youth:
+    about 70 ms of it). One value now holds every sealed row, kept while it holds exactly the
+    youth sealed now: a sealed youth written, unsealed or damaged, and the unlock reads them one
+    by one again and shows what changed."""
+    from csec_desktop.storage import records as R
+
+    folder, youth = office
+    sam = _open(folder, "sam", clock)
+    made = [caseload.create_youth(sam, youth_data(legal_name={"given": f"Kit{n}", "family": FAMILY},
+                                                  sealed=True, assigned_worker="casey", unit="Unit A")).id
+            for n in range(3)]
+    sam.close()
+    _open(folder, "sam", clock).close()  # the first unlock since: opens them one by one, keeps all
+
+    opened: list[str] = []
+    real_open = C.Keyring.open
+
+    def counting(self, record_id, name, value):  # type: ignore[no-untyped-def]
+        if name == R.SEALED_ROW:
+            opened.append(record_id)
+        return real_open(self, record_id, name, value)
+
+    monkeypatch.setattr(C.Keyring, "open", counting)
+
+    def seen(person: str = "sam") -> dict[str, str]:
+        opened.clear()
+        vault = _open(folder, person, clock)
+        try:
+            return {s.id: s.legal_name for s in caseload.search(vault, FAMILY)}
+        finally:
+            vault.close()
+
+    assert set(seen()) == {youth, *made} and opened == [R.BUNDLE_BOUND]
+
+    sam = _open(folder, "sam", clock)
+    caseload.update_youth(sam, made[0], {"legal_name": {"given": "Kit0", "family": f"{FAMILY}-Renamed"}})
+    sam.close()
+    shown = seen()
+    assert shown[made[0]] == f"Kit0 {FAMILY}-Renamed" and R.BUNDLE_BOUND not in opened
+    assert seen()[made[0]] == f"Kit0 {FAMILY}-Renamed" and opened == [R.BUNDLE_BOUND]  # kept again
+
+    sam = _open(folder, "sam", clock)
+    caseload.update_youth(sam, made[1], {"sealed": False})
+    sam.close()
+    assert set(seen()) == {youth, *made}
+    assert opened[0] == R.BUNDLE_BOUND and len(opened[1:]) == 2  # it holds one too many: one by one
+    assert set(seen("casey")) == {youth, made[1]}  # unsealed: back in her caseload
+    assert opened == []  # she holds no sealed key: nothing sealed opened
+
+    sam = _open(folder, "sam", clock)
+    sam.require_db().execute("UPDATE sealed_cache SET row = ? WHERE rowid = ?", ('{"damaged": 1}', R.BUNDLE))
+    sam.close()
+    assert set(seen()) == {youth, *made} and len(opened[1:]) == 2  # not opened: one by one
+    assert set(seen()) == {youth, *made} and opened == [R.BUNDLE_BOUND]
