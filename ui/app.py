@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from csec_desktop import logs
+    from ui import pyside_hook
+
+    pyside_hook.quicken()  # before the window's modules are imported
 
     folder = (args.vault or demo_vault_dir()) if args.demo else (args.vault or default_vault_dir())
     # The log, faults.log and the crash hook before anything else can fail (docs/architecture.md,

@@ -46,7 +46,9 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from ui.collector import MainThreadCollector  # as ui/app.py: before the window's modules load
+from ui import pyside_hook  # as ui/app.py: before the window's modules load
+pyside_hook.quicken()
+from ui.collector import MainThreadCollector
 collector = MainThreadCollector(app)
 from ui.main_window import MainWindow
 w = MainWindow(Path(sys.argv[1])); w.show()
