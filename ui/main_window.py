@@ -146,8 +146,6 @@ class MainWindow(QMainWindow):
         self.unlock_page = UnlockPage(hint)
         self.today_page = TodayPage(self.today_model)
         self.caseload_page = CaseloadPage(self.model)
-        self.admin_page = AdminPage()
-        self.directory_page = DirectoryPage(self.tasks)
         self.first_run = FirstRunPage()
         self.form_view = FormView()
         self.conflicts_page = ConflictsPage()
@@ -155,8 +153,8 @@ class MainWindow(QMainWindow):
         self.intake_page = IntakePage()
         self.law_changes_page = LawChangesPage(self.tasks)
         self.stack = QStackedWidget()
-        for page in (self.unlock_page, self.today_page, self.caseload_page, self.admin_page,
-                     self.directory_page, self.first_run, self.form_view, self.conflicts_page,
+        for page in (self.unlock_page, self.today_page, self.caseload_page, self.first_run,
+                     self.form_view, self.conflicts_page,
                      self.offline_page, self.intake_page, self.law_changes_page):
             self.stack.addWidget(page)
         # What an unlock found that the person must read (people changed outside the app and put
@@ -201,8 +199,6 @@ class MainWindow(QMainWindow):
         self.documents = DocumentsController(self.tasks, self, status=status)
         self.today = TodayController(self.tasks, self.today_page, self.today_model,
                                      shown=lambda: self.stack.currentWidget() is self.today_page)
-        self.admin = AdminController(self.tasks, self.admin_page,
-                                     show_page=lambda: self.stack.setCurrentWidget(self.admin_page))
         self.sync = SyncController(self.backend, self)
         self.sync.revoked.connect(self._revoked)
         self.sync_screens = SyncScreens(
@@ -216,9 +212,6 @@ class MainWindow(QMainWindow):
             lambda index: self.open_youth(self.model.summary(index.row()).id))
         self.today_page.open_requested.connect(self.open_youth)
         self.conflicts_page.back_requested.connect(lambda: self.open_today())
-        self.admin_page.enrol_requested.connect(lambda: self.sync_screens.enrol(self))
-        self.directory_page.status_message.connect(status)
-        self.directory_page.entries_changed.connect(self._providers_changed)
 
     # The youth page is the largest (a form for each kind of record: 0.19 s of the window's 0.28 s
     # at start), and nobody sees it before a youth is opened: it is built once the window is up
@@ -233,12 +226,38 @@ class MainWindow(QMainWindow):
     _screens: ScreenController
     _providers: list[str] | None = None
 
+    # Pages few open in a day are built when first shown: at start, the reports page's module and
+    # charts were an eighth of the window's imports, and building the administration and directory
+    # pages 45 of the window's 120 ms.
     _reports_page: ReportsPage | None = None
+    _admin: AdminController | None = None
+    _directory_page: DirectoryPage | None = None
+
+    @property
+    def admin(self) -> AdminController:
+        if self._admin is None:
+            page = AdminPage()
+            self.stack.addWidget(page)
+            page.enrol_requested.connect(lambda: self.sync_screens.enrol(self))
+            self._admin = AdminController(self.tasks, page,
+                                          show_page=lambda: self.stack.setCurrentWidget(page))
+        return self._admin
+
+    @property
+    def admin_page(self) -> AdminPage:
+        return self.admin.page
+
+    @property
+    def directory_page(self) -> DirectoryPage:
+        if self._directory_page is None:
+            page = self._directory_page = DirectoryPage(self.tasks)
+            self.stack.addWidget(page)
+            page.status_message.connect(self._status)
+            page.entries_changed.connect(self._providers_changed)
+        return self._directory_page
 
     @property
     def reports_page(self) -> ReportsPage:
-        """Built when first shown: its module and charts were an eighth of the window's imports
-        at start, for a page few open in a day."""
         if self._reports_page is None:
             from ui.reports_page import ReportsPage
 
@@ -567,7 +586,8 @@ class MainWindow(QMainWindow):
             self.youth_page.clear()
             self.screens.clear()
             self.youth_page.set_can_seal(False)
-        self.admin_page.clear()
+        if self._admin is not None:
+            self._admin.page.clear()
         self.warning_band.setVisible(False)
         self.warning_text.clear()
         for dialog in self.findChildren(PassphraseDialog):  # a half-typed passphrase goes with the lock
@@ -575,7 +595,8 @@ class MainWindow(QMainWindow):
         for kept in self.findChildren(KeptDialog):  # what it shows goes with the lock too
             kept.reject()
             kept.deleteLater()
-        self.directory_page.clear()
+        if self._directory_page is not None:
+            self._directory_page.clear()
         self.law_changes_page.clear()
         if self._reports_page is not None:
             self._reports_page.clear()
