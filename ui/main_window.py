@@ -48,7 +48,6 @@ from ui.caseload_page import CaseloadController, CaseloadPage
 from ui.directory_page import DirectoryPage
 from ui.documents import DocumentsController
 from ui.first_run import FirstRunPage
-from ui.form_view import FormView
 from ui.i18n import N_, _, bind
 from ui.idle import IdleWatcher
 from ui.intake_page import IntakeController, IntakePage
@@ -61,11 +60,12 @@ from ui.today_controller import TodayController
 from ui.today_page import TodayModel, TodayPage
 from ui.unlock_page import UnlockPage
 from ui.worker import Holder, VaultThread
-from ui.youth_controller import ScreenController, YouthController
-from ui.youth_page import YouthPage
 
 if TYPE_CHECKING:
+    from ui.form_view import FormView
     from ui.reports_page import ReportsPage
+    from ui.youth_controller import ScreenController, YouthController
+    from ui.youth_page import YouthPage
 
 INTERFACE_FILE = "interface.json"
 """Beside the vault: the interface language and the window's geometry. Nothing about any youth."""
@@ -147,14 +147,13 @@ class MainWindow(QMainWindow):
         self.today_page = TodayPage(self.today_model)
         self.caseload_page = CaseloadPage(self.model)
         self.first_run = FirstRunPage()
-        self.form_view = FormView()
         self.conflicts_page = ConflictsPage()
         self.offline_page = OfflineLockPage()
         self.intake_page = IntakePage()
         self.law_changes_page = LawChangesPage(self.tasks)
         self.stack = QStackedWidget()
         for page in (self.unlock_page, self.today_page, self.caseload_page, self.first_run,
-                     self.form_view, self.conflicts_page,
+                     self.conflicts_page,
                      self.offline_page, self.intake_page, self.law_changes_page):
             self.stack.addWidget(page)
         # What an unlock found that the person must read (people changed outside the app and put
@@ -232,6 +231,18 @@ class MainWindow(QMainWindow):
     _reports_page: ReportsPage | None = None
     _admin: AdminController | None = None
     _directory_page: DirectoryPage | None = None
+    _form_view: FormView | None = None
+
+    @property
+    def form_view(self) -> FormView:
+        """A screen's form (a youth's screens): built with the youth page, its module reads the
+        forms' definitions (YAML), a tenth of the window's imports at start."""
+        if self._form_view is None:
+            from ui.form_view import FormView
+
+            self._form_view = FormView()
+            self.stack.addWidget(self._form_view)
+        return self._form_view
 
     @property
     def admin(self) -> AdminController:
@@ -307,6 +318,11 @@ class MainWindow(QMainWindow):
             return self._youth_page
         # Made inside the window: made on its own once the window is up, it was a window of its
         # own for a moment and took the focus (and with it the window's shortcuts) away.
+        # Imported here too: the youth page's modules (its controller, the screens' forms, the
+        # record-relief workflow) were an eighth of the window's imports at start.
+        from ui.youth_controller import ScreenController, YouthController
+        from ui.youth_page import YouthPage
+
         page = self._youth_page = YouthPage(self.stack)
         self.stack.addWidget(page)
         self._youth = YouthController(
