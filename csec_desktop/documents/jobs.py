@@ -268,8 +268,9 @@ def make(vault: Vault, kind: str, youth_id: str, lang: str = "en", item: str | N
     vault.require(Permission.READ_YOUTH)
     for permission in document.needs:
         vault.require(permission)
-    caseload.get_youth(vault, youth_id)  # permission check and the audited view
-    return document.build(vault, youth_id, lang, "", item)
+    youth = caseload.get_youth(vault, youth_id)  # permission check and the audited view
+    with caseload.youth_checked(vault, youth):
+        return document.build(vault, youth_id, lang, "", item)
 
 
 def printed(vault: Vault, kind: str, youth_id: str | None, pages: int) -> None:
@@ -296,10 +297,11 @@ def export(vault: Vault, kind: str, youth_id: str, purpose: str, path: Path, lan
     document = _kind(kind)
     for permission in document.needs:
         vault.require(permission)
-    caseload.get_youth(vault, youth_id, audit=False)
+    youth = caseload.get_youth(vault, youth_id, audit=False)
     stamp = (f"Exported by {vault.user.username} at {utc_iso(vault.wall())[:16].replace('T', ' ')} UTC "
              f"for: {purpose.strip()[:120]}")
-    data = document.build(vault, youth_id, lang, stamp, item)
+    with caseload.youth_checked(vault, youth):
+        data = document.build(vault, youth_id, lang, stamp, item)
     check_output_path(path, overwrite=overwrite)  # again: it may have appeared while the paper was made
     atomic_write(path, data)
     vault.audit("export", record_id=youth_id, document=kind, purpose=purpose.strip(), file=path.name,

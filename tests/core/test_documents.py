@@ -252,3 +252,29 @@ def test_identification_printables(admin: Vault) -> None:
     sheet = " ".join(" ".join(_text(jobs.make(admin, "missing_report", youth.id, "en+es"))).split())
     assert "Victim of commercial sexual exploitation" in sheet and "Indian child" in sheet
     assert "11166, subd. (j)(3)(B)" in sheet
+
+
+def test_a_document_reads_and_checks_its_youth_once(admin: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 24: the youth plan read and checked its youth four times (a fifth of its time); a
+    document now reads them once, with the audited view, and the rest of its reading takes that
+    record. Outside a document, each read reads again."""
+    youth = caseload.create_youth(admin, youth_data())
+    caseload.add_attached(admin, youth.id, "plan_goal", {
+        "domain": "housing", "goal": "A place of my own (fictional)", "steps": "Call the fictional shelter",
+        "who_helps": "admin"})
+    reads: list[str] = []
+    real = type(admin.records).get
+
+    def counting(self, record_id, *args, **kwargs):  # type: ignore[no-untyped-def]
+        reads.append(record_id)
+        return real(self, record_id, *args, **kwargs)
+
+    monkeypatch.setattr(type(admin.records), "get", counting)
+    views = len([e for e in admin.audit_log.entries() if e.action == "view"])
+    assert "A place of my own" in " ".join(_text(jobs.make(admin, "youth_plan", youth.id))[0].split())
+    assert reads.count(youth.id) == 1
+    assert len([e for e in admin.audit_log.entries() if e.action == "view"]) == views + 1
+    reads.clear()
+    caseload.get_youth(admin, youth.id, audit=False)
+    caseload.attached(admin, youth.id, "plan_goal")
+    assert reads.count(youth.id) == 2
