@@ -199,6 +199,7 @@ class Chunk:
     record_ids: Records
     settings: dict[str, int]
     next_after: int | None
+    rowids: tuple[int, ...] = ()  # each youth's row id, in the same order
 
     def decoded(self) -> int:
         """How many records were decoded: the youth and their attached records."""
@@ -228,30 +229,35 @@ def read_chunk(vault: Vault, now: datetime, *, after: int = 0, limit: int = 250,
     youth = [(record_id, Youth.model_validate(vault.records.decode(record_id, body)))
              for _rowid, record_id, body in rows]
     return Chunk(youth, _done_marks(vault, owners), records, record_ids, policy.values(vault),
-                 rows[-1][0] if len(rows) == limit else None)
+                 rows[-1][0] if len(rows) == limit else None, tuple(r[0] for r in rows))
 
 
 def scan(vault: Vault, as_of: datetime, *, after: int = 0, limit: int = 250,
          registry: Registry = REGISTRY, include_done: bool = False, youth_id: str | None = None,
-         why: bool = True) -> Scan:
+         why: bool = True, stop: Callable[[], bool] | None = None) -> Scan:
     """Evaluate the rules for up to `limit` visible youth whose row id is above `after` (or for
     `youth_id` alone: nothing when that youth is not visible or no rule concerns them). Without
     `why`, the findings come without their why lines (`why_of` gives one duty's): the window
-    holds every duty of the caseload, and the lines were two thirds of what it held per duty."""
+    holds every duty of the caseload, and the lines were two thirds of what it held per duty.
+    `stop`, asked before each youth after the first, ends the chunk early: the next one starts
+    after the last youth looked at (a window asks whether a search waits for the thread)."""
     now = as_of.astimezone(LEGAL_ZONE)
     chunk = read_chunk(vault, now, after=after, limit=limit, registry=registry, youth_id=youth_id)
     found: list[Item] = []
-    for record_id, youth in chunk.youth:
+    next_after, checked = chunk.next_after, len(chunk.youth)
+    for index, (record_id, youth) in enumerate(chunk.youth):
+        if stop is not None and index and stop():
+            next_after, checked = chunk.rowids[index - 1], index
+            break
         facts = {"youth_id": record_id, "youth": youth, "done": chunk.done.get(record_id, set()),
                  "records": chunk.records.get(record_id, {}),
                  "record_ids": chunk.record_ids.get(record_id, {}), "policy": chunk.settings}
         name = youth.display_name()
         found.extend(Item(f if why else replace(f, why=()), name)
                      for f in registry.evaluate(facts, now) if include_done or not f.done)
-    next_after = chunk.next_after
     last_row = int(vault.require_db().scalar("SELECT max(rowid) FROM youth_fields") or 1)
     reached = 1.0 if next_after is None else min(next_after / last_row, 1.0)
-    return Scan(found, next_after, len(chunk.youth), reached)
+    return Scan(found, next_after, checked, reached)
 
 
 def items(vault: Vault, as_of: datetime | None = None, *, registry: Registry = REGISTRY,

@@ -29,7 +29,10 @@ class TodayController(QObject):
     change, or when it is older than RECOMPUTE_AFTER."""
 
     # Time a chunk may hold the vault thread. At 100,000 youth a keystroke's p95 while Today computes
-    # was 121-151 ms with 0.05 s and is 94-118 ms with 0.02 s; the whole list takes no longer.
+    # was 121-151 ms with 0.05 s and is 94-118 ms with 0.02 s; the whole list takes no longer. A
+    # chunk also ends early when a call waits (VaultThread.others_wait, asked between youth): the
+    # smallest chunk (100 youth with many records) had held a search back 50 to 110 ms, and smaller
+    # chunks took the whole list from 50 s to 120 s (a round trip to this thread each).
     CHUNK_TARGET_S = 0.02
     FIRST_CHUNK, SMALLEST_CHUNK, LARGEST_CHUNK = 40, 100, 2000
     SHOW_EVERY_S = 0.75  # how often rows found meanwhile are merged into the table
@@ -72,7 +75,8 @@ class TodayController(QObject):
             def work(vault: Vault) -> tuple[today_screen.TodayChunk, float]:
                 started = time.perf_counter()  # on the vault thread: the chunk's own time, no wait
                 chunk = today_screen.scan(vault, now, after=after, found_before=found_before,
-                                          include_done=include_done, limit=limit, why=False)
+                                          include_done=include_done, limit=limit, why=False,
+                                          stop=self.tasks.backend.others_wait)
                 return chunk, time.perf_counter() - started
 
             # In the background: a search or a save asked meanwhile goes first (ui/worker.py).

@@ -48,6 +48,10 @@ class _Queue:
         with self._lock:
             (self._background if background else self._ordinary).append(work)
 
+    def ordinary_waiting(self) -> bool:
+        with self._lock:
+            return bool(self._ordinary)
+
     def take(self) -> Work | None:
         with self._lock:
             if self._ordinary:
@@ -115,6 +119,11 @@ class VaultThread(QObject):
 
     def busy(self) -> bool:
         return bool(self._pending)
+
+    def others_wait(self) -> bool:
+        """Whether an ordinary call waits: asked from the worker thread by background work that
+        can end early (Today's chunks), so a search typed meanwhile starts within a youth's check."""
+        return self._queue.ordinary_waiting()
 
     @Slot(int, object, object)
     def _finished(self, request: int, result: Any, error: Exception | None) -> None:

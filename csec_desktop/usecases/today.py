@@ -5,6 +5,7 @@ Each item carries its youth's assigned worker, so a supervisor can narrow Today 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -21,8 +22,9 @@ class TodayChunk:
 
 
 def scan(vault: Vault, now: datetime, *, after: int = 0, found_before: int = 0,
-         include_done: bool = False, limit: int = 250, why: bool = True) -> TodayChunk:
-    chunk = today.scan(vault, now, after=after, include_done=include_done, limit=limit, why=why)
+         include_done: bool = False, limit: int = 250, why: bool = True,
+         stop: Callable[[], bool] | None = None) -> TodayChunk:
+    chunk = today.scan(vault, now, after=after, include_done=include_done, limit=limit, why=why, stop=stop)
     chunk = replace(chunk, items=today.assigned_workers(vault, chunk.items))
     found = found_before + len(chunk.items)
     if chunk.next_after is None:

@@ -33,3 +33,26 @@ def test_ordinary_calls_go_before_queued_background_ones(qtbot: QtBot) -> None:
         assert not backend.busy()
     finally:
         backend.stop()
+
+
+def test_background_work_sees_an_ordinary_call_waiting(qtbot: QtBot) -> None:
+    """A Today chunk asks `others_wait` between youth and ends early for a search typed meanwhile."""
+    backend = VaultThread()
+    started, gate = threading.Event(), threading.Event()
+    seen: list[bool] = []
+    try:
+        def chunk(_h: Holder) -> None:
+            seen.append(backend.others_wait())
+            started.set()
+            gate.wait(10)
+            seen.append(backend.others_wait())
+
+        backend.call(chunk, background=True)
+        assert started.wait(10)
+        done: list[bool] = []
+        backend.call(lambda _h: None, lambda _r: done.append(True))  # the search
+        gate.set()
+        qtbot.waitUntil(lambda: bool(done), timeout=10_000)
+        assert seen == [False, True] and not backend.others_wait()
+    finally:
+        backend.stop()
