@@ -420,6 +420,19 @@ def test_unlock_and_the_status_bar_never_scan_the_change_log(made: tuple[Vault, 
     assert "youth_fields_sealed" in plans[SEALED_ROWS], plans
 
 
+def _first_page_and_its_plan(vault: Vault) -> tuple[Any, str]:
+    """caseload.page's answer, and the query plan of the statement that read the page."""
+    db = vault.require_db()
+    asked: list[tuple[str, Any]] = []
+    real = type(db).query
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(db), "query",
+                      lambda self, sql, args=(): asked.append((sql, args)) or real(self, sql, args))
+        page = caseload.page(vault)
+    plan = " ".join(str(r[-1]) for r in db.query(f"EXPLAIN QUERY PLAN {asked[-1][0]}", asked[-1][1]))
+    return page, plan
+
+
 def test_the_whole_caseloads_count_and_first_page_walk_indexes(made: tuple[Vault, str]) -> None:
     """Issue 24: the count of a caseload nothing narrows read every youth's row (100 ms at 100,000
     youth, cold); its index must never become the way to a page in name order, which walks the
@@ -428,14 +441,8 @@ def test_the_whole_caseloads_count_and_first_page_walk_indexes(made: tuple[Vault
     for n in range(3):
         caseload.create_youth(vault, youth_data(legal_name={"given": f"Kit{n}", "family": "Sampleton"}))
     db = vault.require_db()
-    asked: list[tuple[str, Any]] = []
-    real = type(db).query
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(type(db), "query",
-                      lambda self, sql, args=(): asked.append((sql, args)) or real(self, sql, args))
-        total, rows, _cursor = caseload.page(vault)
+    (total, rows, _cursor), plan = _first_page_and_its_plan(vault)
     assert total == len(rows) == 3
-    plan = " ".join(str(r[-1]) for r in db.query(f"EXPLAIN QUERY PLAN {asked[-1][0]}", asked[-1][1]))
     assert "youth_fields_name" in plan and "TEMP B-TREE" not in plan.split("SCAN f")[0], plan
     counted = " ".join(str(r[-1]) for r in db.query(f"EXPLAIN QUERY PLAN {caseload.WHOLE_COUNT}"))
     assert "COVERING INDEX youth_fields_live" in counted, counted
@@ -454,14 +461,7 @@ def test_a_holders_first_page_does_not_step_over_the_sealed_youths_blank_rows(
             caseload.create_youth(sam, youth_data(legal_name={"given": given, "family": family}))
         sealed = caseload.create_youth(sam, youth_data(sealed=True, legal_name={"given": "Bo",
                                                                                "family": "Testcase"}))
-        db = sam.require_db()
-        asked: list[tuple[str, Any]] = []
-        real = type(db).query
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(type(db), "query",
-                          lambda self, sql, args=(): asked.append((sql, args)) or real(self, sql, args))
-            total, rows, _cursor = caseload.page(sam)
-        plan = " ".join(str(r[-1]) for r in db.query(f"EXPLAIN QUERY PLAN {asked[-1][0]}", asked[-1][1]))
+        (total, rows, _cursor), plan = _first_page_and_its_plan(sam)
         assert "youth_fields_name_open" in plan and "TEMP B-TREE" not in plan.split("SCAN f")[0], plan
         assert total == 3
         assert [r.legal_name for r in rows] == ["Kit Sampleton", "Bo Testcase", "Ana Zed-Sample"]
