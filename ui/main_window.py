@@ -153,8 +153,7 @@ class MainWindow(QMainWindow):
         self.law_changes_page = LawChangesPage(self.tasks)
         self.stack = QStackedWidget()
         for page in (self.unlock_page, self.today_page, self.caseload_page, self.first_run,
-                     self.conflicts_page,
-                     self.offline_page, self.intake_page, self.law_changes_page):
+                     self.conflicts_page, self.offline_page, self.intake_page, self.law_changes_page):
             self.stack.addWidget(page)
         # What an unlock found that the person must read (people changed outside the app and put
         # back, the audit trail cut since their last unlock, the youth's account not yet theirs):
