@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,35 +33,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csec_desktop import APP_NAME, policy
-from csec_desktop.domain.people import Permission
+# Only what the unlock page needs is imported here: the window is on screen before the rest of
+# the app's modules load (about 0.3 s of a cold start), and they load while the person types, or
+# while the vault thread derives the key when the passphrase came at once (`_build_rest`). Code
+# below that needs one imports it where it is used; a module is loaded once, later imports of it
+# cost a lookup.
+from csec_desktop import APP_NAME
 from csec_desktop.fileio import atomic_write
-from csec_desktop.storage.vault import Vault
-from csec_desktop.sync import local as sync_local
-from csec_desktop.usecases import caseload as caseload_screen
-from csec_desktop.usecases import session
 from ui import i18n
-from ui.about import show_about
-from ui.admin_page import AdminController, AdminPage, PassphraseDialog, role_label
-from ui.caseload_model import CaseloadModel
-from ui.caseload_page import CaseloadController, CaseloadPage
-from ui.directory_page import DirectoryPage
-from ui.documents import DocumentsController
-from ui.first_run import FirstRunPage
 from ui.i18n import N_, _, bind
 from ui.idle import IdleWatcher
-from ui.intake_page import IntakeController, IntakePage
-from ui.law_changes import LawChangesPage
 from ui.messages import describe
-from ui.sync_screens import SyncScreens
-from ui.sync_ui import ConflictsPage, KeptDialog, OfflineLockPage, SyncController, SyncStatus
 from ui.tasks import Change, Tasks, VaultEvents
-from ui.today_controller import TodayController
-from ui.today_page import TodayModel, TodayPage
 from ui.unlock_page import UnlockPage
 from ui.worker import Holder, VaultThread
 
 if TYPE_CHECKING:
+    from csec_desktop.storage.keys import KeyAhead
+    from csec_desktop.storage.vault import Vault
+    from csec_desktop.usecases import session
+    from ui.admin_page import AdminController, AdminPage
+    from ui.directory_page import DirectoryPage
     from ui.form_view import FormView
     from ui.reports_page import ReportsPage
     from ui.youth_controller import ScreenController, YouthController
@@ -75,19 +67,27 @@ YOUTH_PAGE_AFTER_MS = 1000
 """A youth page put off by an unlock is built this long after the caseload's first page: after
 its rows are painted and Today's first rows are asked for, while the person reads them (opening a
 youth before then builds it at once)."""
+REST_AT_THE_LATEST_MS = 1000
+"""The rest of the window is built after the unlock page's first paint, or this long after start."""
 log = logging.getLogger(__name__)
 
 
 def _offline_lock(vault: Vault) -> int | None:
     """The county's offline limit in days if this device is past it, else None."""
+    from csec_desktop.sync import local as sync_local
+
     if not sync_local.is_locked(vault):
         return None
     found = sync_local.enrolment(vault)
     return found.max_offline_days if found else None
 
 
-def _open(holder: Holder, folder: Path, user: str, passphrase: str) -> Session:
-    holder.vault = Vault.unlock(folder, user, passphrase)
+def _open(holder: Holder, folder: Path, user: str, passphrase: str, ahead: KeyAhead) -> Session:
+    from csec_desktop import policy
+    from csec_desktop.storage.vault import Vault
+
+    with ahead:  # its key is wiped when the unlock ends, opened or not
+        holder.vault = Vault.unlock(folder, user, passphrase, ahead=ahead)
     return holder.vault.user.username, holder.vault.user.role.value, policy.idle_lock_minutes(holder.vault)
 
 
@@ -118,9 +118,7 @@ class MainWindow(QMainWindow):
         self._username = ""
         self._session: Session = ("", "", 15)
         self._pending_session: Session = ("", "", 15)
-        self._build_pages(hint)
-        self._build_controllers()
-        self._build_navigation()
+        self._build_shell(hint)
         self._build_status_bar()
         # Application-wide: Ctrl+L locks from a document preview or any other window too.
         lock = QShortcut(QKeySequence("Ctrl+L"), self, context=Qt.ShortcutContext.ApplicationShortcut)
@@ -135,26 +133,41 @@ class MainWindow(QMainWindow):
             app.installEventFilter(self.idle)
         self._show_user()
         self.restore_geometry()
-        QTimer.singleShot(0, self._build_youth_when_free)  # once the window is up (see youth_page)
-        self.model.modelReset.connect(self._caseload_shown)
+        # The rest once the unlock page is on screen: at the event loop's first turn it came before
+        # the window system's first paint, and the window stayed blank while it was built.
+        self.unlock_page.installEventFilter(self)
+        QTimer.singleShot(REST_AT_THE_LATEST_MS, self, self._build_in_turn)  # a window never painted
 
     # Building -------------------------------------------------------------------
 
-    def _build_pages(self, hint: str) -> None:
-        self.model = CaseloadModel()
-        self.today_model = TodayModel()
+    _rest_built = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.unlock_page and event.type() == QEvent.Type.Paint:
+            self.unlock_page.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._build_in_turn)
+        return super().eventFilter(watched, event)
+
+    def _build_in_turn(self) -> None:
+        """The rest of the window, then the youth page at a turn of the event loop of its own."""
+        self._build_rest()
+        if self._youth_page is None:
+            QTimer.singleShot(0, self, self._build_youth_when_free)  # (see youth_page)
+
+    if not TYPE_CHECKING:  # hidden from mypy: each part is typed where `_build_rest` makes it
+
+        def __getattr__(self, name: str) -> object:
+            # Called only for a name not found: a part asked for before the event loop's first
+            # turn built it (a caller that uses the window at once, as tests do) is built now.
+            if name.startswith("_") or self._rest_built or "stack" not in self.__dict__:
+                raise AttributeError(name)
+            self._build_rest()
+            return getattr(self, name)
+
+    def _build_shell(self, hint: str) -> None:
         self.unlock_page = UnlockPage(hint)
-        self.today_page = TodayPage(self.today_model)
-        self.caseload_page = CaseloadPage(self.model)
-        self.first_run = FirstRunPage()
-        self.conflicts_page = ConflictsPage()
-        self.offline_page = OfflineLockPage()
-        self.intake_page = IntakePage()
-        self.law_changes_page = LawChangesPage(self.tasks)
         self.stack = QStackedWidget()
-        for page in (self.unlock_page, self.today_page, self.caseload_page, self.first_run,
-                     self.conflicts_page, self.offline_page, self.intake_page, self.law_changes_page):
-            self.stack.addWidget(page)
+        self.stack.addWidget(self.unlock_page)
         # What an unlock found that the person must read (people changed outside the app and put
         # back, the audit trail cut since their last unlock, the youth's account not yet theirs):
         # a band above every page until dismissed or locked, not a status message that scrolls away.
@@ -179,13 +192,59 @@ class MainWindow(QMainWindow):
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.unlock_page.button.clicked.connect(self._unlock)
+
+    def _build_rest(self) -> None:
+        """Every page but the unlock page, the controllers, the navigation. Built at the first turn
+        of the event loop, or at once by whatever needs them first (an unlock that ends, a first
+        run, a lock)."""
+        if self._rest_built:
+            return
+        self._rest_built = True
+        # Every module the vault thread's first tasks use is loaded here, on this thread (see
+        # `_unlock`): one thread imports at a time, so neither can wait on the other's
+        # half-loaded module (CPython refuses such an import: "deadlock detected").
+        import csec_desktop.policy
+        import csec_desktop.storage.vault
+        import csec_desktop.sync.local
+        import csec_desktop.usecases.session  # noqa: F401
+        from ui.caseload_model import CaseloadModel
+        from ui.caseload_page import CaseloadPage
+        from ui.first_run import FirstRunPage
+        from ui.intake_page import IntakePage
+        from ui.law_changes import LawChangesPage
+        from ui.sync_ui import ConflictsPage, OfflineLockPage
+        from ui.today_page import TodayModel, TodayPage
+
+        self.model = CaseloadModel()
+        self.today_model = TodayModel()
+        self.today_page = TodayPage(self.today_model)
+        self.caseload_page = CaseloadPage(self.model)
+        self.first_run = FirstRunPage()
+        self.conflicts_page = ConflictsPage()
+        self.offline_page = OfflineLockPage()
+        self.intake_page = IntakePage()
+        self.law_changes_page = LawChangesPage(self.tasks)
+        for page in (self.today_page, self.caseload_page, self.first_run,
+                     self.conflicts_page, self.offline_page, self.intake_page, self.law_changes_page):
+            self.stack.addWidget(page)
         self.first_run.create_requested.connect(self._create_vault)
         self.first_run.finished.connect(lambda: self._unlocked(self._pending_session))
         self.first_run.print_requested.connect(
             lambda county, secret: self.documents.recovery_sheet(
                 county, secret, lambda e: self.first_run.failed(describe(e))))
+        self._build_controllers()
+        self._build_navigation()
+        self._build_sync_status()
+        self.model.modelReset.connect(self._caseload_shown)
 
     def _build_controllers(self) -> None:
+        from ui.caseload_page import CaseloadController
+        from ui.documents import DocumentsController
+        from ui.intake_page import IntakeController
+        from ui.sync_screens import SyncScreens
+        from ui.sync_ui import SyncController
+        from ui.today_controller import TodayController
+
         status = self._status
         self.caseload = CaseloadController(
             self.tasks, self.caseload_page, self.model, username=lambda: self._username,
@@ -212,9 +271,9 @@ class MainWindow(QMainWindow):
         self.conflicts_page.back_requested.connect(lambda: self.open_today())
 
     # The youth page is the largest (a form for each kind of record: 0.19 s of the window's 0.28 s
-    # at start), and nobody sees it before a youth is opened: it is built once the window is up
-    # (`QTimer.singleShot` in __init__, while the passphrase is typed, or while the vault thread
-    # unlocks), or at once by the first use of `youth_page`, `youth` or `screens`. Added last to
+    # at start), and nobody sees it before a youth is opened: it is built after the rest of the
+    # window (`_build_in_turn`, while the passphrase is typed; after the caseload's first page when
+    # an unlock runs), or at once by the first use of `youth_page`, `youth` or `screens`. Added last to
     # the stack, its widgets end the window's focus chain; Tab order is unchanged, for the chain is
     # a cycle and the page's widgets stay together in it.
     _youth_page: YouthPage | None = None
@@ -246,6 +305,8 @@ class MainWindow(QMainWindow):
     @property
     def admin(self) -> AdminController:
         if self._admin is None:
+            from ui.admin_page import AdminController, AdminPage
+
             page = AdminPage()
             self.stack.addWidget(page)
             page.enrol_requested.connect(lambda: self.sync_screens.enrol(self))
@@ -260,6 +321,8 @@ class MainWindow(QMainWindow):
     @property
     def directory_page(self) -> DirectoryPage:
         if self._directory_page is None:
+            from ui.directory_page import DirectoryPage
+
             page = self._directory_page = DirectoryPage(self.tasks)
             self.stack.addWidget(page)
             page.status_message.connect(self._status)
@@ -310,11 +373,12 @@ class MainWindow(QMainWindow):
         self._unlocking = False
         if self._youth_waits:
             self._youth_waits = False
-            QTimer.singleShot(YOUTH_PAGE_AFTER_MS, self._build_youth_when_free)
+            QTimer.singleShot(YOUTH_PAGE_AFTER_MS, self, self._build_youth_when_free)
 
     def _build_youth(self) -> YouthPage:
         if self._youth_page is not None:
             return self._youth_page
+        self._build_rest()
         # Made inside the window: made on its own once the window is up, it was a window of its
         # own for a moment and took the focus (and with it the window's shortcuts) away.
         # Imported here too: the youth page's modules (its controller, the screens' forms, the
@@ -348,6 +412,8 @@ class MainWindow(QMainWindow):
             self._youth_page.set_providers(names)
 
     def _build_navigation(self) -> None:
+        from ui.about import show_about
+
         nav = self.addToolBar("")
         bind(nav, "setWindowTitle", N_("Navigation"))
         nav.setObjectName("navigation")
@@ -397,14 +463,19 @@ class MainWindow(QMainWindow):
         self.language.setCurrentIndex(max(self.language.findData(i18n.language()), 0))
         bind(self.language, "setAccessibleName", N_("Interface language"))
         self.language.currentIndexChanged.connect(lambda _i: self.set_language(self.language.currentData()))
+        for widget in (self.user_label, self.language):
+            self.statusBar().addPermanentWidget(widget)
+
+    def _build_sync_status(self) -> None:
+        from ui.sync_ui import SyncStatus
+
         self.sync_status = SyncStatus()
         self.sync_status.setVisible(False)
         self.sync_status.sync_requested.connect(self.sync.sync_now)
         self.sync_status.conflicts_requested.connect(self.open_conflicts)
         self.sync_status.kept_requested.connect(lambda: self.sync_screens.open_kept(self))
         self.sync.status_changed.connect(self.sync_status.show_status)
-        for widget in (self.sync_status, self.user_label, self.language):
-            self.statusBar().addPermanentWidget(widget)
+        self.statusBar().insertPermanentWidget(0, self.sync_status)  # left of who is signed in
 
     def _status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8_000)
@@ -445,12 +516,13 @@ class MainWindow(QMainWindow):
             self.language.setCurrentIndex(index)
         self._show_user()
         self._remember(language=code)
-        if self.stack.currentWidget() is self.caseload_page:
+        if self._rest_built and self.stack.currentWidget() is self.caseload_page:
             self.caseload.show_count()
 
     # First run --------------------------------------------------------------------
 
     def start_first_run(self) -> None:
+        self._build_rest()
         self.stack.setCurrentWidget(self.first_run)
         self.first_run.county.setFocus()
 
@@ -471,6 +543,9 @@ class MainWindow(QMainWindow):
         folder = self.folder
 
         def work(holder: Holder) -> tuple[str, Session]:
+            from csec_desktop import policy
+            from csec_desktop.storage.vault import Vault
+
             vault, secret = Vault.create(folder, county=county, admin=admin, passphrase=passphrase,
                                          display_name=display or None)
             holder.vault = vault
@@ -492,10 +567,20 @@ class MainWindow(QMainWindow):
         self.unlock_page.message.setText(_("Unlocking…"))
         self._unlocking = True
         folder = self.folder
-        self.tasks.run_holder(lambda h: _open(h, folder, user, passphrase), self._unlocked,
+        from csec_desktop.storage.keys import KeyAhead
+
+        # The key derives on a thread of its own (Argon2 releases the interpreter) while the rest of
+        # the window is built, when it is not yet (a passphrase given as the window came up); the
+        # vault thread then finds loaded every module it needs.
+        ahead = KeyAhead(folder, user, passphrase)
+        self._build_rest()
+        self.tasks.run_holder(lambda h: _open(h, folder, user, passphrase, ahead), self._unlocked,
                               self._unlock_failed)
 
     def _unlocked(self, who: Session) -> None:
+        from csec_desktop.usecases import session
+
+        self._build_rest()
         self.unlock_page.button.setEnabled(True)
         self.unlock_page.message.clear()
         self.idle.arm(who[2])
@@ -520,6 +605,9 @@ class MainWindow(QMainWindow):
 
     def _guide(self, found: session.Capabilities) -> None:
         """Offer what this person's role may do; say why where it may not."""
+        from csec_desktop.domain.people import Permission
+        from csec_desktop.usecases import session
+
         self.capabilities = found
         if self._youth_page is not None:  # else when it is built
             self._guide_youth(found)
@@ -528,6 +616,9 @@ class MainWindow(QMainWindow):
         self.caseload_page.new_button.setToolTip("" if write else _(session.WHY_NOT[Permission.WRITE_YOUTH]))
 
     def _guide_youth(self, found: session.Capabilities) -> None:
+        from csec_desktop.domain.people import Permission
+        from csec_desktop.usecases import session
+
         assert self._youth_page is not None
         self._youth_page.set_can_seal(found.can(Permission.READ_SEALED))
         self._youth_page.guide(found.can, session.WHY_NOT)
@@ -540,6 +631,9 @@ class MainWindow(QMainWindow):
 
     def new_youth(self) -> None:
         """Intake (Ctrl+N): only for a role that may add youth; others are told why."""
+        from csec_desktop.domain.people import Permission
+        from csec_desktop.usecases import session
+
         if not self._username or self.stack.currentWidget() is self.offline_page:
             return
         found = self.capabilities
@@ -566,6 +660,8 @@ class MainWindow(QMainWindow):
         self._prepare_search(True)
 
     def _prepare_search(self, more: bool) -> None:
+        from csec_desktop.usecases import caseload as caseload_screen
+
         if more and self._username:
             self.tasks.run(caseload_screen.prepare_search, self._prepare_search, background=True)
 
@@ -573,6 +669,8 @@ class MainWindow(QMainWindow):
         if not self._username:
             self.user_label.setText(_("Locked"))
             return
+        from ui.admin_page import role_label
+
         user, role, minutes = self._session
         self.user_label.setText(_("{user} ({role}) · unlocked · locks after {minutes} min idle · "
                                   "Ctrl+L locks now").format(user=user, role=role_label(role),
@@ -587,7 +685,11 @@ class MainWindow(QMainWindow):
 
     def lock(self, reason: str = "manual") -> None:
         """Drop every view of youth data first, then close the vault on its thread."""
+        from ui.admin_page import PassphraseDialog
+        from ui.sync_ui import KeptDialog
+
         log.info("locked: %s", reason)
+        self._build_rest()
         self.idle.disarm()
         youth_built = self._youth_page is not None
         if youth_built:
@@ -649,6 +751,8 @@ class MainWindow(QMainWindow):
         self.lock("revoked")
 
         def work(holder: Holder) -> list[str]:
+            from csec_desktop.sync import local as sync_local
+
             if holder.vault is not None:
                 holder.vault.close()
                 holder.vault = None
@@ -709,7 +813,8 @@ class MainWindow(QMainWindow):
         self._remember(geometry=bytes(self.saveGeometry().toBase64().data()).decode("ascii"))
         if self._youth_page is not None:
             self.youth.leave()
-        self.model.clear()
-        self.today_model.clear()
+        if self._rest_built:
+            self.model.clear()
+            self.today_model.clear()
         self.backend.stop()
         super().closeEvent(event)

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from csec_desktop.errors import AccountDisabled
-from csec_desktop.storage.vault import Vault
 from ui.worker import Holder, VaultThread
+
+if TYPE_CHECKING:  # loaded on the vault thread at the first unlock (ui/main_window.py `_open`)
+    from csec_desktop.storage.vault import Vault
 
 T = TypeVar("T")
 Report = Callable[[Exception], None]

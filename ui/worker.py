@@ -13,12 +13,14 @@ import itertools
 import threading
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from csec_desktop.errors import CsecError
-from csec_desktop.storage.vault import Vault
+
+if TYPE_CHECKING:  # loaded on the vault thread at the first unlock (ui/main_window.py `_open`)
+    from csec_desktop.storage.vault import Vault
 
 
 class Holder:

@@ -47,16 +47,13 @@ from csec_desktop.storage import roster as R
 from csec_desktop.storage.access import AccessState
 from csec_desktop.storage.audit import AuditLog, Signer, Verification, derive_audit_key
 from csec_desktop.storage.database import Database, wipe_bytes
+from csec_desktop.storage.keys import vault_exists
 from csec_desktop.storage.records import RecordStore
 from csec_desktop.storage.schema import migrate
 
 log = logging.getLogger(__name__)
 
 BACKUP_MAGIC = b"CSEC-VAULT-BACKUP-1\n"
-
-
-def vault_exists(folder: Path) -> bool:
-    return K.KeyFile.path(folder).exists()
 
 
 def _db_files(folder: Path, name: str) -> list[Path]:
@@ -273,8 +270,11 @@ class Vault:
 
     @classmethod
     def unlock(
-        cls, folder: Path, username: str, passphrase: str, *, wall: WallClock = system_clock
+        cls, folder: Path, username: str, passphrase: str, *, wall: WallClock = system_clock,
+        ahead: K.KeyAhead | None = None,
     ) -> Vault:
+        """Open the vault as this person. `ahead` is their key, derived while the window loaded
+        the app's modules (ui/main_window.py `_unlock`); without it the key is derived here."""
         if not vault_exists(folder):
             raise VaultMissing(f"No vault in {folder}. Create one first.")
         keyfile = K.KeyFile.load(folder)
@@ -284,7 +284,7 @@ class Vault:
         if minutes:
             raise AccountLocked(minutes)
         try:
-            dek, _private, kek = keyfile.unlock_user_pinned(username, passphrase)
+            dek, _private, kek = keyfile.unlock_user_pinned(username, passphrase, ahead)
         except WrongPassphrase:
             left = access.record_failure(username, now)
             access.save(folder)

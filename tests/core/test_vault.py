@@ -44,6 +44,59 @@ def test_unlock_with_the_right_passphrase_only(admin: Vault, vault_dir: Path, cl
         Vault.unlock(vault_dir, "nobody", ADMIN_PASS, wall=clock)
 
 
+def test_a_key_derived_ahead_opens_the_vault_once_and_only_for_its_own_settings(
+    admin: Vault, vault_dir: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window derives the key while the vault's modules load (K.KeyAhead): the unlock uses
+    that key instead of deriving again, a wrong passphrase still counts as a failure, a name with
+    no entry costs one derivation as it does without, and a key derived for other settings (the
+    key file rewritten meanwhile) is not used."""
+    admin.close()
+    derived: list[K.KdfParams] = []
+    derive = K.KdfParams.derive
+    monkeypatch.setattr(K.KdfParams, "derive", lambda self, p: derived.append(self) or derive(self, p))
+
+    with K.KeyAhead(vault_dir, "admin", ADMIN_PASS) as ahead:
+        again = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock, ahead=ahead)
+        assert again.user.role is Role.ADMINISTRATOR
+        again.close()
+    assert len(derived) == 1
+    assert ahead.take(derived[0]) == bytearray(32)  # wiped when the block ended
+
+    derived.clear()
+    with K.KeyAhead(vault_dir, "admin", ADMIN_PASS + "x") as ahead, pytest.raises(WrongPassphrase) as err:
+        Vault.unlock(vault_dir, "admin", ADMIN_PASS + "x", wall=clock, ahead=ahead)
+    assert "4 attempt(s) left" in str(err.value)
+    assert len(derived) == 1
+
+    derived.clear()
+    with K.KeyAhead(vault_dir, "nobody", ADMIN_PASS) as ahead, pytest.raises(WrongPassphrase):
+        Vault.unlock(vault_dir, "nobody", ADMIN_PASS, wall=clock, ahead=ahead)
+    assert len(derived) == 1  # the same effort as a name that exists
+
+    derived.clear()
+    with K.KeyAhead(vault_dir, "admin", ADMIN_PASS) as ahead:
+        again = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+        again.change_passphrase(ADMIN_PASS, ADMIN_PASS + " renewed")
+        again.close()
+        derived.clear()
+        with pytest.raises(WrongPassphrase):  # the old passphrase's key is for the old settings
+            Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock, ahead=ahead)
+        assert len(derived) == 1  # derived afresh for the new settings, not taken from ahead
+    renewed = Vault.unlock(vault_dir, "admin", ADMIN_PASS + " renewed", wall=clock)
+    # A wrong passphrase, a name with no entry, the old passphrase: each recorded as a failure.
+    assert [e.action for e in renewed.audit_log.entries()].count("unlock_failed") == 3
+    renewed.close()
+
+
+def test_a_key_ahead_for_a_folder_without_a_vault_derives_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(K.KdfParams, "derive", lambda *_a: pytest.fail("derived for no vault"))
+    with K.KeyAhead(tmp_path, "admin", ADMIN_PASS) as ahead:
+        assert not ahead.spent()
+
+
 def test_five_failures_lock_for_ten_minutes_across_restarts(
     admin: Vault, vault_dir: Path, clock: FakeClock
 ) -> None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -127,6 +127,59 @@ def test_an_unlock_asked_at_once_builds_the_youth_page_after_the_caseloads_first
         win.lock()
         assert win._admin is None and win.stack.currentWidget() is win.unlock_page
     finally:
+        win.close()
+
+
+def test_the_unlock_page_is_up_before_the_rest_of_the_app_loads(qtbot: QtBot, tmp_path: Path) -> None:
+    """Issue 24 (cold start): the window's module loads without the vault's, the record models or
+    the other pages' (about 0.3 s at start, loaded after the window is up), and a passphrase given
+    at once unlocks into the caseload as before: the key is derived while they load."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, ui.main_window; print(sorted(m for m in ("
+         "'csec_desktop.storage.vault', 'csec_desktop.domain.people', 'pydantic', 'ui.today_page', "
+         "'ui.caseload_page', 'ui.sync_ui') if m in sys.modules))"],
+        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[2])
+    assert loaded.stdout.strip() == "[]", loaded.stdout
+    _youth_template(12, 4).copy_to(tmp_path / "vault")
+    win = MainWindow(tmp_path / "vault")
+    qtbot.addWidget(win)
+    try:
+        win.show()
+        assert not win._rest_built and win.stack.count() == 1
+        _unlock(qtbot, win, ADMIN_PASS)
+        assert win._rest_built  # built by the unlock, while the key was derived
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+        win.caseload_action.trigger()
+        qtbot.waitUntil(lambda: win.model.rowCount() == 12, timeout=10_000)
+        assert win.nav.isVisible() and win.sync_status.isVisible()
+    finally:
+        win.close()
+
+
+def test_the_unlock_page_is_painted_before_the_rest_is_built(qtbot: QtBot, tmp_path: Path) -> None:
+    """Built at the event loop's first turn, the rest came before the window system's first paint:
+    the window stayed blank while it was built. It waits for the unlock page's first paint, then the
+    youth page follows."""
+    _youth_template(3, 4).copy_to(tmp_path / "vault")
+    win = MainWindow(tmp_path / "vault")
+    qtbot.addWidget(win)
+    built_at_paint: list[bool] = []
+
+    class Painted(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                built_at_paint.append(win._rest_built)
+            return False
+
+    painted = Painted()
+    win.unlock_page.installEventFilter(painted)
+    try:
+        win.show()
+        qtbot.waitUntil(lambda: win._youth_page is not None, timeout=10_000)
+        assert built_at_paint and built_at_paint[0] is False
+        assert win._rest_built and win.stack.currentWidget() is win.unlock_page
+    finally:
+        win.unlock_page.removeEventFilter(painted)
         win.close()
 
 
