@@ -293,7 +293,7 @@ def unwrap_private(wrap: UserWrap, passphrase: str, vault_id: str, user: str,
         raise CorruptVault("a key-file entry asks for key-derivation settings below the minimum")
     # Parameters lowered by editing the file change the associated data and fail
     # authentication; genuine old wraps are raised to the floor after a good unlock.
-    taken = ahead.take(wrap.kdf) if ahead is not None else None
+    taken = ahead.take(user, passphrase, wrap.kdf) if ahead is not None else None
     kek = taken if taken is not None else bytearray(wrap.kdf.derive(passphrase))
     if wrap.check is not None and not hmac.compare_digest(_kek_check(kek), wrap.check):
         kek[:] = bytes(len(kek))
@@ -320,29 +320,43 @@ class KeyAhead:
 
     Argon2 releases the interpreter; loading the app's modules does not. At the first unlock of a
     process the two ran one after the other (about 0.15 and 0.3 s); with this they overlap. The key
-    is given only for the settings it was derived with (`take`), and wiped when the `with` block
-    ends. A name with no entry derives with fresh settings, as `unlock_user_pinned` would, so
-    the time an unlock takes still does not tell which names exist. A key file that cannot be
-    read derives nothing: the unlock itself says what is wrong.
+    is handed over once, and only for the person, passphrase and settings it was derived with
+    (`take`); what is left is wiped when the `with` block ends. A name with no entry derives with
+    fresh settings, as `unlock_user_pinned` would, so the time an unlock takes still does not tell
+    which names exist. Nothing is derived for an account locked after failures, or when the key
+    file cannot be read: the unlock itself then says what is wrong.
     """
 
     def __init__(self, folder: Path, user: str, passphrase: str) -> None:
+        from csec_desktop.clock import system_clock
+        from csec_desktop.storage.access import AccessState
+
         self._key = bytearray()
+        self._spent = False
         self._params: KdfParams | None = None
+        self._for = (user, hashlib.sha256(passphrase.encode("utf-8")).digest())
+        self._thread: threading.Thread | None = None
         try:
+            if AccessState.load(folder).minutes_left(user, system_clock()):
+                return
             wrap = KeyFile.load(folder).users.get(user)
-        except (OSError, CorruptVault):
-            self._thread: threading.Thread | None = None
+        except Exception:  # whatever is wrong, Vault.unlock meets it and says so
             return
         params = wrap.kdf if wrap is not None else KdfParams.fresh()
-        self._params = params if _acceptable(params) else None
+        if not _acceptable(params):
+            return
+        self._params = params
         self._thread = threading.Thread(target=self._derive, args=(passphrase,), name="key-ahead",
                                         daemon=True)
         self._thread.start()
 
     def _derive(self, passphrase: str) -> None:
-        if self._params is not None:
+        assert self._params is not None
+        try:
             self._key = bytearray(self._params.derive(passphrase))
+        except Exception:  # out of memory, say: the unlock derives again and reports it
+            return
+        self._spent = True
 
     def _done(self) -> None:
         if self._thread is not None:
@@ -351,14 +365,18 @@ class KeyAhead:
     def spent(self) -> bool:
         """Whether a derivation was made (for a name with no entry too)."""
         self._done()
-        return bool(self._key)
+        return self._spent
 
-    def take(self, params: KdfParams) -> bytearray | None:
-        """A copy of the key if it was derived with exactly these settings (the caller wipes it)."""
+    def take(self, user: str, passphrase: str, params: KdfParams) -> bytearray | None:
+        """The key, once, if it was derived for this person and passphrase with exactly these
+        settings (the caller wipes it); else None."""
         self._done()
-        if not self._key or params != self._params:
+        digest = hashlib.sha256(passphrase.encode("utf-8")).digest()
+        if (not self._key or params != self._params or user != self._for[0]
+                or not hmac.compare_digest(digest, self._for[1])):
             return None
-        return bytearray(self._key)
+        key, self._key = self._key, bytearray()
+        return key
 
     def __enter__(self) -> KeyAhead:
         return self
@@ -367,7 +385,7 @@ class KeyAhead:
         self._done()
         self._key[:] = bytes(len(self._key))
 
-    def __del__(self) -> None:  # an unlock dropped before it ran (a lock at once) wipes it too
+    def __del__(self) -> None:  # an unlock that never ran (the window closed at once) wipes it too
         self._key[:] = bytes(len(self._key))
 
 
@@ -446,7 +464,7 @@ class KeyFile:
             raise
         except CorruptVault:
             raise
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:  # a list where a map was, ...
             raise CorruptVault(f"the key file cannot be read: {type(exc).__name__}") from None
 
     def unlock_user(self, user: str, passphrase: str) -> tuple[bytes, X25519PrivateKey]:

@@ -28,14 +28,14 @@ def test_today_floor_decodes_what_today_decodes(made: Path, monkeypatch: pytest.
     try:
         now = datetime.now(LEGAL_ZONE)
         seen: list[int] = []
-        real = today.read_chunk
+        real = today._chunk_of  # what both decode through: scan, and read_chunk for the floor
 
         def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
             chunk = real(*args, **kwargs)
             seen.append(chunk.decoded())
             return chunk
 
-        monkeypatch.setattr(today, "read_chunk", counted)
+        monkeypatch.setattr(today, "_chunk_of", counted)
         items, youth = paths.today_whole(vault, now)
         path_decoded = sum(seen)
         seen.clear()

@@ -178,6 +178,40 @@ def test_a_chunk_asked_to_stop_ends_after_the_youth_it_checked_and_the_next_goes
     assert today.sort_items(parts, NOW) == whole
 
 
+def test_a_chunk_that_may_stop_decodes_its_youth_a_slice_at_a_time(
+        admin: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 24: a chunk decoded all its youth and read their records before it first asked
+    whether to stop (the smallest chunk, 100 youth, held the thread 10-30 ms). It does so for
+    `SLICE` youth at a time, asking between them too; a chunk never asked does it once, as before."""
+    for day in ("2010-11-18", "2010-10-01", "2009-01-20", "2012-11-20", "2010-11-01", "2011-03-03",
+                "2009-06-06"):
+        caseload.create_youth(admin, youth_data(date_of_birth=day, **FOSTER))
+    whole = today.items(admin, NOW)
+    monkeypatch.setattr(today, "SLICE", 2)
+    reads: list[int] = []
+    decode = today._chunk_of
+    monkeypatch.setattr(today, "_chunk_of",
+                        lambda v, rows, *a: reads.append(len(rows)) or decode(v, rows, *a))
+    parts: list[today.Item] = []
+    checked: list[int] = []
+    after: int | None = 0
+    while after is not None:
+        asked: list[int] = []
+
+        def stop(asked: list[int] = asked) -> bool:
+            asked.append(1)
+            return len(asked) >= 3
+
+        chunk = today.scan(admin, NOW, after=after, limit=5, stop=stop)
+        checked.append(chunk.checked)
+        parts.extend(chunk.items)
+        after = chunk.next_after
+    assert max(reads) == 2 and checked[0] == 3  # the third youth came from the second slice
+    assert sum(checked) == 7 and today.sort_items(parts, NOW) == whole
+    reads.clear()
+    assert len(today.scan(admin, NOW, limit=5).items) >= 1 and reads == [5]
+
+
 # Triage: groups, order, filters, due times, marking done with its recipients ---------------------
 
 def _finding(rule: str, kind: FindingKind, due: datetime | None, *, done: bool = False) -> Finding:

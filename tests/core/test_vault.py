@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -61,12 +62,16 @@ def test_a_key_derived_ahead_opens_the_vault_once_and_only_for_its_own_settings(
         assert again.user.role is Role.ADMINISTRATOR
         again.close()
     assert len(derived) == 1
-    assert ahead.take(derived[0]) == bytearray(32)  # wiped when the block ended
+    assert ahead.take("admin", ADMIN_PASS, derived[0]) is None  # handed over once
+
+    # The key is for the passphrase it was derived from: given with another, it opens nothing.
+    with K.KeyAhead(vault_dir, "admin", ADMIN_PASS) as ahead, pytest.raises(WrongPassphrase):
+        Vault.unlock(vault_dir, "admin", "not the passphrase at all", wall=clock, ahead=ahead)
 
     derived.clear()
     with K.KeyAhead(vault_dir, "admin", ADMIN_PASS + "x") as ahead, pytest.raises(WrongPassphrase) as err:
         Vault.unlock(vault_dir, "admin", ADMIN_PASS + "x", wall=clock, ahead=ahead)
-    assert "4 attempt(s) left" in str(err.value)
+    assert "3 attempt(s) left" in str(err.value)
     assert len(derived) == 1
 
     derived.clear()
@@ -84,17 +89,33 @@ def test_a_key_derived_ahead_opens_the_vault_once_and_only_for_its_own_settings(
             Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock, ahead=ahead)
         assert len(derived) == 1  # derived afresh for the new settings, not taken from ahead
     renewed = Vault.unlock(vault_dir, "admin", ADMIN_PASS + " renewed", wall=clock)
-    # A wrong passphrase, a name with no entry, the old passphrase: each recorded as a failure.
-    assert [e.action for e in renewed.audit_log.entries()].count("unlock_failed") == 3
+    # Two wrong passphrases, a name with no entry, the old passphrase: each recorded as a failure.
+    assert [e.action for e in renewed.audit_log.entries()].count("unlock_failed") == 4
     renewed.close()
 
 
-def test_a_key_ahead_for_a_folder_without_a_vault_derives_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_key_ahead_derives_nothing_without_a_vault_a_readable_key_file_or_an_open_account(
+    admin: Vault, vault_dir: Path, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(K.KdfParams, "derive", lambda *_a: pytest.fail("derived for no vault"))
-    with K.KeyAhead(tmp_path, "admin", ADMIN_PASS) as ahead:
+    """Whatever stops an unlock is left for the unlock to say (the window waited forever on a key
+    file whose users were a list); an account locked after failures costs no derivation."""
+    admin.close()
+    for _ in range(5):
+        with pytest.raises((WrongPassphrase, AccountLocked)):
+            Vault.unlock(vault_dir, "admin", "wrong wrong wrong", wall=lambda: time.time())
+    monkeypatch.setattr(K.KdfParams, "derive", lambda *_a: pytest.fail("derived"))
+    with K.KeyAhead(vault_dir, "admin", ADMIN_PASS) as ahead:
         assert not ahead.spent()
+    with K.KeyAhead(tmp_path / "none", "admin", ADMIN_PASS) as ahead:
+        assert not ahead.spent()
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / K.KeyFile.path(vault_dir).name).write_text(json.dumps({**json.loads(
+        K.KeyFile.path(vault_dir).read_text()), "users": []}))
+    with K.KeyAhead(damaged, "admin", ADMIN_PASS) as ahead:
+        assert not ahead.spent()
+    with pytest.raises(CorruptVault):
+        K.KeyFile.load(damaged)
 
 
 def test_five_failures_lock_for_ten_minutes_across_restarts(

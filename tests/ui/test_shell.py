@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from csec_desktop import policy
 from csec_desktop.clock import legal_today
 from csec_desktop.demo import demo_youth
 from csec_desktop.errors import ValidationFailed
+from csec_desktop.storage import keys as K
 from csec_desktop.storage.vault import Vault
 from tests.conftest import ADMIN_PASS, FakeClock, Template, session_templates
 from ui import main_window
@@ -152,6 +154,24 @@ def test_the_unlock_page_is_up_before_the_rest_of_the_app_loads(qtbot: QtBot, tm
         win.caseload_action.trigger()
         qtbot.waitUntil(lambda: win.model.rowCount() == 12, timeout=10_000)
         assert win.nav.isVisible() and win.sync_status.isVisible()
+    finally:
+        win.close()
+
+
+def test_a_damaged_key_file_is_reported_at_unlock_and_the_page_stays_usable(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """The key derived ahead read the key file on the window's thread first: a file whose users
+    were a list raised there, and the page said "Unlocking…" for ever with its button off."""
+    _youth_template(2, 4).copy_to(tmp_path / "vault")
+    keyfile = K.KeyFile.path(tmp_path / "vault")
+    keyfile.write_text(json.dumps({**json.loads(keyfile.read_text()), "users": []}))
+    win = MainWindow(tmp_path / "vault")
+    qtbot.addWidget(win)
+    try:
+        win.show()
+        _unlock(qtbot, win, ADMIN_PASS)
+        qtbot.waitUntil(win.unlock_page.button.isEnabled, timeout=10_000)
+        assert "key file" in win.unlock_page.message.text().lower()
     finally:
         win.close()
 
