@@ -28,7 +28,7 @@ def ensure_demo_vault(folder: Path, youth: int = 300) -> None:
     """The demo county on first run: a person of every role, the resource directory and `youth`
     fictional youth with a working day in every module, dated from this moment."""
     from csec_desktop.demo import create_demo_vault
-    from csec_desktop.storage.keys import vault_exists
+    from csec_desktop.usecases.unlock import vault_exists
 
     if not vault_exists(folder):
         create_demo_vault(folder, youth)
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     log.info("start: version %s, python %s, %s, demo %s, installed build %s", __version__,
              platform.python_version(), sys.platform, args.demo, bool(getattr(sys, "frozen", False)))
 
-    from csec_desktop.storage.keys import vault_exists
+    from csec_desktop.usecases.unlock import vault_exists
     from ui.i18n import _
     from ui.main_window import MainWindow
 

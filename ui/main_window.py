@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 # cost a lookup.
 from csec_desktop import APP_NAME
 from csec_desktop.fileio import atomic_write
+from csec_desktop.usecases import unlock
 from ui import i18n
 from ui.i18n import N_, _, bind
 from ui.idle import IdleWatcher
@@ -49,7 +50,6 @@ from ui.unlock_page import UnlockPage
 from ui.worker import Holder, VaultThread
 
 if TYPE_CHECKING:
-    from csec_desktop.storage.keys import KeyAhead
     from csec_desktop.storage.vault import Vault
     from csec_desktop.usecases import session
     from ui.admin_page import AdminController, AdminPage
@@ -82,12 +82,10 @@ def _offline_lock(vault: Vault) -> int | None:
     return found.max_offline_days if found else None
 
 
-def _open(holder: Holder, folder: Path, user: str, passphrase: str, ahead: KeyAhead) -> Session:
+def _open(holder: Holder, folder: Path, user: str, passphrase: str, ahead: unlock.KeyAhead) -> Session:
     from csec_desktop import policy
-    from csec_desktop.storage.vault import Vault
 
-    with ahead:  # its key is wiped when the unlock ends, opened or not
-        holder.vault = Vault.unlock(folder, user, passphrase, ahead=ahead)
+    holder.vault = unlock.open_vault(folder, user, passphrase, ahead)
     return holder.vault.user.username, holder.vault.user.role.value, policy.idle_lock_minutes(holder.vault)
 
 
@@ -204,7 +202,6 @@ class MainWindow(QMainWindow):
         # `_unlock`): one thread imports at a time, so neither can wait on the other's
         # half-loaded module (CPython refuses such an import: "deadlock detected").
         import csec_desktop.policy
-        import csec_desktop.storage.vault
         import csec_desktop.sync.local
         import csec_desktop.usecases.session  # noqa: F401
         from ui.caseload_model import CaseloadModel
@@ -567,12 +564,10 @@ class MainWindow(QMainWindow):
         self.unlock_page.message.setText(_("Unlocking…"))
         self._unlocking = True
         folder = self.folder
-        from csec_desktop.storage.keys import KeyAhead
-
         # The key derives on a thread of its own (Argon2 releases the interpreter) while the rest of
         # the window is built, when it is not yet (a passphrase given as the window came up); the
         # vault thread then finds loaded every module it needs.
-        ahead = KeyAhead(folder, user, passphrase)
+        ahead = unlock.KeyAhead(folder, user, passphrase)
         self._build_rest()
         self.tasks.run_holder(lambda h: _open(h, folder, user, passphrase, ahead), self._unlocked,
                               self._unlock_failed)

@@ -16,6 +16,19 @@ administration command call the same functions, so the trail says the same which
 Nothing here imports Qt; every function takes the unlocked vault as its first argument.
 """
 
-from csec_desktop.storage.records import StoredRecord
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from csec_desktop.storage.records import StoredRecord
 
 __all__ = ["StoredRecord"]  # the record type use cases return; the window imports no storage module
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded when first asked for, not with the package: `unlock` is imported before the window's
+    # first paint, and the record store's module brings the record models with it.
+    if name == "StoredRecord":
+        from csec_desktop.storage.records import StoredRecord
+
+        return StoredRecord
+    raise AttributeError(name)

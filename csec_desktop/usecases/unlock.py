@@ -1,0 +1,29 @@
+"""Opening the vault, for the window's unlock page.
+
+Light on purpose: the window imports it before the rest of the app has loaded (it paints the
+unlock page first: ui/main_window.py), so the vault's own module is loaded only when a vault is
+opened. The key a passphrase derives can be started ahead (`KeyAhead`, storage/keys.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from csec_desktop.storage.keys import KeyAhead, vault_exists
+
+if TYPE_CHECKING:
+    from csec_desktop.storage.vault import Vault
+
+__all__ = ["KeyAhead", "open_vault", "vault_exists"]
+
+
+def open_vault(folder: Path, user: str, passphrase: str, ahead: KeyAhead | None = None) -> Vault:
+    """The vault opened as this person. `ahead`, their key being derived, is wiped after, whether
+    the vault opened or not."""
+    from csec_desktop.storage.vault import Vault
+
+    if ahead is None:
+        return Vault.unlock(folder, user, passphrase)
+    with ahead:
+        return Vault.unlock(folder, user, passphrase, ahead=ahead)
