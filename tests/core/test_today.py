@@ -159,23 +159,30 @@ def test_a_chunk_asked_to_stop_ends_after_the_youth_it_checked_and_the_next_goes
     for day in ("2010-11-18", "2010-10-01", "2009-01-20", "2012-11-20", "2010-11-01"):
         caseload.create_youth(admin, youth_data(date_of_birth=day, **FOSTER))
     whole = today.items(admin, NOW)
+    checked, parts = _scanned_with_stops(admin, limit=4, stop_at=2)
+    assert checked[0] == 2 and sum(checked) == 5  # stopped when asked the second time
+    assert today.sort_items(parts, NOW) == whole
+
+
+def _scanned_with_stops(vault: Vault, *, limit: int, stop_at: int) -> tuple[list[int], list[today.Item]]:
+    """Today in chunks of `limit`, each asked to stop the `stop_at`-th time it asks: how many youth
+    each chunk checked, and what they found."""
     parts: list[today.Item] = []
+    checked: list[int] = []
     after: int | None = 0
-    checked = []
     while after is not None:
         asked: list[int] = []
 
         def stop(asked: list[int] = asked) -> bool:
             asked.append(1)
-            return len(asked) >= 2
+            return len(asked) >= stop_at
 
-        chunk = today.scan(admin, NOW, after=after, limit=4, stop=stop)
+        chunk = today.scan(vault, NOW, after=after, limit=limit, stop=stop)
         checked.append(chunk.checked)
         parts.extend(chunk.items)
         after = chunk.next_after
         assert chunk.checked >= 1 and (after is None or 0 < chunk.done_fraction < 1)
-    assert checked[0] == 2 and sum(checked) == 5  # stopped when asked the second time
-    assert today.sort_items(parts, NOW) == whole
+    return checked, parts
 
 
 def test_a_chunk_that_may_stop_decodes_its_youth_a_slice_at_a_time(
@@ -192,20 +199,7 @@ def test_a_chunk_that_may_stop_decodes_its_youth_a_slice_at_a_time(
     decode = today._chunk_of
     monkeypatch.setattr(today, "_chunk_of",
                         lambda v, rows, *a: reads.append(len(rows)) or decode(v, rows, *a))
-    parts: list[today.Item] = []
-    checked: list[int] = []
-    after: int | None = 0
-    while after is not None:
-        asked: list[int] = []
-
-        def stop(asked: list[int] = asked) -> bool:
-            asked.append(1)
-            return len(asked) >= 3
-
-        chunk = today.scan(admin, NOW, after=after, limit=5, stop=stop)
-        checked.append(chunk.checked)
-        parts.extend(chunk.items)
-        after = chunk.next_after
+    checked, parts = _scanned_with_stops(admin, limit=5, stop_at=3)
     assert max(reads) == 2 and checked[0] == 3  # the third youth came from the second slice
     assert sum(checked) == 7 and today.sort_items(parts, NOW) == whole
     reads.clear()
