@@ -21,7 +21,7 @@ from csec_desktop.text import N_
 class Told(BaseModel):
     """One recipient of a report or notice: who, when, how."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     who: str = Field(min_length=1, max_length=300, title=N_("Who was told"))
     at: AwareDatetime | None = Field(default=None, title=N_("When they were told (YYYY-MM-DD HH:MM)"))

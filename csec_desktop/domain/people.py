@@ -85,7 +85,7 @@ USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 
 
 class User(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     username: str
     display_name: str = Field(min_length=1, max_length=100)

@@ -142,7 +142,7 @@ SERVICE_METHOD_LABELS: dict[ServiceMethod, str] = {
 class CourtHearing(BaseModel):
     """The hearing set in one court case (a packet's first page prints it)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     case_number: str = Field(min_length=1, max_length=60, title=N_("Case number"))
     on: date | None = Field(default=None, title=N_("Hearing on (YYYY-MM-DD)"))
@@ -155,7 +155,7 @@ class CourtService(BaseModel):
     service fields (a petition spanning an adult and a juvenile case serves each packet on its
     own, often on different days or by different means)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     case_number: str = Field(min_length=1, max_length=60, title=N_("Case number"))
     method: ServiceMethod = Field(title=N_("How served (personal, mail or overnight)"))

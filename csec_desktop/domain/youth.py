@@ -15,7 +15,9 @@ from csec_desktop.text import N_
 
 
 class _Part(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # defer_build, as Body's (domain/base.py): a part's validator is built inside its record's,
+    # when first used, not when the app imports the models.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class LegalStatus(StrEnum):
