@@ -416,7 +416,7 @@ def evaluate_youth(youth_id: str, youth: Youth, attached: list[StoredRecord], se
     """The registry over one youth's records already read (as stored, not as a role sees them:
     a rule about a petition must not change with who is looking)."""
     now = (as_of or datetime.now(LEGAL_ZONE)).astimezone(LEGAL_ZONE)
-    needed = set(registry.needed_kinds())
+    needed = registry.kinds_read()
     records: dict[str, list[Any]] = defaultdict(list)
     ids: dict[str, list[Any]] = defaultdict(list)
     done: set[tuple[str, str]] = set()

@@ -180,6 +180,10 @@ class RuleInfo:
 class Registry:
     rules: dict[str, RuleFn] = field(default_factory=dict)
     info: dict[str, RuleInfo] = field(default_factory=dict)
+    # Each rule with the record kinds it needs, and every kind a rule needs or reads: asked for
+    # each youth of a county's caseload, made again only when a rule is registered.
+    _runs: list[tuple[RuleFn, frozenset[str]]] | None = field(default=None, repr=False, compare=False)
+    _kinds: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def register(self, rule_id: str, *, summary: str, citation: str, law_as_of: date,
                  confidence: Confidence = Confidence.VERIFIED,
@@ -193,6 +197,7 @@ class Registry:
             if rule_id in self.rules:
                 raise ValueError(f"rule {rule_id} is registered twice")
             self.rules[rule_id] = fn
+            self._runs = self._kinds = None
             self.info[rule_id] = RuleInfo(rule_id, summary, citation, law_as_of, confidence, ages,
                                           needs, reads, domain, private)
             return fn
@@ -216,14 +221,22 @@ class Registry:
         records: dict[str, list[Any]] = facts.get("records") or {}
         # A rule that needs records finds nothing without them (RuleInfo.needs): skip it unasked,
         # which keeps Today's pass over a county's caseload from growing with every new rule.
-        found = [f for rule_id, fn in self.rules.items()
-                 if not self.info[rule_id].needs or any(records.get(k) for k in self.info[rule_id].needs)
+        if self._runs is None:
+            self._runs = [(fn, frozenset(self.info[rule_id].needs)) for rule_id, fn in self.rules.items()]
+        present = {kind for kind, held in records.items() if held}
+        found = [f for fn, needs in self._runs if not needs or not needs.isdisjoint(present)
                  for f in fn(facts, as_of)]
         found = [replace(f, done=True) if (f.rule_id, f.occurrence) in done else f for f in found]
         return sorted(found, key=lambda f: urgency(f, as_of))
 
     def needed_kinds(self) -> tuple[str, ...]:
-        return tuple(sorted({kind for info in self.info.values() for kind in (*info.needs, *info.reads)}))
+        return tuple(sorted(self.kinds_read()))
+
+    def kinds_read(self) -> frozenset[str]:
+        """Every record kind a rule needs or reads."""
+        if self._kinds is None:
+            self._kinds = frozenset(kind for info in self.info.values() for kind in (*info.needs, *info.reads))
+        return self._kinds
 
     def age_span(self) -> tuple[int, int] | None:
         """The ages any rule cares about, or None when some rule applies at every age."""
