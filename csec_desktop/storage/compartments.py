@@ -65,6 +65,8 @@ COMPARTMENTS: tuple[Compartment, ...] = (NARRATIVE, SEALED)
 vacatur case (READ_NARRATIVE) and sealed youth (READ_SEALED). The other permissions govern actions
 (export, print, manage people...), not data some role may not read."""
 
+KINDS_WITH_FIELDS = frozenset(kind for compartment in COMPARTMENTS for kind in compartment.fields)
+"""The record kinds some of whose fields a compartment holds wherever they are."""
 ROUTING = frozenset({"youth_id", "sealed", "assigned_worker", "unit"})
 """What stays readable in a sealed youth's records: who the caseload rule shows them to, which
 youth a record belongs to, and the flag itself. Names, dates and everything else are sealed."""
@@ -184,6 +186,8 @@ class Keyring:
 
     def seal_body(self, kind: str, record_id: str, data: dict[str, Any],
                   under_seal: bool = False) -> dict[str, Any]:
+        if not under_seal and kind not in KINDS_WITH_FIELDS:  # most records: nothing to seal
+            return dict(data)
         return {name: self.seal_value(kind, record_id, name, value, under_seal)
                 for name, value in data.items()}
 
