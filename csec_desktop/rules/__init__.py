@@ -235,7 +235,8 @@ class Registry:
     def kinds_read(self) -> frozenset[str]:
         """Every record kind a rule needs or reads."""
         if self._kinds is None:
-            self._kinds = frozenset(kind for info in self.info.values() for kind in (*info.needs, *info.reads))
+            self._kinds = frozenset(kind for info in self.info.values()
+                                    for kind in (*info.needs, *info.reads))
         return self._kinds
 
     def age_span(self) -> tuple[int, int] | None:
