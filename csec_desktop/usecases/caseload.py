@@ -9,7 +9,10 @@ from csec_desktop import caseload
 from csec_desktop.caseload import Cursor, Filters, YouthSummary
 from csec_desktop.storage.vault import Vault
 
-PAGE = 200
+PAGE = 100
+"""Rows a caseload page or search reads at a time; the window asks for the next page as the
+list is scrolled to its end. 100 fill a tall screen twice over. With 200, decoding the rows a
+search does not show was a third of its time (at 100,000 youth: p50 17-19 ms, 11-12 with 100)."""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from csec_desktop.demo import demo_youth
 from csec_desktop.errors import ValidationFailed
 from csec_desktop.storage import keys as K
 from csec_desktop.storage.vault import Vault
+from csec_desktop.usecases.caseload import PAGE
 from tests.conftest import ADMIN_PASS, FakeClock, Template, session_templates
 from ui import main_window
 from ui.idle import IdleWatcher
@@ -85,15 +86,15 @@ def test_unlock_find_and_lock(qtbot: QtBot, window: MainWindow) -> None:
 
     _unlock(qtbot, window, ADMIN_PASS)
     _to_caseload(qtbot, window)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 200, timeout=10_000)
+    qtbot.waitUntil(lambda: window.model.rowCount() == PAGE, timeout=10_000)
     assert window.model.total() > 400
     assert window.windowTitle() == "CSEC Case Desktop"
     # Scrolling to the end pages in the rest from the worker thread.
     window.caseload_page.table.scrollToBottom()
-    qtbot.waitUntil(lambda: window.model.rowCount() > 200, timeout=10_000)
+    qtbot.waitUntil(lambda: window.model.rowCount() > PAGE, timeout=10_000)
 
     qtbot.keyClicks(window.caseload_page.search_box, "jose")
-    qtbot.waitUntil(lambda: 0 < window.model.rowCount() < 200, timeout=10_000)
+    qtbot.waitUntil(lambda: 0 < window.model.rowCount() < PAGE, timeout=10_000)
     for row in range(window.model.rowCount()):
         s = window.model.summary(row)
         assert "José" in s.legal_name or "José" in s.name or any("José" in a for a in s.aliases)
@@ -377,7 +378,7 @@ def test_caseload_filters(qtbot: QtBot, window: MainWindow) -> None:
 
     _unlock(qtbot, window, ADMIN_PASS)
     _to_caseload(qtbot, window)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 200, timeout=10_000)
+    qtbot.waitUntil(lambda: window.model.rowCount() == PAGE, timeout=10_000)
     everyone = window.model.total()
     page = window.caseload_page
     page.status.setCurrentIndex(page.status.findData(LegalStatus.WARD.value))
