@@ -2,7 +2,8 @@
 the path adds (all in this process, interleaved):
 
 - unlock: Vault.unlock against the Argon2id derivation it starts with (same parameters);
-- search: the caseload search box's query (200 rows, audited) at the 95th percentile;
+- search: the caseload search box's query (a page of `usecases.caseload.PAGE` rows, audited) at
+  the 95th percentile;
 - Today, whole caseload: the rules over every youth Today checks, against reading and decoding the
   same youth and records (`today.read_chunk`, the first half of every chunk) without the rules;
 - encryption: the same vault and code with and without a key (a plaintext copy made here): the

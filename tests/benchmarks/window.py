@@ -1,7 +1,7 @@
 """The window's paths, measured in a real MainWindow in a process of its own (offscreen):
 
 - cold start: from starting the process to the caseload's first page in the window, signed in
-  (Argon2id included), against a bare QMainWindow with a QTableView of 200 rows started the same
+  (Argon2id included), against a bare QMainWindow with a QTableView of a page's rows started the same
   way plus the same Argon2id derivation, interleaved;
 - Today's first rows: from asking for Today to the first rows painted on screen, and to the
   whole list; the window's memory then (resident set);
@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from csec_desktop.usecases.caseload import PAGE
 from tests.benchmarks.measure import Figures, pct, spread
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,11 +34,11 @@ from PySide6.QtGui import QStandardItemModel
 from csec_desktop.storage.keys import KdfParams
 params = KdfParams.from_json(json.loads(sys.argv[1]))
 app = QApplication([])
-w = QMainWindow(); t = QTableView(); t.setModel(QStandardItemModel(200, 7)); w.setCentralWidget(t); w.show()
+w = QMainWindow(); t = QTableView(); t.setModel(QStandardItemModel(ROWS, 7)); w.setCentralWidget(t); w.show()
 params.derive(sys.argv[2])
 QTimer.singleShot(0, lambda: (print('ready', flush=True), app.quit()))
 app.exec()
-"""
+""".replace("ROWS", str(PAGE))  # as many rows as the window's first page
 
 APP = """
 import os, sys
