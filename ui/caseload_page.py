@@ -154,11 +154,14 @@ class CaseloadController(QObject):
         """The first page of what the screen asks for now (only while it is shown, unless forced)."""
         if not force and not self._shown():
             return
-        asked = self._query = self.query()
+        before, asked = self._query, self.query()
+        self._query = asked
         self._audit_timer.stop()  # a newer search replaces the one not yet audited
 
         def show(result: caseload_screen.CaseloadPage) -> None:
             self.model.reset(result.total, result.rows, result.next)
+            if asked != before:  # other words, filters or order: their first rows, not the old place
+                self.page.table.scrollToTop()
             self.show_count()
             if asked.searching:
                 self._unaudited = result.total

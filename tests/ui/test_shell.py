@@ -106,6 +106,28 @@ def test_unlock_find_and_lock(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.backend.holder.vault is None, timeout=10_000)
 
 
+def test_a_new_search_shows_its_first_rows_even_after_scrolling_to_the_end(
+        qtbot: QtBot, window: MainWindow) -> None:
+    """A person who scrolled to the end of the caseload and then types a search sees the first
+    matches, not the end of them (the view had kept its place: row 60 of 79)."""
+    _unlock(qtbot, window, ADMIN_PASS)
+    _to_caseload(qtbot, window)
+    window.resize(1366, 768)
+    table = window.caseload_page.table
+    qtbot.waitUntil(lambda: window.model.rowCount() == PAGE, timeout=10_000)
+    table.scrollToBottom()
+    qtbot.waitUntil(lambda: window.model.rowCount() > PAGE, timeout=10_000)
+    table.scrollToBottom()
+    assert table.verticalScrollBar().value() > 0
+    everyone = window.model.total()
+    qtbot.keyClicks(window.caseload_page.search_box, "a")
+    qtbot.waitUntil(lambda: window.model.total() != everyone, timeout=10_000)
+    assert window.model.rowCount() > 40  # more matches than a screen shows: the list can scroll
+    qtbot.waitUntil(lambda: table.verticalScrollBar().maximum() > 0, timeout=10_000)
+    assert table.verticalScrollBar().value() == 0
+    assert table.rowViewportPosition(0) == 0  # the first match is the first row on screen
+
+
 def test_an_unlock_asked_at_once_builds_the_youth_page_after_the_caseloads_first_page(
         qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 24 (cold start): a passphrase given before the window was up had the youth page built
