@@ -340,7 +340,7 @@ def search_page(vault: Vault, text: str, *, limit: int = 200, after: Cursor | No
         total = len(known) if known is not None else int(
             db.scalar("SELECT count(*) FROM youth_search WHERE youth_search MATCH ?", [query]))
         if shadow.active:
-            total += int(db.scalar("SELECT count(*) FROM temp.sealed_search WHERE sealed_search MATCH ?",
+            total += int(db.scalar("SELECT count(*) FROM sealed.sealed_search WHERE sealed_search MATCH ?",
                                    [query]))
     else:
         total = int(db.scalar(f"SELECT count(*) FROM {source}", args))
@@ -352,7 +352,7 @@ def search_page(vault: Vault, text: str, *, limit: int = 200, after: Cursor | No
     narrow, nargs = f"{cond} AND {fcond}", [*params, *fparams]
     found = _name_ordered_matches(vault, query, narrow, nargs, after, limit, known)
     if shadow.active:
-        sealed = ("temp.sealed_fields f WHERE f.rowid IN (SELECT rowid FROM temp.sealed_search WHERE "
+        sealed = ("sealed.sealed_fields f WHERE f.rowid IN (SELECT rowid FROM sealed.sealed_search WHERE "
                   f"sealed_search MATCH ?) AND f.deleted = 0 AND {narrow}")
         sargs = [query, *nargs]
         if len(found) >= limit:
@@ -583,7 +583,7 @@ def whole_caseload(vault: Vault) -> int:
     if not vault.records.shadow.active:  # sealed youth count as the blank rows they are here
         return int(db.scalar(WHOLE_COUNT))
     return int(db.scalar(f"SELECT ({WHOLE_COUNT} AND sealed = 0) + "
-                         "(SELECT count(*) FROM temp.sealed_fields WHERE deleted = 0)"))
+                         "(SELECT count(*) FROM sealed.sealed_fields WHERE deleted = 0)"))
 
 
 WHOLE_COUNT = "SELECT count(*) FROM main.youth_fields WHERE deleted IS 0"  # the index's own words

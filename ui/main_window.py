@@ -649,16 +649,6 @@ class MainWindow(QMainWindow):
         self.nav.setVisible(True)
         self.caseload.refresh(force=True)  # the caseload first: it is quick, and Today can take a moment
         self.open_today()
-        # After both are asked for, and a part at a time: queued at unlock, it could start first
-        # and hold the caseload's first page back (a supervisor's 3,000 sealed youth: about 90 ms
-        # at 100,000 youth), and whole it held Today's first rows back as long.
-        self._prepare_search(True)
-
-    def _prepare_search(self, more: bool) -> None:
-        from csec_desktop.usecases import caseload as caseload_screen
-
-        if more and self._username:
-            self.tasks.run(caseload_screen.prepare_search, self._prepare_search, background=True)
 
     def _show_user(self) -> None:
         if not self._username:

@@ -41,7 +41,7 @@ from csec_desktop.domain.vacatur import RESTRICTED_FIELDS
 from csec_desktop.errors import CorruptVault, PermissionDenied
 from csec_desktop.storage import keys as K
 from csec_desktop.storage import roster as R
-from csec_desktop.storage.database import Database
+from csec_desktop.storage.database import Database, wipe_bytes
 
 MARK = "$sealed"
 
@@ -121,6 +121,17 @@ class Keyring:
 
     def holds(self, name: str) -> bool:
         return any(key[0] == name for key in self.privates)
+
+    def file_key(self, compartment: str, purpose: bytes) -> bytearray:
+        """A key for a file only this compartment's holders may open (the sealed youth's index:
+        storage/sealed_rows.py), derived from its current private key: a new generation gives a
+        new key, so the file no longer opens and is made again. The caller wipes it."""
+        generation = self.publics[compartment][0]
+        derived = K._hkdf(self.privates[(compartment, generation)], self.vault_id.encode(),
+                          b"csec compartment file v1 " + purpose)
+        key = bytearray(derived)
+        wipe_bytes(derived)
+        return key
 
     def seal(self, compartment: str, record_id: str, name: str, value: Any) -> Any:
         """One layer: `value` (plain, or sealed to an inner compartment) sealed to `compartment`."""

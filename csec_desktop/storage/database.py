@@ -271,6 +271,28 @@ class Database:
             return [exc.detail]
         return [] if found == ["ok"] else found
 
+    def attach(self, path: Path, name: str, key: bytes | bytearray) -> None:
+        """Another encrypted file, under its own key, as schema `name`, with the settings of this
+        one that are each file's own (WAL, FULL, secure delete). A wrong key or a damaged file
+        raises CorruptVault here, at the first read, and leaves nothing attached."""
+        spec = raw_key_spec(key)
+        with self.guard():
+            try:
+                self._conn.execute(f"ATTACH DATABASE ? AS {name} KEY ?", (str(path), spec))
+            finally:
+                wipe(spec)
+            try:
+                for pragma, value in (("journal_mode", "WAL"), ("synchronous", "FULL"),
+                                      ("secure_delete", "ON")):
+                    self._conn.execute(f"PRAGMA {name}.{pragma} = {value}").fetchall()
+            except BaseException:
+                self._conn.execute(f"DETACH DATABASE {name}")
+                raise
+
+    def detach(self, name: str) -> None:
+        with contextlib.suppress(sqlcipher3.Error):
+            self._conn.execute(f"DETACH DATABASE {name}")
+
     def export_to(self, target: Path, key: bytes) -> None:
         """Copy everything into a new encrypted file (the backup API is disabled for SQLCipher)."""
         if target.exists():

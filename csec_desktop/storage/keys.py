@@ -131,7 +131,7 @@ def private_bytes(key: X25519PrivateKey) -> bytes:
     )
 
 
-def _hkdf(secret: bytes, salt: bytes, info: bytes) -> bytes:
+def _hkdf(secret: bytes | bytearray, salt: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(secret)
 
 

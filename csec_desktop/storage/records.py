@@ -23,7 +23,7 @@ from csec_desktop.storage.compartments import MARK, SEALED, Keyring, is_sealed
 from csec_desktop.storage.database import Database, Row
 from csec_desktop.storage.keys import b64
 from csec_desktop.storage.schema import YOUTH_FIELDS_INSERT, YOUTH_FIELDS_UPSERT, youth_field_values
-from csec_desktop.storage.sealed_rows import Opened, SealedRows
+from csec_desktop.storage.sealed_rows import TOKEN_ROW, Opened, SealedRows
 
 _RECORD_COLUMNS = (
     "id, kind, owner_id, version, created_at, created_by, updated_at, updated_by, deleted, "
@@ -427,7 +427,7 @@ class RecordStore:
     def _index(self, stored: StoredRecord, fresh: bool = False,
                data: dict[str, Any] | None = None) -> None:
         """`youth_fields` and the search index for a youth (blank for a sealed one: its names go
-        to this session's in-memory rows when it may read them, storage/sealed_rows.py)."""
+        to the sealed youth index of those who may read them, storage/sealed_rows.py)."""
         if stored.kind != "youth":
             return
         body = data if data is not None else stored.body.dump()
@@ -480,15 +480,12 @@ class RecordStore:
             self.db.execute("UPDATE youth_fields SET rank = NULL WHERE rowid = ?", (rowid,))
 
     def sealed_youth(self) -> list[Opened]:
-        """Every sealed youth as this person opens them, for the in-memory rows (sealed_rows.py):
-        the caseload row as shown and the search terms. Each is kept in `sealed_cache`, sealed to
-        the sealed records' compartment and bound to the youth's row, so an unlock opens one value
-        per youth and reads no record, instead of the score of values of each record (3,000
-        sealed youth: 1.3 s of every supervisor's unlock). Every write of a sealed youth drops
-        their entry (_index, delete); the next unlock by a holder reads the record again."""
-        held = self._sealed_bundle()
-        if held is not None:
-            return held
+        """Every sealed youth as this person opens them, to make the sealed index again
+        (sealed_rows.py): the caseload row as shown and the search terms. Each is kept in
+        `sealed_cache`, sealed to the sealed records' compartment and bound to the youth's row, so
+        this opens one value per youth and reads no record, instead of the score of values of
+        each record (3,000 sealed youth: 1.3 s). Every write of a sealed youth drops their entry
+        (_index, delete); the next time, their record is read again."""
         found: list[Opened] = []
         fresh: list[tuple[int, str]] = []
         for rowid, cached in self.db.query(SEALED_ROWS):
@@ -516,34 +513,11 @@ class RecordStore:
                     fresh.append((record.rowid, _json(sealed)))
         if fresh:
             self.db.executemany("INSERT OR REPLACE INTO sealed_cache (rowid, row) VALUES (?, ?)", fresh)
-        if int(self.db.scalar("SELECT count(*) FROM sealed_cache WHERE rowid <> ?", (BUNDLE,))) > len(found):
+        kept = int(self.db.scalar("SELECT count(*) FROM sealed_cache WHERE rowid <> ?", (TOKEN_ROW,)))
+        if kept > len(found):
             self.db.execute("DELETE FROM sealed_cache WHERE rowid <> ? AND rowid NOT IN "  # unsealed, or gone
-                            "(SELECT rowid FROM youth_fields WHERE sealed = 1)", (BUNDLE,))
-        if found:
-            bundle = self.ring.seal(SEALED.name, BUNDLE_BOUND, SEALED_ROW, [[list(v), t] for v, t in found])
-            if is_sealed(bundle):
-                self.db.execute("INSERT OR REPLACE INTO sealed_cache (rowid, row) VALUES (?, ?)",
-                                (BUNDLE, _json(bundle)))
+                            "(SELECT rowid FROM youth_fields WHERE sealed = 1)", (TOKEN_ROW,))
         return found
-
-    def _sealed_bundle(self) -> list[Opened] | None:
-        """Every sealed youth's row from the one value that holds them all, when it holds exactly
-        the youth sealed now (any write of a sealed youth drops it: FORGET_SEALED_ROW); else None.
-        One value opened instead of one per youth: 3,000 sealed youth took about 70 ms of a
-        supervisor's unlock at 100,000 youth to open one by one."""
-        cached = self.db.scalar("SELECT row FROM sealed_cache WHERE rowid = ?", (BUNDLE,))
-        if cached is None:
-            return None
-        try:
-            readable, opened = self.ring.open(BUNDLE_BOUND, SEALED_ROW, json.loads(cached))
-            rows: list[Opened] = [(tuple(v), list(t)) for v, t in opened] if readable else []
-        except (CorruptVault, ValueError, TypeError):  # a damaged bundle is only a miss
-            return None
-        sealed_now = [r[0] for r in self.db.query("SELECT rowid FROM youth_fields WHERE sealed = 1 "
-                                                   "ORDER BY rowid")]
-        if not readable or sorted(values[0] for values, _terms in rows) != sealed_now:
-            return None
-        return rows
 
 
 SEALED_ROWS = ("SELECT f.rowid, c.row FROM youth_fields f LEFT JOIN sealed_cache c ON c.rowid = f.rowid "
@@ -551,12 +525,9 @@ SEALED_ROWS = ("SELECT f.rowid, c.row FROM youth_fields f LEFT JOIN sealed_cache
 """Each sealed youth's row and cached caseload row, read at every holder's unlock: from the
 partial index youth_fields_sealed, never a scan of every youth (schema _v12)."""
 
-BUNDLE = 0
-"""The rowid in `sealed_cache` of the value holding every sealed youth's row at once (no record
-has rowid 0); written at an unlock that had to open them one by one."""
-BUNDLE_BOUND = "every sealed youth row"
-FORGET_SEALED_ROW = f"DELETE FROM sealed_cache WHERE rowid IN (?, {BUNDLE})"
-"""A sealed youth written: their cached row and the bundle that holds it go."""
+FORGET_SEALED_ROW = f"DELETE FROM sealed_cache WHERE rowid IN (?, {TOKEN_ROW})"
+"""A sealed youth written: their cached row goes, and the token that says the sealed index is
+current (storage/sealed_rows.py)."""
 
 SEALED_ROW = "$caseload_row"
 """The field name a sealed youth's cached caseload row is sealed under (its associated data)."""

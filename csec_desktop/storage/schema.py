@@ -306,7 +306,7 @@ def _v13(db: Database) -> None:
 def _v14(db: Database) -> None:
     # Speed: a sealed youth's row here has blank names, so in the name index every sealed youth
     # comes first; the caseload's first page in name order for a person who holds the sealed key
-    # (who sees them from the session's own rows instead: sealed_rows.py) stepped over each of
+    # (who sees them from the sealed youth index instead: sealed_rows.py) stepped over each of
     # them, reading its row to find it sealed: 3,000 rows, 50 of the first page's 60 ms after an
     # unlock at 100,000 youth. This index holds only the rows that page walks.
     db.execute("CREATE INDEX youth_fields_name_open ON youth_fields(family, given) WHERE sealed = 0")
@@ -332,7 +332,7 @@ YOUTH_FIELDS_UPSERT = YOUTH_FIELDS_INSERT + " ON CONFLICT (rowid) DO UPDATE SET 
 def youth_field_values(rowid: int, body: dict[str, Any], deleted: bool, *,
                        shown: bool = False, names: list[Any] | None = None) -> tuple[Any, ...]:
     """The row for `youth_fields`; a sealed youth's names, birth and status are left blank there
-    unless `shown` (the in-memory rows of a person who may read them: storage/sealed_rows.py).
+    unless `shown` (the sealed youth index of those who may read them: storage/sealed_rows.py).
     `names` is Youth.list_names() (what a caseload row shows), "" when not given."""
     if body.get("sealed") and not shown:
         return (rowid, "", "", "", body.get("assigned_worker"), body.get("unit"), 1, int(deleted), "[]", "")

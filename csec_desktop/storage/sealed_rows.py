@@ -2,110 +2,177 @@
 
 Anyone who opens the vault can read `youth_fields` and the search index, so a sealed youth's row
 there keeps only what the caseload rule needs (worker, unit, the flag, deleted): names, birth date
-and legal status are blank, and nothing of theirs is indexed for search. For a person who holds the
-sealed records' key, the session fills two tables in memory with what the blank columns would hold
-(TEMP tables, which this vault keeps in memory: nothing of them reaches the disk), and the view
-`seen_fields`, which every caseload query reads, shows those rows in place of the blank ones. Both
-go with the connection at lock.
+and legal status are blank, and nothing of theirs is indexed for search. What the blank columns
+would hold, and the sealed youth's search terms, are kept in a file of their own beside the vault
+(`<vault file>-sealed`), encrypted by SQLCipher under a key derived from the sealed records'
+compartment key: only the people who hold that key can open it (compartments.Keyring.file_key).
+For them the session attaches it as schema `sealed`, and the view `seen_fields`, which every
+caseload query reads, shows its rows in place of the blank ones.
 
-Sealed youth are few (records sealed by a court or by the county), so filling at unlock opens a
-handful of bodies, and the view's UNION ALL still walks both tables' name indexes in order (SQLite
-merges the two sorted halves: measured, a page of 200 out of 100,000 costs the same either way).
+Why a file and not rows filled in memory at each unlock: filling them grew with the county's
+sealed youth (3,000 at 100,000 youth: 35-75 ms of every holder's unlock, for opening one value
+that held them all, its JSON, and the inserts with their indexes). The file is opened, not read:
+an unlock costs the same whatever the number of sealed youth.
+
+The file is a copy kept for speed; the records are the truth. It is trusted only while it holds
+exactly what the records say now, which two checks at each unlock tell:
+- a token, written in the same transaction to the file and to `sealed_cache` (rowid 0) in the
+  vault whenever this session changes the file; any write of a sealed youth by anyone (a
+  colleague without the key, a pull) deletes the vault's copy (records.FORGET_SEALED_ROW), and a
+  crash between the two files' commits leaves them different;
+- the set of sealed youth in the file is the set sealed in the vault (an unseal pulled without
+  the key changes the vault's set only).
+Otherwise the file is made again from the records (records.RecordStore.sealed_youth). A file
+that does not open under the key (a new generation of the compartment key, damage) is removed
+and made again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import secrets
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from csec_desktop.storage.database import Database
+from csec_desktop.errors import CorruptVault
+from csec_desktop.storage.database import Database, wipe
 from csec_desktop.storage.schema import youth_field_values
 
 VIEW = "seen_fields"
+SCHEMA = "sealed"
+SUFFIX = "-sealed"
+"""The file's name is the vault file's with this added: removed with it (storage/vault.py)."""
 Opened = tuple[tuple[Any, ...], list[str]]
 """A sealed youth's youth_fields row as shown (schema.youth_field_values, shown=True) and their
 search terms."""
 COLUMNS = "rowid, family, given, birth, worker, unit, sealed, deleted, periods, names"
+TOKEN_ROW = 0
+"""The rowid in the vault's `sealed_cache` of the token the file must also hold (no record has
+rowid 0)."""
+
+_TABLES = f"""
+    CREATE TABLE IF NOT EXISTS {SCHEMA}.sealed_fields (
+        rowid INTEGER PRIMARY KEY, family TEXT NOT NULL, given TEXT NOT NULL,
+        birth TEXT NOT NULL, worker TEXT, unit TEXT, sealed INTEGER NOT NULL,
+        deleted INTEGER NOT NULL, periods TEXT NOT NULL, names TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS {SCHEMA}.sealed_fields_name ON sealed_fields(family, given);
+    CREATE INDEX IF NOT EXISTS {SCHEMA}.sealed_fields_birth ON sealed_fields(birth);
+    CREATE VIRTUAL TABLE IF NOT EXISTS {SCHEMA}.sealed_search USING fts5(
+        terms, content='', contentless_delete=1, prefix='1 2',
+        tokenize = 'unicode61 remove_diacritics 2');
+    CREATE TABLE IF NOT EXISTS {SCHEMA}.state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+# The file holds exactly the youth sealed in the vault (deleted ones included, as their rows say).
+_INSERT_ROW = f"INSERT INTO {SCHEMA}.sealed_fields ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)"
+_SAME_YOUTH = (f"SELECT (SELECT count(*) FROM main.youth_fields WHERE sealed = 1) = "
+               f"(SELECT count(*) FROM {SCHEMA}.sealed_fields) AND NOT EXISTS ("
+               f"SELECT rowid FROM main.youth_fields WHERE sealed = 1 "
+               f"EXCEPT SELECT rowid FROM {SCHEMA}.sealed_fields)")
+
+
+def index_path(vault_file: Path) -> Path:
+    return vault_file.with_name(vault_file.name + SUFFIX)
 
 
 class SealedRows:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.active = False  # whether this session shows sealed youth's names (holds the key)
-        # Terms not yet in temp.sealed_search: the index is written at the first search (or when
-        # the window has nothing else to do), not at unlock. With SQLCipher's memory security on
-        # (every freed allocation wiped), writing 3,000 youth's terms costs about 90 ms.
-        self._unindexed: dict[int, str] = {}
+        self.rebuilt = False  # whether this session's unlock had to make the file again
 
-    def prepare(self, holds_key: bool, rows: Callable[[], list[Opened]]) -> None:
-        """Make `seen_fields` for this session; `rows` gives each sealed youth opened (Opened), read
-        only when this person holds the key."""
-        for drop in ("VIEW IF EXISTS temp.seen_fields", "TABLE IF EXISTS temp.sealed_fields",
-                     "TABLE IF EXISTS temp.sealed_search"):
-            self.db.execute(f"DROP {drop}")
-        self.active = holds_key
-        if not holds_key:
+    def prepare(self, key: Callable[[], bytearray] | None, rows: Callable[[], list[Opened]]) -> None:
+        """Make `seen_fields` for this session. `key` gives the file's key (the caller's to derive,
+        ours to wipe) when this person holds the sealed records' key, else None; `rows` gives each
+        sealed youth opened (Opened), read only when the file must be made again."""
+        self.db.execute(f"DROP VIEW IF EXISTS temp.{VIEW}")
+        self.rebuilt = False
+        attached = any(row[1] == SCHEMA for row in self.db.query("PRAGMA database_list"))
+        if self.db.in_transaction:
+            # A person's keys loaded again inside a change of people: a file can be neither
+            # detached nor set up inside a transaction, so the one attached stays until the next
+            # unlock (its key is still good; a new generation's key makes it again then).
+            self.active = key is not None and attached
+        else:
+            if attached:  # the keys loaded again: the store is new, the connection is not
+                self.db.detach(SCHEMA)
+            self.active = key is not None
+            if key is not None:
+                self._open(key(), rows)
+        if not self.active:
             self.db.execute(f"CREATE TEMP VIEW {VIEW} AS SELECT {COLUMNS} FROM main.youth_fields")
             return
-        self.db.executescript(
-            f"""
-            CREATE TEMP TABLE sealed_fields (
-                rowid INTEGER PRIMARY KEY, family TEXT NOT NULL, given TEXT NOT NULL,
-                birth TEXT NOT NULL, worker TEXT, unit TEXT, sealed INTEGER NOT NULL,
-                deleted INTEGER NOT NULL, periods TEXT NOT NULL, names TEXT NOT NULL);
-            CREATE INDEX temp.sealed_fields_name ON sealed_fields(family, given);
-            CREATE INDEX temp.sealed_fields_birth ON sealed_fields(birth);
-            CREATE VIRTUAL TABLE temp.sealed_search USING fts5(
-                terms, content='', contentless_delete=1, prefix='1 2',
-                tokenize = 'unicode61 remove_diacritics 2');
+        self.db.execute(f"""
             CREATE TEMP VIEW {VIEW} AS
                 SELECT {COLUMNS} FROM main.youth_fields WHERE sealed = 0
-                UNION ALL SELECT {COLUMNS} FROM temp.sealed_fields;
-            """)
-        # In bulk and in one transaction: at unlock a county's sealed youth (thousands at 100,000
-        # youth) go in at once, and the full-text index is written once rather than after each
-        # row (308 rows: 103 -> 3 ms). DEFERRED: only the in-memory tables are written.
-        opened = rows()
-        with self.db.transaction("DEFERRED"):
-            self.db.executemany(f"INSERT INTO temp.sealed_fields ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                                [values for values, _terms in opened])
-        self._unindexed = {values[0]: " ".join(terms) for values, terms in opened if terms and not values[7]}
+                UNION ALL SELECT {COLUMNS} FROM {SCHEMA}.sealed_fields""")
 
-    def searchable(self, at_most: int | None = None) -> bool:
-        """Write the terms still waiting into the session's search index (all of them before any
-        search; `at_most` at a time for a window writing them ahead, so that each call holds the
-        vault thread briefly). Whether terms still wait."""
-        if not self._unindexed:
-            return False
-        rows = sorted(self._unindexed.items())[:at_most]
-        with self.db.transaction("DEFERRED"):
-            self.db.executemany("INSERT INTO temp.sealed_search (rowid, terms) VALUES (?, ?)", rows)
-        for rowid, _terms in rows:
-            del self._unindexed[rowid]
-        return bool(self._unindexed)
+    def _open(self, secret: bytearray, rows: Callable[[], list[Opened]]) -> None:
+        """Attach the file (made anew when it does not open), then make its rows again unless they
+        are current."""
+        try:
+            path = index_path(self.db.path)
+            try:
+                self.db.attach(path, SCHEMA, secret)
+                self.db.executescript(_TABLES)
+            except CorruptVault:  # another generation's key, or damage: it is only a copy
+                self.db.detach(SCHEMA)
+                _remove(path)
+                self.db.attach(path, SCHEMA, secret)
+                self.db.executescript(_TABLES)
+        finally:
+            wipe(secret)
+        if not self._current():
+            self._rebuild(rows())
+
+    def _current(self) -> bool:
+        ours = self.db.scalar(f"SELECT value FROM {SCHEMA}.state WHERE key = 'token'")
+        theirs = self.db.scalar("SELECT row FROM sealed_cache WHERE rowid = ?", (TOKEN_ROW,))
+        return ours is not None and ours == theirs and bool(self.db.scalar(_SAME_YOUTH))
+
+    def _rebuild(self, opened: list[Opened]) -> None:
+        # In bulk and in one transaction: the full-text index is written once rather than after
+        # each row (308 rows: 103 -> 3 ms).
+        self.rebuilt = True
+        with self.db.transaction():
+            self.db.execute(f"DELETE FROM {SCHEMA}.sealed_fields")
+            self.db.execute(f"INSERT INTO {SCHEMA}.sealed_search (sealed_search) VALUES ('delete-all')")
+            self.db.executemany(_INSERT_ROW, [values for values, _terms in opened])
+            self.db.executemany(f"INSERT INTO {SCHEMA}.sealed_search (rowid, terms) VALUES (?, ?)",
+                                [(values[0], " ".join(terms)) for values, terms in opened
+                                 if terms and not values[7]])
+            self._stamp()
+
+    def _stamp(self) -> None:
+        """A new token in both files, in the caller's transaction (or the statement's own)."""
+        token = secrets.token_hex(16)
+        self.db.execute(f"INSERT OR REPLACE INTO {SCHEMA}.state (key, value) VALUES ('token', ?)", (token,))
+        self.db.execute("INSERT OR REPLACE INTO sealed_cache (rowid, row) VALUES (?, ?)", (TOKEN_ROW, token))
 
     def put(self, rowid: int, body: dict[str, Any], deleted: bool, terms: list[str],
             names: list[Any] | None = None) -> None:
         if not self.active:
             return
-        self.forget(rowid)
-        self.db.execute(f"INSERT INTO temp.sealed_fields ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                        youth_field_values(rowid, body, deleted, shown=True, names=names))
+        self._drop(rowid)
+        self.db.execute(_INSERT_ROW, youth_field_values(rowid, body, deleted, shown=True, names=names))
         if terms and not deleted:
-            if self._unindexed:  # the index not written yet: joins the terms waiting
-                self._unindexed[rowid] = " ".join(terms)
-            else:
-                self.db.execute("INSERT INTO temp.sealed_search (rowid, terms) VALUES (?, ?)",
-                                (rowid, " ".join(terms)))
+            self.db.execute(f"INSERT INTO {SCHEMA}.sealed_search (rowid, terms) VALUES (?, ?)",
+                            (rowid, " ".join(terms)))
+        self._stamp()
 
     def forget(self, rowid: int) -> None:
-        # Waiting terms are a dictionary, not rows: a write rolled back afterwards leaves its terms
-        # waiting (found by a search this session, shown with the names saved); the rows roll back.
-        if not self.active:
+        # Read first: every youth written goes through here, and a file written in a transaction
+        # is one more file to commit (and to sync to the disk).
+        if not self.active or self.db.scalar(
+                f"SELECT 1 FROM {SCHEMA}.sealed_fields WHERE rowid = ?", (rowid,)) is None:
             return
-        self._unindexed.pop(rowid, None)
-        self.db.execute("DELETE FROM temp.sealed_fields WHERE rowid = ?", (rowid,))
-        self.db.execute("DELETE FROM temp.sealed_search WHERE rowid = ?", (rowid,))
+        self._drop(rowid)
+        self._stamp()
+
+    def _drop(self, rowid: int) -> None:
+        self.db.execute(f"DELETE FROM {SCHEMA}.sealed_fields WHERE rowid = ?", (rowid,))
+        self.db.execute(f"DELETE FROM {SCHEMA}.sealed_search WHERE rowid = ?", (rowid,))
 
     def matching_fields(self, query: str) -> tuple[str, list[Any]]:
         """A FROM-clause term `f` with the row of every youth whose terms match an FTS query. Each
@@ -115,10 +182,9 @@ class SealedRows:
                 "(SELECT rowid FROM youth_search WHERE youth_search MATCH ?)")
         if not self.active:
             return f"({main}) f", [query]
-        self.searchable()
         return (f"({main} UNION ALL "
-                f"SELECT {COLUMNS} FROM temp.sealed_fields WHERE rowid IN "
-                "(SELECT rowid FROM temp.sealed_search WHERE sealed_search MATCH ?)) f", [query, query])
+                f"SELECT {COLUMNS} FROM {SCHEMA}.sealed_fields WHERE rowid IN "
+                f"(SELECT rowid FROM {SCHEMA}.sealed_search WHERE sealed_search MATCH ?)) f", [query, query])
 
     def matching(self, query: str) -> tuple[str, list[Any]]:
         """A FROM-clause term `s` with the rowid of every youth whose terms match an FTS query."""
@@ -126,7 +192,17 @@ class SealedRows:
                 "(SELECT rowid FROM youth_search WHERE youth_search MATCH ?)")
         if not self.active:
             return f"({main}) s", [query]
-        self.searchable()
         return (f"({main} UNION ALL "
-                "SELECT rowid FROM temp.sealed_search WHERE sealed_search MATCH ?) s", [query, query])
+                f"SELECT rowid FROM {SCHEMA}.sealed_search WHERE sealed_search MATCH ?) s", [query, query])
 
+
+def files(vault_file: Path) -> list[Path]:
+    """The sealed index's files beside `vault_file` (the database, its WAL and shared memory)."""
+    base = index_path(vault_file)
+    return [base, *(base.with_name(base.name + tail) for tail in ("-wal", "-shm", "-journal"))]
+
+
+def _remove(path: Path) -> None:
+    for item in files(path.with_name(path.name.removesuffix(SUFFIX))):
+        with contextlib.suppress(FileNotFoundError):
+            item.unlink()

@@ -44,6 +44,7 @@ from csec_desktop.ids import new_id
 from csec_desktop.storage import compartments as C
 from csec_desktop.storage import keys as K
 from csec_desktop.storage import roster as R
+from csec_desktop.storage import sealed_rows
 from csec_desktop.storage.access import AccessState
 from csec_desktop.storage.audit import AuditLog, Signer, Verification, derive_audit_key
 from csec_desktop.storage.database import Database, wipe_bytes
@@ -57,7 +58,9 @@ BACKUP_MAGIC = b"CSEC-VAULT-BACKUP-1\n"
 
 
 def _db_files(folder: Path, name: str) -> list[Path]:
-    return [folder / name, folder / f"{name}-wal", folder / f"{name}-shm", folder / f"{name}-journal"]
+    """A vault database's files, with the sealed youth index kept beside it (sealed_rows.py)."""
+    return [folder / name, folder / f"{name}-wal", folder / f"{name}-shm", folder / f"{name}-journal",
+            *sealed_rows.files(folder / name)]
 
 
 SCRATCH_AGE_S = 3600
@@ -183,9 +186,17 @@ class Vault:
                                       self._private_key() if self._private else None)
         self.records = RecordStore(db, self.clock, self.wall, self.user.username, self.device, signer,
                                    self.keyring)
-        self.records.shadow.prepare(self.keyring.holds(C.SEALED.name), self.records.sealed_youth)
+        self.records.shadow.prepare(self._sealed_index_key(), self.records.sealed_youth)
         # A field of a stored body as this person reads it, for queries over sealed records.
         db.function("opened", 3, self._opened)
+
+    def _sealed_index_key(self) -> Callable[[], bytearray] | None:
+        """How to derive the sealed youth index's key (storage/sealed_rows.py), for a person who
+        holds the sealed records' key; None for anyone else."""
+        if not self.keyring.holds(C.SEALED.name):
+            return None
+        ring = self.keyring
+        return lambda: ring.file_key(C.SEALED.name, b"sealed youth index")
 
     def _opened(self, record_id: str, body: str, name: str) -> Any:
         value = json.loads(body).get(name)
@@ -694,7 +705,7 @@ class Vault:
         self.keyring = C.load_keyring(self.require_db(), self.vault_id, self.user.username,
                                       self._private_key() if self._private else None)
         self.records.ring = self.keyring
-        self.records.shadow.prepare(self.keyring.holds(C.SEALED.name), self.records.sealed_youth)
+        self.records.shadow.prepare(self._sealed_index_key(), self.records.sealed_youth)
 
     def open_sealed_to_self(self, sealed: dict[str, str], purpose: str) -> bytes:
         """What was sealed to this person's public key (`keys.seal_dek` with `purpose`, generation 0)."""

@@ -57,16 +57,3 @@ def query(vault: Vault, asked: CaseloadQuery, *, after: Cursor | None = None, li
 def searched(vault: Vault, results: int) -> None:
     """The audit entry of a search whose results were shown (its words are not kept)."""
     vault.audit("search", results=results)
-
-
-PREPARE_AT_ONCE = 200
-"""Sealed youth whose terms one call of `prepare_search` writes: 10-20 ms of the vault thread,
-so Today's chunks and a search asked meanwhile wait no longer than that (all 3,000 of a county of
-100,000 at once held Today's first rows back by about 90 ms)."""
-
-
-def prepare_search(vault: Vault) -> bool:
-    """Write now part of what the first search would otherwise write first (the sealed youth's
-    terms, kept out of the unlock: storage/sealed_rows.py); whether more waits. For a window
-    writing them ahead, call after call."""
-    return vault.records.shadow.searchable(PREPARE_AT_ONCE)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from csec_desktop import caseload
-from csec_desktop.errors import NotFound
+from csec_desktop.errors import CorruptVault, NotFound
 from csec_desktop.identification import record_status
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage import compartments as C
@@ -216,9 +216,10 @@ def test_an_unseal_pulled_without_the_key_is_finished_by_the_next_holder(office,
 
 def test_a_holders_unlock_reads_sealed_youth_from_their_sealed_rows_and_sees_every_change(
         office, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    """A supervisor's unlock opens one sealed value per sealed youth (sealed_cache) instead of
-    their whole record, yet a change made since, by anyone, shows: the entry is tied to a digest of
-    the stored record. The entry itself is sealed: nothing of the youth is in clear for others."""
+    """Making the sealed youth index again opens one sealed value per sealed youth (sealed_cache)
+    instead of their whole record, yet a change made since, by anyone, shows: a write drops the
+    entry. The entry itself is sealed: nothing of the youth is in clear for others."""
+    from csec_desktop.storage import records as R
     from csec_desktop.storage.records import StoredRecord
 
     folder, youth = office
@@ -243,9 +244,16 @@ def test_a_holders_unlock_reads_sealed_youth_from_their_sealed_rows_and_sees_eve
     finally:
         sam.close()
     read.clear()
+    ana = _open(folder, "ana", clock)  # the index, kept current by sam's write, shows the change
+    try:
+        assert youth not in read and not ana.records.shadow.rebuilt
+        assert caseload.search(ana, "Renamed")[0].name.startswith("Zephy Renamed")
+        ana.require_db().execute(R.FORGET_SEALED_ROW, (-1,))  # as a pull would: made again next time
+    finally:
+        ana.close()
     ana = _open(folder, "ana", clock)
     try:
-        assert youth in read  # changed since: read again
+        assert youth in read and ana.records.shadow.rebuilt  # changed since its row was kept: read again
         found = caseload.search(ana, "Renamed")
         assert [s.id for s in found] == [youth] and found[0].name.startswith("Zephy Renamed")
     finally:
@@ -253,51 +261,23 @@ def test_a_holders_unlock_reads_sealed_youth_from_their_sealed_rows_and_sees_eve
     assert FAMILY not in _every_text(folder, "casey") and "Renamed" not in _every_text(folder, "casey")
 
 
-def test_sealed_terms_written_ahead_a_part_at_a_time_are_all_found(office, clock: FakeClock,  # type: ignore[no-untyped-def]
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """The window writes the sealed youth's search terms ahead in parts (each part a short hold
-    of the vault thread, so Today's chunks are not kept waiting); a search asked with parts still
-    waiting writes the rest first and finds every sealed youth either way."""
-    from csec_desktop.usecases import caseload as caseload_screen
-
-    folder, youth = office  # theirs is the same family name, unsealed
-    sam = _open(folder, "sam", clock)
-    made = [caseload.create_youth(sam, youth_data(legal_name={"given": f"Kit{n}", "family": FAMILY},
-                                                  sealed=True, assigned_worker="casey", unit="Unit A")).id
-            for n in range(5)]
-    sam.close()
-    monkeypatch.setattr(caseload_screen, "PREPARE_AT_ONCE", 2)
-    sam = _open(folder, "sam", clock)
-    try:
-        assert caseload_screen.prepare_search(sam) is True  # 2 of 5 written, 3 wait
-        assert {s.id for s in caseload.search(sam, FAMILY)} == {youth, *made}  # the search writes the rest
-        assert caseload_screen.prepare_search(sam) is False
-    finally:
-        sam.close()
-    sam = _open(folder, "sam", clock)
-    try:
-        while caseload_screen.prepare_search(sam):
-            pass
-        assert {s.id for s in caseload.search(sam, FAMILY)} == {youth, *made}
-    finally:
-        sam.close()
-
-
-def test_a_holders_unlock_opens_every_sealed_row_at_once_until_a_sealed_youth_changes(
+def test_a_holders_unlock_opens_the_sealed_index_and_reads_no_sealed_youth_while_it_is_current(
         office, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    """Issue 24: a supervisor's unlock opened one value per sealed youth (3,000 at 100,000 youth:
-    about 70 ms of it). One value now holds every sealed row, kept while it holds exactly the
-    youth sealed now: a sealed youth written, unsealed or damaged, and the unlock reads them one
-    by one again and shows what changed."""
+    """Issue 24: a supervisor's unlock filled the sealed youth's rows in memory, a cost that grew
+    with the county's sealed youth (3,000 at 100,000 youth: 35-75 ms). They are now kept in an
+    index file only holders can open; an unlock opens it and reads nothing of them while it holds
+    what the records say. Written since by someone else (its token gone), unsealed without the
+    key, or not opening (damage, another key), it is made again and shows what changed."""
     from csec_desktop.storage import records as R
+    from csec_desktop.storage import sealed_rows as S
 
     folder, youth = office
     sam = _open(folder, "sam", clock)
     made = [caseload.create_youth(sam, youth_data(legal_name={"given": f"Kit{n}", "family": FAMILY},
                                                   sealed=True, assigned_worker="casey", unit="Unit A")).id
             for n in range(3)]
+    vault_file = sam.require_db().path
     sam.close()
-    _open(folder, "sam", clock).close()  # the first unlock since: opens them one by one, keeps all
 
     opened: list[str] = []
     real_open = C.Keyring.open
@@ -309,33 +289,57 @@ def test_a_holders_unlock_opens_every_sealed_row_at_once_until_a_sealed_youth_ch
 
     monkeypatch.setattr(C.Keyring, "open", counting)
 
-    def seen(person: str = "sam") -> dict[str, str]:
+    def seen(person: str = "sam") -> tuple[dict[str, str], bool]:
+        """What a search shows `person`, and whether their unlock made the index again."""
         opened.clear()
         vault = _open(folder, person, clock)
         try:
-            return {s.id: s.legal_name for s in caseload.search(vault, FAMILY)}
+            return ({s.id: s.legal_name for s in caseload.search(vault, FAMILY)},
+                    vault.records.shadow.rebuilt)
         finally:
             vault.close()
 
-    assert set(seen()) == {youth, *made} and opened == [R.BUNDLE_BOUND]
+    assert seen() == ({youth: f"{GIVEN} {FAMILY}", **{m: f"Kit{n} {FAMILY}" for n, m in enumerate(made)}},
+                      False) and opened == []  # written by a holder: current, nothing read
 
-    sam = _open(folder, "sam", clock)
+    # The file is SQLCipher's, under a key of its own: the data key every colleague holds does not
+    # open it, and none of its words is in clear.
+    index = S.index_path(vault_file)
+    assert index.exists() and FAMILY.encode() not in index.read_bytes()
+    dek, _private = K.KeyFile.load(folder).unlock_user("casey", WORKER_PASS)
+    with pytest.raises(CorruptVault):
+        Database.open(index, dek).scalar("SELECT count(*) FROM sealed_fields")
+
+    sam = _open(folder, "sam", clock)  # a holder's own write keeps the index current
     caseload.update_youth(sam, made[0], {"legal_name": {"given": "Kit0", "family": f"{FAMILY}-Renamed"}})
     sam.close()
-    shown = seen()
-    assert shown[made[0]] == f"Kit0 {FAMILY}-Renamed" and R.BUNDLE_BOUND not in opened
-    assert seen()[made[0]] == f"Kit0 {FAMILY}-Renamed" and opened == [R.BUNDLE_BOUND]  # kept again
+    shown, rebuilt = seen()
+    assert shown[made[0]] == f"Kit0 {FAMILY}-Renamed" and not rebuilt and opened == []
 
+    # Written where the index was not open (a pull, a colleague): the vault's token goes with it.
+    sam = _open(folder, "sam", clock)
+    sam.require_db().execute(R.FORGET_SEALED_ROW, (-1,))
+    sam.close()
+    shown, rebuilt = seen()
+    assert set(shown) == {youth, *made} and rebuilt
+    assert seen()[1] is False  # made again once
+
+    # A crash between the two files' commits leaves their tokens different: made again too.
+    sam = _open(folder, "sam", clock)
+    sam.require_db().execute("UPDATE sealed_cache SET row = 'another' WHERE rowid = ?", (S.TOKEN_ROW,))
+    sam.close()
+    assert seen()[1] is True and seen()[1] is False
+
+    # Unsealed by a holder: out of the index at once; casey gets the youth back.
     sam = _open(folder, "sam", clock)
     caseload.update_youth(sam, made[1], {"sealed": False})
     sam.close()
-    assert set(seen()) == {youth, *made}
-    assert opened[0] == R.BUNDLE_BOUND and len(opened[1:]) == 2  # it holds one too many: one by one
-    assert set(seen("casey")) == {youth, made[1]}  # unsealed: back in her caseload
-    assert opened == []  # she holds no sealed key: nothing sealed opened
+    assert seen() == ({youth: f"{GIVEN} {FAMILY}", made[0]: f"Kit0 {FAMILY}-Renamed",
+                       made[1]: f"Kit1 {FAMILY}", made[2]: f"Kit2 {FAMILY}"}, False)
+    assert set(seen("casey")[0]) == {youth, made[1]} and opened == []  # she holds no sealed key
 
-    sam = _open(folder, "sam", clock)
-    sam.require_db().execute("UPDATE sealed_cache SET row = ? WHERE rowid = ?", ('{"damaged": 1}', R.BUNDLE))
-    sam.close()
-    assert set(seen()) == {youth, *made} and len(opened[1:]) == 2  # not opened: one by one
-    assert set(seen()) == {youth, *made} and opened == [R.BUNDLE_BOUND]
+    # A damaged file (or one made under another generation of the key): removed and made again.
+    index.write_bytes(b"\0" * 8192)
+    shown, rebuilt = seen()
+    assert set(shown) == {youth, *made} and rebuilt
+    assert seen()[1] is False
