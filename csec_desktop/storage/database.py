@@ -275,6 +275,8 @@ class Database:
         """Another encrypted file, under its own key, as schema `name`, with the settings of this
         one that are each file's own (WAL, FULL, secure delete). A wrong key or a damaged file
         raises CorruptVault here, at the first read, and leaves nothing attached."""
+        with contextlib.suppress(FileExistsError):  # private from the start, as the vault's own
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         spec = raw_key_spec(key)
         with self.guard():
             try:

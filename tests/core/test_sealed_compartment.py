@@ -306,6 +306,7 @@ def test_a_holders_unlock_opens_the_sealed_index_and_reads_no_sealed_youth_while
     # open it, and none of its words is in clear.
     index = S.index_path(vault_file)
     assert index.exists() and FAMILY.encode() not in index.read_bytes()
+    assert index.stat().st_mode & 0o077 == 0  # the owner's alone, as the vault file is
     dek, _private = K.KeyFile.load(folder).unlock_user("casey", WORKER_PASS)
     with pytest.raises(CorruptVault):
         Database.open(index, dek).scalar("SELECT count(*) FROM sealed_fields")
