@@ -131,6 +131,10 @@ def table(result: dict[str, Any]) -> str:
                      f"{'—' if value is None else f'{value:,.3g}':>12} "
                      f"{'' if floor is None else f'{floor:,.3g}':>12} {verdict['goal']:>10}  "
                      f"{'—' if verdict['met'] is None else ('yes' if verdict['met'] else 'NO')}")
+    for name in ("court_paper", "plan"):
+        standard = result["paths"].get(name, {}).get("ratio_standard_fonts")
+        if standard is not None:
+            lines.append(f"{name} against a floor in standard fonts (not embedded): {standard:.2f}x")
     for name, grown in result.get("growth", {}).items():
         slope = "—" if grown["exponent"] is None else f"{grown['exponent']:.2f}"
         lines.append(f"growth {name:15} {grown['values']} over {grown['sizes']}: exponent {slope}")

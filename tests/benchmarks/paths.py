@@ -11,6 +11,11 @@ the path adds (all in this process, interleaved):
 - court paper: the real vacatur packet against ReportLab's bare canvas drawing pleading paper
   (line numbers, rules) and the same text on the same number of pages;
 - plan: the real youth plan against bare platypus paragraphs of the same text on as many pages.
+
+Both document floors set their text in the fonts the documents embed (Liberation Serif and Sans:
+a court's e-filing wants fonts embedded, and a name in any script needs them), so the floor too
+writes the font subsets into the file; the ratio against ReportLab's standard, unembedded fonts
+is reported beside it (`ratio_standard_fonts`).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import pypdfium2 as pdfium
 
 from csec_desktop import caseload, today
 from csec_desktop.demo import FAMILY, GIVEN, MONIKERS
-from csec_desktop.documents import jobs
+from csec_desktop.documents import fonts, jobs
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage import keys as K
 from csec_desktop.storage.database import Database
@@ -197,17 +202,19 @@ def pages_of(pdf: bytes) -> int:
         document.close()
 
 
-def canvas_pleading(texts: list[list[str]]) -> bytes:
+def canvas_pleading(texts: list[list[str]], font: str = fonts.SERIF) -> bytes:
     """Pleading paper drawn straight on ReportLab's canvas: 28 numbered lines, the left double rule
-    and the right rule, a footer rule, and each page's text, line by line, in Times 12."""
+    and the right rule, a footer rule, and each page's text, line by line, in `font` at 12 points
+    (the packet's embedded serif; "Times-Roman" for the standard font, not embedded)."""
     from reportlab.lib.pagesizes import LETTER
     from reportlab.pdfgen.canvas import Canvas
 
+    fonts.register()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=LETTER)
     width, height = LETTER
     for lines in texts:
-        canvas.setFont("Times-Roman", 12)
+        canvas.setFont(font, 12)
         for number in range(1, 29):
             canvas.drawRightString(58, height - 72 - number * 24, str(number))
         canvas.line(64, 0, 64, height)
@@ -223,8 +230,9 @@ def canvas_pleading(texts: list[list[str]]) -> bytes:
     return buffer.getvalue()
 
 
-def platypus_pages(texts: list[list[str]]) -> bytes:
-    """The same text as bare platypus paragraphs, a page break where the real document has one."""
+def platypus_pages(texts: list[list[str]], font: str = fonts.SANS) -> bytes:
+    """The same text as bare platypus paragraphs in `font` (the plan's embedded sans; "Helvetica"
+    for the standard font), a page break where the real document has one."""
     from xml.sax.saxutils import escape
 
     from reportlab.lib.pagesizes import LETTER
@@ -233,6 +241,8 @@ def platypus_pages(texts: list[list[str]]) -> bytes:
 
     style = getSampleStyleSheet()["BodyText"]
     style.fontSize, style.leading = 8, 9.5
+    style.fontName = font
+    fonts.register()
     story: list[Any] = []
     for index, lines in enumerate(texts):
         story += [Paragraph(escape(line), style) for line in lines]
@@ -260,7 +270,9 @@ def court_paper(folder: Path, attorney: tuple[str, str], reps: int) -> Figures:
         make = lambda: jobs.make(vault, "vacatur_packet", youth_id, item=case_id)  # noqa: E731
         texts = page_texts(make())
         ours, floor = interleaved(make, lambda: canvas_pleading(texts), reps)
+        ours_again, standard = interleaved(make, lambda: canvas_pleading(texts, "Times-Roman"), reps)
         return {**pair(ours, floor, ours_key="ours_pps", floor_key="floor_pps", per=len(texts)),
+                **_standard(ours_again, standard, len(texts)),
                 "pages": len(texts), "floor_pages": pages_of(canvas_pleading(texts))}
     finally:
         vault.lock("benchmark")
@@ -283,8 +295,16 @@ def plan(vault: Vault, reps: int) -> Figures:
     make = lambda: jobs.make(vault, "youth_plan", youth_id)  # noqa: E731
     texts = page_texts(make())
     ours, floor = interleaved(make, lambda: platypus_pages(texts), reps)
+    ours_again, standard = interleaved(make, lambda: platypus_pages(texts, "Helvetica"), reps)
     return {**pair(ours, floor, ours_key="ours_pps", floor_key="floor_pps", per=len(texts)),
+            **_standard(ours_again, standard, len(texts)),
             "pages": len(texts), "floor_pages": pages_of(platypus_pages(texts))}
+
+
+def _standard(ours: list[float], floor: list[float], pages: int) -> Figures:
+    """The same pair against a floor in ReportLab's standard fonts, which are not embedded."""
+    figures = pair(ours, floor, ours_key="ours_pps", floor_key="floor_pps", per=pages)
+    return {"floor_standard_fonts_pps": figures["floor_pps"], "ratio_standard_fonts": figures["ratio"]}
 
 
 def vault_bytes(vault: Vault, youth: int) -> Figures:

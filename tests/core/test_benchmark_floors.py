@@ -63,6 +63,9 @@ def test_paper_floors_draw_the_same_pages_and_text(made: Path) -> None:
         texts = paths.page_texts(jobs.make(attorney, "vacatur_packet", youth_id, item=case_id))
     finally:
         attorney.close()
+    # The floors embed their fonts, as the documents do (a TrueType subset in the file).
+    assert b"/FontFile2" in paths.canvas_pleading(texts) and b"/FontFile2" in paths.platypus_pages(texts)
+    assert b"/FontFile2" not in paths.canvas_pleading(texts, "Times-Roman")
     floor = paths.page_texts(paths.canvas_pleading(texts))
     ours_chars = sum(len("".join(page).replace(" ", "")) for page in texts)
     floor_chars = sum(len("".join(page).replace(" ", "")) for page in floor)
