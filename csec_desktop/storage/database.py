@@ -275,8 +275,12 @@ class Database:
         """Another encrypted file, under its own key, as schema `name`, with the settings of this
         one that are each file's own (WAL, FULL, secure delete). A wrong key or a damaged file
         raises CorruptVault here, at the first read, and leaves nothing attached."""
-        with contextlib.suppress(FileExistsError):  # private from the start, as the vault's own
+        try:  # private from the start, as the vault's own
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            for item in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                if item.is_file() and item.stat().st_mode & 0o077:
+                    item.chmod(0o600)  # made by a program that did not ask for it private
         spec = raw_key_spec(key)
         with self.guard():
             try:
@@ -290,6 +294,11 @@ class Database:
             except BaseException:
                 self._conn.execute(f"DETACH DATABASE {name}")
                 raise
+
+    def attach_memory(self, name: str) -> None:
+        """An empty database in this process's memory as schema `name` (gone at close)."""
+        with self.guard():
+            self._conn.execute(f"ATTACH DATABASE ':memory:' AS {name}")
 
     def detach(self, name: str) -> None:
         with contextlib.suppress(sqlcipher3.Error):

@@ -239,7 +239,7 @@ class RecordStore:
             if current.kind == "youth":
                 self.unindex(current.rowid)
                 self.db.execute("UPDATE youth_fields SET deleted = 1 WHERE rowid = ?", (current.rowid,))
-                self.db.execute(FORGET_SEALED_ROW, (current.rowid,))
+                self.shadow.written(current.rowid)
                 self.shadow.forget(current.rowid)
             stored = self.get(record_id, include_deleted=True)
         return stored
@@ -307,7 +307,7 @@ class RecordStore:
             if deleted:
                 self.unindex(rowid)
                 self.db.execute(YOUTH_FIELDS_UPSERT, (*youth_field_values(rowid, plain, True), None))
-                self.db.execute(FORGET_SEALED_ROW, (rowid,))
+                self.shadow.written(rowid)
                 self.shadow.forget(rowid)
             else:
                 self._index(stored, fresh=row is None, data=plain)
@@ -448,7 +448,7 @@ class RecordStore:
         # A plain INSERT for a new record: an upsert probes every index first.
         self.db.execute(YOUTH_FIELDS_INSERT if fresh else YOUTH_FIELDS_UPSERT, (*values, rank))
         if sealed:
-            self.db.execute(FORGET_SEALED_ROW, (stored.rowid,))  # sealed_youth
+            self.shadow.written(stored.rowid)  # sealed_youth
             shown = stored.body.list_names() if terms and hasattr(stored.body, "list_names") else None
             self.shadow.put(stored.rowid, body, stored.deleted, terms, shown)
             return
@@ -525,9 +525,6 @@ SEALED_ROWS = ("SELECT f.rowid, c.row FROM youth_fields f LEFT JOIN sealed_cache
 """Each sealed youth's row and cached caseload row, read at every holder's unlock: from the
 partial index youth_fields_sealed, never a scan of every youth (schema _v12)."""
 
-FORGET_SEALED_ROW = f"DELETE FROM sealed_cache WHERE rowid IN (?, {TOKEN_ROW})"
-"""A sealed youth written: their cached row goes, and the token that says the sealed index is
-current (storage/sealed_rows.py)."""
 
 SEALED_ROW = "$caseload_row"
 """The field name a sealed youth's cached caseload row is sealed under (its associated data)."""

@@ -468,6 +468,10 @@ class Vault:
         for stale in folder.glob("vault-*.db"):
             if stale.name != current:
                 _remove_db(folder, stale.name)  # left by an interrupted rotation
+        for stale in folder.glob("vault-*.db" + sealed_rows.SUFFIX + "*"):
+            if not stale.name.startswith(current + sealed_rows.SUFFIX):
+                with contextlib.suppress(OSError):  # an old sealed index left behind by one
+                    stale.unlink()
         db = Database.open(folder / current, dek)
         try:
             vault_id = db.scalar("SELECT value FROM meta WHERE key = 'vault_id'")

@@ -315,7 +315,9 @@ def _forget_youth(vault: Vault, youth_id: str) -> None:
     if row is not None:
         vault.records.unindex(row[0])
         db.execute("DELETE FROM youth_fields WHERE rowid = ?", (row[0],))
-        db.execute("DELETE FROM sealed_cache WHERE rowid = ?", (row[0],))
+        # Out of the sealed youth index too (a holder's session), or its copy marked stale.
+        vault.records.shadow.written(row[0])
+        vault.records.shadow.forget(row[0])
     db.execute("DELETE FROM records WHERE id = ? OR owner_id = ?", (youth_id, youth_id))
     db.execute("DELETE FROM drafts WHERE key LIKE ?", (f"%{youth_id}%",))
 

@@ -24,6 +24,7 @@ from csec_desktop.storage import compartments as C
 from csec_desktop.storage import keys as K
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.records import unpack_clocks
+from csec_desktop.storage.sealed_rows import FORGET_SEALED_ROW
 from csec_desktop.storage.vault import Vault
 from tests.conftest import WORKER_PASS, FakeClock, youth_data
 from tests.library_reads import every_text
@@ -219,7 +220,6 @@ def test_a_holders_unlock_reads_sealed_youth_from_their_sealed_rows_and_sees_eve
     """Making the sealed youth index again opens one sealed value per sealed youth (sealed_cache)
     instead of their whole record, yet a change made since, by anyone, shows: a write drops the
     entry. The entry itself is sealed: nothing of the youth is in clear for others."""
-    from csec_desktop.storage import records as R
     from csec_desktop.storage.records import StoredRecord
 
     folder, youth = office
@@ -248,7 +248,7 @@ def test_a_holders_unlock_reads_sealed_youth_from_their_sealed_rows_and_sees_eve
     try:
         assert youth not in read and not ana.records.shadow.rebuilt
         assert caseload.search(ana, "Renamed")[0].name.startswith("Zephy Renamed")
-        ana.require_db().execute(R.FORGET_SEALED_ROW, (-1,))  # as a pull would: made again next time
+        ana.require_db().execute(FORGET_SEALED_ROW, (-1,))  # as a pull would: made again next time
     finally:
         ana.close()
     ana = _open(folder, "ana", clock)
@@ -319,7 +319,7 @@ def test_a_holders_unlock_opens_the_sealed_index_and_reads_no_sealed_youth_while
 
     # Written where the index was not open (a pull, a colleague): the vault's token goes with it.
     sam = _open(folder, "sam", clock)
-    sam.require_db().execute(R.FORGET_SEALED_ROW, (-1,))
+    sam.require_db().execute(S.FORGET_SEALED_ROW, (-1,))
     sam.close()
     shown, rebuilt = seen()
     assert set(shown) == {youth, *made} and rebuilt
@@ -344,3 +344,110 @@ def test_a_holders_unlock_opens_the_sealed_index_and_reads_no_sealed_youth_while
     shown, rebuilt = seen()
     assert set(shown) == {youth, *made} and rebuilt
     assert seen()[1] is False
+
+
+def _sealed_office(folder: Path, clock: FakeClock, count: int) -> list[str]:
+    sam = _open(folder, "sam", clock)
+    try:
+        return [caseload.create_youth(sam, youth_data(legal_name={"given": f"Kit{n}", "family": FAMILY},
+                                                      sealed=True, assigned_worker="casey", unit="Unit A")).id
+                for n in range(count)]
+    finally:
+        sam.close()
+
+
+def _shown(folder: Path, person: str, clock: FakeClock) -> tuple[dict[str, str], int, bool]:
+    vault = _open(folder, person, clock)
+    try:
+        total, rows, _next = caseload.page(vault, limit=500)
+        return {s.id: s.legal_name for s in rows}, total, vault.records.shadow.rebuilt
+    finally:
+        vault.close()
+
+
+@pytest.mark.parametrize("damage", ["a byte past the first page", "a folder in its place"])
+def test_a_damaged_sealed_index_never_stops_a_holders_unlock(office, clock: FakeClock, damage: str) -> None:  # type: ignore[no-untyped-def]
+    """The index is a copy: damage anywhere in it (a page's HMAC fails only when that page is read)
+    or something else in its place costs the holder its speed, never the unlock or the truth."""
+    from csec_desktop.storage import sealed_rows as S
+
+    folder, _youth = office
+    made = _sealed_office(folder, clock, 40)
+    before, total, _rebuilt = _shown(folder, "sam", clock)
+    index = S.index_path(folder / K.KeyFile.load(folder).db_name())
+    assert index.stat().st_size > 3 * 4096
+    if damage == "a folder in its place":
+        for item in S.files(folder / K.KeyFile.load(folder).db_name()):
+            item.unlink(missing_ok=True)
+        index.mkdir()
+    else:
+        data = bytearray(index.read_bytes())
+        data[2 * 4096 + 100] ^= 0xFF
+        index.write_bytes(bytes(data))
+    shown, total_after, rebuilt = _shown(folder, "sam", clock)
+    assert shown == before and total_after == total == len(made) + 1 and rebuilt
+    if damage == "a byte past the first page":
+        assert _shown(folder, "ana", clock)[2] is False  # made again in the file: current now
+
+
+def test_a_sealed_youth_written_by_another_session_meanwhile_is_not_hidden(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """Two sessions on one vault (a second program, the command line): the administrator's session
+    stores a pulled rename of a sealed youth while a supervisor's is open; the supervisor then
+    writes another sealed youth. The supervisor's write must not mark the copy current again."""
+    folder, _youth = office
+    first, second = _sealed_office(folder, clock, 2)
+    sam = _open(folder, "sam", clock)
+    plain = sam.records.get(first).body.dump()
+    clocks = unpack_clocks(str(sam.require_db().scalar("SELECT clocks FROM records WHERE id = ?", (first,))))
+    admin = _open(folder, "admin", clock)
+    try:
+        with admin.require_db().transaction():
+            admin.records.put_remote(
+                record_id=first, kind="youth", owner_id=first, version=9, deleted=False,
+                body={**plain, "legal_name": {"given": "Kit0", "family": "Vexworthington"}},
+                clocks={**clocks, "legal_name": "9999999999999-00000-hub"},
+                updated_at="2026-11-28T10:00:00.000+00:00", updated_by="ana")
+    finally:
+        admin.close()
+    caseload.update_youth(sam, second, {"legal_name": {"given": "Kit1", "family": "Renamedsome"}})
+    sam.close()
+    shown, _total, rebuilt = _shown(folder, "ana", clock)
+    assert rebuilt and shown[first] == "Kit0 Vexworthington" and shown[second] == "Kit1 Renamedsome"
+
+
+def test_a_sealed_youth_gone_from_the_device_is_gone_from_the_index(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """A pull that takes a sealed youth off this device (moved out of the caseload at the hub)."""
+    from csec_desktop.sync import local
+
+    folder, youth = office
+    gone, kept = _sealed_office(folder, clock, 2)
+    ana = _open(folder, "ana", clock)
+    try:
+        with ana.require_db().transaction():
+            local._forget_youth(ana, gone)
+        total, rows, _next = caseload.page(ana, limit=100)
+        assert total == 2 and {s.id for s in rows} == {youth, kept}
+        assert ana.require_db().scalar("SELECT count(*) FROM sealed.sealed_fields WHERE family LIKE ?",
+                                       (f"{FAMILY}%",)) == 1
+    finally:
+        ana.close()
+    assert _shown(folder, "sam", clock)[:2] == ({youth: f"{GIVEN} {FAMILY}", kept: f"Kit1 {FAMILY}"}, 2)
+
+
+def test_an_old_sealed_index_is_swept_and_a_loose_one_made_private(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """A rotation of the data key stopped after its old database went leaves that database's
+    sealed index behind (readable by whoever held the compartment key then): the next unlock
+    removes it. An index some other program left readable by others is made the owner's alone."""
+    from csec_desktop.storage import sealed_rows as S
+
+    folder, _youth = office
+    _sealed_office(folder, clock, 1)
+    index = S.index_path(folder / K.KeyFile.load(folder).db_name())
+    left = folder / "vault-0.db-sealed"
+    left.write_bytes(b"an old generation's index")
+    (folder / "vault-0.db-sealed-wal").write_bytes(b"")
+    index.chmod(0o644)
+    _open(folder, "casey", clock).close()
+    assert not left.exists() and not (folder / "vault-0.db-sealed-wal").exists() and index.exists()
+    _open(folder, "sam", clock).close()
+    assert index.stat().st_mode & 0o077 == 0
