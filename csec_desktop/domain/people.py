@@ -81,6 +81,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.READ_ONLY: frozenset({Permission.READ_YOUTH}),
 }
 
+NEVER_GRANTED: dict[Role, frozenset[Permission]] = {
+    Role.ADMINISTRATOR: frozenset({Permission.READ_SEALED, Permission.READ_NARRATIVE}),
+}
+"""What no grant beyond the role gives: the people who manage the accounts must not be able to
+give themselves (or an account of their own making with this role) the keys to what the role is
+kept from reading. A grant of these to an administrator is refused when made and ignored if
+found (written by an older release, or at the hub)."""
+
+
+def permissions_of(role: Role, extra: Iterable[Permission]) -> frozenset[Permission]:
+    """The role's permissions and the grants beyond it, less what the role is never granted."""
+    return ROLE_PERMISSIONS[role] | (frozenset(extra) - NEVER_GRANTED.get(role, frozenset()))
+
+
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 
 
@@ -105,7 +119,7 @@ class User(BaseModel):
         return value
 
     def permissions(self) -> frozenset[Permission]:
-        return ROLE_PERMISSIONS[self.role] | frozenset(self.extra_permissions)
+        return permissions_of(self.role, self.extra_permissions)
 
     def can(self, permission: Permission) -> bool:
         return not self.disabled and permission in self.permissions()

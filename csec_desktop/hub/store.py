@@ -53,7 +53,7 @@ from sqlalchemy.sql.selectable import NamedFromClause
 
 from csec_desktop.domain.kinds import KINDS
 from csec_desktop.domain.merge import LIST_MERGE, merge_list
-from csec_desktop.domain.people import ROLE_PERMISSIONS, Permission, Role
+from csec_desktop.domain.people import ROLE_PERMISSIONS, Permission, Role, permissions_of
 from csec_desktop.domain.visibility import Scope
 from csec_desktop.errors import ValidationFailed
 from csec_desktop.hub import tables as T
@@ -111,7 +111,7 @@ class Who:
 
     @cached_property
     def permissions(self) -> frozenset[Permission]:
-        return ROLE_PERMISSIONS[self.role] | self.extra
+        return permissions_of(self.role, self.extra)
 
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from csec_desktop import machine_policy
 from csec_desktop.clock import HybridClock, WallClock, system_clock, utc_iso
-from csec_desktop.domain.people import Permission, Role, User, passphrase_strength
+from csec_desktop.domain.people import NEVER_GRANTED, Permission, Role, User, passphrase_strength
 from csec_desktop.errors import (
     AccountDisabled,
     AccountLocked,
@@ -792,6 +792,12 @@ class Vault:
         if bad:
             raise ValidationFailed([FieldProblem(k, "cannot be changed here") for k in bad])
         updated = _user_or_error({**current.model_dump(), **changes})
+        never = NEVER_GRANTED.get(updated.role, frozenset())
+        refused = sorted(p.value for p in never & set(updated.extra_permissions))
+        if refused:
+            raise ValidationFailed([FieldProblem(
+                "extra_permissions", f"an {updated.role.value} cannot be given {', '.join(refused)}: "
+                "the people who manage accounts are kept from sealed records and the youth's account")])
         with db.transaction():
             db.execute("UPDATE users SET body = ?, updated_at = ? WHERE username = ?",
                        (updated.model_dump_json(), utc_iso(self.wall()), username))

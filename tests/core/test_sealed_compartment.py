@@ -451,3 +451,34 @@ def test_an_old_sealed_index_is_swept_and_a_loose_one_made_private(office, clock
     assert not left.exists() and not (folder / "vault-0.db-sealed-wal").exists() and index.exists()
     _open(folder, "sam", clock).close()
     assert index.stat().st_mode & 0o077 == 0
+
+
+def test_an_administrator_cannot_grant_an_administrator_the_sealed_records(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """County IT manages the accounts and is kept from sealed records. A grant of READ_SEALED (or
+    the youth's account) to an administrator, themself included, is refused with the field named;
+    one found in the users table (an older release, the hub) gives nothing, so a holder's unlock
+    hands the sealed records' key to no administrator."""
+    from csec_desktop.domain.people import Permission
+    from csec_desktop.errors import ValidationFailed
+
+    folder, youth = office
+    sam = _open(folder, "sam", clock)
+    caseload.update_youth(sam, youth, {"sealed": True})
+    sam.close()
+    admin = _open(folder, "admin", clock)
+    try:
+        with pytest.raises(ValidationFailed) as refused:
+            admin.update_user("admin", extra_permissions=[Permission.READ_SEALED])
+        assert refused.value.problems[0].field == "extra_permissions"
+        body = json.loads(str(admin.require_db().scalar("SELECT body FROM users WHERE username = 'admin'")))
+        admin.require_db().execute("UPDATE users SET body = ? WHERE username = 'admin'",
+                                   (json.dumps({**body, "extra_permissions": ["read_sealed"]}),))
+    finally:
+        admin.close()
+    _open(folder, "sam", clock).close()  # a holder's unlock: would hand the key over to a reader
+    admin = _open(folder, "admin", clock)
+    try:
+        assert not admin.user.can(Permission.READ_SEALED) and not admin.keyring.holds(C.SEALED.name)
+        assert caseload.search(admin, FAMILY) == []
+    finally:
+        admin.close()

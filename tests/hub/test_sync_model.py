@@ -44,7 +44,7 @@ from sqlalchemy import select
 
 from csec_desktop import caseload
 from csec_desktop.domain.merge import LIST_MERGE
-from csec_desktop.domain.people import ROLE_PERMISSIONS, Permission, Role
+from csec_desktop.domain.people import ROLE_PERMISSIONS, Role
 from csec_desktop.domain.visibility import Scope
 from csec_desktop.errors import CsecError
 from csec_desktop.hub import store as hub_store
@@ -156,7 +156,7 @@ class Client:
 
 
 def _local_admin(username: str) -> str:
-    return username if HUB_ROLES[username][0] is Role.SUPERVISOR else f"it.{username}"
+    return f"it.{username}"
 
 
 @pytest.fixture(scope="module")
@@ -166,11 +166,8 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Pa
     for name in USERS:
         role, unit = HUB_ROLES[name]
         vault, _secret = Vault.create(root / name, county=COUNTY, admin=_local_admin(name), passphrase=PASS)
-        if role is Role.SUPERVISOR:
-            # The supervisor's desktop person reads sealed records, as the hub's supervisor does.
-            vault.update_user(name, extra_permissions=[Permission.READ_SEALED])
-        else:
-            vault.add_user(name, role=role, passphrase=PASS, unit=unit)
+        # The desktop's person has the hub person's role (a supervisor reads sealed records).
+        vault.add_user(name, role=role, passphrase=PASS, unit=unit)
         vault.close()
         made[name] = root / name
     yield made
