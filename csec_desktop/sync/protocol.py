@@ -27,10 +27,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, with_config
+from pydantic import BaseModel, ConfigDict, Field, model_validator, with_config
 from typing_extensions import TypedDict
 
-from csec_desktop.domain.people import Permission
+from csec_desktop.domain.people import NEVER_GRANTED, Permission, Role
 
 PROTOCOL = 2
 """This code's protocol. 2: problem details (RFC 9457) for errors, versions in headers."""
@@ -329,7 +329,15 @@ class Problem(Reply):
     """For a request that was not valid: each field and what is wrong with it."""
 
 
+_NEVER_ADMIN: list[Any] = sorted(p.value for p in NEVER_GRANTED[Role.ADMINISTRATOR])
+
+
 class NewUser(Wire):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, json_schema_extra={
+        # The validator's rule below, in the published schema (people.NEVER_GRANTED).
+        "if": {"properties": {"role": {"const": "administrator"}}, "required": ["role"]},
+        "then": {"properties": {"extra_permissions": {"items": {"not": {"enum": _NEVER_ADMIN}}}}}})
+
     username: str = Field(pattern=NAME)
     """The person's user name, the same as on the desktops."""
     role: Literal["administrator", "supervisor", "caseworker", "attorney", "read_only"]
@@ -338,7 +346,16 @@ class NewUser(Wire):
     """Their unit (a caseworker sees their own and their unit's youth)."""
     extra_permissions: list[Permission] = Field(default_factory=list, max_length=len(Permission))
     """Grants beyond the role, as `User.extra_permissions` on the desktop (e.g. read_all_youth for
-    a caseworker covering a colleague); saving a user replaces the list kept."""
+    a caseworker covering a colleague); saving a user replaces the list kept. No grant gives an
+    administrator read_sealed or read_narrative (`people.NEVER_GRANTED`)."""
+
+    @model_validator(mode="after")
+    def _grantable(self) -> NewUser:
+        refused = sorted(p.value for p in NEVER_GRANTED.get(Role(self.role), frozenset())
+                         & set(self.extra_permissions))
+        if refused:
+            raise ValueError(f"an {self.role} cannot be given {', '.join(refused)}")
+        return self
 
 
 class HubUser(Reply):

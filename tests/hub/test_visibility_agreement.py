@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Engine, insert, not_, select
 
-from csec_desktop.domain.people import Permission, Role, User
+from csec_desktop.domain.people import NEVER_GRANTED, Permission, Role, User
 from csec_desktop.domain.visibility import Scope
 from csec_desktop.hub import tables as T
 from csec_desktop.hub import visibility_sql
@@ -77,9 +77,11 @@ def test_the_hubs_clause_selects_what_the_rule_allows(loaded: tuple[Hub, dict[st
     assert _select(hub.engine, lambda y: visibility_sql.clause(scope, y)) == allowed
     if user.disabled:
         return  # the hub has no disabled users: a county revokes their devices
-    # The person as the hub stores and reads them back: role, unit and extra grants.
+    # The person as the hub stores and reads them back: role, unit and extra grants (less those
+    # the hub refuses for the role, which the desktop's rule ignores: people.NEVER_GRANTED).
+    grants = [p for p in user.extra_permissions if p not in NEVER_GRANTED.get(user.role, frozenset())]
     hub.add_user(ADMIN, P.NewUser(username=user.username, role=user.role.value, unit=user.unit,
-                                  extra_permissions=user.extra_permissions))
+                                  extra_permissions=grants))
     with hub.engine.connect() as conn:
         who = hub._user(conn, COUNTY, user.username, missing=404)
     assert who.permissions == user.permissions()
@@ -131,6 +133,9 @@ def test_a_caseworker_granted_read_all_youth_pulls_another_units_youth(server: H
         return dict(answer.json())
 
     assert save_user({"username": "ben", "role": "caseworker", "unit": "south"}).status_code == 200
+    # No grant gives an administrator the sealed records (people.NEVER_GRANTED): refused, named.
+    refused = save_user({"username": "it.two", "role": "administrator", "extra_permissions": ["read_sealed"]})
+    assert refused.status_code == 422 and "cannot be given read_sealed" in refused.text
     ana = {"username": "ana", "role": "caseworker", "unit": "north"}
     assert save_user(ana).json()["extra_permissions"] == []
     ben, ana_device = device("ben"), device("ana")
