@@ -482,3 +482,30 @@ def test_an_administrator_cannot_grant_an_administrator_the_sealed_records(offic
         assert caseload.search(admin, FAMILY) == []
     finally:
         admin.close()
+
+
+def test_a_disk_that_refuses_the_sealed_index_keeps_it_in_memory_for_the_session(  # type: ignore[no-untyped-def]
+        office, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk or a read-only folder (root ignores file modes, so it is simulated here): the
+    holder's unlock still shows every sealed youth, from a copy in memory; writes go on."""
+    from csec_desktop.errors import DiskFull
+    from csec_desktop.storage import sealed_rows as S
+
+    folder, youth = office
+    made = _sealed_office(folder, clock, 3)
+
+    def refused(self, path, secret):  # type: ignore[no-untyped-def]
+        raise DiskFull("no space left")
+
+    monkeypatch.setattr(S.SealedRows, "_attach", refused)
+    sam = _open(folder, "sam", clock)
+    try:
+        assert sam.records.shadow.active and sam.records.shadow.rebuilt
+        assert {s.id for s in caseload.search(sam, FAMILY)} == {youth, *made}
+        caseload.update_youth(sam, made[0], {"legal_name": {"given": "Kit0", "family": f"{FAMILY}-Renamed"}})
+        assert caseload.search(sam, f"{FAMILY}-Renamed")[0].id == made[0]
+    finally:
+        sam.close()
+    monkeypatch.undo()
+    shown, _total, rebuilt = _shown(folder, "ana", clock)  # the file again, made from the records
+    assert rebuilt and shown[made[0]] == f"Kit0 {FAMILY}-Renamed"
