@@ -265,29 +265,53 @@ def _name_ordered_matches(vault: Vault, query: str, narrow: str, args: list[Any]
         if not ranks:
             break
         following: int | None = None  # where the next window starts, if more may follow
+        whole: tuple[int, int] | None = None  # a bucket every youth of which matches
         if len(ranks) == window:
             last = name_order.bucket_of(ranks[-1])
             if name_order.bucket_of(ranks[0]) == last:  # one bucket larger than the window: all of it
                 high = name_order.last_rank(last)
                 ranks = between(low, high)
+                start = name_order.first_rank(last)
+                if db.scalar(BUCKET_COUNT, (start, high)) == len(ranks):
+                    whole = (start, high)
             else:  # the whole buckets before the last match's
                 high = name_order.first_rank(last) - 1
                 ranks = [r for r in ranks if r <= high]
             following = high + 1 if high < name_order.OFFSET - 1 else None
-        # The window's rows sorted from the rank index alone (it carries the names; a youth with
-        # a rank is neither deleted nor sealed), then the page's rows read.
-        chosen = (f"SELECT f.rowid, f.family, f.given FROM main.youth_fields f WHERE f.rank IN "
-                  f"(SELECT value FROM json_each(?)) AND {narrow} AND {past} "
-                  "ORDER BY f.family, f.given, f.rowid LIMIT ?")
+        if whole is not None:
+            # Every youth of the bucket matches (a family name's first letters, typically): its
+            # first rows are read along the name index from the bucket's first name, with no list
+            # of the matches to look up and sort ("Br" at 100,000 youth: 4,857 of them, 6 ms).
+            first = db.one(BUCKET_FIRST, whole)
+            assert first is not None
+            chosen = ("SELECT f.rowid, f.family, f.given FROM main.youth_fields f INDEXED BY "
+                      "youth_fields_name_open WHERE f.sealed = 0 AND (f.family, f.given) >= (?, ?) "
+                      f"AND f.rank BETWEEN ? AND ? AND {narrow} AND {past} "
+                      "ORDER BY f.family, f.given, f.rowid LIMIT ?")
+            chosen_args: list[Any] = [first[0], first[1], *whole]
+        else:
+            # The window's rows sorted from the rank index alone (it carries the names; a youth
+            # with a rank is neither deleted nor sealed), then the page's rows read.
+            chosen = (f"SELECT f.rowid, f.family, f.given FROM main.youth_fields f WHERE f.rank IN "
+                      f"(SELECT value FROM json_each(?)) AND {narrow} AND {past} "
+                      "ORDER BY f.family, f.given, f.rowid LIMIT ?")
+            chosen_args = [json.dumps(ranks)]
         found += db.query(
             "SELECT r.id, y.names, y.birth, y.periods, y.worker, y.unit, y.sealed, k.family, k.given, "
             f"k.rowid FROM ({chosen}) k JOIN main.youth_fields y ON y.rowid = k.rowid "
             "JOIN records r ON r.rowid = k.rowid ORDER BY k.family, k.given, k.rowid",
-            [json.dumps(ranks), *args, *past_args, limit - len(found)])
+            [*chosen_args, *args, *past_args, limit - len(found)])
         if following is None:
             break
         low, window = following, window * 4
     return found
+
+
+BUCKET_COUNT = "SELECT count(*) FROM main.youth_fields WHERE rank BETWEEN ? AND ?"
+"""The youth indexed in a bucket's ranks (the rank index alone)."""
+BUCKET_FIRST = ("SELECT family, given FROM main.youth_fields WHERE rank BETWEEN ? AND ? "
+                "ORDER BY family, given LIMIT 1")
+"""The first name in a bucket (its youth are together in name order: buckets follow it)."""
 
 
 def status_on(periods: list[list[Any]], day: date) -> LegalStatus:

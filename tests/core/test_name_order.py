@@ -121,6 +121,9 @@ def test_search_pages_are_the_matches_in_name_order(vault_of, vault_dir: Path, c
         assert renamed.id in _walk(sam, caseload_screen.CaseloadQuery(text="abc jo"), 5)[1]
         narrowed = caseload_screen.CaseloadQuery(text="jo", filters=Filters(worker="casey"))
         assert _walk(sam, narrowed, 4) == (len(want := _expected(sam, "jo", "casey", True)), want)
+        # Every youth of the "sampleto" bucket matches: read along the name index (narrowed too).
+        whole = caseload_screen.CaseloadQuery(text="sampleto", filters=Filters(worker="casey"))
+        assert _walk(sam, whole, 4) == (len(want := _expected(sam, "sampleto", "casey", True)), want)
     finally:
         sam.lock("test")
 
