@@ -42,6 +42,7 @@ from csec_desktop.errors import CorruptVault, PermissionDenied
 from csec_desktop.storage import keys as K
 from csec_desktop.storage import roster as R
 from csec_desktop.storage.database import Database, wipe_bytes
+from csec_desktop.storage.history import fields_of, kept
 
 MARK = "$sealed"
 
@@ -442,7 +443,7 @@ def seal_existing(db: Database, ring: Keyring) -> int:
                                 record_id))
                 for seq, text in db.query("SELECT seq, fields FROM changes WHERE record_id = ? "
                                           "AND signer IS NULL", (record_id,)):
-                    changes = json.loads(text)
+                    changes = fields_of(text)
                     touched = False
                     for name in fields:
                         change = changes.get(name)
@@ -457,8 +458,8 @@ def seal_existing(db: Database, ring: Keyring) -> int:
                             touched = True
                     if touched:
                         db.execute("UPDATE changes SET fields = ? WHERE seq = ?",
-                                   (json.dumps(changes, ensure_ascii=False, separators=(",", ":"),
-                                               sort_keys=True), seq))
+                                   (kept(json.dumps(changes, ensure_ascii=False, separators=(",", ":"),
+                                                    sort_keys=True)), seq))
     return count
 
 

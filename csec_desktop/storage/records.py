@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from csec_desktop.storage import name_order
 from csec_desktop.storage.audit import Signer
 from csec_desktop.storage.compartments import MARK, SEALED, Keyring, is_sealed
 from csec_desktop.storage.database import Database, Row
+from csec_desktop.storage.history import fields_of, kept
 from csec_desktop.storage.keys import b64
 from csec_desktop.storage.schema import YOUTH_FIELDS_INSERT, YOUTH_FIELDS_UPSERT, youth_field_values
 from csec_desktop.storage.sealed_rows import TOKEN_ROW, Opened, SealedRows
@@ -49,7 +51,7 @@ class StoredRecord:
     @classmethod
     def from_row(cls, row: Row, ring: Keyring | None = None) -> StoredRecord:
         kind = str(row[1])
-        data = json.loads(row[9])
+        data = stored = json.loads(row[9])
         readable = True
         if ring is not None:
             readable, data = ring.open_body_readable(str(row[0]), data)  # a compartment's values
@@ -67,7 +69,7 @@ class StoredRecord:
         return cls(
             id=row[0], kind=kind, owner_id=row[2], version=int(row[3]), created_at=row[4],
             created_by=row[5], updated_at=row[6], updated_by=row[7], deleted=bool(row[8]),
-            body=body, clocks=unpack_clocks(row[10]), rowid=int(row[11]),
+            body=body, clocks=unpack_clocks(row[10], stored), rowid=int(row[11]),
         )
 
 
@@ -136,7 +138,7 @@ class RecordStore:
             (record_id,),
         )
         return [
-            Change(r[0], r[1], r[2], r[3], r[4], self.ring.open_fields(r[2], json.loads(r[5]))[1], r[6], r[7],
+            Change(r[0], r[1], r[2], r[3], r[4], self.ring.open_fields(r[2], fields_of(r[5]))[1], r[6], r[7],
                    r[8], r[9])
             for r in rows
         ]
@@ -159,7 +161,7 @@ class RecordStore:
                 "INSERT INTO records (id, kind, owner_id, version, created_at, created_by, "
                 "updated_at, updated_by, deleted, body, clocks) VALUES (?,?,?,?,?,?,?,?,0,?,?)",
                 (record_id, body.kind, owner, 1, now, self.actor, now, self.actor,
-                 _json(stored_data), pack_clocks(clocks)),
+                 _json(stored_data), pack_clocks(clocks, stored_data)),
             )
             fields = {k: {"old": None, "new": v} for k, v in stored_data.items()}
             self._log(record_id, body.kind, owner, "create", fields, stamp, now)
@@ -212,7 +214,7 @@ class RecordStore:
             self.db.execute(
                 "UPDATE records SET version = version + 1, updated_at = ?, updated_by = ?, "
                 "body = ?, clocks = ? WHERE id = ?",
-                (now, self.actor, _json(stored_new), pack_clocks(clocks), record_id),
+                (now, self.actor, _json(stored_new), pack_clocks(clocks, stored_new), record_id),
             )
             self._log(record_id, current.kind, current.owner_id, "update", diff, stamp, now)
             if "sealed" in changed and current.kind == "youth":
@@ -275,18 +277,19 @@ class RecordStore:
                 "INSERT INTO records (id, kind, owner_id, version, created_at, created_by, "
                 "updated_at, updated_by, deleted, body, clocks) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (record_id, kind, owner_id, version, updated_at, updated_by, updated_at, updated_by,
-                 int(deleted), _json(data), pack_clocks(clocks)),
+                 int(deleted), _json(data), pack_clocks(clocks, data)),
             )
             old: dict[str, Any] = {}
             was_deleted = False
         else:
             old, was_deleted, rowid = json.loads(row[0]), bool(row[1]), int(row[2])
-            if old == data and was_deleted == deleted and unpack_clocks(row[3]) == clocks:
+            if old == data and was_deleted == deleted and unpack_clocks(row[3], old) == clocks:
                 return False
             self.db.execute(
                 "UPDATE records SET version = ?, updated_at = ?, updated_by = ?, deleted = ?, body = ?, "
                 "clocks = ? WHERE id = ?",
-                (version, updated_at, updated_by, int(deleted), _json(data), pack_clocks(clocks), record_id),
+                (version, updated_at, updated_by, int(deleted), _json(data), pack_clocks(clocks, data),
+                 record_id),
             )
         # A new record's history names every field, blank ones too: the body keeps them, and
         # `audit verify` folds the history to compare it with the body.
@@ -294,7 +297,7 @@ class RecordStore:
         stamp = max(clocks.values(), default="")
         if diff:
             self._insert_change(new_id(), record_id, kind, owner_id, "create" if row is None else "update",
-                                _json(diff), stamp, updated_by, "hub", updated_at, pushed=1)
+                                _json(diff), stamp, updated_by, "hub", updated_at, pushed=1, parsed=diff)
         if deleted and not was_deleted:
             # After the values it came with, so the history still folds to the body (a deletion
             # pulled together with values that differ from this device's had lost them there).
@@ -341,7 +344,7 @@ class RecordStore:
                     "SELECT seq, op_id, owner_id, op, fields, hlc, user, device, at, signer FROM changes "
                     "WHERE record_id = ? ORDER BY seq", (record_id,)):
                 rewrapped = {}
-                for name, change in json.loads(fields).items():
+                for name, change in fields_of(fields).items():
                     rewrapped[name] = {k: (self.ring.reseal(record_id, name, v, under_seal, strict=strict)
                                            if k in ("old", "new") and op != "delete" else v)
                                        for k, v in change.items()}
@@ -354,7 +357,7 @@ class RecordStore:
                     sig = b64(self.signer.sign(change_message(op_id, record_id, kind, owner, op, text,
                                                                     hlc, user, device, at)))
                 self.db.execute("UPDATE changes SET fields = ?, signer = ?, sig = ? WHERE seq = ?",
-                                (text, signer, sig, seq))
+                                (kept(text), signer, sig, seq))
             data = json.loads(body)
             for name, value in data.items():
                 data[name] = latest[name] if name in latest else self.ring.reseal(record_id, name, value,
@@ -391,12 +394,15 @@ class RecordStore:
         fields: dict[str, dict[str, Any]], stamp: str, now: str,
     ) -> None:
         self._insert_change(new_id(), record_id, kind, owner, op, _json(fields), stamp, self.actor,
-                            self.device, now, pushed=0)
+                            self.device, now, pushed=0, parsed=fields)
 
     def _insert_change(self, op_id: str, record_id: str, kind: str, owner: str | None, op: str,
-                       fields: str, hlc: str, user: str, device: str, at: str, *, pushed: int) -> None:
+                       fields: str, hlc: str, user: str, device: str, at: str, *, pushed: int,
+                       parsed: dict[str, Any] | None = None) -> None:
         """One history row, signed by the person writing it here (for a record pulled from the hub,
-        the person whose sync stored it; `user` stays the author the hub names)."""
+        the person whose sync stored it; `user` stays the author the hub names). `fields` is the
+        canonical text, which the signature covers (`parsed`: the same, as the caller built it); the
+        row keeps its short form (storage/history.py)."""
         signer = sig = None
         if self.signer is not None:
             signer = self.signer.name
@@ -405,7 +411,8 @@ class RecordStore:
         self.db.execute(
             "INSERT INTO changes (op_id, record_id, kind, owner_id, op, fields, hlc, user, device, at, "
             "pushed, signer, sig) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (op_id, record_id, kind, owner, op, fields, hlc, user, device, at, pushed, signer, sig),
+            (op_id, record_id, kind, owner, op, kept(fields, parsed), hlc, user, device, at, pushed, signer,
+             sig),
         )
 
     def _reseal_conflicts(self, record_id: str, under_seal: bool, strict: bool) -> None:
@@ -553,19 +560,30 @@ def _owner(body: Body) -> str | None:
     return str(value) if value is not None else None
 
 
-def pack_clocks(clocks: dict[str, str]) -> str:
-    """A record's field stamps as stored: each stamp once with its fields ({stamp: [field, ...]}).
-    Most fields of a record share the stamp of the write that made it, so this is a fraction of
-    field -> stamp (a youth's clocks: about 1,300 bytes -> 120)."""
+def pack_clocks(clocks: dict[str, str], fields: Iterable[str]) -> str:
+    """A record's field stamps as stored beside its body, whose fields are `fields`: each stamp
+    once with its fields ({stamp: [field, ...]}), a fraction of field -> stamp since most fields
+    share the stamp of the write that made them (a youth's clocks: about 1,300 bytes -> 300).
+    When every field of the body has the one stamp (a record written once, most of them) the
+    stamp alone, a JSON string: the list of fields repeated the body's keys (480 of the vault's
+    7,060 bytes per youth in the demo county). Every write of the body writes its clocks, and a
+    write that only re-wraps values keeps the body's fields, so they still name the same fields
+    when read."""
+    stamps = set(clocks.values())
+    if len(stamps) == 1 and clocks.keys() == set(fields):
+        return _json(stamps.pop())
     grouped: dict[str, list[str]] = {}
     for name, stamp in clocks.items():
         grouped.setdefault(stamp, []).append(name)
     return _json({stamp: sorted(names) for stamp, names in grouped.items()})
 
 
-def unpack_clocks(text: str) -> dict[str, str]:
-    """field -> stamp, from either form (records written before the packed form keep theirs)."""
+def unpack_clocks(text: str, fields: Iterable[str]) -> dict[str, str]:
+    """field -> stamp, from any form (records written before a form keep theirs); `fields`: the
+    stored body's fields."""
     stored = json.loads(text)
+    if isinstance(stored, str):
+        return dict.fromkeys(fields, stored)
     if not any(isinstance(value, list) for value in stored.values()):
         return dict(stored)
     return {name: stamp for stamp, names in stored.items() for name in names}

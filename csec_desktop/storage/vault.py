@@ -1172,6 +1172,7 @@ def _check_records(db: Database, keys: dict[str, bytes]) -> tuple[list[str], int
     """Every change row's signature (by the person who wrote it on this device), and every record
     against the fold of its history: a body, a history row or a user edited outside the app shows.
     Returns the problems and how many rows predate signatures."""
+    from csec_desktop.storage.history import canonical, fields_of
     from csec_desktop.storage.records import change_message
 
     problems: list[str] = []
@@ -1188,7 +1189,7 @@ def _check_records(db: Database, keys: dict[str, bytes]) -> tuple[list[str], int
         else:
             signing_started = True
             public = keys.get(signer)
-            message = change_message(op_id, rid, kind, owner, op, fields, hlc, user, device, at)
+            message = change_message(op_id, rid, kind, owner, op, canonical(fields), hlc, user, device, at)
             try:
                 good = public is not None and K.signature_holds(public, K.unb64(sig or ""), message)
             except ValueError:
@@ -1199,7 +1200,7 @@ def _check_records(db: Database, keys: dict[str, bytes]) -> tuple[list[str], int
         if op == "delete":
             deleted = True
         else:
-            for name, change in json.loads(fields).items():
+            for name, change in fields_of(fields).items():
                 body[name] = change.get("new")
         folded[rid] = (body, deleted)
     for rid, body, deleted in db.query("SELECT id, body, deleted FROM records"):

@@ -23,6 +23,7 @@ from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import CsecError, NotFound, OfflineLocked
 from csec_desktop.ids import new_id
 from csec_desktop.storage.database import Database
+from csec_desktop.storage.history import fields_of
 from csec_desktop.storage.keys import KEYFILE_NAME
 from csec_desktop.storage.records import unpack_clocks
 from csec_desktop.storage.vault import Vault
@@ -145,7 +146,7 @@ def outbox(vault: Vault, limit: int | None = None) -> list[P.Op]:
             after = r[0]
             if r[2] in held:
                 continue
-            readable, fields = vault.records.ring.open_fields(r[2], json.loads(r[6]))
+            readable, fields = vault.records.ring.open_fields(r[2], fields_of(r[6]))
             if not readable:
                 held.add(r[2])
                 continue
@@ -166,7 +167,7 @@ def held_back(vault: Vault) -> int:
         return 0
     rows = vault.require_db().query(
         "SELECT record_id, fields FROM changes WHERE pushed = 0 AND fields LIKE '%\"$sealed\"%'")
-    return sum(1 for record_id, fields in rows if not ring.open_fields(record_id, json.loads(fields))[0])
+    return sum(1 for record_id, fields in rows if not ring.open_fields(record_id, fields_of(fields))[0])
 
 
 def resolutions(vault: Vault) -> list[P.Resolution]:
@@ -241,8 +242,10 @@ def apply_pull(vault: Vault, page: P.PullResponse) -> int:
 
 def _holds(db: Database, state: P.RecordState) -> bool:
     row = db.one("SELECT body, clocks, deleted FROM records WHERE id = ?", (state.id,))
-    return row is not None and bool(row[2]) == state.deleted and unpack_clocks(row[1]) == state.stamps \
-        and json.loads(row[0]) == state.body
+    if row is None or bool(row[2]) != state.deleted:
+        return False
+    body = json.loads(row[0])
+    return unpack_clocks(row[1], body) == state.stamps and body == state.body
 
 
 def _apply_state(vault: Vault, state: P.RecordState) -> int:
@@ -257,7 +260,7 @@ def _apply_state(vault: Vault, state: P.RecordState) -> int:
             deleted = True
             continue
         # A value this person may not read opens as blank; put_remote then keeps the stored one.
-        for name, change in vault.records.ring.open_fields(state.id, json.loads(fields))[1].items():
+        for name, change in vault.records.ring.open_fields(state.id, fields_of(fields))[1].items():
             body[name] = change["new"]
             clocks[name] = hlc
     try:

@@ -24,6 +24,7 @@ from csec_desktop.errors import CsecError, FieldProblem, NotFound, ValidationFai
 from csec_desktop.fileio import atomic_write, check_output_path
 from csec_desktop.storage import keys as K
 from csec_desktop.storage.database import Database
+from csec_desktop.storage.history import fields_of
 from csec_desktop.storage.vault import Vault
 
 LEFT_CASELOAD = "the youth left this device's caseload at the hub (moved, sealed or access changed)"
@@ -63,7 +64,7 @@ def keep_before_forgetting(vault: Vault, youth_id: str) -> int:
             continue  # not typed on this vault by a person it knows (cannot be sealed to them)
         reason = (f"refused by the hub ({detail}); then {LEFT_CASELOAD}" if pushed == 2 and detail
                   else LEFT_CASELOAD)
-        payload = {"op_id": op_id, "op": op, "fields": json.loads(fields), "hlc": hlc, "youth_name": name}
+        payload = {"op_id": op_id, "op": op, "fields": fields_of(fields), "hlc": hlc, "youth_name": name}
         _insert(db, vault, user, public, youth_id, record_id, kind, reason, at, now, payload)
         kept += 1
     for user, key, body, saved_at in db.query("SELECT user, key, body, saved_at FROM drafts WHERE key LIKE ?",

@@ -17,6 +17,7 @@ from csec_desktop import caseload
 from csec_desktop.storage import compartments as C
 from csec_desktop.storage import keys as K
 from csec_desktop.storage.database import Database
+from csec_desktop.storage.history import fields_of
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
 from tests.conftest import WORKER_PASS, FakeClock, youth_data
@@ -164,7 +165,7 @@ def test_losing_the_right_loses_what_is_written_after(office, clock: FakeClock) 
     db = Database.open(folder / keyfile.db_name(), dek)
     try:
         body = json.loads(db.scalar("SELECT body FROM records WHERE id = ?", (case_id,)))
-        fields = [json.loads(r[0]) for r in db.query(
+        fields = [fields_of(r[0]) for r in db.query(
             "SELECT fields FROM changes WHERE record_id = ? ORDER BY seq", (case_id,))]
     finally:
         db.close()

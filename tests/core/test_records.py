@@ -286,9 +286,31 @@ def test_field_stamps_are_kept_packed_and_old_ones_still_read(admin: Vault) -> N
 
     record = caseload.create_youth(admin, youth_data())
     caseload.update_youth(admin, record.id, {"preferred_name": "Jo"})
-    stored = str(admin.require_db().scalar("SELECT clocks FROM records WHERE id = ?", (record.id,)))
+    stored, body = admin.require_db().one("SELECT clocks, body FROM records WHERE id = ?", (record.id,))
+    fields = json.loads(body)
     clocks = admin.records.get(record.id).clocks
-    assert len(set(clocks.values())) == 2 and unpack_clocks(stored) == clocks
+    assert len(set(clocks.values())) == 2 and unpack_clocks(stored, fields) == clocks
     assert len(stored) < len(json.dumps(clocks)) / 3  # each stamp once
-    assert unpack_clocks(json.dumps(clocks)) == clocks  # a record written before packing
-    assert unpack_clocks(pack_clocks({})) == {}
+    assert unpack_clocks(json.dumps(clocks), fields) == clocks  # a record written before packing
+    assert unpack_clocks(pack_clocks({}, {}), {}) == {}
+
+
+def test_a_record_written_once_keeps_one_stamp_for_all_its_fields(admin: Vault) -> None:
+    from csec_desktop.storage.records import pack_clocks, unpack_clocks
+
+    record = caseload.create_youth(admin, youth_data())
+    stored, body = admin.require_db().one("SELECT clocks, body FROM records WHERE id = ?", (record.id,))
+    (stamp,) = set(record.clocks.values())
+    assert json.loads(stored) == stamp  # the stamp alone: the body names the fields
+    assert record.clocks.keys() == json.loads(body).keys()
+    assert admin.records.get(record.id).clocks == record.clocks
+    # A stamp for only some of the body's fields, or for one it lacks, keeps the fields named.
+    some = {"unit": stamp}
+    assert unpack_clocks(pack_clocks(some, ["unit", "county"]), ["unit", "county"]) == some
+    more = {"unit": stamp, "gone": stamp}
+    assert unpack_clocks(pack_clocks(more, ["unit"]), ["unit"]) == more
+    # Written again: two stamps, each with its fields.
+    caseload.update_youth(admin, record.id, {"unit": "Unit B"})
+    stored = admin.require_db().scalar("SELECT clocks FROM records WHERE id = ?", (record.id,))
+    assert isinstance(json.loads(stored), dict)
+    assert len(set(admin.records.get(record.id).clocks.values())) == 2

@@ -23,7 +23,6 @@ from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage import compartments as C
 from csec_desktop.storage import keys as K
 from csec_desktop.storage.database import Database
-from csec_desktop.storage.records import unpack_clocks
 from csec_desktop.storage.sealed_rows import FORGET_SEALED_ROW
 from csec_desktop.storage.vault import Vault
 from tests.conftest import WORKER_PASS, FakeClock, youth_data
@@ -194,7 +193,7 @@ def test_an_unseal_pulled_without_the_key_is_finished_by_the_next_holder(office,
     sam = _open(folder, "sam", clock)
     goal = caseload.add_attached(sam, youth, "plan_goal", GOAL)
     caseload.update_youth(sam, youth, {"sealed": True})
-    clocks = unpack_clocks(str(sam.require_db().scalar("SELECT clocks FROM records WHERE id = ?", (youth,))))
+    clocks = sam.records.get(youth).clocks
     plain = sam.records.get(youth).body.dump()
     sam.close()
 
@@ -398,7 +397,7 @@ def test_a_sealed_youth_written_by_another_session_meanwhile_is_not_hidden(offic
     first, second = _sealed_office(folder, clock, 2)
     sam = _open(folder, "sam", clock)
     plain = sam.records.get(first).body.dump()
-    clocks = unpack_clocks(str(sam.require_db().scalar("SELECT clocks FROM records WHERE id = ?", (first,))))
+    clocks = sam.records.get(first).clocks
     admin = _open(folder, "admin", clock)
     try:
         with admin.require_db().transaction():

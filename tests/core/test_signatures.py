@@ -167,7 +167,8 @@ def test_records_and_history_edited_outside_the_app_are_found(admin_with_casey: 
     assert vault.verify_audit().ok, vault.verify_audit()
     db = _as_casey(vault_dir)
     db.execute("UPDATE records SET body = json_set(body, '$.unit', 'Unit Z') WHERE id = ?", (youth.id,))
-    db.execute("UPDATE changes SET fields = json_set(fields, '$.unit.new', 'Unit Z') WHERE record_id = ?",
+    # Both forms a row's fields are kept in (storage/history.py) name the unit as stored.
+    db.execute("UPDATE changes SET fields = replace(fields, '\"Unit A\"', '\"Unit Z\"') WHERE record_id = ?",
                (other.id,))
     db.close()
     report = vault.verify_audit()

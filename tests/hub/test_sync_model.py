@@ -51,6 +51,7 @@ from csec_desktop.hub import store as hub_store
 from csec_desktop.hub import tables as T
 from csec_desktop.hub.store import UNKNOWN, Admin
 from csec_desktop.ids import new_id
+from csec_desktop.storage.history import fields_of
 from csec_desktop.storage.records import unpack_clocks
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
@@ -188,7 +189,8 @@ def server(pg_url: str) -> Iterator[HubServer]:
 def _snapshot_local(vault: Vault) -> tuple[dict[str, Any], dict[str, Any]]:
     """What the desktop holds, as its person reads it (a sealed youth's values opened)."""
     db = vault.require_db()
-    records = {r[0]: (r[1], r[2], bool(r[3]), vault.records.decode(r[0], r[4]), unpack_clocks(r[5]))
+    records = {r[0]: (r[1], r[2], bool(r[3]), vault.records.decode(r[0], r[4]),
+                      unpack_clocks(r[5], json.loads(r[4])))
                for r in db.query("SELECT id, kind, owner_id, deleted, body, clocks FROM records")}
     conflicts = {}
     for cid, rid, field, body in db.query("SELECT conflict_id, record_id, field, body FROM sync_conflicts"):
@@ -671,7 +673,7 @@ class SyncModel(RuleBasedStateMachine):
                     "SELECT hlc, fields FROM changes WHERE device != 'hub' ORDER BY seq"):
                 assert hlc > previous, "a device's stamps went backwards"
                 previous = hlc
-                for change in json.loads(fields).values():
+                for change in fields_of(fields).values():
                     if change.get("base"):
                         assert change["base"] < hlc, "a change stamped before the stamp it edited"
 

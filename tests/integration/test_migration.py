@@ -27,6 +27,13 @@ def test_schema1_vault_upgrades(tmp_path: Path) -> None:
     [found] = caseload.search(vault, "neli sparrow")
     assert found.legal_name == "Ñeli Fixturedemo"
     assert vault.verify_audit().ok
+    # Schema 15: the expression indexes the caseload no longer read are gone; the old history
+    # rows keep their full form beside new short ones, and both still verify.
+    assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('youth_worker', 'youth_unit')") == 0
+    caseload.create_youth(vault, youth_data())
+    forms = {r[0] for r in db.query("SELECT substr(fields, 1, 1) FROM changes WHERE op = 'create'")}
+    assert forms == {"{", "["}
+    assert vault.verify_audit().ok
     assert db.integrity_problems() == []
     vault.close()
     secret = (folder / "RECOVERY-KEY.txt").read_text().strip()

@@ -1,0 +1,108 @@
+"""Issue 24 (the vault's size): a create's history row is kept in a short form that reads back to
+its canonical text byte for byte, so what is signed, pushed and folded does not change."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from csec_desktop import caseload
+from csec_desktop.storage import keys as K
+from csec_desktop.storage.history import canonical, fields_of, kept
+from csec_desktop.storage.records import change_message
+from csec_desktop.storage.vault import Vault
+from csec_desktop.sync import local
+from tests.conftest import youth_data
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8)
+NAMES = st.text(min_size=1, max_size=12)
+
+
+def _text(fields: dict[str, Any]) -> str:
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+@given(st.dictionaries(NAMES, JSON, min_size=1, max_size=6))
+def test_a_create_reads_back_to_its_canonical_text(values: dict[str, Any]) -> None:
+    text = _text({name: {"old": None, "new": value} for name, value in values.items()})
+    short = kept(text)
+    assert short.startswith("[") and len(short) < len(text)
+    assert canonical(short) == text
+    assert fields_of(short) == json.loads(text)
+
+
+@given(st.dictionaries(NAMES, st.fixed_dictionaries({"old": JSON, "new": JSON}), min_size=1, max_size=4),
+       st.booleans())
+def test_any_other_row_is_kept_as_it_is(fields: dict[str, Any], based: bool) -> None:
+    if based:
+        fields = {name: {**change, "base": "1796210151134-00000-device"} for name, change in fields.items()}
+    text = _text(fields)
+    if not based and all(change["old"] is None for change in fields.values()):
+        assert canonical(kept(text)) == text  # every value new: short, and still exact
+    else:
+        assert kept(text) == text
+    assert fields_of(kept(text)) == fields
+
+
+def test_text_that_would_not_read_back_exactly_is_kept_in_full() -> None:
+    # Spaces, or keys out of order: not the canonical form, so the short form would change it.
+    for text in ('{"a": {"new": 1, "old": null}}', '{"b":{"new":1,"old":null},"a":{"new":2,"old":null}}'):
+        assert kept(text) == text
+
+
+def _rows(vault: Vault, record_id: str) -> list[tuple[Any, ...]]:
+    return vault.require_db().query(
+        "SELECT op_id, record_id, kind, owner_id, op, fields, hlc, user, device, at, signer, sig "
+        "FROM changes WHERE record_id = ? ORDER BY seq", (record_id,))
+
+
+def test_a_created_youth_is_short_in_the_file_and_whole_everywhere_else(admin: Vault) -> None:
+    youth = caseload.create_youth(admin, youth_data())
+    caseload.update_youth(admin, youth.id, {"unit": "Unit B"})
+    (create, update) = _rows(admin, youth.id)
+    assert create[4] == "create" and create[5].startswith("[")
+    assert update[5].startswith("{") and '"base"' in update[5]
+    full = canonical(create[5])
+    assert len(create[5]) < 0.7 * len(full)
+
+    # The signature covers the canonical text (not the kept one), and holds.
+    signer = admin.require_db().scalar("SELECT signing_key FROM users WHERE username = ?", (create[10],))
+    message = change_message(*create[:5], full, *create[6:10])
+    assert K.signature_holds(K.unb64(signer), K.unb64(create[11]), message)
+    assert admin.verify_audit().ok
+
+    # The history screen and the push see every field with "old" and "new", as before.
+    history = admin.records.history(youth.id)
+    assert history[0].fields["unit"] == {"new": "Unit A", "old": None}
+    assert history[1].fields["unit"]["new"] == "Unit B"
+    pushed = [op for op in local.outbox(admin) if op.record_id == youth.id]
+    sent = pushed[0].model_dump(mode="json")["fields"]
+    assert pushed[0].op == "create" and sent["unit"]["new"] == "Unit A" and sent["unit"]["old"] is None
+    assert set(sent) == set(json.loads(full))
+
+
+def test_rows_kept_in_full_before_still_verify(admin: Vault) -> None:
+    youth = caseload.create_youth(admin, youth_data())
+    db = admin.require_db()
+    # As a vault written before the short form holds it: the canonical text itself.
+    (row,) = _rows(admin, youth.id)
+    db.execute("UPDATE changes SET fields = ? WHERE op_id = ?", (canonical(row[5]), row[0]))
+    assert admin.verify_audit().ok
+    assert admin.records.history(youth.id)[0].fields["unit"]["new"] == "Unit A"
+
+
+def test_a_short_row_edited_outside_the_app_is_found(admin: Vault) -> None:
+    youth = caseload.create_youth(admin, youth_data())
+    admin.require_db().execute(
+        "UPDATE changes SET fields = replace(fields, '\"Unit A\"', '\"Unit Z\"') WHERE record_id = ?",
+        (youth.id,))
+    report = admin.verify_audit()
+    assert not report.ok
+    assert f"of record {youth.id} does not hold its signature" in "; ".join(report.records)
