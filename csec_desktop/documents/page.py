@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 
 from csec_desktop import APP_NAME
-from csec_desktop.documents.fonts import SANS, SERIF, markup, register
+from csec_desktop.documents.fonts import SANS, SERIF, markup, paragraph, register
 from csec_desktop.text import say, translations
 
 WIC_827_NOTICE = "Confidential: juvenile case file information, Welf. & Inst. Code 827"
@@ -107,7 +107,7 @@ STYLES = _styles()
 
 def para(text: str, style: str = "body", font: str = SANS) -> Paragraph:
     """A paragraph of plain text (escaped, with per-character font fallback)."""
-    return Paragraph(markup(text, font), STYLES[style])
+    return paragraph(text, STYLES[style], font)
 
 
 class _Box(Flowable):

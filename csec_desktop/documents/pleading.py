@@ -31,7 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from csec_desktop.documents.fonts import SERIF, markup, register
+from csec_desktop.documents.fonts import SERIF, paragraph, register
 from csec_desktop.documents.page import PAGE_HEIGHT, PAGE_WIDTH, WIC_827_NOTICE, Footer, render
 
 LINES = 28
@@ -80,7 +80,7 @@ STYLES = {
 
 def text(value: str, style: str = "body") -> Paragraph:
     # An empty caption line still takes its line: a no-break space has height, "" has none.
-    return Paragraph(markup(value, SERIF) or "\u00a0", STYLES[style])
+    return paragraph(value or "\u00a0", STYLES[style], SERIF)
 
 
 class GridSnap(Flowable):
@@ -264,12 +264,12 @@ def story(paper: CourtPaper) -> list[Flowable]:
     for section in paper.sections:
         if section.heading:
             out.append(text(section.heading, "heading"))
-        for paragraph in section.paragraphs:
+        for said in section.paragraphs:
             if section.numbered:
-                out.append(text(f"{number}.\u2003{paragraph}"))
+                out.append(text(f"{number}.\u2003{said}"))
                 number += 1
             else:
-                out.append(text(paragraph))
+                out.append(text(said))
     out.extend(paper.extra)
     if paper.declaration:
         out.append(text(

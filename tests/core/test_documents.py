@@ -4,6 +4,7 @@ and printing and export that check the role, ask the purpose and leave an audit 
 from __future__ import annotations
 
 import builtins
+import io
 import os
 from datetime import date
 from pathlib import Path
@@ -278,3 +279,37 @@ def test_a_document_reads_and_checks_its_youth_once(admin: Vault, monkeypatch: p
     caseload.get_youth(admin, youth.id, audit=False)
     caseload.attached(admin, youth.id, "plan_goal")
     assert reads.count(youth.id) == 2
+
+
+PLAIN_TEXTS = ("Goal", "  Safe   housing  before the hearing ", "Núñez Nguyễn Thị Hương", "A\u00a0B",
+               "x" * 400, "Quotes \"and\" apostrophes' — dashes", "R&D <b>not bold</b>", "王小明",
+               "two\nlines", "", "\u00a0", "Tab\tbetween")
+
+
+def _drawn(make: Any, style: Any) -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Frame
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=1)
+    Frame(36, 36, 300, 700).addFromList([make(t, style) for t in PLAIN_TEXTS], canvas)
+    canvas.save()
+    return buffer.getvalue()
+
+
+def test_plain_paragraphs_are_set_as_the_markup_parser_sets_them() -> None:
+    # The fast path for plain text (fonts.paragraph) gives the parser's fragments and the same PDF.
+    from reportlab.platypus import Paragraph
+
+    from csec_desktop.documents import page, pleading
+    from csec_desktop.documents.fonts import SANS, SERIF, paragraph, register
+
+    register()
+    for styles, font in ((page.STYLES, SANS), (pleading.STYLES, SERIF)):
+        for style in styles.values():
+            for text in PLAIN_TEXTS:
+                ours, theirs = paragraph(text, style, font), Paragraph(markup(text, font), style)
+                assert [f.__dict__ for f in ours.frags] == [f.__dict__ for f in theirs.frags], text
+                assert ours.wrap(300, 700) == theirs.wrap(300, 700)
+            assert _drawn(lambda t, s, f=font: paragraph(t, s, f), style) == \
+                _drawn(lambda t, s, f=font: Paragraph(markup(t, f), s), style)
