@@ -319,6 +319,15 @@ def _v15(db: Database) -> None:
     db.execute("DROP INDEX IF EXISTS youth_unit")
 
 
+def _v16(db: Database) -> None:
+    # Size: unlock's newest stamp is kept in `meta` as each history row is written
+    # (records.NEWEST_STAMP), not read from an index of every row's stamp (210 bytes a youth).
+    newest = db.scalar("SELECT max(hlc) FROM changes")
+    if newest is not None:
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('clock.newest', ?)", (newest,))
+    db.execute("DROP INDEX IF EXISTS changes_hlc")
+
+
 SEARCH_INDEX = """
     CREATE VIRTUAL TABLE youth_search USING fts5(
         terms, content='', contentless_delete=1, prefix='1 2',
@@ -355,7 +364,7 @@ def youth_field_values(rowid: int, body: dict[str, Any], deleted: bool, *,
 
 STEPS: dict[int, Callable[[Database], None]] = {
     0: _v1, 1: _v2, 2: _v3, 3: _v4, 4: _v5, 5: _v6, 6: _v7, 7: _v8, 8: _v9, 9: _v10, 10: _v11, 11: _v12,
-    12: _v13, 13: _v14, 14: _v15}
+    12: _v13, 13: _v14, 14: _v15, 15: _v16}
 SCHEMA_VERSION = max(STEPS) + 1
 
 

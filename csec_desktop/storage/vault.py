@@ -170,7 +170,7 @@ class Vault:
         self.clock = HybridClock(self.device, wall)
         # Carry the clock past every stamp this vault has issued or pulled, so an edit after a
         # restart on a machine whose clock went back still comes after what it had seen.
-        latest = db.scalar("SELECT max(hlc) FROM changes")
+        latest = db.scalar("SELECT value FROM meta WHERE key = 'clock.newest'")
         if latest:
             self.clock.observe(str(latest))
         self._bind(db)

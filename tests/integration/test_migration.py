@@ -30,6 +30,10 @@ def test_schema1_vault_upgrades(tmp_path: Path) -> None:
     # Schema 15: the expression indexes the caseload no longer read are gone; the old history
     # rows keep their full form beside new short ones, and both still verify.
     assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('youth_worker', 'youth_unit')") == 0
+    # Schema 16: the newest stamp is in meta, taken from the history the vault had; no index on it.
+    assert db.scalar("SELECT value FROM meta WHERE key = 'clock.newest'") == \
+        db.scalar("SELECT max(hlc) FROM changes") is not None
+    assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'changes_hlc'") == 0
     caseload.create_youth(vault, youth_data())
     forms = {r[0] for r in db.query("SELECT substr(fields, 1, 1) FROM changes WHERE op = 'create'")}
     assert forms == {"{", "["}
