@@ -45,6 +45,8 @@ def fields_of(stored: str) -> dict[str, dict[str, Any]]:
     """The row's fields, field -> {"new", "old"[, "base"]}, from either form."""
     value = json.loads(stored)
     if isinstance(value, list):
+        if len(value) != 1 or not isinstance(value[0], dict):
+            raise ValueError("a history row's short form holds other than one object")
         return {name: {"new": new, "old": None} for name, new in value[0].items()}
     if not isinstance(value, dict):
         raise ValueError("a history row's fields are neither an object nor the short form")
@@ -56,3 +58,16 @@ def canonical(stored: str) -> str:
     if not stored.startswith("["):
         return stored
     return _dump(fields_of(stored))
+
+
+def as_written(stored: str) -> bool:
+    """Whether a stored row is in the form `kept` writes for its canonical text. A full row is
+    compared as stored (its signature covers it byte for byte); a short one is read through
+    `canonical`, which would forgive spaces, key order, escapes, a repeated key or a second
+    object an editor put in, so `audit verify` asks this as well."""
+    if not stored.startswith("["):
+        return True
+    try:
+        return kept(canonical(stored)) == stored
+    except (ValueError, TypeError, AttributeError):
+        return False

@@ -408,7 +408,6 @@ class RecordStore:
             signer = self.signer.name
             message = change_message(op_id, record_id, kind, owner, op, fields, hlc, user, device, at)
             sig = b64(self.signer.sign(message))
-        self.db.execute(NEWEST_STAMP, (hlc,))
         self.db.execute(
             "INSERT INTO changes (op_id, record_id, kind, owner_id, op, fields, hlc, user, device, at, "
             "pushed, signer, sig) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -559,12 +558,6 @@ def _owner(body: Body) -> str | None:
         return None
     value = getattr(body, body.owner_field)
     return str(value) if value is not None else None
-
-
-NEWEST_STAMP = ("INSERT INTO meta (key, value) VALUES ('clock.newest', ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)")
-"""The newest stamp any history row holds, kept as each is written: the next unlock carries its
-clock past it (storage/vault.py), without an index of every row's stamp."""
 
 
 def pack_clocks(clocks: dict[str, str], fields: Iterable[str]) -> str:

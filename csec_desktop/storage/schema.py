@@ -320,12 +320,14 @@ def _v15(db: Database) -> None:
 
 
 def _v16(db: Database) -> None:
-    # Size: unlock's newest stamp is kept in `meta` as each history row is written
-    # (records.NEWEST_STAMP), not read from an index of every row's stamp (210 bytes a youth).
-    newest = db.scalar("SELECT max(hlc) FROM changes")
-    if newest is not None:
-        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('clock.newest', ?)", (newest,))
-    db.execute("DROP INDEX IF EXISTS changes_hlc")
+    # As committed first, this step kept unlock's newest stamp in `meta` and dropped the index of
+    # the history's stamps (210 bytes a youth). Withdrawn before any release: the meta value is
+    # signed by no one, so a person with the data key could set it ahead and move every later
+    # stamp of this device past colleagues' without `audit verify` seeing it, where a history
+    # row's stamp is under its signature. Unlock reads max(hlc) over the index again; a vault
+    # that ran the first version gets the index back.
+    db.execute("CREATE INDEX IF NOT EXISTS changes_hlc ON changes(hlc)")
+    db.execute("DELETE FROM meta WHERE key = 'clock.newest'")
 
 
 SEARCH_INDEX = """

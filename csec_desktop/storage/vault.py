@@ -170,7 +170,7 @@ class Vault:
         self.clock = HybridClock(self.device, wall)
         # Carry the clock past every stamp this vault has issued or pulled, so an edit after a
         # restart on a machine whose clock went back still comes after what it had seen.
-        latest = db.scalar("SELECT value FROM meta WHERE key = 'clock.newest'")
+        latest = db.scalar("SELECT max(hlc) FROM changes")
         if latest:
             self.clock.observe(str(latest))
         self._bind(db)
@@ -1172,7 +1172,7 @@ def _check_records(db: Database, keys: dict[str, bytes]) -> tuple[list[str], int
     """Every change row's signature (by the person who wrote it on this device), and every record
     against the fold of its history: a body, a history row or a user edited outside the app shows.
     Returns the problems and how many rows predate signatures."""
-    from csec_desktop.storage.history import canonical, fields_of
+    from csec_desktop.storage.history import as_written, canonical, fields_of
     from csec_desktop.storage.records import change_message
 
     problems: list[str] = []
@@ -1182,6 +1182,13 @@ def _check_records(db: Database, keys: dict[str, bytes]) -> tuple[list[str], int
                     "signer, sig FROM changes ORDER BY seq")
     signing_started = False
     for seq, op_id, rid, kind, owner, op, fields, hlc, user, device, at, signer, sig in rows:
+        try:  # a row edited outside the app may not even parse: reported, never a crash
+            text, changes = canonical(fields), fields_of(fields)
+            readable = as_written(fields) and all(isinstance(c, dict) for c in changes.values())
+        except (ValueError, TypeError, AttributeError):
+            text, changes, readable = fields, {}, False
+        if not readable:
+            problems.append(f"change {seq} of record {rid} is not in the form the app writes")
         if signer is None:
             if signing_started:
                 problems.append(f"change {seq} of record {rid} is not signed")
@@ -1189,7 +1196,7 @@ def _check_records(db: Database, keys: dict[str, bytes]) -> tuple[list[str], int
         else:
             signing_started = True
             public = keys.get(signer)
-            message = change_message(op_id, rid, kind, owner, op, canonical(fields), hlc, user, device, at)
+            message = change_message(op_id, rid, kind, owner, op, text, hlc, user, device, at)
             try:
                 good = public is not None and K.signature_holds(public, K.unb64(sig or ""), message)
             except ValueError:
@@ -1200,8 +1207,8 @@ def _check_records(db: Database, keys: dict[str, bytes]) -> tuple[list[str], int
         if op == "delete":
             deleted = True
         else:
-            for name, change in fields_of(fields).items():
-                body[name] = change.get("new")
+            for name, change in changes.items():
+                body[name] = change.get("new") if isinstance(change, dict) else None
         folded[rid] = (body, deleted)
     for rid, body, deleted in db.query("SELECT id, body, deleted FROM records"):
         want = folded.get(rid)

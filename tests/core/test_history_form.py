@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -106,3 +107,32 @@ def test_a_short_row_edited_outside_the_app_is_found(admin: Vault) -> None:
     report = admin.verify_audit()
     assert not report.ok
     assert f"of record {youth.id} does not hold its signature" in "; ".join(report.records)
+
+
+def _short_edits(stored: str) -> dict[str, str]:
+    """Edits a person with the data key could make to a short row that read back to the same
+    canonical text (so its signature would still hold), or hide content beside it."""
+    obj = json.loads(stored)[0]
+    return {
+        "spaces": "[ " + stored[1:-1] + " ]",
+        "pretty": "[" + json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False) + "]",
+        "keys reordered": "[" + json.dumps(dict(reversed(list(obj.items()))), ensure_ascii=False,
+                                           separators=(",", ":")) + "]",
+        "an escape": stored.replace('"Unit A"', '"\\u0055nit A"'),
+        "a second object": stored[:-1] + ',{"unit":"Unit Z","note":"hidden"}]',
+        "values beside it": stored[:-1] + ',"anything",42,null]',
+        "a repeated key": '[{"unit":"Unit Z",' + stored[2:],
+        "nothing": "[]", "a number": "[1]", "null": "[null]", "a string": '"x"',
+        "a field not a change": '{"unit":[1]}',
+    }
+
+
+@pytest.mark.parametrize("edit", list(_short_edits('[{"unit":"Unit A"}]')))
+def test_a_short_row_written_otherwise_than_the_app_writes_it_is_reported(admin: Vault, edit: str) -> None:
+    youth = caseload.create_youth(admin, youth_data())
+    db = admin.require_db()
+    (row,) = _rows(admin, youth.id)
+    db.execute("UPDATE changes SET fields = ? WHERE op_id = ?", (_short_edits(row[5])[edit], row[0]))
+    report = admin.verify_audit()  # reports; never raises
+    assert not report.ok
+    assert f"of record {youth.id} is not in the form the app writes" in "; ".join(report.records)

@@ -11,7 +11,7 @@ from csec_desktop import caseload
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.schema import SCHEMA_VERSION, schema_version
 from csec_desktop.storage.vault import Vault
-from tests.conftest import youth_data
+from tests.conftest import ADMIN_PASS, youth_data
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "vaults" / "schema1"
 
@@ -30,10 +30,8 @@ def test_schema1_vault_upgrades(tmp_path: Path) -> None:
     # Schema 15: the expression indexes the caseload no longer read are gone; the old history
     # rows keep their full form beside new short ones, and both still verify.
     assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('youth_worker', 'youth_unit')") == 0
-    # Schema 16: the newest stamp is in meta, taken from the history the vault had; no index on it.
-    assert db.scalar("SELECT value FROM meta WHERE key = 'clock.newest'") == \
-        db.scalar("SELECT max(hlc) FROM changes") is not None
-    assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'changes_hlc'") == 0
+    # Schema 16: the index of the history's stamps is there (the step that dropped it was withdrawn).
+    assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'changes_hlc'") == 1
     caseload.create_youth(vault, youth_data())
     forms = {r[0] for r in db.query("SELECT substr(fields, 1, 1) FROM changes WHERE op = 'create'")}
     assert forms == {"{", "["}
@@ -60,3 +58,21 @@ def test_a_new_vault_has_the_cheap_check(admin: Vault) -> None:
     caseload.create_youth(admin, youth_data())
     _changes_check_is_cheap_and_still_holds(admin.require_db())
     assert admin.require_db().integrity_problems() == []
+
+
+def test_a_vault_that_dropped_the_stamps_index_gets_it_back(made: tuple[Vault, str], vault_dir: Path) -> None:
+    # Schema 16 as first committed (withdrawn): no index of the history's stamps, the newest in meta.
+    vault, _secret = made
+    caseload.create_youth(vault, youth_data())
+    db = vault.require_db()
+    db.execute("DROP INDEX changes_hlc")
+    db.execute("INSERT INTO meta (key, value) VALUES ('clock.newest', '9999999999999-00000-x')")
+    db.execute("PRAGMA user_version = 15")
+    vault.close()
+    again = Vault.unlock(vault_dir, "admin", ADMIN_PASS)
+    try:
+        db = again.require_db()
+        assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'changes_hlc'") == 1
+        assert db.scalar("SELECT count(*) FROM meta WHERE key = 'clock.newest'") == 0
+    finally:
+        again.close()
