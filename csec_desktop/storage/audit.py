@@ -99,6 +99,21 @@ def derive_audit_key(dek: bytes) -> bytes:
     return hmac.new(dek, b"csec audit chain v1", hashlib.sha256).digest()
 
 
+def trusted_keys(db: Database) -> tuple[dict[str, bytes], int | None]:
+    """AuditLog.trusted_keys, for code that checks signatures without the log (records.py)."""
+    from csec_desktop.storage import roster
+
+    snapshot = roster.load(db)
+    if snapshot is None:
+        return {}, None
+    found = snapshot.signing_keys()
+    pending = roster.differences(snapshot, roster.current_rows(db)).pending
+    for name, _body, _public, signing, _removed in roster.current_rows(db):
+        if name in pending and signing:
+            found[name] = unb64(signing)
+    return found, snapshot.audit_signed_from
+
+
 class AuditLog:
     def __init__(self, db: Database, key: bytes, signer: Signer | None = None) -> None:
         self.db = db
@@ -163,17 +178,7 @@ class AuditLog:
     def trusted_keys(self) -> tuple[dict[str, bytes], int | None]:
         """Signers' keys as the signed list of people holds them (plus a key a person recorded
         for themselves that no administrator has confirmed yet), and where signatures begin."""
-        from csec_desktop.storage import roster
-
-        snapshot = roster.load(self.db)
-        if snapshot is None:
-            return {}, None
-        found = snapshot.signing_keys()
-        pending = roster.differences(snapshot, roster.current_rows(self.db)).pending
-        for name, _body, _public, signing, _removed in roster.current_rows(self.db):
-            if name in pending and signing:
-                found[name] = unb64(signing)
-        return found, snapshot.audit_signed_from
+        return trusted_keys(self.db)
 
     def verify(self, keys: Callable[[str], bytes | None] | None = None, *, signed_from: int | None = None,
                anchor: tuple[int, str] | None = None) -> Verification:

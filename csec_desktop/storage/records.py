@@ -19,11 +19,11 @@ from csec_desktop.domain.kinds import model_for
 from csec_desktop.errors import CorruptVault, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from csec_desktop.ids import new_id
 from csec_desktop.storage import name_order
-from csec_desktop.storage.audit import Signer
+from csec_desktop.storage.audit import Signer, trusted_keys
 from csec_desktop.storage.compartments import MARK, SEALED, Keyring, is_sealed
 from csec_desktop.storage.database import Database, Row
-from csec_desktop.storage.history import fields_of, kept
-from csec_desktop.storage.keys import b64
+from csec_desktop.storage.history import canonical, fields_of, kept
+from csec_desktop.storage.keys import b64, signature_holds, unb64
 from csec_desktop.storage.schema import YOUTH_FIELDS_INSERT, YOUTH_FIELDS_UPSERT, youth_field_values
 from csec_desktop.storage.sealed_rows import TOKEN_ROW, Opened, SealedRows
 
@@ -334,15 +334,18 @@ class RecordStore:
         """A youth sealed or unsealed: every value of theirs and of their records, in the bodies
         and in the history, is wrapped in the sealed records' compartment or taken out of it (the
         caller's transaction). History rows are signed again by the person doing it (their `user`
-        stays the author); each body keeps the envelope its history's last row holds, so the
-        history still folds to it. Returns how many records were re-wrapped."""
+        stays the author), but only those whose signature held: re-signing a row edited outside
+        the app would make the edit theirs and hide it from `audit verify`, which keeps naming it.
+        Each body keeps the envelope its history's last row holds, so the history still folds to
+        it. Returns how many records were re-wrapped."""
         rows = self.db.query("SELECT id, kind, body FROM records WHERE id = ? OR owner_id = ?",
                              (youth_id, youth_id))
+        keys = trusted_keys(self.db)[0] if self.signer is not None else {}
         for record_id, kind, body in rows:
             latest: dict[str, Any] = {}
-            for seq, op_id, owner, op, fields, hlc, user, device, at, signer in self.db.query(
-                    "SELECT seq, op_id, owner_id, op, fields, hlc, user, device, at, signer FROM changes "
-                    "WHERE record_id = ? ORDER BY seq", (record_id,)):
+            for seq, op_id, owner, op, fields, hlc, user, device, at, signer, old_sig in self.db.query(
+                    "SELECT seq, op_id, owner_id, op, fields, hlc, user, device, at, signer, sig "
+                    "FROM changes WHERE record_id = ? ORDER BY seq", (record_id,)):
                 rewrapped = {}
                 for name, change in fields_of(fields).items():
                     rewrapped[name] = {k: (self.ring.reseal(record_id, name, v, under_seal, strict=strict)
@@ -353,9 +356,14 @@ class RecordStore:
                 text = _json(rewrapped)
                 sig = None
                 if signer is not None and self.signer is not None:
-                    signer = self.signer.name
-                    sig = b64(self.signer.sign(change_message(op_id, record_id, kind, owner, op, text,
-                                                                    hlc, user, device, at)))
+                    before = change_message(op_id, record_id, kind, owner, op, canonical(fields), hlc, user,
+                                            device, at)
+                    if _holds(keys.get(signer), old_sig, before):
+                        signer = self.signer.name
+                        sig = b64(self.signer.sign(change_message(op_id, record_id, kind, owner, op, text,
+                                                                        hlc, user, device, at)))
+                    else:  # left as it was signed: audit verify still names the row
+                        sig = old_sig
                 self.db.execute("UPDATE changes SET fields = ?, signer = ?, sig = ? WHERE seq = ?",
                                 (kept(text), signer, sig, seq))
             data = json.loads(body)
@@ -558,6 +566,14 @@ def _owner(body: Body) -> str | None:
         return None
     value = getattr(body, body.owner_field)
     return str(value) if value is not None else None
+
+
+def _holds(public: bytes | None, sig: str | None, message: bytes) -> bool:
+    """Whether `sig` (base64) is `public`'s signature of `message`."""
+    try:
+        return public is not None and sig is not None and signature_holds(public, unb64(sig), message)
+    except ValueError:
+        return False
 
 
 def pack_clocks(clocks: dict[str, str], fields: Iterable[str]) -> str:

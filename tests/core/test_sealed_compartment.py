@@ -508,3 +508,33 @@ def test_a_disk_that_refuses_the_sealed_index_keeps_it_in_memory_for_the_session
     monkeypatch.undo()
     shown, _total, rebuilt = _shown(folder, "ana", clock)  # the file again, made from the records
     assert rebuilt and shown[made[0]] == f"Kit0 {FAMILY}-Renamed"
+
+
+def test_sealing_a_youth_does_not_sign_over_history_edited_outside_the_app(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """Sealing re-signs the youth's history rows as the supervisor (their values are re-wrapped).
+    A row a colleague edited with the data key must not be signed anew with them: the edit would
+    become the supervisor's and `audit verify` would pass."""
+    folder, youth = office
+    admin = _open(folder, "admin", clock)
+    caseload.update_youth(admin, youth, {"pronouns": "she/her"})
+    admin.close()
+    keyfile = K.KeyFile.load(folder)
+    db = Database.open(folder / keyfile.db_name(), keyfile.unlock_user("casey", WORKER_PASS)[0])
+    db.execute("UPDATE changes SET fields = replace(fields, '\"she/her\"', '\"they/them\"') "
+               "WHERE record_id = ? AND op = 'update'", (youth,))
+    db.execute("UPDATE records SET body = json_set(body, '$.pronouns', 'they/them') WHERE id = ?", (youth,))
+    db.close()
+    sam = _open(folder, "sam", clock)
+    try:
+        assert f"of record {youth} does not hold its signature" in "; ".join(sam.verify_audit().records)
+        caseload.update_youth(sam, youth, {"sealed": True})
+        found = "; ".join(sam.verify_audit().records)
+        assert f"of record {youth} does not hold its signature" in found, found
+        caseload.update_youth(sam, youth, {"sealed": False})
+        assert f"of record {youth} does not hold its signature" in "; ".join(sam.verify_audit().records)
+        # The rows that held were signed anew by the supervisor, and still hold.
+        signers = {r[0] for r in sam.require_db().query(
+            "SELECT signer FROM changes WHERE record_id = ? AND op = 'create'", (youth,))}
+        assert signers == {"sam"}
+    finally:
+        sam.close()
