@@ -1210,13 +1210,29 @@ def _check_records(db: Database, keys: dict[str, bytes]) -> tuple[list[str], int
             for name, change in changes.items():
                 body[name] = change.get("new") if isinstance(change, dict) else None
         folded[rid] = (body, deleted)
-    for rid, body, deleted in db.query("SELECT id, body, deleted FROM records"):
-        want = folded.get(rid)
+    for rid, body, deleted, clocks in db.query("SELECT id, body, deleted, clocks FROM records"):
+        want, stored = folded.get(rid), json.loads(body)
         if want is None:
             problems.append(f"record {rid} has no history")
-        elif want[0] != json.loads(body) or want[1] != bool(deleted):
+        elif want[0] != stored or want[1] != bool(deleted):
             problems.append(f"record {rid} differs from its history")
+        if not _stamps_read(clocks, stored):
+            problems.append(f"record {rid}'s field stamps cannot be read")
     return problems, unsigned
+
+
+def _stamps_read(clocks: str, fields: dict[str, Any]) -> bool:
+    """Whether a record's clocks read as field stamps (edited outside the app, they may not; the
+    record then does not open, and sync would send them as the stamps its edits were made on)."""
+    from csec_desktop.clock import Stamp
+    from csec_desktop.storage.records import unpack_clocks
+
+    try:
+        for stamp in unpack_clocks(clocks, fields).values():
+            Stamp.parse(stamp)
+    except (ValueError, TypeError, AttributeError):
+        return False
+    return True
 
 
 def _load_user(db: Database, username: str) -> User:

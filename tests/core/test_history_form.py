@@ -136,3 +136,13 @@ def test_a_short_row_written_otherwise_than_the_app_writes_it_is_reported(admin:
     report = admin.verify_audit()  # reports; never raises
     assert not report.ok
     assert f"of record {youth.id} is not in the form the app writes" in "; ".join(report.records)
+
+
+@pytest.mark.parametrize("clocks", ["5", '"garbage"', "{", '{"x":5}', "[1]", "null"])
+def test_field_stamps_that_do_not_read_are_reported(admin: Vault, clocks: str) -> None:
+    # Edited outside the app, a record's clocks stopped it opening while audit verify said ok.
+    youth = caseload.create_youth(admin, youth_data())
+    assert admin.verify_audit().ok
+    admin.require_db().execute("UPDATE records SET clocks = ? WHERE id = ?", (clocks, youth.id))
+    report = admin.verify_audit()
+    assert f"record {youth.id}'s field stamps cannot be read" in "; ".join(report.records)
