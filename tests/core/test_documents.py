@@ -6,6 +6,7 @@ from __future__ import annotations
 import builtins
 import io
 import os
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -295,6 +296,40 @@ def _drawn(make: Any, style: Any) -> bytes:
     Frame(36, 36, 300, 700).addFromList([make(t, style) for t in PLAIN_TEXTS], canvas)
     canvas.save()
     return buffer.getvalue()
+
+
+def test_a_paragraph_asked_again_for_a_width_keeps_the_lines_it_broke(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # fonts.Para breaks its lines once per width. A table that runs over three pages (its header
+    # repeated, rows split between pages, cells asked for their height and then drawn) comes out
+    # byte for byte as with ReportLab's own wrap, which breaks the lines at every request.
+    from reportlab.platypus import Paragraph
+
+    from csec_desktop.documents import fonts, page
+
+    rows = [["Goal", "Who helps", "Status"]] + [
+        [f"Goal {n}: " + "keep the appointment and the ride there " * (n % 7), "Case manager Fictional",
+         "in progress" if n % 2 else "not started"] for n in range(90)]
+
+    def made() -> bytes:
+        story = [page.para("Service plan", "title"), page.table(rows, [250, 150, 90]),
+                 page.para("Long text " * 400)]
+        return page.render(story, title="Service plan")
+
+    from reportlab import rl_config
+
+    monkeypatch.setattr(rl_config, "invariant", 1)  # the same document id for the same content
+    ours = fonts.Para.__dict__["wrap"]
+    cached = made()
+    monkeypatch.setattr(fonts.Para, "wrap", Paragraph.wrap)
+    assert len(_text(cached)) >= 3
+    strip = lambda pdf: re.sub(rb"/(CreationDate|ModDate) \(D:[^)]*\)", b"", pdf)  # noqa: E731
+    assert strip(made()) == strip(cached)
+    monkeypatch.setattr(fonts.Para, "wrap", ours)
+    para = fonts.paragraph("Safe housing before the hearing, with a ride there", page.STYLES["cell"])
+    widths = (80, 300, 80, 300)
+    fresh = [Paragraph.wrap(fonts.paragraph(para.text, page.STYLES["cell"]), w, 100) for w in widths]
+    assert [para.wrap(w, 100) for w in widths] == fresh
 
 
 def test_plain_paragraphs_are_set_as_the_markup_parser_sets_them() -> None:
