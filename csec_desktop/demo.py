@@ -362,6 +362,7 @@ def populate_county(vault: Vault, count: int = 300, *, seed: int = 2026, now: da
             step(1, index)
         done, left = _settle_duties(build, ids, evaluate_youth, policy.values(vault),
                                     checked=lambda index: step(2, index))
+        vault.records.tidy_search()  # FTS5 wrote the county's youth in pieces as its buffer filled
         vault.audit("demo_data", count=count, seed=seed, records=build.count)
     return DemoCounty(count, build.count, directory, done, left)
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
 from csec_desktop.today import Item, mark_done, reopen
+from csec_desktop.usecases import caseload as caseload_screen
 from csec_desktop.usecases import today as today_screen
 from ui.i18n import _
 from ui.messages import describe
@@ -47,6 +48,7 @@ class TodayController(QObject):
         self._stale: set[str] = set()  # youth changed while Today was not on screen
         self._limit = self.FIRST_CHUNK
         self._show_next = 0.0
+        self._tidied = False  # the search index looked at this session (caseload.tidy_search)
         page.done_requested.connect(self.mark_done)
         page.reopen_requested.connect(self.reopen)
         page.refresh_requested.connect(lambda: self.compute())
@@ -112,6 +114,9 @@ class TodayController(QObject):
                 return
             self._merge(pending, now, keep)
             self._computing, self._computed_at = False, now
+            if not self._tidied:  # once a session, while the person reads what Today found
+                self._tidied = True
+                self.tasks.run(caseload_screen.tidy_search, background=True)
             self.page.set_workers(self.model.workers(), chunk.sees_all)
             self.page.message.setText(message)
             for youth_id in sorted(self._stale):  # changed while the chunks ran
@@ -220,5 +225,6 @@ class TodayController(QObject):
 
     def clear(self) -> None:
         self._computed_at, self._computing, self._stale = None, False, set()
+        self._tidied = False
         self.tasks.supersede("today")
         self.page.clear()

@@ -242,6 +242,8 @@ def sync(local_call: Local[Any], client: HubClient, *, page_size: int = 1000) ->
         report.pages += 1
         if not page.more:
             break
+    if report.pulled:
+        local_call(local.tidy_search)  # each page's youth went into the search index as a piece
     while True:
         entries: list[P.AuditEntry] = local_call(local.audit_outbox)
         if not entries:

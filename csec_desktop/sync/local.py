@@ -210,6 +210,12 @@ def record_push(vault: Vault, response: P.PushResponse) -> None:
 # Pull ------------------------------------------------------------------------------
 
 
+def tidy_search(vault: Vault) -> bool:
+    """After a pull: the search index merged if its pages left it in many pieces (storage/records.py)."""
+    return vault.records.tidy_search()
+
+
+
 def apply_pull(vault: Vault, page: P.PullResponse) -> int:
     """Store one page of record states and the new checkpoint together. Returns records changed."""
     db = vault.require_db()

@@ -57,3 +57,9 @@ def query(vault: Vault, asked: CaseloadQuery, *, after: Cursor | None = None, li
 def searched(vault: Vault, results: int) -> None:
     """The audit entry of a search whose results were shown (its words are not kept)."""
     vault.audit("search", results=results)
+
+
+def tidy_search(vault: Vault) -> bool:
+    """The search index merged if writes have left it in many pieces (storage/records.py); run by
+    the window on the vault thread when no one waits for it, once Today is found."""
+    return vault.records.tidy_search()

@@ -182,3 +182,41 @@ def test_index_rows_written_at_commit_are_found_within_it_and_gone_with_a_rollba
     assert db.scalar("SELECT count(*) FROM youth_search WHERE youth_search MATCH 'backwards'") == 0
     later = caseload.create_youth(admin, youth_data(legal_name={"given": "Later", "family": "Zephyrtest"}))
     assert [s.id for s in caseload.search(admin, "zephyrtest")] == [*made, later.id]
+
+
+def test_a_search_index_in_many_pieces_is_merged_and_finds_the_same_youth(  # type: ignore[no-untyped-def]
+        vault_of, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each transaction that writes youth adds a piece to the search index (FTS5 segments); past
+    SEARCH_PIECES `tidy_search` merges them into one. Every search finds what it found before, in
+    the same order, and a youth written in the same transaction is not lost."""
+    from csec_desktop.storage import records
+
+    admin = vault_of(PEOPLE)
+    for n in range(24):  # a transaction each, as people save
+        caseload.create_youth(admin, youth_data(
+            legal_name={"given": GIVENS[n % len(GIVENS)], "family": FAMILIES[n % len(FAMILIES)]},
+            identifiers={"juvenile_case_number": f"JV-26-{100000 + n}"}))
+    caseload.delete_youth(admin, caseload.search(admin, "sampleton")[0].id)
+    pieces = admin.records.search_segments()
+    assert pieces > records.SEARCH_PIECES, f"the premise: single saves left the index in pieces ({pieces})"
+    texts = ("jo", "j", "sampleto", "n", "jv-26-1000", "示例", "ab c", "maya")
+
+    def found() -> dict[str, tuple[int, list[str]]]:
+        return {text: _walk(admin, caseload_screen.CaseloadQuery(text=text), 4) for text in texts}
+
+    def expected() -> dict[str, tuple[int, list[str]]]:
+        return {text: (len(want), want) for text in texts for want in [_expected(admin, text)]}
+
+    assert found() == expected()
+    monkeypatch.setattr(records, "SEARCH_PIECES", pieces)
+    assert admin.records.tidy_search() is False  # not past the bound: left as it is
+    assert admin.records.search_segments() == pieces
+
+    monkeypatch.setattr(records, "SEARCH_PIECES", 1)
+    with admin.require_db().transaction():
+        late = caseload.create_youth(admin, youth_data(legal_name={"given": "Late", "family": "Ñandemo"}))
+        assert admin.records.tidy_search() is True  # the youth waiting for the commit goes in first
+    assert admin.records.search_segments() == 1
+    assert found() == expected()
+    assert late.id in found()["n"][1]
+    assert admin.records.tidy_search() is False  # one piece: nothing to do

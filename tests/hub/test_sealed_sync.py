@@ -353,3 +353,20 @@ def test_the_search_index_keeps_no_trace_of_a_youth_sealed_or_gone(office: Offic
         left[device.person] = [s for s in (GIVEN, FAMILY, "jv99424242") if s.lower().encode() in raw]
         device.reopen()
     assert left == {"ana": [], "casey": []}, f"terms of the sealed youth left in youth_search_data: {left}"
+
+
+def test_a_pull_of_many_pages_leaves_the_search_index_in_one_piece(office: Office,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each page a pull stores adds a piece to the search index; at the end of the pull the index
+    is merged when past its bound (SEARCH_PIECES, 1 here), and every youth pulled is found."""
+    from csec_desktop.storage import records
+
+    made = [caseload.create_youth(office.sam.vault, youth_data(
+        legal_name={"given": f"Pagefic{n}", "family": "Pullsample"}, assigned_worker="casey", unit=UNIT,
+        county=COUNTY, date_of_birth="2010-03-04")).id for n in range(12)]
+    office.sam.sync()
+    monkeypatch.setattr(records, "SEARCH_PIECES", 1)
+    report = office.ana.sync()  # pages of 3: the youth come in four pages or more
+    assert report.pages >= 4 and report.pulled >= 12
+    assert office.ana.vault.records.search_segments() == 1
+    assert sorted(s.id for s in caseload.search(office.ana.vault, "pullsample")) == sorted(made)

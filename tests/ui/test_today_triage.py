@@ -267,3 +267,36 @@ def identity_of(model: object, row: int) -> tuple[str | None, str, str]:
 
     assert isinstance(model, TodayModel)
     return identity(model.item(row))
+
+
+def test_once_today_is_found_the_search_index_is_merged_on_the_vault_thread(
+        qtbot: QtBot, template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saves one at a time leave the search index in pieces; once a session, after Today is found
+    (the person reads it, no one waits on the vault thread), the window has them merged."""
+    from csec_desktop.storage import records
+
+    folder = tmp_path / "vault"
+    shutil.copytree(template, folder)
+    vault = Vault.unlock(folder, "admin", ADMIN_PASS)
+    try:
+        for n in range(6):
+            name = {"given": f"Piece{n}", "family": "Tidysample"}
+            caseload.create_youth(vault, youth_data(legal_name=name))
+        pieces = vault.records.search_segments()
+    finally:
+        vault.close()
+    assert pieces > 1
+    monkeypatch.setattr(records, "SEARCH_PIECES", 1)
+    window = MainWindow(folder)
+    qtbot.addWidget(window)
+    window.show()
+    _unlock(qtbot, window, ADMIN_PASS)
+    qtbot.waitUntil(lambda: window.today_model.rowCount() > 0 and not window.today.computing, timeout=30_000)
+    got: list[int] = []
+
+    def merged() -> bool:  # asked on the vault thread again and again (the merge waits its turn)
+        window.tasks.run(lambda v: v.records.search_segments(), got.append)
+        return bool(got) and got[-1] == 1
+
+    qtbot.waitUntil(merged, timeout=10_000)
+    window.close()
