@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -82,10 +82,11 @@ def _offline_lock(vault: Vault) -> int | None:
     return found.max_offline_days if found else None
 
 
-def _open(holder: Holder, folder: Path, user: str, passphrase: str, ahead: unlock.KeyAhead) -> Session:
+def _open(holder: Holder, folder: Path, user: str, passphrase: str, ahead: unlock.KeyAhead,
+          checking: Callable[[], None] | None = None) -> Session:
     from csec_desktop import policy
 
-    holder.vault = unlock.open_vault(folder, user, passphrase, ahead)
+    holder.vault = unlock.open_vault(folder, user, passphrase, ahead, checking)
     return holder.vault.user.username, holder.vault.user.role.value, policy.idle_lock_minutes(holder.vault)
 
 
@@ -104,6 +105,9 @@ def tune_collector() -> None:
 
 
 class MainWindow(QMainWindow):
+    checking_vault = Signal()
+    """Emitted from the vault thread when an unlock checks the vault first (queued to this one)."""
+
     def __init__(self, folder: Path, hint: str = "", idle: IdleWatcher | None = None) -> None:
         super().__init__()
         tune_collector()
@@ -190,6 +194,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.unlock_page.button.clicked.connect(self._unlock)
+        self.checking_vault.connect(self._checking)  # emitted on the vault thread, run on this one
 
     def _build_rest(self) -> None:
         """Every page but the unlock page, the controllers, the navigation. Built at the first turn
@@ -569,8 +574,14 @@ class MainWindow(QMainWindow):
         # vault thread then finds loaded every module it needs.
         ahead = unlock.KeyAhead(folder, user, passphrase)
         self._build_rest()
-        self.tasks.run_holder(lambda h: _open(h, folder, user, passphrase, ahead), self._unlocked,
-                              self._unlock_failed)
+        self.tasks.run_holder(lambda h: _open(h, folder, user, passphrase, ahead, self.checking_vault.emit),
+                              self._unlocked, self._unlock_failed)
+
+    def _checking(self) -> None:
+        self.unlock_page.message.setText(_(
+            "The last session did not end with a lock (the computer stopped, or the app was closed "
+            "by force), so the vault is checked before anyone writes to it. On a large caseload "
+            "this takes a few seconds…"))
 
     def _unlocked(self, who: Session) -> None:
         from csec_desktop.usecases import session

@@ -6,7 +6,16 @@ from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.i18n import N_, _, bind
 
@@ -66,7 +75,13 @@ class UnlockPage(QWidget):
         box.addWidget(self.demo_passphrases, alignment=Qt.AlignmentFlag.AlignHCenter)
         self.message.setFixedWidth(560)  # a fixed width lets a wrapped message get its full height
         self.message.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        box.addWidget(self.message, alignment=Qt.AlignmentFlag.AlignHCenter)
+        # Centred between stretches, not by the layout's alignment flag: a widget added with one
+        # keeps the height of its first text, and a message that later wrapped showed one line.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.message)
+        row.addStretch(1)
+        box.addLayout(row)
         box.addStretch(2)
         self.passphrase.returnPressed.connect(self.button.click)
 

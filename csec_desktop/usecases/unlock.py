@@ -7,6 +7,7 @@ opened. The key a passphrase derives can be started ahead (`KeyAhead`, storage/k
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,12 +19,14 @@ if TYPE_CHECKING:
 __all__ = ["KeyAhead", "open_vault", "vault_exists"]
 
 
-def open_vault(folder: Path, user: str, passphrase: str, ahead: KeyAhead | None = None) -> Vault:
+def open_vault(folder: Path, user: str, passphrase: str, ahead: KeyAhead | None = None,
+               checking: Callable[[], None] | None = None) -> Vault:
     """The vault opened as this person. `ahead`, their key being derived, is wiped after, whether
-    the vault opened or not."""
+    the vault opened or not. `checking`: called (on this thread) when the vault is checked first,
+    after a session that did not end with a lock, which takes seconds on a large vault."""
     from csec_desktop.storage.vault import Vault
 
     if ahead is None:
-        return Vault.unlock(folder, user, passphrase)
+        return Vault.unlock(folder, user, passphrase, checking=checking)
     with ahead:
-        return Vault.unlock(folder, user, passphrase, ahead=ahead)
+        return Vault.unlock(folder, user, passphrase, ahead=ahead, checking=checking)

@@ -45,6 +45,22 @@ def test_unlock_with_the_right_passphrase_only(admin: Vault, vault_dir: Path, cl
         Vault.unlock(vault_dir, "nobody", ADMIN_PASS, wall=clock)
 
 
+def test_the_window_is_told_when_an_unlock_checks_the_vault_first(admin: Vault, vault_dir: Path,
+                                                                   clock: FakeClock) -> None:
+    """After a session that did not end with a lock, unlock runs SQLite's quick check (seconds on
+    a large vault) and says so first; after a clean lock it neither checks nor says so."""
+    told: list[str] = []
+    admin.lock()
+    Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock, checking=lambda: told.append("check")).close()
+    assert told == []  # the last session ended with a lock
+    # ... and the one just closed did not (close is what a crash leaves: no lock entry)
+    again = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock, checking=lambda: told.append("check"))
+    assert told == ["check"]
+    again.lock()
+    Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock, checking=lambda: told.append("check")).lock()
+    assert told == ["check"]
+
+
 def test_a_key_derived_ahead_opens_the_vault_once_and_only_for_its_own_settings(
     admin: Vault, vault_dir: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

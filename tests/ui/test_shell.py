@@ -199,6 +199,52 @@ def test_a_damaged_key_file_is_reported_at_unlock_and_the_page_stays_usable(
         win.close()
 
 
+def test_after_a_session_ended_without_a_lock_the_unlock_page_says_why_it_takes_longer(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """The quick check after an unfinished session takes seconds on a large vault; the page says
+    so while it runs (set on the window's thread, from the vault thread's word), then opens."""
+    from PySide6.QtCore import QThread
+
+    _vault_of_youth(tmp_path / "vault", 3, 4).close()  # closed, not locked: as a crash leaves it
+    win = MainWindow(tmp_path / "vault")
+    qtbot.addWidget(win)
+    shown: list[tuple[str, bool]] = []
+    original = win.unlock_page.message.setText
+
+    def seen(text: str) -> None:
+        shown.append((text, QThread.currentThread() is QApplication.instance().thread()))
+        original(text)
+
+    win.unlock_page.message.setText = seen  # type: ignore[method-assign]
+    try:
+        win.show()
+        _unlock(qtbot, win, ADMIN_PASS)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+        told = [(text, main) for text, main in shown if "did not end with a lock" in text]
+        assert len(told) == 1 and told[0][1], shown
+    finally:
+        win.close()
+
+
+def test_a_message_that_wraps_is_shown_whole_after_a_short_one(qtbot: QtBot) -> None:
+    """The unlock page's message grows with its text ("Unlocking…", then an explanation over three
+    lines): centred by the layout's alignment flag, it kept its first height and showed one line."""
+    from ui.unlock_page import UnlockPage
+
+    page = UnlockPage("")
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    page.message.setText("Unlocking…")
+    qtbot.waitUntil(page.message.isVisible)
+    page.message.setText("A long explanation of what happened and what to do next, " * 4)
+    needed = page.message.heightForWidth(page.message.width())
+    assert needed > 2 * page.message.fontMetrics().height()
+    qtbot.waitUntil(lambda: page.message.height() >= needed, timeout=2_000)
+    centre = page.message.geometry().center().x()
+    assert abs(centre - page.width() / 2) < 20
+
+
 def test_the_unlock_page_is_painted_before_the_rest_is_built(qtbot: QtBot, tmp_path: Path) -> None:
     """Built at the event loop's first turn, the rest came before the window system's first paint:
     the window stayed blank while it was built. It waits for the unlock page's first paint, then the
