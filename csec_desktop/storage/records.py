@@ -415,11 +415,8 @@ class RecordStore:
         self.write_index()
         if self.search_segments() <= SEARCH_PIECES:
             return False
-        if self.db.in_transaction:
+        with self.db.transaction():  # the caller's, when one is open
             self.db.execute("INSERT INTO youth_search (youth_search) VALUES ('optimize')")
-        else:
-            with self.db.transaction():
-                self.db.execute("INSERT INTO youth_search (youth_search) VALUES ('optimize')")
         return True
 
     def _log(

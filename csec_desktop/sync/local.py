@@ -215,7 +215,6 @@ def tidy_search(vault: Vault) -> bool:
     return vault.records.tidy_search()
 
 
-
 def apply_pull(vault: Vault, page: P.PullResponse) -> int:
     """Store one page of record states and the new checkpoint together. Returns records changed."""
     db = vault.require_db()
