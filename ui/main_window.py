@@ -215,7 +215,8 @@ class MainWindow(QMainWindow):
         from ui.intake_page import IntakePage
         from ui.law_changes import LawChangesPage
         from ui.sync_ui import ConflictsPage, OfflineLockPage
-        from ui.today_page import TodayModel, TodayPage
+        from ui.today_model import TodayModel
+        from ui.today_page import TodayPage
 
         self.model = CaseloadModel()
         self.today_model = TodayModel()

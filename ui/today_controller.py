@@ -19,7 +19,8 @@ from csec_desktop.usecases import today as today_screen
 from ui.i18n import _
 from ui.messages import describe
 from ui.tasks import Change, Tasks
-from ui.today_page import TodayModel, TodayPage, identity
+from ui.today_model import TodayModel, identity
+from ui.today_page import TodayPage
 
 
 class TodayController(QObject):

@@ -263,7 +263,7 @@ def test_today_computed_while_another_page_is_shown_is_whole_when_shown(qtbot: Q
 
 
 def identity_of(model: object, row: int) -> tuple[str | None, str, str]:
-    from ui.today_page import TodayModel, identity
+    from ui.today_model import TodayModel, identity
 
     assert isinstance(model, TodayModel)
     return identity(model.item(row))
