@@ -52,7 +52,8 @@ from ui.worker import Holder, VaultThread
 if TYPE_CHECKING:
     from csec_desktop.storage.vault import Vault
     from csec_desktop.usecases import session
-    from ui.admin_page import AdminController, AdminPage
+    from ui.admin_controller import AdminController
+    from ui.admin_page import AdminPage
     from ui.directory_page import DirectoryPage
     from ui.form_view import FormView
     from ui.reports_page import ReportsPage
@@ -308,7 +309,8 @@ class MainWindow(QMainWindow):
     @property
     def admin(self) -> AdminController:
         if self._admin is None:
-            from ui.admin_page import AdminController, AdminPage
+            from ui.admin_controller import AdminController
+            from ui.admin_page import AdminPage
 
             page = AdminPage()
             self.stack.addWidget(page)

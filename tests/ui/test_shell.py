@@ -161,8 +161,8 @@ def test_the_unlock_page_is_up_before_the_rest_of_the_app_loads(qtbot: QtBot, tm
     at once unlocks into the caseload as before: the key is derived while they load."""
     loaded = subprocess.run(
         [sys.executable, "-c", "import sys, ui.main_window; print(sorted(m for m in ("
-         "'csec_desktop.storage.vault', 'csec_desktop.domain.people', 'pydantic', 'ui.today_page', 'ui.today_model', "
-         "'ui.caseload_page', 'ui.sync_ui') if m in sys.modules))"],
+         "'csec_desktop.storage.vault', 'csec_desktop.domain.people', 'pydantic', 'ui.today_page', "
+         "'ui.today_model', 'ui.caseload_page', 'ui.sync_ui') if m in sys.modules))"],
         capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[2])
     assert loaded.stdout.strip() == "[]", loaded.stdout
     _youth_template(12, 4).copy_to(tmp_path / "vault")
