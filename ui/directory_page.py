@@ -36,8 +36,8 @@ from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import StoredRecord
 from ui.i18n import N_, _, bind, item_text
+from ui.item_list import ItemList
 from ui.messages import describe
-from ui.record_form import ItemList
 from ui.scrolling import scrolled
 from ui.table_model import Index, TranslatedTableModel
 from ui.tasks import Tasks

@@ -25,7 +25,8 @@ from csec_desktop.domain.efc import (
 )
 from csec_desktop.efc import Eligibility, Event
 from ui.i18n import N_, _, bind, on_change, say
-from ui.record_form import ItemList, enum_label
+from ui.item_list import ItemList
+from ui.record_form import enum_label
 
 STATE_COLOURS = {"done": "#1e6b32", "due": "#8a6100", "overdue": "#b3261e", "ahead": "#1a73e8",
                  "past": "#9aa0a6"}

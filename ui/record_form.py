@@ -1,4 +1,4 @@
-"""Forms generated from the core's pydantic models, and list sections built on them.
+"""Forms generated from the core's pydantic models (the list sections built on them: ui/item_list.py).
 
 One mechanism edits every part of a youth record that is a list of small items
 (aliases, legal status periods, safety flags, consents), the single placement, and
@@ -18,22 +18,16 @@ from enum import Enum
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import AwareDatetime, BaseModel, ValidationError
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QBoxLayout,
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
-    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -104,11 +98,7 @@ def _row_placeholder(row: type[BaseModel]) -> Callable[[QPlainTextEdit, str], No
     return apply
 
 
-LIST_HEIGHT = 120
 LONG_TEXT_HEIGHT = 110
-SIDE_BY_SIDE_WIDTH = 900
-"""A section at least this wide shows its list beside its form (list two fifths, form three)."""
-QWIDGETSIZE_MAX = (1 << 24) - 1
 
 
 class ModelForm(QWidget):
@@ -424,232 +414,3 @@ class ModelForm(QWidget):
 
     def first_widget(self) -> QWidget | None:
         return next(iter(self.widgets.values()), None)
-
-
-class ItemList(QGroupBox):
-    """A list of small items with a form: select to edit, Add, Replace, Remove.
-
-    Embedded lists (aliases, periods...) change only the page's pending edit, which
-    Save stores and Undo reverts. Attached records (contacts, notes) are separate
-    records: the section emits signals and the window saves them at once.
-    """
-
-    changed = Signal()
-    typing = Signal()  # the form is being filled in (kept as a draft)
-    add_record = Signal(dict)
-    update_record = Signal(str, dict)
-    delete_record = Signal(str)
-
-    def __init__(self, title: str, model: type[BaseModel],
-                 summary: Callable[[dict[str, Any]], str] | None = None, *,
-                 skip: tuple[str, ...] = (), attached: bool = False, single: bool = False,
-                 choices: dict[str, dict[str, str]] | None = None, select_new: bool = False) -> None:
-        super().__init__()
-        bind(self, "setTitle", title)
-        # Where the next step acts on the entry just saved (send a referral, print a petition) or
-        # the next entry repeats much of it (the counts of one court case), the saved entry stays
-        # selected and shown; elsewhere (a note, a contact) the form starts afresh.
-        self.select_new = select_new
-        self._ids_before_add: set[str] | None = None
-        self.starting: Callable[[], dict[str, Any]] | None = None
-        """What a new entry starts with beyond the model's defaults (a petition: the youth's
-        initials and the counts the law lets it include); values the form does not show are put
-        into the entry when it is saved."""
-        # Each row's text: the model's registered summary (csec_desktop.domain.summaries) unless given.
-        self.summary = summary or summary_for(model)
-        self.attached = attached
-        self.single = single
-        self.skip = skip  # fields the window or the core fills (youth_id, decided_by); not shown here
-        self.items: list[dict[str, Any]] = []
-        self.ids: list[str] = []  # record ids, for attached sections
-        self.listing = QListWidget()
-        self.listing.setMaximumHeight(LIST_HEIGHT)
-        bind(self.listing, "setAccessibleName", title)
-        self.form = ModelForm(model, skip=skip, choices=choices)
-        self.add_button = QPushButton()
-        self.replace_button = QPushButton()
-        self.remove_button = QPushButton()
-        # A contact or note is saved at once; a list item waits for the record's Save.
-        bind(self.add_button, "setText", N_("Set") if single else
-             N_("Save as a new entry") if attached else N_("Add as new"))
-        bind(self.replace_button, "setText", N_("Save changes to selected"))
-        bind(self.remove_button, "setText", N_("Remove") if single else N_("Remove selected"))
-        if single:  # never setVisible(True) here: a widget shown before it has a parent is a window
-            self.replace_button.hide()
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        bind(self.message, "setAccessibleName", N_("Section message"))
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.replace_button, self.remove_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        # The list beside its form where the section is wide enough (a laptop's full width), above
-        # it where it is not: at 1366x768 a form below its list sat below the fold on every tab.
-        editing = QVBoxLayout()
-        editing.addWidget(self.form)
-        editing.addLayout(buttons)
-        editing.addWidget(self.message)
-        editing.addStretch(1)
-        self._box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
-        self._box.addWidget(self.listing, 2)
-        self._box.addLayout(editing, 3)
-        self.listing.currentRowChanged.connect(self._selected)
-        self.form.edited.connect(self.typing.emit)
-        self.add_button.clicked.connect(self._add)
-        self.replace_button.clicked.connect(self._replace)
-        self.remove_button.clicked.connect(self._remove)
-        self._confirm_timer = QTimer(self)
-        self._confirm_timer.setSingleShot(True)
-        self._confirm_timer.setInterval(5000)
-        self._confirm_timer.timeout.connect(self._cancel_confirm)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        wide = event.size().width() >= SIDE_BY_SIDE_WIDTH
-        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
-        if self._box.direction() != direction:
-            self._box.setDirection(direction)
-            # Beside the form the list is as tall as the form (never taller); above it, a few rows.
-            self.listing.setMaximumHeight(QWIDGETSIZE_MAX if wide else LIST_HEIGHT)
-            policy = self.listing.sizePolicy()
-            policy.setVerticalPolicy(QSizePolicy.Policy.Ignored if wide else QSizePolicy.Policy.Expanding)
-            self.listing.setSizePolicy(policy)
-        super().resizeEvent(event)
-
-    # Contents ---------------------------------------------------------------
-
-    def set_items(self, items: list[dict[str, Any]], ids: list[str] | None = None) -> None:
-        """Show these items; the one selected before (same id, or same content) stays selected."""
-        row = self.listing.currentRow()
-        before: Any = None
-        if 0 <= row < len(self.items):
-            before = self.ids[row] if row < len(self.ids) else self.items[row]
-        self.items = [dict(i) for i in items]
-        self.ids = list(ids or [])
-        self._refill()
-        keys: list[Any] = self.ids if self.ids else self.items
-        known, self._ids_before_add = self._ids_before_add, None
-        added = [i for i in self.ids if i not in known] if known is not None else []
-        if len(added) == 1:
-            before = added[0]
-        if self.single and self.items:
-            self.form.set_values(self.items[0])
-        elif before is not None and before in keys:
-            again = keys.index(before)
-            self.listing.blockSignals(True)
-            self.listing.setCurrentRow(again)
-            self.listing.blockSignals(False)
-            self.form.set_values(self.items[again])
-        else:
-            self.form.set_values(self.fresh())
-        self.message.clear()
-
-    def fresh(self) -> dict[str, Any]:
-        """The values a new entry's form starts with."""
-        return {**self.form.defaults(), **(self.starting() if self.starting is not None else {})}
-
-    def clear(self) -> None:
-        self.set_items([])
-        self.form.set_values({})
-
-    def _refill(self) -> None:
-        self.listing.blockSignals(True)
-        self.listing.clear()
-        for item in self.items:
-            self.listing.addItem(self.summary(item))
-        if not self.items:
-            self.listing.addItem(_("(none recorded)"))
-        self.listing.blockSignals(False)
-
-    def _selected(self, row: int) -> None:
-        if 0 <= row < len(self.items):
-            self.form.set_values(self.items[row])
-        self._cancel_confirm()
-
-    def _row(self) -> int:
-        row = self.listing.currentRow()
-        return row if 0 <= row < len(self.items) else -1
-
-    # Actions ------------------------------------------------------------------
-
-    def _extra(self) -> dict[str, Any]:
-        """Placeholders for required fields the window fills, so the form can check the rest."""
-        fields = self.form.model.model_fields
-        return {name: "pending" for name in self.skip if fields[name].is_required()}
-
-    def _add(self) -> None:
-        data = self.form.check(self._extra())
-        if data is None:
-            self.message.setText(_("Not added: fix the fields marked in red."))
-            return
-        hidden = {k: v for k, v in (self.starting() if self.starting is not None else {}).items()
-                  if k not in self.form.widgets and k not in data}
-        data = {**hidden, **data}
-        if self.attached:
-            if self.select_new:
-                self._ids_before_add = set(self.ids)
-            self.add_record.emit(data)
-            return
-        if self.single:
-            self.items = [data]
-        else:
-            self.items.append(data)
-        self._refill()
-        self.message.setText(_("Added. Save the record to keep it."))
-        self.changed.emit()
-
-    def _replace(self) -> None:
-        row = self._row()
-        if row < 0:
-            self.message.setText(_("Select an item in the list first."))
-            return
-        data = self.form.check(self._extra())
-        if data is None:
-            self.message.setText(_("Not changed: fix the fields marked in red."))
-            return
-        if self.attached:
-            self.update_record.emit(self.ids[row], data)
-            return
-        self.items[row] = data
-        self._refill()
-        self.listing.setCurrentRow(row)
-        self.message.setText(_("Changed. Save the record to keep it."))
-        self.changed.emit()
-
-    def _remove(self) -> None:
-        row = 0 if self.single and self.items else self._row()
-        if row < 0:
-            self.message.setText(_("Select an item in the list first."))
-            return
-        if self.attached and not self._confirm_timer.isActive():
-            # A separate record is removed at once: ask for a second press first.
-            self._confirm_timer.start()
-            self.remove_button.setText(_("Press again to remove"))
-            self.message.setText(_("Press the button again within 5 seconds to remove it."))
-            return
-        self._cancel_confirm()
-        if self.attached:
-            self.delete_record.emit(self.ids[row])
-            return
-        del self.items[row]
-        self._refill()
-        if self.single:
-            self.form.set_values({})
-        self.message.setText(_("Removed. Save the record to keep the change."))
-        self.changed.emit()
-
-    def _cancel_confirm(self) -> None:
-        if self._confirm_timer.isActive():
-            self._confirm_timer.stop()
-        self.remove_button.setText(_("Remove") if self.single else _("Remove selected"))
-
-    def show_problems(self, problems: list[tuple[str, str]]) -> None:
-        """Messages for paths like `aliases.1.name`: select that item and mark its field."""
-        if not problems:
-            return
-        first = problems[0][0].split(".")
-        if len(first) > 1 and first[1].isdigit() and not self.single:
-            self.listing.setCurrentRow(int(first[1]))
-        inner = [(".".join(p.split(".")[2:] if not self.single else p.split(".")[1:]), m)
-                 for p, m in problems]
-        left = self.form.show_problems(inner)
-        self.message.setText("; ".join(f"{f}: {m}" for f, m in left) or _("Fix the fields marked in red."))

@@ -24,7 +24,8 @@ from csec_desktop.domain.vacatur import OFFICIAL_DOCUMENTS, CaseStage, CountKind
 from csec_desktop.vacatur import Answer, CountAnswer
 from csec_desktop.vacatur.petition import CountOnFile, form_problems
 from ui.i18n import N_, _, bind, on_change, say
-from ui.record_form import ItemList, enum_label
+from ui.item_list import ItemList
+from ui.record_form import enum_label
 
 ANSWER_WORDS = {Answer.ELIGIBLE: N_("can be petitioned under 236.14"),
                 Answer.NOT_ELIGIBLE: N_("cannot be petitioned under 236.14"),

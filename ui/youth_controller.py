@@ -19,8 +19,8 @@ from csec_desktop.usecases import youth as youth_screen
 from csec_desktop.vacatur import workflow
 from ui.form_view import FormView
 from ui.i18n import _
+from ui.item_list import ItemList
 from ui.messages import describe
-from ui.record_form import ItemList
 from ui.tasks import Tasks, VaultEvents
 from ui.youth_page import YouthPage
 

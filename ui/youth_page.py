@@ -63,8 +63,9 @@ from csec_desktop.usecases import StoredRecord
 from csec_desktop.usecases.youth import Derived, HistoryEntry, Saved, YouthFile
 from ui.efc_tab import EfcTab
 from ui.i18n import N_, _, bind, item_text, language
+from ui.item_list import ItemList
 from ui.plan_glance import PlanGlance
-from ui.record_form import ItemList, local_time, summary_for
+from ui.record_form import local_time, summary_for
 from ui.suggestions import SuggestionList
 from ui.vacatur_tab import VacaturTab
 

@@ -37,8 +37,8 @@ from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
 from tests.conftest import ADMIN_PASS, WORKER_PASS, youth_data
 from ui import documents
+from ui.item_list import ItemList
 from ui.main_window import MainWindow
-from ui.record_form import ItemList
 
 pytestmark = pytest.mark.qt_log_level_fail("WARNING")
 

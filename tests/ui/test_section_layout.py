@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from csec_desktop.domain.fields import later
 from csec_desktop.domain.vacatur import CriminalCount, VacaturCase, initials
 from csec_desktop.domain.youth import CaseNote
-from ui.record_form import SIDE_BY_SIDE_WIDTH, ItemList
+from ui.item_list import SIDE_BY_SIDE_WIDTH, ItemList
 
 
 def _section(qtbot: QtBot, model: type, **options: object) -> ItemList:

@@ -15,7 +15,8 @@ from csec_desktop.domain.youth import StatusPeriod
 from tests.core.test_summaries import SAMPLES, _item
 from ui import i18n
 from ui.directory_page import summary as directory_summary
-from ui.record_form import FIELD_LABELS, ItemList, ModelForm, summary_for
+from ui.item_list import ItemList
+from ui.record_form import FIELD_LABELS, ModelForm, summary_for
 from ui.youth_page import LISTS, _summary, enum_label_of
 
 
