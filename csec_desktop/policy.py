@@ -28,7 +28,7 @@ class Setting:
 
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("idle_lock_minutes", 15, 1, 30, "minutes",
-            N_("CJIS-style ceiling of 30 minutes (SECURITY.md); 15 by default")),
+            N_("at most 30 minutes, the session lock of the FBI CJIS Security Policy; 15 by default")),
     Setting("team_convene_days", 30, 1, 90, "days",
             N_("county practice: no statute sets when the team must meet (Welf. & Inst. Code 16524.6-16524.8 "
                "call for a team, not a deadline); set by the county")),

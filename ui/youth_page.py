@@ -415,12 +415,17 @@ class YouthPage(QWidget):
         for button in (self.save_button, self.discard_button, self.undo_button, self.hearing_button,
                        self.print_button, self.back_button):
             buttons.addWidget(button)
-        buttons.addWidget(self.dirty_mark)
-        buttons.addWidget(self.notice, 1)
+        buttons.addStretch(1)
+        # The mark and the message on a row of their own: beside six buttons, in Spanish, a refused
+        # save's message made the row wider than a 1366-pixel screen and the window grew past it.
+        said = QHBoxLayout()
+        said.addWidget(self.dirty_mark)
+        said.addWidget(self.notice, 1)
         outer = QVBoxLayout(self)
         outer.addWidget(self.banner)
         outer.addWidget(self.title)
         outer.addWidget(self.tabs, 1)
+        outer.addLayout(said)
         outer.addLayout(buttons)
         self.save_button.clicked.connect(self._save)
         self.undo_button.clicked.connect(lambda: self.undo_requested.emit(self.youth_id))

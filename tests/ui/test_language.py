@@ -51,6 +51,18 @@ def test_every_marked_string_has_a_spanish_translation() -> None:
     assert problems == []
 
 
+DEVELOPER_NOTES = re.compile(r"(SECURITY|DOMAIN|ANCHORS|MODELS|ARCHITECTURE|EXAMPLES)\.md|shared/")
+
+
+def test_no_text_shown_to_a_person_points_to_the_developers_notes() -> None:
+    """The project's notes outside the repository are for its developers: a setting's explanation
+    named SECURITY.md, a file no county worker has."""
+    pointing = [message for message in _marked()
+                for text in ([message] if isinstance(message, str) else list(message))
+                if DEVELOPER_NOTES.search(text)]
+    assert pointing == []
+
+
 def test_switching_language_changes_the_window_without_a_restart(qtbot: QtBot, tmp_path: Path) -> None:
     folder = tmp_path / "vault"
     win = new_window(qtbot, folder, 40, seed=4)
@@ -91,3 +103,31 @@ def test_switching_language_changes_the_window_without_a_restart(qtbot: QtBot, t
         i18n.set_language("en")
     with pytest.raises(ValueError):
         i18n.set_language("xx")
+
+
+def test_a_refused_save_in_spanish_keeps_the_window_within_a_1366_pixel_screen(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """The youth page's unsaved mark and message sat in one row with its six buttons: in Spanish a
+    refused save's message made the row 1,392 pixels wide and the window grew past the screen."""
+    win = new_window(qtbot, tmp_path / "vault", 3, seed=4)
+    try:
+        win.resize(1366, 768)
+        win.language.setCurrentIndex(win.language.findData("es"))
+        _unlock(qtbot, win, ADMIN_PASS)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+        win.caseload_action.trigger()
+        qtbot.waitUntil(lambda: win.model.rowCount() == 3, timeout=10_000)
+        win.open_youth(win.model.summary(0).id)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.youth_page, timeout=10_000)
+        page = win.youth_page
+        page.dirty_mark.setVisible(True)
+        page.show_problems([("legal_name", "Field required"),
+                            ("date_of_birth", "Input should be a valid date"),
+                            ("aliases.0.name", "Field required")])
+        qtbot.wait(50)
+        assert win.minimumSizeHint().width() <= 1366 and win.width() <= 1366
+        notice = page.notice
+        assert notice.isVisible() and notice.height() >= notice.heightForWidth(notice.width())
+    finally:
+        win.close()
+        i18n.set_language("en")
