@@ -34,6 +34,7 @@ from csec_desktop.usecases import admin as admin_screen
 from csec_desktop.usecases.admin import AuditEntry
 from ui.i18n import N_, _, bind, item_text
 from ui.scrolling import scrolled
+from ui.table_model import tab_leaves
 
 SETTING_LABELS = {
     "idle_lock_minutes": N_("Lock after this many idle minutes"),
@@ -64,6 +65,7 @@ def _table(headers: list[str], name: str) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     bind(table, lambda t, _text: t.setHorizontalHeaderLabels([_(h) for h in headers]), name)
     bind(table, "setAccessibleName", name)
+    tab_leaves(table)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
     table.verticalHeader().hide()

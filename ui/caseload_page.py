@@ -25,6 +25,7 @@ from csec_desktop.usecases import caseload as caseload_screen
 from ui.caseload_model import CaseloadModel
 from ui.i18n import N_, _, bind, item_text
 from ui.scrolling import narrow
+from ui.table_model import tab_leaves
 from ui.tasks import Change, Tasks
 
 AUDIT_AFTER_MS = 1500  # a search shown this long with no newer one is the one the person settled on
@@ -54,6 +55,7 @@ class CaseloadPage(QWidget):
         bind(find_label, "setText", N_("&Find"))
         find_label.setBuddy(self.search_box)
         self.table = QTableView()
+        tab_leaves(self.table)
         self.table.setModel(model)
         bind(self.table, "setAccessibleName", N_("Caseload"))
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

@@ -39,7 +39,7 @@ from ui.i18n import N_, _, bind, item_text
 from ui.item_list import ItemList
 from ui.messages import describe
 from ui.scrolling import scrolled
-from ui.table_model import Index, TranslatedTableModel
+from ui.table_model import Index, TranslatedTableModel, tab_leaves
 from ui.tasks import Tasks
 
 
@@ -86,6 +86,7 @@ class ImportDialog(QDialog):
         self.model = PreviewModel()
         self.model.reset(preview.rows)
         table = QTableView()
+        tab_leaves(table)
         table.setModel(self.model)
         table.setAccessibleName(_("Rows of the file"))
         table.horizontalHeader().setStretchLastSection(True)

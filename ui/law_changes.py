@@ -20,7 +20,7 @@ from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import law as law_screen
 from ui.i18n import N_, _, bind
 from ui.messages import describe
-from ui.table_model import Index, TranslatedTableModel
+from ui.table_model import Index, TranslatedTableModel, tab_leaves
 from ui.tasks import Tasks
 
 CONFIDENCE_NAMES: dict[Confidence, str] = {
@@ -85,6 +85,7 @@ class LawChangesPage(QWidget):
         bind(self.as_of, "setAccessibleName", N_("Law changes listed from"))
         self.model = ChangesModel()
         self.table = QTableView()
+        tab_leaves(self.table)
         self.table.setModel(self.model)
         self.table.setWordWrap(True)
         self.table.setAlternatingRowColors(True)

@@ -48,6 +48,7 @@ from csec_desktop.usecases import reports as report_screen
 from ui.i18n import N_, _, bind, item_text
 from ui.messages import describe
 from ui.report_charts import Bars, TrendChart
+from ui.table_model import tab_leaves
 from ui.tasks import Tasks
 
 BAND_NAMES = {"no_concern": N_("No concern"), "possible_concern": N_("Possible concern"),
@@ -128,6 +129,7 @@ class ReportsPage(QWidget):
             narrow.addWidget(field)
         narrow.addStretch(1)
         self.table = QTableWidget()
+        tab_leaves(self.table)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -153,12 +155,14 @@ class ReportsPage(QWidget):
         split.setStretchFactor(1, 1)
         self.screens_title = QLabel()
         self.screens = QTableWidget()
+        tab_leaves(self.screens)
         self.screens.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.screens.verticalHeader().setVisible(False)
         self.screens.setMaximumHeight(160)
         bind(self.screens, "setAccessibleName", N_("Screens by tool and outcome"))
         self.duties_title = QLabel()
         self.duties = QTableWidget()
+        tab_leaves(self.duties)
         self.duties.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.duties.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.duties.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -170,6 +174,7 @@ class ReportsPage(QWidget):
         self.by_unit = Bars(N_("Youth identified as exploited, by unit"))
         self.on_time = Bars(N_("Duties done in time"))
         self.more = QTableWidget()
+        tab_leaves(self.more)
         self.more.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.more.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.more.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -5,10 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView
 
 from ui.i18n import _, on_change
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+def tab_leaves(view: QAbstractItemView) -> QAbstractItemView:
+    """A list shown as a table: Tab moves on to the next control, the arrows within the rows. A
+    table takes Tab for its cells by default, and a keyboard user could not get past it (Today's
+    list to its "Mark done" form)."""
+    view.setTabKeyNavigation(False)
+    return view
 
 
 class TranslatedTableModel(QAbstractTableModel):

@@ -43,6 +43,7 @@ from csec_desktop.today import (
 )
 from ui.i18n import N_, _, bind, item_text, on_change, say
 from ui.suggestions import CONFIDENCE_NOTES
+from ui.table_model import tab_leaves
 from ui.today_model import (
     CONFIDENCE_NAMES,
     ELIGIBILITY_KINDS,
@@ -143,6 +144,7 @@ class TodayPage(QWidget):
             self.group_bar.addWidget(button)
         self.group_bar.addStretch(1)
         self.table = QTableView()
+        tab_leaves(self.table)
         self.table.setModel(model)
         bind(self.table, "setAccessibleName", N_("Due and overdue duties"))
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

@@ -300,3 +300,22 @@ def test_once_today_is_found_the_search_index_is_merged_on_the_vault_thread(
 
     qtbot.waitUntil(merged, timeout=10_000)
     window.close()
+
+
+def test_tab_moves_on_from_a_list_instead_of_from_cell_to_cell(qtbot: QtBot, win: MainWindow) -> None:
+    """A keyboard user reaches the "Mark done" form from Today's list with Tab (a table took every
+    Tab for its cells), and the caseload's list lets them on too; the arrows still move the rows."""
+    from PySide6.QtWidgets import QApplication
+
+    win.activateWindow()
+    lists = ((win.today_page.table, win.today_action), (win.caseload_page.table, win.caseload_action))
+    for table, show in lists:
+        show.trigger()
+        qtbot.waitUntil(lambda t=table: t.model().rowCount() > 1, timeout=10_000)
+        table.setFocus()
+        table.setCurrentIndex(table.model().index(0, 1))
+        qtbot.waitUntil(lambda t=table: QApplication.focusWidget() is t, timeout=5_000)
+        qtbot.keyClick(table, Qt.Key.Key_Down)
+        assert table.currentIndex().row() == 1
+        qtbot.keyClick(table, Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is not table
