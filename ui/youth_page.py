@@ -450,6 +450,11 @@ class YouthPage(QWidget):
             button.setEnabled(allowed)
             button.setToolTip("" if allowed else _(why_not[permission]))
 
+        # A role that may not write reads the Details: typing there made an edit it could not save.
+        self._can_write = can(Permission.WRITE_YOUTH)
+        for edit in self.edits.values():
+            edit.setReadOnly(not self._can_write)
+        self.relief_client.setEnabled(self._can_write)
         writes = (self.save_button, self.discard_button, self.undo_button, self.send_button,
                   self.move_button, self.screen_button, self.needs_button)
         sections = (*self.lists.values(), *(section for _kind, section in self.attached_sections()))
@@ -667,10 +672,12 @@ class YouthPage(QWidget):
             out["record_relief_client"] = self.relief_client.isChecked()
         return out
 
+    _can_write = True  # until `guide` says what the role may do
+
     def _show_dirty(self) -> None:
         dirty = self.dirty()
         self.dirty_mark.setVisible(dirty)
-        self.discard_button.setEnabled(dirty)
+        self.discard_button.setEnabled(dirty and self._can_write)
 
     def _save_list(self, field: str) -> None:
         changes = {k: v for k, v in self.list_changes().items() if k == field}

@@ -129,10 +129,19 @@ def test_a_read_only_person_is_told_why_they_cannot_add(qtbot: QtBot, tmp_path: 
 
 
 def test_the_record_page_says_why_a_role_cannot_act(qtbot: QtBot, tmp_path: Path) -> None:
-    _window(qtbot, tmp_path).close()  # makes the vault
+    admin = _window(qtbot, tmp_path)  # makes the vault
+    qtbot.waitUntil(lambda: admin.youth_page.save_button.isEnabled(), timeout=10_000)
+    assert not any(edit.isReadOnly() for edit in admin.youth_page.edits.values())
+    admin.close()
     win = _window(qtbot, tmp_path, "rory", WORKER_PASS)
     page = win.youth_page
     qtbot.waitUntil(lambda: not page.save_button.isEnabled(), timeout=10_000)
+    # The Details read, not typed into: typing made an edit the role could not save, and turned
+    # "Discard unsaved changes" back on.
+    assert all(edit.isReadOnly() for edit in page.edits.values())
+    qtbot.keyClicks(page.edits["legal_name.given"], "typed")
+    assert page.edits["legal_name.given"].text() == "" and not page.discard_button.isEnabled()
+    assert not page.dirty_mark.isVisible()
     assert "read records but not change" in page.save_button.toolTip()
     assert not page.contacts.add_button.isEnabled()
     assert not page.relief.print_buttons["vacatur_petition"].isEnabled()
