@@ -342,6 +342,8 @@ class MainWindow(QMainWindow):
             page = self._reports_page = ReportsPage(self.tasks)
             self.stack.addWidget(page)
             page.open_requested.connect(self.open_youth)
+            if self.capabilities is not None:
+                self._guide_reports(self.capabilities)
         return self._reports_page
 
     @property
@@ -450,7 +452,7 @@ class MainWindow(QMainWindow):
         self.law_changes_action.triggered.connect(
             lambda: self.law_changes_page.load(lambda: self.stack.setCurrentWidget(self.law_changes_page)))
         bind(self.reports_action, "setToolTip", N_("Reports (Ctrl+6)"))
-        self.reports_action.triggered.connect(lambda: self.stack.setCurrentWidget(self.reports_page))
+        self.reports_action.triggered.connect(self._open_reports)
         self.lock_action.triggered.connect(lambda: self.lock())
         bind(self.passphrase_action, "setToolTip", N_("Change the passphrase you sign in with"))
         self.passphrase_action.triggered.connect(
@@ -620,9 +622,21 @@ class MainWindow(QMainWindow):
         self.capabilities = found
         if self._youth_page is not None:  # else when it is built
             self._guide_youth(found)
+        if self._reports_page is not None:
+            self._guide_reports(found)
         write = found.can(Permission.WRITE_YOUTH)
         self.caseload_page.new_button.setEnabled(write)
         self.caseload_page.new_button.setToolTip("" if write else _(session.WHY_NOT[Permission.WRITE_YOUTH]))
+
+    def _open_reports(self) -> None:
+        self.stack.setCurrentWidget(self.reports_page)
+        self.reports_page.show_first()
+
+    def _guide_reports(self, found: session.Capabilities) -> None:
+        from csec_desktop.usecases import session
+
+        assert self._reports_page is not None
+        self._reports_page.guide(found.can, session.WHY_NOT)
 
     def _guide_youth(self, found: session.Capabilities) -> None:
         from csec_desktop.domain.people import Permission

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from csec_desktop.caseload import Filters
+from csec_desktop.domain.people import Permission
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, LegalStatus
 from csec_desktop.reports import counts as C
 from csec_desktop.reports import lists
@@ -241,6 +242,21 @@ class ReportsPage(QWidget):
         box.addWidget(self.definition)
         box.addWidget(self.message)
         box.addLayout(buttons)
+
+    def guide(self, can: Callable[[Permission], bool], why_not: dict[Permission, str]) -> None:
+        """The exports only for a role that may save files; the others are told why on the button
+        (they were offered, and refused only after a file dialog and a purpose)."""
+        allowed = can(Permission.EXPORT)
+        for button in (self.export_plain, self.export_hidden, self.export_caseload, self.export_today):
+            button.setEnabled(allowed)
+            if not allowed:
+                button.setToolTip(_(why_not[Permission.EXPORT]))
+
+    def show_first(self) -> None:
+        """Opened: the report of the period chosen, counted at once the first time (the page opened
+        on empty panes, with nothing to say that Show fills them)."""
+        if self.report is None and not self.busy.isVisible():
+            self.load()
 
     # Loading ------------------------------------------------------------------------------------
 

@@ -114,3 +114,27 @@ def test_the_page_counts_lists_the_youth_and_exports(qtbot: QtBot, admin: Vault,
     page.clear()
     assert page.table.rowCount() == 0 and page.youth.count() == 0 and page.report is None
 
+
+
+def test_opened_the_page_counts_at_once_and_a_role_that_may_not_export_is_told_why(
+        qtbot: QtBot, admin: Vault) -> None:
+    """The page opened on empty panes with nothing saying that Show fills them; and every role was
+    offered the exports, refused only after a file dialog and a purpose."""
+    from csec_desktop.domain.people import Permission
+    from csec_desktop.usecases.session import WHY_NOT
+
+    caseload.create_youth(admin, youth_data(legal_name={"given": "Fictionalia", "family": "Openson"}))
+    page = ReportsPage(NowTasks(admin), now=lambda: datetime(2026, 10, 15, 9, tzinfo=LEGAL_ZONE))  # type: ignore[arg-type]
+    qtbot.addWidget(page)
+    assert page.report is None
+    page.show_first()
+    first = page.report
+    assert first is not None and page.table.rowCount() > 0
+    page.show_first()  # opened again: what was counted stays (Show counts anew)
+    assert page.report is first
+    exports = (page.export_plain, page.export_hidden, page.export_caseload, page.export_today)
+    page.guide(lambda permission: permission is not Permission.EXPORT, WHY_NOT)
+    assert not any(b.isEnabled() for b in exports)
+    assert all("print but not save" in b.toolTip() for b in exports)
+    page.guide(lambda _permission: True, WHY_NOT)
+    assert all(b.isEnabled() for b in exports)

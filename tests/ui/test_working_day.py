@@ -148,6 +148,9 @@ def test_the_record_page_says_why_a_role_cannot_act(qtbot: QtBot, tmp_path: Path
     assert "attorney or a supervisor" in page.relief.print_buttons["vacatur_petition"].toolTip()
     assert "attorney" in page.relief.stage_buttons["filed"].toolTip()
     assert page.print_button.isEnabled() is False  # read-only: no printing either
+    win.reports_action.trigger()  # built after the unlock found the role: guided all the same
+    assert not win.reports_page.export_plain.isEnabled()
+    assert "print but not save" in win.reports_page.export_today.toolTip()
     win.close()
 
 
