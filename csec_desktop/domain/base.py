@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import to_json
 
 from csec_desktop.errors import FieldProblem, ValidationFailed
+from csec_desktop.text import N_
 
 # Bounds on what is written ----------------------------------------------------------------------
 
@@ -276,12 +277,37 @@ def check_email(value: str | None) -> str | None:
     return value or None
 
 
+PLAIN_PROBLEMS: dict[str, str] = {
+    "missing": N_("must be filled in"),
+    "date_type": N_("is not a date: write it as YYYY-MM-DD, for example 2010-04-02"),
+    "date_parsing": N_("is not a date: write it as YYYY-MM-DD, for example 2010-04-02"),
+    "date_from_datetime_parsing": N_("is not a date: write it as YYYY-MM-DD, for example 2010-04-02"),
+    "date_from_datetime_inexact": N_("is not a date: write it as YYYY-MM-DD, for example 2010-04-02"),
+    "datetime_type": N_("is not a date and time: write it as YYYY-MM-DD HH:MM"),
+    "datetime_parsing": N_("is not a date and time: write it as YYYY-MM-DD HH:MM"),
+    "datetime_from_date_parsing": N_("is not a date and time: write it as YYYY-MM-DD HH:MM"),
+    "timezone_aware": N_("needs its time zone"),
+    "int_type": N_("must be a whole number"),
+    "int_parsing": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "bool_type": N_("must be yes or no"),
+    "bool_parsing": N_("must be yes or no"),
+}
+"""pydantic's messages for the errors a person makes in a form, said plainly ("Input should be a
+valid date or datetime, month value is outside expected range of 1-12" became "is not a date:
+write it as ..."), and marked for translation: a screen says them through gettext. A choice
+outside the list keeps pydantic's message, which names the choices (a form file's author needs them)."""
+
+
 def problems_from(exc: ValidationError) -> list[FieldProblem]:
     out: list[FieldProblem] = []
-    for err in exc.errors(include_url=False, include_input=False):
+    for err in exc.errors(include_url=False):
         path = ".".join(str(p) for p in err["loc"]) or "(record)"
-        message = err["msg"]
-        # pydantic prefixes messages from our own validators with "Value error, ".
-        message = message.removeprefix("Value error, ")
+        kind = err["type"]
+        if kind == "string_type" and err.get("input") is None:
+            message = PLAIN_PROBLEMS["missing"]  # a text field left empty reaches the model as None
+        else:
+            # pydantic prefixes messages from our own validators with "Value error, ".
+            message = PLAIN_PROBLEMS.get(kind) or err["msg"].removeprefix("Value error, ")
         out.append(FieldProblem(path, message))
     return out

@@ -201,7 +201,7 @@ def test_rules_for_one_youth_at_an_instant_and_forms_check(vault: tuple[Path, st
     bad = csec("forms", "check", str(broken))
     assert bad.returncode == 2
     assert "broken.yaml: id: must be lower-case" in bad.stderr
-    assert "broken.yaml: title: Field required" in bad.stderr
+    assert "broken.yaml: title: must be filled in" in bad.stderr
 
 
 def test_report_by_period_as_csv_plain_and_deidentified(vault: tuple[Path, str], tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ def test_every_form_file_is_valid_with_both_languages() -> None:
     (lambda d: d["steps"][1]["fields"][1].update(id="exchange_for_needs"), "(form)", "used twice"),
     (lambda d: d["steps"][0]["fields"][0].update(validators=["run_shell"]), "steps[0] (about).fields[0] "
      "(screened_on)", "unknown validator 'run_shell'"),
-    (lambda d: d["steps"][1]["fields"][0]["label"].pop("es"), "label.es", "Field required"),
+    (lambda d: d["steps"][1]["fields"][0]["label"].pop("es"), "label.es", "must be filled in"),
     (lambda d: d.update(schema_version=7), "schema_version", "reads form schema_version 1"),
     (lambda d: d["scoring"]["bands"].reverse(), "scoring", "bands must start at 0 and rise"),
 ])

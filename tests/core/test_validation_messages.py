@@ -1,0 +1,37 @@
+"""What a person is told about a field the model refuses: plain sentences, said in Spanish too."""
+
+from __future__ import annotations
+
+import pytest
+
+from csec_desktop.domain.youth import Youth
+from csec_desktop.errors import ValidationFailed
+from csec_desktop.text import translations
+from tests.conftest import youth_data
+
+
+def _problems(**over: object) -> dict[str, str]:
+    with pytest.raises(ValidationFailed) as refused:
+        Youth.parse(youth_data(**over), record="youth")
+    return {p.field: p.message for p in refused.value.problems}
+
+
+def test_a_cleared_name_and_a_bad_date_are_said_plainly_and_in_spanish() -> None:
+    # pydantic said "Input should be a valid string" and "Input should be a valid date or
+    # datetime, month value is outside expected range of 1-12".
+    found = _problems(legal_name={"given": None, "family": "Sampleton"}, date_of_birth="2010-13-02")
+    assert found == {"legal_name.given": "must be filled in",
+                     "date_of_birth": "is not a date: write it as YYYY-MM-DD, for example 2010-04-02"}
+    spanish = translations("es").gettext
+    assert spanish(found["legal_name.given"]) == "debe completarse"
+    assert spanish(found["date_of_birth"]).startswith("no es una fecha")
+    assert _problems(legal_name={"family": "Sampleton"}) == {"legal_name.given": "must be filled in"}
+
+
+def test_a_message_of_our_own_validators_is_kept_as_it_is() -> None:
+    from csec_desktop.domain.youth import Contact
+
+    with pytest.raises(ValidationFailed) as refused:
+        Contact.parse({"youth_id": "y", "name": "Fictional Aunt", "relationship": "aunt", "phone": "12"},
+                      record="contact")
+    assert {p.field: p.message for p in refused.value.problems} == {"phone": "needs at least 7 digits"}
