@@ -216,12 +216,18 @@ class IntakePage(QWidget):
                     self.errors[path].setText(_(message))
                     break
             else:
-                unplaced.append(f"{field}: {_(message)}")
+                # A group left out whole ("legal_name": `data` leaves blank fields out) is said
+                # beside each of its blank fields, not in a line below the form.
+                blank = [path for path in self.errors if path.startswith(field + ".")
+                         and path in self.edits and not self.edits[path].text().strip()]
+                for path in blank:
+                    self.errors[path].setText(_(message))
+                if not blank:
+                    unplaced.append(f"{field}: {_(message)}")
         self.message.setText(_("Not created: fix the fields marked in red.") +
                              (" " + "; ".join(unplaced) if unplaced else ""))
-        first = problems[0][0] if problems else ""
-        for path, edit in self.edits.items():
-            if first.startswith(path):
+        for path, edit in self.edits.items():  # the first field said wrong, in the form's order
+            if path in self.errors and self.errors[path].text():
                 edit.setFocus()
                 break
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from csec_desktop import caseload
@@ -111,6 +112,23 @@ def test_typing_is_kept_when_leaving_at_once(qtbot: QtBot, tmp_path: Path, leave
     assert "Unsaved changes" in page.notice.text() and page.dirty_mark.isVisibleTo(page)
     qtbot.mouseClick(page.discard_button, Qt.MouseButton.LeftButton)  # and they can be thrown away
     qtbot.waitUntil(lambda: page.edits["pronouns"].text() == "", timeout=10_000)
+    win.close()
+
+
+def test_intake_checked_empty_marks_the_name_and_birth_date_and_goes_to_the_first(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """Checked with nothing typed, only the birth date was marked: the missing name was said as
+    "legal_name: Field required" in a line below the form, off the screen."""
+    win = _window(qtbot, tmp_path)
+    qtbot.keyClick(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    page = win.intake_page
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is page, timeout=10_000)
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.errors["date_of_birth"].text() != "", timeout=10_000)
+    assert page.errors["legal_name.given"].text() == "must be filled in"
+    assert page.errors["legal_name.family"].text() == "must be filled in"
+    assert "legal_name" not in page.message.text()
+    assert QApplication.focusWidget() is page.edits["legal_name.given"]
     win.close()
 
 
