@@ -10,7 +10,7 @@ from csec_desktop.domain.directory import ENTRY_KIND_LABELS
 from csec_desktop.domain.protection import ORDER_KIND_LABELS, ORDER_STAGE_LABELS, OrderKind
 from csec_desktop.domain.vacatur import COUNSEL_DECISION_LABELS, SERVICE_METHOD_LABELS
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS
-from csec_desktop.text import N_
+from csec_desktop.text import N_, Line
 
 CHOICE_LABELS: dict[str, str] = {
     # Alias kinds
@@ -58,6 +58,12 @@ CHOICE_LABELS.update({
     "adjudication": N_("Juvenile adjudication (WIC 602)"), "juvenile_arrest": N_("Juvenile arrest (WIC 602)"),
     "draft": N_("Draft"), "attorney_reviewed": N_("Reviewed by the attorney"), "filed": N_("Filed"),
 })
+
+
+def said(value: Enum) -> Line:
+    """A coded value inside a sentence of a rule ("legal status {status}"): its label, said in the
+    language the sentence is (a "why" line read "placed in strtp", in Spanish too)."""
+    return Line(choice_label(value))
 
 
 def choice_label(value: Enum) -> str:

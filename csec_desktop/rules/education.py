@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
+from csec_desktop.domain.labels import said
 from csec_desktop.domain.services import SchoolChange
 from csec_desktop.domain.youth import LegalStatus, Youth
 from csec_desktop.rules import (
@@ -48,7 +49,7 @@ def pupil_in_foster_care(youth: Youth, day: date) -> Line | None:
     if status in PETITION_STATUSES:
         return W("the subject of a petition under WIC 300 or 602 ({status}), wherever the youth lives: Ed. "
                  "Code "
-                 "48853.5(a): {text}", status=status.value, text=ED_48853_5_A)
+                 "48853.5(a): {text}", status=said(status), text=ED_48853_5_A)
     return foster_care_basis(youth, day, current=False)
 
 

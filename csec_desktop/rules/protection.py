@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from csec_desktop.domain.csec import CsecStatus, CsecStatusValue
+from csec_desktop.domain.labels import said
 from csec_desktop.domain.protection import ORDER_KIND_LABELS, PENDING, OrderStage, ProtectiveOrder
 from csec_desktop.domain.youth import LegalStatus, Youth
 from csec_desktop.rules import (
@@ -89,7 +90,7 @@ def protective_order(facts: Facts, as_of: datetime) -> Iterator[Finding]:
                                        "213.5)"),
             (*why,
              W("legal status {status}: the juvenile court can restrain a person from contacting the youth "
-               "while the dependency or wardship lasts", status=status.value),
+               "while the dependency or wardship lasts", status=said(status)),
              W("Welf. & Inst. Code 213.5(a): {text}", text=WIC_213_5_A),
              W("ask at any hearing or in writing on form JV-245 with the CLETS-001 form (Cal. Rules of "
                "Court, rule 5.630); record the order here and the person as a safety flag")),

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from csec_desktop.domain.csec import CsecStatus, CsecStatusValue
 from csec_desktop.domain.efc import OrderType, PlacementOrder
+from csec_desktop.domain.labels import said
 from csec_desktop.domain.youth import LegalStatus, PlacementType, Youth
 from csec_desktop.rules import (
     LEGAL_ZONE,
@@ -140,7 +141,7 @@ def ffy_medi_cal_lapsed(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     if custody:
         why += (W("in custody ({placement}): Medi-Cal is suspended, not ended, while the youth is an inmate "
                   "of a public institution, and the suspension ends on release (WIC 14011.10)",
-                  placement=placed.value if placed else ""),)
+                  placement=said(placed) if placed else ""),)
     why += (W("former-foster-youth Medi-Cal (aid code 4M) lasts to the day before the 26th birthday, {day}, "
               "with no income test: ask the county Medi-Cal office to restore it (form MC 250A), and ask "
               "for a state hearing if it is refused", day=twenty_six.isoformat()),)
@@ -305,7 +306,7 @@ def record_in_statewide_system(facts: Facts, as_of: datetime) -> Iterator[Findin
     status = youth.current_status(decided)
     if status in (LegalStatus.DEPENDENT, LegalStatus.DUAL_STATUS, LegalStatus.NONMINOR_DEPENDENT):
         basis: Line | None = W("legal status {status} when identified: receiving child welfare services",
-                               status=status.value)
+                               status=said(status))
     elif status is LegalStatus.WARD:
         basis = foster_care_basis(youth, decided, current=False)  # a ward in foster care; None at home
     else:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
 from csec_desktop.domain.efc import PlacementOrder, TransitionPlan
+from csec_desktop.domain.labels import said
 from csec_desktop.domain.youth import (
     FOSTER_CARE_TYPES,
     NOT_FOSTER_CARE_TYPES,
@@ -62,18 +63,18 @@ def in_foster_care_on(youth: Youth, day: date, orders: Iterable[PlacementOrder] 
         youth.placement.type if current and youth.placement and not youth.placement_history else None
     if placement in FOSTER_CARE_TYPES:
         return Answer(State.ELIGIBLE, W("legal status {status}, placed in {placement} on {day}",
-                                        status=status.value, placement=placement.value if placement else "",
+                                        status=said(status), placement=said(placement) if placement else "",
                                         day=day.isoformat()))
     if placement in NOT_FOSTER_CARE_TYPES:
         return Answer(State.NOT_ELIGIBLE, W("legal status {status}, but living in {placement} on {day}: not "
                                             "a "
-                                            "foster-care placement", status=status.value,
-                                            placement=placement.value if placement else "",
+                                            "foster-care placement", status=said(status),
+                                            placement=said(placement) if placement else "",
                                             day=day.isoformat()))
     return Answer(State.CANNOT_TELL,
                   W("legal status {status} on {day}, but the record shows no foster-care placement for that "
                     "day",
-                    status=status.value, day=day.isoformat()),
+                    status=said(status), day=day.isoformat()),
                   (MISSING_PLACEMENT,))
 
 
