@@ -569,6 +569,10 @@ class MainWindow(QMainWindow):
     def _unlock(self) -> None:
         user = self.unlock_page.user.text().strip()
         passphrase = self.unlock_page.passphrase.text()
+        if not user or not passphrase:  # said here: sent on, it counted as a failed unlock
+            self.unlock_page.message.setText(_("Type your user name and passphrase, then unlock."))
+            (self.unlock_page.passphrase if user else self.unlock_page.user).setFocus()
+            return
         self.unlock_page.passphrase.clear()
         self.unlock_page.button.setEnabled(False)
         self.unlock_page.message.setText(_("Unlocking…"))

@@ -685,3 +685,29 @@ def test_the_youth_page_is_built_once_the_window_is_up_and_takes_no_focus(qtbot:
     assert win.unlock_page.isAncestorOf(QApplication.focusWidget())
     assert win.stack.indexOf(win.youth_page) >= 0 and win.youth is not None
     win.close()
+
+
+def test_an_unlock_without_a_user_name_or_passphrase_is_said_and_not_counted(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """Sent on, a blank user name or passphrase counted as a failed unlock (five lock the account)."""
+    _youth_template(2, 4).copy_to(tmp_path / "vault")
+    win = MainWindow(tmp_path / "vault")
+    qtbot.addWidget(win)
+    try:
+        win.show()
+        win.unlock_page.user.setText("")
+        win.unlock_page.passphrase.setText(ADMIN_PASS)
+        win.unlock_page.button.click()
+        assert "user name" in win.unlock_page.message.text()
+        qtbot.waitUntil(win.unlock_page.button.isEnabled, timeout=10_000)
+        win.unlock_page.user.setText("admin")
+        win.unlock_page.passphrase.setText("")
+        win.unlock_page.button.click()
+        qtbot.waitUntil(win.unlock_page.button.isEnabled, timeout=10_000)
+        assert win.stack.currentWidget() is win.unlock_page
+        access = tmp_path / "vault" / "access.json"
+        assert not access.exists() or json.loads(access.read_text()).get("failures") in ({}, None)
+        _unlock(qtbot, win, ADMIN_PASS)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+    finally:
+        win.close()
