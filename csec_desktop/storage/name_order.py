@@ -28,6 +28,7 @@ each rank it gives (`checked_rank`).
 
 from __future__ import annotations
 
+from csec_desktop.storage import numbers
 from csec_desktop.storage.database import Database
 
 SYMBOL_BITS = 5
@@ -116,8 +117,15 @@ def checked_rank(db: Database, family: str, given: str, rowid: int) -> int:
     raise BucketFull(f"more than {WIDE:,} youth share the first letters of one name")
 
 
-def unindex(db: Database, rowid: int) -> None:
-    """Take a youth out of the search index (deleted, sealed, gone from this device)."""
+def drop_terms(db: Database, rowid: int) -> None:
+    """The search index's rows of the youth whose record is `rowid`, in both its tables (the
+    full-text one and that of words holding a digit, storage/numbers.py); their rank stays."""
     db.execute("DELETE FROM youth_search WHERE rowid = (SELECT rank FROM youth_fields WHERE rowid = ?)",
                (rowid,))
+    numbers.drop(db, rowid)
+
+
+def unindex(db: Database, rowid: int) -> None:
+    """Take a youth out of the search index (deleted, sealed, gone from this device)."""
+    drop_terms(db, rowid)
     db.execute("UPDATE youth_fields SET rank = NULL WHERE rowid = ?", (rowid,))

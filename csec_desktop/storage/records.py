@@ -18,7 +18,7 @@ from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import model_for
 from csec_desktop.errors import CorruptVault, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from csec_desktop.ids import new_id
-from csec_desktop.storage import name_order
+from csec_desktop.storage import name_order, numbers
 from csec_desktop.storage.audit import Signer, trusted_keys
 from csec_desktop.storage.compartments import MARK, SEALED, Keyring, is_sealed
 from csec_desktop.storage.database import Database, Row
@@ -474,8 +474,7 @@ class RecordStore:
         values = youth_field_values(stored.rowid, body, stored.deleted, names=names)
         terms = _terms(stored.body)
         if not fresh and self._unwritten.pop(stored.rowid, None) is None:
-            self.db.execute("DELETE FROM youth_search WHERE rowid = "
-                            "(SELECT rank FROM youth_fields WHERE rowid = ?)", (stored.rowid,))
+            name_order.drop_terms(self.db, stored.rowid)
         # Indexed under a rank that follows name order (storage/name_order.py).
         rank = None
         if terms and not sealed and not stored.deleted:
@@ -496,6 +495,7 @@ class RecordStore:
     def _index_terms(self, rowid: int, rank: int, text: str) -> None:
         if not self.db.in_transaction:
             self.db.execute("INSERT INTO youth_search (rowid, terms) VALUES (?, ?)", (rank, text))
+            numbers.add(self.db, [(rank, text)])
             return
         if not self._unwritten:
             self.db.at_commit(self.write_index, self._unwritten.clear)
@@ -508,6 +508,7 @@ class RecordStore:
             rows = sorted(self._unwritten.values())
             self._unwritten.clear()
             self.db.executemany("INSERT INTO youth_search (rowid, terms) VALUES (?, ?)", rows)
+            numbers.add(self.db, rows)
 
     def unindex(self, rowid: int) -> None:
         """A youth out of the search index (deleted, or gone from this device)."""

@@ -222,17 +222,18 @@ class SealedRows:
         self.db.execute(f"DELETE FROM {SCHEMA}.sealed_fields WHERE rowid = ?", (rowid,))
         self.db.execute(f"DELETE FROM {SCHEMA}.sealed_search WHERE rowid = ?", (rowid,))
 
-    def matching_fields(self, query: str) -> tuple[str, list[Any]]:
-        """A FROM-clause term `f` with the row of every youth whose terms match an FTS query. Each
-        index is joined to its own table: joining the index to the view instead made SQLite copy
-        the whole view (every youth's row) for each search of a person who holds the key."""
-        main = (f"SELECT {COLUMNS} FROM main.youth_fields WHERE rank IN "
-                "(SELECT rowid FROM youth_search WHERE youth_search MATCH ?)")
+    def matching_fields(self, ranks: str, args: list[Any], query: str) -> tuple[str, list[Any]]:
+        """A FROM-clause term `f` with the row of every youth a search finds: those whose rank is
+        among `ranks` (a SELECT of the vault's own index's ranks, with its `args`: caseload.Ranks),
+        and the sealed youth whose terms match the FTS query `query`. Each index is joined to its
+        own table: joining the index to the view instead made SQLite copy the whole view (every
+        youth's row) for each search of a person who holds the key."""
+        main = f"SELECT {COLUMNS} FROM main.youth_fields WHERE rank IN ({ranks})"
         if not self.active:
-            return f"({main}) f", [query]
+            return f"({main}) f", args
         return (f"({main} UNION ALL "
                 f"SELECT {COLUMNS} FROM {SCHEMA}.sealed_fields WHERE rowid IN "
-                f"(SELECT rowid FROM {SCHEMA}.sealed_search WHERE sealed_search MATCH ?)) f", [query, query])
+                f"(SELECT rowid FROM {SCHEMA}.sealed_search WHERE sealed_search MATCH ?)) f", [*args, query])
 
     def matching(self, query: str) -> tuple[str, list[Any]]:
         """A FROM-clause term `s` with the rowid of every youth whose terms match an FTS query."""
