@@ -25,7 +25,7 @@ from csec_desktop.usecases import caseload as caseload_screen
 from ui.caseload_model import CaseloadModel
 from ui.i18n import N_, _, bind, item_text
 from ui.scrolling import narrow
-from ui.table_model import tab_leaves
+from ui.table_model import column_widths, tab_leaves
 from ui.tasks import Change, Tasks
 
 AUDIT_AFTER_MS = 1500  # a search shown this long with no newer one is the one the person settled on
@@ -36,9 +36,14 @@ AGE_BANDS: tuple[tuple[str, tuple[int, int] | None], ...] = (
 )
 
 
+FILTER_CHARACTERS = 24
+"""A filter's box is as wide as its longest "any" item in Spanish ("Cualquier estatus de CSEC"),
+so the choice in force reads whole; the four fit a 1366-pixel screen side by side."""
+
+
 def combo_items(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
-    """Fill a combo whose item texts follow the interface language."""
-    narrow(combo)
+    """Fill a filter's combo, whose item texts follow the interface language."""
+    narrow(combo, FILTER_CHARACTERS)
     for index, (text, data) in enumerate(items):
         combo.addItem("", data)
         bind(combo, item_text(index), text)
@@ -67,8 +72,7 @@ class CaseloadPage(QWidget):
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(model.sort)
         self.table.setWordWrap(False)
-        for column, width in enumerate((260, 50, 110, 230, 110, 80)):
-            self.table.setColumnWidth(column, width)
+        column_widths(self.table, (260, 50, 110, 270, 110, 80))
         self.count = QLabel()
         self.status = QComboBox()
         combo_items(self.status, [(N_("Any legal status"), None),

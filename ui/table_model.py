@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from ui.i18n import _, on_change
 
@@ -18,6 +19,30 @@ def tab_leaves(view: QAbstractItemView) -> QAbstractItemView:
     list to its "Mark done" form)."""
     view.setTabKeyNavigation(False)
     return view
+
+
+class _ColumnWidths(QObject):
+    """A view's column widths, a child of the view: its connection to the model (which may outlive
+    the view) goes with it."""
+
+    def __init__(self, view: QTableView, widths: Sequence[int]) -> None:
+        super().__init__(view)
+        self._view = view
+        self._widths = tuple(widths)
+
+    def fit(self, *_args: object) -> None:
+        header = self._view.horizontalHeader()
+        for column, width in enumerate(self._widths):
+            self._view.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
+
+
+def column_widths(view: QTableView, widths: Sequence[int]) -> None:
+    """Each column `widths[i]` wide, or as wide as its header's text when that is wider (a header
+    cut short, "echa de nacimient" in Spanish, names nothing); fitted again when the headers are
+    translated (TranslatedTableModel.retranslate)."""
+    fitting = _ColumnWidths(view, widths)
+    fitting.fit()
+    view.model().headerDataChanged.connect(fitting.fit)
 
 
 class TranslatedTableModel(QAbstractTableModel):

@@ -210,4 +210,8 @@ class TodayModel(TranslatedTableModel):
             return QBrush(QColor("#8a4b00"))
         if role == Qt.ItemDataRole.ToolTipRole and column == 6 and item.confidence:
             return _(CONFIDENCE_NOTES[item.confidence])
+        if role == Qt.ItemDataRole.ToolTipRole and column in (4, 7):
+            # The duty and its law whole when the column cuts them ("Actualización semestral del
+            # TILCP y certificación…" in Spanish); the row's detail below says why it is there.
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
         return None

@@ -43,7 +43,7 @@ from csec_desktop.today import (
 )
 from ui.i18n import N_, _, bind, item_text, on_change, say
 from ui.suggestions import CONFIDENCE_NOTES
-from ui.table_model import tab_leaves
+from ui.table_model import column_widths, tab_leaves
 from ui.today_model import (
     CONFIDENCE_NAMES,
     ELIGIBILITY_KINDS,
@@ -154,8 +154,7 @@ class TodayPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((150, 125, 145, 150, 310, 100, 115)):
-            self.table.setColumnWidth(column, width)
+        column_widths(self.table, (150, 125, 145, 150, 310, 100, 115))
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.PlainText)

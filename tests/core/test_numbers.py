@@ -94,7 +94,8 @@ def test_an_older_vault_gets_the_table_filled_on_upgrade(made: tuple[Vault, str]
             identifiers={"juvenile_case_number": f"JV-26-{100000 + n}"}))
     # Digits other than 0-9 stay with the full-text index alone, in both ways of filling the table.
     odd = caseload.create_youth(vault, youth_data(identifiers={
-        "juvenile_case_number": "JV-２６-١٢٣", "probation_number": "Ñ-2024.7", "cws_cms_client_id": "示例12"}))
+        "juvenile_case_number": "JV-２６-١٢٣", "probation_number": "Ñ-2024.7",
+        "cws_cms_client_id": "示例12"}))
     gone = caseload.create_youth(vault, youth_data(identifiers={"juvenile_case_number": "JV-26-999999"}))
     caseload.delete_youth(vault, gone.id)
     fresh = _all(vault)

@@ -131,3 +131,32 @@ def test_a_refused_save_in_spanish_keeps_the_window_within_a_1366_pixel_screen(
     finally:
         win.close()
         i18n.set_language("en")
+
+
+def test_in_spanish_headers_and_filters_read_whole_and_a_cut_duty_shows_in_its_tooltip(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """The caseload's birth-date header read "echa de nacimient" and its filters "Cualquier estatus
+    lega" in Spanish, with room to spare on a 1366-pixel screen; Today cut long duties and laws."""
+    win = new_window(qtbot, tmp_path / "vault", 20, seed=4)
+    try:
+        win.resize(1366, 768)
+        _unlock(qtbot, win, ADMIN_PASS)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+        win.set_language("es")  # after the tables are made: their columns are fitted again
+        win.caseload_action.trigger()
+        page = win.caseload_page
+        header = page.table.horizontalHeader()
+        for column in range(header.count() - 1):  # the last stretches to the edge
+            assert header.sectionSize(column) >= header.sectionSizeHint(column), column
+        for combo in (page.status, page.csec, page.age, page.worker):
+            shown = combo.fontMetrics().horizontalAdvance(combo.itemText(0))
+            assert combo.sizeHint().width() > shown, combo.itemText(0)
+        assert win.minimumSizeHint().width() <= 1366
+        qtbot.waitUntil(lambda: win.today_model.rowCount() > 0, timeout=10_000)
+        index = win.today_model.index(0, 4)
+        assert win.today_model.data(index, Qt.ItemDataRole.ToolTipRole) == win.today_model.data(index)
+        law = win.today_model.index(0, 7)
+        assert win.today_model.data(law, Qt.ItemDataRole.ToolTipRole).startswith(("Welf.", "Pen.", "Gov."))
+    finally:
+        win.close()
+        i18n.set_language("en")
