@@ -128,6 +128,12 @@ class DirectoryPage(QWidget):
         bind(heading, "setText", N_("<h2>Directory</h2>The county CSEC coordinator and the providers youth "
                                     "are referred to. Check the date each entry was last verified."))
         heading.setWordWrap(True)
+        self.read_only_note = QLabel()
+        bind(self.read_only_note, "setText", N_("You can search and read the directory. A supervisor or an "
+                                                "administrator keeps it up to date: tell them of an entry "
+                                                "that is wrong or missing."))
+        self.read_only_note.setWordWrap(True)
+        self.read_only_note.setVisible(False)
         self.search_box = QLineEdit()
         bind(self.search_box, "setAccessibleName", N_("Search the directory"))
         bind(self.search_box, "setPlaceholderText", N_("Search names, services, notes…"))
@@ -174,6 +180,7 @@ class DirectoryPage(QWidget):
         tools.addWidget(self.import_button)
         box = QVBoxLayout(self)
         box.addWidget(heading)
+        box.addWidget(self.read_only_note)
         box.addLayout(filters)
         box.addLayout(tools)
         box.addWidget(scrolled(self.entries), 1)
@@ -194,6 +201,8 @@ class DirectoryPage(QWidget):
                            self.import_button, self.template_button):
                 widget.setVisible(self.can_manage)
             self.entries.form.setEnabled(self.can_manage)
+            # The form greyed out said nothing of why (a caseworker, the read-only role).
+            self.read_only_note.setVisible(not self.can_manage)
             self._show()
             self.entries_changed.emit([r.body.dump()["name"] for r in self.records])
             if on_done:

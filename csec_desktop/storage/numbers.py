@@ -36,11 +36,19 @@ table is filled, which is quicker than keeping it in order row by row."""
 _WORD = re.compile(r"[^\W_]+")
 
 
+def _folded(ch: str) -> str:
+    """A character's case folded one for one, as the tokenizer folds it: full folding where it
+    keeps one character ("Σ", "ς" -> "σ"), else the lower case ("ß" stays, where full folding
+    makes "ss")."""
+    folded = ch.casefold()
+    return folded if len(folded) == 1 else ch.lower()
+
+
 def words(text: str) -> list[str]:
-    """The words of `text` as the index's tokenizer makes them: letters and digits, casefolded,
+    """The words of `text` as the index's tokenizer makes them: letters and digits, case folded,
     accents removed."""
     plain = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return _WORD.findall(plain.casefold())
+    return ["".join(map(_folded, word)) for word in _WORD.findall(plain)]
 
 
 def is_number(word: str) -> bool:

@@ -20,7 +20,7 @@ from csec_desktop.errors import ValidationFailed
 from csec_desktop.storage import keys as K
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases.caseload import PAGE
-from tests.conftest import ADMIN_PASS, FakeClock, Template, session_templates
+from tests.conftest import ADMIN_PASS, WORKER_PASS, FakeClock, Template, session_templates
 from ui import main_window
 from ui.idle import IdleWatcher
 from ui.main_window import MainWindow
@@ -147,6 +147,8 @@ def test_an_unlock_asked_at_once_builds_the_youth_page_after_the_caseloads_first
         assert win._admin is None and win._directory_page is None and win._reports_page is None
         win.directory_action.trigger()
         qtbot.waitUntil(lambda: win.stack.currentWidget() is win.directory_page, timeout=10_000)
+        qtbot.waitUntil(lambda: win.directory_page.entries.form.isEnabled(), timeout=10_000)
+        assert not win.directory_page.read_only_note.isVisible()  # an administrator keeps it
         win.reports_action.trigger()
         assert win.stack.currentWidget() is win.reports_page
         win.lock()
@@ -709,5 +711,26 @@ def test_an_unlock_without_a_user_name_or_passphrase_is_said_and_not_counted(
         assert not access.exists() or json.loads(access.read_text()).get("failures") in ({}, None)
         _unlock(qtbot, win, ADMIN_PASS)
         qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+    finally:
+        win.close()
+
+
+def test_a_caseworker_reads_the_directory_and_is_told_who_keeps_it(qtbot: QtBot, tmp_path: Path) -> None:
+    """The directory's form was greyed out for a caseworker with no word of why."""
+    folder = tmp_path / "vault"
+    win = new_window(qtbot, folder, 3, seed=3)
+    admin = Vault.unlock(folder, "admin", ADMIN_PASS)
+    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS, unit="Unit A")
+    admin.lock("test")
+    try:
+        win.unlock_page.user.setText("casey")
+        win.unlock_page.passphrase.setText(WORKER_PASS)
+        qtbot.mouseClick(win.unlock_page.button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+        win.directory_action.trigger()
+        page = win.directory_page
+        qtbot.waitUntil(lambda: page.read_only_note.isVisible(), timeout=10_000)
+        assert not page.entries.form.isEnabled() and not page.import_button.isVisible()
+        assert "supervisor" in page.read_only_note.text()
     finally:
         win.close()
