@@ -30,6 +30,7 @@ from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.sealed_rows import VIEW
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
+from csec_desktop.text import W
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -570,7 +571,7 @@ def add_attached(vault: Vault, youth_id: str, kind: str, data: dict[str, Any]) -
     get_youth(vault, youth_id, audit=False)
     narrative = any(data.get(f) for f in RESTRICTED_FIELDS.get(kind, ()))
     if narrative and not vault.user.can(Permission.READ_NARRATIVE):
-        raise PermissionDenied("Only an attorney or a supervisor may read or write the youth's account.")
+        raise PermissionDenied(W("Only an attorney or a supervisor may read or write the youth's account."))
     # A new record starts its guarded steps at the beginning (a petition as a draft): the model's default.
     data = {k: v for k, v in data.items() if k not in GUARDED_FIELDS.get(kind, set()) or kind == "referral"}
     body: Body = model_for(kind).parse({**data, "youth_id": youth_id}, record=kind)
@@ -591,7 +592,8 @@ def update_attached(vault: Vault, record_id: str, changes: dict[str, Any],
     if restricted and not vault.user.can(Permission.READ_NARRATIVE):
         # Their form showed these blank: a blank sent back means "unchanged", anything else is refused.
         if any(changes.get(f) for f in restricted):
-            raise PermissionDenied("Only an attorney or a supervisor may read or write the youth's account.")
+            raise PermissionDenied(
+                W("Only an attorney or a supervisor may read or write the youth's account."))
         changes = {k: v for k, v in changes.items() if k not in restricted}
     guarded = sorted(set(changes) & GUARDED_FIELDS.get(current.kind, set()))
     if guarded and not _guard_released.get():

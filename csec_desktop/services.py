@@ -24,7 +24,7 @@ from csec_desktop.errors import FieldProblem, PermissionDenied, ValidationFailed
 from csec_desktop.identification import current_answers
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
-from csec_desktop.text import N_
+from csec_desktop.text import N_, W
 
 REFERRAL_CONSENTS = {ConsentKind.REFERRAL, ConsentKind.RELEASE_OF_INFORMATION}
 
@@ -63,7 +63,7 @@ def send(vault: Vault, referral_id: str, on: date, override_reason: str | None =
                            "consent first, or a supervisor overrides with a reason")], record="referral")
         if not vault.user.can(Permission.OVERRIDE_CONSENT):
             vault.audit("consent_override_refused", record_id=referral_id)
-            raise PermissionDenied("Only a supervisor may send a referral without a recorded consent.")
+            raise PermissionDenied(W("Only a supervisor may send a referral without a recorded consent."))
         changes["consent_override_reason"] = override_reason
     with caseload.checked_change():
         updated = caseload.update_attached(vault, referral_id, changes)

@@ -17,6 +17,7 @@ from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import FieldProblem, PermissionDenied, ValidationFailed
 from csec_desktop.ids import is_id
 from csec_desktop.storage.vault import Vault
+from csec_desktop.text import W
 
 FORMAT = "csec-youth-export/1"
 MAX_FILE_BYTES = 50_000_000
@@ -162,7 +163,7 @@ def import_youth(vault: Vault, data: Any) -> str:
     youth = parsed[0][1]
     assert isinstance(youth, Youth)
     if not can_see(vault.user, youth):
-        raise PermissionDenied("This youth would not be in your caseload; ask a supervisor.")
+        raise PermissionDenied(W("This youth would not be in your caseload; ask a supervisor."))
     db = vault.require_db()
     with db.transaction():
         for rid, _ in parsed:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from csec_desktop import policy
-from csec_desktop.domain.people import Role, User
+from csec_desktop.domain.people import ROLE_LABELS, Role, User
 from csec_desktop.usecases import admin as admin_screen
 from csec_desktop.usecases.admin import AuditEntry
 from ui.i18n import N_, _, bind, item_text
@@ -53,8 +53,6 @@ SETTING_LABELS = {
     "csec_program_county": N_("This county opted into the state CSEC Program (1 = yes)"),
 }
 
-ROLE_LABELS = {"administrator": N_("administrator"), "supervisor": N_("supervisor"),
-               "caseworker": N_("caseworker"), "attorney": N_("attorney"), "read_only": N_("read only")}
 
 
 def role_label(value: str) -> str:

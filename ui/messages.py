@@ -13,6 +13,7 @@ from csec_desktop.errors import (
     AccountDisabled,
     AccountLocked,
     CorruptVault,
+    CsecError,
     DiskFull,
     NewerVault,
     PlaintextVault,
@@ -23,7 +24,7 @@ from csec_desktop.errors import (
     WrongPassphrase,
     storage_problem,
 )
-from ui.i18n import _, ngettext
+from ui.i18n import _, ngettext, say
 
 
 def describe(error: BaseException) -> str:
@@ -75,4 +76,6 @@ def describe(error: BaseException) -> str:
                  "the county's hub.")
     if isinstance(error, NewerVault | VaultMissing):
         return str(error)
+    if isinstance(error, CsecError) and len(error.args) == 1:
+        return say(error.args[0])  # a core message marked for translation (text.W), or as it is
     return str(error)

@@ -20,6 +20,12 @@ class Role(StrEnum):
     READ_ONLY = "read_only"
 
 
+ROLE_LABELS: dict[str, str] = {
+    Role.ADMINISTRATOR: N_("administrator"), Role.SUPERVISOR: N_("supervisor"),
+    Role.CASEWORKER: N_("caseworker"), Role.ATTORNEY: N_("attorney"), Role.READ_ONLY: N_("read only")}
+"""Each role's name as people read it (English source text; translated where it is shown)."""
+
+
 class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"

@@ -43,6 +43,7 @@ from csec_desktop.storage import keys as K
 from csec_desktop.storage import roster as R
 from csec_desktop.storage.database import Database, wipe_bytes
 from csec_desktop.storage.history import fields_of, kept
+from csec_desktop.text import W
 
 MARK = "$sealed"
 
@@ -215,8 +216,8 @@ class Keyring:
             if readable:
                 return inner
             if strict:
-                raise PermissionDenied("Only a person who holds the key of sealed records can unseal a "
-                                       "youth: ask an attorney or supervisor who reads them.")
+                raise PermissionDenied(W("Only a person who holds the key of sealed records can unseal a "
+                                         "youth: ask an attorney or supervisor who reads them."))
             return value
         return self.seal(SEALED.name, record_id, name, value)
 

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from csec_desktop import machine_policy
 from csec_desktop.clock import HybridClock, WallClock, system_clock, utc_iso
-from csec_desktop.domain.people import NEVER_GRANTED, Permission, Role, User, passphrase_strength
+from csec_desktop.domain.people import NEVER_GRANTED, ROLE_LABELS, Permission, Role, User, passphrase_strength
 from csec_desktop.errors import (
     AccountDisabled,
     AccountLocked,
@@ -51,6 +51,7 @@ from csec_desktop.storage.database import Database, wipe_bytes
 from csec_desktop.storage.keys import vault_exists
 from csec_desktop.storage.records import RecordStore
 from csec_desktop.storage.schema import migrate
+from csec_desktop.text import Line, W
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +205,7 @@ class Vault:
 
     def _private_key(self) -> X25519PrivateKey:
         if not self._private:
-            raise PermissionDenied("The vault is locked. Unlock it to continue.")
+            raise PermissionDenied(W("The vault is locked. Unlock it to continue."))
         return X25519PrivateKey.from_private_bytes(bytes(self._private))
 
     def _pin(self) -> dict[str, Any]:
@@ -431,7 +432,7 @@ class Vault:
         db = self.require_db()
         seed = R.open_sealed(db, self.vault_id, R.PURPOSE, self.user.username, self._private_key())
         if seed is None:
-            raise PermissionDenied("Only an administrator holding the roster key can change people.")
+            raise PermissionDenied(W("Only an administrator holding the roster key can change people."))
         return seed
 
     def _sign_roster(self) -> None:
@@ -514,7 +515,7 @@ class Vault:
 
     def require_db(self) -> Database:
         if self.db is None:
-            raise PermissionDenied("The vault is locked. Unlock it to continue.")
+            raise PermissionDenied(W("The vault is locked. Unlock it to continue."))
         return self.db
 
     def close(self) -> None:
@@ -551,9 +552,8 @@ class Vault:
     def require(self, permission: Permission) -> None:
         self._still_allowed()
         if not self.user.can(permission):
-            raise PermissionDenied(
-                f"Your role ({self.user.role.value}) does not allow this ({permission.value})."
-            )
+            raise PermissionDenied(W("Your role ({role}) does not allow this ({permission}).",
+                                     role=Line(ROLE_LABELS[self.user.role]), permission=permission.value))
 
     def _still_allowed(self) -> None:
         """The person as the users table says now: a role changed meanwhile applies at once, and a
@@ -788,7 +788,7 @@ class Vault:
         if username == self.user.username and (
             changes.get("disabled") or changes.get("role", Role.ADMINISTRATOR) != Role.ADMINISTRATOR
         ):
-            raise PermissionDenied("You cannot disable yourself or take away your own administrator role.")
+            raise PermissionDenied(W("You cannot disable yourself or take away your own administrator role."))
         allowed = {"role", "unit", "display_name", "disabled", "extra_permissions"}
         bad = [k for k in changes if k not in allowed]
         if bad:
@@ -840,7 +840,7 @@ class Vault:
         """Remove access. For cause, the data key is rotated so an old wrap opens nothing."""
         self.require(Permission.MANAGE_USERS)
         if username == self.user.username:
-            raise PermissionDenied("You cannot remove yourself.")
+            raise PermissionDenied(W("You cannot remove yourself."))
         db = self.require_db()
         self.get_user(username)
         with db.transaction():

@@ -17,6 +17,7 @@ from csec_desktop.errors import FieldProblem, NotFound, PermissionDenied, Valida
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
+from csec_desktop.text import W
 from csec_desktop.vacatur.petition import PLACEHOLDER, Petition, Problem, blocking
 
 NEXT: dict[CaseStage, frozenset[CaseStage]] = {
@@ -79,7 +80,7 @@ def advance(vault: Vault, case_id: str, stage: str) -> StoredRecord:
     target = CaseStage(stage)
     if not vault.user.can(Permission.REVIEW_PETITION):
         vault.audit("petition_stage_refused", record_id=case_id, stage=target.value)
-        raise PermissionDenied("Only an attorney may mark a petition reviewed or filed.")
+        raise PermissionDenied(W("Only an attorney may mark a petition reviewed or filed."))
     if target not in NEXT[case.stage]:
         problem = f"cannot go from {case.stage.value} to {target.value}"
         raise ValidationFailed([FieldProblem("stage", problem)], record="vacatur case")

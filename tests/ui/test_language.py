@@ -11,10 +11,14 @@ from babel.messages.pofile import read_po
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.conftest import ADMIN_PASS
+from csec_desktop.errors import PermissionDenied
+from csec_desktop.storage.vault import Vault
+from csec_desktop.usecases import admin as admin_screen
+from tests.conftest import ADMIN_PASS, WORKER_PASS
 from tests.ui.test_shell import _unlock, new_window
 from ui import i18n
 from ui.main_window import MainWindow
+from ui.messages import describe
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{\w+\}")
@@ -25,7 +29,8 @@ def _marked() -> set[str | tuple[str, str]]:
     for folder in ("ui", "csec_desktop"):
         for _file, _line, message, _comments, _context in extract_from_dir(
                 ROOT / folder, method_map=[("**.py", "python")],
-                keywords={"_": None, "N_": None, "t": None, "block": None, "ngettext": (1, 2)}):
+                keywords={"_": None, "N_": None, "W": None, "t": None, "block": None,
+                          "ngettext": (1, 2)}):
             found.add(message if isinstance(message, str) else (message[0], message[1]))
     return found
 
@@ -160,3 +165,18 @@ def test_in_spanish_headers_and_filters_read_whole_and_a_cut_duty_shows_in_its_t
     finally:
         win.close()
         i18n.set_language("en")
+
+
+def test_a_refusal_from_the_core_is_said_in_the_interface_language(vault_of, vault_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """A refusal read "Your role (caseworker) does not allow this" in the Spanish window."""
+    vault_of((("casey", "caseworker", "Unit A"),)).close()
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS)
+    try:
+        with pytest.raises(PermissionDenied) as refused:
+            admin_screen.overview(casey)
+        assert str(refused.value).startswith("Your role (caseworker) does not allow this")  # the log's
+        i18n.set_language("es")
+        assert describe(refused.value).startswith("Su función (trabajador de casos) no permite esto")
+    finally:
+        i18n.set_language("en")
+        casey.lock("test")
