@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from csec_desktop import policy
+from csec_desktop.audit_actions import action_name
 from csec_desktop.domain.people import ROLE_LABELS, Role, User
 from csec_desktop.usecases import admin as admin_screen
 from csec_desktop.usecases.admin import AuditEntry
@@ -350,9 +351,12 @@ class AdminPage(QWidget):
                 self.users.setItem(r, c, QTableWidgetItem(text))
         self.audit.setRowCount(len(entries))
         for r, e in enumerate(entries):
-            for c, text in enumerate((str(e.seq), e.at[:19].replace("T", " "), e.user, e.action,
-                                      e.record_id or "")):
-                self.audit.setItem(r, c, QTableWidgetItem(text))
+            for c, text in enumerate((str(e.seq), e.at[:19].replace("T", " "), e.user,
+                                      _(action_name(e.action)), e.record_id or "")):
+                item = QTableWidgetItem(text)
+                if c == 3:
+                    item.setToolTip(e.action)  # the code, as the trail and the command line keep it
+                self.audit.setItem(r, c, item)
 
     def clear(self) -> None:
         self.show_data([], [])
