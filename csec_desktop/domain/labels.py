@@ -8,6 +8,7 @@ from enum import Enum
 from csec_desktop.domain.csec import CSEC_STATUS_LABELS
 from csec_desktop.domain.directory import ENTRY_KIND_LABELS
 from csec_desktop.domain.protection import ORDER_KIND_LABELS, ORDER_STAGE_LABELS, OrderKind
+from csec_desktop.domain.services import REFERRAL_STATUS_LABELS
 from csec_desktop.domain.vacatur import COUNSEL_DECISION_LABELS, SERVICE_METHOD_LABELS
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS
 from csec_desktop.text import N_, Line
@@ -36,6 +37,7 @@ CHOICE_LABELS.update({status.value: text for status, text in CSEC_STATUS_LABELS.
 CHOICE_LABELS.update({kind.value: text for kind, text in ENTRY_KIND_LABELS.items()})
 CHOICE_LABELS.update({d.value: text for d, text in COUNSEL_DECISION_LABELS.items()})
 CHOICE_LABELS.update({m.value: text for m, text in SERVICE_METHOD_LABELS.items()})
+CHOICE_LABELS.update({status.value: text for status, text in REFERRAL_STATUS_LABELS.items()})
 # Protective orders: kinds and where one stands ("other" keeps its plain label).
 CHOICE_LABELS.update({kind.value: text for kind, text in ORDER_KIND_LABELS.items()
                       if kind is not OrderKind.OTHER})

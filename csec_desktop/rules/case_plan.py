@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from csec_desktop.domain.csec import CsecStatus, CsecStatusValue
+from csec_desktop.domain.labels import said
 from csec_desktop.domain.services import PlanGoal, Referral, ReferralStatus
 from csec_desktop.domain.youth import Youth
 from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Facts, Finding, FindingKind, records_of
@@ -44,7 +45,7 @@ def csec_services(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         return
     yield REGISTRY.info["case_plan.csec_services"].finding(
         FindingKind.WARNING, N_("The case plan must document the services for exploitation"),
-        (W("CSEC status {status} since {day}", status=latest.status.value,
+        (W("CSEC status {status} since {day}", status=said(latest.status),
            day=latest.decided_at.astimezone(LEGAL_ZONE).date().isoformat()),
          W("in foster care ({basis})", basis=basis), W("no plan goal and no open referral is recorded")),
         youth_id=str(facts.get("youth_id")), occurrence="g19")

@@ -17,6 +17,7 @@ from csec_desktop.domain.csec import (
     LicensedScreen,
     MissingEpisode,
 )
+from csec_desktop.domain.labels import said
 from csec_desktop.domain.youth import LegalStatus, Youth
 from csec_desktop.rules import (
     LEGAL_ZONE,
@@ -171,7 +172,7 @@ def missing_ncmec(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         yield info.finding(
             FindingKind.DEADLINE, N_("Report the missing youth to law enforcement (NCIC) and to NCMEC"),
             (W("missing since staff learned of it at {when}", when=_when(episode.learned_at)),
-             W("CSEC status then: {status} (decided {when})", status=status.status.value.replace("_", " "),
+             W("CSEC status then: {status} (decided {when})", status=said(status.status),
                when=_when(status.decided_at)),
              *((W("a nonminor dependent: the report is due even if the nonminor left voluntarily; a victim "
                   "or "
@@ -203,7 +204,7 @@ def team_meeting(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     since = [m for m in meetings if m.held_on >= latest.decided_at.astimezone(LEGAL_ZONE).date()]
     yield info.finding(
         FindingKind.DEADLINE, N_("Convene the multidisciplinary team"),
-        (W("status {status} decided {when}", status=latest.status.value.replace("_", " "),
+        (W("status {status} decided {when}", status=said(latest.status),
            when=_when(latest.decided_at)),
          W("the county's setting: within {days} days (no statute sets this number)", days=days),
          W("the team includes child welfare, probation, mental health, substance use disorder and public "

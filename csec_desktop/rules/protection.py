@@ -80,7 +80,7 @@ def protective_order(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         return  # an order is in force or being sought: the expiry reminder below takes over
     info = REGISTRY.info["safety.protective_order"]
     status = youth.current_status(today)
-    why: tuple[Line, ...] = (W("CSEC status {status} since {day}", status=latest.status.value,
+    why: tuple[Line, ...] = (W("CSEC status {status} since {day}", status=said(latest.status),
                                day=latest.decided_at.astimezone(LEGAL_ZONE).date().isoformat()),)
     if any(o.stage is OrderStage.ENDED or (o.expires_on and o.expires_on < today) for o in orders):
         why += (W("an earlier protective order has ended"),)

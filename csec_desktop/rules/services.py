@@ -8,6 +8,7 @@ from typing import Any
 
 from csec_desktop.domain.csec import CsecStatus, CsecStatusValue, FormResponse
 from csec_desktop.domain.efc import PlacementOrder
+from csec_desktop.domain.labels import said
 from csec_desktop.domain.services import MediCalGroup, Referral, ReferralStatus, UncoveredService
 from csec_desktop.domain.youth import LegalStatus, PlacementType, Youth
 from csec_desktop.rules import (
@@ -195,7 +196,7 @@ def follow_up(facts: Facts, as_of: datetime) -> Iterator[Finding]:
             FindingKind.DEADLINE, N_("Follow up the referral"),
             (W("{service} with {provider}, sent {day}, is {status}", service=referral.service,
                provider=referral.provider, day=referral.referred_on.isoformat(),
-               status=referral.status.value),
+               status=said(referral.status)),
              W("the county follows up after {days} days", days=days)),
             youth_id=str(facts.get("youth_id")),
             due=end_of_day(referral.referred_on + timedelta(days=days)),

@@ -317,7 +317,7 @@ def record_in_statewide_system(facts: Facts, as_of: datetime) -> Iterator[Findin
     due = calendar_days_after(decided, days)
     yield REGISTRY.info["csec.record_in_statewide_system"].finding(
         FindingKind.DEADLINE, N_("Record the CSEC status in CWS/CMS (or CARES)"),
-        (W("CSEC status {status} decided on {day}", status=latest.status.value, day=decided.isoformat()),
+        (W("CSEC status {status} decided on {day}", status=said(latest.status), day=decided.isoformat()),
          basis,
          W("Welf. & Inst. Code 16501.35(a)(2): the county's policies require workers to document these "
            "youth in the statewide child welfare information system"),

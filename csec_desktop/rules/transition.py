@@ -86,7 +86,7 @@ def foster_care_basis(youth: Youth, day: date, *, current: bool = True) -> Line 
         return None
     if answer.state is State.CANNOT_TELL:
         return W("legal status {status}; no placement recorded for {day}: this applies if the youth is in "
-                 "foster care (record the placement)", status=youth.current_status(day).value,
+                 "foster care (record the placement)", status=said(youth.current_status(day)),
                  day=day.isoformat())
     return answer.why
 
