@@ -84,7 +84,7 @@ def _offline_lock(vault: Vault) -> int | None:
 
 
 def _open(holder: Holder, folder: Path, user: str, passphrase: str, ahead: unlock.KeyAhead,
-          checking: Callable[[], None] | None = None) -> Session:
+          checking: Callable[[str], None] | None = None) -> Session:
     from csec_desktop import policy
 
     holder.vault = unlock.open_vault(folder, user, passphrase, ahead, checking)
@@ -106,7 +106,7 @@ def tune_collector() -> None:
 
 
 class MainWindow(QMainWindow):
-    checking_vault = Signal()
+    checking_vault = Signal(str)
     """Emitted from the vault thread when an unlock checks the vault first (queued to this one)."""
 
     def __init__(self, folder: Path, hint: str = "", idle: IdleWatcher | None = None) -> None:
@@ -586,7 +586,12 @@ class MainWindow(QMainWindow):
         self.tasks.run_holder(lambda h: _open(h, folder, user, passphrase, ahead, self.checking_vault.emit),
                               self._unlocked, self._unlock_failed)
 
-    def _checking(self) -> None:
+    def _checking(self, reason: str) -> None:
+        if reason == "upgrading":  # storage.vault.UPGRADING (not imported here: cold start)
+            self.unlock_page.message.setText(_(
+                "The vault is brought up to this version of the app, once. On a large caseload this "
+                "takes a few seconds…"))
+            return
         self.unlock_page.message.setText(_(
             "The last session did not end with a lock (the computer stopped, or the app was closed "
             "by force), so the vault is checked before anyone writes to it. On a large caseload "

@@ -20,10 +20,11 @@ __all__ = ["KeyAhead", "open_vault", "vault_exists"]
 
 
 def open_vault(folder: Path, user: str, passphrase: str, ahead: KeyAhead | None = None,
-               checking: Callable[[], None] | None = None) -> Vault:
+               checking: Callable[[str], None] | None = None) -> Vault:
     """The vault opened as this person. `ahead`, their key being derived, is wiped after, whether
-    the vault opened or not. `checking`: called (on this thread) when the vault is checked first,
-    after a session that did not end with a lock, which takes seconds on a large vault."""
+    the vault opened or not. `checking`: told (on this thread) before work that takes seconds on
+    a large vault: a schema upgrade, or the check after a session that did not end with a lock
+    (Vault.unlock)."""
     from csec_desktop.storage.vault import Vault
 
     if ahead is None:

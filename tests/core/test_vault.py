@@ -51,14 +51,14 @@ def test_the_window_is_told_when_an_unlock_checks_the_vault_first(admin: Vault, 
     a large vault) and says so first; after a clean lock it neither checks nor says so."""
     told: list[str] = []
     admin.lock()
-    Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock, checking=lambda: told.append("check")).close()
+    Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock, checking=told.append).close()
     assert told == []  # the last session ended with a lock
     # ... and the one just closed did not (close is what a crash leaves: no lock entry)
-    again = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock, checking=lambda: told.append("check"))
-    assert told == ["check"]
+    again = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock, checking=told.append)
+    assert told == ["checking"]
     again.lock()
-    Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock, checking=lambda: told.append("check")).lock()
-    assert told == ["check"]
+    Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock, checking=told.append).lock()
+    assert told == ["checking"]
 
 
 def test_a_key_derived_ahead_opens_the_vault_once_and_only_for_its_own_settings(

@@ -201,13 +201,16 @@ def test_a_damaged_key_file_is_reported_at_unlock_and_the_page_stays_usable(
         win.close()
 
 
-def test_after_a_session_ended_without_a_lock_the_unlock_page_says_why_it_takes_longer(
+def test_after_a_session_ended_without_a_lock_or_an_upgrade_the_unlock_page_says_why_it_takes_longer(
         qtbot: QtBot, tmp_path: Path) -> None:
     """The quick check after an unfinished session takes seconds on a large vault; the page says
     so while it runs (set on the window's thread, from the vault thread's word), then opens."""
     from PySide6.QtCore import QThread
 
-    _vault_of_youth(tmp_path / "vault", 3, 4).close()  # closed, not locked: as a crash leaves it
+    older = _vault_of_youth(tmp_path / "vault", 3, 4)
+    older.require_db().execute("DROP TABLE youth_numbers")  # and a schema behind: as 16 was
+    older.require_db().execute("PRAGMA user_version = 16")
+    older.close()  # closed, not locked: as a crash leaves it
     win = MainWindow(tmp_path / "vault")
     qtbot.addWidget(win)
     shown: list[tuple[str, bool]] = []
@@ -224,6 +227,8 @@ def test_after_a_session_ended_without_a_lock_the_unlock_page_says_why_it_takes_
         qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
         told = [(text, main) for text, main in shown if "did not end with a lock" in text]
         assert len(told) == 1 and told[0][1], shown
+        upgrading = [i for i, (text, _main) in enumerate(shown) if "brought up to this version" in text]
+        assert len(upgrading) == 1 and upgrading[0] < shown.index(told[0]), shown
     finally:
         win.close()
 
