@@ -471,7 +471,7 @@ def get_youth(vault: Vault, youth_id: str, *, audit: bool = True) -> StoredRecor
     if not can_see(vault.user, record.body):
         if audit:
             vault.audit("view_refused", record_id=youth_id)
-        raise NotFound(f"No youth with id {youth_id} in your caseload.")
+        raise NotFound(W("No youth with id {id} in your caseload.", id=youth_id))
     if audit:
         vault.audit("view", record_id=youth_id)
     return record
@@ -672,7 +672,7 @@ def undo_last_edit(vault: Vault, youth_id: str) -> StoredRecord:
     get_youth(vault, youth_id, audit=False)
     history = vault.records.history(youth_id)
     if not history or history[-1].op != "update":
-        raise NotFound("There is no edit to undo on this record.")
+        raise NotFound(W("There is no edit to undo on this record."))
     last = history[-1]
     return update_youth(vault, youth_id, {k: v["old"] for k, v in last.fields.items()})
 

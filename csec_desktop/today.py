@@ -27,7 +27,7 @@ from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.sealed_rows import VIEW
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
-from csec_desktop.text import N_
+from csec_desktop.text import N_, W
 
 load_all()  # every rule module registers its rules before Today reads the registry
 
@@ -490,7 +490,7 @@ def reopen(vault: Vault, youth_id: str, rule_id: str, occurrence: str) -> None:
              if isinstance(r.body, DutyDone) and r.body.rule_id == rule_id
              and r.body.occurrence == occurrence]
     if not marks:
-        raise NotFound("That duty is not marked done.")
+        raise NotFound(W("That duty is not marked done."))
     with vault.require_db().transaction():
         for mark in marks:
             vault.records.delete(mark.id)

@@ -1253,5 +1253,5 @@ def _stamps_read(clocks: str, fields: dict[str, Any]) -> bool:
 def _load_user(db: Database, username: str) -> User:
     row = db.one("SELECT body, removed FROM users WHERE username = ?", (username,))
     if row is None or row[1]:
-        raise NotFound(f"No user named {username}.")
+        raise NotFound(W("No user named {name}.", name=username))
     return User.model_validate_json(row[0])

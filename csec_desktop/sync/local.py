@@ -28,6 +28,7 @@ from csec_desktop.storage.keys import KEYFILE_NAME
 from csec_desktop.storage.records import unpack_clocks
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import undelivered
+from csec_desktop.text import W
 
 if TYPE_CHECKING:
     from csec_desktop.sync import protocol as P
@@ -504,7 +505,7 @@ def resolve(vault: Vault, conflict_id: str, value: Any, *, keep_deleted: bool = 
     db = vault.require_db()
     row = db.one("SELECT record_id, field, body FROM sync_conflicts WHERE conflict_id = ?", (conflict_id,))
     if row is None:
-        raise NotFound("This conflict was already resolved.")
+        raise NotFound(W("This conflict was already resolved."))
     state = P.ConflictState.model_validate_json(row[2])
     from csec_desktop.caseload import can_see  # caseload imports this module
 
@@ -513,7 +514,7 @@ def resolve(vault: Vault, conflict_id: str, value: Any, *, keep_deleted: bool = 
         owner = current if current.kind == "youth" else (
             vault.records.get(current.owner_id, include_deleted=True) if current.owner_id else None)
         if owner is not None and isinstance(owner.body, Youth) and not can_see(vault.user, owner.body):
-            raise NotFound("This conflict belongs to a youth outside your caseload.")
+            raise NotFound(W("This conflict belongs to a youth outside your caseload."))
         if not current.deleted and current.body.dump().get(row[1]) != value:
             vault.records.update(row[0], {row[1]: value})
         restore = current.deleted and not keep_deleted and any(v.deleted for v in state.values)

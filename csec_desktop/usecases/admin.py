@@ -12,6 +12,7 @@ from csec_desktop.domain.people import Permission, Role, User
 from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
 from csec_desktop.storage.audit import AuditEntry
 from csec_desktop.storage.vault import RestoreReport, Vault
+from csec_desktop.text import W
 
 __all__ = ["AuditEntry", "RestoreReport"]  # re-exported for the window, which reads no storage module
 
@@ -119,7 +120,7 @@ def prepare_restore(vault: Vault, source: Path) -> Path:
     vault folder for `restore`."""
     vault.require(Permission.MANAGE_USERS)
     if not source.is_file():
-        raise NotFound(f"No backup file at {source}.")
+        raise NotFound(W("No backup file at {path}.", path=str(source)))
     vault.audit("restore_started")
     return vault.folder
 

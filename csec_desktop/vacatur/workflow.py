@@ -35,7 +35,7 @@ def load(vault: Vault, youth_id: str, case_id: str | None, made_on: date | None 
     else:
         cases = caseload.attached(vault, youth_id, "vacatur_case")
         if not cases:
-            raise NotFound("This youth has no vacatur case to print yet.")
+            raise NotFound(W("This youth has no vacatur case to print yet."))
         record = cases[-1]  # ids are UUIDv7: the last is the newest
     case = record.body
     assert isinstance(case, VacaturCase)
