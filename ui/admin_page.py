@@ -250,10 +250,10 @@ class AdminPage(QWidget):
             source.setWordWrap(True)
             source.setStyleSheet("color:#555")
             bind(source, "setText", setting.source)
-            column = QVBoxLayout()
-            column.addWidget(spin)
-            column.addWidget(source)
-            sform.addRow(label, column)
+            # The source on a row of its own, across the form: beside the box it was a column a
+            # few words wide, eleven lines tall in Spanish.
+            sform.addRow(label, spin)
+            sform.addRow(source)
             self.settings[setting.name] = spin
         self.save_settings = QPushButton()
         bind(self.save_settings, "setText", N_("Save the &settings"))

@@ -148,7 +148,7 @@ def test_rotate_change_passphrase_reset_and_change_role(qtbot: QtBot, window: tu
     page.change_user_button.click()
     qtbot.waitUntil(lambda: "unit Unit B" in page.message.text(), timeout=10_000)
     qtbot.waitUntil(lambda: {"key_rotation", "passphrase_changed", "user_changed"} <= {
-        page.audit.item(r, 3).text() for r in range(page.audit.rowCount())}, timeout=10_000)
+        page.audit.item(r, 3).toolTip() for r in range(page.audit.rowCount())}, timeout=10_000)
     casey = Vault.unlock(win.folder, "casey", "copper meadow violin harbor")
     assert casey.user.role is Role.SUPERVISOR and casey.user.unit == "Unit B"
     casey.close()

@@ -441,8 +441,9 @@ def test_administrator_adds_a_user_and_verifies_the_trail(qtbot: QtBot, window: 
     assert page.passphrase.text() == ""
     qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "intact" in page.verify_result.text(), timeout=10_000)
-    actions = [page.audit.item(r, 3).text() for r in range(page.audit.rowCount())]
+    actions = [page.audit.item(r, 3).toolTip() for r in range(page.audit.rowCount())]  # the codes
     assert "user_added" in actions
+    assert "Person added" in [page.audit.item(r, 3).text() for r in range(page.audit.rowCount())]
     casey = Vault.unlock(window.folder, "casey", "fictional worker passphrase")
     assert casey.user.unit == "Unit A"
     casey.close()
