@@ -200,8 +200,9 @@ class DirectoryPage(QWidget):
             for widget in (self.entries.add_button, self.entries.replace_button, self.entries.remove_button,
                            self.import_button, self.template_button):
                 widget.setVisible(self.can_manage)
-            self.entries.form.setEnabled(self.can_manage)
-            # The form greyed out said nothing of why (a caseworker, the read-only role).
+            # Read in full contrast, as the youth page's lists are for a role that may not write:
+            # greyed out, the details were hard to read and said nothing of why. With no button
+            # to keep a change, the note says who keeps the directory.
             self.read_only_note.setVisible(not self.can_manage)
             self._show()
             self.entries_changed.emit([r.body.dump()["name"] for r in self.records])

@@ -147,7 +147,7 @@ def test_an_unlock_asked_at_once_builds_the_youth_page_after_the_caseloads_first
         assert win._admin is None and win._directory_page is None and win._reports_page is None
         win.directory_action.trigger()
         qtbot.waitUntil(lambda: win.stack.currentWidget() is win.directory_page, timeout=10_000)
-        qtbot.waitUntil(lambda: win.directory_page.entries.form.isEnabled(), timeout=10_000)
+        qtbot.waitUntil(lambda: win.directory_page.import_button.isVisible(), timeout=10_000)
         assert not win.directory_page.read_only_note.isVisible()  # an administrator keeps it
         win.reports_action.trigger()
         assert win.stack.currentWidget() is win.reports_page
@@ -736,7 +736,7 @@ def test_a_caseworker_reads_the_directory_and_is_told_who_keeps_it(qtbot: QtBot,
         win.directory_action.trigger()
         page = win.directory_page
         qtbot.waitUntil(lambda: page.read_only_note.isVisible(), timeout=10_000)
-        assert not page.entries.form.isEnabled() and not page.import_button.isVisible()
+        assert not page.import_button.isVisible() and not page.entries.add_button.isVisible()
         assert "supervisor" in page.read_only_note.text()
     finally:
         win.close()
