@@ -83,8 +83,9 @@ class ReportsPage(QWidget):
         heading.setWordWrap(True)
         self.preset = QComboBox()
         bind(self.preset, "setAccessibleName", N_("Period"))
-        for label, text in presets(self.now().date()):
-            self.preset.addItem(_(label), text)
+        for index, (label, text) in enumerate(presets(self.now().date())):
+            self.preset.addItem("", text)
+            bind(self.preset, item_text(index), label)  # said again when the language changes
         self.period = QLineEdit(self.preset.currentData())
         self.period.setMinimumWidth(240)
         bind(self.period, "setPlaceholderText", N_("2026Q3, 2026-09, FY2025-26 or 2026-07-01..2026-09-30"))

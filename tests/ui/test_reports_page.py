@@ -138,3 +138,19 @@ def test_opened_the_page_counts_at_once_and_a_role_that_may_not_export_is_told_w
     assert all("print but not save" in b.toolTip() for b in exports)
     page.guide(lambda _permission: True, WHY_NOT)
     assert all(b.isEnabled() for b in exports)
+
+
+def test_the_periods_offered_follow_a_change_of_language(qtbot: QtBot, admin: Vault) -> None:
+    """The period picker kept its English names after the window was switched to Spanish."""
+    from ui import i18n
+
+    page = ReportsPage(NowTasks(admin), now=lambda: datetime(2026, 10, 15, 9, tzinfo=LEGAL_ZONE))  # type: ignore[arg-type]
+    qtbot.addWidget(page)
+    assert page.preset.itemText(0) == "Last quarter"
+    try:
+        i18n.set_language("es")
+        assert page.preset.itemText(0) not in ("", "Last quarter")
+        assert page.preset.itemData(0) == "2026Q3"
+    finally:
+        i18n.set_language("en")
+    assert page.preset.itemText(0) == "Last quarter"
