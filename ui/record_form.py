@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from csec_desktop.clock import legal_today
 from csec_desktop.domain import fields
 from csec_desktop.domain.base import problems_from
+from csec_desktop.domain.csec import Discipline
 from csec_desktop.domain.labels import choice_label
 from csec_desktop.domain.summaries import local_time as local_time
 from csec_desktop.domain.summaries import summarize
@@ -48,6 +49,22 @@ FIELD_LABELS: dict[str, str] = {
 }
 """Deprecated: field labels now live on the models (`csec_desktop.domain.fields.label`). Kept, keyed
 "Model.field", for callers that still look labels up here (ui/sync_ui.py)."""
+
+
+def _discipline_names() -> dict[str, str]:
+    """Each discipline of a team meeting by its name in the interface's language, by code."""
+    return {d.value: _(choice_label(d)) for d in Discipline}
+
+
+def _discipline_code(said: str) -> str:
+    """The code of a discipline given by its name (in English or the interface's language) or its
+    code; anything else as typed, for the model to refuse by name."""
+    wanted = " ".join(said.split()).casefold()
+    for d in Discipline:
+        label = choice_label(d)
+        if wanted in (d.value, d.value.replace("_", " "), label.casefold(), _(label).casefold()):
+            return d.value
+    return said.strip()
 
 
 def _check_text(index: int) -> Apply:
@@ -191,11 +208,13 @@ class ModelForm(QWidget):
                 bind(edit, _row_placeholder(row), N_("one per line:"))
                 widget = edit
             elif get_origin(kind) is list:
-                # A list of small records (a meeting's attendees): one "code: name" per line.
+                # A list of small records (a meeting's attendees): one "discipline: name" per line,
+                # the discipline by its name in the interface's language (or its code).
                 edit = QPlainTextEdit()
                 edit.setTabChangesFocus(True)
                 edit.setMinimumHeight(90)
-                bind(edit, "setPlaceholderText", fields.hint(model, name) or N_("one per line: kind: name"))
+                bind(edit, lambda e, text: e.setPlaceholderText(
+                    text + " " + ", ".join(_discipline_names().values())), N_("Disciplines:"))
                 widget = edit
             elif name in ("text", "notes", "description", "basis", "decisions", "next_steps",
                           "where_and_with_whom", "why_left", "experiences_while_away", "intake_notes",
@@ -321,7 +340,9 @@ class ModelForm(QWidget):
                      for item in value)
             return "\n".join("; ".join(_without_trailing_blanks(parts)) for parts in lines)
         if get_origin(self.types[name]) is list:
-            return "\n".join(f"{item.get('discipline', '')}: {item.get('name', '')}" for item in value)
+            names = _discipline_names()
+            return "\n".join(f"{names.get(item.get('discipline', ''), item.get('discipline', ''))}: "
+                             f"{item.get('name', '')}" for item in value)
         if self.types[name] is datetime:
             return local_time(value)
         return str(value)
@@ -354,7 +375,7 @@ class ModelForm(QWidget):
                     for line in text.splitlines() if line.strip()]
         if get_origin(self.types[name]) is list:
             pairs = [line.partition(":") for line in text.splitlines() if line.strip()]
-            return [{"discipline": code.strip(), "name": who.strip()} for code, _sep, who in pairs]
+            return [{"discipline": _discipline_code(said), "name": who.strip()} for said, _sep, who in pairs]
         # Times typed here are California times; the core stores them with their zone.
         if self.types[name] is datetime:
             try:

@@ -168,9 +168,8 @@ class TeamMeeting(Body):
     held_on: date = Field(title=N_("Held on (YYYY-MM-DD)"))
     attendees: list[dict[str, str]] = Field(  # {"discipline": ..., "name": ...}
         default_factory=list, title=N_("Attendees"),
-        description=N_("One person per line, as discipline: name. Disciplines: child_welfare, probation, "
-                       "mental_health, substance_use, public_health, provider, education, law_enforcement, "
-                       "survivor_advocate, youth, other"))
+        description=N_("One person per line, as discipline: name (Mental health: their name), the "
+                       "discipline by its name or its code"))
     decisions: str | None = Field(default=None, max_length=8000, title=N_("Decisions"))
     next_steps: str | None = Field(default=None, max_length=8000, title=N_("Next steps"))
 

@@ -54,10 +54,20 @@ def test_form_labels_and_help_come_from_the_model(qtbot: QtBot, spanish: None) -
     assert {"Celebrada el (AAAA-MM-DD)", "Asistentes", "Decisiones"} <= texts
     attendees = form.widgets["attendees"]
     assert isinstance(attendees, QPlainTextEdit)
-    assert attendees.placeholderText().startswith("Una persona por línea")
-    assert attendees.toolTip() == attendees.placeholderText()
+    # The disciplines by their names in the interface's language, not the model's codes.
+    shown = attendees.placeholderText()
+    assert shown.startswith("Disciplinas:") and "Salud mental" in shown
+    assert attendees.toolTip().startswith("Una persona por línea")
+    form.set_values({"held_on": "2026-01-05",
+                     "attendees": [{"discipline": "mental_health", "name": "Dra. Demo"}]})
+    assert attendees.toPlainText() == "Salud mental: Dra. Demo"
+    attendees.setPlainText("salud  mental: Dra. Demo\nProbation: Sam Demo\nyouth: Ñeli\nastrology: Someone")
+    assert form.values()["attendees"] == [
+        {"discipline": "mental_health", "name": "Dra. Demo"}, {"discipline": "probation", "name": "Sam Demo"},
+        {"discipline": "youth", "name": "Ñeli"}, {"discipline": "astrology", "name": "Someone"}]
     i18n.set_language("en")
-    assert attendees.placeholderText().startswith("One person per line")
+    assert attendees.placeholderText().startswith("Disciplines: Child welfare, Probation, Mental health")
+    assert attendees.toolTip().startswith("One person per line")
     assert form.widgets["held_on"].accessibleName() == "Held on (YYYY-MM-DD)"
 
 
