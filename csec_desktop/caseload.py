@@ -262,6 +262,10 @@ class Ranks:
     of them to find those (a range of words: storage/numbers.py)."""
 
 
+DENSE = 20_000
+"""A range of words this many youth match is read in rank order (`Ranks.within`): at worst, in a
+county of a million youth, 50 rows are read for each match shown."""
+
 ALL_RANKS = 20_000
 """A search reads every match's rank at once up to this many (0.1 ms a thousand); beyond, it
 counts them and reads them window by window."""
@@ -420,6 +424,10 @@ def search_page(vault: Vault, text: str, *, limit: int = 200, after: Cursor | No
                                    [query]))
     else:
         total = int(db.scalar(f"SELECT count(*) FROM {source_rows}", args))
+    if source.within is not None and total >= DENSE:
+        # Most youth match ("JV-26-1"): read the ranks in order, checking each word, and stop at
+        # the window's end, rather than read every match's rank to sort them (26 ms at 100,000).
+        source = Ranks(source.within, source.args, source.within)
     if order != "name" or descending:
         rows, cursor = _page_rows(vault, source_rows, args, order, descending, after, limit)
         return total, rows, cursor

@@ -91,8 +91,11 @@ def _walk(vault: Vault, asked: caseload_screen.CaseloadQuery, page: int) -> tupl
 def test_search_pages_are_the_matches_in_name_order(vault_of, vault_dir: Path, clock: FakeClock,  # type: ignore[no-untyped-def]
                                                     monkeypatch: pytest.MonkeyPatch, all_ranks: int) -> None:
     """Several words or a case number: every match's rank is read once and the windows cut from
-    it, unless there are more than ALL_RANKS (3: the index is read window by window)."""
+    it, unless there are more than ALL_RANKS (3: the index is read window by window, and a
+    number's range in rank order, as when most youth match it)."""
     monkeypatch.setattr(caseload, "ALL_RANKS", all_ranks)
+    # With 3, a number's matches are also read in rank order as when most youth match (DENSE).
+    monkeypatch.setattr(caseload, "DENSE", 1 if all_ranks == 3 else caseload.DENSE)
     admin = vault_of(PEOPLE)
     made = []
     with admin.require_db().transaction():
