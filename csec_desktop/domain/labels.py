@@ -59,6 +59,12 @@ CHOICE_LABELS.update({
     "arrest": N_("Arrest or citation"), "conviction": N_("Conviction"),
     "adjudication": N_("Juvenile adjudication (WIC 602)"), "juvenile_arrest": N_("Juvenile arrest (WIC 602)"),
     "draft": N_("Draft"), "attorney_reviewed": N_("Reviewed by the attorney"), "filed": N_("Filed"),
+    # A service plan goal: how it goes
+    "not_started": N_("Not started"), "in_progress": N_("In progress"), "done": N_("Done"),
+    "changed": N_("Changed (the youth changed their mind)"),
+    # Medi-Cal eligibility groups
+    "unknown": N_("Not known"), "child": N_("Child"), "former_foster_youth": N_("Former foster youth"),
+    "pregnant": N_("Pregnant"), "expansion_adult": N_("Adult (Medi-Cal expansion)"),
 })
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from enum import Enum
 from pathlib import Path
+from typing import get_args
 
 from csec_desktop.domain.csec import CsecStatusValue
 from csec_desktop.domain.labels import said
@@ -38,3 +40,24 @@ def test_every_status_in_a_rule_line_is_said_by_its_label() -> None:
     assert str(line) == "CSEC status At risk of commercial sexual exploitation since 2026-06-01"
     assert "at_risk" not in line.in_language(translations("es").gettext)
     assert str(said(ReferralStatus.NO_SHOW)) != "no_show"
+
+
+def test_every_coded_value_a_form_offers_has_a_label() -> None:
+    """A plan goal's progress read "not started" and a Medi-Cal group "former foster youth" in
+    the Spanish window: codes with spaces, for want of a label."""
+    import csec_desktop.domain.kinds  # noqa: F401 (every model registered)
+    from csec_desktop.domain import fields
+    from csec_desktop.domain.efc import CONDITION_SHORT
+    from csec_desktop.domain.labels import CHOICE_LABELS
+    from csec_desktop.domain.youth import LEGAL_STATUS_LABELS
+
+    def enums(kind: object) -> list[type[Enum]]:
+        found = [kind] if isinstance(kind, type) and issubclass(kind, Enum) else []
+        return found + [e for arg in get_args(kind) for e in enums(arg)]
+
+    missing = [f"{model.__name__}.{name}: {value.value}"
+               for model in fields.form_models() for name, info in model.model_fields.items()
+               for enum in enums(info.annotation) for value in enum
+               if value not in LEGAL_STATUS_LABELS and str(value.value) not in CHOICE_LABELS
+               and str(value.value) not in CONDITION_SHORT]
+    assert missing == []
