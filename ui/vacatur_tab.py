@@ -191,7 +191,7 @@ class VacaturTab(QWidget):
         counts = tuple(on_file[i] for i in case.count_ids if i in on_file)
         for problem in form_problems(case, case_id, counts, legal_today()):
             lead = _("• before filing: ") if problem.for_filing_only else "• "
-            line = QListWidgetItem(lead + problem.message)
+            line = QListWidgetItem(lead + say(problem.message))  # a W line, in the window's language
             line.setData(Qt.ItemDataRole.UserRole, (problem.record_id or "", problem.field))
             self.review.addItem(line)
         if not self.review.count():

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from csec_desktop.domain.vacatur import CaseStage, CriminalCount, ServiceMethod, VacaturCase
 from csec_desktop.domain.youth import Youth
 from csec_desktop.rules import birthday
+from csec_desktop.text import W
 from csec_desktop.vacatur import Answer, CountAnswer, assess
 
 RESPONSE_DAYS = 45
@@ -194,13 +195,14 @@ def problems(p: Petition, today: date) -> list[Problem]:
     out = form_problems(p.case, p.case_id, p.counts, today)
     if p.pro_per() and p.minor_now() and not (p.case.guardian_ad_litem or "").strip():
         out.append(Problem("guardian_ad_litem",
-                           "the petitioner is under 18: name counsel or a guardian ad litem", p.case_id))
+                           W("the petitioner is under 18: name counsel or a guardian ad litem"), p.case_id))
     # Service (Code Civ. Proc. 1011, 1013, 1013a): every prosecuting agency, with its address.
     for court_case in p.court_cases():
         for party in p.parties(court_case):
             if not party.address:
-                out.append(Problem("prosecuting_agency", f"no address for {party.name}: add it to the "
-                                   "resource directory (the county's agency list)", None))
+                out.append(Problem("prosecuting_agency", W("no address for {agency}: add it to the resource "
+                                                           "directory (the county's agency list)",
+                                                           agency=party.name), None))
     return out
 
 
@@ -213,81 +215,87 @@ def form_problems(case: VacaturCase, cid: str, counts: tuple[CountOnFile, ...], 
         out.append(Problem(field_, message, record, filing))
 
     if not case.count_ids:
-        add("count_ids", ("no count is chosen for this petition"))
+        add("count_ids", W("no count is chosen for this petition"))
     elif not counts:
-        add("count_ids", ("the counts chosen for this petition are no longer on the record"))
+        add("count_ids", W("the counts chosen for this petition are no longer on the record"))
     for c in counts:
         label = c.count.label()
         if c.answer.undecided:
-            add("counsel_decision", f"{label}: counsel has not decided whether it is violent "
-                                    "(Pen. Code 667.5(c))", c.id)
+            add("counsel_decision", W("{count}: counsel has not decided whether it is violent "
+                                      "(Pen. Code 667.5(c))", count=label), c.id)
         elif not c.petitioned:
-            add("count_ids", f"{label} cannot be petitioned under 236.14 ({c.answer.answer.value}); take it "
-                             "out of the petition", c.id)
+            add("count_ids", W("{count} cannot be petitioned under 236.14 ({why}); take it out of the "
+                               "petition", count=label, why=c.answer.answer.value.replace("_", " ")), c.id)
             continue
         if not c.count.while_victim:
-            add("while_victim", f"{label}: not recorded as committed while a trafficking victim", c.id)
+            add("while_victim", W("{count}: not recorded as committed while a trafficking victim",
+                                  count=label), c.id)
         if not (c.count.nexus or "").strip():
-            add("nexus", f"{label}: the direct-result account is not written", c.id)
+            add("nexus", W("{count}: the direct-result account is not written", count=label), c.id)
         if not (c.count.prosecuting_agency or "").strip():
-            add("prosecuting_agency", f"{label}: no prosecuting agency to serve (236.14(c): the agency that "
-                                      "obtained the conviction or has charging jurisdiction)", c.id)
+            add("prosecuting_agency", W("{count}: no prosecuting agency to serve (236.14(c): the agency that "
+                                        "obtained the conviction or has charging jurisdiction)", count=label),
+                c.id)
         if not (c.count.county or case.court_county):
-            add("county", f"{label}: the county of the court is not recorded", c.id)
+            add("county", W("{count}: the county of the court is not recorded", count=label), c.id)
         for name, when in (("offense_date", c.count.offense_date), ("arrest_date", c.count.arrest_date),
                            ("judgment_date", c.count.judgment_date)):
             if when and when > today:
-                add(name, f"{label}: the date {when.isoformat()} is in the future", c.id)
+                add(name, W("{count}: the date {day} is in the future", count=label, day=when.isoformat()),
+                    c.id)
         if c.count.count_kind.value in ("conviction", "adjudication") and not c.count.judgment_date:
-            add("judgment_date", f"{label}: the date of the conviction or sustained petition is missing",
-                c.id)
+            add("judgment_date", W("{count}: the date of the conviction or sustained petition is missing",
+                                   count=label), c.id)
     if not (case.grounds or "").strip():
-        add("grounds", ("the petitioner's account of being trafficked (grounds) is not written"))
+        add("grounds", W("the petitioner's account of being trafficked (grounds) is not written"))
     # Timeliness from facts (236.14(l)): at any time after victimization ended or services were sought.
     if not case.victimization_ended_on and not case.services_sought_on:
-        add("victimization_ended_on", ("record when victimization ended or when services were first sought "
-                                         "(236.14(l))"))
+        add("victimization_ended_on", W("record when victimization ended or when services were first sought "
+                                        "(236.14(l))"))
     for name, when in (("victimization_started_on", case.victimization_started_on),
                        ("victimization_ended_on", case.victimization_ended_on),
                        ("services_sought_on", case.services_sought_on)):
         if when and when > today:
-            add(name, f"the date {when.isoformat()} is in the future")
+            add(name, W("the date {day} is in the future", day=when.isoformat()))
     # The first page (rule 2.111(1)).
     if not case.counsel:
         if not (case.petitioner_address or "").strip():
-            add("petitioner_address", ("a petitioner in pro per needs a mailing address on the first page "
-                                         "(rule 2.111(1)); a confidential mailing address may be used"))
+            add("petitioner_address", W("a petitioner in pro per needs a mailing address on the first page "
+                                        "(rule 2.111(1)); a confidential mailing address may be used"))
         if not (case.petitioner_phone or "").strip():
-            add("petitioner_phone", ("a petitioner in pro per needs a telephone number on the first page "
-                                       "(rule 2.111(1))"))
+            add("petitioner_phone", W("a petitioner in pro per needs a telephone number on the first page "
+                                      "(rule 2.111(1))"))
     else:
         from csec_desktop.documents.pleading import counsel_fits
 
         if not counsel_fits(tuple(case.counsel)):
-            add("counsel", ("the counsel block is too long for lines 1 to 7 of the first page"))
+            add("counsel", W("the counsel block is too long for lines 1 to 7 of the first page"))
     # Service, court case by court case: each packet is served on its own (its own entry in
     # `services`, or the petition's fields).
     numbers = list(dict.fromkeys((c.count.case_number or "").strip() for c in counts if c.petitioned)) or [""]
     for number in numbers:
         served = service_for(case, number or None)
-        where = f"case {number}: " if len(numbers) > 1 and number else ""
+        # A Line, said in the reader's language with the rest; plain "" when there is one case.
+        where: str = W("case {number}: ", number=number) if len(numbers) > 1 and number else ""
         field_ = "services" if served.own else "service_method"
         if served.method is ServiceMethod.NOT_CHOSEN:
-            add(field_, where + "choose how the papers are served (one manner)", filing=True)
+            add(field_, W("{where}choose how the papers are served (one manner)", where=where), filing=True)
         if not served.delivered_on:
             add(field_ if served.own else "service_date",
-                where + "record the date the papers were delivered or mailed", filing=True)
+                W("{where}record the date the papers were delivered or mailed", where=where), filing=True)
         elif served.delivered_on > today:
             add(field_ if served.own else "service_date",
-                where + f"the service date {served.delivered_on.isoformat()} is in the future", filing=True)
+                W("{where}the service date {day} is in the future", where=where,
+                  day=served.delivered_on.isoformat()),
+                filing=True)
     for entry in case.services:
         if not any(_norm(entry.case_number) == _norm(n) for n in numbers if n):
-            add("services", f"service is recorded for case {entry.case_number}, which no count of this "
-                            "petition carries")
+            add("services", W("service is recorded for case {number}, which no count of this petition "
+                              "carries", number=entry.case_number))
     if not (case.server_name or "").strip() or not (case.server_address or "").strip():
-        add("server_name", ("name who served the papers and their address"), filing=True)
+        add("server_name", W("name who served the papers and their address"), filing=True)
     if not (case.service_place or "").strip():
-        add("service_place", ("record the city where the proof of service is signed"), filing=True)
+        add("service_place", W("record the city where the proof of service is signed"), filing=True)
     return out
 
 

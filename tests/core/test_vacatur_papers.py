@@ -21,6 +21,7 @@ from csec_desktop.documents.pleading import LINES
 from csec_desktop.domain.vacatur import CaseStage
 from csec_desktop.errors import PermissionDenied, ValidationFailed
 from csec_desktop.storage.vault import Vault
+from csec_desktop.text import say, translations
 from csec_desktop.vacatur import Answer, workflow
 from csec_desktop.vacatur.petition import Petition
 from tests.conftest import ADMIN_PASS, WORKER_PASS, youth_data
@@ -168,6 +169,10 @@ def test_no_agency_or_no_address_is_flagged_before_anything_is_marked(admin: Vau
     messages = [x.message for x in refused.value.problems]
     assert any("no prosecuting agency to serve" in m for m in messages)
     assert any("no address for Office of the Fictional City Attorney" in m for m in messages)
+    # The attorney's checklist (ui/vacatur_tab.py) says them in the window's language.
+    spanish = [say(m, translations("es").gettext) for m in messages]
+    assert any(m.startswith("no hay dirección para Office of the Fictional City Attorney") for m in spanish)
+    assert any("no hay fiscalía a la que notificar" in m for m in spanish)
     service = _text(jobs.make(attorney, "vacatur_service", youth_id, item=case_id))
     assert "[TO BE COMPLETED: address from the county agency list]" in service
 
