@@ -390,7 +390,10 @@ class ModelForm(QWidget):
         for name, info in self.model.model_fields.items():
             if name in self.widgets and not info.is_required():
                 value = info.get_default(call_default_factory=True)
-                out[name] = value.value if isinstance(value, Enum) else value
+                # A default sentence (a safety flag's instruction) in the window's language: the
+                # person keeps it in that language, as if typed.
+                out[name] = (value.value if isinstance(value, Enum)
+                             else _(value) if isinstance(value, str) and value else value)
             if name in self.widgets and self.types.get(name) is datetime and info.is_required():
                 out[name] = datetime.now(LEGAL_ZONE).replace(second=0, microsecond=0).isoformat()
             elif name in self.widgets and self.types.get(name) is date and info.is_required():

@@ -149,7 +149,8 @@ class SafetyFlag(_Part):
 
     person: str = Field(min_length=1, max_length=200, title=N_("Person"))
     description: str | None = Field(default=None, max_length=1000, title=N_("Description"))
-    instruction: str = Field(default="Do not share any information or whereabouts.", max_length=500,
+    # The form offers the default in the window's language (ui/record_form.defaults), and that text is kept.
+    instruction: str = Field(default=N_("Do not share any information or whereabouts."), max_length=500,
                              title=N_("Instruction to staff"))
     since: date | None = Field(default=None, title=N_("Since (YYYY-MM-DD)"))
 

@@ -81,3 +81,14 @@ def test_an_item_list_without_a_summary_uses_the_registry(qtbot: QtBot) -> None:
 def test_the_old_label_table_is_read_from_the_models() -> None:
     assert FIELD_LABELS["TeamMeeting.attendees"] == "Attendees"
     assert FIELD_LABELS["Referral.status"] == "Status"
+
+
+def test_a_default_sentence_is_offered_in_the_window_language(qtbot: QtBot, spanish: None) -> None:
+    """A new safety flag's instruction was prefilled in English in the Spanish window, and kept so."""
+    from csec_desktop.domain.youth import SafetyFlag
+
+    form = ModelForm(SafetyFlag)
+    qtbot.addWidget(form)
+    assert form.defaults()["instruction"] == "No comparta ninguna información ni el paradero."
+    i18n.set_language("en")
+    assert form.defaults()["instruction"] == "Do not share any information or whereabouts."
