@@ -15,19 +15,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
-from csec_desktop.rules import LEGAL_ZONE, Confidence
+from csec_desktop.rules import CONFIDENCE_NAMES, LEGAL_ZONE, Confidence
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import law as law_screen
 from ui.i18n import N_, _, bind
 from ui.messages import describe
 from ui.table_model import Index, TranslatedTableModel, tab_leaves
 from ui.tasks import Tasks
-
-CONFIDENCE_NAMES: dict[Confidence, str] = {
-    Confidence.VERIFIED: N_("Verified"),
-    Confidence.SECONDARY: N_("Secondary source"),
-    Confidence.UNCONFIRMED: N_("Unconfirmed"),
-}
 
 
 class ChangesModel(TranslatedTableModel):

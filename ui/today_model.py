@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from csec_desktop.rules import LEGAL_ZONE, Confidence, FindingKind
+from csec_desktop.rules import CONFIDENCE_NAMES, LEGAL_ZONE, Confidence, FindingKind
 from csec_desktop.today import (
     LEGAL_KINDS,
     Group,
@@ -51,11 +51,6 @@ KIND_NAMES: dict[FindingKind, str] = {
     FindingKind.WARNING: N_("Legal warning"),
     FindingKind.SUGGESTION: N_("Suggestion"),
     **{kind: N_("Eligibility") for kind in ELIGIBILITY_KINDS},
-}
-CONFIDENCE_NAMES: dict[Confidence, str] = {
-    Confidence.VERIFIED: N_("Verified"),
-    Confidence.SECONDARY: N_("Secondary source"),
-    Confidence.UNCONFIRMED: N_("Unconfirmed"),
 }
 
 

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from csec_desktop.domain.duties import NAMED_RECIPIENTS
-from csec_desktop.rules import LEGAL_ZONE, FindingKind
+from csec_desktop.rules import CONFIDENCE_NAMES, LEGAL_ZONE, FindingKind
 from csec_desktop.today import (
     LEGAL_KINDS,
     Group,
@@ -45,7 +45,6 @@ from ui.i18n import N_, _, bind, item_text, on_change, say
 from ui.suggestions import CONFIDENCE_NOTES
 from ui.table_model import column_widths, tab_leaves
 from ui.today_model import (
-    CONFIDENCE_NAMES,
     ELIGIBILITY_KINDS,
     GROUP_COLOURS,
     GROUP_NAMES,

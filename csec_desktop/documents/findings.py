@@ -10,15 +10,8 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from csec_desktop.documents.page import Texts, checkbox, para
-from csec_desktop.rules import STATE_WORDS, Confidence, Finding, State
+from csec_desktop.rules import CONFIDENCE_NAMES, STATE_WORDS, Finding, State
 from csec_desktop.text import N_
-
-CONFIDENCE_NAMES: dict[Confidence, str] = {
-    Confidence.VERIFIED: N_("Verified"),
-    Confidence.SECONDARY: N_("Secondary source"),
-    Confidence.UNCONFIRMED: N_("Unconfirmed"),
-}
-"""The same words Today uses for a finding's confidence."""
 
 CANNOT_TELL_MARK = N_("CANNOT TELL")
 """Printed where a tick box would be: the record cannot decide this check."""

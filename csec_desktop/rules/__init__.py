@@ -78,6 +78,14 @@ class Confidence(StrEnum):
     UNCONFIRMED = "unconfirmed"
 
 
+CONFIDENCE_NAMES: dict[Confidence, str] = {
+    Confidence.VERIFIED: N_("Verified"),
+    Confidence.SECONDARY: N_("Secondary source"),
+    Confidence.UNCONFIRMED: N_("Unconfirmed"),
+}
+"""What each mark is called where a person reads it (Today, law changes, printed findings)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     rule_id: str

@@ -21,7 +21,7 @@ import yaml
 
 from csec_desktop.domain.vacatur import CriminalCount
 from csec_desktop.domain.youth import Youth
-from csec_desktop.rules import birthday
+from csec_desktop.rules import CONFIDENCE_NAMES, Confidence, birthday
 from csec_desktop.text import Line, W
 from csec_desktop.vacatur import citations
 from csec_desktop.vacatur.citations import Citation
@@ -219,8 +219,9 @@ def assess(count: CriminalCount, youth: Youth) -> CountAnswer:
             ("Pen. Code, §§ 647, subd. (b), 653.22 (SB 1322, 2016)",), other_paths=others,
             correction=correction_paths(count))
     tbl = table()
+    mark = Confidence(tbl.confidence) if tbl.confidence in set(Confidence) else None
     checked = W("667.5(c) table checked on {day} ({confidence})", day=tbl.checked_on.isoformat(),
-                confidence=tbl.confidence)
+                confidence=Line(CONFIDENCE_NAMES[mark]) if mark else tbl.confidence)
     found = verdict(count, tbl)
     decided = None if count.counsel_decision.value == "undecided" else count.counsel_decision
     if found.violent is not None:

@@ -116,3 +116,14 @@ def test_a_record_of_a_minors_commercial_sex_raises_a_warning() -> None:
     loitering = _count("653.22", on="2018-01-10", kind="juvenile_arrest")
     found = _find(date(2026, 11, 28), criminal_count=[loitering])
     assert found["vacatur.correct_record"][0].kind.value == "warning"
+
+
+def test_the_table_check_names_its_mark_in_the_readers_language() -> None:
+    """The eligibility lines read "667.5(c) table checked on ... (secondary)", a code, in Spanish too."""
+    from csec_desktop.text import translations
+
+    lines = [str(w) for w in vacatur.assess(_count("484"), YOUTH).why if "table checked" in str(w)]
+    assert lines and lines[0].endswith("(Secondary source)"), lines
+    spanish = [w.in_language(translations("es").gettext) for w in vacatur.assess(_count("484"), YOUTH).why
+               if "table checked" in str(w)]
+    assert "secondary" not in spanish[0].casefold(), spanish
