@@ -20,7 +20,7 @@ from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import law as law_screen
 from ui.i18n import N_, _, bind
 from ui.messages import describe
-from ui.table_model import Index, TranslatedTableModel, tab_leaves
+from ui.table_model import Index, TranslatedTableModel, column_widths, tab_leaves
 from ui.tasks import Tasks
 
 
@@ -89,8 +89,7 @@ class LawChangesPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 120), (2, 240), (3, 160), (4, 200), (5, 120)):
-            self.table.setColumnWidth(column, width)
+        column_widths(self.table, (120, 0, 240, 160, 200, 120))  # the second stretches
         bind(self.table, "setAccessibleName", N_("Law changes ahead"))
         self.note = QLabel()
         self.note.setWordWrap(True)

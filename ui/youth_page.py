@@ -62,7 +62,7 @@ from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.usecases import StoredRecord
 from csec_desktop.usecases.youth import Derived, HistoryEntry, Saved, YouthFile
 from ui.efc_tab import EfcTab
-from ui.i18n import N_, _, bind, item_text, language
+from ui.i18n import N_, _, bind, item_text, language, ngettext
 from ui.item_list import ItemList
 from ui.plan_glance import PlanGlance
 from ui.record_form import local_time, summary_for
@@ -510,8 +510,13 @@ class YouthPage(QWidget):
         # The name is shown inside the page (never in the window title or a notification).
         name = body.get("preferred_name") or body["legal_name"]["given"]
         heading = html.escape(f"{name} {body['legal_name']['family']}")
-        self.title.setText(f"<h2>{heading}</h2><p>{status}" + html.escape(
-            _("born {day} · version {n}").format(day=body.get("date_of_birth"), n=record.version)) + "</p>")
+        # How often it was changed, not the record's version counter (which meant nothing to a reader).
+        changes = record.version - 1
+        line = _("Born {day}").format(day=body.get("date_of_birth"))
+        if changes > 0:
+            line += " · " + ngettext("changed once since it was made", "changed {n} times since it was made",
+                                     changes).format(n=changes)
+        self.title.setText(f"<h2>{heading}</h2><p>{status}" + html.escape(line) + "</p>")
         for path, edit in self.edits.items():
             if path not in typed:
                 edit.setText(read_path(body, path))
