@@ -8,6 +8,7 @@ export the interface asks for explicitly (see csec_desktop/exports.py).
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,13 +41,19 @@ class Footer:
 
 
 class _NumberedCanvas(Canvas):
-    """Holds every page until the end so each can say how many pages there are."""
+    """Holds every page until the end so each can say how many pages there are.
 
-    footer: Footer = Footer()
+    A document may be made of parts (the papers of a vacatur packet): each page belongs to
+    the part its page template names in `part`, and is numbered within that part, under that
+    part's footer."""
+
+    footers: tuple[Footer, ...] = (Footer(),)
+    part = 0  # set on the canvas by a page template's onPage; a plain document is one part
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
+        self.part_pages: list[int] = []
         # ReportLab writes the machine's UTC offset into the dates; write UTC instead.
         stamp = datetime.now(UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
         self.setDateFormatter(lambda *_parts: stamp)
@@ -56,15 +63,18 @@ class _NumberedCanvas(Canvas):
         self._startPage()
 
     def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
+        parts = [int(state.get("part", 0)) for state in self._pages]
+        totals = Counter(parts)
+        numbers: Counter[int] = Counter()
+        for state, part in zip(self._pages, parts, strict=True):
+            numbers[part] += 1
             self.__dict__.update(state)
-            self._furniture(number, total)
+            self._furniture(self.footers[part], numbers[part], totals[part])
             super().showPage()
+        self.part_pages = [totals[part] for part in range(len(self.footers))]
         super().save()
 
-    def _furniture(self, number: int, total: int) -> None:
-        footer = self.footer
+    def _furniture(self, footer: Footer, number: int, total: int) -> None:
         self.saveState()
         self.setFillColorRGB(0, 0, 0)
         if footer.notice:
@@ -214,6 +224,15 @@ def render(story: list[Flowable], *, title: str, footer: Footer | None = None,
     `title` becomes the PDF's Title: keep it neutral ("Youth summary"), never a name.
     The Author and Subject are empty: a PDF says nothing of who made it or about whom.
     """
+    return render_parts(story, title=title, footers=[footer or Footer()], templates=templates)[0]
+
+
+def render_parts(story: list[Flowable], *, title: str, footers: Sequence[Footer],
+                 templates: list[PageTemplate] | None = None) -> tuple[bytes, list[int]]:
+    """`render` for a document of parts, and the number of pages of each part.
+
+    Part i's pages are those drawn on a page template whose onPage sets `canvas.part = i`;
+    each part is numbered from 1 under footers[i]."""
     register()
     buffer = io.BytesIO()
     doc = BaseDocTemplate(buffer, pagesize=LETTER, title=title, author="", subject="", keywords="",
@@ -223,6 +242,6 @@ def render(story: list[Flowable], *, title: str, footer: Footer | None = None,
         frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
         templates = [PageTemplate(id="plain", frames=[frame])]
     doc.addPageTemplates(templates)
-    canvas_class = type("DocumentCanvas", (_NumberedCanvas,), {"footer": footer or Footer()})
+    canvas_class = type("DocumentCanvas", (_NumberedCanvas,), {"footers": tuple(footers)})
     doc.build(story, canvasmaker=canvas_class)
-    return buffer.getvalue()
+    return buffer.getvalue(), list(doc.canv.part_pages)

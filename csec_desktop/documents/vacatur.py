@@ -27,7 +27,7 @@ from csec_desktop.documents.pleading import (
     CourtPaper,
     Section,
     Signature,
-    render_court_paper,
+    render_court_papers,
     signature_block,
 )
 from csec_desktop.documents.pleading import text as line
@@ -237,7 +237,7 @@ def _plural(cc: CourtCase) -> str:
     return " and ".join(words) or "records"
 
 
-def petition(p: Petition, cc: CourtCase) -> bytes:
+def petition(p: Petition, cc: CourtCase) -> CourtPaper:
     name = p.case.public_name
     if cc.juvenile:
         standard = ("Each arrest or adjudication listed above was the direct result of the petitioner being "
@@ -307,12 +307,12 @@ def petition(p: Petition, cc: CourtCase) -> bytes:
              "________________ at ________________, California."),
         *signature_block(Signature(name, "Petitioner", "________________", typed=False)),
     ]
-    return render_court_paper(_paper(p, cc, PETITION_CAPTION, sections, _counsel_signature(p),
-                                     closing=tuple(verification), footer_title="PETITION TO VACATE (Pen. "
-                                     "Code, § 236.14)"))
+    return _paper(p, cc, PETITION_CAPTION, sections, _counsel_signature(p),
+                  closing=tuple(verification), footer_title="PETITION TO VACATE (Pen. "
+                  "Code, § 236.14)")
 
 
-def declaration(p: Petition, cc: CourtCase) -> bytes:
+def declaration(p: Petition, cc: CourtCase) -> CourtPaper:
     name = p.case.public_name
     sections = (Section(None, (
         f"I am the petitioner in this matter, identified in the public record as {name} (Pen. Code, § "
@@ -324,11 +324,11 @@ def declaration(p: Petition, cc: CourtCase) -> bytes:
           + (c.count.nexus or gap("how this count was the direct result of being trafficked"))
           for n, c in enumerate(cc.counts, start=1)))),)
     sig = Signature(name, "Petitioner", "________________", typed=False)
-    return render_court_paper(_paper(p, cc, DECLARATION_CAPTION, sections, sig, declaration=name,
-                                     footer_title="DECLARATION OF PETITIONER (Pen. Code, § 236.14)"))
+    return _paper(p, cc, DECLARATION_CAPTION, sections, sig, declaration=name,
+                  footer_title="DECLARATION OF PETITIONER (Pen. Code, § 236.14)")
 
 
-def order(p: Petition, cc: CourtCase) -> bytes:
+def order(p: Petition, cc: CourtCase) -> CourtPaper:
     on, _time, department = p.hearing(cc)
     rulings = tuple(
         count_text(n, c, petition=False) + " ____ GRANTED ____ DENIED ____ DENIED WITHOUT PREJUDICE"
@@ -392,8 +392,8 @@ def order(p: Petition, cc: CourtCase) -> bytes:
             "petition within ______ days (Pen. Code, § 236.14, subd. (s)).",)),
     )
     judge = Signature("Judge of the Superior Court", "", "________________", typed=False)
-    return render_court_paper(_paper(p, cc, ORDER_CAPTION, sections, judge,
-                                     footer_title="[PROPOSED] ORDER (Pen. Code, § 236.14)"))
+    return _paper(p, cc, ORDER_CAPTION, sections, judge,
+                  footer_title="[PROPOSED] ORDER (Pen. Code, § 236.14)")
 
 
 SERVED_PAPERS = ("Verified Petition to Vacate Arrests, Convictions and Adjudications (Pen. Code, § 236.14)",
@@ -425,7 +425,7 @@ def _manner(p: Petition, cc: CourtCase) -> str:
     return gap("one manner of service: personal delivery, mail or overnight delivery")
 
 
-def proof_of_service(p: Petition, cc: CourtCase) -> bytes:
+def proof_of_service(p: Petition, cc: CourtCase) -> CourtPaper:
     case = p.case
     served = p.service(cc).delivered_on  # this court case's own service, or the petition's
     parties = p.parties(cc)
@@ -450,10 +450,10 @@ def proof_of_service(p: Petition, cc: CourtCase) -> bytes:
     )
     sig = Signature(case.server_name or gap("name of the person serving"), "Person serving",
                     _day(served) or "________________", typed=False)
-    return render_court_paper(_paper(p, cc, SERVICE_CAPTION, sections, sig, footer_title="PROOF OF SERVICE"))
+    return _paper(p, cc, SERVICE_CAPTION, sections, sig, footer_title="PROOF OF SERVICE")
 
 
-def identity_attachment(p: Petition, cc: CourtCase) -> bytes:
+def identity_attachment(p: Petition, cc: CourtCase) -> CourtPaper:
     """Lodged with the petition, kept out of the public file: who the initials stand for. The
     full name is confidential by statute (236.14(q)); rule 2.550(a)(2) leaves such records outside
     the sealing rules, and the motion to seal is made in the alternative (rules 2.550(d),
@@ -506,11 +506,11 @@ def identity_attachment(p: Petition, cc: CourtCase) -> bytes:
         *signature_block(Signature("Judge of the Superior Court", "", "________________", typed=False)),
     ]
     declarant = case.counsel[0].split(" (")[0] if case.counsel else case.public_name
-    return render_court_paper(_paper(p, cc, IDENTITY_CAPTION, sections,
-                                     Signature(declarant, "Declarant", "________________", typed=False),
-                                     declaration=declarant, closing=tuple(closing), confidential=True,
-                                     footer_title="CONFIDENTIAL IDENTITY ATTACHMENT (Pen. Code, "
-                                                  "§ 236.14(q))"))
+    return _paper(p, cc, IDENTITY_CAPTION, sections,
+                  Signature(declarant, "Declarant", "________________", typed=False),
+                  declaration=declarant, closing=tuple(closing), confidential=True,
+                  footer_title="CONFIDENTIAL IDENTITY ATTACHMENT (Pen. Code, "
+                               "§ 236.14(q))")
 
 
 # Privacy, joining, the cover index --------------------------------------------------------------
@@ -523,37 +523,47 @@ def page_texts(pdf: bytes) -> list[str]:
         document.close()
 
 
+def private_facts(p: Petition, paper: str, pages: list[str]) -> list[FieldProblem]:
+    return [FieldProblem("public_name" if "address" not in what else "grounds",
+                         f"{what} appears on page {page} of the {paper}; a public paper "
+                         "may carry only the initials or pseudonym (Pen. Code 236.14(q))")
+            for what, page in privacy_hits(p, pages)]
+
+
 def checked(p: Petition, paper: str, pdf: bytes) -> bytes:
     """The public paper, or a refusal naming each private fact found in it and where."""
-    hits = privacy_hits(p, page_texts(pdf))
-    if hits:
-        raise ValidationFailed([FieldProblem("public_name" if "address" not in what else "grounds",
-                                             f"{what} appears on page {page} of the {paper}; a public paper "
-                                             "may carry only the initials or pseudonym (Pen. Code 236.14(q))")
-                                for what, page in hits], record="vacatur papers")
+    problems = private_facts(p, paper, page_texts(pdf))
+    if problems:
+        raise ValidationFailed(problems, record="vacatur papers")
     return pdf
 
 
-def join(pdfs: list[bytes]) -> bytes:
-    """One PDF of several, page order kept, in memory."""
+def join(parts: list[tuple[bytes, list[int] | None]]) -> bytes:
+    """One PDF of the given pages of several (None: all of them), in order, in memory."""
     out = pdfium.PdfDocument.new()
-    sources = [pdfium.PdfDocument(pdf) for pdf in pdfs]
+    sources: dict[bytes, pdfium.PdfDocument] = {}
     try:
-        for source in sources:
-            out.import_pages(source)
+        for pdf, pages in parts:
+            if pdf not in sources:
+                sources[pdf] = pdfium.PdfDocument(pdf)
+            out.import_pages(sources[pdf], pages)
         buffer = io.BytesIO()
         out.save(buffer)
         return buffer.getvalue()
     finally:
-        for source in sources:
+        for source in sources.values():
             source.close()
         out.close()
 
 
-Paper = Callable[[Petition, CourtCase], bytes]
+Paper = Callable[[Petition, CourtCase], CourtPaper]
 PUBLIC_PAPERS: tuple[tuple[str, Paper], ...] = (
     ("petition", petition), ("declaration", declaration), ("proposed order", order),
     ("proof of service", proof_of_service))
+PACKET_PAPERS: tuple[tuple[str, Paper, bool], ...] = (
+    *((name, paper, True) for name, paper in PUBLIC_PAPERS),
+    ("confidential identity attachment", identity_attachment, False))
+"""Each court case's papers in filing order, and whether each is public."""
 
 
 def _no_counts(p: Petition) -> None:
@@ -562,11 +572,23 @@ def _no_counts(p: Petition) -> None:
                                              "none that can be petitioned is chosen")], record="vacatur case")
 
 
+def public_papers(p: Petition, cc: CourtCase) -> list[tuple[str, Paper, list[str]]]:
+    """Each public paper of the court case, and the text of its pages (made as one document)."""
+    pdf, pages = render_court_papers([make(p, cc) for _n, make in PUBLIC_PAPERS], PACKET_TITLE)
+    texts = page_texts(pdf)
+    out: list[tuple[str, Paper, list[str]]] = []
+    start = 0
+    for (name, make), count in zip(PUBLIC_PAPERS, pages, strict=True):
+        out.append((name, make, texts[start:start + count]))
+        start += count
+    return out
+
+
 def one_paper(p: Petition, which: Paper, name: str, public: bool = True) -> bytes:
     """One paper for every court case of the petition (one after another)."""
     _no_counts(p)
-    pdfs = [which(p, cc) for cc in p.court_cases()]
-    pdf = pdfs[0] if len(pdfs) == 1 else join(pdfs)
+    papers = [which(p, cc) for cc in p.court_cases()]
+    pdf, _pages = render_court_papers(papers, papers[0].footer_title)
     return checked(p, name, pdf) if public else pdf
 
 
@@ -603,15 +625,27 @@ def cover(p: Petition, cc: CourtCase, contents: list[tuple[str, int, bool]]) -> 
 def packet(p: Petition) -> bytes:
     """Every court case's packet, each behind its cover index: petition, declaration, proposed
     order, proof of service, then the confidential identity attachment. Public papers are
-    checked for private facts first."""
+    checked for private facts first, each refusal naming the paper and its own page."""
     _no_counts(p)
-    pdfs: list[bytes] = []
-    for cc in p.court_cases():
-        papers = [(name, checked(p, name, make(p, cc)), True) for name, make in PUBLIC_PAPERS]
-        papers.append(("confidential identity attachment", identity_attachment(p, cc), False))
-        contents = [(name, len(pdfium.PdfDocument(pdf)), public) for name, pdf, public in papers]
+    cases = p.court_cases()
+    body, pages = render_court_papers([make(p, cc) for cc in cases for _n, make, _p in PACKET_PAPERS],
+                                      PACKET_TITLE)
+    texts = page_texts(body)
+    problems: list[FieldProblem] = []
+    parts: list[tuple[bytes, list[int] | None]] = []
+    start = 0
+    for number, cc in enumerate(cases):
+        counts = pages[number * len(PACKET_PAPERS):(number + 1) * len(PACKET_PAPERS)]
+        contents = [(name, count, public)
+                    for (name, _m, public), count in zip(PACKET_PAPERS, counts, strict=True)]
+        first = start
+        for name, count, public in contents:
+            if public:
+                problems += private_facts(p, name, texts[start:start + count])
+            start += count
         front = cover(p, cc, contents)
-        checked(p, "cover index", front)
-        pdfs += [front, *(pdf for _n, pdf, _p in papers)]
-    return join(pdfs)
-
+        problems += private_facts(p, "cover index", page_texts(front))
+        parts += [(front, None), (body, list(range(first, start)))]
+    if problems:
+        raise ValidationFailed(problems, record="vacatur papers")
+    return join(parts)

@@ -58,17 +58,12 @@ def review(vault: Vault, youth_id: str, case_id: str, target: CaseStage = CaseSt
     p = load(vault, youth_id, case_id)
     found = blocking(p, p.made_on, target)
     for cc in p.court_cases():
-        for name, make in papers.PUBLIC_PAPERS:
-            pdf = make(p, cc)
-            pages = papers.page_texts(pdf)
+        for name, make, pages in papers.public_papers(p, cc):
             for_filing = make is papers.proof_of_service  # service is recorded after review
             if any(PLACEHOLDER in " ".join(page.split()) for page in pages) and not found \
                     and (target is CaseStage.FILED or not for_filing):
                 found.append(Problem("stage", f"the {name} still has a gap to complete", case_id))
-            try:
-                papers.checked(p, name, pdf)
-            except ValidationFailed as refused:
-                found += [Problem(x.field, x.message, case_id) for x in refused.problems]
+            found += [Problem(x.field, x.message, case_id) for x in papers.private_facts(p, name, pages)]
     return found
 
 

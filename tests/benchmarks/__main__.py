@@ -135,6 +135,9 @@ def table(result: dict[str, Any]) -> str:
         standard = result["paths"].get(name, {}).get("ratio_standard_fonts")
         if standard is not None:
             lines.append(f"{name} against a floor in standard fonts (not embedded): {standard:.2f}x")
+    flowing = result["paths"].get("court_paper", {}).get("ratio_platypus")
+    if flowing is not None:
+        lines.append(f"court_paper against bare platypus paragraphs of the same lines: {flowing:.2f}x")
     for name, grown in result.get("growth", {}).items():
         slope = "—" if grown["exponent"] is None else f"{grown['exponent']:.2f}"
         lines.append(f"growth {name:15} {grown['values']} over {grown['sizes']}: exponent {slope}")

@@ -48,7 +48,7 @@ def test_today_floor_decodes_what_today_decodes(made: Path, monkeypatch: pytest.
 
 def test_paper_floors_draw_the_same_pages_and_text(made: Path) -> None:
     packet = paths.court_paper(made, county.ATTORNEY, reps=1)
-    assert packet["pages"] == packet["floor_pages"] >= 5
+    assert packet["pages"] == packet["floor_pages"] == packet["floor_platypus_pages"] >= 5
     vault = Vault.unlock(made, county.USER, county.PASSPHRASE)
     try:
         plan = paths.plan(vault, reps=1)

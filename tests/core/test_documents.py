@@ -26,6 +26,7 @@ from csec_desktop.documents.pleading import (
     Signature,
     baseline,
     render_court_paper,
+    render_court_papers,
 )
 from csec_desktop.documents.recovery_sheet import recovery_sheet
 from csec_desktop.documents.summary import youth_summary
@@ -118,6 +119,30 @@ def test_pleading_paper_lines_margins_and_first_page() -> None:
     assert all("Confidential: juvenile case file information, Welf. & Inst. Code 827" in t for t in texts)
     assert "PROOF OF SERVICE" in texts[-1] and "penalty of perjury" in texts[-1]
     assert "/s/ Alex Q. Sample" in "".join(texts)
+
+
+def test_papers_made_as_one_document_are_each_as_if_made_alone() -> None:
+    """A packet's papers share one PDF (its fonts embedded once); each still starts on its own
+    first page with the counsel block, is numbered from 1, and carries its own footer title,
+    notice and watermark: every character where it would be on the paper made alone."""
+    papers = [
+        _paper(30),
+        _paper(2, title="DECLARATION OF PETITIONER", service=None, watermark="UNSIGNED DRAFT",
+               notice="CONFIDENTIAL: a notice of its own", counsel=("Pat Example, in pro per",)),
+        _paper(0, title="[PROPOSED] ORDER", footer_title="ORDER AFTER HEARING", declaration=None),
+    ]
+    alone = [_chars(render_court_paper(paper)) for paper in papers]
+    together, pages = render_court_papers(papers, "Vacatur packet")
+    assert pages == [len(a) for a in alone] and pages[0] > 2
+    chars = _chars(together)
+    assert len(chars) == sum(pages)
+    start = 0
+    for paper_alone, count in zip(alone, pages, strict=True):
+        assert chars[start:start + count] == paper_alone
+        start += count
+    texts = _text(together)
+    assert "ORDER AFTER HEARING" in texts[-1] and "CONFIDENTIAL: a notice of its own" in texts[pages[0]]
+    assert "Pat Example, in pro per" in texts[pages[0]] and "Alex Q. Sample (SBN" not in texts[pages[0]]
 
 
 def test_names_in_every_script_survive_and_missing_glyphs_show() -> None:

@@ -17,7 +17,7 @@ import pytest
 from csec_desktop import caseload, directory
 from csec_desktop.documents import jobs
 from csec_desktop.documents import vacatur as papers
-from csec_desktop.documents.pleading import LINES
+from csec_desktop.documents.pleading import LINES, CourtPaper, render_court_paper
 from csec_desktop.domain.vacatur import CaseStage
 from csec_desktop.errors import PermissionDenied, ValidationFailed
 from csec_desktop.storage.vault import Vault
@@ -36,8 +36,9 @@ def _pages(pdf: bytes) -> list[str]:
     return [" ".join(page.split()) for page in papers.page_texts(pdf)]
 
 
-def _text(pdf: bytes) -> str:
-    return " ".join(_pages(pdf))
+def _text(paper: CourtPaper | bytes) -> str:
+    """The text of a PDF, or of a paper made alone."""
+    return " ".join(_pages(paper if isinstance(paper, bytes) else render_court_paper(paper)))
 
 
 @pytest.fixture
