@@ -63,6 +63,19 @@ class Timeline(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(720, 70 + 18 * len(self.events))
 
+    def today_mark(self) -> tuple[str, str]:
+        """Where today falls ("before" 16, "on" the line, "after" 21) and what marks it."""
+        if self.today < self.birth_year_days[0][1]:
+            return "before", _("◂ today: age {age}").format(age=self._age_on(self.today))
+        if self.today > self.birth_year_days[-1][1]:
+            return "after", _("today: age {age} ▸").format(age=self._age_on(self.today))
+        return "on", _("today")
+
+    def _age_on(self, day: Any) -> int:
+        """The youth's age on `day`, counted from a birthday on the line."""
+        age, birthday = self.birth_year_days[0]
+        return int(age + day.year - birthday.year - ((day.month, day.day) < (birthday.month, birthday.day)))
+
     def _x(self, day: Any, left: float, width: float) -> float:
         first, last = self.birth_year_days[0][1], self.birth_year_days[-1][1]
         span = max((last - first).days, 1)
@@ -82,10 +95,16 @@ class Timeline(QWidget):
             painter.drawLine(int(x), int(axis - 6), int(x), int(axis + 6))
             painter.drawText(QRectF(x - 30, axis + 6, 60, 16), int(Qt.AlignmentFlag.AlignHCenter), str(age))
         if self.today is not None:
-            x = self._x(self.today, left, width)
+            where, label = self.today_mark()
             painter.setPen(QPen(QColor("#202124"), 1, Qt.PenStyle.DashLine))
-            painter.drawLine(int(x), 4, int(x), int(axis + 10))
-            painter.drawText(QRectF(x + 3, 2, 80, 14), 0, _("today"))
+            if where == "before":  # a younger youth: not pinned at 16 as if it were now
+                painter.drawText(QRectF(left - 12, 2, width, 14), 0, label)
+            elif where == "after":
+                painter.drawText(QRectF(left, 2, width + 12, 14), int(Qt.AlignmentFlag.AlignRight), label)
+            else:
+                x = self._x(self.today, left, width)
+                painter.drawLine(int(x), 4, int(x), int(axis + 10))
+                painter.drawText(QRectF(x + 3, 2, 80, 14), 0, label)
         for index, event in enumerate(self.events, start=1):
             x = self._x(event.day, left, width)
             colour = QColor(STATE_COLOURS[event.state])

@@ -3,7 +3,7 @@ participation condition through the transition plan, to the printed plan."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -16,6 +16,7 @@ from csec_desktop.domain.youth import Youth
 from csec_desktop.storage.vault import Vault
 from tests.conftest import ADMIN_PASS, youth_data
 from tests.ui.test_shell import _unlock
+from ui.efc_tab import Timeline
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_level_fail("WARNING")
@@ -94,3 +95,19 @@ def test_plan_for_a_youth_who_turns_18_in_80_days(qtbot: QtBot, tmp_path: Path) 
         view.close()
     finally:
         win.close()
+
+
+def test_the_timeline_says_a_younger_or_older_youths_age_instead_of_pinning_today_to_its_ends(
+        qtbot: QtBot) -> None:
+    """The line runs from 16 to 21. A youth of 14 had "today" drawn at 16, as if it were now."""
+    timeline = Timeline()
+    qtbot.addWidget(timeline)
+    birthdays = [(age, date(2012 + age, 5, 1)) for age in range(16, 22)]
+    for today, mark in ((date(2026, 12, 2), ("before", "◂ today: age 14")),
+                        (date(2028, 4, 30), ("before", "◂ today: age 15")),
+                        (date(2028, 5, 1), ("on", "today")), (date(2033, 5, 1), ("on", "today")),
+                        (date(2034, 5, 1), ("after", "today: age 22 ▸"))):
+        timeline.set_events([], birthdays, today)
+        assert timeline.today_mark() == mark
+        timeline.resize(720, 80)
+        assert not timeline.grab().isNull()  # drawn without error at every position
