@@ -91,11 +91,6 @@ class LawChangesPage(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         column_widths(self.table, (120, 0, 240, 160, 200, 120))  # the second stretches
         bind(self.table, "setAccessibleName", N_("Law changes ahead"))
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        bind(self.note, "setText", N_("Immigration status is asked only where it changes a benefit; "
-                                      "\"unknown\" is an answer, and it never appears on a referral letter "
-                                      "or a court paper."))
         self.message = QLabel()
         self.message.setWordWrap(True)
         bind(self.message, "setAccessibleName", N_("Law changes message"))
@@ -106,7 +101,6 @@ class LawChangesPage(QWidget):
         box.addWidget(heading)
         box.addWidget(self.as_of)
         box.addWidget(self.table, 1)
-        box.addWidget(self.note)
         box.addWidget(self.message)
         buttons = QHBoxLayout()
         buttons.addWidget(self.refresh)

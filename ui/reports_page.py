@@ -124,10 +124,15 @@ class ReportsPage(QWidget):
             bind(spin, "setSpecialValueText", N_("any"))
             spin.setValue(-1)
             bind(spin, "setAccessibleName", name)
-        ages = QLabel()
-        bind(ages, "setText", N_("Ages"))
+        ages, to = QLabel(), QLabel()
+        bind(ages, "setText", N_("Ages from"))
+        bind(to, "setText", N_("to"))
+        ages.setBuddy(self.min_age)
+        to.setBuddy(self.max_age)
+        for line in (self.unit, self.worker):  # the placeholder says what an empty box means: all of it
+            line.setMinimumWidth(170)
         narrow = QHBoxLayout()
-        for field in (self.unit, self.worker, self.status, ages, self.min_age, self.max_age):
+        for field in (self.unit, self.worker, self.status, ages, self.min_age, to, self.max_age):
             narrow.addWidget(field)
         narrow.addStretch(1)
         self.table = QTableWidget()
