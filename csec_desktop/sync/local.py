@@ -240,7 +240,7 @@ def apply_pull(vault: Vault, page: P.PullResponse) -> int:
                 vault.clock.observe(max(state.stamps.values()))  # later edits here come after it
             if state.id not in busy and not state.conflicts and _holds(db, state):
                 continue
-            changed += _apply_state(vault, state)
+            changed += _apply_state(vault, state, busy=state.id in busy)
         _set(db, "checkpoint", page.next)
         _contact(db, page.server_time, vault)
     return changed
@@ -254,14 +254,16 @@ def _holds(db: Database, state: P.RecordState) -> bool:
     return unpack_clocks(row[1], body) == state.stamps and body == state.body
 
 
-def _apply_state(vault: Vault, state: P.RecordState) -> int:
+def _apply_state(vault: Vault, state: P.RecordState, *, busy: bool = True) -> int:
+    """`busy`: the record may have unpushed changes or kept conflicts here (apply_pull knows which
+    do not, and their reads are skipped: most records of a first sync)."""
     db = vault.require_db()
     body, clocks, deleted = dict(state.body), dict(state.stamps), state.deleted
     # This device's changes the hub has not had yet stay on top until they are pushed; the
     # hub then judges them against what it holds (and keeps a conflict if it must).
     for op, fields, hlc in db.query(
             "SELECT op, fields, hlc FROM changes WHERE record_id = ? AND pushed = 0 ORDER BY seq",
-            (state.id,)):
+            (state.id,)) if busy else ():
         if op == "delete":
             deleted = True
             continue
@@ -280,6 +282,8 @@ def _apply_state(vault: Vault, state: P.RecordState) -> int:
             record_id=state.id, kind=state.kind, owner_id=state.owner_id, version=state.version,
             deleted=state.deleted, body=state.body, clocks=state.stamps, updated_at=state.updated_at,
             updated_by=state.updated_by)
+    if not busy and not state.conflicts:
+        return int(changed)
     keep = {c.conflict_id for c in state.conflicts}
     for (cid,) in db.query("SELECT conflict_id FROM sync_conflicts WHERE record_id = ?", (state.id,)):
         if cid not in keep:
