@@ -17,6 +17,7 @@ from csec_desktop.domain.services import SERVICE_DOMAINS
 from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
+from csec_desktop.text import N_
 
 KIND = DirectoryEntry.kind
 LIST_SEPARATOR = ";"
@@ -157,7 +158,7 @@ def _row_data(row: dict[str, str]) -> tuple[dict[str, Any], list[FieldProblem]]:
             # which int() then refuses with an error of its own.
             ages = AGES.fullmatch(value)
             if ages is None:
-                problems.append(FieldProblem("ages", "is not a range of ages such as 12-24"))
+                problems.append(FieldProblem("ages", N_("is not a range of ages such as 12-24")))
             else:
                 data["age_from"], data["age_to"] = int(ages[1]), int(ages[2])
         elif column == "entry_kind":
@@ -179,7 +180,7 @@ def preview(vault: Vault, content: bytes) -> ImportPreview:
         try:
             text = content.decode("cp1252")  # Excel on Windows saves "CSV" in the local code page
         except UnicodeDecodeError:
-            return ImportPreview([], [FieldProblem("file", "is not text; save it as CSV (UTF-8)")])
+            return ImportPreview([], [FieldProblem("file", N_("is not text; save it as CSV (UTF-8)"))])
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:  # reading the header reads the first line, which can be as unreadable as any other
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
@@ -188,7 +189,8 @@ def preview(vault: Vault, content: bytes) -> ImportPreview:
     reader.fieldnames = header
     header_problems = [FieldProblem(h or "(blank column)", "is not a column of the directory; columns are "
                                     + ", ".join(COLUMNS)) for h in header if h not in COLUMNS]
-    header_problems += [FieldProblem(c, "column is missing") for c in ("name", "services") if c not in header]
+    header_problems += [FieldProblem(c, N_("column is missing"))
+                        for c in ("name", "services") if c not in header]
     existing = {_body(r).name.casefold(): r.id for r in entries(vault)}
     seen: dict[str, int] = {}
     rows: list[ImportRow] = []
@@ -198,7 +200,7 @@ def preview(vault: Vault, content: bytes) -> ImportPreview:
                 continue  # blank line
             data, problems = _row_data(raw)
             if raw.get(None):
-                problems.append(FieldProblem("(row)", "has more cells than the header has columns"))
+                problems.append(FieldProblem("(row)", N_("has more cells than the header has columns")))
             if not problems:
                 # The checks of the write itself (hidden characters, bounds, the model), so a row
                 # shown as good is one that apply() writes.

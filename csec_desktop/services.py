@@ -48,7 +48,7 @@ def send(vault: Vault, referral_id: str, on: date, override_reason: str | None =
     record = vault.records.get(referral_id)
     referral = record.body
     if not isinstance(referral, Referral) or record.owner_id is None:
-        raise ValidationFailed([FieldProblem("referral", "is not a referral")])
+        raise ValidationFailed([FieldProblem("referral", N_("is not a referral"))])
     youth = caseload.get_youth(vault, record.owner_id, audit=False).body
     assert isinstance(youth, Youth)
     _check_move(referral.status, ReferralStatus.REFERRED)
@@ -59,8 +59,8 @@ def send(vault: Vault, referral_id: str, on: date, override_reason: str | None =
     else:
         if not (override_reason or "").strip():
             raise ValidationFailed([FieldProblem(
-                "consent", "no referral or release-of-information consent is in force; record the youth's "
-                           "consent first, or a supervisor overrides with a reason")], record="referral")
+                "consent", N_("no referral or release-of-information consent is in force; record the youth's "
+                           "consent first, or a supervisor overrides with a reason"))], record="referral")
         if not vault.user.can(Permission.OVERRIDE_CONSENT):
             vault.audit("consent_override_refused", record_id=referral_id)
             raise PermissionDenied(W("Only a supervisor may send a referral without a recorded consent."))
@@ -77,7 +77,7 @@ def move(vault: Vault, referral_id: str, status: str) -> StoredRecord:
     """Any later step (accepted, active, completed, declined, no-show), in the allowed order."""
     referral = vault.records.get(referral_id).body
     if not isinstance(referral, Referral):
-        raise ValidationFailed([FieldProblem("referral", "is not a referral")])
+        raise ValidationFailed([FieldProblem("referral", N_("is not a referral"))])
     target = ReferralStatus(status)
     if target is ReferralStatus.REFERRED:
         raise ValidationFailed([FieldProblem("status", "use send() so the consent is checked")])

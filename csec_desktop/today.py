@@ -460,11 +460,11 @@ def mark_done(vault: Vault, youth_id: str, rule_id: str, occurrence: str, *,
     moment = (done_at or (max(times) if times else None)
               or datetime.fromtimestamp(vault.wall(), LEGAL_ZONE))
     if moment.tzinfo is None:
-        raise ValidationFailed([FieldProblem("done_at", "needs a time zone")], "duty_done")
+        raise ValidationFailed([FieldProblem("done_at", N_("needs a time zone"))], "duty_done")
     latest = datetime.fromtimestamp(vault.wall(), LEGAL_ZONE) + FUTURE_SLACK
-    late = [FieldProblem("done_at", "is in the future: record when it was actually done")] \
+    late = [FieldProblem("done_at", N_("is in the future: record when it was actually done"))] \
         if done_at is not None and done_at > latest else []
-    late += [FieldProblem(f"recipients.{n}.at", "is in the future: record when they were actually told")
+    late += [FieldProblem(f"recipients.{n}.at", N_("is in the future: record when they were actually told"))
              for n, line in enumerate(parsed.recipients) if line.at is not None and line.at > latest]
     if late:
         raise ValidationFailed(late, "duty_done")

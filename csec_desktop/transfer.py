@@ -17,7 +17,7 @@ from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import FieldProblem, PermissionDenied, ValidationFailed
 from csec_desktop.ids import is_id
 from csec_desktop.storage.vault import Vault
-from csec_desktop.text import W
+from csec_desktop.text import N_, W
 
 FORMAT = "csec-youth-export/1"
 MAX_FILE_BYTES = 50_000_000
@@ -102,7 +102,7 @@ def import_youth(vault: Vault, data: Any) -> str:
         raise ValidationFailed([FieldProblem("format", f"expected {FORMAT!r}")], record="file")
     attached = data.get("attached") or []
     if not isinstance(attached, list):
-        raise ValidationFailed([FieldProblem("attached", "is not a list of records")], record="import")
+        raise ValidationFailed([FieldProblem("attached", N_("is not a list of records"))], record="import")
     if len(attached) > MAX_ATTACHED:
         raise ValidationFailed([FieldProblem("attached", f"holds {len(attached):,} records; at most "
                                              f"{MAX_ATTACHED:,} in one import")], record="import")
@@ -114,11 +114,11 @@ def import_youth(vault: Vault, data: Any) -> str:
     for index, entry in enumerate(entries):
         label = "youth" if index == 0 else f"attached[{index - 1}]"
         if not isinstance(entry, dict):
-            problems.append(FieldProblem(label, "is not an object"))
+            problems.append(FieldProblem(label, N_("is not an object")))
             continue
         rid, kind = entry.get("id"), entry.get("kind")
         if not isinstance(rid, str) or not is_id(rid):
-            problems.append(FieldProblem(f"{label}.id", "is not a UUIDv7 record id"))
+            problems.append(FieldProblem(f"{label}.id", N_("is not a UUIDv7 record id")))
             continue
         if rid in first_of:  # two records under one id: the second would overwrite or collide
             problems.append(FieldProblem(f"{label}.id", f"is the id of {first_of[rid]} too; every record "
@@ -126,19 +126,19 @@ def import_youth(vault: Vault, data: Any) -> str:
             continue
         first_of[rid] = label
         if not isinstance(kind, str):
-            problems.append(FieldProblem(f"{label}.kind", "is not the name of a kind of record"))
+            problems.append(FieldProblem(f"{label}.kind", N_("is not the name of a kind of record")))
             continue
         if index == 0:
             youth_id = rid
             if kind != "youth":
-                problems.append(FieldProblem(f"{label}.kind", "must be 'youth'"))
+                problems.append(FieldProblem(f"{label}.kind", N_("must be 'youth'")))
                 continue
         elif kind not in KINDS or kind == "youth":
             problems.append(FieldProblem(f"{label}.kind", f"unknown kind {kind[:40]!r}"))
             continue
         body = entry.get("body")
         if index > 0 and isinstance(body, dict) and body.get("youth_id") != youth_id:
-            problems.append(FieldProblem(f"{label}.body.youth_id", "does not name the youth"))
+            problems.append(FieldProblem(f"{label}.body.youth_id", N_("does not name the youth")))
             continue
         if isinstance(body, dict):
             # As for a record typed in: the youth's account only from a role that may read it,
@@ -146,7 +146,7 @@ def import_youth(vault: Vault, data: Any) -> str:
             written = [f for f in RESTRICTED_FIELDS.get(kind, ()) if body.get(f)]
             if written and not vault.user.can(Permission.READ_NARRATIVE):
                 problems.extend(FieldProblem(f"{label}.body.{f}",
-                                             "is the youth's account, which your role may not write")
+                                             N_("is the youth's account, which your role may not write"))
                                 for f in written)
                 continue
             guarded = set() if kind == "referral" else GUARDED_FIELDS.get(kind, set())
@@ -168,7 +168,7 @@ def import_youth(vault: Vault, data: Any) -> str:
     with db.transaction():
         for rid, _ in parsed:
             if db.one("SELECT 1 FROM records WHERE id = ?", (rid,)):
-                raise ValidationFailed([FieldProblem("id", "already exists in this vault")],
+                raise ValidationFailed([FieldProblem("id", N_("already exists in this vault"))],
                                        record=f"record {rid}")
         for rid, body in parsed:
             vault.records.create(body, record_id=rid)

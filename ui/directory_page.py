@@ -35,7 +35,7 @@ from csec_desktop.domain.summaries import summarize
 from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import StoredRecord
-from ui.i18n import N_, _, bind, item_text
+from ui.i18n import N_, _, bind, item_text, problem
 from ui.item_list import ItemList
 from ui.messages import describe
 from ui.scrolling import scrolled
@@ -67,7 +67,7 @@ class PreviewModel(TranslatedTableModel):
                 return str(row.data.get("name", ""))
             if row.problems:
                 return _("Not imported: {problems}").format(
-                    problems="; ".join(f"{p.field}: {_(p.message)}" for p in row.problems))
+                    problems="; ".join(f"{p.field}: {problem(p.message)}" for p in row.problems))
             return _("Updates the entry of that name") if row.replaces else _("Adds a new entry")
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2 and row.problems:
             from PySide6.QtGui import QColor
@@ -94,7 +94,7 @@ class ImportDialog(QDialog):
         good, bad = len(preview.good), len(preview.bad)
         if preview.header_problems:
             text = _("This file cannot be imported: {problems}. Nothing was written.").format(
-                problems="; ".join(f"{p.field}: {_(p.message)}" for p in preview.header_problems))
+                problems="; ".join(f"{p.field}: {problem(p.message)}" for p in preview.header_problems))
         else:
             text = _("{good} rows can be imported; {bad} rows have problems and will be left out (fix them "
                      "in the file and import it again). Nothing is written until you press Import.").format(

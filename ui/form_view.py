@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from csec_desktop import formspec
 from csec_desktop.clock import legal_today
 from csec_desktop.formspec import FieldType, FormField, FormSpec, Outcome
-from ui.i18n import N_, _, bind, language
+from ui.i18n import N_, _, bind, language, problem
 
 FINISH_AND_SAVE = N_("&Finish and save")
 
@@ -297,7 +297,7 @@ class FormView(QWidget):
             label.clear()
         for field_id, message in problems:
             if field_id in self.errors:
-                self.errors[field_id].setText(_(message))
+                self.errors[field_id].setText(problem(message))
         if problems and problems[0][0] in self.step_of:
             self._go(self.step_of[problems[0][0]])
         self.message.setText(_("Not saved: fix the fields marked in red."))

@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from csec_desktop.text import LANGUAGES, N_, translations
+from csec_desktop.text import LANGUAGES, N_, Line, translations
 from csec_desktop.text import say as say_line
 
 _current: gettext.NullTranslations = gettext.NullTranslations()
@@ -101,12 +101,18 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
 
 
-__all__ = ["LANGUAGES", "N_", "_", "bind", "language", "ngettext", "on_change", "set_language"]
+__all__ = ["LANGUAGES", "N_", "_", "bind", "language", "ngettext", "on_change", "problem", "set_language"]
 
 
 def say(text: str) -> str:
     """A rule's "why" line (text.Line) in the interface language; other text as it is."""
     return say_line(text, _)
+
+
+def problem(message: str) -> str:
+    """A refusal's message (FieldProblem.message) in the interface language: a text.Line, or a
+    plain message the core marked with N_."""
+    return say_line(message, _) if isinstance(message, Line) else _(message)
 
 
 def _qt_language(code: str) -> None:

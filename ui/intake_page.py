@@ -25,7 +25,7 @@ from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, AliasKind, LegalStatu
 from csec_desktop.errors import ValidationFailed
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import intake
-from ui.i18n import N_, _, bind, item_text
+from ui.i18n import N_, _, bind, item_text, problem
 from ui.messages import describe
 from ui.scrolling import narrow, scrolled
 from ui.tasks import Tasks
@@ -213,7 +213,7 @@ class IntakePage(QWidget):
             for size in range(len(parts), 0, -1):
                 path = ".".join(parts[:size])
                 if path in self.errors:
-                    self.errors[path].setText(_(message))
+                    self.errors[path].setText(problem(message))
                     break
             else:
                 # A group left out whole ("legal_name": `data` leaves blank fields out) is said
@@ -221,9 +221,9 @@ class IntakePage(QWidget):
                 blank = [path for path in self.errors if path.startswith(field + ".")
                          and path in self.edits and not self.edits[path].text().strip()]
                 for path in blank:
-                    self.errors[path].setText(_(message))
+                    self.errors[path].setText(problem(message))
                 if not blank:
-                    unplaced.append(f"{field}: {_(message)}")
+                    unplaced.append(f"{field}: {problem(message)}")
         self.message.setText(_("Not created: fix the fields marked in red.") +
                              (" " + "; ".join(unplaced) if unplaced else ""))
         for path, edit in self.edits.items():  # the first field said wrong, in the form's order

@@ -19,12 +19,13 @@ from csec_desktop.errors import (
     PlaintextVault,
     ReadOnlyVault,
     StaleRecord,
+    ValidationFailed,
     VaultMissing,
     VaultUnreachable,
     WrongPassphrase,
     storage_problem,
 )
-from ui.i18n import _, ngettext, say
+from ui.i18n import _, ngettext, problem, say
 
 
 def describe(error: BaseException) -> str:
@@ -74,6 +75,9 @@ def describe(error: BaseException) -> str:
         return _("The county hub's certificate is not the one this device trusts, so nothing was "
                  "sent. Ask county IT: the hub's certificate may have been renewed, or this is not "
                  "the county's hub.")
+    if isinstance(error, ValidationFailed):
+        where = f"{error.record}: " if error.record else ""
+        return where + "; ".join(f"{p.field}: {problem(p.message)}" for p in error.problems)
     if isinstance(error, NewerVault | VaultMissing):
         return str(error)
     if isinstance(error, CsecError) and len(error.args) == 1:

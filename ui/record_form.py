@@ -41,7 +41,7 @@ from csec_desktop.domain.labels import choice_label
 from csec_desktop.domain.summaries import local_time as local_time
 from csec_desktop.domain.summaries import summarize
 from csec_desktop.rules import LEGAL_ZONE
-from ui.i18n import N_, Apply, _, bind, item_text
+from ui.i18n import N_, Apply, _, bind, item_text, problem
 
 FIELD_LABELS: dict[str, str] = {
     f"{model.__name__}.{name}": info.title
@@ -424,7 +424,7 @@ class ModelForm(QWidget):
             name = field.split(".")[0]
             beside = self.errors.get(name)
             if beside is not None:
-                beside.setText(_(message))
+                beside.setText(problem(message))
                 beside.show()
                 self.unfold_for([name])
             elif name in ("", "(record)"):

@@ -568,8 +568,9 @@ PACKET_PAPERS: tuple[tuple[str, Paper, bool], ...] = (
 
 def _no_counts(p: Petition) -> None:
     if not p.court_cases():
-        raise ValidationFailed([FieldProblem("count_ids", "choose the counts this petition asks to vacate; "
-                                             "none that can be petitioned is chosen")], record="vacatur case")
+        raise ValidationFailed([FieldProblem("count_ids", N_(
+            "choose the counts this petition asks to vacate; none that can be petitioned is chosen"))],
+            record="vacatur case")
 
 
 def public_papers(p: Petition, cc: CourtCase) -> list[tuple[str, Paper, list[str]]]:

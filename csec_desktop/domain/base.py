@@ -112,7 +112,7 @@ def shape_problems(data: Any) -> list[FieldProblem]:
                                                     "field holds"))
         elif isinstance(value, float):
             if not math.isfinite(value):
-                problems.append(FieldProblem(where, "is not a finite number"))
+                problems.append(FieldProblem(where, N_("is not a finite number")))
         elif isinstance(value, dict | list | tuple):
             if depth >= MAX_DEPTH:
                 problems.append(FieldProblem(where, f"is nested more than {MAX_DEPTH} levels deep"))
@@ -123,7 +123,7 @@ def shape_problems(data: Any) -> list[FieldProblem]:
                 items = value.items() if isinstance(value, dict) else enumerate(value)
                 for key, item in items:
                     if isinstance(key, str) and len(key) > HARD_TEXT:
-                        problems.append(FieldProblem(where, "has a field name far longer than any"))
+                        problems.append(FieldProblem(where, N_("has a field name far longer than any")))
                         continue
                     stack.append((item, f"{path}.{key}" if path else str(key), depth + 1))
     return problems

@@ -319,13 +319,13 @@ def check_answers(spec: FormSpec, answers: dict[str, Any]) -> list[FieldProblem]
     problems: list[FieldProblem] = []
     known = {f.id for f in spec.fields()}
     # Named as given (shortened), or said to be blank: a problem always names its field.
-    problems += [FieldProblem(str(k)[:64] or "(a field with no name)", "is not a field of this form")
+    problems += [FieldProblem(str(k)[:64] or "(a field with no name)", N_("is not a field of this form"))
                  for k in answers if k not in known]
     for field in spec.fields():
         value = answers.get(field.id)
         if value in (None, "", []):
             if field.required:
-                problems.append(FieldProblem(field.id, "is required"))
+                problems.append(FieldProblem(field.id, N_("is required")))
             continue
         problem = _type_problem(field, value)
         if problem is None:
@@ -335,8 +335,8 @@ def check_answers(spec: FormSpec, answers: dict[str, Any]) -> list[FieldProblem]
     ratings = [f for f in spec.fields() if f.type is FieldType.RATING]
     if spec.scoring is not None and ratings and not any(answers.get(f.id) for f in ratings):
         # Nothing rated gives no result at all; it must never read as "no concern".
-        problems.append(FieldProblem(ratings[0].id, "no item is rated: rate at least one (an item left "
-                                                    "unanswered is not \"no concern\")"))
+        problems.append(FieldProblem(ratings[0].id, N_("no item is rated: rate at least one (an item left "
+                                                    "unanswered is not \"no concern\")")))
     return problems
 
 

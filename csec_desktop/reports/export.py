@@ -26,6 +26,7 @@ from csec_desktop.reports import deidentify as D
 from csec_desktop.reports import figures as F
 from csec_desktop.reports.periods import Period
 from csec_desktop.storage.vault import Vault
+from csec_desktop.text import N_
 from csec_desktop.usecases import reports as U
 
 FORMATS = ("csv", "xlsx", "pdf")
@@ -113,7 +114,8 @@ def write(vault: Vault, period: Period, path: Path, purpose: str, *, deidentifie
     if fmt not in FORMATS:
         raise ValidationFailed([FieldProblem("format", f"one of {', '.join(FORMATS)}")], "report")
     if not purpose.strip():
-        raise ValidationFailed([FieldProblem("purpose", "say who receives this report and why")], "report")
+        raise ValidationFailed([FieldProblem("purpose", N_("say who receives this report and why"))],
+                               "report")
     check_output_path(path, overwrite=overwrite)
     if fmt == "csv":
         data = csv_text(vault, period, deidentified=deidentified, scope=scope).encode("utf-8")

@@ -19,6 +19,7 @@ from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.fileio import atomic_write, check_output_path
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
+from csec_desktop.text import N_
 from csec_desktop.usecases import today as today_use
 
 LISTS = ("caseload", "today")
@@ -51,7 +52,7 @@ def write(vault: Vault, which: str, path: Path, purpose: str, *, overwrite: bool
     if which not in LISTS:
         raise ValidationFailed([FieldProblem("list", f"one of {', '.join(LISTS)}")], "export")
     if not purpose.strip():
-        raise ValidationFailed([FieldProblem("purpose", "say who receives this list and why")], "export")
+        raise ValidationFailed([FieldProblem("purpose", N_("say who receives this list and why"))], "export")
     check_output_path(path, overwrite=overwrite)
     moment = now or datetime.now(LEGAL_ZONE)
     rows = caseload_rows(vault) if which == "caseload" else today_rows(vault, moment)

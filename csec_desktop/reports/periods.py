@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.text import N_
 
 _QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -65,7 +66,7 @@ def parse(text: str) -> Period:
     """"2026Q3", "2026-09", "FY2025-26" or "2026-07-01..2026-09-30"; a clear error otherwise."""
     period = _parse(text)
     if period.first < EARLIEST or period.last > LATEST:
-        raise ValidationFailed([FieldProblem("period", "a report covers days from 2000 to 2099")],
+        raise ValidationFailed([FieldProblem("period", N_("a report covers days from 2000 to 2099"))],
                                record="report")
     return period
 
@@ -92,5 +93,5 @@ def _parse(text: str) -> Period:
     except ValueError as exc:
         raise ValidationFailed([FieldProblem("period", str(exc))], record="report") from None
     raise ValidationFailed([FieldProblem(
-        "period", "write a quarter (2026Q3), a month (2026-09), a fiscal year (FY2025-26) or two days "
-                  "(2026-07-01..2026-09-30)")], record="report")
+        "period", N_("write a quarter (2026Q3), a month (2026-09), a fiscal year (FY2025-26) or two days "
+                  "(2026-07-01..2026-09-30)"))], record="report")

@@ -26,6 +26,7 @@ from csec_desktop.storage.history import canonical, fields_of, kept
 from csec_desktop.storage.keys import b64, signature_holds, unb64
 from csec_desktop.storage.schema import YOUTH_FIELDS_INSERT, YOUTH_FIELDS_UPSERT, youth_field_values
 from csec_desktop.storage.sealed_rows import TOKEN_ROW, Opened, SealedRows
+from csec_desktop.text import N_
 
 _RECORD_COLUMNS = (
     "id, kind, owner_id, version, created_at, created_by, updated_at, updated_by, deleted, "
@@ -190,14 +191,14 @@ class RecordStore:
             unknown = [k for k in changes if k not in old]
             if unknown:
                 raise ValidationFailed(
-                    [FieldProblem(k or "(a field with no name)", "is not a field of this record")
+                    [FieldProblem(k or "(a field with no name)", N_("is not a field of this record"))
                      for k in unknown],
                     record=f"{current.kind} {record_id}",
                 )
             merged = {**old, **changes}
             body = type(current.body).parse(merged, record=f"{current.kind} {record_id}")
             if _owner(body) not in (None, current.owner_id):
-                raise ValidationFailed([FieldProblem("youth_id", "cannot be changed")])
+                raise ValidationFailed([FieldProblem("youth_id", N_("cannot be changed"))])
             new = body.dump()
             # `base`: the field's stamp this change was made against; the hub keeps a conflict
             # when another device changed the field since (see hub/store.py).

@@ -51,7 +51,7 @@ from csec_desktop.storage.database import Database, wipe_bytes
 from csec_desktop.storage.keys import vault_exists
 from csec_desktop.storage.records import RecordStore
 from csec_desktop.storage.schema import SCHEMA_VERSION, migrate, schema_version
-from csec_desktop.text import Line, W
+from csec_desktop.text import N_, Line, W
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +228,7 @@ class Vault:
         if vault_exists(folder):
             raise CsecError(f"A vault already exists in {folder}.")
         if not county.strip():
-            raise ValidationFailed([FieldProblem("county", "is required")])
+            raise ValidationFailed([FieldProblem("county", N_("is required"))])
         machine_policy.check_county(county)
         user = _user_or_error({"username": admin, "display_name": display_name or admin,
                                "role": Role.ADMINISTRATOR})
@@ -657,7 +657,7 @@ class Vault:
                                "role": role, "unit": unit})
         existing = db.one("SELECT removed FROM users WHERE username = ?", (user.username,))
         if existing and not existing[0]:
-            raise ValidationFailed([FieldProblem("username", "is already taken")])
+            raise ValidationFailed([FieldProblem("username", N_("is already taken"))])
         _check_passphrase(passphrase, about=(user.username, user.display_name, self.county))
         private = X25519PrivateKey.generate()
         with db.transaction():
@@ -797,7 +797,7 @@ class Vault:
         allowed = {"role", "unit", "display_name", "disabled", "extra_permissions"}
         bad = [k for k in changes if k not in allowed]
         if bad:
-            raise ValidationFailed([FieldProblem(k, "cannot be changed here") for k in bad])
+            raise ValidationFailed([FieldProblem(k, N_("cannot be changed here")) for k in bad])
         updated = _user_or_error({**current.model_dump(), **changes})
         never = NEVER_GRANTED.get(updated.role, frozenset())
         refused = sorted(p.value for p in never & set(updated.extra_permissions))
@@ -822,7 +822,7 @@ class Vault:
         try:
             _dek, private = self.keyfile.unlock_user(self.user.username, old)
         except WrongPassphrase:
-            raise ValidationFailed([FieldProblem("current passphrase", "is not right")]) from None
+            raise ValidationFailed([FieldProblem("current passphrase", N_("is not right"))]) from None
         self._rewrap_self(new, private)
         self.audit("passphrase_changed", target=self.user.username)
 

@@ -26,6 +26,7 @@ from csec_desktop.storage import keys as K
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.history import fields_of
 from csec_desktop.storage.vault import Vault
+from csec_desktop.text import N_
 
 LEFT_CASELOAD = "the youth left this device's caseload at the hub (moved, sealed or access changed)"
 
@@ -130,7 +131,8 @@ def _readable(payload: dict[str, Any]) -> dict[str, Any]:
 def export(vault: Vault, path: Path, purpose: str, *, overwrite: bool = False) -> int:
     """Write this person's kept changes to a file for their supervisor (audited). Returns how many."""
     if not purpose.strip():
-        raise ValidationFailed([FieldProblem("purpose", "say who receives this and why")], record="export")
+        raise ValidationFailed([FieldProblem("purpose", N_("say who receives this and why"))],
+                               record="export")
     check_output_path(path, overwrite=overwrite)
     items = mine(vault)
     if not items:

@@ -12,7 +12,7 @@ from csec_desktop.domain.people import Permission, Role, User
 from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
 from csec_desktop.storage.audit import AuditEntry
 from csec_desktop.storage.vault import RestoreReport, Vault
-from csec_desktop.text import W
+from csec_desktop.text import N_, W
 
 __all__ = ["AuditEntry", "RestoreReport"]  # re-exported for the window, which reads no storage module
 
@@ -75,7 +75,7 @@ def rotate_key(vault: Vault) -> None:
 def change_passphrase(vault: Vault, current: str, new: str, again: str) -> None:
     """The signed-in person's own passphrase; judged by the estimator, typed twice."""
     if new != again:
-        raise ValidationFailed([FieldProblem("new passphrase again", "differs from the new passphrase")])
+        raise ValidationFailed([FieldProblem("new passphrase again", N_("differs from the new passphrase"))])
     vault.change_passphrase(current, new)
 
 
@@ -89,9 +89,10 @@ def reset_passphrase(vault: Vault, username: str, new: str, again: str) -> User:
     same role, unit, name and grants. No record is lost (records do not belong to a person's key)."""
     vault.require(Permission.MANAGE_USERS)
     if new != again:
-        raise ValidationFailed([FieldProblem("new passphrase again", "differs from the new passphrase")])
+        raise ValidationFailed([FieldProblem("new passphrase again", N_("differs from the new passphrase"))])
     if username == vault.user.username:
-        raise ValidationFailed([FieldProblem("user", "change your own passphrase with Change my passphrase")])
+        raise ValidationFailed([FieldProblem("user", N_(
+            "change your own passphrase with Change my passphrase"))])
     kept = vault.get_user(username)
     # Judged before anything changes: a refused passphrase must not leave the person removed.
     found = people.passphrase_strength(new, (kept.username, kept.display_name, vault.county))

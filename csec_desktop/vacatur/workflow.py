@@ -17,7 +17,7 @@ from csec_desktop.errors import FieldProblem, NotFound, PermissionDenied, Valida
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
-from csec_desktop.text import W
+from csec_desktop.text import N_, W
 from csec_desktop.vacatur.petition import PLACEHOLDER, Petition, Problem, blocking
 
 NEXT: dict[CaseStage, frozenset[CaseStage]] = {
@@ -71,7 +71,7 @@ def advance(vault: Vault, case_id: str, stage: str) -> StoredRecord:
     record = vault.records.get(case_id)
     case = record.body
     if not isinstance(case, VacaturCase):
-        raise ValidationFailed([FieldProblem("case", "is not a vacatur case")])
+        raise ValidationFailed([FieldProblem("case", N_("is not a vacatur case"))])
     target = CaseStage(stage)
     if not vault.user.can(Permission.REVIEW_PETITION):
         vault.audit("petition_stage_refused", record_id=case_id, stage=target.value)

@@ -180,3 +180,19 @@ def test_a_refusal_from_the_core_is_said_in_the_interface_language(vault_of, vau
     finally:
         i18n.set_language("en")
         casey.lock("test")
+
+
+def test_a_refused_entry_is_said_in_the_interface_language() -> None:
+    """A refusal's field messages (marked N_ in the core) read in Spanish; they were English."""
+    from csec_desktop.errors import ValidationFailed
+    from csec_desktop.reports import periods
+
+    with pytest.raises(ValidationFailed) as refused:
+        periods.parse("last spring")
+    try:
+        i18n.set_language("es")
+        said = describe(refused.value)
+        assert "escriba un trimestre (2026Q3)" in said and "write a quarter" not in said
+    finally:
+        i18n.set_language("en")
+    assert "write a quarter (2026Q3)" in describe(refused.value)
