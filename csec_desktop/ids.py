@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-import uuid6
-
 
 def new_id() -> str:
+    # Imported on first use: uuid6 reads its own version through importlib.metadata as it loads,
+    # tens of milliseconds of a cold start that makes no record.
+    import uuid6
+
     return str(uuid6.uuid7())
 
 

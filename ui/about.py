@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata as md
 import sys
 from pathlib import Path
 
@@ -29,6 +28,8 @@ def licences() -> list[str]:
     if getattr(sys, "frozen", False) and found.is_file():
         rows = [line.split("\t") for line in found.read_text("utf-8").splitlines() if "\t" in line]
         return [f"{name} ({licence})" for name, licence in rows]
+    import importlib.metadata as md  # here, not at start-up: it loads the email package (20 ms)
+
     out = []
     for name in RUNTIME:
         try:
