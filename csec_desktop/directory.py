@@ -17,7 +17,7 @@ from csec_desktop.domain.services import SERVICE_DOMAINS
 from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
-from csec_desktop.text import N_
+from csec_desktop.text import N_, W
 
 KIND = DirectoryEntry.kind
 LIST_SEPARATOR = ";"
@@ -172,8 +172,8 @@ def preview(vault: Vault, content: bytes) -> ImportPreview:
     """Check a CSV file without writing anything: every row with its problems, by column."""
     vault.require(Permission.MANAGE_DIRECTORY)
     if len(content) > MAX_IMPORT_BYTES:
-        return ImportPreview([], [FieldProblem("file", f"is larger than {MAX_IMPORT_BYTES // 1_000_000} MB; "
-                                                       "split it")])
+        return ImportPreview([], [FieldProblem("file", W("is larger than {mb} MB; split it",
+                                                         mb=MAX_IMPORT_BYTES // 1_000_000))])
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -210,7 +210,8 @@ def preview(vault: Vault, content: bytes) -> ImportPreview:
                     problems.extend(exc.problems)
             key = str(data.get("name", "")).casefold()
             if key and key in seen:
-                problems.append(FieldProblem("name", f"appears again (first on line {seen[key]})"))
+                problems.append(FieldProblem("name", W("appears again (first on line {line})",
+                                                       line=seen[key])))
             seen.setdefault(key, number)
             rows.append(ImportRow(number, data, problems, existing.get(key)))
     except csv.Error as exc:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import to_json
 
 from csec_desktop.errors import FieldProblem, ValidationFailed
-from csec_desktop.text import N_
+from csec_desktop.text import N_, W
 
 # Bounds on what is written ----------------------------------------------------------------------
 
@@ -182,12 +182,14 @@ def _value_problems(value: Any, where: str, bound: Bound, own_max: bool = False)
         return bound_problems(value, where)
     if isinstance(value, str):
         if not own_max and len(value) > bound.text:
-            return [FieldProblem(where, f"is {len(value):,} characters long; at most {bound.text:,}")]
+            return [FieldProblem(where, W("is {n} characters long; at most {most}",
+                                          n=f"{len(value):,}", most=f"{bound.text:,}"))]
         return []
     if isinstance(value, dict | list | tuple | set | frozenset):
         problems: list[FieldProblem] = []
         if not own_max and len(value) > bound.items:
-            problems.append(FieldProblem(where, f"has {len(value):,} entries; at most {bound.items:,}"))
+            problems.append(FieldProblem(where, W("has {n} entries; at most {most}",
+                                                  n=f"{len(value):,}", most=f"{bound.items:,}")))
         if isinstance(value, dict):
             for key, item in value.items():
                 if isinstance(key, str) and len(key) > bound.text:
@@ -232,8 +234,9 @@ def hidden_characters(data: Any, path: str = "", *, text: str | None = None) -> 
         found = _HIDDEN_RE.search(data)
         if found is None:
             return []
-        return [FieldProblem(path or "(record)", f"contains a hidden control or text-direction character "
-                                                 f"(U+{ord(found.group()):04X}); remove it")]
+        return [FieldProblem(path or "(record)", W(
+            "contains a hidden control or text-direction character ({code}); remove it",
+            code=f"U+{ord(found.group()):04X}"))]
     if isinstance(data, dict):
         items: Any = data.items()
     elif isinstance(data, list | tuple):
@@ -258,7 +261,8 @@ def stated_purpose(purpose: str, what: str) -> str:
     if not text:
         problems.append(FieldProblem("purpose", f"say why this {what} leaves the vault"))
     elif len(text) > MAX_PURPOSE:
-        problems.append(FieldProblem("purpose", f"is {len(text):,} characters long; at most {MAX_PURPOSE}"))
+        problems.append(FieldProblem("purpose", W("is {n} characters long; at most {most}",
+                                                  n=f"{len(text):,}", most=f"{MAX_PURPOSE:,}")))
     if problems:
         raise ValidationFailed(problems, record="export")
     return text

@@ -184,15 +184,20 @@ def test_a_refusal_from_the_core_is_said_in_the_interface_language(vault_of, vau
 
 def test_a_refused_entry_is_said_in_the_interface_language() -> None:
     """A refusal's field messages (marked N_ in the core) read in Spanish; they were English."""
+    from csec_desktop.domain.base import stated_purpose
     from csec_desktop.errors import ValidationFailed
     from csec_desktop.reports import periods
 
     with pytest.raises(ValidationFailed) as refused:
         periods.parse("last spring")
+    with pytest.raises(ValidationFailed) as too_long:  # a message with values in it (a text.W line)
+        stated_purpose("x" * 600, "report")
     try:
         i18n.set_language("es")
         said = describe(refused.value)
         assert "escriba un trimestre (2026Q3)" in said and "write a quarter" not in said
+        assert "tiene 600 caracteres; como máximo 500" in describe(too_long.value)
     finally:
         i18n.set_language("en")
     assert "write a quarter (2026Q3)" in describe(refused.value)
+    assert "is 600 characters long; at most 500" in describe(too_long.value)
