@@ -34,6 +34,7 @@ RANK_INDEX = "CREATE INDEX IF NOT EXISTS youth_numbers_rank ON youth_numbers(ran
 table is filled, which is quicker than keeping it in order row by row."""
 
 _WORD = re.compile(r"[^\W_]+")
+_DIGIT = re.compile("[0-9]")
 
 
 def _folded(ch: str) -> str:
@@ -47,14 +48,24 @@ def _folded(ch: str) -> str:
 def words(text: str) -> list[str]:
     """The words of `text` as the index's tokenizer makes them: letters and digits, case folded,
     accents removed."""
+    if text.isascii():  # nearly every name and number: nothing to decompose or fold oddly
+        return _WORD.findall(text.lower())
     plain = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return ["".join(map(_folded, word)) for word in _WORD.findall(plain)]
+    return [_fold(word) for word in _WORD.findall(plain)]
+
+
+def _fold(word: str) -> str:
+    """A word folded as `_folded` folds each character. Folding a word folds each of its characters
+    alone (no context, unlike lower case), each into one character or more; so when the length
+    stays, each went into one, as `_folded` keeps it."""
+    folded = word.casefold()
+    return folded if len(folded) == len(word) else "".join(map(_folded, word))
 
 
 def is_number(word: str) -> bool:
     """Whether a word (as `words` makes it) is kept in `youth_numbers` and looked up there: at
     least NUMBER_MIN characters, one of them a digit 0-9 (`FROM_INDEX` says the same in SQL)."""
-    return len(word) >= NUMBER_MIN and any("0" <= ch <= "9" for ch in word)
+    return len(word) >= NUMBER_MIN and _DIGIT.search(word) is not None
 
 
 FROM_INDEX = f"""

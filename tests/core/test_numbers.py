@@ -31,6 +31,14 @@ def test_words_are_cut_as_the_full_text_index_cuts_them(text: str) -> None:
     assert sorted(set(numbers.words(text))) == [r[0] for r in db.execute("SELECT term FROM v ORDER BY term")]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(max_codepoint=127), max_size=40))
+def test_plain_ascii_words_are_cut_as_the_full_text_index_cuts_them(text: str) -> None:
+    # `words` takes a short way for ASCII text: the same words as the index, punctuation and
+    # control characters included.
+    test_words_are_cut_as_the_full_text_index_cuts_them.hypothesis.inner_test(text)  # type: ignore[attr-defined]
+
+
 def _rows(vault: Vault, youth_id: str) -> set[str]:
     return {r[0] for r in vault.require_db().query(
         "SELECT n.term FROM youth_numbers n JOIN youth_fields f ON f.rank = n.rank "
