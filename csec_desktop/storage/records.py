@@ -22,7 +22,7 @@ from csec_desktop.storage import name_order, numbers
 from csec_desktop.storage.audit import Signer, trusted_keys
 from csec_desktop.storage.compartments import MARK, SEALED, Keyring, is_sealed
 from csec_desktop.storage.database import Database, Row
-from csec_desktop.storage.history import canonical, fields_of, kept
+from csec_desktop.storage.history import canonical, created, fields_of, kept
 from csec_desktop.storage.keys import b64, signature_holds, unb64
 from csec_desktop.storage.schema import YOUTH_FIELDS_INSERT, YOUTH_FIELDS_UPSERT, youth_field_values
 from csec_desktop.storage.sealed_rows import TOKEN_ROW, Opened, SealedRows
@@ -163,14 +163,15 @@ class RecordStore:
         with self.db.transaction():
             stored_data = self.ring.seal_body(body.kind, record_id, data,
                                               self.under_seal(body.kind, owner, data))
+            body_text, fields, short = created(stored_data)
             rowid = self.db.insert(
                 "INSERT INTO records (id, kind, owner_id, version, created_at, created_by, "
                 "updated_at, updated_by, deleted, body, clocks) VALUES (?,?,?,?,?,?,?,?,0,?,?)",
                 (record_id, body.kind, owner, 1, now, self.actor, now, self.actor,
-                 _json(stored_data), pack_clocks(clocks, stored_data)),
+                 body_text, pack_clocks(clocks, stored_data)),
             )
-            fields = {k: {"old": None, "new": v} for k, v in stored_data.items()}
-            self._log(record_id, body.kind, owner, "create", fields, stamp, now)
+            self._insert_change(new_id(), record_id, body.kind, owner, "create", fields, stamp, self.actor,
+                                self.device, now, pushed=0, stored=short)
             stored = StoredRecord(record_id, body.kind, owner, 1, now, self.actor, now,
                                   self.actor, False, body, clocks, rowid)
             self._index(stored, fresh=True, data=data)
@@ -429,11 +430,11 @@ class RecordStore:
 
     def _insert_change(self, op_id: str, record_id: str, kind: str, owner: str | None, op: str,
                        fields: str, hlc: str, user: str, device: str, at: str, *, pushed: int,
-                       parsed: dict[str, Any] | None = None) -> None:
+                       parsed: dict[str, Any] | None = None, stored: str | None = None) -> None:
         """One history row, signed by the person writing it here (for a record pulled from the hub,
         the person whose sync stored it; `user` stays the author the hub names). `fields` is the
         canonical text, which the signature covers (`parsed`: the same, as the caller built it); the
-        row keeps its short form (storage/history.py)."""
+        row keeps its short form (storage/history.py; `stored`: that form, when the caller has it)."""
         signer = sig = None
         if self.signer is not None:
             signer = self.signer.name
@@ -442,8 +443,8 @@ class RecordStore:
         self.db.execute(
             "INSERT INTO changes (op_id, record_id, kind, owner_id, op, fields, hlc, user, device, at, "
             "pushed, signer, sig) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (op_id, record_id, kind, owner, op, kept(fields, parsed), hlc, user, device, at, pushed, signer,
-             sig),
+            (op_id, record_id, kind, owner, op, stored if stored is not None else kept(fields, parsed), hlc,
+             user, device, at, pushed, signer, sig),
         )
 
     def _reseal_conflicts(self, record_id: str, under_seal: bool, strict: bool) -> None:
