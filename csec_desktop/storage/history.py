@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+"""The canonical JSON of a value (what `json.dumps` gives with these options). One encoder for
+every call: `json.dumps` with options builds one per call, a third of its time for a short value."""
 
 
 def _all_new(fields: Any) -> bool:
@@ -37,7 +37,7 @@ def kept(text: str, fields: dict[str, Any] | None = None) -> str:
         fields = json.loads(text)
     if not _all_new(fields):
         return text
-    short = "[" + _dump({name: change["new"] for name, change in fields.items()}) + "]"
+    short = "[" + dump({name: change["new"] for name, change in fields.items()}) + "]"
     return short if canonical(short) == text else text
 
 
@@ -48,10 +48,10 @@ def created(data: dict[str, Any]) -> tuple[str, str, str]:
     otherwise (a dict with a key that is not text: JSON turns the key into text, which can change
     the order or merge two keys) take `kept`'s own way, which checks."""
     if not data or not all(isinstance(name, str) for name in data):
-        body = _dump(data)
-        text = _dump({name: {"new": value, "old": None} for name, value in data.items()})
+        body = dump(data)
+        text = dump({name: {"new": value, "old": None} for name, value in data.items()})
         return body, text, kept(text)
-    pairs = [(_dump(name), _dump(data[name])) for name in sorted(data)]
+    pairs = [(dump(name), dump(data[name])) for name in sorted(data)]
     body = "{" + ",".join([f"{name}:{value}" for name, value in pairs]) + "}"
     text = "{" + ",".join([f'{name}:{{"new":{value},"old":null}}' for name, value in pairs]) + "}"
     if not all(map(_text_keys, data.values())):
@@ -84,7 +84,7 @@ def canonical(stored: str) -> str:
     """The canonical text of a stored row's fields (what its signature covers)."""
     if not stored.startswith("["):
         return stored
-    return _dump(fields_of(stored))
+    return dump(fields_of(stored))
 
 
 def as_written(stored: str) -> bool:

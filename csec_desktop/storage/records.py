@@ -22,7 +22,7 @@ from csec_desktop.storage import name_order, numbers
 from csec_desktop.storage.audit import Signer, trusted_keys
 from csec_desktop.storage.compartments import MARK, SEALED, Keyring, is_sealed
 from csec_desktop.storage.database import Database, Row
-from csec_desktop.storage.history import canonical, created, fields_of, kept
+from csec_desktop.storage.history import canonical, created, dump, fields_of, kept
 from csec_desktop.storage.keys import b64, signature_holds, unb64
 from csec_desktop.storage.schema import YOUTH_FIELDS_INSERT, YOUTH_FIELDS_UPSERT, youth_field_values
 from csec_desktop.storage.sealed_rows import TOKEN_ROW, Opened, SealedRows
@@ -579,10 +579,12 @@ def _terms(body: Body) -> list[str]:
         return []
 
 
+_MESSAGE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one for every row
+
+
 def change_message(op_id: str, record_id: str, kind: str, owner: str | None, op: str, fields: str,
                    hlc: str, user: str, device: str, at: str) -> bytes:
-    canonical = json.dumps(["change", op_id, record_id, kind, owner, op, fields, hlc, user, device, at],
-                           ensure_ascii=False, separators=(",", ":"))
+    canonical = _MESSAGE(["change", op_id, record_id, kind, owner, op, fields, hlc, user, device, at])
     return hashlib.sha256(canonical.encode()).digest()
 
 
@@ -631,4 +633,4 @@ def unpack_clocks(text: str, fields: Iterable[str]) -> dict[str, str]:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return dump(value)
