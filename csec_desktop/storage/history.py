@@ -51,10 +51,14 @@ def created(data: dict[str, Any]) -> tuple[str, str, str]:
         body = dump(data)
         text = dump({name: {"new": value, "old": None} for name, value in data.items()})
         return body, text, kept(text)
-    pairs = [(dump(name), dump(data[name])) for name in sorted(data)]
-    body = "{" + ",".join([f"{name}:{value}" for name, value in pairs]) + "}"
-    text = "{" + ",".join([f'{name}:{{"new":{value},"old":null}}' for name, value in pairs]) + "}"
-    if not all(map(_text_keys, data.values())):
+    names = sorted(data)
+    values = [dump(data[name]) for name in names]
+    keys = [dump(name) for name in names]
+    body = "{" + ",".join([f"{key}:{value}" for key, value in zip(keys, values, strict=True)]) + "}"
+    text = "{" + ",".join([f'{key}:{{"new":{value},"old":null}}'
+                           for key, value in zip(keys, values, strict=True)]) + "}"
+    # A value whose text holds no "{" holds no dict; the others are looked through.
+    if not all(_text_keys(data[name]) for name, value in zip(names, values, strict=True) if "{" in value):
         return body, text, kept(text)
     return body, text, "[" + body + "]"
 

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from csec_desktop import caseload
@@ -50,6 +50,8 @@ ODD = st.recursive(
 
 
 @given(st.dictionaries(NAMES, ODD, max_size=6))
+@example({"a": {10: "x", 2: "y"}, "b": "{"})  # JSON's text keys sort "10" before "2"
+@example({"a": [{None: 1, 3: 2}]})  # inside a list: "3" sorts before "null"
 def test_a_new_records_texts_are_those_each_encoding_would_give(values: dict[str, Any]) -> None:
     # `created` encodes each value once for the body, the create's canonical text and its kept
     # form: each must be byte for byte what encoding it whole gives (the signature covers one).
