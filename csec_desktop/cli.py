@@ -429,7 +429,14 @@ def _users(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> 
 def _demo(vault: Vault, args: argparse.Namespace, inp: _Stdin, out: TextIO) -> int:
     """The demo county's data (what `csec-desktop --demo` shows), dated from now. No people are
     added: the demo's public passphrases belong in the demo vault only."""
-    made = demo.populate_county(vault, args.youth, seed=args.seed)
+    shown = sys.stderr.isatty()  # on a terminal, how far it is (100,000 youth take minutes)
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{100 * done // total}% done", end="", file=sys.stderr, flush=True)
+
+    made = demo.populate_county(vault, args.youth, seed=args.seed, progress=progress if shown else None)
+    if shown:
+        print(file=sys.stderr)
     print(f"Added {made.youth} fictional youth with {made.records} records about them "
           f"({made.duties_done} older duties recorded done, {made.overdue_left} left overdue) and "
           f"{made.directory} directory entries.", file=out)

@@ -28,8 +28,8 @@ def build(folder: Path, youth: int, *, quiet: bool = False) -> dict[str, Any]:
 
     def progress(done: int, total: int) -> None:
         if not quiet:
-            stage = ("writing the youth", "giving them records", "checking their duties")[
-                min(2, 3 * (done - 1) // total)]
+            stage = ("writing the youth", "giving them records", "checking their duties",
+                     "recording the done ones, indexing")[min(3, 4 * (done - 1) // total)]
             print(f"\r  making the county: {100 * done // total}% ({stage}), "
                   f"{time.perf_counter() - started:.0f} s   ", end="", file=sys.stderr, flush=True)
 
