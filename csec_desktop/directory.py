@@ -185,10 +185,12 @@ def preview(vault: Vault, content: bytes) -> ImportPreview:
     try:  # reading the header reads the first line, which can be as unreadable as any other
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
     except csv.Error as exc:
-        return ImportPreview([], [FieldProblem("file", f"cannot be read as CSV: {exc}")])
+        unread = W("cannot be read as CSV: {reason}", reason=str(exc))
+        return ImportPreview([], [FieldProblem("file", unread)])
     reader.fieldnames = header
-    header_problems = [FieldProblem(h or "(blank column)", "is not a column of the directory; columns are "
-                                    + ", ".join(COLUMNS)) for h in header if h not in COLUMNS]
+    header_problems = [FieldProblem(h or "(blank column)", W("is not a column of the directory; columns are "
+                                                             "{columns}", columns=", ".join(COLUMNS)))
+                       for h in header if h not in COLUMNS]
     header_problems += [FieldProblem(c, N_("column is missing"))
                         for c in ("name", "services") if c not in header]
     existing = {_body(r).name.casefold(): r.id for r in entries(vault)}
@@ -215,7 +217,7 @@ def preview(vault: Vault, content: bytes) -> ImportPreview:
             seen.setdefault(key, number)
             rows.append(ImportRow(number, data, problems, existing.get(key)))
     except csv.Error as exc:
-        header_problems.append(FieldProblem("file", f"cannot be read as CSV: {exc}"))
+        header_problems.append(FieldProblem("file", W("cannot be read as CSV: {reason}", reason=str(exc))))
     return ImportPreview(rows, header_problems)
 
 

@@ -33,8 +33,8 @@ def read_json(path: Path) -> Any:
         with path.open("rb") as handle:
             content = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise ValidationFailed([FieldProblem("file", f"cannot be read ({exc.strerror or exc})")],
-                               record=str(path)) from None
+        unread = W("cannot be read ({reason})", reason=exc.strerror or str(exc))
+        raise ValidationFailed([FieldProblem("file", unread)], record=str(path)) from None
     return parse_json(content, str(path))
 
 

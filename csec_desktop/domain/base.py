@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Literal, Self
 
 from annotated_types import MaxLen
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -251,15 +251,17 @@ def hidden_characters(data: Any, path: str = "", *, text: str | None = None) -> 
 
 
 MAX_PURPOSE = 500
+_SAY_WHY = {"document": N_("say why this document leaves the vault"),
+            "record": N_("say why this record leaves the vault")}
 
 
-def stated_purpose(purpose: str, what: str) -> str:
+def stated_purpose(purpose: str, what: Literal["document", "record"]) -> str:
     """Why something leaves the vault, as the audit trail keeps it and the paper's stamp prints it:
     said, at most MAX_PURPOSE characters, and nothing hidden in it."""
     text = purpose.strip()
     problems = hidden_characters(text, "purpose")
     if not text:
-        problems.append(FieldProblem("purpose", f"say why this {what} leaves the vault"))
+        problems.append(FieldProblem("purpose", _SAY_WHY[what]))
     elif len(text) > MAX_PURPOSE:
         problems.append(FieldProblem("purpose", W("is {n} characters long; at most {most}",
                                                   n=f"{len(text):,}", most=f"{MAX_PURPOSE:,}")))

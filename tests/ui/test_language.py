@@ -191,13 +191,18 @@ def test_a_refused_entry_is_said_in_the_interface_language() -> None:
     with pytest.raises(ValidationFailed) as refused:
         periods.parse("last spring")
     with pytest.raises(ValidationFailed) as too_long:  # a message with values in it (a text.W line)
-        stated_purpose("x" * 600, "report")
+        stated_purpose("x" * 600, "document")
+    with pytest.raises(ValidationFailed) as unsaid:  # an export with no reason given
+        stated_purpose("  ", "record")
     try:
         i18n.set_language("es")
         said = describe(refused.value)
         assert "escriba un trimestre (2026Q3)" in said and "write a quarter" not in said
         assert "tiene 600 caracteres; como máximo 500" in describe(too_long.value)
+        assert "indique por qué este registro sale de la bóveda" in describe(unsaid.value)
     finally:
         i18n.set_language("en")
     assert "write a quarter (2026Q3)" in describe(refused.value)
     assert "is 600 characters long; at most 500" in describe(too_long.value)
+    assert "say why this record leaves the vault" in describe(unsaid.value)
+
