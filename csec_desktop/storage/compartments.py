@@ -442,7 +442,7 @@ def seal_existing(db: Database, ring: Keyring) -> int:
                     db.execute("UPDATE records SET body = ? WHERE id = ?",
                                (json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True),
                                 record_id))
-                for seq, text in db.query("SELECT seq, fields FROM changes WHERE record_id = ? "
+                for seq, text in db.query("SELECT seq, fields FROM changes_full WHERE record_id = ? "
                                           "AND signer IS NULL", (record_id,)):
                     changes = fields_of(text)
                     touched = False

@@ -11,12 +11,20 @@ list holding one object of field -> new value, and only when reading the short f
 the canonical text byte for byte (checked as it is written). Everything that reads the column
 goes through `canonical` or `fields_of`; a row kept in full reads as it always did, so rows
 written before this form stay as they are.
+
+A create's short form is most often the record's body in brackets, word for word: such a row holds
+SAME_AS_BODY while the body is unchanged, and is read through the view `changes_full`, which puts
+"[" + body + "]" in its place; a trigger writes that text into the row before the body first
+changes (schema 18). Code reading the history reads the view, never `changes.fields` itself.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+SAME_AS_BODY = ""
+"""What a create's row holds while its record's body is still the body it was created with."""
 
 dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 """The canonical JSON of a value (what `json.dumps` gives with these options). One encoder for

@@ -22,7 +22,7 @@ from csec_desktop.storage import name_order, numbers
 from csec_desktop.storage.audit import Signer, trusted_keys
 from csec_desktop.storage.compartments import MARK, SEALED, Keyring, is_sealed
 from csec_desktop.storage.database import Database, Row
-from csec_desktop.storage.history import canonical, created, dump, fields_of, kept
+from csec_desktop.storage.history import SAME_AS_BODY, canonical, created, dump, fields_of, kept
 from csec_desktop.storage.keys import b64, signature_holds, unb64
 from csec_desktop.storage.schema import YOUTH_FIELDS_INSERT, YOUTH_FIELDS_UPSERT, youth_field_values
 from csec_desktop.storage.sealed_rows import TOKEN_ROW, Opened, SealedRows
@@ -140,7 +140,7 @@ class RecordStore:
     def history(self, record_id: str) -> list[Change]:
         rows = self.db.query(
             "SELECT seq, op_id, record_id, kind, op, fields, hlc, user, device, at "
-            "FROM changes WHERE record_id = ? ORDER BY seq",
+            "FROM changes_full WHERE record_id = ? ORDER BY seq",
             (record_id,),
         )
         return [
@@ -171,7 +171,7 @@ class RecordStore:
                  body_text, pack_clocks(clocks, stored_data)),
             )
             self._insert_change(new_id(), record_id, body.kind, owner, "create", fields, stamp, self.actor,
-                                self.device, now, pushed=0, stored=short)
+                                self.device, now, pushed=0, stored=short, body=body_text)
             stored = StoredRecord(record_id, body.kind, owner, 1, now, self.actor, now,
                                   self.actor, False, body, clocks, rowid)
             self._index(stored, fresh=True, data=data)
@@ -279,12 +279,13 @@ class RecordStore:
                 data[name] = before  # unchanged, or blank only because this person may not read it
             else:
                 data[name] = self.ring.seal_value(kind, record_id, name, value, under_seal)
+        body_text = _json(data)
         if row is None:
             rowid = self.db.insert(
                 "INSERT INTO records (id, kind, owner_id, version, created_at, created_by, "
                 "updated_at, updated_by, deleted, body, clocks) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (record_id, kind, owner_id, version, updated_at, updated_by, updated_at, updated_by,
-                 int(deleted), _json(data), pack_clocks(clocks, data)),
+                 int(deleted), body_text, pack_clocks(clocks, data)),
             )
             old: dict[str, Any] = {}
             was_deleted = False
@@ -295,7 +296,7 @@ class RecordStore:
             self.db.execute(
                 "UPDATE records SET version = ?, updated_at = ?, updated_by = ?, deleted = ?, body = ?, "
                 "clocks = ? WHERE id = ?",
-                (version, updated_at, updated_by, int(deleted), _json(data), pack_clocks(clocks, data),
+                (version, updated_at, updated_by, int(deleted), body_text, pack_clocks(clocks, data),
                  record_id),
             )
         # A new record's history names every field, blank ones too: the body keeps them, and
@@ -304,7 +305,8 @@ class RecordStore:
         stamp = max(clocks.values(), default="")
         if diff:
             self._insert_change(new_id(), record_id, kind, owner_id, "create" if row is None else "update",
-                                _json(diff), stamp, updated_by, "hub", updated_at, pushed=1, parsed=diff)
+                                _json(diff), stamp, updated_by, "hub", updated_at, pushed=1, parsed=diff,
+                                body=body_text)
         if deleted and not was_deleted:
             # After the values it came with, so the history still folds to the body (a deletion
             # pulled together with values that differ from this device's had lost them there).
@@ -352,7 +354,7 @@ class RecordStore:
             latest: dict[str, Any] = {}
             for seq, op_id, owner, op, fields, hlc, user, device, at, signer, old_sig in self.db.query(
                     "SELECT seq, op_id, owner_id, op, fields, hlc, user, device, at, signer, sig "
-                    "FROM changes WHERE record_id = ? ORDER BY seq", (record_id,)):
+                    "FROM changes_full WHERE record_id = ? ORDER BY seq", (record_id,)):
                 rewrapped = {}
                 for name, change in fields_of(fields).items():
                     rewrapped[name] = {k: (self.ring.reseal(record_id, name, v, under_seal, strict=strict)
@@ -430,21 +432,27 @@ class RecordStore:
 
     def _insert_change(self, op_id: str, record_id: str, kind: str, owner: str | None, op: str,
                        fields: str, hlc: str, user: str, device: str, at: str, *, pushed: int,
-                       parsed: dict[str, Any] | None = None, stored: str | None = None) -> None:
+                       parsed: dict[str, Any] | None = None, stored: str | None = None,
+                       body: str | None = None) -> None:
         """One history row, signed by the person writing it here (for a record pulled from the hub,
         the person whose sync stored it; `user` stays the author the hub names). `fields` is the
         canonical text, which the signature covers (`parsed`: the same, as the caller built it); the
-        row keeps its short form (storage/history.py; `stored`: that form, when the caller has it)."""
+        row keeps its short form (storage/history.py; `stored`: that form, when the caller has it).
+        `body`: the record's body as just written, for a create; when the short form is that body
+        in brackets the row keeps SAME_AS_BODY instead (schema 18: `changes_full` reads it back)."""
         signer = sig = None
         if self.signer is not None:
             signer = self.signer.name
             message = change_message(op_id, record_id, kind, owner, op, fields, hlc, user, device, at)
             sig = b64(self.signer.sign(message))
+        if stored is None:
+            stored = kept(fields, parsed)
+        if body is not None and op == "create" and len(stored) == len(body) + 2 and stored[1:-1] == body:
+            stored = SAME_AS_BODY
         self.db.execute(
             "INSERT INTO changes (op_id, record_id, kind, owner_id, op, fields, hlc, user, device, at, "
             "pushed, signer, sig) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (op_id, record_id, kind, owner, op, stored if stored is not None else kept(fields, parsed), hlc,
-             user, device, at, pushed, signer, sig),
+            (op_id, record_id, kind, owner, op, stored, hlc, user, device, at, pushed, signer, sig),
         )
 
     def _reseal_conflicts(self, record_id: str, under_seal: bool, strict: bool) -> None:

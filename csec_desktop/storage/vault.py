@@ -1194,7 +1194,7 @@ def _check_records(db: Database, keys: dict[str, bytes]) -> tuple[list[str], int
     unsigned = 0
     folded: dict[str, tuple[dict[str, Any], bool]] = {}
     rows = db.query("SELECT seq, op_id, record_id, kind, owner_id, op, fields, hlc, user, device, at, "
-                    "signer, sig FROM changes ORDER BY seq")
+                    "signer, sig FROM changes_full ORDER BY seq")
     signing_started = False
     for seq, op_id, rid, kind, owner, op, fields, hlc, user, device, at, signer, sig in rows:
         try:  # a row edited outside the app may not even parse: reported, never a crash

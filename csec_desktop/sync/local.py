@@ -140,7 +140,7 @@ def outbox(vault: Vault, limit: int | None = None) -> list[P.Op]:
         # A batch at a time: reading every waiting change for each batch of 500 made a first push
         # of 100,000 records quadratic.
         rows = db.query("SELECT seq, op_id, record_id, kind, owner_id, op, fields, hlc, user, at "
-                        "FROM changes WHERE pushed = 0 AND seq > ? ORDER BY seq LIMIT ?", (after, limit))
+                        "FROM changes_full WHERE pushed = 0 AND seq > ? ORDER BY seq LIMIT ?", (after, limit))
         if not rows:
             break
         for r in rows:
@@ -167,7 +167,7 @@ def held_back(vault: Vault) -> int:
     if all(ring.holds(name) for name in ring.publics):
         return 0
     rows = vault.require_db().query(
-        "SELECT record_id, fields FROM changes WHERE pushed = 0 AND fields LIKE '%\"$sealed\"%'")
+        "SELECT record_id, fields FROM changes_full WHERE pushed = 0 AND fields LIKE '%\"$sealed\"%'")
     return sum(1 for record_id, fields in rows if not ring.open_fields(record_id, fields_of(fields))[0])
 
 
@@ -262,7 +262,7 @@ def _apply_state(vault: Vault, state: P.RecordState, *, busy: bool = True) -> in
     # This device's changes the hub has not had yet stay on top until they are pushed; the
     # hub then judges them against what it holds (and keeps a conflict if it must).
     for op, fields, hlc in db.query(
-            "SELECT op, fields, hlc FROM changes WHERE record_id = ? AND pushed = 0 ORDER BY seq",
+            "SELECT op, fields, hlc FROM changes_full WHERE record_id = ? AND pushed = 0 ORDER BY seq",
             (state.id,)) if busy else ():
         if op == "delete":
             deleted = True

@@ -58,8 +58,8 @@ def keep_before_forgetting(vault: Vault, youth_id: str) -> int:
     kept = 0
     marks = ",".join("?" * len(ids))
     for op_id, record_id, kind, op, fields, hlc, user, at, pushed, detail in db.query(
-            f"SELECT op_id, record_id, kind, op, fields, hlc, user, at, pushed, sync_detail FROM changes "
-            f"WHERE record_id IN ({marks}) AND pushed != 1 ORDER BY seq", ids):
+            "SELECT op_id, record_id, kind, op, fields, hlc, user, at, pushed, sync_detail "
+            f"FROM changes_full WHERE record_id IN ({marks}) AND pushed != 1 ORDER BY seq", ids):
         public = _public(db, user)
         if public is None:
             continue  # not typed on this vault by a person it knows (cannot be sealed to them)

@@ -166,7 +166,7 @@ def test_losing_the_right_loses_what_is_written_after(office, clock: FakeClock) 
     try:
         body = json.loads(db.scalar("SELECT body FROM records WHERE id = ?", (case_id,)))
         fields = [fields_of(r[0]) for r in db.query(
-            "SELECT fields FROM changes WHERE record_id = ? ORDER BY seq", (case_id,))]
+            "SELECT fields FROM changes_full WHERE record_id = ? ORDER BY seq", (case_id,))]
     finally:
         db.close()
     ring = C.Keyring(keyfile.vault_id, privates={("narrative", old_generation): kept})

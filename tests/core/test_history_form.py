@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from csec_desktop import caseload
 from csec_desktop.storage import keys as K
-from csec_desktop.storage.history import canonical, created, fields_of, kept
+from csec_desktop.storage.history import SAME_AS_BODY, canonical, created, fields_of, kept
 from csec_desktop.storage.records import change_message
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
@@ -90,12 +90,26 @@ def test_text_that_would_not_read_back_exactly_is_kept_in_full() -> None:
 def _rows(vault: Vault, record_id: str) -> list[tuple[Any, ...]]:
     return vault.require_db().query(
         "SELECT op_id, record_id, kind, owner_id, op, fields, hlc, user, device, at, signer, sig "
-        "FROM changes WHERE record_id = ? ORDER BY seq", (record_id,))
+        "FROM changes_full WHERE record_id = ? ORDER BY seq", (record_id,))
+
+
+def _kept(vault: Vault, record_id: str) -> list[str]:
+    """What the file itself holds for each of the record's history rows."""
+    return [r[0] for r in vault.require_db().query(
+        "SELECT fields FROM changes WHERE record_id = ? ORDER BY seq", (record_id,))]
 
 
 def test_a_created_youth_is_short_in_the_file_and_whole_everywhere_else(admin: Vault) -> None:
     youth = caseload.create_youth(admin, youth_data())
+    # While the body is the one it was created with, the create's row holds nothing of its own:
+    # the view reads the body into it.
+    body = admin.require_db().scalar("SELECT body FROM records WHERE id = ?", (youth.id,))
+    assert _kept(admin, youth.id) == [SAME_AS_BODY]
+    assert _rows(admin, youth.id)[0][5] == "[" + body + "]"
+    assert admin.verify_audit().ok
     caseload.update_youth(admin, youth.id, {"unit": "Unit B"})
+    # The first change of the body wrote the body as created into the row (the trigger).
+    assert _kept(admin, youth.id)[0] == "[" + body + "]"
     (create, update) = _rows(admin, youth.id)
     assert create[4] == "create" and create[5].startswith("[")
     assert update[5].startswith("{") and '"base"' in update[5]
@@ -130,12 +144,30 @@ def test_rows_kept_in_full_before_still_verify(admin: Vault) -> None:
 
 def test_a_short_row_edited_outside_the_app_is_found(admin: Vault) -> None:
     youth = caseload.create_youth(admin, youth_data())
-    admin.require_db().execute(
-        "UPDATE changes SET fields = replace(fields, '\"Unit A\"', '\"Unit Z\"') WHERE record_id = ?",
-        (youth.id,))
+    (row,) = _rows(admin, youth.id)
+    admin.require_db().execute("UPDATE changes SET fields = ? WHERE record_id = ?",
+                               (row[5].replace('"Unit A"', '"Unit Z"'), youth.id))
     report = admin.verify_audit()
     assert not report.ok
     assert f"of record {youth.id} does not hold its signature" in "; ".join(report.records)
+
+
+def test_a_body_edited_outside_the_app_is_found_with_the_trigger_or_without(admin: Vault) -> None:
+    kept_copy = caseload.create_youth(admin, youth_data())
+    referenced = caseload.create_youth(admin, youth_data(legal_name={"given": "Wren", "family": "Sample"}))
+    db = admin.require_db()
+    edit = "UPDATE records SET body = json_set(body, '$.unit', 'Unit Z') WHERE id = ?"
+    # The trigger copies the body as created into the history row first: the history no longer
+    # folds to the body.
+    db.execute(edit, (kept_copy.id,))
+    # Dropped, the edited body reads into the create's row, whose signature no longer holds.
+    db.execute("DROP TRIGGER changes_created_kept")
+    db.execute(edit, (referenced.id,))
+    assert _kept(admin, referenced.id) == [SAME_AS_BODY]
+    text = "; ".join(admin.verify_audit().records)
+    assert f"record {kept_copy.id} differs from its history" in text
+    assert f"of record {kept_copy.id} does not hold" not in text
+    assert f"of record {referenced.id} does not hold its signature" in text
 
 
 def _short_edits(stored: str) -> dict[str, str]:

@@ -11,6 +11,7 @@ from csec_desktop.clock import HybridClock, Stamp
 from csec_desktop.domain.youth import LegalStatus
 from csec_desktop.errors import NotFound, PermissionDenied, StaleRecord, ValidationFailed
 from csec_desktop.ids import is_id
+from csec_desktop.storage.history import SAME_AS_BODY
 from csec_desktop.storage.vault import Vault
 from tests.conftest import FakeClock, youth_data
 
@@ -259,6 +260,12 @@ def test_a_pulled_state_keeps_the_history_folding_to_the_record(admin: Vault, de
         admin.records.put_remote(record_id=record_id, kind="youth", owner_id=record_id, version=1,
                                  deleted=False, body={**body, "preferred_name": None}, clocks=stamps,
                                  updated_at="2026-11-28T10:00:00.000+00:00", updated_by="ana")
+    # A pulled create keeps no copy of the body in its history row until the body changes.
+    db = admin.require_db()
+    assert db.scalar("SELECT fields FROM changes WHERE record_id = ?", (record_id,)) == SAME_AS_BODY
+    assert db.scalar("SELECT fields FROM changes_full WHERE record_id = ?", (record_id,)) == \
+        "[" + db.scalar("SELECT body FROM records WHERE id = ?", (record_id,)) + "]"
+    with db.transaction():
         admin.records.put_remote(record_id=record_id, kind="youth", owner_id=record_id, version=3,
                                  deleted=deleted, body={**body, "preferred_name": "Sky"},
                                  clocks={**stamps, "preferred_name": "1796000000001-00000-hub"},

@@ -167,9 +167,10 @@ def test_records_and_history_edited_outside_the_app_are_found(admin_with_casey: 
     assert vault.verify_audit().ok, vault.verify_audit()
     db = _as_casey(vault_dir)
     db.execute("UPDATE records SET body = json_set(body, '$.unit', 'Unit Z') WHERE id = ?", (youth.id,))
-    # Both forms a row's fields are kept in (storage/history.py) name the unit as stored.
-    db.execute("UPDATE changes SET fields = replace(fields, '\"Unit A\"', '\"Unit Z\"') WHERE record_id = ?",
-               (other.id,))
+    # Every form a row's fields are kept in (storage/history.py) names the unit as stored; a
+    # create's row that holds nothing of its own is given the edited text.
+    db.execute("UPDATE changes SET fields = replace((SELECT f.fields FROM changes_full f WHERE "
+               "f.seq = changes.seq), '\"Unit A\"', '\"Unit Z\"') WHERE record_id = ?", (other.id,))
     db.close()
     report = vault.verify_audit()
     assert not report.ok

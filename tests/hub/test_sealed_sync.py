@@ -239,8 +239,8 @@ def test_unsealed_by_the_attorney_the_supervisors_desktop_holds_the_youth_in_cle
                                           (FAMILY,))]
         bodies = {r[0]: json.loads(r[1]) for r in db.query(
             "SELECT id, body FROM records WHERE id = ? OR owner_id = ?", (office.youth, office.youth))}
-        history = [r[0] for r in db.query("SELECT fields FROM changes WHERE record_id = ? OR owner_id = ?",
-                                          (office.youth, office.youth))]
+        history = [r[0] for r in db.query("SELECT fields FROM changes_full WHERE record_id = ? "
+                                          "OR owner_id = ?", (office.youth, office.youth))]
         return row, indexed, bodies, history
 
     sam.vault.close()

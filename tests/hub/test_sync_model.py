@@ -670,7 +670,7 @@ class SyncModel(RuleBasedStateMachine):
         for client in self.clients:
             previous = ""
             for hlc, fields in client.vault.require_db().query(
-                    "SELECT hlc, fields FROM changes WHERE device != 'hub' ORDER BY seq"):
+                    "SELECT hlc, fields FROM changes_full WHERE device != 'hub' ORDER BY seq"):
                 assert hlc > previous, "a device's stamps went backwards"
                 previous = hlc
                 for change in fields_of(fields).values():
