@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -152,6 +151,8 @@ def load(path: Path | None = None,
     if cached is None:
         values: dict[str, Any] = {}
         if key[2] >= 0:
+            import tomllib  # here: most machines have no file, and its import is ~15 ms of a start
+
             try:
                 values = _checked(tomllib.loads(path.read_text("utf-8")), str(path))
             except (OSError, UnicodeDecodeError) as exc:
