@@ -575,7 +575,8 @@ def narrative_view(vault: Vault, record: StoredRecord, *, audit: bool = True) ->
 def add_attached(vault: Vault, youth_id: str, kind: str, data: dict[str, Any]) -> StoredRecord:
     vault.require(Permission.WRITE_YOUTH)
     if kind not in KINDS:
-        raise ValidationFailed([FieldProblem("kind", f"{kind!r} is not a kind of record this app keeps")])
+        raise ValidationFailed([FieldProblem("kind", W("{kind} is not a kind of record this app keeps",
+                                                  kind=repr(kind[:40])))])
     get_youth(vault, youth_id, audit=False)
     narrative = any(data.get(f) for f in RESTRICTED_FIELDS.get(kind, ()))
     if narrative and not vault.user.can(Permission.READ_NARRATIVE):

@@ -53,6 +53,7 @@ from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.rules import LEGAL_ZONE, Finding, age_on, birthday
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
+from csec_desktop.text import W
 
 GIVEN = (
     "Alex", "Jordan", "Maya", "José", "Ximena", "Ñeli", "Sofía", "Mateo", "Aaliyah", "Jayden",
@@ -149,7 +150,7 @@ def populate(vault: Vault, count: int, *, seed: int = 1, workers: Sequence[str] 
     vault.require(Permission.WRITE_YOUTH)
     vault.require(Permission.READ_ALL_YOUTH)
     if not 1 <= count <= MAX_YOUTH:
-        raise ValidationFailed([FieldProblem("youth", f"must be from 1 to {MAX_YOUTH:,}")])
+        raise ValidationFailed([FieldProblem("youth", W("must be from 1 to {most}", most=f"{MAX_YOUTH:,}"))])
     names = list(workers or []) or [u.username for u in vault.users() if u.role == Role.CASEWORKER] \
         or [vault.user.username]
     with vault.require_db().transaction():
@@ -323,7 +324,7 @@ def populate_county(vault: Vault, count: int = 300, *, seed: int = 2026, now: da
     vault.require(Permission.WRITE_YOUTH)
     vault.require(Permission.READ_ALL_YOUTH)
     if not 1 <= count <= MAX_YOUTH:
-        raise ValidationFailed([FieldProblem("youth", f"must be from 1 to {MAX_YOUTH:,}")])
+        raise ValidationFailed([FieldProblem("youth", W("must be from 1 to {most}", most=f"{MAX_YOUTH:,}"))])
     moment = (now or datetime.now(LEGAL_ZONE)).astimezone(LEGAL_ZONE)
     today = moment.date()
     rng = random.Random(seed)

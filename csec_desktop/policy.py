@@ -13,7 +13,7 @@ from csec_desktop import machine_policy
 from csec_desktop.domain.people import Permission
 from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.storage.vault import Vault
-from csec_desktop.text import N_
+from csec_desktop.text import N_, W
 
 
 @dataclass(frozen=True)
@@ -115,8 +115,8 @@ def set_value(vault: Vault, name: str, value: int) -> None:
     fixed = machine_set()
     if name in fixed:
         where = fixed[name]
-        raise ValidationFailed([FieldProblem(name.replace("_", " "), f"is set by this computer's policy "
-                                             f"({where}); county IT changes it there")])
+        raise ValidationFailed([FieldProblem(name.replace("_", " "), W(
+            "is set by this computer's policy ({where}); county IT changes it there", where=where))])
     if not setting.low <= value <= setting.high:
         raise ValidationFailed([FieldProblem(
             name.replace("_", " "), f"must be between {setting.low} and {setting.high} {setting.unit}")])

@@ -99,13 +99,15 @@ def import_youth(vault: Vault, data: Any) -> str:
     """Validate everything first, then write everything in one transaction, or nothing."""
     vault.require(Permission.IMPORT)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValidationFailed([FieldProblem("format", f"expected {FORMAT!r}")], record="file")
+        raise ValidationFailed([FieldProblem(
+            "format", W("expected {format}", format=repr(FORMAT)))], record="file")
     attached = data.get("attached") or []
     if not isinstance(attached, list):
         raise ValidationFailed([FieldProblem("attached", N_("is not a list of records"))], record="import")
     if len(attached) > MAX_ATTACHED:
-        raise ValidationFailed([FieldProblem("attached", f"holds {len(attached):,} records; at most "
-                                             f"{MAX_ATTACHED:,} in one import")], record="import")
+        raise ValidationFailed([FieldProblem("attached", W(
+            "holds {count} records; at most {most} in one import", count=f"{len(attached):,}",
+            most=f"{MAX_ATTACHED:,}"))], record="import")
     entries = [data.get("youth"), *attached]
     parsed: list[tuple[str, Any]] = []
     problems: list[FieldProblem] = []
@@ -121,8 +123,8 @@ def import_youth(vault: Vault, data: Any) -> str:
             problems.append(FieldProblem(f"{label}.id", N_("is not a UUIDv7 record id")))
             continue
         if rid in first_of:  # two records under one id: the second would overwrite or collide
-            problems.append(FieldProblem(f"{label}.id", f"is the id of {first_of[rid]} too; every record "
-                                                        "needs its own"))
+            problems.append(FieldProblem(f"{label}.id", W(
+                "is the id of {other} too; every record needs its own", other=first_of[rid])))
             continue
         first_of[rid] = label
         if not isinstance(kind, str):
@@ -134,7 +136,7 @@ def import_youth(vault: Vault, data: Any) -> str:
                 problems.append(FieldProblem(f"{label}.kind", N_("must be 'youth'")))
                 continue
         elif kind not in KINDS or kind == "youth":
-            problems.append(FieldProblem(f"{label}.kind", f"unknown kind {kind[:40]!r}"))
+            problems.append(FieldProblem(f"{label}.kind", W("unknown kind {kind}", kind=repr(kind[:40]))))
             continue
         body = entry.get("body")
         if index > 0 and isinstance(body, dict) and body.get("youth_id") != youth_id:
@@ -158,7 +160,8 @@ def import_youth(vault: Vault, data: Any) -> str:
     if problems:
         if len(problems) > MAX_PROBLEMS:  # the first ones say what is wrong; a million would bury them
             more = len(problems) - MAX_PROBLEMS
-            problems = [*problems[:MAX_PROBLEMS], FieldProblem("import", f"and {more:,} more problems")]
+            problems = [*problems[:MAX_PROBLEMS], FieldProblem(
+                "import", W("and {more} more problems", more=f"{more:,}"))]
         raise ValidationFailed(problems, record="import")
     youth = parsed[0][1]
     assert isinstance(youth, Youth)

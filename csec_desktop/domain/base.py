@@ -108,17 +108,17 @@ def shape_problems(data: Any) -> list[FieldProblem]:
         where = path or "(record)"
         if isinstance(value, str):
             if len(value) > HARD_TEXT:
-                problems.append(FieldProblem(where, f"is {len(value):,} characters long, far more than any "
-                                                    "field holds"))
+                problems.append(FieldProblem(where, W(
+                    "is {n} characters long, far more than any field holds", n=f"{len(value):,}")))
         elif isinstance(value, float):
             if not math.isfinite(value):
                 problems.append(FieldProblem(where, N_("is not a finite number")))
         elif isinstance(value, dict | list | tuple):
             if depth >= MAX_DEPTH:
-                problems.append(FieldProblem(where, f"is nested more than {MAX_DEPTH} levels deep"))
+                problems.append(FieldProblem(where, W("is nested more than {n} levels deep", n=MAX_DEPTH)))
             elif len(value) > HARD_ITEMS:
-                problems.append(FieldProblem(where, f"has {len(value):,} entries, far more than any field "
-                                                    "holds"))
+                problems.append(FieldProblem(where, W(
+                    "has {n} entries, far more than any field holds", n=f"{len(value):,}")))
             else:
                 items = value.items() if isinstance(value, dict) else enumerate(value)
                 for key, item in items:
@@ -193,8 +193,8 @@ def _value_problems(value: Any, where: str, bound: Bound, own_max: bool = False)
         if isinstance(value, dict):
             for key, item in value.items():
                 if isinstance(key, str) and len(key) > bound.text:
-                    problems.append(FieldProblem(where, f"has a field name longer than {bound.text:,} "
-                                                        "characters"))
+                    problems.append(FieldProblem(where, W(
+                        "has a field name longer than {n} characters", n=f"{bound.text:,}")))
                 problems += _value_problems(item, f"{where}.{key}", bound)
         else:
             for index, item in enumerate(value):

@@ -26,7 +26,7 @@ from csec_desktop.reports import deidentify as D
 from csec_desktop.reports import figures as F
 from csec_desktop.reports.periods import Period
 from csec_desktop.storage.vault import Vault
-from csec_desktop.text import N_
+from csec_desktop.text import N_, W
 from csec_desktop.usecases import reports as U
 
 FORMATS = ("csv", "xlsx", "pdf")
@@ -112,7 +112,8 @@ def write(vault: Vault, period: Period, path: Path, purpose: str, *, deidentifie
           overwrite: bool = False, scope: C.Scope | None = None) -> None:
     vault.require(Permission.EXPORT)
     if fmt not in FORMATS:
-        raise ValidationFailed([FieldProblem("format", f"one of {', '.join(FORMATS)}")], "report")
+        raise ValidationFailed([FieldProblem(
+            "format", W("one of {choices}", choices=", ".join(FORMATS)))], "report")
     if not purpose.strip():
         raise ValidationFailed([FieldProblem("purpose", N_("say who receives this report and why"))],
                                "report")

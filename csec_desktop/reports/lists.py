@@ -19,7 +19,7 @@ from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.fileio import atomic_write, check_output_path
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
-from csec_desktop.text import N_
+from csec_desktop.text import N_, W
 from csec_desktop.usecases import today as today_use
 
 LISTS = ("caseload", "today")
@@ -50,7 +50,8 @@ def write(vault: Vault, which: str, path: Path, purpose: str, *, overwrite: bool
     """Write the list; returns how many rows (youth or duties) it holds."""
     vault.require(Permission.EXPORT)
     if which not in LISTS:
-        raise ValidationFailed([FieldProblem("list", f"one of {', '.join(LISTS)}")], "export")
+        raise ValidationFailed([FieldProblem(
+            "list", W("one of {choices}", choices=", ".join(LISTS)))], "export")
     if not purpose.strip():
         raise ValidationFailed([FieldProblem("purpose", N_("say who receives this list and why"))], "export")
     check_output_path(path, overwrite=overwrite)

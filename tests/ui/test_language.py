@@ -184,7 +184,7 @@ def test_a_refusal_from_the_core_is_said_in_the_interface_language(vault_of, vau
 
 def test_a_refused_entry_is_said_in_the_interface_language() -> None:
     """A refusal's field messages (marked N_ in the core) read in Spanish; they were English."""
-    from csec_desktop.domain.base import stated_purpose
+    from csec_desktop.domain.base import shape_problems, stated_purpose
     from csec_desktop.errors import ValidationFailed
     from csec_desktop.reports import periods
 
@@ -194,15 +194,23 @@ def test_a_refused_entry_is_said_in_the_interface_language() -> None:
         stated_purpose("x" * 600, "document")
     with pytest.raises(ValidationFailed) as unsaid:  # an export with no reason given
         stated_purpose("  ", "record")
+    deep: list[object] = []
+    for _level in range(20):
+        deep = [deep]
+    shape = ValidationFailed(shape_problems({"note": "x" * 100_001, "list": deep}))
     try:
         i18n.set_language("es")
         said = describe(refused.value)
         assert "escriba un trimestre (2026Q3)" in said and "write a quarter" not in said
         assert "tiene 600 caracteres; como máximo 500" in describe(too_long.value)
         assert "indique por qué este registro sale de la bóveda" in describe(unsaid.value)
+        assert "tiene 100,001 caracteres, mucho más" in describe(shape)
+        assert "está anidado en más de 12 niveles" in describe(shape)
     finally:
         i18n.set_language("en")
     assert "write a quarter (2026Q3)" in describe(refused.value)
     assert "is 600 characters long; at most 500" in describe(too_long.value)
     assert "say why this record leaves the vault" in describe(unsaid.value)
+    assert "is 100,001 characters long, far more" in describe(shape)
+    assert "is nested more than 12 levels deep" in describe(shape)
 
