@@ -15,7 +15,8 @@ written before this form stay as they are.
 A create's short form is most often the record's body in brackets, word for word: such a row holds
 SAME_AS_BODY while the body is unchanged, and is read through the view `changes_full`, which puts
 "[" + body + "]" in its place; a trigger writes that text into the row before the body first
-changes (schema 18). Code reading the history reads the view, never `changes.fields` itself.
+changes (schema 18). Code reading the history reads the view, never `changes.fields` itself
+(sync/local.held_back, which only looks for a marker in the text, matches such a row's body).
 """
 
 from __future__ import annotations
