@@ -96,7 +96,11 @@ def tune_collector() -> None:
     about 120,000 duties, millions of objects). At the default thresholds it traversed those
     objects so often that the vault thread's work took 40% longer (Today's chunks over 100,000
     youth: 37.7 s, and 27.1 s with these). Collections still run, less often; objects made at
-    start (modules, classes, widgets) are set aside from them."""
+    start (modules, classes, widgets) are set aside from them. Where the GUI thread's collector
+    runs (ui/collector.py, started before the window), it keeps the thresholds it found, Python's
+    defaults, and checks at most every half second; made to read these instead, the window
+    measured no better at 100,000 youth (Today's whole list 33.0 and 57.2 s against 31.3 and
+    49.0 s, alternated; memory the same), so it was left so."""
     gc.set_threshold(50_000, 20, 100)
     gc.freeze()
     # The window's thread waits for the interpreter lock for every call into Python a paint makes
