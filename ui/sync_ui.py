@@ -78,9 +78,12 @@ class SyncController(QObject):
         self.timer.timeout.connect(self.sync_now)
         self.make_client: Callable[[local.Enrolment], HubClient] | None = None
 
-    def start(self) -> None:
+    def start(self, refresh: bool = True) -> None:
+        """Sync every few minutes from now; the status bar's counts now too, unless `refresh` is
+        False (the window asks for them itself once the caseload's first page is in)."""
         self.timer.start()
-        self.refresh()
+        if refresh:
+            self.refresh()
 
     def stop(self) -> None:
         self.timer.stop()

@@ -175,6 +175,13 @@ def test_the_unlock_page_is_up_before_the_rest_of_the_app_loads(qtbot: QtBot, tm
         assert not win._rest_built and win.stack.count() == 1
         _unlock(qtbot, win, ADMIN_PASS)
         assert win._rest_built  # built by the unlock, while the key was derived
+        # The status bar's counts of waiting changes are asked for after the caseload's first page,
+        # not before it (they held it back at 100,000 youth).
+        order: list[str] = []
+        win.model.modelReset.connect(lambda: order.append("caseload") if win.model.rowCount() else None)
+        win.sync.status_changed.connect(lambda status: order.append("sync counts") if status else None)
+        qtbot.waitUntil(lambda: "sync counts" in order, timeout=10_000)
+        assert order.index("caseload") < order.index("sync counts")
         qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
         win.caseload_action.trigger()
         qtbot.waitUntil(lambda: win.model.rowCount() == 12, timeout=10_000)
