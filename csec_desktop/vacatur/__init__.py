@@ -17,8 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from csec_desktop import yaml_data
 from csec_desktop.domain.vacatur import CriminalCount
 from csec_desktop.domain.youth import Youth
 from csec_desktop.rules import CONFIDENCE_NAMES, Confidence, birthday
@@ -96,7 +95,7 @@ def load(data: dict[str, Any]) -> Table:
 @cache
 def table() -> Table:
     source = Path(__file__).with_name("violent_felonies.yaml")
-    return load(yaml.safe_load(source.read_text("utf-8")))
+    return load(yaml_data.safe_load(source.read_text("utf-8")))
 
 
 @dataclass(frozen=True)
