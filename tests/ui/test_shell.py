@@ -159,12 +159,14 @@ def test_an_unlock_asked_at_once_builds_the_youth_page_after_the_caseloads_first
 
 def test_the_unlock_page_is_up_before_the_rest_of_the_app_loads(qtbot: QtBot, tmp_path: Path) -> None:
     """Issue 24 (cold start): the window's module loads without the vault's, the record models or
-    the other pages' (about 0.3 s at start, loaded after the window is up), and a passphrase given
+    the other pages' (about 0.3 s at start, loaded after the window is up), nor PyYAML or
+    cryptography's serialization package (20 ms, for raw keys that need none), and a passphrase given
     at once unlocks into the caseload as before: the key is derived while they load."""
     loaded = subprocess.run(
         [sys.executable, "-c", "import sys, ui.main_window; print(sorted(m for m in ("
          "'csec_desktop.storage.vault', 'csec_desktop.domain.people', 'pydantic', 'ui.today_page', "
-         "'ui.today_model', 'ui.caseload_page', 'ui.sync_ui') if m in sys.modules))"],
+         "'ui.today_model', 'ui.caseload_page', 'ui.sync_ui', 'yaml', "
+         "'cryptography.hazmat.primitives.serialization') if m in sys.modules))"],
         capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[2])
     assert loaded.stdout.strip() == "[]", loaded.stdout
     _youth_template(12, 4).copy_to(tmp_path / "vault")
