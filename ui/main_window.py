@@ -55,7 +55,10 @@ if TYPE_CHECKING:
     from ui.admin_controller import AdminController
     from ui.admin_page import AdminPage
     from ui.directory_page import DirectoryPage
+    from ui.first_run import FirstRunPage
     from ui.form_view import FormView
+    from ui.intake_page import IntakeController, IntakePage
+    from ui.law_changes import LawChangesPage
     from ui.reports_page import ReportsPage
     from ui.youth_controller import ScreenController, YouthController
     from ui.youth_page import YouthPage
@@ -216,9 +219,6 @@ class MainWindow(QMainWindow):
         import csec_desktop.usecases.session  # noqa: F401
         from ui.caseload_model import CaseloadModel
         from ui.caseload_page import CaseloadPage
-        from ui.first_run import FirstRunPage
-        from ui.intake_page import IntakePage
-        from ui.law_changes import LawChangesPage
         from ui.sync_ui import ConflictsPage, OfflineLockPage
         from ui.today_model import TodayModel
         from ui.today_page import TodayPage
@@ -227,19 +227,10 @@ class MainWindow(QMainWindow):
         self.today_model = TodayModel()
         self.today_page = TodayPage(self.today_model)
         self.caseload_page = CaseloadPage(self.model)
-        self.first_run = FirstRunPage()
         self.conflicts_page = ConflictsPage()
         self.offline_page = OfflineLockPage()
-        self.intake_page = IntakePage()
-        self.law_changes_page = LawChangesPage(self.tasks)
-        for page in (self.today_page, self.caseload_page, self.first_run,
-                     self.conflicts_page, self.offline_page, self.intake_page, self.law_changes_page):
+        for page in (self.today_page, self.caseload_page, self.conflicts_page, self.offline_page):
             self.stack.addWidget(page)
-        self.first_run.create_requested.connect(self._create_vault)
-        self.first_run.finished.connect(lambda: self._unlocked(self._pending_session))
-        self.first_run.print_requested.connect(
-            lambda county, secret: self.documents.recovery_sheet(
-                county, secret, lambda e: self.first_run.failed(describe(e))))
         self._build_controllers()
         self._build_navigation()
         self._build_sync_status()
@@ -248,7 +239,6 @@ class MainWindow(QMainWindow):
     def _build_controllers(self) -> None:
         from ui.caseload_page import CaseloadController
         from ui.documents import DocumentsController
-        from ui.intake_page import IntakeController
         from ui.sync_screens import SyncScreens
         from ui.sync_ui import SyncController
         from ui.today_controller import TodayController
@@ -257,9 +247,6 @@ class MainWindow(QMainWindow):
         self.caseload = CaseloadController(
             self.tasks, self.caseload_page, self.model, username=lambda: self._username,
             shown=lambda: self.stack.currentWidget() is self.caseload_page, sees=self._sees)
-        self.intake = IntakeController(
-            self.tasks, self.intake_page, show_page=lambda: self.stack.setCurrentWidget(self.intake_page),
-            opened=self.open_youth, cancelled=self._back_to_caseload)
         self.caseload_page.new_button.clicked.connect(self.new_youth)
         self.documents = DocumentsController(self.tasks, self, status=status)
         self.today = TodayController(self.tasks, self.today_page, self.today_model,
@@ -294,10 +281,56 @@ class MainWindow(QMainWindow):
     # Pages few open in a day are built when first shown: at start, the reports page's module and
     # charts were an eighth of the window's imports, and building the administration and directory
     # pages 45 of the window's 120 ms.
+    # So are intake, the law changes and the first run's page (a vault made here): unbuilt at an
+    # unlock, their modules and widgets were about 20 ms of the window's work before the caseload.
     _reports_page: ReportsPage | None = None
     _admin: AdminController | None = None
     _directory_page: DirectoryPage | None = None
     _form_view: FormView | None = None
+    _intake: IntakeController | None = None
+    _law_changes_page: LawChangesPage | None = None
+    _first_run: FirstRunPage | None = None
+
+    @property
+    def intake(self) -> IntakeController:
+        if self._intake is None:
+            from ui.intake_page import IntakeController, IntakePage
+
+            self._build_rest()
+            page = IntakePage()
+            self.stack.addWidget(page)
+            self._intake = IntakeController(
+                self.tasks, page, show_page=lambda: self.stack.setCurrentWidget(page),
+                opened=self.open_youth, cancelled=self._back_to_caseload)
+        return self._intake
+
+    @property
+    def intake_page(self) -> IntakePage:
+        return self.intake.page
+
+    @property
+    def law_changes_page(self) -> LawChangesPage:
+        if self._law_changes_page is None:
+            from ui.law_changes import LawChangesPage
+
+            self._law_changes_page = LawChangesPage(self.tasks)
+            self.stack.addWidget(self._law_changes_page)
+        return self._law_changes_page
+
+    @property
+    def first_run(self) -> FirstRunPage:
+        if self._first_run is None:
+            from ui.first_run import FirstRunPage
+
+            self._build_rest()
+            page = self._first_run = FirstRunPage()
+            self.stack.addWidget(page)
+            page.create_requested.connect(self._create_vault)
+            page.finished.connect(lambda: self._unlocked(self._pending_session))
+            page.print_requested.connect(
+                lambda county, secret: self.documents.recovery_sheet(
+                    county, secret, lambda e: page.failed(describe(e))))
+        return self._first_run
 
     @property
     def form_view(self) -> FormView:
@@ -745,7 +778,8 @@ class MainWindow(QMainWindow):
             kept.deleteLater()
         if self._directory_page is not None:
             self._directory_page.clear()
-        self.law_changes_page.clear()
+        if self._law_changes_page is not None:
+            self._law_changes_page.clear()
         if self._reports_page is not None:
             self._reports_page.clear()
         self.nav.setVisible(False)

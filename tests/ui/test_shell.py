@@ -188,6 +188,9 @@ def test_the_unlock_page_is_up_before_the_rest_of_the_app_loads(qtbot: QtBot, tm
         win.caseload_action.trigger()
         qtbot.waitUntil(lambda: win.model.rowCount() == 12, timeout=10_000)
         assert win.nav.isVisible() and win.sync_status.isVisible()
+        # Pages few open in a day are not built by an unlock; asked for, they are.
+        assert (win._intake, win._law_changes_page, win._first_run) == (None, None, None)
+        assert win.stack.indexOf(win.intake_page) > 0 and win.stack.indexOf(win.law_changes_page) > 0
     finally:
         win.close()
 
