@@ -49,6 +49,7 @@ class TodayController(QObject):
         self._stale: set[str] = set()  # youth changed while Today was not on screen
         self._limit = self.FIRST_CHUNK
         self._show_next = 0.0
+        self._generation = 0  # computations started: a chunk of an earlier one stops early
         self._tidied = False  # the search index looked at this session (caseload.tidy_search)
         page.done_requested.connect(self.mark_done)
         page.reopen_requested.connect(self.reopen)
@@ -69,8 +70,17 @@ class TodayController(QObject):
         # few records), the first chunk met the county's richest records first and held the vault
         # thread 75 ms before any row could show.
         self._limit = self.FIRST_CHUNK
+        # A chunk of a computation this one replaces ends at its next youth (`stop`, read on the
+        # vault thread: a counter only this thread bumps). Asked again right after an unlock, Today's
+        # first rows waited for the whole of the unlock's first chunk, the one that builds the record
+        # kinds' validators (about 80 ms at 100,000 youth), whose rows no one would see.
+        self._generation += 1
+        generation = self._generation
         self.model.reset([], now)
         self.page.message.setText(_("Finding what is due…"))
+
+        def stop() -> bool:
+            return generation != self._generation or self.tasks.backend.others_wait()
 
         def step(after: int) -> None:
             limit, found_before = self._limit, found[0]
@@ -79,7 +89,7 @@ class TodayController(QObject):
                 started = time.perf_counter()  # on the vault thread: the chunk's own time, no wait
                 chunk = today_screen.scan(vault, now, after=after, found_before=found_before,
                                           include_done=include_done, limit=limit, why=False,
-                                          stop=self.tasks.backend.others_wait)
+                                          stop=stop)
                 return chunk, time.perf_counter() - started
 
             # In the background: a search or a save asked meanwhile goes first (ui/worker.py).
@@ -227,5 +237,6 @@ class TodayController(QObject):
     def clear(self) -> None:
         self._computed_at, self._computing, self._stale = None, False, set()
         self._tidied = False
+        self._generation += 1  # a chunk running ends at its next youth
         self.tasks.supersede("today")
         self.page.clear()

@@ -319,3 +319,38 @@ def test_tab_moves_on_from_a_list_instead_of_from_cell_to_cell(qtbot: QtBot, win
         assert table.currentIndex().row() == 1
         qtbot.keyClick(table, Qt.Key.Key_Tab)
         assert QApplication.focusWidget() is not table
+
+
+def test_asked_again_today_stops_the_chunk_of_the_computation_it_replaces(
+        qtbot: QtBot, win: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 24: asked for again (right after an unlock, or by the refresh button), Today's first rows
+    waited for the whole of the earlier computation's running chunk, whose rows no one would see. That
+    chunk now ends at its next youth, and the new computation's list is the whole list."""
+    import threading
+    import time
+
+    from csec_desktop.usecases import today as today_screen
+
+    before = sorted(identity_of(win.today_model, r) for r in range(win.today_model.rowCount()))
+    real = today_screen.scan
+    entered = threading.Event()
+    told: list[bool] = []
+
+    def scan(vault: Vault, now: datetime, **kw: object) -> today_screen.TodayChunk:
+        stop = kw["stop"]
+        assert callable(stop)
+        if not entered.is_set():  # the first computation's first chunk: held until told to stop
+            entered.set()
+            deadline = time.monotonic() + 10
+            while not stop() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            told.append(bool(stop()))
+        return real(vault, now, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(today_screen, "scan", scan)
+    win.today.compute()
+    qtbot.waitUntil(entered.is_set, timeout=10_000)
+    win.today.compute()
+    qtbot.waitUntil(lambda: not win.today.computing, timeout=30_000)
+    assert told == [True]
+    assert sorted(identity_of(win.today_model, r) for r in range(win.today_model.rowCount())) == before
