@@ -7,6 +7,7 @@ export the interface asks for explicitly (see csec_desktop/exports.py).
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -77,21 +78,41 @@ class _NumberedCanvas(Canvas):
     def _furniture(self, footer: Footer, number: int, total: int) -> None:
         self.saveState()
         self.setFillColorRGB(0, 0, 0)
-        if footer.notice:
-            self.setFont(footer.font, 8)
-            self.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 0.45 * inch, footer.notice)
-        if footer.stamp:
-            self.setFont(footer.font, 7)
-            self.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 0.62 * inch, footer.stamp)
+        key = "\n".join(("footer", footer.font, footer.notice, footer.stamp, footer.title))
+        drawn_once(self, key, lambda canvas: _footer_still(canvas, footer))
         self.setFont(footer.font, 10)
         self.drawCentredString(PAGE_WIDTH / 2, 34, footer.page_label(number, total))
-        if footer.title:
-            self.setLineWidth(0.75)
-            self.line(79, 28, PAGE_WIDTH - 42, 28)
-            para = Paragraph(markup(footer.title, footer.font), STYLES["footer_title"])
-            para.wrapOn(self, PAGE_WIDTH - 42 - 79, 20)
-            para.drawOn(self, 79, 14)
         self.restoreState()
+
+
+def _footer_still(canvas: Canvas, footer: Footer) -> None:
+    """What a part's footer shows on each of its pages but the page's number."""
+    if footer.notice:
+        canvas.setFont(footer.font, 8)
+        canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 0.45 * inch, footer.notice)
+    if footer.stamp:
+        canvas.setFont(footer.font, 7)
+        canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 0.62 * inch, footer.stamp)
+    if footer.title:
+        canvas.setLineWidth(0.75)
+        canvas.line(79, 28, PAGE_WIDTH - 42, 28)
+        para = Paragraph(markup(footer.title, footer.font), STYLES["footer_title"])
+        para.wrapOn(canvas, PAGE_WIDTH - 42 - 79, 20)
+        para.drawOn(canvas, 79, 14)
+
+
+def drawn_once(canvas: Canvas, key: str, draw: Callable[[Canvas], None]) -> None:
+    """`draw` made once per document as a form (a PDF XObject) and placed on this page: what is the
+    same on many pages (a court paper's numbered lines and counsel block, a watermark, a footer
+    but its page number) is written into the file once and each page refers to it. Drawn on each
+    page, that furniture was a seventh of a vacatur packet's time. The form is named by a digest
+    of `key` (what it holds), never by the text itself."""
+    name = "csec" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+    if not canvas.hasForm(name):
+        canvas.beginForm(name)
+        draw(canvas)
+        canvas.endForm()
+    canvas.doForm(name)
 
 
 def _styles() -> dict[str, ParagraphStyle]:

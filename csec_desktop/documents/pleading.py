@@ -13,7 +13,7 @@ of lines 1-7 left blank, the court's title on line 8, then the caption.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +33,14 @@ from reportlab.platypus import (
 )
 
 from csec_desktop.documents.fonts import SERIF, paragraph, register
-from csec_desktop.documents.page import PAGE_HEIGHT, PAGE_WIDTH, WIC_827_NOTICE, Footer, render_parts
+from csec_desktop.documents.page import (
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    WIC_827_NOTICE,
+    Footer,
+    drawn_once,
+    render_parts,
+)
 
 LINES = 28
 STEP = 24.0  # points per numbered line: three lines per inch (rule 2.108)
@@ -196,11 +203,7 @@ def county_line(county: str) -> str:
     return f"COUNTY OF {name.upper()}"
 
 
-def _paper(canvas: Canvas, counsel: tuple[str, ...] | None, watermark: str = "") -> None:
-    """The lines, numbers and rules of every page; the counsel block on the first."""
-    canvas.saveState()
-    if watermark:
-        draw_watermark(canvas, watermark)
+def _lines(canvas: Canvas) -> None:
     canvas.setFont(SERIF, FONT_SIZE)
     for line in range(1, LINES + 1):
         canvas.drawRightString(NUMBER_RIGHT, baseline(line), str(line))
@@ -208,7 +211,10 @@ def _paper(canvas: Canvas, counsel: tuple[str, ...] | None, watermark: str = "")
     for x in RULE_X:
         canvas.line(x, 0, x, PAGE_HEIGHT)
     canvas.line(RIGHT_RULE_X, 0, RIGHT_RULE_X, PAGE_HEIGHT)
-    if counsel:
+
+
+def _counsel_block(counsel: tuple[str, ...]) -> Callable[[Canvas], None]:
+    def draw(canvas: Canvas) -> None:
         # Single-spaced in the left half, each entry wrapped under itself, down to line 7.
         y = baseline(1) + FONT_SIZE - 2.5
         floor = baseline(FIRST_PAGE_LINES_ABOVE_TITLE) - 6
@@ -219,6 +225,18 @@ def _paper(canvas: Canvas, counsel: tuple[str, ...] | None, watermark: str = "")
                 break  # the block may not run into the court's title (CounselBlock.fits says so first)
             para.drawOn(canvas, TEXT_LEFT, y - height)
             y -= height
+
+    return draw
+
+
+def _paper(canvas: Canvas, counsel: tuple[str, ...] | None, watermark: str = "") -> None:
+    """The lines, numbers and rules of every page; the counsel block on the first."""
+    canvas.saveState()
+    if watermark:
+        drawn_once(canvas, "watermark\n" + watermark, lambda c: draw_watermark(c, watermark))
+    drawn_once(canvas, "pleading lines", _lines)
+    if counsel:
+        drawn_once(canvas, "counsel\n" + "\n".join(counsel), _counsel_block(counsel))
     canvas.restoreState()
 
 

@@ -121,6 +121,21 @@ def test_pleading_paper_lines_margins_and_first_page() -> None:
     assert "/s/ Alex Q. Sample" in "".join(texts)
 
 
+def test_what_every_page_repeats_is_written_into_the_file_once() -> None:
+    """Issue 24: the numbered lines and rules, the counsel block, a watermark and the footer but its
+    number are each one form in the file, placed on every page, however many pages there are
+    (drawn on each page, they were a seventh of a vacatur packet's time); each page still shows
+    them (the geometry test above reads them on every page)."""
+    def forms(pdf: bytes) -> int:
+        return pdf.count(b"/Subtype /Form")
+
+    short = render_court_paper(_paper(4, watermark="UNSIGNED DRAFT"))
+    long = render_court_paper(_paper(60, watermark="UNSIGNED DRAFT"))
+    assert len(_text(long)) >= 3 * len(_text(short))
+    assert forms(short) == forms(long) == 4  # lines, counsel block, watermark, footer
+    assert all("28" in page and "UNSIGNED" not in page for page in _text(long))
+
+
 def test_papers_made_as_one_document_are_each_as_if_made_alone() -> None:
     """A packet's papers share one PDF (its fonts embedded once); each still starts on its own
     first page with the counsel block, is numbered from 1, and carries its own footer title,
