@@ -22,8 +22,8 @@ from csec_desktop import policy
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import admin as admin_screen
 from csec_desktop.usecases.admin import RestoreReport
-from ui.admin_page import AdminPage, PassphraseDialog, role_label
-from ui.i18n import N_, _
+from ui.admin_page import AdminPage, PassphraseDialog
+from ui.i18n import N_, _, role_label
 from ui.messages import describe
 from ui.tasks import Tasks
 from ui.worker import Holder

@@ -33,7 +33,7 @@ from csec_desktop.audit_actions import action_name
 from csec_desktop.domain.people import ROLE_LABELS, Role, User
 from csec_desktop.usecases import admin as admin_screen
 from csec_desktop.usecases.admin import AuditEntry
-from ui.i18n import N_, _, bind, item_text
+from ui.i18n import N_, _, bind, item_text, role_label
 from ui.scrolling import scrolled
 from ui.table_model import tab_leaves
 
@@ -54,10 +54,6 @@ SETTING_LABELS = {
     "csec_program_county": N_("This county opted into the state CSEC Program (1 = yes)"),
 }
 
-
-
-def role_label(value: str) -> str:
-    return _(ROLE_LABELS.get(value, value.replace("_", " ")))
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:

@@ -97,6 +97,15 @@ def _(message: str) -> str:
     return _current.gettext(message)
 
 
+def role_label(value: str) -> str:
+    """A role's name in the interface language ("supervisor" and the like; an unknown one as it is,
+    its underscores as spaces). Here rather than with the administration page: the status bar says
+    who is signed in at every unlock, and that page's module is not needed then."""
+    from csec_desktop.domain.people import ROLE_LABELS  # loaded by every unlock before this is asked
+
+    return _(ROLE_LABELS.get(value, value.replace("_", " ")))
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
 

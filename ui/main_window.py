@@ -42,7 +42,7 @@ from csec_desktop import APP_NAME
 from csec_desktop.fileio import atomic_write
 from csec_desktop.usecases import unlock
 from ui import i18n
-from ui.i18n import N_, _, bind
+from ui.i18n import N_, _, bind, role_label
 from ui.idle import IdleWatcher
 from ui.messages import describe
 from ui.tasks import Change, Tasks, VaultEvents
@@ -733,8 +733,6 @@ class MainWindow(QMainWindow):
         if not self._username:
             self.user_label.setText(_("Locked"))
             return
-        from ui.admin_page import role_label
-
         user, role, minutes = self._session
         self.user_label.setText(_("{user} ({role}) · unlocked · locks after {minutes} min idle · "
                                   "Ctrl+L locks now").format(user=user, role=role_label(role),
