@@ -77,6 +77,33 @@ def test_counts_are_of_the_youth_this_person_sees_and_unknown_reach_is_said(admi
         casey.lock("test")
 
 
+def test_a_deleted_record_or_youth_no_longer_counts(admin: Vault) -> None:
+    """The youth are found from their records (kind, then owner), not youth by youth: a record
+    deleted, or its youth deleted, leaves the count; another kind never enters it."""
+    first = caseload.create_youth(admin, youth_data(assigned_worker="admin"))
+    second = caseload.create_youth(admin, youth_data(legal_name={"given": "Ona", "family": "Fictiva"},
+                                                     assigned_worker="admin"))
+    caseload.create_youth(admin, youth_data(legal_name={"given": "Rio", "family": "Example"},
+                                            assigned_worker="admin"))
+    service = {"received_on": "2026-11-10", "what": "Urgent care (fictional)"}
+    kept = caseload.add_attached(admin, first.id, "uncovered_service", service)
+    twice = caseload.add_attached(admin, first.id, "uncovered_service", service)
+    caseload.add_attached(admin, second.id, "uncovered_service", service)
+    caseload.add_attached(admin, second.id, "case_note", {"text": "A fictional note.",
+                                                           "occurred_at": "2026-11-20T10:00:00-08:00"})
+
+    def count() -> int | None:
+        return _row(law_screen.upcoming(admin, _at(date(2026, 11, 30))), date(2027, 1, 1), "71112").youth
+
+    assert count() == 2  # two records of one youth count that youth once
+    caseload.delete_attached(admin, twice.id)
+    assert count() == 2
+    caseload.delete_attached(admin, kept.id)
+    assert count() == 1
+    caseload.delete_youth(admin, second.id)
+    assert count() == 0
+
+
 def test_a_change_dated_before_the_day_is_not_listed_and_countable_says_why() -> None:
     found = law_screen.upcoming(None, _at(date(2026, 10, 2)))
     assert not [r for r in found.rows if r.change.day == date(2026, 10, 1)]
