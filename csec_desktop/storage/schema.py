@@ -364,6 +364,14 @@ def _v18(db: Database) -> None:
         """)
 
 
+def _v19(db: Database) -> None:
+    # Speed: a youth's records were found by owner through no index (the one there leads with the
+    # kind), so opening a youth read every record of the county: 1.1 s at 100,000 youth. So did
+    # sealing, unsealing and wiping one. Only attached records have an owner: the youth rows stay
+    # out of the index.
+    db.execute("CREATE INDEX IF NOT EXISTS records_owner ON records(owner_id) WHERE owner_id IS NOT NULL")
+
+
 SEARCH_INDEX = """
     CREATE VIRTUAL TABLE youth_search USING fts5(
         terms, content='', contentless_delete=1, prefix='1 2',
@@ -400,7 +408,7 @@ def youth_field_values(rowid: int, body: dict[str, Any], deleted: bool, *,
 
 STEPS: dict[int, Callable[[Database], None]] = {
     0: _v1, 1: _v2, 2: _v3, 3: _v4, 4: _v5, 5: _v6, 6: _v7, 7: _v8, 8: _v9, 9: _v10, 10: _v11, 11: _v12,
-    12: _v13, 13: _v14, 14: _v15, 15: _v16, 16: _v17, 17: _v18}
+    12: _v13, 13: _v14, 14: _v15, 15: _v16, 16: _v17, 17: _v18, 18: _v19}
 SCHEMA_VERSION = max(STEPS) + 1
 
 

@@ -38,6 +38,11 @@ def test_schema1_vault_upgrades(tmp_path: Path) -> None:
     # Schema 18: the new create's row holds nothing of its own (the view above reads its body in).
     kept = {r[0] for r in db.query("SELECT substr(fields, 1, 1) FROM changes WHERE op = 'create'")}
     assert kept == {"{", ""}
+    # Schema 19: a youth's records are found by owner through an index, not by reading them all.
+    youth_id = db.scalar("SELECT id FROM records WHERE kind = 'youth' LIMIT 1")
+    plan = " ".join(str(r[3]) for r in db.query(
+        "EXPLAIN QUERY PLAN SELECT id FROM records WHERE owner_id = ? AND deleted = 0", (youth_id,)))
+    assert "USING INDEX records_owner" in plan, plan
     assert vault.verify_audit().ok
     assert db.integrity_problems() == []
     vault.close()
