@@ -78,14 +78,16 @@ def duties(found: Facts, period: Period, now: datetime) -> list[DutyLine]:
     """Each duty rule's deadlines falling in the period: met in time, late, or still open (overdue or
     not yet due). `now` is the instant the rules are asked at (they are pure: see rules/)."""
     lines = [DutyLine(REGISTRY.info[rule_id]) for rule_id in RULES]
-    for youth_id, youth in found.youth.items():
+    # Only the youth with records the rules read: the others' bodies are never validated (Loaded).
+    for youth_id in sorted({*found.statuses, *found.missing, *found.cases, *found.criminal_counts}):
         records = {"csec_status": found.statuses.get(youth_id, []),
                    "missing_episode": found.missing.get(youth_id, []),
                    "vacatur_case": found.cases.get(youth_id, []),
                    "criminal_count": [c for _id, c in found.criminal_counts.get(youth_id, [])]}
         if not any(records.values()):
             continue
-        facts = {"youth": youth, "youth_id": youth_id, "records": records,  # a petition names counts by id
+        # A petition names its counts by record id.
+        facts = {"youth": found.youth[youth_id], "youth_id": youth_id, "records": records,
                  "record_ids": {"criminal_count": [i for i, _c in found.criminal_counts.get(youth_id, [])]}}
         marks = {(m.rule_id, m.occurrence): m for m in found.done.get(youth_id, [])}
         for line in lines:
