@@ -285,7 +285,10 @@ def test_services_referrals_in_the_period_and_goals_by_area_and_status(admin) ->
     assert areas == ["mental_health", "education"]  # housing's referral is the next quarter's
     assert referrals["mental_health"][1:4] == [1, 0, 1] and sum(referrals["education"]) == 0
     assert goals["education"] == [0, 1, 0, 0]
-    assert R.days_to_first_service(R.facts(admin), parse("2026Q3")) == (10, 1)
+    found = R.facts(admin)
+    assert R.days_to_first_service(found, parse("2026Q3")) == (10, 1)
+    # No decision, so no duty reads this youth: their body is read only when a figure names them.
+    assert found.youth[youth].display_name() == caseload.get_youth(admin, youth).body.display_name()
     from csec_desktop.errors import ValidationFailed as Refused
 
     with pytest.raises(Refused, match="first service"):  # a first service before the referral: a typo
