@@ -283,7 +283,7 @@ def _ab12(vault: Vault, where: str, params: list[Any], day: date) -> dict[str, s
              for key, birth, periods, planned in rows if birth]
     # A sealed youth for someone who may not read them has a blank birth here: not counted.
     opened = _nonminor_records(vault, [int(key[1:]) for key, birth, periods, _planned in youth
-                                       if _in_efc(birth, periods, day)])
+                                       if in_efc(birth, periods, day)])
     return ab12([(key, birth, periods, planned, partial(opened.__getitem__, int(key[1:])))
                  for key, birth, periods, planned in youth], day)
 
@@ -312,7 +312,7 @@ def _nonminor_records(vault: Vault, rows: list[int]) -> dict[int, tuple[list[dic
     return found
 
 
-def _in_efc(birth: date, periods: list[tuple[Any, ...]], day: date) -> bool:
+def in_efc(birth: date, periods: list[tuple[Any, ...]], day: date) -> bool:
     """Whether a youth is a nonminor dependent on `day` (18 to 20, under that court status then)."""
     return (18 <= age_on(birth, day) <= 20
             and _court_status(periods, day) == LegalStatus.NONMINOR_DEPENDENT.value)
@@ -345,7 +345,7 @@ def ab12(youth: Iterable[tuple[str, date, list[tuple[Any, ...]], bool, Opened]],
             figures["aged_16_17"].add(youth_id)
             continue
         on = day.isoformat()
-        if not _in_efc(birth, periods, day):
+        if not in_efc(birth, periods, day):
             figures["aged_18_20_not_in_efc"].add(youth_id)
             continue
         figures["aged_18_20_in_efc"].add(youth_id)

@@ -23,7 +23,7 @@ from csec_desktop.storage.vault import Vault
 from tests.benchmarks import county, paths, window
 from tests.benchmarks.measure import Figures
 
-# (path, key, "<=" or ">=", goal) from issue 24.
+# (path, key, "<=" or ">=", goal) from issue 24 (the report: its title, every user path within 2x).
 GOALS: tuple[tuple[str, str, str, float], ...] = (
     ("cold_start", "ratio", "<=", 2.0),
     ("unlock", "over_kdf_ms", "<=", 150.0),
@@ -35,6 +35,7 @@ GOALS: tuple[tuple[str, str, str, float], ...] = (
     ("encryption", "ratio", "<=", 1.3),
     ("court_paper", "ratio", "<=", 2.0),
     ("plan", "ratio", "<=", 2.0),
+    ("report", "ratio", "<=", 2.0),
     ("sync_push", "share", ">=", 0.5),
     ("sync_pull", "share", ">=", 0.5),
     ("sync_pull", "ours_s", "<=", 60.0),
@@ -45,7 +46,7 @@ GOALS: tuple[tuple[str, str, str, float], ...] = (
 GROWTH_KEY = {"cold_start": "ours_s", "unlock": "over_kdf_ms", "search_p95": "ours_ms",
               "keystroke_p95": "ours_ms", "today_first_rows": "ours_ms", "today_all": "ours_s",
               "encryption": "ours_s", "rss_today": "ours_mib", "vault_bytes_per_youth": "ours",
-              "sync_push": "ours_s", "sync_pull": "ours_s"}
+              "sync_push": "ours_s", "sync_pull": "ours_s", "report": "ours_s"}
 
 
 def say(text: str) -> None:
@@ -79,6 +80,9 @@ def run(youth: int, root: Path, args: argparse.Namespace) -> dict[str, Figures]:
         if "plan" not in skip:
             say("youth plan ...")
             out["plan"] = paths.plan(vault, args.reps)
+        if "report" not in skip:
+            say("the Reports page's last quarter ...")
+            out["report"] = paths.report(vault, args.reps)
     finally:
         vault.lock("benchmark")
     if "court_paper" not in skip:

@@ -10,7 +10,8 @@ the path adds (all in this process, interleaved):
   caseload's first page, searches and edits;
 - court paper: the real vacatur packet against ReportLab's bare canvas drawing pleading paper
   (line numbers, rules) and the same text on the same number of pages;
-- plan: the real youth plan against bare platypus paragraphs of the same text on as many pages.
+- plan: the real youth plan against bare platypus paragraphs of the same text on as many pages;
+- report: the Reports page's last quarter against its own reads with every body parsed as JSON.
 
 Both document floors set their text in the fonts the documents embed (Liberation Serif and Sans:
 a court's e-filing wants fonts embedded, and a name in any script needs them), so the floor too
@@ -20,26 +21,34 @@ is reported beside it (`ratio_standard_fonts`).
 
 from __future__ import annotations
 
+import gc
 import io
+import json
 import random
 import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
 
 from csec_desktop import caseload, today
+from csec_desktop.caseload import years_before
+from csec_desktop.clock import legal_today
 from csec_desktop.demo import FAMILY, GIVEN, MONIKERS
 from csec_desktop.documents import fonts, jobs
+from csec_desktop.reports import counts, periods
+from csec_desktop.reports.periods import Period
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage import keys as K
 from csec_desktop.storage.database import Database
+from csec_desktop.storage.sealed_rows import VIEW
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import caseload as caseload_screen
+from csec_desktop.usecases import reports as reports_screen
 from tests.benchmarks.measure import Figures, interleaved, pair, pct
 
 
@@ -318,6 +327,65 @@ def _standard(ours: list[float], floor: list[float], pages: int) -> Figures:
     """The same pair against a floor in ReportLab's standard fonts, which are not embedded."""
     figures = pair(ours, floor, ours_key="ours_pps", floor_key="floor_pps", per=pages)
     return {"floor_standard_fonts_pps": figures["floor_pps"], "ratio_standard_fonts": figures["ratio"]}
+
+
+def last_quarter(day: date) -> Period:
+    """The Reports page's first choice (ui/reports_page.presets): the last whole quarter."""
+    year, quarter = (day.year, (day.month - 1) // 3) if day.month > 3 else (day.year - 1, 4)
+    return periods.parse(f"{year}Q{quarter}")
+
+
+def report_floor(vault: Vault, day: date) -> int:
+    """The reads of the Reports page's facts (reports/counts.py: `facts`, `_ab12`), the same
+    statements, each body fetched parsed as JSON: nothing opened, validated, counted or ruled on.
+    The bodies parsed (as many as the report fetches: tests/core/test_benchmark_floors.py)."""
+    db = vault.require_db()
+    where = "f.deleted = 0"  # a supervisor sees every youth: the caseload rule is "1"
+    seen = dict(db.query(f"SELECT f.rowid, f.unit FROM {VIEW} f WHERE {where}"))
+    kinds = ", ".join(f"'{kind}'" for kind in counts.READS)
+    indexed = db.query(f"SELECT rowid, kind, owner_id FROM records WHERE kind IN ({kinds})")
+    ruled = {owner for _row, kind, owner in indexed if kind in counts.DUTY_KINDS}
+    places = sorted(row for row, kind, owner in indexed if kind != "duty_done" or owner in ruled)
+    rows = [row for row in db.query(
+        "SELECT a.id, a.owner_id, a.kind, a.body, y.rowid FROM records a JOIN records y ON y.id = a.owner_id "
+        "WHERE a.rowid IN (SELECT value FROM json_each(?)) AND a.deleted = 0", (json.dumps(places),))
+        if row[4] in seen]
+    parsed = [json.loads(row[3]) for row in rows]
+    owners = {row[1]: row[4] for row in rows}
+    parsed += [json.loads(body) for _id, body in db.query(
+        "SELECT id, body FROM records WHERE rowid IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(owners[owner] for owner in ruled if owner in owners)),))]
+    oldest, youngest = years_before(day, 21), years_before(day, 16)
+    window = (years_before(day + timedelta(days=90), 18).isoformat(), years_before(day, 18).isoformat())
+    aged = db.query(f"SELECT '#' || f.rowid, f.birth, CASE WHEN f.birth <= ? THEN f.periods ELSE '[]' END, "
+                    f"CASE WHEN f.birth > ? AND f.birth <= ? THEN EXISTS (SELECT 1 FROM records t WHERE "
+                    f"t.kind = 'transition_plan' AND t.owner_id = (SELECT id FROM records WHERE rowid = "
+                    f"f.rowid) AND t.deleted = 0) ELSE 0 END FROM {VIEW} f "
+                    f"WHERE {where} AND f.birth > ? AND f.birth <= ?",
+                    [window[1], window[1], window[0], oldest.isoformat(), youngest.isoformat()])
+    nonminor = sorted(int(key[1:]) for key, birth, periods_, _plan in aged if birth and counts.in_efc(
+        date.fromisoformat(birth), [tuple(p) for p in json.loads(periods_)], day))
+    parsed += [json.loads(body) for _id, _kind, body in db.query(
+        "SELECT id, kind, body FROM records WHERE kind IN ('efc_participation', 'efc_certification') "
+        "AND deleted = 0")]
+    parsed += [json.loads(body) for (body,) in db.query(
+        "SELECT body FROM records WHERE rowid IN (SELECT value FROM json_each(?))", (json.dumps(nonminor),))]
+    return len(parsed)
+
+
+def report(vault: Vault, reps: int) -> Figures:
+    """The Reports page's report of the last quarter (usecases.reports.run: every count, duty,
+    screen, AB 12 figure and the trend) against its reads with the bodies parsed (`report_floor`).
+    Both in a process whose cycle collector runs as the window's does (ui/collector.py): rarely."""
+    period = last_quarter(legal_today())
+    gc.collect()
+    gc.disable()
+    try:
+        ours, floor = interleaved(lambda: reports_screen.run(vault, period),
+                                  lambda: report_floor(vault, period.last), reps)
+    finally:
+        gc.enable()
+    return {**pair(ours, floor), "period": period.label, "bodies": report_floor(vault, period.last)}
 
 
 def vault_bytes(vault: Vault, youth: int) -> Figures:

@@ -1,7 +1,7 @@
 """The benchmarks' floors do the same work as the paths they bound (issue 24): the same youth and
 records decoded for Today, the same pages and text for the court paper and the plan, the same
-records without a key for encryption. Run on a small county; the figures themselves are not
-asserted (a test machine's timings mean nothing)."""
+records without a key for encryption, the same bodies for the Reports page. Run on a small
+county; the figures themselves are not asserted (a test machine's timings mean nothing)."""
 
 from __future__ import annotations
 
@@ -81,3 +81,32 @@ def test_encryption_floor_is_the_same_vault_without_a_key(made: Path) -> None:
     finally:
         vault.close()
     assert not (made.parent / (made.name + "-plain")).exists()  # the plaintext copy is gone
+
+
+def test_report_floor_parses_the_bodies_the_report_fetches(made: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from csec_desktop.reports import counts
+
+    vault = Vault.unlock(made, county.USER, county.PASSPHRASE)
+    try:
+        fetched: list[int] = []
+        plain, nonminor = counts._plain_or_opened, counts._nonminor_records
+
+        def each(*args):  # type: ignore[no-untyped-def]
+            fetched.append(1)  # every record and youth body the facts fetch passes here once
+            return plain(*args)
+
+        def together(vault_: Vault, rows: list[int]):  # type: ignore[no-untyped-def]
+            found = nonminor(vault_, rows)
+            efc = vault_.require_db().scalar("SELECT count(*) FROM records WHERE kind IN "
+                                             "('efc_participation', 'efc_certification') AND deleted = 0")
+            fetched.extend([1] * (len(found) + efc))  # their bodies, and the county's EFC records
+            return found
+
+        monkeypatch.setattr(counts, "_plain_or_opened", each)
+        monkeypatch.setattr(counts, "_nonminor_records", together)
+        period = paths.last_quarter(datetime.now(LEGAL_ZONE).date())
+        counts.facts(vault, None, period.last)
+        assert len(fetched) == paths.report_floor(vault, period.last) > 60  # attached records too
+    finally:
+        vault.close()
