@@ -376,7 +376,8 @@ def report_floor(vault: Vault, day: date) -> int:
 def report(vault: Vault, reps: int) -> Figures:
     """The Reports page's report of the last quarter (usecases.reports.run: every count, duty,
     screen, AB 12 figure and the trend) against its reads with the bodies parsed (`report_floor`).
-    Both in a process whose cycle collector runs as the window's does (ui/collector.py): rarely."""
+    Both with the cycle collector off during the runs: in the window it runs on a timer, at most
+    every half second (ui/collector.py), not each time a threshold is crossed."""
     period = last_quarter(legal_today())
     gc.collect()
     gc.disable()
