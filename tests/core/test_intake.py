@@ -34,6 +34,30 @@ def test_duplicates_by_name_spelling_alias_and_birth(admin: Vault) -> None:
     assert why(_new("Mateo", "Riverdemo")) == []
 
 
+def test_a_county_with_many_close_names_still_finds_the_same_one(admin: Vault,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each way of gathering candidates reads a limited number (2,000 in a county of 100,000, where
+    the first letters of a given and a family name matched 23,000 youth): the youth of the same
+    name, or with the given name as an alias, are gathered by queries of their own and not cut off
+    behind youth who share only the first letters of one word. Of several of the same name, the one
+    born the same day is named first."""
+    monkeypatch.setattr(intake, "CANDIDATES", 5)
+    for n in range(8):  # before the youth below in name order, and sharing one name's first letters
+        caseload.create_youth(admin, youth_data(
+            legal_name={"given": f"Sarah{'abcdefgh'[n]}", "family": "Aardemo"}, preferred_name=None,
+            aliases=[], date_of_birth="2011-01-01"))
+    same = [caseload.create_youth(admin, youth_data(
+        legal_name={"given": "Sara", "family": "Zorrodemo"}, preferred_name=None, aliases=[],
+        date_of_birth=born)).id for born in ("2010-01-01", "2010-06-06", "2011-03-04")]
+    alias = caseload.create_youth(admin, youth_data(legal_name={"given": "Ann", "family": "Zyxdemo"},
+                                                    preferred_name=None, aliases=[{"name": "Sarahz"}])).id
+    found = intake.duplicates(admin, _new("Sara", "Zorrodemo"))
+    assert next(m.youth.id for m in found.matches if m.why == "same name") == same[2]  # born 2011-03-04
+    assert {m.youth.id for m in found.matches if m.why == "same name"} == set(same)
+    assert [m.why for m in intake.duplicates(admin, _new("Sarahz", "Unknown")).matches
+            if m.youth.id == alias] == ["alias"]
+
+
 def test_a_match_outside_the_caseload_is_counted_not_named(admin: Vault) -> None:
     admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS, unit="Unit A")
     caseload.create_youth(admin, youth_data(assigned_worker="robin", unit="Unit B"))
