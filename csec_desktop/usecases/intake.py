@@ -52,17 +52,55 @@ class Duplicates:
         return bool(self.matches) or self.hidden > 0
 
 
-def _why(youth: Youth, given: str, family: str, birth: date | None) -> str | None:
-    wanted = plain(f"{given} {family}")
-    names = [plain(youth.legal_name.given + " " + youth.legal_name.family)]
-    if youth.preferred_name:
-        names.append(plain(f"{youth.preferred_name} {youth.legal_name.family}"))
-    best = max(difflib.SequenceMatcher(None, wanted, n).ratio() for n in names)
-    same_birth = birth is not None and youth.date_of_birth == birth
+@dataclass(frozen=True)
+class _Names:
+    """What the check compares of a youth."""
+
+    given: str
+    family: str
+    preferred: str | None
+    aliases: tuple[str, ...]
+    birth: str | None  # ISO
+
+
+def _names_of(record_id: str, data: dict[str, Any]) -> _Names:
+    """From a stored body, read as stored (it was validated when written: validating each of a
+    county's thousands of candidates was a third of the check); through the model when its shape
+    is not the one expected (a body written before a change of the model)."""
+    try:
+        name = data["legal_name"]
+        return _Names(str(name["given"]), str(name["family"]), data.get("preferred_name") or None,
+                      tuple(str(alias["name"]) for alias in data.get("aliases") or ()),
+                      str(data["date_of_birth"]))
+    except (KeyError, TypeError):
+        youth = Youth.parse(data, record=f"youth {record_id}")
+        return _Names(youth.legal_name.given, youth.legal_name.family, youth.preferred_name,
+                      tuple(a.name for a in youth.aliases), youth.date_of_birth.isoformat())
+
+
+def _similarity(wanted: str, names: list[str], least: float) -> float:
+    """The best difflib ratio of `wanted` to `names`, where it may reach `least`: a name whose
+    ratio's upper bounds (lengths, then letters) fall short is not compared letter by letter."""
+    best = 0.0
+    for name in names:
+        matcher = difflib.SequenceMatcher(None, wanted, name)
+        if matcher.real_quick_ratio() >= least and matcher.quick_ratio() >= least:
+            best = max(best, matcher.ratio())
+    return best
+
+
+def _why(youth: _Names, wanted: str, given: str, birth: date | None) -> str | None:
+    """Why `youth` may be the one typed: `wanted` is the typed given and family names, `given`
+    the given name, both `plain`."""
+    names = [plain(youth.given + " " + youth.family)]
+    if youth.preferred:
+        names.append(plain(f"{youth.preferred} {youth.family}"))
     if wanted in names:
         return "same name"
-    if any(plain(a.name) in (wanted, plain(given)) for a in youth.aliases) and plain(given):
+    if given and any(plain(alias) in (wanted, given) for alias in youth.aliases):
         return "alias"
+    same_birth = birth is not None and youth.birth == birth.isoformat()
+    best = _similarity(wanted, names, CLOSE_WITH_BIRTH if same_birth else CLOSE)
     if best >= CLOSE:
         return "close spelling"
     if same_birth and best >= CLOSE_WITH_BIRTH:
@@ -107,14 +145,16 @@ def duplicates(vault: Vault, data: dict[str, Any]) -> Duplicates:
     seen: set[str] = set()
     matches: list[Match] = []
     hidden = 0
+    wanted, typed_given = plain(f"{given} {family}"), plain(given)
     for record_id, body in rows:
         if record_id in seen:
             continue
         seen.add(record_id)
-        youth = Youth.model_validate(vault.records.decode(record_id, body))
-        why = _why(youth, given, family, birth)
+        data = vault.records.decode(record_id, body)
+        why = _why(_names_of(record_id, data), wanted, typed_given, birth)
         if why is None:
             continue
+        youth = Youth.model_validate(data)
         if caseload.can_see(vault.user, youth):
             matches.append(Match(summary_of(record_id, youth.dump()), why))
         else:
