@@ -119,3 +119,11 @@ def test_csec_youth_add_checks_for_duplicates_first(admin: Vault, tmp_path: Path
         assert caseload.page(again)[0] == 2  # the refused ones created nothing
     finally:
         again.close()
+
+
+def test_a_candidate_body_not_shaped_as_expected_is_read_through_the_model() -> None:
+    body = youth_data()
+    assert intake._names_of("y1", body).family == "Sampleton"
+    broken = {k: v for k, v in body.items() if k != "legal_name"}
+    with pytest.raises(ValidationFailed, match=r"legal_name|Legal name"):
+        intake._names_of("y1", broken)
