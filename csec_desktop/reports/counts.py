@@ -444,9 +444,8 @@ def build(units: dict[str, str | None], bodies: Mapping[str, Body],
             found.cases[owner].append(_load(VacaturCase, data))
         elif kind == "team_meeting":
             found.meetings.append((owner, _load(TeamMeeting, data)))
-    # A youth and their duties' marks are read only by the counts and duties that ask for them:
-    # most youth with CSEC records have no decision in a period (38,800 youth and 77,000 marks at
-    # 100,000 youth, of which the duties read 12,500 youth).
+    # A youth and their duties' marks are validated only when a count or a duty reads them: at
+    # 100,000 youth 38,800 have records the report reads, and the duties read 12,500 of them.
     found.youth = Loaded(partial(_load, Youth), youth)
     found.done = Loaded(lambda marks: [_load(DutyDone, mark) for mark in marks], done)
     return found
