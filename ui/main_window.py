@@ -211,6 +211,9 @@ class MainWindow(QMainWindow):
         if self._rest_built:
             return
         self._rest_built = True
+        from ui.fonts import ensure_fallback
+
+        ensure_fallback()  # before any youth's name is shown
         # Every module the vault thread's first tasks use is loaded here, on this thread (see
         # `_unlock`): one thread imports at a time, so neither can wait on the other's
         # half-loaded module (CPython refuses such an import: "deadlock detected").
