@@ -1,9 +1,11 @@
 """Fonts embedded in every PDF, and per-character fallback for names the main fonts lack.
 
-Names are written as people write them: "Núñez", "Nguyễn Thị Hương", "王小明". The
-Liberation fonts cover Latin (Vietnamese included); characters they lack are set in
-the fallback font; a character no font has becomes a visible "?" rather than a blank,
-so a clerk sees that something is missing instead of a silently shortened name.
+Names are written as people write them: "Núñez", "Nguyễn Thị Hương", "王小明", "김서연". The
+Liberation fonts cover Latin (Vietnamese included); characters they lack are set in the
+first fallback font that has them (Droid Sans Fallback: Chinese and Japanese; NanumGothic:
+Korean, of which Droid has three syllables); a character no font has becomes a visible "?"
+rather than a blank, so a clerk sees that something is missing instead of a silently
+shortened name.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
+from csec_desktop.documents.font_files import FALLBACKS, KOREAN
+
 SERIF = "CourtSerif"  # Liberation Serif: metric-compatible with Times New Roman
 SANS = "PlanSans"  # Liberation Sans: metric-compatible with Arial
-FALLBACK = "Fallback"  # Droid Sans Fallback: Chinese, Japanese, Korean
 MISSING = "?"
 
 _FILES = {
@@ -52,11 +55,11 @@ def register() -> None:
         addMapping(family, 1, 0, family + "-Bold")
         addMapping(family, 0, 1, family + "-Italic")
         addMapping(family, 1, 1, family + "-BoldItalic")
-    pdfmetrics.registerFont(TTFont(FALLBACK, str(folder / "DroidSansFallbackFull.ttf")))
-    # Bold or italic of the fallback is the fallback itself (it has one face).
-    for bold in (0, 1):
-        for italic in (0, 1):
-            addMapping(FALLBACK, bold, italic, FALLBACK)
+    for name, file in FALLBACKS.items():
+        pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+        for bold in (0, 1):
+            for italic in (0, 1):
+                addMapping(name, bold, italic, name)
 
 
 @cache
@@ -66,34 +69,44 @@ def _covered(font_name: str) -> frozenset[int]:
     return frozenset(font.face.charToGlyph)
 
 
+HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7FF))
+"""Korean letters: set in the Korean font even where Droid has the odd one, so a name is in one
+face."""
+
+
+def _spare(code: int) -> str | None:
+    """The fallback font for the character `code`, if one has it."""
+    if any(low <= code <= high for low, high in HANGUL) and code in _covered(KOREAN):
+        return KOREAN
+    return next((name for name in FALLBACKS if code in _covered(name)), None)
+
+
 def markup(text: str, font: str = SANS) -> str:
-    """Paragraph markup for plain text: escaped, with runs the font lacks in the fallback."""
-    main, spare = _covered(font), _covered(FALLBACK)
+    """Paragraph markup for plain text: escaped, with runs the font lacks in a fallback."""
+    main = _covered(font)
     if main.issuperset(map(ord, text)):  # the usual case: nothing to switch
         return escape(text).replace("\n", "<br/>")
     out: list[str] = []
-    in_fallback = False
+    current: str | None = None  # the fallback the text is in
     for char in text:
         code = ord(char)
         if char in "\n\r\t" or code in main or char == " ":
-            piece, need = escape(char), False
-        elif code in spare:
-            piece, need = escape(char), True
+            piece, need = escape(char), None
         else:
-            piece, need = MISSING, False
-        if need != in_fallback:
-            out.append(f'<font face="{FALLBACK}">' if need else "</font>")
-            in_fallback = need
+            need = _spare(code)
+            piece = escape(char) if need else MISSING
+        if need != current:
+            out.append(("</font>" if current else "") + (f'<font face="{need}">' if need else ""))
+            current = need
         out.append(piece.replace("\n", "<br/>"))
-    if in_fallback:
+    if current:
         out.append("</font>")
     return "".join(out)
 
 
 def missing_characters(text: str, font: str = SANS) -> str:
     """The characters of `text` that no embedded font can show."""
-    main, spare = _covered(font), _covered(FALLBACK)
-    known = main | spare
+    known = _covered(font).union(*(_covered(name) for name in FALLBACKS))
     return "".join(sorted({c for c in text if not c.isspace() and ord(c) not in known}))
 
 

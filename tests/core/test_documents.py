@@ -35,7 +35,7 @@ from csec_desktop.errors import PermissionDenied, ValidationFailed
 from csec_desktop.storage.vault import Vault
 from tests.conftest import WORKER_PASS, youth_data
 
-NAMES = ("Nguyễn Thị Hương", "王小明", "Ñuñez", "Zoë Łukasiewicz")
+NAMES = ("Nguyễn Thị Hương", "王小明", "Ñuñez", "Zoë Łukasiewicz", "김한글")
 
 
 def _paper(paragraphs: int = 30, **over: Any) -> CourtPaper:
@@ -166,8 +166,11 @@ def test_names_in_every_script_survive_and_missing_glyphs_show() -> None:
     for name in NAMES:
         assert name in joined
     assert b"LiberationSerif" in pdf and b"DroidSansFallback" in pdf  # embedded, not system fonts
-    assert missing_characters("Ana ᚠ 王") == "ᚠ"
+    assert b"NanumGothic" in pdf
+    assert missing_characters("Ana ᚠ 王 김한글") == "ᚠ"
     assert markup("a<b ᚠ 王") == 'a&lt;b ? <font face="Fallback">王</font>'
+    # A Korean name in the Korean font whole, though Droid has "가": one face for the name.
+    assert markup("가한 王") == '<font face="FallbackKorean">가한</font> <font face="Fallback">王</font>'
 
 
 def test_metadata_is_neutral_and_in_utc() -> None:
