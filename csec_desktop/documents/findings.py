@@ -7,9 +7,9 @@ box that a reader would take for "no". The confidence is printed wherever a find
 from __future__ import annotations
 
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable, TableStyle
 
-from csec_desktop.documents.page import Texts, checkbox, para
+from csec_desktop.documents.page import Table, Texts, checkbox, para
 from csec_desktop.rules import CONFIDENCE_NAMES, STATE_WORDS, Finding, State
 from csec_desktop.text import N_
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from reportlab import platypus
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, TableStyle
 
 from csec_desktop import APP_NAME
 from csec_desktop.documents.fonts import SANS, SERIF, markup, paragraph, register
@@ -41,6 +42,16 @@ class Footer:
     stamp: str = ""  # on an exported copy: who exported it, when, and why
 
 
+class Table(platypus.Table):
+    """A table whose cells' font is an embedded one. ReportLab sets each cell's font before drawing
+    it, even a cell of paragraphs, and its default, Helvetica, is not embedded: every PDF with a
+    table named it, and a court's e-filing check that every font is embedded refused the file."""
+
+    def __init__(self, data: Any, *args: Any, font: str = SANS, **kwargs: Any) -> None:
+        super().__init__(data, *args, **kwargs)
+        self.setStyle([("FONTNAME", (0, 0), (-1, -1), font)])
+
+
 class _NumberedCanvas(Canvas):
     """Holds every page until the end so each can say how many pages there are.
 
@@ -52,6 +63,9 @@ class _NumberedCanvas(Canvas):
     part = 0  # set on the canvas by a page template's onPage; a plain document is one part
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # ReportLab's first font is Helvetica, which is not embedded: named in every page's
+        # resources though no text used it, it made an e-filing check of embedded fonts fail.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or self.footers[0].font
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
         self.part_pages: list[int] = []

@@ -28,7 +28,6 @@ from reportlab.platypus import (
     PageBreak,
     PageTemplate,
     Paragraph,
-    Table,
     TableStyle,
 )
 
@@ -38,6 +37,7 @@ from csec_desktop.documents.page import (
     PAGE_WIDTH,
     WIC_827_NOTICE,
     Footer,
+    Table,
     drawn_once,
     render_parts,
 )
@@ -254,7 +254,7 @@ def _caption(paper: CourtPaper) -> Table:
     if paper.hearing:
         right += [text(" ", "single"), *[text(line, "single") for line in paper.hearing]]
     width = TEXT_RIGHT - TEXT_LEFT
-    caption = Table([[left, right]], colWidths=[width * 0.52, width * 0.48])
+    caption = Table([[left, right]], colWidths=[width * 0.52, width * 0.48], font=SERIF)
     caption.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEAFTER", (0, 0), (0, 0), 0.8, "black"),

@@ -9,9 +9,9 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 
-from csec_desktop.documents.page import Footer, Texts, checkbox, para, render, signature_block, table
+from csec_desktop.documents.page import Footer, Table, Texts, checkbox, para, render, signature_block, table
 from csec_desktop.domain.csec import (
     CSEC_STATUS_LABELS,
     REQUIRED_DISCIPLINES,

@@ -7,10 +7,10 @@ from datetime import date
 from typing import Any
 
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, TableStyle
 
 from csec_desktop.documents.findings import answer, law_cell
-from csec_desktop.documents.page import Footer, Texts, para, render, table
+from csec_desktop.documents.page import Footer, Table, Texts, para, render, table
 from csec_desktop.domain.labels import choice_label
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, Youth
 from csec_desktop.rules import LEGAL_ZONE, Finding, age_on

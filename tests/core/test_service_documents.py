@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 
 from csec_desktop import caseload, directory, identification, services
 from csec_desktop.documents import jobs, page
-from csec_desktop.errors import NotFound
+from csec_desktop.errors import NotFound, PermissionDenied, ValidationFailed
 from csec_desktop.storage.vault import Vault
 from csec_desktop.text import LOCALE_DIR
 from tests.conftest import youth_data
@@ -116,3 +116,19 @@ def test_every_label_of_every_spanish_document_comes_from_the_catalog(
     untranslated = sorted(m for m in asked if not (catalog.get(m) and catalog.get(m).string))
     assert untranslated == []
     assert len(asked) > 100  # the documents really asked for their words
+
+
+def test_every_font_every_document_names_is_embedded(admin: Vault) -> None:
+    """A court's e-filing refuses a PDF naming a font it does not carry. ReportLab named Helvetica,
+    not embedded, in every document (its first font, and a table cell's) though no text used it.
+    Each font named is a subset carried in the file ("ABCDEF+Name")."""
+    import re
+
+    youth_id = _youth_with_everything(admin)
+    for kind in jobs.DOCUMENTS:
+        try:
+            pdf = jobs.make(admin, kind, youth_id)
+        except (NotFound, PermissionDenied, ValidationFailed):
+            continue  # a paper this youth's records do not make (a vacatur petition, say)
+        named = re.findall(rb"/BaseFont\s*/([^\s/>\]]+)", pdf)
+        assert named and all(re.match(rb"[A-Z]{6}\+", name) for name in named), (kind, named)
