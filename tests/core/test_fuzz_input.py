@@ -377,7 +377,9 @@ def test_fuzz_directory_csv(county: Vault) -> None:
         rows = []
         for _ in range(data.draw(st.integers(0, 4))):
             row = dict(zip(header, example, strict=True))
-            row["name"] = f"Fictional Provider {next(names)}"
+            # Of one width: a name one digit longer made the file longer, and a replayed case drew
+            # where to cut it from another range (hypothesis: "Inconsistent data generation").
+            row["name"] = f"Fictional Provider {next(names):09d}"
             for column in data.draw(st.lists(st.sampled_from(header), max_size=4)):
                 row[column] = data.draw(CELLS)
             if data.draw(st.booleans()):  # ages are where the tester's tracebacks were
