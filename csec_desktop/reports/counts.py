@@ -46,6 +46,7 @@ from csec_desktop.reports import periods as P
 from csec_desktop.reports.periods import Period
 from csec_desktop.rules import LEGAL_ZONE, age_on, birthday
 from csec_desktop.storage.compartments import MARK
+from csec_desktop.storage.database import Database
 from csec_desktop.storage.sealed_rows import VIEW
 from csec_desktop.storage.vault import Vault
 from csec_desktop.text import N_
@@ -265,20 +266,7 @@ AB12_CITATION = "Welf. & Inst. Code 11400, 11403, 16501.1(g)(16)"
 def _ab12(vault: Vault, where: str, params: list[Any], day: date) -> dict[str, set[str]]:
     """The AB 12 figures from the caseload index (birth, court-status periods); only nonminor
     dependents are opened, for their placement."""
-    db = vault.require_db()
-    oldest, youngest = years_before(day, 21), years_before(day, 16)
-    # Only what ab12() reads of each: the plan only in the 90 days before 18, the court status only
-    # from 18 (a 16-year-old costs one index row).
-    window = (years_before(day + timedelta(days=90), 18).isoformat(), years_before(day, 18).isoformat())
-    # Youth are named by their row ("#<rowid>", resolved by usecases.reports.names when a figure is
-    # opened): reading each youth's id from its record row cost more than the whole figure.
-    rows = db.query(f"SELECT '#' || f.rowid, f.birth, CASE WHEN f.birth <= ? THEN f.periods ELSE '[]' END, "
-                    f"CASE WHEN f.birth > ? AND f.birth <= ? THEN EXISTS (SELECT 1 FROM records t WHERE "
-                    f"t.kind = 'transition_plan' AND t.owner_id = (SELECT id FROM records WHERE rowid = "
-                    f"f.rowid) AND t.deleted = 0) ELSE 0 END FROM {VIEW} f "
-                    f"WHERE {where} AND f.birth > ? AND f.birth <= ?",
-                    [window[1], window[1], window[0], *params, oldest.isoformat(), youngest.isoformat()])
-
+    rows = ab12_rows(vault.require_db(), where, params, day)
     youth = [(key, date.fromisoformat(birth), [tuple(p) for p in json.loads(periods)], bool(planned))
              for key, birth, periods, planned in rows if birth]
     # A sealed youth for someone who may not read them has a blank birth here: not counted.
@@ -286,6 +274,23 @@ def _ab12(vault: Vault, where: str, params: list[Any], day: date) -> dict[str, s
                                        if in_efc(birth, periods, day)])
     return ab12([(key, birth, periods, planned, partial(opened.__getitem__, int(key[1:])))
                  for key, birth, periods, planned in youth], day)
+
+
+def ab12_rows(db: Database, where: str, params: list[Any], day: date) -> list[tuple[Any, ...]]:
+    """("#<rowid>", birth, court-status periods, whether a transition plan is recorded) of each
+    youth 16 to 20 on `day` in the report (`where`, over the caseload index `f`)."""
+    oldest, youngest = years_before(day, 21), years_before(day, 16)
+    # Only what ab12() reads of each: the plan only in the 90 days before 18, the court status only
+    # from 18 (a 16-year-old costs one index row).
+    window = (years_before(day + timedelta(days=90), 18).isoformat(), years_before(day, 18).isoformat())
+    # Youth are named by their row ("#<rowid>", resolved by usecases.reports.names when a figure is
+    # opened): reading each youth's id from its record row cost more than the whole figure.
+    return db.query(f"SELECT '#' || f.rowid, f.birth, CASE WHEN f.birth <= ? THEN f.periods ELSE '[]' END, "
+                    f"CASE WHEN f.birth > ? AND f.birth <= ? THEN EXISTS (SELECT 1 FROM records t WHERE "
+                    f"t.kind = 'transition_plan' AND t.owner_id = (SELECT id FROM records WHERE rowid = "
+                    f"f.rowid) AND t.deleted = 0) ELSE 0 END FROM {VIEW} f "
+                    f"WHERE {where} AND f.birth > ? AND f.birth <= ?",
+                    [window[1], window[1], window[0], *params, oldest.isoformat(), youngest.isoformat()])
 
 
 def _nonminor_records(vault: Vault, rows: list[int]) -> dict[int, tuple[list[dict[str, Any]],

@@ -29,14 +29,13 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
 
 from csec_desktop import caseload, today
-from csec_desktop.caseload import years_before
 from csec_desktop.clock import legal_today
 from csec_desktop.demo import FAMILY, GIVEN, MONIKERS
 from csec_desktop.documents import fonts, jobs
@@ -355,14 +354,7 @@ def report_floor(vault: Vault, day: date) -> int:
     parsed += [json.loads(body) for _id, body in db.query(
         "SELECT id, body FROM records WHERE rowid IN (SELECT value FROM json_each(?))",
         (json.dumps(sorted(owners[owner] for owner in ruled if owner in owners)),))]
-    oldest, youngest = years_before(day, 21), years_before(day, 16)
-    window = (years_before(day + timedelta(days=90), 18).isoformat(), years_before(day, 18).isoformat())
-    aged = db.query(f"SELECT '#' || f.rowid, f.birth, CASE WHEN f.birth <= ? THEN f.periods ELSE '[]' END, "
-                    f"CASE WHEN f.birth > ? AND f.birth <= ? THEN EXISTS (SELECT 1 FROM records t WHERE "
-                    f"t.kind = 'transition_plan' AND t.owner_id = (SELECT id FROM records WHERE rowid = "
-                    f"f.rowid) AND t.deleted = 0) ELSE 0 END FROM {VIEW} f "
-                    f"WHERE {where} AND f.birth > ? AND f.birth <= ?",
-                    [window[1], window[1], window[0], oldest.isoformat(), youngest.isoformat()])
+    aged = counts.ab12_rows(db, where, [], day)
     nonminor = sorted(int(key[1:]) for key, birth, periods_, _plan in aged if birth and counts.in_efc(
         date.fromisoformat(birth), [tuple(p) for p in json.loads(periods_)], day))
     parsed += [json.loads(body) for _id, _kind, body in db.query(
