@@ -153,7 +153,7 @@ def populate(vault: Vault, count: int, *, seed: int = 1, workers: Sequence[str] 
         raise ValidationFailed([FieldProblem("youth", W("must be from 1 to {most}", most=f"{MAX_YOUTH:,}"))])
     names = list(workers or []) or [u.username for u in vault.users() if u.role == Role.CASEWORKER] \
         or [vault.user.username]
-    with vault.require_db().transaction():
+    with vault.require_db().transaction(), vault.records.bulk():
         for youth in demo_youth(count, seed=seed, county=vault.county, workers=names):
             vault.records.create(youth)
         vault.audit("demo_data", count=count, seed=seed)
@@ -335,7 +335,7 @@ def populate_county(vault: Vault, count: int = 300, *, seed: int = 2026, now: da
     stories = _STORIES[:count]
     build = _Builder(vault, moment, rng)
     directory = 0
-    with vault.require_db().transaction():
+    with vault.require_db().transaction(), vault.records.bulk():  # history rows signed on a second core
         if vault.user.can(Permission.MANAGE_DIRECTORY):
             for entry in DIRECTORY_ENTRIES:
                 vault.records.create(DirectoryEntry.parse(

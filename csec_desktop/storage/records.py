@@ -7,10 +7,11 @@ history the UI shows and the outbox sync pushes. Deletes are tombstones.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from csec_desktop.clock import HybridClock, WallClock, utc_iso
@@ -19,7 +20,7 @@ from csec_desktop.domain.kinds import model_for
 from csec_desktop.errors import CorruptVault, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from csec_desktop.ids import new_id
 from csec_desktop.storage import name_order, numbers
-from csec_desktop.storage.audit import Signer, trusted_keys
+from csec_desktop.storage.audit import Signer, SigningQueue, trusted_keys
 from csec_desktop.storage.compartments import MARK, SEALED, Keyring, is_sealed
 from csec_desktop.storage.database import Database, Row
 from csec_desktop.storage.history import SAME_AS_BODY, canonical, created, dump, fields_of, kept
@@ -93,6 +94,24 @@ class Change:
     at: str
 
 
+LATER_ROWS = 1000
+"""In `RecordStore.bulk`, history rows are inserted together this many at a time."""
+
+_CHANGE_INSERT = ("INSERT INTO changes (op_id, record_id, kind, owner_id, op, fields, hlc, user, device, at, "
+                  "pushed, signer, sig) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+
+
+@dataclass
+class _Later:
+    """A bulk block's history rows not yet inserted (each waiting for its signature), the
+    records they are about, and the sealed flag of each youth written or looked up in it."""
+
+    signing: SigningQueue
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    records: set[str] = field(default_factory=set)
+    sealed: dict[str, bool] = field(default_factory=dict)
+
+
 class RecordStore:
     """Writes as one actor on one device. Permission checks live above this layer."""
 
@@ -112,6 +131,7 @@ class RecordStore:
         # so youth indexed in name order one by one cost ten times as much (a demo county, a
         # first sync: 470 against 41 us a youth, measured here).
         self._unwritten: dict[int, tuple[int, str]] = {}
+        self._later: _Later | None = None
         self.clock = clock
         self.wall = wall
         self.actor = actor
@@ -138,6 +158,7 @@ class RecordStore:
         return [StoredRecord.from_row(r, self.ring) for r in self.db.query(sql + " ORDER BY id", params)]
 
     def history(self, record_id: str) -> list[Change]:
+        self.settle()
         rows = self.db.query(
             "SELECT seq, op_id, record_id, kind, op, fields, hlc, user, device, at "
             "FROM changes_full WHERE record_id = ? ORDER BY seq",
@@ -163,7 +184,8 @@ class RecordStore:
         with self.db.transaction():
             stored_data = self.ring.seal_body(body.kind, record_id, data,
                                               self.under_seal(body.kind, owner, data))
-            body_text, fields, short = created(stored_data)
+            # Dumped in JSON mode, and a sealed value is an envelope of text keys.
+            body_text, fields, short = created(stored_data, text_keys=True)
             rowid = self.db.insert(
                 "INSERT INTO records (id, kind, owner_id, version, created_at, created_by, "
                 "updated_at, updated_by, deleted, body, clocks) VALUES (?,?,?,?,?,?,?,?,0,?,?)",
@@ -175,12 +197,53 @@ class RecordStore:
             stored = StoredRecord(record_id, body.kind, owner, 1, now, self.actor, now,
                                   self.actor, False, body, clocks, rowid)
             self._index(stored, fresh=True, data=data)
+            if self._later is not None and body.kind == "youth":
+                self._later.sealed[record_id] = bool(data.get("sealed"))
         return stored
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Many writes in the caller's transaction (a demo county, a pulled page): each history
+        row is signed on a second core while the next records are written (audit.SigningQueue),
+        and the rows are inserted together, every LATER_ROWS, before anything here reads or
+        rewrites the history, and at the end of the block; a youth's sealed flag is read once.
+        Code that reads `changes` itself inside the block calls `settle` first."""
+        if self._later is not None or self.signer is None:
+            yield
+            return
+        if not self.db.in_transaction:
+            raise RuntimeError("bulk writes need the caller's transaction")
+        self._later = _Later(SigningQueue(self.signer))
+        try:
+            yield
+            self.settle()
+        finally:
+            self._later.signing.close()
+            self._later = None
+
+    def settle(self) -> None:
+        """The bulk block's history rows, inserted now (nothing to do outside one)."""
+        later = self._later
+        if later is None or not later.rows:
+            return
+        signatures = later.signing.signed()
+        rows = [(*row, b64(sig)) for row, sig in zip(later.rows, signatures, strict=True)]
+        later.rows.clear()
+        later.records.clear()
+        self.db.executemany(_CHANGE_INSERT, rows)
+
+    def _unbulk(self) -> None:
+        """Before an edit or a deletion in a bulk block: the history in place (a body's first change
+        rewrites its create's row, schema 18) and no sealed flag kept (the edit may change one)."""
+        if self._later is not None:
+            self.settle()
+            self._later.sealed.clear()
 
     def update(
         self, record_id: str, changes: dict[str, Any], *, expected_version: int | None = None
     ) -> StoredRecord:
         """Apply top-level field changes; the merged body is validated as a whole."""
+        self._unbulk()
         with self.db.transaction():
             current = self.get(record_id)
             if expected_version is not None and current.version != expected_version:
@@ -232,6 +295,7 @@ class RecordStore:
 
     def delete(self, record_id: str) -> StoredRecord:
         """Tombstone: the row stays (sync must not resurrect it), the content leaves search."""
+        self._unbulk()
         with self.db.transaction():
             current = self.get(record_id)
             stamp = self.clock.now()
@@ -267,6 +331,8 @@ class RecordStore:
         # a bound existed here would stop every later pull at this record.
         parsed = model_for(kind).load(body, record=f"{kind} {record_id}")
         plain = parsed.dump()
+        if self._later is not None and record_id in self._later.records:
+            self.settle()  # the record twice in one block: its rows in place for the trigger
         row = self.db.one("SELECT body, deleted, rowid, clocks FROM records WHERE id = ?", (record_id,))
         raw_old: dict[str, Any] = json.loads(row[0]) if row is not None else {}
         was_sealed = kind == "youth" and self.under_seal(kind, record_id, {}) if row is not None else False
@@ -315,6 +381,8 @@ class RecordStore:
                                 updated_at, pushed=1)
         stored = StoredRecord(record_id, kind, owner_id, version, updated_at, updated_by, updated_at,
                               updated_by, deleted, parsed, clocks, rowid)
+        if self._later is not None and kind == "youth":
+            self._later.sealed[record_id] = under_seal
         if kind == "youth":
             if deleted:
                 self.unindex(rowid)
@@ -336,8 +404,13 @@ class RecordStore:
             return bool(data["sealed"])
         if owner is None:
             return False
-        return bool(self.db.scalar("SELECT f.sealed FROM records r JOIN youth_fields f ON f.rowid = r.rowid "
-                                   "WHERE r.id = ?", (owner,)))
+        if self._later is not None and owner in self._later.sealed:
+            return self._later.sealed[owner]
+        sealed = bool(self.db.scalar("SELECT f.sealed FROM records r JOIN youth_fields f "
+                                     "ON f.rowid = r.rowid WHERE r.id = ?", (owner,)))
+        if self._later is not None:
+            self._later.sealed[owner] = sealed
+        return sealed
 
     def reseal_owner(self, youth_id: str, under_seal: bool, *, strict: bool = True) -> int:
         """A youth sealed or unsealed: every value of theirs and of their records, in the bodies
@@ -347,6 +420,7 @@ class RecordStore:
         the app would make the edit theirs and hide it from `audit verify`, which keeps naming it.
         Each body keeps the envelope its history's last row holds, so the history still folds to
         it. Returns how many records were re-wrapped."""
+        self.settle()
         rows = self.db.query("SELECT id, kind, body FROM records WHERE id = ? OR owner_id = ?",
                              (youth_id, youth_id))
         keys = trusted_keys(self.db)[0] if self.signer is not None else {}
@@ -441,19 +515,26 @@ class RecordStore:
         `body`: the record's body as just written, for a create; when the short form is that body
         in brackets the row keeps SAME_AS_BODY instead (schema 18: `changes_full` reads it back)."""
         signer = sig = None
+        message = b""
         if self.signer is not None:
             signer = self.signer.name
             message = change_message(op_id, record_id, kind, owner, op, fields, hlc, user, device, at)
-            sig = b64(self.signer.sign(message))
+            if self._later is None:
+                sig = b64(self.signer.sign(message))
         if stored is None:
             stored = kept(fields, parsed)
         if body is not None and op == "create" and len(stored) == len(body) + 2 and stored[1:-1] == body:
             stored = SAME_AS_BODY
-        self.db.execute(
-            "INSERT INTO changes (op_id, record_id, kind, owner_id, op, fields, hlc, user, device, at, "
-            "pushed, signer, sig) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (op_id, record_id, kind, owner, op, stored, hlc, user, device, at, pushed, signer, sig),
-        )
+        row = (op_id, record_id, kind, owner, op, stored, hlc, user, device, at, pushed, signer)
+        later = self._later
+        if later is not None and self.signer is not None:
+            later.signing.add(message)
+            later.rows.append(row)
+            later.records.add(record_id)
+            if len(later.rows) >= LATER_ROWS:
+                self.settle()
+            return
+        self.db.execute(_CHANGE_INSERT, (*row, sig))
 
     def _reseal_conflicts(self, record_id: str, under_seal: bool, strict: bool) -> None:
         """Conflicts kept from sync on this record (sync/local.py): each value re-wrapped too."""

@@ -240,12 +240,15 @@ def apply_pull(vault: Vault, page: P.PullResponse) -> int:
             f"SELECT record_id FROM changes WHERE pushed = 0 AND record_id IN ({marks}) UNION "
             f"SELECT record_id FROM sync_conflicts WHERE record_id IN ({marks})", [*ids, *ids])
         } if ids else set()
-        for state in page.records:
-            if state.stamps:
-                vault.clock.observe(max(state.stamps.values()))  # later edits here come after it
-            if state.id not in busy and not state.conflicts and _holds(db, state):
-                continue
-            changed += _apply_state(vault, state, busy=state.id in busy)
+        # Signed on a second core as the page is stored; the rows read below are this device's
+        # unpushed ones, never the page's own (pushed), which wait for the end of the block.
+        with vault.records.bulk():
+            for state in page.records:
+                if state.stamps:
+                    vault.clock.observe(max(state.stamps.values()))  # later edits here come after it
+                if state.id not in busy and not state.conflicts and _holds(db, state):
+                    continue
+                changed += _apply_state(vault, state, busy=state.id in busy)
         _set(db, "checkpoint", page.next)
         _contact(db, page.server_time, vault)
     return changed
