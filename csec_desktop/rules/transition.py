@@ -91,14 +91,24 @@ def foster_care_basis(youth: Youth, day: date, *, current: bool = True) -> Line 
     return answer.why
 
 
+_IN_CARE = "transition.in_care"
+"""Where `_in_care` keeps its answer in the facts: three rules ask it of each youth, and the answer
+(with its reasons' text) was a tenth of checking a youth's duties."""
+
+
 def _in_care(facts: Facts, as_of: datetime) -> tuple[str, Youth, date, Line] | None:
     """(youth id, youth, today, why in care) for a youth in foster care; None otherwise."""
     youth = facts.get("youth")
     if not isinstance(youth, Youth):
         return None
     today = as_of.date()
+    kept = facts.get(_IN_CARE)
+    if kept is not None and kept[0] is youth and kept[1] == today:
+        return kept[2]  # type: ignore[no-any-return]
     basis = foster_care_basis(youth, today)
-    return None if basis is None else (str(facts.get("youth_id")), youth, today, basis)
+    found = None if basis is None else (str(facts.get("youth_id")), youth, today, basis)
+    facts[_IN_CARE] = (youth, today, found)
+    return found
 
 
 @REGISTRY.register(
