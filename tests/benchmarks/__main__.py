@@ -139,6 +139,10 @@ def table(result: dict[str, Any]) -> str:
         standard = result["paths"].get(name, {}).get("ratio_standard_fonts")
         if standard is not None:
             lines.append(f"{name} against a floor in standard fonts (not embedded): {standard:.2f}x")
+    index = result["paths"].get("search_p95", {}).get("index_p95_ms")
+    if index is not None:
+        lines.append(f"search_p95 of the index's count of the same words alone: {index:.1f} ms "
+                     f"(p50 {result['paths']['search_p95']['index_p50_ms']:.1f})")
     flowing = result["paths"].get("court_paper", {}).get("ratio_platypus")
     if flowing is not None:
         lines.append(f"court_paper against bare platypus paragraphs of the same lines: {flowing:.2f}x")

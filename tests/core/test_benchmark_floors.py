@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from csec_desktop import today
+from csec_desktop import caseload, today
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
 from tests.benchmarks import county, paths
@@ -108,5 +108,24 @@ def test_report_floor_parses_the_bodies_the_report_fetches(made: Path,
         period = paths.last_quarter(datetime.now(LEGAL_ZONE).date())
         counts.facts(vault, None, period.last)
         assert len(fetched) == paths.report_floor(vault, period.last) > 60  # attached records too
+    finally:
+        vault.close()
+
+
+def test_search_floor_counts_the_matches_the_search_counts(made: Path) -> None:
+    from csec_desktop.usecases import caseload as screen
+
+    vault = Vault.unlock(made, county.USER, county.PASSPHRASE)
+    try:
+        db = vault.require_db()
+        texts = paths.queries(40)
+        assert any(t.startswith("JV") for t in texts) and any(" " in t for t in texts)
+        for text in texts:
+            total = screen.query(vault, screen.CaseloadQuery(text), audit=False).total
+            sealed = 0
+            if vault.records.shadow.active:  # the sealed youth this supervisor may read: counted apart
+                sealed = int(db.scalar("SELECT count(*) FROM sealed.sealed_search "
+                                       "WHERE sealed_search MATCH ?", [caseload.fts_query(text)]))
+            assert paths.index_count(vault, text) + sealed == total, text
     finally:
         vault.close()
