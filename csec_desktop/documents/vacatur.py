@@ -7,8 +7,9 @@ confidential identity attachment with its request to keep it confidential or sea
 Every public paper names the petitioner only by the case's initials or pseudonym (236.14(q)),
 and its text is scanned before it leaves: a legal name, alias, moniker, date of birth or
 address of the youth refuses it, naming the paper and page. Until counsel has reviewed the
-petition each page carries an "UNSIGNED DRAFT" watermark drawn as strokes (not text), counsel's
-signature is a blank line, and every gap reads "[TO BE COMPLETED: ...]". The papers are in
+petition, and on any paper with a gap left in it, each page carries an "UNSIGNED DRAFT" watermark
+drawn as strokes (not text) and the signature is a blank line; every gap reads
+"[TO BE COMPLETED: ...]". The papers are in
 English, the language of the court.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 import pypdfium2 as pdfium
@@ -41,7 +43,7 @@ from csec_desktop.domain.vacatur import (
 from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.text import N_
 from csec_desktop.vacatur import Answer
-from csec_desktop.vacatur.petition import CountOnFile, CourtCase, Petition, gap, privacy_hits
+from csec_desktop.vacatur.petition import PLACEHOLDER, CountOnFile, CourtCase, Petition, gap, privacy_hits
 
 PACKET_TITLE = N_("Vacatur packet (Pen. Code 236.14)")
 PETITION_TITLE = N_("Vacatur petition (Pen. Code 236.14)")
@@ -169,6 +171,14 @@ def _paper(p: Petition, cc: CourtCase, title: str, sections: tuple[Section, ...]
            declaration: str | None = None, closing: tuple[Flowable, ...] = (), confidential: bool = False,
            footer_title: str = "") -> CourtPaper:
     notice = JUVENILE_NOTICE if cc.juvenile else ""
+    hearing = _hearing(p, cc)
+    if p.case.stage is CaseStage.DRAFT or _has_gap(sections, closing, (*hearing, signature.name)):
+        # A paper with a gap left in it is a draft, whatever the case's stage: an edit after the
+        # review (or a stage set without one) left "[TO BE COMPLETED ...]" above a typed /s/.
+        signature = replace(signature, typed=False)
+        watermark = DRAFT_MARK
+    else:
+        watermark = ""
     if confidential:
         notice = "CONFIDENTIAL: Pen. Code 236.14(q), not part of the public record" + (
             "; Welf. & Inst. Code 827" if cc.juvenile else "")
@@ -176,9 +186,16 @@ def _paper(p: Petition, cc: CourtCase, title: str, sections: tuple[Section, ...]
         counsel=_first_page_block(p), court=COURT, county=cc.county, case_title=_caption(p, cc),
         case_number=cc.case_number or "(to be assigned by the clerk)",
         title=(f"{CONFIDENTIAL_MARK}\u2003" if confidential else "") + title, sections=sections,
-        signature=signature, hearing=_hearing(p, cc), declaration=declaration, notice=notice,
-        footer_title=footer_title or title, closing=closing,
-        watermark=DRAFT_MARK if p.case.stage is CaseStage.DRAFT else "")
+        signature=signature, hearing=hearing, declaration=declaration, notice=notice,
+        footer_title=footer_title or title, closing=closing, watermark=watermark)
+
+
+def _has_gap(sections: tuple[Section, ...], closing: tuple[Flowable, ...], lines: tuple[str, ...]) -> bool:
+    """Whether any text of a paper still holds a gap (petition.PLACEHOLDER)."""
+    texts = [*lines, *(getattr(flowable, "text", "") for flowable in closing)]
+    for section in sections:
+        texts += [section.heading or "", *section.paragraphs]
+    return any(PLACEHOLDER in str(text) for text in texts)
 
 
 def _dated(p: Petition) -> str:

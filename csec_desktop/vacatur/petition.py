@@ -365,16 +365,23 @@ def not_about_the_youth(p: Petition) -> list[str]:
     return sorted({" ".join(x.split()) for x in out if x.strip()}, key=len, reverse=True)
 
 
+_ANYWHERE = frozenset({"the legal name", "the date of birth", "an address of the youth"})
+"""Private terms looked for in the text about other people too: no counsel, server or agency
+holds the youth's whole name, birth date or address by chance, and those fields are typed freely
+("Attorney for Petitioner" followed by the youth's full name printed on every page, unseen)."""
+
+
 def privacy_hits(p: Petition, pages: list[str]) -> list[tuple[str, int]]:
     """(what, page number) for every private term found in the text of a public paper."""
     hits: list[tuple[str, int]] = []
     terms = [(what, _pattern(t, what)) for what, t in private_terms(p)]
     others = not_about_the_youth(p)
     for number, page in enumerate(pages, start=1):
-        flat = " ".join(page.split())
+        whole = " ".join(page.split())
+        flat = whole
         for text in others:
             flat = flat.replace(text, " ")
         for what, pattern in terms:
-            if pattern.search(flat) and (what, number) not in hits:
+            if pattern.search(whole if what in _ANYWHERE else flat) and (what, number) not in hits:
                 hits.append((what, number))
     return hits

@@ -104,6 +104,14 @@ def test_the_draft_watermark_goes_when_counsel_reviews(admin: Vault) -> None:
             caseload.update_attached(attorney, case_id, {"stage": "filed"})
         workflow.advance(attorney, case_id, "attorney_reviewed")
         assert "/s/ Alex Q. Sample" in _text(jobs.make(attorney, "vacatur_petition", youth_id))
+        # Edited after the review so that a gap is back: unsigned again (a typed /s/ over
+        # "[TO BE COMPLETED ...]" certifies what is not there), signed once it is filled.
+        grounds = caseload.attached_record(attorney, youth_id, case_id, "vacatur_case").body.dump()["grounds"]
+        caseload.update_attached(attorney, case_id, {"grounds": ""})
+        gapped = _text(jobs.make(attorney, "vacatur_petition", youth_id))
+        assert "[TO BE COMPLETED" in gapped and "/s/" not in gapped
+        caseload.update_attached(attorney, case_id, {"grounds": grounds})
+        assert "/s/ Alex Q. Sample" in _text(jobs.make(attorney, "vacatur_petition", youth_id))
         caseload.update_attached(attorney, case_id, {"service_method": "mail", "service_date": "2026-11-02",
                                                      "service_place": "Demo City"})
         workflow.advance(attorney, case_id, "filed")

@@ -196,6 +196,18 @@ def test_a_public_paper_with_a_private_fact_is_refused_with_the_place(admin: Vau
                 jobs.make(attorney, kind, youth_id, item=case_id)
         with pytest.raises(ValidationFailed, match=what):
             workflow.advance(attorney, case_id, "attorney_reviewed")
+    # What is typed about others is scanned for what no one else's name holds by chance: the
+    # youth's whole name, birth date or address in the counsel block or the server's address.
+    for typed, what in (({"counsel": ["Alex Lawyer (SBN 000001)",
+                                      f"Attorney for Petitioner {fx.GIVEN} {fx.MIDDLE} {fx.FAMILY}"]},
+                         "the legal name"),
+                        ({"server_address": f"{fx.PLACEMENT}"}, "an address of the youth")):
+        case_id = fx.petition(attorney, youth_id, [fx.ADULT], **typed)
+        with pytest.raises(ValidationFailed, match=what):
+            jobs.make(attorney, "vacatur_petition" if "counsel" in typed else "vacatur_service", youth_id,
+                      item=case_id)
+        with pytest.raises(ValidationFailed, match=what):
+            workflow.advance(attorney, case_id, "attorney_reviewed")
     # Counsel who shares the youth's given name, and a given name that is also a word, refuse nothing.
     shared = fx.petition(attorney, youth_id, [fx.ADULT], counsel=[f"{fx.GIVEN} Q. Lawyer (SBN 000001)"])
     assert fx.GIVEN in _text(jobs.make(attorney, "vacatur_petition", youth_id, item=shared))
