@@ -201,6 +201,9 @@ DIRECTORY_ENTRIES: tuple[dict[str, Any], ...] = (
     {"name": "Riverdemo Transitional Housing (fictional)", "domains": ["housing"],
      "services": "THP-NMD and THP+ apartments with a case manager.", "age_from": 18, "age_to": 24,
      "phone": "(555) 010-0155", "intake_notes": "Placement through the county's housing desk."},
+    {"name": "Demo County District Attorney (fictional)", "domains": ["legal"],
+     "services": "The prosecuting agency: served with vacatur petitions (Pen. Code 236.14(c)).",
+     "address": "1 Justice Plaza (fictional), Demo City, CA 90000", "phone": "(555) 010-0111"},
     {"name": "Marblesample Legal Aid, Record Relief Project (fictional)", "domains": ["legal"],
      "services": "Vacatur petitions (Pen. Code 236.14), juvenile record sealing, T visa help.",
      "age_from": 14, "age_to": 30, "phone": "(555) 010-0166", "languages": ["English", "Spanish"]},
@@ -668,34 +671,38 @@ def _vacatur_adult(b: _Builder, y: str) -> None:
     """An adult record: two convictions from when the youth was trafficked; a petition drafted."""
     first = b.add(y, CriminalCount, count_kind="conviction", code="PC", section="647(b)",
                   description="Fictional count", offense_date=b.day(-500), disposition="Convicted; fine",
-                  disposition_date=b.day(-480), court="Demo County Superior Court (fictional)",
+                  disposition_date=b.day(-480), judgment_date=b.day(-480),
+                  court="Demo County Superior Court (fictional)",
                   county="Demo County", case_number="CR-DEMO-1001",
                   arresting_agency="Demo City PD (fictional)",
-                  prosecuting_agency="Demo County District Attorney (fictional)", while_victim=True,
+                  prosecuting_agency=_PROSECUTOR, while_victim=True,
                   nexus="Fictional account: the trafficker set the 'dates' and kept the money.")
     second = b.add(y, CriminalCount, count_kind="conviction", code="PC", section="484",
                    description="Petty theft (fictional)", offense_date=b.day(-470), disposition="Convicted",
-                   disposition_date=b.day(-450), county="Demo County", case_number="CR-DEMO-1002",
-                   prosecuting_agency="Demo County District Attorney (fictional)", while_victim=True,
+                   disposition_date=b.day(-450), judgment_date=b.day(-450), county="Demo County",
+                   case_number="CR-DEMO-1002",
+                   prosecuting_agency=_PROSECUTOR, while_victim=True,
                    nexus="Fictional account: told to steal clothes for the ads.")
     b.add(y, VacaturCase, public_name="J. D.", count_ids=[first.id, second.id], stage="draft",
           victimization_ended_on=b.day(-400), court_county="Demo County",
           official_documents=["police_report"],
-          counsel=["Alex Demo-Attorney (fictional), SBN 000000", "Marblesample Legal Aid (fictional)"],
-          grounds="Fictional: the youth's account, seen only by the attorney and supervisor.")
+          counsel=_COUNSEL,
+          grounds=_GROUNDS)
 
 
 def _vacatur_juvenile(b: _Builder, y: str) -> None:
     """A juvenile adjudication; the petition reviewed and served, the prosecutor's 45 days running."""
     count = b.add(y, CriminalCount, count_kind="adjudication", code="PC", section="490.2",
                   description="Petty theft (fictional)", offense_date=b.day(-300), disposition="Sustained",
-                  disposition_date=b.day(-280), court="Demo County Juvenile Court (fictional)",
+                  disposition_date=b.day(-280), judgment_date=b.day(-280),
+                  court="Demo County Juvenile Court (fictional)",
                   county="Demo County", case_number="J-DEMO-2001",
-                  prosecuting_agency="Demo County District Attorney (fictional)", while_victim=True,
+                  prosecuting_agency=_PROSECUTOR, while_victim=True,
                   nexus="Fictional account: taken under the exploiter's orders.")
     b.add(y, VacaturCase, public_name="M. R.", count_ids=[count.id], stage="attorney_reviewed",
-          served_on=b.day(-20), court_county="Demo County", official_documents=["child_welfare"],
-          counsel=["Alex Demo-Attorney (fictional), SBN 000000"])
+          victimization_ended_on=b.day(-200), court_county="Demo County",
+          official_documents=["child_welfare"], counsel=_COUNSEL, grounds=_GROUNDS,
+          **_served(b, mailed=-25, received=-20))
 
 
 def _vacatur_mixed(b: _Builder, y: str) -> None:
@@ -703,16 +710,39 @@ def _vacatur_mixed(b: _Builder, y: str) -> None:
     is next month."""
     juvenile = b.add(y, CriminalCount, count_kind="adjudication", code="HS", section="11350",
                      description="Possession (fictional)", offense_date=b.day(-1000), disposition="Sustained",
-                     county="Demo County", case_number="J-DEMO-3001", while_victim=True,
+                     disposition_date=b.day(-980), judgment_date=b.day(-980),
+                     court="Demo County Juvenile Court (fictional)", county="Demo County",
+                     case_number="J-DEMO-3001", prosecuting_agency=_PROSECUTOR, while_victim=True,
                      nexus="Fictional account: drugs given by the exploiter.")
     adult = b.add(y, CriminalCount, count_kind="conviction", code="PC", section="148(a)(1)",
                   description="Resisting (fictional)", offense_date=b.day(-200), disposition="Convicted",
-                  county="Demo County", case_number="CR-DEMO-3002", while_victim=True,
+                  disposition_date=b.day(-180), judgment_date=b.day(-180),
+                  court="Demo County Superior Court (fictional)", county="Demo County",
+                  case_number="CR-DEMO-3002", arresting_agency="Demo City PD (fictional)",
+                  prosecuting_agency=_PROSECUTOR, while_victim=True,
                   nexus="Fictional account: ran from the police on the exploiter's orders.")
     b.add(y, VacaturCase, public_name="K. L.", count_ids=[juvenile.id, adult.id], stage="filed",
-          served_on=b.day(-70), hearing_on=b.day(25), court_county="Demo County",
-          court_case_number="PV-DEMO-01",
-          counsel=["Alex Demo-Attorney (fictional), SBN 000000"])
+          hearing_on=b.day(25), court_county="Demo County", court_case_number="PV-DEMO-01",
+          hearings=[{"case_number": "J-DEMO-3001", "on": b.day(25), "time": "8:30 a.m.", "department": "J2"},
+                    {"case_number": "CR-DEMO-3002", "on": b.day(25), "time": "1:30 p.m.",
+                     "department": "12"}],
+          victimization_ended_on=b.day(-150), counsel=_COUNSEL, grounds=_GROUNDS,
+          **_served(b, mailed=-75, received=-70))
+
+
+_PROSECUTOR = "Demo County District Attorney (fictional)"
+_GROUNDS = "Fictional: the youth's account, seen only by the attorney and supervisor."
+_COUNSEL = ["Alex Demo-Attorney (fictional), SBN 000000", "Demo Legal Aid (fictional)",
+            "10 Example Street, Demo City, CA 90000", "(555) 010-0166, counsel@example.org"]
+"""The demo's counsel block: name and bar number, office, address, telephone and e-mail (rule
+2.111(1))."""
+
+
+def _served(b: _Builder, *, mailed: int, received: int) -> dict[str, Any]:
+    """A petition's service by mail, `mailed` and `received` days from today, as its proof records it."""
+    return {"service_method": "mail", "service_date": b.day(mailed), "served_on": b.day(received),
+            "server_name": "R. Demo-Server (fictional)",
+            "server_address": "10 Example Street, Demo City, CA 90000", "service_place": "Demo City"}
 
 
 _TEAM = [{"discipline": d, "name": n} for d, n in (

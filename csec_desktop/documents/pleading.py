@@ -269,11 +269,13 @@ def signature_block(sig: Signature) -> list[Flowable]:
     return _signature(sig)
 
 
-def _signature(sig: Signature) -> list[Flowable]:
-    """"Dated:" at the left; the signature, name and role together in the right half."""
+def _signature(sig: Signature, lead: list[Flowable] | None = None) -> list[Flowable]:
+    """"Dated:" at the left; the signature, name and role in the right half; kept on one page with
+    `lead` (the paper's last paragraph): a signature alone on a page, or its date on the page
+    before, signs no text of the paper, and a clerk sends it back."""
     mark = f"/s/ {sig.name}" if sig.typed else "_" * 34
-    return [text(f"Dated: {sig.dated}", "plain"),
-            KeepTogether([text(line, "signature") for line in (mark, sig.name, sig.role)])]
+    return [KeepTogether([*(lead or []), text(f"Dated: {sig.dated}", "plain"),
+                          *(text(line, "signature") for line in (mark, sig.name, sig.role))])]
 
 
 def story(paper: CourtPaper, later: str) -> list[Flowable]:
@@ -296,7 +298,8 @@ def story(paper: CourtPaper, later: str) -> list[Flowable]:
             f"I, {paper.declaration}, declare under penalty of perjury under the laws of the State of "
             "California that the foregoing is true and correct."
             + (f" Executed at {paper.declaration_place}, California." if paper.declaration_place else "")))
-    out.extend(_signature(paper.signature))
+    lead = [out.pop()] if isinstance(out[-1], Paragraph) and len(out) > 5 else []  # past the caption
+    out.extend(_signature(paper.signature, lead))
     out.extend(paper.closing)
     if paper.service:
         s = paper.service

@@ -233,10 +233,10 @@ def _timeliness(p: Petition) -> tuple[str, ...]:
                    f"{_day(sought)}.")
     if ended or sought:
         later = max(d for d in (ended, sought) if d)
-        out.append(f"This petition is made after {_day(later)}, the later of those dates, and so at a time "
-                   "subdivision (l) of Penal Code section 236.14 permits; the right to petition does not "
-                   "expire "
-                   "with the passage of time.")
+        which = ", the later of those dates," if ended and sought else ""
+        out.append(f"This petition is made after {_day(later)}{which} and so at a time subdivision (l) of "
+                   "Penal Code section 236.14 permits; the right to petition does not expire with the "
+                   "passage of time.")
     else:
         out.append(gap("when victimization ended or when services were first sought"))
     return tuple(out)

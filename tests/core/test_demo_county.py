@@ -161,3 +161,40 @@ def test_progress_covers_every_step_of_a_large_county(tmp_path: Path,
     assert steps[:12] == list(range(10, 121, 10))  # written, given records, duties checked
     last = steps[12:]  # the done ones recorded, the index written: onward, to the end
     assert last == sorted(last) and last[-1] == 160 and len(set(last)) >= 4 and last[0] < 150
+
+
+def test_the_demo_petitions_past_draft_pass_their_own_review_and_sign_their_text(
+        county: tuple[Path, demo.DemoCounty]) -> None:
+    """A clerk read the demo's papers: its reviewed and filed petitions printed "/s/" over gaps
+    (the demo set their stage without the facts a review asks for), and a signature fell on a page
+    of its own with its date on the page before. Now each past draft passes the review, and on
+    every page of every paper a date and its signature stand together, after text of the paper."""
+    from csec_desktop.documents import jobs
+    from csec_desktop.documents.vacatur import page_texts
+    from csec_desktop.vacatur import workflow
+
+    folder, _made = county
+    vault = _open(folder, next(n for n, (role, _p) in STAFF.items() if role is Role.ATTORNEY))
+    try:
+        stages = set()
+        for case_id, youth_id in vault.require_db().query(
+                "SELECT id, owner_id FROM records WHERE kind = 'vacatur_case' AND deleted = 0"):
+            stage = vault.records.get(case_id).body.stage.value
+            stages.add(stage)
+            if stage != "draft":
+                assert workflow.review(vault, youth_id, case_id) == [], stage
+            packet = [" ".join(page.split()) for page in page_texts(
+                jobs.make(vault, "vacatur_packet", youth_id, item=case_id))]
+            assert any("/s/" in page for page in packet) == (stage != "draft")
+            for number, page in enumerate(packet, start=1):
+                if "Dated:" not in page:
+                    continue
+                before, _, after = page.partition("Dated:")
+                # The signature's role follows its date on the same page, and text of the paper
+                # comes before it (the page's first words are the running notice and line numbers).
+                assert any(role in after for role in ("Attorney for Petitioner", "Petitioner", "Declarant",
+                                                      "Person serving", "Judge")), (stage, number)
+                assert len(before.split()) > 40, (stage, number)
+        assert stages == {"draft", "attorney_reviewed", "filed"}
+    finally:
+        vault.close()
