@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, AliasKind, LegalStatus
+from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, AliasKind, LegalStatus, Youth
 from csec_desktop.errors import ValidationFailed
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import intake
@@ -219,7 +219,7 @@ class IntakePage(QWidget):
                 # A group left out whole ("legal_name": `data` leaves blank fields out) is said
                 # beside each of its blank fields, not in a line below the form.
                 blank = [path for path in self.errors if path.startswith(field + ".")
-                         and path in self.edits and not self.edits[path].text().strip()]
+                         and path in self.edits and not self.edits[path].text().strip() and _required(path)]
                 for path in blank:
                     self.errors[path].setText(problem(message))
                 if not blank:
@@ -293,3 +293,17 @@ class IntakeController(QObject):
     def _open(self, youth_id: str) -> None:
         self.page.clear()
         self._opened(youth_id)
+
+
+def _required(path: str) -> bool:
+    """Whether the youth's model requires the field at `path` ("legal_name.middle": no), so a
+    group left out is said to be missing only beside the fields it needs. Unknown paths: yes."""
+    model: Any = Youth
+    field = None
+    for part in path.split("."):
+        fields = getattr(model, "model_fields", None)
+        if not fields or part not in fields:
+            return True
+        field = fields[part]
+        model = field.annotation
+    return field is None or field.is_required()

@@ -491,7 +491,8 @@ class YouthPage(QWidget):
         self.show_derived(file.derived)
 
     def show_saved(self, saved: Saved) -> None:
-        """After a save or an undo of the youth's own fields."""
+        """After a save or an undo of the youth's own fields: what an earlier refusal said is gone."""
+        self.notice.clear()
         self._show_youth(saved.record, saved.history)
         self.show_derived(saved.derived)
 
@@ -566,9 +567,11 @@ class YouthPage(QWidget):
         self.relief.show_answers([(c.count.dump(), c.answer) for c in derived.relief])
         self.duties.clear()
         for finding in duties:
+            # The due day, and whether it is done: a done duty printed as "done <due day>" read as
+            # the day it was done (a 24-hour report done on time looked a day late).
             due = finding.due.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d") if finding.due else "—"
-            state = _("done") if finding.done else _("due")
-            self.duties.addItem(f"{state} {due} · {_(finding.title)} · {finding.citation}")
+            state = f"{_('due')} {due}" + (f" · {_('done')}" if finding.done else "")
+            self.duties.addItem(f"{state} · {_(finding.title)} · {finding.citation}")
         if not duties:
             self.duties.addItem(_("No duties found for this youth today."))
 

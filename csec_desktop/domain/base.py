@@ -305,6 +305,10 @@ write it as ..."), and marked for translation: a screen says them through gettex
 outside the list keeps pydantic's message, which names the choices (a form file's author needs them)."""
 
 
+NO_SUCH_DAY = N_("is not a day of the calendar: that month has fewer days")
+_ISO_DAY = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+
 def problems_from(exc: ValidationError) -> list[FieldProblem]:
     out: list[FieldProblem] = []
     for err in exc.errors(include_url=False):
@@ -312,6 +316,9 @@ def problems_from(exc: ValidationError) -> list[FieldProblem]:
         kind = err["type"]
         if kind == "string_type" and err.get("input") is None:
             message = PLAIN_PROBLEMS["missing"]  # a text field left empty reaches the model as None
+        elif kind.startswith("date") and isinstance(err.get("input"), str) and _ISO_DAY.match(err["input"]):
+            # Written as asked, but no such day ("2010-02-30"): "write it as YYYY-MM-DD" misled.
+            message = NO_SUCH_DAY
         else:
             # pydantic prefixes messages from our own validators with "Value error, ".
             message = PLAIN_PROBLEMS.get(kind) or err["msg"].removeprefix("Value error, ")

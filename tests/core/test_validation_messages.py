@@ -26,6 +26,12 @@ def test_a_cleared_name_and_a_bad_date_are_said_plainly_and_in_spanish() -> None
     assert spanish(found["legal_name.given"]) == "debe completarse"
     assert spanish(found["date_of_birth"]).startswith("no es una fecha")
     assert _problems(legal_name={"family": "Sampleton"}) == {"legal_name.given": "must be filled in"}
+    # Written as asked but no such day: told so, not to write it as it already was.
+    for day in ("2010-02-30", "2011-02-29", "2010-04-31"):
+        said = _problems(date_of_birth=day)["date_of_birth"]
+        assert said == "is not a day of the calendar: that month has fewer days", day
+        assert spanish(said) == "no es un día del calendario: ese mes tiene menos días"
+    assert _problems(date_of_birth="2010-02-3")["date_of_birth"].startswith("is not a date: write it as")
 
 
 def test_a_message_of_our_own_validators_is_kept_as_it_is() -> None:

@@ -68,11 +68,22 @@ def test_search_paging_audit_and_save_through_the_core(qtbot: QtBot, tmp_path: P
     win.open_youth(win.model.summary(0).id)
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.youth_page, timeout=10_000)
     before = len(_audit(win, qtbot))
-    win.youth_page.edits["preferred_name"].setText("Renamed")
-    win.youth_page.edits["preferred_name"].textEdited.emit("Renamed")
-    tab = win.youth_page.tabs.currentIndex()
-    qtbot.mouseClick(win.youth_page.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Renamed" in win.youth_page.title.text(), timeout=10_000)
+    page = win.youth_page
+    # A save refused (no such day), then corrected: the refusal's message goes with the good save.
+    birth = page.edits["date_of_birth"].text()
+    page.edits["date_of_birth"].setText("2010-02-30")
+    page.edits["date_of_birth"].textEdited.emit("2010-02-30")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Not saved" in page.notice.text(), timeout=10_000)
+    assert page.errors["date_of_birth"].text() == "is not a day of the calendar: that month has fewer days"
+    page.edits["date_of_birth"].setText(birth)
+    page.edits["date_of_birth"].textEdited.emit(birth)
+    page.edits["preferred_name"].setText("Renamed")
+    page.edits["preferred_name"].textEdited.emit("Renamed")
+    tab = page.tabs.currentIndex()
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Renamed" in page.title.text(), timeout=10_000)
+    assert page.notice.text() == ""
     assert [a for a, _d in _audit(win, qtbot)[before:]] == ["update"]
     assert win.youth_page.tabs.currentIndex() == tab
     win.close()

@@ -174,6 +174,13 @@ def test_mark_done_at_a_past_time_with_each_recipient_on_its_own_line(qtbot: QtB
     qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Marked done" in page.message.text(), timeout=10_000)
     assert not _rows(win, NOTICES) and page.recipients.rowCount() == 0
+    # On the youth's Duties tab the day shown is the due day, said as such, and the duty done: it
+    # read "done <due day>", a day the report was not made on.
+    win.open_youth(youth_id or "")
+    duties = win.youth_page.duties
+    qtbot.waitUntil(lambda: win.youth_page.youth_id == youth_id and duties.count() > 0, timeout=10_000)
+    shown = [duties.item(i).text() for i in range(duties.count())]
+    assert any(" · done · " in t for t in shown) and all(t.startswith("due ") for t in shown), shown
     qtbot.keyClick(win, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: win.backend.holder.vault is None, timeout=10_000)
     vault = Vault.unlock(win.folder, "admin", ADMIN_PASS)

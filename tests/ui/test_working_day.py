@@ -127,6 +127,7 @@ def test_intake_checked_empty_marks_the_name_and_birth_date_and_goes_to_the_firs
     qtbot.waitUntil(lambda: page.errors["date_of_birth"].text() != "", timeout=10_000)
     assert page.errors["legal_name.given"].text() == "must be filled in"
     assert page.errors["legal_name.family"].text() == "must be filled in"
+    assert page.errors["legal_name.middle"].text() == ""  # optional: not "must be filled in"
     assert "legal_name" not in page.message.text()
     assert QApplication.focusWidget() is page.edits["legal_name.given"]
     win.close()
