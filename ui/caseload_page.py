@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -112,6 +113,26 @@ class CaseloadPage(QWidget):
         box.addWidget(self.empty)
         box.addWidget(self.table)
         box.addWidget(self.count)
+        # From the words to the rows by keyboard: Down or Enter (Tab passed the button and filters).
+        self.search_box.returnPressed.connect(self.to_results)
+        self.search_box.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_box and event.type() == QEvent.Type.KeyPress \
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down:
+            self.to_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def to_results(self) -> None:
+        """The results focused, the first row current if none is (Enter there opens it)."""
+        model = self.table.model()
+        if model is None or model.rowCount() == 0:
+            return
+        if not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(model.index(0, 0))
+        self.table.selectRow(self.table.currentIndex().row())
+        self.table.setFocus()
 
     def combos(self) -> tuple[QComboBox, ...]:
         return (self.status, self.age, self.worker, self.csec)

@@ -378,9 +378,11 @@ def order(p: Petition, cc: CourtCase) -> CourtPaper:
             "It is in the best interest of justice to grant the petition as to the count (subd. (g)(3)).")),
         Section("ORDERS AS TO EACH COUNT GRANTED", (
             "The arrest, the finding of guilt or the adjudication is set aside and vacated, and the "
-            "accusation "
-            "or information is dismissed, as invalid due to a legal defect at the time of the arrest or "
-            "conviction (Pen. Code, § 236.14, subd. (h)(2)).",
+            + ("petition filed under Welfare and Institutions Code section 602, which stands in this "
+               "court for the accusation or information, is " if cc.juvenile
+               else "accusation or information is ")
+            + "dismissed, as invalid due to a legal defect at the time of the arrest or conviction (Pen. "
+            "Code, § 236.14, subd. (h)(2)).",
             "The clerk shall notify the Department of Justice that the petitioner was a victim of human "
             "trafficking when the offense was committed, and of the relief ordered (subd. (h)(3)).",
             "Each agency listed below shall seal its records of the arrest and this order within one year "

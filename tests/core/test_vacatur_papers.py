@@ -76,6 +76,10 @@ def test_one_packet_per_court_case_each_with_its_caption_and_standard(admin: Vau
     # Each served and ordered on its own.
     assert "23CR-004567" in _text(papers.proof_of_service(p, cases["23CR-004567"]))
     assert "JV-0099" not in _text(papers.order(p, cases["23CR-004567"]))
+    # A juvenile adjudication has no accusation or information: its order names the 602 petition.
+    assert "and the accusation or information is dismissed" in _text(papers.order(p, cases["23CR-004567"]))
+    assert "petition filed under Welfare and Institutions Code section 602, which stands in this court for " \
+        "the accusation or information, is dismissed" in _text(papers.order(p, cases["JV-0099"]))
 
 
 def test_counts_are_said_right_dates_under_their_labels_and_nonviolent_only_when_found(

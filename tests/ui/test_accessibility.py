@@ -91,8 +91,10 @@ def test_tab_moves_in_reading_order(qtbot: QtBot, tmp_path: Path) -> None:
         # Into the table, Enter opens the youth; the record starts on the first name field.
         qtbot.waitUntil(lambda: win.model.rowCount() > 0, timeout=10_000)
         table = win.caseload_page.table
-        table.setFocus()
-        table.setCurrentIndex(win.model.index(0, 0))
+        # From the words to the rows: Down (or Enter) in the search box, the first row current.
+        win.caseload_page.search_box.setFocus()
+        qtbot.keyClick(win.caseload_page.search_box, Qt.Key.Key_Down)
+        assert win.focusWidget() is table and table.currentIndex().row() == 0
         qtbot.keyClick(table, Qt.Key.Key_Return)
         youth = win.youth_page
         qtbot.waitUntil(lambda: win.stack.currentWidget() is youth, timeout=10_000)
