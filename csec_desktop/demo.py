@@ -680,7 +680,7 @@ def _vacatur_adult(b: _Builder, y: str) -> None:
     second = b.add(y, CriminalCount, count_kind="conviction", code="PC", section="484",
                    description="Petty theft (fictional)", offense_date=b.day(-470), disposition="Convicted",
                    disposition_date=b.day(-450), judgment_date=b.day(-450), county="Demo County",
-                   case_number="CR-DEMO-1002",
+                   case_number="CR-DEMO-1002", arresting_agency="Demo County Sheriff (fictional)",
                    prosecuting_agency=_PROSECUTOR, while_victim=True,
                    nexus="Fictional account: told to steal clothes for the ads.")
     b.add(y, VacaturCase, public_name="J. D.", count_ids=[first.id, second.id], stage="draft",
@@ -695,7 +695,7 @@ def _vacatur_juvenile(b: _Builder, y: str) -> None:
     count = b.add(y, CriminalCount, count_kind="adjudication", code="PC", section="490.2",
                   description="Petty theft (fictional)", offense_date=b.day(-300), disposition="Sustained",
                   disposition_date=b.day(-280), judgment_date=b.day(-280),
-                  court="Demo County Juvenile Court (fictional)",
+                  court="Demo County Juvenile Court (fictional)", arresting_agency="Demo City PD (fictional)",
                   county="Demo County", case_number="J-DEMO-2001",
                   prosecuting_agency=_PROSECUTOR, while_victim=True,
                   nexus="Fictional account: taken under the exploiter's orders.")
@@ -712,7 +712,8 @@ def _vacatur_mixed(b: _Builder, y: str) -> None:
                      description="Possession (fictional)", offense_date=b.day(-1000), disposition="Sustained",
                      disposition_date=b.day(-980), judgment_date=b.day(-980),
                      court="Demo County Juvenile Court (fictional)", county="Demo County",
-                     case_number="J-DEMO-3001", prosecuting_agency=_PROSECUTOR, while_victim=True,
+                     case_number="J-DEMO-3001", arresting_agency="Demo County Sheriff (fictional)",
+                     prosecuting_agency=_PROSECUTOR, while_victim=True,
                      nexus="Fictional account: drugs given by the exploiter.")
     adult = b.add(y, CriminalCount, count_kind="conviction", code="PC", section="148(a)(1)",
                   description="Resisting (fictional)", offense_date=b.day(-200), disposition="Convicted",

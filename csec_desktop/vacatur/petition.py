@@ -236,6 +236,9 @@ def form_problems(case: VacaturCase, cid: str, counts: tuple[CountOnFile, ...], 
             add("prosecuting_agency", W("{count}: no prosecuting agency to serve (236.14(c): the agency that "
                                         "obtained the conviction or has charging jurisdiction)", count=label),
                 c.id)
+        if not (c.count.arresting_agency or "").strip():
+            add("arresting_agency", W("{count}: the arresting agency is not recorded (236.14(k)(1)(C): the "
+                                      "order names it among those to seal and destroy)", count=label), c.id)
         if not (c.count.county or case.court_county):
             add("county", W("{count}: the county of the court is not recorded", count=label), c.id)
         for name, when in (("offense_date", c.count.offense_date), ("arrest_date", c.count.arrest_date),

@@ -249,7 +249,8 @@ def test_the_review_blocks_with_each_kind_of_problem_and_then_lets_through(admin
                                                                             attorney: Vault) -> None:
     youth_id = fx.youth(admin)
     undecided = {**fx.ADULT, "section": "261"}  # (c)(3) names 261(a)(2) and (a)(6): counsel decides
-    gaps = {**fx.ADULT, "section": "496(a)", "nexus": None, "while_victim": False, "judgment_date": None}
+    gaps = {**fx.ADULT, "section": "496(a)", "nexus": None, "while_victim": False, "judgment_date": None,
+            "arresting_agency": None}
     case_id = fx.petition(attorney, youth_id, [gaps, undecided], grounds=None,
                           victimization_ended_on="2099-01-01", services_sought_on=None,
                           service_method="not_chosen", service_date=None, service_place=None)
@@ -257,7 +258,7 @@ def test_the_review_blocks_with_each_kind_of_problem_and_then_lets_through(admin
         workflow.advance(attorney, case_id, "attorney_reviewed")
     fields = {x.field for x in refused.value.problems}
     assert {"counsel_decision", "nexus", "while_victim", "judgment_date", "grounds",
-            "victimization_ended_on"} <= fields
+            "victimization_ended_on", "arresting_agency"} <= fields  # (k)(1)(C): the order names it
     assert "service_method" not in fields  # service is for filing, not for review
     assert any("2099-01-01 is in the future" in x.message for x in refused.value.problems)
     assert caseload.attached_record(attorney, youth_id, case_id, "vacatur_case").body.stage.value == "draft"  # type: ignore[attr-defined]
@@ -265,7 +266,8 @@ def test_the_review_blocks_with_each_kind_of_problem_and_then_lets_through(admin
     # Counsel completes it: reviewed; filing waits for the service.
     counts = {r.body.section: r.id for r in caseload.attached(attorney, youth_id, "criminal_count")}  # type: ignore[attr-defined]
     caseload.update_attached(attorney, counts["496(a)"], {
-        "nexus": "He made me hold the goods.", "while_victim": True, "judgment_date": "2024-10-15"})
+        "nexus": "He made me hold the goods.", "while_victim": True, "judgment_date": "2024-10-15",
+        "arresting_agency": "Demo City Police Department"})
     caseload.update_attached(attorney, counts["261"], {"counsel_decision": "violent"})
     with pytest.raises(ValidationFailed, match="cannot be petitioned"):
         workflow.advance(attorney, case_id, "attorney_reviewed")

@@ -89,6 +89,7 @@ def test_from_the_record_to_a_printed_packet_offline(qtbot: QtBot, tmp_path: Pat
         form.set_values({**form.defaults(), "count_kind": "conviction", "section": "484",
                          "offense_date": "2021-03-01", "judgment_date": "2021-05-03", "county": "Demo",
                          "case_number": "21CR-0001", "prosecuting_agency": "Demo County District Attorney",
+                         "arresting_agency": "Demo City Police Department",
                          "while_victim": True, "nexus": "He sent me to steal."})
         qtbot.mouseClick(tab.counts.add_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(tab.counts.items) == 1, timeout=10_000)
