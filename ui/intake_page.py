@@ -44,6 +44,7 @@ LINES: tuple[tuple[str, str], ...] = (
     ("unit", N_("Unit")),
 )
 STATUS_SINCE = "legal_status.start"
+SINCE_WITHOUT_STATUS = N_("has no court status: choose the status this date is for, or clear the date")
 
 
 class IntakePage(QWidget):
@@ -107,8 +108,8 @@ class IntakePage(QWidget):
         outer = QVBoxLayout(self)
         outer.addWidget(scrolled(inner), 1)
         outer.addLayout(buttons)
-        self.check_button.clicked.connect(lambda: self.check_requested.emit(self.data()))
-        self.create_button.clicked.connect(lambda: self.create_requested.emit(self.data()))
+        self.check_button.clicked.connect(lambda: self._send(self.check_requested))
+        self.create_button.clicked.connect(lambda: self._send(self.create_requested))
         self.open_button.clicked.connect(lambda: self._open_match(self.matches.currentItem()))
         self.cancel_button.clicked.connect(self.cancelled.emit)
         for edit in self.edits.values():
@@ -141,6 +142,15 @@ class IntakePage(QWidget):
         self._changed()
         self.message.clear()
         self.edits["legal_name.given"].setFocus()
+
+    def _send(self, asked: Any) -> None:
+        """The form to the core, unless a court status date has no status (the record would be
+        made without the date, and no one told)."""
+        status = self.status.currentData()
+        if self.edits[STATUS_SINCE].text().strip() and (not status or status == LegalStatus.NONE.value):
+            self.show_problems([(STATUS_SINCE, SINCE_WITHOUT_STATUS)])
+            return
+        asked.emit(self.data())
 
     def data(self) -> dict[str, Any]:
         """The youth's data as the core's model reads it (blank lines are left out)."""

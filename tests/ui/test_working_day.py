@@ -133,6 +133,29 @@ def test_intake_checked_empty_marks_the_name_and_birth_date_and_goes_to_the_firs
     win.close()
 
 
+def test_intake_says_a_status_date_without_a_status_instead_of_dropping_it(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """A "court status since" date with no status chosen was left out of the record without a word."""
+    from ui.intake_page import STATUS_SINCE
+
+    win = _window(qtbot, tmp_path)
+    qtbot.keyClick(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    page = win.intake_page
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is page, timeout=10_000)
+    asked: list[dict[str, object]] = []
+    page.check_requested.connect(asked.append)
+    for path, text in (("legal_name.given", "Statusless"), ("legal_name.family", "Fictionfamily"),
+                       ("date_of_birth", "2011-03-04"), (STATUS_SINCE, "2025-06-01")):
+        page.edits[path].setText(text)
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    assert page.errors[STATUS_SINCE].text().startswith("has no court status")
+    assert asked == [] and QApplication.focusWidget() is page.edits[STATUS_SINCE]
+    page.status.setCurrentIndex(page.status.findData("dependent"))
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    assert asked and asked[0]["legal_status"] == [{"status": "dependent", "start": "2025-06-01"}]
+    win.close()
+
+
 def test_a_read_only_person_is_told_why_they_cannot_add(qtbot: QtBot, tmp_path: Path) -> None:
     _window(qtbot, tmp_path).close()  # makes the vault
     win = _window(qtbot, tmp_path, "rory", WORKER_PASS)
