@@ -282,6 +282,7 @@ def story(paper: CourtPaper, later: str) -> list[Flowable]:
     """The paper's flowables, from its first page; `later` names the template of its other pages."""
     out: list[Flowable] = [NextPageTemplate(later), text(paper.court.upper(), "center_bold"),
                            text(county_line(paper.county), "center_bold"), _caption(paper), GridSnap()]
+    header = len(out)
     number = 1
     for section in paper.sections:
         if section.heading:
@@ -298,7 +299,7 @@ def story(paper: CourtPaper, later: str) -> list[Flowable]:
             f"I, {paper.declaration}, declare under penalty of perjury under the laws of the State of "
             "California that the foregoing is true and correct."
             + (f" Executed at {paper.declaration_place}, California." if paper.declaration_place else "")))
-    lead = [out.pop()] if isinstance(out[-1], Paragraph) and len(out) > 5 else []  # past the caption
+    lead = [out.pop()] if len(out) > header and isinstance(out[-1], Paragraph) else []
     out.extend(_signature(paper.signature, lead))
     out.extend(paper.closing)
     if paper.service:
