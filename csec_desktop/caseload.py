@@ -617,7 +617,7 @@ def update_attached(vault: Vault, record_id: str, changes: dict[str, Any],
 
 GUARDED_FIELDS: dict[str, set[str]] = {
     "referral": {"status", "referred_on", "consent_given_on", "consent_override_reason"},
-    "vacatur_case": {"stage"},  # moves only through vacatur.advance, which checks the role
+    "vacatur_case": {"stage", "reviewed"},  # only through vacatur.advance, which checks the role
 }
 _guard_released: ContextVar[bool] = ContextVar("guard_released", default=False)
 

@@ -54,6 +54,7 @@ from csec_desktop.rules import LEGAL_ZONE, Finding, age_on, birthday
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
 from csec_desktop.text import W
+from csec_desktop.vacatur import petition
 
 GIVEN = (
     "Alex", "Jordan", "Maya", "José", "Ximena", "Ñeli", "Sofía", "Mateo", "Aaliyah", "Jayden",
@@ -699,10 +700,10 @@ def _vacatur_juvenile(b: _Builder, y: str) -> None:
                   county="Demo County", case_number="J-DEMO-2001",
                   prosecuting_agency=_PROSECUTOR, while_victim=True,
                   nexus="Fictional account: taken under the exploiter's orders.")
-    b.add(y, VacaturCase, public_name="M. R.", count_ids=[count.id], stage="attorney_reviewed",
-          victimization_ended_on=b.day(-200), court_county="Demo County",
-          official_documents=["child_welfare"], counsel=_COUNSEL, grounds=_GROUNDS,
-          **_served(b, mailed=-25, received=-20))
+    _reviewed(b, y, [count], public_name="M. R.", stage="attorney_reviewed",
+              victimization_ended_on=b.day(-200), court_county="Demo County",
+              official_documents=["child_welfare"], counsel=_COUNSEL, grounds=_GROUNDS,
+              **_served(b, mailed=-25, received=-20))
 
 
 def _vacatur_mixed(b: _Builder, y: str) -> None:
@@ -722,13 +723,23 @@ def _vacatur_mixed(b: _Builder, y: str) -> None:
                   case_number="CR-DEMO-3002", arresting_agency="Demo City PD (fictional)",
                   prosecuting_agency=_PROSECUTOR, while_victim=True,
                   nexus="Fictional account: ran from the police on the exploiter's orders.")
-    b.add(y, VacaturCase, public_name="K. L.", count_ids=[juvenile.id, adult.id], stage="filed",
-          hearing_on=b.day(25), court_county="Demo County", court_case_number="PV-DEMO-01",
-          hearings=[{"case_number": "J-DEMO-3001", "on": b.day(25), "time": "8:30 a.m.", "department": "J2"},
-                    {"case_number": "CR-DEMO-3002", "on": b.day(25), "time": "1:30 p.m.",
-                     "department": "12"}],
-          victimization_ended_on=b.day(-150), counsel=_COUNSEL, grounds=_GROUNDS,
-          **_served(b, mailed=-75, received=-70))
+    _reviewed(b, y, [juvenile, adult], public_name="K. L.", stage="filed", hearing_on=b.day(25),
+              court_county="Demo County",
+              hearings=[{"case_number": "J-DEMO-3001", "on": b.day(25), "time": "8:30 a.m.",
+                         "department": "J2"},
+                        {"case_number": "CR-DEMO-3002", "on": b.day(25), "time": "1:30 p.m.",
+                         "department": "12"}],
+              victimization_ended_on=b.day(-150), counsel=_COUNSEL, grounds=_GROUNDS,
+              **_served(b, mailed=-75, received=-70))
+
+
+def _reviewed(b: _Builder, y: str, counts: list[StoredRecord], **data: Any) -> StoredRecord:
+    """A petition past counsel's review, with the fingerprint of what counsel reviewed (as
+    vacatur.workflow records it): the demo's papers print signed."""
+    case = VacaturCase.parse({"youth_id": y, "count_ids": [c.id for c in counts], **data})
+    assert isinstance(case, VacaturCase)
+    seen = petition.fingerprint(case, [(c.id, c.body) for c in counts if isinstance(c.body, CriminalCount)])
+    return b.add(y, VacaturCase, count_ids=[c.id for c in counts], reviewed=seen, **data)
 
 
 _PROSECUTOR = "Demo County District Attorney (fictional)"

@@ -59,7 +59,7 @@ class VacaturTab(QWidget):
         self.cases = ItemList(N_("Vacatur petition (the public papers carry only the initials or pseudonym)"),
                               VacaturCase, lambda i: f"{i.get('public_name')} · "
                                                      f"{enum_label(CaseStage(i.get('stage', 'draft')))}",
-                              skip=("youth_id", "count_ids", "stage"), attached=True,
+                              skip=("youth_id", "count_ids", "stage", "reviewed"), attached=True,
                               choices={"official_documents": OFFICIAL_DOCUMENTS}, select_new=True)
         self.initials = ""
         self.cases.starting = self._new_petition
@@ -215,6 +215,9 @@ class VacaturTab(QWidget):
         record_id, name = where
         if name == "count_ids":
             self.petition_counts.setFocus()
+            return
+        if name == "reviewed":  # changed since counsel's review: what is asked is a review again
+            self.stage_buttons["attorney_reviewed"].setFocus()
             return
         for section in (self.cases, self.counts):
             if record_id in section.ids:

@@ -300,6 +300,10 @@ def story(paper: CourtPaper, later: str) -> list[Flowable]:
             "California that the foregoing is true and correct."
             + (f" Executed at {paper.declaration_place}, California." if paper.declaration_place else "")))
     lead = [out.pop()] if len(out) > header and isinstance(out[-1], Paragraph) else []
+    if lead and len(out) > header and isinstance(out[-1], Paragraph) and out[-1].style.name == "heading":
+        # The last paragraph's heading goes with it: inside the signature's KeepTogether the
+        # paragraph no longer keeps its heading's keepWithNext, which was left at a page's foot.
+        lead.insert(0, out.pop())
     out.extend(_signature(paper.signature, lead))
     out.extend(paper.closing)
     if paper.service:

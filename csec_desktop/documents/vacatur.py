@@ -57,7 +57,8 @@ PROBATION = "The county probation department (Pen. Code 236.14(k)(1)(E))"
 DOJ = "The California Department of Justice (Pen. Code 236.14(k)(1)(B))"
 COURT = "Superior Court of the State of California"
 
-PETITION_CAPTION = "VERIFIED PETITION TO VACATE ARRESTS, CONVICTIONS AND ADJUDICATIONS (Pen. Code, § 236.14)"
+PETITION_CAPTION = "VERIFIED PETITION TO VACATE {what} (Pen. Code, § 236.14)"
+"""The petition's title, naming what this court case's counts are ("ARRESTS AND CONVICTIONS")."""
 DECLARATION_CAPTION = "DECLARATION OF PETITIONER IN SUPPORT OF PETITION TO VACATE (Pen. Code, § 236.14)"
 ORDER_CAPTION = "[PROPOSED] ORDER ON PETITION TO VACATE (Pen. Code, § 236.14)"
 SERVICE_CAPTION = "PROOF OF SERVICE (Code Civ. Proc., §§ 1011, 1013, 1013a)"
@@ -172,7 +173,7 @@ def _paper(p: Petition, cc: CourtCase, title: str, sections: tuple[Section, ...]
            footer_title: str = "") -> CourtPaper:
     notice = JUVENILE_NOTICE if cc.juvenile else ""
     hearing = _hearing(p, cc)
-    if p.case.stage is CaseStage.DRAFT or _has_gap(sections, closing, (*hearing, signature.name)):
+    if not p.signed() or _has_gap(sections, closing, (*hearing, signature.name)):
         # A paper with a gap left in it is a draft, whatever the case's stage: an edit after the
         # review (or a stage set without one) left "[TO BE COMPLETED ...]" above a typed /s/.
         signature = replace(signature, typed=False)
@@ -184,7 +185,7 @@ def _paper(p: Petition, cc: CourtCase, title: str, sections: tuple[Section, ...]
             "; Welf. & Inst. Code 827" if cc.juvenile else "")
     return CourtPaper(
         counsel=_first_page_block(p), court=COURT, county=cc.county, case_title=_caption(p, cc),
-        case_number=cc.case_number or "(to be assigned by the clerk)",
+        case_number=cc.number or "(to be assigned by the clerk)",
         title=(f"{CONFIDENTIAL_MARK}\u2003" if confidential else "") + title, sections=sections,
         signature=signature, hearing=hearing, declaration=declaration, notice=notice,
         footer_title=footer_title or title, closing=closing, watermark=watermark)
@@ -207,8 +208,9 @@ def _counsel_signature(p: Petition) -> Signature:
     if not case.counsel:
         return Signature(case.public_name, "Petitioner in pro per", _dated(p), typed=False)
     name = case.counsel[0].split(" (")[0]
-    # A typed /s/ only once counsel has reviewed the petition: a draft is never signed.
-    return Signature(name, "Attorney for Petitioner", _dated(p), typed=p.case.stage is not CaseStage.DRAFT)
+    # A typed /s/ only once counsel has reviewed the petition as it now stands: a draft, or a petition
+    # changed since the review, is never signed.
+    return Signature(name, "Attorney for Petitioner", _dated(p), typed=p.signed())
 
 
 def agencies(p: Petition, cc: CourtCase) -> list[str]:
@@ -243,6 +245,7 @@ def _timeliness(p: Petition) -> tuple[str, ...]:
 
 
 def _plural(cc: CourtCase) -> str:
+    """What the court case's counts are, as the petition's title and first paragraph say it."""
     kinds = {c.count.count_kind for c in cc.counts}
     words = []
     if kinds & {CountKind.ARREST, CountKind.JUVENILE_ARREST}:
@@ -251,7 +254,16 @@ def _plural(cc: CourtCase) -> str:
         words.append("convictions")
     if CountKind.ADJUDICATION in kinds:
         words.append("adjudications")
+    if len(words) > 2:
+        return f"{', '.join(words[:-1])} and {words[-1]}"
     return " and ".join(words) or "records"
+
+
+def _lettered(items: list[str]) -> str:
+    """A list inside one numbered paragraph: "(a) first; (b) second." (an agency is not an
+    allegation of its own, so it takes no paragraph number)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return "; ".join(f"({letters[n] if n < 26 else n + 1}) {item}" for n, item in enumerate(items)) + "."
 
 
 def petition(p: Petition, cc: CourtCase) -> CourtPaper:
@@ -276,7 +288,7 @@ def petition(p: Petition, cc: CourtCase) -> CourtPaper:
             "the requisite intent, to order the records sealed and destroyed, and to notify the Department "
             "of "
             "Justice.",)),
-        Section("THE ARRESTS, CONVICTIONS AND ADJUDICATIONS",
+        Section(f"THE {_plural(cc).upper()}",
                 tuple(count_text(n, c) for n, c in enumerate(cc.counts, start=1))),
         Section("GROUNDS", (
             "At the time of each offense the petitioner was a victim of human trafficking as described in "
@@ -303,7 +315,10 @@ def petition(p: Petition, cc: CourtCase) -> CourtPaper:
              "while "
              "this petition is pending (Pen. Code, § 236.14, subd. (i)).") if p.case.stay_fines else
             "No stay of fines is requested.",)),
-        Section("AGENCIES TO SEAL AND DESTROY RECORDS", tuple(agencies(p, cc))),
+        Section("AGENCIES TO SEAL AND DESTROY RECORDS", (
+            "The petitioner asks that each of these agencies be ordered to seal and destroy its records of "
+            "the arrests and of this proceeding (Pen. Code, § 236.14, subd. (k)): "
+            + _lettered(agencies(p, cc)),)),
         Section("CONFIDENTIALITY", (
             "The petitioner asks that the record of this proceeding accessible to the public not disclose "
             "the "
@@ -324,7 +339,7 @@ def petition(p: Petition, cc: CourtCase) -> CourtPaper:
              "________________ at ________________, California."),
         *signature_block(Signature(name, "Petitioner", "________________", typed=False)),
     ]
-    return _paper(p, cc, PETITION_CAPTION, sections, _counsel_signature(p),
+    return _paper(p, cc, PETITION_CAPTION.format(what=_plural(cc).upper()), sections, _counsel_signature(p),
                   closing=tuple(verification), footer_title="PETITION TO VACATE (Pen. "
                   "Code, § 236.14)")
 
@@ -385,11 +400,11 @@ def order(p: Petition, cc: CourtCase) -> CourtPaper:
             "Code, § 236.14, subd. (h)(2)).",
             "The clerk shall notify the Department of Justice that the petitioner was a victim of human "
             "trafficking when the offense was committed, and of the relief ordered (subd. (h)(3)).",
-            "Each agency listed below shall seal its records of the arrest and this order within one year "
+            "Each of these agencies shall seal its records of the arrest and this order within one year "
             "from "
             "the date of arrest or within 90 days after this order is granted, whichever occurs later, and "
-            "shall destroy them within one year of the date of this order (subd. (k)(1), (k)(2)):",
-            *agencies(p, cc),
+            "shall destroy them within one year of the date of this order (subd. (k)(1), (k)(2)): "
+            + _lettered(agencies(p, cc)),
             "The clerk shall give the petitioner a certified copy of this order, and the petitioner and "
             "counsel "
             "copies of any form sent to an agency, including the Department of Justice; the Department of "
@@ -415,7 +430,7 @@ def order(p: Petition, cc: CourtCase) -> CourtPaper:
                   footer_title="[PROPOSED] ORDER (Pen. Code, § 236.14)")
 
 
-SERVED_PAPERS = ("Verified Petition to Vacate Arrests, Convictions and Adjudications (Pen. Code, § 236.14)",
+SERVED_PAPERS = ("Verified Petition to Vacate {what} (Pen. Code, § 236.14)",
                  "Declaration of Petitioner in Support of Petition to Vacate",
                  "[Proposed] Order on Petition to Vacate",
                  "Confidential Identity Attachment; Request to Keep It Confidential or, in the Alternative, "
@@ -451,13 +466,15 @@ def proof_of_service(p: Petition, cc: CourtCase) -> CourtPaper:
     party_lines = tuple(f"{x.name}, {x.address or gap('address from the county agency list')}"
                         for x in parties) or (gap("the prosecuting agency to be served, with its address"),)
     documents = [OFFICIAL_DOCUMENTS[d] for d in case.official_documents]
-    papers = (*SERVED_PAPERS[:3], *(f"Official documentation: {d}" for d in documents), SERVED_PAPERS[3])
+    title = SERVED_PAPERS[0].format(what=_plural(cc).title().replace(" And ", " and "))
+    papers = (title, *SERVED_PAPERS[1:3], *(f"Official documentation: {d}" for d in documents),
+              SERVED_PAPERS[3])
     sections = (
         Section(None, (
             f"I am over 18 years of age and not a party to this action. My residence or business address is "
             f"{case.server_address or gap('the server address')}.",
             f"On {_day(served) or gap('the date of service')}, I served the following papers in this case "
-            f"(case no. {cc.case_number or 'to be assigned'}):"), numbered=False),
+            f"(case no. {cc.number or 'to be assigned'}):"), numbered=False),
         Section(None, tuple(f"({n}) {t}" for n, t in enumerate(papers, start=1)), numbered=False),
         Section(None, (_manner(p, cc), "The parties served and their addresses:"), numbered=False),
         Section(None, party_lines, numbered=False),
@@ -616,13 +633,16 @@ def cover(p: Petition, cc: CourtCase, contents: list[tuple[str, int, bool]]) -> 
     """The packet's first page: what is in it, in filing order, with pages (not filed)."""
     due, how = p.response_due(cc)
     service = p.service(cc)
+    served = [service.method.value.replace("_", " ") if service.method is not ServiceMethod.NOT_CHOSEN
+              else "manner not recorded", _day(service.delivered_on) or "date not recorded"]
+    if service.received_on:
+        served.append(f"received by the prosecutor on {_day(service.received_on)}")
     rows = [("Court", f"{COURT}, County of {cc.county.removesuffix(' County')}"
              + (" (juvenile)" if cc.juvenile else "")),
-            ("Case number", cc.case_number or "to be assigned by the clerk"),
+            ("Case number", cc.number or "to be assigned by the clerk"),
             ("Petitioner (public name)", p.case.public_name),
             ("Counts", str(len(cc.counts))),
-            ("Service", (f"{service.method.value.replace('_', ' ')}, "
-                         f"{_day(service.delivered_on) or 'date not recorded'}")),
+            ("Service", ", ".join(served)),
             ("Prosecutor's response due", f"{_day(due)} (45 days {how}; Pen. Code 236.14(c))" if due
              else "when service is recorded (45 days from receipt; Pen. Code 236.14(c))")]
     start = 2
@@ -639,6 +659,8 @@ def cover(p: Petition, cc: CourtCase, contents: list[tuple[str, int, bool]]) -> 
         table([("Paper", "Pages", "Filing"), *index], [3.6 * inch, 1.1 * inch, 2.3 * inch])]
     if p.case.stage is CaseStage.DRAFT:
         story.insert(1, para("UNSIGNED DRAFT: counsel has not reviewed these papers.", "heading"))
+    elif p.changed_since_review():
+        story.insert(1, para("UNSIGNED DRAFT: the petition changed after counsel reviewed it.", "heading"))
     return render(story, title="Vacatur packet", footer=Footer(notice=JUVENILE_NOTICE if cc.juvenile else ""))
 
 

@@ -189,6 +189,11 @@ class VacaturCase(Body):
     victimization_ended_on: date | None = Field(default=None, title=N_("Victimization ended on (YYYY-MM-DD)"))
     services_sought_on: date | None = Field(default=None, title=N_("Services first sought on (YYYY-MM-DD)"))
     stage: CaseStage = Field(default=CaseStage.DRAFT, title=N_("Stage"), json_schema_extra=LATER)
+    reviewed: str | None = Field(default=None, max_length=64, pattern="^[0-9a-f]{64}$",
+                                 title=N_("What counsel reviewed (a fingerprint of the papers' facts)"),
+                                 json_schema_extra=LATER)
+    """Set when counsel marks the petition reviewed (vacatur.petition.fingerprint): an edit after
+    it, here or to a count, leaves the papers unsigned until counsel reviews them again."""
     # the prosecuting agency received service
     served_on: date | None = Field(default=None, title=N_("Prosecutor received service on (YYYY-MM-DD)"),
                                    json_schema_extra=LATER)
@@ -207,8 +212,11 @@ class VacaturCase(Body):
     # For the papers:
     court_county: str | None = Field(default=None, max_length=60, title=N_("County of the court"),
                                      json_schema_extra=LATER)
+    # Counts from one court case print its number; the clerk numbers a petition whose counts have
+    # none (an arrest never charged), and its papers then print that.
     court_case_number: str | None = Field(default=None, max_length=60,
-                                          title=N_("Court case number of the petition"),
+                                          title=N_("Case number the clerk gave the petition (for arrests "
+                                                   "never charged)"),
                                           json_schema_extra=LATER)
     counsel: list[str] = Field(default_factory=list,  # the first-page block, one line each
                                title=N_("Counsel block for the first page (one line each: name and bar "

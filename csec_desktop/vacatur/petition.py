@@ -7,7 +7,10 @@ Pure: the caller (documents.jobs, vacatur.workflow) reads the vault and passes t
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -57,6 +60,14 @@ class CourtCase:
     court: str | None
     case_number: str | None
     counts: tuple[CountOnFile, ...]
+    assigned: str | None = None
+    """The number the clerk gave the petition, for counts that carry none (an arrest never
+    charged): `VacaturCase.court_case_number`, when only one packet lacks a number."""
+
+    @property
+    def number(self) -> str | None:
+        """The case number the packet's papers print, its hearing and service are recorded under."""
+        return self.case_number or self.assigned
 
     @property
     def key(self) -> str:
@@ -152,10 +163,13 @@ class Petition:
             groups.setdefault((c.count.juvenile, _norm(county), (c.count.case_number or "").strip().upper()),
                               []).append(c)
         out = []
+        unnumbered = sum(1 for (_j, _c, number) in groups if not number)
+        assigned = (self.case.court_case_number or "").strip() or None if unnumbered == 1 else None
         for (juvenile, _county, number), members in groups.items():
             first = members[0].count
             county = first.county or self.case.court_county or self.youth.county
-            out.append(CourtCase(juvenile, county, first.court, number or None, tuple(members)))
+            out.append(CourtCase(juvenile, county, first.court, number or None, tuple(members),
+                                 None if number else assigned))
         return out
 
     def parties(self, court_case: CourtCase) -> list[Party]:
@@ -166,7 +180,7 @@ class Petition:
     def hearing(self, court_case: CourtCase) -> tuple[date | None, str | None, str | None]:
         """(date, time, department) of the hearing in this court case, when known."""
         for h in self.case.hearings:
-            if court_case.case_number and _norm(h.case_number) == _norm(court_case.case_number):
+            if court_case.number and _norm(h.case_number) == _norm(court_case.number):
                 return h.on, h.time, h.department
         if len(self.court_cases()) == 1 and self.case.hearing_on:
             return self.case.hearing_on, None, None
@@ -174,17 +188,50 @@ class Petition:
 
     def service(self, court_case: CourtCase | None = None) -> Service:
         """How this court case's packet was served (each packet is served on its own)."""
-        return service_for(self.case, court_case.case_number if court_case is not None else None)
+        return service_for(self.case, court_case.number if court_case is not None else None)
 
     def response_due(self, court_case: CourtCase | None = None) -> tuple[date | None, str]:
         """The last day of the prosecutor's 45 days in this court case, and how it was reckoned."""
         return response_due(self.service(court_case))
+
+    def changed_since_review(self) -> bool:
+        return changed_since_review(self.case, self.counts)
+
+    def signed(self) -> bool:
+        """Whether counsel's /s/ prints: reviewed, and nothing the papers state changed since."""
+        return self.case.stage is not CaseStage.DRAFT and not self.changed_since_review()
 
     def minor_now(self) -> bool:
         return self.made_on < birthday(self.youth.date_of_birth, 18)
 
     def pro_per(self) -> bool:
         return not self.case.counsel
+
+
+# What counsel reviewed --------------------------------------------------------------------------
+
+AFTER_REVIEW = frozenset({
+    "stage", "reviewed", "served_on", "hearing_on", "hearings", "order_denied_on", "order_granted_on",
+    "court_case_number", "server_name", "server_address", "service_method", "service_date", "service_place",
+    "services"})
+"""The case's fields recorded after counsel's review (service, the hearing, the order, the clerk's
+number): editing them leaves the petition as counsel reviewed it."""
+
+
+def fingerprint(case: VacaturCase, counts: Sequence[tuple[str, CriminalCount]]) -> str:
+    """A digest of every fact the papers state that counsel reviews: the case's fields but those
+    AFTER_REVIEW, and each count of the petition. Fields left at their defaults are left out, so a
+    field added by a later version does not unsign what was reviewed before it."""
+    content = {"case": case.model_dump(mode="json", exclude=set(AFTER_REVIEW), exclude_defaults=True),
+               "counts": [[i, count.model_dump(mode="json", exclude_defaults=True)] for i, count in counts]}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def changed_since_review(case: VacaturCase, counts: Sequence[CountOnFile]) -> bool:
+    """Past draft, and the facts are no longer those counsel reviewed (or no review was recorded:
+    a stage set by hand, or by a version before the fingerprint)."""
+    return case.stage is not CaseStage.DRAFT and case.reviewed != fingerprint(case, [(c.id, c.count)
+                                                                                       for c in counts])
 
 
 # The problems -----------------------------------------------------------------------------------
@@ -214,6 +261,11 @@ def form_problems(case: VacaturCase, cid: str, counts: tuple[CountOnFile, ...], 
     def add(field_: str, message: str, record: str | None = cid, filing: bool = False) -> None:
         out.append(Problem(field_, message, record, filing))
 
+    if changed_since_review(case, counts):
+        add("reviewed", W("changed since counsel reviewed it: the papers print unsigned, as a draft, until "
+                          "counsel marks it reviewed again") if case.stage is CaseStage.ATTORNEY_REVIEWED else
+            W("changed since it was filed: the papers print unsigned, as a draft, for they no longer say "
+              "what was filed"))
     if not case.count_ids:
         add("count_ids", W("no count is chosen for this petition"))
     elif not counts:
@@ -273,6 +325,10 @@ def form_problems(case: VacaturCase, cid: str, counts: tuple[CountOnFile, ...], 
 
         if not counsel_fits(tuple(case.counsel)):
             add("counsel", W("the counsel block is too long for lines 1 to 7 of the first page"))
+        block = "\n".join(case.counsel)
+        for missing, pattern in _COUNSEL_PARTS:
+            if not pattern.search(block):
+                add("counsel", W("the counsel block has no {missing} (rule 2.111(1))", missing=missing))
     # Service, court case by court case: each packet is served on its own (its own entry in
     # `services`, or the petition's fields).
     numbers = list(dict.fromkeys((c.count.case_number or "").strip() for c in counts if c.petitioned)) or [""]
@@ -291,8 +347,20 @@ def form_problems(case: VacaturCase, cid: str, counts: tuple[CountOnFile, ...], 
                 W("{where}the service date {day} is in the future", where=where,
                   day=served.delivered_on.isoformat()),
                 filing=True)
+    # The hearing, court case by court case: one date recorded for a petition of several cases
+    # belongs to none of them, and so would print on no paper.
+    assigned = (case.court_case_number or "").strip()
+    heard = {_norm(h.case_number) for h in case.hearings}
+    unheard = [n or assigned for n in numbers if not (n or assigned) or _norm(n or assigned) not in heard]
+    if case.hearing_on and len(numbers) > 1 and unheard:
+        add("hearings", W("the hearing on {day} is recorded once for a petition in {cases} court cases, so "
+                          "no paper prints it: record each case's hearing under \"Hearing and department "
+                          "in each court case\"", day=case.hearing_on.isoformat(), cases=len(numbers)))
+    if assigned and "" not in numbers:
+        add("court_case_number", W("the clerk's number {number} is for counts with no case number, and every "
+                                   "count of this petition has one: no paper prints it", number=assigned))
     for entry in case.services:
-        if not any(_norm(entry.case_number) == _norm(n) for n in numbers if n):
+        if not any(_norm(entry.case_number) == _norm(n or assigned) for n in numbers if n or assigned):
             add("services", W("service is recorded for case {number}, which no count of this petition "
                               "carries", number=entry.case_number))
     if not (case.server_name or "").strip() or not (case.server_address or "").strip():
@@ -302,10 +370,18 @@ def form_problems(case: VacaturCase, cid: str, counts: tuple[CountOnFile, ...], 
     return out
 
 
+_COUNSEL_PARTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (W("State Bar number"), re.compile(r"\b(?:SBN|State\s+Bar|Bar\s+No)\b|\(\s*#?\s*\d{4,7}\s*\)", re.I)),
+    (W("office address with its ZIP code"), re.compile(r"\b\d{5}(?:-\d{4})?\b")),
+    (W("telephone number"), re.compile(r"\(?\b\d{3}\)?[\s.-]*\d{3}[\s.-]\d{4}\b")))
+"""What rule 2.111(1) asks of counsel's block beside the name, as people type it on free lines
+(e-mail and fax only where the attorney has them, so not asked)."""
+
+
 def blocking(p: Petition, today: date, target: CaseStage) -> list[Problem]:
     found = problems(p, today)
-    if target is CaseStage.ATTORNEY_REVIEWED:
-        return [x for x in found if not x.for_filing_only]
+    if target is CaseStage.ATTORNEY_REVIEWED:  # a review again is what a change since review asks
+        return [x for x in found if not x.for_filing_only and x.field != "reviewed"]
     if target is CaseStage.FILED:
         return found
     return []

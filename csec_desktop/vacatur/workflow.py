@@ -1,5 +1,7 @@
 """A petition's steps: draft -> reviewed by the attorney -> filed. Only a role allowed to review
-petitions moves it (and may send it back to draft); every move is audited. "Reviewed" and
+petitions moves it (and may send it back to draft, or review it again after a change); every move
+is audited. A review records what counsel reviewed (petition.fingerprint), and the papers print
+unsigned whenever the petition no longer says it. "Reviewed" and
 "filed" are refused while any problem remains (vacatur.petition.problems: a placeholder, a
 missing fact, an undecided count, a party with no address, a timeliness problem, service not
 recorded, a private fact in a public paper), each named with its field."""
@@ -18,11 +20,12 @@ from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
 from csec_desktop.text import N_, W
-from csec_desktop.vacatur.petition import PLACEHOLDER, Petition, Problem, blocking
+from csec_desktop.vacatur.petition import PLACEHOLDER, Petition, Problem, blocking, fingerprint
 
 NEXT: dict[CaseStage, frozenset[CaseStage]] = {
     CaseStage.DRAFT: frozenset({CaseStage.ATTORNEY_REVIEWED}),
-    CaseStage.ATTORNEY_REVIEWED: frozenset({CaseStage.FILED, CaseStage.DRAFT}),
+    # Reviewed again: after a change since counsel's review (petition.changed_since_review).
+    CaseStage.ATTORNEY_REVIEWED: frozenset({CaseStage.FILED, CaseStage.DRAFT, CaseStage.ATTORNEY_REVIEWED}),
     CaseStage.FILED: frozenset(),
 }
 
@@ -53,9 +56,13 @@ def load(vault: Vault, youth_id: str, case_id: str | None, made_on: date | None 
 def review(vault: Vault, youth_id: str, case_id: str, target: CaseStage = CaseStage.FILED) -> list[Problem]:
     """What keeps the petition from `target`: the facts, then the public papers themselves (a gap
     left in their text, or a private fact printed in them)."""
+    return _review(load(vault, youth_id, case_id), target)
+
+
+def _review(p: Petition, target: CaseStage) -> list[Problem]:
     from csec_desktop.documents import vacatur as papers
 
-    p = load(vault, youth_id, case_id)
+    case_id = p.case_id
     found = blocking(p, p.made_on, target)
     for cc in p.court_cases():
         for name, make, pages in papers.public_papers(p, cc):
@@ -79,13 +86,19 @@ def advance(vault: Vault, case_id: str, stage: str) -> StoredRecord:
     if target not in NEXT[case.stage]:
         problem = f"cannot go from {case.stage.value} to {target.value}"
         raise ValidationFailed([FieldProblem("stage", problem)], record="vacatur case")
+    # What counsel reviewed is kept as its fingerprint: a change after it unsigns the papers.
+    reviewed: str | None = None
     if target is not CaseStage.DRAFT:
         assert record.owner_id is not None
-        found = review(vault, record.owner_id, case_id, target)
+        p = load(vault, record.owner_id, case_id)
+        found = _review(p, target)
         if found:
             vault.audit("petition_stage_refused", record_id=case_id, stage=target.value, problems=len(found))
             raise ValidationFailed([FieldProblem(x.field, x.message) for x in found], record="vacatur case")
+        reviewed = case.reviewed
+        if target is CaseStage.ATTORNEY_REVIEWED:
+            reviewed = fingerprint(p.case, [(c.id, c.count) for c in p.counts])
     with caseload.checked_change():
-        updated = caseload.update_attached(vault, case_id, {"stage": target.value})
+        updated = caseload.update_attached(vault, case_id, {"stage": target.value, "reviewed": reviewed})
     vault.audit("petition_stage", record_id=case_id, youth=record.owner_id, stage=target.value)
     return updated

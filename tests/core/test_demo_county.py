@@ -163,6 +163,13 @@ def test_progress_covers_every_step_of_a_large_county(tmp_path: Path,
     assert last == sorted(last) and last[-1] == 160 and len(set(last)) >= 4 and last[0] < 150
 
 
+HEADINGS = ("RELIEF REQUESTED", "GROUNDS", "DIRECT RESULT OF BEING A VICTIM", "TIMELINESS",
+            "SUPPORTING PAPERS", "FINES AND FEES", "AGENCIES TO SEAL AND DESTROY RECORDS", "CONFIDENTIALITY",
+            "VERIFICATION",
+            "RULING ON EACH COUNT", "FINDINGS AS TO EACH COUNT GRANTED", "ORDERS AS TO EACH COUNT GRANTED")
+"""Section headings of the petition and the order, as the papers print them."""
+
+
 def test_the_demo_petitions_past_draft_pass_their_own_review_and_sign_their_text(
         county: tuple[Path, demo.DemoCounty]) -> None:
     """A clerk read the demo's papers: its reviewed and filed petitions printed "/s/" over gaps
@@ -195,6 +202,12 @@ def test_the_demo_petitions_past_draft_pass_their_own_review_and_sign_their_text
                 assert any(role in after for role in ("Attorney for Petitioner", "Petitioner", "Declarant",
                                                       "Person serving", "Judge")), (stage, number)
                 assert len(before.split()) > 40, (stage, number)
+            for number, page in enumerate(packet, start=1):
+                # No heading is left at a page's foot with its text on the next page (the last
+                # section's heading went with its paragraph into the signature's block).
+                for heading in HEADINGS:
+                    if heading in page:
+                        assert len(page.rpartition(heading)[2].split()) > 20, (stage, number, heading)
         assert stages == {"draft", "attorney_reviewed", "filed"}
     finally:
         vault.close()

@@ -53,7 +53,8 @@ def _setup(admin: Vault) -> tuple[Vault, Vault, str, str, str]:
     case = caseload.add_attached(attorney, youth.id, "vacatur_case", {
         "count_ids": [theft.id, robbery.id], "services_sought_on": "2022-07-01",
         "public_name": "C. Z.", "counsel": ["Alex Q. Sample (SBN 000000)", "Fictional Legal Aid",
-                                             "100 Example Street", "Demo City, CA 90000"],
+                                             "100 Example Street", "Demo City, CA 90000",
+                                             "Telephone: (555) 010-0000"],
         "grounds": "From 2020 to 2022 a man controlled where I lived and what I did.",
         "victimization_ended_on": "2022-06-01", "official_documents": ["child_welfare"],
         "court_county": "Demo", "server_name": "Pat Example", "server_address": "100 Example Street"})

@@ -96,7 +96,8 @@ def test_from_the_record_to_a_printed_packet_offline(qtbot: QtBot, tmp_path: Pat
         case = tab.cases.form
         case.set_values({**case.defaults(), "public_name": "C. Z.", "services_sought_on": "2022-07-01",
                          "grounds": "A man controlled my life from 2020 to 2022.",
-                         "counsel": ["Alex Q. Sample (SBN 000000)", "Fictional Legal Aid"]})
+                         "counsel": ["Alex Q. Sample (SBN 000000)", "Fictional Legal Aid",
+                                     "1 Example Street, Demo City, CA 90000", "(555) 010-0000"]})
         qtbot.mouseClick(tab.cases.add_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(tab.cases.items) == 1, timeout=10_000)
         # The new petition starts with the count the law allows, ticked; counsel takes it out.
@@ -143,6 +144,19 @@ def test_from_the_record_to_a_printed_packet_offline(qtbot: QtBot, tmp_path: Pat
         qtbot.mouseClick(tab.print_buttons["vacatur_petition"], Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=20_000)
         assert "/s/ Alex Q. Sample" in text_of(win.documents.views[0].pdf)
+        win.documents.views[0].close()
+        qtbot.waitUntil(lambda: win.documents.views == [], timeout=10_000)
+        # The account edited after the review: the tab says counsel must review again, and the
+        # petition prints unsigned until then.
+        tab.cases.listing.setCurrentRow(0)
+        tab.cases.form.widgets["grounds"].setPlainText("A man controlled my life from 2019 to 2022.")
+        qtbot.mouseClick(tab.cases.replace_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: any("changed since counsel reviewed it" in tab.review.item(i).text()
+                                    for i in range(tab.review.count())), timeout=20_000)
+        tab.cases.listing.setCurrentRow(0)
+        qtbot.mouseClick(tab.print_buttons["vacatur_petition"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=20_000)
+        assert "/s/" not in text_of(win.documents.views[0].pdf)
         win.documents.views[0].close()
     finally:
         win.close()
