@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -675,15 +675,28 @@ def whole_caseload(vault: Vault) -> int:
 WHOLE_COUNT = "SELECT count(*) FROM main.youth_fields WHERE deleted IS 0"  # the index's own words
 
 
-def undo_last_edit(vault: Vault, youth_id: str) -> StoredRecord:
-    """Put back the fields of the last change to this record, as a new change (history keeps both)."""
+def undo_last_edit(vault: Vault, youth_id: str, skip: Collection[str] = ()) -> tuple[StoredRecord, str]:
+    """Put back the fields of the latest edit of this record not in `skip`, as a new change (history
+    keeps both): (the record, the op id of the edit undone). `skip`: the op ids of the edits
+    already undone and of the changes undo and redo made, so that a second undo goes one edit
+    further back instead of undoing the first undo."""
     vault.require(Permission.WRITE_YOUTH)
     get_youth(vault, youth_id, audit=False)
-    history = vault.records.history(youth_id)
-    if not history or history[-1].op != "update":
+    edits = [c for c in vault.records.history(youth_id) if c.op == "update" and c.op_id not in skip]
+    if not edits:
         raise NotFound(W("There is no edit to undo on this record."))
-    last = history[-1]
-    return update_youth(vault, youth_id, {k: v["old"] for k, v in last.fields.items()})
+    last = edits[-1]
+    return update_youth(vault, youth_id, {k: v["old"] for k, v in last.fields.items()}), last.op_id
+
+
+def redo_edit(vault: Vault, youth_id: str, op_id: str) -> StoredRecord:
+    """Make again an edit of this record that was undone (its new values, as a new change)."""
+    vault.require(Permission.WRITE_YOUTH)
+    get_youth(vault, youth_id, audit=False)
+    edit = next((c for c in vault.records.history(youth_id) if c.op_id == op_id and c.op == "update"), None)
+    if edit is None:
+        raise NotFound(W("There is no undone edit to make again on this record."))
+    return update_youth(vault, youth_id, {k: v["new"] for k, v in edit.fields.items()})
 
 
 def save_draft(vault: Vault, key: str, data: dict[str, Any]) -> None:

@@ -759,6 +759,7 @@ class MainWindow(QMainWindow):
         youth_built = self._youth_page is not None
         if youth_built:
             self.youth.leave()  # its draft is saved before the vault closes (one thread, in order)
+            self.youth.forget()
         self.caseload.flush_audit()  # the search on screen is audited before the vault closes
         self.tasks.drop_all()
         self.documents.close_all()

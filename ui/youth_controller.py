@@ -39,6 +39,12 @@ class YouthController(QObject):
         self._show_page, self._status, self._username = show_page, status, username
         page.save_requested.connect(self.save)
         page.undo_requested.connect(self.undo)
+        page.redo_requested.connect(self.redo)
+        # Undo and redo of the youth's own fields, in this session: per youth, the edits undone
+        # (redo makes the last again) and every op id undo must step over (the edits undone and
+        # the changes undo and redo made), so each undo goes one edit further back.
+        self._redo: dict[str, list[str]] = {}
+        self._skip: dict[str, set[str]] = {}
         page.draft_changed.connect(self.save_draft)
         page.attached_add.connect(self.add)
         page.attached_update.connect(
@@ -59,10 +65,17 @@ class YouthController(QObject):
         def show(file: youth_screen.YouthFile) -> None:
             tab = self.page.tabs.currentIndex() if self.page.youth_id == youth_id else self.page.home_tab
             self.page.show_record(file)
+            self.page.can_redo(bool(self._redo.get(youth_id)))
             self.page.tabs.setCurrentIndex(tab)
             self._show_page()
 
         self.tasks.run(lambda vault: youth_screen.open_youth(vault, youth_id), show, latest="youth")
+
+    def forget(self) -> None:
+        """At a lock: what this session undid is not the next person's to make again."""
+        self._redo.clear()
+        self._skip.clear()
+        self.page.can_redo(False)
 
     def leave(self) -> None:
         """The page is left by any route: what was typed is kept as a draft first."""
@@ -96,8 +109,10 @@ class YouthController(QObject):
     def save(self, youth_id: str, changes: dict[str, Any], version: int) -> None:
         def saved(result: youth_screen.Saved) -> None:
             self.events.announce(youth_id, "youth")
+            self._redo.pop(youth_id, None)  # a new edit: what was undone is no longer made again
             if self.page.youth_id == youth_id:
                 self.page.show_saved(result)
+                self.page.can_redo(False)
             self._status(_("Saved."))
 
         def failed(error: Exception) -> None:
@@ -111,14 +126,44 @@ class YouthController(QObject):
                        failed)
 
     def undo(self, youth_id: str) -> None:
-        def undone(result: youth_screen.Saved) -> None:
-            self.events.announce(youth_id, "youth")
-            if self.page.youth_id == youth_id:
-                self.page.show_saved(result)
-            self._status(_("The last saved edit was undone."))
+        skip = frozenset(self._skip.get(youth_id, ()))
 
-        self.tasks.run(lambda vault: youth_screen.undo_youth(vault, youth_id), undone,
-                       lambda e: self.page.notice.setText(describe(e)))
+        def undone(result: youth_screen.Reverted) -> None:
+            self._skip.setdefault(youth_id, set()).update((result.edit, result.change))
+            self._redo.setdefault(youth_id, []).append(result.edit)
+            self._reverted(youth_id, result, _("The last saved edit was undone; Redo makes it again."))
+
+        self.tasks.run(lambda vault: youth_screen.undo_youth(vault, youth_id, skip), undone,
+                       lambda e: self._refused(youth_id, e))
+
+    def redo(self, youth_id: str) -> None:
+        waiting = self._redo.get(youth_id)
+        if not waiting:
+            self._status(_("There is no undone edit to make again."))
+            return
+        edit = waiting[-1]
+
+        def redone(result: youth_screen.Reverted) -> None:
+            if waiting and waiting[-1] == edit:
+                waiting.pop()
+            self._skip.setdefault(youth_id, set()).discard(edit)  # made again: undo may take it back
+            self._skip[youth_id].add(result.change)
+            self._reverted(youth_id, result, _("The undone edit was made again."))
+
+        self.tasks.run(lambda vault: youth_screen.redo_youth(vault, youth_id, edit), redone,
+                       lambda e: self._refused(youth_id, e))
+
+    def _reverted(self, youth_id: str, result: youth_screen.Reverted, said: str) -> None:
+        self.events.announce(youth_id, "youth")
+        if self.page.youth_id == youth_id:
+            self.page.show_saved(result.saved)
+            self.page.can_redo(bool(self._redo.get(youth_id)))
+        self._status(said)
+
+    def _refused(self, youth_id: str, error: Exception) -> None:
+        self._status("")  # a "Saved." from before is not what happened now
+        if self.page.youth_id == youth_id:
+            self.page.notice.setText(describe(error))
 
     def save_draft(self, key: str, values: dict[str, Any]) -> None:
         self.tasks.run(lambda vault: caseload.save_draft(vault, key, values))

@@ -142,6 +142,7 @@ def _scrolled(widget: QWidget) -> QScrollArea:
 class YouthPage(QWidget):
     save_requested = Signal(str, dict, int)  # youth id, changes, expected version
     undo_requested = Signal(str)
+    redo_requested = Signal(str)
     draft_changed = Signal(str, dict)  # draft key, values
     back_requested = Signal()
     attached_add = Signal(str, str, dict)  # youth id, kind, data
@@ -395,6 +396,10 @@ class YouthPage(QWidget):
         QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(lambda: self.save_button.click())
         self.undo_button = QPushButton()
         bind(self.undo_button, "setText", N_("&Undo last saved edit"))
+        self.redo_button = QPushButton()  # enabled once an edit is undone (YouthController)
+        bind(self.redo_button, "setText", N_("Redo undone edit (Ctrl+Y)"))
+        self.redo_button.setEnabled(False)
+        QShortcut(QKeySequence.StandardKey.Redo, self).activated.connect(lambda: self.redo_button.click())
         self.back_button = QPushButton()
         bind(self.back_button, "setText", N_("&Back to caseload"))
         self.dirty_mark = QLabel()
@@ -412,8 +417,8 @@ class YouthPage(QWidget):
         self.hearing_button.clicked.connect(lambda: self.print_requested.emit(self.youth_id, "hearing_sheet"))
         QShortcut(QKeySequence.StandardKey.Print, self).activated.connect(lambda: self.hearing_button.click())
         buttons = QHBoxLayout()
-        for button in (self.save_button, self.discard_button, self.undo_button, self.hearing_button,
-                       self.print_button, self.back_button):
+        for button in (self.save_button, self.discard_button, self.undo_button, self.redo_button,
+                       self.hearing_button, self.print_button, self.back_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         # The mark and the message on a row of their own: beside six buttons, in Spanish, a refused
@@ -429,6 +434,7 @@ class YouthPage(QWidget):
         outer.addLayout(buttons)
         self.save_button.clicked.connect(self._save)
         self.undo_button.clicked.connect(lambda: self.undo_requested.emit(self.youth_id))
+        self.redo_button.clicked.connect(lambda: self.redo_requested.emit(self.youth_id))
         self.back_button.clicked.connect(self.back_requested.emit)
         QShortcut(QKeySequence("Esc"), self).activated.connect(lambda: self.back_requested.emit())
         self._draft_timer = QTimer(self)
@@ -489,6 +495,10 @@ class YouthPage(QWidget):
         self.history_entries(file.history)
         self._show_attached(file)
         self.show_derived(file.derived)
+
+    def can_redo(self, allowed: bool) -> None:
+        """Whether an edit undone in this session waits to be made again (and this role may write)."""
+        self.redo_button.setEnabled(allowed and self._can_write)
 
     def show_saved(self, saved: Saved) -> None:
         """After a save or an undo of the youth's own fields: what an earlier refusal said is gone."""

@@ -171,8 +171,25 @@ def save_youth(vault: Vault, youth_id: str, changes: dict[str, Any], version: in
     return _saved(vault, record, now)
 
 
-def undo_youth(vault: Vault, youth_id: str, now: datetime | None = None) -> Saved:
-    return _saved(vault, caseload.undo_last_edit(vault, youth_id), now)
+@dataclass(frozen=True)
+class Reverted:
+    """An edit undone or made again: the record after it, the edit, and the change that did it
+    (the window keeps both to step further back, or forward, in this session)."""
+
+    saved: Saved
+    edit: str
+    change: str
+
+
+def undo_youth(vault: Vault, youth_id: str, skip: frozenset[str] = frozenset(),
+               now: datetime | None = None) -> Reverted:
+    record, edit = caseload.undo_last_edit(vault, youth_id, skip)
+    return Reverted(_saved(vault, record, now), edit, vault.records.history(youth_id)[-1].op_id)
+
+
+def redo_youth(vault: Vault, youth_id: str, edit: str, now: datetime | None = None) -> Reverted:
+    record = caseload.redo_edit(vault, youth_id, edit)
+    return Reverted(_saved(vault, record, now), edit, vault.records.history(youth_id)[-1].op_id)
 
 
 def discard(vault: Vault, youth_id: str, now: datetime | None = None) -> YouthFile:

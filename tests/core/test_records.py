@@ -126,12 +126,37 @@ def test_hybrid_clock_is_monotonic_under_skew() -> None:
 def test_undo_puts_back_the_last_edit(admin: Vault) -> None:
     record = caseload.create_youth(admin, youth_data())
     caseload.update_youth(admin, record.id, {"pronouns": "she/her", "unit": "Unit B"})
-    undone = caseload.undo_last_edit(admin, record.id)
+    undone, _edit = caseload.undo_last_edit(admin, record.id)
     assert undone.body.dump() == record.body.dump()
     assert [c.op for c in admin.records.history(record.id)] == ["create", "update", "update"]
     fresh = caseload.create_youth(admin, youth_data())
     with pytest.raises(NotFound):
         caseload.undo_last_edit(admin, fresh.id)
+
+
+def test_undo_steps_back_edit_by_edit_and_redo_steps_forward(admin: Vault) -> None:
+    """A caseworker's review: pressed twice, undo brought the typo back (it undid itself). Given
+    the edits already undone and the changes undo made, it goes one edit further back each time,
+    and redo makes them again in turn."""
+    record = caseload.create_youth(admin, youth_data())
+    caseload.update_youth(admin, record.id, {"pronouns": "she/her"})
+    caseload.update_youth(admin, record.id, {"preferred_name": "Jo"})
+    caseload.update_youth(admin, record.id, {"preferred_name": "Joo"})  # the typo
+    skip: set[str] = set()
+    redo: list[str] = []
+    for expected in (("Jo", "she/her"), (None, "she/her"), (None, None)):
+        after, edit = caseload.undo_last_edit(admin, record.id, skip)
+        skip |= {edit, admin.records.history(record.id)[-1].op_id}
+        redo.append(edit)
+        body = after.body.dump()
+        assert (body.get("preferred_name"), body.get("pronouns")) == expected
+    with pytest.raises(NotFound):  # nothing left to undo: the create is not an edit
+        caseload.undo_last_edit(admin, record.id, skip)
+    for expected in ((None, "she/her"), ("Jo", "she/her"), ("Joo", "she/her")):
+        body = caseload.redo_edit(admin, record.id, redo.pop()).body.dump()
+        assert (body.get("preferred_name"), body.get("pronouns")) == expected
+    # Every step is a change of its own: the history keeps what was typed, undone and made again.
+    assert [c.op for c in admin.records.history(record.id)].count("update") == 9
 
 
 def test_drafts_survive_a_restart(admin: Vault, clock: FakeClock) -> None:

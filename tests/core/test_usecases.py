@@ -100,8 +100,10 @@ def test_saving_one_field_is_at_most_24_statements_and_no_view(admin: Vault) -> 
     assert saved.record.body.dump()["preferred_name"] == "Jo"
     assert saved.history[0].fields == ("preferred_name",)
     assert [a for a, _r, _d in _actions(admin, before)] == ["update"]
-    undone = youth_screen.undo_youth(admin, youth.id, NOW)
-    assert undone.record.body.dump().get("preferred_name") is None
+    undone = youth_screen.undo_youth(admin, youth.id, now=NOW)
+    assert undone.saved.record.body.dump().get("preferred_name") is None
+    again = youth_screen.redo_youth(admin, youth.id, undone.edit, now=NOW)
+    assert again.saved.record.body.dump()["preferred_name"] == "Jo" and again.change != undone.change
 
 
 def _petition(admin: Vault) -> tuple[Vault, Vault, str, str]:

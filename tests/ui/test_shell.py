@@ -412,9 +412,26 @@ def test_edit_with_a_validation_error_then_fix_then_undo(qtbot: QtBot, window: M
     qtbot.waitUntil(lambda: page.version == 2, timeout=10_000)
     assert page.edits["pronouns"].text() == "they/them"
     assert "pronouns" in page.history.item(0).text()
-    qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    unit = page.edits["unit"].text()
+    page.edits["unit"].clear()
+    qtbot.keyClicks(page.edits["unit"], "Unit Typo")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.version == 3, timeout=10_000)
-    assert page.edits["pronouns"].text() != "they/them"
+    assert not page.redo_button.isEnabled()
+    # Undo steps back one saved edit at a time (pressed twice it used to undo itself)...
+    qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.version == 4, timeout=10_000)
+    assert page.edits["unit"].text() == unit and page.edits["pronouns"].text() == "they/them"
+    assert page.redo_button.isEnabled()
+    qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.version == 5, timeout=10_000)
+    assert page.edits["pronouns"].text() != "they/them" and page.edits["unit"].text() == unit
+    # ... and redo (Ctrl+Y) makes the last undone edit again.
+    page.setFocus()
+    qtbot.keyClick(page, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.version == 6, timeout=10_000)
+    assert page.edits["pronouns"].text() == "they/them" and page.edits["unit"].text() == unit
+    assert "made again" in window.statusBar().currentMessage()
 
 
 def test_typing_is_kept_as_a_draft_across_a_lock(qtbot: QtBot, window: MainWindow) -> None:
