@@ -46,6 +46,7 @@ class ItemList(QGroupBox):
     add_record = Signal(dict)
     update_record = Signal(str, dict)
     delete_record = Signal(str)
+    shown = Signal(int)  # the row now selected (-1: none), after a selection or the items shown anew
 
     def __init__(self, title: str, model: type[BaseModel],
                  summary: Callable[[dict[str, Any]], str] | None = None, *,
@@ -149,6 +150,7 @@ class ItemList(QGroupBox):
         else:
             self.form.set_values(self.fresh())
         self.message.clear()
+        self.shown.emit(self._row())
 
     def fresh(self) -> dict[str, Any]:
         """The values a new entry's form starts with."""
@@ -171,6 +173,7 @@ class ItemList(QGroupBox):
         if 0 <= row < len(self.items):
             self.form.set_values(self.items[row])
         self._cancel_confirm()
+        self.shown.emit(self._row())
 
     def _row(self) -> int:
         row = self.listing.currentRow()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,6 +35,7 @@ from csec_desktop.domain.csec import (
 )
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.protection import ProtectiveOrder
+from csec_desktop.domain.services import NEXT as REFERRAL_NEXT
 from csec_desktop.domain.services import (
     REFERRAL_STATUS_LABELS,
     SERVICE_DOMAINS,
@@ -304,6 +305,7 @@ class YouthPage(QWidget):
         self.move_button = QPushButton()
         bind(self.move_button, "setText", N_("Set the status"))
         self.move_button.clicked.connect(self._move_referral)
+        self.referrals.shown.connect(self._referral_steps)
         services_page = QWidget()
         services_box = QVBoxLayout(services_page)
         glance_label = QLabel()
@@ -780,6 +782,29 @@ class YouthPage(QWidget):
         record_id = self._selected_referral()
         if record_id:
             self.referral_send.emit(record_id, self.override.text().strip())
+
+    def _referral_steps(self, row: int) -> None:
+        """The status list offers only the steps the selected referral may take (the others were
+        always refused): none for a referral that has ended, and "referred" only by sending it."""
+        current = ReferralStatus(self.referrals.items[row].get("status") or "suggested") if row >= 0 else None
+        allowed = REFERRAL_NEXT[current] if current is not None else frozenset()
+        model = self.next_status.model()
+        assert isinstance(model, QStandardItemModel)
+        offered = [i for i in range(self.next_status.count())
+                   if ReferralStatus(self.next_status.itemData(i)) in allowed]
+        for i in range(self.next_status.count()):
+            item = model.item(i)
+            if item is not None:
+                item.setEnabled(i in offered)
+        if offered and self.next_status.currentIndex() not in offered:
+            self.next_status.setCurrentIndex(offered[0])
+        self.next_status.setEnabled(bool(offered))
+        self.move_button.setEnabled(bool(offered) and self._can_write)
+        why = "" if offered else _("Select a referral in the list first.") if current is None else _(
+            "This referral has ended ({status}): it takes no other status.").format(
+            status=_(REFERRAL_STATUS_LABELS[current]))
+        self.move_button.setToolTip(why)
+        self.next_status.setToolTip(why)
 
     def _move_referral(self) -> None:
         record_id = self._selected_referral()

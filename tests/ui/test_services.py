@@ -51,9 +51,25 @@ def test_needs_assessment_and_a_referral_that_needs_consent(qtbot: QtBot, tmp_pa
                         timeout=10_000)
         assert page.referrals.items[0]["consent_given_on"] == "2026-11-01"
         page.referrals.listing.setCurrentRow(0)
+
+        def offered() -> set[str]:
+            model = page.next_status.model()
+            return {page.next_status.itemData(i) for i in range(page.next_status.count())
+                    if model.item(i).isEnabled()}  # type: ignore[attr-defined]
+
+        # Only the steps a sent referral may take are offered (the others were always refused).
+        assert offered() == {"accepted", "declined", "no_show"}
         page.next_status.setCurrentIndex(page.next_status.findData("accepted"))
         qtbot.mouseClick(page.move_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: page.referrals.items[0]["status"] == "accepted", timeout=10_000)
+        assert offered() == {"active", "declined", "no_show"}
+        for status in ("active", "completed"):
+            page.next_status.setCurrentIndex(page.next_status.findData(status))
+            qtbot.mouseClick(page.move_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda s=status: page.referrals.items[0]["status"] == s, timeout=10_000)
+        # Ended: nothing to choose, and the button says why.
+        assert offered() == set() and not page.move_button.isEnabled()
+        assert "has ended" in page.move_button.toolTip()
         assert youth_id == page.youth_id
     finally:
         win.close()
