@@ -116,6 +116,7 @@ class YouthController(QObject):
             self._status(_("Saved."))
 
         def failed(error: Exception) -> None:
+            self._status("")  # an earlier "Saved." is not what happened now
             problems = _problems(error)
             if problems is not None:
                 self.page.show_problems(problems)
@@ -192,6 +193,7 @@ class YouthController(QObject):
             self._refresh(youth_id, changed_kind)
 
         def failed(error: Exception) -> None:  # the message goes beside the list being worked in
+            self._status("")
             problems = _problems(error)
             if problems is not None:
                 section.show_problems(problems)
@@ -213,6 +215,7 @@ class YouthController(QObject):
             self._refresh(youth_id, "referral")
 
         def failed(error: Exception) -> None:
+            self._status("")
             problems = _problems(error)
             self.page.referrals.message.setText(
                 "; ".join(m for _f, m in problems) if problems is not None else describe(error))
@@ -227,6 +230,7 @@ class YouthController(QObject):
             self._refresh(youth_id, "vacatur_case")
 
         def failed(error: Exception) -> None:
+            self._status("")
             problems = _problems(error)
             self.page.relief.cases.message.setText(
                 "; ".join(m for _f, m in problems) if problems is not None else describe(error))

@@ -432,6 +432,17 @@ def test_edit_with_a_validation_error_then_fix_then_undo(qtbot: QtBot, window: M
     qtbot.waitUntil(lambda: page.version == 6, timeout=10_000)
     assert page.edits["pronouns"].text() == "they/them" and page.edits["unit"].text() == unit
     assert "made again" in window.statusBar().currentMessage()
+    # A refusal after it: the status bar no longer says what the last step did.
+    page.edits["pronouns"].clear()
+    qtbot.keyClicks(page.edits["pronouns"], "she/her")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.version == 7, timeout=10_000)
+    assert window.statusBar().currentMessage() == "Saved."
+    dob.clear()
+    qtbot.keyClicks(dob, "2999-01-01")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.errors["date_of_birth"].text() != "", timeout=10_000)
+    assert window.statusBar().currentMessage() == ""
 
 
 def test_typing_is_kept_as_a_draft_across_a_lock(qtbot: QtBot, window: MainWindow) -> None:
