@@ -313,6 +313,9 @@ class FormView(QWidget):
         self.steps.setEnabled(False)
         self.pages.setCurrentWidget(self.steps)
         self.done_button.show()
+        # The step label said "Review before scoring" over the result (a caseworker's review).
+        self.position.setText(_("Scored and saved") if outcome is not None and spec.scoring is not None
+                              else _("Saved."))
         if outcome is None or spec.scoring is None:
             self.result.setText(_("Saved."))
             return

@@ -42,6 +42,7 @@ def test_screen_status_deadlines_and_completion(qtbot: QtBot, tmp_path: Path) ->
         text = view.result.text()
         assert "Clear concern" in text and "key item" in text
         assert "traded sexual acts" in text and "not proof" in text
+        assert view.position.text() == "Scored and saved"  # not "Review before scoring" over the result
         qtbot.mouseClick(view.done_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: win.stack.currentWidget() is page and page.screens.count() == 1,
                         timeout=10_000)
