@@ -46,7 +46,8 @@ class DocumentsController(QObject):
         self.views: list[QWidget] = []  # open previews: closed on lock
 
     def open(self, make: Maker, title: str, on_printed: Callable[[int], None],
-             on_export: Callable[[str, str, Path], None] | None, on_error: Report | None = None) -> None:
+             on_export: Callable[[str, str, Path], None] | None, on_error: Report | None = None,
+             why_no_export: str = "") -> None:
         """Make a document on the vault thread, then preview it; its language can change."""
         from ui.printing import DocumentView
 
@@ -54,7 +55,7 @@ class DocumentsController(QObject):
 
         def shown(pdf: bytes) -> None:
             view = DocumentView(self.parent_widget, pdf, _(title), allow_export=on_export is not None,
-                                lang=lang)
+                                lang=lang, why_no_export=why_no_export)
             self.views.append(view)
             view.finished.connect(lambda _code, v=view: self.views.remove(v) if v in self.views else None)
             view.printed.connect(on_printed)
@@ -89,8 +90,12 @@ class DocumentsController(QObject):
                                                      item or None, overwrite=True), done)
 
         def allowed(choice: documents_screen.DocumentChoice) -> None:
-            # What the role may not do is not offered (the core refuses it anyway).
-            self.open(make, choice.title, on_printed, on_export if choice.can_export else None, on_error)
+            # What the role may not do is not offered (the core refuses it anyway), and it says why.
+            from csec_desktop.domain.people import Permission
+            from csec_desktop.usecases.session import WHY_NOT
+
+            self.open(make, choice.title, on_printed, on_export if choice.can_export else None, on_error,
+                      why_no_export="" if choice.can_export else WHY_NOT[Permission.EXPORT])
 
         self.tasks.run(lambda vault: documents_screen.choice(vault, kind), allowed, on_error)
 

@@ -179,7 +179,9 @@ class DocumentView(QDialog):
     language_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None, pdf: bytes, title: str, *, allow_export: bool,
-                 lang: str | None = None) -> None:
+                 lang: str | None = None, why_no_export: str = "") -> None:
+        """`why_no_export`: a message marked for translation, said where the export would be, when
+        the person's role may not export (not for a paper no one exports, such as the recovery key)."""
         super().__init__(parent)
         self.pdf = pdf
         self.title = title
@@ -217,12 +219,17 @@ class DocumentView(QDialog):
         language_label.setBuddy(self.language_box)
         form = QFormLayout()
         form.addRow(language_label, self.language_box)
+        self.export_note = QLabel()  # why there is no "Save as PDF file" (it was missing unexplained)
+        self.export_note.setWordWrap(True)
         if allow_export:
             form.addRow(purpose_label, self.purpose)
         else:
             purpose_label.hide()
             self.purpose.hide()
             self.export_button.hide()
+            if why_no_export:
+                bind(self.export_note, "setText", why_no_export)
+                form.addRow(self.export_note)
         buttons = QHBoxLayout()
         for button in (self.print_button, self.export_button, self.close_button):
             buttons.addWidget(button)

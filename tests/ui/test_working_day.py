@@ -207,3 +207,25 @@ def test_law_changes_from_the_navigation(qtbot: QtBot, tmp_path: Path) -> None:
     win.lock()
     assert win.law_changes_page.model.rowCount() == 0
     win.close()
+
+
+def test_a_caseworker_is_told_why_a_document_has_no_save_as_pdf(qtbot: QtBot, tmp_path: Path) -> None:
+    """A caseworker previewed the youth's plan and found no way to save it as a file, and nothing
+    said why (the role prints but does not export: the decision is that exports are explicit)."""
+    admin = _window(qtbot, tmp_path)  # makes the vault
+    admin.close()
+    vault = Vault.unlock(tmp_path / "vault", "admin", ADMIN_PASS)
+    vault.add_user("casey", role="caseworker", passphrase=WORKER_PASS, unit="Unit A")
+    youth = caseload.create_youth(vault, youth_data(assigned_worker="casey", unit="Unit A"))
+    vault.close()
+    win = _window(qtbot, tmp_path, "casey", WORKER_PASS)
+    win.open_youth(youth.id)
+    page = win.youth_page
+    qtbot.waitUntil(lambda: page.youth_id == youth.id and page.plan_print.isEnabled(), timeout=10_000)
+    qtbot.mouseClick(page.plan_print, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=10_000)
+    view = win.documents.views[0]
+    assert not view.export_button.isVisibleTo(view) and view.print_button.isVisibleTo(view)
+    assert view.export_note.isVisibleTo(view) and "print but not save" in view.export_note.text()
+    view.close()
+    win.close()
