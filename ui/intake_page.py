@@ -157,6 +157,9 @@ class IntakePage(QWidget):
         out: dict[str, Any] = {}
         for path, edit in self.edits.items():
             text = edit.text().strip()
+            if not text and path in intake.SHOWN_DEFAULTS:
+                out[path] = None  # the form showed the default and it was cleared: said, not put back
+                continue
             if not text or path == STATUS_SINCE:
                 continue
             top, _dot, inner = path.partition(".")
@@ -269,7 +272,7 @@ class IntakeController(QObject):
 
     def start(self) -> None:
         def show(defaults: dict[str, Any]) -> None:
-            self.page.start({k: v for k, v in defaults.items() if k in ("assigned_worker", "unit")})
+            self.page.start({k: v for k, v in defaults.items() if k != "county"})
             self._show_page()
 
         self.tasks.run(intake.defaults, show)

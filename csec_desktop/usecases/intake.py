@@ -166,13 +166,21 @@ def duplicates(vault: Vault, data: dict[str, Any]) -> Duplicates:
     return Duplicates(matches[:20], hidden)
 
 
+SHOWN_DEFAULTS = frozenset(name for name, f in Youth.model_fields.items() if isinstance(f.default, str))
+"""The youth's text fields the model fills when left out (the primary language, "English"): the
+form shows that value from the start, so one sent as None was cleared by the person and is refused
+at the field ("must be filled in") rather than put back unseen."""
+
+
 def defaults(vault: Vault) -> dict[str, Any]:
-    """A new youth is assigned to the person signed in, in their unit, until they say otherwise."""
-    return {"assigned_worker": vault.user.username, "unit": vault.user.unit, "county": vault.county}
+    """A new youth is assigned to the person signed in, in their unit, until they say otherwise;
+    with the SHOWN_DEFAULTS filled in."""
+    return {"assigned_worker": vault.user.username, "unit": vault.user.unit, "county": vault.county,
+            **{name: Youth.model_fields[name].default for name in SHOWN_DEFAULTS}}
 
 
 def _complete(vault: Vault, data: dict[str, Any]) -> dict[str, Any]:
-    given = {k: v for k, v in data.items() if v not in (None, "", [])}
+    given = {k: v for k, v in data.items() if v not in ("", []) and (v is not None or k in SHOWN_DEFAULTS)}
     return {**defaults(vault), **given}
 
 

@@ -130,6 +130,16 @@ def test_intake_checked_empty_marks_the_name_and_birth_date_and_goes_to_the_firs
     assert page.errors["legal_name.middle"].text() == ""  # optional: not "must be filled in"
     assert "legal_name" not in page.message.text()
     assert QApplication.focusWidget() is page.edits["legal_name.given"]
+    # The primary language the record takes is shown from the start; cleared, it is said at the
+    # field (a blank was saved as "English" without a word).
+    assert page.edits["primary_language"].text() == "English" and page.errors["primary_language"].text() == ""
+    for path, text in (("legal_name.given", "Langless"), ("legal_name.family", "Fictionfamily"),
+                       ("date_of_birth", "2011-03-04"), ("primary_language", "")):
+        page.edits[path].setText(text)
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.errors["primary_language"].text() != "", timeout=10_000)
+    assert page.errors["primary_language"].text() == "must be filled in"
+    assert win.stack.currentWidget() is page
     win.close()
 
 
