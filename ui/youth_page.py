@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
+from PySide6.QtGui import QColor, QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QTabWidget,
@@ -578,12 +580,19 @@ class YouthPage(QWidget):
         self.efc.show_efc(view.eligibility, view.timeline, view.birthdays, view.on)
         self.relief.show_answers([(c.count.dump(), c.answer) for c in derived.relief])
         self.duties.clear()
+        now = datetime.now(UTC)
         for finding in duties:
             # The due day, and whether it is done: a done duty printed as "done <due day>" read as
-            # the day it was done (a 24-hour report done on time looked a day late).
+            # the day it was done (a 24-hour report done on time looked a day late). Past its day
+            # and not done, it says so in red, as Today does.
             due = finding.due.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d") if finding.due else "—"
-            state = f"{_('due')} {due}" + (f" · {_('done')}" if finding.done else "")
-            self.duties.addItem(f"{state} · {_(finding.title)} · {finding.citation}")
+            late = finding.overdue(now)
+            state = f"{_('due')} {due}" + (f" · {_('done')}" if finding.done else "") + (
+                f" · {_('overdue')}" if late else "")
+            line = QListWidgetItem(f"{state} · {_(finding.title)} · {finding.citation}")
+            if late:
+                line.setForeground(QColor("#b3261e"))
+            self.duties.addItem(line)
         if not duties:
             self.duties.addItem(_("No duties found for this youth today."))
 

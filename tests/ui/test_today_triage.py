@@ -121,6 +121,17 @@ def test_a_fresh_24_hour_report_is_above_the_duties_missed_months_ago(qtbot: QtB
     qtbot.mouseClick(page.group_buttons[Group.DUE_24H], Qt.MouseButton.LeftButton)
     assert page.table.currentIndex().row() == first
     assert "Confidence:" in page.detail.text() and "Due " in page.detail.text()
+    # The youth of a duty missed months ago: their Duties tab says it is overdue, in red, as Today
+    # does (it showed only the due day).
+    youth_id = model.item(min(stale)).finding.youth_id
+    win.open_youth(youth_id)
+    duties = win.youth_page.duties
+    qtbot.waitUntil(lambda: win.youth_page.youth_id == youth_id and duties.count() > 0, timeout=10_000)
+    shown = [duties.item(i).text() for i in range(duties.count())]
+    late = [i for i, t in enumerate(shown) if " · overdue · " in t]
+    assert late, shown
+    for i, text in enumerate(shown):
+        assert (duties.item(i).foreground().color().name() == "#b3261e") == (i in late), text
 
 
 def test_filters_by_kind_youth_and_worker(qtbot: QtBot, win: MainWindow) -> None:
@@ -181,6 +192,7 @@ def test_mark_done_at_a_past_time_with_each_recipient_on_its_own_line(qtbot: QtB
     qtbot.waitUntil(lambda: win.youth_page.youth_id == youth_id and duties.count() > 0, timeout=10_000)
     shown = [duties.item(i).text() for i in range(duties.count())]
     assert any(" · done · " in t for t in shown) and all(t.startswith("due ") for t in shown), shown
+    assert not any(" · overdue · " in t for t in shown), shown  # done, or not yet due
     qtbot.keyClick(win, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: win.backend.holder.vault is None, timeout=10_000)
     vault = Vault.unlock(win.folder, "admin", ADMIN_PASS)
