@@ -608,7 +608,7 @@ def update_attached(vault: Vault, record_id: str, changes: dict[str, Any],
     if guarded and not _guard_released.get():
         # A referral's status and consent move only through services.send/move, which check them.
         raise PermissionDenied(f"{', '.join(guarded)} of a {current.kind} change only through its own "
-                               "steps (send, accept, complete...).")
+                               f"steps ({GUARDED_STEPS.get(current.kind, '')}).")
     with vault.require_db().transaction():
         record = vault.records.update(record_id, changes, expected_version=expected_version)
         vault.audit("update", record_id=record_id, kind=current.kind, fields=sorted(changes))
@@ -617,8 +617,11 @@ def update_attached(vault: Vault, record_id: str, changes: dict[str, Any],
 
 GUARDED_FIELDS: dict[str, set[str]] = {
     "referral": {"status", "referred_on", "consent_given_on", "consent_override_reason"},
-    "vacatur_case": {"stage", "reviewed"},  # only through vacatur.advance, which checks the role
+    "vacatur_case": {"stage", "reviewed", "reviewed_on"},  # only through vacatur.advance (checks the role)
 }
+GUARDED_STEPS = {"referral": "send, accept, complete...",
+                 "vacatur_case": "mark reviewed by counsel, mark filed, back to draft"}
+"""What a refusal names as the way to change a guarded field."""
 _guard_released: ContextVar[bool] = ContextVar("guard_released", default=False)
 
 

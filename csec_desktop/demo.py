@@ -700,7 +700,7 @@ def _vacatur_juvenile(b: _Builder, y: str) -> None:
                   county="Demo County", case_number="J-DEMO-2001",
                   prosecuting_agency=_PROSECUTOR, while_victim=True,
                   nexus="Fictional account: taken under the exploiter's orders.")
-    _reviewed(b, y, [count], public_name="M. R.", stage="attorney_reviewed",
+    _reviewed(b, y, [count], public_name="M. R.", stage="attorney_reviewed", reviewed_on=b.day(-30),
               victimization_ended_on=b.day(-200), court_county="Demo County",
               official_documents=["child_welfare"], counsel=_COUNSEL, grounds=_GROUNDS,
               **_served(b, mailed=-25, received=-20))
@@ -723,7 +723,8 @@ def _vacatur_mixed(b: _Builder, y: str) -> None:
                   case_number="CR-DEMO-3002", arresting_agency="Demo City PD (fictional)",
                   prosecuting_agency=_PROSECUTOR, while_victim=True,
                   nexus="Fictional account: ran from the police on the exploiter's orders.")
-    _reviewed(b, y, [juvenile, adult], public_name="K. L.", stage="filed", hearing_on=b.day(25),
+    _reviewed(b, y, [juvenile, adult], public_name="K. L.", stage="filed", reviewed_on=b.day(-80),
+              hearing_on=b.day(25),
               court_county="Demo County",
               hearings=[{"case_number": "J-DEMO-3001", "on": b.day(25), "time": "8:30 a.m.",
                          "department": "J2"},
@@ -737,8 +738,11 @@ def _reviewed(b: _Builder, y: str, counts: list[StoredRecord], **data: Any) -> S
     """A petition past counsel's review, with the fingerprint of what counsel reviewed (as
     vacatur.workflow records it): the demo's papers print signed."""
     case = VacaturCase.parse({"youth_id": y, "count_ids": [c.id for c in counts], **data})
-    assert isinstance(case, VacaturCase)
-    seen = petition.fingerprint(case, [(c.id, c.body) for c in counts if isinstance(c.body, CriminalCount)])
+    youth = b.vault.records.get(y).body
+    assert isinstance(youth, Youth)
+    on_file = {c.id: c.body for c in counts if isinstance(c.body, CriminalCount)}
+    made = petition.Petition.of(youth, case, "", on_file, {}, b.today)
+    seen = petition.fingerprint(case, made.counts)
     return b.add(y, VacaturCase, count_ids=[c.id for c in counts], reviewed=seen, **data)
 
 

@@ -59,7 +59,8 @@ class VacaturTab(QWidget):
         self.cases = ItemList(N_("Vacatur petition (the public papers carry only the initials or pseudonym)"),
                               VacaturCase, lambda i: f"{i.get('public_name')} · "
                                                      f"{enum_label(CaseStage(i.get('stage', 'draft')))}",
-                              skip=("youth_id", "count_ids", "stage", "reviewed"), attached=True,
+                              skip=("youth_id", "count_ids", "stage", "reviewed", "reviewed_on"),
+                              attached=True,
                               choices={"official_documents": OFFICIAL_DOCUMENTS}, select_new=True)
         self.initials = ""
         self.cases.starting = self._new_petition

@@ -265,8 +265,9 @@ def _caption(paper: CourtPaper) -> Table:
     return caption
 
 
-def signature_block(sig: Signature) -> list[Flowable]:
-    return _signature(sig)
+def signature_block(sig: Signature, lead: list[Flowable] | None = None) -> list[Flowable]:
+    """A signature kept on one page with `lead` (what it signs: a verification's heading and text)."""
+    return _signature(sig, lead)
 
 
 def _signature(sig: Signature, lead: list[Flowable] | None = None) -> list[Flowable]:

@@ -16,6 +16,7 @@ English, the language of the court.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -43,7 +44,16 @@ from csec_desktop.domain.vacatur import (
 from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.text import N_
 from csec_desktop.vacatur import Answer
-from csec_desktop.vacatur.petition import PLACEHOLDER, CountOnFile, CourtCase, Petition, gap, privacy_hits
+from csec_desktop.vacatur.petition import (
+    PLACEHOLDER,
+    CountOnFile,
+    CourtCase,
+    Petition,
+    counsel_name,
+    gap,
+    name_key,
+    privacy_hits,
+)
 
 PACKET_TITLE = N_("Vacatur packet (Pen. Code 236.14)")
 PETITION_TITLE = N_("Vacatur petition (Pen. Code 236.14)")
@@ -142,7 +152,7 @@ def _first_page_block(p: Petition) -> tuple[str, ...]:
     case = p.case
     if case.counsel:
         block = tuple(case.counsel)
-        if not any("attorney for" in entry.lower() for entry in block):
+        if not any(re.search(r"\battorneys?\s+for\b", entry, re.I) for entry in block):
             block += (f"Attorney for Petitioner {case.public_name}",)
         return block
     address = case.petitioner_address or gap("mailing address")
@@ -193,21 +203,27 @@ def _paper(p: Petition, cc: CourtCase, title: str, sections: tuple[Section, ...]
 
 def _has_gap(sections: tuple[Section, ...], closing: tuple[Flowable, ...], lines: tuple[str, ...]) -> bool:
     """Whether any text of a paper still holds a gap (petition.PLACEHOLDER)."""
-    texts = [*lines, *(getattr(flowable, "text", "") for flowable in closing)]
+    # A KeepTogether's text is in its `_content`.
+    flat = [part for flowable in closing for part in getattr(flowable, "_content", [flowable])]
+    texts = [*lines, *(getattr(flowable, "text", "") for flowable in flat)]
     for section in sections:
         texts += [section.heading or "", *section.paragraphs]
     return any(PLACEHOLDER in str(text) for text in texts)
 
 
 def _dated(p: Petition) -> str:
-    return _day(p.made_on)
+    """The day counsel signed: the day of the review this signature stands on (printing again
+    later, after service or filing, does not date the petition anew); blank on an unsigned paper."""
+    if not p.signed():
+        return "________________"
+    return _day(p.case.reviewed_on or p.made_on)
 
 
 def _counsel_signature(p: Petition) -> Signature:
     case = p.case
     if not case.counsel:
         return Signature(case.public_name, "Petitioner in pro per", _dated(p), typed=False)
-    name = case.counsel[0].split(" (")[0]
+    name = counsel_name(case.counsel)
     # A typed /s/ only once counsel has reviewed the petition as it now stands: a draft, or a petition
     # changed since the review, is never signed.
     return Signature(name, "Attorney for Petitioner", _dated(p), typed=p.signed())
@@ -216,7 +232,17 @@ def _counsel_signature(p: Petition) -> Signature:
 def agencies(p: Petition, cc: CourtCase) -> list[str]:
     """Those ordered to seal and destroy: (k)(1)(A)-(E), the department itself always included."""
     named = [c.count.arresting_agency for c in cc.counts if c.count.arresting_agency]
-    return list(dict.fromkeys([*named, *p.case.agencies_to_seal, DOJ, PROBATION]))
+    out: dict[str, str] = {}  # each agency once, however it was typed
+    probation = PROBATION
+    for name in [*named, *p.case.agencies_to_seal]:
+        key = name_key(name)
+        if not key or key in out or "department of justice" in key:  # the Department: always, below
+            continue
+        if "probation" in key:  # the county's own name for (k)(1)(E)'s department, with its citation
+            probation = f"{name.strip()} (Pen. Code 236.14(k)(1)(E))"
+            continue
+        out[key] = name.strip()
+    return [*out.values(), DOJ, probation]
 
 
 def _timeliness(p: Petition) -> tuple[str, ...]:
@@ -246,14 +272,14 @@ def _timeliness(p: Petition) -> tuple[str, ...]:
 
 def _plural(cc: CourtCase) -> str:
     """What the court case's counts are, as the petition's title and first paragraph say it."""
-    kinds = {c.count.count_kind for c in cc.counts}
+    kinds = [c.count.count_kind for c in cc.counts]
     words = []
-    if kinds & {CountKind.ARREST, CountKind.JUVENILE_ARREST}:
-        words.append("arrests")
-    if CountKind.CONVICTION in kinds:
-        words.append("convictions")
-    if CountKind.ADJUDICATION in kinds:
-        words.append("adjudications")
+    for word, of_kind in (("arrest", (CountKind.ARREST, CountKind.JUVENILE_ARREST)),
+                          ("conviction", (CountKind.CONVICTION,)),
+                          ("adjudication", (CountKind.ADJUDICATION,))):
+        many = sum(1 for k in kinds if k in of_kind)
+        if many:
+            words.append(word if many == 1 else word + "s")
     if len(words) > 2:
         return f"{', '.join(words[:-1])} and {words[-1]}"
     return " and ".join(words) or "records"
@@ -305,11 +331,10 @@ def petition(p: Petition, cc: CourtCase) -> CourtPaper:
         Section("TIMELINESS", _timeliness(p)),
         Section("SUPPORTING PAPERS", (
             "This petition is supported by the Declaration of Petitioner in Support of Petition to Vacate "
-            "(Pen. "
-            "Code, § 236.14), filed with it, and by the official documentation listed below.",
-            *(documents or ["No official documentation is attached; it is not required for relief (Pen. "
-                            "Code, "
-                            "§ 236.14, subd. (m))."]))),
+            "(Pen. Code, § 236.14), filed with it"
+            + (", and by this official documentation: " + _lettered(documents) if documents else "."),
+            *([] if documents else ["No official documentation is attached; it is not required for relief "
+                                    "(Pen. Code, § 236.14, subd. (m))."]))),
         Section("FINES AND FEES", (
             ("The petitioner asks that collection of all fines and fees other than restitution be stayed "
              "while "
@@ -328,7 +353,10 @@ def petition(p: Petition, cc: CourtCase) -> CourtPaper:
     )
     if p.case.safety_concerns:
         sections += (Section("SAFETY", (p.case.safety_concerns,)),)
-    verification: list[Flowable] = [
+    # The verification's heading and text go with its signature line (one KeepTogether): the
+    # petitioner's signature had fallen alone on a page of its own.
+    petitioner = Signature(name, "Petitioner", "________________", typed=False)
+    verification: list[Flowable] = signature_block(petitioner, [
         line("VERIFICATION", "heading"),
         line(f"I, {name}, am the petitioner in this matter. I have read this petition and know its "
              "contents. The "
@@ -336,9 +364,7 @@ def petition(p: Petition, cc: CourtCase) -> CourtPaper:
              "and "
              "belief, and as to those matters I believe them to be true. I declare under penalty of perjury "
              "under the laws of the State of California that the foregoing is true and correct. Executed on "
-             "________________ at ________________, California."),
-        *signature_block(Signature(name, "Petitioner", "________________", typed=False)),
-    ]
+             "________________ at ________________, California.")])
     return _paper(p, cc, PETITION_CAPTION.format(what=_plural(cc).upper()), sections, _counsel_signature(p),
                   closing=tuple(verification), footer_title="PETITION TO VACATE (Pen. "
                   "Code, § 236.14)")
@@ -501,7 +527,7 @@ def identity_attachment(p: Petition, cc: CourtCase) -> CourtPaper:
         f"Full legal name: {name.full()}",
         f"Other names, aliases and monikers: {', '.join(a.name for a in youth.aliases) or 'none recorded'}",
         f"Date of birth: {_day(youth.date_of_birth)}",
-        f"Case numbers: {', '.join(c.count.case_number for c in cc.counts if c.count.case_number) or 'none'}",
+        f"Case number: {cc.number or 'to be assigned by the clerk'}",
     )
     sections = (
         Section("CONFIDENTIAL IDENTITY OF THE PETITIONER", rows, numbered=False),
@@ -541,7 +567,7 @@ def identity_attachment(p: Petition, cc: CourtCase) -> CourtPaper:
         line("____ This attachment is sealed; the Court makes the findings of rule 2.550(d) stated above."),
         *signature_block(Signature("Judge of the Superior Court", "", "________________", typed=False)),
     ]
-    declarant = case.counsel[0].split(" (")[0] if case.counsel else case.public_name
+    declarant = counsel_name(case.counsel) if case.counsel else case.public_name
     return _paper(p, cc, IDENTITY_CAPTION, sections,
                   Signature(declarant, "Declarant", "________________", typed=False),
                   declaration=declarant, closing=tuple(closing), confidential=True,
@@ -660,7 +686,8 @@ def cover(p: Petition, cc: CourtCase, contents: list[tuple[str, int, bool]]) -> 
     if p.case.stage is CaseStage.DRAFT:
         story.insert(1, para("UNSIGNED DRAFT: counsel has not reviewed these papers.", "heading"))
     elif p.changed_since_review():
-        story.insert(1, para("UNSIGNED DRAFT: the petition changed after counsel reviewed it.", "heading"))
+        story.insert(1, para("UNSIGNED DRAFT: the petition changed after it was " + (
+            "filed." if p.case.stage is CaseStage.FILED else "reviewed by counsel."), "heading"))
     return render(story, title="Vacatur packet", footer=Footer(notice=JUVENILE_NOTICE if cc.juvenile else ""))
 
 

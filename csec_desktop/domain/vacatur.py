@@ -194,6 +194,9 @@ class VacaturCase(Body):
                                  json_schema_extra=LATER)
     """Set when counsel marks the petition reviewed (vacatur.petition.fingerprint): an edit after
     it, here or to a count, leaves the papers unsigned until counsel reviews them again."""
+    reviewed_on: date | None = Field(default=None, title=N_("Reviewed and signed by counsel on"),
+                                     json_schema_extra=LATER)
+    """The day of that review: the date counsel's signature carries on every later printing."""
     # the prosecuting agency received service
     served_on: date | None = Field(default=None, title=N_("Prosecutor received service on (YYYY-MM-DD)"),
                                    json_schema_extra=LATER)

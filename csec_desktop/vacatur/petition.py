@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -97,6 +97,12 @@ def _norm(name: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", name.casefold()).split())
 
 
+def name_key(name: str) -> str:
+    """A name as compared: any case, punctuation and spacing ("Demo City PD (fictional)" is
+    "demo city pd fictional")."""
+    return _norm(name)
+
+
 @dataclass(frozen=True)
 class Service:
     """How one court case's papers were served: its own entry, or the petition's fields."""
@@ -155,22 +161,7 @@ class Petition:
         return [c for c in self.counts if c.petitioned]
 
     def court_cases(self) -> list[CourtCase]:
-        """The packets: counts grouped by adult or juvenile, county and case number (a count with
-        no case number, an arrest never charged, goes with the others of its county and kind)."""
-        groups: dict[tuple[bool, str, str], list[CountOnFile]] = {}
-        for c in self.petitioned:
-            county = c.count.county or self.case.court_county or self.youth.county
-            groups.setdefault((c.count.juvenile, _norm(county), (c.count.case_number or "").strip().upper()),
-                              []).append(c)
-        out = []
-        unnumbered = sum(1 for (_j, _c, number) in groups if not number)
-        assigned = (self.case.court_case_number or "").strip() or None if unnumbered == 1 else None
-        for (juvenile, _county, number), members in groups.items():
-            first = members[0].count
-            county = first.county or self.case.court_county or self.youth.county
-            out.append(CourtCase(juvenile, county, first.court, number or None, tuple(members),
-                                 None if number else assigned))
-        return out
+        return packets(self.case, self.petitioned, self.youth.county)
 
     def parties(self, court_case: CourtCase) -> list[Party]:
         names = list(dict.fromkeys(c.count.prosecuting_agency.strip() for c in court_case.counts
@@ -208,30 +199,54 @@ class Petition:
         return not self.case.counsel
 
 
+def packets(case: VacaturCase, petitioned: Sequence[CountOnFile], youth_county: str = "") -> list[CourtCase]:
+    """The packets: counts grouped by adult or juvenile, county and case number (any case, as a
+    clerk reads it; a count with no case number, an arrest never charged, goes with the others of
+    its county and kind). The clerk's number for the petition (`court_case_number`) goes to the
+    packet with no case number, when there is only one. `youth_county`: where neither the count
+    nor the petition names the court's county (the review asks for one before it passes)."""
+    groups: dict[tuple[bool, str, str], list[CountOnFile]] = {}
+    for c in petitioned:
+        county = c.count.county or case.court_county or youth_county
+        groups.setdefault((c.count.juvenile, _norm(county), (c.count.case_number or "").strip().upper()),
+                          []).append(c)
+    unnumbered = sum(1 for (_j, _c, number) in groups if not number)
+    assigned = (case.court_case_number or "").strip() or None if unnumbered == 1 else None
+    out = []
+    for (juvenile, _county, number), members in groups.items():
+        first = members[0].count
+        county = first.county or case.court_county or youth_county
+        out.append(CourtCase(juvenile, county, first.court, number or None, tuple(members),
+                             None if number else assigned))
+    return out
+
+
 # What counsel reviewed --------------------------------------------------------------------------
 
 AFTER_REVIEW = frozenset({
-    "stage", "reviewed", "served_on", "hearing_on", "hearings", "order_denied_on", "order_granted_on",
-    "court_case_number", "server_name", "server_address", "service_method", "service_date", "service_place",
-    "services"})
+    "stage", "reviewed", "reviewed_on", "served_on", "hearing_on", "hearings", "order_denied_on",
+    "order_granted_on", "court_case_number", "server_name", "server_address", "service_method",
+    "service_date", "service_place", "services"})
 """The case's fields recorded after counsel's review (service, the hearing, the order, the clerk's
 number): editing them leaves the petition as counsel reviewed it."""
 
 
-def fingerprint(case: VacaturCase, counts: Sequence[tuple[str, CriminalCount]]) -> str:
+def fingerprint(case: VacaturCase, counts: Sequence[CountOnFile]) -> str:
     """A digest of every fact the papers state that counsel reviews: the case's fields but those
-    AFTER_REVIEW, and each count of the petition. Fields left at their defaults are left out, so a
-    field added by a later version does not unsign what was reviewed before it."""
+    AFTER_REVIEW, each count of the petition, and what the law answers for it from the youth's
+    record (a corrected birth date can make a count "not an offense for a person under 18", a new
+    allegation). Fields left at their defaults are left out, so a field added by a later version
+    does not unsign what was reviewed before it."""
     content = {"case": case.model_dump(mode="json", exclude=set(AFTER_REVIEW), exclude_defaults=True),
-               "counts": [[i, count.model_dump(mode="json", exclude_defaults=True)] for i, count in counts]}
+               "counts": [[c.id, c.count.model_dump(mode="json", exclude_defaults=True),
+                           c.answer.answer.value, c.answer.nonviolent, c.answer.undecided] for c in counts]}
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def changed_since_review(case: VacaturCase, counts: Sequence[CountOnFile]) -> bool:
     """Past draft, and the facts are no longer those counsel reviewed (or no review was recorded:
     a stage set by hand, or by a version before the fingerprint)."""
-    return case.stage is not CaseStage.DRAFT and case.reviewed != fingerprint(case, [(c.id, c.count)
-                                                                                       for c in counts])
+    return case.stage is not CaseStage.DRAFT and case.reviewed != fingerprint(case, counts)
 
 
 # The problems -----------------------------------------------------------------------------------
@@ -325,13 +340,13 @@ def form_problems(case: VacaturCase, cid: str, counts: tuple[CountOnFile, ...], 
 
         if not counsel_fits(tuple(case.counsel)):
             add("counsel", W("the counsel block is too long for lines 1 to 7 of the first page"))
-        block = "\n".join(case.counsel)
-        for missing, pattern in _COUNSEL_PARTS:
-            if not pattern.search(block):
+        for missing, present in _COUNSEL_PARTS:
+            if not present(case.counsel):
                 add("counsel", W("the counsel block has no {missing} (rule 2.111(1))", missing=missing))
     # Service, court case by court case: each packet is served on its own (its own entry in
-    # `services`, or the petition's fields).
-    numbers = list(dict.fromkeys((c.count.case_number or "").strip() for c in counts if c.petitioned)) or [""]
+    # `services`, under the packet's number or the clerk's, or the petition's fields).
+    cases = packets(case, [c for c in counts if c.petitioned])
+    numbers = [cc.number or "" for cc in cases] or [""]
     for number in numbers:
         served = service_for(case, number or None)
         # A Line, said in the reader's language with the rest; plain "" when there is one case.
@@ -351,16 +366,21 @@ def form_problems(case: VacaturCase, cid: str, counts: tuple[CountOnFile, ...], 
     # belongs to none of them, and so would print on no paper.
     assigned = (case.court_case_number or "").strip()
     heard = {_norm(h.case_number) for h in case.hearings}
-    unheard = [n or assigned for n in numbers if not (n or assigned) or _norm(n or assigned) not in heard]
+    unheard = [n for n in numbers if not n or _norm(n) not in heard]
     if case.hearing_on and len(numbers) > 1 and unheard:
         add("hearings", W("the hearing on {day} is recorded once for a petition in {cases} court cases, so "
                           "no paper prints it: record each case's hearing under \"Hearing and department "
                           "in each court case\"", day=case.hearing_on.isoformat(), cases=len(numbers)))
-    if assigned and "" not in numbers:
+    unnumbered = sum(1 for cc in cases if not cc.case_number)
+    if assigned and unnumbered == 0:
         add("court_case_number", W("the clerk's number {number} is for counts with no case number, and every "
                                    "count of this petition has one: no paper prints it", number=assigned))
+    elif assigned and unnumbered > 1:
+        add("court_case_number", W("the clerk's number {number} cannot go to {packets} packets whose counts "
+                                   "have no case number (adult and juvenile, or two counties): make a "
+                                   "petition for each", number=assigned, packets=unnumbered))
     for entry in case.services:
-        if not any(_norm(entry.case_number) == _norm(n or assigned) for n in numbers if n or assigned):
+        if not any(_norm(entry.case_number) == _norm(n) for n in numbers if n):
             add("services", W("service is recorded for case {number}, which no count of this petition "
                               "carries", number=entry.case_number))
     if not (case.server_name or "").strip() or not (case.server_address or "").strip():
@@ -370,12 +390,39 @@ def form_problems(case: VacaturCase, cid: str, counts: tuple[CountOnFile, ...], 
     return out
 
 
-_COUNSEL_PARTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (W("State Bar number"), re.compile(r"\b(?:SBN|State\s+Bar|Bar\s+No)\b|\(\s*#?\s*\d{4,7}\s*\)", re.I)),
-    (W("office address with its ZIP code"), re.compile(r"\b\d{5}(?:-\d{4})?\b")),
-    (W("telephone number"), re.compile(r"\(?\b\d{3}\)?[\s.-]*\d{3}[\s.-]\d{4}\b")))
+_BAR_NUMBER = re.compile(
+    r"(?:\bS\.?\s?B\.?\s?N\b\.?|\bBar\b(?:\s+(?:No\b\.?|Number|Membership\s+No\b\.?))?)\s*[:#.]?\s*#?\s*\d{4,7}\b"
+    r"|\(\s*#?\s*\d{5,7}\s*\)", re.I)
+"""A State Bar number as people write it: "SBN 123456", "S.B.N. 123456", "State Bar No. 123456",
+"Cal. Bar # 123456", "Bar Number 123456", "(123456)"; a digit is required ("SBN (pending)" is none)."""
+_ZIP = re.compile(r"\b(?:[A-Z]{2}|California|Calif\.)\s+\d{5}(?:-\d{4})?\b")
+"""A ZIP code after the state ("CA 90000", "California 90000-1234"): a street number or a bar
+number is not one."""
+_PHONE = re.compile(r"(?<![\d/.-])(?:\+?1[\s.-]*)?\(?\d{3}\)?[\s./-]*\d{3}[\s./-]?\d{4}(?!\d)")
+
+
+def _has_phone(lines: Sequence[str]) -> bool:
+    """A telephone number on a line, not as the fax ("Fax: (555) 010-0001" alone is no telephone)."""
+    return any("fax" not in line[:m.start()].casefold().rsplit("tel", 1)[-1]
+               for line in lines for m in _PHONE.finditer(line))
+
+
+_COUNSEL_PARTS: tuple[tuple[str, Callable[[Sequence[str]], bool]], ...] = (
+    (W("State Bar number"), lambda lines: any(_BAR_NUMBER.search(line) for line in lines)),
+    (W("office address with its ZIP code"), lambda lines: any(_ZIP.search(line) for line in lines)),
+    (W("telephone number"), _has_phone))
 """What rule 2.111(1) asks of counsel's block beside the name, as people type it on free lines
 (e-mail and fax only where the attorney has them, so not asked)."""
+
+
+def counsel_name(counsel: Sequence[str]) -> str:
+    """Counsel's name as it is signed: the block's first line without the bar number ("Jane Q.
+    Example, State Bar No. 123456" and "Jane Q. Example (SBN 123456)" sign "Jane Q. Example")."""
+    first = counsel[0] if counsel else ""
+    match = _BAR_NUMBER.search(first)
+    name = (first[:match.start()] if match else first).split(" (")[0]
+    name = re.sub(r"(?:[\s,;]+(?:Cal(?:ifornia)?\.?|State))+\s*$", "", name, flags=re.I)
+    return name.strip(" ,;-") or first.strip()
 
 
 def blocking(p: Petition, today: date, target: CaseStage) -> list[Problem]:
@@ -435,7 +482,7 @@ def not_about_the_youth(p: Petition) -> list[str]:
     case = p.case
     out = [*case.counsel, case.server_name or "", case.server_address or ""]
     if case.counsel:
-        out.append(case.counsel[0].split(" (")[0])  # counsel's name as it is signed
+        out.append(counsel_name(case.counsel))  # counsel's name as it is signed
     for c in p.counts:
         out += [c.count.arresting_agency or "", c.count.prosecuting_agency or "", c.count.court or ""]
     for court_case in p.court_cases():

@@ -97,8 +97,13 @@ def advance(vault: Vault, case_id: str, stage: str) -> StoredRecord:
             raise ValidationFailed([FieldProblem(x.field, x.message) for x in found], record="vacatur case")
         reviewed = case.reviewed
         if target is CaseStage.ATTORNEY_REVIEWED:
-            reviewed = fingerprint(p.case, [(c.id, c.count) for c in p.counts])
+            reviewed = fingerprint(p.case, p.counts)
     with caseload.checked_change():
-        updated = caseload.update_attached(vault, case_id, {"stage": target.value, "reviewed": reviewed})
+        signed_on = case.reviewed_on if reviewed else None  # filing keeps the day counsel signed
+        if target is CaseStage.ATTORNEY_REVIEWED:
+            signed_on = datetime.now(LEGAL_ZONE).date()
+        updated = caseload.update_attached(vault, case_id, {
+            "stage": target.value, "reviewed": reviewed,
+            "reviewed_on": signed_on.isoformat() if signed_on else None})
     vault.audit("petition_stage", record_id=case_id, youth=record.owner_id, stage=target.value)
     return updated

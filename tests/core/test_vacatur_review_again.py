@@ -56,7 +56,8 @@ def test_a_change_after_the_review_unsigns_until_counsel_reviews_again(admin: Va
     caseload.update_attached(attorney, case_id, {"grounds": "From 2021 to 2024 a man kept my papers."})
     assert not _signed(attorney, youth_id, case_id)
     packet = _text(jobs.make(attorney, "vacatur_packet", youth_id, item=case_id))
-    assert "UNSIGNED DRAFT: the petition changed after counsel reviewed it." in packet and "/s/" not in packet
+    assert "UNSIGNED DRAFT: the petition changed after it was reviewed by counsel." in packet
+    assert "/s/" not in packet
     assert any(line.startswith("reviewed: changed since counsel reviewed it") for line in
                _problems(attorney, youth_id, case_id))
     with pytest.raises(ValidationFailed, match="changed since counsel reviewed it"):
@@ -140,15 +141,17 @@ def test_the_title_names_what_is_petitioned_and_agencies_are_not_allegations(adm
     youth_id = fx.youth(admin)
     adult = fx.petition(attorney, youth_id, [fx.ADULT])
     text = _text(jobs.make(attorney, "vacatur_petition", youth_id, item=adult))
-    assert "VERIFIED PETITION TO VACATE CONVICTIONS (Pen. Code, § 236.14)" in text
+    assert "VERIFIED PETITION TO VACATE CONVICTION (Pen. Code, § 236.14)" in text  # one count: singular
     assert "ADJUDICATIONS" not in text
     # The agencies are one paragraph, lettered, after the request that names them.
     assert "(a) Demo City Police Department; (b) " in text
     juvenile = fx.petition(attorney, youth_id, [fx.JUVENILE])
     text = _text(jobs.make(attorney, "vacatur_petition", youth_id, item=juvenile))
-    assert "VERIFIED PETITION TO VACATE ADJUDICATIONS" in text
+    assert "VERIFIED PETITION TO VACATE ADJUDICATION (Pen." in text
     service = _text(jobs.make(attorney, "vacatur_service", youth_id, item=juvenile))
-    assert "Verified Petition to Vacate Adjudications (Pen. Code, § 236.14)" in service
+    assert "Verified Petition to Vacate Adjudication (Pen. Code, § 236.14)" in service
+    two = fx.petition(attorney, youth_id, [fx.ADULT, fx.ADULT_2])
+    assert "TO VACATE CONVICTIONS (Pen." in _text(jobs.make(attorney, "vacatur_petition", youth_id, item=two))
     order = _text(jobs.make(attorney, "vacatur_order", youth_id, item=juvenile))
     assert "(subd. (k)(1), (k)(2)): (a) Demo County Sheriff; (b) " in order
 
@@ -162,3 +165,105 @@ def test_the_cover_does_not_say_not_chosen_beside_a_due_date(admin: Vault, attor
     assert "not chosen" not in cover
     assert "manner not recorded, date not recorded, received by the prosecutor on November 5, 2026" in cover
     assert "December 20, 2026 (45 days from the date the prosecutor received service" in cover
+
+
+def test_a_corrected_birth_date_that_changes_what_a_count_alleges_unsigns(admin: Vault,
+                                                                          attorney: Vault) -> None:
+    """Counsel's review found a 647(b) count at 18; the birth date corrected makes the youth 17
+    then, and the petition now alleges it was no offense for a minor: not what counsel signed."""
+    youth_id = fx.youth(admin)
+    solicitation = {**fx.ADULT, "section": "647(b)", "description": "solicitation"}
+    case_id = fx.petition(attorney, youth_id, [solicitation])
+    workflow.advance(attorney, case_id, "attorney_reviewed")
+    assert _signed(attorney, youth_id, case_id)
+    caseload.update_youth(admin, youth_id, {"date_of_birth": "2007-01-15"})
+    text = _text(jobs.make(attorney, "vacatur_petition", youth_id, item=case_id))
+    assert "not an offense for a person under 18" in text and "/s/" not in text
+
+
+def test_the_signature_is_dated_the_day_counsel_reviewed(admin: Vault, attorney: Vault, clock) -> None:  # type: ignore[no-untyped-def]
+    """Printed again after service, the petition was dated the day it was printed (after its own
+    proof of service): it carries the day counsel reviewed and signed it; unsigned, a blank."""
+    youth_id = fx.youth(admin)
+    case_id = fx.petition(attorney, youth_id, [fx.ADULT])
+    draft = _text(jobs.make(attorney, "vacatur_petition", youth_id, item=case_id))
+    assert "Dated: ________________ __________________________________ Alex Q. Sample" in draft
+    workflow.advance(attorney, case_id, "attorney_reviewed")
+    reviewed_on = attorney.records.get(case_id).body.reviewed_on  # type: ignore[attr-defined]
+    assert reviewed_on is not None
+    p = workflow.load(attorney, youth_id, case_id, made_on=reviewed_on.replace(year=reviewed_on.year + 1))
+    later = _text(papers.one_paper(p, papers.petition, "petition"))
+    assert f"Dated: {papers._day(reviewed_on)} /s/ Alex Q. Sample" in later
+    workflow.advance(attorney, case_id, "filed")
+    assert attorney.records.get(case_id).body.reviewed_on == reviewed_on  # type: ignore[attr-defined]
+
+
+def test_service_and_packets_follow_the_clerks_number_and_the_case_in_any_case(admin: Vault,
+                                                                               attorney: Vault) -> None:
+    youth_id = fx.youth(admin)
+    arrest = {**fx.ADULT, "count_kind": "arrest", "case_number": None, "judgment_date": None}
+    # Service recorded under the clerk's number is the packet's own: nothing more is asked for it.
+    case_id = fx.petition(attorney, youth_id, [arrest], hearings=[], service_method=None, service_date=None,
+                          court_case_number="26MS-000125",
+                          services=[{"case_number": "26MS-000125", "method": "personal",
+                                     "delivered_on": "2026-11-30"}])
+    found = _problems(attorney, youth_id, case_id)
+    assert not [x for x in found if "served" in x or "delivered or mailed" in x or x.startswith("services")]
+    # Two packets without a case number: the clerk's number can go to neither, and that is said.
+    juvenile = {**fx.JUVENILE, "count_kind": "juvenile_arrest", "case_number": None, "judgment_date": None}
+    both = fx.petition(attorney, youth_id, [arrest, juvenile], hearings=[], court_case_number="26MS-000126")
+    assert any(x.startswith("court_case_number: the clerk's number 26MS-000126 cannot go to 2 packets")
+               for x in _problems(attorney, youth_id, both))
+    # One case number typed in two ways is one court case for the papers and for the review.
+    lower = {**fx.ADULT_2, "case_number": fx.ADULT["case_number"].lower()}
+    one = fx.petition(attorney, youth_id, [fx.ADULT, lower], hearings=[], hearing_on="2027-01-08")
+    assert len(workflow.load(attorney, youth_id, one).court_cases()) == 1
+    assert not [x for x in _problems(attorney, youth_id, one) if x.startswith("hearings")]
+
+
+@pytest.mark.parametrize(("lines", "missing"), [
+    (["Jane Q. Example, Cal. Bar # 123456", "10 Example St., Demo City, CA 90000", "Tel: 5550100000"], ""),
+    (["Jane Q. Example", "Bar Number 123456", "Demo City, California 90000-1234", "555/010-0000"], ""),
+    (["Jane Q. Example (S.B.N. 123456)", "Demo City, CA 90000", "+1 555 010 0000"], ""),
+    (["Jane Q. Example", "Member of the State Bar of California", "Demo City, CA 90000", "(555) 010-0000"],
+     "State Bar number"),
+    (["Jane Q. Example (SBN pending)", "Demo City, CA 90000", "(555) 010-0000"], "State Bar number"),
+    (["Jane Q. Example (SBN 98765)", "12345 Example Blvd., Demo City", "(555) 010-0000"],
+     "office address with its ZIP code"),
+    (["Jane Q. Example (SBN 123456)", "Demo City, CA 90000", "Fax: (555) 010-0001"], "telephone number"),
+])
+def test_counsels_block_is_read_as_people_write_it(lines: list[str], missing: str) -> None:
+    from csec_desktop.vacatur.petition import _COUNSEL_PARTS
+
+    assert [what for what, present in _COUNSEL_PARTS if not present(lines)] == ([missing] if missing else [])
+
+
+def test_counsel_signs_with_the_name_alone_once_and_agencies_are_named_once(admin: Vault,
+                                                                            attorney: Vault) -> None:
+    youth_id = fx.youth(admin)
+    block = ["Jane Q. Example, State Bar No. 123456", "Attorneys for Petitioner", "Fictional Legal Aid",
+             "100 Example Street, Demo City, CA 90000", "Telephone: (555) 010-0000"]
+    case_id = fx.petition(attorney, youth_id, [fx.ADULT], counsel=block,
+                          agencies_to_seal=["California Department of Justice", "demo city police department",
+                                            "Demo County Probation Department", "Demo County Sheriff"])
+    workflow.advance(attorney, case_id, "attorney_reviewed")
+    text = _text(jobs.make(attorney, "vacatur_petition", youth_id, item=case_id))
+    assert "/s/ Jane Q. Example Jane Q. Example Attorney for Petitioner" in text
+    assert "Attorney for Petitioner C. Z." not in text  # "Attorneys for Petitioner" already says it
+    order = _text(jobs.make(attorney, "vacatur_order", youth_id, item=case_id))
+    assert ("(k)(1), (k)(2)): (a) Demo City Police Department; (b) Demo County Sheriff; (c) The "
+            "California Department of Justice (Pen. Code 236.14(k)(1)(B)); (d) Demo County Probation "
+            "Department (Pen. Code 236.14(k)(1)(E)).") in order
+
+
+def test_the_petitioners_verification_keeps_its_signature(admin: Vault, attorney: Vault) -> None:
+    """A long account pushed the petitioner's signature line alone onto a page of its own."""
+    youth_id = fx.youth(admin)
+    for repeat in range(18, 34, 2):
+        case_id = fx.petition(attorney, youth_id, [fx.ADULT],
+                              grounds="Fictional words of the account repeated here. " * repeat,
+                              safety_concerns="Fictional safety note. " * 5)
+        pages = [" ".join(t.split()) for t in papers.page_texts(
+            jobs.make(attorney, "vacatur_petition", youth_id, item=case_id))]
+        signing = [page for page in pages if "C. Z. Petitioner" in page]
+        assert signing and all("VERIFICATION" in page for page in signing), repeat
