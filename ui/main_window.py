@@ -754,6 +754,7 @@ class MainWindow(QMainWindow):
         from ui.sync_ui import KeptDialog
 
         log.info("locked: %s", reason)
+        self.statusBar().clearMessage()  # what the last step did is not for the lock screen
         self._build_rest()
         self.idle.disarm()
         youth_built = self._youth_page is not None

@@ -40,11 +40,11 @@ class YouthController(QObject):
         page.save_requested.connect(self.save)
         page.undo_requested.connect(self.undo)
         page.redo_requested.connect(self.redo)
-        # Undo and redo of the youth's own fields, in this session: per youth, the edits undone
-        # (redo makes the last again) and every op id undo must step over (the edits undone and
-        # the changes undo and redo made), so each undo goes one edit further back.
-        self._redo: dict[str, list[str]] = {}
-        self._skip: dict[str, set[str]] = {}
+        # Undo and redo of the youth's own fields, per person signed in (kept across a lock, never
+        # another person's) and per youth: the edits undone (redo makes the last again) and every
+        # op id undo must step over (the edits undone and the changes undo and redo made), so each
+        # undo goes one edit further back. The history itself does not tell an undo from an edit.
+        self._by_person: dict[str, tuple[dict[str, list[str]], dict[str, set[str]]]] = {}
         page.draft_changed.connect(self.save_draft)
         page.attached_add.connect(self.add)
         page.attached_update.connect(
@@ -71,10 +71,16 @@ class YouthController(QObject):
 
         self.tasks.run(lambda vault: youth_screen.open_youth(vault, youth_id), show, latest="youth")
 
+    @property
+    def _redo(self) -> dict[str, list[str]]:
+        return self._by_person.setdefault(self._username(), ({}, {}))[0]
+
+    @property
+    def _skip(self) -> dict[str, set[str]]:
+        return self._by_person.setdefault(self._username(), ({}, {}))[1]
+
     def forget(self) -> None:
-        """At a lock: what this session undid is not the next person's to make again."""
-        self._redo.clear()
-        self._skip.clear()
+        """At a lock: the page offers no redo (the next person signed in has their own)."""
         self.page.can_redo(False)
 
     def leave(self) -> None:

@@ -6,12 +6,12 @@ edit, and drafts kept in the vault while typing."""
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut, QStandardItemModel
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -61,11 +61,11 @@ from csec_desktop.domain.youth import (
     StatusPeriod,
 )
 from csec_desktop.formspec import result_text
-from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.rules import LEGAL_ZONE, Finding
 from csec_desktop.usecases import StoredRecord
 from csec_desktop.usecases.youth import Derived, HistoryEntry, Saved, YouthFile
 from ui.efc_tab import EfcTab
-from ui.i18n import N_, _, bind, item_text, language, ngettext
+from ui.i18n import N_, _, bind, item_text, language, ngettext, on_change
 from ui.item_list import ItemList
 from ui.plan_glance import PlanGlance
 from ui.record_form import local_time, summary_for
@@ -308,6 +308,7 @@ class YouthPage(QWidget):
         bind(self.move_button, "setText", N_("Set the status"))
         self.move_button.clicked.connect(self._move_referral)
         self.referrals.shown.connect(self._referral_steps)
+        on_change(self, "_retranslate")
         services_page = QWidget()
         services_box = QVBoxLayout(services_page)
         glance_label = QLabel()
@@ -439,6 +440,8 @@ class YouthPage(QWidget):
         self.save_button.clicked.connect(self._save)
         self.undo_button.clicked.connect(lambda: self.undo_requested.emit(self.youth_id))
         self.redo_button.clicked.connect(lambda: self.redo_requested.emit(self.youth_id))
+        for edit in self.edits.values():
+            edit.installEventFilter(self)  # Ctrl+Y in a field with no typing to redo: the record's redo
         self.back_button.clicked.connect(self.back_requested.emit)
         QShortcut(QKeySequence("Esc"), self).activated.connect(lambda: self.back_requested.emit())
         self._draft_timer = QTimer(self)
@@ -488,8 +491,7 @@ class YouthPage(QWidget):
         self.show_derived(file.derived)
         self.notice.clear()
         if file.draft and self._restore(file.draft):
-            self.notice.setText(_("Unsaved changes from an earlier session were restored. "
-                                  "Save them to keep them."))
+            self.notice.setText(_("Unsaved changes kept from before were restored. Save them to keep them."))
             self._show_dirty()
         self.edits["legal_name.given"].setFocus()
 
@@ -499,6 +501,15 @@ class YouthPage(QWidget):
         self.history_entries(file.history)
         self._show_attached(file)
         self.show_derived(file.derived)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Y in a Details field: the field's own redo when it has one, else the record's (the
+        field took the keys for nothing, and the record opens with the cursor in a field)."""
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(watched, QLineEdit)
+                and isinstance(event, QKeyEvent) and event.matches(QKeySequence.StandardKey.Redo)
+                and not watched.isRedoAvailable() and self.redo_button.isEnabled()):
+            return True  # not offered to the field: the page's Redo shortcut takes it
+        return super().eventFilter(watched, event)
 
     def can_redo(self, allowed: bool) -> None:
         """Whether an edit undone in this session waits to be made again (and this role may write)."""
@@ -579,6 +590,14 @@ class YouthPage(QWidget):
         view = derived.efc
         self.efc.show_efc(view.eligibility, view.timeline, view.birthdays, view.on)
         self.relief.show_answers([(c.count.dump(), c.answer) for c in derived.relief])
+        self._duties = duties
+        self._show_duties()
+
+    _duties: Sequence[Finding] = ()
+
+    def _show_duties(self) -> None:
+        """The Duties tab's lines, in the window's language (again after a switch of language)."""
+        duties = self._duties
         self.duties.clear()
         now = datetime.now(UTC)
         for finding in duties:
@@ -718,8 +737,11 @@ class YouthPage(QWidget):
             lists = {f: s.items for f, s in self.lists.items() if f in self.list_changes()}
             # A half-written note or contact is kept too: notes are where people type most.
             forms = {kind: section.form.values() for kind, section in self.attached_sections()}
-            self.draft_changed.emit(self.draft_key(), {"fields": self.values(), "lists": lists,
-                                                       "forms": forms})
+            # Only what differs from the saved record: a draft holding every field brought back, on
+            # reopening, a saved edit that had since been undone.
+            typed = {path: text for path, text in self.values().items()
+                     if read_path(self.body, path) != (text.strip() or "")}
+            self.draft_changed.emit(self.draft_key(), {"fields": typed, "lists": lists, "forms": forms})
 
     def attached_sections(self) -> tuple[tuple[str, ItemList], ...]:
         return (("contact", self.contacts), ("case_note", self.notes), *self._more_sections())
@@ -792,6 +814,12 @@ class YouthPage(QWidget):
         if record_id:
             self.referral_send.emit(record_id, self.override.text().strip())
 
+    def _retranslate(self) -> None:
+        """What this page writes itself rather than binds: the duty lines, the status tooltip."""
+        self._show_duties()
+        self._referral_steps(self.referrals.listing.currentRow()
+                             if 0 <= self.referrals.listing.currentRow() < len(self.referrals.items) else -1)
+
     def _referral_steps(self, row: int) -> None:
         """The status list offers only the steps the selected referral may take (the others were
         always refused): none for a referral that has ended, and "referred" only by sending it."""
@@ -807,6 +835,8 @@ class YouthPage(QWidget):
                 item.setEnabled(i in offered)
         if offered and self.next_status.currentIndex() not in offered:
             self.next_status.setCurrentIndex(offered[0])
+        elif not offered:
+            self.next_status.setCurrentIndex(-1)  # an ended referral showed a greyed "Accepted"
         self.next_status.setEnabled(bool(offered))
         self.move_button.setEnabled(bool(offered) and self._can_write)
         why = "" if offered else _("Select a referral in the list first.") if current is None else _(

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from csec_desktop.clock import legal_today
 from csec_desktop.domain.base import Body, Bound, check_email, check_phone
-from csec_desktop.text import N_
+from csec_desktop.text import N_, W
 
 
 class _Part(BaseModel):
@@ -316,10 +316,10 @@ def birth_date_problems(youth: Youth, today: date) -> list[str]:
     """What a write must refuse about the birth date, relative to the day it is made. Never used
     on reading: a stored record always opens (read_warnings says what looks wrong)."""
     if youth.date_of_birth > today:
-        return ["is in the future"]
+        return [N_("is in the future")]  # said in the window's language (it was English in Spanish)
     if _age(youth.date_of_birth, today) > MAX_YOUTH_AGE and not youth.record_relief_client:
-        return [f"makes the person older than {MAX_YOUTH_AGE}: check the year, or mark the person as an "
-                "adult client of the record-relief work"]
+        return [W("makes the person older than {age}: check the year, or mark the person as an adult "
+                  "client of the record-relief work", age=MAX_YOUTH_AGE)]
     return []
 
 

@@ -69,6 +69,7 @@ def test_needs_assessment_and_a_referral_that_needs_consent(qtbot: QtBot, tmp_pa
             qtbot.waitUntil(lambda s=status: page.referrals.items[0]["status"] == s, timeout=10_000)
         # Ended: nothing to choose, and the button says why.
         assert offered() == set() and not page.move_button.isEnabled()
+        assert page.next_status.currentText() == ""  # not a greyed "Accepted" beside an ended referral
         assert "has ended" in page.move_button.toolTip()
         assert youth_id == page.youth_id
     finally:

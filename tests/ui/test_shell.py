@@ -426,9 +426,10 @@ def test_edit_with_a_validation_error_then_fix_then_undo(qtbot: QtBot, window: M
     qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.version == 5, timeout=10_000)
     assert page.edits["pronouns"].text() != "they/them" and page.edits["unit"].text() == unit
-    # ... and redo (Ctrl+Y) makes the last undone edit again.
-    page.setFocus()
-    qtbot.keyClick(page, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    # ... and redo (Ctrl+Y) makes the last undone edit again, pressed in a field too (the field
+    # took the keys for its own redo, with nothing to redo).
+    page.edits["pronouns"].setFocus()
+    qtbot.keyClick(page.edits["pronouns"], Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: page.version == 6, timeout=10_000)
     assert page.edits["pronouns"].text() == "they/them" and page.edits["unit"].text() == unit
     assert "made again" in window.statusBar().currentMessage()
@@ -443,6 +444,42 @@ def test_edit_with_a_validation_error_then_fix_then_undo(qtbot: QtBot, window: M
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.errors["date_of_birth"].text() != "", timeout=10_000)
     assert window.statusBar().currentMessage() == ""
+
+
+def test_an_undone_edit_does_not_come_back_with_a_draft_and_a_lock_keeps_the_undo(
+        qtbot: QtBot, window: MainWindow) -> None:
+    """A caseworker's review: a draft kept every field, so reopening the youth after an undo
+    brought the undone edit back as "unsaved changes", and Save made it again. And the first undo
+    after a lock undid the undo from before it."""
+    youth_id, page = _open_first_youth(qtbot, window)
+    pronouns = page.edits["pronouns"].text()
+    for field, text in (("pronouns", "xe/xem"), ("preferred_name", "Bea")):
+        before = page.version
+        page.edits[field].setText(text)
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda v=before: page.version == v + 1, timeout=10_000)  # type: ignore[misc]
+    with qtbot.waitSignal(page.draft_changed, timeout=10_000):  # typing, kept as a draft
+        page.edits["identifiers.probation_number"].setText("P-1")
+        page.edits["identifiers.probation_number"].textEdited.emit("P-1")
+    qtbot.waitUntil(lambda: not window.backend.busy(), timeout=10_000)
+    version = page.version
+    qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)  # "Bea" undone
+    qtbot.waitUntil(lambda: page.version == version + 1, timeout=10_000)
+    assert page.edits["preferred_name"].text() == "" and page.edits["identifiers.probation_number"].text() == "P-1"
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.backend.holder.vault is None, timeout=10_000)
+    assert window.statusBar().currentMessage() == ""  # the lock screen says nothing of the record
+    _unlock(qtbot, window, ADMIN_PASS)
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
+    window.open_youth(youth_id)
+    qtbot.waitUntil(lambda: page.youth_id == youth_id and page.version == version + 1, timeout=10_000)
+    # Only the typing comes back; the undone name stays undone.
+    assert page.edits["identifiers.probation_number"].text() == "P-1"
+    assert page.edits["preferred_name"].text() == ""
+    # The undo goes on from where it was: the pronouns now, not "Bea" again.
+    qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.version == version + 2, timeout=10_000)
+    assert page.edits["pronouns"].text() == pronouns and page.edits["preferred_name"].text() == ""
 
 
 def test_typing_is_kept_as_a_draft_across_a_lock(qtbot: QtBot, window: MainWindow) -> None:
