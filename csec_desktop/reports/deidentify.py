@@ -3,11 +3,16 @@
 The rule follows the California Health and Human Services Agency's Data De-identification
 Guidelines: a count from 1 to 10 is not shown (a zero is: it identifies no one). Hiding only
 those cells is not enough when a row or column total is shown, because the hidden cell is then
-the total minus the others; so wherever a row or column has exactly one hidden cell, the
-smallest other non-zero cell there is hidden too (complementary suppression), repeated until no
-row or column has a single hidden cell. A total that is itself small is hidden as well.
+the total minus the others. Hiding a second cell beside it (complementary suppression) was not
+enough either: with the zeros shown and every hidden count at least 1, a table's totals still
+gave every hidden count back (a supervisor worked out 1, 15, 15 and 1 from a plan-goals table).
+So the total of every row and column that holds a hidden count is left out too, and the grand
+total with them: then any hidden count, its row's and column's totals and the grand total can all
+move together by the same amount without changing anything shown, so no hidden count can be
+worked out from the table. Hidden counts are always small, so "<11" beside them is true; a total
+left out for this reason is marked apart ("*"), whatever its size.
 
-The rule travels with every export (`RULE`), so whoever reads the file knows what a blank means.
+The rule travels with every export (`RULE`), so whoever reads the file knows what the marks mean.
 """
 
 from __future__ import annotations
@@ -18,11 +23,13 @@ SMALL = 11
 """Counts below this, other than zero, are suppressed."""
 
 RULE = ("Counts from 1 to 10 are suppressed (shown as '<11'), following the CalHHS Data "
-        "De-identification Guidelines; where a row or column would then show a single suppressed "
-        "count beside its total, the next smallest count there is suppressed too, so no suppressed "
-        "count can be worked out by subtraction.")
+        "De-identification Guidelines; the total of every row and column holding one, and the "
+        "grand total then, are left out too (shown as '*'), so no suppressed count can be worked "
+        "out from the others.")
 
 HIDDEN = "<11"
+HIDDEN_TOTAL = "*"
+"""A total left out because its row or column holds a suppressed count (it may be large)."""
 
 
 @dataclass(frozen=True)
@@ -58,13 +65,14 @@ def _extended(table: Table) -> list[list[int]]:
 
 
 def suppressed(table: Table) -> list[list[bool]]:
-    """Which entries of the extended grid (`_extended`) to hide: every small count or total,
-    then, wherever a row or column of the grid hides exactly one entry (which the others would
-    give away by subtraction), its smallest other non-zero count too (a total only when no count
-    is left), until none does."""
+    """Which entries of the extended grid (`_extended`) to hide: every small count, then the
+    total (last entry) of every row and column of the grid with a hidden entry before it, until
+    none is left to hide (the totals row and column lead to the grand total)."""
     grid = _extended(table)
     height, width = len(grid), len(grid[0])
-    hide = [[_small(n) for n in row] for row in grid]
+    counts_height = len(table.counts)
+    hide = [[c < width - 1 and r < counts_height and _small(n) for c, n in enumerate(row)]
+            for r, row in enumerate(grid)]
     lines = [[(r, c) for c in range(width)] for r in range(height)]
     if table.column_totals_mean_something:
         lines += [[(r, c) for r in range(height)] for c in range(width)]
@@ -72,13 +80,9 @@ def suppressed(table: Table) -> list[list[bool]]:
     while changed:
         changed = False
         for line in lines:
-            if sum(hide[r][c] for r, c in line) != 1:
-                continue
-            open_ = [(r, c) for r, c in line if not hide[r][c] and grid[r][c] > 0]
-            counts = [(r, c) for r, c in open_ if (r, c) != line[-1]]
-            pick = min(counts or open_, key=lambda cell: (grid[cell[0]][cell[1]], cell), default=None)
-            if pick is not None:
-                hide[pick[0]][pick[1]] = True
+            (tr, tc) = line[-1]
+            if not hide[tr][tc] and any(hide[r][c] for r, c in line[:-1]):
+                hide[tr][tc] = True
                 changed = True
     return hide
 
@@ -88,6 +92,9 @@ def shown(table: Table) -> list[list[str]]:
     grid, hide = _extended(table), suppressed(table)
     out = [["", *table.columns, "Total"]]
     names = [*table.rows, "Total"] if table.column_totals_mean_something else table.rows
+    counts_height = len(table.counts)
     for r, name in enumerate(names):
-        out.append([name, *(HIDDEN if hide[r][c] else str(n) for c, n in enumerate(grid[r]))])
+        total_column = len(grid[r]) - 1
+        out.append([name, *((HIDDEN_TOTAL if c == total_column or r >= counts_height else HIDDEN)
+                            if hide[r][c] else str(n) for c, n in enumerate(grid[r]))])
     return out
