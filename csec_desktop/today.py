@@ -475,6 +475,12 @@ def mark_done(vault: Vault, youth_id: str, rule_id: str, occurrence: str, *,
                            "note": note, "done_at": moment.isoformat(), "method": method,
                            "recipients": [line.model_dump(mode="json") for line in told]},
                           record="duty_done")
+    marked = [r.body for r in vault.records.attached(youth_id, "duty_done") if isinstance(r.body, DutyDone)
+              and r.body.rule_id == rule_id and r.body.occurrence == occurrence]
+    if marked:  # marked again, the first mark stood in reports as when it was done, now the last
+        raise ValidationFailed([FieldProblem("done_at", W(
+            "this duty is already marked done (on {day}): reopen it first to record it again",
+            day=min(m.done_on for m in marked).isoformat()))], "duty_done")
     with vault.require_db().transaction():
         stored = vault.records.create(body)
         vault.audit("duty_done", record_id=stored.id, youth=youth_id, rule=rule_id)

@@ -321,7 +321,7 @@ class ReportsPage(QWidget):
         victims = next(line for line in found.lines if line.count.id == "identified_victims")
         self.by_unit.show_bars(_("Identified as exploited, by unit"), found.units,
                                [victims.by_unit.get(u, 0) for u in found.units])
-        rated = [line for line in found.duties if line.due]
+        rated = [line for line in found.duties if line.decided]
         self.on_time.show_bars(_("Duties done in time"),
                                [_(SHORT.get(x.info.rule_id, x.info.rule_id)) for x in rated],
                                [round(100 * (x.on_time_rate or 0)) for x in rated], top=100, suffix="%")

@@ -453,6 +453,9 @@ class TodayPage(QWidget):
         if item is None or item.finding.youth_id is None:
             self.message.setText(_("Select a duty first."))
             return
+        if item.finding.done:  # marked again, it replaced the first mark in the reports
+            self.message.setText(_("This duty is already marked done. Reopen it first to record it again."))
+            return
         lines = self.lines()
         how: dict[str, Any] = {"note": self.note.text().strip() or None,
                                "method": self.method.currentData(), "recipients": lines}

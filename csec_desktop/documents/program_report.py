@@ -114,7 +114,7 @@ def unit_chart(report: Report) -> Drawing | None:
 
 def duty_chart(report: Report) -> Drawing | None:
     """Each duty's share done in time, as a bar from 0 to 100%."""
-    rated = [line for line in report.duties if line.due]
+    rated = [line for line in report.duties if line.decided]
     if not rated:
         return None
     drawing = Drawing(7.0 * inch, 2.0 * inch)

@@ -64,8 +64,15 @@ class DutyLine:
         return {youth_id for youth_id, _occurrence in duties}
 
     @property
+    def decided(self) -> int:
+        """The duties whose outcome is known: done (in time or late), or open past their deadline.
+        One not yet due is neither met nor missed (counted as missed, a duty due tomorrow made a
+        rate of 0%)."""
+        return len(self.on_time) + len(self.late) + len(self.overdue)
+
+    @property
     def on_time_rate(self) -> float | None:
-        return len(self.on_time) / self.due if self.due else None
+        return len(self.on_time) / self.decided if self.decided else None
 
 
 def _done_at(mark: DutyDone) -> datetime:
@@ -89,7 +96,11 @@ def duties(found: Facts, period: Period, now: datetime) -> list[DutyLine]:
         # A petition names its counts by record id.
         facts = {"youth": found.youth[youth_id], "youth_id": youth_id, "records": records,
                  "record_ids": {"criminal_count": [i for i, _c in found.criminal_counts.get(youth_id, [])]}}
-        marks = {(m.rule_id, m.occurrence): m for m in found.done.get(youth_id, [])}
+        # The first mark of a duty is when it was done (two devices can each mark it, and a mark
+        # made again later must not turn a duty done in time into a late one).
+        marks: dict[tuple[str, str], DutyDone] = {}
+        for m in sorted(found.done.get(youth_id, []), key=_done_at):
+            marks.setdefault((m.rule_id, m.occurrence), m)
         for line in lines:
             for finding in REGISTRY.rules[line.info.rule_id](facts, now):
                 if finding.due is None or not period.contains(finding.due):

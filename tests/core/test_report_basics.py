@@ -226,6 +226,18 @@ def test_duties_in_the_period_on_time_late_and_open(admin) -> None:  # type: ign
         set(), {on_time}, {never})
     assert written.median_delay_hours == 6.0
     assert "11166" in police.info.citation and police.info.law_as_of
+    # A second mark of the police report, later (another device, or marked again): the first one
+    # says when it was done, so it stays in time.
+    caseload.add_attached(admin, on_time, "duty_done", {
+        "rule_id": "csec.report_law_enforcement_24h", "occurrence": occurrence, "done_on": "2026-07-20",
+        "done_at": "2026-07-20T09:00:00-07:00"})
+    # Asked before the second youth's deadline: that report is neither met nor missed yet, so the
+    # rate is of the one decided (a duty due tomorrow was counted as missed).
+    early = {line.info.rule_id: line for line in duties(
+        R.facts(admin), parse("2026Q3"), datetime(2026, 8, 1, 12, 0, tzinfo=LEGAL_ZONE))}
+    police = early["csec.report_law_enforcement_24h"]
+    assert police.youth(police.on_time) == {on_time} and police.late == set()
+    assert police.due == 2 and police.decided == 1 and police.on_time_rate == 1.0
 
 
 def test_the_monthly_trend_counts_each_month(admin) -> None:  # type: ignore[no-untyped-def]

@@ -82,6 +82,8 @@ def test_mark_done_hides_it_reopen_brings_it_back(admin: Vault) -> None:
     youth = caseload.create_youth(admin, youth_data(date_of_birth="2010-11-18", **FOSTER))
     today.mark_done(admin, youth.id, "efc.notice_at_16", "16", note="Explained at the visit")
     assert _rules(admin) == [("tilp.credit_report", "16")]
+    with pytest.raises(ValidationFailed, match="already marked done"):  # it replaced the first mark
+        today.mark_done(admin, youth.id, "efc.notice_at_16", "16", note="Marked again")
     done = [i.finding for i in today.items(admin, NOW, include_done=True) if i.finding.done]
     assert [(f.rule_id, f.occurrence) for f in done] == [("efc.notice_at_16", "16")]
     assert [f.done for f in today.for_youth(admin, youth.id, NOW)] == [False, True]
