@@ -44,6 +44,7 @@ from csec_desktop.domain.youth import (
     LegalStatus,
     Name,
     Placement,
+    PlacementPeriod,
     PlacementType,
     SafetyFlag,
     StatusPeriod,
@@ -301,11 +302,14 @@ def _story_youth(rng: random.Random, youth: Youth, today: date, *, age: int, day
                             given_by="the youth and the youth's attorney",
                             given_on=today - timedelta(days=40),
                             expires_on=today + timedelta(days=325))] if consents else []
+    home = Placement(type=placement, name=f"{rng.choice(FAMILY)} home (fictional)",
+                     since=today - timedelta(days=rng.randint(60, 400)))
+    # model_copy does not validate: the placement history is written with the placement, or the
+    # reports (which read the stored history) put a SILP youth in no placement.
     return youth.model_copy(update={
         "date_of_birth": born, "legal_status": periods, "assigned_worker": worker, "unit": "Unit A",
-        "sealed": False, "consents": consent_list,
-        "placement": Placement(type=placement, name=f"{rng.choice(FAMILY)} home (fictional)",
-                               since=today - timedelta(days=rng.randint(60, 400)))})
+        "sealed": False, "consents": consent_list, "placement": home,
+        "placement_history": [PlacementPeriod(type=placement, start=home.since, name=home.name)]})
 
 
 def populate_county(vault: Vault, count: int = 300, *, seed: int = 2026, now: datetime | None = None,

@@ -178,6 +178,18 @@ MAX_YOUTH_AGE = 30
 this old is more likely a typing error in the year."""
 
 
+def placement_periods(history: Any, current: Any) -> list[dict[str, Any]]:
+    """The placement history as stored, or for a record with only its current placement (one
+    stored before the history, or one whose history was never filled in), that placement as one
+    open period from its "since" date. Readers of the raw JSON use it too (reports/counts.py), so
+    they count what the model reads: a nonminor in a SILP counted in no placement."""
+    if history:
+        return list(history)
+    if isinstance(current, dict) and current.get("since") and current.get("type"):
+        return [{"type": current["type"], "start": current["since"], "name": current.get("name")}]
+    return []
+
+
 class Youth(Body):
     kind: ClassVar[str] = "youth"
     # Histories grow over a childhood in care (a placement every few months, a status at each
@@ -215,10 +227,9 @@ class Youth(Body):
         """A record stored before placement history had only the current placement: read it as
         one open period from its "since" date, so rules about past days have something to read."""
         if isinstance(data, dict) and not data.get("placement_history"):
-            current = data.get("placement")
-            if isinstance(current, dict) and current.get("since") and current.get("type"):
-                data = {**data, "placement_history": [
-                    {"type": current["type"], "start": current["since"], "name": current.get("name")}]}
+            history = placement_periods(None, data.get("placement"))
+            if history:
+                data = {**data, "placement_history": history}
         return data
 
     @field_validator("date_of_birth")

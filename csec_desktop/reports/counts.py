@@ -41,7 +41,7 @@ from csec_desktop.domain.csec import (
 from csec_desktop.domain.duties import DutyDone
 from csec_desktop.domain.services import SERVICE_DOMAINS, GoalStatus, PlanGoal, Referral, ReferralStatus
 from csec_desktop.domain.vacatur import CaseStage, CriminalCount, VacaturCase
-from csec_desktop.domain.youth import FOSTER_CARE_TYPES, LegalStatus, PlacementType, Youth
+from csec_desktop.domain.youth import FOSTER_CARE_TYPES, LegalStatus, PlacementType, Youth, placement_periods
 from csec_desktop.reports import periods as P
 from csec_desktop.reports.periods import Period
 from csec_desktop.rules import LEGAL_ZONE, age_on, birthday
@@ -308,12 +308,16 @@ def _nonminor_records(vault: Vault, rows: list[int]) -> dict[int, tuple[list[dic
     # Only the placements are read of a youth's body, unless something in it is sealed (then all
     # of it, opened as this person may read it).
     for row, youth_id, body, placements in db.query(
-            "SELECT rowid, id, CASE WHEN instr(body, ?) > 0 THEN body END, body -> '$.placement_history' "
+            "SELECT rowid, id, CASE WHEN instr(body, ?) > 0 THEN body END, "
+            "json_array(body -> '$.placement_history', body -> '$.placement') "
             "FROM records WHERE rowid IN (SELECT value FROM json_each(?))",
             (f'"{MARK}"', json.dumps(sorted(rows)))):
-        history = (vault.records.decode(youth_id, body).get("placement_history") if body is not None
-                   else json.loads(placements) if placements is not None else None)
-        found[row] = (list(history or []), efc.get(youth_id, []))
+        if body is not None:
+            opened = vault.records.decode(youth_id, body)
+            history, current = opened.get("placement_history"), opened.get("placement")
+        else:
+            history, current = json.loads(placements)
+        found[row] = (placement_periods(history, current), efc.get(youth_id, []))
     return found
 
 

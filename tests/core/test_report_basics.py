@@ -408,6 +408,15 @@ def test_ab12_youth_by_age_extended_care_placement_and_plans_due(admin) -> None:
         "condition_1": 1, "condition_2": 0, "condition_3": 0, "condition_4": 0, "condition_5": 0,
         "no_condition": 0, "certification_overdue": 1}
     assert R.facts(admin, None, date(2026, 7, 14)).ab12["certification_overdue"] == set()  # not yet due
+    # A nonminor whose record has only the current placement (the history never filled in): in the
+    # THP-NMD the window shows, not "elsewhere" (the report read only the stored history).
+    from csec_desktop.domain.youth import Placement, Youth
+
+    stored = Youth.parse(youth_data(date_of_birth="2006-06-01", legal_status=nmd))
+    admin.records.create(stored.model_copy(update={  # as the demo county's stories are written
+        "placement": Placement(type="thp_nmd", since=date(2026, 3, 15)), "placement_history": []}))
+    again = {k: len(v) for k, v in R.facts(admin, None, date(2026, 9, 30)).ab12.items()}
+    assert (again["aged_18_20_in_efc"], again["efc_in_thp_nmd"], again["efc_elsewhere"]) == (2, 1, 0)
 
 
 def test_ab12_reads_nonminor_dependents_together_and_a_sealed_ones_placement(admin) -> None:  # type: ignore[no-untyped-def]
