@@ -119,13 +119,18 @@ def participation_plan(youth: Youth, records: list[Any], *, made_on: date, lang:
 
 
 def certification_worksheet(youth: Youth, records: list[Any], *, made_on: date, lang: str = "en",
-                            stamp: str = "") -> bytes:
+                            stamp: str = "", medical_days: int = efc.MEDICAL_UPDATE_DAYS) -> bytes:
+    """The SOC 161 worksheet. The conditions are read on the day the nonminor can first be
+    certified, the 18th birthday, when that is still ahead (read on the day it was printed, a
+    condition that starts at 18 was left blank beside the plan that said it would be met then);
+    `medical_days` is the county's setting for condition (5)."""
     texts = Texts(lang)
     t = texts.t
     certs = sorted((r for r in records if isinstance(r, Certification)), key=lambda c: c.certified_on)
     eighteen = birthday(youth.date_of_birth, 18)
     due = efc.next_six_month(eighteen, [c.certified_on for c in certs])
-    met, notes = efc.conditions_met([r for r in records if isinstance(r, Participation)], made_on)
+    met, notes = efc.conditions_met([r for r in records if isinstance(r, Participation)],
+                                    max(made_on, eighteen), medical_days)
     story: list[Flowable] = [
         para(t(WORKSHEET_TITLE), "title"),
         para(t("WORKSHEET ONLY: this is not the official SOC 161 form. Use it to prepare the certification, "

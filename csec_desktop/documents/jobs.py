@@ -196,8 +196,11 @@ def _participation(vault: Vault, youth_id: str, lang: str, stamp: str, _item: st
 
 
 def _worksheet(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | None = None) -> bytes:
+    from csec_desktop import policy
+
     return efc_docs.certification_worksheet(_youth(vault, youth_id), _efc_records(vault, youth_id),
-                                            made_on=datetime.now(LEGAL_ZONE).date(), lang=lang, stamp=stamp)
+                                            made_on=datetime.now(LEGAL_ZONE).date(), lang=lang, stamp=stamp,
+                                            medical_days=policy.values(vault)["efc_medical_update_days"])
 
 
 def _attachment(vault: Vault, youth_id: str, lang: str, stamp: str, item: str | None = None) -> bytes:

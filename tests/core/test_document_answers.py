@@ -76,6 +76,22 @@ def test_the_worksheet_prints_a_late_medical_update_as_cannot_tell() -> None:
     text = _text(certification_worksheet(youth, [late], made_on=date(2026, 9, 30)))
     assert "CANNOT TELL" in text
     assert "To decide, record: current medical or mental-health information in the case plan" in text
+    # The county's setting, not the default (a supervisor's review: 365 days set, 180 used).
+    assert "CANNOT TELL" not in _text(certification_worksheet(youth, [late], made_on=date(2026, 9, 30),
+                                                              medical_days=365))
+
+
+def test_the_worksheet_reads_the_conditions_on_the_day_of_the_first_certification() -> None:
+    """Printed before the 18th birthday, the worksheet read the conditions on the day it was printed,
+    while the plan beside it read them on the birthday, when the first certification can be made."""
+    minor = Youth.model_validate(youth_data(date_of_birth="2009-01-22",
+                                            legal_status=[{"status": "dependent", "start": "2020-01-01"}]))
+    update = Participation.model_validate({"youth_id": "y", "condition": Condition.MEDICAL.value,
+                                           "since": "2026-06-01", "evidence": "Fictional letter",
+                                           "medical_update_on": "2026-06-01"})
+    # On 3 December 2026 the update is 185 days old; on the birthday, 235: past the 200 days set.
+    text = _text(certification_worksheet(minor, [update], made_on=date(2026, 12, 3), medical_days=200))
+    assert "CANNOT TELL" in text and "2026-06-01, more than 200 days ago" in text
 
 
 def _findings() -> list[Finding]:
