@@ -24,6 +24,7 @@ from csec_desktop.domain.efc import (
     TransitionPlan,
 )
 from csec_desktop.efc import Eligibility, Event
+from csec_desktop.rules.transition import LAW_AS_OF as EFC_LAW_AS_OF
 from ui.i18n import N_, _, bind, on_change, say
 from ui.item_list import ItemList
 from ui.record_form import enum_label
@@ -54,7 +55,7 @@ class Timeline(QWidget):
 
     def lines(self) -> list[str]:
         return [f"{i}. {e.day.isoformat()} · {_(e.label)} · {_(STATE_WORDS[e.state])}"
-                for i, e in enumerate(self.events, start=1)]
+                + (f" · {e.citation}" if e.citation else "") for i, e in enumerate(self.events, start=1)]
 
     def _describe(self) -> None:
         self.setAccessibleDescription("; ".join(self.lines()))
@@ -202,7 +203,11 @@ class EfcTab(QWidget):
             needed = "".join(f"<br/>• {html.escape(_(m))}" for m in eligibility.missing)
             if needed:
                 needed = "<br/><b>" + _("To decide, record:") + "</b>" + needed
-            self.eligibility.setText(f"<b>{head}</b>{rows}{needed}")
+            # Every rule shows its statute and the date the law was checked (the tab showed no date).
+            checked = "<br/><i>" + html.escape(_("The law as of {date}: the statutes named above, as this "
+                                                 "version of the app reads them.").format(
+                date=EFC_LAW_AS_OF.isoformat())) + "</i>"
+            self.eligibility.setText(f"<b>{head}</b>{rows}{needed}{checked}")
         self.timeline.set_events(events, birthdays, today)
 
     def _print(self, kind: str) -> None:

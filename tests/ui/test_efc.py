@@ -48,8 +48,10 @@ def test_plan_for_a_youth_who_turns_18_in_80_days(qtbot: QtBot, tmp_path: Path) 
         # No order or placement recorded: "cannot tell", with the facts to record (never "eligible").
         assert "Cannot tell yet" in tab.eligibility.text() and "SOC 162" in tab.eligibility.text()
         assert "To decide, record" in tab.eligibility.text()
+        # The date the law was checked, and each event's statute (a supervisor found neither).
+        assert "The law as of 2026-01-01" in tab.eligibility.text()
         assert any("90-day transition plan window opens" in line and "past" in line
-                   for line in tab.timeline.lines())
+                   and "WIC 16501.1(g)(16)(B)" in line for line in tab.timeline.lines())
         # The order, a condition (college from the fall) and the mutual agreement.
         steps = (
             (tab.orders, {"order_type": "dependency", "ordered_on": "2019-01-01"}),
