@@ -226,8 +226,9 @@ def timeline(youth: Youth, records: Iterable[Any], on: date) -> list[Event]:
               "past" if eighteen - timedelta(days=90) <= on else "ahead", "WIC 16501.1(g)(16)(B)"),
         Event(eighteen, N_("18th birthday: transition plan done"),
               state(eighteen, any(not p.missing_sections() for p in plans)), "WIC 16501.1(g)(16)(B)"),
-        Event(twenty_one - timedelta(days=1), N_("Last day of extended foster care"),
-              "past" if twenty_one <= on else "ahead", "WIC 11403(a)"),
+        Event(twenty_one - timedelta(days=1), N_("Last day of extended foster care"),  # on it: today
+              "past" if twenty_one <= on else "due" if twenty_one - timedelta(days=1) == on else "ahead",
+              "WIC 11403(a)"),
     ]
     certs = sorted(c.certified_on for c in _of(records, Certification))
     events += [Event(d, N_("Six-month certification and TILCP update (SOC 161)"), "done", "WIC 11403(c)")

@@ -162,3 +162,7 @@ def test_the_timeline_from_16_to_21() -> None:
     assert days[0] == date(2024, 3, 10) and days[-1] == date(2029, 3, 9)
     due = [e for e in events if e.label.startswith("Six-month")]
     assert due and due[0].state == "overdue" and due[0].day == date(2026, 9, 10)
+    # The last day of care is today on that day, not "ahead" (a supervisor's review).
+    last = [efc.timeline(youth, [_order("2020-01-01")], day)[-1].state
+            for day in (date(2029, 3, 8), date(2029, 3, 9), date(2029, 3, 10))]
+    assert last == ["ahead", "due", "past"]
