@@ -231,6 +231,10 @@ AFTER_REVIEW = frozenset({
 number): editing them leaves the petition as counsel reviewed it."""
 
 
+COUNT_UNPRINTED = frozenset({"fines_and_restitution", "disposition_date"})
+"""A count's fields no paper prints: an edit to them leaves what counsel signed unchanged."""
+
+
 def fingerprint(case: VacaturCase, counts: Sequence[CountOnFile]) -> str:
     """A digest of every fact the papers state that counsel reviews: the case's fields but those
     AFTER_REVIEW, each count of the petition, and what the law answers for it from the youth's
@@ -238,7 +242,8 @@ def fingerprint(case: VacaturCase, counts: Sequence[CountOnFile]) -> str:
     allegation). Fields left at their defaults are left out, so a field added by a later version
     does not unsign what was reviewed before it."""
     content = {"case": case.model_dump(mode="json", exclude=set(AFTER_REVIEW), exclude_defaults=True),
-               "counts": [[c.id, c.count.model_dump(mode="json", exclude_defaults=True),
+               "counts": [[c.id, c.count.model_dump(mode="json", exclude=set(COUNT_UNPRINTED),
+                                                    exclude_defaults=True),
                            c.answer.answer.value, c.answer.nonviolent, c.answer.undecided] for c in counts]}
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 

@@ -52,6 +52,10 @@ def test_a_change_after_the_review_unsigns_until_counsel_reviews_again(admin: Va
     # Service and the hearing are recorded after the review: still what counsel signed.
     caseload.update_attached(attorney, case_id, {"service_date": "2026-11-03", "server_name": "Sam Example"})
     assert _signed(attorney, youth_id, case_id)
+    # A count's fine, which no paper prints, changed: still what counsel signed.
+    count_id = workflow.load(attorney, youth_id, case_id).counts[0].id
+    caseload.update_attached(attorney, count_id, {"fines_and_restitution": "Fictional fine, paid"})
+    assert _signed(attorney, youth_id, case_id)
     # The account changed: counsel has not read what would now be signed.
     caseload.update_attached(attorney, case_id, {"grounds": "From 2021 to 2024 a man kept my papers."})
     assert not _signed(attorney, youth_id, case_id)
