@@ -15,6 +15,7 @@ from csec_desktop.domain.efc import (
     EfcAgreement,
     HearingKind,
     NmdHearing,
+    OrderType,
     Participation,
     PlacementOrder,
     ReentryAgreement,
@@ -113,6 +114,13 @@ def order_on_18th(youth: Youth, orders: list[PlacementOrder]) -> Check:
                      ORDER_CITATION, (MISSING_ORDER,))
     ended = [o.ended_on for o in orders if o.ended_on is not None and o.ended_on < eighteen]
     later = [o.ordered_on for o in orders if o.ordered_on > eighteen]
+    if not ended and later and any(o.order_type is OrderType.REENTRY for o in orders):
+        # A re-entry order is made only for a nonminor who turned 18 under a foster-care order
+        # (WIC 388(e)(1)): that earlier order is missing from the record, not absent.
+        return Check(State.CANNOT_TELL,
+                     W("a re-entry order from {day} is recorded but no order in effect on the 18th birthday "
+                       "({eighteen}): re-entry needs one; record it", day=min(later).isoformat(),
+                       eighteen=eighteen.isoformat()), REENTRY_CITATION, (MISSING_ORDER,))
     if not ended and later:
         return Check(State.NOT_ELIGIBLE,
                      W("the first order recorded begins on {day}, after the 18th birthday ({eighteen}): "

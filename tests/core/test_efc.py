@@ -18,7 +18,7 @@ from csec_desktop.domain.efc import (
     TransitionPlan,
 )
 from csec_desktop.domain.youth import Youth
-from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Finding
+from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Finding, State
 from csec_desktop.rules.court_days import court_days_after, holidays
 from tests.conftest import youth_data
 
@@ -166,3 +166,17 @@ def test_the_timeline_from_16_to_21() -> None:
     last = [efc.timeline(youth, [_order("2020-01-01")], day)[-1].state
             for day in (date(2029, 3, 8), date(2029, 3, 9), date(2029, 3, 10))]
     assert last == ["ahead", "due", "past"]
+
+
+def test_a_reentry_order_alone_asks_for_the_order_at_18() -> None:
+    """A supervisor's review: a youth back in care through a re-entry order (SOC 163) was "not
+    eligible" because that order, the only one recorded, began after 18; re-entry is made only for
+    a nonminor who turned 18 under an order, so the order at 18 is missing, not absent."""
+    youth = _youth("2006-03-10")
+    reentry = _order("2026-10-14", order_type="reentry")
+    check = efc.eligibility(youth, [reentry, SCHOOL, SIGNED], date(2026, 11, 28)).checks[0]
+    assert check.state is State.CANNOT_TELL and efc.MISSING_ORDER in check.missing
+    assert "re-entry order from 2026-10-14" in check.text
+    # Any other order that begins after 18, alone, still opens nothing.
+    later = efc.eligibility(youth, [_order("2026-10-14"), SCHOOL, SIGNED], date(2026, 11, 28)).checks[0]
+    assert later.state is State.NOT_ELIGIBLE

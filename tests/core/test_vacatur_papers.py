@@ -7,7 +7,6 @@ page per rule 2.111, and a minor's 647(b) arrest with a path. Checked on the ext
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -39,15 +38,6 @@ def _pages(pdf: bytes) -> list[str]:
 def _text(paper: CourtPaper | bytes) -> str:
     """The text of a PDF, or of a paper made alone."""
     return " ".join(_pages(paper if isinstance(paper, bytes) else render_court_paper(paper)))
-
-
-@pytest.fixture
-def attorney(admin: Vault) -> Iterator[Vault]:
-    vault = fx.attorney_of(admin)
-    try:
-        yield vault
-    finally:
-        vault.close()
 
 
 def _mixed(admin: Vault, attorney: Vault, **case: object) -> tuple[str, str]:

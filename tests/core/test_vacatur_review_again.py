@@ -7,8 +7,6 @@ what is petitioned, and agencies that are not numbered as allegations."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from csec_desktop import caseload
@@ -19,15 +17,6 @@ from csec_desktop.storage.vault import Vault
 from csec_desktop.vacatur import workflow
 from csec_desktop.vacatur.petition import form_problems
 from tests.core import vacatur_fixtures as fx
-
-
-@pytest.fixture
-def attorney(admin: Vault) -> Iterator[Vault]:
-    vault = fx.attorney_of(admin)
-    try:
-        yield vault
-    finally:
-        vault.close()
 
 
 def _text(pdf: bytes) -> str:
