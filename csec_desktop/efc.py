@@ -210,6 +210,14 @@ class Event:
     citation: str = ""
 
 
+def cycle_start(youth: Youth, records: Iterable[Any]) -> date:
+    """Where the six-month certifications count from: the 18th birthday, or the latest re-entry
+    (SOC 163) after it; a nonminor back in care starts a new cycle (a certification missed
+    before leaving was shown overdue after the return)."""
+    eighteen = birthday(youth.date_of_birth, 18)
+    return max([eighteen, *(r.signed_on for r in records if isinstance(r, ReentryAgreement))])
+
+
 def next_six_month(anchor: date, done: list[date]) -> date:
     """Six months after the latest of the anchor and the dates already done."""
     return add_months(max([anchor, *done]), 6)
@@ -242,7 +250,8 @@ def timeline(youth: Youth, records: Iterable[Any], on: date) -> list[Event]:
     events += [Event(d, N_("Six-month certification and TILCP update (SOC 161)"), "done", "WIC 11403(c)")
                for d in certs]
     if on < twenty_one:
-        due = next_six_month(eighteen, certs)
+        start = cycle_start(youth, records)
+        due = next_six_month(start, [d for d in certs if d >= start])
         if due < twenty_one:
             events.append(Event(due, N_("Six-month certification and TILCP update (SOC 161)"),
                                 state(due, False), "WIC 11403(c)"))

@@ -128,7 +128,8 @@ def certification_worksheet(youth: Youth, records: list[Any], *, made_on: date, 
     t = texts.t
     certs = sorted((r for r in records if isinstance(r, Certification)), key=lambda c: c.certified_on)
     eighteen = birthday(youth.date_of_birth, 18)
-    due = efc.next_six_month(eighteen, [c.certified_on for c in certs])
+    start = efc.cycle_start(youth, records)
+    due = efc.next_six_month(start, [c.certified_on for c in certs if c.certified_on >= start])
     met, notes = efc.conditions_met([r for r in records if isinstance(r, Participation)],
                                     max(made_on, eighteen), medical_days)
     story: list[Flowable] = [

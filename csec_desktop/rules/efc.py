@@ -110,15 +110,19 @@ def certification(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     youth = _nmd(facts, today)
     if youth is None:
         return
-    eighteen, twenty_one = birthday(youth.date_of_birth, 18), birthday(youth.date_of_birth, 21)
-    done = [c.certified_on for c in records_of(facts, "efc_certification") if isinstance(c, Certification)]
-    due = efc.next_six_month(eighteen, done)
+    twenty_one = birthday(youth.date_of_birth, 21)
+    start = efc.cycle_start(youth, records_of(facts, "reentry_agreement"))
+    done = [c.certified_on for c in records_of(facts, "efc_certification")
+            if isinstance(c, Certification) and c.certified_on >= start]
+    due = efc.next_six_month(start, done)
     if due >= twenty_one or today < due - timedelta(days=LOOKAHEAD_DAYS):
         return
     yield REGISTRY.info["efc.six_month_certification"].finding(
         FindingKind.DEADLINE, N_("Six-month TILCP update and certification (SOC 161)"),
         (W("last certification: {day}", day=max(done).isoformat()) if done
-         else W("no certification yet: the cycle starts at 18"),
+         else W("no certification yet: the cycle starts at 18") if start == birthday(youth.date_of_birth, 18)
+         else W("no certification since the re-entry on {day}: the cycle starts again then",
+                day=start.isoformat()),
          W("due six months later, {day}", day=due.isoformat()),
          W("certify which of conditions (1)-(5) the youth meets and give it to the eligibility worker and "
            "the court")),

@@ -180,3 +180,21 @@ def test_a_reentry_order_alone_asks_for_the_order_at_18() -> None:
     # Any other order that begins after 18, alone, still opens nothing.
     later = efc.eligibility(youth, [_order("2026-10-14"), SCHOOL, SIGNED], date(2026, 11, 28)).checks[0]
     assert later.state is State.NOT_ELIGIBLE
+
+
+def test_the_six_month_cycle_starts_again_at_re_entry() -> None:
+    """A supervisor's review: back in care through a re-entry agreement, the youth's timeline showed
+    the certification missed before leaving as overdue, and no date after the return."""
+    youth = _youth("2007-03-10")  # 18 on 2025-03-10
+    certified = Certification(youth_id="y", certified_on=date(2025, 9, 1), conditions=["1"],
+                              certified_by="casey")
+    back = ReentryAgreement(youth_id="y", signed_on=date(2026, 10, 14))
+    records = [_order("2020-01-01"), certified, back]
+    assert efc.cycle_start(youth, records) == date(2026, 10, 14)
+    soc161 = [e for e in efc.timeline(youth, records, date(2026, 11, 28))
+              if e.label.startswith("Six-month") and e.state != "done"]
+    assert [(e.day, e.state) for e in soc161] == [(date(2027, 4, 14), "ahead")]
+    # Today, a month before: the certification due six months after the return, said as such.
+    found = _find(youth, date(2027, 3, 20), *records)["efc.six_month_certification"]
+    assert found.due is not None and found.due.date() == date(2027, 4, 14)
+    assert any("re-entry on 2026-10-14" in line for line in found.why)
