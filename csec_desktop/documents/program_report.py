@@ -23,7 +23,13 @@ from csec_desktop.reports import counts as C
 from csec_desktop.reports import deidentify as D
 from csec_desktop.reports.duties import SHORT
 from csec_desktop.reports.duties import grid as duty_grid
-from csec_desktop.reports.figures import ab12_grid, first_service_words, follow_up_grid, relief_grid
+from csec_desktop.reports.figures import (
+    ab12_grid,
+    first_service_words,
+    follow_up_grid,
+    relief_grid,
+    tool_names,
+)
 from csec_desktop.usecases.reports import Report
 
 TITLE = "CSEC program report"
@@ -46,12 +52,6 @@ def _grid(table: D.Table, deidentified: bool) -> list[list[str]]:
     for name, row in zip(table.rows, table.counts, strict=True):
         rows.append([name, *map(str, row), str(sum(row))])
     return rows
-
-
-def _safe(figures: list[int]) -> bool:
-    """Whether figures may be drawn in a de-identified report: none between 1 and 10 (a share of a
-    small total gives the count away as surely as the count)."""
-    return not any(0 < n < D.SMALL for n in figures)
 
 
 def _title(drawing: Drawing, text: str) -> None:
@@ -171,13 +171,12 @@ def program_report(report: Report, *, county: str, prepared_by: str, scope: str,
     story.append(para("The rows below the first are nested (\"of those\"): a youth can be in several, "
                       "so the rows are not added up.", "small"))
     story.append(Spacer(1, 6))
-    # A chart shows exact figures: in the de-identified form only where none of them is small.
-    plotted = [v for values in report.trend.values() for v in values]
-    plotted += [v for line in report.lines if line.count.id == "identified_victims"
-                for v in line.by_unit.values()]
-    if deidentified and not _safe(plotted):
-        story.append(para("The charts are left out of this de-identified report: they would show counts "
-                          f"under {D.SMALL}.", "small"))
+    # A chart draws exact figures, the totals the tables leave out among them, and a rate gives its
+    # parts away (a privacy review read a hidden total off the trend's axis, and a hidden count off
+    # the in-time bar): the de-identified form has no charts.
+    if deidentified:
+        story.append(para("The charts are left out of this de-identified report: they would show exact "
+                          "counts the tables leave out.", "small"))
     else:
         story.append(KeepTogether([trend_chart(report)]))
         bars = unit_chart(report)
@@ -188,15 +187,18 @@ def program_report(report: Report, *, county: str, prepared_by: str, scope: str,
                                     "from care)", "heading"),
                                table(_duty_rows(report, deidentified), widths)]))
     rates = duty_chart(report)
-    if rates is not None and not (deidentified and not _safe([line.due for line in report.duties])):
+    if rates is not None and not deidentified:
         story.append(KeepTogether([rates]))
     story.append(para("Screens with a licensed tool", "heading"))
+    bands = [b.replace("_", " ") for b in report.screen_bands]
+    screens = D.Table(tool_names(report.screen_tools, deidentified), bands, report.screens)
+    # The number screened fills in the screens table's hidden cells where it is shown beside them.
+    hidden = deidentified and any(any(row) for row in D.suppressed(screens)) if report.screen_tools else False
+    screened = (D.HIDDEN if 0 < report.screened < D.SMALL else D.HIDDEN_TOTAL) if deidentified and (
+        hidden or 0 < report.screened < D.SMALL) else str(report.screened)
     story.append(para(f"{C.SCREENING_DEFINITION} ({C.SCREENING_CITATION}). Youth screened in the period: "
-                      f"{D.HIDDEN if deidentified and 0 < report.screened < D.SMALL else report.screened}.",
-                      "small"))
+                      f"{screened}.", "small"))
     if report.screen_tools:
-        bands = [b.replace("_", " ") for b in report.screen_bands]
-        screens = D.Table(report.screen_tools, bands, report.screens)
         screen_grid = _grid(screens, deidentified)
         width = (7.0 * inch - 2.0 * inch) / max(len(screen_grid[0]) - 1, 1)
         story.append(table(screen_grid, [2.0 * inch, *[width] * (len(screen_grid[0]) - 1)]))

@@ -55,7 +55,7 @@ def xlsx_bytes(vault: Vault, period: Period, *, deidentified: bool, scope: C.Sco
     """The report as a workbook, made in memory (xlsxwriter's in_memory: no temporary file)."""
     fig = _figures(vault, period, scope)
     shown = D.shown if deidentified else F.plain
-    counts, screens = F.counts_table(fig), F.screens_table(fig)
+    counts, screens = F.counts_table(fig), F.screens_table(fig, deidentified)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
     book.set_properties({"title": "CSEC program report", "author": "", "comments": ""})

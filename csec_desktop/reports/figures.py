@@ -159,9 +159,16 @@ def counts_table(fig: dict[str, Any]) -> D.Table:
                    column_totals_mean_something=False)
 
 
-def screens_table(fig: dict[str, Any]) -> D.Table:
+def tool_names(tools: list[str], deidentified: bool) -> list[str]:
+    """The screening tools as a table names them: in a de-identified export "Tool 1", "Tool 2"...,
+    for the name is typed freely on each screen and can hold anything (a privacy review put a
+    youth's name and birth date there, and the export printed it)."""
+    return [f"Tool {n}" for n in range(1, len(tools) + 1)] if deidentified else list(tools)
+
+
+def screens_table(fig: dict[str, Any], deidentified: bool = False) -> D.Table:
     screens = fig["screens"]
-    return D.Table(screens["tools"], screens["bands"], screens["counts"])
+    return D.Table(tool_names(screens["tools"], deidentified), screens["bands"], screens["counts"])
 
 
 def csv_text(fig: dict[str, Any], *, county: str, prepared_by: str, day: str, scope: str,
@@ -169,7 +176,7 @@ def csv_text(fig: dict[str, Any], *, county: str, prepared_by: str, day: str, sc
     """The figures as the report's CSV (the desktop's export and `csec-hub report` alike)."""
     period = fig["period"]
     grid = (D.shown if deidentified else plain)(counts_table(fig))
-    screen_grid = (D.shown if deidentified else plain)(screens_table(fig))
+    screen_grid = (D.shown if deidentified else plain)(screens_table(fig, deidentified))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([f"CSEC program report, {period['label']} ({period['first']} to {period['last']}), "

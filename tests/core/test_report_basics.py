@@ -182,7 +182,10 @@ def test_screens_by_tool_and_outcome_in_the_period(admin) -> None:  # type: igno
     assert dict(zip([b.value for b in bands], counts[0], strict=True)) == {
         "no_concern": 1, "possible_concern": 1, "clear_concern": 1}
     text = export.csv_text(admin, parse("2026Q3"), deidentified=True)
-    assert "Screens by tool and outcome" in text and "Fictional Screening Tool,<11,<11,<11,*" in text
+    assert "Screens by tool and outcome" in text and "Tool 1,<11,<11,<11,*" in text
+    # The tool's name is typed freely on each screen: a de-identified export does not print it.
+    assert "Fictional Screening Tool" not in text
+    assert "Fictional Screening Tool,1,1,1,3" in export.csv_text(admin, parse("2026Q3"), deidentified=False)
 
 
 def test_duties_in_the_period_on_time_late_and_open(admin) -> None:  # type: ignore[no-untyped-def]
@@ -302,6 +305,9 @@ def test_the_report_as_xlsx_and_printed_pdf_with_definitions_and_no_names(admin,
     assert "Sampleton" not in plain and "JV-24-001234" not in plain and "Sparrow" not in plain
     hidden = _pdf_text((tmp_path / "report1.pdf").read_bytes())
     assert "<11" in hidden and "CalHHS" in hidden and "charts are left out" in hidden
+    # A privacy review read hidden counts off the charts and the number screened: none in this form.
+    assert "Youth screened in the period: 0." in hidden or "Youth screened in the period: *." in hidden \
+        or "Youth screened in the period: <11." in hidden
     reopened = Vault.unlock(folder, "admin", ADMIN_PASS)
     try:
         exported = [e for e in reopened.audit_log.entries(newest_first=True, limit=20)
