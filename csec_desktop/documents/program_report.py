@@ -40,9 +40,12 @@ NARROW_HEADER = ParagraphStyle("narrow_header", fontName=SANS + "-Bold", fontSiz
 
 
 def _counts_table(report: Report, deidentified: bool) -> D.Table:
+    ids = [line.count.id for line in report.lines]
     return D.Table([line.count.label for line in report.lines], report.units,
                    [[line.by_unit.get(u, 0) for u in report.units] for line in report.lines],
-                   column_totals_mean_something=False)
+                   column_totals_mean_something=False,
+                   within=tuple((ids.index(part), ids.index(whole)) for part, whole in C.NESTED
+                                if part in ids and whole in ids))
 
 
 def _grid(table: D.Table, deidentified: bool) -> list[list[str]]:

@@ -187,6 +187,13 @@ COUNTS: tuple[Count, ...] = (
 )
 
 
+NESTED = (("before_care", "identified_victims"), ("in_care", "identified_victims"),
+          ("while_missing", "identified_victims"), ("in_strtp", "identified_victims"),
+          ("in_strtp", "in_care"))
+"""(count, count it is part of): the "of those" rows, whose parts de-identification must not show
+beside their whole (reports/deidentify.Table.within)."""
+
+
 @dataclass(frozen=True)
 class Scope:
     """Which youth a report counts, among those the person may see: the caseload's filters (court

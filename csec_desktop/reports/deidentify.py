@@ -42,6 +42,9 @@ class Table:
     column_totals_mean_something: bool = True
     """False when the rows are different counts (nested or overlapping: summing them counts a youth
     twice), so there is no totals row to show or to protect; each row still has its total."""
+    within: tuple[tuple[int, int], ...] = ()
+    """(row, row it is part of): nested rows ("of those, in foster care"), whose parts, shown beside
+    their whole, give a hidden part away (22 identified, 15 of them in care: 7 before care)."""
 
     def row_totals(self) -> list[int]:
         return [sum(r) for r in self.counts]
@@ -84,6 +87,11 @@ def suppressed(table: Table) -> list[list[bool]]:
             if not hide[tr][tc] and any(hide[r][c] for r, c in line[:-1]):
                 hide[tr][tc] = True
                 changed = True
+        for part, whole in table.within:  # a hidden part hides its whole, column by column
+            for c in range(width):
+                if hide[part][c] and not hide[whole][c]:
+                    hide[whole][c] = True
+                    changed = True
     return hide
 
 
@@ -95,6 +103,11 @@ def shown(table: Table) -> list[list[str]]:
     counts_height = len(table.counts)
     for r, name in enumerate(names):
         total_column = len(grid[r]) - 1
-        out.append([name, *((HIDDEN_TOTAL if c == total_column or r >= counts_height else HIDDEN)
-                            if hide[r][c] else str(n) for c, n in enumerate(grid[r]))])
+
+        def mark(c: int, n: int, r: int = r, total_column: int = total_column) -> str:
+            # "<11" only beside a count that is small; a total or a whole left out is "*".
+            small = r < counts_height and c < total_column and 0 < n < SMALL
+            return HIDDEN if small else HIDDEN_TOTAL
+
+        out.append([name, *(mark(c, n) if hide[r][c] else str(n) for c, n in enumerate(grid[r]))])
     return out

@@ -154,9 +154,12 @@ def relief_grid(fig: dict[str, Any], *, deidentified: bool) -> list[list[str]]:
 def counts_table(fig: dict[str, Any]) -> D.Table:
     # The rows are nested counts ("of those ..."): a youth is in several, so no totals row.
     units = fig["units"]
+    ids = [c.id for c in C.COUNTS]
     return D.Table([fig["counts"][c.id]["label"] for c in C.COUNTS], units,
                    [[fig["counts"][c.id]["by_unit"].get(u, 0) for u in units] for c in C.COUNTS],
-                   column_totals_mean_something=False)
+                   column_totals_mean_something=False,
+                   within=tuple((ids.index(part), ids.index(whole)) for part, whole in C.NESTED
+                                if part in ids and whole in ids))
 
 
 def tool_names(tools: list[str], deidentified: bool) -> list[str]:

@@ -83,6 +83,17 @@ def _candidates(table: D.Table) -> dict[tuple[int, int], set[int]]:
     return seen
 
 
+def test_a_nested_rows_parts_do_not_give_a_hidden_part_away() -> None:
+    """A privacy review: 22 identified in Unit C, 15 of them in care, so the hidden "before care"
+    count was 7. A hidden part now hides its whole in that column ("*"), and the whole's total."""
+    table = D.Table(["identified", "... before care", "... in care"], ["Unit A", "Unit C"],
+                    [[30, 22], [12, 7], [18, 15]], column_totals_mean_something=False,
+                    within=((1, 0), (2, 0)))
+    shown = D.shown(table)
+    assert shown[1] == ["identified", "30", "*", "*"] and shown[2] == ["... before care", "12", "<11", "*"]
+    assert shown[3] == ["... in care", "18", "15", "33"]
+
+
 def test_a_supervisors_plan_goals_table_gives_no_hidden_count_back() -> None:
     """With the zeros shown and the totals 30, 16 and 32, complementary suppression gave every hidden
     count back (1, 15, 15 and 1), and labelled the 15s "<11"."""
