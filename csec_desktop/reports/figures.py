@@ -109,7 +109,24 @@ AB12_LINES = (
 
 def ab12_grid(fig: dict[str, Any], *, deidentified: bool) -> list[list[str]]:
     lines = [(title, {label: fig["ab12"].get(key, 0) for key, label in keys}) for title, keys in AB12_LINES]
-    return _lines(lines, deidentified)
+    rows = _lines(lines, deidentified)
+    if deidentified and _ab12_gives_away(fig["ab12"]):
+        # Its lines count the same youth over and over (those in EFC, by placement, by condition,
+        # certified or not): a privacy review worked hidden counts out across them (SILP = in EFC
+        # minus the others; one current certification = in EFC minus those overdue). Suppressing
+        # line by line cannot stop that, so the block is left out whole.
+        rows = [row if n % 2 == 0 else [row[0], *(cell if cell in ("0", D.HIDDEN) else D.HIDDEN_TOTAL
+                                                   for cell in row[1:])] for n, row in enumerate(rows)]
+    return rows
+
+
+def _ab12_gives_away(ab12: dict[str, Any]) -> bool:
+    """Whether the AB 12 lines, shown as they are, would give away a count from 1 to 10: one of
+    them is small, or the youth in EFC less those with no condition or those overdue is."""
+    values = {key: int(v) for key, v in ab12.items()}
+    in_efc = values.get("aged_18_20_in_efc", 0)
+    differences = [in_efc - values.get(key, 0) for key in ("no_condition", "certification_overdue")]
+    return any(0 < n < D.SMALL for n in [*values.values(), *differences])
 
 
 FOLLOW_UP_LINES = (

@@ -94,6 +94,24 @@ def test_a_nested_rows_parts_do_not_give_a_hidden_part_away() -> None:
     assert shown[3] == ["... in care", "18", "15", "33"]
 
 
+def test_the_ab12_block_is_left_out_where_its_lines_would_give_a_count_away() -> None:
+    """A privacy review: 77 in EFC and 76 with no condition recorded, with only "4 work" non-zero,
+    made that one count 1; each line was suppressed on its own."""
+    from csec_desktop.reports import figures as F
+
+    ab12 = {"aged_16_17": 40, "aged_18_20_in_efc": 77, "aged_18_20_not_in_efc": 30, "efc_in_thp_nmd": 20,
+            "efc_in_silp": 25, "efc_elsewhere": 32, "condition_1": 0, "condition_2": 0, "condition_3": 0,
+            "condition_4": 1, "condition_5": 0, "no_condition": 76, "certification_overdue": 40,
+            "turning_18_with_plan": 12, "turning_18_without_plan": 15}
+    hidden = F.ab12_grid({"ab12": ab12}, deidentified=True)
+    values = [cell for row in hidden[1::2] for cell in row[1:]]
+    assert "77" not in values and "76" not in values and set(values) <= {"0", D.HIDDEN, D.HIDDEN_TOTAL}
+    # Nothing small, no small difference: shown as it is.
+    safe = {**ab12, "condition_4": 30, "no_condition": 47}
+    shown = F.ab12_grid({"ab12": safe}, deidentified=True)
+    assert ["Youth by age and extended foster care", "40", "77", "30", "147"] in shown
+
+
 def test_a_supervisors_plan_goals_table_gives_no_hidden_count_back() -> None:
     """With the zeros shown and the totals 30, 16 and 32, complementary suppression gave every hidden
     count back (1, 15, 15 and 1), and labelled the 15s "<11"."""
