@@ -309,7 +309,7 @@ def _nonminor_records(vault: Vault, rows: list[int]) -> dict[int, tuple[list[dic
     efc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record_id, owner, kind, body in db.query(
             "SELECT id, owner_id, kind, body FROM records WHERE kind IN ('efc_participation', "
-            "'efc_certification') AND deleted = 0"):
+            "'efc_certification', 'reentry_agreement') AND deleted = 0"):
         efc[owner].append({**vault.records.decode(record_id, body), "kind": kind})
     found = {}
     # Only the placements are read of a youth's body, unless something in it is sealed (then all
@@ -372,9 +372,14 @@ def ab12(youth: Iterable[tuple[str, date, list[tuple[Any, ...]], bool, Opened]],
             figures[f"condition_{condition}"].add(youth_id)
         if not met:
             figures["no_condition"].add(youth_id)
-        certified = [date.fromisoformat(str(r["certified_on"])) for r in efc_records
-                     if r.get("kind") == "efc_certification" and str(r.get("certified_on", "")) <= on]
-        if efc_dates.next_six_month(birthday(birth, 18), certified) <= day:
+        # The cycle counts from 18, or from the latest re-entry by that day (efc.cycle_start).
+        start = max([birthday(birth, 18), *(date.fromisoformat(str(r["signed_on"])) for r in efc_records
+                                            if r.get("kind") == "reentry_agreement"
+                                            and str(r.get("signed_on", "")) <= on)])
+        certified = [d for d in (date.fromisoformat(str(r["certified_on"])) for r in efc_records
+                                 if r.get("kind") == "efc_certification"
+                                 and str(r.get("certified_on", "")) <= on) if d >= start]
+        if efc_dates.next_six_month(start, certified) <= day:
             figures["certification_overdue"].add(youth_id)  # Welf. & Inst. Code 11403(c): every six months
         there = [p for p in placements if p.get("start", "") <= on and (not p.get("end") or p["end"] >= on)]
         kind = there[-1].get("type") if there else None

@@ -432,6 +432,7 @@ def test_ab12_youth_by_age_extended_care_placement_and_plans_due(admin) -> None:
             over["legal_status"] = status
         made = caseload.create_youth(admin, youth_data(**over)).id
         if status == nmd:  # in school since January, certified once in January: due again by July
+            nonminor = made
             caseload.add_attached(admin, made, "efc_participation", {
                 "condition": "1", "since": "2026-01-05", "evidence": "Fictional enrollment letter"})
             caseload.add_attached(admin, made, "efc_certification", {
@@ -443,6 +444,9 @@ def test_ab12_youth_by_age_extended_care_placement_and_plans_due(admin) -> None:
         "condition_1": 1, "condition_2": 0, "condition_3": 0, "condition_4": 0, "condition_5": 0,
         "no_condition": 0, "certification_overdue": 1}
     assert R.facts(admin, None, date(2026, 7, 14)).ab12["certification_overdue"] == set()  # not yet due
+    # Back through a re-entry agreement in August: the cycle starts again then, nothing overdue.
+    caseload.add_attached(admin, nonminor, "reentry_agreement", {"signed_on": "2026-08-01"})
+    assert R.facts(admin, None, date(2026, 9, 30)).ab12["certification_overdue"] == set()
     # A nonminor whose record has only the current placement (the history never filled in): in the
     # THP-NMD the window shows, not "elsewhere" (the report read only the stored history).
     from csec_desktop.domain.youth import Placement, Youth
