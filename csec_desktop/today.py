@@ -27,7 +27,7 @@ from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.sealed_rows import VIEW
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
-from csec_desktop.text import N_, W
+from csec_desktop.text import N_, Line, W
 
 load_all()  # every rule module registers its rules before Today reads the registry
 
@@ -485,6 +485,30 @@ def mark_done(vault: Vault, youth_id: str, rule_id: str, occurrence: str, *,
         stored = vault.records.create(body)
         vault.audit("duty_done", record_id=stored.id, youth=youth_id, rule=rule_id)
     return stored
+
+
+def done_lines(vault: Vault, youth_id: str, rule_id: str, occurrence: str) -> tuple[Line, ...]:
+    """How a duty marked done was done, as its mark says: when, who recorded it, how, each person
+    told and when, the note (a done duty's detail said none of it: a supervisor's review)."""
+    out: list[Line] = []
+    for record in vault.records.attached(youth_id, "duty_done"):
+        mark = record.body
+        if not (isinstance(mark, DutyDone) and mark.rule_id == rule_id and mark.occurrence == occurrence):
+            continue
+        history = vault.records.history(record.id)
+        when = _at(mark.done_at) if mark.done_at else mark.done_on.isoformat()
+        out.append(W("done {when}, recorded by {user}", when=when, user=history[0].user if history else "?"))
+        if mark.method:
+            out.append(W("how: {method}", method=mark.method))
+        out += [W("told {who} at {when}", who=line.who, when=_at(line.at) if line.at else when)
+                for line in mark.told()]
+        if mark.note:
+            out.append(W("note: {note}", note=mark.note))
+    return tuple(out)
+
+
+def _at(moment: datetime) -> str:
+    return moment.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d %H:%M")
 
 
 def reopen(vault: Vault, youth_id: str, rule_id: str, occurrence: str) -> None:

@@ -465,6 +465,7 @@ class TodayPage(QWidget):
 
     def done_saved(self) -> None:
         """The mark is stored: empty the form for the next duty."""
+        self._whys.clear()  # the lines kept for it said nothing of how it was done
         self.note.clear()
         self.recipient.clear()
         self.recipients.setRowCount(0)
@@ -476,6 +477,7 @@ class TodayPage(QWidget):
         if item is None or item.finding.youth_id is None or not item.finding.done:
             self.message.setText(_("Select a duty marked done first (tick Show done duties)."))
             return
+        self._whys.clear()  # kept, they would still say how it was done
         self.reopen_requested.emit(item.finding.youth_id, item.finding.rule_id, item.finding.occurrence)
 
     def clear(self) -> None:

@@ -45,7 +45,8 @@ def why_of(vault: Vault, now: datetime, youth_id: str, rule_id: str, occurrence:
     duties without them). Empty when the duty is no longer found (a change meanwhile)."""
     for item in today.scan(vault, now, youth_id=youth_id, include_done=True).items:
         if (item.finding.rule_id, item.finding.occurrence) == (rule_id, occurrence):
-            return item.finding.why
+            done = today.done_lines(vault, youth_id, rule_id, occurrence) if item.finding.done else ()
+            return (*item.finding.why, *done)
     return ()
 
 

@@ -361,6 +361,14 @@ def test_mark_done_at_a_past_time_with_several_recipients(admin: Vault) -> None:
                             .get_textpage().get_text_range().split()).split())
     for who, at, method in lines:
         assert who in log and at.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d %H:%M") in log and method in log
+    # The done duty's detail in Today says how it was done (it said none of it).
+    from csec_desktop.usecases import today as today_screen
+
+    why = today_screen.why_of(admin, datetime.now(LEGAL_ZONE), youth.id, notices.rule_id, notices.occurrence)
+    said = [str(line) for line in why]
+    assert f"done {sheriff.strftime('%Y-%m-%d %H:%M')}, recorded by admin" in said
+    assert "how: telephone" in said and "note: Fictional notices" in said
+    assert f"told Juvenile court clerk (fictional) at {court.strftime('%Y-%m-%d %H:%M')}" in said
 
 
 def test_mark_done_refuses_a_time_in_the_future_naming_the_field(admin: Vault) -> None:

@@ -185,6 +185,15 @@ def test_mark_done_at_a_past_time_with_each_recipient_on_its_own_line(qtbot: QtB
     qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Marked done" in page.message.text(), timeout=10_000)
     assert not _rows(win, NOTICES) and page.recipients.rowCount() == 0
+    # Shown again among the done duties, its detail says how it was done (it said none of it).
+    page.show_done.setChecked(True)
+    qtbot.waitUntil(lambda: bool(_rows(win, NOTICES)), timeout=20_000)
+    page.table.selectRow(_rows(win, NOTICES)[0])
+    qtbot.waitUntil(lambda: "recorded by admin" in page.detail.text(), timeout=10_000)
+    assert "• told Fictional Parent Samplemother at " in page.detail.text()
+    assert "• how: fax" in page.detail.text()  # the manner chosen when it was marked
+    page.show_done.setChecked(False)
+    qtbot.waitUntil(lambda: not _rows(win, NOTICES), timeout=20_000)
     # On the youth's Duties tab the day shown is the due day, said as such, and the duty done: it
     # read "done <due day>", a day the report was not made on.
     win.open_youth(youth_id or "")
