@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtTest import QAbstractItemModelTester
-from PySide6.QtWidgets import QApplication
+from PySide6.QtTest import QAbstractItemModelTester, QTest
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from csec_desktop import policy
@@ -320,7 +320,11 @@ def test_idle_lock_clears_every_view(qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.waitUntil(lambda: win.model.rowCount() > 0, timeout=10_000)
     assert "5 min idle" in win.user_label.text()
     clock.advance(4 * 60)
-    qtbot.keyClicks(win.caseload_page.search_box, "a")  # activity resets the countdown
+    win.caseload_page.search_box.setFocus()
+    # A key typed as the window system delivers it (to the window, then its focused widget):
+    # activity resets the countdown.
+    QTest.keyClick(win.windowHandle(), Qt.Key.Key_A)
+    assert win.caseload_page.search_box.text() == "a"
     clock.advance(4 * 60)
     win.idle.check()
     assert win.stack.currentWidget() is win.caseload_page
@@ -335,6 +339,57 @@ def test_idle_lock_clears_every_view(qtbot: QtBot, tmp_path: Path) -> None:
                for e in again.audit_log.entries())
     again.close()
     win.close()
+
+
+def test_idle_watcher_sees_input_in_every_window_and_nothing_else(qtbot: QtBot) -> None:
+    """Keys, clicks and moves in the main window and in a dialog opened later count as activity;
+    the many events widgets send one another never reach the watcher (it watches windows, not
+    the application: each event it is given is a call into Python on the window's thread)."""
+    clock = FakeClock(100.0)
+    watcher = IdleWatcher(clock=clock)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    watcher.watch(app)
+    seen: list[QEvent.Type] = []
+    original = watcher.eventFilter
+
+    def counting(watched: QObject, event: QEvent) -> bool:
+        seen.append(event.type())
+        return original(watched, event)
+
+    watcher.eventFilter = counting  # type: ignore[method-assign]
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    field = QLineEdit()
+    window.setCentralWidget(field)
+    window.show()
+    qtbot.waitUntil(lambda: QApplication.focusWindow() is window.windowHandle())
+    watcher.arm(1)
+    clock.advance(30)
+    QTest.keyClick(window.windowHandle(), Qt.Key.Key_X)
+    assert field.text() == "x" and watcher._last == clock()
+    dialog = QDialog(window)
+    typed = QLineEdit(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: QApplication.focusWindow() is dialog.windowHandle())
+    clock.advance(30)
+    QTest.keyClick(dialog.windowHandle(), Qt.Key.Key_Y)
+    assert typed.text() == "y" and watcher._last == clock()
+    clock.advance(30)
+    QTest.mouseMove(window.windowHandle())
+    assert watcher._last == clock()
+    # Widgets built, laid out and retitled: not one event of theirs is the watcher's to look at.
+    seen.clear()
+    for _ in range(20):
+        label = QLabel("<h2>Heading</h2><p>text</p>", window)
+        label.setWordWrap(True)
+        label.adjustSize()
+        label.deleteLater()
+    assert seen == []
+    clock.advance(61)
+    watcher.check()
+    assert not watcher._armed  # a minute without input: idle
+    dialog.close()
 
 
 def test_pyside6_version_is_pinned_below_the_appendrow_abort() -> None:
