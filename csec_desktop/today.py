@@ -54,11 +54,12 @@ for is missing); the other kinds (suggestions, eligibility) say what a person co
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One row of Today: a finding, the youth it is about and the youth's assigned worker."""
+    """One row of Today: a finding, the youth it is about and the youth's assigned worker and unit."""
 
     finding: Finding
     youth_name: str
     worker: str | None = None
+    unit: str | None = None
 
     @property
     def legal(self) -> bool:
@@ -80,6 +81,7 @@ class Item:
     def to_json(self) -> dict[str, Any]:
         confidence = self.confidence
         return {**self.finding.to_json(), "youth_name": self.youth_name, "worker": self.worker,
+                "unit": self.unit,
                 "confidence": confidence.value if confidence else None}
 
 
@@ -344,11 +346,15 @@ class TodayFilter:
     """Words of the youth's name, in any order; case and accents are ignored ("jose" finds José)."""
     worker: str | None = None
     """Only youth assigned to this worker; "" for youth with no worker; None for every worker."""
+    unit: str | None = None
+    """Only youth of this unit; "" for youth with no unit; None for every unit."""
 
     def matches(self, item: Item) -> bool:
         if self.kinds and item.finding.kind not in self.kinds:
             return False
         if self.worker is not None and (item.worker or "") != self.worker:
+            return False
+        if self.unit is not None and (item.unit or "") != self.unit:
             return False
         name = _folded(item.youth_name)
         return all(word in name for word in _folded(self.youth).split())
@@ -391,15 +397,20 @@ def relative_text(due: datetime, now: datetime, gettext: Callable[[str], str] = 
     return gettext(text).format(n=value)
 
 
-def assigned_workers(vault: Vault, items_found: list[Item]) -> list[Item]:
-    """The items with each youth's assigned worker filled in (one query for the lot)."""
+def assigned(vault: Vault, items_found: list[Item]) -> list[Item]:
+    """The items with each youth's assigned worker and unit filled in (one query for the lot)."""
     ids = sorted({i.finding.youth_id for i in items_found if i.finding.youth_id})
     if not ids:
         return list(items_found)
-    workers: dict[str, str | None] = dict(vault.require_db().query(
-        "SELECT r.id, f.worker FROM records r JOIN youth_fields f ON f.rowid = r.rowid "
-        f"WHERE r.id IN ({','.join('?' * len(ids))})", ids))
-    return [replace(i, worker=workers.get(i.finding.youth_id or "")) for i in items_found]
+    found: dict[str, tuple[str | None, str | None]] = {
+        record_id: (worker, unit) for record_id, worker, unit in vault.require_db().query(
+            "SELECT r.id, f.worker, f.unit FROM records r JOIN youth_fields f ON f.rowid = r.rowid "
+            f"WHERE r.id IN ({','.join('?' * len(ids))})", ids)}
+    out = []
+    for item in items_found:
+        worker, unit = found.get(item.finding.youth_id or "", (None, None))
+        out.append(replace(item, worker=worker, unit=unit))
+    return out
 
 
 def for_youth(vault: Vault, youth_id: str, as_of: datetime | None = None, *,

@@ -77,6 +77,11 @@ class Timeline(QWidget):
         age, birthday = self.birth_year_days[0]
         return int(age + day.year - birthday.year - ((day.month, day.day) < (birthday.month, birthday.day)))
 
+    def today_label_left(self, x: float, label_width: float) -> float:
+        """Where the "today" label starts beside its line at `x`: to the right of it, or to the left
+        near 21, where to the right it ran off the widget's edge ("tod")."""
+        return x + 3 if x + 3 + label_width <= self.width() else x - 3 - label_width
+
     def _x(self, day: Any, left: float, width: float) -> float:
         first, last = self.birth_year_days[0][1], self.birth_year_days[-1][1]
         span = max((last - first).days, 1)
@@ -105,7 +110,8 @@ class Timeline(QWidget):
             else:
                 x = self._x(self.today, left, width)
                 painter.drawLine(int(x), 4, int(x), int(axis + 10))
-                painter.drawText(QRectF(x + 3, 2, 80, 14), 0, label)
+                start = self.today_label_left(x, painter.fontMetrics().horizontalAdvance(label))
+                painter.drawText(QRectF(start, 2, self.width() - start, 14), 0, label)
         for index, event in enumerate(self.events, start=1):
             x = self._x(event.day, left, width)
             colour = QColor(STATE_COLOURS[event.state])

@@ -737,11 +737,14 @@ class MainWindow(QMainWindow):
     def _show_user(self) -> None:
         if not self._username:
             self.user_label.setText(_("Locked"))
+            self.user_label.setToolTip("")
             return
         user, role, minutes = self._session
-        self.user_label.setText(_("{user} ({role}) · unlocked · locks after {minutes} min idle · "
-                                  "Ctrl+L locks now").format(user=user, role=role_label(role),
-                                                             minutes=minutes))
+        # Short: the status bar's messages share its width (at 1280 pixels they were cut). How to
+        # lock at once is on the tooltip, as on the Lock button.
+        self.user_label.setText(_("{user} ({role}) · locks after {minutes} min idle").format(
+            user=user, role=role_label(role), minutes=minutes))
+        self.user_label.setToolTip(_("Signed in and unlocked. Ctrl+L locks now."))
 
     def _unlock_failed(self, error: Exception) -> None:
         log.warning("unlock failed: %s", type(error))

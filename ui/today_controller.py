@@ -128,7 +128,7 @@ class TodayController(QObject):
             if not self._tidied:  # once a session, while the person reads what Today found
                 self._tidied = True
                 self.tasks.run(caseload_screen.tidy_search, background=True)
-            self.page.set_workers(self.model.workers(), chunk.sees_all)
+            self.page.set_assignments(self.model.workers(), self.model.units(), chunk.sees_all)
             self.page.message.setText(message)
             for youth_id in sorted(self._stale):  # changed while the chunks ran
                 self.refresh_youth(youth_id)

@@ -149,6 +149,9 @@ class TodayModel(TranslatedTableModel):
     def workers(self) -> list[str]:
         return sorted({item.worker for item in self._all if item.worker})
 
+    def units(self) -> list[str]:
+        return sorted({item.unit for item in self._all if item.unit})
+
     def groups(self) -> list[tuple[Group, int, int]]:
         """(group, first row, rows) of each group shown, in order."""
         out: list[tuple[Group, int, int]] = []

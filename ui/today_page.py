@@ -63,7 +63,7 @@ KIND_FILTERS: tuple[tuple[str, frozenset[FindingKind]], ...] = (
 METHODS = ((N_("telephone"), "telephone"), (N_("fax"), "fax"), (N_("electronic report"), "electronic"),
            (N_("in person"), "in_person"), (N_("in writing"), "writing"))
 METHOD_NAMES = {value: text for text, value in METHODS}
-EVERY_WORKER = "\x00every"  # the worker filter's "all workers" (None would read as unset in Qt)
+EVERY = "\x00every"  # the worker and unit filters' "all" (None would read as unset in Qt)
 
 
 def _now_edit_value() -> QDateTime:
@@ -91,7 +91,7 @@ class TodayPage(QWidget):
         self._whys: dict[tuple[str | None, str, str], tuple[str, ...]] = {}
         self.heading = QLabel()
         bind(self.heading, "setText", N_(
-            "<h2>Today</h2><p>What is due in your caseload, by urgency. In each group, legal duties "
+            "<h2>Today</h2><p>What is due for the youth you see, by urgency. In each group, legal duties "
             "come before suggestions. Duties overdue for more than 90 days keep their own group at the "
             "end. Times are California time.</p>"))
         self.heading.setWordWrap(True)
@@ -117,15 +117,24 @@ class TodayPage(QWidget):
         self.worker_label = QLabel()
         bind(self.worker_label, "setText", N_("Work&er"))
         self.worker_label.setBuddy(self.worker)
-        self._fill_workers([])
-        self.worker.setVisible(False)  # for those who see every youth (supervisors): set_workers
-        self.worker_label.setVisible(False)
+        self.unit = QComboBox()
+        self.unit.setMinimumContentsLength(10)
+        bind(self.unit, "setAccessibleName", N_("Unit"))
+        self.unit_label = QLabel()
+        bind(self.unit_label, "setText", N_("&Unit"))
+        self.unit_label.setBuddy(self.unit)
+        # For those who see every youth (supervisors): set_assignments.
+        self._assignment_filters: tuple[QWidget, ...] = (self.worker_label, self.worker, self.unit_label,
+                                                         self.unit)
+        for hidden in self._assignment_filters:
+            hidden.setVisible(False)
+        self._fill_assignments([], [])
         self.show_done = QCheckBox()
         bind(self.show_done, "setText", N_("Show &done duties"))
         self.shown = QLabel()
         bind(self.shown, "setAccessibleName", N_("Duties shown"))
         filters = QHBoxLayout()
-        for widget in (kind_label, self.kind, youth_label, self.youth, self.worker_label, self.worker,
+        for widget in (kind_label, self.kind, youth_label, self.youth, *self._assignment_filters,
                        self.show_done):
             filters.addWidget(widget)
         filters.addStretch(1)
@@ -195,6 +204,7 @@ class TodayPage(QWidget):
         self.kind.currentIndexChanged.connect(lambda _i: self._filter())
         self.youth.textChanged.connect(lambda _t: self._filter())
         self.worker.currentIndexChanged.connect(lambda _i: self._filter())
+        self.unit.currentIndexChanged.connect(lambda _i: self._filter())
         self._redrawn()
 
     def _done_form(self) -> QGroupBox:
@@ -274,7 +284,7 @@ class TodayPage(QWidget):
     def retranslate(self) -> None:
         """After a change of language: the texts set from code rather than bound."""
         self._retitle_recipients()
-        self._fill_workers(self.model.workers())
+        self._fill_assignments(self.model.workers(), self.model.units())
         self._redrawn()
 
     def _retitle_recipients(self) -> None:
@@ -284,29 +294,35 @@ class TodayPage(QWidget):
 
     def _filter(self) -> None:
         kinds = KIND_FILTERS[max(self.kind.currentIndex(), 0)][1]
-        worker = self.worker.currentData()
+        worker, unit = self.worker.currentData(), self.unit.currentData()
         self.model.set_filter(TodayFilter(kinds=kinds, youth=self.youth.text(),
-                                          worker=None if worker in (None, EVERY_WORKER) else str(worker)))
+                                          worker=None if worker in (None, EVERY) else str(worker),
+                                          unit=None if unit in (None, EVERY) else str(unit)))
 
-    def _fill_workers(self, workers: list[str]) -> None:
-        current = self.worker.currentData()
-        self.worker.blockSignals(True)
-        self.worker.clear()
-        self.worker.addItem(_("All workers"), EVERY_WORKER)
-        self.worker.addItem(_("No worker assigned"), "")
-        for name in workers:
-            self.worker.addItem(name, name)
-        found = self.worker.findData(current) if current is not None else -1
-        self.worker.setCurrentIndex(max(found, 0))
-        self.worker.blockSignals(False)
+    def _fill_assignments(self, workers: list[str], units: list[str]) -> None:
+        for combo, every, none, names in (
+                (self.worker, N_("All workers"), N_("No worker assigned"), workers),
+                (self.unit, N_("All units"), N_("No unit recorded"), units)):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(_(every), EVERY)
+            combo.addItem(_(none), "")
+            for name in names:
+                combo.addItem(name, name)
+            found = combo.findData(current) if current is not None else -1
+            combo.setCurrentIndex(max(found, 0))
+            combo.blockSignals(False)
 
-    def set_workers(self, workers: list[str], sees_all: bool) -> None:
-        """The worker filter, for a person who sees every youth (a supervisor)."""
-        self._fill_workers(workers)
-        self.worker.setVisible(sees_all)
-        self.worker_label.setVisible(sees_all)
-        if not sees_all and self.worker.currentIndex() != 0:
+    def set_assignments(self, workers: list[str], units: list[str], sees_all: bool) -> None:
+        """The worker and unit filters, for a person who sees every youth (a supervisor); the
+        others see their own caseload or their unit's, and are not offered them."""
+        self._fill_assignments(workers, units)
+        for widget in self._assignment_filters:
+            widget.setVisible(sees_all)
+        if not sees_all and (self.worker.currentIndex() != 0 or self.unit.currentIndex() != 0):
             self.worker.setCurrentIndex(0)
+            self.unit.setCurrentIndex(0)
 
     def _redrawn(self) -> None:
         groups = {group: (first, rows) for group, first, rows in self.model.groups()}
@@ -486,6 +502,6 @@ class TodayPage(QWidget):
         self.done_saved()
         self.youth.clear()
         self.kind.setCurrentIndex(0)
-        self.set_workers([], False)
+        self.set_assignments([], [], False)
         self.message.clear()
         self.detail.clear()

@@ -516,10 +516,12 @@ class YouthPage(QWidget):
         self.redo_button.setEnabled(allowed and self._can_write)
 
     def show_saved(self, saved: Saved) -> None:
-        """After a save or an undo of the youth's own fields: what an earlier refusal said is gone."""
-        self.notice.clear()
+        """After a save, an undo or a redo of the youth's own fields: what an earlier refusal said
+        is gone, unless a field still holds the refused typing (an undo while it was not fixed)."""
         self._show_youth(saved.record, saved.history)
         self.show_derived(saved.derived)
+        if not any(label.text() for label in self.errors.values()):
+            self.notice.clear()
 
     def _show_youth(self, record: StoredRecord, history: list[HistoryEntry]) -> None:
         # Typing not yet saved survives a redraw of the same youth (a list entry saved meanwhile).
@@ -546,7 +548,8 @@ class YouthPage(QWidget):
         for path, edit in self.edits.items():
             if path not in typed:
                 edit.setText(read_path(body, path))
-            self.errors[path].clear()
+            if edit.text() == read_path(body, path):  # saved now: a refusal of it no longer stands
+                self.errors[path].clear()
         for box, name in ((self.sealed, "sealed"), (self.relief_client, "record_relief_client")):
             box.blockSignals(True)
             box.setChecked(bool(body.get(name)))

@@ -1,7 +1,8 @@
 """Today, in chunks so the window stays responsive; audited once, when the last chunk is done.
 
-Each item carries its youth's assigned worker, so a supervisor can narrow Today to one worker;
-`sees_all` says whether this person sees every youth (and so gets that filter)."""
+Each item carries its youth's assigned worker and unit, so a supervisor can narrow Today to one
+worker or one unit; `sees_all` says whether this person sees every youth (and so gets those
+filters)."""
 
 from __future__ import annotations
 
@@ -18,14 +19,14 @@ from csec_desktop.storage.vault import Vault
 class TodayChunk:
     scan: today.Scan
     found_so_far: int  # items in this chunk and every chunk before it
-    sees_all: bool = False  # the person sees every youth (a supervisor): offer the worker filter
+    sees_all: bool = False  # the person sees every youth (a supervisor): offer the worker and unit filters
 
 
 def scan(vault: Vault, now: datetime, *, after: int = 0, found_before: int = 0,
          include_done: bool = False, limit: int = 250, why: bool = True,
          stop: Callable[[], bool] | None = None) -> TodayChunk:
     chunk = today.scan(vault, now, after=after, include_done=include_done, limit=limit, why=why, stop=stop)
-    chunk = replace(chunk, items=today.assigned_workers(vault, chunk.items))
+    chunk = replace(chunk, items=today.assigned(vault, chunk.items))
     found = found_before + len(chunk.items)
     if chunk.next_after is None:
         vault.audit("today_viewed", items=found)
@@ -37,7 +38,7 @@ def for_youth(vault: Vault, now: datetime, youth_id: str, *, include_done: bool 
     """One youth's items, looked at again after a change to their record or a duty marked done
     (not audited: the person is looking at Today, whose viewing is in the trail already)."""
     chunk = today.scan(vault, now, youth_id=youth_id, include_done=include_done, why=why)
-    return today.assigned_workers(vault, chunk.items)
+    return today.assigned(vault, chunk.items)
 
 
 def why_of(vault: Vault, now: datetime, youth_id: str, rule_id: str, occurrence: str) -> tuple[str, ...]:

@@ -235,13 +235,23 @@ COUNT_UNPRINTED = frozenset({"fines_and_restitution", "disposition_date"})
 """A count's fields no paper prints: an edit to them leaves what counsel signed unchanged."""
 
 
-def fingerprint(case: VacaturCase, counts: Sequence[CountOnFile]) -> str:
+PRO_PER_ONLY = frozenset({
+    "petitioner_address", "address_is_confidential", "petitioner_phone", "petitioner_email",
+    "guardian_ad_litem"})
+"""The self-represented petitioner's block on the first page (documents/vacatur.py
+`_first_page_block`): where counsel is named, counsel's block prints instead and these print
+nowhere, so an edit to them leaves the papers as counsel reviewed them."""
+
+
+def fingerprint(case: VacaturCase, counts: Sequence[CountOnFile], *, unprinted: bool = False) -> str:
     """A digest of every fact the papers state that counsel reviews: the case's fields but those
-    AFTER_REVIEW, each count of the petition, and what the law answers for it from the youth's
-    record (a corrected birth date can make a count "not an offense for a person under 18", a new
-    allegation). Fields left at their defaults are left out, so a field added by a later version
-    does not unsign what was reviewed before it."""
-    content = {"case": case.model_dump(mode="json", exclude=set(AFTER_REVIEW), exclude_defaults=True),
+    AFTER_REVIEW (and PRO_PER_ONLY where counsel is named), each count of the petition, and what
+    the law answers for it from the youth's record (a corrected birth date can make a count "not
+    an offense for a person under 18", a new allegation). Fields left at their defaults are left
+    out, so a field added by a later version does not unsign what was reviewed before it.
+    `unprinted`: the digest as versions before PRO_PER_ONLY made it (changed_since_review)."""
+    left_out = set(AFTER_REVIEW) | (set(PRO_PER_ONLY) if case.counsel and not unprinted else set())
+    content = {"case": case.model_dump(mode="json", exclude=left_out, exclude_defaults=True),
                "counts": [[c.id, c.count.model_dump(mode="json", exclude=set(COUNT_UNPRINTED),
                                                     exclude_defaults=True),
                            c.answer.answer.value, c.answer.nonviolent, c.answer.undecided] for c in counts]}
@@ -251,7 +261,11 @@ def fingerprint(case: VacaturCase, counts: Sequence[CountOnFile]) -> str:
 def changed_since_review(case: VacaturCase, counts: Sequence[CountOnFile]) -> bool:
     """Past draft, and the facts are no longer those counsel reviewed (or no review was recorded:
     a stage set by hand, or by a version before the fingerprint)."""
-    return case.stage is not CaseStage.DRAFT and case.reviewed != fingerprint(case, counts)
+    if case.stage is CaseStage.DRAFT:
+        return False
+    # A review recorded by an earlier version counted the pro per block with counsel named: it
+    # still holds while that digest does (nothing counsel reviewed has changed since).
+    return case.reviewed not in (fingerprint(case, counts), fingerprint(case, counts, unprinted=True))
 
 
 # The problems -----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import PermissionDenied, ValidationFailed
 from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Finding
 from csec_desktop.storage.vault import Vault
+from csec_desktop.text import translations
 from tests.conftest import WORKER_PASS, youth_data
 
 
@@ -175,3 +176,15 @@ def test_the_plan_in_plain_language_is_wholly_spanish_when_printed_in_spanish(ad
         assert words in spanish, words
     both = text("en+es")
     assert "My plan / Mi plan" in both and "What I want / Lo que quiero" in both
+
+
+def test_referral_statuses_agree_with_the_referral_in_spanish() -> None:
+    """A referral is "derivación" (feminine): its statuses read "Aceptada", "Completada", not a
+    mix of genders side by side in the Referrals tab ("Completada" beside "Aceptado")."""
+    from csec_desktop.domain.services import REFERRAL_STATUS_LABELS, ReferralStatus
+
+    es = translations("es").gettext
+    assert es("Referral") == "Derivación"
+    participles = {status: es(label) for status, label in REFERRAL_STATUS_LABELS.items()
+                   if status is not ReferralStatus.NO_SHOW}
+    assert all(text.endswith("a") for text in participles.values()), participles

@@ -299,12 +299,12 @@ def test_a_fresh_24_hour_report_comes_above_duties_overdue_for_years(admin: Vaul
     assert [i.finding for i in today_screen.whole(admin, NOW)] == [i.finding for i in found]
 
 
-def test_filters_by_kind_youth_and_worker() -> None:
+def test_filters_by_kind_youth_worker_and_unit() -> None:
     rows = [
-        today.Item(_finding("a", FindingKind.DEADLINE, NOW), "José Sampleton", "casey"),
-        today.Item(_finding("b", FindingKind.SUGGESTION, None), "José Sampleton", "casey"),
-        today.Item(_finding("c", FindingKind.WARNING, None), "Ñeli Castañemo", "drew"),
-        today.Item(_finding("d", FindingKind.ELIGIBLE, None), "Mei Lê-Sample", None),
+        today.Item(_finding("a", FindingKind.DEADLINE, NOW), "José Sampleton", "casey", "North"),
+        today.Item(_finding("b", FindingKind.SUGGESTION, None), "José Sampleton", "casey", "North"),
+        today.Item(_finding("c", FindingKind.WARNING, None), "Ñeli Castañemo", "drew", "South"),
+        today.Item(_finding("d", FindingKind.ELIGIBLE, None), "Mei Lê-Sample", None, None),
     ]
 
     def rules(**wanted: object) -> list[str]:
@@ -319,6 +319,9 @@ def test_filters_by_kind_youth_and_worker() -> None:
     assert rules(worker="drew") == ["c"]
     assert rules(worker="") == ["d"]  # youth with no worker
     assert rules(worker="casey", kinds=today.LEGAL_KINDS) == ["a"]
+    assert rules(unit="South") == ["c"]
+    assert rules(unit="") == ["d"]  # youth with no unit
+    assert rules(unit="North", worker="drew") == []
 
 
 def test_due_times_say_the_hour_and_the_zone_in_both_languages() -> None:

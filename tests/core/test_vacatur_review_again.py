@@ -14,7 +14,7 @@ from csec_desktop.documents import jobs
 from csec_desktop.documents import vacatur as papers
 from csec_desktop.errors import PermissionDenied, ValidationFailed
 from csec_desktop.storage.vault import Vault
-from csec_desktop.vacatur import workflow
+from csec_desktop.vacatur import petition, workflow
 from csec_desktop.vacatur.petition import form_problems
 from tests.core import vacatur_fixtures as fx
 
@@ -260,3 +260,30 @@ def test_the_petitioners_verification_keeps_its_signature(admin: Vault, attorney
             jobs.make(attorney, "vacatur_petition", youth_id, item=case_id))]
         signing = [page for page in pages if "C. Z. Petitioner" in page]
         assert signing and all("VERIFICATION" in page for page in signing), repeat
+
+
+def test_the_pro_per_block_is_not_what_counsel_signs_while_counsel_is_named(admin: Vault,
+                                                                           attorney: Vault) -> None:
+    """With counsel named, counsel's block prints on the first page and the petitioner's own
+    (address, telephone, e-mail, guardian ad litem) prints nowhere: editing it leaves the papers
+    signed. Counsel's block is printed: editing it unsigns them. A review recorded by an earlier
+    version, whose digest counted the pro per block, still holds while nothing printed changed."""
+    youth_id = fx.youth(admin)
+    case_id = fx.petition(attorney, youth_id, [fx.ADULT])
+    caseload.update_attached(attorney, case_id, {"petitioner_email": "old@example.invalid"})
+    workflow.advance(attorney, case_id, "attorney_reviewed")
+    assert _signed(attorney, youth_id, case_id)
+    caseload.update_attached(attorney, case_id, {
+        "petitioner_email": "new@example.invalid", "petitioner_phone": "(555) 010-0199",
+        "guardian_ad_litem": "Fictional Guardian"})
+    assert _signed(attorney, youth_id, case_id)
+    p = workflow.load(attorney, youth_id, case_id)
+    assert "new@example.invalid" not in _text(jobs.make(attorney, "vacatur_petition", youth_id, item=case_id))
+    # The digest of an earlier version (the pro per fields counted) is still a review of these facts.
+    earlier = p.case.model_copy(update={"reviewed": petition.fingerprint(p.case, p.counts, unprinted=True)})
+    assert not petition.changed_since_review(earlier, p.counts)
+    assert petition.changed_since_review(earlier.model_copy(update={"grounds": "Other words."}), p.counts)
+    counsel = [*p.case.counsel]
+    counsel[0] = counsel[0] + " (of counsel)"
+    caseload.update_attached(attorney, case_id, {"counsel": counsel})
+    assert not _signed(attorney, youth_id, case_id)

@@ -113,3 +113,11 @@ def test_the_timeline_says_a_younger_or_older_youths_age_instead_of_pinning_toda
         assert timeline.today_mark() == mark
         timeline.resize(720, 80)
         assert not timeline.grab().isNull()  # drawn without error at every position
+    # A week before 21: the label is drawn left of its line, whole, not cut at the edge.
+    timeline.set_events([], birthdays, date(2033, 4, 24))
+    x = timeline._x(timeline.today, 20.0, timeline.width() - 40.0)
+    wide = timeline.fontMetrics().horizontalAdvance("today")
+    start = timeline.today_label_left(x, wide)
+    assert start >= 0 and start + wide <= timeline.width() and start < x
+    middle = timeline._x(date(2030, 1, 1), 20.0, timeline.width() - 40.0)
+    assert timeline.today_label_left(middle, wide) == middle + 3  # elsewhere to the right, as before

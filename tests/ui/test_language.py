@@ -80,7 +80,8 @@ def test_switching_language_changes_the_window_without_a_restart(qtbot: QtBot, t
         qtbot.waitUntil(lambda: "incorrectos" in win.unlock_page.message.text(), timeout=10_000)
         _unlock(qtbot, win, ADMIN_PASS)
         qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
-        assert "desbloqueado" in win.user_label.text()
+        assert "se bloquea tras" in win.user_label.text()
+        assert "desbloqueada" in win.user_label.toolTip()
         assert win.model.headerData(0, Qt.Orientation.Horizontal) == "Nombre"
         assert win.today_action.text() == "&Hoy"
         # The rules' "why" lines are said in Spanish too (text.W), not only the titles.
@@ -94,7 +95,7 @@ def test_switching_language_changes_the_window_without_a_restart(qtbot: QtBot, t
         win.set_language("en")
         assert win.today_action.text() == "&Today"
         assert win.model.headerData(0, Qt.Orientation.Horizontal) == "Name"
-        assert "unlocked" in win.user_label.text()
+        assert "locks after" in win.user_label.text() and "unlocked" in win.user_label.toolTip()
         win.set_language("es")
     finally:
         win.close()

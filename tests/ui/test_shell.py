@@ -499,6 +499,21 @@ def test_edit_with_a_validation_error_then_fix_then_undo(qtbot: QtBot, window: M
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.errors["date_of_birth"].text() != "", timeout=10_000)
     assert window.statusBar().currentMessage() == ""
+    # Undo with the refused date still typed: the edit is undone, the date stays as typed and
+    # still marked (it cleared the mark and the notice, and the date looked accepted).
+    qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.version == 8, timeout=10_000)
+    assert page.edits["pronouns"].text() == "they/them" and dob.text() == "2999-01-01"
+    assert "future" in page.errors["date_of_birth"].text()
+    assert page.notice.text().startswith("Not saved: fix the fields marked in red.")
+    # Fixed and saved: the mark and the notice go.
+    dob.clear()
+    qtbot.keyClicks(dob, original)
+    page.edits["pronouns"].clear()
+    qtbot.keyClicks(page.edits["pronouns"], "xe/xem")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.version == 9, timeout=10_000)
+    assert page.errors["date_of_birth"].text() == "" and page.notice.text() == ""
 
 
 def test_an_undone_edit_does_not_come_back_with_a_draft_and_a_lock_keeps_the_undo(

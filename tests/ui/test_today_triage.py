@@ -49,12 +49,12 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         now = datetime.now(LEGAL_ZONE)
         wren = caseload.create_youth(vault, youth_data(
             legal_name={"given": "Wren", "family": "Zamplevoy"}, date_of_birth="2011-06-01",
-            assigned_worker="casey", **FOSTER))
+            assigned_worker="casey", unit="North", **FOSTER))
         identification.record_status(vault, wren.id, "victim", "the youth disclosed an exchange (fictional)",
                                      now - timedelta(hours=4))
         ola = caseload.create_youth(vault, youth_data(
             legal_name={"given": "Ola", "family": "Missingsample"}, date_of_birth="2012-02-02",
-            assigned_worker="drew", **FOSTER))
+            assigned_worker="drew", unit="South", **FOSTER))
         caseload.add_attached(vault, ola.id, "missing_episode",
                               {"learned_at": (now - timedelta(hours=10)).isoformat()})
     finally:
@@ -134,7 +134,7 @@ def test_a_fresh_24_hour_report_is_above_the_duties_missed_months_ago(qtbot: QtB
         assert (duties.item(i).foreground().color().name() == "#b3261e") == (i in late), text
 
 
-def test_filters_by_kind_youth_and_worker(qtbot: QtBot, win: MainWindow) -> None:
+def test_filters_by_kind_youth_worker_and_unit(qtbot: QtBot, win: MainWindow) -> None:
     page, model = win.today_page, win.today_model
     total = model.rowCount()
     page.kind.setCurrentIndex(1)  # legal duties (deadlines and warnings)
@@ -153,6 +153,22 @@ def test_filters_by_kind_youth_and_worker(qtbot: QtBot, win: MainWindow) -> None
     page.worker.setCurrentIndex(page.worker.findData("casey"))
     assert {model.item(r).worker for r in range(model.rowCount())} == {"casey"}
     assert _rows(win, REPORT) and not _rows(win, NOTICES)
+    # And the unit filter beside it: a supervisor of several units looks at one.
+    page.worker.setCurrentIndex(0)
+    assert page.unit.isVisibleTo(page) and page.unit_label.buddy() is page.unit
+    units = [page.unit.itemText(i) for i in range(page.unit.count())]
+    assert units[:2] == ["All units", "No unit recorded"] and {"North", "South"} <= set(units)
+    page.unit.setCurrentIndex(page.unit.findData("South"))
+    assert {model.item(r).youth_name for r in range(model.rowCount())} == {"Ola Missingsample"}
+    assert _rows(win, NOTICES) and not _rows(win, REPORT)
+    demo_unit = next(u for u in units[2:] if u not in ("North", "South"))
+    page.unit.setCurrentIndex(page.unit.findData(demo_unit))
+    assert model.rowCount() > 0
+    assert {model.item(r).unit for r in range(model.rowCount())} == {demo_unit}
+    page.unit.setCurrentIndex(page.unit.findData(""))  # youth with no unit recorded: none here
+    assert model.rowCount() == 0 and page.detail.text() == "No duty matches the filters."
+    page.unit.setCurrentIndex(0)
+    page.worker.setCurrentIndex(page.worker.findData("casey"))
     page.youth.setText("nobody by this name")
     assert model.rowCount() == 0 and page.detail.text() == "No duty matches the filters."
     # The filters survive a recomputation (after a duty is marked done or a record changes).
