@@ -180,8 +180,10 @@ class AdminController(QObject):
     def ask_rotate(self) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Question, _("Re-encrypt under a new key"),
                           _("Re-encrypt the whole vault under a new data key? Do this when a key may have "
-                            "been exposed (a copy of the key file or a printed raw key). Passphrases and "
-                            "the recovery key stay as they are."),
+                            "been exposed (a copy of the key file or a printed raw key), or to shut out "
+                            "someone disabled: a disabled person's passphrase no longer opens the vault "
+                            "after it, and letting them in again needs a passphrase reset. Other "
+                            "passphrases and the recovery key stay as they are."),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.page)
         yes = QMessageBox.StandardButton.Yes
         box.buttonClicked.connect(lambda button: self.rotate() if box.standardButton(button) == yes else None)

@@ -285,6 +285,12 @@ def load_keyring(db: Database, vault_id: str, principal: str, private: X25519Pri
         if current is None:
             continue
         generation = int(state["generation"])
+        if K.public_bytes(X25519PrivateKey.from_private_bytes(bytes(current))) != K.unb64(state["public"]):
+            # The public key new values are sealed to is kept beside the sealed copies, unsigned:
+            # put there by someone with the file, it would send what holders write to them. A
+            # holder sees it here, before anything is sealed this session.
+            raise CorruptVault(f"the {compartment.name} compartment's public key is not the one its "
+                               "holders' key opens (it was replaced outside the app)")
         ring.privates[(compartment.name, generation)] = current
         # Older generations, each sealed to the one after it.
         for older in sorted(state.get("older", []), key=lambda o: -int(o["generation"])):

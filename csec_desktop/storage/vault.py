@@ -215,7 +215,7 @@ class Vault:
         snapshot = R.load(db)
         seq, head = self.audit_log.head()
         return {"roster": K.b64(root) if root else None, "roster_seq": snapshot.seq if snapshot else 0,
-                "audit_seq": seq, "audit_hash": head}
+                "audit_seq": seq, "audit_hash": head, "recovery": K.b64(self.keyfile.recovery_public)}
 
     # Opening ---------------------------------------------------------------
 
@@ -352,9 +352,27 @@ class Vault:
 
     def _check_trust(self, pin: dict[str, Any] | None) -> None:
         """At unlock: the list of people against its signature (rows changed outside the app are put
-        back and named), this person's own signing key, and the audit entry they saw last."""
+        back and named), this person's own signing key, and the audit entry they saw last; the
+        recovery key as this person last saw it, before anything is sealed to it."""
+        self._check_recovery(pin)
         self._check_people(pin)
         self._compartment_upkeep()
+
+    def _check_recovery(self, pin: dict[str, Any] | None) -> None:
+        """The recovery key's public half is kept in the key file and the vault, unsigned; every
+        compartment key is sealed to it. Put there by someone with the file, their own key would be
+        given every sealed record and every youth's account at the next holder's unlock. No step of
+        the app changes it, so it must be the one this person saw at their last unlock (pinned
+        then, under their passphrase; a pin from before this check is taken as it is now)."""
+        seen = pin.get("recovery") if pin else None
+        if seen is not None and K.unb64(str(seen)) != self.keyfile.recovery_public:
+            raise CorruptVault("the vault's recovery key is not the one you saw at your last unlock (the "
+                               "key file was changed outside the app): nothing was sealed to it. Tell "
+                               "the administrator; restore the vault's folder from a backup")
+        stored = self.require_db().scalar("SELECT value FROM meta WHERE key = 'recovery_public'")
+        if stored is not None and K.unb64(str(stored)) != self.keyfile.recovery_public:
+            raise CorruptVault("the key file's recovery key differs from the vault's (one of them was "
+                               "changed outside the app): nothing was sealed to it")
 
     def _check_people(self, pin: dict[str, Any] | None) -> None:
         db = self.require_db()
@@ -372,6 +390,12 @@ class Vault:
         if pin and int(pin.get("roster_seq") or 0) > snapshot.seq:
             raise CorruptVault("the list of people is older than the one you saw at your last unlock "
                                "(an older copy was put back)")
+        signed = next((row for row in snapshot.rows if row[0] == self.user.username), None)
+        if signed is not None and signed[2] != K.b64(K.public_bytes(self._private_key())):
+            # A key-file entry written by someone else, with a key pair and passphrase of theirs,
+            # opened as this person: the signed list names the key pair the person was given.
+            raise CorruptVault(f"the key-file entry of {self.user.username} is not the one the signed list "
+                               "of people names (it was replaced outside the app)")
         diff = R.differences(snapshot, R.current_rows(db))
         mine = K.b64(K.signing_public(self._seed))
         with db.transaction():
@@ -777,12 +801,17 @@ class Vault:
         self.records.ring = self.keyring
         done = []
         for youth_id in waiting:
-            still_unsealed = db.scalar("SELECT f.sealed FROM records r JOIN youth_fields f ON "
-                                       "f.rowid = r.rowid WHERE r.id = ?", (youth_id,)) == 0
-            if still_unsealed:
+            # The youth's own record must say so, not only the derived row and the waiting list
+            # (both written outside the app by someone with the file, they had a holder's unlock
+            # take the seal off a youth the record still called sealed).
+            row = db.one("SELECT f.sealed, r.body ->> '$.sealed' FROM records r JOIN youth_fields f ON "
+                         "f.rowid = r.rowid WHERE r.id = ? AND r.kind = 'youth'", (youth_id,))
+            if row is not None and row[0] == 0 and not row[1]:
                 self.records.reseal_owner(youth_id, False)
                 done.append(youth_id)
         db.execute("DELETE FROM meta WHERE key = 'unseal_waiting'")
+        if done:
+            self.warnings.append(_unsealed_warning(len(done)))
         return done
 
     def update_user(self, username: str, **changes: Any) -> User:
@@ -798,6 +827,11 @@ class Vault:
         bad = [k for k in changes if k not in allowed]
         if bad:
             raise ValidationFailed([FieldProblem(k, N_("cannot be changed here")) for k in bad])
+        if current.disabled and changes.get("disabled") is False and \
+                username not in K.KeyFile.load(self.folder).users:
+            raise ValidationFailed([FieldProblem("disabled", N_(
+                "cannot be turned off: this person was shut out of the vault's key when it was "
+                "re-encrypted while they were disabled. Reset their passphrase to let them in again"))])
         updated = _user_or_error({**current.model_dump(), **changes})
         never = NEVER_GRANTED.get(updated.role, frozenset())
         refused = sorted(p.value for p in never & set(updated.extra_permissions))
@@ -862,9 +896,12 @@ class Vault:
         """New data key, new database file via sqlcipher_export, key file swapped atomically."""
         self.require(Permission.MANAGE_USERS)
         db = self.require_db()
+        # Sealed to those who may unlock: a person disabled (put out for cause, say) is shut out of
+        # the new key, not only refused by the app (their passphrase still opened the old one).
         publics = {
             r[0]: K.unb64(r[1])
-            for r in db.query("SELECT username, public_key FROM users WHERE removed = 0")
+            for r in db.query("SELECT username, public_key, body FROM users WHERE removed = 0")
+            if not json.loads(r[2]).get("disabled")
         }
         recovery = K.unb64(str(db.scalar("SELECT value FROM meta WHERE key = 'recovery_public'")))
         if recovery != self.keyfile.recovery_public:
@@ -1028,6 +1065,14 @@ CLEAN_ENDS = frozenset({"lock", "unlock_refused", "session_ended", "vault_create
 UPGRADING = "upgrading"
 CHECKING = "checking"
 """What `Vault.unlock` tells its `checking` it is about to do."""
+
+
+def _unsealed_warning(count: int) -> str:
+    """What a holder's unlock says after it took the seal off youth unsealed at the hub."""
+    youth = "1 youth" if count == 1 else f"{count} youth"
+    return (f"{youth} unsealed at the county hub had the sealed layer taken off their records at this "
+            "unlock: anyone who reads unsealed youth can now read them. The audit trail names them "
+            "(compartment_keys). If no one unsealed them, tell the administrator.")
 
 
 def _check_after_unclean_end(db: Database, checking: Callable[[str], None] | None = None) -> None:

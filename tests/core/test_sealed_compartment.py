@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from csec_desktop import caseload
 from csec_desktop.errors import CorruptVault, NotFound
@@ -205,7 +206,9 @@ def test_an_unseal_pulled_without_the_key_is_finished_by_the_next_holder(office,
                                  updated_at="2026-11-28T10:00:00.000+00:00", updated_by="ana")
     assert caseload.attached_record(admin, youth, goal.id, "plan_goal").body.goal is None  # type: ignore[attr-defined]
     admin.close()
-    _open(folder, "ana", clock).close()  # a holder's unlock takes the layer off
+    ana = _open(folder, "ana", clock)  # a holder's unlock takes the layer off, and says so
+    assert any(w.startswith("1 youth unsealed at the county hub") for w in ana.warnings), ana.warnings
+    ana.close()
     admin = _open(folder, "admin", clock)
     try:
         assert caseload.attached_record(admin, youth, goal.id, "plan_goal").body.goal == NOTE  # type: ignore[attr-defined]
@@ -538,3 +541,126 @@ def test_sealing_a_youth_does_not_sign_over_history_edited_outside_the_app(offic
         assert signers == {"sam"}
     finally:
         sam.close()
+
+
+def _raw(folder: Path) -> Database:
+    """The database as a colleague with the data key opens it outside the app."""
+    keyfile = K.KeyFile.load(folder)
+    return Database.open(folder / keyfile.db_name(), keyfile.unlock_user("casey", WORKER_PASS)[0])
+
+
+def _casey_key() -> tuple[X25519PrivateKey, str]:
+    own = X25519PrivateKey.generate()
+    return own, K.b64(K.public_bytes(own))
+
+
+def test_a_recovery_key_swapped_outside_the_app_is_refused_not_given_the_sealed_keys(
+        office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """A colleague puts her own key where the recovery key's public half is kept (key file and
+    vault) and asks for a new generation: a holder's unlock sealed every compartment key to her.
+    Now the holder's unlock refuses, since the key is not the one they saw at their last unlock."""
+    folder, youth = office
+    sam = _open(folder, "sam", clock)  # pins the recovery key as it is
+    caseload.update_youth(sam, youth, {"sealed": True})
+    sam.close()
+    _own, public = _casey_key()
+    data = json.loads((folder / "keys.json").read_text())
+    data["recovery"]["public_key"] = public
+    (folder / "keys.json").write_text(json.dumps(data))
+    db = _raw(folder)
+    generations = _generations(db)
+    db.execute("UPDATE meta SET value = ? WHERE key = 'recovery_public'", (public,))
+    for compartment in C.COMPARTMENTS:
+        state = json.loads(db.scalar("SELECT value FROM meta WHERE key = ?", (compartment.purpose,)))
+        db.execute("UPDATE meta SET value = ? WHERE key = ?",
+                   (json.dumps({**state, "rotate": True}), compartment.purpose))
+    db.close()
+    with pytest.raises(CorruptVault, match="recovery key is not the one you saw"):
+        _open(folder, "sam", clock)
+    db = _raw(folder)
+    try:  # nothing was sealed to her key: no new generation was made
+        assert _generations(db) == generations
+    finally:
+        db.close()
+
+
+def _generations(db: Database) -> dict[str, int]:
+    return {c.purpose: int(json.loads(str(db.scalar("SELECT value FROM meta WHERE key = ?",
+                                                      (c.purpose,))))["generation"]) for c in C.COMPARTMENTS}
+
+
+def test_a_compartment_public_key_swapped_outside_the_app_is_found_by_a_holder(
+        office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """New values are sealed to the compartment's public key, kept beside the sealed copies: a
+    colleague who put her own there read what holders wrote next. A holder's unlock finds it."""
+    folder, _youth = office
+    _open(folder, "ana", clock).close()
+    _own, public = _casey_key()
+    db = _raw(folder)
+    state = json.loads(db.scalar("SELECT value FROM meta WHERE key = ?", (C.NARRATIVE.purpose,)))
+    db.execute("UPDATE meta SET value = ? WHERE key = ?",
+               (json.dumps({**state, "public": public}), C.NARRATIVE.purpose))
+    db.close()
+    with pytest.raises(CorruptVault, match="narrative compartment's public key"):
+        _open(folder, "ana", clock)
+
+
+def test_a_key_file_entry_replaced_outside_the_app_does_not_open_as_that_person(
+        office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """A colleague writes the administrator's key-file entry anew (her key pair, her passphrase,
+    the data key sealed to it): the signed list of people names another key pair for them."""
+    folder, _youth = office
+    _open(folder, "admin", clock).close()
+    keyfile = K.KeyFile.load(folder)
+    dek, _private, _kek = keyfile.unlock_user_pinned("casey", WORKER_PASS, None)
+    keyfile.set_user("admin", X25519PrivateKey.generate(), "an impostor's own passphrase", dek)
+    keyfile.save(folder)
+    with pytest.raises(CorruptVault, match="key-file entry of admin is not the one the signed list"):
+        Vault.unlock(folder, "admin", "an impostor's own passphrase", wall=clock)
+
+
+def test_an_unseal_written_outside_the_app_is_not_finished_by_a_holder(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """A colleague marks a sealed youth's derived row unsealed and puts them on the waiting list: a
+    holder's unlock took the seal off a youth whose record still says sealed. It no longer does;
+    and an unseal that is finished is said at the unlock."""
+    folder, youth = office
+    sam = _open(folder, "sam", clock)
+    caseload.add_attached(sam, youth, "plan_goal", GOAL)
+    caseload.update_youth(sam, youth, {"sealed": True})
+    sam.close()
+    db = _raw(folder)
+    db.execute("UPDATE youth_fields SET sealed = 0 WHERE rowid = (SELECT rowid FROM records WHERE id = ?)",
+               (youth,))
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('unseal_waiting', ?)",
+               (json.dumps([youth]),))
+    db.close()
+    sam = _open(folder, "sam", clock)
+    assert not any("unsealed at the county hub" in w for w in sam.warnings)
+    sam.close()
+    assert FAMILY not in _every_text(folder, "casey") and NOTE not in _every_text(folder, "casey")
+
+
+def test_re_encrypting_shuts_out_a_disabled_person_until_their_passphrase_is_reset(
+        office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """Disabled, a person's passphrase still opened the data key from the file, and re-encrypting
+    sealed the new key to them too. Now it is not: enabling them again is refused, with what to do,
+    until an administrator resets their passphrase."""
+    from csec_desktop.errors import ValidationFailed, WrongPassphrase
+    from csec_desktop.usecases import admin as admin_screen
+
+    folder, _youth = office
+    admin = _open(folder, "admin", clock)
+    admin.update_user("casey", disabled=True)
+    admin.rotate_data_key()
+    with pytest.raises((WrongPassphrase, KeyError, CorruptVault)):
+        K.KeyFile.load(folder).unlock_user("casey", WORKER_PASS)
+    with pytest.raises(ValidationFailed, match="Reset their passphrase"):
+        admin.update_user("casey", disabled=False)
+    admin_screen.reset_passphrase(admin, "casey", "a fictional new passphrase for casey",
+                                  "a fictional new passphrase for casey")
+    assert admin.get_user("casey").disabled  # as they were: enabling is a step of its own
+    admin.update_user("casey", disabled=False)
+    admin.close()
+    Vault.unlock(folder, "casey", "a fictional new passphrase for casey", wall=clock).close()
+    sam = _open(folder, "sam", clock)  # the others' passphrases still open it
+    sam.close()
