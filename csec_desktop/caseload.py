@@ -9,11 +9,11 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from csec_desktop.clock import legal_today
@@ -30,7 +30,7 @@ from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.sealed_rows import VIEW
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
-from csec_desktop.text import W
+from csec_desktop.text import N_, W
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -584,6 +584,7 @@ def add_attached(vault: Vault, youth_id: str, kind: str, data: dict[str, Any]) -
     # A new record starts its guarded steps at the beginning (a petition as a draft): the model's default.
     data = {k: v for k, v in data.items() if k not in GUARDED_FIELDS.get(kind, set()) or kind == "referral"}
     body: Body = model_for(kind).parse({**data, "youth_id": youth_id}, record=kind)
+    _check_happened(vault, body, type(body).happened)
     with vault.require_db().transaction():
         record = vault.records.create(body)
         vault.audit("create", record_id=record.id, kind=kind, youth=youth_id)
@@ -609,10 +610,30 @@ def update_attached(vault: Vault, record_id: str, changes: dict[str, Any],
         # A referral's status and consent move only through services.send/move, which check them.
         raise PermissionDenied(f"{', '.join(guarded)} of a {current.kind} change only through its own "
                                f"steps ({GUARDED_STEPS.get(current.kind, '')}).")
+    happened = set(type(current.body).happened) & set(changes)
+    if happened:
+        merged = {**current.body.model_dump(mode="json"), **changes}
+        _check_happened(vault, model_for(current.kind).parse(merged, record=current.kind), happened)
     with vault.require_db().transaction():
         record = vault.records.update(record_id, changes, expected_version=expected_version)
         vault.audit("update", record_id=record_id, kind=current.kind, fields=sorted(changes))
     return record
+
+
+AHEAD_ALLOWED = timedelta(minutes=5)
+"""How far ahead of this computer's clock a moment that happened may be written (another
+person's watch, a minute's rounding)."""
+
+
+def _check_happened(vault: Vault, body: Body, fields: Iterable[str]) -> None:
+    """Refuse, naming each field, a moment that has happened (`Body.happened`) written ahead of
+    now."""
+    latest = datetime.fromtimestamp(vault.wall(), UTC) + AHEAD_ALLOWED
+    late = [name for name in fields
+            if isinstance(moment := getattr(body, name, None), datetime) and moment > latest]
+    if late:
+        raise ValidationFailed([FieldProblem(name, N_("is ahead of now: record when it happened"))
+                                for name in sorted(late)], body.kind)
 
 
 GUARDED_FIELDS: dict[str, set[str]] = {

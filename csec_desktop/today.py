@@ -17,7 +17,7 @@ from typing import Any
 from csec_desktop import policy
 from csec_desktop.caseload import can_see, get_youth, visibility, years_before
 from csec_desktop.clock import legal_today
-from csec_desktop.domain.duties import DutyDone, Told
+from csec_desktop.domain.duties import DutyDone, Told, method_words
 from csec_desktop.domain.kinds import model_for
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.youth import Youth
@@ -510,7 +510,7 @@ def done_lines(vault: Vault, youth_id: str, rule_id: str, occurrence: str) -> tu
         when = _at(mark.done_at) if mark.done_at else mark.done_on.isoformat()
         out.append(W("done {when}, recorded by {user}", when=when, user=history[0].user if history else "?"))
         if mark.method:
-            out.append(W("how: {method}", method=mark.method))
+            out.append(W("how: {method}", method=W(method_words(mark.method))))
         out += [W("told {who} at {when}", who=line.who, when=_at(line.at) if line.at else when)
                 for line in mark.told()]
         if mark.note:

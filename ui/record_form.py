@@ -127,6 +127,7 @@ class ModelForm(QWidget):
                  choices: dict[str, dict[str, str]] | None = None) -> None:
         super().__init__()
         self._loading = False
+        self._baseline: dict[str, Any] = {}
         self.skip = skip
         self.model = model
         self.widgets: dict[str, QWidget] = {}
@@ -301,6 +302,7 @@ class ModelForm(QWidget):
             self._set_values(data)
         finally:
             self._loading = False
+        self._baseline = self.values()
         # An entry opened for editing shows its folded fields if any is filled in; a fresh form
         # starts folded again.
         defaults = self.defaults()
@@ -308,6 +310,23 @@ class ModelForm(QWidget):
                   if v not in (None, "", [], False) and v != defaults.get(n)]
         self._unfold(False)
         self.unfold_for(filled)
+
+    def typed(self) -> dict[str, Any]:
+        """What differs from what the form was last set to (a new item's defaults, the entry
+        opened): what a draft keeps. Not the defaults themselves: a draft that kept a new item's
+        "now" brought the time it was written back as the time information was received."""
+        return {name: value for name, value in self.values().items() if value != self._baseline.get(name)}
+
+    def lay_over(self, typed: dict[str, Any]) -> None:
+        """A draft's typing over the form as it is now; what the form was set to stays what
+        `typed` compares with, so the typing is kept again if the page is left again."""
+        baseline = self._baseline
+        self.set_values({**self.values(), **{k: v for k, v in typed.items() if k in self.widgets}})
+        self._baseline = baseline
+
+    def moments(self) -> set[str]:
+        """The fields that hold a date and time."""
+        return {name for name, kind in self.types.items() if kind is datetime}
 
     def _set_values(self, data: dict[str, Any] | None) -> None:
         data = data or {}

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from csec_desktop.rules import CONFIDENCE_NAMES, LEGAL_ZONE, Confidence, FindingKind
+from csec_desktop.rules import CONFIDENCE_NAMES, KIND_NAMES, LEGAL_ZONE, Confidence, FindingKind
 from csec_desktop.today import (
     LEGAL_KINDS,
     Group,
@@ -46,12 +46,6 @@ GROUP_COLOURS: dict[Group, str] = {  # always beside the group's name in words
 ELIGIBILITY_KINDS = frozenset(kind for kind in FindingKind if kind not in LEGAL_KINDS
                               and kind is not FindingKind.SUGGESTION)
 """Eligible, not eligible, and any other answer to "may the youth have it?"."""
-KIND_NAMES: dict[FindingKind, str] = {
-    FindingKind.DEADLINE: N_("Legal deadline"),
-    FindingKind.WARNING: N_("Legal warning"),
-    FindingKind.SUGGESTION: N_("Suggestion"),
-    **{kind: N_("Eligibility") for kind in ELIGIBILITY_KINDS},
-}
 
 
 def identity(item: Item) -> tuple[str | None, str, str]:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csec_desktop.domain.duties import METHODS as DUTY_METHODS
 from csec_desktop.domain.duties import NAMED_RECIPIENTS
 from csec_desktop.rules import CONFIDENCE_NAMES, LEGAL_ZONE, FindingKind
 from csec_desktop.today import (
@@ -60,9 +61,8 @@ KIND_FILTERS: tuple[tuple[str, frozenset[FindingKind]], ...] = (
     (N_("Suggestions"), frozenset({FindingKind.SUGGESTION})),
     (N_("Eligibility"), ELIGIBILITY_KINDS),
 )
-METHODS = ((N_("telephone"), "telephone"), (N_("fax"), "fax"), (N_("electronic report"), "electronic"),
-           (N_("in person"), "in_person"), (N_("in writing"), "writing"))
-METHOD_NAMES = {value: text for text, value in METHODS}
+METHODS = tuple((text, value) for value, text in DUTY_METHODS.items())
+METHOD_NAMES = DUTY_METHODS
 EVERY = "\x00every"  # the worker and unit filters' "all" (None would read as unset in Qt)
 
 

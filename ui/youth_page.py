@@ -35,6 +35,7 @@ from csec_desktop.domain.csec import (
     MissingEpisode,
     TeamMeeting,
 )
+from csec_desktop.domain.fields import kind_label
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.protection import ProtectiveOrder
 from csec_desktop.domain.services import NEXT as REFERRAL_NEXT
@@ -566,7 +567,7 @@ class YouthPage(QWidget):
             f"{local_time(c.at)}  {c.user}  "
             + (_("created the record") if c.op == "create" else
                _("deleted the record") if c.op == "delete" else
-               _("changed {fields}").format(fields=", ".join(c.fields)))
+               _("changed {fields}").format(fields=", ".join(_(kind_label("youth", f)) for f in c.fields)))
             for c in history])
 
     def _show_attached(self, file: YouthFile) -> None:
@@ -633,9 +634,17 @@ class YouthPage(QWidget):
         forms = draft.get("forms") or {}
         for kind, section in self.attached_sections():
             values = forms.get(kind)
-            if isinstance(values, dict) and any(v not in (None, "", False, []) for k, v in values.items()
-                                                if k not in ("occurred_at", "note_kind")):
-                section.form.set_values(values)
+            if not isinstance(values, dict):
+                continue
+            if set(values) >= set(section.form.widgets):
+                # A draft from an earlier version kept every value, defaults too: its times cannot
+                # be told from typed ones, and a stale "now" is the worse mistake for a 24-hour
+                # clock, so the form keeps its own; the rest only where it differs.
+                shown = section.form.values()
+                values = {k: v for k, v in values.items()
+                          if k not in section.form.moments() and v != shown.get(k)}
+            if values:
+                section.form.lay_over(values)
                 restored = True
         return restored
 
@@ -738,8 +747,10 @@ class YouthPage(QWidget):
     def _emit_draft(self) -> None:
         if self.youth_id:
             lists = {f: s.items for f, s in self.lists.items() if f in self.list_changes()}
-            # A half-written note or contact is kept too: notes are where people type most.
-            forms = {kind: section.form.values() for kind, section in self.attached_sections()}
+            # A half-written note or contact is kept too: notes are where people type most. Only
+            # what was typed: the defaults a form starts with (now, for a time) are not typing.
+            forms = {kind: typed for kind, section in self.attached_sections()
+                     if (typed := section.form.typed())}
             # Only what differs from the saved record: a draft holding every field brought back, on
             # reopening, a saved edit that had since been undone.
             typed = {path: text for path, text in self.values().items()

@@ -10,7 +10,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, TableStyle
 
 from csec_desktop.documents.page import Table, Texts, checkbox, para
-from csec_desktop.rules import CONFIDENCE_NAMES, STATE_WORDS, Finding, State
+from csec_desktop.rules import CONFIDENCE_NAMES, KIND_NAMES, STATE_WORDS, Finding, State
 from csec_desktop.text import N_
 
 CANNOT_TELL_MARK = N_("CANNOT TELL")
@@ -23,10 +23,11 @@ def to_record(missing: tuple[str, ...], texts: Texts) -> str:
 
 
 def answer(finding: Finding, texts: Texts) -> str:
-    """A finding's state in words ("cannot tell" with what to record), or its kind for a duty; never empty."""
+    """A finding's state in words ("cannot tell" with what to record), or what it is (a legal
+    deadline, a legal warning, a suggestion: KIND_NAMES, as Today says it); never empty."""
     t = texts.t
     if finding.state is None:
-        return t(N_("duty")) if finding.due is not None else t(N_("suggestion"))
+        return t(KIND_NAMES[finding.kind])
     words = t(STATE_WORDS[finding.state])
     if finding.state is State.CANNOT_TELL and finding.missing:
         return f"{words}. {to_record(finding.missing, texts)}"

@@ -13,7 +13,7 @@ from csec_desktop import formspec
 from csec_desktop.documents.page import Footer, Texts, checkbox, para, render, signature_block, table
 from csec_desktop.documents.summary import safety_box
 from csec_desktop.domain.csec import CSEC_STATUS_LABELS, CsecStatus, FormResponse, MissingEpisode
-from csec_desktop.domain.duties import DutyDone, Told
+from csec_desktop.domain.duties import DutyDone, Told, method_words
 from csec_desktop.domain.youth import Youth
 from csec_desktop.rules import LEGAL_ZONE, Finding
 from csec_desktop.text import N_
@@ -104,7 +104,8 @@ def notification_log(youth: Youth, findings: list[Finding], marks: list[dict[str
         told = done.told() or [Told(who="—", at=done.done_at, method=done.method)]
         for n, line in enumerate(told):
             rows.append((*(duty if n == 0 else ("", "")), when(line.at) or done.done_on.isoformat(),
-                         line.method or "", line.who, mark.get("by", "") if n == 0 else ""))
+                         t(method_words(line.method)) if line.method else "", line.who,
+                         mark.get("by", "") if n == 0 else ""))
     story: list[Flowable] = [para(t(LOG_TITLE), "title"), youth_identity(youth, texts), Spacer(1, 8)]
     if len(rows) == 1:
         story.append(para(t("No reports or notices are due for this youth."), "small"))

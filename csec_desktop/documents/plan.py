@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from reportlab.lib.units import inch
@@ -14,6 +15,8 @@ from csec_desktop.formspec import FormSpec
 from csec_desktop.text import N_
 
 TITLE = N_("My plan")
+_EXAMPLES = re.compile(r"\s*\([^)]*\)\s*$")
+"""A needs area's examples, in brackets at the end of its title."""
 GOAL_STATUS = {GoalStatus.NOT_STARTED: N_("not started yet"), GoalStatus.IN_PROGRESS: N_("working on it"),
                GoalStatus.DONE: N_("done"), GoalStatus.CHANGED: N_("changed")}
 
@@ -22,8 +25,11 @@ def youth_plan(youth: Youth, goals: list[PlanGoal], signoff: PlanSignoff | None,
                made_on: date, lang: str = "en", stamp: str = "") -> bytes:
     texts = Texts(lang)
     t = texts.t
-    # Area names come from the needs-assessment form, in each language printed.
-    domain_names = {step.id: " / ".join(dict.fromkeys(step.title.get(c) for c in texts.codes))
+    # Area names come from the needs-assessment form, in each language printed, without the
+    # examples staff see in brackets: this paper is the youth's, and may be found by the person
+    # exploiting them ("protective orders against exploiters" was printed on it).
+    domain_names = {step.id: " / ".join(dict.fromkeys(_EXAMPLES.sub("", step.title.get(c))
+                                                      for c in texts.codes))
                     for step in needs.steps} if needs else {}
     story: list[Flowable] = [
         para(t(TITLE) + " · " + (youth.preferred_name or youth.legal_name.given), "title"),

@@ -23,7 +23,13 @@ from csec_desktop.domain.directory import DirectoryEntry
 from csec_desktop.domain.labels import choice_label
 from csec_desktop.domain.services import REFERRAL_STATUS_LABELS, SERVICE_DOMAINS, Referral
 from csec_desktop.domain.youth import Youth
-from csec_desktop.services import AREA_STATE_COLOURS, AREA_STATE_LABELS, AreaState, AreaSummary
+from csec_desktop.services import (
+    AREA_STATE_COLOURS,
+    AREA_STATE_LABELS,
+    REFERRAL_CONSENTS,
+    AreaState,
+    AreaSummary,
+)
 from csec_desktop.text import N_
 
 LETTER_TITLE = N_("Referral")
@@ -83,8 +89,16 @@ def referral_letter(youth: Youth, referral: Referral, provider: DirectoryEntry |
         story += [para(t("Notes for the provider"), "heading"), para(referral.notes)]
     story.append(para(t("Consent"), "heading"))
     if referral.consent_given_on:
-        story.append(para(t("The young person's consent to this referral is on file, given on {day}.").format(
-            day=referral.consent_given_on.isoformat())))
+        # The consent is quoted as recorded, not called a consent "to this referral": its scope is
+        # the person's words, and one covering school records had been sent to a treatment centre.
+        scopes = sorted({c.scope for c in youth.consents if c.given_on == referral.consent_given_on
+                         and c.kind in REFERRAL_CONSENTS})
+        day = referral.consent_given_on.isoformat()
+        story.append(para(t("The young person's written consent, given on {day}, is on file. What it covers, "
+                            "as recorded: {scope}. Share only what it covers.").format(
+            day=day, scope="; ".join(scopes)) if scopes else
+            t("The young person's written consent, given on {day}, is on file. Share only what it "
+              "covers.").format(day=day)))
     elif referral.consent_override_reason:
         story.append(para(t("Sent before a written consent was on file, with a supervisor's approval; the "
                             "worker will send the consent when it is signed.")))

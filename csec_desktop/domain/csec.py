@@ -38,6 +38,8 @@ class CsecStatus(Body):
     kind: ClassVar[str] = "csec_status"
     owner_field: ClassVar[str | None] = "youth_id"
 
+    happened: ClassVar[tuple[str, ...]] = ("decided_at",)
+
     youth_id: str
     status: CsecStatusValue = Field(title=N_("CSEC status"),
                                     description=N_("Nothing is chosen for you: pick the status the facts "
@@ -53,7 +55,7 @@ class CsecStatus(Body):
     @classmethod
     def _chosen(cls, value: object) -> object:
         if value is None or (isinstance(value, str) and not value.strip()):
-            raise ValueError("choose a status: none is preselected")
+            raise ValueError(N_("choose a status: none is preselected"))
         return value
 
 
@@ -112,6 +114,7 @@ class MissingEpisode(Body):
 
     kind: ClassVar[str] = "missing_episode"
     owner_field: ClassVar[str | None] = "youth_id"
+    happened: ClassVar[tuple[str, ...]] = ("learned_at", "last_seen_at", "returned_at")
 
     youth_id: str
     learned_at: AwareDatetime = Field(title=N_("Staff learned the youth was missing (YYYY-MM-DD HH:MM)"))

@@ -17,6 +17,17 @@ from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import register
 from csec_desktop.text import N_
 
+METHODS: dict[str, str] = {"telephone": N_("telephone"), "fax": N_("fax"),
+                           "electronic": N_("electronic report"), "in_person": N_("in person"),
+                           "writing": N_("in writing")}
+"""How a duty was done or a person told, as stored (`DutyDone.method`, `Told.method`), with the
+words each is said in: the window, Today's detail and the notification log."""
+
+
+def method_words(method: str | None) -> str:
+    """A stored method in words (English, marked; the caller translates); typed text as it is."""
+    return METHODS.get(method or "", method or "")
+
 
 class Told(BaseModel):
     """One recipient of a report or notice: who, when, how."""

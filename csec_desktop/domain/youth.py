@@ -90,7 +90,7 @@ class Identifiers(_Part):
     @classmethod
     def _printable(cls, value: str | None) -> str | None:
         if value is not None and not all(ch.isalnum() or ch in "-/. " for ch in value):
-            raise ValueError("may hold only letters, digits, spaces and - / .")
+            raise ValueError(N_("may hold only letters, digits, spaces and - / ."))
         return value or None
 
 

@@ -42,6 +42,16 @@ class State(StrEnum):
     CANNOT_TELL = "cannot_tell"
 
 
+KIND_NAMES: dict[FindingKind, str] = {
+    FindingKind.DEADLINE: N_("Legal deadline"),
+    FindingKind.WARNING: N_("Legal warning"),
+    FindingKind.SUGGESTION: N_("Suggestion"),
+    **{kind: N_("Eligibility") for kind in (FindingKind.ELIGIBLE, FindingKind.NOT_ELIGIBLE,
+                                             FindingKind.CANNOT_TELL)},
+}
+"""What a finding is, in the words Today and the papers both use (a legal warning printed as a
+"suggestion" on a hearing sheet read as optional)."""
+
 STATE_WORDS: dict[State, str] = {
     State.ELIGIBLE: N_("eligible"), State.NOT_ELIGIBLE: N_("not eligible"),
     State.CANNOT_TELL: N_("cannot tell"),

@@ -161,9 +161,16 @@ def missing_ncmec(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     for episode in records_of(facts, "missing_episode"):
         if not isinstance(youth, Youth):
             continue
-        status = status_at(facts, episode.learned_at)
+        status, start = status_at(facts, episode.learned_at), episode.learned_at
         if status is None or status.status not in CONCERN:
-            continue
+            # Believed a victim or at risk only once the youth was already missing: the report is
+            # due within 24 hours of that information, while the youth is still missing.
+            back = episode.returned_at
+            later = next((s for s in _statuses(facts) if s.status in CONCERN and episode.learned_at
+                          < s.decided_at and (back is None or s.decided_at < back)), None)
+            if later is None:
+                continue
+            status, start = later, later.decided_at
         # 11166(j)(3)(A) reaches "a child or youth who is receiving child welfare services" (nonminor
         # dependents are among them: 16501.35(a)(1)) who "is missing or has been abducted"; a nonminor
         # victim or youth at risk who left voluntarily is at risk of substantial harm (16501.35(c)).
@@ -173,7 +180,9 @@ def missing_ncmec(facts: Facts, as_of: datetime) -> Iterator[Finding]:
             FindingKind.DEADLINE, N_("Report the missing youth to law enforcement (NCIC) and to NCMEC"),
             (W("missing since staff learned of it at {when}", when=_when(episode.learned_at)),
              W("CSEC status then: {status} (decided {when})", status=said(status.status),
-               when=_when(status.decided_at)),
+               when=_when(status.decided_at)) if start == episode.learned_at else
+             W("CSEC status {status} decided {when}, while the youth was missing: the 24 hours run from "
+               "then", status=said(status.status), when=_when(status.decided_at)),
              *((W("a nonminor dependent: the report is due even if the nonminor left voluntarily; a victim "
                   "or "
                   "youth at risk of exploitation is at risk of substantial harm (WIC 16501.35(c))"),)
@@ -182,7 +191,7 @@ def missing_ncmec(facts: Facts, as_of: datetime) -> Iterator[Finding]:
                "ethnicity, race, hair and eye colour); endangerment information (pregnancy, prescriptions, "
                "suicidal tendencies, vulnerability to sex trafficking, other risks, as far as lawful); "
                "whether the youth is or may be an Indian child, and the tribe")),
-            youth_id=str(facts.get("youth_id")), due=hours_after(episode.learned_at, 24),
+            youth_id=str(facts.get("youth_id")), due=hours_after(start, 24),
             occurrence=_stamp(episode.learned_at))
 
 

@@ -80,10 +80,19 @@ def test_missing_starts_the_notices_and_for_a_youth_at_risk_ncic_and_ncmec() -> 
     ncmec = risk["missing.ncic_ncmec_24h"]
     assert ncmec.due == datetime(2026, 11, 29, 16, 0, tzinfo=LEGAL_ZONE)
     assert "photo" in " ".join(ncmec.why) and "Indian child" in " ".join(ncmec.why)
-    # A status decided only after the youth went missing does not reach back.
+    # A status decided while the youth is still missing starts the report then: 24 hours from that
+    # information, not from when staff learned of the absence (it does not reach back), and not
+    # never (the duty was missing from the youth's list).
+    decided = datetime(2026, 11, 30, tzinfo=LEGAL_ZONE)
     later = _find({"missing_episode": [_missing(learned)],
-                   "csec_status": [_status("victim", datetime(2026, 11, 30, tzinfo=LEGAL_ZONE))]}, learned)
-    assert "missing.ncic_ncmec_24h" not in later
+                   "csec_status": [_status("victim", decided)]}, decided)
+    assert later["missing.ncic_ncmec_24h"].due == datetime(2026, 12, 1, tzinfo=LEGAL_ZONE)
+    assert "while the youth was missing" in " ".join(later["missing.ncic_ncmec_24h"].why)
+    # Decided after the youth came back: nothing to report to NCIC or NCMEC for that episode.
+    returned = datetime(2026, 11, 29, tzinfo=LEGAL_ZONE).isoformat()
+    back = _find({"missing_episode": [_missing(learned, returned_at=returned)],
+                  "csec_status": [_status("victim", decided)]}, decided)
+    assert "missing.ncic_ncmec_24h" not in back
 
 
 def test_a_nonminor_dependent_counts_as_missing_only_if_at_risk() -> None:

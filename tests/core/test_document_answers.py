@@ -107,6 +107,9 @@ def _findings() -> list[Finding]:
                 confidence=Confidence.UNCONFIRMED),
         Finding("efc.notice_at_16", FindingKind.DEADLINE, "Tell the youth about extended foster care", (),
                 "Welf. & Inst. Code, § 11403, subd. (f)(2)", date(2026, 1, 1), due=due),
+        Finding("services.plan_documents_exploitation", FindingKind.WARNING,
+                "The case plan must document the services for exploitation", (),
+                "Welf. & Inst. Code, § 16501.1, subd. (g)(19)", date(2026, 1, 1)),
     ]
 
 
@@ -130,4 +133,6 @@ def test_the_hearing_sheet_prints_answers_and_confidence_on_one_page() -> None:
     assert len(pdfium.PdfDocument(pdf)) == 1
     text = _text(pdf)
     assert "cannot tell" in text and "Unconfirmed" in text and "Secondary source" in text
-    assert "duty" in text  # a duty's answer is its kind, never an empty cell
+    # A duty's answer is what it is, as Today says it, never an empty cell; a legal warning with no
+    # due time was printed as a "suggestion", which a judge reads as optional.
+    assert "Legal deadline" in text and "Legal warning" in text and "suggestion" not in text.lower()

@@ -391,3 +391,17 @@ def test_plain_paragraphs_are_set_as_the_markup_parser_sets_them() -> None:
                 assert ours.wrap(300, 700) == theirs.wrap(300, 700)
             assert _drawn(lambda t, s, f=font: paragraph(t, s, f), style) == \
                 _drawn(lambda t, s, f=font: Paragraph(markup(t, f), s), style)
+
+
+def test_the_youths_own_plan_names_each_area_without_the_staff_examples(admin: Vault) -> None:
+    """"My plan" is handed to the youth and may be found by the person exploiting them: the legal
+    area printed as "Civil legal needs (vacatur, protective orders against exploiters, ...)"."""
+    youth = caseload.create_youth(admin, youth_data())
+    caseload.add_attached(admin, youth.id, "plan_goal", {
+        "domain": "legal", "goal": "Papers in order (fictional)", "steps": "Call the fictional clinic",
+        "who_helps": "admin"})
+    for lang in ("en", "es"):
+        text = " ".join(" ".join(_text(jobs.make(admin, "youth_plan", youth.id, lang))).split())
+        assert "Papers in order (fictional)" in text
+        assert "exploit" not in text.lower() and "vacatur" not in text.lower() and "anulación" not in text
+    assert "Civil legal needs" in " ".join(" ".join(_text(jobs.make(admin, "youth_plan", youth.id))).split())

@@ -108,3 +108,31 @@ def test_the_printed_screen_counts_the_unanswered_items(admin: Vault) -> None:
     total = len(_ratings(spec))
     assert f"{total - 1} of {total} items not answered" in text
     assert "Incomplete" in text
+
+
+def test_a_moment_that_happened_is_refused_ahead_of_now_and_read_back_though(admin: Vault, clock) -> None:  # type: ignore[no-untyped-def]
+    """When information was received and when staff learned a youth was missing start 24-hour
+    clocks: typed a week ahead, the report fell due a week late, with no word. Refused when
+    written, naming the field (a few minutes ahead pass: another person's watch). A stored record
+    from a device whose clock ran ahead still opens."""
+    from datetime import UTC, datetime, timedelta
+
+    youth = caseload.create_youth(admin, youth_data()).id
+    now = datetime.fromtimestamp(clock(), UTC)
+    ahead = (now + timedelta(days=7)).isoformat()
+    with pytest.raises(ValidationFailed) as refused:
+        caseload.add_attached(admin, youth, "csec_status", {
+            "status": "victim", "decided_at": ahead, "basis": "fictional", "decided_by": "admin"})
+    assert [(p.field, p.message) for p in refused.value.problems] == [
+        ("decided_at", "is ahead of now: record when it happened")]
+    with pytest.raises(ValidationFailed, match="learned_at"):
+        caseload.add_attached(admin, youth, "missing_episode", {"learned_at": ahead})
+    status = caseload.add_attached(admin, youth, "csec_status", {
+        "status": "victim", "decided_at": (now + timedelta(minutes=2)).isoformat(), "basis": "fictional",
+        "decided_by": "admin"})
+    episode = caseload.add_attached(admin, youth, "missing_episode", {"learned_at": now.isoformat()})
+    with pytest.raises(ValidationFailed, match="returned_at"):
+        caseload.update_attached(admin, episode.id, {"returned_at": ahead})
+    caseload.update_attached(admin, episode.id, {"returned_at": now.isoformat()})
+    clock.advance(-3600 * 24 * 30)  # this computer's clock now a month behind the stored records
+    assert caseload.attached_record(admin, youth, status.id, "csec_status").body.status == "victim"  # type: ignore[attr-defined]

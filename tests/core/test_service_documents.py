@@ -71,6 +71,9 @@ def test_referral_letter_holds_what_the_provider_needs_and_nothing_more(admin: V
     for expected in ("Referral", "Trauma therapy", "1 Example Way, Demo City", "given on 2026-11-01",
                      "Prefers afternoon appointments.", "Do not share", "Page 1 of 1", "827"):
         assert expected in words, expected
+    # The consent as recorded, never called a consent "to this referral" (its scope may not cover it).
+    assert "What it covers, as recorded: services. Share only what it covers." in words
+    assert "to this referral" not in words
     for private in (SAFETY_PERSON, "Private note text", "disclosure to the worker", "JV-24-001234"):
         assert private not in words, private
     # A referral not sent yet has no letter; another youth's referral is never printed here.

@@ -447,3 +447,14 @@ def test_the_windows_duties_come_without_why_lines_and_each_duty_finds_its_own(a
         assert youth is not None
         assert today_screen.why_of(admin, NOW, youth, rule, occurrence) == item.finding.why
     assert today_screen.why_of(admin, NOW, full[0].finding.youth_id or "", "no.such_rule", "") == ()
+
+
+def test_how_a_duty_was_done_is_said_in_words_in_each_language(admin: Vault) -> None:
+    """The method is stored as a code ("telephone"); Today's detail printed it as such in Spanish
+    ("cómo: telephone"), and so did the notification log's column."""
+    youth = caseload.create_youth(admin, youth_data(date_of_birth="2010-11-18", **FOSTER))
+    today.mark_done(admin, youth.id, "efc.notice_at_16", "16", method="in_person")
+    lines = today.done_lines(admin, youth.id, "efc.notice_at_16", "16")
+    es = translations("es").gettext
+    assert "how: in person" in [line.in_language(str) for line in lines]
+    assert "cómo: en persona" in [line.in_language(es) for line in lines]
