@@ -503,7 +503,13 @@ def create_youth(vault: Vault, data: dict[str, Any] | Youth) -> StoredRecord:
         vault.require(Permission.READ_SEALED)  # as for sealing one (update_youth)
     _check_birth(vault, youth)
     if not vault.user.can(Permission.READ_ALL_YOUTH) and not can_see(vault.user, youth):
-        # A caseworker's new record must land in their own caseload, not vanish from it.
+        # A caseworker's new record must land in their own caseload, not vanish from it: with no
+        # worker named, it is theirs; another worker named is refused, not replaced unseen.
+        if youth.assigned_worker:
+            raise ValidationFailed([FieldProblem("assigned_worker", W(
+                "is another worker, outside your unit: the youth would leave your caseload at once. "
+                "Leave it blank or put your own user name ({user}); a supervisor can reassign the youth",
+                user=vault.user.username))], "youth")
         youth = youth.model_copy(update={"assigned_worker": vault.user.username})
     with vault.require_db().transaction():
         record = vault.records.create(youth)

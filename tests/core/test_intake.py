@@ -80,6 +80,23 @@ def test_create_assigns_to_the_person_and_names_bad_fields(admin: Vault) -> None
     assert body["aliases"][0]["name"] == "Wren"
 
 
+def test_a_caseworker_naming_another_units_worker_is_told_not_overruled(admin: Vault) -> None:
+    """A caseworker's new youth must stay in their caseload. Naming a worker of another unit had
+    the record saved under the caseworker instead, without a word; it is now refused at the field.
+    Left blank, the youth is the caseworker's, as before."""
+    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS, unit="Unit A")
+    casey = Vault.unlock(admin.folder, "casey", WORKER_PASS)
+    try:
+        with pytest.raises(ValidationFailed) as refused:
+            caseload.create_youth(casey, youth_data(assigned_worker="no.such.worker", unit="Unit Z"))
+        assert [p.field for p in refused.value.problems] == ["assigned_worker"]
+        assert "(casey)" in str(refused.value.problems[0].message)
+        record = caseload.create_youth(casey, youth_data(assigned_worker=None, unit="Unit Z"))
+        assert caseload.get_youth(casey, record.id).body.assigned_worker == "casey"  # type: ignore[attr-defined]
+    finally:
+        casey.close()
+
+
 def test_read_only_cannot_take_in_a_youth(admin: Vault) -> None:
     admin.add_user("rory", role="read_only", passphrase=WORKER_PASS)
     rory = Vault.unlock(admin.folder, "rory", WORKER_PASS)
