@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from csec_desktop import caseload, services
+from csec_desktop.domain.fields import kind_label
 from csec_desktop.errors import ValidationFailed
 from csec_desktop.formspec import Outcome
 from csec_desktop.rules import LEGAL_ZONE
@@ -138,7 +139,8 @@ class YouthController(QObject):
         def undone(result: youth_screen.Reverted) -> None:
             self._skip.setdefault(youth_id, set()).update((result.edit, result.change))
             self._redo.setdefault(youth_id, []).append(result.edit)
-            self._reverted(youth_id, result, _("The last saved edit was undone; Redo makes it again."))
+            said = _("The last saved edit of the Details was undone ({fields}); Redo makes it again.")
+            self._reverted(youth_id, result, said.format(fields=_fields(result)))
 
         self.tasks.run(lambda vault: youth_screen.undo_youth(vault, youth_id, skip), undone,
                        lambda e: self._refused(youth_id, e))
@@ -155,7 +157,8 @@ class YouthController(QObject):
                 waiting.pop()
             self._skip.setdefault(youth_id, set()).discard(edit)  # made again: undo may take it back
             self._skip[youth_id].add(result.change)
-            self._reverted(youth_id, result, _("The undone edit was made again."))
+            self._reverted(youth_id, result, _("The undone edit was made again ({fields}).").format(
+                fields=_fields(result)))
 
         self.tasks.run(lambda vault: youth_screen.redo_youth(vault, youth_id, edit), redone,
                        lambda e: self._refused(youth_id, e))
@@ -308,3 +311,8 @@ class ScreenController(QObject):
     def clear(self) -> None:
         self.view.clear()
         self.target = ("", "")
+
+
+def _fields(result: youth_screen.Reverted) -> str:
+    """The youth's fields an undo or redo put back, by their labels."""
+    return ", ".join(_(kind_label("youth", name)) for name in result.fields)

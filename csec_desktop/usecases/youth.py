@@ -179,17 +179,25 @@ class Reverted:
     saved: Saved
     edit: str
     change: str
+    fields: tuple[str, ...] = ()
+    """The youth's fields it put back (the window names them: an undo pressed on the Notes tab
+    blanked a preferred name saved earlier, unseen)."""
 
 
 def undo_youth(vault: Vault, youth_id: str, skip: frozenset[str] = frozenset(),
                now: datetime | None = None) -> Reverted:
     record, edit = caseload.undo_last_edit(vault, youth_id, skip)
-    return Reverted(_saved(vault, record, now), edit, vault.records.history(youth_id)[-1].op_id)
+    return _reverted(vault, record, edit, now)
 
 
 def redo_youth(vault: Vault, youth_id: str, edit: str, now: datetime | None = None) -> Reverted:
     record = caseload.redo_edit(vault, youth_id, edit)
-    return Reverted(_saved(vault, record, now), edit, vault.records.history(youth_id)[-1].op_id)
+    return _reverted(vault, record, edit, now)
+
+
+def _reverted(vault: Vault, record: StoredRecord, edit: str, now: datetime | None) -> Reverted:
+    change = vault.records.history(record.id)[-1]
+    return Reverted(_saved(vault, record, now), edit, change.op_id, tuple(sorted(change.fields)))
 
 
 def discard(vault: Vault, youth_id: str, now: datetime | None = None) -> YouthFile:

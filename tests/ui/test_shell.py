@@ -477,6 +477,9 @@ def test_edit_with_a_validation_error_then_fix_then_undo(qtbot: QtBot, window: M
     qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.version == 4, timeout=10_000)
     assert page.edits["unit"].text() == unit and page.edits["pronouns"].text() == "they/them"
+    # It names what it put back: pressed from another tab, it had blanked a field unseen.
+    assert window.statusBar().currentMessage() == \
+        "The last saved edit of the Details was undone (Unit); Redo makes it again."
     assert page.redo_button.isEnabled()
     qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.version == 5, timeout=10_000)
