@@ -137,8 +137,10 @@ def _styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=base, fontSize=9, leading=12),
         "title": ParagraphStyle("title", parent=base, fontSize=16, leading=20, spaceAfter=6,
                                 fontName=SANS + "-Bold"),
+        # keepWithNext: a heading goes to the next page with what it heads (the summary's "Duties"
+        # was left alone at the foot of a page, its table on the next).
         "heading": ParagraphStyle("heading", parent=base, fontSize=12, leading=16, spaceBefore=8,
-                                  spaceAfter=3, fontName=SANS + "-Bold"),
+                                  spaceAfter=3, fontName=SANS + "-Bold", keepWithNext=1),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=12),
         "cell_bold": ParagraphStyle("cell_bold", parent=base, fontSize=9.5, leading=12,
                                     fontName=SANS + "-Bold"),

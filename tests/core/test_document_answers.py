@@ -136,3 +136,19 @@ def test_the_hearing_sheet_prints_answers_and_confidence_on_one_page() -> None:
     # A duty's answer is what it is, as Today says it, never an empty cell; a legal warning with no
     # due time was printed as a "suggestion", which a judge reads as optional.
     assert "Legal deadline" in text and "Legal warning" in text and "suggestion" not in text.lower()
+
+
+def test_a_heading_is_never_left_alone_at_the_foot_of_a_page() -> None:
+    """The summary's "Duties" heading stood alone at the foot of a page, its table on the next
+    (found in Spanish). With ever more contacts above it, the heading falls at every height of
+    the page in turn: wherever it lands, the table's header row is on the same page."""
+    youth = _nmd()
+    for count in range(8, 44):
+        contacts = [{"name": f"Fictional contact {n}", "relationship": "aunt", "phone": "(555) 010-0100",
+                     "may_receive_information": bool(n % 2)} for n in range(count)]
+        pdf = youth_summary(youth, contacts=contacts, findings=_findings(), made_on=date(2026, 11, 30),
+                            lang="es")
+        document = pdfium.PdfDocument(pdf)
+        pages = [" ".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document))]
+        heading = next(n for n, text in enumerate(pages) if "Obligaciones" in text)
+        assert "Respuesta" in pages[heading], (count, heading)
