@@ -68,6 +68,9 @@ class AdminController(QObject):
             lambda values: self._change(lambda v: admin_screen.save_settings(v, values),
                                         _("Settings saved. The idle lock takes the new time at the next "
                                           "unlock.")))
+        page.routine_toggled.connect(
+            lambda routine: self.tasks.run(lambda v: admin_screen.audit_entries(v, routine=routine),
+                                           page.show_entries))
         page.verify_requested.connect(
             lambda: self.tasks.run(lambda v: v.verify_audit(), lambda r: page.verify_result.setText(str(r)),
                                    lambda e: page.verify_result.setText(describe(e))))
@@ -82,8 +85,9 @@ class AdminController(QObject):
             self.page.show_abilities(abilities)
             self._show_page()
 
-        self.tasks.run(lambda v: (admin_screen.overview(v), admin_screen.abilities(v), policy.machine_set()),
-                       show)
+        routine = self.page.routine.isChecked()
+        self.tasks.run(lambda v: (admin_screen.overview(v, routine=routine), admin_screen.abilities(v),
+                                  policy.machine_set()), show)
 
     # People -----------------------------------------------------------------------------------
 

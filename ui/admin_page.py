@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -129,6 +130,7 @@ class AdminPage(QWidget):
     rotate_requested = Signal()
     passphrase_requested = Signal()
     recovery_sheet_requested = Signal()
+    routine_toggled = Signal(bool)  # show the routine reads in the audit trail too
     cleared = Signal()
     set_disabled_requested = Signal(str, bool)
     release_requested = Signal(str)
@@ -212,16 +214,20 @@ class AdminPage(QWidget):
         pbox.addWidget(self.enrol_button)
         pbox.addWidget(self.message)
 
-        self.audit = _table(["#", N_("When (UTC)"), N_("User"), N_("Action"), N_("Record")],
+        self.audit = _table(["#", N_("When (UTC)"), N_("User"), N_("Action"), N_("Record"), N_("Details")],
                             N_("Audit trail"))
+        self.routine = QCheckBox()
+        bind(self.routine, "setText", N_("Show routine reads too (records opened, searches, Today)"))
+        self.routine.toggled.connect(self.routine_toggled.emit)
         self.verify_button = QPushButton()
         bind(self.verify_button, "setText", N_("&Verify the audit trail"))
         self.verify_result = QLabel()
         self.verify_result.setWordWrap(True)
         bind(self.verify_result, "setAccessibleName", N_("Audit verification result"))
         trail = QGroupBox()
-        bind(trail, "setTitle", N_("Audit trail (newest first)"))
+        bind(trail, "setTitle", N_("Audit trail (newest first, 500 at most)"))
         tbox = QVBoxLayout(trail)
+        tbox.addWidget(self.routine)
         tbox.addWidget(self.audit)
         vrow = QHBoxLayout()
         vrow.addWidget(self.verify_button)
@@ -345,13 +351,19 @@ class AdminPage(QWidget):
             for c, text in enumerate((u.username, u.display_name, role_label(u.role.value),
                                       u.unit or "", state)):
                 self.users.setItem(r, c, QTableWidgetItem(text))
+        self.show_entries(entries)
+
+    def show_entries(self, entries: list[AuditEntry]) -> None:
         self.audit.setRowCount(len(entries))
         for r, e in enumerate(entries):
+            details = admin_screen.detail_text(e)
             for c, text in enumerate((str(e.seq), e.at[:19].replace("T", " "), e.user,
-                                      _(action_name(e.action)), e.record_id or "")):
+                                      _(action_name(e.action)), e.record_id or "", details)):
                 item = QTableWidgetItem(text)
                 if c == 3:
                     item.setToolTip(e.action)  # the code, as the trail and the command line keep it
+                elif c == 5:
+                    item.setToolTip(details)  # whole, where the column cuts it
                 self.audit.setItem(r, c, item)
 
     def clear(self) -> None:

@@ -19,7 +19,7 @@ import hmac
 import json
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -196,11 +196,13 @@ class AuditLog:
         return seq
 
     def entries(self, *, newest_first: bool = False, limit: int | None = None,
-                offset: int = 0) -> list[AuditEntry]:
+                offset: int = 0, leave_out: Collection[str] = ()) -> list[AuditEntry]:
+        """The entries in order; `leave_out`: actions not wanted (routine reads, say)."""
         order = "DESC" if newest_first else "ASC"
+        params: list[Any] = sorted(leave_out)
+        where = f"WHERE action NOT IN ({', '.join('?' * len(params))}) " if params else ""
         sql = ("SELECT seq, at, user, device, action, record_id, detail, mac, signer FROM audit "
-               f"ORDER BY seq {order}")
-        params: list[Any] = []
+               f"{where}ORDER BY seq {order}")
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]

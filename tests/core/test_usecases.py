@@ -197,3 +197,18 @@ def test_admin_overview_is_audited_and_refused_to_others(admin: Vault) -> None:
     assert [u.username for u in found.users] == ["admin"] and "idle_lock_minutes" in found.settings
     assert admin.audit_log.entries(newest_first=True, limit=1)[0].action == "audit_viewed"
     assert admin_screen.save_settings(admin, {**found.settings, "rescreen_days": 90}) == ["rescreen_days"]
+
+
+def test_the_trail_shown_keeps_what_matters_in_view_behind_a_day_of_routine_reads(admin: Vault) -> None:
+    """An export for the newspaper, then 520 searches: in the 500 newest entries the export was gone.
+    Routine reads are left out unless asked for; each entry shows what its detail records."""
+    youth = caseload.create_youth(admin, youth_data())
+    admin.audit("export", record_id=youth.id, purpose="for a friend at the newspaper", file="out.pdf")
+    for _ in range(520):
+        caseload_screen.searched(admin, 3)
+    shown = admin_screen.overview(admin).entries
+    export = next(e for e in shown if e.action == "export")
+    assert admin_screen.detail_text(export) == "file: out.pdf; purpose: for a friend at the newspaper"
+    assert not {e.action for e in shown} & admin_screen.ROUTINE
+    everything = admin_screen.audit_entries(admin, routine=True)
+    assert len(everything) == admin_screen.AUDIT_SHOWN and "export" not in {e.action for e in everything}
