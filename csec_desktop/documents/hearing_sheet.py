@@ -7,6 +7,7 @@ shrunk to fit one page rather than spilling onto a second the judge may not see.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from csec_desktop.documents.findings import answer, law_cell
 from csec_desktop.documents.page import Footer, Texts, para, render, table
 from csec_desktop.documents.summary import safety_box
 from csec_desktop.domain.labels import choice_label
+from csec_desktop.domain.protection import ORDER_KIND_LABELS, ORDER_STAGE_LABELS, ProtectiveOrder
 from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, Youth
 from csec_desktop.rules import LEGAL_ZONE, Finding, age_on
 from csec_desktop.text import N_
@@ -26,7 +28,9 @@ UPCOMING_DAYS = 90
 
 
 def hearing_sheet(youth: Youth, *, findings: list[Finding], goals: list[str], made_on: date,
-                  lang: str = "en", stamp: str = "") -> bytes:
+                  lang: str = "en", stamp: str = "", orders: Sequence[ProtectiveOrder] = ()) -> bytes:
+    """`orders`: the youth's protective orders; those in force on `made_on` are printed (a judge
+    deciding where the youth lives needs to know of one: the sheet said nothing of it)."""
     texts = Texts(lang)
     t = texts.t
     body = youth.dump()
@@ -51,8 +55,17 @@ def hearing_sheet(youth: Youth, *, findings: list[Finding], goals: list[str], ma
     flags: list[dict[str, Any]] = body.get("safety_flags") or []
     if flags:
         story += [safety_box(flags, t), Spacer(1, 6)]
-    story += [table(rows, [2.0 * inch, 5.0 * inch], header=False),
-              para(t("Current goals"), "heading")]
+    story.append(table(rows, [2.0 * inch, 5.0 * inch], header=False))
+    in_force = [o for o in orders if o.in_force_on(made_on)]
+    if in_force:
+        story += [para(t("Protective orders in force"), "heading"),
+                  table([(t("Kind of order"), t("Restrained person"), t("Where it stands"), t("Expires"),
+                          t("Court case number")),
+                         *[(t(ORDER_KIND_LABELS[o.order_kind]), o.restrained_person,
+                            t(ORDER_STAGE_LABELS[o.stage]), o.expires_on.isoformat() if o.expires_on else "—",
+                            o.court_case_number or "—") for o in in_force]],
+                        [2.0 * inch, 1.5 * inch, 1.2 * inch, 1.0 * inch, 1.3 * inch])]
+    story.append(para(t("Current goals"), "heading"))
     story += [para(f"• {goal}") for goal in goals] or [
         para(t("No service plan is recorded yet."), "small")]
     story.append(para(t("Due and overdue in the next {days} days").format(days=UPCOMING_DAYS), "heading"))

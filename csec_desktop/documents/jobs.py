@@ -38,6 +38,7 @@ from csec_desktop.domain.csec import FormResponse, MissingEpisode, TeamMeeting
 from csec_desktop.domain.directory import DirectoryEntry
 from csec_desktop.domain.efc import NmdHearing, TransitionPlan
 from csec_desktop.domain.people import Permission, Role, User
+from csec_desktop.domain.protection import ProtectiveOrder
 from csec_desktop.domain.services import GoalStatus, PlanGoal, PlanSignoff, Referral, ReferralStatus
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import NotFound
@@ -91,9 +92,10 @@ def _hearing(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | No
     open_goals = (GoalStatus.NOT_STARTED, GoalStatus.IN_PROGRESS)
     goals = [f"{r.body.goal} ({r.body.who_helps})" for r in caseload.attached(vault, youth_id, "plan_goal")
              if isinstance(r.body, PlanGoal) and r.body.status in open_goals]
+    orders = [r.body for r in caseload.attached(vault, youth_id, "protective_order")
+              if isinstance(r.body, ProtectiveOrder)]
     return hearing_sheet(record.body, findings=REGISTRY.printable(today.for_youth(vault, youth_id, now)),
-                         goals=goals,
-                         made_on=now.date(), lang=lang, stamp=stamp)
+                         goals=goals, orders=orders, made_on=now.date(), lang=lang, stamp=stamp)
 
 
 def _youth(vault: Vault, youth_id: str) -> Youth:

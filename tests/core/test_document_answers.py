@@ -152,3 +152,22 @@ def test_a_heading_is_never_left_alone_at_the_foot_of_a_page() -> None:
         pages = [" ".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document))]
         heading = next(n for n, text in enumerate(pages) if "Obligaciones" in text)
         assert "Respuesta" in pages[heading], (count, heading)
+
+
+def test_the_hearing_sheet_names_a_protective_order_in_force_and_not_one_ended() -> None:
+    """A temporary WIC 213.5 order in force was on no paper a judge sees at the hearing."""
+    from csec_desktop.domain.protection import ProtectiveOrder
+
+    orders = [ProtectiveOrder.model_validate({
+        "youth_id": "y", "order_kind": "juvenile_213_5", "stage": stage, "restrained_person": person,
+        "requested_on": "2026-11-01", "granted_on": "2026-11-02", "expires_on": expires,
+        "court_case_number": "JV-26-0042"})
+        for stage, person, expires in (("temporary", "Fictional Recruiter", "2027-01-05"),
+                                       ("ended", "Fictional Former", "2026-11-20"))]
+    text = _text(hearing_sheet(_nmd(), findings=[], goals=[], orders=orders, made_on=date(2026, 11, 30)))
+    assert "Protective orders in force" in text and "Fictional Recruiter" in text
+    assert "Juvenile restraining order (WIC 213.5)" in text and "2027-01-05" in text and "JV-26-0042" in text
+    assert "Fictional Former" not in text
+    spanish = _text(hearing_sheet(_nmd(), findings=[], goals=[], orders=orders, made_on=date(2026, 11, 30),
+                                  lang="es"))
+    assert "Órdenes de protección vigentes" in spanish
