@@ -45,6 +45,7 @@ from csec_desktop.errors import NotFound
 from csec_desktop.fileio import atomic_write, check_output_path
 from csec_desktop.rules import LEGAL_ZONE, REGISTRY
 from csec_desktop.storage.vault import Vault
+from csec_desktop.text import W
 from csec_desktop.vacatur.petition import Petition
 
 _COURT_PAPER_EXPORT = frozenset({Role.ATTORNEY})
@@ -112,6 +113,11 @@ def _latest(vault: Vault, youth_id: str, kind: str, what: str) -> Any:
 
 
 def _screening(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | None = None) -> bytes:
+    if not caseload.attached(vault, youth_id, "form_response") and \
+            caseload.attached(vault, youth_id, "licensed_screen"):
+        # "No screen to print yet" beside a licensed tool's result read as if it were lost.
+        raise NotFound(W("This youth's screens are a licensed tool's results: their band, date and screener "
+                         "are on the CSEC tab. Only a screen made in this app prints a summary."))
     response = _latest(vault, youth_id, "form_response", "screen")
     assert isinstance(response, FormResponse)
     spec = identification.forms().get(response.form_id)

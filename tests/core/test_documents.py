@@ -31,7 +31,7 @@ from csec_desktop.documents.pleading import (
 from csec_desktop.documents.recovery_sheet import recovery_sheet
 from csec_desktop.documents.summary import youth_summary
 from csec_desktop.domain.youth import Youth
-from csec_desktop.errors import PermissionDenied, ValidationFailed
+from csec_desktop.errors import NotFound, PermissionDenied, ValidationFailed
 from csec_desktop.storage.vault import Vault
 from tests.conftest import WORKER_PASS, youth_data
 
@@ -405,3 +405,14 @@ def test_the_youths_own_plan_names_each_area_without_the_staff_examples(admin: V
         assert "Papers in order (fictional)" in text
         assert "exploit" not in text.lower() and "vacatur" not in text.lower() and "anulación" not in text
     assert "Civil legal needs" in " ".join(" ".join(_text(jobs.make(admin, "youth_plan", youth.id))).split())
+
+
+def test_a_screen_summary_asked_for_a_licensed_result_says_where_it_is(admin: Vault) -> None:
+    """With a CSE-IT result recorded (the result only: its items are licensed), "print the last
+    screen's summary" said "This youth has no screen to print yet", as if the result were lost."""
+    youth = caseload.create_youth(admin, youth_data())
+    caseload.add_attached(admin, youth.id, "licensed_screen", {
+        "tool": "CSE-IT (result only)", "tool_version": "2.0", "screened_on": "2026-11-01",
+        "screener": "admin", "screener_trained": True, "band": "possible_concern"})
+    with pytest.raises(NotFound, match="licensed tool's results"):
+        jobs.make(admin, "screening_summary", youth.id)
