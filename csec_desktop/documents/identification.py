@@ -110,7 +110,8 @@ def notification_log(youth: Youth, findings: list[Finding], marks: list[dict[str
     if len(rows) == 1:
         story.append(para(t("No reports or notices are due for this youth."), "small"))
     else:
-        story.append(table(rows, [2.2 * inch, 1.0 * inch, 1.0 * inch, 0.8 * inch, 1.3 * inch, 0.7 * inch]))
+        # "By" wide enough for a user name ("demo.worker" broke as "demo.w / orker").
+        story.append(table(rows, [2.0 * inch, 1.0 * inch, 1.0 * inch, 0.8 * inch, 1.2 * inch, 1.0 * inch]))
     story.append(para(t("Printed on {day}.").format(day=made_on.isoformat()), "small"))
     return render(story, title=t(LOG_TITLE), footer=_footer(texts, stamp))
 
