@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 from csec_desktop.domain.duties import METHODS as DUTY_METHODS
 from csec_desktop.domain.duties import NAMED_RECIPIENTS
 from csec_desktop.rules import CONFIDENCE_NAMES, LEGAL_ZONE, FindingKind
+from csec_desktop.text import translations
 from csec_desktop.today import (
     LEGAL_KINDS,
     Group,
@@ -42,7 +44,7 @@ from csec_desktop.today import (
     TodayFilter,
     due_text,
 )
-from ui.i18n import N_, _, bind, item_text, on_change, say
+from ui.i18n import LANGUAGES, N_, _, bind, item_text, on_change, say
 from ui.suggestions import CONFIDENCE_NOTES
 from ui.table_model import column_widths, tab_leaves
 from ui.today_model import (
@@ -162,7 +164,7 @@ class TodayPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        column_widths(self.table, (150, 125, 145, 150, 310, 100, 115))
+        column_widths(self.table, (self._group_width(), 125, 145, 150, 310, 100, 115))
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.PlainText)
@@ -206,6 +208,15 @@ class TodayPage(QWidget):
         self.worker.currentIndexChanged.connect(lambda _i: self._filter())
         self.unit.currentIndexChanged.connect(lambda _i: self._filter())
         self._redrawn()
+
+    def _group_width(self) -> int:
+        """The group column, wide enough for the longest group's name in any language the window
+        offers, in bold as it is drawn ("Long overdue (ove..." was cut at 150 pixels)."""
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        names = [translations(code).gettext(name) for code in LANGUAGES for name in GROUP_NAMES.values()]
+        return max(150, max(metrics.horizontalAdvance(name) for name in names) + 16)
 
     def _done_form(self) -> QGroupBox:
         """When it was done, how, and to whom: one line per recipient."""

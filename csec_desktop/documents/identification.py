@@ -124,8 +124,8 @@ def missing_report(youth: Youth, episode: MissingEpisode, status: CsecStatus | N
     t = texts.t
     body = youth.dump()
     when = episode.learned_at.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d %H:%M %Z")
-    last_seen = episode.last_seen_at.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d %H:%M") \
-        if episode.last_seen_at else "—"
+    last_seen = episode.last_seen_at.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d %H:%M %Z") \
+        if episode.last_seen_at else "—"  # with its zone, as "Staff learned" has it
     blank = "_" * 30
     story: list[Flowable] = [para(t(MISSING_TITLE), "title")]
     if body.get("safety_flags"):

@@ -398,3 +398,16 @@ def test_asked_again_today_stops_the_chunk_of_the_computation_it_replaces(
     qtbot.waitUntil(lambda: not win.today.computing, timeout=30_000)
     assert told == [True]
     assert sorted(identity_of(win.today_model, r) for r in range(win.today_model.rowCount())) == before
+
+
+def test_the_group_column_holds_each_group_name_whole(qtbot: QtBot, win: MainWindow) -> None:
+    """"Long overdue (over 90 days)" was cut to "Long overdue (ove..." in its 150 pixels."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    page = win.today_page
+    bold = QFont(page.table.font())
+    bold.setBold(True)
+    metrics = QFontMetrics(bold)
+    assert page.table.columnWidth(0) >= metrics.horizontalAdvance("Long overdue (over 90 days)") + 8
+    win.language.setCurrentIndex(win.language.findData("es"))
+    assert page.table.columnWidth(0) >= metrics.horizontalAdvance("Vencido hace mucho (más de 90 días)") + 8
