@@ -102,11 +102,14 @@ class IntakePage(QWidget):
         box = QVBoxLayout(inner)
         box.addWidget(title)
         box.addLayout(form)
-        box.addWidget(self.message)
         box.addWidget(self.matches)
         box.addStretch(1)
         outer = QVBoxLayout(self)
-        outer.addWidget(scrolled(inner), 1)
+        self.form_area = scrolled(inner)
+        outer.addWidget(self.form_area, 1)
+        # Beside the buttons, out of the scrolled form: below it, "Not created: fix the fields
+        # marked in red" was out of view at 1366x768 when a button was pressed on an empty form.
+        outer.addWidget(self.message)
         outer.addLayout(buttons)
         self.check_button.clicked.connect(lambda: self._send(self.check_requested))
         self.create_button.clicked.connect(lambda: self._send(self.create_requested))
@@ -242,6 +245,7 @@ class IntakePage(QWidget):
         for path, edit in self.edits.items():  # the first field said wrong, in the form's order
             if path in self.errors and self.errors[path].text():
                 edit.setFocus()
+                self.form_area.ensureWidgetVisible(self.errors[path])
                 break
 
     def clear(self) -> None:

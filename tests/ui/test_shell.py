@@ -895,3 +895,20 @@ def test_a_caseworker_reads_the_directory_and_is_told_who_keeps_it(qtbot: QtBot,
         assert "supervisor" in page.read_only_note.text()
     finally:
         win.close()
+
+
+def test_intakes_refusal_is_said_beside_the_buttons_in_view(qtbot: QtBot, window: MainWindow) -> None:
+    """Below the scrolled form, "Not created: fix the fields marked in red." was out of view at
+    1366x768 when a button was pressed on an empty form; it is beside the buttons now, and the
+    first field marked is scrolled to."""
+    window.resize(1366, 768)
+    window.show()
+    _unlock(qtbot, window, ADMIN_PASS)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.today_page, timeout=10_000)
+    window.new_youth()
+    page = window.intake_page
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is page, timeout=10_000)
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.message.text().startswith("Not created"), timeout=10_000)
+    assert page.message.isVisible() and not page.form_area.isAncestorOf(page.message)
+    assert page.message.mapTo(window, page.message.rect().bottomLeft()).y() < window.height()
