@@ -43,6 +43,17 @@ def suggest(vault: Vault, youth_id: str, data: dict[str, Any]) -> StoredRecord:
                                  {**data, "status": ReferralStatus.SUGGESTED.value})
 
 
+def send_and_say(vault: Vault, referral_id: str, on: date,
+                 override_reason: str | None = None) -> Consent | None:
+    """`send`, and the consent it was sent under (None: sent on an override), for the window to
+    name: its scope is the person's words and may cover less than the referral."""
+    record = send(vault, referral_id, on, override_reason)
+    assert record.owner_id is not None
+    youth = caseload.get_youth(vault, record.owner_id, audit=False).body
+    assert isinstance(youth, Youth)
+    return consent_for_referral(youth, on) if getattr(record.body, "consent_given_on", None) else None
+
+
 def send(vault: Vault, referral_id: str, on: date, override_reason: str | None = None) -> StoredRecord:
     """Mark a suggested referral as sent: needs a consent in force, or an override with a reason."""
     record = vault.records.get(referral_id)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject
 
 from csec_desktop import caseload, services
 from csec_desktop.domain.fields import kind_label
+from csec_desktop.domain.youth import Consent
 from csec_desktop.errors import ValidationFailed
 from csec_desktop.formspec import Outcome
 from csec_desktop.rules import LEGAL_ZONE
@@ -212,15 +213,23 @@ class YouthController(QObject):
         self.tasks.run(work, done, failed)
 
     def send_referral(self, record_id: str, reason: str) -> None:
-        self._referral(lambda v: services.send(v, record_id, datetime.now(LEGAL_ZONE).date(),
-                                               override_reason=reason or None), _("Referral sent."))
+        def sent(consent: Consent | None) -> str:
+            # The consent's own words: it may cover less than this referral (school records only,
+            # sent to a treatment centre), and nothing else tells the worker which one was used.
+            if consent is None:
+                return _("Referral sent with a supervisor's approval, before a written consent.")
+            return _("Referral sent under the consent given on {day}, which covers: {scope}. Share only what "
+                     "it covers.").format(day=consent.given_on.isoformat(), scope=consent.scope)
 
-    def _referral(self, write: Callable[[Vault], Any], message: str) -> None:
+        self._referral(lambda v: services.send_and_say(v, record_id, datetime.now(LEGAL_ZONE).date(),
+                                                       override_reason=reason or None), sent)
+
+    def _referral(self, write: Callable[[Vault], Any], message: str | Callable[[Any], str]) -> None:
         youth_id = self.page.youth_id
 
-        def done(_result: Any) -> None:
+        def done(result: Any) -> None:
             self.page.override.clear()
-            self._status(message)
+            self._status(message(result) if callable(message) else message)
             self._refresh(youth_id, "referral")
 
         def failed(error: Exception) -> None:

@@ -50,6 +50,10 @@ def test_needs_assessment_and_a_referral_that_needs_consent(qtbot: QtBot, tmp_pa
         qtbot.waitUntil(lambda: page.referrals.items and page.referrals.items[0]["status"] == "referred",
                         timeout=10_000)
         assert page.referrals.items[0]["consent_given_on"] == "2026-11-01"
+        # The worker is told which consent it went under, in its own words (it may cover less).
+        assert win.statusBar().currentMessage() == ("Referral sent under the consent given on 2026-11-01, "
+                                                    "which covers: mental-health referrals. Share only what "
+                                                    "it covers.")
         page.referrals.listing.setCurrentRow(0)
 
         def offered() -> set[str]:
