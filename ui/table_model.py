@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -25,7 +25,7 @@ class _ColumnWidths(QObject):
     """A view's column widths, a child of the view: its connection to the model (which may outlive
     the view) goes with it."""
 
-    def __init__(self, view: QTableView, widths: Sequence[int]) -> None:
+    def __init__(self, view: QTableView, widths: Sequence[int | Callable[[], int]]) -> None:
         super().__init__(view)
         self._view = view
         self._widths = tuple(widths)
@@ -33,13 +33,15 @@ class _ColumnWidths(QObject):
     def fit(self, *_args: object) -> None:
         header = self._view.horizontalHeader()
         for column, width in enumerate(self._widths):
-            self._view.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
+            wanted = width() if callable(width) else width
+            self._view.setColumnWidth(column, max(wanted, header.sectionSizeHint(column)))
 
 
-def column_widths(view: QTableView, widths: Sequence[int]) -> None:
+def column_widths(view: QTableView, widths: Sequence[int | Callable[[], int]]) -> None:
     """Each column `widths[i]` wide, or as wide as its header's text when that is wider (a header
     cut short, "echa de nacimient" in Spanish, names nothing); fitted again when the headers are
-    translated (TranslatedTableModel.retranslate)."""
+    translated (TranslatedTableModel.retranslate). A width may be a function, asked at each fit,
+    for a column whose own texts are measured in the window's language."""
     fitting = _ColumnWidths(view, widths)
     fitting.fit()
     view.model().headerDataChanged.connect(fitting.fit)
