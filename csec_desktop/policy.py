@@ -123,6 +123,7 @@ def set_value(vault: Vault, name: str, value: int) -> None:
     db = vault.require_db()
     with db.transaction():
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (f"policy.{name}", str(value)))
+        vault.sign_settings()  # checked at every unlock: a row changed outside the app is put back
         vault.audit("policy_changed", setting=name, value=value)
 
 

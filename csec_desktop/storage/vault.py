@@ -18,7 +18,7 @@ import logging
 import os
 import shutil
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ from csec_desktop.errors import (
 from csec_desktop.fileio import atomic_write, exclusive_lock, fsync_dir
 from csec_desktop.ids import new_id
 from csec_desktop.storage import compartments as C
+from csec_desktop.storage import county_settings as S
 from csec_desktop.storage import keys as K
 from csec_desktop.storage import roster as R
 from csec_desktop.storage import sealed_rows
@@ -118,10 +119,11 @@ class IntegrityReport:
     audit: Verification
     records: list[str]
     unsigned_changes: int
+    settings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not (self.database or self.roster or self.records) and self.audit.ok
+        return not (self.database or self.roster or self.settings or self.records) and self.audit.ok
 
     def __str__(self) -> str:
         lines = [str(self.audit)]
@@ -129,10 +131,21 @@ class IntegrityReport:
                                      else "DAMAGED: " + "; ".join(self.database[:5])))
         lines.append("people: " + ("as an administrator signed them" if not self.roster
                                    else "CHANGED outside the app: " + "; ".join(self.roster)))
+        lines.append("county settings: " + ("as an administrator signed them" if not self.settings
+                                            else "CHANGED outside the app: " + "; ".join(self.settings)))
         tail = f" ({self.unsigned_changes} changes from before signatures)" if self.unsigned_changes else ""
         lines.append("records: " + ("every record matches its signed history" + tail if not self.records
                                     else f"{len(self.records)} PROBLEM(S): " + "; ".join(self.records[:10])))
         return "\n".join(lines)
+
+
+def _settings_problems(db: Database, vault_id: str, root: bytes) -> list[str]:
+    signed = S.load(db)
+    if signed is None:  # a vault from before the copy: signed at an administrator's next unlock
+        return []
+    if not S.holds(signed, vault_id, root):
+        return ["the signed copy is not signed by an administrator of this vault"]
+    return [f"{S.label(name)}: differs from the signed copy" for name in S.changed(db, signed)]
 
 
 @dataclass(frozen=True)
@@ -267,6 +280,7 @@ class Vault:
                 R.seal_to(db, vault_id, R.PURPOSE, bytes(roster_seed),
                           {user.username: K.public_bytes(private), K.RECOVERY: recovery_pub})
                 R.sign(db, vault_id, roster_seed, audit_signed_from=1, recovery_signing=recovery_signing)
+                S.sign(db, vault_id, roster_seed)
                 for compartment in C.COMPARTMENTS:
                     C.new_generation(db, vault_id, compartment, recovery_pub, None)
             roster_seed[:] = bytes(32)
@@ -399,6 +413,7 @@ class Vault:
         diff = R.differences(snapshot, R.current_rows(db))
         mine = K.b64(K.signing_public(self._seed))
         with db.transaction():
+            self._check_settings(root)
             if diff.changed:
                 R.put_back(db, snapshot, diff.changed, utc_iso(self.wall()))
                 self.audit_log.append(at=utc_iso(self.wall()), user=self.user.username, device=self.device,
@@ -430,6 +445,30 @@ class Vault:
                                      f"{pin['audit_seq']}). Tell your administrator.")
                 self.audit("tamper_detected", what="audit trail", entry=int(pin["audit_seq"]), found=what)
 
+    def _check_settings(self, root: bytes) -> None:
+        """The county's settings against their signed copy (county_settings.py), inside the unlock's
+        transaction: rows changed outside the app are put back as signed. A vault from before the
+        copy is signed as it is at an administrator's unlock."""
+        db = self.require_db()
+        signed = S.load(db)
+        if signed is None:
+            if self.user.role == Role.ADMINISTRATOR:
+                self.sign_settings()
+            return
+        if not S.holds(signed, self.vault_id, root):
+            raise CorruptVault("the county's settings are not signed by an administrator of this vault "
+                               "(they were changed outside the app); restore the vault's folder from a "
+                               "backup")
+        changed = S.changed(db, signed)
+        if not changed:
+            return
+        S.put_back(db, signed, changed)
+        self.audit_log.append(at=utc_iso(self.wall()), user=self.user.username, device=self.device,
+                              action="tamper_detected",
+                              detail={"what": "county settings", "settings": changed})
+        self.warnings.append("County settings were changed outside the app and were put back as an "
+                             "administrator signed them: " + ", ".join(map(S.label, changed)) + ".")
+
     def _start_signatures(self) -> None:
         """A vault from before signatures, opened by an administrator: make the roster key, seal it
         to every administrator and the recovery key, sign the list; from here every entry is signed."""
@@ -450,6 +489,7 @@ class Vault:
                 self.audit_log.append(at=utc_iso(self.wall()), user=self.user.username, device=self.device,
                                       action="signatures_started", detail={})
                 R.sign(db, self.vault_id, seed, audit_signed_from=next_seq)
+                S.sign(db, self.vault_id, seed)
         finally:
             seed[:] = bytes(32)
         self._bind(db)
@@ -461,10 +501,22 @@ class Vault:
             raise PermissionDenied(W("Only an administrator holding the roster key can change people."))
         return seed
 
+    def sign_settings(self) -> None:
+        """Sign the county's settings as they are now (an administrator, inside the transaction that
+        changed them: policy.set_value)."""
+        seed = self._roster_seed()
+        try:
+            S.sign(self.require_db(), self.vault_id, seed)
+        finally:
+            seed[:] = bytes(len(seed))
+
     def _sign_roster(self) -> None:
+        """Sign the list of people and the county's settings with the roster key (after either
+        changes, and after the key itself changes)."""
         seed = self._roster_seed()
         try:
             R.sign(self.require_db(), self.vault_id, seed)
+            S.sign(self.require_db(), self.vault_id, seed)
         finally:
             seed[:] = bytes(len(seed))
 
@@ -615,6 +667,7 @@ class Vault:
         database = db.full_check()
         snapshot = R.load(db)
         people: list[str] = []
+        settings: list[str] = []
         keys: dict[str, bytes] = {}
         signed_from: int | None = None
         if snapshot is not None:
@@ -625,13 +678,14 @@ class Vault:
                 R.check_signature(snapshot, self.vault_id, root)
                 diff = R.differences(snapshot, R.current_rows(db))
                 people = [f"{name}: differs from the signed list" for name in diff.changed]
+                settings = _settings_problems(db, self.vault_id, root)
                 keys, signed_from = self.audit_log.trusted_keys()
             except CorruptVault as exc:
                 people = [exc.detail]
         anchor = self._seen_anchor()
         result = self.audit_log.verify(keys.get, signed_from=signed_from, anchor=anchor)
         problems, unsigned = _check_records(db, keys)
-        report = IntegrityReport(database, people, result, problems, unsigned)
+        report = IntegrityReport(database, people, result, problems, unsigned, settings)
         self.audit("audit_verified", ok=report.ok, entries=result.entries)
         return report
 

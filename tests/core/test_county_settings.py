@@ -1,0 +1,150 @@
+"""The county's settings hold against a person who shares the vault (storage/county_settings.py).
+
+A caseworker opens the data key with her own passphrase and the library alone, and writes the
+county policy rows directly: the team's 30 days made 90 hid every overdue team meeting from the
+whole office. The next unlock puts the rows back as an administrator signed them and says so;
+`audit verify` names them while a session is open.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from csec_desktop import policy
+from csec_desktop.errors import CorruptVault
+from csec_desktop.storage import county_settings as S
+from csec_desktop.storage import keys as K
+from csec_desktop.storage.database import Database
+from csec_desktop.storage.vault import Vault
+from tests.conftest import ADMIN_PASS, WORKER_PASS, FakeClock
+
+
+def _as_casey(folder: Path) -> Database:
+    keyfile = K.KeyFile.load(folder)
+    dek, _private = keyfile.unlock_user("casey", WORKER_PASS)
+    return Database.open(folder / keyfile.db_name(), dek)
+
+
+def _tamper(folder: Path, *statements: tuple[str, tuple[str, ...]]) -> None:
+    db = _as_casey(folder)
+    try:
+        for sql, args in statements:
+            db.execute(sql, args)
+    finally:
+        db.close()
+
+
+def test_a_policy_row_changed_outside_the_app_is_put_back_at_the_next_unlock(
+        admin_with_casey: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    policy.set_value(admin_with_casey, "team_convene_days", 21)
+    admin_with_casey.close()
+    _tamper(vault_dir,
+            ("UPDATE meta SET value = '90' WHERE key = 'policy.team_convene_days'", ()),
+            ("INSERT INTO meta (key, value) VALUES ('policy.rescreen_days', '365')", ()))
+
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    try:
+        assert policy.get(casey, "team_convene_days") == 21  # as the administrator set it
+        assert policy.get(casey, "rescreen_days") == 180  # the added row is gone: the default
+        warning = next(w for w in casey.warnings if "County settings" in w)
+        assert "team convene days" in warning and "rescreen days" in warning
+        entries = casey.audit_log.entries(newest_first=True, limit=20)
+        assert any(e.action == "tamper_detected" and e.detail.get("what") == "county settings"
+                   and e.detail.get("settings") == ["policy.rescreen_days", "policy.team_convene_days"]
+                   for e in entries)
+    finally:
+        casey.close()
+    again = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    try:
+        assert not any("County settings" in w for w in again.warnings)  # put back once, then quiet
+    finally:
+        again.close()
+
+
+def test_a_removed_row_and_a_changed_county_are_put_back(
+        admin_with_casey: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    policy.set_value(admin_with_casey, "idle_lock_minutes", 5)
+    county = admin_with_casey.county
+    admin_with_casey.close()
+    _tamper(vault_dir, ("DELETE FROM meta WHERE key = 'policy.idle_lock_minutes'", ()),
+            ("UPDATE meta SET value = 'Elsewhere County' WHERE key = 'county'", ()))
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    try:
+        assert policy.idle_lock_minutes(casey) == 5  # not the 15 minutes of the default
+        assert casey.require_db().scalar("SELECT value FROM meta WHERE key = 'county'") == county
+    finally:
+        casey.close()
+
+
+def test_an_administrators_change_is_signed_and_verify_names_a_change_made_underneath(
+        admin_with_casey: Vault, vault_dir: Path) -> None:
+    policy.set_value(admin_with_casey, "referral_followup_days", 7)
+    report = admin_with_casey.verify_audit()
+    assert report.ok and not report.settings
+    assert "county settings: as an administrator signed them" in str(report)
+    # The administrator's session is open while the caseworker edits the file underneath.
+    _tamper(vault_dir, ("UPDATE meta SET value = '90' WHERE key = 'policy.referral_followup_days'", ()))
+    report = admin_with_casey.verify_audit()
+    assert not report.ok
+    assert report.settings == ["referral followup days: differs from the signed copy"]
+    assert "county settings: CHANGED outside the app" in str(report)
+
+
+def test_a_copy_signed_with_another_key_is_refused(admin_with_casey: Vault, vault_dir: Path,
+                                                   clock: FakeClock) -> None:
+    admin_with_casey.close()
+    vault_id = K.KeyFile.load(vault_dir).vault_id
+    db = _as_casey(vault_dir)
+    try:
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('policy.team_convene_days', '90')")
+        S.sign(db, vault_id, bytearray(b"\x07" * 32))  # her own key: not the roster key
+    finally:
+        db.close()
+    with pytest.raises(CorruptVault, match="county's settings are not signed"):
+        Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    with pytest.raises(CorruptVault, match="county's settings are not signed"):
+        Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+
+
+def test_a_vault_from_before_the_copy_is_signed_as_found_at_an_administrators_unlock(
+        admin_with_casey: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    policy.set_value(admin_with_casey, "team_convene_days", 21)
+    admin_with_casey.close()
+    _tamper(vault_dir, (f"DELETE FROM meta WHERE key = '{S.KEY}'", ()))
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)  # nothing to check against yet
+    try:
+        assert not any("County settings" in w for w in casey.warnings)
+        assert casey.require_db().scalar("SELECT value FROM meta WHERE key = ?", (S.KEY,)) is None
+    finally:
+        casey.close()
+    admin = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    try:
+        signed = json.loads(admin.require_db().scalar("SELECT value FROM meta WHERE key = ?", (S.KEY,)))
+        assert signed["values"]["policy.team_convene_days"] == "21"
+    finally:
+        admin.close()
+    _tamper(vault_dir, ("UPDATE meta SET value = '90' WHERE key = 'policy.team_convene_days'", ()))
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    try:
+        assert policy.get(casey, "team_convene_days") == 21
+    finally:
+        casey.close()
+
+
+def test_a_new_roster_key_signs_the_settings_at_once(admin_with_casey: Vault, vault_dir: Path,
+                                                      clock: FakeClock) -> None:
+    admin = admin_with_casey
+    policy.set_value(admin, "team_convene_days", 21)
+    admin.update_user("casey", role="administrator")
+    admin.update_user("casey", role="caseworker")  # she may have kept the key: a new one is made
+    admin.close()
+    _tamper(vault_dir, ("UPDATE meta SET value = '90' WHERE key = 'policy.team_convene_days'", ()))
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    try:
+        assert policy.get(casey, "team_convene_days") == 21
+        assert any("County settings" in w for w in casey.warnings)
+    finally:
+        casey.close()
