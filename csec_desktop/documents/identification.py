@@ -82,7 +82,8 @@ def screening_summary(youth: Youth, response: FormResponse, spec: formspec.FormS
 
 def notification_log(youth: Youth, findings: list[Finding], marks: list[dict[str, Any]], *, made_on: date,
                      lang: str = "en", stamp: str = "") -> bytes:
-    """Every hour-clock duty for the youth: when it fell due, when it was done, how, to whom, by whom."""
+    """Every hour-clock duty for the youth: when its clock started and when it fell due, when it was
+    done, how, to whom, by whom."""
     texts = Texts(lang)
     t = texts.t
     by_key = {(m["rule_id"], m.get("occurrence", "")): m for m in marks}
@@ -94,7 +95,9 @@ def notification_log(youth: Youth, findings: list[Finding], marks: list[dict[str
     for f in findings:
         if not f.rule_id.startswith(("csec.report", "csec.canra", "missing.")):
             continue
-        duty = (f"{t(f.title)} ({f.citation})", when(f.due))
+        # When the clock started, under the duty: the 24 hours are read from it.
+        started = "\n" + t("Information received {when}").format(when=when(f.started)) if f.started else ""
+        duty = (f"{t(f.title)} ({f.citation}){started}", when(f.due))
         mark = by_key.get((f.rule_id, f.occurrence))
         if mark is None:
             rows.append((*duty, t("not yet"), "", "", ""))

@@ -110,6 +110,9 @@ class Finding:
     done: bool = False
     occurrence: str = ""
     """Which time a recurring duty is for (an age, a date); with rule_id it names the duty done."""
+    started: datetime | None = None
+    """For an hour clock: when it started (the information received; staff learning of an absence),
+    which the notification log prints beside the deadline."""
     state: State | None = None
     """For an eligibility finding: eligible, not eligible or cannot tell (None for a duty)."""
     missing: tuple[str, ...] = ()

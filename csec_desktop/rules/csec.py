@@ -80,7 +80,7 @@ def _victim_clock(facts: Facts, rule_id: str, hours: int, title: str, why: Line,
             (W("identified as a victim: information received {when}", when=_when(status.decided_at)),
              W("basis recorded: {basis}", basis=status.basis[:160]), why),
             youth_id=str(facts.get("youth_id")), due=hours_after(status.decided_at, hours),
-            occurrence=_stamp(status.decided_at))
+            occurrence=_stamp(status.decided_at), started=status.decided_at)
 
 
 @REGISTRY.register(
@@ -145,7 +145,7 @@ def missing_notices(facts: Facts, as_of: datetime) -> Iterator[Finding]:
                "(tribal law enforcement included)"),
              W("each notice gives a worker to contact")),
             youth_id=str(facts.get("youth_id")), due=hours_after(episode.learned_at, 24),
-            occurrence=_stamp(episode.learned_at))
+            occurrence=_stamp(episode.learned_at), started=episode.learned_at)
 
 
 @REGISTRY.register(
@@ -192,7 +192,7 @@ def missing_ncmec(facts: Facts, as_of: datetime) -> Iterator[Finding]:
                "suicidal tendencies, vulnerability to sex trafficking, other risks, as far as lawful); "
                "whether the youth is or may be an Indian child, and the tribe")),
             youth_id=str(facts.get("youth_id")), due=hours_after(start, 24),
-            occurrence=_stamp(episode.learned_at))
+            occurrence=_stamp(episode.learned_at), started=start)
 
 
 @REGISTRY.register(

@@ -294,6 +294,8 @@ def test_identification_printables(admin: Vault) -> None:
     log = " ".join(_text(jobs.make(admin, "notification_log", youth.id))[0].split())  # cells wrap
     assert "Demo County Sheriff (fictional)" in log and "telephone" in log and "not yet" in log
     assert "NCMEC" in log and "16501.35" in log
+    # Each clock's start under its duty: the identification, and staff learning of the absence.
+    assert "Information received 2026-11-27 15:30" in log and "Information received 2026-11-28 07:00" in log
     sheet = " ".join(" ".join(_text(jobs.make(admin, "missing_report", youth.id, "en+es"))).split())
     assert "Victim of commercial sexual exploitation" in sheet and "Indian child" in sheet
     assert "11166, subd. (j)(3)(B)" in sheet
