@@ -404,6 +404,10 @@ class YouthPage(QWidget):
         bind(self.undo_button, "setText", N_("&Undo last saved edit"))
         self.redo_button = QPushButton()  # enabled once an edit is undone (YouthController)
         bind(self.redo_button, "setText", N_("Redo undone edit (Ctrl+Y)"))
+        # Both act on the Details tab's fields only: pressed on Notes, undo had put back a name.
+        bind(self.undo_button, "setToolTip", N_("Puts back the last saved change to the Details tab's "
+                                                "fields. Contacts, notes and other records are not changed."))
+        bind(self.redo_button, "setToolTip", N_("Makes the undone change to the Details tab's fields again."))
         self.redo_button.setEnabled(False)
         QShortcut(QKeySequence.StandardKey.Redo, self).activated.connect(lambda: self.redo_button.click())
         self.back_button = QPushButton()
