@@ -60,6 +60,7 @@ from csec_desktop.domain.youth import (
     PlacementPeriod,
     SafetyFlag,
     StatusPeriod,
+    instruction_shown,
 )
 from csec_desktop.formspec import result_text
 from csec_desktop.rules import LEGAL_ZONE, Finding
@@ -538,7 +539,7 @@ class YouthPage(QWidget):
         flags = body.get("safety_flags") or []
         self.banner.setVisible(bool(flags))
         self.banner.setText(_("SAFETY:") + " " + " | ".join(
-            f"{f['person']}: {f.get('instruction') or ''}" for f in flags))
+            f"{f['person']}: {instruction_shown(f.get('instruction'), _)}" for f in flags))
         status = _("sealed record") + " · " if body.get("sealed") else ""
         # The name is shown inside the page (never in the window title or a notification).
         name = body.get("preferred_name") or body["legal_name"]["given"]

@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, Spacer, TableStyle
 from csec_desktop.documents.findings import answer, law_cell
 from csec_desktop.documents.page import Footer, Table, Texts, para, render, table
 from csec_desktop.domain.labels import choice_label
-from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, Youth
+from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, Youth, instruction_shown
 from csec_desktop.rules import LEGAL_ZONE, Finding, age_on
 from csec_desktop.text import N_
 
@@ -22,7 +22,7 @@ TITLE = N_("Youth summary")
 def safety_box(flags: list[dict[str, Any]], t: Any) -> Table:
     """The safety flags, boxed in red, for the top of any document about a youth."""
     rows = [[para(t("SAFETY: do not share information with these people"), "cell_bold")]]
-    rows += [[para(f"{f['person']}: {f.get('instruction') or ''}"
+    rows += [[para(f"{f['person']}: {instruction_shown(f.get('instruction'), t)}"
                    + (f" ({f['description']})" if f.get("description") else ""), "cell")] for f in flags]
     box = Table(rows, colWidths=[7.0 * inch])
     box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 2, "#8b0000"),

@@ -67,6 +67,7 @@ from csec_desktop.domain.youth import (
     SafetyFlag,
     StatusPeriod,
     Youth,
+    instruction_shown,
 )
 from csec_desktop.rules import LEGAL_ZONE
 
@@ -245,7 +246,7 @@ def _placement_period(item: Item, t: Gettext) -> str:
 
 @summary(SafetyFlag)
 def _safety_flag(item: Item, t: Gettext) -> str:
-    return f"{item.get('person')}: {item.get('instruction') or ''}"
+    return f"{item.get('person')}: {instruction_shown(item.get('instruction'), t)}"
 
 
 @summary(Consent)

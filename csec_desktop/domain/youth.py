@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from typing import Any, ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from csec_desktop.clock import legal_today
 from csec_desktop.domain.base import Body, Bound, check_email, check_phone
-from csec_desktop.text import N_, W
+from csec_desktop.text import LANGUAGES, N_, W, translations
 
 
 class _Part(BaseModel):
@@ -144,15 +145,33 @@ class PlacementPeriod(_Part):
         return self.start <= day and (self.end is None or self.end >= day)
 
 
+SAFETY_INSTRUCTION = N_("Do not share any information or whereabouts.")
+
+
 class SafetyFlag(_Part):
     """A person who must not be given information (an exploiter, for instance)."""
 
     person: str = Field(min_length=1, max_length=200, title=N_("Person"))
     description: str | None = Field(default=None, max_length=1000, title=N_("Description"))
-    # The form offers the default in the window's language (ui/record_form.defaults), and that text is kept.
-    instruction: str = Field(default=N_("Do not share any information or whereabouts."), max_length=500,
-                             title=N_("Instruction to staff"))
+    # The form offers the default in the window's language (ui/record_form.defaults), and that text is
+    # kept; `instruction_shown` gives it in the reader's language.
+    instruction: str = Field(default=SAFETY_INSTRUCTION, max_length=500, title=N_("Instruction to staff"))
     since: date | None = Field(default=None, title=N_("Since (YYYY-MM-DD)"))
+
+
+def instruction_shown(value: str | None, gettext_: Callable[[str], str]) -> str:
+    """A flag's instruction as its reader reads it: the default sentence, in whichever language it
+    was kept (a Spanish window keeps it in Spanish), in the reader's language (an English paper
+    printed it in Spanish); anything a person wrote, as written."""
+    if value and value.strip() in _instruction_everywhere():
+        return gettext_(SAFETY_INSTRUCTION)
+    return value or ""
+
+
+@cache
+def _instruction_everywhere() -> frozenset[str]:
+    # Read at the first flag shown, never at start: each catalog is read once (text.translations).
+    return frozenset(translations(code).gettext(SAFETY_INSTRUCTION) for code in LANGUAGES)
 
 
 class Consent(_Part):

@@ -221,6 +221,23 @@ def test_spanish_documents_and_page_x_of_y() -> None:
     assert "Clave de recuperación del condado" in sheet and "ABCD-EFGH-JKLM-NPQR" in sheet
 
 
+def test_the_default_safety_instruction_is_printed_in_the_papers_language() -> None:
+    # A Spanish window keeps the default sentence in Spanish, an English one in English; each paper
+    # prints it in its own language. A sentence a person wrote is printed as written.
+    kept_in_spanish = "No comparta ninguna información ni el paradero."
+    youth = Youth.model_validate(youth_data(safety_flags=[
+        {"person": "Fictional Exploiter", "instruction": kept_in_spanish},
+        {"person": "Fictional Cousin"},
+        {"person": "Fictional Friend", "instruction": "Call the supervisor first (fictional)."}]))
+    day = date(2026, 11, 28)
+    english, spanish = (" ".join(_text(youth_summary(youth, contacts=[], findings=[], made_on=day,
+                                                     lang=lang))[0].split()) for lang in ("en", "es"))
+    assert english.count("Do not share any information or whereabouts.") == 2
+    assert kept_in_spanish not in english
+    assert spanish.count(kept_in_spanish) == 2 and "whereabouts" not in spanish
+    assert "Call the supervisor first (fictional)." in english and "Call the supervisor first" in spanish
+
+
 def test_print_and_export_check_the_role_ask_the_purpose_and_are_audited(admin: Vault,
                                                                          tmp_path: Path) -> None:
     youth = caseload.create_youth(admin, youth_data())
