@@ -91,10 +91,12 @@ class AdminController(QObject):
 
     # People -----------------------------------------------------------------------------------
 
-    def change_user(self, user: str, role: str, unit: str) -> None:
-        self._change(lambda v: admin_screen.change_user(v, user, role=role, unit=unit),
-                     _("{user}: role {role}, unit {unit}.").format(user=user, role=role_label(role),
-                                                                  unit=unit or "—"))
+    def change_user(self, user: str, role: str, unit: str, phone: str = "", email: str = "") -> None:
+        self._change(lambda v: admin_screen.change_user(v, user, role=role, unit=unit, phone=phone,
+                                                        email=email),
+                     _("{user}: role {role}, unit {unit}, contact {contact}.").format(
+                         user=user, role=role_label(role), unit=unit or "—",
+                         contact=", ".join(x for x in (phone, email) if x) or "—"))
 
     def ask_reset(self, user: str) -> PassphraseDialog:
         dialog = PassphraseDialog(

@@ -123,7 +123,7 @@ class PassphraseDialog(QDialog):
 
 class AdminPage(QWidget):
     add_requested = Signal(str, str, str, str, str)  # user, name, role, unit, passphrase
-    change_user_requested = Signal(str, str, str)  # user, role, unit
+    change_user_requested = Signal(str, str, str, str, str)  # user, role, unit, phone, e-mail
     reset_requested = Signal(str)  # user whose passphrase is set anew
     backup_requested = Signal()
     restore_requested = Signal()
@@ -178,15 +178,22 @@ class AdminPage(QWidget):
             self.edit_role.addItem("", role.value)
             bind(self.edit_role, item_text(index), ROLE_LABELS.get(role.value, role.value))
         self.edit_unit = QLineEdit()
+        # What letters the person prints give for reaching them (a referral letter's "From").
+        self.edit_phone = QLineEdit()
+        self.edit_email = QLineEdit()
         bind(self.edit_role, "setAccessibleName", N_("Selected user's role"))
         bind(self.edit_unit, "setAccessibleName", N_("Selected user's unit"))
+        bind(self.edit_phone, "setAccessibleName", N_("Selected user's work phone"))
+        bind(self.edit_email, "setAccessibleName", N_("Selected user's work e-mail"))
         self.change_user_button = QPushButton()
-        bind(self.change_user_button, "setText", N_("Save r&ole and unit"))
+        bind(self.change_user_button, "setText", N_("Save r&ole, unit and contact"))
         self.reset_button = QPushButton()
         bind(self.reset_button, "setText", N_("Set a new passp&hrase for the selected user…"))
         edit = QFormLayout()
         for text, widget in ((N_("Role of the selected user"), self.edit_role),
-                             (N_("Unit of the selected user"), self.edit_unit)):
+                             (N_("Unit of the selected user"), self.edit_unit),
+                             (N_("Work phone (printed on their letters)"), self.edit_phone),
+                             (N_("Work e-mail (printed on their letters)"), self.edit_email)):
             label = QLabel()
             bind(label, "setText", text)
             label.setBuddy(widget)
@@ -319,12 +326,15 @@ class AdminPage(QWidget):
         if user is not None:
             self.edit_role.setCurrentIndex(list(Role).index(user.role))
             self.edit_unit.setText(user.unit or "")
+            self.edit_phone.setText(user.phone or "")
+            self.edit_email.setText(user.email or "")
 
     def _change_user(self) -> None:
         user = self._selected_or_say()
         if user is not None:
             self.change_user_requested.emit(user.username, str(self.edit_role.currentData()),
-                                            self.edit_unit.text().strip())
+                                            self.edit_unit.text().strip(), self.edit_phone.text().strip(),
+                                            self.edit_email.text().strip())
 
     def _reset(self) -> None:
         user = self._selected_or_say()
@@ -372,7 +382,8 @@ class AdminPage(QWidget):
         self.keeping_message.clear()
         self.verify_result.clear()
         self.passphrase.clear()
-        self.edit_unit.clear()
+        for edit in (self.edit_unit, self.edit_phone, self.edit_email):
+            edit.clear()
         for dialog in self.findChildren(QDialog):  # a half-typed passphrase or key goes with the lock
             dialog.reject()
         self.cleared.emit()

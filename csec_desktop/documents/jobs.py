@@ -169,6 +169,7 @@ def _referral_letter(vault: Vault, youth_id: str, lang: str, stamp: str, item: s
     entries = {e.body.name: e.body for e in directory.entries(vault) if isinstance(e.body, DirectoryEntry)}
     return referral_letter(_youth(vault, youth_id), referral, entries.get(referral.provider),
                            county=vault.county, worker=vault.user.display_name,
+                           reach=[x for x in (vault.user.phone, vault.user.email) if x],
                            made_on=datetime.now(LEGAL_ZONE).date(), lang=lang, stamp=stamp)
 
 

@@ -4,6 +4,7 @@ needs to take the referral (the minimum necessary), never the youth's history.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -62,7 +63,10 @@ def glance_tiles(areas: list[AreaSummary], texts: Texts, columns: int = 4) -> Ta
 
 
 def referral_letter(youth: Youth, referral: Referral, provider: DirectoryEntry | None, *, county: str,
-                    worker: str, made_on: date, lang: str = "en", stamp: str = "") -> bytes:
+                    worker: str, made_on: date, lang: str = "en", stamp: str = "",
+                    reach: Sequence[str] = ()) -> bytes:
+    """`reach`: the worker's work phone and e-mail, as the administrator recorded them: the letter asks
+    the provider to contact the worker."""
     texts = Texts(lang)
     t = texts.t
     to_lines = [referral.provider]
@@ -70,8 +74,8 @@ def referral_letter(youth: Youth, referral: Referral, provider: DirectoryEntry |
         to_lines += [x for x in (provider.address, provider.phone, provider.email) if x]
     story: list[Flowable] = [
         para(t(LETTER_TITLE) + " · " + county, "title"),
-        table([(t("Date"), made_on.isoformat()), (t("To"), "\n".join(to_lines)), (t("From"), worker)],
-              [1.6 * inch, 5.4 * inch], header=False),
+        table([(t("Date"), made_on.isoformat()), (t("To"), "\n".join(to_lines)),
+               (t("From"), "\n".join([worker, *reach]))], [1.6 * inch, 5.4 * inch], header=False),
         Spacer(1, 8),
         para(t("We refer the young person below for the service named. Please contact the worker to "
                "arrange intake, and tell the worker whether the referral is accepted.")),

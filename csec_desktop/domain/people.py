@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from csec_desktop.domain.base import check_email, check_phone
 from csec_desktop.text import N_
 
 
@@ -114,6 +115,13 @@ class User(BaseModel):
     disabled: bool = False
     extra_permissions: list[Permission] = Field(default_factory=list)
     """Grants beyond the role, e.g. READ_ALL_YOUTH for a caseworker covering a colleague."""
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=200)
+    """How a letter's reader reaches the person (a referral letter's "From"): set by an administrator,
+    so signed with the list of people; a colleague cannot put her own number on someone's letters."""
+
+    _phone = field_validator("phone")(check_phone)
+    _email = field_validator("email")(check_email)
 
     @field_validator("username")
     @classmethod

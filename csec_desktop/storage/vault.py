@@ -869,7 +869,7 @@ class Vault:
         return done
 
     def update_user(self, username: str, **changes: Any) -> User:
-        """Role, unit, display name, disabled flag, extra permissions."""
+        """Role, unit, display name, disabled flag, extra permissions, work phone and e-mail."""
         self.require(Permission.MANAGE_USERS)
         db = self.require_db()
         current = self.get_user(username)
@@ -877,7 +877,7 @@ class Vault:
             changes.get("disabled") or changes.get("role", Role.ADMINISTRATOR) != Role.ADMINISTRATOR
         ):
             raise PermissionDenied(W("You cannot disable yourself or take away your own administrator role."))
-        allowed = {"role", "unit", "display_name", "disabled", "extra_permissions"}
+        allowed = {"role", "unit", "display_name", "disabled", "extra_permissions", "phone", "email"}
         bad = [k for k in changes if k not in allowed]
         if bad:
             raise ValidationFailed([FieldProblem(k, N_("cannot be changed here")) for k in bad])
@@ -901,6 +901,8 @@ class Vault:
             diff = {k: [getattr(current, k), getattr(updated, k)] for k in changes}
             self.audit("user_changed", target=username,
                        changes=json.loads(json.dumps(diff, default=str)))
+        if username == self.user.username:
+            self.user = updated  # what this session prints (a letter's "From") follows at once
         return updated
 
     def change_passphrase(self, old: str, new: str) -> None:

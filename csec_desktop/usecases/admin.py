@@ -99,9 +99,12 @@ def change_passphrase(vault: Vault, current: str, new: str, again: str) -> None:
     vault.change_passphrase(current, new)
 
 
-def change_user(vault: Vault, username: str, *, role: Role | str, unit: str | None) -> User:
-    """A person's role and unit (what they see follows at once; synced devices at their next pull)."""
-    return vault.update_user(username, role=Role(role), unit=unit or None)
+def change_user(vault: Vault, username: str, *, role: Role | str, unit: str | None,
+                phone: str | None = None, email: str | None = None) -> User:
+    """A person's role, unit and work contact (what they see follows at once; synced devices at their
+    next pull). The phone and e-mail are what letters they print give for reaching them."""
+    return vault.update_user(username, role=Role(role), unit=unit or None, phone=phone or None,
+                             email=email or None)
 
 
 def reset_passphrase(vault: Vault, username: str, new: str, again: str) -> User:
@@ -120,8 +123,9 @@ def reset_passphrase(vault: Vault, username: str, new: str, again: str) -> User:
         raise ValidationFailed([FieldProblem("new passphrase", " ".join((found.problem, *found.feedback)))])
     vault.remove_user(username, for_cause=False)
     vault.add_user(username, role=kept.role, passphrase=new, display_name=kept.display_name, unit=kept.unit)
-    restored = {"disabled": kept.disabled, "extra_permissions": list(kept.extra_permissions)}
-    if kept.disabled or kept.extra_permissions:
+    restored = {"disabled": kept.disabled, "extra_permissions": list(kept.extra_permissions),
+                "phone": kept.phone, "email": kept.email}
+    if kept.disabled or kept.extra_permissions or kept.phone or kept.email:
         return vault.update_user(username, **restored)
     vault.release_lockout(username)
     return vault.get_user(username)

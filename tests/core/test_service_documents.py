@@ -85,6 +85,25 @@ def test_referral_letter_holds_what_the_provider_needs_and_nothing_more(admin: V
         jobs.make(admin, "referral_letter", youth_id, item=pending.id)
 
 
+def test_the_letter_gives_the_worker_s_work_phone_and_e_mail_as_the_administrator_recorded_them(
+        admin: Vault) -> None:
+    from csec_desktop.usecases import admin as admin_screen
+
+    youth_id = _youth_with_everything(admin)
+    words = _words(jobs.make(admin, "referral_letter", youth_id))
+    assert "(555) 010-4477" not in words  # nothing recorded yet: the name alone
+    with pytest.raises(ValidationFailed) as refused:
+        admin_screen.change_user(admin, "admin", role="administrator", unit=None, phone="12")
+    assert refused.value.problems[0].field == "phone"
+    admin_screen.change_user(admin, "admin", role="administrator", unit=None, phone="(555) 010-4477",
+                             email="worker@demo-county.example")
+    assert admin.user.phone == "(555) 010-4477"  # this session's letters follow at once
+    words = _words(jobs.make(admin, "referral_letter", youth_id))
+    assert "(555) 010-4477" in words and "worker@demo-county.example" in words
+    entry = admin.audit_log.entries(newest_first=True, limit=5)
+    assert any(e.action == "user_changed" and "phone" in e.detail.get("changes", {}) for e in entry)
+
+
 def test_team_summary_shows_who_came_and_which_disciplines_were_missing(admin: Vault) -> None:
     youth_id = _youth_with_everything(admin)
     words = _words(jobs.make(admin, "team_summary", youth_id))

@@ -145,12 +145,14 @@ def test_rotate_change_passphrase_reset_and_change_role(qtbot: QtBot, window: tu
     page.users.selectRow([u.username for u in page._users].index("casey"))
     page.edit_role.setCurrentIndex(list(Role).index(Role.SUPERVISOR))
     page.edit_unit.setText("Unit B")
+    page.edit_phone.setText("(555) 010-2200")  # printed on her letters
     page.change_user_button.click()
-    qtbot.waitUntil(lambda: "unit Unit B" in page.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "unit Unit B, contact (555) 010-2200" in page.message.text(), timeout=10_000)
     qtbot.waitUntil(lambda: {"key_rotation", "passphrase_changed", "user_changed"} <= {
         page.audit.item(r, 3).toolTip() for r in range(page.audit.rowCount())}, timeout=10_000)
     casey = Vault.unlock(win.folder, "casey", "copper meadow violin harbor")
     assert casey.user.role is Role.SUPERVISOR and casey.user.unit == "Unit B"
+    assert casey.user.phone == "(555) 010-2200"
     casey.close()
 
 
