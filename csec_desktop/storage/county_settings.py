@@ -1,15 +1,19 @@
 """The county's settings as an administrator signed them.
 
-The county policy (policy.py: how soon the team meets, when to re-screen, the idle lock...) and
-the county's name are rows of `meta`, which every person holding the data key can write. A
-caseworker who set `policy.team_convene_days` to 90 there moved every team meeting's deadline for
-the whole office, and Today showed none overdue. So, like the list of people (roster.py), the
-settings are signed with the roster key whenever an administrator changes them, and at every
-unlock the rows are compared with the signed copy: a row changed outside the app is put back as
-signed, and the unlock says so.
+The county policy (policy.py: how soon the team meets, when to re-screen, the idle lock...), the
+county's name and the hub this computer is enrolled with are rows of `meta`, which every person
+holding the data key can write. A caseworker who set `policy.team_convene_days` to 90 there moved
+every team meeting's deadline for the whole office, and Today showed none overdue; one who put her
+own server and certificate in `sync.hub_url` and `sync.cert_pem` would have been sent a
+supervisor's next push, sealed youth included, and the device's token. So, like the list of
+people (roster.py), the settings are signed with the roster key whenever an administrator changes
+them (a setting, an enrolment), and at every unlock the rows are compared with the signed copy: a
+row changed outside the app is put back as signed, and the unlock says so. The sync reads the
+hub's address and certificate from the signed copy itself (`Vault.signed_settings`), so a row
+changed during a session is not used either.
 
-Not covered: the sync rows (`sync.*`), which every person's sync writes (last contact, the
-checkpoint) and which the hub, not an administrator, vouches for.
+Not covered: the other sync rows (last contact, the checkpoint), which every person's sync writes
+and which only the hub could vouch for.
 """
 
 from __future__ import annotations
@@ -21,8 +25,13 @@ from csec_desktop.storage import keys as K
 from csec_desktop.storage.database import Database
 
 KEY = "settings_signed"
-_WHERE = "key LIKE 'policy.%' OR key IN ('idle_lock_minutes', 'county')"
-"""The signed rows: every county policy setting (and its first key, from schema 1-3) and the county."""
+HUB = ("sync.hub_url", "sync.cert_pem")
+"""The enrolment's rows an administrator writes and the sync trusts: where it sends, whom it trusts."""
+_WHERE = "key LIKE 'policy.%' OR key IN ('idle_lock_minutes', 'county', 'sync.hub_url', 'sync.cert_pem')"
+"""The signed rows: every county policy setting (and its first key, from schema 1-3), the county and
+the hub."""
+_LABELS = {"county": "the county's name", "sync.hub_url": "the county hub's address",
+           "sync.cert_pem": "the county hub's certificate"}
 
 
 def current(db: Database) -> dict[str, str]:
@@ -88,4 +97,4 @@ def put_back(db: Database, signed: Signed, names: list[str]) -> None:
 
 def label(name: str) -> str:
     """A row's name as a person reads it ("policy.team_convene_days" -> "team convene days")."""
-    return name.removeprefix("policy.").replace("_", " ")
+    return _LABELS.get(name) or name.removeprefix("policy.").replace("_", " ")

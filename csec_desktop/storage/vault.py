@@ -501,6 +501,24 @@ class Vault:
             raise PermissionDenied(W("Only an administrator holding the roster key can change people."))
         return seed
 
+    def signed_settings(self) -> dict[str, str] | None:
+        """The county's settings as the signed copy holds them, checked against the roster key this
+        person's pin names; None when there is no copy or pin yet (a vault from before them, until
+        an administrator's unlock). A copy not signed with that key is damage."""
+        db = self.require_db()
+        signed = S.load(db)
+        wrap = self.keyfile.users.get(self.user.username)
+        pinned = wrap.pin.get("roster") if wrap is not None and wrap.pin else None
+        if signed is None or not pinned:
+            return None
+        # The key this person's pin names, or the one it endorsed since (an administrator demoted).
+        root = R.trusted_root(db, self.vault_id, K.unb64(str(pinned)))
+        if not S.holds(signed, self.vault_id, root):
+            raise CorruptVault("the county's settings are not signed by an administrator of this vault "
+                               "(they were changed outside the app); restore the vault's folder from a "
+                               "backup")
+        return signed.values
+
     def sign_settings(self) -> None:
         """Sign the county's settings as they are now (an administrator, inside the transaction that
         changed them: policy.set_value)."""
@@ -1096,6 +1114,24 @@ class Vault:
         return RestoreReport(compared, users, entries, moved, tuple(replayed))
 
 
+def _settings_after_restore(db: Database, vault_id: str, secret: str) -> None:
+    """The county's settings signed again without the enrolment a restore cleared, with the roster
+    key sealed to the recovery key (else the next unlock would put the old hub back). A copy the
+    roster key did not sign is left as it is: the unlock refuses it as damage."""
+    signed, root = S.load(db), R.root_public(db)
+    if signed is None or root is None or not S.holds(signed, vault_id, root):
+        return
+    seed = R.open_sealed(db, vault_id, R.PURPOSE, K.RECOVERY, K.recovery_private(secret, vault_id))
+    if seed is None:
+        return
+    try:
+        kept = S.Signed({k: v for k, v in signed.values.items() if k not in S.HUB}, signed.sig)
+        S.put_back(db, kept, S.changed(db, kept))
+        S.sign(db, vault_id, seed)
+    finally:
+        seed[:] = bytes(len(seed))
+
+
 def _recovery_signer(db: Database, vault_id: str, secret: str) -> Signer | None:
     """The recovery key signs what it writes (a restore, a raw-key use); its signing key enters
     the signed list of people the first time, signed with the roster key sealed to it."""
@@ -1232,6 +1268,7 @@ def _build_restored(staging: Path, header: dict[str, Any], payload: bytes, backu
                 # Enrolled again after a restore: its trail went back to the backup's, and the hub,
                 # which anchors the trail, refuses a device whose entries differ from those it sent.
                 enrolled = dst.execute("DELETE FROM meta WHERE key LIKE 'sync.%'") > 0
+                _settings_after_restore(dst, vault_id, recovery_secret)
             publics = {r[0]: K.unb64(r[1]) for r in
                        dst.query("SELECT username, public_key FROM users WHERE removed = 0")}
             keyfile.users = {n: w for n, w in keyfile.users.items() if n in publics}

@@ -22,6 +22,7 @@ from csec_desktop.domain.people import Permission
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import CsecError, NotFound, OfflineLocked
 from csec_desktop.ids import new_id
+from csec_desktop.storage import county_settings
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.history import fields_of
 from csec_desktop.storage.keys import KEYFILE_NAME
@@ -92,6 +93,12 @@ def enrolment(vault: Vault) -> Enrolment | None:
     values = {k: _get(db, k) for k in _KEYS}
     if not values["device_id"]:
         return None
+    signed = vault.signed_settings()
+    if signed is not None:
+        # Where the sync sends and whom it trusts, as the administrator who enrolled the computer
+        # signed them: rows changed during a session are not followed (storage/county_settings.py).
+        for key in county_settings.HUB:
+            values[key.removeprefix("sync.")] = signed.get(key)
     return Enrolment(
         hub_url=values["hub_url"] or "", device_id=values["device_id"] or "", secret=values["secret"] or "",
         cert_pem=values["cert_pem"] or "", county=values["county"] or "", username=values["username"] or "",
@@ -115,6 +122,7 @@ def save_enrolment(vault: Vault, hub_url: str, cert_pem: str, granted: P.Enrollm
                            ("role", granted.role), ("max_offline_days", granted.max_offline_days),
                            ("checkpoint", 0), ("last_contact", utc_iso(vault.wall())), ("audit_pushed", 0)):
             _set(db, key, value)
+        vault.sign_settings()  # the hub's address and certificate, checked at every unlock and sync
     vault.audit("device_enrolled", hub_device=granted.device_id, hub_user=granted.username)
     found = enrolment(vault)
     assert found is not None

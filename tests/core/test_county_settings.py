@@ -148,3 +148,62 @@ def test_a_new_roster_key_signs_the_settings_at_once(admin_with_casey: Vault, va
         assert any("County settings" in w for w in casey.warnings)
     finally:
         casey.close()
+
+
+def _enrol(vault: Vault) -> None:
+    import time
+
+    from csec_desktop.clock import utc_iso
+    from csec_desktop.ids import new_id
+    from csec_desktop.sync import local
+    from csec_desktop.sync import protocol as P
+
+    granted = P.Enrollment(device_id=new_id(), secret="fictional-secret", county=vault.county,
+                           username="admin", role="administrator", max_offline_days=14,
+                           server_time=utc_iso(time.time()))
+    local.save_enrolment(vault, "https://hub.demo-county.example", "", granted)
+
+
+ROGUE = (("UPDATE meta SET value = 'https://rogue.example' WHERE key = 'sync.hub_url'", ()),
+         ("UPDATE meta SET value = 'ROGUE CERTIFICATE' WHERE key = 'sync.cert_pem'", ()))
+
+
+def test_a_hub_put_in_outside_the_app_is_not_synced_with(admin_with_casey: Vault, vault_dir: Path,
+                                                          clock: FakeClock) -> None:
+    """A caseworker's own server and certificate in the enrolment would have been sent the next
+    push of whoever syncs (a supervisor's: sealed youth and the youth's account) and the token."""
+    from csec_desktop.sync import local
+
+    _enrol(admin_with_casey)
+    _tamper(vault_dir, *ROGUE)  # while the administrator's session is open
+    found = local.enrolment(admin_with_casey)
+    assert found is not None and found.hub_url == "https://hub.demo-county.example" and found.cert_pem == ""
+    admin_with_casey.close()
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    try:
+        warning = next(w for w in casey.warnings if "County settings" in w)
+        assert "the county hub's address" in warning and "the county hub's certificate" in warning
+        assert casey.require_db().scalar("SELECT value FROM meta WHERE key = 'sync.hub_url'") == \
+            "https://hub.demo-county.example"
+    finally:
+        casey.close()
+
+
+def test_a_restore_clears_the_enrolment_without_a_false_alarm(
+        made_with_casey: tuple[Vault, str], vault_dir: Path, tmp_path: Path, clock: FakeClock) -> None:
+    from csec_desktop.sync import local
+
+    admin, secret = made_with_casey
+    policy.set_value(admin, "team_convene_days", 21)
+    _enrol(admin)
+    backup = tmp_path / "enrolled.csecbak"
+    admin.backup(backup)
+    admin.close()
+    Vault.restore(vault_dir, backup, secret, wall=clock)
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    try:
+        assert not any("County settings" in w for w in casey.warnings)
+        assert local.enrolment(casey) is None  # enrolled again after a restore, as before
+        assert policy.get(casey, "team_convene_days") == 21
+    finally:
+        casey.close()
