@@ -228,14 +228,14 @@ class YouthController(QObject):
         youth_id = self.page.youth_id
 
         def done(result: Any) -> None:
-            self.page.override.clear()
+            self.page.services.override.clear()
             self._status(message(result) if callable(message) else message)
             self._refresh(youth_id, "referral")
 
         def failed(error: Exception) -> None:
             self._status("")
             problems = _problems(error)
-            self.page.referrals.message.setText(
+            self.page.services.referrals.message.setText(
                 "; ".join(m for _f, m in problems) if problems is not None else describe(error))
 
         self.tasks.run(write, done, failed)

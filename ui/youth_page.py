@@ -11,11 +11,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QShortcut, QStandardItemModel
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QCompleter,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -38,17 +36,6 @@ from csec_desktop.domain.csec import (
 from csec_desktop.domain.fields import kind_label
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.protection import ProtectiveOrder
-from csec_desktop.domain.services import NEXT as REFERRAL_NEXT
-from csec_desktop.domain.services import (
-    REFERRAL_STATUS_LABELS,
-    SERVICE_DOMAINS,
-    PlanGoal,
-    PlanSignoff,
-    Referral,
-    ReferralStatus,
-    SchoolChange,
-    UncoveredService,
-)
 from csec_desktop.domain.summaries import code_label
 from csec_desktop.domain.vacatur import initials
 from csec_desktop.domain.youth import (
@@ -69,9 +56,8 @@ from csec_desktop.usecases.youth import Derived, HistoryEntry, Saved, YouthFile
 from ui.efc_tab import EfcTab
 from ui.i18n import N_, _, bind, item_text, language, ngettext, on_change
 from ui.item_list import ItemList
-from ui.plan_glance import PlanGlance
 from ui.record_form import local_time, summary_for
-from ui.suggestions import SuggestionList
+from ui.services_tab import ServicesTab
 from ui.vacatur_tab import VacaturTab
 
 # (path in the record body, label). Paths with a dot are one level inside a group.
@@ -269,84 +255,17 @@ class YouthPage(QWidget):
             csec_box.addWidget(widget)
         csec_box.addLayout(prints)
         csec_box.addStretch(1)
-        # Services: the needs assessment and referrals (sent only through the consent check).
-        self.needs_button = QPushButton()
-        bind(self.needs_button, "setText", N_("Needs &assessment…"))
-        self.needs_button.clicked.connect(
+        # Services: the plan, the needs assessment and referrals (ui/services_tab.py).
+        self.services = ServicesTab()
+        self.services.print_requested.connect(lambda kind: self.print_requested.emit(self.youth_id, kind))
+        self.services.print_item_requested.connect(
+            lambda kind, item: self.print_item_requested.emit(self.youth_id, kind, item))
+        self.services.needs_requested.connect(
             lambda: self.screen_requested.emit(self.youth_id, "needs_assessment"))
-        self.goals = ItemList(N_("The plan: goals in the youth's own words"), PlanGoal, _summary("plan_goal"),
-                              skip=("youth_id",), attached=True, choices={"domain": SERVICE_DOMAINS})
-        self.signoffs = ItemList(N_("Plan reviews and signatures"), PlanSignoff, _summary("plan_signoff"),
-                                 skip=("youth_id",), attached=True)
-        self.plan_print = QPushButton()
-        bind(self.plan_print, "setText", N_("Print the plan for the youth…"))
-        self.plan_print.clicked.connect(lambda: self.print_requested.emit(self.youth_id, "youth_plan"))
-        self.suggestions = SuggestionList()
-        self.suggestions.add_to_plan.connect(self._suggest_goal)
-        self.suggestions.refer.connect(self._suggest_referral)
-        self.glance = PlanGlance()
-        self.school_moves = ItemList(N_("School moves"), SchoolChange, _summary("school_change"),
-                                     skip=("youth_id",), attached=True)
-        self.uncovered = ItemList(N_("Health care received without Medi-Cal"), UncoveredService,
-                                  _summary("uncovered_service"), skip=("youth_id",), attached=True)
-        self.referrals = ItemList(N_("Referrals"), Referral, _summary("referral"), select_new=True,
-                                  skip=("youth_id", "status", "referred_on", "consent_given_on",
-                                        "consent_override_reason"), attached=True,
-                                  choices={"domain": SERVICE_DOMAINS})
-        self.override = QLineEdit()
-        bind(self.override, "setAccessibleName", N_("Reason to send without a recorded consent"))
-        bind(self.override, "setPlaceholderText", N_("Only if no consent is on record: why it cannot wait "
-                                                     "(supervisors only; audited)"))
-        self.send_button = QPushButton()
-        bind(self.send_button, "setText", N_("Send the selected referral"))
-        self.send_button.clicked.connect(self._send_referral)
-        self.next_status = QComboBox()
-        for index, status in enumerate(s for s in ReferralStatus
-                                       if s not in (ReferralStatus.SUGGESTED, ReferralStatus.REFERRED)):
-            self.next_status.addItem("", status.value)
-            bind(self.next_status, item_text(index), REFERRAL_STATUS_LABELS[status])
-        bind(self.next_status, "setAccessibleName", N_("New status of the selected referral"))
-        self.move_button = QPushButton()
-        bind(self.move_button, "setText", N_("Set the status"))
-        self.move_button.clicked.connect(self._move_referral)
-        self.referrals.shown.connect(self._referral_steps)
+        self.services.referral_send.connect(self.referral_send)
+        self.services.referral_move.connect(self.referral_move)
+        self.services.laid.connect(self._edited)
         on_change(self, "_retranslate")
-        services_page = QWidget()
-        services_box = QVBoxLayout(services_page)
-        glance_label = QLabel()
-        bind(glance_label, "setText", N_("<b>The plan at a glance</b> (from the needs assessment, the "
-                                         "goals and the referrals)"))
-        services_box.addWidget(glance_label)
-        services_box.addWidget(self.glance)
-        services_box.addWidget(self.needs_button, alignment=Qt.AlignmentFlag.AlignLeft)
-        services_box.addWidget(self.suggestions)
-        services_box.addWidget(self.goals)
-        services_box.addWidget(self.signoffs)
-        services_box.addWidget(self.plan_print, alignment=Qt.AlignmentFlag.AlignLeft)
-        services_box.addWidget(self.referrals)
-        send_row, move_row = QHBoxLayout(), QHBoxLayout()
-        override_label = QLabel()
-        bind(override_label, "setText", N_("Override &reason"))
-        override_label.setBuddy(self.override)
-        send_row.addWidget(override_label)
-        send_row.addWidget(self.override, 1)
-        send_row.addWidget(self.send_button)
-        status_label = QLabel()
-        bind(status_label, "setText", N_("Status"))
-        status_label.setBuddy(self.next_status)
-        move_row.addWidget(status_label)
-        move_row.addWidget(self.next_status)
-        move_row.addWidget(self.move_button)
-        move_row.addStretch(1)
-        self.letter_button = QPushButton()
-        bind(self.letter_button, "setText", N_("Print a referral &letter for the selected referral…"))
-        self.letter_button.clicked.connect(lambda: self._print_selected(self.referrals, "referral_letter"))
-        move_row.addWidget(self.letter_button)
-        services_box.addLayout(send_row)
-        services_box.addLayout(move_row)
-        services_box.addWidget(self.school_moves)
-        services_box.addWidget(self.uncovered)
-        services_box.addStretch(1)
         care_page = QWidget()
         care_box = QVBoxLayout(care_page)
         care_box.addWidget(self.missing)
@@ -384,7 +303,7 @@ class YouthPage(QWidget):
             (_scrolled(details), N_("&Details")), (_scrolled(lists_a), N_("&Names, status, placement")),
             (_scrolled(lists_b), N_("Sa&fety and consent")), (_scrolled(self.contacts), N_("Con&tacts")),
             (_scrolled(self.notes), N_("N&otes")), (_scrolled(csec_page), N_("CS&EC")),
-            (_scrolled(care_page), N_("&Missing and team")), (_scrolled(services_page), N_("Ser&vices")),
+            (_scrolled(care_page), N_("&Missing and team")), (_scrolled(self.services), N_("Ser&vices")),
             (_scrolled(self.efc), N_("E&xtended foster care")),
             (_scrolled(self.relief), N_("Re&cord relief")),
             (self.duties, N_("Dut&ies")),
@@ -474,8 +393,9 @@ class YouthPage(QWidget):
         for edit in self.edits.values():
             edit.setReadOnly(not self._can_write)
         self.relief_client.setEnabled(self._can_write)
-        writes = (self.save_button, self.discard_button, self.undo_button, self.send_button,
-                  self.move_button, self.screen_button, self.needs_button)
+        self.services.can_write = self._can_write
+        writes = (self.save_button, self.discard_button, self.undo_button, self.screen_button,
+                  *self.services.write_buttons())
         sections = (*self.lists.values(), *(section for _kind, section in self.attached_sections()))
         for button in (*writes, *(b for s in sections for b in (s.add_button, s.replace_button,
                                                                    s.remove_button))):
@@ -594,8 +514,7 @@ class YouthPage(QWidget):
 
     def show_derived(self, derived: Derived) -> None:
         duties = derived.duties
-        self.suggestions.set_findings(duties)
-        self.glance.set_areas(derived.glance)
+        self.services.show_derived(duties, derived.glance)
         view = derived.efc
         self.efc.show_efc(view.eligibility, view.timeline, view.birthdays, view.on)
         self.relief.show_answers([(c.count.dump(), c.answer) for c in derived.relief])
@@ -768,9 +687,7 @@ class YouthPage(QWidget):
     def _more_sections(self) -> tuple[tuple[str, ItemList], ...]:
         return (("csec_status", self.csec_status), ("licensed_screen", self.licensed),
                 ("missing_episode", self.missing), ("team_meeting", self.meetings),
-                ("protective_order", self.orders),
-                ("referral", self.referrals), ("plan_goal", self.goals), ("plan_signoff", self.signoffs),
-                ("school_change", self.school_moves), ("uncovered_service", self.uncovered),
+                ("protective_order", self.orders), *self.services.sections().items(),
                 *self.efc.sections().items(), *self.relief.sections().items())
 
     def section_for(self, kind: str = "", record_id: str = "") -> ItemList:
@@ -782,37 +699,7 @@ class YouthPage(QWidget):
 
     def set_providers(self, names: list[str]) -> None:
         """Directory names offered while typing a referral's provider."""
-        widget = self.referrals.form.widgets.get("provider")
-        if isinstance(widget, QLineEdit):
-            completer = QCompleter(sorted(names), widget)
-            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            completer.setFilterMode(Qt.MatchFlag.MatchContains)
-            widget.setCompleter(completer)
-
-    def _suggest_goal(self, domain: str, text: str) -> None:
-        """A suggestion becomes a draft goal: the youth's own words still have to be written."""
-        self.goals.listing.setCurrentRow(-1)
-        self.goals.form.set_values({**self.goals.form.defaults(), "domain": domain, "steps": text})
-        self.goals.message.setText(_("Write the goal in the youth's own words and who helps, then save it "
-                                     "as a new entry."))
-        self._focus(self.goals, "goal")
-
-    def _suggest_referral(self, domain: str, text: str) -> None:
-        self.referrals.listing.setCurrentRow(-1)
-        self.referrals.form.set_values({**self.referrals.form.defaults(), "domain": domain, "service": text})
-        self.referrals.message.setText(_("Choose the provider (the directory's names are offered as you "
-                                         "type), then save it as a new entry: it stays a suggestion until "
-                                         "you send it."))
-        self._focus(self.referrals, "provider")
-
-    def _focus(self, section: ItemList, field: str) -> None:
-        widget = section.form.widgets.get(field)
-        if widget is not None:
-            scroll = self.tabs.currentWidget()
-            if isinstance(scroll, QScrollArea):
-                scroll.ensureWidgetVisible(widget)
-            widget.setFocus()
-        self._edited()
+        self.services.set_providers(names)
 
     def _print_selected(self, section: ItemList, kind: str) -> None:
         row = section.listing.currentRow()
@@ -821,53 +708,9 @@ class YouthPage(QWidget):
             return
         self.print_item_requested.emit(self.youth_id, kind, section.ids[row])
 
-    def _selected_referral(self) -> str | None:
-        row = self.referrals.listing.currentRow()
-        if not 0 <= row < len(self.referrals.ids):
-            self.referrals.message.setText(_("Select a referral in the list first."))
-            return None
-        return self.referrals.ids[row]
-
-    def _send_referral(self) -> None:
-        record_id = self._selected_referral()
-        if record_id:
-            self.referral_send.emit(record_id, self.override.text().strip())
-
     def _retranslate(self) -> None:
-        """What this page writes itself rather than binds: the duty lines, the status tooltip."""
+        """What this page writes itself rather than binds: the duty lines."""
         self._show_duties()
-        self._referral_steps(self.referrals.listing.currentRow()
-                             if 0 <= self.referrals.listing.currentRow() < len(self.referrals.items) else -1)
-
-    def _referral_steps(self, row: int) -> None:
-        """The status list offers only the steps the selected referral may take (the others were
-        always refused): none for a referral that has ended, and "referred" only by sending it."""
-        current = ReferralStatus(self.referrals.items[row].get("status") or "suggested") if row >= 0 else None
-        allowed = REFERRAL_NEXT[current] if current is not None else frozenset()
-        model = self.next_status.model()
-        assert isinstance(model, QStandardItemModel)
-        offered = [i for i in range(self.next_status.count())
-                   if ReferralStatus(self.next_status.itemData(i)) in allowed]
-        for i in range(self.next_status.count()):
-            item = model.item(i)
-            if item is not None:
-                item.setEnabled(i in offered)
-        if offered and self.next_status.currentIndex() not in offered:
-            self.next_status.setCurrentIndex(offered[0])
-        elif not offered:
-            self.next_status.setCurrentIndex(-1)  # an ended referral showed a greyed "Accepted"
-        self.next_status.setEnabled(bool(offered))
-        self.move_button.setEnabled(bool(offered) and self._can_write)
-        why = "" if offered else _("Select a referral in the list first.") if current is None else _(
-            "This referral has ended ({status}): it takes no other status.").format(
-            status=_(REFERRAL_STATUS_LABELS[current]))
-        self.move_button.setToolTip(why)
-        self.next_status.setToolTip(why)
-
-    def _move_referral(self) -> None:
-        record_id = self._selected_referral()
-        if record_id:
-            self.referral_move.emit(record_id, str(self.next_status.currentData()))
 
     def _save(self) -> None:
         self._draft_timer.stop()

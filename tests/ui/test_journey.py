@@ -225,13 +225,14 @@ def test_a_new_case_to_an_exported_packet(qtbot: QtBot, tmp_path: Path,
                                      "given_by": "youth", "given_on": now.date().isoformat()})
     qtbot.waitUntil(lambda: bool(page.body.get("consents")), timeout=10_000)
     me.tab("Services")
-    me.fill(page.goals, {"domain": "housing", "goal": "A safe place of my own", "who_helps": "Casey"})
-    me.fill(page.referrals, {"domain": "housing", "service": "Transitional housing",
-                             "provider": "Fictional Housing Program"})
-    qtbot.waitUntil(lambda: len(page.referrals.items) == 1, timeout=10_000)
-    assert page.referrals.listing.currentRow() == 0  # the referral just saved stays selected
-    me.click(page.send_button)
-    qtbot.waitUntil(lambda: page.referrals.items[0]["status"] == "referred", timeout=10_000)
+    me.fill(page.services.goals, {"domain": "housing", "goal": "A safe place of my own",
+                                  "who_helps": "Casey"})
+    me.fill(page.services.referrals, {"domain": "housing", "service": "Transitional housing",
+                                      "provider": "Fictional Housing Program"})
+    qtbot.waitUntil(lambda: len(page.services.referrals.items) == 1, timeout=10_000)
+    assert page.services.referrals.listing.currentRow() == 0  # the referral just saved stays selected
+    me.click(page.services.send_button)
+    qtbot.waitUntil(lambda: page.services.referrals.items[0]["status"] == "referred", timeout=10_000)
 
     # Extended foster care: the order she turned 18 under.
     me.tab("Extended foster care")

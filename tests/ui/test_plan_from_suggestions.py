@@ -62,9 +62,9 @@ def test_build_a_plan_from_suggestions_refer_and_print(qtbot: QtBot, tmp_path: P
         win.open_youth(win.model.summary(0).id)
         page = win.youth_page
         qtbot.waitUntil(lambda: win.stack.currentWidget() is page, timeout=10_000)
-        assert all(state == "Not assessed" for _area, state in page.glance.tile_text())
+        assert all(state == "Not assessed" for _area, state in page.services.glance.tile_text())
         # The needs assessment: housing and mental health needs, full-scope Medi-Cal.
-        qtbot.mouseClick(page.needs_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.services.needs_button, Qt.MouseButton.LeftButton)
         view = win.form_view
         qtbot.waitUntil(lambda: win.stack.currentWidget() is view, timeout=10_000)
         for field, value in (("housing_need", "need"), ("mental_health_need", "need"),
@@ -74,38 +74,38 @@ def test_build_a_plan_from_suggestions_refer_and_print(qtbot: QtBot, tmp_path: P
         qtbot.waitUntil(lambda: view.result.text() == "Saved.", timeout=10_000)
         qtbot.mouseClick(view.done_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: win.stack.currentWidget() is page, timeout=10_000)
-        glance = dict(page.glance.tile_text())
+        glance = dict(page.services.glance.tile_text())
         assert glance["Housing and placement"] == "Need, no plan yet"
         # The suggestions, each with its law; SILP becomes a goal in the youth's words.
-        rules = [f.rule_id for f in page.suggestions.findings]
+        rules = [f.rule_id for f in page.services.suggestions.findings]
         assert {"housing.silp", "housing.thp_nmd", "benefits.epsdt_intensive_mental_health"} <= set(rules)
-        page.suggestions.listing.setCurrentRow(rules.index("housing.silp"))
-        assert "11402.2" in page.suggestions.why.text()
-        qtbot.mouseClick(page.suggestions.plan_button, Qt.MouseButton.LeftButton)
-        form = page.goals.form
+        page.services.suggestions.listing.setCurrentRow(rules.index("housing.silp"))
+        assert "11402.2" in page.services.suggestions.why.text()
+        qtbot.mouseClick(page.services.suggestions.plan_button, Qt.MouseButton.LeftButton)
+        form = page.services.goals.form
         assert form.values()["domain"] == "housing"
         assert "SILP" in form.values()["steps"]
         form.widgets["goal"].setPlainText("I want my own place near my college.")
         form.widgets["who_helps"].setText("Casey (worker)")
-        qtbot.mouseClick(page.goals.add_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: len(page.goals.items) == 1, timeout=10_000)
-        assert dict(page.glance.tile_text())["Housing and placement"] == "Being worked on"
+        qtbot.mouseClick(page.services.goals.add_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(page.services.goals.items) == 1, timeout=10_000)
+        assert dict(page.services.glance.tile_text())["Housing and placement"] == "Being worked on"
         # Refer for mental-health services: the provider comes from the directory.
-        rules = [f.rule_id for f in page.suggestions.findings]
-        page.suggestions.listing.setCurrentRow(rules.index("benefits.epsdt_intensive_mental_health"))
-        qtbot.mouseClick(page.suggestions.refer_button, Qt.MouseButton.LeftButton)
-        provider = page.referrals.form.widgets["provider"]
+        rules = [f.rule_id for f in page.services.suggestions.findings]
+        page.services.suggestions.listing.setCurrentRow(rules.index("benefits.epsdt_intensive_mental_health"))
+        qtbot.mouseClick(page.services.suggestions.refer_button, Qt.MouseButton.LeftButton)
+        provider = page.services.referrals.form.widgets["provider"]
         completer = provider.completer()  # type: ignore[attr-defined]
         assert completer is not None and completer.model().rowCount() == 1
         provider.setText("Fictional Counseling Collective")  # type: ignore[attr-defined]
-        qtbot.mouseClick(page.referrals.add_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: len(page.referrals.items) == 1, timeout=10_000)
-        assert page.referrals.items[0]["domain"] == "mental_health"
+        qtbot.mouseClick(page.services.referrals.add_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(page.services.referrals.items) == 1, timeout=10_000)
+        assert page.services.referrals.items[0]["domain"] == "mental_health"
         # Refused without the youth's consent, nothing sent.
-        page.referrals.listing.setCurrentRow(0)
-        qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: "consent" in page.referrals.message.text(), timeout=10_000)
-        assert page.referrals.items[0]["status"] == "suggested"
+        page.services.referrals.listing.setCurrentRow(0)
+        qtbot.mouseClick(page.services.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "consent" in page.services.referrals.message.text(), timeout=10_000)
+        assert page.services.referrals.items[0]["status"] == "suggested"
         # With the consent recorded, it goes.
         consents = page.lists["consents"]
         consents.form.set_values({"kind": "referral", "scope": "mental-health referrals", "given_by": "youth",
@@ -113,13 +113,13 @@ def test_build_a_plan_from_suggestions_refer_and_print(qtbot: QtBot, tmp_path: P
         qtbot.mouseClick(consents.add_button, Qt.MouseButton.LeftButton)
         qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: bool(page.body.get("consents")), timeout=10_000)
-        page.referrals.listing.setCurrentRow(0)
-        qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: page.referrals.items[0]["status"] == "referred", timeout=10_000)
-        assert dict(page.glance.tile_text())["Mental health"] == "Being worked on"
+        page.services.referrals.listing.setCurrentRow(0)
+        qtbot.mouseClick(page.services.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.services.referrals.items[0]["status"] == "referred", timeout=10_000)
+        assert dict(page.services.glance.tile_text())["Mental health"] == "Being worked on"
         # The letter to the provider, for the selected referral.
-        page.referrals.listing.setCurrentRow(0)
-        qtbot.mouseClick(page.letter_button, Qt.MouseButton.LeftButton)
+        page.services.referrals.listing.setCurrentRow(0)
+        qtbot.mouseClick(page.services.letter_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=10_000)
         assert win.documents.views[0].windowTitle() == "Referral"
         letter = pdfium.PdfDocument(win.documents.views[0].pdf)[0].get_textpage().get_text_range()
@@ -127,7 +127,7 @@ def test_build_a_plan_from_suggestions_refer_and_print(qtbot: QtBot, tmp_path: P
         win.documents.views[0].close()
         qtbot.waitUntil(lambda: win.documents.views == [], timeout=10_000)
         # Print the plan: the goal in the youth's words is on the page.
-        qtbot.mouseClick(page.plan_print, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.services.plan_print, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=10_000)
         text = pdfium.PdfDocument(win.documents.views[0].pdf)[0].get_textpage().get_text_range()
         assert "I want my own place near my college." in text

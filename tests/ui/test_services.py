@@ -18,7 +18,7 @@ def test_needs_assessment_and_a_referral_that_needs_consent(qtbot: QtBot, tmp_pa
         page.lists["consents"].set_items([])
         qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: not page.body.get("consents"), timeout=10_000)
-        qtbot.mouseClick(page.needs_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.services.needs_button, Qt.MouseButton.LeftButton)
         view = win.form_view
         qtbot.waitUntil(lambda: win.stack.currentWidget() is view, timeout=10_000)
         view.widgets["mental_health_need"].setCurrentIndex(view.widgets["mental_health_need"].findData("need"))
@@ -28,16 +28,16 @@ def test_needs_assessment_and_a_referral_that_needs_consent(qtbot: QtBot, tmp_pa
         qtbot.mouseClick(view.done_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: win.stack.currentWidget() is page, timeout=10_000)
         # A suggestion: nothing leaves the vault yet.
-        refs = page.referrals
+        refs = page.services.referrals
         refs.form.set_values({"domain": "mental_health", "service": "Trauma therapy",
                               "provider": "Fictional Clinic"})
         qtbot.mouseClick(refs.add_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: len(page.referrals.items) == 1, timeout=10_000)
-        assert page.referrals.items[0]["status"] == "suggested"
-        page.referrals.listing.setCurrentRow(0)
-        qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: "consent" in page.referrals.message.text(), timeout=10_000)
-        assert page.referrals.items[0]["status"] == "suggested"
+        qtbot.waitUntil(lambda: len(page.services.referrals.items) == 1, timeout=10_000)
+        assert page.services.referrals.items[0]["status"] == "suggested"
+        page.services.referrals.listing.setCurrentRow(0)
+        qtbot.mouseClick(page.services.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "consent" in page.services.referrals.message.text(), timeout=10_000)
+        assert page.services.referrals.items[0]["status"] == "suggested"
         # The youth's consent recorded, then the referral goes.
         consents = page.lists["consents"]
         consents.form.set_values({"kind": "referral", "scope": "mental-health referrals", "given_by": "youth",
@@ -45,36 +45,37 @@ def test_needs_assessment_and_a_referral_that_needs_consent(qtbot: QtBot, tmp_pa
         qtbot.mouseClick(consents.add_button, Qt.MouseButton.LeftButton)
         qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: bool(page.body.get("consents")), timeout=10_000)
-        page.referrals.listing.setCurrentRow(0)
-        qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: page.referrals.items and page.referrals.items[0]["status"] == "referred",
+        page.services.referrals.listing.setCurrentRow(0)
+        qtbot.mouseClick(page.services.send_button, Qt.MouseButton.LeftButton)
+        referrals = page.services.referrals
+        qtbot.waitUntil(lambda: referrals.items and referrals.items[0]["status"] == "referred",
                         timeout=10_000)
-        assert page.referrals.items[0]["consent_given_on"] == "2026-11-01"
+        assert page.services.referrals.items[0]["consent_given_on"] == "2026-11-01"
         # The worker is told which consent it went under, in its own words (it may cover less).
         assert win.statusBar().currentMessage() == ("Referral sent under the consent given on 2026-11-01, "
                                                     "which covers: mental-health referrals. Share only what "
                                                     "it covers.")
-        page.referrals.listing.setCurrentRow(0)
+        page.services.referrals.listing.setCurrentRow(0)
 
         def offered() -> set[str]:
-            model = page.next_status.model()
-            return {page.next_status.itemData(i) for i in range(page.next_status.count())
+            model = page.services.next_status.model()
+            return {page.services.next_status.itemData(i) for i in range(page.services.next_status.count())
                     if model.item(i).isEnabled()}  # type: ignore[attr-defined]
 
         # Only the steps a sent referral may take are offered (the others were always refused).
         assert offered() == {"accepted", "declined", "no_show"}
-        page.next_status.setCurrentIndex(page.next_status.findData("accepted"))
-        qtbot.mouseClick(page.move_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: page.referrals.items[0]["status"] == "accepted", timeout=10_000)
+        page.services.next_status.setCurrentIndex(page.services.next_status.findData("accepted"))
+        qtbot.mouseClick(page.services.move_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.services.referrals.items[0]["status"] == "accepted", timeout=10_000)
         assert offered() == {"active", "declined", "no_show"}
         for status in ("active", "completed"):
-            page.next_status.setCurrentIndex(page.next_status.findData(status))
-            qtbot.mouseClick(page.move_button, Qt.MouseButton.LeftButton)
-            qtbot.waitUntil(lambda s=status: page.referrals.items[0]["status"] == s, timeout=10_000)
+            page.services.next_status.setCurrentIndex(page.services.next_status.findData(status))
+            qtbot.mouseClick(page.services.move_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda s=status: page.services.referrals.items[0]["status"] == s, timeout=10_000)
         # Ended: nothing to choose, and the button says why.
-        assert offered() == set() and not page.move_button.isEnabled()
-        assert page.next_status.currentText() == ""  # not a greyed "Accepted" beside an ended referral
-        assert "has ended" in page.move_button.toolTip()
+        assert offered() == set() and not page.services.move_button.isEnabled()
+        assert page.services.next_status.currentText() == ""  # not a greyed "Accepted" by an ended one
+        assert "has ended" in page.services.move_button.toolTip()
         assert youth_id == page.youth_id
     finally:
         win.close()
@@ -86,13 +87,13 @@ def test_build_a_plan_and_print_it_for_the_youth(qtbot: QtBot, tmp_path: Path) -
     win = new_window(qtbot, tmp_path / "vault", 3, seed=22)
     try:
         _youth_id, page = _open_first_youth(qtbot, win)
-        goals = page.goals
+        goals = page.services.goals
         goals.form.set_values({"domain": "education", "goal": "Finish high school",
                                "steps": "Meet the liaison", "who_helps": "Fictional Liaison",
                                "due_on": "2027-06-01"})
         qtbot.mouseClick(goals.add_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: len(page.goals.items) == 1, timeout=10_000)
-        qtbot.mouseClick(page.plan_print, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(page.services.goals.items) == 1, timeout=10_000)
+        qtbot.mouseClick(page.services.plan_print, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=10_000)
         view = win.documents.views[0]
         assert view.windowTitle() == "My plan"

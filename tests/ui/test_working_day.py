@@ -231,8 +231,9 @@ def test_a_caseworker_is_told_why_a_document_has_no_save_as_pdf(qtbot: QtBot, tm
     win = _window(qtbot, tmp_path, "casey", WORKER_PASS)
     win.open_youth(youth.id)
     page = win.youth_page
-    qtbot.waitUntil(lambda: page.youth_id == youth.id and page.plan_print.isEnabled(), timeout=10_000)
-    qtbot.mouseClick(page.plan_print, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.youth_id == youth.id and page.services.plan_print.isEnabled(),
+                    timeout=10_000)
+    qtbot.mouseClick(page.services.plan_print, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=10_000)
     view = win.documents.views[0]
     assert not view.export_button.isVisibleTo(view) and view.print_button.isVisibleTo(view)
