@@ -87,18 +87,28 @@ def get(vault: Vault, name: str) -> int:
 
 def _stored(vault: Vault, name: str) -> int:
     setting = SETTINGS[name]
-    value = vault.require_db().scalar("SELECT value FROM meta WHERE key = ?", (f"policy.{name}",))
+    stored = _signed(vault)
+    value = stored.get(f"policy.{name}")
     if value is None and name == "idle_lock_minutes":  # stored under its first key by schema 1-3
-        value = vault.require_db().scalar("SELECT value FROM meta WHERE key = 'idle_lock_minutes'")
+        value = stored.get("idle_lock_minutes")
     if value is None:
         return setting.default
     return max(setting.low, min(int(value), setting.high))
 
 
-def values(vault: Vault) -> dict[str, int]:
-    """Every setting in one query (a record page and each chunk of Today read them all)."""
-    stored: dict[str, str] = dict(vault.require_db().query(
+def _signed(vault: Vault) -> dict[str, str]:
+    """The settings as an administrator signed them (storage/county_settings.py): a row changed
+    during a session is not followed. A vault whose list was signed before they were has its rows."""
+    signed = vault.signed_settings()
+    if signed is not None:
+        return signed
+    return dict(vault.require_db().query(
         "SELECT key, value FROM meta WHERE key LIKE 'policy.%' OR key = 'idle_lock_minutes'"))
+
+
+def values(vault: Vault) -> dict[str, int]:
+    """Every setting at once (a record page and each chunk of Today read them all)."""
+    stored = _signed(vault)
     out: dict[str, int] = {}
     for name, setting in SETTINGS.items():
         value = stored.get(f"policy.{name}")
@@ -122,8 +132,8 @@ def set_value(vault: Vault, name: str, value: int) -> None:
             name.replace("_", " "), f"must be between {setting.low} and {setting.high} {setting.unit}")])
     db = vault.require_db()
     with db.transaction():
-        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (f"policy.{name}", str(value)))
-        vault.sign_settings()  # checked at every unlock: a row changed outside the app is put back
+        # Written and signed with the list of people (storage/county_settings.py).
+        vault.sign_settings({f"policy.{name}": str(value)})
         vault.audit("policy_changed", setting=name, value=value)
 
 

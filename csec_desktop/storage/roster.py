@@ -49,9 +49,13 @@ class Snapshot:
     audit_signed_from: int
     recovery_signing: str | None
     sig: str
+    settings: dict[str, str] | None = None
+    """The county's settings (storage/county_settings.py) under the same signature and sequence
+    number; None in a list signed before they were (its message is the older one)."""
 
     def message(self, vault_id: str) -> bytes:
-        return _message(vault_id, self.seq, self.rows, self.audit_signed_from, self.recovery_signing)
+        return _message(vault_id, self.seq, self.rows, self.audit_signed_from, self.recovery_signing,
+                        self.settings)
 
     def signing_keys(self) -> dict[str, bytes]:
         found = {row[0]: K.unb64(row[3]) for row in self.rows if row[3]}
@@ -60,13 +64,20 @@ class Snapshot:
         return found
 
     def to_json(self) -> str:
-        return json.dumps({"seq": self.seq, "rows": self.rows, "audit_signed_from": self.audit_signed_from,
-                           "recovery_signing": self.recovery_signing, "sig": self.sig})
+        data: dict[str, Any] = {"seq": self.seq, "rows": self.rows, "sig": self.sig,
+                                "audit_signed_from": self.audit_signed_from,
+                                "recovery_signing": self.recovery_signing}
+        if self.settings is not None:
+            data["settings"] = self.settings
+        return json.dumps(data)
 
 
-def _message(vault_id: str, seq: int, rows: list[Row], signed_from: int, recovery: str | None) -> bytes:
-    return json.dumps(["roster", vault_id, seq, signed_from, recovery, rows], sort_keys=True,
-                      ensure_ascii=False, separators=(",", ":")).encode()
+def _message(vault_id: str, seq: int, rows: list[Row], signed_from: int, recovery: str | None,
+             settings: dict[str, str] | None = None) -> bytes:
+    signed: list[Any] = ["roster", vault_id, seq, signed_from, recovery, rows]
+    if settings is not None:  # a list signed before the settings were has the shorter message
+        signed.append({"settings": settings})
+    return json.dumps(signed, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def load(db: Database) -> Snapshot | None:
@@ -75,8 +86,12 @@ def load(db: Database) -> Snapshot | None:
         return None
     try:
         data = json.loads(value)
+        settings = data.get("settings")
+        if settings is not None and not (isinstance(settings, dict)
+                                         and all(isinstance(v, str) for v in settings.values())):
+            raise TypeError
         return Snapshot(int(data["seq"]), list(data["rows"]), int(data["audit_signed_from"]),
-                        data.get("recovery_signing"), str(data["sig"]))
+                        data.get("recovery_signing"), str(data["sig"]), settings)
     except (ValueError, KeyError, TypeError) as exc:
         raise CorruptVault(f"the signed list of people cannot be read ({type(exc).__name__})") from None
 
@@ -86,17 +101,27 @@ def root_public(db: Database) -> bytes | None:
     return K.unb64(str(value)) if value else None
 
 
+_KEEP: Any = object()
+
+
 def sign(db: Database, vault_id: str, seed: bytes | bytearray, *, audit_signed_from: int | None = None,
-         recovery_signing: str | None = None) -> Snapshot:
-    """Sign the users table as it is now (the caller's transaction) and keep the signed copy."""
-    before = load(db)
+         recovery_signing: str | None = None, settings: dict[str, str] | None = _KEEP,
+         before: Snapshot | None = _KEEP) -> Snapshot:
+    """Sign the users table as it is now (the caller's transaction) and keep the signed copy.
+    `before`: the list signed last, as the caller checked it (by default read here, unchecked);
+    what it carries on (sequence, recovery key, settings) comes from it. `settings`: the county's
+    settings to sign (by default `before`'s), never read from their rows, which anyone may edit."""
+    if before is _KEEP:
+        before = load(db)
+    if settings is _KEEP:
+        settings = before.settings if before else None
     seq = before.seq + 1 if before else 1
     signed_from = audit_signed_from if audit_signed_from is not None else (
         before.audit_signed_from if before else 1)
     recovery = recovery_signing or (before.recovery_signing if before else None)
     rows = current_rows(db)
-    sig = K.b64(K.sign(seed, _message(vault_id, seq, rows, signed_from, recovery)))
-    snapshot = Snapshot(seq, rows, signed_from, recovery, sig)
+    sig = K.b64(K.sign(seed, _message(vault_id, seq, rows, signed_from, recovery, settings)))
+    snapshot = Snapshot(seq, rows, signed_from, recovery, sig, settings)
     db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('roster', ?)", (snapshot.to_json(),))
     return snapshot
 

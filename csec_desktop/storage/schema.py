@@ -351,17 +351,55 @@ def _v18(db: Database) -> None:
     # no write path can forget; a body edited outside the app with the trigger dropped reads into
     # the row and breaks its signature, which `audit verify` names. Rows written before keep their
     # form.
-    db.executescript("""
+    db.executescript(CHANGES_FULL + ";\n" + CREATED_KEPT + ";\n")
+
+
+CHANGES_FULL = """
         CREATE VIEW IF NOT EXISTS changes_full AS SELECT seq, op_id, record_id, kind, owner_id, op,
             CASE fields WHEN '' THEN (SELECT '[' || r.body || ']' FROM records r
                                       WHERE r.id = changes.record_id) ELSE fields END AS fields,
-            hlc, user, device, at, pushed, sync_detail, signer, sig FROM changes;
+            hlc, user, device, at, pushed, sync_detail, signer, sig FROM changes"""
+CREATED_KEPT = """
         CREATE TRIGGER IF NOT EXISTS changes_created_kept BEFORE UPDATE OF body ON records
         WHEN new.body IS NOT old.body BEGIN
             UPDATE changes SET fields = '[' || old.body || ']'
             WHERE record_id = old.id AND fields = '';
-        END;
-        """)
+        END"""
+
+
+def _statement(sql: str) -> str:
+    """A CREATE statement as SQLite keeps it in sqlite_master (no IF NOT EXISTS), spaces folded."""
+    return " ".join(sql.replace("IF NOT EXISTS ", "").split())
+
+
+CODE = {("view", "changes_full"): _statement(CHANGES_FULL),
+        ("trigger", "changes_created_kept"): _statement(CREATED_KEPT)}
+"""The only views and triggers a vault holds (schema 18 made them)."""
+
+
+def foreign_code(db: Database) -> list[str]:
+    """What the app did not put in the vault that would act on the people, the settings or the
+    records as others write them: a trigger or view of anyone's (a caseworker's trigger rewrote a
+    colleague's phone number each time an administrator signed the list, and the signature covered
+    it), an index that lets `meta` or `users` hold a key twice (the app read one row, the check the
+    other), a key held twice. Views and triggers of the app changed or missing count too."""
+    found: list[str] = []
+    present = set()
+    for kind, name, table, sql in db.query(
+            "SELECT type, name, tbl_name, sql FROM main.sqlite_master WHERE type IN ('trigger', 'view') "
+            "OR (type = 'index' AND tbl_name IN ('meta', 'users'))"):
+        if kind == "index":
+            if not str(name).startswith("sqlite_autoindex_"):
+                found.append(f"index {name} on {table}")
+            continue
+        present.add((kind, name))
+        if CODE.get((kind, name)) != _statement(str(sql or "")):
+            found.append(f"{kind} {name}")
+    found += [f"{kind} {name} (missing)" for kind, name in CODE if (kind, name) not in present]
+    for table, column in (("meta", "key"), ("users", "username")):
+        found += [f"{table} holding {value!r} twice" for (value,) in db.query(
+            f"SELECT {column} FROM {table} GROUP BY {column} HAVING count(*) > 1")]
+    return found
 
 
 def _v19(db: Database) -> None:

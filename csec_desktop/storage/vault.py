@@ -51,7 +51,7 @@ from csec_desktop.storage.audit import AuditLog, Signer, Verification, derive_au
 from csec_desktop.storage.database import Database, wipe_bytes
 from csec_desktop.storage.keys import vault_exists
 from csec_desktop.storage.records import RecordStore
-from csec_desktop.storage.schema import SCHEMA_VERSION, migrate, schema_version
+from csec_desktop.storage.schema import SCHEMA_VERSION, foreign_code, migrate, schema_version
 from csec_desktop.text import N_, Line, W
 
 log = logging.getLogger(__name__)
@@ -139,13 +139,10 @@ class IntegrityReport:
         return "\n".join(lines)
 
 
-def _settings_problems(db: Database, vault_id: str, root: bytes) -> list[str]:
-    signed = S.load(db)
-    if signed is None:  # a vault from before the copy: signed at an administrator's next unlock
+def _settings_problems(db: Database, snapshot: R.Snapshot) -> list[str]:
+    if snapshot.settings is None:  # a list signed before them: signed at an administrator's next unlock
         return []
-    if not S.holds(signed, vault_id, root):
-        return ["the signed copy is not signed by an administrator of this vault"]
-    return [f"{S.label(name)}: differs from the signed copy" for name in S.changed(db, signed)]
+    return [f"{S.label(name)}: differs from the signed list" for name in S.changed(db, snapshot.settings)]
 
 
 @dataclass(frozen=True)
@@ -279,8 +276,8 @@ class Vault:
                              K.signing_public(K.signing_seed(private)))
                 R.seal_to(db, vault_id, R.PURPOSE, bytes(roster_seed),
                           {user.username: K.public_bytes(private), K.RECOVERY: recovery_pub})
-                R.sign(db, vault_id, roster_seed, audit_signed_from=1, recovery_signing=recovery_signing)
-                S.sign(db, vault_id, roster_seed)
+                R.sign(db, vault_id, roster_seed, audit_signed_from=1, recovery_signing=recovery_signing,
+                       settings=S.current(db))
                 for compartment in C.COMPARTMENTS:
                     C.new_generation(db, vault_id, compartment, recovery_pub, None)
             roster_seed[:] = bytes(32)
@@ -369,8 +366,15 @@ class Vault:
         back and named), this person's own signing key, and the audit entry they saw last; the
         recovery key as this person last saw it, before anything is sealed to it."""
         self._check_recovery(pin)
+        self._refuse_foreign_code()
         self._check_people(pin)
         self._compartment_upkeep()
+
+    def _refuse_foreign_code(self) -> None:
+        foreign = foreign_code(self.require_db())
+        if foreign:
+            raise CorruptVault("the vault's database was changed outside the app (" + "; ".join(foreign[:5])
+                               + "); restore the vault's folder from a backup")
 
     def _check_recovery(self, pin: dict[str, Any] | None) -> None:
         """The recovery key's public half is kept in the key file and the vault, unsigned; every
@@ -391,6 +395,11 @@ class Vault:
     def _check_people(self, pin: dict[str, Any] | None) -> None:
         db = self.require_db()
         snapshot = R.load(db)
+        if snapshot is None and pin and pin.get("roster"):
+            # This person saw a signed list: one removed since would let an administrator's next
+            # unlock sign whatever the rows then hold.
+            raise CorruptVault("the signed list of people was removed from the vault (it was changed "
+                               "outside the app); restore the vault's folder from a backup")
         if snapshot is None:
             if self.user.role == Role.ADMINISTRATOR:
                 self._start_signatures()
@@ -413,7 +422,6 @@ class Vault:
         diff = R.differences(snapshot, R.current_rows(db))
         mine = K.b64(K.signing_public(self._seed))
         with db.transaction():
-            self._check_settings(root)
             if diff.changed:
                 R.put_back(db, snapshot, diff.changed, utc_iso(self.wall()))
                 self.audit_log.append(at=utc_iso(self.wall()), user=self.user.username, device=self.device,
@@ -430,6 +438,9 @@ class Vault:
                 db.execute("UPDATE users SET signing_key = ? WHERE username = ?", (mine, self.user.username))
                 self.audit_log.append(at=utc_iso(self.wall()), user=self.user.username, device=self.device,
                                       action="signing_key_recorded", detail={})
+            # After the people are put back: a list signed before the settings were is signed
+            # again here with them, and must not sign a row changed outside the app.
+            self._check_settings(snapshot)
             if self.user.role == Role.ADMINISTRATOR:
                 pending = R.differences(R.load(db) or snapshot, R.current_rows(db)).pending
                 if pending:
@@ -445,20 +456,16 @@ class Vault:
                                      f"{pin['audit_seq']}). Tell your administrator.")
                 self.audit("tamper_detected", what="audit trail", entry=int(pin["audit_seq"]), found=what)
 
-    def _check_settings(self, root: bytes) -> None:
-        """The county's settings against their signed copy (county_settings.py), inside the unlock's
-        transaction: rows changed outside the app are put back as signed. A vault from before the
-        copy is signed as it is at an administrator's unlock."""
+    def _check_settings(self, snapshot: R.Snapshot) -> None:
+        """The county's settings against the signed list (county_settings.py), inside the unlock's
+        transaction: rows changed outside the app are put back as signed. A list signed before the
+        settings were is signed again with them as found, once, at an administrator's unlock."""
         db = self.require_db()
-        signed = S.load(db)
+        signed = snapshot.settings
         if signed is None:
             if self.user.role == Role.ADMINISTRATOR:
-                self.sign_settings()
+                self._sign_roster(settings=S.current(db), before=snapshot)
             return
-        if not S.holds(signed, self.vault_id, root):
-            raise CorruptVault("the county's settings are not signed by an administrator of this vault "
-                               "(they were changed outside the app); restore the vault's folder from a "
-                               "backup")
         changed = S.changed(db, signed)
         if not changed:
             return
@@ -488,8 +495,7 @@ class Vault:
                 next_seq = self.audit_log.head()[0] + 2  # after the entry below
                 self.audit_log.append(at=utc_iso(self.wall()), user=self.user.username, device=self.device,
                                       action="signatures_started", detail={})
-                R.sign(db, self.vault_id, seed, audit_signed_from=next_seq)
-                S.sign(db, self.vault_id, seed)
+                R.sign(db, self.vault_id, seed, audit_signed_from=next_seq, settings=S.current(db))
         finally:
             seed[:] = bytes(32)
         self._bind(db)
@@ -501,40 +507,66 @@ class Vault:
             raise PermissionDenied(W("Only an administrator holding the roster key can change people."))
         return seed
 
-    def signed_settings(self) -> dict[str, str] | None:
-        """The county's settings as the signed copy holds them, checked against the roster key this
-        person's pin names; None when there is no copy or pin yet (a vault from before them, until
-        an administrator's unlock). A copy not signed with that key is damage."""
+    def _trusted_list(self) -> R.Snapshot | None:
+        """The signed list of people as it is now, checked against the roster key this person's pin
+        names (or one it endorsed since: an administrator demoted meanwhile); None in a vault from
+        before signatures. Anything else is damage: what is signed next is built on it."""
         db = self.require_db()
-        signed = S.load(db)
+        snapshot = R.load(db)
         wrap = self.keyfile.users.get(self.user.username)
         pinned = wrap.pin.get("roster") if wrap is not None and wrap.pin else None
-        if signed is None or not pinned:
+        if snapshot is None:
+            if pinned:
+                raise CorruptVault("the signed list of people was removed from the vault (it was changed "
+                                   "outside the app); restore the vault's folder from a backup")
             return None
-        # The key this person's pin names, or the one it endorsed since (an administrator demoted).
-        root = R.trusted_root(db, self.vault_id, K.unb64(str(pinned)))
-        if not S.holds(signed, self.vault_id, root):
-            raise CorruptVault("the county's settings are not signed by an administrator of this vault "
-                               "(they were changed outside the app); restore the vault's folder from a "
-                               "backup")
-        return signed.values
+        root = R.trusted_root(db, self.vault_id, K.unb64(str(pinned)) if pinned else None)
+        R.check_signature(snapshot, self.vault_id, root)
+        return snapshot
 
-    def sign_settings(self) -> None:
-        """Sign the county's settings as they are now (an administrator, inside the transaction that
-        changed them: policy.set_value)."""
+    def signed_settings(self) -> dict[str, str] | None:
+        """The county's settings as the signed list holds them (policy, the sync's hub), checked
+        each time the list's text changes; None before they are signed (a vault from before them,
+        until an administrator's unlock), when the rows are all there is."""
+        text = self.require_db().scalar("SELECT value FROM meta WHERE key = 'roster'")
+        if text is None or text != self._settings_text:
+            snapshot = self._trusted_list()
+            self._settings_text, self._settings = text, snapshot.settings if snapshot else None
+        return self._settings
+
+    def sign_settings(self, changes: dict[str, str | None]) -> None:
+        """An administrator's change of settings (None removes one), inside the caller's transaction:
+        the values signed last with the change laid over them, written to their rows and signed;
+        rows changed meanwhile outside the app are put back, not signed."""
+        db = self.require_db()
+        before = self._trusted_list()
+        signed = before.settings if before is not None and before.settings is not None else S.current(db)
+        settings = {k: v for k, v in {**signed, **changes}.items() if v is not None}
+        changed = S.changed(db, settings)
+        S.put_back(db, settings, changed)
+        tampered = [name for name in changed if name not in changes]
+        if tampered:
+            self.audit("tamper_detected", what="county settings", settings=tampered)
+            self.warnings.append("County settings were changed outside the app and were put back as an "
+                                 "administrator signed them: " + ", ".join(map(S.label, tampered)) + ".")
+        self._sign_roster(settings=settings, before=before)
+
+    _settings_text: Any = None
+    _settings: dict[str, str] | None = None
+
+    def _sign_roster(self, settings: dict[str, str] | None = R._KEEP, before: R.Snapshot | None = R._KEEP,
+                     changing: str | None = None) -> None:
+        """Sign the list of people, with the county's settings (by default those signed last), with
+        the roster key: after a change of people (`changing`, whose row is new) or of settings, and
+        after the key itself changes. `before`: the list signed last, as checked by the caller."""
+        self._refuse_foreign_code()  # a trigger added during the session would act on what is signed
         seed = self._roster_seed()
         try:
-            S.sign(self.require_db(), self.vault_id, seed)
-        finally:
-            seed[:] = bytes(len(seed))
-
-    def _sign_roster(self) -> None:
-        """Sign the list of people and the county's settings with the roster key (after either
-        changes, and after the key itself changes)."""
-        seed = self._roster_seed()
-        try:
-            R.sign(self.require_db(), self.vault_id, seed)
-            S.sign(self.require_db(), self.vault_id, seed)
+            if before is R._KEEP:
+                before = self._trusted_list()
+            if before is not None:
+                self._others_as_signed(before, changing)
+            R.sign(self.require_db(), self.vault_id, seed, settings=settings, before=before)
         finally:
             seed[:] = bytes(len(seed))
 
@@ -682,7 +714,7 @@ class Vault:
         """The full check (`csec audit verify`, the Administration page's button)."""
         self.require(Permission.VIEW_AUDIT)
         db = self.require_db()
-        database = db.full_check()
+        database = db.full_check() + [f"changed outside the app: {what}" for what in foreign_code(db)]
         snapshot = R.load(db)
         people: list[str] = []
         settings: list[str] = []
@@ -696,10 +728,13 @@ class Vault:
                 R.check_signature(snapshot, self.vault_id, root)
                 diff = R.differences(snapshot, R.current_rows(db))
                 people = [f"{name}: differs from the signed list" for name in diff.changed]
-                settings = _settings_problems(db, self.vault_id, root)
+                settings = _settings_problems(db, snapshot)
                 keys, signed_from = self.audit_log.trusted_keys()
             except CorruptVault as exc:
                 people = [exc.detail]
+        elif (wrap := self.keyfile.users.get(self.user.username)) is not None and wrap.pin \
+                and wrap.pin.get("roster"):
+            people = ["the signed list of people was removed"]
         anchor = self._seen_anchor()
         result = self.audit_log.verify(keys.get, signed_from=signed_from, anchor=anchor)
         problems, unsigned = _check_records(db, keys)
@@ -771,10 +806,28 @@ class Vault:
             self._edit_keyfile(lambda kf: kf.set_user(user.username, private, passphrase, dek, pin))
         return user
 
+    def _others_as_signed(self, snapshot: R.Snapshot, changing: str | None) -> None:
+        """Before a change is signed: every row but the one changing as the list signed them, so the
+        signature covers no row changed outside the app meanwhile (a colleague's phone number
+        edited during the administrator's session was signed with her next change)."""
+        db = self.require_db()
+        others = [name for name in R.differences(snapshot, R.current_rows(db)).changed if name != changing]
+        if not others:
+            return
+        R.put_back(db, snapshot, others, utc_iso(self.wall()))
+        self.audit_log.append(at=utc_iso(self.wall()), user=self.user.username, device=self.device,
+                              action="tamper_detected", detail={"what": "people", "users": others})
+        self.warnings.append("People were changed outside the app and were put back as an "
+                             "administrator signed them: " + ", ".join(others) + ".")
+
     def _after_people_change(self, username: str, public: bytes, user: User | None) -> None:
         """Inside the change's transaction: the roster key follows the administrator role, then the
         list is signed again (a vault from before signatures has no roster key yet)."""
         db = self.require_db()
+        # Checked before the roster key may be replaced below: the list was signed with the old one.
+        before = self._trusted_list()
+        if before is not None:
+            self._others_as_signed(before, username)
         waiting = C.people_changed(db, self.vault_id, self.keyring_recovery(), self.keyring)
         self._reload_keyring()  # a new generation may have been made: seal to its key from now on
         if waiting:
@@ -786,7 +839,7 @@ class Vault:
         self._rotated = False
         self._admin_keys(username, public,
                          user is not None and not user.disabled and user.role == Role.ADMINISTRATOR)
-        self._sign_roster()
+        self._sign_roster(before=before, changing=username)
         if self._rotated:
             # Pinned at once (not only at lock), so a list later signed with the key the former
             # administrator kept is refused for this person even if the session ends abruptly.
@@ -1115,19 +1168,23 @@ class Vault:
 
 
 def _settings_after_restore(db: Database, vault_id: str, secret: str) -> None:
-    """The county's settings signed again without the enrolment a restore cleared, with the roster
-    key sealed to the recovery key (else the next unlock would put the old hub back). A copy the
-    roster key did not sign is left as it is: the unlock refuses it as damage."""
-    signed, root = S.load(db), R.root_public(db)
-    if signed is None or root is None or not S.holds(signed, vault_id, root):
+    """The list signed again with the county's settings less the enrolment a restore cleared, with
+    the roster key sealed to the recovery key (else the next unlock would put the old hub back). A
+    list the roster key did not sign is left as it is: the unlock refuses it as damage."""
+    snapshot, root = R.load(db), R.root_public(db)
+    if snapshot is None or snapshot.settings is None or root is None:
+        return
+    try:
+        R.check_signature(snapshot, vault_id, root)
+    except CorruptVault:
         return
     seed = R.open_sealed(db, vault_id, R.PURPOSE, K.RECOVERY, K.recovery_private(secret, vault_id))
     if seed is None:
         return
     try:
-        kept = S.Signed({k: v for k, v in signed.values.items() if k not in S.HUB}, signed.sig)
+        kept = {k: v for k, v in snapshot.settings.items() if k not in S.HUB}
         S.put_back(db, kept, S.changed(db, kept))
-        S.sign(db, vault_id, seed)
+        R.sign(db, vault_id, seed, settings=kept, before=snapshot)
     finally:
         seed[:] = bytes(len(seed))
 

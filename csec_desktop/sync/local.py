@@ -122,7 +122,8 @@ def save_enrolment(vault: Vault, hub_url: str, cert_pem: str, granted: P.Enrollm
                            ("role", granted.role), ("max_offline_days", granted.max_offline_days),
                            ("checkpoint", 0), ("last_contact", utc_iso(vault.wall())), ("audit_pushed", 0)):
             _set(db, key, value)
-        vault.sign_settings()  # the hub's address and certificate, checked at every unlock and sync
+        # Where the sync sends and whom it trusts: signed with the list of people, and read from it.
+        vault.sign_settings({"sync.hub_url": hub_url.rstrip("/"), "sync.cert_pem": cert_pem})
     vault.audit("device_enrolled", hub_device=granted.device_id, hub_user=granted.username)
     found = enrolment(vault)
     assert found is not None

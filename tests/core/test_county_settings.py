@@ -1,9 +1,12 @@
 """The county's settings hold against a person who shares the vault (storage/county_settings.py).
 
 A caseworker opens the data key with her own passphrase and the library alone, and writes the
-county policy rows directly: the team's 30 days made 90 hid every overdue team meeting from the
-whole office. The next unlock puts the rows back as an administrator signed them and says so;
-`audit verify` names them while a session is open.
+database directly: the team's 30 days made 90 hid every overdue team meeting from the whole office;
+her own server in the enrolment would have been sent a supervisor's push. The settings are signed
+with the list of people; the next unlock puts the rows back and says so, the policy and the sync
+read the signed values, and what an independent tester did to get her values signed (the list
+removed, an older list put back, a trigger, a key held twice, rows changed beside an
+administrator's change) is refused or put back.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ import pytest
 
 from csec_desktop import policy
 from csec_desktop.errors import CorruptVault
-from csec_desktop.storage import county_settings as S
 from csec_desktop.storage import keys as K
+from csec_desktop.storage import roster as R
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.vault import Vault
 from tests.conftest import ADMIN_PASS, WORKER_PASS, FakeClock
@@ -89,41 +92,45 @@ def test_an_administrators_change_is_signed_and_verify_names_a_change_made_under
     _tamper(vault_dir, ("UPDATE meta SET value = '90' WHERE key = 'policy.referral_followup_days'", ()))
     report = admin_with_casey.verify_audit()
     assert not report.ok
-    assert report.settings == ["referral followup days: differs from the signed copy"]
+    assert report.settings == ["referral followup days: differs from the signed list"]
     assert "county settings: CHANGED outside the app" in str(report)
 
 
-def test_a_copy_signed_with_another_key_is_refused(admin_with_casey: Vault, vault_dir: Path,
-                                                   clock: FakeClock) -> None:
+def test_settings_edited_inside_the_signed_list_break_its_signature(
+        admin_with_casey: Vault, vault_dir: Path, clock: FakeClock) -> None:
     admin_with_casey.close()
-    vault_id = K.KeyFile.load(vault_dir).vault_id
     db = _as_casey(vault_dir)
     try:
+        listed = json.loads(db.scalar("SELECT value FROM meta WHERE key = 'roster'"))
+        listed["settings"]["policy.team_convene_days"] = "90"
+        db.execute("UPDATE meta SET value = ? WHERE key = 'roster'", (json.dumps(listed),))
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('policy.team_convene_days', '90')")
-        S.sign(db, vault_id, bytearray(b"\x07" * 32))  # her own key: not the roster key
     finally:
         db.close()
-    with pytest.raises(CorruptVault, match="county's settings are not signed"):
-        Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
-    with pytest.raises(CorruptVault, match="county's settings are not signed"):
-        Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    for name, passphrase in (("casey", WORKER_PASS), ("admin", ADMIN_PASS)):
+        with pytest.raises(CorruptVault, match="not signed by an administrator"):
+            Vault.unlock(vault_dir, name, passphrase, wall=clock)
 
 
-def test_a_vault_from_before_the_copy_is_signed_as_found_at_an_administrators_unlock(
+def test_a_list_signed_before_the_settings_were_takes_them_as_found_at_an_administrators_unlock(
         admin_with_casey: Vault, vault_dir: Path, clock: FakeClock) -> None:
-    policy.set_value(admin_with_casey, "team_convene_days", 21)
-    admin_with_casey.close()
-    _tamper(vault_dir, (f"DELETE FROM meta WHERE key = '{S.KEY}'", ()))
+    admin = admin_with_casey
+    policy.set_value(admin, "team_convene_days", 21)
+    seed = admin._roster_seed()
+    with admin.require_db().transaction():  # the list as an earlier version signed it: no settings
+        R.sign(admin.require_db(), admin.vault_id, seed, settings=None)
+    admin.close()
     casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)  # nothing to check against yet
     try:
         assert not any("County settings" in w for w in casey.warnings)
-        assert casey.require_db().scalar("SELECT value FROM meta WHERE key = ?", (S.KEY,)) is None
+        assert policy.get(casey, "team_convene_days") == 21  # read from the rows meanwhile
     finally:
         casey.close()
     admin = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
     try:
-        signed = json.loads(admin.require_db().scalar("SELECT value FROM meta WHERE key = ?", (S.KEY,)))
-        assert signed["values"]["policy.team_convene_days"] == "21"
+        listed = R.load(admin.require_db())
+        assert listed is not None and listed.settings is not None
+        assert listed.settings["policy.team_convene_days"] == "21"
     finally:
         admin.close()
     _tamper(vault_dir, ("UPDATE meta SET value = '90' WHERE key = 'policy.team_convene_days'", ()))
@@ -207,3 +214,91 @@ def test_a_restore_clears_the_enrolment_without_a_false_alarm(
         assert policy.get(casey, "team_convene_days") == 21
     finally:
         casey.close()
+
+
+# What the independent tester did to get her values signed ------------------------------------
+
+
+def test_removing_the_signed_list_is_refused_not_taken_for_an_old_vault(
+        admin_with_casey: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    """Taken for a vault from before signatures, the next administrator's unlock signed what the
+    rows then held: her policy, her hub."""
+    policy.set_value(admin_with_casey, "team_convene_days", 21)
+    admin_with_casey.close()
+    Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock).close()  # her pin names the list too
+    _tamper(vault_dir, ("UPDATE meta SET value = '90' WHERE key = 'policy.team_convene_days'", ()),
+            ("DELETE FROM meta WHERE key = 'roster'", ()))
+    for name, passphrase in (("casey", WORKER_PASS), ("admin", ADMIN_PASS)):
+        with pytest.raises(CorruptVault, match="signed list of people was removed"):
+            Vault.unlock(vault_dir, name, passphrase, wall=clock)
+
+
+def test_an_older_signed_list_put_back_is_refused(admin_with_casey: Vault, vault_dir: Path,
+                                                  clock: FakeClock) -> None:
+    admin_with_casey.close()
+    admin = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)  # an unlock: its lock pins
+    policy.set_value(admin, "idle_lock_minutes", 5)
+    older = admin.require_db().scalar("SELECT value FROM meta WHERE key = 'roster'")
+    policy.set_value(admin, "idle_lock_minutes", 2)
+    admin.lock("test")  # the administrator's pin names the newer list
+    _tamper(vault_dir, ("UPDATE meta SET value = ? WHERE key = 'roster'", (older,)),
+            ("UPDATE meta SET value = '5' WHERE key = 'policy.idle_lock_minutes'", ()))
+    with pytest.raises(CorruptVault, match="older than the one you saw"):
+        Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+
+
+def test_rows_changed_during_an_administrators_session_are_not_signed_with_her_change(
+        admin_with_casey: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    admin = admin_with_casey
+    admin.add_user("sam", role="supervisor", passphrase=WORKER_PASS + " sam")
+    admin.update_user("sam", phone="(555) 010-0100")
+    policy.set_value(admin, "team_convene_days", 21)
+    _tamper(vault_dir, ("UPDATE meta SET value = '90' WHERE key = 'policy.team_convene_days'", ()),
+            ("UPDATE users SET body = json_set(body, '$.phone', '(555) 010-0199') "
+             "WHERE username = 'sam'", ()))
+    assert policy.get(admin, "team_convene_days") == 21  # the session reads the signed value
+    policy.set_value(admin, "rescreen_days", 120)  # her next change: the row beside it is put back
+    admin.update_user("casey", unit="Unit B")  # and so is a colleague's row beside a change of people
+    listed = R.load(admin.require_db())
+    assert listed is not None and listed.settings is not None
+    assert listed.settings["policy.team_convene_days"] == "21"
+    assert listed.settings["policy.rescreen_days"] == "120"
+    sam = next(row for row in listed.rows if row[0] == "sam")
+    assert sam[1]["phone"] == "(555) 010-0100"
+    assert any("team convene days" in w for w in admin.warnings) and any("sam" in w for w in admin.warnings)
+    admin.close()
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    try:
+        assert policy.get(casey, "team_convene_days") == 21 and policy.get(casey, "rescreen_days") == 120
+    finally:
+        casey.close()
+
+
+def test_a_trigger_or_a_second_row_for_a_key_refuses_the_unlock(admin_with_casey: Vault, vault_dir: Path,
+                                                                 clock: FakeClock) -> None:
+    """Her trigger rewrote a colleague's phone number each time an administrator signed the list;
+    a `meta` rebuilt to hold the idle lock twice gave the app her row and the check the other."""
+    admin_with_casey.close()
+    _tamper(vault_dir, ("CREATE TRIGGER quiet AFTER INSERT ON meta BEGIN SELECT 1; END", ()))
+    with pytest.raises(CorruptVault, match="trigger quiet"):
+        Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    _tamper(vault_dir, ("DROP TRIGGER quiet", ()),
+            ("CREATE TABLE meta2 (key TEXT, value TEXT NOT NULL)", ()),
+            ("INSERT INTO meta2 SELECT key, value FROM meta", ()),
+            ("INSERT INTO meta2 VALUES ('policy.idle_lock_minutes', '30')", ()),
+            ("INSERT INTO meta2 VALUES ('policy.idle_lock_minutes', '5')", ()),
+            ("DROP TABLE meta", ()), ("ALTER TABLE meta2 RENAME TO meta", ()))
+    with pytest.raises(CorruptVault, match=r"meta holding 'policy\.idle_lock_minutes' twice"):
+        Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+
+
+def test_a_trigger_added_during_an_administrators_session_stops_her_next_signature(
+        admin_with_casey: Vault, vault_dir: Path) -> None:
+    admin = admin_with_casey
+    _tamper(vault_dir, ("CREATE TRIGGER phone AFTER UPDATE ON users BEGIN "
+                        "UPDATE users SET body = json_set(body, '$.phone', '(555) 010-0199') "
+                        "WHERE username = 'admin'; END", ()))
+    with pytest.raises(CorruptVault, match="trigger phone"):
+        admin.update_user("casey", unit="Unit B")
+    listed = R.load(admin.require_db())
+    assert listed is not None and all(row[1].get("phone") is None for row in listed.rows)
