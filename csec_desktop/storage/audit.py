@@ -143,7 +143,7 @@ def derive_audit_key(dek: bytes) -> bytes:
     return hmac.new(dek, b"csec audit chain v1", hashlib.sha256).digest()
 
 
-def trusted_keys(db: Database) -> tuple[dict[str, bytes], int | None]:
+def trusted_keys(db: Database) -> tuple[dict[str, tuple[bytes, ...]], int | None]:
     """AuditLog.trusted_keys, for code that checks signatures without the log (records.py)."""
     from csec_desktop.storage import roster
 
@@ -154,7 +154,7 @@ def trusted_keys(db: Database) -> tuple[dict[str, bytes], int | None]:
     pending = roster.differences(snapshot, roster.current_rows(db)).pending
     for name, _body, _public, signing, _removed in roster.current_rows(db):
         if name in pending and signing:
-            found[name] = unb64(signing)
+            found[name] = (unb64(signing), *found.get(name, ()))
     return found, snapshot.audit_signed_from
 
 
@@ -221,12 +221,13 @@ class AuditLog:
     def head(self) -> tuple[int, str]:
         return self._head()
 
-    def trusted_keys(self) -> tuple[dict[str, bytes], int | None]:
+    def trusted_keys(self) -> tuple[dict[str, tuple[bytes, ...]], int | None]:
         """Signers' keys as the signed list of people holds them (plus a key a person recorded
         for themselves that no administrator has confirmed yet), and where signatures begin."""
         return trusted_keys(self.db)
 
-    def verify(self, keys: Callable[[str], bytes | None] | None = None, *, signed_from: int | None = None,
+    def verify(self, keys: Callable[[str], bytes | tuple[bytes, ...] | None] | None = None, *,
+               signed_from: int | None = None,
                anchor: tuple[int, str] | None = None) -> Verification:
         """Walk the chain in order; name the first entry that does not hold.
 

@@ -187,14 +187,18 @@ def sign(seed: bytes | bytearray, message: bytes) -> bytes:
     return signing_key(seed).sign(message)
 
 
-def signature_holds(public: bytes, signature: bytes, message: bytes) -> bool:
+def signature_holds(public: bytes | tuple[bytes, ...], signature: bytes, message: bytes) -> bool:
+    """Whether `signature` is that of `message` by `public`, or by any of several keys (a person's
+    current signing key and those they had before: roster.Snapshot.former)."""
     from cryptography.exceptions import InvalidSignature
 
-    try:
-        Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
-    except (InvalidSignature, ValueError):
-        return False
-    return True
+    for key in (public,) if isinstance(public, bytes) else public:
+        try:
+            Ed25519PublicKey.from_public_bytes(key).verify(signature, message)
+        except (InvalidSignature, ValueError):
+            continue
+        return True
+    return False
 
 
 def recovery_signing_seed(secret: str, vault_id: str) -> bytearray:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -52,15 +52,21 @@ class Snapshot:
     settings: dict[str, str] | None = None
     """The county's settings (storage/county_settings.py) under the same signature and sequence
     number; None in a list signed before they were (its message is the older one)."""
+    former: dict[str, list[str]] = field(default_factory=dict)
+    """Signing keys people had before their entry was made anew (a passphrase reset gives a new
+    key pair): what they signed then still holds. Signed with the settings (none before them)."""
 
     def message(self, vault_id: str) -> bytes:
         return _message(vault_id, self.seq, self.rows, self.audit_signed_from, self.recovery_signing,
-                        self.settings)
+                        self.settings, self.former)
 
-    def signing_keys(self) -> dict[str, bytes]:
-        found = {row[0]: K.unb64(row[3]) for row in self.rows if row[3]}
+    def signing_keys(self) -> dict[str, tuple[bytes, ...]]:
+        """Each signer's keys: the current one first, then those they had before."""
+        found: dict[str, tuple[bytes, ...]] = {row[0]: (K.unb64(row[3]),) for row in self.rows if row[3]}
+        for name, keys in self.former.items():
+            found[name] = found.get(name, ()) + tuple(K.unb64(key) for key in keys)
         if self.recovery_signing:
-            found[RECOVERY_ROW] = K.unb64(self.recovery_signing)
+            found[RECOVERY_ROW] = (K.unb64(self.recovery_signing),)
         return found
 
     def to_json(self) -> str:
@@ -69,14 +75,16 @@ class Snapshot:
                                 "recovery_signing": self.recovery_signing}
         if self.settings is not None:
             data["settings"] = self.settings
+        if self.former:
+            data["former"] = self.former
         return json.dumps(data)
 
 
 def _message(vault_id: str, seq: int, rows: list[Row], signed_from: int, recovery: str | None,
-             settings: dict[str, str] | None = None) -> bytes:
+             settings: dict[str, str] | None = None, former: dict[str, list[str]] | None = None) -> bytes:
     signed: list[Any] = ["roster", vault_id, seq, signed_from, recovery, rows]
     if settings is not None:  # a list signed before the settings were has the shorter message
-        signed.append({"settings": settings})
+        signed.append({"settings": settings, **({"former": former} if former else {})})
     return json.dumps(signed, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -90,8 +98,12 @@ def load(db: Database) -> Snapshot | None:
         if settings is not None and not (isinstance(settings, dict)
                                          and all(isinstance(v, str) for v in settings.values())):
             raise TypeError
+        former = data.get("former") or {}
+        if not (isinstance(former, dict) and all(isinstance(v, list) for v in former.values())):
+            raise TypeError
         return Snapshot(int(data["seq"]), list(data["rows"]), int(data["audit_signed_from"]),
-                        data.get("recovery_signing"), str(data["sig"]), settings)
+                        data.get("recovery_signing"), str(data["sig"]), settings,
+                        {str(k): [str(x) for x in v] for k, v in former.items()})
     except (ValueError, KeyError, TypeError) as exc:
         raise CorruptVault(f"the signed list of people cannot be read ({type(exc).__name__})") from None
 
@@ -106,11 +118,13 @@ _KEEP: Any = object()
 
 def sign(db: Database, vault_id: str, seed: bytes | bytearray, *, audit_signed_from: int | None = None,
          recovery_signing: str | None = None, settings: dict[str, str] | None = _KEEP,
-         before: Snapshot | None = _KEEP) -> Snapshot:
+         before: Snapshot | None = _KEEP, retired: dict[str, str] | None = None) -> Snapshot:
     """Sign the users table as it is now (the caller's transaction) and keep the signed copy.
     `before`: the list signed last, as the caller checked it (by default read here, unchecked);
     what it carries on (sequence, recovery key, settings) comes from it. `settings`: the county's
-    settings to sign (by default `before`'s), never read from their rows, which anyone may edit."""
+    settings to sign (by default `before`'s), never read from their rows, which anyone may edit.
+    `retired`: a person's signing key their entry made anew replaces (kept in `former`; only in a
+    list with the settings)."""
     if before is _KEEP:
         before = load(db)
     if settings is _KEEP:
@@ -119,9 +133,15 @@ def sign(db: Database, vault_id: str, seed: bytes | bytearray, *, audit_signed_f
     signed_from = audit_signed_from if audit_signed_from is not None else (
         before.audit_signed_from if before else 1)
     recovery = recovery_signing or (before.recovery_signing if before else None)
+    former = {k: list(v) for k, v in (before.former if before else {}).items()}
+    for name, key in (retired or {}).items():
+        if key not in former.get(name, []):
+            former[name] = [*former.get(name, []), key]
+    if settings is None:
+        former = {}  # the older message holds none
     rows = current_rows(db)
-    sig = K.b64(K.sign(seed, _message(vault_id, seq, rows, signed_from, recovery, settings)))
-    snapshot = Snapshot(seq, rows, signed_from, recovery, sig, settings)
+    sig = K.b64(K.sign(seed, _message(vault_id, seq, rows, signed_from, recovery, settings, former)))
+    snapshot = Snapshot(seq, rows, signed_from, recovery, sig, settings, former)
     db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('roster', ?)", (snapshot.to_json(),))
     return snapshot
 

@@ -224,7 +224,9 @@ class Vault:
         root = R.root_public(db)
         snapshot = R.load(db)
         seq, head = self.audit_log.head()
-        return {"roster": K.b64(root) if root else None, "roster_seq": snapshot.seq if snapshot else 0,
+        # Never lower than a list this session saw: one put back older during it is not pinned.
+        seq_seen = max(snapshot.seq if snapshot else 0, self._list_seq)
+        return {"roster": K.b64(root) if root else None, "roster_seq": seq_seen,
                 "audit_seq": seq, "audit_hash": head, "recovery": K.b64(self.keyfile.recovery_public)}
 
     # Opening ---------------------------------------------------------------
@@ -413,6 +415,7 @@ class Vault:
         if pin and int(pin.get("roster_seq") or 0) > snapshot.seq:
             raise CorruptVault("the list of people is older than the one you saw at your last unlock "
                                "(an older copy was put back)")
+        self._list_seq = snapshot.seq
         signed = next((row for row in snapshot.rows if row[0] == self.user.username), None)
         if signed is not None and signed[2] != K.b64(K.public_bytes(self._private_key())):
             # A key-file entry written by someone else, with a key pair and passphrase of theirs,
@@ -464,12 +467,20 @@ class Vault:
         signed = snapshot.settings
         if signed is None:
             if self.user.role == Role.ADMINISTRATOR:
-                self._sign_roster(settings=S.current(db), before=snapshot)
+                found = S.current(db)
+                self._sign_roster(settings=found, before=snapshot)
+                # Rows anyone could have edited until now: the administrator sees what was signed.
+                shown = {k: v for k, v in found.items() if k != "sync.cert_pem"}
+                self.warnings.append("The county's settings are now signed, as they were found: " + "; ".join(
+                    f"{S.label(k)} {v}" for k, v in sorted(shown.items())) + ". Check them on the "
+                    "Administration page.")
             return
         changed = S.changed(db, signed)
         if not changed:
             return
         S.put_back(db, signed, changed)
+        if "county" in signed:  # read when the vault opened, before it was put back
+            self.county = signed["county"]
         self.audit_log.append(at=utc_iso(self.wall()), user=self.user.username, device=self.device,
                               action="tamper_detected",
                               detail={"what": "county settings", "settings": changed})
@@ -522,17 +533,32 @@ class Vault:
             return None
         root = R.trusted_root(db, self.vault_id, K.unb64(str(pinned)) if pinned else None)
         R.check_signature(snapshot, self.vault_id, root)
+        seen = max(self._list_seq, int((wrap.pin or {}).get("roster_seq") or 0) if wrap is not None else 0)
+        if snapshot.seq < seen:
+            # An older list put back during the session rolled the settings back at once, and was
+            # pinned at lock: the policy and people as they were signed before.
+            raise CorruptVault("the list of people is older than one you saw (an older copy was put "
+                               "back); restore the vault's folder from a backup")
+        self._list_seq = snapshot.seq
         return snapshot
 
-    def signed_settings(self) -> dict[str, str] | None:
-        """The county's settings as the signed list holds them (policy, the sync's hub), checked
-        each time the list's text changes; None before they are signed (a vault from before them,
-        until an administrator's unlock), when the rows are all there is."""
+    def _verified_list(self) -> R.Snapshot | None:
+        """`_trusted_list`, checked again only when the list's text changes (each guarded step and
+        each policy read ask)."""
         text = self.require_db().scalar("SELECT value FROM meta WHERE key = 'roster'")
-        if text is None or text != self._settings_text:
-            snapshot = self._trusted_list()
-            self._settings_text, self._settings = text, snapshot.settings if snapshot else None
-        return self._settings
+        # Again, too, when a newer list was signed since this text was checked: the same text put
+        # back would be an older list.
+        if text is None or text != self._list_text or (self._list is not None
+                                                       and self._list.seq < self._list_seq):
+            self._list_text, self._list = text, self._trusted_list()
+        return self._list
+
+    def signed_settings(self) -> dict[str, str] | None:
+        """The county's settings as the signed list holds them (policy, the sync's hub); None before
+        they are signed (a vault from before them, until an administrator's unlock), when the rows
+        are all there is."""
+        listed = self._verified_list()
+        return listed.settings if listed is not None else None
 
     def sign_settings(self, changes: dict[str, str | None]) -> None:
         """An administrator's change of settings (None removes one), inside the caller's transaction:
@@ -551,11 +577,12 @@ class Vault:
                                  "administrator signed them: " + ", ".join(map(S.label, tampered)) + ".")
         self._sign_roster(settings=settings, before=before)
 
-    _settings_text: Any = None
-    _settings: dict[str, str] | None = None
+    _list_text: Any = None
+    _list: R.Snapshot | None = None
+    _list_seq = 0  # the newest signed list this session saw
 
     def _sign_roster(self, settings: dict[str, str] | None = R._KEEP, before: R.Snapshot | None = R._KEEP,
-                     changing: str | None = None) -> None:
+                     changing: str | None = None, retired: dict[str, str] | None = None) -> None:
         """Sign the list of people, with the county's settings (by default those signed last), with
         the roster key: after a change of people (`changing`, whose row is new) or of settings, and
         after the key itself changes. `before`: the list signed last, as checked by the caller."""
@@ -566,7 +593,8 @@ class Vault:
                 before = self._trusted_list()
             if before is not None:
                 self._others_as_signed(before, changing)
-            R.sign(self.require_db(), self.vault_id, seed, settings=settings, before=before)
+            self._list_seq = R.sign(self.require_db(), self.vault_id, seed, settings=settings,
+                                    before=before, retired=retired).seq
         finally:
             seed[:] = bytes(len(seed))
 
@@ -632,7 +660,7 @@ class Vault:
             key = bytes.fromhex(str(db.scalar("SELECT value FROM meta WHERE key = 'audit_key'")))
             device = str(db.scalar("SELECT value FROM meta WHERE key = 'device_id'"))
             with db.transaction():
-                signer = _recovery_signer(db, keyfile.vault_id, secret)
+                signer = _recovery_signer(db, keyfile.vault_id, secret, utc_iso(wall()))
                 AuditLog(db, key, signer).append(at=utc_iso(wall()), user=K.RECOVERY, device=device,
                                                  action=action)
         finally:
@@ -693,10 +721,17 @@ class Vault:
         db = self.db
         if db is None:
             return
-        try:
-            fresh: User | None = _load_user(db, self.user.username)
-        except NotFound:
-            fresh = None
+        listed = self._verified_list()
+        if listed is not None:
+            # As signed: a row edited during the session (a colleague's phone number on this
+            # person's letters, a caseworker enabling herself) is not taken up.
+            row = next((r for r in listed.rows if r[0] == self.user.username), None)
+            fresh: User | None = None if row is None or row[4] else User.model_validate(row[1])
+        else:
+            try:
+                fresh = _load_user(db, self.user.username)
+            except NotFound:
+                fresh = None
         if fresh is None or fresh.disabled:
             with contextlib.suppress(Exception):  # the session ends even if the entry cannot be written
                 self.audit("session_ended", reason="disabled" if fresh is not None else "removed")
@@ -718,7 +753,7 @@ class Vault:
         snapshot = R.load(db)
         people: list[str] = []
         settings: list[str] = []
-        keys: dict[str, bytes] = {}
+        keys: dict[str, tuple[bytes, ...]] = {}
         signed_from: int | None = None
         if snapshot is not None:
             try:
@@ -792,11 +827,15 @@ class Vault:
         _check_passphrase(passphrase, about=(user.username, user.display_name, self.county))
         private = X25519PrivateKey.generate()
         with db.transaction():
+            retired = None
             if existing:  # a removed user comes back with a new key pair and passphrase
+                # What they signed before (a passphrase reset is a removal and a return) still holds.
+                retired = db.scalar("SELECT signing_key FROM users WHERE username = ?", (user.username,))
                 db.execute("DELETE FROM users WHERE username = ?", (user.username,))
             _insert_user(db, user, K.public_bytes(private), utc_iso(self.wall()),
                          K.signing_public(K.signing_seed(private)))
-            self._after_people_change(user.username, K.public_bytes(private), user)
+            self._after_people_change(user.username, K.public_bytes(private), user,
+                                      retired=str(retired) if retired else None)
             self.audit("user_added", target=user.username, role=user.role.value)
             dek = bytes(self._dek)
             pin = self._pin()
@@ -820,7 +859,8 @@ class Vault:
         self.warnings.append("People were changed outside the app and were put back as an "
                              "administrator signed them: " + ", ".join(others) + ".")
 
-    def _after_people_change(self, username: str, public: bytes, user: User | None) -> None:
+    def _after_people_change(self, username: str, public: bytes, user: User | None, *,
+                             retired: str | None = None) -> None:
         """Inside the change's transaction: the roster key follows the administrator role, then the
         list is signed again (a vault from before signatures has no roster key yet)."""
         db = self.require_db()
@@ -839,7 +879,8 @@ class Vault:
         self._rotated = False
         self._admin_keys(username, public,
                          user is not None and not user.disabled and user.role == Role.ADMINISTRATOR)
-        self._sign_roster(before=before, changing=username)
+        self._sign_roster(before=before, changing=username,
+                          retired={username: retired} if retired else None)
         if self._rotated:
             # Pinned at once (not only at lock), so a list later signed with the key the former
             # administrator kept is refused for this person even if the session ends abruptly.
@@ -1167,44 +1208,61 @@ class Vault:
         return RestoreReport(compared, users, entries, moved, tuple(replayed))
 
 
-def _settings_after_restore(db: Database, vault_id: str, secret: str) -> None:
+def _settings_after_restore(db: Database, vault_id: str, secret: str, now: str) -> None:
     """The list signed again with the county's settings less the enrolment a restore cleared, with
-    the roster key sealed to the recovery key (else the next unlock would put the old hub back). A
-    list the roster key did not sign is left as it is: the unlock refuses it as damage."""
-    snapshot, root = R.load(db), R.root_public(db)
-    if snapshot is None or snapshot.settings is None or root is None:
+    the roster key sealed to the recovery key (else the next unlock would put the old hub back)."""
+    listed = _recovery_list(db, vault_id, now)
+    if listed is None or listed.settings is None:
         return
+    kept = {k: v for k, v in listed.settings.items() if k not in S.HUB}
+    S.put_back(db, kept, S.changed(db, kept))
+    _recovery_sign(db, vault_id, secret, listed, settings=kept)
+
+
+def _recovery_list(db: Database, vault_id: str, now: str) -> R.Snapshot | None:
+    """The signed list, its rows put back as signed, for a step the recovery key signs the list
+    after (a restore, a use of the raw key); None when there is none, or when its signature does not
+    hold under the vault's roster key: the recovery key must never sign a list it cannot check (a
+    caseworker's own list, with her as supervisor and her hub, was signed so at a restore), and
+    the unlock refuses it as damage. Rows changed outside the app, in a backup made while they
+    were, are put back rather than signed."""
+    snapshot, root = R.load(db), R.root_public(db)
+    if snapshot is None or root is None:
+        return None
     try:
         R.check_signature(snapshot, vault_id, root)
     except CorruptVault:
-        return
+        return None
+    changed = R.differences(snapshot, R.current_rows(db)).changed
+    if changed:
+        R.put_back(db, snapshot, changed, now)
+    if snapshot.settings is not None:
+        S.put_back(db, snapshot.settings, S.changed(db, snapshot.settings))
+    return snapshot
+
+
+def _recovery_sign(db: Database, vault_id: str, secret: str, before: R.Snapshot, **what: Any) -> None:
+    """Sign the list with the roster key sealed to the recovery key, on `before` (`_recovery_list`)."""
     seed = R.open_sealed(db, vault_id, R.PURPOSE, K.RECOVERY, K.recovery_private(secret, vault_id))
     if seed is None:
         return
     try:
-        kept = {k: v for k, v in snapshot.settings.items() if k not in S.HUB}
-        S.put_back(db, kept, S.changed(db, kept))
-        R.sign(db, vault_id, seed, settings=kept, before=snapshot)
+        R.sign(db, vault_id, seed, before=before, **what)
     finally:
         seed[:] = bytes(len(seed))
 
 
-def _recovery_signer(db: Database, vault_id: str, secret: str) -> Signer | None:
+def _recovery_signer(db: Database, vault_id: str, secret: str, now: str) -> Signer | None:
     """The recovery key signs what it writes (a restore, a raw-key use); its signing key enters
-    the signed list of people the first time, signed with the roster key sealed to it."""
-    snapshot = R.load(db)
-    if snapshot is None:
+    the signed list of people the first time, signed with the roster key sealed to it, on the
+    list as checked (`_recovery_list`)."""
+    if R.load(db) is None:
         return None
     seed = K.recovery_signing_seed(secret, vault_id)
     public = K.b64(K.signing_public(seed))
-    if snapshot.recovery_signing != public:
-        roster_seed = R.open_sealed(db, vault_id, R.PURPOSE, K.RECOVERY, K.recovery_private(secret, vault_id))
-        if roster_seed is None:
-            return None
-        try:
-            R.sign(db, vault_id, roster_seed, recovery_signing=public)
-        finally:
-            roster_seed[:] = bytes(len(roster_seed))
+    listed = _recovery_list(db, vault_id, now)
+    if listed is not None and listed.recovery_signing != public:
+        _recovery_sign(db, vault_id, secret, listed, recovery_signing=public)
     return Signer(K.RECOVERY, seed)
 
 
@@ -1270,6 +1328,7 @@ def _replay_put_out(db: Database, vault_id: str, secret: str, put_out: dict[str,
                     now: str) -> list[str]:
     """In the restored copy: remove or disable again the people the vault here had put out, and
     sign the list again with the roster key sealed to the recovery key."""
+    listed = _recovery_list(db, vault_id, now)  # before the replay: from the rows as signed
     replayed = []
     for name, what in sorted(put_out.items()):
         row = db.one("SELECT body, removed FROM users WHERE username = ?", (name,))
@@ -1286,13 +1345,8 @@ def _replay_put_out(db: Database, vault_id: str, secret: str, put_out: dict[str,
         else:
             continue
         replayed.append(name)
-    if replayed and R.load(db) is not None:
-        seed = R.open_sealed(db, vault_id, R.PURPOSE, K.RECOVERY, K.recovery_private(secret, vault_id))
-        if seed is not None:
-            try:
-                R.sign(db, vault_id, seed)
-            finally:
-                seed[:] = bytes(len(seed))
+    if replayed and listed is not None:
+        _recovery_sign(db, vault_id, secret, listed)
     return replayed
 
 
@@ -1325,7 +1379,7 @@ def _build_restored(staging: Path, header: dict[str, Any], payload: bytes, backu
                 # Enrolled again after a restore: its trail went back to the backup's, and the hub,
                 # which anchors the trail, refuses a device whose entries differ from those it sent.
                 enrolled = dst.execute("DELETE FROM meta WHERE key LIKE 'sync.%'") > 0
-                _settings_after_restore(dst, vault_id, recovery_secret)
+                _settings_after_restore(dst, vault_id, recovery_secret, utc_iso(wall()))
             publics = {r[0]: K.unb64(r[1]) for r in
                        dst.query("SELECT username, public_key FROM users WHERE removed = 0")}
             keyfile.users = {n: w for n, w in keyfile.users.items() if n in publics}
@@ -1333,7 +1387,8 @@ def _build_restored(staging: Path, header: dict[str, Any], payload: bytes, backu
             audit_key = bytes.fromhex(str(dst.scalar("SELECT value FROM meta WHERE key='audit_key'")))
             device = str(dst.scalar("SELECT value FROM meta WHERE key = 'device_id'"))
             with dst.transaction():
-                log = AuditLog(dst, audit_key, _recovery_signer(dst, vault_id, recovery_secret))
+                signer = _recovery_signer(dst, vault_id, recovery_secret, utc_iso(wall()))
+                log = AuditLog(dst, audit_key, signer)
                 log.append(at=utc_iso(wall()), user=K.RECOVERY, device=device, action="restore",
                            detail={"records": compared, "backup_made_at": header.get("made_at"),
                                    "put_out_again": replayed, "enrolment_cleared": enrolled})
@@ -1378,7 +1433,7 @@ def _insert_user(db: Database, user: User, public: bytes, now: str, signing: byt
     )
 
 
-def _check_records(db: Database, keys: dict[str, bytes]) -> tuple[list[str], int]:
+def _check_records(db: Database, keys: dict[str, tuple[bytes, ...]]) -> tuple[list[str], int]:
     """Every change row's signature (by the person who wrote it on this device), and every record
     against the fold of its history: a body, a history row or a user edited outside the app shows.
     Returns the problems and how many rows predate signatures."""

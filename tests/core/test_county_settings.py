@@ -128,6 +128,8 @@ def test_a_list_signed_before_the_settings_were_takes_them_as_found_at_an_admini
         casey.close()
     admin = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
     try:
+        # Rows anyone could edit until now: the administrator is shown what was signed.
+        assert any("signed, as they were found" in w and "team convene days 21" in w for w in admin.warnings)
         listed = R.load(admin.require_db())
         assert listed is not None and listed.settings is not None
         assert listed.settings["policy.team_convene_days"] == "21"
@@ -302,3 +304,77 @@ def test_a_trigger_added_during_an_administrators_session_stops_her_next_signatu
         admin.update_user("casey", unit="Unit B")
     listed = R.load(admin.require_db())
     assert listed is not None and all(row[1].get("phone") is None for row in listed.rows)
+
+
+# The second round: what the tester did against the list itself ----------------------------------
+
+
+def test_the_recovery_key_never_signs_a_list_it_cannot_check(
+        made_with_casey: tuple[Vault, str], vault_dir: Path, clock: FakeClock) -> None:
+    """Her own list (herself a supervisor, her policy) with a bad signature: county IT, told the
+    vault is damaged, uses the recovery key, which signed her list with the real roster key."""
+    admin, secret = made_with_casey
+    admin.close()
+    db = _as_casey(vault_dir)
+    try:
+        listed = json.loads(db.scalar("SELECT value FROM meta WHERE key = 'roster'"))
+        listed["seq"] += 5
+        listed["settings"]["policy.team_convene_days"] = "90"
+        db.execute("UPDATE meta SET value = ? WHERE key = 'roster'", (json.dumps(listed),))
+        db.execute("UPDATE users SET body = json_set(body, '$.role', 'supervisor') WHERE username = 'casey'")
+    finally:
+        db.close()
+    dek = Vault.recovery_key_to_dek(vault_dir, secret)
+    Vault.audit_recovery_use(vault_dir, dek, "recovery_key_used", clock, secret)
+    with pytest.raises(CorruptVault, match="not signed by an administrator"):
+        Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+
+
+def test_a_restore_puts_back_rows_changed_in_the_backup_rather_than_signing_them(
+        made_with_casey: tuple[Vault, str], vault_dir: Path, tmp_path: Path, clock: FakeClock) -> None:
+    admin, secret = made_with_casey
+    _tamper(vault_dir, ("UPDATE users SET body = json_set(body, '$.role', 'supervisor') "
+                        "WHERE username = 'casey'", ()),
+            ("UPDATE meta SET value = '90' WHERE key = 'policy.team_convene_days'", ()))
+    backup = tmp_path / "routine.csecbak"
+    admin.backup(backup)  # a routine backup, made while her rows were changed
+    admin.close()
+    Vault.restore(vault_dir, backup, secret, wall=clock)
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)
+    try:
+        assert casey.user.role.value == "caseworker"
+        assert policy.get(casey, "team_convene_days") == 30
+    finally:
+        casey.close()
+
+
+def test_an_older_list_put_back_during_a_session_is_refused_at_once(
+        admin_with_casey: Vault, vault_dir: Path) -> None:
+    admin = admin_with_casey
+    policy.set_value(admin, "team_convene_days", 21)
+    older = admin.require_db().scalar("SELECT value FROM meta WHERE key = 'roster'")
+    policy.set_value(admin, "team_convene_days", 10)
+    _tamper(vault_dir, ("UPDATE meta SET value = ? WHERE key = 'roster'", (older,)),
+            ("UPDATE meta SET value = '21' WHERE key = 'policy.team_convene_days'", ()))
+    with pytest.raises(CorruptVault, match="older than one you saw"):
+        policy.get(admin, "team_convene_days")
+
+
+def test_the_session_keeps_the_signed_phone_and_county_not_rows_changed_under_it(
+        admin_with_casey: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    from csec_desktop.domain.people import Permission
+
+    admin = admin_with_casey
+    admin.update_user("admin", phone="(555) 010-0100")
+    county = admin.county
+    _tamper(vault_dir, ("UPDATE users SET body = json_set(body, '$.phone', '(555) 010-0199') "
+                        "WHERE username = 'admin'", ()))
+    admin.require(Permission.PRINT)  # each guarded step reads the person again: as signed
+    assert admin.user.phone == "(555) 010-0100"
+    admin.close()
+    _tamper(vault_dir, ("UPDATE meta SET value = 'Rogue County (fictional)' WHERE key = 'county'", ()))
+    again = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    try:
+        assert again.county == county  # the session that put it back uses it too
+    finally:
+        again.close()

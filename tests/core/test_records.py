@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +15,7 @@ from csec_desktop.errors import NotFound, PermissionDenied, StaleRecord, Validat
 from csec_desktop.ids import is_id
 from csec_desktop.storage.history import SAME_AS_BODY
 from csec_desktop.storage.vault import Vault
-from tests.conftest import FakeClock, youth_data
+from tests.conftest import ADMIN_PASS, FakeClock, youth_data
 
 
 def test_validation_names_the_field(admin: Vault) -> None:
@@ -297,6 +299,33 @@ def test_a_pulled_state_keeps_the_history_folding_to_the_record(admin: Vault, de
                                  updated_at="2026-11-28T10:01:00.000+00:00", updated_by="ana")
     report = admin.verify_audit()
     assert report.ok, str(report)
+
+
+def test_an_edit_after_a_restart_comes_after_a_stamp_pulled_with_the_same_value(
+        admin: Vault, vault_dir: Path) -> None:
+    """The sync model found it: a pulled state with the same values under a newer stamp (set again
+    on a device whose clock ran ahead) changed the record's stamps but wrote no history row, so the
+    unlock's clock, carried past the history's newest stamp, was behind it: the next edit here was
+    stamped before the stamp it edited, and lost to it everywhere."""
+    from csec_desktop.storage.history import fields_of
+
+    youth = caseload.create_youth(admin, youth_data())
+    body = youth.body.dump()
+    # A device whose clock ran 14 hours ahead (within what a clock follows: clock.OBSERVE_AHEAD_MS).
+    ahead = f"{int(time.time() * 1000) + 14 * 3600 * 1000:013d}-00000-01a20000-0000-7000-8000-0000000000aa"
+    with admin.require_db().transaction():
+        admin.records.put_remote(record_id=youth.id, kind="youth", owner_id=youth.id, version=2,
+                                 deleted=False, body=body, clocks={**youth.clocks, "unit": ahead},
+                                 updated_at="2026-11-28T10:00:00.000+00:00", updated_by="ana")
+    admin.close()  # the process ends: the clock starts again from what the vault holds
+    again = Vault.unlock(vault_dir, "admin", ADMIN_PASS)
+    try:
+        caseload.update_youth(again, youth.id, {"unit": "Unit B"})
+        hlc, fields = again.require_db().one(
+            "SELECT hlc, fields FROM changes_full WHERE record_id = ? ORDER BY seq DESC LIMIT 1", (youth.id,))
+        assert fields_of(fields)["unit"]["base"] == ahead and hlc > ahead
+    finally:
+        again.close()
 
 
 def test_a_caseload_row_says_what_the_record_says(admin: Vault) -> None:

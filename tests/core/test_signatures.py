@@ -317,3 +317,32 @@ def test_damage_after_an_unfinished_session_is_found_at_unlock(admin: Vault, vau
     clean.close()  # ... and this session ends without a lock
     with pytest.raises(CorruptVault, match="quick check after an unfinished session"):
         Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+
+
+def test_audit_verify_holds_after_a_passphrase_reset(admin_with_casey: Vault, vault_dir: Path,
+                                                     clock: FakeClock) -> None:
+    """A reset gives the person a new key pair: what they signed before still holds (the list keeps
+    their former signing key), where verify had reported the trail broken."""
+    from csec_desktop.usecases import admin as admin_screen
+
+    admin_with_casey.close()
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS, wall=clock)  # entries she signs
+    caseload.create_youth(casey, youth_data())
+    casey.lock("test")
+    admin = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    try:
+        admin_screen.reset_passphrase(admin, "casey", WORKER_PASS + " again", WORKER_PASS + " again")
+        report = admin.verify_audit()
+        assert report.ok, str(report)
+    finally:
+        admin.close()
+    casey = Vault.unlock(vault_dir, "casey", WORKER_PASS + " again", wall=clock)
+    try:
+        caseload.create_youth(casey, youth_data())  # signed with her new key
+    finally:
+        casey.lock("test")
+    admin = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)
+    try:
+        assert admin.verify_audit().ok
+    finally:
+        admin.close()
