@@ -712,7 +712,10 @@ def undo_last_edit(vault: Vault, youth_id: str, skip: Collection[str] = ()) -> t
     further back instead of undoing the first undo."""
     vault.require(Permission.WRITE_YOUTH)
     get_youth(vault, youth_id, audit=False)
-    edits = [c for c in vault.records.history(youth_id) if c.op == "update" and c.op_id not in skip]
+    # A pulled re-stamp (the same values set again elsewhere: RecordStore.put_remote) changed nothing
+    # to put back: undoing it did nothing visible, and the edit before it took a second press.
+    edits = [c for c in vault.records.history(youth_id) if c.op == "update" and c.op_id not in skip
+             and any(v.get("old") != v.get("new") for v in c.fields.values())]
     if not edits:
         raise NotFound(W("There is no edit to undo on this record."))
     last = edits[-1]

@@ -98,7 +98,9 @@ def load(db: Database) -> Snapshot | None:
         if settings is not None and not (isinstance(settings, dict)
                                          and all(isinstance(v, str) for v in settings.values())):
             raise TypeError
-        former = data.get("former") or {}
+        # Signed only with the settings: in a list signed before them it is no one's word (kept, a
+        # caseworker's map was trusted, then signed at the administrator's first unlock).
+        former = (data.get("former") or {}) if settings is not None else {}
         if not (isinstance(former, dict) and all(isinstance(v, list) for v in former.values())):
             raise TypeError
         return Snapshot(int(data["seq"]), list(data["rows"]), int(data["audit_signed_from"]),

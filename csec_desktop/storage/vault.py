@@ -582,7 +582,8 @@ class Vault:
     _list_seq = 0  # the newest signed list this session saw
 
     def _sign_roster(self, settings: dict[str, str] | None = R._KEEP, before: R.Snapshot | None = R._KEEP,
-                     changing: str | None = None, retired: dict[str, str] | None = None) -> None:
+                     changing: str | None = None, retired: dict[str, str] | None = None,
+                     keys_new: bool = False) -> None:
         """Sign the list of people, with the county's settings (by default those signed last), with
         the roster key: after a change of people (`changing`, whose row is new) or of settings, and
         after the key itself changes. `before`: the list signed last, as checked by the caller."""
@@ -592,7 +593,7 @@ class Vault:
             if before is R._KEEP:
                 before = self._trusted_list()
             if before is not None:
-                self._others_as_signed(before, changing)
+                self._others_as_signed(before, changing, keys_new)
             self._list_seq = R.sign(self.require_db(), self.vault_id, seed, settings=settings,
                                     before=before, retired=retired).seq
         finally:
@@ -829,12 +830,16 @@ class Vault:
         with db.transaction():
             retired = None
             if existing:  # a removed user comes back with a new key pair and passphrase
-                # What they signed before (a passphrase reset is a removal and a return) still holds.
-                retired = db.scalar("SELECT signing_key FROM users WHERE username = ?", (user.username,))
+                # What they signed before (a passphrase reset is a removal and a return) still holds:
+                # their key as the signed list names it, never the row (a caseworker had put her own
+                # key in a colleague's row during the session, to forge entries in his name).
+                listed = self._trusted_list()
+                retired = next((row[3] for row in listed.rows if row[0] == user.username),
+                               None) if listed is not None else None
                 db.execute("DELETE FROM users WHERE username = ?", (user.username,))
             _insert_user(db, user, K.public_bytes(private), utc_iso(self.wall()),
                          K.signing_public(K.signing_seed(private)))
-            self._after_people_change(user.username, K.public_bytes(private), user,
+            self._after_people_change(user.username, K.public_bytes(private), user, keys_new=True,
                                       retired=str(retired) if retired else None)
             self.audit("user_added", target=user.username, role=user.role.value)
             dek = bytes(self._dek)
@@ -845,11 +850,18 @@ class Vault:
             self._edit_keyfile(lambda kf: kf.set_user(user.username, private, passphrase, dek, pin))
         return user
 
-    def _others_as_signed(self, snapshot: R.Snapshot, changing: str | None) -> None:
+    def _others_as_signed(self, snapshot: R.Snapshot, changing: str | None, keys_new: bool = False) -> None:
         """Before a change is signed: every row but the one changing as the list signed them, so the
         signature covers no row changed outside the app meanwhile (a colleague's phone number
         edited during the administrator's session was signed with her next change)."""
         db = self.require_db()
+        if changing is not None and not keys_new:
+            # The changing row's keys too: no change but a new entry gives new keys (a caseworker's
+            # key put in a colleague's row was signed with his removal, then kept as his former key).
+            signed = next((row for row in snapshot.rows if row[0] == changing), None)
+            if signed is not None and signed[3] is not None:
+                db.execute("UPDATE users SET public_key = ?, signing_key = ? WHERE username = ?",
+                           (signed[2], signed[3], changing))
         others = [name for name in R.differences(snapshot, R.current_rows(db)).changed if name != changing]
         if not others:
             return
@@ -860,14 +872,14 @@ class Vault:
                              "administrator signed them: " + ", ".join(others) + ".")
 
     def _after_people_change(self, username: str, public: bytes, user: User | None, *,
-                             retired: str | None = None) -> None:
+                             retired: str | None = None, keys_new: bool = False) -> None:
         """Inside the change's transaction: the roster key follows the administrator role, then the
         list is signed again (a vault from before signatures has no roster key yet)."""
         db = self.require_db()
         # Checked before the roster key may be replaced below: the list was signed with the old one.
         before = self._trusted_list()
         if before is not None:
-            self._others_as_signed(before, username)
+            self._others_as_signed(before, username, keys_new)
         waiting = C.people_changed(db, self.vault_id, self.keyring_recovery(), self.keyring)
         self._reload_keyring()  # a new generation may have been made: seal to its key from now on
         if waiting:
@@ -879,7 +891,7 @@ class Vault:
         self._rotated = False
         self._admin_keys(username, public,
                          user is not None and not user.disabled and user.role == Role.ADMINISTRATOR)
-        self._sign_roster(before=before, changing=username,
+        self._sign_roster(before=before, changing=username, keys_new=keys_new,
                           retired={username: retired} if retired else None)
         if self._rotated:
             # Pinned at once (not only at lock), so a list later signed with the key the former

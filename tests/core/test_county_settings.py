@@ -378,3 +378,47 @@ def test_the_session_keeps_the_signed_phone_and_county_not_rows_changed_under_it
         assert again.county == county  # the session that put it back uses it too
     finally:
         again.close()
+
+
+# The third round: the former signing keys --------------------------------------------------------
+
+
+def test_a_reset_keeps_the_former_key_the_signed_list_names_not_the_row(
+        admin_with_casey: Vault, vault_dir: Path) -> None:
+    """Her own key put in a colleague's row during the administrator's session became his "former"
+    key at his reset, and entries she then signed in his name passed audit verify."""
+    from csec_desktop.usecases import admin as admin_screen
+
+    admin = admin_with_casey
+    admin.add_user("sam", role="supervisor", passphrase=WORKER_PASS + " sam")
+    listed = R.load(admin.require_db())
+    assert listed is not None
+    sams = next(row[3] for row in listed.rows if row[0] == "sam")
+    hers = next(row[3] for row in listed.rows if row[0] == "casey")
+    _tamper(vault_dir, ("UPDATE users SET signing_key = ? WHERE username = 'sam'", (hers,)))
+    admin_screen.reset_passphrase(admin, "sam", WORKER_PASS + " sam again", WORKER_PASS + " sam again")
+    listed = R.load(admin.require_db())
+    assert listed is not None and listed.former.get("sam") == [sams]
+
+
+def test_former_keys_in_a_list_signed_before_the_settings_are_nobodys_word(
+        admin_with_casey: Vault, vault_dir: Path, clock: FakeClock) -> None:
+    admin = admin_with_casey
+    seed = admin._roster_seed()
+    with admin.require_db().transaction():  # the list as an earlier version signed it
+        R.sign(admin.require_db(), admin.vault_id, seed, settings=None)
+    hers = next(row[3] for row in R.load(admin.require_db()).rows if row[0] == "casey")  # type: ignore[union-attr]
+    admin.close()
+    db = _as_casey(vault_dir)
+    try:
+        listed = json.loads(db.scalar("SELECT value FROM meta WHERE key = 'roster'"))
+        listed["former"] = {"admin": [hers]}  # outside the older message: not under its signature
+        db.execute("UPDATE meta SET value = ? WHERE key = 'roster'", (json.dumps(listed),))
+    finally:
+        db.close()
+    admin = Vault.unlock(vault_dir, "admin", ADMIN_PASS, wall=clock)  # signs the settings in
+    try:
+        listed_now = R.load(admin.require_db())
+        assert listed_now is not None and listed_now.settings is not None and listed_now.former == {}
+    finally:
+        admin.close()

@@ -324,6 +324,15 @@ def test_an_edit_after_a_restart_comes_after_a_stamp_pulled_with_the_same_value(
         hlc, fields = again.require_db().one(
             "SELECT hlc, fields FROM changes_full WHERE record_id = ? ORDER BY seq DESC LIMIT 1", (youth.id,))
         assert fields_of(fields)["unit"]["base"] == ahead and hlc > ahead
+        # The pulled re-stamp changed no value: undo passes over it to the edit before.
+        with again.require_db().transaction():
+            now = caseload.get_youth(again, youth.id)
+            again.records.put_remote(record_id=youth.id, kind="youth", owner_id=youth.id, version=9,
+                                     deleted=False, body=now.body.dump(),
+                                     clocks={**now.clocks, "unit": ahead[:-1] + "b"},
+                                     updated_at="2026-11-28T10:05:00.000+00:00", updated_by="ana")
+        undone, _op = caseload.undo_last_edit(again, youth.id)
+        assert undone.body.dump()["unit"] == body["unit"]
     finally:
         again.close()
 
