@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 VIEW = "seen_fields"
 SCHEMA = "sealed"
 SUFFIX = "-sealed"
-"""The file's name is the vault file's with this added: removed with it (storage/vault.py)."""
+"""The file's name is the vault file's with this added: removed with it (storage/vault_files.py)."""
 Opened = tuple[tuple[Any, ...], list[str]]
 """A sealed youth's youth_fields row as shown (schema.youth_field_values, shown=True) and their
 search terms."""

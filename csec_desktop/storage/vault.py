@@ -16,9 +16,7 @@ import contextlib
 import json
 import logging
 import os
-import shutil
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,63 +37,25 @@ from csec_desktop.errors import (
     VaultMissing,
     WrongPassphrase,
 )
-from csec_desktop.fileio import atomic_write, exclusive_lock, fsync_dir
+from csec_desktop.fileio import exclusive_lock, fsync_dir
 from csec_desktop.ids import new_id
 from csec_desktop.storage import compartments as C
 from csec_desktop.storage import county_settings as S
+from csec_desktop.storage import integrity, recovery, sealed_rows
 from csec_desktop.storage import keys as K
 from csec_desktop.storage import roster as R
-from csec_desktop.storage import sealed_rows
 from csec_desktop.storage.access import AccessState
-from csec_desktop.storage.audit import AuditLog, Signer, Verification, derive_audit_key
+from csec_desktop.storage.audit import AuditLog, Signer, derive_audit_key
 from csec_desktop.storage.database import Database, wipe_bytes
 from csec_desktop.storage.keys import vault_exists
 from csec_desktop.storage.records import RecordStore
 from csec_desktop.storage.schema import SCHEMA_VERSION, foreign_code, migrate, schema_version
+from csec_desktop.storage.vault_files import remove_db, sweep_scratch
 from csec_desktop.text import N_, Line, W
 
 log = logging.getLogger(__name__)
 
-BACKUP_MAGIC = b"CSEC-VAULT-BACKUP-1\n"
 
-
-def _db_files(folder: Path, name: str) -> list[Path]:
-    """A vault database's files, with the sealed youth index kept beside it (sealed_rows.py)."""
-    return [folder / name, folder / f"{name}-wal", folder / f"{name}-shm", folder / f"{name}-journal",
-            *sealed_rows.files(folder / name)]
-
-
-SCRATCH_AGE_S = 3600
-"""Scratch left this long ago is from an operation that was killed (a backup of a large vault
-takes seconds to minutes), never from one still running."""
-
-
-def sweep_scratch(folder: Path, now: float) -> int:
-    """Remove what killed operations left in the vault folder: a backup's scratch database, a
-    restore's staging folder, an interrupted atomic write's temp file. Returns how many."""
-    removed = 0
-    for item in folder.iterdir():
-        name = item.name
-        temp = name.startswith(".") and name.endswith(".tmp")
-        if not (name.startswith((".backup-", ".restore-")) or temp):
-            continue
-        try:
-            if now - item.lstat().st_mtime < SCRATCH_AGE_S:
-                continue
-            if item.is_dir() and not item.is_symlink():
-                shutil.rmtree(item)
-            else:
-                item.unlink()
-            removed += 1
-        except OSError:
-            continue  # tried again at the next unlock
-    return removed
-
-
-def _remove_db(folder: Path, name: str) -> None:
-    for path in _db_files(folder, name):
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
 
 
 def _check_passphrase(passphrase: str, field: str = "passphrase", *,
@@ -106,54 +66,6 @@ def _check_passphrase(passphrase: str, field: str = "passphrase", *,
     if found.problem:
         advice = " ".join(found.feedback)
         raise ValidationFailed([FieldProblem(field, found.problem + (f" ({advice})" if advice else ""))])
-
-
-@dataclass(frozen=True)
-class IntegrityReport:
-    """What `csec audit verify` checks: the database's pages and structure (full), the list of
-    people against its signature, the audit trail (chain, signatures, the entry this person saw),
-    and every record against its signed history."""
-
-    database: list[str]
-    roster: list[str]
-    audit: Verification
-    records: list[str]
-    unsigned_changes: int
-    settings: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.database or self.roster or self.settings or self.records) and self.audit.ok
-
-    def __str__(self) -> str:
-        lines = [str(self.audit)]
-        lines.append("database: " + ("intact (full integrity check)" if not self.database
-                                     else "DAMAGED: " + "; ".join(self.database[:5])))
-        lines.append("people: " + ("as an administrator signed them" if not self.roster
-                                   else "CHANGED outside the app: " + "; ".join(self.roster)))
-        lines.append("county settings: " + ("as an administrator signed them" if not self.settings
-                                            else "CHANGED outside the app: " + "; ".join(self.settings)))
-        tail = f" ({self.unsigned_changes} changes from before signatures)" if self.unsigned_changes else ""
-        lines.append("records: " + ("every record matches its signed history" + tail if not self.records
-                                    else f"{len(self.records)} PROBLEM(S): " + "; ".join(self.records[:10])))
-        return "\n".join(lines)
-
-
-def _settings_problems(db: Database, snapshot: R.Snapshot) -> list[str]:
-    if snapshot.settings is None:  # a list signed before them: signed at an administrator's next unlock
-        return []
-    return [f"{S.label(name)}: differs from the signed list" for name in S.changed(db, snapshot.settings)]
-
-
-@dataclass(frozen=True)
-class RestoreReport:
-    records: int
-    users: int
-    audit_entries: int
-    moved_aside: Path | None
-    replayed: tuple[str, ...] = ()
-    """People removed or disabled in the vault that was here after the backup was made: removed or
-    disabled again in the restored vault, so an older backup never brings back someone put out."""
 
 
 class Vault:
@@ -262,7 +174,7 @@ class Vault:
                               "audit_hash": ""})
         recovery_signing = K.b64(K.signing_public(K.recovery_signing_seed(secret, vault_id)))
 
-        _remove_db(folder, keyfile.db_name())
+        remove_db(folder, keyfile.db_name())
         db = Database.open(folder / keyfile.db_name(), dek, create=True)
         try:
             migrate(db)
@@ -628,7 +540,7 @@ class Vault:
         current = keyfile.db_name()
         for stale in folder.glob("vault-*.db"):
             if stale.name != current:
-                _remove_db(folder, stale.name)  # left by an interrupted rotation
+                remove_db(folder, stale.name)  # left by an interrupted rotation
         for stale in folder.glob("vault-*.db" + sealed_rows.SUFFIX + "*"):
             if not stale.name.startswith(current + sealed_rows.SUFFIX):
                 with contextlib.suppress(OSError):  # an old sealed index left behind by one
@@ -661,7 +573,7 @@ class Vault:
             key = bytes.fromhex(str(db.scalar("SELECT value FROM meta WHERE key = 'audit_key'")))
             device = str(db.scalar("SELECT value FROM meta WHERE key = 'device_id'"))
             with db.transaction():
-                signer = _recovery_signer(db, keyfile.vault_id, secret, utc_iso(wall()))
+                signer = recovery.recovery_signer(db, keyfile.vault_id, secret, utc_iso(wall()))
                 AuditLog(db, key, signer).append(at=utc_iso(wall()), user=K.RECOVERY, device=device,
                                                  action=action)
         finally:
@@ -746,7 +658,7 @@ class Vault:
                               device=self.device, action=action, record_id=record_id,
                               detail=detail)
 
-    def verify_audit(self) -> IntegrityReport:
+    def verify_audit(self) -> integrity.IntegrityReport:
         """The full check (`csec audit verify`, the Administration page's button)."""
         self.require(Permission.VIEW_AUDIT)
         db = self.require_db()
@@ -764,7 +676,7 @@ class Vault:
                 R.check_signature(snapshot, self.vault_id, root)
                 diff = R.differences(snapshot, R.current_rows(db))
                 people = [f"{name}: differs from the signed list" for name in diff.changed]
-                settings = _settings_problems(db, snapshot)
+                settings = integrity.settings_problems(db, snapshot)
                 keys, signed_from = self.audit_log.trusted_keys()
             except CorruptVault as exc:
                 people = [exc.detail]
@@ -773,8 +685,8 @@ class Vault:
             people = ["the signed list of people was removed"]
         anchor = self._seen_anchor()
         result = self.audit_log.verify(keys.get, signed_from=signed_from, anchor=anchor)
-        problems, unsigned = _check_records(db, keys)
-        report = IntegrityReport(database, people, result, problems, unsigned, settings)
+        problems, unsigned = integrity.check_records(db, keys)
+        report = integrity.IntegrityReport(database, people, result, problems, unsigned, settings)
         self.audit("audit_verified", ok=report.ok, entries=result.entries)
         return report
 
@@ -1096,7 +1008,7 @@ class Vault:
             raise CsecError("The vault was re-keyed by another session. Lock, then unlock again.")
         new_keyfile.generation = self.keyfile.generation + 1
         target = self.folder / new_keyfile.db_name()
-        _remove_db(self.folder, target.name)
+        remove_db(self.folder, target.name)
         self.audit("key_rotation", reason=reason, generation=new_keyfile.generation)
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.export_to(target, new_dek)
@@ -1106,14 +1018,14 @@ class Vault:
         finally:
             check.close()
         if problems:
-            _remove_db(self.folder, target.name)
+            remove_db(self.folder, target.name)
             raise CorruptVault("the re-encrypted copy failed its integrity check; nothing changed")
         new_keyfile.reseal_all(new_dek, publics)
         fsync_dir(self.folder)
         new_keyfile.save(self.folder)  # the commit point
         old_name = self.keyfile.db_name()
         db.close()
-        _remove_db(self.folder, old_name)
+        remove_db(self.folder, old_name)
         self.keyfile = new_keyfile
         self._dek = bytearray(new_dek)
         self._bind(Database.open(target, new_dek))
@@ -1123,159 +1035,16 @@ class Vault:
     def backup(self, target: Path) -> int:
         """Write an encrypted copy that the county recovery key restores. Returns records."""
         self.require(Permission.BACKUP)
-        db = self.require_db()
-        if target.exists():
-            raise CsecError(f"{target} already exists; choose a new file name.")
-        backup_key = os.urandom(32)
-        scratch = self.folder / f".backup-{new_id()}.db"
-        try:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.export_to(scratch, backup_key)
-            payload = scratch.read_bytes()
-        finally:
-            _remove_db(self.folder, scratch.name)
-        count = int(db.scalar("SELECT count(*) FROM records"))
-        header = {
-            "vault_id": self.vault_id,
-            "made_at": utc_iso(self.wall()),
-            "records": count,
-            "recovery_public": K.b64(self.keyfile.recovery_public),
-            "key": K.seal_dek(backup_key, self.keyfile.recovery_public, self.vault_id,
-                              "@backup", 0),
-            "users": {n: w.to_json() for n, w in self.keyfile.users.items()},
-        }
-        head = json.dumps(header).encode()
-        blob = BACKUP_MAGIC + len(head).to_bytes(8, "big") + head + payload
-        atomic_write(target, blob)
+        count = recovery.write_backup(self.require_db(), self.folder, target, self.keyfile,
+                                      utc_iso(self.wall()))
         self.audit("backup", records=count)
         return count
 
-    @classmethod
-    def restore(cls, folder: Path, source: Path, recovery_secret: str,
-                *, wall: WallClock = system_clock) -> RestoreReport:
+    @staticmethod
+    def restore(folder: Path, source: Path, recovery_secret: str,
+                *, wall: WallClock = system_clock) -> recovery.RestoreReport:
         """Rebuild the vault in `folder` from a backup; a vault already there is moved aside."""
-        blob = source.read_bytes()
-        if not blob.startswith(BACKUP_MAGIC):
-            raise CorruptVault("this file is not a vault backup")
-        offset = len(BACKUP_MAGIC)
-        size = int.from_bytes(blob[offset : offset + 8], "big")
-        try:
-            header = json.loads(blob[offset + 8 : offset + 8 + size])
-            payload = blob[offset + 8 + size :]
-            vault_id = str(header["vault_id"])
-        except (ValueError, KeyError) as exc:
-            raise CorruptVault(f"the backup header cannot be read ({type(exc).__name__})") from None
-        private = K.recovery_private(recovery_secret, vault_id)
-        recovery_pub = K.public_bytes(private)
-        if recovery_pub != K.unb64(header["recovery_public"]):
-            raise WrongPassphrase()
-        try:
-            backup_key = K.open_dek(header["key"], private, vault_id, "@backup", 0)
-        except Exception:
-            raise CorruptVault("the backup's key fails authentication") from None
-
-        # The new vault is built and checked in a staging folder first; only then is a vault
-        # already here moved aside and the new one moved in. A damaged backup, a full disk or a
-        # crash before the swap leaves the vault here as it was.
-        folder.mkdir(parents=True, exist_ok=True)
-        put_out = _people_put_out(folder, vault_id, recovery_secret)
-        staging = folder / f".restore-{new_id()}"
-        staging.mkdir()
-        try:
-            compared, users, entries, replayed = _build_restored(
-                staging, header, payload, backup_key, vault_id, recovery_secret, wall, put_out)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        vault_files = (K.KEYFILE_NAME, "access.json")
-        moved: Path | None = None
-        old = [item for item in folder.iterdir() if item.is_file()
-               and (item.name.startswith("vault-") or item.name in vault_files)]
-        if old:
-            moved = folder / f"replaced-{utc_iso(wall()).replace(':', '').replace('.', '')}"
-            moved.mkdir()
-        placed: list[Path] = []
-        try:
-            for item in old:
-                assert moved is not None
-                item.rename(moved / item.name)
-            # The key file last: until it is in place, the folder has no vault to open.
-            for item in sorted(staging.iterdir(), key=lambda i: i.name == K.KEYFILE_NAME):
-                item.rename(folder / item.name)
-                placed.append(folder / item.name)
-            fsync_dir(folder)
-        except BaseException:
-            for item in placed:  # undo: the new files out, the old ones back
-                with contextlib.suppress(OSError):
-                    item.unlink()
-            if moved is not None:
-                for item in moved.iterdir():
-                    with contextlib.suppress(OSError):
-                        item.rename(folder / item.name)
-                with contextlib.suppress(OSError):
-                    moved.rmdir()
-            raise
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        return RestoreReport(compared, users, entries, moved, tuple(replayed))
-
-
-def _settings_after_restore(db: Database, vault_id: str, secret: str, now: str) -> None:
-    """The list signed again with the county's settings less the enrolment a restore cleared, with
-    the roster key sealed to the recovery key (else the next unlock would put the old hub back)."""
-    listed = _recovery_list(db, vault_id, now)
-    if listed is None or listed.settings is None:
-        return
-    kept = {k: v for k, v in listed.settings.items() if k not in S.HUB}
-    S.put_back(db, kept, S.changed(db, kept))
-    _recovery_sign(db, vault_id, secret, listed, settings=kept)
-
-
-def _recovery_list(db: Database, vault_id: str, now: str) -> R.Snapshot | None:
-    """The signed list, its rows put back as signed, for a step the recovery key signs the list
-    after (a restore, a use of the raw key); None when there is none, or when its signature does not
-    hold under the vault's roster key: the recovery key must never sign a list it cannot check (a
-    caseworker's own list, with her as supervisor and her hub, was signed so at a restore), and
-    the unlock refuses it as damage. Rows changed outside the app, in a backup made while they
-    were, are put back rather than signed."""
-    snapshot, root = R.load(db), R.root_public(db)
-    if snapshot is None or root is None:
-        return None
-    try:
-        R.check_signature(snapshot, vault_id, root)
-    except CorruptVault:
-        return None
-    changed = R.differences(snapshot, R.current_rows(db)).changed
-    if changed:
-        R.put_back(db, snapshot, changed, now)
-    if snapshot.settings is not None:
-        S.put_back(db, snapshot.settings, S.changed(db, snapshot.settings))
-    return snapshot
-
-
-def _recovery_sign(db: Database, vault_id: str, secret: str, before: R.Snapshot, **what: Any) -> None:
-    """Sign the list with the roster key sealed to the recovery key, on `before` (`_recovery_list`)."""
-    seed = R.open_sealed(db, vault_id, R.PURPOSE, K.RECOVERY, K.recovery_private(secret, vault_id))
-    if seed is None:
-        return
-    try:
-        R.sign(db, vault_id, seed, before=before, **what)
-    finally:
-        seed[:] = bytes(len(seed))
-
-
-def _recovery_signer(db: Database, vault_id: str, secret: str, now: str) -> Signer | None:
-    """The recovery key signs what it writes (a restore, a raw-key use); its signing key enters
-    the signed list of people the first time, signed with the roster key sealed to it, on the
-    list as checked (`_recovery_list`)."""
-    if R.load(db) is None:
-        return None
-    seed = K.recovery_signing_seed(secret, vault_id)
-    public = K.b64(K.signing_public(seed))
-    listed = _recovery_list(db, vault_id, now)
-    if listed is not None and listed.recovery_signing != public:
-        _recovery_sign(db, vault_id, secret, listed, recovery_signing=public)
-    return Signer(K.RECOVERY, seed)
+        return recovery.restore(folder, source, recovery_secret, wall=wall)
 
 
 CLEAN_ENDS = frozenset({"lock", "unlock_refused", "session_ended", "vault_created", "restore"})
@@ -1309,122 +1078,6 @@ def _check_after_unclean_end(db: Database, checking: Callable[[str], None] | Non
         raise CorruptVault("the quick check after an unfinished session found: " + "; ".join(problems[:3]))
 
 
-def _people_put_out(folder: Path, vault_id: str, secret: str) -> dict[str, str]:
-    """Who the vault here (if it is this vault and opens with the recovery key) has removed or
-    disabled: name -> 'removed' or 'disabled'. A vault that does not open tells nothing."""
-    if not vault_exists(folder):
-        return {}
-    try:
-        keyfile = K.KeyFile.load(folder)
-        if keyfile.vault_id != vault_id:
-            return {}
-        dek = keyfile.unlock_recovery(secret)
-        db = Database.open(folder / keyfile.db_name(), dek)
-    except (CsecError, OSError):
-        return {}
-    try:
-        found = {}
-        for name, body, removed in db.query("SELECT username, body, removed FROM users"):
-            if removed:
-                found[name] = "removed"
-            elif json.loads(body).get("disabled"):
-                found[name] = "disabled"
-        return found
-    except CsecError:
-        return {}
-    finally:
-        db.close()
-
-
-def _replay_put_out(db: Database, vault_id: str, secret: str, put_out: dict[str, str],
-                    now: str) -> list[str]:
-    """In the restored copy: remove or disable again the people the vault here had put out, and
-    sign the list again with the roster key sealed to the recovery key."""
-    listed = _recovery_list(db, vault_id, now)  # before the replay: from the rows as signed
-    replayed = []
-    for name, what in sorted(put_out.items()):
-        row = db.one("SELECT body, removed FROM users WHERE username = ?", (name,))
-        if row is None or row[1]:
-            continue
-        body = json.loads(row[0])
-        if what == "removed":
-            db.execute("UPDATE users SET removed = 1, updated_at = ? WHERE username = ?", (now, name))
-            db.execute("DELETE FROM sealed_keys WHERE principal = ?", (name,))
-        elif not body.get("disabled"):
-            body["disabled"] = True
-            db.execute("UPDATE users SET body = ?, updated_at = ? WHERE username = ?",
-                       (json.dumps(body), now, name))
-        else:
-            continue
-        replayed.append(name)
-    if replayed and listed is not None:
-        _recovery_sign(db, vault_id, secret, listed)
-    return replayed
-
-
-def _build_restored(staging: Path, header: dict[str, Any], payload: bytes, backup_key: bytes,
-                    vault_id: str, recovery_secret: str, wall: WallClock,
-                    put_out: dict[str, str]) -> tuple[int, int, int, list[str]]:
-    """The vault of a backup, re-encrypted under a new key and checked record by record, with its
-    key file, all in `staging`: (records, people, audit entries)."""
-    scratch = staging / "backup.db"
-    atomic_write(scratch, payload)
-    new_dek = os.urandom(32)
-    try:
-        users = {n: K.UserWrap.from_json(w) for n, w in header["users"].items()}
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise CorruptVault(f"the backup header cannot be read ({type(exc).__name__})") from None
-    recovery_pub = K.public_bytes(K.recovery_private(recovery_secret, vault_id))
-    keyfile = K.KeyFile(vault_id=vault_id, generation=1, recovery_public=recovery_pub, users=users)
-    target = staging / keyfile.db_name()
-    src = Database.open(scratch, backup_key)
-    try:
-        if src.integrity_problems():
-            raise CorruptVault("the backup's database fails its integrity check")
-        src.export_to(target, new_dek)
-        dst = Database.open(target, new_dek)
-        try:
-            compared = _compare_records(src, dst)
-            migrate(dst)
-            with dst.transaction():
-                replayed = _replay_put_out(dst, vault_id, recovery_secret, put_out, utc_iso(wall()))
-                # Enrolled again after a restore: its trail went back to the backup's, and the hub,
-                # which anchors the trail, refuses a device whose entries differ from those it sent.
-                enrolled = dst.execute("DELETE FROM meta WHERE key LIKE 'sync.%'") > 0
-                _settings_after_restore(dst, vault_id, recovery_secret, utc_iso(wall()))
-            publics = {r[0]: K.unb64(r[1]) for r in
-                       dst.query("SELECT username, public_key FROM users WHERE removed = 0")}
-            keyfile.users = {n: w for n, w in keyfile.users.items() if n in publics}
-            keyfile.reseal_all(new_dek, {n: publics[n] for n in keyfile.users})
-            audit_key = bytes.fromhex(str(dst.scalar("SELECT value FROM meta WHERE key='audit_key'")))
-            device = str(dst.scalar("SELECT value FROM meta WHERE key = 'device_id'"))
-            with dst.transaction():
-                signer = _recovery_signer(dst, vault_id, recovery_secret, utc_iso(wall()))
-                log = AuditLog(dst, audit_key, signer)
-                log.append(at=utc_iso(wall()), user=K.RECOVERY, device=device, action="restore",
-                           detail={"records": compared, "backup_made_at": header.get("made_at"),
-                                   "put_out_again": replayed, "enrolment_cleared": enrolled})
-            entries = log.count()
-        finally:
-            dst.close()
-    finally:
-        src.close()
-        _remove_db(staging, scratch.name)
-    keyfile.save(staging)
-    return compared, len(keyfile.users), entries, replayed
-
-
-def _compare_records(src: Database, dst: Database) -> int:
-    """Check the restored copy record by record; any difference aborts the restore."""
-    sql = "SELECT id, kind, version, deleted, body, clocks FROM records ORDER BY id"
-    a, b = src.query(sql), dst.query(sql)
-    if len(a) != len(b):
-        raise CorruptVault(f"restore copied {len(b)} of {len(a)} records")
-    for left, right in zip(a, b, strict=True):
-        if left != right:
-            raise CorruptVault(f"record {left[0]} differs after restore")
-    return len(a)
-
 
 def _user_or_error(data: dict[str, Any]) -> User:
     from pydantic import ValidationError
@@ -1444,72 +1097,6 @@ def _insert_user(db: Database, user: User, public: bytes, now: str, signing: byt
         (user.username, user.model_dump_json(), K.b64(public), K.b64(signing), now, now),
     )
 
-
-def _check_records(db: Database, keys: dict[str, tuple[bytes, ...]]) -> tuple[list[str], int]:
-    """Every change row's signature (by the person who wrote it on this device), and every record
-    against the fold of its history: a body, a history row or a user edited outside the app shows.
-    Returns the problems and how many rows predate signatures."""
-    from csec_desktop.storage.history import as_written, canonical, fields_of
-    from csec_desktop.storage.records import change_message
-
-    problems: list[str] = []
-    unsigned = 0
-    folded: dict[str, tuple[dict[str, Any], bool]] = {}
-    rows = db.query("SELECT seq, op_id, record_id, kind, owner_id, op, fields, hlc, user, device, at, "
-                    "signer, sig FROM changes_full ORDER BY seq")
-    signing_started = False
-    for seq, op_id, rid, kind, owner, op, fields, hlc, user, device, at, signer, sig in rows:
-        try:  # a row edited outside the app may not even parse: reported, never a crash
-            text, changes = canonical(fields), fields_of(fields)
-            readable = as_written(fields) and all(isinstance(c, dict) for c in changes.values())
-        except (ValueError, TypeError, AttributeError):
-            text, changes, readable = fields, {}, False
-        if not readable:
-            problems.append(f"change {seq} of record {rid} is not in the form the app writes")
-        if signer is None:
-            if signing_started:
-                problems.append(f"change {seq} of record {rid} is not signed")
-            unsigned += 1
-        else:
-            signing_started = True
-            public = keys.get(signer)
-            message = change_message(op_id, rid, kind, owner, op, text, hlc, user, device, at)
-            try:
-                good = public is not None and K.signature_holds(public, K.unb64(sig or ""), message)
-            except ValueError:
-                good = False
-            if not good:
-                problems.append(f"change {seq} of record {rid} does not hold its signature ({signer})")
-        body, deleted = folded.get(rid, ({}, False))
-        if op == "delete":
-            deleted = True
-        else:
-            for name, change in changes.items():
-                body[name] = change.get("new") if isinstance(change, dict) else None
-        folded[rid] = (body, deleted)
-    for rid, body, deleted, clocks in db.query("SELECT id, body, deleted, clocks FROM records"):
-        want, stored = folded.get(rid), json.loads(body)
-        if want is None:
-            problems.append(f"record {rid} has no history")
-        elif want[0] != stored or want[1] != bool(deleted):
-            problems.append(f"record {rid} differs from its history")
-        if not _stamps_read(clocks, stored):
-            problems.append(f"record {rid}'s field stamps cannot be read")
-    return problems, unsigned
-
-
-def _stamps_read(clocks: str, fields: dict[str, Any]) -> bool:
-    """Whether a record's clocks read as field stamps (edited outside the app, they may not; the
-    record then does not open, and sync would send them as the stamps its edits were made on)."""
-    from csec_desktop.clock import Stamp
-    from csec_desktop.storage.records import unpack_clocks
-
-    try:
-        for stamp in unpack_clocks(clocks, fields).values():
-            Stamp.parse(stamp)
-    except (ValueError, TypeError, AttributeError):
-        return False
-    return True
 
 
 def _load_user(db: Database, username: str) -> User:

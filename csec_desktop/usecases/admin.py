@@ -11,7 +11,8 @@ from csec_desktop.domain import people
 from csec_desktop.domain.people import Permission, Role, User
 from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
 from csec_desktop.storage.audit import AuditEntry
-from csec_desktop.storage.vault import RestoreReport, Vault
+from csec_desktop.storage.recovery import RestoreReport
+from csec_desktop.storage.vault import Vault
 from csec_desktop.text import N_, W
 
 __all__ = ["AuditEntry", "RestoreReport"]  # re-exported for the window, which reads no storage module

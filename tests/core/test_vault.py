@@ -28,8 +28,9 @@ from csec_desktop.storage import keys as K
 from csec_desktop.storage.access import AccessState
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.records import SEALED_ROWS
+from csec_desktop.storage.recovery import BACKUP_MAGIC
 from csec_desktop.storage.schema import SCHEMA_VERSION
-from csec_desktop.storage.vault import BACKUP_MAGIC, Vault
+from csec_desktop.storage.vault import Vault
 from tests.conftest import ADMIN_PASS, WORKER_PASS, FakeClock, youth_data
 
 
