@@ -296,10 +296,13 @@ def story(paper: CourtPaper, later: str) -> list[Flowable]:
                 out.append(text(said))
     out.extend(paper.extra)
     if paper.declaration:
+        # Signed in California, a declaration states the date and the place it was signed (Code Civ.
+        # Proc., § 2015.5); left as lines to fill in where the paper does not know them.
+        blank = "_" * 16
         out.append(text(
             f"I, {paper.declaration}, declare under penalty of perjury under the laws of the State of "
-            "California that the foregoing is true and correct."
-            + (f" Executed at {paper.declaration_place}, California." if paper.declaration_place else "")))
+            "California that the foregoing is true and correct. Executed on "
+            f"{paper.signature.dated or blank} at {paper.declaration_place or blank}, California."))
     lead = [out.pop()] if len(out) > header and isinstance(out[-1], Paragraph) else []
     if lead and len(out) > header and isinstance(out[-1], Paragraph) and out[-1].style.name == "heading":
         # The last paragraph's heading goes with it: inside the signature's KeepTogether the

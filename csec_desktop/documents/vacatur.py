@@ -622,10 +622,9 @@ Paper = Callable[[Petition, CourtCase], CourtPaper]
 PUBLIC_PAPERS: tuple[tuple[str, Paper], ...] = (
     ("petition", petition), ("declaration", declaration), ("proposed order", order),
     ("proof of service", proof_of_service))
-PACKET_PAPERS: tuple[tuple[str, Paper, bool], ...] = (
-    *((name, paper, True) for name, paper in PUBLIC_PAPERS),
-    ("confidential identity attachment", identity_attachment, False))
-"""Each court case's papers in filing order, and whether each is public."""
+CONFIDENTIAL_PAPER = "confidential identity attachment"
+"""Named in each court case's index but never in the packet's file: it is lodged apart from the
+public papers, and a file holding both was one upload away from the public record."""
 
 
 def _no_counts(p: Petition) -> None:
@@ -655,8 +654,9 @@ def one_paper(p: Petition, which: Paper, name: str, public: bool = True) -> byte
     return checked(p, name, pdf) if public else pdf
 
 
-def cover(p: Petition, cc: CourtCase, contents: list[tuple[str, int, bool]]) -> bytes:
-    """The packet's first page: what is in it, in filing order, with pages (not filed)."""
+def cover(p: Petition, cc: CourtCase, contents: list[tuple[str, int]], first: int = 2) -> bytes:
+    """A court case's index: its public papers in filing order with their pages in the packet's
+    file, the first on page `first`, then the confidential attachment, made apart (not filed)."""
     due, how = p.response_due(cc)
     service = p.service(cc)
     served = [service.method.value.replace("_", " ") if service.method is not ServiceMethod.NOT_CHOSEN
@@ -671,16 +671,19 @@ def cover(p: Petition, cc: CourtCase, contents: list[tuple[str, int, bool]]) -> 
             ("Service", ", ".join(served)),
             ("Prosecutor's response due", f"{_day(due)} (45 days {how}; Pen. Code 236.14(c))" if due
              else "when service is recorded (45 days from receipt; Pen. Code 236.14(c))")]
-    start = 2
+    start = first
     index = []
-    for title, pages, public in contents:
-        index.append((title, f"pages {start}-{start + pages - 1}" if pages > 1 else f"page {start}",
-                      "public" if public else "confidential: lodged separately, conditionally under seal"))
+    for title, pages in contents:
+        where = f"pages {start}-{start + pages - 1}" if pages > 1 else f"page {start}"
+        index.append((title, where, "public"))
         start += pages
+    index.append((CONFIDENTIAL_PAPER, "its own file",
+                   "confidential: lodged separately, conditionally under seal"))
     story: list[Flowable] = [
         para("Vacatur packet: filing index", "title"),
-        para("Not for filing. The papers follow in filing order; the confidential identity attachment is "
-             "lodged separately, never in the public file."),
+        para("Not for filing. The public papers follow in filing order, with their pages in this file. "
+             "The confidential identity attachment is not in this file: make it on its own (Confidential "
+             "identity attachment) and lodge it separately, never in the public file."),
         Spacer(1, 8), table(rows, [2.2 * inch, 4.8 * inch], header=False), Spacer(1, 12),
         table([("Paper", "Pages", "Filing"), *index], [3.6 * inch, 1.1 * inch, 2.3 * inch])]
     if p.case.stage is CaseStage.DRAFT:
@@ -688,32 +691,42 @@ def cover(p: Petition, cc: CourtCase, contents: list[tuple[str, int, bool]]) -> 
     elif p.changed_since_review():
         story.insert(1, para("UNSIGNED DRAFT: the petition changed after it was " + (
             "filed." if p.case.stage is CaseStage.FILED else "reviewed by counsel."), "heading"))
-    return render(story, title="Vacatur packet", footer=Footer(notice=JUVENILE_NOTICE if cc.juvenile else ""))
+    # Its own pages are not the packet's: a footer saying "Page 1 of 1" on page 13 of the file
+    # read as a mistake.
+    return render(story, title="Vacatur packet", footer=Footer(
+        notice=JUVENILE_NOTICE if cc.juvenile else "",
+        page_label=lambda page, total: "Filing index: not for filing"))
 
 
 def packet(p: Petition) -> bytes:
-    """Every court case's packet, each behind its cover index: petition, declaration, proposed
-    order, proof of service, then the confidential identity attachment. Public papers are
-    checked for private facts first, each refusal naming the paper and its own page."""
+    """Every court case's public papers, each case behind its index: petition, declaration, proposed
+    order, proof of service. The confidential identity attachment is made on its own (the index
+    names it). Every paper is checked for private facts first, each refusal naming the paper and
+    its own page."""
     _no_counts(p)
     cases = p.court_cases()
-    body, pages = render_court_papers([make(p, cc) for cc in cases for _n, make, _p in PACKET_PAPERS],
+    body, pages = render_court_papers([make(p, cc) for cc in cases for _n, make in PUBLIC_PAPERS],
                                       PACKET_TITLE)
     texts = page_texts(body)
     problems: list[FieldProblem] = []
     parts: list[tuple[bytes, list[int] | None]] = []
-    start = 0
+    start = placed = 0  # pages of the body read, pages of the packet placed
     for number, cc in enumerate(cases):
-        counts = pages[number * len(PACKET_PAPERS):(number + 1) * len(PACKET_PAPERS)]
-        contents = [(name, count, public)
-                    for (name, _m, public), count in zip(PACKET_PAPERS, counts, strict=True)]
+        counts = pages[number * len(PUBLIC_PAPERS):(number + 1) * len(PUBLIC_PAPERS)]
+        contents = [(name, count) for (name, _m), count in zip(PUBLIC_PAPERS, counts, strict=True)]
         first = start
-        for name, count, public in contents:
-            if public:
-                problems += private_facts(p, name, texts[start:start + count])
+        for name, count in contents:
+            problems += private_facts(p, name, texts[start:start + count])
             start += count
-        front = cover(p, cc, contents)
-        problems += private_facts(p, "cover index", page_texts(front))
+        # The index names pages of the whole file: the case's papers follow it.
+        front = cover(p, cc, contents, placed + 2)
+        said = page_texts(front)
+        covered = len(said)
+        if covered > 1:  # a longer index moves the papers on
+            front = cover(p, cc, contents, placed + covered + 1)
+            said = page_texts(front)
+        problems += private_facts(p, "cover index", said)
+        placed += covered + start - first
         parts += [(front, None), (body, list(range(first, start)))]
     if problems:
         raise ValidationFailed(problems, record="vacatur papers")

@@ -107,6 +107,11 @@ def test_the_petition_is_verified_and_refers_to_the_declaration(admin: Vault, at
     assert text.count("VERIFICATION") == 2  # one per court case
     assert "I have read this petition and know its contents" in text
     assert "under penalty of perjury under the laws of the State of California" in text
+    # Every declaration says when and where it was signed (Code Civ. Proc., § 2015.5).
+    for kind in ("vacatur_declaration", "vacatur_identity"):
+        said = _text(jobs.make(attorney, kind, youth_id, item=case_id))
+        assert said.count("true and correct. Executed on ________________ at ________________, "
+                          "California.") == 2, kind  # one per court case
     assert "Declaration of Petitioner in Support of Petition to Vacate" in text
     assert "/s/" not in text  # a draft is never signed
     assert "UNSIGNED DRAFT" not in text  # the watermark is drawn, not text
@@ -224,15 +229,12 @@ def test_the_canary_never_reaches_a_public_paper_of_any_fixture(admin: Vault, at
             for private in PRIVATE:
                 assert private.lower() not in words.lower(), (kind, private)
                 assert private.encode() not in pdf, (kind, private)  # nor in the metadata
+        # The packet holds the public papers only: the confidential attachment is its own file.
         packet = jobs.make(attorney, "vacatur_packet", youth_id, item=case_id)
-        public = _pages(packet)
-        identity_pages = [i for i, page in enumerate(public) if "CONFIDENTIAL IDENTITY ATTACHMENT" in page
-                          and "LODGED CONDITIONALLY UNDER SEAL" in page]
-        assert identity_pages
-        for number, page in enumerate(public):
-            if any(number >= first for first in identity_pages) and fx.GIVEN in page:
-                continue  # the confidential attachment, at the end of each court case's packet
-            assert fx.GIVEN not in page and fx.FAMILY not in page, number
+        for number, page in enumerate(_pages(packet)):
+            assert "LODGED CONDITIONALLY UNDER SEAL" not in page, number
+            for private in PRIVATE:
+                assert private.lower() not in page.lower(), (number, private)
 
 
 def test_the_review_blocks_with_each_kind_of_problem_and_then_lets_through(admin: Vault,
@@ -298,7 +300,16 @@ def test_one_packet_with_a_cover_index_honours_the_petition_id(admin: Vault, att
     assert len(covers) == 2  # one per court case
     index = pages[covers[0]]
     assert "petition page 2" in index or "petition pages 2-" in index
-    assert "confidential identity attachment" in index and "conditionally under seal" in index
+    assert "confidential identity attachment its own file" in index and "conditionally under seal" in index
+    assert "Filing index: not for filing" in index and "Page 1 of 1" not in index
+    assert not any("CONFIDENTIAL IDENTITY ATTACHMENT" in page for page in pages)  # made on its own
+    # The second court case's index names the pages of the whole file its papers are on.
+    later = pages[covers[1]]
+    petition_at = next(i for i in range(covers[1] + 1, len(pages)) if "VERIFIED PETITION" in pages[i].upper())
+    assert petition_at == covers[1] + 1
+    assert f"petition pages {petition_at + 1}-" in later or f"petition page {petition_at + 1} " in later
+    service_at = max(i for i in range(len(pages)) if "PROOF OF SERVICE" in pages[i])
+    assert service_at == len(pages) - 1 and f"{len(pages)} public" in later
     assert all("M. X." not in page for page in pages)
     other = _text(jobs.make(attorney, "vacatur_packet", youth_id, item=second))
     assert "M. X." in other and "23CR-004567" not in other
