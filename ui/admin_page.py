@@ -35,7 +35,7 @@ from csec_desktop.domain.people import ROLE_LABELS, Role, User
 from csec_desktop.usecases import admin as admin_screen
 from csec_desktop.usecases.admin import AuditEntry
 from ui.i18n import N_, _, bind, item_text, role_label
-from ui.scrolling import scrolled
+from ui.scrolling import scrolled, wheel_safe
 from ui.table_model import tab_leaves
 
 SETTING_LABELS = {
@@ -143,7 +143,7 @@ class AdminPage(QWidget):
         self.users = _table([N_("User"), N_("Name"), N_("Role"), N_("Unit"), N_("State")], N_("Users"))
         self.username = QLineEdit()
         self.display = QLineEdit()
-        self.role = QComboBox()
+        self.role = wheel_safe(QComboBox())
         for index, role in enumerate(Role):
             self.role.addItem("", role.value)
             bind(self.role, item_text(index),
@@ -173,7 +173,7 @@ class AdminPage(QWidget):
         bind(self.enrol_button, "setText", N_("&Enrol this computer with the county hub…"))
         self.enrol_button.clicked.connect(self.enrol_requested)
         # The selected person's role and unit.
-        self.edit_role = QComboBox()
+        self.edit_role = wheel_safe(QComboBox())
         for index, role in enumerate(Role):
             self.edit_role.addItem("", role.value)
             bind(self.edit_role, item_text(index), ROLE_LABELS.get(role.value, role.value))
@@ -248,7 +248,7 @@ class AdminPage(QWidget):
         sform = QFormLayout(settings)
         self.settings: dict[str, QSpinBox] = {}
         for setting in policy.SETTINGS.values():
-            spin = QSpinBox()
+            spin = wheel_safe(QSpinBox())
             spin.setRange(setting.low, setting.high)
             label = QLabel()
             bind(label, "setText", SETTING_LABELS.get(setting.name, setting.name))

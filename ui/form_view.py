@@ -28,6 +28,7 @@ from csec_desktop import formspec
 from csec_desktop.clock import legal_today
 from csec_desktop.formspec import FieldType, FormField, FormSpec, Outcome
 from ui.i18n import N_, _, bind, language, problem
+from ui.scrolling import wheel_safe
 
 FINISH_AND_SAVE = N_("&Finish and save")
 
@@ -228,7 +229,7 @@ class FormView(QWidget):
             for check in widget.boxes.values():
                 check.toggled.connect(lambda *_a: self._draft_timer.start())
         elif kind is FieldType.CHOICE:
-            widget = QComboBox()
+            widget = wheel_safe(QComboBox())
             widget.addItem("", None)
             for option in field.options:
                 widget.addItem(option.label.get(lang), option.value)

@@ -27,7 +27,7 @@ from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import intake
 from ui.i18n import N_, _, bind, item_text, problem
 from ui.messages import describe
-from ui.scrolling import narrow, scrolled
+from ui.scrolling import narrow, scrolled, wheel_safe
 from ui.tasks import Tasks
 
 # (path in the youth's data, label). Paths with a dot are one level inside a group.
@@ -67,7 +67,7 @@ class IntakePage(QWidget):
         self.aliases = self._row(form, "aliases", N_("Aliases and monikers (one per line; a moniker as "
                                                       "\"moniker: name\")"), QPlainTextEdit())
         self.aliases.setMaximumHeight(80)
-        self.status = QComboBox()
+        self.status = wheel_safe(QComboBox())
         narrow(self.status, 20)
         self.status.addItem("", None)
         bind(self.status, item_text(0), N_("Choose the court status"))

@@ -42,6 +42,7 @@ from csec_desktop.domain.summaries import local_time as local_time
 from csec_desktop.domain.summaries import summarize
 from csec_desktop.rules import LEGAL_ZONE
 from ui.i18n import N_, Apply, _, bind, item_text, problem
+from ui.scrolling import wheel_safe
 
 FIELD_LABELS: dict[str, str] = {
     f"{model.__name__}.{name}": info.title
@@ -170,13 +171,13 @@ class ModelForm(QWidget):
                 widget = checks
             elif name in (choices or {}):
                 # A text field with a fixed list of codes (service domains): value -> N_ label.
-                combo = QComboBox()
+                combo = wheel_safe(QComboBox())
                 for index, (value, text) in enumerate((choices or {})[name].items()):
                     combo.addItem("", value)
                     bind(combo, item_text(index), text)
                 widget = combo
             elif isinstance(kind, type) and issubclass(kind, Enum):
-                combo = QComboBox()
+                combo = wheel_safe(QComboBox())
                 # A required choice with no default on the model (a CSEC status, a screen's band)
                 # starts with nothing chosen: an empty first item whose value is None, which the
                 # model refuses beside the field until a person picks one.

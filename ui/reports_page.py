@@ -49,6 +49,7 @@ from csec_desktop.usecases import reports as report_screen
 from ui.i18n import N_, _, bind, item_text
 from ui.messages import describe
 from ui.report_charts import Bars, TrendChart
+from ui.scrolling import wheel_safe
 from ui.table_model import tab_leaves
 from ui.tasks import Tasks
 
@@ -81,7 +82,7 @@ class ReportsPage(QWidget):
                                     "youth you may see. Each count says what it measures and the law it "
                                     "answers; select one to see the youth behind it."))
         heading.setWordWrap(True)
-        self.preset = QComboBox()
+        self.preset = wheel_safe(QComboBox())
         bind(self.preset, "setAccessibleName", N_("Period"))
         for index, (label, text) in enumerate(presets(self.now().date())):
             self.preset.addItem("", text)
@@ -111,14 +112,14 @@ class ReportsPage(QWidget):
         self.worker = QLineEdit()
         bind(self.worker, "setPlaceholderText", N_("Any worker"))
         bind(self.worker, "setAccessibleName", N_("Worker"))
-        self.status = QComboBox()
+        self.status = wheel_safe(QComboBox())
         bind(self.status, "setAccessibleName", N_("Court status on the period's last day"))
         self.status.addItem("", None)
         bind(self.status, item_text(0), N_("Any court status"))
         for index, (value, label) in enumerate(LEGAL_STATUS_LABELS.items(), start=1):
             self.status.addItem("", value.value)
             bind(self.status, item_text(index), label)
-        self.min_age, self.max_age = QSpinBox(), QSpinBox()
+        self.min_age, self.max_age = wheel_safe(QSpinBox()), wheel_safe(QSpinBox())
         for spin, name in ((self.min_age, N_("Youngest age")), (self.max_age, N_("Oldest age"))):
             spin.setRange(-1, 30)
             bind(spin, "setSpecialValueText", N_("any"))

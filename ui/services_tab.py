@@ -36,6 +36,7 @@ from ui.i18n import N_, _, bind, item_text, on_change
 from ui.item_list import ItemList
 from ui.plan_glance import PlanGlance
 from ui.record_form import summary_for
+from ui.scrolling import wheel_safe
 from ui.suggestions import SuggestionList
 
 
@@ -80,7 +81,7 @@ class ServicesTab(QWidget):
         self.send_button = QPushButton()
         bind(self.send_button, "setText", N_("Send the selected referral"))
         self.send_button.clicked.connect(self._send_referral)
-        self.next_status = QComboBox()
+        self.next_status = wheel_safe(QComboBox())
         for index, status in enumerate(s for s in ReferralStatus
                                        if s not in (ReferralStatus.SUGGESTED, ReferralStatus.REFERRED)):
             self.next_status.addItem("", status.value)

@@ -44,6 +44,7 @@ from csec_desktop.today import (
     due_text,
 )
 from ui.i18n import N_, _, bind, item_text, on_change, say
+from ui.scrolling import wheel_safe
 from ui.suggestions import CONFIDENCE_NOTES
 from ui.table_model import column_widths, tab_leaves
 from ui.today_model import (
@@ -222,7 +223,7 @@ class TodayPage(QWidget):
         """When it was done, how, and to whom: one line per recipient."""
         box = QGroupBox()
         bind(box, "setTitle", N_("Mark the selected duty done"))
-        self.when = QDateTimeEdit()
+        self.when = wheel_safe(QDateTimeEdit())
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
         bind(self.when, "setAccessibleName", N_("When it was done (California time)"))
@@ -231,7 +232,7 @@ class TodayPage(QWidget):
         when_label.setBuddy(self.when)
         self._when_set_by_person = False
         self.when.dateTimeChanged.connect(lambda _v: self._when_edited())
-        self.method = QComboBox()
+        self.method = wheel_safe(QComboBox())
         self.method.addItem("", None)  # not said
         for index, (text, value) in enumerate(METHODS, start=1):
             self.method.addItem("", value)
