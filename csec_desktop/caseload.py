@@ -22,7 +22,7 @@ from csec_desktop.domain.kinds import KINDS, model_for
 from csec_desktop.domain.people import Permission, User
 from csec_desktop.domain.vacatur import RESTRICTED_FIELDS
 from csec_desktop.domain.visibility import Scope
-from csec_desktop.domain.youth import LegalStatus, Youth, birth_date_problems
+from csec_desktop.domain.youth import Contact, LegalStatus, Youth, birth_date_problems, flag_naming
 from csec_desktop.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from csec_desktop.rules import LEGAL_ZONE, age_on
 from csec_desktop.storage import name_order, numbers
@@ -583,14 +583,15 @@ def add_attached(vault: Vault, youth_id: str, kind: str, data: dict[str, Any]) -
     if kind not in KINDS:
         raise ValidationFailed([FieldProblem("kind", W("{kind} is not a kind of record this app keeps",
                                                   kind=repr(kind[:40])))])
-    get_youth(vault, youth_id, audit=False)
     narrative = any(data.get(f) for f in RESTRICTED_FIELDS.get(kind, ()))
     if narrative and not vault.user.can(Permission.READ_NARRATIVE):
         raise PermissionDenied(W("Only an attorney or a supervisor may read or write the youth's account."))
     # A new record starts its guarded steps at the beginning (a petition as a draft): the model's default.
     data = {k: v for k, v in data.items() if k not in GUARDED_FIELDS.get(kind, set()) or kind == "referral"}
+    youth = get_youth(vault, youth_id, audit=False)
     body: Body = model_for(kind).parse({**data, "youth_id": youth_id}, record=kind)
     _check_happened(vault, body, type(body).happened)
+    _check_contact(youth.body, body)
     with vault.require_db().transaction():
         record = vault.records.create(body)
         vault.audit("create", record_id=record.id, kind=kind, youth=youth_id)
@@ -603,7 +604,7 @@ def update_attached(vault: Vault, record_id: str, changes: dict[str, Any],
     current = vault.records.get(record_id)
     if current.owner_id is None or current.kind == "youth":
         raise NotFound(f"No attached record with id {record_id}.")
-    get_youth(vault, current.owner_id, audit=False)
+    youth = get_youth(vault, current.owner_id, audit=False)
     restricted = RESTRICTED_FIELDS.get(current.kind, ())
     if restricted and not vault.user.can(Permission.READ_NARRATIVE):
         # Their form showed these blank: a blank sent back means "unchanged", anything else is refused.
@@ -620,10 +621,27 @@ def update_attached(vault: Vault, record_id: str, changes: dict[str, Any],
     if happened:
         merged = {**current.body.model_dump(mode="json"), **changes}
         _check_happened(vault, model_for(current.kind).parse(merged, record=current.kind), happened)
+    if current.kind == "contact" and {"name", "may_receive_information"} & set(changes):
+        merged = {**current.body.model_dump(mode="json"), **changes}
+        _check_contact(youth.body, model_for(current.kind).parse(merged, record=current.kind))
     with vault.require_db().transaction():
         record = vault.records.update(record_id, changes, expected_version=expected_version)
         vault.audit("update", record_id=record_id, kind=current.kind, fields=sorted(changes))
     return record
+
+
+def _check_contact(youth: Body, body: Body) -> None:
+    """Refuse a contact who may receive information about the youth when a safety flag names them
+    (an exploiter entered again as "boyfriend", with the box ticked, was printed as told "yes"
+    under the flag saying to tell them nothing)."""
+    if not isinstance(body, Contact) or not body.may_receive_information or not isinstance(youth, Youth):
+        return
+    flag = flag_naming(body.name, youth.safety_flags)
+    if flag is not None:
+        raise ValidationFailed([FieldProblem("may_receive_information", W(
+            "{name} is named in a safety flag ({person}): nothing about the youth may be shared with "
+            "them. Untick this, or change the safety flag first if it is wrong.",
+            name=body.name, person=flag.person))], record="contact")
 
 
 AHEAD_ALLOWED = timedelta(minutes=5)

@@ -3,6 +3,7 @@ or a team meeting. Safety flags come first, boxed, so nobody reads past them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -12,7 +13,7 @@ from reportlab.platypus import Flowable, Spacer, TableStyle
 from csec_desktop.documents.findings import answer, law_cell
 from csec_desktop.documents.page import Footer, Table, Texts, para, render, table
 from csec_desktop.domain.labels import choice_label
-from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, Youth, instruction_shown
+from csec_desktop.domain.youth import LEGAL_STATUS_LABELS, Youth, flag_naming, instruction_shown
 from csec_desktop.rules import LEGAL_ZONE, Finding, age_on
 from csec_desktop.text import N_
 
@@ -84,7 +85,7 @@ def youth_summary(youth: Youth, *, contacts: list[dict[str, Any]], findings: lis
         story += [para(t("Contacts"), "heading"),
                   table([(t("Name"), t("Relationship"), t("Phone"), t("May receive information")),
                          *[(c["name"], c["relationship"], c.get("phone") or "",
-                            t("yes") if c.get("may_receive_information") else t("no")) for c in contacts]],
+                            _may_receive(c, youth, t)) for c in contacts]],
                         [2.2 * inch, 1.6 * inch, 1.5 * inch, 1.7 * inch])]
     if findings:
         # Each finding with its answer (eligible, not eligible, or cannot tell with what to record) and the
@@ -100,3 +101,14 @@ def youth_summary(youth: Youth, *, contacts: list[dict[str, Any]], findings: lis
     return render(story, title=t(TITLE), footer=Footer(
         notice=t("Confidential: juvenile case file information, Welf. & Inst. Code 827"), stamp=stamp,
         page_label=texts.page_label))
+
+
+NAMED_IN_FLAG = N_("no: named in a safety flag")
+
+
+def _may_receive(contact: dict[str, Any], youth: Youth, t: Callable[[str], str]) -> str:
+    """Whether the contact may be told about the youth: never "yes" for a person a safety flag
+    names, whatever the contact says (a flag added after the contact was)."""
+    if flag_naming(str(contact.get("name") or ""), youth.safety_flags) is not None:
+        return t(NAMED_IN_FLAG)
+    return t("yes") if contact.get("may_receive_information") else t("no")

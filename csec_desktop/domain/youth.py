@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from functools import cache
@@ -157,6 +159,30 @@ class SafetyFlag(_Part):
     # kept; `instruction_shown` gives it in the reader's language.
     instruction: str = Field(default=SAFETY_INSTRUCTION, max_length=500, title=N_("Instruction to staff"))
     since: date | None = Field(default=None, title=N_("Since (YYYY-MM-DD)"))
+
+
+def _name_words(text: str) -> frozenset[str]:
+    """The words of a name, case and accents aside, without what is said in brackets ("Marco
+    Fakename (alleged exploiter)" -> marco, fakename)."""
+    plain = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text)
+    plain = "".join(c for c in unicodedata.normalize("NFD", plain) if not unicodedata.combining(c))
+    return frozenset(re.findall(r"[^\W_]+", plain.casefold()))
+
+
+def flag_naming(name: str, flags: Sequence[SafetyFlag]) -> SafetyFlag | None:
+    """The safety flag whose person is `name` (a contact's): the same words in any order, or all of
+    the words of a two-word name or longer inside the other (a flag on "Marco Fakename (alleged
+    exploiter)" names the contact "Marco Fakename" and "Marco A. Fakename"). One given name alone
+    ("Maria") names no one: a mother and an exploiter may share it."""
+    words = _name_words(name)
+    if not words:
+        return None
+    for flag in flags:
+        flagged = _name_words(flag.person)
+        if flagged and (words == flagged or (len(words) >= 2 and words <= flagged)
+                        or (len(flagged) >= 2 and flagged <= words)):
+            return flag
+    return None
 
 
 def instruction_shown(value: str | None, gettext_: Callable[[str], str]) -> str:
