@@ -48,6 +48,7 @@ class TodayController(QObject):
         self._computing = False
         self._stale: set[str] = set()  # youth changed while Today was not on screen
         self._limit = self.FIRST_CHUNK
+        self._wanted: tuple[tuple[str | None, str, str] | None, int] | None = None
         self._show_next = 0.0
         self._generation = 0  # computations started: a chunk of an earlier one stops early
         self._tidied = False  # the search index looked at this session (caseload.tidy_search)
@@ -62,7 +63,9 @@ class TodayController(QObject):
         include_done = self.page.show_done.isChecked()
         now = datetime.now(LEGAL_ZONE)
         checked, found = [0], [0]
-        keep = self._selected()
+        # The duty selected stays selected: looked for in each chunk's rows as they are merged (it
+        # need not be in the first), never stood in for by the row where it was until the last.
+        self._wanted = self._selected()
         pending: list[Item] = []
         self._show_next = 0.0  # when rows found meanwhile may next be merged into the table
         self._computing, self._stale = True, set()
@@ -114,7 +117,7 @@ class TodayController(QObject):
                 due = not self.model.total() or time.monotonic() >= self._show_next
                 if pending and self._shown() and due:
                     started = time.monotonic()
-                    self._merge(pending, now, keep)
+                    self._merge(pending, now)
                     # A merge costs as much as the list is long: merge less often as it grows, so
                     # showing rows early never costs the list much time.
                     took_merge = time.monotonic() - started
@@ -123,7 +126,7 @@ class TodayController(QObject):
                                           .format(checked=f"{checked[0]:,}",
                                                   percent=int(chunk.scan.done_fraction * 100)))
                 return
-            self._merge(pending, now, keep)
+            self._merge(pending, now, last=True)
             self._computing, self._computed_at = False, now
             if not self._tidied:  # once a session, while the person reads what Today found
                 self._tidied = True
@@ -153,15 +156,29 @@ class TodayController(QObject):
             row = min(max(keep[1], 0), self.model.rowCount() - 1)
         self.page.table.selectRow(row)
 
-    def _merge(self, pending: list[Item], now: datetime,
-               keep: tuple[tuple[str | None, str, str] | None, int]) -> None:
-        current = self._selected() if self.model.rowCount() else keep
+    def _merge(self, pending: list[Item], now: datetime, last: bool = False) -> None:
+        chosen = self._selected() if self.page.table.selectionModel().hasSelection() else (None, -1)
         self.model.add(pending, now)
         pending.clear()
         # The duties shown stay until the next computation: set them aside from the cycle
         # collector, which otherwise walks them all again and again while the chunks run.
         gc.freeze()
-        self._reselect(current if current[0] is not None else keep)
+        wanted = self._wanted
+        if chosen[0] is not None or wanted is None or wanted[0] is None:
+            # A row the person chose meanwhile (nothing is chosen for them before the last chunk),
+            # or nothing was selected before: kept as it is, wherever the new rows put it.
+            self._wanted = None
+            if chosen[0] is not None:
+                self._reselect(chosen)
+            elif last and wanted is not None:
+                self._reselect(wanted)
+            return
+        if self.model.row_of(wanted[0]) >= 0 or last:
+            # Found; or gone (done, or no longer due): the row where it was. Ticking "Show done
+            # duties" had put the selection, and Mark done, on another youth's duty in the first
+            # chunk's rows, and it stayed there.
+            self._wanted = None
+            self._reselect(wanted)
 
     def refresh_youth(self, youth_id: str, message: str = "") -> None:
         """Look at one youth again and put their duties where they now belong."""

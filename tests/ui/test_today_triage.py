@@ -411,3 +411,32 @@ def test_the_group_column_holds_each_group_name_whole(qtbot: QtBot, win: MainWin
     assert page.table.columnWidth(0) >= metrics.horizontalAdvance("Long overdue (over 90 days)") + 8
     win.language.setCurrentIndex(win.language.findData("es"))
     assert page.table.columnWidth(0) >= metrics.horizontalAdvance("Vencido hace mucho (más de 90 días)") + 8
+
+
+def test_the_duty_selected_stays_selected_when_done_duties_are_shown(
+        qtbot: QtBot, win: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ticking "Show done duties" computes Today again in chunks: the selection, and Mark done with
+    it, had moved to another youth's duty in the first chunk and stayed there."""
+    controller = win.today
+    # Small chunks, so the youth selected (the last one written: Ola) is not in the first.
+    monkeypatch.setattr(controller, "FIRST_CHUNK", 5)
+    monkeypatch.setattr(controller, "SMALLEST_CHUNK", 5)
+    monkeypatch.setattr(controller, "LARGEST_CHUNK", 5)
+    monkeypatch.setattr(controller, "SHOW_EVERY_S", 0.0)
+    row = _rows(win, NOTICES)[0]
+    win.today_page.table.selectRow(row)
+    wanted = identity_of(win.today_model, row)
+    for tick in (True, False, True):
+        win.today_page.show_done.setChecked(tick)
+        seen: list[tuple[str | None, str, str]] = []
+
+        def whole(seen: list[tuple[str | None, str, str]] = seen) -> bool:
+            current = win.today_page.table.currentIndex().row()
+            if win.today_page.table.selectionModel().hasSelection() and current >= 0:
+                seen.append(identity_of(win.today_model, current))
+            return not controller.computing
+
+        qtbot.waitUntil(whole, timeout=30_000)
+        current = win.today_page.table.currentIndex().row()
+        assert identity_of(win.today_model, current) == wanted, tick
+        assert set(seen) <= {wanted}, tick  # never another youth's duty meanwhile
