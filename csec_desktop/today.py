@@ -477,6 +477,12 @@ def mark_done(vault: Vault, youth_id: str, rule_id: str, occurrence: str, *,
         if done_at is not None and done_at > latest else []
     late += [FieldProblem(f"recipients.{n}.at", N_("is in the future: record when they were actually told"))
              for n, line in enumerate(parsed.recipients) if line.at is not None and line.at > latest]
+    info = REGISTRY.info[rule_id]
+    if info.tells and not (method and method.strip()) and not parsed.recipients:
+        # A report or a notice is done by telling someone: an empty mark (a second click on Mark
+        # done, as the selection moved on to the next duty) recorded a legal report no one made.
+        late.append(FieldProblem("recipients", W(
+            "say who was told, or how: this duty is done by telling them ({law})", law=info.citation)))
     if late:
         raise ValidationFailed(late, "duty_done")
     told = [line.model_copy(update={"at": line.at or moment, "method": line.method or method})

@@ -76,10 +76,21 @@ def describe(error: BaseException) -> str:
                  "sent. Ask county IT: the hub's certificate may have been renewed, or this is not "
                  "the county's hub.")
     if isinstance(error, ValidationFailed):
-        where = f"{error.record}: " if error.record else ""
-        return where + "; ".join(f"{p.field}: {problem(p.message)}" for p in error.problems)
+        # Each field by its label on the form, not its stored name ("duty_done: done_at: ...").
+        return "; ".join(f"{field_label(error.record, p.field)}: {problem(p.message)}"
+                         for p in error.problems)
     if isinstance(error, NewerVault | VaultMissing):
         return str(error)
     if isinstance(error, CsecError) and len(error.args) == 1:
         return say(error.args[0])  # a core message marked for translation (text.W), or as it is
     return str(error)
+
+
+def field_label(kind: str | None, field: str) -> str:
+    """A refused field as its form labels it, in the interface's language: a field of a stored kind
+    by its title ("recipients.0.at": the recipients' label), any other by its name made readable."""
+    from csec_desktop.domain.fields import kind_label, readable
+    from csec_desktop.domain.kinds import KINDS
+
+    head = field.split(".")[0]
+    return _(kind_label(kind, head)) if kind in KINDS else _(readable(head))

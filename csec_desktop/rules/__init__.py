@@ -174,6 +174,9 @@ class RuleInfo:
     private: bool = False
     """Its findings say something sensitive about the youth (an immigration status): shown in
     the app to the people who see the youth, never printed (`printable`)."""
+    tells: bool = False
+    """The duty is done by telling someone (a report, a notice): marking it done names who was
+    told or how (today.mark_done), so an empty mark, or a second click, records no report."""
 
     def finding(self, kind: FindingKind, title: str, why: tuple[str, ...], **rest: Any) -> Finding:
         """A finding of this rule, carrying the rule's own citation and law date. Every why line
@@ -210,7 +213,8 @@ class Registry:
                  confidence: Confidence = Confidence.VERIFIED,
                  ages: tuple[int, int] | None = None,
                  needs: tuple[str, ...] = (), reads: tuple[str, ...] = (),
-                 domain: str | None = None, private: bool = False) -> Callable[[RuleFn], RuleFn]:
+                 domain: str | None = None, private: bool = False,
+                 tells: bool = False) -> Callable[[RuleFn], RuleFn]:
         if not citation.strip():
             raise ValueError(f"rule {rule_id} has no citation")
 
@@ -220,7 +224,7 @@ class Registry:
             self.rules[rule_id] = fn
             self._runs = self._kinds = None
             self.info[rule_id] = RuleInfo(rule_id, summary, citation, law_as_of, confidence, ages,
-                                          needs, reads, domain, private)
+                                          needs, reads, domain, private, tells)
             return fn
 
         return add

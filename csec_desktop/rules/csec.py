@@ -88,7 +88,7 @@ def _victim_clock(facts: Facts, rule_id: str, hours: int, title: str, why: Line,
     summary=N_("Report a child or youth receiving child welfare services who is identified as a CSEC victim "
                "to "
                "law enforcement within 24 hours."),
-    citation="Pen. Code, § 11166, subd. (j)(2)", law_as_of=RECHECKED_ON, needs=("csec_status",),
+    citation="Pen. Code, § 11166, subd. (j)(2)", law_as_of=RECHECKED_ON, needs=("csec_status",), tells=True,
 )
 def report_law_enforcement(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     return _victim_clock(
@@ -106,6 +106,7 @@ def report_law_enforcement(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     summary=N_("Send the written child-abuse cross-report within 36 hours (a child: under 18 when the "
                "information was received)."),
     citation="Pen. Code, §§ 11165, 11166, subd. (j)(1)", law_as_of=RECHECKED_ON, needs=("csec_status",),
+    tells=True,
 )
 def canra_written(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     return _victim_clock(
@@ -128,7 +129,7 @@ def _counts_as_missing(youth: Youth, episode: MissingEpisode) -> bool:
     "missing.notices_24h",
     summary=N_("Notify everyone on the missing-from-care list within 24 hours."),
     citation="Welf. & Inst. Code, § 16501.35, subds. (b), (c)", law_as_of=LAW_AS_OF,
-    needs=("missing_episode",),
+    needs=("missing_episode",), tells=True,
 )
 def missing_notices(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     info = REGISTRY.info["missing.notices_24h"]
@@ -153,7 +154,7 @@ def missing_notices(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     summary=N_("A missing youth who is a CSEC victim or at risk: report to law enforcement for NCIC and "
                "to NCMEC within 24 hours."),
     citation="Pen. Code, § 11166, subd. (j)(3)(A), (B); Welf. & Inst. Code, § 16501.35, subds. (a)(1), (c)",
-    law_as_of=RECHECKED_ON, needs=("missing_episode", "csec_status"),
+    law_as_of=RECHECKED_ON, needs=("missing_episode", "csec_status"), tells=True,
 )
 def missing_ncmec(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     info = REGISTRY.info["missing.ncic_ncmec_24h"]

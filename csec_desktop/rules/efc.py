@@ -280,7 +280,7 @@ def condition_five(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     summary=N_("Before a WIC 391 termination hearing: tell the youth the benefits of staying and the right "
                "to re-enter before 21, and document it."),
     citation="Welf. & Inst. Code, § 391; Cal. Rules of Court, rule 5.555", law_as_of=LAW_AS_OF,
-    confidence=Confidence.SECONDARY, needs=("nmd_hearing",),
+    confidence=Confidence.SECONDARY, needs=("nmd_hearing",), tells=True,
 )
 def termination(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     for hearing in records_of(facts, "nmd_hearing"):

@@ -115,7 +115,7 @@ def _in_care(facts: Facts, as_of: datetime) -> tuple[str, Youth, date, Line] | N
     "efc.notice_at_16",
     summary=N_("Tell every foster youth about extended foster care when they turn 16."),
     citation="Welf. & Inst. Code, § 11403, subd. (f)(2)",
-    law_as_of=LAW_AS_OF, ages=(15, 17),
+    law_as_of=LAW_AS_OF, ages=(15, 17), tells=True,
 )
 def notice_at_16(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     found = _in_care(facts, as_of)

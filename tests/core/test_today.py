@@ -80,10 +80,11 @@ def test_leap_day_birthdays_fall_on_1_march() -> None:
 
 def test_mark_done_hides_it_reopen_brings_it_back(admin: Vault) -> None:
     youth = caseload.create_youth(admin, youth_data(date_of_birth="2010-11-18", **FOSTER))
-    today.mark_done(admin, youth.id, "efc.notice_at_16", "16", note="Explained at the visit")
+    today.mark_done(admin, youth.id, "efc.notice_at_16", "16", note="Explained at the visit",
+                    method="in person")
     assert _rules(admin) == [("tilp.credit_report", "16")]
     with pytest.raises(ValidationFailed, match="already marked done"):  # it replaced the first mark
-        today.mark_done(admin, youth.id, "efc.notice_at_16", "16", note="Marked again")
+        today.mark_done(admin, youth.id, "efc.notice_at_16", "16", note="Marked again", method="in person")
     done = [i.finding for i in today.items(admin, NOW, include_done=True) if i.finding.done]
     assert [(f.rule_id, f.occurrence) for f in done] == [("efc.notice_at_16", "16")]
     assert [f.done for f in today.for_youth(admin, youth.id, NOW)] == [False, True]
@@ -95,6 +96,24 @@ def test_mark_done_hides_it_reopen_brings_it_back(admin: Vault) -> None:
         today.mark_done(admin, youth.id, "no.such.rule", "")
     actions = [e.action for e in admin.audit_log.entries()]
     assert "duty_done" in actions and "duty_reopened" in actions
+
+
+def test_a_duty_done_by_telling_someone_is_not_marked_done_with_no_one_told(admin: Vault) -> None:
+    """A report or notice marked done names who was told or how: an empty mark (a second click as
+    the selection moved on to the next duty) had recorded a report to law enforcement no one made."""
+    youth = caseload.create_youth(admin, youth_data(date_of_birth="2010-11-18", **FOSTER))
+    for empty in ({}, {"method": "  "}, {"recipients": []}):
+        with pytest.raises(ValidationFailed) as refused:
+            today.mark_done(admin, youth.id, "efc.notice_at_16", "16", **empty)  # type: ignore[arg-type]
+        assert [p.field for p in refused.value.problems] == ["recipients"]
+        assert "Welf. & Inst. Code, § 11403, subd. (f)(2)" in str(refused.value.problems[0].message)
+    assert admin.records.attached(youth.id, "duty_done") == []
+    assert {rule for rule, info in REGISTRY.info.items() if info.tells} >= {
+        "csec.report_law_enforcement_24h", "csec.canra_written_36h", "missing.notices_24h",
+        "missing.ncic_ncmec_24h"}
+    today.mark_done(admin, youth.id, "efc.notice_at_16", "16", recipients=[{"who": "the youth"}])
+    # A duty that tells no one (a credit report asked for) is marked done as it is.
+    today.mark_done(admin, youth.id, "tilp.credit_report", "16")
 
 
 def test_a_caseworker_sees_only_their_caseload_on_today(admin_with_casey: Vault) -> None:
@@ -378,7 +397,7 @@ def test_mark_done_refuses_a_time_in_the_future_naming_the_field(admin: Vault) -
     youth = caseload.create_youth(admin, youth_data(date_of_birth="2010-11-18", **FOSTER))
     tomorrow = datetime.now(LEGAL_ZONE) + timedelta(days=1)
     with pytest.raises(ValidationFailed) as caught:
-        today.mark_done(admin, youth.id, "efc.notice_at_16", "16", done_at=tomorrow)
+        today.mark_done(admin, youth.id, "efc.notice_at_16", "16", done_at=tomorrow, method="in person")
     assert [p.field for p in caught.value.problems] == ["done_at"]
     with pytest.raises(ValidationFailed) as caught:
         today.mark_done(admin, youth.id, "efc.notice_at_16", "16", recipients=[
