@@ -124,12 +124,35 @@ def notice_at_16(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     youth_id, youth, today, basis = found
     sixteen, eighteen = birthday(youth.date_of_birth, 16), birthday(youth.date_of_birth, 18)
     if sixteen - timedelta(days=LOOKAHEAD_DAYS) <= today < eighteen:
+        # A youth who comes into care after turning 16 is told as they come in: due then, not on
+        # a birthday before the county had them (a youth in care since yesterday was shown the
+        # notice 202 days overdue).
+        began = care_began(youth, today)
+        due = max(sixteen, began) if began is not None else sixteen
+        why = [W("turns 16 on {day}", day=sixteen.isoformat()), basis]
+        if due > sixteen:
+            why.append(W("in care since {day}, after turning 16: told as they came into care",
+                         day=due.isoformat()))
+        why.append(W("the county must tell every foster youth about extended foster care at 16"))
         yield REGISTRY.info["efc.notice_at_16"].finding(
-            FindingKind.DEADLINE, N_("Give the notice of extended foster care (age 16)"),
-            (W("turns 16 on {day}", day=sixteen.isoformat()), basis,
-             W("the county must tell every foster youth about extended foster care at 16")),
-            youth_id=youth_id, due=end_of_day(sixteen), occurrence="16",
+            FindingKind.DEADLINE, N_("Give the notice of extended foster care (age 16)"), tuple(why),
+            youth_id=youth_id, due=end_of_day(due), occurrence="16",
         )
+
+
+def care_began(youth: Youth, day: date) -> date | None:
+    """The first day of the court-status periods that run without a break up to `day` (a dependent
+    made a ward the next day stayed in care); None when no such period covers `day`."""
+    periods = sorted((p for p in youth.legal_status if p.status in COURT_STATUSES), key=lambda p: p.start)
+    began: date | None = None
+    reached: date | None = None  # the last day covered so far
+    for period in periods:
+        if period.start > day:
+            break
+        if reached is None or period.start > reached + timedelta(days=1):
+            began = period.start  # a break: care began again here
+        reached = max(reached or period.start, period.end or day)
+    return began if reached is not None and reached >= day else None
 
 
 @REGISTRY.register(

@@ -477,3 +477,29 @@ def test_how_a_duty_was_done_is_said_in_words_in_each_language(admin: Vault) -> 
     es = translations("es").gettext
     assert "how: in person" in [line.in_language(str) for line in lines]
     assert "cómo: en persona" in [line.in_language(es) for line in lines]
+
+
+def test_the_notice_at_16_is_due_when_a_youth_older_than_16_comes_into_care(admin: Vault) -> None:
+    """Welf. & Inst. Code 11403(f)(2): every foster youth is told of extended foster care at 16. A
+    youth who came into care at 16 and a half is told as they come in: the notice was shown 202
+    days overdue, under "Long overdue", for a youth in care since the day before."""
+    def notice(status: list[dict[str, str | None]]) -> Finding:
+        youth = caseload.create_youth(admin, youth_data(date_of_birth="2010-05-14", legal_status=status,
+                                                        placement={"type": "resource_family"}))
+        (found,) = [f for f in today.for_youth(admin, youth.id, NOW) if f.rule_id == "efc.notice_at_16"]
+        return found
+
+    late = notice([{"status": "ward", "start": "2026-11-27"}])
+    assert late.due is not None and late.due.date() == date(2026, 11, 27)
+    assert any("in care since 2026-11-27, after turning 16" in str(w) for w in late.why)
+    # In care since before 16: due on the 16th birthday, as before.
+    since_2020 = notice([{"status": "dependent", "start": "2020-01-01"}])
+    assert since_2020.due is not None and since_2020.due.date() == date(2026, 5, 14)
+    # Dependent, then a ward the next day, without a break: care began with the first.
+    unbroken = notice([{"status": "dependent", "start": "2024-01-01", "end": "2026-09-30"},
+                       {"status": "ward", "start": "2026-10-01"}])
+    assert unbroken.due is not None and unbroken.due.date() == date(2026, 5, 14)
+    # Out of care for a while, back after 16: due on coming back.
+    back = notice([{"status": "dependent", "start": "2020-01-01", "end": "2025-01-31"},
+                   {"status": "ward", "start": "2026-10-01"}])
+    assert back.due is not None and back.due.date() == date(2026, 10, 1)
