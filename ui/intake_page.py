@@ -67,6 +67,7 @@ class IntakePage(QWidget):
         self.aliases = self._row(form, "aliases", N_("Aliases and monikers (one per line; a moniker as "
                                                       "\"moniker: name\")"), QPlainTextEdit())
         self.aliases.setMaximumHeight(80)
+        self.aliases.setTabChangesFocus(True)  # Tab moves on, as in every other box (it typed a tab)
         self.status = wheel_safe(QComboBox())
         narrow(self.status, 20)
         self.status.addItem("", None)

@@ -451,6 +451,8 @@ class MainWindow(QMainWindow):
         page.print_item_requested.connect(self.print_document)
         if self._providers is not None:
             page.set_providers(self._providers)
+        else:  # the directory page may never have been opened: its names read for the referrals
+            self.tasks.run(_provider_names, self._providers_changed, lambda _error: None)
         if self.capabilities is not None:
             self._guide_youth(self.capabilities)
         return page
@@ -891,3 +893,11 @@ class MainWindow(QMainWindow):
             self.today_model.clear()
         self.backend.stop()
         super().closeEvent(event)
+
+
+def _provider_names(vault: Vault) -> list[str]:
+    """The resource directory's names, offered as a referral's provider (on the vault thread); the
+    field had offered none until the Directory page was opened."""
+    from csec_desktop import directory
+
+    return [str(r.body.dump()["name"]) for r in directory.entries(vault)]

@@ -87,6 +87,8 @@ class ServicesTab(QWidget):
             self.next_status.addItem("", status.value)
             bind(self.next_status, item_text(index), REFERRAL_STATUS_LABELS[status])
         bind(self.next_status, "setAccessibleName", N_("New status of the selected referral"))
+        bind(self.next_status, "setPlaceholderText", N_("Choose the new status"))
+        self.next_status.currentIndexChanged.connect(lambda _i: self._steps_now())
         self.move_button = QPushButton()
         bind(self.move_button, "setText", N_("Set the status"))
         self.move_button.clicked.connect(self._move_referral)
@@ -201,8 +203,11 @@ class ServicesTab(QWidget):
 
     def _retranslate(self) -> None:
         """What this tab writes itself rather than binds: the status list's tooltip."""
-        self._referral_steps(self.referrals.listing.currentRow()
-                             if 0 <= self.referrals.listing.currentRow() < len(self.referrals.items) else -1)
+        self._steps_now()
+
+    def _steps_now(self) -> None:
+        row = self.referrals.listing.currentRow()
+        self._referral_steps(row if 0 <= row < len(self.referrals.items) else -1)
 
     def _referral_steps(self, row: int) -> None:
         """The status list offers only the steps the selected referral may take (the others were
@@ -218,11 +223,14 @@ class ServicesTab(QWidget):
             if item is not None:
                 item.setEnabled(i in offered)
         if offered and self.next_status.currentIndex() not in offered:
-            self.next_status.setCurrentIndex(offered[0])
+            # Nothing chosen for the person: the first step offered was "Declined", one click from
+            # ending a referral.
+            self.next_status.setCurrentIndex(-1)
         elif not offered:
             self.next_status.setCurrentIndex(-1)  # an ended referral showed a greyed "Accepted"
         self.next_status.setEnabled(bool(offered))
-        self.move_button.setEnabled(bool(offered) and self.can_write)
+        self.move_button.setEnabled(bool(offered) and self.can_write
+                                    and self.next_status.currentIndex() in offered)
         why = "" if offered else _("Select a referral in the list first.") if current is None else _(
             "This referral has ended ({status}): it takes no other status.").format(
             status=_(REFERRAL_STATUS_LABELS[current]))

@@ -64,7 +64,12 @@ def test_needs_assessment_and_a_referral_that_needs_consent(qtbot: QtBot, tmp_pa
 
         # Only the steps a sent referral may take are offered (the others were always refused).
         assert offered() == {"accepted", "declined", "no_show"}
+        # Nothing is chosen for the person (the first step offered was "Declined"), and the button
+        # waits for a choice.
+        assert page.services.next_status.currentIndex() == -1
+        assert not page.services.move_button.isEnabled()
         page.services.next_status.setCurrentIndex(page.services.next_status.findData("accepted"))
+        assert page.services.move_button.isEnabled()
         qtbot.mouseClick(page.services.move_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: page.services.referrals.items[0]["status"] == "accepted", timeout=10_000)
         assert offered() == {"active", "declined", "no_show"}
@@ -102,3 +107,40 @@ def test_build_a_plan_and_print_it_for_the_youth(qtbot: QtBot, tmp_path: Path) -
         view.close()
     finally:
         win.close()
+
+
+def test_the_provider_field_offers_the_directory_without_opening_it_first(qtbot: QtBot,
+                                                                          tmp_path: Path) -> None:
+    """The referral's provider offered no names until the Directory page had been opened once."""
+    from csec_desktop import directory
+    from csec_desktop.storage.vault import Vault
+    from tests.conftest import ADMIN_PASS
+    from tests.ui.test_shell import _youth_template
+    from ui.main_window import MainWindow
+
+    folder = tmp_path / "vault"
+    _youth_template(3, 21).copy_to(folder)
+    vault = Vault.unlock(folder, "admin", ADMIN_PASS)
+    try:
+        directory.add(vault, {"name": "Harbor Light Survivor Advocates (fictional)", "domains": ["safety"],
+                              "services": "Survivor mentors (fictional)."})
+    finally:
+        vault.lock()
+    window = MainWindow(folder)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        _youth_id, page = _open_first_youth(qtbot, window)
+        assert window._directory_page is None  # never opened
+        field = page.services.referrals.form.widgets["provider"]
+
+        def offered() -> list[str]:
+            completer = field.completer()  # type: ignore[attr-defined]
+            if completer is None:
+                return []
+            model = completer.model()
+            return [model.index(i, 0).data() for i in range(model.rowCount())]
+
+        qtbot.waitUntil(lambda: "Harbor Light Survivor Advocates (fictional)" in offered(), timeout=10_000)
+    finally:
+        window.close()
