@@ -653,8 +653,10 @@ def _check_happened(vault: Vault, body: Body, fields: Iterable[str]) -> None:
     """Refuse, naming each field, a moment that has happened (`Body.happened`) written ahead of
     now."""
     latest = datetime.fromtimestamp(vault.wall(), UTC) + AHEAD_ALLOWED
+    today = datetime.fromtimestamp(vault.wall(), LEGAL_ZONE).date()  # a day: California's
     late = [name for name in fields
-            if isinstance(moment := getattr(body, name, None), datetime) and moment > latest]
+            if (isinstance(moment := getattr(body, name, None), datetime) and moment > latest)
+            or (isinstance(moment, date) and not isinstance(moment, datetime) and moment > today)]
     if late:
         raise ValidationFailed([FieldProblem(name, N_("is ahead of now: record when it happened"))
                                 for name in sorted(late)], body.kind)

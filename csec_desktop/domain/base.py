@@ -61,10 +61,11 @@ class Body(BaseModel):
     """Fields whose lists genuinely grow longer than MAX_ITEMS (a placement history) or whose
     texts run longer than MAX_TEXT (a form's long answers), with their own bound."""
     happened: ClassVar[tuple[str, ...]] = ()
-    """Moments that have already happened (when information was received, when staff learned a
-    youth was missing): refused when written as a time ahead of now (caseload.add_attached and
-    update_attached). A 24-hour clock starting from a day typed a week ahead ran a week late. Not
-    checked on reading, so a record from a device whose clock ran ahead still opens."""
+    """Moments or days that have already happened (when information was received, when staff
+    learned a youth was missing, a count's dates): refused when written as a time ahead of now, or
+    a day after today (caseload.add_attached and update_attached). A 24-hour clock starting from a
+    day typed a week ahead ran a week late. Not checked on reading, so a record from a device whose
+    clock ran ahead still opens."""
 
     @classmethod
     def parse(cls, data: Any, record: str | None = None) -> Self:

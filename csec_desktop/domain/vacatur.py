@@ -48,6 +48,10 @@ def initials(*names: str | None) -> str:
 class CriminalCount(Body):
     kind: ClassVar[str] = "criminal_count"
     owner_field: ClassVar[str | None] = "youth_id"
+    # A count's dates are of things done: a conviction dated next year was assessed as one that
+    # can be petitioned.
+    happened: ClassVar[tuple[str, ...]] = ("offense_date", "arrest_date", "disposition_date",
+                                           "judgment_date")
 
     youth_id: str
     # What the rules and the count list need come first; LATER fields are folded in the form.

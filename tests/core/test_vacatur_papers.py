@@ -449,3 +449,18 @@ def test_export_blanks_the_account_and_import_starts_drafts(admin: Vault, attorn
     cases = [r for r in other.records.attached(youth_id, "vacatur_case")]
     assert cases and all(r.body.stage is CaseStage.DRAFT for r in cases)  # type: ignore[attr-defined]
     other.close()
+
+
+def test_a_count_dated_after_today_is_refused_naming_each_date(admin: Vault, attorney: Vault) -> None:
+    """A conviction dated next year was saved and assessed as one that can be petitioned."""
+    youth_id = fx.youth(admin)
+    ahead = (date.today().replace(year=date.today().year + 1)).isoformat()
+    with pytest.raises(ValidationFailed) as refused:
+        caseload.add_attached(attorney, youth_id, "criminal_count", {
+            **fx.ADULT, "offense_date": ahead, "disposition_date": ahead, "judgment_date": ahead})
+    assert sorted(p.field for p in refused.value.problems) == ["disposition_date", "judgment_date",
+                                                               "offense_date"]
+    assert caseload.attached(attorney, youth_id, "criminal_count") == []
+    kept = caseload.add_attached(attorney, youth_id, "criminal_count", fx.ADULT)
+    with pytest.raises(ValidationFailed):
+        caseload.update_attached(attorney, kept.id, {"arrest_date": ahead})
