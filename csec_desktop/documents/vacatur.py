@@ -63,8 +63,8 @@ SERVICE_TITLE = N_("Vacatur proof of service")
 IDENTITY_TITLE = N_("Vacatur confidential identity attachment")
 
 DRAFT_MARK = "UNSIGNED DRAFT"
-PROBATION = "The county probation department (Pen. Code 236.14(k)(1)(E))"
-DOJ = "The California Department of Justice (Pen. Code 236.14(k)(1)(B))"
+PROBATION = "The county probation department (Pen. Code, § 236.14, subd. (k)(1)(E))"
+DOJ = "The California Department of Justice (Pen. Code, § 236.14, subd. (k)(1)(B))"
 COURT = "Superior Court of the State of California"
 
 PETITION_CAPTION = "VERIFIED PETITION TO VACATE {what} (Pen. Code, § 236.14)"
@@ -142,7 +142,9 @@ def _caption(p: Petition, cc: CourtCase) -> tuple[str, ...]:
     if cc.juvenile:
         return ("In re", f"{name},", "a person described in Welfare and Institutions Code section 602.")
     if cc.case_number:
-        return ("THE PEOPLE OF THE STATE OF CALIFORNIA,", "Plaintiff,", "v.", f"{name},", "Defendant.")
+        # The criminal case's parties, the petitioner named as the body of the papers names them.
+        return ("THE PEOPLE OF THE STATE OF CALIFORNIA,", "Plaintiff and Respondent,", "v.", f"{name},",
+                "Defendant and Petitioner.")
     return ("In the Matter of the Petition of", f"{name}", "under Penal Code section 236.14.")
 
 
@@ -239,7 +241,7 @@ def agencies(p: Petition, cc: CourtCase) -> list[str]:
         if not key or key in out or "department of justice" in key:  # the Department: always, below
             continue
         if "probation" in key:  # the county's own name for (k)(1)(E)'s department, with its citation
-            probation = f"{name.strip()} (Pen. Code 236.14(k)(1)(E))"
+            probation = f"{name.strip()} (Pen. Code, § 236.14, subd. (k)(1)(E))"
             continue
         out[key] = name.strip()
     return [*out.values(), DOJ, probation]
@@ -588,7 +590,7 @@ def page_texts(pdf: bytes) -> list[str]:
 def private_facts(p: Petition, paper: str, pages: list[str]) -> list[FieldProblem]:
     return [FieldProblem("public_name" if "address" not in what else "grounds",
                          f"{what} appears on page {page} of the {paper}; a public paper "
-                         "may carry only the initials or pseudonym (Pen. Code 236.14(q))")
+                         "may carry only the initials or pseudonym (Pen. Code, § 236.14, subd. (q))")
             for what, page in privacy_hits(p, pages)]
 
 
