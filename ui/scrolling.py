@@ -55,3 +55,14 @@ def wheel_safe(widget: Box) -> Box:
     widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     widget.installEventFilter(_GUARD)
     return widget
+
+
+def bring_into_view(widget: QWidget) -> None:
+    """Scroll every area around `widget` to it and put the cursor there: a problem double-clicked
+    put the cursor in its field while the field stayed out of sight above."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(widget)
+        parent = parent.parentWidget()
+    widget.setFocus()

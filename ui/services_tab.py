@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +35,7 @@ from ui.i18n import N_, _, bind, item_text, on_change
 from ui.item_list import ItemList
 from ui.plan_glance import PlanGlance
 from ui.record_form import summary_for
-from ui.scrolling import wheel_safe
+from ui.scrolling import bring_into_view, wheel_safe
 from ui.suggestions import SuggestionList
 
 
@@ -174,12 +173,7 @@ class ServicesTab(QWidget):
     def _focus(self, section: ItemList, field: str) -> None:
         widget = section.form.widgets.get(field)
         if widget is not None:
-            scroll = self.parentWidget()
-            while scroll is not None and not isinstance(scroll, QScrollArea):
-                scroll = scroll.parentWidget()
-            if scroll is not None:
-                scroll.ensureWidgetVisible(widget)
-            widget.setFocus()
+            bring_into_view(widget)
         self.laid.emit()
 
     def _selected_referral(self) -> str | None:

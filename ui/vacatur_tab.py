@@ -26,6 +26,7 @@ from csec_desktop.vacatur.petition import CountOnFile, form_problems
 from ui.i18n import N_, _, bind, on_change, say
 from ui.item_list import ItemList
 from ui.record_form import enum_label
+from ui.scrolling import bring_into_view
 
 ANSWER_WORDS = {Answer.ELIGIBLE: N_("can be petitioned under 236.14"),
                 Answer.NOT_ELIGIBLE: N_("cannot be petitioned under 236.14"),
@@ -215,17 +216,19 @@ class VacaturTab(QWidget):
             return
         record_id, name = where
         if name == "count_ids":
-            self.petition_counts.setFocus()
+            bring_into_view(self.petition_counts)
             return
         if name == "reviewed":  # changed since counsel's review: what is asked is a review again
-            self.stage_buttons["attorney_reviewed"].setFocus()
+            bring_into_view(self.stage_buttons["attorney_reviewed"])
             return
         for section in (self.cases, self.counts):
             if record_id in section.ids:
                 section.listing.setCurrentRow(section.ids.index(record_id))
                 widget = section.form.widgets.get(name)
                 if widget is not None:
-                    widget.setFocus()
+                    if widget.isHidden() and not section.form.more_button.isChecked():
+                        section.form.more_button.setChecked(True)  # a field folded away
+                    bring_into_view(widget)
                 return
         self.cases.message.setText(_("This is kept in the resource directory: add the address there."))
 

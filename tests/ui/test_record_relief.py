@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QScrollArea
 from pytestqt.qtbot import QtBot
 
 from tests.ui.test_shell import _open_first_youth, new_window
@@ -124,8 +125,12 @@ def test_from_the_record_to_a_printed_packet_offline(qtbot: QtBot, tmp_path: Pat
         # A problem line takes the attorney to its field.
         service = next(i for i in range(tab.review.count()) if "delivered or mailed" in
                        tab.review.item(i).text())
+        for area in win.youth_page.findChildren(QScrollArea):
+            area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())  # away from it
         tab._go_to_problem(tab.review.item(service))
         assert tab.cases.form.widgets["service_date"].hasFocus() or not win.isActiveWindow()
+        # In sight, not only focused: it had stayed above the visible part of the page.
+        assert not tab.cases.form.widgets["service_date"].visibleRegion().isEmpty()
         qtbot.mouseClick(tab.print_buttons["vacatur_packet"], Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=20_000)
         words = text_of(win.documents.views[0].pdf)
