@@ -85,14 +85,13 @@ def main(argv: list[str] | None = None) -> int:
              platform.python_version(), sys.platform, args.demo, bool(getattr(sys, "frozen", False)))
 
     from csec_desktop.usecases.unlock import vault_exists
-    from ui.i18n import _
+    from ui.i18n import N_, _
     from ui.main_window import MainWindow
 
     window = MainWindow(folder)  # loads the interface language chosen last time
     if args.demo:
         window.unlock_page.offer_demo_users(demo_users(), DEMO_USER)
-        window.unlock_page.message.setText(
-            _("Demo vault of fictional youth: sign in as one of these people."))
+        window.unlock_page.say(N_("Demo vault of fictional youth: sign in as one of these people."))
         if not vault_exists(folder):
             # Made on the worker thread: the window is up at once and says what it is doing.
             window.prepare(lambda: ensure_demo_vault(folder),

@@ -614,12 +614,12 @@ class MainWindow(QMainWindow):
         user = self.unlock_page.user.text().strip()
         passphrase = self.unlock_page.passphrase.text()
         if not user or not passphrase:  # said here: sent on, it counted as a failed unlock
-            self.unlock_page.message.setText(_("Type your user name and passphrase, then unlock."))
+            self.unlock_page.say(N_("Type your user name and passphrase, then unlock."))
             (self.unlock_page.passphrase if user else self.unlock_page.user).setFocus()
             return
         self.unlock_page.passphrase.clear()
         self.unlock_page.button.setEnabled(False)
-        self.unlock_page.message.setText(_("Unlocking…"))
+        self.unlock_page.say(N_("Unlocking…"))
         self._unlocking = True
         folder = self.folder
         # The key derives on a thread of its own (Argon2 releases the interpreter) while the modules
@@ -634,11 +634,11 @@ class MainWindow(QMainWindow):
 
     def _checking(self, reason: str) -> None:
         if reason == "upgrading":  # storage.vault.UPGRADING (not imported here: cold start)
-            self.unlock_page.message.setText(_(
+            self.unlock_page.say(N_(
                 "The vault is brought up to this version of the app, once. On a large caseload this "
                 "takes a few seconds…"))
             return
-        self.unlock_page.message.setText(_(
+        self.unlock_page.say(N_(
             "The last session did not end with a lock (the computer stopped, or the app was closed "
             "by force), so the vault is checked before anyone writes to it. On a large caseload "
             "this takes a few seconds…"))
@@ -799,9 +799,9 @@ class MainWindow(QMainWindow):
         self._username = ""
         self._show_user()
         self.stack.setCurrentWidget(self.unlock_page)
-        self.unlock_page.message.setText(
-            _("Locked after a period without activity. Unlock to continue.") if reason == "idle"
-            else _("Locked. Unlock to continue."))
+        self.unlock_page.say(
+            N_("Locked after a period without activity. Unlock to continue.") if reason == "idle"
+            else N_("Locked. Unlock to continue."))
         self.unlock_page.passphrase.setFocus()
 
         def work(holder: Holder) -> None:
@@ -816,8 +816,8 @@ class MainWindow(QMainWindow):
         closed itself; every view goes, as at a lock, and the unlock page says why."""
         log.warning("session ended: the account was disabled")
         self.lock("disabled")
-        self.unlock_page.message.setText(
-            _("An administrator has disabled this account, so the session has ended. Ask an administrator."))
+        self.unlock_page.say(
+            N_("An administrator has disabled this account, so the session has ended. Ask an administrator."))
 
     def _revoked(self) -> None:
         """The county revoked this device: close every view, erase the vault, say so."""
@@ -834,7 +834,7 @@ class MainWindow(QMainWindow):
             return sync_local.wipe(folder)
 
         def done(_removed: list[str]) -> None:
-            self.unlock_page.message.setText(_(
+            self.unlock_page.say(N_(
                 "The county revoked this computer, so its vault has been erased. Ask the hub "
                 "administrator to enrol it again."))
             self.unlock_page.button.setEnabled(False)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.i18n import N_, _, bind
+from ui.i18n import N_, _, bind, on_change
 
 ROLE_NAMES = {"caseworker": N_("caseworker"), "supervisor": N_("supervisor"), "attorney": N_("attorney"),
               "administrator": N_("administrator"), "read_only": N_("read only")}
@@ -38,7 +38,7 @@ class UnlockPage(QWidget):
         bind(self.message, "setAccessibleName", N_("Unlock message"))
         form = QFormLayout()
         user_label = QLabel()
-        bind(user_label, "setText", N_("&User name"))
+        bind(user_label, "setText", N_("User &name"))  # Alt+U is Unlock's
         user_label.setBuddy(self.user)
         pass_label = QLabel()
         bind(pass_label, "setText", N_("&Passphrase"))
@@ -84,11 +84,30 @@ class UnlockPage(QWidget):
         box.addLayout(row)
         box.addStretch(2)
         self.passphrase.returnPressed.connect(self.button.click)
+        self._said: tuple[str, str] | None = None  # (message in English, as shown)
+        on_change(self, "_retranslate")
+
+    def say(self, message: str) -> None:
+        """Show a message marked with N_: said again in the language chosen here, where the person
+        switched to Spanish and "Locked. Unlock to continue." stayed in English."""
+        self.message.setText(_(message))
+        self._said = (message, self.message.text())
+
+    def _retranslate(self) -> None:
+        if self._said is not None and self.message.text() == self._said[1]:  # still the one shown
+            self.say(self._said[0])
+        if self._demo:
+            self._show_demo(self.demo_users.currentData())
 
     def offer_demo_users(self, users: Sequence[tuple[str, str, str]], default: str) -> None:
         """The demo vault's people (user name, role, passphrase), shown with their passphrases
         because the demo holds only fictional youth; `default` is filled in. Never for a real vault."""
         self._demo = list(users)
+        self._show_demo(default)
+        self._demo_chosen(self.demo_users.currentIndex())
+
+    def _show_demo(self, default: str | None) -> None:
+        """The demo people's list and table, in the interface's language."""
         self.demo_users.blockSignals(True)
         self.demo_users.clear()
         for name, role, _passphrase in self._demo:
@@ -103,8 +122,9 @@ class UnlockPage(QWidget):
         self.demo_passphrases.setText(f"<p><b>{heading}</b></p><table cellspacing='6'>{rows}</table>")
         self.demo_passphrases.show()
         index = self.demo_users.findData(default)
+        self.demo_users.blockSignals(True)
         self.demo_users.setCurrentIndex(max(index, 0))
-        self._demo_chosen(self.demo_users.currentIndex())
+        self.demo_users.blockSignals(False)
 
     def _demo_chosen(self, index: int) -> None:
         if 0 <= index < len(self._demo):

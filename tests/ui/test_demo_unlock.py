@@ -46,3 +46,30 @@ def test_the_demo_vault_opens_for_the_caseworker_shown(tmp_path: Path) -> None:
     finally:
         vault.close()
     app.ensure_demo_vault(folder, youth=12)  # made once: a second start leaves it as it is
+
+
+def test_the_unlock_page_follows_a_switch_to_spanish(qtbot: QtBot) -> None:
+    """Spanish chosen at the unlock page: the message, the roles and the demo notice had stayed in
+    English (each set once, in the language of the moment)."""
+    from ui import i18n
+    from ui.i18n import N_
+
+    page = UnlockPage()
+    qtbot.addWidget(page)
+    page.show()
+    page.offer_demo_users(app.demo_users(), app.DEMO_USER)
+    page.demo_users.setCurrentIndex(page.demo_users.findData("demo.attorney"))
+    page.say(N_("Locked. Unlock to continue."))
+    try:
+        i18n.set_language("es")
+        assert page.message.text() == "Bloqueado. Desbloquee para continuar."
+        assert "trabajador de casos" in page.demo_passphrases.text()
+        assert "Solo demostración" in page.demo_passphrases.text()
+        assert page.demo_users.currentData() == "demo.attorney"  # the person chosen stays chosen
+        # A message that is not a kept one (an error said in the moment) is left as it is.
+        page.message.setText("Una frase dicha ahora.")
+        i18n.set_language("en")
+        assert page.message.text() == "Una frase dicha ahora."
+        assert "caseworker" in page.demo_passphrases.text()
+    finally:
+        i18n.set_language("en")
