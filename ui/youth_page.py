@@ -416,9 +416,12 @@ class YouthPage(QWidget):
         self._show_attached(file)
         self.show_derived(file.derived)
         self.notice.clear()
-        if file.draft and self._restore(file.draft):
+        # A draft restored may hold typing in a form of the other tabs (a note begun): Discard
+        # throws that away too, so it is offered even when the Details fields are as saved.
+        self._restored = bool(file.draft and self._restore(file.draft))
+        if self._restored:
             self.notice.setText(_("Unsaved changes kept from before were restored. Save them to keep them."))
-            self._show_dirty()
+        self._show_dirty()
         self.edits["legal_name.given"].setFocus()
 
     def show_refreshed(self, file: YouthFile) -> None:
@@ -657,11 +660,12 @@ class YouthPage(QWidget):
         return out
 
     _can_write = True  # until `guide` says what the role may do
+    _restored = False  # the record opened with a draft from before laid over it
 
     def _show_dirty(self) -> None:
         dirty = self.dirty()
         self.dirty_mark.setVisible(dirty)
-        self.discard_button.setEnabled(dirty and self._can_write)
+        self.discard_button.setEnabled((dirty or self._restored) and self._can_write)
 
     def _save_list(self, field: str) -> None:
         changes = {k: v for k, v in self.list_changes().items() if k == field}

@@ -721,6 +721,8 @@ def test_a_half_written_note_survives_a_lock_and_is_forgotten_once_saved(
     window.open_youth(youth_id)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is page, timeout=10_000)
     assert page.notes.form.values()["text"] == "Met the youth at school; follow up on"
+    # Restored typing can be thrown away, though the Details fields are as saved.
+    assert "restored" in page.notice.text() and page.discard_button.isEnabled()
     qtbot.mouseClick(page.notes.add_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(page.notes.items) == 1, timeout=10_000)
     window.open_youth(youth_id)
