@@ -3,14 +3,16 @@ the core), and every open preview closed on lock."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
+from csec_desktop.clock import legal_today
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import documents as documents_screen
@@ -33,8 +35,18 @@ def choose_export_path(parent: QWidget) -> Path | None:
     """Ask where to save an exported PDF (replaced in tests, which never block on a dialog)."""
     from PySide6.QtWidgets import QFileDialog
 
-    name, _filter = QFileDialog.getSaveFileName(parent, _("Save as PDF file"), "document.pdf", "PDF (*.pdf)")
+    name, _filter = QFileDialog.getSaveFileName(parent, _("Save as PDF file"),
+                                                suggested_name(parent.windowTitle(), legal_today()),
+                                                "PDF (*.pdf)")
     return Path(name) if name else None
+
+
+def suggested_name(title: str, day: date) -> str:
+    """A file name for an exported document: its kind and the day, never a youth's name (which the
+    person adds if they mean to); "document.pdf" said nothing of what the file held."""
+    plain = re.sub(r"\s*\([^)]*\)", "", title)  # the law in brackets: "Vacatur packet (Pen. Code 236.14)"
+    plain = " ".join(re.sub(r'[\\/:*?"<>|]+', " ", plain).split()) or _("document")
+    return f"{plain} {day.isoformat()}.pdf"
 
 
 class DocumentsController(QObject):

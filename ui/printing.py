@@ -321,6 +321,7 @@ class DocumentView(QDialog):
             self.message.setText(_("Say why this document leaves the vault before saving it."))
             self.purpose.setFocus()
             return
+        self.message.clear()  # the request to say why, answered: it stayed up after the save
         self.export_requested.emit(self.purpose.text().strip(), self.language_box.currentData())
 
 

@@ -245,8 +245,8 @@ def test_counsel_signs_with_the_name_alone_once_and_agencies_are_named_once(admi
     assert "Attorney for Petitioner C. Z." not in text  # "Attorneys for Petitioner" already says it
     order = _text(jobs.make(attorney, "vacatur_order", youth_id, item=case_id))
     assert ("(k)(1), (k)(2)): (a) Demo City Police Department; (b) Demo County Sheriff; (c) The "
-            "California Department of Justice (Pen. Code, § 236.14, subd. (k)(1)(B)); (d) Demo County Probation "
-            "Department (Pen. Code, § 236.14, subd. (k)(1)(E)).") in order
+            "California Department of Justice (Pen. Code, § 236.14, subd. (k)(1)(B)); (d) Demo County "
+            "Probation Department (Pen. Code, § 236.14, subd. (k)(1)(E)).") in order
 
 
 def test_the_petitioners_verification_keeps_its_signature(admin: Vault, attorney: Vault) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -51,6 +52,12 @@ def test_preview_print_export_and_lock(qtbot: QtBot, tmp_path: Path, monkeypatch
         qtbot.keyClicks(view.purpose, "Team meeting packet")
         qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
+        assert "why" not in view.message.text()  # answered: the request no longer shows
+        # The name offered says what the file holds and when, never whose it is.
+        day = date(2026, 12, 4)
+        assert documents.suggested_name(view.windowTitle(), day) == "Youth summary 2026-12-04.pdf"
+        assert documents.suggested_name("Vacatur packet (Pen. Code 236.14)", date(2026, 12, 4)) \
+            == "Vacatur packet 2026-12-04.pdf"
         # Spanish, re-made in place.
         view.language_box.setCurrentIndex(view.language_box.findData("es"))
         qtbot.waitUntil(lambda: not win.backend.busy(), timeout=10_000)
