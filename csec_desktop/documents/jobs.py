@@ -36,6 +36,7 @@ from csec_desktop.documents.summary import youth_summary
 from csec_desktop.domain.base import stated_purpose
 from csec_desktop.domain.csec import FormResponse, MissingEpisode, TeamMeeting
 from csec_desktop.domain.directory import DirectoryEntry
+from csec_desktop.domain.duties import DutyDone
 from csec_desktop.domain.efc import NmdHearing, TransitionPlan
 from csec_desktop.domain.people import Permission, Role, User
 from csec_desktop.domain.protection import ProtectiveOrder
@@ -81,9 +82,11 @@ def _summary(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | No
     assert isinstance(record.body, Youth)
     contacts = [r.body.dump() for r in caseload.attached(vault, youth_id, "contact")]
     now = datetime.now(LEGAL_ZONE)
+    done = {(r.body.rule_id, r.body.occurrence): r.body.done_on
+            for r in caseload.attached(vault, youth_id, "duty_done") if isinstance(r.body, DutyDone)}
     return youth_summary(record.body, contacts=contacts,
                          findings=REGISTRY.printable(today.for_youth(vault, youth_id, now)),
-                         made_on=now.date(), lang=lang, stamp=stamp)
+                         made_on=now.date(), lang=lang, stamp=stamp, now=now, done=done)
 
 
 def _hearing(vault: Vault, youth_id: str, lang: str, stamp: str, _item: str | None = None) -> bytes:

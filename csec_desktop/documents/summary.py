@@ -3,8 +3,8 @@ or a team meeting. Safety flags come first, boxed, so nobody reads past them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time
 from typing import Any
 
 from reportlab.lib.units import inch
@@ -32,7 +32,10 @@ def safety_box(flags: list[dict[str, Any]], t: Any) -> Table:
 
 
 def youth_summary(youth: Youth, *, contacts: list[dict[str, Any]], findings: list[Finding],
-                  made_on: date, lang: str = "en", stamp: str = "") -> bytes:
+                  made_on: date, lang: str = "en", stamp: str = "", now: datetime | None = None,
+                  done: Mapping[tuple[str, str], date] | None = None) -> bytes:
+    """`now`: when the duties were found (late ones are said to be overdue); `done`: the day each
+    duty marked done was done, by (rule, occurrence)."""
     texts = Texts(lang)
     t = texts.t
     body = youth.dump()
@@ -90,10 +93,12 @@ def youth_summary(youth: Youth, *, contacts: list[dict[str, Any]], findings: lis
     if findings:
         # Each finding with its answer (eligible, not eligible, or cannot tell with what to record) and the
         # confidence of the law it applies.
+        moment = now or datetime.combine(made_on, time(12), LEGAL_ZONE)
+        marked = done or {}
         story += [para(t("Duties"), "heading"),
-                  table([(t("Due"), t("Duty"), t("Answer"), t("Law")),
+                  table([(t("Due"), t("Duty"), t("Status"), t("Law")),
                          *[(f.due.astimezone(LEGAL_ZONE).date().isoformat() if f.due else "",
-                            (t("done") + ": " if f.done else "") + t(f.title), answer(f, texts),
+                            t(f.title), _status(f, texts, moment, marked.get((f.rule_id, f.occurrence))),
                             law_cell(f, texts))
                            for f in findings]],
                         [0.9 * inch, 2.5 * inch, 1.6 * inch, 2.0 * inch])]
@@ -112,3 +117,18 @@ def _may_receive(contact: dict[str, Any], youth: Youth, t: Callable[[str], str])
     if flag_naming(str(contact.get("name") or ""), youth.safety_flags) is not None:
         return t(NAMED_IN_FLAG)
     return t("yes") if contact.get("may_receive_information") else t("no")
+
+
+def _status(finding: Finding, texts: Texts, now: datetime, done_on: date | None) -> str:
+    """A duty's status as the worker reads it: done (on the day it was), overdue, or what it is; an
+    eligibility finding's answer. The column had said "Legal deadline" for a report done and for
+    one months late alike."""
+    t = texts.t
+    if finding.done:
+        return t(DONE_ON).format(day=done_on.isoformat()) if done_on else t("done")
+    said = answer(finding, texts)
+    return f"{said}: {t(OVERDUE)}" if finding.state is None and finding.overdue(now) else said
+
+
+DONE_ON = N_("done on {day}")
+OVERDUE = N_("overdue")

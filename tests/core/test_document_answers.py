@@ -116,7 +116,7 @@ def _findings() -> list[Finding]:
 def test_the_youth_summary_prints_each_answer_and_confidence() -> None:
     youth = _nmd()
     text = _text(youth_summary(youth, contacts=[], findings=_findings(), made_on=date(2026, 11, 30)))
-    assert "Answer" in text
+    assert "Status" in text
     assert "cannot tell. To decide, record: the youth's placement on the 18th birthday" in text
     assert "law as of 2026-11-30; Secondary source" in text
     assert "law as of 2026-11-30; Unconfirmed" in text
@@ -124,6 +124,26 @@ def test_the_youth_summary_prints_each_answer_and_confidence() -> None:
     spanish = _text(youth_summary(youth, contacts=[], findings=_findings(), made_on=date(2026, 11, 30),
                                   lang="es"))
     assert "no se puede saber" in spanish and "Sin confirmar" in spanish
+
+
+def test_the_youth_summary_says_which_duties_are_overdue_and_when_done_ones_were_done() -> None:
+    """The Duties column said "Legal deadline" for a report done and one months late alike, and a
+    done duty showed only when it had been due."""
+    from dataclasses import replace
+
+    youth = _nmd()
+    late, done = [f for f in _findings() if f.kind is FindingKind.DEADLINE]
+    late = replace(late, due=datetime(2026, 11, 1, 17, 0, tzinfo=LEGAL_ZONE))
+    done = replace(done, due=datetime(2026, 11, 2, 17, 0, tzinfo=LEGAL_ZONE), done=True)
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=LEGAL_ZONE)
+    marked = {(done.rule_id, done.occurrence): date(2026, 11, 2)}
+    text = " ".join(_text(youth_summary(youth, contacts=[], findings=[late, done], made_on=now.date(),
+                                        now=now, done=marked)).split())
+    assert "Record the CSEC status in CWS/CMS Legal deadline: overdue" in text
+    assert "Tell the youth about extended foster care done on 2026-11-02" in text
+    spanish = " ".join(_text(youth_summary(youth, contacts=[], findings=[late, done], made_on=now.date(),
+                                           now=now, lang="es")).split())
+    assert "vencido" in spanish
 
 
 def test_the_hearing_sheet_prints_answers_and_confidence_on_one_page() -> None:
@@ -151,7 +171,7 @@ def test_a_heading_is_never_left_alone_at_the_foot_of_a_page() -> None:
         document = pdfium.PdfDocument(pdf)
         pages = [" ".join(document[i].get_textpage().get_text_range().split()) for i in range(len(document))]
         heading = next(n for n, text in enumerate(pages) if "Obligaciones" in text)
-        assert "Respuesta" in pages[heading], (count, heading)
+        assert "Estatus" in pages[heading], (count, heading)
 
 
 def test_the_hearing_sheet_names_a_protective_order_in_force_and_not_one_ended() -> None:
