@@ -10,7 +10,15 @@ from enum import StrEnum
 from functools import cache
 from typing import Any, ClassVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from csec_desktop.clock import legal_today
 from csec_desktop.domain.base import Body, Bound, check_email, check_phone
@@ -208,13 +216,23 @@ class Consent(_Part):
     expires_on: date | None = Field(default=None, title=N_("Expires on (YYYY-MM-DD)"))
     revoked_on: date | None = Field(default=None, title=N_("Revoked on (YYYY-MM-DD)"))
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Consent:
-        if self.expires_on is not None and self.expires_on < self.given_on:
+    # On the field, not the model: the form shows a field's problem beside it, and the model's
+    # under the item's last field, which put "expires before it was given" under "Revoked on".
+    @field_validator("expires_on")
+    @classmethod
+    def _expires_after(cls, value: date | None, info: ValidationInfo) -> date | None:
+        given = info.data.get("given_on")
+        if value is not None and given is not None and value < given:
             raise ValueError("expires before it was given")
-        if self.revoked_on is not None and self.revoked_on < self.given_on:
+        return value
+
+    @field_validator("revoked_on")
+    @classmethod
+    def _revoked_after(cls, value: date | None, info: ValidationInfo) -> date | None:
+        given = info.data.get("given_on")
+        if value is not None and given is not None and value < given:
             raise ValueError("revoked before it was given")
-        return self
+        return value
 
 
 EARLIEST_BIRTH = date(1900, 1, 1)

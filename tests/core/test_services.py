@@ -188,3 +188,15 @@ def test_referral_statuses_agree_with_the_referral_in_spanish() -> None:
     participles = {status: es(label) for status, label in REFERRAL_STATUS_LABELS.items()
                    if status is not ReferralStatus.NO_SHOW}
     assert all(text.endswith("a") for text in participles.values()), participles
+
+
+def test_a_consent_ending_before_it_was_given_is_refused_on_that_date() -> None:
+    """The refusal names the date that is wrong: said about the consent as a whole, the form put
+    "expires before it was given" under "Revoked on"."""
+    base = {"kind": "referral", "scope": "Referrals (fictional)", "given_by": "the youth",
+            "given_on": "2026-10-01"}
+    for field, words in (("expires_on", "expires before it was given"),
+                         ("revoked_on", "revoked before it was given")):
+        with pytest.raises(ValidationFailed) as refused:
+            Youth.parse(youth_data(consents=[{**base, field: "2026-09-01"}]), record="youth")
+        assert [(p.field, p.message) for p in refused.value.problems] == [(f"consents.0.{field}", words)]
