@@ -135,6 +135,12 @@ class IntakePage(QWidget):
         column.addWidget(widget)
         column.addWidget(error)
         form.addRow(label, column)
+        # Typing in a field answers its problem: "must be filled in" stayed red under a name typed
+        # in, until the next try.
+        edited = getattr(widget, "textEdited", None) or getattr(widget, "textChanged", None) \
+            or getattr(widget, "currentIndexChanged", None)
+        if edited is not None:
+            edited.connect(lambda *_a: error.clear())
         return widget
 
     def start(self, defaults: dict[str, Any]) -> None:

@@ -133,6 +133,10 @@ def test_intake_checked_empty_marks_the_name_and_birth_date_and_goes_to_the_firs
     # The primary language the record takes is shown from the start; cleared, it is said at the
     # field (a blank was saved as "English" without a word).
     assert page.edits["primary_language"].text() == "English" and page.errors["primary_language"].text() == ""
+    # Typing in a marked field answers it: its "must be filled in" goes as the name is typed.
+    qtbot.keyClicks(page.edits["legal_name.given"], "L")
+    assert page.errors["legal_name.given"].text() == ""
+    assert page.errors["legal_name.family"].text() == "must be filled in"  # not yet answered
     for path, text in (("legal_name.given", "Langless"), ("legal_name.family", "Fictionfamily"),
                        ("date_of_birth", "2011-03-04"), ("primary_language", "")):
         page.edits[path].setText(text)
