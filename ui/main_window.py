@@ -522,7 +522,7 @@ class MainWindow(QMainWindow):
 
         self.sync_status = SyncStatus()
         self.sync_status.setVisible(False)
-        self.sync_status.sync_requested.connect(self.sync.sync_now)
+        self.sync_status.sync_requested.connect(lambda *_a: self.sync.sync_now())
         self.sync_status.conflicts_requested.connect(self.open_conflicts)
         self.sync_status.kept_requested.connect(lambda: self.sync_screens.open_kept(self))
         self.sync.status_changed.connect(self.sync_status.show_status)

@@ -40,7 +40,7 @@ class SyncScreens(QObject):
         self.offline_days = 14
         sync.finished.connect(self.finished)
         conflicts.keep_requested.connect(self.keep)
-        offline.sync_requested.connect(sync.sync_now)
+        offline.sync_requested.connect(lambda *_a: sync.sync_now())
 
     def finished(self, report: Any, error: Exception | None) -> None:
         if error is not None:

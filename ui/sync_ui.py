@@ -75,7 +75,7 @@ class SyncController(QObject):
         self._relay.done.connect(self._done)
         self.timer = QTimer(self)
         self.timer.setInterval(AUTO_SYNC_MS)
-        self.timer.timeout.connect(self.sync_now)
+        self.timer.timeout.connect(lambda: self.sync_now(asked=False))
         self.make_client: Callable[[local.Enrolment], HubClient] | None = None
 
     def start(self, refresh: bool = True) -> None:
@@ -94,15 +94,20 @@ class SyncController(QObject):
         self.backend.call(lambda h: local.status(h.require()), self.status_changed.emit, lambda _e: None,
                           background=True)
 
-    def sync_now(self) -> None:
+    def sync_now(self, asked: bool = True) -> None:
+        """Sync with the hub; `asked`: a person asked (the timer's own syncs are not)."""
         if self.running:
             return
-        self.backend.call(lambda h: local.enrolment(h.require()), self._go, self._failed)
+        self.backend.call(lambda h: local.enrolment(h.require()), lambda found: self._go(found, asked),
+                          self._failed)
 
-    def _go(self, found: local.Enrolment | None) -> None:
+    def _go(self, found: local.Enrolment | None, asked: bool = True) -> None:
         if found is None:
-            self.finished.emit(None, CsecError(_("This computer is not enrolled with a county hub. An "
-                                                 "administrator enrols it under Administration.")))
+            # Said to the person who asked; the timer's syncs on a computer used offline said it
+            # every few minutes over whatever the status bar was saying.
+            if asked:
+                self.finished.emit(None, CsecError(_("This computer is not enrolled with a county hub. An "
+                                                     "administrator enrols it under Administration.")))
             return
         self.running = True
         self.status_changed.emit(None)

@@ -104,13 +104,16 @@ class YouthController(QObject):
         self.page.cancel_draft()
         self.tasks.run(lambda vault: youth_screen.discard(vault, youth_id), show, latest="youth")
 
-    def _refresh(self, youth_id: str, *kinds: str) -> None:
-        """Redraw the attached lists and findings after a change (no new "view" in the trail)."""
+    def _refresh(self, youth_id: str, *kinds: str, then: Callable[[], None] | None = None) -> None:
+        """Redraw the attached lists and findings after a change (no new "view" in the trail);
+        `then`, once they are redrawn."""
         self.events.announce(youth_id, *kinds)
 
         def show(file: youth_screen.YouthFile) -> None:
             if self.page.youth_id == youth_id:
                 self.page.show_refreshed(file)
+                if then is not None:
+                    then()
 
         self.tasks.run(lambda vault: youth_screen.refresh(vault, youth_id), show, latest="youth")
 
@@ -229,8 +232,12 @@ class YouthController(QObject):
 
         def done(result: Any) -> None:
             self.page.services.override.clear()
-            self._status(message(result) if callable(message) else message)
-            self._refresh(youth_id, "referral")
+            said = message(result) if callable(message) else message
+            self._status(said)
+            # Beside the referrals too, where it wraps, once they are redrawn: the status bar cut
+            # the consent's guidance at "Share only what".
+            beside = self.page.services.referrals.message
+            self._refresh(youth_id, "referral", then=lambda: beside.setText(said))
 
         def failed(error: Exception) -> None:
             self._status("")

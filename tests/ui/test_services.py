@@ -55,6 +55,8 @@ def test_needs_assessment_and_a_referral_that_needs_consent(qtbot: QtBot, tmp_pa
         assert win.statusBar().currentMessage() == ("Referral sent under the consent given on 2026-11-01, "
                                                     "which covers: mental-health referrals. Share only what "
                                                     "it covers.")
+        qtbot.waitUntil(lambda: page.services.referrals.message.text().endswith(  # whole, beside the list
+            "Share only what it covers."), timeout=10_000)
         page.services.referrals.listing.setCurrentRow(0)
 
         def offered() -> set[str]:
