@@ -21,3 +21,23 @@ def test_a_wrong_certificate_is_said_as_such_in_both_languages(qtbot: QtBot) -> 
         assert "no se envió nada" in spanish and "certificado" in spanish
     finally:
         set_language("en")
+
+
+def test_a_computer_not_enrolled_hears_of_it_when_it_asks_not_from_the_timer(qtbot: QtBot) -> None:
+    """Used offline, the computer's timed syncs said "not enrolled" every few minutes over whatever
+    the status bar said (a save, a print); "Sync now" still says it."""
+    from typing import Any
+
+    from ui.sync_ui import SyncController
+
+    class Backend:  # answers the enrolment question at once: none
+        def call(self, work: Any, done: Any, failed: Any, **_kw: Any) -> None:
+            done(None)
+
+    controller = SyncController(Backend())  # type: ignore[arg-type]
+    said: list[object] = []
+    controller.finished.connect(lambda _report, error: said.append(error))
+    controller.timer.timeout.emit()
+    assert said == []
+    controller.sync_now()
+    assert len(said) == 1 and "not enrolled" in str(said[0])
