@@ -255,6 +255,14 @@ def timeline(youth: Youth, records: Iterable[Any], on: date) -> list[Event]:
         if due < twenty_one:
             events.append(Event(due, N_("Six-month certification and TILCP update (SOC 161)"),
                                 state(due, False), "WIC 11403(c)"))
+            # Each later six months that also ended without one: shown only the first, a youth
+            # with none for two years looked one certification behind. (Done today, the cycle
+            # starts again from today: these are past periods, not dates still to meet.)
+            later = add_months(due, 6)
+            while later < min(on, twenty_one):
+                events.append(Event(later, N_("Another six months without a certification (SOC 161)"),
+                                    "overdue", "WIC 11403(c)"))
+                later = add_months(later, 6)
     for hearing in _of(records, NmdHearing):
         label = {HearingKind.REVIEW: N_("Review hearing"), HearingKind.REENTRY: N_("Re-entry hearing"),
                  HearingKind.TERMINATION: N_("Termination hearing")}[hearing.hearing]

@@ -198,3 +198,21 @@ def test_the_six_month_cycle_starts_again_at_re_entry() -> None:
     found = _find(youth, date(2027, 3, 20), *records)["efc.six_month_certification"]
     assert found.due is not None and found.due.date() == date(2027, 4, 14)
     assert any("re-entry on 2026-10-14" in line for line in found.why)
+
+
+def test_every_six_months_without_a_certification_is_on_the_timeline() -> None:
+    """An attorney's review: a nonminor of 20 with no certification since 18 showed one overdue
+    certification, as if one were missing, not two years of them."""
+    youth = _youth("2006-03-13")  # 18 on 2024-03-13
+    events = efc.timeline(youth, [_order("2020-01-01")], date(2026, 12, 3))
+    missed = [(e.day, e.state) for e in events if "SOC 161" in e.label]
+    assert missed == [(date(2024, 9, 13), "overdue"), (date(2025, 3, 13), "overdue"),
+                      (date(2025, 9, 13), "overdue"), (date(2026, 3, 13), "overdue"),
+                      (date(2026, 9, 13), "overdue")]
+    assert [e.label for e in events if "SOC 161" in e.label][1:] == [
+        "Another six months without a certification (SOC 161)"] * 4
+    # Certified since: the cycle starts again from it (the next would fall after 21: none).
+    certified = Certification(youth_id="y", certified_on=date(2026, 10, 1), conditions=["1"],
+                              certified_by="casey")
+    later = efc.timeline(youth, [_order("2020-01-01"), certified], date(2026, 12, 3))
+    assert [(e.day, e.state) for e in later if "SOC 161" in e.label] == [(date(2026, 10, 1), "done")]
