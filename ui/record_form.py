@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from enum import Enum
 from typing import Any, Union, get_args, get_origin
 
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csec_desktop.clock import legal_today
 from csec_desktop.domain import fields
 from csec_desktop.domain.base import problems_from
 from csec_desktop.domain.csec import Discipline
@@ -405,7 +404,10 @@ class ModelForm(QWidget):
         return text
 
     def defaults(self) -> dict[str, Any]:
-        """What a new item starts with: the model's defaults, today's date and time for a note."""
+        """What a new item starts with: the model's defaults, and now for a moment a person records
+        as it happens (a note, information received). A required day starts blank: the day an
+        order was made or a paper signed is rarely today, and a form that offered today saved
+        false dates for anyone who did not change it."""
         out: dict[str, Any] = {}
         for name, info in self.model.model_fields.items():
             if name in self.widgets and not info.is_required():
@@ -416,8 +418,6 @@ class ModelForm(QWidget):
                              else _(value) if isinstance(value, str) and value else value)
             if name in self.widgets and self.types.get(name) is datetime and info.is_required():
                 out[name] = datetime.now(LEGAL_ZONE).replace(second=0, microsecond=0).isoformat()
-            elif name in self.widgets and self.types.get(name) is date and info.is_required():
-                out[name] = legal_today().isoformat()
         return out
 
     def check(self, extra: dict[str, Any] | None = None) -> dict[str, Any] | None:

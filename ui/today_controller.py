@@ -164,14 +164,16 @@ class TodayController(QObject):
         # collector, which otherwise walks them all again and again while the chunks run.
         gc.freeze()
         wanted = self._wanted
-        if chosen[0] is not None or wanted is None or wanted[0] is None:
-            # A row the person chose meanwhile (nothing is chosen for them before the last chunk),
-            # or nothing was selected before: kept as it is, wherever the new rows put it.
+        if chosen[0] is not None:
+            # Selected already (the duty wanted, found; or a row the person chose meanwhile, as
+            # nothing is chosen for them while the duty wanted is looked for): kept, wherever the
+            # new rows put it.
             self._wanted = None
-            if chosen[0] is not None:
-                self._reselect(chosen)
-            elif last and wanted is not None:
-                self._reselect(wanted)
+            self._reselect(chosen)
+            return
+        if wanted is None or wanted[0] is None:  # nothing was selected before: the first row
+            self._wanted = None
+            self._reselect((None, 0))
             return
         if self.model.row_of(wanted[0]) >= 0 or last:
             # Found; or gone (done, or no longer due): the row where it was. Ticking "Show done

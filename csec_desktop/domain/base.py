@@ -322,6 +322,8 @@ def problems_from(exc: ValidationError) -> list[FieldProblem]:
         kind = err["type"]
         if kind == "string_type" and err.get("input") is None:
             message = PLAIN_PROBLEMS["missing"]  # a text field left empty reaches the model as None
+        elif kind.startswith(("date", "datetime")) and err.get("input") in ("", None):
+            message = PLAIN_PROBLEMS["missing"]  # a required day left blank: not "is not a date"
         elif kind.startswith("date") and isinstance(err.get("input"), str) and _ISO_DAY.match(err["input"]):
             # Written as asked, but no such day ("2010-02-30"): "write it as YYYY-MM-DD" misled.
             message = NO_SUCH_DAY

@@ -73,7 +73,7 @@ def test_plan_for_a_youth_who_turns_18_in_80_days(qtbot: QtBot, tmp_path: Path) 
         assert len(tab.participation.items) == 1
         # The transition plan in the youth's words: every section, Medi-Cal checked.
         plan = tab.plans.form
-        plan.set_values(plan.defaults())
+        plan.set_values({**plan.defaults(), "made_on": today.isoformat()})
         for name, words in (("housing", "Stay with my aunt, then a THP-NMD apartment."),
                             ("health_insurance", "Keep Medi-Cal; it moves to former-foster-youth Medi-Cal."),
                             ("education", "Start at the community college in August."),

@@ -43,13 +43,15 @@ from ui.main_window import MainWindow
 pytestmark = pytest.mark.qt_log_level_fail("WARNING")
 
 SCREEN = (1366, 768)
-BUDGET = 77
+BUDGET = 78
 """Actions the whole journey may take (issue 17). Measured at 107 on 2026-11-30; at 80 on
 2026-12-01 after lists sat beside their forms, forms folded what can wait, dates started as
 today, a saved referral or petition stayed selected, a petition started with the initials and
 the counts the law allows, and an attorney's record opened on Record relief. 77 on 2026-12-02,
 idle or busy, once the person looks at the screen after its layouts are done (79 idle and up to
-81 on a busy machine before: scrolls to widgets that only seemed off screen)."""
+81 on a busy machine before: scrolls to widgets that only seemed off screen). 78 on 2026-12-04:
+a required day (an order made, a paper signed) starts blank, typed by the person; started as
+today, this journey had recorded the placement order at 18 as made today, a false date."""
 
 
 class Person:

@@ -110,7 +110,7 @@ def test_the_page_counts_lists_the_youth_and_exports(qtbot: QtBot, admin: Vault,
     assert "Reportson" in (tmp_path / "mine.csv").read_text() and "(3 rows)" in page.message.text()
     page.period.setText("last quarter")
     page.load()
-    assert "period" in page.message.text()  # a clear message, the old figures not replaced silently
+    assert "period" in page.message.text().lower()  # a clear message, the old figures not replaced silently
     page.clear()
     assert page.table.rowCount() == 0 and page.youth.count() == 0 and page.report is None
 

@@ -585,7 +585,7 @@ def test_administrator_adds_a_user_and_verifies_the_trail(qtbot: QtBot, window: 
     qtbot.keyClicks(page.unit, "Unit A")
     qtbot.keyClicks(page.passphrase, "short")
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "passphrase" in page.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "passphrase" in page.message.text().lower(), timeout=10_000)
     qtbot.keyClicks(page.passphrase, "fictional worker passphrase")
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.users.rowCount() == 2, timeout=10_000)
@@ -689,6 +689,10 @@ def test_today_lists_duties_and_marks_one_done(qtbot: QtBot, window: MainWindow,
     real_scan = today_screen.scan
     monkeypatch.setattr(today_screen, "scan", lambda *a, **k: scans.append(1) or real_scan(*a, **k))
     qtbot.keyClicks(page.note, "Told the youth at the visit")
+    qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)  # how is not said: refused
+    qtbot.waitUntil(lambda: "who was told, or how" in page.message.text(), timeout=10_000)
+    assert window.today_model.rowCount() == count
+    page.method.setCurrentIndex(1)
     qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.today_model.rowCount() == count - 1, timeout=10_000)
     assert scans == []  # only that youth was looked at again, not the caseload
