@@ -438,6 +438,11 @@ class YouthPage(QWidget):
                 and isinstance(event, QKeyEvent) and event.matches(QKeySequence.StandardKey.Redo)
                 and not watched.isRedoAvailable() and self.redo_button.isEnabled()):
             return True  # not offered to the field: the page's Redo shortcut takes it
+        if (event.type() == QEvent.Type.KeyPress and isinstance(watched, QLineEdit)
+                and isinstance(event, QKeyEvent) and _alt_letter(event)):
+            # An Alt key with no shortcut (Alt+R for a tab that is Alt+C) typed its letter into the
+            # field the record opens in: the youth's legal name became "Alexr".
+            return True
         return super().eventFilter(watched, event)
 
     def can_redo(self, allowed: bool) -> None:
@@ -725,3 +730,10 @@ class YouthPage(QWidget):
             return
         self._emit_draft()  # kept until the save succeeds, so a refused save loses nothing
         self.save_requested.emit(self.youth_id, changes, self.version)
+
+
+def _alt_letter(event: QKeyEvent) -> bool:
+    """A letter or digit pressed with Alt alone (Shift aside): a shortcut's try, never text. AltGr,
+    which writes characters, comes as Ctrl+Alt on Windows and without Alt on X11: let through."""
+    held = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier & ~Qt.KeyboardModifier.KeypadModifier
+    return held == Qt.KeyboardModifier.AltModifier and event.text().isalnum()

@@ -918,3 +918,16 @@ def test_intakes_refusal_is_said_beside_the_buttons_in_view(qtbot: QtBot, window
     qtbot.waitUntil(lambda: page.message.text().startswith("Not created"), timeout=10_000)
     assert page.message.isVisible() and not page.form_area.isAncestorOf(page.message)
     assert page.message.mapTo(window, page.message.rect().bottomLeft()).y() < window.height()
+
+
+def test_an_alt_key_with_no_shortcut_types_nothing_in_the_name(qtbot: QtBot, window: MainWindow) -> None:
+    """An attorney pressed Alt+R for Record relief (its key is Alt+C): the record opens with the
+    cursor in the given name, and "r" was typed into it."""
+    _, page = _open_first_youth(qtbot, window)
+    given = page.edits["legal_name.given"]
+    before = given.text()
+    given.setFocus()
+    qtbot.keyClick(given, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    assert given.text() == before and not page.dirty()
+    qtbot.keyClick(given, Qt.Key.Key_Z)  # plain typing still types
+    assert given.text() != before
