@@ -7,10 +7,11 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, ClassVar, Literal, Self
 
 from annotated_types import MaxLen
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from pydantic_core import to_json
 
 from csec_desktop.errors import FieldProblem, ValidationFailed
@@ -332,3 +333,16 @@ def problems_from(exc: ValidationError) -> list[FieldProblem]:
             message = PLAIN_PROBLEMS.get(kind) or err["msg"].removeprefix("Value error, ")
         out.append(FieldProblem(path, message))
     return out
+
+
+def on_or_after(field: str, earlier: str, message: str) -> Any:
+    """A validator of the day `field`: not before the day `earlier` (a field declared before it, so
+    validated first), refused with `message` beside `field` (a model validator's message has no
+    field, and the form showed it under the item's last one)."""
+    def check(cls: type, value: date | None, info: ValidationInfo) -> date | None:
+        before = info.data.get(earlier)
+        if value is not None and before is not None and value < before:
+            raise ValueError(message)
+        return value
+
+    return field_validator(field)(classmethod(check))

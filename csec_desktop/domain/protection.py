@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from csec_desktop.domain.base import Body
+from csec_desktop.domain.base import Body, on_or_after
 from csec_desktop.domain.kinds import register
 from csec_desktop.text import N_
 
@@ -98,13 +98,7 @@ class ProtectiveOrder(Body):
             raise ValueError("cannot be before the day it was requested")
         return value
 
-    @field_validator("expires_on")
-    @classmethod
-    def _expires(cls, value: date | None, info: ValidationInfo) -> date | None:
-        granted = info.data.get("granted_on")
-        if value is not None and granted is not None and value < granted:
-            raise ValueError("cannot be before the day it was granted")
-        return value
+    _expires = on_or_after("expires_on", "granted_on", "cannot be before the day it was granted")
 
     def in_force_on(self, day: date) -> bool:
         return self.stage in IN_FORCE and (self.granted_on is None or self.granted_on <= day) \

@@ -15,13 +15,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from csec_desktop.clock import legal_today
-from csec_desktop.domain.base import Body, Bound, check_email, check_phone
+from csec_desktop.domain.base import Body, Bound, check_email, check_phone, on_or_after
 from csec_desktop.text import LANGUAGES, N_, W, translations
 
 
@@ -216,23 +215,9 @@ class Consent(_Part):
     expires_on: date | None = Field(default=None, title=N_("Expires on (YYYY-MM-DD)"))
     revoked_on: date | None = Field(default=None, title=N_("Revoked on (YYYY-MM-DD)"))
 
-    # On the field, not the model: the form shows a field's problem beside it, and the model's
-    # under the item's last field, which put "expires before it was given" under "Revoked on".
-    @field_validator("expires_on")
-    @classmethod
-    def _expires_after(cls, value: date | None, info: ValidationInfo) -> date | None:
-        given = info.data.get("given_on")
-        if value is not None and given is not None and value < given:
-            raise ValueError("expires before it was given")
-        return value
-
-    @field_validator("revoked_on")
-    @classmethod
-    def _revoked_after(cls, value: date | None, info: ValidationInfo) -> date | None:
-        given = info.data.get("given_on")
-        if value is not None and given is not None and value < given:
-            raise ValueError("revoked before it was given")
-        return value
+    # On the fields, not the model: a model's problem was shown under "Revoked on" whatever it was.
+    _expires_after = on_or_after("expires_on", "given_on", "expires before it was given")
+    _revoked_after = on_or_after("revoked_on", "given_on", "revoked before it was given")
 
 
 EARLIEST_BIRTH = date(1900, 1, 1)
