@@ -49,7 +49,13 @@ from csec_desktop.storage.audit import AuditLog, Signer, derive_audit_key
 from csec_desktop.storage.database import Database, wipe_bytes
 from csec_desktop.storage.keys import vault_exists
 from csec_desktop.storage.records import RecordStore
-from csec_desktop.storage.schema import SCHEMA_VERSION, foreign_code, migrate, schema_version
+from csec_desktop.storage.schema import (
+    NEWEST_STAMP_TIME,
+    SCHEMA_VERSION,
+    foreign_code,
+    migrate,
+    schema_version,
+)
 from csec_desktop.storage.vault_files import remove_db, sweep_scratch
 from csec_desktop.text import N_, Line, W
 
@@ -93,9 +99,9 @@ class Vault:
         self.clock = HybridClock(self.device, wall)
         # Carry the clock past every stamp this vault has issued or pulled, so an edit after a
         # restart on a machine whose clock went back still comes after what it had seen.
-        latest = db.scalar("SELECT max(hlc) FROM changes")
+        latest = db.scalar(NEWEST_STAMP_TIME)  # time and counter: past them is past every stamp
         if latest:
-            self.clock.observe(str(latest))
+            self.clock.observe(f"{latest}-")
         self._bind(db)
 
     def _bind(self, db: Database) -> None:

@@ -29,7 +29,7 @@ from csec_desktop.storage.access import AccessState
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.records import SEALED_ROWS
 from csec_desktop.storage.recovery import BACKUP_MAGIC
-from csec_desktop.storage.schema import SCHEMA_VERSION
+from csec_desktop.storage.schema import NEWEST_STAMP_TIME, SCHEMA_VERSION
 from csec_desktop.storage.vault import Vault
 from tests.conftest import ADMIN_PASS, WORKER_PASS, FakeClock, youth_data
 
@@ -504,9 +504,8 @@ def test_unlock_and_the_status_bar_never_scan_the_change_log(made: tuple[Vault, 
     vault, _secret = made
     db = vault.require_db()
     plans = {sql: " ".join(str(row[-1]) for row in db.query(f"EXPLAIN QUERY PLAN {sql}"))
-             for sql in ("SELECT max(hlc) FROM changes", "SELECT count(*) FROM changes WHERE pushed = 2",
-                         SEALED_ROWS)}
-    assert "changes_hlc" in plans["SELECT max(hlc) FROM changes"], plans
+             for sql in (NEWEST_STAMP_TIME, "SELECT count(*) FROM changes WHERE pushed = 2", SEALED_ROWS)}
+    assert "changes_stamp_time" in plans[NEWEST_STAMP_TIME], plans
     assert "changes_refused" in plans["SELECT count(*) FROM changes WHERE pushed = 2"], plans
     assert "youth_fields_sealed" in plans[SEALED_ROWS], plans
 

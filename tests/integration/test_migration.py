@@ -30,8 +30,10 @@ def test_schema1_vault_upgrades(tmp_path: Path) -> None:
     # Schema 15: the expression indexes the caseload no longer read are gone; the old history
     # rows keep their full form beside new short ones, and both still verify.
     assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('youth_worker', 'youth_unit')") == 0
-    # Schema 16: the index of the history's stamps is there (the step that dropped it was withdrawn).
-    assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'changes_hlc'") == 1
+    # Schema 16: the index of the history's stamps is there (the step that dropped it was withdrawn);
+    # schema 20: of their time and counter only.
+    assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'changes_stamp_time'") == 1
+    assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'changes_hlc'") == 0
     caseload.create_youth(vault, youth_data())
     forms = {r[0] for r in db.query("SELECT substr(fields, 1, 1) FROM changes_full WHERE op = 'create'")}
     assert forms == {"{", "["}
@@ -73,14 +75,14 @@ def test_a_vault_that_dropped_the_stamps_index_gets_it_back(made: tuple[Vault, s
     vault, _secret = made
     caseload.create_youth(vault, youth_data())
     db = vault.require_db()
-    db.execute("DROP INDEX changes_hlc")
+    db.execute("DROP INDEX changes_stamp_time")
     db.execute("INSERT INTO meta (key, value) VALUES ('clock.newest', '9999999999999-00000-x')")
     db.execute("PRAGMA user_version = 15")
     vault.close()
     again = Vault.unlock(vault_dir, "admin", ADMIN_PASS)
     try:
         db = again.require_db()
-        assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'changes_hlc'") == 1
+        assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'changes_stamp_time'") == 1
         assert db.scalar("SELECT count(*) FROM meta WHERE key = 'clock.newest'") == 0
     finally:
         again.close()
