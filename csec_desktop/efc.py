@@ -23,7 +23,7 @@ from csec_desktop.domain.efc import (
 )
 from csec_desktop.domain.youth import Youth
 from csec_desktop.rules import Answer, State, add_months, birthday, combine
-from csec_desktop.rules.transition import in_foster_care_on
+from csec_desktop.rules.transition import care_began, in_foster_care_on
 from csec_desktop.text import N_, Line, W
 
 MEDICAL_UPDATE_DAYS = 180  # the county setting's default (policy.efc_medical_update_days)
@@ -235,8 +235,12 @@ def timeline(youth: Youth, records: Iterable[Any], on: date) -> list[Event]:
         return "ahead" if day > on else ("overdue" if day < on else "due")
 
     plans = _of(records, TransitionPlan)
+    # Told at 16, or as a youth older than 16 comes into care (the duty's own day: the timeline
+    # showed the 16th birthday, before care began, as past, beside a duty said to be overdue).
+    began = care_began(youth, on)
+    told = max(sixteen, began) if began is not None and began < eighteen else sixteen
     events = [
-        Event(sixteen, N_("Told about extended foster care (age 16)"), "past" if sixteen <= on else "ahead",
+        Event(told, N_("Told about extended foster care (age 16)"), "past" if told <= on else "ahead",
               "WIC 11403(f)(2)"),
         Event(eighteen - timedelta(days=90), N_("90-day transition plan window opens"),
               "past" if eighteen - timedelta(days=90) <= on else "ahead", "WIC 16501.1(g)(16)(B)"),

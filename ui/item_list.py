@@ -257,9 +257,17 @@ class ItemList(QGroupBox):
         if not problems:
             return
         first = problems[0][0].split(".")
-        if len(first) > 1 and first[1].isdigit() and not self.single:
-            self.listing.setCurrentRow(int(first[1]))
-        inner = [(".".join(p.split(".")[2:] if not self.single else p.split(".")[1:]), m)
-                 for p, m in problems]
+        if len(first) > 1 and first[1].isdigit() and not self.single and not self.attached:
+            self.listing.setCurrentRow(int(first[1]))  # the item of the youth's list it is about
+        inner = [(p if self.attached else _inner(p, self.single), m) for p, m in problems]
         left = self.form.show_problems(inner)
         self.message.setText("; ".join(f"{f}: {m}" for f, m in left) or _("Fix the fields marked in red."))
+
+
+def _inner(path: str, single: bool) -> str:
+    """A problem's field within an item of the youth's record: `aliases.1.name` -> `name`,
+    `placement.type` -> `type`. An attached record's problems name its own fields (`offense_date`)
+    and are not cut: cut as a list item's path, they lost their field ("is ahead of now" three
+    times under the form's last field, none marked)."""
+    parts = path.split(".")
+    return ".".join(parts[1:] if single else parts[2:])

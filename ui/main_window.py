@@ -451,8 +451,6 @@ class MainWindow(QMainWindow):
         page.print_item_requested.connect(self.print_document)
         if self._providers is not None:
             page.set_providers(self._providers)
-        else:  # the directory page may never have been opened: its names read for the referrals
-            self.tasks.run(_provider_names, self._providers_changed, lambda _error: None)
         if self.capabilities is not None:
             self._guide_youth(self.capabilities)
         return page
@@ -853,6 +851,11 @@ class MainWindow(QMainWindow):
 
     def open_youth(self, youth_id: str) -> None:
         self.youth.open(youth_id)
+        if self._providers is None:
+            # The directory's names for the referrals' provider, read once the vault is open (the
+            # youth page is built ahead, before an unlock: read then, they failed unseen) and
+            # before the Directory page is ever opened (until then the field offered none).
+            self.tasks.run(_provider_names, self._providers_changed, lambda _error: None)
 
     def open_screen(self, youth_id: str, form_id: str) -> None:
         self.screens.open(youth_id, form_id)

@@ -190,7 +190,19 @@ class TodayController(QObject):
         def show(items: list[Item]) -> None:
             keep = self._selected()
             self.model.replace_youth(youth_id, items, now)
-            self._reselect(keep)
+            if keep[0] is not None and keep[0][0] == youth_id and self.model.row_of(keep[0]) < 0:
+                # The duty selected is gone (marked done): the next of the same youth, or none.
+                # The row where it was held another youth's duty, and a second click on Mark
+                # done would have done it.
+                same = next((r for r in range(self.model.rowCount())
+                             if identity(self.model.item(r))[0] == youth_id), -1)
+                if same >= 0:
+                    self.page.table.selectRow(same)
+                else:
+                    self.page.table.clearSelection()
+                    self.page.table.setCurrentIndex(self.model.index(-1, 0))
+            else:
+                self._reselect(keep)
             if message:
                 self.page.message.setText(message)
 

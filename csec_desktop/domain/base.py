@@ -313,6 +313,7 @@ outside the list keeps pydantic's message, which names the choices (a form file'
 
 
 NO_SUCH_DAY = N_("is not a day of the calendar: that month has fewer days")
+CHOOSE_ONE = N_("choose at least one")
 _ISO_DAY = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
@@ -325,6 +326,8 @@ def problems_from(exc: ValidationError) -> list[FieldProblem]:
             message = PLAIN_PROBLEMS["missing"]  # a text field left empty reaches the model as None
         elif kind.startswith(("date", "datetime")) and err.get("input") in ("", None):
             message = PLAIN_PROBLEMS["missing"]  # a required day left blank: not "is not a date"
+        elif kind == "too_short" and isinstance(err.get("input"), list | tuple) and not err["input"]:
+            message = CHOOSE_ONE  # "List should have at least 1 item after validation, not 0"
         elif kind.startswith("date") and isinstance(err.get("input"), str) and _ISO_DAY.match(err["input"]):
             # Written as asked, but no such day ("2010-02-30"): "write it as YYYY-MM-DD" misled.
             message = NO_SUCH_DAY

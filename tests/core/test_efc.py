@@ -17,7 +17,7 @@ from csec_desktop.domain.efc import (
     ReentryAgreement,
     TransitionPlan,
 )
-from csec_desktop.domain.youth import Youth
+from csec_desktop.domain.youth import LegalStatus, StatusPeriod, Youth
 from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Finding, State
 from csec_desktop.rules.court_days import court_days_after, holidays
 from tests.conftest import youth_data
@@ -216,3 +216,15 @@ def test_every_six_months_without_a_certification_is_on_the_timeline() -> None:
                               certified_by="casey")
     later = efc.timeline(youth, [_order("2020-01-01"), certified], date(2026, 12, 3))
     assert [(e.day, e.state) for e in later if "SOC 161" in e.label] == [(date(2026, 10, 1), "done")]
+
+
+def test_the_timeline_tells_a_youth_of_extended_care_as_they_come_into_care_after_16() -> None:
+    """The timeline showed the notice on the 16th birthday, before care began, while the duty was
+    due the day care began (rules/transition.notice_at_16)."""
+    youth = _youth("2010-06-03", status="dependent").model_copy(update={"legal_status": [
+        StatusPeriod(status=LegalStatus.DEPENDENT, start=date(2026, 12, 2))]})
+    told = [e for e in efc.timeline(youth, [], date(2026, 12, 3)) if "age 16" in e.label]
+    assert [(e.day, e.state) for e in told] == [(date(2026, 12, 2), "past")]
+    # In care before 16: the birthday, as before.
+    before = efc.timeline(_youth("2010-06-03", status="dependent"), [], date(2026, 12, 3))
+    assert [e.day for e in before if "age 16" in e.label] == [date(2026, 6, 3)]

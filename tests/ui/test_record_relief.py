@@ -28,6 +28,14 @@ def test_counts_are_assessed_as_they_are_entered(qtbot: QtBot, tmp_path: Path) -
         qtbot.mouseClick(tab.counts.add_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "attorney" in tab.counts.message.text(), timeout=10_000)
         assert tab.counts.items == []
+        # A date after today is marked beside its own field, each one named (they had all gone to
+        # a line under the form's last field, none marked).
+        form.set_values({**form.defaults(), "count_kind": "conviction", "section": "484",
+                         "offense_date": "2099-03-01", "disposition_date": "2099-04-01"})
+        qtbot.mouseClick(tab.counts.add_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "ahead of now" in form.errors["offense_date"].text(), timeout=10_000)
+        assert "ahead of now" in form.errors["disposition_date"].text()
+        assert form.general.text() == "" and tab.counts.items == []
         for section, while_victim in (("211", True), ("484", True), ("11350", False)):
             form.set_values({**form.defaults(), "count_kind": "conviction", "section": section,
                              "offense_date": "2025-03-01", "while_victim": while_victim})
