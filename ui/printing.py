@@ -213,6 +213,10 @@ class DocumentView(QDialog):
         bind(self.close_button, "setText", N_("&Close"))
         self.message = QLabel()
         self.message.setWordWrap(True)
+        # Room for two lines kept whether or not anything is said: as the line came and went, the
+        # buttons moved under the pointer and a click meant for Close printed.
+        self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing())
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         bind(self.message, "setAccessibleName", N_("Document message"))
         language_label = QLabel()
         bind(language_label, "setText", N_("&Language"))

@@ -47,6 +47,7 @@ from csec_desktop.domain.youth import (
     PlacementPeriod,
     SafetyFlag,
     StatusPeriod,
+    flag_naming,
     instruction_shown,
 )
 from csec_desktop.formspec import result_text
@@ -412,6 +413,11 @@ class YouthPage(QWidget):
 
     def show_record(self, file: YouthFile) -> None:
         """A youth just opened: every part of the page, a draft from an earlier session on top."""
+        if file.record.id != self.youth_id:
+            # Each tab from its top: they opened scrolled where the last youth's were left, the
+            # eligibility summary at the top of the tab out of sight.
+            for area in self.tabs.findChildren(QScrollArea):
+                area.verticalScrollBar().setValue(0)
         self._show_youth(file.record, file.history)
         self._show_attached(file)
         self.show_derived(file.derived)
@@ -454,6 +460,7 @@ class YouthPage(QWidget):
         is gone, unless a field still holds the refused typing (an undo while it was not fixed)."""
         self._show_youth(saved.record, saved.history)
         self.show_derived(saved.derived)
+        self._mark_flagged_contacts()  # a safety flag saved may name a contact
         if not any(label.text() for label in self.errors.values()):
             self.notice.clear()
 
@@ -519,6 +526,23 @@ class YouthPage(QWidget):
                                  f"{said} ({outcome.get('score', '—')})")
         if not file.of("form_response"):
             self.screens.addItem(_("(none recorded)"))
+        self._mark_flagged_contacts()
+
+    def _mark_flagged_contacts(self) -> None:
+        """A contact a safety flag names, said so in red on the Contacts list (the list still showed
+        "may receive information" for a contact flagged after being added; only the printed
+        summary said no)."""
+        flags = [SafetyFlag.model_validate(f) for f in self.body.get("safety_flags") or []
+                 if isinstance(f, dict) and f.get("person")]
+        if not flags:
+            return
+        for row, item in enumerate(self.contacts.items):
+            flag = flag_naming(str(item.get("name") or ""), flags)
+            line = self.contacts.listing.item(row)
+            if flag is None or line is None:
+                continue
+            line.setText(f"{self.contacts.summary(item)} · " + _("named in a safety flag: tell them nothing"))
+            line.setForeground(QColor("#b3261e"))
 
     def show_derived(self, derived: Derived) -> None:
         duties = derived.duties

@@ -931,3 +931,22 @@ def test_an_alt_key_with_no_shortcut_types_nothing_in_the_name(qtbot: QtBot, win
     assert given.text() == before and not page.dirty()
     qtbot.keyClick(given, Qt.Key.Key_Z)  # plain typing still types
     assert given.text() != before
+
+
+def test_a_contact_named_in_a_safety_flag_is_said_so_on_the_contacts_list(qtbot: QtBot,
+                                                                         window: MainWindow) -> None:
+    """Flagged after being added as a contact who may be told, she was still listed as one: only
+    the printed summary said no."""
+    _, page = _open_first_youth(qtbot, window)
+    contacts = page.contacts
+    contacts.form.set_values({**contacts.form.defaults(), "name": "Tina Laterflag",
+                              "relationship": "friend", "may_receive_information": True})
+    qtbot.mouseClick(contacts.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(i.get("name") == "Tina Laterflag" for i in contacts.items), timeout=10_000)
+    row = next(n for n, i in enumerate(contacts.items) if i.get("name") == "Tina Laterflag")
+    assert "safety flag" not in contacts.listing.item(row).text()
+    page.lists["safety_flags"].set_items([{"person": "Tina Laterflag (fictional)"}])
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(page.body.get("safety_flags")), timeout=10_000)
+    row = next(n for n, i in enumerate(contacts.items) if i.get("name") == "Tina Laterflag")
+    qtbot.waitUntil(lambda: "named in a safety flag" in contacts.listing.item(row).text(), timeout=10_000)
