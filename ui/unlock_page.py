@@ -61,6 +61,7 @@ class UnlockPage(QWidget):
         self.demo_passphrases.hide()
         self._demo: list[tuple[str, str, str]] = []
         self.demo_users.currentIndexChanged.connect(self._demo_chosen)
+        self.user.textChanged.connect(self._user_named)
         box = QVBoxLayout(self)
         box.addStretch(1)
         title = QLabel()
@@ -125,6 +126,15 @@ class UnlockPage(QWidget):
         self.demo_users.blockSignals(True)
         self.demo_users.setCurrentIndex(max(index, 0))
         self.demo_users.blockSignals(False)
+
+    def _user_named(self, name: str) -> None:
+        """The demo person shown follows the user name (after a lock it named the person chosen
+        first while the name was another's)."""
+        index = self.demo_users.findData(name.strip())
+        if index >= 0 and index != self.demo_users.currentIndex():
+            self.demo_users.blockSignals(True)
+            self.demo_users.setCurrentIndex(index)
+            self.demo_users.blockSignals(False)
 
     def _demo_chosen(self, index: int) -> None:
         if 0 <= index < len(self._demo):

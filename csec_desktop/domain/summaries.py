@@ -260,7 +260,9 @@ def _consent(item: Item, t: Gettext) -> str:
 
 @summary(Contact)
 def _contact(item: Item, t: Gettext) -> str:
-    return f"{item.get('name')} · {item.get('relationship')} · {item.get('phone') or ''}"
+    # No trailing "·" for a contact with no phone.
+    return " · ".join(str(part) for part in (item.get("name"), item.get("relationship"), item.get("phone"))
+                      if part)
 
 
 @summary(CaseNote)

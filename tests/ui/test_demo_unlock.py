@@ -30,9 +30,13 @@ def test_the_unlock_page_offers_the_demo_people_and_defaults_to_the_caseworker(q
     assert "caseworker" in page.demo_users.currentText()
     shown = page.demo_passphrases.text()
     assert all(name in shown and passphrase in shown for name, _r, _d, _u, passphrase in DEMO_STAFF)
-    # Choosing another person fills in that user name.
+    # Choosing another person fills in that user name; a name typed chooses its person.
     page.demo_users.setCurrentIndex(page.demo_users.findData("demo.attorney"))
     assert page.user.text() == "demo.attorney" and page.passphrase.text() == ""
+    page.user.setText("demo.supervisor")
+    assert page.demo_users.currentData() == "demo.supervisor"
+    page.user.setText("someone.else")
+    assert page.demo_users.currentData() == "demo.supervisor" and page.user.text() == "someone.else"
 
 
 def test_the_demo_vault_opens_for_the_caseworker_shown(tmp_path: Path) -> None:
