@@ -364,6 +364,7 @@ class YouthPage(QWidget):
         outer.addLayout(said)
         outer.addLayout(buttons)
         self.save_button.clicked.connect(self._save)
+        self.tabs.currentChanged.connect(lambda _index: self._undo_where())
         self.undo_button.clicked.connect(lambda: self.undo_requested.emit(self.youth_id))
         self.redo_button.clicked.connect(lambda: self.redo_requested.emit(self.youth_id))
         for edit in self.edits.values():
@@ -407,6 +408,8 @@ class YouthPage(QWidget):
             allow(button, Permission.REVIEW_PETITION)
         for button in (self.print_button, self.hearing_button):
             allow(button, Permission.PRINT)
+        if self._can_write:
+            self._undo_where()
 
     def draft_key(self) -> str:
         return f"youth:{self.youth_id}"
@@ -453,7 +456,17 @@ class YouthPage(QWidget):
 
     def can_redo(self, allowed: bool) -> None:
         """Whether an edit undone in this session waits to be made again (and this role may write)."""
-        self.redo_button.setEnabled(allowed and self._can_write)
+        self._redo_waiting = allowed
+        self._undo_where()
+
+    _redo_waiting = False
+
+    def _undo_where(self) -> None:
+        """Undo and Redo act on the Details fields: offered on that tab only (pressed on Notes or
+        Record relief, they said there was nothing to undo there, or undid a Details field)."""
+        details = self.tabs.currentIndex() == 0
+        self.undo_button.setEnabled(self._can_write and details)
+        self.redo_button.setEnabled(self._redo_waiting and self._can_write and details)
 
     def show_saved(self, saved: Saved) -> None:
         """After a save, an undo or a redo of the youth's own fields: what an earlier refusal said

@@ -950,3 +950,15 @@ def test_a_contact_named_in_a_safety_flag_is_said_so_on_the_contacts_list(qtbot:
     qtbot.waitUntil(lambda: bool(page.body.get("safety_flags")), timeout=10_000)
     row = next(n for n, i in enumerate(contacts.items) if i.get("name") == "Tina Laterflag")
     qtbot.waitUntil(lambda: "named in a safety flag" in contacts.listing.item(row).text(), timeout=10_000)
+
+
+def test_undo_and_redo_are_offered_on_the_details_tab_only(qtbot: QtBot, window: MainWindow) -> None:
+    """They act on the Details fields: pressed on Record relief they said there was nothing to undo."""
+    _, page = _open_first_youth(qtbot, window)
+    page.tabs.setCurrentIndex(0)
+    assert page.undo_button.isEnabled()
+    for index in range(1, page.tabs.count()):
+        page.tabs.setCurrentIndex(index)
+        assert not page.undo_button.isEnabled() and not page.redo_button.isEnabled(), index
+    page.tabs.setCurrentIndex(0)
+    assert page.undo_button.isEnabled()
