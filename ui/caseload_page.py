@@ -236,7 +236,10 @@ class CaseloadController(QObject):
         if total == 0:  # say why, and what to do next
             words = self._query.text.strip()
             self.page.empty.setText(
-                _("No youth match “{words}”. If this is a youth new to the county, press New youth… "
+                # A sealed record this person may not see can match: said, so no one makes the
+                # youth again from a case number that found nothing.
+                _("No youth you may see match “{words}”. A sealed record may: ask a supervisor before "
+                  "making a new one. If this is a youth new to the county, press New youth… "
                   "(Ctrl+N).").format(words=words) if words else
                 (_("No youth match these filters.") if self._query.filters != Filters() else
                  _("There are no youth in your caseload yet.")) + " " + self._sees() + " " +

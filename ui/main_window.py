@@ -683,6 +683,7 @@ class MainWindow(QMainWindow):
         write = found.can(Permission.WRITE_YOUTH)
         self.caseload_page.new_button.setEnabled(write)
         self.caseload_page.new_button.setToolTip("" if write else _(session.WHY_NOT[Permission.WRITE_YOUTH]))
+        self.today_page.allow_marks(write, "" if write else _(session.WHY_NOT[Permission.WRITE_YOUTH]))
 
     def _open_reports(self) -> None:
         self.stack.setCurrentWidget(self.reports_page)

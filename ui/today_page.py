@@ -209,6 +209,16 @@ class TodayPage(QWidget):
         self.unit.currentIndexChanged.connect(lambda _i: self._filter())
         self._redrawn()
 
+    def allow_marks(self, allowed: bool, why: str) -> None:
+        """Marking a duty done (and reopening one) for a role that may write; for one that may not,
+        every control of it disabled, saying why (they looked usable, and a click was refused with
+        the permission's code)."""
+        for widget in (self.done_button, self.reopen_button, self.when, self.method, self.recipient,
+                       self.add_recipient, self.remove_recipient, self.recipients, self.note,
+                       self.named_button):
+            widget.setEnabled(allowed)
+            widget.setToolTip("" if allowed else why)
+
     def _group_width(self) -> int:
         """The group column, wide enough for the longest group's name in the window's language, in
         bold as it is drawn ("Long overdue (ove..." was cut at 150 pixels). Measured again when the

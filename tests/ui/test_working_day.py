@@ -176,11 +176,19 @@ def test_a_read_only_person_is_told_why_they_cannot_add(qtbot: QtBot, tmp_path: 
     win.caseload_action.trigger()
     qtbot.waitUntil(lambda: win.caseload_page.empty.isVisible(), timeout=10_000)
     assert "assigned to you" in win.caseload_page.empty.text()  # why the list is empty
+    # A search that finds nothing allows for a sealed record this person may not see.
+    qtbot.keyClicks(win.caseload_page.search_box, "JV-26-999999")
+    qtbot.waitUntil(lambda: "sealed record may" in win.caseload_page.empty.text(), timeout=10_000)
+    win.caseload_page.search_box.clear()
     assert not win.caseload_page.new_button.isEnabled()
     assert "read records but not change" in win.caseload_page.new_button.toolTip()
     qtbot.keyClick(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert win.stack.currentWidget() is win.caseload_page
     assert "read records but not change" in win.statusBar().currentMessage()
+    # On Today, marking a duty done is not offered either, and says why (it looked usable).
+    today = win.today_page
+    assert not today.done_button.isEnabled() and not today.note.isEnabled()
+    assert "read records but not change" in today.done_button.toolTip()
     win.close()
 
 
