@@ -758,12 +758,31 @@ class YouthPage(QWidget):
         """What this page writes itself rather than binds: the duty lines."""
         self._show_duties()
 
+    def confirm_seal(self, open_duties: int) -> bool:
+        """Asked before a youth is sealed: the assigned worker and everyone who does not read sealed
+        records stop seeing them and their open duties, Today included (a cross-report due in five
+        hours left the worker's Today without a word). Replaced in tests."""
+        from PySide6.QtWidgets import QMessageBox
+
+        text = _("Sealing hides this youth from everyone who does not read sealed records, the "
+                 "assigned worker included.")
+        if open_duties:
+            text += " " + _("Their {n} open duties will show on Today only to supervisors and attorneys: "
+                            "see to them, or tell the worker who will.").format(n=open_duties)
+        answer = QMessageBox.question(self, _("Seal this youth?"), text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
     def _save(self) -> None:
         self._draft_timer.stop()
         changes = {**changes_from(self.body, self.values()), **self.list_changes()}
         changes.update(self._checks())
         if not changes:
             self.notice.setText(_("Nothing to save."))
+            return
+        if changes.get("sealed") is True and not self.confirm_seal(
+                sum(1 for d in self._duties if not d.done and d.due is not None)):
             return
         self._emit_draft()  # kept until the save succeeds, so a refused save loses nothing
         self.save_requested.emit(self.youth_id, changes, self.version)

@@ -962,3 +962,16 @@ def test_undo_and_redo_are_offered_on_the_details_tab_only(qtbot: QtBot, window:
         assert not page.undo_button.isEnabled() and not page.redo_button.isEnabled(), index
     page.tabs.setCurrentIndex(0)
     assert page.undo_button.isEnabled()
+
+
+def test_sealing_a_youth_is_asked_first_naming_the_open_duties_the_worker_will_not_see(
+        qtbot: QtBot, window: MainWindow) -> None:
+    """Sealing took a cross-report due in five hours off the assigned worker's Today, unsaid."""
+    _, page = _open_first_youth(qtbot, window)
+    page.set_can_seal(True)  # as for a supervisor (the check is the window's, before anything is sent)
+    asked: list[int] = []
+    page.confirm_seal = lambda n: asked.append(n) or False  # type: ignore[method-assign]
+    page.sealed.setChecked(True)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1 and asked[0] == sum(1 for d in page._duties if not d.done and d.due is not None)
+    assert not page.body.get("sealed") and page.notice.text() == ""  # cancelled: nothing sent
