@@ -16,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableStyle
 
+from csec_desktop.clock import LEGAL_ZONE
 from csec_desktop.documents.fonts import SANS, markup
 from csec_desktop.documents.page import Footer, para, render, table
 from csec_desktop.domain.services import SERVICE_DOMAINS, GoalStatus, ReferralStatus
@@ -162,7 +163,8 @@ def program_report(report: Report, *, county: str, prepared_by: str, scope: str,
         para(f"{county}. Period: {period.label}, {period.first.isoformat()} to {period.last.isoformat()} "
              "(California days)."),
         para(f"Scope: {scope}"),
-        para(f"Prepared by {prepared_by} on {report.made_at.date().isoformat()}.", "small"),
+        para(f"Prepared by {prepared_by} on {report.made_at.astimezone(LEGAL_ZONE).date().isoformat()}.",
+             "small"),
     ]
     if deidentified:
         story.append(para(D.RULE, "small"))

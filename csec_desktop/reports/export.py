@@ -17,7 +17,7 @@ from typing import Any
 import xlsxwriter  # type: ignore[import-untyped]
 
 from csec_desktop import policy
-from csec_desktop.clock import utc_iso
+from csec_desktop.clock import LEGAL_ZONE
 from csec_desktop.domain.people import Permission
 from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.fileio import atomic_write, check_output_path
@@ -38,6 +38,12 @@ def _figures(vault: Vault, period: Period, scope: C.Scope | None) -> dict[str, A
                      rescreen_days=policy.get(vault, "rescreen_days"))
 
 
+def _made_on(vault: Vault) -> str:
+    """The day a report is made, a California day as every day in it is (at 22:50 PST the UTC day
+    was tomorrow's)."""
+    return datetime.fromtimestamp(vault.wall(), LEGAL_ZONE).date().isoformat()
+
+
 def scope_words(vault: Vault, scope: C.Scope | None) -> str:
     who = ("every youth this person may see" if vault.user.can(Permission.READ_ALL_YOUTH)
            else f"the caseload of {vault.user.username}")
@@ -47,7 +53,7 @@ def scope_words(vault: Vault, scope: C.Scope | None) -> str:
 
 def csv_text(vault: Vault, period: Period, *, deidentified: bool, scope: C.Scope | None = None) -> str:
     return F.csv_text(_figures(vault, period, scope), county=vault.county, prepared_by=vault.user.username,
-                      day=utc_iso(vault.wall())[:10], scope=scope_words(vault, scope),
+                      day=_made_on(vault), scope=scope_words(vault, scope),
                       deidentified=deidentified)
 
 
@@ -77,7 +83,7 @@ def xlsx_bytes(vault: Vault, period: Period, *, deidentified: bool, scope: C.Sco
 
     about = [f"CSEC program report, {period.label} ({period.first.isoformat()} to "
              f"{period.last.isoformat()}), county {vault.county}",
-             f"Prepared by {vault.user.username} on {utc_iso(vault.wall())[:10]}; "
+             f"Prepared by {vault.user.username} on {_made_on(vault)}; "
              f"{scope_words(vault, scope)}; days are California days."] + ([D.RULE] if deidentified else [])
     sheet("Counts", about, shown(counts), [44] + [12] * len(counts.columns))
     sheet("Duties", about[:1], F.duties_grid(fig, deidentified=deidentified), [60, 28, 12, 8, 8, 8, 12, 10])

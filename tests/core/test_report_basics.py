@@ -520,3 +520,15 @@ def test_rescreens_in_the_interval_late_or_overdue_and_team_meetings(admin) -> N
     assert R.rescreens(found, parse("2026Q3"), 240)["rescreened_late"] == set()  # the county's own interval
     assert R.meetings(found, parse("2026Q3")) == {"meetings_held": {late, in_time},
                                                   "meetings_complete": {late}}
+
+
+def test_a_report_is_dated_with_the_california_day(admin: Vault) -> None:
+    """At 22:50 PST the report said it was prepared on the next day (the UTC one), under a line
+    saying its days are California days."""
+    from csec_desktop.reports import export
+    from csec_desktop.reports.periods import parse
+
+    late = datetime(2026, 12, 3, 22, 50, tzinfo=LEGAL_ZONE).timestamp()
+    admin.wall = lambda: late  # type: ignore[method-assign]
+    text = export.csv_text(admin, parse("2026Q3"), deidentified=True)
+    assert "Prepared by admin on 2026-12-03;" in text
