@@ -40,6 +40,7 @@ ACTION_NAMES: dict[str, str] = {
     "recovery_key_checked": N_("Recovery key checked"),
     "recovery_sheet_printed": N_("Recovery sheet printed"),
     "report_exported": N_("Report exported"),
+    "report_printed": N_("Report printed"),
     "report_viewed": N_("Report viewed"),
     "restore": N_("Vault restored from a backup"),
     "restore_started": N_("Restore from a backup started"),

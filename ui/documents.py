@@ -59,15 +59,16 @@ class DocumentsController(QObject):
 
     def open(self, make: Maker, title: str, on_printed: Callable[[int], None],
              on_export: Callable[[str, str, Path], None] | None, on_error: Report | None = None,
-             why_no_export: str = "") -> None:
-        """Make a document on the vault thread, then preview it; its language can change."""
+             why_no_export: str = "", languages: bool = True) -> None:
+        """Make a document on the vault thread, then preview it; its language can change where it is
+        made in either (`languages`)."""
         from ui.printing import DocumentView
 
         lang = i18n.language()
 
         def shown(pdf: bytes) -> None:
             view = DocumentView(self.parent_widget, pdf, _(title), allow_export=on_export is not None,
-                                lang=lang, why_no_export=why_no_export)
+                                lang=lang, why_no_export=why_no_export, languages=languages)
             self.views.append(view)
             view.finished.connect(lambda _code, v=view: self.views.remove(v) if v in self.views else None)
             view.printed.connect(on_printed)
@@ -125,6 +126,22 @@ class DocumentsController(QObject):
             self.tasks.run(lambda vault: vault.audit("recovery_sheet_printed", pages=pages))
 
         self.open(make, N_("County recovery sheet"), on_printed, None, on_error)
+
+    def program_report(self, period: Any, scope: Any, on_error: Report) -> None:
+        """The program report shown on the Reports page, previewed to print (in English, as every
+        report file is; saving it is the page's audited export, with its CSV and workbook)."""
+        def make(_lang: str) -> Callable[[Vault], bytes]:
+            def work(vault: Vault) -> bytes:
+                from csec_desktop.reports import export
+
+                return export.pdf_bytes(vault, period, deidentified=False, scope=scope)
+            return work
+
+        def on_printed(pages: int) -> None:
+            self.tasks.run(lambda vault: vault.audit("report_printed", period=period.label, pages=pages,
+                                                     scope=scope.words()), ignore)
+
+        self.open(make, N_("Program report"), on_printed, None, on_error, languages=False)
 
     def close_all(self) -> None:
         for view in list(self.views):

@@ -10,6 +10,7 @@ with `_()`; the next message comes in the new language.
 from __future__ import annotations
 
 import gettext
+import itertools
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -23,7 +24,9 @@ _qt_translator: Any = None  # Qt's own strings (standard buttons, file dialogs, 
 
 
 Apply = Callable[[Any, str], None]
-_bound: list[tuple[weakref.ref[Any], Apply, str]] = []
+_bound: dict[tuple[weakref.ref[Any], str | int], tuple[Apply, str]] = {}
+"""What each switch sets again: by owner and the method named (or a number, for a function)."""
+_unnamed = itertools.count()
 _listeners: list[tuple[weakref.ref[Any], str]] = []
 
 
@@ -32,10 +35,13 @@ def bind(owner: Any, apply: Apply | str, message: str) -> None:
 
     `apply` may name a method of the owner ("setText", "setToolTip"...). Only a weak
     reference to the owner is kept, so bound widgets are freed as usual.
+
+    A text bound again through the same named method replaces the earlier binding (a button's
+    tooltip saying why it is off, then what it does): the newer is what a switch sets again.
     """
     setter: Apply = _method(apply) if isinstance(apply, str) else apply
     setter(owner, _(message))
-    _bound.append((weakref.ref(owner), setter, message))
+    _bound[(weakref.ref(owner), apply if isinstance(apply, str) else next(_unnamed))] = (setter, message)
 
 
 def _method(name: str) -> Apply:
@@ -65,17 +71,17 @@ def set_language(code: str) -> None:
         raise ValueError(f"no interface language {code!r}")
     _current, _code = translations(code), code
     _qt_language(code)
-    alive = []
-    for ref, setter, message in _bound:
-        owner = ref()
-        if owner is None:
-            continue
+    gone = []
+    for key, (setter, message) in _bound.items():
+        owner = key[0]()
         try:
+            if owner is None:
+                raise RuntimeError
             setter(owner, _(message))
-        except RuntimeError:  # the C++ side of a widget is gone
-            continue
-        alive.append((ref, setter, message))
-    _bound[:] = alive
+        except RuntimeError:  # the widget is gone, or the C++ side of it
+            gone.append(key)
+    for key in gone:
+        del _bound[key]
     listening = []
     for ref, method in _listeners:
         owner = ref()

@@ -382,6 +382,8 @@ class MainWindow(QMainWindow):
             page = self._reports_page = ReportsPage(self.tasks)
             self.stack.addWidget(page)
             page.open_requested.connect(self.open_youth)
+            page.print_requested.connect(lambda period, scope: self.documents.program_report(
+                period, scope, page.failed))
             if self.capabilities is not None:
                 self._guide_reports(self.capabilities)
         return self._reports_page

@@ -179,9 +179,10 @@ class DocumentView(QDialog):
     language_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None, pdf: bytes, title: str, *, allow_export: bool,
-                 lang: str | None = None, why_no_export: str = "") -> None:
+                 lang: str | None = None, why_no_export: str = "", languages: bool = True) -> None:
         """`why_no_export`: a message marked for translation, said where the export would be, when
-        the person's role may not export (not for a paper no one exports, such as the recovery key)."""
+        the person's role may not export (not for a paper no one exports, such as the recovery key).
+        `languages`: False for a document made in one language only (no choice offered)."""
         super().__init__(parent)
         self.pdf = pdf
         self.title = title
@@ -222,7 +223,11 @@ class DocumentView(QDialog):
         bind(language_label, "setText", N_("&Language"))
         language_label.setBuddy(self.language_box)
         form = QFormLayout()
-        form.addRow(language_label, self.language_box)
+        if languages:
+            form.addRow(language_label, self.language_box)
+        else:
+            language_label.hide()
+            self.language_box.hide()
         self.export_note = QLabel()  # why there is no "Save as PDF file" (it was missing unexplained)
         self.export_note.setWordWrap(True)
         if allow_export:

@@ -43,6 +43,7 @@ from csec_desktop.reports import counts as C
 from csec_desktop.reports import lists
 from csec_desktop.reports import periods as P
 from csec_desktop.reports.duties import SHORT
+from csec_desktop.reports.figures import column_name
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import reports as report_screen
@@ -53,8 +54,7 @@ from ui.scrolling import wheel_safe
 from ui.table_model import tab_leaves
 from ui.tasks import Tasks
 
-BAND_NAMES = {"no_concern": N_("No concern"), "possible_concern": N_("Possible concern"),
-              "clear_concern": N_("Clear concern")}
+LIST_TIP = N_("A list that names youth, for your own work; audited")
 
 
 def presets(today: date) -> list[tuple[str, str]]:
@@ -71,6 +71,7 @@ def presets(today: date) -> list[tuple[str, str]]:
 
 class ReportsPage(QWidget):
     open_requested = Signal(str)  # a youth id
+    print_requested = Signal(object, object)  # the report's Period and Scope: made and previewed to print
 
     def __init__(self, tasks: Tasks, now: Callable[[], datetime] = lambda: datetime.now(LEGAL_ZONE)) -> None:
         super().__init__()
@@ -216,12 +217,13 @@ class ReportsPage(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         bind(self.message, "setAccessibleName", N_("Reports message"))
+        self.print_report = QPushButton()
+        bind(self.print_report, "setText", N_("&Print…"))
+        self.print_report.clicked.connect(self._ask_print)
         self.export_plain = QPushButton()
-        bind(self.export_plain, "setText", N_("E&xport or print…"))
-        bind(self.export_plain, "setToolTip", N_("The report as CSV, an Excel workbook or the printed PDF"))
+        bind(self.export_plain, "setText", N_("E&xport…"))
         self.export_hidden = QPushButton()
         bind(self.export_hidden, "setText", N_("Export &de-identified…"))
-        bind(self.export_hidden, "setToolTip", N_("Counts under 11 hidden, so the file can leave the county"))
         self.export_plain.clicked.connect(lambda: self._ask_export(deidentified=False))
         self.export_hidden.clicked.connect(lambda: self._ask_export(deidentified=True))
         # Lists that name youth, for one's own work (an export like any other: purpose, audit).
@@ -229,11 +231,10 @@ class ReportsPage(QWidget):
         bind(self.export_caseload, "setText", N_("My caseload as CSV…"))
         self.export_today = QPushButton()
         bind(self.export_today, "setText", N_("Today as CSV…"))
-        for button in (self.export_caseload, self.export_today):
-            bind(button, "setToolTip", N_("A list that names youth, for your own work; audited"))
         self.export_caseload.clicked.connect(lambda: self._ask_list("caseload"))
         self.export_today.clicked.connect(lambda: self._ask_list("today"))
         buttons = QHBoxLayout()
+        buttons.addWidget(self.print_report)
         buttons.addWidget(self.export_plain)
         buttons.addWidget(self.export_hidden)
         buttons.addSpacing(24)
@@ -251,13 +252,21 @@ class ReportsPage(QWidget):
         box.addLayout(buttons)
 
     def guide(self, can: Callable[[Permission], bool], why_not: dict[Permission, str]) -> None:
-        """The exports only for a role that may save files; the others are told why on the button
-        (they were offered, and refused only after a file dialog and a purpose)."""
-        allowed = can(Permission.EXPORT)
-        for button in (self.export_plain, self.export_hidden, self.export_caseload, self.export_today):
-            button.setEnabled(allowed)
-            if not allowed:
-                button.setToolTip(_(why_not[Permission.EXPORT]))
+        """Printing for a role that may print, the exports for one that may save files; the others
+        are told why on the button (they were offered, and refused only after a file dialog and a
+        purpose). The tooltips are bound, so a change of language keeps what they say."""
+        printing, exporting = can(Permission.PRINT), can(Permission.EXPORT)
+        self.print_report.setEnabled(printing)
+        bind(self.print_report, "setToolTip", N_("The report as printed, previewed first") if printing
+             else why_not[Permission.PRINT])
+        refused = why_not[Permission.EXPORT] if printing else why_not[Permission.PRINT]
+        for button, purpose in ((self.export_plain, N_("The report as a PDF, an Excel workbook or CSV; "
+                                                       "audited")),
+                                (self.export_hidden, N_("Counts under 11 hidden, so the file can leave the "
+                                                        "county; audited")),
+                                (self.export_caseload, LIST_TIP), (self.export_today, LIST_TIP)):
+            button.setEnabled(exporting)
+            bind(button, "setToolTip", purpose if exporting else refused)
 
     def show_first(self) -> None:
         """Opened: the report of the period chosen, counted at once the first time (the page opened
@@ -282,7 +291,7 @@ class ReportsPage(QWidget):
             if on_done:
                 on_done()
 
-        self.tasks.run(work, done, self._failed, latest="reports")
+        self.tasks.run(work, done, self.failed, latest="reports")
 
     def scope(self) -> C.Scope:
         status = self.status.currentData()
@@ -364,7 +373,7 @@ class ReportsPage(QWidget):
             if self.report is report:  # not when another report (or the lock) came meanwhile
                 self._list_youth(title, list(found.values()))
 
-        self.tasks.run(work, done, self._failed, latest="report-names")
+        self.tasks.run(work, done, self.failed, latest="report-names")
 
     def _show_duties(self, found: report_screen.Report) -> None:
         self.duties_title.setText(_("Duties with a deadline in law that falls in the period (select one to "
@@ -407,7 +416,7 @@ class ReportsPage(QWidget):
     def _show_screens(self, found: report_screen.Report) -> None:
         self.screens_title.setText(_("Screens with a licensed tool: {n} youth screened in the period "
                                      "(the tool's result as recorded).").format(n=found.screened))
-        bands = [_(BAND_NAMES.get(b, b)) for b in found.screen_bands]
+        bands = [_(column_name(b)) for b in found.screen_bands]
         self.screens.clear()
         self.screens.setColumnCount(len(bands) + 2)
         self.screens.setHorizontalHeaderLabels([_("Tool"), *bands, _("Total")])
@@ -447,7 +456,7 @@ class ReportsPage(QWidget):
         self._list_youth(_("{n} youth: {count}").format(n=line.total, count=_(line.count.label)),
                          [(youth_id, names.get(youth_id, youth_id)) for youth_id in line.youth])
 
-    def _failed(self, error: BaseException) -> None:
+    def failed(self, error: BaseException) -> None:
         self.busy.setVisible(False)
         self.message.setText(describe(error))
 
@@ -466,6 +475,12 @@ class ReportsPage(QWidget):
         if ok:
             self.export_to(Path(path), purpose, deidentified=deidentified)
 
+    def _ask_print(self) -> None:
+        if self.report is None:
+            self.message.setText(_("Show a report first, then print it."))
+            return
+        self.print_requested.emit(self.report.period, self.report.scope)
+
     def _ask_list(self, which: str) -> None:
         path, _filter = QFileDialog.getSaveFileName(self, _("Export a list that names youth"),
                                                     f"csec-{which}.csv", "CSV (*.csv)")
@@ -483,7 +498,7 @@ class ReportsPage(QWidget):
             return lists.write(vault, which, path, purpose, overwrite=True, now=when)
 
         self.tasks.run(work, lambda rows: self.message.setText(
-            _("Saved {name} ({rows} rows).").format(name=path.name, rows=rows)), self._failed)
+            _("Saved {name} ({rows} rows).").format(name=path.name, rows=rows)), self.failed)
 
     def export_to(self, path: Path, purpose: str, *, deidentified: bool) -> None:
         """Write the report shown (the file dialog asked whether to replace an existing file)."""
@@ -503,7 +518,7 @@ class ReportsPage(QWidget):
                          scope=scope)
 
         self.tasks.run(work, lambda _r: self.message.setText(_("Saved {name}.").format(name=path.name)),
-                       self._failed)
+                       self.failed)
 
     def clear(self) -> None:
         """On lock: nothing about the caseload stays on screen."""

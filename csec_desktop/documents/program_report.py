@@ -26,6 +26,7 @@ from csec_desktop.reports.duties import SHORT
 from csec_desktop.reports.duties import grid as duty_grid
 from csec_desktop.reports.figures import (
     ab12_grid,
+    column_name,
     first_service_words,
     follow_up_grid,
     relief_grid,
@@ -195,7 +196,7 @@ def program_report(report: Report, *, county: str, prepared_by: str, scope: str,
     if rates is not None and not deidentified:
         story.append(KeepTogether([rates]))
     story.append(para("Screens with a licensed tool", "heading"))
-    bands = [b.replace("_", " ") for b in report.screen_bands]
+    bands = [column_name(b) for b in report.screen_bands]
     screens = D.Table(tool_names(report.screen_tools, deidentified), bands, report.screens)
     # The number screened fills in the screens table's hidden cells where it is shown beside them.
     hidden = deidentified and any(any(row) for row in D.suppressed(screens)) if report.screen_tools else False
@@ -214,9 +215,8 @@ def program_report(report: Report, *, county: str, prepared_by: str, scope: str,
                        "small")]
         names = [SERVICE_DOMAINS.get(a, a) for a in report.service_areas]
         for title, statuses, values in (
-                ("Referrals made in the period", [s.value.replace("_", " ") for s in ReferralStatus],
-                 report.referrals),
-                ("Plan goals", [s.value.replace("_", " ") for s in GoalStatus], report.goals)):
+                ("Referrals made in the period", [column_name(s) for s in ReferralStatus], report.referrals),
+                ("Plan goals", [column_name(s) for s in GoalStatus], report.goals)):
             grid = _grid(D.Table(names, statuses, [values[a] for a in report.service_areas]), deidentified)
             grid[0][0] = title
             width = (7.0 * inch - 1.3 * inch) / max(len(grid[0]) - 1, 1)

@@ -23,13 +23,15 @@ SMALL = 11
 """Counts below this, other than zero, are suppressed."""
 
 RULE = ("Counts from 1 to 10 are suppressed (shown as '<11'), following the CalHHS Data "
-        "De-identification Guidelines; the total of every row and column holding one, and the "
-        "grand total then, are left out too (shown as '*'), so no suppressed count can be worked "
-        "out from the others.")
+        "De-identification Guidelines. Left out too, shown as '*' (and possibly large): the total of "
+        "every row and column holding one, the grand total then, and any other figure from which a "
+        "suppressed count could be worked out, so no suppressed count can be worked out from the others.")
 
 HIDDEN = "<11"
 HIDDEN_TOTAL = "*"
-"""A total left out because its row or column holds a suppressed count (it may be large)."""
+"""A figure left out, though it may be large, because a suppressed count could be worked out from
+it: a total of a row or column holding one, a line of the AB 12 block (figures.ab12_grid), the
+number screened beside a screens table with hidden cells."""
 
 
 @dataclass(frozen=True)

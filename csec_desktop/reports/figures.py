@@ -11,13 +11,38 @@ import io
 from datetime import datetime
 from typing import Any
 
-from csec_desktop.domain.services import SERVICE_DOMAINS, GoalStatus, ReferralStatus
+from csec_desktop.domain.services import REFERRAL_STATUS_LABELS, SERVICE_DOMAINS, GoalStatus, ReferralStatus
 from csec_desktop.reports import counts as C
 from csec_desktop.reports import deidentify as D
 from csec_desktop.reports.duties import duties
 from csec_desktop.reports.duties import grid as duty_grid
 from csec_desktop.reports.periods import Period
 from csec_desktop.rules import REGISTRY
+from csec_desktop.text import N_
+
+COLUMN_NAMES: dict[str, str] = {
+    # A screen's outcome
+    "no_concern": N_("No concern"), "possible_concern": N_("Possible concern"),
+    "clear_concern": N_("Clear concern"),
+    # Where a referral stands
+    **{status.value: label for status, label in REFERRAL_STATUS_LABELS.items()},
+    # Where a plan goal stands
+    "not_started": N_("Not started"), "in_progress": N_("In progress"), "done": N_("Done"),
+    "changed": N_("Changed"),
+    # A criminal count's assessment under Penal Code 236.14, and a petition's stage
+    "eligible": N_("Eligible"), "not_eligible": N_("Not eligible"), "review": N_("Needs review"),
+    "correct_record": N_("Record to correct"), "draft": N_("Draft"),
+    "attorney_reviewed": N_("Reviewed by the attorney"), "filed": N_("Filed"),
+}
+"""The headings of a report's columns, for the codes its figures keep (a file's columns read
+"no_show" and "not_started", and its reader had to guess). The figures themselves keep the codes:
+the hub and the desktop compare them."""
+
+
+def column_name(code: str) -> str:
+    """The heading of a figure's code (English: a report file is in English whatever the window's
+    language; the window translates it)."""
+    return COLUMN_NAMES.get(code, code.replace("_", " "))
 
 
 def figures(found: C.Facts, period: Period, now: datetime, *, rescreen_days: int = 180) -> dict[str, Any]:
@@ -87,9 +112,11 @@ def services_tables(fig: dict[str, Any]) -> dict[str, D.Table]:
     services = fig["services"]
     names = [SERVICE_DOMAINS.get(a, a) for a in services["areas"]]
     areas = services["areas"]
-    return {"Referrals made in the period": D.Table(names, services["referral_statuses"],
+    statuses = [column_name(s) for s in services["referral_statuses"]]
+    return {"Referrals made in the period": D.Table(names, statuses,
                                                     [services["referrals"][a] for a in areas]),
-            "Plan goals": D.Table(names, services["goal_statuses"], [services["goals"][a] for a in areas])}
+            "Plan goals": D.Table(names, [column_name(s) for s in services["goal_statuses"]],
+                                  [services["goals"][a] for a in areas])}
 
 
 AB12_LINES = (
@@ -161,7 +188,7 @@ def relief_grid(fig: dict[str, Any], *, deidentified: bool) -> list[list[str]]:
     """Two rows of counts: criminal counts by assessment, petitions by stage (each its own line, so
     each is suppressed on its own when de-identified)."""
     relief = fig["record_relief"]
-    return _lines([(title, {k.replace("_", " "): n for k, n in values.items()}) for title, values in (
+    return _lines([(title, {column_name(k): n for k, n in values.items()}) for title, values in (
         ("Criminal counts by assessment", relief["counts_by_assessment"]),
         ("Petitions by stage", relief["petitions_by_stage"]),
         ("Decisions in the period", {"granted": relief["granted_in_period"],
@@ -188,7 +215,8 @@ def tool_names(tools: list[str], deidentified: bool) -> list[str]:
 
 def screens_table(fig: dict[str, Any], deidentified: bool = False) -> D.Table:
     screens = fig["screens"]
-    return D.Table(tool_names(screens["tools"], deidentified), screens["bands"], screens["counts"])
+    return D.Table(tool_names(screens["tools"], deidentified), [column_name(b) for b in screens["bands"]],
+                   screens["counts"])
 
 
 def csv_text(fig: dict[str, Any], *, county: str, prepared_by: str, day: str, scope: str,
@@ -213,10 +241,11 @@ def csv_text(fig: dict[str, Any], *, county: str, prepared_by: str, day: str, sc
     writer.writerow([])
     writer.writerow(["Duties whose deadline falls in the period, by the rules' own deadlines"])
     writer.writerows(duties_grid(fig, deidentified=deidentified))
+    writer.writerow([])
+    writer.writerow([f"Services: {C.SERVICES_DEFINITION} ({C.SERVICES_CITATION})"])
     for name, table in services_tables(fig).items():
-        writer.writerow([])
-        writer.writerow([f"{name}: {C.SERVICES_DEFINITION} ({C.SERVICES_CITATION})"])
-        writer.writerows((D.shown if deidentified else plain)(table))
+        grid = (D.shown if deidentified else plain)(table)
+        writer.writerows([[name, *grid[0][1:]], *grid[1:]])
     writer.writerow([first_service_words(fig, deidentified=deidentified)])
     writer.writerow([])
     writer.writerow([f"Re-screens: {C.RESCREEN_DEFINITION} Team meetings: {C.MEETINGS_DEFINITION}"])

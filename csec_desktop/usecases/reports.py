@@ -17,7 +17,7 @@ from csec_desktop import policy
 from csec_desktop.domain.services import SERVICE_DOMAINS
 from csec_desktop.reports import counts as C
 from csec_desktop.reports.duties import SHORT, DutyLine, duties
-from csec_desktop.reports.figures import AB12_LINES, FOLLOW_UP_LINES
+from csec_desktop.reports.figures import AB12_LINES, FOLLOW_UP_LINES, column_name
 from csec_desktop.reports.periods import Period
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
@@ -110,10 +110,10 @@ def _more(found: C.Facts, period: Period, owed: list[DutyLine], relief: C.Relief
                 ids = sets.get(key, set())
                 more.append(Figure(f"{prefix}{title}", label, len(ids), tuple(sorted(ids))))
     for answer, n in relief.counts.items():
-        more.append(Figure("Record relief: counts by assessment", answer.replace("_", " "), n,
+        more.append(Figure("Record relief: counts by assessment", column_name(answer), n,
                            tuple(sorted(relief.counts_youth[answer]))))
     for stage, n in relief.stages.items():
-        more.append(Figure("Record relief: petitions by stage", stage.replace("_", " "), n,
+        more.append(Figure("Record relief: petitions by stage", column_name(stage), n,
                            tuple(sorted(relief.stages_youth[stage]))))
     more.append(Figure("Record relief", "orders granted in the period", len(relief.granted),
                        tuple(sorted(relief.granted))))
@@ -129,7 +129,7 @@ def _more(found: C.Facts, period: Period, owed: list[DutyLine], relief: C.Relief
     done = [(y, s) for y, s in found.screens if period.contains(s.screened_on)]
     for tool, band in sorted({(s.tool, s.band.value) for _y, s in done}):
         ids = {y for y, s in done if s.tool == tool and s.band.value == band}
-        more.append(Figure(f"Screens: {tool}", band.replace("_", " "), len(ids), tuple(sorted(ids))))
+        more.append(Figure(f"Screens: {tool}", column_name(band), len(ids), tuple(sorted(ids))))
     return more
 
 

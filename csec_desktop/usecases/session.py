@@ -30,7 +30,7 @@ WHY_NOT: dict[Permission, str] = {
     Permission.READ_NARRATIVE: N_("Only an attorney or a supervisor can read the youth's account."),
     Permission.REVIEW_PETITION: N_("Only an attorney can mark a petition reviewed or filed."),
     Permission.EXPORT: N_("Your role can print but not save documents as files; ask a supervisor."),
-    Permission.PRINT: N_("Your role cannot print documents."),
+    Permission.PRINT: N_("Your role can neither print documents nor save them as files; ask a supervisor."),
     Permission.MANAGE_USERS: N_("Only an administrator manages people and county settings."),
     Permission.OVERRIDE_CONSENT: N_("Only a supervisor can send a referral without a recorded consent."),
 }

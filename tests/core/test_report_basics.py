@@ -366,6 +366,14 @@ def test_services_referrals_in_the_period_and_goals_by_area_and_status(admin) ->
     assert areas == ["mental_health", "education"]  # housing's referral is the next quarter's
     assert referrals["mental_health"][1:4] == [1, 0, 1] and sum(referrals["education"]) == 0
     assert goals["education"] == [0, 1, 0, 0]
+    # A file's columns read "no_show" and "not_started", and its reader had to guess.
+    from csec_desktop.reports import export
+
+    text = export.csv_text(admin, parse("2026Q3"), deidentified=False)
+    assert ("Referrals made in the period,Suggested,Referred,Accepted,Active,Completed,Declined,No-show,"
+            "Total") in text
+    assert "Plan goals,Not started,In progress,Done,Changed,Total" in text
+    assert "Mental health,0,1,0,1,0,0,0,2" in text and "_" not in text.split("Count,Definition")[0]
     found = R.facts(admin)
     assert R.days_to_first_service(found, parse("2026Q3")) == (10, 1)
     # No decision, so no duty reads this youth: their body is read only when a figure names them.

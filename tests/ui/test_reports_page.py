@@ -133,11 +133,36 @@ def test_opened_the_page_counts_at_once_and_a_role_that_may_not_export_is_told_w
     page.show_first()  # opened again: what was counted stays (Show counts anew)
     assert page.report is first
     exports = (page.export_plain, page.export_hidden, page.export_caseload, page.export_today)
-    page.guide(lambda permission: permission is not Permission.EXPORT, WHY_NOT)
-    assert not any(b.isEnabled() for b in exports)
+    page.guide(lambda permission: permission is not Permission.EXPORT, WHY_NOT)  # a caseworker
+    assert not any(b.isEnabled() for b in exports) and page.print_report.isEnabled()
     assert all("print but not save" in b.toolTip() for b in exports)
     page.guide(lambda _permission: True, WHY_NOT)
     assert all(b.isEnabled() for b in exports)
+    assert all("audited" in b.toolTip() for b in exports)
+
+
+def test_a_button_that_is_off_still_says_why_after_a_change_of_language(qtbot: QtBot, admin: Vault) -> None:
+    """The exports' tooltips were bound to what they do; switching the language set those again over
+    the reason they were off."""
+    from csec_desktop.domain.people import Permission
+    from csec_desktop.usecases.session import WHY_NOT
+    from ui import i18n
+
+    page = ReportsPage(NowTasks(admin), now=lambda: datetime(2026, 10, 15, 9, tzinfo=LEGAL_ZONE))  # type: ignore[arg-type]
+    qtbot.addWidget(page)
+    page.guide(lambda permission: permission is Permission.READ_YOUTH, WHY_NOT)  # read-only
+    try:
+        i18n.set_language("es")
+        assert not page.export_plain.isEnabled()
+        assert page.export_plain.toolTip() == i18n._(WHY_NOT[Permission.PRINT]) != WHY_NOT[Permission.PRINT]
+        i18n.set_language("en")
+        assert page.print_report.toolTip() == WHY_NOT[Permission.PRINT]
+        page.guide(lambda _permission: True, WHY_NOT)  # unlocked again by a supervisor
+        i18n.set_language("es")
+        i18n.set_language("en")
+        assert page.print_report.isEnabled() and "previewed" in page.print_report.toolTip()
+    finally:
+        i18n.set_language("en")
 
 
 def test_the_periods_offered_follow_a_change_of_language(qtbot: QtBot, admin: Vault) -> None:

@@ -213,8 +213,10 @@ def test_the_record_page_says_why_a_role_cannot_act(qtbot: QtBot, tmp_path: Path
     assert "attorney" in page.relief.stage_buttons["filed"].toolTip()
     assert page.print_button.isEnabled() is False  # read-only: no printing either
     win.reports_action.trigger()  # built after the unlock found the role: guided all the same
-    assert not win.reports_page.export_plain.isEnabled()
-    assert "print but not save" in win.reports_page.export_today.toolTip()
+    assert not win.reports_page.export_plain.isEnabled() and not win.reports_page.print_report.isEnabled()
+    # It said "can print but not save" on every button of a role that cannot print either.
+    assert "neither print" in win.reports_page.export_today.toolTip()
+    assert "neither print" in win.reports_page.print_report.toolTip()
     win.close()
 
 
@@ -251,4 +253,35 @@ def test_a_caseworker_is_told_why_a_document_has_no_save_as_pdf(qtbot: QtBot, tm
     assert not view.export_button.isVisibleTo(view) and view.print_button.isVisibleTo(view)
     assert view.export_note.isVisibleTo(view) and "print but not save" in view.export_note.text()
     view.close()
+    win.close()
+
+
+def test_a_caseworker_prints_the_program_report_and_it_is_audited(qtbot: QtBot, tmp_path: Path) -> None:
+    """The Reports page's only way out was "Export or print", a file export, off for a caseworker
+    with a tooltip saying she could print: she could not print the report at all."""
+    admin = _window(qtbot, tmp_path)
+    admin.close()
+    vault = Vault.unlock(tmp_path / "vault", "admin", ADMIN_PASS)
+    vault.add_user("casey", role="caseworker", passphrase=WORKER_PASS, unit="Unit A")
+    caseload.create_youth(vault, youth_data(assigned_worker="casey", unit="Unit A"))
+    vault.close()
+    win = _window(qtbot, tmp_path, "casey", WORKER_PASS)
+    win.reports_action.trigger()
+    page = win.reports_page
+    qtbot.waitUntil(lambda: page.report is not None, timeout=10_000)
+    assert not page.export_plain.isEnabled() and "print but not save" in page.export_plain.toolTip()
+    assert page.print_report.isEnabled()
+    qtbot.mouseClick(page.print_report, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(win.documents.views) == 1, timeout=20_000)
+    view = win.documents.views[0]
+    assert view.windowTitle() == "Program report" and view.print_button.isVisibleTo(view)
+    assert not view.language_box.isVisibleTo(view)  # the report is made in English only
+    assert view.pdf.startswith(b"%PDF") and b"Sampleton" not in view.pdf  # counts, never a name
+    view.printed.emit(3)  # what the print dialog's accepted job emits (tests/ui/test_printing.py prints)
+    view.close()
+    win.lock()
+    vault = Vault.unlock(tmp_path / "vault", "admin", ADMIN_PASS)
+    printed = [e for e in vault.audit_log.entries() if e.action == "report_printed"]
+    assert len(printed) == 1 and printed[0].user == "casey" and printed[0].detail["pages"] == 3
+    vault.close()
     win.close()
