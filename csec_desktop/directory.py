@@ -17,7 +17,7 @@ from csec_desktop.domain.services import SERVICE_DOMAINS
 from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
-from csec_desktop.text import N_, W
+from csec_desktop.text import N_, W, folded
 
 KIND = DirectoryEntry.kind
 LIST_SEPARATOR = ";"
@@ -32,7 +32,7 @@ def entries(vault: Vault) -> list[StoredRecord]:
     vault.require(Permission.READ_YOUTH)
     rows = vault.require_db().query(
         "SELECT id FROM records WHERE kind = ? AND deleted = 0 ORDER BY rowid", (KIND,))
-    return sorted((vault.records.get(r[0]) for r in rows), key=lambda r: _body(r).name.casefold())
+    return sorted((vault.records.get(r[0]) for r in rows), key=lambda r: folded(_body(r).name))
 
 
 def _body(record: StoredRecord) -> DirectoryEntry:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import unicodedata
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -49,6 +50,16 @@ class Line(str):
 def W(msgid: str, **values: object) -> Line:
     """A "why" line of a rule (extracted for translation like N_)."""
     return Line(msgid, **values)
+
+
+def folded(text: str) -> str:
+    """A text as names are compared and put in order: case and accents aside, so that Álvarez
+    comes between Alvarado and Ames and Ñúñez beside Nunes, not after Zamora (code-point order
+    put every accented capital after z)."""
+    if text.isascii():  # nearly every name: nothing to decompose
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def say(text: str, gettext_: Callable[[str], str]) -> str:

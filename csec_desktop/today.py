@@ -6,7 +6,6 @@ synced and undoable like any other record); rules then return that finding as do
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -27,7 +26,7 @@ from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.sealed_rows import VIEW
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
-from csec_desktop.text import N_, Line, W
+from csec_desktop.text import N_, Line, W, folded
 
 load_all()  # every rule module registers its rules before Today reads the registry
 
@@ -356,17 +355,12 @@ class TodayFilter:
             return False
         if self.unit is not None and (item.unit or "") != self.unit:
             return False
-        name = _folded(item.youth_name)
-        return all(word in name for word in _folded(self.youth).split())
+        name = folded(item.youth_name)
+        return all(word in name for word in folded(self.youth).split())
 
 
 def filter_items(found: list[Item], wanted: TodayFilter) -> list[Item]:
     return [item for item in found if wanted.matches(item)]
-
-
-def _folded(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))

@@ -46,6 +46,7 @@ from csec_desktop.reports.duties import SHORT
 from csec_desktop.reports.figures import column_name
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
+from csec_desktop.text import folded
 from csec_desktop.usecases import reports as report_screen
 from ui.i18n import N_, _, bind, item_text
 from ui.messages import describe
@@ -436,7 +437,7 @@ class ReportsPage(QWidget):
         """The side list: (youth id, name) pairs, by name; double-click opens one."""
         self.youth.clear()
         self.youth_title.setText(title)
-        for youth_id, name in sorted(people, key=lambda pair: (pair[1], pair[0])):
+        for youth_id, name in sorted(people, key=lambda pair: (folded(pair[1]), pair[0])):
             item = QListWidgetItem(name)
             item.setData(Qt.ItemDataRole.UserRole, youth_id)
             self.youth.addItem(item)

@@ -17,7 +17,7 @@ The code: each letter a-z is a symbol of its own; any other character falls in o
 ranges (below "a", Latin-1, other Latin, the rest of the Basic Multilingual Plane, beyond), and
 coding stops after the first such character, since the letters after it no longer follow name
 order. 0 ends the family name, so "ab" comes before "ab-c" and "abc". Names are compared as
-`youth_fields` holds them (casefolded, SQLite's binary order, which is code-point order).
+`youth_fields` holds them (case and accents aside, `text.folded`, then SQLite's binary order).
 
 `youth_fields.rank` holds each indexed youth's rank (NULL for a deleted or sealed youth, who is
 not in the index); the index's rowid is that rank. Its index on youth_fields carries the names too,

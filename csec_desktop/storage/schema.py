@@ -12,6 +12,7 @@ from typing import Any
 
 from csec_desktop.errors import NewerVault
 from csec_desktop.storage.database import Database
+from csec_desktop.text import folded
 
 
 def _v1(db: Database) -> None:
@@ -438,7 +439,7 @@ def youth_field_values(rowid: int, body: dict[str, Any], deleted: bool, *,
     if not isinstance(name, dict):
         name = {}
     periods = [[p.get("status"), p.get("start"), p.get("end")] for p in body.get("legal_status") or []]
-    return (rowid, str(name.get("family", "")).casefold(), str(name.get("given", "")).casefold(),
+    return (rowid, folded(str(name.get("family", ""))), folded(str(name.get("given", ""))),
             str(body.get("date_of_birth") or ""), body.get("assigned_worker"), body.get("unit"),
             int(bool(body.get("sealed"))), int(deleted), json.dumps(periods),
             json.dumps(names) if names is not None and not deleted else "")
@@ -452,13 +453,46 @@ def _v20(db: Database) -> None:
     db.execute(f"CREATE INDEX IF NOT EXISTS changes_stamp_time ON changes({STAMP_TIME})")
 
 
+def _v21(db: Database) -> None:
+    # Order: names are kept case and accents aside (text.folded), so a caseload in name order puts
+    # Álvarez between Alvarado and Ames, not after Zamora. Only names outside plain ASCII change:
+    # their row, its rank (storage/name_order.py) and the search index's rows under that rank.
+    from csec_desktop.domain.youth import Youth
+    from csec_desktop.storage import name_order
+
+    wide = int(db.scalar("SELECT coalesce(max(rowid), 0) FROM records")) >= name_order.WIDE
+    changed = db.query(
+        "SELECT f.rowid, f.family, f.given, f.rank, r.body FROM youth_fields f JOIN records r "
+        "ON r.rowid = f.rowid WHERE f.family GLOB '*[^ -~]*' OR f.given GLOB '*[^ -~]*'")
+    for rowid, family, given, old, body in changed:
+        family, given = folded(family), folded(given)
+        if old is None:  # deleted, or sealed (their names are blank here), or with nothing to find
+            db.execute("UPDATE youth_fields SET family = ?, given = ? WHERE rowid = ?",
+                       (family, given, rowid))
+            continue
+        try:
+            terms = " ".join(Youth.model_validate_json(body).search_terms())
+        except ValueError:  # a body the model no longer reads: kept as it was until it is edited
+            continue
+        db.execute("UPDATE youth_fields SET family = ?, given = ?, rank = NULL WHERE rowid = ?",
+                   (family, given, rowid))
+        rank = (name_order.checked_rank(db, family, given, rowid) if wide
+                else name_order.rank(family, given, rowid))
+        db.execute("UPDATE youth_fields SET rank = ? WHERE rowid = ?", (rank, rowid))
+        db.execute("DELETE FROM youth_search WHERE rowid = ?", (old,))
+        db.execute("INSERT INTO youth_search (rowid, terms) VALUES (?, ?)", (rank, terms))
+        db.execute("UPDATE youth_numbers SET rank = ? WHERE rank = ?", (rank, old))
+    # The sealed youth index (a copy, storage/sealed_rows.py) is made again at its next use.
+    db.execute("DELETE FROM sealed_cache WHERE rowid = 0")
+
+
 STAMP_TIME = "substr(hlc, 1, 19)"
 """A history stamp's time and counter ("1796360669254-00000"): the index of unlock's newest."""
 NEWEST_STAMP_TIME = f"SELECT max({STAMP_TIME}) FROM changes"
 
 STEPS: dict[int, Callable[[Database], None]] = {
     0: _v1, 1: _v2, 2: _v3, 3: _v4, 4: _v5, 5: _v6, 6: _v7, 7: _v8, 8: _v9, 9: _v10, 10: _v11, 11: _v12,
-    12: _v13, 13: _v14, 14: _v15, 15: _v16, 16: _v17, 17: _v18, 18: _v19, 19: _v20}
+    12: _v13, 13: _v14, 14: _v15, 15: _v16, 16: _v17, 17: _v18, 18: _v19, 19: _v20, 20: _v21}
 SCHEMA_VERSION = max(STEPS) + 1
 
 

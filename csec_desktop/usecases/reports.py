@@ -21,6 +21,7 @@ from csec_desktop.reports.figures import AB12_LINES, FOLLOW_UP_LINES, column_nam
 from csec_desktop.reports.periods import Period
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
+from csec_desktop.text import folded
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,8 @@ def run(vault: Vault, period: Period, scope: C.Scope | None = None) -> Report:
     result = C.compute(found, period)
     units, table = C.by_unit(found, result)
     names = {youth_id: found.youth[youth_id].display_name() for ids in result.values() for youth_id in ids}
-    lines = [Line(count, table[count.id], tuple(sorted(result[count.id], key=lambda y: (names[y], y))))
+    lines = [Line(count, table[count.id], tuple(sorted(result[count.id],
+                                                       key=lambda y: (folded(names[y]), y))))
              for count in C.COUNTS]
     tools, bands, screens, screened = C.screenings(found, period)
     owed = duties(found, period, now)

@@ -16,6 +16,7 @@ from csec_desktop import caseload
 from csec_desktop.caseload import Filters
 from csec_desktop.storage import name_order
 from csec_desktop.storage.vault import Vault
+from csec_desktop.text import folded
 from csec_desktop.usecases import caseload as caseload_screen
 from tests.conftest import ADMIN_PASS, WORKER_PASS, FakeClock, youth_data
 
@@ -71,8 +72,22 @@ def _expected(vault: Vault, text: str, worker: str | None = None, sealed_too: bo
         tokens = _tokens(" ".join(body.search_terms()))
         if all(any(t.startswith(w) for t in tokens) for w in words):
             name = body.legal_name
-            found.append(((name.family.casefold(), name.given.casefold(), rowid), record_id))
+            found.append(((folded(name.family), folded(name.given), rowid), record_id))
     return [record_id for _key, record_id in sorted(found)]
+
+
+def test_accented_names_are_in_order_among_the_plain_ones(admin: Vault) -> None:
+    """Names were kept casefolded and compared by code point, so every accented capital came after
+    z: Álvarez and Ñúñez at the end of a caseload, after Zamora."""
+    for family in ("Zamora", "Álvarez", "Alvarado", "Ames", "Ñúñez", "Nunes", "Ávila", "Oñate", "Ochoa"):
+        caseload.create_youth(admin, youth_data(legal_name={"given": "Fictiona", "family": family}))
+    order = ["Alvarado", "Álvarez", "Ames", "Ávila", "Nunes", "Ñúñez", "Ochoa", "Oñate", "Zamora"]
+    _total, rows, _next = caseload.page(admin, order="name")
+    assert [r.legal_name.split()[-1] for r in rows] == order
+    assert [r.legal_name.split()[-1] for r in caseload.search(admin, "fictiona")] == order
+    _total, rows, _next = caseload.page(admin, order="name", descending=True)
+    assert [r.legal_name.split()[-1] for r in rows] == order[::-1]
+    assert folded("Ñúñez") == "nunez" and folded("Straße") == "strasse" and folded("O'Demo") == "o'demo"
 
 
 def _walk(vault: Vault, asked: caseload_screen.CaseloadQuery, page: int) -> tuple[int, list[str]]:

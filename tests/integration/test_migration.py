@@ -86,3 +86,50 @@ def test_a_vault_that_dropped_the_stamps_index_gets_it_back(made: tuple[Vault, s
         assert db.scalar("SELECT count(*) FROM meta WHERE key = 'clock.newest'") == 0
     finally:
         again.close()
+
+
+def test_names_kept_casefolded_by_schema_20_are_kept_accents_aside(admin: Vault, vault_dir: Path) -> None:
+    """Schema 21: a vault whose names were kept casefolded (accents and all, so Álvarez came after
+    Zamora) keeps them accents aside; their ranks and search rows move with them."""
+    from csec_desktop.domain.youth import Youth
+    from csec_desktop.storage import name_order
+    from csec_desktop.text import folded
+
+    for given, family in (("Ángel", "Álvarez"), ("Fictiona", "Zamora"), ("Fictiona", "Ames"),
+                          ("Eña", "Ñúñez")):
+        number = f"JV-26-{len(family)}77"
+        caseload.create_youth(admin, youth_data(legal_name={"given": given, "family": family},
+                                                identifiers={"juvenile_case_number": number}))
+    db = admin.require_db()
+    with db.transaction():  # as schema 20 kept them: casefolded only, ranked and indexed so
+        for rowid, rank, body in db.query("SELECT f.rowid, f.rank, r.body FROM youth_fields f JOIN records r "
+                                          "ON r.rowid = f.rowid"):
+            youth = Youth.model_validate_json(body)
+            family, given = youth.legal_name.family.casefold(), youth.legal_name.given.casefold()
+            old = name_order.rank(family, given, rowid)
+            db.execute("UPDATE youth_fields SET family = ?, given = ?, rank = ? WHERE rowid = ?",
+                       (family, given, old, rowid))
+            db.execute("DELETE FROM youth_search WHERE rowid = ?", (rank,))
+            db.execute("INSERT INTO youth_search (rowid, terms) VALUES (?, ?)",
+                       (old, " ".join(youth.search_terms())))
+            db.execute("UPDATE youth_numbers SET rank = ? WHERE rank = ?", (old, rank))
+        db.execute("PRAGMA user_version = 20")
+    _total, rows, _next = caseload.page(admin, order="name")
+    assert [r.legal_name for r in rows][-1] == "Eña Ñúñez"  # the old order, as found
+    admin.close()
+    again = Vault.unlock(vault_dir, "admin", ADMIN_PASS)
+    try:
+        db = again.require_db()
+        assert schema_version(db) == SCHEMA_VERSION
+        _total, rows, _next = caseload.page(again, order="name")
+        assert [r.legal_name for r in rows] == ["Ángel Álvarez", "Fictiona Ames", "Eña Ñúñez",
+                                                "Fictiona Zamora"]
+        for rowid, family, given, rank in db.query("SELECT rowid, family, given, rank FROM youth_fields"):
+            assert (family, given) == (folded(family), folded(given)) and family.isascii()
+            assert rank == name_order.rank(family, given, rowid)
+        for text in ("alvarez", "Ángel Álv", "ñúñez", "jv-26-777", "JV26577", "ames"):
+            assert len(caseload.search(again, text)) == 1, text
+        assert len(caseload.search(again, "fictiona")) == 2
+        assert db.integrity_problems() == []
+    finally:
+        again.close()
