@@ -64,6 +64,8 @@ ACTION_NAMES: dict[str, str] = {
     "user_changed": N_("Person changed"),
     "user_removed": N_("Person removed"),
     "vault_created": N_("Vault created"),
+    "youth_sealed": N_("Youth sealed"),
+    "youth_unsealed": N_("Youth unsealed"),
     "view": N_("Record opened"),
     "view_refused": N_("Opening a record refused"),
 }

@@ -521,16 +521,19 @@ def update_youth(vault: Vault, youth_id: str, changes: dict[str, Any],
                  expected_version: int | None = None) -> StoredRecord:
     vault.require(Permission.WRITE_YOUTH)
     current = get_youth(vault, youth_id, audit=False)
+    action = "update"
     if "sealed" in changes and bool(changes["sealed"]) != bool(current.body.dump().get("sealed")):
         # Only a role that can still read a sealed record may seal or unseal one; anyone
         # else would make the record vanish from their own caseload.
         vault.require(Permission.READ_SEALED)
+        # Said as what it is in the audit trail (it read "Record changed", fields: sealed).
+        action = "youth_sealed" if changes["sealed"] else "youth_unsealed"
     with vault.require_db().transaction():
         record = vault.records.update(youth_id, changes, expected_version=expected_version)
         if {"date_of_birth", "record_relief_client"} & set(changes):
             assert isinstance(record.body, Youth)
             _check_birth(vault, record.body)  # raising here rolls the update back
-        vault.audit("update", record_id=youth_id, fields=sorted(changes))
+        vault.audit(action, record_id=youth_id, fields=sorted(changes))
     return record
 
 

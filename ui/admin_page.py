@@ -48,14 +48,16 @@ SETTING_LABELS = {
     "retro_medi_cal_months_2027": N_("Medi-Cal reaches back from 2027, most groups (months)"),
     "retro_medi_cal_months_2027_expansion": N_("Medi-Cal reaches back from 2027, expansion adults (months)"),
     "federal_medicaid_humanitarian_2026": N_("Federal Medicaid still funds refugees and trafficking "
-                                             "victims (1 = yes)"),
+                                             "victims"),
     "statewide_system_days": N_("Record a CSEC status in the statewide system within (days)"),
     "protective_order_notice_days": N_("Say a protective order is ending this many days before"),
     "calvcb_relocation_cap": N_("Most CalVCB pays for relocation (dollars, 0 = not stated)"),
-    "csec_program_county": N_("This county opted into the state CSEC Program (1 = yes)"),
+    "csec_program_county": N_("This county opted into the state CSEC Program"),
 }
 
 
+def _setting_value(widget: QSpinBox | QCheckBox) -> int:
+    return int(widget.isChecked()) if isinstance(widget, QCheckBox) else widget.value()
 
 def _table(headers: list[str], name: str) -> QTableWidget:
     table = QTableWidget(0, len(headers))
@@ -246,10 +248,15 @@ class AdminPage(QWidget):
         settings = QGroupBox()
         bind(settings, "setTitle", N_("County settings"))
         sform = QFormLayout(settings)
-        self.settings: dict[str, QSpinBox] = {}
+        self.settings: dict[str, QSpinBox | QCheckBox] = {}
         for setting in policy.SETTINGS.values():
-            spin = wheel_safe(QSpinBox())
-            spin.setRange(setting.low, setting.high)
+            # A yes-or-no setting is a check box (it was a number box from 0 to 1, "1 = yes").
+            spin: QSpinBox | QCheckBox = (QCheckBox() if (setting.low, setting.high) == (0, 1)
+                                          else wheel_safe(QSpinBox()))
+            if isinstance(spin, QSpinBox):
+                spin.setRange(setting.low, setting.high)
+            else:
+                bind(spin, "setText", N_("Yes"))
             label = QLabel()
             bind(label, "setText", SETTING_LABELS.get(setting.name, setting.name))
             bind(spin, "setAccessibleName", SETTING_LABELS.get(setting.name, setting.name))
@@ -267,7 +274,7 @@ class AdminPage(QWidget):
         self.save_settings = QPushButton()
         bind(self.save_settings, "setText", N_("Save the &settings"))
         self.save_settings.clicked.connect(
-            lambda: self.settings_requested.emit({n: s.value() for n, s in self.settings.items()}))
+            lambda: self.settings_requested.emit({n: _setting_value(s) for n, s in self.settings.items()}))
         sform.addRow(self.save_settings)
         # Keeping the vault.
         keeping = QGroupBox()
@@ -347,7 +354,10 @@ class AdminPage(QWidget):
         for name, value in values.items():
             if name in self.settings:
                 spin = self.settings[name]
-                spin.setValue(value)
+                if isinstance(spin, QCheckBox):
+                    spin.setChecked(bool(value))
+                else:
+                    spin.setValue(value)
                 spin.setEnabled(name not in fixed)
                 if name in fixed:
                     spin.setToolTip(_("Set by this computer's policy ({source}); county IT changes it "

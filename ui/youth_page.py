@@ -51,11 +51,11 @@ from csec_desktop.domain.youth import (
     instruction_shown,
 )
 from csec_desktop.formspec import result_text
-from csec_desktop.rules import LEGAL_ZONE, Finding
+from csec_desktop.rules import LEGAL_ZONE, Finding, FindingKind
 from csec_desktop.usecases import StoredRecord
 from csec_desktop.usecases.youth import Derived, HistoryEntry, Saved, YouthFile
 from ui.efc_tab import EfcTab
-from ui.i18n import N_, _, bind, item_text, language, ngettext, on_change
+from ui.i18n import N_, _, bind, item_text, language, ngettext, on_change, problem
 from ui.item_list import ItemList
 from ui.record_form import local_time, summary_for
 from ui.services_tab import ServicesTab
@@ -581,7 +581,15 @@ class YouthPage(QWidget):
             late = finding.overdue(now)
             state = f"{_('due')} {due}" + (f" · {_('done')}" if finding.done else "") + (
                 f" · {_('overdue')}" if late else "")
-            line = QListWidgetItem(f"{state} · {_(finding.title)} · {finding.citation}")
+            # Why the duty stands (a meeting's absent disciplines, the day a clock started): the list
+            # said only its title, and "lacked a required discipline" named none. A warning says its
+            # first reason on the line itself; every line has them all as its tooltip.
+            why = "\n".join(problem(w) for w in finding.why)
+            warned = finding.kind is FindingKind.WARNING and finding.why
+            first = f" · {problem(finding.why[0])}" if warned else ""
+            line = QListWidgetItem(f"{state} · {_(finding.title)}{first} · {finding.citation}")
+            line.setToolTip(why)
+            line.setData(Qt.ItemDataRole.AccessibleDescriptionRole, why)
             if late:
                 line.setForeground(QColor("#b3261e"))
             self.duties.addItem(line)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, fie
 from pydantic_core import to_json
 
 from csec_desktop.errors import FieldProblem, ValidationFailed
-from csec_desktop.text import N_, W
+from csec_desktop.text import N_, Line, W
 
 # Bounds on what is written ----------------------------------------------------------------------
 
@@ -332,8 +332,13 @@ def problems_from(exc: ValidationError) -> list[FieldProblem]:
             # Written as asked, but no such day ("2010-02-30"): "write it as YYYY-MM-DD" misled.
             message = NO_SUCH_DAY
         else:
-            # pydantic prefixes messages from our own validators with "Value error, ".
-            message = PLAIN_PROBLEMS.get(kind) or err["msg"].removeprefix("Value error, ")
+            # pydantic prefixes messages from our own validators with "Value error, "; a message
+            # made with text.W is taken from the exception itself, so a screen can say it in its
+            # own language (the text pydantic keeps is the English sentence).
+            raised = (err.get("ctx") or {}).get("error")
+            made = raised.args[0] if isinstance(raised, ValueError) and raised.args else None
+            message = PLAIN_PROBLEMS.get(kind) or (made if isinstance(made, Line) else
+                                                   err["msg"].removeprefix("Value error, "))
         out.append(FieldProblem(path, message))
     return out
 

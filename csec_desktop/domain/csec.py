@@ -13,7 +13,7 @@ from pydantic import AwareDatetime, Field, field_validator, model_validator
 from csec_desktop.clock import legal_today
 from csec_desktop.domain.base import Body, Bound
 from csec_desktop.domain.kinds import register
-from csec_desktop.text import N_
+from csec_desktop.text import N_, W
 
 
 class CsecStatusValue(StrEnum):
@@ -179,10 +179,18 @@ class TeamMeeting(Body):
     @field_validator("attendees")
     @classmethod
     def _disciplines(cls, value: list[dict[str, str]]) -> list[dict[str, str]]:
+        known = {d.value for d in Discipline}
         for person in value:
-            Discipline(person.get("discipline", ""))  # raises for an unknown discipline
+            said = person.get("discipline", "")
+            if said not in known:  # the enum's own message was "'doctor' is not a valid Discipline"
+                raise ValueError(W("\"{said}\" is not one of the disciplines: write each person on a line "
+                                   "of their own as discipline: name (Mental health: their name)",
+                                   said=said))
             if not person.get("name", "").strip():
-                raise ValueError("every attendee needs a name")
+                from csec_desktop.domain.labels import said as label  # labels imports this module
+
+                raise ValueError(W("{discipline} has no name after it: write each person on a line of their "
+                                   "own as discipline: name", discipline=label(Discipline(said))))
         return value
 
     def missing_disciplines(self) -> list[Discipline]:

@@ -3,6 +3,7 @@ the records hold: alias kinds, placement types, consent kinds, note kinds, legal
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
 
 from csec_desktop.domain.csec import CSEC_STATUS_LABELS
@@ -66,6 +67,13 @@ CHOICE_LABELS.update({
     "unknown": N_("Not known"), "child": N_("Child"), "former_foster_youth": N_("Former foster youth"),
     "pregnant": N_("Pregnant"), "expansion_adult": N_("Adult (Medi-Cal expansion)"),
 })
+
+
+def said_all(values: Sequence[Enum]) -> Line:
+    """Several coded values inside a sentence, each by its label in the sentence's language, with
+    commas between ("substance use, public health" read as codes, in English on a Spanish screen)."""
+    slots = ", ".join(f"{{v{n}}}" for n in range(len(values)))  # no template to translate: only labels
+    return Line(slots, **{f"v{n}": said(value) for n, value in enumerate(values)})
 
 
 def said(value: Enum) -> Line:

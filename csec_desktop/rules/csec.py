@@ -17,7 +17,7 @@ from csec_desktop.domain.csec import (
     LicensedScreen,
     MissingEpisode,
 )
-from csec_desktop.domain.labels import said
+from csec_desktop.domain.labels import said, said_all
 from csec_desktop.domain.youth import LegalStatus, Youth
 from csec_desktop.rules import (
     LEGAL_ZONE,
@@ -230,7 +230,7 @@ def team_meeting(facts: Facts, as_of: datetime) -> Iterator[Finding]:
             yield info.finding(
                 FindingKind.WARNING, N_("The last team meeting lacked a required discipline"),
                 (W("meeting of {day} had no one from: {disciplines}", day=meetings[-1].held_on.isoformat(),
-                   disciplines=", ".join(d.value.replace("_", " ") for d in absent)),
+                   disciplines=said_all(absent)),
                  W("the county is in the CSEC Program (county setting): \"A multidisciplinary team serving a "
                    "child pursuant to this chapter shall include, but is not limited to, appropriate staff "
                    "from "

@@ -124,7 +124,11 @@ def test_the_team_is_due_by_the_county_setting_and_done_by_a_meeting() -> None:
     # WIC 16524.7(d)(2)(B) is for "a child pursuant to this chapter": only a CSEC Program county.
     assert warnings(0) == []
     (warning,) = warnings(1)
-    assert "mental health" in warning.why[0] and "public health" in warning.why[0]
+    assert "Mental health" in warning.why[0] and "Public health" in warning.why[0]
+    # Named by their labels in the reader's language (they were codes, "substance use", in English).
+    from csec_desktop.text import translations
+
+    assert "Salud mental" in warning.why[0].in_language(translations("es").gettext)  # type: ignore[attr-defined]
     assert "16524.7(d)(2)(B)" in warning.why[1]
 
 

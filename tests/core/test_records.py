@@ -228,9 +228,16 @@ def test_only_a_role_that_reads_sealed_records_may_seal_one(admin: Vault) -> Non
     try:
         caseload.update_youth(supervisor, youth.id, {"sealed": True})
         assert caseload.get_youth(supervisor, youth.id).body.dump()["sealed"] is True
+        caseload.update_youth(supervisor, youth.id, {"sealed": True, "unit": "Unit B"})  # sealed already
     finally:
         supervisor.close()
     assert caseload.page(admin)[0] == 0  # now hidden from the administrator's caseload
+    # The audit trail says so: sealing read "Record changed", fields: sealed.
+    from csec_desktop.audit_actions import action_name
+
+    said = [(e.action, e.record_id) for e in admin.audit_log.entries() if e.record_id == youth.id]
+    assert ("youth_sealed", youth.id) in said and said[-1] == ("update", youth.id)
+    assert action_name("youth_sealed") == "Youth sealed"
 
 
 def test_caseload_filters_by_current_csec_status(admin: Vault) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import ADMIN_PASS
@@ -122,12 +123,17 @@ def test_an_administrator_sets_the_county_settings_shown_with_their_source(qtbot
         spin = page.settings["team_convene_days"]
         assert spin.value() == 30 and "no statute" in spin.toolTip()
         spin.setValue(14)
+        # A yes-or-no setting is a check box (a number box from 0 to 1 said "1 = yes").
+        program = page.settings["csec_program_county"]
+        assert isinstance(program, QCheckBox) and not program.isChecked()
+        program.setChecked(True)
         qtbot.mouseClick(page.save_settings, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "Settings saved" in page.message.text(), timeout=10_000)
         qtbot.keyClick(win, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: win.backend.holder.vault is None, timeout=10_000)
         vault = Vault.unlock(win.folder, "admin", ADMIN_PASS)
         assert policy.get(vault, "team_convene_days") == 14
+        assert policy.get(vault, "csec_program_county") == 1
         assert any(e.action == "policy_changed" for e in vault.audit_log.entries())
         vault.close()
     finally:

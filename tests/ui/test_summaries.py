@@ -65,6 +65,16 @@ def test_form_labels_and_help_come_from_the_model(qtbot: QtBot, spanish: None) -
     assert form.values()["attendees"] == [
         {"discipline": "mental_health", "name": "Dra. Demo"}, {"discipline": "probation", "name": "Sam Demo"},
         {"discipline": "youth", "name": "Ñeli"}, {"discipline": "astrology", "name": "Someone"}]
+    # "astrology" is refused by name, in the interface's language ("'astrology' is not a valid
+    # Discipline" was pydantic's enum message, in English).
+    from csec_desktop.errors import ValidationFailed
+    from ui.messages import describe
+
+    try:
+        TeamMeeting.parse({"youth_id": "y", **form.values()}, record="team_meeting")
+    except ValidationFailed as refused:
+        said = describe(refused)
+    assert "«astrology» no es una de las disciplinas" in said and "Discipline" not in said
     i18n.set_language("en")
     assert attendees.placeholderText().startswith("Disciplines: Child welfare, Probation, Mental health")
     assert attendees.toolTip().startswith("One person per line")

@@ -132,6 +132,7 @@ def test_a_fresh_24_hour_report_is_above_the_duties_missed_months_ago(qtbot: QtB
     assert late, shown
     for i, text in enumerate(shown):
         assert (duties.item(i).foreground().color().name() == "#b3261e") == (i in late), text
+        assert duties.item(i).toolTip(), text  # why the duty stands (the list gave its title only)
 
 
 def test_filters_by_kind_youth_worker_and_unit(qtbot: QtBot, win: MainWindow) -> None:
