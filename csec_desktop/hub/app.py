@@ -34,7 +34,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from csec_desktop import __version__
 from csec_desktop.hub.db import engine_for, schema_state, upgrade
 from csec_desktop.hub.limits import Buckets, Limits
-from csec_desktop.hub.store import Admin, Device, Hub, Refusal
+from csec_desktop.hub.principals import Admin, Device, Refusal
+from csec_desktop.hub.store import Hub
 from csec_desktop.sync import protocol as P
 
 T = TypeVar("T")

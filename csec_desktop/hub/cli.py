@@ -30,7 +30,8 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from csec_desktop.clock import legal_today
 from csec_desktop.hub.db import engine_for, upgrade
-from csec_desktop.hub.store import Admin, Hub, Refusal, token_id
+from csec_desktop.hub.principals import Admin, Refusal, token_id
+from csec_desktop.hub.store import Hub
 
 EXIT_USAGE = 2
 EXIT_DATABASE = 3

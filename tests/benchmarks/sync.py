@@ -38,7 +38,7 @@ import uvicorn
 
 from csec_desktop.domain.youth import CaseNote, Youth
 from csec_desktop.hub.app import settle
-from csec_desktop.hub.store import Admin
+from csec_desktop.hub.principals import Admin
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
 from csec_desktop.sync import protocol as P

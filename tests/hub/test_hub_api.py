@@ -19,7 +19,8 @@ from csec_desktop.hub.app import create_app
 from csec_desktop.hub.cli import make_certificate
 from csec_desktop.hub.db import engine_for, upgrade
 from csec_desktop.hub.limits import Limits
-from csec_desktop.hub.store import Admin, Hub
+from csec_desktop.hub.principals import Admin
+from csec_desktop.hub.store import Hub
 from csec_desktop.ids import new_id
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
@@ -506,7 +507,7 @@ def test_a_new_records_author_is_kept_once_and_still_named_in_each_fields_confli
     from sqlalchemy import select, update
 
     from csec_desktop.hub import tables as T
-    from csec_desktop.hub.store import EVERY_FIELD
+    from csec_desktop.hub.push import EVERY_FIELD
 
     r, c = T.records, T.conflicts
     first, second = new_id(), new_id()

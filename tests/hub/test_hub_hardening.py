@@ -22,7 +22,8 @@ from csec_desktop.hub import tables as T
 from csec_desktop.hub.app import create_app
 from csec_desktop.hub.db import engine_for, upgrade
 from csec_desktop.hub.limits import Limits
-from csec_desktop.hub.store import Admin, Hub
+from csec_desktop.hub.principals import Admin
+from csec_desktop.hub.store import Hub
 from csec_desktop.ids import new_id
 from csec_desktop.sync import protocol as P
 from tests.hub.conftest import empty
@@ -321,7 +322,7 @@ def test_an_administrator_token_can_be_revoked_from_the_command_line(
 def test_hub_users_are_listed_and_disabled_from_the_command_line(
         pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     from csec_desktop.hub import cli
-    from csec_desktop.hub.store import Admin
+    from csec_desktop.hub.principals import Admin
     from csec_desktop.sync import protocol as P
 
     engine = engine_for(pg_url)

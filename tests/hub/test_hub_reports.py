@@ -11,8 +11,8 @@ from typing import Any
 
 from csec_desktop import caseload
 from csec_desktop.hub import cli as hub_cli
+from csec_desktop.hub.principals import Admin
 from csec_desktop.hub.reports import county_figures
-from csec_desktop.hub.store import Admin
 from csec_desktop.identification import record_status
 from csec_desktop.reports import counts as C
 from csec_desktop.reports.figures import figures

@@ -15,7 +15,8 @@ from starlette.testclient import TestClient
 from csec_desktop.hub.app import create_app
 from csec_desktop.hub.db import engine_for, upgrade
 from csec_desktop.hub.limits import Limits
-from csec_desktop.hub.store import Admin, Hub
+from csec_desktop.hub.principals import Admin
+from csec_desktop.hub.store import Hub
 from csec_desktop.sync import protocol as P
 from tests.hub.conftest import empty
 

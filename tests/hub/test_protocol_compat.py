@@ -23,7 +23,8 @@ from starlette.testclient import TestClient
 from csec_desktop import caseload
 from csec_desktop.hub.app import create_app
 from csec_desktop.hub.db import engine_for, upgrade
-from csec_desktop.hub.store import Admin, Hub
+from csec_desktop.hub.principals import Admin
+from csec_desktop.hub.store import Hub
 from csec_desktop.ids import new_id
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local

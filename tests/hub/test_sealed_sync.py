@@ -24,7 +24,7 @@ import pytest
 
 from csec_desktop import caseload
 from csec_desktop.errors import NotFound
-from csec_desktop.hub.store import Admin
+from csec_desktop.hub.principals import Admin
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local

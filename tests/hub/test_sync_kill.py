@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from csec_desktop.domain.youth import CaseNote, Youth
-from csec_desktop.hub.store import Admin
+from csec_desktop.hub.principals import Admin
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
 from csec_desktop.sync import protocol as P

@@ -49,7 +49,8 @@ from csec_desktop.domain.visibility import Scope
 from csec_desktop.errors import CsecError
 from csec_desktop.hub import store as hub_store
 from csec_desktop.hub import tables as T
-from csec_desktop.hub.store import UNKNOWN, Admin
+from csec_desktop.hub.principals import Admin
+from csec_desktop.hub.push import UNKNOWN
 from csec_desktop.ids import new_id
 from csec_desktop.storage.history import fields_of
 from csec_desktop.storage.records import unpack_clocks

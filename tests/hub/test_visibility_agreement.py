@@ -20,7 +20,8 @@ from csec_desktop.domain.visibility import Scope
 from csec_desktop.hub import tables as T
 from csec_desktop.hub import visibility_sql
 from csec_desktop.hub.db import engine_for, upgrade
-from csec_desktop.hub.store import Admin, Hub, Who
+from csec_desktop.hub.principals import Admin, Who
+from csec_desktop.hub.store import Hub
 from csec_desktop.ids import new_id
 from csec_desktop.sync import protocol as P
 from tests.core import test_visibility_rule as rule

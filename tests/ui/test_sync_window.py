@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from csec_desktop import caseload
-from csec_desktop.hub.store import Admin
+from csec_desktop.hub.principals import Admin
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
 from csec_desktop.sync import protocol as P
