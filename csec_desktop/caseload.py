@@ -714,6 +714,15 @@ def page(vault: Vault, *, limit: int = 200, after: Cursor | None = None, filters
     return total, rows, cursor
 
 
+def assigned_workers(vault: Vault) -> list[str]:
+    """The user names of the workers assigned youth this person may see (the caseload's worker
+    filter: a supervisor's lists were only "anyone's" and "assigned to me")."""
+    cond, params = visibility(vault.user)
+    return [str(r[0]) for r in vault.require_db().query(
+        f"SELECT DISTINCT f.worker FROM {VIEW} f WHERE f.deleted = 0 AND f.worker IS NOT NULL "
+        f"AND f.worker <> '' AND {cond}", params)]
+
+
 def whole_caseload(vault: Vault) -> int:
     """How many youth are in a caseload nothing narrows (a supervisor's, unfiltered): counted from
     the index of live rows (schema 13) and this session's sealed rows, not through the view, which

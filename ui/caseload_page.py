@@ -42,6 +42,10 @@ FILTER_CHARACTERS = 24
 so the choice in force reads whole; the four fit a 1366-pixel screen side by side."""
 
 
+FIXED_WORKER_ITEMS = 2
+"""The worker filter's items before the workers listed: anyone's, and the person's own."""
+
+
 def combo_items(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
     """Fill a filter's combo, whose item texts follow the interface language."""
     narrow(combo, FILTER_CHARACTERS)
@@ -81,7 +85,7 @@ class CaseloadPage(QWidget):
         self.age = QComboBox()
         combo_items(self.age, list(AGE_BANDS))
         self.worker = QComboBox()
-        combo_items(self.worker, [(N_("Anyone's"), None), (N_("Assigned to me"), "me")])
+        combo_items(self.worker, [(N_("Anyone's"), None), (N_("Assigned to me"), "me")])  # FIXED_WORKER_ITEMS
         self.csec = QComboBox()
         combo_items(self.csec, [(N_("Any CSEC status"), None),
                                 *[(text, status.value) for status, text in CSEC_STATUS_LABELS.items()]])
@@ -134,6 +138,24 @@ class CaseloadPage(QWidget):
         self.table.selectRow(self.table.currentIndex().row())
         self.table.setFocus()
 
+    def show_workers(self, workers: list[tuple[str, str]]) -> None:
+        """The worker filter: anyone's, the person's own, then each worker (user name, name shown)
+        with youth the person may see; the choice kept when that worker is still listed."""
+        combo = self.worker
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > FIXED_WORKER_ITEMS:
+            combo.removeItem(combo.count() - 1)
+        if workers:
+            combo.insertSeparator(combo.count())
+        for username, shown in workers:
+            combo.addItem(shown, username)
+        index = 0 if chosen is None else combo.findData(chosen)
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+        if index < 0:  # the worker chosen is gone: the list as it is unfiltered
+            combo.currentIndexChanged.emit(0)
+
     def combos(self) -> tuple[QComboBox, ...]:
         return (self.status, self.age, self.worker, self.csec)
 
@@ -171,7 +193,7 @@ class CaseloadController(QObject):
         filters = Filters(
             status=LegalStatus(status) if status else None,
             min_age=band[0] if band else None, max_age=band[1] if band else None,
-            worker=self._username() if page.worker.currentData() == "me" else None,
+            worker=self._username() if page.worker.currentData() == "me" else page.worker.currentData(),
             csec=page.csec.currentData(),
         )
         order, descending = self.model.order
@@ -220,9 +242,11 @@ class CaseloadController(QObject):
                        latest="caseload")
 
     def entered(self) -> None:
-        """The screen is shown again: the list as it is now (a sync or a save may have changed it)."""
+        """The screen is shown again: the list as it is now (a sync or a save may have changed it),
+        and the workers it may be narrowed to."""
         self.page.search_box.setFocus()
         self.refresh(force=True)
+        self.tasks.run(caseload_screen.workers, self.page.show_workers, latest="caseload-workers")
 
     def changed(self, change: Change) -> None:
         if self._shown() and change.kinds & {"youth", "csec_status"}:
@@ -254,4 +278,5 @@ class CaseloadController(QObject):
         self.page.search_box.clear()
         self.page.search_box.blockSignals(False)
         self.page.count.clear()
+        self.page.show_workers([])  # another person may unlock next
         self.model.clear()

@@ -8,6 +8,7 @@ from datetime import date
 from csec_desktop import caseload
 from csec_desktop.caseload import Cursor, Filters, YouthSummary
 from csec_desktop.storage.vault import Vault
+from csec_desktop.text import folded
 
 PAGE = 100
 """Rows a caseload page or search reads at a time; the window asks for the next page as the
@@ -52,6 +53,15 @@ def query(vault: Vault, asked: CaseloadQuery, *, after: Cursor | None = None, li
         total, rows, cursor = caseload.page(vault, limit=limit, after=after, filters=asked.filters,
                                             today=today, order=asked.order, descending=asked.descending)
     return CaseloadPage(total, rows, after, cursor)
+
+
+def workers(vault: Vault) -> list[tuple[str, str]]:
+    """(user name, name shown) of each worker with youth this person may see, in name order,
+    without the person themselves (offered as "Assigned to me")."""
+    names = {user.username: user.display_name for user in vault.users()}
+    found = [(worker, f"{names[worker]} ({worker})" if names.get(worker) else worker)
+             for worker in caseload.assigned_workers(vault) if worker != vault.user.username]
+    return sorted(found, key=lambda pair: (folded(pair[1]), pair[0]))
 
 
 def searched(vault: Vault, results: int) -> None:

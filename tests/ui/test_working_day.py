@@ -285,3 +285,32 @@ def test_a_caseworker_prints_the_program_report_and_it_is_audited(qtbot: QtBot, 
     assert len(printed) == 1 and printed[0].user == "casey" and printed[0].detail["pages"] == 3
     vault.close()
     win.close()
+
+
+def test_a_supervisor_narrows_the_caseload_to_one_worker(qtbot: QtBot, tmp_path: Path) -> None:
+    """The worker filter offered only "Anyone's" and "Assigned to me": a supervisor could not see
+    one worker's caseload."""
+    admin = _window(qtbot, tmp_path)
+    admin.close()
+    vault = Vault.unlock(tmp_path / "vault", "admin", ADMIN_PASS)
+    vault.add_user("casey", role="caseworker", passphrase=WORKER_PASS, unit="Unit A",
+                   display_name="Casey Fictional")
+    for worker, n in (("casey", 2), ("robin", 3)):  # robin: assigned, not on this vault's list
+        for _ in range(n):
+            caseload.create_youth(vault, youth_data(assigned_worker=worker, unit="Unit A"))
+    vault.close()
+    win = _window(qtbot, tmp_path)
+    win.caseload_action.trigger()
+    page = win.caseload_page
+    qtbot.waitUntil(lambda: page.worker.count() > 2 and win.model.total() == 6, timeout=10_000)
+    offered = [page.worker.itemText(i) for i in range(page.worker.count())]
+    assert offered[:2] == ["Anyone's", "Assigned to me"]
+    assert offered[3:] == ["Casey Fictional (casey)", "robin"]
+    page.worker.setCurrentIndex(page.worker.findData("robin"))
+    qtbot.waitUntil(lambda: win.model.total() == 3, timeout=10_000)
+    assert {win.model.summary(r).assigned_worker for r in range(3)} == {"robin"}
+    page.worker.setCurrentIndex(1)  # assigned to me: the one youth the window's vault began with
+    qtbot.waitUntil(lambda: win.model.total() == 1, timeout=10_000)
+    win.lock()
+    assert page.worker.count() == 2  # the next person's list is their own
+    win.close()
