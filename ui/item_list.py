@@ -74,9 +74,13 @@ class ItemList(QGroupBox):
         self.listing.setMaximumHeight(LIST_HEIGHT)
         bind(self.listing, "setAccessibleName", title)
         self.form = ModelForm(model, skip=skip, choices=choices)
+        self.new_button = QPushButton()
         self.add_button = QPushButton()
         self.replace_button = QPushButton()
         self.remove_button = QPushButton()
+        bind(self.new_button, "setText", N_("New entry"))
+        bind(self.new_button, "setToolTip", N_("An empty form for a new entry, nothing carried over from "
+                                               "the one selected"))
         # A contact or note is saved at once; a list item waits for the record's Save.
         bind(self.add_button, "setText", N_("Set") if single else
              N_("Save as a new entry") if attached else N_("Add as new"))
@@ -84,11 +88,12 @@ class ItemList(QGroupBox):
         bind(self.remove_button, "setText", N_("Remove") if single else N_("Remove selected"))
         if single:  # never setVisible(True) here: a widget shown before it has a parent is a window
             self.replace_button.hide()
+            self.new_button.hide()
         self.message = QLabel()
         self.message.setWordWrap(True)
         bind(self.message, "setAccessibleName", N_("Section message"))
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.replace_button, self.remove_button):
+        for button in (self.new_button, self.add_button, self.replace_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         # The list beside its form where the section is wide enough (a laptop's full width), above
@@ -101,8 +106,12 @@ class ItemList(QGroupBox):
         self._box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self._box.addWidget(self.listing, 2)
         self._box.addLayout(editing, 3)
-        self.listing.currentRowChanged.connect(self._selected)
+        # An entry is shown in the form when it is selected, not merely made current: tabbing into
+        # the list made its first entry current and filled the form with it (what was typed there
+        # was replaced, and a new contact saved with the first one's "may receive information").
+        self.listing.itemSelectionChanged.connect(lambda: self._selected(self._row()))
         self.form.edited.connect(self.typing.emit)
+        self.new_button.clicked.connect(self.start_new)
         self.add_button.clicked.connect(self._add)
         self.replace_button.clicked.connect(self._replace)
         self.remove_button.clicked.connect(self._remove)
@@ -110,6 +119,8 @@ class ItemList(QGroupBox):
         self._confirm_timer.setSingleShot(True)
         self._confirm_timer.setInterval(5000)
         self._confirm_timer.timeout.connect(self._cancel_confirm)
+        self._fresh_after_add = False
+        self._update_buttons()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         wide = event.size().width() >= SIDE_BY_SIDE_WIDTH
@@ -139,6 +150,9 @@ class ItemList(QGroupBox):
         added = [i for i in self.ids if i not in known] if known is not None else []
         if len(added) == 1:
             before = added[0]
+        elif self._fresh_after_add:  # a note or contact just added: the form starts afresh
+            before = None
+        self._fresh_after_add = False
         if self.single and self.items:
             self.form.set_values(self.items[0])
         elif before is not None and before in keys:
@@ -148,8 +162,12 @@ class ItemList(QGroupBox):
             self.listing.blockSignals(False)
             self.form.set_values(self.items[again])
         else:
+            self.listing.blockSignals(True)
+            self.listing.clearSelection()
+            self.listing.blockSignals(False)
             self.form.set_values(self.fresh())
         self.message.clear()
+        self._update_buttons()
         self.shown.emit(self._row())
 
     def fresh(self) -> dict[str, Any]:
@@ -173,11 +191,31 @@ class ItemList(QGroupBox):
         if 0 <= row < len(self.items):
             self.form.set_values(self.items[row])
         self._cancel_confirm()
+        self._update_buttons()
         self.shown.emit(self._row())
 
     def _row(self) -> int:
-        row = self.listing.currentRow()
+        """The entry selected (-1: none; a row only made current, as by tabbing in, is not)."""
+        rows = [index.row() for index in self.listing.selectedIndexes()]
+        row = rows[0] if rows else -1
         return row if 0 <= row < len(self.items) else -1
+
+    def _update_buttons(self) -> None:
+        """Changing or removing acts on the entry selected: off while none is (they were on, and
+        said "select an item first" only once pressed)."""
+        chosen = self.single or self._row() >= 0
+        self.replace_button.setEnabled(chosen)
+        self.remove_button.setEnabled(chosen and (not self.single or bool(self.items)))
+
+    def start_new(self) -> None:
+        """An empty form for a new entry: nothing selected, the form at its starting values."""
+        self.listing.clearSelection()
+        self.form.set_values(self.fresh())
+        self.message.clear()
+        self._update_buttons()
+        self.shown.emit(-1)
+        self.form.setFocus()
+        self.form.focusNextChild()
 
     # Actions ------------------------------------------------------------------
 
@@ -197,6 +235,8 @@ class ItemList(QGroupBox):
         if self.attached:
             if self.select_new:
                 self._ids_before_add = set(self.ids)
+            else:
+                self._fresh_after_add = True
             self.add_record.emit(data)
             return
         if self.single:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
@@ -102,3 +103,37 @@ def test_a_default_sentence_is_offered_in_the_window_language(qtbot: QtBot, span
     assert form.defaults()["instruction"] == "No comparta ninguna información ni el paradero."
     i18n.set_language("en")
     assert form.defaults()["instruction"] == "Do not share any information or whereabouts."
+
+
+def test_a_new_contact_starts_blank_and_tabbing_into_the_list_loads_nothing(qtbot: QtBot) -> None:
+    """A keyboard user tabbed into Contacts: the first contact filled the form, and the aunt she
+    typed over it was saved with the grandmother's "may receive information" ticked."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    from csec_desktop.domain.youth import Contact
+
+    section = ItemList("Contacts", Contact, skip=("youth_id",), attached=True)
+    qtbot.addWidget(section)
+    grandmother = {"name": "Kai Fictional", "relationship": "grandmother", "may_receive_information": True}
+    section.set_items([grandmother, {"name": "Sol Fictional", "relationship": "uncle"}], ["c1", "c2"])
+    assert not section.replace_button.isEnabled() and not section.remove_button.isEnabled()
+    # Made current (as tabbing in does), not selected: the form keeps what was typed.
+    section.form.set_values({"name": "Rosa Fictional", "relationship": "aunt"})
+    section.listing.selectionModel().setCurrentIndex(section.listing.model().index(0, 0),
+                                                     QItemSelectionModel.SelectionFlag.NoUpdate)
+    assert section.form.values()["name"] == "Rosa Fictional"
+    section.listing.setCurrentRow(0)  # selected: shown, and it may be changed or removed
+    assert section.form.values()["may_receive_information"] is True and section.replace_button.isEnabled()
+    qtbot.mouseClick(section.new_button, Qt.MouseButton.LeftButton)
+    blank = section.form.values()
+    assert blank["may_receive_information"] is False and not blank["name"]
+    assert not section.replace_button.isEnabled()
+    added: list[dict] = []
+    section.add_record.connect(added.append)
+    section.form.set_values({"name": "Rosa Fictional", "relationship": "aunt"})
+    qtbot.mouseClick(section.add_button, Qt.MouseButton.LeftButton)
+    assert added and added[0]["may_receive_information"] is False
+    section.listing.setCurrentRow(0)  # the window saves it; the list comes back with it
+    section.set_items([grandmother, {"name": "Sol Fictional", "relationship": "uncle"}, added[0]],
+                      ["c1", "c2", "c3"])
+    assert not section.form.values()["name"] and section._row() == -1  # afresh for the next one
