@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csec_desktop.domain.base import PLAIN_PROBLEMS, calendar_problem
 from csec_desktop.domain.duties import METHODS as DUTY_METHODS
 from csec_desktop.domain.duties import NAMED_RECIPIENTS
 from csec_desktop.rules import CONFIDENCE_NAMES, LEGAL_ZONE, FindingKind
@@ -43,7 +43,7 @@ from csec_desktop.today import (
     TodayFilter,
     due_text,
 )
-from ui.i18n import N_, _, bind, item_text, on_change, say
+from ui.i18n import N_, _, bind, item_text, on_change, problem, say
 from ui.scrolling import wheel_safe
 from ui.suggestions import CONFIDENCE_NOTES
 from ui.table_model import column_widths, tab_leaves
@@ -68,16 +68,27 @@ METHOD_NAMES = DUTY_METHODS
 EVERY = "\x00every"  # the worker and unit filters' "all" (None would read as unset in Qt)
 
 
-def _now_edit_value() -> QDateTime:
-    now = datetime.now(LEGAL_ZONE)
-    return QDateTime(now.year, now.month, now.day, now.hour, now.minute, 0)
+MOMENT_FORMAT = "%Y-%m-%d %H:%M"
 
 
-def _when_of(edit: QDateTimeEdit) -> datetime:
-    """The edit's date and time, read as California wall-clock time (not the computer's zone)."""
-    value = edit.dateTime()
-    day, time = value.date(), value.time()
-    return datetime(day.year(), day.month(), day.day(), time.hour(), time.minute(), tzinfo=LEGAL_ZONE)
+class MomentEdit(QLineEdit):
+    """A California date and time typed as YYYY-MM-DD HH:MM, as every moment in a record's form is.
+    A QDateTimeEdit took five presses of Tab to leave, and made "2026-02-30 10:00" typed into it
+    2026-02-03 01:00 unsaid (the day's section refused the 0, and the rest of the keys went on);
+    that day was then recorded as when a duty was done."""
+
+    def setDateTime(self, value: QDateTime) -> None:
+        day, time = value.date(), value.time()
+        self.setText(datetime(day.year(), day.month(), day.day(), time.hour(), time.minute())
+                     .strftime(MOMENT_FORMAT))
+
+    def moment(self) -> datetime | str:
+        """The moment typed, California wall-clock time (not the computer's zone), or what is wrong."""
+        text = self.text().strip()
+        try:
+            return datetime.strptime(text, MOMENT_FORMAT).replace(tzinfo=LEGAL_ZONE)
+        except ValueError:
+            return calendar_problem(text) or PLAIN_PROBLEMS["datetime_parsing"]
 
 
 class TodayPage(QWidget):
@@ -233,15 +244,16 @@ class TodayPage(QWidget):
         """When it was done, how, and to whom: one line per recipient."""
         box = QGroupBox()
         bind(box, "setTitle", N_("Mark the selected duty done"))
-        self.when = wheel_safe(QDateTimeEdit())
-        self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.when = MomentEdit()
+        self.when.setPlaceholderText("YYYY-MM-DD HH:MM")
+        self.when.setMaximumWidth(self.when.fontMetrics().horizontalAdvance("0000-00-00 00:00") + 24)
         bind(self.when, "setAccessibleName", N_("When it was done (California time)"))
         when_label = QLabel()
         bind(when_label, "setText", N_("W&hen it was done"))
         when_label.setBuddy(self.when)
         self._when_set_by_person = False
-        self.when.dateTimeChanged.connect(lambda _v: self._when_edited())
+        self._when_for: object = None  # the duty the time typed is for
+        self.when.textChanged.connect(lambda _v: self._when_edited())
         self.method = wheel_safe(QComboBox())
         self.method.addItem("", None)  # not said
         for index, (text, value) in enumerate(METHODS, start=1):
@@ -403,8 +415,11 @@ class TodayPage(QWidget):
                                                                 note=_(CONFIDENCE_NOTES[confidence])))
         self.detail.setText("\n".join(lines))
         self.named_button.setVisible(finding.rule_id in NAMED_RECIPIENTS and not finding.done)
-        if not self._when_set_by_person:
+        # A time typed for one duty is not carried to another (it was, and recorded as when the
+        # next one was done); the same duty shown again (Today's chunks) keeps it.
+        if not self._when_set_by_person or identity(item) != self._when_for:
             self._reset_when()
+        self._when_for = identity(item)
 
     def show_why(self, duty: tuple[str | None, str, str], whys: tuple[str, ...]) -> None:
         """A duty's why lines, found again on the vault thread (the table holds duties without
@@ -425,16 +440,24 @@ class TodayPage(QWidget):
 
     def _reset_when(self) -> None:
         self.when.blockSignals(True)
-        self.when.setDateTime(_now_edit_value())
+        self.when.setText(datetime.now(LEGAL_ZONE).strftime(MOMENT_FORMAT))
         self.when.blockSignals(False)
         self._when_set_by_person = False
 
     def _when_edited(self) -> None:
         self._when_set_by_person = True
 
-    def _moment(self) -> datetime:
-        """When it was done: the field when a person set it, else this very minute."""
-        return _when_of(self.when) if self._when_set_by_person else datetime.now(LEGAL_ZONE)
+    def _moment(self) -> datetime | None:
+        """When it was done: the field when a person set it, else this very minute; None, with the
+        field's problem said, when what was typed names no moment."""
+        if not self._when_set_by_person:
+            return datetime.now(LEGAL_ZONE)
+        found = self.when.moment()
+        if isinstance(found, str):
+            self.message.setText(_("When it was done") + ": " + problem(found))
+            self.when.setFocus()
+            return None
+        return found
 
     def _append_line(self, who: str, at: datetime, method: str | None) -> None:
         row = self.recipients.rowCount()
@@ -452,7 +475,10 @@ class TodayPage(QWidget):
         if not who:
             self.message.setText(_("Type who was told, then add the line."))
             return
-        self._append_line(who, self._moment(), self.method.currentData())
+        moment = self._moment()
+        if moment is None:
+            return
+        self._append_line(who, moment, self.method.currentData())
         self.recipient.clear()
         self.recipient.setFocus()
 
@@ -461,6 +487,8 @@ class TodayPage(QWidget):
         if item is None:
             return
         moment, method = self._moment(), self.method.currentData()
+        if moment is None:
+            return
         for who in NAMED_RECIPIENTS.get(item.finding.rule_id, ()):
             self._append_line(_(who), moment, method)
         self.message.setText(_("Replace each line with the person or office told, and remove those "
@@ -481,9 +509,9 @@ class TodayPage(QWidget):
             at, method = cell.data(Qt.ItemDataRole.UserRole)
             out.append({"who": cell.text().strip(), "at": at.isoformat(), "method": method})
         pending = self.recipient.text().strip()
-        if pending:
-            out.append({"who": pending, "at": self._moment().isoformat(),
-                        "method": self.method.currentData()})
+        moment = self._moment() if pending else None
+        if pending and moment is not None:
+            out.append({"who": pending, "at": moment.isoformat(), "method": self.method.currentData()})
         return out
 
     def _done(self) -> None:
@@ -494,11 +522,14 @@ class TodayPage(QWidget):
         if item.finding.done:  # marked again, it replaced the first mark in the reports
             self.message.setText(_("This duty is already marked done. Reopen it first to record it again."))
             return
+        moment = self._moment()
+        if moment is None:  # said beside the form: nothing is marked
+            return
         lines = self.lines()
         how: dict[str, Any] = {"note": self.note.text().strip() or None,
                                "method": self.method.currentData(), "recipients": lines}
         if not lines or self._when_set_by_person:
-            how["done_at"] = self._moment()
+            how["done_at"] = moment
         self.done_requested.emit(item.finding.youth_id, item.finding.rule_id, item.finding.occurrence, how)
 
     def done_saved(self) -> None:

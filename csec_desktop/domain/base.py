@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import functools
 import math
 import re
@@ -313,8 +314,28 @@ outside the list keeps pydantic's message, which names the choices (a form file'
 
 
 NO_SUCH_DAY = N_("is not a day of the calendar: that month has fewer days")
+NO_SUCH_MONTH = N_("is not a day of the calendar: months run from 01 to 12")
+NO_SUCH_TIME = N_("is not a time of day: hours run from 00 to 23, minutes from 00 to 59")
+_SHAPED = re.compile(r"(\d{4})-(\d{2})-(\d{2})"  # a day, then perhaps its time and zone
+                     r"(?:[ T](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?$")
+
+
+def calendar_problem(text: str) -> str | None:
+    """What is wrong with a day or moment written in the asked shape (YYYY-MM-DD, with HH:MM) that
+    names no day or time ("2026-02-30 10:00", "2026-13-45"); None for any other text. "Write it as
+    YYYY-MM-DD" told a person who had written just that to write it again."""
+    found = _SHAPED.match(text.strip())
+    if found is None:
+        return None
+    year, month, day = int(found[1]), int(found[2]), int(found[3])
+    if not 1 <= month <= 12:
+        return NO_SUCH_MONTH
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return NO_SUCH_DAY
+    if found[4] is not None and (int(found[4]) > 23 or int(found[5]) > 59):
+        return NO_SUCH_TIME
+    return None
 CHOOSE_ONE = N_("choose at least one")
-_ISO_DAY = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
 def problems_from(exc: ValidationError) -> list[FieldProblem]:
@@ -328,9 +349,9 @@ def problems_from(exc: ValidationError) -> list[FieldProblem]:
             message = PLAIN_PROBLEMS["missing"]  # a required day left blank: not "is not a date"
         elif kind == "too_short" and isinstance(err.get("input"), list | tuple) and not err["input"]:
             message = CHOOSE_ONE  # "List should have at least 1 item after validation, not 0"
-        elif kind.startswith("date") and isinstance(err.get("input"), str) and _ISO_DAY.match(err["input"]):
+        elif kind.startswith("date") and isinstance(err.get("input"), str) and calendar_problem(err["input"]):
             # Written as asked, but no such day ("2010-02-30"): "write it as YYYY-MM-DD" misled.
-            message = NO_SUCH_DAY
+            message = calendar_problem(err["input"]) or NO_SUCH_DAY
         else:
             # pydantic prefixes messages from our own validators with "Value error, "; a message
             # made with text.W is taken from the exception itself, so a screen can say it in its

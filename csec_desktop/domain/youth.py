@@ -359,6 +359,8 @@ class NoteKind(StrEnum):
 class CaseNote(Body):
     kind: ClassVar[str] = "case_note"
     owner_field: ClassVar[str | None] = "youth_id"
+    # A note tells what happened: one dated 2027 was kept, a visit that had not been made.
+    happened: ClassVar[tuple[str, ...]] = ("occurred_at",)
 
     youth_id: str
     # pydantic refuses a time without a zone

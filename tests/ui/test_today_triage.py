@@ -182,7 +182,15 @@ def test_filters_by_kind_youth_worker_and_unit(qtbot: QtBot, win: MainWindow) ->
 def test_mark_done_at_a_past_time_with_each_recipient_on_its_own_line(qtbot: QtBot, win: MainWindow) -> None:
     page = win.today_page
     (row,) = _rows(win, NOTICES)
-    page.table.selectRow(row)
+    # A day that is not one is refused, said in words, and nothing is marked (the date box made
+    # "2026-02-30 10:00" 2026-02-03 01:00 unsaid, and recorded that as when the duty was done).
+    other = next(r for r in range(win.today_model.rowCount()) if r != row)
+    page.table.selectRow(other)
+    page.when.setText("2026-02-30 10:00")
+    qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
+    assert "not a day of the calendar" in page.message.text() and page.when.text() == "2026-02-30 10:00"
+    page.table.selectRow(row)  # another duty: the time typed for the first is not carried to it
+    assert page.when.text() != "2026-02-30 10:00"
     assert page.named_button.isVisibleTo(page)  # the statute names who is told
     youth_id = win.today_model.item(row).finding.youth_id
     told = (datetime.now(LEGAL_ZONE) - timedelta(hours=3)).replace(second=0, microsecond=0)
