@@ -300,6 +300,8 @@ def apply_op(conn: Connection, counter: Counter, device: Device, op: P.Op,
     return outcome, detail
 
 
+OUTSIDE = ("this youth is assigned outside your caseload at the hub (another worker or unit): the hub "
+           "takes them, with their records, from someone whose caseload they are in, such as a supervisor")
 UNKNOWN = "unknown record"
 """The same words whether a record does not exist or belongs to a caseload the user may not see."""
 
@@ -336,6 +338,11 @@ def _merge(conn: Connection, counter: Counter, device: Device, op: P.Op) -> tupl
                 return "refused", UNKNOWN
         elif op.kind != "youth" and not who.can(Permission.MANAGE_DIRECTORY):
             return "refused", "this role may not change the county directory"
+        elif op.kind == "youth" and not who.sees(_scope_columns("youth", body)):
+            # Taken, the youth reached the county while every record of theirs this person then sent
+            # was refused (the youth being outside their caseload): the youth and the records go
+            # together, through someone whose caseload they are in.
+            return "refused", OUTSIDE
         counter.write(op.record_id, dict(
             county=who.county, kind=op.kind, owner_id=owner, version=1, deleted=False,
             body=body, stamps=dict.fromkeys(body, op.hlc), authors={EVERY_FIELD: author},

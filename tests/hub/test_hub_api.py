@@ -551,6 +551,24 @@ def test_an_operation_id_reused_for_other_content_is_refused_not_dropped(world: 
     assert answer["result"] == "refused" and "new id" in answer["detail"]
 
 
+def test_a_youth_made_outside_the_pushers_caseload_is_refused_with_their_records(world: World) -> None:
+    """A desktop's administrator made youth for other units, and the device, enrolled for a
+    caseworker, pushed them: the hub took the youth and refused all their records, so the county
+    held an at-risk youth with no status, screen or meeting."""
+    youth = new_id()
+    [made] = _push(world, "ana", [_op(youth, "youth", _youth("ben", "south"))])
+    assert made["result"] == "refused" and "outside your caseload" in made["detail"]
+    [note] = _push(world, "ana", [_op(new_id(), "case_note", _note(youth), owner=youth)])
+    assert note["result"] == "refused"
+    from sqlalchemy import select
+
+    from csec_desktop.hub import tables as T
+
+    with world.hub.engine.connect() as conn:
+        assert conn.execute(select(T.records).where(T.records.c.id == youth)).first() is None
+    assert _push(world, "ana", [_op(new_id(), "youth", _youth("ben", "north"))])[0]["result"] == "applied"
+
+
 def test_a_refused_operation_sent_again_is_refused_again_with_its_reason(world: World) -> None:
     """Found by the sync model: a push whose answer was lost is sent again; the hub answered a
     refused operation as `duplicate`, the desktop took it as delivered, and when the youth then

@@ -330,8 +330,10 @@ class SyncModel(RuleBasedStateMachine):
         client = self.clients[who]
         youth = self._youth(client, pick)
         if youth is not None:
+            # Now by the device's own clock (skewed or not), as its window's form would say it:
+            # a note is refused ahead of that clock.
             caseload.add_attached(client.vault, youth, "case_note", {
-                "occurred_at": datetime.now(UTC).isoformat(), "text": text})
+                "occurred_at": datetime.fromtimestamp(client.vault.wall(), UTC).isoformat(), "text": text})
 
     @rule(who=st.integers(0, 2), pick=st.integers(0, 50), person=st.sampled_from(PEOPLE), add=st.booleans())
     def safety_flag(self, who: int, pick: int, person: str, add: bool) -> None:

@@ -155,8 +155,9 @@ def test_a_caseworker_granted_read_all_youth_pulls_another_units_youth(server: H
     assert [r["id"] for r in covering["records"]] == [theirs]
     # Still not a sealed youth: the grant widens the caseload, not READ_SEALED.
     sealed = new_id()
-    sealed_op = _op(sealed, "youth", {**_youth("ben", "south"), "sealed": True}, user="ben")
-    pushed = http.post("/v1/push", json={"ops": [sealed_op]}, headers=ben)
+    assert save_user({"username": "sue", "role": "supervisor", "unit": "south"}).status_code == 200
+    sealed_op = _op(sealed, "youth", {**_youth("ben", "south"), "sealed": True}, user="sue")
+    pushed = http.post("/v1/push", json={"ops": [sealed_op]}, headers=device("sue"))
     assert pushed.json()["results"][0]["result"] == "applied"
     assert sealed not in {r["id"] for r in pull(ana_device)["records"]}
     # The grant withdrawn: the device is told to drop the youth.
