@@ -91,26 +91,35 @@ class SyncScreens(QObject):
         self.tasks.run(lambda vault: sync_local.resolve(vault, conflict_id, value, keep_deleted=deletion),
                        done)
 
-    def enrol(self, parent: QWidget) -> None:
-        try:
-            policy = machine_policy.load()
-        except CsecError as exc:  # a broken policy file: enrolment would be refused; say why now
-            self._status(describe(exc))
-            return
-        dialog = EnrolDialog(parent, policy)
+    def enrol(self, parent: QWidget, dialog: EnrolDialog | None = None) -> None:
+        """Ask for the hub, the code and the certificate, and enrol; a refusal is said in the dialog,
+        opened again with everything typed (it went by in the status bar, cut off, and all of it
+        had to be typed again)."""
+        if dialog is None:
+            try:
+                policy = machine_policy.load()
+            except CsecError as exc:  # a broken policy file: enrolment would be refused; say why now
+                self._status(describe(exc))
+                return
+            dialog = EnrolDialog(parent, policy)
         if dialog.exec() != EnrolDialog.DialogCode.Accepted:
             return
-        try:
-            url, code, pem = dialog.values()
-        except OSError as exc:
-            self._status(_("Could not read the certificate file: {error}").format(error=exc.strerror))
-            return
+        url, code, pem = dialog.values()
+        kept = dialog
 
         def done(_result: Any) -> None:
             self._status(_("Enrolled with the county hub. Syncing now."))
             self.sync.sync_now()
 
-        enrol(self.sync.backend, url, code, pem, done, lambda e: self._status(describe(e)))
+        def failed(error: Exception) -> None:
+            from csec_desktop.sync.client import HubUnreachable
+
+            kept.say(_("Could not reach the county hub at {url}. Check the address (https://, the name and "
+                       "the port) and that the hub is running, then press OK again.").format(url=url)
+                     if isinstance(error, HubUnreachable) else describe(error))
+            self.enrol(parent, kept)
+
+        enrol(self.sync.backend, url, code, pem, done, failed)
 
     def clear(self) -> None:
         self.conflicts.show_conflicts([], {})

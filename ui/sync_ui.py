@@ -41,11 +41,11 @@ from PySide6.QtWidgets import (
 )
 
 from csec_desktop.domain.kinds import model_for
-from csec_desktop.errors import CsecError
+from csec_desktop.errors import CsecError, ValidationFailed
 from csec_desktop.machine_policy import MachinePolicy
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
-from ui.i18n import N_, _, bind
+from ui.i18n import N_, _, bind, problem
 from ui.messages import describe
 from ui.record_form import FIELD_LABELS, local_time
 from ui.worker import VaultThread
@@ -394,13 +394,17 @@ class EnrolDialog(QDialog):
         row.addWidget(browse)
         form.addRow(_("Hub &address"), self.url)
         form.addRow(_("Enrolment &code"), self.code)
-        form.addRow(_("County &certificate file"), row)
+        cert_label = QLabel(_("County &certificate file"))  # a row of a layout: its label needs the buddy,
+        cert_label.setBuddy(self.cert)                         # or "&" was shown as it is
+        form.addRow(cert_label, row)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setStyleSheet("color:#b00020")
         form.addRow(self.message)
+        self.pem = ""  # the certificate read when OK was pressed
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
+        self.buttons.accepted.connect(self._checked)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
         if policy is not None:
@@ -431,10 +435,31 @@ class EnrolDialog(QDialog):
         if path:
             self.cert.setText(path)
 
-    def values(self) -> tuple[str, str, str]:
+    def _checked(self) -> None:
+        """OK: the certificate file read and checked here, the dialog kept open with what is wrong
+        (it closed, and the reason went by in the status bar with all that was typed)."""
+        from csec_desktop.sync.client import certificate_pem
+
         path = self.cert.text().strip()
-        pem = Path(path).read_text(encoding="ascii") if path else ""
-        return self.url.text().strip(), self.code.text().strip(), pem
+        if not path:
+            self.say(_("Choose the county certificate file county IT gave you."))
+            return
+        try:
+            self.pem = certificate_pem(Path(path).read_bytes())
+        except OSError as exc:
+            self.say(_("Could not read the certificate file: {error}").format(error=exc.strerror))
+            return
+        except ValidationFailed as exc:
+            self.say(_("The file {name} {problem}.").format(name=Path(path).name,
+                                                          problem=problem(exc.problems[0].message)))
+            return
+        self.accept()
+
+    def say(self, text: str) -> None:
+        self.message.setText(text)
+
+    def values(self) -> tuple[str, str, str]:
+        return self.url.text().strip(), self.code.text().strip(), self.pem
 
 
 def enrol(backend: VaultThread, url: str, code: str, cert_pem: str,

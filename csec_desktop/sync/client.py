@@ -24,10 +24,11 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from csec_desktop import machine_policy
-from csec_desktop.errors import CsecError
+from csec_desktop.errors import CsecError, FieldProblem, ValidationFailed
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
 from csec_desktop.sync import protocol as P
+from csec_desktop.text import N_
 
 M = TypeVar("M", bound=BaseModel)
 R = TypeVar("R")
@@ -108,6 +109,29 @@ def _int_header(response: httpx.Response, name: str, default: int) -> int:
         return int(response.headers.get(name, default))
     except ValueError:
         return default
+
+
+NOT_A_CERTIFICATE = N_("is not a certificate: choose the county certificate file county IT gave you (a .pem "
+                       "or .crt file)")
+A_PRIVATE_KEY = N_("is a private key, which stays on the hub and must not be copied: choose the hub's "
+                   "certificate (the .pem file beside it)")
+
+
+def certificate_pem(data: bytes) -> str:
+    """The county certificate as PEM text, from a certificate file as county IT hands it over (PEM,
+    or DER as a .crt often is); refused by name otherwise. Read as ASCII text, a picture chosen by
+    mistake stopped the enrolment as a bug, and the hub's private key ended in a bare "SSLError"."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    if b"PRIVATE KEY-----" in data:
+        raise ValidationFailed([FieldProblem("certificate", A_PRIVATE_KEY)], "enrolment")
+    try:
+        found = (x509.load_pem_x509_certificates(data) if b"-----BEGIN CERTIFICATE-----" in data
+                 else [x509.load_der_x509_certificate(data)])
+    except ValueError:
+        raise ValidationFailed([FieldProblem("certificate", NOT_A_CERTIFICATE)], "enrolment") from None
+    return "".join(c.public_bytes(Encoding.PEM).decode("ascii") for c in found)
 
 
 def tls_context(cert_pem: str) -> ssl.SSLContext:

@@ -14,12 +14,16 @@ from csec_desktop.machine_policy import MachinePolicy
 from ui.main_window import MainWindow
 from ui.sync_ui import EnrolDialog
 
-PEM = "-----BEGIN CERTIFICATE-----\nRklDVElPTkFM\n-----END CERTIFICATE-----\n"
+
+def _certificate(folder: Path) -> tuple[Path, Path]:
+    from csec_desktop.hub.cli import make_certificate
+
+    return make_certificate("hub.demo-county.example", folder)
 
 
 def test_the_hub_set_by_county_it_is_filled_in_and_fixed(qtbot: QtBot, tmp_path: Path) -> None:
-    cert = tmp_path / "county-hub.pem"
-    cert.write_text(PEM, encoding="ascii")
+    cert, _key = _certificate(tmp_path)
+    PEM = cert.read_text(encoding="ascii")
     policy = MachinePolicy(hub_url="https://hub.demo-county.example:8443", hub_certificate=str(cert),
                            source="/etc/csec-desktop/policy.toml")
     dialog = EnrolDialog(None, policy)
@@ -28,7 +32,33 @@ def test_the_hub_set_by_county_it_is_filled_in_and_fixed(qtbot: QtBot, tmp_path:
     assert dialog.cert.isReadOnly() and "policy.toml" in dialog.url.toolTip()
     assert "enrolment code" in dialog.message.text()
     dialog.code.setText("ABCD-EFGH")
+    dialog._checked()
+    assert dialog.result() == EnrolDialog.DialogCode.Accepted
     assert dialog.values() == ("https://hub.demo-county.example:8443", "ABCD-EFGH", PEM)
+
+
+def test_a_file_that_is_not_the_certificate_is_refused_in_the_dialog(qtbot: QtBot, tmp_path: Path) -> None:
+    """A picture chosen by mistake stopped the enrolment as a bug (UnicodeDecodeError); the hub's
+    private key gave a bare "SSLError"; a DER .crt, which the file dialog offers, was refused."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    cert, key = _certificate(tmp_path)
+    dialog = EnrolDialog(None, MachinePolicy())
+    qtbot.addWidget(dialog)
+    dialog.url.setText("https://hub.demo-county.example:8443")
+    picture = tmp_path / "photo.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    for chosen, said in ((picture, "is not a certificate"), (key, "is a private key")):
+        dialog.cert.setText(str(chosen))
+        dialog._checked()
+        assert said in dialog.message.text() and chosen.name in dialog.message.text()
+        assert dialog.result() != EnrolDialog.DialogCode.Accepted and dialog.url.text()  # kept open, kept
+    der = tmp_path / "county.crt"
+    der.write_bytes(x509.load_pem_x509_certificate(cert.read_bytes()).public_bytes(Encoding.DER))
+    dialog.cert.setText(str(der))
+    dialog._checked()
+    assert dialog.values()[2] == cert.read_text(encoding="ascii")  # DER taken, as PEM
 
 
 def test_without_a_policy_everything_is_typed(qtbot: QtBot) -> None:
