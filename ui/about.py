@@ -69,5 +69,19 @@ def about_text() -> str:
     return text
 
 
+def keys_text(parent: QWidget) -> str:
+    """The window's keys, from its actions and shortcuts themselves (so the list cannot go stale)."""
+    from PySide6.QtGui import QAction, QShortcut
+
+    found = [(a.shortcut().toString(), a.text().replace("&", "")) for a in parent.findChildren(QAction)
+             if not a.shortcut().isEmpty() and a.text()]
+    found += [(k.key().toString(), k.whatsThis()) for k in parent.findChildren(QShortcut) if k.whatsThis()]
+    return "; ".join(f"{keys} {name}" for keys, name in sorted(set(found)))
+
+
 def show_about(parent: QWidget) -> None:
-    QMessageBox.about(parent, _("About {name}").format(name=APP_NAME), about_text())
+    text = about_text()
+    keys = keys_text(parent)
+    if keys:
+        text = _("Keys: {keys}.").format(keys=keys) + "\n\n" + text
+    QMessageBox.about(parent, _("About {name}").format(name=APP_NAME), text)

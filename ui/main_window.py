@@ -94,6 +94,25 @@ def _open(holder: Holder, folder: Path, user: str, passphrase: str, ahead: unloc
     return holder.vault.user.username, holder.vault.user.role.value, policy.idle_lock_minutes(holder.vault)
 
 
+def show_where_the_keys_go(app: QApplication) -> None:
+    """A list or table without the focus shows its selected row in grey, so the one that has it
+    stands out in the selection colour (both looked the same: a keyboard user could not tell where
+    the keys would go)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = app.palette()
+    palette.setColor(QPalette.ColorGroup.Inactive, QPalette.ColorRole.Highlight, QColor("#d4d4d4"))
+    palette.setColor(QPalette.ColorGroup.Inactive, QPalette.ColorRole.HighlightedText, QColor("#000000"))
+    app.setPalette(palette)
+
+
+def _tip_with(keys: str) -> Callable[[QAction, str], None]:
+    """For `bind`: a tooltip of the text and its keys ("Reports (Ctrl+6)")."""
+    def apply(action: QAction, text: str) -> None:
+        action.setToolTip(f"{text} ({keys})")
+    return apply
+
+
 def tune_collector() -> None:
     """Python's cycle collector, set for a window that holds a county's Today (100,000 youth:
     about 120,000 duties, millions of objects). At the default thresholds it traversed those
@@ -133,14 +152,18 @@ class MainWindow(QMainWindow):
         # Application-wide: Ctrl+L locks from a document preview or any other window too.
         lock = QShortcut(QKeySequence("Ctrl+L"), self, context=Qt.ShortcutContext.ApplicationShortcut)
         lock.activated.connect(self.lock)
-        QShortcut(QKeySequence.StandardKey.New, self).activated.connect(self.new_youth)
+        new = QShortcut(QKeySequence.StandardKey.New, self)
+        new.activated.connect(self.new_youth)
         sync_now = QShortcut(QKeySequence("F9"), self)
+        for shortcut, name in ((lock, N_("Lock now")), (new, N_("New youth")), (sync_now, N_("Sync now"))):
+            bind(shortcut, "setWhatsThis", name)  # named in the About box's list of keys
         sync_now.activated.connect(lambda: self.sync.sync_now() if self._username else None)
         self.idle = idle or IdleWatcher(parent=self)
         self.idle.idle.connect(lambda: self.lock("idle"))
         app = QApplication.instance()
         if isinstance(app, QApplication):
             self.idle.watch(app)
+            show_where_the_keys_go(app)
         self._show_user()
         self.restore_geometry()
         # The rest once the unlock page is on screen: at the event loop's first turn it came before
@@ -475,8 +498,9 @@ class MainWindow(QMainWindow):
         self.directory_action = QAction(self, shortcut=QKeySequence("Ctrl+4"))
         self.law_changes_action = QAction(self, shortcut=QKeySequence("Ctrl+5"))
         self.reports_action = QAction(self, shortcut=QKeySequence("Ctrl+6"))
-        self.lock_action = QAction(self)
-        self.passphrase_action = QAction(self)
+        self.lock_action = QAction(self)  # Ctrl+L is application-wide (__init__)
+        self.passphrase_action = QAction(self, shortcut=QKeySequence("Ctrl+7"))  # it had none: a
+        # keyboard user could not change her passphrase (the toolbar is not in the Tab order)
         self.about_action = QAction(self, shortcut=QKeySequence("F1"))
         for action, text in ((self.today_action, N_("&Today")), (self.caseload_action, N_("&Caseload")),
                              (self.directory_action, N_("Di&rectory")),
@@ -487,18 +511,24 @@ class MainWindow(QMainWindow):
                              (self.about_action, N_("A&bout"))):
             bind(action, "setText", text)
             nav.addAction(action)
-        bind(self.lock_action, "setToolTip", N_("Lock now (Ctrl+L)"))
+        # Each button's tooltip names its key (three did); F1's About lists them all.
+        for action, tip in ((self.today_action, N_("Today")), (self.caseload_action, N_("Caseload")),
+                            (self.directory_action, N_("Directory")),
+                            (self.admin_action, N_("Administration")),
+                            (self.about_action, N_("About")), (self.lock_action, N_("Lock now")),
+                            (self.law_changes_action, N_("Law changes")),
+                            (self.reports_action, N_("Reports")),
+                            (self.passphrase_action, N_("Change the passphrase you sign in with"))):
+            keys = "Ctrl+L" if action is self.lock_action else action.shortcut().toString()
+            bind(action, _tip_with(keys), tip)
         self.today_action.triggered.connect(lambda: self.open_today())
         self.caseload_action.triggered.connect(self._back_to_caseload)
         self.admin_action.triggered.connect(self.open_admin)
         self.directory_action.triggered.connect(self.open_directory)
-        bind(self.law_changes_action, "setToolTip", N_("Law changes (Ctrl+5)"))
         self.law_changes_action.triggered.connect(
             lambda: self.law_changes_page.load(lambda: self.stack.setCurrentWidget(self.law_changes_page)))
-        bind(self.reports_action, "setToolTip", N_("Reports (Ctrl+6)"))
         self.reports_action.triggered.connect(self._open_reports)
         self.lock_action.triggered.connect(lambda: self.lock())
-        bind(self.passphrase_action, "setToolTip", N_("Change the passphrase you sign in with"))
         self.passphrase_action.triggered.connect(
             lambda: self.admin.ask_passphrase(self, lambda text: self.statusBar().showMessage(text, 10_000)))
         self.about_action.triggered.connect(lambda: show_about(self))

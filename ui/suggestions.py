@@ -41,7 +41,7 @@ class SuggestionList(QGroupBox):
         self.plan_button = QPushButton()
         bind(self.plan_button, "setText", N_("Add to the &plan"))
         self.refer_button = QPushButton()
-        bind(self.refer_button, "setText", N_("R&efer…"))
+        bind(self.refer_button, "setText", N_("Refer…"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.plan_button)
         buttons.addWidget(self.refer_button)

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QFormLayout,
     QHBoxLayout,
@@ -128,6 +129,7 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setWidget(widget)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a Tab stop that showed nothing (its fields scroll it)
     return area
 
 
@@ -314,6 +316,7 @@ class YouthPage(QWidget):
             self.tabs.addTab(page, "")
             bind(self.tabs, item_text(index), text)
         bind(self.tabs, "setAccessibleName", N_("Parts of the record"))
+        self.tabs.currentChanged.connect(self._focus_after_tab_change)
         self._relief_tab = next(i for i, (_p, text) in enumerate(pages) if text == N_("Re&cord relief"))
         self.home_tab = 0
         """The tab a record opens on: Details, or Record relief for the person who files the papers."""
@@ -338,10 +341,10 @@ class YouthPage(QWidget):
         self.dirty_mark.setStyleSheet("color:#8a4b00;font-weight:bold")
         self.dirty_mark.setVisible(False)
         self.discard_button = QPushButton()
-        bind(self.discard_button, "setText", N_("&Discard unsaved changes"))
+        bind(self.discard_button, "setText", N_("Discard unsaved chan&ges"))
         self.discard_button.clicked.connect(lambda: self.discard_requested.emit(self.youth_id))
         self.print_button = QPushButton()
-        bind(self.print_button, "setText", N_("&Print summary…"))
+        bind(self.print_button, "setText", N_("Print summar&y…"))
         self.print_button.clicked.connect(lambda: self.print_requested.emit(self.youth_id, "youth_summary"))
         self.hearing_button = QPushButton()
         bind(self.hearing_button, "setText", N_("Hearing sheet… (Ctrl+P)"))
@@ -567,6 +570,16 @@ class YouthPage(QWidget):
         self._show_duties()
 
     _duties: Sequence[Finding] = ()
+
+    def _focus_after_tab_change(self, _index: int) -> None:
+        """A tab chosen by its Alt+letter left the focus on a field of the tab before, now hidden:
+        nothing showed it, and the next Tab went to Save at the bottom. The tab bar takes it, so
+        the next Tab goes into the page shown."""
+        focused, shown, bar = QApplication.focusWidget(), self.tabs.currentWidget(), self.tabs.tabBar()
+        # Qt moves the focus off a hidden field to the next in the chain (a button at the bottom).
+        if focused is not None and self.isAncestorOf(focused) and focused is not bar \
+                and shown is not None and (focused is shown or not shown.isAncestorOf(focused)):
+            bar.setFocus(Qt.FocusReason.TabFocusReason)
 
     def _show_duties(self) -> None:
         """The Duties tab's lines, in the window's language (again after a switch of language)."""

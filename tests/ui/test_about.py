@@ -36,3 +36,21 @@ def test_qt_own_buttons_follow_the_language(qtbot: QtBot) -> None:
     finally:
         set_language("en")
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+
+
+def test_every_key_of_the_window_is_listed_and_my_passphrase_has_one(qtbot: QtBot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A keyboard user could not reach "My passphrase…" (the toolbar is not in the Tab order and it had
+    no key), and the navigation's keys were written nowhere but three tooltips."""
+    from ui.about import keys_text
+    from ui.main_window import MainWindow
+
+    win = MainWindow(tmp_path / "vault")
+    qtbot.addWidget(win)
+    win._build_rest()  # what the first turn of the event loop builds
+    keys = keys_text(win)
+    for listed in ("Ctrl+1 Today", "Ctrl+2 Caseload", "Ctrl+6 Reports", "Ctrl+7 My passphrase…",
+                   "Ctrl+L Lock now", "F9 Sync now", "F1 About"):
+        assert listed in keys, listed
+    assert win.passphrase_action.toolTip().endswith("(Ctrl+7)")
+    assert win.today_action.toolTip() == "Today (Ctrl+1)"
+    win.close()

@@ -314,3 +314,23 @@ def test_a_supervisor_narrows_the_caseload_to_one_worker(qtbot: QtBot, tmp_path:
     win.lock()
     assert page.worker.count() == 2  # the next person's list is their own
     win.close()
+
+
+def test_a_tab_chosen_by_its_key_takes_the_focus_off_the_hidden_field(qtbot: QtBot, tmp_path: Path) -> None:
+    """After Alt+O (Notes) nothing showed where the focus was (the page's scroll area held it), and
+    the next Tab went to Save, so typing a note could press a button."""
+    from PySide6.QtWidgets import QApplication
+
+    win = _window(qtbot, tmp_path)
+    win.caseload_action.trigger()
+    qtbot.waitUntil(lambda: win.model.rowCount() == 1, timeout=10_000)
+    win.open_youth(win.model.summary(0).id)
+    page = win.youth_page
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is page, timeout=10_000)
+    win.activateWindow()
+    page.edits["legal_name.given"].setFocus()
+    qtbot.waitUntil(lambda: page.edits["legal_name.given"].hasFocus(), timeout=5_000)
+    page.tabs.setCurrentIndex(4)  # Notes, as its Alt+letter does
+    focused = QApplication.focusWidget()  # in the Notes shown (the scroll area took it, showing nothing)
+    assert focused is page.notes.listing or page.tabs.tabBar().hasFocus(), focused
+    win.close()
