@@ -208,7 +208,7 @@ class AdminController(QObject):
             parent or self.page, N_("Change my passphrase"),
             [(N_("Current passphrase"), True), (N_("New passphrase"), True),
              (N_("New passphrase again"), True)],
-            judge=_judge, judged=1)
+            judge=_judge, judged=1, same=(1, 2))
         dialog.submitted.connect(
             lambda values: self.change_passphrase(values[0], values[1], values[2], tell=tell))
         dialog.open()

@@ -79,8 +79,13 @@ class PassphraseDialog(QDialog):
     submitted = Signal(list)
 
     def __init__(self, parent: QWidget, title: str, fields: list[tuple[str, bool]], *,
-                 judge: Callable[[str], str] | None = None, judged: int = -1, intro: str = "") -> None:
+                 judge: Callable[[str], str] | None = None, judged: int = -1, intro: str = "",
+                 same: tuple[int, int] | None = None) -> None:
+        """`same`: two fields that must match (a new passphrase and it again), checked here before
+        the dialog closes: a mismatch closed it, lost all that was typed, and was said in the
+        status bar, cut off."""
         super().__init__(parent)
+        self._same = same
         self.setWindowTitle(_(title))
         self.setModal(True)
         form = QFormLayout(self)
@@ -103,9 +108,13 @@ class PassphraseDialog(QDialog):
             self.fields[judged].textChanged.connect(lambda text: self._judged(judge(text)))
             form.addRow(self.strength)
         self.setMinimumWidth(460)  # room for the estimator's advice on two or three lines
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color:#b00020")
+        form.addRow(self.problem)
         ok_cancel = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         buttons = QDialogButtonBox(ok_cancel)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._checked)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.accepted.connect(self._submit)
@@ -114,6 +123,21 @@ class PassphraseDialog(QDialog):
     def _judged(self, text: str) -> None:
         self.strength.setText(text)
         self.adjustSize()  # the advice may need another line: grow rather than cut it off
+
+    def _checked(self) -> None:
+        empty = next((f for f in self.fields if not f.text()), None)
+        if empty is not None:
+            self.problem.setText(_("{field}: must be filled in").format(field=empty.accessibleName()))
+            empty.setFocus()
+            return
+        if self._same is not None and self.fields[self._same[0]].text() != self.fields[self._same[1]].text():
+            again = self.fields[self._same[1]]
+            self.problem.setText(_("{field}: is not the same as the one above; type it again").format(
+                field=again.accessibleName()))
+            again.clear()
+            again.setFocus()
+            return
+        self.accept()
 
     def _submit(self) -> None:
         self.submitted.emit([f.text() for f in self.fields])

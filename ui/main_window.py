@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -530,7 +531,7 @@ class MainWindow(QMainWindow):
         self.reports_action.triggered.connect(self._open_reports)
         self.lock_action.triggered.connect(lambda: self.lock())
         self.passphrase_action.triggered.connect(
-            lambda: self.admin.ask_passphrase(self, lambda text: self.statusBar().showMessage(text, 10_000)))
+            lambda: self.admin.ask_passphrase(self, self._say_in_a_box))
         self.about_action.triggered.connect(lambda: show_about(self))
         self.nav = nav
         nav.setVisible(False)
@@ -557,6 +558,15 @@ class MainWindow(QMainWindow):
         self.sync_status.kept_requested.connect(lambda: self.sync_screens.open_kept(self))
         self.sync.status_changed.connect(self.sync_status.show_status)
         self.statusBar().insertPermanentWidget(0, self.sync_status)  # left of who is signed in
+
+    def _say_in_a_box(self, text: str) -> None:
+        """A result a person must read whole (the status bar cut it off at 1366 pixels, and it went);
+        not waited on, and closed at lock."""
+        box = QMessageBox(QMessageBox.Icon.Information, _("My passphrase"), text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setObjectName("said")
+        box.open()
 
     def _status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8_000)
@@ -817,6 +827,8 @@ class MainWindow(QMainWindow):
         for kept in self.findChildren(KeptDialog):  # what it shows goes with the lock too
             kept.reject()
             kept.deleteLater()
+        for said in self.findChildren(QMessageBox, "said"):
+            said.close()
         if self._directory_page is not None:
             self._directory_page.clear()
         if self._law_changes_page is not None:
