@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -185,9 +186,25 @@ class DirectoryPage(QWidget):
         box.addLayout(tools)
         box.addWidget(scrolled(self.entries), 1)
         self.search_box.textChanged.connect(lambda _t: self._show())
+        # From the words to the entries by keyboard, as on the caseload: Down or Enter.
+        self.search_box.returnPressed.connect(self._to_entries)
+        self.search_box.installEventFilter(self)
         self.language.textChanged.connect(lambda _t: self._show())
         self.area.currentIndexChanged.connect(lambda _i: self._show())
         self.age.valueChanged.connect(lambda _v: self._show())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_box and event.type() == QEvent.Type.KeyPress \
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down:
+            self._to_entries()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _to_entries(self) -> None:
+        listing = self.entries.listing
+        if self.entries.items:
+            listing.setCurrentRow(max(listing.currentRow(), 0))
+            listing.setFocus()
 
     # Loading and filtering -------------------------------------------------------
 

@@ -116,10 +116,20 @@ class IntakePage(QWidget):
         self.create_button.clicked.connect(lambda: self._send(self.create_requested))
         self.open_button.clicked.connect(lambda: self._open_match(self.matches.currentItem()))
         self.cancel_button.clicked.connect(self.cancelled.emit)
-        for edit in self.edits.values():
+        # Enter goes to the next field, and checks only from the last: from the first it made the
+        # record at once, the court status below the fold never reached.
+        edits = list(self.edits.values())
+        for edit, following in zip(edits, [*edits[1:], None], strict=True):
             edit.textEdited.connect(lambda _t: self._changed())
-            edit.returnPressed.connect(self.check_button.click)
+            if following is None:
+                edit.returnPressed.connect(self.check_button.click)
+            else:
+                edit.returnPressed.connect(lambda after=following: self._to(after))
         self.aliases.textChanged.connect(self._changed)
+
+    def _to(self, widget: QWidget) -> None:
+        widget.setFocus(Qt.FocusReason.TabFocusReason)
+        self.form_area.ensureWidgetVisible(widget)
 
     def _row(self, form: QFormLayout, path: str, text: str, widget: Any) -> Any:
         label = QLabel()

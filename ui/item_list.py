@@ -120,7 +120,8 @@ class ItemList(QGroupBox):
         self._confirm_timer.setInterval(5000)
         self._confirm_timer.timeout.connect(self._cancel_confirm)
         self._fresh_after_add = False
-        self._update_buttons()
+        self.writable = True  # False for a role that may not write (its buttons stay off, saying why)
+        self.refresh_buttons()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         wide = event.size().width() >= SIDE_BY_SIDE_WIDTH
@@ -167,7 +168,7 @@ class ItemList(QGroupBox):
             self.listing.blockSignals(False)
             self.form.set_values(self.fresh())
         self.message.clear()
-        self._update_buttons()
+        self.refresh_buttons()
         self.shown.emit(self._row())
 
     def fresh(self) -> dict[str, Any]:
@@ -191,7 +192,7 @@ class ItemList(QGroupBox):
         if 0 <= row < len(self.items):
             self.form.set_values(self.items[row])
         self._cancel_confirm()
-        self._update_buttons()
+        self.refresh_buttons()
         self.shown.emit(self._row())
 
     def _row(self) -> int:
@@ -200,10 +201,10 @@ class ItemList(QGroupBox):
         row = rows[0] if rows else -1
         return row if 0 <= row < len(self.items) else -1
 
-    def _update_buttons(self) -> None:
+    def refresh_buttons(self) -> None:
         """Changing or removing acts on the entry selected: off while none is (they were on, and
         said "select an item first" only once pressed)."""
-        chosen = self.single or self._row() >= 0
+        chosen = (self.single or self._row() >= 0) and self.writable
         self.replace_button.setEnabled(chosen)
         self.remove_button.setEnabled(chosen and (not self.single or bool(self.items)))
 
@@ -212,7 +213,7 @@ class ItemList(QGroupBox):
         self.listing.clearSelection()
         self.form.set_values(self.fresh())
         self.message.clear()
-        self._update_buttons()
+        self.refresh_buttons()
         self.shown.emit(-1)
         self.form.setFocus()
         self.form.focusNextChild()

@@ -215,7 +215,8 @@ class ModelForm(QWidget):
                 edit.setTabChangesFocus(True)
                 edit.setMinimumHeight(90)
                 bind(edit, lambda e, text: e.setPlaceholderText(
-                    text + " " + ", ".join(_discipline_names().values())), N_("Disciplines:"))
+                    text + " " + ", ".join(_discipline_names().values())),
+                    N_("One person per line, as discipline: name (Mental health: their name). Disciplines:"))
                 widget = edit
             elif name in ("text", "notes", "description", "basis", "decisions", "next_steps",
                           "where_and_with_whom", "why_left", "experiences_while_away", "intake_notes",

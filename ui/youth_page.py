@@ -405,6 +405,9 @@ class YouthPage(QWidget):
         for button in (*writes, *(b for s in sections for b in (s.add_button, s.replace_button,
                                                                    s.remove_button))):
             allow(button, Permission.WRITE_YOUTH)
+        for section in sections:  # changing and removing: also only with an entry selected
+            section.writable = self._can_write
+            section.refresh_buttons()
         for button in self.relief.print_buttons.values():  # the papers quote the youth's account
             allow(button, Permission.READ_NARRATIVE)
         for button in self.relief.stage_buttons.values():  # draft -> reviewed -> filed: counsel only

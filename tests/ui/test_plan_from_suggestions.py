@@ -165,3 +165,17 @@ def test_directory_import_is_previewed_and_only_for_managers(qtbot: QtBot, tmp_p
         assert page.count.text() == "0 of 2 entries shown"
     finally:
         win.close()
+
+
+def test_the_directory_search_leads_to_its_entries_by_keyboard(qtbot: QtBot) -> None:
+    """On the caseload, Down or Enter in Find goes to the results; in the directory they did nothing."""
+    from ui.directory_page import DirectoryPage
+
+    page = DirectoryPage(None)  # type: ignore[arg-type]  # no vault needed: entries shown directly
+    qtbot.addWidget(page)
+    page.show()
+    page.entries.set_items([{"name": "Fictional Youth Shelter", "services": "housing"}], ["d1"])
+    page.activateWindow()
+    page.search_box.setFocus()
+    qtbot.keyClick(page.search_box, Qt.Key.Key_Down)
+    assert page.focusWidget() is page.entries.listing and page.entries._row() == 0

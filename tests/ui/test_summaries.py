@@ -57,7 +57,8 @@ def test_form_labels_and_help_come_from_the_model(qtbot: QtBot, spanish: None) -
     assert isinstance(attendees, QPlainTextEdit)
     # The disciplines by their names in the interface's language, not the model's codes.
     shown = attendees.placeholderText()
-    assert shown.startswith("Disciplinas:") and "Salud mental" in shown
+    # The shape a line takes is said before it is got wrong (it was only in the error).
+    assert shown.startswith("Una persona por línea, como disciplina: nombre") and "Salud mental" in shown
     assert attendees.toolTip().startswith("Una persona por línea")
     form.set_values({"held_on": "2026-01-05",
                      "attendees": [{"discipline": "mental_health", "name": "Dra. Demo"}]})
@@ -77,7 +78,8 @@ def test_form_labels_and_help_come_from_the_model(qtbot: QtBot, spanish: None) -
         said = describe(refused)
     assert "«astrology» no es una de las disciplinas" in said and "Discipline" not in said
     i18n.set_language("en")
-    assert attendees.placeholderText().startswith("Disciplines: Child welfare, Probation, Mental health")
+    assert attendees.placeholderText().startswith("One person per line, as discipline: name")
+    assert "Disciplines: Child welfare, Probation, Mental health" in attendees.placeholderText()
     assert attendees.toolTip().startswith("One person per line")
     assert form.widgets["held_on"].accessibleName() == "Held on (YYYY-MM-DD)"
 
@@ -137,3 +139,6 @@ def test_a_new_contact_starts_blank_and_tabbing_into_the_list_loads_nothing(qtbo
     section.set_items([grandmother, {"name": "Sol Fictional", "relationship": "uncle"}, added[0]],
                       ["c1", "c2", "c3"])
     assert not section.form.values()["name"] and section._row() == -1  # afresh for the next one
+    section.writable = False  # a role that may not write: selecting turns nothing on
+    section.listing.setCurrentRow(1)
+    assert not section.replace_button.isEnabled() and not section.remove_button.isEnabled()

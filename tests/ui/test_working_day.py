@@ -334,3 +334,19 @@ def test_a_tab_chosen_by_its_key_takes_the_focus_off_the_hidden_field(qtbot: QtB
     focused = QApplication.focusWidget()  # in the Notes shown (the scroll area took it, showing nothing)
     assert focused is page.notes.listing or page.tabs.tabBar().hasFocus(), focused
     win.close()
+
+
+def test_enter_in_the_intake_form_goes_to_the_next_field(qtbot: QtBot, tmp_path: Path) -> None:
+    """Enter in the first field made the record at once, the court status below the fold never seen."""
+    win = _window(qtbot, tmp_path)
+    qtbot.keyClick(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    page = win.intake_page
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is page, timeout=10_000)
+    win.activateWindow()
+    given = page.edits["legal_name.given"]
+    given.setFocus()
+    qtbot.keyClicks(given, "Jordan")
+    qtbot.keyClick(given, Qt.Key.Key_Return)
+    edits = list(page.edits.values())
+    assert edits[1].hasFocus() and win.stack.currentWidget() is page and not page.matches.count()
+    win.close()
