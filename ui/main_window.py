@@ -931,6 +931,17 @@ class MainWindow(QMainWindow):
     def _changed(self, change: Change) -> None:
         self.caseload.changed(change)
         self.today.changed(change)
+        page = self._youth_page
+        if not change.youth_id and "youth" in change.kinds and page is not None and page.youth_id \
+                and self.stack.currentWidget() is page:
+            # Records arrived from the hub: the youth open here is read again (it showed the values
+            # from before the sync until reopened), unless something is being typed there, which
+            # a reload would replace: then it is said.
+            if page.typing():
+                page.notice.setText(_("Changes to this youth arrived from the county hub. Save or "
+                                      "discard what you typed, then open the record again to see them."))
+            else:
+                self.youth.open(page.youth_id)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._remember(geometry=bytes(self.saveGeometry().toBase64().data()).decode("ascii"))

@@ -751,6 +751,11 @@ class YouthPage(QWidget):
                      if read_path(self.body, path) != (text.strip() or "")}
             self.draft_changed.emit(self.draft_key(), {"fields": typed, "lists": lists, "forms": forms})
 
+    def typing(self) -> bool:
+        """Anything typed and not saved: in the Details, a list, or a form of another tab."""
+        return self.dirty() or bool(self.list_changes()) or any(
+            section.form.typed() for _kind, section in self.attached_sections())
+
     def attached_sections(self) -> tuple[tuple[str, ItemList], ...]:
         return (("contact", self.contacts), ("case_note", self.notes), *self._more_sections())
 

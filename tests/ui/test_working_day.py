@@ -350,3 +350,29 @@ def test_enter_in_the_intake_form_goes_to_the_next_field(qtbot: QtBot, tmp_path:
     edits = list(page.edits.values())
     assert edits[1].hasFocus() and win.stack.currentWidget() is page and not page.matches.count()
     win.close()
+
+
+def test_an_open_record_is_read_again_when_the_hub_brings_changes(qtbot: QtBot, tmp_path: Path) -> None:
+    """A sync brought a colleague's edit, and the open record showed the old values until reopened;
+    reading it again must not replace what is being typed."""
+    from ui.tasks import Change
+
+    win = _window(qtbot, tmp_path)
+    win.caseload_action.trigger()
+    qtbot.waitUntil(lambda: win.model.rowCount() == 1, timeout=10_000)
+    youth_id = win.model.summary(0).id
+    win.open_youth(youth_id)
+    page = win.youth_page
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is page and page.youth_id == youth_id, timeout=10_000)
+    arrived: list[object] = []
+    win.tasks.run(lambda vault: caseload.update_youth(vault, youth_id, {"preferred_name": "Kit"}),
+                  arrived.append)
+    qtbot.waitUntil(lambda: bool(arrived), timeout=10_000)
+    win._changed(Change("", frozenset({"youth"})))  # what a sync that pulled records announces
+    qtbot.waitUntil(lambda: page.body.get("preferred_name") == "Kit", timeout=10_000)
+    page.edits["pronouns"].setText("they/them")
+    page.edits["pronouns"].textEdited.emit("they/them")
+    win._changed(Change("", frozenset({"youth"})))
+    assert "arrived from the county hub" in page.notice.text()
+    assert page.edits["pronouns"].text() == "they/them"
+    win.close()
