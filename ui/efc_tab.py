@@ -202,6 +202,12 @@ class EfcTab(QWidget):
             head = {"eligible": _("Eligible for extended foster care"),
                     "not_eligible": _("Not eligible for extended foster care"),
                     "cannot_tell": _("Cannot tell yet: a fact is missing")}[eligibility.state.value]
+            eighteen = next((day for age, day in birthdays if age == 18), None)
+            if eighteen is not None and today < eighteen:
+                # A youth of 14 was asked for "the order in effect on the 18th birthday" as if it
+                # had passed: what follows is what will be looked at then.
+                head = _("Not yet 18: extended foster care can begin on the 18th birthday, {day}. "
+                         "What it will be decided on:").format(day=eighteen.isoformat()) + "<br/>" + head
             marks = {"eligible": "✔", "not_eligible": "✘ <b>" + _("no") + ":</b>",
                      "cannot_tell": "? <b>" + _("cannot tell") + ":</b>"}
             rows = "".join(f"<br/>{marks[c.state.value]} {html.escape(say(c.text))} "

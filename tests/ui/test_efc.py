@@ -47,6 +47,10 @@ def test_plan_for_a_youth_who_turns_18_in_80_days(qtbot: QtBot, tmp_path: Path) 
         page.tabs.setCurrentIndex(8)
         # No order or placement recorded: "cannot tell", with the facts to record (never "eligible").
         assert "Cannot tell yet" in tab.eligibility.text() and "SOC 162" in tab.eligibility.text()
+        # Not 18 yet: said first, with the day (a youth of 14 was asked about the order on the 18th
+        # birthday as if it had passed).
+        assert f"Not yet 18: extended foster care can begin on the 18th birthday, {eighteen.isoformat()}" \
+            in tab.eligibility.text()
         assert "To decide, record" in tab.eligibility.text()
         # The date the law was checked, and each event's statute (a supervisor found neither).
         assert "The law as of 2026-01-01" in tab.eligibility.text()
