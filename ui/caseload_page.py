@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -26,7 +25,7 @@ from csec_desktop.usecases import caseload as caseload_screen
 from ui.caseload_model import CaseloadModel
 from ui.i18n import N_, _, bind, item_text
 from ui.scrolling import narrow
-from ui.table_model import column_widths, tab_leaves
+from ui.table_model import column_widths, down_goes_to_results, tab_leaves
 from ui.tasks import Change, Tasks
 
 AUDIT_AFTER_MS = 1500  # a search shown this long with no newer one is the one the person settled on
@@ -118,15 +117,7 @@ class CaseloadPage(QWidget):
         box.addWidget(self.table)
         box.addWidget(self.count)
         # From the words to the rows by keyboard: Down or Enter (Tab passed the button and filters).
-        self.search_box.returnPressed.connect(self.to_results)
-        self.search_box.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.search_box and event.type() == QEvent.Type.KeyPress \
-                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down:
-            self.to_results()
-            return True
-        return super().eventFilter(watched, event)
+        down_goes_to_results(self.search_box, self.to_results)
 
     def to_results(self) -> None:
         """The results focused, the first row current if none is (Enter there opens it)."""

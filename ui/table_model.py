@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QTableView
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTableView
 
 from ui.i18n import _, on_change
 
@@ -19,6 +20,29 @@ def tab_leaves(view: QAbstractItemView) -> QAbstractItemView:
     list to its "Mark done" form)."""
     view.setTabKeyNavigation(False)
     return view
+
+
+class _DownGoes(QObject):
+    """Down in a search box goes to its results (an event filter, a child of the box)."""
+
+    def __init__(self, box: QObject, go: Callable[[], None]) -> None:
+        super().__init__(box)
+        self._go = go
+        box.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() == Qt.Key.Key_Down:
+            self._go()
+            return True
+        return False
+
+
+def down_goes_to_results(box: QLineEdit, go: Callable[[], None]) -> None:
+    """From the words to the rows by keyboard: Down or Enter in the search box calls `go`, which
+    focuses the results (the caseload's and the directory's)."""
+    box.returnPressed.connect(go)
+    _DownGoes(box, go)
 
 
 class _ColumnWidths(QObject):
