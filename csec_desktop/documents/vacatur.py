@@ -23,9 +23,10 @@ from datetime import date
 
 import pypdfium2 as pdfium
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, Spacer
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate, Spacer
 
-from csec_desktop.documents.page import Footer, para, render, table
+from csec_desktop.documents.page import PAGE_HEIGHT, PAGE_WIDTH, Footer, para, render_parts, table
 from csec_desktop.documents.pleading import (
     CourtPaper,
     Section,
@@ -49,10 +50,11 @@ from csec_desktop.vacatur.petition import (
     CountOnFile,
     CourtCase,
     Petition,
+    PrivacyScan,
     counsel_name,
     gap,
     name_key,
-    privacy_hits,
+    privacy_scan,
 )
 
 PACKET_TITLE = N_("Vacatur packet (Pen. Code 236.14)")
@@ -587,11 +589,14 @@ def page_texts(pdf: bytes) -> list[str]:
         document.close()
 
 
-def private_facts(p: Petition, paper: str, pages: list[str]) -> list[FieldProblem]:
+def private_facts(p: Petition, paper: str, pages: list[str],
+                  scan: PrivacyScan | None = None) -> list[FieldProblem]:
+    """A problem for each private fact of `p` found on the pages of `paper` (`scan`: the petition's
+    scan made once, when several papers are checked)."""
     return [FieldProblem("public_name" if "address" not in what else "grounds",
                          f"{what} appears on page {page} of the {paper}; a public paper "
                          "may carry only the initials or pseudonym (Pen. Code, § 236.14, subd. (q))")
-            for what, page in privacy_hits(p, pages)]
+            for what, page in (scan or privacy_scan(p))(pages)]
 
 
 def checked(p: Petition, paper: str, pdf: bytes) -> bytes:
@@ -656,7 +661,7 @@ def one_paper(p: Petition, which: Paper, name: str, public: bool = True) -> byte
     return checked(p, name, pdf) if public else pdf
 
 
-def cover(p: Petition, cc: CourtCase, contents: list[tuple[str, int]], first: int = 2) -> bytes:
+def _cover(p: Petition, cc: CourtCase, contents: list[tuple[str, int]], first: int) -> list[Flowable]:
     """A court case's index: its public papers in filing order with their pages in the packet's
     file, the first on page `first`, then the confidential attachment, made apart (not filed)."""
     due, how = p.response_due(cc)
@@ -693,11 +698,45 @@ def cover(p: Petition, cc: CourtCase, contents: list[tuple[str, int]], first: in
     elif p.changed_since_review():
         story.insert(1, para("UNSIGNED DRAFT: the petition changed after it was " + (
             "filed." if p.case.stage is CaseStage.FILED else "reviewed by counsel."), "heading"))
-    # Its own pages are not the packet's: a footer saying "Page 1 of 1" on page 13 of the file
-    # read as a mistake.
-    return render(story, title="Vacatur packet", footer=Footer(
-        notice=JUVENILE_NOTICE if cc.juvenile else "",
-        page_label=lambda page, total: "Filing index: not for filing"))
+    return story
+
+
+def covers(p: Petition, cases: list[CourtCase],
+           contents: list[list[tuple[str, int]]]) -> tuple[bytes, list[int]]:
+    """Every court case's index as one document (its fonts embedded once), and the pages of each.
+    In the packet each index comes right before its case's papers, so where those papers start
+    depends on how long the indexes before them are: an index taken as one page that runs to two
+    is made again with the papers moved on."""
+    lengths = [1] * len(cases)
+    for _attempt in range(3):
+        flowables: list[Flowable] = []
+        templates: list[PageTemplate] = []
+        placed = 0  # pages of the packet before this case's index
+        for part, (cc, papers) in enumerate(zip(cases, contents, strict=True)):
+            templates.append(_part_template(part))
+            if part:
+                flowables += [NextPageTemplate(f"part-{part}"), PageBreak()]
+            flowables += _cover(p, cc, papers, placed + lengths[part] + 1)
+            placed += lengths[part] + sum(count for _name, count in papers)
+        # Its own pages are not the packet's: a footer saying "Page 1 of 1" on page 13 of the file
+        # read as a mistake.
+        footers = [Footer(notice=JUVENILE_NOTICE if cc.juvenile else "",
+                          page_label=lambda page, total: "Filing index: not for filing") for cc in cases]
+        pdf, made = render_parts(flowables, title="Vacatur packet", footers=footers, templates=templates)
+        if made == lengths:
+            break
+        lengths = made
+    return pdf, made
+
+
+def _part_template(part: int) -> PageTemplate:
+    """A plain page whose pages belong to the document's `part`-th part (see page.render_parts)."""
+    def on_page(canvas: Canvas, _doc: object) -> None:
+        canvas.part = part
+
+    margin = 0.75 * inch  # as page.render's plain pages
+    frame = Frame(margin, margin, PAGE_WIDTH - 2 * margin, PAGE_HEIGHT - 2 * margin, id=f"part-{part}")
+    return PageTemplate(id=f"part-{part}", frames=[frame], onPage=on_page)
 
 
 def packet(p: Petition) -> bytes:
@@ -709,27 +748,25 @@ def packet(p: Petition) -> bytes:
     cases = p.court_cases()
     body, pages = render_court_papers([make(p, cc) for cc in cases for _n, make in PUBLIC_PAPERS],
                                       PACKET_TITLE)
-    texts = page_texts(body)
+    per_case = len(PUBLIC_PAPERS)
+    contents = [[(name, count) for (name, _m), count
+                 in zip(PUBLIC_PAPERS, pages[n * per_case:(n + 1) * per_case], strict=True)]
+                for n in range(len(cases))]
+    front, lengths = covers(p, cases, contents)
+    scan = privacy_scan(p)
     problems: list[FieldProblem] = []
+    texts = page_texts(body)
+    said = page_texts(front)
     parts: list[tuple[bytes, list[int] | None]] = []
-    start = placed = 0  # pages of the body read, pages of the packet placed
-    for number, cc in enumerate(cases):
-        counts = pages[number * len(PUBLIC_PAPERS):(number + 1) * len(PUBLIC_PAPERS)]
-        contents = [(name, count) for (name, _m), count in zip(PUBLIC_PAPERS, counts, strict=True)]
+    start = shown = 0  # pages of the body and of the indexes placed
+    for papers, length in zip(contents, lengths, strict=True):
+        problems += private_facts(p, "cover index", said[shown:shown + length], scan)
         first = start
-        for name, count in contents:
-            problems += private_facts(p, name, texts[start:start + count])
+        for name, count in papers:
+            problems += private_facts(p, name, texts[start:start + count], scan)
             start += count
-        # The index names pages of the whole file: the case's papers follow it.
-        front = cover(p, cc, contents, placed + 2)
-        said = page_texts(front)
-        covered = len(said)
-        if covered > 1:  # a longer index moves the papers on
-            front = cover(p, cc, contents, placed + covered + 1)
-            said = page_texts(front)
-        problems += private_facts(p, "cover index", said)
-        placed += covered + start - first
-        parts += [(front, None), (body, list(range(first, start)))]
+        parts += [(front, list(range(shown, shown + length))), (body, list(range(first, start)))]
+        shown += length
     if problems:
         raise ValidationFailed(problems, record="vacatur papers")
     return join(parts)

@@ -516,17 +516,31 @@ holds the youth's whole name, birth date or address by chance, and those fields 
 ("Attorney for Petitioner" followed by the youth's full name printed on every page, unseen)."""
 
 
-def privacy_hits(p: Petition, pages: list[str]) -> list[tuple[str, int]]:
-    """(what, page number) for every private term found in the text of a public paper."""
-    hits: list[tuple[str, int]] = []
+PrivacyScan = Callable[[list[str]], list[tuple[str, int]]]
+"""The pages of a paper's text to (what, page number) for each private fact found on them."""
+
+
+def privacy_scan(p: Petition) -> PrivacyScan:
+    """The scan for `p`'s private facts: its terms and the text about other people are gathered
+    once, for all the papers of a packet."""
     terms = [(what, _pattern(t, what)) for what, t in private_terms(p)]
     others = not_about_the_youth(p)
-    for number, page in enumerate(pages, start=1):
-        whole = " ".join(page.split())
-        flat = whole
-        for text in others:
-            flat = flat.replace(text, " ")
-        for what, pattern in terms:
-            if pattern.search(whole if what in _ANYWHERE else flat) and (what, number) not in hits:
-                hits.append((what, number))
-    return hits
+
+    def scan(pages: list[str]) -> list[tuple[str, int]]:
+        hits: list[tuple[str, int]] = []
+        for number, page in enumerate(pages, start=1):
+            whole = " ".join(page.split())
+            flat = whole
+            for text in others:
+                flat = flat.replace(text, " ")
+            for what, pattern in terms:
+                if pattern.search(whole if what in _ANYWHERE else flat) and (what, number) not in hits:
+                    hits.append((what, number))
+        return hits
+
+    return scan
+
+
+def privacy_hits(p: Petition, pages: list[str]) -> list[tuple[str, int]]:
+    """(what, page number) for every private term found in the text of a public paper."""
+    return privacy_scan(p)(pages)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from reportlab.platypus import Spacer
 
 from csec_desktop import caseload, directory
 from csec_desktop.documents import jobs
@@ -313,6 +314,23 @@ def test_one_packet_with_a_cover_index_honours_the_petition_id(admin: Vault, att
     assert all("M. X." not in page for page in pages)
     other = _text(jobs.make(attorney, "vacatur_packet", youth_id, item=second))
     assert "M. X." in other and "23CR-004567" not in other
+
+
+def test_an_index_that_runs_to_two_pages_moves_the_papers_on(admin: Vault, attorney: Vault,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # The indexes are made as one document before the papers' places in the file are known for
+    # sure: one that runs to a second page must name pages one further on, and so must the next.
+    youth_id, first = _mixed(admin, attorney)
+    made = papers._cover
+    monkeypatch.setattr(papers, "_cover", lambda *a: [Spacer(1, 560), *made(*a)])
+    pages = _pages(jobs.make(attorney, "vacatur_packet", youth_id, item=first))
+    starts = [i for i, page in enumerate(pages) if "Vacatur packet: filing index" in page]
+    petitions = [next(i for i in range(start + 1, len(pages)) if "VERIFIED PETITION" in pages[i].upper())
+                 for start in starts]
+    assert petitions == [start + 2 for start in starts]  # each index is two pages
+    for start, petition in zip(starts, petitions, strict=True):
+        index = pages[start] + " " + pages[start + 1]
+        assert f"petition pages {petition + 1}-" in index or f"petition page {petition + 1} " in index
 
 
 def test_the_identity_attachment_is_a_filing_with_its_request(admin: Vault, attorney: Vault) -> None:
