@@ -51,6 +51,7 @@ ACTION_NAMES: dict[str, str] = {
     "signatures_started": N_("Signed history started"),
     "signing_key_recorded": N_("Signing key recorded"),
     "signing_keys_confirmed": N_("Signing keys confirmed"),
+    "sync_refusals_set_aside": N_("Refused changes set aside"),
     "tamper_detected": N_("Tampering detected"),
     "today_viewed": N_("Today viewed"),
     "undelivered_exported": N_("Undelivered changes exported"),

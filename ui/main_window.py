@@ -43,6 +43,7 @@ from csec_desktop import APP_NAME
 from csec_desktop.fileio import atomic_write
 from csec_desktop.usecases import unlock
 from ui import i18n
+from ui.enter_key import EnterPresses
 from ui.i18n import N_, _, bind, role_label
 from ui.idle import IdleWatcher
 from ui.messages import describe
@@ -165,6 +166,8 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             self.idle.watch(app)
             show_where_the_keys_go(app)
+            self.enter_presses = EnterPresses(self)
+            self.enter_presses.watch(app)
         self._show_user()
         self.restore_geometry()
         # The rest once the unlock page is on screen: at the event loop's first turn it came before
@@ -556,6 +559,8 @@ class MainWindow(QMainWindow):
         self.sync_status.sync_requested.connect(lambda *_a: self.sync.sync_now())
         self.sync_status.conflicts_requested.connect(self.open_conflicts)
         self.sync_status.kept_requested.connect(lambda: self.sync_screens.open_kept(self))
+        self.sync_status.refused_requested.connect(lambda: self.sync_screens.open_refused(self))
+        self.sync.finished.connect(self.sync_status.note_result)
         self.sync.status_changed.connect(self.sync_status.show_status)
         self.statusBar().insertPermanentWidget(0, self.sync_status)  # left of who is signed in
 
@@ -613,9 +618,22 @@ class MainWindow(QMainWindow):
     # First run --------------------------------------------------------------------
 
     def start_first_run(self) -> None:
+        from csec_desktop.sync import local as sync_local
+
         self._build_rest()
         self.stack.setCurrentWidget(self.first_run)
         self.first_run.county.setFocus()
+        erased = sync_local.erased_at(self.folder)
+        if erased:  # the plain set-up screen said nothing of the vault erased, or of what was lost
+            from datetime import datetime
+
+            from ui.record_form import local_time
+
+            self.first_run.message.setText(_(
+                "This computer's vault was erased on {when} because the county hub revoked the computer. "
+                "Changes made here that had not been synced by then are lost. Set the workstation up "
+                "again, then ask the hub administrator for a new enrolment code.").format(
+                    when=local_time(datetime.fromisoformat(erased))))
 
     def prepare(self, work: Callable[[], object], message: str) -> None:
         """Run set-up work (making the demo vault) on the worker thread; unlock waits for it."""
@@ -640,6 +658,9 @@ class MainWindow(QMainWindow):
             vault, secret = Vault.create(folder, county=county, admin=admin, passphrase=passphrase,
                                          display_name=display or None)
             holder.vault = vault
+            from csec_desktop.sync import local as sync_local
+
+            sync_local.forget_erased(folder)
             return secret, (vault.user.username, vault.user.role.value, policy.idle_lock_minutes(vault))
 
         def done(result: tuple[str, Session]) -> None:

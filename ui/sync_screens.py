@@ -6,20 +6,21 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 
 from csec_desktop import machine_policy
 from csec_desktop.errors import CsecError
 from csec_desktop.sync import local as sync_local
 from csec_desktop.usecases import sync as sync_screen
-from ui.i18n import _
+from ui.i18n import _, problem
 from ui.messages import describe
 from ui.sync_ui import (
     ConflictsPage,
     EnrolDialog,
     KeptDialog,
     OfflineLockPage,
+    RefusedDialog,
     SyncController,
     describe_report,
     enrol,
@@ -46,11 +47,11 @@ class SyncScreens(QObject):
         if error is not None:
             log.warning("sync failed: %s", type(error))
         elif report is not None:
-            log.info("sync: pushed %d, pulled %d, conflicts %d, refused %d", report.pushed, report.pulled,
-                     report.conflicts, report.refused)
+            log.info("sync: pushed %d, pulled %d (%d changed here), conflicts %d, refused %d", report.pushed,
+                     report.pulled, report.changed, report.conflicts, report.refused)
         self._status(describe_report(report, error))
         here = self._current()
-        if error is None and report is not None and report.pulled:
+        if error is None and report is not None and report.changed:
             self.events.announce("", "youth")  # records arrived: lists shown now are redrawn
         if here is self.offline:
             if error is None:
@@ -74,6 +75,20 @@ class SyncScreens(QObject):
             dialog.open()
 
         self.tasks.run(undelivered.mine, show)
+
+    def open_refused(self, parent: QWidget) -> None:
+        """The changes the hub refused, with its reasons (sync/refused.py)."""
+        from csec_desktop.sync import refused
+
+        def aside(op_ids: list[str]) -> None:
+            self.tasks.run(lambda v: refused.set_aside(v, op_ids), lambda _n: self.sync.refresh())
+
+        def show(items: list[refused.Refused]) -> None:
+            dialog = RefusedDialog(items, parent)
+            dialog.set_aside_requested.connect(aside)
+            dialog.open()
+
+        self.tasks.run(refused.listed, show)
 
     def open_conflicts(self) -> None:
         def show(found: sync_screen.ConflictsView) -> None:
@@ -107,8 +122,21 @@ class SyncScreens(QObject):
         url, code, pem = dialog.values()
         kept = dialog
 
-        def done(_result: Any) -> None:
+        def done(differences: list[str]) -> None:
             self._status(_("Enrolled with the county hub. Syncing now."))
+            if differences:
+                from PySide6.QtWidgets import QMessageBox
+
+                box = QMessageBox(QMessageBox.Icon.Warning, _("Enrolled, with a difference"), _(
+                    "This computer is enrolled. The hub and this computer do not agree about the person "
+                    "it syncs for:\n\n{differences}\n\nThe hub's role and unit decide which youth this "
+                    "computer is sent and which changes it takes. Make them the same: here under "
+                    "Administration, or ask the hub administrator.").format(
+                        differences="\n".join(problem(d) for d in differences)),
+                    QMessageBox.StandardButton.Ok, parent)
+                box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                box.setObjectName("said")  # closed at lock
+                box.open()
             self.sync.sync_now()
 
         def failed(error: Exception) -> None:
@@ -119,7 +147,7 @@ class SyncScreens(QObject):
                      if isinstance(error, HubUnreachable) else describe(error))
             self.enrol(parent, kept)
 
-        enrol(self.sync.backend, url, code, pem, done, failed)
+        enrol(self.sync.backend, url, code, pem, done, failed, name=dialog.device_name())
 
     def clear(self) -> None:
         self.conflicts.show_conflicts([], {})

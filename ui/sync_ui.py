@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csec_desktop.clock import LEGAL_ZONE
 from csec_desktop.domain.kinds import model_for
 from csec_desktop.errors import CsecError, ValidationFailed
 from csec_desktop.machine_policy import MachinePolicy
@@ -54,6 +55,7 @@ if TYPE_CHECKING:  # the network client (httpx) loads on the first sync, not at 
     from csec_desktop.sync.client import HubClient, Report
 
 AUTO_SYNC_MS = 5 * 60 * 1000
+RECOUNT_MS = 1500
 
 
 def _when(iso: str | None) -> str:
@@ -77,6 +79,16 @@ class SyncController(QObject):
         self.timer.setInterval(AUTO_SYNC_MS)
         self.timer.timeout.connect(lambda: self.sync_now(asked=False))
         self.make_client: Callable[[local.Enrolment], HubClient] | None = None
+        # A save's change counted as waiting at once (it was counted only at the next sync), the
+        # counts read once for a burst of writes.
+        self._recount = QTimer(self)
+        self._recount.setSingleShot(True)
+        self._recount.setInterval(RECOUNT_MS)
+        self._recount.timeout.connect(self._recount_now)
+        backend.wrote.connect(self._recount.start)
+        self.last_failure: tuple[datetime, Exception] | None = None
+        """When the last sync failed and why, until one succeeds: the status bar said "Synced" with
+        the time of the last success after the error had gone by."""
 
     def start(self, refresh: bool = True) -> None:
         """Sync every few minutes from now; the status bar's counts now too, unless `refresh` is
@@ -87,6 +99,10 @@ class SyncController(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
+
+    def _recount_now(self) -> None:
+        if self.timer.isActive() and not self.running:  # unlocked, and no sync to recount after
+            self.refresh()
 
     def refresh(self) -> None:
         # In the background lane: at unlock the counts of waiting changes (280,000 in a county
@@ -150,6 +166,7 @@ class SyncController(QObject):
 
     def _done(self, report: Report | None, error: Exception | None) -> None:
         self.running = False
+        self.last_failure = None if error is None else (datetime.now(), error)
         from csec_desktop.sync.client import DeviceRevoked
 
         if isinstance(error, DeviceRevoked):
@@ -217,6 +234,7 @@ class SyncStatus(QWidget):
     sync_requested = Signal()
     conflicts_requested = Signal()
     kept_requested = Signal()
+    refused_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -225,19 +243,30 @@ class SyncStatus(QWidget):
         self.label = QLabel()
         bind(self.label, "setAccessibleName", N_("Sync with the county hub"))
         self.conflicts = QToolButton()
-        self.conflicts.setVisible(False)
         self.conflicts.clicked.connect(self.conflicts_requested)
         self.kept = QToolButton()
-        self.kept.setVisible(False)
         self.kept.clicked.connect(self.kept_requested)
+        # Refusals are a button that lists them with the hub's reasons: as a count in the text
+        # they stayed for good, with nothing to say what they were.
+        self.refused = QToolButton()
+        self.refused.clicked.connect(self.refused_requested)
         self.button = QToolButton()
         bind(self.button, "setText", N_("Sync now (F9)"))
         self.button.clicked.connect(self.sync_requested)
         layout.addWidget(self.label)
-        layout.addWidget(self.conflicts)
-        layout.addWidget(self.kept)
+        for button in (self.conflicts, self.kept, self.refused):
+            button.setVisible(False)
+            layout.addWidget(button)
         layout.addWidget(self.button)
+        self.failed: tuple[datetime, bool] | None = None  # the last failed sync: when, hub not reached
         self.show_status(None)
+
+    def note_result(self, _report: object, error: Exception | None) -> None:
+        """A sync ended: a failure is shown until one succeeds."""
+        from csec_desktop.sync.client import HubUnreachable
+
+        # California's clock, as "Synced …" beside it (the computer's own zone may be another).
+        self.failed = None if error is None else (datetime.now(LEGAL_ZONE), isinstance(error, HubUnreachable))
 
     def show_status(self, status: local.Status | None, message: str = "") -> None:
         if status is None:
@@ -251,22 +280,71 @@ class SyncStatus(QWidget):
         if not status.enrolled:
             self.label.setText(_("Offline only (not enrolled with a hub)"))
             self.conflicts.setVisible(False)
+            self.refused.setVisible(False)
             return
         parts = [_("Synced {when}").format(when=_when(status.last_contact))]
+        if self.failed is not None:
+            at, unreached = self.failed
+            parts.append((_("hub not reached at {time}") if unreached else _("sync failed at {time}"))
+                         .format(time=at.strftime("%H:%M")))
         if status.waiting:
             parts.append(_("{n} change(s) waiting").format(n=status.waiting))
-        if status.refused:
-            parts.append(_("{n} refused by the hub").format(n=status.refused))
-        if status.syncs_as:
-            parts.append(_("sends as {user}, this device's enrolled person").format(user=status.syncs_as))
         if status.held:
-            parts.append(_("{n} wait for an attorney or supervisor to sync").format(n=status.held))
+            parts.append(_("{n} wait for an attorney or supervisor to sync on this computer")
+                         .format(n=status.held))
+        if status.syncs_as:
+            parts.append(_("sends as {user}").format(user=status.syncs_as))
         if status.days_left is not None and status.days_left < 3:
             parts.append(_("locks in {days:.0f} day(s) without sync").format(days=max(status.days_left, 0)))
         self.label.setText(message or " · ".join(parts))
+        self.label.setToolTip(_("This computer is enrolled for {user}: the hub records everything it sends "
+                                "under that name.").format(user=status.syncs_as) if status.syncs_as else "")
         self.conflicts.setVisible(bool(status.conflicts))
         self.conflicts.setText(_("{n} conflict(s) to decide").format(n=status.conflicts))
+        self.refused.setVisible(bool(status.refused))
+        self.refused.setText(_("{n} refused by the hub").format(n=status.refused))
 
+
+class RefusedDialog(QDialog):
+    """The changes the hub refused: what, about whom, who typed them, and the hub's reason; set
+    aside once read, so the count shows only new ones."""
+
+    set_aside_requested = Signal(list)  # op ids
+
+    def __init__(self, items: list[Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Refused by the hub"))
+        self.resize(660, 420)
+        self.items = items
+        layout = QVBoxLayout(self)
+        intro = QLabel(_("The county hub did not take these changes. They stay in this computer's record, "
+                         "but no one else sees them. Each shows the hub's reason: if the change is still "
+                         "needed, ask someone whose role allows it (a supervisor or administrator for the "
+                         "directory), or the hub administrator if the reason looks wrong."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        lines = []
+        for item in items:
+            about = item.youth_name or (_("a youth") if item.youth_id else _("county data"))
+            names = ", ".join(_field_label(item.kind, name) for name in item.fields) or "—"
+            when = _when(item.at)
+            lines.append(f"{when} · {item.user} · {item.kind.replace('_', ' ')} · {about}\n"
+                         f"  {_('Fields:')} {names}\n  {_('Hub’s reason:')} {item.reason}")
+        self.text.setPlainText("\n\n".join(lines))
+        bind(self.text, "setAccessibleName", N_("Changes refused by the hub"))
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        aside = buttons.addButton(_("&Set these aside"), QDialogButtonBox.ButtonRole.ActionRole)
+        aside.setToolTip(_("Stop counting these in the status bar. They stay in the record's history."))
+        aside.clicked.connect(self._set_aside)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _set_aside(self) -> None:
+        self.set_aside_requested.emit([item.op_id for item in self.items])
+        self.accept()
 
 
 def _field_label(kind: str, field: str) -> str:
@@ -394,9 +472,14 @@ class EnrolDialog(QDialog):
         row.addWidget(browse)
         form.addRow(_("Hub &address"), self.url)
         form.addRow(_("Enrolment &code"), self.code)
-        cert_label = QLabel(_("County &certificate file"))  # a row of a layout: its label needs the buddy,
+        cert_label = QLabel(_("County cer&tificate file"))  # a row of a layout: its label needs the buddy,
         cert_label.setBuddy(self.cert)                         # or "&" was shown as it is
         form.addRow(cert_label, row)
+        # What the hub administrator's list of devices calls it: every computer was its host name,
+        # and two desktops named "vm" were told apart only by their person.
+        self.name = QLineEdit(socket.gethostname()[:100])
+        self.name.setMaxLength(100)
+        form.addRow(_("This computer's &name"), self.name)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color:#b00020")
@@ -461,17 +544,25 @@ class EnrolDialog(QDialog):
     def values(self) -> tuple[str, str, str]:
         return self.url.text().strip(), self.code.text().strip(), self.pem
 
+    def device_name(self) -> str:
+        return " ".join(self.name.text().split()) or socket.gethostname()[:100] or "desktop"
+
 
 def enrol(backend: VaultThread, url: str, code: str, cert_pem: str,
-          done: Callable[[Any], None], failed: Callable[[Exception], None]) -> None:
-    """Ask the hub for credentials (sync thread), then keep them in the vault (vault thread)."""
+          done: Callable[[Any], None], failed: Callable[[Exception], None], name: str = "") -> None:
+    """Ask the hub for credentials (sync thread), then keep them in the vault (vault thread);
+    `done` gets how the hub's person differs from this vault's (local.differences)."""
     relay = _Relay(backend)
 
     def finish(granted: Any, error: Exception | None) -> None:
         if error is not None:
             failed(error)
             return
-        backend.call(lambda h: local.save_enrolment(h.require(), url, cert_pem, granted), done, failed)
+        def save(vault: Vault) -> list[str]:
+            local.save_enrolment(vault, url, cert_pem, granted)
+            return local.differences(vault, granted)
+
+        backend.call(lambda h: save(h.require()), done, failed)
 
     relay.done.connect(finish)
 
@@ -481,7 +572,7 @@ def enrol(backend: VaultThread, url: str, code: str, cert_pem: str,
 
             client = HubClient(url, cert_pem=cert_pem)
             try:
-                granted = client.enroll(code, socket.gethostname()[:100] or "desktop")
+                granted = client.enroll(code, name or socket.gethostname()[:100] or "desktop")
             finally:
                 client.close()
             relay.done.emit(granted, None)
@@ -495,8 +586,10 @@ def describe_report(report: Report | None, error: Exception | None) -> str:
     if error is not None:
         return describe(error)
     assert report is not None
+    # Received: what changed here; this device's own changes echoed back by the hub read as 1,176
+    # records received after a push of 676.
     text = _("Synced: {sent} change(s) sent, {got} record(s) received.").format(
-        sent=report.pushed, got=report.pulled)
+        sent=report.pushed, got=report.changed)
     if report.conflicts:
         text += " " + _("{n} conflict(s) kept for you to decide.").format(n=report.conflicts)
     if report.refused:

@@ -63,6 +63,7 @@ class _Queue:
 
 class _Worker(QObject):
     finished = Signal(int, object, object)
+    wrote = Signal()  # a call wrote changes for the hub (the sync counts are read again)
 
     def __init__(self, holder: Holder, queue: _Queue) -> None:
         super().__init__()
@@ -75,6 +76,8 @@ class _Worker(QObject):
         if work is None:
             return
         request, fn = work
+        vault = self.holder.vault
+        before = vault.changes_written if vault is not None and vault.is_open else None
         try:
             result = fn(self.holder)
         except CsecError as exc:
@@ -91,11 +94,17 @@ class _Worker(QObject):
                 "Internal error ({kind}). Details were written to the log for county IT."
             ).format(kind=type(exc).__name__)))
             return
+        finally:
+            if before is not None and vault is not None and vault.is_open and vault.changes_written != before:
+                self.wrote.emit()
         self.finished.emit(request, result, None)
 
 
 class VaultThread(QObject):
     _wake = Signal()
+    wrote = Signal()
+    """A call wrote changes for the hub: a save, a duty marked done, an entry made (one signal for
+    every kind of write, so nothing that changes the outbox can forget to say so)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -107,6 +116,7 @@ class VaultThread(QObject):
         self._worker.moveToThread(self._thread)
         self._wake.connect(self._worker.run_next)
         self._worker.finished.connect(self._finished)
+        self._worker.wrote.connect(self.wrote)
         self._ids = itertools.count(1)
         self._pending: dict[int, tuple[Callable[[Any], None] | None, Callable[[Exception], None] | None]] = {}
         self._thread.start()

@@ -378,11 +378,15 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
     def body(most: int) -> dict[int | str, dict[str, Any]]:
         return {413: {"description": f"The body is longer than this endpoint reads ({most} bytes)"}}
 
-    @app.post("/v1/enroll", tags=["enrolment"], responses={**ENROL_REFUSALS, **body(limits.enrol_bytes)})
-    def enroll(request: P.EnrollRequest, http: Request) -> P.Enrollment:
+    @app.post("/v1/enroll", tags=["enrolment"], responses={**ENROL_REFUSALS, **body(limits.enrol_bytes)},
+              response_model=P.Enrollment)
+    def enroll(request: P.EnrollRequest, http: Request) -> Any:
         """Exchange a one-time code from the administrator for this device's credentials."""
         limit("enrol", address(http))
-        return hub.enroll(request)
+        granted = hub.enroll(request)
+        if P.client_protocol(http.headers.get(P.HEADER)) < 2:  # refused answers with members it did not know
+            return JSONResponse(granted.model_dump(mode="json", exclude={"unit"}))
+        return granted
 
     @app.get("/v1/status", tags=["sync"], responses=DEVICE_REFUSALS)
     def status(dev: DeviceDep) -> P.DeviceStatus:

@@ -289,7 +289,8 @@ def apply_op(conn: Connection, counter: Counter, device: Device, op: P.Op,
     else:
         outcome, detail = _merge(conn, counter, device, op)
     if op.user != device.who.username:  # kept for the record, attributed to who it really was
-        detail = f"{detail}; the device named {op.user[:64]}".lstrip("; ")
+        # "the device named ana" read as the device's name (the devices were named for their computer).
+        detail = f"{detail}; typed on the device by {op.user[:64]}".lstrip("; ")
     counter.new_ops.append(dict(
         op_id=op.op_id, county=device.who.county, device_id=device.id, user=device.who.username,
         record_id=op.record_id, op=op.op, fields=fields, hlc=op.hlc,

@@ -212,7 +212,8 @@ class Hub:
             self._event(conn, who.county, who.username, "device_enrolled", device_id, request.device_name)
             days = self._max_offline_days(conn, who.county)
         return P.Enrollment(device_id=device_id, secret=secret, county=who.county, username=who.username,
-                            role=who.role.value, max_offline_days=days, server_time=self.now())
+                            role=who.role.value, max_offline_days=days, server_time=self.now(),
+                            unit=who.unit)
 
     def set_device_status(self, admin: Admin, device_id: str, status: str) -> P.DeviceInfo:
         """Revoke (refused at once, told to wipe at next contact) or release a device locked

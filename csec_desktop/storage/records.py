@@ -132,6 +132,9 @@ class RecordStore:
         # first sync: 470 against 41 us a youth, measured here).
         self._unwritten: dict[int, tuple[int, str]] = {}
         self._later: _Later | None = None
+        self.written = 0
+        """History rows this session wrote for the hub to take: the window's count of changes
+        waiting is read again when it moves (a save made offline was counted only at a sync)."""
         self.clock = clock
         self.wall = wall
         self.actor = actor
@@ -524,6 +527,7 @@ class RecordStore:
         in brackets the row keeps SAME_AS_BODY instead (schema 18: `changes_full` reads it back)."""
         signer = sig = None
         message = b""
+        self.written += pushed == 0
         if self.signer is not None:
             signer = self.signer.name
             message = change_message(op_id, record_id, kind, owner, op, fields, hlc, user, device, at)

@@ -591,6 +591,12 @@ class Vault:
     def is_open(self) -> bool:
         return self.db is not None
 
+    @property
+    def changes_written(self) -> int:
+        """How many changes for the hub this session has written (RecordStore.written)."""
+        records = getattr(self, "records", None)
+        return records.written if records is not None else 0
+
     def require_db(self) -> Database:
         if self.db is None:
             raise PermissionDenied(W("The vault is locked. Unlock it to continue."))

@@ -234,6 +234,9 @@ class Report:
     refused: int = 0
     conflicts: int = 0
     pulled: int = 0
+    """Record states the hub sent, this device's own changes coming back included."""
+    changed: int = 0
+    """Of those, the ones that changed something here: what "received" means to the person."""
     pages: int = 0
     audit: int = 0
     outcomes: dict[str, str] = field(default_factory=dict)
@@ -261,7 +264,7 @@ def sync(local_call: Local[Any], client: HubClient, *, page_size: int = 1000) ->
     while True:
         since: int = local_call(local.checkpoint)
         page = client.pull(since, page_size)
-        local_call(partial(local.apply_pull, page=page))
+        report.changed += local_call(partial(local.apply_pull, page=page))
         report.pulled += len(page.records)
         report.pages += 1
         if not page.more:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from csec_desktop.clock import utc_iso
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import CsecError, NotFound, OfflineLocked
+from csec_desktop.fileio import atomic_write
 from csec_desktop.ids import new_id
 from csec_desktop.storage import county_settings
 from csec_desktop.storage.database import Database
@@ -130,6 +132,24 @@ def save_enrolment(vault: Vault, hub_url: str, cert_pem: str, granted: P.Enrollm
     return found
 
 
+def differences(vault: Vault, granted: P.Enrollment) -> list[str]:
+    """How the hub's person differs from this vault's person of the same name: role or unit. The hub's
+    decide which youth the device is sent and what it takes; the desktop's decide what is shown
+    here. A caseworker of "North" here and "Unit A" at the hub saw a caseload the hub did not
+    mean, and nothing said so."""
+    try:
+        here = vault.get_user(granted.username)
+    except CsecError:
+        return [W("{user} is not a person of this vault: add them (Administration) with the role {role} "
+                  "before they sign in here", user=granted.username, role=granted.role)]
+    out: list[str] = []
+    if here.role.value != granted.role:
+        out.append(W("role: {here} here, {hub} at the hub", here=here.role.value, hub=granted.role))
+    if granted.unit is not None and (here.unit or "") != granted.unit:
+        out.append(W("unit: {here} here, {hub} at the hub", here=here.unit or "none", hub=granted.unit))
+    return out
+
+
 # Push ------------------------------------------------------------------------------
 
 
@@ -233,7 +253,7 @@ def tidy_search(vault: Vault) -> bool:
 def apply_pull(vault: Vault, page: P.PullResponse) -> int:
     """Store one page of record states and the new checkpoint together. Returns records changed."""
     db = vault.require_db()
-    changed = 0
+    changed = len(page.gone)  # a youth gone from the caseload changes what the window shows
     with db.transaction():
         for youth_id in page.gone:
             undelivered.keep_before_forgetting(vault, youth_id)  # nothing typed is lost with it
@@ -455,13 +475,16 @@ def status(vault: Vault) -> Status:
     db = vault.require_db()
     found = enrolment(vault)
     days = offline_days(vault)
+    held = held_back(vault)
     return Status(
         enrolled=found is not None,
         last_contact=found.last_contact if found else None,
-        waiting=int(db.scalar("SELECT count(*) FROM changes WHERE pushed = 0")),
+        # What the next sync sends: a change held back is counted once, as held (it read as waiting
+        # and as held, the same changes twice).
+        waiting=int(db.scalar("SELECT count(*) FROM changes WHERE pushed = 0")) - held,
         refused=int(db.scalar("SELECT count(*) FROM changes WHERE pushed = 2")),
         undelivered=undelivered.count(vault),
-        held=held_back(vault),
+        held=held,
         syncs_as=found.username if found and found.username != vault.user.username else "",
         conflicts=int(db.scalar("SELECT count(*) FROM sync_conflicts")),
         locked=is_locked(vault),
@@ -555,7 +578,8 @@ def resolve(vault: Vault, conflict_id: str, value: Any, *, keep_deleted: bool = 
 def wipe(folder: Path) -> list[str]:
     """Erase a revoked device's vault: the key file first (without its wraps the encrypted
     database cannot be opened by anyone), then the database files, the lockout file and the key
-    file's lock (empty, but it says a vault was here). Other files in the folder are left alone.
+    file's lock (empty, but it says a vault was here). Other files in the folder are left alone,
+    and a note of when and why it was erased (`erased_at`) is left for the next start to say.
     Returns the names removed."""
     names = [KEYFILE_NAME, *sorted(p.name for p in folder.glob("vault-*.db*")), "access.json", "keys.lock"]
     removed = []
@@ -564,6 +588,29 @@ def wipe(folder: Path) -> list[str]:
         if target.exists():
             target.unlink()
             removed.append(name)
-    with contextlib.suppress(OSError):
-        folder.rmdir()  # only when nothing else is in it
+    if removed:
+        # The next start found no vault and offered a new workstation's set-up, with no word of what
+        # had happened or that the changes never synced were gone. The note says when, and why.
+        atomic_write(folder / ERASED_NOTE, json.dumps({"erased_at": utc_iso(time.time()),
+                                                       "why": "revoked"}).encode())
     return removed
+
+
+ERASED_NOTE = "erased.json"
+"""Left in the vault's folder by `wipe`: when the vault was erased and why. Nothing about anyone."""
+
+
+def erased_at(folder: Path) -> str | None:
+    """When this folder's vault was erased because the hub revoked the computer (UTC, ISO), if it
+    was and no vault has been made here since."""
+    try:
+        note = json.loads((folder / ERASED_NOTE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return str(note.get("erased_at") or "") or None if isinstance(note, dict) else None
+
+
+def forget_erased(folder: Path) -> None:
+    """A new vault is made here: the note has been read."""
+    with contextlib.suppress(FileNotFoundError):
+        (folder / ERASED_NOTE).unlink()

@@ -282,6 +282,9 @@ class Enrollment(Reply):
     """Days without reaching the hub before the desktop keeps cases closed."""
     server_time: str
     """The hub's clock (ISO 8601, UTC)."""
+    unit: str | None = None
+    """Their unit on the hub (None: none, or a hub from before units were sent). The hub's role
+    and unit decide which youth the device is sent; the desktop says so when its own differ."""
 
 
 DeviceState = Literal["active", "revoked", "locked"]

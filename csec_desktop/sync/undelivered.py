@@ -63,7 +63,7 @@ def keep_before_forgetting(vault: Vault, youth_id: str) -> int:
         public = _public(db, user)
         if public is None:
             continue  # not typed on this vault by a person it knows (cannot be sealed to them)
-        reason = (f"refused by the hub ({detail}); then {LEFT_CASELOAD}" if pushed == 2 and detail
+        reason = (f"refused by the hub ({detail}); then {LEFT_CASELOAD}" if pushed in (2, 3) and detail
                   else LEFT_CASELOAD)
         payload = {"op_id": op_id, "op": op, "fields": fields_of(fields), "hlc": hlc, "youth_name": name}
         _insert(db, vault, user, public, youth_id, record_id, kind, reason, at, now, payload)

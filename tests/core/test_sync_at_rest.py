@@ -26,7 +26,10 @@ def test_a_wipe_removes_the_key_files_lock_too(tmp_path: Path) -> None:
     assert (folder / "keys.lock").exists()  # written when the key file was edited
     removed = local.wipe(folder)
     assert "keys.lock" in removed
-    assert not folder.exists()
+    assert sorted(p.name for p in folder.iterdir()) == [local.ERASED_NOTE]  # when, and why: no one's data
+    assert local.erased_at(folder)
+    local.forget_erased(folder)
+    assert local.erased_at(folder) is None
 
 
 def test_a_wipe_leaves_other_files_in_the_folder_alone(tmp_path: Path) -> None:
@@ -35,7 +38,7 @@ def test_a_wipe_leaves_other_files_in_the_folder_alone(tmp_path: Path) -> None:
     vault.close()
     (folder / "notes.txt").write_text("not the vault's")
     local.wipe(folder)
-    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+    assert sorted(p.name for p in folder.iterdir()) == [local.ERASED_NOTE, "notes.txt"]
 
 
 class Clock:

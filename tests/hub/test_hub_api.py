@@ -64,7 +64,8 @@ class World:
 
 def _enroll(hub: Hub, http: TestClient, county: str, username: str) -> P.Enrollment:
     code = hub.new_enrollment(Admin(county, "it"), username).code
-    answer = http.post("/v1/enroll", json={"code": code, "device_name": f"laptop of {username}"})
+    answer = http.post("/v1/enroll", json={"code": code, "device_name": f"laptop of {username}"},
+                       headers={P.HEADER: str(P.PROTOCOL)})  # as today's desktop asks
     assert answer.status_code == 200, answer.text
     return P.Enrollment.model_validate(answer.json())
 
@@ -301,7 +302,7 @@ def test_revoked_device_is_refused_and_its_vault_erased(world: World, tmp_path: 
     vault.close()
     removed = local.wipe(tmp_path / "v")
     assert "keys.json" in removed and any(n.startswith("vault-") for n in removed)
-    assert not (tmp_path / "v").exists()
+    assert [p.name for p in (tmp_path / "v").iterdir()] == [local.ERASED_NOTE]
     listed = world.http.get("/v1/admin/devices", headers={"Authorization": f"Bearer {world.admin}"}).json()
     assert next(d for d in listed if d["device_id"] == granted.device_id)["wipe_sent_at"]
 
@@ -927,3 +928,53 @@ def test_an_edit_made_against_a_deletion_is_kept_or_let_go_by_a_person(
         assert local.conflicts(b) == [] and b.records.get(note.id).body.text == "CANARY-NOTE, third pass"  # type: ignore[attr-defined]
     a.close()
     b.close()
+
+
+def test_refusals_are_listed_with_the_hubs_reason_and_can_be_set_aside(world: World, tmp_path: Path) -> None:
+    """Sync review, session 34: directory entries the device's local administrator made were sent
+    by the caseworker it is enrolled for and refused; the status bar counted them as waiting and as
+    refused for good, with no way to see what they were or why."""
+    from csec_desktop import directory
+    from csec_desktop.sync import refused
+
+    world.hub.add_user(Admin(NORTH, "it"), P.NewUser(username="ben", role="caseworker", unit="south"))
+    folder = tmp_path / "v"
+    vault, client = desktop_of(world, folder, "ben", "caseworker", "south")
+    vault.close()
+    admin = Vault.unlock(folder, "it.ben", PASS)
+    directory.add(admin, {"name": "Fictional Youth Advocates", "services": "Survivor mentoring"})
+    admin.close()
+    vault = Vault.unlock(folder, "ben", PASS)
+    before = local.status(vault)
+    assert before.waiting >= 1 and before.refused == 0
+    report = sync_vault(vault, client)
+    assert report.refused >= 1
+    after = local.status(vault)
+    assert after.waiting == 0 and after.refused == report.refused  # each counted once
+    items = refused.listed(vault)
+    entry = next(item for item in items if item.kind == "directory_entry")
+    assert entry.user == "it.ben" and entry.youth_id is None and "name" in entry.fields
+    assert "directory" in entry.reason and not entry.reason.startswith("refused")
+    assert refused.set_aside(vault, [item.op_id for item in items]) == len(items)
+    assert local.status(vault).refused == 0 and refused.listed(vault) == []
+    again = sync_vault(vault, client)  # set aside is not sent again
+    assert again.pushed == 0 and again.changed == 0  # and its own records coming back are not news
+    assert vault.require_db().scalar("SELECT count(*) FROM changes WHERE pushed = 3") == len(items)
+    vault.close()
+
+
+def test_enrolment_says_where_the_hubs_person_differs_from_the_vaults(world: World, tmp_path: Path) -> None:
+    """Sync review, session 34: casey was a caseworker of "North" on the desktop and of "Unit A" at
+    the hub; which caseload applied depended on the copy looked at, and nothing said so."""
+    world.hub.add_user(Admin(NORTH, "it"), P.NewUser(username="ben", role="caseworker", unit="south"))
+    vault, _ = Vault.create(tmp_path / "v", county=NORTH, admin="it", passphrase=PASS)
+    granted = _enroll(world.hub, world.http, NORTH, "ben")
+    assert granted.unit == "south" and granted.role == "caseworker"
+    said = local.differences(vault, granted)
+    assert len(said) == 1 and "ben is not a person of this vault" in said[0] and "caseworker" in said[0]
+    vault.add_user("ben", role="supervisor", passphrase=PASS, unit="north")
+    assert local.differences(vault, granted) == ["role: supervisor here, caseworker at the hub",
+                                                 "unit: north here, south at the hub"]
+    vault.update_user("ben", role="caseworker", unit="south")
+    assert local.differences(vault, granted) == []
+    vault.close()

@@ -105,3 +105,27 @@ def test_tab_moves_in_reading_order(qtbot: QtBot, tmp_path: Path) -> None:
         assert win.stack.currentWidget() is win.caseload_page
     finally:
         win.close()
+
+
+def test_enter_presses_the_focused_button_in_the_window(qtbot: QtBot, tmp_path: Path) -> None:
+    """Keyboard review, session 34: Enter on a focused button did nothing outside dialogs (only
+    Space pressed it). Sent to the window, as a person's keys are: they reach it before its widgets."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    win = new_window(qtbot, tmp_path / "vault", 5, seed=6)
+    win.activateWindow()
+    try:
+        page = win.unlock_page
+        page.user.setText("admin")
+        page.passphrase.setText(ADMIN_PASS)
+        qtbot.waitUntil(lambda: QApplication.focusWindow() is win.windowHandle(), timeout=5_000)
+        page.button.setFocus()
+        QTest.keyClick(win.windowHandle(), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+        qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+        win.caseload_page.new_button.setFocus()
+        QTest.keyClick(win.windowHandle(), Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.intake_page, timeout=10_000)
+    finally:
+        win.close()

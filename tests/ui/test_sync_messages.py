@@ -28,9 +28,13 @@ def test_a_computer_not_enrolled_hears_of_it_when_it_asks_not_from_the_timer(qtb
     the status bar said (a save, a print); "Sync now" still says it."""
     from typing import Any
 
+    from PySide6.QtCore import QObject, Signal
+
     from ui.sync_ui import SyncController
 
-    class Backend:  # answers the enrolment question at once: none
+    class Backend(QObject):  # answers the enrolment question at once: none
+        wrote = Signal()
+
         def call(self, work: Any, done: Any, failed: Any, **_kw: Any) -> None:
             done(None)
 
