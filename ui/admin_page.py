@@ -8,6 +8,7 @@ drive the dialogs and the controller without blocking."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from csec_desktop import policy
 from csec_desktop.audit_actions import action_name
+from csec_desktop.clock import LEGAL_ZONE
 from csec_desktop.domain.people import ROLE_LABELS, Role, User
 from csec_desktop.usecases import admin as admin_screen
 from csec_desktop.usecases.admin import AuditEntry
@@ -247,8 +249,8 @@ class AdminPage(QWidget):
         pbox.addWidget(self.enrol_button)
         pbox.addWidget(self.message)
 
-        self.audit = _table(["#", N_("When (UTC)"), N_("User"), N_("Action"), N_("Record"), N_("Details")],
-                            N_("Audit trail"))
+        self.audit = _table(["#", N_("When (California time)"), N_("User"), N_("Action"), N_("Record"),
+                             N_("Details")], N_("Audit trail"))
         self.routine = QCheckBox()
         bind(self.routine, "setText", N_("Show routine reads too (records opened, searches, Today)"))
         self.routine.toggled.connect(self.routine_toggled.emit)
@@ -401,10 +403,12 @@ class AdminPage(QWidget):
         self.audit.setRowCount(len(entries))
         for r, e in enumerate(entries):
             details = admin_screen.detail_text(e)
-            for c, text in enumerate((str(e.seq), e.at[:19].replace("T", " "), e.user,
+            for c, text in enumerate((str(e.seq), _california(e.at), e.user,
                                       _(action_name(e.action)), e.record_id or "", details)):
                 item = QTableWidgetItem(text)
-                if c == 3:
+                if c == 1:
+                    item.setToolTip(e.at)  # as the trail keeps it, in UTC
+                elif c == 3:
                     item.setToolTip(e.action)  # the code, as the trail and the command line keep it
                 elif c == 5:
                     item.setToolTip(details)  # whole, where the column cuts it
@@ -447,3 +451,13 @@ class AdminPage(QWidget):
         if user is None:
             self.message.setText(_("Select one user first."))
         return user
+
+
+def _california(at: str) -> str:
+    """An entry's moment on California's clock, to the second, as every other time in the window:
+    the trail in UTC read eight hours off the same moment on Today."""
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    return moment.astimezone(LEGAL_ZONE).strftime("%Y-%m-%d %H:%M:%S")

@@ -9,6 +9,7 @@ caseworker sees their own caseload's counts and a supervisor all they may see. L
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -68,6 +69,15 @@ def presets(today: date) -> list[tuple[str, str]]:
             (N_("Last month"), f"{last_month[0]}-{last_month[1]:02d}"),
             (N_("This fiscal year"), f"FY{fy}-{(fy + 1) % 100:02d}"),
             (N_("Last fiscal year"), f"FY{fy - 1}-{fy % 100:02d}")]
+
+
+def said_period(label: str) -> str:
+    """A period's code in the reader's words: "2026Q3" read as English in the Spanish window."""
+    if found := re.fullmatch(r"(\d{4})Q([1-4])", label):
+        return _("Q{n} {year}").format(n=found[2], year=found[1])
+    if found := re.fullmatch(r"FY(\d{4})-(\d{2})", label):
+        return _("fiscal year {first}-{second}").format(first=found[1], second=found[2])
+    return label  # a month (2026-09) or days (2026-07-01..2026-09-30) read the same in any language
 
 
 class ReportsPage(QWidget):
@@ -322,7 +332,7 @@ class ReportsPage(QWidget):
         self.table.setColumnWidth(len(headers) - 1, 210)
         period = found.period
         self.message.setText(_("{label}: {first} to {last}, California days. Law checked {checked}.").format(
-            label=period.label, first=period.first.isoformat(), last=period.last.isoformat(),
+            label=said_period(period.label), first=period.first.isoformat(), last=period.last.isoformat(),
             checked=found.lines[0].count.checked.isoformat() if found.lines else "—"))
         self._show_screens(found)
         self._show_duties(found)

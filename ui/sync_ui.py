@@ -61,7 +61,7 @@ RECOUNT_MS = 1500
 def _when(iso: str | None) -> str:
     if not iso:
         return _("never")
-    return local_time(datetime.fromisoformat(iso))
+    return local_time(iso)  # what is not a time is shown as it is
 
 
 class SyncController(QObject):
@@ -206,7 +206,7 @@ class KeptDialog(QDialog):
         for item in items:
             values = "; ".join(f"{_field_label(item.kind, k) if item.kind != 'draft' else k}: {_shown(v)}"
                                for k, v in item.fields.items())
-            lines.append(f"{item.typed_at[:16].replace('T', ' ')} · {item.youth_name or item.youth_id} · "
+            lines.append(f"{_when(item.typed_at)} · {item.youth_name or item.youth_id} · "
                          f"{item.kind}\n  {values}\n  {_('Why kept:')} {item.reason}")
         self.text.setPlainText("\n\n".join(lines))
         bind(self.text, "setAccessibleName", N_("Changes not delivered"))
@@ -323,6 +323,8 @@ class RefusedDialog(QDialog):
                          "directory), or the hub administrator if the reason looks wrong."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        from csec_desktop.domain.labels import record_kind
+
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         lines = []
@@ -330,7 +332,7 @@ class RefusedDialog(QDialog):
             about = item.youth_name or (_("a youth") if item.youth_id else _("county data"))
             names = ", ".join(_field_label(item.kind, name) for name in item.fields) or "—"
             when = _when(item.at)
-            lines.append(f"{when} · {item.user} · {item.kind.replace('_', ' ')} · {about}\n"
+            lines.append(f"{when} · {item.user} · {_(record_kind(item.kind))} · {about}\n"
                          f"  {_('Fields:')} {names}\n  {_('Hub’s reason:')} {item.reason}")
         self.text.setPlainText("\n\n".join(lines))
         bind(self.text, "setAccessibleName", N_("Changes refused by the hub"))
@@ -391,6 +393,8 @@ class ConflictsPage(QWidget):
 
     def show_conflicts(self, found: list[local.Conflict], names: dict[str, str], here: str = "") -> None:
         """`names`: youth display names by id; `here`: this computer's hub device id."""
+        from csec_desktop.domain.labels import record_kind
+
         inner = QWidget()
         column = QVBoxLayout(inner)
         if not found:
@@ -399,7 +403,7 @@ class ConflictsPage(QWidget):
         for conflict in found:
             box = QGroupBox(_("{who} · {kind} · “{field}”").format(
                 who=names.get(conflict.owner_id or "", _("a record")),
-                kind=conflict.kind.replace("_", " "),
+                kind=_(record_kind(conflict.kind)),
                 field=_field_label(conflict.kind, conflict.field)))
             grid = QGridLayout(box)
             for col, value in enumerate(conflict.state.values):

@@ -35,6 +35,7 @@ from csec_desktop.domain.csec import (
     TeamMeeting,
 )
 from csec_desktop.domain.fields import kind_label
+from csec_desktop.domain.labels import record_kind
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.protection import ProtectiveOrder
 from csec_desktop.domain.summaries import code_label
@@ -522,12 +523,7 @@ class YouthPage(QWidget):
 
     def history_entries(self, history: list[HistoryEntry]) -> None:
         self.history.clear()
-        self.history.addItems([
-            f"{local_time(c.at)}  {c.user}  "
-            + (_("created the record") if c.op == "create" else
-               _("deleted the record") if c.op == "delete" else
-               _("changed {fields}").format(fields=", ".join(_(kind_label("youth", f)) for f in c.fields)))
-            for c in history])
+        self.history.addItems([f"{local_time(c.at)}  {c.user}  {_said(c)}" for c in history])
 
     def _show_attached(self, file: YouthFile) -> None:
         for kind, section in self.attached_sections():
@@ -822,3 +818,16 @@ def _alt_letter(event: QKeyEvent) -> bool:
     which writes characters, comes as Ctrl+Alt on Windows and without Alt on X11: let through."""
     held = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier & ~Qt.KeyboardModifier.KeypadModifier
     return held == Qt.KeyboardModifier.AltModifier and event.text().isalnum()
+
+
+def _said(change: HistoryEntry) -> str:
+    """A line of the History tab: what was done, to the youth's record or to one attached to it."""
+    fields = ", ".join(_(kind_label(change.kind, f)) for f in change.fields)
+    if change.kind == "youth":
+        return (_("created the record") if change.op == "create" else
+                _("deleted the record") if change.op == "delete" else
+                _("changed {fields}").format(fields=fields))
+    what = _(record_kind(change.kind))
+    return (_("added {what}").format(what=what) if change.op == "create" else
+            _("removed {what}").format(what=what) if change.op == "delete" else
+            _("changed {fields} of {what}").format(fields=fields, what=what))

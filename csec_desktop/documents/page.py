@@ -102,7 +102,10 @@ class _NumberedCanvas(Canvas):
 def _footer_still(canvas: Canvas, footer: Footer) -> None:
     """What a part's footer shows on each of its pages but the page's number."""
     if footer.notice:
-        canvas.setFont(footer.font, 8)
+        # Within half an inch of each edge, where every printer prints: the notice in English and
+        # Spanish side by side ran to a quarter inch of the paper's edges.
+        size = min(8.0, 8.0 * (PAGE_WIDTH - inch) / max(canvas.stringWidth(footer.notice, footer.font, 8), 1))
+        canvas.setFont(footer.font, size)
         canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 0.45 * inch, footer.notice)
     if footer.stamp:
         canvas.setFont(footer.font, 7)

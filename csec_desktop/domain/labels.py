@@ -88,3 +88,25 @@ def choice_label(value: Enum) -> str:
         if status is value:
             return text
     return CHOICE_LABELS.get(str(value.value), str(value.value).replace("_", " "))
+
+
+RECORD_KINDS: dict[str, str] = {
+    "youth": N_("the youth's record"), "contact": N_("a contact"), "case_note": N_("a case note"),
+    "csec_status": N_("a CSEC status decision"), "form_response": N_("a screen"),
+    "licensed_screen": N_("a licensed screen's result"), "missing_episode": N_("a missing episode"),
+    "team_meeting": N_("a team meeting"), "referral": N_("a referral"), "plan_goal": N_("a plan goal"),
+    "plan_signoff": N_("a plan sign-off"), "school_change": N_("a school change"),
+    "uncovered_service": N_("a service not covered"), "directory_entry": N_("a directory entry"),
+    "duty_done": N_("a duty marked done"), "placement_order": N_("a placement order"),
+    "efc_participation": N_("an AB 12 participation condition"), "efc_agreement": N_("an AB 12 agreement"),
+    "efc_certification": N_("an AB 12 certification"), "nmd_hearing": N_("a nonminor dependent hearing"),
+    "reentry_agreement": N_("a re-entry agreement"), "transition_plan": N_("a transition plan"),
+    "protective_order": N_("a protective order"), "criminal_count": N_("a count of a record"),
+    "vacatur_case": N_("a vacatur petition"),
+}
+"""A stored kind as a sentence names one ("added a case note"); translate with gettext where shown."""
+
+
+def record_kind(kind: str) -> str:
+    """The English words for a stored kind (tests hold that every kind has them)."""
+    return RECORD_KINDS.get(kind, kind.replace("_", " "))

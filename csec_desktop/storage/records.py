@@ -173,6 +173,21 @@ class RecordStore:
             for r in rows
         ]
 
+    def history_of_youth(self, youth_id: str) -> list[Change]:
+        """`history` of the youth's record and of every record attached to it, removed ones too,
+        in the order written (a youth is its own owner)."""
+        self.settle()
+        rows = self.db.query(
+            "SELECT seq, op_id, record_id, kind, op, fields, hlc, user, device, at FROM changes_full "
+            "WHERE record_id IN (SELECT id FROM records WHERE owner_id = ?) ORDER BY seq",
+            (youth_id,),
+        )
+        return [
+            Change(r[0], r[1], r[2], r[3], r[4], self.ring.open_fields(r[2], fields_of(r[5]))[1], r[6], r[7],
+                   r[8], r[9])
+            for r in rows
+        ]
+
     # Writing ---------------------------------------------------------------
 
     def create(self, body: Body, *, record_id: str | None = None) -> StoredRecord:

@@ -74,8 +74,10 @@ def keep_before_forgetting(vault: Vault, youth_id: str) -> int:
         if public is None:
             continue
         payload = {"draft_key": key, "draft": body, "youth_name": name, "op": "draft", "fields": {}}
+        # SQLite's datetime('now') is UTC without a zone; said so, it is shown on California's clock.
+        typed = str(saved_at).replace(" ", "T") + ("" if "+" in str(saved_at) else "+00:00")
         _insert(db, vault, user, public, youth_id, None, "draft", "an unsaved draft; " + LEFT_CASELOAD,
-                str(saved_at), now, payload)
+                typed, now, payload)
         kept += 1
     if kept:
         vault.audit("undelivered_kept", record_id=youth_id, changes=kept)

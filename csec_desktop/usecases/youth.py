@@ -28,6 +28,7 @@ class HistoryEntry:
     user: str
     op: str  # create, update, delete
     fields: tuple[str, ...]
+    kind: str = "youth"  # the youth's own record, or one attached to it
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,10 @@ def _forms(shown: dict[str, list[StoredRecord]]) -> dict[str, formspec.FormSpec]
 
 
 def _history(vault: Vault, youth_id: str) -> list[HistoryEntry]:
-    return [HistoryEntry(c.at, c.user, c.op, tuple(sorted(c.fields)))
-            for c in reversed(vault.records.history(youth_id))]
+    """The youth's record and every record attached to it (removed ones too), newest first: a day
+    of notes, referrals and meetings showed only "created the record"."""
+    return [HistoryEntry(c.at, c.user, c.op, tuple(sorted(c.fields)), c.kind)
+            for c in reversed(vault.records.history_of_youth(youth_id))]
 
 
 def _derive(vault: Vault, record: StoredRecord, stored: list[StoredRecord],

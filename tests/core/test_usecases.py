@@ -66,10 +66,31 @@ def test_opening_a_youth_reads_every_kind_with_one_view(admin: Vault) -> None:
     # The registry decides which kinds a youth has, not the screen.
     expected = {k for k, m in KINDS.items() if k != "youth" and "youth_id" in m.model_fields}
     assert set(file.kinds) == expected
-    assert file.history[0].op in ("create", "update")
-    # One query for every attached kind: not one per kind.
-    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "WHERE owner_id" in s]
+    # The history is the youth's and their records', newest first (it showed "created the record"
+    # after a day of notes and contacts).
+    assert [(h.kind, h.op) for h in file.history] == [("case_note", "create"), ("contact", "create"),
+                                                      ("youth", "create")]
+    # One query for every attached kind: not one per kind (the history's is one more).
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "WHERE owner_id" in s
+             and "changes_full" not in s]
     assert len(reads) == 1, reads
+
+
+def test_the_history_names_a_removed_record_and_what_changed_in_one(admin: Vault) -> None:
+    youth = caseload.create_youth(admin, youth_data())
+    contact = caseload.add_attached(admin, youth.id, "contact",
+                                    {"name": "Rowan Example", "relationship": "aunt"})
+    caseload.update_attached(admin, contact.id, {"relationship": "aunt (mother's side)"})
+    caseload.delete_attached(admin, contact.id)
+    history = youth_screen.open_youth(admin, youth.id, NOW).history
+    assert [(h.kind, h.op, h.fields) for h in history[:2]] == [
+        ("contact", "delete", ("deleted",)), ("contact", "update", ("relationship",))]
+
+
+def test_every_kind_has_words_for_a_sentence() -> None:
+    from csec_desktop.domain.labels import RECORD_KINDS
+
+    assert set(RECORD_KINDS) == set(KINDS)
 
 
 def test_opening_a_youth_reads_their_records_through_an_index_never_the_whole_county(admin: Vault) -> None:
