@@ -378,7 +378,8 @@ def due_text(when: datetime, gettext: Callable[[str], str] = str) -> str:
 
 
 def relative_text(due: datetime, now: datetime, gettext: Callable[[str], str] = str) -> str:
-    """How far a due time is from now: minutes under an hour, hours under two days, then days."""
+    """How far a due time is from now: minutes under an hour, hours under two days, days under three
+    years, then years ("In 3612 d" for a suggestion at 21 was a sum to do)."""
     seconds = _elapsed(now, due).total_seconds()
     late = seconds <= 0
     span = abs(seconds)
@@ -386,8 +387,11 @@ def relative_text(due: datetime, now: datetime, gettext: Callable[[str], str] = 
         value, text = int(span // 60), (N_("Overdue by {n} min") if late else N_("In {n} min"))
     elif span < 48 * 3600:
         value, text = int(span // 3600), (N_("Overdue by {n} h") if late else N_("In {n} h"))
-    else:
+    elif span < 3 * 365 * 86400:
         value, text = int(span // 86400), (N_("Overdue by {n} d") if late else N_("In {n} d"))
+    else:
+        value = int(span // (365.25 * 86400))
+        text = N_("Overdue by {n} years") if late else N_("In {n} years")
     return gettext(text).format(n=value)
 
 

@@ -228,6 +228,12 @@ class DocumentView(QDialog):
         else:
             language_label.hide()
             self.language_box.hide()
+            if lang and lang != "en":  # deliberate, and said: a Spanish window previewed English unexplained
+                only = QLabel()
+                only.setWordWrap(True)
+                bind(only, "setText", N_("This document is made in English only, as the county and the state "
+                                         "read it."))
+                form.addRow(only)
         self.export_note = QLabel()  # why there is no "Save as PDF file" (it was missing unexplained)
         self.export_note.setWordWrap(True)
         if allow_export:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QItemSelectionModel, QObject
 
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
@@ -191,16 +191,19 @@ class TodayController(QObject):
             keep = self._selected()
             self.model.replace_youth(youth_id, items, now)
             if keep[0] is not None and keep[0][0] == youth_id and self.model.row_of(keep[0]) < 0:
-                # The duty selected is gone (marked done): the next of the same youth, or none.
-                # The row where it was held another youth's duty, and a second click on Mark
-                # done would have done it.
-                same = next((r for r in range(self.model.rowCount())
-                             if identity(self.model.item(r))[0] == youth_id), -1)
-                if same >= 0:
-                    self.page.table.selectRow(same)
+                # The duty selected is gone (marked done). The list stays where it was, the keys'
+                # place on the row that took its place, but nothing is selected: selected, that row
+                # (another youth's duty) would have been marked by a second click on Mark done. The
+                # same youth's next duty, selected instead, was far down the list, out of view of
+                # the urgent ones around it (two reviews found it lost them).
+                table = self.page.table
+                table.clearSelection()
+                if self.model.rowCount():
+                    here = self.model.index(min(max(keep[1], 0), self.model.rowCount() - 1), 0)
+                    table.selectionModel().setCurrentIndex(here, QItemSelectionModel.SelectionFlag.NoUpdate)
+                    table.scrollTo(here)
                 else:
-                    self.page.table.clearSelection()
-                    self.page.table.setCurrentIndex(self.model.index(-1, 0))
+                    table.setCurrentIndex(self.model.index(-1, 0))
             else:
                 self._reselect(keep)
             if message:

@@ -97,6 +97,7 @@ class TodayPage(QWidget):
     reopen_requested = Signal(str, str, str)
     refresh_requested = Signal()
     why_wanted = Signal(str, str, str)  # youth id, rule id, occurrence: a duty's why lines, to show
+    _marks_allowed = True  # this role may mark duties done (allow_marks)
 
     def __init__(self, model: TodayModel) -> None:
         super().__init__()
@@ -207,7 +208,9 @@ class TodayPage(QWidget):
         box.addLayout(buttons)
         box.addWidget(self.message)
         self.table.activated.connect(lambda _i: self._open())
-        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._describe(cur.row()))
+        # The detail and Mark done follow the selection, not only the keys' place (see `_current`).
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._selection_changed())
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
         model.modelReset.connect(self._redrawn)
         self.open_button.clicked.connect(self._open)
         self.done_button.clicked.connect(self._done)
@@ -229,6 +232,8 @@ class TodayPage(QWidget):
                        self.named_button):
             widget.setEnabled(allowed)
             widget.setToolTip("" if allowed else why)
+        self._marks_allowed = allowed
+        self.done_button.setEnabled(allowed and self._current() is not None)
 
     def _group_width(self) -> int:
         """The group column, wide enough for the longest group's name in the window's language, in
@@ -383,11 +388,23 @@ class TodayPage(QWidget):
     # -- the selected duty ---------------------------------------------------------------------
 
     def _current(self) -> Item | None:
+        """The selected duty. The row the keys are on counts only when it is selected: after Mark
+        done it is the row that took the done duty's place, another youth's, and a second click on
+        Mark done must not mark it."""
         row = self.table.currentIndex().row()
-        return self.model.item(row) if 0 <= row < self.model.rowCount() else None
+        if not 0 <= row < self.model.rowCount() or not self.table.selectionModel().isRowSelected(row):
+            return None
+        return self.model.item(row)
+
+    def _selection_changed(self) -> None:
+        row = self.table.currentIndex().row()
+        self._describe(row if self._current() is not None else -1)
+        self.done_button.setEnabled(self._marks_allowed and self._current() is not None)
 
     def _describe(self, row: int) -> None:
         self.named_button.setVisible(False)
+        if 0 <= row < self.model.rowCount() and not self.table.selectionModel().isRowSelected(row):
+            row = -1  # the keys' place, not chosen: nothing is described (see `_current`)
         if not 0 <= row < self.model.rowCount():
             if self.model.rowCount():
                 self.detail.setText(_("Select a duty to see why it is shown."))

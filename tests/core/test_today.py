@@ -351,6 +351,8 @@ def test_due_times_say_the_hour_and_the_zone_in_both_languages() -> None:
     assert today.due_text(datetime(2027, 7, 4, 9, 0, tzinfo=LEGAL_ZONE)) == "Sun 4 Jul 09:00 PDT"
     assert today.relative_text(NOW + timedelta(hours=20), NOW) == "In 20 h"
     assert today.relative_text(NOW - timedelta(days=909), NOW) == "Overdue by 909 d"
+    assert today.relative_text(NOW + timedelta(days=3612), NOW) == "In 9 years"
+    assert today.relative_text(NOW + timedelta(days=3612), NOW, es) == "En 9 años"
     assert today.relative_text(NOW - timedelta(minutes=5), NOW, es) == "Vencido hace 5 min"
     assert today.relative_text(NOW + timedelta(days=3), NOW, es) == "En 3 d"
 

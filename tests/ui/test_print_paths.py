@@ -230,3 +230,17 @@ def test_a_long_preview_draws_only_the_pages_in_view(qtbot: QtBot) -> None:
     assert len(preview.drawn) <= PREVIEW_KEPT
     shown.close()
     assert preview.closed and not preview.drawn
+
+
+def test_a_document_made_in_english_only_says_so_in_a_spanish_window(qtbot: QtBot, packet: bytes) -> None:
+    """Spanish review, session 34: the program report's preview was English with no word that it is
+    meant to be (the youth's documents offer a language; it offers none)."""
+    from PySide6.QtWidgets import QLabel
+
+    only = "made in English only"
+    spanish = DocumentView(None, packet, "Program report", allow_export=False, lang="es", languages=False)
+    english = DocumentView(None, packet, "Program report", allow_export=False, lang="en", languages=False)
+    for shown in (spanish, english):
+        qtbot.addWidget(shown)
+    assert any(only in label.text() for label in spanish.findChildren(QLabel))
+    assert not any(only in label.text() for label in english.findChildren(QLabel))
