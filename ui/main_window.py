@@ -47,6 +47,7 @@ from ui.enter_key import EnterPresses
 from ui.i18n import N_, _, bind, role_label
 from ui.idle import IdleWatcher
 from ui.messages import describe
+from ui.scrolling import chosen_from_its_list
 from ui.tasks import Change, Tasks, VaultEvents
 from ui.unlock_page import UnlockPage
 from ui.worker import Holder, VaultThread
@@ -542,7 +543,7 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.user_label = QLabel()
         bind(self.user_label, "setAccessibleName", N_("Who is signed in"))
-        self.language = QComboBox()
+        self.language = chosen_from_its_list(QComboBox())
         for code, name in i18n.LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(self.language.findData(i18n.language()), 0))

@@ -103,7 +103,9 @@ class ReportsPage(QWidget):
         self.period.setMinimumWidth(240)
         bind(self.period, "setPlaceholderText", N_("2026Q3, 2026-09, FY2025-26 or 2026-07-01..2026-09-30"))
         bind(self.period, "setAccessibleName", N_("Period, as text"))
-        self.preset.currentIndexChanged.connect(lambda _i: self.period.setText(self.preset.currentData()))
+        # A period chosen from the list is counted at once: its text changed and the table kept the
+        # last period's counts under it until Show was pressed.
+        self.preset.activated.connect(lambda _i: self._chosen())
         self.show_button = QPushButton()
         bind(self.show_button, "setText", N_("&Show"))
         self.show_button.clicked.connect(lambda: self.load())
@@ -228,6 +230,12 @@ class ReportsPage(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         bind(self.message, "setAccessibleName", N_("Reports message"))
+        self._shown_as = ""  # the message that went with the counts shown
+        for edit in (self.period, self.unit, self.worker):
+            edit.textEdited.connect(lambda _t: self._stale())
+        for spin in (self.min_age, self.max_age):
+            spin.valueChanged.connect(lambda _v: self._stale())
+        self.status.activated.connect(lambda _i: self._stale())
         self.print_report = QPushButton()
         bind(self.print_report, "setText", N_("&Print…"))
         self.print_report.clicked.connect(self._ask_print)
@@ -287,6 +295,16 @@ class ReportsPage(QWidget):
 
     # Loading ------------------------------------------------------------------------------------
 
+    def _chosen(self) -> None:
+        self.period.setText(self.preset.currentData())
+        self.load()
+
+    def _stale(self) -> None:
+        """A period or filter changed after the counts were shown: they are still the old ones."""
+        if self.report is not None and self._shown_as:
+            self.message.setText(self._shown_as + " " + _("The period or a filter has changed: press Show "
+                                                          "(Alt+S) to count again."))
+
     def load(self, on_done: Callable[[], None] | None = None) -> None:
         text = self.period.text()
         scope = self.scope()
@@ -331,9 +349,10 @@ class ReportsPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(len(headers) - 1, 210)
         period = found.period
-        self.message.setText(_("{label}: {first} to {last}, California days. Law checked {checked}.").format(
+        self._shown_as = _("{label}: {first} to {last}, California days. Law checked {checked}.").format(
             label=said_period(period.label), first=period.first.isoformat(), last=period.last.isoformat(),
-            checked=found.lines[0].count.checked.isoformat() if found.lines else "—"))
+            checked=found.lines[0].count.checked.isoformat() if found.lines else "—")
+        self.message.setText(self._shown_as)
         self._show_screens(found)
         self._show_duties(found)
         labels = {c.id: _(c.label) for c in C.COUNTS}

@@ -57,6 +57,35 @@ def wheel_safe(widget: Box) -> Box:
     return widget
 
 
+class _ArrowGuard(QObject):
+    """Arrow keys on a closed combo open its list instead of choosing the next item at once."""
+
+    KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Home,
+            Qt.Key.Key_End)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QComboBox):
+            return False
+        if event.key() not in self.KEYS:  # type: ignore[attr-defined]
+            return False
+        watched.showPopup()
+        return True
+
+
+_ARROWS: _ArrowGuard | None = None
+
+
+def chosen_from_its_list(combo: QComboBox) -> QComboBox:
+    """A combo whose choice changes the whole window (the interface language): a stray arrow key
+    on it, tabbed past, switched every word on screen. The arrows open its list; the choice is
+    made there (Enter), as with the mouse. The wheel changes it only once it has the focus."""
+    global _ARROWS
+    if _ARROWS is None:
+        _ARROWS = _ArrowGuard()
+    combo.installEventFilter(_ARROWS)
+    return wheel_safe(combo)
+
+
 def bring_into_view(widget: QWidget) -> None:
     """Scroll every area around `widget` to it and put the cursor there: a problem double-clicked
     put the cursor in its field while the field stayed out of sight above."""

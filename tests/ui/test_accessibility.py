@@ -129,3 +129,22 @@ def test_enter_presses_the_focused_button_in_the_window(qtbot: QtBot, tmp_path: 
         qtbot.waitUntil(lambda: win.stack.currentWidget() is win.intake_page, timeout=10_000)
     finally:
         win.close()
+
+
+def test_an_arrow_on_the_language_box_opens_its_list_and_changes_nothing(qtbot: QtBot,
+                                                                         tmp_path: Path) -> None:
+    """Keyboard review, session 34: the language box sits in the Tab order, and a stray arrow key
+    there switched every word of the window."""
+    from ui import i18n
+
+    win = new_window(qtbot, tmp_path / "vault", 5, seed=6)
+    try:
+        box = win.language
+        opened: list[bool] = []
+        box.showPopup = lambda: opened.append(True)  # type: ignore[method-assign]  # (no popups offscreen)
+        box.setFocus()
+        qtbot.keyClick(box, Qt.Key.Key_Down)
+        assert i18n.language() == "en" and box.currentData() == "en"
+        assert opened == [True]  # its list, to choose from
+    finally:
+        win.close()

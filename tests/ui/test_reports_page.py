@@ -179,3 +179,21 @@ def test_the_periods_offered_follow_a_change_of_language(qtbot: QtBot, admin: Va
     finally:
         i18n.set_language("en")
     assert page.preset.itemText(0) == "Last quarter"
+
+
+def test_a_period_chosen_is_counted_and_a_changed_filter_is_said(qtbot: QtBot, admin: Vault) -> None:
+    """Keyboard review, session 34: choosing "This fiscal year" changed the period's text while the
+    table kept the last quarter's counts under it until Show; a filter changed did the same unsaid."""
+    page = ReportsPage(NowTasks(admin), now=lambda: datetime(2026, 10, 15, 9, tzinfo=LEGAL_ZONE))  # type: ignore[arg-type]
+    qtbot.addWidget(page)
+    page.load()
+    assert page.report is not None and page.report.period.label == "2026Q3"
+    index = next(i for i in range(page.preset.count()) if page.preset.itemData(i).startswith("FY"))
+    page.preset.setCurrentIndex(index)
+    page.preset.activated.emit(index)
+    assert page.report.period.label == page.preset.itemData(index) == "FY2026-27"
+    assert "press Show" not in page.message.text()
+    qtbot.keyClicks(page.unit, "Unit A")
+    assert "press Show (Alt+S) to count again" in page.message.text()
+    page.load()
+    assert "press Show" not in page.message.text()
