@@ -251,6 +251,11 @@ class AdminPage(QWidget):
 
         self.audit = _table(["#", N_("When (California time)"), N_("User"), N_("Action"), N_("Record"),
                              N_("Details")], N_("Audit trail"))
+        # A dozen entries in view, and the record's id (36 characters, whole in its tooltip) narrow
+        # enough that the details show: five rows were in view, and the details were off the side.
+        self.audit.setMinimumHeight(self.audit.verticalHeader().defaultSectionSize() * 12)
+        self.audit.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
+        self.audit.setColumnWidth(4, self.audit.fontMetrics().horizontalAdvance("0" * 10))
         self.routine = QCheckBox()
         bind(self.routine, "setText", N_("Show routine reads too (records opened, searches, Today)"))
         self.routine.toggled.connect(self.routine_toggled.emit)
@@ -408,6 +413,8 @@ class AdminPage(QWidget):
                 item = QTableWidgetItem(text)
                 if c == 1:
                     item.setToolTip(e.at)  # as the trail keeps it, in UTC
+                elif c == 4:
+                    item.setToolTip(text)
                 elif c == 3:
                     item.setToolTip(e.action)  # the code, as the trail and the command line keep it
                 elif c == 5:

@@ -47,6 +47,9 @@ class UnlockPage(QWidget):
         form.addRow(pass_label, self.passphrase)
         # The demo vault only: its people, one per role, with their (public) passphrases.
         self.demo_users = QComboBox()
+        # Filled after the page is first shown: sized then, to an empty list, it cut the names off
+        # ("demo.worker (trabajador de c").
+        self.demo_users.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         bind(self.demo_users, "setAccessibleName", N_("Demo person to sign in as"))
         self.demo_label = QLabel()
         bind(self.demo_label, "setText", N_("&Demo person"))
