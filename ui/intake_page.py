@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -92,7 +94,12 @@ class IntakePage(QWidget):
         self.create_button = QPushButton()
         bind(self.create_button, "setText", N_("None of these: c&reate a new record"))
         self.cancel_button = QPushButton()
-        bind(self.cancel_button, "setText", N_("Cancel"))
+        bind(self.cancel_button, "setText", N_("Ca&ncel"))
+        # Escape leaves, as it leaves a youth's record (it did nothing here); what was typed is
+        # asked about first (IntakeController.cancel).
+        leave = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        leave.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        leave.activated.connect(self.cancel_button.click)
         for button in (self.open_button, self.create_button):
             button.setVisible(False)
         buttons = QHBoxLayout()
@@ -265,9 +272,15 @@ class IntakePage(QWidget):
                 self.form_area.ensureWidgetVisible(self.errors[path])
                 break
 
+    def typed(self) -> bool:
+        """Whether anything was typed (a default filled in, the county's, is not)."""
+        return (any(edit.isModified() for edit in self.edits.values())
+                or bool(self.aliases.toPlainText().strip()))
+
     def clear(self) -> None:
         for edit in self.edits.values():
             edit.clear()
+            edit.setModified(False)
         for label in self.errors.values():
             label.clear()
         self.aliases.clear()
@@ -288,6 +301,14 @@ class IntakeController(QObject):
         page.cancelled.connect(self.cancel)
 
     def cancel(self) -> None:
+        if self.page.typed():
+            answer = QMessageBox.question(
+                self.page, _("New youth"),
+                _("Leave without creating the record? What you typed is not kept."),
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                return
         self.page.clear()
         self._cancelled()
 

@@ -900,9 +900,10 @@ class MainWindow(QMainWindow):
 
         def done(_removed: list[str]) -> None:
             self.unlock_page.say(N_(
-                "The county revoked this computer, so its vault has been erased. Ask the hub "
-                "administrator to enrol it again."))
-            self.unlock_page.button.setEnabled(False)
+                "The county revoked this computer, so its vault has been erased. Changes made here that "
+                "had not been synced are lost. Ask the hub administrator to enrol it again."))
+            for control in (self.unlock_page.button, self.unlock_page.user, self.unlock_page.passphrase):
+                control.setEnabled(False)  # there is no vault left to unlock
 
         self.tasks.run_holder(work, done)
 

@@ -71,6 +71,9 @@ def describe(error: BaseException) -> str:
                  "back, open the record again and re-apply your change.")
     # The sync client (httpx) is loaded only when a sync starts; its errors exist only after that.
     client = sys.modules.get("csec_desktop.sync.client")
+    if client is not None and isinstance(error, client.HubUnreachable):
+        return _("Could not reach the county hub. Everything is kept on this computer; it tries again "
+                 "every five minutes, or press Sync now (F9) when connected.")
     if client is not None and isinstance(error, client.HubCertificateUntrusted):
         return _("The county hub's certificate is not the one this device trusts, so nothing was "
                  "sent. Ask county IT: the hub's certificate may have been renewed, or this is not "

@@ -45,7 +45,9 @@ class SyncScreens(QObject):
 
     def finished(self, report: Any, error: Exception | None) -> None:
         if error is not None:
-            log.warning("sync failed: %s", type(error))
+            # The network's own error class for county IT (a type name, never a message).
+            log.warning("sync failed: %s %s", type(error), getattr(error, "detail", "")
+                        if type(error).__name__ == "HubUnreachable" else "")
         elif report is not None:
             log.info("sync: pushed %d, pulled %d (%d changed here), conflicts %d, refused %d", report.pushed,
                      report.pulled, report.changed, report.conflicts, report.refused)
@@ -131,12 +133,17 @@ class SyncScreens(QObject):
                     "This computer is enrolled. The hub and this computer do not agree about the person "
                     "it syncs for:\n\n{differences}\n\nThe hub's role and unit decide which youth this "
                     "computer is sent and which changes it takes. Make them the same: here under "
-                    "Administration, or ask the hub administrator.").format(
+                    "Administration (your own role only another administrator can change), or ask the hub "
+                    "administrator to change the hub's user.").format(
                         differences="\n".join(problem(d) for d in differences)),
                     QMessageBox.StandardButton.Ok, parent)
                 box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
                 box.setObjectName("said")  # closed at lock
+                # The first sync waits until it is read: it sent, and had refused, changes the
+                # person might first have set right.
+                box.finished.connect(lambda _result: self.sync.sync_now())
                 box.open()
+                return
             self.sync.sync_now()
 
         def failed(error: Exception) -> None:

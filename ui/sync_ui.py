@@ -46,7 +46,7 @@ from csec_desktop.errors import CsecError, ValidationFailed
 from csec_desktop.machine_policy import MachinePolicy
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import local
-from ui.i18n import N_, _, bind, problem
+from ui.i18n import N_, _, bind, on_change, problem
 from ui.messages import describe
 from ui.record_form import FIELD_LABELS, local_time
 from ui.worker import VaultThread
@@ -259,7 +259,13 @@ class SyncStatus(QWidget):
             layout.addWidget(button)
         layout.addWidget(self.button)
         self.failed: tuple[datetime, bool] | None = None  # the last failed sync: when, hub not reached
+        self._shown: local.Status | None = None
         self.show_status(None)
+        on_change(self, "_retranslate")  # said in the old language until the next sync, it was
+
+    def _retranslate(self) -> None:
+        if self._shown is not None:
+            self.show_status(self._shown)
 
     def note_result(self, _report: object, error: Exception | None) -> None:
         """A sync ended: a failure is shown until one succeeds."""
@@ -269,6 +275,7 @@ class SyncStatus(QWidget):
         self.failed = None if error is None else (datetime.now(LEGAL_ZONE), isinstance(error, HubUnreachable))
 
     def show_status(self, status: local.Status | None, message: str = "") -> None:
+        self._shown = status
         if status is None:
             self.label.setText(message or _("Syncing…"))
             self.button.setEnabled(False)
@@ -329,8 +336,8 @@ class RefusedDialog(QDialog):
         self.text.setReadOnly(True)
         lines = []
         for item in items:
-            about = item.youth_name or (_("a youth") if item.youth_id else _("county data"))
-            names = ", ".join(_field_label(item.kind, name) for name in item.fields) or "—"
+            about = item.youth_name or item.title or (_("a youth") if item.youth_id else _("county data"))
+            names = ", ".join(sorted(_field_label(item.kind, name) for name in item.fields)) or "—"
             when = _when(item.at)
             lines.append(f"{when} · {item.user} · {_(record_kind(item.kind))} · {about}\n"
                          f"  {_('Fields:')} {names}\n  {_('Hub’s reason:')} {item.reason}")
@@ -596,6 +603,5 @@ def describe_report(report: Report | None, error: Exception | None) -> str:
         sent=report.pushed, got=report.changed)
     if report.conflicts:
         text += " " + _("{n} conflict(s) kept for you to decide.").format(n=report.conflicts)
-    if report.refused:
-        text += " " + _("{n} change(s) refused by the hub.").format(n=report.refused)
+    # Refusals are the status bar's button (a third sentence was cut off at 1366 pixels).
     return text

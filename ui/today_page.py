@@ -234,6 +234,7 @@ class TodayPage(QWidget):
             widget.setToolTip("" if allowed else why)
         self._marks_allowed = allowed
         self.done_button.setEnabled(allowed and self._current() is not None)
+        self.reopen_button.setEnabled(allowed and self._current() is not None)
 
     def _group_width(self) -> int:
         """The group column, wide enough for the longest group's name in the window's language, in
@@ -399,7 +400,9 @@ class TodayPage(QWidget):
     def _selection_changed(self) -> None:
         row = self.table.currentIndex().row()
         self._describe(row if self._current() is not None else -1)
-        self.done_button.setEnabled(self._marks_allowed and self._current() is not None)
+        chosen = self._current() is not None
+        self.done_button.setEnabled(self._marks_allowed and chosen)
+        self.reopen_button.setEnabled(self._marks_allowed and chosen)
 
     def _describe(self, row: int) -> None:
         self.named_button.setVisible(False)

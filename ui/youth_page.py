@@ -428,6 +428,7 @@ class YouthPage(QWidget):
             # eligibility summary at the top of the tab out of sight.
             for area in self.tabs.findChildren(QScrollArea):
                 area.verticalScrollBar().setValue(0)
+        self._refused_by_hub = file.refused_by_hub
         self._show_youth(file.record, file.history)
         self._show_attached(file)
         self.show_derived(file.derived)
@@ -484,6 +485,8 @@ class YouthPage(QWidget):
         if not any(label.text() for label in self.errors.values()):
             self.notice.clear()
 
+    _refused_by_hub = ""  # the hub's reason, when it refused the youth's record (YouthFile)
+
     def _show_youth(self, record: StoredRecord, history: list[HistoryEntry]) -> None:
         # Typing not yet saved survives a redraw of the same youth (a list entry saved meanwhile).
         typed = {path: edit.text() for path, edit in self.edits.items()
@@ -496,6 +499,9 @@ class YouthPage(QWidget):
         self.banner.setText(_("SAFETY:") + " " + " | ".join(
             f"{f['person']}: {instruction_shown(f.get('instruction'), _)}" for f in flags))
         status = _("sealed record") + " · " if body.get("sealed") else ""
+        if self._refused_by_hub:  # it looked like any youth, and Today listed its duties
+            status += _("on this computer only: the county hub refused it ({reason})").format(
+                reason=self._refused_by_hub) + " · "
         # The name is shown inside the page (never in the window title or a notification).
         name = body.get("preferred_name") or body["legal_name"]["given"]
         heading = html.escape(f"{name} {body['legal_name']['family']}")
@@ -505,7 +511,8 @@ class YouthPage(QWidget):
         if changes > 0:
             line += " · " + ngettext("changed once since it was made", "changed {n} times since it was made",
                                      changes).format(n=changes)
-        self.title.setText(f"<h2>{heading}</h2><p>{status}" + html.escape(line) + "</p>")
+        # Escaped whole: the status may quote the hub's words.
+        self.title.setText(f"<h2>{heading}</h2><p>" + html.escape(status + line) + "</p>")
         for path, edit in self.edits.items():
             if path not in typed:
                 edit.setText(read_path(body, path))

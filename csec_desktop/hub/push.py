@@ -4,6 +4,7 @@ the rule), conflicts kept for a person to decide, and the batch written in a few
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import operator
 from collections.abc import Mapping
@@ -57,6 +58,30 @@ def insert_new(conn: Connection, table: Table) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING, in the dialect of the connection."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     return dialect.insert(table).on_conflict_do_nothing()
+
+
+WITHHELD = "$withheld"
+
+
+def withheld(fields: dict[str, Any]) -> dict[str, Any]:
+    """What the hub keeps of a refused operation's fields: their names and a digest of their
+    values, never the values. A refused change was not the pusher's to make (a youth outside their
+    caseload, the directory for a caseworker); kept whole, the hub's database held it in clear while
+    the desktop told its author no one else would see it. The digest lets a replay be told from
+    other content sent under the same id."""
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return {WITHHELD: hashlib.sha256(canonical.encode()).hexdigest(), "names": sorted(fields)}
+
+
+def _same_content(kept: tuple[Any, ...], carried: tuple[Any, ...]) -> bool:
+    """Whether an operation sent again carries what it carried the first time (a refused one is
+    kept as `withheld`)."""
+    if kept[:2] != carried[:2] or kept[3] != carried[3]:
+        return False
+    fields = kept[2]
+    if isinstance(fields, dict) and WITHHELD in fields:
+        return bool(fields == withheld(carried[2]))
+    return bool(fields == carried[2])
 
 
 Lookups = tuple[int, list[dict[str, Any]], list[dict[str, Any]], set[tuple[str, str]]]
@@ -273,7 +298,7 @@ def apply_op(conn: Connection, counter: Counter, device: Device, op: P.Op,
     if done is not None:
         if done[1] != device.who.county:
             return "duplicate", ""
-        if counter.content.get(op.op_id, carried) != carried:
+        if not _same_content(counter.content.get(op.op_id, carried), carried):
             # Not a replay: different content under a used id would be acknowledged and dropped.
             return "refused", "this operation id was already used for other content; send it with a new id"
         if done[0] == "refused":
@@ -293,7 +318,8 @@ def apply_op(conn: Connection, counter: Counter, device: Device, op: P.Op,
         detail = f"{detail}; typed on the device by {op.user[:64]}".lstrip("; ")
     counter.new_ops.append(dict(
         op_id=op.op_id, county=device.who.county, device_id=device.id, user=device.who.username,
-        record_id=op.record_id, op=op.op, fields=fields, hlc=op.hlc,
+        record_id=op.record_id, op=op.op, fields=withheld(fields) if outcome == "refused" else fields,
+        hlc=op.hlc,
         hlc_ahead=millis > now * 1000 + HLC_AHEAD_MS, at=op.at, received_at=counter.received_at,
         result=outcome, detail=detail))
     counter.done[op.op_id] = (outcome, device.who.county, detail)

@@ -37,8 +37,10 @@ Local = Callable[[Callable[[Vault], R]], R]
 
 class HubUnreachable(CsecError):
     def __init__(self, detail: str) -> None:
-        super().__init__(f"Could not reach the county hub ({detail}). Everything is kept on this "
-                         "computer; sync again when connected.")
+        # The cause's class name ("ConnectError") is for the log, not for the person reading it.
+        super().__init__("Could not reach the county hub. Everything is kept on this computer; sync again "
+                         "when connected.")
+        self.detail = detail
 
 
 class HubCertificateUntrusted(CsecError):

@@ -11,6 +11,7 @@ be set aside, so the count shows only refusals nobody has looked at yet.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from csec_desktop.domain.youth import Youth
@@ -30,6 +31,7 @@ class Refused:
     op: str  # create, update, delete
     youth_id: str | None
     youth_name: str  # empty when there is none or this person may not read the youth
+    title: str  # county data: what the record is called (a directory entry's name); else empty
     fields: tuple[str, ...]  # the names of the fields the change set
     user: str  # who typed it, on this device
     at: str  # when (UTC, ISO)
@@ -51,18 +53,46 @@ def listed(vault: Vault) -> list[Refused]:
         if fields == SAME_AS_BODY:  # a create kept as the record's body (storage/history.py)
             row = db.one("SELECT body FROM records WHERE id = ?", (record_id,))
             fields = "[" + (str(row[0]) if row else "{}") + "]"
+        reason = _reason(str(detail or ""))
+        if op != "create":
+            # A change to a record whose creation the hub refused is refused as "unknown record",
+            # which says nothing of why (the record was not the pusher's to make).
+            first = never_reached(vault, str(record_id))
+            if first:
+                reason = f"the record never reached the hub: its creation was refused ({first})"
         out.append(Refused(str(op_id), str(kind), str(op), youth_id, names.get(youth_id or "", ""),
-                           _named(fields), str(user), str(at),
-                           _reason(str(detail or ""))))
+                           "" if youth_id else _title(vault, str(record_id)), _named(fields), str(user),
+                           str(at), reason))
     return out
+
+
+def never_reached(vault: Vault, record_id: str) -> str:
+    """The hub's reason for refusing this record's creation, if it did: the record is on this
+    computer only (it looked like any other, and Today listed its duties)."""
+    row = vault.require_db().one("SELECT sync_detail FROM changes WHERE record_id = ? AND op = 'create' "
+                                 "AND pushed IN (?, ?)", (record_id, REFUSED, SEEN))
+    return _reason(str(row[0] or "")) if row is not None else ""
+
+
+def _title(vault: Vault, record_id: str) -> str:
+    """County data's name (a directory entry's): not about a youth, so shown to anyone here."""
+    row = vault.require_db().one("SELECT body FROM records WHERE id = ?", (record_id,))
+    if row is None:
+        return ""
+    try:
+        body = json.loads(row[0])
+    except ValueError:
+        return ""
+    name = body.get("name") if isinstance(body, dict) else None
+    return name if isinstance(name, str) else ""
 
 
 def _named(fields: str) -> tuple[str, ...]:
     """The fields the change gave a value (a create lists every field of its kind, most empty)."""
     if not fields:
         return ()
-    return tuple(sorted(name for name, change in fields_of(fields).items()
-                        if change.get("new") not in (None, "", [], {})))
+    return tuple(name for name, change in fields_of(fields).items()
+                 if change.get("new") not in (None, "", [], {}, False))
 
 
 def _reason(detail: str) -> str:

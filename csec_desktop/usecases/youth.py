@@ -17,6 +17,7 @@ from csec_desktop.identification import current_answers
 from csec_desktop.rules import LEGAL_ZONE, Finding, birthday
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
+from csec_desktop.sync import refused
 from csec_desktop.vacatur import CountAnswer, assess
 
 DRAFT_PREFIX = "youth:"
@@ -70,6 +71,8 @@ class YouthFile:
     kinds: tuple[str, ...] = field(default=())
     forms: dict[str, formspec.FormSpec] = field(default_factory=dict)
     """The forms of the screens saved for this youth, so each result is said as its form says it."""
+    refused_by_hub: str = ""
+    """Why the county hub refused the youth's record, if it did: on this computer only."""
 
     @property
     def youth(self) -> Youth:
@@ -139,7 +142,7 @@ def open_youth(vault: Vault, youth_id: str, now: datetime | None = None) -> Yout
     shown, derived = _read(vault, record, now, audit=True)
     return YouthFile(record, shown, _history(vault, youth_id),
                      caseload.load_draft(vault, DRAFT_PREFIX + youth_id), derived, attached_kinds(),
-                     _forms(shown))
+                     _forms(shown), refused.never_reached(vault, youth_id))
 
 
 def refresh(vault: Vault, youth_id: str, now: datetime | None = None) -> YouthFile:
@@ -148,7 +151,7 @@ def refresh(vault: Vault, youth_id: str, now: datetime | None = None) -> YouthFi
     record = caseload.get_youth(vault, youth_id, audit=False)
     shown, derived = _read(vault, record, now, audit=False)
     return YouthFile(record, shown, _history(vault, youth_id), None, derived, attached_kinds(),
-                     _forms(shown))
+                     _forms(shown), refused.never_reached(vault, youth_id))
 
 
 @dataclass(frozen=True)

@@ -233,3 +233,16 @@ def test_the_trail_shown_keeps_what_matters_in_view_behind_a_day_of_routine_read
     assert not {e.action for e in shown} & admin_screen.ROUTINE
     everything = admin_screen.audit_entries(admin, routine=True)
     assert len(everything) == admin_screen.AUDIT_SHOWN and "export" not in {e.action for e in everything}
+
+
+def test_a_youth_the_hub_refused_is_said_to_be_on_this_computer_only(admin: Vault) -> None:
+    """Sync review 2: a youth whose record the hub refused looked like any other (and Today listed
+    their duties); no one else, the supervisor included, has it."""
+    youth = caseload.create_youth(admin, youth_data())
+    assert youth_screen.open_youth(admin, youth.id, NOW).refused_by_hub == ""
+    db = admin.require_db()
+    db.execute("UPDATE changes SET pushed = 2, sync_detail = 'refused: outside your caseload at the hub' "
+               "WHERE record_id = ? AND op = 'create'", (youth.id,))
+    assert youth_screen.open_youth(admin, youth.id, NOW).refused_by_hub == "outside your caseload at the hub"
+    db.execute("UPDATE changes SET pushed = 3 WHERE record_id = ?", (youth.id,))  # set aside: still true
+    assert youth_screen.refresh(admin, youth.id, NOW).refused_by_hub == "outside your caseload at the hub"

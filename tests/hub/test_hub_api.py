@@ -955,11 +955,37 @@ def test_refusals_are_listed_with_the_hubs_reason_and_can_be_set_aside(world: Wo
     entry = next(item for item in items if item.kind == "directory_entry")
     assert entry.user == "it.ben" and entry.youth_id is None and "name" in entry.fields
     assert "directory" in entry.reason and not entry.reason.startswith("refused")
+    # The hub keeps the refusal, not what was refused: the field names and a digest, no values
+    # (the entry's services were in its database in clear, told to the author as seen by no one).
+    from sqlalchemy import select
+
+    from csec_desktop.hub import tables as T
+
+    with world.hub.engine.connect() as conn:
+        kept = conn.execute(select(T.ops.c.fields, T.ops.c.result).where(T.ops.c.op_id == entry.op_id)).one()
+    assert kept.result == "refused" and "Survivor mentoring" not in json.dumps(kept.fields)
+    assert "services" in kept.fields["names"]
+    # Sent again (its answer lost), it is answered as the first time, not as other content.
+    assert local.outbox(vault) == []  # the refusal is kept here as refused, not sent again
+    vault.require_db().execute("UPDATE changes SET pushed = 0 WHERE op_id = ?", (entry.op_id,))
+    (sent,) = [op for op in local.outbox(vault) if op.op_id == entry.op_id]
+    answer = client.push(P.PushRequest(ops=[sent], resolutions=[]))
+    assert [(r.result, r.detail) for r in answer.results] == [("refused", entry.reason)]
+    vault.require_db().execute("UPDATE changes SET pushed = 2 WHERE op_id = ?", (entry.op_id,))
     assert refused.set_aside(vault, [item.op_id for item in items]) == len(items)
     assert local.status(vault).refused == 0 and refused.listed(vault) == []
     again = sync_vault(vault, client)  # set aside is not sent again
     assert again.pushed == 0 and again.changed == 0  # and its own records coming back are not news
     assert vault.require_db().scalar("SELECT count(*) FROM changes WHERE pushed = 3") == len(items)
+    # The entry is named (two entries read the same), and a later change to it, which the hub
+    # refuses as an unknown record, says why: the entry itself never reached the hub.
+    admin = Vault.unlock(folder, "it.ben", PASS)
+    directory.update(admin, directory.entries(admin)[0].id, {"phone": "(555) 010-0199"})
+    admin.close()
+    sync_vault(vault, client)
+    (later,) = refused.listed(vault)
+    assert later.title == "Fictional Youth Advocates" and later.op == "update"
+    assert later.reason.startswith("the record never reached the hub: its creation was refused (this role")
     vault.close()
 
 

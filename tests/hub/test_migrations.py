@@ -88,3 +88,32 @@ def test_a_records_body_and_stamps_become_its_state_and_come_back(engine: Engine
     back = _rows(engine, "SELECT id, body, stamps FROM records")
     body, stamps = (json.loads(v) if isinstance(v, str) else v for v in back[YOUTH])
     assert body == BODY and stamps == STAMPS
+
+
+def test_a_refused_operation_kept_by_an_earlier_hub_keeps_only_its_field_names(engine: Engine) -> None:
+    """0008: the values of refused operations, kept in clear by an earlier hub, are withheld; a
+    replay is still told from other content."""
+    from csec_desktop.hub.push import _same_content, withheld
+
+    _to(engine, "0007")
+    fields = {"legal_name": {"old": None, "new": {"given": "Testchild", "family": "Fictional"}, "base": None}}
+    insert = text(
+        "INSERT INTO ops (op_id, county, device_id, \"user\", record_id, op, fields, hlc, hlc_ahead, at, "
+        "received_at, result, detail) VALUES (:id, :county, 'dev', 'ana', :record, 'create', :fields, "
+        "'1764300000000-0001-dev-a', false, '2026-11-28T10:00:00+00:00', '2026-11-28T10:00:00+00:00', "
+        ":result, '')")
+    with engine.begin() as conn:
+        conn.execute(insert, [{"id": YOUTH, "county": COUNTY, "record": YOUTH, "fields": json.dumps(fields),
+                               "result": "refused"},
+                              {"id": NOTE, "county": COUNTY, "record": NOTE, "fields": json.dumps(fields),
+                               "result": "applied"}])
+    upgrade(engine)
+    kept = {i: json.loads(v[0]) if isinstance(v[0], str) else v[0]
+            for i, v in _rows(engine, "SELECT op_id, fields FROM ops").items()}
+    assert kept[YOUTH] == withheld(fields) and "Testchild" not in json.dumps(kept[YOUTH])
+    assert kept[NOTE] == fields  # what the hub applied is its record: unchanged
+    carried = (YOUTH, "create", fields, "1764300000000-0001-dev-a")
+    assert _same_content((YOUTH, "create", kept[YOUTH], "1764300000000-0001-dev-a"), carried)
+    assert not _same_content((YOUTH, "create", kept[YOUTH], "1764300000000-0001-dev-a"),
+                             (YOUTH, "create", {**fields, "notes": {"old": None, "new": "x", "base": None}},
+                              "1764300000000-0001-dev-a"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import ADMIN_PASS
-from tests.ui.test_shell import _open_first_youth, new_window
+from tests.ui.test_shell import _open_first_youth, _unlock, new_window
 
 INPUTS = (QLineEdit, QComboBox, QPlainTextEdit, QAbstractItemView, QAbstractButton, QAbstractSpinBox)
 
@@ -146,5 +147,42 @@ def test_an_arrow_on_the_language_box_opens_its_list_and_changes_nothing(qtbot: 
         qtbot.keyClick(box, Qt.Key.Key_Down)
         assert i18n.language() == "en" and box.currentData() == "en"
         assert opened == [True]  # its list, to choose from
+    finally:
+        win.close()
+
+
+def test_escape_leaves_a_new_youth_asking_first_when_something_was_typed(
+        qtbot: QtBot, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keyboard review, session 34: Escape did nothing on intake, and Cancel had no key."""
+    from PySide6.QtWidgets import QMessageBox
+
+    win = new_window(qtbot, tmp_path / "vault", 5, seed=6)
+    try:
+        _unlock(qtbot, win, ADMIN_PASS)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+        answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard]
+        asked: list[str] = []
+
+        def question(_parent: object, _title: str, text: str, *_a: object) -> QMessageBox.StandardButton:
+            asked.append(text)
+            return answers.pop(0)
+
+        monkeypatch.setattr(QMessageBox, "question", question)
+        win.new_youth()
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.intake_page, timeout=10_000)
+        page = win.intake_page
+        assert "&n" in page.cancel_button.text().lower()  # Alt+N
+        first = next(iter(page.edits.values()))
+        first.setFocus()
+        qtbot.keyClick(first, Qt.Key.Key_Escape)  # nothing typed: it leaves at once
+        assert win.stack.currentWidget() is not page and asked == []
+        win.new_youth()
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is page, timeout=10_000)
+        qtbot.keyClicks(first, "Fictionalia")
+        qtbot.keyClick(first, Qt.Key.Key_Escape)  # typed: asked, and kept when the answer is Cancel
+        assert len(asked) == 1 and win.stack.currentWidget() is page and first.text() == "Fictionalia"
+        qtbot.keyClick(first, Qt.Key.Key_Escape)  # Discard: it leaves, and nothing is kept
+        assert win.stack.currentWidget() is not page and first.text() == ""
     finally:
         win.close()

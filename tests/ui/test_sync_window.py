@@ -224,7 +224,7 @@ def test_the_bar_counts_a_save_at_once_lists_refusals_and_says_the_hub_was_not_r
         qtbot.waitUntil(lambda: bool(win.findChildren(RefusedDialog)), timeout=5_000)
         dialog = win.findChildren(RefusedDialog)[0]
         said = dialog.text.toPlainText()
-        assert "directory entry" in said and "county data" in said and "admin" in said
+        assert "a directory entry · Fictional Youth Advocates" in said and "admin" in said
         assert "may not change the county directory" in said
         assert "Survivor mentoring" not in said  # field names, never a colleague's values
         aside = next(b for b in dialog.findChildren(QPushButton) if "Set these aside" in b.text())
