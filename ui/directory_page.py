@@ -36,7 +36,7 @@ from csec_desktop.domain.summaries import summarize
 from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.storage.vault import Vault
 from csec_desktop.usecases import StoredRecord
-from ui.i18n import N_, _, bind, item_text, problem
+from ui.i18n import N_, _, bind, item_text, problem, special_value
 from ui.item_list import ItemList
 from ui.messages import describe
 from ui.scrolling import scrolled
@@ -148,7 +148,7 @@ class DirectoryPage(QWidget):
         self.age = QSpinBox()
         self.age.setRange(-1, 30)
         self.age.setValue(-1)
-        bind(self.age, "setSpecialValueText", N_("Any age"))
+        bind(self.age, special_value, N_("Any age"))
         bind(self.age, "setAccessibleName", N_("Serves this age"))
         self.language = QLineEdit()
         bind(self.language, "setAccessibleName", N_("Serves in this language"))

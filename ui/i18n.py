@@ -50,6 +50,14 @@ def _method(name: str) -> Apply:
     return apply
 
 
+def special_value(owner: Any, text: str) -> None:
+    """For `bind`: a spin box's text for its lowest value ("Any age"), the box made wide enough
+    for it in the new language: its width was kept from the first, and "Cualquier edad" read
+    "ier edad"."""
+    owner.setSpecialValueText(text)
+    owner.setMinimumWidth(owner.fontMetrics().horizontalAdvance(text) + 40)  # the arrows and frame
+
+
 def item_text(index: int) -> Apply:
     """For `bind`: the text of item `index` of a combo box (setItemText) or a tab bar (setTabText)."""
     def apply(owner: Any, text: str) -> None:

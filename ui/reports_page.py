@@ -49,7 +49,7 @@ from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
 from csec_desktop.text import folded
 from csec_desktop.usecases import reports as report_screen
-from ui.i18n import N_, _, bind, item_text
+from ui.i18n import N_, _, bind, item_text, special_value
 from ui.messages import describe
 from ui.report_charts import Bars, TrendChart
 from ui.scrolling import wheel_safe
@@ -136,7 +136,7 @@ class ReportsPage(QWidget):
         self.min_age, self.max_age = wheel_safe(QSpinBox()), wheel_safe(QSpinBox())
         for spin, name in ((self.min_age, N_("Youngest age")), (self.max_age, N_("Oldest age"))):
             spin.setRange(-1, 30)
-            bind(spin, "setSpecialValueText", N_("any"))
+            bind(spin, special_value, N_("any"))
             spin.setValue(-1)
             bind(spin, "setAccessibleName", name)
         ages, to = QLabel(), QLabel()

@@ -218,3 +218,21 @@ def test_a_refused_entry_is_said_in_the_interface_language() -> None:
     assert "is 100,001 characters long, far more" in describe(shape)
     assert "is nested more than 12 levels deep" in describe(shape)
 
+
+
+def test_a_spin_box_is_as_wide_as_its_any_in_each_language(qtbot: QtBot) -> None:
+    """Sync review 2: the directory's age box kept its English width and read "ier edad"."""
+    from PySide6.QtWidgets import QSpinBox
+
+    from ui.i18n import N_, bind, set_language, special_value
+
+    box = QSpinBox()
+    qtbot.addWidget(box)
+    bind(box, special_value, N_("Any age"))
+    try:
+        set_language("es")
+        assert box.specialValueText() == "Cualquier edad"
+        assert box.minimumWidth() > box.fontMetrics().horizontalAdvance("Cualquier edad")
+    finally:
+        set_language("en")
+    assert box.specialValueText() == "Any age"
