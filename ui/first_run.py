@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from csec_desktop.domain.people import MIN_PASSPHRASE_LENGTH, passphrase_strength
-from ui.i18n import N_, _, bind
+from ui.i18n import N_, _, bind, on_change
 
 
 def _labelled(form: QFormLayout, text: str, field: QLineEdit, name: str) -> None:
@@ -88,6 +88,7 @@ class FirstRunPage(QWidget):
         box.addWidget(self.create_button, alignment=Qt.AlignmentFlag.AlignLeft)
         box.addWidget(self.message)
         box.addStretch(1)
+        on_change(self, "_retranslate")  # the strength hint and the erased vault's news too
         self.passphrase.textChanged.connect(lambda t: self.strength.setText(
             strength_text(t, (self.admin.text(), self.display_name.text(), self.county.text()))))
         self.create_button.clicked.connect(self._submit)
@@ -142,6 +143,27 @@ class FirstRunPage(QWidget):
         self.create_button.setEnabled(False)
         self.create_requested.emit(self.county.text(), self.admin.text().strip(),
                                    self.display_name.text(), self.passphrase.text())
+
+    def say_erased(self, when: str) -> None:
+        """This folder's vault was erased when the hub revoked the computer (`when`: California
+        time): said in the window's language, again after a switch (it stayed in English)."""
+        self._erased = when
+        self.message.clear()
+        self._retranslate()
+
+    _erased = ""
+    _erased_said = ""  # the news as last said, so a switch of language says it again (and nothing else)
+
+    def _retranslate(self) -> None:
+        said = self.message.text()
+        if self._erased and said in ("", self._erased_said):  # not replaced by another message
+            self._erased_said = _(
+                "This computer's vault was erased on {when} because the county hub revoked the computer. "
+                "Changes made here that had not been synced by then are lost. Set the workstation up "
+                "again, then ask the hub administrator for a new enrolment code.").format(when=self._erased)
+            self.message.setText(self._erased_said)
+        about = (self.admin.text(), self.display_name.text(), self.county.text())
+        self.strength.setText(strength_text(self.passphrase.text(), about))
 
     def failed(self, message: str) -> None:
         self.create_button.setEnabled(True)

@@ -626,15 +626,9 @@ class MainWindow(QMainWindow):
         self.first_run.county.setFocus()
         erased = sync_local.erased_at(self.folder)
         if erased:  # the plain set-up screen said nothing of the vault erased, or of what was lost
-            from datetime import datetime
+            from csec_desktop.domain.summaries import local_time
 
-            from ui.record_form import local_time
-
-            self.first_run.message.setText(_(
-                "This computer's vault was erased on {when} because the county hub revoked the computer. "
-                "Changes made here that had not been synced by then are lost. Set the workstation up "
-                "again, then ask the hub administrator for a new enrolment code.").format(
-                    when=local_time(datetime.fromisoformat(erased))))
+            self.first_run.say_erased(local_time(erased))
 
     def prepare(self, work: Callable[[], object], message: str) -> None:
         """Run set-up work (making the demo vault) on the worker thread; unlock waits for it."""

@@ -167,6 +167,11 @@ def test_a_revoked_device_erases_its_vault(qtbot: QtBot, tmp_path: Path, hub: Hu
     again.start_first_run()
     said = again.first_run.message.text()
     assert "vault was erased on" in said and "revoked" in said and "not been synced by then are lost" in said
+    again.set_language("es")  # said again in the new language (it stayed in English)
+    try:
+        assert "se borró el" in again.first_run.message.text()
+    finally:
+        again.set_language("en")
 
 
 def test_changes_kept_after_a_youth_left_are_shown_to_their_author(qtbot: QtBot, tmp_path: Path,
