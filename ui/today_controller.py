@@ -202,6 +202,9 @@ class TodayController(QObject):
                     here = self.model.index(min(max(keep[1], 0), self.model.rowCount() - 1), 0)
                     table.selectionModel().setCurrentIndex(here, QItemSelectionModel.SelectionFlag.NoUpdate)
                     table.scrollTo(here)
+                    # The keys go back to the list (Mark done, now off, had them): Space chooses
+                    # the row there, the arrows the next or the one before.
+                    table.setFocus()
                 else:
                     table.setCurrentIndex(self.model.index(-1, 0))
             else:
