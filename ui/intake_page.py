@@ -301,16 +301,23 @@ class IntakeController(QObject):
         page.cancelled.connect(self.cancel)
 
     def cancel(self) -> None:
-        if self.page.typed():
-            answer = QMessageBox.question(
-                self.page, _("New youth"),
-                _("Leave without creating the record? What you typed is not kept."),
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
-            if answer != QMessageBox.StandardButton.Discard:
-                return
+        if self.page.typed() and not self._leave_anyway():
+            return
         self.page.clear()
         self._cancelled()
+
+    def _leave_anyway(self) -> bool:
+        """Asked before what was typed is dropped, with buttons that say what they do (a "Cancel"
+        here meant stay, beside the page's Cancel that meant leave)."""
+        box = QMessageBox(QMessageBox.Icon.Question, _("New youth"),
+                          _("Leave without creating the record? What you typed is not kept."),
+                          QMessageBox.StandardButton.NoButton, self.page)
+        leave = box.addButton(_("&Leave without creating"), QMessageBox.ButtonRole.DestructiveRole)
+        stay = box.addButton(_("&Keep typing"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
+        box.exec()
+        return box.clickedButton() is leave
 
     def start(self) -> None:
         def show(defaults: dict[str, Any]) -> None:

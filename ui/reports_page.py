@@ -233,6 +233,9 @@ class ReportsPage(QWidget):
         self._shown_as = ""  # the message that went with the counts shown
         for edit in (self.period, self.unit, self.worker):
             edit.textEdited.connect(lambda _t: self._stale())
+        # The list names the period typed, or none (it went on saying "This quarter").
+        self.period.textEdited.connect(
+            lambda text: self.preset.setCurrentIndex(self.preset.findData(text.strip())))
         for spin in (self.min_age, self.max_age):
             spin.valueChanged.connect(lambda _v: self._stale())
         self.status.activated.connect(lambda _i: self._stale())
@@ -488,7 +491,9 @@ class ReportsPage(QWidget):
 
     def failed(self, error: BaseException) -> None:
         self.busy.setVisible(False)
-        self.message.setText(describe(error))
+        # The counts still shown keep their period's line: replaced by the error, they had none.
+        shown = "\n" + _("Shown: {what}").format(what=self._shown_as) if self.report is not None else ""
+        self.message.setText(describe(error) + shown)
 
     # Exports --------------------------------------------------------------------------------------
 

@@ -58,7 +58,7 @@ def wheel_safe(widget: Box) -> Box:
 
 
 class _ArrowGuard(QObject):
-    """Arrow keys on a closed combo open its list instead of choosing the next item at once."""
+    """Arrow keys and letters on a closed combo open its list instead of choosing an item at once."""
 
     KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Home,
             Qt.Key.Key_End)
@@ -66,7 +66,8 @@ class _ArrowGuard(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QComboBox):
             return False
-        if event.key() not in self.KEYS:  # type: ignore[attr-defined]
+        typed = event.text()  # type: ignore[attr-defined]  # a letter chose the item it begins
+        if event.key() not in self.KEYS and not (typed and typed.isprintable() and not typed.isspace()):  # type: ignore[attr-defined]
             return False
         watched.showPopup()
         return True
@@ -77,7 +78,8 @@ _ARROWS: _ArrowGuard | None = None
 
 def chosen_from_its_list(combo: QComboBox) -> QComboBox:
     """A combo whose choice changes the whole window (the interface language): a stray arrow key
-    on it, tabbed past, switched every word on screen. The arrows open its list; the choice is
+    on it, tabbed past, switched every word on screen (a letter did too). The arrows and letters
+    open its list; the choice is
     made there (Enter), as with the mouse. The wheel changes it only once it has the focus."""
     global _ARROWS
     if _ARROWS is None:

@@ -199,11 +199,13 @@ class TodayController(QObject):
                 table = self.page.table
                 table.clearSelection()
                 if self.model.rowCount():
-                    here = self.model.index(min(max(keep[1], 0), self.model.rowCount() - 1), 0)
-                    table.selectionModel().setCurrentIndex(here, QItemSelectionModel.SelectionFlag.NoUpdate)
-                    table.scrollTo(here)
-                    # The keys go back to the list (Mark done, now off, had them): Space chooses
-                    # the row there, the arrows the next or the one before.
+                    # The keys go back to the list (Mark done, now off, had them), just above the
+                    # row that took the done duty's place, so that Down chooses that row: the next
+                    # duty (from the row itself, Down skipped it).
+                    place = min(max(keep[1], 0), self.model.rowCount() - 1)
+                    table.scrollTo(self.model.index(place, 0))
+                    table.selectionModel().setCurrentIndex(self.model.index(place - 1, 0),
+                                                           QItemSelectionModel.SelectionFlag.NoUpdate)
                     table.setFocus()
                 else:
                     table.setCurrentIndex(self.model.index(-1, 0))

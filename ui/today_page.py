@@ -211,6 +211,9 @@ class TodayPage(QWidget):
         # The detail and Mark done follow the selection, not only the keys' place (see `_current`).
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._selection_changed())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
+        # A filter, a refresh or a chunk redraws the rows without a word to the selection.
+        for signal in (self.model.modelReset, self.model.layoutChanged, self.model.rowsRemoved):
+            signal.connect(lambda *_a: self._selection_changed())
         model.modelReset.connect(self._redrawn)
         self.open_button.clicked.connect(self._open)
         self.done_button.clicked.connect(self._done)
@@ -403,6 +406,7 @@ class TodayPage(QWidget):
         chosen = self._current() is not None
         self.done_button.setEnabled(self._marks_allowed and chosen)
         self.reopen_button.setEnabled(self._marks_allowed and chosen)
+        self.open_button.setEnabled(chosen)
 
     def _describe(self, row: int) -> None:
         self.named_button.setVisible(False)
@@ -435,9 +439,12 @@ class TodayPage(QWidget):
                                                                 note=_(CONFIDENCE_NOTES[confidence])))
         self.detail.setText("\n".join(lines))
         self.named_button.setVisible(finding.rule_id in NAMED_RECIPIENTS and not finding.done)
-        # A time typed for one duty is not carried to another (it was, and recorded as when the
-        # next one was done); the same duty shown again (Today's chunks) keeps it.
-        if not self._when_set_by_person or identity(item) != self._when_for:
+        # Nothing typed for one duty is carried to another: the time was (and recorded as when the
+        # next one was done), and so were the note, the people told and how, which would have been
+        # saved on another youth's duty. The same duty shown again (Today's chunks) keeps them.
+        if identity(item) != self._when_for:
+            self._empty_form()
+        elif not self._when_set_by_person:
             self._reset_when()
         self._when_for = identity(item)
 
@@ -555,6 +562,9 @@ class TodayPage(QWidget):
     def done_saved(self) -> None:
         """The mark is stored: empty the form for the next duty."""
         self._whys.clear()  # the lines kept for it said nothing of how it was done
+        self._empty_form()
+
+    def _empty_form(self) -> None:
         self.note.clear()
         self.recipient.clear()
         self.recipients.setRowCount(0)

@@ -15,7 +15,9 @@ from csec_desktop.errors import FieldProblem, ValidationFailed
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.text import N_
 
-_QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
+_QUARTER = re.compile(r"^(\d{4})\s*-?\s*[QT]([1-4])$", re.IGNORECASE)  # T: trimestre, in Spanish
+_QUARTER_SAID = re.compile(r"^[QT]([1-4])\s+(?:de\s+|of\s+)?(\d{4})$", re.IGNORECASE)
+"""A quarter as the window says it: "Q3 2026", "T3 de 2026"."""
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _FISCAL = re.compile(r"^FY\s*(\d{4})\s*-\s*(\d{2}|\d{4})$", re.IGNORECASE)
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})$")
@@ -76,6 +78,8 @@ def _parse(text: str) -> Period:
     try:
         if found := _QUARTER.match(value):
             return quarter(int(found[1]), int(found[2]))
+        if found := _QUARTER_SAID.match(value):
+            return quarter(int(found[2]), int(found[1]))
         if found := _MONTH.match(value):
             return month(int(found[1]), int(found[2]))
         if found := _FISCAL.match(value):

@@ -25,6 +25,9 @@ from csec_desktop.storage.vault import Vault
     ("2026-12", date(2026, 12, 1), date(2026, 12, 31)),
     ("FY2025-26", date(2025, 7, 1), date(2026, 6, 30)),
     ("2026-07-01..2026-07-01", date(2026, 7, 1), date(2026, 7, 1)),
+    # As the window says a quarter, in English and Spanish (T: trimestre): typed back, it is one.
+    ("Q3 2026", date(2026, 7, 1), date(2026, 9, 30)), ("T3 de 2026", date(2026, 7, 1), date(2026, 9, 30)),
+    ("2026T2", date(2026, 4, 1), date(2026, 6, 30)),
 ])
 def test_periods_cover_the_days_they_name(text: str, first: date, last: date) -> None:
     period = parse(text)

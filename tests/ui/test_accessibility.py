@@ -145,8 +145,9 @@ def test_an_arrow_on_the_language_box_opens_its_list_and_changes_nothing(qtbot: 
         box.showPopup = lambda: opened.append(True)  # type: ignore[method-assign]  # (no popups offscreen)
         box.setFocus()
         qtbot.keyClick(box, Qt.Key.Key_Down)
+        qtbot.keyClicks(box, "e")  # "Español" begins with it
         assert i18n.language() == "en" and box.currentData() == "en"
-        assert opened == [True]  # its list, to choose from
+        assert opened == [True, True]  # its list, to choose from
     finally:
         win.close()
 
@@ -155,20 +156,20 @@ def test_escape_leaves_a_new_youth_asking_first_when_something_was_typed(
         qtbot: QtBot, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Keyboard review, session 34: Escape did nothing on intake, and Cancel had no key."""
-    from PySide6.QtWidgets import QMessageBox
+    from ui.intake_page import IntakeController
 
     win = new_window(qtbot, tmp_path / "vault", 5, seed=6)
     try:
         _unlock(qtbot, win, ADMIN_PASS)
         qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
-        answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard]
-        asked: list[str] = []
+        answers = [False, True]  # keep typing, then leave
+        asked: list[bool] = []
 
-        def question(_parent: object, _title: str, text: str, *_a: object) -> QMessageBox.StandardButton:
-            asked.append(text)
+        def leave_anyway(_self: IntakeController) -> bool:
+            asked.append(True)
             return answers.pop(0)
 
-        monkeypatch.setattr(QMessageBox, "question", question)
+        monkeypatch.setattr(IntakeController, "_leave_anyway", leave_anyway)
         win.new_youth()
         qtbot.waitUntil(lambda: win.stack.currentWidget() is win.intake_page, timeout=10_000)
         page = win.intake_page

@@ -195,5 +195,8 @@ def test_a_period_chosen_is_counted_and_a_changed_filter_is_said(qtbot: QtBot, a
     assert "press Show" not in page.message.text()
     qtbot.keyClicks(page.unit, "Unit A")
     assert "press Show (Alt+S) to count again" in page.message.text()
+    page.period.clear()
+    qtbot.keyClicks(page.period, "2026-05")
+    assert page.preset.currentIndex() == -1  # no longer "This fiscal year"
     page.load()
     assert "press Show" not in page.message.text()

@@ -182,6 +182,8 @@ def test_filters_by_kind_youth_worker_and_unit(qtbot: QtBot, win: MainWindow) ->
 def test_mark_done_at_a_past_time_with_each_recipient_on_its_own_line(qtbot: QtBot, win: MainWindow) -> None:
     page = win.today_page
     (row,) = _rows(win, NOTICES)
+    page.table.clearSelection()  # nothing chosen: nothing to mark, reopen or open
+    assert not any(b.isEnabled() for b in (page.done_button, page.reopen_button, page.open_button))
     # A day that is not one is refused, said in words, and nothing is marked (the date box made
     # "2026-02-30 10:00" 2026-02-03 01:00 unsaid, and recorded that as when the duty was done).
     other = next(r for r in range(win.today_model.rowCount()) if r != row)
@@ -189,8 +191,12 @@ def test_mark_done_at_a_past_time_with_each_recipient_on_its_own_line(qtbot: QtB
     page.when.setText("2026-02-30 10:00")
     qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
     assert "not a day of the calendar" in page.message.text() and page.when.text() == "2026-02-30 10:00"
-    page.table.selectRow(row)  # another duty: the time typed for the first is not carried to it
+    page.note.setText("FICTIONAL-NOTE-FOR-THE-OTHER-DUTY")
+    qtbot.keyClicks(page.recipient, "Fictional Person Told")
+    page.method.setCurrentIndex(page.method.findData("telephone"))
+    page.table.selectRow(row)  # another duty: nothing typed for the first is carried to it
     assert page.when.text() != "2026-02-30 10:00"
+    assert page.note.text() == "" and page.recipient.text() == "" and page.method.currentIndex() == 0
     assert page.named_button.isVisibleTo(page)  # the statute names who is told
     youth_id = win.today_model.item(row).finding.youth_id
     told = (datetime.now(LEGAL_ZONE) - timedelta(hours=3)).replace(second=0, microsecond=0)
@@ -213,8 +219,12 @@ def test_mark_done_at_a_past_time_with_each_recipient_on_its_own_line(qtbot: QtB
     # Nothing is selected (a second click would have marked another youth's duty), and the list
     # stays where it was: the keys' place is the row that took the done duty's place.
     qtbot.waitUntil(lambda: not page.table.selectionModel().hasSelection(), timeout=10_000)
-    assert page.table.currentIndex().row() == min(row, win.today_model.rowCount() - 1)
+    place = min(row, win.today_model.rowCount() - 1)
+    assert page.table.currentIndex().row() == place - 1  # just above it: Down chooses it
     assert not page.done_button.isEnabled()
+    qtbot.keyClick(page.table, Qt.Key.Key_Down)
+    assert page.table.selectionModel().isRowSelected(place) and page.done_button.isEnabled()
+    page.table.clearSelection()
     # Shown again among the done duties, its detail says how it was done (it said none of it).
     page.show_done.setChecked(True)
     qtbot.waitUntil(lambda: bool(_rows(win, NOTICES)), timeout=20_000)
