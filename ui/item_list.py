@@ -93,9 +93,12 @@ class ItemList(QGroupBox):
         self.message.setWordWrap(True)
         bind(self.message, "setAccessibleName", N_("Section message"))
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.add_button, self.replace_button, self.remove_button):
+        # Saving comes first after the form, New entry last: the next Tab after a note's text was
+        # New entry, and Enter there emptied the form, the note gone.
+        for button in (self.add_button, self.replace_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.new_button)
         # The list beside its form where the section is wide enough (a laptop's full width), above
         # it where it is not: at 1366x768 a form below its list sat below the fold on every tab.
         editing = QVBoxLayout()
