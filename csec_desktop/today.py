@@ -368,13 +368,14 @@ MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("
           N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))
 
 
-def due_text(when: datetime, gettext: Callable[[str], str] = str) -> str:
+def due_text(when: datetime, gettext: Callable[[str], str] = str, now: datetime | None = None) -> str:
     """A due time as a worker reads it, in California time with its zone: "Tue 1 Dec 14:05 PST"
-    (the zone's own abbreviation, PST or PDT, in every language). No year: the detail line under
-    the list gives the full date."""
+    (the zone's own abbreviation, PST or PDT, in every language), with the year when it is not this
+    year's ("Sun 2 Jan 2028 23:59 PST"): without it a duty years away read as next month's."""
     local = when.astimezone(LEGAL_ZONE)
-    return (f"{gettext(WEEKDAYS[local.weekday()])} {local.day} {gettext(MONTHS[local.month - 1])} "
-            f"{local:%H:%M} {local.tzname()}")
+    year = (now or datetime.now(LEGAL_ZONE)).astimezone(LEGAL_ZONE).year
+    day = f"{local.day} {gettext(MONTHS[local.month - 1])}" + (f" {local.year}" if local.year != year else "")
+    return f"{gettext(WEEKDAYS[local.weekday()])} {day} {local:%H:%M} {local.tzname()}"
 
 
 def relative_text(due: datetime, now: datetime, gettext: Callable[[str], str] = str) -> str:

@@ -346,9 +346,11 @@ def test_filters_by_kind_youth_worker_and_unit() -> None:
 def test_due_times_say_the_hour_and_the_zone_in_both_languages() -> None:
     es = translations("es").gettext
     winter = datetime(2026, 12, 1, 22, 5, tzinfo=UTC)
-    assert today.due_text(winter) == "Tue 1 Dec 14:05 PST"
-    assert today.due_text(winter, es) == "mar 1 dic 14:05 PST"
-    assert today.due_text(datetime(2027, 7, 4, 9, 0, tzinfo=LEGAL_ZONE)) == "Sun 4 Jul 09:00 PDT"
+    assert today.due_text(winter, now=winter) == "Tue 1 Dec 14:05 PST"
+    assert today.due_text(winter, es, now=winter) == "mar 1 dic 14:05 PST"
+    july = datetime(2027, 7, 4, 9, 0, tzinfo=LEGAL_ZONE)
+    assert today.due_text(july, now=july) == "Sun 4 Jul 09:00 PDT"
+    assert today.due_text(july, now=winter) == "Sun 4 Jul 2027 09:00 PDT"  # not this year: said
     assert today.relative_text(NOW + timedelta(hours=20), NOW) == "In 20 h"
     assert today.relative_text(NOW - timedelta(days=909), NOW) == "Overdue by 909 d"
     assert today.relative_text(NOW + timedelta(days=3612), NOW) == "In 9 years"
