@@ -50,7 +50,7 @@ from csec_desktop.errors import CsecError
 from csec_desktop.hub import store as hub_store
 from csec_desktop.hub import tables as T
 from csec_desktop.hub.principals import Admin
-from csec_desktop.hub.push import UNKNOWN
+from csec_desktop.hub.push import UNKNOWN, WITHHELD
 from csec_desktop.ids import new_id
 from csec_desktop.storage.history import fields_of
 from csec_desktop.storage.records import unpack_clocks
@@ -619,6 +619,9 @@ class SyncModel(RuleBasedStateMachine):
         # Items of merged lists, by (record, field): each that some edit took out.
         removed: dict[tuple[str, str], list[Any]] = {}
         for op in ops.values():
+            if op.result == "refused":  # never applied; the hub keeps only its field names
+                assert set(op.fields) == {WITHHELD, "names"}, "a refused operation's values kept"
+                continue
             for name, change in op.fields.items():
                 if isinstance(change.get("old"), list):
                     gone = [i for i in change["old"] if i not in (change.get("new") or [])]
