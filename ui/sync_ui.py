@@ -192,30 +192,18 @@ class KeptDialog(QDialog):
 
     def __init__(self, items: list[Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_("Not delivered"))
-        self.resize(640, 420)
-        layout = QVBoxLayout(self)
-        intro = QLabel(_("These changes of yours were not taken by the hub because the youth left this "
-                         "device's caseload. They are kept, readable by you alone. Export them for your "
-                         "supervisor so they reach whoever holds the youth now."))
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        self.text = QPlainTextEdit()
-        self.text.setReadOnly(True)
         lines = []
         for item in items:
             values = "; ".join(f"{_field_label(item.kind, k) if item.kind != 'draft' else k}: {_shown(v)}"
                                for k, v in item.fields.items())
             lines.append(f"{_when(item.typed_at)} · {item.youth_name or item.youth_id} · "
                          f"{item.kind}\n  {values}\n  {_('Why kept:')} {item.reason}")
-        self.text.setPlainText("\n\n".join(lines))
-        bind(self.text, "setAccessibleName", N_("Changes not delivered"))
-        layout.addWidget(self.text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.text, buttons = _changes_listed(self, _("Not delivered"), _(
+            "These changes of yours were not taken by the hub because the youth left this device's "
+            "caseload. They are kept, readable by you alone. Export them for your supervisor so they "
+            "reach whoever holds the youth now."), lines, N_("Changes not delivered"))
         export = buttons.addButton(_("Export for my supervisor…"), QDialogButtonBox.ButtonRole.ActionRole)
         export.clicked.connect(self._export)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
 
     def _export(self) -> None:
         path, _chosen = QFileDialog.getSaveFileName(self, _("Export for my supervisor"), "not-delivered.json",
@@ -312,6 +300,27 @@ class SyncStatus(QWidget):
         self.refused.setText(_("{n} refused by the hub").format(n=status.refused))
 
 
+def _changes_listed(dialog: QDialog, title: str, intro: str, lines: list[str],
+                    name: str) -> tuple[QPlainTextEdit, QDialogButtonBox]:
+    """A dialog's list of changes, read-only under a line saying what they are, and its buttons
+    (Close; the caller adds its action)."""
+    dialog.setWindowTitle(title)
+    dialog.resize(660, 420)
+    layout = QVBoxLayout(dialog)
+    said = QLabel(intro)
+    said.setWordWrap(True)
+    layout.addWidget(said)
+    text = QPlainTextEdit()
+    text.setReadOnly(True)
+    text.setPlainText("\n\n".join(lines))
+    bind(text, "setAccessibleName", name)
+    layout.addWidget(text)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return text, buttons
+
+
 class RefusedDialog(QDialog):
     """The changes the hub refused: what, about whom, who typed them, and the hub's reason; set
     aside once read, so the count shows only new ones."""
@@ -320,36 +329,23 @@ class RefusedDialog(QDialog):
 
     def __init__(self, items: list[Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_("Refused by the hub"))
-        self.resize(660, 420)
-        self.items = items
-        layout = QVBoxLayout(self)
-        intro = QLabel(_("The county hub did not take these changes. They stay in this computer's record, "
-                         "but no one else sees them. Each shows the hub's reason: if the change is still "
-                         "needed, ask someone whose role allows it (a supervisor or administrator for the "
-                         "directory), or the hub administrator if the reason looks wrong."))
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         from csec_desktop.domain.labels import record_kind
 
-        self.text = QPlainTextEdit()
-        self.text.setReadOnly(True)
+        self.items = items
         lines = []
         for item in items:
             about = item.youth_name or item.title or (_("a youth") if item.youth_id else _("county data"))
             names = ", ".join(sorted(_field_label(item.kind, name) for name in item.fields)) or "—"
-            when = _when(item.at)
-            lines.append(f"{when} · {item.user} · {_(record_kind(item.kind))} · {about}\n"
+            lines.append(f"{_when(item.at)} · {item.user} · {_(record_kind(item.kind))} · {about}\n"
                          f"  {_('Fields:')} {names}\n  {_('Hub’s reason:')} {item.reason}")
-        self.text.setPlainText("\n\n".join(lines))
-        bind(self.text, "setAccessibleName", N_("Changes refused by the hub"))
-        layout.addWidget(self.text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.text, buttons = _changes_listed(self, _("Refused by the hub"), _(
+            "The county hub did not take these changes. They stay in this computer's record, but no one "
+            "else sees them. Each shows the hub's reason: if the change is still needed, ask someone whose "
+            "role allows it (a supervisor or administrator for the directory), or the hub administrator if "
+            "the reason looks wrong."), lines, N_("Changes refused by the hub"))
         aside = buttons.addButton(_("&Set these aside"), QDialogButtonBox.ButtonRole.ActionRole)
         aside.setToolTip(_("Stop counting these in the status bar. They stay in the record's history."))
         aside.clicked.connect(self._set_aside)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
 
     def _set_aside(self) -> None:
         self.set_aside_requested.emit([item.op_id for item in self.items])

@@ -161,27 +161,18 @@ class RecordStore:
         return [StoredRecord.from_row(r, self.ring) for r in self.db.query(sql + " ORDER BY id", params)]
 
     def history(self, record_id: str) -> list[Change]:
-        self.settle()
-        rows = self.db.query(
-            "SELECT seq, op_id, record_id, kind, op, fields, hlc, user, device, at "
-            "FROM changes_full WHERE record_id = ? ORDER BY seq",
-            (record_id,),
-        )
-        return [
-            Change(r[0], r[1], r[2], r[3], r[4], self.ring.open_fields(r[2], fields_of(r[5]))[1], r[6], r[7],
-                   r[8], r[9])
-            for r in rows
-        ]
+        return self._changes("record_id = ?", record_id)
 
     def history_of_youth(self, youth_id: str) -> list[Change]:
         """`history` of the youth's record and of every record attached to it, removed ones too,
         in the order written (a youth is its own owner)."""
+        return self._changes("record_id IN (SELECT id FROM records WHERE owner_id = ?)", youth_id)
+
+    def _changes(self, where: str, value: str) -> list[Change]:
         self.settle()
         rows = self.db.query(
-            "SELECT seq, op_id, record_id, kind, op, fields, hlc, user, device, at FROM changes_full "
-            "WHERE record_id IN (SELECT id FROM records WHERE owner_id = ?) ORDER BY seq",
-            (youth_id,),
-        )
+            f"SELECT seq, op_id, record_id, kind, op, fields, hlc, user, device, at FROM changes_full "
+            f"WHERE {where} ORDER BY seq", (value,))
         return [
             Change(r[0], r[1], r[2], r[3], r[4], self.ring.open_fields(r[2], fields_of(r[5]))[1], r[6], r[7],
                    r[8], r[9])
