@@ -43,9 +43,9 @@ from csec_desktop import APP_NAME
 from csec_desktop.fileio import atomic_write
 from csec_desktop.usecases import unlock
 from ui import i18n
-from ui.enter_key import EnterPresses
 from ui.i18n import N_, _, bind, role_label
 from ui.idle import IdleWatcher
+from ui.keys import EnterPresses, show_where_the_keys_go, tip_with
 from ui.messages import describe
 from ui.scrolling import chosen_from_its_list
 from ui.tasks import Change, Tasks, VaultEvents
@@ -95,25 +95,6 @@ def _open(holder: Holder, folder: Path, user: str, passphrase: str, ahead: unloc
 
     holder.vault = unlock.open_vault(folder, user, passphrase, ahead, checking)
     return holder.vault.user.username, holder.vault.user.role.value, policy.idle_lock_minutes(holder.vault)
-
-
-def show_where_the_keys_go(app: QApplication) -> None:
-    """A list or table without the focus shows its selected row in grey, so the one that has it
-    stands out in the selection colour (both looked the same: a keyboard user could not tell where
-    the keys would go)."""
-    from PySide6.QtGui import QColor, QPalette
-
-    palette = app.palette()
-    palette.setColor(QPalette.ColorGroup.Inactive, QPalette.ColorRole.Highlight, QColor("#d4d4d4"))
-    palette.setColor(QPalette.ColorGroup.Inactive, QPalette.ColorRole.HighlightedText, QColor("#000000"))
-    app.setPalette(palette)
-
-
-def _tip_with(keys: str) -> Callable[[QAction, str], None]:
-    """For `bind`: a tooltip of the text and its keys ("Reports (Ctrl+6)")."""
-    def apply(action: QAction, text: str) -> None:
-        action.setToolTip(f"{text} ({keys})")
-    return apply
 
 
 def tune_collector() -> None:
@@ -525,7 +506,7 @@ class MainWindow(QMainWindow):
                             (self.reports_action, N_("Reports")),
                             (self.passphrase_action, N_("Change the passphrase you sign in with"))):
             keys = "Ctrl+L" if action is self.lock_action else action.shortcut().toString()
-            bind(action, _tip_with(keys), tip)
+            bind(action, tip_with(keys), tip)
         self.today_action.triggered.connect(lambda: self.open_today())
         self.caseload_action.triggered.connect(self._back_to_caseload)
         self.admin_action.triggered.connect(self.open_admin)
