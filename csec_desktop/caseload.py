@@ -533,7 +533,7 @@ def update_youth(vault: Vault, youth_id: str, changes: dict[str, Any],
         if {"date_of_birth", "record_relief_client"} & set(changes):
             assert isinstance(record.body, Youth)
             _check_birth(vault, record.body)  # raising here rolls the update back
-        vault.audit(action, record_id=youth_id, fields=sorted(changes))
+        vault.audit(action, record_id=youth_id, fields=current.changed_in(record))
     return record
 
 
@@ -629,7 +629,7 @@ def update_attached(vault: Vault, record_id: str, changes: dict[str, Any],
         _check_contact(youth.body, model_for(current.kind).parse(merged, record=current.kind))
     with vault.require_db().transaction():
         record = vault.records.update(record_id, changes, expected_version=expected_version)
-        vault.audit("update", record_id=record_id, kind=current.kind, fields=sorted(changes))
+        vault.audit("update", record_id=record_id, kind=current.kind, fields=current.changed_in(record))
     return record
 
 

@@ -72,11 +72,12 @@ def add(vault: Vault, data: dict[str, Any]) -> StoredRecord:
 
 def update(vault: Vault, record_id: str, changes: dict[str, Any]) -> StoredRecord:
     vault.require(Permission.MANAGE_DIRECTORY)
-    if vault.records.get(record_id).kind != KIND:
+    current = vault.records.get(record_id)
+    if current.kind != KIND:
         raise NotFound(f"No directory entry with id {record_id}.")
     with vault.require_db().transaction():
         record = vault.records.update(record_id, changes)
-        vault.audit("update", record_id=record_id, kind=KIND, fields=sorted(changes))
+        vault.audit("update", record_id=record_id, kind=KIND, fields=current.changed_in(record))
     return record
 
 

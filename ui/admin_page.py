@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -269,6 +269,13 @@ class AdminPage(QWidget):
         tbox = QVBoxLayout(trail)
         tbox.addWidget(self.routine)
         tbox.addWidget(self.audit)
+        # The selected entry's details whole: the column cut them, and only a mouse read the rest.
+        self.audit_detail = QLabel()
+        self.audit_detail.setWordWrap(True)
+        self.audit_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bind(self.audit_detail, "setAccessibleName", N_("The selected entry's details"))
+        self.audit.currentCellChanged.connect(lambda row, *_a: self._show_detail(row))
+        tbox.addWidget(self.audit_detail)
         vrow = QHBoxLayout()
         vrow.addWidget(self.verify_button)
         vrow.addWidget(self.verify_result, 1)
@@ -404,7 +411,14 @@ class AdminPage(QWidget):
                 self.users.setItem(r, c, QTableWidgetItem(text))
         self.show_entries(entries)
 
+    def _show_detail(self, row: int) -> None:
+        item = self.audit.item(row, 5) if row >= 0 else None
+        action = self.audit.item(row, 3) if row >= 0 else None
+        self.audit_detail.setText(f"{action.text()}: {item.text()}" if item is not None and action is not None
+                                  and item.text() else "")
+
     def show_entries(self, entries: list[AuditEntry]) -> None:
+        self.audit_detail.clear()
         self.audit.setRowCount(len(entries))
         for r, e in enumerate(entries):
             details = admin_screen.detail_text(e)

@@ -55,6 +55,12 @@ class StoredRecord:
     clocks: dict[str, str]
     rowid: int
 
+    def changed_in(self, later: StoredRecord) -> list[str]:
+        """The fields whose value differs in `later` (the record after a save): the audit trail
+        listed every field a form sent ("address, email, … phone" when only the phone changed)."""
+        before, after = self.body.dump(), later.body.dump()
+        return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+
     @classmethod
     def from_row(cls, row: Row, ring: Keyring | None = None) -> StoredRecord:
         kind = str(row[1])

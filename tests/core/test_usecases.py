@@ -246,3 +246,18 @@ def test_a_youth_the_hub_refused_is_said_to_be_on_this_computer_only(admin: Vaul
     assert youth_screen.open_youth(admin, youth.id, NOW).refused_by_hub == "outside your caseload at the hub"
     db.execute("UPDATE changes SET pushed = 3 WHERE record_id = ?", (youth.id,))  # set aside: still true
     assert youth_screen.refresh(admin, youth.id, NOW).refused_by_hub == "outside your caseload at the hub"
+
+
+def test_the_audit_trail_names_only_the_fields_a_save_changed(admin: Vault) -> None:
+    """Keyboard review 2: a contact whose phone alone changed was audited as "fields: address, email,
+    may_receive_information, name, notes, phone, relationship" (every field the form sends)."""
+    youth = caseload.create_youth(admin, youth_data())
+    contact = caseload.add_attached(admin, youth.id, "contact",
+                                    {"name": "Rowan Example", "relationship": "aunt"})
+    form = {**contact.body.dump(), "phone": "(555) 010-0199"}
+    before = _head(admin)
+    caseload.update_attached(admin, contact.id, form)
+    caseload.update_youth(admin, youth.id, {**caseload.get_youth(admin, youth.id, audit=False).body.dump(),
+                                            "pronouns": "they/them"})
+    updates = [d["fields"] for action, _r, d in _actions(admin, before) if action == "update"]
+    assert updates == [["phone"], ["pronouns"]]

@@ -595,6 +595,10 @@ def test_administrator_adds_a_user_and_verifies_the_trail(qtbot: QtBot, window: 
     actions = [page.audit.item(r, 3).toolTip() for r in range(page.audit.rowCount())]  # the codes
     assert "user_added" in actions
     assert "Person added" in [page.audit.item(r, 3).text() for r in range(page.audit.rowCount())]
+    added = actions.index("user_added")
+    page.audit.setCurrentCell(added, 0)  # its details whole, below the table (the column cut them)
+    assert page.audit_detail.text() == f"Person added: {page.audit.item(added, 5).text()}"
+    assert "casey" in page.audit_detail.text()
     casey = Vault.unlock(window.folder, "casey", "fictional worker passphrase")
     assert casey.user.unit == "Unit A"
     casey.close()
