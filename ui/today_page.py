@@ -126,13 +126,13 @@ class TodayPage(QWidget):
         bind(youth_label, "setText", N_("&Youth"))
         youth_label.setBuddy(self.youth)
         self.worker = QComboBox()
-        self.worker.setMinimumContentsLength(12)
+        self.worker.setMinimumContentsLength(20)  # "Todos los trabajadores" whole
         bind(self.worker, "setAccessibleName", N_("Assigned worker"))
         self.worker_label = QLabel()
         bind(self.worker_label, "setText", N_("Work&er"))
         self.worker_label.setBuddy(self.worker)
         self.unit = QComboBox()
-        self.unit.setMinimumContentsLength(10)
+        self.unit.setMinimumContentsLength(16)  # "Todas las unidades"
         bind(self.unit, "setAccessibleName", N_("Unit"))
         self.unit_label = QLabel()
         bind(self.unit_label, "setText", N_("&Unit"))
