@@ -421,7 +421,7 @@ class AdminPage(QWidget):
         self.audit_detail.clear()
         self.audit.setRowCount(len(entries))
         for r, e in enumerate(entries):
-            details = admin_screen.detail_text(e)
+            details = admin_screen.detail_text(e, _)
             for c, text in enumerate((str(e.seq), _california(e.at), e.user,
                                       _(action_name(e.action)), e.record_id or "", details)):
                 item = QTableWidgetItem(text)

@@ -95,6 +95,8 @@ class ReportsPage(QWidget):
                                     "answers; select one to see the youth behind it."))
         heading.setWordWrap(True)
         self.preset = wheel_safe(QComboBox())
+        # Sized to its items as they are said now ("Trimestre anteri" kept the English width).
+        self.preset.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         bind(self.preset, "setAccessibleName", N_("Period"))
         for index, (label, text) in enumerate(presets(self.now().date())):
             self.preset.addItem("", text)
@@ -576,3 +578,13 @@ class ReportsPage(QWidget):
         self.more.clear()
         self.more.setRowCount(0)
         self.message.clear()
+        self._shown_as = ""
+        # The next person starts from the first period and no filter: a worker's unit and court
+        # status stayed for the administrator who signed in after her.
+        self.preset.setCurrentIndex(0)
+        self.period.setText(self.preset.currentData())
+        for edit in (self.unit, self.worker):
+            edit.clear()
+        self.status.setCurrentIndex(0)
+        for spin in (self.min_age, self.max_age):
+            spin.setValue(-1)

@@ -3,11 +3,13 @@ the vault (backup, restore, key rotation, passphrases, the recovery sheet)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from csec_desktop import policy
 from csec_desktop.domain import people
+from csec_desktop.domain.fields import kind_label
 from csec_desktop.domain.people import Permission, Role, User
 from csec_desktop.errors import FieldProblem, NotFound, ValidationFailed
 from csec_desktop.storage.audit import AuditEntry
@@ -47,13 +49,22 @@ def audit_entries(vault: Vault, *, routine: bool = False) -> list[AuditEntry]:
     return entries
 
 
-def detail_text(entry: AuditEntry) -> str:
+EDITS = frozenset({"update", "youth_sealed", "youth_unsealed"})
+"""Actions whose `fields` are a record's fields: said by their labels ("Phone", not "phone")."""
+
+
+def detail_text(entry: AuditEntry, gettext: Callable[[str], str] = str) -> str:
     """What an entry's detail records, one "name: value" after another (an export's purpose and
-    file, the fields an edit changed, what a tamper check found)."""
+    file, the fields an edit changed, what a tamper check found); `gettext` says field labels in
+    the reader's language."""
     def said(value: object) -> str:
         return ", ".join(said(v) for v in value) if isinstance(value, list) else str(value)
 
-    return "; ".join(f"{name}: {said(value)}" for name, value in sorted(entry.detail.items()))
+    detail = dict(entry.detail)
+    if entry.action in EDITS and isinstance(detail.get("fields"), list):
+        kind = str(detail.get("kind") or "youth")
+        detail["fields"] = [gettext(kind_label(kind, str(name))) for name in detail["fields"]]
+    return "; ".join(f"{name}: {said(value)}" for name, value in sorted(detail.items()))
 
 
 def save_settings(vault: Vault, values: dict[str, int]) -> list[str]:

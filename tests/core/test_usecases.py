@@ -260,4 +260,7 @@ def test_the_audit_trail_names_only_the_fields_a_save_changed(admin: Vault) -> N
     caseload.update_youth(admin, youth.id, {**caseload.get_youth(admin, youth.id, audit=False).body.dump(),
                                             "pronouns": "they/them"})
     updates = [d["fields"] for action, _r, d in _actions(admin, before) if action == "update"]
-    assert updates == [["phone"], ["pronouns"]]
+    assert updates == [["phone"], ["pronouns"]]  # the trail keeps the names; the page says labels
+    entries = [e for e in admin.audit_log.entries() if e.seq > before and e.action == "update"]
+    assert [admin_screen.detail_text(e) for e in entries] == [
+        "fields: Phone; kind: contact", "fields: Pronouns"]

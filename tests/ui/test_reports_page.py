@@ -111,8 +111,12 @@ def test_the_page_counts_lists_the_youth_and_exports(qtbot: QtBot, admin: Vault,
     page.period.setText("last quarter")
     page.load()
     assert "period" in page.message.text().lower()  # a clear message, the old figures not replaced silently
+    page.unit.setText("Unit B")
+    page.min_age.setValue(12)
     page.clear()
     assert page.table.rowCount() == 0 and page.youth.count() == 0 and page.report is None
+    # The next person signed in starts from the first period and no filter.
+    assert page.period.text() == "2026Q3" and page.unit.text() == "" and page.min_age.value() == -1
 
 
 
