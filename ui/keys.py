@@ -57,7 +57,7 @@ def show_where_the_keys_go(app: QApplication) -> None:
 
 
 def tip_with(keys: str) -> Callable[[QAction, str], None]:
-    """For `bind`: a tooltip of the text and its keys ("Reports (Ctrl+6)")."""
+    """For `bind`: a tooltip of the text and its keys ("Reports (Ctrl+5)")."""
     def apply(action: QAction, text: str) -> None:
         action.setToolTip(f"{text} ({keys})")
     return apply

@@ -480,10 +480,11 @@ class MainWindow(QMainWindow):
         nav.setMovable(False)
         self.today_action = QAction(self, shortcut=QKeySequence("Ctrl+1"))
         self.caseload_action = QAction(self, shortcut=QKeySequence("Ctrl+2"))
-        self.admin_action = QAction(self, shortcut=QKeySequence("Ctrl+3"))
-        self.directory_action = QAction(self, shortcut=QKeySequence("Ctrl+4"))
-        self.law_changes_action = QAction(self, shortcut=QKeySequence("Ctrl+5"))
-        self.reports_action = QAction(self, shortcut=QKeySequence("Ctrl+6"))
+        # Numbered in the toolbar's order (Administration had been 3, left of Directory's 4).
+        self.directory_action = QAction(self, shortcut=QKeySequence("Ctrl+3"))
+        self.law_changes_action = QAction(self, shortcut=QKeySequence("Ctrl+4"))
+        self.reports_action = QAction(self, shortcut=QKeySequence("Ctrl+5"))
+        self.admin_action = QAction(self, shortcut=QKeySequence("Ctrl+6"))
         self.lock_action = QAction(self)  # Ctrl+L is application-wide (__init__)
         self.passphrase_action = QAction(self, shortcut=QKeySequence("Ctrl+7"))  # it had none: a
         # keyboard user could not change her passphrase (the toolbar is not in the Tab order)

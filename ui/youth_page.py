@@ -38,7 +38,7 @@ from csec_desktop.domain.fields import kind_label
 from csec_desktop.domain.labels import record_kind
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.protection import ProtectiveOrder
-from csec_desktop.domain.summaries import code_label
+from csec_desktop.domain.summaries import code_label, summarize
 from csec_desktop.domain.vacatur import initials
 from csec_desktop.domain.youth import (
     Alias,
@@ -300,6 +300,7 @@ class YouthPage(QWidget):
         self.duties = QListWidget()
         bind(self.duties, "setAccessibleName", N_("Duties found by the rules"))
         self.history = QListWidget()
+        self._history: list[HistoryEntry] = []
         bind(self.history, "setAccessibleName", N_("Record history"))
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -529,6 +530,7 @@ class YouthPage(QWidget):
         self._show_dirty()
 
     def history_entries(self, history: list[HistoryEntry]) -> None:
+        self._history = history  # said again in a new language (_retranslate)
         self.history.clear()
         self.history.addItems([f"{local_time(c.at)}  {c.user}  {_said(c)}" for c in history])
 
@@ -666,7 +668,7 @@ class YouthPage(QWidget):
         self.screens.clear()
         self.banner.clear()
         self.title.clear()
-        self.history.clear()
+        self.history_entries([])
         self.duties.clear()
         self.notice.clear()
         self.tabs.setCurrentIndex(self.home_tab)
@@ -787,8 +789,9 @@ class YouthPage(QWidget):
         self.print_item_requested.emit(self.youth_id, kind, section.ids[row])
 
     def _retranslate(self) -> None:
-        """What this page writes itself rather than binds: the duty lines."""
+        """What this page writes itself rather than binds: the duty lines and the history."""
         self._show_duties()
+        self.history_entries(self._history)
 
     def confirm_seal(self, open_duties: int) -> bool:
         """Asked before a youth is sealed: the assigned worker and everyone who does not read sealed
@@ -835,6 +838,8 @@ def _said(change: HistoryEntry) -> str:
                 _("deleted the record") if change.op == "delete" else
                 _("changed {fields}").format(fields=fields))
     what = _(record_kind(change.kind))
-    return (_("added {what}").format(what=what) if change.op == "create" else
+    said = (_("added {what}").format(what=what) if change.op == "create" else
             _("removed {what}").format(what=what) if change.op == "delete" else
             _("changed {fields} of {what}").format(fields=fields, what=what))
+    # Which one: the record as it reads now ("changed Phone of a contact: Fictional Grandmother…").
+    return said if change.item is None else f"{said}: {summarize(change.kind, change.item, _)}"

@@ -25,6 +25,7 @@ from csec_desktop.domain.csec import (
     TeamMeeting,
 )
 from csec_desktop.domain.directory import DirectoryEntry
+from csec_desktop.domain.duties import DutyDone
 from csec_desktop.domain.efc import (
     CONDITION_SHORT,
     Certification,
@@ -69,7 +70,7 @@ from csec_desktop.domain.youth import (
     Youth,
     instruction_shown,
 )
-from csec_desktop.rules import LEGAL_ZONE
+from csec_desktop.rules import LEGAL_ZONE, REGISTRY
 
 Gettext = Callable[[str], str]
 Item = Mapping[str, Any]
@@ -268,7 +269,7 @@ def _contact(item: Item, t: Gettext) -> str:
 @summary(CaseNote)
 def _case_note(item: Item, t: Gettext) -> str:
     when = local_time(item.get("occurred_at"))
-    return f"{when} · {_code(CaseNote, 'note_kind', item, t)} · {str(item.get('text'))[:MAX_TEXT]}"
+    return f"{when} · {_code(CaseNote, 'note_kind', item, t)} · {_short(str(item.get('text')))}"
 
 
 @summary(CsecStatus)
@@ -389,6 +390,15 @@ def _vacatur_case(item: Item, t: Gettext) -> str:
 
 
 # The county directory -------------------------------------------------------------------------
+
+
+@summary(DutyDone)
+def _duty_done(item: Item, t: Gettext) -> str:
+    # The duty by its rule's words (the generic line showed "Duty: csec.report_law_enforcement_24h");
+    # the rules are loaded wherever a youth's records are (they find the duties shown beside them).
+    info = REGISTRY.info.get(str(item.get("rule_id")))
+    duty = _short(t(info.summary)) if info is not None else str(item.get("rule_id"))
+    return f"{duty} · {t('done on {day}').format(day=item.get('done_on'))}"
 
 
 @summary(DirectoryEntry)

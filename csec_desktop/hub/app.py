@@ -475,7 +475,9 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
 
     @app.post("/v1/admin/devices/{device_id}/revoke", tags=["administration"], responses=ADMIN_REFUSALS)
     def revoke(who: AdminDep, device_id: DeviceId) -> P.DeviceInfo:
-        """Revoke a device: its next request is told to erase its vault."""
+        """Revoke a device: its next request is told to erase its vault. What it had not synced by then
+        is lost with it, for good: its last contact is `last_seen` in the list of devices. To stop a
+        person only for a while, disable the user instead."""
         return hub.set_device_status(who, device_id, "revoked")
 
     @app.post("/v1/admin/devices/{device_id}/release", tags=["administration"],

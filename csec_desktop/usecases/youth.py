@@ -30,6 +30,9 @@ class HistoryEntry:
     op: str  # create, update, delete
     fields: tuple[str, ...]
     kind: str = "youth"  # the youth's own record, or one attached to it
+    item: dict[str, Any] | None = None
+    """The attached record as it reads now, as this person sees it, so the line can say which
+    one it was (`summaries.summarize`); None for the youth's own record and a removed one."""
 
 
 @dataclass(frozen=True)
@@ -94,10 +97,14 @@ def _forms(shown: dict[str, list[StoredRecord]]) -> dict[str, formspec.FormSpec]
     return {k: v for k, v in identification.forms().items() if k in used} if used else {}
 
 
-def _history(vault: Vault, youth_id: str) -> list[HistoryEntry]:
+def _history(vault: Vault, youth_id: str, shown: dict[str, list[StoredRecord]]) -> list[HistoryEntry]:
     """The youth's record and every record attached to it (removed ones too), newest first: a day
-    of notes, referrals and meetings showed only "created the record"."""
-    return [HistoryEntry(c.at, c.user, c.op, tuple(sorted(c.fields)), c.kind)
+    of notes, referrals and meetings showed only "created the record". Each attached record still
+    shown comes with its body as shown (`shown`: this person's views), so a line can say which
+    contact's phone changed, not only that a contact's did."""
+    items = {record.id: record.body.dump() for records in shown.values() for record in records}
+    return [HistoryEntry(c.at, c.user, c.op, tuple(sorted(c.fields)), c.kind,
+                         items.get(c.record_id) if c.kind != "youth" else None)
             for c in reversed(vault.records.history_of_youth(youth_id))]
 
 
@@ -140,7 +147,7 @@ def open_youth(vault: Vault, youth_id: str, now: datetime | None = None) -> Yout
     draft kept from an earlier session, and what the rules find today."""
     record = caseload.get_youth(vault, youth_id)  # the one permission check and "view" entry
     shown, derived = _read(vault, record, now, audit=True)
-    return YouthFile(record, shown, _history(vault, youth_id),
+    return YouthFile(record, shown, _history(vault, youth_id, shown),
                      caseload.load_draft(vault, DRAFT_PREFIX + youth_id), derived, attached_kinds(),
                      _forms(shown), refused.never_reached(vault, youth_id))
 
@@ -150,7 +157,7 @@ def refresh(vault: Vault, youth_id: str, now: datetime | None = None) -> YouthFi
     typed is what was just saved, or is still on the screen)."""
     record = caseload.get_youth(vault, youth_id, audit=False)
     shown, derived = _read(vault, record, now, audit=False)
-    return YouthFile(record, shown, _history(vault, youth_id), None, derived, attached_kinds(),
+    return YouthFile(record, shown, _history(vault, youth_id, shown), None, derived, attached_kinds(),
                      _forms(shown), refused.never_reached(vault, youth_id))
 
 
@@ -165,8 +172,8 @@ class Saved:
 
 
 def _saved(vault: Vault, record: StoredRecord, now: datetime | None) -> Saved:
-    _shown, derived = _read(vault, record, now, audit=False)  # shown already, not a new view
-    return Saved(record, _history(vault, record.id), derived)
+    shown, derived = _read(vault, record, now, audit=False)  # shown already, not a new view
+    return Saved(record, _history(vault, record.id, shown), derived)
 
 
 def save_youth(vault: Vault, youth_id: str, changes: dict[str, Any], version: int,

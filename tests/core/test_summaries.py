@@ -39,6 +39,7 @@ from csec_desktop.domain.youth import (
     StatusPeriod,
     Youth,
 )
+from csec_desktop.rules import load_all
 from csec_desktop.text import translations
 
 YOUTH = "0190f0c4-0000-7000-8000-000000000001"
@@ -77,6 +78,7 @@ SAMPLES: dict[type[BaseModel], dict[str, Any]] = {
     TransitionPlan: {"made_on": "2026-01-05", "housing": "Stay with my aunt"},
     CriminalCount: {"count_kind": "conviction", "section": "647(b)", "offense_date": "2023-05-01"},
     VacaturCase: {"public_name": "A.R."},
+    DutyDone: {"rule_id": "csec.team_meeting", "done_on": "2026-01-05", "method": "in person"},
     DirectoryEntry: {"name": "Casa", "services": "Housing", "domains": ["housing"],
                      "last_verified": "2026-01-05"},
 }
@@ -140,6 +142,13 @@ def test_lines_in_english_and_in_spanish() -> None:
     missing = _item(MissingEpisode, SAMPLES[MissingEpisode])
     assert summarize("missing_episode", missing, es) == "2026-03-06 09:30 → no ha regresado"
     assert summarize(TeamMeeting, _item(TeamMeeting, SAMPLES[TeamMeeting])) == "2026-01-05 · 1 attending"
+    # A duty marked done by its rule's words (the History tab), cut to a line; an unknown rule by its id.
+    load_all()
+    duty = _item(DutyDone, SAMPLES[DutyDone])
+    assert summarize(DutyDone, duty) == ("Convene the multidisciplinary team for an identified or at-… · "
+                                         "done on 2026-01-05")
+    assert summarize(DutyDone, duty, es).endswith(" · hecho el 2026-01-05")
+    assert summarize(DutyDone, {**duty, "rule_id": "county.gone"}) == "county.gone · done on 2026-01-05"
 
 
 def test_the_generic_line_uses_the_field_titles_in_the_language_asked_for() -> None:

@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from csec_desktop import caseload, cli
+from csec_desktop import caseload, cli, today
+from csec_desktop.clock import legal_today
 from csec_desktop.documents import jobs
 from csec_desktop.domain.kinds import KINDS
 from csec_desktop.rules import LEGAL_ZONE
@@ -85,6 +86,29 @@ def test_the_history_names_a_removed_record_and_what_changed_in_one(admin: Vault
     history = youth_screen.open_youth(admin, youth.id, NOW).history
     assert [(h.kind, h.op, h.fields) for h in history[:2]] == [
         ("contact", "delete", ("deleted",)), ("contact", "update", ("relationship",))]
+    assert history[0].item is None  # removed: nothing to say which it was beyond the kind
+
+
+def test_the_history_says_which_record_a_line_is_about(admin: Vault) -> None:
+    """"changed Phone of a contact" did not say which of the youth's contacts: each line of an
+    attached record carries the record as it reads now, said in one line as its list says it."""
+    from csec_desktop.domain.summaries import summarize
+
+    youth = caseload.create_youth(admin, youth_data())
+    aunt = caseload.add_attached(admin, youth.id, "contact",
+                                 {"name": "Rowan Example", "relationship": "aunt"})
+    caseload.add_attached(admin, youth.id, "contact", {"name": "Sky Sample", "relationship": "mentor"})
+    caseload.update_attached(admin, aunt.id, {"phone": "(555) 010-4444"})
+    today.mark_done(admin, youth.id, "csec.team_meeting", "", method="in person")
+    history = youth_screen.open_youth(admin, youth.id, NOW).history
+    lines = [(h.kind, h.op, summarize(h.kind, h.item) if h.item else None) for h in history]
+    assert lines[1] == ("contact", "update", "Rowan Example · aunt · (555) 010-4444")
+    assert lines[2] == ("contact", "create", "Sky Sample · mentor")
+    assert lines[-1] == ("youth", "create", None)  # the youth's own lines name fields only
+    kind, op, duty = lines[0]
+    assert (kind, op) == ("duty_done", "create")
+    assert duty is not None and not duty.startswith("Duty:")  # the rule's words, not its id
+    assert duty.endswith(f"done on {legal_today().isoformat()}")
 
 
 def test_every_kind_has_words_for_a_sentence() -> None:
