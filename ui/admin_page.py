@@ -36,7 +36,7 @@ from csec_desktop.clock import LEGAL_ZONE
 from csec_desktop.domain.people import ROLE_LABELS, Role, User
 from csec_desktop.usecases import admin as admin_screen
 from csec_desktop.usecases.admin import AuditEntry
-from ui.i18n import N_, _, bind, item_text, role_label
+from ui.i18n import N_, _, bind, item_text, on_change, role_label
 from ui.scrolling import scrolled, wheel_safe
 from ui.table_model import tab_leaves
 
@@ -358,6 +358,8 @@ class AdminPage(QWidget):
         self.reset_button.clicked.connect(self._reset)
         self.users.itemSelectionChanged.connect(self._selected_changed)
         self._users: list[User] = []
+        self._entries: list[AuditEntry] = []
+        on_change(self, "_retranslate")
 
     def show_abilities(self, abilities: admin_screen.AdminAbilities) -> None:
         """Offer only what this person's role may do."""
@@ -417,7 +419,17 @@ class AdminPage(QWidget):
         self.audit_detail.setText(f"{action.text()}: {item.text()}" if item is not None and action is not None
                                   and item.text() else "")
 
+    def _retranslate(self) -> None:
+        """The tables' words (a user's role and state, the entries' actions and details), said again
+        in the new language; they had stayed in the old one until the page was opened again."""
+        row = self.audit.currentRow()
+        self.show_data(self._users, self._entries)
+        if row >= 0:
+            self.audit.setCurrentCell(row, 0)
+            self._show_detail(row)
+
     def show_entries(self, entries: list[AuditEntry]) -> None:
+        self._entries = entries
         self.audit_detail.clear()
         self.audit.setRowCount(len(entries))
         for r, e in enumerate(entries):

@@ -292,3 +292,27 @@ def test_what_an_unlock_found_is_shown_until_dismissed_or_locked(qtbot: QtBot, t
         assert not win.warning_band.isVisible() and win.warning_text.text() == ""
     finally:
         win.close()
+
+
+def test_the_tables_follow_a_change_of_language(qtbot: QtBot, window: tuple[MainWindow, str]) -> None:
+    """A user's role and state, and the audit trail's actions, stayed in English after a switch to
+    Spanish until the page was opened again; the entry chosen keeps its details shown."""
+    from ui import i18n
+
+    win, _secret = window
+    page = win.admin_page
+    roles = {page.users.item(r, 2).text() for r in range(page.users.rowCount())}
+    assert roles == {"administrator", "caseworker"}
+    row = next(r for r in range(page.audit.rowCount()) if page.audit.item(r, 5).text())  # has details
+    page.audit.setCurrentCell(row, 0)
+    english = page.audit.item(row, 3).text()
+    try:
+        i18n.set_language("es")
+        roles = {page.users.item(r, 2).text() for r in range(page.users.rowCount())}
+        assert roles == {"administrador", "trabajador de casos"}
+        assert page.users.item(0, 4).text() == "activo"
+        spanish = page.audit.item(row, 3).text()
+        assert spanish != english and spanish == i18n.translations("es").gettext(english)
+        assert page.audit.currentRow() == row and page.audit_detail.text().startswith(spanish + ":")
+    finally:
+        i18n.set_language("en")
