@@ -49,7 +49,7 @@ from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
 from csec_desktop.text import folded
 from csec_desktop.usecases import reports as report_screen
-from ui.i18n import N_, _, bind, item_text, special_value
+from ui.i18n import N_, _, bind, item_text, on_change, special_value
 from ui.messages import describe
 from ui.report_charts import Bars, TrendChart
 from ui.scrolling import wheel_safe
@@ -89,6 +89,7 @@ class ReportsPage(QWidget):
         self.tasks = tasks
         self.now = now
         self.report: report_screen.Report | None = None
+        on_change(self, "_retranslate")
         heading = QLabel()
         bind(heading, "setText", N_("<h2>Reports</h2>The program's counts for a period, by unit, among the "
                                     "youth you may see. Each count says what it measures and the law it "
@@ -292,6 +293,11 @@ class ReportsPage(QWidget):
             button.setEnabled(exporting)
             bind(button, "setToolTip", purpose if exporting else refused)
 
+    def _retranslate(self) -> None:
+        """The counts shown, said again in the new language (the tables had kept the old one)."""
+        if self.report is not None:
+            self.show_report(self.report)
+
     def show_first(self) -> None:
         """Opened: the report of the period chosen, counted at once the first time (the page opened
         on empty panes, with nothing to say that Show fills them)."""
@@ -380,7 +386,7 @@ class ReportsPage(QWidget):
         self.more.setHorizontalHeaderLabels([_("Figure"), _("Of"), _("Youth or counts")])
         self.more.setRowCount(len(found.more))
         for row, figure in enumerate(found.more):
-            for col, text in enumerate((figure.section, figure.label, str(figure.value))):
+            for col, text in enumerate((figure.section.in_language(_), _(figure.label), str(figure.value))):
                 item = QTableWidgetItem(text)
                 if col == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -398,7 +404,7 @@ class ReportsPage(QWidget):
         self.table.clearSelection()
         self.duties.clearSelection()
         title = _("{n} youth: {figure}").format(n=len(figure.youth),
-                                                 figure=f"{figure.section}, {figure.label}")
+                                                 figure=f"{figure.section.in_language(_)}, {_(figure.label)}")
         self._list_youth(title, [])  # filled when the names are read
 
         def work(vault: Vault) -> dict[str, tuple[str, str]]:

@@ -120,18 +120,20 @@ def services_tables(fig: dict[str, Any]) -> dict[str, D.Table]:
 
 
 AB12_LINES = (
-    ("Youth by age and extended foster care", (("aged_16_17", "16 or 17"),
-                                               ("aged_18_20_in_efc", "18-20, in EFC"),
-                                               ("aged_18_20_not_in_efc", "18-20, not in EFC"))),
-    ("Nonminor dependents by placement", (("efc_in_thp_nmd", "THP-NMD"), ("efc_in_silp", "SILP"),
-                                          ("efc_elsewhere", "elsewhere"))),
-    ("Nonminor dependents by participation condition", (
-        ("condition_1", "1 school"), ("condition_2", "2 college"), ("condition_3", "3 program"),
-        ("condition_4", "4 work"), ("condition_5", "5 medical"), ("no_condition", "none recorded"))),
-    ("Six-month certification", (("certification_overdue", "overdue at the end"),)),
-    ("In the 90 days before 18", (("turning_18_with_plan", "plan recorded"),
-                                  ("turning_18_without_plan", "no plan recorded"))))
-"""Each line of the AB 12 figures: its title and (key in counts.AB12_KEYS, column label)."""
+    (N_("Youth by age and extended foster care"), (("aged_16_17", N_("16 or 17")),
+                                                   ("aged_18_20_in_efc", N_("18-20, in EFC")),
+                                                   ("aged_18_20_not_in_efc", N_("18-20, not in EFC")))),
+    (N_("Nonminor dependents by placement"), (("efc_in_thp_nmd", "THP-NMD"), ("efc_in_silp", "SILP"),
+                                              ("efc_elsewhere", N_("elsewhere")))),
+    (N_("Nonminor dependents by participation condition"), (
+        ("condition_1", N_("1 school")), ("condition_2", N_("2 college")),
+        ("condition_3", N_("3 program")), ("condition_4", N_("4 work")), ("condition_5", N_("5 medical")),
+        ("no_condition", N_("none recorded")))),
+    (N_("Six-month certification"), (("certification_overdue", N_("overdue at the end")),)),
+    (N_("In the 90 days before 18"), (("turning_18_with_plan", N_("plan recorded")),
+                                      ("turning_18_without_plan", N_("no plan recorded")))))
+"""Each line of the AB 12 figures: its title and (key in counts.AB12_KEYS, column label). In
+English in a report's file; the window says them in its language (marked for translation)."""
 
 
 def ab12_grid(fig: dict[str, Any], *, deidentified: bool) -> list[list[str]]:
@@ -157,9 +159,10 @@ def _ab12_gives_away(ab12: dict[str, Any]) -> bool:
 
 
 FOLLOW_UP_LINES = (
-    ("Re-screens", (("rescreened_in_time", "in the interval"), ("rescreened_late", "later"),
-                    ("rescreen_overdue", "overdue at the end"))),
-    ("Team meetings (youth)", (("meetings_held", "held"), ("meetings_complete", "every department present"))))
+    (N_("Re-screens"), (("rescreened_in_time", N_("in the interval")), ("rescreened_late", N_("later")),
+                        ("rescreen_overdue", N_("overdue at the end")))),
+    (N_("Team meetings (youth)"), (("meetings_held", N_("held")),
+                                   ("meetings_complete", N_("every department present")))))
 
 
 def follow_up_grid(fig: dict[str, Any], *, deidentified: bool) -> list[list[str]]:

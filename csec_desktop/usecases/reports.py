@@ -21,7 +21,8 @@ from csec_desktop.reports.figures import AB12_LINES, FOLLOW_UP_LINES, column_nam
 from csec_desktop.reports.periods import Period
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
-from csec_desktop.text import folded
+from csec_desktop.text import N_, W, folded
+from csec_desktop.text import Line as Said
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,10 @@ class Line:
 class Figure:
     """One figure beyond the counts table, with the youth behind it, for the page's drill-down."""
 
-    section: str
+    section: Said
+    """Said in the window's language with `in_language` (a report's file is in English)."""
     label: str
+    """English words marked for translation (the window translates them)."""
     value: int
     youth: tuple[str, ...]
 
@@ -101,36 +104,38 @@ def _more(found: C.Facts, period: Period, owed: list[DutyLine], relief: C.Relief
     its youth (sorted later)."""
     more: list[Figure] = []
     for line in owed:
-        name = SHORT.get(line.info.rule_id, line.info.summary)
-        for label, kept in (("in time", line.on_time), ("late", line.late), ("still open", line.still_open),
-                            ("overdue", line.overdue)):
-            more.append(Figure(f"Duty: {name}", label, len(kept), tuple(sorted(line.youth(kept)))))
-    for prefix, lines, sets in (("", FOLLOW_UP_LINES, follow_up), ("AB 12: ", AB12_LINES, found.ab12)):
+        name = W(SHORT.get(line.info.rule_id, line.info.summary))
+        for label, kept in ((N_("in time"), line.on_time), (N_("late"), line.late),
+                            (N_("still open"), line.still_open), (N_("overdue"), line.overdue)):
+            more.append(Figure(W("Duty: {name}", name=name), label, len(kept),
+                               tuple(sorted(line.youth(kept)))))
+    for ab12, lines, sets in ((False, FOLLOW_UP_LINES, follow_up), (True, AB12_LINES, found.ab12)):
         for title, keys in lines:
+            section = W("AB 12: {title}", title=W(title)) if ab12 else W(title)
             for key, label in keys:
                 ids = sets.get(key, set())
-                more.append(Figure(f"{prefix}{title}", label, len(ids), tuple(sorted(ids))))
+                more.append(Figure(section, label, len(ids), tuple(sorted(ids))))
     for answer, n in relief.counts.items():
-        more.append(Figure("Record relief: counts by assessment", column_name(answer), n,
+        more.append(Figure(W("Record relief: counts by assessment"), column_name(answer), n,
                            tuple(sorted(relief.counts_youth[answer]))))
     for stage, n in relief.stages.items():
-        more.append(Figure("Record relief: petitions by stage", column_name(stage), n,
+        more.append(Figure(W("Record relief: petitions by stage"), column_name(stage), n,
                            tuple(sorted(relief.stages_youth[stage]))))
-    more.append(Figure("Record relief", "orders granted in the period", len(relief.granted),
+    more.append(Figure(W("Record relief"), N_("orders granted in the period"), len(relief.granted),
                        tuple(sorted(relief.granted))))
-    more.append(Figure("Record relief", "petitions denied in the period", len(relief.denied),
+    more.append(Figure(W("Record relief"), N_("petitions denied in the period"), len(relief.denied),
                        tuple(sorted(relief.denied))))
     # Services and screens by area, tool and outcome: the youth behind each cell of those tables.
     made = [(y, r) for y, r in found.referrals
             if r.referred_on is not None and period.contains(r.referred_on)]
     for area in sorted({r.domain for _y, r in made}):
         ids = {y for y, r in made if r.domain == area}
-        more.append(Figure("Referrals made in the period", SERVICE_DOMAINS.get(area, area), len(ids),
+        more.append(Figure(W("Referrals made in the period"), SERVICE_DOMAINS.get(area, area), len(ids),
                            tuple(sorted(ids))))
     done = [(y, s) for y, s in found.screens if period.contains(s.screened_on)]
     for tool, band in sorted({(s.tool, s.band.value) for _y, s in done}):
         ids = {y for y, s in done if s.tool == tool and s.band.value == band}
-        more.append(Figure(f"Screens: {tool}", column_name(band), len(ids), tuple(sorted(ids))))
+        more.append(Figure(W("Screens: {tool}", tool=tool), column_name(band), len(ids), tuple(sorted(ids))))
     return more
 
 

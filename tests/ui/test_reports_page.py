@@ -185,6 +185,38 @@ def test_the_periods_offered_follow_a_change_of_language(qtbot: QtBot, admin: Va
     assert page.preset.itemText(0) == "Last quarter"
 
 
+def test_the_counts_shown_follow_a_change_of_language_and_every_figure_is_said_in_it(
+        qtbot: QtBot, admin: Vault) -> None:
+    """The tables kept the language they were counted in; the figures beyond the counts table
+    ("Duty: Police report, 24 h", "in time", the AB 12 lines) were English in a Spanish window."""
+    from ui import i18n
+
+    youth = caseload.create_youth(admin, youth_data(legal_name={"given": "Fictionalia", "family": "Tongues"}))
+    record_status(admin, youth.id, "victim", "fictional basis", datetime(2026, 8, 3, 9, tzinfo=LEGAL_ZONE))
+    page = ReportsPage(NowTasks(admin), now=lambda: datetime(2026, 10, 15, 9, tzinfo=LEGAL_ZONE))  # type: ignore[arg-type]
+    qtbot.addWidget(page)
+    page.load()
+
+    def cells(table: Any) -> list[str]:
+        return [table.item(r, c).text() for r in range(table.rowCount()) for c in range(table.columnCount())]
+
+    english = cells(page.more)
+    assert "Duty: Police report, 24 h" in english and "in time" in english and "Re-screens" in english
+    try:
+        i18n.set_language("es")
+        spanish = cells(page.more)
+        assert "Obligación: " + i18n._("Police report, 24 h") in spanish and "a tiempo" in spanish
+        assert "AB 12: Jóvenes por edad y cuidado extendido" in spanish
+        said = set(english) - set(spanish)  # every English word of a figure's section and label is said
+        assert {"in time", "late", "still open", "Re-screens", "Record relief"} <= said
+        counted = page.table.item(0, 0).text()
+        assert counted == i18n._("Youth identified as exploited") != "Youth identified as exploited"
+        assert page.duties.horizontalHeaderItem(0).text() == "Obligación"
+    finally:
+        i18n.set_language("en")
+    assert cells(page.more) == english
+
+
 def test_a_period_chosen_is_counted_and_a_changed_filter_is_said(qtbot: QtBot, admin: Vault) -> None:
     """Keyboard review, session 34: choosing "This fiscal year" changed the period's text while the
     table kept the last quarter's counts under it until Show; a filter changed did the same unsaid."""
