@@ -191,6 +191,13 @@ class ItemList(QGroupBox):
             self.listing.addItem(_("(none recorded)"))
         self.listing.blockSignals(False)
 
+    def relabel(self) -> None:
+        """Each line said again, the selection kept (a petition's line depends on its counts too)."""
+        for row, item in enumerate(self.items):
+            line = self.listing.item(row)
+            if line is not None:
+                line.setText(self.summary(item))
+
     def _selected(self, row: int) -> None:
         if 0 <= row < len(self.items):
             self.form.set_values(self.items[row])

@@ -12,17 +12,26 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from csec_desktop.clock import legal_today
-from csec_desktop.domain.vacatur import OFFICIAL_DOCUMENTS, CaseStage, CountKind, CriminalCount, VacaturCase
+from csec_desktop.domain.vacatur import (
+    OFFICIAL_DOCUMENTS,
+    RESTRICTED_FIELDS,
+    CaseStage,
+    CountKind,
+    CriminalCount,
+    VacaturCase,
+)
 from csec_desktop.vacatur import Answer, CountAnswer
-from csec_desktop.vacatur.petition import CountOnFile, form_problems
+from csec_desktop.vacatur.petition import CountOnFile, changed_since_review, form_problems
 from ui.i18n import N_, _, bind, on_change, say
 from ui.item_list import ItemList
 from ui.record_form import enum_label
@@ -58,12 +67,13 @@ class VacaturTab(QWidget):
                                          f"{i.get('offense_date') or i.get('arrest_date') or ''}",
                                skip=("youth_id",), attached=True, select_new=True)
         self.cases = ItemList(N_("Vacatur petition (the public papers carry only the initials or pseudonym)"),
-                              VacaturCase, lambda i: f"{i.get('public_name')} · "
-                                                     f"{enum_label(CaseStage(i.get('stage', 'draft')))}",
+                              VacaturCase, lambda i: self._case_line(i),
                               skip=("youth_id", "count_ids", "stage", "reviewed", "reviewed_on"),
                               attached=True,
                               choices={"official_documents": OFFICIAL_DOCUMENTS}, select_new=True)
         self.initials = ""
+        self.account_withheld = False
+        """This person may not read the youth's account (its boxes say so, read-only)."""
         self.cases.starting = self._new_petition
         self.print_buttons: dict[str, QPushButton] = {}
         prints = QHBoxLayout()
@@ -129,7 +139,38 @@ class VacaturTab(QWidget):
         box.addLayout(prints)
         box.addLayout(steps)
         box.addStretch(1)
-        on_change(self, "_render")
+        on_change(self, "_retranslate")
+
+    def _case_line(self, item: dict[str, Any]) -> str:
+        """A petition's line: its public name and stage, and whether it changed since counsel's
+        review (it read "Reviewed by the attorney" while its papers printed unsigned). Not said
+        where the account is withheld: what counsel reviewed cannot be compared here."""
+        stage = enum_label(CaseStage(item.get("stage", "draft")))
+        line = f"{item.get('public_name')} · {stage}"
+        if self.account_withheld or item.get("stage", "draft") == CaseStage.DRAFT.value:
+            return line
+        try:
+            case = VacaturCase.model_validate(item)
+        except ValidationError:
+            return line
+        on_file = self._counts_on_file()
+        counts = tuple(on_file[i] for i in case.count_ids if i in on_file)
+        if len(counts) == len(case.count_ids) and changed_since_review(case, counts):
+            return line + " · " + _("changed since, prints unsigned")
+        return line
+
+    def withhold_account(self, withheld: bool) -> None:
+        """For a role that may not read the youth's account: its boxes read-only, saying why (a
+        blank box read as an account not written, and typing there was refused only at Save)."""
+        self.account_withheld = withheld
+        for form, kind in ((self.counts.form, "criminal_count"), (self.cases.form, "vacatur_case")):
+            for name in RESTRICTED_FIELDS[kind]:
+                box = form.widgets.get(name)
+                if isinstance(box, QPlainTextEdit | QLineEdit):
+                    box.setReadOnly(withheld)
+                    box.setPlaceholderText(_("Withheld from your role: only attorneys and supervisors read "
+                                             "the youth's account.") if withheld else "")
+        self.cases.relabel()
 
     def _for_case(self, act: Any) -> None:
         row = self.cases.listing.currentRow()
@@ -191,7 +232,12 @@ class VacaturTab(QWidget):
             return
         on_file = self._counts_on_file()
         counts = tuple(on_file[i] for i in case.count_ids if i in on_file)
-        for problem in form_problems(case, case_id, counts, legal_today()):
+        # What the withheld account would decide (written or not, changed since review) is not said
+        # to a reader who sees it blank: "not written" was false.
+        unseen = {"reviewed", *RESTRICTED_FIELDS["criminal_count"], *RESTRICTED_FIELDS["vacatur_case"]} \
+            if self.account_withheld else set()
+        found = [x for x in form_problems(case, case_id, counts, legal_today()) if x.field not in unseen]
+        for problem in found:
             lead = _("• before filing: ") if problem.for_filing_only else "• "
             line = QListWidgetItem(lead + say(problem.message))  # a W line, in the window's language
             line.setData(Qt.ItemDataRole.UserRole, (problem.record_id or "", problem.field))
@@ -232,7 +278,12 @@ class VacaturTab(QWidget):
                 return
         self.cases.message.setText(_("This is kept in the resource directory: add the address there."))
 
+    def _retranslate(self) -> None:
+        self.withhold_account(self.account_withheld)
+        self._render()
+
     def _render(self) -> None:
+        self.cases.relabel()
         self._render_petition()
         if not self.answers:
             self.assessment.setText(_("No arrest, conviction or adjudication is recorded."))

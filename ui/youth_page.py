@@ -412,6 +412,7 @@ class YouthPage(QWidget):
             section.refresh_buttons()
         for button in self.relief.print_buttons.values():  # the papers quote the youth's account
             allow(button, Permission.READ_NARRATIVE)
+        self.relief.withhold_account(not can(Permission.READ_NARRATIVE))
         for button in self.relief.stage_buttons.values():  # draft -> reviewed -> filed: counsel only
             allow(button, Permission.REVIEW_PETITION)
         for button in (self.print_button, self.hearing_button):

@@ -84,7 +84,8 @@ class CriminalCount(Body):
                                title=N_("Committed while the youth was a victim of human trafficking"))
     nexus: str | None = Field(default=None, max_length=4000,  # why it was the direct result
                               title=N_("How it was the direct result of being trafficked (the youth's "
-                                       "account)"))
+                                       "account, in the youth's own words: printed in the sworn "
+                                       "declaration)"))
     counsel_decision: CounselDecision = Field(
         default=CounselDecision.UNDECIDED,
         title=N_("Counsel's decision where the violent-felony table cannot decide"), json_schema_extra=LATER)
@@ -229,10 +230,14 @@ class VacaturCase(Body):
                                title=N_("Counsel block for the first page (one line each: name and bar "
                                         "number, office, address, phone)"), json_schema_extra=LATER)
     grounds: str | None = Field(default=None, max_length=20000,  # the youth's account (restricted)
-                                title=N_("Grounds: the youth's account of being trafficked (seen only by "
-                                         "attorneys and supervisors)"))
-    # (restricted)
-    safety_concerns: str | None = Field(default=None, max_length=4000, title=N_("Safety concerns"))
+                                title=N_("Grounds: the youth's account of being trafficked, in the youth's "
+                                         "own words (printed in the petition and the sworn declaration; "
+                                         "here, seen only by attorneys and supervisors)"))
+    # (restricted here; printed on the public petition, so the title says so: a placement's address
+    # typed in it went to the court)
+    safety_concerns: str | None = Field(default=None, max_length=4000,
+                                        title=N_("Safety concerns (printed on the public petition: say "
+                                                 "the danger, never where anyone lives)"))
     # OFFICIAL_DOCUMENTS codes
     official_documents: list[str] = Field(default_factory=list, title=N_("Official documentation to attach"),
                                           json_schema_extra=LATER)

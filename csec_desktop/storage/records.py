@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,6 +157,23 @@ class RecordStore:
     def decode(self, record_id: str, body: str) -> dict[str, Any]:
         """A stored body as this person may read it (for code that selects bodies itself)."""
         return self.ring.open_body(record_id, json.loads(body))
+
+    def withheld(self, record_ids: Sequence[str]) -> set[str]:
+        """The records among these holding a value this person may not read (a compartment's, such
+        as the youth's account): read, it is blank, and a screen must say "withheld", not "not
+        written" (a caseworker was told an account counsel had written was missing)."""
+        found: set[str] = set()
+        ids = list(dict.fromkeys(record_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = self.db.query(f"SELECT id, body FROM records WHERE id IN ({','.join('?' * len(chunk))})",
+                                 chunk)
+            for record_id, body in rows:
+                data = json.loads(body)
+                if any(is_sealed(value) and not self.ring.open(record_id, name, value)[0]
+                       for name, value in data.items()):
+                    found.add(record_id)
+        return found
 
     def attached(self, owner_id: str, kind: str | None = None) -> list[StoredRecord]:
         sql = f"SELECT {_RECORD_COLUMNS} FROM records WHERE owner_id = ? AND deleted = 0"

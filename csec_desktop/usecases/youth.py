@@ -10,6 +10,7 @@ from typing import Any
 from csec_desktop import caseload, efc, formspec, identification, policy, services, today
 from csec_desktop.domain.csec import FormResponse
 from csec_desktop.domain.kinds import KINDS
+from csec_desktop.domain.people import Permission
 from csec_desktop.domain.services import PlanGoal, Referral
 from csec_desktop.domain.vacatur import CriminalCount
 from csec_desktop.domain.youth import Youth
@@ -126,8 +127,11 @@ def _derive(vault: Vault, record: StoredRecord, stored: list[StoredRecord],
                    efc.timeline(youth, bodies, on),
                    [(age, birthday(youth.date_of_birth, age)) for age in range(16, 22)], on)
     # Counts as this person sees them: the assessment must not reveal an account they may not read.
-    relief = [CountView(r.id, r.body, assess(r.body, youth)) for r in shown.get("criminal_count", [])
-              if isinstance(r.body, CriminalCount)]
+    counts = shown.get("criminal_count", [])
+    withheld = set() if vault.user.can(Permission.READ_NARRATIVE) else vault.records.withheld(
+        [r.id for r in counts])
+    relief = [CountView(r.id, r.body, assess(r.body, youth, account_withheld=r.id in withheld))
+              for r in counts if isinstance(r.body, CriminalCount)]
     return Derived(duties, glance, view, relief)
 
 

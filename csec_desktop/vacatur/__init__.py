@@ -204,8 +204,9 @@ def correction_paths(count: CriminalCount) -> tuple[Line, ...]:
     return tuple(paths)
 
 
-def assess(count: CriminalCount, youth: Youth) -> CountAnswer:
-    """Whether this count can be petitioned under 236.14, and what else fits."""
+def assess(count: CriminalCount, youth: Youth, *, account_withheld: bool = False) -> CountAnswer:
+    """Whether this count can be petitioned under 236.14, and what else fits. `account_withheld`:
+    the count's account is written, in a compartment the reader may not open (read, it is blank)."""
     when = count.offense_date or count.arrest_date
     others = _other_paths(count)
     if minor_commercial_sex(count, youth):
@@ -271,7 +272,10 @@ def assess(count: CriminalCount, youth: Youth) -> CountAnswer:
     if not count.while_victim:
         missing.append(W("not yet recorded that the offense was committed while the youth was a trafficking "
                          "victim (Pen. Code 236.1)"))
-    if not (count.nexus or "").strip():
+    if account_withheld:
+        why.append(W("the direct-result account is written, and withheld from your role: attorneys and "
+                     "supervisors read it"))
+    elif not (count.nexus or "").strip():
         missing.append(W("the direct-result narrative for this count is not written yet"))
     why += [*missing, W("a petition may be made at any time; fines and fees owed are no bar")]
     return CountAnswer(Answer.REVIEW if missing else Answer.ELIGIBLE, tuple(why), tuple(dict.fromkeys(cites)),

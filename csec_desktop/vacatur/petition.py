@@ -337,6 +337,16 @@ def form_problems(case: VacaturCase, cid: str, counts: tuple[CountOnFile, ...], 
                                    count=label), c.id)
     if not (case.grounds or "").strip():
         add("grounds", W("the petitioner's account of being trafficked (grounds) is not written"))
+    # The youth's own words go to the court as typed: a street address in them (a placement's, typed
+    # as a safety concern) was printed on the public petition, and nothing said so.
+    own_words = [("safety_concerns", case.safety_concerns, cid), ("grounds", case.grounds, cid),
+                 *(("nexus", c.count.nexus, c.id) for c in counts if c.petitioned)]
+    for field_, text, record in own_words:
+        found = street_address(text or "")
+        if found:
+            add(field_, W("\"{address}\" looks like a street address, and this text is printed on the public "
+                          "papers: say what the danger is or where it happened without saying where anyone "
+                          "lives", address=found), record)
     # Timeliness from facts (236.14(l)): at any time after victimization ended or services were sought.
     if not case.victimization_ended_on and not case.services_sought_on:
         add("victimization_ended_on", W("record when victimization ended or when services were first sought "
@@ -407,6 +417,31 @@ def form_problems(case: VacaturCase, cid: str, counts: tuple[CountOnFile, ...], 
     if not (case.service_place or "").strip():
         add("service_place", W("record the city where the proof of service is signed"), filing=True)
     return out
+
+
+_STREET = re.compile(
+    r"(?<![\w/-])\d{1,6}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:[A-Z0-9][\w'’.-]*\s+){1,4}"
+    r"(?:Street|St|Avenue|Ave|Lane|Ln|Road|Rd|Drive|Dr|Boulevard|Blvd|Way|Ct|Place|Pl|Circle|Cir|Terrace|"
+    r"Highway|Hwy|Parkway|Pkwy|Trail|Alley|Loop)\b\.?"
+    r"|\b(?:Calle|Avenida|Camino)\s+(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*\s+\d{1,6}\b"
+    r"|(?<!\w)P\.?\s?O\.?\s+Box\s+\d+", re.UNICODE)
+"""A street address as people type one: a number, capitalised words and a street word ("44 Hidden
+Lane", "1200 N. Main St."), a Spanish one with the number after ("Calle Ocho 15"), or a post office
+box. "Court" is left out ("2 Superior Court cases" is not an address), so "12 Oak Court" is missed."""
+
+
+_YEAR_AFTER = re.compile(r"(?i)\b(?:in|since|by|until|till|of|during|from|before|after|late|early)\s+$")
+
+
+def street_address(text: str) -> str | None:
+    """The first street address in `text`, as typed; None when there is none. A year after "in",
+    "since" and the like is a year ("In 2019 Marcus Way took her" names no street)."""
+    for found in _STREET.finditer(text):
+        number = found.group(0).split()[0]
+        if number.isdigit() and 1900 <= int(number) <= 2099 and _YEAR_AFTER.search(text[:found.start()]):
+            continue
+        return " ".join(found.group(0).split())
+    return None
 
 
 _BAR_NUMBER = re.compile(

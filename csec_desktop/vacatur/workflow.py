@@ -14,7 +14,7 @@ from csec_desktop import caseload, directory
 from csec_desktop.domain.directory import DirectoryEntry
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.vacatur import CaseStage, CriminalCount, VacaturCase
-from csec_desktop.domain.youth import Youth
+from csec_desktop.domain.youth import Contact, Youth
 from csec_desktop.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.records import StoredRecord
@@ -48,7 +48,11 @@ def load(vault: Vault, youth_id: str, case_id: str | None, made_on: date | None 
               if isinstance(r.body, CriminalCount)}
     agencies = {e.body.name: e.body.address for e in directory.entries(vault)
                 if isinstance(e.body, DirectoryEntry)}
-    addresses = tuple(a for a in (youth.placement.address if youth.placement else None,) if a)
+    # Where the youth lives or may live: the placement, and the people on the contacts list (a
+    # grandmother's address on a public paper says where to look for her).
+    contacts = [r.body.address for r in caseload.attached(vault, youth_id, "contact")
+                if isinstance(r.body, Contact)]
+    addresses = tuple(a for a in (youth.placement.address if youth.placement else None, *contacts) if a)
     return Petition.of(youth, case, record.id, counts, agencies, made_on or datetime.now(LEGAL_ZONE).date(),
                        addresses)
 

@@ -219,6 +219,50 @@ def test_a_public_paper_with_a_private_fact_is_refused_with_the_place(admin: Vau
     assert fx.GIVEN in _text(jobs.make(attorney, "vacatur_identity", youth_id, item=named))
 
 
+def test_a_street_address_typed_in_the_youths_words_is_flagged_before_review(admin: Vault,
+                                                                            attorney: Vault) -> None:
+    """Attorney review, session 36: a placement's address typed as a safety concern ("SILP at 44
+    Hidden Lane") was printed on the public petition, and the check before review said "Nothing
+    found": it was recorded nowhere else, so no scan knew it. A street address in any of the youth's
+    own words printed on the papers now keeps the petition from review, naming the field; the same
+    words without the number pass."""
+    from csec_desktop.vacatur.petition import form_problems
+
+    youth_id = fx.youth(admin)
+    typed = "Do not disclose where she lives (SILP at 44 Hidden Lane, Demo City)."
+    case_id = fx.petition(attorney, youth_id, [fx.ADULT], safety_concerns=typed)
+    p = workflow.load(attorney, youth_id, case_id)
+    found = [x for x in form_problems(p.case, case_id, p.counts, date(2026, 12, 4))
+             if "street address" in x.message]
+    assert [(x.field, x.for_filing_only) for x in found] == [("safety_concerns", False)]
+    assert '"44 Hidden Lane"' in found[0].message
+    assert say(found[0].message, translations("es").gettext).startswith('"44 Hidden Lane" parece')
+    with pytest.raises(ValidationFailed, match="44 Hidden Lane"):
+        workflow.advance(attorney, case_id, "attorney_reviewed")
+    for field, text in (("grounds", "He kept me at a motel, 1200 N. Main St., for a year."),
+                        ("nexus", "He made me carry it to P.O. Box 12.")):
+        counts = [{**fx.ADULT, "nexus": text}] if field == "nexus" else [fx.ADULT]
+        case_id = fx.petition(attorney, youth_id, counts, **({field: text} if field == "grounds" else {}))
+        with pytest.raises(ValidationFailed) as refused:
+            workflow.advance(attorney, case_id, "attorney_reviewed")
+        assert any(x.field == field and "street address" in x.message for x in refused.value.problems)
+    said = fx.petition(attorney, youth_id, [fx.ADULT], safety_concerns="Her exploiter still looks for her in "
+                       "Demo City; in 2019 Marcus Way was named in a report. Do not say where she lives.")
+    workflow.advance(attorney, said, "attorney_reviewed")
+
+
+def test_a_contacts_address_is_never_printed_on_a_public_paper(admin: Vault, attorney: Vault) -> None:
+    """The youth's addresses the scan knew were the placement's only (its docstring named the
+    contacts' too): a grandmother's address typed into the grounds reached the petition."""
+    youth_id = fx.youth(admin)
+    caseload.add_attached(admin, youth_id, "contact", {"name": "Fictional Grandmother",
+                                                       "relationship": "grandmother",
+                                                       "address": "Rancho Ficticio, Demo Valley"})
+    case_id = fx.petition(attorney, youth_id, [fx.ADULT], grounds="I ran to Rancho Ficticio, Demo Valley.")
+    with pytest.raises(ValidationFailed, match="an address of the youth appears on page"):
+        jobs.make(attorney, "vacatur_petition", youth_id, item=case_id)
+
+
 def test_the_canary_never_reaches_a_public_paper_of_any_fixture(admin: Vault, attorney: Vault) -> None:
     youth_id = fx.youth(admin)
     for counts in ([fx.ADULT, fx.ADULT_2], [fx.JUVENILE], [fx.ADULT, fx.JUVENILE]):
@@ -482,3 +526,28 @@ def test_a_count_dated_after_today_is_refused_naming_each_date(admin: Vault, att
     kept = caseload.add_attached(attorney, youth_id, "criminal_count", fx.ADULT)
     with pytest.raises(ValidationFailed):
         caseload.update_attached(attorney, kept.id, {"arrest_date": ahead})
+
+
+def test_a_caseworker_is_told_the_account_is_withheld_not_missing(admin: Vault, attorney: Vault) -> None:
+    """Attorney review, session 36: a caseworker read "needs review: the direct-result narrative is
+    not written yet" for counts whose account counsel had written, while counsel read "can be
+    petitioned". The account is withheld from the caseworker's role, and the answer is the same."""
+    from csec_desktop.usecases import youth as youth_screen
+
+    youth_id = fx.youth(admin)
+    fx.petition(attorney, youth_id, [fx.ADULT])
+    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS, unit="Unit A")
+    caseload.update_youth(admin, youth_id, {"assigned_worker": "casey"})
+    worker = Vault.unlock(admin.folder, "casey", WORKER_PASS)
+    try:
+        seen = youth_screen.open_youth(worker, youth_id).derived.relief
+        counsel = youth_screen.open_youth(attorney, youth_id).derived.relief
+        assert [v.count.nexus for v in seen] == [None]  # blank to the caseworker
+        assert [v.answer.answer for v in seen] == [v.answer.answer for v in counsel] == [Answer.ELIGIBLE]
+        said = [str(w) for w in seen[0].answer.why]
+        assert any("withheld from your role" in w for w in said)
+        assert not any("not written" in w for w in said)
+        assert worker.records.withheld([seen[0].record_id]) == {seen[0].record_id}
+        assert attorney.records.withheld([seen[0].record_id]) == set()
+    finally:
+        worker.close()

@@ -173,3 +173,45 @@ def test_from_the_record_to_a_printed_packet_offline(qtbot: QtBot, tmp_path: Pat
         win.documents.views[0].close()
     finally:
         win.close()
+
+
+def test_a_role_that_may_not_read_the_account_sees_its_boxes_say_so(qtbot: QtBot) -> None:
+    """Attorney review, session 36: a caseworker saw the account's boxes empty and editable, as if
+    nothing were written, and a petition changed since counsel's review still read "Reviewed by the
+    attorney" in the list."""
+    from csec_desktop.domain.vacatur import VacaturCase
+    from csec_desktop.vacatur import assess
+    from csec_desktop.vacatur.petition import CountOnFile, fingerprint
+    from tests.conftest import youth_data
+    from tests.core import vacatur_fixtures as fx
+    from ui.vacatur_tab import VacaturTab
+
+    tab = VacaturTab()
+    qtbot.addWidget(tab)
+    tab.withhold_account(True)
+    for form, name in ((tab.counts.form, "nexus"), (tab.cases.form, "grounds"),
+                       (tab.cases.form, "safety_concerns")):
+        box = form.widgets[name]
+        assert box.isReadOnly() and "Withheld from your role" in box.placeholderText(), name  # type: ignore[attr-defined]
+    tab.withhold_account(False)
+    assert not tab.counts.form.widgets["nexus"].isReadOnly()  # type: ignore[attr-defined]
+    assert tab.counts.form.widgets["nexus"].placeholderText() == ""  # type: ignore[attr-defined]
+    # Reviewed, then a count changed: the list says the papers print unsigned.
+    from csec_desktop.domain.vacatur import CriminalCount
+    from csec_desktop.domain.youth import Youth
+
+    youth = Youth.model_validate(youth_data())
+    count = CriminalCount.model_validate({**fx.ADULT, "youth_id": "y"})
+    case = VacaturCase.model_validate({**fx.CASE, "youth_id": "y", "count_ids": ["c1"],
+                                       "stage": "attorney_reviewed"})
+    on_file = (CountOnFile("c1", count, assess(count, youth)),)
+    reviewed = case.model_copy(update={"reviewed": fingerprint(case, on_file)})
+    tab.counts.set_items([count.model_dump(mode="json")], ["c1"])
+    tab.cases.set_items([reviewed.model_dump(mode="json")], ["p1"])
+    tab.show_answers([(count.model_dump(mode="json"), assess(count, youth))])
+    assert tab.cases.listing.item(0).text() == "C. Z. · Reviewed by the attorney"
+    changed = count.model_copy(update={"description": "a typo"})
+    tab.counts.set_items([changed.model_dump(mode="json")], ["c1"])
+    tab.show_answers([(changed.model_dump(mode="json"), assess(changed, youth))])
+    assert tab.cases.listing.item(0).text() == \
+        "C. Z. · Reviewed by the attorney · changed since, prints unsigned"
