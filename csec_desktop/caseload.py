@@ -785,6 +785,12 @@ def load_draft(vault: Vault, key: str) -> dict[str, Any] | None:
     return value
 
 
+def draft_keys(vault: Vault) -> list[str]:
+    """The keys of this person's kept drafts (never their contents), oldest first."""
+    return [str(r[0]) for r in vault.require_db().query(
+        "SELECT key FROM drafts WHERE user = ? ORDER BY saved_at, key", (vault.user.username,))]
+
+
 def drop_draft(vault: Vault, key: str) -> None:
     vault.require_db().execute("DELETE FROM drafts WHERE user = ? AND key = ?",
                                (vault.user.username, key))

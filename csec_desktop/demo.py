@@ -413,7 +413,7 @@ def _settle_duties(build: _Builder, ids: list[str], evaluate: Any, settings: dic
     keep: set[tuple[str, str, str]] = set()
     done = 0
     todo = list(ids)
-    for _round in range(4):
+    for _round in range(ROUNDS):
         overdue = []
         for index, youth_id in enumerate(todo):
             if _round == 0:
@@ -438,11 +438,14 @@ def _settle_duties(build: _Builder, ids: list[str], evaluate: Any, settings: dic
                       note="Recorded done when the demo was made (fictional).")
             done += 1
         todo = list(dict.fromkeys(youth_id for youth_id, _finding in overdue))  # marked: look again
-        marked(FIRST_PASS + (1 - FIRST_PASS) * (_round + 1) / 4)
+        marked(FIRST_PASS + (1 - FIRST_PASS) * (_round + 1) / ROUNDS)
     marked(1.0)
     return done, len(keep)
 
 
+ROUNDS = 10
+"""Passes of marking overdue duties done: a six-month certification marked done reveals the next
+cycle, and a youth of nearly 21 has six (efc.certification_days)."""
 STEPS = 4
 """Progress's steps: the youth written, their records, their duties checked, the done ones
 recorded and the search index written."""

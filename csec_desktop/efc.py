@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from csec_desktop.domain.duties import DutyDone
 from csec_desktop.domain.efc import (
     Certification,
     Condition,
@@ -218,6 +219,26 @@ def cycle_start(youth: Youth, records: Iterable[Any]) -> date:
     return max([eighteen, *(r.signed_on for r in records if isinstance(r, ReentryAgreement))])
 
 
+CERTIFICATION_RULE = "efc.six_month_certification"
+
+
+def certification_days(records: Iterable[Any], marked: Iterable[tuple[str, str]] = ()) -> list[date]:
+    """The days a six-month certification was made: each SOC 161 recorded, and each certification
+    duty marked done on Today (its due day), given as records or as (rule, occurrence) pairs. A duty
+    marked done had not moved the cycle on: the duty list showed it done and nothing after, while
+    the timeline, reading records only, showed every six months since as overdue."""
+    records = list(records)
+    days = {c.certified_on for c in records if isinstance(c, Certification)}
+    pairs = [*marked, *((r.rule_id, r.occurrence) for r in records if isinstance(r, DutyDone))]
+    for rule_id, occurrence in pairs:
+        if rule_id == CERTIFICATION_RULE and occurrence.startswith("soc161:"):
+            try:
+                days.add(date.fromisoformat(occurrence.removeprefix("soc161:")))
+            except ValueError:
+                continue
+    return sorted(days)
+
+
 def next_six_month(anchor: date, done: list[date]) -> date:
     """Six months after the latest of the anchor and the dates already done."""
     return add_months(max([anchor, *done]), 6)
@@ -250,7 +271,7 @@ def timeline(youth: Youth, records: Iterable[Any], on: date) -> list[Event]:
               "past" if twenty_one <= on else "due" if twenty_one - timedelta(days=1) == on else "ahead",
               "WIC 11403(a)"),
     ]
-    certs = sorted(c.certified_on for c in _of(records, Certification))
+    certs = certification_days(records)
     events += [Event(d, N_("Six-month certification and TILCP update (SOC 161)"), "done", "WIC 11403(c)")
                for d in certs]
     if on < twenty_one:

@@ -253,9 +253,14 @@ class CaseloadController(QObject):
             self.page.empty.setText(
                 # A sealed record this person may not see can match: said, so no one makes the
                 # youth again from a case number that found nothing.
-                _("No youth you may see match “{words}”. A sealed record may: ask a supervisor before "
-                  "making a new one. If this is a youth new to the county, press New youth… "
-                  "(Ctrl+N).").format(words=words) if words else
+                # With a filter set, the filter is the likeliest cause: said first (a filter on ages
+                # hid a youth of twenty, and the message invited making the youth again).
+                (_("No youth match “{words}” with the filters set: clear them (Status, CSEC, Age, "
+                   "Worker) and search again before making a new record.").format(words=words)
+                 if self._query.filters != Filters() else
+                 _("No youth you may see match “{words}”. A sealed record may: ask a supervisor before "
+                   "making a new one. If this is a youth new to the county, press New youth… "
+                   "(Ctrl+N).").format(words=words)) if words else
                 (_("No youth match these filters.") if self._query.filters != Filters() else
                  _("There are no youth in your caseload yet.")) + " " + self._sees() + " " +
                 _("To start a case, press New youth… (Ctrl+N)."))

@@ -43,7 +43,7 @@ from csec_desktop import APP_NAME
 from csec_desktop.fileio import atomic_write
 from csec_desktop.usecases import unlock
 from ui import i18n
-from ui.i18n import N_, _, bind, role_label
+from ui.i18n import N_, _, bind, ngettext, role_label
 from ui.idle import IdleWatcher
 from ui.keys import EnterPresses, show_where_the_keys_go, tip_with
 from ui.messages import describe
@@ -773,7 +773,10 @@ class MainWindow(QMainWindow):
             return
         self.nav.setVisible(True)
         self.caseload.refresh(force=True)  # the caseload first: it is quick, and Today can take a moment
-        self.open_today()
+        # Typing kept from before (a crash, a power cut) is said on Today: it had come back only on
+        # opening that youth, and nothing said it was waiting.
+        self.tasks.run(_kept_drafts, lambda names: self.open_today(_kept_note(names)),
+                       lambda _error: self.open_today())
 
     def _show_user(self) -> None:
         if not self._username:
@@ -951,6 +954,20 @@ class MainWindow(QMainWindow):
             self.today_model.clear()
         self.backend.stop()
         super().closeEvent(event)
+
+
+def _kept_drafts(vault: Vault) -> list[str]:
+    from csec_desktop.usecases import youth  # the record page's module: loaded by then, not at start
+
+    return youth.kept_drafts(vault)
+
+
+def _kept_note(names: list[str]) -> str:
+    if not names:
+        return ""
+    return ngettext("Unsaved typing from before was kept for {names}: open the youth to finish it or "
+                    "discard it.", "Unsaved typing from before was kept for {n} youth: {names}. Open each "
+                    "to finish it or discard it.", len(names)).format(n=len(names), names=", ".join(names))
 
 
 def _provider_names(vault: Vault) -> list[str]:

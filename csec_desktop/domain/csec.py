@@ -166,6 +166,7 @@ REQUIRED_DISCIPLINES: tuple[Discipline, ...] = (
 class TeamMeeting(Body):
     kind: ClassVar[str] = "team_meeting"
     owner_field: ClassVar[str | None] = "youth_id"
+    happened: ClassVar[tuple[str, ...]] = ("held_on",)
 
     youth_id: str
     held_on: date = Field(title=N_("Held on (YYYY-MM-DD)"))

@@ -30,6 +30,7 @@ class PlacementOrder(Body):
 
     kind: ClassVar[str] = "placement_order"
     owner_field: ClassVar[str | None] = "youth_id"
+    happened: ClassVar[tuple[str, ...]] = ("ordered_on",)
 
     youth_id: str
     order_type: OrderType = Field(title=N_("Kind of order"))
@@ -90,6 +91,7 @@ class Participation(Body):
 
     kind: ClassVar[str] = "efc_participation"
     owner_field: ClassVar[str | None] = "youth_id"
+    happened: ClassVar[tuple[str, ...]] = ("verified_on", "medical_update_on")
 
     youth_id: str
     condition: Condition = Field(title=N_("Condition"))
@@ -128,6 +130,8 @@ class EfcAgreement(Body):
 
     kind: ClassVar[str] = "efc_agreement"
     owner_field: ClassVar[str | None] = "youth_id"
+    happened: ClassVar[tuple[str, ...]] = (
+        "mutual_agreement_signed_on", "silp_readiness_on", "silp_approved_on", "silp_inspected_on")
 
     youth_id: str
     mutual_agreement_signed_on: date | None = Field(default=None,  # SOC 162
@@ -155,6 +159,7 @@ class Certification(Body):
 
     kind: ClassVar[str] = "efc_certification"
     owner_field: ClassVar[str | None] = "youth_id"
+    happened: ClassVar[tuple[str, ...]] = ("certified_on",)
 
     youth_id: str
     certified_on: date = Field(title=N_("Certified on (YYYY-MM-DD)"))
@@ -174,6 +179,7 @@ class HearingKind(StrEnum):
 class NmdHearing(Body):
     kind: ClassVar[str] = "nmd_hearing"
     owner_field: ClassVar[str | None] = "youth_id"
+    happened: ClassVar[tuple[str, ...]] = ("report_filed_on",)
 
     youth_id: str
     hearing: HearingKind = Field(default=HearingKind.REVIEW, title=N_("Hearing"))
@@ -201,6 +207,7 @@ class ReentryAgreement(Body):
 
     kind: ClassVar[str] = "reentry_agreement"
     owner_field: ClassVar[str | None] = "youth_id"
+    happened: ClassVar[tuple[str, ...]] = ("signed_on", "petition_filed_on", "tilcp_done_on")
 
     youth_id: str
     signed_on: date = Field(title=N_("Signed on (YYYY-MM-DD)"))
@@ -233,6 +240,7 @@ class TransitionPlan(Body):
 
     kind: ClassVar[str] = "transition_plan"
     owner_field: ClassVar[str | None] = "youth_id"
+    happened: ClassVar[tuple[str, ...]] = ("made_on",)
 
     youth_id: str
     made_on: date = Field(title=N_("Made on (YYYY-MM-DD)"))

@@ -64,6 +64,7 @@ class ProtectiveOrder(Body):
 
     kind: ClassVar[str] = "protective_order"
     owner_field: ClassVar[str | None] = "youth_id"
+    happened: ClassVar[tuple[str, ...]] = ("requested_on", "granted_on")
 
     youth_id: str
     order_kind: OrderKind = Field(title=N_("Kind of order"))

@@ -110,6 +110,7 @@ class PlanSignoff(Body):
 
     kind: ClassVar[str] = "plan_signoff"
     owner_field: ClassVar[str | None] = "youth_id"
+    happened: ClassVar[tuple[str, ...]] = ("reviewed_on",)
 
     youth_id: str
     reviewed_on: date = Field(title=N_("Reviewed on (YYYY-MM-DD)"))
@@ -131,6 +132,7 @@ class SchoolChange(Body):
 
     kind: ClassVar[str] = "school_change"
     owner_field: ClassVar[str | None] = "youth_id"
+    happened: ClassVar[tuple[str, ...]] = ("changed_on",)
 
     youth_id: str
     changed_on: date = Field(title=N_("Changed school on (YYYY-MM-DD)"))
@@ -170,6 +172,7 @@ class UncoveredService(Body):
 
     kind: ClassVar[str] = "uncovered_service"
     owner_field: ClassVar[str | None] = "youth_id"
+    happened: ClassVar[tuple[str, ...]] = ("received_on", "medi_cal_applied_on")
 
     youth_id: str
     received_on: date = Field(title=N_("Care received on (YYYY-MM-DD)"))

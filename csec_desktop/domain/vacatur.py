@@ -65,7 +65,12 @@ class CriminalCount(Body):
                                      json_schema_extra=LATER)
     court: str | None = Field(default=None, max_length=200, title=N_("Court"), json_schema_extra=LATER)
     county: str | None = Field(default=None, max_length=60, title=N_("County"), json_schema_extra=LATER)
-    case_number: str | None = Field(default=None, max_length=60, title=N_("Case number"))
+    # A court's number, printed as the caption's: an arrest report's number typed here made a packet
+    # captioned with it for an arrest never charged.
+    case_number: str | None = Field(default=None, max_length=60,
+                                    title=N_("Court case number (if charges were filed)"),
+                                    description=N_("Not an arrest report's number: the papers are captioned "
+                                                   "with this number."))
     arresting_agency: str | None = Field(default=None, max_length=200, title=N_("Arresting agency"),
                                          json_schema_extra=LATER)
     prosecuting_agency: str | None = Field(default=None, max_length=200, title=N_("Prosecuting agency"))
@@ -83,9 +88,10 @@ class CriminalCount(Body):
     while_victim: bool = Field(default=False,  # committed while the youth was a victim of human trafficking
                                title=N_("Committed while the youth was a victim of human trafficking"))
     nexus: str | None = Field(default=None, max_length=4000,  # why it was the direct result
-                              title=N_("How it was the direct result of being trafficked (the youth's "
-                                       "account, in the youth's own words: printed in the sworn "
-                                       "declaration)"))
+                              title=N_("How it was the direct result of being trafficked (the youth's own "
+                                       "words, sworn)"),
+                              description=N_("Printed as written in the youth's sworn declaration: write it "
+                                             "in the first person, as the youth would say it."))
     counsel_decision: CounselDecision = Field(
         default=CounselDecision.UNDECIDED,
         title=N_("Counsel's decision where the violent-felony table cannot decide"), json_schema_extra=LATER)
@@ -230,14 +236,16 @@ class VacaturCase(Body):
                                title=N_("Counsel block for the first page (one line each: name and bar "
                                         "number, office, address, phone)"), json_schema_extra=LATER)
     grounds: str | None = Field(default=None, max_length=20000,  # the youth's account (restricted)
-                                title=N_("Grounds: the youth's account of being trafficked, in the youth's "
-                                         "own words (printed in the petition and the sworn declaration; "
-                                         "here, seen only by attorneys and supervisors)"))
+                                title=N_("Grounds: the youth's account, in their own words (sworn; here, "
+                                         "only attorneys and supervisors)"),
+                                description=N_("Printed as written in the petition and in the youth's sworn "
+                                               "declaration: write it in the first person, as the youth "
+                                               "would say it."))
     # (restricted here; printed on the public petition, so the title says so: a placement's address
     # typed in it went to the court)
     safety_concerns: str | None = Field(default=None, max_length=4000,
-                                        title=N_("Safety concerns (printed on the public petition: say "
-                                                 "the danger, never where anyone lives)"))
+                                        title=N_("Safety concerns (printed on the public petition: never "
+                                                 "where anyone lives)"))
     # OFFICIAL_DOCUMENTS codes
     official_documents: list[str] = Field(default_factory=list, title=N_("Official documentation to attach"),
                                           json_schema_extra=LATER)

@@ -110,6 +110,8 @@ class FormField(_Spec):
     weight: int = Field(default=0, ge=0, le=10)
     key: bool = False  # a key indicator: "clear" on it decides the band on its own
     validators: tuple[str, ...] = ()
+    fresh: bool = False
+    """In a form that carries its answers forward: this one starts empty each time (its date)."""
 
     @field_validator("id")
     @classmethod
@@ -193,6 +195,10 @@ class FormSpec(_Spec):
     steps: tuple[Step, ...] = Field(min_length=1)
     scoring: Scoring | None = None
     upgrades: tuple[Upgrade, ...] = ()
+    carries_forward: bool = False
+    """A new one starts from the last one's answers (but its `fresh` fields): an assessment kept up
+    to date, not a screen, which is answered anew. A second needs assessment had started blank and
+    replaced the first in the plan, so needs recorded an hour before read "not assessed"."""
 
     @field_validator("id")
     @classmethod

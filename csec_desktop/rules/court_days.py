@@ -55,3 +55,12 @@ def court_days_after(day: date, count: int) -> date:
         if is_court_day(current):
             left -= 1
     return current
+
+
+def last_day(day: date) -> date:
+    """The last day of a period set by law that ends on `day`: `day`, or the next court day when it
+    is a Saturday, a Sunday or a judicial holiday (Code Civ. Proc. 12a(a); 12a(b) applies it to a
+    period in any code, Pen. Code 236.14(c)'s 45 days included)."""
+    while not is_court_day(day):
+        day += timedelta(days=1)
+    return day

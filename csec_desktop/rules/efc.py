@@ -9,7 +9,6 @@ from typing import Any
 
 from csec_desktop import efc
 from csec_desktop.domain.efc import (
-    Certification,
     Condition,
     EfcAgreement,
     HearingKind,
@@ -17,6 +16,7 @@ from csec_desktop.domain.efc import (
     Participation,
     PlacementOrder,
     ReentryAgreement,
+    TransitionPlan,
 )
 from csec_desktop.domain.youth import LegalStatus, PlacementType, Youth
 from csec_desktop.rules import (
@@ -112,8 +112,8 @@ def certification(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         return
     twenty_one = birthday(youth.date_of_birth, 21)
     start = efc.cycle_start(youth, records_of(facts, "reentry_agreement"))
-    done = [c.certified_on for c in records_of(facts, "efc_certification")
-            if isinstance(c, Certification) and c.certified_on >= start]
+    made = efc.certification_days(records_of(facts, "efc_certification"), facts.get("done") or ())
+    done = [day for day in made if day >= start]
     due = efc.next_six_month(start, done)
     if due >= twenty_one or today < due - timedelta(days=LOOKAHEAD_DAYS):
         return
@@ -296,8 +296,10 @@ def termination(facts: Facts, as_of: datetime) -> Iterator[Finding]:
 
 @REGISTRY.register(
     "efc.ends_at_21",
-    summary=N_("Extended foster care ends the day before the 21st birthday: plan the exit."),
-    citation="Welf. & Inst. Code, § 11403, subd. (a); ACL 18-15", law_as_of=LAW_AS_OF,
+    summary=N_("Extended foster care ends the day before the 21st birthday: plan the exit with the youth, "
+               "in a transition plan written in the 90 days before."),
+    citation="Welf. & Inst. Code, §§ 11403, subd. (a), 16501.1, subd. (g)(16)(B); 42 U.S.C. § 675(5)(H); "
+             "ACL 18-15", law_as_of=LAW_AS_OF,
     confidence=Confidence.SECONDARY, ages=(20, 20), reads=EFC_KINDS,
 )
 def ends_at_21(facts: Facts, as_of: datetime) -> Iterator[Finding]:
@@ -307,8 +309,24 @@ def ends_at_21(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         return
     last = birthday(youth.date_of_birth, 21) - timedelta(days=1)
     if today >= add_months(last, -6):
+        # The 90-day transition plan is owed before leaving care at the age the state elects (675(5)(H)),
+        # 21 here: the exit had been due on its last day, with no window and no plan looked for.
+        opens = last + timedelta(days=1) - timedelta(days=90)
+        plans = [p for p in records_of(facts, "transition_plan")
+                 if isinstance(p, TransitionPlan) and p.made_on >= opens]
+        latest = max(plans, key=lambda p: p.made_on) if plans else None
+        left = latest.missing_sections() if latest else []
+        none = W("no transition plan recorded since {opens}", opens=opens.isoformat())
+        state = (none,) if latest is None else \
+            (W("plan of {day} still lacks: {sections}", day=latest.made_on.isoformat(),
+               sections=", ".join(left)),) if left else \
+            (W("plan of {day} covers every section", day=latest.made_on.isoformat()),)
         yield REGISTRY.info["efc.ends_at_21"].finding(
             FindingKind.DEADLINE, N_("Extended foster care ends: plan the exit"),
             (W("the last day of support is {day}, the day before the 21st birthday", day=last.isoformat()),
+             W("the transition plan for leaving care is written with the youth from {opens}, in the 90 days "
+               "before (42 U.S.C. 675(5)(H); Welf. & Inst. Code 16501.1(g)(16)(B))", opens=opens.isoformat()),
+             *state,
              W("former-foster-youth Medi-Cal continues to 26; THP-Plus housing to 24")),
-            youth_id=str(facts.get("youth_id")), due=end_of_day(last), occurrence="21")
+            youth_id=str(facts.get("youth_id")), due=end_of_day(last), occurrence="21",
+            done=latest is not None and not left)

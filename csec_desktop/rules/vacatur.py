@@ -20,6 +20,7 @@ from csec_desktop.rules import (
     end_of_day,
     records_of,
 )
+from csec_desktop.rules.court_days import last_day
 from csec_desktop.rules.transition import LAW_AS_OF
 from csec_desktop.text import N_, W
 
@@ -36,7 +37,8 @@ def _counts(facts: Facts, case: VacaturCase) -> list[CriminalCount]:
     "vacatur.prosecutor_response",
     summary=N_("The prosecuting agency has 45 days from receiving service to respond to a 236.14 petition; "
                "unopposed, the court may grant it."),
-    citation="Pen. Code, § 236.14, subds. (c), (d)", law_as_of=LAW_AS_OF, confidence=Confidence.VERIFIED,
+    citation="Pen. Code, § 236.14, subds. (c), (d); Code Civ. Proc., § 12a", law_as_of=LAW_AS_OF,
+    confidence=Confidence.VERIFIED,
     needs=("vacatur_case",),
 )
 def prosecutor_response(facts: Facts, as_of: datetime) -> Iterator[Finding]:
@@ -48,13 +50,16 @@ def prosecutor_response(facts: Facts, as_of: datetime) -> Iterator[Finding]:
         for number, received in receipts:
             if received is None:
                 continue
-            due = received + timedelta(days=45)
+            day_45 = received + timedelta(days=45)
+            due = last_day(day_45)
+            moved = (W("day 45, {day}, falls when the courts are closed: the period runs to the next court "
+                       "day, {due} (Code Civ. Proc. 12a; the court's own calendar governs)",
+                       day=day_45.isoformat(), due=due.isoformat()),) if due != day_45 else ()
             yield REGISTRY.info["vacatur.prosecutor_response"].finding(
                 FindingKind.DEADLINE, N_("The prosecutor's response to the vacatur petition is due"),
                 (W("service received on {day}", day=received.isoformat()),
                  *((W("in court case {case}", case=number),) if number else ()),
-                 W("45 days later: {day} (counted as calendar days; whether a weekend moves it is NOT "
-                   "CONFIRMED)", day=due.isoformat()),
+                 W("45 days later: {day} (calendar days)", day=day_45.isoformat()), *moved,
                  W("if no opposition is filed the court deems the petition unopposed")),
                 youth_id=str(facts.get("youth_id")), due=end_of_day(due),
                 occurrence=f"response:{number + ':' if number else ''}{received.isoformat()}")

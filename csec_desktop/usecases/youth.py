@@ -14,6 +14,7 @@ from csec_desktop.domain.people import Permission
 from csec_desktop.domain.services import PlanGoal, Referral
 from csec_desktop.domain.vacatur import CriminalCount
 from csec_desktop.domain.youth import Youth
+from csec_desktop.errors import NotFound, PermissionDenied
 from csec_desktop.identification import current_answers
 from csec_desktop.rules import LEGAL_ZONE, Finding, birthday
 from csec_desktop.storage.records import StoredRecord
@@ -243,12 +244,43 @@ def screen_draft_key(youth_id: str, form_id: str) -> str:
     return f"form:{youth_id}:{form_id}"
 
 
+def kept_drafts(vault: Vault) -> list[str]:
+    """The names of the youth for whom this person's unsaved typing was kept (a crash, a power cut,
+    a lock), a record page's or a form's, said at sign-in: after a laptop died mid-note, the note
+    came back only on opening that youth, and nothing said it was waiting. No "view" is audited:
+    the person typed it."""
+    ids: list[str] = []
+    for key in caseload.draft_keys(vault):
+        youth_id = key.removeprefix(DRAFT_PREFIX) if key.startswith(DRAFT_PREFIX) else \
+            key.split(":")[1] if key.startswith("form:") and key.count(":") == 2 else None
+        if youth_id and youth_id not in ids:
+            ids.append(youth_id)
+    names = []
+    for youth_id in ids:
+        try:
+            record = caseload.get_youth(vault, youth_id, audit=False)
+        except (NotFound, PermissionDenied):
+            continue  # gone from this device, or no longer this person's to see
+        if isinstance(record.body, Youth):
+            names.append(record.body.display_name())
+    return names
+
+
 def open_screen(vault: Vault, youth_id: str, form_id: str) -> OpenScreen:
-    """A screen or assessment to fill in for this youth, with what was typed in it before."""
+    """A screen or assessment to fill in for this youth, with what was typed in it before; a form
+    that carries forward (`FormSpec.carries_forward`) starts from its last saved answers."""
     record = caseload.get_youth(vault, youth_id, audit=False)
     subject = record.body.display_name() if isinstance(record.body, Youth) else ""
-    return OpenScreen(identification.forms().get(form_id),
-                      caseload.load_draft(vault, screen_draft_key(youth_id, form_id)), subject)
+    spec = identification.forms().get(form_id)
+    draft = caseload.load_draft(vault, screen_draft_key(youth_id, form_id))
+    if draft is None and spec is not None and spec.carries_forward:
+        saved = [r.body for r in caseload.attached(vault, youth_id, "form_response")
+                 if isinstance(r.body, FormResponse) and r.body.form_id == form_id]
+        if saved:
+            fresh = {f.id for step in spec.steps for f in step.fields if f.fresh}
+            last = max(saved, key=lambda response: response.completed_at)
+            draft = {k: v for k, v in current_answers(last).items() if k not in fresh}
+    return OpenScreen(spec, draft, subject)
 
 
 def save_screen(vault: Vault, youth_id: str, form_id: str,

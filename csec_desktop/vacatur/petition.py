@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from csec_desktop.domain.vacatur import CaseStage, CriminalCount, ServiceMethod, VacaturCase
 from csec_desktop.domain.youth import Youth
 from csec_desktop.rules import birthday
+from csec_desktop.rules.court_days import last_day
 from csec_desktop.text import W
 from csec_desktop.vacatur import Answer, CountAnswer, assess
 
@@ -121,7 +122,20 @@ def service_for(case: VacaturCase, case_number: str | None) -> Service:
 
 
 def response_due(service: Service) -> tuple[date | None, str]:
-    """The last day of the prosecutor's 45 days after this service, and how it was reckoned."""
+    """The last day of the prosecutor's 45 days after this service, and how it was reckoned: a day
+    that falls when the courts are closed moves to the next court day (Code Civ. Proc. 12a; the
+    index had given a Saturday)."""
+    due, how = _response_due(service)
+    if due is None:
+        return None, how
+    moved = last_day(due)
+    if moved != due:
+        how += (f"; day 45 falls on {due:%A} {due.isoformat()}, when the courts are closed, so the next "
+                "court day (Code Civ. Proc. 12a; the court's own calendar governs)")
+    return moved, how
+
+
+def _response_due(service: Service) -> tuple[date | None, str]:
     if service.received_on:
         return service.received_on + timedelta(RESPONSE_DAYS), "from the date the prosecutor received service"
     if service.delivered_on and service.method is ServiceMethod.PERSONAL:
@@ -332,6 +346,12 @@ def form_problems(case: VacaturCase, cid: str, counts: tuple[CountOnFile, ...], 
             if when and when > today:
                 add(name, W("{count}: the date {day} is in the future", count=label, day=when.isoformat()),
                     c.id)
+        number = (c.count.case_number or "").strip()
+        if c.count.count_kind.value in ("arrest", "juvenile_arrest") and number and not c.count.court:
+            add("case_number", W(
+                "{count}: an arrest with the number {number} and no court: if no charges were filed it is "
+                "not a court case number, and the papers would be captioned with it; clear it (the clerk "
+                "numbers the petition), or name the court", count=label, number=number), c.id)
         if c.count.count_kind.value in ("conviction", "adjudication") and not c.count.judgment_date:
             add("judgment_date", W("{count}: the date of the conviction or sustained petition is missing",
                                    count=label), c.id)

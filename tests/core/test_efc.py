@@ -95,6 +95,48 @@ def test_the_day_before_21_and_a_birthday_at_midnight() -> None:
         2027, 11, 30, 23, 59, 59, tzinfo=LEGAL_ZONE)
 
 
+def test_leaving_care_at_21_asks_for_the_transition_plan_of_the_90_days_before() -> None:
+    """Caseworker review, session 36: "plan the exit" was due on the last day of support, with no
+    window and no plan looked for. 42 U.S.C. 675(5)(H) asks for the transition plan in the 90 days
+    before leaving care at the age the state elects (21 here)."""
+    from csec_desktop.domain.efc import TransitionPlan
+
+    youth = _youth("2006-12-01")
+    records = (_order("2020-01-01"), SCHOOL, SIGNED)
+    now = datetime(2027, 10, 1, 9, tzinfo=LEGAL_ZONE)
+    found = _find(youth, now, *records)["efc.ends_at_21"]
+    said = [str(w) for w in found.why]
+    assert any("from 2027-09-02, in the 90 days before" in w for w in said)
+    assert "no transition plan recorded since 2027-09-02" in said and not found.done
+    old = TransitionPlan(youth_id="y", made_on=date(2025, 11, 1), housing="Stay with my aunt")
+    assert not _find(youth, now, *records, old)["efc.ends_at_21"].done  # made before the window
+    whole = {name: True if field.annotation is bool else "written with the youth"
+             for name, field in TransitionPlan.model_fields.items() if name not in ("youth_id", "made_on")}
+    plan = TransitionPlan.model_validate({"youth_id": "y", "made_on": "2027-09-15", **whole})
+    assert not plan.missing_sections()
+    assert _find(youth, now, *records, plan)["efc.ends_at_21"].done
+
+
+def test_a_certification_marked_done_moves_the_cycle_on_in_the_duties_and_the_timeline() -> None:
+    """Caseworker review, session 36: the certification due 2024-06-05, marked done on Today, showed
+    done in the duties with no later cycle, while the timeline (reading SOC 161 records only)
+    showed every six months since as overdue."""
+    from csec_desktop.domain.duties import DutyDone
+
+    youth = _youth("2005-12-05")  # 18 on 2023-12-05
+    records = (_order("2020-01-01"), SCHOOL, SIGNED)
+    moment = datetime.combine(date(2024, 12, 1), time(12), LEGAL_ZONE)
+    facts = {"youth_id": "y", "youth": youth, "records": {r.kind: [r] for r in records}, "policy": {},
+             "done": {("efc.six_month_certification", "soc161:2024-06-05")}}
+    found = {f.rule_id: f for f in REGISTRY.evaluate(facts, moment)}["efc.six_month_certification"]
+    assert found.occurrence == "soc161:2024-12-05" and not found.done  # the next one, not the one done
+    marked = DutyDone(youth_id="y", rule_id="efc.six_month_certification", occurrence="soc161:2024-06-05",
+                      done_on=date(2024, 6, 3))
+    events = efc.timeline(youth, [*records, marked], date(2024, 12, 1))
+    cycles = [(e.day, e.state) for e in events if "SOC 161" in e.label]
+    assert cycles == [(date(2024, 6, 5), "done"), (date(2024, 12, 5), "ahead")]
+
+
 def test_a_leap_day_birthday() -> None:
     youth = _youth("2008-02-29")
     result = efc.eligibility(youth, [_order("2020-01-01", "2026-03-01"), SCHOOL, SIGNED], date(2026, 11, 28))

@@ -136,3 +136,33 @@ def test_a_moment_that_happened_is_refused_ahead_of_now_and_read_back_though(adm
     caseload.update_attached(admin, episode.id, {"returned_at": now.isoformat()})
     clock.advance(-3600 * 24 * 30)  # this computer's clock now a month behind the stored records
     assert caseload.attached_record(admin, youth, status.id, "csec_status").body.status == "victim"  # type: ignore[attr-defined]
+
+
+def test_a_day_that_has_happened_in_extended_care_and_services_is_refused_after_today(  # type: ignore[no-untyped-def]
+        admin: Vault, clock) -> None:
+    """Caseworker review, session 36: a mutual agreement (SOC 162) dated next month was accepted,
+    and the youth then read "Eligible for extended foster care ✔ mutual agreement signed". Every
+    day a record says has happened (signed, certified, held, granted...) is refused after today;
+    days that may lie ahead (a hearing, an order's end, a next review) are not."""
+    from datetime import UTC, datetime, timedelta
+
+    from csec_desktop.domain.kinds import KINDS
+
+    youth = caseload.create_youth(admin, youth_data()).id
+    ahead = (datetime.fromtimestamp(clock(), UTC) + timedelta(days=40)).date().isoformat()
+    with pytest.raises(ValidationFailed) as refused:
+        caseload.add_attached(admin, youth, "efc_agreement", {"mutual_agreement_signed_on": ahead})
+    assert [p.field for p in refused.value.problems] == ["mutual_agreement_signed_on"]
+    granted = {"order_kind": "juvenile_213_5", "restrained_person": "J. Doe", "stage": "granted",
+               "requested_on": ahead, "granted_on": ahead}
+    certified = {"certified_on": ahead, "conditions": ["1"], "certified_by": "x"}
+    for kind, data in (("efc_certification", certified),
+                       ("team_meeting", {"held_on": ahead}), ("transition_plan", {"made_on": ahead}),
+                       ("protective_order", granted)):
+        with pytest.raises(ValidationFailed):
+            caseload.add_attached(admin, youth, kind, data)
+    caseload.add_attached(admin, youth, "nmd_hearing", {"on": ahead})  # a hearing set for later
+    for kind in ("efc_agreement", "efc_certification", "reentry_agreement", "plan_signoff", "team_meeting"):
+        assert KINDS[kind].happened, kind
+    assert "next_review_on" not in KINDS["plan_signoff"].happened
+    assert "expires_on" not in KINDS["protective_order"].happened

@@ -200,3 +200,26 @@ def test_a_consent_ending_before_it_was_given_is_refused_on_that_date() -> None:
         with pytest.raises(ValidationFailed) as refused:
             Youth.parse(youth_data(consents=[{**base, field: "2026-09-01"}]), record="youth")
         assert [(p.field, p.message) for p in refused.value.problems] == [(f"consents.0.{field}", words)]
+
+
+def test_a_new_needs_assessment_starts_from_the_last_one_and_a_screen_starts_anew(admin: Vault) -> None:
+    """Caseworker review, session 36: a second needs assessment the same day started blank and
+    replaced the first in the plan, so needs recorded an hour before read "Not assessed". An
+    assessment is kept up to date, so it starts from the last one's answers (not its date, nor
+    whether the youth took part); a screen is answered anew."""
+    from csec_desktop import caseload, identification
+    from csec_desktop.usecases import youth as youth_screen
+    from tests.conftest import youth_data
+
+    youth = caseload.create_youth(admin, youth_data())
+    assert youth_screen.open_screen(admin, youth.id, "needs_assessment").draft is None
+    identification.save_screen(admin, youth.id, "needs_assessment", {
+        "assessed_on": "2026-11-01", "youth_participated": True, "housing_need": "need",
+        "physical_health_need": "need"})
+    started = youth_screen.open_screen(admin, youth.id, "needs_assessment").draft
+    assert started == {"housing_need": "need", "physical_health_need": "need"}
+    identification.save_screen(admin, youth.id, "needs_assessment",
+                               {**started, "assessed_on": "2026-11-02", "legal_need": "need"})
+    again = youth_screen.open_screen(admin, youth.id, "needs_assessment").draft
+    assert again is not None and again["housing_need"] == "need" and again["legal_need"] == "need"
+    assert youth_screen.open_screen(admin, youth.id, "csec_indicator_screen").draft is None

@@ -288,3 +288,24 @@ def test_the_audit_trail_names_only_the_fields_a_save_changed(admin: Vault) -> N
     entries = [e for e in admin.audit_log.entries() if e.seq > before and e.action == "update"]
     assert [admin_screen.detail_text(e) for e in entries] == [
         "fields: Phone; kind: contact", "fields: Pronouns"]
+
+
+def test_the_youth_with_typing_kept_from_before_are_named_at_sign_in(admin: Vault) -> None:
+    """Caseworker review, session 36: after a hard kill, a half-typed note came back only on opening
+    that youth, and nothing at sign-in said it was waiting. The youth whose typing this person kept
+    are named (a record page's and a form's, once each; nobody else's), and no view is audited."""
+    first = caseload.create_youth(admin, youth_data(legal_name={"given": "Keptia", "family": "Draftson"}))
+    second = caseload.create_youth(admin, youth_data(legal_name={"given": "Formia", "family": "Draftson"}))
+    assert youth_screen.kept_drafts(admin) == []
+    caseload.save_draft(admin, youth_screen.DRAFT_PREFIX + first.id, {"pronouns": "she/her"})
+    caseload.save_draft(admin, youth_screen.screen_draft_key(first.id, "needs_assessment"), {"x": 1})
+    caseload.save_draft(admin, youth_screen.screen_draft_key(second.id, "needs_assessment"), {"x": 1})
+    before = _head(admin)
+    assert youth_screen.kept_drafts(admin) == ["Keptia Draftson", "Formia Draftson"]
+    assert _actions(admin, before) == []
+    admin.add_user("casey", role="caseworker", passphrase=WORKER_PASS, unit="Unit A")
+    casey = Vault.unlock(admin.folder, "casey", WORKER_PASS)
+    try:
+        assert youth_screen.kept_drafts(casey) == []  # another person's typing is theirs
+    finally:
+        casey.close()

@@ -4,7 +4,7 @@ to correct, the prosecutor's 45 days, and the department's sealing and destructi
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from csec_desktop import today, vacatur  # noqa: F401  (today loads every rule module)
@@ -85,6 +85,24 @@ def test_the_prosecutor_has_45_days_from_service() -> None:
     found = _find(date(2026, 11, 28), vacatur_case=[case], criminal_count=[_count("484")])
     response, hearing = found["vacatur.prosecutor_response"]
     assert response.due.date() == date(2026, 12, 16) and hearing.due.date() == date(2027, 1, 8)
+
+
+def test_a_45th_day_when_the_courts_are_closed_moves_to_the_next_court_day() -> None:
+    """Attorney review, session 36: the packet's index gave the prosecutor until Saturday
+    2027-01-23. Code Civ. Proc. 12a extends a period set by any code to the next day that is not
+    a Saturday, Sunday or judicial holiday."""
+    from csec_desktop.vacatur.petition import Service, response_due
+
+    for received, due in ((date(2026, 12, 9), date(2027, 1, 25)),   # Saturday -> Monday
+                          (date(2026, 12, 4), date(2027, 1, 19)),   # Dr. King's Day -> Tuesday
+                          (date(2026, 11, 1), date(2026, 12, 16))):  # a Wednesday stays
+        case = VacaturCase(youth_id="y", public_name="J. D.", served_on=received)
+        found = _find(date(2026, 12, 10), vacatur_case=[case], criminal_count=[_count("484")])
+        response = found["vacatur.prosecutor_response"][0]
+        assert response.due.date() == due, received
+        assert any("Code Civ. Proc. 12a" in str(w) for w in response.why) == (due != received + timedelta(45))
+        day, how = response_due(Service(ServiceMethod.PERSONAL, received, received, False))
+        assert day == due and ("12a" in how) == (due != received + timedelta(45))
 
 
 def test_each_court_case_served_on_its_own_has_its_own_45_days() -> None:

@@ -132,7 +132,8 @@ def test_the_proof_of_service_proves_itself(admin: Vault, attorney: Vault) -> No
     p = workflow.load(attorney, youth_id, case_id)
     assert p.response_due()[0] == date(2026, 12, 22)  # mailed 11-02, + 5 (CCP 1013(a)) + 45
     served = p.case.model_copy(update={"served_on": date(2026, 11, 4)})
-    assert Petition(p.youth, served, case_id, p.counts).response_due()[0] == date(2026, 12, 19)
+    # Day 45 is Saturday 2026-12-19: the next court day (Code Civ. Proc. 12a).
+    assert Petition(p.youth, served, case_id, p.counts).response_due()[0] == date(2026, 12, 21)
     packet = _text(jobs.make(attorney, "vacatur_packet", youth_id, item=case_id))
     assert "December 22, 2026 (45 days from the date of mailing" in packet
 
@@ -145,7 +146,7 @@ def test_each_court_case_is_served_on_its_own(admin: Vault, attorney: Vault) -> 
     p = workflow.load(attorney, youth_id, case_id)
     adult, juvenile = sorted(p.court_cases(), key=lambda cc: cc.juvenile)
     assert p.response_due(adult)[0] == date(2026, 12, 22)  # mailed 11-02, + 5 + 45
-    assert p.response_due(juvenile)[0] == date(2026, 12, 20)  # delivered 11-05, + 45
+    assert p.response_due(juvenile)[0] == date(2026, 12, 21)  # delivered 11-05, + 45: a Sunday, so Monday
     proofs = _pages(jobs.make(attorney, "vacatur_service", youth_id, item=case_id))
     adult_proof = " ".join(page for page in proofs if "23CR-004567" in page)
     juvenile_proof = " ".join(page for page in proofs if "JV-0099" in page)
@@ -551,3 +552,23 @@ def test_a_caseworker_is_told_the_account_is_withheld_not_missing(admin: Vault, 
         assert attorney.records.withheld([seen[0].record_id]) == set()
     finally:
         worker.close()
+
+
+def test_an_arrest_number_with_no_court_is_flagged_before_it_captions_a_packet(admin: Vault,
+                                                                              attorney: Vault) -> None:
+    """Attorney review, session 36: an arrest report's number typed as the count's case number
+    made a packet captioned "Case No. ARR-FICT-0512 ... Defendant" for an arrest never charged."""
+    youth_id = fx.youth(admin)
+    arrest = {**fx.ADULT, "count_kind": "arrest", "case_number": "ARR-FICT-0512", "court": None,
+              "judgment_date": None}
+    case_id = fx.petition(attorney, youth_id, [arrest])
+    with pytest.raises(ValidationFailed) as refused:
+        workflow.advance(attorney, case_id, "attorney_reviewed")
+    assert any(x.field == "case_number" and "ARR-FICT-0512" in x.message for x in refused.value.problems)
+    # Charged in a court: a court's number, nothing said.
+    charged = fx.petition(attorney, youth_id, [{**arrest, "court": "Demo County Superior Court"}])
+    p = workflow.load(attorney, youth_id, charged)
+    from csec_desktop.vacatur.petition import form_problems
+
+    found = form_problems(p.case, charged, p.counts, date(2026, 12, 4))
+    assert not any(x.field == "case_number" for x in found)

@@ -157,7 +157,9 @@ def test_the_cover_does_not_say_not_chosen_beside_a_due_date(admin: Vault, attor
     cover = packet.split("PETITION TO VACATE")[0]
     assert "not chosen" not in cover
     assert "manner not recorded, date not recorded, received by the prosecutor on November 5, 2026" in cover
-    assert "December 20, 2026 (45 days from the date the prosecutor received service" in cover
+    # Day 45, Sunday 2026-12-20, moves to Monday (Code Civ. Proc. 12a), and the index says why.
+    assert "December 21, 2026 (45 days from the date the prosecutor received service" in cover
+    assert "day 45 falls on Sunday 2026-12-20, when the courts are closed, so the next court day" in cover
 
 
 def test_a_corrected_birth_date_that_changes_what_a_count_alleges_unsigns(admin: Vault,

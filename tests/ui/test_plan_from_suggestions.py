@@ -55,7 +55,7 @@ def test_build_a_plan_from_suggestions_refer_and_print(qtbot: QtBot, tmp_path: P
     try:
         _unlock(qtbot, win, ADMIN_PASS)
         qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
-        qtbot.keyClick(win, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # the directory first
+        qtbot.keyClick(win, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # the directory first
         qtbot.waitUntil(lambda: win.stack.currentWidget() is win.directory_page, timeout=10_000)
         qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: win.model.rowCount() == 1, timeout=10_000)

@@ -566,6 +566,11 @@ def test_typing_is_kept_as_a_draft_across_a_lock(qtbot: QtBot, window: MainWindo
     assert page.edits["unit"].text() == ""
     _unlock(qtbot, window, ADMIN_PASS)
     qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
+    # Today says whose typing is waiting (it was found only by opening the youth).
+    name = window.model.summary(0).name if window.model.summary(0).id == youth_id else ""
+    qtbot.waitUntil(lambda: "Unsaved typing from before was kept for" in window.today_page.message.text(),
+                    timeout=20_000)
+    assert name in window.today_page.message.text()
     window.open_youth(youth_id)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is page, timeout=10_000)
     assert page.edits["unit"].text() == "Unit Draft"
