@@ -35,10 +35,11 @@ from csec_desktop.domain.csec import (
     TeamMeeting,
 )
 from csec_desktop.domain.fields import kind_label
+from csec_desktop.domain.kinds import KINDS
 from csec_desktop.domain.labels import record_kind
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.protection import ProtectiveOrder
-from csec_desktop.domain.summaries import code_label, summarize
+from csec_desktop.domain.summaries import code_label, field_text, summarize
 from csec_desktop.domain.vacatur import initials
 from csec_desktop.domain.youth import (
     Alias,
@@ -533,7 +534,15 @@ class YouthPage(QWidget):
     def history_entries(self, history: list[HistoryEntry]) -> None:
         self._history = history  # said again in a new language (_retranslate)
         self.history.clear()
-        self.history.addItems([f"{local_time(c.at)}  {c.user}  {_said(c)}" for c in history])
+        for change in history:
+            said = _said(change)
+            if len(change.changes) == 1:  # what it was, in the line (a tooltip is the mouse's alone)
+                name, old, _new = change.changes[0]
+                said += " · " + _("it was {value}").format(value=_shown(change.kind, name, old))
+            line = QListWidgetItem(f"{local_time(change.at)}  {change.user}  {said}")
+            if change.changes:  # what it was: a count or a contact has no undo
+                line.setToolTip("\n".join(_was(change.kind, *edit) for edit in change.changes))
+            self.history.addItem(line)
 
     def _show_attached(self, file: YouthFile) -> None:
         for kind, section in self.attached_sections():
@@ -829,6 +838,20 @@ def _alt_letter(event: QKeyEvent) -> bool:
     which writes characters, comes as Ctrl+Alt on Windows and without Alt on X11: let through."""
     held = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier & ~Qt.KeyboardModifier.KeypadModifier
     return held == Qt.KeyboardModifier.AltModifier and event.text().isalnum()
+
+
+def _shown(kind: str, name: str, value: Any) -> str:
+    """A field's value in a history line, as its list shows it; "—" for nothing."""
+    model = KINDS.get(kind)
+    if model is None or name not in model.model_fields:
+        return "—" if value in (None, "") else str(value)
+    text = field_text(model, name, value, _)
+    return "—" if text is None else "✔" if text is True else f"“{text}”"
+
+
+def _was(kind: str, name: str, old: Any, new: Any) -> str:
+    """An edit of one field as a line: its label, what it was and what it became."""
+    return f"{_(kind_label(kind, name))}: {_shown(kind, name, old)} → {_shown(kind, name, new)}"
 
 
 def _said(change: HistoryEntry) -> str:

@@ -12,12 +12,12 @@ from csec_desktop.domain.csec import FormResponse
 from csec_desktop.domain.kinds import KINDS
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.services import PlanGoal, Referral
-from csec_desktop.domain.vacatur import CriminalCount
+from csec_desktop.domain.vacatur import RESTRICTED_FIELDS, CriminalCount
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import NotFound, PermissionDenied
 from csec_desktop.identification import current_answers
 from csec_desktop.rules import LEGAL_ZONE, Finding, birthday
-from csec_desktop.storage.records import StoredRecord
+from csec_desktop.storage.records import Change, StoredRecord
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import refused
 from csec_desktop.vacatur import CountAnswer, assess
@@ -35,6 +35,10 @@ class HistoryEntry:
     item: dict[str, Any] | None = None
     """The attached record as it reads now, as this person sees it, so the line can say which
     one it was (`summaries.summarize`); None for the youth's own record and a removed one."""
+    changes: tuple[tuple[str, Any, Any], ...] = ()
+    """An edit's (field, old value, new value), so a mistaken edit of a record with no undo (a
+    count, a contact) can be put right from what it was; none of an account this person may not
+    read."""
 
 
 @dataclass(frozen=True)
@@ -105,8 +109,15 @@ def _history(vault: Vault, youth_id: str, shown: dict[str, list[StoredRecord]]) 
     shown comes with its body as shown (`shown`: this person's views), so a line can say which
     contact's phone changed, not only that a contact's did."""
     items = {record.id: record.body.dump() for records in shown.values() for record in records}
+    unread = set() if vault.user.can(Permission.READ_NARRATIVE) else \
+        {(kind, name) for kind, names in RESTRICTED_FIELDS.items() for name in names}
+
+    def edits(c: Change) -> tuple[tuple[str, Any, Any], ...]:
+        return tuple((name, change.get("old"), change.get("new")) for name, change in sorted(c.fields.items())
+                     if c.op == "update" and isinstance(change, dict) and (c.kind, name) not in unread)
+
     return [HistoryEntry(c.at, c.user, c.op, tuple(sorted(c.fields)), c.kind,
-                         items.get(c.record_id) if c.kind != "youth" else None)
+                         items.get(c.record_id) if c.kind != "youth" else None, edits(c))
             for c in reversed(vault.records.history_of_youth(youth_id))]
 
 

@@ -87,6 +87,10 @@ def test_the_history_names_a_removed_record_and_what_changed_in_one(admin: Vault
     assert [(h.kind, h.op, h.fields) for h in history[:2]] == [
         ("contact", "delete", ("deleted",)), ("contact", "update", ("relationship",))]
     assert history[0].item is None  # removed: nothing to say which it was beyond the kind
+    # An edit carries what each field was: a count or a contact has no undo, and a mistaken edit
+    # could be put right only from memory (attorney review, session 36).
+    assert history[1].changes == (("relationship", "aunt", "aunt (mother's side)"),)
+    assert history[2].changes == ()  # a creation names no old values
 
 
 def test_the_history_says_which_record_a_line_is_about(admin: Vault) -> None:

@@ -549,6 +549,13 @@ def test_a_caseworker_is_told_the_account_is_withheld_not_missing(admin: Vault, 
         assert any("withheld from your role" in w for w in said)
         assert not any("not written" in w for w in said)
         assert worker.records.withheld([seen[0].record_id]) == {seen[0].record_id}
+        # The history of an edit to the account carries no value to a reader it is withheld from.
+        caseload.update_attached(attorney, seen[0].record_id, {"nexus": "He sent me; I had no choice.",
+                                                               "description": "petty theft (amended)"})
+        edit = youth_screen.open_youth(worker, youth_id).history[0]
+        assert [name for name, _old, _new in edit.changes] == ["description"]
+        counsel_edit = youth_screen.open_youth(attorney, youth_id).history[0]
+        assert [name for name, _old, _new in counsel_edit.changes] == ["description", "nexus"]
         assert attorney.records.withheld([seen[0].record_id]) == set()
     finally:
         worker.close()

@@ -466,7 +466,10 @@ def test_edit_with_a_validation_error_then_fix_then_undo(qtbot: QtBot, window: M
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.version == 2, timeout=10_000)
     assert page.edits["pronouns"].text() == "they/them"
-    assert page.history.item(0).text().endswith("changed Pronouns")  # the field's label, not its code
+    said = page.history.item(0).text()
+    assert "changed Pronouns · it was " in said  # the field's label, not its code; and what it was
+    tip = page.history.item(0).toolTip()
+    assert tip.startswith("Pronouns: ") and tip.endswith("→ “they/them”")
     unit = page.edits["unit"].text()
     page.edits["unit"].clear()
     qtbot.keyClicks(page.edits["unit"], "Unit Typo")
