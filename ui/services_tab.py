@@ -157,14 +157,18 @@ class ServicesTab(QWidget):
     def _suggest_goal(self, domain: str, text: str) -> None:
         """A suggestion becomes a draft goal: the youth's own words still have to be written."""
         self.goals.listing.setCurrentRow(-1)
-        self.goals.form.set_values({**self.goals.form.defaults(), "domain": domain, "steps": text})
+        # Laid over a fresh form, so a draft keeps it as typing (set as the form's values, it was
+        # the baseline a draft compares with: the area and service were lost when the page was left).
+        self.goals.form.set_values(self.goals.form.defaults())
+        self.goals.form.lay_over({"domain": domain, "steps": text})
         self.goals.message.setText(_("Write the goal in the youth's own words and who helps, then save it "
                                      "as a new entry."))
         self._focus(self.goals, "goal")
 
     def _suggest_referral(self, domain: str, text: str) -> None:
         self.referrals.listing.setCurrentRow(-1)
-        self.referrals.form.set_values({**self.referrals.form.defaults(), "domain": domain, "service": text})
+        self.referrals.form.set_values(self.referrals.form.defaults())
+        self.referrals.form.lay_over({"domain": domain, "service": text})
         self.referrals.message.setText(_("Choose the provider (the directory's names are offered as you "
                                          "type), then save it as a new entry: it stays a suggestion until "
                                          "you send it."))

@@ -94,6 +94,10 @@ def test_build_a_plan_from_suggestions_refer_and_print(qtbot: QtBot, tmp_path: P
         rules = [f.rule_id for f in page.services.suggestions.findings]
         page.services.suggestions.listing.setCurrentRow(rules.index("benefits.epsdt_intensive_mental_health"))
         qtbot.mouseClick(page.services.suggestions.refer_button, Qt.MouseButton.LeftButton)
+        # What the suggestion filled is kept in a draft as typing (caseworker review, session 36: the
+        # page left and opened again brought back the provider typed, not the area and service).
+        kept = page.services.referrals.form.typed()
+        assert kept["domain"] == "mental_health" and kept["service"]
         provider = page.services.referrals.form.widgets["provider"]
         completer = provider.completer()  # type: ignore[attr-defined]
         assert completer is not None and completer.model().rowCount() == 1
