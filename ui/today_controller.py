@@ -235,7 +235,8 @@ class TodayController(QObject):
     def mark_done(self, youth_id: str, rule_id: str, occurrence: str, how: dict[str, Any]) -> None:
         def saved(_result: object) -> None:
             self.page.done_saved()
-            self.refresh_youth(youth_id, _("Marked done. Tick Show done duties to reopen it."))
+            self.refresh_youth(youth_id, _("Marked done: {duty}. Tick Show done duties to reopen it.").format(
+                duty=self.page.marking))
 
         self.tasks.run(lambda vault: mark_done(vault, youth_id, rule_id, occurrence, **how), saved,
                        self._failed)

@@ -98,6 +98,8 @@ class TodayPage(QWidget):
     refresh_requested = Signal()
     why_wanted = Signal(str, str, str)  # youth id, rule id, occurrence: a duty's why lines, to show
     _marks_allowed = True  # this role may mark duties done (allow_marks)
+    marking = ""
+    """The duty last sent to be marked done, and whose (the message after names it)."""
 
     def __init__(self, model: TodayModel) -> None:
         super().__init__()
@@ -404,6 +406,8 @@ class TodayPage(QWidget):
         row = self.table.currentIndex().row()
         self._describe(row if self._current() is not None else -1)
         chosen = self._current() is not None
+        if chosen:  # a message about the last duty ("Marked done…") is not about this one
+            self.message.clear()
         self.done_button.setEnabled(self._marks_allowed and chosen)
         self.reopen_button.setEnabled(self._marks_allowed and chosen)
         self.open_button.setEnabled(chosen)
@@ -557,6 +561,7 @@ class TodayPage(QWidget):
                                "method": self.method.currentData(), "recipients": lines}
         if not lines or self._when_set_by_person:
             how["done_at"] = moment
+        self.marking = f"{_(item.finding.title)} · {item.youth_name}"  # said once it is stored
         self.done_requested.emit(item.finding.youth_id, item.finding.rule_id, item.finding.occurrence, how)
 
     def done_saved(self) -> None:

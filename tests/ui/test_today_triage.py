@@ -199,6 +199,7 @@ def test_mark_done_at_a_past_time_with_each_recipient_on_its_own_line(qtbot: QtB
     assert page.note.text() == "" and page.recipient.text() == "" and page.method.currentIndex() == 0
     assert page.named_button.isVisibleTo(page)  # the statute names who is told
     youth_id = win.today_model.item(row).finding.youth_id
+    duty = f"{win.today_model.item(row).finding.title} · {win.today_model.item(row).youth_name}"
     told = (datetime.now(LEGAL_ZONE) - timedelta(hours=3)).replace(second=0, microsecond=0)
     page.when.setDateTime(QDateTime(told.year, told.month, told.day, told.hour, told.minute, 0))
     page.method.setCurrentIndex(page.method.findData("telephone"))
@@ -215,6 +216,8 @@ def test_mark_done_at_a_past_time_with_each_recipient_on_its_own_line(qtbot: QtB
     qtbot.keyClicks(page.recipient, "Demo County Sheriff (fictional desk)")  # typed, not yet added
     qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Marked done" in page.message.text(), timeout=10_000)
+    marked = page.message.text()
+    assert marked.startswith(f"Marked done: {duty}. "), marked  # which duty, and whose
     assert not _rows(win, NOTICES) and page.recipients.rowCount() == 0
     # Nothing is selected (a second click would have marked another youth's duty), and the list
     # stays where it was: the keys' place is the row that took the done duty's place.
@@ -222,8 +225,10 @@ def test_mark_done_at_a_past_time_with_each_recipient_on_its_own_line(qtbot: QtB
     place = min(row, win.today_model.rowCount() - 1)
     assert page.table.currentIndex().row() == place - 1  # just above it: Down chooses it
     assert not page.done_button.isEnabled()
+    assert page.message.text() == marked  # said until another duty is chosen
     qtbot.keyClick(page.table, Qt.Key.Key_Down)
     assert page.table.selectionModel().isRowSelected(place) and page.done_button.isEnabled()
+    assert page.message.text() == ""  # about the last duty, not this one
     page.table.clearSelection()
     # Shown again among the done duties, its detail says how it was done (it said none of it).
     page.show_done.setChecked(True)
