@@ -440,7 +440,7 @@ class YouthPage(QWidget):
         # throws that away too, so it is offered even when the Details fields are as saved.
         self._restored = bool(file.draft and self._restore(file.draft))
         if self._restored:
-            self.notice.setText(_("Unsaved changes kept from before were restored. Save them to keep them."))
+            self.notice.setText(_(RESTORED))
         self._show_dirty()
         self.edits["legal_name.given"].setFocus()
 
@@ -450,6 +450,7 @@ class YouthPage(QWidget):
         self.history_entries(file.history)
         self._show_attached(file)
         self.show_derived(file.derived)
+        self._show_dirty()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Ctrl+Y in a Details field: the field's own redo when it has one, else the record's (the
@@ -745,6 +746,12 @@ class YouthPage(QWidget):
 
     def _show_dirty(self) -> None:
         dirty = self.dirty()
+        if self._restored and not self.typing():
+            # What was restored is saved or gone: the banner and Discard had stayed on after every
+            # save, beside "Nothing to save".
+            self._restored = False
+            if self.notice.text() == _(RESTORED):
+                self.notice.clear()
         self.dirty_mark.setVisible(dirty)
         self.discard_button.setEnabled((dirty or self._restored) and self._can_write)
 
@@ -853,6 +860,8 @@ def _was(kind: str, name: str, old: Any, new: Any) -> str:
     """An edit of one field as a line: its label, what it was and what it became."""
     return f"{_(kind_label(kind, name))}: {_shown(kind, name, old)} → {_shown(kind, name, new)}"
 
+
+RESTORED = N_("Unsaved changes kept from before were restored. Save them to keep them.")
 
 def _said(change: HistoryEntry) -> str:
     """A line of the History tab: what was done, to the youth's record or to one attached to it."""

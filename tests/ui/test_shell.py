@@ -741,6 +741,10 @@ def test_a_half_written_note_survives_a_lock_and_is_forgotten_once_saved(
     assert "restored" in page.notice.text() and page.discard_button.isEnabled()
     qtbot.mouseClick(page.notes.add_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(page.notes.items) == 1, timeout=10_000)
+    # Saved, the restored typing is no longer waiting: the banner and Discard go (they had stayed
+    # on after every save, beside "Nothing to save").
+    qtbot.waitUntil(lambda: "restored" not in page.notice.text(), timeout=10_000)
+    assert not page.discard_button.isEnabled()
     window.open_youth(youth_id)
     qtbot.waitUntil(lambda: not window.backend.busy(), timeout=10_000)
     assert page.notes.form.values()["text"] is None
