@@ -47,6 +47,7 @@ class YouthController(QObject):
         # op id undo must step over (the edits undone and the changes undo and redo made), so each
         # undo goes one edit further back. The history itself does not tell an undo from an edit.
         self._by_person: dict[str, tuple[dict[str, list[str]], dict[str, set[str]]]] = {}
+        self._left: tuple[str, int] = ("", 0)  # the youth last left and its tab
         page.draft_changed.connect(self.save_draft)
         page.attached_add.connect(self.add)
         page.attached_update.connect(
@@ -65,7 +66,9 @@ class YouthController(QObject):
     def open(self, youth_id: str) -> None:
         """Open (or reopen) a youth: an audited view."""
         def show(file: youth_screen.YouthFile) -> None:
-            tab = self.page.tabs.currentIndex() if self.page.youth_id == youth_id else self.page.home_tab
+            left, self._left = self._left, ("", 0)
+            tab = (self.page.tabs.currentIndex() if self.page.youth_id == youth_id
+                   else left[1] if left[0] == youth_id else self.page.home_tab)
             self.page.show_record(file)
             self.page.can_redo(bool(self._redo.get(youth_id)))
             self.page.tabs.setCurrentIndex(tab)
@@ -82,13 +85,18 @@ class YouthController(QObject):
         return self._by_person.setdefault(self._username(), ({}, {}))[1]
 
     def forget(self) -> None:
-        """At a lock: the page offers no redo (the next person signed in has their own)."""
+        """At a lock: the page offers no redo (the next person signed in has their own), nor the
+        tab the last youth was left on."""
         self.page.can_redo(False)
+        self._left = ("", 0)
 
     def leave(self) -> None:
-        """The page is left by any route: what was typed is kept as a draft first."""
+        """The page is left by any route: what was typed is kept as a draft first, and the tab it
+        was on, for the youth's return (from a screen, the record had come back on its Details)."""
         self.page.flush_draft()
         self.tasks.supersede("youth")
+        if self.page.youth_id:
+            self._left = (self.page.youth_id, self.page.tabs.currentIndex())
         self.page.clear()
 
     def discard(self, youth_id: str) -> None:

@@ -18,6 +18,8 @@ def test_needs_assessment_and_a_referral_that_needs_consent(qtbot: QtBot, tmp_pa
         page.lists["consents"].set_items([])
         qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: not page.body.get("consents"), timeout=10_000)
+        services_tab = next(i for i in range(page.tabs.count()) if page.tabs.tabText(i) == "Ser&vices")
+        page.tabs.setCurrentIndex(services_tab)
         qtbot.mouseClick(page.services.needs_button, Qt.MouseButton.LeftButton)
         view = win.form_view
         qtbot.waitUntil(lambda: win.stack.currentWidget() is view, timeout=10_000)
@@ -27,6 +29,9 @@ def test_needs_assessment_and_a_referral_that_needs_consent(qtbot: QtBot, tmp_pa
         qtbot.waitUntil(lambda: view.result.text() == "Saved.", timeout=10_000)
         qtbot.mouseClick(view.done_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: win.stack.currentWidget() is page, timeout=10_000)
+        qtbot.waitUntil(lambda: not win.backend.busy(), timeout=10_000)
+        # Back where the assessment was opened (caseworker review, session 36: on the Details).
+        assert page.tabs.currentIndex() == services_tab
         # A suggestion: nothing leaves the vault yet.
         refs = page.services.referrals
         refs.form.set_values({"domain": "mental_health", "service": "Trauma therapy",
