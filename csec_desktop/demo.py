@@ -50,8 +50,9 @@ from csec_desktop.domain.youth import (
     StatusPeriod,
     Youth,
 )
+from csec_desktop.efc import CERTIFICATION_RULE
 from csec_desktop.errors import FieldProblem, ValidationFailed
-from csec_desktop.rules import LEGAL_ZONE, Finding, age_on, birthday
+from csec_desktop.rules import LEGAL_ZONE, Finding, add_months, age_on, birthday
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
 from csec_desktop.text import W
@@ -432,6 +433,10 @@ def _settle_duties(build: _Builder, ids: list[str], evaluate: Any, settings: dic
                     and finding.rule_id not in {k[1] for k in keep}:
                 keep.add((youth_id, finding.rule_id, finding.occurrence))
                 continue
+            if finding.rule_id == CERTIFICATION_RULE:
+                _certified(build, youth_id, finding)
+                done += 1
+                continue
             when = min(finding.due - timedelta(hours=2), build.now)
             build.add(youth_id, DutyDone, rule_id=finding.rule_id, occurrence=finding.occurrence,
                       done_on=when.astimezone(LEGAL_ZONE).date().isoformat(), done_at=when.isoformat(),
@@ -455,6 +460,21 @@ the step's 14, the search index 2.7)."""
 FIRST_PASS = 0.7
 """Of the marking, the part that is the first pass's (it marks four fifths of them: 8 of the
 11.5 s)."""
+
+
+def _certified(build: _Builder, youth_id: str, finding: Finding) -> None:
+    """A nonminor's overdue six-month certifications settled as a county records them: one SOC 161
+    on the last cycle day passed, with the conditions the youth's participation shows. Marking each
+    cycle done made a record for every six months since 18, and a fifth more of the county's records."""
+    assert finding.due is not None
+    day = finding.due.astimezone(LEGAL_ZONE).date()
+    while add_months(day, 6) <= build.today:
+        day = add_months(day, 6)
+    conditions = sorted({r.body.condition.value for r in build.attached.get(youth_id, [])
+                         if isinstance(r.body, Participation)}) or ["4"]
+    build.add(youth_id, Certification, certified_on=min(day, legal_today()).isoformat(),
+              conditions=conditions, certified_by="demo.worker",
+              notes="Recorded when the demo was made (fictional).")
 
 
 def _recent(finding: Finding, now: datetime) -> bool:
