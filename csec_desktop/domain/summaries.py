@@ -311,7 +311,9 @@ def _plan_signoff(item: Item, t: Gettext) -> str:
 @summary(Referral)
 def _referral(item: Item, t: Gettext) -> str:
     status = REFERRAL_STATUS_LABELS.get(ReferralStatus(item.get("status", "suggested")), "")
-    return f"{item.get('service')} · {item.get('provider')} · {t(status)}"
+    # Where it stands first: last, it was cut off in the Services tab's narrow list, and the list
+    # never showed a referral's status.
+    return f"{t(status)} · {item.get('service')} · {item.get('provider')}"
 
 
 @summary(SchoolChange)
