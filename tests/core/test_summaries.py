@@ -143,7 +143,8 @@ def test_lines_in_english_and_in_spanish() -> None:
     assert summarize("missing_episode", missing, es) == "2026-03-06 09:30 → no ha regresado"
     assert summarize(TeamMeeting, _item(TeamMeeting, SAMPLES[TeamMeeting])) == "2026-01-05 · 1 attending"
     # A referral says where it stands first (last, a narrow list cut it off).
-    assert summarize(Referral, _item(Referral, SAMPLES[Referral])) == "Suggested · Transitional housing · Casa"
+    referral = summarize(Referral, _item(Referral, SAMPLES[Referral]))
+    assert referral == "Suggested · Transitional housing · Casa"
     # A duty marked done by its rule's words (the History tab), cut to a line; an unknown rule by its id.
     load_all()
     duty = _item(DutyDone, SAMPLES[DutyDone])
