@@ -336,6 +336,7 @@ def calendar_problem(text: str) -> str | None:
         return NO_SUCH_TIME
     return None
 CHOOSE_ONE = N_("choose at least one")
+NOT_CHOSEN = N_("is not chosen: choose one from its list")
 
 
 def problems_from(exc: ValidationError) -> list[FieldProblem]:
@@ -349,6 +350,8 @@ def problems_from(exc: ValidationError) -> list[FieldProblem]:
             message = PLAIN_PROBLEMS["missing"]  # a required day left blank: not "is not a date"
         elif kind == "too_short" and isinstance(err.get("input"), list | tuple) and not err["input"]:
             message = CHOOSE_ONE  # "List should have at least 1 item after validation, not 0"
+        elif kind == "enum" and err.get("input") in (None, ""):
+            message = NOT_CHOSEN  # a list left at "(choose one)" read "Input should be 'arrest', ..."
         elif kind.startswith("date") and isinstance(err.get("input"), str) and calendar_problem(err["input"]):
             # Written as asked, but no such day ("2010-02-30"): "write it as YYYY-MM-DD" misled.
             message = calendar_problem(err["input"]) or NO_SUCH_DAY

@@ -65,3 +65,20 @@ def test_a_note_dated_ahead_of_now_is_refused(admin) -> None:  # type: ignore[no
     assert [p.field for p in refused.value.problems] == ["occurred_at"]
     caseload.add_attached(admin, youth, "case_note", {"occurred_at": "2026-03-01T09:00:00-08:00",
                                                       "note_kind": "contact", "text": "Fictional visit."})
+
+
+def test_a_list_left_at_choose_one_says_so_and_a_wrong_code_names_the_choices() -> None:
+    """Attorney review, session 36: a count's Kind left at "(choose one)" read "Input should be
+    'arrest', 'conviction', 'adjudication' or 'juvenile_arrest'", codes the form does not show."""
+    from csec_desktop.domain.vacatur import CriminalCount
+
+    with pytest.raises(ValidationFailed) as left:
+        CriminalCount.parse({"youth_id": "y", "count_kind": None, "section": "484"}, record="criminal_count")
+    assert [(p.field, p.message) for p in left.value.problems] == [
+        ("count_kind", "is not chosen: choose one from its list")]
+    spanish = translations("es").gettext(left.value.problems[0].message)
+    assert spanish == "no está elegido: elija uno de su lista"
+    with pytest.raises(ValidationFailed) as typed:  # from a file: its author needs the codes
+        CriminalCount.parse({"youth_id": "y", "count_kind": "bogus", "section": "484"},
+                            record="criminal_count")
+    assert "'arrest'" in typed.value.problems[0].message
