@@ -593,9 +593,12 @@ def private_facts(p: Petition, paper: str, pages: list[str],
                   scan: PrivacyScan | None = None) -> list[FieldProblem]:
     """A problem for each private fact of `p` found on the pages of `paper` (`scan`: the petition's
     scan made once, when several papers are checked)."""
-    return [FieldProblem("public_name" if "address" not in what else "grounds",
-                         f"{what} appears on page {page} of the {paper}; a public paper "
+    return [FieldProblem("public_name", f"{what} appears on page {page} of the {paper}; a public paper "
                          "may carry only the initials or pseudonym (Pen. Code, § 236.14, subd. (q))")
+            if "address" not in what else
+            FieldProblem("safety_concerns" if "typed" in what else "grounds",
+                         f"{what} appears on page {page} of the {paper}; a public paper must not say "
+                         "where the youth, or anyone protecting them, can be found: take it out")
             for what, page in (scan or privacy_scan(p))(pages)]
 
 

@@ -453,15 +453,22 @@ box. "Court" is left out ("2 Superior Court cases" is not an address), so "12 Oa
 _YEAR_AFTER = re.compile(r"(?i)\b(?:in|since|by|until|till|of|during|from|before|after|late|early)\s+$")
 
 
-def street_address(text: str) -> str | None:
-    """The first street address in `text`, as typed; None when there is none. A year after "in",
-    "since" and the like is a year ("In 2019 Marcus Way took her" names no street)."""
+def street_addresses(text: str) -> list[str]:
+    """Every street address in `text`, as typed. A year after "in", "since" and the like is a year
+    ("In 2019 Marcus Way took her" names no street)."""
+    out = []
     for found in _STREET.finditer(text):
         number = found.group(0).split()[0]
         if number.isdigit() and 1900 <= int(number) <= 2099 and _YEAR_AFTER.search(text[:found.start()]):
             continue
-        return " ".join(found.group(0).split())
-    return None
+        out.append(" ".join(found.group(0).split()))
+    return out
+
+
+def street_address(text: str) -> str | None:
+    """The first street address in `text`, as typed; None when there is none."""
+    found = street_addresses(text)
+    return found[0] if found else None
 
 
 _BAR_NUMBER = re.compile(
@@ -533,6 +540,11 @@ def private_terms(p: Petition) -> list[tuple[str, str]]:
         f"{dob.month}-{dob.day}-{dob.year}", f"{_MONTHS[dob.month - 1]} {dob.day}, {dob.year}",
         f"{dob.day} {_MONTHS[dob.month - 1]} {dob.year}")]
     terms += [("an address of the youth", a) for a in p.youth_addresses if a.strip()]
+    # A street address typed in the youth's own words is refused on a public paper too, not only at
+    # review: a draft petition printed with one carried it (supervisor review, session 36).
+    own = [p.case.safety_concerns, p.case.grounds, *(c.count.nexus for c in p.petitioned)]
+    terms += [("a street address typed in the petition", a)
+              for text in own for a in street_addresses(text or "")]
     return [(what, t) for what, t in terms if len(t.strip()) >= 2]
 
 

@@ -240,6 +240,14 @@ def test_a_street_address_typed_in_the_youths_words_is_flagged_before_review(adm
     assert say(found[0].message, translations("es").gettext).startswith('"44 Hidden Lane" parece')
     with pytest.raises(ValidationFailed, match="44 Hidden Lane"):
         workflow.advance(attorney, case_id, "attorney_reviewed")
+    # Nor is a draft of the papers made with it (supervisor review: the draft petition carried it).
+    for kind in ("vacatur_petition", "vacatur_packet"):
+        with pytest.raises(ValidationFailed) as made:
+            jobs.make(attorney, kind, youth_id, item=case_id)
+        said = [(x.field, x.message) for x in made.value.problems]
+        assert any(field == "safety_concerns" and "a street address typed in the petition appears on page"
+                   in m and "where the youth, or anyone protecting them, can be found" in m
+                   for field, m in said), said
     for field, text in (("grounds", "He kept me at a motel, 1200 N. Main St., for a year."),
                         ("nexus", "He made me carry it to P.O. Box 12.")):
         counts = [{**fx.ADULT, "nexus": text}] if field == "nexus" else [fx.ADULT]
