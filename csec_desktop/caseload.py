@@ -765,7 +765,12 @@ def redo_edit(vault: Vault, youth_id: str, op_id: str) -> StoredRecord:
 
 
 def save_draft(vault: Vault, key: str, data: dict[str, Any]) -> None:
-    """Unsaved typing, kept in the vault so a crash or power cut loses none of it."""
+    """Unsaved typing, kept in the vault so a crash or power cut loses none of it. A draft holding
+    nothing (what was typed is saved or undone) is dropped: kept, it named the youth at sign-in as
+    having typing waiting, and nothing was there."""
+    if not _holds_something(data):
+        drop_draft(vault, key)
+        return
     db = vault.require_db()
     # Sealed to its author alone: a draft of a vacatur case may hold the youth's account, and no
     # colleague holding the data key should read another person's unsaved typing.
@@ -783,6 +788,14 @@ def load_draft(vault: Vault, key: str) -> dict[str, Any] | None:
         return None
     value: dict[str, Any] = json.loads(vault.open_for_self(row[0]))
     return value
+
+
+def _holds_something(value: Any) -> bool:
+    """Whether a draft keeps any typing: a text or a choice, or a list at all (a list emptied on
+    purpose is typing: every alias removed); empty groups are not."""
+    if isinstance(value, dict):
+        return any(_holds_something(v) for v in value.values())
+    return isinstance(value, list | tuple) or value not in (None, "")
 
 
 def draft_keys(vault: Vault) -> list[str]:

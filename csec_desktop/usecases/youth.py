@@ -261,7 +261,7 @@ def kept_drafts(vault: Vault) -> list[str]:
     came back only on opening that youth, and nothing said it was waiting. No "view" is audited:
     the person typed it."""
     ids: list[str] = []
-    for key in caseload.draft_keys(vault):
+    for key in caseload.draft_keys(vault):  # (an empty draft is never kept: caseload.save_draft)
         youth_id = key.removeprefix(DRAFT_PREFIX) if key.startswith(DRAFT_PREFIX) else \
             key.split(":")[1] if key.startswith("form:") and key.count(":") == 2 else None
         if youth_id and youth_id not in ids:

@@ -313,3 +313,16 @@ def test_the_youth_with_typing_kept_from_before_are_named_at_sign_in(admin: Vaul
         assert youth_screen.kept_drafts(casey) == []  # another person's typing is theirs
     finally:
         casey.close()
+
+
+def test_a_draft_holding_nothing_is_not_kept_and_names_no_youth(admin: Vault) -> None:
+    """Supervisor review, session 36: after an undo, Today said typing was kept for a youth whose
+    record held nothing unsaved: an empty draft had been kept."""
+    youth = caseload.create_youth(admin, youth_data(legal_name={"given": "Emptia", "family": "Draftson"}))
+    key = youth_screen.DRAFT_PREFIX + youth.id
+    caseload.save_draft(admin, key, {"fields": {"pronouns": "she/her"}, "lists": {}, "forms": {}})
+    assert youth_screen.kept_drafts(admin) == ["Emptia Draftson"]
+    caseload.save_draft(admin, key, {"fields": {}, "lists": {}, "forms": {"case_note": {}}})
+    assert caseload.load_draft(admin, key) is None and youth_screen.kept_drafts(admin) == []
+    caseload.save_draft(admin, key, {"fields": {}, "lists": {"aliases": []}, "forms": {}})  # all removed
+    assert caseload.load_draft(admin, key) == {"fields": {}, "lists": {"aliases": []}, "forms": {}}
