@@ -41,6 +41,7 @@ class AdminController(QObject):
     the window's own `lock`."""
 
     restored = Signal(object)  # a RestoreReport
+    county_changed = Signal()  # the county's settings: what Today finds may move
 
     def __init__(self, tasks: Tasks, page: AdminPage, *, show_page: Callable[[], None],
                  lock_session: Callable[[str], None] | None = None) -> None:
@@ -67,7 +68,7 @@ class AdminController(QObject):
         page.settings_requested.connect(
             lambda values: self._change(lambda v: admin_screen.save_settings(v, values),
                                         _("Settings saved. The idle lock takes the new time at the next "
-                                          "unlock.")))
+                                          "unlock."), then=self.county_changed.emit))
         page.routine_toggled.connect(
             lambda routine: self.tasks.run(lambda v: admin_screen.audit_entries(v, routine=routine),
                                            page.show_entries))
@@ -272,9 +273,12 @@ class AdminController(QObject):
                                           unit=unit or None),
                      _("Added {user}. Give them their first passphrase in person.").format(user=user))
 
-    def _change(self, write: Callable[[Vault], Any], message: str) -> None:
+    def _change(self, write: Callable[[Vault], Any], message: str,
+                then: Callable[[], None] | None = None) -> None:
         def done(_result: Any) -> None:
             self.open()
             self.page.message.setText(message)
+            if then is not None:
+                then()
 
         self.tasks.run(write, done, lambda e: self.page.message.setText(describe(e)))

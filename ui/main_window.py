@@ -366,6 +366,9 @@ class MainWindow(QMainWindow):
             page.enrol_requested.connect(lambda: self.sync_screens.enrol(self))
             self._admin = AdminController(self.tasks, page,
                                           show_page=lambda: self.stack.setCurrentWidget(page))
+            # New county settings move due dates: Today is found again (its dates had stayed on the
+            # old days until a lock, beside explanations giving the new ones).
+            self._admin.county_changed.connect(lambda: self.events.announce("", "policy"))
         return self._admin
 
     @property
