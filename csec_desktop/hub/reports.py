@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, select
 
+from csec_desktop.efc import CERTIFICATION_RULE
 from csec_desktop.hub import tables as T
 from csec_desktop.reports import counts as C
 from csec_desktop.reports.figures import figures
@@ -54,9 +55,13 @@ def county_figures(engine: Engine, county: str, period: Period,
             r.c.county == county, r.c.kind == "transition_plan", r.c.deleted.is_(False)))}
         efc_records: dict[str, list[dict[str, Any]]] = {}
         for row in conn.execute(select(r.c.owner_id, r.c.kind, r.c.state).where(
-                r.c.county == county, r.c.kind.in_(("efc_participation", "efc_certification")),
-                r.c.deleted.is_(False))):
-            efc_records.setdefault(row.owner_id, []).append({**_body(row.state), "kind": row.kind})
+                r.c.county == county, r.c.deleted.is_(False),
+                r.c.kind.in_(("efc_participation", "efc_certification"))
+                | ((r.c.kind == "duty_done") & r.c.state.contains(f'"{CERTIFICATION_RULE}"')))):
+            body = _body(row.state)
+            # A duty marked done counts only as the certification (efc.certification_days).
+            if row.kind != "duty_done" or body.get("rule_id") == CERTIFICATION_RULE:
+                efc_records.setdefault(row.owner_id, []).append({**body, "kind": row.kind})
         units = {row.id: row.unit for row in youth_rows if not row.sealed}
         records = conn.execute(select(r.c.owner_id, r.c.kind, r.c.state, r.c.id).where(
             r.c.county == county, r.c.kind.in_(C.READS), r.c.deleted.is_(False)).order_by(r.c.seq))

@@ -308,8 +308,9 @@ def _nonminor_records(vault: Vault, rows: list[int]) -> dict[int, tuple[list[dic
     db = vault.require_db()
     efc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record_id, owner, kind, body in db.query(
-            "SELECT id, owner_id, kind, body FROM records WHERE kind IN ('efc_participation', "
-            "'efc_certification', 'reentry_agreement') AND deleted = 0"):
+            "SELECT id, owner_id, kind, body FROM records WHERE (kind IN ('efc_participation', "
+            "'efc_certification', 'reentry_agreement') OR (kind = 'duty_done' AND body ->> '$.rule_id' = ?)) "
+            "AND deleted = 0", (efc_dates.CERTIFICATION_RULE,)):
         efc[owner].append({**vault.records.decode(record_id, body), "kind": kind})
     found = {}
     # Only the placements are read of a youth's body, unless something in it is sealed (then all
@@ -376,9 +377,13 @@ def ab12(youth: Iterable[tuple[str, date, list[tuple[Any, ...]], bool, Opened]],
         start = max([birthday(birth, 18), *(date.fromisoformat(str(r["signed_on"])) for r in efc_records
                                             if r.get("kind") == "reentry_agreement"
                                             and str(r.get("signed_on", "")) <= on)])
-        certified = [d for d in (date.fromisoformat(str(r["certified_on"])) for r in efc_records
-                                 if r.get("kind") == "efc_certification"
-                                 and str(r.get("certified_on", "")) <= on) if d >= start]
+        # Recorded as a SOC 161, or as the certification duty marked done on Today (efc.certification_days):
+        # counted from the records only, a youth whose timeline showed every cycle done was overdue here.
+        marks = [(str(r.get("rule_id")), str(r.get("occurrence"))) for r in efc_records
+                 if r.get("kind") == "duty_done" and str(r.get("done_on", "")) <= on]
+        recorded = [date.fromisoformat(str(r["certified_on"])) for r in efc_records
+                    if r.get("kind") == "efc_certification" and str(r.get("certified_on", "")) <= on]
+        certified = [d for d in (*recorded, *efc_dates.certification_days([], marks)) if start <= d <= day]
         if efc_dates.next_six_month(start, certified) <= day:
             figures["certification_overdue"].add(youth_id)  # Welf. & Inst. Code 11403(c): every six months
         there = [p for p in placements if p.get("start", "") <= on and (not p.get("end") or p["end"] >= on)]

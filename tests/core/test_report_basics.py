@@ -455,6 +455,14 @@ def test_ab12_youth_by_age_extended_care_placement_and_plans_due(admin) -> None:
         "condition_1": 1, "condition_2": 0, "condition_3": 0, "condition_4": 0, "condition_5": 0,
         "no_condition": 0, "certification_overdue": 1}
     assert R.facts(admin, None, date(2026, 7, 14)).ab12["certification_overdue"] == set()  # not yet due
+    # The certification due in July marked done on Today counts as made, as on the youth's timeline
+    # and duties (supervisor review, session 36: the report still counted such a youth overdue).
+    from csec_desktop.domain.duties import DutyDone
+
+    admin.records.create(DutyDone(youth_id=nonminor, rule_id="efc.six_month_certification",
+                                  occurrence="soc161:2026-07-15", done_on=date(2026, 7, 14)))
+    assert R.facts(admin, None, date(2026, 9, 30)).ab12["certification_overdue"] == set()
+    assert len(R.facts(admin, None, date(2027, 1, 20)).ab12["certification_overdue"]) == 1  # the next one
     # Back through a re-entry agreement in August: the cycle starts again then, nothing overdue.
     caseload.add_attached(admin, nonminor, "reentry_agreement", {"signed_on": "2026-08-01"})
     assert R.facts(admin, None, date(2026, 9, 30)).ab12["certification_overdue"] == set()

@@ -57,11 +57,25 @@ def test_the_desktop_and_the_hub_give_the_same_figures(
         "done_at": "2026-08-03T11:00:00-07:00"})
     caseload.add_attached(vault, made[3], "missing_episode", {
         "learned_at": "2026-08-10T10:00:00-07:00", "returned_at": "2026-08-13T10:00:00-07:00"})
+    # Two nonminor dependents (18 in March 2025): one whose certification due in September was
+    # marked done on Today, one with none. Both sides count the mark as the certification.
+    for n, marked in enumerate((True, False)):
+        nonminor = caseload.create_youth(vault, youth_data(
+            county=NORTH, unit="north", assigned_worker="sue", date_of_birth="2007-03-15",
+            legal_name={"given": f"Nonminoria{n}", "family": "Hubcount"},
+            legal_status=[{"status": "nonminor_dependent", "start": "2025-03-15"}])).id
+        caseload.add_attached(vault, nonminor, "efc_certification", {
+            "certified_on": "2026-03-15", "conditions": ["1"], "certified_by": "sue"})
+        if marked:
+            caseload.add_attached(vault, nonminor, "duty_done", {
+                "rule_id": "efc.six_month_certification", "occurrence": "soc161:2026-09-15",
+                "done_on": "2026-09-14"})
     sync_vault(vault, client)
 
     desk = figures(C.facts(vault), Q3, NOW)
     hub = county_figures(world.hub.engine, NORTH, Q3, NOW)
     assert desk["counts"]["identified_victims"]["total"] == 3 and desk["duties"]
+    assert desk["ab12"]["certification_overdue"] == 1
     assert hub["sealed_left_out"] == 0 and _same(desk, hub) == desk and hub["youth"] == desk["youth"]
 
     # The same over HTTP for the county's administrator, and from the command line.
