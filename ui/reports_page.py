@@ -197,7 +197,7 @@ class ReportsPage(QWidget):
         self.duties.itemSelectionChanged.connect(self._show_duty_youth)
         self.trend = TrendChart()
         self.by_unit = Bars(N_("Youth identified as exploited, by unit"))
-        self.on_time = Bars(N_("Duties done in time"))
+        self.on_time = Bars(N_("Duties done in time (% of those done or overdue)"))
         self.more = QTableWidget()
         tab_leaves(self.more)
         self.more.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -373,7 +373,7 @@ class ReportsPage(QWidget):
         self.by_unit.show_bars(_("Identified as exploited, by unit"), found.units,
                                [victims.by_unit.get(u, 0) for u in found.units])
         rated = [line for line in found.duties if line.decided]
-        self.on_time.show_bars(_("Duties done in time"),
+        self.on_time.show_bars(_("Duties done in time (% of those done or overdue)"),
                                [_(SHORT.get(x.info.rule_id, x.info.rule_id)) for x in rated],
                                [round(100 * (x.on_time_rate or 0)) for x in rated], top=100, suffix="%")
         self._show_more(found)
