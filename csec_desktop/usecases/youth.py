@@ -33,8 +33,8 @@ class HistoryEntry:
     fields: tuple[str, ...]
     kind: str = "youth"  # the youth's own record, or one attached to it
     item: dict[str, Any] | None = None
-    """The attached record as it reads now, as this person sees it, so the line can say which
-    one it was (`summaries.summarize`); None for the youth's own record and a removed one."""
+    """The attached record as it read right after this change, as this person may read it, so the
+    line can say which one it was (`summaries.summarize`); None for the youth's own record."""
     changes: tuple[tuple[str, Any, Any], ...] = ()
     """An edit's (field, old value, new value), so a mistaken edit of a record with no undo (a
     count, a contact) can be put right from what it was; none of an account this person may not
@@ -103,22 +103,34 @@ def _forms(shown: dict[str, list[StoredRecord]]) -> dict[str, formspec.FormSpec]
     return {k: v for k, v in identification.forms().items() if k in used} if used else {}
 
 
-def _history(vault: Vault, youth_id: str, shown: dict[str, list[StoredRecord]]) -> list[HistoryEntry]:
+def _history(vault: Vault, youth_id: str) -> list[HistoryEntry]:
     """The youth's record and every record attached to it (removed ones too), newest first: a day
-    of notes, referrals and meetings showed only "created the record". Each attached record still
-    shown comes with its body as shown (`shown`: this person's views), so a line can say which
-    contact's phone changed, not only that a contact's did."""
-    items = {record.id: record.body.dump() for records in shown.values() for record in records}
+    of notes, referrals and meetings showed only "created the record". Each line of an attached
+    record comes with that record as it read right after the change, folded from its history (so a
+    line can say which contact's phone changed; the record as it reads now made "added a contact"
+    show the phone given later), and an edit with what each field was."""
     unread = set() if vault.user.can(Permission.READ_NARRATIVE) else \
         {(kind, name) for kind, names in RESTRICTED_FIELDS.items() for name in names}
+
+    def values(c: Change) -> dict[str, Any]:
+        return {name: None if (c.kind, name) in unread else change.get("new")
+                for name, change in c.fields.items() if isinstance(change, dict)}
 
     def edits(c: Change) -> tuple[tuple[str, Any, Any], ...]:
         return tuple((name, change.get("old"), change.get("new")) for name, change in sorted(c.fields.items())
                      if c.op == "update" and isinstance(change, dict) and (c.kind, name) not in unread)
 
-    return [HistoryEntry(c.at, c.user, c.op, tuple(sorted(c.fields)), c.kind,
-                         items.get(c.record_id) if c.kind != "youth" else None, edits(c))
-            for c in reversed(vault.records.history_of_youth(youth_id))]
+    states: dict[str, dict[str, Any]] = {}
+    entries = []
+    for c in vault.records.history_of_youth(youth_id):
+        state = states.setdefault(c.record_id, {})
+        if c.op == "create":
+            state.clear()
+        if c.op in ("create", "update"):
+            state.update(values(c))
+        item = dict(state) if c.kind != "youth" and state else None
+        entries.append(HistoryEntry(c.at, c.user, c.op, tuple(sorted(c.fields)), c.kind, item, edits(c)))
+    return entries[::-1]
 
 
 def _derive(vault: Vault, record: StoredRecord, stored: list[StoredRecord],
@@ -163,7 +175,7 @@ def open_youth(vault: Vault, youth_id: str, now: datetime | None = None) -> Yout
     draft kept from an earlier session, and what the rules find today."""
     record = caseload.get_youth(vault, youth_id)  # the one permission check and "view" entry
     shown, derived = _read(vault, record, now, audit=True)
-    return YouthFile(record, shown, _history(vault, youth_id, shown),
+    return YouthFile(record, shown, _history(vault, youth_id),
                      caseload.load_draft(vault, DRAFT_PREFIX + youth_id), derived, attached_kinds(),
                      _forms(shown), refused.never_reached(vault, youth_id))
 
@@ -173,7 +185,7 @@ def refresh(vault: Vault, youth_id: str, now: datetime | None = None) -> YouthFi
     typed is what was just saved, or is still on the screen)."""
     record = caseload.get_youth(vault, youth_id, audit=False)
     shown, derived = _read(vault, record, now, audit=False)
-    return YouthFile(record, shown, _history(vault, youth_id, shown), None, derived, attached_kinds(),
+    return YouthFile(record, shown, _history(vault, youth_id), None, derived, attached_kinds(),
                      _forms(shown), refused.never_reached(vault, youth_id))
 
 
@@ -188,8 +200,8 @@ class Saved:
 
 
 def _saved(vault: Vault, record: StoredRecord, now: datetime | None) -> Saved:
-    shown, derived = _read(vault, record, now, audit=False)  # shown already, not a new view
-    return Saved(record, _history(vault, record.id, shown), derived)
+    _shown, derived = _read(vault, record, now, audit=False)  # shown already, not a new view
+    return Saved(record, _history(vault, record.id), derived)
 
 
 def save_youth(vault: Vault, youth_id: str, changes: dict[str, Any], version: int,

@@ -86,7 +86,7 @@ def test_the_history_names_a_removed_record_and_what_changed_in_one(admin: Vault
     history = youth_screen.open_youth(admin, youth.id, NOW).history
     assert [(h.kind, h.op, h.fields) for h in history[:2]] == [
         ("contact", "delete", ("deleted",)), ("contact", "update", ("relationship",))]
-    assert history[0].item is None  # removed: nothing to say which it was beyond the kind
+    assert history[0].item is not None and history[0].item["name"] == "Rowan Example"  # as when removed
     # An edit carries what each field was: a count or a contact has no undo, and a mistaken edit
     # could be put right only from memory (attorney review, session 36).
     assert history[1].changes == (("relationship", "aunt", "aunt (mother's side)"),)
@@ -95,7 +95,7 @@ def test_the_history_names_a_removed_record_and_what_changed_in_one(admin: Vault
 
 def test_the_history_says_which_record_a_line_is_about(admin: Vault) -> None:
     """"changed Phone of a contact" did not say which of the youth's contacts: each line of an
-    attached record carries the record as it reads now, said in one line as its list says it."""
+    attached record carries the record as it read then, said in one line as its list says it."""
     from csec_desktop.domain.summaries import summarize
 
     youth = caseload.create_youth(admin, youth_data())
@@ -108,6 +108,9 @@ def test_the_history_says_which_record_a_line_is_about(admin: Vault) -> None:
     lines = [(h.kind, h.op, summarize(h.kind, h.item) if h.item else None) for h in history]
     assert lines[1] == ("contact", "update", "Rowan Example · aunt · (555) 010-4444")
     assert lines[2] == ("contact", "create", "Sky Sample · mentor")
+    # Each line says the record as it read then: added without a phone, it is not shown with the
+    # phone given later (supervisor review, session 36).
+    assert lines[3] == ("contact", "create", "Rowan Example · aunt")
     assert lines[-1] == ("youth", "create", None)  # the youth's own lines name fields only
     kind, op, duty = lines[0]
     assert (kind, op) == ("duty_done", "create")
