@@ -850,10 +850,12 @@ def _alt_letter(event: QKeyEvent) -> bool:
 def _shown(kind: str, name: str, value: Any) -> str:
     """A field's value in a history line, as its list shows it; "—" for nothing."""
     model = KINDS.get(kind)
+    if isinstance(value, bool):  # a ticked box: "it was ✔" said nothing (a youth sealed, unsealed)
+        return _("yes") if value else _("no")
     if model is None or name not in model.model_fields:
         return "—" if value in (None, "") else str(value)
     text = field_text(model, name, value, _)
-    return "—" if text is None else "✔" if text is True else f"“{text}”"
+    return "—" if text is None else f"“{text}”"
 
 
 def _was(kind: str, name: str, old: Any, new: Any) -> str:
