@@ -20,6 +20,7 @@ from csec_desktop.hub import tables as T
 from csec_desktop.reports import counts as C
 from csec_desktop.reports.figures import figures
 from csec_desktop.reports.periods import Period
+from csec_desktop.rules import LEGAL_ZONE
 
 
 def _periods(body: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -46,6 +47,8 @@ def _opened(body: dict[str, Any], efc_records: list[dict[str, Any]]
 
 def county_figures(engine: Engine, county: str, period: Period,
                    now: datetime | None = None) -> dict[str, Any]:
+    now = now or datetime.now(UTC)
+    period = period.so_far(now.astimezone(LEGAL_ZONE).date())
     r = T.records
     with engine.connect() as conn:
         youth_rows = [Youth(row.id, row.unit, row.sealed, _body(row.state)) for row in conn.execute(
@@ -78,7 +81,7 @@ def county_figures(engine: Engine, county: str, period: Period,
     found.ab12 = C.ab12([(row.id, date.fromisoformat(row.body["date_of_birth"]), _periods(row.body),
                           row.id in planned, partial(_opened, row.body, efc_records.get(row.id, [])))
                          for row in clear], period.last)
-    result = figures(found, period, now or datetime.now(UTC))
+    result = figures(found, period, now)
     result["sealed_left_out"] = sum(1 for row in youth_rows if row.sealed)
     result["county"] = county
     return result

@@ -34,6 +34,7 @@ FORMATS = ("csv", "xlsx", "pdf")
 
 def _figures(vault: Vault, period: Period, scope: C.Scope | None) -> dict[str, Any]:
     now = datetime.fromtimestamp(vault.wall()).astimezone()
+    period = period.so_far(now.astimezone(LEGAL_ZONE).date())  # (write has: csv_text is also called alone)
     return F.figures(C.facts(vault, scope, period.last), period, now,
                      rescreen_days=policy.get(vault, "rescreen_days"))
 
@@ -124,6 +125,7 @@ def write(vault: Vault, period: Period, path: Path, purpose: str, *, deidentifie
         raise ValidationFailed([FieldProblem("purpose", N_("say who receives this report and why"))],
                                "report")
     check_output_path(path, overwrite=overwrite)
+    period = period.so_far(datetime.fromtimestamp(vault.wall(), LEGAL_ZONE).date())  # its headings too
     if fmt == "csv":
         data = csv_text(vault, period, deidentified=deidentified, scope=scope).encode("utf-8")
     elif fmt == "xlsx":

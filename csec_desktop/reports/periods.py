@@ -8,7 +8,7 @@ from 1 July to 30 June (Gov. Code 13290), so "FY2025-26" is 1 July 2025 to 30 Ju
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from csec_desktop.errors import FieldProblem, ValidationFailed
@@ -41,6 +41,12 @@ class Period:
     @property
     def days(self) -> int:
         return (self.last - self.first).days + 1
+
+    def so_far(self, today: date) -> Period:
+        """The period up to `today` when it has not ended: its figures "at the end" are then today's,
+        not projections to a last day months ahead (a fiscal year counted in December said 65 of 65
+        certifications overdue at the end of June). Its label stays; its last day says so."""
+        return replace(self, last=today) if self.first <= today < self.last else self
 
 
 def month(year: int, number: int) -> Period:

@@ -19,6 +19,7 @@ from csec_desktop.reports import counts as C
 from csec_desktop.reports.duties import SHORT, DutyLine, duties
 from csec_desktop.reports.figures import AB12_LINES, FOLLOW_UP_LINES, column_name
 from csec_desktop.reports.periods import Period
+from csec_desktop.rules import LEGAL_ZONE
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync.local import require_in_contact
 from csec_desktop.text import N_, W, folded
@@ -142,6 +143,7 @@ def _more(found: C.Facts, period: Period, owed: list[DutyLine], relief: C.Relief
 def run(vault: Vault, period: Period, scope: C.Scope | None = None) -> Report:
     require_in_contact(vault)
     now = datetime.fromtimestamp(vault.wall()).astimezone()
+    period = period.so_far(now.astimezone(LEGAL_ZONE).date())
     scope = scope or C.Scope()
     found = C.facts(vault, scope, period.last)
     result = C.compute(found, period)

@@ -551,3 +551,15 @@ def test_a_report_is_dated_with_the_california_day(admin: Vault) -> None:
     admin.wall = lambda: late  # type: ignore[method-assign]
     text = export.csv_text(admin, parse("2026Q3"), deidentified=True)
     assert "Prepared by admin on 2026-12-03;" in text
+
+
+def test_a_period_not_yet_over_is_counted_to_today_not_to_its_last_day() -> None:
+    """Supervisor review, session 36: this fiscal year, counted in December, gave "overdue at the
+    end" and the AB 12 ages as of June 30th, seven months ahead, unsaid. A period not over is counted
+    to today, and its last day says so; one over, or not begun, is as it was."""
+    from csec_desktop.reports.periods import fiscal_year, quarter
+
+    year = fiscal_year(2026)
+    assert year.so_far(date(2026, 12, 4)) == type(year)(date(2026, 7, 1), date(2026, 12, 4), year.label)
+    assert quarter(2026, 3).so_far(date(2026, 12, 4)) == quarter(2026, 3)  # over
+    assert quarter(2027, 1).so_far(date(2026, 12, 4)) == quarter(2027, 1)  # not begun: nothing in it
