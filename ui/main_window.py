@@ -274,7 +274,8 @@ class MainWindow(QMainWindow):
         self.stack.currentChanged.connect(self._page_changed)
         self.caseload_page.table.activated.connect(
             lambda index: self.open_youth(self.model.summary(index.row()).id))
-        self.today_page.open_requested.connect(self.open_youth)
+        # From a duty, the record opens on its Duties (it opened on the Details, the duty out of sight).
+        self.today_page.open_requested.connect(lambda youth_id: self.open_youth(youth_id, on_duties=True))
         self.conflicts_page.back_requested.connect(lambda: self.open_today())
 
     # The youth page is the largest (a form for each kind of record: 0.19 s of the window's 0.28 s
@@ -899,8 +900,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.caseload_page)
         self.caseload.entered()
 
-    def open_youth(self, youth_id: str) -> None:
-        self.youth.open(youth_id)
+    def open_youth(self, youth_id: str, *, on_duties: bool = False) -> None:
+        self.youth.open(youth_id, on_duties=on_duties)
         if self._providers is None:
             # The directory's names for the referrals' provider, read once the vault is open (the
             # youth page is built ahead, before an unlock: read then, they failed unseen) and

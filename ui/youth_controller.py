@@ -63,11 +63,12 @@ class YouthController(QObject):
         page.petition_stage.connect(self.petition_stage)
         page.discard_requested.connect(self.discard)
 
-    def open(self, youth_id: str) -> None:
-        """Open (or reopen) a youth: an audited view."""
+    def open(self, youth_id: str, *, on_duties: bool = False) -> None:
+        """Open (or reopen) a youth: an audited view; `on_duties`: on the Duties tab (from Today)."""
         def show(file: youth_screen.YouthFile) -> None:
             left, self._left = self._left, ("", 0)
-            tab = (self.page.tabs.currentIndex() if self.page.youth_id == youth_id
+            tab = (self.page.tabs.indexOf(self.page.duties) if on_duties
+                   else self.page.tabs.currentIndex() if self.page.youth_id == youth_id
                    else left[1] if left[0] == youth_id else self.page.home_tab)
             self.page.show_record(file)
             self.page.can_redo(bool(self._redo.get(youth_id)))

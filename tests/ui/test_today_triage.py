@@ -247,6 +247,15 @@ def test_mark_done_at_a_past_time_with_each_recipient_on_its_own_line(qtbot: QtB
     shown = [duties.item(i).text() for i in range(duties.count())]
     assert any(" · done · " in t for t in shown) and all(t.startswith("due ") for t in shown), shown
     assert not any(" · overdue · " in t for t in shown), shown  # done, or not yet due
+    # Opened from a duty on Today, the record opens on its Duties (it opened on the Details).
+    win.youth_page.tabs.setCurrentIndex(0)
+    win.open_today()
+    qtbot.waitUntil(lambda: win.today_model.rowCount() > 0, timeout=20_000)
+    page.table.selectRow(0)
+    qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.youth_page and not win.backend.busy(),
+                    timeout=10_000)
+    assert win.youth_page.tabs.currentWidget() is duties
     qtbot.keyClick(win, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: win.backend.holder.vault is None, timeout=10_000)
     vault = Vault.unlock(win.folder, "admin", ADMIN_PASS)
