@@ -515,8 +515,14 @@ class ReportsPage(QWidget):
         if not path:
             return
         purpose, ok = QInputDialog.getText(self, _("Purpose"), _("Who receives this report, and why?"))
+        while ok and not purpose.strip():  # asked again: left blank, the export ended unsaid
+            purpose, ok = QInputDialog.getText(self, _("Purpose"), _(
+                "Say who receives this report and why: the audit trail keeps it with the export."))
         if ok:
             self.export_to(Path(path), purpose, deidentified=deidentified)
+        else:
+            self.message.setText(_("Not exported: a report leaves the vault only with who receives it "
+                                   "and why."))
 
     def _ask_print(self) -> None:
         if self.report is None:

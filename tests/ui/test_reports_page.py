@@ -236,3 +236,30 @@ def test_a_period_chosen_is_counted_and_a_changed_filter_is_said(qtbot: QtBot, a
     assert page.preset.currentIndex() == -1  # no longer "This fiscal year"
     page.load()
     assert "press Show" not in page.message.text()
+
+
+def test_an_export_with_no_purpose_asks_again_and_a_cancel_is_said(
+        qtbot: QtBot, admin: Vault, tmp_path: Path, monkeypatch: Any) -> None:
+    """Supervisor review, session 36: a purpose left blank ended the export without a word, after
+    the file dialog. It is asked again; cancelled, the page says nothing left the vault."""
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    page = ReportsPage(NowTasks(admin), now=lambda: datetime(2026, 10, 15, 9, tzinfo=LEGAL_ZONE))  # type: ignore[arg-type]
+    qtbot.addWidget(page)
+    page.load()
+    target = tmp_path / "report.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    answers = iter([("", True), ("  ", True), ("", False)])
+    asked: list[str] = []
+
+    def purpose(_parent: Any, _title: str, label: str) -> tuple[str, bool]:
+        asked.append(label)
+        return next(answers)
+
+    monkeypatch.setattr(QInputDialog, "getText", purpose)
+    page._ask_export(deidentified=False)
+    assert len(asked) == 3 and "audit trail keeps it" in asked[1]
+    assert "Not exported" in page.message.text() and not target.exists()
+    answers = iter([("", True), ("Fictional county board, quarterly review", True)])
+    page._ask_export(deidentified=False)
+    assert target.exists()
