@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from csec_desktop.rules import CONFIDENCE_NAMES, KIND_NAMES, LEGAL_ZONE, Confidence, FindingKind
+from csec_desktop.rules import CONFIDENCE_NAMES, LEGAL_ZONE, Confidence, FindingKind, kind_name
 from csec_desktop.today import (
     LEGAL_KINDS,
     Group,
@@ -181,7 +181,7 @@ class TodayModel(TranslatedTableModel):
             if column == 4:
                 return _(finding.title)
             if column == 5:
-                return _(KIND_NAMES[finding.kind])
+                return _(kind_name(finding))
             if column == 6:
                 confidence = item.confidence
                 return _(CONFIDENCE_NAMES[confidence]) if confidence else ""

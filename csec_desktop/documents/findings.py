@@ -10,7 +10,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, TableStyle
 
 from csec_desktop.documents.page import Table, Texts, checkbox, para
-from csec_desktop.rules import CONFIDENCE_NAMES, KIND_NAMES, STATE_WORDS, Finding, State
+from csec_desktop.rules import CONFIDENCE_NAMES, STATE_WORDS, Finding, State, kind_name
 from csec_desktop.text import N_
 
 CANNOT_TELL_MARK = N_("CANNOT TELL")
@@ -27,7 +27,7 @@ def answer(finding: Finding, texts: Texts) -> str:
     deadline, a legal warning, a suggestion: KIND_NAMES, as Today says it); never empty."""
     t = texts.t
     if finding.state is None:
-        return t(KIND_NAMES[finding.kind])
+        return t(kind_name(finding))
     words = t(STATE_WORDS[finding.state])
     if finding.state is State.CANNOT_TELL and finding.missing:
         return f"{words}. {to_record(finding.missing, texts)}"

@@ -52,6 +52,15 @@ KIND_NAMES: dict[FindingKind, str] = {
 """What a finding is, in the words Today and the papers both use (a legal warning printed as a
 "suggestion" on a hearing sheet read as optional)."""
 
+def kind_name(finding: Finding) -> str:
+    """What a finding is (KIND_NAMES), a deadline a county sets said as the county's (Today had
+    called the county's seven days to record a status a "Legal deadline")."""
+    info = REGISTRY.info.get(finding.rule_id)
+    if finding.kind is FindingKind.DEADLINE and info is not None and info.county_clock:
+        return N_("County deadline")
+    return KIND_NAMES[finding.kind]
+
+
 STATE_WORDS: dict[State, str] = {
     State.ELIGIBLE: N_("eligible"), State.NOT_ELIGIBLE: N_("not eligible"),
     State.CANNOT_TELL: N_("cannot tell"),
@@ -177,6 +186,9 @@ class RuleInfo:
     tells: bool = False
     """The duty is done by telling someone (a report, a notice): marking it done names who was
     told or how (today.mark_done), so an empty mark, or a second click, records no report."""
+    county_clock: bool = False
+    """Its deadline is a county setting, not a statute's (the county's days to record a status, to
+    meet, to screen again, to follow up): said "County deadline", not "Legal deadline" (`kind_name`)."""
 
     def finding(self, kind: FindingKind, title: str, why: tuple[str, ...], **rest: Any) -> Finding:
         """A finding of this rule, carrying the rule's own citation and law date. Every why line
@@ -214,7 +226,7 @@ class Registry:
                  ages: tuple[int, int] | None = None,
                  needs: tuple[str, ...] = (), reads: tuple[str, ...] = (),
                  domain: str | None = None, private: bool = False,
-                 tells: bool = False) -> Callable[[RuleFn], RuleFn]:
+                 tells: bool = False, county_clock: bool = False) -> Callable[[RuleFn], RuleFn]:
         if not citation.strip():
             raise ValueError(f"rule {rule_id} has no citation")
 
@@ -224,7 +236,7 @@ class Registry:
             self.rules[rule_id] = fn
             self._runs = self._kinds = None
             self.info[rule_id] = RuleInfo(rule_id, summary, citation, law_as_of, confidence, ages,
-                                          needs, reads, domain, private, tells)
+                                          needs, reads, domain, private, tells, county_clock)
             return fn
 
         return add

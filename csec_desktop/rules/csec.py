@@ -201,7 +201,7 @@ def missing_ncmec(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     summary=N_("Convene the multidisciplinary team for an identified or at-risk youth "
                "(the county sets when)."),
     citation="Welf. & Inst. Code, §§ 16524.6, 16524.7, subd. (d)(2)(B)", law_as_of=RECHECKED_ON,
-    confidence=Confidence.UNCONFIRMED, needs=("csec_status", "team_meeting"),
+    confidence=Confidence.UNCONFIRMED, needs=("csec_status", "team_meeting"), county_clock=True,
 )
 def team_meeting(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     info = REGISTRY.info["csec.team_meeting"]
@@ -252,6 +252,7 @@ def _last_screen(facts: Facts) -> date | None:
                "placement change."),
     citation="Welf. & Inst. Code, § 16501.35, subds. (a)(1), (b)(1)(D)", law_as_of=LAW_AS_OF,
     confidence=Confidence.UNCONFIRMED, needs=("form_response", "licensed_screen", "missing_episode"),
+    county_clock=True,
 )
 def rescreen(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     info = REGISTRY.info["csec.rescreen"]

@@ -183,7 +183,7 @@ def victim_compensation(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     "referral.follow_up",
     summary=N_("Follow up a referral that has not started (the county sets after how many days)."),
     citation="Welf. & Inst. Code, § 16501.35, subd. (a)(3)", law_as_of=LAW_AS_OF,
-    confidence=Confidence.UNCONFIRMED, needs=("referral",),
+    confidence=Confidence.UNCONFIRMED, needs=("referral",), county_clock=True,
 )
 def follow_up(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     days = int((facts.get("policy") or {}).get("referral_followup_days", 14))

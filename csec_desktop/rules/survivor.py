@@ -286,7 +286,7 @@ def calvcb_relocation(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     summary=N_("Document an identification (victim or at risk) in the statewide child welfare system "
                "(CWS/CMS, later CARES); the county sets how soon."),
     citation="Welf. & Inst. Code, §§ 16501.35, subd. (a)(2), 16524.9", law_as_of=RECHECKED_ON,
-    confidence=Confidence.UNCONFIRMED, needs=("csec_status",),
+    confidence=Confidence.UNCONFIRMED, needs=("csec_status",), county_clock=True,
 )
 def record_in_statewide_system(facts: Facts, as_of: datetime) -> Iterator[Finding]:
     """Relied on: WIC 16501.35(a)(1)-(2) (DOMAIN.md 3.1, VERIFIED there): county child welfare and probation

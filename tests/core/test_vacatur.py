@@ -10,7 +10,7 @@ from typing import Any
 from csec_desktop import today, vacatur  # noqa: F401  (today loads every rule module)
 from csec_desktop.domain.vacatur import CourtService, CriminalCount, ServiceMethod, VacaturCase
 from csec_desktop.domain.youth import Youth
-from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Finding
+from csec_desktop.rules import LEGAL_ZONE, REGISTRY, Confidence, Finding
 from csec_desktop.vacatur import Answer
 from tests.conftest import youth_data
 
@@ -145,3 +145,20 @@ def test_the_table_check_names_its_mark_in_the_readers_language() -> None:
     spanish = [w.in_language(translations("es").gettext) for w in vacatur.assess(_count("484"), YOUTH).why
                if "table checked" in str(w)]
     assert "secondary" not in spanish[0].casefold(), spanish
+
+
+def test_a_deadline_the_county_sets_is_called_the_countys() -> None:
+    """Supervisor review, session 36: the county's seven days to record a status in the statewide
+    system read "Legal deadline" on Today, beside its own words "no statute sets how soon"."""
+    from csec_desktop.rules import FindingKind, kind_name
+
+    county = [rule_id for rule_id, info in REGISTRY.info.items() if info.county_clock]
+    assert set(county) == {"csec.rescreen", "csec.team_meeting", "referral.follow_up",
+                           "csec.record_in_statewide_system"}
+    assert all(REGISTRY.info[r].confidence is not Confidence.VERIFIED for r in county)
+
+    def deadline(rule_id: str) -> Finding:
+        return Finding(rule_id, FindingKind.DEADLINE, "t", (), "c", date(2026, 1, 1))
+
+    assert kind_name(deadline("csec.team_meeting")) == "County deadline"
+    assert kind_name(deadline("csec.report_law_enforcement_24h")) == "Legal deadline"
