@@ -139,7 +139,7 @@ def test_the_youth_summary_says_which_duties_are_overdue_and_when_done_ones_were
     marked = {(done.rule_id, done.occurrence): date(2026, 11, 2)}
     text = " ".join(_text(youth_summary(youth, contacts=[], findings=[late, done], made_on=now.date(),
                                         now=now, done=marked)).split())
-    assert "Record the CSEC status in CWS/CMS Legal deadline: overdue" in text
+    assert "Record the CSEC status in CWS/CMS County deadline: overdue" in text
     assert "Tell the youth about extended foster care done on 2026-11-02" in text
     spanish = " ".join(_text(youth_summary(youth, contacts=[], findings=[late, done], made_on=now.date(),
                                            now=now, lang="es")).split())
