@@ -140,7 +140,8 @@ def test_filters_by_kind_youth_worker_and_unit(qtbot: QtBot, win: MainWindow) ->
     total = model.rowCount()
     page.kind.setCurrentIndex(1)  # legal duties (deadlines and warnings)
     assert 0 < model.rowCount() < total
-    assert {_text(win, r, 5) for r in range(model.rowCount())} <= {"Legal deadline", "County deadline", "Legal warning"}
+    duties = {"Legal deadline", "County deadline", "Legal warning"}
+    assert {_text(win, r, 5) for r in range(model.rowCount())} <= duties
     assert page.shown.text() == f"{model.rowCount():,} of {total:,} shown"
     page.kind.setCurrentIndex(0)
     qtbot.keyClicks(page.youth, "zamplevoy WREN")  # case and word order do not matter
