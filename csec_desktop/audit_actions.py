@@ -8,6 +8,10 @@ from csec_desktop.text import N_
 ACTION_NAMES: dict[str, str] = {
     "access_file_reset": N_("The lockout file was made again (it was missing or damaged)"),
     "account_locked": N_("Account locked after failed unlocks"),
+    "account_share_refused": N_("Sharing the youth's account refused"),
+    "account_shared": N_("Youth's account shared with a caseworker"),
+    "account_unshare_refused": N_("Stopping a share of the youth's account refused"),
+    "account_unshared": N_("Youth's account no longer shared"),
     "audit_verified": N_("Audit trail verified"),
     "audit_viewed": N_("Audit trail viewed"),
     "backup": N_("Backup made"),

@@ -25,7 +25,7 @@ from csec_desktop.domain.visibility import Scope
 from csec_desktop.domain.youth import Contact, LegalStatus, Youth, birth_date_problems, flag_naming
 from csec_desktop.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from csec_desktop.rules import LEGAL_ZONE, age_on
-from csec_desktop.storage import name_order, numbers
+from csec_desktop.storage import account_copies, name_order, numbers
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.sealed_rows import VIEW
 from csec_desktop.storage.vault import Vault
@@ -566,19 +566,35 @@ def attached_record(vault: Vault, youth_id: str, record_id: str, kind: str) -> S
     return narrative_view(vault, record)
 
 
-def narrative_view(vault: Vault, record: StoredRecord, *, audit: bool = True) -> StoredRecord:
-    """A youth's own account (RESTRICTED_FIELDS) is blanked for roles without READ_NARRATIVE; for
-    the others every read of a written account is audited (`audit=False` only to redraw a page
-    whose opening was audited)."""
+def narrative_view(vault: Vault, record: StoredRecord, *, audit: bool = True,
+                   shared: bool = True) -> StoredRecord:
+    """A youth's own account (RESTRICTED_FIELDS) is blanked for roles without READ_NARRATIVE, but
+    where counsel shared its case with this person (read from their own copy; not `shared`: an
+    export, since counsel shares it to be read here); every read of a written account is audited
+    (`audit=False` only to redraw a page whose opening was audited)."""
     fields = RESTRICTED_FIELDS.get(record.kind, ())
-    written = [f for f in fields if getattr(record.body, f, None)]
-    if not written:
+    if not fields:
         return record
     if vault.user.can(Permission.READ_NARRATIVE):
-        if audit:
+        if audit and any(getattr(record.body, f, None) for f in fields):
             vault.audit("narrative_viewed", record_id=record.id, kind=record.kind, youth=record.owner_id)
         return record
-    return replace(record, body=record.body.model_copy(update=dict.fromkeys(written)))
+    copies = shared_account(vault, [record.id]).get(record.id, {}) if shared else {}
+    if copies and audit:
+        vault.audit("narrative_viewed", record_id=record.id, kind=record.kind, youth=record.owner_id,
+                    shared=True)
+    return replace(record, body=record.body.model_copy(update={f: copies.get(f) for f in fields}))
+
+
+def shared_account(vault: Vault, record_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The account in these records as this person reads it from the copies counsel shared with
+    them (storage/account_copies.py): record id -> field -> value."""
+    found: dict[str, dict[str, Any]] = {}
+    copies = account_copies.sealed_for(vault.require_db(), vault.user.username, record_ids)
+    for (record_id, field), sealed in copies.items():
+        plain = vault.open_sealed_to_self(sealed, account_copies.purpose(record_id, field))
+        found.setdefault(record_id, {})[field] = json.loads(plain)
+    return found
 
 
 def add_attached(vault: Vault, youth_id: str, kind: str, data: dict[str, Any]) -> StoredRecord:
@@ -667,10 +683,11 @@ def _check_happened(vault: Vault, body: Body, fields: Iterable[str]) -> None:
 
 GUARDED_FIELDS: dict[str, set[str]] = {
     "referral": {"status", "referred_on", "consent_given_on", "consent_override_reason"},
-    "vacatur_case": {"stage", "reviewed", "reviewed_on"},  # only through vacatur.advance (checks the role)
+    # only through vacatur.advance and vacatur.sharing (they check the role)
+    "vacatur_case": {"stage", "reviewed", "reviewed_on", "shared_with"},
 }
 GUARDED_STEPS = {"referral": "send, accept, complete...",
-                 "vacatur_case": "mark reviewed by counsel, mark filed, back to draft"}
+                 "vacatur_case": "mark reviewed by counsel, mark filed, back to draft, share the account"}
 """What a refusal names as the way to change a guarded field."""
 _guard_released: ContextVar[bool] = ContextVar("guard_released", default=False)
 

@@ -727,10 +727,15 @@ def _vacatur_juvenile(b: _Builder, y: str) -> None:
                   county="Demo County", case_number="J-DEMO-2001",
                   prosecuting_agency=_PROSECUTOR, while_victim=True,
                   nexus="Fictional account: taken under the exploiter's orders.")
+    # Counsel shared this case's account with the youth's caseworker (vacatur.sharing), to read.
+    youth = b.vault.records.get(y).body
+    assert isinstance(youth, Youth)
+    worker = [u.username for u in b.vault.users()
+              if u.username == youth.assigned_worker and u.role is Role.CASEWORKER]
     _reviewed(b, y, [count], public_name="M. R.", stage="attorney_reviewed", reviewed_on=b.day(-30),
               victimization_ended_on=b.day(-200), court_county="Demo County",
               official_documents=["child_welfare"], counsel=_COUNSEL, grounds=_GROUNDS,
-              **_served(b, mailed=-25, received=-20))
+              shared_with=worker, **_served(b, mailed=-25, received=-20))
 
 
 def _vacatur_mixed(b: _Builder, y: str) -> None:
@@ -774,7 +779,7 @@ def _reviewed(b: _Builder, y: str, counts: list[StoredRecord], **data: Any) -> S
 
 
 _PROSECUTOR = "Demo County District Attorney (fictional)"
-_GROUNDS = "Fictional: the youth's account, seen only by the attorney and supervisor."
+_GROUNDS = "Fictional: the youth's account, in the youth's own words."
 _COUNSEL = ["Alex Demo-Attorney (fictional), SBN 000000", "Demo Legal Aid (fictional)",
             "10 Example Street, Demo City, CA 90000", "(555) 010-0166, counsel@example.org"]
 """The demo's counsel block: name and bar number, office, address, telephone and e-mail (rule

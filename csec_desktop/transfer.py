@@ -78,8 +78,10 @@ def export_youth(vault: Vault, youth_id: str, purpose: str) -> dict[str, Any]:
     vault.require(Permission.EXPORT)
     purpose = stated_purpose(purpose, "record")
     youth = get_youth(vault, youth_id, audit=False)
-    # As the screen shows them: the youth's account blanked for a role that may not read it.
-    items = [narrative_view(vault, r) for r in vault.records.attached(youth_id) if r.id != youth_id]
+    # The youth's account blanked for a role that may not read it, a case counsel shared with this
+    # person included: shared to be read here, not to leave the vault.
+    items = [narrative_view(vault, r, shared=False) for r in vault.records.attached(youth_id)
+             if r.id != youth_id]
     vault.audit("export", record_id=youth_id, purpose=purpose.strip(), records=1 + len(items))
     return {
         "format": FORMAT,

@@ -48,6 +48,7 @@ ANSWER_COLOURS = {Answer.ELIGIBLE: "#1e6b32", Answer.NOT_ELIGIBLE: "#b3261e", An
 class VacaturTab(QWidget):
     print_item_requested = Signal(str, str)  # document kind, case id
     stage_requested = Signal(str, str)  # case id, stage
+    share_requested = Signal(str, bool)  # case id, share (True) or stop sharing (False)
 
     def __init__(self) -> None:
         super().__init__()
@@ -68,12 +69,17 @@ class VacaturTab(QWidget):
                                skip=("youth_id",), attached=True, select_new=True)
         self.cases = ItemList(N_("Vacatur petition (the public papers carry only the initials or pseudonym)"),
                               VacaturCase, lambda i: self._case_line(i),
-                              skip=("youth_id", "count_ids", "stage", "reviewed", "reviewed_on"),
+                              skip=("youth_id", "count_ids", "stage", "reviewed", "reviewed_on",
+                                    "shared_with"),
                               attached=True,
                               choices={"official_documents": OFFICIAL_DOCUMENTS}, select_new=True)
         self.initials = ""
         self.account_withheld = False
         """This person may not read the youth's account (its boxes say so, read-only)."""
+        self.shared: frozenset[str] = frozenset()
+        """The cases and counts whose account counsel shared with this person (to read)."""
+        self.names: dict[str, str] = {}
+        """The people a case is shared with: username -> name."""
         self.cases.starting = self._new_petition
         self.print_buttons: dict[str, QPushButton] = {}
         prints = QHBoxLayout()
@@ -99,7 +105,18 @@ class VacaturTab(QWidget):
                 lambda case: self.stage_requested.emit(case, s)))
             steps.addWidget(button)
             self.stage_buttons[stage] = button
+        # Counsel gives one case's account to a caseworker to read (and takes it back).
+        self.share_buttons: dict[bool, QPushButton] = {}
+        for share, text in ((True, N_("Share the account with a caseworker…")), (False, N_("Stop sharing…"))):
+            button = QPushButton()
+            bind(button, "setText", text)
+            button.clicked.connect(lambda _c=False, on=share: self._for_case(
+                lambda case: self.share_requested.emit(case, on)))
+            steps.addWidget(button)
+            self.share_buttons[share] = button
         steps.addStretch(1)
+        self.share_note = QLabel()
+        self.share_note.setWordWrap(True)
         # The counts of the selected petition, ticked; saved into the petition by the button.
         self.petition_counts = QListWidget()
         self.petition_counts.setMaximumHeight(110)
@@ -129,6 +146,7 @@ class VacaturTab(QWidget):
         box.addWidget(heading)
         box.addWidget(self.assessment)
         box.addWidget(self.counts)
+        box.addWidget(self.share_note)  # above the petition, whose account boxes come first
         box.addWidget(self.cases)
         box.addWidget(counts_label)
         box.addWidget(self.petition_counts)
@@ -147,6 +165,8 @@ class VacaturTab(QWidget):
         where the account is withheld: what counsel reviewed cannot be compared here."""
         stage = enum_label(CaseStage(item.get("stage", "draft")))
         line = f"{item.get('public_name')} · {stage}"
+        if item.get("shared_with") and not self.account_withheld:
+            line += " · " + _("account shared with {n}").format(n=len(item["shared_with"]))
         if self.account_withheld or item.get("stage", "draft") == CaseStage.DRAFT.value:
             return line
         try:
@@ -171,6 +191,30 @@ class VacaturTab(QWidget):
                     box.setPlaceholderText(_("Withheld from your role: only attorneys and supervisors read "
                                              "the youth's account.") if withheld else "")
         self.cases.relabel()
+
+    def show_shared(self, shared: frozenset[str], names: dict[str, str]) -> None:
+        """What counsel shared with this person (a caseworker), and the names of the people a
+        case may be shared with (for counsel's note)."""
+        self.shared, self.names = shared, names
+        self._render_petition()
+
+    def choose_person(self, title: str, text: str, people: list[tuple[str, str]]) -> str | None:
+        """One of `people` (username, display name) chosen, or None (cancelled). Replaced in tests."""
+        from PySide6.QtWidgets import QInputDialog
+
+        labels = [f"{name} ({username})" for username, name in people]
+        label, ok = QInputDialog.getItem(self, title, text, labels, 0, False)
+        return people[labels.index(label)][0] if ok and label in labels else None
+
+    def _share_note(self, case_id: str, case_data: dict[str, Any]) -> str:
+        if self.account_withheld:
+            return _("Counsel shared the youth's account in this petition with you, to read; every reading "
+                     "is recorded, and counsel can stop sharing it.") if case_id in self.shared else ""
+        people = [self.names.get(name, name) for name in case_data.get("shared_with") or []]
+        if not people:
+            return ""
+        return _("The youth's account in this petition is shared, to read, with: {people}.").format(
+            people=", ".join(people))
 
     def _for_case(self, act: Any) -> None:
         row = self.cases.listing.currentRow()
@@ -216,9 +260,11 @@ class VacaturTab(QWidget):
         chosen = self._selected_case()
         self.petition_counts.clear()
         self.review.clear()
+        self.share_note.clear()
         if chosen is None:
             return
         case_id, case_data = chosen
+        self.share_note.setText(self._share_note(case_id, case_data))
         ticked = set(case_data.get("count_ids") or [])
         for record_id, item in zip(self.counts.ids, self.counts.items, strict=False):
             line = QListWidgetItem(self.counts.summary(item))
@@ -235,7 +281,7 @@ class VacaturTab(QWidget):
         # What the withheld account would decide (written or not, changed since review) is not said
         # to a reader who sees it blank: "not written" was false.
         unseen = {"reviewed", *RESTRICTED_FIELDS["criminal_count"], *RESTRICTED_FIELDS["vacatur_case"]} \
-            if self.account_withheld else set()
+            if self.account_withheld and case_id not in self.shared else set()
         found = [x for x in form_problems(case, case_id, counts, legal_today()) if x.field not in unseen]
         for problem in found:
             lead = _("• before filing: ") if problem.for_filing_only else "• "

@@ -61,6 +61,7 @@ class YouthController(QObject):
             lambda record_id, status: self._referral(lambda v: services.move(v, record_id, status),
                                                      _("Status changed.")))
         page.petition_stage.connect(self.petition_stage)
+        page.petition_share.connect(self.petition_share)
         page.discard_requested.connect(self.discard)
 
     def open(self, youth_id: str, *, on_duties: bool = False) -> None:
@@ -270,6 +271,52 @@ class YouthController(QObject):
                 "; ".join(m for _f, m in problems) if problems is not None else describe(error))
 
         self.tasks.run(lambda vault: workflow.advance(vault, case_id, stage), done, failed)
+
+
+    def petition_share(self, case_id: str, share: bool) -> None:
+        """Counsel shares the case's account with a caseworker chosen from those who see the youth,
+        or stops sharing it with one of those it is shared with."""
+        from csec_desktop.vacatur import sharing
+
+        youth_id = self.page.youth_id
+        relief = self.page.relief
+
+        def failed(error: Exception) -> None:
+            self._status("")
+            problems = _problems(error)
+            relief.cases.message.setText(
+                "; ".join(m for _f, m in problems) if problems is not None else describe(error))
+
+        def done(_result: Any) -> None:
+            said = _("The account is shared: they read it in this petition's Record relief tab.") if share \
+                else _("The account is no longer shared with them: their copy was deleted.")
+            self._status(said)
+            self._refresh(youth_id, "vacatur_case", then=lambda: relief.cases.message.setText(said))
+
+        def ask(people: list[sharing.Person]) -> None:
+            if not people:
+                relief.cases.message.setText(
+                    _("No other caseworker here sees this youth: an administrator assigns the youth or adds "
+                      "the caseworker first.") if share
+                    else _("The account in this petition is shared with no one."))
+                return
+            if share:
+                title = _("Share the youth's account")
+                text = _("The caseworker will read the youth's account in this petition (its grounds, safety "
+                         "concerns and each count's account), not change it, until you stop sharing. Every "
+                         "reading is recorded. Share with:")
+            else:
+                title = _("Stop sharing the youth's account")
+                text = _("Their copy is deleted at once. Stop sharing with:")
+            chosen = relief.choose_person(title, text, [(p.username, p.display_name) for p in people])
+            if chosen is None:
+                relief.cases.message.setText(_("Nothing was changed."))
+                return
+            act = sharing.share if share else sharing.unshare
+            self.tasks.run(lambda vault: act(vault, case_id, chosen), done, failed)
+
+        listed = sharing.candidates if share else sharing.shared_with
+        self.tasks.run(lambda vault: listed(vault, case_id), ask, failed)
 
 
 def section_kind(page: YouthPage, section: ItemList) -> str:

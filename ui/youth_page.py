@@ -150,6 +150,7 @@ class YouthPage(QWidget):
     referral_send = Signal(str, str)  # record id, override reason
     referral_move = Signal(str, str)  # record id, status
     petition_stage = Signal(str, str)  # vacatur case id, stage
+    petition_share = Signal(str, bool)  # vacatur case id, share (True) or stop sharing (False)
     discard_requested = Signal(str)  # youth id
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -289,6 +290,7 @@ class YouthPage(QWidget):
         self.relief.print_item_requested.connect(
             lambda kind, item: self.print_item_requested.emit(self.youth_id, kind, item))
         self.relief.stage_requested.connect(self.petition_stage.emit)
+        self.relief.share_requested.connect(self.petition_share.emit)
         self.efc = EfcTab()
         self.efc.print_requested.connect(lambda kind: self.print_requested.emit(self.youth_id, kind))
         self.efc.print_item_requested.connect(
@@ -416,6 +418,10 @@ class YouthPage(QWidget):
         self.relief.withhold_account(not can(Permission.READ_NARRATIVE))
         for button in self.relief.stage_buttons.values():  # draft -> reviewed -> filed: counsel only
             allow(button, Permission.REVIEW_PETITION)
+        for button in self.relief.share_buttons.values():  # and sharing the account with a caseworker
+            button.setEnabled(can(Permission.REVIEW_PETITION))
+            button.setToolTip("" if can(Permission.REVIEW_PETITION)
+                              else _("Only an attorney can share the youth's account with a caseworker."))
         for button in (self.print_button, self.hearing_button):
             allow(button, Permission.PRINT)
         if self._can_write:
@@ -585,6 +591,7 @@ class YouthPage(QWidget):
         view = derived.efc
         self.efc.show_efc(view.eligibility, view.timeline, view.birthdays, view.on)
         self.relief.show_answers([(c.count.dump(), c.answer) for c in derived.relief])
+        self.relief.show_shared(derived.shared, derived.names)
         self._duties = duties
         self._show_duties()
 

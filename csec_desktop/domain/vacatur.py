@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from csec_desktop.domain.base import Body, Bound
 from csec_desktop.domain.fields import LATER
 from csec_desktop.domain.kinds import register
+from csec_desktop.domain.people import USERNAME
 from csec_desktop.text import N_
 
 
@@ -188,7 +189,7 @@ class VacaturCase(Body):
     owner_field: ClassVar[str | None] = "youth_id"
     # A petition may gather many arrests, each court case with its hearings and its service.
     bounds: ClassVar[Mapping[str, Bound]] = {"count_ids": Bound(items=200), "hearings": Bound(items=100),
-                                             "services": Bound(items=100)}
+                                             "services": Bound(items=100), "shared_with": Bound(items=50)}
 
     youth_id: str
     public_name: str = Field(min_length=1, max_length=60,
@@ -236,8 +237,8 @@ class VacaturCase(Body):
                                title=N_("Counsel block for the first page (one line each: name and bar "
                                         "number, office, address, phone)"), json_schema_extra=LATER)
     grounds: str | None = Field(default=None, max_length=20000,  # the youth's account (restricted)
-                                title=N_("Grounds: the youth's account, in their own words (sworn; here, "
-                                         "only attorneys and supervisors)"),
+                                title=N_("Grounds: the youth's account, in their own words "
+                                         "(sworn; restricted)"),
                                 description=N_("Printed as written in the petition and in the youth's sworn "
                                                "declaration: write it in the first person, as the youth "
                                                "would say it."))
@@ -285,6 +286,18 @@ class VacaturCase(Body):
     services: list[CourtService] = Field(
         default_factory=list, json_schema_extra=LATER,
         title=N_("Service in each court case, where it differs from the above"))
+
+    shared_with: list[str] = Field(default_factory=list, json_schema_extra=LATER,
+                                   title=N_("Caseworkers counsel shared the youth's account with"))
+    """Usernames, set only through vacatur.sharing (an attorney's act, audited): each reads this
+    case's account, and no other, from a copy sealed to them (storage/account_copies.py)."""
+
+    @field_validator("shared_with")
+    @classmethod
+    def _usernames(cls, value: list[str]) -> list[str]:
+        if any(not USERNAME.match(name) for name in value):
+            raise ValueError("is not a list of usernames")
+        return sorted(set(value))
 
     @field_validator("service_method", mode="before")
     @classmethod

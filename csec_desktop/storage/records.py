@@ -19,7 +19,7 @@ from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import model_for
 from csec_desktop.errors import CorruptVault, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from csec_desktop.ids import new_id
-from csec_desktop.storage import name_order, numbers
+from csec_desktop.storage import account_copies, name_order, numbers
 from csec_desktop.storage.audit import Signer, SigningQueue, trusted_keys
 from csec_desktop.storage.compartments import MARK, SEALED, Keyring, is_sealed
 from csec_desktop.storage.database import Database, Row
@@ -229,6 +229,7 @@ class RecordStore:
             stored = StoredRecord(record_id, body.kind, owner, 1, now, self.actor, now,
                                   self.actor, False, body, clocks, rowid)
             self._index(stored, fresh=True, data=data)
+            self._follow_shares(body.kind, owner, {(record_id, k): v for k, v in data.items()})
             if self._later is not None and body.kind == "youth":
                 self._later.sealed[record_id] = bool(data.get("sealed"))
         return stored
@@ -321,6 +322,9 @@ class RecordStore:
             self._log(record_id, current.kind, current.owner_id, "update", diff, stamp, now)
             if "sealed" in changed and current.kind == "youth":
                 self.reseal_owner(record_id, under_seal)
+            # Only what changed is known in clear: a field left blank here may be one this person
+            # cannot read.
+            self._follow_shares(current.kind, current.owner_id, {(record_id, k): new[k] for k in changed})
             stored = self.get(record_id)
             self._index(stored)
         return stored
@@ -346,6 +350,7 @@ class RecordStore:
                 self.db.execute("UPDATE youth_fields SET deleted = 1 WHERE rowid = ?", (current.rowid,))
                 self.shadow.written(current.rowid)
                 self.shadow.forget(current.rowid)
+            self._follow_shares(current.kind, current.owner_id, {})
             stored = self.get(record_id, include_deleted=True)
         return stored
 
@@ -421,6 +426,8 @@ class RecordStore:
                                 updated_at, pushed=1)
         stored = StoredRecord(record_id, kind, owner_id, version, updated_at, updated_by, updated_at,
                               updated_by, deleted, parsed, clocks, rowid)
+        # The hub holds the account in clear; a blank from it may be one it was never sent.
+        self._follow_shares(kind, owner_id, {(record_id, k): v for k, v in plain.items() if v is not None})
         if self._later is not None and kind == "youth":
             self._later.sealed[record_id] = under_seal
         if kind == "youth":
@@ -436,6 +443,12 @@ class RecordStore:
                 # theirs in the same pull): every record of theirs is re-wrapped to match.
                 self.reseal_owner(record_id, under_seal, strict=False)
         return True
+
+    def _follow_shares(self, kind: str, owner: str | None, clear: dict[tuple[str, str], Any]) -> None:
+        """A case or a count written (or its youth sealed): the copies of the account made for the
+        caseworkers counsel shared a case with follow it (storage/account_copies.py)."""
+        if kind in account_copies.KINDS and owner:
+            account_copies.refresh(self.db, self.ring, owner, self.under_seal(kind, owner, {}), clear)
 
     def under_seal(self, kind: str, owner: str | None, data: dict[str, Any]) -> bool:
         """Whether a record's fields go to the sealed youth's compartment: a youth by its own flag
@@ -500,6 +513,7 @@ class RecordStore:
         if row is not None:
             self._index(StoredRecord.from_row(row, self.ring),
                         data=self.ring.open_body(youth_id, json.loads(row[9])))
+        self._follow_shares("vacatur_case", youth_id, {})
         if under_seal:
             self.purge_search()
         elif any(f'"{MARK}":"sealed"' in body for (body,) in self.db.query(

@@ -486,13 +486,23 @@ def _v21(db: Database) -> None:
     db.execute("DELETE FROM sealed_cache WHERE rowid = 0")
 
 
+def _v22(db: Database) -> None:
+    # Copies of the youth's account in a vacatur case, each sealed to one caseworker counsel shared
+    # the case with (storage/account_copies.py); kept beside the records, never synced.
+    db.execute("CREATE TABLE IF NOT EXISTS account_copies (record_id TEXT NOT NULL, field TEXT NOT NULL, "
+               "principal TEXT NOT NULL, youth_id TEXT NOT NULL, sealed TEXT NOT NULL, "
+               "PRIMARY KEY (record_id, field, principal))")
+    db.execute("CREATE INDEX IF NOT EXISTS account_copies_youth ON account_copies(youth_id)")
+
+
 STAMP_TIME = "substr(hlc, 1, 19)"
 """A history stamp's time and counter ("1796360669254-00000"): the index of unlock's newest."""
 NEWEST_STAMP_TIME = f"SELECT max({STAMP_TIME}) FROM changes"
 
 STEPS: dict[int, Callable[[Database], None]] = {
     0: _v1, 1: _v2, 2: _v3, 3: _v4, 4: _v5, 5: _v6, 6: _v7, 7: _v8, 8: _v9, 9: _v10, 10: _v11, 11: _v12,
-    12: _v13, 13: _v14, 14: _v15, 15: _v16, 16: _v17, 17: _v18, 18: _v19, 19: _v20, 20: _v21}
+    12: _v13, 13: _v14, 14: _v15, 15: _v16, 16: _v17, 17: _v18, 18: _v19, 19: _v20, 20: _v21,
+    21: _v22}
 SCHEMA_VERSION = max(STEPS) + 1
 
 

@@ -39,9 +39,9 @@ from csec_desktop.errors import (
 )
 from csec_desktop.fileio import exclusive_lock, fsync_dir
 from csec_desktop.ids import new_id
+from csec_desktop.storage import account_copies, integrity, recovery, sealed_rows
 from csec_desktop.storage import compartments as C
 from csec_desktop.storage import county_settings as S
-from csec_desktop.storage import integrity, recovery, sealed_rows
 from csec_desktop.storage import keys as K
 from csec_desktop.storage import roster as R
 from csec_desktop.storage.access import AccessState
@@ -882,6 +882,10 @@ class Vault:
             unsealed = self._finish_unsealing(db)
             if unsealed:
                 done["unsealed"] = unsealed
+            if self.keyring.holds(C.NARRATIVE.name):
+                self.records.ring = self.keyring
+                account_copies.refresh_all(db, self.keyring,
+                                           lambda y: self.records.under_seal("youth", y, {}))
             if done:
                 self.audit_log.append(at=utc_iso(self.wall()), user=self.user.username, device=self.device,
                                       action="compartment_keys", detail=done)

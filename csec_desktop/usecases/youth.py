@@ -12,7 +12,7 @@ from csec_desktop.domain.csec import FormResponse
 from csec_desktop.domain.kinds import KINDS
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.services import PlanGoal, Referral
-from csec_desktop.domain.vacatur import RESTRICTED_FIELDS, CriminalCount
+from csec_desktop.domain.vacatur import RESTRICTED_FIELDS, CriminalCount, VacaturCase
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import NotFound, PermissionDenied
 from csec_desktop.identification import current_answers
@@ -66,6 +66,10 @@ class Derived:
     glance: list[services.AreaSummary]
     efc: EfcView
     relief: list[CountView]
+    shared: frozenset[str] = frozenset()
+    """The cases and counts whose account this person reads because counsel shared it with them."""
+    names: dict[str, str] = field(default_factory=dict)
+    """The people a case of this youth is shared with, by username: their names."""
 
 
 @dataclass(frozen=True)
@@ -152,11 +156,24 @@ def _derive(vault: Vault, record: StoredRecord, stored: list[StoredRecord],
                    [(age, birthday(youth.date_of_birth, age)) for age in range(16, 22)], on)
     # Counts as this person sees them: the assessment must not reveal an account they may not read.
     counts = shown.get("criminal_count", [])
-    withheld = set() if vault.user.can(Permission.READ_NARRATIVE) else vault.records.withheld(
-        [r.id for r in counts])
+    shared: frozenset[str] = frozenset()
+    withheld: set[str] = set()
+    if not vault.user.can(Permission.READ_NARRATIVE):
+        # Shared: the cases counsel shared with this person and their counts. Withheld: what holds
+        # an account this person reads neither from the compartment nor from a copy (one that waits
+        # for a holder's unlock included).
+        mine = [r for r in shown.get("vacatur_case", [])
+                if isinstance(r.body, VacaturCase) and vault.user.username in r.body.shared_with]
+        shared = frozenset({r.id for r in mine} | {
+            i for r in mine if isinstance(r.body, VacaturCase) for i in r.body.count_ids})
+        copied = caseload.shared_account(vault, [r.id for r in counts if r.id in shared])
+        withheld = vault.records.withheld([r.id for r in counts]) - set(copied)
     relief = [CountView(r.id, r.body, assess(r.body, youth, account_withheld=r.id in withheld))
               for r in counts if isinstance(r.body, CriminalCount)]
-    return Derived(duties, glance, view, relief)
+    sharing = {name for r in shown.get("vacatur_case", []) if isinstance(r.body, VacaturCase)
+               for name in r.body.shared_with}
+    names = {u.username: u.display_name for u in vault.users() if u.username in sharing} if sharing else {}
+    return Derived(duties, glance, view, relief, shared, names)
 
 
 def _read(vault: Vault, record: StoredRecord, now: datetime | None, *,

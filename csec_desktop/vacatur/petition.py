@@ -240,7 +240,7 @@ def packets(case: VacaturCase, petitioned: Sequence[CountOnFile], youth_county: 
 AFTER_REVIEW = frozenset({
     "stage", "reviewed", "reviewed_on", "served_on", "hearing_on", "hearings", "order_denied_on",
     "order_granted_on", "court_case_number", "server_name", "server_address", "service_method",
-    "service_date", "service_place", "services"})
+    "service_date", "service_place", "services", "shared_with"})
 """The case's fields recorded after counsel's review (service, the hearing, the order, the clerk's
 number): editing them leaves the petition as counsel reviewed it."""
 

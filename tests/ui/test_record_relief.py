@@ -215,3 +215,69 @@ def test_a_role_that_may_not_read_the_account_sees_its_boxes_say_so(qtbot: QtBot
     tab.show_answers([(changed.model_dump(mode="json"), assess(changed, youth))])
     assert tab.cases.listing.item(0).text() == \
         "C. Z. · Reviewed by the attorney · changed since, prints unsigned"
+
+
+def test_counsel_shares_one_petitions_account_with_the_caseworker(qtbot: QtBot, tmp_path: Path) -> None:
+    """The county's decision: a caseworker reads the youth's account only when an attorney shares
+    it for that case. In the window: the attorney chooses the caseworker, the petition says whom it
+    is shared with; the caseworker then reads it there, read-only, told who shared it and that
+    each reading is recorded; another petition stays withheld."""
+    from csec_desktop import caseload
+    from csec_desktop.storage.vault import Vault
+    from tests.conftest import ADMIN_PASS, WORKER_PASS, youth_data
+    from ui.main_window import MainWindow
+
+    account = "Fictional: he kept my papers and sent me out."
+    vault, _ = Vault.create(tmp_path / "vault", county="Demo County", admin="admin", passphrase=ADMIN_PASS)
+    vault.add_user("alex", role="attorney", passphrase=WORKER_PASS, unit="Unit A",
+                   display_name="Alex Sample-Counsel")
+    vault.add_user("casey", role="caseworker", passphrase=WORKER_PASS, unit="Unit A",
+                   display_name="Casey Sample-Worker")
+    youth = caseload.create_youth(vault, youth_data(date_of_birth="2002-05-01")).id
+    vault.close()
+    alex = Vault.unlock(tmp_path / "vault", "alex", WORKER_PASS)
+    caseload.add_attached(alex, youth, "vacatur_case", {"public_name": "C. Z.", "grounds": account})
+    caseload.add_attached(alex, youth, "vacatur_case", {"public_name": "C. Y.", "grounds": "Fictional."})
+    alex.close()
+
+    def open_as(user: str) -> tuple[MainWindow, object]:
+        win = MainWindow(tmp_path / "vault")
+        qtbot.addWidget(win)
+        win.show()
+        win.unlock_page.user.setText(user)
+        win.unlock_page.passphrase.setText(WORKER_PASS)
+        qtbot.mouseClick(win.unlock_page.button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.today_page, timeout=10_000)
+        win.open_youth(youth)
+        qtbot.waitUntil(lambda: win.stack.currentWidget() is win.youth_page
+                        and len(win.youth_page.relief.cases.items) == 2, timeout=10_000)
+        return win, win.youth_page.relief
+
+    win, tab = open_as("alex")
+    try:
+        row = next(i for i, item in enumerate(tab.cases.items) if item["public_name"] == "C. Z.")
+        tab.cases.listing.setCurrentRow(row)
+        offered: list[list[tuple[str, str]]] = []
+        tab.choose_person = lambda _t, _x, people: offered.append(people) or "casey"  # type: ignore[method-assign]
+        assert tab.share_buttons[True].isEnabled()
+        qtbot.mouseClick(tab.share_buttons[True], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "Casey Sample-Worker" in tab.share_note.text(), timeout=10_000)
+        assert offered == [[("casey", "Casey Sample-Worker")]]
+        assert "account shared with 1" in tab.cases.listing.item(row).text()
+    finally:
+        win.close()
+
+    win, tab = open_as("casey")
+    try:
+        row = next(i for i, item in enumerate(tab.cases.items) if item["public_name"] == "C. Z.")
+        tab.cases.listing.setCurrentRow(row)
+        box = tab.cases.form.widgets["grounds"]
+        assert box.toPlainText() == account and box.isReadOnly()  # type: ignore[attr-defined]
+        assert "Counsel shared" in tab.share_note.text() and "recorded" in tab.share_note.text()
+        assert not tab.share_buttons[True].isEnabled() and "attorney" in tab.share_buttons[True].toolTip()
+        other = 1 - row
+        tab.cases.listing.setCurrentRow(other)
+        assert box.toPlainText() == "" and "Withheld" in box.placeholderText()  # type: ignore[attr-defined]
+        assert tab.share_note.text() == ""
+    finally:
+        win.close()

@@ -1,0 +1,176 @@
+"""The youth's account in one vacatur case, copied for the caseworkers counsel shared it with.
+
+The account (a case's grounds and safety concerns, each of its counts' nexus) is sealed to the
+narrative compartment, whose key only attorneys and supervisors hold. When an attorney shares one
+case with a caseworker (the case's `shared_with`, set only by `vacatur.sharing`), each of those
+values is also sealed to that caseworker's own public key, here, so that they read this case's
+account and no other: the compartment's key is never given to them.
+
+The copies follow the values. Every write of a case or a count, made here or pulled from the hub,
+recomputes the copies of the youth's shared cases (`refresh`), from what the writer can read:
+- a value in clear (typed now, or pulled: the hub holds the account in clear);
+- a value the writer can open (an attorney or a supervisor);
+- otherwise the copy already made is kept (a caseworker's edit of another field leaves the
+  account as it was).
+A copy no longer wanted goes at once: the case unshared or removed, the count taken out of it,
+the value emptied, the youth sealed (a caseworker never sees a sealed youth), the person
+disabled or removed. A share pulled on a device where no one holds the compartment's key finds
+its counts' accounts sealed: their copies are made at the next unlock of a holder there
+(`refresh_all`), or when the count next changes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from csec_desktop.domain.people import Permission, User
+from csec_desktop.domain.vacatur import RESTRICTED_FIELDS
+from csec_desktop.storage import keys as K
+from csec_desktop.storage.compartments import Keyring, is_sealed
+from csec_desktop.storage.database import Database
+
+KINDS = frozenset(RESTRICTED_FIELDS)
+"""The kinds whose writes can change a copy: the case (its account and whom it is shared with)
+and the count (its account)."""
+_KEEP = object()
+WAITING = "account_copies_waiting"
+"""meta: the youth with a copy wanted that no one here could make yet (no holder of the key)."""
+
+
+def purpose(record_id: str, field: str) -> str:
+    """What a copy's envelope is bound to: one record's one field (a copy moved to another record
+    or field does not open)."""
+    return f"account copy {record_id} {field}"
+
+
+def refresh(db: Database, ring: Keyring, youth_id: str, under_seal: bool,
+            clear: dict[tuple[str, str], Any] | None = None) -> None:
+    """Make the youth's copies match their shared cases (inside the caller's transaction).
+    `clear`: values the caller holds in clear, by (record id, field). A copy wanted that this
+    writer can make from nothing it reads puts the youth on the waiting list (`refresh_all`)."""
+    clear = clear or {}
+    wanted = {} if under_seal else _wanted(db, youth_id)
+    have = {(r, f, p) for r, f, p in db.query(
+        "SELECT record_id, field, principal FROM account_copies WHERE youth_id = ?", (youth_id,))}
+    if not wanted and not have:
+        _wait(db, youth_id, False)
+        return
+    people = _publics(db, {name for names in wanted.values() for name in names})
+    keep: set[tuple[str, str, str]] = set()
+    missing = False
+    for (record_id, field), principals in wanted.items():
+        principals = {p for p in principals if p in people}
+        if not principals:
+            continue
+        value = _value(db, ring, record_id, field, clear)
+        if value is None:
+            continue
+        for principal in principals:
+            keep.add((record_id, field, principal))
+            if value is _KEEP:
+                missing = missing or (record_id, field, principal) not in have
+                continue
+            sealed = K.seal_dek(json.dumps(value, ensure_ascii=False).encode(), people[principal],
+                                ring.vault_id, principal, 0, purpose(record_id, field))
+            db.execute("INSERT OR REPLACE INTO account_copies (record_id, field, principal, youth_id, "
+                       "sealed) VALUES (?, ?, ?, ?, ?)",
+                       (record_id, field, principal, youth_id, json.dumps(sealed)))
+    for record_id, field, principal in have - keep:
+        db.execute("DELETE FROM account_copies WHERE record_id = ? AND field = ? AND principal = ?",
+                   (record_id, field, principal))
+    _wait(db, youth_id, missing)
+
+
+def refresh_all(db: Database, ring: Keyring, under_seal: Callable[[str], bool]) -> int:
+    """The youth waiting for a holder and those with copies (at a holder's unlock: a share pulled
+    where no one could open its counts' accounts, people disabled or removed since). Returns how
+    many youth were looked at."""
+    youth = set(_waiting(db)) | {r[0] for r in db.query("SELECT DISTINCT youth_id FROM account_copies")}
+    for youth_id in sorted(youth):
+        refresh(db, ring, youth_id, under_seal(youth_id))
+    return len(youth)
+
+
+def _waiting(db: Database) -> list[str]:
+    return list(json.loads(db.scalar("SELECT value FROM meta WHERE key = ?", (WAITING,)) or "[]"))
+
+
+def _wait(db: Database, youth_id: str, missing: bool) -> None:
+    waiting = _waiting(db)
+    if (youth_id in waiting) == missing:
+        return
+    waiting = sorted(set(waiting) | {youth_id}) if missing else [y for y in waiting if y != youth_id]
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (WAITING, json.dumps(waiting)))
+
+
+def _wanted(db: Database, youth_id: str) -> dict[tuple[str, str], set[str]]:
+    """(record id, field) -> the people a shared case of this youth gives it to."""
+    wanted: dict[tuple[str, str], set[str]] = {}
+    for case_id, body in db.query("SELECT id, body FROM records WHERE owner_id = ? AND kind = 'vacatur_case' "
+                                  "AND deleted = 0", (youth_id,)):
+        data = json.loads(body)
+        shared = data.get("shared_with")
+        if not shared or not isinstance(shared, list) or is_sealed(shared):
+            continue
+        people = {str(p) for p in shared}
+        for field in RESTRICTED_FIELDS["vacatur_case"]:
+            wanted.setdefault((case_id, field), set()).update(people)
+        counts = data.get("count_ids") if isinstance(data.get("count_ids"), list) else []
+        live = _live_counts(db, youth_id, [str(c) for c in counts])
+        for count_id in live:
+            for field in RESTRICTED_FIELDS["criminal_count"]:
+                wanted.setdefault((count_id, field), set()).update(people)
+    return wanted
+
+
+def _live_counts(db: Database, youth_id: str, ids: list[str]) -> list[str]:
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    return [r[0] for r in db.query(f"SELECT id FROM records WHERE id IN ({marks}) AND owner_id = ? AND "
+                                   "kind = 'criminal_count' AND deleted = 0", (*ids, youth_id))]
+
+
+def _value(db: Database, ring: Keyring, record_id: str, field: str, clear: dict[tuple[str, str], Any]) -> Any:
+    """The value in clear, None when there is none, or _KEEP when this writer cannot read it."""
+    if (record_id, field) in clear:
+        return clear[(record_id, field)]
+    body = db.scalar("SELECT body FROM records WHERE id = ?", (record_id,))
+    stored = json.loads(body).get(field) if body else None
+    if stored is None:
+        return None
+    readable, value = ring.open(record_id, field, stored)
+    return value if readable else _KEEP
+
+
+def _publics(db: Database, names: Iterable[str]) -> dict[str, bytes]:
+    """The public keys of these people, where each is on this vault, not removed nor disabled, and
+    still may not read the account otherwise (a copy for a supervisor would be needless)."""
+    found: dict[str, bytes] = {}
+    for name in sorted(set(names)):
+        row = db.one("SELECT body, public_key FROM users WHERE username = ? AND removed = 0", (name,))
+        if row is None or not row[1]:
+            continue
+        user = User.model_validate_json(row[0])
+        if user.disabled or user.can(Permission.READ_NARRATIVE):
+            continue
+        found[name] = K.unb64(str(row[1]))
+    return found
+
+
+def sealed_for(db: Database, principal: str,
+               record_ids: Iterable[str]) -> dict[tuple[str, str], dict[str, str]]:
+    """This person's copies of these records, still sealed: (record id, field) -> envelope."""
+    ids = list(dict.fromkeys(record_ids))
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for record_id, field, sealed in db.query(
+                "SELECT record_id, field, sealed FROM account_copies WHERE principal = ? AND "
+                f"record_id IN ({marks})",
+                (principal, *chunk)):
+            found[(record_id, field)] = json.loads(sealed)
+    return found

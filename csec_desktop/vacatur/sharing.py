@@ -1,0 +1,103 @@
+"""Counsel sharing the youth's account in one vacatur case with a caseworker.
+
+The account is read by attorneys and supervisors only; a caseworker reads it when an attorney
+shares that case with them (the county's decision), for that case alone, to read, until counsel
+stops sharing it. Both acts are audited, and each reading by the caseworker is audited as any
+reading of the account is. The case's `shared_with` says whom it is shared with (synced with the
+case); the values reach the caseworker as copies sealed to their own key
+(storage/account_copies.py), never as the compartment's key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from csec_desktop import caseload
+from csec_desktop.domain.people import Permission, Role, User
+from csec_desktop.domain.vacatur import VacaturCase
+from csec_desktop.domain.visibility import Scope
+from csec_desktop.domain.youth import Youth
+from csec_desktop.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from csec_desktop.storage.records import StoredRecord
+from csec_desktop.storage.vault import Vault
+from csec_desktop.text import N_, W
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    display_name: str
+
+
+def _case(vault: Vault, case_id: str) -> tuple[StoredRecord, VacaturCase, Youth]:
+    try:
+        record = vault.records.get(case_id)
+    except NotFound:
+        record = None
+    if record is None or not isinstance(record.body, VacaturCase) or record.owner_id is None:
+        raise NotFound(f"No vacatur case {case_id}.")
+    youth = caseload.get_youth(vault, record.owner_id, audit=False)
+    assert isinstance(youth.body, Youth)
+    return record, record.body, youth.body
+
+
+def _require_counsel(vault: Vault, case_id: str, action: str) -> None:
+    if not vault.user.can(Permission.REVIEW_PETITION):
+        vault.audit(action + "_refused", record_id=case_id)
+        raise PermissionDenied(W("Only an attorney may share the youth's account, or stop sharing it."))
+
+
+def candidates(vault: Vault, case_id: str) -> list[Person]:
+    """The caseworkers this case's account may be shared with: on this vault, not disabled, who
+    see the youth and do not already read the account; those it is shared with already left out."""
+    _record, case, youth = _case(vault, case_id)
+    return [Person(u.username, u.display_name) for u in vault.users()
+            if _may_receive(u, youth) and u.username not in case.shared_with]
+
+
+def shared_with(vault: Vault, case_id: str) -> list[Person]:
+    """Whom the case's account is shared with, by name (a person since removed by their username)."""
+    _record, case, _youth = _case(vault, case_id)
+    names = {u.username: u.display_name for u in vault.users()}
+    return [Person(name, names.get(name, name)) for name in case.shared_with]
+
+
+def _may_receive(user: User, youth: Youth) -> bool:
+    return (user.role is Role.CASEWORKER and not user.disabled and not user.can(Permission.READ_NARRATIVE)
+            and Scope.for_user(user).allows(youth.assigned_worker, youth.unit, youth.sealed))
+
+
+def share(vault: Vault, case_id: str, username: str) -> StoredRecord:
+    """Give `username` the account of this case to read (an attorney's act, audited)."""
+    vault.require(Permission.WRITE_YOUTH)
+    _require_counsel(vault, case_id, "account_share")
+    record, case, youth = _case(vault, case_id)
+    if youth.sealed:
+        raise ValidationFailed([FieldProblem("shared_with", N_(
+            "cannot be set for a sealed youth: a caseworker does not see a sealed youth's record"))],
+            record="vacatur case")
+    person = next((u for u in vault.users() if u.username == username), None)
+    if person is None or not _may_receive(person, youth):
+        raise ValidationFailed([FieldProblem("shared_with", N_(
+            "names no caseworker who sees this youth here: choose one from the list"))],
+            record="vacatur case")
+    if username in case.shared_with:
+        return record
+    with caseload.checked_change():
+        updated = caseload.update_attached(vault, case_id, {"shared_with": [*case.shared_with, username]})
+    vault.audit("account_shared", record_id=case_id, youth=record.owner_id, shared_with=username)
+    return updated
+
+
+def unshare(vault: Vault, case_id: str, username: str) -> StoredRecord:
+    """Stop sharing the case's account with `username`: their copy is deleted at once."""
+    vault.require(Permission.WRITE_YOUTH)
+    _require_counsel(vault, case_id, "account_unshare")
+    record, case, _youth = _case(vault, case_id)
+    if username not in case.shared_with:
+        return record
+    with caseload.checked_change():
+        updated = caseload.update_attached(vault, case_id, {
+            "shared_with": [name for name in case.shared_with if name != username]})
+    vault.audit("account_unshared", record_id=case_id, youth=record.owner_id, shared_with=username)
+    return updated

@@ -1,0 +1,247 @@
+"""An attorney shares the youth's account in one vacatur case with a caseworker (the county's
+decision: attorneys and supervisors read it; a caseworker only when an attorney shares it for that
+case, audited). The caseworker reads that case's account from a copy sealed to her own key, never
+the compartment's key: a colleague with the same data key reads nothing, another case stays
+withheld, and the copy follows every change and is gone when sharing stops."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cryptography.exceptions import InvalidTag
+
+from csec_desktop import caseload
+from csec_desktop.errors import PermissionDenied, ValidationFailed
+from csec_desktop.storage import account_copies
+from csec_desktop.storage import keys as K
+from csec_desktop.storage.vault import Vault
+from csec_desktop.usecases import youth as youth_screen
+from csec_desktop.vacatur import Answer, sharing
+from tests.conftest import WORKER_PASS, FakeClock, youth_data
+from tests.library_reads import as_library, every_text
+
+ACCOUNT = "FICTIONAL-SHARED-ACCOUNT he kept my papers"
+NEXUS = "FICTIONAL-SHARED-NEXUS he sent me to take food"
+OTHER = "FICTIONAL-UNSHARED-ACCOUNT another petition"
+PEOPLE = (("casey", "caseworker", "Unit A"), ("cole", "caseworker", "Unit A"),
+          ("ana", "attorney", "Unit A"), ("sam", "supervisor", "Unit A"), ("bo", "caseworker", "Unit B"))
+
+
+@pytest.fixture
+def office(vault_of, vault_dir: Path, clock: FakeClock):  # type: ignore[no-untyped-def]
+    admin = vault_of(PEOPLE)
+    youth = caseload.create_youth(admin, youth_data(assigned_worker="casey", unit="Unit A")).id
+    admin.close()
+    ana = Vault.unlock(vault_dir, "ana", WORKER_PASS, wall=clock)
+    count = caseload.add_attached(ana, youth, "criminal_count", {
+        "count_kind": "adjudication", "code": "PC", "section": "484", "description": "fictional",
+        "offense_date": "2025-03-01", "while_victim": True, "nexus": NEXUS}).id
+    case = caseload.add_attached(ana, youth, "vacatur_case", {
+        "public_name": "C. Z.", "grounds": ACCOUNT, "count_ids": [count]}).id
+    other = caseload.add_attached(ana, youth, "vacatur_case", {"public_name": "C. Y.", "grounds": OTHER}).id
+    ana.close()
+    return vault_dir, youth, count, case, other
+
+
+def _as(folder: Path, user: str, clock: FakeClock) -> Vault:
+    return Vault.unlock(folder, user, WORKER_PASS, wall=clock)
+
+
+def _reads(vault: Vault, youth: str, record_id: str, kind: str, field: str) -> object:
+    return getattr(caseload.attached_record(vault, youth, record_id, kind).body, field)
+
+
+def test_the_caseworker_reads_the_shared_case_only_and_a_colleague_nothing(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    folder, youth, count, case, other = office
+    ana = _as(folder, "ana", clock)
+    assert [p.username for p in sharing.candidates(ana, case)] == ["casey", "cole"]  # not Unit B's bo
+    sharing.share(ana, case, "casey")
+    assert any(e.action == "account_shared" and e.detail.get("shared_with") == "casey"
+               for e in ana.audit_log.entries(newest_first=True, limit=5))
+    assert [p.username for p in sharing.shared_with(ana, case)] == ["casey"]
+    counsel_sees = youth_screen.open_youth(ana, youth).derived.relief[0].answer
+    ana.close()
+
+    casey = _as(folder, "casey", clock)
+    try:
+        assert _reads(casey, youth, case, "vacatur_case", "grounds") == ACCOUNT
+        assert _reads(casey, youth, count, "criminal_count", "nexus") == NEXUS
+        assert _reads(casey, youth, other, "vacatur_case", "grounds") is None  # another petition: withheld
+        assert not casey.keyring.holds("narrative")  # a copy, never the compartment's key
+        read = [e for e in casey.audit_log.entries(newest_first=True, limit=10)
+                if e.action == "narrative_viewed" and e.user == "casey"]
+        assert {e.record_id for e in read} == {case, count} and all(e.detail.get("shared") for e in read)
+        # The record page: the shared case and its count are read, the count assessed with its account.
+        page = youth_screen.open_youth(casey, youth)
+        assert page.derived.shared == {case, count}
+        [view] = page.derived.relief
+        assert view.answer == counsel_sees and view.answer.answer is Answer.ELIGIBLE
+        # To read, not to change: counsel's account stays counsel's.
+        with pytest.raises(PermissionDenied):
+            caseload.update_attached(casey, case, {"grounds": "typed by the caseworker"})
+    finally:
+        casey.close()
+
+    # With the project's library alone: the colleague's data key shows the copy, but not in clear,
+    # and her key does not open it; the caseworker's own key does, bound to its record and field.
+    assert "FICTIONAL-SHARED" not in every_text(folder, "cole", WORKER_PASS)
+    keyfile = K.KeyFile.load(folder)
+    copies = as_library(folder, "cole", WORKER_PASS, lambda db: {
+        (r[0], r[1], r[2]): json.loads(r[3]) for r in db.query(
+            "SELECT record_id, field, principal, sealed FROM account_copies")})
+    assert set(copies) == {(case, "grounds", "casey"), (count, "nexus", "casey")}
+    envelope = copies[(case, "grounds", "casey")]
+    cole_key = keyfile.unlock_user("cole", WORKER_PASS)[1]
+    with pytest.raises(InvalidTag):
+        K.open_dek(envelope, cole_key, keyfile.vault_id, "casey", 0, account_copies.purpose(case, "grounds"))
+    casey_key = keyfile.unlock_user("casey", WORKER_PASS)[1]
+    with pytest.raises(InvalidTag):  # moved to another field, it does not open
+        K.open_dek(envelope, casey_key, keyfile.vault_id, "casey", 0, account_copies.purpose(count, "nexus"))
+    assert json.loads(K.open_dek(envelope, casey_key, keyfile.vault_id, "casey", 0,
+                                 account_copies.purpose(case, "grounds"))) == ACCOUNT
+
+    cole = _as(folder, "cole", clock)
+    try:
+        assert _reads(cole, youth, case, "vacatur_case", "grounds") is None
+        page = youth_screen.open_youth(cole, youth)
+        assert page.derived.shared == frozenset()
+        seen = page.derived.relief[0].answer  # the same answer, said to rest on an account withheld
+        assert seen.answer is counsel_sees.answer and seen.why != counsel_sees.why
+    finally:
+        cole.close()
+
+
+def test_the_copy_follows_each_change_and_goes_when_sharing_stops(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    folder, youth, count, case, _other = office
+    ana = _as(folder, "ana", clock)
+    sharing.share(ana, case, "casey")
+    caseload.update_attached(ana, case, {"grounds": ACCOUNT + " (amended)"})
+    ana.close()
+
+    casey = _as(folder, "casey", clock)
+    assert _reads(casey, youth, case, "vacatur_case", "grounds") == ACCOUNT + " (amended)"
+    caseload.update_attached(casey, case, {"public_name": "C. W."})  # another field: the copy stays
+    assert _reads(casey, youth, case, "vacatur_case", "grounds") == ACCOUNT + " (amended)"
+    casey.close()
+
+    ana = _as(folder, "ana", clock)
+    caseload.update_attached(ana, case, {"count_ids": []})  # the count left the petition
+    ana.close()
+    casey = _as(folder, "casey", clock)
+    assert _reads(casey, youth, count, "criminal_count", "nexus") is None
+    casey.close()
+
+    ana = _as(folder, "ana", clock)
+    sharing.unshare(ana, case, "casey")
+    assert ana.require_db().scalar("SELECT count(*) FROM account_copies") == 0
+    assert any(e.action == "account_unshared" for e in ana.audit_log.entries(newest_first=True, limit=5))
+    ana.close()
+    casey = _as(folder, "casey", clock)
+    try:
+        assert _reads(casey, youth, case, "vacatur_case", "grounds") is None
+    finally:
+        casey.close()
+
+
+def test_only_an_attorney_shares_and_with_a_caseworker_who_sees_the_youth(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    folder, _youth, _count, case, _other = office
+    for who in ("casey", "sam"):  # the caseworker herself, and a supervisor: counsel's act
+        person = _as(folder, who, clock)
+        try:
+            with pytest.raises(PermissionDenied, match="Only an attorney"):
+                sharing.share(person, case, "casey")
+            assert any(e.action == "account_share_refused"
+                       for e in person.audit_log.entries(newest_first=True, limit=3))
+        finally:
+            person.close()
+    ana = _as(folder, "ana", clock)
+    try:
+        for name in ("bo", "sam", "nobody"):  # another unit's, one who reads it already, no one
+            with pytest.raises(ValidationFailed) as refused:
+                sharing.share(ana, case, name)
+            assert refused.value.problems[0].field == "shared_with"
+        with pytest.raises(PermissionDenied):  # nor by an ordinary edit of the case
+            caseload.update_attached(ana, case, {"shared_with": ["casey"]})
+        assert ana.require_db().scalar("SELECT count(*) FROM account_copies") == 0
+    finally:
+        ana.close()
+
+
+def test_sealing_the_youth_or_disabling_her_takes_the_copies_away(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    folder, youth, _count, case, _other = office
+    ana = _as(folder, "ana", clock)
+    sharing.share(ana, case, "casey")
+    caseload.update_youth(ana, youth, {"sealed": True})
+    assert ana.require_db().scalar("SELECT count(*) FROM account_copies") == 0  # she no longer sees them
+    with pytest.raises(ValidationFailed):
+        sharing.share(ana, case, "cole")
+    caseload.update_youth(ana, youth, {"sealed": False})
+    assert ana.require_db().scalar("SELECT count(*) FROM account_copies") == 2  # the share still stands
+    ana.close()
+
+    admin = Vault.unlock(folder, "admin", "fictional admin passphrase", wall=clock)
+    admin.update_user("casey", disabled=True)
+    admin.close()
+    ana = _as(folder, "ana", clock)  # a holder's unlock tidies the copies of people disabled since
+    try:
+        assert ana.require_db().scalar("SELECT count(*) FROM account_copies") == 0
+    finally:
+        ana.close()
+
+
+def test_a_share_pulled_by_the_caseworker_copies_what_arrives_in_clear(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """On the caseworker's own device the hub's copy of the case arrives with its account in clear
+    and the share: she reads the case's account at once. The count, pulled before and sealed, waits
+    for the next unlock of someone who holds the compartment's key."""
+    from csec_desktop.sync import local
+    from csec_desktop.sync import protocol as P
+
+    folder, youth, count, case, _other = office
+    casey = _as(folder, "casey", clock)
+    try:
+        # What the attorney wrote here reached the hub (as it would have from her own device).
+        casey.require_db().execute("UPDATE changes SET pushed = 1")
+        record = casey.records.get(case)
+        body = {**record.body.dump(), "grounds": ACCOUNT + " (from the hub)", "shared_with": ["casey"]}
+        state = P.RecordState(id=case, kind="vacatur_case", owner_id=youth, version=record.version + 1,
+                              deleted=False, body=body, stamps=record.clocks,
+                              updated_at="2026-12-01T10:00:00Z",
+                              updated_by="ana", seq=9, conflicts=[])
+        with casey.require_db().transaction():
+            local._apply_state(casey, state)
+        assert _reads(casey, youth, case, "vacatur_case", "grounds") == ACCOUNT + " (from the hub)"
+        assert _reads(casey, youth, count, "criminal_count", "nexus") is None  # sealed, no holder here
+        assert json.loads(casey.require_db().scalar(
+            "SELECT value FROM meta WHERE key = ?", (account_copies.WAITING,))) == [youth]
+    finally:
+        casey.close()
+    _as(folder, "sam", clock).close()  # a supervisor holds the key: the waiting copy is made
+    casey = _as(folder, "casey", clock)
+    try:
+        assert _reads(casey, youth, count, "criminal_count", "nexus") == NEXUS
+    finally:
+        casey.close()
+
+
+def test_a_shared_account_is_read_in_the_vault_and_not_exported(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """Shared to be read here: a caseworker given the export permission still exports the record
+    with the account blank."""
+    from csec_desktop import transfer
+    from csec_desktop.domain.people import Permission
+
+    folder, youth, _count, case, _other = office
+    ana = _as(folder, "ana", clock)
+    sharing.share(ana, case, "casey")
+    ana.close()
+    admin = Vault.unlock(folder, "admin", "fictional admin passphrase", wall=clock)
+    admin.update_user("casey", extra_permissions=[Permission.EXPORT])
+    admin.close()
+    casey = _as(folder, "casey", clock)
+    try:
+        assert _reads(casey, youth, case, "vacatur_case", "grounds") == ACCOUNT
+        exported = json.dumps(transfer.export_youth(casey, youth, "fictional: a test of the export"))
+        assert "FICTIONAL-SHARED" not in exported and "C. Z." in exported
+    finally:
+        casey.close()
