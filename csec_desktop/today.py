@@ -59,6 +59,8 @@ class Item:
     youth_name: str
     worker: str | None = None
     unit: str | None = None
+    sealed: bool = False
+    """The youth is sealed: only those who read sealed records see this duty (the worker does not)."""
 
     @property
     def legal(self) -> bool:
@@ -80,7 +82,7 @@ class Item:
     def to_json(self) -> dict[str, Any]:
         confidence = self.confidence
         return {**self.finding.to_json(), "youth_name": self.youth_name, "worker": self.worker,
-                "unit": self.unit,
+                "unit": self.unit, "sealed": self.sealed,
                 "confidence": confidence.value if confidence else None}
 
 
@@ -273,7 +275,7 @@ def scan(vault: Vault, as_of: datetime, *, after: int = 0, limit: int = 250,
                      "records": chunk.records.get(record_id, {}),
                      "record_ids": chunk.record_ids.get(record_id, {}), "policy": chunk.settings}
             name = youth.display_name()
-            found.extend(Item(f if why else replace(f, why=()), name)
+            found.extend(Item(f if why else replace(f, why=()), name, sealed=youth.sealed)
                          for f in registry.evaluate(facts, now) if include_done or not f.done)
             checked, last = checked + 1, rowid
     return _scanned(vault, found, rows[-1][0] if len(rows) == limit else None, checked)

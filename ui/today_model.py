@@ -176,8 +176,8 @@ class TodayModel(TranslatedTableModel):
                 return relative_text(finding.due, self._now, _) if finding.due else _("No date")
             if column == 2:
                 return due_text(finding.due, _) if finding.due else ""
-            if column == 3:
-                return item.youth_name
+            if column == 3:  # a sealed youth's duty: the worker does not see it (see to it, or tell them)
+                return item.youth_name + (" · " + _("sealed") if item.sealed else "")
             if column == 4:
                 return _(finding.title)
             if column == 5:
@@ -202,6 +202,9 @@ class TodayModel(TranslatedTableModel):
             return QBrush(QColor("#8a4b00"))
         if role == Qt.ItemDataRole.ToolTipRole and column == 6 and item.confidence:
             return _(CONFIDENCE_NOTES[item.confidence])
+        if role == Qt.ItemDataRole.ToolTipRole and column == 3 and item.sealed:
+            return _("This youth is sealed: their assigned worker does not see them or this duty. See to "
+                     "it, or tell the person who will.")
         if role == Qt.ItemDataRole.ToolTipRole and column in (4, 7):
             # The duty and its law whole when the column cuts them ("Actualización semestral del
             # TILCP y certificación…" in Spanish); the row's detail below says why it is there.

@@ -823,11 +823,20 @@ class YouthPage(QWidget):
         hours left the worker's Today without a word). Replaced in tests."""
         from PySide6.QtWidgets import QMessageBox
 
+        from csec_desktop.today import due_text
+
         text = _("Sealing hides this youth from everyone who does not read sealed records, the "
                  "assigned worker included.")
         if open_duties:
             text += " " + _("Their {n} open duties will show on Today only to supervisors and attorneys: "
                             "see to them, or tell the worker who will.").format(n=open_duties)
+            # The one most pressing by name: a cross-report due in five hours was only "3 open duties".
+            due = [d for d in self._duties if not d.done and d.due is not None]
+            if due:
+                first = min(due, key=lambda d: d.due or datetime.max.replace(tzinfo=UTC))
+                assert first.due is not None
+                text += " " + _("The first is due {when}: {duty}.").format(when=due_text(first.due, _),
+                                                                           duty=_(first.title))
         answer = QMessageBox.question(self, _("Seal this youth?"), text,
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                                       QMessageBox.StandardButton.Cancel)

@@ -507,3 +507,4 @@ def test_the_notice_at_16_is_due_when_a_youth_older_than_16_comes_into_care(admi
     back = notice([{"status": "dependent", "start": "2020-01-01", "end": "2025-01-31"},
                    {"status": "ward", "start": "2026-10-01"}])
     assert back.due is not None and back.due.date() == date(2026, 10, 1)
+

@@ -991,3 +991,28 @@ def test_sealing_a_youth_is_asked_first_naming_the_open_duties_the_worker_will_n
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert len(asked) == 1 and asked[0] == sum(1 for d in page._duties if not d.done and d.due is not None)
     assert not page.body.get("sealed") and page.notice.text() == ""  # cancelled: nothing sent
+
+
+def test_the_question_before_sealing_names_the_first_duty_due(qtbot: QtBot, window: MainWindow,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Supervisor review, session 36: the question said how many duties, not which comes first."""
+    from datetime import date, datetime, timedelta
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from csec_desktop.rules import LEGAL_ZONE, Finding, FindingKind
+
+    _, page = _open_first_youth(qtbot, window)
+    soon = datetime.now(LEGAL_ZONE) + timedelta(hours=5)
+
+    def duty(title: str, due: datetime) -> Finding:
+        return Finding("csec.report_law_enforcement_24h", FindingKind.DEADLINE, title, (), "Pen. Code 11166",
+                       date(2026, 1, 1), due=due)
+
+    page._duties = [duty("Later duty", soon + timedelta(days=9)), duty("Report to law enforcement", soon)]
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: said.append(text)
+                        or QMessageBox.StandardButton.Cancel)
+    assert page.confirm_seal(2) is False
+    assert "The first is due" in said[0] and "Report to law enforcement" in said[0]
+    assert "Later duty" not in said[0]

@@ -479,3 +479,31 @@ def test_the_duty_selected_stays_selected_when_done_duties_are_shown(
         current = win.today_page.table.currentIndex().row()
         assert identity_of(win.today_model, current) == wanted, tick
         assert set(seen) <= {wanted}, tick  # never another youth's duty meanwhile
+
+
+def test_a_sealed_youths_duty_is_marked_for_the_supervisor_who_sees_it(admin: Vault, qtbot: QtBot) -> None:
+    """Supervisor review, session 36: a sealed youth's duties reach only supervisors and attorneys,
+    and their rows looked like any other, so no one knew the worker could not see them."""
+    from csec_desktop import today
+    from tests.conftest import WORKER_PASS
+    from ui.today_model import TodayModel
+
+    admin.add_user("sam", role="supervisor", passphrase=WORKER_PASS)
+    admin.close()
+    sam = Vault.unlock(admin.folder, "sam", WORKER_PASS)
+    try:
+        hidden = caseload.create_youth(sam, youth_data(date_of_birth="2010-11-18", sealed=True, **FOSTER)).id
+        seen = caseload.create_youth(sam, youth_data(date_of_birth="2010-11-18", **FOSTER)).id
+        now = datetime(2026, 11, 28, 9, 30, tzinfo=LEGAL_ZONE)
+        found = today.items(sam, now)
+        assert {i.sealed for i in found if i.finding.youth_id == hidden} == {True}
+        assert {i.sealed for i in found if i.finding.youth_id == seen} == {False}
+        model = TodayModel()
+        model.reset(found, now)
+        rows = {model.item(r).finding.youth_id: r for r in range(model.rowCount())}
+        name = model.index(rows[hidden], 3)
+        assert str(name.data()).endswith(" · sealed")
+        assert "does not see" in str(name.data(Qt.ItemDataRole.ToolTipRole))
+        assert not str(model.index(rows[seen], 3).data()).endswith("sealed")
+    finally:
+        sam.close()
