@@ -116,6 +116,23 @@ def _row_placeholder(row: type[BaseModel]) -> Callable[[QPlainTextEdit, str], No
 
 
 LONG_TEXT_HEIGHT = 110
+LABEL_WIDTH = 440
+"""The widest a field's label is: a longer one wraps."""
+QWIDGETSIZE_MAX = 16_777_215  # Qt's "no maximum"
+
+
+class FieldLabel(QLabel):
+    """A field's label on one line, or wrapped at LABEL_WIDTH when longer (in every language): a
+    744-pixel Spanish label (the counsel block's) made the Record relief tab scroll sideways at 1366
+    pixels. Wrapping every label made each one as narrow as Qt guesses, "(AAAA-MM-DD)" on a line
+    of its own."""
+
+    def setText(self, text: str) -> None:
+        long = self.fontMetrics().horizontalAdvance(text) > LABEL_WIDTH
+        self.setWordWrap(long)
+        self.setMinimumWidth(LABEL_WIDTH if long else 0)
+        self.setMaximumWidth(LABEL_WIDTH if long else QWIDGETSIZE_MAX)
+        super().setText(text)
 
 
 class ModelForm(QWidget):
@@ -232,7 +249,7 @@ class ModelForm(QWidget):
                 widget = edit
             else:
                 widget = QLineEdit()
-            label = QLabel()
+            label = FieldLabel()
             message = fields.label(model, name)  # the field's title on the model (English; shown translated)
             bind(widget, "setAccessibleName", message)
             help_text = fields.hint(model, name)
