@@ -624,8 +624,8 @@ RESCREEN_DEFINITION = N_("Re-screens with a licensed tool done in the period (a 
 # (one it opts into): said so, not "required" of every county (a review found it cited for all).
 MEETINGS_DEFINITION = N_("Youth with a multidisciplinary team meeting held in the period, and with one at "
                          "which child welfare, probation, mental health, substance use disorder and public "
-                         "health were all present (the team Welf. & Inst. Code 16524.7(d)(2)(B) requires of a "
-                         "county in the state CSEC Program).")
+                         "health were all present (the team Welf. & Inst. Code 16524.7(d)(2)(B) requires of "
+                         "a county in the state CSEC Program).")
 
 
 def rescreens(found: Facts, period: Period, interval_days: int) -> dict[str, set[str]]:

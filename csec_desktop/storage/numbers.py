@@ -16,6 +16,7 @@ index (storage/sealed_rows.py) holds a few hundred youth, whose lists are cheap 
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -128,3 +129,22 @@ def ranks(db: Database, prefixes: list[str]) -> set[int]:
         if not found:
             break
     return found or set()
+
+
+NUMBERED = {"criminal_count": "case_number", "vacatur_case": "court_case_number"}
+"""The court's number on a youth's other records, searched as the youth's (an attorney looks a
+youth up by the criminal case: it found no one)."""
+
+
+def case_numbers(db: Database, youth_id: str) -> list[str]:
+    """The court case numbers on the youth's counts and petitions (their stored bodies: a sealed
+    youth's are sealed, and such a youth is not in this index)."""
+    found: list[str] = []
+    for kind, body in db.query("SELECT kind, body FROM records WHERE owner_id = ? AND deleted = 0 AND "
+                               "kind IN ('criminal_count', 'vacatur_case')", (youth_id,)):
+        value = json.loads(body).get(NUMBERED[kind])
+        if isinstance(value, str) and value.strip() and value not in found:
+            # Also without punctuation, as a search looks a case number up (caseload.search_words,
+            # youth.search_terms): "21CR-004455" is searched as "21cr004455".
+            found += [value, "".join(ch for ch in value if ch.isalnum())]
+    return found

@@ -230,6 +230,7 @@ class RecordStore:
                                   self.actor, False, body, clocks, rowid)
             self._index(stored, fresh=True, data=data)
             self._follow_shares(body.kind, owner, {(record_id, k): v for k, v in data.items()})
+            self._follow_numbers(body.kind, owner, None, data)
             if self._later is not None and body.kind == "youth":
                 self._later.sealed[record_id] = bool(data.get("sealed"))
         return stored
@@ -325,6 +326,7 @@ class RecordStore:
             # Only what changed is known in clear: a field left blank here may be one this person
             # cannot read.
             self._follow_shares(current.kind, current.owner_id, {(record_id, k): new[k] for k in changed})
+            self._follow_numbers(current.kind, current.owner_id, old, new)
             stored = self.get(record_id)
             self._index(stored)
         return stored
@@ -351,6 +353,7 @@ class RecordStore:
                 self.shadow.written(current.rowid)
                 self.shadow.forget(current.rowid)
             self._follow_shares(current.kind, current.owner_id, {})
+            self._follow_numbers(current.kind, current.owner_id, current.body.dump(), None)
             stored = self.get(record_id, include_deleted=True)
         return stored
 
@@ -428,6 +431,8 @@ class RecordStore:
                               updated_by, deleted, parsed, clocks, rowid)
         # The hub holds the account in clear; a blank from it may be one it was never sent.
         self._follow_shares(kind, owner_id, {(record_id, k): v for k, v in plain.items() if v is not None})
+        self._follow_numbers(kind, owner_id, None if row is None or was_deleted else raw_old,
+                             None if deleted else plain)
         if self._later is not None and kind == "youth":
             self._later.sealed[record_id] = under_seal
         if kind == "youth":
@@ -449,6 +454,20 @@ class RecordStore:
         caseworkers counsel shared a case with follow it (storage/account_copies.py)."""
         if kind in account_copies.KINDS and owner:
             account_copies.refresh(self.db, self.ring, owner, self.under_seal(kind, owner, {}), clear)
+
+    def _follow_numbers(self, kind: str, owner: str | None, before: dict[str, Any] | None,
+                        after: dict[str, Any] | None) -> None:
+        """A count's or a petition's court case number written or gone: the youth is indexed again
+        with it (numbers.case_numbers). A sealed youth is in no index here."""
+        name = numbers.NUMBERED.get(kind)
+        if name is None or owner is None or (before or {}).get(name) == (after or {}).get(name):
+            return
+        if self.under_seal(kind, owner, {}):
+            return
+        row = self.db.one(f"SELECT {_RECORD_COLUMNS} FROM records WHERE id = ? AND kind = 'youth' "
+                          "AND deleted = 0", (owner,))
+        if row is not None:
+            self._index(StoredRecord.from_row(row, self.ring))
 
     def under_seal(self, kind: str, owner: str | None, data: dict[str, Any]) -> bool:
         """Whether a record's fields go to the sealed youth's compartment: a youth by its own flag
@@ -619,6 +638,8 @@ class RecordStore:
         names = stored.body.list_names() if not sealed and hasattr(stored.body, "list_names") else None
         values = youth_field_values(stored.rowid, body, stored.deleted, names=names)
         terms = _terms(stored.body)
+        if terms and not fresh and not sealed and not stored.deleted:
+            terms += numbers.case_numbers(self.db, stored.id)  # a youth new here has none yet
         if not fresh and self._unwritten.pop(stored.rowid, None) is None:
             name_order.drop_terms(self.db, stored.rowid)
         # Indexed under a rank that follows name order (storage/name_order.py).

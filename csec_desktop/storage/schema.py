@@ -495,6 +495,29 @@ def _v22(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS account_copies_youth ON account_copies(youth_id)")
 
 
+def _v23(db: Database) -> None:
+    # Search: the court case numbers on a youth's counts and petitions are the youth's search words
+    # (storage/numbers.py, case_numbers); the youth who have any are indexed again with them.
+    from csec_desktop.domain.youth import Youth
+    from csec_desktop.storage import numbers
+
+    for (owner,) in db.query("SELECT DISTINCT owner_id FROM records WHERE deleted = 0 AND kind IN "
+                             "('criminal_count', 'vacatur_case')"):
+        row = db.one("SELECT r.body, f.rank FROM records r JOIN youth_fields f ON f.rowid = r.rowid "
+                     "WHERE r.id = ? AND f.sealed = 0 AND f.deleted = 0 AND f.rank IS NOT NULL", (owner,))
+        extra = numbers.case_numbers(db, owner) if row is not None else []
+        if row is None or not extra:
+            continue
+        try:
+            terms = Youth.model_validate_json(row[0]).search_terms()
+        except ValueError:  # a body the model no longer reads: indexed again when it is edited
+            continue
+        text = " ".join([*terms, *extra])
+        db.execute("DELETE FROM youth_search WHERE rowid = ?", (row[1],))
+        db.execute("INSERT INTO youth_search (rowid, terms) VALUES (?, ?)", (row[1], text))
+        numbers.add(db, [(row[1], text)])
+
+
 STAMP_TIME = "substr(hlc, 1, 19)"
 """A history stamp's time and counter ("1796360669254-00000"): the index of unlock's newest."""
 NEWEST_STAMP_TIME = f"SELECT max({STAMP_TIME}) FROM changes"
@@ -502,7 +525,7 @@ NEWEST_STAMP_TIME = f"SELECT max({STAMP_TIME}) FROM changes"
 STEPS: dict[int, Callable[[Database], None]] = {
     0: _v1, 1: _v2, 2: _v3, 3: _v4, 4: _v5, 5: _v6, 6: _v7, 7: _v8, 8: _v9, 9: _v10, 10: _v11, 11: _v12,
     12: _v13, 13: _v14, 14: _v15, 15: _v16, 16: _v17, 17: _v18, 18: _v19, 19: _v20, 20: _v21,
-    21: _v22}
+    21: _v22, 22: _v23}
 SCHEMA_VERSION = max(STEPS) + 1
 
 

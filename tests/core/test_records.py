@@ -391,3 +391,30 @@ def test_a_record_written_once_keeps_one_stamp_for_all_its_fields(admin: Vault) 
     stored = admin.require_db().scalar("SELECT clocks FROM records WHERE id = ?", (record.id,))
     assert isinstance(json.loads(stored), dict)
     assert len(set(admin.records.get(record.id).clocks.values())) == 2
+
+
+def test_a_youth_is_found_by_the_court_case_number_of_a_count_or_petition(admin: Vault) -> None:
+    """Caseworker review, session 36: an attorney searched the caseload for a criminal case number
+    and found no one. The number of a count or petition is the youth's search word; changed or
+    removed, the youth is found by the new one only."""
+    from csec_desktop import caseload
+    from tests.conftest import youth_data
+
+    youth = caseload.create_youth(admin, youth_data()).id
+    caseload.create_youth(admin, youth_data(legal_name={"given": "Rae", "family": "Fictorra"}))
+    count = caseload.add_attached(admin, youth, "criminal_count", {
+        "count_kind": "arrest", "section": "484", "case_number": "21CR-004455"}).id
+
+    def found(text: str) -> list[str]:
+        return [s.id for s in caseload.search(admin, text)]
+
+    assert found("21CR-004455") == [youth] and found("0044") == [youth]
+    caseload.update_attached(admin, count, {"case_number": "22CR-000777"})
+    assert found("21CR-004455") == [] and found("22CR-000777") == [youth]
+    caseload.add_attached(admin, youth, "vacatur_case", {"public_name": "J. S.",
+                                                         "court_case_number": "VAC-26-000123"})
+    assert found("VAC-26-000123") == [youth] and found("22CR-000777") == [youth]
+    caseload.delete_attached(admin, count)
+    assert found("22CR-000777") == [] and found("VAC-26") == [youth]
+    assert found("Sampleton") == [youth]  # the youth's own words are still there
+    assert admin.require_db().integrity_problems() == []

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from csec_desktop import caseload
+from csec_desktop.domain.kinds import model_for
+from csec_desktop.domain.youth import Youth
 from csec_desktop.storage.database import Database
 from csec_desktop.storage.schema import SCHEMA_VERSION, schema_version
 from csec_desktop.storage.vault import Vault
@@ -131,5 +133,34 @@ def test_names_kept_casefolded_by_schema_20_are_kept_accents_aside(admin: Vault,
             assert len(caseload.search(again, text)) == 1, text
         assert len(caseload.search(again, "fictiona")) == 2
         assert db.integrity_problems() == []
+    finally:
+        again.close()
+
+
+def test_schema_23_makes_the_court_case_numbers_of_counts_searchable(admin: Vault, vault_dir: Path) -> None:
+    """Schema 23: a youth's counts' and petitions' court case numbers are found by a caseload
+    search; a vault from before has the youth with any indexed again."""
+    youth = caseload.create_youth(admin, youth_data()).id
+    other = caseload.create_youth(admin, youth_data(legal_name={"given": "Rae", "family": "Fictorra"})).id
+    db = admin.require_db()
+    for owner, number in ((youth, "21CR-004455"), (other, "")):
+        admin.records.create(model_for("criminal_count").parse(
+            {"youth_id": owner, "count_kind": "arrest", "section": "484", "case_number": number or None}))
+    with db.transaction():  # as a vault before schema 23 held them: the count not in the index
+        for rank, body in db.query("SELECT f.rank, r.body FROM youth_fields f JOIN records r "
+                                   "ON r.rowid = f.rowid WHERE f.rank IS NOT NULL"):
+            db.execute("DELETE FROM youth_search WHERE rowid = ?", (rank,))
+            db.execute("INSERT INTO youth_search (rowid, terms) VALUES (?, ?)",
+                       (rank, " ".join(Youth.model_validate_json(body).search_terms())))
+        db.execute("DELETE FROM youth_numbers WHERE term IN ('21cr', '004455', '21cr004455')")
+        db.execute("PRAGMA user_version = 22")
+    assert caseload.search(admin, "21CR-004455") == []
+    admin.close()
+    again = Vault.unlock(vault_dir, "admin", ADMIN_PASS)
+    try:
+        assert schema_version(again.require_db()) == SCHEMA_VERSION
+        for text in ("21CR-004455", "21cr", "0044"):
+            assert [s.id for s in caseload.search(again, text)] == [youth], text
+        assert again.require_db().integrity_problems() == []
     finally:
         again.close()
