@@ -229,7 +229,7 @@ class RecordStore:
             stored = StoredRecord(record_id, body.kind, owner, 1, now, self.actor, now,
                                   self.actor, False, body, clocks, rowid)
             self._index(stored, fresh=True, data=data)
-            self._follow_shares(body.kind, owner, {(record_id, k): v for k, v in data.items()})
+            self._follow_shares(body.kind, owner, record_id, data)
             self._follow_numbers(body.kind, owner, None, data)
             if self._later is not None and body.kind == "youth":
                 self._later.sealed[record_id] = bool(data.get("sealed"))
@@ -325,7 +325,7 @@ class RecordStore:
                 self.reseal_owner(record_id, under_seal)
             # Only what changed is known in clear: a field left blank here may be one this person
             # cannot read.
-            self._follow_shares(current.kind, current.owner_id, {(record_id, k): new[k] for k in changed})
+            self._follow_shares(current.kind, current.owner_id, record_id, {k: new[k] for k in changed})
             self._follow_numbers(current.kind, current.owner_id, old, new)
             stored = self.get(record_id)
             self._index(stored)
@@ -352,7 +352,7 @@ class RecordStore:
                 self.db.execute("UPDATE youth_fields SET deleted = 1 WHERE rowid = ?", (current.rowid,))
                 self.shadow.written(current.rowid)
                 self.shadow.forget(current.rowid)
-            self._follow_shares(current.kind, current.owner_id, {})
+            self._follow_shares(current.kind, current.owner_id, record_id, {})
             self._follow_numbers(current.kind, current.owner_id, current.body.dump(), None)
             stored = self.get(record_id, include_deleted=True)
         return stored
@@ -430,7 +430,7 @@ class RecordStore:
         stored = StoredRecord(record_id, kind, owner_id, version, updated_at, updated_by, updated_at,
                               updated_by, deleted, parsed, clocks, rowid)
         # The hub holds the account in clear; a blank from it may be one it was never sent.
-        self._follow_shares(kind, owner_id, {(record_id, k): v for k, v in plain.items() if v is not None})
+        self._follow_shares(kind, owner_id, record_id, plain, blank_unknown=True)
         self._follow_numbers(kind, owner_id, None if row is None or was_deleted else raw_old,
                              None if deleted else plain)
         if self._later is not None and kind == "youth":
@@ -449,11 +449,15 @@ class RecordStore:
                 self.reseal_owner(record_id, under_seal, strict=False)
         return True
 
-    def _follow_shares(self, kind: str, owner: str | None, clear: dict[tuple[str, str], Any]) -> None:
+    def _follow_shares(self, kind: str, owner: str | None, record_id: str, clear: dict[str, Any], *,
+                       blank_unknown: bool = False) -> None:
         """A case or a count written (or its youth sealed): the copies of the account made for the
-        caseworkers counsel shared a case with follow it (storage/account_copies.py)."""
+        caseworkers counsel shared a case with follow it (storage/account_copies.py). `clear`: the
+        record's values known in clear (what was typed or pulled; `blank_unknown`: a blank is not
+        known, the hub may never have been sent the value)."""
         if kind in account_copies.KINDS and owner:
-            account_copies.refresh(self.db, self.ring, owner, self.under_seal(kind, owner, {}), clear)
+            known = {(record_id, k): v for k, v in clear.items() if v is not None or not blank_unknown}
+            account_copies.refresh(self.db, self.ring, owner, self.under_seal(kind, owner, {}), known)
 
     def _follow_numbers(self, kind: str, owner: str | None, before: dict[str, Any] | None,
                         after: dict[str, Any] | None) -> None:
@@ -532,7 +536,7 @@ class RecordStore:
         if row is not None:
             self._index(StoredRecord.from_row(row, self.ring),
                         data=self.ring.open_body(youth_id, json.loads(row[9])))
-        self._follow_shares("vacatur_case", youth_id, {})
+        self._follow_shares("vacatur_case", youth_id, youth_id, {})
         if under_seal:
             self.purge_search()
         elif any(f'"{MARK}":"sealed"' in body for (body,) in self.db.query(
