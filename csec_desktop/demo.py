@@ -7,6 +7,7 @@ generated name can be mistaken for a real person. Deterministic for a seed.
 from __future__ import annotations
 
 import functools
+import json
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -398,10 +399,12 @@ def create_demo_vault(folder: Path, count: int = 300, *, seed: int = 2026, now: 
         for name, role, display, unit, passphrase in DEMO_STAFF:
             if name != admin[0]:
                 vault.add_user(name, role=role, passphrase=passphrase, display_name=display, unit=unit)
-        return populate_county(vault, count, seed=seed, now=now, workers=DEMO_COLLEAGUES,
-                               progress=progress)
+        county = populate_county(vault, count, seed=seed, now=now, workers=DEMO_COLLEAGUES,
+                                 progress=progress)
     finally:
         vault.lock("setup")
+    _share_case(folder)
+    return county
 
 
 def _settle_duties(build: _Builder, ids: list[str], evaluate: Any, settings: dict[str, int],
@@ -727,15 +730,34 @@ def _vacatur_juvenile(b: _Builder, y: str) -> None:
                   county="Demo County", case_number="J-DEMO-2001",
                   prosecuting_agency=_PROSECUTOR, while_victim=True,
                   nexus="Fictional account: taken under the exploiter's orders.")
-    # Counsel shared this case's account with the youth's caseworker (vacatur.sharing), to read.
-    youth = b.vault.records.get(y).body
-    assert isinstance(youth, Youth)
-    worker = [u.username for u in b.vault.users()
-              if u.username == youth.assigned_worker and u.role is Role.CASEWORKER]
-    _reviewed(b, y, [count], public_name="M. R.", stage="attorney_reviewed", reviewed_on=b.day(-30),
+    _reviewed(b, y, [count], public_name=SHARED_CASE, stage="attorney_reviewed", reviewed_on=b.day(-30),
               victimization_ended_on=b.day(-200), court_county="Demo County",
               official_documents=["child_welfare"], counsel=_COUNSEL, grounds=_GROUNDS,
-              shared_with=worker, **_served(b, mailed=-25, received=-20))
+              **_served(b, mailed=-25, received=-20))
+
+
+SHARED_CASE = "M. R."
+"""The demo petition whose account counsel shares with the youth's caseworker (`_share_case`)."""
+
+
+def _share_case(folder: Path) -> None:
+    """As the demo's attorney: share one petition's account with the youth's caseworker, as counsel
+    does (vacatur.sharing, audited), so the caseworker's Record relief shows a shared account."""
+    from csec_desktop.vacatur import sharing
+
+    attorney = next(person for person in DEMO_STAFF if person[1] is Role.ATTORNEY)
+    vault = Vault.unlock(folder, attorney[0], attorney[4])
+    try:
+        for case_id, owner, body in vault.require_db().query(
+                "SELECT id, owner_id, body FROM records WHERE kind = 'vacatur_case' AND deleted = 0"):
+            if json.loads(body).get("public_name") != SHARED_CASE:
+                continue
+            youth = vault.records.get(owner).body
+            assert isinstance(youth, Youth)
+            if any(p.username == youth.assigned_worker for p in sharing.candidates(vault, case_id)):
+                sharing.share(vault, case_id, str(youth.assigned_worker))
+    finally:
+        vault.lock("setup")
 
 
 def _vacatur_mixed(b: _Builder, y: str) -> None:

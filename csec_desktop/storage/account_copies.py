@@ -46,10 +46,17 @@ def purpose(record_id: str, field: str) -> str:
 
 
 def refresh(db: Database, ring: Keyring, youth_id: str, under_seal: bool,
-            clear: dict[tuple[str, str], Any] | None = None) -> None:
+            clear: dict[tuple[str, str], Any] | None = None, writer: str = "") -> None:
     """Make the youth's copies match their shared cases (inside the caller's transaction).
-    `clear`: values the caller holds in clear, by (record id, field). A copy wanted that this
-    writer can make from nothing it reads puts the youth on the waiting list (`refresh_all`)."""
+    `clear`: values the caller holds in clear, by (record id, field); `writer`: who is writing. A
+    copy wanted that this writer can make from nothing it reads puts the youth on the waiting list
+    (`refresh_all`).
+
+    A copy is made for a person only where the case's signed history shows counsel shared it with
+    them (`backed`): someone holding the data key could otherwise put her own name in `shared_with`
+    and wait for counsel's session to copy the account to her. The one exception is the writer's
+    own copy of a value she holds in clear (pulled from the hub, which sends it to her device):
+    it gives her nothing she does not have."""
     clear = clear or {}
     wanted = {} if under_seal else _wanted(db, youth_id)
     have = {(r, f, p) for r, f, p in db.query(
@@ -57,17 +64,26 @@ def refresh(db: Database, ring: Keyring, youth_id: str, under_seal: bool,
     if not wanted and not have:
         _wait(db, youth_id, False)
         return
-    people = _publics(db, {name for names in wanted.values() for name in names})
+    people = _publics(db, {name for by in wanted.values() for name in by})
+    proven: dict[str, set[str]] = {}  # case id -> the people its signed history shares it with
+
+    def backed(principal: str, cases: set[str]) -> bool:
+        return any(principal in proven.setdefault(case, _backed(db, case)) for case in cases)
+
     keep: set[tuple[str, str, str]] = set()
     missing = False
-    for (record_id, field), principals in wanted.items():
-        principals = {p for p in principals if p in people}
+    for (record_id, field), by in wanted.items():
+        principals = {p: cases for p, cases in by.items() if p in people}
         if not principals:
             continue
+        known = (record_id, field) in clear
         value = _value(db, ring, record_id, field, clear)
         if value is None:
             continue
-        for principal in principals:
+        for principal, cases in principals.items():
+            own = known and principal == writer
+            if value is not _KEEP and not own and not backed(principal, cases):
+                continue  # not proven: no copy (her own, made from a value she had in clear, stays)
             keep.add((record_id, field, principal))
             if value is _KEEP:
                 missing = missing or (record_id, field, principal) not in have
@@ -78,9 +94,51 @@ def refresh(db: Database, ring: Keyring, youth_id: str, under_seal: bool,
                        "sealed) VALUES (?, ?, ?, ?, ?)",
                        (record_id, field, principal, youth_id, json.dumps(sealed)))
     for record_id, field, principal in have - keep:
+        if (record_id, field) in wanted and principal in wanted[(record_id, field)] \
+                and principal in people and (record_id, field) not in clear:
+            continue  # still shared, not provable from here: her own copy, made from a pull, stays
         db.execute("DELETE FROM account_copies WHERE record_id = ? AND field = ? AND principal = ?",
                    (record_id, field, principal))
     _wait(db, youth_id, missing)
+
+
+def _backed(db: Database, case_id: str) -> set[str]:
+    """The people the case's signed history shares it with: the last change to `shared_with`, its
+    signature holding under the signed list of people's key, made here by someone who may share
+    (REVIEW_PETITION), or pulled from the hub as counsel's (its author may share) by someone other
+    than the person it names."""
+    from csec_desktop.storage.audit import trusted_keys
+    from csec_desktop.storage.history import canonical, fields_of
+    from csec_desktop.storage.records import change_message
+
+    last = None
+    for row in db.query("SELECT op_id, kind, owner_id, op, fields, hlc, user, device, at, signer, sig "
+                        "FROM changes_full WHERE record_id = ? ORDER BY seq", (case_id,)):
+        change = fields_of(row[4]).get("shared_with")
+        if isinstance(change, dict):
+            last = (row, change.get("new"))
+    if last is None or not isinstance(last[1], list):
+        return set()
+    (op_id, kind, owner, op, fields, hlc, user, device, at, signer, sig), shared = last
+    body = db.scalar("SELECT body FROM records WHERE id = ?", (case_id,))
+    if body is None or json.loads(body).get("shared_with") != shared:
+        return set()  # the record differs from its history: changed outside the app
+    public = trusted_keys(db)[0].get(str(signer))
+    message = change_message(op_id, case_id, kind, owner, op, canonical(fields), hlc, user, device, at)
+    try:
+        holds = public is not None and K.signature_holds(public, K.unb64(sig or ""), message)
+    except ValueError:
+        holds = False
+    if not holds:
+        return set()
+    if device != "hub":
+        return set(map(str, shared)) if _may_share(db, str(signer)) else set()
+    return set(map(str, shared)) - {str(signer)} if _may_share(db, str(user)) else set()
+
+
+def _may_share(db: Database, username: str) -> bool:
+    row = db.one("SELECT body FROM users WHERE username = ?", (username,))
+    return row is not None and User.model_validate_json(row[0]).can(Permission.REVIEW_PETITION)
 
 
 def refresh_all(db: Database, ring: Keyring, under_seal: Callable[[str], bool]) -> int:
@@ -105,9 +163,14 @@ def _wait(db: Database, youth_id: str, missing: bool) -> None:
     db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (WAITING, json.dumps(waiting)))
 
 
-def _wanted(db: Database, youth_id: str) -> dict[tuple[str, str], set[str]]:
-    """(record id, field) -> the people a shared case of this youth gives it to."""
-    wanted: dict[tuple[str, str], set[str]] = {}
+def _wanted(db: Database, youth_id: str) -> dict[tuple[str, str], dict[str, set[str]]]:
+    """(record id, field) -> each person a shared case of this youth gives it to -> those cases."""
+    wanted: dict[tuple[str, str], dict[str, set[str]]] = {}
+
+    def give(key: tuple[str, str], people: set[str], case_id: str) -> None:
+        for person in people:
+            wanted.setdefault(key, {}).setdefault(person, set()).add(case_id)
+
     for case_id, body in db.query("SELECT id, body FROM records WHERE owner_id = ? AND kind = 'vacatur_case' "
                                   "AND deleted = 0", (youth_id,)):
         data = json.loads(body)
@@ -116,12 +179,11 @@ def _wanted(db: Database, youth_id: str) -> dict[tuple[str, str], set[str]]:
             continue
         people = {str(p) for p in shared}
         for field in RESTRICTED_FIELDS["vacatur_case"]:
-            wanted.setdefault((case_id, field), set()).update(people)
+            give((case_id, field), people, case_id)
         counts = data.get("count_ids") if isinstance(data.get("count_ids"), list) else []
-        live = _live_counts(db, youth_id, [str(c) for c in counts])
-        for count_id in live:
+        for count_id in _live_counts(db, youth_id, [str(c) for c in counts]):
             for field in RESTRICTED_FIELDS["criminal_count"]:
-                wanted.setdefault((count_id, field), set()).update(people)
+                give((count_id, field), people, case_id)
     return wanted
 
 

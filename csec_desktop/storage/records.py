@@ -456,8 +456,10 @@ class RecordStore:
         record's values known in clear (what was typed or pulled; `blank_unknown`: a blank is not
         known, the hub may never have been sent the value)."""
         if kind in account_copies.KINDS and owner:
+            self.settle()  # in a bulk block: the history rows in place, which prove a share
             known = {(record_id, k): v for k, v in clear.items() if v is not None or not blank_unknown}
-            account_copies.refresh(self.db, self.ring, owner, self.under_seal(kind, owner, {}), known)
+            account_copies.refresh(self.db, self.ring, owner, self.under_seal(kind, owner, {}), known,
+                                   self.actor)
 
     def _follow_numbers(self, kind: str, owner: str | None, before: dict[str, Any] | None,
                         after: dict[str, Any] | None) -> None:

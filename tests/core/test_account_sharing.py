@@ -191,38 +191,106 @@ def test_sealing_the_youth_or_disabling_her_takes_the_copies_away(office, clock:
         ana.close()
 
 
-def test_a_share_pulled_by_the_caseworker_copies_what_arrives_in_clear(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
-    """On the caseworker's own device the hub's copy of the case arrives with its account in clear
-    and the share: she reads the case's account at once. The count, pulled before and sealed, waits
-    for the next unlock of someone who holds the compartment's key."""
+def _pull(vault: Vault, case: str, youth: str, body: dict[str, object]) -> None:
+    """The hub's state of the case applied here as a pull applies it (counsel wrote it elsewhere)."""
     from csec_desktop.sync import local
     from csec_desktop.sync import protocol as P
 
+    vault.require_db().execute("UPDATE changes SET pushed = 1")  # what was written here reached the hub
+    record = vault.records.get(case)
+    state = P.RecordState(id=case, kind="vacatur_case", owner_id=youth, version=record.version + 1,
+                          deleted=False, body={**record.body.dump(), **body}, stamps=record.clocks,
+                          updated_at="2026-12-01T10:00:00Z", updated_by="ana", seq=9, conflicts=[])
+    with vault.require_db().transaction():
+        local._apply_state(vault, state)
+
+
+def test_a_share_pulled_from_the_hub_copies_what_the_pull_brings(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """A share made on counsel's device arrives by sync. Pulled by the caseworker herself, the
+    case's account comes in clear with it and is copied at once; its count's, sealed here before,
+    is not proven to be hers by a row she signed, and waits for the count to come again. Pulled by
+    someone who holds the key (a supervisor), every value is copied at once."""
     folder, youth, count, case, _other = office
     casey = _as(folder, "casey", clock)
     try:
-        # What the attorney wrote here reached the hub (as it would have from her own device).
-        casey.require_db().execute("UPDATE changes SET pushed = 1")
-        record = casey.records.get(case)
-        body = {**record.body.dump(), "grounds": ACCOUNT + " (from the hub)", "shared_with": ["casey"]}
-        state = P.RecordState(id=case, kind="vacatur_case", owner_id=youth, version=record.version + 1,
-                              deleted=False, body=body, stamps=record.clocks,
-                              updated_at="2026-12-01T10:00:00Z",
-                              updated_by="ana", seq=9, conflicts=[])
-        with casey.require_db().transaction():
-            local._apply_state(casey, state)
+        _pull(casey, case, youth, {"grounds": ACCOUNT + " (from the hub)", "shared_with": ["casey"]})
         assert _reads(casey, youth, case, "vacatur_case", "grounds") == ACCOUNT + " (from the hub)"
-        assert _reads(casey, youth, count, "criminal_count", "nexus") is None  # sealed, no holder here
-        assert json.loads(casey.require_db().scalar(
-            "SELECT value FROM meta WHERE key = ?", (account_copies.WAITING,))) == [youth]
+        assert _reads(casey, youth, count, "criminal_count", "nexus") is None
     finally:
         casey.close()
-    _as(folder, "sam", clock).close()  # a supervisor holds the key: the waiting copy is made
+    _as(folder, "sam", clock).close()  # a holder's unlock: her own pulled row proves nothing
     casey = _as(folder, "casey", clock)
     try:
-        assert _reads(casey, youth, count, "criminal_count", "nexus") == NEXUS
+        assert _reads(casey, youth, count, "criminal_count", "nexus") is None
+        assert _reads(casey, youth, case, "vacatur_case", "grounds") == ACCOUNT + " (from the hub)"
     finally:
         casey.close()
+
+    sam = _as(folder, "sam", clock)
+    try:
+        _pull(sam, case, youth, {"shared_with": ["casey", "cole"]})
+    finally:
+        sam.close()
+    cole = _as(folder, "cole", clock)
+    try:
+        assert _reads(cole, youth, count, "criminal_count", "nexus") == NEXUS
+    finally:
+        cole.close()
+
+
+def test_a_colleague_who_writes_her_own_name_into_the_file_gets_no_copy(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """An insider with the data key puts herself in `shared_with` outside the app (the body, or a
+    history row she signs herself, even one made to look pulled from the hub): counsel's next write
+    does not copy the account to her, and `audit verify` names the record."""
+    from csec_desktop.storage.database import Database
+    from csec_desktop.storage.history import canonical, fields_of
+    from csec_desktop.storage.records import change_message
+
+    folder, youth, _count, _case, other = office
+    keyfile = K.KeyFile.load(folder)
+    dek, cole_key = keyfile.unlock_user("cole", WORKER_PASS)
+    db = Database.open(folder / keyfile.db_name(), dek)
+    try:
+        body = json.loads(db.scalar("SELECT body FROM records WHERE id = ?", (other,)))
+        db.execute("UPDATE records SET body = ? WHERE id = ?",
+                   (json.dumps({**body, "shared_with": ["cole"]}), other))
+    finally:
+        db.close()
+    ana = _as(folder, "ana", clock)
+    caseload.update_attached(ana, other, {"safety_concerns": "Fictional: none known."})
+    ana.close()
+    admin = Vault.unlock(folder, "admin", "fictional admin passphrase", wall=clock)
+    try:  # the body edited outside the app shows
+        report = admin.verify_audit()
+        assert not report.ok and f"record {other} differs from its history" in str(report)
+    finally:
+        admin.close()
+    cole = _as(folder, "cole", clock)
+    try:
+        assert _reads(cole, youth, other, "vacatur_case", "grounds") is None
+        # Now a history row of her own, signed with her own key, as if pulled from the hub.
+        db = cole.require_db()
+        row = db.one("SELECT op_id, kind, owner_id, op, fields, hlc, user, device, at FROM changes_full "
+                     "WHERE record_id = ? ORDER BY seq DESC LIMIT 1", (other,))
+        assert row is not None
+        fields = json.dumps({"shared_with": {"old": [], "new": ["cole"]}})
+        message = change_message("forged-op", other, row[1], row[2], "update", canonical(fields), row[5],
+                                 "ana", "hub", row[8])
+        assert cole.records.signer is not None
+        signature = K.b64(cole.records.signer.sign(message))
+        db.execute("INSERT INTO changes (op_id, record_id, kind, owner_id, op, fields, hlc, user, device, "
+                   "at, pushed, signer, sig) VALUES ('forged-op', ?, ?, ?, 'update', ?, ?, 'ana', 'hub', ?, "
+                   "1, 'cole', ?)", (other, row[1], row[2], fields, row[5], row[8], signature))
+        assert fields_of(fields)["shared_with"]["new"] == ["cole"]
+    finally:
+        cole.close()
+    ana = _as(folder, "ana", clock)
+    try:
+        caseload.update_attached(ana, other, {"safety_concerns": "Fictional: none known, still."})
+        assert ana.require_db().scalar("SELECT count(*) FROM account_copies WHERE principal = 'cole'") == 0
+    finally:
+        ana.close()
+    del cole_key
 
 
 def test_a_shared_account_is_read_in_the_vault_and_not_exported(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
