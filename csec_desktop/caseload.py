@@ -20,7 +20,7 @@ from csec_desktop.clock import legal_today
 from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import KINDS, model_for
 from csec_desktop.domain.people import Permission, User
-from csec_desktop.domain.vacatur import RESTRICTED_FIELDS
+from csec_desktop.domain.vacatur import COUNSEL_FIELDS, RESTRICTED_FIELDS
 from csec_desktop.domain.visibility import Scope
 from csec_desktop.domain.youth import Contact, LegalStatus, Youth, birth_date_problems, flag_naming
 from csec_desktop.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
@@ -684,7 +684,7 @@ def _check_happened(vault: Vault, body: Body, fields: Iterable[str]) -> None:
 GUARDED_FIELDS: dict[str, set[str]] = {
     "referral": {"status", "referred_on", "consent_given_on", "consent_override_reason"},
     # only through vacatur.advance and vacatur.sharing (they check the role)
-    "vacatur_case": {"stage", "reviewed", "reviewed_on", "shared_with"},
+    "vacatur_case": set(COUNSEL_FIELDS),
 }
 GUARDED_STEPS = {"referral": "send, accept, complete...",
                  "vacatur_case": "mark reviewed by counsel, mark filed, back to draft, share the account"}

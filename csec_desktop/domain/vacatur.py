@@ -132,6 +132,9 @@ RESTRICTED_FIELDS: dict[str, tuple[str, ...]] = {
     "criminal_count": ("nexus",), "vacatur_case": ("grounds", "safety_concerns"),
 }
 """The youth's own account: read and written only with READ_NARRATIVE (caseload enforces it)."""
+COUNSEL_FIELDS = frozenset({"stage", "reviewed", "reviewed_on", "shared_with"})
+"""A case's fields only counsel sets (REVIEW_PETITION): on the desktop through vacatur.workflow and
+vacatur.sharing (caseload.GUARDED_FIELDS); the hub refuses them from anyone else's device."""
 
 
 class ServiceMethod(StrEnum):

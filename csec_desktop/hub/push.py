@@ -29,6 +29,7 @@ from sqlalchemy.sql.schema import ScalarElementColumnDefault
 from csec_desktop.domain.kinds import KINDS
 from csec_desktop.domain.merge import LIST_MERGE, merge_list
 from csec_desktop.domain.people import Permission
+from csec_desktop.domain.vacatur import COUNSEL_FIELDS
 from csec_desktop.errors import ValidationFailed
 from csec_desktop.hub import tables as T
 from csec_desktop.hub.principals import Device, Row, Who, iso_time
@@ -346,6 +347,11 @@ def _merge(conn: Connection, counter: Counter, device: Device, op: P.Op) -> tupl
     if rec is not None and (rec["county"] != who.county or rec["kind"] != op.kind
                             or not _may_touch(counter, who, rec)):
         return "refused", UNKNOWN
+    counsel = _counsel_fields(op, rec, model) if op.kind == "vacatur_case" else []
+    if counsel and not who.can(Permission.REVIEW_PETITION):
+        # The desktop lets only counsel move a petition's stage or share its account; a device that
+        # sends it anyway (altered, or an old release) is not believed.
+        return "refused", "only an attorney may change " + ", ".join(counsel) + " of a vacatur case"
     # The author is the person the hub authenticated (the device's enrolled user), never the name
     # an operation claims: that record may be read in court.
     author = [who.username, device.id, op.at]
@@ -445,6 +451,19 @@ def _merge(conn: Connection, counter: Counter, device: Device, op: P.Op) -> tupl
     if clashing:
         return "conflict", ", ".join(sorted(clashing))
     return "applied", ""
+
+
+def _counsel_fields(op: P.Op, rec: Row | None, model: Any) -> list[str]:
+    """The counsel-only fields (COUNSEL_FIELDS) this operation sets to something else than the
+    record holds, or, for a new case, than a new case holds."""
+    if op.op == "delete":
+        return []
+    now = dict(rec["body"]) if rec is not None else {
+        name: info.get_default(call_default_factory=True) for name, info in model.model_fields.items()
+        if name in COUNSEL_FIELDS}
+    now = json.loads(json.dumps(now, default=str))  # as JSON holds it (a stage is its text)
+    return sorted(name for name, change in op.fields.items()
+                  if name in COUNSEL_FIELDS and change.get("new") != now.get(name))
 
 
 EVERY_FIELD = ""

@@ -1004,3 +1004,30 @@ def test_enrolment_says_where_the_hubs_person_differs_from_the_vaults(world: Wor
     vault.update_user("ben", role="caseworker", unit="south")
     assert local.differences(vault, granted) == []
     vault.close()
+
+
+def test_only_counsels_device_may_move_a_petition_or_share_its_account(world: World) -> None:
+    """The desktop lets only an attorney mark a petition reviewed or filed, or share the youth's
+    account with a caseworker; the hub does not believe a device that sends it anyway (an altered
+    one could otherwise name its own user in `shared_with`)."""
+    world.hub.add_user(Admin(NORTH, "it"), P.NewUser(username="alex", role="attorney", unit="north"))
+    granted = _enroll(world.hub, world.http, NORTH, "alex")
+    world.tokens["alex"] = f"device.{granted.device_id}.{granted.secret}"
+    youth, case, filed = new_id(), new_id(), new_id()
+    case_body = {"youth_id": youth, "public_name": "T. F.", "stage": "draft", "shared_with": [],
+                 "reviewed": None, "reviewed_on": None}
+    results = _push(world, "ana", [
+        _op(youth, "youth", _youth("ana", "north")),
+        _op(case, "vacatur_case", case_body, owner=youth),  # a new case as a new case holds it: taken
+        _op(filed, "vacatur_case", {**case_body, "stage": "filed"}, owner=youth)])
+    assert [r["result"] for r in results] == ["applied", "applied", "refused"]
+    assert "only an attorney may change stage" in results[2]["detail"]
+    pulled = world.http.get("/v1/pull", params={"since": 0}, headers=world.as_("ana")).json()["records"]
+    stamps = next(r for r in pulled if r["id"] == case)["stamps"]
+    for name, value in (("shared_with", ["ana"]), ("stage", "attorney_reviewed")):
+        [refused] = _push(world, "ana", [_op(case, "vacatur_case", {name: value}, op="update",
+                                             base=stamps[name], owner=youth)])
+        assert refused["result"] == "refused" and "only an attorney" in refused["detail"], name
+    [taken] = _push(world, "alex", [_op(case, "vacatur_case", {"shared_with": ["ana"]}, op="update",
+                                        base=stamps["shared_with"], owner=youth, user="alex")])
+    assert taken["result"] == "applied"
