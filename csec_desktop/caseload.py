@@ -632,6 +632,12 @@ def update_attached(vault: Vault, record_id: str, changes: dict[str, Any],
                 W("Only an attorney or a supervisor may read or write the youth's account."))
         changes = {k: v for k, v in changes.items() if k not in restricted}
     guarded = sorted(set(changes) & GUARDED_FIELDS.get(current.kind, set()))
+    if current.kind == "vacatur_case" and set(guarded) & COUNSEL_FIELDS \
+            and not vault.user.can(Permission.REVIEW_PETITION):
+        # Counsel's steps check the role themselves; this holds for any caller that releases the
+        # guard (a caseworker's own code had emptied a case's shares, audited as a plain edit).
+        raise PermissionDenied(W("Only an attorney may mark a petition reviewed or filed, or share the "
+                                 "youth's account."))
     if guarded and not _guard_released.get():
         # A referral's status and consent move only through services.send/move, which check them.
         raise PermissionDenied(f"{', '.join(guarded)} of a {current.kind} change only through its own "

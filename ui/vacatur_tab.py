@@ -78,8 +78,8 @@ class VacaturTab(QWidget):
         """This person may not read the youth's account (its boxes say so, read-only)."""
         self.shared: frozenset[str] = frozenset()
         """The cases and counts whose account counsel shared with this person (to read)."""
-        self.names: dict[str, str] = {}
-        """The people a case is shared with: username -> name."""
+        self.readers: dict[str, tuple[str, ...]] = {}
+        """Case id -> the names of those its account is shared with (as its signed history proves)."""
         self.cases.starting = self._new_petition
         self.print_buttons: dict[str, QPushButton] = {}
         prints = QHBoxLayout()
@@ -112,11 +112,16 @@ class VacaturTab(QWidget):
             bind(button, "setText", text)
             button.clicked.connect(lambda _c=False, on=share: self._for_case(
                 lambda case: self.share_requested.emit(case, on)))
-            steps.addWidget(button)
             self.share_buttons[share] = button
         steps.addStretch(1)
+        # Beside the petition they act on, with what they changed (they had been at the foot of the
+        # tab, a long scroll below the note).
         self.share_note = QLabel()
         self.share_note.setWordWrap(True)
+        sharing = QHBoxLayout()
+        sharing.addWidget(self.share_note, 1)
+        for button in self.share_buttons.values():
+            sharing.addWidget(button)
         # The counts of the selected petition, ticked; saved into the petition by the button.
         self.petition_counts = QListWidget()
         self.petition_counts.setMaximumHeight(110)
@@ -139,6 +144,8 @@ class VacaturTab(QWidget):
             "are refused while any problem remains; they also check the directory's addresses and every "
             "public paper for the youth's name, aliases, birth date and addresses."))
         self.cases.listing.currentRowChanged.connect(lambda _row: self._render_petition())
+        for section in (self.cases, self.counts):
+            section.listing.currentRowChanged.connect(lambda _row: self._placeholders())
         print_label = QLabel()
         bind(print_label, "setText", N_("Print for the selected petition (on pleading paper; an unsigned "
                                         "draft until counsel reviews it):"))
@@ -146,7 +153,7 @@ class VacaturTab(QWidget):
         box.addWidget(heading)
         box.addWidget(self.assessment)
         box.addWidget(self.counts)
-        box.addWidget(self.share_note)  # above the petition, whose account boxes come first
+        box.addLayout(sharing)  # above the petition, whose account boxes come first
         box.addWidget(self.cases)
         box.addWidget(counts_label)
         box.addWidget(self.petition_counts)
@@ -165,8 +172,6 @@ class VacaturTab(QWidget):
         where the account is withheld: what counsel reviewed cannot be compared here."""
         stage = enum_label(CaseStage(item.get("stage", "draft")))
         line = f"{item.get('public_name')} · {stage}"
-        if item.get("shared_with") and not self.account_withheld:
-            line += " · " + _("account shared with {n}").format(n=len(item["shared_with"]))
         if self.account_withheld or item.get("stage", "draft") == CaseStage.DRAFT.value:
             return line
         try:
@@ -188,15 +193,30 @@ class VacaturTab(QWidget):
                 box = form.widgets.get(name)
                 if isinstance(box, QPlainTextEdit | QLineEdit):
                     box.setReadOnly(withheld)
-                    box.setPlaceholderText(_("Withheld from your role: only attorneys and supervisors read "
-                                             "the youth's account.") if withheld else "")
+                    box.setPlaceholderText("")
+        self._placeholders()
         self.cases.relabel()
 
-    def show_shared(self, shared: frozenset[str], names: dict[str, str]) -> None:
-        """What counsel shared with this person (a caseworker), and the names of the people a
-        case may be shared with (for counsel's note)."""
-        self.shared, self.names = shared, names
+    def show_shared(self, shared: frozenset[str], readers: dict[str, tuple[str, ...]]) -> None:
+        """What counsel shared with this person (a caseworker), and whom each case is shared with."""
+        self.shared, self.readers = shared, readers
+        self._placeholders()
+        self.cases.relabel()
         self._render_petition()
+
+    def _placeholders(self) -> None:
+        """The account's boxes say "withheld" to a reader who may not read them, unless the selected
+        record's account is shared with her (then an empty box is simply not written)."""
+        if not self.account_withheld:
+            return
+        for section, kind in ((self.counts, "criminal_count"), (self.cases, "vacatur_case")):
+            row = section.listing.currentRow()
+            chosen = section.ids[row] if 0 <= row < len(section.ids) else None
+            for name in RESTRICTED_FIELDS[kind]:
+                box = section.form.widgets.get(name)
+                if isinstance(box, QPlainTextEdit | QLineEdit):
+                    box.setPlaceholderText(_("Not written.") if chosen in self.shared else _(
+                        "Withheld from your role: only attorneys and supervisors read the youth's account."))
 
     def choose_person(self, title: str, text: str, people: list[tuple[str, str]]) -> str | None:
         """One of `people` (username, display name) chosen, or None (cancelled). Replaced in tests."""
@@ -210,7 +230,7 @@ class VacaturTab(QWidget):
         if self.account_withheld:
             return _("Counsel shared the youth's account in this petition with you, to read; every reading "
                      "is recorded, and counsel can stop sharing it.") if case_id in self.shared else ""
-        people = [self.names.get(name, name) for name in case_data.get("shared_with") or []]
+        people = self.readers.get(case_id, ())
         if not people:
             return ""
         return _("The youth's account in this petition is shared, to read, with: {people}.").format(

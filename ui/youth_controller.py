@@ -290,15 +290,20 @@ class YouthController(QObject):
         def done(_result: Any) -> None:
             said = _("The account is shared: they read it in this petition's Record relief tab.") if share \
                 else _("The account is no longer shared with them: their copy was deleted.")
-            self._status(said)
+            self._status(_("Shared.") if share else _("No longer shared."))  # the status bar is short
             self._refresh(youth_id, "vacatur_case", then=lambda: relief.cases.message.setText(said))
 
-        def ask(people: list[sharing.Person]) -> None:
+        def ask(found: tuple[list[sharing.Person], list[sharing.Person]]) -> None:
+            people = found[0] if share else found[1]
             if not people:
-                relief.cases.message.setText(
-                    _("No other caseworker here sees this youth: an administrator assigns the youth or adds "
-                      "the caseworker first.") if share
-                    else _("The account in this petition is shared with no one."))
+                if not share:
+                    said = _("The account in this petition is shared with no one.")
+                elif found[1]:
+                    said = _("It is already shared with every caseworker here who sees this youth.")
+                else:
+                    said = _("No caseworker here sees this youth: an administrator assigns the youth or adds "
+                             "the caseworker first.")
+                relief.cases.message.setText(said)
                 return
             if share:
                 title = _("Share the youth's account")
@@ -315,8 +320,10 @@ class YouthController(QObject):
             act = sharing.share if share else sharing.unshare
             self.tasks.run(lambda vault: act(vault, case_id, chosen), done, failed)
 
-        listed = sharing.candidates if share else sharing.shared_with
-        self.tasks.run(lambda vault: listed(vault, case_id), ask, failed)
+        def listed(vault: Vault) -> tuple[list[sharing.Person], list[sharing.Person]]:
+            return sharing.candidates(vault, case_id), sharing.shared_with(vault, case_id)
+
+        self.tasks.run(listed, ask, failed)
 
 
 def section_kind(page: YouthPage, section: ItemList) -> str:

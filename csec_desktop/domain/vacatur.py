@@ -291,7 +291,7 @@ class VacaturCase(Body):
         title=N_("Service in each court case, where it differs from the above"))
 
     shared_with: list[str] = Field(default_factory=list, json_schema_extra=LATER,
-                                   title=N_("Caseworkers counsel shared the youth's account with"))
+                                   title=N_("Account shared with"))
     """Usernames, set only through vacatur.sharing (an attorney's act, audited): each reads this
     case's account, and no other, from a copy sealed to them (storage/account_copies.py)."""
 

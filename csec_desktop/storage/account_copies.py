@@ -25,9 +25,11 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from csec_desktop.domain.people import Permission, User
+from csec_desktop.domain.people import Permission, Role, User
 from csec_desktop.domain.vacatur import RESTRICTED_FIELDS
+from csec_desktop.domain.visibility import Scope
 from csec_desktop.storage import keys as K
+from csec_desktop.storage import roster as R
 from csec_desktop.storage.compartments import Keyring, is_sealed
 from csec_desktop.storage.database import Database
 
@@ -64,7 +66,7 @@ def refresh(db: Database, ring: Keyring, youth_id: str, under_seal: bool,
     if not wanted and not have:
         _wait(db, youth_id, False)
         return
-    people = _publics(db, {name for by in wanted.values() for name in by})
+    people = _publics(db, {name for by in wanted.values() for name in by}, youth_id)
     proven: dict[str, set[str]] = {}  # case id -> the people its signed history shares it with
 
     def backed(principal: str, cases: set[str]) -> bool:
@@ -103,11 +105,12 @@ def refresh(db: Database, ring: Keyring, youth_id: str, under_seal: bool,
 
 
 def _backed(db: Database, case_id: str) -> set[str]:
-    """The people the case's signed history shares it with: the last change to `shared_with`, its
-    signature holding under the signed list of people's key, made here by someone who may share
-    (REVIEW_PETITION), or pulled from the hub as counsel's (its author may share) by someone other
-    than the person it names."""
-    from csec_desktop.storage.audit import trusted_keys
+    """The people the case's signed history shares it with. Its change to `shared_with` with the
+    newest stamp (the stamp is signed; the order of the rows is not, and someone with the data key
+    could put an old share after the stop) must hold its signature under the signed list of
+    people, be counsel's (its author may REVIEW_PETITION), and be signed by counsel, by someone who
+    reads sealed records (sealing or unsealing the youth signs their history again), or, pulled from
+    the hub, by someone other than the person it names. The record must hold what that row set."""
     from csec_desktop.storage.history import canonical, fields_of
     from csec_desktop.storage.records import change_message
 
@@ -115,7 +118,7 @@ def _backed(db: Database, case_id: str) -> set[str]:
     for row in db.query("SELECT op_id, kind, owner_id, op, fields, hlc, user, device, at, signer, sig "
                         "FROM changes_full WHERE record_id = ? ORDER BY seq", (case_id,)):
         change = fields_of(row[4]).get("shared_with")
-        if isinstance(change, dict):
+        if isinstance(change, dict) and (last is None or str(row[5]) >= str(last[0][5])):
             last = (row, change.get("new"))
     if last is None or not isinstance(last[1], list):
         return set()
@@ -123,22 +126,34 @@ def _backed(db: Database, case_id: str) -> set[str]:
     body = db.scalar("SELECT body FROM records WHERE id = ?", (case_id,))
     if body is None or json.loads(body).get("shared_with") != shared:
         return set()  # the record differs from its history: changed outside the app
-    public = trusted_keys(db)[0].get(str(signer))
+    people = _signed_people(db)
+    keys = {name: K.unb64(row[3]) for name, row in people.items() if row[3]}
     message = change_message(op_id, case_id, kind, owner, op, canonical(fields), hlc, user, device, at)
     try:
-        holds = public is not None and K.signature_holds(public, K.unb64(sig or ""), message)
+        holds = str(signer) in keys and K.signature_holds(keys[str(signer)], K.unb64(sig or ""), message)
     except ValueError:
         holds = False
-    if not holds:
+    author, by = _user(people, str(user)), _user(people, str(signer))
+    if not holds or author is None or by is None or not author.can(Permission.REVIEW_PETITION):
         return set()
-    if device != "hub":
-        return set(map(str, shared)) if _may_share(db, str(signer)) else set()
-    return set(map(str, shared)) - {str(signer)} if _may_share(db, str(user)) else set()
+    named = set(map(str, shared))
+    if signer == user or by.can(Permission.READ_SEALED):
+        return named
+    return named - {str(signer)} if device == "hub" else set()
 
 
-def _may_share(db: Database, username: str) -> bool:
-    row = db.one("SELECT body FROM users WHERE username = ?", (username,))
-    return row is not None and User.model_validate_json(row[0]).can(Permission.REVIEW_PETITION)
+def _signed_people(db: Database) -> dict[str, list[Any]]:
+    """The people as an administrator signed them (roster rows by name): a row edited outside the
+    app (a public key replaced by someone else's) is not believed while a session is open."""
+    snapshot = R.load(db)
+    return {str(row[0]): row for row in snapshot.rows} if snapshot is not None else {}
+
+
+def _user(people: dict[str, list[Any]], name: str) -> User | None:
+    row = people.get(name)
+    if row is None or row[4]:  # not on the list, or removed
+        return None
+    return User.model_validate(row[1])
 
 
 def refresh_all(db: Database, ring: Keyring, under_seal: Callable[[str], bool]) -> int:
@@ -207,19 +222,44 @@ def _value(db: Database, ring: Keyring, record_id: str, field: str, clear: dict[
     return value if readable else _KEEP
 
 
-def _publics(db: Database, names: Iterable[str]) -> dict[str, bytes]:
-    """The public keys of these people, where each is on this vault, not removed nor disabled, and
-    still may not read the account otherwise (a copy for a supervisor would be needless)."""
+def _publics(db: Database, names: Iterable[str], youth_id: str) -> dict[str, bytes]:
+    """The public keys of these people (as the signed list holds them) where each may receive a
+    copy now: a caseworker on this vault, not removed nor disabled, who sees the youth (a youth
+    moved to another worker or unit takes the copy away) and does not read the account otherwise."""
+    people = _signed_people(db)
+    row = db.one("SELECT f.worker, f.unit, f.sealed FROM records r JOIN youth_fields f ON f.rowid = r.rowid "
+                 "WHERE r.id = ?", (youth_id,))
+    if row is None:
+        return {}
     found: dict[str, bytes] = {}
     for name in sorted(set(names)):
-        row = db.one("SELECT body, public_key FROM users WHERE username = ? AND removed = 0", (name,))
-        if row is None or not row[1]:
-            continue
-        user = User.model_validate_json(row[0])
-        if user.disabled or user.can(Permission.READ_NARRATIVE):
-            continue
-        found[name] = K.unb64(str(row[1]))
+        user = _user(people, name)
+        if user is not None and fit(user) and Scope.for_user(user).allows(row[0], row[1], bool(row[2])):
+            found[name] = K.unb64(str(people[name][2]))
     return found
+
+
+def proven(db: Database, case_id: str, youth_id: str) -> set[str]:
+    """Whom the case's account is shared with, as its signed history proves it (`_backed`), among
+    those who may hold a copy now (a name written into the record outside the app is not one)."""
+    backed = _backed(db, case_id)
+    return set(_publics(db, backed, youth_id)) if backed else set()
+
+
+def fit(user: User) -> bool:
+    """Whether this person may hold a copy at all (vacatur.sharing shares with no one else)."""
+    return user.role is Role.CASEWORKER and not user.disabled and not user.can(Permission.READ_NARRATIVE)
+
+
+def people_changed(db: Database) -> int:
+    """After a change of people (inside its transaction): the copies of anyone who may no longer hold
+    one (disabled, removed, given another role) are deleted at once, needing no key. Returns how many."""
+    people = _signed_people(db)
+    gone = [name for (name,) in db.query("SELECT DISTINCT principal FROM account_copies")
+            if (user := _user(people, name)) is None or not fit(user)]
+    for name in gone:
+        db.execute("DELETE FROM account_copies WHERE principal = ?", (name,))
+    return len(gone)
 
 
 def sealed_for(db: Database, principal: str,

@@ -329,6 +329,10 @@ class RecordStore:
             self._follow_numbers(current.kind, current.owner_id, old, new)
             stored = self.get(record_id)
             self._index(stored)
+            if current.kind == "youth" and {"assigned_worker", "unit"} & set(changed):
+                # Moved to another worker or unit: a caseworker who no longer sees them loses her
+                # copies of a shared account at once (after _index: the caseload row says who sees).
+                self._follow_shares("vacatur_case", record_id, record_id, {})
         return stored
 
     def delete(self, record_id: str) -> StoredRecord:
@@ -447,6 +451,8 @@ class RecordStore:
                 # Sealed or unsealed elsewhere (or a sealed youth new here, after records of
                 # theirs in the same pull): every record of theirs is re-wrapped to match.
                 self.reseal_owner(record_id, under_seal, strict=False)
+            elif row is not None and any(raw_old.get(k) != plain.get(k) for k in ("assigned_worker", "unit")):
+                self._follow_shares("vacatur_case", record_id, record_id, {})  # as in update
         return True
 
     def _follow_shares(self, kind: str, owner: str | None, record_id: str, clear: dict[str, Any], *,

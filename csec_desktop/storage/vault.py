@@ -817,6 +817,9 @@ class Vault:
                          user is not None and not user.disabled and user.role == Role.ADMINISTRATOR)
         self._sign_roster(before=before, changing=username, keys_new=keys_new,
                           retired={username: retired} if retired else None)
+        # A caseworker disabled, removed or given another role loses her copies of shared accounts
+        # now, not at the next holder's unlock (no key is needed to delete them).
+        account_copies.people_changed(db)
         if self._rotated:
             # Pinned at once (not only at lock), so a list later signed with the key the former
             # administrator kept is refused for this person even if the session ends abruptly.

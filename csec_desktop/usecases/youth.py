@@ -17,6 +17,7 @@ from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import NotFound, PermissionDenied
 from csec_desktop.identification import current_answers
 from csec_desktop.rules import LEGAL_ZONE, Finding, birthday
+from csec_desktop.storage import account_copies
 from csec_desktop.storage.records import Change, StoredRecord
 from csec_desktop.storage.vault import Vault
 from csec_desktop.sync import refused
@@ -68,8 +69,9 @@ class Derived:
     relief: list[CountView]
     shared: frozenset[str] = frozenset()
     """The cases and counts whose account this person reads because counsel shared it with them."""
-    names: dict[str, str] = field(default_factory=dict)
-    """The people a case of this youth is shared with, by username: their names."""
+    readers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Case id -> the names of the caseworkers its account is shared with, as its signed history
+    proves it (a name written into the record outside the app is not shown)."""
 
 
 @dataclass(frozen=True)
@@ -156,24 +158,27 @@ def _derive(vault: Vault, record: StoredRecord, stored: list[StoredRecord],
                    [(age, birthday(youth.date_of_birth, age)) for age in range(16, 22)], on)
     # Counts as this person sees them: the assessment must not reveal an account they may not read.
     counts = shown.get("criminal_count", [])
+    cases = [(r, r.body) for r in shown.get("vacatur_case", []) if isinstance(r.body, VacaturCase)]
+    proven = {r.id: account_copies.proven(vault.require_db(), r.id, record.id) for r, case in cases
+              if case.shared_with}
     shared: frozenset[str] = frozenset()
     withheld: set[str] = set()
     if not vault.user.can(Permission.READ_NARRATIVE):
-        # Shared: the cases counsel shared with this person and their counts. Withheld: what holds
-        # an account this person reads neither from the compartment nor from a copy (one that waits
-        # for a holder's unlock included).
-        mine = [r for r in shown.get("vacatur_case", [])
-                if isinstance(r.body, VacaturCase) and vault.user.username in r.body.shared_with]
-        shared = frozenset({r.id for r in mine} | {
-            i for r in mine if isinstance(r.body, VacaturCase) for i in r.body.count_ids})
-        copied = caseload.shared_account(vault, [r.id for r in counts if r.id in shared])
+        # Shared: the cases counsel shared with this person (as proven, or read from her copy) and
+        # their counts. Withheld: what holds an account this person reads neither from the
+        # compartment nor from a copy (one that waits for a holder's unlock included).
+        copied = caseload.shared_account(vault, [r.id for kind in RESTRICTED_FIELDS
+                                                 for r in shown.get(kind, [])])
+        me = vault.user.username
+        mine = [(r, case) for r, case in cases if me in proven.get(r.id, ()) or r.id in copied]
+        shared = frozenset({r.id for r, _case in mine} | {i for _r, case in mine for i in case.count_ids})
         withheld = vault.records.withheld([r.id for r in counts]) - set(copied)
     relief = [CountView(r.id, r.body, assess(r.body, youth, account_withheld=r.id in withheld))
               for r in counts if isinstance(r.body, CriminalCount)]
-    sharing = {name for r in shown.get("vacatur_case", []) if isinstance(r.body, VacaturCase)
-               for name in r.body.shared_with}
-    names = {u.username: u.display_name for u in vault.users() if u.username in sharing} if sharing else {}
-    return Derived(duties, glance, view, relief, shared, names)
+    names = {u.username: u.display_name for u in vault.users()} if any(proven.values()) else {}
+    readers = {case_id: tuple(names.get(n, n) for n in sorted(people)) for case_id, people in proven.items()
+               if people}
+    return Derived(duties, glance, view, relief, shared, readers)
 
 
 def _read(vault: Vault, record: StoredRecord, now: datetime | None, *,

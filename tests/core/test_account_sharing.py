@@ -182,13 +182,100 @@ def test_sealing_the_youth_or_disabling_her_takes_the_copies_away(office, clock:
     ana.close()
 
     admin = Vault.unlock(folder, "admin", "fictional admin passphrase", wall=clock)
-    admin.update_user("casey", disabled=True)
-    admin.close()
-    ana = _as(folder, "ana", clock)  # a holder's unlock tidies the copies of people disabled since
-    try:
-        assert ana.require_db().scalar("SELECT count(*) FROM account_copies") == 0
+    try:  # gone at once, with no one who holds the key signed in
+        admin.update_user("casey", disabled=True)
+        assert admin.require_db().scalar("SELECT count(*) FROM account_copies") == 0
     finally:
-        ana.close()
+        admin.close()
+
+
+def test_a_youth_moved_out_of_her_caseload_takes_her_copy_away(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    folder, youth, _count, case, _other = office
+    ana = _as(folder, "ana", clock)
+    sharing.share(ana, case, "casey")
+    ana.close()
+    sam = _as(folder, "sam", clock)
+    try:
+        caseload.update_youth(sam, youth, {"assigned_worker": "bo", "unit": "Unit B"})
+        assert sam.require_db().scalar("SELECT count(*) FROM account_copies WHERE principal = 'casey'") == 0
+        caseload.update_attached(sam, case, {"grounds": ACCOUNT + " (written after she left)"})
+        assert sam.require_db().scalar("SELECT count(*) FROM account_copies") == 0  # bo was never shared
+    finally:
+        sam.close()
+
+
+def test_a_share_stopped_stays_stopped_whatever_the_order_of_the_rows(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """Review, session 37: the caseworker, holding the data key, moved counsel's signed share after
+    the stop (the rows' order is not signed), wrote her name back and waited for counsel's unlock."""
+    from csec_desktop.storage.database import Database
+
+    folder, youth, _count, case, _other = office
+    ana = _as(folder, "ana", clock)
+    sharing.share(ana, case, "casey")
+    sharing.unshare(ana, case, "casey")
+    caseload.update_attached(ana, case, {"grounds": "FICTIONAL-SHARED written after the stop"})
+    ana.close()
+    keyfile = K.KeyFile.load(folder)
+    db = Database.open(folder / keyfile.db_name(), keyfile.unlock_user("casey", WORKER_PASS)[0])
+    try:
+        rows = db.query("SELECT seq, fields FROM changes_full WHERE record_id = ? ORDER BY seq", (case,))
+        share, stop = [seq for seq, fields in rows if '"shared_with"' in fields][-2:]
+        db.execute("UPDATE changes SET seq = -1 WHERE seq = ?", (stop,))
+        db.execute("UPDATE changes SET seq = ? WHERE seq = ?", (stop, share))
+        db.execute("UPDATE changes SET seq = ? WHERE seq = -1", (share,))
+        body = json.loads(db.scalar("SELECT body FROM records WHERE id = ?", (case,)))
+        shared = json.dumps({**body, "shared_with": ["casey"]})
+        db.execute("UPDATE records SET body = ? WHERE id = ?", (shared, case))
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                   (account_copies.WAITING, json.dumps([youth])))
+    finally:
+        db.close()
+    _as(folder, "ana", clock).close()
+    casey = _as(folder, "casey", clock)
+    try:
+        assert casey.require_db().scalar("SELECT count(*) FROM account_copies") == 0
+        assert _reads(casey, youth, case, "vacatur_case", "grounds") is None
+    finally:
+        casey.close()
+
+
+def test_a_share_outlives_sealing_and_unsealing_the_youth(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """Review, session 37: unsealing signs the history again as the supervisor, and the share could
+    no longer be proven, while both windows still said it was shared."""
+    folder, youth, _count, case, _other = office
+    ana = _as(folder, "ana", clock)
+    sharing.share(ana, case, "casey")
+    ana.close()
+    sam = _as(folder, "sam", clock)
+    try:
+        caseload.update_youth(sam, youth, {"sealed": True})
+        caseload.update_youth(sam, youth, {"sealed": False})
+        assert sam.require_db().scalar("SELECT count(*) FROM account_copies WHERE principal = 'casey'") == 2
+    finally:
+        sam.close()
+    casey = _as(folder, "casey", clock)
+    try:
+        assert _reads(casey, youth, case, "vacatur_case", "grounds") == ACCOUNT
+        assert youth_screen.open_youth(casey, youth).derived.shared >= {case}
+    finally:
+        casey.close()
+
+
+def test_no_caller_that_is_not_counsel_changes_whom_a_case_is_shared_with(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """Review, session 37: a caseworker's own code released the guard and emptied a case's shares,
+    audited as a plain edit."""
+    folder, _youth, _count, case, _other = office
+    ana = _as(folder, "ana", clock)
+    sharing.share(ana, case, "casey")
+    ana.close()
+    cole = _as(folder, "cole", clock)
+    try:
+        for shares in ([], ["casey", "cole"]):
+            with pytest.raises(PermissionDenied), caseload.checked_change():
+                caseload.update_attached(cole, case, {"shared_with": shares})
+        assert cole.require_db().scalar("SELECT count(*) FROM account_copies WHERE principal = 'casey'") == 2
+    finally:
+        cole.close()
 
 
 def _pull(vault: Vault, case: str, youth: str, body: dict[str, object]) -> None:
@@ -198,8 +285,11 @@ def _pull(vault: Vault, case: str, youth: str, body: dict[str, object]) -> None:
 
     vault.require_db().execute("UPDATE changes SET pushed = 1")  # what was written here reached the hub
     record = vault.records.get(case)
+    # Each field the hub changed carries its new stamp, later than any before.
+    later = f"{int(max(record.clocks.values())[:13]) + 60_000:013d}-00000-hub-test"
+    stamps = {**record.clocks, **dict.fromkeys(body, later)}
     state = P.RecordState(id=case, kind="vacatur_case", owner_id=youth, version=record.version + 1,
-                          deleted=False, body={**record.body.dump(), **body}, stamps=record.clocks,
+                          deleted=False, body={**record.body.dump(), **body}, stamps=stamps,
                           updated_at="2026-12-01T10:00:00Z", updated_by="ana", seq=9, conflicts=[])
     with vault.require_db().transaction():
         local._apply_state(vault, state)

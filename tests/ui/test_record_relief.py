@@ -263,7 +263,6 @@ def test_counsel_shares_one_petitions_account_with_the_caseworker(qtbot: QtBot, 
         qtbot.mouseClick(tab.share_buttons[True], Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "Casey Sample-Worker" in tab.share_note.text(), timeout=10_000)
         assert offered == [[("casey", "Casey Sample-Worker")]]
-        assert "account shared with 1" in tab.cases.listing.item(row).text()
     finally:
         win.close()
 
