@@ -205,6 +205,10 @@ class ItemList(QGroupBox):
         self.refresh_buttons()
         self.shown.emit(self._row())
 
+    def selected_row(self) -> int:
+        """The entry selected (-1: none)."""
+        return self._row()
+
     def _row(self) -> int:
         """The entry selected (-1: none; a row only made current, as by tabbing in, is not)."""
         rows = [index.row() for index in self.listing.selectedIndexes()]

@@ -145,7 +145,7 @@ class VacaturTab(QWidget):
             "public paper for the youth's name, aliases, birth date and addresses."))
         self.cases.listing.currentRowChanged.connect(lambda _row: self._render_petition())
         for section in (self.cases, self.counts):
-            section.listing.currentRowChanged.connect(lambda _row: self._placeholders())
+            section.shown.connect(lambda _row: self._placeholders())
         print_label = QLabel()
         bind(print_label, "setText", N_("Print for the selected petition (on pleading paper; an unsigned "
                                         "draft until counsel reviews it):"))
@@ -210,7 +210,7 @@ class VacaturTab(QWidget):
         if not self.account_withheld:
             return
         for section, kind in ((self.counts, "criminal_count"), (self.cases, "vacatur_case")):
-            row = section.listing.currentRow()
+            row = section.selected_row()  # the form shows a new entry when none is selected
             chosen = section.ids[row] if 0 <= row < len(section.ids) else None
             for name in RESTRICTED_FIELDS[kind]:
                 box = section.form.widgets.get(name)
