@@ -34,7 +34,7 @@ from csec_desktop.vacatur import Answer, CountAnswer
 from csec_desktop.vacatur.petition import CountOnFile, changed_since_review, form_problems
 from ui.i18n import N_, _, bind, on_change, say
 from ui.item_list import ItemList
-from ui.record_form import enum_label
+from ui.record_form import enum_label, local_time
 from ui.scrolling import bring_into_view
 
 ANSWER_WORDS = {Answer.ELIGIBLE: N_("can be petitioned under 236.14"),
@@ -79,6 +79,7 @@ class VacaturTab(QWidget):
         self.shared: frozenset[str] = frozenset()
         """The cases and counts whose account counsel shared with this person (to read)."""
         self.readers: dict[str, tuple[str, ...]] = {}
+        self.shared_by: dict[str, tuple[str, str]] = {}
         """Case id -> the names of those its account is shared with (as its signed history proves)."""
         self.cases.starting = self._new_petition
         self.print_buttons: dict[str, QPushButton] = {}
@@ -197,9 +198,11 @@ class VacaturTab(QWidget):
         self._placeholders()
         self.cases.relabel()
 
-    def show_shared(self, shared: frozenset[str], readers: dict[str, tuple[str, ...]]) -> None:
-        """What counsel shared with this person (a caseworker), and whom each case is shared with."""
-        self.shared, self.readers = shared, readers
+    def show_shared(self, shared: frozenset[str], readers: dict[str, tuple[str, ...]],
+                    shared_by: dict[str, tuple[str, str]] | None = None) -> None:
+        """What counsel shared with this person (a caseworker), whom each case is shared with, and
+        who shared it when."""
+        self.shared, self.readers, self.shared_by = shared, readers, shared_by or {}
         self._placeholders()
         self.cases.relabel()
         self._render_petition()
@@ -228,8 +231,15 @@ class VacaturTab(QWidget):
 
     def _share_note(self, case_id: str, case_data: dict[str, Any]) -> str:
         if self.account_withheld:
-            return _("Counsel shared the youth's account in this petition with you, to read; every reading "
-                     "is recorded, and counsel can stop sharing it.") if case_id in self.shared else ""
+            if case_id not in self.shared:
+                return ""
+            who = self.shared_by.get(case_id)
+            if who is None:  # read from a copy its history here does not prove (pulled by her)
+                return _("Counsel shared the youth's account in this petition with you, to read; every "
+                         "reading is recorded, and counsel can stop sharing it.")
+            return _("{who} shared the youth's account in this petition with you on {day}, to read; every "
+                     "reading is recorded, and counsel can stop sharing it.").format(
+                who=who[0], day=local_time(who[1])[:10])
         people = self.readers.get(case_id, ())
         if not people:
             return ""

@@ -591,7 +591,7 @@ class YouthPage(QWidget):
         view = derived.efc
         self.efc.show_efc(view.eligibility, view.timeline, view.birthdays, view.on)
         self.relief.show_answers([(c.count.dump(), c.answer) for c in derived.relief])
-        self.relief.show_shared(derived.shared, derived.readers)
+        self.relief.show_shared(derived.shared, derived.readers, derived.shared_by)
         self._duties = duties
         self._show_duties()
 

@@ -70,7 +70,7 @@ def refresh(db: Database, ring: Keyring, youth_id: str, under_seal: bool,
     proven: dict[str, set[str]] = {}  # case id -> the people its signed history shares it with
 
     def backed(principal: str, cases: set[str]) -> bool:
-        return any(principal in proven.setdefault(case, _backed(db, case)) for case in cases)
+        return any(principal in proven.setdefault(case, _backed(db, case)[0]) for case in cases)
 
     keep: set[tuple[str, str, str]] = set()
     missing = False
@@ -104,13 +104,14 @@ def refresh(db: Database, ring: Keyring, youth_id: str, under_seal: bool,
     _wait(db, youth_id, missing)
 
 
-def _backed(db: Database, case_id: str) -> set[str]:
+def _backed(db: Database, case_id: str) -> tuple[set[str], str, str]:
     """The people the case's signed history shares it with. Its change to `shared_with` with the
     newest stamp (the stamp is signed; the order of the rows is not, and someone with the data key
     could put an old share after the stop) must hold its signature under the signed list of
     people, be counsel's (its author may REVIEW_PETITION), and be signed by counsel, by someone who
     reads sealed records (sealing or unsealing the youth signs their history again), or, pulled from
-    the hub, by someone other than the person it names. The record must hold what that row set."""
+    the hub, by someone other than the person it names. The record must hold what that row set.
+    Returns those people, the row's author and when it was made ("" when nothing is proven)."""
     from csec_desktop.storage.history import canonical, fields_of
     from csec_desktop.storage.records import change_message
 
@@ -121,11 +122,11 @@ def _backed(db: Database, case_id: str) -> set[str]:
         if isinstance(change, dict) and (last is None or str(row[5]) >= str(last[0][5])):
             last = (row, change.get("new"))
     if last is None or not isinstance(last[1], list):
-        return set()
+        return set(), "", ""
     (op_id, kind, owner, op, fields, hlc, user, device, at, signer, sig), shared = last
     body = db.scalar("SELECT body FROM records WHERE id = ?", (case_id,))
     if body is None or json.loads(body).get("shared_with") != shared:
-        return set()  # the record differs from its history: changed outside the app
+        return set(), "", ""  # the record differs from its history: changed outside the app
     people = _signed_people(db)
     keys = {name: K.unb64(row[3]) for name, row in people.items() if row[3]}
     message = change_message(op_id, case_id, kind, owner, op, canonical(fields), hlc, user, device, at)
@@ -135,11 +136,11 @@ def _backed(db: Database, case_id: str) -> set[str]:
         holds = False
     author, by = _user(people, str(user)), _user(people, str(signer))
     if not holds or author is None or by is None or not author.can(Permission.REVIEW_PETITION):
-        return set()
+        return set(), "", ""
     named = set(map(str, shared))
-    if signer == user or by.can(Permission.READ_SEALED):
-        return named
-    return named - {str(signer)} if device == "hub" else set()
+    if not (signer == user or by.can(Permission.READ_SEALED)):
+        named = named - {str(signer)} if device == "hub" else set()
+    return named, str(user), str(at)
 
 
 def _signed_people(db: Database) -> dict[str, list[Any]]:
@@ -239,11 +240,12 @@ def _publics(db: Database, names: Iterable[str], youth_id: str) -> dict[str, byt
     return found
 
 
-def proven(db: Database, case_id: str, youth_id: str) -> set[str]:
+def proven(db: Database, case_id: str, youth_id: str) -> tuple[set[str], str, str]:
     """Whom the case's account is shared with, as its signed history proves it (`_backed`), among
-    those who may hold a copy now (a name written into the record outside the app is not one)."""
-    backed = _backed(db, case_id)
-    return set(_publics(db, backed, youth_id)) if backed else set()
+    those who may hold a copy now (a name written into the record outside the app is not one);
+    with who last changed the sharing, and when."""
+    backed, author, at = _backed(db, case_id)
+    return (set(_publics(db, backed, youth_id)) if backed else set()), author, at
 
 
 def fit(user: User) -> bool:

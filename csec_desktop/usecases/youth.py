@@ -72,6 +72,8 @@ class Derived:
     readers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Case id -> the names of the caseworkers its account is shared with, as its signed history
     proves it (a name written into the record outside the app is not shown)."""
+    shared_by: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Case id -> who shared it (their name) and when (an ISO time), where it is shared."""
 
 
 @dataclass(frozen=True)
@@ -159,8 +161,9 @@ def _derive(vault: Vault, record: StoredRecord, stored: list[StoredRecord],
     # Counts as this person sees them: the assessment must not reveal an account they may not read.
     counts = shown.get("criminal_count", [])
     cases = [(r, r.body) for r in shown.get("vacatur_case", []) if isinstance(r.body, VacaturCase)]
-    proven = {r.id: account_copies.proven(vault.require_db(), r.id, record.id) for r, case in cases
-              if case.shared_with}
+    found = {r.id: account_copies.proven(vault.require_db(), r.id, record.id) for r, case in cases
+             if case.shared_with}
+    proven = {case_id: people for case_id, (people, _by, _at) in found.items()}
     shared: frozenset[str] = frozenset()
     withheld: set[str] = set()
     if not vault.user.can(Permission.READ_NARRATIVE):
@@ -178,7 +181,8 @@ def _derive(vault: Vault, record: StoredRecord, stored: list[StoredRecord],
     names = {u.username: u.display_name for u in vault.users()} if any(proven.values()) else {}
     readers = {case_id: tuple(names.get(n, n) for n in sorted(people)) for case_id, people in proven.items()
                if people}
-    return Derived(duties, glance, view, relief, shared, readers)
+    shared_by = {case_id: (names.get(by, by), at) for case_id, (people, by, at) in found.items() if people}
+    return Derived(duties, glance, view, relief, shared, readers, shared_by)
 
 
 def _read(vault: Vault, record: StoredRecord, now: datetime | None, *,

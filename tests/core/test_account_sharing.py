@@ -76,6 +76,7 @@ def test_the_caseworker_reads_the_shared_case_only_and_a_colleague_nothing(offic
         # The record page: the shared case and its count are read, the count assessed with its account.
         page = youth_screen.open_youth(casey, youth)
         assert page.derived.shared == {case, count}
+        assert page.derived.shared_by[case][0] == "ana"  # who shared it (her display name), and when
         [view] = page.derived.relief
         assert view.answer == counsel_sees and view.answer.answer is Answer.ELIGIBLE
         # To read, not to change: counsel's account stays counsel's.

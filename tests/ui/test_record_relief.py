@@ -272,7 +272,7 @@ def test_counsel_shares_one_petitions_account_with_the_caseworker(qtbot: QtBot, 
         tab.cases.listing.setCurrentRow(row)
         box = tab.cases.form.widgets["grounds"]
         assert box.toPlainText() == account and box.isReadOnly()  # type: ignore[attr-defined]
-        assert "Counsel shared" in tab.share_note.text() and "recorded" in tab.share_note.text()
+        assert "Alex Sample-Counsel shared" in tab.share_note.text() and "recorded" in tab.share_note.text()
         # Shared but empty: not written, not "withheld".
         assert tab.cases.form.widgets["safety_concerns"].placeholderText() == "Not written."  # type: ignore[attr-defined]
         assert not tab.share_buttons[True].isEnabled() and "attorney" in tab.share_buttons[True].toolTip()
