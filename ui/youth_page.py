@@ -366,6 +366,10 @@ class YouthPage(QWidget):
         said.addWidget(self.dirty_mark)
         said.addWidget(self.notice, 1)
         outer = QVBoxLayout(self)
+        # Narrower side margins than the style's 9 pixels: the twelve tabs' names fit a 1366-pixel
+        # screen in Spanish too (they wanted 1,350 pixels of 1,348), not hidden behind scroll arrows.
+        margins = outer.contentsMargins()
+        outer.setContentsMargins(4, margins.top(), 4, margins.bottom())
         outer.addWidget(self.banner)
         outer.addWidget(self.title)
         outer.addWidget(self.tabs, 1)
