@@ -18,6 +18,7 @@ from csec_desktop.domain.vacatur import VacaturCase
 from csec_desktop.domain.visibility import Scope
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from csec_desktop.storage import account_copies
 from csec_desktop.storage.records import StoredRecord
 from csec_desktop.storage.vault import Vault
 from csec_desktop.text import N_, W
@@ -50,16 +51,23 @@ def _require_counsel(vault: Vault, case_id: str, action: str) -> None:
 def candidates(vault: Vault, case_id: str) -> list[Person]:
     """The caseworkers this case's account may be shared with: on this vault, not disabled, who
     see the youth and do not already read the account; those it is shared with already left out."""
-    _record, case, youth = _case(vault, case_id)
+    record, _case_body, youth = _case(vault, case_id)
+    already = _proven(vault, record)
     return [Person(u.username, u.display_name) for u in vault.users()
-            if _may_receive(u, youth) and u.username not in case.shared_with]
+            if _may_receive(u, youth) and u.username not in already]
 
 
 def shared_with(vault: Vault, case_id: str) -> list[Person]:
-    """Whom the case's account is shared with, by name (a person since removed by their username)."""
-    _record, case, _youth = _case(vault, case_id)
+    """Whom the case's account is shared with, as its signed history proves it (a name written
+    into the record outside the app is not shown, and goes at counsel's next share or stop)."""
+    record, _case_body, _youth = _case(vault, case_id)
     names = {u.username: u.display_name for u in vault.users()}
-    return [Person(name, names.get(name, name)) for name in case.shared_with]
+    return [Person(name, names.get(name, name)) for name in sorted(_proven(vault, record))]
+
+
+def _proven(vault: Vault, record: StoredRecord) -> set[str]:
+    assert record.owner_id is not None
+    return account_copies.proven(vault.require_db(), record.id, record.owner_id)[0]
 
 
 def _may_receive(user: User, youth: Youth) -> bool:
@@ -81,10 +89,13 @@ def share(vault: Vault, case_id: str, username: str) -> StoredRecord:
         raise ValidationFailed([FieldProblem("shared_with", N_(
             "names no caseworker who sees this youth here: choose one from the list"))],
             record="vacatur case")
-    if username in case.shared_with:
+    # From what the signed history proves, not the record as it reads: counsel's signature on the
+    # new list must not take in a name someone wrote into the file.
+    already = _proven(vault, record)
+    if username in already and sorted(already) == case.shared_with:
         return record
     with caseload.checked_change():
-        updated = caseload.update_attached(vault, case_id, {"shared_with": [*case.shared_with, username]})
+        updated = caseload.update_attached(vault, case_id, {"shared_with": sorted(already | {username})})
     vault.audit("account_shared", record_id=case_id, youth=record.owner_id, shared_with=username)
     return updated
 
@@ -94,10 +105,10 @@ def unshare(vault: Vault, case_id: str, username: str) -> StoredRecord:
     vault.require(Permission.WRITE_YOUTH)
     _require_counsel(vault, case_id, "account_unshare")
     record, case, _youth = _case(vault, case_id)
-    if username not in case.shared_with:
+    kept = _proven(vault, record) - {username}
+    if username not in case.shared_with and sorted(kept) == case.shared_with:
         return record
     with caseload.checked_change():
-        updated = caseload.update_attached(vault, case_id, {
-            "shared_with": [name for name in case.shared_with if name != username]})
+        updated = caseload.update_attached(vault, case_id, {"shared_with": sorted(kept)})
     vault.audit("account_unshared", record_id=case_id, youth=record.owner_id, shared_with=username)
     return updated

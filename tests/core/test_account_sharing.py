@@ -379,6 +379,11 @@ def test_a_colleague_who_writes_her_own_name_into_the_file_gets_no_copy(office, 
     try:
         caseload.update_attached(ana, other, {"safety_concerns": "Fictional: none known, still."})
         assert ana.require_db().scalar("SELECT count(*) FROM account_copies WHERE principal = 'cole'") == 0
+        assert sharing.shared_with(ana, other) == []  # counsel is not shown the name written in
+        # Counsel then shares with casey: her signature does not take in the name written in.
+        sharing.share(ana, other, "casey")
+        assert caseload.attached_record(ana, youth, other, "vacatur_case").body.shared_with == ["casey"]  # type: ignore[attr-defined]
+        assert ana.require_db().scalar("SELECT count(*) FROM account_copies WHERE principal = 'cole'") == 0
     finally:
         ana.close()
     del cole_key
