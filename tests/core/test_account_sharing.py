@@ -49,6 +49,14 @@ def _as(folder: Path, user: str, clock: FakeClock) -> Vault:
     return Vault.unlock(folder, user, WORKER_PASS, wall=clock)
 
 
+def _counsel_shares(folder: Path, case: str, clock: FakeClock, with_whom: str = "casey") -> None:
+    ana = _as(folder, "ana", clock)
+    try:
+        sharing.share(ana, case, with_whom)
+    finally:
+        ana.close()
+
+
 def _reads(vault: Vault, youth: str, record_id: str, kind: str, field: str) -> object:
     return getattr(caseload.attached_record(vault, youth, record_id, kind).body, field)
 
@@ -192,9 +200,7 @@ def test_sealing_the_youth_or_disabling_her_takes_the_copies_away(office, clock:
 
 def test_a_youth_moved_out_of_her_caseload_takes_her_copy_away(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
     folder, youth, _count, case, _other = office
-    ana = _as(folder, "ana", clock)
-    sharing.share(ana, case, "casey")
-    ana.close()
+    _counsel_shares(folder, case, clock)
     sam = _as(folder, "sam", clock)
     try:
         caseload.update_youth(sam, youth, {"assigned_worker": "bo", "unit": "Unit B"})
@@ -244,9 +250,7 @@ def test_a_share_outlives_sealing_and_unsealing_the_youth(office, clock: FakeClo
     """Review, session 37: unsealing signs the history again as the supervisor, and the share could
     no longer be proven, while both windows still said it was shared."""
     folder, youth, _count, case, _other = office
-    ana = _as(folder, "ana", clock)
-    sharing.share(ana, case, "casey")
-    ana.close()
+    _counsel_shares(folder, case, clock)
     sam = _as(folder, "sam", clock)
     try:
         caseload.update_youth(sam, youth, {"sealed": True})
@@ -266,9 +270,7 @@ def test_no_caller_that_is_not_counsel_changes_whom_a_case_is_shared_with(office
     """Review, session 37: a caseworker's own code released the guard and emptied a case's shares,
     audited as a plain edit."""
     folder, _youth, _count, case, _other = office
-    ana = _as(folder, "ana", clock)
-    sharing.share(ana, case, "casey")
-    ana.close()
+    _counsel_shares(folder, case, clock)
     cole = _as(folder, "cole", clock)
     try:
         for shares in ([], ["casey", "cole"]):
@@ -396,9 +398,7 @@ def test_a_shared_account_is_read_in_the_vault_and_not_exported(office, clock: F
     from csec_desktop.domain.people import Permission
 
     folder, youth, _count, case, _other = office
-    ana = _as(folder, "ana", clock)
-    sharing.share(ana, case, "casey")
-    ana.close()
+    _counsel_shares(folder, case, clock)
     admin = Vault.unlock(folder, "admin", "fictional admin passphrase", wall=clock)
     admin.update_user("casey", extra_permissions=[Permission.EXPORT])
     admin.close()
