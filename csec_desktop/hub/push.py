@@ -448,9 +448,21 @@ def _merge(conn: Connection, counter: Counter, device: Device, op: P.Op) -> tupl
         values.update(body=body, stamps=stamps, authors=authors, version=rec["version"] + 1,
                       updated_at=op.at, updated_by=who.username, **_scope_columns(op.kind, body))
     counter.write(rec["id"], values)
+    if op.kind == "vacatur_case" and "shared_with" in changed:
+        _send_counts_again(counter, who, body)
     if clashing:
         return "conflict", ", ".join(sorted(clashing))
     return "applied", ""
+
+
+def _send_counts_again(counter: Counter, who: Who, case: dict[str, Any]) -> None:
+    """A petition's sharing changed: its counts go to every device again, after it. A caseworker's
+    own device holds a count's account sealed from before the share, and copies it for her only
+    from what arrives in clear (storage/account_copies.py)."""
+    for count_id in case.get("count_ids") or []:
+        count = counter.record(str(count_id))
+        if count is not None and count["county"] == who.county and count["kind"] == "criminal_count":
+            counter.write(count["id"], {"seq": counter.next()})
 
 
 def _counsel_fields(op: P.Op, rec: Row | None, model: Any) -> list[str]:

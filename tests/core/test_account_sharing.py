@@ -281,8 +281,10 @@ def test_no_caller_that_is_not_counsel_changes_whom_a_case_is_shared_with(office
         cole.close()
 
 
-def _pull(vault: Vault, case: str, youth: str, body: dict[str, object]) -> None:
-    """The hub's state of the case applied here as a pull applies it (counsel wrote it elsewhere)."""
+def _pull(vault: Vault, case: str, youth: str, body: dict[str, object], kind: str = "vacatur_case",
+          *, restamp: bool = True) -> None:
+    """The hub's state of a record (the case by default) applied here as a pull applies it (counsel
+    wrote it elsewhere)."""
     from csec_desktop.sync import local
     from csec_desktop.sync import protocol as P
 
@@ -290,8 +292,8 @@ def _pull(vault: Vault, case: str, youth: str, body: dict[str, object]) -> None:
     record = vault.records.get(case)
     # Each field the hub changed carries its new stamp, later than any before.
     later = f"{int(max(record.clocks.values())[:13]) + 60_000:013d}-00000-hub-test"
-    stamps = {**record.clocks, **dict.fromkeys(body, later)}
-    state = P.RecordState(id=case, kind="vacatur_case", owner_id=youth, version=record.version + 1,
+    stamps = {**record.clocks, **(dict.fromkeys(body, later) if restamp else {})}
+    state = P.RecordState(id=case, kind=kind, owner_id=youth, version=record.version + 1,
                           deleted=False, body={**record.body.dump(), **body}, stamps=stamps,
                           updated_at="2026-12-01T10:00:00Z", updated_by="ana", seq=9, conflicts=[])
     with vault.require_db().transaction():
@@ -301,8 +303,9 @@ def _pull(vault: Vault, case: str, youth: str, body: dict[str, object]) -> None:
 def test_a_share_pulled_from_the_hub_copies_what_the_pull_brings(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
     """A share made on counsel's device arrives by sync. Pulled by the caseworker herself, the
     case's account comes in clear with it and is copied at once; its count's, sealed here before,
-    is not proven to be hers by a row she signed, and waits for the count to come again. Pulled by
-    someone who holds the key (a supervisor), every value is copied at once."""
+    is not proven to be hers by a row she signed, and is copied when the count comes again (the hub
+    sends a shared case's counts again after it: tests/hub/test_hub_api.py). Pulled by someone who
+    holds the key (a supervisor), every value is copied at once."""
     folder, youth, count, case, _other = office
     casey = _as(folder, "casey", clock)
     try:
@@ -316,6 +319,9 @@ def test_a_share_pulled_from_the_hub_copies_what_the_pull_brings(office, clock: 
     try:
         assert _reads(casey, youth, count, "criminal_count", "nexus") is None
         assert _reads(casey, youth, case, "vacatur_case", "grounds") == ACCOUNT + " (from the hub)"
+        # The hub sends the count again, as it holds it, after the share.
+        _pull(casey, count, youth, {"nexus": NEXUS}, kind="criminal_count", restamp=False)
+        assert _reads(casey, youth, count, "criminal_count", "nexus") == NEXUS
     finally:
         casey.close()
 

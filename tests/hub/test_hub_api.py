@@ -1013,16 +1013,19 @@ def test_only_counsels_device_may_move_a_petition_or_share_its_account(world: Wo
     world.hub.add_user(Admin(NORTH, "it"), P.NewUser(username="alex", role="attorney", unit="north"))
     granted = _enroll(world.hub, world.http, NORTH, "alex")
     world.tokens["alex"] = f"device.{granted.device_id}.{granted.secret}"
-    youth, case, filed = new_id(), new_id(), new_id()
+    youth, case, filed, count = new_id(), new_id(), new_id(), new_id()
     case_body = {"youth_id": youth, "public_name": "T. F.", "stage": "draft", "shared_with": [],
-                 "reviewed": None, "reviewed_on": None}
+                 "reviewed": None, "reviewed_on": None, "count_ids": [count]}
     results = _push(world, "ana", [
         _op(youth, "youth", _youth("ana", "north")),
+        _op(count, "criminal_count", {"youth_id": youth, "count_kind": "arrest", "section": "484",
+                                      "nexus": "Fictional: sent by him."}, owner=youth),
         _op(case, "vacatur_case", case_body, owner=youth),  # a new case as a new case holds it: taken
         _op(filed, "vacatur_case", {**case_body, "stage": "filed"}, owner=youth)])
-    assert [r["result"] for r in results] == ["applied", "applied", "refused"]
-    assert "only an attorney may change stage" in results[2]["detail"]
-    pulled = world.http.get("/v1/pull", params={"since": 0}, headers=world.as_("ana")).json()["records"]
+    assert [r["result"] for r in results] == ["applied", "applied", "applied", "refused"]
+    assert "only an attorney may change stage" in results[3]["detail"]
+    first = world.http.get("/v1/pull", params={"since": 0}, headers=world.as_("ana")).json()
+    pulled, since = first["records"], first["next"]
     stamps = next(r for r in pulled if r["id"] == case)["stamps"]
     for name, value in (("shared_with", ["ana"]), ("stage", "attorney_reviewed")):
         [refused] = _push(world, "ana", [_op(case, "vacatur_case", {name: value}, op="update",
@@ -1031,3 +1034,7 @@ def test_only_counsels_device_may_move_a_petition_or_share_its_account(world: Wo
     [taken] = _push(world, "alex", [_op(case, "vacatur_case", {"shared_with": ["ana"]}, op="update",
                                         base=stamps["shared_with"], owner=youth, user="alex")])
     assert taken["result"] == "applied"
+    # The counts come again after the case: the caseworker's device copies their accounts from them.
+    again = world.http.get("/v1/pull", params={"since": since}, headers=world.as_("ana")).json()["records"]
+    assert [r["id"] for r in again] == [case, count]
+    assert again[1]["body"]["nexus"] == "Fictional: sent by him."
