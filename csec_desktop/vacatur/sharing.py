@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from csec_desktop import caseload
-from csec_desktop.domain.people import Permission, Role, User
+from csec_desktop.domain.people import Permission, User
 from csec_desktop.domain.vacatur import VacaturCase
 from csec_desktop.domain.visibility import Scope
 from csec_desktop.domain.youth import Youth
@@ -71,8 +71,9 @@ def _proven(vault: Vault, record: StoredRecord) -> set[str]:
 
 
 def _may_receive(user: User, youth: Youth) -> bool:
-    return (user.role is Role.CASEWORKER and not user.disabled and not user.can(Permission.READ_NARRATIVE)
-            and Scope.for_user(user).allows(youth.assigned_worker, youth.unit, youth.sealed))
+    """A caseworker who may hold a copy (account_copies.fit) and sees this youth."""
+    return account_copies.fit(user) and Scope.for_user(user).allows(youth.assigned_worker, youth.unit,
+                                                                     youth.sealed)
 
 
 def share(vault: Vault, case_id: str, username: str) -> StoredRecord:
