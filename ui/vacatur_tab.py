@@ -79,8 +79,9 @@ class VacaturTab(QWidget):
         self.shared: frozenset[str] = frozenset()
         """The cases and counts whose account counsel shared with this person (to read)."""
         self.readers: dict[str, tuple[str, ...]] = {}
-        self.shared_by: dict[str, tuple[str, str]] = {}
         """Case id -> the names of those its account is shared with (as its signed history proves)."""
+        self.shared_by: dict[str, tuple[str, str]] = {}
+        """Case id -> who shared it and when (an ISO time)."""
         self.cases.starting = self._new_petition
         self.print_buttons: dict[str, QPushButton] = {}
         prints = QHBoxLayout()
@@ -229,7 +230,7 @@ class VacaturTab(QWidget):
         label, ok = QInputDialog.getItem(self, title, text, labels, 0, False)
         return people[labels.index(label)][0] if ok and label in labels else None
 
-    def _share_note(self, case_id: str, case_data: dict[str, Any]) -> str:
+    def _share_note(self, case_id: str) -> str:
         if self.account_withheld:
             if case_id not in self.shared:
                 return ""
@@ -294,7 +295,7 @@ class VacaturTab(QWidget):
         if chosen is None:
             return
         case_id, case_data = chosen
-        self.share_note.setText(self._share_note(case_id, case_data))
+        self.share_note.setText(self._share_note(case_id))
         ticked = set(case_data.get("count_ids") or [])
         for record_id, item in zip(self.counts.ids, self.counts.items, strict=False):
             line = QListWidgetItem(self.counts.summary(item))
