@@ -12,11 +12,13 @@ recomputes the copies of the youth's shared cases (`refresh`), from what the wri
 - a value the writer can open (an attorney or a supervisor);
 - otherwise the copy already made is kept (a caseworker's edit of another field leaves the
   account as it was).
-A copy no longer wanted goes at once: the case unshared or removed, the count taken out of it,
-the value emptied, the youth sealed (a caseworker never sees a sealed youth), the person
-disabled or removed. A share pulled on a device where no one holds the compartment's key finds
-its counts' accounts sealed: their copies are made at the next unlock of a holder there
-(`refresh_all`), or when the count next changes.
+A copy is made only for a person the case's signed history shares it with (`_backed`), and goes
+at once when no longer wanted: the case unshared or removed, the count taken out of it, the value
+emptied, the youth sealed (a caseworker never sees a sealed youth) or moved out of her caseload,
+the person disabled, removed or given another role (`people_changed`). A share pulled on a device
+where no one holds the compartment's key finds its counts' accounts sealed: their copies are made
+when the counts arrive again (the hub sends a shared case's counts again after it), or at the next
+unlock of a holder there (`refresh_all`).
 """
 
 from __future__ import annotations
