@@ -31,6 +31,7 @@ from csec_desktop.domain.merge import LIST_MERGE, merge_list
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.vacatur import COUNSEL_FIELDS
 from csec_desktop.errors import ValidationFailed
+from csec_desktop.hub import accounts
 from csec_desktop.hub import tables as T
 from csec_desktop.hub.principals import Device, Row, Who, iso_time
 from csec_desktop.ids import new_id
@@ -352,6 +353,8 @@ def _merge(conn: Connection, counter: Counter, device: Device, op: P.Op) -> tupl
         # The desktop lets only counsel move a petition's stage or share its account; a device that
         # sends it anyway (altered, or an old release) is not believed.
         return "refused", "only an attorney may change " + ", ".join(counsel) + " of a vacatur case"
+    if not accounts.may_read(who) and accounts.written(op, rec):
+        return "refused", accounts.REFUSED  # nor is one that writes an account it may not read
     # The author is the person the hub authenticated (the device's enrolled user), never the name
     # an operation claims: that record may be read in court.
     author = [who.username, device.id, op.at]
@@ -448,17 +451,19 @@ def _merge(conn: Connection, counter: Counter, device: Device, op: P.Op) -> tupl
         values.update(body=body, stamps=stamps, authors=authors, version=rec["version"] + 1,
                       updated_at=op.at, updated_by=who.username, **_scope_columns(op.kind, body))
     counter.write(rec["id"], values)
-    if op.kind == "vacatur_case" and "shared_with" in changed:
-        _send_counts_again(counter, who, body)
+    if op.kind == "vacatur_case" and (
+            "shared_with" in changed or ("count_ids" in changed and body.get("shared_with"))):
+        _send_counts_again(counter, who, body)  # a count added to a shared case: sent with its account
     if clashing:
         return "conflict", ", ".join(sorted(clashing))
     return "applied", ""
 
 
 def _send_counts_again(counter: Counter, who: Who, case: dict[str, Any]) -> None:
-    """A petition's sharing changed: its counts go to every device again, after it. A caseworker's
-    own device holds a count's account sealed from before the share, and copies it for her only
-    from what arrives in clear (storage/account_copies.py)."""
+    """A petition's sharing changed, or a shared petition's counts: its counts go to every device
+    again, after it. A count's account reaches a caseworker's device only while the count is in a
+    case shared with her (hub/accounts.py), and her device copies it for her only from what
+    arrives in clear (storage/account_copies.py)."""
     for count_id in case.get("count_ids") or []:
         count = counter.record(str(count_id))
         if count is not None and count["county"] == who.county and count["kind"] == "criminal_count":
@@ -532,7 +537,8 @@ def resolve(conn: Connection, counter: Counter, device: Device, res: P.Resolutio
     if row is None:
         return False
     rec = counter.record(row["record_id"])
-    if rec is None or not _may_touch(counter, device.who, rec):
+    if rec is None or not _may_touch(counter, device.who, rec) \
+            or not accounts.may_decide(device.who, rec["kind"], row["field"]):
         return False
     if row["resolved_at"] is not None:
         return bool(row["resolution_id"] == res.resolution_id)

@@ -43,8 +43,8 @@ from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from csec_desktop.domain.people import Permission
 from csec_desktop.domain.visibility import Scope
+from csec_desktop.hub import accounts, visibility_sql
 from csec_desktop.hub import tables as T
-from csec_desktop.hub import visibility_sql
 from csec_desktop.hub.principals import (
     ADMIN_ID_LENGTH,
     Admin,
@@ -405,7 +405,9 @@ class Hub:
             if gone:
                 conn.execute(update(h).where(h.c.device_id == device.id, among(conn, h.c.youth_id, gone),
                                              h.c.gone_since.is_(None)).values(gone_since=since))
-            states = _state_texts(conn, [*rows, *extra])
+            page_rows = [*rows, *extra]
+            states = accounts.withhold(conn, who, [row[KIND] for row in page_rows],
+                                       _state_texts(conn, page_rows))
         tail = {"gone": gone, "next": upto, "more": more,
                 "server_time": self.now()}
         return ('{"records":[' + ",".join(states) + "]," + json.dumps(tail)[1:]).encode()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -364,11 +364,13 @@ class RecordStore:
     def put_remote(
         self, *, record_id: str, kind: str, owner_id: str | None, version: int, deleted: bool,
         body: dict[str, Any], clocks: dict[str, str], updated_at: str, updated_by: str,
+        withheld: Collection[str] = (),
     ) -> bool:
         """Store a record as the hub holds it (the caller's transaction). Returns whether it changed.
 
         The history gets one row by the hub's author, already pushed, so the record's history
-        shows other devices' edits too.
+        shows other devices' edits too. `withheld`: fields the hub did not send this device's
+        person (the youth's account, hub/accounts.py), kept as held here, value and stamp.
         """
         # What the county holds, read as a stored record is: the write-time checks (hidden
         # characters, bounds) were applied where it was written, and refusing a state written before
@@ -381,9 +383,15 @@ class RecordStore:
         raw_old: dict[str, Any] = json.loads(row[0]) if row is not None else {}
         was_sealed = kind == "youth" and self.under_seal(kind, record_id, {}) if row is not None else False
         under_seal = self.under_seal(kind, owner_id or record_id, plain)
+        if withheld:
+            held = unpack_clocks(row[3], raw_old) if row is not None else {}
+            clocks = {k: held[k] if k in withheld and k in held else v for k, v in clocks.items()}
         data = {}
         for name, value in plain.items():
             before = raw_old.get(name)
+            if name in withheld:
+                data[name] = before
+                continue
             readable, opened = self.ring.open(record_id, name, before)
             if (readable and opened == value) or (not readable and value is None):
                 data[name] = before  # unchanged, or blank only because this person may not read it

@@ -288,7 +288,13 @@ def _holds(db: Database, state: P.RecordState) -> bool:
     if row is None or bool(row[2]) != state.deleted:
         return False
     body = json.loads(row[0])
-    return unpack_clocks(row[1], body) == state.stamps and body == state.body
+    clocks = unpack_clocks(row[1], body)
+    if state.withheld:  # what the hub did not send is kept as held here (put_remote)
+        body = {k: v for k, v in body.items() if k not in state.withheld}
+        clocks = {k: v for k, v in clocks.items() if k not in state.withheld}
+        return clocks == {k: v for k, v in state.stamps.items() if k not in state.withheld} \
+            and body == {k: v for k, v in state.body.items() if k not in state.withheld}
+    return clocks == state.stamps and body == state.body
 
 
 def _apply_state(vault: Vault, state: P.RecordState, *, busy: bool = True) -> int:
@@ -312,13 +318,13 @@ def _apply_state(vault: Vault, state: P.RecordState, *, busy: bool = True) -> in
         changed = vault.records.put_remote(
             record_id=state.id, kind=state.kind, owner_id=state.owner_id, version=state.version,
             deleted=deleted, body=body, clocks=clocks, updated_at=state.updated_at,
-            updated_by=state.updated_by)
+            updated_by=state.updated_by, withheld=state.withheld)
     except CsecError:
         # Valid alone, invalid together: show the hub's version; the push will be judged there.
         changed = vault.records.put_remote(
             record_id=state.id, kind=state.kind, owner_id=state.owner_id, version=state.version,
             deleted=state.deleted, body=state.body, clocks=state.stamps, updated_at=state.updated_at,
-            updated_by=state.updated_by)
+            updated_by=state.updated_by, withheld=state.withheld)
     if not busy and not state.conflicts:
         return int(changed)
     keep = {c.conflict_id for c in state.conflicts}

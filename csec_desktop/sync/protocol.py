@@ -209,6 +209,9 @@ class RecordState(Reply):
     """Its place in the county's sequence."""
     conflicts: list[ConflictState] = Field(default_factory=list)
     """Its open conflicts."""
+    withheld: list[str] = Field(default_factory=list)
+    """Fields of the youth's account this device's person may not read (hub/accounts.py): sent
+    blank, with their conflicts left out; the device keeps what it holds of them."""
 
 
 class PullResponse(Reply):

@@ -282,7 +282,7 @@ def test_no_caller_that_is_not_counsel_changes_whom_a_case_is_shared_with(office
 
 
 def _pull(vault: Vault, case: str, youth: str, body: dict[str, object], kind: str = "vacatur_case",
-          *, restamp: bool = True) -> None:
+          *, restamp: bool = True, withheld: tuple[str, ...] = ()) -> int:
     """The hub's state of a record (the case by default) applied here as a pull applies it (counsel
     wrote it elsewhere)."""
     from csec_desktop.sync import local
@@ -293,11 +293,14 @@ def _pull(vault: Vault, case: str, youth: str, body: dict[str, object], kind: st
     # Each field the hub changed carries its new stamp, later than any before.
     later = f"{int(max(record.clocks.values())[:13]) + 60_000:013d}-00000-hub-test"
     stamps = {**record.clocks, **(dict.fromkeys(body, later) if restamp else {})}
+    # A field the hub withholds from this device's person comes blank, under the hub's stamp.
+    stamps.update(dict.fromkeys(withheld, later))
     state = P.RecordState(id=case, kind=kind, owner_id=youth, version=record.version + 1,
-                          deleted=False, body={**record.body.dump(), **body}, stamps=stamps,
-                          updated_at="2026-12-01T10:00:00Z", updated_by="ana", seq=9, conflicts=[])
-    with vault.require_db().transaction():
-        local._apply_state(vault, state)
+                          deleted=False, body={**record.body.dump(), **body, **dict.fromkeys(withheld)},
+                          stamps=stamps, updated_at="2026-12-01T10:00:00Z", updated_by="ana", seq=9,
+                          conflicts=[], withheld=list(withheld))
+    return local.apply_pull(vault, P.PullResponse(records=[state], gone=[], next=9, more=False,
+                                                  server_time="2026-12-01T10:00:00Z"))
 
 
 def test_a_share_pulled_from_the_hub_copies_what_the_pull_brings(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
@@ -415,3 +418,41 @@ def test_a_shared_account_is_read_in_the_vault_and_not_exported(office, clock: F
         assert "FICTIONAL-SHARED" not in exported and "C. Z." in exported
     finally:
         casey.close()
+
+
+def test_what_the_hub_withholds_is_kept_as_held_here(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    """The hub sends the account only to a device whose person may read it, or while counsel
+    shares the case with her (hub/accounts.py); what it leaves out comes blank and named. The device
+    keeps what it holds there, value and stamp: an attorney signed in on a caseworker's enrolled
+    laptop must not see the account emptied, and a caseworker's copy goes only when the share does."""
+    folder, youth, count, case, _other = office
+    ana = _as(folder, "ana", clock)
+    try:
+        stamp = ana.records.get(case).clocks["grounds"]
+        withheld = ("grounds", "safety_concerns")
+        assert _pull(ana, case, youth, {"public_name": "C. W."}, withheld=withheld) == 1
+        record = caseload.attached_record(ana, youth, case, "vacatur_case")
+        assert (record.body.public_name, record.body.grounds) == ("C. W.", ACCOUNT)  # type: ignore[attr-defined]
+        assert ana.records.get(case).clocks["grounds"] == stamp
+        # The same state again changes nothing (a page's records already held are skipped).
+        assert _pull(ana, case, youth, {"public_name": "C. W."}, withheld=withheld, restamp=False) == 0
+    finally:
+        ana.close()
+    _counsel_shares(folder, case, clock)
+    casey = _as(folder, "casey", clock)
+    try:
+        assert _reads(casey, youth, count, "criminal_count", "nexus") == NEXUS
+        # Sharing stopped elsewhere: the case comes without its account, her copies go.
+        _pull(casey, case, youth, {"shared_with": []}, withheld=("grounds", "safety_concerns"))
+        _pull(casey, count, youth, {}, kind="criminal_count", restamp=False, withheld=("nexus",))
+        assert _reads(casey, youth, case, "vacatur_case", "grounds") is None
+        assert _reads(casey, youth, count, "criminal_count", "nexus") is None
+        assert casey.require_db().scalar("SELECT count(*) FROM account_copies") == 0
+    finally:
+        casey.close()
+    ana = _as(folder, "ana", clock)
+    try:  # counsel on this computer still reads what it held
+        assert _reads(ana, youth, case, "vacatur_case", "grounds") == ACCOUNT
+        assert _reads(ana, youth, count, "criminal_count", "nexus") == NEXUS
+    finally:
+        ana.close()

@@ -1016,10 +1016,11 @@ def test_only_counsels_device_may_move_a_petition_or_share_its_account(world: Wo
     youth, case, filed, count = new_id(), new_id(), new_id(), new_id()
     case_body = {"youth_id": youth, "public_name": "T. F.", "stage": "draft", "shared_with": [],
                  "reviewed": None, "reviewed_on": None, "count_ids": [count]}
-    results = _push(world, "ana", [
-        _op(youth, "youth", _youth("ana", "north")),
+    results = _push(world, "ana", [_op(youth, "youth", _youth("ana", "north"))])
+    results += _push(world, "alex", [  # the count's account is counsel's to write (below)
         _op(count, "criminal_count", {"youth_id": youth, "count_kind": "arrest", "section": "484",
-                                      "nexus": "Fictional: sent by him."}, owner=youth),
+                                      "nexus": "Fictional: sent by him."}, owner=youth, user="alex")])
+    results += _push(world, "ana", [
         _op(case, "vacatur_case", case_body, owner=youth),  # a new case as a new case holds it: taken
         _op(filed, "vacatur_case", {**case_body, "stage": "filed"}, owner=youth)])
     assert [r["result"] for r in results] == ["applied", "applied", "applied", "refused"]
@@ -1038,3 +1039,148 @@ def test_only_counsels_device_may_move_a_petition_or_share_its_account(world: Wo
     again = world.http.get("/v1/pull", params={"since": since}, headers=world.as_("ana")).json()["records"]
     assert [r["id"] for r in again] == [case, count]
     assert again[1]["body"]["nexus"] == "Fictional: sent by him."
+
+
+def _pulled(world: World, who: str, since: int = 0) -> tuple[dict[str, dict[str, Any]], int, str]:
+    """Each record's newest state in a pull from `since`, the checkpoint after it, the page's text."""
+    answer = world.http.get("/v1/pull", params={"since": since}, headers=world.as_(who))
+    page = answer.json()
+    return {r["id"]: r for r in page["records"]}, page["next"], answer.text
+
+
+def test_the_youths_account_reaches_only_devices_whose_person_may_read_it(world: World) -> None:
+    """A caseworker's device is sent a petition's grounds and safety concerns, and a count's nexus,
+    only while counsel shares that petition with her; it never writes them. The desktop hides the
+    account from her; an altered device must not find it in its pulls, nor overwrite it."""
+    for name, role in (("alex", "attorney"), ("sue", "supervisor")):
+        world.hub.add_user(Admin(NORTH, "it"), P.NewUser(username=name, role=role, unit="north"))
+        granted = _enroll(world.hub, world.http, NORTH, name)
+        world.tokens[name] = f"device.{granted.device_id}.{granted.secret}"
+    youth, case, count, later = new_id(), new_id(), new_id(), new_id()
+    account = {"grounds": "CANARY-GROUNDS, fictional.", "safety_concerns": "CANARY-SAFETY, fictional."}
+    assert _push(world, "ana", [_op(youth, "youth", _youth("ana", "north"))])[0]["result"] == "applied"
+    made = _push(world, "alex", [
+        _op(count, "criminal_count", {"youth_id": youth, "count_kind": "arrest", "section": "484",
+                                      "nexus": "CANARY-NEXUS-1, fictional."}, owner=youth, user="alex"),
+        _op(case, "vacatur_case", {"youth_id": youth, "public_name": "T. F.", "count_ids": [count],
+                                   **account}, owner=youth, user="alex")])
+    assert [r["result"] for r in made] == ["applied", "applied"]
+
+    # Counsel and supervisors are sent the account; the caseworker's device gets blanks, named.
+    counsel, _, _ = _pulled(world, "alex")
+    assert counsel[case]["body"]["grounds"] == account["grounds"] and not counsel[case].get("withheld")
+    assert counsel[count]["body"]["nexus"] == "CANARY-NEXUS-1, fictional."
+    assert _pulled(world, "sue")[0][count]["body"]["nexus"] == "CANARY-NEXUS-1, fictional."
+    mine, since, text = _pulled(world, "ana")
+    assert "CANARY" not in text
+    assert mine[case]["withheld"] == ["grounds", "safety_concerns"]
+    assert mine[case]["body"]["grounds"] is None and mine[case]["body"]["public_name"] == "T. F."
+    assert mine[count]["withheld"] == ["nexus"] and mine[count]["body"]["section"] == "484"
+    assert P.PullResponse.model_validate_json(text).records[0].withheld == []  # the youth: nothing left out
+
+    # Her device writes the rest of a count, never its account (changed, or in a new count).
+    stamps = mine[count]["stamps"]
+    results = _push(world, "ana", [
+        _op(count, "criminal_count", {"nexus": "Overwritten."}, op="update", base=stamps["nexus"],
+            owner=youth),
+        _op(new_id(), "criminal_count", {"youth_id": youth, "count_kind": "arrest", "section": "647(b)",
+                                         "nexus": "Typed by her."}, owner=youth),
+        _op(count, "criminal_count", {"section": "484(a)"}, op="update", base=stamps["section"],
+            owner=youth)])
+    assert [r["result"] for r in results] == ["refused", "refused", "applied"]
+    assert results[0]["detail"] == "only an attorney or a supervisor may write the youth's account"
+    assert _pulled(world, "alex")[0][count]["body"]["nexus"] == "CANARY-NEXUS-1, fictional."
+
+    # Shared with her: the case and its counts come in clear, and a count added to it later too.
+    case_stamps = counsel[case]["stamps"]
+    assert _push(world, "alex", [_op(case, "vacatur_case", {"shared_with": ["ana"]}, op="update",
+                                     base=case_stamps.get("shared_with"), owner=youth, user="alex")]
+                 )[0]["result"] == "applied"
+    mine, since, _ = _pulled(world, "ana", since)
+    assert mine[case]["body"]["grounds"] == account["grounds"] and not mine[case].get("withheld")
+    assert mine[count]["body"]["nexus"] == "CANARY-NEXUS-1, fictional." and not mine[count].get("withheld")
+    added = _push(world, "alex", [
+        _op(later, "criminal_count", {"youth_id": youth, "count_kind": "arrest", "section": "653.22",
+                                      "nexus": "CANARY-NEXUS-2, fictional."}, owner=youth, user="alex"),
+        _op(case, "vacatur_case", {"count_ids": [count, later]}, op="update",
+            base=case_stamps["count_ids"], owner=youth, user="alex")])
+    assert [r["result"] for r in added] == ["applied", "applied"]
+    mine, since, _ = _pulled(world, "ana", since)
+    assert mine[later]["body"]["nexus"] == "CANARY-NEXUS-2, fictional."
+
+    # A conflict on the account is counsel's to decide: not sent to her, nor taken from her.
+    now = _pulled(world, "alex")[0][count]["stamps"]["nexus"]
+    for who, text in (("alex", "CANARY-CLASH-A, fictional."), ("sue", "CANARY-CLASH-S, fictional.")):
+        _push(world, who, [_op(count, "criminal_count", {"nexus": text}, op="update", base=now,
+                               owner=youth, user=who)])
+    [conflict] = _pulled(world, "alex")[0][count]["conflicts"]
+    assert conflict["field"] == "nexus"
+    assert _pulled(world, "ana")[0][count]["conflicts"] == []  # shared to read, not to decide
+    res = P.Resolution(resolution_id=new_id(), conflict_id=conflict["conflict_id"], value="Hers.", seen=2,
+                       user="ana", at="2026-11-28T10:00:00.000+00:00").model_dump()
+    answer = world.http.post("/v1/push", json={"ops": [], "resolutions": [res]}, headers=world.as_("ana"))
+    assert answer.json()["resolved"] == []
+    assert _pulled(world, "alex")[0][count]["conflicts"] != []
+
+    # Sharing stopped: the case and its counts come again, blank and named.
+    latest = _pulled(world, "alex")[0][case]["stamps"]["shared_with"]
+    assert _push(world, "alex", [_op(case, "vacatur_case", {"shared_with": []}, op="update", base=latest,
+                                     owner=youth, user="alex")])[0]["result"] == "applied"
+    mine, _, text = _pulled(world, "ana", since)
+    assert {mine[case]["withheld"][0], mine[count]["withheld"][0], mine[later]["withheld"][0]} \
+        == {"grounds", "nexus"}
+    assert "CANARY" not in text
+
+
+def test_a_caseworkers_laptop_holds_an_account_only_while_counsel_shares_it(
+        world: World, tmp_path: Path) -> None:
+    """The whole way, desktop to hub to desktop: counsel writes a petition's account on her laptop;
+    the caseworker's laptop holds none of it, not even sealed, until counsel shares the petition
+    with her; then she reads it there, and when sharing stops she no longer does."""
+    from csec_desktop.vacatur import sharing
+    from tests.conftest import youth_data
+
+    world.hub.add_user(Admin(NORTH, "it"), P.NewUser(username="alex", role="attorney", unit="north"))
+    ana, ana_hub = desktop_of(world, tmp_path / "ana", "ana", "caseworker", "north")
+    alex, alex_hub = desktop_of(world, tmp_path / "alex", "alex", "attorney", "north")
+    alex.close()
+    admin = Vault.unlock(tmp_path / "alex", "it.alex", PASS)
+    admin.add_user("ana", role="caseworker", passphrase=PASS, unit="north")  # whom counsel may share with
+    admin.close()
+    alex = Vault.unlock(tmp_path / "alex", "alex", PASS)
+    youth = caseload.create_youth(ana, youth_data(assigned_worker="ana", unit="north", county=NORTH)).id
+    sync_vault(ana, ana_hub)
+    sync_vault(alex, alex_hub)
+    count = caseload.add_attached(alex, youth, "criminal_count", {
+        "count_kind": "arrest", "code": "PC", "section": "484", "offense_date": "2025-03-01",
+        "while_victim": True, "nexus": "CANARY-NEXUS, fictional."}).id
+    case = caseload.add_attached(alex, youth, "vacatur_case", {
+        "public_name": "T. F.", "grounds": "CANARY-GROUNDS, fictional.", "count_ids": [count]}).id
+    sync_vault(alex, alex_hub)
+
+    def held() -> list[str]:  # every trace of the two records on her laptop: bodies and history
+        db = ana.require_db()
+        return [*(r[0] for r in db.query("SELECT body FROM records WHERE id IN (?, ?)", (case, count))),
+                *(r[0] for r in db.query("SELECT fields FROM changes_full WHERE record_id IN (?, ?)",
+                                         (case, count)))]
+
+    def reads() -> tuple[object, object]:
+        return (caseload.attached_record(ana, youth, case, "vacatur_case").body.grounds,  # type: ignore[attr-defined]
+                caseload.attached_record(ana, youth, count, "criminal_count").body.nexus)  # type: ignore[attr-defined]
+
+    sync_vault(ana, ana_hub)
+    assert held() and not any("$sealed" in text or "CANARY" in text for text in held())
+    assert reads() == (None, None)
+    sharing.share(alex, case, "ana")
+    sync_vault(alex, alex_hub)
+    sync_vault(ana, ana_hub)
+    assert reads() == ("CANARY-GROUNDS, fictional.", "CANARY-NEXUS, fictional.")
+    sharing.unshare(alex, case, "ana")
+    sync_vault(alex, alex_hub)
+    sync_vault(ana, ana_hub)
+    assert reads() == (None, None)
+    assert ana.require_db().scalar("SELECT count(*) FROM account_copies") == 0
+    assert caseload.attached_record(alex, youth, case, "vacatur_case").body.grounds \
+        == "CANARY-GROUNDS, fictional."  # type: ignore[attr-defined]
+    ana.close()
+    alex.close()
