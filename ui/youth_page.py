@@ -547,7 +547,8 @@ class YouthPage(QWidget):
         self.history.clear()
         for change in history:
             said = _said(change)
-            if len(change.changes) == 1:  # what it was, in the line (a tooltip is the mouse's alone)
+            # What it was, in the line (a tooltip is the mouse's alone); a share says it already.
+            if len(change.changes) == 1 and _share(change) is None:
                 name, old, _new = change.changes[0]
                 said += " · " + _("it was {value}").format(value=_shown(change.kind, name, old))
             line = QListWidgetItem(f"{local_time(change.at)}  {change.user}  {said}")
@@ -885,8 +886,27 @@ def _was(kind: str, name: str, old: Any, new: Any) -> str:
 
 RESTORED = N_("Unsaved changes kept from before were restored. Save them to keep them.")
 
+def _share(change: HistoryEntry) -> str | None:
+    """Counsel's share of a petition's account, or its stop, said as such ("changed Account shared
+    with of a vacatur petition" said neither what nor with whom); None for any other change."""
+    if change.kind != "vacatur_case" or change.fields != ("shared_with",) or len(change.changes) != 1:
+        return None
+    _name, old, new = change.changes[0]
+    before, after = set(old or []), set(new or [])
+    what = _(record_kind(change.kind))
+    said = [_("shared the account of {what} with {people}").format(
+                what=what, people=", ".join(sorted(after - before)))] if after - before else []
+    if before - after:
+        said.append(_("stopped sharing the account of {what} with {people}").format(
+            what=what, people=", ".join(sorted(before - after))))
+    return "; ".join(said) or None
+
+
 def _said(change: HistoryEntry) -> str:
     """A line of the History tab: what was done, to the youth's record or to one attached to it."""
+    shared = _share(change)
+    if shared is not None:
+        return shared if change.item is None else f"{shared}: {summarize(change.kind, change.item, _)}"
     fields = ", ".join(_(kind_label(change.kind, f)) for f in change.fields)
     if change.kind == "youth":
         return (_("created the record") if change.op == "create" else

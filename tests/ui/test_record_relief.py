@@ -280,5 +280,10 @@ def test_counsel_shares_one_petitions_account_with_the_caseworker(qtbot: QtBot, 
         tab.cases.listing.setCurrentRow(other)
         assert box.toPlainText() == "" and "Withheld" in box.placeholderText()  # type: ignore[attr-defined]
         assert tab.share_note.text() == ""
+        # The History tab says what counsel did, with whom, and which petition.
+        lines = [win.youth_page.history.item(i).text() for i in range(win.youth_page.history.count())]
+        assert any("alex  shared the account of a vacatur petition with casey: " in line and "C. Z." in line
+                   for line in lines), lines
+        assert not any("Account shared with" in line for line in lines)
     finally:
         win.close()
