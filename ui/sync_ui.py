@@ -284,7 +284,10 @@ class SyncStatus(QWidget):
                          .format(time=at.strftime("%H:%M")))
         if status.waiting:
             parts.append(_("{n} change(s) waiting").format(n=status.waiting))
-        if status.held:
+        if status.held_for_good:  # the hub takes the account only from counsel's own computer
+            parts.append(_("{n} carry the youth's account, which the hub does not take from this "
+                           "computer").format(n=status.held))
+        elif status.held:
             parts.append(_("{n} wait for an attorney or supervisor to sync on this computer")
                          .format(n=status.held))
         if status.syncs_as:

@@ -26,6 +26,12 @@ from csec_desktop.sync import protocol as P
 REFUSED = "only an attorney or a supervisor may write the youth's account"
 
 
+def refused(who: Who) -> str:
+    """Why a write of the account was refused, naming whom the device is enrolled for: on a shared
+    computer, counsel signed in there is that person at the hub (one person per device)."""
+    return f"{REFUSED}; this device is enrolled for {who.username} ({who.role.value})"
+
+
 def may_read(who: Who) -> bool:
     return who.can(Permission.READ_NARRATIVE)
 

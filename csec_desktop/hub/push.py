@@ -354,7 +354,7 @@ def _merge(conn: Connection, counter: Counter, device: Device, op: P.Op) -> tupl
         # sends it anyway (altered, or an old release) is not believed.
         return "refused", "only an attorney may change " + ", ".join(counsel) + " of a vacatur case"
     if not accounts.may_read(who) and accounts.written(op, rec):
-        return "refused", accounts.REFUSED  # nor is one that writes an account it may not read
+        return "refused", accounts.refused(who)  # nor is one that writes an account it may not read
     # The author is the person the hub authenticated (the device's enrolled user), never the name
     # an operation claims: that record may be read in court.
     author = [who.username, device.id, op.at]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from csec_desktop import machine_policy
 from csec_desktop.clock import utc_iso
-from csec_desktop.domain.people import Permission
+from csec_desktop.domain.people import ROLE_PERMISSIONS, Permission, Role
 from csec_desktop.domain.youth import Youth
 from csec_desktop.errors import CsecError, NotFound, OfflineLocked
 from csec_desktop.fileio import atomic_write
@@ -76,6 +76,9 @@ class Status:
     """This person's own changes kept because the youth left the caseload (undelivered.py)."""
     held: int = 0
     """Changes carrying the youth's account that wait for someone who may read it to sync."""
+    held_for_good: bool = False
+    """This computer is enrolled for a role the hub takes no account from (hub/accounts.py): the
+    changes held are refused whoever syncs here."""
     syncs_as: str = ""
     """The person the device was enrolled for, when another person of the vault is signed in: the
     hub knows one person per device and writes everything this device sends under that name."""
@@ -491,11 +494,21 @@ def status(vault: Vault) -> Status:
         refused=int(db.scalar("SELECT count(*) FROM changes WHERE pushed = 2")),
         undelivered=undelivered.count(vault),
         held=held,
+        held_for_good=bool(held) and found is not None and not _may_write_accounts(found.role),
         syncs_as=found.username if found and found.username != vault.user.username else "",
         conflicts=int(db.scalar("SELECT count(*) FROM sync_conflicts")),
         locked=is_locked(vault),
         days_left=(found.max_offline_days - days) if found and days is not None else None,
     )
+
+
+def _may_write_accounts(role: str) -> bool:
+    """Whether the hub takes the youth's account from a device enrolled for this role (grants beyond
+    the role are not known here: a caseworker granted it is told the harder case)."""
+    try:
+        return Permission.READ_NARRATIVE in ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return False
 
 
 # Conflicts ---------------------------------------------------------------------------

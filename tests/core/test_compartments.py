@@ -195,6 +195,14 @@ def test_a_change_to_the_account_waits_for_someone_who_may_read_it(office, clock
         every = db.query("SELECT record_id, fields FROM changes_full WHERE pushed = 0")
         unread = sum(1 for rid, fields in every if not ring.open_fields(rid, fields_of(fields))[0])
         assert local.held_back(casey) == unread >= 1 and local.status(casey).held == unread
+        # On a computer enrolled for an attorney they wait for her; enrolled for a caseworker, the
+        # hub refuses them whoever syncs (hub/accounts.py), and the status bar says so.
+        for role, for_good in (("attorney", False), ("caseworker", True)):
+            with db.transaction():
+                for key, value in (("device_id", "fictional-device"), ("role", role)):
+                    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                               (f"sync.{key}", value))
+            assert local.status(casey).held_for_good is for_good, role
     finally:
         casey.close()
 

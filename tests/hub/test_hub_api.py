@@ -1088,7 +1088,8 @@ def test_the_youths_account_reaches_only_devices_whose_person_may_read_it(world:
         _op(count, "criminal_count", {"section": "484(a)"}, op="update", base=stamps["section"],
             owner=youth)])
     assert [r["result"] for r in results] == ["refused", "refused", "applied"]
-    assert results[0]["detail"] == "only an attorney or a supervisor may write the youth's account"
+    assert results[0]["detail"] == ("only an attorney or a supervisor may write the youth's account; "
+                                    "this device is enrolled for ana (caseworker)")
     assert _pulled(world, "alex")[0][count]["body"]["nexus"] == "CANARY-NEXUS-1, fictional."
 
     # Shared with her: the case and its counts come in clear, and a count added to it later too.
