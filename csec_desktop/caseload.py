@@ -638,6 +638,13 @@ def update_attached(vault: Vault, record_id: str, changes: dict[str, Any],
         # guard (a caseworker's own code had emptied a case's shares, audited as a plain edit).
         raise PermissionDenied(W("Only an attorney may mark a petition reviewed or filed, or share the "
                                  "youth's account."))
+    if current.kind == "vacatur_case" and "count_ids" in changes \
+            and changes["count_ids"] != getattr(current.body, "count_ids", None) \
+            and getattr(current.body, "shared_with", None) and not vault.user.can(Permission.READ_NARRATIVE):
+        # A count put in a shared petition is shared too: a caseworker could otherwise put in any
+        # count of the youth and read its account (the hub refuses it too: hub/accounts.py).
+        raise PermissionDenied(W("This petition's account is shared: only an attorney or a supervisor "
+                                 "may change its counts."))
     if guarded and not _guard_released.get():
         # A referral's status and consent move only through services.send/move, which check them.
         raise PermissionDenied(f"{', '.join(guarded)} of a {current.kind} change only through its own "

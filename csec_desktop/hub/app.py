@@ -399,14 +399,15 @@ def create_app(hub: Hub, limits: Limits | None = None, *, trusted_proxies: Seque
         return hub.push(dev, request)
 
     @app.get("/v1/pull", tags=["sync"], responses=DEVICE_REFUSALS, response_model=P.PullResponse)
-    def pull(dev: DeviceDep,
+    def pull(dev: DeviceDep, http: Request,
              since: Annotated[int, Query(ge=0, le=P.MAX_SEQ, description=(
                  "The checkpoint from the last page (0: from the start)."))] = 0,
              limit: Annotated[int, Query(ge=1, le=2000, description="Records in one page at most.")] = 500,
              ) -> Response:
         """Record states changed after `since` that this device's user may see, in sequence order."""
         # Sent as the hub wrote it: re-validating a page of thousands of states cost more than making it.
-        return Response(hub.pull_page(dev, since, limit), media_type="application/json")
+        spoken = P.client_protocol(http.headers.get(P.HEADER))
+        return Response(hub.pull_page(dev, since, limit, protocol=spoken), media_type="application/json")
 
     @app.post("/v1/audit", tags=["sync"], responses={
         **DEVICE_REFUSALS, **body(limits.audit_bytes),

@@ -349,12 +349,16 @@ def _merge(conn: Connection, counter: Counter, device: Device, op: P.Op) -> tupl
                             or not _may_touch(counter, who, rec)):
         return "refused", UNKNOWN
     counsel = _counsel_fields(op, rec, model) if op.kind == "vacatur_case" else []
-    if counsel and not who.can(Permission.REVIEW_PETITION):
+    if counsel and not (who.can(Permission.REVIEW_PETITION)
+                        and ("shared_with" not in counsel or accounts.may_share(who))):
         # The desktop lets only counsel move a petition's stage or share its account; a device that
         # sends it anyway (altered, or an old release) is not believed.
         return "refused", "only an attorney may change " + ", ".join(counsel) + " of a vacatur case"
-    if not accounts.may_read(who) and accounts.written(op, rec):
-        return "refused", accounts.refused(who)  # nor is one that writes an account it may not read
+    if not accounts.may_read(who):  # nor one that writes an account it may not read (hub/accounts.py)
+        if accounts.written(op, rec):
+            return "refused", accounts.refused(who)
+        if accounts.widens(op, rec):
+            return "refused", accounts.refused(who, accounts.COUNTS_REFUSED)
     # The author is the person the hub authenticated (the device's enrolled user), never the name
     # an operation claims: that record may be read in court.
     author = [who.username, device.id, op.at]
@@ -538,8 +542,11 @@ def resolve(conn: Connection, counter: Counter, device: Device, res: P.Resolutio
         return False
     rec = counter.record(row["record_id"])
     if rec is None or not _may_touch(counter, device.who, rec) \
-            or not accounts.may_decide(device.who, rec["kind"], row["field"]):
+            or not accounts.may_decide(device.who, rec["kind"], row["field"], restore=res.restore):
         return False
+    if not any(v.get("value") == res.value for v in row["values"] if not v.get("deleted")) \
+            and not (res.value is None and any(v.get("deleted") for v in row["values"])):
+        return False  # a decision keeps one of the values in conflict, never a value of its own
     if row["resolved_at"] is not None:
         return bool(row["resolution_id"] == res.resolution_id)
     if len(row["values"]) > res.seen:

@@ -358,9 +358,10 @@ class Hub:
         """One page, as a model (in-process callers; the endpoint sends `pull_page`'s bytes)."""
         return P.PullResponse.model_validate_json(self.pull_page(device, since, limit))
 
-    def pull_page(self, device: Device, since: int, limit: int) -> bytes:
-        """One page of P.PullResponse as JSON. Bodies and stamps go out as the text the database
-        holds: parsing them into Python and writing them back was most of the hub's pull."""
+    def pull_page(self, device: Device, since: int, limit: int, *, protocol: int = P.PROTOCOL) -> bytes:
+        """One page of P.PullResponse as JSON, for a desktop of `protocol`. Bodies and stamps go out
+        as the text the database holds: parsing them into Python and writing them back was most of
+        the hub's pull."""
         who = device.who
         r, h = T.records, T.holdings
         with self.engine.begin() as conn:
@@ -407,7 +408,7 @@ class Hub:
                                              h.c.gone_since.is_(None)).values(gone_since=since))
             page_rows = [*rows, *extra]
             states = accounts.withhold(conn, who, [row[KIND] for row in page_rows],
-                                       _state_texts(conn, page_rows))
+                                       _state_texts(conn, page_rows), protocol=protocol)
         tail = {"gone": gone, "next": upto, "more": more,
                 "server_time": self.now()}
         return ('{"records":[' + ",".join(states) + "]," + json.dumps(tail)[1:]).encode()

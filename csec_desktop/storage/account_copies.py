@@ -70,9 +70,12 @@ def refresh(db: Database, ring: Keyring, youth_id: str, under_seal: bool,
         return
     people = _publics(db, {name for by in wanted.values() for name in by}, youth_id)
     proven: dict[str, set[str]] = {}  # case id -> the people its signed history shares it with
+    counted: dict[str, bool] = {}  # case id -> whether its counts are those counsel shared
 
-    def backed(principal: str, cases: set[str]) -> bool:
-        return any(principal in proven.setdefault(case, _backed(db, case)[0]) for case in cases)
+    def backed(principal: str, cases: set[str], record_id: str) -> bool:
+        return any(principal in proven.setdefault(case, _backed(db, case)[0])
+                   and (record_id == case or counted.setdefault(case, _counts_backed(db, case)))
+                   for case in cases)
 
     keep: set[tuple[str, str, str]] = set()
     missing = False
@@ -86,7 +89,7 @@ def refresh(db: Database, ring: Keyring, youth_id: str, under_seal: bool,
             continue
         for principal, cases in principals.items():
             own = known and principal == writer
-            if value is not _KEEP and not own and not backed(principal, cases):
+            if value is not _KEEP and not own and not backed(principal, cases, record_id):
                 continue  # not proven: no copy (her own, made from a value she had in clear, stays)
             keep.add((record_id, field, principal))
             if value is _KEEP:
@@ -110,39 +113,70 @@ def _backed(db: Database, case_id: str) -> tuple[set[str], str, str]:
     """The people the case's signed history shares it with. Its change to `shared_with` with the
     newest stamp (the stamp is signed; the order of the rows is not, and someone with the data key
     could put an old share after the stop) must hold its signature under the signed list of
-    people, be counsel's (its author may REVIEW_PETITION), and be signed by counsel, by someone who
-    reads sealed records (sealing or unsealing the youth signs their history again), or, pulled from
-    the hub, by someone other than the person it names. The record must hold what that row set.
-    Returns those people, the row's author and when it was made ("" when nothing is proven)."""
+    people, be counsel's (its author may REVIEW_PETITION and READ_NARRATIVE), and be signed by
+    counsel, by someone who reads sealed records (sealing or unsealing the youth signs their history
+    again), or, pulled from the hub, by someone other than the person it names. The record must hold
+    what that row set. Returns those people, the row's author and when it was made ("" when nothing
+    is proven)."""
+    people = _signed_people(db)
+    last = _newest(db, case_id, "shared_with", people)
+    if last is None or not isinstance(last[1], list):
+        return set(), "", ""
+    row, shared = last
+    user, device, at, signer = str(row[6]), row[7], str(row[8]), str(row[9])
+    author, by = _user(people, user), _user(people, signer)
+    if author is None or by is None or not _counsel(author):
+        return set(), "", ""
+    named = set(map(str, shared))
+    if not (signer == user or by.can(Permission.READ_SEALED)):
+        named = named - {signer} if device == "hub" else set()
+    return named, user, at
+
+
+def _counts_backed(db: Database, case_id: str) -> bool:
+    """Whether the case's counts are those counsel shared: its newest change to `count_ids` holds its
+    signature and its value is the record's, and it was made before the proven share or by someone
+    who reads the account. A count put in later by anyone else is not shared: a caseworker could
+    otherwise put in any count of the youth and have counsel's next session copy its account to
+    her (caseload.update_attached refuses it in the app; this is the file edited outside it)."""
+    people = _signed_people(db)
+    share, counts = _newest(db, case_id, "shared_with", people), _newest(db, case_id, "count_ids", people)
+    if share is None or counts is None:
+        return False
+    author, stamp = _user(people, str(counts[0][6])), str(counts[0][5])
+    return author is not None and (author.can(Permission.READ_NARRATIVE) or stamp <= str(share[0][5]))
+
+
+def _newest(db: Database, case_id: str, field: str, people: dict[str, list[Any]]) -> tuple[Any, Any] | None:
+    """The case's history row with the newest stamp that set `field`, and what it set; None unless
+    its signature holds under the signed list of people and the record holds that value."""
     from csec_desktop.storage.history import canonical, fields_of
     from csec_desktop.storage.records import change_message
 
     last = None
     for row in db.query("SELECT op_id, kind, owner_id, op, fields, hlc, user, device, at, signer, sig "
                         "FROM changes_full WHERE record_id = ? ORDER BY seq", (case_id,)):
-        change = fields_of(row[4]).get("shared_with")
+        change = fields_of(row[4]).get(field)
         if isinstance(change, dict) and (last is None or str(row[5]) >= str(last[0][5])):
             last = (row, change.get("new"))
-    if last is None or not isinstance(last[1], list):
-        return set(), "", ""
-    (op_id, kind, owner, op, fields, hlc, user, device, at, signer, sig), shared = last
+    if last is None:
+        return None
+    (op_id, kind, owner, op, fields, hlc, user, device, at, signer, sig), value = last
     body = db.scalar("SELECT body FROM records WHERE id = ?", (case_id,))
-    if body is None or json.loads(body).get("shared_with") != shared:
-        return set(), "", ""  # the record differs from its history: changed outside the app
-    people = _signed_people(db)
+    if body is None or json.loads(body).get(field) != value:
+        return None  # the record differs from its history: changed outside the app
     keys = {name: K.unb64(row[3]) for name, row in people.items() if row[3]}
     message = change_message(op_id, case_id, kind, owner, op, canonical(fields), hlc, user, device, at)
     try:
         holds = str(signer) in keys and K.signature_holds(keys[str(signer)], K.unb64(sig or ""), message)
     except ValueError:
         holds = False
-    author, by = _user(people, str(user)), _user(people, str(signer))
-    if not holds or author is None or by is None or not author.can(Permission.REVIEW_PETITION):
-        return set(), "", ""
-    named = set(map(str, shared))
-    if not (signer == user or by.can(Permission.READ_SEALED)):
-        named = named - {str(signer)} if device == "hub" else set()
-    return named, str(user), str(at)
+    return last if holds else None
+
+
+def _counsel(user: User) -> bool:
+    """Who shares an account: reviews petitions and reads the account (vacatur.sharing)."""
+    return user.can(Permission.REVIEW_PETITION) and user.can(Permission.READ_NARRATIVE)
 
 
 def _signed_people(db: Database) -> dict[str, list[Any]]:

@@ -46,6 +46,9 @@ from csec_desktop.storage.history import fields_of, kept
 from csec_desktop.text import W
 
 MARK = "$sealed"
+WITHHELD = {MARK: "hub", "g": 0}
+"""A value the hub holds and did not send this device's person (hub/accounts.py): sealed to no key
+here, so it opens for no one and reads as "written, and withheld", never as "not written"."""
 
 
 @dataclass(frozen=True)

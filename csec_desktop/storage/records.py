@@ -17,11 +17,12 @@ from typing import Any
 from csec_desktop.clock import HybridClock, WallClock, utc_iso
 from csec_desktop.domain.base import Body
 from csec_desktop.domain.kinds import model_for
+from csec_desktop.domain.vacatur import RESTRICTED_FIELDS
 from csec_desktop.errors import CorruptVault, FieldProblem, NotFound, StaleRecord, ValidationFailed
 from csec_desktop.ids import new_id
 from csec_desktop.storage import account_copies, name_order, numbers
 from csec_desktop.storage.audit import Signer, SigningQueue, trusted_keys
-from csec_desktop.storage.compartments import MARK, SEALED, Keyring, is_sealed
+from csec_desktop.storage.compartments import MARK, SEALED, WITHHELD, Keyring, is_sealed
 from csec_desktop.storage.database import Database, Row
 from csec_desktop.storage.history import SAME_AS_BODY, canonical, created, dump, fields_of, kept
 from csec_desktop.storage.keys import b64, signature_holds, unb64
@@ -369,8 +370,9 @@ class RecordStore:
         """Store a record as the hub holds it (the caller's transaction). Returns whether it changed.
 
         The history gets one row by the hub's author, already pushed, so the record's history
-        shows other devices' edits too. `withheld`: fields the hub did not send this device's
-        person (the youth's account, hub/accounts.py), kept as held here, value and stamp.
+        shows other devices' edits too. `withheld`: fields of the youth's account the hub holds
+        and did not send this device's person (hub/accounts.py): the value held here is kept while
+        its stamp is the hub's, else the field holds `compartments.WITHHELD`.
         """
         # What the county holds, read as a stored record is: the write-time checks (hidden
         # characters, bounds) were applied where it was written, and refusing a state written before
@@ -383,14 +385,18 @@ class RecordStore:
         raw_old: dict[str, Any] = json.loads(row[0]) if row is not None else {}
         was_sealed = kind == "youth" and self.under_seal(kind, record_id, {}) if row is not None else False
         under_seal = self.under_seal(kind, owner_id or record_id, plain)
-        if withheld:
-            held = unpack_clocks(row[3], raw_old) if row is not None else {}
-            clocks = {k: held[k] if k in withheld and k in held else v for k, v in clocks.items()}
+        withheld = set(withheld) & set(RESTRICTED_FIELDS.get(kind, ()))  # the account alone, whatever named
+        held = unpack_clocks(row[3], raw_old) if withheld and row is not None else {}
         data = {}
         for name, value in plain.items():
             before = raw_old.get(name)
             if name in withheld:
-                data[name] = before
+                # Kept while it is the value the hub holds (the same stamp); else written there and
+                # not sent here: marked so (an older value is not shown as current, nor a written
+                # one as "not written").
+                current = before is not None and held.get(name) == clocks.get(name)
+                data[name] = before if current else self.ring.reseal(record_id, name, dict(WITHHELD),
+                                                                     under_seal)
                 continue
             readable, opened = self.ring.open(record_id, name, before)
             if (readable and opened == value) or (not readable and value is None):

@@ -290,14 +290,13 @@ def _holds(db: Database, state: P.RecordState) -> bool:
     row = db.one("SELECT body, clocks, deleted FROM records WHERE id = ?", (state.id,))
     if row is None or bool(row[2]) != state.deleted:
         return False
-    body = json.loads(row[0])
-    clocks = unpack_clocks(row[1], body)
-    if state.withheld:  # what the hub did not send is kept as held here (put_remote)
-        body = {k: v for k, v in body.items() if k not in state.withheld}
-        clocks = {k: v for k, v in clocks.items() if k not in state.withheld}
-        return clocks == {k: v for k, v in state.stamps.items() if k not in state.withheld} \
-            and body == {k: v for k, v in state.body.items() if k not in state.withheld}
-    return clocks == state.stamps and body == state.body
+    body: dict[str, Any] = json.loads(row[0])
+    if unpack_clocks(row[1], body) != state.stamps:
+        return False
+    if state.withheld:  # a value not sent is held here if its stamp is the hub's (put_remote)
+        return {k: v for k, v in body.items() if k not in state.withheld} \
+            == {k: v for k, v in state.body.items() if k not in state.withheld}
+    return body == state.body
 
 
 def _apply_state(vault: Vault, state: P.RecordState, *, busy: bool = True) -> int:

@@ -43,7 +43,7 @@ def _case(vault: Vault, case_id: str) -> tuple[StoredRecord, VacaturCase, Youth]
 
 
 def _require_counsel(vault: Vault, case_id: str, action: str) -> None:
-    if not vault.user.can(Permission.REVIEW_PETITION):
+    if not (vault.user.can(Permission.REVIEW_PETITION) and vault.user.can(Permission.READ_NARRATIVE)):
         vault.audit(action + "_refused", record_id=case_id)
         raise PermissionDenied(W("Only an attorney may share the youth's account, or stop sharing it."))
 

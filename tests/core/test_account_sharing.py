@@ -282,7 +282,7 @@ def test_no_caller_that_is_not_counsel_changes_whom_a_case_is_shared_with(office
 
 
 def _pull(vault: Vault, case: str, youth: str, body: dict[str, object], kind: str = "vacatur_case",
-          *, restamp: bool = True, withheld: tuple[str, ...] = ()) -> int:
+          *, restamp: bool = True, withheld: tuple[str, ...] = (), edited_there: bool = False) -> int:
     """The hub's state of a record (the case by default) applied here as a pull applies it (counsel
     wrote it elsewhere)."""
     from csec_desktop.sync import local
@@ -293,8 +293,9 @@ def _pull(vault: Vault, case: str, youth: str, body: dict[str, object], kind: st
     # Each field the hub changed carries its new stamp, later than any before.
     later = f"{int(max(record.clocks.values())[:13]) + 60_000:013d}-00000-hub-test"
     stamps = {**record.clocks, **(dict.fromkeys(body, later) if restamp else {})}
-    # A field the hub withholds from this device's person comes blank, under the hub's stamp.
-    stamps.update(dict.fromkeys(withheld, later))
+    # A field the hub withholds from this device's person comes blank, under the hub's stamp: the
+    # one held here, or a later one where it was edited there.
+    stamps.update({name: later if edited_there else record.clocks[name] for name in withheld})
     state = P.RecordState(id=case, kind=kind, owner_id=youth, version=record.version + 1,
                           deleted=False, body={**record.body.dump(), **body, **dict.fromkeys(withheld)},
                           stamps=stamps, updated_at="2026-12-01T10:00:00Z", updated_by="ana", seq=9,
@@ -423,36 +424,103 @@ def test_a_shared_account_is_read_in_the_vault_and_not_exported(office, clock: F
 def test_what_the_hub_withholds_is_kept_as_held_here(office, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
     """The hub sends the account only to a device whose person may read it, or while counsel
     shares the case with her (hub/accounts.py); what it leaves out comes blank and named. The device
-    keeps what it holds there, value and stamp: an attorney signed in on a caseworker's enrolled
-    laptop must not see the account emptied, and a caseworker's copy goes only when the share does."""
+    keeps what it holds there while it is what the hub holds (the same stamp): an attorney signed in
+    on a caseworker's enrolled laptop must not see the account emptied. Edited at the hub since, it
+    is marked withheld, not kept as if current (a sworn account printed from an old version) nor
+    shown as "not written". A caseworker's copy goes when the share does."""
     folder, youth, count, case, _other = office
     ana = _as(folder, "ana", clock)
     try:
-        stamp = ana.records.get(case).clocks["grounds"]
-        withheld = ("grounds", "safety_concerns")
+        withheld = ("grounds",)
         assert _pull(ana, case, youth, {"public_name": "C. W."}, withheld=withheld) == 1
         record = caseload.attached_record(ana, youth, case, "vacatur_case")
         assert (record.body.public_name, record.body.grounds) == ("C. W.", ACCOUNT)  # type: ignore[attr-defined]
-        assert ana.records.get(case).clocks["grounds"] == stamp
         # The same state again changes nothing (a page's records already held are skipped).
         assert _pull(ana, case, youth, {"public_name": "C. W."}, withheld=withheld, restamp=False) == 0
+        # Edited at the hub since: no longer kept as current, and said to be withheld.
+        _pull(ana, case, youth, {}, withheld=withheld, restamp=False, edited_there=True)
+        assert caseload.attached_record(ana, youth, case, "vacatur_case").body.grounds is None  # type: ignore[attr-defined]
+        assert ana.records.withheld([case]) == {case}
     finally:
         ana.close()
-    _counsel_shares(folder, case, clock)
+    casey = _as(folder, "casey", clock)
+    try:
+        assert casey.records.withheld([case]) == {case}  # "written, and withheld from your role"
+    finally:
+        casey.close()
+    _counsel_shares(folder, count_case := case, clock)
     casey = _as(folder, "casey", clock)
     try:
         assert _reads(casey, youth, count, "criminal_count", "nexus") == NEXUS
         # Sharing stopped elsewhere: the case comes without its account, her copies go.
-        _pull(casey, case, youth, {"shared_with": []}, withheld=("grounds", "safety_concerns"))
+        _pull(casey, count_case, youth, {"shared_with": []}, withheld=("safety_concerns",))
         _pull(casey, count, youth, {}, kind="criminal_count", restamp=False, withheld=("nexus",))
-        assert _reads(casey, youth, case, "vacatur_case", "grounds") is None
         assert _reads(casey, youth, count, "criminal_count", "nexus") is None
         assert casey.require_db().scalar("SELECT count(*) FROM account_copies") == 0
     finally:
         casey.close()
     ana = _as(folder, "ana", clock)
-    try:  # counsel on this computer still reads what it held
-        assert _reads(ana, youth, case, "vacatur_case", "grounds") == ACCOUNT
+    try:  # counsel on this computer still reads what it held and the hub still holds
         assert _reads(ana, youth, count, "criminal_count", "nexus") == NEXUS
     finally:
         ana.close()
+
+
+def test_a_count_put_into_a_shared_petition_by_anyone_but_counsel_is_not_shared(  # type: ignore[no-untyped-def]
+        office, clock: FakeClock) -> None:
+    """Found by an insider's review: a caseworker put another count of the youth into the petition
+    shared with her, and counsel's next session copied its account to her. The app refuses it;
+    written into the file outside the app, the count is not copied. Nor may a caseworker given the
+    review grant share an account she may not read."""
+    from csec_desktop.domain.people import Permission
+
+    folder, youth, count, case, _other = office
+    ana = _as(folder, "ana", clock)
+    try:
+        later = caseload.add_attached(ana, youth, "criminal_count", {
+            "count_kind": "adjudication", "code": "PC", "section": "647(b)", "description": "fictional",
+            "offense_date": "2025-04-01", "while_victim": True, "nexus": "FICTIONAL-LATER-NEXUS"}).id
+    finally:
+        ana.close()
+    _counsel_shares(folder, case, clock)
+    casey = _as(folder, "casey", clock)
+    try:
+        with pytest.raises(PermissionDenied, match="only an attorney or a supervisor may change its counts"):
+            caseload.update_attached(casey, case, {"count_ids": [count, later]})
+        casey.records.update(case, {"count_ids": [count, later]})  # her own code, past the app's check
+    finally:
+        casey.close()
+    for holder in ("sam", "ana"):  # a holder's unlock, then counsel's write of the case
+        vault = _as(folder, holder, clock)
+        try:
+            if holder == "ana":
+                caseload.update_attached(vault, case, {"safety_concerns": "Fictional: none known."})
+        finally:
+            vault.close()
+    casey = _as(folder, "casey", clock)
+    try:
+        assert _reads(casey, youth, count, "criminal_count", "nexus") == NEXUS
+        assert _reads(casey, youth, later, "criminal_count", "nexus") is None
+    finally:
+        casey.close()
+    # Counsel putting it in shares it.
+    ana = _as(folder, "ana", clock)
+    try:
+        caseload.update_attached(ana, case, {"count_ids": [later, count]})
+    finally:
+        ana.close()
+    casey = _as(folder, "casey", clock)
+    try:
+        assert _reads(casey, youth, later, "criminal_count", "nexus") == "FICTIONAL-LATER-NEXUS"
+    finally:
+        casey.close()
+
+    admin = Vault.unlock(folder, "admin", "fictional admin passphrase", wall=clock)
+    admin.update_user("cole", extra_permissions=[Permission.REVIEW_PETITION])
+    admin.close()
+    cole = _as(folder, "cole", clock)
+    try:
+        with pytest.raises(PermissionDenied):
+            sharing.share(cole, case, "cole")
+    finally:
+        cole.close()

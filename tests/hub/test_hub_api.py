@@ -1043,7 +1043,8 @@ def test_only_counsels_device_may_move_a_petition_or_share_its_account(world: Wo
 
 def _pulled(world: World, who: str, since: int = 0) -> tuple[dict[str, dict[str, Any]], int, str]:
     """Each record's newest state in a pull from `since`, the checkpoint after it, the page's text."""
-    answer = world.http.get("/v1/pull", params={"since": since}, headers=world.as_(who))
+    answer = world.http.get("/v1/pull", params={"since": since},
+                            headers={**world.as_(who), P.HEADER: str(P.PROTOCOL)})  # as today's desktop
     page = answer.json()
     return {r["id"]: r for r in page["records"]}, page["next"], answer.text
 
@@ -1170,7 +1171,9 @@ def test_a_caseworkers_laptop_holds_an_account_only_while_counsel_shares_it(
                 caseload.attached_record(ana, youth, count, "criminal_count").body.nexus)  # type: ignore[attr-defined]
 
     sync_vault(ana, ana_hub)
-    assert held() and not any("$sealed" in text or "CANARY" in text for text in held())
+    # Nothing of the account, not even sealed: only the mark that counsel wrote one.
+    assert held() and not any('"$sealed":"narrative"' in text or "CANARY" in text for text in held())
+    assert ana.records.withheld([case, count]) == {case, count}
     assert reads() == (None, None)
     sharing.share(alex, case, "ana")
     sync_vault(alex, alex_hub)
@@ -1185,3 +1188,84 @@ def test_a_caseworkers_laptop_holds_an_account_only_while_counsel_shares_it(
         == "CANARY-GROUNDS, fictional."  # type: ignore[attr-defined]
     ana.close()
     alex.close()
+
+
+def test_an_altered_caseworker_device_gets_no_account_by_the_side_doors(world: World) -> None:
+    """Found by an insider's review of the account's withholding: a caseworker's device put another
+    youth's count into the petition shared with her and was sent its account; brought back a case
+    counsel had deleted; confirmed a guess by the push's answer; an administrator named in
+    `shared_with`, or given the review grant, was sent the account; a protocol 1 desktop could not
+    read a page naming what was withheld."""
+    for name, role, extra in (("alex", "attorney", []), ("ada", "administrator", ["review_petition"])):
+        world.hub.add_user(Admin(NORTH, "it"), P.NewUser(username=name, role=role, unit="north",
+                                                         extra_permissions=extra))
+        granted = _enroll(world.hub, world.http, NORTH, name)
+        world.tokens[name] = f"device.{granted.device_id}.{granted.secret}"
+    a, b, mine_count, other_count, shared_case, other_case = (new_id() for _ in range(6))
+    _push(world, "ana", [_op(a, "youth", _youth("ana", "north")), _op(b, "youth", _youth("ana", "north"))])
+    made = _push(world, "alex", [
+        _op(mine_count, "criminal_count", {"youth_id": a, "count_kind": "arrest", "section": "484",
+                                           "nexus": "CANARY-A, fictional."}, owner=a, user="alex"),
+        _op(other_count, "criminal_count", {"youth_id": b, "count_kind": "arrest", "section": "484",
+                                            "nexus": "CANARY-B, fictional."}, owner=b, user="alex"),
+        _op(shared_case, "vacatur_case", {"youth_id": a, "public_name": "T. F.", "count_ids": [mine_count],
+                                          "grounds": "CANARY-GROUNDS-A, fictional.", "shared_with": ["ana"]},
+            owner=a, user="alex"),
+        _op(other_case, "vacatur_case", {"youth_id": b, "public_name": "T. G.", "count_ids": [other_count],
+                                         "grounds": "CANARY-GROUNDS-B, fictional."}, owner=b, user="alex")])
+    assert [r["result"] for r in made] == ["applied"] * 4
+    pulled, _since, text = _pulled(world, "ana")
+    assert "CANARY-A, fictional." in text and "CANARY-B" not in text
+    # A blank field of the account is sent blank, not named withheld (her screens say "withheld"
+    # only of what was written).
+    assert pulled[other_case]["withheld"] == ["grounds"]
+
+    # Another count put into the shared petition: refused, from her device as from any non-reader.
+    stamps = pulled[shared_case]["stamps"]
+    [widened] = _push(world, "ana", [_op(shared_case, "vacatur_case",
+                                         {"count_ids": [mine_count, other_count]},
+                                         op="update", base=stamps["count_ids"], owner=a)])
+    assert widened["result"] == "refused"
+    assert "counts of a petition whose account is shared" in widened["detail"]
+    assert "CANARY-B" not in _pulled(world, "ana")[2]
+
+    # A right guess of an account is answered as a wrong one: refused.
+    guess = pulled[other_count]["stamps"]["nexus"]
+    for value in ("CANARY-B, fictional.", "Wrong guess.", None):
+        [answer] = _push(world, "ana", [_op(other_count, "criminal_count", {"nexus": value}, op="update",
+                                            base=guess, owner=b)])
+        assert answer["result"] == "refused", value
+
+    # Named in `shared_with`, only a caseworker is sent the account; an administrator with the
+    # review grant may not share it with herself.
+    [named] = _push(world, "ada", [_op(other_case, "vacatur_case", {"shared_with": ["ada"]}, op="update",
+                                       base=pulled[other_case]["stamps"].get("shared_with"), owner=b,
+                                       user="ada")])
+    assert named["result"] == "refused"
+    latest = _pulled(world, "alex")[0][other_case]["stamps"].get("shared_with")
+    [named] = _push(world, "alex", [_op(other_case, "vacatur_case", {"shared_with": ["ada", "rita"]},
+                                        op="update", base=latest, owner=b, user="alex")])
+    assert named["result"] == "applied"
+    for who in ("ada", "rita"):
+        assert "CANARY-GROUNDS-B" not in _pulled(world, who)[2], who
+
+    # Counsel deletes the shared case; her device may not bring it back by deciding the conflict.
+    assert _push(world, "alex", [_op(shared_case, "vacatur_case", {}, op="delete", owner=a, user="alex")]
+                 )[0]["result"] == "applied"
+    [edit] = _push(world, "ana", [_op(shared_case, "vacatur_case", {"public_name": "T. H."}, op="update",
+                                      base=stamps["public_name"], owner=a)])
+    assert edit["result"] == "conflict"
+    [conflict] = _pulled(world, "alex")[0][shared_case]["conflicts"]
+    for value, restore in (("T. H.", True), ("A value of her own.", False)):
+        res = P.Resolution(resolution_id=new_id(), conflict_id=conflict["conflict_id"], value=value,
+                           seen=len(conflict["values"]), restore=restore, user="ana",
+                           at="2026-11-28T10:00:00.000+00:00").model_dump()
+        answer = world.http.post("/v1/push", json={"ops": [], "resolutions": [res]}, headers=world.as_("ana"))
+        assert answer.json()["resolved"] == [], value
+    assert _pulled(world, "alex")[0][shared_case]["deleted"]
+
+    # A protocol 1 desktop refused any member it did not know: its page names nothing withheld.
+    old = world.http.get("/v1/pull", params={"since": 0}, headers=world.as_("ana"))  # no protocol header
+    assert "withheld" not in old.text and "CANARY-B" not in old.text
+    assert "withheld" in world.http.get("/v1/pull", params={"since": 0},
+                                        headers={**world.as_("ana"), P.HEADER: str(P.PROTOCOL)}).text
