@@ -265,7 +265,7 @@ def timeline(youth: Youth, records: Iterable[Any], on: date) -> list[Event]:
               "WIC 11403(f)(2)"),
         Event(eighteen - timedelta(days=90), N_("90-day transition plan window opens"),
               "past" if eighteen - timedelta(days=90) <= on else "ahead", "WIC 16501.1(g)(16)(B)"),
-        Event(eighteen, N_("18th birthday: transition plan done"),
+        Event(eighteen, N_("18th birthday: the transition plan is due"),
               state(eighteen, any(not p.missing_sections() for p in plans)), "WIC 16501.1(g)(16)(B)"),
         Event(twenty_one - timedelta(days=1), N_("Last day of extended foster care"),  # on it: today
               "past" if twenty_one <= on else "due" if twenty_one - timedelta(days=1) == on else "ahead",

@@ -397,8 +397,12 @@ class ModelForm(QWidget):
             else:
                 text = (widget.toPlainText() if isinstance(widget, QPlainTextEdit)
                         else widget.text() if isinstance(widget, QLineEdit) else "").strip()
-                # An empty list field is an empty list, not "no value" (the model wants a list).
-                empty: list[Any] | None = [] if get_origin(self.types[name]) is list else None
+                # An empty list field is an empty list, not "no value" (the model wants a list); an
+                # empty text whose model keeps "" for nothing written is "" (a transition plan's
+                # sections left for later were each refused as "must be filled in").
+                info = self.model.model_fields.get(name)
+                empty: list[Any] | str | None = [] if get_origin(self.types[name]) is list else \
+                    "" if info is not None and not info.is_required() and info.default == "" else None
                 out[name] = self._parse(name, text) if text else empty
         return out
 

@@ -75,8 +75,15 @@ def test_plan_for_a_youth_who_turns_18_in_80_days(qtbot: QtBot, tmp_path: Path) 
         qtbot.mouseClick(tab.participation.add_button, Qt.MouseButton.LeftButton)
         assert "plan to remove barriers" in tab.participation.form.general.text()
         assert len(tab.participation.items) == 1
-        # The transition plan in the youth's words: every section, Medi-Cal checked.
+        # Begun with one section, as detailed as the youth chooses: saved, not yet done.
         plan = tab.plans.form
+        plan.set_values({**plan.defaults(), "made_on": today.isoformat()})
+        plan.widgets["housing"].setPlainText("Stay with my aunt for now.")  # type: ignore[attr-defined]
+        qtbot.mouseClick(tab.plans.add_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(tab.plans.items) == 1, timeout=10_000)
+        assert any("18th birthday: the transition plan is due" in line and "· done" not in line
+                   for line in tab.timeline.lines())
+        # The transition plan in the youth's words: every section, Medi-Cal checked.
         plan.set_values({**plan.defaults(), "made_on": today.isoformat()})
         for name, words in (("housing", "Stay with my aunt, then a THP-NMD apartment."),
                             ("health_insurance", "Keep Medi-Cal; it moves to former-foster-youth Medi-Cal."),
@@ -87,8 +94,8 @@ def test_plan_for_a_youth_who_turns_18_in_80_days(qtbot: QtBot, tmp_path: Path) 
             plan.widgets[name].setPlainText(words)  # type: ignore[attr-defined]
         plan.widgets["medi_cal_verified"].setChecked(True)  # type: ignore[attr-defined]
         qtbot.mouseClick(tab.plans.add_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: len(tab.plans.items) == 1, timeout=10_000)
-        assert any("18th birthday: transition plan done" in line and "done" in line
+        qtbot.waitUntil(lambda: len(tab.plans.items) == 2, timeout=10_000)
+        assert any("18th birthday: the transition plan is due · done" in line
                    for line in tab.timeline.lines())
         # Printed for the youth, in Spanish.
         qtbot.mouseClick(tab.print_buttons["transition_plan"], Qt.MouseButton.LeftButton)
