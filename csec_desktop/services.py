@@ -37,6 +37,23 @@ def consent_for_referral(youth: Youth, on: date) -> Consent | None:
     return max(in_force, key=lambda c: c.given_on) if in_force else None
 
 
+def consent_to_use(vault: Vault, referral_id: str, on: date) -> Consent | None:
+    """The consent `send` would send this referral under on `on` (None: none in force), for the
+    person to check that it covers this provider and area before anything leaves: a consent's
+    scope is the person's own words, and one given for a legal clinic covered a housing referral."""
+    record = vault.records.get(referral_id)
+    if not isinstance(record.body, Referral) or record.owner_id is None:
+        raise ValidationFailed([FieldProblem("referral", N_("is not a referral"))])
+    youth = caseload.get_youth(vault, record.owner_id, audit=False).body
+    assert isinstance(youth, Youth)
+    return consent_for_referral(youth, on)
+
+
+OVERRIDE_MIN = 15
+"""Characters of an override's reason at least: a sentence saying why it cannot wait ("x" was
+taken, and the referral left without consent on a reason that said nothing)."""
+
+
 def suggest(vault: Vault, youth_id: str, data: dict[str, Any]) -> StoredRecord:
     """A referral the team is considering: nothing has left the vault yet."""
     return caseload.add_attached(vault, youth_id, Referral.kind,
@@ -75,6 +92,10 @@ def send(vault: Vault, referral_id: str, on: date, override_reason: str | None =
         if not vault.user.can(Permission.OVERRIDE_CONSENT):
             vault.audit("consent_override_refused", record_id=referral_id)
             raise PermissionDenied(W("Only a supervisor may send a referral without a recorded consent."))
+        if len((override_reason or "").strip()) < OVERRIDE_MIN:
+            raise ValidationFailed([FieldProblem("consent_override_reason", W(
+                "say in a sentence why the referral cannot wait for a written consent (at least {n} "
+                "characters)", n=OVERRIDE_MIN))], record="referral")
         changes["consent_override_reason"] = override_reason
     with caseload.checked_change():
         updated = caseload.update_attached(vault, referral_id, changes)

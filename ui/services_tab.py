@@ -29,6 +29,7 @@ from csec_desktop.domain.services import (
     SchoolChange,
     UncoveredService,
 )
+from csec_desktop.domain.youth import Consent
 from csec_desktop.rules import Finding
 from csec_desktop.services import AreaSummary
 from ui.i18n import N_, _, bind, item_text, on_change
@@ -87,7 +88,7 @@ class ServicesTab(QWidget):
             bind(self.next_status, item_text(index), REFERRAL_STATUS_LABELS[status])
         bind(self.next_status, "setAccessibleName", N_("New status of the selected referral"))
         bind(self.next_status, "setPlaceholderText", N_("Choose the new status"))
-        self.next_status.currentIndexChanged.connect(lambda _i: self._steps_now())
+        self.next_status.currentIndexChanged.connect(lambda _i: self.refresh_steps())
         self.move_button = QPushButton()
         bind(self.move_button, "setText", N_("Set the status"))
         self.move_button.clicked.connect(self._move_referral)
@@ -197,13 +198,47 @@ class ServicesTab(QWidget):
     def _send_referral(self) -> None:
         record_id = self._selected_referral()
         if record_id:
+            self.send_button.setEnabled(False)  # again when the referrals are shown anew
             self.referral_send.emit(record_id, self.override.text().strip())
+
+    def confirm_consent(self, record_id: str, consent: Consent) -> bool:
+        """Asked before a referral leaves under a consent: its scope is the person's own words and
+        may not cover this provider or area (one given for a legal clinic sent a housing
+        referral, and the worker learned it only after). Replaced in tests."""
+        from PySide6.QtWidgets import QMessageBox
+
+        ids = self.referrals.ids
+        item = self.referrals.items[ids.index(record_id)] if record_id in ids else {}
+        text = _("This referral ({service}, to {provider}) goes under the consent {who} gave on {day}, which "
+                 "covers: “{scope}”.\n\nSend it only if that covers this provider and what you will share. "
+                 "If not, record the consent that does on the Safety and consent tab first.").format(
+            service=item.get("service") or "—", provider=item.get("provider") or "—", who=consent.given_by,
+            day=consent.given_on.isoformat(), scope=consent.scope)
+        box = QMessageBox(QMessageBox.Icon.Question, _("Send under this consent?"), text,
+                          QMessageBox.StandardButton.Cancel, self)
+        send = box.addButton(_("Send"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is send
+
+    def confirm_end(self, status: ReferralStatus) -> bool:
+        """Asked before a referral takes a status that ends it (declined, no-show, completed): an
+        ended referral takes no other, and one arrow key had chosen "Declined". Replaced in tests."""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self, _("End this referral?"),
+            _("Mark the selected referral “{status}”? An ended referral takes no other status; a new "
+              "referral would be needed.").format(status=_(REFERRAL_STATUS_LABELS[status])),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _retranslate(self) -> None:
         """What this tab writes itself rather than binds: the status list's tooltip."""
-        self._steps_now()
+        self.refresh_steps()
 
-    def _steps_now(self) -> None:
+    def refresh_steps(self) -> None:
         row = self.referrals.listing.currentRow()
         self._referral_steps(row if 0 <= row < len(self.referrals.items) else -1)
 
@@ -237,5 +272,11 @@ class ServicesTab(QWidget):
 
     def _move_referral(self) -> None:
         record_id = self._selected_referral()
-        if record_id:
-            self.referral_move.emit(record_id, str(self.next_status.currentData()))
+        if not record_id:
+            return
+        status = ReferralStatus(str(self.next_status.currentData()))
+        if not REFERRAL_NEXT[status] and not self.confirm_end(status):
+            self.referrals.message.setText(_("Nothing was changed."))
+            return
+        self.move_button.setEnabled(False)  # a second press before the list is redrawn was refused
+        self.referral_move.emit(record_id, status.value)

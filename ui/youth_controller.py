@@ -234,8 +234,21 @@ class YouthController(QObject):
             return _("Referral sent under the consent given on {day}, which covers: {scope}. Share only what "
                      "it covers.").format(day=consent.given_on.isoformat(), scope=consent.scope)
 
-        self._referral(lambda v: services.send_and_say(v, record_id, datetime.now(LEGAL_ZONE).date(),
-                                                       override_reason=reason or None), sent)
+        on = datetime.now(LEGAL_ZONE).date()
+        tab = self.page.services
+
+        def checked(consent: Consent | None) -> None:
+            # The person says the consent covers this referral before it leaves (asked only when
+            # there is one: without, the core asks for a supervisor's reason).
+            if consent is not None and not tab.confirm_consent(record_id, consent):
+                tab.send_button.setEnabled(tab.can_write)
+                tab.referrals.message.setText(_("Not sent. Record the consent that covers this referral on "
+                                                "the Safety and consent tab, then send it."))
+                return
+            self._referral(lambda v: services.send_and_say(v, record_id, on, override_reason=reason or None),
+                           sent)
+
+        self.tasks.run(lambda v: services.consent_to_use(v, record_id, on), checked, self._referral_failed)
 
     def _referral(self, write: Callable[[Vault], Any], message: str | Callable[[Any], str]) -> None:
         youth_id = self.page.youth_id
@@ -247,15 +260,34 @@ class YouthController(QObject):
             # Beside the referrals too, where it wraps, once they are redrawn: the status bar cut
             # the consent's guidance at "Share only what".
             beside = self.page.services.referrals.message
-            self._refresh(youth_id, "referral", then=lambda: beside.setText(said))
 
-        def failed(error: Exception) -> None:
-            self._status("")
-            problems = _problems(error)
-            self.page.services.referrals.message.setText(
-                "; ".join(m for _f, m in problems) if problems is not None else describe(error))
+            def shown() -> None:
+                beside.setText(said)
+                self._referral_ready()
 
-        self.tasks.run(write, done, failed)
+            self._refresh(youth_id, "referral", then=shown)
+
+        self.tasks.run(write, done, self._referral_failed)
+
+    def _referral_ready(self) -> None:
+        """The send and status buttons as the selected referral allows, after one was pressed."""
+        tab = self.page.services
+        tab.send_button.setEnabled(tab.can_write)
+        tab.refresh_steps()
+
+    def _referral_failed(self, error: Exception) -> None:
+        self._status("")
+        self._referral_ready()
+        problems = _problems(error)
+        if problems is not None and [f for f, _m in problems] == ["consent"]:
+            # Said where to go: "no referral or release-of-information consent is in force" named
+            # neither the tab nor the supervisor's way.
+            text = _("No referral or release-of-information consent is in force. Record the youth's "
+                     "consent on the Safety and consent tab, then send it; a supervisor may instead send it "
+                     "now with a reason in Override reason.")
+        else:
+            text = "; ".join(m for _f, m in problems) if problems is not None else describe(error)
+        self.page.services.referrals.message.setText(text)
 
     def petition_stage(self, case_id: str, stage: str) -> None:
         youth_id = self.page.youth_id

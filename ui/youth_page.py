@@ -426,6 +426,9 @@ class YouthPage(QWidget):
                               else _("Only an attorney can share the youth's account with a caseworker."))
         for button in (self.print_button, self.hearing_button):
             allow(button, Permission.PRINT)
+        # Said before a reason is typed: a caseworker learned only after typing one that it is a
+        # supervisor's step.
+        allow(self.services.override, Permission.OVERRIDE_CONSENT)
         if self._can_write:
             self._undo_where()
 

@@ -104,6 +104,11 @@ def test_a_referral_leaves_only_with_a_consent_or_a_supervisor_override(admin: V
     admin.add_user("sam", role="supervisor", passphrase=WORKER_PASS)
     supervisor = Vault.unlock(admin.folder, "sam", WORKER_PASS)
     try:
+        # A reason that says nothing is refused, naming the field (review, session 38: "x" was taken).
+        with pytest.raises(ValidationFailed) as short:
+            services.send(supervisor, second.id, date(2026, 11, 28), override_reason="x")
+        assert short.value.problems[0].field == "consent_override_reason"
+        assert services.consent_to_use(supervisor, second.id, date(2026, 11, 28)) is None
         done = services.send(supervisor, second.id, date(2026, 11, 28),
                              override_reason="Youth asked in person; paper consent to follow")
         assert "paper consent" in done.body.dump()["consent_override_reason"]

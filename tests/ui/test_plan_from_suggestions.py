@@ -118,6 +118,7 @@ def test_build_a_plan_from_suggestions_refer_and_print(qtbot: QtBot, tmp_path: P
         qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: bool(page.body.get("consents")), timeout=10_000)
         page.services.referrals.listing.setCurrentRow(0)
+        page.services.confirm_consent = lambda _rid, _c: True  # type: ignore[method-assign]
         qtbot.mouseClick(page.services.send_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: page.services.referrals.items[0]["status"] == "referred", timeout=10_000)
         assert dict(page.services.glance.tile_text())["Mental health"] == "Being worked on"

@@ -43,6 +43,12 @@ def test_needs_assessment_and_a_referral_that_needs_consent(qtbot: QtBot, tmp_pa
         qtbot.mouseClick(page.services.send_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: "consent" in page.services.referrals.message.text(), timeout=10_000)
         assert page.services.referrals.items[0]["status"] == "suggested"
+        # Said where to go (review, session 38), and a caseworker is not offered the override.
+        assert "Safety and consent tab" in page.services.referrals.message.text()
+        assert page.services.send_button.isEnabled()
+        # This window's person (the administrator) may not override: said before typing a reason.
+        assert not page.services.override.isEnabled()
+        assert "Only a supervisor" in page.services.override.toolTip()
         # The youth's consent recorded, then the referral goes.
         consents = page.lists["consents"]
         consents.form.set_values({"kind": "referral", "scope": "mental-health referrals", "given_by": "youth",
@@ -51,6 +57,16 @@ def test_needs_assessment_and_a_referral_that_needs_consent(qtbot: QtBot, tmp_pa
         qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: bool(page.body.get("consents")), timeout=10_000)
         page.services.referrals.listing.setCurrentRow(0)
+        # Asked first whether the consent covers this referral: no, and nothing leaves.
+        asked: list[str] = []
+        page.services.confirm_consent = lambda _rid, c: asked.append(c.scope) or False  # type: ignore[method-assign]
+        qtbot.mouseClick(page.services.send_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.services.referrals.message.text().startswith("Not sent."),
+                        timeout=10_000)
+        assert asked == ["mental-health referrals"]
+        assert page.services.referrals.items[0]["status"] == "suggested"
+        assert page.services.send_button.isEnabled()
+        page.services.confirm_consent = lambda _rid, c: True  # type: ignore[method-assign]
         qtbot.mouseClick(page.services.send_button, Qt.MouseButton.LeftButton)
         referrals = page.services.referrals
         qtbot.waitUntil(lambda: referrals.items and referrals.items[0]["status"] == "referred",
@@ -80,6 +96,14 @@ def test_needs_assessment_and_a_referral_that_needs_consent(qtbot: QtBot, tmp_pa
         qtbot.mouseClick(page.services.move_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: page.services.referrals.items[0]["status"] == "accepted", timeout=10_000)
         assert offered() == {"active", "declined", "no_show"}
+        # Ending one is asked first (one arrow key had chosen "Declined").
+        ends: list[str] = []
+        page.services.confirm_end = lambda st: ends.append(st.value) or False  # type: ignore[method-assign]
+        page.services.next_status.setCurrentIndex(page.services.next_status.findData("declined"))
+        qtbot.mouseClick(page.services.move_button, Qt.MouseButton.LeftButton)
+        assert ends == ["declined"] and page.services.referrals.message.text() == "Nothing was changed."
+        assert page.services.referrals.items[0]["status"] == "accepted"
+        page.services.confirm_end = lambda st: True  # type: ignore[method-assign]
         for status in ("active", "completed"):
             page.services.next_status.setCurrentIndex(page.services.next_status.findData(status))
             qtbot.mouseClick(page.services.move_button, Qt.MouseButton.LeftButton)
