@@ -186,9 +186,15 @@ class ModelForm(QWidget):
                     bind(checks, _check_text(index), text)
                 widget = checks
             elif name in (choices or {}):
-                # A text field with a fixed list of codes (service domains): value -> N_ label.
+                # A text field with a fixed list of codes (service domains): value -> N_ label. A
+                # required one starts with nothing chosen, as a required enum does below (a goal
+                # saved in haste went under "Physical health", the first area).
                 combo = wheel_safe(QComboBox())
-                for index, (value, text) in enumerate((choices or {})[name].items()):
+                first = 1 if info.is_required() else 0
+                if first:
+                    combo.addItem("", None)
+                    bind(combo, item_text(0), N_("(choose one)"))
+                for index, (value, text) in enumerate((choices or {})[name].items(), start=first):
                     combo.addItem("", value)
                     bind(combo, item_text(index), text)
                 widget = combo

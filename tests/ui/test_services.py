@@ -175,3 +175,30 @@ def test_the_provider_field_offers_the_directory_without_opening_it_first(qtbot:
         qtbot.waitUntil(lambda: "Harbor Light Survivor Advocates (fictional)" in offered(), timeout=10_000)
     finally:
         window.close()
+
+
+def test_a_required_area_or_condition_starts_with_nothing_chosen(qtbot: QtBot) -> None:
+    """Review, session 38: a new goal or referral started in "Physical health" and a participation
+    condition at "(1)", so an entry saved in haste went under the first item. A required choice
+    from a fixed list starts at "(choose one)", and the model refuses it beside the field."""
+    from csec_desktop.domain.services import PlanGoal
+    from csec_desktop.errors import ValidationFailed
+    from ui.efc_tab import EfcTab
+    from ui.services_tab import ServicesTab
+
+    services, efc = ServicesTab(), EfcTab()
+    qtbot.addWidget(services)
+    qtbot.addWidget(efc)
+    for form, name in ((services.goals.form, "domain"), (services.referrals.form, "domain"),
+                       (efc.participation.form, "condition")):
+        form.set_values(form.defaults())
+        assert form.widgets[name].currentText() == "(choose one)", name  # type: ignore[attr-defined]
+        assert form.values()[name] is None
+    goal = services.goals.form
+    goal.widgets["goal"].setPlainText("A safe place of my own")  # type: ignore[attr-defined]
+    try:
+        PlanGoal.parse({**goal.values(), "youth_id": "fictional"})
+    except ValidationFailed as refused:
+        assert "domain" in [p.field for p in refused.problems]
+    else:
+        raise AssertionError("a goal with no area was taken")
