@@ -18,6 +18,7 @@ from typing import Any
 
 from csec_desktop.clock import legal_today
 from csec_desktop.domain.base import Body
+from csec_desktop.domain.efc import Certification, Participation
 from csec_desktop.domain.kinds import KINDS, model_for
 from csec_desktop.domain.people import Permission, User
 from csec_desktop.domain.vacatur import COUNSEL_FIELDS, RESTRICTED_FIELDS
@@ -611,6 +612,7 @@ def add_attached(vault: Vault, youth_id: str, kind: str, data: dict[str, Any]) -
     body: Body = model_for(kind).parse({**data, "youth_id": youth_id}, record=kind)
     _check_happened(vault, body, type(body).happened)
     _check_contact(youth.body, body)
+    _check_certified(vault, youth_id, body)
     with vault.require_db().transaction():
         record = vault.records.create(body)
         vault.audit("create", record_id=record.id, kind=kind, youth=youth_id)
@@ -656,6 +658,9 @@ def update_attached(vault: Vault, record_id: str, changes: dict[str, Any],
     if current.kind == "contact" and {"name", "may_receive_information"} & set(changes):
         merged = {**current.body.model_dump(mode="json"), **changes}
         _check_contact(youth.body, model_for(current.kind).parse(merged, record=current.kind))
+    if current.kind == Certification.kind and {"conditions", "certified_on"} & set(changes):
+        merged = {**current.body.model_dump(mode="json"), **changes}
+        _check_certified(vault, current.owner_id, model_for(current.kind).parse(merged, record=current.kind))
     with vault.require_db().transaction():
         record = vault.records.update(record_id, changes, expected_version=expected_version)
         vault.audit("update", record_id=record_id, kind=current.kind, fields=current.changed_in(record))
@@ -674,6 +679,22 @@ def _check_contact(youth: Body, body: Body) -> None:
             "{name} is named in a safety flag ({person}): nothing about the youth may be shared with "
             "them. Untick this, or change the safety flag first if it is wrong.",
             name=body.name, person=flag.person))], record="contact")
+
+
+def _check_certified(vault: Vault, youth_id: str, body: Body) -> None:
+    """Refuse a six-month certification (SOC 161) of a participation condition the record does not
+    show met on its day: the timeline said "done" while the printed worksheet, which ticks the
+    recorded conditions, showed another (review, session 38)."""
+    if not isinstance(body, Certification):
+        return
+    met = {p.body.condition for p in vault.records.attached(youth_id, Participation.kind)
+           if isinstance(p.body, Participation) and p.body.met_on(body.certified_on)}
+    missing = [c for c in body.conditions if c not in met]
+    if missing:
+        raise ValidationFailed([FieldProblem("conditions", W(
+            "{conditions} not on record as met on {day}: record each under Participation conditions, with "
+            "its evidence, first", conditions=", ".join(f"({c.value})" for c in missing),
+            day=body.certified_on.isoformat()))], record="certification")
 
 
 AHEAD_ALLOWED = timedelta(minutes=5)

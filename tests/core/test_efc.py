@@ -270,3 +270,28 @@ def test_the_timeline_tells_a_youth_of_extended_care_as_they_come_into_care_afte
     # In care before 16: the birthday, as before.
     before = efc.timeline(_youth("2010-06-03", status="dependent"), [], date(2026, 12, 3))
     assert [e.day for e in before if "age 16" in e.label] == [date(2026, 6, 3)]
+
+
+def test_a_certification_names_only_conditions_on_record_that_day(admin) -> None:  # type: ignore[no-untyped-def]
+    """Review, session 38: condition (2) certified while only (1) was recorded was saved, and the
+    timeline said "done" while the printed worksheet ticked (1). Refused, naming the field."""
+    import pytest
+
+    from csec_desktop import caseload
+    from csec_desktop.errors import ValidationFailed
+
+    youth = caseload.create_youth(admin, youth_data(date_of_birth="2006-03-01")).id
+    caseload.add_attached(admin, youth, "efc_participation", {
+        "condition": "1", "since": "2026-01-05", "evidence": "Fictional enrollment letter"})
+    with pytest.raises(ValidationFailed) as refused:
+        caseload.add_attached(admin, youth, "efc_certification", {
+            "certified_on": "2026-03-01", "conditions": ["1", "2"], "certified_by": "casey"})
+    assert [p.field for p in refused.value.problems] == ["conditions"]
+    assert "(2) not on record as met on 2026-03-01" in refused.value.problems[0].message
+    with pytest.raises(ValidationFailed):  # nor before the condition began
+        caseload.add_attached(admin, youth, "efc_certification", {
+            "certified_on": "2026-01-01", "conditions": ["1"], "certified_by": "casey"})
+    made = caseload.add_attached(admin, youth, "efc_certification", {
+        "certified_on": "2026-03-01", "conditions": ["1"], "certified_by": "casey"})
+    with pytest.raises(ValidationFailed):  # changed afterwards, the same rule
+        caseload.update_attached(admin, made.id, {"conditions": ["4"]})
