@@ -42,7 +42,7 @@ from csec_desktop.domain.people import Permission, Role, User
 from csec_desktop.domain.protection import ProtectiveOrder
 from csec_desktop.domain.services import GoalStatus, PlanGoal, PlanSignoff, Referral, ReferralStatus
 from csec_desktop.domain.youth import Youth
-from csec_desktop.errors import NotFound
+from csec_desktop.errors import CsecError, NotFound
 from csec_desktop.fileio import atomic_write, check_output_path
 from csec_desktop.rules import LEGAL_ZONE, REGISTRY
 from csec_desktop.storage.vault import Vault
@@ -165,10 +165,20 @@ def _chosen(vault: Vault, youth_id: str, kind: str, item: str | None, what: str,
     return records[-1].body
 
 
+LETTER_STATUSES = frozenset({ReferralStatus.REFERRED, ReferralStatus.ACCEPTED, ReferralStatus.ACTIVE})
+"""A referral's letter goes to the provider while the referral is under way."""
+
+
 def _referral_letter(vault: Vault, youth_id: str, lang: str, stamp: str, item: str | None = None) -> bytes:
-    referral = _chosen(vault, youth_id, "referral", item, "referral",
-                       lambda r: r.status is not ReferralStatus.SUGGESTED)
+    referral = _chosen(vault, youth_id, "referral", item, "referral", lambda r: r.status in LETTER_STATUSES)
     assert isinstance(referral, Referral)
+    if referral.status not in LETTER_STATUSES:
+        # The letter shares the youth's name, birth and need with the provider: a suggestion has
+        # not been through the consent check sending makes, and one declined or missed asked the
+        # provider to accept it all the same (review, session 38).
+        raise CsecError(W("This referral has not been sent: send it, with the youth's consent, before "
+                          "printing its letter.") if referral.status is ReferralStatus.SUGGESTED else
+                        W("This referral has ended: a letter would ask the provider to accept it."))
     entries = {e.body.name: e.body for e in directory.entries(vault) if isinstance(e.body, DirectoryEntry)}
     return referral_letter(_youth(vault, youth_id), referral, entries.get(referral.provider),
                            county=vault.county, worker=vault.user.display_name,

@@ -69,7 +69,9 @@ class Referral(Body):
     consent_given_on: date | None = Field(default=None, title=N_("Consent given on (YYYY-MM-DD)"))
     consent_override_reason: str | None = Field(default=None, max_length=2000,
                                                 title=N_("Reason to send without a recorded consent"))
-    notes: str | None = Field(default=None, max_length=4000, title=N_("Notes"))
+    # Printed on the provider's letter: said where it is typed (a note for the file went to them).
+    notes: str | None = Field(default=None, max_length=4000,
+                              title=N_("Notes for the provider (printed on the referral letter)"))
 
     @model_validator(mode="after")
     def _sent_needs_a_date(self) -> Referral:

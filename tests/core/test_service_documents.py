@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 
 from csec_desktop import caseload, directory, identification, services
 from csec_desktop.documents import jobs, page
-from csec_desktop.errors import NotFound, PermissionDenied, ValidationFailed
+from csec_desktop.errors import CsecError, NotFound, PermissionDenied, ValidationFailed
 from csec_desktop.storage.vault import Vault
 from csec_desktop.text import LOCALE_DIR
 from tests.conftest import youth_data
@@ -83,6 +83,15 @@ def test_referral_letter_holds_what_the_provider_needs_and_nothing_more(admin: V
         jobs.make(admin, "referral_letter", other.id)
     with pytest.raises(NotFound):
         jobs.make(admin, "referral_letter", youth_id, item=pending.id)
+    # Chosen by hand, a suggestion (not through the consent check yet) or an ended one has none
+    # (review, session 38: a declined referral's letter still asked the provider to accept it).
+    mine = services.suggest(admin, youth_id, {"domain": "housing", "service": "SILP", "provider": "X"})
+    with pytest.raises(CsecError, match="not been sent"):
+        jobs.make(admin, "referral_letter", youth_id, item=mine.id)
+    services.send(admin, mine.id, date(2026, 11, 28))
+    services.move(admin, mine.id, "declined")
+    with pytest.raises(CsecError, match="has ended"):
+        jobs.make(admin, "referral_letter", youth_id, item=mine.id)
 
 
 def test_the_letter_gives_the_worker_s_work_phone_and_e_mail_as_the_administrator_recorded_them(
