@@ -81,6 +81,7 @@ class TodayController(QObject):
         generation = self._generation
         self.model.reset([], now)
         self.page.message.setText(_("Finding what is due…"))
+        self.page.set_computing(True)
 
         def stop() -> bool:
             return generation != self._generation or self.tasks.backend.others_wait()
@@ -128,6 +129,7 @@ class TodayController(QObject):
                 return
             self._merge(pending, now, last=True)
             self._computing, self._computed_at = False, now
+            self.page.set_computing(False)
             if not self._tidied:  # once a session, while the person reads what Today found
                 self._tidied = True
                 self.tasks.run(caseload_screen.tidy_search, background=True)
@@ -229,6 +231,7 @@ class TodayController(QObject):
                        skip_stale=True)
 
     def _failed(self, error: Exception) -> None:
+        self.page.set_computing(False)
         self._computing = False
         self.page.message.setText(describe(error))
 

@@ -228,6 +228,15 @@ class TodayPage(QWidget):
         self.unit.currentIndexChanged.connect(lambda _i: self._filter())
         self._redrawn()
 
+    computing = False
+    """Today's chunks are still running (set by the controller): an empty list is not yet news."""
+
+    def set_computing(self, computing: bool) -> None:
+        """Said while the list is found: "Nothing is due in your caseload" showed before anything
+        was checked (review, session 38)."""
+        self.computing = computing
+        self._describe(self.table.currentIndex().row() if self._current() is not None else -1)
+
     def allow_marks(self, allowed: bool, why: str) -> None:
         """Marking a duty done (and reopening one) for a role that may write; for one that may not,
         every control of it disabled, saying why (they looked usable, and a click was refused with
@@ -421,6 +430,8 @@ class TodayPage(QWidget):
                 self.detail.setText(_("Select a duty to see why it is shown."))
             elif self.model.total():
                 self.detail.setText(_("No duty matches the filters."))
+            elif self.computing:
+                self.detail.setText(_("Finding what is due…"))
             else:
                 self.detail.setText(_("Nothing is due in your caseload."))
             return

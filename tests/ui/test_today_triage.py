@@ -507,3 +507,16 @@ def test_a_sealed_youths_duty_is_marked_for_the_supervisor_who_sees_it(admin: Va
         assert not str(model.index(rows[seen], 3).data()).endswith("sealed")
     finally:
         sam.close()
+
+
+def test_an_empty_list_while_today_is_still_finding_is_not_news(qtbot: QtBot) -> None:
+    """Review, session 38: "Nothing is due in your caseload." showed while Today was still loading."""
+    from ui.today_model import TodayModel
+    from ui.today_page import TodayPage
+
+    page = TodayPage(TodayModel())
+    qtbot.addWidget(page)
+    page.set_computing(True)
+    assert page.detail.text() == "Finding what is due…"
+    page.set_computing(False)
+    assert page.detail.text() == "Nothing is due in your caseload."
