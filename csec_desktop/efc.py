@@ -22,6 +22,7 @@ from csec_desktop.domain.efc import (
     ReentryAgreement,
     TransitionPlan,
 )
+from csec_desktop.domain.labels import said
 from csec_desktop.domain.youth import Youth
 from csec_desktop.rules import Answer, State, add_months, birthday, combine
 from csec_desktop.rules.transition import care_began, in_foster_care_on
@@ -89,8 +90,10 @@ def order_on_18th(youth: Youth, orders: list[PlacementOrder]) -> Check:
     for order in orders:
         if order.in_effect_on(eighteen):
             return Check(State.ELIGIBLE,
-                         W("a {kind} foster-care placement order from {ordered} is in effect on the "
-                           "18th birthday ({eighteen})", kind=order.order_type.value,
+                         # The kind by its label, said in the sentence's language (its code,
+                         # "dependency", showed in the Spanish sentence too).
+                         W("a foster-care placement order is in effect on the 18th birthday ({eighteen}): "
+                           "{kind}, from {ordered}", kind=said(order.order_type),
                            ordered=order.ordered_on.isoformat(), eighteen=eighteen.isoformat()),
                          ORDER_CITATION)
     for order in orders:
