@@ -151,8 +151,10 @@ class EfcTab(QWidget):
                                        day=i.get("mutual_agreement_signed_on") or "—"),
                                    skip=("youth_id",), attached=True)
         self.certifications = ItemList(N_("Six-month certifications (the content of SOC 161)"), Certification,
-                                       lambda i: f"{i.get('certified_on')} · " + ", ".join(
-                                           f"({c})" for c in i.get("conditions") or []),
+                                       # Each condition by name ("(2)" alone said nothing).
+                                       lambda i: f"{i.get('certified_on')} · " + "; ".join(
+                                           _(CONDITION_SHORT[c]) if c in CONDITION_SHORT else f"({c})"
+                                           for c in i.get("conditions") or []),
                                        skip=("youth_id",), attached=True,
                                        choices={"conditions": CONDITION_SHORT})
         self.hearings = ItemList(N_("Hearings (review, re-entry, termination)"), NmdHearing,
