@@ -114,6 +114,12 @@ def move(vault: Vault, referral_id: str, status: str) -> StoredRecord:
     if target is ReferralStatus.REFERRED:
         raise ValidationFailed([FieldProblem("status", "use send() so the consent is checked")])
     _check_move(referral.status, target)
+    if target is ReferralStatus.ACTIVE and referral.first_service_on is None:
+        # The program counts the days from referral to first service (WIC 16524.13): a referral
+        # went "active" with none recorded (review, session 38).
+        raise ValidationFailed([FieldProblem("first_service_on", N_(
+            "record the date of the first service, and save it, before marking the referral active"))],
+            record="referral")
     with caseload.checked_change():
         return caseload.update_attached(vault, referral_id, {"status": target.value})
 

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from pydantic import Field, model_validator
 
-from csec_desktop.domain.base import Body
+from csec_desktop.domain.base import Body, on_or_after
 from csec_desktop.domain.kinds import register
 from csec_desktop.text import N_
 
@@ -73,12 +73,14 @@ class Referral(Body):
     notes: str | None = Field(default=None, max_length=4000,
                               title=N_("Notes for the provider (printed on the referral letter)"))
 
+    # Beside the field (a model's problem has none: the form said "fix the fields marked in red"
+    # with none marked).
+    _first_after_sent = on_or_after("first_service_on", "referred_on", "is before the referral was sent")
+
     @model_validator(mode="after")
     def _sent_needs_a_date(self) -> Referral:
         if self.status is not ReferralStatus.SUGGESTED and self.referred_on is None:
             raise ValueError("a referral that has been sent needs the date it was sent")
-        if self.first_service_on and self.referred_on and self.first_service_on < self.referred_on:
-            raise ValueError("the first service cannot come before the referral")
         return self
 
 

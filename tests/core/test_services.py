@@ -133,6 +133,14 @@ def test_referral_status_moves_in_order_and_follow_ups_reach_today(admin: Vault)
     assert found and found[0].due.date() == date(2026, 11, 15) and found[0].overdue(
         datetime(2026, 11, 28, tzinfo=LEGAL_ZONE))
     services.move(admin, ref.id, "accepted")
+    # Active means the service began: its first day recorded first, not before the referral.
+    with pytest.raises(ValidationFailed) as no_day:
+        services.move(admin, ref.id, "active")
+    assert [p.field for p in no_day.value.problems] == ["first_service_on"]
+    with pytest.raises(ValidationFailed) as early:
+        caseload.update_attached(admin, ref.id, {"first_service_on": "2026-10-30"})
+    assert [p.field for p in early.value.problems] == ["first_service_on"]
+    caseload.update_attached(admin, ref.id, {"first_service_on": "2026-11-05"})
     services.move(admin, ref.id, "active")
     assert not [f for f in today.for_youth(admin, youth.id) if f.rule_id == "referral.follow_up"]
     services.move(admin, ref.id, "completed")

@@ -104,6 +104,12 @@ def test_needs_assessment_and_a_referral_that_needs_consent(qtbot: QtBot, tmp_pa
         assert ends == ["declined"] and page.services.referrals.message.text() == "Nothing was changed."
         assert page.services.referrals.items[0]["status"] == "accepted"
         page.services.confirm_end = lambda st: True  # type: ignore[method-assign]
+        # Active only once the first service's day is recorded on the referral.
+        form = page.services.referrals.form
+        form.widgets["first_service_on"].setText(page.services.referrals.items[0]["referred_on"])  # type: ignore[attr-defined]
+        qtbot.mouseClick(page.services.referrals.replace_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: page.services.referrals.items[0].get("first_service_on"), timeout=10_000)
+        page.services.referrals.listing.setCurrentRow(0)
         for status in ("active", "completed"):
             page.services.next_status.setCurrentIndex(page.services.next_status.findData(status))
             qtbot.mouseClick(page.services.move_button, Qt.MouseButton.LeftButton)
