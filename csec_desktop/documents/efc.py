@@ -56,7 +56,9 @@ def transition_plan(youth: Youth, plan: TransitionPlan | None, *, made_on: date,
         texts.block("This is your plan for turning 18, written the way you chose. You can change it at any "
                     "time: tell your worker."),
         Spacer(1, 4),
-        para(t("You turn 18 on {day}.").format(day=eighteen.isoformat())),
+        # Printed for a youth already 18 too (the plan holds until 21): said in the past then.
+        para((t("You turn 18 on {day}.") if eighteen > made_on else t("You turned 18 on {day}."))
+             .format(day=eighteen.isoformat())),
     ]
     if plan is None:
         story.append(para(t("Nothing is written down yet."), "small"))

@@ -383,7 +383,8 @@ def test_services_referrals_in_the_period_and_goals_by_area_and_status(admin) ->
     assert found.youth[youth].display_name() == caseload.get_youth(admin, youth).body.display_name()
     from csec_desktop.errors import ValidationFailed as Refused
 
-    with pytest.raises(Refused, match="first_service_on: is before the referral was sent"):  # a first service before the referral: a typo
+    # A first service before the referral: a typo.
+    with pytest.raises(Refused, match="first_service_on: is before the referral was sent"):
         caseload.add_attached(admin, youth, "referral", {
             "domain": "housing", "service": "Fictional shelter", "provider": "Fictional Provider",
             "status": "referred", "referred_on": "2026-08-10", "first_service_on": "2026-08-01",

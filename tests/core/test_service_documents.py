@@ -163,3 +163,15 @@ def test_every_font_every_document_names_is_embedded(admin: Vault) -> None:
             continue  # a paper this youth's records do not make (a vacatur petition, say)
         named = re.findall(rb"/BaseFont\s*/([^\s/>\]]+)", pdf)
         assert named and all(re.match(rb"[A-Z]{6}\+", name) for name in named), (kind, named)
+
+
+def test_the_transition_plan_says_the_18th_birthday_in_its_tense() -> None:
+    """Review, session 38: printed for a youth of 19, the plan said "You turn 18 on" a past day."""
+    from csec_desktop.documents.efc import transition_plan
+    from csec_desktop.domain.youth import Youth
+
+    for born, said in (("2007-03-01", "You turned 18 on 2025-03-01."),
+                       ("2009-03-01", "You turn 18 on 2027-03-01.")):
+        youth = Youth.model_validate(youth_data(date_of_birth=born))
+        pdf = transition_plan(youth, None, made_on=date(2026, 12, 4))
+        assert said in _words(pdf), born
