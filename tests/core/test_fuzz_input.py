@@ -435,6 +435,10 @@ def test_fuzz_record_forms(county: Vault) -> None:
     youth_id = _youth_ids(county)[0]
     youth = county.records.get(youth_id).body.dump()
     kinds = sorted(RECORD_SAMPLES)
+    # A certification names only conditions on record as met on its day: the sample's are.
+    for condition in RECORD_SAMPLES["efc_certification"]["conditions"]:
+        caseload.add_attached(county, youth_id, "efc_participation", {
+            "condition": condition, "since": "2025-01-01", "evidence": "Fictional letter"})
 
     @FUZZ
     @given(st.data())

@@ -64,6 +64,8 @@ def test_the_desktop_and_the_hub_give_the_same_figures(
             county=NORTH, unit="north", assigned_worker="sue", date_of_birth="2007-03-15",
             legal_name={"given": f"Nonminoria{n}", "family": "Hubcount"},
             legal_status=[{"status": "nonminor_dependent", "start": "2025-03-15"}])).id
+        caseload.add_attached(vault, nonminor, "efc_participation", {  # what the certification names
+            "condition": "1", "since": "2025-03-15", "evidence": "Fictional enrollment letter"})
         caseload.add_attached(vault, nonminor, "efc_certification", {
             "certified_on": "2026-03-15", "conditions": ["1"], "certified_by": "sue"})
         if marked:
